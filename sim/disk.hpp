@@ -1,0 +1,49 @@
+#pragma once
+// A host's simulated disk: paths to bytes. Writes are durable once synced; a crash
+// loses unsynced data. Write failures can be injected (a modelled fault, in the trace).
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/try.hpp"
+
+namespace agentsim::sim {
+
+class Disk {
+ public:
+  // Writes the whole file. Fails (and changes nothing) while a write fault is armed
+  // for a matching path.
+  Try<Nothing> write(const std::string& path, std::string bytes, bool sync = true);
+  // Appends to the file (creating it), as checkpointed update logs do.
+  Try<Nothing> append(const std::string& path, std::string_view bytes, bool sync = true);
+  std::optional<std::string> read(const std::string& path) const;
+  bool exists(const std::string& path) const;
+  bool remove(const std::string& path);
+  // Removes every path under the prefix ("dir/"); returns how many.
+  std::size_t removeTree(const std::string& prefix);
+  // Paths under a prefix, sorted.
+  std::vector<std::string> list(const std::string& prefix = "") const;
+  void sync();
+  // Drops whatever was written since the last sync.
+  void crash();
+  std::uint64_t usedBytes() const;
+
+  // The next `count` writes whose path starts with `prefix` fail.
+  void failWrites(std::string prefix, std::uint64_t count);
+
+ private:
+  struct File {
+    std::optional<std::string> durable;  // what survives a crash
+    std::optional<std::string> current;  // what a read sees
+  };
+  bool shouldFail(const std::string& path);
+
+  std::map<std::string, File> files_;
+  std::vector<std::string> dirty_;
+  std::string fail_prefix_;
+  std::uint64_t fail_count_ = 0;
+};
+
+}  // namespace agentsim::sim

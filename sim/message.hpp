@@ -1,0 +1,69 @@
+#pragma once
+// Messages and process addresses, as libprocess's UPID ("slave(1)@agent-1:5051").
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "sim/trace.hpp"
+
+namespace agentsim::sim {
+
+namespace detail {
+struct UpidEntry {
+  std::string id;
+  std::string host;
+  std::uint16_t port = 0;
+  std::string full;                 // "id@host:port"
+  std::uint32_t slot = UINT32_MAX;  // the live process bound to this address, if any
+};
+}  // namespace detail
+
+// An interned process address. Copying is free; equal addresses are the same entry.
+class Upid {
+ public:
+  Upid() = default;
+  explicit Upid(const detail::UpidEntry* e) : e_(e) {}
+
+  bool isNone() const { return e_ == nullptr; }
+  const std::string& id() const;
+  const std::string& host() const;
+  std::uint16_t port() const { return e_ != nullptr ? e_->port : 0; }
+  const std::string& str() const;  // "slave(1)@agent-1:5051", or "" for none
+
+  bool operator==(const Upid& o) const { return e_ == o.e_; }
+  // Orders by text, never by pointer value.
+  bool operator<(const Upid& o) const { return str() < o.str(); }
+  const detail::UpidEntry* entry() const { return e_; }
+
+ private:
+  const detail::UpidEntry* e_ = nullptr;
+};
+
+class Message {
+ public:
+  virtual ~Message() = default;
+  virtual std::string_view name() const = 0;
+  // The message's fields, for the trace.
+  virtual void describe(Fields& /*out*/) const {}
+  virtual std::unique_ptr<Message> clone() const = 0;
+};
+
+// CRTP helper: `struct PingSlaveMessage : MessageOf<PingSlaveMessage> { static constexpr
+// std::string_view kName = "PingSlaveMessage"; ... }`.
+template <typename Derived>
+class MessageOf : public Message {
+ public:
+  std::string_view name() const override { return Derived::kName; }
+  std::unique_ptr<Message> clone() const override {
+    return std::make_unique<Derived>(static_cast<const Derived&>(*this));
+  }
+};
+
+struct Envelope {
+  Upid from;
+  Upid to;
+  std::unique_ptr<Message> body;
+};
+
+}  // namespace agentsim::sim

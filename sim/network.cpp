@@ -1,0 +1,151 @@
+#include "sim/network.hpp"
+
+#include <fmt/format.h>
+
+#include "sim/simulation.hpp"
+
+namespace agentsim::sim {
+
+namespace {
+bool matchesEnd(const std::string& pattern, const Upid& u) {
+  return pattern.empty() || pattern == u.id() || pattern == u.host() || pattern == u.str();
+}
+}  // namespace
+
+bool MessageMatch::matches(const Envelope& e) const {
+  if (!name.empty() && name != e.body->name()) return false;
+  if (!matchesEnd(from, e.from) || !matchesEnd(to, e.to)) return false;
+  return !where || where(e);
+}
+
+std::string MessageMatch::describe() const {
+  return fmt::format("{}{}{}", name.empty() ? "any message" : name, from.empty() ? "" : " from " + from,
+                     to.empty() ? "" : " to " + to);
+}
+
+std::string_view toString(FaultAction a) {
+  switch (a) {
+    case FaultAction::Drop: return "drop";
+    case FaultAction::Delay: return "delay";
+    case FaultAction::Duplicate: return "duplicate";
+    case FaultAction::Hold: return "hold";
+  }
+  return "?";
+}
+
+Network::Network(Simulation& sim) : sim_(sim), rng_(sim.seed(), "network") {}
+
+RuleId Network::addRule(FaultRule rule) {
+  const RuleId id = next_rule_++;
+  rules_[id] = ActiveRule{std::move(rule), 0, {}};
+  return id;
+}
+
+void Network::removeRule(RuleId id) {
+  release(id);
+  rules_.erase(id);
+}
+
+std::size_t Network::release(RuleId id) {
+  auto it = rules_.find(id);
+  if (it == rules_.end()) return 0;
+  std::vector<Envelope> held = std::move(it->second.held);
+  it->second.held.clear();
+  for (Envelope& e : held) {
+    traceFault(e, "release", it->second.rule.label);
+    schedule(std::move(e), Duration{});
+  }
+  return held.size();
+}
+
+void Network::partition(const std::string& a, const std::string& b, bool oneWay, std::string label) {
+  cuts_[{a, b}] = label;
+  if (!oneWay) cuts_[{b, a}] = label;
+  sim_.emit(RecordKind::Fault, nullptr, a, "partition",
+            {{"from", a}, {"to", b}, {"one_way", oneWay}, {"label", std::move(label)}}, "");
+}
+
+void Network::heal(const std::string& a, const std::string& b) {
+  cuts_.erase({a, b});
+  cuts_.erase({b, a});
+  sim_.emit(RecordKind::Fault, nullptr, a, "heal", {{"from", a}, {"to", b}}, "");
+}
+
+void Network::healAll() {
+  cuts_.clear();
+  sim_.emit(RecordKind::Fault, nullptr, "", "heal", {{"all", true}}, "");
+}
+
+bool Network::partitioned(const std::string& from, const std::string& to) const {
+  return !cuts_.empty() && cuts_.count({from, to}) != 0;
+}
+
+void Network::traceDrop(const Envelope& e, std::string reason) {
+  if (!sim_.trace().enabled()) return;
+  sim_.emit(RecordKind::Drop, sim_.process(e.from), e.from.host(), std::string(e.body->name()),
+            {{"to", e.to.str()}, {"reason", std::move(reason)}}, "");
+}
+
+void Network::traceFault(const Envelope& e, std::string_view what, const std::string& label) {
+  if (!sim_.trace().enabled()) return;
+  sim_.emit(RecordKind::Fault, nullptr, e.from.host(), std::string(what),
+            {{"message", std::string(e.body->name())}, {"from", e.from.str()}, {"to", e.to.str()},
+             {"label", label}},
+            "");
+}
+
+void Network::send(Envelope envelope) {
+  ++sent_;
+  if (sim_.trace().enabled()) {
+    const auto& ctx = sim_.context();
+    Fields f{{"to", envelope.to.str()}};
+    envelope.body->describe(f);
+    sim_.emit(RecordKind::Send, ctx.process, envelope.from.host(), std::string(envelope.body->name()),
+              std::move(f), sim_.refOf(ctx.process, ctx.function));
+  }
+  Duration extra;
+  int copies = 1;
+  for (auto& [id, active] : rules_) {
+    FaultRule& rule = active.rule;
+    if (rule.count != 0 && active.matched >= rule.count) continue;
+    if (!rule.match.matches(envelope)) continue;
+    if (rule.probability.num < rule.probability.den && !rng_.chance(rule.probability)) continue;
+    ++active.matched;
+    switch (rule.action) {
+      case FaultAction::Drop:
+        traceDrop(envelope, fmt::format("fault: {}", rule.label.empty() ? rule.match.describe() : rule.label));
+        return;
+      case FaultAction::Hold:
+        traceFault(envelope, "hold", rule.label);
+        active.held.push_back(std::move(envelope));
+        return;
+      case FaultAction::Delay:
+        traceFault(envelope, "delay", rule.label);
+        extra += rule.delay;
+        break;
+      case FaultAction::Duplicate:
+        traceFault(envelope, "duplicate", rule.label);
+        ++copies;
+        break;
+    }
+  }
+  for (int i = 1; i < copies; ++i) {
+    schedule(Envelope{envelope.from, envelope.to, envelope.body->clone()}, extra);
+  }
+  schedule(std::move(envelope), extra);
+}
+
+void Network::schedule(Envelope envelope, Duration extra) {
+  Duration latency = latency_.base + extra;
+  if (latency_.jitter > Duration{}) latency += rng_.uniform(latency_.jitter);
+  Time when = sim_.now() + latency;
+  if (latency_.jitter > Duration{}) {
+    // TCP keeps order per link: never arrive before an earlier message on it.
+    Time& last = last_arrival_[{envelope.from.str(), envelope.to.str()}];
+    if (when < last) when = last;
+    last = when;
+  }
+  sim_.scheduleDelivery(when, std::move(envelope));
+}
+
+}  // namespace agentsim::sim

@@ -1,0 +1,96 @@
+#pragma once
+// The network: delivers messages between processes after a latency, and is the one
+// place where faults act on messages (drop, delay, duplicate, hold and release,
+// partitions). Model code sends and receives; it does not know faults exist.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/message.hpp"
+#include "sim/rng.hpp"
+#include "sim/time.hpp"
+
+namespace agentsim::sim {
+
+class Simulation;
+
+// Which messages a rule acts on. Empty means any. `from`/`to` match a process id
+// ("slave(1)"), a host ("agent-1") or a full address ("slave(1)@agent-1:5051").
+struct MessageMatch {
+  std::string name;
+  std::string from;
+  std::string to;
+  // Optional extra predicate (benchmarks, tests); decides nothing if empty.
+  std::function<bool(const Envelope&)> where;
+
+  bool matches(const Envelope& e) const;
+  std::string describe() const;
+};
+
+enum class FaultAction { Drop, Delay, Duplicate, Hold };
+std::string_view toString(FaultAction a);
+
+struct FaultRule {
+  MessageMatch match;
+  FaultAction action = FaultAction::Drop;
+  std::uint64_t count = 0;      // act on the first `count` matches; 0 = every match
+  Ratio probability{1, 1};      // each match is acted on with this probability
+  Duration delay;               // extra latency, for Delay
+  std::string label;            // shown in the trace, e.g. "timeline[0]"
+};
+
+using RuleId = std::uint64_t;
+
+struct LatencyModel {
+  Duration base = Milliseconds(1);
+  Duration jitter;  // extra U[0, jitter] per message; per-link FIFO order is kept
+};
+
+class Network {
+ public:
+  explicit Network(Simulation& sim);
+
+  void setLatency(LatencyModel model) { latency_ = model; }
+  const LatencyModel& latency() const { return latency_; }
+
+  RuleId addRule(FaultRule rule);
+  // Removes a rule; held messages are released (delivered after the usual latency).
+  void removeRule(RuleId id);
+  // Delivers the messages a Hold rule is holding; the rule stays.
+  std::size_t release(RuleId id);
+  // Messages from hosts `a` to `b` are lost; both ways unless `oneWay`.
+  void partition(const std::string& a, const std::string& b, bool oneWay, std::string label = {});
+  void heal(const std::string& a, const std::string& b);
+  void healAll();
+  bool partitioned(const std::string& from, const std::string& to) const;
+
+  // Called by Process::send.
+  void send(Envelope envelope);
+  std::uint64_t messagesSent() const { return sent_; }
+
+ private:
+  struct ActiveRule {
+    FaultRule rule;
+    std::uint64_t matched = 0;
+    std::vector<Envelope> held;
+  };
+  void schedule(Envelope envelope, Duration extra);
+  void traceDrop(const Envelope& e, std::string reason);
+  void traceFault(const Envelope& e, std::string_view what, const std::string& label);
+
+  Simulation& sim_;
+  LatencyModel latency_;
+  Rng rng_;
+  std::map<RuleId, ActiveRule> rules_;
+  RuleId next_rule_ = 1;
+  std::map<std::pair<std::string, std::string>, std::string> cuts_;  // (from, to) -> label
+  std::map<std::pair<std::string, std::string>, Time> last_arrival_;  // FIFO under jitter
+  std::uint64_t sent_ = 0;
+};
+
+}  // namespace agentsim::sim

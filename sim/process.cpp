@@ -1,0 +1,65 @@
+#include "sim/process.hpp"
+
+#include "sim/simulation.hpp"
+
+namespace agentsim::sim {
+
+Time Process::now() const { return sim_->now(); }
+
+bool Process::tracing() const { return sim_->trace().enabled(); }
+
+Rng& Process::rng() {
+  if (!rng_) rng_ = std::make_unique<Rng>(sim_->seed(), self_.host() + "/" + self_.id());
+  return *rng_;
+}
+
+void Process::deliver(Envelope& envelope) {
+  auto it = handlers_.find(envelope.body->name());
+  if (it == handlers_.end()) {
+    if (tracing()) {
+      sim_->emit(RecordKind::Drop, this, {}, std::string(envelope.body->name()),
+                 {{"from", envelope.from.str()}, {"reason", "no handler installed"}}, "");
+    }
+    return;
+  }
+  Simulation::Context& ctx = const_cast<Simulation::Context&>(sim_->context());
+  ctx.function = it->second.function;
+  if (tracing()) {
+    Fields f{{"from", envelope.from.str()}};
+    envelope.body->describe(f);
+    sim_->emit(RecordKind::Deliver, this, {}, std::string(envelope.body->name()), std::move(f),
+               sim_->refOf(this, it->second.function));
+  }
+  it->second.fn(envelope.from, *envelope.body);
+}
+
+void Process::sendMessage(const Upid& to, std::unique_ptr<Message> message) {
+  sim_->network().send(Envelope{self_, to, std::move(message)});
+}
+
+TimerId Process::delay(Duration after, std::string_view function, std::function<void()> fn) {
+  return sim_->schedule(now() + after, this, function, std::move(fn), /*traced=*/true);
+}
+
+void Process::dispatch(std::string_view function, std::function<void()> fn) {
+  sim_->schedule(now(), this, function, std::move(fn));
+}
+
+bool Process::cancel(TimerId& id) { return sim_->cancel(id); }
+
+void Process::traceState(std::string_view machine, std::string_view state, Fields fields) {
+  if (!tracing()) return;
+  fields.insert(fields.begin(), Field{"state", std::string(state)});
+  sim_->emit(RecordKind::State, this, {}, std::string(machine), std::move(fields),
+             sim_->refOf(this, sim_->context().function));
+}
+
+void Process::log(std::string text, Fields fields) {
+  if (!tracing()) return;
+  fields.insert(fields.begin(), Field{"message", std::move(text)});
+  sim_->emit(RecordKind::Log, this, {}, "log", std::move(fields), sim_->refOf(this, sim_->context().function));
+}
+
+void Process::terminate() { sim_->terminate(*this); }
+
+}  // namespace agentsim::sim

@@ -1,0 +1,110 @@
+#pragma once
+// A simulated libprocess actor: an id on a host, one event at a time, and the
+// libprocess verbs send, dispatch and delay (timers that can be cancelled).
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "sim/message.hpp"
+#include "sim/time.hpp"
+#include "sim/trace.hpp"
+
+namespace agentsim::sim {
+
+class Simulation;
+class Host;
+class Rng;
+
+struct TimerId {
+  std::uint32_t slot = UINT32_MAX;
+  std::uint32_t gen = 0;
+  bool valid() const { return slot != UINT32_MAX; }
+};
+
+// How a process is named: "slave" generates "slave(1)", "slave(2)", ... per host (as
+// process::ID::generate); a fixed id such as "master" is used as is.
+struct ProcessName {
+  std::string text;
+  bool generate = true;
+  static ProcessName generated(std::string prefix) { return {std::move(prefix), true}; }
+  static ProcessName fixed(std::string id) { return {std::move(id), false}; }
+};
+
+class Process {
+ public:
+  explicit Process(ProcessName name) : name_(std::move(name)) {}
+  virtual ~Process() = default;
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+
+  const Upid& self() const { return self_; }
+  const std::string& id() const { return self_.id(); }
+  Host& host() const { return *host_; }
+  Simulation& sim() const { return *sim_; }
+  Time now() const;
+
+  // The modelled source file, e.g. "src/slave/slave.cpp"; every record names it.
+  virtual std::string_view source() const { return {}; }
+  // The modelled class, e.g. "Slave"; bare function names are prefixed with it.
+  virtual std::string_view className() const { return {}; }
+
+  // Called by the kernel for a message addressed to this process.
+  void deliver(Envelope& envelope);
+
+ protected:
+  // Runs as the first event of the process, as libprocess's initialize().
+  virtual void initialize() {}
+
+  template <typename M>
+  void send(const Upid& to, M message) {
+    sendMessage(to, std::make_unique<M>(std::move(message)));
+  }
+  void sendMessage(const Upid& to, std::unique_ptr<Message> message);
+
+  // `function` names the modelled function the timer calls, e.g. "Slave::pingTimeout".
+  TimerId delay(Duration after, std::string_view function, std::function<void()> fn);
+  void dispatch(std::string_view function, std::function<void()> fn);
+  // Cancels a pending timer; returns whether it was still pending. Resets `id`.
+  bool cancel(TimerId& id);
+
+  // Installs a handler for messages named M::kName, as ProtobufProcess::install.
+  template <typename M, typename P>
+  void install(void (P::*handler)(const Upid& from, const M& message), std::string_view function) {
+    P* self = static_cast<P*>(this);
+    handlers_[M::kName] = Handler{
+        [self, handler](const Upid& from, const Message& m) {
+          (self->*handler)(from, static_cast<const M&>(m));
+        },
+        function};
+  }
+
+  // Trace helpers; `function` defaults to the one now running.
+  void traceState(std::string_view machine, std::string_view state, Fields fields = {});
+  void log(std::string text, Fields fields = {});
+  bool tracing() const;
+  Rng& rng();  // this process's own stream: (seed, "<host>/<id>")
+
+  // Ends this process (finalize runs first), as process::terminate.
+  void terminate();
+  virtual void finalize() {}
+
+ private:
+  friend class Simulation;
+  struct Handler {
+    std::function<void(const Upid&, const Message&)> fn;
+    std::string_view function;
+  };
+
+  ProcessName name_;
+  Upid self_;
+  Host* host_ = nullptr;
+  Simulation* sim_ = nullptr;
+  std::uint32_t slot_ = UINT32_MAX;
+  std::map<std::string_view, Handler> handlers_;
+  std::unique_ptr<Rng> rng_;
+};
+
+}  // namespace agentsim::sim

@@ -1,0 +1,334 @@
+#include "sim/simulation.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "sim/assert.hpp"
+
+namespace agentsim::sim {
+
+namespace {
+constexpr std::uint32_t kNone = UINT32_MAX;
+
+// Min-heap on (at, seq): std heap algorithms keep the largest first, so invert.
+struct Later {
+  template <typename E>
+  bool operator()(const E& a, const E& b) const {
+    return a.at != b.at ? a.at > b.at : a.seq > b.seq;
+  }
+};
+
+void printContext(void* arg) {
+  const auto* s = static_cast<const Simulation*>(arg);
+  const auto& c = s->context();
+  std::fprintf(stderr, "  seed %llu, simulated time %s, event %llu, in %s %.*s\n",
+               static_cast<unsigned long long>(s->seed()), formatSeconds(s->now()).c_str(),
+               static_cast<unsigned long long>(s->eventsRun()),
+               c.process != nullptr ? c.process->self().str().c_str() : "(harness)",
+               static_cast<int>(c.function.size()), c.function.data());
+}
+}  // namespace
+
+Simulation::Simulation(std::uint64_t seed, Limits limits)
+    : seed_(seed), limits_(limits), network_(std::make_unique<Network>(*this)) {
+  setAssertContext(&printContext, this);
+}
+
+Simulation::~Simulation() { setAssertContext(nullptr, nullptr); }
+
+std::vector<Process*> Host::processes() const {
+  std::vector<Process*> out;
+  for (std::uint32_t slot : slots_) out.push_back(sim_->processes_[slot].process.get());
+  return out;
+}
+
+Host& Simulation::addHost(std::string name, std::uint16_t port) {
+  if (hosts_.size() >= limits_.max_hosts) {
+    limitExceeded(fmt::format("more than {} hosts", limits_.max_hosts));
+  }
+  AGENTSIM_ASSERT(host_index_.find(name) == host_index_.end());
+  Host& h = hosts_.emplace_back();
+  h.name_ = std::move(name);
+  h.port_ = port;
+  h.sim_ = this;
+  host_index_.emplace(h.name_, &h);
+  return h;
+}
+
+Host* Simulation::host(std::string_view name) {
+  auto it = host_index_.find(name);
+  return it == host_index_.end() ? nullptr : it->second;
+}
+
+Upid Simulation::upid(std::string_view id, std::string_view host, std::uint16_t port) {
+  std::string full = fmt::format("{}@{}:{}", id, host, port);
+  auto it = upid_index_.find(full);
+  if (it != upid_index_.end()) return Upid(it->second);
+  detail::UpidEntry& e = upids_.emplace_back();
+  e.id = std::string(id);
+  e.host = std::string(host);
+  e.port = port;
+  e.full = std::move(full);
+  upid_index_.emplace(e.full, &e);
+  return Upid(&e);
+}
+
+Process* Simulation::process(const Upid& upid) const {
+  if (upid.isNone() || upid.entry()->slot == kNone) return nullptr;
+  return processes_[upid.entry()->slot].process.get();
+}
+
+void Simulation::adopt(Host& host, std::unique_ptr<Process> p) {
+  AGENTSIM_ASSERT(host.up_);
+  if (live_processes_ >= limits_.max_processes) {
+    limitExceeded(fmt::format("more than {} processes", limits_.max_processes));
+  }
+  std::string id = p->name_.text;
+  if (p->name_.generate) id = fmt::format("{}({})", id, ++host.counters_[id]);
+  Upid self = upid(id, host.name_, host.port_);
+  AGENTSIM_ASSERT(self.entry()->slot == kNone);  // one live process per address
+
+  std::uint32_t slot;
+  if (!free_processes_.empty()) {
+    slot = free_processes_.back();
+    free_processes_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(processes_.size());
+    processes_.emplace_back();
+  }
+  Process* raw = p.get();
+  raw->self_ = self;
+  raw->host_ = &host;
+  raw->sim_ = this;
+  raw->slot_ = slot;
+  processes_[slot].process = std::move(p);
+  const_cast<detail::UpidEntry*>(self.entry())->slot = slot;
+  host.slots_.push_back(slot);
+  ++live_processes_;
+  schedule(now_, raw, "initialize", [raw] { raw->initialize(); });
+}
+
+void Simulation::destroy(std::uint32_t slot) {
+  ProcessSlot& ps = processes_[slot];
+  if (!ps.process) return;
+  const_cast<detail::UpidEntry*>(ps.process->self_.entry())->slot = kNone;
+  Host& host = *ps.process->host_;
+  host.slots_.erase(std::remove(host.slots_.begin(), host.slots_.end(), slot), host.slots_.end());
+  ps.process.reset();
+  ++ps.gen;
+  free_processes_.push_back(slot);
+  --live_processes_;
+}
+
+void Simulation::terminate(Process& p) {
+  const std::uint32_t slot = p.slot_;
+  if (processes_[slot].process.get() != &p) return;
+  p.finalize();
+  // Unbind now so nothing more reaches it; free it once the current event is over.
+  const_cast<detail::UpidEntry*>(p.self_.entry())->slot = kNone;
+  const std::uint32_t gen = processes_[slot].gen;
+  at(now_, "terminate", [this, slot, gen] {
+    if (processes_[slot].gen == gen) destroy(slot);
+  });
+}
+
+void Simulation::crash(Host& host, std::string_view label) {
+  Fields f{{"processes", static_cast<std::int64_t>(host.slots_.size())}};
+  if (!label.empty()) f.push_back({"label", std::string(label)});
+  emit(RecordKind::Fault, nullptr, host.name_, "crash", std::move(f), "");
+  const std::vector<std::uint32_t> slots = host.slots_;
+  for (std::uint32_t slot : slots) destroy(slot);
+  host.counters_.clear();
+  host.disk_.crash();
+  host.up_ = false;
+}
+
+void Simulation::restart(Host& host, std::string_view label) {
+  if (host.up_) crash(host, label);
+  Fields f;
+  if (!label.empty()) f.push_back({"label", std::string(label)});
+  emit(RecordKind::Fault, nullptr, host.name_, "restart", std::move(f), "");
+  host.up_ = true;
+  if (host.startup) host.startup(host);
+}
+
+std::uint32_t Simulation::allocEvent(Time when) {
+  if (pending_ >= limits_.max_pending_events) {
+    limitExceeded(fmt::format("more than {} queued events", limits_.max_pending_events));
+  }
+  AGENTSIM_ASSERT(when >= now_);
+  std::uint32_t slot;
+  if (!free_events_.empty()) {
+    slot = free_events_.back();
+    free_events_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(events_.size());
+    events_.emplace_back();
+  }
+  EventSlot& e = events_[slot];
+  e.live = true;
+  queue_.push_back(QueueEntry{when.ns(), next_seq_++, slot, e.gen});
+  std::push_heap(queue_.begin(), queue_.end(), Later{});
+  ++pending_;
+  return slot;
+}
+
+void Simulation::freeEvent(std::uint32_t slot) {
+  EventSlot& e = events_[slot];
+  e.live = false;
+  e.delivery = false;
+  e.traced = false;
+  e.owner = kNone;
+  e.fn = nullptr;
+  e.envelope = Envelope{};
+  ++e.gen;
+  free_events_.push_back(slot);
+  --pending_;
+}
+
+TimerId Simulation::schedule(Time when, Process* owner, std::string_view function, std::function<void()> fn,
+                             bool traced) {
+  const std::uint32_t slot = allocEvent(when);
+  EventSlot& e = events_[slot];
+  e.fn = std::move(fn);
+  e.function = function;
+  e.traced = traced;
+  if (owner != nullptr) {
+    e.owner = owner->slot_;
+    e.owner_gen = processes_[owner->slot_].gen;
+  }
+  return TimerId{slot, e.gen};
+}
+
+void Simulation::scheduleDelivery(Time when, Envelope envelope) {
+  const std::uint32_t slot = allocEvent(when);
+  EventSlot& e = events_[slot];
+  e.delivery = true;
+  e.envelope = std::move(envelope);
+}
+
+TimerId Simulation::at(Time when, std::string_view name, std::function<void()> fn) {
+  return schedule(std::max(when, now_), nullptr, name, std::move(fn));
+}
+
+bool Simulation::cancel(TimerId& id) {
+  const TimerId t = id;
+  id = TimerId{};
+  if (!t.valid() || t.slot >= events_.size()) return false;
+  EventSlot& e = events_[t.slot];
+  if (e.gen != t.gen || !e.live) return false;
+  freeEvent(t.slot);
+  return true;
+}
+
+void Simulation::stop(std::string why) { stop_ = std::move(why); }
+
+void Simulation::limitExceeded(std::string what) {
+  throw LimitExceededError{fmt::format("run stopped: {} (a limit of agentsim; see docs/limits.md)", what)};
+}
+
+std::string Simulation::refOf(const Process* p, std::string_view function) const {
+  if (p == nullptr) return std::string(function);
+  const std::string_view src = p->source();
+  std::string fn(function);
+  if (!fn.empty() && fn.find("::") == std::string::npos && !p->className().empty()) {
+    fn = fmt::format("{}::{}", p->className(), fn);
+  }
+  if (src.empty()) return fn;
+  return fmt::format("{}: {}", src, fn);
+}
+
+void Simulation::emit(RecordKind kind, const Process* p, std::string_view hostName, std::string name,
+                      Fields fields, std::string ref) {
+  if (!trace_.enabled()) return;
+  Record r;
+  r.at = now_;
+  r.kind = kind;
+  if (p != nullptr) {
+    r.process = p->id();
+    r.host = p->self().host();
+  } else {
+    r.host = std::string(hostName);
+  }
+  r.name = std::move(name);
+  r.fields = std::move(fields);
+  r.ref = std::move(ref);
+  trace_.emit(std::move(r));
+}
+
+void Simulation::run(EventSlot& e) {
+  if (e.delivery) {
+    Envelope env = std::move(e.envelope);
+    freeEvent(static_cast<std::uint32_t>(&e - events_.data()));
+    const std::uint32_t target = env.to.entry()->slot;
+    Process* p = target == kNone ? nullptr : processes_[target].process.get();
+    if (p == nullptr) {
+      if (trace_.enabled()) {
+        emit(RecordKind::Drop, nullptr, env.to.host(), std::string(env.body->name()),
+             {{"from", env.from.str()}, {"to", env.to.str()}, {"reason", "no process at the address"}}, "");
+      }
+      return;
+    }
+    if (network_->partitioned(env.from.host(), env.to.host())) {
+      if (trace_.enabled()) {
+        emit(RecordKind::Drop, nullptr, env.to.host(), std::string(env.body->name()),
+             {{"from", env.from.str()}, {"to", env.to.str()}, {"reason", "partition"}}, "");
+      }
+      return;
+    }
+    context_ = Context{p, {}};
+    p->deliver(env);
+    context_ = Context{};
+    return;
+  }
+
+  Process* owner = nullptr;
+  if (e.owner != kNone) {
+    ProcessSlot& ps = processes_[e.owner];
+    if (ps.gen != e.owner_gen || !ps.process) {
+      freeEvent(static_cast<std::uint32_t>(&e - events_.data()));
+      return;  // its process is gone (crashed or terminated)
+    }
+    owner = ps.process.get();
+  }
+  std::function<void()> fn = std::move(e.fn);
+  const std::string_view function = e.function;
+  const bool traced = e.traced;
+  freeEvent(static_cast<std::uint32_t>(&e - events_.data()));
+  context_ = Context{owner, function};
+  if (traced && trace_.enabled()) emit(RecordKind::Timer, owner, {}, std::string(function), {}, refOf(owner, function));
+  fn();
+  context_ = Context{};
+}
+
+RunResult Simulation::runUntil(Time until) {
+  stop_.reset();
+  try {
+    while (!queue_.empty()) {
+      const QueueEntry top = queue_.front();
+      if (top.at > until.ns()) break;
+      std::pop_heap(queue_.begin(), queue_.end(), Later{});
+      queue_.pop_back();
+      EventSlot& e = events_[top.slot];
+      if (e.gen != top.gen || !e.live) continue;  // cancelled
+      now_ = Time::fromNanoseconds(top.at);
+      if (now_.sinceStart() > limits_.max_time) {
+        limitExceeded(fmt::format("simulated time passed {}", format(limits_.max_time)));
+      }
+      if (++events_run_ > limits_.max_events) {
+        limitExceeded(fmt::format("more than {} events", limits_.max_events));
+      }
+      run(e);
+      if (stop_) return RunResult{StopReason::Stopped, *stop_};
+    }
+  } catch (const LimitExceededError& err) {
+    context_ = Context{};
+    return RunResult{StopReason::LimitExceeded, err.message};
+  }
+  if (until != Time::max() && until > now_) now_ = until;
+  return RunResult{queue_.empty() ? StopReason::Idle : StopReason::TimeReached, {}};
+}
+
+}  // namespace agentsim::sim

@@ -1,0 +1,186 @@
+#pragma once
+// The kernel: one clock, one event queue ordered by (time, sequence), hosts with
+// processes and disks, the network, seeded randomness and the trace. It knows
+// nothing of Mesos.
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/disk.hpp"
+#include "sim/message.hpp"
+#include "sim/network.hpp"
+#include "sim/process.hpp"
+#include "sim/rng.hpp"
+#include "sim/time.hpp"
+#include "sim/trace.hpp"
+
+namespace agentsim::sim {
+
+// Every queue and count has a limit; exceeding one stops the run with a message.
+struct Limits {
+  std::uint64_t max_events = 200'000'000;
+  Duration max_time = Weeks(520);
+  std::size_t max_hosts = 100'000;
+  std::size_t max_processes = 2'000'000;
+  std::size_t max_pending_events = 50'000'000;
+};
+
+class Host {
+ public:
+  const std::string& name() const { return name_; }
+  std::uint16_t port() const { return port_; }
+  bool up() const { return up_; }
+  Disk& disk() { return disk_; }
+  const Disk& disk() const { return disk_; }
+  // What a (re)start of this host runs: spawns its processes.
+  std::function<void(Host&)> startup;
+  // Live processes on this host, in spawn order.
+  std::vector<Process*> processes() const;
+
+ private:
+  friend class Simulation;
+  std::string name_;
+  std::uint16_t port_ = 0;
+  bool up_ = true;
+  Disk disk_;
+  std::map<std::string, std::uint32_t> counters_;  // per-prefix id counters
+  std::vector<std::uint32_t> slots_;
+  Simulation* sim_ = nullptr;
+};
+
+enum class StopReason { Idle, TimeReached, Stopped, LimitExceeded };
+
+struct RunResult {
+  StopReason reason = StopReason::Idle;
+  std::string message;  // why, for Stopped and LimitExceeded
+};
+
+class Simulation {
+ public:
+  explicit Simulation(std::uint64_t seed, Limits limits = {});
+  ~Simulation();
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  std::uint64_t seed() const { return seed_; }
+  Time now() const { return now_; }
+  const Limits& limits() const { return limits_; }
+  Trace& trace() { return trace_; }
+  Network& network() { return *network_; }
+  Rng rng(std::string_view stream) const { return Rng(seed_, stream); }
+
+  // Hosts. The name is also the network address.
+  Host& addHost(std::string name, std::uint16_t port);
+  Host* host(std::string_view name);
+  const std::deque<Host>& hosts() const { return hosts_; }
+  // Crash: processes and timers are gone, unsynced disk data is lost, messages to it
+  // are dropped. Restart: runs the host's startup again (ids count from 1 again).
+  void crash(Host& host, std::string_view label = {});
+  void restart(Host& host, std::string_view label = {});
+
+  // Creates a process on a host; its initialize() runs as the next event.
+  template <typename P, typename... Args>
+  P& spawn(Host& host, Args&&... args) {
+    auto p = std::make_unique<P>(std::forward<Args>(args)...);
+    P& ref = *p;
+    adopt(host, std::move(p));
+    return ref;
+  }
+  Process* process(const Upid& upid) const;
+  void terminate(Process& process);
+
+  // Addresses, interned: equal text gives an equal Upid.
+  Upid upid(std::string_view id, std::string_view host, std::uint16_t port);
+
+  // Harness-level events (timeline actions): run at `at`, outside any process.
+  TimerId at(Time when, std::string_view name, std::function<void()> fn);
+  bool cancel(TimerId& id);
+
+  RunResult runUntil(Time until);
+  RunResult runFor(Duration d) { return runUntil(now_ + d); }
+  // Runs every event due at or before now.
+  RunResult settle() { return runUntil(now_); }
+  // Asks the running loop to stop after the current event.
+  void stop(std::string why);
+  std::uint64_t eventsRun() const { return events_run_; }
+  std::size_t pendingEvents() const { return pending_; }
+
+  // For the kernel's own components (Process, Network).
+  struct Context {
+    Process* process = nullptr;
+    std::string_view function;
+  };
+  const Context& context() const { return context_; }
+  std::string refOf(const Process* p, std::string_view function) const;
+  // `traced` timers leave a `timer` record when they fire.
+  TimerId schedule(Time when, Process* owner, std::string_view function, std::function<void()> fn,
+                   bool traced = false);
+  void scheduleDelivery(Time when, Envelope envelope);
+  void emit(RecordKind kind, const Process* p, std::string_view hostName, std::string name, Fields fields,
+            std::string ref);
+
+ private:
+  friend class Host;
+  struct QueueEntry {
+    std::int64_t at;
+    std::uint64_t seq;
+    std::uint32_t slot;
+    std::uint32_t gen;
+  };
+  struct EventSlot {
+    std::uint32_t gen = 0;
+    bool live = false;
+    bool delivery = false;
+    bool traced = false;
+    std::uint32_t owner = UINT32_MAX;  // process slot, or none for harness events
+    std::uint32_t owner_gen = 0;
+    std::string_view function;
+    std::function<void()> fn;
+    Envelope envelope;
+  };
+  struct ProcessSlot {
+    std::unique_ptr<Process> process;
+    std::uint32_t gen = 0;
+  };
+
+  void adopt(Host& host, std::unique_ptr<Process> p);
+  std::uint32_t allocEvent(Time when);
+  void freeEvent(std::uint32_t slot);
+  void run(EventSlot& e);
+  void destroy(std::uint32_t slot);
+  [[noreturn]] void limitExceeded(std::string what);
+
+  std::uint64_t seed_;
+  Limits limits_;
+  Time now_;
+  Trace trace_;
+  std::unique_ptr<Network> network_;
+  std::deque<Host> hosts_;
+  std::map<std::string, Host*, std::less<>> host_index_;
+  std::vector<ProcessSlot> processes_;
+  std::vector<std::uint32_t> free_processes_;
+  std::size_t live_processes_ = 0;
+  std::deque<detail::UpidEntry> upids_;
+  std::map<std::string, const detail::UpidEntry*, std::less<>> upid_index_;
+  std::vector<QueueEntry> queue_;
+  std::vector<EventSlot> events_;
+  std::vector<std::uint32_t> free_events_;
+  std::size_t pending_ = 0;
+  std::uint64_t next_seq_ = 0;
+  std::uint64_t events_run_ = 0;
+  Context context_;
+  std::optional<std::string> stop_;
+};
+
+// Thrown inside the run loop when a limit is exceeded; runUntil turns it into a result.
+struct LimitExceededError {
+  std::string message;
+};
+
+}  // namespace agentsim::sim

@@ -1,0 +1,120 @@
+#include "sim/time.hpp"
+
+#include <array>
+#include <fmt/format.h>
+
+#include "sim/uint128.hpp"
+
+namespace agentsim::sim {
+
+namespace {
+
+struct Unit {
+  std::string_view name;
+  std::int64_t ns;
+};
+
+// Largest first: format() picks the first unit not above the value.
+constexpr std::array<Unit, 8> kUnits{{
+    {"weeks", Weeks(1).ns()},
+    {"days", Days(1).ns()},
+    {"hrs", Hours(1).ns()},
+    {"mins", Minutes(1).ns()},
+    {"secs", Seconds(1).ns()},
+    {"ms", Milliseconds(1).ns()},
+    {"us", Microseconds(1).ns()},
+    {"ns", 1},
+}};
+
+constexpr std::string_view kExpected =
+    "expected a Mesos duration such as \"10secs\", \"1.5mins\" or \"100ms\" "
+    "(units: ns us ms secs mins hrs days weeks)";
+
+}  // namespace
+
+Try<Duration> parseDuration(std::string_view text) {
+  auto bad = [&](std::string_view why) {
+    return Error{fmt::format("{}{}", why, kExpected)};
+  };
+  if (text.empty()) return bad("empty duration; ");
+  if (text.size() > 64) return bad("duration text too long; ");
+
+  std::size_t i = 0;
+  bool negative = false;
+  if (text[i] == '-') {
+    negative = true;
+    ++i;
+  }
+  // Integer and fractional digits, kept exact.
+  u128 whole = 0;
+  std::string frac;
+  std::size_t digits = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    whole = whole * 10 + static_cast<unsigned>(text[i] - '0');
+    if (whole > static_cast<u128>(INT64_MAX)) return bad("number too large; ");
+    ++i;
+    ++digits;
+  }
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      if (frac.size() < 18) frac.push_back(text[i]);
+      ++i;
+      ++digits;
+    }
+  }
+  if (digits == 0) return bad(fmt::format("\"{}\" has no number; ", text));
+
+  const std::string_view unit = text.substr(i);
+  for (const Unit& u : kUnits) {
+    if (u.name != unit) continue;
+    u128 ns = whole * static_cast<u128>(u.ns);
+    // Fraction: frac digits / 10^len * unit, truncated.
+    u128 num = 0;
+    u128 den = 1;
+    for (char c : frac) {
+      num = num * 10 + static_cast<unsigned>(c - '0');
+      den *= 10;
+    }
+    ns += num * static_cast<u128>(u.ns) / den;
+    if (ns > static_cast<u128>(INT64_MAX)) return bad("duration too large; ");
+    const auto value = static_cast<std::int64_t>(ns);
+    return Nanoseconds(negative ? -value : value);
+  }
+  if (unit.empty()) return bad(fmt::format("\"{}\" has no unit; ", text));
+  return bad(fmt::format("unknown unit \"{}\"; ", unit));
+}
+
+std::string format(Duration d) {
+  std::int64_t ns = d.ns();
+  std::string sign;
+  if (ns < 0) {
+    sign = "-";
+    ns = ns == INT64_MIN ? INT64_MAX : -ns;
+  }
+  for (const Unit& u : kUnits) {
+    if (ns < u.ns && u.ns != 1) continue;
+    const std::int64_t whole = ns / u.ns;
+    std::int64_t rest = ns % u.ns;
+    if (rest == 0) return fmt::format("{}{}{}", sign, whole, u.name);
+    // Exact decimal fraction of the unit, trailing zeros trimmed.
+    std::string frac;
+    std::int64_t scale = u.ns;
+    while (rest != 0 && frac.size() < 15) {
+      // rest/scale as decimal digits: multiply by 10 without overflow (rest < scale <= 6e14).
+      rest *= 10;
+      frac.push_back(static_cast<char>('0' + rest / scale));
+      rest %= scale;
+    }
+    while (!frac.empty() && frac.back() == '0') frac.pop_back();
+    return fmt::format("{}{}.{}{}", sign, whole, frac, u.name);
+  }
+  return "0ns";
+}
+
+std::string formatSeconds(Time t) {
+  const std::int64_t ns = t.ns();
+  return fmt::format("{}.{:06}s", ns / 1'000'000'000, (ns % 1'000'000'000) / 1000);
+}
+
+}  // namespace agentsim::sim

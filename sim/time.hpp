@@ -1,0 +1,73 @@
+#pragma once
+// Simulated time: integer nanoseconds, as stout's Duration. Nothing here reads a clock.
+#include <compare>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "sim/try.hpp"
+
+namespace agentsim::sim {
+
+class Duration {
+ public:
+  constexpr Duration() = default;
+  static constexpr Duration fromNanoseconds(std::int64_t ns) { return Duration(ns); }
+  static constexpr Duration max() { return Duration(INT64_MAX); }
+
+  constexpr std::int64_t ns() const { return ns_; }
+
+  constexpr auto operator<=>(const Duration&) const = default;
+  constexpr Duration operator+(Duration o) const { return Duration(ns_ + o.ns_); }
+  constexpr Duration operator-(Duration o) const { return Duration(ns_ - o.ns_); }
+  constexpr Duration operator-() const { return Duration(-ns_); }
+  constexpr Duration operator*(std::int64_t k) const { return Duration(ns_ * k); }
+  constexpr Duration operator/(std::int64_t k) const { return Duration(ns_ / k); }
+  constexpr Duration& operator+=(Duration o) { ns_ += o.ns_; return *this; }
+
+ private:
+  constexpr explicit Duration(std::int64_t ns) : ns_(ns) {}
+  std::int64_t ns_ = 0;
+};
+
+constexpr Duration Nanoseconds(std::int64_t n) { return Duration::fromNanoseconds(n); }
+constexpr Duration Microseconds(std::int64_t n) { return Nanoseconds(n * 1000); }
+constexpr Duration Milliseconds(std::int64_t n) { return Microseconds(n * 1000); }
+constexpr Duration Seconds(std::int64_t n) { return Milliseconds(n * 1000); }
+constexpr Duration Minutes(std::int64_t n) { return Seconds(n * 60); }
+constexpr Duration Hours(std::int64_t n) { return Minutes(n * 60); }
+constexpr Duration Days(std::int64_t n) { return Hours(n * 24); }
+constexpr Duration Weeks(std::int64_t n) { return Days(n * 7); }
+
+// A point on the simulated clock: nanoseconds since the start of the run.
+class Time {
+ public:
+  constexpr Time() = default;
+  static constexpr Time fromNanoseconds(std::int64_t ns) { return Time(ns); }
+  static constexpr Time max() { return Time(INT64_MAX); }
+  constexpr std::int64_t ns() const { return ns_; }
+  constexpr Duration sinceStart() const { return Nanoseconds(ns_); }
+
+  constexpr auto operator<=>(const Time&) const = default;
+  constexpr Time operator+(Duration d) const { return Time(ns_ + d.ns()); }
+  constexpr Time operator-(Duration d) const { return Time(ns_ - d.ns()); }
+  constexpr Duration operator-(Time o) const { return Nanoseconds(ns_ - o.ns_); }
+
+ private:
+  constexpr explicit Time(std::int64_t ns) : ns_(ns) {}
+  std::int64_t ns_ = 0;
+};
+
+// Parses Mesos duration syntax: a decimal number and a unit among
+// ns us ms secs mins hrs days weeks ("10secs", "1.5mins", "-15secs"), as stout's
+// Duration::parse. Fractions below a nanosecond are truncated, as stout does.
+Try<Duration> parseDuration(std::string_view text);
+
+// Prints as stout's operator<<: the largest unit not above the value, with a decimal
+// fraction when needed ("10secs", "1.5mins", "1weeks"). Exact, no floating point.
+std::string format(Duration d);
+
+// "12.345678s" style: seconds since the start with microsecond digits, for timelines.
+std::string formatSeconds(Time t);
+
+}  // namespace agentsim::sim

@@ -1,0 +1,104 @@
+#pragma once
+// Trace records: the contract between the simulation, viz/ and notebooks/.
+// Every send, delivery, drop, timer, state change, fault and check is one record.
+// Emitting costs one branch when no sink listens (see Trace::enabled).
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "sim/time.hpp"
+
+namespace agentsim::sim {
+
+inline constexpr int kTraceFormatVersion = 1;
+
+enum class RecordKind { Send, Deliver, Drop, Timer, State, Fault, Check, Log, Startup };
+
+std::string_view toString(RecordKind kind);
+bool parseRecordKind(std::string_view text, RecordKind& out);
+
+// A JSON text written verbatim (an object or array built elsewhere).
+struct RawJson {
+  std::string text;
+  bool operator==(const RawJson&) const = default;
+};
+
+using Value = std::variant<std::int64_t, bool, std::string, RawJson>;
+
+struct Field {
+  std::string key;
+  Value value;
+  bool operator==(const Field&) const = default;
+};
+
+using Fields = std::vector<Field>;
+
+struct Record {
+  Time at;
+  std::uint64_t seq = 0;  // position in the trace, from 0
+  RecordKind kind = RecordKind::Log;
+  std::string process;    // e.g. "slave(1)"; empty for the harness
+  std::string host;       // e.g. "agent-1"
+  std::string name;       // message or event name, e.g. "RegisterSlaveMessage"
+  Fields fields;
+  std::string ref;        // modelled source, e.g. "src/slave/slave.cpp: Slave::registered"
+
+  const Value* field(std::string_view key) const;
+  std::string text(std::string_view key) const;       // "" when absent or not a string
+  std::int64_t integer(std::string_view key, std::int64_t otherwise = 0) const;
+};
+
+class TraceSink {
+ public:
+  virtual ~TraceSink() = default;
+  virtual void header(const Fields& header) = 0;
+  virtual void record(const Record& record) = 0;
+};
+
+// Keeps every record in memory (expectations and renderers read it).
+class MemorySink final : public TraceSink {
+ public:
+  void header(const Fields& h) override { header_ = h; }
+  void record(const Record& r) override { records_.push_back(r); }
+  const Fields& headerFields() const { return header_; }
+  const std::vector<Record>& records() const { return records_; }
+
+ private:
+  Fields header_;
+  std::vector<Record> records_;
+};
+
+// Writes JSON Lines: the header object first, then one object per record.
+class JsonLinesSink final : public TraceSink {
+ public:
+  explicit JsonLinesSink(std::ostream& out) : out_(out) {}
+  void header(const Fields& h) override;
+  void record(const Record& r) override;
+
+ private:
+  std::ostream& out_;
+};
+
+std::string toJsonLine(const Fields& header);
+std::string toJsonLine(const Record& record);
+void appendJsonString(std::string& out, std::string_view text);
+
+class Trace {
+ public:
+  bool enabled() const { return !sinks_.empty(); }
+  void addSink(TraceSink* sink) { sinks_.push_back(sink); }
+  void header(const Fields& h);
+  // Stamps seq and hands the record to every sink.
+  void emit(Record record);
+  std::uint64_t count() const { return next_seq_; }
+
+ private:
+  std::vector<TraceSink*> sinks_;
+  std::uint64_t next_seq_ = 0;
+};
+
+}  // namespace agentsim::sim
