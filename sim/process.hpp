@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "sim/message.hpp"
+#include "sim/rng.hpp"
 #include "sim/time.hpp"
 #include "sim/trace.hpp"
 
@@ -16,7 +17,6 @@ namespace agentsim::sim {
 
 class Simulation;
 class Host;
-class Rng;
 
 struct TimerId {
   std::uint32_t slot = UINT32_MAX;
@@ -54,6 +54,10 @@ class Process {
   // Called by the kernel for a message addressed to this process.
   void deliver(Envelope& envelope);
 
+  // Enqueues `fn` as an event of this process at the current time, as
+  // process::dispatch; other processes on the same host use it to call in.
+  void dispatch(std::string_view function, std::function<void()> fn);
+
  protected:
   // Runs as the first event of the process, as libprocess's initialize().
   virtual void initialize() {}
@@ -66,7 +70,6 @@ class Process {
 
   // `function` names the modelled function the timer calls, e.g. "Slave::pingTimeout".
   TimerId delay(Duration after, std::string_view function, std::function<void()> fn);
-  void dispatch(std::string_view function, std::function<void()> fn);
   // Cancels a pending timer; returns whether it was still pending. Resets `id`.
   bool cancel(TimerId& id);
 

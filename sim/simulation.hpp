@@ -38,6 +38,7 @@ class Host {
   bool up() const { return up_; }
   Disk& disk() { return disk_; }
   const Disk& disk() const { return disk_; }
+  Simulation& sim() const { return *sim_; }
   // What a (re)start of this host runs: spawns its processes.
   std::function<void(Host&)> startup;
   // Live processes on this host, in spawn order.

@@ -1,0 +1,85 @@
+#pragma once
+// The protobuf messages the model exchanges, by their Mesos names
+// (src/messages/messages.proto, include/mesos/mesos.proto). Fields are the ones the
+// model uses; each message lists them in the trace.
+#include <cstdint>
+#include <string>
+
+#include "sim/message.hpp"
+
+namespace agentsim::model {
+
+// mesos.proto MasterInfo: the leading master as a detector reports it.
+struct MasterInfo {
+  std::string id;
+  std::string pid;  // "master@master-1:5050"
+  std::string hostname;
+  std::uint32_t port = 5050;
+  bool operator==(const MasterInfo&) const = default;
+};
+
+// mesos.proto SlaveInfo.
+struct SlaveInfo {
+  std::string id;  // empty until the master assigns one
+  std::string hostname;
+  std::uint32_t port = 5051;
+  std::string resources;
+  bool operator==(const SlaveInfo&) const = default;
+};
+
+struct RegisterSlaveMessage : sim::MessageOf<RegisterSlaveMessage> {
+  static constexpr std::string_view kName = "RegisterSlaveMessage";
+  SlaveInfo slave;
+  std::string version;
+  void describe(sim::Fields& out) const override {
+    out.push_back({"hostname", slave.hostname});
+    out.push_back({"resources", slave.resources});
+  }
+};
+
+struct ReregisterSlaveMessage : sim::MessageOf<ReregisterSlaveMessage> {
+  static constexpr std::string_view kName = "ReregisterSlaveMessage";
+  SlaveInfo slave;
+  std::string version;
+  void describe(sim::Fields& out) const override {
+    out.push_back({"slave_id", slave.id});
+    out.push_back({"hostname", slave.hostname});
+  }
+};
+
+// messages.proto MasterSlaveConnection, carried by (Re)Registered.
+struct MasterSlaveConnection {
+  std::int64_t total_ping_timeout_seconds = 75;
+};
+
+struct SlaveRegisteredMessage : sim::MessageOf<SlaveRegisteredMessage> {
+  static constexpr std::string_view kName = "SlaveRegisteredMessage";
+  std::string slave_id;
+  MasterSlaveConnection connection;
+  void describe(sim::Fields& out) const override {
+    out.push_back({"slave_id", slave_id});
+    out.push_back({"total_ping_timeout_seconds", connection.total_ping_timeout_seconds});
+  }
+};
+
+struct SlaveReregisteredMessage : sim::MessageOf<SlaveReregisteredMessage> {
+  static constexpr std::string_view kName = "SlaveReregisteredMessage";
+  std::string slave_id;
+  MasterSlaveConnection connection;
+  void describe(sim::Fields& out) const override {
+    out.push_back({"slave_id", slave_id});
+    out.push_back({"total_ping_timeout_seconds", connection.total_ping_timeout_seconds});
+  }
+};
+
+struct PingSlaveMessage : sim::MessageOf<PingSlaveMessage> {
+  static constexpr std::string_view kName = "PingSlaveMessage";
+  bool connected = true;
+  void describe(sim::Fields& out) const override { out.push_back({"connected", connected}); }
+};
+
+struct PongSlaveMessage : sim::MessageOf<PongSlaveMessage> {
+  static constexpr std::string_view kName = "PongSlaveMessage";
+};
+
+}  // namespace agentsim::model

@@ -1,0 +1,236 @@
+#include "model/slave.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "model/paths.hpp"
+#include "sim/assert.hpp"
+#include "sim/rng.hpp"
+#include "sim/simulation.hpp"
+
+namespace agentsim::model {
+
+std::string_view toString(Slave::State state) {
+  switch (state) {
+    case Slave::State::RECOVERING: return "RECOVERING";
+    case Slave::State::DISCONNECTED: return "DISCONNECTED";
+    case Slave::State::RUNNING: return "RUNNING";
+    case Slave::State::TERMINATING: return "TERMINATING";
+  }
+  return "?";
+}
+
+Slave::Slave(SlaveFlags flags, MasterDetector& detector)
+    : sim::Process(sim::ProcessName::generated("slave")),
+      flags_(std::move(flags)),
+      detector_(detector),
+      master_ping_timeout_(kDefaultMasterPingTimeout) {}
+
+void Slave::setState(State state) {
+  if (state == state_) return;
+  const State previous = state_;
+  state_ = state;
+  traceState("Slave::State", toString(state), {{"previous", std::string(toString(previous))}});
+}
+
+void Slave::initialize() {
+  log(fmt::format("Mesos agent started on {}", self().str()));
+  traceState("Slave::State", toString(state_));
+  info_.hostname = flags_.hostname.empty() ? self().host() : flags_.hostname;
+  info_.port = self().port();
+  info_.resources = flags_.resources;
+  meta_dir_ = paths::metaDir(flags_.work_dir);
+
+  install(&Slave::registered, "Slave::registered");
+  install(&Slave::reregistered, "Slave::reregistered");
+  install(&Slave::ping, "Slave::ping");
+
+  // Recovery runs as its own chain of events: state::recover -> Slave::recover ->
+  // Slave::__recover.
+  dispatch("Slave::recover", [this] { recover(); });
+}
+
+void Slave::recover() {
+  // state::recover (src/slave/state.cpp): meta/slaves/latest names the agent that last
+  // registered from this work_dir; without it this is a fresh agent.
+  sim::Disk& disk = sim().host(self().host())->disk();
+  const auto latest = disk.read(paths::latestSlavePath(meta_dir_));
+  if (!latest) {
+    log("Failed to find the latest agent from a previous run; starting as a new agent");
+  } else if (disk.exists(paths::slaveInfoPath(meta_dir_, *latest))) {
+    info_.id = *latest;
+    log(fmt::format("Recovering agent {}", info_.id), {{"slave_id", info_.id}});
+  }
+  dispatch("Slave::__recover", [this] { finishRecovery(); });
+}
+
+void Slave::finishRecovery() {
+  AGENTSIM_ASSERT(state_ == State::RECOVERING);
+  log("Finished recovery");
+  setState(State::DISCONNECTED);
+  startDetection(std::nullopt);
+}
+
+void Slave::startDetection(std::optional<MasterInfo> previous) {
+  detection_ = detector_.detect(std::move(previous), *this, [this](const Detection& d) { detected(d); });
+}
+
+void Slave::detected(const Detection& detection) {
+  AGENTSIM_ASSERT(state_ != State::RECOVERING);
+  if (state_ != State::TERMINATING) setState(State::DISCONNECTED);
+  // statusUpdateManager->pause() arrives with the status-update slice.
+
+  switch (detection.kind) {
+    case Detection::Kind::Failed:
+      log(fmt::format("Failed to detect a master: {}", detection.failure));
+      sim().terminate(*this);
+      return;
+    case Detection::Kind::Discarded:
+      log("Re-detecting master");
+      master_.reset();
+      break;
+    case Detection::Kind::None:
+      log("Lost leading master");
+      master_.reset();
+      break;
+    case Detection::Kind::Leader: {
+      master_ = detection.leader;
+      log(fmt::format("New master detected at {}", master_->pid), {{"master", master_->pid}});
+      // A new master cancels the retry chain of the previous one (see docs/model.md).
+      cancel(registration_timer_);
+      if (state_ == State::TERMINATING) {
+        log("Skipping registration because agent is terminating");
+        break;
+      }
+      const sim::Duration b = flags_.registration_backoff_factor;
+      const sim::Duration duration = rng().uniform(b);
+      log("No credentials provided. Attempting to register without authentication",
+          {{"delay", sim::format(duration)}});
+      registration_timer_ = delay(duration, "Slave::doReliableRegistration", [this, b] { doReliableRegistration(b * 2); });
+      break;
+    }
+  }
+  startDetection(master_);
+}
+
+void Slave::doReliableRegistration(sim::Duration maxBackoff) {
+  registration_timer_ = sim::TimerId{};
+  if (!master_ || state_ == State::RUNNING || state_ == State::TERMINATING) return;
+  AGENTSIM_ASSERT(state_ == State::DISCONNECTED);
+
+  const sim::Upid master = [&] {
+    const std::string& pid = master_->pid;
+    const auto at = pid.find('@');
+    const auto colon = pid.rfind(':');
+    return sim().upid(pid.substr(0, at), pid.substr(at + 1, colon - at - 1),
+                      static_cast<std::uint16_t>(master_->port));
+  }();
+  if (info_.id.empty()) {
+    RegisterSlaveMessage message;
+    message.slave = info_;
+    message.version = "1.1.0";
+    send(master, message);
+  } else {
+    ReregisterSlaveMessage message;
+    message.slave = info_;
+    message.version = "1.1.0";
+    send(master, message);
+  }
+
+  maxBackoff = std::min(maxBackoff, kRegisterRetryIntervalMax);
+  const sim::Duration wait = rng().uniform(maxBackoff);
+  registration_timer_ = delay(wait, "Slave::doReliableRegistration",
+                              [this, maxBackoff] { doReliableRegistration(maxBackoff * 2); });
+}
+
+void Slave::registered(const sim::Upid& from, const SlaveRegisteredMessage& message) {
+  if (!master_ || master_->pid != from.str()) {
+    log(fmt::format("Ignoring registration message from {} because it is not the expected master: {}", from.str(),
+                    master_ ? master_->pid : std::string("None")));
+    return;
+  }
+  master_ping_timeout_ = sim::Seconds(message.connection.total_ping_timeout_seconds);
+  switch (state_) {
+    case State::DISCONNECTED: {
+      log(fmt::format("Registered with master {}; given agent ID {}", from.str(), message.slave_id),
+          {{"slave_id", message.slave_id}});
+      info_.id = message.slave_id;
+      // paths::createSlaveDirectory + checkpoint(slave.info).
+      sim::Disk& disk = sim().host(self().host())->disk();
+      (void)disk.write(paths::slaveInfoPath(meta_dir_, info_.id), info_.hostname);
+      (void)disk.write(paths::latestSlavePath(meta_dir_), info_.id);
+      setState(State::RUNNING);
+      restartPingTimer();
+      break;
+    }
+    case State::RUNNING:
+      if (info_.id != message.slave_id) {
+        log(fmt::format("Registered but got wrong id: {} (expected: {}). Committing suicide", message.slave_id,
+                        info_.id));
+        sim().terminate(*this);
+        return;
+      }
+      log("Already registered with master " + from.str());
+      break;
+    case State::TERMINATING:
+      log("Ignoring registration because agent is terminating");
+      break;
+    case State::RECOVERING:
+      // LOG(FATAL) in Mesos (MESOS-675/676/677).
+      AGENTSIM_ASSERT(!"registered() while RECOVERING");
+  }
+}
+
+void Slave::reregistered(const sim::Upid& from, const SlaveReregisteredMessage& message) {
+  if (!master_ || master_->pid != from.str()) {
+    log(fmt::format("Ignoring re-registration message from {} because it is not the expected master: {}",
+                    from.str(), master_ ? master_->pid : std::string("None")));
+    return;
+  }
+  if (info_.id != message.slave_id) {
+    log(fmt::format("Re-registered but got wrong id: {} (expected: {}). Committing suicide", message.slave_id,
+                    info_.id));
+    sim().terminate(*this);
+    return;
+  }
+  master_ping_timeout_ = sim::Seconds(message.connection.total_ping_timeout_seconds);
+  switch (state_) {
+    case State::DISCONNECTED:
+      log(fmt::format("Re-registered with master {}", from.str()));
+      setState(State::RUNNING);
+      restartPingTimer();
+      break;
+    case State::RUNNING:
+      log("Already re-registered with master " + from.str());
+      break;
+    case State::TERMINATING:
+      return;
+    case State::RECOVERING:
+      AGENTSIM_ASSERT(!"reregistered() while RECOVERING");
+  }
+}
+
+void Slave::ping(const sim::Upid& from, const PingSlaveMessage& message) {
+  if (!message.connected && state_ == State::RUNNING) {
+    log("Master marked the agent as disconnected but the agent considers itself registered! Forcing "
+        "re-registration.");
+    detector_.discard(detection_);
+  }
+  restartPingTimer();
+  send(from, PongSlaveMessage{});
+}
+
+void Slave::restartPingTimer() {
+  cancel(ping_timer_);
+  const std::uint64_t detection = detection_;
+  ping_timer_ = delay(master_ping_timeout_, "Slave::pingTimeout", [this, detection] { pingTimeout(detection); });
+}
+
+void Slave::pingTimeout(std::uint64_t detection) {
+  ping_timer_ = sim::TimerId{};
+  log(fmt::format("No pings from master received within {}", sim::format(master_ping_timeout_)));
+  detector_.discard(detection);
+}
+
+}  // namespace agentsim::model

@@ -1,0 +1,326 @@
+// The event queue: (time, sequence) order, running to a time, cancel, stop and limits.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "sim/simulation.hpp"
+#include "sim_test_util.hpp"
+
+using namespace agentsim::sim;
+using namespace agentsim::sim::test;
+
+namespace {
+Time T(Duration d) { return Time{} + d; }
+
+struct Log {
+  std::vector<std::string> names;
+  std::vector<Time> times;
+};
+
+// Schedules a harness event that appends its name and the time it ran.
+TimerId note(Simulation& sim, Log& log, Duration when, std::string name) {
+  return sim.at(T(when), "note", [&sim, &log, name] {
+    log.names.push_back(name);
+    log.times.push_back(sim.now());
+  });
+}
+}  // namespace
+
+TEST_CASE("events at equal times run in scheduling order") {
+  Simulation sim(1);
+  Log log;
+  note(sim, log, Seconds(1), "a");
+  note(sim, log, Seconds(2), "x");
+  note(sim, log, Seconds(1), "b");
+  note(sim, log, Seconds(1), "c");
+  note(sim, log, Seconds(1), "d");
+  const RunResult r = sim.runUntil(Time::max());
+  CHECK(r.reason == StopReason::Idle);
+  CHECK(log.names == std::vector<std::string>{"a", "b", "c", "d", "x"});
+}
+
+TEST_CASE("earlier times run first regardless of scheduling order") {
+  Simulation sim(1);
+  Log log;
+  note(sim, log, Seconds(30), "30");
+  note(sim, log, Seconds(10), "10");
+  note(sim, log, Milliseconds(20'000), "20");
+  note(sim, log, Nanoseconds(1), "1ns");
+  note(sim, log, Duration{}, "0");
+  (void)sim.runUntil(Time::max());
+  CHECK(log.names == std::vector<std::string>{"0", "1ns", "10", "20", "30"});
+  CHECK(log.times == std::vector<Time>{T({}), T(Nanoseconds(1)), T(Seconds(10)), T(Seconds(20)), T(Seconds(30))});
+  CHECK(sim.now() == T(Seconds(30)));
+  CHECK(sim.eventsRun() == 5);
+}
+
+TEST_CASE("many interleaved events keep (time, sequence) order") {
+  Simulation sim(1);
+  Log log;
+  // 500 events over 7 distinct times, scheduled in a scrambled order.
+  for (int i = 0; i < 500; ++i) {
+    const int slot = (i * 37) % 7;
+    note(sim, log, Milliseconds(slot), std::to_string(slot) + ":" + std::to_string(i));
+  }
+  (void)sim.runUntil(Time::max());
+  REQUIRE(log.names.size() == 500);
+  for (std::size_t k = 1; k < log.names.size(); ++k) {
+    const auto colon = [](const std::string& s) { return s.find(':'); };
+    const int prevSlot = std::stoi(log.names[k - 1].substr(0, colon(log.names[k - 1])));
+    const int slot = std::stoi(log.names[k].substr(0, colon(log.names[k])));
+    const int prevI = std::stoi(log.names[k - 1].substr(colon(log.names[k - 1]) + 1));
+    const int i = std::stoi(log.names[k].substr(colon(log.names[k]) + 1));
+    REQUIRE((prevSlot < slot || (prevSlot == slot && prevI < i)));
+    REQUIRE(log.times[k - 1] <= log.times[k]);
+  }
+}
+
+TEST_CASE("runUntil runs events at exactly the given time and leaves the clock there") {
+  Simulation sim(1);
+  Log log;
+  note(sim, log, Seconds(5) - Nanoseconds(1), "before");
+  note(sim, log, Seconds(5), "at");
+  note(sim, log, Seconds(5) + Nanoseconds(1), "after");
+  const RunResult r = sim.runUntil(T(Seconds(5)));
+  CHECK(r.reason == StopReason::TimeReached);
+  CHECK(r.message.empty());
+  CHECK(log.names == std::vector<std::string>{"before", "at"});
+  CHECK(sim.now() == T(Seconds(5)));
+  CHECK(sim.pendingEvents() == 1);
+
+  const RunResult rest = sim.runUntil(T(Seconds(10)));
+  CHECK(rest.reason == StopReason::Idle);
+  CHECK(log.names.back() == "after");
+  CHECK(log.times.back() == T(Seconds(5) + Nanoseconds(1)));
+  // With nothing left, the clock still moves to the requested time.
+  CHECK(sim.now() == T(Seconds(10)));
+}
+
+TEST_CASE("runUntil moves the clock to the target even when no event is due") {
+  Simulation sim(1);
+  Log log;
+  note(sim, log, Minutes(1), "later");
+  const RunResult r = sim.runUntil(T(Seconds(3)));
+  CHECK(r.reason == StopReason::TimeReached);
+  CHECK(log.names.empty());
+  CHECK(sim.now() == T(Seconds(3)));
+}
+
+TEST_CASE("runFor runs for a duration from now") {
+  Simulation sim(1);
+  Log log;
+  for (int s = 1; s <= 10; ++s) note(sim, log, Seconds(s), std::to_string(s));
+  (void)sim.runFor(Seconds(3));
+  CHECK(log.names == std::vector<std::string>{"1", "2", "3"});
+  CHECK(sim.now() == T(Seconds(3)));
+  (void)sim.runFor(Milliseconds(2500));
+  CHECK(log.names.size() == 5);
+  CHECK(sim.now() == T(Milliseconds(5500)));
+}
+
+TEST_CASE("settle runs only what is due now, including what that schedules for now") {
+  Simulation sim(1);
+  Log log;
+  (void)sim.runUntil(T(Seconds(1)));
+  sim.at(sim.now(), "now", [&] {
+    log.names.push_back("now");
+    sim.at(sim.now(), "chained", [&] { log.names.push_back("chained"); });
+  });
+  note(sim, log, Seconds(1) + Nanoseconds(1), "next");
+  const RunResult r = sim.settle();
+  CHECK(r.reason == StopReason::TimeReached);
+  CHECK(log.names == std::vector<std::string>{"now", "chained"});
+  CHECK(sim.now() == T(Seconds(1)));
+  CHECK(sim.pendingEvents() == 1);
+}
+
+TEST_CASE("a harness event scheduled in the past runs now") {
+  Simulation sim(1);
+  (void)sim.runUntil(T(Seconds(5)));
+  Time ranAt;
+  sim.at(T(Seconds(1)), "late", [&] { ranAt = sim.now(); });
+  (void)sim.settle();
+  CHECK(ranAt == T(Seconds(5)));
+}
+
+TEST_CASE("cancel prevents a pending event and reports whether it was pending") {
+  Simulation sim(1);
+  Log log;
+  TimerId a = note(sim, log, Seconds(1), "a");
+  note(sim, log, Seconds(1), "b");
+  const TimerId copy = a;
+  CHECK(sim.pendingEvents() == 2);
+  CHECK(sim.cancel(a));
+  CHECK_FALSE(a.valid());  // cancel resets the id
+  CHECK(sim.pendingEvents() == 1);
+
+  SUBCASE("twice: the second cancel returns false") {
+    CHECK_FALSE(sim.cancel(a));
+    TimerId again = copy;
+    CHECK_FALSE(sim.cancel(again));
+  }
+  SUBCASE("a default TimerId cancels nothing") {
+    TimerId none;
+    CHECK_FALSE(sim.cancel(none));
+  }
+  (void)sim.runUntil(Time::max());
+  CHECK(log.names == std::vector<std::string>{"b"});
+}
+
+TEST_CASE("cancel after the event ran returns false, even when its slot is reused") {
+  Simulation sim(1);
+  Log log;
+  TimerId first = note(sim, log, Seconds(1), "first");
+  (void)sim.runUntil(T(Seconds(1)));
+  CHECK(log.names == std::vector<std::string>{"first"});
+  // The next event may reuse the first one's storage; an old id must not cancel it.
+  note(sim, log, Seconds(2), "second");
+  TimerId stale = first;
+  CHECK_FALSE(sim.cancel(stale));
+  CHECK_FALSE(sim.cancel(first));
+  (void)sim.runUntil(Time::max());
+  CHECK(log.names == std::vector<std::string>{"first", "second"});
+}
+
+TEST_CASE("a cancelled event does not count as pending work" * doctest::may_fail()) {
+  Simulation sim(1);
+  Log log;
+  TimerId t = note(sim, log, Seconds(10), "cancelled");
+  CHECK(sim.cancel(t));
+  CHECK(sim.pendingEvents() == 0);
+  // Nothing is left to run, so the run is idle, not merely at its time.
+  const RunResult r = sim.runUntil(T(Seconds(5)));
+  CHECK(r.reason == StopReason::Idle);
+  CHECK(sim.now() == T(Seconds(5)));
+  CHECK(log.names.empty());
+}
+
+TEST_CASE("an event scheduled at zero delay from inside an event runs in the same instant, after those already queued") {
+  Simulation sim(1);
+  Log log;
+  sim.at(T(Seconds(1)), "a", [&] {
+    log.names.push_back("a");
+    log.times.push_back(sim.now());
+    note(sim, log, Seconds(1), "from-a");
+  });
+  note(sim, log, Seconds(1), "b");
+  note(sim, log, Seconds(1), "c");
+  (void)sim.runUntil(Time::max());
+  CHECK(log.names == std::vector<std::string>{"a", "b", "c", "from-a"});
+  for (const Time t : log.times) CHECK(t == T(Seconds(1)));
+}
+
+TEST_CASE("a process's zero-delay timer also runs after what is already queued for that instant") {
+  Simulation sim(1);
+  Host& h = sim.addHost("agent-1", 5051);
+  auto& p = sim.spawn<Recorder>(h, ProcessName::generated("slave"));
+  (void)sim.settle();
+  std::vector<std::string> order;
+  sim.at(T(Seconds(1)), "first", [&] {
+    order.push_back("first");
+    p.delay(Duration{}, "zero", [&] { order.push_back("zero-delay"); });
+    p.dispatch("dispatched", [&] { order.push_back("dispatched"); });
+  });
+  sim.at(T(Seconds(1)), "second", [&] { order.push_back("second"); });
+  (void)sim.runUntil(Time::max());
+  CHECK(order == std::vector<std::string>{"first", "second", "zero-delay", "dispatched"});
+  CHECK(sim.now() == T(Seconds(1)));
+}
+
+TEST_CASE("stop() from inside an event ends the run after that event") {
+  Simulation sim(1);
+  Log log;
+  note(sim, log, Seconds(1), "a");
+  sim.at(T(Seconds(2)), "stopper", [&] {
+    log.names.push_back("stopper");
+    sim.stop("the test asked");
+  });
+  note(sim, log, Seconds(2), "same-instant");
+  note(sim, log, Seconds(3), "later");
+  const RunResult r = sim.runUntil(Time::max());
+  CHECK(r.reason == StopReason::Stopped);
+  CHECK(r.message == "the test asked");
+  CHECK(log.names == std::vector<std::string>{"a", "stopper"});
+  CHECK(sim.now() == T(Seconds(2)));
+  CHECK(sim.pendingEvents() == 2);
+
+  // The next run carries on where the stopped one left off.
+  const RunResult rest = sim.runUntil(Time::max());
+  CHECK(rest.reason == StopReason::Idle);
+  CHECK(log.names == std::vector<std::string>{"a", "stopper", "same-instant", "later"});
+}
+
+namespace {
+// A harness event that reschedules itself forever, `step` apart.
+void forever(Simulation& sim, Duration step, int& count) {
+  sim.at(sim.now() + step, "tick", [&sim, step, &count] {
+    ++count;
+    forever(sim, step, count);
+  });
+}
+}  // namespace
+
+TEST_CASE("max_events stops an endless run with a message") {
+  Limits limits;
+  limits.max_events = 5;
+  Simulation sim(1, limits);
+  int count = 0;
+  forever(sim, Duration{}, count);  // never advances the clock
+  const RunResult r = sim.runUntil(Time::max());
+  CHECK(r.reason == StopReason::LimitExceeded);
+  CHECK(r.message.find("more than 5 events") != std::string::npos);
+  CHECK(count == 5);
+  CHECK(sim.now() == Time{});
+}
+
+TEST_CASE("max_pending_events stops a run that floods the queue") {
+  Limits limits;
+  limits.max_pending_events = 3;
+  Simulation sim(1, limits);
+  int ran = 0;
+  sim.at(T(Seconds(1)), "flood", [&] {
+    for (int i = 0; i < 10; ++i) sim.at(sim.now() + Seconds(1), "wave", [&] { ++ran; });
+  });
+  const RunResult r = sim.runUntil(Time::max());
+  CHECK(r.reason == StopReason::LimitExceeded);
+  CHECK(r.message.find("more than 3 queued events") != std::string::npos);
+  CHECK(ran == 0);
+  CHECK(sim.pendingEvents() <= 3);
+}
+
+TEST_CASE("max_time stops a run whose clock passes it") {
+  Limits limits;
+  limits.max_time = Seconds(10);
+  Simulation sim(1, limits);
+  int count = 0;
+  forever(sim, Seconds(1), count);
+  const RunResult r = sim.runUntil(Time::max());
+  CHECK(r.reason == StopReason::LimitExceeded);
+  CHECK(r.message.find("simulated time passed 10secs") != std::string::npos);
+  CHECK(count == 10);  // the ticks at 1s .. 10s ran; the one at 11s did not
+}
+
+TEST_CASE("a process that floods itself with timers hits the limit instead of hanging") {
+  Limits limits;
+  limits.max_events = 1000;
+  Simulation sim(1, limits);
+  Host& h = sim.addHost("agent-1", 5051);
+  auto& p = sim.spawn<Recorder>(h, ProcessName::generated("slave"));
+  std::function<void()> tick = [&] { p.dispatch("tick", tick); };
+  p.on_initialize = [&](Recorder&) { tick(); };
+  const RunResult r = sim.runUntil(Time::max());
+  CHECK(r.reason == StopReason::LimitExceeded);
+  CHECK(r.message.find("more than 1000 events") != std::string::npos);
+}
+
+TEST_CASE("eventsRun and pendingEvents count what ran and what waits") {
+  Simulation sim(1);
+  Log log;
+  for (int i = 0; i < 4; ++i) note(sim, log, Seconds(i + 1), "e");
+  CHECK(sim.pendingEvents() == 4);
+  CHECK(sim.eventsRun() == 0);
+  (void)sim.runUntil(T(Seconds(2)));
+  CHECK(sim.eventsRun() == 2);
+  CHECK(sim.pendingEvents() == 2);
+}
