@@ -72,7 +72,7 @@ class Workload {
     std::uint32_t u = 0;
     std::uint32_t k = 0;
     std::uint32_t timer_gen = 0;  // a timer whose generation differs was cancelled
-    std::int64_t timeout = bench::kRetryInitial;
+    std::int64_t timeout_ns = bench::kRetryInitialNs;
   };
 
   // Agent side. Stream index s = a * T + t.
@@ -82,10 +82,10 @@ class Workload {
     const std::uint32_t t = s % p_.tasks;
     if (!bench::updateDropped(p_.seed, a, t, st.u, st.k, p_.drop)) {
       const std::uint32_t u = st.u;
-      loop_.at(loop_.now() + bench::kLatency, [this, s, u] { masterUpdate(s, u); });
+      loop_.at(loop_.now() + bench::kLatencyNs, [this, s, u] { masterUpdate(s, u); });
     }
     const std::uint32_t gen = ++st.timer_gen;
-    loop_.at(loop_.now() + st.timeout, [this, s, gen] {
+    loop_.at(loop_.now() + st.timeout_ns, [this, s, gen] {
       if (streams_[s].timer_gen == gen) retry(s);
     });
   }
@@ -94,7 +94,7 @@ class Workload {
     Stream& st = streams_[s];
     ++results_.retries;
     ++st.k;
-    st.timeout = bench::nextTimeout(st.timeout);
+    st.timeout_ns = bench::nextTimeout(st.timeout_ns);
     transmit(s);
   }
 
@@ -106,13 +106,13 @@ class Workload {
     ++st.timer_gen;         // cancel the retry timer
     ++st.u;
     st.k = 0;
-    st.timeout = bench::kRetryInitial;
+    st.timeout_ns = bench::kRetryInitialNs;
     if (st.u < p_.updates) transmit(s);
   }
 
   void agentPing(std::uint32_t a) {
     ++results_.messages_delivered;
-    loop_.at(loop_.now() + bench::kLatency, [this] { masterPong(); });
+    loop_.at(loop_.now() + bench::kLatencyNs, [this] { masterPong(); });
     (void)a;
   }
 
@@ -120,19 +120,19 @@ class Workload {
   void masterUpdate(std::uint32_t s, std::uint32_t u) {
     ++results_.messages_delivered;
     ++received_[s / p_.tasks];
-    loop_.at(loop_.now() + bench::kLatency, [this, s, u] { agentAck(s, u); });
+    loop_.at(loop_.now() + bench::kLatencyNs, [this, s, u] { agentAck(s, u); });
   }
 
   void masterPong() { ++results_.messages_delivered; }
 
   void armPing(std::uint32_t a) {
-    loop_.at(loop_.now() + bench::kPingPeriod, [this, a] { pingTimeout(a); });
+    loop_.at(loop_.now() + bench::kPingPeriodNs, [this, a] { pingTimeout(a); });
   }
 
   void pingTimeout(std::uint32_t a) {
     if (received_[a] == static_cast<std::uint64_t>(p_.tasks) * p_.updates) return;
     ++results_.pings;
-    loop_.at(loop_.now() + bench::kLatency, [this, a] { agentPing(a); });
+    loop_.at(loop_.now() + bench::kLatencyNs, [this, a] { agentPing(a); });
     armPing(a);
   }
 

@@ -81,14 +81,14 @@ class Agent final : public sim::Process {
   struct Stream {
     std::uint32_t u = 0;
     std::uint32_t k = 0;
-    std::int64_t timeout = bench::kRetryInitial;
+    std::int64_t timeout_ns = bench::kRetryInitialNs;
     sim::TimerId timer;
   };
 
   void transmit(std::uint32_t t) {
     Stream& s = streams_[t];
     send(master_, UpdateMessage(index_, t, s.u, s.k));
-    s.timer = delay(sim::Nanoseconds(s.timeout), "Agent::retry", [this, t] { retry(t); });
+    s.timer = delay(sim::Nanoseconds(s.timeout_ns), "Agent::retry", [this, t] { retry(t); });
   }
 
   void retry(std::uint32_t t) {
@@ -96,7 +96,7 @@ class Agent final : public sim::Process {
     s.timer = sim::TimerId{};
     ++results_.retries;
     ++s.k;
-    s.timeout = bench::nextTimeout(s.timeout);
+    s.timeout_ns = bench::nextTimeout(s.timeout_ns);
     transmit(t);
   }
 
@@ -108,7 +108,7 @@ class Agent final : public sim::Process {
     cancel(s.timer);
     ++s.u;
     s.k = 0;
-    s.timeout = bench::kRetryInitial;
+    s.timeout_ns = bench::kRetryInitialNs;
     if (s.u < params_.updates) transmit(m.t);
   }
 
@@ -141,7 +141,7 @@ class Master final : public sim::Process {
 
  private:
   void armPing(std::uint32_t a) {
-    delay(sim::Nanoseconds(bench::kPingPeriod), "Master::pingTimeout", [this, a] { pingTimeout(a); });
+    delay(sim::Nanoseconds(bench::kPingPeriodNs), "Master::pingTimeout", [this, a] { pingTimeout(a); });
   }
 
   void pingTimeout(std::uint32_t a) {

@@ -18,12 +18,12 @@
 namespace agentsim::bench {
 
 // Simulated time in integer nanoseconds.
-inline constexpr std::int64_t kMillisecond = 1'000'000;
-inline constexpr std::int64_t kSecond = 1'000 * kMillisecond;
-inline constexpr std::int64_t kLatency = 1 * kMillisecond;  // L
-inline constexpr std::int64_t kRetryInitial = 10 * kSecond;   // R0
-inline constexpr std::int64_t kRetryMax = 600 * kSecond;      // Rmax
-inline constexpr std::int64_t kPingPeriod = 15 * kSecond;     // P
+inline constexpr std::int64_t kMillisecondNs = 1'000'000;
+inline constexpr std::int64_t kSecondNs = 1'000 * kMillisecondNs;
+inline constexpr std::int64_t kLatencyNs = 1 * kMillisecondNs;      // L
+inline constexpr std::int64_t kRetryInitialNs = 10 * kSecondNs;     // R0
+inline constexpr std::int64_t kRetryMaxNs = 600 * kSecondNs;        // Rmax
+inline constexpr std::int64_t kPingPeriodNs = 15 * kSecondNs;       // P
 
 struct Params {
   std::uint32_t agents = 10;   // A
@@ -99,9 +99,9 @@ inline bool updateDropped(std::uint64_t seed, std::uint64_t a, std::uint64_t t, 
   return static_cast<double>(x >> 11) * 0x1.0p-53 < drop;
 }
 
-// The retry timeout after `timeout`: doubled, capped at Rmax.
-constexpr std::int64_t nextTimeout(std::int64_t timeout) {
-  return timeout >= kRetryMax / 2 ? kRetryMax : timeout * 2;
+// The retry timeout after `timeout_ns`: doubled, capped at Rmax.
+constexpr std::int64_t nextTimeout(std::int64_t timeout_ns) {
+  return timeout_ns >= kRetryMaxNs / 2 ? kRetryMaxNs : timeout_ns * 2;
 }
 
 // Times the simulation proper: wall time (steady_clock; allowed in bench/ only, never in

@@ -64,19 +64,11 @@ std::size_t utf8Length(std::string_view s, std::size_t at) {
 void appendUtf8(std::string& out, std::uint32_t cp) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
+    return;
   }
+  const int tail = cp < 0x800 ? 1 : cp < 0x10000 ? 2 : 3;  // continuation bytes
+  out += static_cast<char>(((0xFF00u >> (tail + 1)) & 0xFF) | (cp >> (6 * tail)));
+  for (int k = tail - 1; k >= 0; --k) out += static_cast<char>(0x80 | ((cp >> (6 * k)) & 0x3F));
 }
 
 // A key as it should appear inside an error message: quoted, escaped, shortened.
@@ -161,7 +153,8 @@ class Parser {
     int line = line_;
     std::size_t start = lineStart_;
     if (at < lineStart_) {  // not on the current line: recount (cold path)
-      line = 1 + static_cast<int>(std::count(s_.begin(), s_.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+      const auto newlines = std::count(s_.begin(), s_.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+      line = static_cast<int>(std::min<std::ptrdiff_t>(newlines + 1, INT_MAX));
       const std::size_t nl = s_.rfind('\n', at == 0 ? 0 : at - 1);
       start = (nl == std::string_view::npos || nl >= at) ? 0 : nl + 1;
     }
@@ -202,13 +195,19 @@ class Parser {
     for (; i_ < s_.size(); ++i_) {
       const char c = s_[i_];
       if (c == '\n') {
-        ++line_;
+        line_ += line_ < INT_MAX ? 1 : 0;
         lineStart_ = i_ + 1;
       } else if (c != ' ' && c != '\t' && c != '\r') {
         return;
       }
     }
     if (inside != nullptr) failEnd(inside);
+  }
+
+  bool consume(char c) {
+    if (i_ >= s_.size() || s_[i_] != c) return false;
+    ++i_;
+    return true;
   }
 
   void record(std::map<std::string, SourcePos>& index, std::size_t at) {
@@ -250,10 +249,7 @@ class Parser {
     json result = json::object();
     auto& members = result.get_ref<json::object_t&>();
     skipWhitespace("an object");
-    if (s_[i_] == '}') {
-      ++i_;
-      return result;
-    }
+    if (consume('}')) return result;
     const std::size_t base = pointer_.size();
     for (bool first = true;; first = false) {
       if (s_[i_] != '"') {
@@ -274,10 +270,7 @@ class Parser {
       members.emplace(std::move(key), std::move(value));
       pointer_.resize(base);
       skipWhitespace("an object");
-      if (s_[i_] == '}') {
-        ++i_;
-        return result;
-      }
+      if (consume('}')) return result;
       if (s_[i_] != ',') unexpected(i_, "',' or '}' after an object member");
       ++i_;
       skipWhitespace("an object");
@@ -290,10 +283,7 @@ class Parser {
     json result = json::array();
     auto& elements = result.get_ref<json::array_t&>();
     skipWhitespace("an array");
-    if (s_[i_] == ']') {
-      ++i_;
-      return result;
-    }
+    if (consume(']')) return result;
     const std::size_t base = pointer_.size();
     for (std::size_t index = 0;; ++index) {
       pointer_ += '/';
@@ -302,10 +292,7 @@ class Parser {
       elements.push_back(parseValue(depth));
       pointer_.resize(base);
       skipWhitespace("an array");
-      if (s_[i_] == ']') {
-        ++i_;
-        return result;
-      }
+      if (consume(']')) return result;
       if (s_[i_] != ',') unexpected(i_, "',' or ']' after an array element");
       ++i_;
       skipWhitespace("an array");
@@ -488,15 +475,7 @@ std::variant<JsonDocument, JsonError> parseJson(std::string_view text, const Jso
 std::string jsonPointerEscape(std::string_view key) {
   std::string out;
   out.reserve(key.size());
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
+  for (char c : key) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string_view(&c, 1);
   return out;
 }
 

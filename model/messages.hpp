@@ -4,6 +4,8 @@
 // model uses; each message lists them in the trace.
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "sim/message.hpp"
 
@@ -81,5 +83,50 @@ struct PingSlaveMessage : sim::MessageOf<PingSlaveMessage> {
 struct PongSlaveMessage : sim::MessageOf<PongSlaveMessage> {
   static constexpr std::string_view kName = "PongSlaveMessage";
 };
+
+}  // namespace agentsim::model
+
+namespace agentsim::model {
+
+// Every Mesos message name a scenario may match on (src/messages/messages.proto),
+// sorted; names the model does not send yet simply never match.
+inline const std::vector<std::string_view>& mesosMessageNames() {
+  static const std::vector<std::string_view> names{
+      "AuthenticateMessage",
+      "CheckpointResourcesMessage",
+      "ExecutorRegisteredMessage",
+      "ExecutorReregisteredMessage",
+      "ExecutorToFrameworkMessage",
+      "ExitedExecutorMessage",
+      "FrameworkRegisteredMessage",
+      "FrameworkReregisteredMessage",
+      "FrameworkToExecutorMessage",
+      "KillTaskMessage",
+      "LostSlaveMessage",
+      "PingSlaveMessage",
+      "PongSlaveMessage",
+      "ReconnectExecutorMessage",
+      "RegisterExecutorMessage",
+      "RegisterFrameworkMessage",
+      "RegisterSlaveMessage",
+      "ReregisterExecutorMessage",
+      "ReregisterFrameworkMessage",
+      "ReregisterSlaveMessage",
+      "ResourceOffersMessage",
+      "RunTaskGroupMessage",
+      "RunTaskMessage",
+      "ShutdownExecutorMessage",
+      "ShutdownFrameworkMessage",
+      "ShutdownMessage",
+      "SlaveRegisteredMessage",
+      "SlaveReregisteredMessage",
+      "StatusUpdateAcknowledgementMessage",
+      "StatusUpdateMessage",
+      "UnregisterSlaveMessage",
+      "UpdateFrameworkMessage",
+      "UpdateSlaveMessage",
+  };
+  return names;
+}
 
 }  // namespace agentsim::model

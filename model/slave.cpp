@@ -39,7 +39,9 @@ void Slave::initialize() {
   traceState("Slave::State", toString(state_));
   info_.hostname = flags_.hostname.empty() ? self().host() : flags_.hostname;
   info_.port = self().port();
-  info_.resources = flags_.resources;
+  // Containerizer::resources: a simulated host has nothing to probe, so the agent
+  // reports Mesos's fallbacks DEFAULT_CPUS, DEFAULT_MEM, DEFAULT_DISK, DEFAULT_PORTS.
+  info_.resources = flags_.resources.empty() ? "cpus:1;mem:1024;disk:10240;ports:[31000-32000]" : flags_.resources;
   meta_dir_ = paths::metaDir(flags_.work_dir);
 
   install(&Slave::registered, "Slave::registered");

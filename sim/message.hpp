@@ -26,10 +26,11 @@ class Upid {
   explicit Upid(const detail::UpidEntry* e) : e_(e) {}
 
   bool isNone() const { return e_ == nullptr; }
-  const std::string& id() const;
-  const std::string& host() const;
+  const std::string& id() const { return e_ != nullptr ? e_->id : empty(); }
+  const std::string& host() const { return e_ != nullptr ? e_->host : empty(); }
   std::uint16_t port() const { return e_ != nullptr ? e_->port : 0; }
-  const std::string& str() const;  // "slave(1)@agent-1:5051", or "" for none
+  // "slave(1)@agent-1:5051", or "" for none.
+  const std::string& str() const { return e_ != nullptr ? e_->full : empty(); }
 
   bool operator==(const Upid& o) const { return e_ == o.e_; }
   // Orders by text, never by pointer value.
@@ -37,6 +38,10 @@ class Upid {
   const detail::UpidEntry* entry() const { return e_; }
 
  private:
+  static const std::string& empty() {
+    static const std::string kEmpty;
+    return kEmpty;
+  }
   const detail::UpidEntry* e_ = nullptr;
 };
 

@@ -83,7 +83,7 @@ bool Network::partitioned(const std::string& from, const std::string& to) const 
 void Network::traceDrop(const Envelope& e, std::string reason) {
   if (!sim_.trace().enabled()) return;
   sim_.emit(RecordKind::Drop, sim_.process(e.from), e.from.host(), std::string(e.body->name()),
-            {{"to", e.to.str()}, {"reason", std::move(reason)}}, "");
+            {{"from", e.from.str()}, {"to", e.to.str()}, {"reason", std::move(reason)}}, "");
 }
 
 void Network::traceFault(const Envelope& e, std::string_view what, const std::string& label) {

@@ -82,7 +82,8 @@ TEST_CASE("Rng is xoshiro256** seeded through splitmix64 from seed ^ fnv1a64(str
 
 TEST_CASE("below stays in [0, bound)") {
   Rng rng(1, "below");
-  for (std::uint64_t bound : {1ULL, 2ULL, 3ULL, 7ULL, 10ULL, 1000ULL, (1ULL << 63) + 1, UINT64_MAX}) {
+  const std::uint64_t bounds[] = {1, 2, 3, 7, 10, 1000, (1ULL << 63) + 1, UINT64_MAX};
+  for (std::uint64_t bound : bounds) {
     CAPTURE(bound);
     for (int i = 0; i < 2000; ++i) REQUIRE(rng.below(bound) < bound);
   }

@@ -1,0 +1,199 @@
+// agentsim: the command line. Thin: parses arguments, calls the harness, formats the
+// results for people. Exit codes (DESIGN.md): 0 all expectations held; 1 an
+// expectation or invariant failed; 2 bad usage or bad input; 3 internal error.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "agentsim_version.hpp"
+#include "harness/runner.hpp"
+#include "harness/scenario.hpp"
+#include "model/flags.hpp"
+#include "viz/timeline.hpp"
+
+namespace {
+
+using namespace agentsim;
+
+constexpr int kHeld = 0;
+constexpr int kFailed = 1;
+constexpr int kBadInput = 2;
+constexpr int kInternal = 3;
+
+struct RunArgs {
+  std::string scenario;
+  std::optional<std::uint64_t> seed;
+  std::string until;
+  std::string trace;
+  bool quiet = false;
+  bool all = false;
+  bool noRefs = false;
+};
+
+std::string replayCommand(const RunArgs& a, std::uint64_t seed) {
+  std::string cmd = fmt::format("./agentsim run {} --seed {}", a.scenario, seed);
+  if (!a.until.empty()) cmd += " --until " + a.until;
+  return cmd;
+}
+
+int run(const RunArgs& a) {
+  auto loaded = harness::loadScenarioFile(a.scenario);
+  if (auto* err = std::get_if<harness::LoadError>(&loaded)) {
+    std::cerr << err->format() << '\n';
+    return kBadInput;
+  }
+  const harness::Scenario& scenario = std::get<harness::Scenario>(loaded);
+  harness::RunOptions options;
+  options.seed = a.seed;
+  if (!a.until.empty()) {
+    auto d = sim::parseDuration(a.until);
+    if (d.isError() || *d <= sim::Duration{} || *d > harness::ScenarioLimits::kMaxUntil) {
+      std::cerr << fmt::format("agentsim: error: --until: {}\n",
+                               d.isError() ? d.error()
+                                           : fmt::format("expected a duration within (0ns, {}]",
+                                                         sim::format(harness::ScenarioLimits::kMaxUntil)));
+      return kBadInput;
+    }
+    options.until = *d;
+  }
+  const std::uint64_t seed = a.seed.value_or(scenario.seed);
+  std::cout << fmt::format("agentsim: seed {}\n", seed) << std::flush;
+
+  std::ofstream traceFile;
+  std::optional<sim::JsonLinesSink> traceSink;
+  if (!a.trace.empty()) {
+    traceFile.open(a.trace, std::ios::binary | std::ios::trunc);
+    if (!traceFile) {
+      std::cerr << fmt::format("agentsim: error: --trace: cannot write '{}'\n", a.trace);
+      return kBadInput;
+    }
+    traceSink.emplace(traceFile);
+    options.sinks.push_back(&*traceSink);
+  }
+
+  const harness::RunReport report = harness::runScenario(scenario, options);
+
+  std::cout << fmt::format("scenario {} ({})\n", scenario.name, scenario.file);
+  if (!scenario.description.empty()) std::cout << "  " << scenario.description << '\n';
+  if (!a.quiet) {
+    viz::TimelineOptions t;
+    t.deliveries = a.all;
+    t.refs = !a.noRefs;
+    std::cout << "\ntimeline (simulated time, host, process, event, [modelled Mesos source]):\n";
+    std::vector<sim::Record> shown;
+    for (const auto& r : report.records) {
+      if (r.kind != sim::RecordKind::Check) shown.push_back(r);
+    }
+    std::cout << viz::renderTimeline(shown, t);
+  }
+  std::cout << "\nexpectations:\n";
+  std::size_t held = 0;
+  for (const auto& r : report.results) {
+    held += r.outcome.held ? 1 : 0;
+    std::cout << fmt::format("  {:<7} {}: {}\n          evidence: {}\n", r.outcome.held ? "held" : "FAILED", r.kind,
+                             r.summary, r.outcome.evidence);
+  }
+  if (report.results.empty()) std::cout << "  (none)\n";
+  std::cout << fmt::format("\n{} of {} expectations held; {} events; simulated {}\n", held, report.results.size(),
+                           report.events, sim::format(report.end.sinceStart()));
+  if (report.limitExceeded()) std::cout << "agentsim: " << report.stop.message << '\n';
+  if (!a.trace.empty()) std::cout << fmt::format("trace written to {}\n", a.trace);
+  if (!report.allHeld()) {
+    std::cout << fmt::format("replay: {}\n", replayCommand(a, seed));
+    return kFailed;
+  }
+  return kHeld;
+}
+
+int check(const std::vector<std::string>& files) {
+  int status = kHeld;
+  for (const auto& f : files) {
+    auto loaded = harness::loadScenarioFile(f);
+    if (auto* err = std::get_if<harness::LoadError>(&loaded)) {
+      std::cerr << err->format() << '\n';
+      status = kBadInput;
+      continue;
+    }
+    const auto& s = std::get<harness::Scenario>(loaded);
+    std::cout << fmt::format("{}: ok: scenario {}, {} master(s), {} agent(s), {} timeline action(s), {} "
+                             "expectation(s), until {}\n",
+                             f, s.name, s.masters.size(), s.agents.size(), s.timeline.size(), s.expectations.size(),
+                             sim::format(s.until));
+  }
+  return status;
+}
+
+template <typename Table>
+void printFlags(std::string_view who, const Table& table) {
+  std::cout << fmt::format("{} flags (Mesos 1.1 names and defaults):\n", who);
+  for (const auto& f : table.describe()) {
+    std::cout << fmt::format("  --{}={}\n      read by {}. {}\n", f.name, f.default_value.empty() ? "(none)" : f.default_value,
+                             f.reader, f.help);
+  }
+}
+
+int main2(int argc, char** argv) {
+  CLI::App app{"agentsim: a deterministic discrete-event simulator of the Apache Mesos agent"};
+  app.set_version_flag("--version", fmt::format("agentsim {} (models Mesos 1.1)", AGENTSIM_VERSION));
+  app.require_subcommand(1);
+
+  RunArgs runArgs;
+  auto* runCmd = app.add_subcommand("run", "Run a scenario and check its expectations");
+  runCmd->add_option("scenario", runArgs.scenario, "Scenario file (JSON)")->required();
+  runCmd->add_option("--seed", runArgs.seed, "Seed (default: the scenario's)");
+  runCmd->add_option("--until", runArgs.until, "Stop at this simulated time, e.g. 2mins (default: the scenario's)");
+  runCmd->add_option("--trace", runArgs.trace, "Write the trace as JSON Lines to FILE (docs/trace-format.md)");
+  runCmd->add_flag("--quiet", runArgs.quiet, "Do not print the timeline");
+  runCmd->add_flag("--all", runArgs.all, "Also print every delivery");
+  runCmd->add_flag("--no-refs", runArgs.noRefs, "Do not print the modelled Mesos source on timeline lines");
+
+  std::vector<std::string> checkFiles;
+  auto* checkCmd = app.add_subcommand("check", "Validate scenario files without running them");
+  checkCmd->add_option("scenarios", checkFiles, "Scenario files")->required();
+
+  auto* flagsCmd = app.add_subcommand("flags", "List the modelled agent and master flags with their defaults");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return kHeld;
+  } catch (const CLI::CallForVersion& e) {
+    std::cout << e.what() << '\n';
+    return kHeld;
+  } catch (const CLI::ParseError& e) {
+    // Subcommand help: CLI11 raises CallForHelp from the subcommand too.
+    if (e.get_name() == "CallForHelp") {
+      for (auto* sub : app.get_subcommands()) std::cout << sub->help();
+      return kHeld;
+    }
+    std::cerr << fmt::format("agentsim: error: {}\nRun 'agentsim --help' for usage.\n", e.what());
+    return kBadInput;
+  }
+  if (runCmd->parsed()) return run(runArgs);
+  if (checkCmd->parsed()) return check(checkFiles);
+  if (flagsCmd->parsed()) {
+    printFlags("Agent (mesos-agent)", model::slaveFlagTable());
+    std::cout << '\n';
+    printFlags("Master (mesos-master)", model::masterFlagTable());
+    return kHeld;
+  }
+  return kBadInput;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return main2(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << fmt::format("agentsim: internal error: {}\n", e.what());
+    return kInternal;
+  }
+}

@@ -1,0 +1,221 @@
+// Timeline actions: faults act through the network and the hosts, never on model code.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "harness/tables.hpp"
+#include "harness/world.hpp"
+#include "model/messages.hpp"
+
+namespace agentsim::harness {
+
+namespace {
+
+std::string hostRef(const ParseContext& c, const std::string& pointer) {
+  std::string id = c.reader.identifier(pointer);
+  if (!c.scenario.hasHost(id)) c.reader.fail(pointer, fmt::format("no host named \"{}\" in the cluster", id));
+  return id;
+}
+
+// A message endpoint: a host ("agent-1"), a process id ("slave(1)") or an address.
+std::string endpoint(const ParseContext& c, const std::string& pointer) {
+  const std::string text = c.reader.string(pointer, 200);
+  const auto at = text.find('@');
+  std::string host = text;
+  if (at != std::string::npos) {
+    host = text.substr(at + 1, text.rfind(':') == std::string::npos ? std::string::npos : text.rfind(':') - at - 1);
+  } else if (text.find('(') != std::string::npos || text == "master") {
+    return text;  // a process id, on any host
+  }
+  if (!c.scenario.hasHost(host)) {
+    c.reader.fail(pointer, fmt::format("no host named \"{}\" in the cluster (expected a host, a process id such as "
+                                       "\"slave(1)\", or an address such as \"slave(1)@agent-1:5051\")",
+                                       host));
+  }
+  return text;
+}
+
+std::string messageName(const ParseContext& c, const std::string& pointer) {
+  const std::string name = c.reader.string(pointer, 100);
+  const auto& names = model::mesosMessageNames();
+  if (std::find(names.begin(), names.end(), name) == names.end()) {
+    c.reader.fail(pointer, fmt::format("unknown Mesos message \"{}\"; expected one of: {}", name, fmt::join(names, ", ")));
+  }
+  return name;
+}
+
+sim::Ratio probability(const ParseContext& c, const std::string& pointer) {
+  const std::string text = c.reader.string(pointer, 40);
+  auto bad = [&] {
+    c.reader.fail(pointer, fmt::format("expected a probability as \"N/D\" (e.g. \"1/3\") or a percentage (e.g. "
+                                       "\"25%\"), got \"{}\"",
+                                       text));
+  };
+  auto number = [&](std::string_view s) -> std::uint64_t {
+    if (s.empty() || s.size() > 12) bad();
+    std::uint64_t n = 0;
+    for (char ch : s) {
+      if (ch < '0' || ch > '9') bad();
+      n = n * 10 + static_cast<std::uint64_t>(ch - '0');
+    }
+    return n;
+  };
+  sim::Ratio r;
+  if (!text.empty() && text.back() == '%') {
+    r = {number(std::string_view(text).substr(0, text.size() - 1)), 100};
+  } else if (auto slash = text.find('/'); slash != std::string::npos) {
+    r = {number(std::string_view(text).substr(0, slash)), number(std::string_view(text).substr(slash + 1))};
+  } else {
+    bad();
+  }
+  if (r.den == 0 || r.num > r.den) bad();
+  return r;
+}
+
+// The shared shape of drop/delay/duplicate/hold: which messages, how many, how likely,
+// for how long.
+struct RuleArgs {
+  sim::FaultRule rule;
+  std::optional<sim::Duration> window;
+};
+
+RuleArgs ruleArgs(const ParseContext& c, const std::string& p, sim::FaultAction action,
+                  std::initializer_list<std::string_view> extra) {
+  std::vector<std::string> allowed{"message", "from", "to", "count", "probability", "for"};
+  for (auto k : extra) allowed.emplace_back(k);
+  c.reader.object(p, allowed);
+  RuleArgs a;
+  a.rule.action = action;
+  a.rule.label = c.label;
+  if (c.reader.has(p + "/message")) a.rule.match.name = messageName(c, p + "/message");
+  if (c.reader.has(p + "/from")) a.rule.match.from = endpoint(c, p + "/from");
+  if (c.reader.has(p + "/to")) a.rule.match.to = endpoint(c, p + "/to");
+  if (c.reader.has(p + "/count")) a.rule.count = c.reader.unsignedInteger(p + "/count", 1, 1'000'000'000);
+  if (c.reader.has(p + "/probability")) a.rule.probability = probability(c, p + "/probability");
+  if (c.reader.has(p + "/for")) a.window = c.reader.duration(p + "/for", sim::Nanoseconds(1), ScenarioLimits::kMaxUntil);
+  return a;
+}
+
+std::string describeRule(const RuleArgs& a) {
+  std::string s = a.rule.match.describe();
+  if (a.rule.count != 0) s += fmt::format(", first {}", a.rule.count);
+  if (a.rule.probability.num < a.rule.probability.den) {
+    s += fmt::format(", probability {}/{}", a.rule.probability.num, a.rule.probability.den);
+  }
+  if (a.window) s += fmt::format(", for {}", sim::format(*a.window));
+  return s;
+}
+
+void installRule(TimelineEntry& out, RuleArgs a, std::string verb) {
+  out.summary = fmt::format("{} {}", verb, describeRule(a));
+  out.apply = [a = std::move(a)](World& w) {
+    const sim::RuleId id = w.sim().network().addRule(a.rule);
+    if (a.rule.action == sim::FaultAction::Hold) w.holds()[a.rule.label] = id;
+    if (a.window) {
+      w.sim().at(w.sim().now() + *a.window, "end of fault", [&w, id] { w.sim().network().removeRule(id); });
+    }
+  };
+}
+
+std::pair<std::string, std::string> between(const ParseContext& c, const std::string& p) {
+  if (c.reader.array(p, 2) != 2) c.reader.fail(p, "expected two host names, e.g. [\"agent-1\", \"master-1\"]");
+  auto a = hostRef(c, p + "/0");
+  auto b = hostRef(c, p + "/1");
+  if (a == b) c.reader.fail(p + "/1", "a partition needs two different hosts");
+  return {a, b};
+}
+
+std::vector<ActionKind> makeActions() {
+  std::vector<ActionKind> kinds;
+  kinds.push_back({"crash", "Crash a host: its processes and timers are lost, its synced disk survives. Value: a host.",
+                   [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+                     const std::string id = hostRef(c, p);
+                     out.summary = "crash " + id;
+                     out.apply = [id, label = c.label](World& w) {
+                       sim::Host& h = w.host(id);
+                       if (h.up()) w.sim().crash(h, label);
+                     };
+                   }});
+  kinds.push_back({"delay", "Add latency to matching messages. Value: {message, from, to, by, count, probability, for}.",
+                   [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+                     RuleArgs a = ruleArgs(c, p, sim::FaultAction::Delay, {"by"});
+                     if (!c.reader.has(p + "/by")) c.reader.fail(p, "missing required key \"by\" (extra latency)");
+                     a.rule.delay = c.reader.duration(p + "/by", sim::Nanoseconds(1), ScenarioLimits::kMaxUntil);
+                     std::string verb = "delay by " + sim::format(a.rule.delay);
+                     installRule(out, std::move(a), std::move(verb));
+                   }});
+  kinds.push_back({"drop", "Lose matching messages. Value: {message, from, to, count, probability, for}.",
+                   [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+                     installRule(out, ruleArgs(c, p, sim::FaultAction::Drop, {}), "drop");
+                   }});
+  kinds.push_back({"duplicate", "Deliver matching messages twice. Value: {message, from, to, count, probability, for}.",
+                   [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+                     installRule(out, ruleArgs(c, p, sim::FaultAction::Duplicate, {}), "duplicate");
+                   }});
+  kinds.push_back({"heal", "End partitions. Value: [hostA, hostB], or \"all\".",
+                   [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+                     if (c.reader.at(p).is_string() && c.reader.at(p).get<std::string>() == "all") {
+                       out.summary = "heal all partitions";
+                       out.apply = [](World& w) { w.sim().network().healAll(); };
+                       return;
+                     }
+                     auto [a, b] = between(c, p);
+                     out.summary = fmt::format("heal {} <-> {}", a, b);
+                     out.apply = [a, b](World& w) { w.sim().network().heal(a, b); };
+                   }});
+  kinds.push_back({"hold", "Hold matching messages until a release. Value: {message, from, to, count, probability}.",
+                   [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+                     installRule(out, ruleArgs(c, p, sim::FaultAction::Hold, {}), "hold");
+                   }});
+  kinds.push_back({"partition",
+                   "Lose every message between two hosts. Value: {between: [a, b], one_way (only a to b), for}.",
+                   [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+                     c.reader.object(p, {"between", "one_way", "for"}, {"between"});
+                     auto [a, b] = between(c, p + "/between");
+                     const bool oneWay = c.reader.has(p + "/one_way") && c.reader.boolean(p + "/one_way");
+                     std::optional<sim::Duration> window;
+                     if (c.reader.has(p + "/for")) {
+                       window = c.reader.duration(p + "/for", sim::Nanoseconds(1), ScenarioLimits::kMaxUntil);
+                     }
+                     out.summary = fmt::format("partition {} {} {}{}", a, oneWay ? "->" : "<->", b,
+                                               window ? " for " + sim::format(*window) : "");
+                     out.apply = [a, b, oneWay, window, label = c.label](World& w) {
+                       w.sim().network().partition(a, b, oneWay, label);
+                       if (window) {
+                         w.sim().at(w.sim().now() + *window, "heal", [&w, a, b] { w.sim().network().heal(a, b); });
+                       }
+                     };
+                   }});
+  kinds.push_back({"release", "Deliver what a hold action held. Value: the hold's label, \"timeline[N]\".",
+                   [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+                     const std::string label = c.reader.string(p, 40);
+                     bool found = false;
+                     for (const auto& e : c.scenario.timeline) found = found || (e.label == label && e.kind == "hold");
+                     if (!found) {
+                       c.reader.fail(p, fmt::format("no earlier hold action labelled \"{}\" (labels are "
+                                                    "\"timeline[N]\", N the entry's index)",
+                                                    label));
+                     }
+                     out.summary = "release what " + label + " held";
+                     out.apply = [label](World& w) {
+                       auto it = w.holds().find(label);
+                       if (it != w.holds().end()) w.sim().network().release(it->second);
+                     };
+                   }});
+  kinds.push_back({"restart", "Restart a host (crashing it first if it is up); it runs its main() again. Value: a host.",
+                   [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+                     const std::string id = hostRef(c, p);
+                     out.summary = "restart " + id;
+                     out.apply = [id, label = c.label](World& w) { w.sim().restart(w.host(id), label); };
+                   }});
+  return kinds;
+}
+
+}  // namespace
+
+const std::vector<ActionKind>& actionKinds() {
+  static const std::vector<ActionKind> kinds = makeActions();
+  return kinds;
+}
+
+}  // namespace agentsim::harness

@@ -1,0 +1,45 @@
+#include "harness/runner.hpp"
+
+#include "harness/world.hpp"
+
+namespace agentsim::harness {
+
+bool RunReport::allHeld() const {
+  if (limitExceeded()) return false;
+  for (const auto& r : results) {
+    if (!r.outcome.held) return false;
+  }
+  return true;
+}
+
+RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
+  RunReport report;
+  report.seed = options.seed.value_or(scenario.seed);
+  World world(scenario, report.seed, options.limits);
+  sim::MemorySink memory;
+  world.sim().trace().addSink(&memory);
+  for (sim::TraceSink* s : options.sinks) world.sim().trace().addSink(s);
+  report.header = world.header();
+  world.sim().trace().header(report.header);
+  world.scheduleTimeline();
+
+  const sim::Duration until = options.until.value_or(scenario.until);
+  report.stop = world.sim().runUntil(sim::Time{} + until);
+  report.end = world.sim().now();
+  report.events = world.sim().eventsRun();
+
+  if (report.limitExceeded()) {
+    world.sim().emit(sim::RecordKind::Check, nullptr, "", "limit", {{"held", false}, {"evidence", report.stop.message}},
+                     "");
+  }
+  for (const Expectation& e : scenario.expectations) {
+    Outcome o = e.evaluate(memory.records());
+    world.sim().emit(sim::RecordKind::Check, nullptr, "", e.kind,
+                     {{"expectation", e.summary}, {"held", o.held}, {"evidence", o.evidence}}, "");
+    report.results.push_back(ExpectationResult{e.kind, e.summary, std::move(o)});
+  }
+  report.records = memory.records();
+  return report;
+}
+
+}  // namespace agentsim::harness

@@ -1,0 +1,42 @@
+#pragma once
+// Runs a scenario: builds the world, runs it to `until`, checks every expectation
+// against the trace, and records each verdict as a `check` record.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/scenario.hpp"
+#include "sim/simulation.hpp"
+
+namespace agentsim::harness {
+
+struct RunOptions {
+  std::optional<std::uint64_t> seed;
+  std::optional<sim::Duration> until;
+  sim::Limits limits;
+  std::vector<sim::TraceSink*> sinks;  // besides the in-memory one
+};
+
+struct ExpectationResult {
+  std::string kind;
+  std::string summary;
+  Outcome outcome;
+};
+
+struct RunReport {
+  std::uint64_t seed = 0;
+  sim::Time end;
+  sim::RunResult stop;
+  std::uint64_t events = 0;
+  sim::Fields header;
+  std::vector<sim::Record> records;
+  std::vector<ExpectationResult> results;
+
+  bool limitExceeded() const { return stop.reason == sim::StopReason::LimitExceeded; }
+  bool allHeld() const;
+};
+
+RunReport runScenario(const Scenario& scenario, const RunOptions& options = {});
+
+}  // namespace agentsim::harness

@@ -1,0 +1,219 @@
+#include "harness/scenario.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "harness/tables.hpp"
+
+namespace agentsim::harness {
+
+bool Scenario::hasHost(const std::string& id) const {
+  for (const auto& m : masters) {
+    if (m.id == id) return true;
+  }
+  return isAgent(id);
+}
+
+bool Scenario::isAgent(const std::string& id) const {
+  for (const auto& a : agents) {
+    if (a.id == id) return true;
+  }
+  return false;
+}
+
+namespace {
+
+template <typename Flags>
+void readFlags(const Reader& r, const std::string& pointer, const model::FlagTable<Flags>& table, Flags& flags,
+               std::vector<std::pair<std::string, std::string>>& set) {
+  const auto& v = r.at(pointer);
+  if (!v.is_object()) r.fail(pointer, fmt::format("expected an object of flags, got {}", typeName(v)));
+  for (const auto& [name, value] : v.items()) {
+    const std::string p = Reader::child(pointer, name);
+    if (!table.has(name)) {
+      r.failAtKey(p, fmt::format("unknown flag \"{}\"; `agentsim flags` lists the modelled flags: {}",
+                                 name.substr(0, 60), fmt::join(table.names(), ", ")));
+    }
+    const std::string text = r.flagValue(p);
+    auto ok = table.set(flags, name, text);
+    if (ok.isError()) r.fail(p, ok.error());
+    set.emplace_back(name, text);
+  }
+}
+
+// "masters": 2 or [{ "id": "master-1", "flags": {...} }, ...]; same for agents.
+template <typename Spec, typename Flags>
+std::vector<Spec> readHosts(const Reader& r, const std::string& pointer, std::string_view prefix, std::size_t max,
+                            const model::FlagTable<Flags>& table) {
+  std::vector<Spec> out;
+  const auto& v = r.at(pointer);
+  if (v.is_number()) {
+    const auto n = r.unsignedInteger(pointer, 0, max);
+    for (std::uint64_t i = 1; i <= n; ++i) out.push_back(Spec{fmt::format("{}-{}", prefix, i), {}, {}});
+    return out;
+  }
+  if (!v.is_array()) {
+    r.fail(pointer, fmt::format("expected a count or an array of {} objects, got {}", prefix, typeName(v)));
+  }
+  const std::size_t n = r.array(pointer, max);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string p = Reader::child(pointer, i);
+    r.object(p, {"id", "flags", "note"}, {"id"});
+    Spec spec;
+    spec.id = r.identifier(Reader::child(p, "id"));
+    if (r.has(Reader::child(p, "note"))) r.string(Reader::child(p, "note"));
+    if (r.has(Reader::child(p, "flags"))) readFlags(r, Reader::child(p, "flags"), table, spec.flags, spec.flags_set);
+    out.push_back(std::move(spec));
+  }
+  return out;
+}
+
+void readCluster(const Reader& r, Scenario& s) {
+  const std::string p = "/cluster";
+  r.object(p, {"masters", "agents", "note"}, {"agents"});
+  if (r.has(p + "/masters")) {
+    s.masters = readHosts<MasterSpec>(r, p + "/masters", "master", ScenarioLimits::kMaxMasters,
+                                      model::masterFlagTable());
+  } else {
+    s.masters.push_back(MasterSpec{"master-1", {}, {}});
+  }
+  s.agents = readHosts<AgentSpec>(r, p + "/agents", "agent", ScenarioLimits::kMaxAgents, model::slaveFlagTable());
+  if (s.masters.empty()) r.fail(p + "/masters", "expected at least one master");
+
+  // Host names are unique across the cluster.
+  std::map<std::string, std::string> seen;
+  auto check = [&](const std::string& id, const std::string& where) {
+    auto [it, fresh] = seen.emplace(id, where);
+    if (!fresh) r.fail(where, fmt::format("host name \"{}\" is used twice (first at {})", id, it->second));
+  };
+  for (std::size_t i = 0; i < s.masters.size(); ++i) check(s.masters[i].id, fmt::format("{}/masters/{}", p, i));
+  for (std::size_t i = 0; i < s.agents.size(); ++i) check(s.agents[i].id, fmt::format("{}/agents/{}", p, i));
+
+  // Agents find the first master unless their flags say otherwise.
+  for (std::size_t i = 0; i < s.agents.size(); ++i) {
+    AgentSpec& a = s.agents[i];
+    bool masterSet = false;
+    for (const auto& [name, value] : a.flags_set) masterSet = masterSet || name == "master";
+    if (!masterSet) a.flags.master = fmt::format("{}:{}", s.masters.front().id, s.masters.front().flags.port);
+  }
+}
+
+void readTimeline(const Reader& r, Scenario& s) {
+  const std::string p = "/timeline";
+  const std::size_t n = r.array(p, ScenarioLimits::kMaxTimeline);
+  std::vector<std::string> allowed{"at", "note"};
+  for (const auto& kind : actionKinds()) allowed.emplace_back(kind.name);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string e = Reader::child(p, i);
+    r.object(e, allowed);
+    if (!r.has(e + "/at")) r.fail(e, "missing required key \"at\" (when the action happens, e.g. \"30secs\")");
+    TimelineEntry entry;
+    entry.at = r.duration(e + "/at", sim::Duration{}, s.until);
+    entry.label = fmt::format("timeline[{}]", i);
+    if (r.has(e + "/note")) r.string(e + "/note");
+    const ActionKind* found = nullptr;
+    for (const auto& kind : actionKinds()) {
+      if (!r.has(Reader::child(e, kind.name))) continue;
+      if (found != nullptr) {
+        r.fail(e, fmt::format("an entry has exactly one action, got \"{}\" and \"{}\"", found->name, kind.name));
+      }
+      found = &kind;
+    }
+    if (found == nullptr) {
+      std::vector<std::string_view> names;
+      for (const auto& kind : actionKinds()) names.push_back(kind.name);
+      r.fail(e, fmt::format("missing the action; expected one of: {}", fmt::join(names, ", ")));
+    }
+    entry.kind = std::string(found->name);
+    found->parse(ParseContext{r, s, entry.label}, Reader::child(e, found->name), entry);
+    s.timeline.push_back(std::move(entry));
+  }
+}
+
+void readExpectations(const Reader& r, Scenario& s) {
+  const std::string p = "/expect";
+  const std::size_t n = r.array(p, ScenarioLimits::kMaxExpectations);
+  std::vector<std::string> allowed{"note"};
+  for (const auto& kind : expectationKinds()) allowed.emplace_back(kind.name);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string e = Reader::child(p, i);
+    r.object(e, allowed);
+    if (r.has(e + "/note")) r.string(e + "/note");
+    const ExpectationKind* found = nullptr;
+    for (const auto& kind : expectationKinds()) {
+      if (!r.has(Reader::child(e, kind.name))) continue;
+      if (found != nullptr) {
+        r.fail(e, fmt::format("an expectation has exactly one kind, got \"{}\" and \"{}\"", found->name, kind.name));
+      }
+      found = &kind;
+    }
+    if (found == nullptr) {
+      std::vector<std::string_view> names;
+      for (const auto& kind : expectationKinds()) names.push_back(kind.name);
+      r.fail(e, fmt::format("missing the expectation; expected one of: {}", fmt::join(names, ", ")));
+    }
+    Expectation x;
+    x.kind = std::string(found->name);
+    found->parse(ParseContext{r, s, fmt::format("expect[{}]", i)}, Reader::child(e, found->name), x);
+    s.expectations.push_back(std::move(x));
+  }
+}
+
+Scenario read(const Reader& r, const std::string& file) {
+  Scenario s;
+  s.file = file;
+  r.object("", {"$schema", "name", "description", "notes", "seed", "until", "network", "cluster", "timeline", "expect"},
+           {"name", "cluster"});
+  s.name = r.identifier("/name");
+  if (r.has("/description")) s.description = r.string("/description");
+  if (r.has("/notes")) {
+    const std::size_t n = r.array("/notes", 100);
+    for (std::size_t i = 0; i < n; ++i) s.notes.push_back(r.string(Reader::child("/notes", i)));
+  }
+  if (r.has("/$schema")) r.string("/$schema");
+  if (r.has("/seed")) s.seed = r.unsignedInteger("/seed", 0, UINT64_MAX);
+  if (r.has("/until")) s.until = r.duration("/until", sim::Milliseconds(1), ScenarioLimits::kMaxUntil);
+  if (r.has("/network")) {
+    r.object("/network", {"latency", "jitter", "note"});
+    if (r.has("/network/latency")) s.latency.base = r.duration("/network/latency", sim::Nanoseconds(1), sim::Minutes(1));
+    if (r.has("/network/jitter")) s.latency.jitter = r.duration("/network/jitter", sim::Duration{}, sim::Minutes(1));
+  }
+  readCluster(r, s);
+  if (r.has("/timeline")) readTimeline(r, s);
+  if (r.has("/expect")) readExpectations(r, s);
+  return s;
+}
+
+}  // namespace
+
+std::variant<Scenario, LoadError> loadScenarioText(std::string_view text, const std::string& file) {
+  JsonLimits limits;
+  limits.max_bytes = ScenarioLimits::kMaxFileBytes;
+  auto parsed = parseJson(text, limits);
+  if (auto* err = std::get_if<JsonError>(&parsed)) return LoadError{file, err->pos, err->pointer, err->message};
+  const JsonDocument& doc = std::get<JsonDocument>(parsed);
+  Reader reader(doc, file);
+  try {
+    return read(reader, file);
+  } catch (const LoadError& e) {
+    return e;
+  }
+}
+
+std::variant<Scenario, LoadError> loadScenarioFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return LoadError{path, {}, "", "cannot open the file"};
+  std::string text;
+  text.resize(ScenarioLimits::kMaxFileBytes + 1);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) return LoadError{path, {}, "", "cannot read the file (is it a directory?)"};
+  if (text.size() > ScenarioLimits::kMaxFileBytes) {
+    return LoadError{path, {}, "", fmt::format("file larger than {} bytes", ScenarioLimits::kMaxFileBytes)};
+  }
+  return loadScenarioText(text, path);
+}
+
+}  // namespace agentsim::harness

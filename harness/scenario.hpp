@@ -1,0 +1,81 @@
+#pragma once
+// A scenario: what cluster to build, what faults to inject when, what must be observed
+// (scenarios/schema.json; docs/scenario-format.md).
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "harness/reader.hpp"
+#include "model/flags.hpp"
+#include "sim/network.hpp"
+#include "sim/time.hpp"
+#include "sim/trace.hpp"
+
+namespace agentsim::harness {
+
+class World;
+
+struct MasterSpec {
+  std::string id;  // also the host name
+  model::MasterFlags flags;
+  std::vector<std::pair<std::string, std::string>> flags_set;  // as the scenario wrote them
+};
+
+struct AgentSpec {
+  std::string id;
+  model::SlaveFlags flags;
+  std::vector<std::pair<std::string, std::string>> flags_set;
+};
+
+struct TimelineEntry {
+  sim::Duration at;
+  std::string kind;
+  std::string summary;  // one line, for the timeline and the docs
+  std::string label;    // "timeline[3]"
+  std::function<void(World&)> apply;
+};
+
+struct Outcome {
+  bool held = false;
+  std::string evidence;
+};
+
+struct Expectation {
+  std::string kind;
+  std::string summary;
+  std::function<Outcome(const std::vector<sim::Record>&)> evaluate;
+};
+
+struct Scenario {
+  std::string file;
+  std::string name;
+  std::string description;
+  std::vector<std::string> notes;
+  std::uint64_t seed = 1;
+  sim::Duration until = sim::Minutes(5);
+  sim::LatencyModel latency;
+  std::vector<MasterSpec> masters;
+  std::vector<AgentSpec> agents;
+  std::vector<TimelineEntry> timeline;
+  std::vector<Expectation> expectations;
+
+  bool hasHost(const std::string& id) const;
+  bool isAgent(const std::string& id) const;
+};
+
+// Limits on what a scenario may ask for (docs/limits.md).
+struct ScenarioLimits {
+  static constexpr std::size_t kMaxFileBytes = 4 * 1024 * 1024;
+  static constexpr std::size_t kMaxMasters = 16;
+  static constexpr std::size_t kMaxAgents = 100'000;
+  static constexpr std::size_t kMaxTimeline = 10'000;
+  static constexpr std::size_t kMaxExpectations = 10'000;
+  static constexpr sim::Duration kMaxUntil = sim::Weeks(52);
+};
+
+std::variant<Scenario, LoadError> loadScenarioText(std::string_view text, const std::string& file);
+std::variant<Scenario, LoadError> loadScenarioFile(const std::string& path);
+
+}  // namespace agentsim::harness

@@ -1,0 +1,146 @@
+// The simulated disk: durable once synced, unsynced data lost on crash, injected write
+// failures.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "sim/disk.hpp"
+
+using namespace agentsim::sim;
+
+TEST_CASE("a written file reads back and a missing one does not") {
+  Disk disk;
+  CHECK_FALSE(disk.read("meta/slaves/latest").has_value());
+  CHECK_FALSE(disk.exists("meta/slaves/latest"));
+  REQUIRE(disk.write("meta/slaves/latest", "S1").isSome());
+  CHECK(disk.read("meta/slaves/latest") == "S1");
+  CHECK(disk.exists("meta/slaves/latest"));
+  REQUIRE(disk.write("meta/slaves/latest", "S2").isSome());
+  CHECK(disk.read("meta/slaves/latest") == "S2");
+  REQUIRE(disk.write("empty", "").isSome());
+  CHECK(disk.exists("empty"));
+  CHECK(disk.read("empty") == "");
+}
+
+TEST_CASE("append creates the file and adds to it") {
+  Disk disk;
+  REQUIRE(disk.append("updates", "a").isSome());
+  REQUIRE(disk.append("updates", "bc").isSome());
+  CHECK(disk.read("updates") == "abc");
+}
+
+TEST_CASE("a crash keeps synced writes and loses unsynced ones") {
+  Disk disk;
+  REQUIRE(disk.write("synced", "1").isSome());
+  REQUIRE(disk.write("unsynced-new", "2", /*sync=*/false).isSome());
+  REQUIRE(disk.write("synced-then-overwritten", "old").isSome());
+  REQUIRE(disk.write("synced-then-overwritten", "new", /*sync=*/false).isSome());
+  CHECK(disk.read("unsynced-new") == "2");
+  CHECK(disk.read("synced-then-overwritten") == "new");
+  disk.crash();
+  CHECK(disk.read("synced") == "1");
+  CHECK_FALSE(disk.exists("unsynced-new"));
+  CHECK(disk.read("synced-then-overwritten") == "old");
+  CHECK(disk.list() == std::vector<std::string>{"synced", "synced-then-overwritten"});
+}
+
+TEST_CASE("sync makes earlier unsynced writes durable") {
+  Disk disk;
+  REQUIRE(disk.write("a", "1", false).isSome());
+  REQUIRE(disk.append("b", "x", false).isSome());
+  disk.sync();
+  REQUIRE(disk.write("c", "3", false).isSome());
+  disk.crash();
+  CHECK(disk.read("a") == "1");
+  CHECK(disk.read("b") == "x");
+  CHECK_FALSE(disk.exists("c"));
+}
+
+TEST_CASE("an unsynced append is lost on crash, back to the last durable content") {
+  Disk disk;
+  REQUIRE(disk.append("log", "one;").isSome());
+  REQUIRE(disk.append("log", "two;", false).isSome());
+  REQUIRE(disk.append("log", "three;", false).isSome());
+  CHECK(disk.read("log") == "one;two;three;");
+  disk.crash();
+  CHECK(disk.read("log") == "one;");
+}
+
+TEST_CASE("a synced write after unsynced ones makes the latest content durable") {
+  Disk disk;
+  REQUIRE(disk.write("f", "draft", false).isSome());
+  REQUIRE(disk.write("f", "final").isSome());
+  disk.crash();
+  CHECK(disk.read("f") == "final");
+}
+
+TEST_CASE("a second crash changes nothing more") {
+  Disk disk;
+  REQUIRE(disk.write("a", "1").isSome());
+  REQUIRE(disk.write("b", "2", false).isSome());
+  disk.crash();
+  disk.crash();
+  CHECK(disk.list() == std::vector<std::string>{"a"});
+}
+
+TEST_CASE("remove is durable at once") {
+  Disk disk;
+  REQUIRE(disk.write("a", "1").isSome());
+  CHECK(disk.remove("a"));
+  CHECK_FALSE(disk.remove("a"));
+  CHECK_FALSE(disk.remove("never"));
+  disk.crash();
+  CHECK_FALSE(disk.exists("a"));
+}
+
+TEST_CASE("removeTree and list work on path prefixes, in sorted order") {
+  Disk disk;
+  for (const char* p : {"meta/slaves/S1/frameworks/F1/framework.info", "meta/slaves/S1/slave.info",
+                        "meta/slaves/latest", "meta/boot_id", "work/x"}) {
+    REQUIRE(disk.write(p, "x").isSome());
+  }
+  CHECK(disk.list("meta/slaves/") ==
+        std::vector<std::string>{"meta/slaves/S1/frameworks/F1/framework.info", "meta/slaves/S1/slave.info",
+                                 "meta/slaves/latest"});
+  CHECK(disk.list().size() == 5);
+  CHECK(disk.list("nothing/").empty());
+  CHECK(disk.removeTree("meta/slaves/S1/") == 2);
+  CHECK(disk.list("meta/") == std::vector<std::string>{"meta/boot_id", "meta/slaves/latest"});
+  CHECK(disk.removeTree("meta/slaves/S1/") == 0);
+  // A prefix is a string prefix: "work" does not match "meta/...".
+  CHECK(disk.removeTree("work") == 1);
+  CHECK(disk.list() == std::vector<std::string>{"meta/boot_id", "meta/slaves/latest"});
+}
+
+TEST_CASE("usedBytes counts what a read would see") {
+  Disk disk;
+  CHECK(disk.usedBytes() == 0);
+  REQUIRE(disk.write("a", "12345").isSome());
+  REQUIRE(disk.write("b", "678", false).isSome());
+  CHECK(disk.usedBytes() == 8);
+  disk.crash();
+  CHECK(disk.usedBytes() == 5);
+}
+
+TEST_CASE("injected write failures fail the next matching writes and change nothing") {
+  Disk disk;
+  REQUIRE(disk.write("meta/slaves/latest", "S1").isSome());
+  disk.failWrites("meta/", 2);
+
+  const Try<Nothing> w1 = disk.write("meta/slaves/latest", "S2");
+  REQUIRE(w1.isError());
+  CHECK(w1.error() == "write to 'meta/slaves/latest' failed (injected disk fault)");
+  CHECK(disk.read("meta/slaves/latest") == "S1");
+
+  // A path outside the prefix is not affected and does not use up the count.
+  CHECK(disk.write("work/x", "ok").isSome());
+
+  const Try<Nothing> a = disk.append("meta/updates", "u");
+  CHECK(a.isError());
+  CHECK_FALSE(disk.exists("meta/updates"));
+
+  // The count is used up.
+  CHECK(disk.write("meta/slaves/latest", "S3").isSome());
+  CHECK(disk.read("meta/slaves/latest") == "S3");
+}

@@ -1,0 +1,78 @@
+#include "viz/timeline.hpp"
+
+#include <fmt/format.h>
+
+namespace agentsim::viz {
+
+namespace {
+
+std::string valueText(const sim::Value& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  return std::get<sim::RawJson>(v).text;
+}
+
+std::string extras(const sim::Record& r, std::initializer_list<std::string_view> skip) {
+  std::string out;
+  for (const auto& f : r.fields) {
+    bool skipped = false;
+    for (auto s : skip) skipped = skipped || f.key == s;
+    if (skipped) continue;
+    out += fmt::format(" {}={}", f.key, valueText(f.value));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string renderLine(const sim::Record& r, const TimelineOptions& options) {
+  std::string what;
+  switch (r.kind) {
+    case sim::RecordKind::Send:
+      what = fmt::format("send     {} -> {}{}", r.name, r.text("to"), extras(r, {"to"}));
+      break;
+    case sim::RecordKind::Deliver:
+      what = fmt::format("deliver  {} <- {}{}", r.name, r.text("from"), extras(r, {"from"}));
+      break;
+    case sim::RecordKind::Drop:
+      what = fmt::format("DROP     {} {} -> {} ({})", r.name, r.text("from"), r.text("to"), r.text("reason"));
+      break;
+    case sim::RecordKind::Timer:
+      what = fmt::format("timer    {}", r.name);
+      break;
+    case sim::RecordKind::State:
+      what = fmt::format("state    {} = {}{}", r.name, r.text("state"), extras(r, {"state"}));
+      break;
+    case sim::RecordKind::Fault:
+      what = fmt::format("FAULT    {}{}", r.name, extras(r, {}));
+      break;
+    case sim::RecordKind::Check:
+      what = fmt::format("check    {} {}: {}", r.name,
+                         std::get_if<bool>(r.field("held")) != nullptr && std::get<bool>(*r.field("held")) ? "held"
+                                                                                                        : "FAILED",
+                         r.text("evidence"));
+      break;
+    case sim::RecordKind::Log:
+      what = fmt::format("log      {}{}", r.text("message"), extras(r, {"message"}));
+      break;
+    case sim::RecordKind::Startup:
+      what = fmt::format("startup  {}{}", r.name, extras(r, {}));
+      break;
+  }
+  std::string line = fmt::format("{:>14}  {:<10} {:<24} {}", sim::formatSeconds(r.at), r.host, r.process, what);
+  if (options.refs && !r.ref.empty()) line += fmt::format("  [{}]", r.ref);
+  return line;
+}
+
+std::string renderTimeline(const std::vector<sim::Record>& records, const TimelineOptions& options) {
+  std::string out;
+  for (const auto& r : records) {
+    if (r.kind == sim::RecordKind::Deliver && !options.deliveries) continue;
+    out += renderLine(r, options);
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace agentsim::viz
