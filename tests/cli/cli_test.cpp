@@ -1,0 +1,133 @@
+// Runs the built agentsim binary as a user would and checks what it prints and returns.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+
+#include "viz/timeline.hpp"
+#include "viz/trace_reader.hpp"
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string out;
+};
+
+// Runs `agentsim ARGS` from the source root; stderr is folded into out.
+Result runAgentsim(const std::string& args) {
+  const std::string cmd = std::string("cd '") + AGENTSIM_SOURCE_ROOT + "' && '" + AGENTSIM_BINARY + "' " + args + " 2>&1";
+  Result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string lastLine(const std::string& text) {
+  std::string t = text;
+  while (!t.empty() && t.back() == '\n') t.pop_back();
+  const auto nl = t.rfind('\n');
+  return nl == std::string::npos ? t : t.substr(nl + 1);
+}
+
+}  // namespace
+
+TEST_CASE("run: the registration scenario passes and prints its seed first") {
+  const Result r = runAgentsim("run scenarios/registration.json");
+  CHECK(r.code == 0);
+  CHECK(r.out.rfind("agentsim: seed 7\n", 0) == 0);
+  CHECK(r.out.find("5 of 5 expectations held") != std::string::npos);
+  CHECK(r.out.find("send     RegisterSlaveMessage -> master@master-1:5050") != std::string::npos);
+  CHECK(r.out.find("[src/slave/slave.cpp: Slave::doReliableRegistration]") != std::string::npos);
+  CHECK(r.out.find("replay:") == std::string::npos);
+}
+
+TEST_CASE("run: --seed replaces the scenario's seed; --quiet hides the timeline") {
+  const Result r = runAgentsim("run scenarios/registration.json --seed 8 --quiet");
+  CHECK(r.out.rfind("agentsim: seed 8\n", 0) == 0);
+  CHECK(r.out.find("timeline (") == std::string::npos);
+  CHECK(r.out.find("expectations:") != std::string::npos);
+}
+
+TEST_CASE("run: a failed expectation exits 1 and ends with the replay command") {
+  const Result r = runAgentsim("run tests/cli/failing.json --seed 5");
+  CHECK(r.code == 1);
+  CHECK(r.out.find("FAILED  agent_state") != std::string::npos);
+  CHECK(lastLine(r.out) == "replay: ./agentsim run tests/cli/failing.json --seed 5");
+}
+
+TEST_CASE("run: the same seed writes byte-identical traces, another seed a different one") {
+  const std::string dir = AGENTSIM_BUILD_DIR;
+  REQUIRE(runAgentsim("run scenarios/registration.json --quiet --trace '" + dir + "/a.jsonl'").code == 0);
+  REQUIRE(runAgentsim("run scenarios/registration.json --quiet --trace '" + dir + "/b.jsonl'").code == 0);
+  REQUIRE(runAgentsim("run scenarios/registration.json --quiet --seed 99 --trace '" + dir + "/c.jsonl'").code == 0);
+  const std::string a = slurp(dir + "/a.jsonl");
+  CHECK(a.size() > 1000);
+  CHECK(a == slurp(dir + "/b.jsonl"));
+  CHECK(a != slurp(dir + "/c.jsonl"));
+  CHECK(a.rfind("{\"format\":\"agentsim-trace\",\"format_version\":1,", 0) == 0);
+}
+
+TEST_CASE("run: a trace read back from disk renders the same timeline as the live run") {
+  const std::string path = std::string(AGENTSIM_BUILD_DIR) + "/live.jsonl";
+  const Result r = runAgentsim("run scenarios/registration.json --trace '" + path + "'");
+  REQUIRE(r.code == 0);
+  std::ifstream in(path);
+  auto file = agentsim::viz::readTrace(in);
+  REQUIRE(!file.isError());
+  std::vector<agentsim::sim::Record> shown;
+  for (const auto& rec : file->records) {
+    if (rec.kind != agentsim::sim::RecordKind::Check) shown.push_back(rec);
+  }
+  const std::string rendered = agentsim::viz::renderTimeline(shown);
+  CHECK(rendered.size() > 500);
+  CHECK(r.out.find(rendered) != std::string::npos);
+}
+
+TEST_CASE("bad input exits 2 with FILE:LINE:COL and a JSON pointer") {
+  const Result r = runAgentsim("run tests/harness/malformed/does-not-exist.json");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("agentsim: error: tests/harness/malformed/does-not-exist.json:") == 0);
+
+  const std::string bad = std::string(AGENTSIM_BUILD_DIR) + "/bad.json";
+  std::ofstream(bad) << "{\n  \"name\": \"x\",\n  \"cluster\": { \"agents\": 1 },\n  \"until\": \"soon\"\n}\n";
+  const Result b = runAgentsim("check '" + bad + "'");
+  CHECK(b.code == 2);
+  CHECK(b.out.find(":4:12: /until: \"soon\" has no number") != std::string::npos);
+}
+
+TEST_CASE("usage: --help and --version exit 0; a bad option exits 2") {
+  CHECK(runAgentsim("--help").code == 0);
+  const Result v = runAgentsim("--version");
+  CHECK(v.code == 0);
+  CHECK(v.out.find("agentsim 0.1.0") != std::string::npos);
+  CHECK(runAgentsim("run --help").code == 0);
+  CHECK(runAgentsim("frobnicate").code == 2);
+  CHECK(runAgentsim("run scenarios/registration.json --seed banana").code == 2);
+  CHECK(runAgentsim("run scenarios/registration.json --until 3weeksish").code == 2);
+}
+
+TEST_CASE("check validates without running; flags lists Mesos flags with defaults") {
+  const Result c = runAgentsim("check scenarios/registration.json");
+  CHECK(c.code == 0);
+  CHECK(c.out.find("ok: scenario registration, 1 master(s), 1 agent(s)") != std::string::npos);
+  const Result f = runAgentsim("flags");
+  CHECK(f.code == 0);
+  CHECK(f.out.find("--registration_backoff_factor=1secs") != std::string::npos);
+  CHECK(f.out.find("--agent_ping_timeout=15secs") != std::string::npos);
+}
