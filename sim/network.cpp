@@ -113,7 +113,9 @@ void Network::send(Envelope envelope) {
     ++active.matched;
     switch (rule.action) {
       case FaultAction::Drop:
-        traceDrop(envelope, fmt::format("fault: {}", rule.label.empty() ? rule.match.describe() : rule.label));
+        if (sim_.trace().enabled()) {
+          traceDrop(envelope, fmt::format("fault: {}", rule.label.empty() ? rule.match.describe() : rule.label));
+        }
         return;
       case FaultAction::Hold:
         traceFault(envelope, "hold", rule.label);
