@@ -106,6 +106,7 @@ class Process {
   Host* host_ = nullptr;
   Simulation* sim_ = nullptr;
   std::uint32_t slot_ = UINT32_MAX;
+  bool terminating_ = false;
   std::map<std::string_view, Handler> handlers_;
   std::unique_ptr<Rng> rng_;
 };

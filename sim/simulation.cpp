@@ -62,6 +62,11 @@ Host* Simulation::host(std::string_view name) {
   return it == host_index_.end() ? nullptr : it->second;
 }
 
+const Host* Simulation::host(std::string_view name) const {
+  auto it = host_index_.find(name);
+  return it == host_index_.end() ? nullptr : it->second;
+}
+
 Upid Simulation::upid(std::string_view id, std::string_view host, std::uint16_t port) {
   std::string full = fmt::format("{}@{}:{}", id, host, port);
   auto it = upid_index_.find(full);
@@ -113,7 +118,8 @@ void Simulation::adopt(Host& host, std::unique_ptr<Process> p) {
 void Simulation::destroy(std::uint32_t slot) {
   ProcessSlot& ps = processes_[slot];
   if (!ps.process) return;
-  const_cast<detail::UpidEntry*>(ps.process->self_.entry())->slot = kNone;
+  auto* entry = const_cast<detail::UpidEntry*>(ps.process->self_.entry());
+  if (entry->slot == slot) entry->slot = kNone;
   Host& host = *ps.process->host_;
   host.slots_.erase(std::remove(host.slots_.begin(), host.slots_.end(), slot), host.slots_.end());
   ps.process.reset();
@@ -124,11 +130,13 @@ void Simulation::destroy(std::uint32_t slot) {
 
 void Simulation::terminate(Process& p) {
   const std::uint32_t slot = p.slot_;
-  if (processes_[slot].process.get() != &p) return;
+  if (processes_[slot].process.get() != &p || p.terminating_) return;
+  p.terminating_ = true;
   p.finalize();
   // Unbind now so nothing more reaches it; free it once the current event is over.
-  const_cast<detail::UpidEntry*>(p.self_.entry())->slot = kNone;
-  const std::uint32_t gen = processes_[slot].gen;
+  auto* entry = const_cast<detail::UpidEntry*>(p.self_.entry());
+  if (entry->slot == slot) entry->slot = kNone;
+  const std::uint32_t gen = ++processes_[slot].gen;  // its queued events are now stale
   at(now_, "terminate", [this, slot, gen] {
     if (processes_[slot].gen == gen) destroy(slot);
   });
@@ -141,6 +149,7 @@ void Simulation::crash(Host& host, std::string_view label) {
   const std::vector<std::uint32_t> slots = host.slots_;
   for (std::uint32_t slot : slots) destroy(slot);
   host.counters_.clear();
+  ++host.incarnation_;
   host.disk_.crash();
   host.up_ = false;
 }
@@ -206,6 +215,8 @@ void Simulation::scheduleDelivery(Time when, Envelope envelope) {
   const std::uint32_t slot = allocEvent(when);
   EventSlot& e = events_[slot];
   e.delivery = true;
+  const Host* h = host(envelope.to.host());
+  e.incarnation = h != nullptr ? h->incarnation_ : 0;
   e.envelope = std::move(envelope);
 }
 
@@ -261,9 +272,12 @@ void Simulation::emit(RecordKind kind, const Process* p, std::string_view hostNa
 void Simulation::run(EventSlot& e) {
   if (e.delivery) {
     Envelope env = std::move(e.envelope);
-    freeEvent(static_cast<std::uint32_t>(&e - events_.data()));
     const std::uint32_t target = env.to.entry()->slot;
+    const std::uint64_t incarnation = e.incarnation;
+    freeEvent(static_cast<std::uint32_t>(&e - events_.data()));
+    const Host* h = host(env.to.host());
     Process* p = target == kNone ? nullptr : processes_[target].process.get();
+    if (h != nullptr && h->incarnation_ != incarnation) p = nullptr;  // the connection died with the host
     if (p == nullptr) {
       if (trace_.enabled()) {
         emit(RecordKind::Drop, nullptr, env.to.host(), std::string(env.body->name()),
@@ -328,7 +342,7 @@ RunResult Simulation::runUntil(Time until) {
     return RunResult{StopReason::LimitExceeded, err.message};
   }
   if (until != Time::max() && until > now_) now_ = until;
-  return RunResult{queue_.empty() ? StopReason::Idle : StopReason::TimeReached, {}};
+  return RunResult{pending_ == 0 ? StopReason::Idle : StopReason::TimeReached, {}};
 }
 
 }  // namespace agentsim::sim

@@ -26,7 +26,7 @@ namespace agentsim::sim {
 struct Limits {
   std::uint64_t max_events = 200'000'000;
   Duration max_time = Weeks(520);
-  std::size_t max_hosts = 100'000;
+  std::size_t max_hosts = 200'000;
   std::size_t max_processes = 2'000'000;
   std::size_t max_pending_events = 50'000'000;
 };
@@ -49,6 +49,7 @@ class Host {
   std::string name_;
   std::uint16_t port_ = 0;
   bool up_ = true;
+  std::uint64_t incarnation_ = 0;  // bumped by each crash
   Disk disk_;
   std::map<std::string, std::uint32_t> counters_;  // per-prefix id counters
   std::vector<std::uint32_t> slots_;
@@ -79,6 +80,7 @@ class Simulation {
   // Hosts. The name is also the network address.
   Host& addHost(std::string name, std::uint16_t port);
   Host* host(std::string_view name);
+  const Host* host(std::string_view name) const;
   const std::deque<Host>& hosts() const { return hosts_; }
   // Crash: processes and timers are gone, unsynced disk data is lost, messages to it
   // are dropped. Restart: runs the host's startup again (ids count from 1 again).
@@ -144,6 +146,7 @@ class Simulation {
     std::string_view function;
     std::function<void()> fn;
     Envelope envelope;
+    std::uint64_t incarnation = 0;  // of the destination host, for deliveries
   };
   struct ProcessSlot {
     std::unique_ptr<Process> process;

@@ -92,21 +92,21 @@ std::string format(Duration d) {
     sign = "-";
     ns = ns == INT64_MIN ? INT64_MAX : -ns;
   }
+  bool bucket = false;
   for (const Unit& u : kUnits) {
-    if (ns < u.ns && u.ns != 1) continue;
+    if (!bucket && ns < u.ns && u.ns != 1) continue;
+    bucket = true;
     const std::int64_t whole = ns / u.ns;
     std::int64_t rest = ns % u.ns;
     if (rest == 0) return fmt::format("{}{}{}", sign, whole, u.name);
-    // Exact decimal fraction of the unit, trailing zeros trimmed.
     std::string frac;
-    std::int64_t scale = u.ns;
-    while (rest != 0 && frac.size() < 15) {
-      // rest/scale as decimal digits: multiply by 10 without overflow (rest < scale <= 6e14).
-      rest *= 10;
-      frac.push_back(static_cast<char>('0' + rest / scale));
-      rest %= scale;
+    const std::int64_t scale = u.ns;
+    while (rest != 0 && frac.size() < 18) {
+      const u128 r = static_cast<u128>(rest) * 10;
+      frac.push_back(static_cast<char>('0' + static_cast<int>(r / static_cast<u128>(scale))));
+      rest = static_cast<std::int64_t>(r % static_cast<u128>(scale));
     }
-    while (!frac.empty() && frac.back() == '0') frac.pop_back();
+    if (rest != 0) continue;  // not exact in this unit: try the next smaller one
     return fmt::format("{}{}.{}{}", sign, whole, frac, u.name);
   }
   return "0ns";

@@ -106,7 +106,7 @@ struct TwoHosts {
     (void)sim.settle();  // run both initialize() events
   }
 
-  // Sends from inside an event, as model code does; returns nothing.
+  // Runs `fn` as a harness event at `when`, so sends happen inside an event as in a run.
   void at(Duration when, std::function<void()> fn) { sim.at(Time{} + when, "test", std::move(fn)); }
 
   Simulation sim;

@@ -161,7 +161,7 @@ TEST_CASE("format prints negative durations with a leading minus") {
 // stout: "1.42857142857143weeks falls into the 'Weeks' bucket but reads better with a
 // smaller unit: '10days'". A fraction that does not end in decimal must not be cut
 // off: it prints in a smaller unit that is exact.
-TEST_CASE("format falls back to a smaller unit when a fraction would not be exact" * doctest::may_fail()) {
+TEST_CASE("format falls back to a smaller unit when a fraction would not be exact") {
   CHECK(format(Days(10)) == "10days");
   CHECK(format(Hours(25)) == "25hrs");
   CHECK(format(Minutes(61)) == "61mins");
@@ -229,7 +229,7 @@ TEST_CASE("parse(format(d)) == d below one minute, where every unit is a power o
   checkRoundTrips(Minutes(1).ns() - 1);
 }
 
-TEST_CASE("parse(format(d)) == d for every duration" * doctest::may_fail()) {
+TEST_CASE("parse(format(d)) == d for every duration") {
   checkRoundTrips(INT64_MAX);
 }
 
