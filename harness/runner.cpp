@@ -1,5 +1,7 @@
 #include "harness/runner.hpp"
 
+#include <optional>
+
 #include "harness/world.hpp"
 
 namespace agentsim::harness {
@@ -15,27 +17,34 @@ bool RunReport::allHeld() const {
 RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
   RunReport report;
   report.seed = options.seed.value_or(scenario.seed);
-  World world(scenario, report.seed, options.limits);
   sim::MemorySink memory;
-  world.sim().trace().addSink(&memory);
-  for (sim::TraceSink* s : options.sinks) world.sim().trace().addSink(s);
-  report.header = world.header();
-  world.sim().trace().header(report.header);
-  world.scheduleTimeline();
+  std::optional<World> world;
+  try {
+    world.emplace(scenario, report.seed, options.limits);
+    world->sim().trace().addSink(&memory);
+    for (sim::TraceSink* s : options.sinks) world->sim().trace().addSink(s);
+    report.header = world->header();
+    world->sim().trace().header(report.header);
+    world->scheduleTimeline();
+  } catch (const sim::LimitExceededError& e) {
+    // Building the world itself went past a kernel limit.
+    report.stop = sim::RunResult{sim::StopReason::LimitExceeded, e.message};
+    return report;
+  }
 
   const sim::Duration until = options.until.value_or(scenario.until);
-  report.stop = world.sim().runUntil(sim::Time{} + until);
-  report.end = world.sim().now();
-  report.events = world.sim().eventsRun();
+  report.stop = world->sim().runUntil(sim::Time{} + until);
+  report.end = world->sim().now();
+  report.events = world->sim().eventsRun();
 
   if (report.limitExceeded()) {
-    world.sim().emit(sim::RecordKind::Check, nullptr, "", "limit", {{"held", false}, {"evidence", report.stop.message}},
-                     "");
+    world->sim().emit(sim::RecordKind::Check, nullptr, "", "limit",
+                      {{"held", false}, {"evidence", report.stop.message}}, "");
   }
   for (const Expectation& e : scenario.expectations) {
     Outcome o = e.evaluate(memory.records());
-    world.sim().emit(sim::RecordKind::Check, nullptr, "", e.kind,
-                     {{"expectation", e.summary}, {"held", o.held}, {"evidence", o.evidence}}, "");
+    world->sim().emit(sim::RecordKind::Check, nullptr, "", e.kind,
+                      {{"expectation", e.summary}, {"held", o.held}, {"evidence", o.evidence}}, "");
     report.results.push_back(ExpectationResult{e.kind, e.summary, std::move(o)});
   }
   report.records = memory.records();
