@@ -34,11 +34,13 @@ struct RunArgs {
   bool quiet = false;
   bool all = false;
   bool noRefs = false;
+  std::optional<std::uint64_t> maxEvents;
 };
 
 std::string replayCommand(const RunArgs& a, std::uint64_t seed) {
   std::string cmd = fmt::format("./agentsim run {} --seed {}", a.scenario, seed);
   if (!a.until.empty()) cmd += " --until " + a.until;
+  if (a.maxEvents) cmd += fmt::format(" --max-events {}", *a.maxEvents);
   return cmd;
 }
 
@@ -51,6 +53,7 @@ int run(const RunArgs& a) {
   const harness::Scenario& scenario = std::get<harness::Scenario>(loaded);
   harness::RunOptions options;
   options.seed = a.seed;
+  if (a.maxEvents) options.limits.max_events = *a.maxEvents;
   if (!a.until.empty()) {
     auto d = sim::parseDuration(a.until);
     if (d.isError() || *d <= sim::Duration{} || *d > harness::ScenarioLimits::kMaxUntil) {
@@ -149,6 +152,8 @@ int main2(int argc, char** argv) {
   runCmd->add_option("--seed", runArgs.seed, "Seed (default: the scenario's)");
   runCmd->add_option("--until", runArgs.until, "Stop at this simulated time, e.g. 2mins (default: the scenario's)");
   runCmd->add_option("--trace", runArgs.trace, "Write the trace as JSON Lines to FILE (docs/trace-format.md)");
+  runCmd->add_option("--max-events", runArgs.maxEvents, "Stop the run after this many events (docs/limits.md)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000'000}));
   runCmd->add_flag("--quiet", runArgs.quiet, "Do not print the timeline");
   runCmd->add_flag("--all", runArgs.all, "Also print every delivery");
   runCmd->add_flag("--no-refs", runArgs.noRefs, "Do not print the modelled Mesos source on timeline lines");

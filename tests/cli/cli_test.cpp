@@ -131,3 +131,11 @@ TEST_CASE("check validates without running; flags lists Mesos flags with default
   CHECK(f.out.find("--registration_backoff_factor=1secs") != std::string::npos);
   CHECK(f.out.find("--agent_ping_timeout=15secs") != std::string::npos);
 }
+
+TEST_CASE("run: a run that hits a limit stops, says which, and exits 1") {
+  const Result r = runAgentsim("run scenarios/registration.json --quiet --max-events 10");
+  CHECK(r.code == 1);
+  CHECK(r.out.find("agentsim: run stopped: more than 10 events") != std::string::npos);
+  CHECK(lastLine(r.out) == "replay: ./agentsim run scenarios/registration.json --seed 7 --max-events 10");
+  CHECK(runAgentsim("run scenarios/registration.json --max-events 0").code == 2);
+}
