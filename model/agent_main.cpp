@@ -9,13 +9,9 @@
 namespace agentsim::model {
 
 sim::Try<sim::Nothing> agentMain(sim::Host& host, const SlaveFlags& flags) {
-  // MasterDetector::create (src/master/detector/detector.cpp).
-  if (flags.master.empty()) return sim::Error{"Missing required option `--master` or `--master_detector`."};
-  auto leader = masterInfoFromPid(flags.master);
-  if (leader.isError()) return sim::Error{fmt::format("Failed to create a master detector: {}", leader.error())};
-  sim::Simulation& sim = host.sim();
-  auto& detector = sim.spawn<StandaloneMasterDetector>(host, *leader);
-  sim.spawn<Slave>(host, flags, detector);
+  auto detector = createMasterDetector(host, flags.master);
+  if (detector.isError()) return sim::Error{detector.error()};
+  host.sim().spawn<Slave>(host, flags, **detector);
   return sim::Nothing{};
 }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/simulation.hpp"
+
 namespace agentsim::model {
 
 std::uint64_t MasterDetector::detect(std::optional<MasterInfo> previous, sim::Process& requester,
@@ -63,6 +65,13 @@ void StandaloneMasterDetector::appoint(std::optional<MasterInfo> leader) {
     log(leader ? fmt::format("Appointed leading master {}", leader->pid) : std::string("Appointed no leader"));
     setLeader(leader);
   });
+}
+
+sim::Try<MasterDetector*> createMasterDetector(sim::Host& host, const std::string& master) {
+  if (master.empty()) return sim::Error{"Missing required option `--master` or `--master_detector`."};
+  auto leader = masterInfoFromPid(master);
+  if (leader.isError()) return sim::Error{fmt::format("Failed to create a master detector: {}", leader.error())};
+  return static_cast<MasterDetector*>(&host.sim().spawn<StandaloneMasterDetector>(host, *leader));
 }
 
 sim::Try<MasterInfo> masterInfoFromPid(std::string_view text) {

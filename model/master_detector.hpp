@@ -11,6 +11,11 @@
 
 #include "model/messages.hpp"
 #include "sim/process.hpp"
+#include "sim/try.hpp"
+
+namespace agentsim::sim {
+class Host;
+}
 
 namespace agentsim::model {
 
@@ -66,6 +71,10 @@ class StandaloneMasterDetector final : public MasterDetector {
  private:
   std::optional<MasterInfo> initial_;
 };
+
+// MasterDetector::create (src/master/detector/detector.cpp): spawns the detector the
+// --master flag asks for on `host`, or fails with Mesos's message.
+sim::Try<MasterDetector*> createMasterDetector(sim::Host& host, const std::string& master);
 
 // Parses --master as MasterDetector::create does for a plain UPID: "master@" is
 // prepended when missing ("master-1:5050" -> "master@master-1:5050").
