@@ -45,6 +45,11 @@ std::string messageName(const ParseContext& c, const std::string& pointer) {
 }
 
 sim::Ratio probability(const ParseContext& c, const std::string& pointer) {
+  if (!c.reader.at(pointer).is_string()) {
+    c.reader.fail(pointer, fmt::format("expected a probability as a string \"N/D\" (e.g. \"1/3\") or \"P%\" (e.g. "
+                                       "\"25%\"), got {}",
+                                       typeName(c.reader.at(pointer))));
+  }
   const std::string text = c.reader.string(pointer, 40);
   auto bad = [&] {
     c.reader.fail(pointer, fmt::format("expected a probability as \"N/D\" (e.g. \"1/3\") or a percentage (e.g. "
@@ -68,7 +73,10 @@ sim::Ratio probability(const ParseContext& c, const std::string& pointer) {
   } else {
     bad();
   }
-  if (r.den == 0 || r.num > r.den) bad();
+  if (r.den == 0) c.reader.fail(pointer, fmt::format("the probability \"{}\" divides by zero", text));
+  if (r.num > r.den) {
+    c.reader.fail(pointer, fmt::format("a probability is at most 1 (\"1/1\" or \"100%\"), got \"{}\"", text));
+  }
   return r;
 }
 
@@ -118,7 +126,11 @@ void installRule(TimelineEntry& out, RuleArgs a, std::string verb) {
 }
 
 std::pair<std::string, std::string> between(const ParseContext& c, const std::string& p) {
-  if (c.reader.array(p, 2) != 2) c.reader.fail(p, "expected two host names, e.g. [\"agent-1\", \"master-1\"]");
+  const auto& v = c.reader.at(p);
+  if (!v.is_array() || v.size() != 2) {
+    c.reader.fail(p, fmt::format("expected two host names, e.g. [\"agent-1\", \"master-1\"], got {}",
+                                 v.is_array() ? fmt::format("{} item(s)", v.size()) : typeName(v)));
+  }
   auto a = hostRef(c, p + "/0");
   auto b = hostRef(c, p + "/1");
   if (a == b) c.reader.fail(p + "/1", "a partition needs two different hosts");
@@ -154,7 +166,12 @@ std::vector<ActionKind> makeActions() {
                    }});
   kinds.push_back({"heal", "End partitions. Value: [hostA, hostB], or \"all\".",
                    [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
-                     if (c.reader.at(p).is_string() && c.reader.at(p).get<std::string>() == "all") {
+                     if (c.reader.at(p).is_string()) {
+                       if (c.reader.at(p).get<std::string>() != "all") {
+                         c.reader.fail(p, fmt::format("expected two host names, e.g. [\"agent-1\", \"master-1\"], "
+                                                      "or \"all\", got {}",
+                                                      typeName(c.reader.at(p))));
+                       }
                        out.summary = "heal all partitions";
                        out.apply = [](World& w) { w.sim().network().healAll(); };
                        return;
@@ -189,12 +206,23 @@ std::vector<ActionKind> makeActions() {
   kinds.push_back({"release", "Deliver what a hold action held. Value: the hold's label, \"timeline[N]\".",
                    [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
                      const std::string label = c.reader.string(p, 40);
-                     bool found = false;
-                     for (const auto& e : c.scenario.timeline) found = found || (e.label == label && e.kind == "hold");
-                     if (!found) {
+                     const TimelineEntry* hold = nullptr;
+                     for (const auto& e : c.scenario.timeline) {
+                       if (e.label == label) hold = &e;
+                     }
+                     if (hold == nullptr) {
                        c.reader.fail(p, fmt::format("no earlier hold action labelled \"{}\" (labels are "
                                                     "\"timeline[N]\", N the entry's index)",
                                                     label));
+                     }
+                     if (hold->kind != "hold") {
+                       c.reader.fail(p, fmt::format("{} is a {} action, not a hold; release names an earlier "
+                                                    "hold action",
+                                                    label, hold->kind));
+                     }
+                     if (out.at < hold->at) {
+                       c.reader.fail(p, fmt::format("this release at {} comes before the hold it releases ({} at {})",
+                                                    sim::format(out.at), label, sim::format(hold->at)));
                      }
                      out.summary = "release what " + label + " held";
                      out.apply = [label](World& w) {

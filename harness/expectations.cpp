@@ -39,11 +39,7 @@ struct MessageFilter {
   bool matches(const Record& r) const {
     if (r.kind != event || r.at < after || r.at > before) return false;
     if (!name.empty() && r.name != name) return false;
-    std::string fromAddress = r.text("from");
-    std::string toAddress = r.text("to");
-    if (event == RecordKind::Send && fromAddress.empty()) fromAddress = r.process + "@" + r.host + ":";
-    if (event == RecordKind::Deliver && toAddress.empty()) toAddress = r.process + "@" + r.host + ":";
-    return addressMatches(from, fromAddress) && addressMatches(to, toAddress);
+    return addressMatches(from, r.text("from")) && addressMatches(to, r.text("to"));
   }
 
   std::string describe() const {
@@ -89,7 +85,11 @@ RecordKind eventArg(const ParseContext& c, const std::string& p) {
 void readWindow(const ParseContext& c, const std::string& p, MessageFilter& f) {
   if (!c.reader.has(p + "/between")) return;
   const std::string w = p + "/between";
-  if (c.reader.array(w, 2) != 2) c.reader.fail(w, "expected [from, to] durations, e.g. [\"0secs\", \"1mins\"]");
+  const auto& v = c.reader.at(w);
+  if (!v.is_array() || v.size() != 2) {
+    c.reader.fail(w, fmt::format("expected [from, to] durations, e.g. [\"0secs\", \"1mins\"], got {}",
+                                 v.is_array() ? fmt::format("{} item(s)", v.size()) : typeName(v)));
+  }
   const auto a = c.reader.duration(w + "/0", sim::Duration{}, ScenarioLimits::kMaxUntil);
   const auto b = c.reader.duration(w + "/1", sim::Duration{}, ScenarioLimits::kMaxUntil);
   if (b < a) c.reader.fail(w + "/1", "the window ends before it starts");
@@ -122,7 +122,8 @@ void parseMessageCount(const ParseContext& c, const std::string& p, Expectation&
   if (c.reader.has(p + "/to")) f.to = endpointArg(c, p + "/to");
   if (c.reader.has(p + "/event")) f.event = eventArg(c, p + "/event");
   readWindow(c, p, f);
-  std::uint64_t lo = 1;
+  // Without bounds: at least once. With only at_most: from zero ("at_most": 0 = never).
+  std::uint64_t lo = c.reader.has(p + "/at_most") ? 0 : 1;
   std::uint64_t hi = UINT64_MAX;
   const bool exact = c.reader.has(p + "/count");
   if (exact) {
@@ -183,7 +184,11 @@ void parseMessageOrder(const ParseContext& c, const std::string& p, Expectation&
 void parseAgentState(const ParseContext& c, const std::string& p, Expectation& out) {
   c.reader.object(p, {"agent", "state", "by", "after"}, {"agent", "state"});
   const std::string agent = c.reader.identifier(p + "/agent");
-  if (!c.scenario.isAgent(agent)) c.reader.fail(p + "/agent", fmt::format("no agent named \"{}\" in the cluster", agent));
+  if (!c.scenario.isAgent(agent)) {
+    c.reader.fail(p + "/agent", c.scenario.hasHost(agent)
+                                    ? fmt::format("\"{}\" is a master, not an agent", agent)
+                                    : fmt::format("no agent named \"{}\" in the cluster", agent));
+  }
   const std::string state = c.reader.string(p + "/state", 40);
   static const std::vector<std::string> kStates{"RECOVERING", "DISCONNECTED", "RUNNING", "TERMINATING"};
   if (std::find(kStates.begin(), kStates.end(), state) == kStates.end()) {

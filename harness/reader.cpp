@@ -4,9 +4,36 @@
 
 namespace agentsim::harness {
 
+namespace {
+
+// Control characters (a key or value may hold an escaped newline) would break the
+// one-line error format: print them as JSON escapes.
+std::string oneLine(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      out += fmt::format("\\u{:04X}", u);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// At most `max` bytes of `s`, cut at a UTF-8 code point boundary.
+std::string_view clip(std::string_view s, std::size_t max) {
+  if (s.size() <= max) return s;
+  while (max > 0 && (static_cast<unsigned char>(s[max]) & 0xC0) == 0x80) --max;
+  return s.substr(0, max);
+}
+
+}  // namespace
+
 std::string LoadError::format() const {
-  return fmt::format("agentsim: error: {}:{}:{}: {}: {}", file, pos.line, pos.column, pointer.empty() ? "/" : pointer,
-                     message);
+  return fmt::format("agentsim: error: {}:{}:{}: {}: {}", file, pos.line, pos.column,
+                     pointer.empty() ? "/" : oneLine(pointer), oneLine(message));
 }
 
 std::string typeName(const nlohmann::json& v) {
@@ -67,7 +94,7 @@ void Reader::object(const std::string& pointer, const std::vector<std::string>& 
     bool known = false;
     for (const auto& a : allowed) known = known || a == key;
     if (!known) {
-      failAtKey(child(pointer, key), fmt::format("unknown key \"{}\"; expected one of: {}", key.substr(0, 60),
+      failAtKey(child(pointer, key), fmt::format("unknown key \"{}\"; expected one of: {}", clip(key, 60),
                                                  fmt::join(allowed, ", ")));
     }
   }

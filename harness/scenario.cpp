@@ -45,12 +45,12 @@ void readFlags(const Reader& r, const std::string& pointer, const model::FlagTab
 
 // "masters": 2 or [{ "id": "master-1", "flags": {...} }, ...]; same for agents.
 template <typename Spec, typename Flags>
-std::vector<Spec> readHosts(const Reader& r, const std::string& pointer, std::string_view prefix, std::size_t max,
-                            const model::FlagTable<Flags>& table) {
+std::vector<Spec> readHosts(const Reader& r, const std::string& pointer, std::string_view prefix, std::size_t min,
+                            std::size_t max, const model::FlagTable<Flags>& table) {
   std::vector<Spec> out;
   const auto& v = r.at(pointer);
   if (v.is_number()) {
-    const auto n = r.unsignedInteger(pointer, 0, max);
+    const auto n = r.unsignedInteger(pointer, min, max);
     for (std::uint64_t i = 1; i <= n; ++i) out.push_back(Spec{fmt::format("{}-{}", prefix, i), {}, {}});
     return out;
   }
@@ -74,22 +74,31 @@ void readCluster(const Reader& r, Scenario& s) {
   const std::string p = "/cluster";
   r.object(p, {"masters", "agents", "note"}, {"agents"});
   if (r.has(p + "/masters")) {
-    s.masters = readHosts<MasterSpec>(r, p + "/masters", "master", ScenarioLimits::kMaxMasters,
+    s.masters = readHosts<MasterSpec>(r, p + "/masters", "master", 1, ScenarioLimits::kMaxMasters,
                                       model::masterFlagTable());
   } else {
     s.masters.push_back(MasterSpec{"master-1", {}, {}});
   }
-  s.agents = readHosts<AgentSpec>(r, p + "/agents", "agent", ScenarioLimits::kMaxAgents, model::slaveFlagTable());
+  s.agents = readHosts<AgentSpec>(r, p + "/agents", "agent", 0, ScenarioLimits::kMaxAgents, model::slaveFlagTable());
   if (s.masters.empty()) r.fail(p + "/masters", "expected at least one master");
 
-  // Host names are unique across the cluster.
+  // Host names are unique across the cluster. A host from a count ("masters": 2) or
+  // the default master has no "id" of its own: name the count or the default instead.
   std::map<std::string, std::string> seen;
-  auto check = [&](const std::string& id, const std::string& where) {
-    auto [it, fresh] = seen.emplace(id, where);
-    if (!fresh) r.fail(where, fmt::format("host name \"{}\" is used twice (first at {})", id, it->second));
+  auto checkAll = [&](const auto& hosts, const std::string& list) {
+    const bool written = r.has(list) && r.at(list).is_array();
+    for (std::size_t i = 0; i < hosts.size(); ++i) {
+      const std::string& id = hosts[i].id;
+      const std::string where = written ? fmt::format("{}/{}/id", list, i) : list;
+      const std::string first = written        ? "at " + where
+                                : r.has(list) ? fmt::format("from the count at {}", list)
+                                              : "by the default master";
+      auto [it, fresh] = seen.emplace(id, first);
+      if (!fresh) r.fail(where, fmt::format("host name \"{}\" is used twice (first {})", id, it->second));
+    }
   };
-  for (std::size_t i = 0; i < s.masters.size(); ++i) check(s.masters[i].id, fmt::format("{}/masters/{}", p, i));
-  for (std::size_t i = 0; i < s.agents.size(); ++i) check(s.agents[i].id, fmt::format("{}/agents/{}", p, i));
+  checkAll(s.masters, p + "/masters");
+  checkAll(s.agents, p + "/agents");
 
   // Agents find the first master unless their flags say otherwise.
   for (std::size_t i = 0; i < s.agents.size(); ++i) {

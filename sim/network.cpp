@@ -98,7 +98,7 @@ void Network::send(Envelope envelope) {
   ++sent_;
   if (sim_.trace().enabled()) {
     const auto& ctx = sim_.context();
-    Fields f{{"to", envelope.to.str()}};
+    Fields f{{"from", envelope.from.str()}, {"to", envelope.to.str()}};
     envelope.body->describe(f);
     sim_.emit(RecordKind::Send, ctx.process, envelope.from.host(), std::string(envelope.body->name()),
               std::move(f), sim_.refOf(ctx.process, ctx.function));

@@ -25,7 +25,7 @@ void Process::deliver(Envelope& envelope) {
   Simulation::Context& ctx = const_cast<Simulation::Context&>(sim_->context());
   ctx.function = it->second.function;
   if (tracing()) {
-    Fields f{{"from", envelope.from.str()}};
+    Fields f{{"from", envelope.from.str()}, {"to", envelope.to.str()}};
     envelope.body->describe(f);
     sim_->emit(RecordKind::Deliver, this, {}, std::string(envelope.body->name()), std::move(f),
                sim_->refOf(this, it->second.function));

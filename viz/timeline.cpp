@@ -30,10 +30,10 @@ std::string renderLine(const sim::Record& r, const TimelineOptions& options) {
   std::string what;
   switch (r.kind) {
     case sim::RecordKind::Send:
-      what = fmt::format("send     {} -> {}{}", r.name, r.text("to"), extras(r, {"to"}));
+      what = fmt::format("send     {} -> {}{}", r.name, r.text("to"), extras(r, {"from", "to"}));
       break;
     case sim::RecordKind::Deliver:
-      what = fmt::format("deliver  {} <- {}{}", r.name, r.text("from"), extras(r, {"from"}));
+      what = fmt::format("deliver  {} <- {}{}", r.name, r.text("from"), extras(r, {"from", "to"}));
       break;
     case sim::RecordKind::Drop:
       what = fmt::format("DROP     {} {} -> {} ({})", r.name, r.text("from"), r.text("to"), r.text("reason"));

@@ -1,0 +1,536 @@
+// The scenario loader: the malformed corpus (tests/harness/malformed/), valid documents,
+// and expectation evaluation on hand-made trace records.
+#include "harness/scenario.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "harness/tables.hpp"
+
+#ifndef AGENTSIM_MALFORMED_DIR
+#error "AGENTSIM_MALFORMED_DIR must name tests/harness/malformed (set in tests/harness/meson.build)"
+#endif
+
+namespace {
+
+namespace fs = std::filesystem;
+using agentsim::harness::Expectation;
+using agentsim::harness::LoadError;
+using agentsim::harness::loadScenarioFile;
+using agentsim::harness::loadScenarioText;
+using agentsim::harness::Outcome;
+using agentsim::harness::Scenario;
+using agentsim::sim::Record;
+using agentsim::sim::RecordKind;
+namespace sim = agentsim::sim;
+
+Scenario loadOk(const std::string& text) {
+  auto loaded = loadScenarioText(text, "test.json");
+  if (const auto* err = std::get_if<LoadError>(&loaded)) {
+    FAIL_CHECK(err->format());
+    return {};
+  }
+  return std::get<Scenario>(std::move(loaded));
+}
+
+std::string loadError(const std::string& text) {
+  auto loaded = loadScenarioText(text, "test.json");
+  if (const auto* err = std::get_if<LoadError>(&loaded)) return err->format();
+  FAIL_CHECK("expected an error for: " << text);
+  return {};
+}
+
+std::string readFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string replaceFirst(std::string text, std::string_view what, std::string_view with) {
+  const auto at = text.find(what);
+  if (at != std::string::npos) text.replace(at, what.size(), with);
+  return text;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------
+// (a) Every file in malformed/ fails with exactly the line in its .expected file.
+
+TEST_CASE("every malformed scenario fails with its expected one-line error") {
+  const fs::path dir = AGENTSIM_MALFORMED_DIR;
+  REQUIRE(fs::is_directory(dir));
+  std::vector<fs::path> cases;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() == ".json") cases.push_back(entry.path());
+  }
+  std::sort(cases.begin(), cases.end());  // a stable order for the report
+  CHECK(cases.size() >= 30);
+
+  for (const fs::path& json : cases) {
+    CAPTURE(json.filename().string());
+    fs::path expectedPath = json;
+    expectedPath.replace_extension(".expected");
+    REQUIRE_MESSAGE(fs::exists(expectedPath), "missing " << expectedPath.string());
+    std::string expected = readFile(expectedPath);
+    while (!expected.empty() && (expected.back() == '\n' || expected.back() == '\r')) expected.pop_back();
+    CHECK_MESSAGE(expected.find('\n') == std::string::npos, "an .expected file holds one line");
+    expected = replaceFirst(expected, "FILE", json.string());
+
+    auto loaded = loadScenarioFile(json.string());
+    const auto* err = std::get_if<LoadError>(&loaded);
+    REQUIRE_MESSAGE(err != nullptr, json.string() << " loaded without an error");
+    const std::string got = err->format();
+    CHECK(got == expected);
+    CHECK(got.find('\n') == std::string::npos);
+  }
+
+  // And no stray .expected without its scenario.
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".expected") continue;
+    fs::path json = entry.path();
+    json.replace_extension(".json");
+    CHECK_MESSAGE(fs::exists(json), "no scenario for " << entry.path().string());
+  }
+}
+
+TEST_CASE("a missing file is an error value, not a crash") {
+  auto loaded = loadScenarioFile(std::string(AGENTSIM_MALFORMED_DIR) + "/no-such-file.json");
+  REQUIRE(std::holds_alternative<LoadError>(loaded));
+  CHECK(std::get<LoadError>(loaded).message == "cannot open the file");
+}
+
+TEST_CASE("control characters never break the one-line error format") {
+  const std::string e = loadError(R"j({"name": "x", "cluster": {"agents": 1}, "a\nb\u0007": 1})j");
+  CHECK(e.find('\n') == std::string::npos);
+  CHECK(e.find('\a') == std::string::npos);
+  CHECK(e.find(R"j(/a\u000Ab\u0007: unknown key "a\u000Ab\u0007")j") != std::string::npos);
+}
+
+// ---------------------------------------------------------------------------------
+// (b) Valid documents.
+
+TEST_CASE("defaults: seed 1, until 5mins, one master-1, agents find it") {
+  const Scenario s = loadOk(R"j({ "name": "minimal", "cluster": { "agents": [ { "id": "a1" } ] } })j");
+  CHECK(s.file == "test.json");
+  CHECK(s.name == "minimal");
+  CHECK(s.description.empty());
+  CHECK(s.notes.empty());
+  CHECK(s.seed == 1);
+  CHECK(s.until == sim::Minutes(5));
+  CHECK(s.latency.base == sim::Milliseconds(1));
+  CHECK(s.latency.jitter == sim::Duration{});
+  REQUIRE(s.masters.size() == 1);
+  CHECK(s.masters[0].id == "master-1");
+  CHECK(s.masters[0].flags.port == 5050);
+  CHECK(s.masters[0].flags_set.empty());
+  REQUIRE(s.agents.size() == 1);
+  CHECK(s.agents[0].id == "a1");
+  CHECK(s.agents[0].flags.master == "master-1:5050");
+  CHECK(s.agents[0].flags.port == 5051);
+  CHECK(s.agents[0].flags.registration_backoff_factor == sim::Seconds(1));
+  CHECK(s.agents[0].flags_set.empty());
+  CHECK(s.timeline.empty());
+  CHECK(s.expectations.empty());
+  CHECK(s.hasHost("master-1"));
+  CHECK(s.hasHost("a1"));
+  CHECK_FALSE(s.hasHost("agent-1"));
+  CHECK(s.isAgent("a1"));
+  CHECK_FALSE(s.isAgent("master-1"));
+}
+
+TEST_CASE("top-level keys: description, notes, seed, until, network, $schema") {
+  const Scenario s = loadOk(R"j({
+    "$schema": "./schema.json",
+    "name": "all-keys",
+    "description": "Everything at the top level.",
+    "notes": ["one", "two"],
+    "seed": 18446744073709551615,
+    "until": "1.5mins",
+    "network": { "latency": "2ms", "jitter": "500us", "note": "a slow LAN" },
+    "cluster": { "agents": 0 },
+    "timeline": [],
+    "expect": []
+  })j");
+  CHECK(s.description == "Everything at the top level.");
+  CHECK(s.notes == std::vector<std::string>{"one", "two"});
+  CHECK(s.seed == UINT64_MAX);
+  CHECK(s.until == sim::Seconds(90));
+  CHECK(s.latency.base == sim::Milliseconds(2));
+  CHECK(s.latency.jitter == sim::Microseconds(500));
+  CHECK(s.agents.empty());
+}
+
+TEST_CASE("counts are shorthand for hosts named prefix-1 .. prefix-N") {
+  const Scenario s = loadOk(R"j({ "name": "counts", "cluster": { "masters": 2, "agents": 3 } })j");
+  REQUIRE(s.masters.size() == 2);
+  CHECK(s.masters[0].id == "master-1");
+  CHECK(s.masters[1].id == "master-2");
+  REQUIRE(s.agents.size() == 3);
+  CHECK(s.agents[0].id == "agent-1");
+  CHECK(s.agents[1].id == "agent-2");
+  CHECK(s.agents[2].id == "agent-3");
+  for (const auto& a : s.agents) CHECK(a.flags.master == "master-1:5050");
+}
+
+TEST_CASE("flags are applied to typed fields and kept as written") {
+  const Scenario s = loadOk(R"j({
+    "name": "flags",
+    "cluster": {
+      "masters": [ { "id": "m1", "flags": { "port": 6060, "agent_ping_timeout": "10secs",
+                                            "max_agent_ping_timeouts": "3", "registry": "in_memory",
+                                            "agent_reregister_timeout": "20mins" } } ],
+      "agents": [
+        { "id": "a1", "flags": { "registration_backoff_factor": "2secs", "port": 5052, "work_dir": "/tmp/mesos" } },
+        { "id": "a2", "flags": { "master": "elsewhere:1234" }, "note": "points away on purpose" }
+      ]
+    }
+  })j");
+  REQUIRE(s.masters.size() == 1);
+  const auto& m = s.masters[0].flags;
+  CHECK(m.port == 6060);
+  CHECK(m.agent_ping_timeout == sim::Seconds(10));
+  CHECK(m.max_agent_ping_timeouts == 3);
+  CHECK(m.registry == "in_memory");
+  CHECK(m.agent_reregister_timeout == sim::Minutes(20));
+
+  REQUIRE(s.agents.size() == 2);
+  const auto& a1 = s.agents[0];
+  CHECK(a1.flags.registration_backoff_factor == sim::Seconds(2));
+  CHECK(a1.flags.port == 5052);
+  CHECK(a1.flags.work_dir == "/tmp/mesos");
+  // The default --master follows the first master's port flag.
+  CHECK(a1.flags.master == "m1:6060");
+  // Kept as text, numbers as JSON prints them, in key order (JSON objects are read sorted).
+  const std::vector<std::pair<std::string, std::string>> written{
+      {"port", "5052"}, {"registration_backoff_factor", "2secs"}, {"work_dir", "/tmp/mesos"}};
+  CHECK(a1.flags_set == written);
+  // An explicit --master wins.
+  CHECK(s.agents[1].flags.master == "elsewhere:1234");
+}
+
+TEST_CASE("timeline entries keep their written order, labels and summaries") {
+  const Scenario s = loadOk(R"j({
+    "name": "timeline",
+    "until": "10mins",
+    "cluster": { "masters": 2, "agents": 2 },
+    "timeline": [
+      { "at": "30secs", "crash": "agent-1", "note": "written first, happens later" },
+      { "at": "10secs", "restart": "master-2" },
+      { "at": "0secs", "drop": { "message": "RegisterSlaveMessage", "from": "agent-1", "to": "master-1",
+                                 "count": 2, "probability": "1/4", "for": "10secs" } },
+      { "at": "0secs", "delay": { "message": "PongSlaveMessage", "by": "1secs" } },
+      { "at": "0secs", "duplicate": { "to": "slave(1)", "probability": "25%" } },
+      { "at": "1mins", "hold": { "message": "PingSlaveMessage", "to": "slave(1)@agent-2:5051" } },
+      { "at": "2mins", "release": "timeline[5]" },
+      { "at": "3mins", "partition": { "between": ["agent-1", "master-1"], "for": "30secs" } },
+      { "at": "3mins", "partition": { "between": ["agent-2", "master-1"], "one_way": true } },
+      { "at": "4mins", "heal": ["agent-2", "master-1"] },
+      { "at": "5mins", "heal": "all" }
+    ]
+  })j");
+  REQUIRE(s.timeline.size() == 11);
+  const std::vector<std::string> kinds{"crash", "restart", "drop",      "delay", "duplicate", "hold",
+                                       "release", "partition", "partition", "heal", "heal"};
+  const std::vector<std::string> summaries{
+      "crash agent-1",
+      "restart master-2",
+      "drop RegisterSlaveMessage from agent-1 to master-1, first 2, probability 1/4, for 10secs",
+      "delay by 1secs PongSlaveMessage",
+      "duplicate any message to slave(1), probability 25/100",
+      "hold PingSlaveMessage to slave(1)@agent-2:5051",
+      "release what timeline[5] held",
+      "partition agent-1 <-> master-1 for 30secs",
+      "partition agent-2 -> master-1",
+      "heal agent-2 <-> master-1",
+      "heal all partitions",
+  };
+  for (std::size_t i = 0; i < s.timeline.size(); ++i) {
+    CAPTURE(i);
+    CHECK(s.timeline[i].label == "timeline[" + std::to_string(i) + "]");
+    CHECK(s.timeline[i].kind == kinds[i]);
+    CHECK(s.timeline[i].summary == summaries[i]);
+    CHECK(static_cast<bool>(s.timeline[i].apply));
+  }
+  CHECK(s.timeline[0].at == sim::Seconds(30));
+  CHECK(s.timeline[1].at == sim::Seconds(10));
+  CHECK(s.timeline[10].at == sim::Minutes(5));
+}
+
+TEST_CASE("expectation summaries") {
+  const Scenario s = loadOk(R"j({
+    "name": "expect",
+    "cluster": { "agents": 2 },
+    "expect": [
+      { "message_count": { "message": "RegisterSlaveMessage", "from": "agent-1", "count": 2,
+                           "between": ["0secs", "3secs"] }, "note": "two attempts" },
+      { "message_count": { "message": "SlaveRegisteredMessage", "event": "drop", "at_least": 1 } },
+      { "message_count": { "message": "PingSlaveMessage", "to": "slave(1)", "event": "deliver", "at_most": 4 } },
+      { "message_count": { "message": "PongSlaveMessage", "at_least": 2, "at_most": 5 } },
+      { "message_count": { "message": "PongSlaveMessage" } },
+      { "message_order": { "messages": ["RegisterSlaveMessage", "SlaveRegisteredMessage"], "to": "agent-2",
+                           "event": "deliver" } },
+      { "agent_state": { "agent": "agent-1", "state": "RUNNING", "by": "3secs" } },
+      { "agent_state": { "agent": "agent-2", "state": "DISCONNECTED", "after": "10secs" } }
+    ]
+  })j");
+  REQUIRE(s.expectations.size() == 8);
+  const std::vector<std::pair<std::string, std::string>> want{
+      {"message_count", "RegisterSlaveMessage from agent-1 between 0ns and 3secs sent exactly 2 times"},
+      {"message_count", "SlaveRegisteredMessage dropped at least 1 times"},
+      {"message_count", "PingSlaveMessage to slave(1) delivered at most 4 times"},
+      {"message_count", "PongSlaveMessage sent between 2 and 5 times"},
+      {"message_count", "PongSlaveMessage sent at least 1 times"},
+      {"message_order", "RegisterSlaveMessage, SlaveRegisteredMessage delivered in this order"},
+      {"agent_state", "agent agent-1 reaches RUNNING by 3secs"},
+      {"agent_state", "agent agent-2 reaches DISCONNECTED by 5mins (after 10secs)"},
+  };
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    CAPTURE(i);
+    CHECK(s.expectations[i].kind == want[i].first);
+    CHECK(s.expectations[i].summary == want[i].second);
+    CHECK(static_cast<bool>(s.expectations[i].evaluate));
+  }
+}
+
+TEST_CASE("the tables list their kinds by name, with help") {
+  std::vector<std::string> actions;
+  for (const auto& k : agentsim::harness::actionKinds()) {
+    actions.emplace_back(k.name);
+    CHECK_FALSE(k.help.empty());
+  }
+  CHECK(std::is_sorted(actions.begin(), actions.end()));
+  CHECK(std::adjacent_find(actions.begin(), actions.end()) == actions.end());
+  std::vector<std::string> expectations;
+  for (const auto& k : agentsim::harness::expectationKinds()) {
+    expectations.emplace_back(k.name);
+    CHECK_FALSE(k.help.empty());
+  }
+  CHECK(std::adjacent_find(expectations.begin(), expectations.end()) == expectations.end());
+}
+
+// ---------------------------------------------------------------------------------
+// (c) Expectation evaluation on hand-made trace records.
+
+namespace {
+
+// A two-agent cluster; `entry` is one element of "expect".
+Expectation expectation(const std::string& entry) {
+  const Scenario s = loadOk(R"j({ "name": "eval", "until": "1mins", "cluster": { "agents": 2 }, "expect": [ )j" +
+                            entry + " ] }");
+  REQUIRE(s.expectations.size() == 1);
+  return s.expectations[0];
+}
+
+sim::Time ms(std::int64_t n) { return sim::Time{} + sim::Milliseconds(n); }
+
+Record record(RecordKind kind, std::int64_t at_ms, std::string process, std::string host, std::string name,
+              sim::Fields fields) {
+  Record r;
+  r.at = ms(at_ms);
+  r.kind = kind;
+  r.process = std::move(process);
+  r.host = std::move(host);
+  r.name = std::move(name);
+  r.fields = std::move(fields);
+  return r;
+}
+
+// As the kernel records them: sends and deliveries carry both full addresses, a drop
+// both too.
+std::string address(const std::string& process, const std::string& host) {
+  return process + "@" + host + (host.rfind("master", 0) == 0 ? ":5050" : ":5051");
+}
+Record send(std::int64_t at_ms, std::string process, std::string host, std::string name, std::string to) {
+  std::string from = address(process, host);
+  return record(RecordKind::Send, at_ms, std::move(process), std::move(host), std::move(name),
+                {{"from", std::move(from)}, {"to", std::move(to)}});
+}
+Record deliver(std::int64_t at_ms, std::string process, std::string host, std::string name, std::string from) {
+  std::string to = address(process, host);
+  return record(RecordKind::Deliver, at_ms, std::move(process), std::move(host), std::move(name),
+                {{"from", std::move(from)}, {"to", std::move(to)}});
+}
+Record drop(std::int64_t at_ms, std::string host, std::string name, std::string from, std::string to) {
+  return record(RecordKind::Drop, at_ms, "", std::move(host), std::move(name),
+                {{"from", std::move(from)}, {"to", std::move(to)}, {"reason", "partition"}});
+}
+Record state(std::int64_t at_ms, std::string host, std::string value) {
+  return record(RecordKind::State, at_ms, "slave(1)", std::move(host), "Slave::State", {{"state", std::move(value)}});
+}
+
+// agent-1 registers twice (the first acknowledgement is lost), agent-2 once.
+std::vector<Record> registrationTrace() {
+  const std::string master = "master@master-1:5050";
+  const std::string slave1 = "slave(1)@agent-1:5051";
+  const std::string slave2 = "slave(1)@agent-2:5051";
+  return {
+      state(0, "agent-1", "RECOVERING"),
+      state(0, "agent-2", "RECOVERING"),
+      state(500, "agent-1", "DISCONNECTED"),
+      send(1000, "slave(1)", "agent-1", "RegisterSlaveMessage", master),
+      deliver(1001, "master", "master-1", "RegisterSlaveMessage", slave1),
+      send(1001, "master", "master-1", "SlaveRegisteredMessage", slave1),
+      drop(1002, "agent-1", "SlaveRegisteredMessage", master, slave1),
+      send(2000, "slave(1)", "agent-2", "RegisterSlaveMessage", master),
+      deliver(2001, "master", "master-1", "RegisterSlaveMessage", slave2),
+      send(3000, "slave(1)", "agent-1", "RegisterSlaveMessage", master),
+      deliver(3001, "master", "master-1", "RegisterSlaveMessage", slave1),
+      send(3001, "master", "master-1", "SlaveRegisteredMessage", slave1),
+      deliver(3002, "slave(1)", "agent-1", "SlaveRegisteredMessage", master),
+      state(3002, "agent-1", "RUNNING"),
+      record(RecordKind::State, 4000, "slave(1)", "agent-1", "Other::State", {{"state", "DISCONNECTED"}}),
+  };
+}
+
+Outcome evaluate(const std::string& entry) { return expectation(entry).evaluate(registrationTrace()); }
+
+bool holds(const std::string& entry) { return evaluate(entry).held; }
+
+}  // namespace
+
+TEST_CASE("message_count counts sends by default, deliveries and drops on request") {
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "count": 3 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "event": "send", "count": 3 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "event": "deliver", "count": 3 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "SlaveRegisteredMessage", "event": "deliver", "count": 1 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "SlaveRegisteredMessage", "event": "drop", "count": 1 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "event": "drop", "count": 0 } })j"));
+
+  const Outcome o = evaluate(R"j({ "message_count": { "message": "RegisterSlaveMessage", "count": 3 } })j");
+  CHECK(o.evidence == "3 sent at 1.000000s, 2.000000s, 3.000000s");
+  const Outcome none = evaluate(R"j({ "message_count": { "message": "PingSlaveMessage", "count": 1 } })j");
+  CHECK_FALSE(none.held);
+  CHECK(none.evidence == "none seen");
+}
+
+TEST_CASE("message_count matches an endpoint by host, process id or full address") {
+  // By host.
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "from": "agent-1", "count": 2 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "from": "agent-2", "count": 1 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "to": "master-1", "count": 3 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "SlaveRegisteredMessage", "to": "agent-2", "count": 0 } })j"));
+  // By process id, on any host.
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "from": "slave(1)", "count": 3 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "to": "master", "count": 3 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "from": "slave(2)", "count": 0 } })j"));
+  // By full address: the receiver of a send, the sender of a delivery, either end of a drop.
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "to": "master@master-1:5050",
+                                       "count": 3 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "event": "deliver",
+                                       "from": "slave(1)@agent-2:5051", "count": 1 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "event": "deliver",
+                                       "from": "slave(1)@agent-1:5052", "count": 0 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "SlaveRegisteredMessage", "event": "drop",
+                                       "from": "master@master-1:5050", "to": "slave(1)@agent-1:5051",
+                                       "count": 1 } })j"));
+  // Both ends must match.
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "from": "agent-2", "to": "master",
+                                       "count": 1 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "from": "agent-2", "to": "agent-1",
+                                       "count": 0 } })j"));
+  // By the process that sent or received, when the record names only the other end.
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "event": "deliver", "to": "master-1",
+                                       "count": 3 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "SlaveRegisteredMessage", "event": "deliver",
+                                       "to": "slave(1)", "count": 1 } })j"));
+}
+
+TEST_CASE("message_count windows are inclusive at both ends") {
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "between": ["0secs", "2secs"],
+                                       "count": 2 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "between": ["2secs", "3secs"],
+                                       "count": 2 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "between": ["1001ms", "1999ms"],
+                                       "count": 0 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage", "between": ["3secs", "3secs"],
+                                       "count": 1 } })j"));
+}
+
+TEST_CASE("message_count bounds: count, at_least, at_most") {
+  const std::string base = R"j({ "message_count": { "message": "RegisterSlaveMessage", )j";
+  CHECK(holds(base + R"j("count": 3 } })j"));
+  CHECK_FALSE(holds(base + R"j("count": 2 } })j"));
+  CHECK_FALSE(holds(base + R"j("count": 4 } })j"));
+  CHECK(holds(base + R"j("at_least": 3 } })j"));
+  CHECK_FALSE(holds(base + R"j("at_least": 4 } })j"));
+  CHECK(holds(base + R"j("at_most": 3 } })j"));
+  CHECK_FALSE(holds(base + R"j("at_most": 2 } })j"));
+  CHECK(holds(base + R"j("at_least": 1, "at_most": 3 } })j"));
+  CHECK_FALSE(holds(base + R"j("at_least": 4, "at_most": 9 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "RegisterSlaveMessage" } })j"));  // at least one by default
+  CHECK_FALSE(holds(R"j({ "message_count": { "message": "PingSlaveMessage" } })j"));
+  // With only at_most, zero is enough: "at_most": 0 says "never".
+  CHECK(holds(R"j({ "message_count": { "message": "PingSlaveMessage", "at_most": 0 } })j"));
+  CHECK(holds(R"j({ "message_count": { "message": "PingSlaveMessage", "at_most": 2 } })j"));
+}
+
+TEST_CASE("message_order holds when the messages appear in order, others in between") {
+  const Outcome o = evaluate(
+      R"j({ "message_order": { "messages": ["RegisterSlaveMessage", "RegisterSlaveMessage",
+                                            "SlaveRegisteredMessage"] } })j");
+  CHECK(o.held);
+  CHECK(o.evidence == "RegisterSlaveMessage at 1.000000s, RegisterSlaveMessage at 2.000000s, "
+                      "SlaveRegisteredMessage at 3.001000s");
+
+  // Restricted to agent-1's sends: its two attempts, then nothing it sent after.
+  CHECK(holds(R"j({ "message_order": { "messages": ["RegisterSlaveMessage", "RegisterSlaveMessage"],
+                                       "from": "agent-1" } })j"));
+  CHECK(holds(R"j({ "message_order": { "messages": ["RegisterSlaveMessage", "SlaveRegisteredMessage"],
+                                       "event": "deliver", "between": ["2secs", "4secs"] } })j"));
+}
+
+TEST_CASE("message_order fails with the evidence of how far it got") {
+  const Outcome o = evaluate(
+      R"j({ "message_order": { "messages": ["SlaveRegisteredMessage", "RegisterSlaveMessage",
+                                            "PingSlaveMessage"] } })j");
+  CHECK_FALSE(o.held);
+  CHECK(o.evidence == "SlaveRegisteredMessage at 1.001000s, RegisterSlaveMessage at 2.000000s; "
+                      "never saw PingSlaveMessage after that");
+
+  const Outcome none = evaluate(R"j({ "message_order": { "messages": ["PingSlaveMessage", "PongSlaveMessage"] } })j");
+  CHECK_FALSE(none.held);
+  CHECK(none.evidence == "never saw PingSlaveMessage after that");
+
+  const Outcome agent2 = evaluate(
+      R"j({ "message_order": { "messages": ["RegisterSlaveMessage", "RegisterSlaveMessage"], "from": "agent-2" } })j");
+  CHECK_FALSE(agent2.held);
+  CHECK(agent2.evidence == "RegisterSlaveMessage at 2.000000s; never saw RegisterSlaveMessage after that");
+
+  // The window cuts off agent-1's first attempt, so the order fails.
+  CHECK_FALSE(holds(R"j({ "message_order": { "messages": ["RegisterSlaveMessage", "RegisterSlaveMessage"],
+                                             "from": "agent-1", "between": ["2secs", "1mins"] } })j"));
+}
+
+TEST_CASE("agent_state: the state is reached within [after, by]") {
+  const Outcome o = evaluate(R"j({ "agent_state": { "agent": "agent-1", "state": "RUNNING", "by": "5secs" } })j");
+  CHECK(o.held);
+  CHECK(o.evidence == "RUNNING at 3.002000s");
+  CHECK(holds(R"j({ "agent_state": { "agent": "agent-1", "state": "RUNNING" } })j"));  // by: until
+  CHECK(holds(R"j({ "agent_state": { "agent": "agent-1", "state": "RUNNING", "by": "3002ms" } })j"));
+
+  const Outcome late = evaluate(R"j({ "agent_state": { "agent": "agent-1", "state": "RUNNING", "by": "3secs" } })j");
+  CHECK_FALSE(late.held);
+  CHECK(late.evidence == "last state DISCONNECTED at 0.500000s");
+
+  CHECK(holds(R"j({ "agent_state": { "agent": "agent-1", "state": "DISCONNECTED", "after": "500ms" } })j"));
+  const Outcome after = evaluate(R"j({ "agent_state": { "agent": "agent-1", "state": "DISCONNECTED",
+                                                        "after": "1secs" } })j");
+  CHECK_FALSE(after.held);  // a state change of another machine at 4secs does not count
+  CHECK(after.evidence == "last state RUNNING at 3.002000s");
+
+  const Outcome other = evaluate(R"j({ "agent_state": { "agent": "agent-2", "state": "RUNNING" } })j");
+  CHECK_FALSE(other.held);
+  CHECK(other.evidence == "last state RECOVERING at 0.000000s");
+
+  const Outcome empty = expectation(R"j({ "agent_state": { "agent": "agent-1", "state": "RUNNING" } })j").evaluate({});
+  CHECK_FALSE(empty.held);
+  CHECK(empty.evidence == "no state change recorded");
+}

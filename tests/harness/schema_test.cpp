@@ -1,0 +1,195 @@
+// scenarios/schema.json must say what the loader enforces. The loader's key lists are
+// read back from its own "unknown key" errors, so neither side can drift alone.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/scenario.hpp"
+#include "harness/tables.hpp"
+#include "model/flags.hpp"
+#include "model/messages.hpp"
+
+#ifndef AGENTSIM_SCHEMA
+#error "AGENTSIM_SCHEMA must name scenarios/schema.json (set in tests/harness/meson.build)"
+#endif
+
+namespace {
+
+using Names = std::set<std::string>;
+using nlohmann::json;
+
+const json& schema() {
+  static const json s = [] {
+    std::ifstream in(AGENTSIM_SCHEMA);
+    REQUIRE_MESSAGE(in.good(), "cannot open " << AGENTSIM_SCHEMA);
+    return json::parse(in);
+  }();
+  return s;
+}
+
+const json& def(const std::string& name) {
+  const json& defs = schema().at("$defs");
+  REQUIRE_MESSAGE(defs.contains(name), "schema has no $defs/" << name);
+  return defs.at(name);
+}
+
+Names keysOf(const json& object) {
+  Names out;
+  for (const auto& [key, value] : object.items()) out.insert(key);
+  return out;
+}
+
+Names propertiesOf(const json& schemaObject) {
+  REQUIRE(schemaObject.contains("properties"));
+  CHECK(schemaObject.at("additionalProperties") == false);
+  return keysOf(schemaObject.at("properties"));
+}
+
+// The keys named in a oneOf of { "required": [k] } branches: "exactly one of these".
+Names exactlyOneOf(const json& schemaObject) {
+  Names out;
+  for (const auto& branch : schemaObject.at("oneOf")) {
+    REQUIRE(branch.at("required").size() == 1);
+    out.insert(branch.at("required").at(0).get<std::string>());
+  }
+  return out;
+}
+
+Names enumOf(const json& schemaValue) {
+  Names out;
+  for (const auto& v : schemaValue.at("enum")) out.insert(v.get<std::string>());
+  return out;
+}
+
+std::string loadError(const std::string& text) {
+  auto loaded = agentsim::harness::loadScenarioText(text, "schema-probe.json");
+  const auto* err = std::get_if<agentsim::harness::LoadError>(&loaded);
+  REQUIRE_MESSAGE(err != nullptr, "expected an error for " << text);
+  return err->message;
+}
+
+// The keys the loader allows where `text` has a key "zz_unknown": read from the
+// error's "expected one of: a, b, c".
+Names loaderKeys(const std::string& text) {
+  const std::string message = loadError(text);
+  CAPTURE(message);
+  REQUIRE(message.rfind("unknown key \"zz_unknown\"", 0) == 0);
+  const std::string marker = "expected one of: ";
+  const auto at = message.find(marker);
+  REQUIRE(at != std::string::npos);
+  Names out;
+  std::string rest = message.substr(at + marker.size());
+  for (std::size_t start = 0;;) {
+    const auto comma = rest.find(", ", start);
+    out.insert(rest.substr(start, comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 2;
+  }
+  return out;
+}
+
+const std::string kCluster = R"("cluster": { "agents": 1 })";
+
+std::string withTimeline(const std::string& entry) {
+  return R"({ "name": "probe", )" + kCluster + R"(, "timeline": [ )" + entry + " ] }";
+}
+
+std::string withExpect(const std::string& entry) {
+  return R"({ "name": "probe", )" + kCluster + R"(, "expect": [ )" + entry + " ] }";
+}
+
+}  // namespace
+
+TEST_CASE("the schema is a draft 2020-12 schema that forbids unknown keys at the top") {
+  CHECK(schema().at("$schema") == "https://json-schema.org/draft/2020-12/schema");
+  CHECK(schema().at("type") == "object");
+  CHECK(schema().at("additionalProperties") == false);
+  CHECK(schema().at("required") == json::array({"name", "cluster"}));
+  CHECK(def("duration").at("pattern") == "^-?[0-9]+(\\.[0-9]+)?(ns|us|ms|secs|mins|hrs|days|weeks)$");
+}
+
+TEST_CASE("schema and loader agree on the keys of every object") {
+  CHECK(propertiesOf(schema()) == loaderKeys(R"({ "zz_unknown": 1 })"));
+  const json& props = schema().at("properties");
+  CHECK(propertiesOf(props.at("cluster")) == loaderKeys(R"({ "name": "p", "cluster": { "zz_unknown": 1 } })"));
+  CHECK(propertiesOf(props.at("network")) ==
+        loaderKeys(R"({ "name": "p", "network": { "zz_unknown": 1 }, "cluster": { "agents": 1 } })"));
+  CHECK(propertiesOf(def("master")) ==
+        loaderKeys(R"({ "name": "p", "cluster": { "masters": [ { "zz_unknown": 1 } ], "agents": 1 } })"));
+  CHECK(propertiesOf(def("agent")) ==
+        loaderKeys(R"({ "name": "p", "cluster": { "agents": [ { "zz_unknown": 1 } ] } })"));
+  CHECK(propertiesOf(def("timelineEntry")) == loaderKeys(withTimeline(R"({ "zz_unknown": 1 })")));
+  CHECK(propertiesOf(def("expectation")) == loaderKeys(withExpect(R"({ "zz_unknown": 1 })")));
+}
+
+TEST_CASE("the schema's action kinds are harness::actionKinds()") {
+  Names kinds;
+  for (const auto& k : agentsim::harness::actionKinds()) kinds.emplace(k.name);
+  Names entry = propertiesOf(def("timelineEntry"));
+  entry.erase("at");
+  entry.erase("note");
+  CHECK(entry == kinds);
+  CHECK(exactlyOneOf(def("timelineEntry")) == kinds);
+
+  // An action that takes an object lists the same argument keys in both places; one
+  // that takes a string or an array is not an object in the schema either.
+  const json& actions = def("timelineEntry").at("properties");
+  for (const auto& kind : kinds) {
+    CAPTURE(kind);
+    const std::string probe = withTimeline(R"({ "at": "0secs", ")" + kind + R"(": { "zz_unknown": 1 } })");
+    const json& argument = actions.at(kind);
+    if (loadError(probe).find("unknown key") != std::string::npos) {
+      CHECK(argument.at("type") == "object");
+      CHECK(propertiesOf(argument) == loaderKeys(probe));
+    } else {
+      CHECK_FALSE(argument.contains("properties"));
+    }
+  }
+}
+
+TEST_CASE("the schema's expectation kinds are harness::expectationKinds()") {
+  Names kinds;
+  for (const auto& k : agentsim::harness::expectationKinds()) kinds.emplace(k.name);
+  Names entry = propertiesOf(def("expectation"));
+  entry.erase("note");
+  CHECK(entry == kinds);
+  CHECK(exactlyOneOf(def("expectation")) == kinds);
+
+  const json& expectations = def("expectation").at("properties");
+  for (const auto& kind : kinds) {
+    CAPTURE(kind);
+    const std::string probe = withExpect(R"({ ")" + kind + R"(": { "zz_unknown": 1 } })");
+    CHECK(propertiesOf(expectations.at(kind)) == loaderKeys(probe));
+  }
+}
+
+TEST_CASE("the schema's flag, message and state names are the model's") {
+  const auto names = [](const std::vector<std::string>& v) { return Names(v.begin(), v.end()); };
+  CHECK(propertiesOf(def("agentFlags")) == names(agentsim::model::slaveFlagTable().names()));
+  CHECK(propertiesOf(def("masterFlags")) == names(agentsim::model::masterFlagTable().names()));
+
+  Names messages;
+  for (auto m : agentsim::model::mesosMessageNames()) messages.emplace(m);
+  CHECK(enumOf(def("messageName")) == messages);
+
+  // The loader names the states it accepts in its error: "(RECOVERING, ..., TERMINATING)".
+  const std::string e = loadError(withExpect(R"({ "agent_state": { "agent": "agent-1", "state": "zz" } })"));
+  const auto open = e.find('(');
+  const auto close = e.find(')', open);
+  REQUIRE(close != std::string::npos);
+  Names states;
+  const std::string list = e.substr(open + 1, close - open - 1);
+  for (std::size_t start = 0;;) {
+    const auto comma = list.find(", ", start);
+    states.insert(list.substr(start, comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 2;
+  }
+  CHECK(enumOf(def("expectation").at("properties").at("agent_state").at("properties").at("state")) == states);
+}
