@@ -5,44 +5,10 @@
 
 #include "harness/tables.hpp"
 #include "harness/world.hpp"
-#include "model/messages.hpp"
 
 namespace agentsim::harness {
 
 namespace {
-
-std::string hostRef(const ParseContext& c, const std::string& pointer) {
-  std::string id = c.reader.identifier(pointer);
-  if (!c.scenario.hasHost(id)) c.reader.fail(pointer, fmt::format("no host named \"{}\" in the cluster", id));
-  return id;
-}
-
-// A message endpoint: a host ("agent-1"), a process id ("slave(1)") or an address.
-std::string endpoint(const ParseContext& c, const std::string& pointer) {
-  const std::string text = c.reader.string(pointer, 200);
-  const auto at = text.find('@');
-  std::string host = text;
-  if (at != std::string::npos) {
-    host = text.substr(at + 1, text.rfind(':') == std::string::npos ? std::string::npos : text.rfind(':') - at - 1);
-  } else if (text.find('(') != std::string::npos || text == "master") {
-    return text;  // a process id, on any host
-  }
-  if (!c.scenario.hasHost(host)) {
-    c.reader.fail(pointer, fmt::format("no host named \"{}\" in the cluster (expected a host, a process id such as "
-                                       "\"slave(1)\", or an address such as \"slave(1)@agent-1:5051\")",
-                                       host));
-  }
-  return text;
-}
-
-std::string messageName(const ParseContext& c, const std::string& pointer) {
-  const std::string name = c.reader.string(pointer, 100);
-  const auto& names = model::mesosMessageNames();
-  if (std::find(names.begin(), names.end(), name) == names.end()) {
-    c.reader.fail(pointer, fmt::format("unknown Mesos message \"{}\"; expected one of: {}", name, fmt::join(names, ", ")));
-  }
-  return name;
-}
 
 sim::Ratio probability(const ParseContext& c, const std::string& pointer) {
   if (!c.reader.at(pointer).is_string()) {
@@ -95,9 +61,9 @@ RuleArgs ruleArgs(const ParseContext& c, const std::string& p, sim::FaultAction 
   RuleArgs a;
   a.rule.action = action;
   a.rule.label = c.label;
-  if (c.reader.has(p + "/message")) a.rule.match.name = messageName(c, p + "/message");
-  if (c.reader.has(p + "/from")) a.rule.match.from = endpoint(c, p + "/from");
-  if (c.reader.has(p + "/to")) a.rule.match.to = endpoint(c, p + "/to");
+  if (c.reader.has(p + "/message")) a.rule.match.name = messageArg(c, p + "/message");
+  if (c.reader.has(p + "/from")) a.rule.match.from = endpointArg(c, p + "/from");
+  if (c.reader.has(p + "/to")) a.rule.match.to = endpointArg(c, p + "/to");
   if (c.reader.has(p + "/count")) a.rule.count = c.reader.unsignedInteger(p + "/count", 1, 1'000'000'000);
   if (c.reader.has(p + "/probability")) a.rule.probability = probability(c, p + "/probability");
   if (c.reader.has(p + "/for")) a.window = c.reader.duration(p + "/for", sim::Nanoseconds(1), ScenarioLimits::kMaxUntil);
@@ -131,8 +97,8 @@ std::pair<std::string, std::string> between(const ParseContext& c, const std::st
     c.reader.fail(p, fmt::format("expected two host names, e.g. [\"agent-1\", \"master-1\"], got {}",
                                  v.is_array() ? fmt::format("{} item(s)", v.size()) : typeName(v)));
   }
-  auto a = hostRef(c, p + "/0");
-  auto b = hostRef(c, p + "/1");
+  auto a = hostArg(c, p + "/0");
+  auto b = hostArg(c, p + "/1");
   if (a == b) c.reader.fail(p + "/1", "a partition needs two different hosts");
   return {a, b};
 }
@@ -141,7 +107,7 @@ std::vector<ActionKind> makeActions() {
   std::vector<ActionKind> kinds;
   kinds.push_back({"crash", "Crash a host: its processes and timers are lost, its synced disk survives. Value: a host.",
                    [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
-                     const std::string id = hostRef(c, p);
+                     const std::string id = hostArg(c, p);
                      out.summary = "crash " + id;
                      out.apply = [id, label = c.label](World& w) {
                        sim::Host& h = w.host(id);
@@ -232,7 +198,7 @@ std::vector<ActionKind> makeActions() {
                    }});
   kinds.push_back({"restart", "Restart a host (crashing it first if it is up); it runs its main() again. Value: a host.",
                    [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
-                     const std::string id = hostRef(c, p);
+                     const std::string id = hostArg(c, p);
                      out.summary = "restart " + id;
                      out.apply = [id, label = c.label](World& w) { w.sim().restart(w.host(id), label); };
                    }});

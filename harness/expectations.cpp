@@ -52,28 +52,6 @@ struct MessageFilter {
   }
 };
 
-std::string endpointArg(const ParseContext& c, const std::string& p) {
-  const std::string text = c.reader.string(p, 200);
-  const auto at = text.find('@');
-  if (at == std::string::npos && (text.find('(') != std::string::npos || text == "master")) return text;
-  std::string host = text;
-  if (at != std::string::npos) {
-    const auto colon = text.rfind(':');
-    host = text.substr(at + 1, colon == std::string::npos ? std::string::npos : colon - at - 1);
-  }
-  if (!c.scenario.hasHost(host)) c.reader.fail(p, fmt::format("no host named \"{}\" in the cluster", host));
-  return text;
-}
-
-std::string messageArg(const ParseContext& c, const std::string& p) {
-  const std::string name = c.reader.string(p, 100);
-  const auto& names = model::mesosMessageNames();
-  if (std::find(names.begin(), names.end(), name) == names.end()) {
-    c.reader.fail(p, fmt::format("unknown Mesos message \"{}\"; expected one of: {}", name, fmt::join(names, ", ")));
-  }
-  return name;
-}
-
 RecordKind eventArg(const ParseContext& c, const std::string& p) {
   const std::string text = c.reader.string(p, 20);
   if (text == "send") return RecordKind::Send;

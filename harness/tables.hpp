@@ -31,6 +31,14 @@ struct ExpectationKind {
   std::function<void(const ParseContext&, const std::string& pointer, Expectation& out)> parse;
 };
 
+// Argument parsers rows share. A host in the cluster ("agent-1"):
+std::string hostArg(const ParseContext& c, const std::string& pointer);
+// A message endpoint: a host ("agent-1"), a process id ("slave(1)") or a full address
+// ("slave(1)@agent-1:5051"); hosts must be in the cluster.
+std::string endpointArg(const ParseContext& c, const std::string& pointer);
+// A Mesos message name (model::mesosMessageNames()).
+std::string messageArg(const ParseContext& c, const std::string& pointer);
+
 const std::vector<ActionKind>& actionKinds();
 const std::vector<ExpectationKind>& expectationKinds();
 

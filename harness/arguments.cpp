@@ -1,0 +1,45 @@
+// Argument parsers shared by the rows of the action and expectation tables.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "harness/tables.hpp"
+#include "model/messages.hpp"
+
+namespace agentsim::harness {
+
+std::string hostArg(const ParseContext& c, const std::string& pointer) {
+  std::string id = c.reader.identifier(pointer);
+  if (!c.scenario.hasHost(id)) c.reader.fail(pointer, fmt::format("no host named \"{}\" in the cluster", id));
+  return id;
+}
+
+std::string endpointArg(const ParseContext& c, const std::string& pointer) {
+  const std::string text = c.reader.string(pointer, 200);
+  const auto at = text.find('@');
+  std::string host = text;
+  if (at != std::string::npos) {
+    const auto colon = text.rfind(':');
+    host = text.substr(at + 1, colon == std::string::npos ? std::string::npos : colon - at - 1);
+  } else if (text.find('(') != std::string::npos || text == "master") {
+    return text;  // a process id, on any host
+  }
+  if (!c.scenario.hasHost(host)) {
+    c.reader.fail(pointer, fmt::format("no host named \"{}\" in the cluster (expected a host, a process id such as "
+                                       "\"slave(1)\", or an address such as \"slave(1)@agent-1:5051\")",
+                                       host));
+  }
+  return text;
+}
+
+std::string messageArg(const ParseContext& c, const std::string& pointer) {
+  const std::string name = c.reader.string(pointer, 100);
+  const auto& names = model::mesosMessageNames();
+  if (std::find(names.begin(), names.end(), name) == names.end()) {
+    c.reader.fail(pointer,
+                  fmt::format("unknown Mesos message \"{}\"; expected one of: {}", name, fmt::join(names, ", ")));
+  }
+  return name;
+}
+
+}  // namespace agentsim::harness
