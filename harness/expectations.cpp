@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "harness/tables.hpp"
-#include "model/messages.hpp"
 
 namespace agentsim::harness {
 
