@@ -335,6 +335,9 @@ RunResult Simulation::runUntil(Time until) {
         limitExceeded(fmt::format("more than {} events", limits_.max_events));
       }
       run(e);
+      if (trace_.count() > limits_.max_trace_records) {
+        limitExceeded(fmt::format("more than {} trace records", limits_.max_trace_records));
+      }
       if (stop_) return RunResult{StopReason::Stopped, *stop_};
     }
   } catch (const LimitExceededError& err) {

@@ -29,6 +29,7 @@ struct Limits {
   std::size_t max_hosts = 200'000;
   std::size_t max_processes = 2'000'000;
   std::size_t max_pending_events = 50'000'000;
+  std::uint64_t max_trace_records = 5'000'000;  // kept in memory by sinks: bounds memory
 };
 
 class Host {

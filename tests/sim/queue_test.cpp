@@ -324,3 +324,18 @@ TEST_CASE("eventsRun and pendingEvents count what ran and what waits") {
   CHECK(sim.eventsRun() == 2);
   CHECK(sim.pendingEvents() == 2);
 }
+
+TEST_CASE("a run whose trace grows past max_trace_records stops with a message") {
+  Limits limits;
+  limits.max_trace_records = 3;
+  Simulation sim(1, limits);
+  MemorySink sink;
+  sim.trace().addSink(&sink);
+  for (int i = 0; i < 10; ++i) {
+    sim.at(Time{} + Seconds(i), "log", [&sim] { sim.emit(RecordKind::Log, nullptr, "h", "log", {}, ""); });
+  }
+  const RunResult r = sim.runUntil(Time{} + Seconds(100));
+  CHECK(r.reason == StopReason::LimitExceeded);
+  CHECK(r.message.find("more than 3 trace records") != std::string::npos);
+  CHECK(sink.records().size() == 4);
+}
