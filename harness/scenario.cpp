@@ -107,6 +107,14 @@ void readCluster(const Reader& r, Scenario& s) {
     for (const auto& [name, value] : a.flags_set) masterSet = masterSet || name == "master";
     if (!masterSet) a.flags.master = fmt::format("{}:{}", s.masters.front().id, s.masters.front().flags.port);
   }
+
+  // --work_dir is required in Mesos 1.1; a scenario's agents get /var/lib/mesos unless
+  // their flags set it ("" leaves it out, and the agent exits at startup).
+  for (AgentSpec& a : s.agents) {
+    bool workDirSet = false;
+    for (const auto& [name, value] : a.flags_set) workDirSet = workDirSet || name == "work_dir";
+    if (!workDirSet) a.flags.work_dir = "/var/lib/mesos";
+  }
 }
 
 void readTimeline(const Reader& r, Scenario& s) {

@@ -18,6 +18,7 @@ struct Cluster {
     sim::Host& m = sim.addHost("master-1", 5050);
     m.startup = [masterFlags](sim::Host& h) { model::masterMain(h, masterFlags); };
     slaveFlags.master = "master-1:5050";
+    if (slaveFlags.work_dir.empty()) slaveFlags.work_dir = "/var/lib/mesos";
     for (int i = 1; i <= agents; ++i) {
       sim::Host& a = sim.addHost(fmt::format("agent-{}", i), 5051);
       a.startup = [slaveFlags](sim::Host& h) { (void)model::agentMain(h, slaveFlags); };
