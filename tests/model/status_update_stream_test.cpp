@@ -30,7 +30,7 @@ const std::string kPath = "/var/lib/mesos/meta/slaves/S0/frameworks/fw-1/executo
 
 TEST_CASE("task states: names round-trip; terminal as protobuf::isTerminalState") {
   for (auto s : {TaskState::TASK_STAGING, TaskState::TASK_RUNNING, TaskState::TASK_GONE_BY_OPERATOR}) {
-    CHECK(model::parseTaskState(std::string(model::toString(s))) == s);
+    CHECK((model::parseTaskState(model::toString(s)) == s));
   }
   CHECK(!model::parseTaskState("RUNNING"));
   CHECK(model::isTerminalState(TaskState::TASK_FINISHED));
