@@ -45,7 +45,10 @@ std::string renderLine(const sim::Record& r, const TimelineOptions& options) {
       what = fmt::format("state    {} = {}{}", r.name, r.text("state"), extras(r, {"state"}));
       break;
     case sim::RecordKind::Fault:
-      what = fmt::format("FAULT    {}{}", r.name, extras(r, {}));
+      // A timeline action reads as the scenario wrote it: "timeline[0]: drop ...".
+      what = r.field("action") != nullptr
+                 ? fmt::format("FAULT    {}: {}{}", r.text("label"), r.text("action"), extras(r, {"action", "label"}))
+                 : fmt::format("FAULT    {}{}", r.name, extras(r, {}));
       break;
     case sim::RecordKind::Check:
       what = fmt::format("check    {} {}: {}", r.name,

@@ -87,3 +87,18 @@ TEST_CASE("timeline lines show time, host, process, what happened and the modell
   CHECK(viz::renderTimeline({send, deliver}, all).find("deliver  PingSlaveMessage <- slave-observer(1)@m:5050") !=
         std::string::npos);
 }
+
+TEST_CASE("a timeline action reads as the scenario wrote it") {
+  sim::Record r;
+  r.kind = sim::RecordKind::Fault;
+  r.name = "drop";
+  r.fields = {{"action", "drop SlaveRegisteredMessage to agent-1, first 1"}, {"label", "timeline[0]"}};
+  CHECK(viz::renderLine(r).find("FAULT    timeline[0]: drop SlaveRegisteredMessage to agent-1, first 1") !=
+        std::string::npos);
+  sim::Record crash;
+  crash.kind = sim::RecordKind::Fault;
+  crash.name = "crash";
+  crash.host = "agent-1";
+  crash.fields = {{"processes", std::int64_t{2}}};
+  CHECK(viz::renderLine(crash).find("FAULT    crash processes=2") != std::string::npos);
+}
