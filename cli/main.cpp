@@ -15,6 +15,8 @@
 #include "harness/runner.hpp"
 #include "harness/scenario.hpp"
 #include "model/flags.hpp"
+#include "model/startup_graph.hpp"
+#include "viz/startup_graph_render.hpp"
 #include "viz/timeline.hpp"
 
 namespace {
@@ -87,6 +89,7 @@ int run(const RunArgs& a) {
   if (!a.quiet) {
     viz::TimelineOptions t;
     t.deliveries = a.all;
+    t.heartbeats = a.all;
     t.refs = !a.noRefs;
     std::cout << "\ntimeline (simulated time, host, process, event, [modelled Mesos source]):\n";
     std::vector<sim::Record> shown;
@@ -141,6 +144,73 @@ void printFlags(std::string_view who, const Table& table) {
   }
 }
 
+struct GraphArgs {
+  std::string scenario;  // empty: an agent with the default flags
+  std::string agent;     // empty: the scenario's first agent
+  std::string format = "text";
+};
+
+// The startup graph of one agent (a scenario's, or the default flags') as plain data.
+int startupGraph(const GraphArgs& a, model::StartupGraphData& out) {
+  model::SlaveFlags flags;
+  flags.master = "master-1:5050";
+  flags.work_dir = "/var/lib/mesos";
+  model::AgentOptions options;
+  std::string agent;
+  if (!a.scenario.empty()) {
+    auto loaded = harness::loadScenarioFile(a.scenario);
+    if (auto* err = std::get_if<harness::LoadError>(&loaded)) {
+      std::cerr << err->format() << '\n';
+      return kBadInput;
+    }
+    const auto& s = std::get<harness::Scenario>(loaded);
+    const harness::AgentSpec* spec = nullptr;
+    for (const auto& candidate : s.agents) {
+      if (a.agent.empty() || candidate.id == a.agent) {
+        spec = &candidate;
+        break;
+      }
+    }
+    if (spec == nullptr) {
+      std::cerr << (s.agents.empty() ? fmt::format("agentsim: error: {}: the scenario has no agents\n", a.scenario)
+                                     : fmt::format("agentsim: error: --agent: no agent named \"{}\" in {}\n", a.agent,
+                                                   a.scenario));
+      return kBadInput;
+    }
+    flags = spec->flags;
+    options = spec->options;
+    agent = spec->id;
+  } else if (!a.agent.empty()) {
+    std::cerr << "agentsim: error: --agent needs a SCENARIO\n";
+    return kBadInput;
+  }
+  const model::StartupGraph graph = model::StartupGraph::forAgent(flags, options.env);
+  model::StartupGraph::Order order = graph.defaultOrder();
+  if (!options.order.empty()) order = std::get<model::StartupGraph::Order>(graph.validate(options.order));
+  out = graph.data(order, agent, !options.order.empty());
+  return kHeld;
+}
+
+int graphCommand(const GraphArgs& a) {
+  model::StartupGraphData data;
+  if (int status = startupGraph(a, data); status != kHeld) return status;
+  if (a.format == "dot") {
+    std::cout << viz::renderStartupDot(data);
+  } else if (a.format == "json") {
+    std::cout << viz::renderStartupJson(data);
+  } else {
+    std::cout << viz::renderStartupText(data);
+  }
+  return kHeld;
+}
+
+int explainCommand(const GraphArgs& a) {
+  model::StartupGraphData data;
+  if (int status = startupGraph(a, data); status != kHeld) return status;
+  std::cout << viz::renderStartupExplain(data);
+  return kHeld;
+}
+
 int main2(int argc, char** argv) {
   CLI::App app{"agentsim: a deterministic discrete-event simulator of the Apache Mesos agent"};
   app.set_version_flag("--version", fmt::format("agentsim {} (models Mesos 1.1)", AGENTSIM_VERSION));
@@ -155,7 +225,7 @@ int main2(int argc, char** argv) {
   runCmd->add_option("--max-events", runArgs.maxEvents, "Stop the run after this many events (docs/limits.md)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000'000}));
   runCmd->add_flag("--quiet", runArgs.quiet, "Do not print the timeline");
-  runCmd->add_flag("--all", runArgs.all, "Also print every delivery");
+  runCmd->add_flag("--all", runArgs.all, "Also print every delivery and the ZooKeeper heartbeats");
   runCmd->add_flag("--no-refs", runArgs.noRefs, "Do not print the modelled Mesos source on timeline lines");
 
   std::vector<std::string> checkFiles;
@@ -163,6 +233,20 @@ int main2(int argc, char** argv) {
   checkCmd->add_option("scenarios", checkFiles, "Scenario files")->required();
 
   auto* flagsCmd = app.add_subcommand("flags", "List the modelled agent and master flags with their defaults");
+
+  GraphArgs graphArgs;
+  auto* graphCmd = app.add_subcommand(
+      "graph", "Print the agent's startup graph (the steps of main.cpp and what each needs); `| dot -Tsvg` draws it");
+  graphCmd->add_option("scenario", graphArgs.scenario, "Scenario file (default: an agent with the default flags)");
+  graphCmd->add_option("--agent", graphArgs.agent, "Which agent of the scenario (default: the first)");
+  graphCmd->add_option("--format", graphArgs.format, "dot, text or json (default: text)")
+      ->check(CLI::IsMember({"dot", "text", "json"}));
+
+  GraphArgs explainArgs;
+  auto* explainCmd = app.add_subcommand(
+      "explain", "A guided tour of the agent's main(): each startup step, its inputs, Mesos source and failures");
+  explainCmd->add_option("scenario", explainArgs.scenario, "Scenario file (default: an agent with the default flags)");
+  explainCmd->add_option("--agent", explainArgs.agent, "Which agent of the scenario (default: the first)");
 
   try {
     app.parse(argc, argv);
@@ -183,6 +267,8 @@ int main2(int argc, char** argv) {
   }
   if (runCmd->parsed()) return run(runArgs);
   if (checkCmd->parsed()) return check(checkFiles);
+  if (graphCmd->parsed()) return graphCommand(graphArgs);
+  if (explainCmd->parsed()) return explainCommand(explainArgs);
   if (flagsCmd->parsed()) {
     printFlags("Agent (mesos-agent)", model::slaveFlagTable());
     std::cout << '\n';

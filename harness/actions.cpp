@@ -1,4 +1,6 @@
-// Timeline actions: faults act through the network and the hosts, never on model code.
+// Timeline actions: faults act through the network and the hosts, never on model code (but
+// expire_session, a test hook of the ZooKeeper server, as ZooKeeperTestServer::expireSession
+// is in the Mesos tests).
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -103,14 +105,65 @@ std::pair<std::string, std::string> between(const ParseContext& c, const std::st
   return {a, b};
 }
 
+constexpr std::string_view kLeadingMaster = "leading-master";
+
+// A host, or "leading-master": the master elected when the action runs.
+std::string hostOrLeaderArg(const ParseContext& c, const std::string& p) {
+  if (c.reader.at(p).is_string() && c.reader.at(p).get<std::string>() == kLeadingMaster) {
+    return std::string(kLeadingMaster);
+  }
+  return hostArg(c, p);
+}
+
+// Resolves "leading-master" when the action runs; none if no master leads then.
+std::optional<std::string> resolveHost(World& w, const std::string& id) {
+  if (id != kLeadingMaster) return id;
+  const model::Master* leader = w.leadingMaster();
+  if (leader == nullptr) {
+    w.sim().emit(sim::RecordKind::Log, nullptr, "", "log", {{"message", "no master leads now: nothing to do"}}, "");
+    return std::nullopt;
+  }
+  return leader->self().host();
+}
+
+// ZooKeeper servers: "zk-2", ["zk-1", "zk-2"] or "all".
+std::vector<std::string> zookeeperHostsArg(const ParseContext& c, const std::string& p) {
+  if (c.scenario.zookeeper.servers == 0) {
+    c.reader.fail(p, "the cluster has no ZooKeeper ensemble (add \"zookeeper\": {\"servers\": 3} to \"cluster\")");
+  }
+  const auto& v = c.reader.at(p);
+  if (v.is_string() && v.get<std::string>() == "all") return c.scenario.zookeeper.hosts();
+  std::vector<std::string> out;
+  auto one = [&](const std::string& q) {
+    const std::string id = c.reader.identifier(q);
+    if (!c.scenario.isZooKeeper(id)) {
+      c.reader.fail(q, fmt::format("\"{}\" is not a ZooKeeper server; expected one of: {}, or \"all\"", id,
+                                   fmt::join(c.scenario.zookeeper.hosts(), ", ")));
+    }
+    out.push_back(id);
+  };
+  if (v.is_array()) {
+    const std::size_t n = c.reader.array(p, 5);
+    if (n == 0) c.reader.fail(p, "expected at least one ZooKeeper server");
+    for (std::size_t i = 0; i < n; ++i) one(Reader::child(p, i));
+  } else {
+    one(p);
+  }
+  return out;
+}
+
 std::vector<ActionKind> makeActions() {
   std::vector<ActionKind> kinds;
-  kinds.push_back({"crash", "Crash a host: its processes and timers are lost, its synced disk survives. Value: a host.",
+  kinds.push_back({"crash",
+                   "Crash a host: its processes and timers are lost, its synced disk survives. Value: a host, or "
+                   "\"leading-master\" (the master elected when the action runs).",
                    [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
-                     const std::string id = hostArg(c, p);
+                     const std::string id = hostOrLeaderArg(c, p);
                      out.summary = "crash " + id;
                      out.apply = [id, label = c.label](World& w) {
-                       sim::Host& h = w.host(id);
+                       const auto host = resolveHost(w, id);
+                       if (!host) return;
+                       sim::Host& h = w.host(*host);
                        if (h.up()) w.sim().crash(h, label);
                      };
                    }});
@@ -130,6 +183,33 @@ std::vector<ActionKind> makeActions() {
                    [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
                      installRule(out, ruleArgs(c, p, sim::FaultAction::Duplicate, {}), "duplicate");
                    }});
+  kinds.push_back(
+      {"expire_session",
+       "Expire ZooKeeper sessions on the server side, as the Mesos tests' ZooKeeperTestServer::expireSession: every "
+       "session of a host's clients, or of one client. Value: {host (a host or \"leading-master\"), client (the "
+       "ZooKeeper handle's process id, e.g. \"zookeeper(1)\": on a master, the contender's)}.",
+       [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+         c.reader.object(p, {"host", "client"}, {"host"});
+         if (c.scenario.zookeeper.servers == 0) {
+           c.reader.fail(p, "the cluster has no ZooKeeper ensemble (add \"zookeeper\": {\"servers\": 3} to \"cluster\")");
+         }
+         const std::string id = hostOrLeaderArg(c, p + "/host");
+         std::string client;
+         if (c.reader.has(p + "/client")) client = c.reader.string(p + "/client", 100);
+         out.summary = fmt::format("expire the ZooKeeper session(s) of {}{}", id, client.empty() ? "" : " " + client);
+         out.apply = [id, client](World& w) {
+           const auto host = resolveHost(w, id);
+           if (!host) return;
+           model::ZooKeeperServer* server = w.zookeeperServer();
+           if (server == nullptr) {
+             w.sim().emit(sim::RecordKind::Log, nullptr, "", "log",
+                          {{"message", "no ZooKeeper server is serving: no session can be expired"}}, "");
+             return;
+           }
+           server->dispatch("src/tests/zookeeper_test_server.cpp: ZooKeeperTestServer::expireSession",
+                            [server, h = *host, client] { (void)server->expireSessionsOf(h, client); });
+         };
+       }});
   kinds.push_back({"heal", "End partitions. Value: [hostA, hostB], or \"all\".",
                    [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
                      if (c.reader.at(p).is_string()) {
@@ -196,11 +276,40 @@ std::vector<ActionKind> makeActions() {
                        if (it != w.holds().end()) w.sim().network().release(it->second);
                      };
                    }});
-  kinds.push_back({"restart", "Restart a host (crashing it first if it is up); it runs its main() again. Value: a host.",
+  kinds.push_back({"restart",
+                   "Restart a host (crashing it first if it is up); it runs its main() again. Value: a host, or "
+                   "\"leading-master\".",
                    [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
-                     const std::string id = hostArg(c, p);
+                     const std::string id = hostOrLeaderArg(c, p);
                      out.summary = "restart " + id;
-                     out.apply = [id, label = c.label](World& w) { w.sim().restart(w.host(id), label); };
+                     out.apply = [id, label = c.label](World& w) {
+                       const auto host = resolveHost(w, id);
+                       if (host) w.sim().restart(w.host(*host), label);
+                     };
+                   }});
+  kinds.push_back({"start_zookeeper",
+                   "Start ZooKeeper servers that are down (a server that is up is left alone). Value: \"zk-N\", a "
+                   "list of them, or \"all\".",
+                   [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+                     const std::vector<std::string> hosts = zookeeperHostsArg(c, p);
+                     out.summary = fmt::format("start ZooKeeper {}", fmt::join(hosts, ", "));
+                     out.apply = [hosts, label = c.label](World& w) {
+                       for (const std::string& h : hosts) {
+                         if (!w.host(h).up()) w.sim().restart(w.host(h), label);
+                       }
+                     };
+                   }});
+  kinds.push_back({"stop_zookeeper",
+                   "Stop ZooKeeper servers (their hosts go down; the ensemble's data survives). Value: \"zk-N\", a "
+                   "list of them, or \"all\".",
+                   [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+                     const std::vector<std::string> hosts = zookeeperHostsArg(c, p);
+                     out.summary = fmt::format("stop ZooKeeper {}", fmt::join(hosts, ", "));
+                     out.apply = [hosts, label = c.label](World& w) {
+                       for (const std::string& h : hosts) {
+                         if (w.host(h).up()) w.sim().crash(w.host(h), label);
+                       }
+                     };
                    }});
   return kinds;
 }

@@ -5,6 +5,7 @@
 
 #include "harness/tables.hpp"
 #include "model/messages.hpp"
+#include "model/zookeeper_messages.hpp"
 
 namespace agentsim::harness {
 
@@ -35,6 +36,9 @@ std::string endpointArg(const ParseContext& c, const std::string& pointer) {
 std::string messageArg(const ParseContext& c, const std::string& pointer) {
   const std::string name = c.reader.string(pointer, 100);
   const auto& names = model::mesosMessageNames();
+  // The ZooKeeper protocol's messages (model/zookeeper_messages.hpp) may be named too.
+  const auto& zookeeper = model::zk::messageNames();
+  if (std::find(zookeeper.begin(), zookeeper.end(), name) != zookeeper.end()) return name;
   if (std::find(names.begin(), names.end(), name) == names.end()) {
     c.reader.fail(pointer,
                   fmt::format("unknown Mesos message \"{}\"; expected one of: {}", name, fmt::join(names, ", ")));

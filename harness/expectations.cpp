@@ -1,6 +1,8 @@
 // Expectation kinds: each reads trace records only, so a saved trace can be checked
 // the same way as a live run.
 #include <algorithm>
+#include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -34,10 +36,20 @@ struct MessageFilter {
   RecordKind event = RecordKind::Send;
   sim::Time after;
   sim::Time before = sim::Time::max();
+  std::vector<std::pair<std::string, std::string>> with;  // message fields that must have these values
 
   bool matches(const Record& r) const {
     if (r.kind != event || r.at < after || r.at > before) return false;
     if (!name.empty() && r.name != name) return false;
+    for (const auto& [key, value] : with) {
+      const sim::Value* v = r.field(key);
+      if (v == nullptr) return false;
+      std::string text;
+      if (const auto* i = std::get_if<std::int64_t>(v)) text = std::to_string(*i);
+      if (const auto* b = std::get_if<bool>(v)) text = *b ? "true" : "false";
+      if (const auto* t = std::get_if<std::string>(v)) text = *t;
+      if (text != value) return false;
+    }
     return addressMatches(from, r.text("from")) && addressMatches(to, r.text("to"));
   }
 
@@ -92,9 +104,22 @@ std::string_view eventWord(RecordKind k) {
 }
 
 void parseMessageCount(const ParseContext& c, const std::string& p, Expectation& out) {
-  c.reader.object(p, {"message", "from", "to", "event", "between", "count", "at_least", "at_most"}, {"message"});
+  c.reader.object(p, {"message", "from", "to", "event", "between", "with", "count", "at_least", "at_most"},
+                  {"message"});
   MessageFilter f;
   f.name = messageArg(c, p + "/message");
+  if (c.reader.has(p + "/with")) {
+    // {"connected": false}: fields of the message as the trace shows them.
+    const std::string w = p + "/with";
+    if (!c.reader.at(w).is_object()) {
+      c.reader.fail(w, fmt::format("expected an object of message fields, e.g. {{\"connected\": false}}, got {}",
+                                   typeName(c.reader.at(w))));
+    }
+    for (const auto& [key, value] : c.reader.at(w).items()) {
+      if (f.with.size() >= 20) c.reader.fail(w, "at most 20 fields");
+      f.with.emplace_back(key, c.reader.flagValue(Reader::child(w, key)));
+    }
+  }
   if (c.reader.has(p + "/from")) f.from = endpointArg(c, p + "/from");
   if (c.reader.has(p + "/to")) f.to = endpointArg(c, p + "/to");
   if (c.reader.has(p + "/event")) f.event = eventArg(c, p + "/event");
@@ -116,7 +141,9 @@ void parseMessageCount(const ParseContext& c, const std::string& p, Expectation&
                             : hi == UINT64_MAX   ? fmt::format("at least {}", lo)
                             : lo == 0            ? fmt::format("at most {}", hi)
                                                  : fmt::format("between {} and {}", lo, hi);
-  out.summary = fmt::format("{} {} {} times", f.describe(), eventWord(f.event), bound);
+  std::string fields;
+  for (const auto& [key, value] : f.with) fields += fmt::format("{}{}={}", fields.empty() ? " with " : ", ", key, value);
+  out.summary = fmt::format("{}{} {} {} times", f.describe(), fields, eventWord(f.event), bound);
   out.evaluate = [f, lo, hi](const std::vector<Record>& records) {
     std::vector<const Record*> hits;
     for (const Record& r : records) {
@@ -195,13 +222,356 @@ void parseAgentState(const ParseContext& c, const std::string& p, Expectation& o
   };
 }
 
+// The masters that lead at each point of the trace: a master leads from its
+// Master::Leadership ELECTED record until it records FOLLOWER or EXITED or its host
+// crashes.
+struct Leadership {
+  struct Change {
+    sim::Time at;
+    std::uint64_t seq = 0;
+    std::string master;
+    bool leads = false;
+  };
+  std::vector<Change> changes;
+
+  explicit Leadership(const std::vector<Record>& records) {
+    std::map<std::string, bool> leading;
+    for (const Record& r : records) {
+      bool leads = false;
+      if (r.kind == RecordKind::State && r.name == "Master::Leadership") {
+        const std::string state = r.text("state");
+        leads = state == "ELECTED" || state == "RECOVERED";
+      } else if (r.kind == RecordKind::Fault && (r.name == "crash" || r.name == "restart")) {
+        leads = false;
+      } else {
+        continue;
+      }
+      auto it = leading.find(r.host);
+      if (it == leading.end() && !leads && r.kind == RecordKind::Fault) continue;  // not a master
+      if (it != leading.end() && it->second == leads) continue;
+      leading[r.host] = leads;
+      changes.push_back(Change{r.at, r.seq, r.host, leads});
+    }
+  }
+
+  // Who leads at `t` (after every record at `t`).
+  std::vector<std::string> at(sim::Time t) const {
+    std::map<std::string, bool> leading;
+    for (const Change& c : changes) {
+      if (c.at > t) break;
+      leading[c.master] = c.leads;
+    }
+    std::vector<std::string> out;
+    for (const auto& [m, leads] : leading) {
+      if (leads) out.push_back(m);
+    }
+    return out;
+  }
+
+  // The first master elected at or after `t`.
+  const Change* electedAfter(sim::Time t) const {
+    for (const Change& c : changes) {
+      if (c.at >= t && c.leads) return &c;
+    }
+    return nullptr;
+  }
+};
+
+std::string masterArg(const ParseContext& c, const std::string& p, std::initializer_list<std::string_view> extra) {
+  const std::string text = c.reader.string(p, 64);
+  for (auto e : extra) {
+    if (text == e) return text;
+  }
+  if (!c.scenario.isMaster(text)) {
+    c.reader.fail(p, fmt::format("no master named \"{}\" in the cluster{}", text,
+                                 extra.size() == 0 ? std::string()
+                                                   : fmt::format(" (or one of: {})", fmt::join(extra, ", "))));
+  }
+  return text;
+}
+
+std::string agentArg(const ParseContext& c, const std::string& p) {
+  const std::string agent = c.reader.identifier(p);
+  if (!c.scenario.isAgent(agent)) {
+    c.reader.fail(p, c.scenario.hasHost(agent) ? fmt::format("\"{}\" is not an agent", agent)
+                                               : fmt::format("no agent named \"{}\" in the cluster", agent));
+  }
+  return agent;
+}
+
+// A reference point: a duration ("30secs") or a timeline entry ("timeline[0]"), whose
+// time is read from the trace (the action's fault record).
+struct Reference {
+  sim::Duration at;
+  std::string label;  // empty for a plain time
+
+  std::optional<sim::Time> resolve(const std::vector<Record>& records) const {
+    if (label.empty()) return sim::Time{} + at;
+    for (const Record& r : records) {
+      if (r.kind == RecordKind::Fault && r.process.empty() && r.text("label") == label && r.field("action") != nullptr) {
+        return r.at;
+      }
+    }
+    return std::nullopt;
+  }
+  std::string describe() const { return label.empty() ? sim::format(at) : label; }
+};
+
+Reference referenceArg(const ParseContext& c, const std::string& p) {
+  const std::string text = c.reader.string(p, 64);
+  if (text.rfind("timeline[", 0) == 0) {
+    for (const auto& e : c.scenario.timeline) {
+      if (e.label == text) return Reference{e.at, text};
+    }
+    c.reader.fail(p, fmt::format("no timeline entry labelled \"{}\" (labels are \"timeline[N]\", N the entry's "
+                                 "index)",
+                                 text));
+  }
+  return Reference{c.reader.duration(p, sim::Duration{}, ScenarioLimits::kMaxUntil), {}};
+}
+
+void parseLeader(const ParseContext& c, const std::string& p, Expectation& out) {
+  c.reader.object(p, {"master", "at", "elected_between"}, {"master"});
+  const std::string master = masterArg(c, p + "/master", {"none"});
+  if (!c.reader.has(p + "/at") && !c.reader.has(p + "/elected_between")) {
+    c.reader.fail(p, "expected \"at\" (who leads at that time) or \"elected_between\" (when it was elected), or both");
+  }
+  std::optional<sim::Time> at;
+  if (c.reader.has(p + "/at")) at = sim::Time{} + c.reader.duration(p + "/at", {}, ScenarioLimits::kMaxUntil);
+  std::optional<std::pair<sim::Time, sim::Time>> window;
+  if (c.reader.has(p + "/elected_between")) {
+    if (master == "none") c.reader.fail(p + "/elected_between", "\"none\" is never elected");
+    const std::string w = p + "/elected_between";
+    const auto& v = c.reader.at(w);
+    if (!v.is_array() || v.size() != 2) {
+      c.reader.fail(w, fmt::format("expected [from, to] durations, e.g. [\"40secs\", \"45secs\"], got {}",
+                                   v.is_array() ? fmt::format("{} item(s)", v.size()) : typeName(v)));
+    }
+    const auto a = c.reader.duration(w + "/0", sim::Duration{}, ScenarioLimits::kMaxUntil);
+    const auto b = c.reader.duration(w + "/1", sim::Duration{}, ScenarioLimits::kMaxUntil);
+    if (b < a) c.reader.fail(w + "/1", "the window ends before it starts");
+    window = std::make_pair(sim::Time{} + a, sim::Time{} + b);
+  }
+  out.summary = fmt::format("{}{}{}", master == "none" ? std::string("no master leads") : master + " leads",
+                            at ? " at " + sim::format(at->sinceStart()) : std::string(),
+                            window ? fmt::format("{}elected between {} and {}", at ? ", " : ", ",
+                                                 sim::format(window->first.sinceStart()),
+                                                 sim::format(window->second.sinceStart()))
+                                   : std::string());
+  out.evaluate = [master, at, window](const std::vector<Record>& records) {
+    const Leadership leadership(records);
+    std::vector<std::string> evidence;
+    bool held = true;
+    if (at) {
+      const std::vector<std::string> leaders = leadership.at(*at);
+      const bool ok = master == "none" ? leaders.empty() : leaders == std::vector<std::string>{master};
+      held = held && ok;
+      evidence.push_back(fmt::format("at {}: {}", sim::formatSeconds(*at),
+                                     leaders.empty() ? std::string("no master leads")
+                                                     : fmt::format("{} lead{}", fmt::join(leaders, ", "),
+                                                                   leaders.size() == 1 ? "s" : "")));
+    }
+    if (window) {
+      const Leadership::Change* elected = nullptr;
+      for (const auto& ch : leadership.changes) {
+        if (ch.leads && ch.master == master) {
+          elected = &ch;
+          if (ch.at >= window->first) break;
+        }
+      }
+      const bool ok = elected != nullptr && elected->at >= window->first && elected->at <= window->second;
+      held = held && ok;
+      evidence.push_back(elected == nullptr ? fmt::format("{} was never elected", master)
+                                            : fmt::format("{} elected at {}", master, sim::formatSeconds(elected->at)));
+    }
+    return Outcome{held, fmt::format("{}", fmt::join(evidence, "; "))};
+  };
+}
+
+void parseAgentReregistered(const ParseContext& c, const std::string& p, Expectation& out) {
+  c.reader.object(p, {"agent", "master", "after", "within"}, {"agent", "within"});
+  const std::string agent = agentArg(c, p + "/agent");
+  std::string master;
+  if (c.reader.has(p + "/master")) master = masterArg(c, p + "/master", {"new-leader"});
+  Reference after;
+  if (c.reader.has(p + "/after")) after = referenceArg(c, p + "/after");
+  const sim::Duration within = c.reader.duration(p + "/within", sim::Nanoseconds(1), ScenarioLimits::kMaxUntil);
+  out.summary = fmt::format("agent {} reregisters with {} within {} after {}", agent,
+                            master.empty() ? std::string("a master") : master == "new-leader" ? "the new leader" : master,
+                            sim::format(within), after.describe());
+  out.evaluate = [agent, master, after, within](const std::vector<Record>& records) {
+    const auto t0 = after.resolve(records);
+    if (!t0) return Outcome{false, fmt::format("{} never happened", after.describe())};
+    std::string expected = master;
+    if (master == "new-leader") {
+      const Leadership leadership(records);
+      const auto* elected = leadership.electedAfter(*t0);
+      if (elected == nullptr) return Outcome{false, fmt::format("no master was elected after {}", after.describe())};
+      expected = elected->master;
+    }
+    for (const Record& r : records) {
+      if (r.at < *t0) continue;
+      if (r.kind != RecordKind::Deliver || r.name != "SlaveReregisteredMessage" || r.host != agent) continue;
+      const std::string from = r.text("from");
+      const auto at = from.find('@');
+      const auto colon = from.rfind(':');
+      const std::string fromHost = at == std::string::npos ? from : from.substr(at + 1, colon - at - 1);
+      if (!expected.empty() && fromHost != expected) continue;
+      const bool held = r.at - *t0 <= within;
+      return Outcome{held, fmt::format("SlaveReregisteredMessage from {} reached {} at {}, {} after {}{}", from, agent,
+                                       sim::formatSeconds(r.at), sim::format(r.at - *t0), after.describe(),
+                                       master == "new-leader" ? fmt::format(" (the new leader is {})", expected)
+                                                              : std::string())};
+    }
+    return Outcome{false, fmt::format("{} never got SlaveReregisteredMessage from {} after {}", agent,
+                                      expected.empty() ? std::string("a master") : expected, after.describe())};
+  };
+}
+
+void parseAgentUnreachable(const ParseContext& c, const std::string& p, Expectation& out) {
+  c.reader.object(p, {"agent", "master", "between"}, {"agent"});
+  const std::string agent = agentArg(c, p + "/agent");
+  std::string master;
+  if (c.reader.has(p + "/master")) master = masterArg(c, p + "/master", {});
+  MessageFilter window;
+  readWindow(c, p, window);
+  out.summary = fmt::format("{} marks agent {} unreachable{}", master.empty() ? std::string("a master") : master,
+                            agent,
+                            c.reader.has(p + "/between")
+                                ? fmt::format(" between {} and {}", sim::format(window.after.sinceStart()),
+                                              sim::format(window.before.sinceStart()))
+                                : std::string());
+  out.evaluate = [agent, master, window](const std::vector<Record>& records) {
+    std::vector<const Record*> hits;
+    for (const Record& r : records) {
+      if (r.kind != RecordKind::State || r.name != "Master::Slave" || r.text("state") != "UNREACHABLE") continue;
+      if (r.text("hostname") != agent || (!master.empty() && r.host != master)) continue;
+      hits.push_back(&r);
+    }
+    for (const Record* r : hits) {
+      if (r->at >= window.after && r->at <= window.before) {
+        return Outcome{true, fmt::format("{} marked it unreachable at {} ({})", r->host, sim::formatSeconds(r->at),
+                                         r->text("reason"))};
+      }
+    }
+    return Outcome{false, hits.empty() ? std::string("never marked unreachable")
+                                       : fmt::format("marked unreachable at {}", times(hits))};
+  };
+}
+
+// Registrar operations, from the master's log records that carry "operation".
+void parseRegistryOperations(const ParseContext& c, const std::string& p, Expectation& out) {
+  c.reader.object(p, {"master", "operation", "changed", "between", "count", "at_least", "at_most"});
+  std::string master;
+  if (c.reader.has(p + "/master")) master = masterArg(c, p + "/master", {});
+  std::string operation;
+  if (c.reader.has(p + "/operation")) {
+    operation = c.reader.string(p + "/operation", 40);
+    static const std::vector<std::string> kOperations{"AdmitSlave", "MarkSlaveReachable", "MarkSlaveUnreachable"};
+    if (std::find(kOperations.begin(), kOperations.end(), operation) == kOperations.end()) {
+      c.reader.fail(p + "/operation", fmt::format("expected a registry operation ({}), got \"{}\"",
+                                                  fmt::join(kOperations, ", "), operation));
+    }
+  }
+  std::optional<bool> changed;
+  if (c.reader.has(p + "/changed")) changed = c.reader.boolean(p + "/changed");
+  MessageFilter window;
+  readWindow(c, p, window);
+  std::uint64_t lo = c.reader.has(p + "/at_most") ? 0 : 1;
+  std::uint64_t hi = UINT64_MAX;
+  if (c.reader.has(p + "/count")) {
+    if (c.reader.has(p + "/at_least") || c.reader.has(p + "/at_most")) {
+      c.reader.fail(p, "give either \"count\" or \"at_least\"/\"at_most\", not both");
+    }
+    lo = hi = c.reader.unsignedInteger(p + "/count", 0, 1'000'000'000);
+  }
+  if (c.reader.has(p + "/at_least")) lo = c.reader.unsignedInteger(p + "/at_least", 0, 1'000'000'000);
+  if (c.reader.has(p + "/at_most")) hi = c.reader.unsignedInteger(p + "/at_most", 0, 1'000'000'000);
+  if (hi < lo) c.reader.fail(p + "/at_most", "at_most is below at_least");
+  const std::string bound = lo == hi             ? fmt::format("exactly {}", lo)
+                            : hi == UINT64_MAX   ? fmt::format("at least {}", lo)
+                            : lo == 0            ? fmt::format("at most {}", hi)
+                                                 : fmt::format("between {} and {}", lo, hi);
+  out.summary = fmt::format(
+      "{} registry operations {}{}{}: {}", master.empty() ? std::string("the masters'") : master + "'s",
+      operation.empty() ? std::string("of any kind") : operation,
+      changed ? (*changed ? " that changed the registry" : " that changed nothing") : "",
+      c.reader.has(p + "/between") ? fmt::format(" between {} and {}", sim::format(window.after.sinceStart()),
+                                                 sim::format(window.before.sinceStart()))
+                                   : std::string(),
+      bound);
+  out.evaluate = [master, operation, changed, window, lo, hi](const std::vector<Record>& records) {
+    std::vector<std::string> what;
+    std::size_t hits = 0;
+    for (const Record& r : records) {
+      if (r.kind != RecordKind::Log || r.field("operation") == nullptr) continue;
+      if (r.at < window.after || r.at > window.before) continue;
+      if (!master.empty() && r.host != master) continue;
+      if (!operation.empty() && r.text("operation") != operation) continue;
+      const sim::Value* ch = r.field("changed");
+      const bool didChange = ch != nullptr && std::get_if<bool>(ch) != nullptr && std::get<bool>(*ch);
+      if (changed && *changed != didChange) continue;
+      ++hits;
+      if (what.size() < 8) {
+        what.push_back(fmt::format("{} {} at {}{}", r.host, r.text("operation"), sim::formatSeconds(r.at),
+                                   didChange ? "" : " (no change)"));
+      }
+    }
+    const bool held = hits >= lo && hits <= hi;
+    return Outcome{held, hits == 0 ? std::string("none") : fmt::format("{}: {}", hits, fmt::join(what, "; "))};
+  };
+}
+
 }  // namespace
+
+// The agent's main() exits: a `startup` record with exit_code (model::exitAgent).
+void parseAgentExit(const ParseContext& c, const std::string& p, Expectation& out) {
+  c.reader.object(p, {"agent", "code", "message", "step", "by"}, {"agent"});
+  const std::string agent = agentArg(c, p + "/agent");
+  const std::int64_t code =
+      c.reader.has(p + "/code") ? static_cast<std::int64_t>(c.reader.unsignedInteger(p + "/code", 0, 255)) : 1;
+  const std::string message = c.reader.has(p + "/message") ? c.reader.string(p + "/message") : std::string();
+  const std::string step = c.reader.has(p + "/step") ? c.reader.string(p + "/step", 64) : std::string();
+  sim::Time by = sim::Time{} + c.scenario.until;
+  if (c.reader.has(p + "/by")) by = sim::Time{} + c.reader.duration(p + "/by", {}, ScenarioLimits::kMaxUntil);
+  out.summary = fmt::format("agent {} exits with status {}{} by {}{}", agent, code,
+                            step.empty() ? "" : " in step " + step, sim::format(by.sinceStart()),
+                            message.empty() ? "" : ": " + message);
+  out.evaluate = [agent, code, message, step, by](const std::vector<Record>& records) {
+    for (const Record& r : records) {
+      if (r.kind != RecordKind::Startup || r.host != agent || r.field("exit_code") == nullptr) continue;
+      const std::string seen = fmt::format("exited {} at {} in step {}: {}", r.integer("exit_code"),
+                                           sim::formatSeconds(r.at), r.name, r.text("message"));
+      const bool held = r.integer("exit_code") == code && r.at <= by && (message.empty() || r.text("message") == message) &&
+                        (step.empty() || r.name == step);
+      return Outcome{held, seen};
+    }
+    return Outcome{false, "the agent did not exit"};
+  };
+}
 
 const std::vector<ExpectationKind>& expectationKinds() {
   static const std::vector<ExpectationKind> kinds{
+      {"agent_exit",
+       "The agent's main() exits (a failed startup step, or Slave::initialize) with a status (default 1), a "
+       "message and in a step, by a time. Value: {agent, code, message, step, by}.",
+       parseAgentExit},
+      {"agent_reregistered",
+       "An agent gets SlaveReregisteredMessage from a master (a host, or \"new-leader\": the first master elected "
+       "after the reference point) within a bound after a time or a timeline entry. Value: {agent, master, after "
+       "(\"30secs\" or \"timeline[N]\"), within}.",
+       parseAgentReregistered},
       {"agent_state",
        "The agent's Slave::State reaches a state at or before a time. Value: {agent, state, by, after}.",
        parseAgentState},
+      {"agent_unreachable",
+       "A master (any, or the one named) marks the agent unreachable, within a window if given. Value: {agent, "
+       "master, between}.",
+       parseAgentUnreachable},
+      {"leader",
+       "Which master leads at a time (\"none\": no master), and/or when it was elected. Value: {master, at, "
+       "elected_between: [from, to]}.",
+       parseLeader},
       {"message_count",
        "A message is seen a number of times. Value: {message, from, to, event (send|deliver|drop), between, count | "
        "at_least | at_most}.",
@@ -209,6 +579,11 @@ const std::vector<ExpectationKind>& expectationKinds() {
       {"message_order",
        "Messages are seen in an order. Value: {messages: [names], from, to, event, between}.",
        parseMessageOrder},
+      {"registry_operations",
+       "Registrar operations a master applied (AdmitSlave, MarkSlaveReachable, MarkSlaveUnreachable), counted. "
+       "Value: {master, operation, changed (whether it changed the registry), between, count | at_least | "
+       "at_most}.",
+       parseRegistryOperations},
   };
   return kinds;
 }

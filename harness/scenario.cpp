@@ -9,11 +9,32 @@
 
 namespace agentsim::harness {
 
-bool Scenario::hasHost(const std::string& id) const {
+bool Scenario::hasHost(const std::string& id) const { return isMaster(id) || isAgent(id) || isZooKeeper(id); }
+
+std::vector<std::string> ZooKeeperSpec::hosts() const {
+  std::vector<std::string> out;
+  for (int i = 1; i <= servers; ++i) out.push_back(fmt::format("zk-{}", i));
+  return out;
+}
+
+std::string ZooKeeperSpec::url() const {
+  std::vector<std::string> out;
+  for (const std::string& h : hosts()) out.push_back(h + ":2181");
+  return fmt::format("zk://{}/mesos", fmt::join(out, ","));
+}
+
+bool Scenario::isMaster(const std::string& id) const {
   for (const auto& m : masters) {
     if (m.id == id) return true;
   }
-  return isAgent(id);
+  return false;
+}
+
+bool Scenario::isZooKeeper(const std::string& id) const {
+  for (const auto& h : zookeeper.hosts()) {
+    if (h == id) return true;
+  }
+  return false;
 }
 
 bool Scenario::isAgent(const std::string& id) const {
@@ -43,6 +64,34 @@ void readFlags(const Reader& r, const std::string& pointer, const model::FlagTab
   }
 }
 
+// Keys a host object may have besides id, flags and note; agents describe their host
+// and may choose a startup order.
+std::vector<std::string> hostKeys(const MasterSpec*) { return {"id", "flags", "note"}; }
+std::vector<std::string> hostKeys(const AgentSpec*) { return {"id", "flags", "note", "docker", "systemd", "startup"}; }
+
+void readHostOptions(const Reader&, const std::string&, MasterSpec&) {}
+
+// "docker": true, "systemd": true, "startup": { "order": [...] }; the order must be a
+// topological order of the agent's startup graph (model/startup_graph.hpp).
+void readHostOptions(const Reader& r, const std::string& p, AgentSpec& a) {
+  if (r.has(Reader::child(p, "docker"))) a.options.env.docker = r.boolean(Reader::child(p, "docker"));
+  if (r.has(Reader::child(p, "systemd"))) a.options.env.systemd = r.boolean(Reader::child(p, "systemd"));
+  const std::string startup = Reader::child(p, "startup");
+  if (!r.has(startup)) return;
+  r.object(startup, {"order", "note"}, {"order"});
+  if (r.has(Reader::child(startup, "note"))) r.string(Reader::child(startup, "note"));
+  const std::string order = Reader::child(startup, "order");
+  const std::size_t n = r.array(order, 64);
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < n; ++i) names.push_back(r.string(Reader::child(order, i), 64));
+  const model::StartupGraph graph = model::StartupGraph::forAgent(a.flags, a.options.env);
+  auto checked = graph.validate(names);
+  if (auto* err = std::get_if<model::OrderError>(&checked)) {
+    r.fail(err->index < n ? Reader::child(order, err->index) : order, err->message);
+  }
+  a.options.order = std::move(names);
+}
+
 // "masters": 2 or [{ "id": "master-1", "flags": {...} }, ...]; same for agents.
 template <typename Spec, typename Flags>
 std::vector<Spec> readHosts(const Reader& r, const std::string& pointer, std::string_view prefix, std::size_t min,
@@ -51,7 +100,11 @@ std::vector<Spec> readHosts(const Reader& r, const std::string& pointer, std::st
   const auto& v = r.at(pointer);
   if (v.is_number()) {
     const auto n = r.unsignedInteger(pointer, min, max);
-    for (std::uint64_t i = 1; i <= n; ++i) out.push_back(Spec{fmt::format("{}-{}", prefix, i), {}, {}});
+    for (std::uint64_t i = 1; i <= n; ++i) {
+      Spec spec;
+      spec.id = fmt::format("{}-{}", prefix, i);
+      out.push_back(std::move(spec));
+    }
     return out;
   }
   if (!v.is_array()) {
@@ -60,11 +113,14 @@ std::vector<Spec> readHosts(const Reader& r, const std::string& pointer, std::st
   const std::size_t n = r.array(pointer, max);
   for (std::size_t i = 0; i < n; ++i) {
     const std::string p = Reader::child(pointer, i);
-    r.object(p, {"id", "flags", "note"}, {"id"});
     Spec spec;
+    std::vector<std::string> keys = hostKeys(&spec);
+    r.object(p, keys);
+    if (!r.has(Reader::child(p, "id"))) r.fail(p, "missing required key \"id\"");
     spec.id = r.identifier(Reader::child(p, "id"));
     if (r.has(Reader::child(p, "note"))) r.string(Reader::child(p, "note"));
     if (r.has(Reader::child(p, "flags"))) readFlags(r, Reader::child(p, "flags"), table, spec.flags, spec.flags_set);
+    readHostOptions(r, p, spec);
     out.push_back(std::move(spec));
   }
   return out;
@@ -72,7 +128,18 @@ std::vector<Spec> readHosts(const Reader& r, const std::string& pointer, std::st
 
 void readCluster(const Reader& r, Scenario& s) {
   const std::string p = "/cluster";
-  r.object(p, {"masters", "agents", "note"}, {"agents"});
+  r.object(p, {"zookeeper", "masters", "agents", "note"}, {"agents"});
+  if (r.has(p + "/zookeeper")) {
+    // {"servers": 1 | 3 | 5}: an ensemble serves while a majority of it is up.
+    const std::string z = p + "/zookeeper";
+    r.object(z, {"servers", "note"}, {"servers"});
+    if (r.has(z + "/note")) r.string(z + "/note");
+    const auto n = r.unsignedInteger(z + "/servers", 1, 5);
+    if (n % 2 == 0) {
+      r.fail(z + "/servers", fmt::format("expected 1, 3 or 5 servers (an ensemble needs a majority), got {}", n));
+    }
+    s.zookeeper.servers = static_cast<int>(n);
+  }
   if (r.has(p + "/masters")) {
     s.masters = readHosts<MasterSpec>(r, p + "/masters", "master", 1, ScenarioLimits::kMaxMasters,
                                       model::masterFlagTable());
@@ -99,13 +166,30 @@ void readCluster(const Reader& r, Scenario& s) {
   };
   checkAll(s.masters, p + "/masters");
   checkAll(s.agents, p + "/agents");
+  for (const auto& m : s.masters) {
+    if (s.isZooKeeper(m.id)) r.fail(p + "/masters", fmt::format("host name \"{}\" belongs to the ZooKeeper ensemble", m.id));
+  }
+  for (const auto& a : s.agents) {
+    if (s.isZooKeeper(a.id)) r.fail(p + "/agents", fmt::format("host name \"{}\" belongs to the ZooKeeper ensemble", a.id));
+  }
 
-  // Agents find the first master unless their flags say otherwise.
+  // Agents find the leading master through the ensemble when there is one, else the
+  // first master, unless their flags say otherwise; masters elect a leader through the
+  // ensemble unless their --zk says otherwise.
   for (std::size_t i = 0; i < s.agents.size(); ++i) {
     AgentSpec& a = s.agents[i];
     bool masterSet = false;
     for (const auto& [name, value] : a.flags_set) masterSet = masterSet || name == "master";
-    if (!masterSet) a.flags.master = fmt::format("{}:{}", s.masters.front().id, s.masters.front().flags.port);
+    if (!masterSet) {
+      a.flags.master = s.zookeeper.servers > 0
+                           ? s.zookeeper.url()
+                           : fmt::format("{}:{}", s.masters.front().id, s.masters.front().flags.port);
+    }
+  }
+  for (MasterSpec& m : s.masters) {
+    bool zkSet = false;
+    for (const auto& [name, value] : m.flags_set) zkSet = zkSet || name == "zk";
+    if (!zkSet && s.zookeeper.servers > 0) m.flags.zk = s.zookeeper.url();
   }
 
   // --work_dir is required in Mesos 1.1; a scenario's agents get /var/lib/mesos unless

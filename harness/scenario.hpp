@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "harness/reader.hpp"
+#include "model/agent_main.hpp"
 #include "model/flags.hpp"
 #include "sim/network.hpp"
 #include "sim/time.hpp"
@@ -27,6 +28,17 @@ struct AgentSpec {
   std::string id;
   model::SlaveFlags flags;
   std::vector<std::pair<std::string, std::string>> flags_set;
+  // The host's docker daemon and systemd, and the startup order ("startup": {"order"}),
+  // already checked against the agent's startup graph.
+  model::AgentOptions options;
+};
+
+// The fake ZooKeeper ensemble: hosts zk-1..zk-N, port 2181 (docs/zookeeper.md).
+struct ZooKeeperSpec {
+  int servers = 0;  // 0: no ensemble; masters are standalone
+  std::vector<std::string> hosts() const;
+  // "zk://zk-1:2181,zk-2:2181,zk-3:2181/mesos"
+  std::string url() const;
 };
 
 struct TimelineEntry {
@@ -56,6 +68,7 @@ struct Scenario {
   std::uint64_t seed = 1;
   sim::Duration until = sim::Minutes(5);
   sim::LatencyModel latency;
+  ZooKeeperSpec zookeeper;
   std::vector<MasterSpec> masters;
   std::vector<AgentSpec> agents;
   std::vector<TimelineEntry> timeline;
@@ -63,6 +76,8 @@ struct Scenario {
 
   bool hasHost(const std::string& id) const;
   bool isAgent(const std::string& id) const;
+  bool isMaster(const std::string& id) const;
+  bool isZooKeeper(const std::string& id) const;
 };
 
 // Limits on what a scenario may ask for (docs/limits.md).

@@ -11,22 +11,57 @@ namespace agentsim::harness {
 World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits)
     : scenario_(scenario), sim_(seed, limits) {
   sim_.network().setLatency(scenario.latency);
+  log_ = std::make_shared<model::ReplicatedLog>();
+  // The ZooKeeper servers boot first, then the masters, then the agents.
+  if (scenario.zookeeper.servers > 0) {
+    zookeeper_ = std::make_shared<model::ZooKeeperEnsemble>(scenario.zookeeper.servers);
+    for (int myid = 1; myid <= scenario.zookeeper.servers; ++myid) {
+      sim::Host& h = sim_.addHost(model::ZooKeeperEnsemble::hostName(myid), model::zk::kClientPort);
+      h.startup = [ensemble = zookeeper_, myid](sim::Host& host) { model::zookeeperMain(host, ensemble, myid); };
+    }
+  }
   for (const MasterSpec& m : scenario.masters) {
     sim::Host& h = sim_.addHost(m.id, static_cast<std::uint16_t>(m.flags.port));
     const model::MasterFlags flags = m.flags;
-    h.startup = [flags](sim::Host& host) { model::masterMain(host, flags); };
+    h.startup = [flags, log = log_](sim::Host& host) {
+      auto started = model::masterMainWith(host, flags, log);
+      if (started.isError()) {
+        host.sim().emit(sim::RecordKind::Log, nullptr, host.name(), "log", {{"message", started.error()}},
+                        "src/master/main.cpp: main");
+      }
+    };
   }
   for (const AgentSpec& a : scenario.agents) {
     sim::Host& h = sim_.addHost(a.id, static_cast<std::uint16_t>(a.flags.port));
     const model::SlaveFlags flags = a.flags;
-    h.startup = [flags](sim::Host& host) {
-      auto started = model::agentMain(host, flags);
-      if (started.isError()) {
-        host.sim().emit(sim::RecordKind::Log, nullptr, host.name(), "log", {{"message", started.error()}},
-                        "src/slave/main.cpp: main");
-      }
-    };
+    const model::AgentOptions options = a.options;
+    // A failed startup is in the trace already (a `startup` record with the message).
+    h.startup = [flags, options](sim::Host& host) { (void)model::agentMain(host, flags, options); };
   }
+}
+
+std::vector<model::Master*> World::masters() {
+  std::vector<model::Master*> out;
+  for (const MasterSpec& m : scenario_.masters) {
+    sim::Process* p = sim_.process(sim_.upid("master", m.id, static_cast<std::uint16_t>(m.flags.port)));
+    if (p != nullptr) out.push_back(static_cast<model::Master*>(p));
+  }
+  return out;
+}
+
+model::Master* World::leadingMaster() {
+  for (model::Master* m : masters()) {
+    if (m->elected()) return m;
+  }
+  return nullptr;
+}
+
+model::ZooKeeperServer* World::zookeeperServer() {
+  for (const std::string& h : scenario_.zookeeper.hosts()) {
+    sim::Process* p = sim_.process(sim_.upid(model::zk::kServerId, h, model::zk::kClientPort));
+    if (p != nullptr && static_cast<model::ZooKeeperServer*>(p)->serving()) return static_cast<model::ZooKeeperServer*>(p);
+  }
+  return nullptr;
 }
 
 sim::Host& World::host(const std::string& id) {

@@ -6,6 +6,9 @@
 #include <string>
 
 #include "harness/scenario.hpp"
+#include "model/master.hpp"
+#include "model/registry.hpp"
+#include "model/zookeeper_server.hpp"
 #include "sim/simulation.hpp"
 
 namespace agentsim::harness {
@@ -23,11 +26,22 @@ class World {
   sim::Fields header() const;
   // Schedules the timeline; call once, after sinks are attached.
   void scheduleTimeline();
+  // The ZooKeeper ensemble's replicated state (none without an ensemble), and the
+  // masters' replicated log.
+  model::ZooKeeperEnsemble* zookeeper() { return zookeeper_.get(); }
+  model::ReplicatedLog& replicatedLog() { return *log_; }
+  // The master processes alive now, in the scenario's order; the one elected, if any.
+  std::vector<model::Master*> masters();
+  model::Master* leadingMaster();
+  // A serving ZooKeeper server, if any.
+  model::ZooKeeperServer* zookeeperServer();
 
  private:
   const Scenario& scenario_;
   sim::Simulation sim_;
   std::map<std::string, sim::RuleId> holds_;
+  std::shared_ptr<model::ZooKeeperEnsemble> zookeeper_;
+  std::shared_ptr<model::ReplicatedLog> log_;
 };
 
 }  // namespace agentsim::harness

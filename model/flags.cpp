@@ -81,7 +81,9 @@ const FlagTable<SlaveFlags>& slaveFlagTable() {
   static const FlagTable<SlaveFlags> table = [] {
     FlagTable<SlaveFlags> t;
     t.text("master", &SlaveFlags::master,
-           "May be one of: host:port, master@host:port (src/slave/main.cpp; the scenario's master by default)",
+           "May be one of: host:port, master@host:port, zk://host1:port1,host2:port2,.../path, "
+           "zk://username:password@host1:port1,.../path (src/slave/main.cpp; the scenario's ZooKeeper ensemble, or "
+           "else its first master, by default)",
            "MasterDetector::create");
     t.text("work_dir", &SlaveFlags::work_dir,
            "Path of the agent work directory; checkpoints live in <work_dir>/meta. Required (the scenario's agents "
@@ -187,6 +189,11 @@ const FlagTable<MasterFlags>& masterFlagTable() {
             return sim::Nothing{};
           },
           [](const MasterFlags& f) { return f.registry; });
+    t.text("zk", &MasterFlags::zk,
+           "ZooKeeper URL (used for leader election amongst masters). May be one of: "
+           "zk://host1:port1,host2:port2,.../path, zk://username:password@host1:port1,.../path (the scenario's "
+           "ensemble when it has one; none: a standalone master)",
+           "ZooKeeperMasterContender");
     return t;
   }();
   return table;

@@ -80,6 +80,7 @@ struct MasterFlags {
   std::uint32_t max_agent_ping_timeouts = kDefaultMaxAgentPingTimeouts;
   sim::Duration agent_reregister_timeout = kMinAgentReregisterTimeout;
   std::string registry = "replicated_log";
+  std::string zk;  // --zk: zk://host:port,.../path for leader election; none: standalone
 };
 
 const FlagTable<SlaveFlags>& slaveFlagTable();

@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "model/master_contender.hpp"
 #include "sim/rng.hpp"
 #include "sim/simulation.hpp"
 
 namespace agentsim::model {
 
-Master::Master(MasterFlags flags) : sim::Process(sim::ProcessName::fixed("master")), flags_(std::move(flags)) {}
+Master::Master(MasterFlags flags, MasterEnvironment env)
+    : sim::Process(sim::ProcessName::fixed("master")), flags_(std::move(flags)), env_(std::move(env)) {}
 
 void Master::initialize() {
   // Master::Master: the id is a fresh UUID; ours comes from the master's own stream.
@@ -19,18 +21,165 @@ void Master::initialize() {
   info_.port = self().port();
   install(&Master::registerSlave, "Master::registerSlave");
   install(&Master::reregisterSlave, "Master::reregisterSlave");
-  log(fmt::format("Master {} started on {}", info_.id, self().host()), {{"registry", flags_.registry}});
+  log(fmt::format("Master {} ({}) started on {}:{}", info_.id, self().host(), self().host(), self().port()),
+      {{"registry", flags_.registry}, {"zk", flags_.zk}});
+
+  if (env_.contender == nullptr || env_.detector == nullptr) {
+    // Standalone: StandaloneMasterContender and a StandaloneMasterDetector appointing
+    // this master; it is the leader as soon as it starts.
+    dispatch("Master::detected", [this] { detected(Detection{Detection::Kind::Leader, info_, {}}); });
+    return;
+  }
+  env_.contender->initializeWith(info_);
+  env_.contender->contend(
+      Reply<sim::Try<sim::Nothing>>{self(), "Master::contended", [this](const sim::Try<sim::Nothing>& c) { contended(c); }},
+      Reply<sim::Try<sim::Nothing>>{self(), "Master::lostCandidacy",
+                                    [this](const sim::Try<sim::Nothing>& l) { lostCandidacy(l); }});
+  env_.detector->detect(std::nullopt, *this, [this](const Detection& d) { detected(d); });
+}
+
+bool Master::accept(const sim::Envelope& envelope, std::string& reason) {
+  // Master::visit(const MessageEvent&).
+  if (!elected()) {
+    reason = fmt::format("not elected yet (dropped_messages={})", ++dropped_messages_);
+  } else if (!recovered_) {
+    reason = fmt::format("not recovered yet (dropped_messages={})", ++dropped_messages_);
+  } else {
+    return true;
+  }
+  (void)envelope;
+  return false;
+}
+
+void Master::exitProcess(const std::string& message) {
+  // EXIT(EXIT_FAILURE): the whole mesos-master process ends, with every libprocess
+  // process in it (contender, detector, their groups, the observers).
+  log(message, {{"status", static_cast<std::int64_t>(1)}});
+  traceState("Master::Leadership", "EXITED");
+  for (sim::Process* p : host().processes()) sim().terminate(*p);
+}
+
+void Master::contended(const sim::Try<sim::Nothing>& candidacy) {
+  if (candidacy.isError()) {
+    exitProcess("Failed to contend: " + candidacy.error());
+  }
+}
+
+void Master::lostCandidacy(const sim::Try<sim::Nothing>& lost) {
+  if (lost.isError()) {
+    exitProcess("Failed to watch for candidacy: " + lost.error());
+    return;
+  }
+  if (elected()) {
+    exitProcess("Lost leadership... committing suicide!");
+    return;
+  }
+  log("Lost candidacy as a follower... Contend again");
+  env_.contender->contend(
+      Reply<sim::Try<sim::Nothing>>{self(), "Master::contended", [this](const sim::Try<sim::Nothing>& c) { contended(c); }},
+      Reply<sim::Try<sim::Nothing>>{self(), "Master::lostCandidacy",
+                                    [this](const sim::Try<sim::Nothing>& l) { lostCandidacy(l); }});
+}
+
+void Master::detected(const Detection& detection) {
+  if (detection.kind == Detection::Kind::Failed) {
+    exitProcess(fmt::format("Failed to detect the leading master: {}; committing suicide!", detection.failure));
+    return;
+  }
+  const bool wasElected = elected();
+  leader_ = detection.kind == Detection::Kind::Leader ? detection.leader : std::nullopt;
+  log(fmt::format("The newly elected leader is {}",
+                  leader_ ? fmt::format("{} with id {}", leader_->pid, leader_->id) : std::string("None")));
+  if (wasElected && !elected()) {
+    exitProcess("Lost leadership... committing suicide!");
+    return;
+  }
+  if (elected()) {
+    if (!wasElected) {
+      log("Elected as the leading master!");
+      traceState("Master::Leadership", "ELECTED", {{"master_id", info_.id}});
+      recover();
+    } else {
+      // A ZooKeeper blip re-elected the same master.
+      log("Re-elected as the leading master");
+    }
+  } else {
+    traceState("Master::Leadership", "FOLLOWER", {{"leader", leader_ ? leader_->pid : std::string("None")}});
+  }
+  if (env_.detector != nullptr) {
+    env_.detector->detect(leader_, *this, [this](const Detection& d) { detected(d); });
+  }
+}
+
+void Master::recover() {
+  // Registrar::recover: the in-memory registry of a new master is empty; the
+  // replicated log holds what the previous leaders stored.
+  Registry registry;
+  if (flags_.registry == "replicated_log" && env_.log) registry = env_.log->read();
+  dispatch("Master::_recover", [this, registry = std::move(registry)]() mutable { recoveredRegistry(std::move(registry)); });
+}
+
+void Master::recoveredRegistry(Registry registry) {
+  registry_ = std::move(registry);
+  for (const auto& [id, info] : registry_.slaves) recovered_slaves_.insert(id);
+  for (const auto& [id, at] : registry_.unreachable) unreachable_.insert(id);
+  recovered_ = true;
+  log(fmt::format("Recovered {} agents from the registry ({} unreachable); allowing {} for agents to re-register",
+                  registry_.slaves.size(), registry_.unreachable.size(), sim::format(flags_.agent_reregister_timeout)),
+      {{"registry", flags_.registry}});
+  traceState("Master::Leadership", "RECOVERED", {{"recovered_agents", static_cast<std::int64_t>(registry_.slaves.size())}});
+  delay(flags_.agent_reregister_timeout, "Master::recoveredSlavesTimeout", [this] { recoveredSlavesTimeout(); });
+}
+
+void Master::recoveredSlavesTimeout() {
+  // --recovery_agent_removal_limit is 100% by default: never exceeded. Each agent that
+  // did not come back is marked unreachable (markUnreachableAfterFailover); no
+  // removal rate limit is modelled.
+  const std::set<std::string> missing = recovered_slaves_;
+  for (const std::string& id : missing) {
+    auto it = registry_.slaves.find(id);
+    if (it == registry_.slaves.end()) continue;
+    const SlaveInfo info = it->second;
+    log(fmt::format("Agent {} ({}) did not re-register within {} after master failover; marking it unreachable", id,
+                    info.hostname, sim::format(flags_.agent_reregister_timeout)));
+    registryOperation("MarkSlaveUnreachable", info);
+    recovered_slaves_.erase(id);
+    unreachable_.insert(id);
+    traceState("Master::Slave", "UNREACHABLE",
+               {{"slave_id", id}, {"hostname", info.hostname}, {"reason", "did not reregister after failover"}});
+  }
+}
+
+void Master::exited(const sim::Upid& pid) {
+  // Master::exited: the connection to an agent broke. It is disconnected, not
+  // removed: its observer's pings say connected=false from now on.
+  for (auto& [id, agent] : registered_) {
+    if (!(agent.pid == pid)) continue;
+    if (!agent.connected) {
+      log(fmt::format("Ignoring duplicate exited() notification for agent {}", id));
+      return;
+    }
+    log(fmt::format("Agent {} at {} ({}) disconnected", id, pid.str(), agent.info.hostname));
+    agent.connected = false;
+    traceState("Master::Slave", "DISCONNECTED", {{"slave_id", id}, {"pid", pid.str()}, {"hostname", agent.info.hostname}});
+    if (agent.observer != nullptr) agent.observer->reconnect(false);
+    return;
+  }
 }
 
 MasterSlaveConnection Master::connection() const {
   return MasterSlaveConnection{(flags_.agent_ping_timeout * flags_.max_agent_ping_timeouts).ns() / 1'000'000'000};
 }
 
-void Master::registryOperation(std::string_view operation, const std::string& slaveId) {
-  // Registrar (src/master/registrar.cpp): the in-memory and replicated stores both
-  // apply the operation before the continuation runs; the model does it at once.
-  log(fmt::format("Applied registry operation {} for agent {}", operation, slaveId),
-      {{"operation", std::string(operation)}, {"slave_id", slaveId}});
+bool Master::registryOperation(std::string_view operation, const SlaveInfo& info) {
+  // Registrar::apply: the operation mutates the registry (or not), and a mutated
+  // registry is stored (in memory, or in the replicated log). Storage takes no time.
+  const bool changed = registry_.apply(operation, info, now().ns());
+  if (changed && flags_.registry == "replicated_log" && env_.log) env_.log->apply(operation, info, now().ns());
+  log(changed ? fmt::format("Applied registry operation {} for agent {}", operation, info.id)
+              : fmt::format("Registry operation {} for agent {} changed nothing", operation, info.id),
+      {{"operation", std::string(operation)}, {"slave_id", info.id}, {"changed", changed}});
+  return changed;
 }
 
 void Master::registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message) {
@@ -55,7 +204,7 @@ void Master::registerSlave(const sim::Upid& from, const RegisterSlaveMessage& me
 }
 
 void Master::admitted(const sim::Upid& from, SlaveInfo info) {
-  registryOperation("AdmitSlave", info.id);
+  registryOperation("AdmitSlave", info);
   registering_.erase(from.str());
   addSlave(from, info);
   log(fmt::format("Registered agent {} at {} ({})", info.id, from.str(), info.hostname));
@@ -67,31 +216,44 @@ void Master::admitted(const sim::Upid& from, SlaveInfo info) {
 
 void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage& message) {
   const SlaveInfo& info = message.slave;
+  if (reregistering_.count(info.id) != 0) {
+    log(fmt::format("Ignoring re-register agent message from agent {} at {} ({}) as readmission is already in "
+                    "progress",
+                    info.id, from.str(), info.hostname));
+    return;
+  }
   auto it = registered_.find(info.id);
   if (it != registered_.end()) {
-    // Still registered: update the pid and reply (Master::reconcile).
-    it->second.pid = from;
-    log(fmt::format("Agent {} at {} reregistered", info.id, from.str()));
+    // Still registered (a spurious re-detection, or the agent restarted): update the
+    // pid, relink, reconnect it if it was disconnected, and reply (Master::reconcile).
+    Agent& agent = it->second;
+    agent.pid = from;
+    link(from);
+    log(fmt::format("Re-registering agent {} at {} ({})", info.id, from.str(), info.hostname));
+    if (!agent.connected) {
+      agent.connected = true;
+      if (agent.observer != nullptr) agent.observer->reconnect(true);
+      traceState("Master::Slave", "REGISTERED", {{"slave_id", info.id}, {"pid", from.str()}, {"hostname", info.hostname}});
+    }
     SlaveReregisteredMessage reply;
     reply.slave_id = info.id;
     reply.connection = connection();
     send(from, reply);
     return;
   }
-  if (registering_.count(from.str()) != 0) {
-    log(fmt::format("Ignoring reregister agent message from {} as readmission is already in progress", from.str()));
-    return;
-  }
-  registering_.insert(from.str());
+  // Not registered: recovered from the registry after a failover, or unreachable, or
+  // unknown to this master. Consult the registrar (MarkSlaveReachable).
+  recovered_slaves_.erase(info.id);
+  reregistering_.insert(info.id);
   dispatch("Master::_reregisterSlave", [this, from, info] { readmitted(from, info); });
 }
 
 void Master::readmitted(const sim::Upid& from, SlaveInfo info) {
-  registryOperation("MarkSlaveReachable", info.id);
-  registering_.erase(from.str());
+  registryOperation("MarkSlaveReachable", info);
+  reregistering_.erase(info.id);
   unreachable_.erase(info.id);
   addSlave(from, info);
-  log(fmt::format("Re-admitted agent {} at {}", info.id, from.str()));
+  log(fmt::format("Re-registered agent {} at {} ({})", info.id, from.str(), info.hostname));
   SlaveReregisteredMessage reply;
   reply.slave_id = info.id;
   reply.connection = connection();
@@ -102,16 +264,20 @@ void Master::addSlave(const sim::Upid& pid, const SlaveInfo& info) {
   Agent& agent = registered_[info.id];
   agent.info = info;
   agent.pid = pid;
+  agent.connected = true;
+  link(pid);
   agent.observer = &sim().spawn<SlaveObserver>(host(), pid, info.id, flags_, *this);
-  traceState("Master::Slave", "REGISTERED", {{"slave_id", info.id}, {"pid", pid.str()}});
+  traceState("Master::Slave", "REGISTERED", {{"slave_id", info.id}, {"pid", pid.str()}, {"hostname", info.hostname}});
 }
 
 void Master::markUnreachable(const std::string& slaveId, const std::string& reason) {
   auto it = registered_.find(slaveId);
   if (it == registered_.end()) return;
-  registryOperation("MarkSlaveUnreachable", slaveId);
+  registryOperation("MarkSlaveUnreachable", it->second.info);
   if (it->second.observer != nullptr) sim().terminate(*it->second.observer);
-  traceState("Master::Slave", "UNREACHABLE", {{"slave_id", slaveId}, {"pid", it->second.pid.str()}, {"reason", reason}});
+  traceState("Master::Slave", "UNREACHABLE",
+             {{"slave_id", slaveId}, {"pid", it->second.pid.str()}, {"hostname", it->second.info.hostname},
+              {"reason", reason}});
   registered_.erase(it);
   unreachable_.insert(slaveId);
 }
@@ -127,6 +293,11 @@ SlaveObserver::SlaveObserver(sim::Upid slave, std::string slaveId, const MasterF
 void SlaveObserver::initialize() {
   install(&SlaveObserver::pong, "SlaveObserver::pong");
   ping();
+}
+
+void SlaveObserver::reconnect(bool connected) {
+  dispatch(connected ? "SlaveObserver::reconnect" : "SlaveObserver::disconnect",
+           [this, connected] { connected_ = connected; });
 }
 
 void SlaveObserver::ping() {
@@ -155,6 +326,24 @@ void SlaveObserver::timeout() {
     }
   }
   ping();
+}
+
+sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std::shared_ptr<ReplicatedLog> log) {
+  MasterEnvironment env;
+  env.log = std::move(log);
+  if (!flags.zk.empty()) {
+    // MasterContender::create and MasterDetector::create with --zk.
+    auto url = parseZooKeeperUrl(flags.zk);
+    if (url.isError()) return sim::Error{fmt::format("Failed to create a master contender: {}", url.error())};
+    if (url->path == "/") {
+      return sim::Error{"Failed to create a master contender: Expecting a (chroot) path for ZooKeeper ('/' is not "
+                        "supported)"};
+    }
+    auto& group = host.sim().spawn<GroupProcess>(host, url->servers, kMasterContenderZkSessionTimeout, url->path);
+    env.contender = &host.sim().spawn<ZooKeeperMasterContender>(host, group);
+    env.detector = &spawnZooKeeperMasterDetector(host, *url);
+  }
+  return &host.sim().spawn<Master>(host, flags, std::move(env));
 }
 
 }  // namespace agentsim::model

@@ -1,41 +1,81 @@
 #pragma once
-// Master (src/master/master.cpp), the part agents talk to: registration and
-// reregistration (assigns SlaveIDs, admits through the registrar), and one
-// SlaveObserver per agent that pings it every agent_ping_timeout and has the master
-// mark it unreachable after max_agent_ping_timeouts pings without a pong.
+// Master (src/master/master.cpp), the part agents talk to:
+//  - leadership: with --zk the master contends through a ZooKeeperMasterContender and
+//    follows the leader through its own ZooKeeperMasterDetector; without, it is the
+//    leader at once (standalone). An elected master that loses its candidacy or sees
+//    another leader exits ("Lost leadership... committing suicide!"), as does one
+//    whose detector fails; a follower that loses its candidacy contends again;
+//  - Master::visit: every message that reaches it while it is not the elected leader,
+//    or has not yet recovered the registry, is dropped and counted in
+//    dropped_messages;
+//  - recovery (Master::recover, Master::_recover): the registrar reads the registry
+//    (in_memory: empty; replicated_log: the cluster's ReplicatedLog); the agents in it
+//    are "recovered", and those that have not reregistered within
+//    agent_reregister_timeout (10mins) are marked unreachable (recoveredSlavesTimeout);
+//  - registration and reregistration (assigns SlaveIDs, admits through the registrar:
+//    AdmitSlave, MarkSlaveReachable, MarkSlaveUnreachable), and one SlaveObserver per
+//    agent that pings it every agent_ping_timeout, sends connected=false once the
+//    master saw the agent's connection break (Master::exited), and has the master
+//    mark it unreachable after max_agent_ping_timeouts pings without a pong.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 
 #include "model/flags.hpp"
+#include "model/master_detector.hpp"
 #include "model/messages.hpp"
+#include "model/registry.hpp"
 #include "sim/process.hpp"
 
 namespace agentsim::model {
 
 class SlaveObserver;
+class ZooKeeperMasterContender;
+
+// What master/main.cpp hands the master besides its flags.
+struct MasterEnvironment {
+  std::shared_ptr<ReplicatedLog> log;              // for --registry=replicated_log; none: in memory
+  ZooKeeperMasterContender* contender = nullptr;  // with --zk; none: standalone
+  MasterDetector* detector = nullptr;              // with --zk
+};
 
 class Master final : public sim::Process {
  public:
-  explicit Master(MasterFlags flags);
+  explicit Master(MasterFlags flags, MasterEnvironment env = {});
   std::string_view source() const override { return "src/master/master.cpp"; }
   std::string_view className() const override { return "Master"; }
 
   const MasterInfo& info() const { return info_; }
+  bool elected() const { return leader_ && leader_->id == info_.id; }
+  bool recovered() const { return recovered_; }
+  std::uint64_t droppedMessages() const { return dropped_messages_; }
+  std::size_t registeredAgents() const { return registered_.size(); }
   // Called (as an event on the master) by an observer after too many missed pings.
   void markUnreachable(const std::string& slaveId, const std::string& reason);
 
  protected:
   void initialize() override;
+  bool accept(const sim::Envelope& envelope, std::string& reason) override;
+  void exited(const sim::Upid& pid) override;
 
  private:
   struct Agent {
     SlaveInfo info;
     sim::Upid pid;
     SlaveObserver* observer = nullptr;
+    bool connected = true;
   };
+
+  void contended(const sim::Try<sim::Nothing>& candidacy);
+  void lostCandidacy(const sim::Try<sim::Nothing>& lost);
+  void detected(const Detection& detection);
+  void recover();
+  void recoveredRegistry(Registry registry);  // Master::_recover
+  void recoveredSlavesTimeout();
+  void exitProcess(const std::string& message);  // EXIT(EXIT_FAILURE)
 
   void registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message);
   void reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage& message);
@@ -43,13 +83,21 @@ class Master final : public sim::Process {
   void readmitted(const sim::Upid& from, SlaveInfo info);
   void addSlave(const sim::Upid& pid, const SlaveInfo& info);
   MasterSlaveConnection connection() const;
-  void registryOperation(std::string_view operation, const std::string& slaveId);
+  // Applies a registry operation and stores the registry; says whether it changed.
+  bool registryOperation(std::string_view operation, const SlaveInfo& info);
 
   MasterFlags flags_;
+  MasterEnvironment env_;
   MasterInfo info_;
-  std::map<std::string, Agent> registered_;       // by SlaveID
-  std::set<std::string> registering_;             // pids in admission
-  std::set<std::string> unreachable_;             // SlaveIDs
+  std::optional<MasterInfo> leader_;
+  bool recovered_ = false;
+  std::uint64_t dropped_messages_ = 0;
+  Registry registry_;
+  std::map<std::string, Agent> registered_;  // by SlaveID
+  std::set<std::string> registering_;        // pids in admission
+  std::set<std::string> reregistering_;      // SlaveIDs in readmission
+  std::set<std::string> recovered_slaves_;   // SlaveIDs from the registry, not yet reregistered
+  std::set<std::string> unreachable_;        // SlaveIDs
   std::uint64_t next_slave_ = 0;
 };
 
@@ -59,6 +107,10 @@ class SlaveObserver final : public sim::Process {
   SlaveObserver(sim::Upid slave, std::string slaveId, const MasterFlags& flags, Master& master);
   std::string_view source() const override { return "src/master/master.cpp"; }
   std::string_view className() const override { return "SlaveObserver"; }
+
+  // Master::disconnect / reregistration of a disconnected agent: from now on the pings
+  // say connected=false / true.
+  void reconnect(bool connected);
 
  protected:
   void initialize() override;
@@ -78,5 +130,10 @@ class SlaveObserver final : public sim::Process {
   std::uint32_t timeouts_ = 0;
   bool marking_ = false;
 };
+
+// master/main.cpp: with --zk, spawns the contender (and its group), the detector (and
+// its group and leader detector), then the master; without, the master alone.
+// Returns the master, or Mesos's error for a bad --zk.
+sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std::shared_ptr<ReplicatedLog> log);
 
 }  // namespace agentsim::model

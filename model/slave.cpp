@@ -4,10 +4,14 @@
 
 #include <fmt/format.h>
 
+#include "model/agent_main.hpp"
+#include "model/garbage_collector.hpp"
 #include "model/paths.hpp"
+#include "model/status_update_manager.hpp"
 #include "sim/assert.hpp"
 #include "sim/rng.hpp"
 #include "sim/simulation.hpp"
+#include "sim/uint128.hpp"
 
 namespace agentsim::model {
 
@@ -21,10 +25,11 @@ std::string_view toString(Slave::State state) {
   return "?";
 }
 
-Slave::Slave(SlaveFlags flags, MasterDetector& detector)
+Slave::Slave(SlaveFlags flags, MasterDetector& detector, SlaveComponents components)
     : sim::Process(sim::ProcessName::generated("slave")),
       flags_(std::move(flags)),
       detector_(detector),
+      components_(std::move(components)),
       master_ping_timeout_(kDefaultMasterPingTimeout) {}
 
 void Slave::setState(State state) {
@@ -37,12 +42,62 @@ void Slave::setState(State state) {
 void Slave::initialize() {
   log(fmt::format("Mesos agent started on {}", self().str()));
   traceState("Slave::State", toString(state_));
+
+  // Flag checks main() leaves to Slave::initialize; each exits the agent with status 1.
+  if (flags_.registration_backoff_factor > kRegisterRetryIntervalMax) {
+    exitAgent(host(), "slave",
+              fmt::format("Invalid value '{}' for --registration_backoff_factor: Must be less than {}",
+                          sim::format(flags_.registration_backoff_factor), sim::format(kRegisterRetryIntervalMax)),
+              "src/slave/slave.cpp: Slave::initialize", this);
+    return;
+  }
+  if (flags_.gc_disk_headroom < Decimal{0} || flags_.gc_disk_headroom > Decimal{1'000'000}) {
+    exitAgent(host(), "slave",
+              fmt::format("Invalid value '{}' for --gc_disk_headroom. Must be between 0.0 and 1.0",
+                          format(flags_.gc_disk_headroom)),
+              "src/slave/slave.cpp: Slave::initialize", this);
+    return;
+  }
+  // resourceEstimator->initialize and qosController->initialize spawn their processes.
+  if (components_.resourceEstimator) {
+    auto started = components_.resourceEstimator->initialize(host());
+    if (started.isError()) {
+      exitAgent(host(), "slave", "Failed to initialize the resource estimator: " + started.error(),
+                "src/slave/slave.cpp: Slave::initialize", this);
+      return;
+    }
+  }
+  if (components_.qosController) {
+    auto started = components_.qosController->initialize(host());
+    if (started.isError()) {
+      exitAgent(host(), "slave", "Failed to initialize the QoS Controller: " + started.error(),
+                "src/slave/slave.cpp: Slave::initialize", this);
+      return;
+    }
+  }
+
   info_.hostname = flags_.hostname.empty() ? self().host() : flags_.hostname;
   info_.port = self().port();
   // Containerizer::resources: a simulated host has nothing to probe, so the agent
   // reports Mesos's fallbacks DEFAULT_CPUS, DEFAULT_MEM, DEFAULT_DISK, DEFAULT_PORTS.
   info_.resources = flags_.resources.empty() ? "cpus:1;mem:1024;disk:10240;ports:[31000-32000]" : flags_.resources;
+  // SlaveInfo goes through the hooks' decorators (HookManager::slaveResourcesDecorator,
+  // slaveAttributesDecorator).
+  if (components_.hooks && components_.hooks->hooksAvailable()) {
+    info_.resources = components_.hooks->slaveResourcesDecorator(info_.resources);
+    log("Executing 'slaveResourcesDecorator' hook", {{"resources", info_.resources}});
+    log("Executing 'slaveAttributesDecorator' hook",
+        {{"attributes", components_.hooks->slaveAttributesDecorator("")}});
+  }
   meta_dir_ = paths::metaDir(flags_.work_dir);
+
+  // statusUpdateManager->initialize(defer(self(), &Slave::forward)). Slave::forward
+  // arrives with the status-update issue; until then forwarded updates are dropped.
+  if (components_.statusUpdateManager != nullptr) {
+    components_.statusUpdateManager->wire(*this, [](const StatusUpdate&) {});
+  }
+  // The first disk check is scheduled, not run.
+  delay(flags_.disk_watch_interval, "Slave::checkDiskUsage", [this] { checkDiskUsage(); });
 
   install(&Slave::registered, "Slave::registered");
   install(&Slave::reregistered, "Slave::reregistered");
@@ -51,6 +106,19 @@ void Slave::initialize() {
   // Recovery runs as its own chain of events: state::recover -> Slave::recover ->
   // Slave::__recover.
   dispatch("Slave::recover", [this] { recover(); });
+}
+
+void Slave::checkDiskUsage() {
+  // The simulated disk has no capacity yet: usage 0 (the oversubscription issue adds
+  // disk pressure). age = gc_delay * max(0, 1 - gc_disk_headroom - usage), exactly.
+  const std::int64_t usageMillionths = 0;
+  const std::int64_t factor = std::max<std::int64_t>(0, 1'000'000 - flags_.gc_disk_headroom.millionths - usageMillionths);
+  const sim::Duration age =
+      sim::Nanoseconds(static_cast<std::int64_t>(static_cast<sim::u128>(flags_.gc_delay.ns()) *
+                                                 static_cast<sim::u128>(factor) / 1'000'000u));
+  log(fmt::format("Current disk usage 0.00%. Max allowed age: {}", sim::format(age)));
+  if (components_.gc != nullptr) components_.gc->prune(flags_.gc_delay - age);
+  delay(flags_.disk_watch_interval, "Slave::checkDiskUsage", [this] { checkDiskUsage(); });
 }
 
 void Slave::recover() {
@@ -128,6 +196,8 @@ void Slave::doReliableRegistration(sim::Duration maxBackoff) {
     return sim().upid(pid.substr(0, at), pid.substr(at + 1, colon - at - 1),
                       static_cast<std::uint16_t>(master_->port));
   }();
+  // Link after the backoff, not on detection (MESOS-5330).
+  link(master);
   if (info_.id.empty()) {
     RegisterSlaveMessage message;
     message.slave = info_;
@@ -144,6 +214,13 @@ void Slave::doReliableRegistration(sim::Duration maxBackoff) {
   const sim::Duration wait = rng().uniform(maxBackoff);
   registration_timer_ = delay(wait, "Slave::doReliableRegistration",
                               [this, maxBackoff] { doReliableRegistration(maxBackoff * 2); });
+}
+
+void Slave::exited(const sim::Upid& pid) {
+  // Slave::exited: the connection to the master broke. The agent only waits: the
+  // detector reports a new leader, or its ping timer re-detects (MESOS-1963: no re-link).
+  log(fmt::format("{} exited", pid.str()));
+  if (!master_ || master_->pid == pid.str()) log("Master disconnected! Waiting for a new master to be elected");
 }
 
 void Slave::registered(const sim::Upid& from, const SlaveRegisteredMessage& message) {

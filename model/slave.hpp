@@ -14,12 +14,36 @@
 #include <optional>
 #include <string>
 
+#include <memory>
+
 #include "model/flags.hpp"
+#include "model/hook_manager.hpp"
 #include "model/master_detector.hpp"
 #include "model/messages.hpp"
+#include "model/qos_controller.hpp"
+#include "model/resource_estimator.hpp"
 #include "sim/process.hpp"
 
 namespace agentsim::model {
+
+class Containerizer;
+class Files;
+class GarbageCollector;
+class StatusUpdateManager;
+
+// What main() hands the Slave besides its id, flags and detector: new Slave(id, flags,
+// detector, containerizer, &files, &gc, &statusUpdateManager, resourceEstimator,
+// qosController, authorizer). Pointers to processes are owned by the kernel; a
+// component left out (a model test that builds only a Slave) is skipped.
+struct SlaveComponents {
+  Containerizer* containerizer = nullptr;
+  Files* files = nullptr;
+  GarbageCollector* gc = nullptr;
+  StatusUpdateManager* statusUpdateManager = nullptr;
+  std::unique_ptr<ResourceEstimator> resourceEstimator;
+  std::unique_ptr<QoSController> qosController;
+  std::shared_ptr<const HookManager> hooks;  // HookManager's static state in Mesos
+};
 
 class Slave final : public sim::Process {
  public:
@@ -31,7 +55,7 @@ class Slave final : public sim::Process {
     TERMINATING,   // Slave is shutting down.
   };
 
-  Slave(SlaveFlags flags, MasterDetector& detector);
+  Slave(SlaveFlags flags, MasterDetector& detector, SlaveComponents components = {});
   std::string_view source() const override { return "src/slave/slave.cpp"; }
   std::string_view className() const override { return "Slave"; }
 
@@ -40,8 +64,12 @@ class Slave final : public sim::Process {
 
  protected:
   void initialize() override;
+  void exited(const sim::Upid& pid) override;  // the connection to the master broke
 
  private:
+  // Slave::checkDiskUsage and _checkDiskUsage: every --disk_watch_interval, prune the
+  // GC by gc_delay - age(usage) (the simulated disk reports no usage yet).
+  void checkDiskUsage();
   void recover();
   void finishRecovery();  // Slave::__recover
   void detected(const Detection& detection);
@@ -56,6 +84,7 @@ class Slave final : public sim::Process {
 
   SlaveFlags flags_;
   MasterDetector& detector_;
+  SlaveComponents components_;
   SlaveInfo info_;
   State state_ = State::RECOVERING;
   std::optional<MasterInfo> master_;

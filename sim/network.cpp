@@ -63,6 +63,9 @@ void Network::partition(const std::string& a, const std::string& b, bool oneWay,
   if (!oneWay) cuts_[{b, a}] = label;
   sim_.emit(RecordKind::Fault, nullptr, a, "partition",
             {{"from", a}, {"to", b}, {"one_way", oneWay}, {"label", std::move(label)}}, "");
+  // A TCP connection needs both directions: either cut breaks the connections between
+  // the two hosts (see Process::link).
+  sim_.breakLinks(a, b);
 }
 
 void Network::heal(const std::string& a, const std::string& b) {

@@ -14,6 +14,15 @@ Rng& Process::rng() {
 }
 
 void Process::deliver(Envelope& envelope) {
+  std::string reason;
+  if (!accept(envelope, reason)) {
+    if (tracing()) {
+      sim_->emit(RecordKind::Drop, this, {}, std::string(envelope.body->name()),
+                 {{"from", envelope.from.str()}, {"to", self_.str()}, {"reason", std::move(reason)}},
+                 sim_->refOf(this, "visit"));
+    }
+    return;
+  }
   auto it = handlers_.find(envelope.body->name());
   if (it == handlers_.end()) {
     if (tracing()) {
@@ -61,5 +70,7 @@ void Process::log(std::string text, Fields fields) {
 }
 
 void Process::terminate() { sim_->terminate(*this); }
+
+void Process::link(const Upid& to) { sim_->link(*this, to); }
 
 }  // namespace agentsim::sim

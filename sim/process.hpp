@@ -87,12 +87,28 @@ class Process {
   // Trace helpers; `function` defaults to the one now running.
   void traceState(std::string_view machine, std::string_view state, Fields fields = {});
   void log(std::string text, Fields fields = {});
+  // A function name that already names its source ("src/x.cpp: X::f", any text
+  // holding ": ") is used as the record's ref as is; others are prefixed with
+  // source() and className().
   bool tracing() const;
   Rng& rng();  // this process's own stream: (seed, "<host>/<id>")
 
   // Ends this process (finalize runs first), as process::terminate.
   void terminate();
   virtual void finalize() {}
+
+  // As libprocess's link(): watch the process at `to`. exited(to) then runs on this
+  // process, once, when the connection to it breaks: the process at `to` terminates
+  // (its sockets close), or a partition between the two hosts starts (the kernel
+  // breaks the connection at once, where TCP would give up after its retransmission
+  // timeout). A host crash by itself breaks nothing: a machine that loses power sends
+  // no FIN or RST. Linking again to a linked address does nothing.
+  void link(const Upid& to);
+  virtual void exited(const Upid& /*pid*/) {}
+
+  // Runs before a message reaches its handler, as libprocess's visit(MessageEvent):
+  // returning false drops the message, and the trace records a drop with `reason`.
+  virtual bool accept(const Envelope& /*envelope*/, std::string& /*reason*/) { return true; }
 
  private:
   friend class Simulation;

@@ -140,6 +140,54 @@ void Simulation::terminate(Process& p) {
   at(now_, "terminate", [this, slot, gen] {
     if (processes_[slot].gen == gen) destroy(slot);
   });
+  // Its sockets close: every process linked to it learns it exited.
+  auto it = links_.find(p.self_.str());
+  if (it != links_.end()) {
+    notifyExited(p.self_, it->second, [](const LinkRef&) { return true; });
+    if (it->second.empty()) links_.erase(it);
+  }
+}
+
+void Simulation::link(Process& linker, const Upid& to) {
+  if (to.isNone()) return;
+  std::vector<LinkRef>& refs = links_[to.str()];
+  const std::uint32_t gen = processes_[linker.slot_].gen;
+  for (const LinkRef& r : refs) {
+    if (r.slot == linker.slot_ && r.gen == gen) return;  // already linked
+  }
+  // Forget linkers that are gone, so the list stays bounded.
+  std::erase_if(refs, [this](const LinkRef& r) { return processes_[r.slot].gen != r.gen; });
+  refs.push_back(LinkRef{linker.self_, linker.slot_, gen});
+}
+
+void Simulation::notifyExited(const Upid& to, std::vector<LinkRef>& refs,
+                              const std::function<bool(const LinkRef&)>& which) {
+  std::vector<LinkRef> kept;
+  for (const LinkRef& r : refs) {
+    if (processes_[r.slot].gen != r.gen || !processes_[r.slot].process) continue;  // linker gone
+    if (!which(r)) {
+      kept.push_back(r);
+      continue;
+    }
+    Process* linker = processes_[r.slot].process.get();
+    // The broken connection is noticed one network latency later.
+    schedule(now_ + network_->latency().base, linker, "exited", [linker, to] { linker->exited(to); },
+             /*traced=*/true);
+  }
+  refs.swap(kept);
+}
+
+void Simulation::breakLinks(const std::string& a, const std::string& b) {
+  std::vector<std::string> emptied;
+  for (auto& [address, refs] : links_) {
+    const Upid to(upid_index_.find(address)->second);
+    const std::string& toHost = to.host();
+    if (toHost != a && toHost != b) continue;
+    const std::string& other = toHost == a ? b : a;
+    notifyExited(to, refs, [&other](const LinkRef& r) { return r.linker.host() == other; });
+    if (refs.empty()) emptied.push_back(address);
+  }
+  for (const auto& address : emptied) links_.erase(address);
 }
 
 void Simulation::crash(Host& host, std::string_view label) {
@@ -241,7 +289,7 @@ void Simulation::limitExceeded(std::string what) {
 }
 
 std::string Simulation::refOf(const Process* p, std::string_view function) const {
-  if (p == nullptr) return std::string(function);
+  if (p == nullptr || function.find(": ") != std::string_view::npos) return std::string(function);
   const std::string_view src = p->source();
   std::string fn(function);
   if (!fn.empty() && fn.find("::") == std::string::npos && !p->className().empty()) {

@@ -37,6 +37,9 @@ class Host {
   const std::string& name() const { return name_; }
   std::uint16_t port() const { return port_; }
   bool up() const { return up_; }
+  // Counts crashes: work scheduled for this host outside its processes checks it to
+  // know whether the host it was scheduled for is still the same boot.
+  std::uint64_t incarnation() const { return incarnation_; }
   Disk& disk() { return disk_; }
   const Disk& disk() const { return disk_; }
   Simulation& sim() const { return *sim_; }
@@ -98,6 +101,10 @@ class Simulation {
   }
   Process* process(const Upid& upid) const;
   void terminate(Process& process);
+  // Process::link; and what a partition calls: every link between a process on host
+  // `a` and one on host `b`, either way, breaks (exited runs on the linker).
+  void link(Process& linker, const Upid& to);
+  void breakLinks(const std::string& a, const std::string& b);
 
   // Addresses, interned: equal text gives an equal Upid.
   Upid upid(std::string_view id, std::string_view host, std::uint16_t port);
@@ -153,12 +160,19 @@ class Simulation {
     std::unique_ptr<Process> process;
     std::uint32_t gen = 0;
   };
+  struct LinkRef {
+    Upid linker;
+    std::uint32_t slot = UINT32_MAX;
+    std::uint32_t gen = 0;
+  };
 
   void adopt(Host& host, std::unique_ptr<Process> p);
   std::uint32_t allocEvent(Time when);
   void freeEvent(std::uint32_t slot);
   void run(EventSlot& e);
   void destroy(std::uint32_t slot);
+  // Schedules exited(to) on every live linker in `refs` accepted by `which`; the rest stay.
+  void notifyExited(const Upid& to, std::vector<LinkRef>& refs, const std::function<bool(const LinkRef&)>& which);
   [[noreturn]] void limitExceeded(std::string what);
 
   std::uint64_t seed_;
@@ -171,6 +185,7 @@ class Simulation {
   std::vector<ProcessSlot> processes_;
   std::vector<std::uint32_t> free_processes_;
   std::size_t live_processes_ = 0;
+  std::map<std::string, std::vector<LinkRef>> links_;  // linked-to address -> linkers
   std::deque<detail::UpidEntry> upids_;
   std::map<std::string, const detail::UpidEntry*, std::less<>> upid_index_;
   std::vector<QueueEntry> queue_;

@@ -59,19 +59,40 @@ std::string renderLine(const sim::Record& r, const TimelineOptions& options) {
     case sim::RecordKind::Log:
       what = fmt::format("log      {}{}", r.text("message"), extras(r, {"message"}));
       break;
-    case sim::RecordKind::Startup:
-      what = fmt::format("startup  {}{}", r.name, extras(r, {}));
+    case sim::RecordKind::Startup: {
+      const sim::Value* failed = r.field("failed");
+      const std::int64_t position = r.integer("position");
+      if (failed != nullptr && std::get_if<bool>(failed) != nullptr && std::get<bool>(*failed)) {
+        what = fmt::format("startup  {}{} FAILED, exit {}: {}{}",
+                           position > 0 ? fmt::format("[{}/{}] ", position, r.integer("steps")) : std::string(), r.name,
+                           r.integer("exit_code", 1), r.text("message"),
+                           extras(r, {"failed", "exit_code", "message", "position", "steps"}));
+        break;
+      }
+      what = fmt::format("startup  {}{}: {}{}{}",
+                         position > 0 ? fmt::format("[{}/{}] ", position, r.integer("steps")) : std::string(), r.name,
+                         r.text("builds"), r.text("processes").empty() ? "" : " -> " + r.text("processes"),
+                         extras(r, {"position", "steps", "builds", "processes"}));
       break;
+    }
   }
   std::string line = fmt::format("{:>14}  {:<10} {:<24} {}", sim::formatSeconds(r.at), r.host, r.process, what);
   if (options.refs && !r.ref.empty()) line += fmt::format("  [{}]", r.ref);
   return line;
 }
 
+bool isHeartbeat(const sim::Record& r) {
+  if (r.kind != sim::RecordKind::Send && r.kind != sim::RecordKind::Deliver && r.kind != sim::RecordKind::Drop) {
+    return false;
+  }
+  return r.name == "zookeeper.Ping" || r.name == "zookeeper.PingResponse" || r.name == "zookeeper.quorum.Ping";
+}
+
 std::string renderTimeline(const std::vector<sim::Record>& records, const TimelineOptions& options) {
   std::string out;
   for (const auto& r : records) {
     if (r.kind == sim::RecordKind::Deliver && !options.deliveries) continue;
+    if (!options.heartbeats && isHeartbeat(r)) continue;
     out += renderLine(r, options);
     out += '\n';
   }

@@ -11,7 +11,14 @@ namespace agentsim::viz {
 struct TimelineOptions {
   bool deliveries = false;  // also show each delivery (a send is shown by default)
   bool refs = true;         // show the modelled Mesos source on each line
+  // Also show ZooKeeper heartbeats: zookeeper.Ping, zookeeper.PingResponse (a client
+  // every third of its session timeout) and zookeeper.quorum.Ping (servers, every
+  // second). They would fill the timeline; their effects (sessions, quorum) are shown.
+  bool heartbeats = false;
 };
+
+// Whether a record is a ZooKeeper heartbeat (see TimelineOptions::heartbeats).
+bool isHeartbeat(const sim::Record& r);
 
 std::string renderTimeline(const std::vector<sim::Record>& records, const TimelineOptions& options = {});
 std::string renderLine(const sim::Record& r, const TimelineOptions& options = {});

@@ -139,3 +139,30 @@ TEST_CASE("run: a run that hits a limit stops, says which, and exits 1") {
   CHECK(lastLine(r.out) == "replay: ./agentsim run scenarios/registration.json --seed 7 --max-events 10");
   CHECK(runAgentsim("run scenarios/registration.json --max-events 0").code == 2);
 }
+
+TEST_CASE("run scenarios/failover.json: exit 0, and the timeline reads as the failover story") {
+  const Result r = runAgentsim("run scenarios/failover.json");
+  CHECK(r.code == 0);
+  const auto at = [&](const std::string& text) { return r.out.find(text); };
+  // Told in order: master-1 elected, the crash, the session expiry, master-2 elected,
+  // the agents reregistering with it.
+  const auto elected1 = at("master-1   master                   log      Elected as the leading master!");
+  const auto crash = at("FAULT    timeline[0]: crash leading-master");
+  const auto expiry = at("Expiring session");
+  const auto elected2 = at("master-2   master                   log      Elected as the leading master!");
+  const auto rereg = at("Re-registered with master master@master-2:5050");
+  REQUIRE(elected1 != std::string::npos);
+  REQUIRE(crash != std::string::npos);
+  REQUIRE(expiry != std::string::npos);
+  REQUIRE(elected2 != std::string::npos);
+  REQUIRE(rereg != std::string::npos);
+  CHECK(elected1 < crash);
+  CHECK(crash < expiry);
+  CHECK(expiry < elected2);
+  CHECK(elected2 < rereg);
+  CHECK(r.out.find("12 of 12 expectations held") != std::string::npos);
+  // Heartbeats are left out unless asked for.
+  CHECK(r.out.find("zookeeper.Ping") == std::string::npos);
+  CHECK(runAgentsim("run scenarios/failover.json --all --until 20secs").out.find("zookeeper.Ping") !=
+        std::string::npos);
+}

@@ -14,6 +14,7 @@
 #include "harness/tables.hpp"
 #include "model/flags.hpp"
 #include "model/messages.hpp"
+#include "model/zookeeper_messages.hpp"
 
 #ifndef AGENTSIM_SCHEMA
 #error "AGENTSIM_SCHEMA must name scenarios/schema.json (set in tests/harness/meson.build)"
@@ -176,6 +177,7 @@ TEST_CASE("the schema's flag, message and state names are the model's") {
 
   Names messages;
   for (auto m : agentsim::model::mesosMessageNames()) messages.emplace(m);
+  for (auto m : agentsim::model::zk::messageNames()) messages.emplace(m);
   CHECK(enumOf(def("messageName")) == messages);
 
   // The loader names the states it accepts in its error: "(RECOVERING, ..., TERMINATING)".

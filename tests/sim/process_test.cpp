@@ -472,3 +472,66 @@ TEST_CASE("a message in flight across a crash and restart does not reach the new
   (void)w.sim.runUntil(Time::max());
   CHECK(w.slave->received.empty());
 }
+
+TEST_CASE("a linked process learns, one latency later, that the process it links to terminated") {
+  TwoHosts w;
+  w.at(Seconds(1), [&] {
+    w.master.link(w.slave.self());
+    w.master.link(w.slave.self());  // linking twice is one link
+  });
+  w.at(Seconds(2), [&] { w.slave.terminate(); });
+  (void)w.sim.runUntil(Time::max());
+  REQUIRE(w.master.exits.size() == 1);
+  CHECK(w.master.exits[0].first == T(Seconds(2) + Milliseconds(1)));
+  CHECK(w.master.exits[0].second == "slave(1)@agent-1:5051");
+}
+
+TEST_CASE("a host crash breaks no link; a partition breaks the links between the two hosts, both ways") {
+  TwoHosts w;
+  Host& third = w.sim.addHost("agent-2", 5051);
+  auto& other = w.sim.spawn<Recorder>(third, ProcessName::generated("slave"));
+  (void)w.sim.settle();
+  w.at(Seconds(1), [&] {
+    w.master.link(w.slave.self());
+    w.slave.link(w.master.self());
+    w.master.link(other.self());
+  });
+  w.at(Seconds(2), [&] { w.sim.crash(third); });
+  w.at(Seconds(3), [&] { w.sim.network().partition("agent-1", "master-1", /*oneWay=*/true); });
+  (void)w.sim.runUntil(Time::max());
+  REQUIRE(w.master.exits.size() == 1);
+  CHECK(w.master.exits[0].first == T(Seconds(3) + Milliseconds(1)));
+  CHECK(w.master.exits[0].second == "slave(1)@agent-1:5051");
+  REQUIRE(w.slave.exits.size() == 1);
+  CHECK(w.slave.exits[0].second == "master@master-1:5050");
+}
+
+TEST_CASE("accept() can drop a message before its handler; the trace records why") {
+  TwoHosts w;
+  MemorySink sink;
+  w.sim.trace().addSink(&sink);
+  w.master.on_accept = [](const Envelope& e, std::string& reason) {
+    if (e.body->name() != "Ping") return true;
+    reason = "not elected yet";
+    return false;
+  };
+  w.at(Seconds(1), [&] {
+    w.slave.sendPing(w.master.self(), 1);
+    w.slave.sendPong(w.master.self(), 2);
+  });
+  (void)w.sim.runUntil(Time::max());
+  CHECK(w.master.numbers("Ping").empty());
+  CHECK(w.master.numbers("Pong") == std::vector<std::int64_t>{2});
+  const auto drops = ofKind(sink, RecordKind::Drop);
+  REQUIRE(drops.size() == 1);
+  CHECK(drops[0].name == "Ping");
+  CHECK(drops[0].text("reason") == "not elected yet");
+  CHECK(drops[0].process == "master");
+}
+
+TEST_CASE("a function name that names its source is used as the ref as is") {
+  TwoHosts w;
+  CHECK(w.sim.refOf(&w.slave, "ZooKeeper C client src/zookeeper.c: send_ping") ==
+        "ZooKeeper C client src/zookeeper.c: send_ping");
+  CHECK(w.sim.refOf(&w.slave, "ping") == "ping");  // the Recorder names no source or class
+}

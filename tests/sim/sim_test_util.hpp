@@ -56,6 +56,8 @@ class Recorder : public Process {
   std::function<void(Recorder&)> on_initialize;
   std::function<void(Recorder&, const Upid&, const Ping&)> on_ping;
   std::function<void()> on_finalize;
+  std::function<bool(const Envelope&, std::string&)> on_accept;
+  std::vector<std::pair<Time, std::string>> exits;  // exited(pid) events: when, pid
 
   std::vector<std::int64_t> numbers(std::string_view name = "Ping") const {
     std::vector<std::int64_t> out;
@@ -69,6 +71,7 @@ class Recorder : public Process {
   void sendPong(const Upid& to, std::int64_t n) { send(to, Pong(n)); }
   void sendStray(const Upid& to) { send(to, Stray()); }
 
+  using Process::link;
   using Process::cancel;
   using Process::delay;
   using Process::dispatch;
@@ -86,6 +89,8 @@ class Recorder : public Process {
   void finalize() override {
     if (on_finalize) on_finalize();
   }
+  void exited(const Upid& pid) override { exits.emplace_back(now(), pid.str()); }
+  bool accept(const Envelope& e, std::string& reason) override { return !on_accept || on_accept(e, reason); }
 
  private:
   void ping(const Upid& from, const Ping& m) {

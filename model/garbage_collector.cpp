@@ -1,0 +1,68 @@
+#include "model/garbage_collector.hpp"
+
+#include <fmt/format.h>
+
+#include "sim/simulation.hpp"
+
+namespace agentsim::model {
+
+void GarbageCollector::schedule(sim::Duration d, std::string path) {
+  dispatch("GarbageCollectorProcess::schedule", [this, d, path = std::move(path)] {
+    log(fmt::format("Scheduling '{}' for gc {} in the future", path, sim::format(d)), {{"path", path}});
+    due_[path] = now() + d;
+    reset();
+  });
+}
+
+void GarbageCollector::unschedule(std::string path) {
+  dispatch("GarbageCollectorProcess::unschedule", [this, path = std::move(path)] {
+    if (due_.erase(path) != 0) {
+      log(fmt::format("Unscheduling '{}' from gc", path), {{"path", path}});
+      reset();
+    }
+  });
+}
+
+void GarbageCollector::prune(sim::Duration d) {
+  dispatch("GarbageCollectorProcess::prune", [this, d] {
+    const sim::Time limit = now() + d;
+    std::vector<std::string> due;
+    for (const auto& [path, at] : due_) {
+      if (at <= limit) due.push_back(path);
+    }
+    for (const auto& path : due) {
+      log(fmt::format("Pruning '{}' ahead of schedule", path), {{"path", path}});
+      removeNow(path);
+    }
+    if (!due.empty()) reset();
+  });
+}
+
+void GarbageCollector::reset() {
+  sim::Time earliest = sim::Time::max();
+  for (const auto& [path, at] : due_) earliest = std::min(earliest, at);
+  if (timer_.valid() && timerAt_ == earliest) return;
+  cancel(timer_);
+  if (earliest == sim::Time::max()) return;
+  timerAt_ = earliest;
+  timer_ = delay(earliest - now(), "GarbageCollectorProcess::remove", [this] { remove(); });
+}
+
+void GarbageCollector::remove() {
+  timer_ = sim::TimerId{};
+  std::vector<std::string> due;
+  for (const auto& [path, at] : due_) {
+    if (at <= now()) due.push_back(path);
+  }
+  for (const auto& path : due) removeNow(path);
+  reset();
+}
+
+void GarbageCollector::removeNow(const std::string& path) {
+  sim::Disk& disk = host().disk();
+  const std::size_t removed = disk.removeTree(path + "/") + (disk.remove(path) ? 1 : 0);
+  log(fmt::format("Deleted '{}'", path), {{"path", path}, {"files", static_cast<std::int64_t>(removed)}});
+  due_.erase(path);
+}
+
+}  // namespace agentsim::model

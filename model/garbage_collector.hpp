@@ -1,0 +1,41 @@
+#pragma once
+// GarbageCollector (src/slave/gc.cpp), process agent-garbage-collector(1): removes
+// paths from the host's disk after a delay. It promises:
+//  - schedule(d, path) removes `path` (and everything under it) at now + d; scheduling
+//    a path again replaces its time;
+//  - unschedule(path) cancels a pending removal and reports whether there was one;
+//  - prune(d) removes at once every path due within d from now (Slave::checkDiskUsage
+//    calls it with gc_delay * max(0, 1 - gc_disk_headroom - disk usage));
+//  - one timer, armed for the earliest removal, as Mesos's GarbageCollectorProcess.
+// Scheduling only in this slice: the oversubscription issue adds disk pressure.
+#include <map>
+#include <string>
+
+#include "sim/process.hpp"
+
+namespace agentsim::model {
+
+class GarbageCollector final : public sim::Process {
+ public:
+  GarbageCollector() : sim::Process(sim::ProcessName::generated("agent-garbage-collector")) {}
+  std::string_view source() const override { return "src/slave/gc.cpp"; }
+  std::string_view className() const override { return "GarbageCollectorProcess"; }
+
+  void schedule(sim::Duration d, std::string path);
+  void unschedule(std::string path);
+  void prune(sim::Duration d);
+
+  // Pending removals: path -> when.
+  const std::map<std::string, sim::Time>& scheduled() const { return due_; }
+
+ private:
+  void reset();
+  void remove();
+  void removeNow(const std::string& path);
+
+  std::map<std::string, sim::Time> due_;  // path -> removal time
+  sim::TimerId timer_;
+  sim::Time timerAt_;
+};
+
+}  // namespace agentsim::model

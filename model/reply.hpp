@@ -1,0 +1,34 @@
+#pragma once
+// Reply<T>: how an answer reaches the process that asked, as a libprocess Future
+// completed with onAny(defer(caller, ...)): the continuation runs as an event of the
+// caller, looked up by address when the answer is ready, and is dropped if the caller
+// is gone by then.
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include "sim/simulation.hpp"
+#include "sim/try.hpp"
+
+namespace agentsim::model {
+
+template <typename T>
+struct Reply {
+  sim::Upid caller;
+  std::string_view function;  // the caller's continuation, e.g. "Master::detected"
+  std::function<void(const T&)> fn;
+
+  void operator()(sim::Simulation& sim, T value) const {
+    if (!fn) return;
+    sim::Process* p = sim.process(caller);
+    if (p == nullptr) return;
+    p->dispatch(function, [f = fn, v = std::move(value)] { f(v); });
+  }
+};
+
+// stout's Result<T>: None (try again later), an error, or a value.
+template <typename T>
+using Result = std::optional<sim::Try<T>>;
+
+}  // namespace agentsim::model

@@ -1,0 +1,215 @@
+#pragma once
+// The ZooKeeper protocol as simulated messages (docs/zookeeper.md). Names follow
+// ZooKeeper 3.4's wire records (org.apache.zookeeper.proto: ConnectRequest,
+// CreateRequest, ..., WatcherEvent; OpCode.ping) under a "zookeeper." prefix, so a
+// scenario can drop or delay them and a partition acts on them like on any message.
+// Two are not ZooKeeper packets:
+//  - zookeeper.ConnectionClosed stands for the server closing the TCP connection
+//    (a server without a quorum, or a session the server expired);
+//  - zookeeper.quorum.Ping stands for Zab's QuorumPacket PING between servers.
+// Every server-to-client message carries `conn`, the client's connection attempt, so a
+// late packet from an earlier connection is ignored as a closed socket would be.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "sim/message.hpp"
+
+namespace agentsim::model::zk {
+
+// ZooKeeper C client return codes (zookeeper.h ZOO_ERRORS).
+enum Code : int {
+  ZOK = 0,
+  ZCONNECTIONLOSS = -4,
+  ZOPERATIONTIMEOUT = -7,
+  ZINVALIDSTATE = -9,
+  ZNONODE = -101,
+  ZNOAUTH = -102,
+  ZNODEEXISTS = -110,
+  ZNOTEMPTY = -111,
+  ZSESSIONEXPIRED = -112,
+  ZSESSIONMOVED = -118,
+};
+
+std::string_view codeName(int code);
+// ZooKeeper::retryable (src/zookeeper/zookeeper.cpp): connection loss, operation
+// timeout, session expired, session moved.
+bool retryable(int code);
+// Session ids print as ZooKeeper logs them: 0x followed by hex digits.
+inline std::string sessionText(std::int64_t id) { return fmt::format("{:#x}", static_cast<std::uint64_t>(id)); }
+
+struct ConnectRequest : sim::MessageOf<ConnectRequest> {
+  static constexpr std::string_view kName = "zookeeper.ConnectRequest";
+  std::int64_t conn = 0;
+  std::int64_t session_id = 0;  // 0 asks for a new session
+  std::int64_t timeout_ms = 0;  // requested session timeout
+  void describe(sim::Fields& out) const override {
+    out.push_back({"session_id", sessionText(session_id)});
+    out.push_back({"timeout_ms", timeout_ms});
+  }
+};
+
+struct ConnectResponse : sim::MessageOf<ConnectResponse> {
+  static constexpr std::string_view kName = "zookeeper.ConnectResponse";
+  std::int64_t conn = 0;
+  std::int64_t session_id = 0;
+  std::int64_t timeout_ms = 0;  // negotiated; 0 means the session has expired
+  void describe(sim::Fields& out) const override {
+    out.push_back({"session_id", sessionText(session_id)});
+    out.push_back({"timeout_ms", timeout_ms});
+  }
+};
+
+struct CreateRequest : sim::MessageOf<CreateRequest> {
+  static constexpr std::string_view kName = "zookeeper.CreateRequest";
+  std::int64_t xid = 0;
+  std::string path;
+  std::string data;
+  bool ephemeral = false;
+  bool sequence = false;
+  void describe(sim::Fields& out) const override {
+    out.push_back({"path", path});
+    if (ephemeral || sequence) {
+      out.push_back({"flags", std::string(ephemeral && sequence ? "ZOO_EPHEMERAL|ZOO_SEQUENCE"
+                                          : ephemeral         ? "ZOO_EPHEMERAL"
+                                                              : "ZOO_SEQUENCE")});
+    }
+  }
+};
+
+struct CreateResponse : sim::MessageOf<CreateResponse> {
+  static constexpr std::string_view kName = "zookeeper.CreateResponse";
+  std::int64_t conn = 0;
+  std::int64_t xid = 0;
+  int err = ZOK;
+  std::string path;  // the created path (with the sequence suffix)
+  void describe(sim::Fields& out) const override {
+    out.push_back({"err", std::string(codeName(err))});
+    if (!path.empty()) out.push_back({"path", path});
+  }
+};
+
+struct DeleteRequest : sim::MessageOf<DeleteRequest> {
+  static constexpr std::string_view kName = "zookeeper.DeleteRequest";
+  std::int64_t xid = 0;
+  std::string path;
+  void describe(sim::Fields& out) const override { out.push_back({"path", path}); }
+};
+
+struct DeleteResponse : sim::MessageOf<DeleteResponse> {
+  static constexpr std::string_view kName = "zookeeper.DeleteResponse";
+  std::int64_t conn = 0;
+  std::int64_t xid = 0;
+  int err = ZOK;
+  void describe(sim::Fields& out) const override { out.push_back({"err", std::string(codeName(err))}); }
+};
+
+struct ExistsRequest : sim::MessageOf<ExistsRequest> {
+  static constexpr std::string_view kName = "zookeeper.ExistsRequest";
+  std::int64_t xid = 0;
+  std::string path;
+  void describe(sim::Fields& out) const override { out.push_back({"path", path}); }
+};
+
+struct ExistsResponse : sim::MessageOf<ExistsResponse> {
+  static constexpr std::string_view kName = "zookeeper.ExistsResponse";
+  std::int64_t conn = 0;
+  std::int64_t xid = 0;
+  int err = ZOK;
+  void describe(sim::Fields& out) const override { out.push_back({"err", std::string(codeName(err))}); }
+};
+
+struct GetDataRequest : sim::MessageOf<GetDataRequest> {
+  static constexpr std::string_view kName = "zookeeper.GetDataRequest";
+  std::int64_t xid = 0;
+  std::string path;
+  void describe(sim::Fields& out) const override { out.push_back({"path", path}); }
+};
+
+struct GetDataResponse : sim::MessageOf<GetDataResponse> {
+  static constexpr std::string_view kName = "zookeeper.GetDataResponse";
+  std::int64_t conn = 0;
+  std::int64_t xid = 0;
+  int err = ZOK;
+  std::string data;
+  void describe(sim::Fields& out) const override {
+    out.push_back({"err", std::string(codeName(err))});
+    if (err == ZOK) out.push_back({"bytes", static_cast<std::int64_t>(data.size())});
+  }
+};
+
+struct GetChildrenRequest : sim::MessageOf<GetChildrenRequest> {
+  static constexpr std::string_view kName = "zookeeper.GetChildrenRequest";
+  std::int64_t xid = 0;
+  std::string path;
+  bool watch = false;
+  void describe(sim::Fields& out) const override {
+    out.push_back({"path", path});
+    out.push_back({"watch", watch});
+  }
+};
+
+struct GetChildrenResponse : sim::MessageOf<GetChildrenResponse> {
+  static constexpr std::string_view kName = "zookeeper.GetChildrenResponse";
+  std::int64_t conn = 0;
+  std::int64_t xid = 0;
+  int err = ZOK;
+  std::vector<std::string> children;  // sorted
+  void describe(sim::Fields& out) const override {
+    out.push_back({"err", std::string(codeName(err))});
+    if (err == ZOK) out.push_back({"children", fmt::format("[{}]", fmt::join(children, ","))});
+  }
+};
+
+// OpCode.ping: the client's heartbeat, sent when it has sent nothing for a third of
+// the session timeout.
+struct Ping : sim::MessageOf<Ping> {
+  static constexpr std::string_view kName = "zookeeper.Ping";
+};
+
+struct PingResponse : sim::MessageOf<PingResponse> {
+  static constexpr std::string_view kName = "zookeeper.PingResponse";
+  std::int64_t conn = 0;
+};
+
+// A one-time watch fired: here always NodeChildrenChanged for a getChildren watch.
+struct WatcherEvent : sim::MessageOf<WatcherEvent> {
+  static constexpr std::string_view kName = "zookeeper.WatcherEvent";
+  std::int64_t conn = 0;
+  std::string path;
+  void describe(sim::Fields& out) const override {
+    out.push_back({"type", std::string("NodeChildrenChanged")});
+    out.push_back({"path", path});
+  }
+};
+
+struct ConnectionClosed : sim::MessageOf<ConnectionClosed> {
+  static constexpr std::string_view kName = "zookeeper.ConnectionClosed";
+  std::int64_t conn = 0;
+  std::string reason;
+  void describe(sim::Fields& out) const override { out.push_back({"reason", reason}); }
+};
+
+struct QuorumPing : sim::MessageOf<QuorumPing> {
+  static constexpr std::string_view kName = "zookeeper.quorum.Ping";
+  int myid = 0;
+  void describe(sim::Fields& out) const override { out.push_back({"myid", static_cast<std::int64_t>(myid)}); }
+};
+
+// Every name above, sorted, for scenarios that match messages by name.
+inline const std::vector<std::string_view>& messageNames() {
+  static const std::vector<std::string_view> names{
+      "zookeeper.ConnectRequest",     "zookeeper.ConnectResponse",     "zookeeper.ConnectionClosed",
+      "zookeeper.CreateRequest",      "zookeeper.CreateResponse",      "zookeeper.DeleteRequest",
+      "zookeeper.DeleteResponse",     "zookeeper.ExistsRequest",       "zookeeper.ExistsResponse",
+      "zookeeper.GetChildrenRequest",  "zookeeper.GetChildrenResponse",
+      "zookeeper.GetDataRequest",     "zookeeper.GetDataResponse",     "zookeeper.Ping",
+      "zookeeper.PingResponse",       "zookeeper.WatcherEvent",        "zookeeper.quorum.Ping",
+  };
+  return names;
+}
+
+}  // namespace agentsim::model::zk
