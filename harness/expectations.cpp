@@ -459,6 +459,47 @@ void parseAgentUnreachable(const ParseContext& c, const std::string& p, Expectat
   };
 }
 
+void parseFrameworkReregistered(const ParseContext& c, const std::string& p, Expectation& out) {
+  c.reader.object(p, {"framework", "master", "after", "within"}, {"framework", "within"});
+  const std::string framework = c.reader.identifier(p + "/framework");
+  if (!c.scenario.isFramework(framework)) {
+    c.reader.fail(p + "/framework", fmt::format("no framework named \"{}\" in the scenario", framework));
+  }
+  std::string master;
+  if (c.reader.has(p + "/master")) master = masterArg(c, p + "/master", {"new-leader"});
+  Reference after;
+  if (c.reader.has(p + "/after")) after = referenceArg(c, p + "/after");
+  const sim::Duration within = c.reader.duration(p + "/within", sim::Nanoseconds(1), ScenarioLimits::kMaxUntil);
+  out.summary = fmt::format("framework {} reregisters with {} within {} after {}", framework,
+                            master.empty() ? std::string("a master") : master == "new-leader" ? "the new leader" : master,
+                            sim::format(within), after.describe());
+  out.evaluate = [framework, master, after, within](const std::vector<Record>& records) {
+    const auto t0 = after.resolve(records);
+    if (!t0) return Outcome{false, fmt::format("{} never happened", after.describe())};
+    std::string expected = master;
+    if (master == "new-leader") {
+      const Leadership leadership(records);
+      const auto* elected = leadership.electedAfter(*t0);
+      if (elected == nullptr) return Outcome{false, fmt::format("no master was elected after {}", after.describe())};
+      expected = elected->master;
+    }
+    for (const Record& r : records) {
+      if (r.at < *t0) continue;
+      if (r.kind != RecordKind::Deliver || r.name != "FrameworkReregisteredMessage" || r.host != framework) continue;
+      const std::string from = r.text("from");
+      const auto at = from.find('@');
+      const auto colon = from.rfind(':');
+      const std::string fromHost = at == std::string::npos ? from : from.substr(at + 1, colon - at - 1);
+      if (!expected.empty() && fromHost != expected) continue;
+      return Outcome{r.at - *t0 <= within,
+                     fmt::format("FrameworkReregisteredMessage from {} reached {} at {}, {} after {}", from, framework,
+                                 sim::formatSeconds(r.at), sim::format(r.at - *t0), after.describe())};
+    }
+    return Outcome{false, fmt::format("{} never got FrameworkReregisteredMessage from {} after {}", framework,
+                                      expected.empty() ? std::string("a master") : expected, after.describe())};
+  };
+}
+
 // Registrar operations, from the master's log records that carry "operation".
 void parseRegistryOperations(const ParseContext& c, const std::string& p, Expectation& out) {
   c.reader.object(p, {"master", "operation", "changed", "between", "count", "at_least", "at_most"});
@@ -568,6 +609,10 @@ const std::vector<ExpectationKind>& expectationKinds() {
        "A master (any, or the one named) marks the agent unreachable, within a window if given. Value: {agent, "
        "master, between}.",
        parseAgentUnreachable},
+      {"framework_reregistered",
+       "A framework gets FrameworkReregisteredMessage from a master (a host, or \"new-leader\") within a bound "
+       "after a time or a timeline entry. Value: {framework, master, after, within}.",
+       parseFrameworkReregistered},
       {"leader",
        "Which master leads at a time (\"none\": no master), and/or when it was elected. Value: {master, at, "
        "elected_between: [from, to]}.",

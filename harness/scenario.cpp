@@ -9,7 +9,16 @@
 
 namespace agentsim::harness {
 
-bool Scenario::hasHost(const std::string& id) const { return isMaster(id) || isAgent(id) || isZooKeeper(id); }
+bool Scenario::hasHost(const std::string& id) const {
+  return isMaster(id) || isAgent(id) || isZooKeeper(id) || isFramework(id);
+}
+
+bool Scenario::isFramework(const std::string& id) const {
+  for (const auto& f : frameworks) {
+    if (f.id == id) return true;
+  }
+  return false;
+}
 
 std::vector<std::string> ZooKeeperSpec::hosts() const {
   std::vector<std::string> out;
@@ -166,12 +175,18 @@ void readCluster(const Reader& r, Scenario& s) {
   };
   checkAll(s.masters, p + "/masters");
   checkAll(s.agents, p + "/agents");
-  for (const auto& m : s.masters) {
-    if (s.isZooKeeper(m.id)) r.fail(p + "/masters", fmt::format("host name \"{}\" belongs to the ZooKeeper ensemble", m.id));
-  }
-  for (const auto& a : s.agents) {
-    if (s.isZooKeeper(a.id)) r.fail(p + "/agents", fmt::format("host name \"{}\" belongs to the ZooKeeper ensemble", a.id));
-  }
+  // zk-1 .. zk-N are the ensemble's.
+  auto notZooKeeper = [&](const auto& hosts, const std::string& list) {
+    const bool written = r.has(list) && r.at(list).is_array();
+    for (std::size_t i = 0; i < hosts.size(); ++i) {
+      if (!s.isZooKeeper(hosts[i].id)) continue;
+      r.fail(written ? fmt::format("{}/{}/id", list, i) : list,
+             fmt::format("host name \"{}\" belongs to the ZooKeeper ensemble (zk-1 .. zk-{})", hosts[i].id,
+                         s.zookeeper.servers));
+    }
+  };
+  notZooKeeper(s.masters, p + "/masters");
+  notZooKeeper(s.agents, p + "/agents");
 
   // Agents find the leading master through the ensemble when there is one, else the
   // first master, unless their flags say otherwise; masters elect a leader through the
@@ -198,6 +213,48 @@ void readCluster(const Reader& r, Scenario& s) {
     bool workDirSet = false;
     for (const auto& [name, value] : a.flags_set) workDirSet = workDirSet || name == "work_dir";
     if (!workDirSet) a.flags.work_dir = "/var/lib/mesos";
+  }
+}
+
+// "frameworks": 1 or [{ "id": "framework-1", "name": ..., "failover_timeout": "1mins",
+// "master": ..., "note": ... }]: scripted schedulers that register and reregister.
+void readFrameworks(const Reader& r, Scenario& s) {
+  const std::string p = "/frameworks";
+  const auto& v = r.at(p);
+  if (v.is_number()) {
+    const auto n = r.unsignedInteger(p, 0, ScenarioLimits::kMaxFrameworks);
+    for (std::uint64_t i = 1; i <= n; ++i) s.frameworks.push_back(FrameworkSpec{fmt::format("framework-{}", i), {}});
+  } else {
+    if (!v.is_array()) r.fail(p, fmt::format("expected a count or an array of framework objects, got {}", typeName(v)));
+    const std::size_t n = r.array(p, ScenarioLimits::kMaxFrameworks);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string f = Reader::child(p, i);
+      r.object(f, {"id", "name", "failover_timeout", "master", "note"}, {"id"});
+      FrameworkSpec spec;
+      spec.id = r.identifier(f + "/id");
+      if (r.has(f + "/note")) r.string(f + "/note");
+      if (r.has(f + "/name")) spec.flags.name = r.string(f + "/name", 200);
+      if (r.has(f + "/failover_timeout")) {
+        spec.flags.failover_timeout = r.duration(f + "/failover_timeout", sim::Duration{}, sim::Weeks(52));
+      }
+      if (r.has(f + "/master")) spec.flags.master = r.string(f + "/master", 1000);
+      if (s.hasHost(spec.id) || s.isFramework(spec.id)) {
+        r.fail(f + "/id", fmt::format("host name \"{}\" is used twice", spec.id));
+      }
+      s.frameworks.push_back(std::move(spec));
+    }
+  }
+  for (std::size_t i = 0; i < s.frameworks.size(); ++i) {
+    FrameworkSpec& f = s.frameworks[i];
+    if (f.flags.name == "framework") f.flags.name = f.id;
+    if (v.is_number() && (s.isMaster(f.id) || s.isAgent(f.id) || s.isZooKeeper(f.id))) {
+      r.fail(p, fmt::format("host name \"{}\" is used twice (the count names it)", f.id));
+    }
+    if (f.flags.master.empty()) {
+      f.flags.master = s.zookeeper.servers > 0
+                           ? s.zookeeper.url()
+                           : fmt::format("{}:{}", s.masters.front().id, s.masters.front().flags.port);
+    }
   }
 }
 
@@ -265,7 +322,8 @@ void readExpectations(const Reader& r, Scenario& s) {
 Scenario read(const Reader& r, const std::string& file) {
   Scenario s;
   s.file = file;
-  r.object("", {"$schema", "name", "description", "notes", "seed", "until", "network", "cluster", "timeline", "expect"},
+  r.object("", {"$schema", "name", "description", "notes", "seed", "until", "network", "cluster", "frameworks",
+               "timeline", "expect"},
            {"name", "cluster"});
   s.name = r.identifier("/name");
   if (r.has("/description")) s.description = r.string("/description");
@@ -282,6 +340,7 @@ Scenario read(const Reader& r, const std::string& file) {
     if (r.has("/network/jitter")) s.latency.jitter = r.duration("/network/jitter", sim::Duration{}, sim::Minutes(1));
   }
   readCluster(r, s);
+  if (r.has("/frameworks")) readFrameworks(r, s);
   if (r.has("/timeline")) readTimeline(r, s);
   if (r.has("/expect")) readExpectations(r, s);
   return s;

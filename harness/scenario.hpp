@@ -10,6 +10,7 @@
 #include "harness/reader.hpp"
 #include "model/agent_main.hpp"
 #include "model/flags.hpp"
+#include "model/framework.hpp"
 #include "sim/network.hpp"
 #include "sim/time.hpp"
 #include "sim/trace.hpp"
@@ -31,6 +32,12 @@ struct AgentSpec {
   // The host's docker daemon and systemd, and the startup order ("startup": {"order"}),
   // already checked against the agent's startup graph.
   model::AgentOptions options;
+};
+
+// A scripted framework (model::SchedulerProcess) on its own host, port 8080.
+struct FrameworkSpec {
+  std::string id;  // also the host name
+  model::FrameworkFlags flags;
 };
 
 // The fake ZooKeeper ensemble: hosts zk-1..zk-N, port 2181 (docs/zookeeper.md).
@@ -71,6 +78,7 @@ struct Scenario {
   ZooKeeperSpec zookeeper;
   std::vector<MasterSpec> masters;
   std::vector<AgentSpec> agents;
+  std::vector<FrameworkSpec> frameworks;
   std::vector<TimelineEntry> timeline;
   std::vector<Expectation> expectations;
 
@@ -78,6 +86,7 @@ struct Scenario {
   bool isAgent(const std::string& id) const;
   bool isMaster(const std::string& id) const;
   bool isZooKeeper(const std::string& id) const;
+  bool isFramework(const std::string& id) const;
 };
 
 // Limits on what a scenario may ask for (docs/limits.md).
@@ -85,6 +94,7 @@ struct ScenarioLimits {
   static constexpr std::size_t kMaxFileBytes = 4 * 1024 * 1024;
   static constexpr std::size_t kMaxMasters = 16;
   static constexpr std::size_t kMaxAgents = 100'000;
+  static constexpr std::size_t kMaxFrameworks = 1'000;
   static constexpr std::size_t kMaxTimeline = 10'000;
   static constexpr std::size_t kMaxExpectations = 10'000;
   static constexpr sim::Duration kMaxUntil = sim::Weeks(52);

@@ -38,6 +38,17 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits)
     // A failed startup is in the trace already (a `startup` record with the message).
     h.startup = [flags, options](sim::Host& host) { (void)model::agentMain(host, flags, options); };
   }
+  for (const FrameworkSpec& f : scenario.frameworks) {
+    sim::Host& h = sim_.addHost(f.id, 8080);
+    const model::FrameworkFlags flags = f.flags;
+    h.startup = [flags](sim::Host& host) {
+      auto started = model::frameworkMain(host, flags);
+      if (started.isError()) {
+        host.sim().emit(sim::RecordKind::Log, nullptr, host.name(), "log", {{"message", started.error()}},
+                        "src/sched/sched.cpp: MesosSchedulerDriver::start");
+      }
+    };
+  }
 }
 
 std::vector<model::Master*> World::masters() {

@@ -21,6 +21,8 @@ void Master::initialize() {
   info_.port = self().port();
   install(&Master::registerSlave, "Master::registerSlave");
   install(&Master::reregisterSlave, "Master::reregisterSlave");
+  install(&Master::registerFramework, "Master::registerFramework");
+  install(&Master::reregisterFramework, "Master::reregisterFramework");
   log(fmt::format("Master {} ({}) started on {}:{}", info_.id, self().host(), self().host(), self().port()),
       {{"registry", flags_.registry}, {"zk", flags_.zk}});
 
@@ -151,20 +153,112 @@ void Master::recoveredSlavesTimeout() {
 }
 
 void Master::exited(const sim::Upid& pid) {
-  // Master::exited: the connection to an agent broke. It is disconnected, not
-  // removed: its observer's pings say connected=false from now on.
-  for (auto& [id, agent] : registered_) {
-    if (!(agent.pid == pid)) continue;
-    if (!agent.connected) {
-      log(fmt::format("Ignoring duplicate exited() notification for agent {}", id));
-      return;
-    }
-    log(fmt::format("Agent {} at {} ({}) disconnected", id, pid.str(), agent.info.hostname));
-    agent.connected = false;
-    traceState("Master::Slave", "DISCONNECTED", {{"slave_id", id}, {"pid", pid.str()}, {"hostname", agent.info.hostname}});
-    if (agent.observer != nullptr) agent.observer->reconnect(false);
+  // Master::exited / Master::_exited(Framework*): a scheduler's connection broke. The
+  // framework is disconnected and removed after its failover_timeout unless it
+  // reregisters first.
+  if (auto f = framework_by_pid_.find(pid); f != framework_by_pid_.end()) {
+    auto it = frameworks_.find(f->second);
+    if (it == frameworks_.end() || !it->second.connected) return;
+    Framework& framework = it->second;
+    framework.connected = false;
+    const std::uint64_t disconnection = ++framework.disconnections;
+    log(fmt::format("Framework {} ({}) at {} disconnected; giving it {} to fail over", it->first,
+                    framework.info.name, pid.str(), sim::format(framework.info.failover_timeout)));
+    traceState("Master::Framework", "DISCONNECTED", {{"framework_id", it->first}, {"pid", pid.str()}});
+    const std::string id = it->first;
+    delay(framework.info.failover_timeout, "Master::frameworkFailoverTimeout",
+          [this, id, disconnection] { frameworkFailoverTimeout(id, disconnection); });
     return;
   }
+  // Master::exited: the connection to an agent broke. It is disconnected, not
+  // removed: its observer's pings say connected=false from now on.
+  auto known = by_pid_.find(pid);
+  if (known == by_pid_.end()) return;
+  auto found = registered_.find(known->second);
+  if (found == registered_.end()) return;
+  const std::string& id = found->first;
+  Agent& agent = found->second;
+  if (!agent.connected) {
+    log(fmt::format("Ignoring duplicate exited() notification for agent {}", id));
+    return;
+  }
+  log(fmt::format("Agent {} at {} ({}) disconnected", id, pid.str(), agent.info.hostname));
+  agent.connected = false;
+  traceState("Master::Slave", "DISCONNECTED",
+             {{"slave_id", id}, {"pid", pid.str()}, {"hostname", agent.info.hostname}});
+  if (agent.observer != nullptr) agent.observer->reconnect(false);
+}
+
+void Master::registerFramework(const sim::Upid& from, const RegisterFrameworkMessage& message) {
+  if (auto known = framework_by_pid_.find(from); known != framework_by_pid_.end()) {
+    log(fmt::format("Framework {} at {} already registered, resending acknowledgement", known->second, from.str()));
+    FrameworkRegisteredMessage reply;
+    reply.framework_id = known->second;
+    reply.master_info = info_;
+    send(from, reply);
+    return;
+  }
+  FrameworkInfo info = message.framework;
+  // Master::newFrameworkId: the master's id and a counter.
+  info.id = fmt::format("{}-{:04d}", info_.id, next_framework_++);
+  addFramework(from, info, "REGISTERED");
+  log(fmt::format("Registered framework {} ({}) at {}", info.id, info.name, from.str()),
+      {{"framework_id", info.id}});
+  FrameworkRegisteredMessage reply;
+  reply.framework_id = info.id;
+  reply.master_info = info_;
+  send(from, reply);
+}
+
+void Master::reregisterFramework(const sim::Upid& from, const ReregisterFrameworkMessage& message) {
+  const FrameworkInfo& info = message.framework;
+  if (info.id.empty()) {
+    log(fmt::format("Ignoring re-register framework message from {}: no framework id", from.str()));
+    return;
+  }
+  auto it = frameworks_.find(info.id);
+  if (it == frameworks_.end()) {
+    // Unknown to this master: a framework re-registering after a master failover (the
+    // registry does not hold frameworks in 1.1) is added again with its id.
+    addFramework(from, info, "REREGISTERED");
+    log(fmt::format("Re-registered framework {} ({}) at {} after master failover", info.id, info.name, from.str()),
+        {{"framework_id", info.id}});
+  } else {
+    Framework& framework = it->second;
+    framework_by_pid_.erase(framework.pid);
+    framework.pid = from;
+    framework_by_pid_[from] = info.id;
+    framework.connected = true;
+    link(from);
+    log(fmt::format("Re-registered framework {} ({}) at {}", info.id, info.name, from.str()),
+        {{"framework_id", info.id}, {"failover", message.failover}});
+    traceState("Master::Framework", "REREGISTERED", {{"framework_id", info.id}, {"pid", from.str()}});
+  }
+  FrameworkReregisteredMessage reply;
+  reply.framework_id = info.id;
+  reply.master_info = info_;
+  send(from, reply);
+}
+
+void Master::addFramework(const sim::Upid& pid, const FrameworkInfo& info, std::string_view state) {
+  Framework& framework = frameworks_[info.id];
+  framework.info = info;
+  framework.pid = pid;
+  framework.connected = true;
+  framework_by_pid_[pid] = info.id;
+  link(pid);
+  traceState("Master::Framework", state, {{"framework_id", info.id}, {"pid", pid.str()}, {"name", info.name}});
+}
+
+void Master::frameworkFailoverTimeout(const std::string& id, std::uint64_t disconnection) {
+  auto it = frameworks_.find(id);
+  if (it == frameworks_.end() || it->second.connected || it->second.disconnections != disconnection) return;
+  // Master::removeFramework; telling the agents (ShutdownFrameworkMessage) is the
+  // status-update issue's, with tasks.
+  log(fmt::format("Framework failover timeout, removing framework {} ({})", id, it->second.info.name));
+  traceState("Master::Framework", "REMOVED", {{"framework_id", id}});
+  framework_by_pid_.erase(it->second.pid);
+  frameworks_.erase(it);
 }
 
 MasterSlaveConnection Master::connection() const {
@@ -183,15 +277,14 @@ bool Master::registryOperation(std::string_view operation, const SlaveInfo& info
 }
 
 void Master::registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message) {
-  for (const auto& [id, agent] : registered_) {
-    if (agent.pid == from) {
-      log(fmt::format("Agent {} at {} already registered, resending acknowledgement", id, from.str()));
-      SlaveRegisteredMessage reply;
-      reply.slave_id = id;
-      reply.connection = connection();
-      send(from, reply);
-      return;
-    }
+  if (auto known = by_pid_.find(from); known != by_pid_.end()) {
+    const std::string& id = known->second;
+    log(fmt::format("Agent {} at {} already registered, resending acknowledgement", id, from.str()));
+    SlaveRegisteredMessage reply;
+    reply.slave_id = id;
+    reply.connection = connection();
+    send(from, reply);
+    return;
   }
   if (registering_.count(from.str()) != 0) {
     log(fmt::format("Ignoring register agent message from {} as admission is already in progress", from.str()));
@@ -227,7 +320,9 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
     // Still registered (a spurious re-detection, or the agent restarted): update the
     // pid, relink, reconnect it if it was disconnected, and reply (Master::reconcile).
     Agent& agent = it->second;
+    by_pid_.erase(agent.pid);
     agent.pid = from;
+    by_pid_[from] = info.id;
     link(from);
     log(fmt::format("Re-registering agent {} at {} ({})", info.id, from.str(), info.hostname));
     if (!agent.connected) {
@@ -264,6 +359,7 @@ void Master::addSlave(const sim::Upid& pid, const SlaveInfo& info) {
   Agent& agent = registered_[info.id];
   agent.info = info;
   agent.pid = pid;
+  by_pid_[pid] = info.id;
   agent.connected = true;
   link(pid);
   agent.observer = &sim().spawn<SlaveObserver>(host(), pid, info.id, flags_, *this);
@@ -278,6 +374,7 @@ void Master::markUnreachable(const std::string& slaveId, const std::string& reas
   traceState("Master::Slave", "UNREACHABLE",
              {{"slave_id", slaveId}, {"pid", it->second.pid.str()}, {"hostname", it->second.info.hostname},
               {"reason", reason}});
+  by_pid_.erase(it->second.pid);
   registered_.erase(it);
   unreachable_.insert(slaveId);
 }

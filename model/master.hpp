@@ -12,6 +12,10 @@
 //    (in_memory: empty; replicated_log: the cluster's ReplicatedLog); the agents in it
 //    are "recovered", and those that have not reregistered within
 //    agent_reregister_timeout (10mins) are marked unreachable (recoveredSlavesTimeout);
+//  - frameworks: registration (assigns FrameworkIDs) and reregistration, also of a
+//    framework this master does not know (after a failover); a framework whose
+//    connection breaks is disconnected and removed after its failover_timeout unless it
+//    reregisters first (Master::frameworkFailoverTimeout);
 //  - registration and reregistration (assigns SlaveIDs, admits through the registrar:
 //    AdmitSlave, MarkSlaveReachable, MarkSlaveUnreachable), and one SlaveObserver per
 //    agent that pings it every agent_ping_timeout, sends connected=false once the
@@ -25,6 +29,7 @@
 #include <string>
 
 #include "model/flags.hpp"
+#include "model/framework_messages.hpp"
 #include "model/master_detector.hpp"
 #include "model/messages.hpp"
 #include "model/registry.hpp"
@@ -53,6 +58,7 @@ class Master final : public sim::Process {
   bool recovered() const { return recovered_; }
   std::uint64_t droppedMessages() const { return dropped_messages_; }
   std::size_t registeredAgents() const { return registered_.size(); }
+  std::size_t registeredFrameworks() const { return frameworks_.size(); }
   // Called (as an event on the master) by an observer after too many missed pings.
   void markUnreachable(const std::string& slaveId, const std::string& reason);
 
@@ -62,6 +68,12 @@ class Master final : public sim::Process {
   void exited(const sim::Upid& pid) override;
 
  private:
+  struct Framework {
+    FrameworkInfo info;
+    sim::Upid pid;
+    bool connected = true;
+    std::uint64_t disconnections = 0;  // which disconnection a failover timer belongs to
+  };
   struct Agent {
     SlaveInfo info;
     sim::Upid pid;
@@ -77,6 +89,10 @@ class Master final : public sim::Process {
   void recoveredSlavesTimeout();
   void exitProcess(const std::string& message);  // EXIT(EXIT_FAILURE)
 
+  void registerFramework(const sim::Upid& from, const RegisterFrameworkMessage& message);
+  void reregisterFramework(const sim::Upid& from, const ReregisterFrameworkMessage& message);
+  void addFramework(const sim::Upid& pid, const FrameworkInfo& info, std::string_view state);
+  void frameworkFailoverTimeout(const std::string& id, std::uint64_t disconnection);
   void registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message);
   void reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage& message);
   void admitted(const sim::Upid& from, SlaveInfo info);
@@ -94,11 +110,15 @@ class Master final : public sim::Process {
   std::uint64_t dropped_messages_ = 0;
   Registry registry_;
   std::map<std::string, Agent> registered_;  // by SlaveID
+  std::map<sim::Upid, std::string> by_pid_;  // registered agents' pids -> SlaveID
   std::set<std::string> registering_;        // pids in admission
   std::set<std::string> reregistering_;      // SlaveIDs in readmission
   std::set<std::string> recovered_slaves_;   // SlaveIDs from the registry, not yet reregistered
   std::set<std::string> unreachable_;        // SlaveIDs
   std::uint64_t next_slave_ = 0;
+  std::map<std::string, Framework> frameworks_;         // by FrameworkID
+  std::map<sim::Upid, std::string> framework_by_pid_;  // scheduler pid -> FrameworkID
+  std::uint64_t next_framework_ = 0;
 };
 
 // SlaveObserver (src/master/master.cpp): process slave-observer(N), one per agent.

@@ -16,6 +16,7 @@ struct UpidEntry {
   std::uint16_t port = 0;
   std::string full;                 // "id@host:port"
   std::uint32_t slot = UINT32_MAX;  // the live process bound to this address, if any
+  void* host_cache = nullptr;       // the Simulation's Host of `host`, once looked up (hosts never move)
 };
 }  // namespace detail
 

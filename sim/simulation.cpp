@@ -67,6 +67,13 @@ const Host* Simulation::host(std::string_view name) const {
   return it == host_index_.end() ? nullptr : it->second;
 }
 
+Host* Simulation::hostOf(const Upid& upid) {
+  if (upid.isNone()) return nullptr;
+  auto* entry = const_cast<detail::UpidEntry*>(upid.entry());
+  if (entry->host_cache == nullptr) entry->host_cache = host(entry->host);
+  return static_cast<Host*>(entry->host_cache);
+}
+
 Upid Simulation::upid(std::string_view id, std::string_view host, std::uint16_t port) {
   std::string full = fmt::format("{}@{}:{}", id, host, port);
   auto it = upid_index_.find(full);
@@ -150,23 +157,18 @@ void Simulation::terminate(Process& p) {
 
 void Simulation::link(Process& linker, const Upid& to) {
   if (to.isNone()) return;
-  std::vector<LinkRef>& refs = links_[to.str()];
-  const std::uint32_t gen = processes_[linker.slot_].gen;
-  for (const LinkRef& r : refs) {
-    if (r.slot == linker.slot_ && r.gen == gen) return;  // already linked
-  }
-  // Forget linkers that are gone, so the list stays bounded.
-  std::erase_if(refs, [this](const LinkRef& r) { return processes_[r.slot].gen != r.gen; });
-  refs.push_back(LinkRef{linker.self_, linker.slot_, gen});
+  // One entry per linker slot: linking twice is one link, and a process that reuses the
+  // slot of a gone linker replaces it, so the map stays bounded by the live processes.
+  links_[to.str()][linker.slot_] = LinkRef{linker.self_, linker.slot_, processes_[linker.slot_].gen};
 }
 
-void Simulation::notifyExited(const Upid& to, std::vector<LinkRef>& refs,
+void Simulation::notifyExited(const Upid& to, std::map<std::uint32_t, LinkRef>& refs,
                               const std::function<bool(const LinkRef&)>& which) {
-  std::vector<LinkRef> kept;
-  for (const LinkRef& r : refs) {
+  std::map<std::uint32_t, LinkRef> kept;
+  for (const auto& [slot, r] : refs) {
     if (processes_[r.slot].gen != r.gen || !processes_[r.slot].process) continue;  // linker gone
     if (!which(r)) {
-      kept.push_back(r);
+      kept.emplace(slot, r);
       continue;
     }
     Process* linker = processes_[r.slot].process.get();
@@ -263,7 +265,7 @@ void Simulation::scheduleDelivery(Time when, Envelope envelope) {
   const std::uint32_t slot = allocEvent(when);
   EventSlot& e = events_[slot];
   e.delivery = true;
-  const Host* h = host(envelope.to.host());
+  const Host* h = hostOf(envelope.to);
   e.incarnation = h != nullptr ? h->incarnation_ : 0;
   e.envelope = std::move(envelope);
 }
@@ -323,7 +325,7 @@ void Simulation::run(EventSlot& e) {
     const std::uint32_t target = env.to.entry()->slot;
     const std::uint64_t incarnation = e.incarnation;
     freeEvent(static_cast<std::uint32_t>(&e - events_.data()));
-    const Host* h = host(env.to.host());
+    const Host* h = hostOf(env.to);
     Process* p = target == kNone ? nullptr : processes_[target].process.get();
     if (h != nullptr && h->incarnation_ != incarnation) p = nullptr;  // the connection died with the host
     if (p == nullptr) {

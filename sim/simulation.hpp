@@ -85,6 +85,8 @@ class Simulation {
   Host& addHost(std::string name, std::uint16_t port);
   Host* host(std::string_view name);
   const Host* host(std::string_view name) const;
+  // The host of an address, looked up once per address and remembered.
+  Host* hostOf(const Upid& upid);
   const std::deque<Host>& hosts() const { return hosts_; }
   // Crash: processes and timers are gone, unsynced disk data is lost, messages to it
   // are dropped. Restart: runs the host's startup again (ids count from 1 again).
@@ -172,7 +174,8 @@ class Simulation {
   void run(EventSlot& e);
   void destroy(std::uint32_t slot);
   // Schedules exited(to) on every live linker in `refs` accepted by `which`; the rest stay.
-  void notifyExited(const Upid& to, std::vector<LinkRef>& refs, const std::function<bool(const LinkRef&)>& which);
+  void notifyExited(const Upid& to, std::map<std::uint32_t, LinkRef>& refs,
+                    const std::function<bool(const LinkRef&)>& which);
   [[noreturn]] void limitExceeded(std::string what);
 
   std::uint64_t seed_;
@@ -185,7 +188,9 @@ class Simulation {
   std::vector<ProcessSlot> processes_;
   std::vector<std::uint32_t> free_processes_;
   std::size_t live_processes_ = 0;
-  std::map<std::string, std::vector<LinkRef>> links_;  // linked-to address -> linkers
+  // linked-to address -> linkers by process slot (a slot reused by a later process
+  // replaces the stale entry)
+  std::map<std::string, std::map<std::uint32_t, LinkRef>> links_;
   std::deque<detail::UpidEntry> upids_;
   std::map<std::string, const detail::UpidEntry*, std::less<>> upid_index_;
   std::vector<QueueEntry> queue_;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cluster.hpp"
+#include "model/framework.hpp"
 #include "model/messages.hpp"
 #include "zk_cluster.hpp"
 
@@ -184,4 +185,63 @@ TEST_CASE("a master that saw an agent's connection break pings connected=false; 
   c.sim.network().heal("agent-1", "master-1");
   c.sim.runFor(sim::Minutes(2));
   CHECK(c.slaveState("agent-1") == "RUNNING");
+}
+
+TEST_CASE("a framework registers, reregisters with the new leader after a failover, and is removed after its "
+          "failover_timeout once disconnected") {
+  ZkCluster c(6, 3, 2, 0);
+  sim::Host& fh = c.sim.addHost("framework-1", 8080);
+  model::FrameworkFlags flags;
+  flags.master = "zk://" + c.ensemble->connectString() + "/mesos";
+  flags.name = "test-framework";
+  flags.failover_timeout = sim::Seconds(30);
+  fh.startup = [flags](sim::Host& h) { REQUIRE(model::frameworkMain(h, flags).isSome()); };
+  c.boot();
+  c.sim.runFor(sim::Seconds(5));
+  REQUIRE(c.master(1) != nullptr);
+  CHECK(c.master(1)->registeredFrameworks() == 1);
+  const auto registered = c.find(RecordKind::Deliver, "FrameworkRegisteredMessage", "framework-1");
+  REQUIRE(registered.size() == 1);
+  const std::string id = registered[0]->text("framework_id");
+  CHECK(id.rfind(c.master(1)->info().id + "-", 0) == 0);  // <master id>-0000
+  CHECK(id.size() == c.master(1)->info().id.size() + 5);
+
+  c.sim.crash(*c.sim.host("master-1"));
+  c.sim.runFor(sim::Seconds(30));
+  REQUIRE(c.leaders() == std::vector<std::string>{"master-2"});
+  const auto rereg = c.find(RecordKind::Send, "ReregisterFrameworkMessage", "framework-1");
+  REQUIRE(!rereg.empty());
+  CHECK(rereg.back()->text("framework_id") == id);
+  CHECK(c.master(2)->registeredFrameworks() == 1);
+  CHECK(c.find(RecordKind::Deliver, "FrameworkReregisteredMessage", "framework-1").size() == 1);
+
+  // The scheduler's process exits: the master's link breaks; after failover_timeout
+  // (30secs) the framework is removed.
+  const sim::Time exit = c.sim.now();
+  for (sim::Process* p : fh.processes()) c.sim.terminate(*p);
+  c.sim.runFor(sim::Seconds(40));
+  const auto states = c.find(RecordKind::State, "Master::Framework", "master-2");
+  REQUIRE(states.size() >= 3);
+  CHECK(states[states.size() - 2]->text("state") == "DISCONNECTED");
+  CHECK(states.back()->text("state") == "REMOVED");
+  CHECK(states.back()->at - states[states.size() - 2]->at == sim::Seconds(30));
+  CHECK(states[states.size() - 2]->at - exit == sim::Milliseconds(1));
+  CHECK(c.master(2)->registeredFrameworks() == 0);
+}
+
+TEST_CASE("the scheduler driver's registration backoff is capped at failover_timeout / 10") {
+  testing::Cluster c(7, 0);
+  sim::Host& fh = c.sim.addHost("framework-1", 8080);
+  model::FrameworkFlags flags;
+  flags.master = "master-1:5050";
+  flags.failover_timeout = sim::Seconds(10);  // cap: 1secs
+  fh.startup = [flags](sim::Host& h) { REQUIRE(model::frameworkMain(h, flags).isSome()); };
+  sim::FaultRule rule;
+  rule.match.name = "FrameworkRegisteredMessage";
+  c.sim.network().addRule(rule);
+  c.boot();
+  c.sim.runFor(sim::Minutes(1));
+  const auto sends = c.sendTimes("RegisterFrameworkMessage", "framework-1");
+  REQUIRE(sends.size() > 30);
+  for (std::size_t i = 1; i < sends.size(); ++i) CHECK(sends[i] - sends[i - 1] <= sim::Seconds(1));
 }

@@ -1,0 +1,128 @@
+#include "model/framework.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "sim/simulation.hpp"
+
+namespace agentsim::model {
+
+SchedulerProcess::SchedulerProcess(FrameworkFlags flags, MasterDetector& detector)
+    : sim::Process(sim::ProcessName::generated("scheduler")), flags_(std::move(flags)), detector_(detector) {}
+
+void SchedulerProcess::initialize() {
+  framework_.name = flags_.name;
+  framework_.failover_timeout = flags_.failover_timeout;
+  // A driver started without a FrameworkID registers a new framework.
+  failover_ = false;
+  install(&SchedulerProcess::registered, "SchedulerProcess::registered");
+  install(&SchedulerProcess::reregistered, "SchedulerProcess::reregistered");
+  log(fmt::format("Version: 1.1.0; framework '{}', failover_timeout {}", framework_.name,
+                  sim::format(framework_.failover_timeout)));
+  detector_.detect(std::nullopt, *this, [this](const Detection& d) { detected(d); });
+}
+
+sim::Upid SchedulerProcess::masterPid() const {
+  const std::string& pid = master_->pid;
+  const auto at = pid.find('@');
+  const auto colon = pid.rfind(':');
+  return sim().upid(pid.substr(0, at), pid.substr(at + 1, colon - at - 1), static_cast<std::uint16_t>(master_->port));
+}
+
+void SchedulerProcess::detected(const Detection& detection) {
+  if (detection.kind == Detection::Kind::Failed) {
+    log("Failed to detect a master: " + detection.failure, {{"status", static_cast<std::int64_t>(1)}});
+    for (sim::Process* p : host().processes()) sim().terminate(*p);
+    return;
+  }
+  master_ = detection.kind == Detection::Kind::Leader ? detection.leader : std::nullopt;
+  if (connected_) {
+    // The master failed, or failed over (to another master or the same one): the
+    // scheduler is told it is disconnected, and the driver reconnects.
+    log("Scheduler::disconnected");
+    traceState("SchedulerProcess::connected", "DISCONNECTED");
+  }
+  connected_ = false;
+  cancel(registration_timer_);
+  if (master_) {
+    log(fmt::format("New master detected at {}", master_->pid), {{"master", master_->pid}});
+    link(masterPid());
+    log("No credentials provided. Attempting to register without authentication");
+    doReliableRegistration(flags_.registration_backoff_factor);
+  } else {
+    log("No master detected");
+  }
+  detector_.detect(master_, *this, [this](const Detection& d) { detected(d); });
+}
+
+void SchedulerProcess::doReliableRegistration(sim::Duration maxBackoff) {
+  registration_timer_ = sim::TimerId{};
+  if (connected_ || !master_) return;
+  if (framework_.id.empty()) {
+    RegisterFrameworkMessage message;
+    message.framework = framework_;
+    send(masterPid(), message);
+  } else {
+    ReregisterFrameworkMessage message;
+    message.framework = framework_;
+    message.failover = failover_;
+    send(masterPid(), message);
+  }
+  // Bounded by REGISTRATION_RETRY_INTERVAL_MAX and by a tenth of the failover timeout.
+  maxBackoff = std::min(maxBackoff, kSchedulerRegistrationRetryIntervalMax);
+  maxBackoff = std::min(maxBackoff, framework_.failover_timeout / 10);
+  const sim::Duration wait = rng().uniform(maxBackoff);
+  registration_timer_ = delay(wait, "SchedulerProcess::doReliableRegistration",
+                              [this, maxBackoff] { doReliableRegistration(maxBackoff * 2); });
+}
+
+void SchedulerProcess::registered(const sim::Upid& from, const FrameworkRegisteredMessage& message) {
+  if (!master_ || !(from == masterPid())) {
+    log(fmt::format("Ignoring framework registered message because it was sent from '{}' instead of the leading "
+                    "master '{}'",
+                    from.str(), master_ ? master_->pid : std::string("None")));
+    return;
+  }
+  if (connected_) {
+    log("Ignoring framework registered message because the driver is already connected!");
+    return;
+  }
+  framework_.id = message.framework_id;
+  connected_ = true;
+  failover_ = false;
+  cancel(registration_timer_);
+  log(fmt::format("Framework registered with {}", message.framework_id), {{"framework_id", message.framework_id}});
+  traceState("SchedulerProcess::connected", "REGISTERED", {{"framework_id", framework_.id}, {"master", from.str()}});
+}
+
+void SchedulerProcess::reregistered(const sim::Upid& from, const FrameworkReregisteredMessage& message) {
+  if (!master_ || !(from == masterPid())) {
+    log(fmt::format("Ignoring framework re-registered message because it was sent from '{}' instead of the leading "
+                    "master '{}'",
+                    from.str(), master_ ? master_->pid : std::string("None")));
+    return;
+  }
+  if (connected_) {
+    log("Ignoring framework re-registered message because the driver is already connected!");
+    return;
+  }
+  connected_ = true;
+  failover_ = false;
+  cancel(registration_timer_);
+  log(fmt::format("Framework re-registered with {}", message.framework_id), {{"framework_id", message.framework_id}});
+  traceState("SchedulerProcess::connected", "REREGISTERED", {{"framework_id", framework_.id}, {"master", from.str()}});
+}
+
+void SchedulerProcess::exited(const sim::Upid& pid) {
+  if (master_ && pid == masterPid()) log("Master disconnected; waiting for the detector");
+}
+
+sim::Try<sim::Nothing> frameworkMain(sim::Host& host, const FrameworkFlags& flags) {
+  auto detector = createMasterDetector(host, flags.master);
+  if (detector.isError()) return sim::Error{detector.error()};
+  host.sim().spawn<SchedulerProcess>(host, flags, **detector);
+  return sim::Nothing{};
+}
+
+}  // namespace agentsim::model

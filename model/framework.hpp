@@ -1,0 +1,70 @@
+#pragma once
+// A scripted framework: the v0 scheduler driver's SchedulerProcess (src/sched/sched.cpp),
+// process scheduler(1), with a scheduler that only registers. It promises, as the driver
+// does in Mesos 1.1:
+//  - it finds the leading master through its own master detector (--master: a pid or a
+//    zk:// URL, as the agent's);
+//  - on each new master it sends RegisterFrameworkMessage (no FrameworkID yet) or
+//    ReregisterFrameworkMessage at once, then retries after U[0, maxBackoff] with
+//    maxBackoff starting at registration_backoff_factor (2secs,
+//    DEFAULT_REGISTRATION_BACKOFF_FACTOR), doubling, capped at 1mins
+//    (REGISTRATION_RETRY_INTERVAL_MAX) and at failover_timeout / 10 (so a 0 failover
+//    timeout retries in a tight loop, MESOS-8171), until FrameworkRegisteredMessage /
+//    FrameworkReregisteredMessage from that master;
+//  - losing its master (a new leader, or none) makes it "disconnected": it re-registers
+//    with whoever the detector reports next.
+// Tasks, offers and status updates are issue 5's.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "model/framework_messages.hpp"
+#include "model/master_detector.hpp"
+#include "sim/process.hpp"
+
+namespace agentsim::model {
+
+// src/sched/constants.hpp.
+inline constexpr sim::Duration kSchedulerRegistrationBackoffFactor = sim::Seconds(2);
+inline constexpr sim::Duration kSchedulerRegistrationRetryIntervalMax = sim::Minutes(1);
+
+struct FrameworkFlags {
+  std::string master;  // as the agent's --master
+  std::string name = "framework";
+  sim::Duration failover_timeout;  // FrameworkInfo.failover_timeout
+  sim::Duration registration_backoff_factor = kSchedulerRegistrationBackoffFactor;
+};
+
+class SchedulerProcess final : public sim::Process {
+ public:
+  SchedulerProcess(FrameworkFlags flags, MasterDetector& detector);
+  std::string_view source() const override { return "src/sched/sched.cpp"; }
+  std::string_view className() const override { return "SchedulerProcess"; }
+
+  bool connected() const { return connected_; }
+  const FrameworkInfo& framework() const { return framework_; }
+
+ protected:
+  void initialize() override;
+  void exited(const sim::Upid& pid) override;
+
+ private:
+  void detected(const Detection& detection);
+  void doReliableRegistration(sim::Duration maxBackoff);
+  void registered(const sim::Upid& from, const FrameworkRegisteredMessage& message);
+  void reregistered(const sim::Upid& from, const FrameworkReregisteredMessage& message);
+  sim::Upid masterPid() const;
+
+  FrameworkFlags flags_;
+  MasterDetector& detector_;
+  FrameworkInfo framework_;
+  std::optional<MasterInfo> master_;
+  bool connected_ = false;
+  bool failover_ = true;  // the first (re)registration of this scheduler process
+  sim::TimerId registration_timer_;
+};
+
+// The scheduler's main(): the driver's master detector, then the SchedulerProcess.
+sim::Try<sim::Nothing> frameworkMain(sim::Host& host, const FrameworkFlags& flags);
+
+}  // namespace agentsim::model
