@@ -388,6 +388,38 @@ void parseLeader(const ParseContext& c, const std::string& p, Expectation& out) 
   };
 }
 
+// The first `message` (a *ReregisteredMessage) that reaches `host` from `master` ("" any,
+// "new-leader" the first master elected after the reference) at or after the reference,
+// within `within` of it.
+Outcome reregisteredWithin(const std::vector<Record>& records, const std::string& host, std::string_view message,
+                           const std::string& master, const Reference& after, sim::Duration within) {
+  const auto t0 = after.resolve(records);
+  if (!t0) return Outcome{false, fmt::format("{} never happened", after.describe())};
+  std::string expected = master;
+  if (master == "new-leader") {
+    const Leadership leadership(records);
+    const auto* elected = leadership.electedAfter(*t0);
+    if (elected == nullptr) return Outcome{false, fmt::format("no master was elected after {}", after.describe())};
+    expected = elected->master;
+  }
+  for (const Record& r : records) {
+    if (r.at < *t0) continue;
+    if (r.kind != RecordKind::Deliver || r.name != message || r.host != host) continue;
+    const std::string from = r.text("from");
+    const auto at = from.find('@');
+    const auto colon = from.rfind(':');
+    const std::string fromHost = at == std::string::npos ? from : from.substr(at + 1, colon - at - 1);
+    if (!expected.empty() && fromHost != expected) continue;
+    return Outcome{r.at - *t0 <= within,
+                   fmt::format("{} from {} reached {} at {}, {} after {}{}", message, from, host,
+                               sim::formatSeconds(r.at), sim::format(r.at - *t0), after.describe(),
+                               master == "new-leader" ? fmt::format(" (the new leader is {})", expected)
+                                                      : std::string())};
+  }
+  return Outcome{false, fmt::format("{} never got {} from {} after {}", host, message,
+                                    expected.empty() ? std::string("a master") : expected, after.describe())};
+}
+
 void parseAgentReregistered(const ParseContext& c, const std::string& p, Expectation& out) {
   c.reader.object(p, {"agent", "master", "after", "within"}, {"agent", "within"});
   const std::string agent = agentArg(c, p + "/agent");
@@ -400,31 +432,7 @@ void parseAgentReregistered(const ParseContext& c, const std::string& p, Expecta
                             master.empty() ? std::string("a master") : master == "new-leader" ? "the new leader" : master,
                             sim::format(within), after.describe());
   out.evaluate = [agent, master, after, within](const std::vector<Record>& records) {
-    const auto t0 = after.resolve(records);
-    if (!t0) return Outcome{false, fmt::format("{} never happened", after.describe())};
-    std::string expected = master;
-    if (master == "new-leader") {
-      const Leadership leadership(records);
-      const auto* elected = leadership.electedAfter(*t0);
-      if (elected == nullptr) return Outcome{false, fmt::format("no master was elected after {}", after.describe())};
-      expected = elected->master;
-    }
-    for (const Record& r : records) {
-      if (r.at < *t0) continue;
-      if (r.kind != RecordKind::Deliver || r.name != "SlaveReregisteredMessage" || r.host != agent) continue;
-      const std::string from = r.text("from");
-      const auto at = from.find('@');
-      const auto colon = from.rfind(':');
-      const std::string fromHost = at == std::string::npos ? from : from.substr(at + 1, colon - at - 1);
-      if (!expected.empty() && fromHost != expected) continue;
-      const bool held = r.at - *t0 <= within;
-      return Outcome{held, fmt::format("SlaveReregisteredMessage from {} reached {} at {}, {} after {}{}", from, agent,
-                                       sim::formatSeconds(r.at), sim::format(r.at - *t0), after.describe(),
-                                       master == "new-leader" ? fmt::format(" (the new leader is {})", expected)
-                                                              : std::string())};
-    }
-    return Outcome{false, fmt::format("{} never got SlaveReregisteredMessage from {} after {}", agent,
-                                      expected.empty() ? std::string("a master") : expected, after.describe())};
+    return reregisteredWithin(records, agent, "SlaveReregisteredMessage", master, after, within);
   };
 }
 
@@ -474,29 +482,7 @@ void parseFrameworkReregistered(const ParseContext& c, const std::string& p, Exp
                             master.empty() ? std::string("a master") : master == "new-leader" ? "the new leader" : master,
                             sim::format(within), after.describe());
   out.evaluate = [framework, master, after, within](const std::vector<Record>& records) {
-    const auto t0 = after.resolve(records);
-    if (!t0) return Outcome{false, fmt::format("{} never happened", after.describe())};
-    std::string expected = master;
-    if (master == "new-leader") {
-      const Leadership leadership(records);
-      const auto* elected = leadership.electedAfter(*t0);
-      if (elected == nullptr) return Outcome{false, fmt::format("no master was elected after {}", after.describe())};
-      expected = elected->master;
-    }
-    for (const Record& r : records) {
-      if (r.at < *t0) continue;
-      if (r.kind != RecordKind::Deliver || r.name != "FrameworkReregisteredMessage" || r.host != framework) continue;
-      const std::string from = r.text("from");
-      const auto at = from.find('@');
-      const auto colon = from.rfind(':');
-      const std::string fromHost = at == std::string::npos ? from : from.substr(at + 1, colon - at - 1);
-      if (!expected.empty() && fromHost != expected) continue;
-      return Outcome{r.at - *t0 <= within,
-                     fmt::format("FrameworkReregisteredMessage from {} reached {} at {}, {} after {}", from, framework,
-                                 sim::formatSeconds(r.at), sim::format(r.at - *t0), after.describe())};
-    }
-    return Outcome{false, fmt::format("{} never got FrameworkReregisteredMessage from {} after {}", framework,
-                                      expected.empty() ? std::string("a master") : expected, after.describe())};
+    return reregisteredWithin(records, framework, "FrameworkReregisteredMessage", master, after, within);
   };
 }
 
