@@ -1,4 +1,4 @@
-// The status-update workload (/work/shared/bench/workload.md) on a bare single-threaded
+// The status-update workload (../shared/bench/workload.md) on a bare single-threaded
 // event loop: a std::priority_queue of (time, seq, std::function) and plain state arrays,
 // no processes, no addresses, no message objects. A message is a callback scheduled L
 // after the send; a lost UPDATE is simply not scheduled; a cancelled retry timer stays in

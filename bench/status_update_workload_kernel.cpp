@@ -1,4 +1,4 @@
-// The status-update workload (/work/shared/bench/workload.md) on agentsim's kernel: one
+// The status-update workload (../shared/bench/workload.md) on agentsim's kernel: one
 // Simulation, a master host with one master process and A agent hosts with one agent
 // process each. Messages go through Process::send and the Network; UPDATE losses are a
 // network fault rule (Drop) whose predicate is the spec's splitmix function; retry and

@@ -1,5 +1,5 @@
 #pragma once
-// The status-update benchmark workload (spec: /work/shared/bench/workload.md), shared by
+// The status-update benchmark workload (spec: ../shared/bench/workload.md), shared by
 // the kernel and baseline implementations: parameters, the splitmix drop function, the
 // result and performance lines. Header-only; needs fmt and nothing from sim/.
 #include <charconv>
