@@ -69,9 +69,13 @@ void SchedulerProcess::doReliableRegistration(sim::Duration maxBackoff) {
     message.failover = failover_;
     send(masterPid(), message);
   }
-  // Bounded by REGISTRATION_RETRY_INTERVAL_MAX and by a tenth of the failover timeout.
+  // Bounded by REGISTRATION_RETRY_INTERVAL_MAX and by a tenth of a positive failover
+  // timeout (sched.cpp caps only when the framework has one; the MESOS-8171 fix skips a
+  // zero one, which would otherwise retry in a 0ns loop and freeze simulated time).
   maxBackoff = std::min(maxBackoff, kSchedulerRegistrationRetryIntervalMax);
-  maxBackoff = std::min(maxBackoff, framework_.failover_timeout / 10);
+  if (framework_.failover_timeout > sim::Duration{}) {
+    maxBackoff = std::min(maxBackoff, framework_.failover_timeout / 10);
+  }
   const sim::Duration wait = rng().uniform(maxBackoff);
   registration_timer_ = delay(wait, "SchedulerProcess::doReliableRegistration",
                               [this, maxBackoff] { doReliableRegistration(maxBackoff * 2); });

@@ -8,8 +8,9 @@
 //    ReregisterFrameworkMessage at once, then retries after U[0, maxBackoff] with
 //    maxBackoff starting at registration_backoff_factor (2secs,
 //    DEFAULT_REGISTRATION_BACKOFF_FACTOR), doubling, capped at 1mins
-//    (REGISTRATION_RETRY_INTERVAL_MAX) and at failover_timeout / 10 (so a 0 failover
-//    timeout retries in a tight loop, MESOS-8171), until FrameworkRegisteredMessage /
+//    (REGISTRATION_RETRY_INTERVAL_MAX) and at failover_timeout / 10 when the failover
+//    timeout is positive (as the MESOS-8171 fix: a 0 one does not cap), until
+//    FrameworkRegisteredMessage /
 //    FrameworkReregisteredMessage from that master;
 //  - losing its master (a new leader, or none) makes it "disconnected": it re-registers
 //    with whoever the detector reports next.

@@ -18,12 +18,17 @@ class Duration {
   constexpr std::int64_t ns() const { return ns_; }
 
   constexpr auto operator<=>(const Duration&) const = default;
-  constexpr Duration operator+(Duration o) const { return Duration(ns_ + o.ns_); }
+  // Saturates instead of overflowing (delays from several rules add up).
+  constexpr Duration operator+(Duration o) const {
+    std::int64_t out = 0;
+    if (__builtin_add_overflow(ns_, o.ns_, &out)) return o.ns_ > 0 ? max() : Duration(INT64_MIN);
+    return Duration(out);
+  }
   constexpr Duration operator-(Duration o) const { return Duration(ns_ - o.ns_); }
   constexpr Duration operator-() const { return Duration(-ns_); }
   constexpr Duration operator*(std::int64_t k) const { return Duration(ns_ * k); }
   constexpr Duration operator/(std::int64_t k) const { return Duration(ns_ / k); }
-  constexpr Duration& operator+=(Duration o) { ns_ += o.ns_; return *this; }
+  constexpr Duration& operator+=(Duration o) { return *this = *this + o; }
 
  private:
   constexpr explicit Duration(std::int64_t ns) : ns_(ns) {}
@@ -49,7 +54,12 @@ class Time {
   constexpr Duration sinceStart() const { return Nanoseconds(ns_); }
 
   constexpr auto operator<=>(const Time&) const = default;
-  constexpr Time operator+(Duration d) const { return Time(ns_ + d.ns()); }
+  // Saturates at Time::max() ("never") instead of overflowing.
+  constexpr Time operator+(Duration d) const {
+    std::int64_t out = 0;
+    if (__builtin_add_overflow(ns_, d.ns(), &out)) return d.ns() > 0 ? max() : Time(INT64_MIN);
+    return Time(out);
+  }
   constexpr Time operator-(Duration d) const { return Time(ns_ - d.ns()); }
   constexpr Duration operator-(Time o) const { return Nanoseconds(ns_ - o.ns_); }
 

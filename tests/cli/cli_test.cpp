@@ -166,3 +166,12 @@ TEST_CASE("run scenarios/failover.json: exit 0, and the timeline reads as the fa
   CHECK(runAgentsim("run scenarios/failover.json --all --until 20secs").out.find("zookeeper.Ping") !=
         std::string::npos);
 }
+
+TEST_CASE("run: a framework with the default failover_timeout (0) lets simulated time advance") {
+  const std::string path = std::string(AGENTSIM_BUILD_DIR) + "/fw.json";
+  std::ofstream(path) << R"({"name":"fw","until":"10secs","cluster":{"agents":1},"frameworks":1})";
+  const Result r = runAgentsim("run '" + path + "' --quiet");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("simulated 10secs") != std::string::npos);
+  CHECK(r.out.find("run stopped") == std::string::npos);
+}

@@ -241,3 +241,12 @@ TEST_CASE("formatSeconds prints seconds since the start with microsecond digits"
   CHECK(formatSeconds(Time{} + Nanoseconds(999)) == "0.000000s");
   CHECK(formatSeconds(Time{} + Hours(1)) == "3600.000000s");
 }
+
+TEST_CASE("time and duration additions saturate instead of overflowing") {
+  CHECK(Time{} + Seconds(5) + Duration::max() == Time::max());
+  CHECK(Duration::max() + Seconds(1) == Duration::max());
+  Duration d = Duration::max();
+  d += Weeks(52);
+  CHECK(d == Duration::max());
+  CHECK(Time{} + Seconds(1) + Seconds(2) == Time{} + Seconds(3));
+}
