@@ -420,20 +420,39 @@ Outcome reregisteredWithin(const std::vector<Record>& records, const std::string
                                     expected.empty() ? std::string("a master") : expected, after.describe())};
 }
 
-void parseAgentReregistered(const ParseContext& c, const std::string& p, Expectation& out) {
-  c.reader.object(p, {"agent", "master", "after", "within"}, {"agent", "within"});
-  const std::string agent = agentArg(c, p + "/agent");
+// agent_reregistered and framework_reregistered: {<subject>, master, after, within}.
+void parseReregistered(const ParseContext& c, const std::string& p, Expectation& out, std::string_view subjectKey,
+                       std::string_view message) {
+  const std::string key(subjectKey);
+  c.reader.object(p, {key, "master", "after", "within"}, {key, "within"});
+  std::string subject;
+  if (subjectKey == "agent") {
+    subject = agentArg(c, p + "/agent");
+  } else {
+    subject = c.reader.identifier(p + "/" + key);
+    if (!c.scenario.isFramework(subject)) {
+      c.reader.fail(p + "/" + key, fmt::format("no framework named \"{}\" in the scenario", subject));
+    }
+  }
   std::string master;
   if (c.reader.has(p + "/master")) master = masterArg(c, p + "/master", {"new-leader"});
   Reference after;
   if (c.reader.has(p + "/after")) after = referenceArg(c, p + "/after");
   const sim::Duration within = c.reader.duration(p + "/within", sim::Nanoseconds(1), ScenarioLimits::kMaxUntil);
-  out.summary = fmt::format("agent {} reregisters with {} within {} after {}", agent,
+  out.summary = fmt::format("{} {} reregisters with {} within {} after {}", key, subject,
                             master.empty() ? std::string("a master") : master == "new-leader" ? "the new leader" : master,
                             sim::format(within), after.describe());
-  out.evaluate = [agent, master, after, within](const std::vector<Record>& records) {
-    return reregisteredWithin(records, agent, "SlaveReregisteredMessage", master, after, within);
+  out.evaluate = [subject, message, master, after, within](const std::vector<Record>& records) {
+    return reregisteredWithin(records, subject, message, master, after, within);
   };
+}
+
+void parseAgentReregistered(const ParseContext& c, const std::string& p, Expectation& out) {
+  parseReregistered(c, p, out, "agent", "SlaveReregisteredMessage");
+}
+
+void parseFrameworkReregistered(const ParseContext& c, const std::string& p, Expectation& out) {
+  parseReregistered(c, p, out, "framework", "FrameworkReregisteredMessage");
 }
 
 void parseAgentUnreachable(const ParseContext& c, const std::string& p, Expectation& out) {
@@ -464,25 +483,6 @@ void parseAgentUnreachable(const ParseContext& c, const std::string& p, Expectat
     }
     return Outcome{false, hits.empty() ? std::string("never marked unreachable")
                                        : fmt::format("marked unreachable at {}", times(hits))};
-  };
-}
-
-void parseFrameworkReregistered(const ParseContext& c, const std::string& p, Expectation& out) {
-  c.reader.object(p, {"framework", "master", "after", "within"}, {"framework", "within"});
-  const std::string framework = c.reader.identifier(p + "/framework");
-  if (!c.scenario.isFramework(framework)) {
-    c.reader.fail(p + "/framework", fmt::format("no framework named \"{}\" in the scenario", framework));
-  }
-  std::string master;
-  if (c.reader.has(p + "/master")) master = masterArg(c, p + "/master", {"new-leader"});
-  Reference after;
-  if (c.reader.has(p + "/after")) after = referenceArg(c, p + "/after");
-  const sim::Duration within = c.reader.duration(p + "/within", sim::Nanoseconds(1), ScenarioLimits::kMaxUntil);
-  out.summary = fmt::format("framework {} reregisters with {} within {} after {}", framework,
-                            master.empty() ? std::string("a master") : master == "new-leader" ? "the new leader" : master,
-                            sim::format(within), after.describe());
-  out.evaluate = [framework, master, after, within](const std::vector<Record>& records) {
-    return reregisteredWithin(records, framework, "FrameworkReregisteredMessage", master, after, within);
   };
 }
 
