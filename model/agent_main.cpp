@@ -107,7 +107,7 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
 
   std::vector<std::string> processIds() const {
     std::vector<std::string> ids;
-    for (const sim::Process* p : host_.processes()) ids.push_back(p->id());
+    for (const sim::Process* p : host_.processesOf("")) ids.push_back(p->id());
     return ids;
   }
 
@@ -161,7 +161,7 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
         return StepResult::done(fmt::format("slave::Flags loaded (--master={}, --work_dir={})", flags_.master,
                                             flags_.work_dir));
       case StartupStep::Libprocess:
-        if (!host_.processes().empty()) {
+        if (!host_.processesOf("").empty()) {
           return StepResult::failed(
               "The call to `process::initialize()` in the agent's `main()` was not the function's first invocation");
         }
@@ -344,15 +344,16 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
 
 void exitAgent(sim::Host& host, std::string_view step, const std::string& message, std::string ref,
                const sim::Process* emitter, sim::Fields extra) {
+  // The agent's own program ends; executors in their containers live on.
   std::vector<std::string> stopped;
-  for (const sim::Process* p : host.processes()) stopped.push_back(p->id());
+  for (const sim::Process* p : host.processesOf("")) stopped.push_back(p->id());
   sim::Fields f = std::move(extra);
   f.push_back({"failed", true});
   f.push_back({"message", message});
   f.push_back({"exit_code", std::int64_t{1}});
   if (!stopped.empty()) f.push_back({"stopped", fmt::format("{}", fmt::join(stopped, ", "))});
   host.sim().emit(sim::RecordKind::Startup, emitter, host.name(), std::string(step), std::move(f), std::move(ref));
-  for (sim::Process* p : host.processes()) host.sim().terminate(*p);
+  for (sim::Process* p : host.processesOf("")) host.sim().terminate(*p);
 }
 
 sim::Try<sim::Nothing> agentMain(sim::Host& host, const SlaveFlags& flags, const AgentOptions& options) {

@@ -79,6 +79,18 @@ std::vector<std::string> ComposingContainerizer::containers() const {
   return out;
 }
 
+void ComposingContainerizer::recover(std::vector<RecoveredContainer> containers, sim::Upid caller,
+                                     std::function<void()> done) {
+  dispatch("recover", [this, containers = std::move(containers), caller, done = std::move(done)]() mutable {
+    if (containerizers_.empty()) {
+      reply(caller, "Containerizer::recover", done);
+      return;
+    }
+    for (const RecoveredContainer& r : containers) owners_[r.container_id] = containerizers_.front();
+    containerizers_.front()->recover(std::move(containers), caller, std::move(done));
+  });
+}
+
 std::string ComposingContainerizer::owner(const std::string& containerId) const {
   auto it = owners_.find(containerId);
   return it == owners_.end() ? std::string() : it->second->id();

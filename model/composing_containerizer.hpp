@@ -26,6 +26,9 @@ class ComposingContainerizer final : public Containerizer {
   void destroy(std::string containerId) override;
   void usage(std::string containerId, sim::Upid caller, Usage done) override;
   std::vector<std::string> containers() const override;
+  // Simplified: the first containerizer recovers every checkpointed container (Mesos's
+  // each recover their own kind).
+  void recover(std::vector<RecoveredContainer> containers, sim::Upid caller, std::function<void()> done) override;
 
   const std::vector<Containerizer*>& containerizers() const { return containerizers_; }
   // Which containerizer launched a container (its process id), or "".

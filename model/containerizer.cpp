@@ -83,8 +83,17 @@ void FakeContainerizer::started(const std::string& id, sim::Upid caller, Launche
   c.state = State::RUNNING;
   c.started = now();
   traceState("Container", "RUNNING", {{"container", id}});
+  if (c.config.executor) {
+    // fork/exec of the executor: its own program (OS process) on this host.
+    ExecutorProcess& executor = sim().spawnIn<ExecutorProcess>(host(), "container " + id, *c.config.executor);
+    c.executor = executor.self();
+    link(c.executor);
+    if (c.config.forked_pid_path) (void)host().disk().write(*c.config.forked_pid_path, c.executor.str());
+    log(fmt::format("Forked executor {} as {}", c.config.executor->info.executor_id, c.executor.str()),
+        {{"container", id}, {"pid", c.executor.str()}});
+  }
   reply(caller, "Containerizer::launch", [done] { done(true); });
-  if (c.config.run_time == sim::Duration::max()) return;
+  if (c.config.run_time == sim::Duration::max() || c.config.executor) return;
   c.timer = delay(c.config.run_time, "reaped", [this, id] {
     Container& c = containers_.at(id);
     c.timer = sim::TimerId{};
@@ -130,7 +139,58 @@ void FakeContainerizer::destroy(std::string containerId) {
     auto it = containers_.find(containerId);
     if (it == containers_.end() || it->second.state == State::TERMINATED) return;
     log("Destroying container " + containerId, {{"container", containerId}});
-    terminate(it->second, ContainerTermination{9, "Container destroyed", ""});
+    Container& c = it->second;
+    if (!c.executor.isNone() && sim().process(c.executor) != nullptr) {
+      sim().kill(host(), "container " + containerId);  // the launcher's SIGKILL
+    }
+    c.executor = sim::Upid{};
+    terminate(c, ContainerTermination{9, "Container destroyed", ""});
+  });
+}
+
+void FakeContainerizer::exited(const sim::Upid& pid) {
+  // The reaper: the executor's program is gone.
+  for (auto& [id, c] : containers_) {
+    if (c.state == State::TERMINATED || !(c.executor == pid)) continue;
+    c.executor = sim::Upid{};
+    terminate(c, ContainerTermination{0, "Executor exited", ""});
+    return;
+  }
+}
+
+void FakeContainerizer::recover(std::vector<RecoveredContainer> recovered, sim::Upid caller,
+                                std::function<void()> done) {
+  dispatch("recover", [this, recovered = std::move(recovered), caller, done = std::move(done)] {
+    for (const RecoveredContainer& r : recovered) {
+      if (containers_.count(r.container_id) != 0) continue;
+      Container& c = containers_[r.container_id];
+      c.config.container_id = r.container_id;
+      c.config.executor.reset();
+      // The launcher checks the checkpointed pid: a live process is adopted.
+      const auto at = r.forked_pid.find('@');
+      const auto colon = r.forked_pid.rfind(':');
+      sim::Process* p = nullptr;
+      if (at != std::string::npos && colon != std::string::npos && colon > at) {
+        const sim::Upid pid = sim().upid(r.forked_pid.substr(0, at), r.forked_pid.substr(at + 1, colon - at - 1),
+                                         static_cast<std::uint16_t>(std::stoi(r.forked_pid.substr(colon + 1))));
+        p = sim().process(pid);
+        if (p != nullptr) c.executor = pid;
+      }
+      if (p != nullptr) {
+        c.state = State::RUNNING;
+        c.started = now();
+        link(c.executor);
+        log(fmt::format("Recovered container {} (executor {})", r.container_id, c.executor.str()),
+            {{"container", r.container_id}});
+        traceState("Container", "RUNNING", {{"container", r.container_id}, {"recovered", true}});
+      } else {
+        c.state = State::TERMINATED;
+        c.termination = ContainerTermination{std::nullopt, "Container's processes are gone (not recovered)", ""};
+        log(fmt::format("Container {} was not recovered: its processes are gone", r.container_id),
+            {{"container", r.container_id}});
+      }
+    }
+    reply(caller, "Containerizer::recover", done);
   });
 }
 

@@ -11,7 +11,12 @@
 //  - it runs for `run_time` and exits with `exit_status` (or is OOM-killed at that
 //    time, if `oom`), unless destroyed first; wait answers with the termination once
 //    it happens (at once if it already did);
-//  - destroy kills it (status 9) and usage reports memory and CPU time so far.
+//  - destroy kills it (status 9) and usage reports memory and CPU time so far;
+//  - a container with an executor runs it as its own program on the host (an
+//    ExecutorProcess), writes the executor's pid to forked.pid, and ends when that
+//    program exits (status 0) or is killed by destroy;
+//  - recover (after an agent restart) adopts each checkpointed container whose executor
+//    is still alive; one whose processes are gone is known as terminated.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -20,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "model/executor.hpp"
 #include "model/fetcher.hpp"
 #include "sim/process.hpp"
 #include "sim/try.hpp"
@@ -41,6 +47,14 @@ struct ContainerConfig {
   bool oom = false;
   std::int64_t cpus_milli = 1000;
   std::uint64_t mem_bytes = 128 * kMegabyte;
+  std::optional<ExecutorEnvironment> executor;   // the executor the container runs
+  std::optional<std::string> forked_pid_path;    // where to checkpoint its pid
+};
+
+// A container the agent found in its checkpoint: its id and the pid in forked.pid.
+struct RecoveredContainer {
+  std::string container_id;
+  std::string forked_pid;
 };
 
 // mesos.proto ContainerTermination (1.1: containerizer.proto Termination).
@@ -70,6 +84,8 @@ class Containerizer : public sim::Process {
   virtual void usage(std::string containerId, sim::Upid caller, Usage done) = 0;
   // Containers known now, sorted (Containerizer::containers).
   virtual std::vector<std::string> containers() const = 0;
+  // Containerizer::recover; `done` runs on `caller` once every container is known.
+  virtual void recover(std::vector<RecoveredContainer> containers, sim::Upid caller, std::function<void()> done) = 0;
 
  protected:
   // Runs `fn` as an event on the process at `caller`, if it is still there.
@@ -92,6 +108,7 @@ class FakeContainerizer : public Containerizer {
   void destroy(std::string containerId) override;
   void usage(std::string containerId, sim::Upid caller, Usage done) override;
   std::vector<std::string> containers() const override;
+  void recover(std::vector<RecoveredContainer> containers, sim::Upid caller, std::function<void()> done) override;
 
   // Whether this containerizer runs containers of this type.
   virtual bool supports(ContainerType type) const = 0;
@@ -105,7 +122,9 @@ class FakeContainerizer : public Containerizer {
     std::optional<ContainerTermination> termination;
     std::vector<std::pair<sim::Upid, Waited>> waiters;
     sim::TimerId timer;
+    sim::Upid executor;  // the executor's pid, while it runs
   };
+  void exited(const sim::Upid& pid) override;
   void fetched(const std::string& id, const sim::Try<sim::Nothing>& result, sim::Upid caller, Launched done);
   void started(const std::string& id, sim::Upid caller, Launched done);
   void terminate(Container& c, ContainerTermination t);

@@ -160,6 +160,37 @@ const FlagTable<SlaveFlags>& slaveFlagTable() {
           [](const SlaveFlags& f) { return format(f.fetcher_cache_size); });
     t.text("fetcher_cache_dir", &SlaveFlags::fetcher_cache_dir,
            "Parent directory for fetcher cache directories (one subdirectory per agent)", "Fetcher");
+    t.duration("executor_registration_timeout", &SlaveFlags::executor_registration_timeout,
+               "Amount of time to wait for an executor to register with the agent before considering it hung and "
+               "shutting it down (e.g., 60secs, 3mins, etc)",
+               "Slave::registerExecutorTimeout");
+    t.duration("executor_reregistration_timeout", &SlaveFlags::executor_reregistration_timeout,
+               "The timeout within which an executor is expected to reregister after the agent has restarted, "
+               "before the agent considers it gone and shuts it down. Must be at most 15secs (added in 1.1.3)",
+               "Slave::reregisterExecutorTimeout", sim::Duration{}, kMaxExecutorReregistrationTimeout);
+    t.duration("executor_reregistration_retry_interval", &SlaveFlags::executor_reregistration_retry_interval,
+               "For PID-based executors, how long the agent waits before retrying the reconnect message sent to "
+               "the executor during recovery (0secs: None, no retries; added in 1.1.3)",
+               "Slave::reconnectExecutors", sim::Duration{}, kMaxExecutorReregistrationTimeout);
+    t.duration("executor_shutdown_grace_period", &SlaveFlags::executor_shutdown_grace_period,
+               "Default amount of time to wait for an executor to shut down (e.g. 60secs, 3mins, etc). "
+               "ExecutorInfo.shutdown_grace_period overrides this default",
+               "Slave::shutdownExecutorTimeout");
+    t.duration("recovery_timeout", &SlaveFlags::recovery_timeout,
+               "Amount of time allotted for the agent to recover. If the agent takes longer than recovery_timeout "
+               "to recover, any executors that are waiting to reconnect to the agent will self-terminate",
+               "the executor driver (MESOS_RECOVERY_TIMEOUT)");
+    t.text("recover", &SlaveFlags::recover,
+           "Whether to recover status updates and reconnect with old executors. Valid values for 'recover' are "
+           "reconnect: Reconnect with any old live executors; cleanup: Kill any old live executors and exit. Use "
+           "this option when doing an incompatible agent or executor upgrade!",
+           "Slave (Slave::initialize exits on any other value)");
+    t.boolean("strict", &SlaveFlags::strict,
+              "If strict=true, any and all recovery errors are considered fatal. If strict=false, any expected "
+              "errors (e.g., agent cannot recover information about an executor, because the agent died right "
+              "before the executor registered.) during recovery are ignored and as much state as possible is "
+              "recovered",
+              "state::recover");
     return t;
   }();
   return table;

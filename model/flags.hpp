@@ -25,6 +25,13 @@ inline constexpr sim::Duration kMinAgentReregisterTimeout = sim::Minutes(10);
 inline constexpr sim::Duration kGcDelay = sim::Weeks(1);
 inline constexpr sim::Duration kDiskWatchInterval = sim::Minutes(1);
 inline constexpr sim::Duration kDockerVersionWaitTimeout = sim::Seconds(5);
+// src/slave/constants.hpp EXECUTOR_REGISTRATION_TIMEOUT, EXECUTOR_REREGISTER_TIMEOUT (a flag
+// since 1.1.3, at most 15secs), DEFAULT_EXECUTOR_SHUTDOWN_GRACE_PERIOD, RECOVERY_TIMEOUT.
+inline constexpr sim::Duration kExecutorRegistrationTimeout = sim::Minutes(1);
+inline constexpr sim::Duration kExecutorReregistrationTimeout = sim::Seconds(2);
+inline constexpr sim::Duration kMaxExecutorReregistrationTimeout = sim::Seconds(15);
+inline constexpr sim::Duration kExecutorShutdownGracePeriod = sim::Seconds(5);
+inline constexpr sim::Duration kRecoveryTimeout = sim::Minutes(15);
 
 // A flag that Mesos keeps as a double (--gc_disk_headroom), held exactly in
 // millionths so that no floating point reaches a decision. Prints as Mesos prints the
@@ -70,6 +77,14 @@ struct SlaveFlags {
   sim::Duration disk_watch_interval = kDiskWatchInterval;
   Bytes fetcher_cache_size{2 * kGigabyte};
   std::string fetcher_cache_dir = "/tmp/mesos/fetch";
+  // Executors and recovery (src/slave/flags.cpp).
+  sim::Duration executor_registration_timeout = kExecutorRegistrationTimeout;
+  sim::Duration executor_reregistration_timeout = kExecutorReregistrationTimeout;
+  sim::Duration executor_reregistration_retry_interval;  // 0: None (no reconnect retries)
+  sim::Duration executor_shutdown_grace_period = kExecutorShutdownGracePeriod;
+  sim::Duration recovery_timeout = kRecoveryTimeout;
+  std::string recover = "reconnect";  // reconnect | cleanup (Slave::initialize exits otherwise)
+  bool strict = true;
 };
 
 // master::Flags (src/master/flags.cpp).

@@ -13,14 +13,24 @@
 //    FrameworkRegisteredMessage /
 //    FrameworkReregisteredMessage from that master;
 //  - losing its master (a new leader, or none) makes it "disconnected": it re-registers
-//    with whoever the detector reports next.
-// Tasks, offers and status updates are issue 5's.
+//    with whoever the detector reports next;
+//  - it keeps its FrameworkID on its host's disk, so a restarted scheduler fails over
+//    (ReregisterFrameworkMessage with failover=true) instead of registering anew;
+//  - its scripted tasks are launched at their times (LaunchTasksMessage naming the
+//    agent: no offers are modelled), once it is registered;
+//  - every StatusUpdateMessage is delivered to Scheduler::statusUpdate (a `state` record
+//    "Scheduler::statusUpdate" naming the task, its state, reason, source and UUID),
+//    then acknowledged as the script says: at once (the driver's implicit
+//    acknowledgement), after a delay, or never; an update without a UUID is not
+//    acknowledged;
+//  - killTask and reconcileTasks send KillTaskMessage and ReconcileTasksMessage.
 #include <cstdint>
 #include <optional>
 #include <string>
 
 #include "model/framework_messages.hpp"
 #include "model/master_detector.hpp"
+#include "model/task_messages.hpp"
 #include "sim/process.hpp"
 
 namespace agentsim::model {
@@ -29,11 +39,30 @@ namespace agentsim::model {
 inline constexpr sim::Duration kSchedulerRegistrationBackoffFactor = sim::Seconds(2);
 inline constexpr sim::Duration kSchedulerRegistrationRetryIntervalMax = sim::Minutes(1);
 
+// When the scheduler acknowledges a status update (agentsim's script).
+struct AcknowledgePolicy {
+  enum class Kind { AT_ONCE, AFTER, NEVER };
+  Kind kind = Kind::AT_ONCE;
+  sim::Duration after;  // for AFTER
+};
+
+// A task the scheduler launches at `at` (simulated time since the start) on the agent
+// whose hostname is `agent`.
+struct TaskLaunch {
+  sim::Duration at;
+  std::string agent;
+  TaskInfo info;
+};
+
 struct FrameworkFlags {
   std::string master;  // as the agent's --master
   std::string name = "framework";
   sim::Duration failover_timeout;  // FrameworkInfo.failover_timeout
+  bool checkpoint = false;         // FrameworkInfo.checkpoint
+  bool partition_aware = false;    // FrameworkInfo.capabilities PARTITION_AWARE
   sim::Duration registration_backoff_factor = kSchedulerRegistrationBackoffFactor;
+  AcknowledgePolicy acknowledge;
+  std::vector<TaskLaunch> tasks;
 };
 
 class SchedulerProcess final : public sim::Process {
@@ -45,6 +74,11 @@ class SchedulerProcess final : public sim::Process {
   bool connected() const { return connected_; }
   const FrameworkInfo& framework() const { return framework_; }
 
+  // SchedulerDriver::killTask and reconcileTasks (empty: every task, implicitly); call
+  // with dispatch. Sent only while connected, as the driver does.
+  void killTask(const std::string& taskId);
+  void reconcileTasks(const std::vector<std::string>& taskIds);
+
  protected:
   void initialize() override;
   void exited(const sim::Upid& pid) override;
@@ -55,6 +89,9 @@ class SchedulerProcess final : public sim::Process {
   void registered(const sim::Upid& from, const FrameworkRegisteredMessage& message);
   void reregistered(const sim::Upid& from, const FrameworkReregisteredMessage& message);
   sim::Upid masterPid() const;
+  void statusUpdate(const sim::Upid& from, const StatusUpdateMessage& message);
+  void acknowledge(const StatusUpdate& update);
+  void launch(const TaskLaunch& task);
 
   FrameworkFlags flags_;
   MasterDetector& detector_;

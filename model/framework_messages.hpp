@@ -18,6 +18,8 @@ struct FrameworkInfo {
   std::string name;
   std::string user = "root";
   sim::Duration failover_timeout;  // FrameworkInfo.failover_timeout, 0 by default
+  bool checkpoint = false;         // FrameworkInfo.checkpoint
+  bool partition_aware = false;    // the PARTITION_AWARE capability
   bool operator==(const FrameworkInfo&) const = default;
 };
 

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/task.hpp"
 #include "sim/message.hpp"
 
 namespace agentsim::model {
@@ -43,9 +44,19 @@ struct ReregisterSlaveMessage : sim::MessageOf<ReregisterSlaveMessage> {
   static constexpr std::string_view kName = "ReregisterSlaveMessage";
   SlaveInfo slave;
   std::string version;
+  std::vector<Task> tasks;  // every task the agent knows, with its latest state
+  std::vector<std::string> frameworks;  // FrameworkIDs (FrameworkInfo in Mesos)
   void describe(sim::Fields& out) const override {
     out.push_back({"slave_id", slave.id});
     out.push_back({"hostname", slave.hostname});
+    if (!tasks.empty()) {
+      std::string text;
+      for (const Task& t : tasks) {
+        if (!text.empty()) text += ',';
+        text += t.task_id + '=' + std::string(toString(t.state));
+      }
+      out.push_back({"tasks", text});
+    }
   }
 };
 
@@ -102,9 +113,11 @@ inline const std::vector<std::string_view>& mesosMessageNames() {
       "FrameworkReregisteredMessage",
       "FrameworkToExecutorMessage",
       "KillTaskMessage",
+      "LaunchTasksMessage",
       "LostSlaveMessage",
       "PingSlaveMessage",
       "PongSlaveMessage",
+      "ReconcileTasksMessage",
       "ReconnectExecutorMessage",
       "RegisterExecutorMessage",
       "RegisterFrameworkMessage",

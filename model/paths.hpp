@@ -1,15 +1,66 @@
 #pragma once
-// Checkpoint paths of the agent's meta directory (src/slave/paths.hpp, paths.cpp).
+// Checkpoint and sandbox paths of the agent's work directory (src/slave/paths.hpp,
+// paths.cpp), with Mesos's file names.
 #include <string>
 
 namespace agentsim::model::paths {
 
 inline std::string metaDir(const std::string& workDir) { return workDir + "/meta"; }
 // meta/slaves/latest: in Mesos a symlink to the current agent's directory; here a
-// file holding its SlaveID.
+// file holding its SlaveID. runs/latest likewise holds a ContainerID.
 inline std::string latestSlavePath(const std::string& metaDir) { return metaDir + "/slaves/latest"; }
+inline std::string bootIdPath(const std::string& metaDir) { return metaDir + "/boot_id"; }
+inline std::string slavePath(const std::string& metaDir, const std::string& slaveId) {
+  return metaDir + "/slaves/" + slaveId;
+}
 inline std::string slaveInfoPath(const std::string& metaDir, const std::string& slaveId) {
-  return metaDir + "/slaves/" + slaveId + "/slave.info";
+  return slavePath(metaDir, slaveId) + "/slave.info";
+}
+inline std::string frameworkPath(const std::string& root, const std::string& slaveId, const std::string& frameworkId) {
+  return slavePath(root, slaveId) + "/frameworks/" + frameworkId;
+}
+inline std::string frameworkInfoPath(const std::string& meta, const std::string& s, const std::string& f) {
+  return frameworkPath(meta, s, f) + "/framework.info";
+}
+inline std::string frameworkPidPath(const std::string& meta, const std::string& s, const std::string& f) {
+  return frameworkPath(meta, s, f) + "/framework.pid";
+}
+inline std::string executorPath(const std::string& root, const std::string& s, const std::string& f,
+                                const std::string& e) {
+  return frameworkPath(root, s, f) + "/executors/" + e;
+}
+inline std::string executorInfoPath(const std::string& meta, const std::string& s, const std::string& f,
+                                    const std::string& e) {
+  return executorPath(meta, s, f, e) + "/executor.info";
+}
+inline std::string latestRunPath(const std::string& meta, const std::string& s, const std::string& f,
+                                 const std::string& e) {
+  return executorPath(meta, s, f, e) + "/runs/latest";
+}
+// The run directory; under the work_dir (not meta) it is the executor's sandbox.
+inline std::string runPath(const std::string& root, const std::string& s, const std::string& f, const std::string& e,
+                           const std::string& c) {
+  return executorPath(root, s, f, e) + "/runs/" + c;
+}
+inline std::string forkedPidPath(const std::string& meta, const std::string& s, const std::string& f,
+                                 const std::string& e, const std::string& c) {
+  return runPath(meta, s, f, e, c) + "/pids/forked.pid";
+}
+inline std::string libprocessPidPath(const std::string& meta, const std::string& s, const std::string& f,
+                                     const std::string& e, const std::string& c) {
+  return runPath(meta, s, f, e, c) + "/pids/libprocess.pid";
+}
+inline std::string sentinelPath(const std::string& meta, const std::string& s, const std::string& f,
+                                const std::string& e, const std::string& c) {
+  return runPath(meta, s, f, e, c) + "/executor.sentinel";
+}
+inline std::string taskInfoPath(const std::string& meta, const std::string& s, const std::string& f,
+                                const std::string& e, const std::string& c, const std::string& t) {
+  return runPath(meta, s, f, e, c) + "/tasks/" + t + "/task.info";
+}
+inline std::string taskUpdatesPath(const std::string& meta, const std::string& s, const std::string& f,
+                                   const std::string& e, const std::string& c, const std::string& t) {
+  return runPath(meta, s, f, e, c) + "/tasks/" + t + "/task.updates";
 }
 
 }  // namespace agentsim::model::paths

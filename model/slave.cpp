@@ -91,17 +91,34 @@ void Slave::initialize() {
   }
   meta_dir_ = paths::metaDir(flags_.work_dir);
 
-  // statusUpdateManager->initialize(defer(self(), &Slave::forward)). Slave::forward
-  // arrives with the status-update issue; until then forwarded updates are dropped.
+  // statusUpdateManager->initialize(defer(self(), &Slave::forward)).
   if (components_.statusUpdateManager != nullptr) {
-    components_.statusUpdateManager->wire(*this, [](const StatusUpdate&) {});
+    components_.statusUpdateManager->wire(*this, [this](const StatusUpdate& u) { forward(u); });
   }
   // The first disk check is scheduled, not run.
   delay(flags_.disk_watch_interval, "Slave::checkDiskUsage", [this] { checkDiskUsage(); });
 
   install(&Slave::registered, "Slave::registered");
   install(&Slave::reregistered, "Slave::reregistered");
+  install(&Slave::runTask, "Slave::runTask");
+  install(&Slave::killTask, "Slave::killTask");
+  install(&Slave::shutdownExecutorMessage, "Slave::shutdownExecutor");
+  install(&Slave::shutdownFramework, "Slave::shutdownFramework");
+  install(&Slave::updateFramework, "Slave::updateFramework");
+  install(&Slave::statusUpdateAcknowledgement, "Slave::statusUpdateAcknowledgement");
+  install(&Slave::registerExecutor, "Slave::registerExecutor");
+  install(&Slave::reregisterExecutor, "Slave::reregisterExecutor");
+  install(&Slave::statusUpdateMessage, "Slave::statusUpdate");
   install(&Slave::ping, "Slave::ping");
+
+  if (flags_.recover != "reconnect" && flags_.recover != "cleanup") {
+    exitAgent(host(), "slave",
+              fmt::format("Unknown option for 'recover' flag {}. Please run the agent with '--help' to see the valid "
+                          "options",
+                          flags_.recover),
+              "src/slave/slave.cpp: Slave::initialize", this);
+    return;
+  }
 
   // Recovery runs as its own chain of events: state::recover -> Slave::recover ->
   // Slave::__recover.
@@ -121,27 +138,6 @@ void Slave::checkDiskUsage() {
   delay(flags_.disk_watch_interval, "Slave::checkDiskUsage", [this] { checkDiskUsage(); });
 }
 
-void Slave::recover() {
-  // state::recover (src/slave/state.cpp): meta/slaves/latest names the agent that last
-  // registered from this work_dir; without it this is a fresh agent.
-  sim::Disk& disk = sim().host(self().host())->disk();
-  const auto latest = disk.read(paths::latestSlavePath(meta_dir_));
-  if (!latest) {
-    log("Failed to find the latest agent from a previous run; starting as a new agent");
-  } else if (disk.exists(paths::slaveInfoPath(meta_dir_, *latest))) {
-    info_.id = *latest;
-    log(fmt::format("Recovering agent {}", info_.id), {{"slave_id", info_.id}});
-  }
-  dispatch("Slave::__recover", [this] { finishRecovery(); });
-}
-
-void Slave::finishRecovery() {
-  AGENTSIM_ASSERT(state_ == State::RECOVERING);
-  log("Finished recovery");
-  setState(State::DISCONNECTED);
-  startDetection(std::nullopt);
-}
-
 void Slave::startDetection(std::optional<MasterInfo> previous) {
   detection_ = detector_.detect(std::move(previous), *this, [this](const Detection& d) { detected(d); });
 }
@@ -149,12 +145,12 @@ void Slave::startDetection(std::optional<MasterInfo> previous) {
 void Slave::detected(const Detection& detection) {
   AGENTSIM_ASSERT(state_ != State::RECOVERING);
   if (state_ != State::TERMINATING) setState(State::DISCONNECTED);
-  // statusUpdateManager->pause() arrives with the status-update slice.
+  if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->pause();
 
   switch (detection.kind) {
     case Detection::Kind::Failed:
-      log(fmt::format("Failed to detect a master: {}", detection.failure));
-      sim().terminate(*this);
+      exitAgent(host(), "slave", fmt::format("Failed to detect a master: {}", detection.failure),
+                "src/slave/slave.cpp: Slave::detected", this);
       return;
     case Detection::Kind::Discarded:
       log("Re-detecting master");
@@ -189,13 +185,7 @@ void Slave::doReliableRegistration(sim::Duration maxBackoff) {
   if (!master_ || state_ == State::RUNNING || state_ == State::TERMINATING) return;
   AGENTSIM_ASSERT(state_ == State::DISCONNECTED);
 
-  const sim::Upid master = [&] {
-    const std::string& pid = master_->pid;
-    const auto at = pid.find('@');
-    const auto colon = pid.rfind(':');
-    return sim().upid(pid.substr(0, at), pid.substr(at + 1, colon - at - 1),
-                      static_cast<std::uint16_t>(master_->port));
-  }();
+  const sim::Upid master = masterPid();
   // Link after the backoff, not on detection (MESOS-5330).
   link(master);
   if (info_.id.empty()) {
@@ -204,9 +194,13 @@ void Slave::doReliableRegistration(sim::Duration maxBackoff) {
     message.version = "1.1.0";
     send(master, message);
   } else {
+    // With every task the agent knows (MESOS-1715: pending ones as TASK_STAGING) and
+    // its frameworks.
     ReregisterSlaveMessage message;
     message.slave = info_;
     message.version = "1.1.0";
+    message.tasks = tasksForReregistration();
+    for (const auto& [id, f] : frameworks_) message.frameworks.push_back(id);
     send(master, message);
   }
 
@@ -214,6 +208,13 @@ void Slave::doReliableRegistration(sim::Duration maxBackoff) {
   const sim::Duration wait = rng().uniform(maxBackoff);
   registration_timer_ = delay(wait, "Slave::doReliableRegistration",
                               [this, maxBackoff] { doReliableRegistration(maxBackoff * 2); });
+}
+
+sim::Upid Slave::masterPid() const {
+  const std::string& pid = master_->pid;
+  const auto at = pid.find('@');
+  const auto colon = pid.rfind(':');
+  return sim().upid(pid.substr(0, at), pid.substr(at + 1, colon - at - 1), static_cast<std::uint16_t>(master_->port));
 }
 
 void Slave::exited(const sim::Upid& pid) {
@@ -240,14 +241,16 @@ void Slave::registered(const sim::Upid& from, const SlaveRegisteredMessage& mess
       (void)disk.write(paths::slaveInfoPath(meta_dir_, info_.id), info_.hostname);
       (void)disk.write(paths::latestSlavePath(meta_dir_), info_.id);
       setState(State::RUNNING);
+      if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->resume();
       restartPingTimer();
       break;
     }
     case State::RUNNING:
       if (info_.id != message.slave_id) {
-        log(fmt::format("Registered but got wrong id: {} (expected: {}). Committing suicide", message.slave_id,
-                        info_.id));
-        sim().terminate(*this);
+        exitAgent(host(), "slave",
+                  fmt::format("Registered but got wrong id: {} (expected: {}). Committing suicide", message.slave_id,
+                              info_.id),
+                  "src/slave/slave.cpp: Slave::registered", this);
         return;
       }
       log("Already registered with master " + from.str());
@@ -268,9 +271,10 @@ void Slave::reregistered(const sim::Upid& from, const SlaveReregisteredMessage& 
     return;
   }
   if (info_.id != message.slave_id) {
-    log(fmt::format("Re-registered but got wrong id: {} (expected: {}). Committing suicide", message.slave_id,
-                    info_.id));
-    sim().terminate(*this);
+    exitAgent(host(), "slave",
+              fmt::format("Re-registered but got wrong id: {} (expected: {}). Committing suicide", message.slave_id,
+                          info_.id),
+              "src/slave/slave.cpp: Slave::reregistered", this);
     return;
   }
   master_ping_timeout_ = sim::Seconds(message.connection.total_ping_timeout_seconds);
@@ -278,6 +282,7 @@ void Slave::reregistered(const sim::Upid& from, const SlaveReregisteredMessage& 
     case State::DISCONNECTED:
       log(fmt::format("Re-registered with master {}", from.str()));
       setState(State::RUNNING);
+      if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->resume();
       restartPingTimer();
       break;
     case State::RUNNING:

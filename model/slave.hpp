@@ -1,7 +1,8 @@
 #pragma once
-// Slave (src/slave/slave.cpp): the agent process slave(1). This slice models
-// initialize, recovery of the checkpointed SlaveID, master detection, reliable
-// (re)registration with Mesos's randomised doubling backoff, and the ping timer:
+// Slave (src/slave/slave.cpp): the agent process slave(1). It models initialize,
+// recovery from the checkpoint (slave_recovery.cpp), master detection, reliable
+// (re)registration with Mesos's randomised doubling backoff, the ping timer, and the
+// task and executor lifecycle with the status update path (slave_tasks.cpp):
 //  - after a master is detected: wait U[0, registration_backoff_factor], then send
 //    RegisterSlaveMessage (ReregisterSlaveMessage with a checkpointed SlaveID) and
 //    retry after U[0, 2b], U[0, 4b], ... capped at 1mins, until (Re)Registered;
@@ -9,24 +10,40 @@
 //    docs/model.md);
 //  - every PingSlaveMessage is answered with PongSlaveMessage, in any state, and
 //    restarts the ping timer; with no ping for total_ping_timeout_seconds (75secs by
-//    default) the agent re-detects and reregisters.
+//    default) the agent re-detects and reregisters;
+//  - tasks: runTask -> run -> launchExecutor (executor_registration_timeout) or queue ->
+//    RunTaskMessage to a registered executor; kill, shutdown of executors and
+//    frameworks, executorTerminated with Mesos's states and reasons;
+//  - status updates: from executors (or the agent itself) through the status update
+//    manager (checkpointed for checkpointing frameworks, acknowledged to the executor
+//    once on disk), forwarded to the master only while RUNNING, acknowledgements from
+//    the current master only; the manager pauses on every detection and resumes on
+//    (re)registration and UpdateFrameworkMessage;
+//  - recovery: frameworks, executors, runs, tasks and updates from meta/; with
+//    --recover=reconnect it reconnects executors and waits the whole
+//    executor_reregistration_timeout before detecting a master; with cleanup it
+//    shuts executors down and never registers.
 #include <cstdint>
+#include <deque>
+#include <map>
 #include <optional>
 #include <string>
 
 #include <memory>
 
+#include "model/containerizer.hpp"
 #include "model/flags.hpp"
 #include "model/hook_manager.hpp"
 #include "model/master_detector.hpp"
 #include "model/messages.hpp"
 #include "model/qos_controller.hpp"
 #include "model/resource_estimator.hpp"
+#include "model/slave_state.hpp"
+#include "model/task_messages.hpp"
 #include "sim/process.hpp"
 
 namespace agentsim::model {
 
-class Containerizer;
 class Files;
 class GarbageCollector;
 class StatusUpdateManager;
@@ -62,6 +79,45 @@ class Slave final : public sim::Process {
   State state() const { return state_; }
   const SlaveInfo& info() const { return info_; }
 
+  // slave.hpp struct Executor.
+  struct Executor {
+    enum class State {
+      REGISTERING,  // Executor is launched but not (re-)registered yet.
+      RUNNING,      // Executor has (re-)registered.
+      TERMINATING,  // Executor is being shutdown/killed.
+      TERMINATED,   // Executor has terminated but there might be pending updates.
+    };
+    ExecutorInfo info;
+    std::string container_id;
+    State state = State::REGISTERING;
+    sim::Upid pid;
+    bool checkpoint = false;
+    std::map<std::string, TaskInfo> queued;     // queuedTasks
+    std::map<std::string, Task> launched;       // launchedTasks
+    std::map<std::string, Task> terminated;     // terminatedTasks
+    std::deque<Task> completed;                 // completedTasks, a ring of 200
+    struct Termination {
+      TaskState state;
+      std::string reason;
+      std::string message;
+    };
+    std::optional<Termination> pending_termination;
+    std::size_t incompleteTasks() const { return queued.size() + launched.size() + terminated.size(); }
+  };
+  // slave.hpp struct Framework.
+  struct Framework {
+    enum class State {
+      RUNNING,      // Framework is running.
+      TERMINATING,  // Framework is shutting down in the cluster.
+    };
+    FrameworkInfo info;
+    sim::Upid pid;
+    State state = State::RUNNING;
+    std::map<std::string, std::map<std::string, TaskInfo>> pending;  // executor -> tasks
+    std::map<std::string, Executor> executors;
+  };
+  const std::map<std::string, Framework>& frameworks() const { return frameworks_; }
+
  protected:
   void initialize() override;
   void exited(const sim::Upid& pid) override;  // the connection to the master broke
@@ -70,8 +126,57 @@ class Slave final : public sim::Process {
   // Slave::checkDiskUsage and _checkDiskUsage: every --disk_watch_interval, prune the
   // GC by gc_delay - age(usage) (the simulated disk reports no usage yet).
   void checkDiskUsage();
+  // slave_recovery.cpp: state::recover -> Slave::recover -> _recover -> __recover.
   void recover();
+  void recoverFramework(const state::FrameworkState& state);
+  void recoveredContainerizer();  // Slave::_recover
+  void reconnectExecutors();
+  void reregisterExecutorTimeout();
   void finishRecovery();  // Slave::__recover
+  void terminateAgent(const std::string& why);
+  sim::Upid masterPid() const;
+  void reregisterExecutor(const sim::Upid& from, const ReregisterExecutorMessage& message);
+
+  // slave_tasks.cpp.
+  void runTask(const sim::Upid& from, const RunTaskMessage& message);
+  void run(const std::string& frameworkId, const TaskInfo& task);  // Slave::_run
+  Executor& launchExecutor(Framework& framework, const ExecutorInfo& info);
+  void executorLaunched(const std::string& frameworkId, const std::string& executorId,
+                        const std::string& containerId, const sim::Try<bool>& launched);
+  void registerExecutor(const sim::Upid& from, const RegisterExecutorMessage& message);
+  void registerExecutorTimeout(const std::string& frameworkId, const std::string& executorId,
+                               const std::string& containerId);
+  void sendQueuedTasks(Framework& framework, Executor& executor);  // Slave::__run
+  void killTask(const sim::Upid& from, const KillTaskMessage& message);
+  void shutdownExecutorMessage(const sim::Upid& from, const ShutdownExecutorMessage& message);
+  void shutdownExecutor(Framework& framework, Executor& executor);  // Slave::_shutdownExecutor
+  void shutdownExecutorTimeout(const std::string& frameworkId, const std::string& executorId,
+                               const std::string& containerId);
+  void shutdownFramework(const sim::Upid& from, const ShutdownFrameworkMessage& message);
+  void updateFramework(const sim::Upid& from, const UpdateFrameworkMessage& message);
+  void executorTerminated(const std::string& frameworkId, const std::string& executorId,
+                          const std::string& containerId, const sim::Try<ContainerTermination>& termination);
+  void removeExecutor(Framework& framework, Executor& executor);
+  void removeFramework(const std::string& frameworkId);
+  void statusUpdateMessage(const sim::Upid& from, const StatusUpdateMessage& message);
+  // Slave::statusUpdate: from an executor (pid) or from the agent itself (none).
+  void statusUpdate(StatusUpdate update, const sim::Upid& pid);
+  void statusUpdateAcknowledgement(const sim::Upid& from, const StatusUpdateAcknowledgementMessage& message);
+  void forward(StatusUpdate update);
+  // An update the agent generates (SOURCE_SLAVE) for a task.
+  StatusUpdate createStatusUpdate(const std::string& frameworkId, const std::string& executorId,
+                                  const std::string& taskId, TaskState state, std::string reason,
+                                  std::string message);
+  void sendExecutorTerminatedStatusUpdate(const std::string& frameworkId, Executor& executor,
+                                          const std::string& taskId, const std::optional<ContainerTermination>& t);
+  std::string newUuid();
+  std::vector<Task> tasksForReregistration() const;
+  Framework* framework(const std::string& id);
+  Executor* executor(const std::string& frameworkId, const std::string& executorId);
+  bool fromMaster(const sim::Upid& from) const;
+  void checkpoint(const std::string& path, std::string bytes);
+  std::optional<std::string> taskUpdatesPath(const Framework& framework, const Executor& executor,
+                                             const std::string& taskId) const;
   void detected(const Detection& detection);
   void doReliableRegistration(sim::Duration maxBackoff);
   void registered(const sim::Upid& from, const SlaveRegisteredMessage& message);
@@ -93,6 +198,10 @@ class Slave final : public sim::Process {
   sim::TimerId ping_timer_;
   sim::Duration master_ping_timeout_;
   std::string meta_dir_;
+  std::map<std::string, Framework> frameworks_;
+  std::deque<std::string> completed_frameworks_;  // a ring of 50
+  bool rebooted_ = false;
+  bool reconnecting_ = false;  // recovery waits for executors to reregister
 };
 
 std::string_view toString(Slave::State state);

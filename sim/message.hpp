@@ -17,6 +17,7 @@ struct UpidEntry {
   std::string full;                 // "id@host:port"
   std::uint32_t slot = UINT32_MAX;  // the live process bound to this address, if any
   void* host_cache = nullptr;       // the Simulation's Host of `host`, once looked up (hosts never move)
+  std::uint32_t bindings = 0;       // how many processes have had this address
 };
 }  // namespace detail
 

@@ -9,7 +9,13 @@ Time Process::now() const { return sim_->now(); }
 bool Process::tracing() const { return sim_->trace().enabled(); }
 
 Rng& Process::rng() {
-  if (!rng_) rng_ = std::make_unique<Rng>(sim_->seed(), self_.host() + "/" + self_.id());
+  // A later process at the same address (a restarted agent's slave(1)) draws from a
+  // stream of its own: "<host>/<id>#<n>" for its n-th binding, n > 1.
+  if (!rng_) {
+    const std::uint32_t n = binding_;
+    rng_ = std::make_unique<Rng>(sim_->seed(),
+                                 self_.host() + "/" + self_.id() + (n > 1 ? "#" + std::to_string(n) : std::string()));
+  }
   return *rng_;
 }
 

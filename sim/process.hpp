@@ -43,6 +43,8 @@ class Process {
   const Upid& self() const { return self_; }
   const std::string& id() const { return self_.id(); }
   Host& host() const { return *host_; }
+  // The OS process this actor lives in ("" is the one its host boots).
+  const std::string& program() const { return program_; }
   Simulation& sim() const { return *sim_; }
   Time now() const;
 
@@ -118,6 +120,8 @@ class Process {
   };
 
   ProcessName name_;
+  std::string program_;
+  std::uint32_t binding_ = 0;  // the n-th process at this address
   Upid self_;
   Host* host_ = nullptr;
   Simulation* sim_ = nullptr;

@@ -44,6 +44,29 @@ std::vector<Process*> Host::processes() const {
   return out;
 }
 
+std::vector<Process*> Host::processesOf(std::string_view program) const {
+  std::vector<Process*> out;
+  for (std::uint32_t slot : slots_) {
+    Process* p = sim_->processes_[slot].process.get();
+    if (p->program() == program) out.push_back(p);
+  }
+  return out;
+}
+
+Host::Program& Host::program(const std::string& name) {
+  auto it = programs_.find(name);
+  if (it != programs_.end()) return it->second;
+  Program& p = programs_[name];
+  if (name.empty()) {
+    p.port = port_;
+  } else {
+    // An ephemeral port of its own: the host's port plus one per program started.
+    if (next_port_ == 0) next_port_ = port_;
+    p.port = ++next_port_;
+  }
+  return p;
+}
+
 Host& Simulation::addHost(std::string name, std::uint16_t port) {
   if (hosts_.size() >= limits_.max_hosts) {
     limitExceeded(fmt::format("more than {} hosts", limits_.max_hosts));
@@ -92,14 +115,21 @@ Process* Simulation::process(const Upid& upid) const {
   return processes_[upid.entry()->slot].process.get();
 }
 
-void Simulation::adopt(Host& host, std::unique_ptr<Process> p) {
+void Simulation::adopt(Host& host, std::unique_ptr<Process> p, std::optional<std::string> program) {
   AGENTSIM_ASSERT(host.up_);
   if (live_processes_ >= limits_.max_processes) {
     limitExceeded(fmt::format("more than {} processes", limits_.max_processes));
   }
+  if (!program) {
+    program = (context_.process != nullptr && context_.process->host_ == &host) ? context_.process->program_
+                                                                                  : std::string();
+  }
+  Host::Program& prog = host.program(*program);
   std::string id = p->name_.text;
-  if (p->name_.generate) id = fmt::format("{}({})", id, ++host.counters_[id]);
-  Upid self = upid(id, host.name_, host.port_);
+  if (p->name_.generate) id = fmt::format("{}({})", id, ++prog.counters[id]);
+  Upid self = upid(id, host.name_, prog.port);
+  p->program_ = std::move(*program);
+  p->binding_ = ++const_cast<detail::UpidEntry*>(self.entry())->bindings;
   AGENTSIM_ASSERT(self.entry()->slot == kNone);  // one live process per address
 
   std::uint32_t slot;
@@ -136,10 +166,20 @@ void Simulation::destroy(std::uint32_t slot) {
 }
 
 void Simulation::terminate(Process& p) {
-  const std::uint32_t slot = p.slot_;
-  if (processes_[slot].process.get() != &p || p.terminating_) return;
+  if (processes_[p.slot_].process.get() != &p || p.terminating_) return;
   p.terminating_ = true;
   p.finalize();
+  unbind(p);
+}
+
+void Simulation::terminateNoFinalize(Process& p) {
+  if (processes_[p.slot_].process.get() != &p || p.terminating_) return;
+  p.terminating_ = true;
+  unbind(p);
+}
+
+void Simulation::unbind(Process& p) {
+  const std::uint32_t slot = p.slot_;
   // Unbind now so nothing more reaches it; free it once the current event is over.
   auto* entry = const_cast<detail::UpidEntry*>(p.self_.entry());
   if (entry->slot == slot) entry->slot = kNone;
@@ -198,10 +238,24 @@ void Simulation::crash(Host& host, std::string_view label) {
   emit(RecordKind::Fault, nullptr, host.name_, "crash", std::move(f), "");
   const std::vector<std::uint32_t> slots = host.slots_;
   for (std::uint32_t slot : slots) destroy(slot);
-  host.counters_.clear();
+  host.programs_.clear();
+  host.next_port_ = 0;
   ++host.incarnation_;
   host.disk_.crash();
   host.up_ = false;
+}
+
+void Simulation::kill(Host& host, const std::string& program, std::string_view label) {
+  const std::vector<Process*> victims = host.processesOf(program);
+  Fields f{{"program", program.empty() ? std::string("(boot program)") : program},
+           {"processes", static_cast<std::int64_t>(victims.size())}};
+  if (!label.empty()) f.push_back({"label", std::string(label)});
+  emit(RecordKind::Fault, nullptr, host.name_, "kill", std::move(f), "");
+  for (Process* p : victims) {
+    terminateNoFinalize(*p);  // SIGKILL: no finalize
+  }
+  auto it = host.programs_.find(program);
+  if (it != host.programs_.end()) it->second.counters.clear();
 }
 
 void Simulation::restart(Host& host, std::string_view label) {

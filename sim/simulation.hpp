@@ -47,6 +47,9 @@ class Host {
   std::function<void(Host&)> startup;
   // Live processes on this host, in spawn order.
   std::vector<Process*> processes() const;
+  // Live processes of one program (an OS process: "" is the one the host boots), in
+  // spawn order.
+  std::vector<Process*> processesOf(std::string_view program) const;
 
  private:
   friend class Simulation;
@@ -55,7 +58,15 @@ class Host {
   bool up_ = true;
   std::uint64_t incarnation_ = 0;  // bumped by each crash
   Disk disk_;
-  std::map<std::string, std::uint32_t> counters_;  // per-prefix id counters
+  // An OS process on the host: its libprocess port and per-prefix id counters. The
+  // program the host boots is "" and listens on the host's port.
+  struct Program {
+    std::uint16_t port = 0;
+    std::map<std::string, std::uint32_t> counters;
+  };
+  Program& program(const std::string& name);
+  std::map<std::string, Program> programs_;
+  std::uint16_t next_port_ = 0;  // the last port given to a program that is not ""
   std::vector<std::uint32_t> slots_;
   Simulation* sim_ = nullptr;
 };
@@ -92,13 +103,28 @@ class Simulation {
   // are dropped. Restart: runs the host's startup again (ids count from 1 again).
   void crash(Host& host, std::string_view label = {});
   void restart(Host& host, std::string_view label = {});
+  // SIGKILL of one program on a host: its processes are gone (no finalize) and their
+  // sockets close, so linked processes learn they exited; the host, its disk (synced or
+  // not) and its other programs stay. A later spawn into it counts ids from 1 again.
+  void kill(Host& host, const std::string& program, std::string_view label = {});
 
   // Creates a process on a host; its initialize() runs as the next event.
+  // The process joins the program of the process now running if that one is on the
+  // same host, else the host's boot program "".
   template <typename P, typename... Args>
   P& spawn(Host& host, Args&&... args) {
     auto p = std::make_unique<P>(std::forward<Args>(args)...);
     P& ref = *p;
-    adopt(host, std::move(p));
+    adopt(host, std::move(p), std::nullopt);
+    return ref;
+  }
+  // Spawns into a named program (created on first use with a port of its own), as a
+  // fork/exec'd child with its own libprocess: an executor in its container.
+  template <typename P, typename... Args>
+  P& spawnIn(Host& host, const std::string& program, Args&&... args) {
+    auto p = std::make_unique<P>(std::forward<Args>(args)...);
+    P& ref = *p;
+    adopt(host, std::move(p), program);
     return ref;
   }
   Process* process(const Upid& upid) const;
@@ -168,7 +194,9 @@ class Simulation {
     std::uint32_t gen = 0;
   };
 
-  void adopt(Host& host, std::unique_ptr<Process> p);
+  void adopt(Host& host, std::unique_ptr<Process> p, std::optional<std::string> program);
+  void terminateNoFinalize(Process& p);
+  void unbind(Process& p);  // the second half of terminate
   std::uint32_t allocEvent(Time when);
   void freeEvent(std::uint32_t slot);
   void run(EventSlot& e);

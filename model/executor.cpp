@@ -1,0 +1,162 @@
+#include "model/executor.hpp"
+
+#include <fmt/format.h>
+
+#include "sim/simulation.hpp"
+
+namespace agentsim::model {
+
+ExecutorProcess::ExecutorProcess(ExecutorEnvironment env)
+    : sim::Process(sim::ProcessName::generated("executor")), env_(std::move(env)) {}
+
+std::string ExecutorProcess::uuid() {
+  // id::UUID::random(), from this executor's own stream.
+  sim::Rng& r = rng();
+  return fmt::format("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", r.next() & 0xffffffffU, r.next() & 0xffffU,
+                     r.next() & 0xfffU, (r.next() & 0x3fffU) | 0x8000U, r.next() & 0xffffffffffffULL);
+}
+
+void ExecutorProcess::initialize() {
+  install(&ExecutorProcess::registered, "ExecutorProcess::registered");
+  install(&ExecutorProcess::reregistered, "ExecutorProcess::reregistered");
+  install(&ExecutorProcess::reconnect, "ExecutorProcess::reconnect");
+  install(&ExecutorProcess::runTask, "ExecutorProcess::runTask");
+  install(&ExecutorProcess::killTask, "ExecutorProcess::killTask");
+  install(&ExecutorProcess::acknowledged, "ExecutorProcess::statusUpdateAcknowledgement");
+  install(&ExecutorProcess::shutdown, "ExecutorProcess::shutdown");
+  log(fmt::format("{} executor {} of framework {} started in container {}",
+                  env_.info.command ? "Command" : "Custom", env_.info.executor_id, env_.framework_id,
+                  env_.container_id),
+      {{"executor_id", env_.info.executor_id}, {"container", env_.container_id}});
+  link(env_.slave);
+  RegisterExecutorMessage message;
+  message.framework_id = env_.framework_id;
+  message.executor_id = env_.info.executor_id;
+  send(env_.slave, message);
+}
+
+void ExecutorProcess::registered(const sim::Upid& from, const ExecutorRegisteredMessage& /*message*/) {
+  log(fmt::format("Executor registered on agent {}", from.str()));
+  connected_ = true;
+  registered_ = true;
+}
+
+void ExecutorProcess::reregistered(const sim::Upid& from, const ExecutorReregisteredMessage& /*message*/) {
+  log(fmt::format("Executor re-registered on agent {}", from.str()));
+  connected_ = true;
+  cancel(recovery_timer_);
+}
+
+void ExecutorProcess::reconnect(const sim::Upid& from, const ReconnectExecutorMessage& /*message*/) {
+  log(fmt::format("Received reconnect request from agent {}", from.str()));
+  env_.slave = from;
+  link(from);  // re-linked since 1.1.2 (MESOS-7057)
+  ReregisterExecutorMessage message;
+  message.framework_id = env_.framework_id;
+  message.executor_id = env_.info.executor_id;
+  for (const auto& [id, task] : tasks_) message.tasks.push_back(task.info);
+  for (const auto& [uuid, update] : unacknowledged_) message.updates.push_back(update);
+  // Oldest first, as the driver keeps them (a LinkedHashMap).
+  std::sort(message.updates.begin(), message.updates.end(),
+            [](const StatusUpdate& a, const StatusUpdate& b) { return a.timestamp < b.timestamp; });
+  send(from, message);
+}
+
+void ExecutorProcess::runTask(const sim::Upid& /*from*/, const RunTaskMessage& message) {
+  const TaskInfo& info = message.task;
+  if (tasks_.count(info.task_id) != 0) {
+    log(fmt::format("Ignoring a second launch of task {}", info.task_id));
+    return;
+  }
+  log(fmt::format("Starting task {}", info.task_id), {{"task_id", info.task_id}});
+  RunningTask& task = tasks_[info.task_id];
+  task.info = info;
+  for (const TaskUpdateStep& step : info.steps) {
+    const std::string target = step.task_id.empty() ? info.task_id : step.task_id;
+    const TaskState state = step.state;
+    task.steps.push_back(delay(step.after, "ExecutorProcess::sendStatusUpdate", [this, target, state] {
+      sendStatusUpdate(target, state, "");
+    }));
+  }
+}
+
+void ExecutorProcess::sendStatusUpdate(const std::string& taskId, TaskState state, std::string text) {
+  auto it = tasks_.find(taskId);
+  if (it != tasks_.end()) {
+    if (it->second.terminal) return;  // nothing after the terminal update of a task
+    if (isTerminalState(state)) {
+      it->second.terminal = true;
+      for (sim::TimerId& t : it->second.steps) cancel(t);
+    }
+  }
+  StatusUpdate update;
+  update.framework_id = env_.framework_id;
+  update.slave_id = env_.slave_id;
+  update.executor_id = env_.info.executor_id;
+  update.task_id = taskId;
+  update.state = state;
+  update.source = "SOURCE_EXECUTOR";
+  update.message = std::move(text);
+  update.uuid = uuid();
+  update.timestamp = now();
+  unacknowledged_[update.uuid] = update;
+  StatusUpdateMessage message;
+  message.update = update;
+  message.pid = self().str();
+  send(env_.slave, message);
+}
+
+void ExecutorProcess::acknowledged(const sim::Upid& /*from*/, const StatusUpdateAcknowledgementMessage& message) {
+  unacknowledged_.erase(message.uuid);
+  maybeExit();
+}
+
+void ExecutorProcess::maybeExit() {
+  if (!env_.info.command || tasks_.empty() || !unacknowledged_.empty()) return;
+  for (const auto& [id, task] : tasks_) {
+    if (!task.terminal) return;
+  }
+  exitExecutor("Command terminated and its status update was acknowledged");
+}
+
+void ExecutorProcess::killTask(const sim::Upid& /*from*/, const KillTaskMessage& message) {
+  log(fmt::format("Received kill for task {}", message.task_id), {{"task_id", message.task_id}});
+  sendStatusUpdate(message.task_id, TaskState::TASK_KILLED, "Command terminated with signal Terminated");
+}
+
+void ExecutorProcess::shutdown(const sim::Upid& /*from*/, const ShutdownExecutorMessage& /*message*/) {
+  if (env_.info.ignore_shutdown) {
+    log("Received shutdown; this executor's script ignores it");
+    return;
+  }
+  log(fmt::format("Received shutdown; shutting down within the grace period of {}",
+                  sim::format(env_.shutdown_grace_period)));
+  for (auto& [id, task] : tasks_) {
+    if (!task.terminal) sendStatusUpdate(id, TaskState::TASK_KILLED, "Executor shut down");
+  }
+  exitExecutor("Executor shut down");
+}
+
+void ExecutorProcess::exited(const sim::Upid& pid) {
+  if (!(pid == env_.slave)) return;
+  connected_ = false;
+  if (!env_.checkpoint || !registered_) {
+    // Without checkpointing (or before registering) the driver shuts down at once.
+    exitExecutor(fmt::format("Agent {} exited; not checkpointing: shutting down", pid.str()));
+    return;
+  }
+  log(fmt::format("Agent exited, but framework has checkpointing enabled. Waiting {} to reconnect with agent",
+                  sim::format(env_.recovery_timeout)));
+  cancel(recovery_timer_);
+  recovery_timer_ = delay(env_.recovery_timeout, "ExecutorProcess::_recoveryTimeout", [this] {
+    if (!connected_) exitExecutor("Recovery timeout: the agent did not reconnect; shutting down");
+  });
+}
+
+void ExecutorProcess::exitExecutor(const std::string& why) {
+  log(why, {{"executor_id", env_.info.executor_id}});
+  traceState("Executor", "EXITED", {{"executor_id", env_.info.executor_id}, {"container", env_.container_id}});
+  sim().terminate(*this);
+}
+
+}  // namespace agentsim::model

@@ -1,0 +1,737 @@
+// Slave: tasks, executors and the status update path (src/slave/slave.cpp, Mesos 1.1).
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "model/agent_main.hpp"
+#include "model/garbage_collector.hpp"
+#include "model/paths.hpp"
+#include "model/slave.hpp"
+#include "model/status_update_manager.hpp"
+#include "sim/assert.hpp"
+#include "sim/simulation.hpp"
+
+namespace agentsim::model {
+
+namespace {
+constexpr std::size_t kMaxCompletedTasksPerExecutor = 200;  // MAX_COMPLETED_TASKS_PER_EXECUTOR
+constexpr std::size_t kMaxCompletedFrameworks = 50;         // MAX_COMPLETED_FRAMEWORKS
+
+std::string_view toString(Slave::Executor::State s) {
+  switch (s) {
+    case Slave::Executor::State::REGISTERING: return "REGISTERING";
+    case Slave::Executor::State::RUNNING: return "RUNNING";
+    case Slave::Executor::State::TERMINATING: return "TERMINATING";
+    case Slave::Executor::State::TERMINATED: return "TERMINATED";
+  }
+  return "?";
+}
+}  // namespace
+
+Slave::Framework* Slave::framework(const std::string& id) {
+  auto it = frameworks_.find(id);
+  return it == frameworks_.end() ? nullptr : &it->second;
+}
+
+Slave::Executor* Slave::executor(const std::string& frameworkId, const std::string& executorId) {
+  Framework* f = framework(frameworkId);
+  if (f == nullptr) return nullptr;
+  auto it = f->executors.find(executorId);
+  return it == f->executors.end() ? nullptr : &it->second;
+}
+
+bool Slave::fromMaster(const sim::Upid& from) const { return master_ && master_->pid == from.str(); }
+
+void Slave::checkpoint(const std::string& path, std::string bytes) {
+  // slave::state::checkpoint: written whole (a temporary file renamed over the old).
+  auto written = host().disk().write(path, std::move(bytes));
+  if (written.isError()) log(fmt::format("Failed to checkpoint '{}': {}", path, written.error()));
+}
+
+std::string Slave::newUuid() {
+  sim::Rng& r = rng();
+  return fmt::format("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", r.next() & 0xffffffffU, r.next() & 0xffffU,
+                     r.next() & 0xfffU, (r.next() & 0x3fffU) | 0x8000U, r.next() & 0xffffffffffffULL);
+}
+
+std::optional<std::string> Slave::taskUpdatesPath(const Framework& f, const Executor& e,
+                                                  const std::string& taskId) const {
+  if (!f.info.checkpoint) return std::nullopt;
+  return paths::taskUpdatesPath(meta_dir_, info_.id, f.info.id, e.info.executor_id, e.container_id, taskId);
+}
+
+StatusUpdate Slave::createStatusUpdate(const std::string& frameworkId, const std::string& executorId,
+                                       const std::string& taskId, TaskState state, std::string reason,
+                                       std::string message) {
+  // protobuf::createStatusUpdate with source SOURCE_SLAVE.
+  StatusUpdate u;
+  u.framework_id = frameworkId;
+  u.slave_id = info_.id;
+  u.executor_id = executorId;
+  u.task_id = taskId;
+  u.state = state;
+  u.source = "SOURCE_SLAVE";
+  u.reason = std::move(reason);
+  u.message = std::move(message);
+  u.uuid = newUuid();
+  u.timestamp = now();
+  return u;
+}
+
+void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
+  if (!fromMaster(from)) {
+    log(fmt::format("Ignoring run task message from {} because it is not the expected master: {}", from.str(),
+                    master_ ? master_->pid : std::string("None")));
+    return;
+  }
+  if (message.framework.id.empty()) {
+    log("Ignoring run task message from " + from.str() + " because it does not have a framework ID");
+    return;
+  }
+  const TaskInfo& task = message.task;
+  log(fmt::format("Got assigned task '{}' for framework {}", task.task_id, message.framework.id),
+      {{"task_id", task.task_id}, {"framework_id", message.framework.id}});
+  if (task.slave_id != info_.id) {
+    log(fmt::format("Agent {} ignoring task {} because it was intended for old agent {}", info_.id, task.task_id,
+                    task.slave_id));
+    return;
+  }
+  if (state_ == State::RECOVERING || state_ == State::TERMINATING) {
+    log(fmt::format("Ignoring task {} because the agent is {}", task.task_id, toString(state_)));
+    return;
+  }
+  Framework* f = framework(message.framework.id);
+  if (f == nullptr) {
+    f = &frameworks_[message.framework.id];
+    f->info = message.framework;
+    f->pid = sim().upid(message.pid.substr(0, message.pid.find('@')),
+                        message.pid.substr(message.pid.find('@') + 1,
+                                           message.pid.rfind(':') - message.pid.find('@') - 1),
+                        static_cast<std::uint16_t>(std::stoi(message.pid.substr(message.pid.rfind(':') + 1))));
+    if (f->info.checkpoint) {
+      checkpoint(paths::frameworkInfoPath(meta_dir_, info_.id, f->info.id), state::encode(f->info));
+      checkpoint(paths::frameworkPidPath(meta_dir_, info_.id, f->info.id), message.pid);
+    }
+    traceState("Slave::Framework", "RUNNING", {{"framework_id", f->info.id}});
+  }
+  f->pending[task.executor.executor_id][task.task_id] = task;
+  // Unscheduling GC of the directories to reuse is a future; _run runs after it.
+  if (components_.gc != nullptr) {
+    components_.gc->unschedule(paths::frameworkPath(flags_.work_dir, info_.id, f->info.id));
+  }
+  const std::string frameworkId = f->info.id;
+  dispatch("Slave::_run", [this, frameworkId, task] { run(frameworkId, task); });
+}
+
+void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
+  Framework* f = framework(frameworkId);
+  if (f == nullptr) return;
+  auto pending = f->pending.find(task.executor.executor_id);
+  if (pending == f->pending.end() || pending->second.count(task.task_id) == 0) {
+    // Killed while pending (1.1: the kill path left it to _run).
+    statusUpdate(createStatusUpdate(frameworkId, task.executor.executor_id, task.task_id, TaskState::TASK_KILLED,
+                                    "REASON_TASK_KILLED_DURING_LAUNCH", "Task killed before it was launched"),
+                 sim::Upid{});
+    return;
+  }
+  pending->second.erase(task.task_id);
+  if (pending->second.empty()) f->pending.erase(pending);
+  if (f->state == Framework::State::TERMINATING) {
+    log(fmt::format("Ignoring run task {} of framework {} because the framework is terminating", task.task_id,
+                    frameworkId));
+    return;
+  }
+  if (state_ == State::TERMINATING) {
+    log(fmt::format("Ignoring run task {} because the agent is terminating", task.task_id));
+    return;
+  }
+  Executor* e = executor(frameworkId, task.executor.executor_id);
+  if (e == nullptr) e = &launchExecutor(*f, task.executor);
+  switch (e->state) {
+    case Executor::State::TERMINATING:
+    case Executor::State::TERMINATED:
+      statusUpdate(createStatusUpdate(frameworkId, e->info.executor_id, task.task_id, TaskState::TASK_LOST,
+                                      "REASON_EXECUTOR_TERMINATED",
+                                      e->state == Executor::State::TERMINATING ? "Executor terminating"
+                                                                               : "Executor terminated"),
+                   sim::Upid{});
+      return;
+    case Executor::State::REGISTERING:
+    case Executor::State::RUNNING:
+      if (e->checkpoint) {
+        checkpoint(paths::taskInfoPath(meta_dir_, info_.id, frameworkId, e->info.executor_id, e->container_id,
+                                       task.task_id),
+                   state::encode(task));
+      }
+      e->queued[task.task_id] = task;
+      log(fmt::format("Queued task '{}' for executor '{}' of framework {}", task.task_id, e->info.executor_id,
+                      frameworkId),
+          {{"task_id", task.task_id}, {"executor_state", std::string(toString(e->state))}});
+      if (e->state == Executor::State::RUNNING) sendQueuedTasks(*f, *e);
+      return;
+  }
+}
+
+Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info) {
+  Executor& e = f.executors[info.executor_id];
+  e.info = info;
+  e.info.framework_id = f.info.id;
+  e.container_id = newUuid();  // ContainerID: a random UUID
+  e.checkpoint = f.info.checkpoint;
+  e.state = Executor::State::REGISTERING;
+  const std::string sandbox = paths::runPath(flags_.work_dir, info_.id, f.info.id, info.executor_id, e.container_id);
+  if (e.checkpoint) {
+    checkpoint(paths::executorInfoPath(meta_dir_, info_.id, f.info.id, info.executor_id), state::encode(e.info));
+    checkpoint(paths::latestRunPath(meta_dir_, info_.id, f.info.id, info.executor_id), e.container_id);
+  }
+  log(fmt::format("Launching executor '{}' of framework {} in container {}", info.executor_id, f.info.id,
+                  e.container_id),
+      {{"executor_id", info.executor_id}, {"container", e.container_id}, {"sandbox", sandbox}});
+  traceState("Slave::Executor", "REGISTERING",
+             {{"framework_id", f.info.id}, {"executor_id", info.executor_id}, {"container", e.container_id}});
+  const std::string frameworkId = f.info.id;
+  const std::string executorId = info.executor_id;
+  const std::string containerId = e.container_id;
+  if (components_.containerizer != nullptr) {
+    ContainerConfig config;
+    config.container_id = containerId;
+    config.type = ContainerType::NONE;
+    config.sandbox = sandbox;
+    ExecutorEnvironment env;
+    env.slave = self();
+    env.slave_id = info_.id;
+    env.framework_id = frameworkId;
+    env.container_id = containerId;
+    env.info = e.info;
+    env.checkpoint = e.checkpoint;
+    env.recovery_timeout = flags_.recovery_timeout;
+    env.shutdown_grace_period = info.shutdown_grace_period.value_or(flags_.executor_shutdown_grace_period);
+    config.executor = env;
+    if (e.checkpoint) {
+      config.forked_pid_path = paths::forkedPidPath(meta_dir_, info_.id, frameworkId, executorId, containerId);
+    }
+    components_.containerizer->launch(std::move(config), self(),
+                                      [this, frameworkId, executorId, containerId](const sim::Try<bool>& r) {
+                                        executorLaunched(frameworkId, executorId, containerId, r);
+                                      });
+  }
+  delay(flags_.executor_registration_timeout, "Slave::registerExecutorTimeout",
+        [this, frameworkId, executorId, containerId] { registerExecutorTimeout(frameworkId, executorId, containerId); });
+  return e;
+}
+
+void Slave::executorLaunched(const std::string& frameworkId, const std::string& executorId,
+                             const std::string& containerId, const sim::Try<bool>& launched) {
+  if (components_.containerizer != nullptr) {
+    // containerizer->wait(containerId).onAny(defer(self(), &Slave::executorTerminated, ...)).
+    components_.containerizer->wait(containerId, self(),
+                                    [this, frameworkId, executorId, containerId](const sim::Try<ContainerTermination>& t) {
+                                      executorTerminated(frameworkId, executorId, containerId, t);
+                                    });
+  }
+  Executor* e = executor(frameworkId, executorId);
+  if (launched.isError()) {
+    log(fmt::format("Container '{}' for executor '{}' of framework {} failed to start: {}", containerId, executorId,
+                    frameworkId, launched.error()));
+    if (e != nullptr && e->container_id == containerId) {
+      e->pending_termination =
+          Executor::Termination{TaskState::TASK_FAILED, "REASON_CONTAINER_LAUNCH_FAILED",
+                                "Failed to launch container: " + launched.error()};
+      components_.containerizer->destroy(containerId);
+    }
+    return;
+  }
+  if (!*launched) log(fmt::format("No containerizer could launch the executor '{}'", executorId));
+}
+
+void Slave::registerExecutor(const sim::Upid& from, const RegisterExecutorMessage& message) {
+  auto shutdown = [&](const std::string& why) {
+    log(fmt::format("Shutting down executor '{}' of framework {} at {} because {}", message.executor_id,
+                    message.framework_id, from.str(), why));
+    ShutdownExecutorMessage reply;
+    reply.framework_id = message.framework_id;
+    reply.executor_id = message.executor_id;
+    send(from, reply);
+  };
+  if (state_ == State::RECOVERING) return shutdown("the agent is still recovering");
+  if (state_ == State::TERMINATING) return shutdown("the agent is terminating");
+  Framework* f = framework(message.framework_id);
+  if (f == nullptr || f->state == Framework::State::TERMINATING) return shutdown("the framework is unknown or terminating");
+  Executor* e = executor(message.framework_id, message.executor_id);
+  if (e == nullptr) return shutdown("the executor is unknown");
+  if (e->state != Executor::State::REGISTERING) {
+    return shutdown(fmt::format("the executor is not expected to register (it is {})", toString(e->state)));
+  }
+  e->state = Executor::State::RUNNING;
+  e->pid = from;
+  link(from);
+  if (e->checkpoint) {
+    checkpoint(paths::libprocessPidPath(meta_dir_, info_.id, f->info.id, e->info.executor_id, e->container_id),
+               from.str());
+  }
+  log(fmt::format("Got registration for executor '{}' of framework {} from {}", e->info.executor_id, f->info.id,
+                  from.str()));
+  traceState("Slave::Executor", "RUNNING",
+             {{"framework_id", f->info.id}, {"executor_id", e->info.executor_id}, {"pid", from.str()}});
+  if (e->queued.empty()) {
+    log("Shutting down the executor because it has no tasks to run");
+    shutdownExecutor(*f, *e);
+    return;
+  }
+  ExecutorRegisteredMessage reply;
+  reply.framework_id = f->info.id;
+  reply.executor_id = e->info.executor_id;
+  reply.slave_id = info_.id;
+  send(from, reply);
+  sendQueuedTasks(*f, *e);
+}
+
+void Slave::sendQueuedTasks(Framework& f, Executor& e) {
+  // containerizer->update(resources) first; then __run sends each queued task.
+  for (const auto& [id, task] : e.queued) {
+    Task t;
+    t.task_id = id;
+    t.framework_id = f.info.id;
+    t.executor_id = e.info.executor_id;
+    t.slave_id = info_.id;
+    t.state = TaskState::TASK_STAGING;
+    t.resources = task.resources;
+    e.launched[id] = t;
+    RunTaskMessage message;
+    message.framework = f.info;
+    message.pid = f.pid.str();
+    message.task = task;
+    log(fmt::format("Sending queued task '{}' to executor '{}' of framework {}", id, e.info.executor_id, f.info.id));
+    send(e.pid, message);
+  }
+  e.queued.clear();
+}
+
+void Slave::registerExecutorTimeout(const std::string& frameworkId, const std::string& executorId,
+                                    const std::string& containerId) {
+  Framework* f = framework(frameworkId);
+  if (f == nullptr || f->state == Framework::State::TERMINATING) return;
+  Executor* e = executor(frameworkId, executorId);
+  if (e == nullptr || e->container_id != containerId) return;
+  if (e->state != Executor::State::REGISTERING) return;
+  log(fmt::format("Terminating executor '{}' of framework {} because it did not register within {}", executorId,
+                  frameworkId, sim::format(flags_.executor_registration_timeout)));
+  e->state = Executor::State::TERMINATING;
+  traceState("Slave::Executor", "TERMINATING", {{"framework_id", frameworkId}, {"executor_id", executorId}});
+  e->pending_termination = Executor::Termination{
+      TaskState::TASK_FAILED, "REASON_EXECUTOR_REGISTRATION_TIMEOUT",
+      fmt::format("Executor did not register within {}", sim::format(flags_.executor_registration_timeout))};
+  if (components_.containerizer != nullptr) components_.containerizer->destroy(containerId);
+}
+
+void Slave::killTask(const sim::Upid& from, const KillTaskMessage& message) {
+  if (!fromMaster(from)) {
+    log(fmt::format("Ignoring kill task {} because the message was not from the expected master", message.task_id));
+    return;
+  }
+  if (state_ == State::RECOVERING || state_ == State::TERMINATING) {
+    log(fmt::format("Cannot kill task {} because the agent is {}", message.task_id, toString(state_)));
+    return;
+  }
+  log(fmt::format("Asked to kill task {} of framework {}", message.task_id, message.framework_id),
+      {{"task_id", message.task_id}});
+  Framework* f = framework(message.framework_id);
+  if (f == nullptr) {
+    log("Ignoring kill task " + message.task_id + " of unknown framework " + message.framework_id);
+    return;
+  }
+  for (auto& [executorId, tasks] : f->pending) {
+    if (tasks.erase(message.task_id) != 0) {
+      // _run sends TASK_KILLED when it finds the task gone.
+      if (tasks.empty()) f->pending.erase(executorId);
+      return;
+    }
+  }
+  Executor* e = nullptr;
+  for (auto& [id, candidate] : f->executors) {
+    if (candidate.queued.count(message.task_id) != 0 || candidate.launched.count(message.task_id) != 0) e = &candidate;
+  }
+  if (e == nullptr) {
+    statusUpdate(createStatusUpdate(message.framework_id, "", message.task_id, TaskState::TASK_LOST,
+                                    "REASON_EXECUTOR_TERMINATED", "Cannot find executor"),
+                 sim::Upid{});
+    return;
+  }
+  switch (e->state) {
+    case Executor::State::REGISTERING:
+      // Later Mesos (and its tests) name the reason TASK_KILLED_DURING_LAUNCH; 1.1 said
+      // EXECUTOR_UNREGISTERED (docs/model.md).
+      statusUpdate(createStatusUpdate(message.framework_id, e->info.executor_id, message.task_id,
+                                      TaskState::TASK_KILLED, "REASON_TASK_KILLED_DURING_LAUNCH",
+                                      "Unregistered executor"),
+                   sim::Upid{});
+      return;
+    case Executor::State::TERMINATING:
+    case Executor::State::TERMINATED:
+      log(fmt::format("Ignoring kill task {} because the executor is {}", message.task_id, toString(e->state)));
+      return;
+    case Executor::State::RUNNING:
+      if (e->queued.count(message.task_id) != 0) {
+        statusUpdate(createStatusUpdate(message.framework_id, e->info.executor_id, message.task_id,
+                                        TaskState::TASK_KILLED, "REASON_TASK_KILLED_DURING_LAUNCH",
+                                        "Task killed while it was queued"),
+                     sim::Upid{});
+        return;
+      }
+      send(e->pid, message);
+      return;
+  }
+}
+
+void Slave::shutdownExecutorMessage(const sim::Upid& from, const ShutdownExecutorMessage& message) {
+  if (!fromMaster(from)) {
+    log("Ignoring shutdown executor message from " + from.str() + " because it is not from the expected master");
+    return;
+  }
+  Framework* f = framework(message.framework_id);
+  Executor* e = executor(message.framework_id, message.executor_id);
+  if (f == nullptr || e == nullptr) return;
+  if (e->state == Executor::State::TERMINATING || e->state == Executor::State::TERMINATED) return;
+  shutdownExecutor(*f, *e);
+}
+
+void Slave::shutdownExecutor(Framework& f, Executor& e) {
+  log(fmt::format("Shutting down executor '{}' of framework {}", e.info.executor_id, f.info.id));
+  e.state = Executor::State::TERMINATING;
+  traceState("Slave::Executor", "TERMINATING", {{"framework_id", f.info.id}, {"executor_id", e.info.executor_id}});
+  if (!e.pid.isNone()) {
+    ShutdownExecutorMessage message;
+    message.framework_id = f.info.id;
+    message.executor_id = e.info.executor_id;
+    send(e.pid, message);
+  }
+  const sim::Duration grace = e.info.shutdown_grace_period.value_or(flags_.executor_shutdown_grace_period);
+  const std::string frameworkId = f.info.id;
+  const std::string executorId = e.info.executor_id;
+  const std::string containerId = e.container_id;
+  delay(grace, "Slave::shutdownExecutorTimeout",
+        [this, frameworkId, executorId, containerId] { shutdownExecutorTimeout(frameworkId, executorId, containerId); });
+}
+
+void Slave::shutdownExecutorTimeout(const std::string& frameworkId, const std::string& executorId,
+                                    const std::string& containerId) {
+  Executor* e = executor(frameworkId, executorId);
+  if (e == nullptr || e->container_id != containerId || e->state != Executor::State::TERMINATING) return;
+  log(fmt::format("Killing executor '{}' of framework {}: it did not exit within its shutdown grace period",
+                  executorId, frameworkId));
+  if (components_.containerizer != nullptr) components_.containerizer->destroy(containerId);
+}
+
+void Slave::shutdownFramework(const sim::Upid& from, const ShutdownFrameworkMessage& message) {
+  if (!from.isNone() && !fromMaster(from)) {
+    log("Ignoring shutdown framework message from " + from.str() + " because it is not from the expected master");
+    return;
+  }
+  if (state_ == State::RECOVERING || state_ == State::DISCONNECTED) {
+    log(fmt::format("Ignoring shutdown framework message for {} because the agent has not registered with the "
+                    "master",
+                    message.framework_id));
+    return;
+  }
+  Framework* f = framework(message.framework_id);
+  if (f == nullptr) return;
+  log("Asked to shut down framework " + message.framework_id);
+  f->state = Framework::State::TERMINATING;
+  traceState("Slave::Framework", "TERMINATING", {{"framework_id", message.framework_id}});
+  f->pending.clear();
+  std::vector<std::string> done;
+  for (auto& [id, e] : f->executors) {
+    if (e.state == Executor::State::REGISTERING || e.state == Executor::State::RUNNING) shutdownExecutor(*f, e);
+    else if (e.state == Executor::State::TERMINATED) done.push_back(id);
+  }
+  for (const std::string& id : done) removeExecutor(*f, f->executors.at(id));
+  if (f->executors.empty()) removeFramework(message.framework_id);
+}
+
+void Slave::updateFramework(const sim::Upid& from, const UpdateFrameworkMessage& message) {
+  if (!fromMaster(from)) return;
+  if (state_ != State::RUNNING) {
+    // MESOS-1869: it may arrive before the reregistration; it is dropped.
+    log(fmt::format("Ignoring updating pid for framework {} because the agent is {}", message.framework_id,
+                    toString(state_)));
+    return;
+  }
+  Framework* f = framework(message.framework_id);
+  if (f != nullptr) {
+    const auto at = message.pid.find('@');
+    const auto colon = message.pid.rfind(':');
+    f->pid = sim().upid(message.pid.substr(0, at), message.pid.substr(at + 1, colon - at - 1),
+                        static_cast<std::uint16_t>(std::stoi(message.pid.substr(colon + 1))));
+    if (f->info.checkpoint) checkpoint(paths::frameworkPidPath(meta_dir_, info_.id, f->info.id), message.pid);
+    log(fmt::format("Updating framework {} pid to {}", message.framework_id, message.pid));
+  }
+  // Status updates waiting for this framework go out again.
+  if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->resume();
+}
+
+void Slave::sendExecutorTerminatedStatusUpdate(const std::string& frameworkId, Executor& e, const std::string& taskId,
+                                               const std::optional<ContainerTermination>& t) {
+  TaskState state = TaskState::TASK_FAILED;
+  std::string reason = "REASON_EXECUTOR_TERMINATED";
+  std::string message;
+  if (e.pending_termination) {
+    state = e.pending_termination->state;
+    reason = e.pending_termination->reason;
+    message = e.pending_termination->message;
+  }
+  if (t && !t->reason.empty()) reason = t->reason;
+  const std::string abnormal = t ? (t->message.empty() ? "Executor terminated" : "Abnormal executor termination: " + t->message)
+                                 : "Abnormal executor termination: unknown container";
+  message = message.empty() ? abnormal : message + "; " + abnormal;
+  Framework* f = framework(frameworkId);
+  if (f != nullptr && f->info.partition_aware && state == TaskState::TASK_LOST) state = TaskState::TASK_GONE;
+  statusUpdate(createStatusUpdate(frameworkId, e.info.executor_id, taskId, state, reason, message), sim::Upid{});
+}
+
+void Slave::executorTerminated(const std::string& frameworkId, const std::string& executorId,
+                               const std::string& containerId, const sim::Try<ContainerTermination>& termination) {
+  Framework* f = framework(frameworkId);
+  Executor* e = executor(frameworkId, executorId);
+  if (f == nullptr || e == nullptr || e->container_id != containerId) return;
+  std::optional<ContainerTermination> t;
+  if (!termination.isError()) t = *termination;
+  log(fmt::format("Executor '{}' of framework {} {}", executorId, frameworkId,
+                  t && t->status ? fmt::format("exited with status {}", *t->status)
+                                 : std::string("terminated with unknown status")),
+      {{"executor_id", executorId}, {"container", containerId}});
+  e->state = Executor::State::TERMINATED;
+  traceState("Slave::Executor", "TERMINATED", {{"framework_id", frameworkId}, {"executor_id", executorId}});
+  if (f->state != Framework::State::TERMINATING) {
+    std::vector<std::string> tasks;
+    for (const auto& [id, task] : e->launched) {
+      if (!isTerminalState(task.state)) tasks.push_back(id);
+    }
+    for (const auto& [id, task] : e->queued) tasks.push_back(id);
+    for (const std::string& id : tasks) sendExecutorTerminatedStatusUpdate(frameworkId, *e, id, t);
+    if (!e->info.command && master_) {
+      ExitedExecutorMessage message;
+      message.slave_id = info_.id;
+      message.framework_id = frameworkId;
+      message.executor_id = executorId;
+      message.status = t && t->status ? *t->status : -1;
+      send(masterPid(), message);
+    }
+  }
+  if (state_ == State::TERMINATING || f->state == Framework::State::TERMINATING || e->incompleteTasks() == 0) {
+    removeExecutor(*f, *e);
+  }
+  if (f->executors.empty() && f->pending.empty()) removeFramework(frameworkId);
+}
+
+void Slave::removeExecutor(Framework& f, Executor& e) {
+  log(fmt::format("Cleaning up executor '{}' of framework {}", e.info.executor_id, f.info.id));
+  if (e.checkpoint) {
+    checkpoint(paths::sentinelPath(meta_dir_, info_.id, f.info.id, e.info.executor_id, e.container_id), "");
+  }
+  if (components_.gc != nullptr) {
+    components_.gc->schedule(flags_.gc_delay,
+                             paths::runPath(flags_.work_dir, info_.id, f.info.id, e.info.executor_id, e.container_id));
+  }
+  f.executors.erase(e.info.executor_id);
+}
+
+void Slave::removeFramework(const std::string& frameworkId) {
+  Framework* f = framework(frameworkId);
+  if (f == nullptr) return;
+  log("Cleaning up framework " + frameworkId);
+  if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->cleanup(frameworkId);
+  if (components_.gc != nullptr) {
+    components_.gc->schedule(flags_.gc_delay, paths::frameworkPath(flags_.work_dir, info_.id, frameworkId));
+    components_.gc->schedule(flags_.gc_delay, paths::frameworkPath(meta_dir_, info_.id, frameworkId));
+  }
+  traceState("Slave::Framework", "REMOVED", {{"framework_id", frameworkId}});
+  frameworks_.erase(frameworkId);
+  completed_frameworks_.push_back(frameworkId);
+  if (completed_frameworks_.size() > kMaxCompletedFrameworks) completed_frameworks_.pop_front();
+  if (state_ == State::TERMINATING && frameworks_.empty()) {
+    terminateAgent("Agent terminating: no frameworks left");
+  }
+}
+
+void Slave::statusUpdateMessage(const sim::Upid& from, const StatusUpdateMessage& message) {
+  statusUpdate(message.update, from);
+}
+
+void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
+  if (update.uuid.empty()) {
+    log("Ignoring status update without a UUID for task " + update.task_id);
+    return;
+  }
+  if (!update.slave_id.empty() && !info_.id.empty() && update.slave_id != info_.id) {
+    log(fmt::format("Ignoring status update for task {} meant for agent {}", update.task_id, update.slave_id));
+    return;
+  }
+  update.slave_id = info_.id;
+  update.source = pid.isNone() ? "SOURCE_SLAVE" : "SOURCE_EXECUTOR";
+  log(fmt::format("Handling status update {} ({}) for task {} of framework {}{}", toString(update.state), update.uuid,
+                  update.task_id, update.framework_id, pid.isNone() ? "" : " from " + pid.str()),
+      {{"task_id", update.task_id}, {"state", std::string(toString(update.state))}, {"uuid", update.uuid}});
+  Framework* f = framework(update.framework_id);
+  if (f == nullptr || f->state == Framework::State::TERMINATING) {
+    log(fmt::format("Ignoring status update {} for task {} of {} framework {}", update.uuid, update.task_id,
+                    f == nullptr ? "unknown" : "terminating", update.framework_id));
+    return;
+  }
+  Executor* e = nullptr;
+  for (auto& [id, candidate] : f->executors) {
+    if (candidate.launched.count(update.task_id) || candidate.queued.count(update.task_id) ||
+        candidate.terminated.count(update.task_id)) {
+      e = &candidate;
+    }
+  }
+  if (e == nullptr && !update.executor_id.empty()) e = executor(update.framework_id, update.executor_id);
+  auto ackExecutor = [this, pid, update](const sim::Try<sim::Nothing>& written) {
+    // Slave::___statusUpdate: CHECK_READY aborts the agent if the manager failed.
+    if (written.isError()) {
+      exitAgent(host(), "slave",
+                fmt::format("Failed to handle status update {} for task {}: {}", update.uuid, update.task_id,
+                            written.error()),
+                "src/slave/slave.cpp: Slave::___statusUpdate", this);
+      return;
+    }
+    if (pid.isNone()) return;
+    StatusUpdateAcknowledgementMessage ack;
+    ack.slave_id = info_.id;
+    ack.framework_id = update.framework_id;
+    ack.task_id = update.task_id;
+    ack.uuid = update.uuid;
+    send(pid, ack);
+  };
+  if (components_.statusUpdateManager == nullptr) return;
+  if (e == nullptr) {
+    // An unknown executor: straight to the manager, not checkpointed (C12).
+    components_.statusUpdateManager->update(update, std::nullopt, *this, ackExecutor);
+    return;
+  }
+  if (update.state == TaskState::TASK_STAGING && !pid.isNone()) {
+    log("Executor sent TASK_STAGING, which is not allowed; shutting it down");
+    shutdownExecutor(*f, *e);
+    return;
+  }
+  // Executor::updateTaskState.
+  const std::string& id = update.task_id;
+  if (auto q = e->queued.find(id); q != e->queued.end()) {
+    if (!isTerminalState(update.state)) {
+      log("Cannot send non-terminal update for queued task " + id);
+    } else {
+      Task t;
+      t.task_id = id;
+      t.framework_id = f->info.id;
+      t.executor_id = e->info.executor_id;
+      t.slave_id = info_.id;
+      t.state = update.state;
+      t.resources = q->second.resources;
+      e->terminated[id] = t;
+      e->queued.erase(q);
+    }
+  } else if (auto l = e->launched.find(id); l != e->launched.end()) {
+    l->second.state = update.state;
+    if (isTerminalState(update.state)) {
+      e->terminated[id] = l->second;
+      e->launched.erase(l);
+    }
+  } else if (auto t = e->terminated.find(id); t != e->terminated.end()) {
+    log(fmt::format("Status update {} for task {} that is already terminal ({}); it is still forwarded",
+                    toString(update.state), id, toString(t->second.state)));
+  }
+  components_.statusUpdateManager->update(update, taskUpdatesPath(*f, *e, id), *this, ackExecutor);
+}
+
+void Slave::forward(StatusUpdate update) {
+  if (state_ != State::RUNNING) {
+    log(fmt::format("Dropping status update {} ({}) for task {}: the agent is {}", toString(update.state),
+                    update.uuid, update.task_id, toString(state_)));
+    return;
+  }
+  // The agent's view: the task's latest state, and the update in flight.
+  if (Framework* f = framework(update.framework_id)) {
+    for (auto& [eid, e] : f->executors) {
+      for (auto* tasks : {&e.launched, &e.terminated}) {
+        auto it = tasks->find(update.task_id);
+        if (it == tasks->end()) continue;
+        it->second.status_update_state = update.state;
+        it->second.status_update_uuid = update.uuid;
+        update.latest_state = it->second.state;
+      }
+    }
+  }
+  StatusUpdateMessage message;
+  message.update = update;
+  message.pid = self().str();
+  send(masterPid(), message);
+}
+
+void Slave::statusUpdateAcknowledgement(const sim::Upid& from, const StatusUpdateAcknowledgementMessage& message) {
+  if (from.id().rfind("master", 0) == 0 && (state_ != State::RUNNING || !fromMaster(from))) {
+    log(fmt::format("Dropping status update acknowledgement message for task {} from {}: the agent is {} and the "
+                    "master is {}",
+                    message.task_id, from.str(), toString(state_), master_ ? master_->pid : std::string("None")));
+    return;
+  }
+  if (components_.statusUpdateManager == nullptr) return;
+  const std::string frameworkId = message.framework_id;
+  const std::string taskId = message.task_id;
+  const std::string uuid = message.uuid;
+  components_.statusUpdateManager->acknowledgement(
+      taskId, frameworkId, uuid, *this, [this, frameworkId, taskId, uuid](const sim::Try<bool>& result) {
+        // Slave::_statusUpdateAcknowledgement.
+        if (result.isError()) {
+          log(fmt::format("Failed to handle status update acknowledgement (UUID: {}) for task {} of framework {}: {}",
+                          uuid, taskId, frameworkId, result.error()));
+          return;
+        }
+        Framework* f = framework(frameworkId);
+        if (f == nullptr) return;
+        for (auto& [eid, e] : f->executors) {
+          auto it = e.terminated.find(taskId);
+          if (it == e.terminated.end()) continue;
+          if (!*result) {
+            // completeTask: the stream closed.
+            e.completed.push_back(it->second);
+            if (e.completed.size() > kMaxCompletedTasksPerExecutor) e.completed.pop_front();
+            e.terminated.erase(it);
+          }
+          if (e.state == Executor::State::TERMINATED && e.incompleteTasks() == 0) removeExecutor(*f, e);
+          break;
+        }
+        if (f->executors.empty() && f->pending.empty()) removeFramework(frameworkId);
+      });
+}
+
+std::vector<Task> Slave::tasksForReregistration() const {
+  std::vector<Task> tasks;
+  for (const auto& [fid, f] : frameworks_) {
+    for (const auto& [eid, pending] : f.pending) {
+      for (const auto& [tid, info] : pending) {
+        Task t;
+        t.task_id = tid;
+        t.framework_id = fid;
+        t.executor_id = eid;
+        t.slave_id = info_.id;
+        t.state = TaskState::TASK_STAGING;
+        tasks.push_back(t);
+      }
+    }
+    for (const auto& [eid, e] : f.executors) {
+      for (const auto& [tid, info] : e.queued) {
+        Task t;
+        t.task_id = tid;
+        t.framework_id = fid;
+        t.executor_id = eid;
+        t.slave_id = info_.id;
+        t.state = TaskState::TASK_STAGING;
+        tasks.push_back(t);
+      }
+      for (const auto& [tid, t] : e.launched) tasks.push_back(t);
+      for (const auto& [tid, t] : e.terminated) tasks.push_back(t);
+    }
+  }
+  return tasks;
+}
+
+}  // namespace agentsim::model

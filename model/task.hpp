@@ -1,0 +1,22 @@
+#pragma once
+// mesos.proto Task, with the fields the model uses.
+#include <optional>
+#include <string>
+
+#include "model/task_state.hpp"
+
+namespace agentsim::model {
+
+// mesos.proto Task: the agent's and the master's record of a launched task.
+struct Task {
+  std::string task_id;
+  std::string framework_id;
+  std::string executor_id;
+  std::string slave_id;
+  TaskState state = TaskState::TASK_STAGING;
+  std::optional<TaskState> status_update_state;  // of the update being forwarded
+  std::string status_update_uuid;
+  std::string resources;
+};
+
+}  // namespace agentsim::model
