@@ -11,13 +11,33 @@ namespace agentsim::model {
 SchedulerProcess::SchedulerProcess(FrameworkFlags flags, MasterDetector& detector)
     : sim::Process(sim::ProcessName::generated("scheduler")), flags_(std::move(flags)), detector_(detector) {}
 
+namespace {
+// Where the scripted scheduler keeps its FrameworkID (schedulers usually keep it in
+// ZooKeeper; agentsim keeps it on the scheduler's host).
+constexpr std::string_view kFrameworkIdPath = "/var/lib/scheduler/framework_id";
+}  // namespace
+
 void SchedulerProcess::initialize() {
   framework_.name = flags_.name;
   framework_.failover_timeout = flags_.failover_timeout;
-  // A driver started without a FrameworkID registers a new framework.
+  framework_.checkpoint = flags_.checkpoint;
+  framework_.partition_aware = flags_.partition_aware;
+  // A driver started without a FrameworkID registers a new framework; with one (a
+  // restarted scheduler) it fails over.
   failover_ = false;
+  if (auto id = host().disk().read(std::string(kFrameworkIdPath))) {
+    framework_.id = *id;
+    failover_ = true;
+    log(fmt::format("Failing over framework {}", framework_.id), {{"framework_id", framework_.id}});
+  }
   install(&SchedulerProcess::registered, "SchedulerProcess::registered");
   install(&SchedulerProcess::reregistered, "SchedulerProcess::reregistered");
+  install(&SchedulerProcess::statusUpdate, "SchedulerProcess::statusUpdate");
+  for (const TaskLaunch& task : flags_.tasks) {
+    const sim::Duration wait = task.at > now().sinceStart() ? task.at - now().sinceStart() : sim::Duration{};
+    if (failover_) break;  // a failed-over scheduler does not launch its tasks again
+    delay(wait, "SchedulerDriver::launchTasks", [this, task] { launch(task); });
+  }
   log(fmt::format("Version: 1.1.0; framework '{}', failover_timeout {}", framework_.name,
                   sim::format(framework_.failover_timeout)));
   detector_.detect(std::nullopt, *this, [this](const Detection& d) { detected(d); });
@@ -93,6 +113,7 @@ void SchedulerProcess::registered(const sim::Upid& from, const FrameworkRegister
     return;
   }
   framework_.id = message.framework_id;
+  (void)host().disk().write(std::string(kFrameworkIdPath), framework_.id);
   connected_ = true;
   failover_ = false;
   cancel(registration_timer_);
@@ -120,6 +141,86 @@ void SchedulerProcess::reregistered(const sim::Upid& from, const FrameworkReregi
 
 void SchedulerProcess::exited(const sim::Upid& pid) {
   if (master_ && pid == masterPid()) log("Master disconnected; waiting for the detector");
+}
+
+void SchedulerProcess::launch(const TaskLaunch& task) {
+  if (!connected_ || framework_.id.empty()) {
+    // Not registered yet: the script tries again in a second (a real scheduler waits
+    // for an offer).
+    delay(sim::Seconds(1), "SchedulerDriver::launchTasks", [this, task] { launch(task); });
+    return;
+  }
+  LaunchTasksMessage message;
+  message.framework_id = framework_.id;
+  message.hostname = task.agent;
+  message.tasks.push_back(task.info);
+  message.tasks.back().executor.framework_id = framework_.id;
+  log(fmt::format("Launching task {} on agent {}", task.info.task_id, task.agent), {{"task_id", task.info.task_id}});
+  send(masterPid(), message);
+}
+
+void SchedulerProcess::killTask(const std::string& taskId) {
+  if (!connected_) {
+    log("Ignoring kill task message as master is disconnected");
+    return;
+  }
+  KillTaskMessage message;
+  message.framework_id = framework_.id;
+  message.task_id = taskId;
+  send(masterPid(), message);
+}
+
+void SchedulerProcess::reconcileTasks(const std::vector<std::string>& taskIds) {
+  if (!connected_) {
+    log("Ignoring reconcile tasks message as master is disconnected");
+    return;
+  }
+  ReconcileTasksMessage message;
+  message.framework_id = framework_.id;
+  message.task_ids = taskIds;
+  send(masterPid(), message);
+}
+
+void SchedulerProcess::statusUpdate(const sim::Upid& from, const StatusUpdateMessage& message) {
+  if (!master_ || !(from == masterPid())) {
+    log(fmt::format("Ignoring status update message because it was sent from '{}' instead of the leading master '{}'",
+                    from.str(), master_ ? master_->pid : std::string("None")));
+    return;
+  }
+  if (!connected_) {
+    log("Ignoring status update message because the driver is disconnected!");
+    return;
+  }
+  const StatusUpdate& u = message.update;
+  // Scheduler::statusUpdate: what the framework's code sees.
+  traceState("Scheduler::statusUpdate", toString(u.state),
+             {{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid}, {"source", u.source},
+              {"reason", u.reason}, {"message", u.message}});
+  if (u.uuid.empty()) return;  // nothing to acknowledge (e.g. a reconciliation answer)
+  switch (flags_.acknowledge.kind) {
+    case AcknowledgePolicy::Kind::AT_ONCE:
+      acknowledge(u);
+      return;
+    case AcknowledgePolicy::Kind::AFTER:
+      delay(flags_.acknowledge.after, "SchedulerDriver::acknowledgeStatusUpdate", [this, u] { acknowledge(u); });
+      return;
+    case AcknowledgePolicy::Kind::NEVER:
+      return;
+  }
+}
+
+void SchedulerProcess::acknowledge(const StatusUpdate& u) {
+  if (!connected_) {
+    log("Ignoring explicit status update acknowledgement because the driver is disconnected");
+    return;
+  }
+  // Call::ACKNOWLEDGE to the master.
+  StatusUpdateAcknowledgementMessage ack;
+  ack.slave_id = u.slave_id;
+  ack.framework_id = u.framework_id;
+  ack.task_id = u.task_id;
+  ack.uuid = u.uuid;
+  send(masterPid(), ack);
 }
 
 sim::Try<sim::Nothing> frameworkMain(sim::Host& host, const FrameworkFlags& flags) {

@@ -23,6 +23,12 @@ void Master::initialize() {
   install(&Master::reregisterSlave, "Master::reregisterSlave");
   install(&Master::registerFramework, "Master::registerFramework");
   install(&Master::reregisterFramework, "Master::reregisterFramework");
+  install(&Master::launchTasks, "Master::launchTasks");
+  install(&Master::statusUpdate, "Master::statusUpdate");
+  install(&Master::acknowledge, "Master::acknowledge");
+  install(&Master::killTask, "Master::killTask");
+  install(&Master::reconcileTasks, "Master::reconcileTasks");
+  install(&Master::exitedExecutor, "Master::exitedExecutor");
   log(fmt::format("Master {} ({}) started on {}:{}", info_.id, self().host(), self().host(), self().port()),
       {{"registry", flags_.registry}, {"zk", flags_.zk}});
 
@@ -238,6 +244,14 @@ void Master::reregisterFramework(const sim::Upid& from, const ReregisterFramewor
   reply.framework_id = info.id;
   reply.master_info = info_;
   send(from, reply);
+  // "Broadcast the new framework pid to all the slaves": an executor may run on an agent
+  // that has no task of it in the master's view.
+  for (const auto& [id, agent] : registered_) {
+    UpdateFrameworkMessage update;
+    update.framework_id = info.id;
+    update.pid = from.str();
+    send(agent.pid, update);
+  }
 }
 
 void Master::addFramework(const sim::Upid& pid, const FrameworkInfo& info, std::string_view state) {
@@ -259,6 +273,247 @@ void Master::frameworkFailoverTimeout(const std::string& id, std::uint64_t disco
   traceState("Master::Framework", "REMOVED", {{"framework_id", id}});
   framework_by_pid_.erase(it->second.pid);
   frameworks_.erase(it);
+  // Master::removeFramework: every registered agent shuts the framework down.
+  for (const auto& [slaveId, agent] : registered_) {
+    ShutdownFrameworkMessage message;
+    message.framework_id = id;
+    send(agent.pid, message);
+  }
+  tasks_.erase(id);
+  completed_frameworks_.insert(id);
+}
+
+Master::Framework* Master::frameworkFrom(const sim::Upid& from) {
+  auto known = framework_by_pid_.find(from);
+  if (known == framework_by_pid_.end()) return nullptr;
+  auto it = frameworks_.find(known->second);
+  return it == frameworks_.end() ? nullptr : &it->second;
+}
+
+void Master::forwardToFramework(const std::string& frameworkId, StatusUpdate update) {
+  auto it = frameworks_.find(frameworkId);
+  if (it == frameworks_.end() || !it->second.connected) {
+    log(fmt::format("Not forwarding status update {} for task {} to framework {}: it is unknown or disconnected",
+                    toString(update.state), update.task_id, frameworkId));
+    return;
+  }
+  StatusUpdateMessage message;
+  message.update = std::move(update);
+  message.pid = self().str();
+  send(it->second.pid, message);
+}
+
+void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& message) {
+  Framework* framework = frameworkFrom(from);
+  if (framework == nullptr || framework->info.id != message.framework_id) {
+    log(fmt::format("Ignoring launch tasks message from {}: not a registered framework", from.str()));
+    return;
+  }
+  const Agent* agent = nullptr;
+  std::string slaveId;
+  for (const auto& [id, a] : registered_) {
+    if (a.info.hostname == message.hostname) {
+      agent = &a;
+      slaveId = id;
+    }
+  }
+  for (TaskInfo task : message.tasks) {
+    if (agent == nullptr) {
+      StatusUpdate u;
+      u.framework_id = framework->info.id;
+      u.task_id = task.task_id;
+      u.state = TaskState::TASK_LOST;
+      u.source = "SOURCE_MASTER";
+      u.reason = "REASON_INVALID_OFFERS";
+      u.message = fmt::format("Task launched with invalid offers: no registered agent {}", message.hostname);
+      u.timestamp = now();
+      forwardToFramework(framework->info.id, u);
+      continue;
+    }
+    task.slave_id = slaveId;
+    MasterTask& t = tasks_[framework->info.id][task.task_id];
+    t.slave_id = slaveId;
+    t.executor_id = task.executor.executor_id;
+    t.state = TaskState::TASK_STAGING;
+    log(fmt::format("Launching task {} of framework {} on agent {} ({})", task.task_id, framework->info.id, slaveId,
+                    message.hostname),
+        {{"task_id", task.task_id}, {"slave_id", slaveId}});
+    RunTaskMessage run;
+    run.framework = framework->info;
+    run.pid = framework->pid.str();
+    run.task = task;
+    send(agent->pid, run);
+  }
+}
+
+void Master::statusUpdate(const sim::Upid& from, const StatusUpdateMessage& message) {
+  const StatusUpdate& u = message.update;
+  auto known = by_pid_.find(from);
+  if (known == by_pid_.end() || known->second != u.slave_id) {
+    log(fmt::format("Ignoring status update {} for task {} from {}: not a registered agent", u.uuid, u.task_id,
+                    from.str()));
+    return;
+  }
+  auto& tasks = tasks_[u.framework_id];
+  MasterTask& t = tasks[u.task_id];
+  t.slave_id = u.slave_id;
+  t.executor_id = u.executor_id;
+  t.state = u.latest_state.value_or(u.state);
+  if (isTerminalState(u.state)) t.acked_uuid = u.uuid;
+  log(fmt::format("Status update {} ({}) for task {} of framework {} from agent {}", toString(u.state), u.uuid,
+                  u.task_id, u.framework_id, u.slave_id));
+  forwardToFramework(u.framework_id, u);
+}
+
+void Master::acknowledge(const sim::Upid& from, const StatusUpdateAcknowledgementMessage& message) {
+  Framework* framework = frameworkFrom(from);
+  if (framework == nullptr || framework->info.id != message.framework_id) {
+    log(fmt::format("Ignoring status update acknowledgement from {}: not a registered framework", from.str()));
+    return;
+  }
+  auto agent = registered_.find(message.slave_id);
+  if (agent == registered_.end() || !agent->second.connected) {
+    // The agent's retry covers the loss.
+    log(fmt::format("Cannot send status update acknowledgement for task {} of framework {} to agent {}: it is {}",
+                    message.task_id, message.framework_id, message.slave_id,
+                    agent == registered_.end() ? "not registered" : "disconnected"));
+    return;
+  }
+  send(agent->second.pid, message);
+  auto fw = tasks_.find(message.framework_id);
+  if (fw == tasks_.end()) return;
+  auto t = fw->second.find(message.task_id);
+  if (t != fw->second.end() && isTerminalState(t->second.state) && t->second.acked_uuid == message.uuid) {
+    fw->second.erase(t);  // Master::removeTask
+  }
+}
+
+void Master::killTask(const sim::Upid& from, const KillTaskMessage& message) {
+  Framework* framework = frameworkFrom(from);
+  if (framework == nullptr || framework->info.id != message.framework_id) return;
+  auto fw = tasks_.find(message.framework_id);
+  const MasterTask* t = nullptr;
+  if (fw != tasks_.end()) {
+    auto it = fw->second.find(message.task_id);
+    if (it != fw->second.end()) t = &it->second;
+  }
+  if (t == nullptr) {
+    StatusUpdate u;
+    u.framework_id = message.framework_id;
+    u.task_id = message.task_id;
+    u.state = TaskState::TASK_LOST;
+    u.source = "SOURCE_MASTER";
+    u.reason = "REASON_RECONCILIATION";
+    u.message = "Attempted to kill an unknown task";
+    u.timestamp = now();
+    forwardToFramework(message.framework_id, u);
+    return;
+  }
+  auto agent = registered_.find(t->slave_id);
+  if (agent == registered_.end()) {
+    log(fmt::format("Cannot kill task {}: agent {} is not registered", message.task_id, t->slave_id));
+    return;
+  }
+  agent->second.killed.insert({message.framework_id, message.task_id});
+  if (!agent->second.connected) {
+    log(fmt::format("Cannot kill task {} of framework {} because agent {} is disconnected. Kill will be retried if "
+                    "the agent reregisters",
+                    message.task_id, message.framework_id, t->slave_id));
+    return;
+  }
+  send(agent->second.pid, message);
+}
+
+void Master::reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& message) {
+  Framework* framework = frameworkFrom(from);
+  if (framework == nullptr || framework->info.id != message.framework_id) return;
+  const auto& known = tasks_[message.framework_id];
+  auto answer = [&](const std::string& taskId, TaskState state, const std::string& slaveId, const std::string& text) {
+    StatusUpdate u;
+    u.framework_id = message.framework_id;
+    u.slave_id = slaveId;
+    u.task_id = taskId;
+    u.state = state;
+    u.source = "SOURCE_MASTER";
+    u.reason = "REASON_RECONCILIATION";
+    u.message = text;
+    u.timestamp = now();
+    forwardToFramework(message.framework_id, u);
+  };
+  if (message.task_ids.empty()) {
+    for (const auto& [id, t] : known) answer(id, t.state, t.slave_id, "Reconciliation: Latest task state");
+    return;
+  }
+  for (const std::string& id : message.task_ids) {
+    auto it = known.find(id);
+    if (it != known.end()) answer(id, it->second.state, it->second.slave_id, "Reconciliation: Latest task state");
+    else answer(id, TaskState::TASK_LOST, "", "Reconciliation: Task is unknown");
+  }
+}
+
+void Master::exitedExecutor(const sim::Upid& from, const ExitedExecutorMessage& message) {
+  auto known = by_pid_.find(from);
+  if (known == by_pid_.end()) {
+    log(fmt::format("Ignoring exited executor '{}' of framework {} on agent {}: the agent is not registered",
+                    message.executor_id, message.framework_id, message.slave_id));
+    return;
+  }
+  log(fmt::format("Executor '{}' of framework {} on agent {} exited with status {}", message.executor_id,
+                  message.framework_id, message.slave_id, message.status));
+}
+
+void Master::removeTasksOf(const std::string& slaveId, const std::string& reason) {
+  for (auto& [fid, tasks] : tasks_) {
+    auto fw = frameworks_.find(fid);
+    const bool partitionAware = fw != frameworks_.end() && fw->second.info.partition_aware;
+    std::vector<std::string> gone;
+    for (auto& [tid, t] : tasks) {
+      if (t.slave_id != slaveId || isTerminalState(t.state)) continue;
+      StatusUpdate u;
+      u.framework_id = fid;
+      u.slave_id = slaveId;
+      u.executor_id = t.executor_id;
+      u.task_id = tid;
+      u.state = partitionAware ? TaskState::TASK_UNREACHABLE : TaskState::TASK_LOST;
+      u.source = "SOURCE_MASTER";
+      u.reason = "REASON_SLAVE_REMOVED";
+      u.message = "Agent " + reason;
+      u.timestamp = now();
+      forwardToFramework(fid, u);
+      if (partitionAware) t.state = TaskState::TASK_UNREACHABLE;
+      else gone.push_back(tid);
+    }
+    for (const std::string& tid : gone) tasks.erase(tid);
+  }
+}
+
+void Master::reconcileAgent(const std::string& slaveId, const std::vector<Task>& tasks) {
+  // Master::reconcileKnownSlave / readmission: the agent's tasks are the truth; tasks of
+  // completed frameworks are shut down; kills that waited go out now.
+  auto agent = registered_.find(slaveId);
+  if (agent == registered_.end()) return;
+  std::set<std::string> shutdown;
+  for (const Task& t : tasks) {
+    if (completed_frameworks_.count(t.framework_id) != 0) {
+      shutdown.insert(t.framework_id);
+      continue;
+    }
+    MasterTask& m = tasks_[t.framework_id][t.task_id];
+    m.slave_id = slaveId;
+    m.executor_id = t.executor_id;
+    m.state = t.state;
+  }
+  for (const std::string& fid : shutdown) {
+    ShutdownFrameworkMessage message;
+    message.framework_id = fid;
+    send(agent->second.pid, message);
+  }
+  for (const auto& [fid, tid] : agent->second.killed) {
+    KillTaskMessage message;
+    message.framework_id = fid;
+    message.task_id = tid;
+    send(agent->second.pid, message);
+  }
 }
 
 MasterSlaveConnection Master::connection() const {
@@ -334,13 +589,17 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
     reply.slave_id = info.id;
     reply.connection = connection();
     send(from, reply);
+    reconcileAgent(info.id, message.tasks);
     return;
   }
   // Not registered: recovered from the registry after a failover, or unreachable, or
   // unknown to this master. Consult the registrar (MarkSlaveReachable).
   recovered_slaves_.erase(info.id);
   reregistering_.insert(info.id);
-  dispatch("Master::_reregisterSlave", [this, from, info] { readmitted(from, info); });
+  dispatch("Master::_reregisterSlave", [this, from, info, tasks = message.tasks] {
+    readmitted(from, info);
+    reconcileAgent(info.id, tasks);
+  });
 }
 
 void Master::readmitted(const sim::Upid& from, SlaveInfo info) {
@@ -377,6 +636,7 @@ void Master::markUnreachable(const std::string& slaveId, const std::string& reas
   by_pid_.erase(it->second.pid);
   registered_.erase(it);
   unreachable_.insert(slaveId);
+  removeTasksOf(slaveId, "unreachable: " + reason);
 }
 
 SlaveObserver::SlaveObserver(sim::Upid slave, std::string slaveId, const MasterFlags& flags, Master& master)

@@ -20,7 +20,17 @@
 //    AdmitSlave, MarkSlaveReachable, MarkSlaveUnreachable), and one SlaveObserver per
 //    agent that pings it every agent_ping_timeout, sends connected=false once the
 //    master saw the agent's connection break (Master::exited), and has the master
-//    mark it unreachable after max_agent_ping_timeouts pings without a pong.
+//    mark it unreachable after max_agent_ping_timeouts pings without a pong;
+//  - tasks: LaunchTasksMessage (no offers: the task names the agent's hostname) becomes
+//    RunTaskMessage to a registered agent, else TASK_LOST / REASON_INVALID_OFFERS;
+//    status updates from agents go to their connected framework (dropped otherwise, as
+//    Mesos does, for the agent's retry to cover), acknowledgements to the agent if it is
+//    registered and connected; kills go to the agent, or wait for it to reregister;
+//    reconciliation answers with the latest known state (REASON_RECONCILIATION); an
+//    agent marked unreachable loses its tasks (TASK_LOST / REASON_SLAVE_REMOVED, or
+//    TASK_UNREACHABLE for partition-aware frameworks);
+//  - a framework that reregisters is announced to every agent (UpdateFrameworkMessage);
+//    a removed framework is shut down on every agent (ShutdownFrameworkMessage).
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -33,6 +43,7 @@
 #include "model/master_detector.hpp"
 #include "model/messages.hpp"
 #include "model/registry.hpp"
+#include "model/task_messages.hpp"
 #include "sim/process.hpp"
 
 namespace agentsim::model {
@@ -79,6 +90,14 @@ class Master final : public sim::Process {
     sim::Upid pid;
     SlaveObserver* observer = nullptr;
     bool connected = true;
+    std::set<std::pair<std::string, std::string>> killed;  // (framework, task) to kill on reregistration
+  };
+  // The master's Task: where it runs and its latest state.
+  struct MasterTask {
+    std::string slave_id;
+    std::string executor_id;
+    TaskState state = TaskState::TASK_STAGING;
+    std::string acked_uuid;  // the uuid whose acknowledgement removes a terminal task
   };
 
   void contended(const sim::Try<sim::Nothing>& candidacy);
@@ -99,6 +118,17 @@ class Master final : public sim::Process {
   void readmitted(const sim::Upid& from, SlaveInfo info);
   void addSlave(const sim::Upid& pid, const SlaveInfo& info);
   MasterSlaveConnection connection() const;
+  void launchTasks(const sim::Upid& from, const LaunchTasksMessage& message);
+  void statusUpdate(const sim::Upid& from, const StatusUpdateMessage& message);
+  void acknowledge(const sim::Upid& from, const StatusUpdateAcknowledgementMessage& message);
+  void killTask(const sim::Upid& from, const KillTaskMessage& message);
+  void reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& message);
+  void exitedExecutor(const sim::Upid& from, const ExitedExecutorMessage& message);
+  // Sends a master-generated update (no UUID: nothing to acknowledge) to a framework.
+  void forwardToFramework(const std::string& frameworkId, StatusUpdate update);
+  void removeTasksOf(const std::string& slaveId, const std::string& reason);
+  void reconcileAgent(const std::string& slaveId, const std::vector<Task>& tasks);
+  Framework* frameworkFrom(const sim::Upid& from);
   // Applies a registry operation and stores the registry; says whether it changed.
   bool registryOperation(std::string_view operation, const SlaveInfo& info);
 
@@ -119,6 +149,8 @@ class Master final : public sim::Process {
   std::map<std::string, Framework> frameworks_;         // by FrameworkID
   std::map<sim::Upid, std::string> framework_by_pid_;  // scheduler pid -> FrameworkID
   std::uint64_t next_framework_ = 0;
+  std::map<std::string, std::map<std::string, MasterTask>> tasks_;  // framework -> task
+  std::set<std::string> completed_frameworks_;
 };
 
 // SlaveObserver (src/master/master.cpp): process slave-observer(N), one per agent.

@@ -61,10 +61,15 @@ void StatusUpdateManager::update(StatusUpdate u, std::optional<std::string> chec
     }
     if (!*accepted) {
       log(entry->stream.rejection(), {{"task_id", u.task_id}, {"uuid", u.uuid}});
+      traceState("StatusUpdateStream", "DUPLICATE",
+                 {{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid}});
     } else {
       log(fmt::format("Received status update {} ({}) for task {} of framework {}", toString(u.state), u.uuid,
                       u.task_id, u.framework_id),
           {{"task_id", u.task_id}, {"uuid", u.uuid}, {"state", std::string(toString(u.state))}});
+      traceState("StatusUpdateStream", "RECEIVED",
+                 {{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid},
+                  {"task_state", std::string(toString(u.state))}, {"checkpoint", path.has_value()}});
       // Only the head is ever in flight.
       if (!paused_ && entry->stream.pending().size() == 1) forward(*entry, kStatusUpdateRetryIntervalMin);
     }
@@ -124,12 +129,17 @@ void StatusUpdateManager::acknowledgement(std::string taskId, std::string framew
                     frameworkId),
         {{"task_id", taskId}, {"uuid", uuid}});
     entry->timeout.reset();
+    traceState("StatusUpdateStream", "ACKNOWLEDGED", {{"framework_id", frameworkId}, {"task_id", taskId}, {"uuid", uuid}});
     if (entry->stream.terminated()) {
       if (!entry->stream.pending().empty()) {
         log(fmt::format("Cleaning up status update stream for task {} of framework {} with {} pending updates "
                         "behind the terminal one",
                         taskId, frameworkId, entry->stream.pending().size()));
       }
+      std::string discarded;
+      for (const StatusUpdate& u : entry->stream.pending()) discarded += (discarded.empty() ? "" : ",") + u.uuid;
+      traceState("StatusUpdateStream", "CLOSED",
+                 {{"framework_id", frameworkId}, {"task_id", taskId}, {"uuid", uuid}, {"discarded", discarded}});
       streams_[frameworkId].erase(taskId);
       if (streams_[frameworkId].empty()) streams_.erase(frameworkId);
       reply(false);
@@ -161,6 +171,7 @@ void StatusUpdateManager::cleanup(std::string frameworkId) {
   dispatch("StatusUpdateManagerProcess::cleanup", [this, frameworkId = std::move(frameworkId)] {
     log(fmt::format("Closing status update streams for framework {}", frameworkId));
     streams_.erase(frameworkId);
+    traceState("StatusUpdateStream", "CLEANED_UP", {{"framework_id", frameworkId}});
   });
 }
 
@@ -176,6 +187,11 @@ void StatusUpdateManager::recover(std::string frameworkId, std::string taskId, s
       return;
     }
     if (stream.terminated()) return;  // a replayed stream that is closed is removed
+    for (const StatusUpdate& u : stream.pending()) {
+      traceState("StatusUpdateStream", "RECOVERED",
+                 {{"framework_id", frameworkId}, {"task_id", taskId}, {"uuid", u.uuid},
+                  {"task_state", std::string(toString(u.state))}});
+    }
     streams_[frameworkId].insert_or_assign(taskId, Entry{std::move(stream), std::nullopt});
   });
 }

@@ -45,6 +45,8 @@ class Process {
   Host& host() const { return *host_; }
   // The OS process this actor lives in ("" is the one its host boots).
   const std::string& program() const { return program_; }
+  // False once terminated (or killed), even before the kernel frees it.
+  bool alive() const { return !terminating_; }
   Simulation& sim() const { return *sim_; }
   Time now() const;
 

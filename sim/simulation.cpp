@@ -40,7 +40,10 @@ Simulation::~Simulation() { setAssertContext(nullptr, nullptr); }
 
 std::vector<Process*> Host::processes() const {
   std::vector<Process*> out;
-  for (std::uint32_t slot : slots_) out.push_back(sim_->processes_[slot].process.get());
+  for (std::uint32_t slot : slots_) {
+    Process* p = sim_->processes_[slot].process.get();
+    if (p->alive()) out.push_back(p);
+  }
   return out;
 }
 
@@ -48,7 +51,7 @@ std::vector<Process*> Host::processesOf(std::string_view program) const {
   std::vector<Process*> out;
   for (std::uint32_t slot : slots_) {
     Process* p = sim_->processes_[slot].process.get();
-    if (p->program() == program) out.push_back(p);
+    if (p->alive() && p->program() == program) out.push_back(p);
   }
   return out;
 }

@@ -1,0 +1,150 @@
+// Tasks end to end in virtual time: a scripted framework launches a command task on an
+// agent; the executor registers, runs it, and its updates reach the scheduler through
+// the status update manager and the master; acknowledgements flow back.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+#include "model/framework.hpp"
+#include "model/slave.hpp"
+#include "tests/model/cluster.hpp"
+
+using namespace agentsim;
+using namespace agentsim::model;
+
+namespace {
+
+TaskLaunch commandTask(std::string id, sim::Duration runTime, TaskState end = TaskState::TASK_FINISHED) {
+  TaskLaunch t;
+  t.at = sim::Seconds(5);
+  t.agent = "agent-1";
+  t.info.task_id = id;
+  t.info.name = id;
+  t.info.executor.executor_id = id;
+  t.info.executor.command = true;
+  t.info.steps = {{TaskState::TASK_STARTING, {}, {}}, {TaskState::TASK_RUNNING, {}, {}}, {end, runTime, {}}};
+  return t;
+}
+
+struct TaskCluster : testing::Cluster {
+  TaskCluster(std::uint64_t seed, FrameworkFlags fw, SlaveFlags slave = {}) : testing::Cluster(seed, 1, slave) {
+    fw.master = "master-1:5050";
+    sim::Host& f = sim.addHost("framework-1", 8080);
+    f.startup = [fw](sim::Host& h) { (void)frameworkMain(h, fw); };
+  }
+  // Task states the scheduler received for a task, in order.
+  std::vector<std::string> received(const std::string& task) const {
+    std::vector<std::string> out;
+    for (const auto* r : find(sim::RecordKind::State, "Scheduler::statusUpdate", "framework-1")) {
+      if (r->text("task_id") == task) out.push_back(r->text("state"));
+    }
+    return out;
+  }
+  std::vector<std::string> streamStates(const std::string& state) const {
+    std::vector<std::string> out;
+    for (const auto* r : find(sim::RecordKind::State, "StatusUpdateStream", "agent-1")) {
+      if (r->text("state") == state) out.push_back(r->text("uuid"));
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a command task runs: STARTING, RUNNING, FINISHED reach the scheduler once each, all acknowledged") {
+  FrameworkFlags fw;
+  fw.tasks.push_back(commandTask("task-1", sim::Seconds(30)));
+  TaskCluster c(3, fw);
+  c.boot();
+  c.sim.runFor(sim::Minutes(2));
+  CHECK(c.received("task-1") == std::vector<std::string>{"TASK_STARTING", "TASK_RUNNING", "TASK_FINISHED"});
+  CHECK(c.streamStates("RECEIVED").size() == 3);
+  CHECK(c.streamStates("ACKNOWLEDGED").size() == 3);
+  CHECK(c.streamStates("CLOSED").size() == 1);
+  // The command executor exits once its terminal update is acknowledged.
+  CHECK(c.find(sim::RecordKind::State, "Executor", "agent-1").size() == 1);
+  CHECK(c.sendTimes("ExitedExecutorMessage").empty());  // not for the command executor
+}
+
+TEST_CASE("without acknowledgements the head is re-sent at +10, +30, +70, +150 secs and nothing behind it goes out") {
+  FrameworkFlags fw;
+  fw.acknowledge.kind = AcknowledgePolicy::Kind::NEVER;
+  fw.tasks.push_back(commandTask("task-1", sim::Seconds(1)));
+  TaskCluster c(4, fw);
+  c.boot();
+  c.sim.runFor(sim::Minutes(4));
+  std::vector<const sim::Record*> sends;
+  for (const auto* r : c.find(sim::RecordKind::Send, "StatusUpdateMessage", "agent-1")) {
+    if (r->text("from").rfind("slave(1)", 0) == 0) sends.push_back(r);
+  }
+  REQUIRE(sends.size() == 5);
+  for (const auto* r : sends) CHECK(r->text("state") == "TASK_STARTING");
+  const sim::Time first = sends[0]->at;
+  CHECK(sends[1]->at - first == sim::Seconds(10));
+  CHECK(sends[2]->at - first == sim::Seconds(30));
+  CHECK(sends[3]->at - first == sim::Seconds(70));
+  CHECK(sends[4]->at - first == sim::Seconds(150));
+  // The retry carries the task's latest state (C07).
+  CHECK(sends[4]->text("latest_state") == "TASK_FINISHED");
+}
+
+TEST_CASE("an executor that never registers: TASK_FAILED / REASON_EXECUTOR_REGISTRATION_TIMEOUT after 1mins") {
+  FrameworkFlags fw;
+  fw.tasks.push_back(commandTask("task-1", sim::Seconds(30)));
+  TaskCluster c(5, fw);
+  sim::FaultRule drop;
+  drop.action = sim::FaultAction::Drop;
+  drop.match.name = "RegisterExecutorMessage";
+  c.sim.network().addRule(drop);
+  c.boot();
+  c.sim.runFor(sim::Minutes(3));
+  REQUIRE(c.received("task-1") == std::vector<std::string>{"TASK_FAILED"});
+  const auto* r = c.find(sim::RecordKind::State, "Scheduler::statusUpdate", "framework-1").front();
+  CHECK(r->text("reason") == "REASON_EXECUTOR_REGISTRATION_TIMEOUT");
+  CHECK(r->text("source") == "SOURCE_SLAVE");
+  const auto launched = c.find(sim::RecordKind::State, "Slave::Executor", "agent-1").front()->at;
+  CHECK(r->at - launched >= sim::Minutes(1));
+  CHECK(r->at - launched < sim::Minutes(1) + sim::Seconds(1));
+}
+
+TEST_CASE("agent restart: an unacknowledged checkpointed update is recovered and re-sent; the executor reregisters") {
+  FrameworkFlags fw;
+  fw.checkpoint = true;
+  fw.tasks.push_back(commandTask("task-1", sim::Minutes(10)));
+  TaskCluster c(6, fw);
+  sim::FaultRule drop;
+  drop.action = sim::FaultAction::Drop;
+  drop.match.name = "StatusUpdateMessage";
+  drop.match.to = "master-1";
+  drop.count = 1;
+  c.sim.network().addRule(drop);
+  c.boot();
+  c.sim.runFor(sim::Seconds(6));
+  sim::Host& agent = *c.sim.host("agent-1");
+  c.sim.kill(agent, "");
+  agent.startup(agent);
+  c.sim.runFor(sim::Minutes(1));
+  const auto got = c.received("task-1");
+  if (std::getenv("AGENTSIM_DUMP") != nullptr) {
+    for (const auto& r : c.trace.records()) {
+      std::string f;
+      for (const auto& [k, v] : r.fields) {
+        f += " " + k + "=";
+        if (const auto* t = std::get_if<std::string>(&v)) f += *t;
+        else if (const auto* i = std::get_if<std::int64_t>(&v)) f += std::to_string(*i);
+        else if (const auto* b = std::get_if<bool>(&v)) f += *b ? "true" : "false";
+      }
+      fmt::print("{} {} {} {} {}{}\n", sim::formatSeconds(r.at), r.host, r.process, static_cast<int>(r.kind), r.name, f);
+    }
+  }
+  REQUIRE(!got.empty());
+  CHECK(got.front() == "TASK_STARTING");
+  CHECK(std::find(got.begin(), got.end(), "TASK_RUNNING") != got.end());
+  CHECK(!c.streamStates("RECOVERED").empty());
+  bool reregistered = false;
+  for (const auto* r : c.find(sim::RecordKind::State, "Slave::Executor", "agent-1")) {
+    reregistered = reregistered || r->field("reregistered") != nullptr;
+  }
+  CHECK(reregistered);
+  CHECK(c.slaveState("agent-1") == "RUNNING");
+}
