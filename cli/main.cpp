@@ -106,8 +106,15 @@ int run(const RunArgs& a) {
                              r.summary, r.outcome.evidence);
   }
   if (report.results.empty()) std::cout << "  (none)\n";
-  std::cout << fmt::format("\n{} of {} expectations held; {} events; simulated {}\n", held, report.results.size(),
-                           report.events, sim::format(report.end.sinceStart()));
+  std::cout << "\ninvariants (checked on every run):\n";
+  std::size_t kept = 0;
+  for (const auto& i : report.invariants) {
+    kept += i.held ? 1 : 0;
+    std::cout << fmt::format("  {:<8} {}: {}\n", i.held ? "held" : "VIOLATED", i.name, i.evidence);
+  }
+  std::cout << fmt::format("\n{} of {} expectations held; {} of {} invariants held; {} events; simulated {}\n", held,
+                           report.results.size(), kept, report.invariants.size(), report.events,
+                           sim::format(report.end.sinceStart()));
   if (report.limitExceeded()) std::cout << "agentsim: " << report.stop.message << '\n';
   if (!a.trace.empty()) std::cout << fmt::format("trace written to {}\n", a.trace);
   if (!report.allHeld()) {

@@ -7,6 +7,7 @@
 
 #include "harness/tables.hpp"
 #include "harness/world.hpp"
+#include "model/framework.hpp"
 
 namespace agentsim::harness {
 
@@ -152,6 +153,17 @@ std::vector<std::string> zookeeperHostsArg(const ParseContext& c, const std::str
   return out;
 }
 
+// Harness-level notes in the trace: an action that found nothing to act on.
+void note(World& w, const std::string& host, std::string message) {
+  w.sim().emit(sim::RecordKind::Log, nullptr, host, "log", {{"message", std::move(message)}}, "");
+}
+
+// The framework's SchedulerProcess (scheduler(1)@<id>:8080), if it runs now.
+model::SchedulerProcess* scheduler(World& w, const std::string& framework) {
+  sim::Process* p = w.sim().process(w.sim().upid("scheduler(1)", framework, 8080));
+  return static_cast<model::SchedulerProcess*>(p);
+}
+
 std::vector<ActionKind> makeActions() {
   std::vector<ActionKind> kinds;
   kinds.push_back({"crash",
@@ -230,6 +242,25 @@ std::vector<ActionKind> makeActions() {
                    [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
                      installRule(out, ruleArgs(c, p, sim::FaultAction::Hold, {}), "hold");
                    }});
+  kinds.push_back(
+      {"kill_task",
+       "Kill a task through the framework's driver, as SchedulerDriver::killTask (src/sched/sched.cpp): the "
+       "scheduler sends KillTaskMessage to its master, which relays it to the agent. Value: {framework (optional "
+       "with one framework), task}.",
+       [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+         c.reader.object(p, {"framework", "task"}, {"task"});
+         const FrameworkSpec& f = frameworkArg(c, p);
+         const std::string task = taskArg(c, f, p + "/task").info.task_id;
+         out.summary = fmt::format("{} kills task {}", f.id, task);
+         out.apply = [framework = f.id, task](World& w) {
+           model::SchedulerProcess* s = scheduler(w, framework);
+           if (s == nullptr) {
+             note(w, framework, fmt::format("no scheduler runs on {}: task {} is not killed", framework, task));
+             return;
+           }
+           s->dispatch("SchedulerDriver::killTask", [s, task] { s->killTask(task); });
+         };
+       }});
   kinds.push_back({"partition",
                    "Lose every message between two hosts. Value: {between: [a, b], one_way (only a to b), for}.",
                    [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
@@ -249,6 +280,34 @@ std::vector<ActionKind> makeActions() {
                        }
                      };
                    }});
+  kinds.push_back(
+      {"reconcile",
+       "Ask the master for the latest state of tasks, as SchedulerDriver::reconcileTasks (src/sched/sched.cpp): "
+       "ReconcileTasksMessage naming the tasks (explicit reconciliation), or none (implicit: every task the master "
+       "knows). Value: {framework (optional with one framework), tasks (task ids; absent: implicit)}.",
+       [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+         c.reader.object(p, {"framework", "tasks"});
+         const FrameworkSpec& f = frameworkArg(c, p);
+         std::vector<std::string> tasks;
+         if (c.reader.has(p + "/tasks")) {
+           const std::size_t n = c.reader.array(p + "/tasks", ScenarioLimits::kMaxTasksPerFramework);
+           if (n == 0) {
+             c.reader.fail(p + "/tasks", "an empty list of tasks; leave \"tasks\" out for implicit reconciliation");
+           }
+           // Any task id: asking about a task the master does not know is a reconciliation too.
+           for (std::size_t i = 0; i < n; ++i) tasks.push_back(c.reader.identifier(Reader::child(p + "/tasks", i)));
+         }
+         out.summary = tasks.empty() ? fmt::format("{} reconciles every task (implicit)", f.id)
+                                     : fmt::format("{} reconciles tasks {}", f.id, fmt::join(tasks, ", "));
+         out.apply = [framework = f.id, tasks](World& w) {
+           model::SchedulerProcess* s = scheduler(w, framework);
+           if (s == nullptr) {
+             note(w, framework, fmt::format("no scheduler runs on {}: nothing is reconciled", framework));
+             return;
+           }
+           s->dispatch("SchedulerDriver::reconcileTasks", [s, tasks] { s->reconcileTasks(tasks); });
+         };
+       }});
   kinds.push_back({"release", "Deliver what a hold action held. Value: the hold's label, \"timeline[N]\".",
                    [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
                      const std::string label = c.reader.string(p, 40);
@@ -287,6 +346,45 @@ std::vector<ActionKind> makeActions() {
                        if (host) w.sim().restart(w.host(*host), label);
                      };
                    }});
+  kinds.push_back(
+      {"restart_agent",
+       "Kill the mesos-agent process (SIGKILL, as the Mesos tests' agent restart) and start it again at once: "
+       "executors in their containers survive, the disk is intact, the new agent recovers from its checkpoint "
+       "(src/slave/slave.cpp: Slave::recover). Value: an agent.",
+       [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+         const std::string id = agentHostArg(c, p);
+         out.summary = "restart the agent process on " + id;
+         out.apply = [id, label = c.label](World& w) {
+           sim::Host& h = w.host(id);
+           if (!h.up()) {
+             note(w, id, fmt::format("{} is down: no agent process to restart", id));
+             return;
+           }
+           w.sim().kill(h, "", label);
+           if (h.startup) h.startup(h);
+         };
+       }});
+  kinds.push_back(
+      {"start_agent",
+       "Start the mesos-agent process again on a host that is up (after stop_agent): its main() runs and the agent "
+       "recovers from its checkpoint (src/slave/main.cpp). An agent that already runs is left alone. Value: an "
+       "agent.",
+       [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+         const std::string id = agentHostArg(c, p);
+         out.summary = "start the agent process on " + id;
+         out.apply = [id](World& w) {
+           sim::Host& h = w.host(id);
+           if (!h.up()) {
+             note(w, id, fmt::format("{} is down: restart the host instead", id));
+             return;
+           }
+           if (!h.processesOf("").empty()) {
+             note(w, id, fmt::format("the agent process on {} is already running", id));
+             return;
+           }
+           if (h.startup) h.startup(h);
+         };
+       }});
   kinds.push_back({"start_zookeeper",
                    "Start ZooKeeper servers that are down (a server that is up is left alone). Value: \"zk-N\", a "
                    "list of them, or \"all\".",
@@ -299,6 +397,22 @@ std::vector<ActionKind> makeActions() {
                        }
                      };
                    }});
+  kinds.push_back(
+      {"stop_agent",
+       "Kill the mesos-agent process (SIGKILL) and leave it down: executors in their containers keep running, "
+       "the disk is intact, the master's pings go unanswered until a start_agent. Value: an agent.",
+       [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+         const std::string id = agentHostArg(c, p);
+         out.summary = "stop the agent process on " + id;
+         out.apply = [id, label = c.label](World& w) {
+           sim::Host& h = w.host(id);
+           if (!h.up()) {
+             note(w, id, fmt::format("{} is down: no agent process to stop", id));
+             return;
+           }
+           w.sim().kill(h, "", label);
+         };
+       }});
   kinds.push_back({"stop_zookeeper",
                    "Stop ZooKeeper servers (their hosts go down; the ensemble's data survives). Value: \"zk-N\", a "
                    "list of them, or \"all\".",

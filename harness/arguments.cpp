@@ -46,4 +46,44 @@ std::string messageArg(const ParseContext& c, const std::string& pointer) {
   return name;
 }
 
+std::string agentHostArg(const ParseContext& c, const std::string& pointer) {
+  const std::string id = c.reader.identifier(pointer);
+  if (!c.scenario.isAgent(id)) {
+    c.reader.fail(pointer, c.scenario.hasHost(id) ? fmt::format("\"{}\" is not an agent", id)
+                                                  : fmt::format("no agent named \"{}\" in the cluster", id));
+  }
+  return id;
+}
+
+const FrameworkSpec& frameworkArg(const ParseContext& c, const std::string& object) {
+  const std::string p = object + "/framework";
+  if (!c.reader.has(p)) {
+    if (c.scenario.frameworks.size() == 1) return c.scenario.frameworks.front();
+    c.reader.fail(object, c.scenario.frameworks.empty()
+                              ? std::string("the scenario has no frameworks (add \"frameworks\")")
+                              : fmt::format("missing required key \"framework\" (the scenario has {} frameworks)",
+                                            c.scenario.frameworks.size()));
+  }
+  const std::string id = c.reader.identifier(p);
+  const FrameworkSpec* f = c.scenario.framework(id);
+  if (f == nullptr) {
+    std::vector<std::string> ids;
+    for (const auto& fw : c.scenario.frameworks) ids.push_back(fw.id);
+    c.reader.fail(p, ids.empty() ? fmt::format("no framework named \"{}\": the scenario has no frameworks", id)
+                                 : fmt::format("no framework named \"{}\" in the scenario; expected one of: {}", id,
+                                               fmt::join(ids, ", ")));
+  }
+  return *f;
+}
+
+const model::TaskLaunch& taskArg(const ParseContext& c, const FrameworkSpec& framework, const std::string& pointer) {
+  const std::string id = c.reader.identifier(pointer);
+  for (const auto& t : framework.flags.tasks) {
+    if (t.info.task_id == id) return t;
+  }
+  c.reader.fail(pointer, framework.flags.tasks.empty()
+                             ? fmt::format("framework {} has no task \"{}\" (it has no \"tasks\")", framework.id, id)
+                             : fmt::format("framework {} has no task \"{}\"", framework.id, id));
+}
+
 }  // namespace agentsim::harness

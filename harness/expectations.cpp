@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "harness/tables.hpp"
+#include "model/task_state.hpp"
 
 namespace agentsim::harness {
 
@@ -330,6 +331,148 @@ Reference referenceArg(const ParseContext& c, const std::string& p) {
   return Reference{c.reader.duration(p, sim::Duration{}, ScenarioLimits::kMaxUntil), {}};
 }
 
+// Task ids a framework may hear about: its tasks, the ids its tasks' updates name, and
+// the ids its reconcile actions ask about (the timeline is loaded before "expect").
+std::vector<std::string> knownTaskIds(const ParseContext& c, const FrameworkSpec& f) {
+  std::vector<std::string> ids;
+  for (const auto& t : f.flags.tasks) {
+    ids.push_back(t.info.task_id);
+    for (const auto& step : t.info.steps) {
+      if (!step.task_id.empty()) ids.push_back(step.task_id);
+    }
+  }
+  if (c.reader.has("/timeline")) {
+    for (const auto& entry : c.reader.at("/timeline")) {
+      if (!entry.contains("reconcile")) continue;
+      const auto& r = entry.at("reconcile");
+      const std::string fw = r.contains("framework") ? r.at("framework").get<std::string>() : f.id;
+      if (fw != f.id || !r.contains("tasks")) continue;
+      for (const auto& t : r.at("tasks")) ids.push_back(t.get<std::string>());
+    }
+  }
+  return ids;
+}
+
+// count | at_least | at_most, as message_count: without bounds, at least once.
+struct Bounds {
+  std::uint64_t lo = 1;
+  std::uint64_t hi = UINT64_MAX;
+  bool exact = false;
+  bool holds(std::uint64_t n) const { return n >= lo && n <= hi; }
+  std::string describe() const {
+    return exact || lo == hi     ? fmt::format("exactly {}", lo)
+           : hi == UINT64_MAX    ? fmt::format("at least {}", lo)
+           : lo == 0             ? fmt::format("at most {}", hi)
+                                 : fmt::format("between {} and {}", lo, hi);
+  }
+};
+
+Bounds boundsArg(const ParseContext& c, const std::string& p) {
+  Bounds b;
+  b.lo = c.reader.has(p + "/at_most") ? 0 : 1;
+  if (c.reader.has(p + "/count")) {
+    if (c.reader.has(p + "/at_least") || c.reader.has(p + "/at_most")) {
+      c.reader.fail(p, "give either \"count\" or \"at_least\"/\"at_most\", not both");
+    }
+    b.exact = true;
+    b.lo = b.hi = c.reader.unsignedInteger(p + "/count", 0, 1'000'000'000);
+  }
+  if (c.reader.has(p + "/at_least")) b.lo = c.reader.unsignedInteger(p + "/at_least", 0, 1'000'000'000);
+  if (c.reader.has(p + "/at_most")) b.hi = c.reader.unsignedInteger(p + "/at_most", 0, 1'000'000'000);
+  if (b.hi < b.lo) c.reader.fail(p + "/at_most", "at_most is below at_least");
+  return b;
+}
+
+// task_state: the scheduler's Scheduler::statusUpdate records (a `state` record on the
+// framework's host) for one task.
+void parseTaskState(const ParseContext& c, const std::string& p, Expectation& out) {
+  c.reader.object(p, {"task", "framework", "state", "reason", "source", "by", "after", "count", "at_least", "at_most"},
+                  {"task", "state"});
+  const FrameworkSpec& f = frameworkArg(c, p);
+  const std::string task = c.reader.identifier(p + "/task");
+  const std::vector<std::string> known = knownTaskIds(c, f);
+  if (std::find(known.begin(), known.end(), task) == known.end()) {
+    c.reader.fail(p + "/task", fmt::format("framework {} has no task \"{}\" (its tasks, the task ids their updates "
+                                           "name, and the task ids its reconcile actions name)",
+                                           f.id, task));
+  }
+  const std::string state = c.reader.string(p + "/state", 40);
+  if (!model::parseTaskState(state)) {
+    c.reader.fail(p + "/state",
+                  fmt::format("expected a task state (TASK_STAGING, TASK_RUNNING, TASK_FINISHED, ...), got \"{}\"",
+                              state));
+  }
+  std::string reason;
+  if (c.reader.has(p + "/reason")) {
+    reason = c.reader.string(p + "/reason", 80);
+    bool ok = reason.rfind("REASON_", 0) == 0 && reason.size() > 7;
+    for (char ch : reason) ok = ok && ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_');
+    if (!ok) {
+      c.reader.fail(p + "/reason", fmt::format("expected a TaskStatus reason such as \"REASON_RECONCILIATION\", got "
+                                               "\"{}\"",
+                                               reason));
+    }
+  }
+  std::string source;
+  if (c.reader.has(p + "/source")) {
+    source = c.reader.string(p + "/source", 40);
+    if (source != "SOURCE_SLAVE" && source != "SOURCE_EXECUTOR" && source != "SOURCE_MASTER") {
+      c.reader.fail(p + "/source", fmt::format("expected SOURCE_SLAVE, SOURCE_EXECUTOR or SOURCE_MASTER, got \"{}\"",
+                                               source));
+    }
+  }
+  sim::Time by = sim::Time::max();
+  if (c.reader.has(p + "/by")) by = sim::Time{} + c.reader.duration(p + "/by", {}, ScenarioLimits::kMaxUntil);
+  Reference after;
+  const bool hasAfter = c.reader.has(p + "/after");
+  if (hasAfter) after = referenceArg(c, p + "/after");
+  const Bounds bounds = boundsArg(c, p);
+  std::string qualifiers;
+  if (!reason.empty()) qualifiers += " " + reason;
+  if (!source.empty()) qualifiers += " from " + source;
+  out.summary = fmt::format("{} sees task {} {}{}{}{} {} times", f.id, task, state, qualifiers,
+                            hasAfter ? " after " + after.describe() : std::string(),
+                            by == sim::Time::max() ? std::string() : " by " + sim::format(by.sinceStart()),
+                            bounds.describe());
+  out.evaluate = [host = f.id, task, state, reason, source, by, after, hasAfter,
+                  bounds](const std::vector<Record>& records) {
+    sim::Time from;
+    if (hasAfter) {
+      const auto t0 = after.resolve(records);
+      if (!t0) return Outcome{false, fmt::format("{} never happened", after.describe())};
+      from = *t0;
+    }
+    std::vector<const Record*> hits;
+    std::vector<std::string> seen;  // every update of the task the scheduler saw
+    std::size_t all = 0;
+    for (const Record& r : records) {
+      if (r.kind != RecordKind::State || r.name != "Scheduler::statusUpdate" || r.host != host) continue;
+      if (r.text("task_id") != task) continue;
+      ++all;
+      if (seen.size() < 12) {
+        seen.push_back(fmt::format("{}{}{} at {}", r.text("state"),
+                                   r.text("reason").empty() ? std::string() : " " + r.text("reason"),
+                                   r.text("source").empty() ? std::string() : " from " + r.text("source"),
+                                   sim::formatSeconds(r.at)));
+      }
+      if (r.at < from || r.at > by || r.text("state") != state) continue;
+      if (!reason.empty() && r.text("reason") != reason) continue;
+      if (!source.empty() && r.text("source") != source) continue;
+      hits.push_back(&r);
+    }
+    const bool held = bounds.holds(hits.size());
+    std::string evidence = hits.empty() ? fmt::format("no {} for {}", state, task)
+                                        : fmt::format("{} at {}", state, times(hits));
+    if (!held) {
+      evidence += all == 0 ? fmt::format("; the scheduler saw no update for {}", task)
+                           : fmt::format("; the scheduler saw for {}: {}{}", task, fmt::join(seen, ", "),
+                                         all > seen.size() ? fmt::format(", ... ({} more)", all - seen.size())
+                                                           : std::string());
+    }
+    return Outcome{held, evidence};
+  };
+}
+
 void parseLeader(const ParseContext& c, const std::string& p, Expectation& out) {
   c.reader.object(p, {"master", "at", "elected_between"}, {"master"});
   const std::string master = masterArg(c, p + "/master", {"none"});
@@ -615,6 +758,12 @@ const std::vector<ExpectationKind>& expectationKinds() {
        "Value: {master, operation, changed (whether it changed the registry), between, count | at_least | "
        "at_most}.",
        parseRegistryOperations},
+      {"task_state",
+       "The framework's scheduler is told (Scheduler::statusUpdate, src/sched/sched.cpp) that a task is in a "
+       "state, with a reason and source if given, within [after, by], a number of times (default: at least once; "
+       "\"count\": 0 says never). Value: {task, framework (optional with one framework), state, reason, source, "
+       "after (\"30secs\" or \"timeline[N]\"), by, count | at_least | at_most}.",
+       parseTaskState},
   };
   return kinds;
 }

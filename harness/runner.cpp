@@ -11,6 +11,9 @@ bool RunReport::allHeld() const {
   for (const auto& r : results) {
     if (!r.outcome.held) return false;
   }
+  for (const auto& i : invariants) {
+    if (!i.held) return false;
+  }
   return true;
 }
 
@@ -46,6 +49,12 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
     world->sim().emit(sim::RecordKind::Check, nullptr, "", e.kind,
                       {{"expectation", e.summary}, {"held", o.held}, {"evidence", o.evidence}}, "");
     report.results.push_back(ExpectationResult{e.kind, e.summary, std::move(o)});
+  }
+  // All are checked before the first verdict is recorded.
+  for (InvariantResult& i : checkInvariants(memory.records(), report.end)) {
+    world->sim().emit(sim::RecordKind::Check, nullptr, "", i.name,
+                      {{"invariant", i.name}, {"held", i.held}, {"evidence", i.evidence}}, "");
+    report.invariants.push_back(std::move(i));
   }
   report.records = memory.records();
   return report;

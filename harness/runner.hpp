@@ -1,11 +1,13 @@
 #pragma once
-// Runs a scenario: builds the world, runs it to `until`, checks every expectation
-// against the trace, and records each verdict as a `check` record.
+// Runs a scenario: builds the world, runs it to `until`, checks every expectation and
+// then every invariant (harness/invariants.hpp) against the trace, and records each
+// verdict as a `check` record.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "harness/invariants.hpp"
 #include "harness/scenario.hpp"
 #include "sim/simulation.hpp"
 
@@ -32,8 +34,10 @@ struct RunReport {
   sim::Fields header;
   std::vector<sim::Record> records;
   std::vector<ExpectationResult> results;
+  std::vector<InvariantResult> invariants;  // every run checks them all
 
   bool limitExceeded() const { return stop.reason == sim::StopReason::LimitExceeded; }
+  // No limit hit, every expectation and every invariant held.
   bool allHeld() const;
 };
 

@@ -1,11 +1,15 @@
 #include "harness/scenario.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
 
 #include "harness/tables.hpp"
+#include "model/task_state.hpp"
 
 namespace agentsim::harness {
 
@@ -18,6 +22,13 @@ bool Scenario::isFramework(const std::string& id) const {
     if (f.id == id) return true;
   }
   return false;
+}
+
+const FrameworkSpec* Scenario::framework(const std::string& id) const {
+  for (const auto& f : frameworks) {
+    if (f.id == id) return &f;
+  }
+  return nullptr;
 }
 
 std::vector<std::string> ZooKeeperSpec::hosts() const {
@@ -216,8 +227,151 @@ void readCluster(const Reader& r, Scenario& s) {
   }
 }
 
+// "end": a task's last state: one of the terminal states a command's end can report.
+model::TaskState endState(const Reader& r, const std::string& p) {
+  const std::string text = r.string(p, 40);
+  static const std::vector<std::string_view> kEnds{"TASK_FINISHED", "TASK_FAILED", "TASK_KILLED", "TASK_LOST"};
+  if (std::find(kEnds.begin(), kEnds.end(), text) == kEnds.end()) {
+    r.fail(p, fmt::format("expected how the task ends: one of {}, got \"{}\"", fmt::join(kEnds, ", "), text));
+  }
+  return *model::parseTaskState(text);
+}
+
+// Any TaskState by its mesos.proto name.
+model::TaskState taskState(const Reader& r, const std::string& p) {
+  const std::string text = r.string(p, 40);
+  auto state = model::parseTaskState(text);
+  if (!state) r.fail(p, fmt::format("expected a task state (TASK_STAGING, TASK_RUNNING, TASK_FINISHED, ...), got \"{}\"", text));
+  return *state;
+}
+
+// "updates": ["TASK_RUNNING", { "state": "TASK_FINISHED", "after": "10secs", "task": "other" }]
+std::vector<model::TaskUpdateStep> readSteps(const Reader& r, const std::string& p) {
+  const std::size_t n = r.array(p, ScenarioLimits::kMaxTaskUpdates);
+  std::vector<model::TaskUpdateStep> steps;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string q = Reader::child(p, i);
+    model::TaskUpdateStep step;
+    if (r.at(q).is_string()) {
+      step.state = taskState(r, q);
+    } else {
+      if (!r.at(q).is_object()) {
+        r.fail(q, fmt::format("expected a task state name or an object {{state, after, task}}, got {}",
+                              typeName(r.at(q))));
+      }
+      r.object(q, {"state", "after", "task", "note"}, {"state"});
+      if (r.has(q + "/note")) r.string(q + "/note");
+      step.state = taskState(r, q + "/state");
+      if (r.has(q + "/after")) step.after = r.duration(q + "/after", sim::Duration{}, ScenarioLimits::kMaxUntil);
+      if (r.has(q + "/task")) step.task_id = r.identifier(q + "/task");
+    }
+    steps.push_back(std::move(step));
+  }
+  return steps;
+}
+
+// "tasks": [{ "id", "agent", "at", "executor", "run_time", "end", "updates", "resources", "note" }]
+std::vector<model::TaskLaunch> readTasks(const Reader& r, const Scenario& s, const std::string& p) {
+  const std::size_t n = r.array(p, ScenarioLimits::kMaxTasksPerFramework);
+  std::vector<model::TaskLaunch> out;
+  std::map<std::string, std::string> ids;  // task id -> where first
+  // Executor id on an agent -> (the task that first named it, its ExecutorInfo).
+  std::map<std::pair<std::string, std::string>, std::pair<std::string, model::ExecutorInfo>> executors;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string t = Reader::child(p, i);
+    r.object(t, {"id", "agent", "at", "executor", "run_time", "end", "updates", "resources", "note"}, {"id", "agent"});
+    if (r.has(t + "/note")) r.string(t + "/note");
+    model::TaskLaunch launch;
+    launch.info.task_id = r.identifier(t + "/id");
+    launch.info.name = launch.info.task_id;
+    if (auto [it, fresh] = ids.emplace(launch.info.task_id, t + "/id"); !fresh) {
+      r.fail(t + "/id", fmt::format("task id \"{}\" is used twice in this framework (first at {})", launch.info.task_id,
+                                    it->second));
+    }
+    launch.agent = r.identifier(t + "/agent");
+    if (!s.isAgent(launch.agent)) {
+      r.fail(t + "/agent", s.hasHost(launch.agent)
+                               ? fmt::format("\"{}\" is not an agent; a task runs on an agent of the cluster",
+                                             launch.agent)
+                               : fmt::format("no agent named \"{}\" in the cluster", launch.agent));
+    }
+    launch.at = sim::Seconds(5);
+    if (r.has(t + "/at")) launch.at = r.duration(t + "/at", sim::Duration{}, ScenarioLimits::kMaxUntil);
+    if (r.has(t + "/resources")) launch.info.resources = r.string(t + "/resources", 1000);
+
+    model::ExecutorInfo& executor = launch.info.executor;
+    const std::string e = t + "/executor";
+    if (r.has(e)) {
+      r.object(e, {"id", "shutdown_grace_period", "ignore_shutdown", "note"}, {"id"});
+      if (r.has(e + "/note")) r.string(e + "/note");
+      executor.command = false;
+      executor.executor_id = r.identifier(e + "/id");
+      if (r.has(e + "/shutdown_grace_period")) {
+        executor.shutdown_grace_period =
+            r.duration(e + "/shutdown_grace_period", sim::Duration{}, ScenarioLimits::kMaxUntil);
+      }
+      if (r.has(e + "/ignore_shutdown")) executor.ignore_shutdown = r.boolean(e + "/ignore_shutdown");
+      // Mesos's master refuses a task whose ExecutorInfo differs from the one the
+      // executor of that id already runs with (validation::task::internal::validateExecutor).
+      const auto key = std::make_pair(launch.agent, executor.executor_id);
+      if (auto [it, fresh] = executors.emplace(key, std::make_pair(launch.info.task_id, executor)); !fresh) {
+        if (!(it->second.second == executor)) {
+          r.fail(e, fmt::format("executor \"{}\" on {} is described differently by task \"{}\"; tasks that share "
+                                "an executor give the same executor object",
+                                executor.executor_id, launch.agent, it->second.first));
+        }
+      }
+    } else {
+      executor.command = true;
+      executor.executor_id = launch.info.task_id;
+    }
+
+    const bool custom = r.has(t + "/updates");
+    if (custom && (r.has(t + "/run_time") || r.has(t + "/end"))) {
+      r.fail(t + "/updates", "give either \"updates\" or \"run_time\"/\"end\", not both (\"updates\" lists every "
+                             "update the task sends)");
+    }
+    if (custom) {
+      launch.info.steps = readSteps(r, t + "/updates");
+    } else {
+      std::optional<sim::Duration> runTime;
+      if (r.has(t + "/run_time")) runTime = r.duration(t + "/run_time", sim::Duration{}, ScenarioLimits::kMaxUntil);
+      model::TaskState end = model::TaskState::TASK_FINISHED;
+      if (r.has(t + "/end")) {
+        end = endState(r, t + "/end");
+        if (!runTime) r.fail(t + "/end", "\"end\" needs \"run_time\" (when the task ends)");
+      }
+      if (executor.command) launch.info.steps.push_back({model::TaskState::TASK_STARTING, sim::Duration{}, ""});
+      launch.info.steps.push_back({model::TaskState::TASK_RUNNING, sim::Duration{}, ""});
+      if (runTime) launch.info.steps.push_back({end, *runTime, ""});
+    }
+    out.push_back(std::move(launch));
+  }
+  return out;
+}
+
+// "acknowledge": "at_once" | "never" | a duration (acknowledge that long after delivery).
+model::AcknowledgePolicy acknowledgePolicy(const Reader& r, const std::string& p) {
+  const auto& v = r.at(p);
+  model::AcknowledgePolicy policy;
+  if (v.is_string() && v.get<std::string>() == "at_once") return policy;
+  if (v.is_string() && v.get<std::string>() == "never") {
+    policy.kind = model::AcknowledgePolicy::Kind::NEVER;
+    return policy;
+  }
+  if (!v.is_string() || !sim::parseDuration(v.get<std::string>()).isSome()) {
+    r.fail(p, fmt::format("expected \"at_once\", \"never\" or a Mesos duration such as \"5secs\" (acknowledge that "
+                          "long after the update arrives), got {}",
+                          typeName(v)));
+  }
+  policy.kind = model::AcknowledgePolicy::Kind::AFTER;
+  policy.after = r.duration(p, sim::Duration{}, ScenarioLimits::kMaxUntil);
+  return policy;
+}
+
 // "frameworks": 1 or [{ "id": "framework-1", "name": ..., "failover_timeout": "1mins",
-// "master": ..., "note": ... }]: scripted schedulers that register and reregister.
+// "master": ..., "checkpoint", "partition_aware", "acknowledge", "tasks", "note": ... }]:
+// scripted schedulers that register, reregister and launch their tasks.
 void readFrameworks(const Reader& r, Scenario& s) {
   const std::string p = "/frameworks";
   const auto& v = r.at(p);
@@ -229,7 +383,9 @@ void readFrameworks(const Reader& r, Scenario& s) {
     const std::size_t n = r.array(p, ScenarioLimits::kMaxFrameworks);
     for (std::size_t i = 0; i < n; ++i) {
       const std::string f = Reader::child(p, i);
-      r.object(f, {"id", "name", "failover_timeout", "master", "note"}, {"id"});
+      r.object(f, {"id", "name", "failover_timeout", "master", "checkpoint", "partition_aware", "acknowledge", "tasks",
+                   "note"},
+               {"id"});
       FrameworkSpec spec;
       spec.id = r.identifier(f + "/id");
       if (r.has(f + "/note")) r.string(f + "/note");
@@ -241,6 +397,10 @@ void readFrameworks(const Reader& r, Scenario& s) {
       if (s.hasHost(spec.id) || s.isFramework(spec.id)) {
         r.fail(f + "/id", fmt::format("host name \"{}\" is used twice", spec.id));
       }
+      if (r.has(f + "/checkpoint")) spec.flags.checkpoint = r.boolean(f + "/checkpoint");
+      if (r.has(f + "/partition_aware")) spec.flags.partition_aware = r.boolean(f + "/partition_aware");
+      if (r.has(f + "/acknowledge")) spec.flags.acknowledge = acknowledgePolicy(r, f + "/acknowledge");
+      if (r.has(f + "/tasks")) spec.flags.tasks = readTasks(r, s, f + "/tasks");
       s.frameworks.push_back(std::move(spec));
     }
   }

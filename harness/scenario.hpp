@@ -34,7 +34,8 @@ struct AgentSpec {
   model::AgentOptions options;
 };
 
-// A scripted framework (model::SchedulerProcess) on its own host, port 8080.
+// A scripted framework (model::SchedulerProcess) on its own host, port 8080, with its
+// tasks (flags.tasks) and how it acknowledges their updates.
 struct FrameworkSpec {
   std::string id;  // also the host name
   model::FrameworkFlags flags;
@@ -87,6 +88,7 @@ struct Scenario {
   bool isMaster(const std::string& id) const;
   bool isZooKeeper(const std::string& id) const;
   bool isFramework(const std::string& id) const;
+  const FrameworkSpec* framework(const std::string& id) const;
 };
 
 // Limits on what a scenario may ask for (docs/limits.md).
@@ -95,6 +97,8 @@ struct ScenarioLimits {
   static constexpr std::size_t kMaxMasters = 16;
   static constexpr std::size_t kMaxAgents = 100'000;
   static constexpr std::size_t kMaxFrameworks = 1'000;
+  static constexpr std::size_t kMaxTasksPerFramework = 10'000;
+  static constexpr std::size_t kMaxTaskUpdates = 100;  // a task's "updates"
   static constexpr std::size_t kMaxTimeline = 10'000;
   static constexpr std::size_t kMaxExpectations = 10'000;
   static constexpr sim::Duration kMaxUntil = sim::Weeks(52);

@@ -38,6 +38,13 @@ std::string hostArg(const ParseContext& c, const std::string& pointer);
 std::string endpointArg(const ParseContext& c, const std::string& pointer);
 // A Mesos message name (model::mesosMessageNames()).
 std::string messageArg(const ParseContext& c, const std::string& pointer);
+// An agent of the cluster ("agent-1"), not a master, framework or ZooKeeper server.
+std::string agentHostArg(const ParseContext& c, const std::string& pointer);
+// The framework an object's "framework" key names (`object` is the object's pointer):
+// a framework of the scenario; the key may be left out when there is exactly one.
+const FrameworkSpec& frameworkArg(const ParseContext& c, const std::string& object);
+// A task id of that framework's "tasks".
+const model::TaskLaunch& taskArg(const ParseContext& c, const FrameworkSpec& framework, const std::string& pointer);
 
 const std::vector<ActionKind>& actionKinds();
 const std::vector<ExpectationKind>& expectationKinds();

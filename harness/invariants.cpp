@@ -1,0 +1,384 @@
+#include "harness/invariants.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace agentsim::harness {
+
+namespace {
+
+using sim::Record;
+using sim::RecordKind;
+
+bool startsWith(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
+
+bool isStream(const Record& r, std::string_view state) {
+  return r.kind == RecordKind::State && r.name == "StatusUpdateStream" && r.text("state") == state;
+}
+
+// A StatusUpdateMessage the agent (Slave::forward) sent, with a UUID.
+bool isAgentSend(const Record& r) {
+  return r.kind == RecordKind::Send && r.name == "StatusUpdateMessage" && startsWith(r.process, "slave(") &&
+         !r.text("uuid").empty();
+}
+
+// What a scheduler got: the delivery of StatusUpdateMessage to scheduler(N), or the
+// Scheduler::statusUpdate record the driver made of it.
+bool isSchedulerDelivery(const Record& r) {
+  if (r.kind == RecordKind::Deliver && r.name == "StatusUpdateMessage") {
+    return startsWith(r.process, "scheduler(") || startsWith(r.text("to"), "scheduler(");
+  }
+  return r.kind == RecordKind::State && r.name == "Scheduler::statusUpdate";
+}
+
+// SIGKILL of the agent's own program (an agent restart), not of an executor's container.
+bool isAgentKill(const Record& r) {
+  if (r.kind != RecordKind::Fault || r.name != "kill" || r.host.empty()) return false;
+  const std::string program = r.text("program");
+  return program.empty() || program == "(boot program)";
+}
+
+// The host goes down (crash, or the crash a restart begins with).
+bool isHostDown(const Record& r) {
+  return r.kind == RecordKind::Fault && (r.name == "crash" || r.name == "restart") && !r.host.empty();
+}
+
+std::vector<std::string> splitUuids(const std::string& list) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < list.size()) {
+    const auto comma = list.find(',', start);
+    const std::string one = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!one.empty()) out.push_back(one);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::string at(sim::Time t) { return sim::formatSeconds(t); }
+
+// The first few violations, and how many there were.
+struct Violations {
+  std::size_t count = 0;
+  std::vector<std::string> shown;
+  void add(std::string what) {
+    ++count;
+    if (shown.size() < 3) shown.push_back(std::move(what));
+  }
+  InvariantResult result(std::string_view name, std::string heldEvidence) const {
+    if (count == 0) return InvariantResult{std::string(name), true, std::move(heldEvidence)};
+    std::string evidence = fmt::format("{} violation{}: {}", count, count == 1 ? "" : "s", fmt::join(shown, "; "));
+    if (count > shown.size()) evidence += fmt::format("; ... ({} more)", count - shown.size());
+    return InvariantResult{std::string(name), false, std::move(evidence)};
+  }
+};
+
+using TaskKey = std::pair<std::string, std::string>;  // framework_id, task_id
+
+}  // namespace
+
+InvariantResult updatesInOrder(const std::vector<Record>& records) {
+  struct Received {
+    std::size_t index;
+    std::string state;
+  };
+  std::map<TaskKey, std::map<std::string, Received>> received;  // first RECEIVED of each UUID, in order
+  struct First {
+    std::string uuid;
+    std::string state;
+    sim::Time at;
+  };
+  std::map<TaskKey, std::vector<First>> delivered;  // the scheduler's first receipt of each UUID
+  std::map<TaskKey, std::set<std::string>> seen;
+  for (const Record& r : records) {
+    if (isStream(r, "RECEIVED")) {
+      auto& task = received[{r.text("framework_id"), r.text("task_id")}];
+      task.try_emplace(r.text("uuid"), Received{task.size(), r.text("task_state")});
+    } else if (r.kind == RecordKind::State && r.name == "Scheduler::statusUpdate" && !r.text("uuid").empty()) {
+      const TaskKey key{r.text("framework_id"), r.text("task_id")};
+      if (seen[key].insert(r.text("uuid")).second) delivered[key].push_back(First{r.text("uuid"), r.text("state"), r.at});
+    }
+  }
+  Violations v;
+  std::size_t checked = 0;
+  for (const auto& [key, firsts] : delivered) {
+    const auto it = received.find(key);
+    if (it == received.end()) continue;  // not from an agent's status update manager
+    std::optional<std::size_t> latest;
+    const First* latestFirst = nullptr;
+    for (const First& f : firsts) {
+      const auto r = it->second.find(f.uuid);
+      if (r == it->second.end()) continue;
+      ++checked;
+      if (latest && r->second.index < *latest) {
+        v.add(fmt::format("task {} of framework {}: the scheduler first got {} ({}) at {}, after {} ({}), but the "
+                          "agent's status update manager received {} first",
+                          key.second, key.first, f.uuid, f.state, at(f.at), latestFirst->uuid, latestFirst->state,
+                          f.uuid));
+        continue;
+      }
+      latest = r->second.index;
+      latestFirst = &f;
+    }
+  }
+  return v.result("updates_in_order",
+                  fmt::format("{} update(s) of {} task(s) reached their scheduler in the order the agent received "
+                              "them",
+                              checked, delivered.size()));
+}
+
+InvariantResult retriedUntilAcknowledged(const std::vector<Record>& records, sim::Time end) {
+  if (!records.empty()) end = std::max(end, records.back().at);
+  struct Pending {
+    sim::Time last;
+    std::string framework;
+    std::string task;
+    std::string state;
+  };
+  std::map<std::string, std::map<std::string, Pending>> pending;  // host -> uuid -> last send
+  std::map<std::string, bool> running;                            // host -> Slave::State is RUNNING
+  Violations v;
+  std::size_t sends = 0;
+  auto overdue = [&](const std::string& host, const std::string& uuid, const Pending& p, sim::Time now,
+                     const std::string& until) {
+    if (now - p.last <= kRetryBound) return;
+    v.add(fmt::format("{} sent {} ({} of task {}) at {} and not again within {}{}", host, uuid, p.state, p.task,
+                      at(p.last), sim::format(kRetryBound), until));
+  };
+  auto endAll = [&](const std::string& host, sim::Time now, const std::string& why) {
+    for (const auto& [uuid, p] : pending[host]) overdue(host, uuid, p, now, why);
+    pending.erase(host);
+  };
+  auto endIf = [&](const std::string& host, sim::Time now, std::string_view why, auto pred) {
+    auto& m = pending[host];
+    for (auto it = m.begin(); it != m.end();) {
+      if (pred(it->first, it->second)) {
+        overdue(host, it->first, it->second, now, fmt::format(" ({} only at {})", why, at(now)));
+        it = m.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  };
+  for (const Record& r : records) {
+    if (r.kind == RecordKind::State && r.name == "Slave::State") {
+      const bool isRunning = r.text("state") == "RUNNING";
+      if (!isRunning) endAll(r.host, r.at, fmt::format(" (the agent left RUNNING only at {})", at(r.at)));
+      running[r.host] = isRunning;
+    } else if (isAgentKill(r) || isHostDown(r)) {
+      endAll(r.host, r.at, fmt::format(" (the agent was stopped only at {})", at(r.at)));
+      running[r.host] = false;
+    } else if (isStream(r, "ACKNOWLEDGED")) {
+      const std::string uuid = r.text("uuid");
+      endIf(r.host, r.at, "it was acknowledged", [&](const std::string& u, const Pending&) { return u == uuid; });
+    } else if (isStream(r, "CLOSED")) {
+      const std::vector<std::string> discarded = splitUuids(r.text("discarded"));
+      const std::string uuid = r.text("uuid");
+      const TaskKey key{r.text("framework_id"), r.text("task_id")};
+      endIf(r.host, r.at, "its stream was closed", [&](const std::string& u, const Pending& p) {
+        return u == uuid || std::find(discarded.begin(), discarded.end(), u) != discarded.end() ||
+               (p.framework == key.first && p.task == key.second);
+      });
+    } else if (isStream(r, "CLEANED_UP")) {
+      const std::string framework = r.text("framework_id");
+      endIf(r.host, r.at, "its framework's streams were cleaned up",
+            [&](const std::string&, const Pending& p) { return p.framework == framework; });
+    } else if (isAgentSend(r)) {
+      ++sends;
+      if (!running[r.host]) continue;  // no promise to retry outside RUNNING
+      const std::string uuid = r.text("uuid");
+      auto& m = pending[r.host];
+      auto it = m.find(uuid);
+      if (it != m.end()) {
+        overdue(r.host, uuid, it->second, r.at, fmt::format(" (resent only at {})", at(r.at)));
+        it->second.last = r.at;
+      } else {
+        m.emplace(uuid, Pending{r.at, r.text("framework_id"), r.text("task_id"), r.text("state")});
+      }
+    }
+  }
+  for (const auto& [host, m] : pending) {
+    for (const auto& [uuid, p] : m) {
+      overdue(host, uuid, p, end, fmt::format(", and it was not acknowledged by the end ({})", at(end)));
+    }
+  }
+  return v.result("retried_until_acknowledged",
+                  fmt::format("{} status update send(s) by agents; every unacknowledged update was resent within {} "
+                              "while its agent ran",
+                              sends, sim::format(kRetryBound)));
+}
+
+InvariantResult noResendAfterAcknowledgement(const std::vector<Record>& records) {
+  std::map<std::string, std::map<std::string, sim::Time>> acknowledged;  // host -> uuid -> when
+  Violations v;
+  for (const Record& r : records) {
+    if (isStream(r, "ACKNOWLEDGED")) {
+      acknowledged[r.host].try_emplace(r.text("uuid"), r.at);
+    } else if (isAgentSend(r)) {
+      const auto host = acknowledged.find(r.host);
+      if (host == acknowledged.end()) continue;
+      const auto it = host->second.find(r.text("uuid"));
+      if (it == host->second.end()) continue;
+      v.add(fmt::format("{} sent {} ({} of task {}) again at {}, after its status update manager acknowledged it at "
+                        "{}",
+                        r.host, r.text("uuid"), r.text("state"), r.text("task_id"), at(r.at), at(it->second)));
+    }
+  }
+  std::size_t n = 0;
+  for (const auto& [host, m] : acknowledged) n += m.size();
+  return v.result("no_resend_after_acknowledgement",
+                  fmt::format("{} acknowledged update(s), none sent again", n));
+}
+
+InvariantResult nothingAfterTerminalAcknowledgement(const std::vector<Record>& records) {
+  std::map<std::string, sim::Time> discarded;  // uuid -> when its stream closed
+  std::set<std::string> reported;
+  Violations v;
+  for (const Record& r : records) {
+    if (isStream(r, "CLOSED")) {
+      for (const std::string& u : splitUuids(r.text("discarded"))) discarded.try_emplace(u, r.at);
+    } else if (isSchedulerDelivery(r)) {
+      const std::string uuid = r.text("uuid");
+      const auto it = discarded.find(uuid);
+      if (it == discarded.end() || !reported.insert(uuid).second) continue;
+      v.add(fmt::format("{} ({} of task {}) reached the scheduler on {} at {}, after its stream was closed at {} "
+                        "by the acknowledgement of the terminal update",
+                        uuid, r.text("state"), r.text("task_id"), r.host, at(r.at), at(it->second)));
+    }
+  }
+  return v.result("nothing_after_terminal_acknowledgement",
+                  fmt::format("{} update(s) discarded behind an acknowledged terminal update, none delivered",
+                              discarded.size()));
+}
+
+InvariantResult checkpointedUpdatesSurviveRestarts(const std::vector<Record>& records) {
+  struct Live {
+    std::string framework;
+    std::string task;
+    std::string state;
+    bool certain = true;  // false after a reboot, until recovered: unsynced data may be lost
+  };
+  std::map<std::string, std::map<std::string, Live>> live;  // host -> checkpointed, unacknowledged updates
+  struct Window {
+    sim::Time killed;
+    std::map<std::string, Live> owed;
+    std::set<std::string> recovered;
+    bool finished = false;  // the new agent left RECOVERING
+  };
+  std::map<std::string, Window> windows;  // host -> the agent restart in progress
+  Violations v;
+  std::size_t restarts = 0;
+  std::size_t owed = 0;
+  auto close = [&](const std::string& host) {
+    auto it = windows.find(host);
+    if (it == windows.end()) return;
+    const Window& w = it->second;
+    if (w.finished) {
+      ++restarts;
+      for (const auto& [uuid, l] : w.owed) {
+        ++owed;
+        if (w.recovered.count(uuid) != 0) continue;
+        v.add(fmt::format("{} ({} of task {} of framework {}) was checkpointed on {} and unacknowledged when the "
+                          "agent was killed at {}, but the restarted agent did not recover it",
+                          uuid, l.state, l.task, l.framework, host, at(w.killed)));
+      }
+    }
+    windows.erase(it);
+  };
+  auto drop = [&](const std::string& host, auto pred) {
+    auto& m = live[host];
+    for (auto it = m.begin(); it != m.end();) it = pred(it->first, it->second) ? m.erase(it) : std::next(it);
+  };
+  for (const Record& r : records) {
+    if (isStream(r, "RECEIVED")) {
+      const sim::Value* cp = r.field("checkpoint");
+      const bool checkpointed = cp != nullptr && std::get_if<bool>(cp) != nullptr && std::get<bool>(*cp);
+      if (checkpointed) {
+        live[r.host].insert_or_assign(r.text("uuid"),
+                                      Live{r.text("framework_id"), r.text("task_id"), r.text("task_state"), true});
+      }
+    } else if (isStream(r, "RECOVERED")) {
+      live[r.host].insert_or_assign(r.text("uuid"),
+                                    Live{r.text("framework_id"), r.text("task_id"), r.text("task_state"), true});
+      auto it = windows.find(r.host);
+      if (it != windows.end()) it->second.recovered.insert(r.text("uuid"));
+    } else if (isStream(r, "ACKNOWLEDGED")) {
+      const std::string uuid = r.text("uuid");
+      drop(r.host, [&](const std::string& u, const Live&) { return u == uuid; });
+    } else if (isStream(r, "CLOSED")) {
+      const std::vector<std::string> discarded = splitUuids(r.text("discarded"));
+      const std::string uuid = r.text("uuid");
+      const TaskKey key{r.text("framework_id"), r.text("task_id")};
+      drop(r.host, [&](const std::string& u, const Live& l) {
+        return u == uuid || std::find(discarded.begin(), discarded.end(), u) != discarded.end() ||
+               (l.framework == key.first && l.task == key.second);
+      });
+    } else if (isStream(r, "CLEANED_UP")) {
+      const std::string framework = r.text("framework_id");
+      drop(r.host, [&](const std::string&, const Live& l) { return l.framework == framework; });
+    } else if (isAgentKill(r)) {
+      close(r.host);
+      Window w;
+      w.killed = r.at;
+      for (const auto& [uuid, l] : live[r.host]) {
+        if (l.certain) w.owed.emplace(uuid, l);
+      }
+      windows[r.host] = std::move(w);
+    } else if (isHostDown(r)) {
+      close(r.host);
+      for (auto& [uuid, l] : live[r.host]) l.certain = false;
+    } else if (r.kind == RecordKind::State && r.name == "Slave::State" && r.text("previous") == "RECOVERING") {
+      auto it = windows.find(r.host);
+      if (it != windows.end()) it->second.finished = true;
+    }
+  }
+  std::vector<std::string> hosts;
+  for (const auto& [host, w] : windows) hosts.push_back(host);
+  for (const std::string& h : hosts) close(h);
+  return v.result("checkpointed_updates_survive_restarts",
+                  restarts == 0 ? std::string("no agent restart finished recovery")
+                                : fmt::format("{} agent restart(s); {} checkpointed, unacknowledged update(s) at "
+                                              "them, each recovered",
+                                              restarts, owed));
+}
+
+const std::vector<Invariant>& invariants() {
+  static const std::vector<Invariant> all{
+      {"updates_in_order",
+       "Per task, the scheduler first receives each status update in the order the agent's status update manager "
+       "received them (src/slave/status_update_manager.cpp: only a stream's head is in flight).",
+       [](const std::vector<Record>& r, sim::Time) { return updatesInOrder(r); }},
+      {"retried_until_acknowledged",
+       "An update the agent sent and that is not acknowledged is sent again within 10mins 1secs "
+       "(STATUS_UPDATE_RETRY_INTERVAL_MAX) while the agent stays RUNNING "
+       "(StatusUpdateManagerProcess::timeout).",
+       [](const std::vector<Record>& r, sim::Time end) { return retriedUntilAcknowledged(r, end); }},
+      {"no_resend_after_acknowledgement",
+       "After the agent's status update manager acknowledged an update, the agent never sends it again "
+       "(StatusUpdateStream::acknowledgement pops it).",
+       [](const std::vector<Record>& r, sim::Time) { return noResendAfterAcknowledgement(r); }},
+      {"nothing_after_terminal_acknowledgement",
+       "Updates behind an acknowledged terminal update are discarded with their stream and never reach a "
+       "scheduler (StatusUpdateManagerProcess::acknowledgement cleans up the stream).",
+       [](const std::vector<Record>& r, sim::Time) { return nothingAfterTerminalAcknowledgement(r); }},
+      {"checkpointed_updates_survive_restarts",
+       "A checkpointed update that was not acknowledged when the agent process was killed is recovered by the "
+       "restarted agent (StatusUpdateManagerProcess::recover replays task.updates).",
+       [](const std::vector<Record>& r, sim::Time) { return checkpointedUpdatesSurviveRestarts(r); }},
+  };
+  return all;
+}
+
+std::vector<InvariantResult> checkInvariants(const std::vector<Record>& records, sim::Time end) {
+  std::vector<InvariantResult> out;
+  for (const Invariant& i : invariants()) out.push_back(i.check(records, end));
+  return out;
+}
+
+}  // namespace agentsim::harness
