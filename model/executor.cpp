@@ -83,10 +83,14 @@ void ExecutorProcess::runTask(const sim::Upid& /*from*/, const RunTaskMessage& m
 void ExecutorProcess::sendStatusUpdate(const std::string& taskId, TaskState state, std::string text) {
   auto it = tasks_.find(taskId);
   if (it != tasks_.end()) {
-    if (it->second.terminal) return;  // nothing after the terminal update of a task
+    // The command executor sends nothing after its task's terminal update; a custom
+    // (test) executor sends whatever its script says (C05).
+    if (it->second.terminal && env_.info.command) return;
     if (isTerminalState(state)) {
       it->second.terminal = true;
-      for (sim::TimerId& t : it->second.steps) cancel(t);
+      if (env_.info.command) {
+        for (sim::TimerId& t : it->second.steps) cancel(t);
+      }
     }
   }
   StatusUpdate update;
@@ -141,8 +145,14 @@ void ExecutorProcess::exited(const sim::Upid& pid) {
   if (!(pid == env_.slave)) return;
   connected_ = false;
   if (!env_.checkpoint || !registered_) {
-    // Without checkpointing (or before registering) the driver shuts down at once.
-    exitExecutor(fmt::format("Agent {} exited; not checkpointing: shutting down", pid.str()));
+    // Without checkpointing (or before registering) the driver shuts the executor down
+    // at once; its shutdown helper ends the process after the grace period.
+    log(fmt::format("Agent {} exited; shutting down within {}", pid.str(), sim::format(env_.shutdown_grace_period)));
+    for (auto& [id, task] : tasks_) {
+      for (sim::TimerId& t : task.steps) cancel(t);
+    }
+    delay(env_.shutdown_grace_period, "ExecutorProcess::shutdown",
+          [this] { exitExecutor("Executor shut down after the agent exited"); });
     return;
   }
   log(fmt::format("Agent exited, but framework has checkpointing enabled. Waiting {} to reconnect with agent",

@@ -9,8 +9,10 @@
 //    unacknowledged until the agent's StatusUpdateAcknowledgementMessage;
 //  - KillTaskMessage: TASK_KILLED at once; ShutdownExecutorMessage: TASK_KILLED for every
 //    task not yet terminal, then it exits (unless its script ignores shutdown);
-//  - the command executor exits once its task's terminal update is acknowledged;
-//  - when the agent's connection breaks: without checkpointing it exits at once; with
+//  - the command executor exits once its task's terminal update is acknowledged and
+//    sends nothing after it; a custom executor's script may;
+//  - when the agent's connection breaks: without checkpointing (or before it registered)
+//    it shuts down and exits after the shutdown grace period; with
 //    checkpointing (and registered) it waits --recovery_timeout for a
 //    ReconnectExecutorMessage, answers it with ReregisterExecutorMessage carrying its
 //    tasks and unacknowledged updates, and exits if none comes.
