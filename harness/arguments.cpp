@@ -5,6 +5,7 @@
 
 #include "harness/tables.hpp"
 #include "model/messages.hpp"
+#include "model/task_state.hpp"
 #include "model/zookeeper_messages.hpp"
 
 namespace agentsim::harness {
@@ -44,6 +45,14 @@ std::string messageArg(const ParseContext& c, const std::string& pointer) {
                   fmt::format("unknown Mesos message \"{}\"; expected one of: {}", name, fmt::join(names, ", ")));
   }
   return name;
+}
+
+std::string taskStateNames() {
+  std::vector<std::string_view> names;
+  for (int i = 0; i <= static_cast<int>(model::TaskState::TASK_UNKNOWN); ++i) {
+    names.push_back(model::toString(static_cast<model::TaskState>(i)));
+  }
+  return fmt::format("{}", fmt::join(names, ", "));
 }
 
 std::string agentHostArg(const ParseContext& c, const std::string& pointer) {

@@ -399,8 +399,7 @@ void parseTaskState(const ParseContext& c, const std::string& p, Expectation& ou
   const std::string state = c.reader.string(p + "/state", 40);
   if (!model::parseTaskState(state)) {
     c.reader.fail(p + "/state",
-                  fmt::format("expected a task state (TASK_STAGING, TASK_RUNNING, TASK_FINISHED, ...), got \"{}\"",
-                              state));
+                  fmt::format("expected a task state ({}), got \"{}\"", taskStateNames(), state));
   }
   std::string reason;
   if (c.reader.has(p + "/reason")) {

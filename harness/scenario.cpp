@@ -241,7 +241,7 @@ model::TaskState endState(const Reader& r, const std::string& p) {
 model::TaskState taskState(const Reader& r, const std::string& p) {
   const std::string text = r.string(p, 40);
   auto state = model::parseTaskState(text);
-  if (!state) r.fail(p, fmt::format("expected a task state (TASK_STAGING, TASK_RUNNING, TASK_FINISHED, ...), got \"{}\"", text));
+  if (!state) r.fail(p, fmt::format("expected a task state ({}), got \"{}\"", taskStateNames(), text));
   return *state;
 }
 

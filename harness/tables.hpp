@@ -38,6 +38,8 @@ std::string hostArg(const ParseContext& c, const std::string& pointer);
 std::string endpointArg(const ParseContext& c, const std::string& pointer);
 // A Mesos message name (model::mesosMessageNames()).
 std::string messageArg(const ParseContext& c, const std::string& pointer);
+// Every TaskState name, in mesos.proto's order ("TASK_STAGING, TASK_STARTING, ...").
+std::string taskStateNames();
 // An agent of the cluster ("agent-1"), not a master, framework or ZooKeeper server.
 std::string agentHostArg(const ParseContext& c, const std::string& pointer);
 // The framework an object's "framework" key names (`object` is the object's pointer):

@@ -14,6 +14,7 @@
 #include "harness/tables.hpp"
 #include "model/flags.hpp"
 #include "model/messages.hpp"
+#include "model/task_state.hpp"
 #include "model/zookeeper_messages.hpp"
 
 #ifndef AGENTSIM_SCHEMA
@@ -194,4 +195,41 @@ TEST_CASE("the schema's flag, message and state names are the model's") {
     start = comma + 2;
   }
   CHECK(enumOf(def("expectation").at("properties").at("agent_state").at("properties").at("state")) == states);
+}
+
+TEST_CASE("the schema's task states are the model's TaskState names") {
+  Names states;
+  for (int i = 0; i <= static_cast<int>(agentsim::model::TaskState::TASK_UNKNOWN); ++i) {
+    states.emplace(agentsim::model::toString(static_cast<agentsim::model::TaskState>(i)));
+  }
+  CHECK(enumOf(def("taskState")) == states);
+  // The states a task's "end" may name are terminal ones the loader accepts.
+  const std::string e = loadError(
+      R"({ "name": "p", "cluster": { "agents": 1 }, "frameworks": [ { "id": "f", "tasks": [ { "id": "t", )"
+      R"("agent": "agent-1", "run_time": "1secs", "end": "zz" } ] } ] })");
+  const std::string marker = "one of ";
+  const auto at = e.find(marker);
+  REQUIRE(at != std::string::npos);
+  const std::string list = e.substr(at + marker.size(), e.find(", got") - at - marker.size());
+  Names ends;
+  for (std::size_t start = 0;;) {
+    const auto comma = list.find(", ", start);
+    ends.insert(list.substr(start, comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 2;
+  }
+  CHECK(enumOf(def("task").at("properties").at("end")) == ends);
+}
+
+TEST_CASE("schema and loader agree on the keys of frameworks, tasks, executors and task updates") {
+  const std::string head = R"({ "name": "p", "cluster": { "agents": 1 }, "frameworks": [ )";
+  CHECK(propertiesOf(def("framework")) == loaderKeys(head + R"({ "id": "f", "zz_unknown": 1 } ] })"));
+  CHECK(propertiesOf(def("task")) ==
+        loaderKeys(head + R"({ "id": "f", "tasks": [ { "id": "t", "agent": "agent-1", "zz_unknown": 1 } ] } ] })"));
+  CHECK(propertiesOf(def("executor")) ==
+        loaderKeys(head + R"({ "id": "f", "tasks": [ { "id": "t", "agent": "agent-1", )"
+                          R"("executor": { "id": "e", "zz_unknown": 1 } } ] } ] })"));
+  CHECK(propertiesOf(def("taskUpdate").at("oneOf").at(1)) ==
+        loaderKeys(head + R"({ "id": "f", "tasks": [ { "id": "t", "agent": "agent-1", )"
+                          R"("updates": [ { "state": "TASK_RUNNING", "zz_unknown": 1 } ] } ] } ] })"));
 }
