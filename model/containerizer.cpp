@@ -73,6 +73,7 @@ void FakeContainerizer::fetched(const std::string& id, const sim::Try<sim::Nothi
   }
   c.state = State::PREPARING;
   traceState("Container", "PREPARING", {{"container", id}});
+  c.launch = {caller, done};  // answered by started(), or by terminate() if destroyed first
   c.timer = delay(c.config.launch_latency.value_or(launchLatency_), "launch",
                   [this, id, caller, done] { started(id, caller, done); });
 }
@@ -80,6 +81,7 @@ void FakeContainerizer::fetched(const std::string& id, const sim::Try<sim::Nothi
 void FakeContainerizer::started(const std::string& id, sim::Upid caller, Launched done) {
   Container& c = containers_.at(id);
   c.timer = sim::TimerId{};
+  c.launch.reset();
   c.state = State::RUNNING;
   c.started = now();
   traceState("Container", "RUNNING", {{"container", id}});
@@ -114,6 +116,11 @@ void FakeContainerizer::terminate(Container& c, ContainerTermination t) {
   if (t.status) f.push_back({"status", static_cast<std::int64_t>(*t.status)});
   if (!t.reason.empty()) f.push_back({"reason", t.reason});
   traceState("Container", "TERMINATED", std::move(f));
+  if (c.launch) {
+    const std::string error = fmt::format("Container '{}' was destroyed during launch", c.config.container_id);
+    reply(c.launch->first, "Containerizer::launch", [done = c.launch->second, error] { done(sim::Error{error}); });
+    c.launch.reset();
+  }
   for (auto& [caller, done] : c.waiters) reply(caller, "Containerizer::wait", [done = done, t] { done(t); });
   c.waiters.clear();
 }

@@ -123,6 +123,7 @@ class FakeContainerizer : public Containerizer {
     std::vector<std::pair<sim::Upid, Waited>> waiters;
     sim::TimerId timer;
     sim::Upid executor;  // the executor's pid, while it runs
+    std::optional<std::pair<sim::Upid, Launched>> launch;  // a launch not answered yet
   };
   void exited(const sim::Upid& pid) override;
   void fetched(const std::string& id, const sim::Try<sim::Nothing>& result, sim::Upid caller, Launched done);

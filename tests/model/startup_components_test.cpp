@@ -211,6 +211,21 @@ TEST_CASE("a container: destroy kills it, OOM ends it with its reason, an unknow
   CHECK(error == "Container 'long' already started");
 }
 
+TEST_CASE("a container destroyed while it is being prepared answers its launch with an error") {
+  World w;
+  model::MesosContainerizer& mesos = w.sim.spawn<model::MesosContainerizer>(*w.host, nullptr);
+  ContainerConfig slow = container("slow");
+  slow.launch_latency = sim::Seconds(10);
+  std::optional<std::string> error;
+  mesos.launch(slow, w.caller->self(), [&](const sim::Try<bool>& r) {
+    if (r.isError()) error = r.error();
+  });
+  w.sim.runFor(sim::Seconds(1));
+  mesos.destroy("slow");
+  w.sim.runFor(sim::Seconds(1));
+  CHECK(error == "Container 'slow' was destroyed during launch");
+}
+
 TEST_CASE("composing containerizer: docker first (std::set order); each takes the containers it supports") {
   World w;
   model::Fetcher& fetcher = w.sim.spawn<model::Fetcher>(*w.host);

@@ -535,3 +535,37 @@ TEST_CASE("a function name that names its source is used as the ref as is") {
         "ZooKeeper C client src/zookeeper.c: send_ping");
   CHECK(w.sim.refOf(&w.slave, "ping") == "ping");  // the Recorder names no source or class
 }
+
+TEST_CASE("programs: a killed program's processes vanish and its links break; other programs on the host live on") {
+  namespace sim = agentsim::sim;
+  sim::Simulation s(1);
+  sim::Host& h = s.addHost("agent-1", 5051);
+  struct Plain : sim::Process {
+    Plain() : sim::Process(sim::ProcessName::generated("p")) {}
+    std::vector<std::string> exits;
+    void watch(const sim::Upid& to) { link(to); }
+    void exited(const sim::Upid& pid) override { exits.push_back(pid.str()); }
+    std::uint64_t draw() { return rng().next(); }
+  };
+  Plain& a = s.spawn<Plain>(h);
+  Plain& child = s.spawnIn<Plain>(h, "container c1");
+  CHECK(a.self().str() == "p(1)@agent-1:5051");
+  CHECK(child.self().str() == "p(1)@agent-1:5052");  // its own libprocess port and counters
+  CHECK(child.program() == "container c1");
+  s.settle();
+  child.watch(a.self());
+  const std::uint64_t firstDraw = a.draw();
+  s.kill(h, "");
+  CHECK(h.processesOf("").empty());
+  CHECK(h.processesOf("container c1").size() == 1);
+  s.runFor(sim::Seconds(1));
+  CHECK(child.exits == std::vector<std::string>{"p(1)@agent-1:5051"});
+  // A new process at the same address counts from 1 again but draws from a stream of its own.
+  Plain& again = s.spawn<Plain>(h);
+  CHECK(again.self().str() == "p(1)@agent-1:5051");
+  s.settle();
+  CHECK(again.draw() != firstDraw);
+  // A crash takes every program down.
+  s.crash(h);
+  CHECK(h.processes().empty());
+}
