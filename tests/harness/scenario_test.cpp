@@ -534,3 +534,335 @@ TEST_CASE("agent_state: the state is reached within [after, by]") {
   CHECK_FALSE(empty.held);
   CHECK(empty.evidence == "no state change recorded");
 }
+
+// ---------------------------------------------------------------------------------
+// (d) Frameworks with tasks; the agent-process and framework actions; task_state.
+
+namespace {
+
+using agentsim::model::AcknowledgePolicy;
+using agentsim::model::TaskState;
+using agentsim::model::TaskUpdateStep;
+
+std::string withFrameworks(const std::string& frameworks, const std::string& rest = "") {
+  return R"j({ "name": "tasks", "cluster": { "masters": 1, "agents": 2 }, "frameworks": )j" + frameworks + rest + " }";
+}
+
+bool sameSteps(const std::vector<TaskUpdateStep>& got, const std::vector<TaskUpdateStep>& want) {
+  if (got.size() != want.size()) return false;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    if (got[i].state != want[i].state || got[i].after != want[i].after || got[i].task_id != want[i].task_id) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("framework keys: checkpoint, partition_aware, acknowledge, with their defaults") {
+  const Scenario s = loadOk(withFrameworks(R"j([
+    { "id": "f1" },
+    { "id": "f2", "checkpoint": true, "partition_aware": true, "acknowledge": "never" },
+    { "id": "f3", "acknowledge": "2.5secs" },
+    { "id": "f4", "acknowledge": "at_once" }
+  ])j"));
+  REQUIRE(s.frameworks.size() == 4);
+  CHECK_FALSE(s.frameworks[0].flags.checkpoint);
+  CHECK_FALSE(s.frameworks[0].flags.partition_aware);
+  CHECK(s.frameworks[0].flags.acknowledge.kind == AcknowledgePolicy::Kind::AT_ONCE);
+  CHECK(s.frameworks[0].flags.tasks.empty());
+  CHECK(s.frameworks[1].flags.checkpoint);
+  CHECK(s.frameworks[1].flags.partition_aware);
+  CHECK(s.frameworks[1].flags.acknowledge.kind == AcknowledgePolicy::Kind::NEVER);
+  CHECK(s.frameworks[2].flags.acknowledge.kind == AcknowledgePolicy::Kind::AFTER);
+  CHECK(s.frameworks[2].flags.acknowledge.after == sim::Milliseconds(2500));
+  CHECK(s.frameworks[3].flags.acknowledge.kind == AcknowledgePolicy::Kind::AT_ONCE);
+  // A count gives default frameworks.
+  const Scenario counted = loadOk(withFrameworks("2"));
+  REQUIRE(counted.frameworks.size() == 2);
+  CHECK(counted.frameworks[1].id == "framework-2");
+  CHECK(counted.frameworks[1].flags.tasks.empty());
+}
+
+TEST_CASE("tasks: command executor defaults, run_time and end") {
+  const Scenario s = loadOk(withFrameworks(R"j([ { "id": "framework-1", "tasks": [
+    { "id": "sleeper", "agent": "agent-1" },
+    { "id": "short", "agent": "agent-2", "at": "1secs", "run_time": "10secs", "resources": "cpus:1;mem:128",
+      "note": "finishes" },
+    { "id": "broken", "agent": "agent-1", "run_time": "3secs", "end": "TASK_FAILED" }
+  ] } ])j"));
+  const auto& tasks = s.frameworks[0].flags.tasks;
+  REQUIRE(tasks.size() == 3);
+
+  const auto& sleeper = tasks[0];
+  CHECK(sleeper.at == sim::Seconds(5));
+  CHECK(sleeper.agent == "agent-1");
+  CHECK(sleeper.info.task_id == "sleeper");
+  CHECK(sleeper.info.name == "sleeper");
+  CHECK(sleeper.info.resources == "cpus:0.1;mem:32");
+  CHECK(sleeper.info.executor.command);
+  CHECK(sleeper.info.executor.executor_id == "sleeper");
+  CHECK_FALSE(sleeper.info.executor.shutdown_grace_period.has_value());
+  CHECK_FALSE(sleeper.info.executor.ignore_shutdown);
+  // STARTING and RUNNING at once; no end: it runs until killed.
+  CHECK(sameSteps(sleeper.info.steps, {{TaskState::TASK_STARTING, {}, ""}, {TaskState::TASK_RUNNING, {}, ""}}));
+
+  const auto& shortTask = tasks[1];
+  CHECK(shortTask.at == sim::Seconds(1));
+  CHECK(shortTask.agent == "agent-2");
+  CHECK(shortTask.info.resources == "cpus:1;mem:128");
+  CHECK(sameSteps(shortTask.info.steps, {{TaskState::TASK_STARTING, {}, ""},
+                                         {TaskState::TASK_RUNNING, {}, ""},
+                                         {TaskState::TASK_FINISHED, sim::Seconds(10), ""}}));
+
+  CHECK(sameSteps(tasks[2].info.steps, {{TaskState::TASK_STARTING, {}, ""},
+                                        {TaskState::TASK_RUNNING, {}, ""},
+                                        {TaskState::TASK_FAILED, sim::Seconds(3), ""}}));
+}
+
+TEST_CASE("tasks: a custom executor, and updates that replace the defaults") {
+  const Scenario s = loadOk(withFrameworks(R"j([ { "id": "framework-1", "tasks": [
+    { "id": "t1", "agent": "agent-1",
+      "executor": { "id": "exec", "shutdown_grace_period": "3secs", "ignore_shutdown": true, "note": "stubborn" } },
+    { "id": "t2", "agent": "agent-1", "executor": { "id": "exec", "shutdown_grace_period": "3secs",
+                                                    "ignore_shutdown": true }, "run_time": "1mins" },
+    { "id": "t3", "agent": "agent-2", "executor": { "id": "exec" } },
+    { "id": "t4", "agent": "agent-2", "updates": [
+        "TASK_RUNNING",
+        { "state": "TASK_FINISHED", "after": "2secs" },
+        { "state": "TASK_RUNNING", "after": "3secs", "task": "ghost", "note": "an update for another task" } ] },
+    { "id": "t5", "agent": "agent-2", "updates": [] }
+  ] } ])j"));
+  const auto& tasks = s.frameworks[0].flags.tasks;
+  REQUIRE(tasks.size() == 5);
+  const auto& e1 = tasks[0].info.executor;
+  CHECK_FALSE(e1.command);
+  CHECK(e1.executor_id == "exec");
+  CHECK(e1.shutdown_grace_period == sim::Seconds(3));
+  CHECK(e1.ignore_shutdown);
+  // A custom executor sends RUNNING only.
+  CHECK(sameSteps(tasks[0].info.steps, {{TaskState::TASK_RUNNING, {}, ""}}));
+  CHECK(sameSteps(tasks[1].info.steps,
+                  {{TaskState::TASK_RUNNING, {}, ""}, {TaskState::TASK_FINISHED, sim::Minutes(1), ""}}));
+  // The same executor id on another agent may be described otherwise.
+  CHECK_FALSE(tasks[2].info.executor.ignore_shutdown);
+  CHECK(sameSteps(tasks[3].info.steps, {{TaskState::TASK_RUNNING, {}, ""},
+                                        {TaskState::TASK_FINISHED, sim::Seconds(2), ""},
+                                        {TaskState::TASK_RUNNING, sim::Seconds(3), "ghost"}}));
+  CHECK(tasks[3].info.executor.command);
+  CHECK(tasks[4].info.steps.empty());  // sends nothing at all
+}
+
+TEST_CASE("tasks: what the loader refuses") {
+  auto err = [](const std::string& tasks) {
+    return loadError(withFrameworks(R"j([ { "id": "framework-1", "tasks": )j" + tasks + " } ]"));
+  };
+  CHECK(err(R"j([ { "id": "t1" } ])j").find("/frameworks/0/tasks/0: missing required key \"agent\"") !=
+        std::string::npos);
+  CHECK(err(R"j([ { "agent": "agent-1" } ])j").find("missing required key \"id\"") != std::string::npos);
+  CHECK(err(R"j([ { "id": "t1", "agent": "master-1" } ])j")
+            .find("/frameworks/0/tasks/0/agent: \"master-1\" is not an agent; a task runs on an agent of the cluster") !=
+        std::string::npos);
+  CHECK(err(R"j([ { "id": "t1", "agent": "agent-1", "end": "TASK_FAILED" } ])j")
+            .find("/frameworks/0/tasks/0/end: \"end\" needs \"run_time\"") != std::string::npos);
+  CHECK(err(R"j([ { "id": "t1", "agent": "agent-1", "end": "TASK_KILLED", "updates": [] } ])j")
+            .find("give either \"updates\" or \"run_time\"/\"end\", not both") != std::string::npos);
+  CHECK(err(R"j([ { "id": "t1", "agent": "agent-1", "updates": ["TASK_NOPE"] } ])j")
+            .find("/frameworks/0/tasks/0/updates/0: expected a task state (TASK_STAGING, ") != std::string::npos);
+  CHECK(err(R"j([ { "id": "t1", "agent": "agent-1", "updates": [ { "after": "1secs" } ] } ])j")
+            .find("/frameworks/0/tasks/0/updates/0: missing required key \"state\"") != std::string::npos);
+  CHECK(err(R"j([ { "id": "t1", "agent": "agent-1", "updates": [ 7 ] } ])j")
+            .find("expected a task state name or an object {state, after, task}, got the number 7") !=
+        std::string::npos);
+  CHECK(err(R"j([ { "id": "t1", "agent": "agent-1", "run_time": "-1secs" } ])j")
+            .find("/frameworks/0/tasks/0/run_time: expected a duration within [0ns, 52weeks]") != std::string::npos);
+  CHECK(err(R"j([ { "id": "t1", "agent": "agent-1", "executor": { "shutdown_grace_period": "1secs" } } ])j")
+            .find("/frameworks/0/tasks/0/executor: missing required key \"id\"") != std::string::npos);
+  CHECK(err(R"j([ { "id": "t1", "agent": "agent-1", "executor": { "id": "e" } },
+                  { "id": "t2", "agent": "agent-1", "executor": { "id": "e", "ignore_shutdown": true } } ])j")
+            .find("/frameworks/0/tasks/1/executor: executor \"e\" on agent-1 is described differently by task \"t1\"") !=
+        std::string::npos);
+  CHECK(err(R"j({ "id": "t1" })j").find("/frameworks/0/tasks: expected an array, got an object") != std::string::npos);
+  // At most 10000 tasks per framework.
+  std::string many = "[";
+  for (int i = 0; i <= 10'000; ++i) many += std::string(i == 0 ? "" : ",") + "{}";
+  many += "]";
+  CHECK(err(many).find("/frameworks/0/tasks: too many items: 10001 (agentsim accepts at most 10000)") !=
+        std::string::npos);
+  CHECK(loadError(withFrameworks(R"j([ { "id": "f", "acknowledge": 5 } ])j"))
+            .find("/frameworks/0/acknowledge: expected \"at_once\", \"never\" or a Mesos duration") != std::string::npos);
+  CHECK(loadError(withFrameworks(R"j([ { "id": "f", "acknowledge": "-1secs" } ])j"))
+            .find("/frameworks/0/acknowledge: expected a duration within [0ns, 52weeks]") != std::string::npos);
+  CHECK(loadError(withFrameworks(R"j([ { "id": "f", "checkpoint": "yes" } ])j"))
+            .find("/frameworks/0/checkpoint: expected true or false") != std::string::npos);
+}
+
+TEST_CASE("agent-process and framework actions: summaries and references") {
+  const Scenario s = loadOk(withFrameworks(R"j([ { "id": "framework-1", "tasks": [
+      { "id": "t1", "agent": "agent-1" }, { "id": "t2", "agent": "agent-2" } ] } ])j",
+                                           R"j(, "timeline": [
+    { "at": "10secs", "restart_agent": "agent-1" },
+    { "at": "11secs", "stop_agent": "agent-2" },
+    { "at": "12secs", "start_agent": "agent-2" },
+    { "at": "13secs", "kill_task": { "task": "t1" } },
+    { "at": "14secs", "kill_task": { "framework": "framework-1", "task": "t2" } },
+    { "at": "15secs", "reconcile": {} },
+    { "at": "16secs", "reconcile": { "framework": "framework-1", "tasks": ["t1", "unknown-task"] } }
+  ])j"));
+  const std::vector<std::pair<std::string, std::string>> want{
+      {"restart_agent", "restart the agent process on agent-1"},
+      {"stop_agent", "stop the agent process on agent-2"},
+      {"start_agent", "start the agent process on agent-2"},
+      {"kill_task", "framework-1 kills task t1"},
+      {"kill_task", "framework-1 kills task t2"},
+      {"reconcile", "framework-1 reconciles every task (implicit)"},
+      {"reconcile", "framework-1 reconciles tasks t1, unknown-task"},
+  };
+  REQUIRE(s.timeline.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    CAPTURE(i);
+    CHECK(s.timeline[i].kind == want[i].first);
+    CHECK(s.timeline[i].summary == want[i].second);
+    CHECK(static_cast<bool>(s.timeline[i].apply));
+  }
+
+  auto err = [](const std::string& frameworks, const std::string& entry) {
+    return loadError(withFrameworks(frameworks, R"j(, "timeline": [ )j" + entry + " ]"));
+  };
+  const std::string one = R"j([ { "id": "framework-1", "tasks": [ { "id": "t1", "agent": "agent-1" } ] } ])j";
+  CHECK(err(one, R"j({ "at": "1secs", "restart_agent": "framework-1" })j")
+            .find("/timeline/0/restart_agent: \"framework-1\" is not an agent") != std::string::npos);
+  CHECK(err(one, R"j({ "at": "1secs", "stop_agent": "agent-9" })j")
+            .find("/timeline/0/stop_agent: no agent named \"agent-9\" in the cluster") != std::string::npos);
+  CHECK(err(one, R"j({ "at": "1secs", "kill_task": { "framework": "framework-2", "task": "t1" } })j")
+            .find("/timeline/0/kill_task/framework: no framework named \"framework-2\" in the scenario; expected one "
+                  "of: framework-1") != std::string::npos);
+  CHECK(err(one, R"j({ "at": "1secs", "kill_task": { "framework": "framework-1" } })j")
+            .find("/timeline/0/kill_task: missing required key \"task\"") != std::string::npos);
+  CHECK(err("2", R"j({ "at": "1secs", "kill_task": { "task": "t1" } })j")
+            .find("/timeline/0/kill_task: missing required key \"framework\" (the scenario has 2 frameworks)") !=
+        std::string::npos);
+  CHECK(err("0", R"j({ "at": "1secs", "reconcile": {} })j")
+            .find("/timeline/0/reconcile: the scenario has no frameworks") != std::string::npos);
+  CHECK(err(one, R"j({ "at": "1secs", "reconcile": { "tasks": [] } })j")
+            .find("/timeline/0/reconcile/tasks: an empty list of tasks; leave \"tasks\" out for implicit "
+                  "reconciliation") != std::string::npos);
+}
+
+namespace {
+
+// A framework on framework-1 with task-1 on agent-1; `entry` is one element of "expect".
+Expectation taskExpectation(const std::string& entry, const std::string& timeline = "") {
+  const Scenario s = loadOk(R"j({ "name": "eval", "until": "1mins", "cluster": { "agents": 1 },
+    "frameworks": [ { "id": "framework-1", "tasks": [ { "id": "task-1", "agent": "agent-1" } ] } ])j" +
+                            timeline + R"j(, "expect": [ )j" + entry + " ] }");
+  REQUIRE(s.expectations.size() == 1);
+  return s.expectations[0];
+}
+
+Record schedulerUpdate(std::int64_t at_ms, std::string task, std::string state, std::string source,
+                       std::string reason = "", std::string host = "framework-1") {
+  return record(RecordKind::State, at_ms, "scheduler(1)", std::move(host), "Scheduler::statusUpdate",
+                {{"state", std::move(state)}, {"framework_id", "fw-0000"}, {"task_id", std::move(task)},
+                 {"uuid", "u"}, {"source", std::move(source)}, {"reason", std::move(reason)}});
+}
+
+std::vector<Record> taskTrace() {
+  std::vector<Record> t{
+      schedulerUpdate(5100, "task-1", "TASK_STARTING", "SOURCE_EXECUTOR"),
+      schedulerUpdate(5200, "task-1", "TASK_RUNNING", "SOURCE_EXECUTOR"),
+      schedulerUpdate(5300, "task-2", "TASK_RUNNING", "SOURCE_EXECUTOR"),                    // another task
+      schedulerUpdate(5400, "task-1", "TASK_LOST", "SOURCE_SLAVE", "", "framework-2"),        // another framework
+      schedulerUpdate(9000, "task-1", "TASK_RUNNING", "SOURCE_MASTER", "REASON_RECONCILIATION"),
+  };
+  Record fault = record(RecordKind::Fault, 8000, "", "", "reconcile", {{"action", "reconcile"}, {"label", "timeline[0]"}});
+  t.insert(t.begin() + 3, fault);
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("task_state: summaries, and what the loader refuses") {
+  CHECK(taskExpectation(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING" } })j").summary ==
+        "framework-1 sees task task-1 TASK_RUNNING at least 1 times");
+  CHECK(taskExpectation(R"j({ "task_state": { "framework": "framework-1", "task": "task-1", "state": "TASK_LOST",
+                                              "reason": "REASON_RECONCILIATION", "source": "SOURCE_MASTER",
+                                              "after": "10secs", "by": "20secs", "count": 0 } })j")
+            .summary == "framework-1 sees task task-1 TASK_LOST REASON_RECONCILIATION from SOURCE_MASTER after 10secs "
+                        "by 20secs exactly 0 times");
+
+  auto err = [](const std::string& entry) {
+    return loadError(R"j({ "name": "eval", "cluster": { "agents": 1 },
+      "frameworks": [ { "id": "framework-1", "tasks": [ { "id": "task-1", "agent": "agent-1" } ] } ],
+      "expect": [ )j" + entry + " ] }");
+  };
+  CHECK(err(R"j({ "task_state": { "task": "task-9", "state": "TASK_RUNNING" } })j")
+            .find("/expect/0/task_state/task: framework framework-1 has no task \"task-9\"") != std::string::npos);
+  CHECK(err(R"j({ "task_state": { "task": "task-1" } })j").find("missing required key \"state\"") !=
+        std::string::npos);
+  CHECK(err(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "reason": "RECONCILIATION" } })j")
+            .find("/expect/0/task_state/reason: expected a TaskStatus reason such as") != std::string::npos);
+  CHECK(err(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "source": "SOURCE_AGENT" } })j")
+            .find("/expect/0/task_state/source: expected SOURCE_SLAVE, SOURCE_EXECUTOR or SOURCE_MASTER") !=
+        std::string::npos);
+  CHECK(err(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "after": "timeline[3]" } })j")
+            .find("no timeline entry labelled \"timeline[3]\"") != std::string::npos);
+  CHECK(err(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "count": 1, "at_most": 2 } })j")
+            .find("give either \"count\" or \"at_least\"/\"at_most\", not both") != std::string::npos);
+  // Task ids named by updates and by reconcile actions are known too.
+  loadOk(R"j({ "name": "eval", "cluster": { "agents": 1 },
+    "frameworks": [ { "id": "framework-1", "tasks": [ { "id": "task-1", "agent": "agent-1",
+                      "updates": [ { "state": "TASK_RUNNING", "task": "other" } ] } ] } ],
+    "timeline": [ { "at": "10secs", "reconcile": { "tasks": ["asked-about"] } } ],
+    "expect": [ { "task_state": { "task": "other", "state": "TASK_RUNNING" } },
+                { "task_state": { "task": "asked-about", "state": "TASK_LOST" } } ] })j");
+}
+
+TEST_CASE("task_state evaluates the scheduler's Scheduler::statusUpdate records of the task") {
+  const auto trace = taskTrace();
+  auto eval = [&](const std::string& entry, const std::string& timeline = "") {
+    return taskExpectation(entry, timeline).evaluate(trace);
+  };
+  const Outcome running = eval(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING" } })j");
+  CHECK(running.held);
+  CHECK(running.evidence == "TASK_RUNNING at 5.200000s, 9.000000s");
+  CHECK(eval(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "count": 2 } })j").held);
+  CHECK(eval(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "source": "SOURCE_EXECUTOR",
+                                   "count": 1 } })j")
+            .held);
+  CHECK(eval(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "reason": "REASON_RECONCILIATION",
+                                   "count": 1 } })j")
+            .held);
+  CHECK(eval(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "by": "6secs", "count": 1 } })j").held);
+  CHECK(eval(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "after": "6secs", "count": 1 } })j")
+            .held);
+  // "after" a timeline entry: from the time its fault record says it ran.
+  const std::string timeline = R"j(, "timeline": [ { "at": "8secs", "reconcile": {} } ])j";
+  const Outcome reconciled =
+      eval(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "after": "timeline[0]" } })j", timeline);
+  CHECK(reconciled.held);
+  CHECK(reconciled.evidence == "TASK_RUNNING at 9.000000s");
+  // Another framework's TASK_LOST for a task of the same id does not count; "count": 0 says never.
+  CHECK(eval(R"j({ "task_state": { "task": "task-1", "state": "TASK_LOST", "count": 0 } })j").held);
+
+  const Outcome lost = eval(R"j({ "task_state": { "task": "task-1", "state": "TASK_LOST" } })j");
+  CHECK_FALSE(lost.held);
+  CHECK(lost.evidence == "no TASK_LOST for task-1; the scheduler saw for task-1: TASK_STARTING from SOURCE_EXECUTOR at "
+                         "5.100000s, TASK_RUNNING from SOURCE_EXECUTOR at 5.200000s, TASK_RUNNING "
+                         "REASON_RECONCILIATION from SOURCE_MASTER at 9.000000s");
+  const Outcome tooMany = eval(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "at_most": 1 } })j");
+  CHECK_FALSE(tooMany.held);
+  CHECK(tooMany.evidence.rfind("TASK_RUNNING at 5.200000s, 9.000000s; the scheduler saw for task-1: ", 0) == 0);
+
+  const Outcome nothing =
+      taskExpectation(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING" } })j").evaluate({});
+  CHECK_FALSE(nothing.held);
+  CHECK(nothing.evidence == "no TASK_RUNNING for task-1; the scheduler saw no update for task-1");
+  const Outcome never = taskExpectation(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING",
+                                                              "after": "timeline[0]" } })j",
+                                        timeline)
+                            .evaluate({});
+  CHECK_FALSE(never.held);
+  CHECK(never.evidence == "timeline[0] never happened");
+}
