@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/uint128.hpp"
+
 namespace agentsim::sim {
 
 bool Disk::shouldFail(const std::string& path) {
@@ -84,8 +86,22 @@ void Disk::crash() {
 
 std::uint64_t Disk::usedBytes() const {
   std::uint64_t n = 0;
-  for (const auto& [path, f] : files_) n += f.current ? f.current->size() : 0;
+  for (const auto& [path, f] : files_) n += (f.current ? f.current->size() : 0) + f.grown;
   return n;
+}
+
+void Disk::grow(const std::string& path, std::uint64_t bytes) {
+  File& f = files_[path];
+  if (!f.current) f.current = std::string();
+  if (!f.durable) f.durable = std::string();
+  f.grown += bytes;
+}
+
+std::int64_t Disk::usageMillionths() const {
+  if (capacity_ == 0) return 1'000'000;
+  const u128 used = usedBytes();
+  const u128 m = used * 1'000'000u / capacity_;
+  return m > 1'000'000u ? 1'000'000 : static_cast<std::int64_t>(m);
 }
 
 void Disk::failWrites(std::string prefix, std::uint64_t count) {

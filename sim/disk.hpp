@@ -25,10 +25,18 @@ class Disk {
   std::size_t removeTree(const std::string& prefix);
   // Paths under a prefix, sorted.
   std::vector<std::string> list(const std::string& prefix = "") const;
+  // Adds `bytes` to a file's size without storing them (a sandbox's output, a ballast
+  // file), creating it if need be; durable at once. Reads see only stored bytes.
+  void grow(const std::string& path, std::uint64_t bytes);
   void sync();
   // Drops whatever was written since the last sync.
   void crash();
   std::uint64_t usedBytes() const;
+  // The filesystem's size (100GB unless set) and the used fraction in millionths, as
+  // fs::usage reports it (capped at 1).
+  void setCapacity(std::uint64_t bytes) { capacity_ = bytes; }
+  std::uint64_t capacity() const { return capacity_; }
+  std::int64_t usageMillionths() const;
 
   // The next `count` writes whose path starts with `prefix` fail.
   void failWrites(std::string prefix, std::uint64_t count);
@@ -37,6 +45,7 @@ class Disk {
   struct File {
     std::optional<std::string> durable;  // what survives a crash
     std::optional<std::string> current;  // what a read sees
+    std::uint64_t grown = 0;             // size beyond the stored bytes (grow)
   };
   bool shouldFail(const std::string& path);
 
@@ -44,6 +53,7 @@ class Disk {
   std::vector<std::string> dirty_;
   std::string fail_prefix_;
   std::uint64_t fail_count_ = 0;
+  std::uint64_t capacity_ = 100ULL * 1024 * 1024 * 1024;
 };
 
 }  // namespace agentsim::sim

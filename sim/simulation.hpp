@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sim/disk.hpp"
+#include "sim/load.hpp"
 #include "sim/message.hpp"
 #include "sim/network.hpp"
 #include "sim/process.hpp"
@@ -42,6 +43,8 @@ class Host {
   std::uint64_t incarnation() const { return incarnation_; }
   Disk& disk() { return disk_; }
   const Disk& disk() const { return disk_; }
+  // The host's runnable tasks over time and its load averages (/proc/loadavg).
+  LoadSignal& load() { return load_; }
   Simulation& sim() const { return *sim_; }
   // What a (re)start of this host runs: spawns its processes.
   std::function<void(Host&)> startup;
@@ -58,6 +61,7 @@ class Host {
   bool up_ = true;
   std::uint64_t incarnation_ = 0;  // bumped by each crash
   Disk disk_;
+  LoadSignal load_;
   // An OS process on the host: its libprocess port and per-prefix id counters. The
   // program the host boots is "" and listens on the host's port.
   struct Program {

@@ -144,3 +144,19 @@ TEST_CASE("injected write failures fail the next matching writes and change noth
   CHECK(disk.write("meta/slaves/latest", "S3").isSome());
   CHECK(disk.read("meta/slaves/latest") == "S3");
 }
+
+TEST_CASE("disk usage: grown files count without being stored; usage is a fraction of the capacity") {
+  agentsim::sim::Disk d;
+  d.setCapacity(1000);
+  CHECK(d.usageMillionths() == 0);
+  d.grow("/var/lib/mesos/slaves/s/frameworks/f/executors/e/runs/c/stdout", 250);
+  CHECK(d.usedBytes() == 250);
+  CHECK(d.usageMillionths() == 250'000);
+  CHECK(d.read("/var/lib/mesos/slaves/s/frameworks/f/executors/e/runs/c/stdout") == std::string());
+  d.crash();  // grown bytes are durable
+  CHECK(d.usedBytes() == 250);
+  CHECK(d.removeTree("/var/lib/mesos/slaves/s/frameworks/f/") == 1);
+  CHECK(d.usageMillionths() == 0);
+  d.grow("/ballast", 5000);
+  CHECK(d.usageMillionths() == 1'000'000);  // capped at a full disk
+}
