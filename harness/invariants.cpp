@@ -81,6 +81,13 @@ struct Violations {
 
 using TaskKey = std::pair<std::string, std::string>;  // framework_id, task_id
 
+// An update is its framework id, task id and UUID: a UUID is only unique within its
+// task's stream as far as these rules go.
+std::string updateKey(const std::string& framework, const std::string& task, const std::string& uuid) {
+  return framework + '\n' + task + '\n' + uuid;
+}
+std::string updateKey(const Record& r) { return updateKey(r.text("framework_id"), r.text("task_id"), r.text("uuid")); }
+
 }  // namespace
 
 InvariantResult updatesInOrder(const std::vector<Record>& records) {
@@ -139,27 +146,27 @@ InvariantResult retriedUntilAcknowledged(const std::vector<Record>& records, sim
     sim::Time last;
     std::string framework;
     std::string task;
+    std::string uuid;
     std::string state;
   };
-  std::map<std::string, std::map<std::string, Pending>> pending;  // host -> uuid -> last send
+  std::map<std::string, std::map<std::string, Pending>> pending;  // host -> update -> last send
   std::map<std::string, bool> running;                            // host -> Slave::State is RUNNING
   Violations v;
   std::size_t sends = 0;
-  auto overdue = [&](const std::string& host, const std::string& uuid, const Pending& p, sim::Time now,
-                     const std::string& until) {
+  auto overdue = [&](const std::string& host, const Pending& p, sim::Time now, const std::string& until) {
     if (now - p.last <= kRetryBound) return;
-    v.add(fmt::format("{} sent {} ({} of task {}) at {} and not again within 10mins + 1secs{}", host, uuid, p.state,
+    v.add(fmt::format("{} sent {} ({} of task {}) at {} and not again within 10mins + 1secs{}", host, p.uuid, p.state,
                       p.task, at(p.last), until));
   };
   auto endAll = [&](const std::string& host, sim::Time now, const std::string& why) {
-    for (const auto& [uuid, p] : pending[host]) overdue(host, uuid, p, now, why);
+    for (const auto& [key, p] : pending[host]) overdue(host, p, now, why);
     pending.erase(host);
   };
   auto endIf = [&](const std::string& host, sim::Time now, std::string_view why, auto pred) {
     auto& m = pending[host];
     for (auto it = m.begin(); it != m.end();) {
       if (pred(it->first, it->second)) {
-        overdue(host, it->first, it->second, now, fmt::format(" ({} only at {})", why, at(now)));
+        overdue(host, it->second, now, fmt::format(" ({} only at {})", why, at(now)));
         it = m.erase(it);
       } else {
         ++it;
@@ -175,15 +182,13 @@ InvariantResult retriedUntilAcknowledged(const std::vector<Record>& records, sim
       endAll(r.host, r.at, fmt::format(" (the agent was stopped only at {})", at(r.at)));
       running[r.host] = false;
     } else if (isStream(r, "ACKNOWLEDGED")) {
-      const std::string uuid = r.text("uuid");
-      endIf(r.host, r.at, "it was acknowledged", [&](const std::string& u, const Pending&) { return u == uuid; });
+      const std::string key = updateKey(r);
+      endIf(r.host, r.at, "it was acknowledged", [&](const std::string& k, const Pending&) { return k == key; });
     } else if (isStream(r, "CLOSED")) {
-      const std::vector<std::string> discarded = splitUuids(r.text("discarded"));
-      const std::string uuid = r.text("uuid");
+      // The whole stream: the terminal update and whatever was behind it.
       const TaskKey key{r.text("framework_id"), r.text("task_id")};
-      endIf(r.host, r.at, "its stream was closed", [&](const std::string& u, const Pending& p) {
-        return u == uuid || std::find(discarded.begin(), discarded.end(), u) != discarded.end() ||
-               (p.framework == key.first && p.task == key.second);
+      endIf(r.host, r.at, "its stream was closed", [&](const std::string&, const Pending& p) {
+        return p.framework == key.first && p.task == key.second;
       });
     } else if (isStream(r, "CLEANED_UP")) {
       const std::string framework = r.text("framework_id");
@@ -192,20 +197,19 @@ InvariantResult retriedUntilAcknowledged(const std::vector<Record>& records, sim
     } else if (isAgentSend(r)) {
       ++sends;
       if (!running[r.host]) continue;  // no promise to retry outside RUNNING
-      const std::string uuid = r.text("uuid");
       auto& m = pending[r.host];
-      auto it = m.find(uuid);
+      auto it = m.find(updateKey(r));
       if (it != m.end()) {
-        overdue(r.host, uuid, it->second, r.at, fmt::format(" (resent only at {})", at(r.at)));
+        overdue(r.host, it->second, r.at, fmt::format(" (resent only at {})", at(r.at)));
         it->second.last = r.at;
       } else {
-        m.emplace(uuid, Pending{r.at, r.text("framework_id"), r.text("task_id"), r.text("state")});
+        m.emplace(updateKey(r), Pending{r.at, r.text("framework_id"), r.text("task_id"), r.text("uuid"), r.text("state")});
       }
     }
   }
   for (const auto& [host, m] : pending) {
-    for (const auto& [uuid, p] : m) {
-      overdue(host, uuid, p, end, fmt::format(", and it was not acknowledged by the end ({})", at(end)));
+    for (const auto& [key, p] : m) {
+      overdue(host, p, end, fmt::format(", and it was not acknowledged by the end ({})", at(end)));
     }
   }
   return v.result("retried_until_acknowledged",
@@ -215,15 +219,15 @@ InvariantResult retriedUntilAcknowledged(const std::vector<Record>& records, sim
 }
 
 InvariantResult noResendAfterAcknowledgement(const std::vector<Record>& records) {
-  std::map<std::string, std::map<std::string, sim::Time>> acknowledged;  // host -> uuid -> when
+  std::map<std::string, std::map<std::string, sim::Time>> acknowledged;  // host -> update -> when
   Violations v;
   for (const Record& r : records) {
     if (isStream(r, "ACKNOWLEDGED")) {
-      acknowledged[r.host].try_emplace(r.text("uuid"), r.at);
+      acknowledged[r.host].try_emplace(updateKey(r), r.at);
     } else if (isAgentSend(r)) {
       const auto host = acknowledged.find(r.host);
       if (host == acknowledged.end()) continue;
-      const auto it = host->second.find(r.text("uuid"));
+      const auto it = host->second.find(updateKey(r));
       if (it == host->second.end()) continue;
       v.add(fmt::format("{} sent {} ({} of task {}) again at {}, after its status update manager acknowledged it at "
                         "{}",
@@ -237,19 +241,21 @@ InvariantResult noResendAfterAcknowledgement(const std::vector<Record>& records)
 }
 
 InvariantResult nothingAfterTerminalAcknowledgement(const std::vector<Record>& records) {
-  std::map<std::string, sim::Time> discarded;  // uuid -> when its stream closed
+  std::map<std::string, sim::Time> discarded;  // update -> when its stream closed
   std::set<std::string> reported;
   Violations v;
   for (const Record& r : records) {
     if (isStream(r, "CLOSED")) {
-      for (const std::string& u : splitUuids(r.text("discarded"))) discarded.try_emplace(u, r.at);
+      for (const std::string& u : splitUuids(r.text("discarded"))) {
+        discarded.try_emplace(updateKey(r.text("framework_id"), r.text("task_id"), u), r.at);
+      }
     } else if (isSchedulerDelivery(r)) {
-      const std::string uuid = r.text("uuid");
-      const auto it = discarded.find(uuid);
-      if (it == discarded.end() || !reported.insert(uuid).second) continue;
+      const std::string key = updateKey(r);
+      const auto it = discarded.find(key);
+      if (it == discarded.end() || !reported.insert(key).second) continue;
       v.add(fmt::format("{} ({} of task {}) reached the scheduler on {} at {}, after its stream was closed at {} "
                         "by the acknowledgement of the terminal update",
-                        uuid, r.text("state"), r.text("task_id"), r.host, at(r.at), at(it->second)));
+                        r.text("uuid"), r.text("state"), r.text("task_id"), r.host, at(r.at), at(it->second)));
     }
   }
   return v.result("nothing_after_terminal_acknowledgement",
@@ -261,6 +267,7 @@ InvariantResult checkpointedUpdatesSurviveRestarts(const std::vector<Record>& re
   struct Live {
     std::string framework;
     std::string task;
+    std::string uuid;
     std::string state;
     bool certain = true;  // false after a reboot, until recovered: unsynced data may be lost
   };
@@ -281,12 +288,12 @@ InvariantResult checkpointedUpdatesSurviveRestarts(const std::vector<Record>& re
     const Window& w = it->second;
     if (w.finished) {
       ++restarts;
-      for (const auto& [uuid, l] : w.owed) {
+      for (const auto& [key, l] : w.owed) {
         ++owed;
-        if (w.recovered.count(uuid) != 0) continue;
+        if (w.recovered.count(key) != 0) continue;
         v.add(fmt::format("{} ({} of task {} of framework {}) was checkpointed on {} and unacknowledged when the "
                           "agent was killed at {}, but the restarted agent did not recover it",
-                          uuid, l.state, l.task, l.framework, host, at(w.killed)));
+                          l.uuid, l.state, l.task, l.framework, host, at(w.killed)));
       }
     }
     windows.erase(it);
@@ -300,25 +307,20 @@ InvariantResult checkpointedUpdatesSurviveRestarts(const std::vector<Record>& re
       const sim::Value* cp = r.field("checkpoint");
       const bool checkpointed = cp != nullptr && std::get_if<bool>(cp) != nullptr && std::get<bool>(*cp);
       if (checkpointed) {
-        live[r.host].insert_or_assign(r.text("uuid"),
-                                      Live{r.text("framework_id"), r.text("task_id"), r.text("task_state"), true});
+        live[r.host].insert_or_assign(updateKey(r), Live{r.text("framework_id"), r.text("task_id"), r.text("uuid"),
+                                                         r.text("task_state"), true});
       }
     } else if (isStream(r, "RECOVERED")) {
-      live[r.host].insert_or_assign(r.text("uuid"),
-                                    Live{r.text("framework_id"), r.text("task_id"), r.text("task_state"), true});
+      live[r.host].insert_or_assign(updateKey(r), Live{r.text("framework_id"), r.text("task_id"), r.text("uuid"),
+                                                       r.text("task_state"), true});
       auto it = windows.find(r.host);
-      if (it != windows.end()) it->second.recovered.insert(r.text("uuid"));
+      if (it != windows.end()) it->second.recovered.insert(updateKey(r));
     } else if (isStream(r, "ACKNOWLEDGED")) {
-      const std::string uuid = r.text("uuid");
-      drop(r.host, [&](const std::string& u, const Live&) { return u == uuid; });
+      const std::string key = updateKey(r);
+      drop(r.host, [&](const std::string& k, const Live&) { return k == key; });
     } else if (isStream(r, "CLOSED")) {
-      const std::vector<std::string> discarded = splitUuids(r.text("discarded"));
-      const std::string uuid = r.text("uuid");
       const TaskKey key{r.text("framework_id"), r.text("task_id")};
-      drop(r.host, [&](const std::string& u, const Live& l) {
-        return u == uuid || std::find(discarded.begin(), discarded.end(), u) != discarded.end() ||
-               (l.framework == key.first && l.task == key.second);
-      });
+      drop(r.host, [&](const std::string&, const Live& l) { return l.framework == key.first && l.task == key.second; });
     } else if (isStream(r, "CLEANED_UP")) {
       const std::string framework = r.text("framework_id");
       drop(r.host, [&](const std::string&, const Live& l) { return l.framework == framework; });
@@ -326,13 +328,13 @@ InvariantResult checkpointedUpdatesSurviveRestarts(const std::vector<Record>& re
       close(r.host);
       Window w;
       w.killed = r.at;
-      for (const auto& [uuid, l] : live[r.host]) {
-        if (l.certain) w.owed.emplace(uuid, l);
+      for (const auto& [key, l] : live[r.host]) {
+        if (l.certain) w.owed.emplace(key, l);
       }
       windows[r.host] = std::move(w);
     } else if (isHostDown(r)) {
       close(r.host);
-      for (auto& [uuid, l] : live[r.host]) l.certain = false;
+      for (auto& [key, l] : live[r.host]) l.certain = false;
     } else if (r.kind == RecordKind::State && r.name == "Slave::State" && r.text("previous") == "RECOVERING") {
       auto it = windows.find(r.host);
       if (it != windows.end()) it->second.finished = true;

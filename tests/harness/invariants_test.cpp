@@ -330,3 +330,15 @@ TEST_CASE("checkpointed_updates_survive_restarts: the restarted agent recovers w
       .agentState(10.02, "DISCONNECTED", "RECOVERING");
   CHECK(harness::checkpointedUpdatesSurviveRestarts(rebooted.records).held);
 }
+
+TEST_CASE("an update is its framework, task and UUID: the same UUID in another task is another update") {
+  Trace t;
+  t.agentState(0, "RUNNING").agentSend(1, "u1", "TASK_RUNNING").acknowledged(1.1, "u1", "task-1");
+  t.add(RecordKind::Send, 2, "slave(1)", "agent-1", "StatusUpdateMessage",
+        {{"framework_id", "fw-0000"}, {"task_id", "task-2"}, {"state", "TASK_RUNNING"}, {"uuid", "u1"}});
+  CHECK(harness::noResendAfterAcknowledgement(t.records).held);
+  // task-2's u1 is still owed a resend.
+  CHECK_FALSE(harness::retriedUntilAcknowledged(t.records, secs(1000)).held);
+  t.acknowledged(3, "u1", "task-2");
+  CHECK(harness::retriedUntilAcknowledged(t.records, secs(1000)).held);
+}
