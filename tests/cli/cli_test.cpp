@@ -64,6 +64,22 @@ TEST_CASE("run: --seed replaces the scenario's seed; --quiet hides the timeline"
   CHECK(r.out.find("expectations:") != std::string::npos);
 }
 
+TEST_CASE("run: the invariants follow the expectations, one line each") {
+  const Result r = runAgentsim("run scenarios/registration.json --quiet");
+  CHECK(r.code == 0);
+  const auto expectations = r.out.find("expectations:");
+  const auto invariants = r.out.find("invariants (checked on every run):");
+  REQUIRE(invariants != std::string::npos);
+  CHECK(expectations < invariants);
+  for (const char* name : {"updates_in_order", "retried_until_acknowledged", "no_resend_after_acknowledgement",
+                           "nothing_after_terminal_acknowledgement", "checkpointed_updates_survive_restarts"}) {
+    CAPTURE(name);
+    CHECK(r.out.find(std::string("  held     ") + name + ": ") != std::string::npos);
+  }
+  CHECK(r.out.find("VIOLATED") == std::string::npos);
+  CHECK(r.out.find("5 of 5 invariants held") != std::string::npos);
+}
+
 TEST_CASE("run: a failed expectation exits 1 and ends with the replay command") {
   const Result r = runAgentsim("run tests/cli/failing.json --seed 5");
   CHECK(r.code == 1);
