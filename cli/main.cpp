@@ -134,10 +134,12 @@ int check(const std::vector<std::string>& files) {
       continue;
     }
     const auto& s = std::get<harness::Scenario>(loaded);
-    std::cout << fmt::format("{}: ok: scenario {}, {} master(s), {} agent(s), {} timeline action(s), {} "
-                             "expectation(s), until {}\n",
-                             f, s.name, s.masters.size(), s.agents.size(), s.timeline.size(), s.expectations.size(),
-                             sim::format(s.until));
+    std::size_t tasks = 0;
+    for (const auto& fw : s.frameworks) tasks += fw.flags.tasks.size();
+    std::cout << fmt::format("{}: ok: scenario {}, {} master(s), {} agent(s), {} framework(s), {} task(s), {} "
+                             "timeline action(s), {} expectation(s), until {}\n",
+                             f, s.name, s.masters.size(), s.agents.size(), s.frameworks.size(), tasks,
+                             s.timeline.size(), s.expectations.size(), sim::format(s.until));
   }
   return status;
 }

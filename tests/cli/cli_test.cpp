@@ -142,6 +142,12 @@ TEST_CASE("check validates without running; flags lists Mesos flags with default
   const Result c = runAgentsim("check scenarios/registration.json");
   CHECK(c.code == 0);
   CHECK(c.out.find("ok: scenario registration, 1 master(s), 1 agent(s)") != std::string::npos);
+  const std::string tasks = std::string(AGENTSIM_BUILD_DIR) + "/tasks.json";
+  std::ofstream(tasks) << R"({ "name": "tasks", "cluster": { "agents": 1 }, "frameworks": [ { "id": "f1", "tasks": [)"
+                          R"( { "id": "t1", "agent": "agent-1" }, { "id": "t2", "agent": "agent-1" } ] } ] })";
+  const Result t = runAgentsim("check '" + tasks + "'");
+  CHECK(t.code == 0);
+  CHECK(t.out.find("ok: scenario tasks, 1 master(s), 1 agent(s), 1 framework(s), 2 task(s)") != std::string::npos);
   const Result f = runAgentsim("flags");
   CHECK(f.code == 0);
   CHECK(f.out.find("--registration_backoff_factor=1secs") != std::string::npos);
