@@ -52,14 +52,17 @@ struct StepResult {
 // takes it. Shared with the events it schedules; a crash of the host ends it.
 class StartupRun : public std::enable_shared_from_this<StartupRun> {
  public:
-  StartupRun(sim::Host& host, SlaveFlags flags, AgentEnvironment env, StartupGraph graph, StartupGraph::Order order)
+  StartupRun(sim::Host& host, SlaveFlags flags, AgentEnvironment env, StartupGraph graph, StartupGraph::Order order,
+             std::map<std::string, std::map<std::string, std::string>> moduleParameters)
       : host_(host),
         incarnation_(host.incarnation()),
         flags_(std::move(flags)),
         env_(env),
         graph_(std::move(graph)),
         order_(std::move(order)),
-        hooks_(std::make_shared<HookManager>()) {}
+        hooks_(std::make_shared<HookManager>()) {
+    modules_.setParameters(std::move(moduleParameters));
+  }
 
   // Runs steps until one waits, fails, or the Slave is spawned.
   void advance() {
@@ -367,7 +370,8 @@ sim::Try<sim::Nothing> agentMain(sim::Host& host, const SlaveFlags& flags, const
     }
     order = std::get<StartupGraph::Order>(checked);
   }
-  auto run = std::make_shared<StartupRun>(host, flags, options.env, std::move(graph), std::move(order));
+  auto run = std::make_shared<StartupRun>(host, flags, options.env, std::move(graph), std::move(order),
+                                          options.module_parameters);
   run->advance();
   if (!run->failure().empty()) return sim::Error{run->failure()};
   return sim::Nothing{};

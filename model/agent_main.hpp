@@ -11,6 +11,7 @@
 //  - the steps run in the boot event itself, at the same simulated time, except where
 //    Mesos blocks: DockerContainerizer::create waits up to 5secs for the docker daemon;
 //    a host that crashes meanwhile drops the rest of that boot's startup.
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,8 @@ namespace agentsim::model {
 struct AgentOptions {
   AgentEnvironment env;
   std::vector<std::string> order;  // step names; empty: main.cpp's order
+  // The parameters of --modules' modules, as the JSON manifest would give them.
+  std::map<std::string, std::map<std::string, std::string>> module_parameters;
 };
 
 // Runs the agent's main() on `host`. Returns an error (Mesos's message) when the

@@ -71,6 +71,11 @@ void ExecutorProcess::runTask(const sim::Upid& /*from*/, const RunTaskMessage& m
   log(fmt::format("Starting task {}", info.task_id), {{"task_id", info.task_id}});
   RunningTask& task = tasks_[info.task_id];
   task.info = info;
+  if (info.sandbox_growth_bytes_per_minute > 0 && !env_.sandbox.empty()) {
+    // The task writes to its sandbox as it runs (agentsim's script).
+    const std::string taskId = info.task_id;
+    task.growth = delay(sim::Minutes(1), "ExecutorProcess::sandboxGrowth", [this, taskId] { grow(taskId); });
+  }
   for (const TaskUpdateStep& step : info.steps) {
     const std::string target = step.task_id.empty() ? info.task_id : step.task_id;
     const TaskState state = step.state;
@@ -78,6 +83,13 @@ void ExecutorProcess::runTask(const sim::Upid& /*from*/, const RunTaskMessage& m
       sendStatusUpdate(target, state, "");
     }));
   }
+}
+
+void ExecutorProcess::grow(const std::string& taskId) {
+  auto it = tasks_.find(taskId);
+  if (it == tasks_.end() || it->second.terminal) return;
+  host().disk().grow(env_.sandbox + "/stdout", it->second.info.sandbox_growth_bytes_per_minute);
+  it->second.growth = delay(sim::Minutes(1), "ExecutorProcess::sandboxGrowth", [this, taskId] { grow(taskId); });
 }
 
 void ExecutorProcess::sendStatusUpdate(const std::string& taskId, TaskState state, std::string text) {

@@ -35,6 +35,7 @@ struct ExecutorEnvironment {
   bool checkpoint = false;
   sim::Duration recovery_timeout;
   sim::Duration shutdown_grace_period;
+  std::string sandbox;  // MESOS_SANDBOX: the run directory under the work_dir
 };
 
 class ExecutorProcess final : public sim::Process {
@@ -52,6 +53,7 @@ class ExecutorProcess final : public sim::Process {
     TaskInfo info;
     bool terminal = false;
     std::vector<sim::TimerId> steps;
+    sim::TimerId growth;
   };
   void registered(const sim::Upid& from, const ExecutorRegisteredMessage& message);
   void reregistered(const sim::Upid& from, const ExecutorReregisteredMessage& message);
@@ -62,6 +64,7 @@ class ExecutorProcess final : public sim::Process {
   void shutdown(const sim::Upid& from, const ShutdownExecutorMessage& message);
   void sendStatusUpdate(const std::string& taskId, TaskState state, std::string message);
   void exitExecutor(const std::string& why);
+  void grow(const std::string& taskId);  // the task's output into its sandbox
   void maybeExit();
   std::string uuid();
 

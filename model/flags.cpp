@@ -191,6 +191,16 @@ const FlagTable<SlaveFlags>& slaveFlagTable() {
               "before the executor registered.) during recovery are ignored and as much state as possible is "
               "recovered",
               "state::recover");
+    t.duration("oversubscribed_resources_interval", &SlaveFlags::oversubscribed_resources_interval,
+               "The agent periodically updates the master with the current estimation about the total amount of "
+               "oversubscribed resources that are allocated and available. The interval between updates is "
+               "controlled by this flag",
+               "Slave::forwardOversubscribed", sim::Milliseconds(1));
+    t.duration("qos_correction_interval_min", &SlaveFlags::qos_correction_interval_min,
+               "The agent polls and carries out QoS corrections from the QoS Controller based on its observed "
+               "performance of running tasks. The smallest interval between these corrections is controlled by "
+               "this flag",
+               "Slave::qosCorrections");
     return t;
   }();
   return table;

@@ -85,6 +85,9 @@ struct SlaveFlags {
   sim::Duration recovery_timeout = kRecoveryTimeout;
   std::string recover = "reconnect";  // reconnect | cleanup (Slave::initialize exits otherwise)
   bool strict = true;
+  // Oversubscription (src/slave/flags.cpp).
+  sim::Duration oversubscribed_resources_interval = sim::Seconds(15);
+  sim::Duration qos_correction_interval_min;
 };
 
 // master::Flags (src/master/flags.cpp).

@@ -22,6 +22,7 @@ void SchedulerProcess::initialize() {
   framework_.failover_timeout = flags_.failover_timeout;
   framework_.checkpoint = flags_.checkpoint;
   framework_.partition_aware = flags_.partition_aware;
+  framework_.revocable_resources = flags_.revocable_resources;
   // A driver started without a FrameworkID registers a new framework; with one (a
   // restarted scheduler) it fails over.
   failover_ = false;

@@ -60,6 +60,7 @@ struct FrameworkFlags {
   sim::Duration failover_timeout;  // FrameworkInfo.failover_timeout
   bool checkpoint = false;         // FrameworkInfo.checkpoint
   bool partition_aware = false;    // FrameworkInfo.capabilities PARTITION_AWARE
+  bool revocable_resources = false;  // FrameworkInfo.capabilities REVOCABLE_RESOURCES
   sim::Duration registration_backoff_factor = kSchedulerRegistrationBackoffFactor;
   AcknowledgePolicy acknowledge;
   std::vector<TaskLaunch> tasks;

@@ -20,6 +20,7 @@ struct FrameworkInfo {
   sim::Duration failover_timeout;  // FrameworkInfo.failover_timeout, 0 by default
   bool checkpoint = false;         // FrameworkInfo.checkpoint
   bool partition_aware = false;    // the PARTITION_AWARE capability
+  bool revocable_resources = false;  // the REVOCABLE_RESOURCES capability
   bool operator==(const FrameworkInfo&) const = default;
 };
 

@@ -23,8 +23,8 @@ void GarbageCollector::unschedule(std::string path) {
   });
 }
 
-void GarbageCollector::prune(sim::Duration d) {
-  dispatch("GarbageCollectorProcess::prune", [this, d] {
+void GarbageCollector::prune(sim::Duration d, std::string why) {
+  dispatch("GarbageCollectorProcess::prune", [this, d, why = std::move(why)] {
     const sim::Time limit = now() + d;
     std::vector<std::string> due;
     for (const auto& [path, at] : due_) {
@@ -32,7 +32,8 @@ void GarbageCollector::prune(sim::Duration d) {
     }
     for (const auto& path : due) {
       log(fmt::format("Pruning '{}' ahead of schedule", path), {{"path", path}});
-      removeNow(path);
+      removeNow(path, fmt::format("pruned {} ahead of its time: {}", sim::format(due_.at(path) - now()),
+                                  why.empty() ? std::string("prune") : why));
     }
     if (!due.empty()) reset();
   });
@@ -54,14 +55,18 @@ void GarbageCollector::remove() {
   for (const auto& [path, at] : due_) {
     if (at <= now()) due.push_back(path);
   }
-  for (const auto& path : due) removeNow(path);
+  for (const auto& path : due) removeNow(path, "its gc delay elapsed");
   reset();
 }
 
-void GarbageCollector::removeNow(const std::string& path) {
+void GarbageCollector::removeNow(const std::string& path, const std::string& why) {
   sim::Disk& disk = host().disk();
+  const std::uint64_t before = disk.usedBytes();
   const std::size_t removed = disk.removeTree(path + "/") + (disk.remove(path) ? 1 : 0);
   log(fmt::format("Deleted '{}'", path), {{"path", path}, {"files", static_cast<std::int64_t>(removed)}});
+  traceState("GarbageCollector", "REMOVED",
+             {{"path", path}, {"files", static_cast<std::int64_t>(removed)},
+              {"bytes", static_cast<std::int64_t>(before - disk.usedBytes())}, {"reason", why}});
   due_.erase(path);
 }
 

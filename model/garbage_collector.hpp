@@ -6,8 +6,9 @@
 //  - unschedule(path) cancels a pending removal and reports whether there was one;
 //  - prune(d) removes at once every path due within d from now (Slave::checkDiskUsage
 //    calls it with gc_delay * max(0, 1 - gc_disk_headroom - disk usage));
-//  - one timer, armed for the earliest removal, as Mesos's GarbageCollectorProcess.
-// Scheduling only in this slice: the oversubscription issue adds disk pressure.
+//  - one timer, armed for the earliest removal, as Mesos's GarbageCollectorProcess;
+//  - every removal is a `state` record "GarbageCollector" REMOVED with the path, how
+//    many files went, and why (its delay elapsed, or pruned for disk usage).
 #include <map>
 #include <string>
 
@@ -23,7 +24,8 @@ class GarbageCollector final : public sim::Process {
 
   void schedule(sim::Duration d, std::string path);
   void unschedule(std::string path);
-  void prune(sim::Duration d);
+  // `why` names the disk check that asked (for the trace).
+  void prune(sim::Duration d, std::string why = {});
 
   // Pending removals: path -> when.
   const std::map<std::string, sim::Time>& scheduled() const { return due_; }
@@ -31,7 +33,7 @@ class GarbageCollector final : public sim::Process {
  private:
   void reset();
   void remove();
-  void removeNow(const std::string& path);
+  void removeNow(const std::string& path, const std::string& why);
 
   std::map<std::string, sim::Time> due_;  // path -> removal time
   sim::TimerId timer_;

@@ -29,6 +29,7 @@ void Master::initialize() {
   install(&Master::killTask, "Master::killTask");
   install(&Master::reconcileTasks, "Master::reconcileTasks");
   install(&Master::exitedExecutor, "Master::exitedExecutor");
+  install(&Master::updateSlave, "Master::updateSlave");
   log(fmt::format("Master {} ({}) started on {}:{}", info_.id, self().host(), self().host(), self().port()),
       {{"registry", flags_.registry}, {"zk", flags_.zk}});
 
@@ -318,14 +319,27 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
     }
   }
   for (TaskInfo task : message.tasks) {
-    if (agent == nullptr) {
+    std::string invalid;
+    Resources revocable;
+    if (task.revocable) {
+      auto r = parseResources(task.resources);
+      if (!r.isError()) revocable = *r;
+      if (!framework->info.revocable_resources) {
+        invalid = "revocable resources are offered only to frameworks with the REVOCABLE_RESOURCES capability";
+      } else if (agent != nullptr && !availableRevocable(slaveId).contains(revocable)) {
+        invalid = fmt::format("agent {} has only {} revocable resources left", message.hostname,
+                              format(availableRevocable(slaveId), true));
+      }
+    }
+    if (agent == nullptr || !invalid.empty()) {
       StatusUpdate u;
       u.framework_id = framework->info.id;
       u.task_id = task.task_id;
       u.state = TaskState::TASK_LOST;
       u.source = "SOURCE_MASTER";
       u.reason = "REASON_INVALID_OFFERS";
-      u.message = fmt::format("Task launched with invalid offers: no registered agent {}", message.hostname);
+      u.message = fmt::format("Task launched with invalid offers: {}",
+                              invalid.empty() ? "no registered agent " + message.hostname : invalid);
       u.timestamp = now();
       forwardToFramework(framework->info.id, u);
       continue;
@@ -335,9 +349,10 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
     t.slave_id = slaveId;
     t.executor_id = task.executor.executor_id;
     t.state = TaskState::TASK_STAGING;
-    log(fmt::format("Launching task {} of framework {} on agent {} ({})", task.task_id, framework->info.id, slaveId,
-                    message.hostname),
-        {{"task_id", task.task_id}, {"slave_id", slaveId}});
+    t.revocable = revocable;
+    log(fmt::format("Launching task {} of framework {} on agent {} ({}){}", task.task_id, framework->info.id, slaveId,
+                    message.hostname, task.revocable ? " with revocable resources " + format(revocable, true) : ""),
+        {{"task_id", task.task_id}, {"slave_id", slaveId}, {"revocable", task.revocable}});
     RunTaskMessage run;
     run.framework = framework->info;
     run.pid = framework->pid.str();
@@ -449,6 +464,31 @@ void Master::reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& 
     if (it != known.end()) answer(id, it->second.state, it->second.slave_id, "Reconciliation: Latest task state");
     else answer(id, TaskState::TASK_LOST, "", "Reconciliation: Task is unknown");
   }
+}
+
+Resources Master::availableRevocable(const std::string& slaveId) const {
+  auto agent = registered_.find(slaveId);
+  if (agent == registered_.end()) return {};
+  Resources used;
+  for (const auto& [fid, tasks] : tasks_) {
+    for (const auto& [tid, t] : tasks) {
+      if (t.slave_id == slaveId && !isTerminalState(t.state)) used += t.revocable;
+    }
+  }
+  return agent->second.oversubscribed.minus(used);
+}
+
+void Master::updateSlave(const sim::Upid& from, const UpdateSlaveMessage& message) {
+  auto known = by_pid_.find(from);
+  if (known == by_pid_.end() || known->second != message.slave_id) {
+    log(fmt::format("Ignoring update of agent {} from {}: not a registered agent", message.slave_id, from.str()));
+    return;
+  }
+  Agent& agent = registered_.at(message.slave_id);
+  agent.oversubscribed = message.oversubscribed_resources;
+  log(fmt::format("Received update of agent {} with total oversubscribed resources {}", message.slave_id,
+                  format(message.oversubscribed_resources, true)),
+      {{"slave_id", message.slave_id}, {"oversubscribed", format(message.oversubscribed_resources, true)}});
 }
 
 void Master::exitedExecutor(const sim::Upid& from, const ExitedExecutorMessage& message) {

@@ -29,6 +29,9 @@
 //    reconciliation answers with the latest known state (REASON_RECONCILIATION); an
 //    agent marked unreachable loses its tasks (TASK_LOST / REASON_SLAVE_REMOVED, or
 //    TASK_UNREACHABLE for partition-aware frameworks);
+//  - revocable resources: an agent's UpdateSlaveMessage sets what it may oversubscribe;
+//    only a framework with the REVOCABLE_RESOURCES capability may use them, and no more
+//    than is left (revocable offers, without an allocator);
 //  - a framework that reregisters is announced to every agent (UpdateFrameworkMessage);
 //    a removed framework is shut down on every agent (ShutdownFrameworkMessage).
 #include <cstdint>
@@ -91,6 +94,7 @@ class Master final : public sim::Process {
     SlaveObserver* observer = nullptr;
     bool connected = true;
     std::set<std::pair<std::string, std::string>> killed;  // (framework, task) to kill on reregistration
+    Resources oversubscribed;  // total revocable resources, from UpdateSlaveMessage
   };
   // The master's Task: where it runs and its latest state.
   struct MasterTask {
@@ -98,6 +102,7 @@ class Master final : public sim::Process {
     std::string executor_id;
     TaskState state = TaskState::TASK_STAGING;
     std::string acked_uuid;  // the uuid whose acknowledgement removes a terminal task
+    Resources revocable;     // the revocable resources it uses
   };
 
   void contended(const sim::Try<sim::Nothing>& candidacy);
@@ -124,6 +129,9 @@ class Master final : public sim::Process {
   void killTask(const sim::Upid& from, const KillTaskMessage& message);
   void reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& message);
   void exitedExecutor(const sim::Upid& from, const ExitedExecutorMessage& message);
+  void updateSlave(const sim::Upid& from, const UpdateSlaveMessage& message);
+  // Revocable resources of an agent not used by a non-terminal task.
+  Resources availableRevocable(const std::string& slaveId) const;
   // Sends a master-generated update (no UUID: nothing to acknowledge) to a framework.
   void forwardToFramework(const std::string& frameworkId, StatusUpdate update);
   void removeTasksOf(const std::string& slaveId, const std::string& reason);

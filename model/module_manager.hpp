@@ -22,8 +22,7 @@ struct ModuleInfo {
   std::string_view source;
 };
 
-// Every module agentsim knows, sorted by name. The oversubscription issue adds
-// org_apache_mesos_FixedResourceEstimator and org_apache_mesos_LoadQoSController.
+// Every module agentsim knows, sorted by name.
 const std::vector<ModuleInfo>& moduleCatalogue();
 
 class ModuleManager {
@@ -38,9 +37,18 @@ class ModuleManager {
   sim::Try<const ModuleInfo*> create(std::string_view name, std::string_view kind) const;
   // Loaded modules, sorted by name.
   std::vector<std::string> loaded() const;
+  // A module's parameters (the manifest's "parameters": key/value pairs).
+  void setParameters(std::map<std::string, std::map<std::string, std::string>> parameters) {
+    parameters_ = std::move(parameters);
+  }
+  std::map<std::string, std::string> parameters(std::string_view name) const {
+    auto it = parameters_.find(std::string(name));
+    return it == parameters_.end() ? std::map<std::string, std::string>{} : it->second;
+  }
 
  private:
   std::map<std::string, const ModuleInfo*, std::less<>> loaded_;
+  std::map<std::string, std::map<std::string, std::string>> parameters_;
 };
 
 // Splits a comma-separated flag value as strings::split (empty tokens kept).

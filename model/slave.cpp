@@ -126,15 +126,23 @@ void Slave::initialize() {
 }
 
 void Slave::checkDiskUsage() {
-  // The simulated disk has no capacity yet: usage 0 (the oversubscription issue adds
-  // disk pressure). age = gc_delay * max(0, 1 - gc_disk_headroom - usage), exactly.
-  const std::int64_t usageMillionths = 0;
+  // fs::usage(work_dir): the used fraction of the host's disk; then Slave::_checkDiskUsage:
+  // maxAge = gc_delay * max(0, 1 - gc_disk_headroom - usage), exactly, and prune what is
+  // due within gc_delay - maxAge.
+  const std::int64_t usageMillionths = host().disk().usageMillionths();
   const std::int64_t factor = std::max<std::int64_t>(0, 1'000'000 - flags_.gc_disk_headroom.millionths - usageMillionths);
   const sim::Duration age =
       sim::Nanoseconds(static_cast<std::int64_t>(static_cast<sim::u128>(flags_.gc_delay.ns()) *
                                                  static_cast<sim::u128>(factor) / 1'000'000u));
-  log(fmt::format("Current disk usage 0.00%. Max allowed age: {}", sim::format(age)));
-  if (components_.gc != nullptr) components_.gc->prune(flags_.gc_delay - age);
+  const std::string usage = fmt::format("{}.{:02}%", usageMillionths / 10'000, (usageMillionths / 100) % 100);
+  log(fmt::format("Current disk usage {}. Max allowed age: {}", usage, sim::format(age)),
+      {{"usage", usage}, {"max_allowed_age", sim::format(age)}});
+  if (components_.gc != nullptr) {
+    components_.gc->prune(flags_.gc_delay - age,
+                          fmt::format("disk usage {} leaves a max allowed age of {} (gc_delay {}, gc_disk_headroom {})",
+                                      usage, sim::format(age), sim::format(flags_.gc_delay),
+                                      format(flags_.gc_disk_headroom)));
+  }
   delay(flags_.disk_watch_interval, "Slave::checkDiskUsage", [this] { checkDiskUsage(); });
 }
 
@@ -242,6 +250,7 @@ void Slave::registered(const sim::Upid& from, const SlaveRegisteredMessage& mess
       (void)disk.write(paths::latestSlavePath(meta_dir_), info_.id);
       setState(State::RUNNING);
       if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->resume();
+      sendOversubscribed();  // the stored estimate, once one exists
       restartPingTimer();
       break;
     }
@@ -283,6 +292,7 @@ void Slave::reregistered(const sim::Upid& from, const SlaveReregisteredMessage& 
       log(fmt::format("Re-registered with master {}", from.str()));
       setState(State::RUNNING);
       if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->resume();
+      sendOversubscribed();
       restartPingTimer();
       break;
     case State::RUNNING:

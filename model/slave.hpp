@@ -38,6 +38,7 @@
 #include "model/messages.hpp"
 #include "model/qos_controller.hpp"
 #include "model/resource_estimator.hpp"
+#include "model/resource_usage.hpp"
 #include "model/slave_state.hpp"
 #include "model/task_messages.hpp"
 #include "sim/process.hpp"
@@ -126,6 +127,13 @@ class Slave final : public sim::Process {
   // Slave::checkDiskUsage and _checkDiskUsage: every --disk_watch_interval, prune the
   // GC by gc_delay - age(usage) (the simulated disk reports no usage yet).
   void checkDiskUsage();
+  // slave_oversubscription.cpp: the estimator and QoS loops, started by __recover.
+  ResourceUsage usage() const;  // Slave::usage
+  void forwardOversubscribed();
+  void forwardedOversubscribed(const sim::Try<Resources>& estimate);  // _forwardOversubscribed
+  void sendOversubscribed();
+  void qosCorrections();
+  void handleQoSCorrections(const sim::Try<std::vector<QoSCorrection>>& corrections);  // _qosCorrections
   // slave_recovery.cpp: state::recover -> Slave::recover -> _recover -> __recover.
   void recover();
   void recoverFramework(const state::FrameworkState& state);
@@ -201,6 +209,8 @@ class Slave final : public sim::Process {
   std::map<std::string, Framework> frameworks_;
   std::deque<std::string> completed_frameworks_;  // a ring of 50
   bool rebooted_ = false;
+  std::optional<Resources> oversubscribed_;  // the last total sent (or due) to the master
+  std::uint64_t executors_preempted_ = 0;     // metric slave/executors_preempted
   bool reconnecting_ = false;  // recovery waits for executors to reregister
 };
 

@@ -118,6 +118,7 @@ void Slave::recoverFramework(const state::FrameworkState& fs) {
       t.executor_id = eid;
       t.slave_id = info_.id;
       t.resources = ts.info->resources;
+      t.revocable = ts.info->revocable;
       bool terminalAcked = false;
       std::string terminalUuid;
       for (const StatusUpdateRecord& r : ts.updates) {
@@ -282,6 +283,8 @@ void Slave::finishRecovery() {
   if (flags_.recover == "reconnect") {
     setState(State::DISCONNECTED);
     startDetection(std::nullopt);
+    forwardOversubscribed();
+    qosCorrections();
     return;
   }
   // --recover=cleanup: never registers; terminates once no framework is left.

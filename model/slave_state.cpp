@@ -47,8 +47,8 @@ std::vector<std::string> children(const sim::Disk& disk, const std::string& pref
 }  // namespace
 
 std::string encode(const FrameworkInfo& i) {
-  return fmt::format("{}\t{}\t{}\t{}\t{}\t{}", i.id, i.name, i.user, i.checkpoint ? 1 : 0, i.partition_aware ? 1 : 0,
-                     i.failover_timeout.ns());
+  return fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}", i.id, i.name, i.user, i.checkpoint ? 1 : 0, i.partition_aware ? 1 : 0,
+                     i.failover_timeout.ns(), i.revocable_resources ? 1 : 0);
 }
 
 std::string encode(const ExecutorInfo& i) {
@@ -57,12 +57,12 @@ std::string encode(const ExecutorInfo& i) {
 }
 
 std::string encode(const TaskInfo& i) {
-  return fmt::format("{}\t{}\t{}\t{}", i.task_id, i.name, i.slave_id, i.resources);
+  return fmt::format("{}\t{}\t{}\t{}\t{}", i.task_id, i.name, i.slave_id, i.resources, i.revocable ? 1 : 0);
 }
 
 sim::Try<FrameworkInfo> decodeFrameworkInfo(const std::string& text) {
   const auto f = fields(text);
-  const auto timeout = f.size() == 6 ? number(f[5]) : std::nullopt;
+  const auto timeout = f.size() == 7 ? number(f[5]) : std::nullopt;
   if (!timeout) return sim::Error{"malformed framework.info"};
   FrameworkInfo i;
   i.id = f[0];
@@ -71,6 +71,7 @@ sim::Try<FrameworkInfo> decodeFrameworkInfo(const std::string& text) {
   i.checkpoint = f[3] == "1";
   i.partition_aware = f[4] == "1";
   i.failover_timeout = sim::Nanoseconds(*timeout);
+  i.revocable_resources = f[6] == "1";
   return i;
 }
 
@@ -89,12 +90,13 @@ sim::Try<ExecutorInfo> decodeExecutorInfo(const std::string& text) {
 
 sim::Try<TaskInfo> decodeTaskInfo(const std::string& text) {
   const auto f = fields(text);
-  if (f.size() != 4) return sim::Error{"malformed task.info"};
+  if (f.size() != 5) return sim::Error{"malformed task.info"};
   TaskInfo i;
   i.task_id = f[0];
   i.name = f[1];
   i.slave_id = f[2];
   i.resources = f[3];
+  i.revocable = f[4] == "1";
   return i;
 }
 

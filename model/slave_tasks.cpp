@@ -101,6 +101,7 @@ void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
     return;
   }
   Framework* f = framework(message.framework.id);
+  const bool fresh = f == nullptr;
   if (f == nullptr) {
     f = &frameworks_[message.framework.id];
     f->info = message.framework;
@@ -115,9 +116,18 @@ void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
     traceState("Slave::Framework", "RUNNING", {{"framework_id", f->info.id}});
   }
   f->pending[task.executor.executor_id][task.task_id] = task;
-  // Unscheduling GC of the directories to reuse is a future; _run runs after it.
+  // Unscheduling GC of the directories to reuse is a future; _run runs after it: the
+  // framework's (work and meta) when the agent did not have the framework, the
+  // executor's when it is a new executor.
   if (components_.gc != nullptr) {
-    components_.gc->unschedule(paths::frameworkPath(flags_.work_dir, info_.id, f->info.id));
+    if (fresh) {
+      components_.gc->unschedule(paths::frameworkPath(flags_.work_dir, info_.id, f->info.id));
+      components_.gc->unschedule(paths::frameworkPath(meta_dir_, info_.id, f->info.id));
+    }
+    if (f->executors.count(task.executor.executor_id) == 0) {
+      components_.gc->unschedule(paths::executorPath(flags_.work_dir, info_.id, f->info.id, task.executor.executor_id));
+      components_.gc->unschedule(paths::executorPath(meta_dir_, info_.id, f->info.id, task.executor.executor_id));
+    }
   }
   const std::string frameworkId = f->info.id;
   dispatch("Slave::_run", [this, frameworkId, task] { run(frameworkId, task); });
@@ -206,6 +216,7 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info) {
     env.checkpoint = e.checkpoint;
     env.recovery_timeout = flags_.recovery_timeout;
     env.shutdown_grace_period = info.shutdown_grace_period.value_or(flags_.executor_shutdown_grace_period);
+    env.sandbox = sandbox;
     config.executor = env;
     if (e.checkpoint) {
       config.forked_pid_path = paths::forkedPidPath(meta_dir_, info_.id, frameworkId, executorId, containerId);
@@ -296,6 +307,7 @@ void Slave::sendQueuedTasks(Framework& f, Executor& e) {
     t.slave_id = info_.id;
     t.state = TaskState::TASK_STAGING;
     t.resources = task.resources;
+    t.revocable = task.revocable;
     e.launched[id] = t;
     RunTaskMessage message;
     message.framework = f.info;
@@ -529,8 +541,16 @@ void Slave::removeExecutor(Framework& f, Executor& e) {
     checkpoint(paths::sentinelPath(meta_dir_, info_.id, f.info.id, e.info.executor_id, e.container_id), "");
   }
   if (components_.gc != nullptr) {
-    components_.gc->schedule(flags_.gc_delay,
-                             paths::runPath(flags_.work_dir, info_.id, f.info.id, e.info.executor_id, e.container_id));
+    // The run's sandbox, the executor's directory (unless tasks for it are pending), and
+    // their meta directories for a checkpointing framework, in Mesos's order.
+    const std::string& eid = e.info.executor_id;
+    components_.gc->schedule(flags_.gc_delay, paths::runPath(flags_.work_dir, info_.id, f.info.id, eid, e.container_id));
+    const bool pending = f.pending.count(eid) != 0;
+    if (!pending) components_.gc->schedule(flags_.gc_delay, paths::executorPath(flags_.work_dir, info_.id, f.info.id, eid));
+    if (e.checkpoint) {
+      components_.gc->schedule(flags_.gc_delay, paths::runPath(meta_dir_, info_.id, f.info.id, eid, e.container_id));
+      if (!pending) components_.gc->schedule(flags_.gc_delay, paths::executorPath(meta_dir_, info_.id, f.info.id, eid));
+    }
   }
   f.executors.erase(e.info.executor_id);
 }
@@ -542,7 +562,9 @@ void Slave::removeFramework(const std::string& frameworkId) {
   if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->cleanup(frameworkId);
   if (components_.gc != nullptr) {
     components_.gc->schedule(flags_.gc_delay, paths::frameworkPath(flags_.work_dir, info_.id, frameworkId));
-    components_.gc->schedule(flags_.gc_delay, paths::frameworkPath(meta_dir_, info_.id, frameworkId));
+    if (f->info.checkpoint) {
+      components_.gc->schedule(flags_.gc_delay, paths::frameworkPath(meta_dir_, info_.id, frameworkId));
+    }
   }
   traceState("Slave::Framework", "REMOVED", {{"framework_id", frameworkId}});
   frameworks_.erase(frameworkId);
@@ -626,6 +648,7 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
       t.slave_id = info_.id;
       t.state = update.state;
       t.resources = q->second.resources;
+      t.revocable = q->second.revocable;
       e->terminated[id] = t;
       e->queued.erase(q);
     }

@@ -17,6 +17,7 @@ struct Task {
   std::optional<TaskState> status_update_state;  // of the update being forwarded
   std::string status_update_uuid;
   std::string resources;
+  bool revocable = false;  // its resources are revocable
 };
 
 }  // namespace agentsim::model

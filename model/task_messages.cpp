@@ -34,6 +34,7 @@ void RunTaskMessage::describe(sim::Fields& out) const {
   out.push_back({"framework_id", framework.id});
   out.push_back({"task_id", task.task_id});
   out.push_back({"executor_id", task.executor.executor_id});
+  if (task.revocable) out.push_back({"revocable", true});
 }
 
 void KillTaskMessage::describe(sim::Fields& out) const {
@@ -84,6 +85,11 @@ void ShutdownFrameworkMessage::describe(sim::Fields& out) const { out.push_back(
 void UpdateFrameworkMessage::describe(sim::Fields& out) const {
   out.push_back({"framework_id", framework_id});
   out.push_back({"pid", pid});
+}
+
+void UpdateSlaveMessage::describe(sim::Fields& out) const {
+  out.push_back({"slave_id", slave_id});
+  out.push_back({"oversubscribed_resources", format(oversubscribed_resources, true)});
 }
 
 void ExitedExecutorMessage::describe(sim::Fields& out) const {

@@ -10,6 +10,7 @@
 
 #include "model/framework_messages.hpp"
 #include "model/messages.hpp"
+#include "model/resources.hpp"
 #include "model/status_update.hpp"
 #include "model/task.hpp"
 #include "sim/message.hpp"
@@ -45,6 +46,8 @@ struct TaskInfo {
   std::string resources = "cpus:0.1;mem:32";
   ExecutorInfo executor;
   std::vector<TaskUpdateStep> steps;  // what the command does
+  bool revocable = false;  // its resources are revocable (oversubscribed)
+  std::uint64_t sandbox_growth_bytes_per_minute = 0;  // what it writes to its sandbox (agentsim)
   bool operator==(const TaskInfo&) const = default;
 };
 
@@ -152,6 +155,14 @@ struct UpdateFrameworkMessage : sim::MessageOf<UpdateFrameworkMessage> {
   static constexpr std::string_view kName = "UpdateFrameworkMessage";
   std::string framework_id;
   std::string pid;
+  void describe(sim::Fields& out) const override;
+};
+
+// Agent -> master: the oversubscribed (revocable) resources it may offer now.
+struct UpdateSlaveMessage : sim::MessageOf<UpdateSlaveMessage> {
+  static constexpr std::string_view kName = "UpdateSlaveMessage";
+  std::string slave_id;
+  Resources oversubscribed_resources;
   void describe(sim::Fields& out) const override;
 };
 
