@@ -12,12 +12,14 @@
 #include <fmt/format.h>
 
 #include "agentsim_version.hpp"
+#include "harness/invariants.hpp"
 #include "harness/runner.hpp"
 #include "harness/scenario.hpp"
 #include "model/flags.hpp"
 #include "model/startup_graph.hpp"
 #include "viz/startup_graph_render.hpp"
 #include "viz/timeline.hpp"
+#include "viz/trace_reader.hpp"
 
 namespace {
 
@@ -144,6 +146,31 @@ int check(const std::vector<std::string>& files) {
   return status;
 }
 
+// Checks the invariants over saved traces (`run --trace`): the same verdicts as the run's.
+int invariantsCommand(const std::vector<std::string>& files) {
+  int status = kHeld;
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    if (!in) {
+      std::cerr << fmt::format("agentsim: error: {}: cannot open the trace\n", f);
+      status = kBadInput;
+      continue;
+    }
+    auto trace = viz::readTrace(in);
+    if (trace.isError()) {
+      std::cerr << fmt::format("agentsim: error: {}: {}\n", f, trace.error());
+      status = kBadInput;
+      continue;
+    }
+    std::cout << fmt::format("{}: {} records\n", f, trace->records.size());
+    for (const auto& i : harness::checkInvariants(trace->records, sim::Time{})) {
+      std::cout << fmt::format("  {:<8} {}: {}\n", i.held ? "held" : "VIOLATED", i.name, i.evidence);
+      if (!i.held && status == kHeld) status = kFailed;
+    }
+  }
+  return status;
+}
+
 template <typename Table>
 void printFlags(std::string_view who, const Table& table) {
   std::cout << fmt::format("{} flags (Mesos 1.1 names and defaults):\n", who);
@@ -241,6 +268,11 @@ int main2(int argc, char** argv) {
   auto* checkCmd = app.add_subcommand("check", "Validate scenario files without running them");
   checkCmd->add_option("scenarios", checkFiles, "Scenario files")->required();
 
+  std::vector<std::string> traceFiles;
+  auto* invariantsCmd =
+      app.add_subcommand("invariants", "Check the status update invariants over saved traces (run --trace FILE)");
+  invariantsCmd->add_option("traces", traceFiles, "Trace files (JSON Lines)")->required();
+
   auto* flagsCmd = app.add_subcommand("flags", "List the modelled agent and master flags with their defaults");
 
   GraphArgs graphArgs;
@@ -276,6 +308,7 @@ int main2(int argc, char** argv) {
   }
   if (runCmd->parsed()) return run(runArgs);
   if (checkCmd->parsed()) return check(checkFiles);
+  if (invariantsCmd->parsed()) return invariantsCommand(traceFiles);
   if (graphCmd->parsed()) return graphCommand(graphArgs);
   if (explainCmd->parsed()) return explainCommand(explainArgs);
   if (flagsCmd->parsed()) {

@@ -64,6 +64,21 @@ TEST_CASE("run: --seed replaces the scenario's seed; --quiet hides the timeline"
   CHECK(r.out.find("expectations:") != std::string::npos);
 }
 
+TEST_CASE("invariants: a saved trace gets the run's verdicts; an unreadable one exits 2") {
+  const std::string path = std::string(AGENTSIM_BUILD_DIR) + "/invariants.jsonl";
+  REQUIRE(runAgentsim("run scenarios/registration.json --quiet --trace '" + path + "'").code == 0);
+  const Result r = runAgentsim("invariants '" + path + "'");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("  held     updates_in_order: ") != std::string::npos);
+  CHECK(r.out.find("  held     checkpointed_updates_survive_restarts: ") != std::string::npos);
+  CHECK(r.out.find("VIOLATED") == std::string::npos);
+
+  const std::string bad = std::string(AGENTSIM_BUILD_DIR) + "/not-a-trace.jsonl";
+  std::ofstream(bad) << "hello\n";
+  CHECK(runAgentsim("invariants '" + bad + "'").code == 2);
+  CHECK(runAgentsim("invariants '" + std::string(AGENTSIM_BUILD_DIR) + "/no-such-trace.jsonl'").code == 2);
+}
+
 TEST_CASE("run: the invariants follow the expectations, one line each") {
   const Result r = runAgentsim("run scenarios/registration.json --quiet");
   CHECK(r.code == 0);
