@@ -425,6 +425,12 @@ void parseTaskState(const ParseContext& c, const std::string& p, Expectation& ou
   Reference after;
   const bool hasAfter = c.reader.has(p + "/after");
   if (hasAfter) after = referenceArg(c, p + "/after");
+  if (hasAfter && by != sim::Time::max() && sim::Time{} + after.at > by) {
+    c.reader.fail(p + "/by", fmt::format("by ({}) is before after ({})", sim::format(by.sinceStart()),
+                                         after.label.empty() ? sim::format(after.at)
+                                                             : fmt::format("{}, at {}", after.label,
+                                                                           sim::format(after.at))));
+  }
   const Bounds bounds = boundsArg(c, p);
   std::string qualifiers;
   if (!reason.empty()) qualifiers += " " + reason;

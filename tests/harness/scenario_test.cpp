@@ -808,6 +808,8 @@ TEST_CASE("task_state: summaries, and what the loader refuses") {
         std::string::npos);
   CHECK(err(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "after": "timeline[3]" } })j")
             .find("no timeline entry labelled \"timeline[3]\"") != std::string::npos);
+  CHECK(err(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "after": "10secs", "by": "5secs" } })j")
+            .find("/expect/0/task_state/by: by (5secs) is before after (10secs)") != std::string::npos);
   CHECK(err(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "count": 1, "at_most": 2 } })j")
             .find("give either \"count\" or \"at_least\"/\"at_most\", not both") != std::string::npos);
   // Task ids named by updates and by reconcile actions are known too.
