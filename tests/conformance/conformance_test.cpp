@@ -45,6 +45,13 @@ void runAll(const std::vector<fs::path>& files) {
       CHECK(r.outcome.held);
     }
     CHECK_FALSE(report.results.empty());
+    // Every run keeps the status update invariants too (harness/invariants.hpp).
+    CHECK(report.invariants.size() == harness::invariants().size());
+    for (const auto& i : report.invariants) {
+      CAPTURE(i.name);
+      CAPTURE(i.evidence);
+      CHECK(i.held);
+    }
   }
 }
 
