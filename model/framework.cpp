@@ -46,9 +46,14 @@ void SchedulerProcess::initialize() {
 
 sim::Upid SchedulerProcess::masterPid() const {
   const std::string& pid = master_->pid;
-  const auto at = pid.find('@');
-  const auto colon = pid.rfind(':');
-  return sim().upid(pid.substr(0, at), pid.substr(at + 1, colon - at - 1), static_cast<std::uint16_t>(master_->port));
+  if (pid != master_pid_text_) {
+    const auto at = pid.find('@');
+    const auto colon = pid.rfind(':');
+    master_upid_ = sim().upid(pid.substr(0, at), pid.substr(at + 1, colon - at - 1),
+                              static_cast<std::uint16_t>(master_->port));
+    master_pid_text_ = pid;
+  }
+  return master_upid_;
 }
 
 void SchedulerProcess::detected(const Detection& detection) {

@@ -90,6 +90,8 @@ class SchedulerProcess final : public sim::Process {
   void registered(const sim::Upid& from, const FrameworkRegisteredMessage& message);
   void reregistered(const sim::Upid& from, const FrameworkReregisteredMessage& message);
   sim::Upid masterPid() const;
+  mutable std::string master_pid_text_;  // masterPid()'s cache
+  mutable sim::Upid master_upid_;
   void statusUpdate(const sim::Upid& from, const StatusUpdateMessage& message);
   void acknowledge(const StatusUpdate& update);
   void launch(const TaskLaunch& task);

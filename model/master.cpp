@@ -312,10 +312,11 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
   }
   const Agent* agent = nullptr;
   std::string slaveId;
-  for (const auto& [id, a] : registered_) {
-    if (a.info.hostname == message.hostname) {
-      agent = &a;
-      slaveId = id;
+  if (auto h = by_hostname_.find(message.hostname); h != by_hostname_.end()) {
+    auto it = registered_.find(h->second);
+    if (it != registered_.end()) {
+      agent = &it->second;
+      slaveId = it->first;
     }
   }
   for (TaskInfo task : message.tasks) {
@@ -350,9 +351,12 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
     t.executor_id = task.executor.executor_id;
     t.state = TaskState::TASK_STAGING;
     t.revocable = revocable;
-    log(fmt::format("Launching task {} of framework {} on agent {} ({}){}", task.task_id, framework->info.id, slaveId,
-                    message.hostname, task.revocable ? " with revocable resources " + format(revocable, true) : ""),
-        {{"task_id", task.task_id}, {"slave_id", slaveId}, {"revocable", task.revocable}});
+    if (tracing()) {
+      log(fmt::format("Launching task {} of framework {} on agent {} ({}){}", task.task_id, framework->info.id,
+                      slaveId, message.hostname,
+                      task.revocable ? " with revocable resources " + format(revocable, true) : ""),
+          {{"task_id", task.task_id}, {"slave_id", slaveId}, {"revocable", task.revocable}});
+    }
     RunTaskMessage run;
     run.framework = framework->info;
     run.pid = framework->pid.str();
@@ -375,8 +379,10 @@ void Master::statusUpdate(const sim::Upid& from, const StatusUpdateMessage& mess
   t.executor_id = u.executor_id;
   t.state = u.latest_state.value_or(u.state);
   if (isTerminalState(u.state)) t.acked_uuid = u.uuid;
-  log(fmt::format("Status update {} ({}) for task {} of framework {} from agent {}", toString(u.state), u.uuid,
-                  u.task_id, u.framework_id, u.slave_id));
+  if (tracing()) {
+    log(fmt::format("Status update {} ({}) for task {} of framework {} from agent {}", toString(u.state), u.uuid,
+                    u.task_id, u.framework_id, u.slave_id));
+  }
   forwardToFramework(u.framework_id, u);
 }
 
@@ -659,6 +665,7 @@ void Master::addSlave(const sim::Upid& pid, const SlaveInfo& info) {
   agent.info = info;
   agent.pid = pid;
   by_pid_[pid] = info.id;
+  by_hostname_[info.hostname] = info.id;
   agent.connected = true;
   link(pid);
   agent.observer = &sim().spawn<SlaveObserver>(host(), pid, info.id, flags_, *this);
@@ -674,6 +681,9 @@ void Master::markUnreachable(const std::string& slaveId, const std::string& reas
              {{"slave_id", slaveId}, {"pid", it->second.pid.str()}, {"hostname", it->second.info.hostname},
               {"reason", reason}});
   by_pid_.erase(it->second.pid);
+  if (auto h = by_hostname_.find(it->second.info.hostname); h != by_hostname_.end() && h->second == slaveId) {
+    by_hostname_.erase(h);
+  }
   registered_.erase(it);
   unreachable_.insert(slaveId);
   removeTasksOf(slaveId, "unreachable: " + reason);

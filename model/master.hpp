@@ -149,6 +149,7 @@ class Master final : public sim::Process {
   Registry registry_;
   std::map<std::string, Agent> registered_;  // by SlaveID
   std::map<sim::Upid, std::string> by_pid_;  // registered agents' pids -> SlaveID
+  std::map<std::string, std::string> by_hostname_;  // agents' hostnames -> SlaveID (the last to register)
   std::set<std::string> registering_;        // pids in admission
   std::set<std::string> reregistering_;      // SlaveIDs in readmission
   std::set<std::string> recovered_slaves_;   // SlaveIDs from the registry, not yet reregistered

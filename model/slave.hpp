@@ -143,6 +143,8 @@ class Slave final : public sim::Process {
   void finishRecovery();  // Slave::__recover
   void terminateAgent(const std::string& why);
   sim::Upid masterPid() const;
+  mutable std::string master_pid_text_;  // masterPid()'s cache
+  mutable sim::Upid master_upid_;
   void reregisterExecutor(const sim::Upid& from, const ReregisterExecutorMessage& message);
 
   // slave_tasks.cpp.

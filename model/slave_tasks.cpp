@@ -590,21 +590,26 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
   }
   update.slave_id = info_.id;
   update.source = pid.isNone() ? "SOURCE_SLAVE" : "SOURCE_EXECUTOR";
-  log(fmt::format("Handling status update {} ({}) for task {} of framework {}{}", toString(update.state), update.uuid,
-                  update.task_id, update.framework_id, pid.isNone() ? "" : " from " + pid.str()),
-      {{"task_id", update.task_id}, {"state", std::string(toString(update.state))}, {"uuid", update.uuid}});
+  if (tracing()) {
+    log(fmt::format("Handling status update {} ({}) for task {} of framework {}{}", toString(update.state),
+                    update.uuid, update.task_id, update.framework_id, pid.isNone() ? "" : " from " + pid.str()),
+        {{"task_id", update.task_id}, {"state", std::string(toString(update.state))}, {"uuid", update.uuid}});
+  }
   Framework* f = framework(update.framework_id);
   if (f == nullptr || f->state == Framework::State::TERMINATING) {
     log(fmt::format("Ignoring status update {} for task {} of {} framework {}", update.uuid, update.task_id,
                     f == nullptr ? "unknown" : "terminating", update.framework_id));
     return;
   }
-  Executor* e = nullptr;
-  for (auto& [id, candidate] : f->executors) {
-    if (candidate.launched.count(update.task_id) || candidate.queued.count(update.task_id) ||
-        candidate.terminated.count(update.task_id)) {
-      e = &candidate;
-    }
+  // Framework::getExecutor(taskId): the update names its executor; search only if not.
+  auto holds = [&](const Executor& x) {
+    return x.launched.count(update.task_id) != 0 || x.queued.count(update.task_id) != 0 ||
+           x.terminated.count(update.task_id) != 0;
+  };
+  Executor* e = executor(update.framework_id, update.executor_id);
+  if (e != nullptr && !holds(*e)) e = nullptr;
+  for (auto it = f->executors.begin(); e == nullptr && it != f->executors.end(); ++it) {
+    if (holds(it->second)) e = &it->second;
   }
   if (e == nullptr && !update.executor_id.empty()) e = executor(update.framework_id, update.executor_id);
   auto ackExecutor = [this, pid, update](const sim::Try<sim::Nothing>& written) {
@@ -673,13 +678,22 @@ void Slave::forward(StatusUpdate update) {
   }
   // The agent's view: the task's latest state, and the update in flight.
   if (Framework* f = framework(update.framework_id)) {
-    for (auto& [eid, e] : f->executors) {
+    auto mark = [&](Executor& e) {
+      bool found = false;
       for (auto* tasks : {&e.launched, &e.terminated}) {
         auto it = tasks->find(update.task_id);
         if (it == tasks->end()) continue;
         it->second.status_update_state = update.state;
         it->second.status_update_uuid = update.uuid;
         update.latest_state = it->second.state;
+        found = true;
+      }
+      return found;
+    };
+    Executor* named = executor(update.framework_id, update.executor_id);
+    if (named == nullptr || !mark(*named)) {
+      for (auto& [eid, e] : f->executors) {
+        if (&e != named && mark(e)) break;
       }
     }
   }

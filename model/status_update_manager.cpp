@@ -64,12 +64,14 @@ void StatusUpdateManager::update(StatusUpdate u, std::optional<std::string> chec
       traceState("StatusUpdateStream", "DUPLICATE",
                  {{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid}});
     } else {
-      log(fmt::format("Received status update {} ({}) for task {} of framework {}", toString(u.state), u.uuid,
-                      u.task_id, u.framework_id),
-          {{"task_id", u.task_id}, {"uuid", u.uuid}, {"state", std::string(toString(u.state))}});
-      traceState("StatusUpdateStream", "RECEIVED",
-                 {{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid},
-                  {"task_state", std::string(toString(u.state))}, {"checkpoint", path.has_value()}});
+      if (tracing()) {
+        log(fmt::format("Received status update {} ({}) for task {} of framework {}", toString(u.state), u.uuid,
+                        u.task_id, u.framework_id),
+            {{"task_id", u.task_id}, {"uuid", u.uuid}, {"state", std::string(toString(u.state))}});
+        traceState("StatusUpdateStream", "RECEIVED",
+                   {{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid},
+                    {"task_state", std::string(toString(u.state))}, {"checkpoint", path.has_value()}});
+      }
       // Only the head is ever in flight.
       if (!paused_ && entry->stream.pending().size() == 1) forward(*entry, kStatusUpdateRetryIntervalMin);
     }
@@ -82,8 +84,14 @@ void StatusUpdateManager::forward(Entry& entry, sim::Duration interval) {
   if (head == nullptr || slave_ == nullptr) return;
   const StatusUpdate copy = *head;
   slave_->dispatch("Slave::forward", [f = forward_, copy] { f(copy); });
-  entry.timeout = now() + interval;
+  setTimeout(entry, now() + interval);
   delay(interval, "StatusUpdateManagerProcess::timeout", [this, interval] { timeout(interval); });
+}
+
+void StatusUpdateManager::setTimeout(Entry& entry, std::optional<sim::Time> at) {
+  if (entry.timeout) due_.erase({*entry.timeout, entry.stream.frameworkId(), entry.stream.taskId()});
+  entry.timeout = at;
+  if (at) due_.insert({*at, entry.stream.frameworkId(), entry.stream.taskId()});
 }
 
 void StatusUpdateManager::timeout(sim::Duration interval) {
@@ -91,10 +99,19 @@ void StatusUpdateManager::timeout(sim::Duration interval) {
   // Mesos scans every stream: any whose retry is due is re-sent with the doubled
   // interval of the timer that fired.
   const sim::Duration next = std::min(interval * 2, kStatusUpdateRetryIntervalMax);
-  for (auto& [fw, tasks] : streams_) {
-    for (auto& [task, entry] : tasks) {
+  // Every due stream, in (framework, task) order as a scan of all streams would meet them.
+  std::vector<std::pair<std::string, std::string>> dueNow;
+  for (auto it = due_.begin(); it != due_.end() && std::get<0>(*it) <= now(); ++it) {
+    dueNow.emplace_back(std::get<1>(*it), std::get<2>(*it));
+  }
+  std::sort(dueNow.begin(), dueNow.end());
+  for (const auto& [fw, task] : dueNow) {
+    {
+      Entry* found = find(fw, task);
+      if (found == nullptr) continue;
+      Entry& entry = *found;
       if (entry.stream.next() == nullptr || !entry.timeout || *entry.timeout > now()) continue;
-      log(fmt::format("Resending status update {} ({}) for task {} of framework {}",
+      if (tracing()) log(fmt::format("Resending status update {} ({}) for task {} of framework {}",
                       toString(entry.stream.next()->state), entry.stream.next()->uuid, task, fw),
           {{"task_id", task}, {"uuid", entry.stream.next()->uuid}, {"interval", sim::format(next)}});
       forward(entry, next);
@@ -125,11 +142,14 @@ void StatusUpdateManager::acknowledgement(std::string taskId, std::string framew
       reply(sim::Error{"Duplicate acknowledgement"});
       return;
     }
-    log(fmt::format("Received status update acknowledgement (UUID: {}) for task {} of framework {}", uuid, taskId,
-                    frameworkId),
-        {{"task_id", taskId}, {"uuid", uuid}});
-    entry->timeout.reset();
-    traceState("StatusUpdateStream", "ACKNOWLEDGED", {{"framework_id", frameworkId}, {"task_id", taskId}, {"uuid", uuid}});
+    if (tracing()) {
+      log(fmt::format("Received status update acknowledgement (UUID: {}) for task {} of framework {}", uuid, taskId,
+                      frameworkId),
+          {{"task_id", taskId}, {"uuid", uuid}});
+      traceState("StatusUpdateStream", "ACKNOWLEDGED",
+                 {{"framework_id", frameworkId}, {"task_id", taskId}, {"uuid", uuid}});
+    }
+    setTimeout(*entry, std::nullopt);
     if (entry->stream.terminated()) {
       if (!entry->stream.pending().empty()) {
         log(fmt::format("Cleaning up status update stream for task {} of framework {} with {} pending updates "
@@ -170,6 +190,9 @@ void StatusUpdateManager::resume() {
 void StatusUpdateManager::cleanup(std::string frameworkId) {
   dispatch("StatusUpdateManagerProcess::cleanup", [this, frameworkId = std::move(frameworkId)] {
     log(fmt::format("Closing status update streams for framework {}", frameworkId));
+    if (auto fw = streams_.find(frameworkId); fw != streams_.end()) {
+      for (auto& [task, entry] : fw->second) setTimeout(entry, std::nullopt);
+    }
     streams_.erase(frameworkId);
     traceState("StatusUpdateStream", "CLEANED_UP", {{"framework_id", frameworkId}});
   });
@@ -192,6 +215,7 @@ void StatusUpdateManager::recover(std::string frameworkId, std::string taskId, s
                  {{"framework_id", frameworkId}, {"task_id", taskId}, {"uuid", u.uuid},
                   {"task_state", std::string(toString(u.state))}});
     }
+    if (Entry* old = find(frameworkId, taskId)) setTimeout(*old, std::nullopt);
     streams_[frameworkId].insert_or_assign(taskId, Entry{std::move(stream), std::nullopt});
   });
 }

@@ -15,6 +15,8 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
+#include <tuple>
 #include <string>
 
 #include "model/status_update_stream.hpp"
@@ -66,11 +68,16 @@ class StatusUpdateManager final : public sim::Process {
   Entry* find(const std::string& frameworkId, const std::string& taskId);
   void forward(Entry& entry, sim::Duration interval);
   void timeout(sim::Duration interval);
+  // Keeps `due_` in step with an entry's retry time.
+  void setTimeout(Entry& entry, std::optional<sim::Time> at);
 
   sim::Process* slave_ = nullptr;
   Forward forward_;
   bool paused_ = false;
   std::map<std::string, std::map<std::string, Entry>> streams_;  // framework -> task
+  // Retry times of forwarded heads, so a timeout finds the due streams without scanning
+  // them all: (when, framework, task).
+  std::set<std::tuple<sim::Time, std::string, std::string>> due_;
 };
 
 }  // namespace agentsim::model
