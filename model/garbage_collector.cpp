@@ -46,7 +46,9 @@ void GarbageCollector::reset() {
   cancel(timer_);
   if (earliest == sim::Time::max()) return;
   timerAt_ = earliest;
-  timer_ = delay(earliest - now(), "GarbageCollectorProcess::remove", [this] { remove(); });
+  // A negative delay (a path older than gc_delay) means right away.
+  timer_ = delay(earliest > now() ? earliest - now() : sim::Duration{}, "GarbageCollectorProcess::remove",
+                 [this] { remove(); });
 }
 
 void GarbageCollector::remove() {

@@ -296,6 +296,44 @@ TEST_CASE("garbage collector: schedule removes at its time, unschedule cancels, 
   CHECK(gc.scheduled().empty());
 }
 
+TEST_CASE("garbage collector (conformance C76 and C78): each path at its own time and a negative delay at once; prune(d) takes what is due within d") {
+  World w;
+  model::GarbageCollector& gc = w.sim.spawn<model::GarbageCollector>(*w.host);
+  sim::Disk& disk = w.host->disk();
+  for (const char* p : {"/f/1", "/f/2", "/f/3", "/f/4"}) (void)disk.write(p, "x");
+  // C76 (GarbageCollectorTest.Schedule).
+  gc.schedule(sim::Seconds(10), "/f/1");
+  gc.schedule(sim::Seconds(10), "/f/2");
+  gc.schedule(sim::Seconds(15), "/f/3");
+  gc.schedule(sim::Seconds(-15), "/f/4");
+  w.sim.settle();
+  CHECK_FALSE(disk.exists("/f/4"));
+  CHECK(gc.scheduled().size() == 3);
+  w.sim.runFor(sim::Seconds(10));
+  CHECK_FALSE(disk.exists("/f/1"));
+  CHECK_FALSE(disk.exists("/f/2"));
+  CHECK(disk.exists("/f/3"));
+  w.sim.runFor(sim::Seconds(5));
+  CHECK_FALSE(disk.exists("/f/3"));
+  // C78 (GarbageCollectorTest.Prune): prune without the clock moving.
+  for (const char* p : {"/g/1", "/g/2", "/g/3", "/g/4"}) (void)disk.write(p, "x");
+  gc.schedule(sim::Seconds(10), "/g/1");
+  gc.schedule(sim::Seconds(10), "/g/2");
+  gc.schedule(sim::Seconds(15), "/g/3");
+  gc.schedule(sim::Seconds(15), "/g/4");
+  gc.unschedule("/g/3");
+  gc.prune(sim::Seconds(10));
+  w.sim.settle();
+  CHECK_FALSE(disk.exists("/g/1"));
+  CHECK_FALSE(disk.exists("/g/2"));
+  CHECK(disk.exists("/g/4"));
+  gc.prune(sim::Seconds(15));
+  w.sim.settle();
+  CHECK_FALSE(disk.exists("/g/4"));
+  w.sim.runFor(sim::Minutes(1));
+  CHECK(disk.exists("/g/3"));  // unscheduled: never removed
+}
+
 TEST_CASE("files: attach and detach sandboxes under virtual paths") {
   World w;
   model::Files& files = w.sim.spawn<model::Files>(*w.host);
