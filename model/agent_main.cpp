@@ -53,14 +53,15 @@ struct StepResult {
 class StartupRun : public std::enable_shared_from_this<StartupRun> {
  public:
   StartupRun(sim::Host& host, SlaveFlags flags, AgentEnvironment env, StartupGraph graph, StartupGraph::Order order,
-             std::map<std::string, std::map<std::string, std::string>> moduleParameters)
+             std::map<std::string, std::map<std::string, std::string>> moduleParameters, ACLs acls)
       : host_(host),
         incarnation_(host.incarnation()),
         flags_(std::move(flags)),
         env_(env),
         graph_(std::move(graph)),
         order_(std::move(order)),
-        hooks_(std::make_shared<HookManager>()) {
+        hooks_(std::make_shared<HookManager>()),
+        acls_(std::move(acls)) {
     modules_.setParameters(std::move(moduleParameters));
   }
 
@@ -218,7 +219,12 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
         return StepResult::done(fmt::format("{} for --master={}", cls, flags_.master));
       }
       case StartupStep::Authorizer: {
-        if (flags_.authorizer == "local") return StepResult::done("nothing (--authorizer=local and no --acls)");
+        if (flags_.authorizer == "local") {
+          if (acls_.empty()) return StepResult::done("nothing (--authorizer=local and no --acls)");
+          authorizer_ = std::make_shared<const LocalAuthorizer>(acls_);
+          return StepResult::done(fmt::format("LocalAuthorizer with {} run_tasks ACL(s), permissive={}",
+                                              acls_.run_tasks.size(), acls_.permissive ? "true" : "false"));
+        }
         auto module = modules_.create(flags_.authorizer, "Authorizer");
         if (module.isError()) {
           return StepResult::failed(fmt::format("Could not create '{}' authorizer: {}", flags_.authorizer,
@@ -256,6 +262,7 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
         c.resourceEstimator = std::move(estimator_);
         c.qosController = std::move(qos_);
         c.hooks = hooks_;
+        c.authorizer = authorizer_;
         spawn<Slave>(flags_, *detector_, std::move(c));
         return StepResult::done("Slave; Slave::initialize runs next");
       }
@@ -332,6 +339,8 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
 
   ModuleManager modules_;
   std::shared_ptr<HookManager> hooks_;
+  ACLs acls_;
+  std::shared_ptr<const LocalAuthorizer> authorizer_;
   Fetcher* fetcher_ = nullptr;
   std::map<std::string, Containerizer*> byType_;
   Containerizer* containerizer_ = nullptr;
@@ -371,7 +380,7 @@ sim::Try<sim::Nothing> agentMain(sim::Host& host, const SlaveFlags& flags, const
     order = std::get<StartupGraph::Order>(checked);
   }
   auto run = std::make_shared<StartupRun>(host, flags, options.env, std::move(graph), std::move(order),
-                                          options.module_parameters);
+                                          options.module_parameters, options.acls);
   run->advance();
   if (!run->failure().empty()) return sim::Error{run->failure()};
   return sim::Nothing{};

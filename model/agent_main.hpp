@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "model/flags.hpp"
+#include "model/local_authorizer.hpp"
 #include "model/startup_graph.hpp"
 #include "sim/simulation.hpp"
 
@@ -27,6 +28,7 @@ struct AgentOptions {
   std::vector<std::string> order;  // step names; empty: main.cpp's order
   // The parameters of --modules' modules, as the JSON manifest would give them.
   std::map<std::string, std::map<std::string, std::string>> module_parameters;
+  ACLs acls;  // --acls, for the LocalAuthorizer
 };
 
 // Runs the agent's main() on `host`. Returns an error (Mesos's message) when the

@@ -19,6 +19,8 @@ constexpr std::string_view kFrameworkIdPath = "/var/lib/scheduler/framework_id";
 
 void SchedulerProcess::initialize() {
   framework_.name = flags_.name;
+  framework_.user = flags_.user;
+  framework_.principal = flags_.principal;
   framework_.failover_timeout = flags_.failover_timeout;
   framework_.checkpoint = flags_.checkpoint;
   framework_.partition_aware = flags_.partition_aware;

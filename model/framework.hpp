@@ -57,6 +57,8 @@ struct TaskLaunch {
 struct FrameworkFlags {
   std::string master;  // as the agent's --master
   std::string name = "framework";
+  std::string user = "root";  // FrameworkInfo.user: whom its tasks run as
+  std::string principal;      // FrameworkInfo.principal
   sim::Duration failover_timeout;  // FrameworkInfo.failover_timeout
   bool checkpoint = false;         // FrameworkInfo.checkpoint
   bool partition_aware = false;    // FrameworkInfo.capabilities PARTITION_AWARE

@@ -17,6 +17,7 @@ struct FrameworkInfo {
   std::string id;  // empty until the master assigns one
   std::string name;
   std::string user = "root";
+  std::string principal;  // FrameworkInfo.principal (authentication and ACLs)
   sim::Duration failover_timeout;  // FrameworkInfo.failover_timeout, 0 by default
   bool checkpoint = false;         // FrameworkInfo.checkpoint
   bool partition_aware = false;    // the PARTITION_AWARE capability

@@ -34,6 +34,7 @@
 #include "model/containerizer.hpp"
 #include "model/flags.hpp"
 #include "model/hook_manager.hpp"
+#include "model/local_authorizer.hpp"
 #include "model/master_detector.hpp"
 #include "model/messages.hpp"
 #include "model/qos_controller.hpp"
@@ -61,6 +62,7 @@ struct SlaveComponents {
   std::unique_ptr<ResourceEstimator> resourceEstimator;
   std::unique_ptr<QoSController> qosController;
   std::shared_ptr<const HookManager> hooks;  // HookManager's static state in Mesos
+  std::shared_ptr<const LocalAuthorizer> authorizer;  // none: no authorization
 };
 
 class Slave final : public sim::Process {

@@ -115,6 +115,18 @@ void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
     }
     traceState("Slave::Framework", "RUNNING", {{"framework_id", f->info.id}});
   }
+  if (components_.authorizer) {
+    // Slave::authorizeTask: RUN_TASK for the framework's principal as its user.
+    std::string why;
+    if (!components_.authorizer->authorizedRunTask(message.framework.principal, message.framework.user, why)) {
+      log(fmt::format("Task '{}' of framework {} is not authorized: {}", task.task_id, f->info.id, why),
+          {{"task_id", task.task_id}, {"reason", why}});
+      statusUpdate(createStatusUpdate(f->info.id, task.executor.executor_id, task.task_id, TaskState::TASK_ERROR,
+                                      "REASON_TASK_UNAUTHORIZED", "Task is not authorized to launch: " + why),
+                   sim::Upid{});
+      return;
+    }
+  }
   f->pending[task.executor.executor_id][task.task_id] = task;
   // Unscheduling GC of the directories to reuse is a future; _run runs after it: the
   // framework's (work and meta) when the agent did not have the framework, the

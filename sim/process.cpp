@@ -13,8 +13,10 @@ Rng& Process::rng() {
   // stream of its own: "<host>/<id>#<n>" for its n-th binding, n > 1.
   if (!rng_) {
     const std::uint32_t n = binding_;
-    rng_ = std::make_unique<Rng>(sim_->seed(),
-                                 self_.host() + "/" + self_.id() + (n > 1 ? "#" + std::to_string(n) : std::string()));
+    // A process of another program than the host's boot one (an executor in its
+    // container) names its program too, so two containers' executor(1) differ.
+    rng_ = std::make_unique<Rng>(sim_->seed(), self_.host() + "/" + (program_.empty() ? "" : program_ + "/") +
+                                                   self_.id() + (n > 1 ? "#" + std::to_string(n) : std::string()));
   }
   return *rng_;
 }

@@ -148,3 +148,41 @@ TEST_CASE("agent restart: an unacknowledged checkpointed update is recovered and
   CHECK(reregistered);
   CHECK(c.slaveState("agent-1") == "RUNNING");
 }
+
+TEST_CASE("LocalAuthorizer with --acls: a task whose principal may not run as its user gets TASK_ERROR") {
+  for (const std::string principal : {"analytics", "intruder"}) {
+    CAPTURE(principal);
+    testing::Cluster c(8, 0);
+    SlaveFlags slave;
+    slave.master = "master-1:5050";
+    slave.work_dir = "/var/lib/mesos";
+    AgentOptions options;
+    options.acls.permissive = false;
+    ACLs::RunTask allow;
+    allow.principals = ACLEntity{ACLEntity::Type::SOME, {"analytics"}};
+    allow.users = ACLEntity{ACLEntity::Type::SOME, {"root"}};
+    options.acls.run_tasks.push_back(allow);
+    sim::Host& a = c.sim.addHost("agent-1", 5051);
+    a.startup = [slave, options](sim::Host& h) { (void)agentMain(h, slave, options); };
+    FrameworkFlags fw;
+    fw.master = "master-1:5050";
+    fw.principal = principal;
+    fw.tasks.push_back(commandTask("task-1", sim::Seconds(30)));
+    sim::Host& f = c.sim.addHost("framework-1", 8080);
+    f.startup = [fw](sim::Host& h) { (void)frameworkMain(h, fw); };
+    c.boot();
+    c.sim.runFor(sim::Seconds(20));
+    std::vector<std::string> states;
+    std::string reason;
+    for (const auto* r : c.find(sim::RecordKind::State, "Scheduler::statusUpdate", "framework-1")) {
+      states.push_back(r->text("state"));
+      reason = r->text("reason");
+    }
+    if (principal == "analytics") {
+      CHECK(states == std::vector<std::string>{"TASK_STARTING", "TASK_RUNNING"});
+    } else {
+      CHECK(states == std::vector<std::string>{"TASK_ERROR"});
+      CHECK(reason == "REASON_TASK_UNAUTHORIZED");
+    }
+  }
+}

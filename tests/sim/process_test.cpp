@@ -565,6 +565,11 @@ TEST_CASE("programs: a killed program's processes vanish and its links break; ot
   CHECK(again.self().str() == "p(1)@agent-1:5051");
   s.settle();
   CHECK(again.draw() != firstDraw);
+  // The same id in another program (a second container's executor) has a stream of its own.
+  Plain& sibling = s.spawnIn<Plain>(h, "container c2");
+  CHECK(sibling.self().str() == "p(1)@agent-1:5053");
+  s.settle();
+  CHECK(sibling.draw() != child.draw());
   // A crash takes every program down.
   s.crash(h);
   CHECK(h.processes().empty());
