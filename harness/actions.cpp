@@ -7,6 +7,8 @@
 
 #include "harness/tables.hpp"
 #include "harness/world.hpp"
+#include "model/flags.hpp"
+#include "sim/uint128.hpp"
 #include "model/framework.hpp"
 
 namespace agentsim::harness {
@@ -350,18 +352,125 @@ std::vector<ActionKind> makeActions() {
       {"restart_agent",
        "Kill the mesos-agent process (SIGKILL, as the Mesos tests' agent restart) and start it again at once: "
        "executors in their containers survive, the disk is intact, the new agent recovers from its checkpoint "
-       "(src/slave/slave.cpp: Slave::recover). Value: an agent.",
+       "(src/slave/slave.cpp: Slave::recover). Value: an agent, or {agent, flags} to start it with changed flags "
+       "(e.g. {\"recover\": \"cleanup\"}), which later restarts keep.",
        [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
-         const std::string id = agentHostArg(c, p);
-         out.summary = "restart the agent process on " + id;
-         out.apply = [id, label = c.label](World& w) {
+         std::string id;
+         std::optional<model::SlaveFlags> flags;
+         std::string changed;
+         if (c.reader.at(p).is_object()) {
+           c.reader.object(p, {"agent", "flags"}, {"agent"});
+           id = agentHostArg(c, p + "/agent");
+           if (c.reader.has(p + "/flags")) {
+             const AgentSpec* spec = nullptr;
+             for (const AgentSpec& a : c.scenario.agents) {
+               if (a.id == id) spec = &a;
+             }
+             flags = spec->flags;
+             const auto& v = c.reader.at(p + "/flags");
+             if (!v.is_object()) c.reader.fail(p + "/flags", fmt::format("expected an object of flags, got {}", typeName(v)));
+             for (const auto& [name, value] : v.items()) {
+               const std::string fp = Reader::child(p + "/flags", name);
+               if (!model::slaveFlagTable().has(name)) {
+                 c.reader.failAtKey(fp, fmt::format("unknown flag \"{}\"; `agentsim flags` lists the modelled flags",
+                                                    name.substr(0, 60)));
+               }
+               const std::string text = c.reader.flagValue(fp);
+               auto ok = model::slaveFlagTable().set(*flags, name, text);
+               if (ok.isError()) c.reader.fail(fp, ok.error());
+               changed += fmt::format(" --{}={}", name, text);
+             }
+           }
+         } else {
+           id = agentHostArg(c, p);
+         }
+         out.summary = "restart the agent process on " + id + (changed.empty() ? "" : " with" + changed);
+         model::AgentOptions options;
+         for (const AgentSpec& a : c.scenario.agents) {
+           if (a.id == id) options = a.options;
+         }
+         out.apply = [id, flags, options, label = c.label](World& w) {
            sim::Host& h = w.host(id);
            if (!h.up()) {
              note(w, id, fmt::format("{} is down: no agent process to restart", id));
              return;
            }
            w.sim().kill(h, "", label);
+           if (flags) {
+             h.startup = [flags = *flags, options](sim::Host& host) { (void)model::agentMain(host, flags, options); };
+           }
            if (h.startup) h.startup(h);
+         };
+       }});
+  kinds.push_back(
+      {"load",
+       "Set an agent host's load: how many tasks are runnable, from which Linux computes the 1, 5 and 15 minute "
+       "load averages the load QoS controller reads (src/slave/qos_controllers/load.cpp). Value: {agent, runnable "
+       "(e.g. \"6\" or \"0.5\"), over (ramp to it over this long), for (a spike: back to the level before after "
+       "this long)}.",
+       [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+         c.reader.object(p, {"agent", "runnable", "over", "for"}, {"agent", "runnable"});
+         const std::string id = agentHostArg(c, p + "/agent");
+         auto level = model::parseDecimal(c.reader.flagValue(p + "/runnable"));
+         if (level.isError() || level->millionths < 0 || level->millionths > 100'000'000'000) {
+           c.reader.fail(p + "/runnable", "expected a number of runnable tasks from 0 to 100000, e.g. \"4\" or \"0.5\"");
+         }
+         const std::int64_t milli = level->millionths / 1000;
+         std::optional<sim::Duration> over;
+         std::optional<sim::Duration> spike;
+         if (c.reader.has(p + "/over")) over = c.reader.duration(p + "/over", sim::Milliseconds(1), ScenarioLimits::kMaxUntil);
+         if (c.reader.has(p + "/for")) spike = c.reader.duration(p + "/for", sim::Milliseconds(1), ScenarioLimits::kMaxUntil);
+         if (over && spike) c.reader.fail(p, "give \"over\" (a ramp) or \"for\" (a spike), not both");
+         out.summary = fmt::format("load of {}: {} runnable{}", id, model::format(*level),
+                                   over ? " over " + sim::format(*over) : spike ? " for " + sim::format(*spike) : "");
+         out.apply = [id, milli, over, spike](World& w) {
+           sim::LoadSignal& load = w.host(id).load();
+           const sim::Time now = w.sim().now();
+           if (over) {
+             load.set({now, load.runnableAt(now), false});
+             load.set({now + *over, milli, true});
+           } else {
+             const std::int64_t before = load.runnableAt(now);
+             load.set({now, milli, false});
+             if (spike) load.set({now + *spike, before, false});
+           }
+         };
+       }});
+  kinds.push_back(
+      {"fill_disk",
+       "Use up an agent host's disk (a ballast file outside the work_dir), as the disk pressure Slave::checkDiskUsage "
+       "measures with fs::usage. Value: {agent, usage (\"95%\", of the capacity) or bytes (\"50GB\", added)}.",
+       [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+         c.reader.object(p, {"agent", "usage", "bytes"}, {"agent"});
+         const std::string id = agentHostArg(c, p + "/agent");
+         if (c.reader.has(p + "/usage") == c.reader.has(p + "/bytes")) {
+           c.reader.fail(p, "give either \"usage\" (e.g. \"95%\") or \"bytes\" (e.g. \"50GB\")");
+         }
+         std::optional<std::int64_t> usage;
+         std::uint64_t bytes = 0;
+         if (c.reader.has(p + "/usage")) {
+           const std::string text = c.reader.string(p + "/usage", 20);
+           auto pct = text.empty() || text.back() != '%' ? sim::Try<model::Decimal>(sim::Error{"no %"})
+                                                          : model::parseDecimal(text.substr(0, text.size() - 1));
+           if (pct.isError() || pct->millionths < 0 || pct->millionths > 100'000'000) {
+             c.reader.fail(p + "/usage", fmt::format("expected a percentage from 0% to 100%, e.g. \"95%\", got \"{}\"", text));
+           }
+           usage = pct->millionths / 100;  // millionths of the capacity
+         } else {
+           auto b = model::parseBytes(c.reader.string(p + "/bytes", 40));
+           if (b.isError()) c.reader.fail(p + "/bytes", b.error());
+           bytes = b->bytes;
+         }
+         out.summary = usage ? fmt::format("fill the disk of {} to {}", id, c.reader.string(p + "/usage", 20))
+                             : fmt::format("write {} of ballast on {}", c.reader.string(p + "/bytes", 40), id);
+         out.apply = [id, usage, bytes](World& w) {
+           sim::Disk& disk = w.host(id).disk();
+           std::uint64_t add = bytes;
+           if (usage) {
+             const sim::u128 target = static_cast<sim::u128>(disk.capacity()) * static_cast<sim::u128>(*usage) / 1'000'000u;
+             add = target > disk.usedBytes() ? static_cast<std::uint64_t>(target - disk.usedBytes()) : 0;
+           }
+           disk.grow("/var/ballast", add);
          };
        }});
   kinds.push_back(
@@ -425,6 +534,8 @@ std::vector<ActionKind> makeActions() {
                        }
                      };
                    }});
+  // Listed by name, whatever order the rows were written in.
+  std::sort(kinds.begin(), kinds.end(), [](const ActionKind& a, const ActionKind& b) { return a.name < b.name; });
   return kinds;
 }
 

@@ -478,6 +478,53 @@ void parseTaskState(const ParseContext& c, const std::string& p, Expectation& ou
   };
 }
 
+// The agent's garbage collector removed a path (a "GarbageCollector" REMOVED record):
+// which path (a part of it), why (a part of the reason), when, how many times.
+void parseGcRemoved(const ParseContext& c, const std::string& p, Expectation& out) {
+  c.reader.object(p, {"agent", "path", "reason", "after", "by", "count", "at_least", "at_most"}, {"agent"});
+  const std::string agent = agentHostArg(c, p + "/agent");
+  std::string path;
+  std::string reason;
+  if (c.reader.has(p + "/path")) path = c.reader.string(p + "/path", 1000);
+  if (c.reader.has(p + "/reason")) reason = c.reader.string(p + "/reason", 200);
+  sim::Time by = sim::Time::max();
+  if (c.reader.has(p + "/by")) by = sim::Time{} + c.reader.duration(p + "/by", {}, ScenarioLimits::kMaxUntil);
+  Reference after;
+  const bool hasAfter = c.reader.has(p + "/after");
+  if (hasAfter) after = referenceArg(c, p + "/after");
+  const Bounds bounds = boundsArg(c, p);
+  out.summary = fmt::format("the garbage collector of {} removes {}{}{}{} {} times", agent,
+                            path.empty() ? std::string("a path") : "a path containing \"" + path + "\"",
+                            reason.empty() ? std::string() : " (reason containing \"" + reason + "\")",
+                            hasAfter ? " after " + after.describe() : std::string(),
+                            by == sim::Time::max() ? std::string() : " by " + sim::format(by.sinceStart()),
+                            bounds.describe());
+  out.evaluate = [agent, path, reason, by, after, hasAfter, bounds](const std::vector<Record>& records) {
+    sim::Time from;
+    if (hasAfter) {
+      const auto t0 = after.resolve(records);
+      if (!t0) return Outcome{false, fmt::format("{} never happened", after.describe())};
+      from = *t0;
+    }
+    std::vector<const Record*> hits;
+    std::vector<std::string> seen;
+    for (const Record& r : records) {
+      if (r.kind != RecordKind::State || r.name != "GarbageCollector" || r.host != agent) continue;
+      if (seen.size() < 6) seen.push_back(fmt::format("{} at {} ({})", r.text("path"), sim::formatSeconds(r.at), r.text("reason")));
+      if (r.at < from || r.at > by) continue;
+      if (!path.empty() && r.text("path").find(path) == std::string::npos) continue;
+      if (!reason.empty() && r.text("reason").find(reason) == std::string::npos) continue;
+      hits.push_back(&r);
+    }
+    const bool held = bounds.holds(hits.size());
+    std::string evidence = hits.empty() ? std::string("no matching removal")
+                                        : fmt::format("{} removal(s) at {}: {} ({})", hits.size(), times(hits),
+                                                      hits.front()->text("path"), hits.front()->text("reason"));
+    if (!held && !seen.empty()) evidence += fmt::format("; removals seen: {}", fmt::join(seen, "; "));
+    return Outcome{held, evidence};
+  };
+}
+
 void parseLeader(const ParseContext& c, const std::string& p, Expectation& out) {
   c.reader.object(p, {"master", "at", "elected_between"}, {"master"});
   const std::string master = masterArg(c, p + "/master", {"none"});
@@ -747,6 +794,11 @@ const std::vector<ExpectationKind>& expectationKinds() {
        "A framework gets FrameworkReregisteredMessage from a master (a host, or \"new-leader\") within a bound "
        "after a time or a timeline entry. Value: {framework, master, after, within}.",
        parseFrameworkReregistered},
+      {"gc_removed",
+       "The agent's garbage collector (src/slave/gc.cpp) removes a path: its delay elapsed, or a disk check "
+       "pruned it under disk pressure (Slave::checkDiskUsage). Value: {agent, path (a part of it), reason (a part "
+       "of it), after, by, count | at_least | at_most}.",
+       parseGcRemoved},
       {"leader",
        "Which master leads at a time (\"none\": no master), and/or when it was elected. Value: {master, at, "
        "elected_between: [from, to]}.",

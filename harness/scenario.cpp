@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "harness/tables.hpp"
+#include "model/resources.hpp"
 #include "model/task_state.hpp"
 
 namespace agentsim::harness {
@@ -87,13 +88,87 @@ void readFlags(const Reader& r, const std::string& pointer, const model::FlagTab
 // Keys a host object may have besides id, flags and note; agents describe their host
 // and may choose a startup order.
 std::vector<std::string> hostKeys(const MasterSpec*) { return {"id", "flags", "note"}; }
-std::vector<std::string> hostKeys(const AgentSpec*) { return {"id", "flags", "note", "docker", "systemd", "startup"}; }
+std::vector<std::string> hostKeys(const AgentSpec*) {
+  return {"id", "flags", "note", "docker", "systemd", "startup", "modules", "acls", "disk"};
+}
+
+// An ACL entity as in Mesos's --acls JSON: {"values": [...]} or {"type": "ANY" | "NONE"}.
+model::ACLEntity aclEntity(const Reader& r, const std::string& p) {
+  r.object(p, {"values", "type"});
+  model::ACLEntity e;
+  if (r.has(p + "/values") == r.has(p + "/type")) {
+    r.fail(p, "expected either \"values\" (a list) or \"type\" (\"ANY\" or \"NONE\")");
+  }
+  if (r.has(p + "/type")) {
+    const std::string t = r.string(p + "/type", 10);
+    if (t != "ANY" && t != "NONE") r.fail(p + "/type", fmt::format("expected \"ANY\" or \"NONE\", got \"{}\"", t));
+    e.type = t == "ANY" ? model::ACLEntity::Type::ANY : model::ACLEntity::Type::NONE;
+    return e;
+  }
+  e.type = model::ACLEntity::Type::SOME;
+  const std::size_t n = r.array(p + "/values", 1000);
+  for (std::size_t i = 0; i < n; ++i) e.values.push_back(r.string(Reader::child(p + "/values", i), 200));
+  return e;
+}
+
+// "modules": [{"name": ..., "parameters": {"key": "value"}}] (the --modules JSON manifest's
+// modules), "acls": {"permissive": ..., "run_tasks": [{"principals": ..., "users": ...}]}
+// (--acls), "disk": {"capacity": "100GB"} (the work_dir filesystem's size).
+void readAgentExtras(const Reader& r, const std::string& p, AgentSpec& a) {
+  const std::string m = Reader::child(p, "modules");
+  if (r.has(m)) {
+    for (const auto& [name, value] : a.flags_set) {
+      if (name == "modules") r.fail(m, "give the modules either here or in \"flags\"/\"modules\", not both");
+    }
+    const std::size_t n = r.array(m, 20);
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string e = Reader::child(m, i);
+      r.object(e, {"name", "parameters", "note"}, {"name"});
+      const std::string name = r.string(e + "/name", 200);
+      names.push_back(name);
+      if (!r.has(e + "/parameters")) continue;
+      const std::string params = e + "/parameters";
+      if (!r.at(params).is_object()) {
+        r.fail(params, fmt::format("expected an object of parameters, e.g. {{\"resources\": \"cpus:2\"}}, got {}",
+                                   typeName(r.at(params))));
+      }
+      for (const auto& [key, value] : r.at(params).items()) {
+        a.options.module_parameters[name][key] = r.string(Reader::child(params, key), 1000);
+      }
+    }
+    a.flags.modules = fmt::format("{}", fmt::join(names, ","));
+    a.flags_set.emplace_back("modules", a.flags.modules);
+  }
+  const std::string acls = Reader::child(p, "acls");
+  if (r.has(acls)) {
+    r.object(acls, {"permissive", "run_tasks", "note"});
+    if (r.has(acls + "/permissive")) a.options.acls.permissive = r.boolean(acls + "/permissive");
+    if (r.has(acls + "/run_tasks")) {
+      const std::size_t n = r.array(acls + "/run_tasks", 1000);
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::string e = Reader::child(acls + "/run_tasks", i);
+        r.object(e, {"principals", "users"}, {"principals", "users"});
+        a.options.acls.run_tasks.push_back({aclEntity(r, e + "/principals"), aclEntity(r, e + "/users")});
+      }
+    }
+  }
+  const std::string disk = Reader::child(p, "disk");
+  if (r.has(disk)) {
+    r.object(disk, {"capacity", "note"}, {"capacity"});
+    auto bytes = model::parseBytes(r.string(disk + "/capacity", 40));
+    if (bytes.isError()) r.fail(disk + "/capacity", bytes.error());
+    if (bytes->bytes == 0) r.fail(disk + "/capacity", "a disk needs a capacity above 0B");
+    a.disk_capacity = bytes->bytes;
+  }
+}
 
 void readHostOptions(const Reader&, const std::string&, MasterSpec&) {}
 
 // "docker": true, "systemd": true, "startup": { "order": [...] }; the order must be a
 // topological order of the agent's startup graph (model/startup_graph.hpp).
 void readHostOptions(const Reader& r, const std::string& p, AgentSpec& a) {
+  readAgentExtras(r, p, a);
   if (r.has(Reader::child(p, "docker"))) a.options.env.docker = r.boolean(Reader::child(p, "docker"));
   if (r.has(Reader::child(p, "systemd"))) a.options.env.systemd = r.boolean(Reader::child(p, "systemd"));
   const std::string startup = Reader::child(p, "startup");
@@ -279,7 +354,9 @@ std::vector<model::TaskLaunch> readTasks(const Reader& r, const Scenario& s, con
   std::map<std::pair<std::string, std::string>, std::pair<std::string, model::ExecutorInfo>> executors;
   for (std::size_t i = 0; i < n; ++i) {
     const std::string t = Reader::child(p, i);
-    r.object(t, {"id", "agent", "at", "executor", "run_time", "end", "updates", "resources", "note"}, {"id", "agent"});
+    r.object(t, {"id", "agent", "at", "executor", "run_time", "end", "updates", "resources", "revocable", "sandbox_growth",
+                 "note"},
+             {"id", "agent"});
     if (r.has(t + "/note")) r.string(t + "/note");
     model::TaskLaunch launch;
     launch.info.task_id = r.identifier(t + "/id");
@@ -297,7 +374,18 @@ std::vector<model::TaskLaunch> readTasks(const Reader& r, const Scenario& s, con
     }
     launch.at = sim::Seconds(5);
     if (r.has(t + "/at")) launch.at = r.duration(t + "/at", sim::Duration{}, ScenarioLimits::kMaxUntil);
-    if (r.has(t + "/resources")) launch.info.resources = r.string(t + "/resources", 1000);
+    if (r.has(t + "/resources")) {
+      launch.info.resources = r.string(t + "/resources", 1000);
+      auto parsed = model::parseResources(launch.info.resources);
+      if (parsed.isError()) r.fail(t + "/resources", parsed.error() + " (e.g. \"cpus:0.5;mem:128\")");
+    }
+    if (r.has(t + "/revocable")) launch.info.revocable = r.boolean(t + "/revocable");
+    if (r.has(t + "/sandbox_growth")) {
+      // What the task writes into its sandbox each minute.
+      auto bytes = model::parseBytes(r.string(t + "/sandbox_growth", 40));
+      if (bytes.isError()) r.fail(t + "/sandbox_growth", bytes.error() + " (bytes per minute, e.g. \"1GB\")");
+      launch.info.sandbox_growth_bytes_per_minute = bytes->bytes;
+    }
 
     model::ExecutorInfo& executor = launch.info.executor;
     const std::string e = t + "/executor";
@@ -383,8 +471,8 @@ void readFrameworks(const Reader& r, Scenario& s) {
     const std::size_t n = r.array(p, ScenarioLimits::kMaxFrameworks);
     for (std::size_t i = 0; i < n; ++i) {
       const std::string f = Reader::child(p, i);
-      r.object(f, {"id", "name", "failover_timeout", "master", "checkpoint", "partition_aware", "acknowledge", "tasks",
-                   "note"},
+      r.object(f, {"id", "name", "failover_timeout", "master", "checkpoint", "partition_aware", "revocable_resources",
+                   "user", "principal", "acknowledge", "tasks", "note"},
                {"id"});
       FrameworkSpec spec;
       spec.id = r.identifier(f + "/id");
@@ -399,6 +487,11 @@ void readFrameworks(const Reader& r, Scenario& s) {
       }
       if (r.has(f + "/checkpoint")) spec.flags.checkpoint = r.boolean(f + "/checkpoint");
       if (r.has(f + "/partition_aware")) spec.flags.partition_aware = r.boolean(f + "/partition_aware");
+      if (r.has(f + "/revocable_resources")) {
+        spec.flags.revocable_resources = r.boolean(f + "/revocable_resources");
+      }
+      if (r.has(f + "/user")) spec.flags.user = r.string(f + "/user", 200);
+      if (r.has(f + "/principal")) spec.flags.principal = r.string(f + "/principal", 200);
       if (r.has(f + "/acknowledge")) spec.flags.acknowledge = acknowledgePolicy(r, f + "/acknowledge");
       if (r.has(f + "/tasks")) spec.flags.tasks = readTasks(r, s, f + "/tasks");
       s.frameworks.push_back(std::move(spec));

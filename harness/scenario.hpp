@@ -3,6 +3,7 @@
 // (scenarios/schema.json; docs/scenario-format.md).
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -32,6 +33,7 @@ struct AgentSpec {
   // The host's docker daemon and systemd, and the startup order ("startup": {"order"}),
   // already checked against the agent's startup graph.
   model::AgentOptions options;
+  std::optional<std::uint64_t> disk_capacity;  // "disk": {"capacity": "100GB"}
 };
 
 // A scripted framework (model::SchedulerProcess) on its own host, port 8080, with its

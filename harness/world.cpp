@@ -33,6 +33,7 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits)
   }
   for (const AgentSpec& a : scenario.agents) {
     sim::Host& h = sim_.addHost(a.id, static_cast<std::uint16_t>(a.flags.port));
+    if (a.disk_capacity) h.disk().setCapacity(*a.disk_capacity);
     const model::SlaveFlags flags = a.flags;
     const model::AgentOptions options = a.options;
     // A failed startup is in the trace already (a `startup` record with the message).

@@ -294,8 +294,7 @@ void Slave::finishRecovery() {
 
 void Slave::terminateAgent(const std::string& why) {
   // terminate(self): main()'s process::wait(slave) returns and the agent exits.
-  log(why);
-  traceState("Slave::State", "TERMINATED", {{"reason", why}});
+  log(why, {{"exit_code", std::int64_t{0}}});
   for (sim::Process* p : host().processesOf(program())) sim().terminate(*p);
 }
 
