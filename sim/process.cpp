@@ -35,7 +35,7 @@ void Process::deliver(Envelope& envelope) {
   if (it == handlers_.end()) {
     if (tracing()) {
       sim_->emit(RecordKind::Drop, this, {}, std::string(envelope.body->name()),
-                 {{"from", envelope.from.str()}, {"reason", "no handler installed"}}, "");
+                 {{"from", envelope.from.str()}, {"to", self_.str()}, {"reason", "no handler installed"}}, "");
     }
     return;
   }

@@ -216,6 +216,7 @@ TEST_CASE("a message to a process without a handler is dropped with a drop recor
   CHECK(drops[0].host == "master-1");
   CHECK(drops[0].text("reason") == "no handler installed");
   CHECK(drops[0].text("from") == "slave(1)@agent-1:5051");
+  CHECK(drops[0].text("to") == "master@master-1:5050");
   CHECK(drops[0].at == T(Seconds(1) + Milliseconds(1)));
   CHECK(ofKind(sink, RecordKind::Deliver).empty());
 }
