@@ -49,11 +49,11 @@ void Network::removeRule(RuleId id) {
 std::size_t Network::release(RuleId id) {
   auto it = rules_.find(id);
   if (it == rules_.end()) return 0;
-  std::vector<Envelope> held = std::move(it->second.held);
+  std::vector<Held> held = std::move(it->second.held);
   it->second.held.clear();
-  for (Envelope& e : held) {
-    traceFault(e, "release", it->second.rule.label);
-    schedule(std::move(e), Duration{});
+  for (Held& h : held) {
+    traceFault(h.envelope, "release", it->second.rule.label);
+    schedule(std::move(h.envelope), Duration{}, h.incarnation);
   }
   return held.size();
 }
@@ -106,6 +106,8 @@ void Network::send(Envelope envelope) {
     sim_.emit(RecordKind::Send, ctx.process, envelope.from.host(), std::string(envelope.body->name()),
               std::move(f), sim_.refOf(ctx.process, ctx.function));
   }
+  // The connection is to the destination host's current boot, whatever a fault does later.
+  const std::uint64_t incarnation = sim_.incarnationOf(envelope.to);
   Duration extra;
   int copies = 1;
   for (auto& [id, active] : rules_) {
@@ -122,7 +124,7 @@ void Network::send(Envelope envelope) {
         return;
       case FaultAction::Hold:
         traceFault(envelope, "hold", rule.label);
-        active.held.push_back(std::move(envelope));
+        active.held.push_back(Held{std::move(envelope), incarnation});
         return;
       case FaultAction::Delay:
         traceFault(envelope, "delay", rule.label);
@@ -135,12 +137,12 @@ void Network::send(Envelope envelope) {
     }
   }
   for (int i = 1; i < copies; ++i) {
-    schedule(Envelope{envelope.from, envelope.to, envelope.body->clone()}, extra);
+    schedule(Envelope{envelope.from, envelope.to, envelope.body->clone()}, extra, incarnation);
   }
-  schedule(std::move(envelope), extra);
+  schedule(std::move(envelope), extra, incarnation);
 }
 
-void Network::schedule(Envelope envelope, Duration extra) {
+void Network::schedule(Envelope envelope, Duration extra, std::uint64_t incarnation) {
   Duration latency = latency_.base + extra;
   if (latency_.jitter > Duration{}) latency += rng_.uniform(latency_.jitter);
   Time when = sim_.now() + latency;
@@ -150,7 +152,7 @@ void Network::schedule(Envelope envelope, Duration extra) {
     if (when < last) when = last;
     last = when;
   }
-  sim_.scheduleDelivery(when, std::move(envelope));
+  sim_.scheduleDelivery(when, std::move(envelope), incarnation);
 }
 
 }  // namespace agentsim::sim

@@ -318,12 +318,16 @@ TimerId Simulation::schedule(Time when, Process* owner, std::string_view functio
   return TimerId{slot, e.gen};
 }
 
-void Simulation::scheduleDelivery(Time when, Envelope envelope) {
+std::uint64_t Simulation::incarnationOf(const Upid& to) {
+  const Host* h = hostOf(to);
+  return h != nullptr ? h->incarnation_ : 0;
+}
+
+void Simulation::scheduleDelivery(Time when, Envelope envelope, std::uint64_t incarnation) {
   const std::uint32_t slot = allocEvent(when);
   EventSlot& e = events_[slot];
   e.delivery = true;
-  const Host* h = hostOf(envelope.to);
-  e.incarnation = h != nullptr ? h->incarnation_ : 0;
+  e.incarnation = incarnation;
   e.envelope = std::move(envelope);
 }
 

@@ -164,7 +164,10 @@ class Simulation {
   // `traced` timers leave a `timer` record when they fire.
   TimerId schedule(Time when, Process* owner, std::string_view function, std::function<void()> fn,
                    bool traced = false);
-  void scheduleDelivery(Time when, Envelope envelope);
+  // `incarnation` is the destination host's when the message was sent (incarnationOf):
+  // if the host has crashed since, the message is dropped on arrival.
+  void scheduleDelivery(Time when, Envelope envelope, std::uint64_t incarnation);
+  std::uint64_t incarnationOf(const Upid& to);
   void emit(RecordKind kind, const Process* p, std::string_view hostName, std::string name, Fields fields,
             std::string ref);
 

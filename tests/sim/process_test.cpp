@@ -474,6 +474,33 @@ TEST_CASE("a message in flight across a crash and restart does not reach the new
   CHECK(w.slave->received.empty());
 }
 
+// A held message is one that was sent: the connection it was sent on died with the host,
+// so releasing it after a crash and restart must not reach the new incarnation.
+TEST_CASE("a message held across a crash and restart of its destination is dropped on release") {
+  AgentWorld w;
+  MemorySink sink;
+  w.sim.trace().addSink(&sink);
+  const Upid slaveAddr = w.slave->self();
+  FaultRule hold;
+  hold.match.name = "Ping";
+  hold.action = FaultAction::Hold;
+  const RuleId id = w.sim.network().addRule(hold);
+  w.sim.at(T(Seconds(1)), "send", [&] { w.master->sendPing(slaveAddr, 1); });
+  w.sim.at(T(Seconds(2)), "crash", [&] { w.sim.crash(*w.agent); });
+  w.sim.at(T(Seconds(3)), "restart", [&] { w.sim.restart(*w.agent); });
+  w.sim.at(T(Seconds(4)), "release", [&] { CHECK(w.sim.network().release(id) == 1); });
+  // A Ping sent to the new incarnation and held is delivered when released.
+  w.sim.at(T(Seconds(5)), "send", [&] { w.master->sendPing(slaveAddr, 2); });
+  w.sim.at(T(Seconds(6)), "release", [&] { CHECK(w.sim.network().release(id) == 1); });
+  (void)w.sim.runUntil(Time::max());
+  CHECK(w.slave->numbers() == std::vector<std::int64_t>{2});
+  const auto drops = ofKind(sink, RecordKind::Drop);
+  REQUIRE(drops.size() == 1);
+  CHECK(drops[0].at == T(Seconds(4) + Milliseconds(1)));
+  CHECK(drops[0].text("to") == "slave(1)@agent-1:5051");
+  CHECK(drops[0].text("reason") == "no process at the address");
+}
+
 TEST_CASE("a linked process learns, one latency later, that the process it links to terminated") {
   TwoHosts w;
   w.at(Seconds(1), [&] {
