@@ -88,3 +88,15 @@ TEST_CASE("failover.json: the same seed gives the same trace, byte for byte; ano
   CHECK(a == traceBytes(s, s.seed));
   CHECK(a != traceBytes(s, s.seed + 1));
 }
+
+TEST_CASE("task stories are deterministic too: agent_restart.json and qos_kills.json give the same bytes twice") {
+  for (const std::string name : {"agent_restart", "qos_kills"}) {
+    CAPTURE(name);
+    auto loaded = harness::loadScenarioFile(std::string(AGENTSIM_SCENARIOS_DIR) + "/" + name + ".json");
+    REQUIRE(std::holds_alternative<harness::Scenario>(loaded));
+    const harness::Scenario& s = std::get<harness::Scenario>(loaded);
+    const std::string a = traceBytes(s, s.seed);
+    CHECK(a.size() > 10'000);
+    CHECK(a == traceBytes(s, s.seed));
+  }
+}
