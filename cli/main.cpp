@@ -32,6 +32,7 @@ constexpr int kInternal = 3;
 
 struct RunArgs {
   std::string scenario;
+  std::optional<std::string> seedText;  // --seed as written; parseSeed checks it
   std::optional<std::uint64_t> seed;
   std::string until;
   std::string trace;
@@ -41,14 +42,84 @@ struct RunArgs {
   std::optional<std::uint64_t> maxEvents;
 };
 
+// A seed is a decimal number in [0, 2^64 - 1]: no sign, no base prefix, no wrap-around.
+std::optional<std::uint64_t> parseSeed(std::string_view text) {
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (value > (UINT64_MAX - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+// One word for a POSIX shell: as is when it holds only characters no shell treats
+// specially, else in single quotes ('\'' for a quote inside).
+std::string shellQuote(std::string_view word) {
+  bool plain = !word.empty();
+  for (unsigned char c : word) {
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      std::string_view("_./:=@%+,-").find(static_cast<char>(c)) != std::string_view::npos;
+    plain = plain && safe;
+  }
+  if (plain) return std::string(word);
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  out += '\'';
+  return out;
+}
+
+// Text from a scenario, safe to print on a terminal: control characters (C0, DEL and
+// C1, which can start terminal escape sequences) are shown escaped, as \n or \u001b.
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\u{:04x}", c);
+    } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned char>(text[++i]));  // U+0080..U+009F
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 std::string replayCommand(const RunArgs& a, std::uint64_t seed) {
-  std::string cmd = fmt::format("./agentsim run {} --seed {}", a.scenario, seed);
-  if (!a.until.empty()) cmd += " --until " + a.until;
+  // A relative path that starts with '-' would read as an option.
+  const std::string path = a.scenario.rfind('-', 0) == 0 ? "./" + a.scenario : a.scenario;
+  std::string cmd = fmt::format("./agentsim run {} --seed {}", shellQuote(path), seed);
+  if (!a.until.empty()) cmd += " --until " + shellQuote(a.until);
   if (a.maxEvents) cmd += fmt::format(" --max-events {}", *a.maxEvents);
   return cmd;
 }
 
-int run(const RunArgs& a) {
+int run(RunArgs a) {
+  if (a.seedText) {
+    a.seed = parseSeed(*a.seedText);
+    if (!a.seed) {
+      std::cerr << fmt::format("agentsim: error: --seed: expected a whole number from 0 to {}, got '{}'\n", UINT64_MAX,
+                               printable(*a.seedText));
+      return kBadInput;
+    }
+  }
   auto loaded = harness::loadScenarioFile(a.scenario);
   if (auto* err = std::get_if<harness::LoadError>(&loaded)) {
     std::cerr << err->format() << '\n';
@@ -85,9 +156,16 @@ int run(const RunArgs& a) {
   }
 
   const harness::RunReport report = harness::runScenario(scenario, options);
+  // A write that failed (a full disk, /dev/full) leaves the stream failed; closing
+  // flushes what is buffered, which may fail too.
+  bool traceFailed = false;
+  if (traceSink) {
+    traceFile.close();
+    traceFailed = traceFile.fail();
+  }
 
-  std::cout << fmt::format("scenario {} ({})\n", scenario.name, scenario.file);
-  if (!scenario.description.empty()) std::cout << "  " << scenario.description << '\n';
+  std::cout << fmt::format("scenario {} ({})\n", printable(scenario.name), scenario.file);
+  if (!scenario.description.empty()) std::cout << "  " << printable(scenario.description) << '\n';
   if (!a.quiet) {
     viz::TimelineOptions t;
     t.deliveries = a.all;
@@ -118,12 +196,16 @@ int run(const RunArgs& a) {
                            report.results.size(), kept, report.invariants.size(), report.events,
                            sim::format(report.end.sinceStart()));
   if (report.limitExceeded()) std::cout << "agentsim: " << report.stop.message << '\n';
-  if (!a.trace.empty()) std::cout << fmt::format("trace written to {}\n", a.trace);
-  if (!report.allHeld()) {
-    std::cout << fmt::format("replay: {}\n", replayCommand(a, seed));
-    return kFailed;
+  if (!a.trace.empty() && !traceFailed) std::cout << fmt::format("trace written to {}\n", a.trace);
+  if (!report.allHeld()) std::cout << fmt::format("replay: {}\n", replayCommand(a, seed));
+  if (traceFailed) {
+    std::cout << std::flush;
+    std::cerr << fmt::format("agentsim: error: --trace: writing '{}' failed (is the disk full?); the trace is "
+                             "incomplete\n",
+                             a.trace);
+    return kBadInput;
   }
-  return kHeld;
+  return report.allHeld() ? kHeld : kFailed;
 }
 
 int check(const std::vector<std::string>& files) {
@@ -255,7 +337,7 @@ int main2(int argc, char** argv) {
   RunArgs runArgs;
   auto* runCmd = app.add_subcommand("run", "Run a scenario and check its expectations");
   runCmd->add_option("scenario", runArgs.scenario, "Scenario file (JSON)")->required();
-  runCmd->add_option("--seed", runArgs.seed, "Seed (default: the scenario's)");
+  runCmd->add_option("--seed", runArgs.seedText, "Seed, 0 to 18446744073709551615 (default: the scenario's)");
   runCmd->add_option("--until", runArgs.until, "Stop at this simulated time, e.g. 2mins (default: the scenario's)");
   runCmd->add_option("--trace", runArgs.trace, "Write the trace as JSON Lines to FILE (docs/trace-format.md)");
   runCmd->add_option("--max-events", runArgs.maxEvents, "Stop the run after this many events (docs/limits.md)")

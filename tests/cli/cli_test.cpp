@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -17,9 +18,9 @@ struct Result {
   std::string out;
 };
 
-// Runs `agentsim ARGS` from the source root; stderr is folded into out.
-Result runAgentsim(const std::string& args) {
-  const std::string cmd = std::string("cd '") + AGENTSIM_SOURCE_ROOT + "' && '" + AGENTSIM_BINARY + "' " + args + " 2>&1";
+// Runs `agentsim ARGS` from `dir` (the source root); stderr is folded into out.
+Result runAgentsim(const std::string& args, const std::string& dir = AGENTSIM_SOURCE_ROOT) {
+  const std::string cmd = "cd '" + dir + "' && '" + AGENTSIM_BINARY + "' " + args + " 2>&1";
   Result r;
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p != nullptr);
@@ -211,4 +212,57 @@ TEST_CASE("run: a framework with the default failover_timeout (0) lets simulated
   CHECK(r.code == 0);
   CHECK(r.out.find("simulated 10secs") != std::string::npos);
   CHECK(r.out.find("run stopped") == std::string::npos);
+}
+
+TEST_CASE("run: --seed is a whole number from 0 to 2^64 - 1; anything else is a usage error") {
+  for (const char* bad : {"-1", "18446744073709551616", "99999999999999999999999", "0x10", "+5", "' 5'", "''"}) {
+    CAPTURE(bad);
+    const Result r = runAgentsim(std::string("run scenarios/registration.json --quiet --seed ") + bad);
+    CHECK(r.code == 2);
+    CHECK(r.out.find("agentsim: error: --seed: expected a whole number from 0 to 18446744073709551615") == 0);
+  }
+  CHECK(runAgentsim("run scenarios/registration.json --quiet --seed=-1").code == 2);
+  const Result max = runAgentsim("run scenarios/registration.json --quiet --seed 18446744073709551615");
+  CHECK(max.out.rfind("agentsim: seed 18446744073709551615\n", 0) == 0);
+  CHECK(runAgentsim("run scenarios/registration.json --quiet --seed 0").out.rfind("agentsim: seed 0\n", 0) == 0);
+}
+
+TEST_CASE("run: a trace that cannot be written is an error, not a silent loss") {
+  const Result r = runAgentsim("run scenarios/registration.json --quiet --trace /dev/full");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("agentsim: error: --trace: writing '/dev/full' failed") != std::string::npos);
+  CHECK(r.out.find("trace written to") == std::string::npos);
+}
+
+TEST_CASE("run: control characters in the scenario's name and description are printed escaped") {
+  const std::string path = std::string(AGENTSIM_BUILD_DIR) + "/controls.json";
+  std::ofstream(path) << R"({ "name": "controls", "until": "1secs", "cluster": { "agents": 1 },)"
+                         R"( "description": "red \u001b[31malarm\u0007\nnext line\u009b2J\u007f, caf\u00e9" })";
+  const Result r = runAgentsim("run '" + path + "' --quiet");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("  red \\u001b[31malarm\\u0007\\nnext line\\u009b2J\\u007f, caf\u00e9\n") != std::string::npos);
+  for (const char c : {'\x1b', '\x07', '\x7f'}) CHECK(r.out.find(c) == std::string::npos);
+  CHECK(r.out.find("\xc2\x9b") == std::string::npos);
+}
+
+TEST_CASE("run: the replay command quotes a path with spaces and quotes, and replays the run") {
+  const std::string dir = std::string(AGENTSIM_BUILD_DIR) + "/it's a \"dir\"";
+  const std::string path = dir + "/failing $x.json";
+  REQUIRE(std::system(("mkdir -p '" + std::string(AGENTSIM_BUILD_DIR) + "/it'\\''s a \"dir\"'").c_str()) == 0);
+  std::ofstream(path) << slurp(std::string(AGENTSIM_SOURCE_ROOT) + "/tests/cli/failing.json");
+  const std::string quoted = "'" + std::string(AGENTSIM_BUILD_DIR) + "/it'\\''s a \"dir\"/failing $x.json'";
+  const Result r = runAgentsim("run " + quoted + " --seed 5 --until 20secs --quiet");
+  CHECK(r.code == 1);
+  const std::string replay = "replay: ./agentsim run " + quoted + " --seed 5 --until 20secs";
+  CHECK(lastLine(r.out) == replay);
+  // The printed command, given to a shell, runs the same scenario with the same seed.
+  const Result again = runAgentsim(replay.substr(std::string("replay: ./agentsim ").size()) + " --quiet");
+  CHECK(again.code == 1);
+  CHECK(lastLine(again.out) == replay);
+  // A path that starts with '-' gets "./" so that it does not read as an option.
+  std::ofstream(std::string(AGENTSIM_BUILD_DIR) + "/-failing.json")
+      << slurp(std::string(AGENTSIM_SOURCE_ROOT) + "/tests/cli/failing.json");
+  const Result dash = runAgentsim("run --seed 5 --quiet -- -failing.json", AGENTSIM_BUILD_DIR);
+  CHECK(dash.code == 1);
+  CHECK(lastLine(dash.out) == "replay: ./agentsim run ./-failing.json --seed 5");
 }
