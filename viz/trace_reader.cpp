@@ -1,5 +1,7 @@
 #include "viz/trace_reader.hpp"
 
+#include <array>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -15,17 +17,56 @@ sim::Value toValue(const nlohmann::ordered_json& v) {
   return sim::RawJson{v.dump()};
 }
 
+enum class LineRead { Line, End, TooLong };
+
+// std::getline, but it stops once the line is longer than `limit` bytes rather than
+// growing `line` without bound.
+LineRead readLine(std::istream& in, std::string& line, std::size_t limit) {
+  line.clear();
+  std::array<char, 64 * 1024> chunk;  // NOLINT(cppcoreguidelines-pro-type-member-init): getline fills it
+  for (;;) {
+    in.getline(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const auto extracted = static_cast<std::size_t>(in.gcount());
+    if (in.bad()) return LineRead::End;
+    if (in.fail() && !in.eof()) {
+      // The chunk filled up before the end of the line.
+      line.append(chunk.data(), extracted);
+      in.clear();
+      if (line.size() > limit) return LineRead::TooLong;
+      continue;
+    }
+    if (in.eof()) {
+      // The last line has no newline (or there is no line left).
+      line.append(chunk.data(), extracted);
+      if (line.empty()) return LineRead::End;
+    } else {
+      line.append(chunk.data(), extracted - 1);  // the newline is counted, not stored
+    }
+    return line.size() > limit ? LineRead::TooLong : LineRead::Line;
+  }
+}
+
+std::string mebibytes(std::size_t bytes) {
+  return bytes % (1024 * 1024) == 0 ? fmt::format("{} MiB", bytes / (1024 * 1024)) : fmt::format("{} bytes", bytes);
+}
+
 }  // namespace
 
-sim::Try<TraceFile> readTrace(std::istream& in) {
+sim::Try<TraceFile> readTrace(std::istream& in, const TraceReaderLimits& limits) {
   TraceFile file;
   std::string line;
   std::size_t number = 0;
-  constexpr std::size_t kMaxLine = 16 * 1024 * 1024;
-  while (std::getline(in, line)) {
+  for (;;) {
+    const std::size_t limit = number == 0 ? limits.max_header_line : limits.max_record_line;
+    const LineRead read = readLine(in, line, limit);
+    if (read == LineRead::End) break;
     ++number;
+    if (read == LineRead::TooLong) {
+      return sim::Error{fmt::format("line {}: {} longer than {} (a limit of agentsim's trace reader; see "
+                                    "docs/limits.md)",
+                                    number, number == 1 ? "the header is" : "the record is", mebibytes(limit))};
+    }
     if (line.empty()) continue;
-    if (line.size() > kMaxLine) return sim::Error{fmt::format("line {}: longer than {} bytes", number, kMaxLine)};
     // ordered_json keeps the writer's field order, so a round trip is exact.
     auto j = nlohmann::ordered_json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return sim::Error{fmt::format("line {}: not a JSON object", number)};

@@ -102,3 +102,47 @@ TEST_CASE("a timeline action reads as the scenario wrote it") {
   crash.fields = {{"processes", std::int64_t{2}}};
   CHECK(viz::renderLine(crash).find("FAULT    crash processes=2") != std::string::npos);
 }
+
+namespace {
+std::string headerOfSize(std::size_t bytes) {
+  std::string h = "{\"format_version\":1,\"flags\":\"";
+  h.append(bytes - h.size() - 2, 'x');
+  h += "\"}";
+  return h;
+}
+const std::string kRecordLine =
+    "{\"t\":1,\"seq\":0,\"kind\":\"log\",\"process\":\"\",\"host\":\"\",\"name\":\"log\",\"fields\":{},\"ref\":\"\"}";
+}  // namespace
+
+TEST_CASE("the header line may be longer than a record line: 35,000 agents' flags read back") {
+  // About 800 bytes of flags an agent: 28 MB, past the 16 MiB bound of a record line.
+  std::istringstream in(headerOfSize(28'000'000) + "\n" + kRecordLine + "\n");
+  auto file = viz::readTrace(in);
+  REQUIRE(!file.isError());
+  CHECK(file->records.size() == 1);
+  CHECK(std::get<std::string>(file->header.at(1).value).size() == 28'000'000 - 31);
+}
+
+TEST_CASE("the trace reader bounds every line, the header by its own limit, and says which was too long") {
+  viz::TraceReaderLimits limits;
+  limits.max_header_line = 200'000;
+  limits.max_record_line = 100;
+  auto read = [&](const std::string& text) {
+    std::istringstream in(text);
+    return viz::readTrace(in, limits);
+  };
+  // At the limit is fine, one byte more is not; a line with no newline at the end too.
+  CHECK(!read(headerOfSize(200'000) + "\n" + kRecordLine + "\n").isError());
+  CHECK(!read(headerOfSize(200'000) + "\n" + kRecordLine).isError());
+  const auto header = read(headerOfSize(200'001) + "\n");
+  REQUIRE(header.isError());
+  CHECK(header.error() ==
+        "line 1: the header is longer than 200000 bytes (a limit of agentsim's trace reader; see docs/limits.md)");
+  CHECK(read(headerOfSize(200'001)).isError());
+  const auto record = read(headerOfSize(1000) + "\n" + kRecordLine + std::string(200, ' ') + "\n");
+  REQUIRE(record.isError());
+  CHECK(record.error().rfind("line 2: the record is longer than 100 bytes", 0) == 0);
+  // The defaults, named in MiB.
+  CHECK(viz::TraceReaderLimits{}.max_header_line == 256u * 1024 * 1024);
+  CHECK(viz::TraceReaderLimits{}.max_record_line == 16u * 1024 * 1024);
+}
