@@ -868,3 +868,275 @@ TEST_CASE("task_state evaluates the scheduler's Scheduler::statusUpdate records 
   CHECK_FALSE(never.held);
   CHECK(never.evidence == "timeline[0] never happened");
 }
+
+// ---------------------------------------------------------------------------------
+// (e) Issue 6: an agent's modules, ACLs and disk; revocable frameworks and tasks,
+// sandbox growth; the load and fill_disk actions, restart_agent with flags; gc_removed.
+
+TEST_CASE("agent modules, acls and disk load into the agent's flags and options") {
+  using agentsim::model::ACLEntity;
+  const Scenario s = loadOk(R"j({ "name": "extras", "cluster": { "agents": [
+    { "id": "a1",
+      "modules": [
+        { "name": "org_apache_mesos_FixedResourceEstimator", "parameters": { "resources": "cpus:2;mem:512" },
+          "note": "2 revocable cpus" },
+        { "name": "org_apache_mesos_LoadQoSController",
+          "parameters": { "load_threshold_5min": "2", "load_threshold_15min": "1.5" } },
+        { "name": "org_apache_mesos_TestHook" } ],
+      "flags": { "resource_estimator": "org_apache_mesos_FixedResourceEstimator" },
+      "acls": { "permissive": false, "note": "only ops may run tasks, as anyone but root",
+                "run_tasks": [ { "principals": { "values": ["ops", "dev"] }, "users": { "type": "ANY" } },
+                               { "principals": { "type": "ANY" }, "users": { "type": "NONE" } } ] },
+      "disk": { "capacity": "100GB", "note": "a small disk" } },
+    { "id": "a2" }
+  ] } })j");
+  REQUIRE(s.agents.size() == 2);
+  const auto& a1 = s.agents[0];
+  // --modules names the manifest's modules, in order; their parameters are kept by module.
+  CHECK(a1.flags.modules ==
+        "org_apache_mesos_FixedResourceEstimator,org_apache_mesos_LoadQoSController,org_apache_mesos_TestHook");
+  const std::vector<std::pair<std::string, std::string>> written{
+      {"resource_estimator", "org_apache_mesos_FixedResourceEstimator"}, {"modules", a1.flags.modules}};
+  CHECK(a1.flags_set == written);
+  const auto& params = a1.options.module_parameters;
+  REQUIRE(params.size() == 2);  // a module without parameters has no entry
+  CHECK(params.at("org_apache_mesos_FixedResourceEstimator") ==
+        std::map<std::string, std::string>{{"resources", "cpus:2;mem:512"}});
+  CHECK(params.at("org_apache_mesos_LoadQoSController") ==
+        std::map<std::string, std::string>{{"load_threshold_15min", "1.5"}, {"load_threshold_5min", "2"}});
+  // --acls: permissive and the RUN_TASK entries in order.
+  const auto& acls = a1.options.acls;
+  CHECK_FALSE(acls.permissive);
+  REQUIRE(acls.run_tasks.size() == 2);
+  CHECK(acls.run_tasks[0].principals.type == ACLEntity::Type::SOME);
+  CHECK(acls.run_tasks[0].principals.values == std::vector<std::string>{"ops", "dev"});
+  CHECK(acls.run_tasks[0].users.type == ACLEntity::Type::ANY);
+  CHECK(acls.run_tasks[1].principals.type == ACLEntity::Type::ANY);
+  CHECK(acls.run_tasks[1].users.type == ACLEntity::Type::NONE);
+  CHECK(acls.run_tasks[1].users.values.empty());
+  // The disk's capacity, in bytes.
+  REQUIRE(a1.disk_capacity.has_value());
+  CHECK(*a1.disk_capacity == 100ULL * 1024 * 1024 * 1024);
+
+  // Defaults: no modules, permissive with no ACLs, the simulated disk's own size.
+  const auto& a2 = s.agents[1];
+  CHECK(a2.flags.modules.empty());
+  CHECK(a2.flags_set.empty());
+  CHECK(a2.options.module_parameters.empty());
+  CHECK(a2.options.acls.permissive);
+  CHECK(a2.options.acls.run_tasks.empty());
+  CHECK(a2.options.acls.empty());
+  CHECK_FALSE(a2.disk_capacity.has_value());
+
+  // "acls" with only "permissive"; a capacity in another unit.
+  const Scenario t = loadOk(R"j({ "name": "extras", "cluster": { "agents": [
+    { "id": "a1", "acls": { "permissive": true }, "disk": { "capacity": "512MB" } } ] } })j");
+  CHECK(t.agents[0].options.acls.empty());
+  CHECK(*t.agents[0].disk_capacity == 512ULL * 1024 * 1024);
+}
+
+TEST_CASE("agent modules, acls and disk: what the loader refuses") {
+  auto err = [](const std::string& fields) {
+    return loadError(R"j({ "name": "extras", "cluster": { "agents": [ { "id": "a1", )j" + fields + " } ] } }");
+  };
+  CHECK(err(R"j("modules": [ { "parameters": {} } ])j")
+            .find("/cluster/agents/0/modules/0: missing required key \"name\"") != std::string::npos);
+  CHECK(err(R"j("modules": [ { "name": "m", "parameters": "resources=cpus:2" } ])j")
+            .find("/cluster/agents/0/modules/0/parameters: expected an object of parameters") != std::string::npos);
+  CHECK(err(R"j("modules": { "name": "m" })j").find("/cluster/agents/0/modules: expected an array") !=
+        std::string::npos);
+  CHECK(err(R"j("acls": { "run_tasks": [ { "principals": { "type": "ANY" } } ] })j")
+            .find("/cluster/agents/0/acls/run_tasks/0: missing required key \"users\"") != std::string::npos);
+  CHECK(err(R"j("acls": { "run_tasks": [ { "principals": {}, "users": { "type": "ANY" } } ] })j")
+            .find("/cluster/agents/0/acls/run_tasks/0/principals: expected either \"values\" (a list) or \"type\"") !=
+        std::string::npos);
+  CHECK(err(R"j("acls": { "permissive": "no" })j").find("/cluster/agents/0/acls/permissive: expected true or false") !=
+        std::string::npos);
+  CHECK(err(R"j("disk": {})j").find("/cluster/agents/0/disk: missing required key \"capacity\"") != std::string::npos);
+  CHECK(err(R"j("disk": { "capacity": "1.5GB" })j")
+            .find("/cluster/agents/0/disk/capacity: Fractional bytes '1.5GB'") != std::string::npos);
+}
+
+TEST_CASE("frameworks and tasks: revocable_resources, user, principal, revocable, sandbox_growth") {
+  const Scenario s = loadOk(withFrameworks(R"j([
+    { "id": "f1", "revocable_resources": true, "user": "nobody", "principal": "ops",
+      "tasks": [ { "id": "rev", "agent": "agent-1", "revocable": true, "resources": "cpus:1;mem:128",
+                   "sandbox_growth": "2GB" },
+                 { "id": "reg", "agent": "agent-1", "resources": "cpus:0.25" } ] },
+    { "id": "f2" }
+  ])j"));
+  REQUIRE(s.frameworks.size() == 2);
+  const auto& f1 = s.frameworks[0].flags;
+  CHECK(f1.revocable_resources);
+  CHECK(f1.user == "nobody");
+  CHECK(f1.principal == "ops");
+  REQUIRE(f1.tasks.size() == 2);
+  CHECK(f1.tasks[0].info.revocable);
+  CHECK(f1.tasks[0].info.resources == "cpus:1;mem:128");
+  CHECK(f1.tasks[0].info.sandbox_growth_bytes_per_minute == 2ULL * 1024 * 1024 * 1024);
+  CHECK_FALSE(f1.tasks[1].info.revocable);
+  CHECK(f1.tasks[1].info.resources == "cpus:0.25");
+  CHECK(f1.tasks[1].info.sandbox_growth_bytes_per_minute == 0);
+  // Defaults: no capability, root, no principal.
+  const auto& f2 = s.frameworks[1].flags;
+  CHECK_FALSE(f2.revocable_resources);
+  CHECK(f2.user == "root");
+  CHECK(f2.principal.empty());
+
+  auto err = [](const std::string& task) {
+    return loadError(withFrameworks(R"j([ { "id": "f1", "tasks": [ { "id": "t", "agent": "agent-1", )j" + task +
+                                    " } ] } ]"));
+  };
+  CHECK(err(R"j("resources": "cpus")j").find("/frameworks/0/tasks/0/resources: Failed to parse resource 'cpus'") !=
+        std::string::npos);
+  CHECK(err(R"j("resources": "cpus:0.0001")j").find("At most 3 decimal places in 'cpus:0.0001'") != std::string::npos);
+  CHECK(err(R"j("revocable": 1)j").find("/frameworks/0/tasks/0/revocable: expected true or false") !=
+        std::string::npos);
+  CHECK(err(R"j("sandbox_growth": "2G")j").find("/frameworks/0/tasks/0/sandbox_growth: Unknown bytes unit 'G'") !=
+        std::string::npos);
+  CHECK(loadError(withFrameworks(R"j([ { "id": "f1", "user": 0 } ])j")).find("/frameworks/0/user: expected a string") !=
+        std::string::npos);
+  CHECK(loadError(withFrameworks(R"j([ { "id": "f1", "revocable_resources": "yes" } ])j"))
+            .find("/frameworks/0/revocable_resources: expected true or false") != std::string::npos);
+}
+
+TEST_CASE("load, fill_disk and restart_agent with flags: summaries and what the loader refuses") {
+  const Scenario s = loadOk(withFrameworks("0", R"j(, "timeline": [
+    { "at": "0secs", "load": { "agent": "agent-1", "runnable": "0.5" } },
+    { "at": "1mins", "load": { "agent": "agent-1", "runnable": 6, "over": "2mins" } },
+    { "at": "2mins", "load": { "agent": "agent-2", "runnable": "100", "for": "5secs" } },
+    { "at": "3mins", "fill_disk": { "agent": "agent-1", "usage": "95%" } },
+    { "at": "3mins", "fill_disk": { "agent": "agent-2", "bytes": "50GB" } },
+    { "at": "4mins", "restart_agent": { "agent": "agent-1", "flags": { "recover": "cleanup", "strict": false } } },
+    { "at": "4mins", "restart_agent": { "agent": "agent-2" } }
+  ])j"));
+  const std::vector<std::pair<std::string, std::string>> want{
+      {"load", "load of agent-1: 0.5 runnable"},
+      {"load", "load of agent-1: 6 runnable over 2mins"},
+      {"load", "load of agent-2: 100 runnable for 5secs"},
+      {"fill_disk", "fill the disk of agent-1 to 95%"},
+      {"fill_disk", "write 50GB of ballast on agent-2"},
+      {"restart_agent", "restart the agent process on agent-1 with --recover=cleanup --strict=false"},
+      {"restart_agent", "restart the agent process on agent-2"},
+  };
+  REQUIRE(s.timeline.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    CAPTURE(i);
+    CHECK(s.timeline[i].kind == want[i].first);
+    CHECK(s.timeline[i].summary == want[i].second);
+    CHECK(static_cast<bool>(s.timeline[i].apply));
+  }
+
+  auto err = [](const std::string& entry) {
+    return loadError(withFrameworks("0", R"j(, "timeline": [ )j" + entry + " ]"));
+  };
+  CHECK(err(R"j({ "at": "1secs", "load": { "agent": "agent-1" } })j")
+            .find("/timeline/0/load: missing required key \"runnable\"") != std::string::npos);
+  CHECK(err(R"j({ "at": "1secs", "load": { "agent": "master-1", "runnable": "1" } })j")
+            .find("/timeline/0/load/agent: \"master-1\" is not an agent") != std::string::npos);
+  CHECK(err(R"j({ "at": "1secs", "load": { "agent": "agent-1", "runnable": "100001" } })j")
+            .find("/timeline/0/load/runnable: expected a number of runnable tasks from 0 to 100000") !=
+        std::string::npos);
+  CHECK(err(R"j({ "at": "1secs", "load": { "agent": "agent-1", "runnable": "1", "over": "0secs" } })j")
+            .find("/timeline/0/load/over: expected a duration within [1ms, 52weeks]") != std::string::npos);
+  CHECK(err(R"j({ "at": "1secs", "fill_disk": { "agent": "agent-1", "usage": "95%", "bytes": "1GB" } })j")
+            .find("/timeline/0/fill_disk: give either \"usage\" (e.g. \"95%\") or \"bytes\" (e.g. \"50GB\")") !=
+        std::string::npos);
+  CHECK(err(R"j({ "at": "1secs", "fill_disk": { "agent": "agent-1", "usage": "0.95" } })j")
+            .find("/timeline/0/fill_disk/usage: expected a percentage from 0% to 100%, e.g. \"95%\", got \"0.95\"") !=
+        std::string::npos);
+  CHECK(err(R"j({ "at": "1secs", "fill_disk": { "agent": "agent-1", "bytes": "lots" } })j")
+            .find("/timeline/0/fill_disk/bytes: expected a size such as \"2GB\" or \"512MB\", got \"lots\"") !=
+        std::string::npos);
+  CHECK(err(R"j({ "at": "1secs", "restart_agent": { "flags": { "recover": "cleanup" } } })j")
+            .find("/timeline/0/restart_agent: missing required key \"agent\"") != std::string::npos);
+  CHECK(err(R"j({ "at": "1secs", "restart_agent": { "agent": "agent-1",
+                                                    "flags": { "registration_backoff_factor": "soon" } } })j")
+            .find("/timeline/0/restart_agent/flags/registration_backoff_factor: ") != std::string::npos);
+  CHECK(err(R"j({ "at": "1secs", "restart_agent": { "agent": "agent-1", "flags": "recover=cleanup" } })j")
+            .find("/timeline/0/restart_agent/flags: expected an object of flags, got the string \"recover=cleanup\"") != std::string::npos);
+}
+
+namespace {
+
+Record gcRemoved(std::int64_t at_ms, std::string host, std::string path, std::string reason) {
+  return record(RecordKind::State, at_ms, "agent-garbage-collector(1)", std::move(host), "GarbageCollector",
+                {{"state", "REMOVED"}, {"path", std::move(path)}, {"files", std::int64_t{1}}, {"reason", std::move(reason)}});
+}
+
+// As Slave::checkDiskUsage and GarbageCollector::prune word it.
+constexpr const char* kPruned =
+    "pruned 6.99days ahead of its time: disk usage 95.00% leaves a max allowed age of 0ns (gc_delay 1weeks, "
+    "gc_disk_headroom 0.1)";
+
+std::vector<Record> gcTrace() {
+  const std::string run = "/var/lib/mesos/slaves/S0/frameworks/F0/executors/job-1/runs/R0";
+  return {
+      gcRemoved(1000, "agent-2", run, "its gc delay elapsed"),  // another agent
+      record(RecordKind::Fault, 5000, "", "", "fill_disk", {{"action", "fill_disk"}, {"label", "timeline[0]"}}),
+      gcRemoved(6000, "agent-1", run, kPruned),
+      gcRemoved(6000, "agent-1", "/var/lib/mesos/slaves/S0/frameworks/F0/executors/job-1", kPruned),
+      gcRemoved(6000, "agent-1", "/var/lib/mesos/slaves/S0/frameworks/F0", kPruned),
+      record(RecordKind::State, 7000, "slave(1)", "agent-1", "Slave::State", {{"state", "RUNNING"}}),
+  };
+}
+
+Expectation gcExpectation(const std::string& entry) {
+  const Scenario s = loadOk(R"j({ "name": "eval", "until": "1mins", "cluster": { "agents": 2 },
+    "timeline": [ { "at": "5secs", "fill_disk": { "agent": "agent-1", "usage": "95%" } } ],
+    "expect": [ )j" + entry + " ] }");
+  REQUIRE(s.expectations.size() == 1);
+  return s.expectations[0];
+}
+
+}  // namespace
+
+TEST_CASE("gc_removed: summaries, evaluation, and what the loader refuses") {
+  CHECK(gcExpectation(R"j({ "gc_removed": { "agent": "agent-1" } })j").summary ==
+        "the garbage collector of agent-1 removes a path at least 1 times");
+  CHECK(gcExpectation(R"j({ "gc_removed": { "agent": "agent-1", "path": "/runs/", "reason": "disk usage 95",
+                                            "after": "timeline[0]", "by": "10secs", "count": 1 } })j")
+            .summary == "the garbage collector of agent-1 removes a path containing \"/runs/\" (reason containing "
+                        "\"disk usage 95\") after timeline[0] by 10secs exactly 1 times");
+
+  const auto trace = gcTrace();
+  auto eval = [&](const std::string& entry) { return gcExpectation(entry).evaluate(trace); };
+  const Outcome any = eval(R"j({ "gc_removed": { "agent": "agent-1", "count": 3 } })j");
+  CHECK(any.held);
+  CHECK(any.evidence.rfind("3 removal(s) at 6.000000s", 0) == 0);
+  CHECK(eval(R"j({ "gc_removed": { "agent": "agent-2", "count": 1 } })j").held);
+  CHECK(eval(R"j({ "gc_removed": { "agent": "agent-1", "path": "/runs/", "count": 1 } })j").held);
+  CHECK(eval(R"j({ "gc_removed": { "agent": "agent-1", "path": "/frameworks/", "at_least": 3 } })j").held);
+  CHECK(eval(R"j({ "gc_removed": { "agent": "agent-1", "reason": "max allowed age of 0ns", "at_least": 2,
+                                   "at_most": 3 } })j")
+            .held);
+  CHECK(eval(R"j({ "gc_removed": { "agent": "agent-1", "reason": "gc delay elapsed", "count": 0 } })j").held);
+  CHECK(eval(R"j({ "gc_removed": { "agent": "agent-1", "by": "5secs", "count": 0 } })j").held);
+  CHECK(eval(R"j({ "gc_removed": { "agent": "agent-1", "after": "timeline[0]", "by": "6secs", "count": 3 } })j").held);
+  CHECK(eval(R"j({ "gc_removed": { "agent": "agent-1", "after": "6001ms", "count": 0 } })j").held);
+
+  const Outcome none = eval(R"j({ "gc_removed": { "agent": "agent-1", "path": "/no/such/path" } })j");
+  CHECK_FALSE(none.held);
+  CHECK(none.evidence.rfind("no matching removal; removals seen: /var/lib/mesos/slaves/S0/frameworks/F0/executors/"
+                            "job-1/runs/R0 at 6.000000s (pruned 6.99days ahead of its time: disk usage 95.00% leaves a max "
+                            "allowed age of 0ns (gc_delay 1weeks, gc_disk_headroom 0.1))",
+                            0) == 0);
+  const Outcome never = gcExpectation(R"j({ "gc_removed": { "agent": "agent-1", "after": "timeline[0]" } })j")
+                            .evaluate({});
+  CHECK_FALSE(never.held);
+  CHECK(never.evidence == "timeline[0] never happened");
+
+  auto err = [](const std::string& entry) {
+    return loadError(R"j({ "name": "eval", "cluster": { "agents": 1 }, "expect": [ )j" + entry + " ] }");
+  };
+  CHECK(err(R"j({ "gc_removed": { "path": "/frameworks/" } })j")
+            .find("/expect/0/gc_removed: missing required key \"agent\"") != std::string::npos);
+  CHECK(err(R"j({ "gc_removed": { "agent": "master-1" } })j")
+            .find("/expect/0/gc_removed/agent: \"master-1\" is not an agent") != std::string::npos);
+  CHECK(err(R"j({ "gc_removed": { "agent": "agent-1", "count": 1, "at_least": 1 } })j")
+            .find("give either \"count\" or \"at_least\"/\"at_most\", not both") != std::string::npos);
+  CHECK(err(R"j({ "gc_removed": { "agent": "agent-1", "after": "timeline[0]" } })j")
+            .find("no timeline entry labelled \"timeline[0]\"") != std::string::npos);
+  CHECK(err(R"j({ "gc_removed": { "agent": "agent-1", "by": "53weeks" } })j")
+            .find("/expect/0/gc_removed/by: expected a duration within [0ns, 52weeks]") != std::string::npos);
+}

@@ -140,19 +140,37 @@ TEST_CASE("the schema's action kinds are harness::actionKinds()") {
   CHECK(exactlyOneOf(def("timelineEntry")) == kinds);
 
   // An action that takes an object lists the same argument keys in both places; one
-  // that takes a string or an array is not an object in the schema either.
+  // that takes a string or an array is not an object in the schema either. An action
+  // that takes either (restart_agent: an agent, or {agent, flags}) has the object as a
+  // branch of its oneOf.
   const json& actions = def("timelineEntry").at("properties");
+  const auto objectForm = [](const json& argument) -> const json* {
+    if (argument.contains("type")) return argument.at("type") == "object" ? &argument : nullptr;
+    if (!argument.contains("oneOf")) return nullptr;
+    const json* found = nullptr;
+    for (const auto& branch : argument.at("oneOf")) {
+      if (branch.contains("type") && branch.at("type") == "object") {
+        CHECK_MESSAGE(found == nullptr, "one object branch at most");
+        found = &branch;
+      }
+    }
+    return found;
+  };
   for (const auto& kind : kinds) {
     CAPTURE(kind);
     const std::string probe = withTimeline(R"({ "at": "0secs", ")" + kind + R"(": { "zz_unknown": 1 } })");
     const json& argument = actions.at(kind);
+    const json* object = objectForm(argument);
     if (loadError(probe).find("unknown key") != std::string::npos) {
-      CHECK(argument.at("type") == "object");
-      CHECK(propertiesOf(argument) == loaderKeys(probe));
+      REQUIRE_MESSAGE(object != nullptr, kind << " takes an object in the loader but not in the schema");
+      CHECK(propertiesOf(*object) == loaderKeys(probe));
     } else {
+      CHECK(object == nullptr);
       CHECK_FALSE(argument.contains("properties"));
     }
   }
+  // restart_agent takes a bare agent too, as the loader does.
+  CHECK(actions.at("restart_agent").at("oneOf").at(0) == json{{"$ref", "#/$defs/identifier"}});
 }
 
 TEST_CASE("the schema's expectation kinds are harness::expectationKinds()") {
@@ -232,4 +250,26 @@ TEST_CASE("schema and loader agree on the keys of frameworks, tasks, executors a
   CHECK(propertiesOf(def("taskUpdate").at("oneOf").at(1)) ==
         loaderKeys(head + R"({ "id": "f", "tasks": [ { "id": "t", "agent": "agent-1", )"
                           R"("updates": [ { "state": "TASK_RUNNING", "zz_unknown": 1 } ] } ] } ] })"));
+}
+
+TEST_CASE("schema and loader agree on the keys of an agent's modules, acls and disk") {
+  const auto agent = [](const std::string& fields) {
+    return R"({ "name": "p", "cluster": { "agents": [ { "id": "agent-1", )" + fields + " } ] } }";
+  };
+  const json& props = def("agent").at("properties");
+  CHECK(props.at("modules").at("type") == "array");
+  CHECK(propertiesOf(props.at("modules").at("items")) ==
+        loaderKeys(agent(R"("modules": [ { "name": "m", "zz_unknown": 1 } ])")));
+  CHECK(propertiesOf(props.at("acls")) == loaderKeys(agent(R"("acls": { "zz_unknown": 1 })")));
+  CHECK(propertiesOf(props.at("acls").at("properties").at("run_tasks").at("items")) ==
+        loaderKeys(agent(R"("acls": { "run_tasks": [ { "zz_unknown": 1 } ] })")));
+  CHECK(propertiesOf(def("aclEntity")) ==
+        loaderKeys(agent(R"("acls": { "run_tasks": [ { "principals": { "zz_unknown": 1 }, "users": { "type": "ANY" } } ] })")));
+  CHECK(exactlyOneOf(def("aclEntity")) == Names{"values", "type"});
+  CHECK(enumOf(def("aclEntity").at("properties").at("type")) == Names{"ANY", "NONE"});
+  CHECK(propertiesOf(props.at("disk")) == loaderKeys(agent(R"("disk": { "zz_unknown": 1 })")));
+  // fill_disk takes exactly one of usage and bytes; load not both of over and for.
+  const json& actions = def("timelineEntry").at("properties");
+  CHECK(exactlyOneOf(actions.at("fill_disk")) == Names{"usage", "bytes"});
+  CHECK(actions.at("load").at("not") == json{{"required", {"over", "for"}}});
 }
