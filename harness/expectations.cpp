@@ -492,6 +492,10 @@ void parseGcRemoved(const ParseContext& c, const std::string& p, Expectation& ou
   Reference after;
   const bool hasAfter = c.reader.has(p + "/after");
   if (hasAfter) after = referenceArg(c, p + "/after");
+  if (hasAfter && by != sim::Time::max() && sim::Time{} + after.at > by) {
+    c.reader.fail(p + "/by", fmt::format("by ({}) is before after ({})", sim::format(by.sinceStart()),
+                                         sim::format(after.at)));
+  }
   const Bounds bounds = boundsArg(c, p);
   out.summary = fmt::format("the garbage collector of {} removes {}{}{}{} {} times", agent,
                             path.empty() ? std::string("a path") : "a path containing \"" + path + "\"",
@@ -510,6 +514,7 @@ void parseGcRemoved(const ParseContext& c, const std::string& p, Expectation& ou
     std::vector<std::string> seen;
     for (const Record& r : records) {
       if (r.kind != RecordKind::State || r.name != "GarbageCollector" || r.host != agent) continue;
+      if (r.text("state") != "REMOVED") continue;
       if (seen.size() < 6) seen.push_back(fmt::format("{} at {} ({})", r.text("path"), sim::formatSeconds(r.at), r.text("reason")));
       if (r.at < from || r.at > by) continue;
       if (!path.empty() && r.text("path").find(path) == std::string::npos) continue;

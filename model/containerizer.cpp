@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "model/pid.hpp"
 #include "sim/simulation.hpp"
 
 namespace agentsim::model {
@@ -174,14 +175,10 @@ void FakeContainerizer::recover(std::vector<RecoveredContainer> recovered, sim::
       c.config.container_id = r.container_id;
       c.config.executor.reset();
       // The launcher checks the checkpointed pid: a live process is adopted.
-      const auto at = r.forked_pid.find('@');
-      const auto colon = r.forked_pid.rfind(':');
       sim::Process* p = nullptr;
-      if (at != std::string::npos && colon != std::string::npos && colon > at) {
-        const sim::Upid pid = sim().upid(r.forked_pid.substr(0, at), r.forked_pid.substr(at + 1, colon - at - 1),
-                                         static_cast<std::uint16_t>(std::stoi(r.forked_pid.substr(colon + 1))));
-        p = sim().process(pid);
-        if (p != nullptr) c.executor = pid;
+      if (auto pid = parseUpid(sim(), r.forked_pid)) {
+        p = sim().process(*pid);
+        if (p != nullptr) c.executor = *pid;
       }
       if (p != nullptr) {
         c.state = State::RUNNING;

@@ -159,6 +159,9 @@ class Slave final : public sim::Process {
   void registerExecutorTimeout(const std::string& frameworkId, const std::string& executorId,
                                const std::string& containerId);
   void sendQueuedTasks(Framework& framework, Executor& executor);  // Slave::__run
+  // Answers an executor the agent will not take with ShutdownExecutorMessage.
+  void refuseExecutor(const sim::Upid& from, const std::string& frameworkId, const std::string& executorId,
+                      const std::string& why);
   void killTask(const sim::Upid& from, const KillTaskMessage& message);
   void shutdownExecutorMessage(const sim::Upid& from, const ShutdownExecutorMessage& message);
   void shutdownExecutor(Framework& framework, Executor& executor);  // Slave::_shutdownExecutor

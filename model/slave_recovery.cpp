@@ -5,6 +5,7 @@
 #include "model/agent_main.hpp"
 #include "model/garbage_collector.hpp"
 #include "model/paths.hpp"
+#include "model/pid.hpp"
 #include "model/slave.hpp"
 #include "model/status_update_manager.hpp"
 #include "sim/assert.hpp"
@@ -12,21 +13,6 @@
 
 namespace agentsim::model {
 
-namespace {
-std::optional<sim::Upid> parsePid(sim::Simulation& sim, const std::string& text) {
-  const auto at = text.find('@');
-  const auto colon = text.rfind(':');
-  if (at == std::string::npos || colon == std::string::npos || colon < at || colon + 1 >= text.size()) {
-    return std::nullopt;
-  }
-  std::uint32_t port = 0;
-  for (char c : text.substr(colon + 1)) {
-    if (c < '0' || c > '9' || port > 65535) return std::nullopt;
-    port = port * 10 + static_cast<std::uint32_t>(c - '0');
-  }
-  return sim.upid(text.substr(0, at), text.substr(at + 1, colon - at - 1), static_cast<std::uint16_t>(port));
-}
-}  // namespace
 
 void Slave::recover() {
   sim::Disk& disk = host().disk();
@@ -86,7 +72,7 @@ void Slave::recoverFramework(const state::FrameworkState& fs) {
   Framework& f = frameworks_[fs.id];
   f.info = *fs.info;
   if (fs.pid) {
-    if (auto pid = parsePid(sim(), *fs.pid)) f.pid = *pid;
+    if (auto pid = parseUpid(sim(), *fs.pid)) f.pid = *pid;
   }
   for (const auto& [eid, es] : fs.executors) {
     if (!es.info || !es.latest || es.runs.count(*es.latest) == 0) {
@@ -107,7 +93,7 @@ void Slave::recoverFramework(const state::FrameworkState& fs) {
     e.checkpoint = true;
     e.state = Executor::State::REGISTERING;
     if (run.libprocess_pid) {
-      if (auto pid = parsePid(sim(), *run.libprocess_pid)) e.pid = *pid;
+      if (auto pid = parseUpid(sim(), *run.libprocess_pid)) e.pid = *pid;
     }
     for (const auto& [tid, ts] : run.tasks) {
       if (!ts.info) continue;
@@ -214,12 +200,7 @@ void Slave::reconnectExecutors() {
 
 void Slave::reregisterExecutor(const sim::Upid& from, const ReregisterExecutorMessage& message) {
   auto shutdown = [&](const std::string& why) {
-    log(fmt::format("Shutting down executor '{}' of framework {} at {} because {}", message.executor_id,
-                    message.framework_id, from.str(), why));
-    ShutdownExecutorMessage reply;
-    reply.framework_id = message.framework_id;
-    reply.executor_id = message.executor_id;
-    send(from, reply);
+    refuseExecutor(from, message.framework_id, message.executor_id, why);
   };
   if (state_ != State::RECOVERING) return shutdown(fmt::format("the agent is {}, not recovering", toString(state_)));
   Framework* f = framework(message.framework_id);

@@ -6,6 +6,7 @@
 #include "model/agent_main.hpp"
 #include "model/garbage_collector.hpp"
 #include "model/paths.hpp"
+#include "model/pid.hpp"
 #include "model/slave.hpp"
 #include "model/status_update_manager.hpp"
 #include "sim/assert.hpp"
@@ -105,10 +106,7 @@ void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
   if (f == nullptr) {
     f = &frameworks_[message.framework.id];
     f->info = message.framework;
-    f->pid = sim().upid(message.pid.substr(0, message.pid.find('@')),
-                        message.pid.substr(message.pid.find('@') + 1,
-                                           message.pid.rfind(':') - message.pid.find('@') - 1),
-                        static_cast<std::uint16_t>(std::stoi(message.pid.substr(message.pid.rfind(':') + 1))));
+    f->pid = parseUpid(sim(), message.pid).value_or(sim::Upid{});
     if (f->info.checkpoint) {
       checkpoint(paths::frameworkInfoPath(meta_dir_, info_.id, f->info.id), state::encode(f->info));
       checkpoint(paths::frameworkPidPath(meta_dir_, info_.id, f->info.id), message.pid);
@@ -269,12 +267,7 @@ void Slave::executorLaunched(const std::string& frameworkId, const std::string& 
 
 void Slave::registerExecutor(const sim::Upid& from, const RegisterExecutorMessage& message) {
   auto shutdown = [&](const std::string& why) {
-    log(fmt::format("Shutting down executor '{}' of framework {} at {} because {}", message.executor_id,
-                    message.framework_id, from.str(), why));
-    ShutdownExecutorMessage reply;
-    reply.framework_id = message.framework_id;
-    reply.executor_id = message.executor_id;
-    send(from, reply);
+    refuseExecutor(from, message.framework_id, message.executor_id, why);
   };
   if (state_ == State::RECOVERING) return shutdown("the agent is still recovering");
   if (state_ == State::TERMINATING) return shutdown("the agent is terminating");
@@ -307,6 +300,16 @@ void Slave::registerExecutor(const sim::Upid& from, const RegisterExecutorMessag
   reply.slave_id = info_.id;
   send(from, reply);
   sendQueuedTasks(*f, *e);
+}
+
+void Slave::refuseExecutor(const sim::Upid& from, const std::string& frameworkId, const std::string& executorId,
+                           const std::string& why) {
+  log(fmt::format("Shutting down executor '{}' of framework {} at {} because {}", executorId, frameworkId, from.str(),
+                  why));
+  ShutdownExecutorMessage reply;
+  reply.framework_id = frameworkId;
+  reply.executor_id = executorId;
+  send(from, reply);
 }
 
 void Slave::sendQueuedTasks(Framework& f, Executor& e) {
@@ -482,10 +485,7 @@ void Slave::updateFramework(const sim::Upid& from, const UpdateFrameworkMessage&
   }
   Framework* f = framework(message.framework_id);
   if (f != nullptr) {
-    const auto at = message.pid.find('@');
-    const auto colon = message.pid.rfind(':');
-    f->pid = sim().upid(message.pid.substr(0, at), message.pid.substr(at + 1, colon - at - 1),
-                        static_cast<std::uint16_t>(std::stoi(message.pid.substr(colon + 1))));
+    f->pid = parseUpid(sim(), message.pid).value_or(f->pid);
     if (f->info.checkpoint) checkpoint(paths::frameworkPidPath(meta_dir_, info_.id, f->info.id), message.pid);
     log(fmt::format("Updating framework {} pid to {}", message.framework_id, message.pid));
   }

@@ -1,0 +1,27 @@
+#pragma once
+// A libprocess address in its text form ("slave(1)@agent-1:5051", as UPID's operator<<
+// prints it and checkpoints keep it), read back into the kernel's interned address.
+#include <optional>
+#include <string>
+
+#include "sim/simulation.hpp"
+
+namespace agentsim::model {
+
+// None for text that is not "id@host:port" with a port in [0, 65535].
+inline std::optional<sim::Upid> parseUpid(sim::Simulation& sim, const std::string& text) {
+  const auto at = text.find('@');
+  const auto colon = text.rfind(':');
+  if (at == std::string::npos || at == 0 || colon == std::string::npos || colon < at || colon + 1 >= text.size()) {
+    return std::nullopt;
+  }
+  std::uint32_t port = 0;
+  for (char c : text.substr(colon + 1)) {
+    if (c < '0' || c > '9' || port > 65535) return std::nullopt;
+    port = port * 10 + static_cast<std::uint32_t>(c - '0');
+  }
+  if (port > 65535) return std::nullopt;
+  return sim.upid(text.substr(0, at), text.substr(at + 1, colon - at - 1), static_cast<std::uint16_t>(port));
+}
+
+}  // namespace agentsim::model
