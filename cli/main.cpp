@@ -171,12 +171,9 @@ int run(RunArgs a) {
     t.deliveries = a.all;
     t.heartbeats = a.all;
     t.refs = !a.noRefs;
+    t.checks = false;  // the verdicts follow, each with its evidence
     std::cout << "\ntimeline (simulated time, host, process, event, [modelled Mesos source]):\n";
-    std::vector<sim::Record> shown;
-    for (const auto& r : report.records) {
-      if (r.kind != sim::RecordKind::Check) shown.push_back(r);
-    }
-    std::cout << viz::renderTimeline(shown, t);
+    viz::writeTimeline(std::cout, report.records, t);
   }
   std::cout << "\nexpectations:\n";
   std::size_t held = 0;

@@ -24,8 +24,8 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
   std::optional<World> world;
   try {
     world.emplace(scenario, report.seed, options.limits);
-    world->sim().trace().addSink(&memory);
     for (sim::TraceSink* s : options.sinks) world->sim().trace().addSink(s);
+    world->sim().trace().addSink(&memory);  // last: it takes each record, no copy
     report.header = world->header();
     world->sim().trace().header(report.header);
     world->scheduleTimeline();
@@ -56,7 +56,7 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
                       {{"invariant", i.name}, {"held", i.held}, {"evidence", i.evidence}}, "");
     report.invariants.push_back(std::move(i));
   }
-  report.records = memory.records();
+  report.records = memory.takeRecords();
   return report;
 }
 

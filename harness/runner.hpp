@@ -17,7 +17,7 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;
   std::optional<sim::Duration> until;
   sim::Limits limits;
-  std::vector<sim::TraceSink*> sinks;  // besides the in-memory one
+  std::vector<sim::TraceSink*> sinks;  // besides the in-memory one, which is added after them
 };
 
 struct ExpectationResult {
@@ -32,7 +32,7 @@ struct RunReport {
   sim::RunResult stop;
   std::uint64_t events = 0;
   sim::Fields header;
-  std::vector<sim::Record> records;
+  std::vector<sim::Record> records;  // the in-memory sink's, moved here
   std::vector<ExpectationResult> results;
   std::vector<InvariantResult> invariants;  // every run checks them all
 

@@ -449,6 +449,10 @@ RunResult Simulation::runUntil(Time until) {
       if (trace_.count() > limits_.max_trace_records) {
         limitExceeded(fmt::format("more than {} trace records", limits_.max_trace_records));
       }
+      if (trace_.bytes() > limits_.max_trace_bytes) {
+        limitExceeded(fmt::format("trace records of more than {} in memory (an estimate)",
+                                  formatBytes(limits_.max_trace_bytes)));
+      }
       if (stop_) return RunResult{StopReason::Stopped, *stop_};
     }
   } catch (const LimitExceededError& err) {

@@ -31,6 +31,9 @@ struct Limits {
   std::size_t max_processes = 2'000'000;
   std::size_t max_pending_events = 50'000'000;
   std::uint64_t max_trace_records = 5'000'000;  // kept in memory by sinks: bounds memory
+  // ... and their size (approximateBytes): records with long texts or many fields
+  // reach this before the count.
+  std::uint64_t max_trace_bytes = std::uint64_t{2} << 30;
 };
 
 class Host {

@@ -122,9 +122,34 @@ void Trace::header(const Fields& h) {
   for (TraceSink* s : sinks_) s->header(h);
 }
 
+std::string formatBytes(std::uint64_t bytes) {
+  if (bytes != 0 && bytes % (std::uint64_t{1} << 30) == 0) return fmt::format("{} GiB", bytes >> 30);
+  if (bytes != 0 && bytes % (std::uint64_t{1} << 20) == 0) return fmt::format("{} MiB", bytes >> 20);
+  return fmt::format("{} bytes", bytes);
+}
+
+std::uint64_t approximateBytes(const Record& r) {
+  constexpr std::uint64_t kRecord = 176;  // sizeof(Record)
+  constexpr std::uint64_t kField = 72;    // sizeof(Field)
+  constexpr std::uint64_t kAllocation = 16;
+  const auto text = [](std::size_t size) -> std::uint64_t { return size > 15 ? size + 1 + kAllocation : 0; };
+  std::uint64_t bytes = kRecord + text(r.process.size()) + text(r.host.size()) + text(r.name.size()) +
+                        text(r.ref.size());
+  if (!r.fields.empty()) bytes += kAllocation + kField * r.fields.size();
+  for (const Field& f : r.fields) {
+    bytes += text(f.key.size());
+    if (const auto* s = std::get_if<std::string>(&f.value)) bytes += text(s->size());
+    if (const auto* j = std::get_if<RawJson>(&f.value)) bytes += text(j->text.size());
+  }
+  return bytes;
+}
+
 void Trace::emit(Record record) {
   record.seq = next_seq_++;
-  for (TraceSink* s : sinks_) s->record(record);
+  bytes_ += approximateBytes(record);
+  if (sinks_.empty()) return;
+  for (std::size_t i = 0; i + 1 < sinks_.size(); ++i) sinks_[i]->record(record);
+  sinks_.back()->take(std::move(record));
 }
 
 }  // namespace agentsim::sim

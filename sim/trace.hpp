@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -57,15 +58,21 @@ class TraceSink {
   virtual ~TraceSink() = default;
   virtual void header(const Fields& header) = 0;
   virtual void record(const Record& record) = 0;
+  // The record for the last sink, which may keep it without a copy.
+  virtual void take(Record&& record) { this->record(record); }
 };
 
-// Keeps every record in memory (expectations and renderers read it).
+// Keeps every record in memory (expectations and renderers read it). Add it last, so
+// it takes each record instead of copying it.
 class MemorySink final : public TraceSink {
  public:
   void header(const Fields& h) override { header_ = h; }
   void record(const Record& r) override { records_.push_back(r); }
+  void take(Record&& r) override { records_.push_back(std::move(r)); }
   const Fields& headerFields() const { return header_; }
   const std::vector<Record>& records() const { return records_; }
+  // Hands the records on (to a run report) without a copy; the sink is left empty.
+  std::vector<Record> takeRecords() { return std::move(records_); }
 
  private:
   Fields header_;
@@ -83,6 +90,13 @@ class JsonLinesSink final : public TraceSink {
   std::ostream& out_;
 };
 
+// What a record costs in memory, estimated (a 64-bit libstdc++ layout: a string of more
+// than 15 bytes is on the heap, an allocation costs 16 bytes more) from its sizes only,
+// so the same run reaches Limits::max_trace_bytes at the same record everywhere.
+std::uint64_t approximateBytes(const Record& record);
+// A size for a limit's message: "2 GiB", "16 MiB", else "1000 bytes".
+std::string formatBytes(std::uint64_t bytes);
+
 std::string toJsonLine(const Fields& header);
 std::string toJsonLine(const Record& record);
 void appendJsonString(std::string& out, std::string_view text);
@@ -92,13 +106,16 @@ class Trace {
   bool enabled() const { return !sinks_.empty(); }
   void addSink(TraceSink* sink) { sinks_.push_back(sink); }
   void header(const Fields& h);
-  // Stamps seq and hands the record to every sink.
+  // Stamps seq and hands the record to every sink (the last one takes it).
   void emit(Record record);
   std::uint64_t count() const { return next_seq_; }
+  // approximateBytes of every record emitted.
+  std::uint64_t bytes() const { return bytes_; }
 
  private:
   std::vector<TraceSink*> sinks_;
   std::uint64_t next_seq_ = 0;
+  std::uint64_t bytes_ = 0;
 };
 
 }  // namespace agentsim::sim

@@ -1,5 +1,7 @@
 #include "viz/timeline.hpp"
 
+#include <ostream>
+
 #include <fmt/format.h>
 
 namespace agentsim::viz {
@@ -88,15 +90,28 @@ bool isHeartbeat(const sim::Record& r) {
   return r.name == "zookeeper.Ping" || r.name == "zookeeper.PingResponse" || r.name == "zookeeper.quorum.Ping";
 }
 
+namespace {
+bool shown(const sim::Record& r, const TimelineOptions& options) {
+  if (r.kind == sim::RecordKind::Deliver && !options.deliveries) return false;
+  if (r.kind == sim::RecordKind::Check && !options.checks) return false;
+  return options.heartbeats || !isHeartbeat(r);
+}
+}  // namespace
+
 std::string renderTimeline(const std::vector<sim::Record>& records, const TimelineOptions& options) {
   std::string out;
   for (const auto& r : records) {
-    if (r.kind == sim::RecordKind::Deliver && !options.deliveries) continue;
-    if (!options.heartbeats && isHeartbeat(r)) continue;
+    if (!shown(r, options)) continue;
     out += renderLine(r, options);
     out += '\n';
   }
   return out;
+}
+
+void writeTimeline(std::ostream& out, const std::vector<sim::Record>& records, const TimelineOptions& options) {
+  for (const auto& r : records) {
+    if (shown(r, options)) out << renderLine(r, options) << '\n';
+  }
 }
 
 }  // namespace agentsim::viz

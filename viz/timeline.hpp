@@ -1,6 +1,7 @@
 #pragma once
 // The text timeline: one line per event a student would look up, with its simulated
 // time, host, process, what happened, and the Mesos source it models.
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -15,12 +16,15 @@ struct TimelineOptions {
   // every third of its session timeout) and zookeeper.quorum.Ping (servers, every
   // second). They would fill the timeline; their effects (sessions, quorum) are shown.
   bool heartbeats = false;
+  bool checks = true;  // show `check` records (a run's verdicts, printed apart by the CLI)
 };
 
 // Whether a record is a ZooKeeper heartbeat (see TimelineOptions::heartbeats).
 bool isHeartbeat(const sim::Record& r);
 
 std::string renderTimeline(const std::vector<sim::Record>& records, const TimelineOptions& options = {});
+// The same, written line by line: a big run's timeline is never held whole in memory.
+void writeTimeline(std::ostream& out, const std::vector<sim::Record>& records, const TimelineOptions& options = {});
 std::string renderLine(const sim::Record& r, const TimelineOptions& options = {});
 
 }  // namespace agentsim::viz

@@ -46,10 +46,6 @@ LineRead readLine(std::istream& in, std::string& line, std::size_t limit) {
   }
 }
 
-std::string mebibytes(std::size_t bytes) {
-  return bytes % (1024 * 1024) == 0 ? fmt::format("{} MiB", bytes / (1024 * 1024)) : fmt::format("{} bytes", bytes);
-}
-
 }  // namespace
 
 sim::Try<TraceFile> readTrace(std::istream& in, const TraceReaderLimits& limits) {
@@ -64,7 +60,7 @@ sim::Try<TraceFile> readTrace(std::istream& in, const TraceReaderLimits& limits)
     if (read == LineRead::TooLong) {
       return sim::Error{fmt::format("line {}: {} longer than {} (a limit of agentsim's trace reader; see "
                                     "docs/limits.md)",
-                                    number, number == 1 ? "the header is" : "the record is", mebibytes(limit))};
+                                    number, number == 1 ? "the header is" : "the record is", sim::formatBytes(limit))};
     }
     if (line.empty()) continue;
     // ordered_json keeps the writer's field order, so a round trip is exact.

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "sim/simulation.hpp"
 #include "sim_test_util.hpp"
 
@@ -323,6 +325,32 @@ TEST_CASE("eventsRun and pendingEvents count what ran and what waits") {
   (void)sim.runUntil(T(Seconds(2)));
   CHECK(sim.eventsRun() == 2);
   CHECK(sim.pendingEvents() == 2);
+}
+
+TEST_CASE("a run whose trace grows past max_trace_bytes stops with a message; 2 GiB by default") {
+  CHECK(Limits{}.max_trace_bytes == std::uint64_t{2} * 1024 * 1024 * 1024);
+  Record one;
+  one.host = "h";
+  one.name = "log";
+  one.fields = {{"message", std::string(100, 'x')}};
+  const std::uint64_t each = approximateBytes(one);
+  Limits limits;
+  limits.max_trace_bytes = 3 * each;
+  Simulation sim(1, limits);
+  MemorySink sink;
+  sim.trace().addSink(&sink);
+  for (int i = 0; i < 10; ++i) {
+    sim.at(Time{} + Seconds(i), "log", [&sim] {
+      sim.emit(RecordKind::Log, nullptr, "h", "log", {{"message", std::string(100, 'x')}}, "");
+    });
+  }
+  const RunResult r = sim.runUntil(Time{} + Seconds(100));
+  CHECK(r.reason == StopReason::LimitExceeded);
+  CHECK(r.message == fmt::format("run stopped: trace records of more than {} bytes in memory (an estimate) (a limit of "
+                                 "agentsim; see docs/limits.md)",
+                                 3 * each));
+  CHECK(sink.records().size() == 4);
+  CHECK(sim.trace().bytes() == 4 * each);
 }
 
 TEST_CASE("a run whose trace grows past max_trace_records stops with a message") {

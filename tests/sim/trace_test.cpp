@@ -137,6 +137,78 @@ TEST_CASE("Trace stamps seq and hands each record to every sink") {
   CHECK(one.headerFields() == Fields{{"seed", std::int64_t{3}}});
 }
 
+namespace {
+// Counts how each record arrives.
+class CountingSink final : public TraceSink {
+ public:
+  void header(const Fields&) override {}
+  void record(const Record&) override { ++copied; }
+  void take(Record&& r) override {
+    ++taken;
+    kept.push_back(std::move(r));
+  }
+  int copied = 0;
+  int taken = 0;
+  std::vector<Record> kept;
+};
+}  // namespace
+
+TEST_CASE("the last sink takes each record without a copy; the others see it by reference") {
+  Trace trace;
+  CountingSink first;
+  CountingSink last;
+  trace.addSink(&first);
+  trace.addSink(&last);
+  Record r;
+  r.name = std::string(100, 'n');
+  const char* data = r.name.data();
+  trace.emit(std::move(r));
+  CHECK(first.copied == 1);
+  CHECK(first.taken == 0);
+  CHECK(last.copied == 0);
+  CHECK(last.taken == 1);
+  REQUIRE(last.kept.size() == 1);
+  CHECK(last.kept[0].name.data() == data);  // the same heap buffer: moved, never copied
+
+  // A MemorySink that is last keeps the record it was given, and hands its records on.
+  Trace memoryTrace;
+  MemorySink memory;
+  memoryTrace.addSink(&memory);
+  Record m;
+  m.name = std::string(100, 'm');
+  const char* mdata = m.name.data();
+  memoryTrace.emit(std::move(m));
+  REQUIRE(memory.records().size() == 1);
+  CHECK(memory.records()[0].name.data() == mdata);
+  const std::vector<Record> handed = memory.takeRecords();
+  REQUIRE(handed.size() == 1);
+  CHECK(handed[0].name.data() == mdata);
+  CHECK(memory.records().empty());
+}
+
+TEST_CASE("approximateBytes: fixed sizes for a record, its fields and its long strings") {
+  // The constants are those of 64-bit libstdc++, where this runs.
+  CHECK(sizeof(Record) == 176);
+  CHECK(sizeof(Field) == 72);
+  Record r;
+  CHECK(approximateBytes(r) == 176);
+  r.process = "slave(1)";                       // short: inside the string
+  r.name = "RegisterSlaveMessage";              // 20 bytes: 21 on the heap + 16
+  r.fields = {{"from", std::string(30, 'f')},   // 31 + 16
+              {"n", std::int64_t{4}},
+              {"j", RawJson{std::string(16, '[')}}};  // 17 + 16
+  CHECK(approximateBytes(r) == 176 + 37 + (16 + 3 * 72) + 47 + 33);
+  Trace trace;
+  MemorySink sink;
+  trace.addSink(&sink);
+  trace.emit(r);
+  trace.emit(r);
+  CHECK(trace.bytes() == 2 * approximateBytes(r));
+  CHECK(formatBytes(std::uint64_t{2} << 30) == "2 GiB");
+  CHECK(formatBytes(std::uint64_t{16} << 20) == "16 MiB");
+  CHECK(formatBytes(1000) == "1000 bytes");
+}
+
 TEST_CASE("record kinds have names that parse back") {
   const RecordKind all[] = {RecordKind::Send,  RecordKind::Deliver, RecordKind::Drop,
                             RecordKind::Timer, RecordKind::State,   RecordKind::Fault,

@@ -146,3 +146,21 @@ TEST_CASE("the trace reader bounds every line, the header by its own limit, and 
   CHECK(viz::TraceReaderLimits{}.max_header_line == 256u * 1024 * 1024);
   CHECK(viz::TraceReaderLimits{}.max_record_line == 16u * 1024 * 1024);
 }
+
+TEST_CASE("writeTimeline streams what renderTimeline renders; checks can be left out") {
+  const std::vector<sim::Record> records{
+      record(sim::RecordKind::Send, "RegisterSlaveMessage", {{"to", "master@master-1:5050"}}),
+      record(sim::RecordKind::Check, "agent_state", {{"held", true}, {"evidence", "RUNNING at 1secs"}}),
+      record(sim::RecordKind::Deliver, "SlaveRegisteredMessage", {{"from", "master@master-1:5050"}}),
+  };
+  std::ostringstream all;
+  viz::writeTimeline(all, records);
+  CHECK(all.str() == viz::renderTimeline(records));
+  CHECK(all.str() == viz::renderLine(records[0]) + "\n" + viz::renderLine(records[1]) + "\n");
+  viz::TimelineOptions noChecks;
+  noChecks.checks = false;
+  noChecks.deliveries = true;
+  std::ostringstream out;
+  viz::writeTimeline(out, records, noChecks);
+  CHECK(out.str() == viz::renderLine(records[0], noChecks) + "\n" + viz::renderLine(records[2], noChecks) + "\n");
+}
