@@ -530,6 +530,75 @@ void parseGcRemoved(const ParseContext& c, const std::string& p, Expectation& ou
   };
 }
 
+// Any state machine's move, as its `state` record names it (docs/trace-format.md):
+// {"machine": "Container", "state": "TERMINATED", "host": "agent-1", "with": {...}}.
+void parseStateRecord(const ParseContext& c, const std::string& p, Expectation& out) {
+  c.reader.object(p, {"machine", "state", "host", "with", "after", "by", "count", "at_least", "at_most"},
+                  {"machine", "state"});
+  const std::string machine = c.reader.string(p + "/machine", 100);
+  const std::string state = c.reader.string(p + "/state", 100);
+  std::string host;
+  if (c.reader.has(p + "/host")) host = hostArg(c, p + "/host");
+  std::vector<std::pair<std::string, std::string>> with;
+  if (c.reader.has(p + "/with")) {
+    const std::string w = p + "/with";
+    if (!c.reader.at(w).is_object()) {
+      c.reader.fail(w, fmt::format("expected an object of record fields, e.g. {{\"executor_id\": \"e1\"}}, got {}",
+                                   typeName(c.reader.at(w))));
+    }
+    for (const auto& [key, value] : c.reader.at(w).items()) {
+      if (with.size() >= 20) c.reader.fail(w, "at most 20 fields");
+      with.emplace_back(key, c.reader.flagValue(Reader::child(w, key)));
+    }
+  }
+  sim::Time by = sim::Time::max();
+  if (c.reader.has(p + "/by")) by = sim::Time{} + c.reader.duration(p + "/by", {}, ScenarioLimits::kMaxUntil);
+  Reference after;
+  const bool hasAfter = c.reader.has(p + "/after");
+  if (hasAfter) after = referenceArg(c, p + "/after");
+  if (hasAfter && by != sim::Time::max() && sim::Time{} + after.at > by) {
+    c.reader.fail(p + "/by", fmt::format("by ({}) is before after ({})", sim::format(by.sinceStart()),
+                                         sim::format(after.at)));
+  }
+  const Bounds bounds = boundsArg(c, p);
+  std::string fields;
+  for (const auto& [key, value] : with) fields += fmt::format("{}{}={}", fields.empty() ? " with " : ", ", key, value);
+  out.summary = fmt::format("{} reaches {}{}{}{}{} {} times", machine, state, host.empty() ? "" : " on " + host, fields,
+                            hasAfter ? " after " + after.describe() : std::string(),
+                            by == sim::Time::max() ? std::string() : " by " + sim::format(by.sinceStart()),
+                            bounds.describe());
+  out.evaluate = [machine, state, host, with, by, after, hasAfter, bounds](const std::vector<Record>& records) {
+    sim::Time from;
+    if (hasAfter) {
+      const auto t0 = after.resolve(records);
+      if (!t0) return Outcome{false, fmt::format("{} never happened", after.describe())};
+      from = *t0;
+    }
+    std::vector<const Record*> hits;
+    std::size_t moves = 0;
+    for (const Record& r : records) {
+      if (r.kind != RecordKind::State || r.name != machine || (!host.empty() && r.host != host)) continue;
+      ++moves;
+      if (r.at < from || r.at > by || r.text("state") != state) continue;
+      bool ok = true;
+      for (const auto& [key, value] : with) {
+        const sim::Value* v = r.field(key);
+        std::string text;
+        if (v != nullptr) {
+          if (const auto* i = std::get_if<std::int64_t>(v)) text = std::to_string(*i);
+          if (const auto* b = std::get_if<bool>(v)) text = *b ? "true" : "false";
+          if (const auto* t = std::get_if<std::string>(v)) text = *t;
+        }
+        ok = ok && v != nullptr && text == value;
+      }
+      if (ok) hits.push_back(&r);
+    }
+    const bool held = bounds.holds(hits.size());
+    return Outcome{held, hits.empty() ? fmt::format("none seen ({} move(s) of {} in all)", moves, machine)
+                                      : fmt::format("{} at {}", state, times(hits))};
+  };
+}
+
 void parseLeader(const ParseContext& c, const std::string& p, Expectation& out) {
   c.reader.object(p, {"master", "at", "elected_between"}, {"master"});
   const std::string master = masterArg(c, p + "/master", {"none"});
@@ -820,6 +889,11 @@ const std::vector<ExpectationKind>& expectationKinds() {
        "Value: {master, operation, changed (whether it changed the registry), between, count | at_least | "
        "at_most}.",
        parseRegistryOperations},
+      {"state",
+       "A state machine moves to a state (any `state` record of docs/trace-format.md: Slave::Executor, Container, "
+       "StatusUpdateStream, GarbageCollector, ...), on a host and with record fields if given, within [after, by], "
+       "a number of times. Value: {machine, state, host, with, after, by, count | at_least | at_most}.",
+       parseStateRecord},
       {"task_state",
        "The framework's scheduler is told (Scheduler::statusUpdate, src/sched/sched.cpp) that a task is in a "
        "state, with a reason and source if given, within [after, by], a number of times (default: at least once; "

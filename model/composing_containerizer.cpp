@@ -83,7 +83,7 @@ void ComposingContainerizer::recover(std::vector<RecoveredContainer> containers,
                                      std::function<void()> done) {
   dispatch("recover", [this, containers = std::move(containers), caller, done = std::move(done)]() mutable {
     if (containerizers_.empty()) {
-      reply(caller, "Containerizer::recover", done);
+      reply(caller, "Slave::_recover", done);
       return;
     }
     for (const RecoveredContainer& r : containers) owners_[r.container_id] = containerizers_.front();

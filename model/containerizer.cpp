@@ -194,7 +194,7 @@ void FakeContainerizer::recover(std::vector<RecoveredContainer> recovered, sim::
             {{"container", r.container_id}});
       }
     }
-    reply(caller, "Containerizer::recover", done);
+    reply(caller, "Slave::_recover", done);
   });
 }
 

@@ -29,11 +29,15 @@ std::uint64_t MasterDetector::detect(std::optional<MasterInfo> previous, sim::Pr
 }
 
 void MasterDetector::discard(std::uint64_t handle) {
-  auto it = pending_.find(handle);
-  if (it == pending_.end()) return;
-  Request request = std::move(it->second);
-  pending_.erase(it);
-  complete(std::move(request), Detection{Detection::Kind::Discarded, std::nullopt, {}});
+  // A dispatch, as Future::discard reaches the detector's process: it runs after the
+  // detect() it discards, which was dispatched first.
+  dispatch("discard", [this, handle] {
+    auto it = pending_.find(handle);
+    if (it == pending_.end()) return;
+    Request request = std::move(it->second);
+    pending_.erase(it);
+    complete(std::move(request), Detection{Detection::Kind::Discarded, std::nullopt, {}});
+  });
 }
 
 void MasterDetector::setLeader(std::optional<MasterInfo> leader, bool all) {
