@@ -355,7 +355,7 @@ std::vector<model::TaskLaunch> readTasks(const Reader& r, const Scenario& s, con
   for (std::size_t i = 0; i < n; ++i) {
     const std::string t = Reader::child(p, i);
     r.object(t, {"id", "agent", "at", "executor", "run_time", "end", "updates", "resources", "revocable", "sandbox_growth",
-                 "note"},
+                 "uris", "note"},
              {"id", "agent"});
     if (r.has(t + "/note")) r.string(t + "/note");
     model::TaskLaunch launch;
@@ -380,6 +380,24 @@ std::vector<model::TaskLaunch> readTasks(const Reader& r, const Scenario& s, con
       if (parsed.isError()) r.fail(t + "/resources", parsed.error() + " (e.g. \"cpus:0.5;mem:128\")");
     }
     if (r.has(t + "/revocable")) launch.info.revocable = r.boolean(t + "/revocable");
+    if (r.has(t + "/uris")) {
+      // CommandInfo.uris, which the Fetcher downloads into the sandbox first.
+      const std::size_t n = r.array(t + "/uris", 100);
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::string u = Reader::child(t + "/uris", i);
+        r.object(u, {"value", "size", "cache", "reachable", "note"}, {"value"});
+        model::CommandURI uri;
+        uri.value = r.string(u + "/value", 1000);
+        if (r.has(u + "/size")) {
+          auto bytes = model::parseBytes(r.string(u + "/size", 40));
+          if (bytes.isError()) r.fail(u + "/size", bytes.error());
+          uri.size_bytes = bytes->bytes;
+        }
+        if (r.has(u + "/cache")) uri.cache = r.boolean(u + "/cache");
+        if (r.has(u + "/reachable")) uri.reachable = r.boolean(u + "/reachable");
+        launch.info.uris.push_back(std::move(uri));
+      }
+    }
     if (r.has(t + "/sandbox_growth")) {
       // What the task writes into its sandbox each minute.
       auto bytes = model::parseBytes(r.string(t + "/sandbox_growth", 40));

@@ -34,6 +34,7 @@ struct CommandURI {
   std::uint64_t size_bytes = 0;
   bool cache = false;
   bool reachable = true;   // false: the download fails
+  bool operator==(const CommandURI&) const = default;
 };
 
 class Fetcher final : public sim::Process {

@@ -152,7 +152,8 @@ class Slave final : public sim::Process {
   // slave_tasks.cpp.
   void runTask(const sim::Upid& from, const RunTaskMessage& message);
   void run(const std::string& frameworkId, const TaskInfo& task);  // Slave::_run
-  Executor& launchExecutor(Framework& framework, const ExecutorInfo& info);
+  // `uris`: what the container fetches first (a command executor's task's URIs).
+  Executor& launchExecutor(Framework& framework, const ExecutorInfo& info, const std::vector<CommandURI>& uris);
   void executorLaunched(const std::string& frameworkId, const std::string& executorId,
                         const std::string& containerId, const sim::Try<bool>& launched);
   void registerExecutor(const sim::Upid& from, const RegisterExecutorMessage& message);

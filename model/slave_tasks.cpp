@@ -166,7 +166,7 @@ void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
     return;
   }
   Executor* e = executor(frameworkId, task.executor.executor_id);
-  if (e == nullptr) e = &launchExecutor(*f, task.executor);
+  if (e == nullptr) e = &launchExecutor(*f, task.executor, task.uris);
   switch (e->state) {
     case Executor::State::TERMINATING:
     case Executor::State::TERMINATED:
@@ -192,7 +192,7 @@ void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
   }
 }
 
-Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info) {
+Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, const std::vector<CommandURI>& uris) {
   Executor& e = f.executors[info.executor_id];
   e.info = info;
   e.info.framework_id = f.info.id;
@@ -217,6 +217,7 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info) {
     config.container_id = containerId;
     config.type = ContainerType::NONE;
     config.sandbox = sandbox;
+    config.uris = uris;
     ExecutorEnvironment env;
     env.slave = self();
     env.slave_id = info_.id;

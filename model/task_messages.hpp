@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/framework_messages.hpp"
+#include "model/fetcher.hpp"
 #include "model/messages.hpp"
 #include "model/resources.hpp"
 #include "model/status_update.hpp"
@@ -47,6 +48,7 @@ struct TaskInfo {
   ExecutorInfo executor;
   std::vector<TaskUpdateStep> steps;  // what the command does
   bool revocable = false;  // its resources are revocable (oversubscribed)
+  std::vector<CommandURI> uris;  // CommandInfo.uris: fetched into the sandbox before it starts
   std::uint64_t sandbox_growth_bytes_per_minute = 0;  // what it writes to its sandbox (agentsim)
   bool operator==(const TaskInfo&) const = default;
 };

@@ -186,3 +186,28 @@ TEST_CASE("LocalAuthorizer with --acls: a task whose principal may not run as it
     }
   }
 }
+
+TEST_CASE("a task's URIs are fetched into its sandbox before its executor starts; an unreachable one fails the launch") {
+  for (const bool reachable : {true, false}) {
+    CAPTURE(reachable);
+    FrameworkFlags fw;
+    TaskLaunch t = commandTask("task-1", sim::Seconds(30));
+    t.info.uris.push_back(CommandURI{"http://repo/app.tar.gz", 100 * kMegabyte, false, reachable});
+    fw.tasks.push_back(t);
+    TaskCluster c(10, fw);
+    c.boot();
+    c.sim.runFor(sim::Seconds(20));
+    const auto got = c.received("task-1");
+    REQUIRE(!got.empty());
+    if (reachable) {
+      CHECK(got.front() == "TASK_STARTING");
+      // 100MB at 100MB/s plus 10ms before the container starts.
+      const auto* first = c.find(sim::RecordKind::State, "Scheduler::statusUpdate", "framework-1").front();
+      CHECK(first->at > sim::Time{} + sim::Seconds(6));
+    } else {
+      CHECK(got == std::vector<std::string>{"TASK_FAILED"});
+      CHECK(c.find(sim::RecordKind::State, "Scheduler::statusUpdate", "framework-1").front()->text("reason") ==
+            "REASON_CONTAINER_LAUNCH_FAILED");
+    }
+  }
+}
