@@ -644,6 +644,21 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
   reregistering_.insert(info.id);
   dispatch("Master::_reregisterSlave", [this, from, info, tasks = message.tasks] {
     readmitted(from, info);
+    // A readmitted agent's own list is the truth: a task the master still holds for it
+    // that the agent does not report never reached it; it goes without an update (C37).
+    std::set<std::pair<std::string, std::string>> reported;
+    for (const Task& t : tasks) reported.insert({t.framework_id, t.task_id});
+    for (auto& [fid, known] : tasks_) {
+      for (auto it = known.begin(); it != known.end();) {
+        if (it->second.slave_id == info.id && reported.count({fid, it->first}) == 0) {
+          log(fmt::format("Removing task {} of framework {}: agent {} did not report it on reregistration", it->first,
+                          fid, info.id));
+          it = known.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
     reconcileAgent(info.id, tasks);
   });
 }
