@@ -7,6 +7,7 @@
 
 #include "harness/tables.hpp"
 #include "harness/world.hpp"
+#include "model/slave.hpp"
 #include "model/flags.hpp"
 #include "sim/uint128.hpp"
 #include "model/framework.hpp"
@@ -520,6 +521,27 @@ std::vector<ActionKind> makeActions() {
              return;
            }
            w.sim().kill(h, "", label);
+         };
+       }});
+  kinds.push_back(
+      {"shutdown_agent",
+       "Shut the agent down gracefully, as SIGUSR1 does (Slave::signaled -> Slave::shutdown): it unregisters from the "
+       "master (UnregisterSlaveMessage), shuts down every framework's executors, deletes meta/slaves/latest and exits "
+       "once no framework is left. Value: an agent.",
+       [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+         const std::string id = agentHostArg(c, p);
+         out.summary = "SIGUSR1 to the agent on " + id;
+         out.apply = [id](World& w) {
+           sim::Host& h = w.host(id);
+           model::Slave* slave = nullptr;
+           for (sim::Process* proc : h.processesOf("")) {
+             if (proc->id() == "slave(1)") slave = static_cast<model::Slave*>(proc);
+           }
+           if (!h.up() || slave == nullptr) {
+             note(w, id, fmt::format("no agent runs on {}: nothing to shut down", id));
+             return;
+           }
+           slave->dispatch("Slave::signaled", [slave] { slave->shutdown("Received SIGUSR1 signal"); });
          };
        }});
   kinds.push_back({"stop_zookeeper",

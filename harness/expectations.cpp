@@ -763,7 +763,8 @@ void parseRegistryOperations(const ParseContext& c, const std::string& p, Expect
   std::string operation;
   if (c.reader.has(p + "/operation")) {
     operation = c.reader.string(p + "/operation", 40);
-    static const std::vector<std::string> kOperations{"AdmitSlave", "MarkSlaveReachable", "MarkSlaveUnreachable"};
+    static const std::vector<std::string> kOperations{"AdmitSlave", "MarkSlaveReachable", "MarkSlaveUnreachable",
+                                                      "RemoveSlave"};
     if (std::find(kOperations.begin(), kOperations.end(), operation) == kOperations.end()) {
       c.reader.fail(p + "/operation", fmt::format("expected a registry operation ({}), got \"{}\"",
                                                   fmt::join(kOperations, ", "), operation));

@@ -30,6 +30,7 @@ void Master::initialize() {
   install(&Master::reconcileTasks, "Master::reconcileTasks");
   install(&Master::exitedExecutor, "Master::exitedExecutor");
   install(&Master::updateSlave, "Master::updateSlave");
+  install(&Master::unregisterSlave, "Master::unregisterSlave");
   log(fmt::format("Master {} ({}) started on {}:{}", info_.id, self().host(), self().host(), self().port()),
       {{"registry", flags_.registry}, {"zk", flags_.zk}});
 
@@ -470,6 +471,29 @@ void Master::reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& 
     if (it != known.end()) answer(id, it->second.state, it->second.slave_id, "Reconciliation: Latest task state");
     else answer(id, TaskState::TASK_LOST, "", "Reconciliation: Task is unknown");
   }
+}
+
+void Master::unregisterSlave(const sim::Upid& from, const UnregisterSlaveMessage& message) {
+  auto it = registered_.find(message.slave_id);
+  if (it == registered_.end() || !(it->second.pid == from)) {
+    log(fmt::format("Ignoring unregister agent message from {} for agent {}: not that agent", from.str(),
+                    message.slave_id));
+    return;
+  }
+  // Master::removeSlave(slave, "unregistered"): RemoveSlave in the registry, the agent's
+  // tasks are lost at once (no timers), its observer stops.
+  log(fmt::format("Asked to unregister agent {}", message.slave_id));
+  registryOperation("RemoveSlave", it->second.info);
+  if (it->second.observer != nullptr) sim().terminate(*it->second.observer);
+  traceState("Master::Slave", "REMOVED",
+             {{"slave_id", message.slave_id}, {"pid", from.str()}, {"reason", "unregistered"}});
+  by_pid_.erase(it->second.pid);
+  if (auto h = by_hostname_.find(it->second.info.hostname); h != by_hostname_.end() && h->second == message.slave_id) {
+    by_hostname_.erase(h);
+  }
+  const std::string id = message.slave_id;
+  registered_.erase(it);
+  removeTasksOf(id, "unregistered");
 }
 
 Resources Master::availableRevocable(const std::string& slaveId) const {

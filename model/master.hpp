@@ -130,6 +130,7 @@ class Master final : public sim::Process {
   void reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& message);
   void exitedExecutor(const sim::Upid& from, const ExitedExecutorMessage& message);
   void updateSlave(const sim::Upid& from, const UpdateSlaveMessage& message);
+  void unregisterSlave(const sim::Upid& from, const UnregisterSlaveMessage& message);
   // Revocable resources of an agent not used by a non-terminal task.
   Resources availableRevocable(const std::string& slaveId) const;
   // Sends a master-generated update (no UUID: nothing to acknowledge) to a framework.

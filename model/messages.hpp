@@ -91,6 +91,18 @@ struct PingSlaveMessage : sim::MessageOf<PingSlaveMessage> {
   void describe(sim::Fields& out) const override { out.push_back({"connected", connected}); }
 };
 
+struct UnregisterSlaveMessage : sim::MessageOf<UnregisterSlaveMessage> {
+  static constexpr std::string_view kName = "UnregisterSlaveMessage";
+  std::string slave_id;
+  void describe(sim::Fields& out) const override { out.push_back({"slave_id", slave_id}); }
+};
+
+struct ShutdownMessage : sim::MessageOf<ShutdownMessage> {
+  static constexpr std::string_view kName = "ShutdownMessage";
+  std::string message;
+  void describe(sim::Fields& out) const override { out.push_back({"message", message}); }
+};
+
 struct PongSlaveMessage : sim::MessageOf<PongSlaveMessage> {
   static constexpr std::string_view kName = "PongSlaveMessage";
 };

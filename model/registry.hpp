@@ -24,7 +24,7 @@ struct Registry {
   std::map<std::string, std::int64_t> unreachable;  // Registry.unreachable: SlaveID -> when marked (ns)
 
   // The registrar's operations (src/master/registrar.hpp, master.hpp): AdmitSlave,
-  // MarkSlaveReachable, MarkSlaveUnreachable. Returns whether the registry changed
+  // MarkSlaveReachable, MarkSlaveUnreachable, RemoveSlave. Returns whether the registry changed
   // (Operation::perform's result: an unchanged registry is not stored).
   bool apply(std::string_view operation, const SlaveInfo& info, std::int64_t now_ns) {
     if (operation == "AdmitSlave") return slaves.emplace(info.id, info).second;
@@ -37,6 +37,7 @@ struct Registry {
       unreachable[info.id] = now_ns;
       return true;
     }
+    if (operation == "RemoveSlave") return slaves.erase(info.id) != 0;
     return false;
   }
 };

@@ -110,6 +110,7 @@ void Slave::initialize() {
   install(&Slave::reregisterExecutor, "Slave::reregisterExecutor");
   install(&Slave::statusUpdateMessage, "Slave::statusUpdate");
   install(&Slave::ping, "Slave::ping");
+  install(&Slave::shutdownMessage, "Slave::shutdown");
 
   if (flags_.recover != "reconnect" && flags_.recover != "cleanup") {
     exitAgent(host(), "slave",
@@ -318,6 +319,48 @@ void Slave::ping(const sim::Upid& from, const PingSlaveMessage& message) {
   }
   restartPingTimer();
   send(from, PongSlaveMessage{});
+}
+
+void Slave::shutdownMessage(const sim::Upid& from, const ShutdownMessage& message) {
+  if (!fromMaster(from)) {
+    log(fmt::format("Shutdown message from {} ignored: it is not the leading master", from.str()));
+    return;
+  }
+  shutdown(message.message);
+}
+
+void Slave::shutdown(const std::string& why) {
+  // Slave::shutdown: a local shutdown unregisters from the master first.
+  log(fmt::format("Agent asked to shut down: {}", why));
+  if (state_ == State::TERMINATING) return;
+  if (master_ && !info_.id.empty()) {
+    log("Unregistering and shutting down");
+    UnregisterSlaveMessage message;
+    message.slave_id = info_.id;
+    send(masterPid(), message);
+  }
+  setState(State::TERMINATING);
+  // Slave::finalize deletes meta/slaves/latest when TERMINATING: the next start is a new agent.
+  host().disk().remove(paths::latestSlavePath(meta_dir_));
+  if (frameworks_.empty()) {
+    terminateAgent("Agent terminating: shut down with no frameworks");
+    return;
+  }
+  std::vector<std::string> ids;
+  for (const auto& [id, f] : frameworks_) ids.push_back(id);
+  for (const std::string& id : ids) {
+    Framework* f = framework(id);
+    if (f == nullptr) continue;
+    f->state = Framework::State::TERMINATING;
+    f->pending.clear();
+    std::vector<std::string> done;
+    for (auto& [eid, e] : f->executors) {
+      if (e.state == Executor::State::REGISTERING || e.state == Executor::State::RUNNING) shutdownExecutor(*f, e);
+      else if (e.state == Executor::State::TERMINATED) done.push_back(eid);
+    }
+    for (const std::string& eid : done) removeExecutor(*f, f->executors.at(eid));
+    if (f->executors.empty()) removeFramework(id);
+  }
 }
 
 void Slave::restartPingTimer() {

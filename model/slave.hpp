@@ -120,6 +120,9 @@ class Slave final : public sim::Process {
     std::map<std::string, Executor> executors;
   };
   const std::map<std::string, Framework>& frameworks() const { return frameworks_; }
+  // Slave::signaled: SIGUSR1 becomes shutdown(UPID(), "Received SIGUSR1 signal"); call
+  // with dispatch.
+  void shutdown(const std::string& why);
 
  protected:
   void initialize() override;
@@ -198,6 +201,7 @@ class Slave final : public sim::Process {
   void registered(const sim::Upid& from, const SlaveRegisteredMessage& message);
   void reregistered(const sim::Upid& from, const SlaveReregisteredMessage& message);
   void ping(const sim::Upid& from, const PingSlaveMessage& message);
+  void shutdownMessage(const sim::Upid& from, const ShutdownMessage& message);
   void pingTimeout(std::uint64_t detection);
   void startDetection(std::optional<MasterInfo> previous);
   void restartPingTimer();
