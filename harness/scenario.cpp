@@ -408,7 +408,7 @@ std::vector<model::TaskLaunch> readTasks(const Reader& r, const Scenario& s, con
     model::ExecutorInfo& executor = launch.info.executor;
     const std::string e = t + "/executor";
     if (r.has(e)) {
-      r.object(e, {"id", "shutdown_grace_period", "ignore_shutdown", "note"}, {"id"});
+      r.object(e, {"id", "shutdown_grace_period", "ignore_shutdown", "exit_after", "note"}, {"id"});
       if (r.has(e + "/note")) r.string(e + "/note");
       executor.command = false;
       executor.executor_id = r.identifier(e + "/id");
@@ -417,6 +417,9 @@ std::vector<model::TaskLaunch> readTasks(const Reader& r, const Scenario& s, con
             r.duration(e + "/shutdown_grace_period", sim::Duration{}, ScenarioLimits::kMaxUntil);
       }
       if (r.has(e + "/ignore_shutdown")) executor.ignore_shutdown = r.boolean(e + "/ignore_shutdown");
+      if (r.has(e + "/exit_after")) {
+        executor.exit_after = r.duration(e + "/exit_after", sim::Duration{}, ScenarioLimits::kMaxUntil);
+      }
       // Mesos's master refuses a task whose ExecutorInfo differs from the one the
       // executor of that id already runs with (validation::task::internal::validateExecutor).
       const auto key = std::make_pair(launch.agent, executor.executor_id);

@@ -39,6 +39,9 @@ void ExecutorProcess::registered(const sim::Upid& from, const ExecutorRegistered
   log(fmt::format("Executor registered on agent {}", from.str()));
   connected_ = true;
   registered_ = true;
+  if (env_.info.exit_after) {
+    delay(*env_.info.exit_after, "ExecutorProcess::exit", [this] { exitExecutor("The executor's script exits"); });
+  }
 }
 
 void ExecutorProcess::reregistered(const sim::Upid& from, const ExecutorReregisteredMessage& /*message*/) {

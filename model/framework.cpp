@@ -36,6 +36,7 @@ void SchedulerProcess::initialize() {
   install(&SchedulerProcess::registered, "SchedulerProcess::registered");
   install(&SchedulerProcess::reregistered, "SchedulerProcess::reregistered");
   install(&SchedulerProcess::statusUpdate, "SchedulerProcess::statusUpdate");
+  install(&SchedulerProcess::executorLost, "SchedulerProcess::lostExecutor");
   for (const TaskLaunch& task : flags_.tasks) {
     const sim::Duration wait = task.at > now().sinceStart() ? task.at - now().sinceStart() : sim::Duration{};
     if (failover_) break;  // a failed-over scheduler does not launch its tasks again
@@ -215,6 +216,14 @@ void SchedulerProcess::statusUpdate(const sim::Upid& from, const StatusUpdateMes
     case AcknowledgePolicy::Kind::NEVER:
       return;
   }
+}
+
+void SchedulerProcess::executorLost(const sim::Upid& from, const ExitedExecutorMessage& message) {
+  if (!master_ || !(from == masterPid()) || !connected_) return;
+  // Scheduler::executorLost.
+  traceState("Scheduler::executorLost", "LOST",
+             {{"framework_id", message.framework_id}, {"executor_id", message.executor_id},
+              {"slave_id", message.slave_id}, {"status", message.status}});
 }
 
 void SchedulerProcess::acknowledge(const StatusUpdate& u) {

@@ -95,6 +95,7 @@ class SchedulerProcess final : public sim::Process {
   mutable std::string master_pid_text_;  // masterPid()'s cache
   mutable sim::Upid master_upid_;
   void statusUpdate(const sim::Upid& from, const StatusUpdateMessage& message);
+  void executorLost(const sim::Upid& from, const ExitedExecutorMessage& message);
   void acknowledge(const StatusUpdate& update);
   void launch(const TaskLaunch& task);
 

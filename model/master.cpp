@@ -530,6 +530,9 @@ void Master::exitedExecutor(const sim::Upid& from, const ExitedExecutorMessage& 
   }
   log(fmt::format("Executor '{}' of framework {} on agent {} exited with status {}", message.executor_id,
                   message.framework_id, message.slave_id, message.status));
+  // Forwarded to the framework, whose scheduler is told executorLost.
+  auto fw = frameworks_.find(message.framework_id);
+  if (fw != frameworks_.end() && fw->second.connected) send(fw->second.pid, message);
 }
 
 void Master::removeTasksOf(const std::string& slaveId, const std::string& reason) {

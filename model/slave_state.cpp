@@ -52,8 +52,9 @@ std::string encode(const FrameworkInfo& i) {
 }
 
 std::string encode(const ExecutorInfo& i) {
-  return fmt::format("{}\t{}\t{}\t{}\t{}", i.executor_id, i.framework_id, i.command ? 1 : 0,
-                     i.shutdown_grace_period ? i.shutdown_grace_period->ns() : -1, i.ignore_shutdown ? 1 : 0);
+  return fmt::format("{}\t{}\t{}\t{}\t{}\t{}", i.executor_id, i.framework_id, i.command ? 1 : 0,
+                     i.shutdown_grace_period ? i.shutdown_grace_period->ns() : -1, i.ignore_shutdown ? 1 : 0,
+                     i.exit_after ? i.exit_after->ns() : -1);
 }
 
 std::string encode(const TaskInfo& i) {
@@ -77,14 +78,16 @@ sim::Try<FrameworkInfo> decodeFrameworkInfo(const std::string& text) {
 
 sim::Try<ExecutorInfo> decodeExecutorInfo(const std::string& text) {
   const auto f = fields(text);
-  const auto grace = f.size() == 5 ? number(f[3]) : std::nullopt;
-  if (!grace) return sim::Error{"malformed executor.info"};
+  const auto grace = f.size() == 6 ? number(f[3]) : std::nullopt;
+  const auto exitAfter = f.size() == 6 ? number(f[5]) : std::nullopt;
+  if (!grace || !exitAfter) return sim::Error{"malformed executor.info"};
   ExecutorInfo i;
   i.executor_id = f[0];
   i.framework_id = f[1];
   i.command = f[2] == "1";
   if (*grace >= 0) i.shutdown_grace_period = sim::Nanoseconds(*grace);
   i.ignore_shutdown = f[4] == "1";
+  if (*exitAfter >= 0) i.exit_after = sim::Nanoseconds(*exitAfter);
   return i;
 }
 

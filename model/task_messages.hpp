@@ -36,6 +36,7 @@ struct ExecutorInfo {
   bool command = true;
   std::optional<sim::Duration> shutdown_grace_period;  // ExecutorInfo.shutdown_grace_period
   bool ignore_shutdown = false;  // a test executor whose shutdown() does nothing (agentsim)
+  std::optional<sim::Duration> exit_after;  // a test executor that exits this long after registering (agentsim)
   bool operator==(const ExecutorInfo&) const = default;
 };
 
