@@ -661,6 +661,13 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
     SlaveReregisteredMessage reply;
     reply.slave_id = info.id;
     reply.connection = connection();
+    // Master::reconcileKnownSlave: the tasks the master has for the agent, for the agent
+    // to answer those it does not know (C17).
+    for (const auto& [fid, known] : tasks_) {
+      for (const auto& [tid, t] : known) {
+        if (t.slave_id == info.id && !isTerminalState(t.state)) reply.reconciliations.emplace_back(fid, tid);
+      }
+    }
     send(from, reply);
     reconcileAgent(info.id, message.tasks);
     return;

@@ -79,9 +79,16 @@ struct SlaveReregisteredMessage : sim::MessageOf<SlaveReregisteredMessage> {
   static constexpr std::string_view kName = "SlaveReregisteredMessage";
   std::string slave_id;
   MasterSlaveConnection connection;
+  // reconciliations: the (framework, task) pairs the master believes the agent runs.
+  std::vector<std::pair<std::string, std::string>> reconciliations;
   void describe(sim::Fields& out) const override {
     out.push_back({"slave_id", slave_id});
     out.push_back({"total_ping_timeout_seconds", connection.total_ping_timeout_seconds});
+    if (!reconciliations.empty()) {
+      std::string text;
+      for (const auto& [f, t] : reconciliations) text += (text.empty() ? "" : ",") + t;
+      out.push_back({"reconciliations", text});
+    }
   }
 };
 

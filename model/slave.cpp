@@ -299,6 +299,7 @@ void Slave::reregistered(const sim::Upid& from, const SlaveReregisteredMessage& 
       setState(State::RUNNING);
       if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->resume();
       sendOversubscribed();
+      reconcile(message.reconciliations);
       restartPingTimer();
       break;
     case State::RUNNING:
@@ -308,6 +309,26 @@ void Slave::reregistered(const sim::Upid& from, const SlaveReregisteredMessage& 
       return;
     case State::RECOVERING:
       AGENTSIM_ASSERT(!"reregistered() while RECOVERING");
+  }
+}
+
+void Slave::reconcile(const std::vector<std::pair<std::string, std::string>>& tasks) {
+  // Slave::reregistered: a task the master reconciles that the agent does not know is
+  // TASK_LOST / REASON_RECONCILIATION, straight to the status update manager (statusUpdate
+  // would drop it for an unknown framework).
+  for (const auto& [fid, tid] : tasks) {
+    bool known = false;
+    if (const Framework* f = framework(fid)) {
+      for (const auto& [eid, pending] : f->pending) known = known || pending.count(tid) != 0;
+      for (const auto& [eid, e] : f->executors) {
+        known = known || e.queued.count(tid) != 0 || e.launched.count(tid) != 0 || e.terminated.count(tid) != 0;
+      }
+    }
+    if (known || components_.statusUpdateManager == nullptr) continue;
+    log(fmt::format("Reconciliation: task {} of framework {} is unknown to the agent", tid, fid));
+    const StatusUpdate update = createStatusUpdate(fid, "", tid, TaskState::TASK_LOST, "REASON_RECONCILIATION",
+                                                   "Reconciliation: task unknown to the agent");
+    components_.statusUpdateManager->update(update, std::nullopt, *this, [](const sim::Try<sim::Nothing>&) {});
   }
 }
 

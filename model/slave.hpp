@@ -202,6 +202,7 @@ class Slave final : public sim::Process {
   void reregistered(const sim::Upid& from, const SlaveReregisteredMessage& message);
   void ping(const sim::Upid& from, const PingSlaveMessage& message);
   void shutdownMessage(const sim::Upid& from, const ShutdownMessage& message);
+  void reconcile(const std::vector<std::pair<std::string, std::string>>& tasks);
   void pingTimeout(std::uint64_t detection);
   void startDetection(std::optional<MasterInfo> previous);
   void restartPingTimer();
