@@ -230,6 +230,35 @@ const FlagTable<MasterFlags>& masterFlagTable() {
             return sim::Nothing{};
           },
           [](const MasterFlags& f) { return f.registry; });
+    t.add("agent_removal_rate_limit",
+          "The maximum rate (e.g., 1/10mins, 2/3hrs, etc) at which agents will be removed from the master when they "
+          "fail health checks (or do not reregister after a failover). By default, agents are removed as soon as "
+          "they fail",
+          "Master (a RateLimiter)",
+          [](MasterFlags& f, std::string_view v) -> sim::Try<sim::Nothing> {
+            const auto slash = v.find('/');
+            auto bad = [&] {
+              return sim::Error{fmt::format("Invalid agent_removal_rate_limit: expected N/Duration, e.g. 1/10mins, got "
+                                            "\"{}\"",
+                                            v.substr(0, 40))};
+            };
+            if (slash == std::string_view::npos || slash == 0 || slash > 6) return bad();
+            std::uint32_t n = 0;
+            for (char c : v.substr(0, slash)) {
+              if (c < '0' || c > '9') return bad();
+              n = n * 10 + static_cast<std::uint32_t>(c - '0');
+            }
+            auto d = sim::parseDuration(v.substr(slash + 1));
+            if (n == 0 || d.isError() || *d <= sim::Duration{}) return bad();
+            f.agent_removal_permits = n;
+            f.agent_removal_period = *d;
+            return sim::Nothing{};
+          },
+          [](const MasterFlags& f) {
+            return f.agent_removal_permits == 0 ? std::string()
+                                                : fmt::format("{}/{}", f.agent_removal_permits,
+                                                              sim::format(f.agent_removal_period));
+          });
     t.text("zk", &MasterFlags::zk,
            "ZooKeeper URL (used for leader election amongst masters). May be one of: "
            "zk://host1:port1,host2:port2,.../path, zk://username:password@host1:port1,.../path (the scenario's "

@@ -99,6 +99,9 @@ struct MasterFlags {
   sim::Duration agent_reregister_timeout = kMinAgentReregisterTimeout;
   std::string registry = "replicated_log";
   std::string zk;  // --zk: zk://host:port,.../path for leader election; none: standalone
+  // --agent_removal_rate_limit "N/Duration" (e.g. "1/10mins"); 0 permits: no limiter.
+  std::uint32_t agent_removal_permits = 0;
+  sim::Duration agent_removal_period;
 };
 
 const FlagTable<SlaveFlags>& slaveFlagTable();

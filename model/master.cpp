@@ -143,20 +143,25 @@ void Master::recoveredRegistry(Registry registry) {
 
 void Master::recoveredSlavesTimeout() {
   // --recovery_agent_removal_limit is 100% by default: never exceeded. Each agent that
-  // did not come back is marked unreachable (markUnreachableAfterFailover); no
-  // removal rate limit is modelled.
+  // did not come back is marked unreachable (markUnreachableAfterFailover), each once
+  // the removal rate limiter gives a permit (C27).
   const std::set<std::string> missing = recovered_slaves_;
   for (const std::string& id : missing) {
-    auto it = registry_.slaves.find(id);
-    if (it == registry_.slaves.end()) continue;
-    const SlaveInfo info = it->second;
-    log(fmt::format("Agent {} ({}) did not re-register within {} after master failover; marking it unreachable", id,
-                    info.hostname, sim::format(flags_.agent_reregister_timeout)));
-    registryOperation("MarkSlaveUnreachable", info);
-    recovered_slaves_.erase(id);
-    unreachable_.insert(id);
-    traceState("Master::Slave", "UNREACHABLE",
-               {{"slave_id", id}, {"hostname", info.hostname}, {"reason", "did not reregister after failover"}});
+    if (registry_.slaves.find(id) == registry_.slaves.end()) continue;
+    log(fmt::format("Agent {} did not re-register within {} after master failover", id,
+                    sim::format(flags_.agent_reregister_timeout)));
+    acquireRemovalPermit([this, id] {
+      auto it = registry_.slaves.find(id);
+      if (it == registry_.slaves.end() || recovered_slaves_.count(id) == 0) return;  // it came back meanwhile
+      const SlaveInfo info = it->second;
+      log(fmt::format("Marking agent {} ({}) unreachable: it did not re-register after master failover", id,
+                      info.hostname));
+      registryOperation("MarkSlaveUnreachable", info);
+      recovered_slaves_.erase(id);
+      unreachable_.insert(id);
+      traceState("Master::Slave", "UNREACHABLE",
+                 {{"slave_id", id}, {"hostname", info.hostname}, {"reason", "did not reregister after failover"}});
+    });
   }
 }
 
@@ -775,13 +780,46 @@ void SlaveObserver::timeout() {
     ++timeouts_;
     if (timeouts_ >= max_ping_timeouts_ && !marking_) {
       marking_ = true;
-      log(fmt::format("Agent {} has failed to respond to {} pings; marking it unreachable", slave_id_, timeouts_));
-      const std::string id = slave_id_;
+      log(fmt::format("Agent {} has failed to respond to {} pings; asking for a removal permit", slave_id_, timeouts_));
       Master& master = master_;
-      master.dispatch("Master::markUnreachable", [&master, id] { master.markUnreachable(id, "health check timed out"); });
+      const sim::Upid self = this->self();
+      master.dispatch("Master::acquireRemovalPermit", [&master, self] {
+        master.acquireRemovalPermit([&master, self] {
+          // The observer may be gone (the agent reregistered or was removed meanwhile).
+          if (auto* observer = static_cast<SlaveObserver*>(master.sim().process(self))) {
+            observer->dispatch("SlaveObserver::permitted", [observer] { observer->permitted(); });
+          }
+        });
+      });
     }
   }
   ping();
+}
+
+void SlaveObserver::permitted() {
+  if (!marking_) {
+    // A pong arrived while the permit was pending: the removal is cancelled (C35).
+    log(fmt::format("Discarding the removal permit of agent {}: it answered a ping", slave_id_));
+    return;
+  }
+  log(fmt::format("Marking agent {} unreachable after {} pings without a pong", slave_id_, timeouts_));
+  const std::string id = slave_id_;
+  Master& master = master_;
+  master.dispatch("Master::markUnreachable", [&master, id] { master.markUnreachable(id, "health check timed out"); });
+}
+
+void Master::acquireRemovalPermit(std::function<void()> granted) {
+  if (flags_.agent_removal_permits == 0) {
+    granted();
+    return;
+  }
+  // RateLimiter(permits, duration): one permit every duration / permits.
+  const sim::Duration every = flags_.agent_removal_period / flags_.agent_removal_permits;
+  const sim::Time at = std::max(now(), next_removal_permit_);
+  next_removal_permit_ = at + every;
+  log(fmt::format("Agent removal permit in {} (--agent_removal_rate_limit={}/{})", sim::format(at - now()),
+                  flags_.agent_removal_permits, sim::format(flags_.agent_removal_period)));
+  delay(at - now(), "RateLimiter::acquire", [granted = std::move(granted)] { granted(); });
 }
 
 sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std::shared_ptr<ReplicatedLog> log) {

@@ -35,6 +35,7 @@
 //  - a framework that reregisters is announced to every agent (UpdateFrameworkMessage);
 //    a removed framework is shut down on every agent (ShutdownFrameworkMessage).
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -75,6 +76,9 @@ class Master final : public sim::Process {
   std::size_t registeredFrameworks() const { return frameworks_.size(); }
   // Called (as an event on the master) by an observer after too many missed pings.
   void markUnreachable(const std::string& slaveId, const std::string& reason);
+  // The agent removal RateLimiter (--agent_removal_rate_limit): `granted` runs as an
+  // event on the master once a permit is free (at once without a limiter).
+  void acquireRemovalPermit(std::function<void()> granted);
 
  protected:
   void initialize() override;
@@ -161,6 +165,7 @@ class Master final : public sim::Process {
   std::uint64_t next_framework_ = 0;
   std::map<std::string, std::map<std::string, MasterTask>> tasks_;  // framework -> task
   std::set<std::string> completed_frameworks_;
+  sim::Time next_removal_permit_;  // when the limiter's next permit is free
 };
 
 // SlaveObserver (src/master/master.cpp): process slave-observer(N), one per agent.
@@ -173,6 +178,8 @@ class SlaveObserver final : public sim::Process {
   // Master::disconnect / reregistration of a disconnected agent: from now on the pings
   // say connected=false / true.
   void reconnect(bool connected);
+  // The removal permit arrived: mark the agent unreachable unless a pong cancelled it.
+  void permitted();
 
  protected:
   void initialize() override;
