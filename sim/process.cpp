@@ -1,5 +1,7 @@
 #include "sim/process.hpp"
 
+#include <algorithm>
+
 #include "sim/simulation.hpp"
 
 namespace agentsim::sim {
@@ -21,6 +23,26 @@ Rng& Process::rng() {
   return *rng_;
 }
 
+void Process::addHandler(const Handler& h) {
+  auto it = std::lower_bound(handlers_.begin(), handlers_.end(), h.name,
+                             [](const Handler& a, std::string_view n) { return a.name < n; });
+  if (it != handlers_.end() && it->name == h.name) {
+    *it = h;
+  } else {
+    handlers_.insert(it, h);
+  }
+}
+
+const Process::Handler* Process::findHandler(std::string_view name) const {
+  // Fast path: a message's name() is its type's kName, the same characters install saw.
+  for (const Handler& h : handlers_) {
+    if (h.name.data() == name.data() && h.name.size() == name.size()) return &h;
+  }
+  auto it = std::lower_bound(handlers_.begin(), handlers_.end(), name,
+                             [](const Handler& a, std::string_view n) { return a.name < n; });
+  return it != handlers_.end() && it->name == name ? &*it : nullptr;
+}
+
 void Process::deliver(Envelope& envelope) {
   std::string reason;
   if (!accept(envelope, reason)) {
@@ -31,8 +53,8 @@ void Process::deliver(Envelope& envelope) {
     }
     return;
   }
-  auto it = handlers_.find(envelope.body->name());
-  if (it == handlers_.end()) {
+  const Handler* it = findHandler(envelope.body->name());
+  if (it == nullptr) {
     if (tracing()) {
       sim_->emit(RecordKind::Drop, this, {}, std::string(envelope.body->name()),
                  {{"from", envelope.from.str()}, {"to", self_.str()}, {"reason", "no handler installed"}}, "");
@@ -40,14 +62,16 @@ void Process::deliver(Envelope& envelope) {
     return;
   }
   Simulation::Context& ctx = const_cast<Simulation::Context&>(sim_->context());
-  ctx.function = it->second.function;
+  ctx.function = it->function;
   if (tracing()) {
     Fields f{{"from", envelope.from.str()}, {"to", envelope.to.str()}};
     envelope.body->describe(f);
     sim_->emit(RecordKind::Deliver, this, {}, std::string(envelope.body->name()), std::move(f),
-               sim_->refOf(this, it->second.function));
+               sim_->refOf(this, it->function));
   }
-  it->second.fn(envelope.from, *envelope.body);
+  // Copied: the handler may install handlers (the vector may move).
+  const Handler h = *it;
+  h.invoke(this, h, envelope.from, *envelope.body);
 }
 
 void Process::sendMessage(const Upid& to, std::unique_ptr<Message> message) {

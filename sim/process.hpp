@@ -1,10 +1,15 @@
 #pragma once
 // A simulated libprocess actor: an id on a host, one event at a time, and the
 // libprocess verbs send, dispatch and delay (timers that can be cancelled).
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
+#include <type_traits>
+#include <utility>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -67,8 +72,8 @@ class Process {
   virtual void initialize() {}
 
   template <typename M>
-  void send(const Upid& to, M message) {
-    sendMessage(to, std::make_unique<M>(std::move(message)));
+  void send(const Upid& to, M&& message) {
+    sendMessage(to, std::make_unique<std::decay_t<M>>(std::forward<M>(message)));
   }
   void sendMessage(const Upid& to, std::unique_ptr<Message> message);
 
@@ -78,14 +83,21 @@ class Process {
   bool cancel(TimerId& id);
 
   // Installs a handler for messages named M::kName, as ProtobufProcess::install.
+  // Installing again for the same name replaces the handler.
   template <typename M, typename P>
   void install(void (P::*handler)(const Upid& from, const M& message), std::string_view function) {
-    P* self = static_cast<P*>(this);
-    handlers_[M::kName] = Handler{
-        [self, handler](const Upid& from, const Message& m) {
-          (self->*handler)(from, static_cast<const M&>(m));
-        },
-        function};
+    using Pmf = void (P::*)(const Upid&, const M&);
+    static_assert(sizeof(Pmf) <= sizeof(Handler::pmf));
+    Handler h;
+    h.name = M::kName;
+    h.function = function;
+    h.invoke = [](Process* self, const Handler& hd, const Upid& from, const Message& m) {
+      Pmf f;
+      std::memcpy(&f, hd.pmf, sizeof(Pmf));
+      (static_cast<P*>(self)->*f)(from, static_cast<const M&>(m));
+    };
+    std::memcpy(h.pmf, &handler, sizeof(Pmf));
+    addHandler(h);
   }
 
   // Trace helpers; `function` defaults to the one now running.
@@ -116,10 +128,16 @@ class Process {
 
  private:
   friend class Simulation;
+  // A handler without a heap-allocated closure: the member function pointer's bytes and
+  // a thunk that casts back to it. The table is a small vector sorted by name.
   struct Handler {
-    std::function<void(const Upid&, const Message&)> fn;
+    std::string_view name;
     std::string_view function;
+    void (*invoke)(Process*, const Handler&, const Upid&, const Message&) = nullptr;
+    alignas(std::max_align_t) unsigned char pmf[2 * sizeof(void*)] = {};
   };
+  void addHandler(const Handler& h);
+  const Handler* findHandler(std::string_view name) const;
 
   ProcessName name_;
   std::string program_;
@@ -129,7 +147,7 @@ class Process {
   Simulation* sim_ = nullptr;
   std::uint32_t slot_ = UINT32_MAX;
   bool terminating_ = false;
-  std::map<std::string_view, Handler> handlers_;
+  std::vector<Handler> handlers_;  // sorted by name
   std::unique_ptr<Rng> rng_;
 };
 

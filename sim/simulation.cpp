@@ -280,8 +280,7 @@ std::uint32_t Simulation::allocEvent(Time when) {
     slot = free_events_.back();
     free_events_.pop_back();
   } else {
-    slot = static_cast<std::uint32_t>(events_.size());
-    events_.emplace_back();
+    slot = events_.add();
   }
   EventSlot& e = events_[slot];
   e.live = true;
@@ -380,12 +379,13 @@ void Simulation::emit(RecordKind kind, const Process* p, std::string_view hostNa
   trace_.emit(std::move(r));
 }
 
-void Simulation::run(EventSlot& e) {
+void Simulation::run(std::uint32_t slot) {
+  EventSlot& e = events_[slot];
   if (e.delivery) {
     Envelope env = std::move(e.envelope);
     const std::uint32_t target = env.to.entry()->slot;
     const std::uint64_t incarnation = e.incarnation;
-    freeEvent(static_cast<std::uint32_t>(&e - events_.data()));
+    freeEvent(slot);
     const Host* h = hostOf(env.to);
     Process* p = target == kNone ? nullptr : processes_[target].process.get();
     if (h != nullptr && h->incarnation_ != incarnation) p = nullptr;  // the connection died with the host
@@ -413,7 +413,7 @@ void Simulation::run(EventSlot& e) {
   if (e.owner != kNone) {
     ProcessSlot& ps = processes_[e.owner];
     if (ps.gen != e.owner_gen || !ps.process) {
-      freeEvent(static_cast<std::uint32_t>(&e - events_.data()));
+      freeEvent(slot);
       return;  // its process is gone (crashed or terminated)
     }
     owner = ps.process.get();
@@ -421,7 +421,7 @@ void Simulation::run(EventSlot& e) {
   std::function<void()> fn = std::move(e.fn);
   const std::string_view function = e.function;
   const bool traced = e.traced;
-  freeEvent(static_cast<std::uint32_t>(&e - events_.data()));
+  freeEvent(slot);
   context_ = Context{owner, function};
   if (traced && trace_.enabled()) emit(RecordKind::Timer, owner, {}, std::string(function), {}, refOf(owner, function));
   fn();
@@ -436,8 +436,10 @@ RunResult Simulation::runUntil(Time until) {
       if (top.at > until.ns()) break;
       std::pop_heap(queue_.begin(), queue_.end(), Later{});
       queue_.pop_back();
-      EventSlot& e = events_[top.slot];
-      if (e.gen != top.gen || !e.live) continue;  // cancelled
+      {
+        EventSlot& e = events_[top.slot];
+        if (e.gen != top.gen || !e.live) continue;  // cancelled
+      }
       now_ = Time::fromNanoseconds(top.at);
       if (now_.sinceStart() > limits_.max_time) {
         limitExceeded(fmt::format("simulated time passed {}", format(limits_.max_time)));
@@ -445,7 +447,7 @@ RunResult Simulation::runUntil(Time until) {
       if (++events_run_ > limits_.max_events) {
         limitExceeded(fmt::format("more than {} events", limits_.max_events));
       }
-      run(e);
+      run(top.slot);
       if (trace_.count() > limits_.max_trace_records) {
         limitExceeded(fmt::format("more than {} trace records", limits_.max_trace_records));
       }

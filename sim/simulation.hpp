@@ -209,7 +209,7 @@ class Simulation {
   void unbind(Process& p);  // the second half of terminate
   std::uint32_t allocEvent(Time when);
   void freeEvent(std::uint32_t slot);
-  void run(EventSlot& e);
+  void run(std::uint32_t slot);
   void destroy(std::uint32_t slot);
   // Schedules exited(to) on every live linker in `refs` accepted by `which`; the rest stay.
   void notifyExited(const Upid& to, std::map<std::uint32_t, LinkRef>& refs,
@@ -232,7 +232,24 @@ class Simulation {
   std::deque<detail::UpidEntry> upids_;
   std::map<std::string, const detail::UpidEntry*, std::less<>> upid_index_;
   std::vector<QueueEntry> queue_;
-  std::vector<EventSlot> events_;
+  // Event slots in fixed chunks: slots never move, and the store grows without the
+  // copy and the doubled capacity of a vector.
+  class EventStore {
+   public:
+    static constexpr std::uint32_t kChunkBits = 12;
+    static constexpr std::uint32_t kChunk = 1U << kChunkBits;
+    EventSlot& operator[](std::uint32_t i) { return chunks_[i >> kChunkBits][i & (kChunk - 1)]; }
+    std::uint32_t size() const { return size_; }
+    std::uint32_t add() {
+      if ((size_ & (kChunk - 1)) == 0) chunks_.push_back(std::make_unique<EventSlot[]>(kChunk));
+      return size_++;
+    }
+
+   private:
+    std::vector<std::unique_ptr<EventSlot[]>> chunks_;
+    std::uint32_t size_ = 0;
+  };
+  EventStore events_;
   std::vector<std::uint32_t> free_events_;
   std::size_t pending_ = 0;
   std::uint64_t next_seq_ = 0;
