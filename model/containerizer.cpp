@@ -44,10 +44,12 @@ void FakeContainerizer::launch(ContainerConfig config, sim::Upid caller, Launche
       return;
     }
     const std::string id = config.container_id;
-    log(fmt::format("Starting container {}", id), {{"container", id}, {"type", std::string(toString(config.type))}});
+    if (tracing()) {
+      log(fmt::format("Starting container {}", id), {{"container", id}, {"type", std::string(toString(config.type))}});
+    }
     Container& c = containers_[id];
     c.config = std::move(config);
-    traceState("Container", "FETCHING", {{"container", id}});
+    if (tracing()) traceState("Container", "FETCHING", {{"container", id}});
     if (c.config.uris.empty() || fetcher_ == nullptr) {
       fetched(id, sim::Nothing{}, caller, std::move(done));
       return;
@@ -73,7 +75,7 @@ void FakeContainerizer::fetched(const std::string& id, const sim::Try<sim::Nothi
     return;
   }
   c.state = State::PREPARING;
-  traceState("Container", "PREPARING", {{"container", id}});
+  if (tracing()) traceState("Container", "PREPARING", {{"container", id}});
   c.launch = {caller, done};  // answered by started(), or by terminate() if destroyed first
   c.timer = delay(c.config.launch_latency.value_or(launchLatency_), "launch",
                   [this, id, caller, done] { started(id, caller, done); });
@@ -85,15 +87,21 @@ void FakeContainerizer::started(const std::string& id, sim::Upid caller, Launche
   c.launch.reset();
   c.state = State::RUNNING;
   c.started = now();
-  traceState("Container", "RUNNING", {{"container", id}});
+  if (tracing()) traceState("Container", "RUNNING", {{"container", id}});
   if (c.config.executor) {
     // fork/exec of the executor: its own program (OS process) on this host.
-    ExecutorProcess& executor = sim().spawnIn<ExecutorProcess>(host(), "container " + id, *c.config.executor);
+    // The environment moves into the executor: nothing reads it here again (the
+    // optional stays engaged: the container runs an executor).
+    const std::string executorId = tracing() ? c.config.executor->info.executor_id : std::string();
+    ExecutorProcess& executor =
+        sim().spawnIn<ExecutorProcess>(host(), "container " + id, std::move(*c.config.executor));
     c.executor = executor.self();
     link(c.executor);
     if (c.config.forked_pid_path) (void)host().disk().write(*c.config.forked_pid_path, c.executor.str());
-    log(fmt::format("Forked executor {} as {}", c.config.executor->info.executor_id, c.executor.str()),
-        {{"container", id}, {"pid", c.executor.str()}});
+    if (tracing()) {
+      log(fmt::format("Forked executor {} as {}", executorId, c.executor.str()),
+          {{"container", id}, {"pid", c.executor.str()}});
+    }
   }
   reply(caller, "Containerizer::launch", [done] { done(true); });
   if (c.config.run_time == sim::Duration::max() || c.config.executor) return;
@@ -113,17 +121,23 @@ void FakeContainerizer::terminate(Container& c, ContainerTermination t) {
   cancel(c.timer);
   c.state = State::TERMINATED;
   c.termination = t;
-  sim::Fields f{{"container", c.config.container_id}, {"message", t.message}};
-  if (t.status) f.push_back({"status", static_cast<std::int64_t>(*t.status)});
-  if (!t.reason.empty()) f.push_back({"reason", t.reason});
-  traceState("Container", "TERMINATED", std::move(f));
+  if (tracing()) {
+    sim::Fields f{{"container", c.config.container_id}, {"message", t.message}};
+    if (t.status) f.push_back({"status", static_cast<std::int64_t>(*t.status)});
+    if (!t.reason.empty()) f.push_back({"reason", t.reason});
+    traceState("Container", "TERMINATED", std::move(f));
+  }
   if (c.launch) {
     const std::string error = fmt::format("Container '{}' was destroyed during launch", c.config.container_id);
     reply(c.launch->first, "Containerizer::launch", [done = c.launch->second, error] { done(sim::Error{error}); });
     c.launch.reset();
   }
-  for (auto& [caller, done] : c.waiters) reply(caller, "Containerizer::wait", [done = done, t] { done(t); });
+  for (auto& [caller, done] : c.waiters) reply(caller, "Containerizer::wait", [done = std::move(done), t] { done(t); });
   c.waiters.clear();
+  // What only a launch needed: a terminated container keeps its id and termination.
+  c.config.uris.clear();
+  c.config.uris.shrink_to_fit();
+  std::string().swap(c.config.sandbox);
 }
 
 void FakeContainerizer::wait(std::string containerId, sim::Upid caller, Waited done) {

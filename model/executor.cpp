@@ -11,9 +11,7 @@ ExecutorProcess::ExecutorProcess(ExecutorEnvironment env)
 
 std::string ExecutorProcess::uuid() {
   // id::UUID::random(), from this executor's own stream.
-  sim::Rng& r = rng();
-  return fmt::format("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", r.next() & 0xffffffffU, r.next() & 0xffffU,
-                     r.next() & 0xfffU, (r.next() & 0x3fffU) | 0x8000U, r.next() & 0xffffffffffffULL);
+  return randomUuid(rng());
 }
 
 void ExecutorProcess::initialize() {
@@ -24,19 +22,21 @@ void ExecutorProcess::initialize() {
   install(&ExecutorProcess::killTask, "ExecutorProcess::killTask");
   install(&ExecutorProcess::acknowledged, "ExecutorProcess::statusUpdateAcknowledgement");
   install(&ExecutorProcess::shutdown, "ExecutorProcess::shutdown");
-  log(fmt::format("{} executor {} of framework {} started in container {}",
-                  env_.info.command ? "Command" : "Custom", env_.info.executor_id, env_.framework_id,
-                  env_.container_id),
-      {{"executor_id", env_.info.executor_id}, {"container", env_.container_id}});
+  if (tracing()) {
+    log(fmt::format("{} executor {} of framework {} started in container {}",
+                    env_.info.command ? "Command" : "Custom", env_.info.executor_id, env_.framework_id,
+                    env_.container_id),
+        {{"executor_id", env_.info.executor_id}, {"container", env_.container_id}});
+  }
   link(env_.slave);
   RegisterExecutorMessage message;
   message.framework_id = env_.framework_id;
   message.executor_id = env_.info.executor_id;
-  send(env_.slave, message);
+  send(env_.slave, std::move(message));
 }
 
 void ExecutorProcess::registered(const sim::Upid& from, const ExecutorRegisteredMessage& /*message*/) {
-  log(fmt::format("Executor registered on agent {}", from.str()));
+  if (tracing()) log(fmt::format("Executor registered on agent {}", from.str()));
   connected_ = true;
   registered_ = true;
   if (env_.info.exit_after) {
@@ -71,7 +71,7 @@ void ExecutorProcess::runTask(const sim::Upid& /*from*/, const RunTaskMessage& m
     log(fmt::format("Ignoring a second launch of task {}", info.task_id));
     return;
   }
-  log(fmt::format("Starting task {}", info.task_id), {{"task_id", info.task_id}});
+  if (tracing()) log(fmt::format("Starting task {}", info.task_id), {{"task_id", info.task_id}});
   RunningTask& task = tasks_[info.task_id];
   task.info = info;
   if (info.sandbox_growth_bytes_per_minute > 0 && !env_.sandbox.empty()) {
@@ -118,11 +118,12 @@ void ExecutorProcess::sendStatusUpdate(const std::string& taskId, TaskState stat
   update.message = std::move(text);
   update.uuid = uuid();
   update.timestamp = now();
-  unacknowledged_[update.uuid] = update;
   StatusUpdateMessage message;
   message.update = update;
   message.pid = self().str();
-  send(env_.slave, message);
+  std::string key = update.uuid;
+  unacknowledged_.insert_or_assign(std::move(key), std::move(update));
+  send(env_.slave, std::move(message));
 }
 
 void ExecutorProcess::acknowledged(const sim::Upid& /*from*/, const StatusUpdateAcknowledgementMessage& message) {
@@ -179,8 +180,10 @@ void ExecutorProcess::exited(const sim::Upid& pid) {
 }
 
 void ExecutorProcess::exitExecutor(const std::string& why) {
-  log(why, {{"executor_id", env_.info.executor_id}});
-  traceState("Executor", "EXITED", {{"executor_id", env_.info.executor_id}, {"container", env_.container_id}});
+  if (tracing()) {
+    log(why, {{"executor_id", env_.info.executor_id}});
+    traceState("Executor", "EXITED", {{"executor_id", env_.info.executor_id}, {"container", env_.container_id}});
+  }
   sim().terminate(*this);
 }
 

@@ -164,8 +164,10 @@ void SchedulerProcess::launch(const TaskLaunch& task) {
   message.hostname = task.agent;
   message.tasks.push_back(task.info);
   message.tasks.back().executor.framework_id = framework_.id;
-  log(fmt::format("Launching task {} on agent {}", task.info.task_id, task.agent), {{"task_id", task.info.task_id}});
-  send(masterPid(), message);
+  if (tracing()) {
+    log(fmt::format("Launching task {} on agent {}", task.info.task_id, task.agent), {{"task_id", task.info.task_id}});
+  }
+  send(masterPid(), std::move(message));
 }
 
 void SchedulerProcess::killTask(const std::string& taskId) {
@@ -202,9 +204,11 @@ void SchedulerProcess::statusUpdate(const sim::Upid& from, const StatusUpdateMes
   }
   const StatusUpdate& u = message.update;
   // Scheduler::statusUpdate: what the framework's code sees.
-  traceState("Scheduler::statusUpdate", toString(u.state),
-             {{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid}, {"source", u.source},
-              {"reason", u.reason}, {"message", u.message}});
+  if (tracing()) {
+    traceState("Scheduler::statusUpdate", toString(u.state),
+               {{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid}, {"source", u.source},
+                {"reason", u.reason}, {"message", u.message}});
+  }
   if (u.uuid.empty()) return;  // nothing to acknowledge (e.g. a reconciliation answer)
   switch (flags_.acknowledge.kind) {
     case AcknowledgePolicy::Kind::AT_ONCE:
@@ -237,7 +241,7 @@ void SchedulerProcess::acknowledge(const StatusUpdate& u) {
   ack.framework_id = u.framework_id;
   ack.task_id = u.task_id;
   ack.uuid = u.uuid;
-  send(masterPid(), ack);
+  send(masterPid(), std::move(ack));
 }
 
 sim::Try<sim::Nothing> frameworkMain(sim::Host& host, const FrameworkFlags& flags) {

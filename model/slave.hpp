@@ -98,7 +98,8 @@ class Slave final : public sim::Process {
     std::map<std::string, TaskInfo> queued;     // queuedTasks
     std::map<std::string, Task> launched;       // launchedTasks
     std::map<std::string, Task> terminated;     // terminatedTasks
-    std::deque<Task> completed;                 // completedTasks, a ring of 200
+    std::vector<Task> completed;                // completedTasks, a ring of 200 (a vector: a deque
+                                                // allocates 512 bytes even when empty)
     struct Termination {
       TaskState state;
       std::string reason;

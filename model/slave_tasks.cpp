@@ -49,11 +49,7 @@ void Slave::checkpoint(const std::string& path, std::string bytes) {
   if (written.isError()) log(fmt::format("Failed to checkpoint '{}': {}", path, written.error()));
 }
 
-std::string Slave::newUuid() {
-  sim::Rng& r = rng();
-  return fmt::format("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", r.next() & 0xffffffffU, r.next() & 0xffffU,
-                     r.next() & 0xfffU, (r.next() & 0x3fffU) | 0x8000U, r.next() & 0xffffffffffffULL);
-}
+std::string Slave::newUuid() { return randomUuid(rng()); }
 
 std::optional<std::string> Slave::taskUpdatesPath(const Framework& f, const Executor& e,
                                                   const std::string& taskId) const {
@@ -90,8 +86,10 @@ void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
     return;
   }
   const TaskInfo& task = message.task;
-  log(fmt::format("Got assigned task '{}' for framework {}", task.task_id, message.framework.id),
-      {{"task_id", task.task_id}, {"framework_id", message.framework.id}});
+  if (tracing()) {
+    log(fmt::format("Got assigned task '{}' for framework {}", task.task_id, message.framework.id),
+        {{"task_id", task.task_id}, {"framework_id", message.framework.id}});
+  }
   if (task.slave_id != info_.id) {
     log(fmt::format("Agent {} ignoring task {} because it was intended for old agent {}", info_.id, task.task_id,
                     task.slave_id));
@@ -184,9 +182,11 @@ void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
                    state::encode(task));
       }
       e->queued[task.task_id] = task;
-      log(fmt::format("Queued task '{}' for executor '{}' of framework {}", task.task_id, e->info.executor_id,
-                      frameworkId),
-          {{"task_id", task.task_id}, {"executor_state", std::string(toString(e->state))}});
+      if (tracing()) {
+        log(fmt::format("Queued task '{}' for executor '{}' of framework {}", task.task_id, e->info.executor_id,
+                        frameworkId),
+            {{"task_id", task.task_id}, {"executor_state", std::string(toString(e->state))}});
+      }
       if (e->state == Executor::State::RUNNING) sendQueuedTasks(*f, *e);
       return;
   }
@@ -204,11 +204,13 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
     checkpoint(paths::executorInfoPath(meta_dir_, info_.id, f.info.id, info.executor_id), state::encode(e.info));
     checkpoint(paths::latestRunPath(meta_dir_, info_.id, f.info.id, info.executor_id), e.container_id);
   }
-  log(fmt::format("Launching executor '{}' of framework {} in container {}", info.executor_id, f.info.id,
-                  e.container_id),
-      {{"executor_id", info.executor_id}, {"container", e.container_id}, {"sandbox", sandbox}});
-  traceState("Slave::Executor", "REGISTERING",
-             {{"framework_id", f.info.id}, {"executor_id", info.executor_id}, {"container", e.container_id}});
+  if (tracing()) {
+    log(fmt::format("Launching executor '{}' of framework {} in container {}", info.executor_id, f.info.id,
+                    e.container_id),
+        {{"executor_id", info.executor_id}, {"container", e.container_id}, {"sandbox", sandbox}});
+    traceState("Slave::Executor", "REGISTERING",
+               {{"framework_id", f.info.id}, {"executor_id", info.executor_id}, {"container", e.container_id}});
+  }
   const std::string frameworkId = f.info.id;
   const std::string executorId = info.executor_id;
   const std::string containerId = e.container_id;
@@ -228,7 +230,7 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
     env.recovery_timeout = flags_.recovery_timeout;
     env.shutdown_grace_period = info.shutdown_grace_period.value_or(flags_.executor_shutdown_grace_period);
     env.sandbox = sandbox;
-    config.executor = env;
+    config.executor = std::move(env);
     if (e.checkpoint) {
       config.forked_pid_path = paths::forkedPidPath(meta_dir_, info_.id, frameworkId, executorId, containerId);
     }
@@ -286,10 +288,12 @@ void Slave::registerExecutor(const sim::Upid& from, const RegisterExecutorMessag
     checkpoint(paths::libprocessPidPath(meta_dir_, info_.id, f->info.id, e->info.executor_id, e->container_id),
                from.str());
   }
-  log(fmt::format("Got registration for executor '{}' of framework {} from {}", e->info.executor_id, f->info.id,
-                  from.str()));
-  traceState("Slave::Executor", "RUNNING",
-             {{"framework_id", f->info.id}, {"executor_id", e->info.executor_id}, {"pid", from.str()}});
+  if (tracing()) {
+    log(fmt::format("Got registration for executor '{}' of framework {} from {}", e->info.executor_id, f->info.id,
+                    from.str()));
+    traceState("Slave::Executor", "RUNNING",
+               {{"framework_id", f->info.id}, {"executor_id", e->info.executor_id}, {"pid", from.str()}});
+  }
   if (e->queued.empty()) {
     log("Shutting down the executor because it has no tasks to run");
     shutdownExecutor(*f, *e);
@@ -299,7 +303,7 @@ void Slave::registerExecutor(const sim::Upid& from, const RegisterExecutorMessag
   reply.framework_id = f->info.id;
   reply.executor_id = e->info.executor_id;
   reply.slave_id = info_.id;
-  send(from, reply);
+  send(from, std::move(reply));
   sendQueuedTasks(*f, *e);
 }
 
@@ -315,7 +319,7 @@ void Slave::refuseExecutor(const sim::Upid& from, const std::string& frameworkId
 
 void Slave::sendQueuedTasks(Framework& f, Executor& e) {
   // containerizer->update(resources) first; then __run sends each queued task.
-  for (const auto& [id, task] : e.queued) {
+  for (auto& [id, task] : e.queued) {
     Task t;
     t.task_id = id;
     t.framework_id = f.info.id;
@@ -328,9 +332,11 @@ void Slave::sendQueuedTasks(Framework& f, Executor& e) {
     RunTaskMessage message;
     message.framework = f.info;
     message.pid = f.pid.str();
-    message.task = task;
-    log(fmt::format("Sending queued task '{}' to executor '{}' of framework {}", id, e.info.executor_id, f.info.id));
-    send(e.pid, message);
+    message.task = std::move(task);  // the queue is cleared below
+    if (tracing()) {
+      log(fmt::format("Sending queued task '{}' to executor '{}' of framework {}", id, e.info.executor_id, f.info.id));
+    }
+    send(e.pid, std::move(message));
   }
   e.queued.clear();
 }
@@ -520,12 +526,16 @@ void Slave::executorTerminated(const std::string& frameworkId, const std::string
   if (f == nullptr || e == nullptr || e->container_id != containerId) return;
   std::optional<ContainerTermination> t;
   if (!termination.isError()) t = *termination;
-  log(fmt::format("Executor '{}' of framework {} {}", executorId, frameworkId,
-                  t && t->status ? fmt::format("exited with status {}", *t->status)
-                                 : std::string("terminated with unknown status")),
-      {{"executor_id", executorId}, {"container", containerId}});
+  if (tracing()) {
+    log(fmt::format("Executor '{}' of framework {} {}", executorId, frameworkId,
+                    t && t->status ? fmt::format("exited with status {}", *t->status)
+                                   : std::string("terminated with unknown status")),
+        {{"executor_id", executorId}, {"container", containerId}});
+  }
   e->state = Executor::State::TERMINATED;
-  traceState("Slave::Executor", "TERMINATED", {{"framework_id", frameworkId}, {"executor_id", executorId}});
+  if (tracing()) {
+    traceState("Slave::Executor", "TERMINATED", {{"framework_id", frameworkId}, {"executor_id", executorId}});
+  }
   if (f->state != Framework::State::TERMINATING) {
     std::vector<std::string> tasks;
     for (const auto& [id, task] : e->launched) {
@@ -549,7 +559,7 @@ void Slave::executorTerminated(const std::string& frameworkId, const std::string
 }
 
 void Slave::removeExecutor(Framework& f, Executor& e) {
-  log(fmt::format("Cleaning up executor '{}' of framework {}", e.info.executor_id, f.info.id));
+  if (tracing()) log(fmt::format("Cleaning up executor '{}' of framework {}", e.info.executor_id, f.info.id));
   if (e.checkpoint) {
     checkpoint(paths::sentinelPath(meta_dir_, info_.id, f.info.id, e.info.executor_id, e.container_id), "");
   }
@@ -625,27 +635,28 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
     if (holds(it->second)) e = &it->second;
   }
   if (e == nullptr && !update.executor_id.empty()) e = executor(update.framework_id, update.executor_id);
-  auto ackExecutor = [this, pid, update](const sim::Try<sim::Nothing>& written) {
+  // Only what the acknowledgement needs, not the whole update.
+  auto ackExecutor = [this, pid, frameworkId = update.framework_id, taskId = update.task_id,
+                      uuid = update.uuid](const sim::Try<sim::Nothing>& written) {
     // Slave::___statusUpdate: CHECK_READY aborts the agent if the manager failed.
     if (written.isError()) {
       exitAgent(host(), "slave",
-                fmt::format("Failed to handle status update {} for task {}: {}", update.uuid, update.task_id,
-                            written.error()),
+                fmt::format("Failed to handle status update {} for task {}: {}", uuid, taskId, written.error()),
                 "src/slave/slave.cpp: Slave::___statusUpdate", this);
       return;
     }
     if (pid.isNone()) return;
     StatusUpdateAcknowledgementMessage ack;
     ack.slave_id = info_.id;
-    ack.framework_id = update.framework_id;
-    ack.task_id = update.task_id;
-    ack.uuid = update.uuid;
-    send(pid, ack);
+    ack.framework_id = frameworkId;
+    ack.task_id = taskId;
+    ack.uuid = uuid;
+    send(pid, std::move(ack));
   };
   if (components_.statusUpdateManager == nullptr) return;
   if (e == nullptr) {
     // An unknown executor: straight to the manager, not checkpointed (C12).
-    components_.statusUpdateManager->update(update, std::nullopt, *this, ackExecutor);
+    components_.statusUpdateManager->update(std::move(update), std::nullopt, *this, std::move(ackExecutor));
     return;
   }
   if (update.state == TaskState::TASK_STAGING && !pid.isNone()) {
@@ -680,7 +691,8 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
     log(fmt::format("Status update {} for task {} that is already terminal ({}); it is still forwarded",
                     toString(update.state), id, toString(t->second.state)));
   }
-  components_.statusUpdateManager->update(update, taskUpdatesPath(*f, *e, id), *this, ackExecutor);
+  std::optional<std::string> path = taskUpdatesPath(*f, *e, id);
+  components_.statusUpdateManager->update(std::move(update), std::move(path), *this, std::move(ackExecutor));
 }
 
 void Slave::forward(StatusUpdate update) {
@@ -711,9 +723,9 @@ void Slave::forward(StatusUpdate update) {
     }
   }
   StatusUpdateMessage message;
-  message.update = update;
+  message.update = std::move(update);
   message.pid = self().str();
-  send(masterPid(), message);
+  send(masterPid(), std::move(message));
 }
 
 void Slave::statusUpdateAcknowledgement(const sim::Upid& from, const StatusUpdateAcknowledgementMessage& message) {
@@ -742,8 +754,8 @@ void Slave::statusUpdateAcknowledgement(const sim::Upid& from, const StatusUpdat
           if (it == e.terminated.end()) continue;
           if (!*result) {
             // completeTask: the stream closed.
-            e.completed.push_back(it->second);
-            if (e.completed.size() > kMaxCompletedTasksPerExecutor) e.completed.pop_front();
+            e.completed.push_back(std::move(it->second));
+            if (e.completed.size() > kMaxCompletedTasksPerExecutor) e.completed.erase(e.completed.begin());
             e.terminated.erase(it);
           }
           if (e.state == Executor::State::TERMINATED && e.incompleteTasks() == 0) removeExecutor(*f, e);

@@ -39,9 +39,11 @@ std::size_t StatusUpdateManager::streamCount() const {
 void StatusUpdateManager::update(StatusUpdate u, std::optional<std::string> checkpointPath, sim::Process& caller,
                                  Done<sim::Nothing> done) {
   dispatch("StatusUpdateManagerProcess::update", [this, u = std::move(u), path = std::move(checkpointPath), &caller,
-                                                  done = std::move(done)] {
+                                                  done = std::move(done)]() mutable {
+    // Each path replies once, so the continuation moves into the reply.
     auto reply = [&caller, &done](sim::Try<sim::Nothing> result) {
-      caller.dispatch("StatusUpdateManagerProcess::update", [done, result] { done(result); });
+      caller.dispatch("StatusUpdateManagerProcess::update",
+                      [done = std::move(done), result = std::move(result)] { done(result); });
     };
     Entry* entry = find(u.framework_id, u.task_id);
     if (entry == nullptr) {
@@ -60,9 +62,11 @@ void StatusUpdateManager::update(StatusUpdate u, std::optional<std::string> chec
       return;
     }
     if (!*accepted) {
-      log(entry->stream.rejection(), {{"task_id", u.task_id}, {"uuid", u.uuid}});
-      traceState("StatusUpdateStream", "DUPLICATE",
-                 {{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid}});
+      if (tracing()) {
+        log(entry->stream.rejection(), {{"task_id", u.task_id}, {"uuid", u.uuid}});
+        traceState("StatusUpdateStream", "DUPLICATE",
+                   {{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid}});
+      }
     } else {
       if (tracing()) {
         log(fmt::format("Received status update {} ({}) for task {} of framework {}", toString(u.state), u.uuid,
@@ -82,8 +86,7 @@ void StatusUpdateManager::update(StatusUpdate u, std::optional<std::string> chec
 void StatusUpdateManager::forward(Entry& entry, sim::Duration interval) {
   const StatusUpdate* head = entry.stream.next();
   if (head == nullptr || slave_ == nullptr) return;
-  const StatusUpdate copy = *head;
-  slave_->dispatch("Slave::forward", [f = forward_, copy] { f(copy); });
+  slave_->dispatch("Slave::forward", [f = forward_, copy = *head] { f(copy); });
   setTimeout(entry, now() + interval);
   delay(interval, "StatusUpdateManagerProcess::timeout", [this, interval] { timeout(interval); });
 }
@@ -123,9 +126,12 @@ void StatusUpdateManager::acknowledgement(std::string taskId, std::string framew
                                           sim::Process& caller, Done<bool> done) {
   dispatch("StatusUpdateManagerProcess::acknowledgement", [this, taskId = std::move(taskId),
                                                            frameworkId = std::move(frameworkId),
-                                                           uuid = std::move(uuid), &caller, done = std::move(done)] {
+                                                           uuid = std::move(uuid), &caller,
+                                                           done = std::move(done)]() mutable {
+    // Each path replies once, so the continuation moves into the reply.
     auto reply = [&caller, &done](sim::Try<bool> result) {
-      caller.dispatch("StatusUpdateManagerProcess::acknowledgement", [done, result] { done(result); });
+      caller.dispatch("StatusUpdateManagerProcess::acknowledgement",
+                      [done = std::move(done), result = std::move(result)] { done(result); });
     };
     Entry* entry = find(frameworkId, taskId);
     if (entry == nullptr) {
@@ -151,17 +157,21 @@ void StatusUpdateManager::acknowledgement(std::string taskId, std::string framew
     }
     setTimeout(*entry, std::nullopt);
     if (entry->stream.terminated()) {
-      if (!entry->stream.pending().empty()) {
+      if (tracing() && !entry->stream.pending().empty()) {
         log(fmt::format("Cleaning up status update stream for task {} of framework {} with {} pending updates "
                         "behind the terminal one",
                         taskId, frameworkId, entry->stream.pending().size()));
       }
-      std::string discarded;
-      for (const StatusUpdate& u : entry->stream.pending()) discarded += (discarded.empty() ? "" : ",") + u.uuid;
-      traceState("StatusUpdateStream", "CLOSED",
-                 {{"framework_id", frameworkId}, {"task_id", taskId}, {"uuid", uuid}, {"discarded", discarded}});
-      streams_[frameworkId].erase(taskId);
-      if (streams_[frameworkId].empty()) streams_.erase(frameworkId);
+      if (tracing()) {
+        std::string discarded;
+        for (const StatusUpdate& u : entry->stream.pending()) discarded += (discarded.empty() ? "" : ",") + u.uuid;
+        traceState("StatusUpdateStream", "CLOSED",
+                   {{"framework_id", frameworkId}, {"task_id", taskId}, {"uuid", uuid}, {"discarded", discarded}});
+      }
+      if (auto fw = streams_.find(frameworkId); fw != streams_.end()) {
+        fw->second.erase(taskId);
+        if (fw->second.empty()) streams_.erase(fw);
+      }
       reply(false);
       return;
     }

@@ -88,11 +88,11 @@ sim::Try<bool> StatusUpdateStream::update(const StatusUpdate& update) {
   rejection_.clear();
   if (error_) return sim::Error{*error_};
   if (update.uuid.empty()) return sim::Error{"Status update without a UUID"};
-  if (acknowledged_.count(update.uuid) != 0) {
+  if (contains(acknowledged_, update.uuid)) {
     rejection_ = "Ignoring status update that has already been acknowledged by the framework!";
     return false;
   }
-  if (received_.count(update.uuid) != 0) {
+  if (contains(received_, update.uuid)) {
     rejection_ = "Ignoring duplicate status update";
     return false;
   }
@@ -105,7 +105,7 @@ sim::Try<bool> StatusUpdateStream::acknowledgement(const std::string& uuid) {
   rejection_.clear();
   if (error_) return sim::Error{*error_};
   if (pending_.empty()) return sim::Error{"Unexpected status update acknowledgment"};
-  if (acknowledged_.count(uuid) != 0) {
+  if (contains(acknowledged_, uuid)) {
     rejection_ = fmt::format("Duplicate status update acknowledgment (received {})", uuid);
     return false;
   }
@@ -114,8 +114,7 @@ sim::Try<bool> StatusUpdateStream::acknowledgement(const std::string& uuid) {
                              pending_.front().uuid);
     return false;
   }
-  const StatusUpdate head = pending_.front();
-  auto handled = handle(head, StatusUpdateRecord::Type::ACK);
+  auto handled = handle(pending_.front(), StatusUpdateRecord::Type::ACK);
   if (handled.isError()) return sim::Error{handled.error()};
   return true;
 }
@@ -142,19 +141,21 @@ sim::Try<sim::Nothing> StatusUpdateStream::handle(const StatusUpdate& update, St
 
 void StatusUpdateStream::apply(const StatusUpdate& update, StatusUpdateRecord::Type type) {
   if (type == StatusUpdateRecord::Type::UPDATE) {
-    received_.insert(update.uuid);
+    if (!contains(received_, update.uuid)) received_.push_back(update.uuid);
     pending_.push_back(update);
     return;
   }
-  acknowledged_.insert(update.uuid);
-  pending_.pop_front();
-  if (isTerminalState(update.state)) terminated_ = true;
+  // `update` may be the head itself: read it before the head goes.
+  const bool terminal = isTerminalState(update.state);
+  if (!contains(acknowledged_, update.uuid)) acknowledged_.push_back(update.uuid);
+  pending_.erase(pending_.begin());
+  if (terminal) terminated_ = true;
 }
 
 sim::Try<sim::Nothing> StatusUpdateStream::replay(const std::vector<StatusUpdateRecord>& records) {
   for (const auto& r : records) {
     if (r.type == StatusUpdateRecord::Type::UPDATE) {
-      if (received_.count(r.update.uuid) == 0 && acknowledged_.count(r.update.uuid) == 0) {
+      if (!contains(received_, r.update.uuid) && !contains(acknowledged_, r.update.uuid)) {
         apply(r.update, r.type);
       }
       continue;

@@ -9,9 +9,8 @@
 //    length-prefixed record before it takes effect, and replay() rebuilds the stream
 //    from those records; a failed write puts the stream in a permanent error state.
 #include <cstdint>
-#include <deque>
+#include <algorithm>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -45,7 +44,7 @@ class StatusUpdateStream {
   sim::Try<sim::Nothing> replay(const std::vector<StatusUpdateRecord>& records);
 
   const StatusUpdate* next() const { return pending_.empty() ? nullptr : &pending_.front(); }
-  const std::deque<StatusUpdate>& pending() const { return pending_; }
+  const std::vector<StatusUpdate>& pending() const { return pending_; }
   bool terminated() const { return terminated_; }
   bool checkpointed() const { return path_.has_value(); }
   const std::optional<std::string>& error() const { return error_; }
@@ -63,9 +62,14 @@ class StatusUpdateStream {
   std::string framework_id_;
   sim::Disk* disk_;
   std::optional<std::string> path_;
-  std::deque<StatusUpdate> pending_;
-  std::set<std::string> received_;
-  std::set<std::string> acknowledged_;
+  // A stream holds a few updates: vectors (a deque allocates 512 bytes even when
+  // empty, a set a node per UUID).
+  std::vector<StatusUpdate> pending_;
+  std::vector<std::string> received_;
+  std::vector<std::string> acknowledged_;
+  static bool contains(const std::vector<std::string>& v, const std::string& uuid) {
+    return std::find(v.begin(), v.end(), uuid) != v.end();
+  }
   bool terminated_ = false;
   std::optional<std::string> error_;
   std::string rejection_;
