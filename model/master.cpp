@@ -238,6 +238,20 @@ void Master::reregisterFramework(const sim::Upid& from, const ReregisterFramewor
         {{"framework_id", info.id}});
   } else {
     Framework& framework = it->second;
+    if (framework.connected && framework.pid == from) {
+      // A retry of a reregistration already done: acknowledged again, nothing changes.
+      log(fmt::format("Framework {} ({}) at {} already reregistered, resending acknowledgement", info.id, info.name,
+                      from.str()));
+      FrameworkReregisteredMessage again;
+      again.framework_id = info.id;
+      again.master_info = info_;
+      send(from, again);
+      return;
+    }
+    if (framework.recovered) {
+      framework.info = info;
+      framework.recovered = false;
+    }
     framework_by_pid_.erase(framework.pid);
     framework.pid = from;
     framework_by_pid_[from] = info.id;
@@ -575,6 +589,17 @@ void Master::reconcileAgent(const std::string& slaveId, const std::vector<Task>&
     if (completed_frameworks_.count(t.framework_id) != 0) {
       shutdown.insert(t.framework_id);
       continue;
+    }
+    if (frameworks_.count(t.framework_id) == 0) {
+      // Master::recoverFramework: an agent that reregisters before the framework brings it
+      // back as recovered: inactive and disconnected until its scheduler reregisters (C30).
+      Framework& framework = frameworks_[t.framework_id];
+      framework.info.id = t.framework_id;
+      framework.connected = false;
+      framework.recovered = true;
+      log(fmt::format("Recovering framework {} from agent {}", t.framework_id, slaveId));
+      traceState("Master::Framework", "RECOVERED",
+                 {{"framework_id", t.framework_id}, {"active", false}, {"connected", false}});
     }
     MasterTask& m = tasks_[t.framework_id][t.task_id];
     m.slave_id = slaveId;

@@ -90,6 +90,7 @@ class Master final : public sim::Process {
     FrameworkInfo info;
     sim::Upid pid;
     bool connected = true;
+    bool recovered = false;  // known only from an agent's reregistration, not yet from its scheduler
     std::uint64_t disconnections = 0;  // which disconnection a failover timer belongs to
   };
   struct Agent {
