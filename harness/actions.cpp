@@ -7,6 +7,7 @@
 
 #include "harness/tables.hpp"
 #include "harness/world.hpp"
+#include "model/master.hpp"
 #include "model/slave.hpp"
 #include "model/flags.hpp"
 #include "sim/uint128.hpp"
@@ -521,6 +522,33 @@ std::vector<ActionKind> makeActions() {
              return;
            }
            w.sim().kill(h, "", label);
+         };
+       }});
+  kinds.push_back(
+      {"spoof_acknowledgement",
+       "Send an agent a StatusUpdateAcknowledgementMessage from the leading master for a task, with a UUID of the "
+       "scenario's choosing (default: one no update has), as the Mesos tests spoof a master's message "
+       "(TaskStatusUpdateManagerTest.IgnoreUnexpectedStatusUpdateAck). Value: {agent, framework (optional with one "
+       "framework), task, uuid}.",
+       [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+         c.reader.object(p, {"agent", "framework", "task", "uuid"}, {"agent", "task"});
+         const std::string agent = agentHostArg(c, p + "/agent");
+         const FrameworkSpec& f = frameworkArg(c, p);
+         const std::string task = c.reader.identifier(p + "/task");
+         std::string uuid = "00000000-0000-4000-8000-000000000000";
+         if (c.reader.has(p + "/uuid")) uuid = c.reader.string(p + "/uuid", 64);
+         out.summary = fmt::format("spoof an acknowledgement (UUID {}) for task {} of {} to {}", uuid, task, f.id, agent);
+         out.apply = [agent, framework = f.id, task, uuid](World& w) {
+           model::Master* master = w.leadingMaster();
+           auto* fw = scheduler(w, framework);
+           if (master == nullptr || fw == nullptr || fw->framework().id.empty()) {
+             note(w, agent, "no leading master or no registered framework: nothing to spoof");
+             return;
+           }
+           const std::string frameworkId = fw->framework().id;
+           master->dispatch("Master::spoofAcknowledgement", [master, agent, frameworkId, task, uuid] {
+             master->spoofAcknowledgement(agent, frameworkId, task, uuid);
+           });
          };
        }});
   kinds.push_back(

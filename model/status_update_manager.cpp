@@ -145,6 +145,8 @@ void StatusUpdateManager::acknowledgement(std::string taskId, std::string framew
     }
     if (!*acked) {
       log(entry->stream.rejection(), {{"task_id", taskId}, {"uuid", uuid}});
+      traceState("StatusUpdateStream", "REJECTED",
+                 {{"framework_id", frameworkId}, {"task_id", taskId}, {"uuid", uuid}, {"why", entry->stream.rejection()}});
       reply(sim::Error{"Duplicate acknowledgement"});
       return;
     }
