@@ -67,6 +67,17 @@ bool Scenario::isAgent(const std::string& id) const {
 
 namespace {
 
+// Words that actions and expectations give a meaning of their own; no host may be called so.
+void notReserved(const Reader& r, const std::string& pointer, const std::string& id) {
+  for (const char* word : {"leading-master", "new-leader", "none", "all"}) {
+    if (id == word) {
+      r.fail(pointer, fmt::format("\"{}\" cannot name a host: actions and expectations use it (leading-master, "
+                                  "new-leader, none, all)",
+                                  id));
+    }
+  }
+}
+
 template <typename Flags>
 void readFlags(const Reader& r, const std::string& pointer, const model::FlagTable<Flags>& table, Flags& flags,
                std::vector<std::pair<std::string, std::string>>& set) {
@@ -213,6 +224,7 @@ std::vector<Spec> readHosts(const Reader& r, const std::string& pointer, std::st
     r.object(p, keys);
     if (!r.has(Reader::child(p, "id"))) r.fail(p, "missing required key \"id\"");
     spec.id = r.identifier(Reader::child(p, "id"));
+    notReserved(r, Reader::child(p, "id"), spec.id);
     if (r.has(Reader::child(p, "note"))) r.string(Reader::child(p, "note"));
     if (r.has(Reader::child(p, "flags"))) readFlags(r, Reader::child(p, "flags"), table, spec.flags, spec.flags_set);
     readHostOptions(r, p, spec);
@@ -497,6 +509,7 @@ void readFrameworks(const Reader& r, Scenario& s) {
                {"id"});
       FrameworkSpec spec;
       spec.id = r.identifier(f + "/id");
+      notReserved(r, f + "/id", spec.id);
       if (r.has(f + "/note")) r.string(f + "/note");
       if (r.has(f + "/name")) spec.flags.name = r.string(f + "/name", 200);
       if (r.has(f + "/failover_timeout")) {
