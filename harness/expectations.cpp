@@ -385,6 +385,27 @@ Bounds boundsArg(const ParseContext& c, const std::string& p) {
 
 // task_state: the scheduler's Scheduler::statusUpdate records (a `state` record on the
 // framework's host) for one task.
+// A time window of an expectation: "after" (a time or a timeline entry) and "by".
+struct Window {
+  sim::Time by = sim::Time::max();
+  Reference after;
+  bool hasAfter = false;
+};
+
+Window windowArg(const ParseContext& c, const std::string& p) {
+  Window w;
+  if (c.reader.has(p + "/by")) w.by = sim::Time{} + c.reader.duration(p + "/by", {}, ScenarioLimits::kMaxUntil);
+  w.hasAfter = c.reader.has(p + "/after");
+  if (w.hasAfter) w.after = referenceArg(c, p + "/after");
+  if (w.hasAfter && w.by != sim::Time::max() && sim::Time{} + w.after.at > w.by) {
+    c.reader.fail(p + "/by", fmt::format("by ({}) is before after ({})", sim::format(w.by.sinceStart()),
+                                         w.after.label.empty() ? sim::format(w.after.at)
+                                                               : fmt::format("{}, at {}", w.after.label,
+                                                                             sim::format(w.after.at))));
+  }
+  return w;
+}
+
 void parseTaskState(const ParseContext& c, const std::string& p, Expectation& out) {
   c.reader.object(p, {"task", "framework", "state", "reason", "source", "by", "after", "count", "at_least", "at_most"},
                   {"task", "state"});
@@ -420,17 +441,10 @@ void parseTaskState(const ParseContext& c, const std::string& p, Expectation& ou
                                                source));
     }
   }
-  sim::Time by = sim::Time::max();
-  if (c.reader.has(p + "/by")) by = sim::Time{} + c.reader.duration(p + "/by", {}, ScenarioLimits::kMaxUntil);
-  Reference after;
-  const bool hasAfter = c.reader.has(p + "/after");
-  if (hasAfter) after = referenceArg(c, p + "/after");
-  if (hasAfter && by != sim::Time::max() && sim::Time{} + after.at > by) {
-    c.reader.fail(p + "/by", fmt::format("by ({}) is before after ({})", sim::format(by.sinceStart()),
-                                         after.label.empty() ? sim::format(after.at)
-                                                             : fmt::format("{}, at {}", after.label,
-                                                                           sim::format(after.at))));
-  }
+  const Window window = windowArg(c, p);
+  const sim::Time by = window.by;
+  const Reference after = window.after;
+  const bool hasAfter = window.hasAfter;
   const Bounds bounds = boundsArg(c, p);
   std::string qualifiers;
   if (!reason.empty()) qualifiers += " " + reason;
@@ -487,15 +501,10 @@ void parseGcRemoved(const ParseContext& c, const std::string& p, Expectation& ou
   std::string reason;
   if (c.reader.has(p + "/path")) path = c.reader.string(p + "/path", 1000);
   if (c.reader.has(p + "/reason")) reason = c.reader.string(p + "/reason", 200);
-  sim::Time by = sim::Time::max();
-  if (c.reader.has(p + "/by")) by = sim::Time{} + c.reader.duration(p + "/by", {}, ScenarioLimits::kMaxUntil);
-  Reference after;
-  const bool hasAfter = c.reader.has(p + "/after");
-  if (hasAfter) after = referenceArg(c, p + "/after");
-  if (hasAfter && by != sim::Time::max() && sim::Time{} + after.at > by) {
-    c.reader.fail(p + "/by", fmt::format("by ({}) is before after ({})", sim::format(by.sinceStart()),
-                                         sim::format(after.at)));
-  }
+  const Window window = windowArg(c, p);
+  const sim::Time by = window.by;
+  const Reference after = window.after;
+  const bool hasAfter = window.hasAfter;
   const Bounds bounds = boundsArg(c, p);
   out.summary = fmt::format("the garbage collector of {} removes {}{}{}{} {} times", agent,
                             path.empty() ? std::string("a path") : "a path containing \"" + path + "\"",
@@ -551,15 +560,10 @@ void parseStateRecord(const ParseContext& c, const std::string& p, Expectation& 
       with.emplace_back(key, c.reader.flagValue(Reader::child(w, key)));
     }
   }
-  sim::Time by = sim::Time::max();
-  if (c.reader.has(p + "/by")) by = sim::Time{} + c.reader.duration(p + "/by", {}, ScenarioLimits::kMaxUntil);
-  Reference after;
-  const bool hasAfter = c.reader.has(p + "/after");
-  if (hasAfter) after = referenceArg(c, p + "/after");
-  if (hasAfter && by != sim::Time::max() && sim::Time{} + after.at > by) {
-    c.reader.fail(p + "/by", fmt::format("by ({}) is before after ({})", sim::format(by.sinceStart()),
-                                         sim::format(after.at)));
-  }
+  const Window window = windowArg(c, p);
+  const sim::Time by = window.by;
+  const Reference after = window.after;
+  const bool hasAfter = window.hasAfter;
   const Bounds bounds = boundsArg(c, p);
   std::string fields;
   for (const auto& [key, value] : with) fields += fmt::format("{}{}={}", fields.empty() ? " with " : ", ", key, value);
