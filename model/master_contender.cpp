@@ -34,6 +34,7 @@ void ZooKeeperMasterContender::contend(Reply<sim::Try<sim::Nothing>> contended, 
     contended_ = contended;
     lost_ = lost;
     contending_ = true;
+    lost_fired_ = false;
     log("Joining the ZK group");
     group_.join(masterInfoToJson(*info_), std::string(kMasterInfoJsonLabel),
                 Reply<sim::Try<Membership>>{self(), "LeaderContenderProcess::joined",
@@ -41,10 +42,38 @@ void ZooKeeperMasterContender::contend(Reply<sim::Try<sim::Nothing>> contended, 
   });
 }
 
+void ZooKeeperMasterContender::withdraw(Reply<sim::Try<bool>> done) {
+  dispatch("LeaderContenderProcess::withdraw", [this, done] {
+    if (contending_) {
+      withdrawing_ = done;  // answered once the join completes
+      return;
+    }
+    if (!candidacy_ || lost_fired_) {
+      log("Not contending: nothing to withdraw");
+      done(sim(), false);
+      return;
+    }
+    const Membership m = *candidacy_;
+    candidacy_.reset();
+    log(fmt::format("Withdrawing the candidacy (id='{}')", m.id()));
+    group_.cancel(m, done);
+  });
+}
+
 void ZooKeeperMasterContender::joined(const sim::Try<Membership>& membership) {
   contending_ = false;
   if (membership.isError()) {
     contended_(sim(), sim::Error{"Failed to contend: " + membership.error()});
+    if (withdrawing_) (*withdrawing_)(sim(), false);
+    withdrawing_.reset();
+    return;
+  }
+  if (withdrawing_) {
+    // withdraw() during the contention: cancel what the join created.
+    log(fmt::format("Withdrawing the candidacy (id='{}') entered during a withdraw", membership->id()));
+    contended_(sim(), sim::Nothing{});
+    group_.cancel(membership.get(), *withdrawing_);
+    withdrawing_.reset();
     return;
   }
   candidacy_ = membership.get();
@@ -62,6 +91,7 @@ void ZooKeeperMasterContender::joined(const sim::Try<Membership>& membership) {
 void ZooKeeperMasterContender::cancelled(const sim::Try<bool>& result) {
   if (!candidacy_) return;
   log(fmt::format("Membership cancelled: {}", candidacy_->id()));
+  lost_fired_ = true;
   if (result.isError()) {
     lost_(sim(), sim::Error{result.error()});
   } else {

@@ -6,7 +6,9 @@
 // ephemeral sequential znode holding the master's MasterInfo as JSON; `contended`
 // answers once the candidacy is entered (or failed); `lost` answers when the
 // candidacy ends: the membership was cancelled or lost with the session. A second
-// contend() first withdraws the previous membership.
+// contend() first withdraws the previous membership. withdraw() answers true when it
+// cancelled a candidacy (also one still being entered), false when there was none
+// (never contended, or already lost with the session).
 #include <optional>
 #include <string>
 
@@ -31,6 +33,8 @@ class ZooKeeperMasterContender final : public sim::Process {
   // MasterContender::initialize(MasterInfo).
   void initializeWith(MasterInfo info);
   void contend(Reply<sim::Try<sim::Nothing>> contended, Reply<sim::Try<sim::Nothing>> lost);
+  // LeaderContender::withdraw.
+  void withdraw(Reply<sim::Try<bool>> done);
 
  private:
   void joined(const sim::Try<Membership>& membership);
@@ -40,6 +44,8 @@ class ZooKeeperMasterContender final : public sim::Process {
   std::optional<MasterInfo> info_;
   std::optional<Membership> candidacy_;
   bool contending_ = false;  // a join is in flight
+  bool lost_fired_ = false;  // the candidacy ended on its own
+  std::optional<Reply<sim::Try<bool>>> withdrawing_;  // a withdraw() waiting for the join
   Reply<sim::Try<sim::Nothing>> contended_;
   Reply<sim::Try<sim::Nothing>> lost_;
 };

@@ -10,6 +10,7 @@
 
 #include "model/group.hpp"
 #include "model/leader_detector.hpp"
+#include "model/master_contender.hpp"
 #include "model/master_detector.hpp"
 #include "model/zookeeper.hpp"
 #include "zk_cluster.hpp"
@@ -57,6 +58,23 @@ class Driver final : public sim::Process {
                                                    events.push_back(r.isSome() && r.get() ? "cancelled:true"
                                                                                           : "cancelled:false");
                                                  }});
+  }
+  void contend(model::ZooKeeperMasterContender& contender) {
+    contender.contend(model::Reply<sim::Try<sim::Nothing>>{self(), "test::contended",
+                                                           [this](const sim::Try<sim::Nothing>& r) {
+                                                             events.push_back(r.isError() ? "contend:error"
+                                                                                          : "contended");
+                                                           }},
+                      model::Reply<sim::Try<sim::Nothing>>{self(), "test::lost", [this](const sim::Try<sim::Nothing>&) {
+                                                             events.push_back("lost");
+                                                           }});
+  }
+  void withdraw(model::ZooKeeperMasterContender& contender) {
+    contender.withdraw(model::Reply<sim::Try<bool>>{self(), "test::withdrawn", [this](const sim::Try<bool>& r) {
+                                                      events.push_back(r.isError()  ? "withdraw:error"
+                                                                       : r.get()   ? "withdraw:true"
+                                                                                   : "withdraw:false");
+                                                    }});
   }
   void detect(model::LeaderDetectorProcess& d, std::optional<model::Membership> previous) {
     d.detect(previous, model::Reply<sim::Try<std::optional<model::Membership>>>{
@@ -404,4 +422,40 @@ TEST_CASE("MasterInfo round-trips through the json.info znode's JSON") {
   CHECK(back.get() == info);
   CHECK(model::masterInfoFromJson("{\"id\":\"x\"}").isError());
   CHECK(model::masterInfoFromJson("not json").isError());
+}
+
+TEST_CASE("contender withdraw (C97): false before contend, true right after it, false once the candidacy is lost") {
+  ZkCluster c(97, 1, 0, 0);
+  c.boot();
+  Client a = addClient(c, "contender-1");
+  auto& contender = c.sim.spawn<model::ZooKeeperMasterContender>(*a.host, *a.group);
+  model::MasterInfo info;
+  info.id = "m1";
+  info.pid = "master@contender-1:5050";
+  info.hostname = "contender-1";
+  contender.initializeWith(info);
+  c.sim.runFor(sim::Seconds(1));
+  // 1. withdraw() before contend(): nothing to withdraw.
+  a.driver->withdraw(contender);
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(a.driver->events == std::vector<std::string>{"withdraw:false"});
+  // 2. contend(), then withdraw() at once: the candidacy being entered is withdrawn.
+  a.driver->events.clear();
+  a.driver->contend(contender);
+  a.driver->withdraw(contender);
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(std::find(a.driver->events.begin(), a.driver->events.end(), "withdraw:true") != a.driver->events.end());
+  // 3. Contend and win; expire the session: the lost-candidacy signal fires; a later
+  // withdraw() is false.
+  a.driver->events.clear();
+  a.driver->contend(contender);
+  c.sim.runFor(sim::Seconds(1));
+  REQUIRE(a.driver->events == std::vector<std::string>{"contended"});
+  c.server(1)->dispatch("expire", [&c] { (void)c.server(1)->expireSessionsOf("contender-1", ""); });
+  c.sim.runFor(sim::Seconds(15));
+  CHECK(std::find(a.driver->events.begin(), a.driver->events.end(), "lost") != a.driver->events.end());
+  a.driver->events.clear();
+  a.driver->withdraw(contender);
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(a.driver->events == std::vector<std::string>{"withdraw:false"});
 }
