@@ -2,6 +2,7 @@
 // expire_session, a test hook of the ZooKeeper server, as ZooKeeperTestServer::expireSession
 // is in the Mesos tests).
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -436,6 +437,41 @@ std::vector<ActionKind> makeActions() {
              load.set({now, milli, false});
              if (spike) load.set({now + *spike, before, false});
            }
+         };
+       }});
+  kinds.push_back(
+      {"delete_files",
+       "Delete files on an agent host's disk whose path contains a text, as a test deletes a checkpoint (e.g. an "
+       "executor's runs/latest link, SlaveRecoveryTest.GCExecutor). Value: {agent, matching}.",
+       [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+         c.reader.object(p, {"agent", "matching"}, {"agent", "matching"});
+         const std::string id = agentHostArg(c, p + "/agent");
+         const std::string matching = c.reader.string(p + "/matching", 1000);
+         if (matching.empty()) c.reader.fail(p + "/matching", "expected a non-empty part of a path");
+         out.summary = fmt::format("delete the files of {} whose path contains \"{}\"", id, matching);
+         out.apply = [id, matching](World& w) {
+           sim::Disk& disk = w.host(id).disk();
+           std::size_t n = 0;
+           for (const std::string& path : disk.list()) {
+             if (path.find(matching) != std::string::npos && disk.remove(path)) ++n;
+           }
+           note(w, id, fmt::format("deleted {} file(s) matching \"{}\"", n, matching));
+         };
+       }});
+  kinds.push_back(
+      {"kill_executors",
+       "SIGKILL every executor's container program on an agent host (the agent itself is left alone), as a test "
+       "destroys the containers while the agent is down. Value: an agent.",
+       [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+         const std::string id = agentHostArg(c, p);
+         out.summary = "kill every executor on " + id;
+         out.apply = [id, label = c.label](World& w) {
+           sim::Host& h = w.host(id);
+           std::set<std::string> programs;
+           for (sim::Process* proc : h.processes()) {
+             if (!proc->program().empty()) programs.insert(proc->program());
+           }
+           for (const std::string& program : programs) w.sim().kill(h, program, label);
          };
        }});
   kinds.push_back(

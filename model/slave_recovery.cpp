@@ -76,7 +76,13 @@ void Slave::recoverFramework(const state::FrameworkState& fs) {
   }
   for (const auto& [eid, es] : fs.executors) {
     if (!es.info || !es.latest || es.runs.count(*es.latest) == 0) {
+      // Framework::recoverExecutor: an executor that cannot be recovered is garbage
+      // collected, its work and meta directories (C84).
       log(fmt::format("Skipping recovery of executor '{}' of framework {}: no info or no latest run", eid, fs.id));
+      if (components_.gc != nullptr) {
+        components_.gc->schedule(flags_.gc_delay, paths::executorPath(flags_.work_dir, info_.id, fs.id, eid));
+        components_.gc->schedule(flags_.gc_delay, paths::executorPath(meta_dir_, info_.id, fs.id, eid));
+      }
       continue;
     }
     const state::RunState& run = es.runs.at(*es.latest);
