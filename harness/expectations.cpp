@@ -30,6 +30,21 @@ bool addressMatches(const std::string& pattern, const std::string& address) {
   return endpointMatches(pattern, address.substr(0, at), address.substr(at + 1, colon - at - 1), address);
 }
 
+// Whether a record has every field with the value written (as the scenario wrote it:
+// numbers and booleans in their text form).
+bool fieldsMatch(const Record& r, const std::vector<std::pair<std::string, std::string>>& with) {
+  for (const auto& [key, value] : with) {
+    const sim::Value* v = r.field(key);
+    if (v == nullptr) return false;
+    std::string text;
+    if (const auto* i = std::get_if<std::int64_t>(v)) text = std::to_string(*i);
+    if (const auto* b = std::get_if<bool>(v)) text = *b ? "true" : "false";
+    if (const auto* t = std::get_if<std::string>(v)) text = *t;
+    if (text != value) return false;
+  }
+  return true;
+}
+
 struct MessageFilter {
   std::string name;
   std::string from;
@@ -42,15 +57,7 @@ struct MessageFilter {
   bool matches(const Record& r) const {
     if (r.kind != event || r.at < after || r.at > before) return false;
     if (!name.empty() && r.name != name) return false;
-    for (const auto& [key, value] : with) {
-      const sim::Value* v = r.field(key);
-      if (v == nullptr) return false;
-      std::string text;
-      if (const auto* i = std::get_if<std::int64_t>(v)) text = std::to_string(*i);
-      if (const auto* b = std::get_if<bool>(v)) text = *b ? "true" : "false";
-      if (const auto* t = std::get_if<std::string>(v)) text = *t;
-      if (text != value) return false;
-    }
+    if (!fieldsMatch(r, with)) return false;
     return addressMatches(from, r.text("from")) && addressMatches(to, r.text("to"));
   }
 
@@ -390,6 +397,16 @@ struct Window {
   sim::Time by = sim::Time::max();
   Reference after;
   bool hasAfter = false;
+  // " after timeline[0] by 2mins", or "".
+  std::string describe() const {
+    return fmt::format("{}{}", hasAfter ? " after " + after.describe() : std::string(),
+                       by == sim::Time::max() ? std::string() : " by " + sim::format(by.sinceStart()));
+  }
+  // When the window opens in this trace; none if its reference never happened.
+  std::optional<sim::Time> from(const std::vector<Record>& records) const {
+    if (!hasAfter) return sim::Time{};
+    return after.resolve(records);
+  }
 };
 
 Window windowArg(const ParseContext& c, const std::string& p) {
@@ -443,24 +460,16 @@ void parseTaskState(const ParseContext& c, const std::string& p, Expectation& ou
   }
   const Window window = windowArg(c, p);
   const sim::Time by = window.by;
-  const Reference after = window.after;
-  const bool hasAfter = window.hasAfter;
   const Bounds bounds = boundsArg(c, p);
   std::string qualifiers;
   if (!reason.empty()) qualifiers += " " + reason;
   if (!source.empty()) qualifiers += " from " + source;
-  out.summary = fmt::format("{} sees task {} {}{}{}{} {} times", f.id, task, state, qualifiers,
-                            hasAfter ? " after " + after.describe() : std::string(),
-                            by == sim::Time::max() ? std::string() : " by " + sim::format(by.sinceStart()),
+  out.summary = fmt::format("{} sees task {} {}{}{} {} times", f.id, task, state, qualifiers,
+                            window.describe(),
                             bounds.describe());
-  out.evaluate = [host = f.id, task, state, reason, source, by, after, hasAfter,
-                  bounds](const std::vector<Record>& records) {
-    sim::Time from;
-    if (hasAfter) {
-      const auto t0 = after.resolve(records);
-      if (!t0) return Outcome{false, fmt::format("{} never happened", after.describe())};
-      from = *t0;
-    }
+  out.evaluate = [host = f.id, task, state, reason, source, by, window, bounds](const std::vector<Record>& records) {
+    const auto from = window.from(records);
+    if (!from) return Outcome{false, fmt::format("{} never happened", window.after.describe())};
     std::vector<const Record*> hits;
     std::vector<std::string> seen;  // every update of the task the scheduler saw
     std::size_t all = 0;
@@ -474,7 +483,7 @@ void parseTaskState(const ParseContext& c, const std::string& p, Expectation& ou
                                    r.text("source").empty() ? std::string() : " from " + r.text("source"),
                                    sim::formatSeconds(r.at)));
       }
-      if (r.at < from || r.at > by || r.text("state") != state) continue;
+      if (r.at < *from || r.at > by || r.text("state") != state) continue;
       if (!reason.empty() && r.text("reason") != reason) continue;
       if (!source.empty() && r.text("source") != source) continue;
       hits.push_back(&r);
@@ -503,29 +512,22 @@ void parseGcRemoved(const ParseContext& c, const std::string& p, Expectation& ou
   if (c.reader.has(p + "/reason")) reason = c.reader.string(p + "/reason", 200);
   const Window window = windowArg(c, p);
   const sim::Time by = window.by;
-  const Reference after = window.after;
-  const bool hasAfter = window.hasAfter;
   const Bounds bounds = boundsArg(c, p);
-  out.summary = fmt::format("the garbage collector of {} removes {}{}{}{} {} times", agent,
+  out.summary = fmt::format("the garbage collector of {} removes {}{}{} {} times", agent,
                             path.empty() ? std::string("a path") : "a path containing \"" + path + "\"",
                             reason.empty() ? std::string() : " (reason containing \"" + reason + "\")",
-                            hasAfter ? " after " + after.describe() : std::string(),
-                            by == sim::Time::max() ? std::string() : " by " + sim::format(by.sinceStart()),
+                            window.describe(),
                             bounds.describe());
-  out.evaluate = [agent, path, reason, by, after, hasAfter, bounds](const std::vector<Record>& records) {
-    sim::Time from;
-    if (hasAfter) {
-      const auto t0 = after.resolve(records);
-      if (!t0) return Outcome{false, fmt::format("{} never happened", after.describe())};
-      from = *t0;
-    }
+  out.evaluate = [agent, path, reason, by, window, bounds](const std::vector<Record>& records) {
+    const auto from = window.from(records);
+    if (!from) return Outcome{false, fmt::format("{} never happened", window.after.describe())};
     std::vector<const Record*> hits;
     std::vector<std::string> seen;
     for (const Record& r : records) {
       if (r.kind != RecordKind::State || r.name != "GarbageCollector" || r.host != agent) continue;
       if (r.text("state") != "REMOVED") continue;
       if (seen.size() < 6) seen.push_back(fmt::format("{} at {} ({})", r.text("path"), sim::formatSeconds(r.at), r.text("reason")));
-      if (r.at < from || r.at > by) continue;
+      if (r.at < *from || r.at > by) continue;
       if (!path.empty() && r.text("path").find(path) == std::string::npos) continue;
       if (!reason.empty() && r.text("reason").find(reason) == std::string::npos) continue;
       hits.push_back(&r);
@@ -562,40 +564,22 @@ void parseStateRecord(const ParseContext& c, const std::string& p, Expectation& 
   }
   const Window window = windowArg(c, p);
   const sim::Time by = window.by;
-  const Reference after = window.after;
-  const bool hasAfter = window.hasAfter;
   const Bounds bounds = boundsArg(c, p);
   std::string fields;
   for (const auto& [key, value] : with) fields += fmt::format("{}{}={}", fields.empty() ? " with " : ", ", key, value);
-  out.summary = fmt::format("{} reaches {}{}{}{}{} {} times", machine, state, host.empty() ? "" : " on " + host, fields,
-                            hasAfter ? " after " + after.describe() : std::string(),
-                            by == sim::Time::max() ? std::string() : " by " + sim::format(by.sinceStart()),
+  out.summary = fmt::format("{} reaches {}{}{}{} {} times", machine, state, host.empty() ? "" : " on " + host, fields,
+                            window.describe(),
                             bounds.describe());
-  out.evaluate = [machine, state, host, with, by, after, hasAfter, bounds](const std::vector<Record>& records) {
-    sim::Time from;
-    if (hasAfter) {
-      const auto t0 = after.resolve(records);
-      if (!t0) return Outcome{false, fmt::format("{} never happened", after.describe())};
-      from = *t0;
-    }
+  out.evaluate = [machine, state, host, with, by, window, bounds](const std::vector<Record>& records) {
+    const auto from = window.from(records);
+    if (!from) return Outcome{false, fmt::format("{} never happened", window.after.describe())};
     std::vector<const Record*> hits;
     std::size_t moves = 0;
     for (const Record& r : records) {
       if (r.kind != RecordKind::State || r.name != machine || (!host.empty() && r.host != host)) continue;
       ++moves;
-      if (r.at < from || r.at > by || r.text("state") != state) continue;
-      bool ok = true;
-      for (const auto& [key, value] : with) {
-        const sim::Value* v = r.field(key);
-        std::string text;
-        if (v != nullptr) {
-          if (const auto* i = std::get_if<std::int64_t>(v)) text = std::to_string(*i);
-          if (const auto* b = std::get_if<bool>(v)) text = *b ? "true" : "false";
-          if (const auto* t = std::get_if<std::string>(v)) text = *t;
-        }
-        ok = ok && v != nullptr && text == value;
-      }
-      if (ok) hits.push_back(&r);
+      if (r.at < *from || r.at > by || r.text("state") != state) continue;
+      if (fieldsMatch(r, with)) hits.push_back(&r);
     }
     const bool held = bounds.holds(hits.size());
     return Outcome{held, hits.empty() ? fmt::format("none seen ({} move(s) of {} in all)", moves, machine)

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "model/pid.hpp"
 #include "sim/simulation.hpp"
 
 namespace agentsim::model {
@@ -47,17 +48,7 @@ void SchedulerProcess::initialize() {
   detector_.detect(std::nullopt, *this, [this](const Detection& d) { detected(d); });
 }
 
-sim::Upid SchedulerProcess::masterPid() const {
-  const std::string& pid = master_->pid;
-  if (pid != master_pid_text_) {
-    const auto at = pid.find('@');
-    const auto colon = pid.rfind(':');
-    master_upid_ = sim().upid(pid.substr(0, at), pid.substr(at + 1, colon - at - 1),
-                              static_cast<std::uint16_t>(master_->port));
-    master_pid_text_ = pid;
-  }
-  return master_upid_;
-}
+sim::Upid SchedulerProcess::masterPid() const { return master_pid_.get(sim(), master_->pid); }
 
 void SchedulerProcess::detected(const Detection& detection) {
   if (detection.kind == Detection::Kind::Failed) {

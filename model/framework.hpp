@@ -31,6 +31,7 @@
 #include "model/framework_messages.hpp"
 #include "model/master_detector.hpp"
 #include "model/task_messages.hpp"
+#include "model/pid.hpp"
 #include "sim/process.hpp"
 
 namespace agentsim::model {
@@ -92,8 +93,7 @@ class SchedulerProcess final : public sim::Process {
   void registered(const sim::Upid& from, const FrameworkRegisteredMessage& message);
   void reregistered(const sim::Upid& from, const FrameworkReregisteredMessage& message);
   sim::Upid masterPid() const;
-  mutable std::string master_pid_text_;  // masterPid()'s cache
-  mutable sim::Upid master_upid_;
+  mutable MasterPid master_pid_;  // masterPid()'s cache
   void statusUpdate(const sim::Upid& from, const StatusUpdateMessage& message);
   void executorLost(const sim::Upid& from, const ExitedExecutorMessage& message);
   void acknowledge(const StatusUpdate& update);

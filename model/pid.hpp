@@ -24,4 +24,21 @@ inline std::optional<sim::Upid> parseUpid(sim::Simulation& sim, const std::strin
   return sim.upid(text.substr(0, at), text.substr(at + 1, colon - at - 1), static_cast<std::uint16_t>(port));
 }
 
+// The leading master's address, parsed once per MasterInfo pid: the agent and the
+// scheduler send to it on every message.
+class MasterPid {
+ public:
+  sim::Upid get(sim::Simulation& sim, const std::string& pid) {
+    if (pid != text_) {
+      upid_ = parseUpid(sim, pid).value_or(sim::Upid{});
+      text_ = pid;
+    }
+    return upid_;
+  }
+
+ private:
+  std::string text_;
+  sim::Upid upid_;
+};
+
 }  // namespace agentsim::model

@@ -10,6 +10,7 @@
 #include "model/status_update_manager.hpp"
 #include "sim/assert.hpp"
 #include "sim/rng.hpp"
+#include "model/pid.hpp"
 #include "sim/simulation.hpp"
 #include "sim/uint128.hpp"
 
@@ -219,17 +220,7 @@ void Slave::doReliableRegistration(sim::Duration maxBackoff) {
                               [this, maxBackoff] { doReliableRegistration(maxBackoff * 2); });
 }
 
-sim::Upid Slave::masterPid() const {
-  const std::string& pid = master_->pid;
-  if (pid != master_pid_text_) {
-    const auto at = pid.find('@');
-    const auto colon = pid.rfind(':');
-    master_upid_ = sim().upid(pid.substr(0, at), pid.substr(at + 1, colon - at - 1),
-                              static_cast<std::uint16_t>(master_->port));
-    master_pid_text_ = pid;
-  }
-  return master_upid_;
-}
+sim::Upid Slave::masterPid() const { return master_pid_.get(sim(), master_->pid); }
 
 void Slave::exited(const sim::Upid& pid) {
   // Slave::exited: the connection to the master broke. The agent only waits: the

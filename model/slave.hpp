@@ -42,6 +42,7 @@
 #include "model/resource_usage.hpp"
 #include "model/slave_state.hpp"
 #include "model/task_messages.hpp"
+#include "model/pid.hpp"
 #include "sim/process.hpp"
 
 namespace agentsim::model {
@@ -149,8 +150,7 @@ class Slave final : public sim::Process {
   void finishRecovery();  // Slave::__recover
   void terminateAgent(const std::string& why);
   sim::Upid masterPid() const;
-  mutable std::string master_pid_text_;  // masterPid()'s cache
-  mutable sim::Upid master_upid_;
+  mutable MasterPid master_pid_;  // masterPid()'s cache
   void reregisterExecutor(const sim::Upid& from, const ReregisterExecutorMessage& message);
 
   // slave_tasks.cpp.
