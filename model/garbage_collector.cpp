@@ -8,7 +8,10 @@ namespace agentsim::model {
 
 void GarbageCollector::schedule(sim::Duration d, std::string path) {
   dispatch("GarbageCollectorProcess::schedule", [this, d, path = std::move(path)] {
-    log(fmt::format("Scheduling '{}' for gc {} in the future", path, sim::format(d)), {{"path", path}});
+    if (tracing()) {
+      log(fmt::format("Scheduling '{}' for gc {} in the future", path, sim::format(d)), {{"path", path}});
+      traceState("GarbageCollector", "SCHEDULED", {{"path", path}, {"in", sim::format(d)}});
+    }
     due_[path] = now() + d;
     reset();
   });
@@ -18,6 +21,7 @@ void GarbageCollector::unschedule(std::string path) {
   dispatch("GarbageCollectorProcess::unschedule", [this, path = std::move(path)] {
     if (due_.erase(path) != 0) {
       log(fmt::format("Unscheduling '{}' from gc", path), {{"path", path}});
+      traceState("GarbageCollector", "UNSCHEDULED", {{"path", path}});
       reset();
     }
   });

@@ -7,8 +7,9 @@
 //  - prune(d) removes at once every path due within d from now (Slave::checkDiskUsage
 //    calls it with gc_delay * max(0, 1 - gc_disk_headroom - disk usage));
 //  - one timer, armed for the earliest removal, as Mesos's GarbageCollectorProcess;
-//  - every removal is a `state` record "GarbageCollector" REMOVED with the path, how
-//    many files went, and why (its delay elapsed, or pruned for disk usage).
+//  - every decision is a `state` record "GarbageCollector": SCHEDULED (with the delay),
+//    UNSCHEDULED, and REMOVED with the path, how many files went, and why (its delay
+//    elapsed, or pruned for disk usage).
 #include <map>
 #include <string>
 
