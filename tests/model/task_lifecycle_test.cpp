@@ -3,8 +3,6 @@
 // the status update manager and the master; acknowledgements flow back.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-
 #include "model/framework.hpp"
 #include "model/slave.hpp"
 #include "tests/model/cluster.hpp"
@@ -125,18 +123,6 @@ TEST_CASE("agent restart: an unacknowledged checkpointed update is recovered and
   agent.startup(agent);
   c.sim.runFor(sim::Minutes(1));
   const auto got = c.received("task-1");
-  if (std::getenv("AGENTSIM_DUMP") != nullptr) {
-    for (const auto& r : c.trace.records()) {
-      std::string f;
-      for (const auto& [k, v] : r.fields) {
-        f += " " + k + "=";
-        if (const auto* t = std::get_if<std::string>(&v)) f += *t;
-        else if (const auto* i = std::get_if<std::int64_t>(&v)) f += std::to_string(*i);
-        else if (const auto* b = std::get_if<bool>(&v)) f += *b ? "true" : "false";
-      }
-      fmt::print("{} {} {} {} {}{}\n", sim::formatSeconds(r.at), r.host, r.process, static_cast<int>(r.kind), r.name, f);
-    }
-  }
   REQUIRE(!got.empty());
   CHECK(got.front() == "TASK_STARTING");
   CHECK(std::find(got.begin(), got.end(), "TASK_RUNNING") != got.end());
