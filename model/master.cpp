@@ -314,14 +314,16 @@ Master::Framework* Master::frameworkFrom(const sim::Upid& from) {
 void Master::forwardToFramework(const std::string& frameworkId, StatusUpdate update) {
   auto it = frameworks_.find(frameworkId);
   if (it == frameworks_.end() || !it->second.connected) {
-    log(fmt::format("Not forwarding status update {} for task {} to framework {}: it is unknown or disconnected",
-                    toString(update.state), update.task_id, frameworkId));
+    if (tracing()) {
+      log(fmt::format("Not forwarding status update {} for task {} to framework {}: it is unknown or disconnected",
+                      toString(update.state), update.task_id, frameworkId));
+    }
     return;
   }
   StatusUpdateMessage message;
   message.update = std::move(update);
   message.pid = self().str();
-  send(it->second.pid, message);
+  send(it->second.pid, std::move(message));
 }
 
 void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& message) {
@@ -380,8 +382,8 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
     RunTaskMessage run;
     run.framework = framework->info;
     run.pid = framework->pid.str();
-    run.task = task;
-    send(agent->pid, run);
+    run.task = std::move(task);
+    send(agent->pid, std::move(run));
   }
 }
 
