@@ -16,6 +16,7 @@ class ControllerProcess final : public sim::Process {
   std::string_view className() const override { return class_; }
   using sim::Process::delay;
   using sim::Process::log;
+  using sim::Process::traceState;
 
  private:
   std::string source_;
@@ -67,6 +68,9 @@ void LoadQoSController::corrections(ResourceUsage usage, sim::Process& caller, A
                            why, out.size()),
                {{"load_1min", milli(load.one_milli)}, {"load_5min", milli(load.five_milli)},
                 {"load_15min", milli(load.fifteen_milli)}, {"corrections", static_cast<std::int64_t>(out.size())}});
+        // The decision, as a state record a scenario can check (C73).
+        p->traceState("LoadQoSController", "OVERLOADED",
+                      {{"reason", why}, {"corrections", static_cast<std::int64_t>(out.size())}});
       }
       caller.dispatch("Slave::_qosCorrections", [answer, out] { answer(out); });
     });
