@@ -134,3 +134,63 @@ TEST_CASE("GC under disk pressure: a sandbox scheduled for a week goes at the ne
   CHECK(removed[0]->text("reason").find("disk usage 95.00%") != std::string::npos);
   CHECK(h.disk().usedBytes() < 86 * kGigabyte);  // the sandbox's 10GB are gone
 }
+
+namespace {
+// A resource estimator whose answer the test holds and releases (the Mesos test's mock).
+class HeldEstimator final : public ResourceEstimator {
+ public:
+  std::string_view name() const override { return "HeldEstimator"; }
+  sim::Try<sim::Nothing> initialize(sim::Host&) override { return sim::Nothing{}; }
+  sim::Process* process() const override { return nullptr; }
+  void oversubscribable(ResourceUsage, sim::Process& caller, Answer answer) override {
+    ++queries;
+    caller_ = &caller;
+    held_ = std::move(answer);
+  }
+  void release(Resources r) {
+    auto answer = held_;
+    held_ = nullptr;
+    caller_->dispatch("test::release", [answer, r] { answer(r); });
+  }
+  int queries = 0;
+
+ private:
+  sim::Process* caller_ = nullptr;
+  Answer held_;
+};
+}  // namespace
+
+TEST_CASE("conformance C68: the estimate goes out as soon as the estimator answers; no query while one is pending") {
+  testing::Cluster c(68, 0);
+  c.boot();
+  sim::Host& a = c.sim.addHost("agent-1", 5051);
+  SlaveFlags flags;
+  flags.master = "master-1:5050";
+  flags.work_dir = "/var/lib/mesos";
+  flags.registration_backoff_factor = sim::Milliseconds(10);
+  auto estimator = std::make_unique<HeldEstimator>();
+  HeldEstimator* held = estimator.get();
+  auto detector = createMasterDetector(a, flags.master);
+  REQUIRE(detector.isSome());
+  SlaveComponents components;
+  components.resourceEstimator = std::move(estimator);
+  c.sim.spawn<Slave>(a, flags, **detector, std::move(components));
+  c.sim.runFor(sim::Seconds(1));
+  REQUIRE(c.slaveState("agent-1") == "RUNNING");
+  CHECK(held->queries == 1);
+  CHECK(c.sendTimes("UpdateSlaveMessage", "agent-1").empty());  // no estimate yet
+  c.sim.runFor(sim::Seconds(15));
+  CHECK(held->queries == 1);  // still pending: no second query
+  CHECK(c.sendTimes("UpdateSlaveMessage", "agent-1").empty());
+  held->release(Resources{1000, 0});
+  c.sim.settle();
+  const auto sent = c.find(sim::RecordKind::Send, "UpdateSlaveMessage", "agent-1");
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0]->at == c.sim.now());
+  CHECK(sent[0]->text("oversubscribed_resources") == "cpus(*){REV}:1;mem(*){REV}:0");
+  // The next query comes oversubscribed_resources_interval after the answer arrived.
+  c.sim.runFor(sim::Seconds(14));
+  CHECK(held->queries == 1);
+  c.sim.runFor(sim::Seconds(2));
+  CHECK(held->queries == 2);
+}
