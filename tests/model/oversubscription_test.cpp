@@ -194,3 +194,50 @@ TEST_CASE("conformance C68: the estimate goes out as soon as the estimator answe
   c.sim.runFor(sim::Seconds(2));
   CHECK(held->queries == 2);
 }
+
+TEST_CASE("conformance C70: a smaller estimate leaves only the smaller amount of revocable resources to use") {
+  testing::Cluster c(70, 0);
+  c.boot();
+  sim::Host& a = c.sim.addHost("agent-1", 5051);
+  SlaveFlags flags;
+  flags.master = "master-1:5050";
+  flags.work_dir = "/var/lib/mesos";
+  flags.registration_backoff_factor = sim::Milliseconds(10);
+  auto estimator = std::make_unique<HeldEstimator>();
+  HeldEstimator* held = estimator.get();
+  auto detector = createMasterDetector(a, flags.master);
+  REQUIRE(detector.isSome());
+  SlaveComponents components;
+  components.resourceEstimator = std::move(estimator);
+  c.sim.spawn<Slave>(a, flags, **detector, std::move(components));
+  c.sim.runFor(sim::Seconds(1));
+  held->release(Resources{3000, 0});  // first estimate: 3 revocable cpus
+  c.sim.runFor(sim::Seconds(15));     // the next query, 15secs after the answer
+  REQUIRE(held->queries == 2);
+  held->release(Resources{1000, 0});  // the second: 1
+  c.sim.runFor(sim::Seconds(1));
+  const auto sent = c.find(sim::RecordKind::Send, "UpdateSlaveMessage", "agent-1");
+  REQUIRE(sent.size() == 2);
+  CHECK(sent[1]->text("oversubscribed_resources") == "cpus(*){REV}:1;mem(*){REV}:0");
+  // A framework that asks for revocable resources can now use 1 cpu of them, not 2.
+  FrameworkFlags fw;
+  fw.master = "master-1:5050";
+  fw.revocable_resources = true;
+  TaskLaunch two = task("two", true, "cpus:2;mem:0");
+  TaskLaunch one = task("one", true, "cpus:1;mem:0");
+  two.at = one.at = sim::Seconds(20);
+  fw.tasks = {two, one};
+  sim::Host& f = c.sim.addHost("framework-1", 8080);
+  f.startup = [fw](sim::Host& h) { (void)frameworkMain(h, fw); };
+  f.startup(f);
+  c.sim.runFor(sim::Seconds(10));
+  std::map<std::string, std::string> last;
+  for (const auto* r : c.find(sim::RecordKind::State, "Scheduler::statusUpdate", "framework-1")) {
+    last[r->text("task_id")] = r->text("state") + " " + r->text("reason");
+  }
+  CHECK(last["two"] == "TASK_LOST REASON_INVALID_OFFERS");
+  // The 1-cpu task is launched on the agent (this agent has no containerizer to run it).
+  std::vector<std::string> launched;
+  for (const auto* r : c.find(sim::RecordKind::Send, "RunTaskMessage", "master-1")) launched.push_back(r->text("task_id"));
+  CHECK(launched == std::vector<std::string>{"one"});
+}
