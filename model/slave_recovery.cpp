@@ -104,13 +104,7 @@ void Slave::recoverFramework(const state::FrameworkState& fs) {
     for (const auto& [tid, ts] : run.tasks) {
       if (!ts.info) continue;
       // Executor::recoverTask: replay the updates on the task.
-      Task t;
-      t.task_id = tid;
-      t.framework_id = fs.id;
-      t.executor_id = eid;
-      t.slave_id = info_.id;
-      t.resources = ts.info->resources;
-      t.revocable = ts.info->revocable;
+      Task t = createTask(*ts.info, TaskState::TASK_STAGING, fs.id, eid, info_.id);
       bool terminalAcked = false;
       std::string terminalUuid;
       for (const StatusUpdateRecord& r : ts.updates) {

@@ -320,15 +320,7 @@ void Slave::refuseExecutor(const sim::Upid& from, const std::string& frameworkId
 void Slave::sendQueuedTasks(Framework& f, Executor& e) {
   // containerizer->update(resources) first; then __run sends each queued task.
   for (auto& [id, task] : e.queued) {
-    Task t;
-    t.task_id = id;
-    t.framework_id = f.info.id;
-    t.executor_id = e.info.executor_id;
-    t.slave_id = info_.id;
-    t.state = TaskState::TASK_STAGING;
-    t.resources = task.resources;
-    t.revocable = task.revocable;
-    e.launched[id] = t;
+    e.launched[id] = createTask(task, TaskState::TASK_STAGING, f.info.id, e.info.executor_id, info_.id);
     RunTaskMessage message;
     message.framework = f.info;
     message.pid = f.pid.str();
@@ -670,15 +662,7 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
     if (!isTerminalState(update.state)) {
       log("Cannot send non-terminal update for queued task " + id);
     } else {
-      Task t;
-      t.task_id = id;
-      t.framework_id = f->info.id;
-      t.executor_id = e->info.executor_id;
-      t.slave_id = info_.id;
-      t.state = update.state;
-      t.resources = q->second.resources;
-      t.revocable = q->second.revocable;
-      e->terminated[id] = t;
+      e->terminated[id] = createTask(q->second, update.state, f->info.id, e->info.executor_id, info_.id);
       e->queued.erase(q);
     }
   } else if (auto l = e->launched.find(id); l != e->launched.end()) {
@@ -769,26 +753,10 @@ std::vector<Task> Slave::tasksForReregistration() const {
   std::vector<Task> tasks;
   for (const auto& [fid, f] : frameworks_) {
     for (const auto& [eid, pending] : f.pending) {
-      for (const auto& [tid, info] : pending) {
-        Task t;
-        t.task_id = tid;
-        t.framework_id = fid;
-        t.executor_id = eid;
-        t.slave_id = info_.id;
-        t.state = TaskState::TASK_STAGING;
-        tasks.push_back(t);
-      }
+      for (const auto& [tid, info] : pending) tasks.push_back(createTask(info, TaskState::TASK_STAGING, fid, eid, info_.id));
     }
     for (const auto& [eid, e] : f.executors) {
-      for (const auto& [tid, info] : e.queued) {
-        Task t;
-        t.task_id = tid;
-        t.framework_id = fid;
-        t.executor_id = eid;
-        t.slave_id = info_.id;
-        t.state = TaskState::TASK_STAGING;
-        tasks.push_back(t);
-      }
+      for (const auto& [tid, info] : e.queued) tasks.push_back(createTask(info, TaskState::TASK_STAGING, fid, eid, info_.id));
       for (const auto& [tid, t] : e.launched) tasks.push_back(t);
       for (const auto& [tid, t] : e.terminated) tasks.push_back(t);
     }

@@ -22,6 +22,19 @@ std::string describeTasks(const std::vector<Task>& tasks) {
   return fmt::format("{}", fmt::join(out, ","));
 }
 
+Task createTask(const TaskInfo& info, TaskState state, const std::string& frameworkId, const std::string& executorId,
+                const std::string& slaveId) {
+  Task t;
+  t.task_id = info.task_id;
+  t.framework_id = frameworkId;
+  t.executor_id = executorId;
+  t.slave_id = slaveId;
+  t.state = state;
+  t.resources = info.resources;
+  t.revocable = info.revocable;
+  return t;
+}
+
 void LaunchTasksMessage::describe(sim::Fields& out) const {
   std::vector<std::string> ids;
   for (const TaskInfo& t : tasks) ids.push_back(t.task_id);

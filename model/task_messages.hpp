@@ -56,6 +56,10 @@ struct TaskInfo {
 
 std::string describeTasks(const std::vector<Task>& tasks);
 
+// protobuf::createTask: the Task record of a TaskInfo, in a state, on an agent.
+Task createTask(const TaskInfo& info, TaskState state, const std::string& frameworkId, const std::string& executorId,
+                const std::string& slaveId);
+
 // Scheduler -> master (v0 driver): launch tasks. agentsim models no allocator or offers:
 // each task names the agent's hostname, and the master launches it there if that agent
 // is registered (docs/model.md).

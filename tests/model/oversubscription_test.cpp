@@ -158,11 +158,8 @@ class HeldEstimator final : public ResourceEstimator {
   sim::Process* caller_ = nullptr;
   Answer held_;
 };
-}  // namespace
-
-TEST_CASE("conformance C68: the estimate goes out as soon as the estimator answers; no query while one is pending") {
-  testing::Cluster c(68, 0);
-  c.boot();
+// An agent (a Slave alone, as main() would build it) whose estimator is a HeldEstimator.
+HeldEstimator* spawnAgentWith(testing::Cluster& c) {
   sim::Host& a = c.sim.addHost("agent-1", 5051);
   SlaveFlags flags;
   flags.master = "master-1:5050";
@@ -175,6 +172,14 @@ TEST_CASE("conformance C68: the estimate goes out as soon as the estimator answe
   SlaveComponents components;
   components.resourceEstimator = std::move(estimator);
   c.sim.spawn<Slave>(a, flags, **detector, std::move(components));
+  return held;
+}
+}  // namespace
+
+TEST_CASE("conformance C68: the estimate goes out as soon as the estimator answers; no query while one is pending") {
+  testing::Cluster c(68, 0);
+  c.boot();
+  HeldEstimator* held = spawnAgentWith(c);
   c.sim.runFor(sim::Seconds(1));
   REQUIRE(c.slaveState("agent-1") == "RUNNING");
   CHECK(held->queries == 1);
@@ -198,18 +203,7 @@ TEST_CASE("conformance C68: the estimate goes out as soon as the estimator answe
 TEST_CASE("conformance C70: a smaller estimate leaves only the smaller amount of revocable resources to use") {
   testing::Cluster c(70, 0);
   c.boot();
-  sim::Host& a = c.sim.addHost("agent-1", 5051);
-  SlaveFlags flags;
-  flags.master = "master-1:5050";
-  flags.work_dir = "/var/lib/mesos";
-  flags.registration_backoff_factor = sim::Milliseconds(10);
-  auto estimator = std::make_unique<HeldEstimator>();
-  HeldEstimator* held = estimator.get();
-  auto detector = createMasterDetector(a, flags.master);
-  REQUIRE(detector.isSome());
-  SlaveComponents components;
-  components.resourceEstimator = std::move(estimator);
-  c.sim.spawn<Slave>(a, flags, **detector, std::move(components));
+  HeldEstimator* held = spawnAgentWith(c);
   c.sim.runFor(sim::Seconds(1));
   held->release(Resources{3000, 0});  // first estimate: 3 revocable cpus
   c.sim.runFor(sim::Seconds(15));     // the next query, 15secs after the answer
