@@ -9,6 +9,7 @@
 #include "harness/tables.hpp"
 #include "harness/world.hpp"
 #include "model/master.hpp"
+#include "model/registrar.hpp"
 #include "model/slave.hpp"
 #include "model/flags.hpp"
 #include "sim/uint128.hpp"
@@ -95,6 +96,64 @@ void installRule(TimelineEntry& out, RuleArgs a, std::string verb) {
     if (a.rule.action == sim::FaultAction::Hold) w.holds()[a.rule.label] = id;
     if (a.window) {
       w.sim().at(w.sim().now() + *a.window, "end of fault", [&w, id] { w.sim().network().removeRule(id); });
+    }
+  };
+}
+
+// A hold on a fault site of the model (model/registrar.hpp; sim/fault_site.hpp):
+// {site, <the site's attribute key>, count, for}.
+void installSiteHold(const ParseContext& c, const std::string& p, TimelineEntry& out) {
+  if (!c.reader.at(p + "/site").is_string()) {
+    c.reader.fail(p + "/site", fmt::format("expected a fault site's name as a string, e.g. \"{}\", got {}",
+                                           model::kRegistrarApplySite, typeName(c.reader.at(p + "/site"))));
+  }
+  const std::string name = c.reader.string(p + "/site", 100);
+  const sim::FaultSiteSpec* spec = nullptr;
+  std::vector<std::string_view> names;
+  for (const sim::FaultSiteSpec& site : model::faultSites()) {
+    names.push_back(site.name);
+    if (site.name == name) spec = &site;
+  }
+  if (spec == nullptr) {
+    c.reader.fail(p + "/site", fmt::format("unknown fault site \"{}\"; expected one of: {}", name.substr(0, 60),
+                                           fmt::join(names, ", ")));
+  }
+  // Message-rule keys mean nothing to a site: say so rather than "unknown key".
+  for (std::string_view k : {"message", "from", "to", "probability"}) {
+    if (c.reader.has(p + "/" + std::string(k))) {
+      c.reader.failAtKey(p + "/" + std::string(k),
+                         fmt::format("\"{}\" is a message rule's key; a hold with \"site\" holds what reaches the "
+                                     "fault site {} and takes: site, {}, count, for",
+                                     k, name, spec->key));
+    }
+  }
+  c.reader.object(p, {"site", spec->key, "count", "for"});
+  sim::SiteHold hold;
+  hold.site = name;
+  hold.label = c.label;
+  const std::string key = Reader::child(p, spec->key);
+  if (c.reader.has(key)) {
+    if (!c.reader.at(key).is_string()) {
+      c.reader.fail(key, fmt::format("expected a {} name as a string, one of: {}, got {}", spec->key,
+                                     fmt::join(spec->values, ", "), typeName(c.reader.at(key))));
+    }
+    hold.value = c.reader.string(key, 100);
+    if (std::find(spec->values.begin(), spec->values.end(), hold.value) == spec->values.end()) {
+      c.reader.fail(key, fmt::format("unknown {} \"{}\" for fault site {}; expected one of: {}", spec->key,
+                                     hold.value.substr(0, 60), name, fmt::join(spec->values, ", ")));
+    }
+  }
+  if (c.reader.has(p + "/count")) hold.count = c.reader.unsignedInteger(p + "/count", 1, 1'000'000'000);
+  std::optional<sim::Duration> window;
+  if (c.reader.has(p + "/for")) window = c.reader.duration(p + "/for", sim::Nanoseconds(1), ScenarioLimits::kMaxUntil);
+  out.summary = fmt::format("hold {}{}{}{}", name, hold.value.empty() ? "" : fmt::format(" {} {}", spec->key, hold.value),
+                            hold.count != 0 ? fmt::format(", first {}", hold.count) : "",
+                            window ? ", for " + sim::format(*window) : "");
+  out.apply = [hold = std::move(hold), window](World& w) {
+    const sim::SiteHoldId id = w.faultSites().hold(hold);
+    w.siteHolds()[hold.label] = id;
+    if (window) {
+      w.sim().at(w.sim().now() + *window, "end of fault", [&w, id] { w.faultSites().remove(id); });
     }
   };
 }
@@ -243,8 +302,15 @@ std::vector<ActionKind> makeActions() {
                      out.summary = fmt::format("heal {} <-> {}", a, b);
                      out.apply = [a, b](World& w) { w.sim().network().heal(a, b); };
                    }});
-  kinds.push_back({"hold", "Hold matching messages until a release. Value: {message, from, to, count, probability}.",
+  kinds.push_back({"hold",
+                   "Hold matching messages until a release. Value: {message, from, to, count, probability, for}; or, "
+                   "to hold what reaches a fault site of the model (a registrar operation), {site "
+                   "(\"Registrar::apply\"), operation, count, for}.",
                    [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+                     if (c.reader.at(p).is_object() && c.reader.has(p + "/site")) {
+                       installSiteHold(c, p, out);
+                       return;
+                     }
                      installRule(out, ruleArgs(c, p, sim::FaultAction::Hold, {}), "hold");
                    }});
   kinds.push_back(
@@ -338,6 +404,8 @@ std::vector<ActionKind> makeActions() {
                      out.apply = [label](World& w) {
                        auto it = w.holds().find(label);
                        if (it != w.holds().end()) w.sim().network().release(it->second);
+                       auto site = w.siteHolds().find(label);
+                       if (site != w.siteHolds().end()) w.faultSites().release(site->second);
                      };
                    }});
   kinds.push_back({"restart",

@@ -12,6 +12,7 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits)
     : scenario_(scenario), sim_(seed, limits) {
   sim_.network().setLatency(scenario.latency);
   log_ = std::make_shared<model::ReplicatedLog>();
+  faults_ = std::make_shared<sim::FaultSites>(sim_);
   // The ZooKeeper servers boot first, then the masters, then the agents.
   if (scenario.zookeeper.servers > 0) {
     zookeeper_ = std::make_shared<model::ZooKeeperEnsemble>(scenario.zookeeper.servers);
@@ -23,8 +24,8 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits)
   for (const MasterSpec& m : scenario.masters) {
     sim::Host& h = sim_.addHost(m.id, static_cast<std::uint16_t>(m.flags.port));
     const model::MasterFlags flags = m.flags;
-    h.startup = [flags, log = log_](sim::Host& host) {
-      auto started = model::masterMainWith(host, flags, log);
+    h.startup = [flags, log = log_, faults = faults_](sim::Host& host) {
+      auto started = model::masterMainWith(host, flags, log, faults);
       if (started.isError()) {
         host.sim().emit(sim::RecordKind::Log, nullptr, host.name(), "log", {{"message", started.error()}},
                         "src/master/main.cpp: main");

@@ -9,6 +9,7 @@
 #include "model/master.hpp"
 #include "model/registry.hpp"
 #include "model/zookeeper_server.hpp"
+#include "sim/fault_site.hpp"
 #include "sim/simulation.hpp"
 
 namespace agentsim::harness {
@@ -22,6 +23,10 @@ class World {
   sim::Host& host(const std::string& id);
   // Rules a Hold action made, by label, for release.
   std::map<std::string, sim::RuleId>& holds() { return holds_; }
+  // The model's fault sites (model/registrar.hpp), which the masters reach, and the holds
+  // a Hold action with a "site" made, by label.
+  sim::FaultSites& faultSites() { return *faults_; }
+  std::map<std::string, sim::SiteHoldId>& siteHolds() { return site_holds_; }
   // Header of the trace: format version, agentsim version, scenario, seed, flags in force.
   sim::Fields header() const;
   // Schedules the timeline; call once, after sinks are attached.
@@ -40,6 +45,8 @@ class World {
   const Scenario& scenario_;
   sim::Simulation sim_;
   std::map<std::string, sim::RuleId> holds_;
+  std::shared_ptr<sim::FaultSites> faults_;
+  std::map<std::string, sim::SiteHoldId> site_holds_;
   std::shared_ptr<model::ZooKeeperEnsemble> zookeeper_;
   std::shared_ptr<model::ReplicatedLog> log_;
 };

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "model/master_contender.hpp"
+#include "model/registrar.hpp"
+#include "sim/assert.hpp"
 #include "sim/rng.hpp"
 #include "sim/simulation.hpp"
 
@@ -156,11 +158,15 @@ void Master::recoveredSlavesTimeout() {
       const SlaveInfo info = it->second;
       log(fmt::format("Marking agent {} ({}) unreachable: it did not re-register after master failover", id,
                       info.hostname));
-      registryOperation("MarkSlaveUnreachable", info);
-      recovered_slaves_.erase(id);
-      unreachable_.insert(id);
-      traceState("Master::Slave", "UNREACHABLE",
-                 {{"slave_id", id}, {"hostname", info.hostname}, {"reason", "did not reregister after failover"}});
+      marking_unreachable_.insert(id);
+      registrarApply("MarkSlaveUnreachable", info, "Master::_markUnreachableAfterFailover", [this, id, info] {
+        marking_unreachable_.erase(id);
+        recovered_slaves_.erase(id);
+        unreachable_.insert(id);
+        traceState("Master::Slave", "UNREACHABLE",
+                   {{"slave_id", id}, {"hostname", info.hostname}, {"reason", "did not reregister after failover"}});
+        sendSlaveLost(info);
+      });
     });
   }
 }
@@ -501,20 +507,45 @@ void Master::unregisterSlave(const sim::Upid& from, const UnregisterSlaveMessage
                     message.slave_id));
     return;
   }
-  // Master::removeSlave(slave, "unregistered"): RemoveSlave in the registry, the agent's
-  // tasks are lost at once (no timers), its observer stops.
   log(fmt::format("Asked to unregister agent {}", message.slave_id));
-  registryOperation("RemoveSlave", it->second.info);
+  removeSlave(message.slave_id, "unregistered");
+}
+
+void Master::removeSlave(const std::string& slaveId, const std::string& reason) {
+  // Master::removeSlave: RemoveSlave in the registry; once it is stored the agent's
+  // tasks are lost (no timers), its observer stops, the frameworks hear slaveLost.
+  if (marking_unreachable_.count(slaveId) != 0) {
+    // "It would be better to remove the slave here instead of continuing to mark it
+    // unreachable, but probably not worth the complexity."
+    log(fmt::format("Ignoring removal of agent {} that is in the process of being marked unreachable", slaveId));
+    return;
+  }
+  if (removing_.count(slaveId) != 0) {
+    log(fmt::format("Ignoring removal of agent {} that is in the process of being removed", slaveId));
+    return;
+  }
+  auto it = registered_.find(slaveId);
+  AGENTSIM_ASSERT(it != registered_.end());
+  removing_.insert(slaveId);
+  registrarApply("RemoveSlave", it->second.info, "Master::_removeSlave",
+                 [this, slaveId, reason] { removedSlave(slaveId, reason); });
+}
+
+void Master::removedSlave(const std::string& slaveId, const std::string& reason) {
+  removing_.erase(slaveId);
+  auto it = registered_.find(slaveId);
+  // Nothing removes an agent from registered_ while RemoveSlave is in flight.
+  AGENTSIM_ASSERT(it != registered_.end());
+  const SlaveInfo info = it->second.info;
   if (it->second.observer != nullptr) sim().terminate(*it->second.observer);
-  traceState("Master::Slave", "REMOVED",
-             {{"slave_id", message.slave_id}, {"pid", from.str()}, {"reason", "unregistered"}});
+  traceState("Master::Slave", "REMOVED", {{"slave_id", slaveId}, {"pid", it->second.pid.str()}, {"reason", reason}});
   by_pid_.erase(it->second.pid);
-  if (auto h = by_hostname_.find(it->second.info.hostname); h != by_hostname_.end() && h->second == message.slave_id) {
+  if (auto h = by_hostname_.find(it->second.info.hostname); h != by_hostname_.end() && h->second == slaveId) {
     by_hostname_.erase(h);
   }
-  const std::string id = message.slave_id;
   registered_.erase(it);
-  removeTasksOf(id, "unregistered");
+  removeTasksOf(slaveId, reason);
+  sendSlaveLost(info);
 }
 
 Resources Master::availableRevocable(const std::string& slaveId) const {
@@ -625,15 +656,30 @@ MasterSlaveConnection Master::connection() const {
   return MasterSlaveConnection{(flags_.agent_ping_timeout * flags_.max_agent_ping_timeouts).ns() / 1'000'000'000};
 }
 
-bool Master::registryOperation(std::string_view operation, const SlaveInfo& info) {
+bool Master::registryOperation(std::string_view operation, const SlaveInfo& info, sim::Time at) {
   // Registrar::apply: the operation mutates the registry (or not), and a mutated
   // registry is stored (in memory, or in the replicated log). Storage takes no time.
-  const bool changed = registry_.apply(operation, info, now().ns());
-  if (changed && flags_.registry == "replicated_log" && env_.log) env_.log->apply(operation, info, now().ns());
+  const bool changed = registry_.apply(operation, info, at.ns());
+  if (changed && flags_.registry == "replicated_log" && env_.log) env_.log->apply(operation, info, at.ns());
   log(changed ? fmt::format("Applied registry operation {} for agent {}", operation, info.id)
               : fmt::format("Registry operation {} for agent {} changed nothing", operation, info.id),
       {{"operation", std::string(operation)}, {"slave_id", info.id}, {"changed", changed}});
   return changed;
+}
+
+void Master::registrarApply(std::string_view operation, const SlaveInfo& info, std::string_view continuation,
+                            std::function<void()> then) {
+  // The operation's time is when the master asked (MarkSlaveUnreachable's unreachable
+  // time), even if a hold applies it later.
+  auto apply = [this, operation, info, at = now(), then = std::move(then)] {
+    registryOperation(operation, info, at);
+    then();
+  };
+  if (!env_.faults) {
+    apply();
+    return;
+  }
+  env_.faults->reach(*this, lifetime_, kRegistrarApplySite, {"operation", operation}, continuation, std::move(apply));
 }
 
 void Master::registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message) {
@@ -657,14 +703,17 @@ void Master::registerSlave(const sim::Upid& from, const RegisterSlaveMessage& me
 }
 
 void Master::admitted(const sim::Upid& from, SlaveInfo info) {
-  registryOperation("AdmitSlave", info);
-  registering_.erase(from.str());
-  addSlave(from, info);
-  log(fmt::format("Registered agent {} at {} ({})", info.id, from.str(), info.hostname));
-  SlaveRegisteredMessage reply;
-  reply.slave_id = info.id;
-  reply.connection = connection();
-  send(from, reply);
+  // Master::_registerSlave applies AdmitSlave; Master::__registerSlave adds the agent.
+  // Until then, retries from the agent are ignored (registering_).
+  registrarApply("AdmitSlave", info, "Master::__registerSlave", [this, from, info] {
+    registering_.erase(from.str());
+    addSlave(from, info);
+    log(fmt::format("Registered agent {} at {} ({})", info.id, from.str(), info.hostname));
+    SlaveRegisteredMessage reply;
+    reply.slave_id = info.id;
+    reply.connection = connection();
+    send(from, reply);
+  });
 }
 
 void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage& message) {
@@ -709,28 +758,13 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
   recovered_slaves_.erase(info.id);
   reregistering_.insert(info.id);
   dispatch("Master::_reregisterSlave", [this, from, info, tasks = message.tasks] {
-    readmitted(from, info);
-    // A readmitted agent's own list is the truth: a task the master still holds for it
-    // that the agent does not report never reached it; it goes without an update (C37).
-    std::set<std::pair<std::string, std::string>> reported;
-    for (const Task& t : tasks) reported.insert({t.framework_id, t.task_id});
-    for (auto& [fid, known] : tasks_) {
-      for (auto it = known.begin(); it != known.end();) {
-        if (it->second.slave_id == info.id && reported.count({fid, it->first}) == 0) {
-          log(fmt::format("Removing task {} of framework {}: agent {} did not report it on reregistration", it->first,
-                          fid, info.id));
-          it = known.erase(it);
-        } else {
-          ++it;
-        }
-      }
-    }
-    reconcileAgent(info.id, tasks);
+    registrarApply("MarkSlaveReachable", info, "Master::__reregisterSlave",
+                   [this, from, info, tasks] { readmitted(from, info, tasks); });
   });
 }
 
-void Master::readmitted(const sim::Upid& from, SlaveInfo info) {
-  registryOperation("MarkSlaveReachable", info);
+void Master::readmitted(const sim::Upid& from, const SlaveInfo& info, const std::vector<Task>& tasks) {
+  // Master::__reregisterSlave: MarkSlaveReachable is stored.
   reregistering_.erase(info.id);
   unreachable_.erase(info.id);
   addSlave(from, info);
@@ -739,6 +773,22 @@ void Master::readmitted(const sim::Upid& from, SlaveInfo info) {
   reply.slave_id = info.id;
   reply.connection = connection();
   send(from, reply);
+  // A readmitted agent's own list is the truth: a task the master still holds for it
+  // that the agent does not report never reached it; it goes without an update (C37).
+  std::set<std::pair<std::string, std::string>> reported;
+  for (const Task& t : tasks) reported.insert({t.framework_id, t.task_id});
+  for (auto& [fid, known] : tasks_) {
+    for (auto it = known.begin(); it != known.end();) {
+      if (it->second.slave_id == info.id && reported.count({fid, it->first}) == 0) {
+        log(fmt::format("Removing task {} of framework {}: agent {} did not report it on reregistration", it->first,
+                        fid, info.id));
+        it = known.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  reconcileAgent(info.id, tasks);
 }
 
 void Master::addSlave(const sim::Upid& pid, const SlaveInfo& info) {
@@ -755,8 +805,35 @@ void Master::addSlave(const sim::Upid& pid, const SlaveInfo& info) {
 
 void Master::markUnreachable(const std::string& slaveId, const std::string& reason) {
   auto it = registered_.find(slaveId);
-  if (it == registered_.end()) return;
-  registryOperation("MarkSlaveUnreachable", it->second.info);
+  if (it == registered_.end()) {
+    // The agent was removed (or marked unreachable) while the observer's request was on
+    // its way.
+    log(fmt::format("Unable to mark unknown agent {} unreachable", slaveId));
+    return;
+  }
+  if (marking_unreachable_.count(slaveId) != 0) {
+    // The observer goes on pinging while MarkSlaveUnreachable is in flight, and asks
+    // again after another missed ping.
+    log(fmt::format("Not marking agent {} unreachable because another unreachable transition is already in "
+                    "progress",
+                    slaveId));
+    return;
+  }
+  if (removing_.count(slaveId) != 0) {
+    log(fmt::format("Not marking agent {} unreachable because it is unregistering", slaveId));
+    return;
+  }
+  marking_unreachable_.insert(slaveId);
+  registrarApply("MarkSlaveUnreachable", it->second.info, "Master::_markUnreachable",
+                 [this, slaveId, reason] { markedUnreachable(slaveId, reason); });
+}
+
+void Master::markedUnreachable(const std::string& slaveId, const std::string& reason) {
+  marking_unreachable_.erase(slaveId);
+  auto it = registered_.find(slaveId);
+  // Nothing removes an agent from registered_ while it is being marked unreachable.
+  AGENTSIM_ASSERT(it != registered_.end());
+  const SlaveInfo info = it->second.info;
   if (it->second.observer != nullptr) sim().terminate(*it->second.observer);
   traceState("Master::Slave", "UNREACHABLE",
              {{"slave_id", slaveId}, {"pid", it->second.pid.str()}, {"hostname", it->second.info.hostname},
@@ -768,6 +845,17 @@ void Master::markUnreachable(const std::string& slaveId, const std::string& reas
   registered_.erase(it);
   unreachable_.insert(slaveId);
   removeTasksOf(slaveId, "unreachable: " + reason);
+  sendSlaveLost(info);
+}
+
+void Master::sendSlaveLost(const SlaveInfo& info) {
+  for (const auto& [id, framework] : frameworks_) {
+    if (!framework.connected) continue;
+    log(fmt::format("Notifying framework {} of lost agent {} ({})", id, info.id, info.hostname));
+    LostSlaveMessage message;
+    message.slave_id = info.id;
+    send(framework.pid, message);
+  }
 }
 
 SlaveObserver::SlaveObserver(sim::Upid slave, std::string slaveId, const MasterFlags& flags, Master& master)
@@ -833,6 +921,9 @@ void SlaveObserver::permitted() {
   const std::string id = slave_id_;
   Master& master = master_;
   master.dispatch("Master::markUnreachable", [&master, id] { master.markUnreachable(id, "health check timed out"); });
+  // SlaveObserver::_markUnreachable: the request is out; the observer goes on pinging
+  // (until the master stops it), and another missed ping asks again.
+  marking_ = false;
 }
 
 void Master::spoofAcknowledgement(const std::string& hostname, const std::string& frameworkId,
@@ -867,9 +958,11 @@ void Master::acquireRemovalPermit(std::function<void()> granted) {
   delay(at - now(), "RateLimiter::acquire", [granted = std::move(granted)] { granted(); });
 }
 
-sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std::shared_ptr<ReplicatedLog> log) {
+sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std::shared_ptr<ReplicatedLog> log,
+                                 std::shared_ptr<sim::FaultSites> faults) {
   MasterEnvironment env;
   env.log = std::move(log);
+  env.faults = std::move(faults);
   if (!flags.zk.empty()) {
     // MasterContender::create and MasterDetector::create with --zk.
     auto url = parseZooKeeperUrl(flags.zk);

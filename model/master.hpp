@@ -17,10 +17,18 @@
 //    connection breaks is disconnected and removed after its failover_timeout unless it
 //    reregisters first (Master::frameworkFailoverTimeout);
 //  - registration and reregistration (assigns SlaveIDs, admits through the registrar:
-//    AdmitSlave, MarkSlaveReachable, MarkSlaveUnreachable), and one SlaveObserver per
+//    AdmitSlave, MarkSlaveReachable, MarkSlaveUnreachable, RemoveSlave), and one SlaveObserver per
 //    agent that pings it every agent_ping_timeout, sends connected=false once the
 //    master saw the agent's connection break (Master::exited), and has the master
 //    mark it unreachable after max_agent_ping_timeouts pings without a pong;
+//  - registrar operations in flight (model/registrar.hpp): while an agent's operation is
+//    pending the master keeps it in registering (a pid), reregistering, markingUnreachable
+//    or removing (a SlaveID), as Master::Slaves does, and ignores what would race it: a
+//    (re)registration retry during (re)admission, an unregistration (a removal) while the
+//    agent is marked unreachable or removed, a second unreachable transition, or one
+//    during the removal. What follows the operation (the agent's tasks lost, its observer
+//    stopped, every connected framework told slaveLost: LostSlaveMessage) happens in its
+//    continuation, once the operation completes;
 //  - tasks: LaunchTasksMessage (no offers: the task names the agent's hostname) becomes
 //    RunTaskMessage to a registered agent, else TASK_LOST / REASON_INVALID_OFFERS;
 //    status updates from agents go to their connected framework (dropped otherwise, as
@@ -48,6 +56,7 @@
 #include "model/messages.hpp"
 #include "model/registry.hpp"
 #include "model/task_messages.hpp"
+#include "sim/fault_site.hpp"
 #include "sim/process.hpp"
 
 namespace agentsim::model {
@@ -55,11 +64,20 @@ namespace agentsim::model {
 class SlaveObserver;
 class ZooKeeperMasterContender;
 
+// Master -> scheduler: an agent is gone (Scheduler::slaveLost). It belongs with the other
+// scheduler messages in model/framework_messages.hpp once the scheduler handles it.
+struct LostSlaveMessage : sim::MessageOf<LostSlaveMessage> {
+  static constexpr std::string_view kName = "LostSlaveMessage";
+  std::string slave_id;
+  void describe(sim::Fields& out) const override { out.push_back({"slave_id", slave_id}); }
+};
+
 // What master/main.cpp hands the master besides its flags.
 struct MasterEnvironment {
   std::shared_ptr<ReplicatedLog> log;              // for --registry=replicated_log; none: in memory
   ZooKeeperMasterContender* contender = nullptr;  // with --zk; none: standalone
   MasterDetector* detector = nullptr;              // with --zk
+  std::shared_ptr<sim::FaultSites> faults;         // the run's fault sites; none: every site is off
 };
 
 class Master final : public sim::Process {
@@ -129,7 +147,7 @@ class Master final : public sim::Process {
   void registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message);
   void reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage& message);
   void admitted(const sim::Upid& from, SlaveInfo info);
-  void readmitted(const sim::Upid& from, SlaveInfo info);
+  void readmitted(const sim::Upid& from, const SlaveInfo& info, const std::vector<Task>& tasks);
   void addSlave(const sim::Upid& pid, const SlaveInfo& info);
   MasterSlaveConnection connection() const;
   void launchTasks(const sim::Upid& from, const LaunchTasksMessage& message);
@@ -140,6 +158,14 @@ class Master final : public sim::Process {
   void exitedExecutor(const sim::Upid& from, const ExitedExecutorMessage& message);
   void updateSlave(const sim::Upid& from, const UpdateSlaveMessage& message);
   void unregisterSlave(const sim::Upid& from, const UnregisterSlaveMessage& message);
+  // Master::removeSlave: RemoveSlave, unless the agent is being marked unreachable or
+  // removed already; removedSlave is its continuation (Master::_removeSlave).
+  void removeSlave(const std::string& slaveId, const std::string& reason);
+  void removedSlave(const std::string& slaveId, const std::string& reason);
+  // Master::_markUnreachable: the continuation of MarkSlaveUnreachable.
+  void markedUnreachable(const std::string& slaveId, const std::string& reason);
+  // Master::sendSlaveLost: LostSlaveMessage to every connected framework.
+  void sendSlaveLost(const SlaveInfo& info);
   // Revocable resources of an agent not used by a non-terminal task.
   Resources availableRevocable(const std::string& slaveId) const;
   // Sends a master-generated update (no UUID: nothing to acknowledge) to a framework.
@@ -148,7 +174,14 @@ class Master final : public sim::Process {
   void reconcileAgent(const std::string& slaveId, const std::vector<Task>& tasks);
   Framework* frameworkFrom(const sim::Upid& from);
   // Applies a registry operation and stores the registry; says whether it changed.
-  bool registryOperation(std::string_view operation, const SlaveInfo& info);
+  bool registryOperation(std::string_view operation, const SlaveInfo& info, sim::Time at);
+  // Registrar::apply(operation).onAny(defer(self(), continuation)): the operation is
+  // applied, then `then` runs; both at once, unless the scenario holds the operation
+  // (model/registrar.hpp), when both wait for the release, and run as the event
+  // `continuation` (or never, if this master is gone by then). `operation` and
+  // `continuation` are string literals.
+  void registrarApply(std::string_view operation, const SlaveInfo& info, std::string_view continuation,
+                      std::function<void()> then);
 
   MasterFlags flags_;
   MasterEnvironment env_;
@@ -162,6 +195,8 @@ class Master final : public sim::Process {
   std::map<std::string, std::string> by_hostname_;  // agents' hostnames -> SlaveID (the last to register)
   std::set<std::string> registering_;        // pids in admission
   std::set<std::string> reregistering_;      // SlaveIDs in readmission
+  std::set<std::string> marking_unreachable_;  // SlaveIDs: MarkSlaveUnreachable in flight
+  std::set<std::string> removing_;             // SlaveIDs: RemoveSlave in flight
   std::set<std::string> recovered_slaves_;   // SlaveIDs from the registry, not yet reregistered
   std::set<std::string> unreachable_;        // SlaveIDs
   std::uint64_t next_slave_ = 0;
@@ -171,6 +206,8 @@ class Master final : public sim::Process {
   std::map<std::string, std::map<std::string, MasterTask>> tasks_;  // framework -> task
   std::set<std::string> completed_frameworks_;
   sim::Time next_removal_permit_;  // when the limiter's next permit is free
+  // Ends with this process: a held registrar continuation is discarded once it has.
+  std::shared_ptr<const int> lifetime_ = std::make_shared<const int>(0);
 };
 
 // SlaveObserver (src/master/master.cpp): process slave-observer(N), one per agent.
@@ -208,6 +245,7 @@ class SlaveObserver final : public sim::Process {
 // master/main.cpp: with --zk, spawns the contender (and its group), the detector (and
 // its group and leader detector), then the master; without, the master alone.
 // Returns the master, or Mesos's error for a bad --zk.
-sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std::shared_ptr<ReplicatedLog> log);
+sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std::shared_ptr<ReplicatedLog> log,
+                                 std::shared_ptr<sim::FaultSites> faults = nullptr);
 
 }  // namespace agentsim::model

@@ -1,0 +1,37 @@
+#pragma once
+// The registrar's fault site (src/master/registrar.cpp: Registrar::apply). Mesos's
+// master applies every registry operation through the registrar, whose future completes
+// once the registry is stored; the master acts on the result in a continuation
+// (Master::__registerSlave, __reregisterSlave, _markUnreachable, _removeSlave) and keeps
+// the agent in Slaves::registering / reregistering / markingUnreachable / removing
+// meanwhile. agentsim's storage takes no time, so an operation completes at once, unless
+// a scenario holds it here (sim/fault_site.hpp), as the Mesos tests hold a mock
+// registrar's future: a held operation is applied, and its continuation runs, when the
+// hold is released; operations after it are not held back.
+#include <string_view>
+#include <vector>
+
+#include "sim/fault_site.hpp"
+
+namespace agentsim::model {
+
+inline constexpr std::string_view kRegistrarApplySite = "Registrar::apply";
+
+// The registry operations the master applies (src/master/master.hpp), sorted.
+inline const std::vector<std::string_view>& registryOperationNames() {
+  static const std::vector<std::string_view> names{"AdmitSlave", "MarkSlaveReachable", "MarkSlaveUnreachable",
+                                                   "RemoveSlave"};
+  return names;
+}
+
+// Every fault site of the model, by name, for the scenario loader and `agentsim check`.
+inline const std::vector<sim::FaultSiteSpec>& faultSites() {
+  static const std::vector<sim::FaultSiteSpec> sites{
+      {kRegistrarApplySite, "operation", registryOperationNames(),
+       "a registry operation of the master (src/master/registrar.cpp: Registrar::apply): held, it is applied and "
+       "its continuation runs when the hold is released"},
+  };
+  return sites;
+}
+
+}  // namespace agentsim::model

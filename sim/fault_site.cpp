@@ -1,0 +1,82 @@
+#include "sim/fault_site.hpp"
+
+#include "sim/process.hpp"
+#include "sim/simulation.hpp"
+
+namespace agentsim::sim {
+
+FaultSites::FaultSites(Simulation& sim) : sim_(sim) {}
+
+SiteHoldId FaultSites::hold(SiteHold hold) {
+  const SiteHoldId id = next_++;
+  holds_[id] = ActiveHold{std::move(hold), 0, {}};
+  return id;
+}
+
+std::size_t FaultSites::release(SiteHoldId id) {
+  auto it = holds_.find(id);
+  if (it == holds_.end()) return 0;
+  std::vector<Parked> parked = std::move(it->second.parked);
+  it->second.parked.clear();
+  const std::string label = it->second.hold.label;
+  for (Parked& p : parked) {
+    // The lifetime first: once it has expired, `owner` may point at freed memory.
+    Process* owner = p.lifetime.expired() ? nullptr : p.owner;
+    if (owner == nullptr || !owner->alive()) {
+      trace(nullptr, p.host, "discard", p, label,
+            {{"process", p.process}, {"reason", "its process is gone"}});
+      continue;
+    }
+    trace(owner, p.host, "release", p, label);
+    owner->dispatch(p.function, std::move(p.continuation));
+  }
+  return parked.size();
+}
+
+void FaultSites::remove(SiteHoldId id) {
+  release(id);
+  holds_.erase(id);
+}
+
+void FaultSites::reach(Process& owner, std::weak_ptr<const void> lifetime, std::string_view site,
+                       std::pair<std::string_view, std::string_view> attribute, std::string_view function,
+                       std::function<void()> continuation) {
+  auto count = reached_.find(site);
+  if (count == reached_.end()) count = reached_.emplace(std::string(site), 0).first;
+  ++count->second;
+  for (auto& [id, active] : holds_) {
+    const SiteHold& h = active.hold;
+    if (h.site != site || (!h.value.empty() && h.value != attribute.second)) continue;
+    if (h.count != 0 && active.matched >= h.count) continue;
+    ++active.matched;
+    Parked p{&owner,
+             std::move(lifetime),
+             owner.id(),
+             owner.self().host(),
+             std::string(site),
+             std::string(attribute.first),
+             std::string(attribute.second),
+             function,
+             std::move(continuation)};
+    trace(&owner, p.host, "hold", p, h.label);
+    active.parked.push_back(std::move(p));
+    return;
+  }
+  continuation();
+}
+
+std::size_t FaultSites::parked() const {
+  std::size_t n = 0;
+  for (const auto& [id, active] : holds_) n += active.parked.size();
+  return n;
+}
+
+void FaultSites::trace(const Process* owner, const std::string& host, std::string_view what, const Parked& p,
+                       const std::string& label, Fields extra) {
+  if (!sim_.trace().enabled()) return;
+  Fields f{{"site", p.site}, {p.key, p.value}, {"label", label}};
+  for (Field& e : extra) f.push_back(std::move(e));
+  sim_.emit(RecordKind::Fault, owner, host, std::string(what), std::move(f), "");
+}
+
+}  // namespace agentsim::sim

@@ -1,0 +1,106 @@
+#pragma once
+// Fault sites (DESIGN.md): named places in model code where a fault may act, off unless
+// a scenario turns them on. Model code reaches a site with a continuation, what it does
+// next; the kernel's promise:
+//  - with no hold on the site, the continuation runs at once, inline, in the event that
+//    reached the site: a run without holds is the run it was before the site existed,
+//    record for record;
+//  - a hold on the site (and, if it says one, on the reach's attribute value) parks the
+//    continuation (a `fault` record "hold") until the hold is released or removed; it
+//    then runs as an event of the process that reached the site, at the release's time
+//    (a `fault` record "release" first);
+//  - a continuation whose process has ended meanwhile (its host crashed, its program
+//    exited) is discarded at the release (a `fault` record "discard"): it never runs.
+// Parked continuations run in the order they were parked. A hold catches the first
+// `count` matching reaches (every one with 0) and stays after a release, as a network
+// Hold rule does. How often each site was reached is counted, for the run report.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/trace.hpp"
+
+namespace agentsim::sim {
+
+class Process;
+class Simulation;
+
+// A site as a scenario may name it: its name (as the model function it stands for,
+// e.g. "Registrar::apply"), the key of the one attribute its reaches carry and a hold may
+// filter on (e.g. "operation"), the values that attribute takes, and what the site is.
+struct FaultSiteSpec {
+  std::string_view name;
+  std::string_view key;
+  std::vector<std::string_view> values;
+  std::string_view help;
+};
+
+struct SiteHold {
+  std::string site;
+  std::string value;        // only reaches whose attribute has this value; empty: every reach
+  std::uint64_t count = 0;  // park the first `count` matching reaches; 0: every one
+  std::string label;        // shown in the trace, e.g. "timeline[0]"
+};
+
+using SiteHoldId = std::uint64_t;
+
+class FaultSites {
+ public:
+  explicit FaultSites(Simulation& sim);
+  FaultSites(const FaultSites&) = delete;
+  FaultSites& operator=(const FaultSites&) = delete;
+
+  // The scenario side.
+  SiteHoldId hold(SiteHold hold);
+  // Runs (or discards) what the hold has parked so far; the hold stays. Returns how many
+  // continuations it let go.
+  std::size_t release(SiteHoldId id);
+  // Releases, then ends the hold (the end of its `for`).
+  void remove(SiteHoldId id);
+
+  // The model side. `owner` is the process reaching the site, now running; `lifetime`
+  // ends with it (a member of the process), so that a parked continuation never touches a
+  // process that is gone. `attribute` is the reach's (key, value), e.g. ("operation",
+  // "MarkSlaveUnreachable"). `function` names the continuation's event, e.g.
+  // "Master::_markUnreachable"; it must outlive the run (a string literal), as every
+  // dispatch's name.
+  void reach(Process& owner, std::weak_ptr<const void> lifetime, std::string_view site,
+             std::pair<std::string_view, std::string_view> attribute, std::string_view function,
+             std::function<void()> continuation);
+
+  // How many times each site was reached, by name, and how many continuations are parked.
+  const std::map<std::string, std::uint64_t, std::less<>>& reached() const { return reached_; }
+  std::size_t parked() const;
+
+ private:
+  struct Parked {
+    Process* owner = nullptr;  // valid while `lifetime` has not expired
+    std::weak_ptr<const void> lifetime;
+    std::string process;  // the owner's id and host, for a discard record
+    std::string host;
+    std::string site;
+    std::string key;
+    std::string value;
+    std::string_view function;
+    std::function<void()> continuation;
+  };
+  struct ActiveHold {
+    SiteHold hold;
+    std::uint64_t matched = 0;
+    std::vector<Parked> parked;
+  };
+  void trace(const Process* owner, const std::string& host, std::string_view what, const Parked& p,
+             const std::string& label, Fields extra = {});
+
+  Simulation& sim_;
+  std::map<SiteHoldId, ActiveHold> holds_;
+  SiteHoldId next_ = 1;
+  std::map<std::string, std::uint64_t, std::less<>> reached_;
+};
+
+}  // namespace agentsim::sim
