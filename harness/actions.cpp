@@ -134,7 +134,7 @@ void installSiteHold(const ParseContext& c, const std::string& p, TimelineEntry&
   const std::string key = Reader::child(p, spec->key);
   if (c.reader.has(key)) {
     if (!c.reader.at(key).is_string()) {
-      c.reader.fail(key, fmt::format("expected a {} name as a string, one of: {}, got {}", spec->key,
+      c.reader.fail(key, fmt::format("expected a string naming the {}, one of: {}, got {}", spec->key,
                                      fmt::join(spec->values, ", "), typeName(c.reader.at(key))));
     }
     hold.value = c.reader.string(key, 100);

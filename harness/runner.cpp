@@ -39,6 +39,7 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
   report.stop = world->sim().runUntil(sim::Time{} + until);
   report.end = world->sim().now();
   report.events = world->sim().eventsRun();
+  for (const auto& [site, n] : world->faultSites().reached()) report.fault_sites.emplace_back(site, n);
 
   if (report.limitExceeded()) {
     world->sim().emit(sim::RecordKind::Check, nullptr, "", "limit",

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/invariants.hpp"
@@ -35,6 +36,8 @@ struct RunReport {
   std::vector<sim::Record> records;  // the in-memory sink's, moved here
   std::vector<ExpectationResult> results;
   std::vector<InvariantResult> invariants;  // every run checks them all
+  // The model's fault sites (sim/fault_site.hpp) the run reached, by name, and how often.
+  std::vector<std::pair<std::string, std::uint64_t>> fault_sites;
 
   bool limitExceeded() const { return stop.reason == sim::StopReason::LimitExceeded; }
   // No limit hit, every expectation and every invariant held.

@@ -14,6 +14,7 @@
 #include "harness/tables.hpp"
 #include "model/flags.hpp"
 #include "model/messages.hpp"
+#include "model/registrar.hpp"
 #include "model/task_state.hpp"
 #include "model/zookeeper_messages.hpp"
 
@@ -142,14 +143,16 @@ TEST_CASE("the schema's action kinds are harness::actionKinds()") {
   // An action that takes an object lists the same argument keys in both places; one
   // that takes a string or an array is not an object in the schema either. An action
   // that takes either (restart_agent: an agent, or {agent, flags}) has the object as a
-  // branch of its oneOf.
+  // branch of its oneOf. hold has two object branches, told apart by "site" (a fault
+  // site's hold requires it): its message rule is the branch without it.
   const json& actions = def("timelineEntry").at("properties");
   const auto objectForm = [](const json& argument) -> const json* {
     if (argument.contains("type")) return argument.at("type") == "object" ? &argument : nullptr;
     if (!argument.contains("oneOf")) return nullptr;
     const json* found = nullptr;
     for (const auto& branch : argument.at("oneOf")) {
-      if (branch.contains("type") && branch.at("type") == "object") {
+      const bool siteHold = branch.contains("required") && branch.at("required") == json{"site"};
+      if (branch.contains("type") && branch.at("type") == "object" && !siteHold) {
         CHECK_MESSAGE(found == nullptr, "one object branch at most");
         found = &branch;
       }
@@ -168,6 +171,20 @@ TEST_CASE("the schema's action kinds are harness::actionKinds()") {
       CHECK(object == nullptr);
       CHECK_FALSE(argument.contains("properties"));
     }
+  }
+  // hold's other branch: a fault site's hold, {site, operation, count, for}, whose site
+  // and operation names are the model's.
+  {
+    const json& site = actions.at("hold").at("oneOf").at(1);
+    CHECK(site.at("required") == json{"site"});
+    CHECK(propertiesOf(site) ==
+          loaderKeys(withTimeline(R"({ "at": "0secs", "hold": { "site": "Registrar::apply", "zz_unknown": 1 } })")));
+    Names sites;
+    for (const auto& f : agentsim::model::faultSites()) sites.emplace(f.name);
+    CHECK(enumOf(site.at("properties").at("site")) == sites);
+    Names operations;
+    for (auto o : agentsim::model::registryOperationNames()) operations.emplace(o);
+    CHECK(enumOf(site.at("properties").at("operation")) == operations);
   }
   // restart_agent takes a bare agent too, as the loader does.
   CHECK(actions.at("restart_agent").at("oneOf").at(0) == json{{"$ref", "#/$defs/identifier"}});
