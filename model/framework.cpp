@@ -38,10 +38,11 @@ void SchedulerProcess::initialize() {
   install(&SchedulerProcess::reregistered, "SchedulerProcess::reregistered");
   install(&SchedulerProcess::statusUpdate, "SchedulerProcess::statusUpdate");
   install(&SchedulerProcess::executorLost, "SchedulerProcess::lostExecutor");
-  for (const TaskLaunch& task : flags_.tasks) {
+  for (std::size_t i = 0; i < flags_.tasks.size(); ++i) {
+    const TaskLaunch& task = flags_.tasks[i];
     const sim::Duration wait = task.at > now().sinceStart() ? task.at - now().sinceStart() : sim::Duration{};
     if (failover_) break;  // a failed-over scheduler does not launch its tasks again
-    delay(wait, "SchedulerDriver::launchTasks", [this, task] { launch(task); });
+    delay(wait, "SchedulerDriver::launchTasks", [this, i] { launch(i); });
   }
   log(fmt::format("Version: 1.1.0; framework '{}', failover_timeout {}", framework_.name,
                   sim::format(framework_.failover_timeout)));
@@ -143,13 +144,14 @@ void SchedulerProcess::exited(const sim::Upid& pid) {
   if (master_ && pid == masterPid()) log("Master disconnected; waiting for the detector");
 }
 
-void SchedulerProcess::launch(const TaskLaunch& task) {
+void SchedulerProcess::launch(std::size_t index) {
   if (!connected_ || framework_.id.empty()) {
     // Not registered yet: the script tries again in a second (a real scheduler waits
     // for an offer).
-    delay(sim::Seconds(1), "SchedulerDriver::launchTasks", [this, task] { launch(task); });
+    delay(sim::Seconds(1), "SchedulerDriver::launchTasks", [this, index] { launch(index); });
     return;
   }
+  const TaskLaunch& task = flags_.tasks[index];
   LaunchTasksMessage message;
   message.framework_id = framework_.id;
   message.hostname = task.agent;
@@ -235,10 +237,10 @@ void SchedulerProcess::acknowledge(const StatusUpdate& u) {
   send(masterPid(), std::move(ack));
 }
 
-sim::Try<sim::Nothing> frameworkMain(sim::Host& host, const FrameworkFlags& flags) {
+sim::Try<sim::Nothing> frameworkMain(sim::Host& host, FrameworkFlags flags) {
   auto detector = createMasterDetector(host, flags.master);
   if (detector.isError()) return sim::Error{detector.error()};
-  host.sim().spawn<SchedulerProcess>(host, flags, **detector);
+  host.sim().spawn<SchedulerProcess>(host, std::move(flags), **detector);
   return sim::Nothing{};
 }
 

@@ -24,6 +24,7 @@
 //    acknowledgement), after a delay, or never; an update without a UUID is not
 //    acknowledged;
 //  - killTask and reconcileTasks send KillTaskMessage and ReconcileTasksMessage.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -97,7 +98,7 @@ class SchedulerProcess final : public sim::Process {
   void statusUpdate(const sim::Upid& from, const StatusUpdateMessage& message);
   void executorLost(const sim::Upid& from, const ExitedExecutorMessage& message);
   void acknowledge(const StatusUpdate& update);
-  void launch(const TaskLaunch& task);
+  void launch(std::size_t index);  // flags_.tasks[index]
 
   FrameworkFlags flags_;
   MasterDetector& detector_;
@@ -109,6 +110,6 @@ class SchedulerProcess final : public sim::Process {
 };
 
 // The scheduler's main(): the driver's master detector, then the SchedulerProcess.
-sim::Try<sim::Nothing> frameworkMain(sim::Host& host, const FrameworkFlags& flags);
+sim::Try<sim::Nothing> frameworkMain(sim::Host& host, FrameworkFlags flags);
 
 }  // namespace agentsim::model

@@ -12,14 +12,15 @@ void GarbageCollector::schedule(sim::Duration d, std::string path) {
       log(fmt::format("Scheduling '{}' for gc {} in the future", path, sim::format(d)), {{"path", path}});
       traceState("GarbageCollector", "SCHEDULED", {{"path", path}, {"in", sim::format(d)}});
     }
-    due_[path] = now() + d;
+    setDue(path, now() + d);
     reset();
   });
 }
 
 void GarbageCollector::unschedule(std::string path) {
   dispatch("GarbageCollectorProcess::unschedule", [this, path = std::move(path)] {
-    if (due_.erase(path) != 0) {
+    if (due_.count(path) != 0) {
+      setDue(path, std::nullopt);
       log(fmt::format("Unscheduling '{}' from gc", path), {{"path", path}});
       traceState("GarbageCollector", "UNSCHEDULED", {{"path", path}});
       reset();
@@ -44,8 +45,7 @@ void GarbageCollector::prune(sim::Duration d, std::string why) {
 }
 
 void GarbageCollector::reset() {
-  sim::Time earliest = sim::Time::max();
-  for (const auto& [path, at] : due_) earliest = std::min(earliest, at);
+  const sim::Time earliest = times_.empty() ? sim::Time::max() : *times_.begin();
   if (timer_.valid() && timerAt_ == earliest) return;
   cancel(timer_);
   if (earliest == sim::Time::max()) return;
@@ -73,7 +73,18 @@ void GarbageCollector::removeNow(const std::string& path, const std::string& why
   traceState("GarbageCollector", "REMOVED",
              {{"path", path}, {"files", static_cast<std::int64_t>(removed)},
               {"bytes", static_cast<std::int64_t>(before - disk.usedBytes())}, {"reason", why}});
-  due_.erase(path);
+  setDue(path, std::nullopt);
+}
+
+void GarbageCollector::setDue(const std::string& path, std::optional<sim::Time> at) {
+  if (auto it = due_.find(path); it != due_.end()) {
+    times_.erase(times_.find(it->second));
+    if (!at) due_.erase(it);
+  }
+  if (at) {
+    due_[path] = *at;
+    times_.insert(*at);
+  }
 }
 
 }  // namespace agentsim::model

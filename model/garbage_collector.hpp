@@ -11,6 +11,8 @@
 //    UNSCHEDULED, and REMOVED with the path, how many files went, and why (its delay
 //    elapsed, or pruned for disk usage).
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "sim/process.hpp"
@@ -36,7 +38,10 @@ class GarbageCollector final : public sim::Process {
   void remove();
   void removeNow(const std::string& path, const std::string& why);
 
-  std::map<std::string, sim::Time> due_;  // path -> removal time
+  // path -> removal time; the removal times again, so the next one is found without a scan.
+  void setDue(const std::string& path, std::optional<sim::Time> at);
+  std::map<std::string, sim::Time> due_;
+  std::multiset<sim::Time> times_;
   sim::TimerId timer_;
   sim::Time timerAt_;
 };

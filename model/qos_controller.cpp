@@ -33,7 +33,7 @@ sim::Try<sim::Nothing> NoopQoSController::initialize(sim::Host& host) {
   return sim::Nothing{};
 }
 
-void NoopQoSController::corrections(ResourceUsage /*usage*/, sim::Process& /*caller*/, Answer /*answer*/) {
+void NoopQoSController::corrections(const UsageCallback& /*usage*/, sim::Process& /*caller*/, Answer /*answer*/) {
   // NoopQoSControllerProcess::corrections returns a future that never completes.
 }
 
@@ -44,11 +44,11 @@ sim::Try<sim::Nothing> LoadQoSController::initialize(sim::Host& host) {
   return sim::Nothing{};
 }
 
-void LoadQoSController::corrections(ResourceUsage usage, sim::Process& caller, Answer answer) {
+void LoadQoSController::corrections(const UsageCallback& usage, sim::Process& caller, Answer answer) {
   auto* p = static_cast<ControllerProcess*>(process_);
   const LoadThresholds t = thresholds_;
   // usage() first (agentsim: kUsageLatency), then os::loadavg() of this host.
-  p->dispatch("LoadQoSControllerProcess::corrections", [p, t, usage = std::move(usage), &caller, answer = std::move(answer)] {
+  p->dispatch("LoadQoSControllerProcess::corrections", [p, t, usage = usage(), &caller, answer = std::move(answer)] {
     p->delay(kUsageLatency, "LoadQoSControllerProcess::_corrections", [p, t, usage, &caller, answer] {
       const sim::LoadAverages load = p->host().load().averagesAt(p->now());
       const bool overFive = t.five_milli && load.five_milli > *t.five_milli;

@@ -37,7 +37,7 @@ class QoSController {
   virtual std::string_view name() const = 0;
   virtual sim::Try<sim::Nothing> initialize(sim::Host& host) = 0;
   virtual sim::Process* process() const = 0;
-  virtual void corrections(ResourceUsage usage, sim::Process& caller, Answer answer) = 0;
+  virtual void corrections(const UsageCallback& usage, sim::Process& caller, Answer answer) = 0;
 };
 
 class NoopQoSController final : public QoSController {
@@ -45,7 +45,7 @@ class NoopQoSController final : public QoSController {
   std::string_view name() const override { return "NoopQoSController"; }
   sim::Try<sim::Nothing> initialize(sim::Host& host) override;
   sim::Process* process() const override { return process_; }
-  void corrections(ResourceUsage usage, sim::Process& caller, Answer answer) override;
+  void corrections(const UsageCallback& usage, sim::Process& caller, Answer answer) override;
 
  private:
   sim::Process* process_ = nullptr;  // owned by the kernel
@@ -63,7 +63,7 @@ class LoadQoSController final : public QoSController {
   std::string_view name() const override { return "LoadQoSController"; }
   sim::Try<sim::Nothing> initialize(sim::Host& host) override;
   sim::Process* process() const override { return process_; }
-  void corrections(ResourceUsage usage, sim::Process& caller, Answer answer) override;
+  void corrections(const UsageCallback& usage, sim::Process& caller, Answer answer) override;
 
  private:
   LoadThresholds thresholds_;

@@ -36,7 +36,7 @@ sim::Try<sim::Nothing> NoopResourceEstimator::initialize(sim::Host& host) {
   return sim::Nothing{};
 }
 
-void NoopResourceEstimator::oversubscribable(ResourceUsage /*usage*/, sim::Process& caller, Answer answer) {
+void NoopResourceEstimator::oversubscribable(const UsageCallback& /*usage*/, sim::Process& caller, Answer answer) {
   answerOn(process_, caller, std::move(answer), Resources{}, "NoopResourceEstimatorProcess::oversubscribable");
 }
 
@@ -47,11 +47,11 @@ sim::Try<sim::Nothing> FixedResourceEstimator::initialize(sim::Host& host) {
   return sim::Nothing{};
 }
 
-void FixedResourceEstimator::oversubscribable(ResourceUsage usage, sim::Process& caller, Answer answer) {
+void FixedResourceEstimator::oversubscribable(const UsageCallback& usage, sim::Process& caller, Answer answer) {
   // FixedResourceEstimatorProcess::_oversubscribable: the total less what executors
   // already hold of it.
   Resources allocated;
-  for (const auto& e : usage.executors) allocated += e.revocable;
+  for (const auto& e : usage().executors) allocated += e.revocable;
   answerOn(process_, caller, std::move(answer), fixed_.minus(allocated), "FixedResourceEstimatorProcess::oversubscribable");
 }
 

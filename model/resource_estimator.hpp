@@ -33,7 +33,7 @@ class ResourceEstimator {
   // Spawns the estimator's process on `host` (Slave::initialize calls it).
   virtual sim::Try<sim::Nothing> initialize(sim::Host& host) = 0;
   virtual sim::Process* process() const = 0;
-  virtual void oversubscribable(ResourceUsage usage, sim::Process& caller, Answer answer) = 0;
+  virtual void oversubscribable(const UsageCallback& usage, sim::Process& caller, Answer answer) = 0;
 };
 
 class NoopResourceEstimator final : public ResourceEstimator {
@@ -41,7 +41,7 @@ class NoopResourceEstimator final : public ResourceEstimator {
   std::string_view name() const override { return "NoopResourceEstimator"; }
   sim::Try<sim::Nothing> initialize(sim::Host& host) override;
   sim::Process* process() const override { return process_; }
-  void oversubscribable(ResourceUsage usage, sim::Process& caller, Answer answer) override;
+  void oversubscribable(const UsageCallback& usage, sim::Process& caller, Answer answer) override;
 
  private:
   sim::Process* process_ = nullptr;  // owned by the kernel
@@ -53,7 +53,7 @@ class FixedResourceEstimator final : public ResourceEstimator {
   std::string_view name() const override { return "FixedResourceEstimator"; }
   sim::Try<sim::Nothing> initialize(sim::Host& host) override;
   sim::Process* process() const override { return process_; }
-  void oversubscribable(ResourceUsage usage, sim::Process& caller, Answer answer) override;
+  void oversubscribable(const UsageCallback& usage, sim::Process& caller, Answer answer) override;
 
  private:
   Resources fixed_;

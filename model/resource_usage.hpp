@@ -2,6 +2,7 @@
 // ResourceUsage (include/mesos/mesos.proto) and QoSCorrection
 // (include/mesos/slave/oversubscription.proto): what the agent's usage callback hands the
 // resource estimator and the QoS controller, and what the controller asks for.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@ struct ResourceUsage {
   std::vector<Executor> executors;  // by framework, then executor
   Resources total;                  // the agent's total (non-revocable) resources
 };
+
+// Slave::usage, as the agent hands it to the estimator and the controller: they call it
+// when they need the usage (the noop ones never do).
+using UsageCallback = std::function<ResourceUsage()>;
 
 struct QoSCorrection {
   enum class Type { KILL };

@@ -136,6 +136,7 @@ class Slave final : public sim::Process {
   void checkDiskUsage();
   // slave_oversubscription.cpp: the estimator and QoS loops, started by __recover.
   ResourceUsage usage() const;  // Slave::usage
+  Resources revocableAllocated() const;  // the revocable part of usage(), summed
   void forwardOversubscribed();
   void forwardedOversubscribed(const sim::Try<Resources>& estimate);  // _forwardOversubscribed
   void sendOversubscribed();

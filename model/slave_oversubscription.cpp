@@ -29,10 +29,27 @@ ResourceUsage Slave::usage() const {
   return u;
 }
 
+Resources Slave::revocableAllocated() const {
+  // What usage() reports as the executors' revocable resources, without parsing the rest.
+  Resources total;
+  for (const auto& [fid, f] : frameworks_) {
+    for (const auto& [eid, e] : f.executors) {
+      if (e.state != Executor::State::REGISTERING && e.state != Executor::State::RUNNING) continue;
+      auto add = [&](const std::string& resources, bool revocable) {
+        if (!revocable) return;
+        if (auto r = parseResources(resources); !r.isError()) total += *r;
+      };
+      for (const auto& [tid, t] : e.queued) add(t.resources, t.revocable);
+      for (const auto& [tid, t] : e.launched) add(t.resources, t.revocable);
+    }
+  }
+  return total;
+}
+
 void Slave::forwardOversubscribed() {
   if (!components_.resourceEstimator) return;
   components_.resourceEstimator->oversubscribable(
-      usage(), *this, [this](const sim::Try<Resources>& estimate) { forwardedOversubscribed(estimate); });
+      [this] { return usage(); }, *this, [this](const sim::Try<Resources>& estimate) { forwardedOversubscribed(estimate); });
 }
 
 void Slave::forwardedOversubscribed(const sim::Try<Resources>& estimate) {
@@ -41,7 +58,7 @@ void Slave::forwardedOversubscribed(const sim::Try<Resources>& estimate) {
   } else {
     // What executors already hold of revocable resources, plus what may be offered.
     Resources total = *estimate;
-    for (const auto& e : usage().executors) total += e.revocable;
+    total += revocableAllocated();
     const bool changed = !oversubscribed_ || !(*oversubscribed_ == total);
     log(fmt::format("Received oversubscribable resources {} from the resource estimator", format(*estimate, true)),
         {{"estimate", format(*estimate, true)}, {"oversubscribed", format(total, true)}});
@@ -64,7 +81,7 @@ void Slave::sendOversubscribed() {
 void Slave::qosCorrections() {
   if (!components_.qosController) return;
   components_.qosController->corrections(
-      usage(), *this, [this](const sim::Try<std::vector<QoSCorrection>>& c) { handleQoSCorrections(c); });
+      [this] { return usage(); }, *this, [this](const sim::Try<std::vector<QoSCorrection>>& c) { handleQoSCorrections(c); });
 }
 
 void Slave::handleQoSCorrections(const sim::Try<std::vector<QoSCorrection>>& corrections) {

@@ -92,9 +92,9 @@ void StatusUpdateManager::forward(Entry& entry, sim::Duration interval) {
 }
 
 void StatusUpdateManager::setTimeout(Entry& entry, std::optional<sim::Time> at) {
-  if (entry.timeout) due_.erase({*entry.timeout, entry.stream.frameworkId(), entry.stream.taskId()});
+  if (entry.timeout) due_.erase(entry.due);
   entry.timeout = at;
-  if (at) due_.insert({*at, entry.stream.frameworkId(), entry.stream.taskId()});
+  if (at) entry.due = due_.emplace(*at, &entry);
 }
 
 void StatusUpdateManager::timeout(sim::Duration interval) {
@@ -104,8 +104,8 @@ void StatusUpdateManager::timeout(sim::Duration interval) {
   const sim::Duration next = std::min(interval * 2, kStatusUpdateRetryIntervalMax);
   // Every due stream, in (framework, task) order as a scan of all streams would meet them.
   std::vector<std::pair<std::string, std::string>> dueNow;
-  for (auto it = due_.begin(); it != due_.end() && std::get<0>(*it) <= now(); ++it) {
-    dueNow.emplace_back(std::get<1>(*it), std::get<2>(*it));
+  for (auto it = due_.begin(); it != due_.end() && it->first <= now(); ++it) {
+    dueNow.emplace_back(it->second->stream.frameworkId(), it->second->stream.taskId());
   }
   std::sort(dueNow.begin(), dueNow.end());
   for (const auto& [fw, task] : dueNow) {

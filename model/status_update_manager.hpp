@@ -61,9 +61,14 @@ class StatusUpdateManager final : public sim::Process {
   const StatusUpdateStream* stream(const std::string& frameworkId, const std::string& taskId) const;
 
  private:
+  struct Entry;
+  // Retry times of forwarded heads, so a timeout finds the due streams without scanning
+  // them all (a multimap keeps equal times in insertion order).
+  using Due = std::multimap<sim::Time, Entry*>;
   struct Entry {
     StatusUpdateStream stream;
     std::optional<sim::Time> timeout;  // when the forwarded head is due for a retry
+    Due::iterator due;                 // its place in due_, while `timeout` is set
   };
   Entry* find(const std::string& frameworkId, const std::string& taskId);
   void forward(Entry& entry, sim::Duration interval);
@@ -75,9 +80,7 @@ class StatusUpdateManager final : public sim::Process {
   Forward forward_;
   bool paused_ = false;
   std::map<std::string, std::map<std::string, Entry>> streams_;  // framework -> task
-  // Retry times of forwarded heads, so a timeout finds the due streams without scanning
-  // them all: (when, framework, task).
-  std::set<std::tuple<sim::Time, std::string, std::string>> due_;
+  Due due_;  // every entry whose `timeout` is set, by that time
 };
 
 }  // namespace agentsim::model

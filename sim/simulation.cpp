@@ -12,13 +12,12 @@ namespace agentsim::sim {
 namespace {
 constexpr std::uint32_t kNone = UINT32_MAX;
 
-// Min-heap on (at, seq): std heap algorithms keep the largest first, so invert.
-struct Later {
-  template <typename E>
-  bool operator()(const E& a, const E& b) const {
-    return a.at != b.at ? a.at > b.at : a.seq > b.seq;
-  }
-};
+// Whether event a runs before event b: (at, seq) order, seq unique.
+template <typename E>
+bool before(const E& a, const E& b) {
+  return a.at != b.at ? a.at < b.at : a.seq < b.seq;
+}
+constexpr std::size_t kArity = 4;
 
 void printContext(void* arg) {
   const auto* s = static_cast<const Simulation*>(arg);
@@ -284,10 +283,49 @@ std::uint32_t Simulation::allocEvent(Time when) {
   }
   EventSlot& e = events_[slot];
   e.live = true;
-  queue_.push_back(QueueEntry{when.ns(), next_seq_++, slot, e.gen});
-  std::push_heap(queue_.begin(), queue_.end(), Later{});
+  const QueueEntry entry{when.ns(), next_seq_++, slot, e.gen};
+  if (entry.at == now_.ns()) {
+    ready_.push_back(entry);
+  } else {
+    pushQueue(entry);
+  }
   ++pending_;
   return slot;
+}
+
+void Simulation::pushQueue(const QueueEntry& entry) {
+  std::size_t i = queue_.size();
+  queue_.push_back(entry);
+  while (i > 0) {
+    const std::size_t parent = (i - 1) / kArity;
+    if (!before(entry, queue_[parent])) break;
+    queue_[i] = queue_[parent];
+    i = parent;
+  }
+  queue_[i] = entry;
+}
+
+Simulation::QueueEntry Simulation::popQueue() {
+  const QueueEntry top = queue_.front();
+  const QueueEntry last = queue_.back();
+  queue_.pop_back();
+  const std::size_t n = queue_.size();
+  if (n == 0) return top;
+  std::size_t i = 0;
+  for (;;) {
+    const std::size_t first = i * kArity + 1;
+    if (first >= n) break;
+    std::size_t best = first;
+    const std::size_t end = std::min(first + kArity, n);
+    for (std::size_t c = first + 1; c < end; ++c) {
+      if (before(queue_[c], queue_[best])) best = c;
+    }
+    if (!before(queue_[best], last)) break;
+    queue_[i] = queue_[best];
+    i = best;
+  }
+  queue_[i] = last;
+  return top;
 }
 
 void Simulation::freeEvent(std::uint32_t slot) {
@@ -431,11 +469,22 @@ void Simulation::run(std::uint32_t slot) {
 RunResult Simulation::runUntil(Time until) {
   stop_.reset();
   try {
-    while (!queue_.empty()) {
-      const QueueEntry top = queue_.front();
-      if (top.at > until.ns()) break;
-      std::pop_heap(queue_.begin(), queue_.end(), Later{});
-      queue_.pop_back();
+    for (;;) {
+      const bool fromReady =
+          ready_head_ < ready_.size() && (queue_.empty() || before(ready_[ready_head_], queue_.front()));
+      if (!fromReady && queue_.empty()) break;
+      const QueueEntry& next = fromReady ? ready_[ready_head_] : queue_.front();
+      if (next.at > until.ns()) break;
+      QueueEntry top;
+      if (fromReady) {
+        top = ready_[ready_head_++];
+        if (ready_head_ == ready_.size()) {
+          ready_.clear();
+          ready_head_ = 0;
+        }
+      } else {
+        top = popQueue();
+      }
       {
         EventSlot& e = events_[top.slot];
         if (e.gen != top.gen || !e.live) continue;  // cancelled

@@ -231,7 +231,15 @@ class Simulation {
   std::map<std::string, std::map<std::uint32_t, LinkRef>> links_;
   std::deque<detail::UpidEntry> upids_;
   std::map<std::string, const detail::UpidEntry*, std::less<>> upid_index_;
+  // Pending events in (at, seq) order: a 4-ary min-heap (shallower than a binary one,
+  // and each level's children share a cache line), and beside it a FIFO of events due at
+  // the time they were scheduled for (dispatches): those come after every queued event
+  // of the same time (a larger seq) and before any later one, so they need no heap.
   std::vector<QueueEntry> queue_;
+  std::vector<QueueEntry> ready_;
+  std::size_t ready_head_ = 0;
+  void pushQueue(const QueueEntry& entry);
+  QueueEntry popQueue();
   // Event slots in fixed chunks: slots never move, and the store grows without the
   // copy and the doubled capacity of a vector.
   class EventStore {

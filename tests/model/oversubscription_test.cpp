@@ -142,7 +142,7 @@ class HeldEstimator final : public ResourceEstimator {
   std::string_view name() const override { return "HeldEstimator"; }
   sim::Try<sim::Nothing> initialize(sim::Host&) override { return sim::Nothing{}; }
   sim::Process* process() const override { return nullptr; }
-  void oversubscribable(ResourceUsage, sim::Process& caller, Answer answer) override {
+  void oversubscribable(const UsageCallback&, sim::Process& caller, Answer answer) override {
     ++queries;
     caller_ = &caller;
     held_ = std::move(answer);
