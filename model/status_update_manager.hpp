@@ -68,7 +68,7 @@ class StatusUpdateManager final : public sim::Process {
   struct Entry {
     StatusUpdateStream stream;
     std::optional<sim::Time> timeout;  // when the forwarded head is due for a retry
-    Due::iterator due;                 // its place in due_, while `timeout` is set
+    Due::iterator due{};               // its place in due_, while `timeout` is set
   };
   Entry* find(const std::string& frameworkId, const std::string& taskId);
   void forward(Entry& entry, sim::Duration interval);
