@@ -189,6 +189,12 @@ int run(RunArgs a) {
     kept += i.held ? 1 : 0;
     std::cout << fmt::format("  {:<8} {}: {}\n", i.held ? "held" : "VIOLATED", i.name, i.evidence);
   }
+  // How often the model reached each fault site (sim/fault_site.hpp), held or not.
+  std::cout << "\nfault sites (places in model code where a scenario's hold may act):\n";
+  for (const auto& [site, n] : report.fault_sites) {
+    std::cout << fmt::format("  fault site {} reached {} {}\n", site, n, n == 1 ? "time" : "times");
+  }
+  if (report.fault_sites.empty()) std::cout << "  (none reached)\n";
   std::cout << fmt::format("\n{} of {} expectations held; {} of {} invariants held; {} events; simulated {}\n", held,
                            report.results.size(), kept, report.invariants.size(), report.events,
                            sim::format(report.end.sinceStart()));

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "model/pid.hpp"
+#include "sim/assert.hpp"
 #include "sim/simulation.hpp"
 
 namespace agentsim::model {
@@ -38,6 +39,7 @@ void SchedulerProcess::initialize() {
   install(&SchedulerProcess::reregistered, "SchedulerProcess::reregistered");
   install(&SchedulerProcess::statusUpdate, "SchedulerProcess::statusUpdate");
   install(&SchedulerProcess::executorLost, "SchedulerProcess::lostExecutor");
+  install(&SchedulerProcess::lostSlave, "SchedulerProcess::lostSlave");
   for (std::size_t i = 0; i < flags_.tasks.size(); ++i) {
     const TaskLaunch& task = flags_.tasks[i];
     const sim::Duration wait = task.at > now().sinceStart() ? task.at - now().sinceStart() : sim::Duration{};
@@ -221,6 +223,22 @@ void SchedulerProcess::executorLost(const sim::Upid& from, const ExitedExecutorM
   traceState("Scheduler::executorLost", "LOST",
              {{"framework_id", message.framework_id}, {"executor_id", message.executor_id},
               {"slave_id", message.slave_id}, {"status", message.status}});
+}
+
+void SchedulerProcess::lostSlave(const sim::Upid& from, const LostSlaveMessage& message) {
+  // SchedulerProcess::lostSlave checks the connection before the sender.
+  if (!connected_) {
+    log("Ignoring lost slave message because the driver is disconnected!");
+    return;
+  }
+  AGENTSIM_ASSERT(master_.has_value());  // CHECK_SOME(master): connected implies a master
+  if (!(from == masterPid())) {
+    log(fmt::format("Ignoring lost slave message because it was sent from '{}' instead of the leading master '{}'",
+                    from.str(), master_->pid));
+    return;
+  }
+  // Scheduler::slaveLost: what the framework's code sees.
+  traceState("Scheduler::slaveLost", "LOST", {{"framework_id", framework_.id}, {"slave_id", message.slave_id}});
 }
 
 void SchedulerProcess::acknowledge(const StatusUpdate& u) {

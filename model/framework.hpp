@@ -23,6 +23,10 @@
 //    then acknowledged as the script says: at once (the driver's implicit
 //    acknowledgement), after a delay, or never; an update without a UUID is not
 //    acknowledged;
+//  - a LostSlaveMessage from the leading master, while connected, is delivered to
+//    Scheduler::slaveLost (a `state` record "Scheduler::slaveLost", state LOST, naming
+//    the agent's slave_id); one while disconnected, or from another sender, is ignored
+//    (in that order, as SchedulerProcess::lostSlave checks);
 //  - killTask and reconcileTasks send KillTaskMessage and ReconcileTasksMessage.
 #include <cstddef>
 #include <cstdint>
@@ -97,6 +101,7 @@ class SchedulerProcess final : public sim::Process {
   mutable MasterPid master_pid_;  // masterPid()'s cache
   void statusUpdate(const sim::Upid& from, const StatusUpdateMessage& message);
   void executorLost(const sim::Upid& from, const ExitedExecutorMessage& message);
+  void lostSlave(const sim::Upid& from, const LostSlaveMessage& message);
   void acknowledge(const StatusUpdate& update);
   void launch(std::size_t index);  // flags_.tasks[index]
 

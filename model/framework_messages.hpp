@@ -64,4 +64,12 @@ struct FrameworkReregisteredMessage : sim::MessageOf<FrameworkReregisteredMessag
   }
 };
 
+// Master -> scheduler: the agent is gone, removed or marked unreachable
+// (Master::sendSlaveLost); the driver calls Scheduler::slaveLost.
+struct LostSlaveMessage : sim::MessageOf<LostSlaveMessage> {
+  static constexpr std::string_view kName = "LostSlaveMessage";
+  std::string slave_id;
+  void describe(sim::Fields& out) const override { out.push_back({"slave_id", slave_id}); }
+};
+
 }  // namespace agentsim::model

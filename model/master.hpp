@@ -64,14 +64,6 @@ namespace agentsim::model {
 class SlaveObserver;
 class ZooKeeperMasterContender;
 
-// Master -> scheduler: an agent is gone (Scheduler::slaveLost). It belongs with the other
-// scheduler messages in model/framework_messages.hpp once the scheduler handles it.
-struct LostSlaveMessage : sim::MessageOf<LostSlaveMessage> {
-  static constexpr std::string_view kName = "LostSlaveMessage";
-  std::string slave_id;
-  void describe(sim::Fields& out) const override { out.push_back({"slave_id", slave_id}); }
-};
-
 // What master/main.cpp hands the master besides its flags.
 struct MasterEnvironment {
   std::shared_ptr<ReplicatedLog> log;              // for --registry=replicated_log; none: in memory

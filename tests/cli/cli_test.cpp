@@ -96,6 +96,29 @@ TEST_CASE("run: the invariants follow the expectations, one line each") {
   CHECK(r.out.find("5 of 5 invariants held") != std::string::npos);
 }
 
+TEST_CASE("run: the fault sites the model reached follow the invariants, with how often") {
+  // C43: AdmitSlave, then the MarkSlaveUnreachable its hold parks; the unregistration
+  // that races it never reaches the registrar.
+  const Result held = runAgentsim("run tests/conformance/C43-unreachable-then-unregister.json --quiet");
+  CHECK(held.code == 0);
+  const std::string section = "\nfault sites (places in model code where a scenario's hold may act):\n";
+  const auto invariants = held.out.find("invariants (checked on every run):");
+  const auto sites = held.out.find(section + "  fault site Registrar::apply reached 2 times\n\n");
+  const auto summary = held.out.find("12 of 12 expectations held");
+  REQUIRE(sites != std::string::npos);
+  CHECK(invariants < sites);
+  CHECK(sites < summary);
+
+  // Registration alone: the registrar admits the agent, once.
+  const Result once = runAgentsim("run scenarios/registration.json --quiet");
+  CHECK(once.out.find(section + "  fault site Registrar::apply reached 1 time\n") != std::string::npos);
+
+  // No master: no site is reached.
+  const Result none = runAgentsim("run tests/startup/no-master.json --quiet");
+  CHECK(none.out.find(section + "  (none reached)\n") != std::string::npos);
+  CHECK(none.out.find("fault site Registrar::apply") == std::string::npos);
+}
+
 TEST_CASE("run: a failed expectation exits 1 and ends with the replay command") {
   const Result r = runAgentsim("run tests/cli/failing.json --seed 5");
   CHECK(r.code == 1);
