@@ -149,6 +149,8 @@ void StatusUpdateStream::apply(const StatusUpdate& update, StatusUpdateRecord::T
   const bool terminal = isTerminalState(update.state);
   if (!contains(acknowledged_, update.uuid)) acknowledged_.push_back(update.uuid);
   pending_.erase(pending_.begin());
+  // A drained stream waits, often for good, for its next update: it keeps no capacity.
+  if (pending_.empty()) std::vector<StatusUpdate>().swap(pending_);
   if (terminal) terminated_ = true;
 }
 

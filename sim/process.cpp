@@ -24,23 +24,36 @@ Rng& Process::rng() {
 }
 
 void Process::addHandler(const Handler& h) {
-  auto it = std::lower_bound(handlers_.begin(), handlers_.end(), h.name,
+  const bool sealed = table_ != nullptr;
+  if (sealed) {
+    building_ = *table_;  // a late install: the shared table is copied, then sealed again
+    table_ = nullptr;
+  }
+  auto it = std::lower_bound(building_.begin(), building_.end(), h.name,
                              [](const Handler& a, std::string_view n) { return a.name < n; });
-  if (it != handlers_.end() && it->name == h.name) {
+  if (it != building_.end() && it->name == h.name) {
     *it = h;
   } else {
-    handlers_.insert(it, h);
+    building_.insert(it, h);
   }
+  if (sealed) sealHandlers();
+}
+
+void Process::sealHandlers() {
+  if (table_ != nullptr || sim_ == nullptr) return;
+  table_ = &sim_->internHandlers(std::move(building_));
+  std::vector<Handler>().swap(building_);
 }
 
 const Process::Handler* Process::findHandler(std::string_view name) const {
+  const std::vector<Handler>& table = handlers();
   // Fast path: a message's name() is its type's kName, the same characters install saw.
-  for (const Handler& h : handlers_) {
+  for (const Handler& h : table) {
     if (h.name.data() == name.data() && h.name.size() == name.size()) return &h;
   }
-  auto it = std::lower_bound(handlers_.begin(), handlers_.end(), name,
+  auto it = std::lower_bound(table.begin(), table.end(), name,
                              [](const Handler& a, std::string_view n) { return a.name < n; });
-  return it != handlers_.end() && it->name == name ? &*it : nullptr;
+  return it != table.end() && it->name == name ? &*it : nullptr;
 }
 
 void Process::deliver(Envelope& envelope) {

@@ -138,6 +138,10 @@ class Process {
   };
   void addHandler(const Handler& h);
   const Handler* findHandler(std::string_view name) const;
+  const std::vector<Handler>& handlers() const { return table_ != nullptr ? *table_ : building_; }
+  // After initialize(): the table is shared with every process that installed the same
+  // handlers (Simulation::internHandlers), so 100,000 executors hold one table.
+  void sealHandlers();
 
   ProcessName name_;
   std::string program_;
@@ -147,7 +151,8 @@ class Process {
   Simulation* sim_ = nullptr;
   std::uint32_t slot_ = UINT32_MAX;
   bool terminating_ = false;
-  std::vector<Handler> handlers_;  // sorted by name
+  std::vector<Handler> building_;             // sorted by name, until sealed
+  const std::vector<Handler>* table_ = nullptr;  // the sealed table (the kernel owns it)
   std::unique_ptr<Rng> rng_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -151,7 +152,25 @@ void Simulation::adopt(Host& host, std::unique_ptr<Process> p, std::optional<std
   const_cast<detail::UpidEntry*>(self.entry())->slot = slot;
   host.slots_.push_back(slot);
   ++live_processes_;
-  schedule(now_, raw, "initialize", [raw] { raw->initialize(); });
+  schedule(now_, raw, "initialize", [raw] {
+    raw->initialize();
+    raw->sealHandlers();
+  });
+}
+
+const std::vector<Process::Handler>& Simulation::internHandlers(std::vector<Process::Handler> table) {
+  // Only looked up, never iterated: its order (which compares function addresses) decides nothing.
+  return *handler_tables_.insert(std::move(table)).first;
+}
+
+bool Simulation::HandlerTableLess::operator()(const std::vector<Process::Handler>& a,
+                                              const std::vector<Process::Handler>& b) const {
+  auto key = [](const Process::Handler& h) {
+    return std::make_tuple(h.name, h.function, reinterpret_cast<std::uintptr_t>(h.invoke),
+                           std::string_view(reinterpret_cast<const char*>(h.pmf), sizeof(h.pmf)));
+  };
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                      [&](const Process::Handler& x, const Process::Handler& y) { return key(x) < key(y); });
 }
 
 void Simulation::destroy(std::uint32_t slot) {

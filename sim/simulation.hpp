@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -176,6 +177,7 @@ class Simulation {
 
  private:
   friend class Host;
+  friend class Process;  // internHandlers
   struct QueueEntry {
     std::int64_t at;
     std::uint64_t seq;
@@ -235,6 +237,12 @@ class Simulation {
   // and each level's children share a cache line), and beside it a FIFO of events due at
   // the time they were scheduled for (dispatches): those come after every queued event
   // of the same time (a larger seq) and before any later one, so they need no heap.
+  // Sealed handler tables, shared by the processes that installed the same handlers.
+  struct HandlerTableLess {
+    bool operator()(const std::vector<Process::Handler>& a, const std::vector<Process::Handler>& b) const;
+  };
+  std::set<std::vector<Process::Handler>, HandlerTableLess> handler_tables_;
+  const std::vector<Process::Handler>& internHandlers(std::vector<Process::Handler> table);
   std::vector<QueueEntry> queue_;
   std::vector<QueueEntry> ready_;
   std::size_t ready_head_ = 0;
