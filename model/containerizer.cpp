@@ -89,12 +89,13 @@ void FakeContainerizer::started(const std::string& id, sim::Upid caller, Launche
   c.started = now();
   if (tracing()) traceState("Container", "RUNNING", {{"container", id}});
   if (c.config.executor) {
-    // fork/exec of the executor: its own program (OS process) on this host.
-    // The environment moves into the executor: nothing reads it here again (the
-    // optional stays engaged: the container runs an executor).
-    const std::string executorId = tracing() ? c.config.executor->info.executor_id : std::string();
-    ExecutorProcess& executor =
-        sim().spawnIn<ExecutorProcess>(host(), "container " + id, std::move(*c.config.executor));
+    // fork/exec of the executor: its own program (OS process) on this host. The
+    // environment moves into the executor: nothing reads it here again.
+    c.runs_executor = true;
+    std::shared_ptr<ExecutorEnvironment> env = std::move(c.config.executor);
+    const std::string executorId = tracing() ? env->info.executor_id : std::string();
+    ExecutorProcess& executor = sim().spawnIn<ExecutorProcess>(
+        host(), "container " + id, env.use_count() == 1 ? std::move(*env) : ExecutorEnvironment(*env));
     c.executor = executor.self();
     link(c.executor);
     if (c.config.forked_pid_path) (void)host().disk().write(*c.config.forked_pid_path, c.executor.str());
@@ -104,7 +105,7 @@ void FakeContainerizer::started(const std::string& id, sim::Upid caller, Launche
     }
   }
   reply(caller, "Containerizer::launch", [done] { done(true); });
-  if (c.config.run_time == sim::Duration::max() || c.config.executor) return;
+  if (c.config.run_time == sim::Duration::max() || c.runs_executor) return;
   c.timer = delay(c.config.run_time, "reaped", [this, id] {
     Container& c = containers_.at(id);
     c.timer = sim::TimerId{};

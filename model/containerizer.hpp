@@ -47,7 +47,9 @@ struct ContainerConfig {
   bool oom = false;
   std::int64_t cpus_milli = 1000;
   std::uint64_t mem_bytes = 128 * kMegabyte;
-  std::optional<ExecutorEnvironment> executor;   // the executor the container runs
+  // The executor the container runs (shared: a composing containerizer keeps a copy of
+  // the config to try the next containerizer; the one that starts it takes it over).
+  std::shared_ptr<ExecutorEnvironment> executor;
   std::optional<std::string> forked_pid_path;    // where to checkpoint its pid
 };
 
@@ -122,6 +124,7 @@ class FakeContainerizer : public Containerizer {
     std::optional<ContainerTermination> termination;
     std::vector<std::pair<sim::Upid, Waited>> waiters;
     sim::TimerId timer;
+    bool runs_executor = false;  // config.executor was set: it runs until its executor exits
     sim::Upid executor;  // the executor's pid, while it runs
     std::optional<std::pair<sim::Upid, Launched>> launch;  // a launch not answered yet
   };

@@ -230,7 +230,7 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
     env.recovery_timeout = flags_.recovery_timeout;
     env.shutdown_grace_period = info.shutdown_grace_period.value_or(flags_.executor_shutdown_grace_period);
     env.sandbox = sandbox;
-    config.executor = std::move(env);
+    config.executor = std::make_shared<ExecutorEnvironment>(std::move(env));
     if (e.checkpoint) {
       config.forked_pid_path = paths::forkedPidPath(meta_dir_, info_.id, frameworkId, executorId, containerId);
     }
