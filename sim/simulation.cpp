@@ -209,7 +209,7 @@ void Simulation::unbind(Process& p) {
     if (processes_[slot].gen == gen) destroy(slot);
   });
   // Its sockets close: every process linked to it learns it exited.
-  auto it = links_.find(p.self_.str());
+  auto it = links_.find(p.self_.entry());
   if (it != links_.end()) {
     notifyExited(p.self_, it->second, [](const LinkRef&) { return true; });
     if (it->second.empty()) links_.erase(it);
@@ -220,7 +220,7 @@ void Simulation::link(Process& linker, const Upid& to) {
   if (to.isNone()) return;
   // One entry per linker slot: linking twice is one link, and a process that reuses the
   // slot of a gone linker replaces it, so the map stays bounded by the live processes.
-  links_[to.str()][linker.slot_] = LinkRef{linker.self_, linker.slot_, processes_[linker.slot_].gen};
+  links_[to.entry()][linker.slot_] = LinkRef{linker.self_, linker.slot_, processes_[linker.slot_].gen};
 }
 
 void Simulation::notifyExited(const Upid& to, std::map<std::uint32_t, LinkRef>& refs,
@@ -241,16 +241,20 @@ void Simulation::notifyExited(const Upid& to, std::map<std::uint32_t, LinkRef>& 
 }
 
 void Simulation::breakLinks(const std::string& a, const std::string& b) {
-  std::vector<std::string> emptied;
-  for (auto& [address, refs] : links_) {
-    const Upid to(upid_index_.find(address)->second);
-    const std::string& toHost = to.host();
-    if (toHost != a && toHost != b) continue;
-    const std::string& other = toHost == a ? b : a;
-    notifyExited(to, refs, [&other](const LinkRef& r) { return r.linker.host() == other; });
-    if (refs.empty()) emptied.push_back(address);
+  // In address order, as the processes learn of it.
+  std::vector<const detail::UpidEntry*> affected;
+  for (const auto& [address, refs] : links_) {
+    if (address->host == a || address->host == b) affected.push_back(address);
   }
-  for (const auto& address : emptied) links_.erase(address);
+  std::sort(affected.begin(), affected.end(),
+            [](const detail::UpidEntry* x, const detail::UpidEntry* y) { return x->full < y->full; });
+  for (const detail::UpidEntry* address : affected) {
+    auto& refs = links_.at(address);
+    const Upid to(address);
+    const std::string& other = address->host == a ? b : a;
+    notifyExited(to, refs, [&other](const LinkRef& r) { return r.linker.host() == other; });
+    if (refs.empty()) links_.erase(address);
+  }
 }
 
 void Simulation::crash(Host& host, std::string_view label) {

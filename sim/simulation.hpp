@@ -230,7 +230,9 @@ class Simulation {
   std::size_t live_processes_ = 0;
   // linked-to address -> linkers by process slot (a slot reused by a later process
   // replaces the stale entry)
-  std::map<std::string, std::map<std::uint32_t, LinkRef>> links_;
+  // Keyed by the interned address (no key text per link); looked up, and walked only
+  // after sorting by the address text (breakLinks).
+  std::map<const detail::UpidEntry*, std::map<std::uint32_t, LinkRef>> links_;
   std::deque<detail::UpidEntry> upids_;
   std::map<std::string, const detail::UpidEntry*, std::less<>> upid_index_;
   // Pending events in (at, seq) order: a 4-ary min-heap (shallower than a binary one,
