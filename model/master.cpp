@@ -393,8 +393,8 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
   }
 }
 
-void Master::statusUpdate(const sim::Upid& from, const StatusUpdateMessage& message) {
-  const StatusUpdate& u = message.update;
+void Master::statusUpdate(const sim::Upid& from, StatusUpdateMessage& message) {
+  StatusUpdate& u = message.update;
   auto known = by_pid_.find(from);
   if (known == by_pid_.end() || known->second != u.slave_id) {
     log(fmt::format("Ignoring status update {} for task {} from {}: not a registered agent", u.uuid, u.task_id,
@@ -411,10 +411,11 @@ void Master::statusUpdate(const sim::Upid& from, const StatusUpdateMessage& mess
     log(fmt::format("Status update {} ({}) for task {} of framework {} from agent {}", toString(u.state), u.uuid,
                     u.task_id, u.framework_id, u.slave_id));
   }
-  forwardToFramework(u.framework_id, u);
+  const std::string frameworkId = u.framework_id;
+  forwardToFramework(frameworkId, std::move(u));
 }
 
-void Master::acknowledge(const sim::Upid& from, const StatusUpdateAcknowledgementMessage& message) {
+void Master::acknowledge(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message) {
   Framework* framework = frameworkFrom(from);
   if (framework == nullptr || framework->info.id != message.framework_id) {
     log(fmt::format("Ignoring status update acknowledgement from {}: not a registered framework", from.str()));
@@ -428,13 +429,13 @@ void Master::acknowledge(const sim::Upid& from, const StatusUpdateAcknowledgemen
                     agent == registered_.end() ? "not registered" : "disconnected"));
     return;
   }
-  send(agent->second.pid, message);
-  auto fw = tasks_.find(message.framework_id);
-  if (fw == tasks_.end()) return;
-  auto t = fw->second.find(message.task_id);
-  if (t != fw->second.end() && isTerminalState(t->second.state) && t->second.acked_uuid == message.uuid) {
-    fw->second.erase(t);  // Master::removeTask
+  if (auto fw = tasks_.find(message.framework_id); fw != tasks_.end()) {
+    auto t = fw->second.find(message.task_id);
+    if (t != fw->second.end() && isTerminalState(t->second.state) && t->second.acked_uuid == message.uuid) {
+      fw->second.erase(t);  // Master::removeTask
+    }
   }
+  send(agent->second.pid, std::move(message));
 }
 
 void Master::killTask(const sim::Upid& from, const KillTaskMessage& message) {

@@ -143,8 +143,8 @@ class Master final : public sim::Process {
   void addSlave(const sim::Upid& pid, const SlaveInfo& info);
   MasterSlaveConnection connection() const;
   void launchTasks(const sim::Upid& from, const LaunchTasksMessage& message);
-  void statusUpdate(const sim::Upid& from, const StatusUpdateMessage& message);
-  void acknowledge(const sim::Upid& from, const StatusUpdateAcknowledgementMessage& message);
+  void statusUpdate(const sim::Upid& from, StatusUpdateMessage& message);
+  void acknowledge(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message);
   void killTask(const sim::Upid& from, const KillTaskMessage& message);
   void reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& message);
   void exitedExecutor(const sim::Upid& from, const ExitedExecutorMessage& message);

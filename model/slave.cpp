@@ -94,7 +94,7 @@ void Slave::initialize() {
 
   // statusUpdateManager->initialize(defer(self(), &Slave::forward)).
   if (components_.statusUpdateManager != nullptr) {
-    components_.statusUpdateManager->wire(*this, [this](const StatusUpdate& u) { forward(u); });
+    components_.statusUpdateManager->wire(*this, [this](StatusUpdate u) { forward(std::move(u)); });
   }
   // The first disk check is scheduled, not run.
   delay(flags_.disk_watch_interval, "Slave::checkDiskUsage", [this] { checkDiskUsage(); });

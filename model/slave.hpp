@@ -179,10 +179,10 @@ class Slave final : public sim::Process {
                           const std::string& containerId, const sim::Try<ContainerTermination>& termination);
   void removeExecutor(Framework& framework, Executor& executor);
   void removeFramework(const std::string& frameworkId);
-  void statusUpdateMessage(const sim::Upid& from, const StatusUpdateMessage& message);
+  void statusUpdateMessage(const sim::Upid& from, StatusUpdateMessage& message);
   // Slave::statusUpdate: from an executor (pid) or from the agent itself (none).
   void statusUpdate(StatusUpdate update, const sim::Upid& pid);
-  void statusUpdateAcknowledgement(const sim::Upid& from, const StatusUpdateAcknowledgementMessage& message);
+  void statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message);
   void forward(StatusUpdate update);
   // An update the agent generates (SOURCE_SLAVE) for a task.
   StatusUpdate createStatusUpdate(const std::string& frameworkId, const std::string& executorId,

@@ -590,8 +590,8 @@ void Slave::removeFramework(const std::string& frameworkId) {
   }
 }
 
-void Slave::statusUpdateMessage(const sim::Upid& from, const StatusUpdateMessage& message) {
-  statusUpdate(message.update, from);
+void Slave::statusUpdateMessage(const sim::Upid& from, StatusUpdateMessage& message) {
+  statusUpdate(std::move(message.update), from);
 }
 
 void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
@@ -712,7 +712,7 @@ void Slave::forward(StatusUpdate update) {
   send(masterPid(), std::move(message));
 }
 
-void Slave::statusUpdateAcknowledgement(const sim::Upid& from, const StatusUpdateAcknowledgementMessage& message) {
+void Slave::statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message) {
   if (from.id().rfind("master", 0) == 0 && (state_ != State::RUNNING || !fromMaster(from))) {
     log(fmt::format("Dropping status update acknowledgement message for task {} from {}: the agent is {} and the "
                     "master is {}",
@@ -724,7 +724,8 @@ void Slave::statusUpdateAcknowledgement(const sim::Upid& from, const StatusUpdat
   const std::string taskId = message.task_id;
   const std::string uuid = message.uuid;
   components_.statusUpdateManager->acknowledgement(
-      taskId, frameworkId, uuid, *this, [this, frameworkId, taskId, uuid](const sim::Try<bool>& result) {
+      std::move(message.task_id), std::move(message.framework_id), std::move(message.uuid), *this,
+      [this, frameworkId, taskId, uuid](const sim::Try<bool>& result) {
         // Slave::_statusUpdateAcknowledgement.
         if (result.isError()) {
           log(fmt::format("Failed to handle status update acknowledgement (UUID: {}) for task {} of framework {}: {}",

@@ -56,7 +56,7 @@ void StatusUpdateManager::update(StatusUpdate u, std::optional<std::string> chec
       reply(sim::Error{"Mismatched checkpoint value for status update"});
       return;
     }
-    auto accepted = entry->stream.update(u);
+    auto accepted = entry->stream.update(std::move(u));  // kept by the stream if accepted
     if (accepted.isError()) {
       reply(sim::Error{accepted.error()});
       return;
@@ -69,12 +69,13 @@ void StatusUpdateManager::update(StatusUpdate u, std::optional<std::string> chec
       }
     } else {
       if (tracing()) {
-        log(fmt::format("Received status update {} ({}) for task {} of framework {}", toString(u.state), u.uuid,
-                        u.task_id, u.framework_id),
-            {{"task_id", u.task_id}, {"uuid", u.uuid}, {"state", std::string(toString(u.state))}});
+        const StatusUpdate& s = entry->stream.pending().back();
+        log(fmt::format("Received status update {} ({}) for task {} of framework {}", toString(s.state), s.uuid,
+                        s.task_id, s.framework_id),
+            {{"task_id", s.task_id}, {"uuid", s.uuid}, {"state", std::string(toString(s.state))}});
         traceState("StatusUpdateStream", "RECEIVED",
-                   {{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid},
-                    {"task_state", std::string(toString(u.state))}, {"checkpoint", path.has_value()}});
+                   {{"framework_id", s.framework_id}, {"task_id", s.task_id}, {"uuid", s.uuid},
+                    {"task_state", std::string(toString(s.state))}, {"checkpoint", path.has_value()}});
       }
       // Only the head is ever in flight.
       if (!paused_ && entry->stream.pending().size() == 1) forward(*entry, kStatusUpdateRetryIntervalMin);
@@ -86,7 +87,7 @@ void StatusUpdateManager::update(StatusUpdate u, std::optional<std::string> chec
 void StatusUpdateManager::forward(Entry& entry, sim::Duration interval) {
   const StatusUpdate* head = entry.stream.next();
   if (head == nullptr || slave_ == nullptr) return;
-  slave_->dispatch("Slave::forward", [f = forward_, copy = *head] { f(copy); });
+  slave_->dispatch("Slave::forward", [f = forward_, copy = *head]() mutable { f(std::move(copy)); });
   setTimeout(entry, now() + interval);
   delay(interval, "StatusUpdateManagerProcess::timeout", [this, interval] { timeout(interval); });
 }

@@ -29,7 +29,7 @@ inline constexpr sim::Duration kStatusUpdateRetryIntervalMax = sim::Minutes(10);
 
 class StatusUpdateManager final : public sim::Process {
  public:
-  using Forward = std::function<void(const StatusUpdate&)>;
+  using Forward = std::function<void(StatusUpdate)>;
   template <typename T>
   using Done = std::function<void(const sim::Try<T>&)>;
 

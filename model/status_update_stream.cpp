@@ -84,7 +84,11 @@ StatusUpdateStream::StatusUpdateStream(std::string taskId, std::string framework
                                        std::optional<std::string> path)
     : task_id_(std::move(taskId)), framework_id_(std::move(frameworkId)), disk_(disk), path_(std::move(path)) {}
 
-sim::Try<bool> StatusUpdateStream::update(const StatusUpdate& update) {
+sim::Try<bool> StatusUpdateStream::update(const StatusUpdate& update) { return accept(update, nullptr); }
+
+sim::Try<bool> StatusUpdateStream::update(StatusUpdate&& update) { return accept(update, &update); }
+
+sim::Try<bool> StatusUpdateStream::accept(const StatusUpdate& update, StatusUpdate* take) {
   rejection_.clear();
   if (error_) return sim::Error{*error_};
   if (update.uuid.empty()) return sim::Error{"Status update without a UUID"};
@@ -96,7 +100,7 @@ sim::Try<bool> StatusUpdateStream::update(const StatusUpdate& update) {
     rejection_ = "Ignoring duplicate status update";
     return false;
   }
-  auto handled = handle(update, StatusUpdateRecord::Type::UPDATE);
+  auto handled = handle(update, StatusUpdateRecord::Type::UPDATE, take);
   if (handled.isError()) return sim::Error{handled.error()};
   return true;
 }
@@ -119,7 +123,8 @@ sim::Try<bool> StatusUpdateStream::acknowledgement(const std::string& uuid) {
   return true;
 }
 
-sim::Try<sim::Nothing> StatusUpdateStream::handle(const StatusUpdate& update, StatusUpdateRecord::Type type) {
+sim::Try<sim::Nothing> StatusUpdateStream::handle(const StatusUpdate& update, StatusUpdateRecord::Type type,
+                                                  StatusUpdate* take) {
   if (path_) {
     StatusUpdateRecord record;
     record.type = type;
@@ -135,14 +140,18 @@ sim::Try<sim::Nothing> StatusUpdateStream::handle(const StatusUpdate& update, St
       return sim::Error{*error_};
     }
   }
-  apply(update, type);
+  apply(update, type, take);
   return sim::Nothing{};
 }
 
-void StatusUpdateStream::apply(const StatusUpdate& update, StatusUpdateRecord::Type type) {
+void StatusUpdateStream::apply(const StatusUpdate& update, StatusUpdateRecord::Type type, StatusUpdate* take) {
   if (type == StatusUpdateRecord::Type::UPDATE) {
     if (!contains(received_, update.uuid)) received_.push_back(update.uuid);
-    pending_.push_back(update);
+    if (take != nullptr) {
+      pending_.push_back(std::move(*take));  // `update` is *take: read nothing of it after this
+    } else {
+      pending_.push_back(update);
+    }
     return;
   }
   // `update` may be the head itself: read it before the head goes.

@@ -39,6 +39,8 @@ class StatusUpdateStream {
                      std::optional<std::string> path);
 
   sim::Try<bool> update(const StatusUpdate& update);
+  // The same, keeping `update` itself (moved from only when it is accepted).
+  sim::Try<bool> update(StatusUpdate&& update);
   sim::Try<bool> acknowledgement(const std::string& uuid);
   // Re-applies checkpointed records without writing anything.
   sim::Try<sim::Nothing> replay(const std::vector<StatusUpdateRecord>& records);
@@ -55,8 +57,9 @@ class StatusUpdateStream {
   const std::string& frameworkId() const { return framework_id_; }
 
  private:
-  sim::Try<sim::Nothing> handle(const StatusUpdate& update, StatusUpdateRecord::Type type);
-  void apply(const StatusUpdate& update, StatusUpdateRecord::Type type);
+  sim::Try<sim::Nothing> handle(const StatusUpdate& update, StatusUpdateRecord::Type type, StatusUpdate* take = nullptr);
+  sim::Try<bool> accept(const StatusUpdate& update, StatusUpdate* take);
+  void apply(const StatusUpdate& update, StatusUpdateRecord::Type type, StatusUpdate* take = nullptr);
 
   std::string task_id_;
   std::string framework_id_;

@@ -91,10 +91,27 @@ class Process {
     Handler h;
     h.name = M::kName;
     h.function = function;
-    h.invoke = [](Process* self, const Handler& hd, const Upid& from, const Message& m) {
+    h.invoke = [](Process* self, const Handler& hd, const Upid& from, Message& m) {
       Pmf f;
       std::memcpy(&f, hd.pmf, sizeof(Pmf));
       (static_cast<P*>(self)->*f)(from, static_cast<const M&>(m));
+    };
+    std::memcpy(h.pmf, &handler, sizeof(Pmf));
+    addHandler(h);
+  }
+  // The same for a handler that takes the delivered message over (it may move from it:
+  // the message is the delivery's own, and nothing reads it after the handler).
+  template <typename M, typename P>
+  void install(void (P::*handler)(const Upid& from, M& message), std::string_view function) {
+    using Pmf = void (P::*)(const Upid&, M&);
+    static_assert(sizeof(Pmf) <= sizeof(Handler::pmf));
+    Handler h;
+    h.name = M::kName;
+    h.function = function;
+    h.invoke = [](Process* self, const Handler& hd, const Upid& from, Message& m) {
+      Pmf f;
+      std::memcpy(&f, hd.pmf, sizeof(Pmf));
+      (static_cast<P*>(self)->*f)(from, static_cast<M&>(m));
     };
     std::memcpy(h.pmf, &handler, sizeof(Pmf));
     addHandler(h);
@@ -133,7 +150,7 @@ class Process {
   struct Handler {
     std::string_view name;
     std::string_view function;
-    void (*invoke)(Process*, const Handler&, const Upid&, const Message&) = nullptr;
+    void (*invoke)(Process*, const Handler&, const Upid&, Message&) = nullptr;
     alignas(std::max_align_t) unsigned char pmf[2 * sizeof(void*)] = {};
   };
   void addHandler(const Handler& h);
