@@ -87,6 +87,10 @@ void FakeContainerizer::started(const std::string& id, sim::Upid caller, Launche
   c.launch.reset();
   c.state = State::RUNNING;
   c.started = now();
+  // What only the launch needed (the fetch into the sandbox).
+  c.config.uris.clear();
+  c.config.uris.shrink_to_fit();
+  std::string().swap(c.config.sandbox);
   if (tracing()) traceState("Container", "RUNNING", {{"container", id}});
   if (c.config.executor) {
     // fork/exec of the executor: its own program (OS process) on this host. The

@@ -17,7 +17,7 @@ Rng& Process::rng() {
     const std::uint32_t n = binding_;
     // A process of another program than the host's boot one (an executor in its
     // container) names its program too, so two containers' executor(1) differ.
-    rng_ = std::make_unique<Rng>(sim_->seed(), self_.host() + "/" + (program_.empty() ? "" : program_ + "/") +
+    rng_ = std::make_unique<Rng>(sim_->seed(), self_.host() + "/" + (program().empty() ? "" : program() + "/") +
                                                    self_.id() + (n > 1 ? "#" + std::to_string(n) : std::string()));
   }
   return *rng_;
@@ -26,23 +26,24 @@ Rng& Process::rng() {
 void Process::addHandler(const Handler& h) {
   const bool sealed = table_ != nullptr;
   if (sealed) {
-    building_ = *table_;  // a late install: the shared table is copied, then sealed again
+    building_ = std::make_unique<std::vector<Handler>>(*table_);  // a late install: copied, then sealed again
     table_ = nullptr;
   }
-  auto it = std::lower_bound(building_.begin(), building_.end(), h.name,
-                             [](const Handler& a, std::string_view n) { return a.name < n; });
-  if (it != building_.end() && it->name == h.name) {
+  if (!building_) building_ = std::make_unique<std::vector<Handler>>();
+  std::vector<Handler>& b = *building_;
+  auto it = std::lower_bound(b.begin(), b.end(), h.name, [](const Handler& a, std::string_view n) { return a.name < n; });
+  if (it != b.end() && it->name == h.name) {
     *it = h;
   } else {
-    building_.insert(it, h);
+    b.insert(it, h);
   }
   if (sealed) sealHandlers();
 }
 
 void Process::sealHandlers() {
   if (table_ != nullptr || sim_ == nullptr) return;
-  table_ = &sim_->internHandlers(std::move(building_));
-  std::vector<Handler>().swap(building_);
+  table_ = &sim_->internHandlers(building_ ? std::move(*building_) : std::vector<Handler>());
+  building_.reset();
 }
 
 const Process::Handler* Process::findHandler(std::string_view name) const {

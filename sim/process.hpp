@@ -49,7 +49,7 @@ class Process {
   const std::string& id() const { return self_.id(); }
   Host& host() const { return *host_; }
   // The OS process this actor lives in ("" is the one its host boots).
-  const std::string& program() const { return program_; }
+  const std::string& program() const { return program_ != nullptr ? *program_ : kBootProgram; }
   // False once terminated (or killed), even before the kernel frees it.
   bool alive() const { return !terminating_; }
   Simulation& sim() const { return *sim_; }
@@ -155,20 +155,24 @@ class Process {
   };
   void addHandler(const Handler& h);
   const Handler* findHandler(std::string_view name) const;
-  const std::vector<Handler>& handlers() const { return table_ != nullptr ? *table_ : building_; }
+  const std::vector<Handler>& handlers() const {
+    static const std::vector<Handler> kNone;
+    return table_ != nullptr ? *table_ : building_ != nullptr ? *building_ : kNone;
+  }
   // After initialize(): the table is shared with every process that installed the same
   // handlers (Simulation::internHandlers), so 100,000 executors hold one table.
   void sealHandlers();
 
   ProcessName name_;
-  std::string program_;
+  const std::string* program_ = nullptr;  // Host::Program's name; none: the boot program
+  static inline const std::string kBootProgram;
   std::uint32_t binding_ = 0;  // the n-th process at this address
   Upid self_;
   Host* host_ = nullptr;
   Simulation* sim_ = nullptr;
   std::uint32_t slot_ = UINT32_MAX;
   bool terminating_ = false;
-  std::vector<Handler> building_;             // sorted by name, until sealed
+  std::unique_ptr<std::vector<Handler>> building_;  // sorted by name, until sealed
   const std::vector<Handler>* table_ = nullptr;  // the sealed table (the kernel owns it)
   std::unique_ptr<Rng> rng_;
 };

@@ -59,7 +59,9 @@ std::vector<Process*> Host::processesOf(std::string_view program) const {
 Host::Program& Host::program(const std::string& name) {
   auto it = programs_.find(name);
   if (it != programs_.end()) return it->second;
-  Program& p = programs_[name];
+  auto [at, inserted] = programs_.emplace(name, Program{});
+  Program& p = at->second;
+  p.name = &at->first;
   if (name.empty()) {
     p.port = port_;
   } else {
@@ -124,14 +126,14 @@ void Simulation::adopt(Host& host, std::unique_ptr<Process> p, std::optional<std
     limitExceeded(fmt::format("more than {} processes", limits_.max_processes));
   }
   if (!program) {
-    program = (context_.process != nullptr && context_.process->host_ == &host) ? context_.process->program_
+    program = (context_.process != nullptr && context_.process->host_ == &host) ? context_.process->program()
                                                                                   : std::string();
   }
   Host::Program& prog = host.program(*program);
   std::string id = p->name_.text;
   if (p->name_.generate) id = fmt::format("{}({})", id, ++prog.counters[id]);
   Upid self = upid(id, host.name_, prog.port);
-  p->program_ = std::move(*program);
+  p->program_ = prog.name;
   p->binding_ = ++const_cast<detail::UpidEntry*>(self.entry())->bindings;
   AGENTSIM_ASSERT(self.entry()->slot == kNone);  // one live process per address
 

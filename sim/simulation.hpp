@@ -71,6 +71,7 @@ class Host {
   struct Program {
     std::uint16_t port = 0;
     std::map<std::string, std::uint32_t> counters;
+    const std::string* name = nullptr;  // its key in programs_ (stable: entries go only with a crash)
   };
   Program& program(const std::string& name);
   std::map<std::string, Program> programs_;
