@@ -309,13 +309,41 @@ std::uint32_t Simulation::allocEvent(Time when) {
   EventSlot& e = events_[slot];
   e.live = true;
   const QueueEntry entry{when.ns(), next_seq_++, slot, e.gen};
-  if (entry.at == now_.ns()) {
-    ready_.push_back(entry);
+  const std::int64_t delay = entry.at - now_.ns();
+  // The lane of this delay, else an empty lane (taken over), else the heap.
+  Lane* lane = nullptr;
+  Lane* idle = nullptr;
+  for (std::size_t i = 0; i < lane_count_ && lane == nullptr; ++i) {
+    if (lanes_[i].delay == delay) {
+      lane = &lanes_[i];
+    } else if (idle == nullptr && lanes_[i].empty()) {
+      idle = &lanes_[i];
+    }
+  }
+  if (lane == nullptr && idle == nullptr && lane_count_ < kLanes) idle = &lanes_[lane_count_++];
+  if (lane == nullptr && idle != nullptr) {
+    lane = idle;
+    lane->delay = delay;
+  }
+  if (lane != nullptr) {
+    lane->items.push_back(entry);
   } else {
     pushQueue(entry);
   }
   ++pending_;
   return slot;
+}
+
+Simulation::QueueEntry Simulation::Lane::pop() {
+  const QueueEntry e = items[head++];
+  if (head == items.size()) {
+    items.clear();
+    head = 0;
+  } else if (head >= 4096 && head * 2 >= items.size()) {
+    items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(head));
+    head = 0;
+  }
+  return e;
 }
 
 void Simulation::pushQueue(const QueueEntry& entry) {
@@ -495,21 +523,18 @@ RunResult Simulation::runUntil(Time until) {
   stop_.reset();
   try {
     for (;;) {
-      const bool fromReady =
-          ready_head_ < ready_.size() && (queue_.empty() || before(ready_[ready_head_], queue_.front()));
-      if (!fromReady && queue_.empty()) break;
-      const QueueEntry& next = fromReady ? ready_[ready_head_] : queue_.front();
-      if (next.at > until.ns()) break;
-      QueueEntry top;
-      if (fromReady) {
-        top = ready_[ready_head_++];
-        if (ready_head_ == ready_.size()) {
-          ready_.clear();
-          ready_head_ = 0;
+      const QueueEntry* next = queue_.empty() ? nullptr : &queue_.front();
+      Lane* from = nullptr;
+      for (std::size_t i = 0; i < lane_count_; ++i) {
+        Lane& lane = lanes_[i];
+        if (lane.empty()) continue;
+        if (next == nullptr || before(lane.items[lane.head], *next)) {
+          next = &lane.items[lane.head];
+          from = &lane;
         }
-      } else {
-        top = popQueue();
       }
+      if (next == nullptr || next->at > until.ns()) break;
+      const QueueEntry top = from != nullptr ? from->pop() : popQueue();
       {
         EventSlot& e = events_[top.slot];
         if (e.gen != top.gen || !e.live) continue;  // cancelled

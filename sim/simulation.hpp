@@ -236,19 +236,29 @@ class Simulation {
   std::map<const detail::UpidEntry*, std::map<std::uint32_t, LinkRef>> links_;
   std::deque<detail::UpidEntry> upids_;
   std::map<std::string, const detail::UpidEntry*, std::less<>> upid_index_;
-  // Pending events in (at, seq) order: a 4-ary min-heap (shallower than a binary one,
-  // and each level's children share a cache line), and beside it a FIFO of events due at
-  // the time they were scheduled for (dispatches): those come after every queued event
-  // of the same time (a larger seq) and before any later one, so they need no heap.
   // Sealed handler tables, shared by the processes that installed the same handlers.
   struct HandlerTableLess {
     bool operator()(const std::vector<Process::Handler>& a, const std::vector<Process::Handler>& b) const;
   };
   std::set<std::vector<Process::Handler>, HandlerTableLess> handler_tables_;
   const std::vector<Process::Handler>& internHandlers(std::vector<Process::Handler> table);
+  // Pending events in (at, seq) order: a 4-ary min-heap (shallower than a binary one,
+  // and each level's children share a cache line), and beside it a few lanes, each a
+  // FIFO of the events scheduled with one delay (0 for dispatches, the network's latency
+  // for deliveries, a timer's period): since the clock never goes back, a lane's events
+  // come in (at, seq) order as they are pushed, so they need no heap. The next event is
+  // the least of the heap's top and the lanes' fronts.
+  struct Lane {
+    std::int64_t delay = 0;
+    std::vector<QueueEntry> items;
+    std::size_t head = 0;
+    bool empty() const { return head == items.size(); }
+    QueueEntry pop();
+  };
+  static constexpr std::size_t kLanes = 6;
   std::vector<QueueEntry> queue_;
-  std::vector<QueueEntry> ready_;
-  std::size_t ready_head_ = 0;
+  Lane lanes_[kLanes];
+  std::size_t lane_count_ = 0;
   void pushQueue(const QueueEntry& entry);
   QueueEntry popQueue();
   // Event slots in fixed chunks: slots never move, and the store grows without the

@@ -1,6 +1,9 @@
 // The event queue: (time, sequence) order, running to a time, cancel, stop and limits.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -76,6 +79,54 @@ TEST_CASE("many interleaved events keep (time, sequence) order") {
     REQUIRE((prevSlot < slot || (prevSlot == slot && prevI < i)));
     REQUIRE(log.times[k - 1] <= log.times[k]);
   }
+}
+
+TEST_CASE("events scheduled from running events with many delays run in (time, sequence) order") {
+  // The queue keeps a few FIFO lanes for repeated delays beside its heap: more distinct
+  // delays than lanes, lanes emptied and taken over, zero delays and cancelled events
+  // must still come out in exactly (time, scheduling order).
+  Simulation sim(1);
+  struct Scheduled {
+    std::int64_t at;
+    int seq;
+  };
+  std::vector<Scheduled> expected;
+  std::vector<int> ran;
+  int next = 0;
+  std::vector<TimerId> ids;
+  std::function<void(int)> spawn = [&](int depth) {
+    // Delays: 0 and 1ms (frequent), and a spread of others (rare, more than the lanes).
+    static constexpr std::int64_t kDelays[] = {0, 1, 1, 1, 0, 10, 1, 3, 0, 1, 7, 1, 13, 0, 1, 2, 1, 29, 5, 1};
+    for (int k = 0; k < 3; ++k) {
+      const int seq = next++;
+      const std::int64_t d = kDelays[(seq * 7 + depth) % 20];
+      const Time when = sim.now() + Milliseconds(d);
+      expected.push_back({when.ns(), seq});
+      ids.push_back(sim.at(when, "spawn", [&, seq, depth] {
+        ran.push_back(seq);
+        if (depth < 7 && next < 3000) spawn(depth + 1);
+      }));
+    }
+  };
+  (void)sim.at(T({}), "start", [&] { spawn(0); });
+  // Cancel every 11th event once they exist: cancelled ones must not run.
+  (void)sim.runUntil(T(Milliseconds(4)));
+  std::vector<int> cancelled;
+  for (std::size_t i = 0; i < ids.size(); i += 11) {
+    if (sim.cancel(ids[i])) cancelled.push_back(static_cast<int>(i));
+  }
+  (void)sim.runUntil(Time::max());
+  std::vector<Scheduled> want;
+  for (const Scheduled& e : expected) {
+    const bool wasCancelled = std::find(cancelled.begin(), cancelled.end(), e.seq) != cancelled.end();
+    if (!wasCancelled) want.push_back(e);
+  }
+  std::stable_sort(want.begin(), want.end(), [](const Scheduled& a, const Scheduled& b) {
+    return a.at != b.at ? a.at < b.at : a.seq < b.seq;
+  });
+  REQUIRE(!cancelled.empty());
+  REQUIRE(ran.size() == want.size());
+  for (std::size_t i = 0; i < ran.size(); ++i) REQUIRE(ran[i] == want[i].seq);
 }
 
 TEST_CASE("runUntil runs events at exactly the given time and leaves the clock there") {
