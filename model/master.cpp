@@ -540,11 +540,7 @@ void Master::removedSlave(const std::string& slaveId, const std::string& reason)
   const SlaveInfo info = it->second.info;
   if (it->second.observer != nullptr) sim().terminate(*it->second.observer);
   traceState("Master::Slave", "REMOVED", {{"slave_id", slaveId}, {"pid", it->second.pid.str()}, {"reason", reason}});
-  by_pid_.erase(it->second.pid);
-  if (auto h = by_hostname_.find(it->second.info.hostname); h != by_hostname_.end() && h->second == slaveId) {
-    by_hostname_.erase(h);
-  }
-  registered_.erase(it);
+  forgetSlave(it);
   removeTasksOf(slaveId, reason);
   sendSlaveLost(info);
 }
@@ -839,14 +835,18 @@ void Master::markedUnreachable(const std::string& slaveId, const std::string& re
   traceState("Master::Slave", "UNREACHABLE",
              {{"slave_id", slaveId}, {"pid", it->second.pid.str()}, {"hostname", it->second.info.hostname},
               {"reason", reason}});
-  by_pid_.erase(it->second.pid);
-  if (auto h = by_hostname_.find(it->second.info.hostname); h != by_hostname_.end() && h->second == slaveId) {
-    by_hostname_.erase(h);
-  }
-  registered_.erase(it);
+  forgetSlave(it);
   unreachable_.insert(slaveId);
   removeTasksOf(slaveId, "unreachable: " + reason);
   sendSlaveLost(info);
+}
+
+void Master::forgetSlave(std::map<std::string, Agent>::iterator it) {
+  by_pid_.erase(it->second.pid);
+  if (auto h = by_hostname_.find(it->second.info.hostname); h != by_hostname_.end() && h->second == it->first) {
+    by_hostname_.erase(h);
+  }
+  registered_.erase(it);
 }
 
 void Master::sendSlaveLost(const SlaveInfo& info) {

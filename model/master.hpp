@@ -156,6 +156,8 @@ class Master final : public sim::Process {
   void removedSlave(const std::string& slaveId, const std::string& reason);
   // Master::_markUnreachable: the continuation of MarkSlaveUnreachable.
   void markedUnreachable(const std::string& slaveId, const std::string& reason);
+  // The agent leaves registered_ and the pid and hostname indexes.
+  void forgetSlave(std::map<std::string, Agent>::iterator it);
   // Master::sendSlaveLost: LostSlaveMessage to every connected framework.
   void sendSlaveLost(const SlaveInfo& info);
   // Revocable resources of an agent not used by a non-terminal task.

@@ -86,35 +86,13 @@ class Process {
   // Installing again for the same name replaces the handler.
   template <typename M, typename P>
   void install(void (P::*handler)(const Upid& from, const M& message), std::string_view function) {
-    using Pmf = void (P::*)(const Upid&, const M&);
-    static_assert(sizeof(Pmf) <= sizeof(Handler::pmf));
-    Handler h;
-    h.name = M::kName;
-    h.function = function;
-    h.invoke = [](Process* self, const Handler& hd, const Upid& from, Message& m) {
-      Pmf f;
-      std::memcpy(&f, hd.pmf, sizeof(Pmf));
-      (static_cast<P*>(self)->*f)(from, static_cast<const M&>(m));
-    };
-    std::memcpy(h.pmf, &handler, sizeof(Pmf));
-    addHandler(h);
+    installMember<const M&, M>(handler, function);
   }
   // The same for a handler that takes the delivered message over (it may move from it:
   // the message is the delivery's own, and nothing reads it after the handler).
   template <typename M, typename P>
   void install(void (P::*handler)(const Upid& from, M& message), std::string_view function) {
-    using Pmf = void (P::*)(const Upid&, M&);
-    static_assert(sizeof(Pmf) <= sizeof(Handler::pmf));
-    Handler h;
-    h.name = M::kName;
-    h.function = function;
-    h.invoke = [](Process* self, const Handler& hd, const Upid& from, Message& m) {
-      Pmf f;
-      std::memcpy(&f, hd.pmf, sizeof(Pmf));
-      (static_cast<P*>(self)->*f)(from, static_cast<M&>(m));
-    };
-    std::memcpy(h.pmf, &handler, sizeof(Pmf));
-    addHandler(h);
+    installMember<M&, M>(handler, function);
   }
 
   // Trace helpers; `function` defaults to the one now running.
@@ -153,6 +131,21 @@ class Process {
     void (*invoke)(Process*, const Handler&, const Upid&, Message&) = nullptr;
     alignas(std::max_align_t) unsigned char pmf[2 * sizeof(void*)] = {};
   };
+  template <typename Arg, typename M, typename P>
+  void installMember(void (P::*handler)(const Upid&, Arg), std::string_view function) {
+    using Pmf = void (P::*)(const Upid&, Arg);
+    static_assert(sizeof(Pmf) <= sizeof(Handler::pmf));
+    Handler h;
+    h.name = M::kName;
+    h.function = function;
+    h.invoke = [](Process* self, const Handler& hd, const Upid& from, Message& m) {
+      Pmf f;
+      std::memcpy(&f, hd.pmf, sizeof(Pmf));
+      (static_cast<P*>(self)->*f)(from, static_cast<Arg>(m));
+    };
+    std::memcpy(h.pmf, &handler, sizeof(Pmf));
+    addHandler(h);
+  }
   void addHandler(const Handler& h);
   const Handler* findHandler(std::string_view name) const;
   const std::vector<Handler>& handlers() const {

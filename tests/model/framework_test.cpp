@@ -8,6 +8,7 @@
 
 #include "model/framework.hpp"
 #include "tests/model/cluster.hpp"
+#include "tests/model/sender.hpp"
 
 using namespace agentsim;
 using namespace agentsim::model;
@@ -38,15 +39,7 @@ struct FrameworkCluster : testing::Cluster {
   std::vector<const sim::Record*> slaveLost() const { return find(RecordKind::State, "Scheduler::slaveLost"); }
 };
 
-// A process that sends what a test tells it to.
-class Sender final : public sim::Process {
- public:
-  Sender() : sim::Process(sim::ProcessName::generated("sender")) {}
-  template <typename M>
-  void sendTo(const sim::Upid& to, M m) {
-    send(to, std::move(m));
-  }
-};
+using agentsim::testing::Sender;
 
 bool contains(const std::vector<std::string>& lines, const std::string& line) {
   for (const auto& l : lines) {

@@ -8,6 +8,7 @@
 #include "cluster.hpp"
 #include "model/framework.hpp"
 #include "model/messages.hpp"
+#include "sender.hpp"
 #include "zk_cluster.hpp"
 
 using namespace agentsim;
@@ -16,14 +17,7 @@ using sim::RecordKind;
 
 namespace {
 
-class Sender final : public sim::Process {
- public:
-  Sender() : sim::Process(sim::ProcessName::generated("sender")) {}
-  template <typename M>
-  void sendTo(const sim::Upid& to, M m) {
-    send(to, std::move(m));
-  }
-};
+using agentsim::testing::Sender;
 
 std::vector<const sim::Record*> registryOps(const ZkCluster& c, std::string_view operation, bool changed,
                                             std::string_view host = {}) {
