@@ -653,7 +653,7 @@ MasterSlaveConnection Master::connection() const {
   return MasterSlaveConnection{(flags_.agent_ping_timeout * flags_.max_agent_ping_timeouts).ns() / 1'000'000'000};
 }
 
-bool Master::registryOperation(std::string_view operation, const SlaveInfo& info, sim::Time at) {
+void Master::registryOperation(std::string_view operation, const SlaveInfo& info, sim::Time at) {
   // Registrar::apply: the operation mutates the registry (or not), and a mutated
   // registry is stored (in memory, or in the replicated log). Storage takes no time.
   const bool changed = registry_.apply(operation, info, at.ns());
@@ -661,7 +661,6 @@ bool Master::registryOperation(std::string_view operation, const SlaveInfo& info
   log(changed ? fmt::format("Applied registry operation {} for agent {}", operation, info.id)
               : fmt::format("Registry operation {} for agent {} changed nothing", operation, info.id),
       {{"operation", std::string(operation)}, {"slave_id", info.id}, {"changed", changed}});
-  return changed;
 }
 
 void Master::registrarApply(std::string_view operation, const SlaveInfo& info, std::string_view continuation,
@@ -676,7 +675,7 @@ void Master::registrarApply(std::string_view operation, const SlaveInfo& info, s
     apply();
     return;
   }
-  env_.faults->reach(*this, lifetime_, kRegistrarApplySite, {"operation", operation}, continuation, std::move(apply));
+  env_.faults->reach(*this, kRegistrarApplySite, {"operation", operation}, continuation, std::move(apply));
 }
 
 void Master::registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message) {

@@ -167,8 +167,8 @@ class Master final : public sim::Process {
   void removeTasksOf(const std::string& slaveId, const std::string& reason);
   void reconcileAgent(const std::string& slaveId, const std::vector<Task>& tasks);
   Framework* frameworkFrom(const sim::Upid& from);
-  // Applies a registry operation and stores the registry; says whether it changed.
-  bool registryOperation(std::string_view operation, const SlaveInfo& info, sim::Time at);
+  // Applies a registry operation and stores the registry if it changed.
+  void registryOperation(std::string_view operation, const SlaveInfo& info, sim::Time at);
   // Registrar::apply(operation).onAny(defer(self(), continuation)): the operation is
   // applied, then `then` runs; both at once, unless the scenario holds the operation
   // (model/registrar.hpp), when both wait for the release, and run as the event
@@ -200,8 +200,6 @@ class Master final : public sim::Process {
   std::map<std::string, std::map<std::string, MasterTask>> tasks_;  // framework -> task
   std::set<std::string> completed_frameworks_;
   sim::Time next_removal_permit_;  // when the limiter's next permit is free
-  // Ends with this process: a held registrar continuation is discarded once it has.
-  std::shared_ptr<const int> lifetime_ = std::make_shared<const int>(0);
 };
 
 // SlaveObserver (src/master/master.cpp): process slave-observer(N), one per agent.

@@ -20,14 +20,13 @@ std::size_t FaultSites::release(SiteHoldId id) {
   it->second.parked.clear();
   const std::string label = it->second.hold.label;
   for (Parked& p : parked) {
-    // The lifetime first: once it has expired, `owner` may point at freed memory.
-    Process* owner = p.lifetime.expired() ? nullptr : p.owner;
-    if (owner == nullptr || !owner->alive()) {
-      trace(nullptr, p.host, "discard", p, label,
-            {{"process", p.process}, {"reason", "its process is gone"}});
+    Process* owner = sim_.process(p.owner);
+    if (owner == nullptr || owner->binding() != p.binding || !owner->alive()) {
+      trace(nullptr, p.owner.host(), "discard", p, label,
+            {{"process", p.owner.id()}, {"reason", "its process is gone"}});
       continue;
     }
-    trace(owner, p.host, "release", p, label);
+    trace(owner, p.owner.host(), "release", p, label);
     owner->dispatch(p.function, std::move(p.continuation));
   }
   return parked.size();
@@ -38,7 +37,7 @@ void FaultSites::remove(SiteHoldId id) {
   holds_.erase(id);
 }
 
-void FaultSites::reach(Process& owner, std::weak_ptr<const void> lifetime, std::string_view site,
+void FaultSites::reach(Process& owner, std::string_view site,
                        std::pair<std::string_view, std::string_view> attribute, std::string_view function,
                        std::function<void()> continuation) {
   auto count = reached_.find(site);
@@ -49,16 +48,14 @@ void FaultSites::reach(Process& owner, std::weak_ptr<const void> lifetime, std::
     if (h.site != site || (!h.value.empty() && h.value != attribute.second)) continue;
     if (h.count != 0 && active.matched >= h.count) continue;
     ++active.matched;
-    Parked p{&owner,
-             std::move(lifetime),
-             owner.id(),
-             owner.self().host(),
+    Parked p{owner.self(),
+             owner.binding(),
              std::string(site),
              std::string(attribute.first),
              std::string(attribute.second),
              function,
              std::move(continuation)};
-    trace(&owner, p.host, "hold", p, h.label);
+    trace(&owner, p.owner.host(), "hold", p, h.label);
     active.parked.push_back(std::move(p));
     return;
   }

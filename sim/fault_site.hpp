@@ -18,11 +18,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "sim/message.hpp"
 #include "sim/trace.hpp"
 
 namespace agentsim::sim {
@@ -63,13 +63,13 @@ class FaultSites {
   // Releases, then ends the hold (the end of its `for`).
   void remove(SiteHoldId id);
 
-  // The model side. `owner` is the process reaching the site, now running; `lifetime`
-  // ends with it (a member of the process), so that a parked continuation never touches a
-  // process that is gone. `attribute` is the reach's (key, value), e.g. ("operation",
+  // The model side. `owner` is the process reaching the site, now running; a parked
+  // continuation runs only if that very process (not a later one at its address) is
+  // still alive at the release. `attribute` is the reach's (key, value), e.g. ("operation",
   // "MarkSlaveUnreachable"). `function` names the continuation's event, e.g.
   // "Master::_markUnreachable"; it must outlive the run (a string literal), as every
   // dispatch's name.
-  void reach(Process& owner, std::weak_ptr<const void> lifetime, std::string_view site,
+  void reach(Process& owner, std::string_view site,
              std::pair<std::string_view, std::string_view> attribute, std::string_view function,
              std::function<void()> continuation);
 
@@ -79,10 +79,8 @@ class FaultSites {
 
  private:
   struct Parked {
-    Process* owner = nullptr;  // valid while `lifetime` has not expired
-    std::weak_ptr<const void> lifetime;
-    std::string process;  // the owner's id and host, for a discard record
-    std::string host;
+    Upid owner;                 // the process that reached the site,
+    std::uint32_t binding = 0;  // and which of the processes at that address it was
     std::string site;
     std::string key;
     std::string value;

@@ -52,6 +52,7 @@ class Process {
   const std::string& program() const { return program_ != nullptr ? *program_ : kBootProgram; }
   // False once terminated (or killed), even before the kernel frees it.
   bool alive() const { return !terminating_; }
+  std::uint32_t binding() const { return binding_; }  // the n-th process bound to its address
   Simulation& sim() const { return *sim_; }
   Time now() const;
 
