@@ -84,11 +84,7 @@ StatusUpdateStream::StatusUpdateStream(std::string taskId, std::string framework
                                        std::optional<std::string> path)
     : task_id_(std::move(taskId)), framework_id_(std::move(frameworkId)), disk_(disk), path_(std::move(path)) {}
 
-sim::Try<bool> StatusUpdateStream::update(const StatusUpdate& update) { return accept(update, nullptr); }
-
-sim::Try<bool> StatusUpdateStream::update(StatusUpdate&& update) { return accept(update, &update); }
-
-sim::Try<bool> StatusUpdateStream::accept(const StatusUpdate& update, StatusUpdate* take) {
+sim::Try<bool> StatusUpdateStream::update(StatusUpdate&& update) {
   rejection_.clear();
   if (error_) return sim::Error{*error_};
   if (update.uuid.empty()) return sim::Error{"Status update without a UUID"};
@@ -100,8 +96,9 @@ sim::Try<bool> StatusUpdateStream::accept(const StatusUpdate& update, StatusUpda
     rejection_ = "Ignoring duplicate status update";
     return false;
   }
-  auto handled = handle(update, StatusUpdateRecord::Type::UPDATE, take);
-  if (handled.isError()) return sim::Error{handled.error()};
+  auto written = write(update, StatusUpdateRecord::Type::UPDATE);
+  if (written.isError()) return sim::Error{written.error()};
+  receive(std::move(update));
   return true;
 }
 
@@ -118,65 +115,55 @@ sim::Try<bool> StatusUpdateStream::acknowledgement(const std::string& uuid) {
                              pending_.front().uuid);
     return false;
   }
-  auto handled = handle(pending_.front(), StatusUpdateRecord::Type::ACK);
-  if (handled.isError()) return sim::Error{handled.error()};
+  auto written = write(pending_.front(), StatusUpdateRecord::Type::ACK);
+  if (written.isError()) return sim::Error{written.error()};
+  acknowledgeHead();
   return true;
 }
 
-sim::Try<sim::Nothing> StatusUpdateStream::handle(const StatusUpdate& update, StatusUpdateRecord::Type type,
-                                                  StatusUpdate* take) {
-  if (path_) {
-    StatusUpdateRecord record;
-    record.type = type;
-    if (type == StatusUpdateRecord::Type::UPDATE) {
-      record.update = update;
-    } else {
-      record.uuid = update.uuid;
-    }
-    // Appended without O_SYNC, as Mesos opens task.updates.
-    auto written = disk_->append(*path_, encodeRecord(record), /*sync=*/false);
-    if (written.isError()) {
-      error_ = fmt::format("Failed to write status update {} to '{}': {}", update.uuid, *path_, written.error());
-      return sim::Error{*error_};
-    }
+sim::Try<sim::Nothing> StatusUpdateStream::write(const StatusUpdate& update, StatusUpdateRecord::Type type) {
+  if (!path_) return sim::Nothing{};
+  StatusUpdateRecord record;
+  record.type = type;
+  if (type == StatusUpdateRecord::Type::UPDATE) {
+    record.update = update;
+  } else {
+    record.uuid = update.uuid;
   }
-  apply(update, type, take);
+  // Appended without O_SYNC, as Mesos opens task.updates.
+  auto written = disk_->append(*path_, encodeRecord(record), /*sync=*/false);
+  if (written.isError()) {
+    error_ = fmt::format("Failed to write status update {} to '{}': {}", update.uuid, *path_, written.error());
+    return sim::Error{*error_};
+  }
   return sim::Nothing{};
 }
 
-void StatusUpdateStream::apply(const StatusUpdate& update, StatusUpdateRecord::Type type, StatusUpdate* take) {
-  if (type == StatusUpdateRecord::Type::UPDATE) {
-    if (!contains(received_, update.uuid)) received_.push_back(update.uuid);
-    if (take != nullptr) {
-      pending_.push_back(std::move(*take));  // `update` is *take: read nothing of it after this
-    } else {
-      pending_.push_back(update);
-    }
-    return;
-  }
-  // `update` may be the head itself: read it before the head goes.
-  const bool terminal = isTerminalState(update.state);
-  if (!contains(acknowledged_, update.uuid)) acknowledged_.push_back(update.uuid);
+void StatusUpdateStream::receive(StatusUpdate update) {
+  if (!contains(received_, update.uuid)) received_.push_back(update.uuid);
+  pending_.push_back(std::move(update));
+}
+
+void StatusUpdateStream::acknowledgeHead() {
+  const StatusUpdate& head = pending_.front();
+  if (!contains(acknowledged_, head.uuid)) acknowledged_.push_back(head.uuid);
+  if (isTerminalState(head.state)) terminated_ = true;
   pending_.erase(pending_.begin());
   // A drained stream waits, often for good, for its next update: it keeps no capacity.
   if (pending_.empty()) std::vector<StatusUpdate>().swap(pending_);
-  if (terminal) terminated_ = true;
 }
 
 sim::Try<sim::Nothing> StatusUpdateStream::replay(const std::vector<StatusUpdateRecord>& records) {
   for (const auto& r : records) {
     if (r.type == StatusUpdateRecord::Type::UPDATE) {
-      if (!contains(received_, r.update.uuid) && !contains(acknowledged_, r.update.uuid)) {
-        apply(r.update, r.type);
-      }
+      if (!contains(received_, r.update.uuid) && !contains(acknowledged_, r.update.uuid)) receive(r.update);
       continue;
     }
     if (pending_.empty() || pending_.front().uuid != r.uuid) {
       return sim::Error{fmt::format("Unexpected acknowledgement {} while replaying task.updates of task {}", r.uuid,
                                     task_id_)};
     }
-    const StatusUpdate head = pending_.front();
-    apply(head, r.type);
+    acknowledgeHead();
   }
   return sim::Nothing{};
 }

@@ -38,8 +38,7 @@ class StatusUpdateStream {
   StatusUpdateStream(std::string taskId, std::string frameworkId, sim::Disk* disk,
                      std::optional<std::string> path);
 
-  sim::Try<bool> update(const StatusUpdate& update);
-  // The same, keeping `update` itself (moved from only when it is accepted).
+  // Kept by the stream if accepted (moved from then only).
   sim::Try<bool> update(StatusUpdate&& update);
   sim::Try<bool> acknowledgement(const std::string& uuid);
   // Re-applies checkpointed records without writing anything.
@@ -57,9 +56,10 @@ class StatusUpdateStream {
   const std::string& frameworkId() const { return framework_id_; }
 
  private:
-  sim::Try<sim::Nothing> handle(const StatusUpdate& update, StatusUpdateRecord::Type type, StatusUpdate* take = nullptr);
-  sim::Try<bool> accept(const StatusUpdate& update, StatusUpdate* take);
-  void apply(const StatusUpdate& update, StatusUpdateRecord::Type type, StatusUpdate* take = nullptr);
+  // The record in task.updates, when checkpointed; a failed write is a permanent error.
+  sim::Try<sim::Nothing> write(const StatusUpdate& update, StatusUpdateRecord::Type type);
+  void receive(StatusUpdate update);  // an UPDATE: queued behind the others
+  void acknowledgeHead();             // an ACK of the head: it goes; a terminal one closes
 
   std::string task_id_;
   std::string framework_id_;
