@@ -93,8 +93,8 @@ void StatusUpdateManager::forward(Entry& entry, sim::Duration interval) {
 }
 
 void StatusUpdateManager::setTimeout(Entry& entry, std::optional<sim::Time> at) {
-  if (entry.timeout) due_.erase(entry.due);
-  entry.timeout = at;
+  if (entry.due) due_.erase(*entry.due);
+  entry.due.reset();
   if (at) entry.due = due_.emplace(*at, &entry);
 }
 
@@ -114,7 +114,7 @@ void StatusUpdateManager::timeout(sim::Duration interval) {
       Entry* found = find(fw, task);
       if (found == nullptr) continue;
       Entry& entry = *found;
-      if (entry.stream.next() == nullptr || !entry.timeout || *entry.timeout > now()) continue;
+      if (entry.stream.next() == nullptr || !entry.due || (*entry.due)->first > now()) continue;
       if (tracing()) log(fmt::format("Resending status update {} ({}) for task {} of framework {}",
                       toString(entry.stream.next()->state), entry.stream.next()->uuid, task, fw),
           {{"task_id", task}, {"uuid", entry.stream.next()->uuid}, {"interval", sim::format(next)}});

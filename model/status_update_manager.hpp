@@ -67,8 +67,8 @@ class StatusUpdateManager final : public sim::Process {
   using Due = std::multimap<sim::Time, Entry*>;
   struct Entry {
     StatusUpdateStream stream;
-    std::optional<sim::Time> timeout;  // when the forwarded head is due for a retry
-    Due::iterator due{};               // its place in due_, while `timeout` is set
+    // Its place in due_ (when the forwarded head is due for a retry), if it is.
+    std::optional<Due::iterator> due;
   };
   Entry* find(const std::string& frameworkId, const std::string& taskId);
   void forward(Entry& entry, sim::Duration interval);
@@ -80,7 +80,7 @@ class StatusUpdateManager final : public sim::Process {
   Forward forward_;
   bool paused_ = false;
   std::map<std::string, std::map<std::string, Entry>> streams_;  // framework -> task
-  Due due_;  // every entry whose `timeout` is set, by that time
+  Due due_;  // every entry with a retry due, by that time
 };
 
 }  // namespace agentsim::model
