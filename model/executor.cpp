@@ -58,10 +58,7 @@ void ExecutorProcess::reconnect(const sim::Upid& from, const ReconnectExecutorMe
   message.framework_id = env_.framework_id;
   message.executor_id = env_.info.executor_id;
   for (const auto& [id, task] : tasks_) message.tasks.push_back(task.info);
-  for (const auto& [uuid, update] : unacknowledged_) message.updates.push_back(update);
-  // Oldest first, as the driver keeps them (a LinkedHashMap).
-  std::sort(message.updates.begin(), message.updates.end(),
-            [](const StatusUpdate& a, const StatusUpdate& b) { return a.timestamp < b.timestamp; });
+  message.updates = unacknowledged_;  // oldest first
   send(from, message);
 }
 
@@ -121,13 +118,12 @@ void ExecutorProcess::sendStatusUpdate(const std::string& taskId, TaskState stat
   StatusUpdateMessage message;
   message.update = update;
   message.pid = self().str();
-  std::string key = update.uuid;
-  unacknowledged_.insert_or_assign(std::move(key), std::move(update));
+  unacknowledged_.push_back(std::move(update));  // a fresh UUID: never already there
   send(env_.slave, std::move(message));
 }
 
 void ExecutorProcess::acknowledged(const sim::Upid& /*from*/, const StatusUpdateAcknowledgementMessage& message) {
-  unacknowledged_.erase(message.uuid);
+  std::erase_if(unacknowledged_, [&message](const StatusUpdate& u) { return u.uuid == message.uuid; });
   maybeExit();
 }
 

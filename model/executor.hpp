@@ -18,6 +18,7 @@
 //    tasks and unacknowledged updates, and exits if none comes.
 #include <map>
 #include <string>
+#include <vector>
 
 #include "model/task_messages.hpp"
 #include "sim/process.hpp"
@@ -72,7 +73,8 @@ class ExecutorProcess final : public sim::Process {
   bool connected_ = false;
   bool registered_ = false;
   std::map<std::string, RunningTask> tasks_;
-  std::map<std::string, StatusUpdate> unacknowledged_;  // by UUID
+  // In the order sent, as the driver's LinkedHashMap<UUID, StatusUpdate> keeps them.
+  std::vector<StatusUpdate> unacknowledged_;
   sim::TimerId recovery_timer_;
 };
 

@@ -49,6 +49,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>  // lookup only: the pid tables below
 
 #include "model/flags.hpp"
 #include "model/framework_messages.hpp"
@@ -185,7 +186,8 @@ class Master final : public sim::Process {
   std::uint64_t dropped_messages_ = 0;
   Registry registry_;
   std::map<std::string, Agent> registered_;  // by SlaveID
-  std::map<sim::Upid, std::string> by_pid_;  // registered agents' pids -> SlaveID
+  // Registered agents' pids -> SlaveID; never iterated.
+  std::unordered_map<sim::Upid, std::string, sim::UpidHash> by_pid_;  // lookup only
   std::map<std::string, std::string> by_hostname_;  // agents' hostnames -> SlaveID (the last to register)
   std::set<std::string> registering_;        // pids in admission
   std::set<std::string> reregistering_;      // SlaveIDs in readmission
@@ -195,7 +197,8 @@ class Master final : public sim::Process {
   std::set<std::string> unreachable_;        // SlaveIDs
   std::uint64_t next_slave_ = 0;
   std::map<std::string, Framework> frameworks_;         // by FrameworkID
-  std::map<sim::Upid, std::string> framework_by_pid_;  // scheduler pid -> FrameworkID
+  // Scheduler pid -> FrameworkID; never iterated.
+  std::unordered_map<sim::Upid, std::string, sim::UpidHash> framework_by_pid_;  // lookup only
   std::uint64_t next_framework_ = 0;
   std::map<std::string, std::map<std::string, MasterTask>> tasks_;  // framework -> task
   std::set<std::string> completed_frameworks_;

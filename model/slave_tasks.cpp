@@ -734,17 +734,23 @@ void Slave::statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAckno
         }
         Framework* f = framework(frameworkId);
         if (f == nullptr) return;
-        for (auto& [eid, e] : f->executors) {
-          auto it = e.terminated.find(taskId);
-          if (it == e.terminated.end()) continue;
+        // Framework::getExecutor(taskId), for a terminated task: a command executor is
+        // named by its task, so look there first, then search the others.
+        auto holds = [&taskId](const Executor& x) { return x.terminated.count(taskId) != 0; };
+        Executor* e = executor(frameworkId, taskId);
+        if (e != nullptr && !holds(*e)) e = nullptr;
+        for (auto it = f->executors.begin(); e == nullptr && it != f->executors.end(); ++it) {
+          if (holds(it->second)) e = &it->second;
+        }
+        if (e != nullptr) {
           if (!*result) {
             // completeTask: the stream closed.
-            e.completed.push_back(std::move(it->second));
-            if (e.completed.size() > kMaxCompletedTasksPerExecutor) e.completed.erase(e.completed.begin());
-            e.terminated.erase(it);
+            auto it = e->terminated.find(taskId);
+            e->completed.push_back(std::move(it->second));
+            if (e->completed.size() > kMaxCompletedTasksPerExecutor) e->completed.erase(e->completed.begin());
+            e->terminated.erase(it);
           }
-          if (e.state == Executor::State::TERMINATED && e.incompleteTasks() == 0) removeExecutor(*f, e);
-          break;
+          if (e->state == Executor::State::TERMINATED && e->incompleteTasks() == 0) removeExecutor(*f, *e);
         }
         if (f->executors.empty() && f->pending.empty()) removeFramework(frameworkId);
       });

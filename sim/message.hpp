@@ -1,6 +1,7 @@
 #pragma once
 // Messages and process addresses, as libprocess's UPID ("slave(1)@agent-1:5051").
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -45,6 +46,12 @@ class Upid {
     return kEmpty;
   }
   const detail::UpidEntry* e_ = nullptr;
+};
+
+// Hashes an address by its entry, for look-up-only tables: never iterate one, since its
+// order would follow pointer values.
+struct UpidHash {
+  std::size_t operator()(const Upid& u) const noexcept { return std::hash<const void*>{}(u.entry()); }
 };
 
 class Message {
