@@ -29,8 +29,8 @@ namespace agentsim::model {
 // MESOS_CHECKPOINT, MESOS_RECOVERY_TIMEOUT, MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD, ...).
 struct ExecutorEnvironment {
   sim::Upid slave;
-  std::string slave_id;
-  std::string framework_id;
+  Id slave_id;
+  Id framework_id;
   std::string container_id;
   ExecutorInfo info;
   bool checkpoint = false;

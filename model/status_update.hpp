@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "model/id.hpp"
 #include "model/task_state.hpp"
 #include "sim/rng.hpp"
 #include "sim/time.hpp"
@@ -12,8 +13,8 @@
 namespace agentsim::model {
 
 struct StatusUpdate {
-  std::string framework_id;
-  std::string slave_id;
+  Id framework_id;
+  Id slave_id;
   std::string executor_id;
   std::string task_id;
   TaskState state = TaskState::TASK_STAGING;
