@@ -14,7 +14,7 @@ namespace agentsim::model {
 
 // mesos.proto FrameworkInfo.
 struct FrameworkInfo {
-  std::string id;  // empty until the master assigns one
+  Id id;  // empty until the master assigns one
   std::string name;
   std::string user = "root";
   std::string principal;  // FrameworkInfo.principal (authentication and ACLs)

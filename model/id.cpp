@@ -11,8 +11,10 @@ struct Hash {
 };
 
 // Never iterated, so its order cannot reach a trace; node-based, so texts never move.
-std::unordered_set<std::string, Hash, std::equal_to<>>& table() {
-  static std::unordered_set<std::string, Hash, std::equal_to<>> texts;  // lookup only
+using Texts = std::unordered_set<std::string, Hash, std::equal_to<>>;  // lookup only
+
+Texts& table() {
+  static Texts texts;
   return texts;
 }
 

@@ -118,7 +118,7 @@ class Master final : public sim::Process {
   };
   // The master's Task: where it runs and its latest state.
   struct MasterTask {
-    std::string slave_id;
+    Id slave_id;
     std::string executor_id;
     TaskState state = TaskState::TASK_STAGING;
     std::string acked_uuid;  // the uuid whose acknowledgement removes a terminal task

@@ -23,7 +23,7 @@ struct MasterInfo {
 
 // mesos.proto SlaveInfo.
 struct SlaveInfo {
-  std::string id;  // empty until the master assigns one
+  Id id;  // empty until the master assigns one
   std::string hostname;
   std::uint32_t port = 5051;
   std::string resources;

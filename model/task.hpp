@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "model/id.hpp"
 #include "model/task_state.hpp"
 
 namespace agentsim::model {
@@ -10,9 +11,9 @@ namespace agentsim::model {
 // mesos.proto Task: the agent's and the master's record of a launched task.
 struct Task {
   std::string task_id;
-  std::string framework_id;
+  Id framework_id;
   std::string executor_id;
-  std::string slave_id;
+  Id slave_id;
   TaskState state = TaskState::TASK_STAGING;
   std::optional<TaskState> status_update_state;  // of the update being forwarded
   std::string status_update_uuid;

@@ -32,7 +32,7 @@ struct TaskUpdateStep {
 // Mesos builds itself for a TaskInfo without an ExecutorInfo.
 struct ExecutorInfo {
   std::string executor_id;
-  std::string framework_id;
+  Id framework_id;
   bool command = true;
   std::optional<sim::Duration> shutdown_grace_period;  // ExecutorInfo.shutdown_grace_period
   bool ignore_shutdown = false;  // a test executor whose shutdown() does nothing (agentsim)
@@ -44,7 +44,7 @@ struct ExecutorInfo {
 struct TaskInfo {
   std::string task_id;
   std::string name;
-  std::string slave_id;
+  Id slave_id;
   std::string resources = "cpus:0.1;mem:32";
   ExecutorInfo executor;
   std::vector<TaskUpdateStep> steps;  // what the command does
