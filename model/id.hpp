@@ -1,12 +1,13 @@
 #pragma once
 // An interned identifier (a FrameworkID or SlaveID value, mesos.proto): equal ids share
-// one text, so a copy is a pointer and equality is a pointer comparison. The texts are
-// kept for the life of the process (there are as many as frameworks and agents).
-// Ordering is by text, as std::string's.
+// one text, so a copy is a pointer and a count, and equality is a pointer comparison.
+// A text is kept while an Id names it. Ordering is by text, as std::string's. Not for
+// use from more than one thread (the model runs on one).
 #include <compare>
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -14,28 +15,56 @@ namespace agentsim::model {
 
 class Id {
  public:
-  Id() : s_(&none()) {}
+  struct Text {
+    std::string text;
+    mutable std::size_t refs = 0;
+  };
+
+  Id() = default;
   Id(std::string_view text);  // NOLINT(google-explicit-constructor): ids are read as text
   Id(const std::string& text) : Id(std::string_view(text)) {}  // NOLINT
   Id(const char* text) : Id(std::string_view(text)) {}         // NOLINT
-
-  operator const std::string&() const { return *s_; }  // NOLINT
-  const std::string& str() const { return *s_; }
-  bool empty() const { return s_->empty(); }
-  std::size_t size() const { return s_->size(); }
-
-  friend bool operator==(const Id& a, const Id& b) { return a.s_ == b.s_; }
-  friend bool operator==(const Id& a, const std::string& b) { return *a.s_ == b; }
-  friend bool operator==(const Id& a, const char* b) { return *a.s_ == b; }
-  friend std::strong_ordering operator<=>(const Id& a, const Id& b) {
-    return a.s_ == b.s_ ? std::strong_ordering::equal : a.s_->compare(*b.s_) <=> 0;
+  Id(const Id& o) : t_(o.t_) { retain(); }
+  Id(Id&& o) noexcept : t_(std::exchange(o.t_, nullptr)) {}
+  Id& operator=(const Id& o) {
+    if (t_ != o.t_) {
+      release();
+      t_ = o.t_;
+      retain();
+    }
+    return *this;
   }
-  friend std::string operator+(const Id& a, std::string_view b) { return *a.s_ + std::string(b); }
-  friend std::string operator+(std::string_view a, const Id& b) { return std::string(a) + *b.s_; }
+  Id& operator=(Id&& o) noexcept {
+    if (this != &o) {
+      release();
+      t_ = std::exchange(o.t_, nullptr);
+    }
+    return *this;
+  }
+  ~Id() { release(); }
+
+  operator const std::string&() const { return str(); }  // NOLINT
+  const std::string& str() const { return t_ != nullptr ? t_->text : none(); }
+  bool empty() const { return t_ == nullptr; }
+  std::size_t size() const { return str().size(); }
+  static std::size_t interned();  // how many texts are held now
+
+  friend bool operator==(const Id& a, const Id& b) { return a.t_ == b.t_; }
+  friend bool operator==(const Id& a, const std::string& b) { return a.str() == b; }
+  friend bool operator==(const Id& a, const char* b) { return a.str() == b; }
+  friend std::strong_ordering operator<=>(const Id& a, const Id& b) {
+    return a.t_ == b.t_ ? std::strong_ordering::equal : a.str().compare(b.str()) <=> 0;
+  }
+  friend std::string operator+(const Id& a, std::string_view b) { return a.str() + std::string(b); }
+  friend std::string operator+(std::string_view a, const Id& b) { return std::string(a) + b.str(); }
 
  private:
   static const std::string& none();
-  const std::string* s_;
+  void retain() const {
+    if (t_ != nullptr) ++t_->refs;
+  }
+  void release();  // forgets the text with its last Id
+  const Text* t_ = nullptr;  // null: the empty id
 };
 
 }  // namespace agentsim::model
