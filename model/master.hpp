@@ -200,7 +200,7 @@ class Master final : public sim::Process {
   // Scheduler pid -> FrameworkID; never iterated.
   std::unordered_map<sim::Upid, std::string, sim::UpidHash> framework_by_pid_;  // lookup only
   std::uint64_t next_framework_ = 0;
-  std::map<std::string, std::map<std::string, MasterTask>> tasks_;  // framework -> task
+  std::map<Id, std::map<std::string, MasterTask>> tasks_;  // framework -> task
   std::set<std::string> completed_frameworks_;
   sim::Time next_removal_permit_;  // when the limiter's next permit is free
 };

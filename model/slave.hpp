@@ -108,6 +108,10 @@ class Slave final : public sim::Process {
     };
     std::optional<Termination> pending_termination;
     std::size_t incompleteTasks() const { return queued.size() + launched.size() + terminated.size(); }
+    // Whether the task is one of its queued, launched or terminated tasks.
+    bool holds(const std::string& taskId) const {
+      return launched.count(taskId) != 0 || queued.count(taskId) != 0 || terminated.count(taskId) != 0;
+    }
   };
   // slave.hpp struct Framework.
   struct Framework {
@@ -121,7 +125,7 @@ class Slave final : public sim::Process {
     std::map<std::string, std::map<std::string, TaskInfo>> pending;  // executor -> tasks
     std::map<std::string, Executor> executors;
   };
-  const std::map<std::string, Framework>& frameworks() const { return frameworks_; }
+  const std::map<Id, Framework>& frameworks() const { return frameworks_; }
   // Slave::signaled: SIGUSR1 becomes shutdown(UPID(), "Received SIGUSR1 signal"); call
   // with dispatch.
   void shutdown(const std::string& why);
@@ -221,7 +225,7 @@ class Slave final : public sim::Process {
   sim::TimerId ping_timer_;
   sim::Duration master_ping_timeout_;
   std::string meta_dir_;
-  std::map<std::string, Framework> frameworks_;
+  std::map<Id, Framework> frameworks_;  // by FrameworkID
   std::deque<std::string> completed_frameworks_;  // a ring of 50
   bool rebooted_ = false;
   std::optional<Resources> oversubscribed_;  // the last total sent (or due) to the master

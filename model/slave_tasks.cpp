@@ -617,14 +617,10 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
     return;
   }
   // Framework::getExecutor(taskId): the update names its executor; search only if not.
-  auto holds = [&](const Executor& x) {
-    return x.launched.count(update.task_id) != 0 || x.queued.count(update.task_id) != 0 ||
-           x.terminated.count(update.task_id) != 0;
-  };
   Executor* e = executor(update.framework_id, update.executor_id);
-  if (e != nullptr && !holds(*e)) e = nullptr;
+  if (e != nullptr && !e->holds(update.task_id)) e = nullptr;
   for (auto it = f->executors.begin(); e == nullptr && it != f->executors.end(); ++it) {
-    if (holds(it->second)) e = &it->second;
+    if (it->second.holds(update.task_id)) e = &it->second;
   }
   if (e == nullptr && !update.executor_id.empty()) e = executor(update.framework_id, update.executor_id);
   // Only what the acknowledgement needs, not the whole update.
@@ -734,15 +730,14 @@ void Slave::statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAckno
         }
         Framework* f = framework(frameworkId);
         if (f == nullptr) return;
-        // Framework::getExecutor(taskId), for a terminated task: a command executor is
-        // named by its task, so look there first, then search the others.
-        auto holds = [&taskId](const Executor& x) { return x.terminated.count(taskId) != 0; };
+        // Framework::getExecutor(taskId): a command executor is named by its task, so look
+        // there first, then search the others.
         Executor* e = executor(frameworkId, taskId);
-        if (e != nullptr && !holds(*e)) e = nullptr;
+        if (e != nullptr && !e->holds(taskId)) e = nullptr;
         for (auto it = f->executors.begin(); e == nullptr && it != f->executors.end(); ++it) {
-          if (holds(it->second)) e = &it->second;
+          if (it->second.holds(taskId)) e = &it->second;
         }
-        if (e != nullptr) {
+        if (e != nullptr && e->terminated.count(taskId) != 0) {
           if (!*result) {
             // completeTask: the stream closed.
             auto it = e->terminated.find(taskId);

@@ -79,7 +79,7 @@ class StatusUpdateManager final : public sim::Process {
   sim::Process* slave_ = nullptr;
   Forward forward_;
   bool paused_ = false;
-  std::map<std::string, std::map<std::string, Entry>> streams_;  // framework -> task
+  std::map<Id, std::map<std::string, Entry>> streams_;  // framework -> task
   Due due_;  // every entry with a retry due, by that time
 };
 
