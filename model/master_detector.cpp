@@ -55,6 +55,7 @@ void MasterDetector::setLeader(std::optional<MasterInfo> leader, bool all) {
 }
 
 void MasterDetector::fail(std::string failure, bool permanent) {
+  leader_ = std::nullopt;
   if (permanent) failure_ = failure;
   std::map<std::uint64_t, Request> waiting;
   waiting.swap(pending_);
@@ -242,7 +243,6 @@ void ZooKeeperMasterDetector::detected(const sim::Try<std::optional<Membership>>
   if (leader.isError()) {
     log("Failed to detect the leader: " + leader.error());
     // The detection loop stops: every later detect() fails.
-    setLeader(std::nullopt);
     fail(leader.error(), /*permanent=*/true);
     return;
   }
@@ -265,7 +265,6 @@ void ZooKeeperMasterDetector::detected(const sim::Try<std::optional<Membership>>
 void ZooKeeperMasterDetector::fetched(const Membership& membership,
                                       const sim::Try<std::optional<std::string>>& data) {
   if (data.isError()) {
-    setLeader(std::nullopt);
     fail(data.error());
     return;
   }
@@ -280,7 +279,6 @@ void ZooKeeperMasterDetector::fetched(const Membership& membership,
     // Data in the old format: a bare UPID.
     auto info = masterInfoFromPid(bytes);
     if (info.isError()) {
-      setLeader(std::nullopt);
       fail(info.error());
       return;
     }
@@ -289,14 +287,12 @@ void ZooKeeperMasterDetector::fetched(const Membership& membership,
   } else if (*membership.label == "json.info") {
     auto info = masterInfoFromJson(bytes);
     if (info.isError()) {
-      setLeader(std::nullopt);
       fail(info.error());
       return;
     }
     leader = *info;
   } else {
     // "info" (binary MasterInfo, deprecated since 0.24) is not written by this model.
-    setLeader(std::nullopt);
     fail(fmt::format("Failed to parse data of unknown label '{}'", *membership.label));
     return;
   }

@@ -45,7 +45,8 @@ class MasterDetector : public sim::Process {
   // Completes every pending request whose `previous` differs from the new leader, or,
   // with `all` (the ZooKeeper detector's setPromises), every pending request.
   void setLeader(std::optional<MasterInfo> leader, bool all = false);
-  // Fails the pending requests; `permanent` also fails every later detect().
+  // Forgets the leader and fails the pending requests, whatever their `previous` (Mesos:
+  // leader = None() and failPromises); `permanent` also fails every later detect().
   void fail(std::string failure, bool permanent = false);
 
  private:

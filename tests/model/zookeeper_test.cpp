@@ -459,3 +459,52 @@ TEST_CASE("contender withdraw (C97): false before contend, true right after it, 
   c.sim.runFor(sim::Seconds(1));
   CHECK(a.driver->events == std::vector<std::string>{"withdraw:false"});
 }
+
+TEST_CASE("ZooKeeperMasterDetector: a leader whose data cannot be parsed fails the waiting detect(), as failPromises") {
+  ZkCluster c(11, 1, 0, 0);
+  c.boot();
+  Client good = addClient(c, "member-1");
+  Client bad = addClient(c, "member-2");
+  sim::Host& agent = c.sim.addHost("agent-1", 5051);
+  auto url = model::parseZooKeeperUrl(fmt::format("zk://{}/mesos", c.ensemble->connectString()));
+  REQUIRE(url.isSome());
+  auto& detector = model::spawnZooKeeperMasterDetector(agent, url.get());
+  auto& requester = c.sim.spawn<Driver>(agent);
+  std::vector<model::Detection> seen;
+  auto detect = [&](std::optional<model::MasterInfo> previous) {
+    requester.dispatch("test", [&, previous] {
+      detector.detect(previous, requester, [&](const model::Detection& d) { seen.push_back(d); });
+    });
+  };
+  model::MasterInfo info;
+  info.id = "master-id-1";
+  info.pid = "master@master-1:5050";
+  info.hostname = "master-1";
+  good.driver->dispatch("test", [&] { good.driver->join(*good.group, model::masterInfoToJson(info)); });
+  c.sim.runFor(sim::Seconds(3));
+  bad.driver->dispatch("test", [&] { bad.driver->join(*bad.group, "not json"); });
+  c.sim.runFor(sim::Seconds(3));
+  detect(std::nullopt);
+  c.sim.runFor(sim::Seconds(1));
+  REQUIRE(seen.size() == 1);
+  REQUIRE(seen[0].kind == model::Detection::Kind::Leader);
+  CHECK(seen[0].leader == info);
+
+  detect(info);  // waits while `info` leads
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(seen.size() == 1);
+  // The leader goes; the next one's data is not MasterInfo JSON: the waiting request
+  // fails with the parse error (it was answered "no leader" before).
+  good.driver->dispatch("test", [&] { good.driver->cancel(*good.group, good.driver->joined.at(0)); });
+  c.sim.runFor(sim::Seconds(3));
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[1].kind == model::Detection::Kind::Failed);
+  CHECK_FALSE(seen[1].failure.empty());
+  CHECK(detector.leader() == std::nullopt);
+  // The detector keeps detecting (the failure is not permanent): a new request sees
+  // no leader at once.
+  detect(info);
+  c.sim.runFor(sim::Seconds(1));
+  REQUIRE(seen.size() == 3);
+  CHECK(seen[2].kind == model::Detection::Kind::None);
+}
