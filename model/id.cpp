@@ -41,13 +41,9 @@ Id::Id(std::string_view text) {
   retain();
 }
 
-void Id::release() {
-  if (t_ == nullptr) return;
-  if (--t_->refs == 0) {
-    Texts& texts = table();
-    texts.erase(texts.find(std::string_view(t_->text)));
-  }
-  t_ = nullptr;
+void Id::forget(const Text& text) {
+  Texts& texts = table();
+  texts.erase(texts.find(std::string_view(text.text)));
 }
 
 std::size_t Id::interned() { return table().size(); }

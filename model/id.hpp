@@ -63,7 +63,11 @@ class Id {
   void retain() const {
     if (t_ != nullptr) ++t_->refs;
   }
-  void release();  // forgets the text with its last Id
+  void release() {
+    if (t_ != nullptr && --t_->refs == 0) forget(*t_);
+    t_ = nullptr;
+  }
+  static void forget(const Text& text);  // the last Id of `text` went
   const Text* t_ = nullptr;  // null: the empty id
 };
 

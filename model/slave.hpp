@@ -182,22 +182,22 @@ class Slave final : public sim::Process {
   void executorTerminated(const std::string& frameworkId, const std::string& executorId,
                           const std::string& containerId, const sim::Try<ContainerTermination>& termination);
   void removeExecutor(Framework& framework, Executor& executor);
-  void removeFramework(const std::string& frameworkId);
+  void removeFramework(const Id& frameworkId);
   void statusUpdateMessage(const sim::Upid& from, StatusUpdateMessage& message);
   // Slave::statusUpdate: from an executor (pid) or from the agent itself (none).
   void statusUpdate(StatusUpdate update, const sim::Upid& pid);
   void statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message);
   void forward(StatusUpdate update);
   // An update the agent generates (SOURCE_SLAVE) for a task.
-  StatusUpdate createStatusUpdate(const std::string& frameworkId, const std::string& executorId,
+  StatusUpdate createStatusUpdate(const Id& frameworkId, const std::string& executorId,
                                   const std::string& taskId, TaskState state, std::string reason,
                                   std::string message);
-  void sendExecutorTerminatedStatusUpdate(const std::string& frameworkId, Executor& executor,
+  void sendExecutorTerminatedStatusUpdate(const Id& frameworkId, Executor& executor,
                                           const std::string& taskId, const std::optional<ContainerTermination>& t);
   std::string newUuid();
   std::vector<Task> tasksForReregistration() const;
-  Framework* framework(const std::string& id);
-  Executor* executor(const std::string& frameworkId, const std::string& executorId);
+  Framework* framework(const Id& id);
+  Executor* executor(const Id& frameworkId, const std::string& executorId);
   bool fromMaster(const sim::Upid& from) const;
   void checkpoint(const std::string& path, std::string bytes);
   std::optional<std::string> taskUpdatesPath(const Framework& framework, const Executor& executor,

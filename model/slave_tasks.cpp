@@ -29,12 +29,12 @@ std::string_view toString(Slave::Executor::State s) {
 }
 }  // namespace
 
-Slave::Framework* Slave::framework(const std::string& id) {
+Slave::Framework* Slave::framework(const Id& id) {
   auto it = frameworks_.find(id);
   return it == frameworks_.end() ? nullptr : &it->second;
 }
 
-Slave::Executor* Slave::executor(const std::string& frameworkId, const std::string& executorId) {
+Slave::Executor* Slave::executor(const Id& frameworkId, const std::string& executorId) {
   Framework* f = framework(frameworkId);
   if (f == nullptr) return nullptr;
   auto it = f->executors.find(executorId);
@@ -57,7 +57,7 @@ std::optional<std::string> Slave::taskUpdatesPath(const Framework& f, const Exec
   return paths::taskUpdatesPath(meta_dir_, info_.id, f.info.id, e.info.executor_id, e.container_id, taskId);
 }
 
-StatusUpdate Slave::createStatusUpdate(const std::string& frameworkId, const std::string& executorId,
+StatusUpdate Slave::createStatusUpdate(const Id& frameworkId, const std::string& executorId,
                                        const std::string& taskId, TaskState state, std::string reason,
                                        std::string message) {
   // protobuf::createStatusUpdate with source SOURCE_SLAVE.
@@ -492,7 +492,7 @@ void Slave::updateFramework(const sim::Upid& from, const UpdateFrameworkMessage&
   if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->resume();
 }
 
-void Slave::sendExecutorTerminatedStatusUpdate(const std::string& frameworkId, Executor& e, const std::string& taskId,
+void Slave::sendExecutorTerminatedStatusUpdate(const Id& frameworkId, Executor& e, const std::string& taskId,
                                                const std::optional<ContainerTermination>& t) {
   TaskState state = TaskState::TASK_FAILED;
   std::string reason = "REASON_EXECUTOR_TERMINATED";
@@ -570,7 +570,7 @@ void Slave::removeExecutor(Framework& f, Executor& e) {
   f.executors.erase(e.info.executor_id);
 }
 
-void Slave::removeFramework(const std::string& frameworkId) {
+void Slave::removeFramework(const Id& frameworkId) {
   Framework* f = framework(frameworkId);
   if (f == nullptr) return;
   log("Cleaning up framework " + frameworkId);
@@ -716,7 +716,7 @@ void Slave::statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAckno
     return;
   }
   if (components_.statusUpdateManager == nullptr) return;
-  const std::string frameworkId = message.framework_id;
+  const Id frameworkId = message.framework_id;
   const std::string taskId = message.task_id;
   const std::string uuid = message.uuid;
   components_.statusUpdateManager->acknowledgement(

@@ -15,14 +15,14 @@ void StatusUpdateManager::wire(sim::Process& slave, Forward forward) {
   forward_ = std::move(forward);
 }
 
-StatusUpdateManager::Entry* StatusUpdateManager::find(const std::string& frameworkId, const std::string& taskId) {
+StatusUpdateManager::Entry* StatusUpdateManager::find(const Id& frameworkId, const std::string& taskId) {
   auto fw = streams_.find(frameworkId);
   if (fw == streams_.end()) return nullptr;
   auto it = fw->second.find(taskId);
   return it == fw->second.end() ? nullptr : &it->second;
 }
 
-const StatusUpdateStream* StatusUpdateManager::stream(const std::string& frameworkId,
+const StatusUpdateStream* StatusUpdateManager::stream(const Id& frameworkId,
                                                       const std::string& taskId) const {
   auto fw = streams_.find(frameworkId);
   if (fw == streams_.end()) return nullptr;
@@ -123,7 +123,7 @@ void StatusUpdateManager::timeout(sim::Duration interval) {
   }
 }
 
-void StatusUpdateManager::acknowledgement(std::string taskId, std::string frameworkId, std::string uuid,
+void StatusUpdateManager::acknowledgement(std::string taskId, Id frameworkId, std::string uuid,
                                           sim::Process& caller, Done<bool> done) {
   dispatch("StatusUpdateManagerProcess::acknowledgement", [this, taskId = std::move(taskId),
                                                            frameworkId = std::move(frameworkId),

@@ -46,7 +46,7 @@ class StatusUpdateManager final : public sim::Process {
               Done<sim::Nothing> done);
   // `done` gets true while the stream goes on, false once it closed, or an error
   // ("Duplicate acknowledgement", "Cannot find the status update stream", ...).
-  void acknowledgement(std::string taskId, std::string frameworkId, std::string uuid, sim::Process& caller,
+  void acknowledgement(std::string taskId, Id frameworkId, std::string uuid, sim::Process& caller,
                        Done<bool> done);
   void pause();
   void resume();
@@ -58,7 +58,7 @@ class StatusUpdateManager final : public sim::Process {
 
   // For tests and the trace: the streams now open.
   std::size_t streamCount() const;
-  const StatusUpdateStream* stream(const std::string& frameworkId, const std::string& taskId) const;
+  const StatusUpdateStream* stream(const Id& frameworkId, const std::string& taskId) const;
 
  private:
   struct Entry;
@@ -70,7 +70,7 @@ class StatusUpdateManager final : public sim::Process {
     // Its place in due_ (when the forwarded head is due for a retry), if it is.
     std::optional<Due::iterator> due;
   };
-  Entry* find(const std::string& frameworkId, const std::string& taskId);
+  Entry* find(const Id& frameworkId, const std::string& taskId);
   void forward(Entry& entry, sim::Duration interval);
   void timeout(sim::Duration interval);
   // Keeps `due_` in step with an entry's retry time.

@@ -22,8 +22,8 @@ std::string describeTasks(const std::vector<Task>& tasks) {
   return fmt::format("{}", fmt::join(out, ","));
 }
 
-Task createTask(const TaskInfo& info, TaskState state, const std::string& frameworkId, const std::string& executorId,
-                const std::string& slaveId) {
+Task createTask(const TaskInfo& info, TaskState state, const Id& frameworkId, const std::string& executorId,
+                const Id& slaveId) {
   Task t;
   t.task_id = info.task_id;
   t.framework_id = frameworkId;

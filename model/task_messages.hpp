@@ -57,8 +57,8 @@ struct TaskInfo {
 std::string describeTasks(const std::vector<Task>& tasks);
 
 // protobuf::createTask: the Task record of a TaskInfo, in a state, on an agent.
-Task createTask(const TaskInfo& info, TaskState state, const std::string& frameworkId, const std::string& executorId,
-                const std::string& slaveId);
+Task createTask(const TaskInfo& info, TaskState state, const Id& frameworkId, const std::string& executorId,
+                const Id& slaveId);
 
 // Scheduler -> master (v0 driver): launch tasks. agentsim models no allocator or offers:
 // each task names the agent's hostname, and the master launches it there if that agent
@@ -95,8 +95,8 @@ struct StatusUpdateMessage : sim::MessageOf<StatusUpdateMessage> {
 
 struct StatusUpdateAcknowledgementMessage : sim::MessageOf<StatusUpdateAcknowledgementMessage> {
   static constexpr std::string_view kName = "StatusUpdateAcknowledgementMessage";
-  std::string slave_id;
-  std::string framework_id;
+  Id slave_id;
+  Id framework_id;
   std::string task_id;
   std::string uuid;
   void describe(sim::Fields& out) const override;
