@@ -197,3 +197,33 @@ TEST_CASE("a task's URIs are fetched into its sandbox before its executor starts
     }
   }
 }
+
+TEST_CASE("an executor reregisters with its unacknowledged updates oldest first, as the driver's LinkedHashMap") {
+  // TASK_STARTING and TASK_RUNNING are sent at the same instant and never reach the
+  // agent; after the agent's restart the executor hands both over on reregistration,
+  // and the scheduler must see them in the order sent, whatever their UUIDs (a map by
+  // UUID would give the opposite order for about half the seeds).
+  for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+    CAPTURE(seed);
+    FrameworkFlags fw;
+    fw.checkpoint = true;
+    fw.tasks.push_back(commandTask("task-1", sim::Minutes(10)));
+    TaskCluster c(seed, fw);
+    sim::FaultRule drop;
+    drop.action = sim::FaultAction::Drop;
+    drop.match.name = "StatusUpdateMessage";
+    drop.match.to = "agent-1";
+    drop.count = 2;
+    c.sim.network().addRule(drop);
+    c.boot();
+    c.sim.runFor(sim::Seconds(6));
+    sim::Host& agent = *c.sim.host("agent-1");
+    c.sim.kill(agent, "");
+    agent.startup(agent);
+    c.sim.runFor(sim::Minutes(1));
+    const auto got = c.received("task-1");
+    REQUIRE(got.size() >= 2);
+    CHECK(got[0] == "TASK_STARTING");
+    CHECK(got[1] == "TASK_RUNNING");
+  }
+}
