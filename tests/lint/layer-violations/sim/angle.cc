@@ -1,0 +1,3 @@
+// A kernel source that names a model header with angle brackets: rejected.
+#include <model/slave.hpp>
+#include <vector>

@@ -1,0 +1,3 @@
+#pragma once
+// A kernel test helper. Not reported.
+#include "sim/simulation.hpp"
