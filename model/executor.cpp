@@ -117,7 +117,7 @@ void ExecutorProcess::sendStatusUpdate(const std::string& taskId, TaskState stat
   update.timestamp = now();
   StatusUpdateMessage message;
   message.update = update;
-  message.pid = self().str();
+  message.pid = self();
   unacknowledged_.push_back(std::move(update));  // a fresh UUID: never already there
   send(env_.slave, std::move(message));
 }

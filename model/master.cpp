@@ -328,7 +328,7 @@ void Master::forwardToFramework(const std::string& frameworkId, StatusUpdate upd
   }
   StatusUpdateMessage message;
   message.update = std::move(update);
-  message.pid = self().str();
+  message.pid = self();
   send(it->second.pid, std::move(message));
 }
 

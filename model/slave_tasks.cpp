@@ -704,7 +704,7 @@ void Slave::forward(StatusUpdate update) {
   }
   StatusUpdateMessage message;
   message.update = std::move(update);
-  message.pid = self().str();
+  message.pid = self();
   send(masterPid(), std::move(message));
 }
 

@@ -89,7 +89,7 @@ struct KillTaskMessage : sim::MessageOf<KillTaskMessage> {
 struct StatusUpdateMessage : sim::MessageOf<StatusUpdateMessage> {
   static constexpr std::string_view kName = "StatusUpdateMessage";
   StatusUpdate update;
-  std::string pid;  // the sender: executor or agent
+  sim::Upid pid;  // the sender: executor, agent or master (the protobuf carries its text)
   void describe(sim::Fields& out) const override;
 };
 
