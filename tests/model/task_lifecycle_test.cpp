@@ -38,6 +38,28 @@ struct TaskCluster : testing::Cluster {
     }
     return out;
   }
+  // A checkpointing framework's command task whose first `dropped` StatusUpdateMessages
+  // to `to` are lost; the agent's host crashes at 6 s and restarts at once; then a minute.
+  void runRestart(std::string to, int dropped) {
+    sim::FaultRule drop;
+    drop.action = sim::FaultAction::Drop;
+    drop.match.name = "StatusUpdateMessage";
+    drop.match.to = std::move(to);
+    drop.count = dropped;
+    sim.network().addRule(drop);
+    boot();
+    sim.runFor(sim::Seconds(6));
+    sim::Host& agent = *sim.host("agent-1");
+    sim.kill(agent, "");
+    agent.startup(agent);
+    sim.runFor(sim::Minutes(1));
+  }
+  static FrameworkFlags checkpointing() {
+    FrameworkFlags fw;
+    fw.checkpoint = true;
+    fw.tasks.push_back(commandTask("task-1", sim::Minutes(10)));
+    return fw;
+  }
   std::vector<std::string> streamStates(const std::string& state) const {
     std::vector<std::string> out;
     for (const auto* r : find(sim::RecordKind::State, "StatusUpdateStream", "agent-1")) {
@@ -106,22 +128,8 @@ TEST_CASE("an executor that never registers: TASK_FAILED / REASON_EXECUTOR_REGIS
 }
 
 TEST_CASE("agent restart: an unacknowledged checkpointed update is recovered and re-sent; the executor reregisters") {
-  FrameworkFlags fw;
-  fw.checkpoint = true;
-  fw.tasks.push_back(commandTask("task-1", sim::Minutes(10)));
-  TaskCluster c(6, fw);
-  sim::FaultRule drop;
-  drop.action = sim::FaultAction::Drop;
-  drop.match.name = "StatusUpdateMessage";
-  drop.match.to = "master-1";
-  drop.count = 1;
-  c.sim.network().addRule(drop);
-  c.boot();
-  c.sim.runFor(sim::Seconds(6));
-  sim::Host& agent = *c.sim.host("agent-1");
-  c.sim.kill(agent, "");
-  agent.startup(agent);
-  c.sim.runFor(sim::Minutes(1));
+  TaskCluster c(6, TaskCluster::checkpointing());
+  c.runRestart("master-1", 1);
   const auto got = c.received("task-1");
   REQUIRE(!got.empty());
   CHECK(got.front() == "TASK_STARTING");
@@ -205,22 +213,8 @@ TEST_CASE("an executor reregisters with its unacknowledged updates oldest first,
   // UUID would give the opposite order for about half the seeds).
   for (std::uint64_t seed = 1; seed <= 8; ++seed) {
     CAPTURE(seed);
-    FrameworkFlags fw;
-    fw.checkpoint = true;
-    fw.tasks.push_back(commandTask("task-1", sim::Minutes(10)));
-    TaskCluster c(seed, fw);
-    sim::FaultRule drop;
-    drop.action = sim::FaultAction::Drop;
-    drop.match.name = "StatusUpdateMessage";
-    drop.match.to = "agent-1";
-    drop.count = 2;
-    c.sim.network().addRule(drop);
-    c.boot();
-    c.sim.runFor(sim::Seconds(6));
-    sim::Host& agent = *c.sim.host("agent-1");
-    c.sim.kill(agent, "");
-    agent.startup(agent);
-    c.sim.runFor(sim::Minutes(1));
+    TaskCluster c(seed, TaskCluster::checkpointing());
+    c.runRestart("agent-1", 2);  // TASK_STARTING and TASK_RUNNING from the executor
     const auto got = c.received("task-1");
     REQUIRE(got.size() >= 2);
     CHECK(got[0] == "TASK_STARTING");
