@@ -198,6 +198,9 @@ class Slave final : public sim::Process {
   std::vector<Task> tasksForReregistration() const;
   Framework* framework(const Id& id);
   Executor* executor(const Id& frameworkId, const std::string& executorId);
+  // Framework::getExecutor(taskId): the executor holding the task, looking first at the
+  // one named `likely`, or null.
+  Executor* executorOf(Framework& f, const std::string& taskId, const std::string& likely);
   bool fromMaster(const sim::Upid& from) const;
   void checkpoint(const std::string& path, std::string bytes);
   std::optional<std::string> taskUpdatesPath(const Framework& framework, const Executor& executor,

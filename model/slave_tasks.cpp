@@ -41,6 +41,14 @@ Slave::Executor* Slave::executor(const Id& frameworkId, const std::string& execu
   return it == f->executors.end() ? nullptr : &it->second;
 }
 
+Slave::Executor* Slave::executorOf(Framework& f, const std::string& taskId, const std::string& likely) {
+  if (auto it = f.executors.find(likely); it != f.executors.end() && it->second.holds(taskId)) return &it->second;
+  for (auto& [id, e] : f.executors) {
+    if (e.holds(taskId)) return &e;
+  }
+  return nullptr;
+}
+
 bool Slave::fromMaster(const sim::Upid& from) const { return master_ && master_->pid == from.str(); }
 
 void Slave::checkpoint(const std::string& path, std::string bytes) {
@@ -616,12 +624,8 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
                     f == nullptr ? "unknown" : "terminating", update.framework_id));
     return;
   }
-  // Framework::getExecutor(taskId): the update names its executor; search only if not.
-  Executor* e = executor(update.framework_id, update.executor_id);
-  if (e != nullptr && !e->holds(update.task_id)) e = nullptr;
-  for (auto it = f->executors.begin(); e == nullptr && it != f->executors.end(); ++it) {
-    if (it->second.holds(update.task_id)) e = &it->second;
-  }
+  // The update names its executor; search only if that one does not hold the task.
+  Executor* e = executorOf(*f, update.task_id, update.executor_id);
   if (e == nullptr && !update.executor_id.empty()) e = executor(update.framework_id, update.executor_id);
   // Only what the acknowledgement needs, not the whole update.
   auto ackExecutor = [this, pid, frameworkId = update.framework_id, taskId = update.task_id,
@@ -730,13 +734,8 @@ void Slave::statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAckno
         }
         Framework* f = framework(frameworkId);
         if (f == nullptr) return;
-        // Framework::getExecutor(taskId): a command executor is named by its task, so look
-        // there first, then search the others.
-        Executor* e = executor(frameworkId, taskId);
-        if (e != nullptr && !e->holds(taskId)) e = nullptr;
-        for (auto it = f->executors.begin(); e == nullptr && it != f->executors.end(); ++it) {
-          if (it->second.holds(taskId)) e = &it->second;
-        }
+        // A command executor is named by its task.
+        Executor* e = executorOf(*f, taskId, taskId);
         if (e != nullptr && e->terminated.count(taskId) != 0) {
           if (!*result) {
             // completeTask: the stream closed.
