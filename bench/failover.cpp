@@ -15,7 +15,7 @@
 #include "bench/workload.hpp"
 #include "harness/scenario.hpp"
 #include "harness/world.hpp"
-#include "model/slave.hpp"
+#include "model/slave/slave.hpp"
 #include "sim/simulation.hpp"
 
 using namespace agentsim;

@@ -33,10 +33,10 @@
 #include <fmt/format.h>
 
 #include "bench/workload.hpp"
-#include "model/agent_main.hpp"
-#include "model/framework.hpp"
-#include "model/slave.hpp"
-#include "model/task_messages.hpp"
+#include "model/slave/main.hpp"
+#include "model/sched/sched.hpp"
+#include "model/slave/slave.hpp"
+#include "model/messages/task_messages.hpp"
 #include "sim/network.hpp"
 #include "sim/simulation.hpp"
 #include "sim/trace.hpp"

@@ -8,12 +8,12 @@
 
 #include "harness/tables.hpp"
 #include "harness/world.hpp"
-#include "model/master.hpp"
-#include "model/registrar.hpp"
-#include "model/slave.hpp"
-#include "model/flags.hpp"
+#include "model/master/master.hpp"
+#include "model/master/registrar.hpp"
+#include "model/slave/slave.hpp"
+#include "model/common/flags.hpp"
 #include "sim/uint128.hpp"
-#include "model/framework.hpp"
+#include "model/sched/sched.hpp"
 
 namespace agentsim::harness {
 
@@ -100,7 +100,7 @@ void installRule(TimelineEntry& out, RuleArgs a, std::string verb) {
   };
 }
 
-// A hold on a fault site of the model (model/registrar.hpp; sim/fault_site.hpp):
+// A hold on a fault site of the model (model/master/registrar.hpp; sim/fault_site.hpp):
 // {site, <the site's attribute key>, count, for}.
 void installSiteHold(const ParseContext& c, const std::string& p, TimelineEntry& out) {
   if (!c.reader.at(p + "/site").is_string()) {

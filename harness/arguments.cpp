@@ -4,9 +4,9 @@
 #include <fmt/format.h>
 
 #include "harness/tables.hpp"
-#include "model/messages.hpp"
-#include "model/task_state.hpp"
-#include "model/zookeeper_messages.hpp"
+#include "model/messages/messages.hpp"
+#include "model/common/task_state.hpp"
+#include "model/zookeeper/messages.hpp"
 
 namespace agentsim::harness {
 
@@ -37,7 +37,7 @@ std::string endpointArg(const ParseContext& c, const std::string& pointer) {
 std::string messageArg(const ParseContext& c, const std::string& pointer) {
   const std::string name = c.reader.string(pointer, 100);
   const auto& names = model::mesosMessageNames();
-  // The ZooKeeper protocol's messages (model/zookeeper_messages.hpp) may be named too.
+  // The ZooKeeper protocol's messages (model/zookeeper/messages.hpp) may be named too.
   const auto& zookeeper = model::zk::messageNames();
   if (std::find(zookeeper.begin(), zookeeper.end(), name) != zookeeper.end()) return name;
   if (std::find(names.begin(), names.end(), name) == names.end()) {

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "harness/tables.hpp"
-#include "model/task_state.hpp"
+#include "model/common/task_state.hpp"
 
 namespace agentsim::harness {
 

@@ -9,8 +9,8 @@
 #include <fmt/format.h>
 
 #include "harness/tables.hpp"
-#include "model/resources.hpp"
-#include "model/task_state.hpp"
+#include "model/common/resources.hpp"
+#include "model/common/task_state.hpp"
 
 namespace agentsim::harness {
 
@@ -177,7 +177,7 @@ void readAgentExtras(const Reader& r, const std::string& p, AgentSpec& a) {
 void readHostOptions(const Reader&, const std::string&, MasterSpec&) {}
 
 // "docker": true, "systemd": true, "startup": { "order": [...] }; the order must be a
-// topological order of the agent's startup graph (model/startup_graph.hpp).
+// topological order of the agent's startup graph (model/slave/startup_graph.hpp).
 void readHostOptions(const Reader& r, const std::string& p, AgentSpec& a) {
   readAgentExtras(r, p, a);
   if (r.has(Reader::child(p, "docker"))) a.options.env.docker = r.boolean(Reader::child(p, "docker"));

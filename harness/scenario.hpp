@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "harness/reader.hpp"
-#include "model/agent_main.hpp"
-#include "model/flags.hpp"
-#include "model/framework.hpp"
+#include "model/slave/main.hpp"
+#include "model/common/flags.hpp"
+#include "model/sched/sched.hpp"
 #include "sim/network.hpp"
 #include "sim/time.hpp"
 #include "sim/trace.hpp"

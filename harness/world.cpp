@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "agentsim_version.hpp"
-#include "model/agent_main.hpp"
+#include "model/slave/main.hpp"
 #include "sim/assert.hpp"
 
 namespace agentsim::harness {

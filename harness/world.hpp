@@ -6,9 +6,9 @@
 #include <string>
 
 #include "harness/scenario.hpp"
-#include "model/master.hpp"
-#include "model/registry.hpp"
-#include "model/zookeeper_server.hpp"
+#include "model/master/master.hpp"
+#include "model/master/registry.hpp"
+#include "model/zookeeper/server.hpp"
 #include "sim/fault_site.hpp"
 #include "sim/simulation.hpp"
 
@@ -23,7 +23,7 @@ class World {
   sim::Host& host(const std::string& id);
   // Rules a Hold action made, by label, for release.
   std::map<std::string, sim::RuleId>& holds() { return holds_; }
-  // The model's fault sites (model/registrar.hpp), which the masters reach, and the holds
+  // The model's fault sites (model/master/registrar.hpp), which the masters reach, and the holds
   // a Hold action with a "site" made, by label.
   sim::FaultSites& faultSites() { return *faults_; }
   std::map<std::string, sim::SiteHoldId>& siteHolds() { return site_holds_; }

@@ -1,11 +1,11 @@
 #pragma once
 // Renderers of the agent's startup graph. They read the graph's plain data
-// (model/startup_graph_data.hpp, header-only), never model objects, so a graph saved
+// (model/slave/startup_graph_data.hpp, header-only), never model objects, so a graph saved
 // as JSON renders the same as one built from a scenario.
 #include <string>
 #include <string_view>
 
-#include "model/startup_graph_data.hpp"
+#include "model/slave/startup_graph_data.hpp"
 #include "sim/try.hpp"
 
 namespace agentsim::viz {

@@ -125,7 +125,7 @@ TEST_CASE("the runner records a check per invariant, after the expectations'") {
 }
 
 // ---------------------------------------------------------------------------------
-// A hold on the fault site Registrar::apply (sim/fault_site.hpp, model/registrar.hpp).
+// A hold on the fault site Registrar::apply (sim/fault_site.hpp, model/master/registrar.hpp).
 
 namespace {
 

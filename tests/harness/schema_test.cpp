@@ -12,11 +12,11 @@
 
 #include "harness/scenario.hpp"
 #include "harness/tables.hpp"
-#include "model/flags.hpp"
-#include "model/messages.hpp"
-#include "model/registrar.hpp"
-#include "model/task_state.hpp"
-#include "model/zookeeper_messages.hpp"
+#include "model/common/flags.hpp"
+#include "model/messages/messages.hpp"
+#include "model/master/registrar.hpp"
+#include "model/common/task_state.hpp"
+#include "model/zookeeper/messages.hpp"
 
 #ifndef AGENTSIM_SCHEMA
 #error "AGENTSIM_SCHEMA must name scenarios/schema.json (set in tests/harness/meson.build)"

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "model/agent_main.hpp"
+#include "model/slave/main.hpp"
 #include "sim/simulation.hpp"
 
 namespace agentsim::testing {

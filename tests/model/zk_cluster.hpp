@@ -8,10 +8,10 @@
 
 #include <fmt/format.h>
 
-#include "model/agent_main.hpp"
-#include "model/master.hpp"
-#include "model/registry.hpp"
-#include "model/zookeeper_server.hpp"
+#include "model/slave/main.hpp"
+#include "model/master/master.hpp"
+#include "model/master/registry.hpp"
+#include "model/zookeeper/server.hpp"
 #include "sim/simulation.hpp"
 
 namespace agentsim::testing {

@@ -1,3 +1,3 @@
 // A kernel source that names a model header with angle brackets: rejected.
-#include <model/slave.hpp>
+#include <model/slave/slave.hpp>
 #include <vector>

@@ -1,3 +1,3 @@
 // A renderer that reads a model object instead of trace records: the layer check must
 // reject it (only the startup graph's plain data is allowed).
-#include "model/slave.hpp"
+#include "model/slave/slave.hpp"

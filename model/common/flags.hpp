@@ -1,0 +1,110 @@
+#pragma once
+// Agent and master flags by their Mesos names, with Mesos 1.1 production defaults
+// (src/slave/flags.cpp, src/slave/constants.hpp, src/master/flags.cpp,
+// src/master/constants.hpp).
+#include <compare>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "model/common/flag_table.hpp"
+#include "sim/time.hpp"
+
+namespace agentsim::model {
+
+// src/slave/constants.hpp REGISTER_RETRY_INTERVAL_MAX.
+inline constexpr sim::Duration kRegisterRetryIntervalMax = sim::Minutes(1);
+// src/master/constants.hpp DEFAULT_AGENT_PING_TIMEOUT, DEFAULT_MAX_AGENT_PING_TIMEOUTS.
+inline constexpr sim::Duration kDefaultAgentPingTimeout = sim::Seconds(15);
+inline constexpr std::uint32_t kDefaultMaxAgentPingTimeouts = 5;
+// src/slave/constants.cpp DEFAULT_MASTER_PING_TIMEOUT() = 15secs x 5.
+inline constexpr sim::Duration kDefaultMasterPingTimeout = kDefaultAgentPingTimeout * kDefaultMaxAgentPingTimeouts;
+// src/master/constants.hpp MIN_AGENT_REREGISTER_TIMEOUT.
+inline constexpr sim::Duration kMinAgentReregisterTimeout = sim::Minutes(10);
+// src/slave/constants.hpp GC_DELAY, DISK_WATCH_INTERVAL, DOCKER_VERSION_WAIT_TIMEOUT.
+inline constexpr sim::Duration kGcDelay = sim::Weeks(1);
+inline constexpr sim::Duration kDiskWatchInterval = sim::Minutes(1);
+inline constexpr sim::Duration kDockerVersionWaitTimeout = sim::Seconds(5);
+// src/slave/constants.hpp EXECUTOR_REGISTRATION_TIMEOUT, EXECUTOR_REREGISTER_TIMEOUT (a flag
+// since 1.1.3, at most 15secs), DEFAULT_EXECUTOR_SHUTDOWN_GRACE_PERIOD, RECOVERY_TIMEOUT.
+inline constexpr sim::Duration kExecutorRegistrationTimeout = sim::Minutes(1);
+inline constexpr sim::Duration kExecutorReregistrationTimeout = sim::Seconds(2);
+inline constexpr sim::Duration kMaxExecutorReregistrationTimeout = sim::Seconds(15);
+inline constexpr sim::Duration kExecutorShutdownGracePeriod = sim::Seconds(5);
+inline constexpr sim::Duration kRecoveryTimeout = sim::Minutes(15);
+
+// A flag that Mesos keeps as a double (--gc_disk_headroom), held exactly in
+// millionths so that no floating point reaches a decision. Prints as Mesos prints the
+// double ("0.1", "1.5", "1").
+struct Decimal {
+  std::int64_t millionths = 0;
+  auto operator<=>(const Decimal&) const = default;
+};
+sim::Try<Decimal> parseDecimal(std::string_view text);
+std::string format(Decimal d);
+
+// A size in stout's Bytes syntax ("2GB", "512MB", "100B").
+struct Bytes {
+  std::uint64_t bytes = 0;
+  auto operator<=>(const Bytes&) const = default;
+};
+sim::Try<Bytes> parseBytes(std::string_view text);
+std::string format(Bytes b);
+inline constexpr std::uint64_t kMegabyte = 1024ull * 1024;
+inline constexpr std::uint64_t kGigabyte = 1024ull * kMegabyte;
+
+// slave::Flags (src/slave/flags.cpp) and the flags main.cpp adds.
+struct SlaveFlags {
+  std::string master;  // --master: "host:port", "master@host:port" (zk:// with the failover issue)
+  // Required in Mesos 1.1 (no default). The harness sets /var/lib/mesos unless a
+  // scenario sets it, to "" to leave it out.
+  std::string work_dir;
+  std::string hostname;
+  std::uint32_t port = 5051;
+  sim::Duration registration_backoff_factor = sim::Seconds(1);
+  std::string resources;
+  // The startup graph's flags (src/slave/flags.cpp). An empty text is Mesos's None.
+  std::string containerizers = "mesos";
+  std::string resource_estimator;          // None: NoopResourceEstimator
+  std::string qos_controller;              // None: NoopQoSController
+  bool systemd_enable_support = true;
+  std::string systemd_runtime_directory = "/run/systemd/system";
+  std::string modules;                     // simplified: comma-separated module names
+  std::string hooks;                       // comma-separated hook module names
+  std::string authorizer = "local";
+  sim::Duration gc_delay = kGcDelay;
+  Decimal gc_disk_headroom{100'000};       // 0.1
+  sim::Duration disk_watch_interval = kDiskWatchInterval;
+  Bytes fetcher_cache_size{2 * kGigabyte};
+  std::string fetcher_cache_dir = "/tmp/mesos/fetch";
+  // Executors and recovery (src/slave/flags.cpp).
+  sim::Duration executor_registration_timeout = kExecutorRegistrationTimeout;
+  sim::Duration executor_reregistration_timeout = kExecutorReregistrationTimeout;
+  sim::Duration executor_reregistration_retry_interval;  // 0: None (no reconnect retries)
+  sim::Duration executor_shutdown_grace_period = kExecutorShutdownGracePeriod;
+  sim::Duration recovery_timeout = kRecoveryTimeout;
+  std::string recover = "reconnect";  // reconnect | cleanup (Slave::initialize exits otherwise)
+  bool strict = true;
+  // Oversubscription (src/slave/flags.cpp).
+  sim::Duration oversubscribed_resources_interval = sim::Seconds(15);
+  sim::Duration qos_correction_interval_min;
+};
+
+// master::Flags (src/master/flags.cpp).
+struct MasterFlags {
+  std::uint32_t port = 5050;
+  std::string hostname;
+  sim::Duration agent_ping_timeout = kDefaultAgentPingTimeout;
+  std::uint32_t max_agent_ping_timeouts = kDefaultMaxAgentPingTimeouts;
+  sim::Duration agent_reregister_timeout = kMinAgentReregisterTimeout;
+  std::string registry = "replicated_log";
+  std::string zk;  // --zk: zk://host:port,.../path for leader election; none: standalone
+  // --agent_removal_rate_limit "N/Duration" (e.g. "1/10mins"); 0 permits: no limiter.
+  std::uint32_t agent_removal_permits = 0;
+  sim::Duration agent_removal_period;
+};
+
+const FlagTable<SlaveFlags>& slaveFlagTable();
+const FlagTable<MasterFlags>& masterFlagTable();
+
+}  // namespace agentsim::model

@@ -1,0 +1,59 @@
+#include "model/common/resources.hpp"
+
+#include <fmt/format.h>
+
+namespace agentsim::model {
+
+sim::Try<Resources> parseResources(std::string_view text) {
+  Resources out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto semi = text.find(';', start);
+    const std::string_view item = text.substr(start, semi == std::string_view::npos ? std::string_view::npos : semi - start);
+    start = semi == std::string_view::npos ? text.size() + 1 : semi + 1;
+    if (item.empty()) continue;
+    const auto colon = item.find(':');
+    if (colon == std::string_view::npos) {
+      return sim::Error{fmt::format("Failed to parse resource '{}': expected name:value", item.substr(0, 40))};
+    }
+    const std::string_view name = item.substr(0, colon);
+    const std::string_view value = item.substr(colon + 1);
+    std::int64_t whole = 0;
+    std::int64_t frac = 0;
+    int fracDigits = 0;
+    std::size_t i = 0;
+    for (; i < value.size() && value[i] >= '0' && value[i] <= '9'; ++i) {
+      if (whole > 1'000'000'000) return sim::Error{fmt::format("Resource value too large in '{}'", item.substr(0, 40))};
+      whole = whole * 10 + (value[i] - '0');
+    }
+    if (i < value.size() && value[i] == '.') {
+      for (++i; i < value.size() && value[i] >= '0' && value[i] <= '9'; ++i) {
+        if (++fracDigits > 3) return sim::Error{fmt::format("At most 3 decimal places in '{}'", item.substr(0, 40))};
+        frac = frac * 10 + (value[i] - '0');
+      }
+    }
+    if (i == 0 || i != value.size()) {
+      if (name == "cpus" || name == "mem") {
+        return sim::Error{fmt::format("Failed to parse resource '{}': expected a number", item.substr(0, 40))};
+      }
+      continue;  // ranges and sets (ports:[31000-32000]) are not scalars
+    }
+    for (int k = fracDigits; k < 3; ++k) frac *= 10;
+    if (name == "cpus") out.cpus_milli += whole * 1000 + frac;
+    if (name == "mem") out.mem_mb += whole;
+  }
+  return out;
+}
+
+std::string format(const Resources& r, bool revocable) {
+  const std::string tag = revocable ? "(*){REV}" : "";
+  std::string cpus = fmt::format("{}", r.cpus_milli / 1000);
+  if (r.cpus_milli % 1000 != 0) {
+    std::string frac = fmt::format("{:03}", r.cpus_milli % 1000);
+    while (frac.back() == '0') frac.pop_back();
+    cpus += "." + frac;
+  }
+  return fmt::format("cpus{}:{};mem{}:{}", tag, cpus, tag, r.mem_mb);
+}
+
+}  // namespace agentsim::model

@@ -1,0 +1,24 @@
+#pragma once
+// mesos.proto Task, with the fields the model uses.
+#include <optional>
+#include <string>
+
+#include "model/common/id.hpp"
+#include "model/common/task_state.hpp"
+
+namespace agentsim::model {
+
+// mesos.proto Task: the agent's and the master's record of a launched task.
+struct Task {
+  std::string task_id;
+  Id framework_id;
+  std::string executor_id;
+  Id slave_id;
+  TaskState state = TaskState::TASK_STAGING;
+  std::optional<TaskState> status_update_state;  // of the update being forwarded
+  std::string status_update_uuid;
+  std::string resources;
+  bool revocable = false;  // its resources are revocable
+};
+
+}  // namespace agentsim::model

@@ -1,0 +1,186 @@
+#include "model/exec/exec.hpp"
+
+#include <fmt/format.h>
+
+#include "sim/simulation.hpp"
+
+namespace agentsim::model {
+
+ExecutorProcess::ExecutorProcess(ExecutorEnvironment env)
+    : sim::Process(sim::ProcessName::generated("executor")), env_(std::move(env)) {}
+
+std::string ExecutorProcess::uuid() {
+  // id::UUID::random(), from this executor's own stream.
+  return randomUuid(rng());
+}
+
+void ExecutorProcess::initialize() {
+  install(&ExecutorProcess::registered, "ExecutorProcess::registered");
+  install(&ExecutorProcess::reregistered, "ExecutorProcess::reregistered");
+  install(&ExecutorProcess::reconnect, "ExecutorProcess::reconnect");
+  install(&ExecutorProcess::runTask, "ExecutorProcess::runTask");
+  install(&ExecutorProcess::killTask, "ExecutorProcess::killTask");
+  install(&ExecutorProcess::acknowledged, "ExecutorProcess::statusUpdateAcknowledgement");
+  install(&ExecutorProcess::shutdown, "ExecutorProcess::shutdown");
+  if (tracing()) {
+    log(fmt::format("{} executor {} of framework {} started in container {}",
+                    env_.info.command ? "Command" : "Custom", env_.info.executor_id, env_.framework_id,
+                    env_.container_id),
+        {{"executor_id", env_.info.executor_id}, {"container", env_.container_id}});
+  }
+  link(env_.slave);
+  RegisterExecutorMessage message;
+  message.framework_id = env_.framework_id;
+  message.executor_id = env_.info.executor_id;
+  send(env_.slave, std::move(message));
+}
+
+void ExecutorProcess::registered(const sim::Upid& from, const ExecutorRegisteredMessage& /*message*/) {
+  if (tracing()) log(fmt::format("Executor registered on agent {}", from.str()));
+  connected_ = true;
+  registered_ = true;
+  if (env_.info.exit_after) {
+    delay(*env_.info.exit_after, "ExecutorProcess::exit", [this] { exitExecutor("The executor's script exits"); });
+  }
+}
+
+void ExecutorProcess::reregistered(const sim::Upid& from, const ExecutorReregisteredMessage& /*message*/) {
+  log(fmt::format("Executor re-registered on agent {}", from.str()));
+  connected_ = true;
+  cancel(recovery_timer_);
+}
+
+void ExecutorProcess::reconnect(const sim::Upid& from, const ReconnectExecutorMessage& /*message*/) {
+  log(fmt::format("Received reconnect request from agent {}", from.str()));
+  env_.slave = from;
+  link(from);  // re-linked since 1.1.2 (MESOS-7057)
+  ReregisterExecutorMessage message;
+  message.framework_id = env_.framework_id;
+  message.executor_id = env_.info.executor_id;
+  for (const auto& [id, task] : tasks_) message.tasks.push_back(task.info);
+  message.updates = unacknowledged_;  // oldest first
+  send(from, message);
+}
+
+void ExecutorProcess::runTask(const sim::Upid& /*from*/, const RunTaskMessage& message) {
+  const TaskInfo& info = message.task;
+  if (tasks_.count(info.task_id) != 0) {
+    log(fmt::format("Ignoring a second launch of task {}", info.task_id));
+    return;
+  }
+  if (tracing()) log(fmt::format("Starting task {}", info.task_id), {{"task_id", info.task_id}});
+  RunningTask& task = tasks_[info.task_id];
+  task.info = info;
+  if (info.sandbox_growth_bytes_per_minute > 0 && !env_.sandbox.empty()) {
+    // The task writes to its sandbox as it runs (agentsim's script).
+    const std::string taskId = info.task_id;
+    task.growth = delay(sim::Minutes(1), "ExecutorProcess::sandboxGrowth", [this, taskId] { grow(taskId); });
+  }
+  for (const TaskUpdateStep& step : info.steps) {
+    const std::string target = step.task_id.empty() ? info.task_id : step.task_id;
+    const TaskState state = step.state;
+    task.steps.push_back(delay(step.after, "ExecutorProcess::sendStatusUpdate", [this, target, state] {
+      sendStatusUpdate(target, state, "");
+    }));
+  }
+}
+
+void ExecutorProcess::grow(const std::string& taskId) {
+  auto it = tasks_.find(taskId);
+  if (it == tasks_.end() || it->second.terminal) return;
+  host().disk().grow(env_.sandbox + "/stdout", it->second.info.sandbox_growth_bytes_per_minute);
+  it->second.growth = delay(sim::Minutes(1), "ExecutorProcess::sandboxGrowth", [this, taskId] { grow(taskId); });
+}
+
+void ExecutorProcess::sendStatusUpdate(const std::string& taskId, TaskState state, std::string text) {
+  auto it = tasks_.find(taskId);
+  if (it != tasks_.end()) {
+    // The command executor sends nothing after its task's terminal update; a custom
+    // (test) executor sends whatever its script says (C05).
+    if (it->second.terminal && env_.info.command) return;
+    if (isTerminalState(state)) {
+      it->second.terminal = true;
+      if (env_.info.command) {
+        for (sim::TimerId& t : it->second.steps) cancel(t);
+      }
+    }
+  }
+  StatusUpdate update;
+  update.framework_id = env_.framework_id;
+  update.slave_id = env_.slave_id;
+  update.executor_id = env_.info.executor_id;
+  update.task_id = taskId;
+  update.state = state;
+  update.source = "SOURCE_EXECUTOR";
+  update.message = std::move(text);
+  update.uuid = uuid();
+  update.timestamp = now();
+  StatusUpdateMessage message;
+  message.update = update;
+  message.pid = self();
+  unacknowledged_.push_back(std::move(update));  // a fresh UUID: never already there
+  send(env_.slave, std::move(message));
+}
+
+void ExecutorProcess::acknowledged(const sim::Upid& /*from*/, const StatusUpdateAcknowledgementMessage& message) {
+  std::erase_if(unacknowledged_, [&message](const StatusUpdate& u) { return u.uuid == message.uuid; });
+  maybeExit();
+}
+
+void ExecutorProcess::maybeExit() {
+  if (!env_.info.command || tasks_.empty() || !unacknowledged_.empty()) return;
+  for (const auto& [id, task] : tasks_) {
+    if (!task.terminal) return;
+  }
+  exitExecutor("Command terminated and its status update was acknowledged");
+}
+
+void ExecutorProcess::killTask(const sim::Upid& /*from*/, const KillTaskMessage& message) {
+  log(fmt::format("Received kill for task {}", message.task_id), {{"task_id", message.task_id}});
+  sendStatusUpdate(message.task_id, TaskState::TASK_KILLED, "Command terminated with signal Terminated");
+}
+
+void ExecutorProcess::shutdown(const sim::Upid& /*from*/, const ShutdownExecutorMessage& /*message*/) {
+  if (env_.info.ignore_shutdown) {
+    log("Received shutdown; this executor's script ignores it");
+    return;
+  }
+  log(fmt::format("Received shutdown; shutting down within the grace period of {}",
+                  sim::format(env_.shutdown_grace_period)));
+  for (auto& [id, task] : tasks_) {
+    if (!task.terminal) sendStatusUpdate(id, TaskState::TASK_KILLED, "Executor shut down");
+  }
+  exitExecutor("Executor shut down");
+}
+
+void ExecutorProcess::exited(const sim::Upid& pid) {
+  if (!(pid == env_.slave)) return;
+  connected_ = false;
+  if (!env_.checkpoint || !registered_) {
+    // Without checkpointing (or before registering) the driver shuts the executor down
+    // at once; its shutdown helper ends the process after the grace period.
+    log(fmt::format("Agent {} exited; shutting down within {}", pid.str(), sim::format(env_.shutdown_grace_period)));
+    for (auto& [id, task] : tasks_) {
+      for (sim::TimerId& t : task.steps) cancel(t);
+    }
+    delay(env_.shutdown_grace_period, "ExecutorProcess::shutdown",
+          [this] { exitExecutor("Executor shut down after the agent exited"); });
+    return;
+  }
+  log(fmt::format("Agent exited, but framework has checkpointing enabled. Waiting {} to reconnect with agent",
+                  sim::format(env_.recovery_timeout)));
+  cancel(recovery_timer_);
+  recovery_timer_ = delay(env_.recovery_timeout, "ExecutorProcess::_recoveryTimeout", [this] {
+    if (!connected_) exitExecutor("Recovery timeout: the agent did not reconnect; shutting down");
+  });
+}
+
+void ExecutorProcess::exitExecutor(const std::string& why) {
+  if (tracing()) {
+    log(why, {{"executor_id", env_.info.executor_id}});
+    traceState("Executor", "EXITED", {{"executor_id", env_.info.executor_id}, {"container", env_.container_id}});
+  }
+  sim().terminate(*this);
+}
+
+}  // namespace agentsim::model

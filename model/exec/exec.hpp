@@ -1,0 +1,81 @@
+#pragma once
+// ExecutorProcess (src/exec/exec.cpp, the v0 executor driver) with a scripted executor
+// behind it: the command executor (src/launcher/executor.cpp) or a custom (test)
+// executor. Process executor(1) in its own program (the container's), on the agent's
+// host. It promises, as the driver does in Mesos 1.1:
+//  - it links to the agent (MESOS_SLAVE_PID) and sends RegisterExecutorMessage once;
+//  - each task it runs follows its script (TaskInfo.steps): the updates it sends, each
+//    at its time after launch; every update carries a fresh UUID and stays
+//    unacknowledged until the agent's StatusUpdateAcknowledgementMessage;
+//  - KillTaskMessage: TASK_KILLED at once; ShutdownExecutorMessage: TASK_KILLED for every
+//    task not yet terminal, then it exits (unless its script ignores shutdown);
+//  - the command executor exits once its task's terminal update is acknowledged and
+//    sends nothing after it; a custom executor's script may;
+//  - when the agent's connection breaks: without checkpointing (or before it registered)
+//    it shuts down and exits after the shutdown grace period; with
+//    checkpointing (and registered) it waits --recovery_timeout for a
+//    ReconnectExecutorMessage, answers it with ReregisterExecutorMessage carrying its
+//    tasks and unacknowledged updates, and exits if none comes.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/messages/task_messages.hpp"
+#include "sim/process.hpp"
+
+namespace agentsim::model {
+
+// What the agent's executorEnvironment() hands the executor (MESOS_SLAVE_PID,
+// MESOS_CHECKPOINT, MESOS_RECOVERY_TIMEOUT, MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD, ...).
+struct ExecutorEnvironment {
+  sim::Upid slave;
+  Id slave_id;
+  Id framework_id;
+  std::string container_id;
+  ExecutorInfo info;
+  bool checkpoint = false;
+  sim::Duration recovery_timeout;
+  sim::Duration shutdown_grace_period;
+  std::string sandbox;  // MESOS_SANDBOX: the run directory under the work_dir
+};
+
+class ExecutorProcess final : public sim::Process {
+ public:
+  explicit ExecutorProcess(ExecutorEnvironment env);
+  std::string_view source() const override { return "src/exec/exec.cpp"; }
+  std::string_view className() const override { return "ExecutorProcess"; }
+
+ protected:
+  void initialize() override;
+  void exited(const sim::Upid& pid) override;
+
+ private:
+  struct RunningTask {
+    TaskInfo info;
+    bool terminal = false;
+    std::vector<sim::TimerId> steps;
+    sim::TimerId growth;
+  };
+  void registered(const sim::Upid& from, const ExecutorRegisteredMessage& message);
+  void reregistered(const sim::Upid& from, const ExecutorReregisteredMessage& message);
+  void reconnect(const sim::Upid& from, const ReconnectExecutorMessage& message);
+  void runTask(const sim::Upid& from, const RunTaskMessage& message);
+  void killTask(const sim::Upid& from, const KillTaskMessage& message);
+  void acknowledged(const sim::Upid& from, const StatusUpdateAcknowledgementMessage& message);
+  void shutdown(const sim::Upid& from, const ShutdownExecutorMessage& message);
+  void sendStatusUpdate(const std::string& taskId, TaskState state, std::string message);
+  void exitExecutor(const std::string& why);
+  void grow(const std::string& taskId);  // the task's output into its sandbox
+  void maybeExit();
+  std::string uuid();
+
+  ExecutorEnvironment env_;
+  bool connected_ = false;
+  bool registered_ = false;
+  std::map<std::string, RunningTask> tasks_;
+  // In the order sent, as the driver's LinkedHashMap<UUID, StatusUpdate> keeps them.
+  std::vector<StatusUpdate> unacknowledged_;
+  sim::TimerId recovery_timer_;
+};
+
+}  // namespace agentsim::model

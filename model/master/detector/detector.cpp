@@ -1,0 +1,309 @@
+#include "model/master/detector/detector.hpp"
+
+#include <fmt/format.h>
+
+#include "model/zookeeper/group.hpp"
+#include "model/zookeeper/detector.hpp"
+#include "sim/simulation.hpp"
+
+namespace agentsim::model {
+
+std::uint64_t MasterDetector::detect(std::optional<MasterInfo> previous, sim::Process& requester,
+                                     Callback callback) {
+  const std::uint64_t handle = next_handle_++;
+  dispatch("detect", [this, handle, previous = std::move(previous), requester = requester.self(),
+                      cb = std::move(callback)] {
+    Request request{previous, requester, cb};
+    if (failure_) {
+      complete(std::move(request), Detection{Detection::Kind::Failed, std::nullopt, *failure_});
+      return;
+    }
+    if (leader_ != previous) {
+      complete(std::move(request), leader_ ? Detection{Detection::Kind::Leader, leader_, {}}
+                                           : Detection{Detection::Kind::None, std::nullopt, {}});
+      return;
+    }
+    pending_.emplace(handle, std::move(request));
+  });
+  return handle;
+}
+
+void MasterDetector::discard(std::uint64_t handle) {
+  // A dispatch, as Future::discard reaches the detector's process: it runs after the
+  // detect() it discards, which was dispatched first.
+  dispatch("discard", [this, handle] {
+    auto it = pending_.find(handle);
+    if (it == pending_.end()) return;
+    Request request = std::move(it->second);
+    pending_.erase(it);
+    complete(std::move(request), Detection{Detection::Kind::Discarded, std::nullopt, {}});
+  });
+}
+
+void MasterDetector::setLeader(std::optional<MasterInfo> leader, bool all) {
+  leader_ = std::move(leader);
+  std::map<std::uint64_t, Request> waiting;
+  waiting.swap(pending_);
+  for (auto& [handle, request] : waiting) {
+    if (!all && request.previous == leader_) {
+      pending_.emplace(handle, std::move(request));
+      continue;
+    }
+    complete(std::move(request), leader_ ? Detection{Detection::Kind::Leader, leader_, {}}
+                                         : Detection{Detection::Kind::None, std::nullopt, {}});
+  }
+}
+
+void MasterDetector::fail(std::string failure, bool permanent) {
+  leader_ = std::nullopt;
+  if (permanent) failure_ = failure;
+  std::map<std::uint64_t, Request> waiting;
+  waiting.swap(pending_);
+  for (auto& [handle, request] : waiting) {
+    complete(std::move(request), Detection{Detection::Kind::Failed, std::nullopt, failure});
+  }
+}
+
+void MasterDetector::complete(Request request, Detection detection) {
+  // The requester is looked up now: one that has gone away gets nothing.
+  sim::Process* requester = sim().process(request.requester);
+  if (requester == nullptr) return;
+  requester->dispatch("detected", [cb = std::move(request.callback), d = std::move(detection)] { cb(d); });
+}
+
+StandaloneMasterDetector::StandaloneMasterDetector(std::optional<MasterInfo> leader)
+    : MasterDetector(sim::ProcessName::generated("standalone-master-detector")), initial_(std::move(leader)) {}
+
+void StandaloneMasterDetector::initialize() { setLeader(initial_); }
+
+void StandaloneMasterDetector::appoint(std::optional<MasterInfo> leader) {
+  dispatch("appoint", [this, leader = std::move(leader)] {
+    log(leader ? fmt::format("Appointed leading master {}", leader->pid) : std::string("Appointed no leader"));
+    setLeader(leader);
+  });
+}
+
+sim::Try<MasterDetector*> createMasterDetector(sim::Host& host, const std::string& master) {
+  if (master.empty()) return sim::Error{"Missing required option `--master` or `--master_detector`."};
+  if (master.rfind("zk://", 0) == 0) {
+    auto url = parseZooKeeperUrl(master);
+    if (url.isError()) return sim::Error{fmt::format("Failed to create a master detector: {}", url.error())};
+    if (url->path == "/") {
+      return sim::Error{"Failed to create a master detector: Expecting a (chroot) path for ZooKeeper ('/' is not "
+                        "supported)"};
+    }
+    return static_cast<MasterDetector*>(&spawnZooKeeperMasterDetector(host, *url));
+  }
+  auto leader = masterInfoFromPid(master);
+  if (leader.isError()) return sim::Error{fmt::format("Failed to create a master detector: {}", leader.error())};
+  return static_cast<MasterDetector*>(&host.sim().spawn<StandaloneMasterDetector>(host, *leader));
+}
+
+sim::Try<MasterInfo> masterInfoFromPid(std::string_view text) {
+  std::string pid(text);
+  if (pid.find('@') == std::string::npos) pid = "master@" + pid;
+  const auto at = pid.find('@');
+  const auto colon = pid.rfind(':');
+  auto bad = [&] {
+    return sim::Error{fmt::format("Failed to parse '{}': expected host:port or id@host:port", text)};
+  };
+  if (at == 0 || colon == std::string::npos || colon < at + 2 || colon + 1 == pid.size()) return bad();
+  std::uint32_t port = 0;
+  for (char c : pid.substr(colon + 1)) {
+    if (c < '0' || c > '9' || port > 65535) return bad();
+    port = port * 10 + static_cast<std::uint32_t>(c - '0');
+  }
+  if (port == 0 || port > 65535) return bad();
+  MasterInfo info;
+  info.pid = pid;
+  info.hostname = pid.substr(at + 1, colon - at - 1);
+  info.port = port;
+  return info;
+}
+
+sim::Try<ZooKeeperUrl> parseZooKeeperUrl(std::string_view url) {
+  // zookeeper::URL::parse.
+  std::string s(url);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n')) s.erase(0, 1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n')) s.pop_back();
+  if (s.rfind("zk://", 0) != 0) return sim::Error{"Expecting 'zk://' at the beginning of the URL"};
+  s = s.substr(5);
+  // The path starts at the first '/' (the URL's trailing '/'s are part of it).
+  const auto slash = s.find('/');
+  const std::string path = slash == std::string::npos ? std::string(1, '/') : s.substr(slash);
+  if (slash != std::string::npos) s.resize(slash);
+  // Credentials end at the last '@'.
+  const auto at = s.rfind('@');
+  if (at != std::string::npos) {
+    const std::string credentials = s.substr(0, at);
+    const auto colon = credentials.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == credentials.size() ||
+        credentials.find(':', colon + 1) != std::string::npos) {
+      return sim::Error{"Expecting 'username:password' in credentials"};
+    }
+    s = s.substr(at + 1);
+  }
+  if (s.empty()) return sim::Error{"Expecting at least one ZooKeeper server in the URL"};
+  return ZooKeeperUrl{s, path};
+}
+
+namespace {
+
+void appendString(std::string& out, std::string_view text) {
+  out += '"';
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::string masterInfoToJson(const MasterInfo& info) {
+  std::string out = "{\"hostname\":";
+  appendString(out, info.hostname);
+  out += ",\"id\":";
+  appendString(out, info.id);
+  out += ",\"pid\":";
+  appendString(out, info.pid);
+  out += fmt::format(",\"port\":{},\"version\":\"1.1.0\"}}", info.port);
+  return out;
+}
+
+sim::Try<MasterInfo> masterInfoFromJson(std::string_view json) {
+  // A flat object of strings and integers, which is what masterInfoToJson writes.
+  std::map<std::string, std::string> fields;
+  std::size_t i = 0;
+  auto skip = [&] {
+    while (i < json.size() && (json[i] == ' ' || json[i] == '\n' || json[i] == '\t' || json[i] == '\r')) ++i;
+  };
+  auto str = [&](std::string& out) -> bool {
+    if (i >= json.size() || json[i] != '"') return false;
+    ++i;
+    while (i < json.size() && json[i] != '"') {
+      if (json[i] == '\\' && i + 1 < json.size()) ++i;
+      out += json[i++];
+    }
+    if (i >= json.size()) return false;
+    ++i;
+    return true;
+  };
+  auto bad = [&] { return sim::Error{fmt::format("Failed to parse data into valid JSON at offset {}", i)}; };
+  skip();
+  if (i >= json.size() || json[i] != '{') return bad();
+  ++i;
+  skip();
+  while (i < json.size() && json[i] != '}') {
+    std::string key;
+    std::string value;
+    if (!str(key)) return bad();
+    skip();
+    if (i >= json.size() || json[i] != ':') return bad();
+    ++i;
+    skip();
+    if (i < json.size() && json[i] == '"') {
+      if (!str(value)) return bad();
+    } else {
+      while (i < json.size() && ((json[i] >= '0' && json[i] <= '9') || json[i] == '-')) value += json[i++];
+      if (value.empty()) return bad();
+    }
+    fields[key] = value;
+    skip();
+    if (i < json.size() && json[i] == ',') {
+      ++i;
+      skip();
+    }
+  }
+  if (i >= json.size()) return bad();
+  for (const char* required : {"id", "pid", "hostname", "port"}) {
+    if (fields.count(required) == 0) {
+      return sim::Error{fmt::format(
+          "Failed to parse JSON into a valid MasterInfo protocol buffer: missing required field '{}'", required)};
+    }
+  }
+  auto info = masterInfoFromPid(fields["pid"]);
+  if (info.isError()) return sim::Error{info.error()};
+  MasterInfo out = *info;
+  out.id = fields["id"];
+  out.hostname = fields["hostname"];
+  return out;
+}
+
+ZooKeeperMasterDetector::ZooKeeperMasterDetector(GroupProcess& group, LeaderDetectorProcess& detector)
+    : MasterDetector(sim::ProcessName::generated("zookeeper-master-detector")), group_(group), detector_(detector) {}
+
+void ZooKeeperMasterDetector::initialize() {
+  detector_.detect(std::nullopt, Reply<sim::Try<std::optional<Membership>>>{
+                                     self(), "ZooKeeperMasterDetectorProcess::detected",
+                                     [this](const sim::Try<std::optional<Membership>>& l) { detected(l); }});
+}
+
+void ZooKeeperMasterDetector::detected(const sim::Try<std::optional<Membership>>& leader) {
+  if (leader.isError()) {
+    log("Failed to detect the leader: " + leader.error());
+    // The detection loop stops: every later detect() fails.
+    fail(leader.error(), /*permanent=*/true);
+    return;
+  }
+  if (!leader.get()) {
+    setLeader(std::nullopt, /*all=*/true);
+  } else {
+    const Membership membership = *leader.get();
+    group_.data(membership, Reply<sim::Try<std::optional<std::string>>>{
+                                self(), "ZooKeeperMasterDetectorProcess::fetched",
+                                [this, membership](const sim::Try<std::optional<std::string>>& data) {
+                                  fetched(membership, data);
+                                }});
+  }
+  // Keep detecting leadership changes.
+  detector_.detect(leader.get(), Reply<sim::Try<std::optional<Membership>>>{
+                                     self(), "ZooKeeperMasterDetectorProcess::detected",
+                                     [this](const sim::Try<std::optional<Membership>>& l) { detected(l); }});
+}
+
+void ZooKeeperMasterDetector::fetched(const Membership& membership,
+                                      const sim::Try<std::optional<std::string>>& data) {
+  if (data.isError()) {
+    fail(data.error());
+    return;
+  }
+  if (!data.get()) {
+    // The membership went away before its data could be read.
+    setLeader(std::nullopt, /*all=*/true);
+    return;
+  }
+  const std::string& bytes = *data.get();
+  std::optional<MasterInfo> leader;
+  if (!membership.label) {
+    // Data in the old format: a bare UPID.
+    auto info = masterInfoFromPid(bytes);
+    if (info.isError()) {
+      fail(info.error());
+      return;
+    }
+    log(fmt::format("Leading master {} has data in old format", info->pid));
+    leader = *info;
+  } else if (*membership.label == "json.info") {
+    auto info = masterInfoFromJson(bytes);
+    if (info.isError()) {
+      fail(info.error());
+      return;
+    }
+    leader = *info;
+  } else {
+    // "info" (binary MasterInfo, deprecated since 0.24) is not written by this model.
+    fail(fmt::format("Failed to parse data of unknown label '{}'", *membership.label));
+    return;
+  }
+  log(fmt::format("A new leading master (UPID={}) is detected", leader->pid), {{"master", leader->pid}});
+  setLeader(leader, /*all=*/true);
+}
+
+ZooKeeperMasterDetector& spawnZooKeeperMasterDetector(sim::Host& host, const ZooKeeperUrl& url) {
+  auto& group = host.sim().spawn<GroupProcess>(host, url.servers, kMasterDetectorZkSessionTimeout, url.path);
+  auto& leaders = host.sim().spawn<LeaderDetectorProcess>(host, group);
+  return host.sim().spawn<ZooKeeperMasterDetector>(host, group, leaders);
+}
+
+}  // namespace agentsim::model

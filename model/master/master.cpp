@@ -1,0 +1,981 @@
+#include "model/master/master.hpp"
+
+#include <fmt/format.h>
+
+#include "model/master/contender/zookeeper.hpp"
+#include "model/master/registrar.hpp"
+#include "sim/assert.hpp"
+#include "sim/rng.hpp"
+#include "sim/simulation.hpp"
+
+namespace agentsim::model {
+
+Master::Master(MasterFlags flags, MasterEnvironment env)
+    : sim::Process(sim::ProcessName::fixed("master")), flags_(std::move(flags)), env_(std::move(env)) {}
+
+void Master::initialize() {
+  // Master::Master: the id is a fresh UUID; ours comes from the master's own stream.
+  sim::Rng& r = rng();
+  info_.id = fmt::format("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", r.next() & 0xffffffffU, r.next() & 0xffffU,
+                         r.next() & 0xfffU, (r.next() & 0x3fffU) | 0x8000U, r.next() & 0xffffffffffffULL);
+  info_.pid = self().str();
+  info_.hostname = flags_.hostname.empty() ? self().host() : flags_.hostname;
+  info_.port = self().port();
+  install(&Master::registerSlave, "Master::registerSlave");
+  install(&Master::reregisterSlave, "Master::reregisterSlave");
+  install(&Master::registerFramework, "Master::registerFramework");
+  install(&Master::reregisterFramework, "Master::reregisterFramework");
+  install(&Master::launchTasks, "Master::launchTasks");
+  install(&Master::statusUpdate, "Master::statusUpdate");
+  install(&Master::acknowledge, "Master::acknowledge");
+  install(&Master::killTask, "Master::killTask");
+  install(&Master::reconcileTasks, "Master::reconcileTasks");
+  install(&Master::exitedExecutor, "Master::exitedExecutor");
+  install(&Master::updateSlave, "Master::updateSlave");
+  install(&Master::unregisterSlave, "Master::unregisterSlave");
+  log(fmt::format("Master {} ({}) started on {}:{}", info_.id, self().host(), self().host(), self().port()),
+      {{"registry", flags_.registry}, {"zk", flags_.zk}});
+
+  if (env_.contender == nullptr || env_.detector == nullptr) {
+    // Standalone: StandaloneMasterContender and a StandaloneMasterDetector appointing
+    // this master; it is the leader as soon as it starts.
+    dispatch("Master::detected", [this] { detected(Detection{Detection::Kind::Leader, info_, {}}); });
+    return;
+  }
+  env_.contender->initializeWith(info_);
+  env_.contender->contend(
+      Reply<sim::Try<sim::Nothing>>{self(), "Master::contended", [this](const sim::Try<sim::Nothing>& c) { contended(c); }},
+      Reply<sim::Try<sim::Nothing>>{self(), "Master::lostCandidacy",
+                                    [this](const sim::Try<sim::Nothing>& l) { lostCandidacy(l); }});
+  env_.detector->detect(std::nullopt, *this, [this](const Detection& d) { detected(d); });
+}
+
+bool Master::accept(const sim::Envelope& envelope, std::string& reason) {
+  // Master::visit(const MessageEvent&).
+  if (!elected()) {
+    reason = fmt::format("not elected yet (dropped_messages={})", ++dropped_messages_);
+  } else if (!recovered_) {
+    reason = fmt::format("not recovered yet (dropped_messages={})", ++dropped_messages_);
+  } else {
+    return true;
+  }
+  (void)envelope;
+  return false;
+}
+
+void Master::exitProcess(const std::string& message) {
+  // EXIT(EXIT_FAILURE): the whole mesos-master process ends, with every libprocess
+  // process in it (contender, detector, their groups, the observers).
+  log(message, {{"status", static_cast<std::int64_t>(1)}});
+  traceState("Master::Leadership", "EXITED");
+  for (sim::Process* p : host().processes()) sim().terminate(*p);
+}
+
+void Master::contended(const sim::Try<sim::Nothing>& candidacy) {
+  if (candidacy.isError()) {
+    exitProcess("Failed to contend: " + candidacy.error());
+  }
+}
+
+void Master::lostCandidacy(const sim::Try<sim::Nothing>& lost) {
+  if (lost.isError()) {
+    exitProcess("Failed to watch for candidacy: " + lost.error());
+    return;
+  }
+  if (elected()) {
+    exitProcess("Lost leadership... committing suicide!");
+    return;
+  }
+  log("Lost candidacy as a follower... Contend again");
+  env_.contender->contend(
+      Reply<sim::Try<sim::Nothing>>{self(), "Master::contended", [this](const sim::Try<sim::Nothing>& c) { contended(c); }},
+      Reply<sim::Try<sim::Nothing>>{self(), "Master::lostCandidacy",
+                                    [this](const sim::Try<sim::Nothing>& l) { lostCandidacy(l); }});
+}
+
+void Master::detected(const Detection& detection) {
+  if (detection.kind == Detection::Kind::Failed) {
+    exitProcess(fmt::format("Failed to detect the leading master: {}; committing suicide!", detection.failure));
+    return;
+  }
+  const bool wasElected = elected();
+  leader_ = detection.kind == Detection::Kind::Leader ? detection.leader : std::nullopt;
+  log(fmt::format("The newly elected leader is {}",
+                  leader_ ? fmt::format("{} with id {}", leader_->pid, leader_->id) : std::string("None")));
+  if (wasElected && !elected()) {
+    exitProcess("Lost leadership... committing suicide!");
+    return;
+  }
+  if (elected()) {
+    if (!wasElected) {
+      log("Elected as the leading master!");
+      traceState("Master::Leadership", "ELECTED", {{"master_id", info_.id}});
+      recover();
+    } else {
+      // A ZooKeeper blip re-elected the same master.
+      log("Re-elected as the leading master");
+    }
+  } else {
+    traceState("Master::Leadership", "FOLLOWER", {{"leader", leader_ ? leader_->pid : std::string("None")}});
+  }
+  if (env_.detector != nullptr) {
+    env_.detector->detect(leader_, *this, [this](const Detection& d) { detected(d); });
+  }
+}
+
+void Master::recover() {
+  // Registrar::recover: the in-memory registry of a new master is empty; the
+  // replicated log holds what the previous leaders stored.
+  Registry registry;
+  if (flags_.registry == "replicated_log" && env_.log) registry = env_.log->read();
+  dispatch("Master::_recover", [this, registry = std::move(registry)]() mutable { recoveredRegistry(std::move(registry)); });
+}
+
+void Master::recoveredRegistry(Registry registry) {
+  registry_ = std::move(registry);
+  for (const auto& [id, info] : registry_.slaves) recovered_slaves_.insert(id);
+  for (const auto& [id, at] : registry_.unreachable) unreachable_.insert(id);
+  recovered_ = true;
+  log(fmt::format("Recovered {} agents from the registry ({} unreachable); allowing {} for agents to re-register",
+                  registry_.slaves.size(), registry_.unreachable.size(), sim::format(flags_.agent_reregister_timeout)),
+      {{"registry", flags_.registry}});
+  traceState("Master::Leadership", "RECOVERED", {{"recovered_agents", static_cast<std::int64_t>(registry_.slaves.size())}});
+  delay(flags_.agent_reregister_timeout, "Master::recoveredSlavesTimeout", [this] { recoveredSlavesTimeout(); });
+}
+
+void Master::recoveredSlavesTimeout() {
+  // --recovery_agent_removal_limit is 100% by default: never exceeded. Each agent that
+  // did not come back is marked unreachable (markUnreachableAfterFailover), each once
+  // the removal rate limiter gives a permit (C27).
+  const std::set<std::string> missing = recovered_slaves_;
+  for (const std::string& id : missing) {
+    if (registry_.slaves.find(id) == registry_.slaves.end()) continue;
+    log(fmt::format("Agent {} did not re-register within {} after master failover", id,
+                    sim::format(flags_.agent_reregister_timeout)));
+    acquireRemovalPermit([this, id] {
+      auto it = registry_.slaves.find(id);
+      if (it == registry_.slaves.end() || recovered_slaves_.count(id) == 0) return;  // it came back meanwhile
+      const SlaveInfo info = it->second;
+      log(fmt::format("Marking agent {} ({}) unreachable: it did not re-register after master failover", id,
+                      info.hostname));
+      marking_unreachable_.insert(id);
+      registrarApply("MarkSlaveUnreachable", info, "Master::_markUnreachableAfterFailover", [this, id, info] {
+        marking_unreachable_.erase(id);
+        recovered_slaves_.erase(id);
+        unreachable_.insert(id);
+        traceState("Master::Slave", "UNREACHABLE",
+                   {{"slave_id", id}, {"hostname", info.hostname}, {"reason", "did not reregister after failover"}});
+        sendSlaveLost(info);
+      });
+    });
+  }
+}
+
+void Master::exited(const sim::Upid& pid) {
+  // Master::exited / Master::_exited(Framework*): a scheduler's connection broke. The
+  // framework is disconnected and removed after its failover_timeout unless it
+  // reregisters first.
+  if (auto f = framework_by_pid_.find(pid); f != framework_by_pid_.end()) {
+    auto it = frameworks_.find(f->second);
+    if (it == frameworks_.end() || !it->second.connected) return;
+    Framework& framework = it->second;
+    framework.connected = false;
+    const std::uint64_t disconnection = ++framework.disconnections;
+    log(fmt::format("Framework {} ({}) at {} disconnected; giving it {} to fail over", it->first,
+                    framework.info.name, pid.str(), sim::format(framework.info.failover_timeout)));
+    traceState("Master::Framework", "DISCONNECTED", {{"framework_id", it->first}, {"pid", pid.str()}});
+    const std::string id = it->first;
+    delay(framework.info.failover_timeout, "Master::frameworkFailoverTimeout",
+          [this, id, disconnection] { frameworkFailoverTimeout(id, disconnection); });
+    return;
+  }
+  // Master::exited: the connection to an agent broke. It is disconnected, not
+  // removed: its observer's pings say connected=false from now on.
+  auto known = by_pid_.find(pid);
+  if (known == by_pid_.end()) return;
+  auto found = registered_.find(known->second);
+  if (found == registered_.end()) return;
+  const std::string& id = found->first;
+  Agent& agent = found->second;
+  if (!agent.connected) {
+    log(fmt::format("Ignoring duplicate exited() notification for agent {}", id));
+    return;
+  }
+  log(fmt::format("Agent {} at {} ({}) disconnected", id, pid.str(), agent.info.hostname));
+  agent.connected = false;
+  traceState("Master::Slave", "DISCONNECTED",
+             {{"slave_id", id}, {"pid", pid.str()}, {"hostname", agent.info.hostname}});
+  if (agent.observer != nullptr) agent.observer->reconnect(false);
+}
+
+void Master::registerFramework(const sim::Upid& from, const RegisterFrameworkMessage& message) {
+  if (auto known = framework_by_pid_.find(from); known != framework_by_pid_.end()) {
+    log(fmt::format("Framework {} at {} already registered, resending acknowledgement", known->second, from.str()));
+    FrameworkRegisteredMessage reply;
+    reply.framework_id = known->second;
+    reply.master_info = info_;
+    send(from, reply);
+    return;
+  }
+  FrameworkInfo info = message.framework;
+  // Master::newFrameworkId: the master's id and a counter.
+  info.id = fmt::format("{}-{:04d}", info_.id, next_framework_++);
+  addFramework(from, info, "REGISTERED");
+  log(fmt::format("Registered framework {} ({}) at {}", info.id, info.name, from.str()),
+      {{"framework_id", info.id}});
+  FrameworkRegisteredMessage reply;
+  reply.framework_id = info.id;
+  reply.master_info = info_;
+  send(from, reply);
+}
+
+void Master::reregisterFramework(const sim::Upid& from, const ReregisterFrameworkMessage& message) {
+  const FrameworkInfo& info = message.framework;
+  if (info.id.empty()) {
+    log(fmt::format("Ignoring re-register framework message from {}: no framework id", from.str()));
+    return;
+  }
+  auto it = frameworks_.find(info.id);
+  if (it == frameworks_.end()) {
+    // Unknown to this master: a framework re-registering after a master failover (the
+    // registry does not hold frameworks in 1.1) is added again with its id.
+    addFramework(from, info, "REREGISTERED");
+    log(fmt::format("Re-registered framework {} ({}) at {} after master failover", info.id, info.name, from.str()),
+        {{"framework_id", info.id}});
+  } else {
+    Framework& framework = it->second;
+    if (framework.connected && framework.pid == from) {
+      // A retry of a reregistration already done: acknowledged again, nothing changes.
+      log(fmt::format("Framework {} ({}) at {} already reregistered, resending acknowledgement", info.id, info.name,
+                      from.str()));
+      FrameworkReregisteredMessage again;
+      again.framework_id = info.id;
+      again.master_info = info_;
+      send(from, again);
+      return;
+    }
+    if (framework.recovered) {
+      framework.info = info;
+      framework.recovered = false;
+    }
+    framework_by_pid_.erase(framework.pid);
+    framework.pid = from;
+    framework_by_pid_[from] = info.id;
+    framework.connected = true;
+    link(from);
+    log(fmt::format("Re-registered framework {} ({}) at {}", info.id, info.name, from.str()),
+        {{"framework_id", info.id}, {"failover", message.failover}});
+    traceState("Master::Framework", "REREGISTERED", {{"framework_id", info.id}, {"pid", from.str()}});
+  }
+  FrameworkReregisteredMessage reply;
+  reply.framework_id = info.id;
+  reply.master_info = info_;
+  send(from, reply);
+  // "Broadcast the new framework pid to all the slaves": an executor may run on an agent
+  // that has no task of it in the master's view.
+  for (const auto& [id, agent] : registered_) {
+    UpdateFrameworkMessage update;
+    update.framework_id = info.id;
+    update.pid = from.str();
+    send(agent.pid, update);
+  }
+}
+
+void Master::addFramework(const sim::Upid& pid, const FrameworkInfo& info, std::string_view state) {
+  Framework& framework = frameworks_[info.id];
+  framework.info = info;
+  framework.pid = pid;
+  framework.connected = true;
+  framework_by_pid_[pid] = info.id;
+  link(pid);
+  traceState("Master::Framework", state, {{"framework_id", info.id}, {"pid", pid.str()}, {"name", info.name}});
+}
+
+void Master::frameworkFailoverTimeout(const std::string& id, std::uint64_t disconnection) {
+  auto it = frameworks_.find(id);
+  if (it == frameworks_.end() || it->second.connected || it->second.disconnections != disconnection) return;
+  // Master::removeFramework; telling the agents (ShutdownFrameworkMessage) is the
+  // status-update issue's, with tasks.
+  log(fmt::format("Framework failover timeout, removing framework {} ({})", id, it->second.info.name));
+  traceState("Master::Framework", "REMOVED", {{"framework_id", id}});
+  framework_by_pid_.erase(it->second.pid);
+  frameworks_.erase(it);
+  // Master::removeFramework: every registered agent shuts the framework down.
+  for (const auto& [slaveId, agent] : registered_) {
+    ShutdownFrameworkMessage message;
+    message.framework_id = id;
+    send(agent.pid, message);
+  }
+  tasks_.erase(id);
+  completed_frameworks_.insert(id);
+}
+
+Master::Framework* Master::frameworkFrom(const sim::Upid& from) {
+  auto known = framework_by_pid_.find(from);
+  if (known == framework_by_pid_.end()) return nullptr;
+  auto it = frameworks_.find(known->second);
+  return it == frameworks_.end() ? nullptr : &it->second;
+}
+
+void Master::forwardToFramework(const std::string& frameworkId, StatusUpdate update) {
+  auto it = frameworks_.find(frameworkId);
+  if (it == frameworks_.end() || !it->second.connected) {
+    if (tracing()) {
+      log(fmt::format("Not forwarding status update {} for task {} to framework {}: it is unknown or disconnected",
+                      toString(update.state), update.task_id, frameworkId));
+    }
+    return;
+  }
+  StatusUpdateMessage message;
+  message.update = std::move(update);
+  message.pid = self();
+  send(it->second.pid, std::move(message));
+}
+
+void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& message) {
+  Framework* framework = frameworkFrom(from);
+  if (framework == nullptr || framework->info.id != message.framework_id) {
+    log(fmt::format("Ignoring launch tasks message from {}: not a registered framework", from.str()));
+    return;
+  }
+  const Agent* agent = nullptr;
+  std::string slaveId;
+  if (auto h = by_hostname_.find(message.hostname); h != by_hostname_.end()) {
+    auto it = registered_.find(h->second);
+    if (it != registered_.end()) {
+      agent = &it->second;
+      slaveId = it->first;
+    }
+  }
+  for (TaskInfo task : message.tasks) {
+    std::string invalid;
+    Resources revocable;
+    if (task.revocable) {
+      auto r = parseResources(task.resources);
+      if (!r.isError()) revocable = *r;
+      if (!framework->info.revocable_resources) {
+        invalid = "revocable resources are offered only to frameworks with the REVOCABLE_RESOURCES capability";
+      } else if (agent != nullptr && !availableRevocable(slaveId).contains(revocable)) {
+        invalid = fmt::format("agent {} has only {} revocable resources left", message.hostname,
+                              format(availableRevocable(slaveId), true));
+      }
+    }
+    if (agent == nullptr || !invalid.empty()) {
+      StatusUpdate u;
+      u.framework_id = framework->info.id;
+      u.task_id = task.task_id;
+      u.state = TaskState::TASK_LOST;
+      u.source = "SOURCE_MASTER";
+      u.reason = "REASON_INVALID_OFFERS";
+      u.message = fmt::format("Task launched with invalid offers: {}",
+                              invalid.empty() ? "no registered agent " + message.hostname : invalid);
+      u.timestamp = now();
+      forwardToFramework(framework->info.id, u);
+      continue;
+    }
+    task.slave_id = slaveId;
+    MasterTask& t = tasks_[framework->info.id][task.task_id];
+    t.slave_id = slaveId;
+    t.executor_id = task.executor.executor_id;
+    t.state = TaskState::TASK_STAGING;
+    t.revocable = revocable;
+    if (tracing()) {
+      log(fmt::format("Launching task {} of framework {} on agent {} ({}){}", task.task_id, framework->info.id,
+                      slaveId, message.hostname,
+                      task.revocable ? " with revocable resources " + format(revocable, true) : ""),
+          {{"task_id", task.task_id}, {"slave_id", slaveId}, {"revocable", task.revocable}});
+    }
+    RunTaskMessage run;
+    run.framework = framework->info;
+    run.pid = framework->pid.str();
+    run.task = std::move(task);
+    send(agent->pid, std::move(run));
+  }
+}
+
+void Master::statusUpdate(const sim::Upid& from, StatusUpdateMessage& message) {
+  StatusUpdate& u = message.update;
+  auto known = by_pid_.find(from);
+  if (known == by_pid_.end() || known->second != u.slave_id) {
+    log(fmt::format("Ignoring status update {} for task {} from {}: not a registered agent", u.uuid, u.task_id,
+                    from.str()));
+    return;
+  }
+  auto& tasks = tasks_[u.framework_id];
+  MasterTask& t = tasks[u.task_id];
+  t.slave_id = u.slave_id;
+  t.executor_id = u.executor_id;
+  t.state = u.latest_state.value_or(u.state);
+  if (isTerminalState(u.state)) t.acked_uuid = u.uuid;
+  if (tracing()) {
+    log(fmt::format("Status update {} ({}) for task {} of framework {} from agent {}", toString(u.state), u.uuid,
+                    u.task_id, u.framework_id, u.slave_id));
+  }
+  const std::string frameworkId = u.framework_id;
+  forwardToFramework(frameworkId, std::move(u));
+}
+
+void Master::acknowledge(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message) {
+  Framework* framework = frameworkFrom(from);
+  if (framework == nullptr || framework->info.id != message.framework_id) {
+    log(fmt::format("Ignoring status update acknowledgement from {}: not a registered framework", from.str()));
+    return;
+  }
+  auto agent = registered_.find(message.slave_id);
+  if (agent == registered_.end() || !agent->second.connected) {
+    // The agent's retry covers the loss.
+    log(fmt::format("Cannot send status update acknowledgement for task {} of framework {} to agent {}: it is {}",
+                    message.task_id, message.framework_id, message.slave_id,
+                    agent == registered_.end() ? "not registered" : "disconnected"));
+    return;
+  }
+  if (auto fw = tasks_.find(message.framework_id); fw != tasks_.end()) {
+    auto t = fw->second.find(message.task_id);
+    if (t != fw->second.end() && isTerminalState(t->second.state) && t->second.acked_uuid == message.uuid) {
+      fw->second.erase(t);  // Master::removeTask
+    }
+  }
+  send(agent->second.pid, std::move(message));
+}
+
+void Master::killTask(const sim::Upid& from, const KillTaskMessage& message) {
+  Framework* framework = frameworkFrom(from);
+  if (framework == nullptr || framework->info.id != message.framework_id) return;
+  auto fw = tasks_.find(message.framework_id);
+  const MasterTask* t = nullptr;
+  if (fw != tasks_.end()) {
+    auto it = fw->second.find(message.task_id);
+    if (it != fw->second.end()) t = &it->second;
+  }
+  if (t == nullptr) {
+    StatusUpdate u;
+    u.framework_id = message.framework_id;
+    u.task_id = message.task_id;
+    u.state = TaskState::TASK_LOST;
+    u.source = "SOURCE_MASTER";
+    u.reason = "REASON_RECONCILIATION";
+    u.message = "Attempted to kill an unknown task";
+    u.timestamp = now();
+    forwardToFramework(message.framework_id, u);
+    return;
+  }
+  auto agent = registered_.find(t->slave_id);
+  if (agent == registered_.end()) {
+    log(fmt::format("Cannot kill task {}: agent {} is not registered", message.task_id, t->slave_id));
+    return;
+  }
+  agent->second.killed.insert({message.framework_id, message.task_id});
+  if (!agent->second.connected) {
+    log(fmt::format("Cannot kill task {} of framework {} because agent {} is disconnected. Kill will be retried if "
+                    "the agent reregisters",
+                    message.task_id, message.framework_id, t->slave_id));
+    return;
+  }
+  send(agent->second.pid, message);
+}
+
+void Master::reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& message) {
+  Framework* framework = frameworkFrom(from);
+  if (framework == nullptr || framework->info.id != message.framework_id) return;
+  const auto& known = tasks_[message.framework_id];
+  auto answer = [&](const std::string& taskId, TaskState state, const std::string& slaveId, const std::string& text) {
+    StatusUpdate u;
+    u.framework_id = message.framework_id;
+    u.slave_id = slaveId;
+    u.task_id = taskId;
+    u.state = state;
+    u.source = "SOURCE_MASTER";
+    u.reason = "REASON_RECONCILIATION";
+    u.message = text;
+    u.timestamp = now();
+    forwardToFramework(message.framework_id, u);
+  };
+  if (message.task_ids.empty()) {
+    for (const auto& [id, t] : known) answer(id, t.state, t.slave_id, "Reconciliation: Latest task state");
+    return;
+  }
+  for (const std::string& id : message.task_ids) {
+    auto it = known.find(id);
+    if (it != known.end()) answer(id, it->second.state, it->second.slave_id, "Reconciliation: Latest task state");
+    else answer(id, TaskState::TASK_LOST, "", "Reconciliation: Task is unknown");
+  }
+}
+
+void Master::unregisterSlave(const sim::Upid& from, const UnregisterSlaveMessage& message) {
+  auto it = registered_.find(message.slave_id);
+  if (it == registered_.end() || !(it->second.pid == from)) {
+    log(fmt::format("Ignoring unregister agent message from {} for agent {}: not that agent", from.str(),
+                    message.slave_id));
+    return;
+  }
+  log(fmt::format("Asked to unregister agent {}", message.slave_id));
+  removeSlave(message.slave_id, "unregistered");
+}
+
+void Master::removeSlave(const std::string& slaveId, const std::string& reason) {
+  // Master::removeSlave: RemoveSlave in the registry; once it is stored the agent's
+  // tasks are lost (no timers), its observer stops, the frameworks hear slaveLost.
+  if (marking_unreachable_.count(slaveId) != 0) {
+    // "It would be better to remove the slave here instead of continuing to mark it
+    // unreachable, but probably not worth the complexity."
+    log(fmt::format("Ignoring removal of agent {} that is in the process of being marked unreachable", slaveId));
+    return;
+  }
+  if (removing_.count(slaveId) != 0) {
+    log(fmt::format("Ignoring removal of agent {} that is in the process of being removed", slaveId));
+    return;
+  }
+  auto it = registered_.find(slaveId);
+  AGENTSIM_ASSERT(it != registered_.end());
+  removing_.insert(slaveId);
+  registrarApply("RemoveSlave", it->second.info, "Master::_removeSlave",
+                 [this, slaveId, reason] { removedSlave(slaveId, reason); });
+}
+
+void Master::removedSlave(const std::string& slaveId, const std::string& reason) {
+  removing_.erase(slaveId);
+  auto it = registered_.find(slaveId);
+  // Nothing removes an agent from registered_ while RemoveSlave is in flight.
+  AGENTSIM_ASSERT(it != registered_.end());
+  const SlaveInfo info = it->second.info;
+  if (it->second.observer != nullptr) sim().terminate(*it->second.observer);
+  traceState("Master::Slave", "REMOVED", {{"slave_id", slaveId}, {"pid", it->second.pid.str()}, {"reason", reason}});
+  forgetSlave(it);
+  removeTasksOf(slaveId, reason);
+  sendSlaveLost(info);
+}
+
+Resources Master::availableRevocable(const std::string& slaveId) const {
+  auto agent = registered_.find(slaveId);
+  if (agent == registered_.end()) return {};
+  Resources used;
+  for (const auto& [fid, tasks] : tasks_) {
+    for (const auto& [tid, t] : tasks) {
+      if (t.slave_id == slaveId && !isTerminalState(t.state)) used += t.revocable;
+    }
+  }
+  return agent->second.oversubscribed.minus(used);
+}
+
+void Master::updateSlave(const sim::Upid& from, const UpdateSlaveMessage& message) {
+  auto known = by_pid_.find(from);
+  if (known == by_pid_.end() || known->second != message.slave_id) {
+    log(fmt::format("Ignoring update of agent {} from {}: not a registered agent", message.slave_id, from.str()));
+    return;
+  }
+  Agent& agent = registered_.at(message.slave_id);
+  agent.oversubscribed = message.oversubscribed_resources;
+  log(fmt::format("Received update of agent {} with total oversubscribed resources {}", message.slave_id,
+                  format(message.oversubscribed_resources, true)),
+      {{"slave_id", message.slave_id}, {"oversubscribed", format(message.oversubscribed_resources, true)}});
+}
+
+void Master::exitedExecutor(const sim::Upid& from, const ExitedExecutorMessage& message) {
+  auto known = by_pid_.find(from);
+  if (known == by_pid_.end()) {
+    log(fmt::format("Ignoring exited executor '{}' of framework {} on agent {}: the agent is not registered",
+                    message.executor_id, message.framework_id, message.slave_id));
+    return;
+  }
+  log(fmt::format("Executor '{}' of framework {} on agent {} exited with status {}", message.executor_id,
+                  message.framework_id, message.slave_id, message.status));
+  // Forwarded to the framework, whose scheduler is told executorLost.
+  auto fw = frameworks_.find(message.framework_id);
+  if (fw != frameworks_.end() && fw->second.connected) send(fw->second.pid, message);
+}
+
+void Master::removeTasksOf(const std::string& slaveId, const std::string& reason) {
+  for (auto& [fid, tasks] : tasks_) {
+    auto fw = frameworks_.find(fid);
+    const bool partitionAware = fw != frameworks_.end() && fw->second.info.partition_aware;
+    std::vector<std::string> gone;
+    for (auto& [tid, t] : tasks) {
+      if (t.slave_id != slaveId || isTerminalState(t.state)) continue;
+      StatusUpdate u;
+      u.framework_id = fid;
+      u.slave_id = slaveId;
+      u.executor_id = t.executor_id;
+      u.task_id = tid;
+      u.state = partitionAware ? TaskState::TASK_UNREACHABLE : TaskState::TASK_LOST;
+      u.source = "SOURCE_MASTER";
+      u.reason = "REASON_SLAVE_REMOVED";
+      u.message = "Agent " + reason;
+      u.timestamp = now();
+      forwardToFramework(fid, u);
+      if (partitionAware) t.state = TaskState::TASK_UNREACHABLE;
+      else gone.push_back(tid);
+    }
+    for (const std::string& tid : gone) tasks.erase(tid);
+  }
+}
+
+void Master::reconcileAgent(const std::string& slaveId, const std::vector<Task>& tasks) {
+  // Master::reconcileKnownSlave / readmission: the agent's tasks are the truth; tasks of
+  // completed frameworks are shut down; kills that waited go out now.
+  auto agent = registered_.find(slaveId);
+  if (agent == registered_.end()) return;
+  std::set<std::string> shutdown;
+  for (const Task& t : tasks) {
+    if (completed_frameworks_.count(t.framework_id) != 0) {
+      shutdown.insert(t.framework_id);
+      continue;
+    }
+    if (frameworks_.count(t.framework_id) == 0) {
+      // Master::recoverFramework: an agent that reregisters before the framework brings it
+      // back as recovered: inactive and disconnected until its scheduler reregisters (C30).
+      Framework& framework = frameworks_[t.framework_id];
+      framework.info.id = t.framework_id;
+      framework.connected = false;
+      framework.recovered = true;
+      log(fmt::format("Recovering framework {} from agent {}", t.framework_id, slaveId));
+      traceState("Master::Framework", "RECOVERED",
+                 {{"framework_id", t.framework_id}, {"active", false}, {"connected", false}});
+    }
+    MasterTask& m = tasks_[t.framework_id][t.task_id];
+    m.slave_id = slaveId;
+    m.executor_id = t.executor_id;
+    m.state = t.state;
+  }
+  for (const std::string& fid : shutdown) {
+    ShutdownFrameworkMessage message;
+    message.framework_id = fid;
+    send(agent->second.pid, message);
+  }
+  for (const auto& [fid, tid] : agent->second.killed) {
+    KillTaskMessage message;
+    message.framework_id = fid;
+    message.task_id = tid;
+    send(agent->second.pid, message);
+  }
+}
+
+MasterSlaveConnection Master::connection() const {
+  return MasterSlaveConnection{(flags_.agent_ping_timeout * flags_.max_agent_ping_timeouts).ns() / 1'000'000'000};
+}
+
+void Master::registryOperation(std::string_view operation, const SlaveInfo& info, sim::Time at) {
+  // Registrar::apply: the operation mutates the registry (or not), and a mutated
+  // registry is stored (in memory, or in the replicated log). Storage takes no time.
+  const bool changed = registry_.apply(operation, info, at.ns());
+  if (changed && flags_.registry == "replicated_log" && env_.log) env_.log->apply(operation, info, at.ns());
+  log(changed ? fmt::format("Applied registry operation {} for agent {}", operation, info.id)
+              : fmt::format("Registry operation {} for agent {} changed nothing", operation, info.id),
+      {{"operation", std::string(operation)}, {"slave_id", info.id}, {"changed", changed}});
+}
+
+void Master::registrarApply(std::string_view operation, const SlaveInfo& info, std::string_view continuation,
+                            std::function<void()> then) {
+  // The operation's time is when the master asked (MarkSlaveUnreachable's unreachable
+  // time), even if a hold applies it later.
+  auto apply = [this, operation, info, at = now(), then = std::move(then)] {
+    registryOperation(operation, info, at);
+    then();
+  };
+  if (!env_.faults) {
+    apply();
+    return;
+  }
+  env_.faults->reach(*this, kRegistrarApplySite, {"operation", operation}, continuation, std::move(apply));
+}
+
+void Master::registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message) {
+  if (auto known = by_pid_.find(from); known != by_pid_.end()) {
+    const std::string& id = known->second;
+    log(fmt::format("Agent {} at {} already registered, resending acknowledgement", id, from.str()));
+    SlaveRegisteredMessage reply;
+    reply.slave_id = id;
+    reply.connection = connection();
+    send(from, reply);
+    return;
+  }
+  if (registering_.count(from.str()) != 0) {
+    log(fmt::format("Ignoring register agent message from {} as admission is already in progress", from.str()));
+    return;
+  }
+  registering_.insert(from.str());
+  SlaveInfo info = message.slave;
+  info.id = fmt::format("{}-S{}", info_.id, next_slave_++);
+  dispatch("Master::_registerSlave", [this, from, info] { admitted(from, info); });
+}
+
+void Master::admitted(const sim::Upid& from, SlaveInfo info) {
+  // Master::_registerSlave applies AdmitSlave; Master::__registerSlave adds the agent.
+  // Until then, retries from the agent are ignored (registering_).
+  registrarApply("AdmitSlave", info, "Master::__registerSlave", [this, from, info] {
+    registering_.erase(from.str());
+    addSlave(from, info);
+    log(fmt::format("Registered agent {} at {} ({})", info.id, from.str(), info.hostname));
+    SlaveRegisteredMessage reply;
+    reply.slave_id = info.id;
+    reply.connection = connection();
+    send(from, reply);
+  });
+}
+
+void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage& message) {
+  const SlaveInfo& info = message.slave;
+  if (reregistering_.count(info.id) != 0) {
+    log(fmt::format("Ignoring re-register agent message from agent {} at {} ({}) as readmission is already in "
+                    "progress",
+                    info.id, from.str(), info.hostname));
+    return;
+  }
+  auto it = registered_.find(info.id);
+  if (it != registered_.end()) {
+    // Still registered (a spurious re-detection, or the agent restarted): update the
+    // pid, relink, reconnect it if it was disconnected, and reply (Master::reconcile).
+    Agent& agent = it->second;
+    by_pid_.erase(agent.pid);
+    agent.pid = from;
+    by_pid_[from] = info.id;
+    link(from);
+    log(fmt::format("Re-registering agent {} at {} ({})", info.id, from.str(), info.hostname));
+    if (!agent.connected) {
+      agent.connected = true;
+      if (agent.observer != nullptr) agent.observer->reconnect(true);
+      traceState("Master::Slave", "REGISTERED", {{"slave_id", info.id}, {"pid", from.str()}, {"hostname", info.hostname}});
+    }
+    SlaveReregisteredMessage reply;
+    reply.slave_id = info.id;
+    reply.connection = connection();
+    // Master::reconcileKnownSlave: the tasks the master has for the agent, for the agent
+    // to answer those it does not know (C17).
+    for (const auto& [fid, known] : tasks_) {
+      for (const auto& [tid, t] : known) {
+        if (t.slave_id == info.id && !isTerminalState(t.state)) reply.reconciliations.emplace_back(fid, tid);
+      }
+    }
+    send(from, reply);
+    reconcileAgent(info.id, message.tasks);
+    return;
+  }
+  // Not registered: recovered from the registry after a failover, or unreachable, or
+  // unknown to this master. Consult the registrar (MarkSlaveReachable).
+  recovered_slaves_.erase(info.id);
+  reregistering_.insert(info.id);
+  dispatch("Master::_reregisterSlave", [this, from, info, tasks = message.tasks] {
+    registrarApply("MarkSlaveReachable", info, "Master::__reregisterSlave",
+                   [this, from, info, tasks] { readmitted(from, info, tasks); });
+  });
+}
+
+void Master::readmitted(const sim::Upid& from, const SlaveInfo& info, const std::vector<Task>& tasks) {
+  // Master::__reregisterSlave: MarkSlaveReachable is stored.
+  reregistering_.erase(info.id);
+  unreachable_.erase(info.id);
+  addSlave(from, info);
+  log(fmt::format("Re-registered agent {} at {} ({})", info.id, from.str(), info.hostname));
+  SlaveReregisteredMessage reply;
+  reply.slave_id = info.id;
+  reply.connection = connection();
+  send(from, reply);
+  // A readmitted agent's own list is the truth: a task the master still holds for it
+  // that the agent does not report never reached it; it goes without an update (C37).
+  std::set<std::pair<std::string, std::string>> reported;
+  for (const Task& t : tasks) reported.insert({t.framework_id, t.task_id});
+  for (auto& [fid, known] : tasks_) {
+    for (auto it = known.begin(); it != known.end();) {
+      if (it->second.slave_id == info.id && reported.count({fid, it->first}) == 0) {
+        log(fmt::format("Removing task {} of framework {}: agent {} did not report it on reregistration", it->first,
+                        fid, info.id));
+        it = known.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  reconcileAgent(info.id, tasks);
+}
+
+void Master::addSlave(const sim::Upid& pid, const SlaveInfo& info) {
+  Agent& agent = registered_[info.id];
+  agent.info = info;
+  agent.pid = pid;
+  by_pid_[pid] = info.id;
+  by_hostname_[info.hostname] = info.id;
+  agent.connected = true;
+  link(pid);
+  agent.observer = &sim().spawn<SlaveObserver>(host(), pid, info.id, flags_, *this);
+  traceState("Master::Slave", "REGISTERED", {{"slave_id", info.id}, {"pid", pid.str()}, {"hostname", info.hostname}});
+}
+
+void Master::markUnreachable(const std::string& slaveId, const std::string& reason) {
+  auto it = registered_.find(slaveId);
+  if (it == registered_.end()) {
+    // The agent was removed (or marked unreachable) while the observer's request was on
+    // its way.
+    log(fmt::format("Unable to mark unknown agent {} unreachable", slaveId));
+    return;
+  }
+  if (marking_unreachable_.count(slaveId) != 0) {
+    // The observer goes on pinging while MarkSlaveUnreachable is in flight, and asks
+    // again after another missed ping.
+    log(fmt::format("Not marking agent {} unreachable because another unreachable transition is already in "
+                    "progress",
+                    slaveId));
+    return;
+  }
+  if (removing_.count(slaveId) != 0) {
+    log(fmt::format("Not marking agent {} unreachable because it is unregistering", slaveId));
+    return;
+  }
+  marking_unreachable_.insert(slaveId);
+  registrarApply("MarkSlaveUnreachable", it->second.info, "Master::_markUnreachable",
+                 [this, slaveId, reason] { markedUnreachable(slaveId, reason); });
+}
+
+void Master::markedUnreachable(const std::string& slaveId, const std::string& reason) {
+  marking_unreachable_.erase(slaveId);
+  auto it = registered_.find(slaveId);
+  // Nothing removes an agent from registered_ while it is being marked unreachable.
+  AGENTSIM_ASSERT(it != registered_.end());
+  const SlaveInfo info = it->second.info;
+  if (it->second.observer != nullptr) sim().terminate(*it->second.observer);
+  traceState("Master::Slave", "UNREACHABLE",
+             {{"slave_id", slaveId}, {"pid", it->second.pid.str()}, {"hostname", it->second.info.hostname},
+              {"reason", reason}});
+  forgetSlave(it);
+  unreachable_.insert(slaveId);
+  removeTasksOf(slaveId, "unreachable: " + reason);
+  sendSlaveLost(info);
+}
+
+void Master::forgetSlave(std::map<std::string, Agent>::iterator it) {
+  by_pid_.erase(it->second.pid);
+  if (auto h = by_hostname_.find(it->second.info.hostname); h != by_hostname_.end() && h->second == it->first) {
+    by_hostname_.erase(h);
+  }
+  registered_.erase(it);
+}
+
+void Master::sendSlaveLost(const SlaveInfo& info) {
+  for (const auto& [id, framework] : frameworks_) {
+    if (!framework.connected) continue;
+    log(fmt::format("Notifying framework {} of lost agent {} ({})", id, info.id, info.hostname));
+    LostSlaveMessage message;
+    message.slave_id = info.id;
+    send(framework.pid, message);
+  }
+}
+
+SlaveObserver::SlaveObserver(sim::Upid slave, std::string slaveId, const MasterFlags& flags, Master& master)
+    : sim::Process(sim::ProcessName::generated("slave-observer")),
+      slave_(slave),
+      slave_id_(std::move(slaveId)),
+      ping_timeout_(flags.agent_ping_timeout),
+      max_ping_timeouts_(flags.max_agent_ping_timeouts),
+      master_(master) {}
+
+void SlaveObserver::initialize() {
+  install(&SlaveObserver::pong, "SlaveObserver::pong");
+  ping();
+}
+
+void SlaveObserver::reconnect(bool connected) {
+  dispatch(connected ? "SlaveObserver::reconnect" : "SlaveObserver::disconnect",
+           [this, connected] { connected_ = connected; });
+}
+
+void SlaveObserver::ping() {
+  PingSlaveMessage message;
+  message.connected = connected_;
+  send(slave_, message);
+  pinged_ = true;
+  delay(ping_timeout_, "SlaveObserver::timeout", [this] { timeout(); });
+}
+
+void SlaveObserver::pong(const sim::Upid& /*from*/, const PongSlaveMessage& /*message*/) {
+  timeouts_ = 0;
+  pinged_ = false;
+  marking_ = false;  // a pong cancels a pending unreachable transition
+}
+
+void SlaveObserver::timeout() {
+  if (pinged_) {
+    ++timeouts_;
+    if (timeouts_ >= max_ping_timeouts_ && !marking_) {
+      marking_ = true;
+      log(fmt::format("Agent {} has failed to respond to {} pings; asking for a removal permit", slave_id_, timeouts_));
+      Master& master = master_;
+      const sim::Upid self = this->self();
+      master.dispatch("Master::acquireRemovalPermit", [&master, self] {
+        master.acquireRemovalPermit([&master, self] {
+          // The observer may be gone (the agent reregistered or was removed meanwhile).
+          if (auto* observer = static_cast<SlaveObserver*>(master.sim().process(self))) {
+            observer->dispatch("SlaveObserver::permitted", [observer] { observer->permitted(); });
+          }
+        });
+      });
+    }
+  }
+  ping();
+}
+
+void SlaveObserver::permitted() {
+  if (!marking_) {
+    // A pong arrived while the permit was pending: the removal is cancelled (C35).
+    log(fmt::format("Discarding the removal permit of agent {}: it answered a ping", slave_id_));
+    return;
+  }
+  log(fmt::format("Marking agent {} unreachable after {} pings without a pong", slave_id_, timeouts_));
+  const std::string id = slave_id_;
+  Master& master = master_;
+  master.dispatch("Master::markUnreachable", [&master, id] { master.markUnreachable(id, "health check timed out"); });
+  // SlaveObserver::_markUnreachable: the request is out; the observer goes on pinging
+  // (until the master stops it), and another missed ping asks again.
+  marking_ = false;
+}
+
+void Master::spoofAcknowledgement(const std::string& hostname, const std::string& frameworkId,
+                                  const std::string& taskId, const std::string& uuid) {
+  auto h = by_hostname_.find(hostname);
+  if (h == by_hostname_.end()) {
+    log(fmt::format("Cannot spoof an acknowledgement to {}: no such registered agent", hostname));
+    return;
+  }
+  const Agent& agent = registered_.at(h->second);
+  StatusUpdateAcknowledgementMessage message;
+  message.slave_id = h->second;
+  message.framework_id = frameworkId;
+  message.task_id = taskId;
+  message.uuid = uuid;
+  log(fmt::format("Spoofing a status update acknowledgement (UUID: {}) for task {} to agent {}", uuid, taskId,
+                  h->second));
+  send(agent.pid, message);
+}
+
+void Master::acquireRemovalPermit(std::function<void()> granted) {
+  if (flags_.agent_removal_permits == 0) {
+    granted();
+    return;
+  }
+  // RateLimiter(permits, duration): one permit every duration / permits.
+  const sim::Duration every = flags_.agent_removal_period / flags_.agent_removal_permits;
+  const sim::Time at = std::max(now(), next_removal_permit_);
+  next_removal_permit_ = at + every;
+  log(fmt::format("Agent removal permit in {} (--agent_removal_rate_limit={}/{})", sim::format(at - now()),
+                  flags_.agent_removal_permits, sim::format(flags_.agent_removal_period)));
+  delay(at - now(), "RateLimiter::acquire", [granted = std::move(granted)] { granted(); });
+}
+
+sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std::shared_ptr<ReplicatedLog> log,
+                                 std::shared_ptr<sim::FaultSites> faults) {
+  MasterEnvironment env;
+  env.log = std::move(log);
+  env.faults = std::move(faults);
+  if (!flags.zk.empty()) {
+    // MasterContender::create and MasterDetector::create with --zk.
+    auto url = parseZooKeeperUrl(flags.zk);
+    if (url.isError()) return sim::Error{fmt::format("Failed to create a master contender: {}", url.error())};
+    if (url->path == "/") {
+      return sim::Error{"Failed to create a master contender: Expecting a (chroot) path for ZooKeeper ('/' is not "
+                        "supported)"};
+    }
+    auto& group = host.sim().spawn<GroupProcess>(host, url->servers, kMasterContenderZkSessionTimeout, url->path);
+    env.contender = &host.sim().spawn<ZooKeeperMasterContender>(host, group);
+    env.detector = &spawnZooKeeperMasterDetector(host, *url);
+  }
+  return &host.sim().spawn<Master>(host, flags, std::move(env));
+}
+
+}  // namespace agentsim::model

@@ -1,0 +1,246 @@
+#pragma once
+// Master (src/master/master.cpp), the part agents talk to:
+//  - leadership: with --zk the master contends through a ZooKeeperMasterContender and
+//    follows the leader through its own ZooKeeperMasterDetector; without, it is the
+//    leader at once (standalone). An elected master that loses its candidacy or sees
+//    another leader exits ("Lost leadership... committing suicide!"), as does one
+//    whose detector fails; a follower that loses its candidacy contends again;
+//  - Master::visit: every message that reaches it while it is not the elected leader,
+//    or has not yet recovered the registry, is dropped and counted in
+//    dropped_messages;
+//  - recovery (Master::recover, Master::_recover): the registrar reads the registry
+//    (in_memory: empty; replicated_log: the cluster's ReplicatedLog); the agents in it
+//    are "recovered", and those that have not reregistered within
+//    agent_reregister_timeout (10mins) are marked unreachable (recoveredSlavesTimeout);
+//  - frameworks: registration (assigns FrameworkIDs) and reregistration, also of a
+//    framework this master does not know (after a failover); a framework whose
+//    connection breaks is disconnected and removed after its failover_timeout unless it
+//    reregisters first (Master::frameworkFailoverTimeout);
+//  - registration and reregistration (assigns SlaveIDs, admits through the registrar:
+//    AdmitSlave, MarkSlaveReachable, MarkSlaveUnreachable, RemoveSlave), and one SlaveObserver per
+//    agent that pings it every agent_ping_timeout, sends connected=false once the
+//    master saw the agent's connection break (Master::exited), and has the master
+//    mark it unreachable after max_agent_ping_timeouts pings without a pong;
+//  - registrar operations in flight (model/master/registrar.hpp): while an agent's operation is
+//    pending the master keeps it in registering (a pid), reregistering, markingUnreachable
+//    or removing (a SlaveID), as Master::Slaves does, and ignores what would race it: a
+//    (re)registration retry during (re)admission, an unregistration (a removal) while the
+//    agent is marked unreachable or removed, a second unreachable transition, or one
+//    during the removal. What follows the operation (the agent's tasks lost, its observer
+//    stopped, every connected framework told slaveLost: LostSlaveMessage) happens in its
+//    continuation, once the operation completes;
+//  - tasks: LaunchTasksMessage (no offers: the task names the agent's hostname) becomes
+//    RunTaskMessage to a registered agent, else TASK_LOST / REASON_INVALID_OFFERS;
+//    status updates from agents go to their connected framework (dropped otherwise, as
+//    Mesos does, for the agent's retry to cover), acknowledgements to the agent if it is
+//    registered and connected; kills go to the agent, or wait for it to reregister;
+//    reconciliation answers with the latest known state (REASON_RECONCILIATION); an
+//    agent marked unreachable loses its tasks (TASK_LOST / REASON_SLAVE_REMOVED, or
+//    TASK_UNREACHABLE for partition-aware frameworks);
+//  - revocable resources: an agent's UpdateSlaveMessage sets what it may oversubscribe;
+//    only a framework with the REVOCABLE_RESOURCES capability may use them, and no more
+//    than is left (revocable offers, without an allocator);
+//  - a framework that reregisters is announced to every agent (UpdateFrameworkMessage);
+//    a removed framework is shut down on every agent (ShutdownFrameworkMessage).
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>  // lookup only: the pid tables below
+
+#include "model/common/flags.hpp"
+#include "model/messages/framework_messages.hpp"
+#include "model/master/detector/detector.hpp"
+#include "model/messages/messages.hpp"
+#include "model/master/registry.hpp"
+#include "model/messages/task_messages.hpp"
+#include "sim/fault_site.hpp"
+#include "sim/process.hpp"
+
+namespace agentsim::model {
+
+class SlaveObserver;
+class ZooKeeperMasterContender;
+
+// What master/main.cpp hands the master besides its flags.
+struct MasterEnvironment {
+  std::shared_ptr<ReplicatedLog> log;              // for --registry=replicated_log; none: in memory
+  ZooKeeperMasterContender* contender = nullptr;  // with --zk; none: standalone
+  MasterDetector* detector = nullptr;              // with --zk
+  std::shared_ptr<sim::FaultSites> faults;         // the run's fault sites; none: every site is off
+};
+
+class Master final : public sim::Process {
+ public:
+  explicit Master(MasterFlags flags, MasterEnvironment env = {});
+  std::string_view source() const override { return "src/master/master.cpp"; }
+  std::string_view className() const override { return "Master"; }
+
+  const MasterInfo& info() const { return info_; }
+  bool elected() const { return leader_ && leader_->id == info_.id; }
+  bool recovered() const { return recovered_; }
+  std::uint64_t droppedMessages() const { return dropped_messages_; }
+  std::size_t registeredAgents() const { return registered_.size(); }
+  std::size_t registeredFrameworks() const { return frameworks_.size(); }
+  // Called (as an event on the master) by an observer after too many missed pings.
+  void markUnreachable(const std::string& slaveId, const std::string& reason);
+  // A test hook, as the Mesos tests spoof a master's message: sends the agent on `hostname`
+  // a StatusUpdateAcknowledgementMessage from this master (C04).
+  void spoofAcknowledgement(const std::string& hostname, const std::string& frameworkId, const std::string& taskId,
+                            const std::string& uuid);
+  // The agent removal RateLimiter (--agent_removal_rate_limit): `granted` runs as an
+  // event on the master once a permit is free (at once without a limiter).
+  void acquireRemovalPermit(std::function<void()> granted);
+
+ protected:
+  void initialize() override;
+  bool accept(const sim::Envelope& envelope, std::string& reason) override;
+  void exited(const sim::Upid& pid) override;
+
+ private:
+  struct Framework {
+    FrameworkInfo info;
+    sim::Upid pid;
+    bool connected = true;
+    bool recovered = false;  // known only from an agent's reregistration, not yet from its scheduler
+    std::uint64_t disconnections = 0;  // which disconnection a failover timer belongs to
+  };
+  struct Agent {
+    SlaveInfo info;
+    sim::Upid pid;
+    SlaveObserver* observer = nullptr;
+    bool connected = true;
+    std::set<std::pair<std::string, std::string>> killed;  // (framework, task) to kill on reregistration
+    Resources oversubscribed;  // total revocable resources, from UpdateSlaveMessage
+  };
+  // The master's Task: where it runs and its latest state.
+  struct MasterTask {
+    Id slave_id;
+    std::string executor_id;
+    TaskState state = TaskState::TASK_STAGING;
+    std::string acked_uuid;  // the uuid whose acknowledgement removes a terminal task
+    Resources revocable;     // the revocable resources it uses
+  };
+
+  void contended(const sim::Try<sim::Nothing>& candidacy);
+  void lostCandidacy(const sim::Try<sim::Nothing>& lost);
+  void detected(const Detection& detection);
+  void recover();
+  void recoveredRegistry(Registry registry);  // Master::_recover
+  void recoveredSlavesTimeout();
+  void exitProcess(const std::string& message);  // EXIT(EXIT_FAILURE)
+
+  void registerFramework(const sim::Upid& from, const RegisterFrameworkMessage& message);
+  void reregisterFramework(const sim::Upid& from, const ReregisterFrameworkMessage& message);
+  void addFramework(const sim::Upid& pid, const FrameworkInfo& info, std::string_view state);
+  void frameworkFailoverTimeout(const std::string& id, std::uint64_t disconnection);
+  void registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message);
+  void reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage& message);
+  void admitted(const sim::Upid& from, SlaveInfo info);
+  void readmitted(const sim::Upid& from, const SlaveInfo& info, const std::vector<Task>& tasks);
+  void addSlave(const sim::Upid& pid, const SlaveInfo& info);
+  MasterSlaveConnection connection() const;
+  void launchTasks(const sim::Upid& from, const LaunchTasksMessage& message);
+  void statusUpdate(const sim::Upid& from, StatusUpdateMessage& message);
+  void acknowledge(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message);
+  void killTask(const sim::Upid& from, const KillTaskMessage& message);
+  void reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& message);
+  void exitedExecutor(const sim::Upid& from, const ExitedExecutorMessage& message);
+  void updateSlave(const sim::Upid& from, const UpdateSlaveMessage& message);
+  void unregisterSlave(const sim::Upid& from, const UnregisterSlaveMessage& message);
+  // Master::removeSlave: RemoveSlave, unless the agent is being marked unreachable or
+  // removed already; removedSlave is its continuation (Master::_removeSlave).
+  void removeSlave(const std::string& slaveId, const std::string& reason);
+  void removedSlave(const std::string& slaveId, const std::string& reason);
+  // Master::_markUnreachable: the continuation of MarkSlaveUnreachable.
+  void markedUnreachable(const std::string& slaveId, const std::string& reason);
+  // The agent leaves registered_ and the pid and hostname indexes.
+  void forgetSlave(std::map<std::string, Agent>::iterator it);
+  // Master::sendSlaveLost: LostSlaveMessage to every connected framework.
+  void sendSlaveLost(const SlaveInfo& info);
+  // Revocable resources of an agent not used by a non-terminal task.
+  Resources availableRevocable(const std::string& slaveId) const;
+  // Sends a master-generated update (no UUID: nothing to acknowledge) to a framework.
+  void forwardToFramework(const std::string& frameworkId, StatusUpdate update);
+  void removeTasksOf(const std::string& slaveId, const std::string& reason);
+  void reconcileAgent(const std::string& slaveId, const std::vector<Task>& tasks);
+  Framework* frameworkFrom(const sim::Upid& from);
+  // Applies a registry operation and stores the registry if it changed.
+  void registryOperation(std::string_view operation, const SlaveInfo& info, sim::Time at);
+  // Registrar::apply(operation).onAny(defer(self(), continuation)): the operation is
+  // applied, then `then` runs; both at once, unless the scenario holds the operation
+  // (model/master/registrar.hpp), when both wait for the release, and run as the event
+  // `continuation` (or never, if this master is gone by then). `operation` and
+  // `continuation` are string literals.
+  void registrarApply(std::string_view operation, const SlaveInfo& info, std::string_view continuation,
+                      std::function<void()> then);
+
+  MasterFlags flags_;
+  MasterEnvironment env_;
+  MasterInfo info_;
+  std::optional<MasterInfo> leader_;
+  bool recovered_ = false;
+  std::uint64_t dropped_messages_ = 0;
+  Registry registry_;
+  std::map<std::string, Agent> registered_;  // by SlaveID
+  // Registered agents' pids -> SlaveID; never iterated.
+  std::unordered_map<sim::Upid, std::string, sim::UpidHash> by_pid_;  // lookup only
+  std::map<std::string, std::string> by_hostname_;  // agents' hostnames -> SlaveID (the last to register)
+  std::set<std::string> registering_;        // pids in admission
+  std::set<std::string> reregistering_;      // SlaveIDs in readmission
+  std::set<std::string> marking_unreachable_;  // SlaveIDs: MarkSlaveUnreachable in flight
+  std::set<std::string> removing_;             // SlaveIDs: RemoveSlave in flight
+  std::set<std::string> recovered_slaves_;   // SlaveIDs from the registry, not yet reregistered
+  std::set<std::string> unreachable_;        // SlaveIDs
+  std::uint64_t next_slave_ = 0;
+  std::map<std::string, Framework> frameworks_;         // by FrameworkID
+  // Scheduler pid -> FrameworkID; never iterated.
+  std::unordered_map<sim::Upid, std::string, sim::UpidHash> framework_by_pid_;  // lookup only
+  std::uint64_t next_framework_ = 0;
+  std::map<Id, std::map<std::string, MasterTask>> tasks_;  // framework -> task
+  std::set<std::string> completed_frameworks_;
+  sim::Time next_removal_permit_;  // when the limiter's next permit is free
+};
+
+// SlaveObserver (src/master/master.cpp): process slave-observer(N), one per agent.
+class SlaveObserver final : public sim::Process {
+ public:
+  SlaveObserver(sim::Upid slave, std::string slaveId, const MasterFlags& flags, Master& master);
+  std::string_view source() const override { return "src/master/master.cpp"; }
+  std::string_view className() const override { return "SlaveObserver"; }
+
+  // Master::disconnect / reregistration of a disconnected agent: from now on the pings
+  // say connected=false / true.
+  void reconnect(bool connected);
+  // The removal permit arrived: mark the agent unreachable unless a pong cancelled it.
+  void permitted();
+
+ protected:
+  void initialize() override;
+
+ private:
+  void ping();
+  void pong(const sim::Upid& from, const PongSlaveMessage& message);
+  void timeout();
+
+  sim::Upid slave_;
+  std::string slave_id_;
+  sim::Duration ping_timeout_;
+  std::uint32_t max_ping_timeouts_;
+  Master& master_;
+  bool connected_ = true;
+  bool pinged_ = false;
+  std::uint32_t timeouts_ = 0;
+  bool marking_ = false;
+};
+
+// master/main.cpp: with --zk, spawns the contender (and its group), the detector (and
+// its group and leader detector), then the master; without, the master alone.
+// Returns the master, or Mesos's error for a bad --zk.
+sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std::shared_ptr<ReplicatedLog> log,
+                                 std::shared_ptr<sim::FaultSites> faults = nullptr);
+
+}  // namespace agentsim::model

@@ -1,0 +1,75 @@
+#pragma once
+// The framework (scheduler) messages of the v0 scheduler driver (src/messages/
+// messages.proto) and FrameworkInfo (include/mesos/mesos.proto), with the fields the
+// failover model uses.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "model/messages/messages.hpp"
+#include "sim/message.hpp"
+#include "sim/time.hpp"
+
+namespace agentsim::model {
+
+// mesos.proto FrameworkInfo.
+struct FrameworkInfo {
+  Id id;  // empty until the master assigns one
+  std::string name;
+  std::string user = "root";
+  std::string principal;  // FrameworkInfo.principal (authentication and ACLs)
+  sim::Duration failover_timeout;  // FrameworkInfo.failover_timeout, 0 by default
+  bool checkpoint = false;         // FrameworkInfo.checkpoint
+  bool partition_aware = false;    // the PARTITION_AWARE capability
+  bool revocable_resources = false;  // the REVOCABLE_RESOURCES capability
+  bool operator==(const FrameworkInfo&) const = default;
+};
+
+struct RegisterFrameworkMessage : sim::MessageOf<RegisterFrameworkMessage> {
+  static constexpr std::string_view kName = "RegisterFrameworkMessage";
+  FrameworkInfo framework;
+  void describe(sim::Fields& out) const override {
+    out.push_back({"name", framework.name});
+    out.push_back({"failover_timeout", sim::format(framework.failover_timeout)});
+  }
+};
+
+struct ReregisterFrameworkMessage : sim::MessageOf<ReregisterFrameworkMessage> {
+  static constexpr std::string_view kName = "ReregisterFrameworkMessage";
+  FrameworkInfo framework;
+  bool failover = false;  // a new scheduler process taking over the framework
+  void describe(sim::Fields& out) const override {
+    out.push_back({"framework_id", framework.id});
+    out.push_back({"failover", failover});
+  }
+};
+
+struct FrameworkRegisteredMessage : sim::MessageOf<FrameworkRegisteredMessage> {
+  static constexpr std::string_view kName = "FrameworkRegisteredMessage";
+  std::string framework_id;
+  MasterInfo master_info;
+  void describe(sim::Fields& out) const override {
+    out.push_back({"framework_id", framework_id});
+    out.push_back({"master", master_info.pid});
+  }
+};
+
+struct FrameworkReregisteredMessage : sim::MessageOf<FrameworkReregisteredMessage> {
+  static constexpr std::string_view kName = "FrameworkReregisteredMessage";
+  std::string framework_id;
+  MasterInfo master_info;
+  void describe(sim::Fields& out) const override {
+    out.push_back({"framework_id", framework_id});
+    out.push_back({"master", master_info.pid});
+  }
+};
+
+// Master -> scheduler: the agent is gone, removed or marked unreachable
+// (Master::sendSlaveLost); the driver calls Scheduler::slaveLost.
+struct LostSlaveMessage : sim::MessageOf<LostSlaveMessage> {
+  static constexpr std::string_view kName = "LostSlaveMessage";
+  std::string slave_id;
+  void describe(sim::Fields& out) const override { out.push_back({"slave_id", slave_id}); }
+};
+
+}  // namespace agentsim::model

@@ -1,0 +1,265 @@
+#include "model/sched/sched.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "model/common/pid.hpp"
+#include "sim/assert.hpp"
+#include "sim/simulation.hpp"
+
+namespace agentsim::model {
+
+SchedulerProcess::SchedulerProcess(FrameworkFlags flags, MasterDetector& detector)
+    : sim::Process(sim::ProcessName::generated("scheduler")), flags_(std::move(flags)), detector_(detector) {}
+
+namespace {
+// Where the scripted scheduler keeps its FrameworkID (schedulers usually keep it in
+// ZooKeeper; agentsim keeps it on the scheduler's host).
+constexpr std::string_view kFrameworkIdPath = "/var/lib/scheduler/framework_id";
+}  // namespace
+
+void SchedulerProcess::initialize() {
+  framework_.name = flags_.name;
+  framework_.user = flags_.user;
+  framework_.principal = flags_.principal;
+  framework_.failover_timeout = flags_.failover_timeout;
+  framework_.checkpoint = flags_.checkpoint;
+  framework_.partition_aware = flags_.partition_aware;
+  framework_.revocable_resources = flags_.revocable_resources;
+  // A driver started without a FrameworkID registers a new framework; with one (a
+  // restarted scheduler) it fails over.
+  failover_ = false;
+  if (auto id = host().disk().read(std::string(kFrameworkIdPath))) {
+    framework_.id = *id;
+    failover_ = true;
+    log(fmt::format("Failing over framework {}", framework_.id), {{"framework_id", framework_.id}});
+  }
+  install(&SchedulerProcess::registered, "SchedulerProcess::registered");
+  install(&SchedulerProcess::reregistered, "SchedulerProcess::reregistered");
+  install(&SchedulerProcess::statusUpdate, "SchedulerProcess::statusUpdate");
+  install(&SchedulerProcess::executorLost, "SchedulerProcess::lostExecutor");
+  install(&SchedulerProcess::lostSlave, "SchedulerProcess::lostSlave");
+  for (std::size_t i = 0; i < flags_.tasks.size(); ++i) {
+    const TaskLaunch& task = flags_.tasks[i];
+    const sim::Duration wait = task.at > now().sinceStart() ? task.at - now().sinceStart() : sim::Duration{};
+    if (failover_) break;  // a failed-over scheduler does not launch its tasks again
+    delay(wait, "SchedulerDriver::launchTasks", [this, i] { launch(i); });
+  }
+  log(fmt::format("Version: 1.1.0; framework '{}', failover_timeout {}", framework_.name,
+                  sim::format(framework_.failover_timeout)));
+  detector_.detect(std::nullopt, *this, [this](const Detection& d) { detected(d); });
+}
+
+sim::Upid SchedulerProcess::masterPid() const { return master_pid_.get(sim(), master_->pid); }
+
+void SchedulerProcess::detected(const Detection& detection) {
+  if (detection.kind == Detection::Kind::Failed) {
+    log("Failed to detect a master: " + detection.failure, {{"status", static_cast<std::int64_t>(1)}});
+    for (sim::Process* p : host().processes()) sim().terminate(*p);
+    return;
+  }
+  master_ = detection.kind == Detection::Kind::Leader ? detection.leader : std::nullopt;
+  if (connected_) {
+    // The master failed, or failed over (to another master or the same one): the
+    // scheduler is told it is disconnected, and the driver reconnects.
+    log("Scheduler::disconnected");
+    traceState("SchedulerProcess::connected", "DISCONNECTED");
+  }
+  connected_ = false;
+  cancel(registration_timer_);
+  if (master_) {
+    log(fmt::format("New master detected at {}", master_->pid), {{"master", master_->pid}});
+    link(masterPid());
+    log("No credentials provided. Attempting to register without authentication");
+    doReliableRegistration(flags_.registration_backoff_factor);
+  } else {
+    log("No master detected");
+  }
+  detector_.detect(master_, *this, [this](const Detection& d) { detected(d); });
+}
+
+void SchedulerProcess::doReliableRegistration(sim::Duration maxBackoff) {
+  registration_timer_ = sim::TimerId{};
+  if (connected_ || !master_) return;
+  if (framework_.id.empty()) {
+    RegisterFrameworkMessage message;
+    message.framework = framework_;
+    send(masterPid(), message);
+  } else {
+    ReregisterFrameworkMessage message;
+    message.framework = framework_;
+    message.failover = failover_;
+    send(masterPid(), message);
+  }
+  // Bounded by REGISTRATION_RETRY_INTERVAL_MAX and by a tenth of a positive failover
+  // timeout (sched.cpp caps only when the framework has one; the MESOS-8171 fix skips a
+  // zero one, which would otherwise retry in a 0ns loop and freeze simulated time).
+  maxBackoff = std::min(maxBackoff, kSchedulerRegistrationRetryIntervalMax);
+  if (framework_.failover_timeout > sim::Duration{}) {
+    maxBackoff = std::min(maxBackoff, framework_.failover_timeout / 10);
+  }
+  const sim::Duration wait = rng().uniform(maxBackoff);
+  registration_timer_ = delay(wait, "SchedulerProcess::doReliableRegistration",
+                              [this, maxBackoff] { doReliableRegistration(maxBackoff * 2); });
+}
+
+void SchedulerProcess::registered(const sim::Upid& from, const FrameworkRegisteredMessage& message) {
+  if (!master_ || !(from == masterPid())) {
+    log(fmt::format("Ignoring framework registered message because it was sent from '{}' instead of the leading "
+                    "master '{}'",
+                    from.str(), master_ ? master_->pid : std::string("None")));
+    return;
+  }
+  if (connected_) {
+    log("Ignoring framework registered message because the driver is already connected!");
+    return;
+  }
+  framework_.id = message.framework_id;
+  (void)host().disk().write(std::string(kFrameworkIdPath), framework_.id);
+  connected_ = true;
+  failover_ = false;
+  cancel(registration_timer_);
+  log(fmt::format("Framework registered with {}", message.framework_id), {{"framework_id", message.framework_id}});
+  traceState("SchedulerProcess::connected", "REGISTERED", {{"framework_id", framework_.id}, {"master", from.str()}});
+}
+
+void SchedulerProcess::reregistered(const sim::Upid& from, const FrameworkReregisteredMessage& message) {
+  if (!master_ || !(from == masterPid())) {
+    log(fmt::format("Ignoring framework re-registered message because it was sent from '{}' instead of the leading "
+                    "master '{}'",
+                    from.str(), master_ ? master_->pid : std::string("None")));
+    return;
+  }
+  if (connected_) {
+    log("Ignoring framework re-registered message because the driver is already connected!");
+    return;
+  }
+  connected_ = true;
+  failover_ = false;
+  cancel(registration_timer_);
+  log(fmt::format("Framework re-registered with {}", message.framework_id), {{"framework_id", message.framework_id}});
+  traceState("SchedulerProcess::connected", "REREGISTERED", {{"framework_id", framework_.id}, {"master", from.str()}});
+}
+
+void SchedulerProcess::exited(const sim::Upid& pid) {
+  if (master_ && pid == masterPid()) log("Master disconnected; waiting for the detector");
+}
+
+void SchedulerProcess::launch(std::size_t index) {
+  if (!connected_ || framework_.id.empty()) {
+    // Not registered yet: the script tries again in a second (a real scheduler waits
+    // for an offer).
+    delay(sim::Seconds(1), "SchedulerDriver::launchTasks", [this, index] { launch(index); });
+    return;
+  }
+  const TaskLaunch& task = flags_.tasks[index];
+  LaunchTasksMessage message;
+  message.framework_id = framework_.id;
+  message.hostname = task.agent;
+  message.tasks.push_back(task.info);
+  message.tasks.back().executor.framework_id = framework_.id;
+  if (tracing()) {
+    log(fmt::format("Launching task {} on agent {}", task.info.task_id, task.agent), {{"task_id", task.info.task_id}});
+  }
+  send(masterPid(), std::move(message));
+}
+
+void SchedulerProcess::killTask(const std::string& taskId) {
+  if (!connected_) {
+    log("Ignoring kill task message as master is disconnected");
+    return;
+  }
+  KillTaskMessage message;
+  message.framework_id = framework_.id;
+  message.task_id = taskId;
+  send(masterPid(), message);
+}
+
+void SchedulerProcess::reconcileTasks(const std::vector<std::string>& taskIds) {
+  if (!connected_) {
+    log("Ignoring reconcile tasks message as master is disconnected");
+    return;
+  }
+  ReconcileTasksMessage message;
+  message.framework_id = framework_.id;
+  message.task_ids = taskIds;
+  send(masterPid(), message);
+}
+
+void SchedulerProcess::statusUpdate(const sim::Upid& from, const StatusUpdateMessage& message) {
+  if (!master_ || !(from == masterPid())) {
+    log(fmt::format("Ignoring status update message because it was sent from '{}' instead of the leading master '{}'",
+                    from.str(), master_ ? master_->pid : std::string("None")));
+    return;
+  }
+  if (!connected_) {
+    log("Ignoring status update message because the driver is disconnected!");
+    return;
+  }
+  const StatusUpdate& u = message.update;
+  // Scheduler::statusUpdate: what the framework's code sees.
+  if (tracing()) {
+    traceState("Scheduler::statusUpdate", toString(u.state),
+               {{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid}, {"source", u.source},
+                {"reason", u.reason}, {"message", u.message}});
+  }
+  if (u.uuid.empty()) return;  // nothing to acknowledge (e.g. a reconciliation answer)
+  switch (flags_.acknowledge.kind) {
+    case AcknowledgePolicy::Kind::AT_ONCE:
+      acknowledge(u);
+      return;
+    case AcknowledgePolicy::Kind::AFTER:
+      delay(flags_.acknowledge.after, "SchedulerDriver::acknowledgeStatusUpdate", [this, u] { acknowledge(u); });
+      return;
+    case AcknowledgePolicy::Kind::NEVER:
+      return;
+  }
+}
+
+void SchedulerProcess::executorLost(const sim::Upid& from, const ExitedExecutorMessage& message) {
+  if (!master_ || !(from == masterPid()) || !connected_) return;
+  // Scheduler::executorLost.
+  traceState("Scheduler::executorLost", "LOST",
+             {{"framework_id", message.framework_id}, {"executor_id", message.executor_id},
+              {"slave_id", message.slave_id}, {"status", message.status}});
+}
+
+void SchedulerProcess::lostSlave(const sim::Upid& from, const LostSlaveMessage& message) {
+  // SchedulerProcess::lostSlave checks the connection before the sender.
+  if (!connected_) {
+    log("Ignoring lost slave message because the driver is disconnected!");
+    return;
+  }
+  AGENTSIM_ASSERT(master_.has_value());  // CHECK_SOME(master): connected implies a master
+  if (!(from == masterPid())) {
+    log(fmt::format("Ignoring lost slave message because it was sent from '{}' instead of the leading master '{}'",
+                    from.str(), master_->pid));
+    return;
+  }
+  // Scheduler::slaveLost: what the framework's code sees.
+  traceState("Scheduler::slaveLost", "LOST", {{"framework_id", framework_.id}, {"slave_id", message.slave_id}});
+}
+
+void SchedulerProcess::acknowledge(const StatusUpdate& u) {
+  if (!connected_) {
+    log("Ignoring explicit status update acknowledgement because the driver is disconnected");
+    return;
+  }
+  // Call::ACKNOWLEDGE to the master.
+  StatusUpdateAcknowledgementMessage ack;
+  ack.slave_id = u.slave_id;
+  ack.framework_id = u.framework_id;
+  ack.task_id = u.task_id;
+  ack.uuid = u.uuid;
+  send(masterPid(), std::move(ack));
+}
+
+sim::Try<sim::Nothing> frameworkMain(sim::Host& host, FrameworkFlags flags) {
+  auto detector = createMasterDetector(host, flags.master);
+  if (detector.isError()) return sim::Error{detector.error()};
+  host.sim().spawn<SchedulerProcess>(host, std::move(flags), **detector);
+  return sim::Nothing{};
+}
+
+}  // namespace agentsim::model

@@ -1,0 +1,120 @@
+#pragma once
+// A scripted framework: the v0 scheduler driver's SchedulerProcess (src/sched/sched.cpp),
+// process scheduler(1), with a scheduler that only registers. It promises, as the driver
+// does in Mesos 1.1:
+//  - it finds the leading master through its own master detector (--master: a pid or a
+//    zk:// URL, as the agent's);
+//  - on each new master it sends RegisterFrameworkMessage (no FrameworkID yet) or
+//    ReregisterFrameworkMessage at once, then retries after U[0, maxBackoff] with
+//    maxBackoff starting at registration_backoff_factor (2secs,
+//    DEFAULT_REGISTRATION_BACKOFF_FACTOR), doubling, capped at 1mins
+//    (REGISTRATION_RETRY_INTERVAL_MAX) and at failover_timeout / 10 when the failover
+//    timeout is positive (as the MESOS-8171 fix: a 0 one does not cap), until
+//    FrameworkRegisteredMessage /
+//    FrameworkReregisteredMessage from that master;
+//  - losing its master (a new leader, or none) makes it "disconnected": it re-registers
+//    with whoever the detector reports next;
+//  - it keeps its FrameworkID on its host's disk, so a restarted scheduler fails over
+//    (ReregisterFrameworkMessage with failover=true) instead of registering anew;
+//  - its scripted tasks are launched at their times (LaunchTasksMessage naming the
+//    agent: no offers are modelled), once it is registered;
+//  - every StatusUpdateMessage is delivered to Scheduler::statusUpdate (a `state` record
+//    "Scheduler::statusUpdate" naming the task, its state, reason, source and UUID),
+//    then acknowledged as the script says: at once (the driver's implicit
+//    acknowledgement), after a delay, or never; an update without a UUID is not
+//    acknowledged;
+//  - a LostSlaveMessage from the leading master, while connected, is delivered to
+//    Scheduler::slaveLost (a `state` record "Scheduler::slaveLost", state LOST, naming
+//    the agent's slave_id); one while disconnected, or from another sender, is ignored
+//    (in that order, as SchedulerProcess::lostSlave checks);
+//  - killTask and reconcileTasks send KillTaskMessage and ReconcileTasksMessage.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "model/messages/framework_messages.hpp"
+#include "model/master/detector/detector.hpp"
+#include "model/messages/task_messages.hpp"
+#include "model/common/pid.hpp"
+#include "sim/process.hpp"
+
+namespace agentsim::model {
+
+// src/sched/constants.hpp.
+inline constexpr sim::Duration kSchedulerRegistrationBackoffFactor = sim::Seconds(2);
+inline constexpr sim::Duration kSchedulerRegistrationRetryIntervalMax = sim::Minutes(1);
+
+// When the scheduler acknowledges a status update (agentsim's script).
+struct AcknowledgePolicy {
+  enum class Kind { AT_ONCE, AFTER, NEVER };
+  Kind kind = Kind::AT_ONCE;
+  sim::Duration after;  // for AFTER
+};
+
+// A task the scheduler launches at `at` (simulated time since the start) on the agent
+// whose hostname is `agent`.
+struct TaskLaunch {
+  sim::Duration at;
+  std::string agent;
+  TaskInfo info;
+};
+
+struct FrameworkFlags {
+  std::string master;  // as the agent's --master
+  std::string name = "framework";
+  std::string user = "root";  // FrameworkInfo.user: whom its tasks run as
+  std::string principal;      // FrameworkInfo.principal
+  sim::Duration failover_timeout;  // FrameworkInfo.failover_timeout
+  bool checkpoint = false;         // FrameworkInfo.checkpoint
+  bool partition_aware = false;    // FrameworkInfo.capabilities PARTITION_AWARE
+  bool revocable_resources = false;  // FrameworkInfo.capabilities REVOCABLE_RESOURCES
+  sim::Duration registration_backoff_factor = kSchedulerRegistrationBackoffFactor;
+  AcknowledgePolicy acknowledge;
+  std::vector<TaskLaunch> tasks;
+};
+
+class SchedulerProcess final : public sim::Process {
+ public:
+  SchedulerProcess(FrameworkFlags flags, MasterDetector& detector);
+  std::string_view source() const override { return "src/sched/sched.cpp"; }
+  std::string_view className() const override { return "SchedulerProcess"; }
+
+  bool connected() const { return connected_; }
+  const FrameworkInfo& framework() const { return framework_; }
+
+  // SchedulerDriver::killTask and reconcileTasks (empty: every task, implicitly); call
+  // with dispatch. Sent only while connected, as the driver does.
+  void killTask(const std::string& taskId);
+  void reconcileTasks(const std::vector<std::string>& taskIds);
+
+ protected:
+  void initialize() override;
+  void exited(const sim::Upid& pid) override;
+
+ private:
+  void detected(const Detection& detection);
+  void doReliableRegistration(sim::Duration maxBackoff);
+  void registered(const sim::Upid& from, const FrameworkRegisteredMessage& message);
+  void reregistered(const sim::Upid& from, const FrameworkReregisteredMessage& message);
+  sim::Upid masterPid() const;
+  mutable MasterPid master_pid_;  // masterPid()'s cache
+  void statusUpdate(const sim::Upid& from, const StatusUpdateMessage& message);
+  void executorLost(const sim::Upid& from, const ExitedExecutorMessage& message);
+  void lostSlave(const sim::Upid& from, const LostSlaveMessage& message);
+  void acknowledge(const StatusUpdate& update);
+  void launch(std::size_t index);  // flags_.tasks[index]
+
+  FrameworkFlags flags_;
+  MasterDetector& detector_;
+  FrameworkInfo framework_;
+  std::optional<MasterInfo> master_;
+  bool connected_ = false;
+  bool failover_ = true;  // the first (re)registration of this scheduler process
+  sim::TimerId registration_timer_;
+};
+
+// The scheduler's main(): the driver's master detector, then the SchedulerProcess.
+sim::Try<sim::Nothing> frameworkMain(sim::Host& host, FrameworkFlags flags);
+
+}  // namespace agentsim::model

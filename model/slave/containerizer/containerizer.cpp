@@ -1,0 +1,237 @@
+#include "model/slave/containerizer/containerizer.hpp"
+
+#include <fmt/format.h>
+
+#include "model/common/pid.hpp"
+#include "sim/simulation.hpp"
+
+namespace agentsim::model {
+
+std::string_view toString(ContainerType type) {
+  switch (type) {
+    case ContainerType::NONE: return "NONE";
+    case ContainerType::MESOS: return "MESOS";
+    case ContainerType::DOCKER: return "DOCKER";
+  }
+  return "?";
+}
+
+sim::Process* Containerizer::processAt(const sim::Upid& pid) const { return sim().process(pid); }
+
+FakeContainerizer::FakeContainerizer(sim::ProcessName name, Fetcher* fetcher, sim::Duration launchLatency)
+    : Containerizer(std::move(name)), fetcher_(fetcher), launchLatency_(launchLatency) {}
+
+std::vector<std::string> FakeContainerizer::containers() const {
+  std::vector<std::string> out;
+  for (const auto& [id, c] : containers_) {
+    if (c.state != State::TERMINATED) out.push_back(id);
+  }
+  return out;
+}
+
+void FakeContainerizer::launch(ContainerConfig config, sim::Upid caller, Launched done) {
+  dispatch("launch", [this, config = std::move(config), caller, done = std::move(done)]() mutable {
+    if (!supports(config.type)) {
+      log(fmt::format("Not launching container {}: {} does not run containers of type {}", config.container_id,
+                      className(), toString(config.type)),
+          {{"container", config.container_id}});
+      reply(caller, "Containerizer::launch", [done] { done(false); });
+      return;
+    }
+    if (containers_.count(config.container_id) != 0) {
+      const std::string error = fmt::format("Container '{}' already started", config.container_id);
+      reply(caller, "Containerizer::launch", [done, error] { done(sim::Error{error}); });
+      return;
+    }
+    const std::string id = config.container_id;
+    if (tracing()) {
+      log(fmt::format("Starting container {}", id), {{"container", id}, {"type", std::string(toString(config.type))}});
+    }
+    Container& c = containers_[id];
+    c.config = std::move(config);
+    if (tracing()) traceState("Container", "FETCHING", {{"container", id}});
+    if (c.config.uris.empty() || fetcher_ == nullptr) {
+      fetched(id, sim::Nothing{}, caller, std::move(done));
+      return;
+    }
+    fetcher_->fetch(id, c.config.uris, c.config.sandbox, self(),
+                    [this, id, caller, done](const sim::Try<sim::Nothing>& r) { fetched(id, r, caller, done); });
+  });
+}
+
+void FakeContainerizer::fetched(const std::string& id, const sim::Try<sim::Nothing>& result, sim::Upid caller,
+                                Launched done) {
+  auto it = containers_.find(id);
+  if (it == containers_.end() || it->second.state == State::TERMINATED) {
+    const std::string error = fmt::format("Container '{}' was destroyed during launch", id);
+    reply(caller, "Containerizer::launch", [done, error] { done(sim::Error{error}); });
+    return;
+  }
+  Container& c = it->second;
+  if (result.isError()) {
+    terminate(c, ContainerTermination{std::nullopt, result.error(), "REASON_CONTAINER_LAUNCH_FAILED"});
+    const std::string error = result.error();
+    reply(caller, "Containerizer::launch", [done, error] { done(sim::Error{error}); });
+    return;
+  }
+  c.state = State::PREPARING;
+  if (tracing()) traceState("Container", "PREPARING", {{"container", id}});
+  c.launch = {caller, done};  // answered by started(), or by terminate() if destroyed first
+  c.timer = delay(c.config.launch_latency.value_or(launchLatency_), "launch",
+                  [this, id, caller, done] { started(id, caller, done); });
+}
+
+void FakeContainerizer::started(const std::string& id, sim::Upid caller, Launched done) {
+  Container& c = containers_.at(id);
+  c.timer = sim::TimerId{};
+  c.launch.reset();
+  c.state = State::RUNNING;
+  c.started = now();
+  // What only the launch needed (the fetch into the sandbox).
+  c.config.uris.clear();
+  c.config.uris.shrink_to_fit();
+  std::string().swap(c.config.sandbox);
+  if (tracing()) traceState("Container", "RUNNING", {{"container", id}});
+  if (c.config.executor) {
+    // fork/exec of the executor: its own program (OS process) on this host. The
+    // environment moves into the executor: nothing reads it here again.
+    c.runs_executor = true;
+    std::shared_ptr<ExecutorEnvironment> env = std::move(c.config.executor);
+    const std::string executorId = tracing() ? env->info.executor_id : std::string();
+    ExecutorProcess& executor = sim().spawnIn<ExecutorProcess>(
+        host(), "container " + id, env.use_count() == 1 ? std::move(*env) : ExecutorEnvironment(*env));
+    c.executor = executor.self();
+    link(c.executor);
+    if (c.config.forked_pid_path) (void)host().disk().write(*c.config.forked_pid_path, c.executor.str());
+    if (tracing()) {
+      log(fmt::format("Forked executor {} as {}", executorId, c.executor.str()),
+          {{"container", id}, {"pid", c.executor.str()}});
+    }
+  }
+  reply(caller, "Containerizer::launch", [done] { done(true); });
+  if (c.config.run_time == sim::Duration::max() || c.runs_executor) return;
+  c.timer = delay(c.config.run_time, "reaped", [this, id] {
+    Container& c = containers_.at(id);
+    c.timer = sim::TimerId{};
+    if (c.config.oom) {
+      terminate(c, ContainerTermination{9, "Memory limit exceeded", "REASON_CONTAINER_LIMITATION_MEMORY"});
+    } else {
+      terminate(c, ContainerTermination{c.config.exit_status, fmt::format("Exited with status {}", c.config.exit_status),
+                                        ""});
+    }
+  });
+}
+
+void FakeContainerizer::terminate(Container& c, ContainerTermination t) {
+  cancel(c.timer);
+  c.state = State::TERMINATED;
+  c.termination = t;
+  if (tracing()) {
+    sim::Fields f{{"container", c.config.container_id}, {"message", t.message}};
+    if (t.status) f.push_back({"status", static_cast<std::int64_t>(*t.status)});
+    if (!t.reason.empty()) f.push_back({"reason", t.reason});
+    traceState("Container", "TERMINATED", std::move(f));
+  }
+  if (c.launch) {
+    const std::string error = fmt::format("Container '{}' was destroyed during launch", c.config.container_id);
+    reply(c.launch->first, "Containerizer::launch", [done = c.launch->second, error] { done(sim::Error{error}); });
+    c.launch.reset();
+  }
+  for (auto& [caller, done] : c.waiters) reply(caller, "Containerizer::wait", [done = std::move(done), t] { done(t); });
+  c.waiters.clear();
+  // What only a launch needed: a terminated container keeps its id and termination.
+  c.config.uris.clear();
+  c.config.uris.shrink_to_fit();
+  std::string().swap(c.config.sandbox);
+}
+
+void FakeContainerizer::wait(std::string containerId, sim::Upid caller, Waited done) {
+  dispatch("wait", [this, containerId = std::move(containerId), caller, done = std::move(done)] {
+    auto it = containers_.find(containerId);
+    if (it == containers_.end()) {
+      const std::string error = "Unknown container: " + containerId;
+      reply(caller, "Containerizer::wait", [done, error] { done(sim::Error{error}); });
+      return;
+    }
+    if (it->second.termination) {
+      reply(caller, "Containerizer::wait", [done, t = *it->second.termination] { done(t); });
+      return;
+    }
+    it->second.waiters.emplace_back(caller, done);
+  });
+}
+
+void FakeContainerizer::destroy(std::string containerId) {
+  dispatch("destroy", [this, containerId = std::move(containerId)] {
+    auto it = containers_.find(containerId);
+    if (it == containers_.end() || it->second.state == State::TERMINATED) return;
+    log("Destroying container " + containerId, {{"container", containerId}});
+    Container& c = it->second;
+    if (!c.executor.isNone() && sim().process(c.executor) != nullptr) {
+      sim().kill(host(), "container " + containerId);  // the launcher's SIGKILL
+    }
+    c.executor = sim::Upid{};
+    terminate(c, ContainerTermination{9, "Container destroyed", ""});
+  });
+}
+
+void FakeContainerizer::exited(const sim::Upid& pid) {
+  // The reaper: the executor's program is gone.
+  for (auto& [id, c] : containers_) {
+    if (c.state == State::TERMINATED || !(c.executor == pid)) continue;
+    c.executor = sim::Upid{};
+    terminate(c, ContainerTermination{0, "Executor exited", ""});
+    return;
+  }
+}
+
+void FakeContainerizer::recover(std::vector<RecoveredContainer> recovered, sim::Upid caller,
+                                std::function<void()> done) {
+  dispatch("recover", [this, recovered = std::move(recovered), caller, done = std::move(done)] {
+    for (const RecoveredContainer& r : recovered) {
+      if (containers_.count(r.container_id) != 0) continue;
+      Container& c = containers_[r.container_id];
+      c.config.container_id = r.container_id;
+      c.config.executor.reset();
+      // The launcher checks the checkpointed pid: a live process is adopted.
+      sim::Process* p = nullptr;
+      if (auto pid = parseUpid(sim(), r.forked_pid)) {
+        p = sim().process(*pid);
+        if (p != nullptr) c.executor = *pid;
+      }
+      if (p != nullptr) {
+        c.state = State::RUNNING;
+        c.started = now();
+        link(c.executor);
+        log(fmt::format("Recovered container {} (executor {})", r.container_id, c.executor.str()),
+            {{"container", r.container_id}});
+        traceState("Container", "RUNNING", {{"container", r.container_id}, {"recovered", true}});
+      } else {
+        c.state = State::TERMINATED;
+        c.termination = ContainerTermination{std::nullopt, "Container's processes are gone (not recovered)", ""};
+        log(fmt::format("Container {} was not recovered: its processes are gone", r.container_id),
+            {{"container", r.container_id}});
+      }
+    }
+    reply(caller, "Slave::_recover", done);
+  });
+}
+
+void FakeContainerizer::usage(std::string containerId, sim::Upid caller, Usage done) {
+  dispatch("usage", [this, containerId = std::move(containerId), caller, done = std::move(done)] {
+    auto it = containers_.find(containerId);
+    if (it == containers_.end() || it->second.state != State::RUNNING) {
+      const std::string error = "Unknown container: " + containerId;
+      reply(caller, "Containerizer::usage", [done, error] { done(sim::Error{error}); });
+      return;
+    }
+    const Container& c = it->second;
+    ResourceStatistics s;
+    s.timestamp = now();
+    s.mem_rss_bytes = c.config.mem_bytes;
+    s.cpus_user_time = (now() - c.started) * c.config.cpus_milli / 1000;
+    reply(caller, "Containerizer::usage", [done, s] { done(s); });
+  });
+}
+
+}  // namespace agentsim::model

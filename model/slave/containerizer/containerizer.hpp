@@ -1,0 +1,141 @@
+#pragma once
+// Containerizer (src/slave/containerizer/containerizer.hpp): what the agent launches
+// executors with. Calls are dispatched onto the containerizer's process; each answer
+// comes back as an event on the caller (by address, so a caller that is gone gets
+// nothing). Fake containers (FakeContainerizer) promise:
+//  - launch answers false, at once, for a container this containerizer does not
+//    support (ComposingContainerizer then asks the next one); an id already in use is
+//    an error;
+//  - a supported container is fetched (Fetcher), then starts after the launch latency,
+//    and launch answers true;
+//  - it runs for `run_time` and exits with `exit_status` (or is OOM-killed at that
+//    time, if `oom`), unless destroyed first; wait answers with the termination once
+//    it happens (at once if it already did);
+//  - destroy kills it (status 9) and usage reports memory and CPU time so far;
+//  - a container with an executor runs it as its own program on the host (an
+//    ExecutorProcess), writes the executor's pid to forked.pid, and ends when that
+//    program exits (status 0) or is killed by destroy;
+//  - recover (after an agent restart) adopts each checkpointed container whose executor
+//    is still alive; one whose processes are gone is known as terminated.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/exec/exec.hpp"
+#include "model/slave/containerizer/fetcher.hpp"
+#include "sim/process.hpp"
+#include "sim/try.hpp"
+
+namespace agentsim::model {
+
+// mesos.proto ContainerInfo.Type, with NONE for an executor without a ContainerInfo.
+enum class ContainerType { NONE, MESOS, DOCKER };
+std::string_view toString(ContainerType type);
+
+struct ContainerConfig {
+  std::string container_id;
+  ContainerType type = ContainerType::NONE;
+  std::vector<CommandURI> uris;
+  std::string sandbox;
+  std::optional<sim::Duration> launch_latency;   // the containerizer's own by default
+  sim::Duration run_time = sim::Duration::max();  // max: runs until destroyed
+  int exit_status = 0;
+  bool oom = false;
+  std::int64_t cpus_milli = 1000;
+  std::uint64_t mem_bytes = 128 * kMegabyte;
+  // The executor the container runs (shared: a composing containerizer keeps a copy of
+  // the config to try the next containerizer; the one that starts it takes it over).
+  std::shared_ptr<ExecutorEnvironment> executor;
+  std::optional<std::string> forked_pid_path;    // where to checkpoint its pid
+};
+
+// A container the agent found in its checkpoint: its id and the pid in forked.pid.
+struct RecoveredContainer {
+  std::string container_id;
+  std::string forked_pid;
+};
+
+// mesos.proto ContainerTermination (1.1: containerizer.proto Termination).
+struct ContainerTermination {
+  std::optional<int> status;  // wait status; 9 when killed
+  std::string message;
+  std::string reason;         // e.g. "REASON_CONTAINER_LIMITATION_MEMORY"
+};
+
+// mesos.proto ResourceStatistics, the fields the model fills.
+struct ResourceStatistics {
+  sim::Time timestamp;
+  std::uint64_t mem_rss_bytes = 0;
+  sim::Duration cpus_user_time;
+};
+
+class Containerizer : public sim::Process {
+ public:
+  using Launched = std::function<void(const sim::Try<bool>&)>;
+  using Waited = std::function<void(const sim::Try<ContainerTermination>&)>;
+  using Usage = std::function<void(const sim::Try<ResourceStatistics>&)>;
+  using sim::Process::Process;
+
+  virtual void launch(ContainerConfig config, sim::Upid caller, Launched done) = 0;
+  virtual void wait(std::string containerId, sim::Upid caller, Waited done) = 0;
+  virtual void destroy(std::string containerId) = 0;
+  virtual void usage(std::string containerId, sim::Upid caller, Usage done) = 0;
+  // Containers known now, sorted (Containerizer::containers).
+  virtual std::vector<std::string> containers() const = 0;
+  // Containerizer::recover; `done` runs on `caller` once every container is known.
+  virtual void recover(std::vector<RecoveredContainer> containers, sim::Upid caller, std::function<void()> done) = 0;
+
+ protected:
+  // Runs `fn` as an event on the process at `caller`, if it is still there.
+  template <typename F>
+  void reply(const sim::Upid& caller, std::string_view function, F fn) {
+    if (sim::Process* p = processAt(caller)) p->dispatch(function, std::move(fn));
+  }
+
+ private:
+  sim::Process* processAt(const sim::Upid& pid) const;
+};
+
+// The fake containers shared by MesosContainerizer and DockerContainerizer.
+class FakeContainerizer : public Containerizer {
+ public:
+  FakeContainerizer(sim::ProcessName name, Fetcher* fetcher, sim::Duration launchLatency);
+
+  void launch(ContainerConfig config, sim::Upid caller, Launched done) override;
+  void wait(std::string containerId, sim::Upid caller, Waited done) override;
+  void destroy(std::string containerId) override;
+  void usage(std::string containerId, sim::Upid caller, Usage done) override;
+  std::vector<std::string> containers() const override;
+  void recover(std::vector<RecoveredContainer> containers, sim::Upid caller, std::function<void()> done) override;
+
+  // Whether this containerizer runs containers of this type.
+  virtual bool supports(ContainerType type) const = 0;
+
+ private:
+  enum class State { FETCHING, PREPARING, RUNNING, TERMINATED };
+  struct Container {
+    ContainerConfig config;
+    State state = State::FETCHING;
+    sim::Time started;
+    std::optional<ContainerTermination> termination;
+    std::vector<std::pair<sim::Upid, Waited>> waiters;
+    sim::TimerId timer;
+    bool runs_executor = false;  // config.executor was set: it runs until its executor exits
+    sim::Upid executor;  // the executor's pid, while it runs
+    std::optional<std::pair<sim::Upid, Launched>> launch;  // a launch not answered yet
+  };
+  void exited(const sim::Upid& pid) override;
+  void fetched(const std::string& id, const sim::Try<sim::Nothing>& result, sim::Upid caller, Launched done);
+  void started(const std::string& id, sim::Upid caller, Launched done);
+  void terminate(Container& c, ContainerTermination t);
+
+  Fetcher* fetcher_;
+  sim::Duration launchLatency_;
+  std::map<std::string, Container> containers_;
+};
+
+}  // namespace agentsim::model

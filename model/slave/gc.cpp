@@ -1,0 +1,90 @@
+#include "model/slave/gc.hpp"
+
+#include <fmt/format.h>
+
+#include "sim/simulation.hpp"
+
+namespace agentsim::model {
+
+void GarbageCollector::schedule(sim::Duration d, std::string path) {
+  dispatch("GarbageCollectorProcess::schedule", [this, d, path = std::move(path)] {
+    if (tracing()) {
+      log(fmt::format("Scheduling '{}' for gc {} in the future", path, sim::format(d)), {{"path", path}});
+      traceState("GarbageCollector", "SCHEDULED", {{"path", path}, {"in", sim::format(d)}});
+    }
+    setDue(path, now() + d);
+    reset();
+  });
+}
+
+void GarbageCollector::unschedule(std::string path) {
+  dispatch("GarbageCollectorProcess::unschedule", [this, path = std::move(path)] {
+    if (due_.count(path) != 0) {
+      setDue(path, std::nullopt);
+      log(fmt::format("Unscheduling '{}' from gc", path), {{"path", path}});
+      traceState("GarbageCollector", "UNSCHEDULED", {{"path", path}});
+      reset();
+    }
+  });
+}
+
+void GarbageCollector::prune(sim::Duration d, std::string why) {
+  dispatch("GarbageCollectorProcess::prune", [this, d, why = std::move(why)] {
+    const sim::Time limit = now() + d;
+    std::vector<std::string> due;
+    for (const auto& [path, at] : due_) {
+      if (at <= limit) due.push_back(path);
+    }
+    for (const auto& path : due) {
+      log(fmt::format("Pruning '{}' ahead of schedule", path), {{"path", path}});
+      removeNow(path, fmt::format("pruned {} ahead of its time: {}", sim::format(due_.at(path) - now()),
+                                  why.empty() ? std::string("prune") : why));
+    }
+    if (!due.empty()) reset();
+  });
+}
+
+void GarbageCollector::reset() {
+  const sim::Time earliest = times_.empty() ? sim::Time::max() : *times_.begin();
+  if (timer_.valid() && timerAt_ == earliest) return;
+  cancel(timer_);
+  if (earliest == sim::Time::max()) return;
+  timerAt_ = earliest;
+  // A negative delay (a path older than gc_delay) means right away.
+  timer_ = delay(earliest > now() ? earliest - now() : sim::Duration{}, "GarbageCollectorProcess::remove",
+                 [this] { remove(); });
+}
+
+void GarbageCollector::remove() {
+  timer_ = sim::TimerId{};
+  std::vector<std::string> due;
+  for (const auto& [path, at] : due_) {
+    if (at <= now()) due.push_back(path);
+  }
+  for (const auto& path : due) removeNow(path, "its gc delay elapsed");
+  reset();
+}
+
+void GarbageCollector::removeNow(const std::string& path, const std::string& why) {
+  sim::Disk& disk = host().disk();
+  const std::uint64_t before = disk.usedBytes();
+  const std::size_t removed = disk.removeTree(path + "/") + (disk.remove(path) ? 1 : 0);
+  log(fmt::format("Deleted '{}'", path), {{"path", path}, {"files", static_cast<std::int64_t>(removed)}});
+  traceState("GarbageCollector", "REMOVED",
+             {{"path", path}, {"files", static_cast<std::int64_t>(removed)},
+              {"bytes", static_cast<std::int64_t>(before - disk.usedBytes())}, {"reason", why}});
+  setDue(path, std::nullopt);
+}
+
+void GarbageCollector::setDue(const std::string& path, std::optional<sim::Time> at) {
+  if (auto it = due_.find(path); it != due_.end()) {
+    times_.erase(times_.find(it->second));
+    if (!at) due_.erase(it);
+  }
+  if (at) {
+    due_[path] = *at;
+    times_.insert(*at);
+  }
+}
+
+}  // namespace agentsim::model

@@ -1,0 +1,391 @@
+#include "model/slave/main.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "model/slave/containerizer/composing.hpp"
+#include "model/slave/containerizer/docker.hpp"
+#include "model/slave/containerizer/fetcher.hpp"
+#include "model/files/files.hpp"
+#include "model/slave/gc.hpp"
+#include "model/hook/manager.hpp"
+#include "model/master/master.hpp"
+#include "model/master/detector/detector.hpp"
+#include "model/slave/containerizer/mesos/containerizer.hpp"
+#include "model/module/manager.hpp"
+#include "model/slave/qos_controller.hpp"
+#include "model/slave/resource_estimator.hpp"
+#include "model/slave/slave.hpp"
+#include "model/slave/status_update_manager.hpp"
+#include "model/version/version.hpp"
+
+namespace agentsim::model {
+
+namespace {
+
+const std::string kMainRef = "src/slave/main.cpp: main";
+// systemd::exists() looks here; a host with systemd has it.
+const std::string kSystemdRuntimeDirectory = "/run/systemd/system";
+
+// What one step did: built something, failed, or must wait (as main() blocks) and then
+// carry on with `then`.
+struct StepResult {
+  enum class Kind { Done, Failed, Wait };
+  Kind kind = Kind::Done;
+  std::string text;  // what it built, or the failure message
+  sim::Duration wait;
+  std::function<StepResult()> then;
+
+  static StepResult done(std::string built) { return {Kind::Done, std::move(built), {}, {}}; }
+  static StepResult failed(std::string message) { return {Kind::Failed, std::move(message), {}, {}}; }
+  static StepResult waitFor(sim::Duration d, std::function<StepResult()> then) {
+    return {Kind::Wait, {}, d, std::move(then)};
+  }
+};
+
+// One boot of main(): walks the graph, keeps what the steps built until the Slave
+// takes it. Shared with the events it schedules; a crash of the host ends it.
+class StartupRun : public std::enable_shared_from_this<StartupRun> {
+ public:
+  StartupRun(sim::Host& host, SlaveFlags flags, AgentEnvironment env, StartupGraph graph, StartupGraph::Order order,
+             std::map<std::string, std::map<std::string, std::string>> moduleParameters, ACLs acls)
+      : host_(host),
+        incarnation_(host.incarnation()),
+        flags_(std::move(flags)),
+        env_(env),
+        graph_(std::move(graph)),
+        order_(std::move(order)),
+        hooks_(std::make_shared<HookManager>()),
+        acls_(std::move(acls)) {
+    modules_.setParameters(std::move(moduleParameters));
+  }
+
+  // Runs steps until one waits, fails, or the Slave is spawned.
+  void advance() {
+    while (next_ < order_.size()) {
+      const std::size_t v = order_[next_];
+      before_ = processIds();
+      if (!finish(v, run(graph_.step(v)))) return;
+    }
+  }
+
+  const std::string& failure() const { return failure_; }
+
+ private:
+  // Records a step's outcome; false when the walk stops (failed or waiting).
+  bool finish(std::size_t v, StepResult r) {
+    switch (r.kind) {
+      case StepResult::Kind::Done: {
+        sim::Fields f{{"position", static_cast<std::int64_t>(next_ + 1)},
+                      {"steps", static_cast<std::int64_t>(order_.size())},
+                      {"builds", r.text}};
+        const std::vector<std::string> spawned = newProcesses();
+        if (!spawned.empty()) f.push_back({"processes", fmt::format("{}", fmt::join(spawned, ", "))});
+        host_.sim().emit(sim::RecordKind::Startup, nullptr, host_.name(), std::string(graph_.name(v)), std::move(f),
+                         ref(graph_.step(v)));
+        ++next_;
+        return true;
+      }
+      case StepResult::Kind::Failed:
+        failure_ = r.text;
+        exitAgent(host_, graph_.name(v), r.text, kMainRef, nullptr,
+                  {{"position", static_cast<std::int64_t>(next_ + 1)},
+                   {"steps", static_cast<std::int64_t>(order_.size())}});
+        return false;
+      case StepResult::Kind::Wait: {
+        auto self = shared_from_this();
+        host_.sim().at(host_.sim().now() + r.wait, "main", [self, v, then = std::move(r.then)] {
+          if (!self->host_.up() || self->host_.incarnation() != self->incarnation_) return;  // crashed meanwhile
+          if (self->finish(v, then())) self->advance();
+        });
+        return false;
+      }
+    }
+    return false;
+  }
+
+  std::vector<std::string> processIds() const {
+    std::vector<std::string> ids;
+    for (const sim::Process* p : host_.processesOf("")) ids.push_back(p->id());
+    return ids;
+  }
+
+  std::vector<std::string> newProcesses() const {
+    std::vector<std::string> out;
+    for (const std::string& id : processIds()) {
+      if (std::find(before_.begin(), before_.end(), id) == before_.end()) out.push_back(id);
+    }
+    return out;
+  }
+
+  static std::string ref(StartupStep s) {
+    switch (s) {
+      case StartupStep::Flags: return kMainRef;
+      case StartupStep::Libprocess: return "3rdparty/libprocess/src/process.cpp: process::initialize";
+      case StartupStep::Version: return "src/version/version.cpp: VersionProcess";
+      case StartupStep::Modules: return "src/module/manager.cpp: ModuleManager::load";
+      case StartupStep::Hooks: return "src/hook/manager.cpp: HookManager::initialize";
+      case StartupStep::Systemd: return "src/linux/systemd.cpp: systemd::initialize";
+      case StartupStep::Fetcher: return "src/slave/containerizer/fetcher.cpp: Fetcher::Fetcher";
+      case StartupStep::DockerContainerizer: return "src/slave/containerizer/docker.cpp: DockerContainerizer::create";
+      case StartupStep::MesosContainerizer:
+        return "src/slave/containerizer/mesos/containerizer.cpp: MesosContainerizer::create";
+      case StartupStep::Containerizer: return "src/slave/containerizer/containerizer.cpp: Containerizer::create";
+      case StartupStep::Detector: return "src/master/detector/detector.cpp: MasterDetector::create";
+      case StartupStep::Authorizer: return "src/authorizer/authorizer.cpp: Authorizer::create";
+      case StartupStep::Files: return "src/files/files.cpp: Files::Files";
+      case StartupStep::GarbageCollector: return "src/slave/gc.cpp: GarbageCollector::GarbageCollector";
+      case StartupStep::StatusUpdateManager:
+        return "src/slave/status_update_manager.cpp: StatusUpdateManager::StatusUpdateManager";
+      case StartupStep::ResourceEstimator: return "src/slave/resource_estimator.cpp: ResourceEstimator::create";
+      case StartupStep::QoSController: return "src/slave/qos_controller.cpp: QoSController::create";
+      case StartupStep::Slave: return kMainRef;
+    }
+    return kMainRef;
+  }
+
+  template <typename P, typename... Args>
+  P& spawn(Args&&... args) {
+    return host_.sim().spawn<P>(host_, std::forward<Args>(args)...);
+  }
+
+  StepResult run(StartupStep s) {
+    switch (s) {
+      case StartupStep::Flags:
+        // flags.load: a required flag without a value; then main()'s own check.
+        if (flags_.work_dir.empty()) return StepResult::failed("Flag 'work_dir' is required, but it was not provided");
+        if (flags_.master.empty()) {
+          return StepResult::failed("Missing required option `--master` or `--master_detector`.");
+        }
+        return StepResult::done(fmt::format("slave::Flags loaded (--master={}, --work_dir={})", flags_.master,
+                                            flags_.work_dir));
+      case StartupStep::Libprocess:
+        if (!host_.processesOf("").empty()) {
+          return StepResult::failed(
+              "The call to `process::initialize()` in the agent's `main()` was not the function's first invocation");
+        }
+        return StepResult::done(fmt::format("libprocess on {}:{}; id slave(1) for the agent", host_.name(),
+                                            host_.port()));
+      case StartupStep::Version:
+        spawn<VersionProcess>();
+        return StepResult::done(fmt::format("VersionProcess (Mesos {})", kMesosVersion));
+      case StartupStep::Modules: {
+        if (flags_.modules.empty()) return StepResult::done("nothing (no --modules)");
+        auto loaded = modules_.load(flags_.modules);
+        if (loaded.isError()) return StepResult::failed("Error loading modules: " + loaded.error());
+        return StepResult::done(fmt::format("modules {}", fmt::join(modules_.loaded(), ", ")));
+      }
+      case StartupStep::Hooks: {
+        if (flags_.hooks.empty()) return StepResult::done("nothing (no --hooks)");
+        auto installed = hooks_->initialize(flags_.hooks, modules_);
+        if (installed.isError()) return StepResult::failed("Error installing hooks: " + installed.error());
+        return StepResult::done(fmt::format("hooks {}", fmt::join(hooks_->hooks(), ", ")));
+      }
+      case StartupStep::Systemd:
+        if (!flags_.systemd_enable_support) return StepResult::done("nothing (--systemd_enable_support=false)");
+        if (!env_.systemd) return StepResult::done("nothing (systemd::exists() is false on this host)");
+        if (flags_.systemd_runtime_directory != kSystemdRuntimeDirectory) {
+          return StepResult::failed("Failed to initialize systemd: Failed to locate systemd runtime directory: " +
+                                    flags_.systemd_runtime_directory);
+        }
+        return StepResult::done("systemd support; executors go to mesos_executors.slice");
+      case StartupStep::Fetcher:
+        fetcher_ = &spawn<Fetcher>(flags_.fetcher_cache_size, flags_.fetcher_cache_dir);
+        return StepResult::done("Fetcher");
+      case StartupStep::DockerContainerizer:
+        return createType("docker");
+      case StartupStep::MesosContainerizer:
+        return createType("mesos");
+      case StartupStep::Containerizer:
+        return createContainerizer();
+      case StartupStep::Detector: {
+        auto detector = createMasterDetector(host_, flags_.master);
+        if (detector.isError()) {
+          std::string message = detector.error();
+          if (message.rfind("Failed to create a master detector", 0) != 0 &&
+              message.rfind("Missing required option", 0) != 0) {
+            message = "Failed to create a master detector: " + message;
+          }
+          return StepResult::failed(message);
+        }
+        detector_ = *detector;
+        std::string cls(detector_->className());
+        if (cls.size() > 7 && cls.compare(cls.size() - 7, 7, "Process") == 0) cls.resize(cls.size() - 7);
+        return StepResult::done(fmt::format("{} for --master={}", cls, flags_.master));
+      }
+      case StartupStep::Authorizer: {
+        if (flags_.authorizer == "local") {
+          if (acls_.empty()) return StepResult::done("nothing (--authorizer=local and no --acls)");
+          authorizer_ = std::make_shared<const LocalAuthorizer>(acls_);
+          return StepResult::done(fmt::format("LocalAuthorizer with {} run_tasks ACL(s), permissive={}",
+                                              acls_.run_tasks.size(), acls_.permissive ? "true" : "false"));
+        }
+        auto module = modules_.create(flags_.authorizer, "Authorizer");
+        if (module.isError()) {
+          return StepResult::failed(fmt::format("Could not create '{}' authorizer: {}", flags_.authorizer,
+                                                module.error()));
+        }
+        return StepResult::failed(fmt::format("Could not create '{}' authorizer: not modelled yet", flags_.authorizer));
+      }
+      case StartupStep::Files:
+        files_ = &spawn<Files>(false);
+        return StepResult::done("Files");
+      case StartupStep::GarbageCollector:
+        gc_ = &spawn<GarbageCollector>();
+        return StepResult::done("GarbageCollector");
+      case StartupStep::StatusUpdateManager:
+        statusUpdateManager_ = &spawn<StatusUpdateManager>();
+        return StepResult::done("StatusUpdateManager");
+      case StartupStep::ResourceEstimator: {
+        auto estimator = createResourceEstimator(flags_.resource_estimator, modules_);
+        if (estimator.isError()) return StepResult::failed("Failed to create resource estimator: " + estimator.error());
+        estimator_ = std::move(estimator).get();
+        return StepResult::done(std::string(estimator_->name()));
+      }
+      case StartupStep::QoSController: {
+        auto controller = createQoSController(flags_.qos_controller, modules_);
+        if (controller.isError()) return StepResult::failed("Failed to create QoS Controller: " + controller.error());
+        qos_ = std::move(controller).get();
+        return StepResult::done(std::string(qos_->name()));
+      }
+      case StartupStep::Slave: {
+        SlaveComponents c;
+        c.containerizer = containerizer_;
+        c.files = files_;
+        c.gc = gc_;
+        c.statusUpdateManager = statusUpdateManager_;
+        c.resourceEstimator = std::move(estimator_);
+        c.qosController = std::move(qos_);
+        c.hooks = hooks_;
+        c.authorizer = authorizer_;
+        spawn<Slave>(flags_, *detector_, std::move(c));
+        return StepResult::done("Slave; Slave::initialize runs next");
+      }
+    }
+    return StepResult::failed("unknown step");
+  }
+
+  // DockerContainerizer::create / MesosContainerizer::create, as Containerizer::create's
+  // loop calls them; prefixed with main()'s and Containerizer::create's words.
+  StepResult createType(const std::string& type) {
+    if (type == "docker") {
+      if (!env_.docker) {
+        // Docker::create -> validateVersion: `docker version` never answers.
+        host_.sim().emit(sim::RecordKind::Log, nullptr, host_.name(), "log",
+                         {{"message", "Running 'docker -H unix:///var/run/docker.sock --version' (no docker daemon "
+                                      "on this host; waiting up to 5secs)"}},
+                         "src/docker/docker.cpp: Docker::validateVersion");
+        return StepResult::waitFor(kDockerVersionWaitTimeout, [] {
+          return StepResult::failed(
+              "Failed to create a containerizer: Could not create DockerContainerizer: Failed to create docker: "
+              "Timed out getting docker version");
+        });
+      }
+      byType_["docker"] = &spawn<DockerContainerizer>(fetcher_);
+      return StepResult::done("DockerContainerizer (docker version answered)");
+    }
+    byType_["mesos"] = &spawn<MesosContainerizer>(fetcher_);
+    return StepResult::done("MesosContainerizer");
+  }
+
+  StepResult createContainerizer() {
+    const auto split = splitList(flags_.containerizers);
+    const auto types = containerizerTypes(flags_.containerizers);
+    if (types.size() != split.size()) {
+      return StepResult::failed(fmt::format(
+          "Failed to create a containerizer: Duplicate entries found in --containerizer flag '{}'",
+          flags_.containerizers));
+    }
+    return buildTypes(types, 0);
+  }
+
+  // Containerizer::create's loop from `i` on, in std::set order. With per-type steps
+  // every type is already built; otherwise it is built (or fails) here.
+  StepResult buildTypes(std::vector<std::string> types, std::size_t i) {
+    for (; i < types.size(); ++i) {
+      const std::string& t = types[i];
+      if (byType_.count(t) != 0) continue;
+      if (t != "mesos" && t != "docker") {
+        return StepResult::failed("Failed to create a containerizer: Unknown or unsupported containerizer: " + t);
+      }
+      StepResult r = createType(t);
+      if (r.kind == StepResult::Kind::Wait) return r;
+      if (r.kind == StepResult::Kind::Failed) return r;
+    }
+    if (types.size() == 1) {
+      containerizer_ = byType_.at(types.front());
+      return StepResult::done(types.front() == "mesos" ? "MesosContainerizer, as is" : "DockerContainerizer, as is");
+    }
+    std::vector<Containerizer*> parts;
+    for (const auto& t : types) parts.push_back(byType_.at(t));
+    containerizer_ = &spawn<ComposingContainerizer>(parts);
+    return StepResult::done(fmt::format("ComposingContainerizer over {} (std::set order)", fmt::join(types, ", ")));
+  }
+
+  sim::Host& host_;
+  std::uint64_t incarnation_;
+  SlaveFlags flags_;
+  AgentEnvironment env_;
+  StartupGraph graph_;
+  StartupGraph::Order order_;
+  std::size_t next_ = 0;
+  std::vector<std::string> before_;
+  std::string failure_;
+
+  ModuleManager modules_;
+  std::shared_ptr<HookManager> hooks_;
+  ACLs acls_;
+  std::shared_ptr<const LocalAuthorizer> authorizer_;
+  Fetcher* fetcher_ = nullptr;
+  std::map<std::string, Containerizer*> byType_;
+  Containerizer* containerizer_ = nullptr;
+  MasterDetector* detector_ = nullptr;
+  Files* files_ = nullptr;
+  GarbageCollector* gc_ = nullptr;
+  StatusUpdateManager* statusUpdateManager_ = nullptr;
+  std::unique_ptr<ResourceEstimator> estimator_;
+  std::unique_ptr<QoSController> qos_;
+};
+
+}  // namespace
+
+void exitAgent(sim::Host& host, std::string_view step, const std::string& message, std::string ref,
+               const sim::Process* emitter, sim::Fields extra) {
+  // The agent's own program ends; executors in their containers live on.
+  std::vector<std::string> stopped;
+  for (const sim::Process* p : host.processesOf("")) stopped.push_back(p->id());
+  sim::Fields f = std::move(extra);
+  f.push_back({"failed", true});
+  f.push_back({"message", message});
+  f.push_back({"exit_code", std::int64_t{1}});
+  if (!stopped.empty()) f.push_back({"stopped", fmt::format("{}", fmt::join(stopped, ", "))});
+  host.sim().emit(sim::RecordKind::Startup, emitter, host.name(), std::string(step), std::move(f), std::move(ref));
+  for (sim::Process* p : host.processesOf("")) host.sim().terminate(*p);
+}
+
+sim::Try<sim::Nothing> agentMain(sim::Host& host, const SlaveFlags& flags, const AgentOptions& options) {
+  StartupGraph graph = StartupGraph::forAgent(flags, options.env);
+  StartupGraph::Order order = graph.defaultOrder();
+  if (!options.order.empty()) {
+    auto checked = graph.validate(options.order);
+    if (auto* err = std::get_if<OrderError>(&checked)) {
+      exitAgent(host, "startup", "Invalid startup order: " + err->message, kMainRef);
+      return sim::Error{"Invalid startup order: " + err->message};
+    }
+    order = std::get<StartupGraph::Order>(checked);
+  }
+  auto run = std::make_shared<StartupRun>(host, flags, options.env, std::move(graph), std::move(order),
+                                          options.module_parameters, options.acls);
+  run->advance();
+  if (!run->failure().empty()) return sim::Error{run->failure()};
+  return sim::Nothing{};
+}
+
+void masterMain(sim::Host& host, const MasterFlags& flags) { host.sim().spawn<Master>(host, flags); }
+
+}  // namespace agentsim::model

@@ -1,0 +1,47 @@
+#pragma once
+// What src/slave/main.cpp and src/master/main.cpp build on a host, in their order.
+//
+// agentMain walks the agent's startup graph (model/slave/startup_graph.hpp) in main.cpp's
+// order or in the order a scenario chose. It promises:
+//  - each step that succeeds leaves one `startup` record (the step's name, what it
+//    built, the processes it spawned, the modelled Mesos source), in the order run;
+//  - a step that fails leaves a `startup` record with failed=true, Mesos's message and
+//    exit_code 1, and every process on the host stops: the agent exited, as main()'s
+//    EXIT(EXIT_FAILURE) or `return EXIT_FAILURE`;
+//  - the steps run in the boot event itself, at the same simulated time, except where
+//    Mesos blocks: DockerContainerizer::create waits up to 5secs for the docker daemon;
+//    a host that crashes meanwhile drops the rest of that boot's startup.
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/common/flags.hpp"
+#include "model/authorizer/local/authorizer.hpp"
+#include "model/slave/startup_graph.hpp"
+#include "sim/simulation.hpp"
+
+namespace agentsim::model {
+
+struct AgentOptions {
+  AgentEnvironment env;
+  std::vector<std::string> order;  // step names; empty: main.cpp's order
+  // The parameters of --modules' modules, as the JSON manifest would give them.
+  std::map<std::string, std::map<std::string, std::string>> module_parameters;
+  ACLs acls;  // --acls, for the LocalAuthorizer
+};
+
+// Runs the agent's main() on `host`. Returns an error (Mesos's message) when the
+// startup failed before this call returned; a later failure (after a wait) is in the
+// trace only.
+sim::Try<sim::Nothing> agentMain(sim::Host& host, const SlaveFlags& flags, const AgentOptions& options = {});
+void masterMain(sim::Host& host, const MasterFlags& flags);
+
+// The agent exits with status 1: a `startup` record for `step` with the message, then
+// every process on the host stops. `emitter` is the process that exits (Slave), or
+// null for main() itself.
+// The record also lists the processes that stopped (`stopped`), and `extra` fields.
+void exitAgent(sim::Host& host, std::string_view step, const std::string& message, std::string ref,
+               const sim::Process* emitter = nullptr, sim::Fields extra = {});
+
+}  // namespace agentsim::model

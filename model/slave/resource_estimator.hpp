@@ -1,0 +1,68 @@
+#pragma once
+// ResourceEstimator (include/mesos/slave/resource_estimator.hpp): main() creates it with
+// ResourceEstimator::create(--resource_estimator); Slave::initialize calls initialize(),
+// which spawns its process. oversubscribable(usage) answers, as an event on the caller,
+// with the revocable resources the agent may offer now:
+//  - NoopResourceEstimator (src/slave/resource_estimators/noop.cpp),
+//    noop-resource-estimator(1): always nothing;
+//  - FixedResourceEstimator (src/slave/resource_estimators/fixed.cpp, the module
+//    org_apache_mesos_FixedResourceEstimator with parameter `resources`),
+//    fixed-resource-estimator(1): the fixed amount minus the revocable resources already
+//    allocated to executors.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "model/module/manager.hpp"
+#include "model/slave/resource_usage.hpp"
+#include "sim/process.hpp"
+#include "sim/try.hpp"
+
+namespace agentsim::sim {
+class Host;
+}
+
+namespace agentsim::model {
+
+class ResourceEstimator {
+ public:
+  using Answer = std::function<void(const sim::Try<Resources>&)>;
+  virtual ~ResourceEstimator() = default;
+  virtual std::string_view name() const = 0;  // the Mesos class
+  // Spawns the estimator's process on `host` (Slave::initialize calls it).
+  virtual sim::Try<sim::Nothing> initialize(sim::Host& host) = 0;
+  virtual sim::Process* process() const = 0;
+  virtual void oversubscribable(const UsageCallback& usage, sim::Process& caller, Answer answer) = 0;
+};
+
+class NoopResourceEstimator final : public ResourceEstimator {
+ public:
+  std::string_view name() const override { return "NoopResourceEstimator"; }
+  sim::Try<sim::Nothing> initialize(sim::Host& host) override;
+  sim::Process* process() const override { return process_; }
+  void oversubscribable(const UsageCallback& usage, sim::Process& caller, Answer answer) override;
+
+ private:
+  sim::Process* process_ = nullptr;  // owned by the kernel
+};
+
+class FixedResourceEstimator final : public ResourceEstimator {
+ public:
+  explicit FixedResourceEstimator(Resources fixed) : fixed_(fixed) {}
+  std::string_view name() const override { return "FixedResourceEstimator"; }
+  sim::Try<sim::Nothing> initialize(sim::Host& host) override;
+  sim::Process* process() const override { return process_; }
+  void oversubscribable(const UsageCallback& usage, sim::Process& caller, Answer answer) override;
+
+ private:
+  Resources fixed_;
+  sim::Process* process_ = nullptr;
+};
+
+// ResourceEstimator::create (src/slave/resource_estimator.cpp): none gives the noop
+// estimator; a name must be a loaded ResourceEstimator module, with its parameters.
+sim::Try<std::unique_ptr<ResourceEstimator>> createResourceEstimator(const std::string& type,
+                                                                     const ModuleManager& modules);
+
+}  // namespace agentsim::model

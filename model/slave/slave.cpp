@@ -1,0 +1,390 @@
+#include "model/slave/slave.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "model/slave/main.hpp"
+#include "model/slave/gc.hpp"
+#include "model/slave/paths.hpp"
+#include "model/slave/status_update_manager.hpp"
+#include "sim/assert.hpp"
+#include "sim/rng.hpp"
+#include "model/common/pid.hpp"
+#include "sim/simulation.hpp"
+#include "sim/uint128.hpp"
+
+namespace agentsim::model {
+
+std::string_view toString(Slave::State state) {
+  switch (state) {
+    case Slave::State::RECOVERING: return "RECOVERING";
+    case Slave::State::DISCONNECTED: return "DISCONNECTED";
+    case Slave::State::RUNNING: return "RUNNING";
+    case Slave::State::TERMINATING: return "TERMINATING";
+  }
+  return "?";
+}
+
+Slave::Slave(SlaveFlags flags, MasterDetector& detector, SlaveComponents components)
+    : sim::Process(sim::ProcessName::generated("slave")),
+      flags_(std::move(flags)),
+      detector_(detector),
+      components_(std::move(components)),
+      master_ping_timeout_(kDefaultMasterPingTimeout) {}
+
+void Slave::setState(State state) {
+  if (state == state_) return;
+  const State previous = state_;
+  state_ = state;
+  traceState("Slave::State", toString(state), {{"previous", std::string(toString(previous))}});
+}
+
+void Slave::initialize() {
+  log(fmt::format("Mesos agent started on {}", self().str()));
+  traceState("Slave::State", toString(state_));
+
+  // Flag checks main() leaves to Slave::initialize; each exits the agent with status 1.
+  if (flags_.registration_backoff_factor > kRegisterRetryIntervalMax) {
+    exitAgent(host(), "slave",
+              fmt::format("Invalid value '{}' for --registration_backoff_factor: Must be less than {}",
+                          sim::format(flags_.registration_backoff_factor), sim::format(kRegisterRetryIntervalMax)),
+              "src/slave/slave.cpp: Slave::initialize", this);
+    return;
+  }
+  if (flags_.gc_disk_headroom < Decimal{0} || flags_.gc_disk_headroom > Decimal{1'000'000}) {
+    exitAgent(host(), "slave",
+              fmt::format("Invalid value '{}' for --gc_disk_headroom. Must be between 0.0 and 1.0",
+                          format(flags_.gc_disk_headroom)),
+              "src/slave/slave.cpp: Slave::initialize", this);
+    return;
+  }
+  // resourceEstimator->initialize and qosController->initialize spawn their processes.
+  if (components_.resourceEstimator) {
+    auto started = components_.resourceEstimator->initialize(host());
+    if (started.isError()) {
+      exitAgent(host(), "slave", "Failed to initialize the resource estimator: " + started.error(),
+                "src/slave/slave.cpp: Slave::initialize", this);
+      return;
+    }
+  }
+  if (components_.qosController) {
+    auto started = components_.qosController->initialize(host());
+    if (started.isError()) {
+      exitAgent(host(), "slave", "Failed to initialize the QoS Controller: " + started.error(),
+                "src/slave/slave.cpp: Slave::initialize", this);
+      return;
+    }
+  }
+
+  info_.hostname = flags_.hostname.empty() ? self().host() : flags_.hostname;
+  info_.port = self().port();
+  // Containerizer::resources: a simulated host has nothing to probe, so the agent
+  // reports Mesos's fallbacks DEFAULT_CPUS, DEFAULT_MEM, DEFAULT_DISK, DEFAULT_PORTS.
+  info_.resources = flags_.resources.empty() ? "cpus:1;mem:1024;disk:10240;ports:[31000-32000]" : flags_.resources;
+  // SlaveInfo goes through the hooks' decorators (HookManager::slaveResourcesDecorator,
+  // slaveAttributesDecorator).
+  if (components_.hooks && components_.hooks->hooksAvailable()) {
+    info_.resources = components_.hooks->slaveResourcesDecorator(info_.resources);
+    log("Executing 'slaveResourcesDecorator' hook", {{"resources", info_.resources}});
+    log("Executing 'slaveAttributesDecorator' hook",
+        {{"attributes", components_.hooks->slaveAttributesDecorator("")}});
+  }
+  meta_dir_ = paths::metaDir(flags_.work_dir);
+
+  // statusUpdateManager->initialize(defer(self(), &Slave::forward)).
+  if (components_.statusUpdateManager != nullptr) {
+    components_.statusUpdateManager->wire(*this, [this](StatusUpdate u) { forward(std::move(u)); });
+  }
+  // The first disk check is scheduled, not run.
+  delay(flags_.disk_watch_interval, "Slave::checkDiskUsage", [this] { checkDiskUsage(); });
+
+  install(&Slave::registered, "Slave::registered");
+  install(&Slave::reregistered, "Slave::reregistered");
+  install(&Slave::runTask, "Slave::runTask");
+  install(&Slave::killTask, "Slave::killTask");
+  install(&Slave::shutdownExecutorMessage, "Slave::shutdownExecutor");
+  install(&Slave::shutdownFramework, "Slave::shutdownFramework");
+  install(&Slave::updateFramework, "Slave::updateFramework");
+  install(&Slave::statusUpdateAcknowledgement, "Slave::statusUpdateAcknowledgement");
+  install(&Slave::registerExecutor, "Slave::registerExecutor");
+  install(&Slave::reregisterExecutor, "Slave::reregisterExecutor");
+  install(&Slave::statusUpdateMessage, "Slave::statusUpdate");
+  install(&Slave::ping, "Slave::ping");
+  install(&Slave::shutdownMessage, "Slave::shutdown");
+
+  if (flags_.recover != "reconnect" && flags_.recover != "cleanup") {
+    exitAgent(host(), "slave",
+              fmt::format("Unknown option for 'recover' flag {}. Please run the agent with '--help' to see the valid "
+                          "options",
+                          flags_.recover),
+              "src/slave/slave.cpp: Slave::initialize", this);
+    return;
+  }
+
+  // Recovery runs as its own chain of events: state::recover -> Slave::recover ->
+  // Slave::__recover.
+  dispatch("Slave::recover", [this] { recover(); });
+}
+
+void Slave::checkDiskUsage() {
+  // fs::usage(work_dir): the used fraction of the host's disk; then Slave::_checkDiskUsage:
+  // maxAge = gc_delay * max(0, 1 - gc_disk_headroom - usage), exactly, and prune what is
+  // due within gc_delay - maxAge.
+  const std::int64_t usageMillionths = host().disk().usageMillionths();
+  const std::int64_t factor = std::max<std::int64_t>(0, 1'000'000 - flags_.gc_disk_headroom.millionths - usageMillionths);
+  const sim::Duration age =
+      sim::Nanoseconds(static_cast<std::int64_t>(static_cast<sim::u128>(flags_.gc_delay.ns()) *
+                                                 static_cast<sim::u128>(factor) / 1'000'000u));
+  const std::string usage = fmt::format("{}.{:02}%", usageMillionths / 10'000, (usageMillionths / 100) % 100);
+  log(fmt::format("Current disk usage {}. Max allowed age: {}", usage, sim::format(age)),
+      {{"usage", usage}, {"max_allowed_age", sim::format(age)}});
+  if (components_.gc != nullptr) {
+    components_.gc->prune(flags_.gc_delay - age,
+                          fmt::format("disk usage {} leaves a max allowed age of {} (gc_delay {}, gc_disk_headroom {})",
+                                      usage, sim::format(age), sim::format(flags_.gc_delay),
+                                      format(flags_.gc_disk_headroom)));
+  }
+  delay(flags_.disk_watch_interval, "Slave::checkDiskUsage", [this] { checkDiskUsage(); });
+}
+
+void Slave::startDetection(std::optional<MasterInfo> previous) {
+  detection_ = detector_.detect(std::move(previous), *this, [this](const Detection& d) { detected(d); });
+}
+
+void Slave::detected(const Detection& detection) {
+  AGENTSIM_ASSERT(state_ != State::RECOVERING);
+  if (state_ != State::TERMINATING) setState(State::DISCONNECTED);
+  if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->pause();
+
+  switch (detection.kind) {
+    case Detection::Kind::Failed:
+      exitAgent(host(), "slave", fmt::format("Failed to detect a master: {}", detection.failure),
+                "src/slave/slave.cpp: Slave::detected", this);
+      return;
+    case Detection::Kind::Discarded:
+      log("Re-detecting master");
+      master_.reset();
+      break;
+    case Detection::Kind::None:
+      log("Lost leading master");
+      master_.reset();
+      break;
+    case Detection::Kind::Leader: {
+      master_ = detection.leader;
+      log(fmt::format("New master detected at {}", master_->pid), {{"master", master_->pid}});
+      // A new master cancels the retry chain of the previous one (see docs/model.md).
+      cancel(registration_timer_);
+      if (state_ == State::TERMINATING) {
+        log("Skipping registration because agent is terminating");
+        break;
+      }
+      const sim::Duration b = flags_.registration_backoff_factor;
+      const sim::Duration duration = rng().uniform(b);
+      log("No credentials provided. Attempting to register without authentication",
+          {{"delay", sim::format(duration)}});
+      registration_timer_ = delay(duration, "Slave::doReliableRegistration", [this, b] { doReliableRegistration(b * 2); });
+      break;
+    }
+  }
+  startDetection(master_);
+}
+
+void Slave::doReliableRegistration(sim::Duration maxBackoff) {
+  registration_timer_ = sim::TimerId{};
+  if (!master_ || state_ == State::RUNNING || state_ == State::TERMINATING) return;
+  AGENTSIM_ASSERT(state_ == State::DISCONNECTED);
+
+  const sim::Upid master = masterPid();
+  // Link after the backoff, not on detection (MESOS-5330).
+  link(master);
+  if (info_.id.empty()) {
+    RegisterSlaveMessage message;
+    message.slave = info_;
+    message.version = "1.1.0";
+    send(master, message);
+  } else {
+    // With every task the agent knows (MESOS-1715: pending ones as TASK_STAGING) and
+    // its frameworks.
+    ReregisterSlaveMessage message;
+    message.slave = info_;
+    message.version = "1.1.0";
+    message.tasks = tasksForReregistration();
+    for (const auto& [id, f] : frameworks_) message.frameworks.push_back(id);
+    send(master, message);
+  }
+
+  maxBackoff = std::min(maxBackoff, kRegisterRetryIntervalMax);
+  const sim::Duration wait = rng().uniform(maxBackoff);
+  registration_timer_ = delay(wait, "Slave::doReliableRegistration",
+                              [this, maxBackoff] { doReliableRegistration(maxBackoff * 2); });
+}
+
+sim::Upid Slave::masterPid() const { return master_pid_.get(sim(), master_->pid); }
+
+void Slave::exited(const sim::Upid& pid) {
+  // Slave::exited: the connection to the master broke. The agent only waits: the
+  // detector reports a new leader, or its ping timer re-detects (MESOS-1963: no re-link).
+  log(fmt::format("{} exited", pid.str()));
+  if (!master_ || master_->pid == pid.str()) log("Master disconnected! Waiting for a new master to be elected");
+}
+
+void Slave::registered(const sim::Upid& from, const SlaveRegisteredMessage& message) {
+  if (!master_ || master_->pid != from.str()) {
+    log(fmt::format("Ignoring registration message from {} because it is not the expected master: {}", from.str(),
+                    master_ ? master_->pid : std::string("None")));
+    return;
+  }
+  master_ping_timeout_ = sim::Seconds(message.connection.total_ping_timeout_seconds);
+  switch (state_) {
+    case State::DISCONNECTED: {
+      log(fmt::format("Registered with master {}; given agent ID {}", from.str(), message.slave_id),
+          {{"slave_id", message.slave_id}});
+      info_.id = message.slave_id;
+      // paths::createSlaveDirectory + checkpoint(slave.info).
+      sim::Disk& disk = sim().host(self().host())->disk();
+      (void)disk.write(paths::slaveInfoPath(meta_dir_, info_.id), info_.hostname);
+      (void)disk.write(paths::latestSlavePath(meta_dir_), info_.id);
+      setState(State::RUNNING);
+      if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->resume();
+      sendOversubscribed();  // the stored estimate, once one exists
+      restartPingTimer();
+      break;
+    }
+    case State::RUNNING:
+      if (info_.id != message.slave_id) {
+        exitAgent(host(), "slave",
+                  fmt::format("Registered but got wrong id: {} (expected: {}). Committing suicide", message.slave_id,
+                              info_.id),
+                  "src/slave/slave.cpp: Slave::registered", this);
+        return;
+      }
+      log("Already registered with master " + from.str());
+      break;
+    case State::TERMINATING:
+      log("Ignoring registration because agent is terminating");
+      break;
+    case State::RECOVERING:
+      // LOG(FATAL) in Mesos (MESOS-675/676/677).
+      AGENTSIM_ASSERT(!"registered() while RECOVERING");
+  }
+}
+
+void Slave::reregistered(const sim::Upid& from, const SlaveReregisteredMessage& message) {
+  if (!master_ || master_->pid != from.str()) {
+    log(fmt::format("Ignoring re-registration message from {} because it is not the expected master: {}",
+                    from.str(), master_ ? master_->pid : std::string("None")));
+    return;
+  }
+  if (info_.id != message.slave_id) {
+    exitAgent(host(), "slave",
+              fmt::format("Re-registered but got wrong id: {} (expected: {}). Committing suicide", message.slave_id,
+                          info_.id),
+              "src/slave/slave.cpp: Slave::reregistered", this);
+    return;
+  }
+  master_ping_timeout_ = sim::Seconds(message.connection.total_ping_timeout_seconds);
+  switch (state_) {
+    case State::DISCONNECTED:
+      log(fmt::format("Re-registered with master {}", from.str()));
+      setState(State::RUNNING);
+      if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->resume();
+      sendOversubscribed();
+      reconcile(message.reconciliations);
+      restartPingTimer();
+      break;
+    case State::RUNNING:
+      log("Already re-registered with master " + from.str());
+      break;
+    case State::TERMINATING:
+      return;
+    case State::RECOVERING:
+      AGENTSIM_ASSERT(!"reregistered() while RECOVERING");
+  }
+}
+
+void Slave::reconcile(const std::vector<std::pair<std::string, std::string>>& tasks) {
+  // Slave::reregistered: a task the master reconciles that the agent does not know is
+  // TASK_LOST / REASON_RECONCILIATION, straight to the status update manager (statusUpdate
+  // would drop it for an unknown framework).
+  for (const auto& [fid, tid] : tasks) {
+    bool known = false;
+    if (const Framework* f = framework(fid)) {
+      for (const auto& [eid, pending] : f->pending) known = known || pending.count(tid) != 0;
+      for (const auto& [eid, e] : f->executors) {
+        known = known || e.queued.count(tid) != 0 || e.launched.count(tid) != 0 || e.terminated.count(tid) != 0;
+      }
+    }
+    if (known || components_.statusUpdateManager == nullptr) continue;
+    log(fmt::format("Reconciliation: task {} of framework {} is unknown to the agent", tid, fid));
+    const StatusUpdate update = createStatusUpdate(fid, "", tid, TaskState::TASK_LOST, "REASON_RECONCILIATION",
+                                                   "Reconciliation: task unknown to the agent");
+    components_.statusUpdateManager->update(update, std::nullopt, *this, [](const sim::Try<sim::Nothing>&) {});
+  }
+}
+
+void Slave::ping(const sim::Upid& from, const PingSlaveMessage& message) {
+  if (!message.connected && state_ == State::RUNNING) {
+    log("Master marked the agent as disconnected but the agent considers itself registered! Forcing "
+        "re-registration.");
+    detector_.discard(detection_);
+  }
+  restartPingTimer();
+  send(from, PongSlaveMessage{});
+}
+
+void Slave::shutdownMessage(const sim::Upid& from, const ShutdownMessage& message) {
+  if (!fromMaster(from)) {
+    log(fmt::format("Shutdown message from {} ignored: it is not the leading master", from.str()));
+    return;
+  }
+  shutdown(message.message);
+}
+
+void Slave::shutdown(const std::string& why) {
+  // Slave::shutdown: a local shutdown unregisters from the master first.
+  log(fmt::format("Agent asked to shut down: {}", why));
+  if (state_ == State::TERMINATING) return;
+  if (master_ && !info_.id.empty()) {
+    log("Unregistering and shutting down");
+    UnregisterSlaveMessage message;
+    message.slave_id = info_.id;
+    send(masterPid(), message);
+  }
+  setState(State::TERMINATING);
+  // Slave::finalize deletes meta/slaves/latest when TERMINATING: the next start is a new agent.
+  host().disk().remove(paths::latestSlavePath(meta_dir_));
+  if (frameworks_.empty()) {
+    terminateAgent("Agent terminating: shut down with no frameworks");
+    return;
+  }
+  std::vector<std::string> ids;
+  for (const auto& [id, f] : frameworks_) ids.push_back(id);
+  for (const std::string& id : ids) {
+    Framework* f = framework(id);
+    if (f == nullptr) continue;
+    f->state = Framework::State::TERMINATING;
+    f->pending.clear();
+    std::vector<std::string> done;
+    for (auto& [eid, e] : f->executors) {
+      if (e.state == Executor::State::REGISTERING || e.state == Executor::State::RUNNING) shutdownExecutor(*f, e);
+      else if (e.state == Executor::State::TERMINATED) done.push_back(eid);
+    }
+    for (const std::string& eid : done) removeExecutor(*f, f->executors.at(eid));
+    if (f->executors.empty()) removeFramework(id);
+  }
+}
+
+void Slave::restartPingTimer() {
+  cancel(ping_timer_);
+  const std::uint64_t detection = detection_;
+  ping_timer_ = delay(master_ping_timeout_, "Slave::pingTimeout", [this, detection] { pingTimeout(detection); });
+}
+
+void Slave::pingTimeout(std::uint64_t detection) {
+  ping_timer_ = sim::TimerId{};
+  log(fmt::format("No pings from master received within {}", sim::format(master_ping_timeout_)));
+  detector_.discard(detection);
+}
+
+}  // namespace agentsim::model

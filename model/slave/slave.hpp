@@ -1,0 +1,241 @@
+#pragma once
+// Slave (src/slave/slave.cpp): the agent process slave(1). It models initialize,
+// recovery from the checkpoint (slave_recovery.cpp), master detection, reliable
+// (re)registration with Mesos's randomised doubling backoff, the ping timer, and the
+// task and executor lifecycle with the status update path (slave_tasks.cpp):
+//  - after a master is detected: wait U[0, registration_backoff_factor], then send
+//    RegisterSlaveMessage (ReregisterSlaveMessage with a checkpointed SlaveID) and
+//    retry after U[0, 2b], U[0, 4b], ... capped at 1mins, until (Re)Registered;
+//  - a newly detected master cancels the pending retry (a documented choice, see
+//    docs/model.md);
+//  - every PingSlaveMessage is answered with PongSlaveMessage, in any state, and
+//    restarts the ping timer; with no ping for total_ping_timeout_seconds (75secs by
+//    default) the agent re-detects and reregisters;
+//  - tasks: runTask -> run -> launchExecutor (executor_registration_timeout) or queue ->
+//    RunTaskMessage to a registered executor; kill, shutdown of executors and
+//    frameworks, executorTerminated with Mesos's states and reasons;
+//  - status updates: from executors (or the agent itself) through the status update
+//    manager (checkpointed for checkpointing frameworks, acknowledged to the executor
+//    once on disk), forwarded to the master only while RUNNING, acknowledgements from
+//    the current master only; the manager pauses on every detection and resumes on
+//    (re)registration and UpdateFrameworkMessage;
+//  - recovery: frameworks, executors, runs, tasks and updates from meta/; with
+//    --recover=reconnect it reconnects executors and waits the whole
+//    executor_reregistration_timeout before detecting a master; with cleanup it
+//    shuts executors down and never registers.
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <memory>
+
+#include "model/slave/containerizer/containerizer.hpp"
+#include "model/common/flags.hpp"
+#include "model/hook/manager.hpp"
+#include "model/authorizer/local/authorizer.hpp"
+#include "model/master/detector/detector.hpp"
+#include "model/messages/messages.hpp"
+#include "model/slave/qos_controller.hpp"
+#include "model/slave/resource_estimator.hpp"
+#include "model/slave/resource_usage.hpp"
+#include "model/slave/state.hpp"
+#include "model/messages/task_messages.hpp"
+#include "model/common/pid.hpp"
+#include "sim/process.hpp"
+
+namespace agentsim::model {
+
+class Files;
+class GarbageCollector;
+class StatusUpdateManager;
+
+// What main() hands the Slave besides its id, flags and detector: new Slave(id, flags,
+// detector, containerizer, &files, &gc, &statusUpdateManager, resourceEstimator,
+// qosController, authorizer). Pointers to processes are owned by the kernel; a
+// component left out (a model test that builds only a Slave) is skipped.
+struct SlaveComponents {
+  Containerizer* containerizer = nullptr;
+  Files* files = nullptr;
+  GarbageCollector* gc = nullptr;
+  StatusUpdateManager* statusUpdateManager = nullptr;
+  std::unique_ptr<ResourceEstimator> resourceEstimator;
+  std::unique_ptr<QoSController> qosController;
+  std::shared_ptr<const HookManager> hooks;  // HookManager's static state in Mesos
+  std::shared_ptr<const LocalAuthorizer> authorizer;  // none: no authorization
+};
+
+class Slave final : public sim::Process {
+ public:
+  // src/slave/slave.hpp enum Slave::State.
+  enum class State {
+    RECOVERING,    // Slave is doing recovery.
+    DISCONNECTED,  // Slave is not connected to the master.
+    RUNNING,       // Slave has (re-)registered.
+    TERMINATING,   // Slave is shutting down.
+  };
+
+  Slave(SlaveFlags flags, MasterDetector& detector, SlaveComponents components = {});
+  std::string_view source() const override { return "src/slave/slave.cpp"; }
+  std::string_view className() const override { return "Slave"; }
+
+  State state() const { return state_; }
+  const SlaveInfo& info() const { return info_; }
+
+  // slave.hpp struct Executor.
+  struct Executor {
+    enum class State {
+      REGISTERING,  // Executor is launched but not (re-)registered yet.
+      RUNNING,      // Executor has (re-)registered.
+      TERMINATING,  // Executor is being shutdown/killed.
+      TERMINATED,   // Executor has terminated but there might be pending updates.
+    };
+    ExecutorInfo info;
+    std::string container_id;
+    State state = State::REGISTERING;
+    sim::Upid pid;
+    bool checkpoint = false;
+    std::map<std::string, TaskInfo> queued;     // queuedTasks
+    std::map<std::string, Task> launched;       // launchedTasks
+    std::map<std::string, Task> terminated;     // terminatedTasks
+    std::vector<Task> completed;                // completedTasks, a ring of 200 (a vector: a deque
+                                                // allocates 512 bytes even when empty)
+    struct Termination {
+      TaskState state;
+      std::string reason;
+      std::string message;
+    };
+    std::optional<Termination> pending_termination;
+    std::size_t incompleteTasks() const { return queued.size() + launched.size() + terminated.size(); }
+    // Whether the task is one of its queued, launched or terminated tasks.
+    bool holds(const std::string& taskId) const {
+      return launched.count(taskId) != 0 || queued.count(taskId) != 0 || terminated.count(taskId) != 0;
+    }
+  };
+  // slave.hpp struct Framework.
+  struct Framework {
+    enum class State {
+      RUNNING,      // Framework is running.
+      TERMINATING,  // Framework is shutting down in the cluster.
+    };
+    FrameworkInfo info;
+    sim::Upid pid;
+    State state = State::RUNNING;
+    std::map<std::string, std::map<std::string, TaskInfo>> pending;  // executor -> tasks
+    std::map<std::string, Executor> executors;
+  };
+  const std::map<Id, Framework>& frameworks() const { return frameworks_; }
+  // Slave::signaled: SIGUSR1 becomes shutdown(UPID(), "Received SIGUSR1 signal"); call
+  // with dispatch.
+  void shutdown(const std::string& why);
+
+ protected:
+  void initialize() override;
+  void exited(const sim::Upid& pid) override;  // the connection to the master broke
+
+ private:
+  // Slave::checkDiskUsage and _checkDiskUsage: every --disk_watch_interval, prune the
+  // GC by gc_delay - age(usage) (the simulated disk reports no usage yet).
+  void checkDiskUsage();
+  // slave_oversubscription.cpp: the estimator and QoS loops, started by __recover.
+  ResourceUsage usage() const;  // Slave::usage
+  Resources revocableAllocated() const;  // the revocable part of usage(), summed
+  void forwardOversubscribed();
+  void forwardedOversubscribed(const sim::Try<Resources>& estimate);  // _forwardOversubscribed
+  void sendOversubscribed();
+  void qosCorrections();
+  void handleQoSCorrections(const sim::Try<std::vector<QoSCorrection>>& corrections);  // _qosCorrections
+  // slave_recovery.cpp: state::recover -> Slave::recover -> _recover -> __recover.
+  void recover();
+  void recoverFramework(const state::FrameworkState& state);
+  void recoveredContainerizer();  // Slave::_recover
+  void reconnectExecutors();
+  void reregisterExecutorTimeout();
+  void finishRecovery();  // Slave::__recover
+  void terminateAgent(const std::string& why);
+  sim::Upid masterPid() const;
+  mutable MasterPid master_pid_;  // masterPid()'s cache
+  void reregisterExecutor(const sim::Upid& from, const ReregisterExecutorMessage& message);
+
+  // slave_tasks.cpp.
+  void runTask(const sim::Upid& from, const RunTaskMessage& message);
+  void run(const std::string& frameworkId, const TaskInfo& task);  // Slave::_run
+  // `uris`: what the container fetches first (a command executor's task's URIs).
+  Executor& launchExecutor(Framework& framework, const ExecutorInfo& info, const std::vector<CommandURI>& uris);
+  void executorLaunched(const std::string& frameworkId, const std::string& executorId,
+                        const std::string& containerId, const sim::Try<bool>& launched);
+  void registerExecutor(const sim::Upid& from, const RegisterExecutorMessage& message);
+  void registerExecutorTimeout(const std::string& frameworkId, const std::string& executorId,
+                               const std::string& containerId);
+  void sendQueuedTasks(Framework& framework, Executor& executor);  // Slave::__run
+  // Answers an executor the agent will not take with ShutdownExecutorMessage.
+  void refuseExecutor(const sim::Upid& from, const std::string& frameworkId, const std::string& executorId,
+                      const std::string& why);
+  void killTask(const sim::Upid& from, const KillTaskMessage& message);
+  void shutdownExecutorMessage(const sim::Upid& from, const ShutdownExecutorMessage& message);
+  void shutdownExecutor(Framework& framework, Executor& executor);  // Slave::_shutdownExecutor
+  void shutdownExecutorTimeout(const std::string& frameworkId, const std::string& executorId,
+                               const std::string& containerId);
+  void shutdownFramework(const sim::Upid& from, const ShutdownFrameworkMessage& message);
+  void updateFramework(const sim::Upid& from, const UpdateFrameworkMessage& message);
+  void executorTerminated(const std::string& frameworkId, const std::string& executorId,
+                          const std::string& containerId, const sim::Try<ContainerTermination>& termination);
+  void removeExecutor(Framework& framework, Executor& executor);
+  void removeFramework(const Id& frameworkId);
+  void statusUpdateMessage(const sim::Upid& from, StatusUpdateMessage& message);
+  // Slave::statusUpdate: from an executor (pid) or from the agent itself (none).
+  void statusUpdate(StatusUpdate update, const sim::Upid& pid);
+  void statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message);
+  void forward(StatusUpdate update);
+  // An update the agent generates (SOURCE_SLAVE) for a task.
+  StatusUpdate createStatusUpdate(const Id& frameworkId, const std::string& executorId,
+                                  const std::string& taskId, TaskState state, std::string reason,
+                                  std::string message);
+  void sendExecutorTerminatedStatusUpdate(const Id& frameworkId, Executor& executor,
+                                          const std::string& taskId, const std::optional<ContainerTermination>& t);
+  std::string newUuid();
+  std::vector<Task> tasksForReregistration() const;
+  Framework* framework(const Id& id);
+  Executor* executor(const Id& frameworkId, const std::string& executorId);
+  // Framework::getExecutor(taskId): the executor holding the task, looking first at the
+  // one named `likely`, or null.
+  Executor* executorOf(Framework& f, const std::string& taskId, const std::string& likely);
+  bool fromMaster(const sim::Upid& from) const;
+  void checkpoint(const std::string& path, std::string bytes);
+  std::optional<std::string> taskUpdatesPath(const Framework& framework, const Executor& executor,
+                                             const std::string& taskId) const;
+  void detected(const Detection& detection);
+  void doReliableRegistration(sim::Duration maxBackoff);
+  void registered(const sim::Upid& from, const SlaveRegisteredMessage& message);
+  void reregistered(const sim::Upid& from, const SlaveReregisteredMessage& message);
+  void ping(const sim::Upid& from, const PingSlaveMessage& message);
+  void shutdownMessage(const sim::Upid& from, const ShutdownMessage& message);
+  void reconcile(const std::vector<std::pair<std::string, std::string>>& tasks);
+  void pingTimeout(std::uint64_t detection);
+  void startDetection(std::optional<MasterInfo> previous);
+  void restartPingTimer();
+  void setState(State state);
+
+  SlaveFlags flags_;
+  MasterDetector& detector_;
+  SlaveComponents components_;
+  SlaveInfo info_;
+  State state_ = State::RECOVERING;
+  std::optional<MasterInfo> master_;
+  std::uint64_t detection_ = 0;  // handle of the pending detect()
+  sim::TimerId registration_timer_;
+  sim::TimerId ping_timer_;
+  sim::Duration master_ping_timeout_;
+  std::string meta_dir_;
+  std::map<Id, Framework> frameworks_;  // by FrameworkID
+  std::deque<std::string> completed_frameworks_;  // a ring of 50
+  bool rebooted_ = false;
+  std::optional<Resources> oversubscribed_;  // the last total sent (or due) to the master
+  std::uint64_t executors_preempted_ = 0;     // metric slave/executors_preempted
+  bool reconnecting_ = false;  // recovery waits for executors to reregister
+};
+
+std::string_view toString(Slave::State state);
+
+}  // namespace agentsim::model

@@ -1,0 +1,127 @@
+// Slave: oversubscription and QoS (src/slave/slave.cpp: Slave::usage,
+// forwardOversubscribed, _forwardOversubscribed, qosCorrections, _qosCorrections).
+#include <fmt/format.h>
+
+#include "model/slave/slave.hpp"
+#include "sim/simulation.hpp"
+
+namespace agentsim::model {
+
+ResourceUsage Slave::usage() const {
+  ResourceUsage u;
+  auto total = parseResources(info_.resources);
+  if (!total.isError()) u.total = *total;
+  for (const auto& [fid, f] : frameworks_) {
+    for (const auto& [eid, e] : f.executors) {
+      if (e.state != Executor::State::REGISTERING && e.state != Executor::State::RUNNING) continue;
+      ResourceUsage::Executor x{fid, eid, e.container_id, {}, {}};
+      auto add = [&](const std::string& resources, bool revocable) {
+        auto r = parseResources(resources);
+        if (r.isError()) return;
+        x.allocated += *r;
+        if (revocable) x.revocable += *r;
+      };
+      for (const auto& [tid, t] : e.queued) add(t.resources, t.revocable);
+      for (const auto& [tid, t] : e.launched) add(t.resources, t.revocable);
+      u.executors.push_back(x);
+    }
+  }
+  return u;
+}
+
+Resources Slave::revocableAllocated() const {
+  // What usage() reports as the executors' revocable resources, without parsing the rest.
+  Resources total;
+  for (const auto& [fid, f] : frameworks_) {
+    for (const auto& [eid, e] : f.executors) {
+      if (e.state != Executor::State::REGISTERING && e.state != Executor::State::RUNNING) continue;
+      auto add = [&](const std::string& resources, bool revocable) {
+        if (!revocable) return;
+        if (auto r = parseResources(resources); !r.isError()) total += *r;
+      };
+      for (const auto& [tid, t] : e.queued) add(t.resources, t.revocable);
+      for (const auto& [tid, t] : e.launched) add(t.resources, t.revocable);
+    }
+  }
+  return total;
+}
+
+void Slave::forwardOversubscribed() {
+  if (!components_.resourceEstimator) return;
+  components_.resourceEstimator->oversubscribable(
+      [this] { return usage(); }, *this, [this](const sim::Try<Resources>& estimate) { forwardedOversubscribed(estimate); });
+}
+
+void Slave::forwardedOversubscribed(const sim::Try<Resources>& estimate) {
+  if (estimate.isError()) {
+    log("Failed to get oversubscribable resources: " + estimate.error());
+  } else {
+    // What executors already hold of revocable resources, plus what may be offered.
+    Resources total = *estimate;
+    total += revocableAllocated();
+    const bool changed = !oversubscribed_ || !(*oversubscribed_ == total);
+    log(fmt::format("Received oversubscribable resources {} from the resource estimator", format(*estimate, true)),
+        {{"estimate", format(*estimate, true)}, {"oversubscribed", format(total, true)}});
+    oversubscribed_ = total;
+    if (state_ == State::RUNNING && changed) sendOversubscribed();
+  }
+  // The next query: --oversubscribed_resources_interval after this answer arrived.
+  delay(flags_.oversubscribed_resources_interval, "Slave::forwardOversubscribed", [this] { forwardOversubscribed(); });
+}
+
+void Slave::sendOversubscribed() {
+  if (!oversubscribed_ || !master_) return;
+  UpdateSlaveMessage message;
+  message.slave_id = info_.id;
+  message.oversubscribed_resources = *oversubscribed_;
+  log(fmt::format("Forwarding total oversubscribed resources {}", format(*oversubscribed_, true)));
+  send(masterPid(), message);
+}
+
+void Slave::qosCorrections() {
+  if (!components_.qosController) return;
+  components_.qosController->corrections(
+      [this] { return usage(); }, *this, [this](const sim::Try<std::vector<QoSCorrection>>& c) { handleQoSCorrections(c); });
+}
+
+void Slave::handleQoSCorrections(const sim::Try<std::vector<QoSCorrection>>& corrections) {
+  // The next poll is scheduled first, whatever this answer says.
+  delay(flags_.qos_correction_interval_min, "Slave::qosCorrections", [this] { qosCorrections(); });
+  if (state_ == State::RECOVERING || state_ == State::TERMINATING) {
+    log(fmt::format("Cannot perform QoS corrections because the agent is {}", toString(state_)));
+    return;
+  }
+  if (corrections.isError()) {
+    log("Failed to get corrections from the QoS Controller: " + corrections.error());
+    return;
+  }
+  for (const QoSCorrection& c : *corrections) {
+    Framework* f = framework(c.framework_id);
+    Executor* e = executor(c.framework_id, c.executor_id);
+    if (f == nullptr || f->state == Framework::State::TERMINATING || e == nullptr) {
+      log(fmt::format("Ignoring QoS correction KILL for executor '{}' of framework {}: unknown or terminating",
+                      c.executor_id, c.framework_id));
+      continue;
+    }
+    if (!c.container_id.empty() && c.container_id != e->container_id) {
+      log(fmt::format("Ignoring QoS correction KILL for executor '{}': container {} is not its current one",
+                      c.executor_id, c.container_id));
+      continue;
+    }
+    if (e->state != Executor::State::REGISTERING && e->state != Executor::State::RUNNING) continue;
+    ++executors_preempted_;
+    log(fmt::format("Killing container {} of executor '{}' of framework {} for a QoS correction: {}", e->container_id,
+                    c.executor_id, c.framework_id, c.reason),
+        {{"executor_id", c.executor_id}, {"container", e->container_id}, {"reason", c.reason},
+         {"executors_preempted", static_cast<std::int64_t>(executors_preempted_)}});
+    traceState("Slave::Executor", "TERMINATING",
+               {{"framework_id", c.framework_id}, {"executor_id", c.executor_id}, {"qos_correction", "KILL"},
+                {"reason", c.reason}});
+    e->state = Executor::State::TERMINATING;
+    e->pending_termination =
+        Executor::Termination{TaskState::TASK_LOST, "REASON_CONTAINER_PREEMPTED", "Container preempted by QoS correction"};
+    if (components_.containerizer != nullptr) components_.containerizer->destroy(e->container_id);
+  }
+}
+
+}  // namespace agentsim::model

@@ -1,0 +1,282 @@
+// Slave: recovery from the checkpoint (src/slave/slave.cpp: Slave::recover, _recover,
+// __recover, reregisterExecutor, reregisterExecutorTimeout; src/slave/state.cpp).
+#include <fmt/format.h>
+
+#include "model/slave/main.hpp"
+#include "model/slave/gc.hpp"
+#include "model/slave/paths.hpp"
+#include "model/common/pid.hpp"
+#include "model/slave/slave.hpp"
+#include "model/slave/status_update_manager.hpp"
+#include "sim/assert.hpp"
+#include "sim/simulation.hpp"
+
+namespace agentsim::model {
+
+
+void Slave::recover() {
+  sim::Disk& disk = host().disk();
+  const std::string bootId = std::to_string(host().incarnation());
+  auto recovered = state::recover(disk, meta_dir_, flags_.strict, bootId);
+  if (recovered.isError()) {
+    // Slave::__recover on a failed future: EXIT(EXIT_FAILURE) with the remedy.
+    exitAgent(host(), "slave",
+              fmt::format("Failed to perform recovery: {}\nTo remedy this do as follows:\nStep 1: rm -f {}\n        "
+                          "This ensures agent doesn't recover old live executors.\nStep 2: Restart the agent.",
+                          recovered.error(), paths::latestSlavePath(meta_dir_)),
+              "src/slave/slave.cpp: Slave::__recover", this);
+    return;
+  }
+  const state::State& st = *recovered;
+  rebooted_ = st.rebooted;
+  if (st.rebooted) log("Agent host rebooted");
+  if (st.errors > 0) log(fmt::format("Recovered with {} errors (--strict=false)", st.errors));
+  std::vector<RecoveredContainer> containers;
+  if (!st.slave) {
+    log("Failed to find the latest agent from a previous run; starting as a new agent");
+  } else {
+    info_.id = st.slave->id;
+    log(fmt::format("Recovering agent {}", info_.id), {{"slave_id", info_.id}});
+    for (const auto& [fid, fs] : st.slave->frameworks) recoverFramework(fs);
+    // statusUpdateManager->recover(metaDir, state): a stream per task of every live run.
+    for (const auto& [fid, f] : frameworks_) {
+      const state::FrameworkState& fs = st.slave->frameworks.at(fid);
+      for (const auto& [eid, e] : f.executors) {
+        const state::RunState& run = fs.executors.at(eid).runs.at(e.container_id);
+        containers.push_back(RecoveredContainer{e.container_id, run.forked_pid.value_or("")});
+        if (components_.statusUpdateManager == nullptr) continue;
+        for (const auto& [tid, ts] : run.tasks) {
+          if (ts.updates.empty()) continue;
+          components_.statusUpdateManager->recover(
+              fid, tid, paths::taskUpdatesPath(meta_dir_, info_.id, fid, eid, e.container_id, tid), ts.updates);
+        }
+      }
+    }
+  }
+  // containerizer->recover(state), then Slave::_recover.
+  if (components_.containerizer != nullptr) {
+    components_.containerizer->recover(std::move(containers), self(), [this] { recoveredContainerizer(); });
+  } else {
+    dispatch("Slave::_recover", [this] { recoveredContainerizer(); });
+  }
+}
+
+void Slave::recoverFramework(const state::FrameworkState& fs) {
+  if (fs.executors.empty() || !fs.info) {
+    log(fmt::format("Skipping recovery of framework {} because it has no executors", fs.id));
+    if (components_.gc != nullptr) {
+      components_.gc->schedule(flags_.gc_delay, paths::frameworkPath(meta_dir_, info_.id, fs.id));
+    }
+    return;
+  }
+  Framework& f = frameworks_[fs.id];
+  f.info = *fs.info;
+  if (fs.pid) {
+    if (auto pid = parseUpid(sim(), *fs.pid)) f.pid = *pid;
+  }
+  for (const auto& [eid, es] : fs.executors) {
+    if (!es.info || !es.latest || es.runs.count(*es.latest) == 0) {
+      // Framework::recoverExecutor: an executor that cannot be recovered is garbage
+      // collected, its work and meta directories (C84).
+      log(fmt::format("Skipping recovery of executor '{}' of framework {}: no info or no latest run", eid, fs.id));
+      if (components_.gc != nullptr) {
+        components_.gc->schedule(flags_.gc_delay, paths::executorPath(flags_.work_dir, info_.id, fs.id, eid));
+        components_.gc->schedule(flags_.gc_delay, paths::executorPath(meta_dir_, info_.id, fs.id, eid));
+      }
+      continue;
+    }
+    const state::RunState& run = es.runs.at(*es.latest);
+    if (run.completed) {
+      log(fmt::format("Skipping recovery of executor '{}' of framework {}: its latest run has terminated", eid, fs.id));
+      if (components_.gc != nullptr) {
+        components_.gc->schedule(flags_.gc_delay, paths::runPath(flags_.work_dir, info_.id, fs.id, eid, run.id));
+      }
+      continue;
+    }
+    Executor& e = f.executors[eid];
+    e.info = *es.info;
+    e.container_id = run.id;
+    e.checkpoint = true;
+    e.state = Executor::State::REGISTERING;
+    if (run.libprocess_pid) {
+      if (auto pid = parseUpid(sim(), *run.libprocess_pid)) e.pid = *pid;
+    }
+    for (const auto& [tid, ts] : run.tasks) {
+      if (!ts.info) continue;
+      // Executor::recoverTask: replay the updates on the task.
+      Task t = createTask(*ts.info, TaskState::TASK_STAGING, fs.id, eid, info_.id);
+      bool terminalAcked = false;
+      std::string terminalUuid;
+      for (const StatusUpdateRecord& r : ts.updates) {
+        if (r.type == StatusUpdateRecord::Type::UPDATE) {
+          t.state = r.update.state;
+          if (isTerminalState(r.update.state) && terminalUuid.empty()) terminalUuid = r.update.uuid;
+        } else if (r.uuid == terminalUuid) {
+          terminalAcked = true;
+        }
+      }
+      if (terminalAcked) {
+        e.completed.push_back(t);
+      } else if (isTerminalState(t.state)) {
+        e.terminated[tid] = t;
+      } else {
+        e.launched[tid] = t;
+      }
+    }
+    log(fmt::format("Recovered executor '{}' of framework {} in container {} ({} tasks, pid {})", eid, fs.id, run.id,
+                    e.launched.size() + e.terminated.size(), e.pid.isNone() ? std::string("unknown") : e.pid.str()),
+        {{"executor_id", eid}, {"container", run.id}});
+    traceState("Slave::Executor", "REGISTERING",
+               {{"framework_id", fs.id}, {"executor_id", eid}, {"container", run.id}, {"recovered", true}});
+  }
+  if (f.executors.empty()) {
+    frameworks_.erase(fs.id);
+    return;
+  }
+  traceState("Slave::Framework", "RUNNING", {{"framework_id", fs.id}, {"recovered", true}});
+}
+
+void Slave::recoveredContainerizer() {
+  // Slave::_recover.
+  for (auto& [fid, f] : frameworks_) {
+    for (auto& [eid, e] : f.executors) {
+      if (components_.containerizer == nullptr) continue;
+      const std::string frameworkId = fid;
+      const std::string executorId = eid;
+      const std::string containerId = e.container_id;
+      components_.containerizer->wait(containerId, self(),
+                                      [this, frameworkId, executorId, containerId](const sim::Try<ContainerTermination>& t) {
+                                        executorTerminated(frameworkId, executorId, containerId, t);
+                                      });
+    }
+  }
+  if (flags_.recover == "reconnect") {
+    reconnectExecutors();
+  } else {
+    for (auto& [fid, f] : frameworks_) {
+      for (auto& [eid, e] : f.executors) {
+        if (!e.pid.isNone()) {
+          shutdownExecutor(f, e);
+        } else if (components_.containerizer != nullptr) {
+          log(fmt::format("Killing executor '{}' of framework {}: its pid is unknown", eid, fid));
+          components_.containerizer->destroy(e.container_id);
+        }
+      }
+    }
+  }
+  if (!frameworks_.empty() && flags_.recover == "reconnect") {
+    // MESOS-7539: recovery waits the whole timeout, however soon the executors answer.
+    reconnecting_ = true;
+    delay(flags_.executor_reregistration_timeout, "Slave::reregisterExecutorTimeout",
+          [this] { reregisterExecutorTimeout(); });
+    return;
+  }
+  dispatch("Slave::__recover", [this] { finishRecovery(); });
+}
+
+void Slave::reconnectExecutors() {
+  if (state_ != State::RECOVERING) return;
+  bool waiting = false;
+  for (auto& [fid, f] : frameworks_) {
+    for (auto& [eid, e] : f.executors) {
+      if (e.state != Executor::State::REGISTERING) continue;
+      if (e.pid.isNone()) {
+        log(fmt::format("Unable to reconnect to executor '{}' of framework {} because no pid was checkpointed", eid,
+                        fid));
+        continue;
+      }
+      log(fmt::format("Sending reconnect request to executor '{}' of framework {} at {}", eid, fid, e.pid.str()));
+      ReconnectExecutorMessage message;
+      message.slave_id = info_.id;
+      send(e.pid, message);
+      waiting = true;
+    }
+  }
+  // --executor_reregistration_retry_interval: repeat for executors still registering.
+  if (waiting && flags_.executor_reregistration_retry_interval > sim::Duration{}) {
+    delay(flags_.executor_reregistration_retry_interval, "Slave::reconnectExecutors", [this] { reconnectExecutors(); });
+  }
+}
+
+void Slave::reregisterExecutor(const sim::Upid& from, const ReregisterExecutorMessage& message) {
+  auto shutdown = [&](const std::string& why) {
+    refuseExecutor(from, message.framework_id, message.executor_id, why);
+  };
+  if (state_ != State::RECOVERING) return shutdown(fmt::format("the agent is {}, not recovering", toString(state_)));
+  Framework* f = framework(message.framework_id);
+  Executor* e = executor(message.framework_id, message.executor_id);
+  if (f == nullptr || e == nullptr) return shutdown("it is unknown");
+  if (e->state != Executor::State::REGISTERING) {
+    log(fmt::format("Ignoring reregistration of executor '{}': it is not registering", message.executor_id));
+    return;
+  }
+  e->state = Executor::State::RUNNING;
+  e->pid = from;
+  link(from);
+  log(fmt::format("Executor '{}' of framework {} reregistered from {}", e->info.executor_id, f->info.id, from.str()));
+  traceState("Slave::Executor", "RUNNING",
+             {{"framework_id", f->info.id}, {"executor_id", e->info.executor_id}, {"pid", from.str()},
+              {"reregistered", true}});
+  ExecutorReregisteredMessage reply;
+  reply.slave_id = info_.id;
+  send(from, reply);
+  // The unacknowledged updates it re-sent go through statusUpdate; the manager ignores
+  // the ones it already has.
+  for (const StatusUpdate& u : message.updates) statusUpdate(u, from);
+  // A launched task still STAGING that the executor does not know was launched during
+  // the agent's restart.
+  std::vector<std::string> unknown;
+  for (const auto& [tid, t] : e->launched) {
+    if (t.state != TaskState::TASK_STAGING) continue;
+    bool known = false;
+    for (const TaskInfo& info : message.tasks) known = known || info.task_id == tid;
+    if (!known) unknown.push_back(tid);
+  }
+  for (const std::string& tid : unknown) {
+    statusUpdate(createStatusUpdate(f->info.id, e->info.executor_id, tid, TaskState::TASK_LOST,
+                                    "REASON_SLAVE_RESTARTED", "Task launched during agent restart"),
+                 sim::Upid{});
+  }
+}
+
+void Slave::reregisterExecutorTimeout() {
+  log("Cleaning up un-reregistered executors");
+  for (auto& [fid, f] : frameworks_) {
+    for (auto& [eid, e] : f.executors) {
+      if (e.state != Executor::State::REGISTERING) continue;
+      log(fmt::format("Killing un-reregistered executor '{}' of framework {}", eid, fid));
+      e.state = Executor::State::TERMINATING;
+      traceState("Slave::Executor", "TERMINATING", {{"framework_id", fid}, {"executor_id", eid}});
+      e.pending_termination = Executor::Termination{
+          TaskState::TASK_LOST, "REASON_EXECUTOR_REREGISTRATION_TIMEOUT",
+          fmt::format("Executor did not reregister within {}", sim::format(flags_.executor_reregistration_timeout))};
+      if (components_.containerizer != nullptr) components_.containerizer->destroy(e.container_id);
+    }
+  }
+  reconnecting_ = false;
+  dispatch("Slave::__recover", [this] { finishRecovery(); });
+}
+
+void Slave::finishRecovery() {
+  AGENTSIM_ASSERT(state_ == State::RECOVERING);
+  log("Finished recovery");
+  checkpoint(paths::bootIdPath(meta_dir_), std::to_string(host().incarnation()));
+  if (flags_.recover == "reconnect") {
+    setState(State::DISCONNECTED);
+    startDetection(std::nullopt);
+    forwardOversubscribed();
+    qosCorrections();
+    return;
+  }
+  // --recover=cleanup: never registers; terminates once no framework is left.
+  setState(State::TERMINATING);
+  if (frameworks_.empty()) terminateAgent("Agent terminating after recovery in cleanup mode");
+}
+
+void Slave::terminateAgent(const std::string& why) {
+  // terminate(self): main()'s process::wait(slave) returns and the agent exits.
+  log(why, {{"exit_code", std::int64_t{0}}});
+  for (sim::Process* p : host().processesOf(program())) sim().terminate(*p);
+}
+
+}  // namespace agentsim::model

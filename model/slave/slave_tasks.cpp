@@ -1,0 +1,768 @@
+// Slave: tasks, executors and the status update path (src/slave/slave.cpp, Mesos 1.1).
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "model/slave/main.hpp"
+#include "model/slave/gc.hpp"
+#include "model/slave/paths.hpp"
+#include "model/common/pid.hpp"
+#include "model/slave/slave.hpp"
+#include "model/slave/status_update_manager.hpp"
+#include "sim/assert.hpp"
+#include "sim/simulation.hpp"
+
+namespace agentsim::model {
+
+namespace {
+constexpr std::size_t kMaxCompletedTasksPerExecutor = 200;  // MAX_COMPLETED_TASKS_PER_EXECUTOR
+constexpr std::size_t kMaxCompletedFrameworks = 50;         // MAX_COMPLETED_FRAMEWORKS
+
+std::string_view toString(Slave::Executor::State s) {
+  switch (s) {
+    case Slave::Executor::State::REGISTERING: return "REGISTERING";
+    case Slave::Executor::State::RUNNING: return "RUNNING";
+    case Slave::Executor::State::TERMINATING: return "TERMINATING";
+    case Slave::Executor::State::TERMINATED: return "TERMINATED";
+  }
+  return "?";
+}
+}  // namespace
+
+Slave::Framework* Slave::framework(const Id& id) {
+  auto it = frameworks_.find(id);
+  return it == frameworks_.end() ? nullptr : &it->second;
+}
+
+Slave::Executor* Slave::executor(const Id& frameworkId, const std::string& executorId) {
+  Framework* f = framework(frameworkId);
+  if (f == nullptr) return nullptr;
+  auto it = f->executors.find(executorId);
+  return it == f->executors.end() ? nullptr : &it->second;
+}
+
+Slave::Executor* Slave::executorOf(Framework& f, const std::string& taskId, const std::string& likely) {
+  if (auto it = f.executors.find(likely); it != f.executors.end() && it->second.holds(taskId)) return &it->second;
+  for (auto& [id, e] : f.executors) {
+    if (e.holds(taskId)) return &e;
+  }
+  return nullptr;
+}
+
+bool Slave::fromMaster(const sim::Upid& from) const { return master_ && master_->pid == from.str(); }
+
+void Slave::checkpoint(const std::string& path, std::string bytes) {
+  // slave::state::checkpoint: written whole (a temporary file renamed over the old).
+  auto written = host().disk().write(path, std::move(bytes));
+  if (written.isError()) log(fmt::format("Failed to checkpoint '{}': {}", path, written.error()));
+}
+
+std::string Slave::newUuid() { return randomUuid(rng()); }
+
+std::optional<std::string> Slave::taskUpdatesPath(const Framework& f, const Executor& e,
+                                                  const std::string& taskId) const {
+  if (!f.info.checkpoint) return std::nullopt;
+  return paths::taskUpdatesPath(meta_dir_, info_.id, f.info.id, e.info.executor_id, e.container_id, taskId);
+}
+
+StatusUpdate Slave::createStatusUpdate(const Id& frameworkId, const std::string& executorId,
+                                       const std::string& taskId, TaskState state, std::string reason,
+                                       std::string message) {
+  // protobuf::createStatusUpdate with source SOURCE_SLAVE.
+  StatusUpdate u;
+  u.framework_id = frameworkId;
+  u.slave_id = info_.id;
+  u.executor_id = executorId;
+  u.task_id = taskId;
+  u.state = state;
+  u.source = "SOURCE_SLAVE";
+  u.reason = std::move(reason);
+  u.message = std::move(message);
+  u.uuid = newUuid();
+  u.timestamp = now();
+  return u;
+}
+
+void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
+  if (!fromMaster(from)) {
+    log(fmt::format("Ignoring run task message from {} because it is not the expected master: {}", from.str(),
+                    master_ ? master_->pid : std::string("None")));
+    return;
+  }
+  if (message.framework.id.empty()) {
+    log("Ignoring run task message from " + from.str() + " because it does not have a framework ID");
+    return;
+  }
+  const TaskInfo& task = message.task;
+  if (tracing()) {
+    log(fmt::format("Got assigned task '{}' for framework {}", task.task_id, message.framework.id),
+        {{"task_id", task.task_id}, {"framework_id", message.framework.id}});
+  }
+  if (task.slave_id != info_.id) {
+    log(fmt::format("Agent {} ignoring task {} because it was intended for old agent {}", info_.id, task.task_id,
+                    task.slave_id));
+    return;
+  }
+  if (state_ == State::RECOVERING || state_ == State::TERMINATING) {
+    log(fmt::format("Ignoring task {} because the agent is {}", task.task_id, toString(state_)));
+    return;
+  }
+  Framework* f = framework(message.framework.id);
+  const bool fresh = f == nullptr;
+  if (f == nullptr) {
+    f = &frameworks_[message.framework.id];
+    f->info = message.framework;
+    f->pid = parseUpid(sim(), message.pid).value_or(sim::Upid{});
+    if (f->info.checkpoint) {
+      checkpoint(paths::frameworkInfoPath(meta_dir_, info_.id, f->info.id), state::encode(f->info));
+      checkpoint(paths::frameworkPidPath(meta_dir_, info_.id, f->info.id), message.pid);
+    }
+    traceState("Slave::Framework", "RUNNING", {{"framework_id", f->info.id}});
+  }
+  if (components_.authorizer) {
+    // Slave::authorizeTask: RUN_TASK for the framework's principal as its user.
+    std::string why;
+    if (!components_.authorizer->authorizedRunTask(message.framework.principal, message.framework.user, why)) {
+      log(fmt::format("Task '{}' of framework {} is not authorized: {}", task.task_id, f->info.id, why),
+          {{"task_id", task.task_id}, {"reason", why}});
+      statusUpdate(createStatusUpdate(f->info.id, task.executor.executor_id, task.task_id, TaskState::TASK_ERROR,
+                                      "REASON_TASK_UNAUTHORIZED", "Task is not authorized to launch: " + why),
+                   sim::Upid{});
+      return;
+    }
+  }
+  f->pending[task.executor.executor_id][task.task_id] = task;
+  // Unscheduling GC of the directories to reuse is a future; _run runs after it: the
+  // framework's (work and meta) when the agent did not have the framework, the
+  // executor's when it is a new executor.
+  if (components_.gc != nullptr) {
+    if (fresh) {
+      components_.gc->unschedule(paths::frameworkPath(flags_.work_dir, info_.id, f->info.id));
+      components_.gc->unschedule(paths::frameworkPath(meta_dir_, info_.id, f->info.id));
+    }
+    if (f->executors.count(task.executor.executor_id) == 0) {
+      components_.gc->unschedule(paths::executorPath(flags_.work_dir, info_.id, f->info.id, task.executor.executor_id));
+      components_.gc->unschedule(paths::executorPath(meta_dir_, info_.id, f->info.id, task.executor.executor_id));
+    }
+  }
+  const std::string frameworkId = f->info.id;
+  dispatch("Slave::_run", [this, frameworkId, task] { run(frameworkId, task); });
+}
+
+void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
+  Framework* f = framework(frameworkId);
+  if (f == nullptr) return;
+  auto pending = f->pending.find(task.executor.executor_id);
+  if (pending == f->pending.end() || pending->second.count(task.task_id) == 0) {
+    // Killed while pending (1.1: the kill path left it to _run).
+    statusUpdate(createStatusUpdate(frameworkId, task.executor.executor_id, task.task_id, TaskState::TASK_KILLED,
+                                    "REASON_TASK_KILLED_DURING_LAUNCH", "Task killed before it was launched"),
+                 sim::Upid{});
+    return;
+  }
+  pending->second.erase(task.task_id);
+  if (pending->second.empty()) f->pending.erase(pending);
+  if (f->state == Framework::State::TERMINATING) {
+    log(fmt::format("Ignoring run task {} of framework {} because the framework is terminating", task.task_id,
+                    frameworkId));
+    return;
+  }
+  if (state_ == State::TERMINATING) {
+    log(fmt::format("Ignoring run task {} because the agent is terminating", task.task_id));
+    return;
+  }
+  Executor* e = executor(frameworkId, task.executor.executor_id);
+  if (e == nullptr) e = &launchExecutor(*f, task.executor, task.uris);
+  switch (e->state) {
+    case Executor::State::TERMINATING:
+    case Executor::State::TERMINATED:
+      statusUpdate(createStatusUpdate(frameworkId, e->info.executor_id, task.task_id, TaskState::TASK_LOST,
+                                      "REASON_EXECUTOR_TERMINATED",
+                                      e->state == Executor::State::TERMINATING ? "Executor terminating"
+                                                                               : "Executor terminated"),
+                   sim::Upid{});
+      return;
+    case Executor::State::REGISTERING:
+    case Executor::State::RUNNING:
+      if (e->checkpoint) {
+        checkpoint(paths::taskInfoPath(meta_dir_, info_.id, frameworkId, e->info.executor_id, e->container_id,
+                                       task.task_id),
+                   state::encode(task));
+      }
+      e->queued[task.task_id] = task;
+      if (tracing()) {
+        log(fmt::format("Queued task '{}' for executor '{}' of framework {}", task.task_id, e->info.executor_id,
+                        frameworkId),
+            {{"task_id", task.task_id}, {"executor_state", std::string(toString(e->state))}});
+      }
+      if (e->state == Executor::State::RUNNING) sendQueuedTasks(*f, *e);
+      return;
+  }
+}
+
+Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, const std::vector<CommandURI>& uris) {
+  Executor& e = f.executors[info.executor_id];
+  e.info = info;
+  e.info.framework_id = f.info.id;
+  e.container_id = newUuid();  // ContainerID: a random UUID
+  e.checkpoint = f.info.checkpoint;
+  e.state = Executor::State::REGISTERING;
+  const std::string sandbox = paths::runPath(flags_.work_dir, info_.id, f.info.id, info.executor_id, e.container_id);
+  if (e.checkpoint) {
+    checkpoint(paths::executorInfoPath(meta_dir_, info_.id, f.info.id, info.executor_id), state::encode(e.info));
+    checkpoint(paths::latestRunPath(meta_dir_, info_.id, f.info.id, info.executor_id), e.container_id);
+  }
+  if (tracing()) {
+    log(fmt::format("Launching executor '{}' of framework {} in container {}", info.executor_id, f.info.id,
+                    e.container_id),
+        {{"executor_id", info.executor_id}, {"container", e.container_id}, {"sandbox", sandbox}});
+    traceState("Slave::Executor", "REGISTERING",
+               {{"framework_id", f.info.id}, {"executor_id", info.executor_id}, {"container", e.container_id}});
+  }
+  const std::string frameworkId = f.info.id;
+  const std::string executorId = info.executor_id;
+  const std::string containerId = e.container_id;
+  if (components_.containerizer != nullptr) {
+    ContainerConfig config;
+    config.container_id = containerId;
+    config.type = ContainerType::NONE;
+    config.sandbox = sandbox;
+    config.uris = uris;
+    ExecutorEnvironment env;
+    env.slave = self();
+    env.slave_id = info_.id;
+    env.framework_id = frameworkId;
+    env.container_id = containerId;
+    env.info = e.info;
+    env.checkpoint = e.checkpoint;
+    env.recovery_timeout = flags_.recovery_timeout;
+    env.shutdown_grace_period = info.shutdown_grace_period.value_or(flags_.executor_shutdown_grace_period);
+    env.sandbox = sandbox;
+    config.executor = std::make_shared<ExecutorEnvironment>(std::move(env));
+    if (e.checkpoint) {
+      config.forked_pid_path = paths::forkedPidPath(meta_dir_, info_.id, frameworkId, executorId, containerId);
+    }
+    components_.containerizer->launch(std::move(config), self(),
+                                      [this, frameworkId, executorId, containerId](const sim::Try<bool>& r) {
+                                        executorLaunched(frameworkId, executorId, containerId, r);
+                                      });
+  }
+  delay(flags_.executor_registration_timeout, "Slave::registerExecutorTimeout",
+        [this, frameworkId, executorId, containerId] { registerExecutorTimeout(frameworkId, executorId, containerId); });
+  return e;
+}
+
+void Slave::executorLaunched(const std::string& frameworkId, const std::string& executorId,
+                             const std::string& containerId, const sim::Try<bool>& launched) {
+  if (components_.containerizer != nullptr) {
+    // containerizer->wait(containerId).onAny(defer(self(), &Slave::executorTerminated, ...)).
+    components_.containerizer->wait(containerId, self(),
+                                    [this, frameworkId, executorId, containerId](const sim::Try<ContainerTermination>& t) {
+                                      executorTerminated(frameworkId, executorId, containerId, t);
+                                    });
+  }
+  Executor* e = executor(frameworkId, executorId);
+  if (launched.isError()) {
+    log(fmt::format("Container '{}' for executor '{}' of framework {} failed to start: {}", containerId, executorId,
+                    frameworkId, launched.error()));
+    if (e != nullptr && e->container_id == containerId) {
+      e->pending_termination =
+          Executor::Termination{TaskState::TASK_FAILED, "REASON_CONTAINER_LAUNCH_FAILED",
+                                "Failed to launch container: " + launched.error()};
+      components_.containerizer->destroy(containerId);
+    }
+    return;
+  }
+  if (!*launched) log(fmt::format("No containerizer could launch the executor '{}'", executorId));
+}
+
+void Slave::registerExecutor(const sim::Upid& from, const RegisterExecutorMessage& message) {
+  auto shutdown = [&](const std::string& why) {
+    refuseExecutor(from, message.framework_id, message.executor_id, why);
+  };
+  if (state_ == State::RECOVERING) return shutdown("the agent is still recovering");
+  if (state_ == State::TERMINATING) return shutdown("the agent is terminating");
+  Framework* f = framework(message.framework_id);
+  if (f == nullptr || f->state == Framework::State::TERMINATING) return shutdown("the framework is unknown or terminating");
+  Executor* e = executor(message.framework_id, message.executor_id);
+  if (e == nullptr) return shutdown("the executor is unknown");
+  if (e->state != Executor::State::REGISTERING) {
+    return shutdown(fmt::format("the executor is not expected to register (it is {})", toString(e->state)));
+  }
+  e->state = Executor::State::RUNNING;
+  e->pid = from;
+  link(from);
+  if (e->checkpoint) {
+    checkpoint(paths::libprocessPidPath(meta_dir_, info_.id, f->info.id, e->info.executor_id, e->container_id),
+               from.str());
+  }
+  if (tracing()) {
+    log(fmt::format("Got registration for executor '{}' of framework {} from {}", e->info.executor_id, f->info.id,
+                    from.str()));
+    traceState("Slave::Executor", "RUNNING",
+               {{"framework_id", f->info.id}, {"executor_id", e->info.executor_id}, {"pid", from.str()}});
+  }
+  if (e->queued.empty()) {
+    log("Shutting down the executor because it has no tasks to run");
+    shutdownExecutor(*f, *e);
+    return;
+  }
+  ExecutorRegisteredMessage reply;
+  reply.framework_id = f->info.id;
+  reply.executor_id = e->info.executor_id;
+  reply.slave_id = info_.id;
+  send(from, std::move(reply));
+  sendQueuedTasks(*f, *e);
+}
+
+void Slave::refuseExecutor(const sim::Upid& from, const std::string& frameworkId, const std::string& executorId,
+                           const std::string& why) {
+  log(fmt::format("Shutting down executor '{}' of framework {} at {} because {}", executorId, frameworkId, from.str(),
+                  why));
+  ShutdownExecutorMessage reply;
+  reply.framework_id = frameworkId;
+  reply.executor_id = executorId;
+  send(from, reply);
+}
+
+void Slave::sendQueuedTasks(Framework& f, Executor& e) {
+  // containerizer->update(resources) first; then __run sends each queued task.
+  for (auto& [id, task] : e.queued) {
+    e.launched[id] = createTask(task, TaskState::TASK_STAGING, f.info.id, e.info.executor_id, info_.id);
+    RunTaskMessage message;
+    message.framework = f.info;
+    message.pid = f.pid.str();
+    message.task = std::move(task);  // the queue is cleared below
+    if (tracing()) {
+      log(fmt::format("Sending queued task '{}' to executor '{}' of framework {}", id, e.info.executor_id, f.info.id));
+    }
+    send(e.pid, std::move(message));
+  }
+  e.queued.clear();
+}
+
+void Slave::registerExecutorTimeout(const std::string& frameworkId, const std::string& executorId,
+                                    const std::string& containerId) {
+  Framework* f = framework(frameworkId);
+  if (f == nullptr || f->state == Framework::State::TERMINATING) return;
+  Executor* e = executor(frameworkId, executorId);
+  if (e == nullptr || e->container_id != containerId) return;
+  if (e->state != Executor::State::REGISTERING) return;
+  log(fmt::format("Terminating executor '{}' of framework {} because it did not register within {}", executorId,
+                  frameworkId, sim::format(flags_.executor_registration_timeout)));
+  e->state = Executor::State::TERMINATING;
+  traceState("Slave::Executor", "TERMINATING", {{"framework_id", frameworkId}, {"executor_id", executorId}});
+  e->pending_termination = Executor::Termination{
+      TaskState::TASK_FAILED, "REASON_EXECUTOR_REGISTRATION_TIMEOUT",
+      fmt::format("Executor did not register within {}", sim::format(flags_.executor_registration_timeout))};
+  if (components_.containerizer != nullptr) components_.containerizer->destroy(containerId);
+}
+
+void Slave::killTask(const sim::Upid& from, const KillTaskMessage& message) {
+  if (!fromMaster(from)) {
+    log(fmt::format("Ignoring kill task {} because the message was not from the expected master", message.task_id));
+    return;
+  }
+  if (state_ == State::RECOVERING || state_ == State::TERMINATING) {
+    log(fmt::format("Cannot kill task {} because the agent is {}", message.task_id, toString(state_)));
+    return;
+  }
+  log(fmt::format("Asked to kill task {} of framework {}", message.task_id, message.framework_id),
+      {{"task_id", message.task_id}});
+  Framework* f = framework(message.framework_id);
+  if (f == nullptr) {
+    log("Ignoring kill task " + message.task_id + " of unknown framework " + message.framework_id);
+    return;
+  }
+  for (auto& [executorId, tasks] : f->pending) {
+    if (tasks.erase(message.task_id) != 0) {
+      // _run sends TASK_KILLED when it finds the task gone.
+      if (tasks.empty()) f->pending.erase(executorId);
+      return;
+    }
+  }
+  Executor* e = nullptr;
+  for (auto& [id, candidate] : f->executors) {
+    if (candidate.queued.count(message.task_id) != 0 || candidate.launched.count(message.task_id) != 0) e = &candidate;
+  }
+  if (e == nullptr) {
+    statusUpdate(createStatusUpdate(message.framework_id, "", message.task_id, TaskState::TASK_LOST,
+                                    "REASON_EXECUTOR_TERMINATED", "Cannot find executor"),
+                 sim::Upid{});
+    return;
+  }
+  switch (e->state) {
+    case Executor::State::REGISTERING:
+      // Later Mesos (and its tests) name the reason TASK_KILLED_DURING_LAUNCH; 1.1 said
+      // EXECUTOR_UNREGISTERED (docs/model.md).
+      statusUpdate(createStatusUpdate(message.framework_id, e->info.executor_id, message.task_id,
+                                      TaskState::TASK_KILLED, "REASON_TASK_KILLED_DURING_LAUNCH",
+                                      "Unregistered executor"),
+                   sim::Upid{});
+      return;
+    case Executor::State::TERMINATING:
+    case Executor::State::TERMINATED:
+      log(fmt::format("Ignoring kill task {} because the executor is {}", message.task_id, toString(e->state)));
+      return;
+    case Executor::State::RUNNING:
+      if (e->queued.count(message.task_id) != 0) {
+        statusUpdate(createStatusUpdate(message.framework_id, e->info.executor_id, message.task_id,
+                                        TaskState::TASK_KILLED, "REASON_TASK_KILLED_DURING_LAUNCH",
+                                        "Task killed while it was queued"),
+                     sim::Upid{});
+        return;
+      }
+      send(e->pid, message);
+      return;
+  }
+}
+
+void Slave::shutdownExecutorMessage(const sim::Upid& from, const ShutdownExecutorMessage& message) {
+  if (!fromMaster(from)) {
+    log("Ignoring shutdown executor message from " + from.str() + " because it is not from the expected master");
+    return;
+  }
+  Framework* f = framework(message.framework_id);
+  Executor* e = executor(message.framework_id, message.executor_id);
+  if (f == nullptr || e == nullptr) return;
+  if (e->state == Executor::State::TERMINATING || e->state == Executor::State::TERMINATED) return;
+  shutdownExecutor(*f, *e);
+}
+
+void Slave::shutdownExecutor(Framework& f, Executor& e) {
+  log(fmt::format("Shutting down executor '{}' of framework {}", e.info.executor_id, f.info.id));
+  e.state = Executor::State::TERMINATING;
+  traceState("Slave::Executor", "TERMINATING", {{"framework_id", f.info.id}, {"executor_id", e.info.executor_id}});
+  if (!e.pid.isNone()) {
+    ShutdownExecutorMessage message;
+    message.framework_id = f.info.id;
+    message.executor_id = e.info.executor_id;
+    send(e.pid, message);
+  }
+  const sim::Duration grace = e.info.shutdown_grace_period.value_or(flags_.executor_shutdown_grace_period);
+  const std::string frameworkId = f.info.id;
+  const std::string executorId = e.info.executor_id;
+  const std::string containerId = e.container_id;
+  delay(grace, "Slave::shutdownExecutorTimeout",
+        [this, frameworkId, executorId, containerId] { shutdownExecutorTimeout(frameworkId, executorId, containerId); });
+}
+
+void Slave::shutdownExecutorTimeout(const std::string& frameworkId, const std::string& executorId,
+                                    const std::string& containerId) {
+  Executor* e = executor(frameworkId, executorId);
+  if (e == nullptr || e->container_id != containerId || e->state != Executor::State::TERMINATING) return;
+  log(fmt::format("Killing executor '{}' of framework {}: it did not exit within its shutdown grace period",
+                  executorId, frameworkId));
+  if (components_.containerizer != nullptr) components_.containerizer->destroy(containerId);
+}
+
+void Slave::shutdownFramework(const sim::Upid& from, const ShutdownFrameworkMessage& message) {
+  if (!from.isNone() && !fromMaster(from)) {
+    log("Ignoring shutdown framework message from " + from.str() + " because it is not from the expected master");
+    return;
+  }
+  if (state_ == State::RECOVERING || state_ == State::DISCONNECTED) {
+    log(fmt::format("Ignoring shutdown framework message for {} because the agent has not registered with the "
+                    "master",
+                    message.framework_id));
+    return;
+  }
+  Framework* f = framework(message.framework_id);
+  if (f == nullptr) return;
+  log("Asked to shut down framework " + message.framework_id);
+  f->state = Framework::State::TERMINATING;
+  traceState("Slave::Framework", "TERMINATING", {{"framework_id", message.framework_id}});
+  f->pending.clear();
+  std::vector<std::string> done;
+  for (auto& [id, e] : f->executors) {
+    if (e.state == Executor::State::REGISTERING || e.state == Executor::State::RUNNING) shutdownExecutor(*f, e);
+    else if (e.state == Executor::State::TERMINATED) done.push_back(id);
+  }
+  for (const std::string& id : done) removeExecutor(*f, f->executors.at(id));
+  if (f->executors.empty()) removeFramework(message.framework_id);
+}
+
+void Slave::updateFramework(const sim::Upid& from, const UpdateFrameworkMessage& message) {
+  if (!fromMaster(from)) return;
+  if (state_ != State::RUNNING) {
+    // MESOS-1869: it may arrive before the reregistration; it is dropped.
+    log(fmt::format("Ignoring updating pid for framework {} because the agent is {}", message.framework_id,
+                    toString(state_)));
+    return;
+  }
+  Framework* f = framework(message.framework_id);
+  if (f != nullptr) {
+    f->pid = parseUpid(sim(), message.pid).value_or(f->pid);
+    if (f->info.checkpoint) checkpoint(paths::frameworkPidPath(meta_dir_, info_.id, f->info.id), message.pid);
+    log(fmt::format("Updating framework {} pid to {}", message.framework_id, message.pid));
+  }
+  // Status updates waiting for this framework go out again.
+  if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->resume();
+}
+
+void Slave::sendExecutorTerminatedStatusUpdate(const Id& frameworkId, Executor& e, const std::string& taskId,
+                                               const std::optional<ContainerTermination>& t) {
+  TaskState state = TaskState::TASK_FAILED;
+  std::string reason = "REASON_EXECUTOR_TERMINATED";
+  std::string message;
+  if (e.pending_termination) {
+    state = e.pending_termination->state;
+    reason = e.pending_termination->reason;
+    message = e.pending_termination->message;
+  }
+  if (t && !t->reason.empty()) reason = t->reason;
+  const std::string abnormal = t ? (t->message.empty() ? "Executor terminated" : "Abnormal executor termination: " + t->message)
+                                 : "Abnormal executor termination: unknown container";
+  message = message.empty() ? abnormal : message + "; " + abnormal;
+  Framework* f = framework(frameworkId);
+  if (f != nullptr && f->info.partition_aware && state == TaskState::TASK_LOST) state = TaskState::TASK_GONE;
+  statusUpdate(createStatusUpdate(frameworkId, e.info.executor_id, taskId, state, reason, message), sim::Upid{});
+}
+
+void Slave::executorTerminated(const std::string& frameworkId, const std::string& executorId,
+                               const std::string& containerId, const sim::Try<ContainerTermination>& termination) {
+  Framework* f = framework(frameworkId);
+  Executor* e = executor(frameworkId, executorId);
+  if (f == nullptr || e == nullptr || e->container_id != containerId) return;
+  std::optional<ContainerTermination> t;
+  if (!termination.isError()) t = *termination;
+  if (tracing()) {
+    log(fmt::format("Executor '{}' of framework {} {}", executorId, frameworkId,
+                    t && t->status ? fmt::format("exited with status {}", *t->status)
+                                   : std::string("terminated with unknown status")),
+        {{"executor_id", executorId}, {"container", containerId}});
+  }
+  e->state = Executor::State::TERMINATED;
+  if (tracing()) {
+    traceState("Slave::Executor", "TERMINATED", {{"framework_id", frameworkId}, {"executor_id", executorId}});
+  }
+  if (f->state != Framework::State::TERMINATING) {
+    std::vector<std::string> tasks;
+    for (const auto& [id, task] : e->launched) {
+      if (!isTerminalState(task.state)) tasks.push_back(id);
+    }
+    for (const auto& [id, task] : e->queued) tasks.push_back(id);
+    for (const std::string& id : tasks) sendExecutorTerminatedStatusUpdate(frameworkId, *e, id, t);
+    if (!e->info.command && master_) {
+      ExitedExecutorMessage message;
+      message.slave_id = info_.id;
+      message.framework_id = frameworkId;
+      message.executor_id = executorId;
+      message.status = t && t->status ? *t->status : -1;
+      send(masterPid(), message);
+    }
+  }
+  if (state_ == State::TERMINATING || f->state == Framework::State::TERMINATING || e->incompleteTasks() == 0) {
+    removeExecutor(*f, *e);
+  }
+  if (f->executors.empty() && f->pending.empty()) removeFramework(frameworkId);
+}
+
+void Slave::removeExecutor(Framework& f, Executor& e) {
+  if (tracing()) log(fmt::format("Cleaning up executor '{}' of framework {}", e.info.executor_id, f.info.id));
+  if (e.checkpoint) {
+    checkpoint(paths::sentinelPath(meta_dir_, info_.id, f.info.id, e.info.executor_id, e.container_id), "");
+  }
+  if (components_.gc != nullptr) {
+    // The run's sandbox, the executor's directory (unless tasks for it are pending), and
+    // their meta directories for a checkpointing framework, in Mesos's order.
+    const std::string& eid = e.info.executor_id;
+    components_.gc->schedule(flags_.gc_delay, paths::runPath(flags_.work_dir, info_.id, f.info.id, eid, e.container_id));
+    const bool pending = f.pending.count(eid) != 0;
+    if (!pending) components_.gc->schedule(flags_.gc_delay, paths::executorPath(flags_.work_dir, info_.id, f.info.id, eid));
+    if (e.checkpoint) {
+      components_.gc->schedule(flags_.gc_delay, paths::runPath(meta_dir_, info_.id, f.info.id, eid, e.container_id));
+      if (!pending) components_.gc->schedule(flags_.gc_delay, paths::executorPath(meta_dir_, info_.id, f.info.id, eid));
+    }
+  }
+  f.executors.erase(e.info.executor_id);
+}
+
+void Slave::removeFramework(const Id& frameworkId) {
+  Framework* f = framework(frameworkId);
+  if (f == nullptr) return;
+  log("Cleaning up framework " + frameworkId);
+  if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->cleanup(frameworkId);
+  if (components_.gc != nullptr) {
+    components_.gc->schedule(flags_.gc_delay, paths::frameworkPath(flags_.work_dir, info_.id, frameworkId));
+    if (f->info.checkpoint) {
+      components_.gc->schedule(flags_.gc_delay, paths::frameworkPath(meta_dir_, info_.id, frameworkId));
+    }
+  }
+  traceState("Slave::Framework", "REMOVED", {{"framework_id", frameworkId}});
+  frameworks_.erase(frameworkId);
+  completed_frameworks_.push_back(frameworkId);
+  if (completed_frameworks_.size() > kMaxCompletedFrameworks) completed_frameworks_.pop_front();
+  if (state_ == State::TERMINATING && frameworks_.empty()) {
+    terminateAgent("Agent terminating: no frameworks left");
+  }
+}
+
+void Slave::statusUpdateMessage(const sim::Upid& from, StatusUpdateMessage& message) {
+  statusUpdate(std::move(message.update), from);
+}
+
+void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
+  if (update.uuid.empty()) {
+    log("Ignoring status update without a UUID for task " + update.task_id);
+    return;
+  }
+  if (!update.slave_id.empty() && !info_.id.empty() && update.slave_id != info_.id) {
+    log(fmt::format("Ignoring status update for task {} meant for agent {}", update.task_id, update.slave_id));
+    return;
+  }
+  update.slave_id = info_.id;
+  update.source = pid.isNone() ? "SOURCE_SLAVE" : "SOURCE_EXECUTOR";
+  if (tracing()) {
+    log(fmt::format("Handling status update {} ({}) for task {} of framework {}{}", toString(update.state),
+                    update.uuid, update.task_id, update.framework_id, pid.isNone() ? "" : " from " + pid.str()),
+        {{"task_id", update.task_id}, {"state", std::string(toString(update.state))}, {"uuid", update.uuid}});
+  }
+  Framework* f = framework(update.framework_id);
+  if (f == nullptr || f->state == Framework::State::TERMINATING) {
+    log(fmt::format("Ignoring status update {} for task {} of {} framework {}", update.uuid, update.task_id,
+                    f == nullptr ? "unknown" : "terminating", update.framework_id));
+    return;
+  }
+  // The update names its executor; search only if that one does not hold the task.
+  Executor* e = executorOf(*f, update.task_id, update.executor_id);
+  if (e == nullptr && !update.executor_id.empty()) e = executor(update.framework_id, update.executor_id);
+  // Only what the acknowledgement needs, not the whole update.
+  auto ackExecutor = [this, pid, frameworkId = update.framework_id, taskId = update.task_id,
+                      uuid = update.uuid](const sim::Try<sim::Nothing>& written) {
+    // Slave::___statusUpdate: CHECK_READY aborts the agent if the manager failed.
+    if (written.isError()) {
+      exitAgent(host(), "slave",
+                fmt::format("Failed to handle status update {} for task {}: {}", uuid, taskId, written.error()),
+                "src/slave/slave.cpp: Slave::___statusUpdate", this);
+      return;
+    }
+    if (pid.isNone()) return;
+    StatusUpdateAcknowledgementMessage ack;
+    ack.slave_id = info_.id;
+    ack.framework_id = frameworkId;
+    ack.task_id = taskId;
+    ack.uuid = uuid;
+    send(pid, std::move(ack));
+  };
+  if (components_.statusUpdateManager == nullptr) return;
+  if (e == nullptr) {
+    // An unknown executor: straight to the manager, not checkpointed (C12).
+    components_.statusUpdateManager->update(std::move(update), std::nullopt, *this, std::move(ackExecutor));
+    return;
+  }
+  if (update.state == TaskState::TASK_STAGING && !pid.isNone()) {
+    log("Executor sent TASK_STAGING, which is not allowed; shutting it down");
+    shutdownExecutor(*f, *e);
+    return;
+  }
+  // Executor::updateTaskState.
+  const std::string& id = update.task_id;
+  if (auto q = e->queued.find(id); q != e->queued.end()) {
+    if (!isTerminalState(update.state)) {
+      log("Cannot send non-terminal update for queued task " + id);
+    } else {
+      e->terminated[id] = createTask(q->second, update.state, f->info.id, e->info.executor_id, info_.id);
+      e->queued.erase(q);
+    }
+  } else if (auto l = e->launched.find(id); l != e->launched.end()) {
+    l->second.state = update.state;
+    if (isTerminalState(update.state)) {
+      e->terminated[id] = l->second;
+      e->launched.erase(l);
+    }
+  } else if (auto t = e->terminated.find(id); t != e->terminated.end()) {
+    log(fmt::format("Status update {} for task {} that is already terminal ({}); it is still forwarded",
+                    toString(update.state), id, toString(t->second.state)));
+  }
+  std::optional<std::string> path = taskUpdatesPath(*f, *e, id);
+  components_.statusUpdateManager->update(std::move(update), std::move(path), *this, std::move(ackExecutor));
+}
+
+void Slave::forward(StatusUpdate update) {
+  if (state_ != State::RUNNING) {
+    log(fmt::format("Dropping status update {} ({}) for task {}: the agent is {}", toString(update.state),
+                    update.uuid, update.task_id, toString(state_)));
+    return;
+  }
+  // The agent's view: the task's latest state, and the update in flight.
+  if (Framework* f = framework(update.framework_id)) {
+    auto mark = [&](Executor& e) {
+      bool found = false;
+      for (auto* tasks : {&e.launched, &e.terminated}) {
+        auto it = tasks->find(update.task_id);
+        if (it == tasks->end()) continue;
+        it->second.status_update_state = update.state;
+        it->second.status_update_uuid = update.uuid;
+        update.latest_state = it->second.state;
+        found = true;
+      }
+      return found;
+    };
+    Executor* named = executor(update.framework_id, update.executor_id);
+    if (named == nullptr || !mark(*named)) {
+      for (auto& [eid, e] : f->executors) {
+        if (&e != named && mark(e)) break;
+      }
+    }
+  }
+  StatusUpdateMessage message;
+  message.update = std::move(update);
+  message.pid = self();
+  send(masterPid(), std::move(message));
+}
+
+void Slave::statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message) {
+  if (from.id().rfind("master", 0) == 0 && (state_ != State::RUNNING || !fromMaster(from))) {
+    log(fmt::format("Dropping status update acknowledgement message for task {} from {}: the agent is {} and the "
+                    "master is {}",
+                    message.task_id, from.str(), toString(state_), master_ ? master_->pid : std::string("None")));
+    return;
+  }
+  if (components_.statusUpdateManager == nullptr) return;
+  const Id frameworkId = message.framework_id;
+  const std::string taskId = message.task_id;
+  const std::string uuid = message.uuid;
+  components_.statusUpdateManager->acknowledgement(
+      std::move(message.task_id), std::move(message.framework_id), std::move(message.uuid), *this,
+      [this, frameworkId, taskId, uuid](const sim::Try<bool>& result) {
+        // Slave::_statusUpdateAcknowledgement.
+        if (result.isError()) {
+          log(fmt::format("Failed to handle status update acknowledgement (UUID: {}) for task {} of framework {}: {}",
+                          uuid, taskId, frameworkId, result.error()));
+          return;
+        }
+        Framework* f = framework(frameworkId);
+        if (f == nullptr) return;
+        // A command executor is named by its task.
+        Executor* e = executorOf(*f, taskId, taskId);
+        if (e != nullptr && e->terminated.count(taskId) != 0) {
+          if (!*result) {
+            // completeTask: the stream closed.
+            auto it = e->terminated.find(taskId);
+            e->completed.push_back(std::move(it->second));
+            if (e->completed.size() > kMaxCompletedTasksPerExecutor) e->completed.erase(e->completed.begin());
+            e->terminated.erase(it);
+          }
+          if (e->state == Executor::State::TERMINATED && e->incompleteTasks() == 0) removeExecutor(*f, *e);
+        }
+        if (f->executors.empty() && f->pending.empty()) removeFramework(frameworkId);
+      });
+}
+
+std::vector<Task> Slave::tasksForReregistration() const {
+  std::vector<Task> tasks;
+  for (const auto& [fid, f] : frameworks_) {
+    for (const auto& [eid, pending] : f.pending) {
+      for (const auto& [tid, info] : pending) tasks.push_back(createTask(info, TaskState::TASK_STAGING, fid, eid, info_.id));
+    }
+    for (const auto& [eid, e] : f.executors) {
+      for (const auto& [tid, info] : e.queued) tasks.push_back(createTask(info, TaskState::TASK_STAGING, fid, eid, info_.id));
+      for (const auto& [tid, t] : e.launched) tasks.push_back(t);
+      for (const auto& [tid, t] : e.terminated) tasks.push_back(t);
+    }
+  }
+  return tasks;
+}
+
+}  // namespace agentsim::model

@@ -1,0 +1,236 @@
+#include "model/slave/status_update_manager.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "sim/simulation.hpp"
+
+namespace agentsim::model {
+
+StatusUpdateManager::StatusUpdateManager() : sim::Process(sim::ProcessName::generated("status-update-manager")) {}
+
+void StatusUpdateManager::wire(sim::Process& slave, Forward forward) {
+  slave_ = &slave;
+  forward_ = std::move(forward);
+}
+
+StatusUpdateManager::Entry* StatusUpdateManager::find(const Id& frameworkId, const std::string& taskId) {
+  auto fw = streams_.find(frameworkId);
+  if (fw == streams_.end()) return nullptr;
+  auto it = fw->second.find(taskId);
+  return it == fw->second.end() ? nullptr : &it->second;
+}
+
+const StatusUpdateStream* StatusUpdateManager::stream(const Id& frameworkId,
+                                                      const std::string& taskId) const {
+  auto fw = streams_.find(frameworkId);
+  if (fw == streams_.end()) return nullptr;
+  auto it = fw->second.find(taskId);
+  return it == fw->second.end() ? nullptr : &it->second.stream;
+}
+
+std::size_t StatusUpdateManager::streamCount() const {
+  std::size_t n = 0;
+  for (const auto& [fw, tasks] : streams_) n += tasks.size();
+  return n;
+}
+
+void StatusUpdateManager::update(StatusUpdate u, std::optional<std::string> checkpointPath, sim::Process& caller,
+                                 Done<sim::Nothing> done) {
+  dispatch("StatusUpdateManagerProcess::update", [this, u = std::move(u), path = std::move(checkpointPath), &caller,
+                                                  done = std::move(done)]() mutable {
+    // Each path replies once, so the continuation moves into the reply.
+    auto reply = [&caller, &done](sim::Try<sim::Nothing> result) {
+      caller.dispatch("StatusUpdateManagerProcess::update",
+                      [done = std::move(done), result = std::move(result)] { done(result); });
+    };
+    Entry* entry = find(u.framework_id, u.task_id);
+    if (entry == nullptr) {
+      auto& tasks = streams_[u.framework_id];
+      entry = &tasks.emplace(u.task_id, Entry{StatusUpdateStream(u.task_id, u.framework_id, &host().disk(), path),
+                                              std::nullopt})
+                   .first->second;
+    }
+    if (entry->stream.checkpointed() != path.has_value()) {
+      reply(sim::Error{"Mismatched checkpoint value for status update"});
+      return;
+    }
+    auto accepted = entry->stream.update(std::move(u));  // kept by the stream if accepted
+    if (accepted.isError()) {
+      reply(sim::Error{accepted.error()});
+      return;
+    }
+    if (!*accepted) {
+      if (tracing()) {
+        log(entry->stream.rejection(), {{"task_id", u.task_id}, {"uuid", u.uuid}});
+        traceState("StatusUpdateStream", "DUPLICATE",
+                   {{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid}});
+      }
+    } else {
+      if (tracing()) {
+        const StatusUpdate& s = entry->stream.pending().back();
+        log(fmt::format("Received status update {} ({}) for task {} of framework {}", toString(s.state), s.uuid,
+                        s.task_id, s.framework_id),
+            {{"task_id", s.task_id}, {"uuid", s.uuid}, {"state", std::string(toString(s.state))}});
+        traceState("StatusUpdateStream", "RECEIVED",
+                   {{"framework_id", s.framework_id}, {"task_id", s.task_id}, {"uuid", s.uuid},
+                    {"task_state", std::string(toString(s.state))}, {"checkpoint", path.has_value()}});
+      }
+      // Only the head is ever in flight.
+      if (!paused_ && entry->stream.pending().size() == 1) forward(*entry, kStatusUpdateRetryIntervalMin);
+    }
+    reply(sim::Nothing{});
+  });
+}
+
+void StatusUpdateManager::forward(Entry& entry, sim::Duration interval) {
+  const StatusUpdate* head = entry.stream.next();
+  if (head == nullptr || slave_ == nullptr) return;
+  slave_->dispatch("Slave::forward", [f = forward_, copy = *head]() mutable { f(std::move(copy)); });
+  setTimeout(entry, now() + interval);
+  delay(interval, "StatusUpdateManagerProcess::timeout", [this, interval] { timeout(interval); });
+}
+
+void StatusUpdateManager::setTimeout(Entry& entry, std::optional<sim::Time> at) {
+  if (entry.due) due_.erase(*entry.due);
+  entry.due.reset();
+  if (at) entry.due = due_.emplace(*at, &entry);
+}
+
+void StatusUpdateManager::timeout(sim::Duration interval) {
+  if (paused_) return;
+  // Mesos scans every stream: any whose retry is due is re-sent with the doubled
+  // interval of the timer that fired.
+  const sim::Duration next = std::min(interval * 2, kStatusUpdateRetryIntervalMax);
+  // Every due stream, in (framework, task) order as a scan of all streams would meet them.
+  std::vector<std::pair<std::string, std::string>> dueNow;
+  for (auto it = due_.begin(); it != due_.end() && it->first <= now(); ++it) {
+    dueNow.emplace_back(it->second->stream.frameworkId(), it->second->stream.taskId());
+  }
+  std::sort(dueNow.begin(), dueNow.end());
+  for (const auto& [fw, task] : dueNow) {
+    {
+      Entry* found = find(fw, task);
+      if (found == nullptr) continue;
+      Entry& entry = *found;
+      if (entry.stream.next() == nullptr || !entry.due || (*entry.due)->first > now()) continue;
+      if (tracing()) log(fmt::format("Resending status update {} ({}) for task {} of framework {}",
+                      toString(entry.stream.next()->state), entry.stream.next()->uuid, task, fw),
+          {{"task_id", task}, {"uuid", entry.stream.next()->uuid}, {"interval", sim::format(next)}});
+      forward(entry, next);
+    }
+  }
+}
+
+void StatusUpdateManager::acknowledgement(std::string taskId, Id frameworkId, std::string uuid,
+                                          sim::Process& caller, Done<bool> done) {
+  dispatch("StatusUpdateManagerProcess::acknowledgement", [this, taskId = std::move(taskId),
+                                                           frameworkId = std::move(frameworkId),
+                                                           uuid = std::move(uuid), &caller,
+                                                           done = std::move(done)]() mutable {
+    // Each path replies once, so the continuation moves into the reply.
+    auto reply = [&caller, &done](sim::Try<bool> result) {
+      caller.dispatch("StatusUpdateManagerProcess::acknowledgement",
+                      [done = std::move(done), result = std::move(result)] { done(result); });
+    };
+    Entry* entry = find(frameworkId, taskId);
+    if (entry == nullptr) {
+      reply(sim::Error{"Cannot find the status update stream"});
+      return;
+    }
+    auto acked = entry->stream.acknowledgement(uuid);
+    if (acked.isError()) {
+      reply(sim::Error{acked.error()});
+      return;
+    }
+    if (!*acked) {
+      log(entry->stream.rejection(), {{"task_id", taskId}, {"uuid", uuid}});
+      traceState("StatusUpdateStream", "REJECTED",
+                 {{"framework_id", frameworkId}, {"task_id", taskId}, {"uuid", uuid}, {"why", entry->stream.rejection()}});
+      reply(sim::Error{"Duplicate acknowledgement"});
+      return;
+    }
+    if (tracing()) {
+      log(fmt::format("Received status update acknowledgement (UUID: {}) for task {} of framework {}", uuid, taskId,
+                      frameworkId),
+          {{"task_id", taskId}, {"uuid", uuid}});
+      traceState("StatusUpdateStream", "ACKNOWLEDGED",
+                 {{"framework_id", frameworkId}, {"task_id", taskId}, {"uuid", uuid}});
+    }
+    setTimeout(*entry, std::nullopt);
+    if (entry->stream.terminated()) {
+      if (tracing() && !entry->stream.pending().empty()) {
+        log(fmt::format("Cleaning up status update stream for task {} of framework {} with {} pending updates "
+                        "behind the terminal one",
+                        taskId, frameworkId, entry->stream.pending().size()));
+      }
+      if (tracing()) {
+        std::string discarded;
+        for (const StatusUpdate& u : entry->stream.pending()) discarded += (discarded.empty() ? "" : ",") + u.uuid;
+        traceState("StatusUpdateStream", "CLOSED",
+                   {{"framework_id", frameworkId}, {"task_id", taskId}, {"uuid", uuid}, {"discarded", discarded}});
+      }
+      if (auto fw = streams_.find(frameworkId); fw != streams_.end()) {
+        fw->second.erase(taskId);
+        if (fw->second.empty()) streams_.erase(fw);
+      }
+      reply(false);
+      return;
+    }
+    if (!paused_ && entry->stream.next() != nullptr) forward(*entry, kStatusUpdateRetryIntervalMin);
+    reply(true);
+  });
+}
+
+void StatusUpdateManager::pause() {
+  dispatch("StatusUpdateManagerProcess::pause", [this] {
+    log("Pausing sending status updates");
+    paused_ = true;
+  });
+}
+
+void StatusUpdateManager::resume() {
+  dispatch("StatusUpdateManagerProcess::resume", [this] {
+    log("Resuming sending status updates");
+    paused_ = false;
+    for (auto& [fw, tasks] : streams_) {
+      for (auto& [task, entry] : tasks) forward(entry, kStatusUpdateRetryIntervalMin);
+    }
+  });
+}
+
+void StatusUpdateManager::cleanup(std::string frameworkId) {
+  dispatch("StatusUpdateManagerProcess::cleanup", [this, frameworkId = std::move(frameworkId)] {
+    log(fmt::format("Closing status update streams for framework {}", frameworkId));
+    if (auto fw = streams_.find(frameworkId); fw != streams_.end()) {
+      for (auto& [task, entry] : fw->second) setTimeout(entry, std::nullopt);
+    }
+    streams_.erase(frameworkId);
+    traceState("StatusUpdateStream", "CLEANED_UP", {{"framework_id", frameworkId}});
+  });
+}
+
+void StatusUpdateManager::recover(std::string frameworkId, std::string taskId, std::string checkpointPath,
+                                  std::vector<StatusUpdateRecord> records) {
+  dispatch("StatusUpdateManagerProcess::recover", [this, frameworkId = std::move(frameworkId),
+                                                   taskId = std::move(taskId), path = std::move(checkpointPath),
+                                                   records = std::move(records)] {
+    StatusUpdateStream stream(taskId, frameworkId, &host().disk(), path);
+    auto replayed = stream.replay(records);
+    if (replayed.isError()) {
+      log(fmt::format("Failed to replay status updates for task {}: {}", taskId, replayed.error()));
+      return;
+    }
+    if (stream.terminated()) return;  // a replayed stream that is closed is removed
+    for (const StatusUpdate& u : stream.pending()) {
+      traceState("StatusUpdateStream", "RECOVERED",
+                 {{"framework_id", frameworkId}, {"task_id", taskId}, {"uuid", u.uuid},
+                  {"task_state", std::string(toString(u.state))}});
+    }
+    if (Entry* old = find(frameworkId, taskId)) setTimeout(*old, std::nullopt);
+    streams_[frameworkId].insert_or_assign(taskId, Entry{std::move(stream), std::nullopt});
+  });
+}
+
+}  // namespace agentsim::model

@@ -1,0 +1,171 @@
+#include "model/slave/status_update_stream.hpp"
+
+#include <fmt/format.h>
+
+namespace agentsim::model {
+
+namespace {
+
+// Record body: tab-separated fields; the message (free text) comes last.
+constexpr char kSep = '\t';
+
+std::string encodeBody(const StatusUpdateRecord& r) {
+  if (r.type == StatusUpdateRecord::Type::ACK) return fmt::format("ACK{}{}", kSep, r.uuid);
+  const StatusUpdate& u = r.update;
+  std::string message = u.message;
+  for (char& c : message) {
+    if (c == kSep || c == '\n') c = ' ';
+  }
+  return fmt::format("UPDATE{0}{1}{0}{2}{0}{3}{0}{4}{0}{5}{0}{6}{0}{7}{0}{8}{0}{9}{0}{10}", kSep, u.uuid,
+                     u.framework_id, u.slave_id, u.executor_id, u.task_id, toString(u.state), u.source, u.reason,
+                     u.timestamp.ns(), message);
+}
+
+std::vector<std::string> split(const std::string& body, std::size_t maxParts) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (parts.size() + 1 < maxParts) {
+    const auto tab = body.find(kSep, start);
+    if (tab == std::string::npos) break;
+    parts.push_back(body.substr(start, tab - start));
+    start = tab + 1;
+  }
+  parts.push_back(body.substr(start));
+  return parts;
+}
+
+sim::Try<StatusUpdateRecord> decodeBody(const std::string& body) {
+  const auto parts = split(body, 11);
+  StatusUpdateRecord r;
+  if (parts.size() == 2 && parts[0] == "ACK") {
+    r.type = StatusUpdateRecord::Type::ACK;
+    r.uuid = parts[1];
+    return r;
+  }
+  if (parts.size() != 11 || parts[0] != "UPDATE") return sim::Error{"malformed status update record"};
+  const auto state = parseTaskState(parts[6]);
+  if (!state) return sim::Error{fmt::format("unknown task state '{}' in status update record", parts[6])};
+  std::int64_t ts = 0;
+  for (char c : parts[9]) {
+    if (c < '0' || c > '9') return sim::Error{"malformed timestamp in status update record"};
+    ts = ts * 10 + (c - '0');
+  }
+  r.update = StatusUpdate{parts[2], parts[3], parts[4], parts[5], *state, parts[7], parts[8], parts[10], parts[1],
+                          sim::Time::fromNanoseconds(ts), std::nullopt};
+  return r;
+}
+
+}  // namespace
+
+std::string encodeRecord(const StatusUpdateRecord& record) {
+  const std::string body = encodeBody(record);
+  std::string out(4, '\0');
+  const auto n = static_cast<std::uint32_t>(body.size());
+  for (int i = 0; i < 4; ++i) out[static_cast<std::size_t>(i)] = static_cast<char>((n >> (8 * i)) & 0xffU);
+  return out + body;
+}
+
+sim::Try<std::vector<StatusUpdateRecord>> decodeRecords(const std::string& bytes) {
+  std::vector<StatusUpdateRecord> records;
+  std::size_t at = 0;
+  while (bytes.size() - at >= 4) {
+    std::uint32_t n = 0;
+    for (int i = 0; i < 4; ++i) n |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + static_cast<std::size_t>(i)])) << (8 * i);
+    if (bytes.size() - at - 4 < n) break;  // torn tail
+    auto r = decodeBody(bytes.substr(at + 4, n));
+    if (r.isError()) return sim::Error{r.error()};
+    records.push_back(std::move(r).get());
+    at += 4 + n;
+  }
+  return records;
+}
+
+StatusUpdateStream::StatusUpdateStream(std::string taskId, std::string frameworkId, sim::Disk* disk,
+                                       std::optional<std::string> path)
+    : task_id_(std::move(taskId)), framework_id_(std::move(frameworkId)), disk_(disk), path_(std::move(path)) {}
+
+sim::Try<bool> StatusUpdateStream::update(StatusUpdate&& update) {
+  rejection_.clear();
+  if (error_) return sim::Error{*error_};
+  if (update.uuid.empty()) return sim::Error{"Status update without a UUID"};
+  if (contains(acknowledged_, update.uuid)) {
+    rejection_ = "Ignoring status update that has already been acknowledged by the framework!";
+    return false;
+  }
+  if (contains(received_, update.uuid)) {
+    rejection_ = "Ignoring duplicate status update";
+    return false;
+  }
+  auto written = write(update, StatusUpdateRecord::Type::UPDATE);
+  if (written.isError()) return sim::Error{written.error()};
+  receive(std::move(update));
+  return true;
+}
+
+sim::Try<bool> StatusUpdateStream::acknowledgement(const std::string& uuid) {
+  rejection_.clear();
+  if (error_) return sim::Error{*error_};
+  if (pending_.empty()) return sim::Error{"Unexpected status update acknowledgment"};
+  if (contains(acknowledged_, uuid)) {
+    rejection_ = fmt::format("Duplicate status update acknowledgment (received {})", uuid);
+    return false;
+  }
+  if (uuid != pending_.front().uuid) {
+    rejection_ = fmt::format("Unexpected status update acknowledgement (received {}, expecting {})", uuid,
+                             pending_.front().uuid);
+    return false;
+  }
+  auto written = write(pending_.front(), StatusUpdateRecord::Type::ACK);
+  if (written.isError()) return sim::Error{written.error()};
+  acknowledgeHead();
+  return true;
+}
+
+sim::Try<sim::Nothing> StatusUpdateStream::write(const StatusUpdate& update, StatusUpdateRecord::Type type) {
+  if (!path_) return sim::Nothing{};
+  StatusUpdateRecord record;
+  record.type = type;
+  if (type == StatusUpdateRecord::Type::UPDATE) {
+    record.update = update;
+  } else {
+    record.uuid = update.uuid;
+  }
+  // Appended without O_SYNC, as Mesos opens task.updates.
+  auto written = disk_->append(*path_, encodeRecord(record), /*sync=*/false);
+  if (written.isError()) {
+    error_ = fmt::format("Failed to write status update {} to '{}': {}", update.uuid, *path_, written.error());
+    return sim::Error{*error_};
+  }
+  return sim::Nothing{};
+}
+
+void StatusUpdateStream::receive(StatusUpdate update) {
+  if (!contains(received_, update.uuid)) received_.push_back(update.uuid);
+  pending_.push_back(std::move(update));
+}
+
+void StatusUpdateStream::acknowledgeHead() {
+  const StatusUpdate& head = pending_.front();
+  if (!contains(acknowledged_, head.uuid)) acknowledged_.push_back(head.uuid);
+  if (isTerminalState(head.state)) terminated_ = true;
+  pending_.erase(pending_.begin());
+  // A drained stream waits, often for good, for its next update: it keeps no capacity.
+  if (pending_.empty()) std::vector<StatusUpdate>().swap(pending_);
+}
+
+sim::Try<sim::Nothing> StatusUpdateStream::replay(const std::vector<StatusUpdateRecord>& records) {
+  for (const auto& r : records) {
+    if (r.type == StatusUpdateRecord::Type::UPDATE) {
+      if (!contains(received_, r.update.uuid) && !contains(acknowledged_, r.update.uuid)) receive(r.update);
+      continue;
+    }
+    if (pending_.empty() || pending_.front().uuid != r.uuid) {
+      return sim::Error{fmt::format("Unexpected acknowledgement {} while replaying task.updates of task {}", r.uuid,
+                                    task_id_)};
+    }
+    acknowledgeHead();
+  }
+  return sim::Nothing{};
+}
+
+}  // namespace agentsim::model

@@ -1,0 +1,81 @@
+#pragma once
+// StatusUpdateStream (src/slave/status_update_manager.cpp): the updates of one task, in
+// order. It promises:
+//  - an update whose UUID was already received or acknowledged is ignored (false);
+//  - only the head of `pending` is ever forwarded; an acknowledgement must name the
+//    head's UUID, otherwise it is rejected (false) and nothing changes;
+//  - acknowledging a terminal update closes the stream (terminated());
+//  - with a checkpoint path, every UPDATE and ACK is appended to task.updates as a
+//    length-prefixed record before it takes effect, and replay() rebuilds the stream
+//    from those records; a failed write puts the stream in a permanent error state.
+#include <cstdint>
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/messages/status_update.hpp"
+#include "sim/disk.hpp"
+#include "sim/try.hpp"
+
+namespace agentsim::model {
+
+// StatusUpdateRecord: type UPDATE with the whole update, or ACK with the UUID only.
+struct StatusUpdateRecord {
+  enum class Type { UPDATE, ACK };
+  Type type = Type::UPDATE;
+  StatusUpdate update;  // for UPDATE
+  std::string uuid;     // for ACK
+};
+
+// task.updates encoding: each record is a 4-byte little-endian length, then the record.
+std::string encodeRecord(const StatusUpdateRecord& record);
+// Decodes every whole record; a torn record at the end (a crash mid-append) is ignored.
+sim::Try<std::vector<StatusUpdateRecord>> decodeRecords(const std::string& bytes);
+
+class StatusUpdateStream {
+ public:
+  StatusUpdateStream(std::string taskId, std::string frameworkId, sim::Disk* disk,
+                     std::optional<std::string> path);
+
+  // Kept by the stream if accepted (moved from then only).
+  sim::Try<bool> update(StatusUpdate&& update);
+  sim::Try<bool> acknowledgement(const std::string& uuid);
+  // Re-applies checkpointed records without writing anything.
+  sim::Try<sim::Nothing> replay(const std::vector<StatusUpdateRecord>& records);
+
+  const StatusUpdate* next() const { return pending_.empty() ? nullptr : &pending_.front(); }
+  const std::vector<StatusUpdate>& pending() const { return pending_; }
+  bool terminated() const { return terminated_; }
+  bool checkpointed() const { return path_.has_value(); }
+  const std::optional<std::string>& error() const { return error_; }
+  // Why the last update() or acknowledgement() returned false, for the trace.
+  const std::string& rejection() const { return rejection_; }
+
+  const std::string& taskId() const { return task_id_; }
+  const std::string& frameworkId() const { return framework_id_; }
+
+ private:
+  // The record in task.updates, when checkpointed; a failed write is a permanent error.
+  sim::Try<sim::Nothing> write(const StatusUpdate& update, StatusUpdateRecord::Type type);
+  void receive(StatusUpdate update);  // an UPDATE: queued behind the others
+  void acknowledgeHead();             // an ACK of the head: it goes; a terminal one closes
+
+  std::string task_id_;
+  std::string framework_id_;
+  sim::Disk* disk_;
+  std::optional<std::string> path_;
+  // A stream holds a few updates: vectors (a deque allocates 512 bytes even when
+  // empty, a set a node per UUID).
+  std::vector<StatusUpdate> pending_;
+  std::vector<std::string> received_;
+  std::vector<std::string> acknowledged_;
+  static bool contains(const std::vector<std::string>& v, const std::string& uuid) {
+    return std::find(v.begin(), v.end(), uuid) != v.end();
+  }
+  bool terminated_ = false;
+  std::optional<std::string> error_;
+  std::string rejection_;
+};
+
+}  // namespace agentsim::model

@@ -1,0 +1,519 @@
+#include "model/zookeeper/server.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "sim/assert.hpp"
+#include "sim/simulation.hpp"
+
+namespace agentsim::model {
+
+namespace zk {
+
+std::string_view codeName(int code) {
+  switch (code) {
+    case ZOK: return "ZOK";
+    case ZCONNECTIONLOSS: return "ZCONNECTIONLOSS";
+    case ZOPERATIONTIMEOUT: return "ZOPERATIONTIMEOUT";
+    case ZINVALIDSTATE: return "ZINVALIDSTATE";
+    case ZNONODE: return "ZNONODE";
+    case ZNOAUTH: return "ZNOAUTH";
+    case ZNODEEXISTS: return "ZNODEEXISTS";
+    case ZNOTEMPTY: return "ZNOTEMPTY";
+    case ZSESSIONEXPIRED: return "ZSESSIONEXPIRED";
+    case ZSESSIONMOVED: return "ZSESSIONMOVED";
+    default: return "ZSYSTEMERROR";
+  }
+}
+
+bool retryable(int code) {
+  return code == ZCONNECTIONLOSS || code == ZOPERATIONTIMEOUT || code == ZSESSIONEXPIRED || code == ZSESSIONMOVED;
+}
+
+}  // namespace zk
+
+namespace {
+
+std::string parentOf(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == 0 ? std::string("/") : path.substr(0, slash);
+}
+
+std::int64_t ms(sim::Duration d) { return d.ns() / 1'000'000; }
+
+// SessionTrackerImpl's refs: the tracker is its own class in ZooKeeper.
+constexpr std::string_view kTrackerRun = "ZooKeeper 3.4 org/apache/zookeeper/server: SessionTrackerImpl::run";
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------
+// ZooKeeperEnsemble
+
+ZooKeeperEnsemble::ZooKeeperEnsemble(int servers) : servers_(servers) {
+  AGENTSIM_ASSERT(servers >= 1);
+  tree_["/"] = Znode{};
+}
+
+std::string ZooKeeperEnsemble::hostName(int myid) { return fmt::format("zk-{}", myid); }
+
+std::string ZooKeeperEnsemble::connectString() const {
+  std::vector<std::string> out;
+  for (int i = 1; i <= servers_; ++i) out.push_back(fmt::format("{}:{}", hostName(i), zk::kClientPort));
+  return fmt::format("{}", fmt::join(out, ","));
+}
+
+ZooKeeperEnsemble::Session* ZooKeeperEnsemble::session(std::int64_t id) {
+  auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : &it->second;
+}
+
+ZooKeeperEnsemble::Session& ZooKeeperEnsemble::createSession(int myid, sim::Duration timeout, sim::Time now) {
+  // SessionTrackerImpl::initializeNextSession: the server id in the top byte.
+  const std::int64_t id = (static_cast<std::int64_t>(myid) << 56) | ++next_session_;
+  Session& s = sessions_[id];
+  s.id = id;
+  s.timeout = timeout;
+  touch(s, now);
+  return s;
+}
+
+void ZooKeeperEnsemble::touch(Session& s, sim::Time now) {
+  // ExpiryQueue::roundToNextInterval: expiry falls on the next multiple of tickTime.
+  const std::int64_t interval = zk::kTickTime.ns();
+  const std::int64_t at = ((now.ns() + s.timeout.ns()) / interval + 1) * interval;
+  if (at == s.expires_ns) return;
+  if (s.expires_ns != 0) {
+    auto it = expiry_.find(s.expires_ns);
+    if (it != expiry_.end()) {
+      it->second.erase(s.id);
+      if (it->second.empty()) expiry_.erase(it);
+    }
+  }
+  s.expires_ns = at;
+  expiry_[at].insert(s.id);
+}
+
+std::vector<std::int64_t> ZooKeeperEnsemble::due(sim::Time now) const {
+  std::vector<std::int64_t> out;
+  for (const auto& [at, ids] : expiry_) {
+    if (at > now.ns()) break;
+    out.insert(out.end(), ids.begin(), ids.end());
+  }
+  return out;
+}
+
+void ZooKeeperEnsemble::renewAll(sim::Time now) {
+  for (auto& [id, s] : sessions_) touch(s, now);
+}
+
+std::vector<std::string> ZooKeeperEnsemble::closeSession(std::int64_t id) {
+  std::vector<std::string> changed;
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return changed;
+  const std::set<std::string> ephemerals = it->second.ephemerals;
+  for (const std::string& path : ephemerals) (void)remove(path, changed);
+  for (auto w = child_watches_.begin(); w != child_watches_.end();) {
+    w->second.erase(id);
+    w = w->second.empty() ? child_watches_.erase(w) : std::next(w);
+  }
+  auto bucket = expiry_.find(it->second.expires_ns);
+  if (bucket != expiry_.end()) {
+    bucket->second.erase(id);
+    if (bucket->second.empty()) expiry_.erase(bucket);
+  }
+  sessions_.erase(it);
+  return changed;
+}
+
+int ZooKeeperEnsemble::create(const std::string& path, const std::string& data, bool ephemeral, bool sequence,
+                              std::int64_t owner, std::string& created, std::vector<std::string>& changedParents) {
+  if (path.empty() || path[0] != '/' || path == "/") return zk::ZNODEEXISTS;
+  const std::string parentPath = parentOf(path);
+  auto parent = tree_.find(parentPath);
+  if (parent == tree_.end()) return zk::ZNONODE;
+  if (parent->second.ephemeral_owner != 0) return zk::ZNOAUTH;  // ZNOCHILDRENFOREPHEMERALS
+  std::string name = path.substr(path.rfind('/') + 1);
+  // PrepRequestProcessor: a sequential node's suffix is the parent's cversion, 10 digits.
+  if (sequence) name += fmt::format("{:010d}", parent->second.cversion);
+  created = parentPath == "/" ? "/" + name : parentPath + "/" + name;
+  if (tree_.count(created) != 0) return zk::ZNODEEXISTS;
+  Znode node;
+  node.data = data;
+  node.ephemeral_owner = ephemeral ? owner : 0;
+  parent->second.children.insert(name);
+  ++parent->second.cversion;
+  tree_.emplace(created, std::move(node));
+  if (ephemeral) sessions_[owner].ephemerals.insert(created);
+  changedParents.push_back(parentPath);
+  return zk::ZOK;
+}
+
+int ZooKeeperEnsemble::remove(const std::string& path, std::vector<std::string>& changedParents) {
+  auto it = tree_.find(path);
+  if (it == tree_.end() || path == "/") return zk::ZNONODE;
+  if (!it->second.children.empty()) return zk::ZNOTEMPTY;
+  if (it->second.ephemeral_owner != 0) {
+    auto s = sessions_.find(it->second.ephemeral_owner);
+    if (s != sessions_.end()) s->second.ephemerals.erase(path);
+  }
+  const std::string parentPath = parentOf(path);
+  Znode& parent = tree_[parentPath];
+  parent.children.erase(path.substr(path.rfind('/') + 1));
+  ++parent.cversion;
+  tree_.erase(it);
+  changedParents.push_back(parentPath);
+  return zk::ZOK;
+}
+
+std::vector<std::int64_t> ZooKeeperEnsemble::takeWatchers(const std::string& path) {
+  std::vector<std::int64_t> out;
+  auto it = child_watches_.find(path);
+  if (it == child_watches_.end()) return out;
+  out.assign(it->second.begin(), it->second.end());
+  child_watches_.erase(it);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------
+// ZooKeeperServer
+
+std::string_view toString(ZooKeeperServer::State state) {
+  switch (state) {
+    case ZooKeeperServer::State::LOOKING: return "LOOKING";
+    case ZooKeeperServer::State::FOLLOWING: return "FOLLOWING";
+    case ZooKeeperServer::State::LEADING: return "LEADING";
+  }
+  return "?";
+}
+
+ZooKeeperServer::ZooKeeperServer(std::shared_ptr<ZooKeeperEnsemble> ensemble, int myid)
+    : sim::Process(sim::ProcessName::fixed(std::string(zk::kServerId))), ensemble_(std::move(ensemble)), myid_(myid) {}
+
+void ZooKeeperServer::initialize() {
+  install(&ZooKeeperServer::quorumPing, "QuorumPeer::processPing");
+  install(&ZooKeeperServer::connect, "NIOServerCnxn::readConnectRequest");
+  install(&ZooKeeperServer::create, "FinalRequestProcessor::processRequest");
+  install(&ZooKeeperServer::remove, "FinalRequestProcessor::processRequest");
+  install(&ZooKeeperServer::exists, "FinalRequestProcessor::processRequest");
+  install(&ZooKeeperServer::getData, "FinalRequestProcessor::processRequest");
+  install(&ZooKeeperServer::getChildren, "FinalRequestProcessor::processRequest");
+  install(&ZooKeeperServer::ping, "FinalRequestProcessor::processRequest");
+  log(fmt::format("ZooKeeper server myid={} of {} started on {}:{}", myid_, ensemble_->size(), self().host(),
+                  self().port()));
+  traceState("ZooKeeperServer::State", toString(state_));
+  tick();
+}
+
+void ZooKeeperServer::scheduleTick() {
+  // Ticks fall on multiples of tickTime/2 of the simulated clock, whenever the server
+  // started, so every server's session tracker sees the same buckets.
+  const std::int64_t half = (zk::kTickTime / 2).ns();
+  const sim::Time next = sim::Time::fromNanoseconds((now().ns() / half + 1) * half);
+  sim().schedule(next, this, "Leader::lead", [this] { tick(); });
+}
+
+void ZooKeeperServer::tick() {
+  // Leader::lead / Follower: every tickTime/2 each server tells its peers it is alive.
+  for (int peer = 1; peer <= ensemble_->size(); ++peer) {
+    if (peer == myid_) continue;
+    zk::QuorumPing m;
+    m.myid = myid_;
+    send(sim().upid(zk::kServerId, ZooKeeperEnsemble::hostName(peer), zk::kClientPort), m);
+  }
+  evaluateQuorum();
+  if (state_ == State::LEADING && now().ns() % zk::kTickTime.ns() == 0) runSessionTracker();
+  scheduleTick();
+}
+
+void ZooKeeperServer::quorumPing(const sim::Upid& /*from*/, const zk::QuorumPing& message) {
+  heard_[message.myid] = now();
+  evaluateQuorum();
+}
+
+void ZooKeeperServer::evaluateQuorum() {
+  const sim::Duration window = zk::kTickTime * zk::kSyncLimit;
+  int alive = 1;
+  int highest = myid_;
+  for (const auto& [peer, at] : heard_) {
+    if (now() - at < window) {
+      ++alive;
+      highest = std::max(highest, peer);
+    }
+  }
+  const bool quorum = alive * 2 > ensemble_->size();
+  const State next = !quorum ? State::LOOKING : highest == myid_ ? State::LEADING : State::FOLLOWING;
+  if (next == state_) return;
+  const State previous = state_;
+  state_ = next;
+  traceState("ZooKeeperServer::State", toString(state_),
+             {{"previous", std::string(toString(previous))}, {"quorum", fmt::format("{}/{}", alive, ensemble_->size())}});
+  if (next == State::LOOKING) {
+    closeAll("ZooKeeperServer not running: the server lost its quorum");
+    return;
+  }
+  if (previous == State::LOOKING) {
+    // A new quorum: if no other server was serving, a new leader rebuilds the session
+    // tracker from the database, and every session's timeout starts afresh.
+    bool othersServing = false;
+    for (int peer = 1; peer <= ensemble_->size(); ++peer) {
+      if (peer == myid_) continue;
+      const ZooKeeperServer* p = this->peer(peer);
+      othersServing = othersServing || (p != nullptr && p->serving());
+    }
+    if (!othersServing && !ensemble_->sessions().empty()) {
+      ensemble_->renewAll(now());
+      log(fmt::format("The ensemble has a quorum again: the timeouts of {} session(s) start afresh",
+                      ensemble_->sessions().size()));
+    }
+  }
+}
+
+void ZooKeeperServer::runSessionTracker() {
+  for (std::int64_t id : ensemble_->due(now())) {
+    const auto* s = ensemble_->session(id);
+    if (s == nullptr) continue;
+    expire(id, fmt::format("timeout of {}ms exceeded", ms(s->timeout)));
+  }
+}
+
+void ZooKeeperServer::expire(std::int64_t id, const std::string& why) {
+  ZooKeeperEnsemble::Session* s = ensemble_->session(id);
+  if (s == nullptr) return;
+  const sim::Upid client = s->client;
+  const std::int64_t conn = s->conn;
+  const int holder = s->server;
+  std::vector<std::string> ephemerals(s->ephemerals.begin(), s->ephemerals.end());
+  if (tracing()) {
+    sim().emit(sim::RecordKind::Log, this, {}, "log",
+               {{"message", fmt::format("Expiring session {}, {}", zk::sessionText(id), why)},
+                {"session_id", zk::sessionText(id)},
+                {"client", client.str()},
+                {"ephemerals", fmt::format("[{}]", fmt::join(ephemerals, ","))}},
+               std::string(kTrackerRun));
+  }
+  const std::vector<std::string> changed = ensemble_->closeSession(id);
+  ++ensemble_->expired_;
+  // NIOServerCnxnFactory::closeSession: the server holding the connection closes it;
+  // the client learns of the expiry when it reconnects.
+  if (ZooKeeperServer* server = holder != 0 ? peer(holder) : nullptr; server != nullptr && !client.isNone()) {
+    server->dispatch("NIOServerCnxnFactory::closeSession", [server, client, conn] {
+      server->connections_.erase(client);
+      server->closeConnection(client, conn, "session expired");
+    });
+  }
+  fireWatches(changed);
+}
+
+void ZooKeeperServer::fireWatches(const std::vector<std::string>& changedParents) {
+  for (const std::string& parent : changedParents) {
+    for (std::int64_t session : ensemble_->takeWatchers(parent)) deliverEvent(session, parent);
+  }
+}
+
+void ZooKeeperServer::deliverEvent(std::int64_t session, const std::string& path) {
+  ZooKeeperEnsemble::Session* s = ensemble_->session(session);
+  if (s == nullptr) return;
+  ZooKeeperServer* holder = s->server != 0 ? peer(s->server) : nullptr;
+  if (holder == nullptr || !holder->serving()) {
+    // No live connection: the watch is re-registered when the client reconnects
+    // (SetWatches), and fires then.
+    s->pending_events.push_back(path);
+    return;
+  }
+  holder->dispatch("WatchManager::triggerWatch", [holder, session, path] {
+    ZooKeeperEnsemble::Session* live = holder->ensemble_->session(session);
+    if (live == nullptr) return;
+    if (live->server != holder->myid_ || !holder->serving()) {
+      live->pending_events.push_back(path);
+      return;
+    }
+    zk::WatcherEvent e;
+    e.conn = live->conn;
+    e.path = path;
+    holder->send(live->client, e);
+  });
+}
+
+ZooKeeperServer* ZooKeeperServer::peer(int myid) const {
+  sim::Process* p = sim().process(sim().upid(zk::kServerId, ZooKeeperEnsemble::hostName(myid), zk::kClientPort));
+  return p == nullptr ? nullptr : static_cast<ZooKeeperServer*>(p);
+}
+
+void ZooKeeperServer::closeConnection(const sim::Upid& client, std::int64_t conn, const std::string& reason) {
+  if (client.isNone()) return;
+  zk::ConnectionClosed m;
+  m.conn = conn;
+  m.reason = reason;
+  send(client, m);
+}
+
+void ZooKeeperServer::closeAll(const std::string& reason) {
+  const auto connections = std::move(connections_);
+  connections_.clear();
+  for (const auto& [client, id] : connections) {
+    ZooKeeperEnsemble::Session* s = ensemble_->session(id);
+    if (s == nullptr || s->server != myid_ || !(s->client == client)) continue;
+    s->server = 0;
+    closeConnection(client, s->conn, reason);
+  }
+}
+
+void ZooKeeperServer::connect(const sim::Upid& from, const zk::ConnectRequest& message) {
+  if (!serving()) {
+    closeConnection(from, message.conn, "ZooKeeperServer not running");
+    return;
+  }
+  zk::ConnectResponse reply;
+  reply.conn = message.conn;
+  if (message.session_id != 0) {
+    ZooKeeperEnsemble::Session* s = ensemble_->session(message.session_id);
+    if (s == nullptr) {
+      // ZooKeeperServer::reopenSession: an unknown session has expired.
+      log(fmt::format("Invalid session {} for client {}, probably expired", zk::sessionText(message.session_id),
+                      from.str()));
+      reply.session_id = message.session_id;
+      reply.timeout_ms = 0;
+      send(from, reply);
+      return;
+    }
+    s->server = myid_;
+    s->client = from;
+    s->conn = message.conn;
+    ensemble_->touch(*s, now());
+    connections_[from] = s->id;
+    log(fmt::format("Established session {} with negotiated timeout {} for client {} (reconnect)",
+                    zk::sessionText(s->id), ms(s->timeout), from.str()));
+    reply.session_id = s->id;
+    reply.timeout_ms = ms(s->timeout);
+    send(from, reply);
+    // SetWatches: watches that fired while the client had no connection fire now.
+    std::vector<std::string> pending = std::move(s->pending_events);
+    s->pending_events.clear();
+    for (const std::string& path : pending) {
+      zk::WatcherEvent e;
+      e.conn = message.conn;
+      e.path = path;
+      send(from, e);
+    }
+    return;
+  }
+  // ZooKeeperServer::processConnectRequest: the timeout is clamped to the server's
+  // [minSessionTimeout, maxSessionTimeout].
+  const sim::Duration requested = sim::Milliseconds(message.timeout_ms);
+  const sim::Duration timeout = std::clamp(requested, zk::kMinSessionTimeout, zk::kMaxSessionTimeout);
+  ZooKeeperEnsemble::Session& s = ensemble_->createSession(myid_, timeout, now());
+  s.server = myid_;
+  s.client = from;
+  s.conn = message.conn;
+  connections_[from] = s.id;
+  log(fmt::format("Established session {} with negotiated timeout {} for client {}", zk::sessionText(s.id),
+                  ms(timeout), from.str()),
+      {{"session_id", zk::sessionText(s.id)}});
+  reply.session_id = s.id;
+  reply.timeout_ms = ms(timeout);
+  send(from, reply);
+}
+
+ZooKeeperEnsemble::Session* ZooKeeperServer::sessionOf(const sim::Upid& from) {
+  auto it = connections_.find(from);
+  ZooKeeperEnsemble::Session* s = it == connections_.end() ? nullptr : ensemble_->session(it->second);
+  if (!serving() || s == nullptr || s->server != myid_ || !(s->client == from)) {
+    if (it != connections_.end()) connections_.erase(it);
+    closeConnection(from, s != nullptr ? s->conn : 0, serving() ? "no session on this connection"
+                                                                  : "ZooKeeperServer not running");
+    return nullptr;
+  }
+  ensemble_->touch(*s, now());
+  return s;
+}
+
+void ZooKeeperServer::create(const sim::Upid& from, const zk::CreateRequest& message) {
+  ZooKeeperEnsemble::Session* s = sessionOf(from);
+  if (s == nullptr) return;
+  zk::CreateResponse reply;
+  reply.conn = s->conn;
+  reply.xid = message.xid;
+  std::vector<std::string> changed;
+  reply.err = ensemble_->create(message.path, message.data, message.ephemeral, message.sequence, s->id, reply.path,
+                                changed);
+  if (reply.err != zk::ZOK) reply.path.clear();
+  send(from, reply);
+  fireWatches(changed);
+}
+
+void ZooKeeperServer::remove(const sim::Upid& from, const zk::DeleteRequest& message) {
+  ZooKeeperEnsemble::Session* s = sessionOf(from);
+  if (s == nullptr) return;
+  zk::DeleteResponse reply;
+  reply.conn = s->conn;
+  reply.xid = message.xid;
+  std::vector<std::string> changed;
+  reply.err = ensemble_->remove(message.path, changed);
+  send(from, reply);
+  fireWatches(changed);
+}
+
+void ZooKeeperServer::exists(const sim::Upid& from, const zk::ExistsRequest& message) {
+  ZooKeeperEnsemble::Session* s = sessionOf(from);
+  if (s == nullptr) return;
+  zk::ExistsResponse reply;
+  reply.conn = s->conn;
+  reply.xid = message.xid;
+  reply.err = ensemble_->tree().count(message.path) != 0 ? zk::ZOK : zk::ZNONODE;
+  send(from, reply);
+}
+
+void ZooKeeperServer::getData(const sim::Upid& from, const zk::GetDataRequest& message) {
+  ZooKeeperEnsemble::Session* s = sessionOf(from);
+  if (s == nullptr) return;
+  zk::GetDataResponse reply;
+  reply.conn = s->conn;
+  reply.xid = message.xid;
+  auto it = ensemble_->tree().find(message.path);
+  if (it == ensemble_->tree().end()) {
+    reply.err = zk::ZNONODE;
+  } else {
+    reply.data = it->second.data;
+  }
+  send(from, reply);
+}
+
+void ZooKeeperServer::getChildren(const sim::Upid& from, const zk::GetChildrenRequest& message) {
+  ZooKeeperEnsemble::Session* s = sessionOf(from);
+  if (s == nullptr) return;
+  zk::GetChildrenResponse reply;
+  reply.conn = s->conn;
+  reply.xid = message.xid;
+  auto it = ensemble_->tree().find(message.path);
+  if (it == ensemble_->tree().end()) {
+    reply.err = zk::ZNONODE;
+  } else {
+    reply.children.assign(it->second.children.begin(), it->second.children.end());
+    if (message.watch) ensemble_->child_watches_[message.path].insert(s->id);
+  }
+  send(from, reply);
+}
+
+void ZooKeeperServer::ping(const sim::Upid& from, const zk::Ping& /*message*/) {
+  ZooKeeperEnsemble::Session* s = sessionOf(from);
+  if (s == nullptr) return;
+  zk::PingResponse reply;
+  reply.conn = s->conn;
+  send(from, reply);
+}
+
+std::size_t ZooKeeperServer::expireSessionsOf(const std::string& host, const std::string& client) {
+  std::vector<std::int64_t> ids;
+  for (const auto& [id, s] : ensemble_->sessions()) {
+    if (s.client.host() == host && (client.empty() || client == s.client.id())) ids.push_back(id);
+  }
+  for (std::int64_t id : ids) expire(id, "expired by ZooKeeperTestServer::expireSession");
+  return ids.size();
+}
+
+void zookeeperMain(sim::Host& host, std::shared_ptr<ZooKeeperEnsemble> ensemble, int myid) {
+  host.sim().spawn<ZooKeeperServer>(host, std::move(ensemble), myid);
+}
+
+}  // namespace agentsim::model

@@ -1,0 +1,171 @@
+#pragma once
+// A fake ZooKeeper 3.4 ensemble (docs/zookeeper.md): N servers (1, 3 or 5) on hosts
+// zk-1..zk-N, port 2181, process `zookeeper-server`. It promises:
+//  - a server serves clients only while it has heard, within syncLimit x tickTime
+//    (10secs), from a majority of the ensemble, itself included; servers tell each
+//    other they are alive with zookeeper.quorum.Ping every tickTime/2 (1secs), so
+//    crashes and partitions act on the quorum through the network;
+//  - sessions: the requested timeout is clamped to [2, 20] x tickTime (4secs to
+//    40secs); every packet from the client touches its session; the session tracker
+//    (SessionTrackerImpl, run by the serving server with the highest id it can see)
+//    expires sessions in tickTime buckets (expiry at the next multiple of tickTime
+//    after last touch + timeout), deletes their ephemeral znodes, fires the watches
+//    this triggers, and closes their connections;
+//  - a client that reconnects with a live session keeps it; with an expired one it
+//    is told so (ConnectResponse with timeout 0);
+//  - znodes: persistent, ephemeral, sequential (a 10-digit suffix from the parent's
+//    cversion), children watches that fire once (NodeChildrenChanged);
+//  - when the ensemble regains a quorum after having none, every session's timeout
+//    starts afresh (a new leader rebuilds its session tracker).
+// Simplification: the data tree and the session table are one replicated state
+// (ZooKeeperEnsemble) shared by the servers; a write is applied to it at once, as if
+// Zab had replicated it to the quorum instantly.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/zookeeper/messages.hpp"
+#include "sim/message.hpp"
+#include "sim/process.hpp"
+#include "sim/time.hpp"
+
+namespace agentsim::sim {
+class Simulation;
+}
+
+namespace agentsim::model {
+
+class ZooKeeperServer;
+
+namespace zk {
+// zoo.cfg values of ZooKeeper's sample configuration.
+inline constexpr sim::Duration kTickTime = sim::Seconds(2);
+inline constexpr std::int64_t kSyncLimit = 5;  // ticks a follower may lag
+inline constexpr sim::Duration kMinSessionTimeout = kTickTime * 2;
+inline constexpr sim::Duration kMaxSessionTimeout = kTickTime * 20;
+inline constexpr std::uint16_t kClientPort = 2181;
+inline constexpr std::string_view kServerId = "zookeeper-server";
+}  // namespace zk
+
+// The replicated state of the ensemble: the data tree (DataTree) and the sessions
+// (SessionTrackerImpl's table), shared by the server processes. Survives server
+// crashes, as ZooKeeper's snapshot and transaction log do.
+class ZooKeeperEnsemble {
+ public:
+  struct Znode {
+    std::string data;
+    std::int64_t ephemeral_owner = 0;  // session id; 0 for a persistent znode
+    std::int32_t cversion = 0;         // child creates and deletes; names sequential children
+    std::set<std::string> children;
+  };
+  struct Session {
+    std::int64_t id = 0;
+    sim::Duration timeout;
+    std::int64_t expires_ns = 0;  // its ExpiryQueue bucket
+    int server = 0;               // myid of the server holding its connection; 0 if none
+    sim::Upid client;             // the connected client's address
+    std::int64_t conn = 0;        // the client's connection attempt
+    std::set<std::string> ephemerals;
+    std::vector<std::string> pending_events;  // watches fired while it had no connection
+  };
+
+  explicit ZooKeeperEnsemble(int servers);
+  int size() const { return servers_; }
+  static std::string hostName(int myid);  // "zk-1"
+  // "zk-1:2181,zk-2:2181,zk-3:2181"
+  std::string connectString() const;
+
+  const std::map<std::string, Znode>& tree() const { return tree_; }
+  const std::map<std::int64_t, Session>& sessions() const { return sessions_; }
+  Session* session(std::int64_t id);
+  std::uint64_t expiredSessions() const { return expired_; }
+
+ private:
+  friend class ZooKeeperServer;
+  Session& createSession(int myid, sim::Duration timeout, sim::Time now);
+  void touch(Session& s, sim::Time now);
+  // Sessions whose bucket is due at `now`, oldest bucket first.
+  std::vector<std::int64_t> due(sim::Time now) const;
+  // Renews every session's timeout from `now` (a new leader's session tracker).
+  void renewAll(sim::Time now);
+  // Removes the session; returns the parents whose children changed.
+  std::vector<std::string> closeSession(std::int64_t id);
+
+  int create(const std::string& path, const std::string& data, bool ephemeral, bool sequence, std::int64_t owner,
+             std::string& created, std::vector<std::string>& changedParents);
+  int remove(const std::string& path, std::vector<std::string>& changedParents);
+  // One-shot children watches: who watches `path`, removed as they fire.
+  std::vector<std::int64_t> takeWatchers(const std::string& path);
+
+  int servers_;
+  std::map<std::string, Znode> tree_;
+  std::map<std::int64_t, Session> sessions_;
+  std::map<std::int64_t, std::set<std::int64_t>> expiry_;            // bucket ns -> session ids
+  std::map<std::string, std::set<std::int64_t>> child_watches_;      // path -> watching sessions
+  std::int64_t next_session_ = 0;
+  std::uint64_t expired_ = 0;
+};
+
+class ZooKeeperServer final : public sim::Process {
+ public:
+  // ZooKeeper's QuorumPeer.ServerState.
+  enum class State { LOOKING, FOLLOWING, LEADING };
+
+  ZooKeeperServer(std::shared_ptr<ZooKeeperEnsemble> ensemble, int myid);
+  std::string_view source() const override { return "ZooKeeper 3.4 org/apache/zookeeper/server"; }
+  std::string_view className() const override { return "ZooKeeperServer"; }
+
+  int myid() const { return myid_; }
+  State state() const { return state_; }
+  bool serving() const { return state_ != State::LOOKING; }
+
+  // As the Mesos tests' ZooKeeperTestServer::expireSession: the server expires every
+  // session whose client runs on `host` (and, if given, is the client process `client`
+  // or belongs to it: "zookeeper-group(1)" names the group's ZooKeeper handle too).
+  // Returns how many it expired.
+  std::size_t expireSessionsOf(const std::string& host, const std::string& client = {});
+
+ protected:
+  void initialize() override;
+
+ private:
+  void tick();
+  void scheduleTick();
+  void quorumPing(const sim::Upid& from, const zk::QuorumPing& message);
+  void evaluateQuorum();
+  void runSessionTracker();
+  void expire(std::int64_t id, const std::string& why);
+  void fireWatches(const std::vector<std::string>& changedParents);
+  void deliverEvent(std::int64_t session, const std::string& path);
+  void closeAll(const std::string& reason);
+
+  void connect(const sim::Upid& from, const zk::ConnectRequest& message);
+  void create(const sim::Upid& from, const zk::CreateRequest& message);
+  void remove(const sim::Upid& from, const zk::DeleteRequest& message);
+  void exists(const sim::Upid& from, const zk::ExistsRequest& message);
+  void getData(const sim::Upid& from, const zk::GetDataRequest& message);
+  void getChildren(const sim::Upid& from, const zk::GetChildrenRequest& message);
+  void ping(const sim::Upid& from, const zk::Ping& message);
+  // The session of a request's connection, touched; null (and the connection closed)
+  // if there is none.
+  ZooKeeperEnsemble::Session* sessionOf(const sim::Upid& from);
+  void closeConnection(const sim::Upid& client, std::int64_t conn, const std::string& reason);
+  ZooKeeperServer* peer(int myid) const;
+
+  std::shared_ptr<ZooKeeperEnsemble> ensemble_;
+  int myid_;
+  State state_ = State::LOOKING;
+  std::map<int, sim::Time> heard_;  // peer myid -> when its last quorum ping arrived
+  std::map<sim::Upid, std::int64_t> connections_;  // client address -> session id
+};
+
+std::string_view toString(ZooKeeperServer::State state);
+
+// Spawns the server of ensemble member `myid` on `host` (zk-<myid>).
+void zookeeperMain(sim::Host& host, std::shared_ptr<ZooKeeperEnsemble> ensemble, int myid);
+
+}  // namespace agentsim::model

@@ -1,0 +1,309 @@
+// The agent's main() walking its startup graph (model/slave/main.hpp), in virtual time:
+// one `startup` record per step, Mesos's exit on each failure mode, reordered startups.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "model/slave/main.hpp"
+#include "model/slave/slave.hpp"
+#include "sim/simulation.hpp"
+
+using namespace agentsim;
+using sim::RecordKind;
+
+namespace {
+
+struct Boot {
+  explicit Boot(model::SlaveFlags flags = {}, model::AgentOptions options = {}, std::uint64_t seed = 1) : sim(seed) {
+    sim.trace().addSink(&trace);
+    sim::Host& m = sim.addHost("master-1", 5050);
+    m.startup = [](sim::Host& h) { model::masterMain(h, {}); };
+    if (flags.master.empty()) flags.master = "master-1:5050";
+    if (flags.work_dir.empty()) flags.work_dir = "/var/lib/mesos";
+    sim::Host& a = sim.addHost("agent-1", 5051);
+    a.startup = [flags, options, this](sim::Host& h) { result = model::agentMain(h, flags, options); };
+    m.startup(m);
+    a.startup(a);
+  }
+
+  std::vector<const sim::Record*> startup() const {
+    std::vector<const sim::Record*> out;
+    for (const auto& r : trace.records()) {
+      if (r.kind == RecordKind::Startup) out.push_back(&r);
+    }
+    return out;
+  }
+  const sim::Record* exit() const {
+    for (const auto* r : startup()) {
+      if (r->field("exit_code") != nullptr) return r;
+    }
+    return nullptr;
+  }
+  std::string state() const {
+    std::string s;
+    for (const auto& r : trace.records()) {
+      if (r.kind == RecordKind::State && r.name == "Slave::State" && r.host == "agent-1") s = r.text("state");
+    }
+    return s;
+  }
+  std::vector<std::string> processes() {
+    std::vector<std::string> ids;
+    for (const sim::Process* p : sim.host("agent-1")->processes()) ids.push_back(p->id());
+    return ids;
+  }
+
+  sim::Simulation sim;
+  sim::MemorySink trace;
+  sim::Try<sim::Nothing> result = sim::Nothing{};
+};
+
+model::SlaveFlags with(std::function<void(model::SlaveFlags&)> set) {
+  model::SlaveFlags f;
+  set(f);
+  return f;
+}
+
+// Runs a boot that must fail; returns the exit record's message.
+std::string failure(const model::SlaveFlags& flags, model::AgentOptions options = {}, std::string* step = nullptr) {
+  Boot b(flags, options);
+  b.sim.runFor(sim::Seconds(10));
+  const sim::Record* e = b.exit();
+  REQUIRE(e != nullptr);
+  CHECK(e->integer("exit_code") == 1);
+  CHECK(e->ref.find(": ") != std::string::npos);
+  CHECK(b.processes().empty());  // the host's processes stopped
+  CHECK(b.state() != "RUNNING");
+  if (step != nullptr) *step = e->name;
+  return e->text("message");
+}
+
+}  // namespace
+
+TEST_CASE("the default startup: one record per step, in main.cpp's order, then RUNNING") {
+  Boot b;
+  CHECK(!b.result.isError());
+  const auto records = b.startup();
+  REQUIRE(records.size() == 17);
+  std::vector<std::string> steps;
+  for (const auto* r : records) steps.push_back(r->name);
+  CHECK(steps == std::vector<std::string>{"flags", "libprocess", "version", "modules", "hooks", "systemd", "fetcher",
+                                          "mesos-containerizer", "containerizer", "detector", "authorizer", "files",
+                                          "gc", "status-update-manager", "resource-estimator", "qos-controller",
+                                          "slave"});
+  for (const auto* r : records) {
+    CAPTURE(r->name);
+    CHECK(r->at == sim::Time{});
+    CHECK(r->host == "agent-1");
+    CHECK_FALSE(r->ref.empty());
+    CHECK_FALSE(r->text("builds").empty());
+    CHECK(r->integer("steps") == 17);
+  }
+  CHECK(records[6]->text("processes") == "fetcher(1)");
+  CHECK(records[8]->ref == "src/slave/containerizer/containerizer.cpp: Containerizer::create");
+  CHECK(records[16]->text("processes") == "slave(1)");
+  b.sim.runFor(sim::Seconds(5));
+  CHECK(b.state() == "RUNNING");
+  // Processes in spawn order; the estimator and the QoS controller start in Slave::initialize.
+  CHECK(b.processes() == std::vector<std::string>{"version", "fetcher(1)", "mesos-containerizer(1)",
+                                                  "standalone-master-detector(1)", "files",
+                                                  "agent-garbage-collector(1)", "status-update-manager(1)",
+                                                  "slave(1)", "noop-resource-estimator(1)", "qos-noop-controller(1)"});
+}
+
+TEST_CASE("each failure mode exits with Mesos's message and status 1") {
+  std::string step;
+
+  CHECK(failure(with([](auto& f) { f.containerizers = "mesos,rkt"; }), {}, &step) ==
+        "Failed to create a containerizer: Unknown or unsupported containerizer: rkt");
+  CHECK(step == "containerizer");
+  // rkt sorts after mesos: the MesosContainerizer was built, and stopped with the rest.
+  CHECK(failure(with([](auto& f) { f.containerizers = "abc,docker"; }), {}, &step) ==
+        "Failed to create a containerizer: Unknown or unsupported containerizer: abc");
+  CHECK(failure(with([](auto& f) { f.containerizers = "docker,mesos,docker"; }), {}, &step) ==
+        "Failed to create a containerizer: Duplicate entries found in --containerizer flag 'docker,mesos,docker'");
+  CHECK(failure(with([](auto& f) { f.master = "zk://zk-1:2181/"; }), {}, &step) ==
+        "Failed to create a master detector: Expecting a (chroot) path for ZooKeeper ('/' is not supported)");
+  CHECK(step == "detector");
+  CHECK(failure(with([](auto& f) { f.qos_controller = "org_apache_mesos_LoadQoSController"; }), {}, &step) ==
+        "Failed to create QoS Controller: Failed to create QoS Controller module "
+        "'org_apache_mesos_LoadQoSController': Module 'org_apache_mesos_LoadQoSController' unknown");
+  CHECK(failure(with([](auto& f) { f.resource_estimator = "org_apache_mesos_FixedResourceEstimator"; }), {},
+                &step) ==
+        "Failed to create resource estimator: Failed to create resource estimator module "
+        "'org_apache_mesos_FixedResourceEstimator': Module 'org_apache_mesos_FixedResourceEstimator' unknown");
+  CHECK(failure(with([](auto& f) { f.hooks = "org_apache_mesos_TestHook"; }), {}, &step) ==
+        "Error installing hooks: No hook module named 'org_apache_mesos_TestHook' available");
+  CHECK(failure(with([](auto& f) {
+          f.modules = "org_apache_mesos_TestHook";
+          f.hooks = "org_apache_mesos_TestHook,org_apache_mesos_TestHook";
+        }),
+                {}, &step) == "Error installing hooks: Hook module 'org_apache_mesos_TestHook' already loaded");
+  CHECK(failure(with([](auto& f) { f.authorizer = "org_example_Authorizer"; }), {}, &step) ==
+        "Could not create 'org_example_Authorizer' authorizer: Module 'org_example_Authorizer' unknown");
+  CHECK(failure(with([](auto& f) {
+          f.modules = "org_apache_mesos_TestHook";
+          f.authorizer = "org_apache_mesos_TestHook";
+        }),
+                {}, &step) ==
+        "Could not create 'org_apache_mesos_TestHook' authorizer: Error creating module instance for "
+        "'org_apache_mesos_TestHook': module is of kind 'Hook', but the requested kind is 'Authorizer'");
+  model::AgentOptions systemd;
+  systemd.env.systemd = true;
+  CHECK(failure(with([](auto& f) { f.systemd_runtime_directory = "/nowhere"; }), systemd, &step) ==
+        "Failed to initialize systemd: Failed to locate systemd runtime directory: /nowhere");
+  CHECK(failure(with([](auto& f) { f.registration_backoff_factor = sim::Minutes(2); }), {}, &step) ==
+        "Invalid value '2mins' for --registration_backoff_factor: Must be less than 1mins");
+  CHECK(step == "slave");
+  CHECK(failure(with([](auto& f) { f.gc_disk_headroom = model::Decimal{-100'000}; }), {}, &step) ==
+        "Invalid value '-0.1' for --gc_disk_headroom. Must be between 0.0 and 1.0");
+}
+
+TEST_CASE("required flags: --work_dir, then --master") {
+  model::SlaveFlags f;
+  f.master = "master-1:5050";
+  sim::Simulation s(1);
+  sim::MemorySink sink;
+  s.trace().addSink(&sink);
+  sim::Host& h = s.addHost("agent-1", 5051);
+  auto r = model::agentMain(h, f);
+  REQUIRE(r.isError());
+  CHECK(r.error() == "Flag 'work_dir' is required, but it was not provided");
+  f.work_dir = "/var/lib/mesos";
+  f.master = "";
+  sim::Host& h2 = s.addHost("agent-2", 5051);
+  auto r2 = model::agentMain(h2, f);
+  REQUIRE(r2.isError());
+  CHECK(r2.error() == "Missing required option `--master` or `--master_detector`.");
+  REQUIRE(sink.records().size() == 2);
+  CHECK(sink.records()[1].name == "flags");
+  CHECK(sink.records()[1].ref == "src/slave/main.cpp: main");
+}
+
+TEST_CASE("docker without a daemon: main() waits 5secs for `docker version`, then exits") {
+  Boot b(with([](auto& f) { f.containerizers = "docker,mesos"; }));
+  CHECK(!b.result.isError());  // not yet: it is waiting
+  b.sim.runFor(sim::Seconds(4));
+  CHECK(b.exit() == nullptr);
+  CHECK(b.processes() == std::vector<std::string>{"version", "fetcher(1)"});
+  b.sim.runFor(sim::Seconds(2));
+  const sim::Record* e = b.exit();
+  REQUIRE(e != nullptr);
+  CHECK(e->at == sim::Time{} + sim::Seconds(5));
+  CHECK(e->name == "docker-containerizer");
+  CHECK(e->text("message") ==
+        "Failed to create a containerizer: Could not create DockerContainerizer: Failed to create docker: Timed out "
+        "getting docker version");
+  CHECK(e->text("stopped") == "version, fetcher(1)");
+  CHECK(b.processes().empty());
+}
+
+TEST_CASE("a crash while main() waits drops that boot's startup; a restart starts over") {
+  Boot b(with([](auto& f) { f.containerizers = "docker"; }));
+  sim::Host& agent = *b.sim.host("agent-1");
+  b.sim.at(sim::Time{} + sim::Seconds(2), "crash", [&] { b.sim.crash(agent); });
+  b.sim.at(sim::Time{} + sim::Seconds(3), "restart", [&] { b.sim.restart(agent); });
+  b.sim.runFor(sim::Seconds(20));
+  std::vector<sim::Time> exits;
+  for (const auto* r : b.startup()) {
+    if (r->field("exit_code") != nullptr) exits.push_back(r->at);
+  }
+  // Only the second boot's wait ends in an exit, 5secs after the restart.
+  CHECK(exits == std::vector<sim::Time>{sim::Time{} + sim::Seconds(8)});
+}
+
+TEST_CASE("docker with a daemon: a ComposingContainerizer over docker and mesos, in std::set order") {
+  model::AgentOptions docker;
+  docker.env.docker = true;
+  Boot b(with([](auto& f) { f.containerizers = "mesos,docker"; }), docker);
+  b.sim.runFor(sim::Seconds(5));
+  CHECK(b.state() == "RUNNING");
+  std::map<std::string, const sim::Record*> byStep;
+  for (const auto* r : b.startup()) byStep[r->name] = r;
+  CHECK(byStep.at("docker-containerizer")->text("processes") == "docker-containerizer(1)");
+  CHECK(byStep.at("containerizer")->text("processes") == "composing-containerizer(1)");
+  CHECK(byStep.at("containerizer")->text("builds") == "ComposingContainerizer over docker, mesos (std::set order)");
+}
+
+TEST_CASE("hooks fire in Slave::initialize and decorate the SlaveInfo the master sees") {
+  Boot b(with([](auto& f) {
+    f.modules = "org_apache_mesos_TestHook";
+    f.hooks = "org_apache_mesos_TestHook";
+  }));
+  b.sim.runFor(sim::Seconds(5));
+  CHECK(b.state() == "RUNNING");
+  std::string resources;
+  int hooks = 0;
+  for (const auto& r : b.trace.records()) {
+    if (r.kind == RecordKind::Send && r.name == "RegisterSlaveMessage") resources = r.text("resources");
+    if (r.kind == RecordKind::Log && r.text("message").rfind("Executing 'slave", 0) == 0) ++hooks;
+  }
+  CHECK(hooks == 2);
+  CHECK(resources == "mem:1024;disk:10240;ports:[31000-32000];cpus:4;foo:{bar,baz}");
+}
+
+TEST_CASE("a chosen order runs in that order") {
+  model::AgentOptions o;
+  o.order = {"flags", "libprocess", "modules", "authorizer", "files", "gc", "qos-controller", "resource-estimator",
+             "hooks", "detector", "fetcher", "mesos-containerizer", "containerizer", "status-update-manager",
+             "systemd", "slave", "version"};
+  Boot b({}, o);
+  std::vector<std::string> steps;
+  for (const auto* r : b.startup()) steps.push_back(r->name);
+  CHECK(steps == o.order);
+  b.sim.runFor(sim::Seconds(5));
+  CHECK(b.state() == "RUNNING");
+}
+
+TEST_CASE("a legal order that spawns a process before libprocess fails at run time, with Mesos's reason") {
+  model::AgentOptions o;
+  o.order = {"flags", "fetcher", "libprocess", "version", "modules", "hooks", "systemd", "mesos-containerizer",
+             "containerizer", "detector", "authorizer", "files", "gc", "status-update-manager", "resource-estimator",
+             "qos-controller", "slave"};
+  std::string step;
+  CHECK(failure({}, o, &step) ==
+        "The call to `process::initialize()` in the agent's `main()` was not the function's first invocation");
+  CHECK(step == "libprocess");
+}
+
+TEST_CASE("every sampled topological order reaches RUNNING, or fails with a named reason") {
+  model::SlaveFlags flags;
+  flags.master = "master-1:5050";
+  flags.work_dir = "/var/lib/mesos";
+  const model::StartupGraph g = model::StartupGraph::forAgent(flags);
+  sim::Rng rng(2024, "startup-orders");
+  const auto orders = g.orders(400, rng);
+  REQUIRE(orders.size() == 400);
+  // Steps that spawn a process: libprocess must come before all of them.
+  const std::set<std::string> spawning{"version", "fetcher", "mesos-containerizer", "detector", "files", "gc",
+                                       "status-update-manager", "slave"};
+  std::map<std::string, int> outcomes;
+  for (const auto& order : orders) {
+    model::AgentOptions o;
+    bool libprocessFirst = true;
+    bool seenLibprocess = false;
+    for (std::size_t v : order) {
+      o.order.emplace_back(g.name(v));
+      if (g.name(v) == "libprocess") seenLibprocess = true;
+      if (spawning.count(std::string(g.name(v))) != 0 && !seenLibprocess) libprocessFirst = false;
+    }
+    Boot b(flags, o);
+    b.sim.runFor(sim::Seconds(5));
+    CAPTURE(fmt::format("{}", fmt::join(o.order, ",")));
+    if (const sim::Record* e = b.exit()) {
+      CHECK_FALSE(libprocessFirst);
+      CHECK(e->name == "libprocess");
+      outcomes[e->text("message")]++;
+    } else {
+      CHECK(libprocessFirst);
+      CHECK(b.state() == "RUNNING");
+      outcomes["RUNNING"]++;
+    }
+  }
+  for (const auto& [outcome, n] : outcomes) MESSAGE(n << " of 400 sampled orders: " << outcome);
+  CHECK(outcomes.size() == 2);
+}

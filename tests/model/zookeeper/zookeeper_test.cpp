@@ -1,0 +1,510 @@
+// The fake ZooKeeper ensemble, the C client handle, Mesos's group and leader detector,
+// in virtual time.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/zookeeper/group.hpp"
+#include "model/zookeeper/detector.hpp"
+#include "model/master/contender/zookeeper.hpp"
+#include "model/master/detector/detector.hpp"
+#include "model/zookeeper/zookeeper.hpp"
+#include "tests/model/zk_cluster.hpp"
+
+using namespace agentsim;
+using agentsim::testing::ZkCluster;
+using sim::RecordKind;
+
+namespace {
+
+template <typename State>
+std::string st(State state) {
+  return std::string(model::toString(state));
+}
+
+// A process that calls the group and the ZooKeeper handle the way Mesos's contender
+// and detectors do, and records what comes back.
+class Driver final : public sim::Process {
+ public:
+  Driver() : sim::Process(sim::ProcessName::generated("driver")) {}
+  std::vector<model::Membership> joined;
+  std::vector<std::set<model::Membership>> watched;
+  std::vector<std::optional<model::Membership>> leaders;
+  std::vector<bool> cancelled;
+  std::vector<std::string> errors;
+  std::vector<std::string> events;
+
+  void join(model::GroupProcess& g, std::string data = "data") {
+    g.join(std::move(data), std::string("json.info"),
+           model::Reply<sim::Try<model::Membership>>{self(), "test::joined", [this](const sim::Try<model::Membership>& m) {
+                                                       if (m.isError()) {
+                                                         errors.push_back(m.error());
+                                                       } else {
+                                                         joined.push_back(m.get());
+                                                       }
+                                                     }});
+  }
+  void cancel(model::GroupProcess& g, model::Membership m) {
+    g.cancel(m, model::Reply<sim::Try<bool>>{self(), "test::cancel", [this](const sim::Try<bool>& r) {
+                                                if (r.isSome()) cancelled.push_back(r.get());
+                                              }});
+  }
+  void watchCancelled(model::GroupProcess& g, model::Membership m) {
+    g.cancelled(m, model::Reply<sim::Try<bool>>{self(), "test::cancelled", [this](const sim::Try<bool>& r) {
+                                                   events.push_back(r.isSome() && r.get() ? "cancelled:true"
+                                                                                          : "cancelled:false");
+                                                 }});
+  }
+  void contend(model::ZooKeeperMasterContender& contender) {
+    contender.contend(model::Reply<sim::Try<sim::Nothing>>{self(), "test::contended",
+                                                           [this](const sim::Try<sim::Nothing>& r) {
+                                                             events.push_back(r.isError() ? "contend:error"
+                                                                                          : "contended");
+                                                           }},
+                      model::Reply<sim::Try<sim::Nothing>>{self(), "test::lost", [this](const sim::Try<sim::Nothing>&) {
+                                                             events.push_back("lost");
+                                                           }});
+  }
+  void withdraw(model::ZooKeeperMasterContender& contender) {
+    contender.withdraw(model::Reply<sim::Try<bool>>{self(), "test::withdrawn", [this](const sim::Try<bool>& r) {
+                                                      events.push_back(r.isError()  ? "withdraw:error"
+                                                                       : r.get()   ? "withdraw:true"
+                                                                                   : "withdraw:false");
+                                                    }});
+  }
+  void detect(model::LeaderDetectorProcess& d, std::optional<model::Membership> previous) {
+    d.detect(previous, model::Reply<sim::Try<std::optional<model::Membership>>>{
+                           self(), "test::detected", [this](const sim::Try<std::optional<model::Membership>>& l) {
+                             if (l.isSome()) leaders.push_back(l.get());
+                           }});
+  }
+};
+
+struct Client {
+  sim::Host* host;
+  model::GroupProcess* group;
+  Driver* driver;
+};
+
+Client addClient(ZkCluster& c, const std::string& name, sim::Duration timeout = sim::Seconds(10)) {
+  sim::Host& h = c.sim.addHost(name, 7000);
+  auto& group = c.sim.spawn<model::GroupProcess>(h, c.ensemble->connectString(), timeout, "/mesos");
+  auto& driver = c.sim.spawn<Driver>(h);
+  return Client{&h, &group, &driver};
+}
+
+std::vector<sim::Time> sendTimes(const ZkCluster& c, std::string_view message, std::string_view host) {
+  std::vector<sim::Time> out;
+  for (const auto* r : c.find(RecordKind::Send, message, host)) out.push_back(r->at);
+  return out;
+}
+
+std::string serverState(const ZkCluster& c, std::string_view host) {
+  std::string state;
+  for (const auto* r : c.find(RecordKind::State, "ZooKeeperServer::State", host)) state = r->text("state");
+  return state;
+}
+
+}  // namespace
+
+TEST_CASE("an ensemble serves while a majority of its servers is up and can reach each other") {
+  ZkCluster c(1, /*servers=*/3, /*masters=*/0, /*agents=*/0);
+  c.boot();
+  c.sim.runFor(sim::Seconds(5));
+  for (int i = 1; i <= 3; ++i) CHECK(c.server(i)->serving());
+  // The highest id in view leads.
+  CHECK(st(c.server(3)->state()) == "LEADING");
+
+  // One server down: two of three still make a quorum.
+  c.sim.crash(*c.sim.host("zk-3"));
+  c.sim.runFor(sim::Seconds(15));
+  CHECK(c.server(1)->serving());
+  CHECK(st(c.server(2)->state()) == "LEADING");
+
+  // Two down: zk-1 stops serving once it has not heard from a majority for
+  // syncLimit x tickTime (10secs).
+  c.sim.crash(*c.sim.host("zk-2"));
+  c.sim.runFor(sim::Seconds(9));
+  CHECK(c.server(1)->serving());
+  c.sim.runFor(sim::Seconds(2));
+  CHECK_FALSE(c.server(1)->serving());
+  CHECK(serverState(c, "zk-1") == "LOOKING");
+
+  // A client is turned away while there is no quorum...
+  Client client = addClient(c, "client-1");
+  c.sim.runFor(sim::Seconds(25));  // long enough to have tried every server (6.67secs each)
+  CHECK(st(client.group->state()) == "CONNECTING");
+  for (const auto* r : c.find(RecordKind::Send, "zookeeper.ConnectResponse")) CHECK(r->text("to").find("client-1") == std::string::npos);
+
+  // ...and served once a majority is back.
+  c.sim.restart(*c.sim.host("zk-2"));
+  c.sim.runFor(sim::Seconds(10));
+  CHECK(c.server(1)->serving());
+  CHECK(st(client.group->state()) == "READY");
+}
+
+TEST_CASE("a partitioned server loses its quorum and closes its clients' connections") {
+  ZkCluster c(2, 3, 0, 0);
+  c.boot();
+  Client client = addClient(c, "client-1");
+  c.sim.runFor(sim::Seconds(3));
+  REQUIRE(st(client.group->state()) == "READY");
+  for (const char* peer : {"zk-2", "zk-3"}) c.sim.network().partition("zk-1", peer, false);
+  c.sim.runFor(sim::Seconds(11));
+  CHECK_FALSE(c.server(1)->serving());
+  CHECK(c.server(2)->serving());
+  CHECK(c.server(3)->serving());
+  const auto closed = c.find(RecordKind::Send, "zookeeper.ConnectionClosed", "zk-1");
+  // Whoever was connected to zk-1 moved to another server and kept its session.
+  c.sim.runFor(sim::Seconds(5));
+  CHECK(st(client.group->state()) == "READY");
+  CHECK(c.ensemble->sessions().size() == 1);
+  (void)closed;
+}
+
+TEST_CASE("the server clamps the requested session timeout to [2, 20] x tickTime") {
+  for (const auto& [requested, negotiated] : std::vector<std::pair<sim::Duration, std::int64_t>>{
+           {sim::Seconds(1), 4000}, {sim::Seconds(10), 10000}, {sim::Seconds(100), 40000}}) {
+    ZkCluster c(3, 1, 0, 0);
+    c.boot();
+    Client client = addClient(c, "client-1", requested);
+    c.sim.runFor(sim::Seconds(1));
+    const auto responses = c.find(RecordKind::Send, "zookeeper.ConnectResponse", "zk-1");
+    REQUIRE(responses.size() == 1);
+    CHECK(responses[0]->integer("timeout_ms") == negotiated);
+    CHECK(st(client.group->state()) == "READY");
+  }
+}
+
+TEST_CASE("a client pings every third of its timeout; a silent session is expired by the server on a tick") {
+  ZkCluster c(4, 3, 0, 0);
+  c.boot();
+  Client client = addClient(c, "client-1");
+  client.driver->dispatch("test", [&] { client.driver->join(*client.group); });
+  c.sim.runFor(sim::Seconds(20));
+  REQUIRE(client.driver->joined.size() == 1);
+  CHECK(client.driver->joined[0].sequence == 0);
+  REQUIRE(c.ensemble->tree().count("/mesos/json.info_0000000000") == 1);
+
+  const auto pings = sendTimes(c, "zookeeper.Ping", "client-1");
+  REQUIRE(pings.size() >= 4);
+  for (std::size_t i = 2; i < pings.size(); ++i) CHECK(pings[i] - pings[i - 1] == sim::Seconds(10) / 3);
+
+  // Cut the client off: the server hears nothing more and expires the session at the
+  // first 2secs tick after last touch + 10secs; its ephemeral znode goes with it.
+  const sim::Time lastPing = pings.back();
+  c.isolateFromZooKeeper("client-1");
+  c.sim.runFor(sim::Seconds(15));
+  const auto expiries = c.logs("Expiring session");
+  REQUIRE(expiries.size() == 1);
+  const sim::Time touched = lastPing + sim::Milliseconds(1);
+  const std::int64_t tick = sim::Seconds(2).ns();
+  CHECK(expiries[0]->at.ns() == ((touched + sim::Seconds(10)).ns() / tick + 1) * tick);
+  CHECK(c.ensemble->tree().count("/mesos/json.info_0000000000") == 0);
+  CHECK(c.ensemble->sessions().empty());
+
+  // The client, meanwhile, declared the connection lost 2/3 of the timeout after its
+  // last answer, and its group expires the session locally 10secs after that.
+  const auto lost = c.logs("Lost connection to ZooKeeper", "client-1");
+  REQUIRE(lost.size() == 1);
+  CHECK(lost[0]->at == touched + sim::Milliseconds(1) + sim::Seconds(10) * 2 / 3);
+  c.sim.runFor(sim::Seconds(10));
+  const auto local = c.logs("Timed out waiting to connect to ZooKeeper", "client-1");
+  REQUIRE(local.size() >= 1);
+  CHECK(local[0]->at == lost[0]->at + sim::Seconds(10));
+  CHECK(client.driver->events.empty());  // nobody watched the membership
+}
+
+TEST_CASE("reconnecting within the session timeout keeps the session and its znodes") {
+  ZkCluster c(5, 3, 0, 0);
+  c.boot();
+  Client client = addClient(c, "client-1");
+  client.driver->dispatch("test", [&] { client.driver->join(*client.group); });
+  c.sim.runFor(sim::Seconds(5));
+  REQUIRE(client.driver->joined.size() == 1);
+  client.driver->dispatch("test", [&] { client.driver->watchCancelled(*client.group, client.driver->joined[0]); });
+  REQUIRE(c.ensemble->sessions().size() == 1);
+  const std::int64_t session = c.ensemble->sessions().begin()->first;
+  const int server = c.ensemble->sessions().begin()->second.server;
+  // Only the client's current server becomes unreachable: it moves to another one.
+  c.sim.network().partition("client-1", model::ZooKeeperEnsemble::hostName(server), false);
+  c.sim.runFor(sim::Seconds(20));
+  REQUIRE(c.ensemble->sessions().size() == 1);
+  CHECK(c.ensemble->sessions().begin()->first == session);
+  CHECK(c.ensemble->sessions().begin()->second.server != server);
+  CHECK(c.ensemble->tree().count("/mesos/json.info_0000000000") == 1);
+  CHECK(c.logs("reconnected to ZooKeeper", "client-1").size() == 1);
+  CHECK(client.driver->events.empty());  // the membership was never lost
+}
+
+TEST_CASE("sequential znodes are numbered by the parent's cversion; expired sessions cancel owned memberships") {
+  ZkCluster c(6, 1, 0, 0);
+  c.boot();
+  Client a = addClient(c, "client-a");
+  Client b = addClient(c, "client-b");
+  a.driver->dispatch("test", [&] { a.driver->join(*a.group); });
+  c.sim.runFor(sim::Seconds(1));
+  b.driver->dispatch("test", [&] { b.driver->join(*b.group); });
+  c.sim.runFor(sim::Seconds(1));
+  REQUIRE(a.driver->joined.size() == 1);
+  REQUIRE(b.driver->joined.size() == 1);
+  CHECK(a.driver->joined[0].sequence == 0);
+  CHECK(b.driver->joined[0].sequence == 1);
+
+  // Two creates and a delete: the parent's cversion is 3, so the next join gets 3.
+  a.driver->dispatch("test", [&] {
+    a.driver->watchCancelled(*a.group, a.driver->joined[0]);
+    a.driver->cancel(*a.group, a.driver->joined[0]);
+  });
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(a.driver->cancelled == std::vector<bool>{true});
+  CHECK(a.driver->events == std::vector<std::string>{"cancelled:true"});
+  a.driver->dispatch("test", [&] { a.driver->join(*a.group); });
+  c.sim.runFor(sim::Seconds(1));
+  REQUIRE(a.driver->joined.size() == 2);
+  CHECK(a.driver->joined[1].sequence == 3);
+  CHECK(c.ensemble->tree().count("/mesos/json.info_0000000003") == 1);
+
+  // Cancelling what is no longer owned answers false.
+  a.driver->dispatch("test", [&] { a.driver->cancel(*a.group, a.driver->joined[0]); });
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(a.driver->cancelled == std::vector<bool>{true, false});
+
+  // The server expires b's session: its znode goes, and b's membership is cancelled
+  // (false: not on request) once b learns of the expiry.
+  b.driver->dispatch("test", [&] { b.driver->watchCancelled(*b.group, b.driver->joined[0]); });
+  c.sim.runFor(sim::Seconds(1));
+  c.server(1)->dispatch("test", [&] { CHECK(c.server(1)->expireSessionsOf("client-b") == 1); });
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(c.ensemble->tree().count("/mesos/json.info_0000000001") == 0);
+  CHECK(b.driver->events == std::vector<std::string>{"cancelled:false"});
+}
+
+TEST_CASE("a children watch fires once") {
+  ZkCluster c(7, 1, 0, 0);
+  c.boot();
+  sim::Host& h = c.sim.addHost("client-1", 7000);
+  auto& driver = c.sim.spawn<Driver>(h);
+  int fired = 0;
+  model::ZooKeeperProcess::Watcher watcher;
+  watcher.connected = [](std::int64_t, bool) {};
+  watcher.reconnecting = [](std::int64_t) {};
+  watcher.expired = [](std::int64_t) {};
+  watcher.updated = [&fired](std::int64_t, const std::string&) { ++fired; };
+  auto& zk = c.sim.spawn<model::ZooKeeperProcess>(h, c.ensemble->connectString(), sim::Seconds(10), driver.self(),
+                                                  watcher);
+  Client writer = addClient(c, "writer");
+  c.sim.runFor(sim::Seconds(1));
+  std::vector<std::string> seen;
+  driver.dispatch("test", [&] {
+    zk.getChildren("/mesos", /*watch=*/true, "test::children",
+                   [&seen](int code, const std::vector<std::string>& children) {
+                     CHECK(code == model::zk::ZOK);
+                     seen = children;
+                   });
+  });
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(seen.empty());
+  writer.driver->dispatch("test", [&] { writer.driver->join(*writer.group); });
+  c.sim.runFor(sim::Seconds(1));
+  writer.driver->dispatch("test", [&] { writer.driver->join(*writer.group); });
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(writer.driver->joined.size() == 2);
+  CHECK(fired == 1);  // two changes, one watch, one event
+}
+
+TEST_CASE("group operations that fail with a retryable error are retried after 2secs, then back off") {
+  ZkCluster c(8, 3, 0, 0);
+  c.boot();
+  Client client = addClient(c, "client-1");
+  c.sim.runFor(sim::Seconds(2));
+  REQUIRE(st(client.group->state()) == "READY");
+  c.isolateFromZooKeeper("client-1");
+  c.sim.runFor(sim::Seconds(8));  // the client knows its connection is lost by now
+  REQUIRE(!c.logs("Lost connection to ZooKeeper", "client-1").empty());
+  const sim::Time joinAt = c.sim.now();
+  client.driver->dispatch("test", [&] { client.driver->join(*client.group); });
+  c.sim.runFor(sim::Seconds(1));
+  // The group is READY but the handle is not connected: ZCONNECTIONLOSS, retry later.
+  const auto retries = c.find(RecordKind::Timer, "GroupProcess::retry", "client-1");
+  CHECK(retries.empty());
+  c.sim.runFor(sim::Seconds(7));
+  const auto later = c.find(RecordKind::Timer, "GroupProcess::retry", "client-1");
+  REQUIRE(later.size() >= 2);
+  CHECK(later[0]->at == joinAt + sim::Seconds(2));
+  CHECK(later[1]->at == later[0]->at + sim::Seconds(4));
+  CHECK(client.driver->joined.empty());
+  CHECK(client.driver->errors.empty());
+  // The network returns: the join goes through.
+  c.reconnectToZooKeeper("client-1");
+  c.sim.runFor(sim::Seconds(30));
+  CHECK(client.driver->joined.size() == 1);
+}
+
+TEST_CASE("leader election order: the oldest member leads (C95)") {
+  ZkCluster c(9, 1, 0, 0);
+  c.boot();
+  Client m1 = addClient(c, "member-1");
+  Client m2 = addClient(c, "member-2");
+  Client observer = addClient(c, "observer");
+  auto& detector = c.sim.spawn<model::LeaderDetectorProcess>(*observer.host, *observer.group);
+  m1.driver->dispatch("test", [&] { m1.driver->join(*m1.group); });
+  c.sim.runFor(sim::Seconds(1));
+  m2.driver->dispatch("test", [&] { m2.driver->join(*m2.group); });
+  c.sim.runFor(sim::Seconds(1));
+  observer.driver->dispatch("test", [&] { observer.driver->detect(detector, std::nullopt); });
+  c.sim.runFor(sim::Seconds(1));
+  REQUIRE(observer.driver->leaders.size() == 1);
+  REQUIRE(observer.driver->leaders[0].has_value());
+  CHECK(observer.driver->leaders[0]->sequence == 0);
+
+  // Cancelling and re-joining the follower does not change the leader.
+  observer.driver->dispatch("test", [&] { observer.driver->detect(detector, observer.driver->leaders[0]); });
+  m2.driver->dispatch("test", [&] { m2.driver->cancel(*m2.group, m2.driver->joined[0]); });
+  c.sim.runFor(sim::Seconds(1));
+  m2.driver->dispatch("test", [&] { m2.driver->join(*m2.group); });
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(observer.driver->leaders.size() == 1);
+  // Cancelling the leader makes the re-joined member-2 leader.
+  m1.driver->dispatch("test", [&] { m1.driver->cancel(*m1.group, m1.driver->joined[0]); });
+  c.sim.runFor(sim::Seconds(1));
+  REQUIRE(observer.driver->leaders.size() == 2);
+  REQUIRE(observer.driver->leaders[1].has_value());
+  CHECK(observer.driver->leaders[1]->sequence == m2.driver->joined[1].sequence);
+  // Cancelling the only member: no leader.
+  observer.driver->dispatch("test", [&] { observer.driver->detect(detector, observer.driver->leaders[1]); });
+  m2.driver->dispatch("test", [&] { m2.driver->cancel(*m2.group, m2.driver->joined[1]); });
+  c.sim.runFor(sim::Seconds(1));
+  REQUIRE(observer.driver->leaders.size() == 3);
+  CHECK_FALSE(observer.driver->leaders[2].has_value());
+}
+
+TEST_CASE("--master=zk://... is parsed as MasterDetector::create does") {
+  auto url = model::parseZooKeeperUrl("zk://zk-1:2181,zk-2:2181,zk-3:2181/mesos");
+  REQUIRE(url.isSome());
+  CHECK(url->servers == "zk-1:2181,zk-2:2181,zk-3:2181");
+  CHECK(url->path == "/mesos");
+  CHECK(model::parseZooKeeperUrl("zk://user:pass@zk-1:2181/a/b")->path == "/a/b");
+  CHECK(model::parseZooKeeperUrl("zk://user:pass@zk-1:2181/a/b")->servers == "zk-1:2181");
+  CHECK(model::parseZooKeeperUrl("zk://zk-1:2181")->path == "/");
+  CHECK(model::parseZooKeeperUrl("zk://nopassword@zk-1:2181/mesos").error() ==
+        "Expecting 'username:password' in credentials");
+  CHECK(model::parseZooKeeperUrl("http://zk-1:2181/mesos").isError());
+
+  sim::Simulation sim(1);
+  sim::Host& h = sim.addHost("agent-1", 5051);
+  auto root = model::createMasterDetector(h, "zk://zk-1:2181/");
+  REQUIRE(root.isError());
+  CHECK(root.error() ==
+        "Failed to create a master detector: Expecting a (chroot) path for ZooKeeper ('/' is not supported)");
+  auto ok = model::createMasterDetector(h, "zk://zk-1:2181/mesos");
+  REQUIRE(ok.isSome());
+  (void)sim.settle();
+  std::vector<std::string> ids;
+  for (const sim::Process* p : h.processes()) ids.push_back(p->id());
+  CHECK(ids == std::vector<std::string>{"zookeeper-group(1)", "zookeeper-leader-detector(1)",
+                                        "zookeeper-master-detector(1)", "zookeeper(1)"});
+}
+
+TEST_CASE("MasterInfo round-trips through the json.info znode's JSON") {
+  model::MasterInfo info;
+  info.id = "1f0e-uuid";
+  info.pid = "master@master-2:5050";
+  info.hostname = "master-2";
+  info.port = 5050;
+  const std::string json = model::masterInfoToJson(info);
+  auto back = model::masterInfoFromJson(json);
+  REQUIRE(back.isSome());
+  CHECK(back.get() == info);
+  CHECK(model::masterInfoFromJson("{\"id\":\"x\"}").isError());
+  CHECK(model::masterInfoFromJson("not json").isError());
+}
+
+TEST_CASE("contender withdraw (C97): false before contend, true right after it, false once the candidacy is lost") {
+  ZkCluster c(97, 1, 0, 0);
+  c.boot();
+  Client a = addClient(c, "contender-1");
+  auto& contender = c.sim.spawn<model::ZooKeeperMasterContender>(*a.host, *a.group);
+  model::MasterInfo info;
+  info.id = "m1";
+  info.pid = "master@contender-1:5050";
+  info.hostname = "contender-1";
+  contender.initializeWith(info);
+  c.sim.runFor(sim::Seconds(1));
+  // 1. withdraw() before contend(): nothing to withdraw.
+  a.driver->withdraw(contender);
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(a.driver->events == std::vector<std::string>{"withdraw:false"});
+  // 2. contend(), then withdraw() at once: the candidacy being entered is withdrawn.
+  a.driver->events.clear();
+  a.driver->contend(contender);
+  a.driver->withdraw(contender);
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(std::find(a.driver->events.begin(), a.driver->events.end(), "withdraw:true") != a.driver->events.end());
+  // 3. Contend and win; expire the session: the lost-candidacy signal fires; a later
+  // withdraw() is false.
+  a.driver->events.clear();
+  a.driver->contend(contender);
+  c.sim.runFor(sim::Seconds(1));
+  REQUIRE(a.driver->events == std::vector<std::string>{"contended"});
+  c.server(1)->dispatch("expire", [&c] { (void)c.server(1)->expireSessionsOf("contender-1", ""); });
+  c.sim.runFor(sim::Seconds(15));
+  CHECK(std::find(a.driver->events.begin(), a.driver->events.end(), "lost") != a.driver->events.end());
+  a.driver->events.clear();
+  a.driver->withdraw(contender);
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(a.driver->events == std::vector<std::string>{"withdraw:false"});
+}
+
+TEST_CASE("ZooKeeperMasterDetector: a leader whose data cannot be parsed fails the waiting detect(), as failPromises") {
+  ZkCluster c(11, 1, 0, 0);
+  c.boot();
+  Client good = addClient(c, "member-1");
+  Client bad = addClient(c, "member-2");
+  sim::Host& agent = c.sim.addHost("agent-1", 5051);
+  auto url = model::parseZooKeeperUrl(fmt::format("zk://{}/mesos", c.ensemble->connectString()));
+  REQUIRE(url.isSome());
+  auto& detector = model::spawnZooKeeperMasterDetector(agent, url.get());
+  auto& requester = c.sim.spawn<Driver>(agent);
+  std::vector<model::Detection> seen;
+  auto detect = [&](std::optional<model::MasterInfo> previous) {
+    requester.dispatch("test", [&, previous] {
+      detector.detect(previous, requester, [&](const model::Detection& d) { seen.push_back(d); });
+    });
+  };
+  model::MasterInfo info;
+  info.id = "master-id-1";
+  info.pid = "master@master-1:5050";
+  info.hostname = "master-1";
+  good.driver->dispatch("test", [&] { good.driver->join(*good.group, model::masterInfoToJson(info)); });
+  c.sim.runFor(sim::Seconds(3));
+  bad.driver->dispatch("test", [&] { bad.driver->join(*bad.group, "not json"); });
+  c.sim.runFor(sim::Seconds(3));
+  detect(std::nullopt);
+  c.sim.runFor(sim::Seconds(1));
+  REQUIRE(seen.size() == 1);
+  REQUIRE(seen[0].kind == model::Detection::Kind::Leader);
+  CHECK(seen[0].leader == info);
+
+  detect(info);  // waits while `info` leads
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(seen.size() == 1);
+  // The leader goes; the next one's data is not MasterInfo JSON: the waiting request
+  // fails with the parse error (it was answered "no leader" before).
+  good.driver->dispatch("test", [&] { good.driver->cancel(*good.group, good.driver->joined.at(0)); });
+  c.sim.runFor(sim::Seconds(3));
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[1].kind == model::Detection::Kind::Failed);
+  CHECK_FALSE(seen[1].failure.empty());
+  CHECK(detector.leader() == std::nullopt);
+  // The detector keeps detecting (the failure is not permanent): a new request sees
+  // no leader at once.
+  detect(info);
+  c.sim.runFor(sim::Seconds(1));
+  REQUIRE(seen.size() == 3);
+  CHECK(seen[2].kind == model::Detection::Kind::None);
+}
