@@ -24,10 +24,22 @@ class Duration {
     if (__builtin_add_overflow(ns_, o.ns_, &out)) return o.ns_ > 0 ? max() : Duration(INT64_MIN);
     return Duration(out);
   }
-  constexpr Duration operator-(Duration o) const { return Duration(ns_ - o.ns_); }
-  constexpr Duration operator-() const { return Duration(-ns_); }
-  constexpr Duration operator*(std::int64_t k) const { return Duration(ns_ * k); }
-  constexpr Duration operator/(std::int64_t k) const { return Duration(ns_ / k); }
+  constexpr Duration operator-(Duration o) const {
+    std::int64_t out = 0;
+    if (__builtin_sub_overflow(ns_, o.ns_, &out)) return o.ns_ < 0 ? max() : Duration(INT64_MIN);
+    return Duration(out);
+  }
+  constexpr Duration operator-() const { return ns_ == INT64_MIN ? max() : Duration(-ns_); }
+  // Saturates too: flag products (agent_ping_timeout x max_agent_ping_timeouts) and
+  // backoff doublings may exceed 292 years.
+  constexpr Duration operator*(std::int64_t k) const {
+    std::int64_t out = 0;
+    if (__builtin_mul_overflow(ns_, k, &out)) return (ns_ < 0) != (k < 0) ? Duration(INT64_MIN) : max();
+    return Duration(out);
+  }
+  constexpr Duration operator/(std::int64_t k) const {
+    return (ns_ == INT64_MIN && k == -1) ? max() : Duration(ns_ / k);
+  }
   constexpr Duration& operator+=(Duration o) { return *this = *this + o; }
 
  private:
@@ -36,13 +48,13 @@ class Duration {
 };
 
 constexpr Duration Nanoseconds(std::int64_t n) { return Duration::fromNanoseconds(n); }
-constexpr Duration Microseconds(std::int64_t n) { return Nanoseconds(n * 1000); }
-constexpr Duration Milliseconds(std::int64_t n) { return Microseconds(n * 1000); }
-constexpr Duration Seconds(std::int64_t n) { return Milliseconds(n * 1000); }
-constexpr Duration Minutes(std::int64_t n) { return Seconds(n * 60); }
-constexpr Duration Hours(std::int64_t n) { return Minutes(n * 60); }
-constexpr Duration Days(std::int64_t n) { return Hours(n * 24); }
-constexpr Duration Weeks(std::int64_t n) { return Days(n * 7); }
+constexpr Duration Microseconds(std::int64_t n) { return Nanoseconds(n) * 1000; }
+constexpr Duration Milliseconds(std::int64_t n) { return Microseconds(n) * 1000; }
+constexpr Duration Seconds(std::int64_t n) { return Milliseconds(n) * 1000; }
+constexpr Duration Minutes(std::int64_t n) { return Seconds(n) * 60; }
+constexpr Duration Hours(std::int64_t n) { return Minutes(n) * 60; }
+constexpr Duration Days(std::int64_t n) { return Hours(n) * 24; }
+constexpr Duration Weeks(std::int64_t n) { return Days(n) * 7; }
 
 // A point on the simulated clock: nanoseconds since the start of the run.
 class Time {
@@ -60,8 +72,12 @@ class Time {
     if (__builtin_add_overflow(ns_, d.ns(), &out)) return d.ns() > 0 ? max() : Time(INT64_MIN);
     return Time(out);
   }
-  constexpr Time operator-(Duration d) const { return Time(ns_ - d.ns()); }
-  constexpr Duration operator-(Time o) const { return Nanoseconds(ns_ - o.ns_); }
+  constexpr Time operator-(Duration d) const {
+    std::int64_t out = 0;
+    if (__builtin_sub_overflow(ns_, d.ns(), &out)) return d.ns() < 0 ? max() : Time(INT64_MIN);
+    return Time(out);
+  }
+  constexpr Duration operator-(Time o) const { return Nanoseconds(ns_) - Nanoseconds(o.ns_); }
 
  private:
   constexpr explicit Time(std::int64_t ns) : ns_(ns) {}

@@ -250,3 +250,23 @@ TEST_CASE("time and duration additions saturate instead of overflowing") {
   CHECK(d == Duration::max());
   CHECK(Time{} + Seconds(1) + Seconds(2) == Time{} + Seconds(3));
 }
+
+TEST_CASE("Duration and Time arithmetic saturates instead of overflowing (hostile flags)") {
+  using namespace agentsim::sim;
+  const Duration big = Duration::max();
+  // agent_ping_timeout x max_agent_ping_timeouts with both near their extremes
+  CHECK(Weeks(INT64_MAX / 1000) == Duration::max());
+  CHECK(Seconds(INT64_MAX) * 5 == Duration::max());
+  CHECK(Seconds(-INT64_MAX) * 5 == Duration::fromNanoseconds(INT64_MIN));
+  CHECK(big * -2 == Duration::fromNanoseconds(INT64_MIN));
+  CHECK(Duration::fromNanoseconds(INT64_MIN) - Seconds(1) == Duration::fromNanoseconds(INT64_MIN));
+  CHECK(big - Seconds(-1) == big);
+  CHECK(-Duration::fromNanoseconds(INT64_MIN) == big);
+  CHECK(Duration::fromNanoseconds(INT64_MIN) / -1 == big);
+  CHECK(Time::max() - Time::fromNanoseconds(-5) == big);
+  CHECK(Time::fromNanoseconds(INT64_MIN) - Seconds(1) == Time::fromNanoseconds(INT64_MIN));
+  CHECK(Time::fromNanoseconds(0) - Duration::fromNanoseconds(INT64_MIN) == Time::max());
+  // ordinary values are exact
+  CHECK(Seconds(15) * 5 == Seconds(75));
+  CHECK(Time::fromNanoseconds(10) - Time::fromNanoseconds(3) == Nanoseconds(7));
+}
