@@ -17,6 +17,7 @@
 #include "harness/scenario.hpp"
 #include "model/common/flags.hpp"
 #include "model/slave/startup_graph.hpp"
+#include "viz/html_explorer.hpp"
 #include "viz/startup_graph_render.hpp"
 #include "viz/timeline.hpp"
 #include "viz/trace_reader.hpp"
@@ -36,6 +37,7 @@ struct RunArgs {
   std::optional<std::uint64_t> seed;
   std::string until;
   std::string trace;
+  std::string html;
   bool quiet = false;
   bool all = false;
   bool noRefs = false;
@@ -100,6 +102,43 @@ std::string printable(std::string_view text) {
     }
   }
   return out;
+}
+
+// The HTML explorer of a run or a saved trace, written to `path` ("-": standard output).
+// Returns false, having said why, when the file cannot be written.
+bool writeHtmlExplorer(const std::string& path, const sim::Fields& header, const std::vector<sim::Record>& records) {
+  const std::string page = viz::renderHtmlExplorer(header, records);
+  if (path == "-") {
+    std::cout << page << std::flush;
+    return static_cast<bool>(std::cout);
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << page;
+  out.close();
+  if (!out) std::cerr << fmt::format("agentsim: error: cannot write the explorer to '{}'\n", path);
+  return static_cast<bool>(out);
+}
+
+struct ViewArgs {
+  std::string trace;
+  std::string format = "html";
+  std::string output = "-";
+};
+
+// `agentsim view TRACE --format html [-o FILE]`: a saved trace (run --trace) as the HTML
+// explorer.
+int viewCommand(const ViewArgs& a) {
+  std::ifstream in(a.trace, std::ios::binary);
+  if (!in) {
+    std::cerr << fmt::format("agentsim: error: {}: cannot open the trace\n", a.trace);
+    return kBadInput;
+  }
+  auto trace = viz::readTrace(in);
+  if (trace.isError()) {
+    std::cerr << fmt::format("agentsim: error: {}: {}\n", a.trace, trace.error());
+    return kBadInput;
+  }
+  return writeHtmlExplorer(a.output, trace->header, trace->records) ? kHeld : kBadInput;
 }
 
 std::string replayCommand(const RunArgs& a, std::uint64_t seed) {
@@ -200,6 +239,10 @@ int run(RunArgs a) {
                            sim::format(report.end.sinceStart()));
   if (report.limitExceeded()) std::cout << "agentsim: " << report.stop.message << '\n';
   if (!a.trace.empty() && !traceFailed) std::cout << fmt::format("trace written to {}\n", a.trace);
+  if (!a.html.empty()) {
+    if (!writeHtmlExplorer(a.html, report.header, report.records)) return kBadInput;
+    std::cout << fmt::format("explorer written to {} (open it in a browser)\n", a.html);
+  }
   if (!report.allHeld()) std::cout << fmt::format("replay: {}\n", replayCommand(a, seed));
   if (traceFailed) {
     std::cout << std::flush;
@@ -345,6 +388,7 @@ int main2(int argc, char** argv) {
   runCmd->add_option("--trace", runArgs.trace, "Write the trace as JSON Lines to FILE (docs/trace-format.md)");
   runCmd->add_option("--max-events", runArgs.maxEvents, "Stop the run after this many events (docs/limits.md)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000'000}));
+  runCmd->add_option("--html", runArgs.html, "Write the HTML explorer of the run to FILE (docs/views.md)");
   runCmd->add_flag("--quiet", runArgs.quiet, "Do not print the timeline");
   runCmd->add_flag("--all", runArgs.all, "Also print every delivery and the ZooKeeper heartbeats");
   runCmd->add_flag("--no-refs", runArgs.noRefs, "Do not print the modelled Mesos source on timeline lines");
@@ -374,6 +418,12 @@ int main2(int argc, char** argv) {
   explainCmd->add_option("scenario", explainArgs.scenario, "Scenario file (default: an agent with the default flags)");
   explainCmd->add_option("--agent", explainArgs.agent, "Which agent of the scenario (default: the first)");
 
+  ViewArgs viewArgs;
+  auto* viewCmd = app.add_subcommand("view", "Show a saved trace (run --trace FILE) as the HTML explorer");
+  viewCmd->add_option("trace", viewArgs.trace, "Trace file (JSON Lines)")->required();
+  viewCmd->add_option("--format", viewArgs.format, "html (default: html)")->check(CLI::IsMember({"html"}));
+  viewCmd->add_option("-o,--output", viewArgs.output, "Write to FILE (default: standard output)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -396,6 +446,7 @@ int main2(int argc, char** argv) {
   if (invariantsCmd->parsed()) return invariantsCommand(traceFiles);
   if (graphCmd->parsed()) return graphCommand(graphArgs);
   if (explainCmd->parsed()) return explainCommand(explainArgs);
+  if (viewCmd->parsed()) return viewCommand(viewArgs);
   if (flagsCmd->parsed()) {
     printFlags("Agent (mesos-agent)", model::slaveFlagTable());
     std::cout << '\n';

@@ -2,9 +2,18 @@
 
 #include <optional>
 
+#include <fmt/format.h>
+
 #include "harness/world.hpp"
 
 namespace agentsim::harness {
+
+namespace {
+// A check record's `evidence_seqs`: a JSON array of the seqs its evidence names.
+sim::RawJson seqArray(const std::vector<std::uint64_t>& seqs) {
+  return sim::RawJson{fmt::format("[{}]", fmt::join(seqs, ","))};
+}
+}  // namespace
 
 bool RunReport::allHeld() const {
   if (limitExceeded()) return false;
@@ -48,13 +57,18 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
   for (const Expectation& e : scenario.expectations) {
     Outcome o = e.evaluate(memory.records());
     world->sim().emit(sim::RecordKind::Check, nullptr, "", e.kind,
-                      {{"expectation", e.summary}, {"held", o.held}, {"evidence", o.evidence}}, "");
+                      {{"expectation", e.summary},
+                       {"held", o.held},
+                       {"evidence", o.evidence},
+                       {"evidence_seqs", seqArray(o.seqs)}},
+                      "");
     report.results.push_back(ExpectationResult{e.kind, e.summary, std::move(o)});
   }
   // All are checked before the first verdict is recorded.
   for (InvariantResult& i : checkInvariants(memory.records(), report.end)) {
     world->sim().emit(sim::RecordKind::Check, nullptr, "", i.name,
-                      {{"invariant", i.name}, {"held", i.held}, {"evidence", i.evidence}}, "");
+                      {{"invariant", i.name}, {"held", i.held}, {"evidence", i.evidence}, {"evidence_seqs", seqArray(i.seqs)}},
+                      "");
     report.invariants.push_back(std::move(i));
   }
   report.records = memory.takeRecords();

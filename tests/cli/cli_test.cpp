@@ -289,3 +289,36 @@ TEST_CASE("run: the replay command quotes a path with spaces and quotes, and rep
   CHECK(dash.code == 1);
   CHECK(lastLine(dash.out) == "replay: ./agentsim run ./-failing.json --seed 5");
 }
+
+TEST_CASE("run --html writes the explorer; view --format html writes the same page from the saved trace") {
+  const std::string dir = AGENTSIM_BUILD_DIR;
+  const std::string html = dir + "/cli-registration.html";
+  const std::string trace = dir + "/cli-registration-for-html.jsonl";
+  const Result r =
+      runAgentsim("run scenarios/registration.json --quiet --html '" + html + "' --trace '" + trace + "'");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("explorer written to " + html) != std::string::npos);
+  const std::string page = slurp(html);
+  CHECK(page.rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK(page.find("\"kind\":\"check\"") != std::string::npos);
+  CHECK(page.find("\"evidence_seqs\":[") != std::string::npos);
+  const std::string viewed = dir + "/cli-registration-view.html";
+  const Result v = runAgentsim("view '" + trace + "' --format html -o '" + viewed + "'");
+  CHECK(v.code == 0);
+  CHECK(slurp(viewed) == page);
+  const Result out = runAgentsim("view '" + trace + "'");
+  CHECK(out.code == 0);
+  CHECK(out.out == page);
+}
+
+TEST_CASE("view: a missing or malformed trace is a located error, exit 2") {
+  const Result missing = runAgentsim("view no-such-trace.jsonl");
+  CHECK(missing.code == 2);
+  CHECK(missing.out.find("agentsim: error: no-such-trace.jsonl: cannot open the trace") != std::string::npos);
+  const Result bad = runAgentsim("view scenarios/registration.json");
+  CHECK(bad.code == 2);
+  CHECK(bad.out.find("agentsim: error: scenarios/registration.json: line ") != std::string::npos);
+  const Result unwritable = runAgentsim("run scenarios/registration.json --quiet --html /no-such-dir/x.html");
+  CHECK(unwritable.code == 2);
+  CHECK(unwritable.out.find("cannot write the explorer to '/no-such-dir/x.html'") != std::string::npos);
+}
