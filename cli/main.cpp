@@ -2,6 +2,8 @@
 // results for people. Exit codes (DESIGN.md): 0 all expectations held; 1 an
 // expectation or invariant failed; 2 bad usage or bad input; 3 internal error.
 #include <cstdio>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -20,6 +22,7 @@
 #include "viz/html_explorer.hpp"
 #include "viz/startup_graph_render.hpp"
 #include "viz/timeline.hpp"
+#include "viz/timeline_story.hpp"
 #include "viz/trace_reader.hpp"
 
 namespace {
@@ -141,6 +144,22 @@ int viewCommand(const ViewArgs& a) {
   return writeHtmlExplorer(a.output, trace->header, trace->records) ? kHeld : kBadInput;
 }
 
+// The terminal's width when standard output is one, else 160 columns.
+std::size_t outputWidth() {
+  winsize w{};
+  if (isatty(STDOUT_FILENO) != 0 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &w) == 0 && w.ws_col >= 40) return w.ws_col;
+  return 160;
+}
+
+// Prints `text` wrapped to `width` (0: as is), continuation lines indented by `indent`.
+void printWrapped(const std::string& text, std::size_t width, std::size_t indent) {
+  if (width == 0) {
+    std::cout << text << '\n';
+    return;
+  }
+  for (const std::string& line : viz::wrap(text, width, indent)) std::cout << line << '\n';
+}
+
 std::string replayCommand(const RunArgs& a, std::uint64_t seed) {
   // A relative path that starts with '-' would read as an option.
   const std::string path = a.scenario.rfind('-', 0) == 0 ? "./" + a.scenario : a.scenario;
@@ -204,8 +223,16 @@ int run(RunArgs a) {
   }
 
   std::cout << fmt::format("scenario {} ({})\n", printable(scenario.name), scenario.file);
-  if (!scenario.description.empty()) std::cout << "  " << printable(scenario.description) << '\n';
-  if (!a.quiet) {
+  // --all prints as it always has; the default view wraps to the terminal.
+  const std::size_t width = a.all ? 0 : outputWidth();
+  if (!scenario.description.empty()) printWrapped("  " + printable(scenario.description), width, 2);
+  if (!a.quiet && !a.all) {
+    std::cout << '\n';
+    viz::StoryOptions story;
+    story.refs = !a.noRefs;
+    story.width = width;
+    viz::writeStory(std::cout, report.records, story);
+  } else if (!a.quiet) {
     viz::TimelineOptions t;
     t.deliveries = a.all;
     t.heartbeats = a.all;
@@ -214,19 +241,21 @@ int run(RunArgs a) {
     std::cout << "\ntimeline (simulated time, host, process, event, [modelled Mesos source]):\n";
     viz::writeTimeline(std::cout, report.records, t);
   }
-  std::cout << "\nexpectations:\n";
+  std::cout << (a.all || a.quiet ? "\nexpectations:\n"
+                                 : "\nexpectations (a held one's evidence is in the timeline; --all prints it here):\n");
   std::size_t held = 0;
   for (const auto& r : report.results) {
     held += r.outcome.held ? 1 : 0;
-    std::cout << fmt::format("  {:<7} {}: {}\n          evidence: {}\n", r.outcome.held ? "held" : "FAILED", r.kind,
-                             r.summary, r.outcome.evidence);
+    printWrapped(fmt::format("  {:<7} {}: {}", r.outcome.held ? "held" : "FAILED", r.kind, r.summary), width, 10);
+    // The default view shows a held expectation's evidence in the timeline, not here.
+    if (a.all || !r.outcome.held) printWrapped(fmt::format("          evidence: {}", r.outcome.evidence), width, 20);
   }
   if (report.results.empty()) std::cout << "  (none)\n";
   std::cout << "\ninvariants (checked on every run):\n";
   std::size_t kept = 0;
   for (const auto& i : report.invariants) {
     kept += i.held ? 1 : 0;
-    std::cout << fmt::format("  {:<8} {}: {}\n", i.held ? "held" : "VIOLATED", i.name, i.evidence);
+    printWrapped(fmt::format("  {:<8} {}: {}", i.held ? "held" : "VIOLATED", i.name, i.evidence), width, 11);
   }
   // How often the model reached each fault site (sim/fault_site.hpp), held or not.
   std::cout << "\nfault sites (places in model code where a scenario's hold may act):\n";
