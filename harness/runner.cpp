@@ -52,7 +52,7 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
 
   if (report.limitExceeded()) {
     world->sim().emit(sim::RecordKind::Check, nullptr, "", "limit",
-                      {{"held", false}, {"evidence", report.stop.message}}, "");
+                      {{"held", false}, {"evidence", report.stop.message}, {"evidence_seqs", seqArray({})}}, "");
   }
   for (const Expectation& e : scenario.expectations) {
     Outcome o = e.evaluate(memory.records());
