@@ -1,5 +1,6 @@
 #include "harness/runner.hpp"
 
+#include <algorithm>
 #include <optional>
 
 #include <fmt/format.h>
@@ -9,8 +10,11 @@
 namespace agentsim::harness {
 
 namespace {
-// A check record's `evidence_seqs`: a JSON array of the seqs its evidence names.
-sim::RawJson seqArray(const std::vector<std::uint64_t>& seqs) {
+// A check record's `evidence_seqs`: a JSON array of the seqs its evidence names, in
+// trace order, each once.
+sim::RawJson seqArray(std::vector<std::uint64_t> seqs) {
+  std::sort(seqs.begin(), seqs.end());
+  seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());
   return sim::RawJson{fmt::format("[{}]", fmt::join(seqs, ","))};
 }
 }  // namespace

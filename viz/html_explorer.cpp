@@ -2,7 +2,10 @@
 
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "viz/explorer_assets.hpp"  // generated from viz/explorer/ by embed.py
+#include "viz/timeline_story.hpp"
 
 namespace agentsim::viz {
 
@@ -35,7 +38,8 @@ std::string renderHtmlExplorer(const sim::Fields& header, const std::vector<sim:
     if (i > 0) data += ",\n";
     data += sim::toJsonLine(records[i]);
   }
-  data += "\n]}";
+  // The records the text timeline's story shows (viz::storySeqs): the milestones view.
+  data += fmt::format("\n],\"milestones\":[{}]}}", fmt::join(storySeqs(records), ","));
   std::string page(explorer_assets::kHtml);
   // The data goes in last, so a marker inside a trace's text is never replaced.
   fill(page, "/*@EXPLORER_CSS@*/", explorer_assets::kCss);

@@ -163,6 +163,7 @@ std::map<std::string, Startup> startups(const std::vector<sim::Record>& records)
 }
 
 struct Line {
+  std::uint64_t seq = 0;  // of the record the line tells (a fold line: its first record)
   sim::Time at;
   std::string host;
   std::string process;
@@ -175,11 +176,15 @@ struct Fold {
   std::map<std::string_view, std::size_t> sorts;
   std::size_t count = 0;
   std::size_t periodic = 0;
+  std::uint64_t firstSeq = 0;
   sim::Time first;
   sim::Time last;
 
   void add(const sim::Record& r) {
-    if (count++ == 0) first = r.at;
+    if (count++ == 0) {
+      first = r.at;
+      firstSeq = r.seq;
+    }
     last = r.at;
     ++sorts[foldSort(r)];
     periodic += isPeriodic(r) ? 1 : 0;
@@ -190,7 +195,7 @@ struct Fold {
     std::stable_sort(bySize.begin(), bySize.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     std::vector<std::string> parts;
     for (const auto& [n, sort] : bySize) parts.push_back(fmt::format("{} {}", n, sort));
-    return Line{first, "", "",
+    return Line{firstSeq, first, "", "",
                 fmt::format("\u2026 {} record{} folded{}: {}", count, count == 1 ? "" : "s",
                             last == first ? std::string() : " until " + sim::formatSeconds(last),
                             fmt::join(parts, ", ")),
@@ -247,7 +252,7 @@ std::vector<Line> storyLines(const std::vector<sim::Record>& records) {
       const Startup& s = boot.at(r.host);
       if (s.first != r.seq) continue;
       flush();
-      lines.push_back(Line{r.at, r.host, "",
+      lines.push_back(Line{r.seq, r.at, r.host, "",
                            fmt::format("startup main() ran its {} steps, spawning {} processes{}", s.steps,
                                        s.processes,
                                        s.states.empty() ? std::string()
@@ -262,7 +267,7 @@ std::vector<Line> storyLines(const std::vector<sim::Record>& records) {
       continue;
     }
     flush();
-    lines.push_back(Line{r.at, r.host, r.process, storyText(r), r.ref});
+    lines.push_back(Line{r.seq, r.at, r.host, r.process, storyText(r), r.ref});
   }
   flush();
   return lines;
@@ -331,6 +336,14 @@ std::vector<std::string> wrap(const std::string& text, std::size_t width, std::s
     line = std::string(indent, ' ') + line.substr(rest);
   }
   out.push_back(line);
+  return out;
+}
+
+std::vector<std::uint64_t> storySeqs(const std::vector<sim::Record>& records) {
+  std::vector<std::uint64_t> out;
+  for (const Line& l : storyLines(records)) {
+    if (!l.what.empty() && l.what.rfind("\u2026", 0) != 0) out.push_back(l.seq);
+  }
   return out;
 }
 

@@ -32,6 +32,10 @@ struct StoryOptions {
 // Writes the heading line ("timeline (...):"), then the story.
 void writeStory(std::ostream& out, const std::vector<sim::Record>& records, const StoryOptions& options = {});
 
+// The seqs of the records the story tells on a line of their own (an agent's startup: its
+// first step), in order: the HTML explorer's "milestones" view.
+std::vector<std::uint64_t> storySeqs(const std::vector<sim::Record>& records);
+
 // Shortens every UUID (8-4-4-4-12 hex digits) in `text` to its first `digits` characters,
 // keeping what follows it (a SlaveID's "-S0").
 std::string shortenUuids(const std::string& text, std::size_t digits);

@@ -79,7 +79,17 @@ try {
   check((await page.$$("#list-rows .row")).length > 10, "the timeline list shows rows");
   check((await page.$$("#svg g.ev")).length > 10, "the sequence diagram draws events");
 
-  // A host filter leaves exactly the records of that host (heartbeats shown too).
+  // The page opens on the milestones: far fewer rows, the crash and both elections among them.
+  const milestoneSeqs = await page.evaluate(() => window.explorer.shownSeqs());
+  const bySeq = new Map(records.map((r) => [r.seq, r]));
+  const shownRecords = milestoneSeqs.map((s) => bySeq.get(s));
+  check(milestoneSeqs.length > 50 && milestoneSeqs.length < records.length / 5, `the milestones view shows ${milestoneSeqs.length} records`);
+  check(shownRecords.some((r) => r.kind === "fault" && r.name === "crash") &&
+    shownRecords.filter((r) => r.name === "Master::Leadership" && r.fields.state === "ELECTED").length === 2,
+    "among them the crash and both elections");
+  // A host filter leaves exactly the records of that host (every record: milestones off,
+  // heartbeats on).
+  await page.click("#f-milestones");
   await page.click("#f-heartbeats");
   await page.select("#f-host", "agent-2");
   const shown = await page.evaluate(() => window.explorer.shownSeqs());
@@ -128,6 +138,12 @@ try {
   check(sameList(await page.evaluate(() => window.explorer.evidenceSeqs()), checks[counted].fields.evidence_seqs),
     `a message_count highlights its ${checks[counted].fields.evidence_seqs.length} messages`);
 
+  // The screenshot: the milestones, master-2's election lit up.
+  await page.click("#f-milestones");
+  const elected = checks.findIndex((r) => r.name === "leader" && r.fields.expectation.startsWith("master-2"));
+  await page.click(`#checks li[data-check="${elected}"]`);
+  check(sameList(await page.evaluate(() => window.explorer.evidenceSeqs()), checks[elected].fields.evidence_seqs),
+    `in the milestones view too, a verdict lights up its evidence (${JSON.stringify(await page.evaluate(() => window.explorer.evidenceSeqs()))} vs ${JSON.stringify(checks[elected].fields.evidence_seqs)})`);
   await page.screenshot({ path: path.resolve(outDir, "explorer-failover.png") });
   check(errors.length === 0, `no console error${errors.length ? ": " + errors.join(" | ") : ""}`);
   check(refused.length === 0, `no request but the page itself${refused.length ? ": " + refused.join(" ") : ""}`);
@@ -147,6 +163,7 @@ try {
     }
   }
   data.records = big;
+  data.milestones = [];  // every record shown
   const bigFile = path.resolve(outDir, "explorer-100k.html");
   writeFileSync(bigFile, text.substring(0, open1) + JSON.stringify(data).replace(/</g, "\\u003c") + text.substring(close1));
   const large = await open(bigFile);

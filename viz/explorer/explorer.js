@@ -10,6 +10,7 @@
   const data = JSON.parse(document.getElementById("trace").textContent);
   const header = data.header || {};
   const records = data.records || [];
+  const milestones = new Set(data.milestones || []);  // seqs (viz::storySeqs)
   const $ = (id) => document.getElementById(id);
   const rowHeight = () => parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--row")) || 22;
 
@@ -131,6 +132,7 @@
   function applyFilters() {
     const host = $("f-host").value, proc = $("f-process").value, kind = $("f-kind").value, name = $("f-name").value;
     const heartbeats = $("f-heartbeats").checked, deliveries = $("f-deliveries").checked;
+    const onlyMilestones = $("f-milestones").checked && milestones.size > 0;
     const query = $("search").value.trim().toLowerCase();
     const out = [];
     for (let i = 0; i < records.length; i++) {
@@ -143,6 +145,10 @@
       if (!heartbeats && !name && MESSAGE_KINDS.has(r.kind) && HEARTBEATS.has(r.name)) continue;
       if (!deliveries && !kind && r.kind === "deliver") continue;
       if (query && !textOf(i).includes(query)) continue;
+      // Milestones only: the story's records, the deliveries of its messages, and the
+      // records the active verdict names.
+      if (onlyMilestones && !milestones.has(r.seq) && !state.evidence.has(i) &&
+          !(r.kind === "deliver" && milestones.has(records[peer.get(i)] ? records[peer.get(i)].seq : -1))) continue;
       out.push(i);
     }
     state.filtered = out;
@@ -151,7 +157,7 @@
     $("list-spacer").style.height = out.length * rowHeight() + "px";
     render();
   }
-  for (const id of ["f-host", "f-process", "f-kind", "f-name", "f-heartbeats", "f-deliveries"]) {
+  for (const id of ["f-host", "f-process", "f-kind", "f-name", "f-heartbeats", "f-deliveries", "f-milestones"]) {
     $(id).addEventListener("change", applyFilters);
   }
   let searchTimer = 0;
@@ -200,18 +206,20 @@
     }
     rows.innerHTML = html;
   }
-  // Which hosts are down (crashed, not yet restarted) before each visible row.
-  function downHostsAt(index) {
-    const down = new Set();
-    for (let i = 0; i <= index && i < records.length; i++) {
-      const r = records[i];
-      if (r.kind !== "fault" || !r.host) continue;
-      if (r.name === "crash") down.add(r.host);
-      if (r.name === "restart" || r.name === "recover") down.delete(r.host);
-    }
-    return down;
-  }
-  const downCache = { index: -1, down: new Set() };
+  // Which hosts are down (crashed, not yet restarted) at each record: a bit per lane (the
+  // first 31 lanes), computed once.
+  const downMask = new Int32Array(records.length);
+  (function () {
+    let mask = 0;
+    records.forEach((r, i) => {
+      if (r.kind === "fault" && lane.has(r.host) && lane.get(r.host) < 31) {
+        const bit = 1 << lane.get(r.host);
+        if (r.name === "crash") mask |= bit;
+        if (r.name === "restart") mask &= ~bit;
+      }
+      downMask[i] = mask;
+    });
+  })();
   function renderDiagram(first, last) {
     const h = rowHeight();
     const w = laneWidth();
@@ -222,7 +230,6 @@
     svg.textContent = "";
     const head = $("lanes-head");
     head.innerHTML = hosts.map((x) => '<span style="left:' + (laneX(x) - diagram.scrollLeft) + 'px">' + esc(x) + "</span>").join("");
-    const top = first * h, bottom = last * h;
     const g = el("g", {}, svg);
     // Bands for the selected and evidence rows, then the lifelines.
     for (let p = first; p < last; p++) {
@@ -230,13 +237,18 @@
       const cls = i === state.selected ? "selected" : state.evidence.has(i) ? "evidence" : "";
       if (cls) el("rect", { class: "band " + cls, x: 0, y: p * h, width: width, height: h }, g);
     }
-    const firstIndex = first < last ? state.filtered[first] : 0;
-    if (downCache.index !== firstIndex) {
-      downCache.index = firstIndex;
-      downCache.down = downHostsAt(firstIndex);
-    }
+    // The lifelines, row by row: dotted red while the host is down.
     for (const x of hosts) {
-      el("line", { class: "lane" + (downCache.down.has(x) ? " down" : ""), x1: laneX(x), x2: laneX(x), y1: top, y2: bottom }, g);
+      const bit = lane.get(x) < 31 ? 1 << lane.get(x) : 0;
+      let from = first;
+      for (let p = first; p <= last; p++) {
+        const down = p < last && (downMask[state.filtered[p]] & bit) !== 0;
+        const prev = p > from && (downMask[state.filtered[p - 1]] & bit) !== 0;
+        if (p === last || (p > from && down !== prev)) {
+          el("line", { class: "lane" + (prev ? " down" : ""), x1: laneX(x), x2: laneX(x), y1: from * h, y2: p * h }, g);
+          from = p;
+        }
+      }
     }
     for (let p = first; p < last; p++) drawRecord(g, p, h, first, last);
   }
@@ -272,11 +284,14 @@
       el("circle", { class: "dot", cx: x, cy: y, r: 3 }, grp);
     } else if (r.kind === "drop") {
       el("path", { class: "x", d: "M" + (x - 5) + " " + (y - 5) + " l 10 10 m -10 0 l 10 -10" }, grp);
-      const t = el("text", { class: "lbl dropped", x: x + 8, y: y + 4 }, grp);
+      const left = lane.get(r.host) > (hosts.length - 1) / 2;
+      const t = el("text", { class: "lbl dropped", x: left ? x - 8 : x + 8, y: y + 4, "text-anchor": left ? "end" : "start" }, grp);
       t.textContent = "drop " + r.name;
     } else if (r.kind === "state" || r.kind === "startup") {
       el("rect", { class: "state", x: x - 5, y: y - 5, width: 10, height: 10, rx: 2 }, grp);
-      const t = el("text", { class: "statetext", x: x + 9, y: y + 4 }, grp);
+      // Text goes to the side with more room.
+      const left = lane.get(r.host) > (hosts.length - 1) / 2;
+      const t = el("text", { class: "statetext", x: left ? x - 9 : x + 9, y: y + 4, "text-anchor": left ? "end" : "start" }, grp);
       t.textContent = r.kind === "state" ? r.name + " = " + (f.state || "") : "startup " + r.name;
     } else if (r.kind === "log") {
       el("circle", { class: "logdot", cx: x, cy: y, r: 2.5 }, grp);
@@ -367,6 +382,7 @@
     $("search").value = "";
     $("f-heartbeats").checked = true;
     $("f-deliveries").checked = true;
+    $("f-milestones").checked = false;
     applyFilters();
   }
   $("list-rows").addEventListener("click", (e) => {
