@@ -126,38 +126,53 @@ std::set<std::uint64_t> evidenceSeqs(const std::vector<sim::Record>& records) {
   return out;
 }
 
-// One agent's successful startup steps, told in one line at the first of them.
+// One run of an agent's main(): its successful steps, told in one line at the first.
 struct Startup {
-  std::uint64_t first = 0;
   sim::Time at;
+  std::int64_t position = 0;              // the last step's
   std::vector<std::string> states;        // Slave::State at that moment: RECOVERING, DISCONNECTED
-  std::set<std::uint64_t> foldedStates;  // their seqs
   std::size_t steps = 0;
   std::size_t processes = 0;
   std::string ref;
 };
 
-std::map<std::string, Startup> startups(const std::vector<sim::Record>& records) {
-  std::map<std::string, Startup> out;
+// Every run of main() (an agent restart runs it again), by the seq of its first step.
+struct Startups {
+  std::map<std::uint64_t, Startup> byFirst;
+  std::set<std::uint64_t> steps;   // seqs of every step but the first
+  std::set<std::uint64_t> states;  // seqs of the Slave::State records told with a startup
+};
+
+bool isStartupStep(const sim::Record& r) {
+  return r.kind == sim::RecordKind::Startup && !failedStartup(r) && r.field("position") != nullptr;
+}
+
+Startups startups(const std::vector<sim::Record>& records) {
+  Startups out;
+  std::map<std::string, std::uint64_t> open;  // host -> its latest run's first seq
   for (const auto& r : records) {
-    if (r.kind != sim::RecordKind::Startup || failedStartup(r) || r.field("position") == nullptr) continue;
-    auto [it, fresh] = out.try_emplace(r.host);
-    if (fresh) {
-      it->second.first = r.seq;
-      it->second.at = r.at;
+    if (isStartupStep(r)) {
+      auto it = open.find(r.host);
+      // A step at or before the open run's last one begins a new run.
+      if (it == open.end() || r.integer("position") <= out.byFirst[it->second].position) {
+        it = open.insert_or_assign(r.host, r.seq).first;
+        out.byFirst[r.seq].at = r.at;
+      } else {
+        out.steps.insert(r.seq);
+      }
+      Startup& s = out.byFirst[it->second];
+      s.position = r.integer("position");
+      ++s.steps;
+      const std::string spawned = r.text("processes");
+      if (!spawned.empty()) s.processes += 1 + static_cast<std::size_t>(std::count(spawned.begin(), spawned.end(), ','));
+      s.ref = r.ref;  // the last step's: main()
+    } else if (r.kind == sim::RecordKind::State && r.name == "Slave::State") {
+      // The agent's first moves, at the moment main() ran, belong to its startup.
+      const auto it = open.find(r.host);
+      if (it == open.end() || out.byFirst[it->second].at != r.at) continue;
+      out.byFirst[it->second].states.push_back(r.text("state"));
+      out.states.insert(r.seq);
     }
-    ++it->second.steps;
-    const std::string spawned = r.text("processes");
-    if (!spawned.empty()) it->second.processes += 1 + static_cast<std::size_t>(std::count(spawned.begin(), spawned.end(), ','));
-    it->second.ref = r.ref;  // the last step's: main()
-  }
-  // The agent's first moves, at the moment main() ran, belong to its startup.
-  for (const auto& r : records) {
-    if (r.kind != sim::RecordKind::State || r.name != "Slave::State") continue;
-    const auto it = out.find(r.host);
-    if (it == out.end() || r.at != it->second.at) continue;
-    it->second.states.push_back(r.text("state"));
-    it->second.foldedStates.insert(r.seq);
   }
   return out;
 }
@@ -239,7 +254,7 @@ std::string storyText(const sim::Record& r) {
 
 std::vector<Line> storyLines(const std::vector<sim::Record>& records) {
   const std::set<std::uint64_t> evidence = evidenceSeqs(records);
-  const std::map<std::string, Startup> boot = startups(records);
+  const Startups boot = startups(records);
   std::vector<Line> lines;
   Fold fold;
   auto flush = [&] {
@@ -248,9 +263,9 @@ std::vector<Line> storyLines(const std::vector<sim::Record>& records) {
   };
   for (const auto& r : records) {
     if (r.kind == sim::RecordKind::Check) continue;  // the verdicts are printed apart
-    if (r.kind == sim::RecordKind::Startup && !failedStartup(r) && r.field("position") != nullptr) {
-      const Startup& s = boot.at(r.host);
-      if (s.first != r.seq) continue;
+    if (isStartupStep(r)) {
+      if (boot.steps.count(r.seq) != 0) continue;
+      const Startup& s = boot.byFirst.at(r.seq);
       flush();
       lines.push_back(Line{r.seq, r.at, r.host, "",
                            fmt::format("startup main() ran its {} steps, spawning {} processes{}", s.steps,
@@ -260,8 +275,7 @@ std::vector<Line> storyLines(const std::vector<sim::Record>& records) {
                            s.ref});
       continue;
     }
-    const auto b = boot.find(r.host);
-    const bool partOfStartup = b != boot.end() && b->second.foldedStates.count(r.seq) != 0;
+    const bool partOfStartup = boot.states.count(r.seq) != 0;
     if ((!isMilestone(r) || partOfStartup) && evidence.count(r.seq) == 0) {
       fold.add(r);
       continue;

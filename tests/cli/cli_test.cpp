@@ -386,5 +386,5 @@ TEST_CASE("run scenarios/failover.json: the default view fits 150 lines of 160 c
       CHECK(found);
     }
   }
-  CHECK(named >= 30);
+  CHECK(named >= 25);
 }

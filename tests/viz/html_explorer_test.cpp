@@ -43,6 +43,8 @@ TEST_CASE("the explorer page embeds the trace and its own style and script, and 
   CHECK(page.rfind("<!DOCTYPE html>", 0) == 0);
   CHECK(page.find("RegisterSlaveMessage") != std::string::npos);
   CHECK(page.find("\"scenario\":\"s\"") != std::string::npos);
+  // The milestones view: the records the text story shows (the send, not the log).
+  CHECK(page.find("\"milestones\":[0]") != std::string::npos);
   // The style and the script are inline; the placeholders are all filled.
   CHECK(page.find("window.explorer") != std::string::npos);
   CHECK(page.find("--row:") != std::string::npos);
