@@ -151,13 +151,21 @@ std::size_t outputWidth() {
   return 160;
 }
 
-// Prints `text` wrapped to `width` (0: as is), continuation lines indented by `indent`.
-void printWrapped(const std::string& text, std::size_t width, std::size_t indent) {
-  if (width == 0) {
+// How the default view prints: wrapped to `width` columns, UUIDs cut to `uuidDigits`
+// characters as in its timeline. Both 0 for --all: as is.
+struct Layout {
+  std::size_t width = 0;
+  std::size_t uuidDigits = 0;
+};
+
+// Prints `text` as `layout` says, continuation lines indented by `indent`.
+void printWrapped(const std::string& text, const Layout& layout, std::size_t indent) {
+  if (layout.width == 0) {
     std::cout << text << '\n';
     return;
   }
-  for (const std::string& line : viz::wrap(text, width, indent)) std::cout << line << '\n';
+  const std::string shown = layout.uuidDigits == 0 ? text : viz::shortenUuids(text, layout.uuidDigits);
+  for (const std::string& line : viz::wrap(shown, layout.width, indent)) std::cout << line << '\n';
 }
 
 std::string replayCommand(const RunArgs& a, std::uint64_t seed) {
@@ -224,13 +232,14 @@ int run(RunArgs a) {
 
   std::cout << fmt::format("scenario {} ({})\n", printable(scenario.name), scenario.file);
   // --all prints as it always has; the default view wraps to the terminal.
-  const std::size_t width = a.all ? 0 : outputWidth();
-  if (!scenario.description.empty()) printWrapped("  " + printable(scenario.description), width, 2);
+  Layout layout;
+  if (!a.all) layout = Layout{outputWidth(), viz::uuidPrefixLength(report.records)};
+  if (!scenario.description.empty()) printWrapped("  " + printable(scenario.description), layout, 2);
   if (!a.quiet && !a.all) {
     std::cout << '\n';
     viz::StoryOptions story;
     story.refs = !a.noRefs;
-    story.width = width;
+    story.width = layout.width;
     viz::writeStory(std::cout, report.records, story);
   } else if (!a.quiet) {
     viz::TimelineOptions t;
@@ -246,16 +255,16 @@ int run(RunArgs a) {
   std::size_t held = 0;
   for (const auto& r : report.results) {
     held += r.outcome.held ? 1 : 0;
-    printWrapped(fmt::format("  {:<7} {}: {}", r.outcome.held ? "held" : "FAILED", r.kind, r.summary), width, 10);
+    printWrapped(fmt::format("  {:<7} {}: {}", r.outcome.held ? "held" : "FAILED", r.kind, r.summary), layout, 10);
     // The default view shows a held expectation's evidence in the timeline, not here.
-    if (a.all || !r.outcome.held) printWrapped(fmt::format("          evidence: {}", r.outcome.evidence), width, 20);
+    if (a.all || !r.outcome.held) printWrapped(fmt::format("          evidence: {}", r.outcome.evidence), layout, 20);
   }
   if (report.results.empty()) std::cout << "  (none)\n";
   std::cout << "\ninvariants (checked on every run):\n";
   std::size_t kept = 0;
   for (const auto& i : report.invariants) {
     kept += i.held ? 1 : 0;
-    printWrapped(fmt::format("  {:<8} {}: {}", i.held ? "held" : "VIOLATED", i.name, i.evidence), width, 11);
+    printWrapped(fmt::format("  {:<8} {}: {}", i.held ? "held" : "VIOLATED", i.name, i.evidence), layout, 11);
   }
   // How often the model reached each fault site (sim/fault_site.hpp), held or not.
   std::cout << "\nfault sites (places in model code where a scenario's hold may act):\n";
