@@ -120,8 +120,25 @@ try {
   check(next && next.process === "slave(1)" && next.host === "agent-1" && ["send", "deliver", "drop"].includes(next.kind) &&
     between.length === 0, `n moves to the next message of slave(1) on agent-1 (seq ${slaveSend.seq} -> ${nextSeq})`);
   check((await page.$eval("#details", (d) => d.textContent)).includes(next.name), "the details pane shows the selected event");
+  await page.keyboard.press("p");
+  check((await page.evaluate(() => window.explorer.selectedSeq())) === slaveSend.seq, "p moves back to the previous one");
+  await page.keyboard.press("n");
   const link = await page.$eval("#details a[href]", (a) => a.href).catch(() => "");
   check(link.startsWith("https://github.com/apache/mesos/blob/1.1.0/src/"), `the details link to the Mesos source (${link})`);
+
+  // The search box keeps the records whose text holds what is typed.
+  await page.type("#search", "Expiring session");
+  await page.keyboard.press("Enter");
+  const found = await page.evaluate(() => window.explorer.shownSeqs());
+  check(found.length === 2 && found.every((q) => bySeq.get(q).fields.message.startsWith("Expiring session")),
+    `searching "Expiring session" finds master-1's two ZooKeeper sessions expiring (${found.length})`);
+  await page.$eval("#search", (e) => { e.value = ""; });
+  await page.focus("#search");
+  await page.keyboard.press("Enter");
+  const heartbeat = (r) => ["send", "deliver", "drop"].includes(r.kind) &&
+    ["zookeeper.Ping", "zookeeper.PingResponse", "zookeeper.quorum.Ping"].includes(r.name);
+  check((await page.evaluate(() => window.explorer.shownSeqs())).length === records.filter((r) => !heartbeat(r)).length,
+    "an empty search shows every record again (but the heartbeats)");
 
   // A click on an expectation lights up the records its evidence names.
   const checks = records.filter((r) => r.kind === "check");
