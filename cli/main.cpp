@@ -110,13 +110,13 @@ std::string printable(std::string_view text) {
 // The HTML explorer of a run or a saved trace, written to `path` ("-": standard output).
 // Returns false, having said why, when the file cannot be written.
 bool writeHtmlExplorer(const std::string& path, const sim::Fields& header, const std::vector<sim::Record>& records) {
-  const std::string page = viz::renderHtmlExplorer(header, records);
   if (path == "-") {
-    std::cout << page << std::flush;
+    viz::writeHtmlExplorer(std::cout, header, records);
+    std::cout << std::flush;
     return static_cast<bool>(std::cout);
   }
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << page;
+  if (out) viz::writeHtmlExplorer(out, header, records);
   out.close();
   if (!out) std::cerr << fmt::format("agentsim: error: cannot write the explorer to '{}'\n", path);
   return static_cast<bool>(out);
