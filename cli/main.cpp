@@ -2,6 +2,8 @@
 // results for people. Exit codes (DESIGN.md): 0 all expectations held; 1 an
 // expectation or invariant failed; 2 bad usage or bad input; 3 internal error.
 #include <cstdio>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -17,8 +19,10 @@
 #include "harness/scenario.hpp"
 #include "model/common/flags.hpp"
 #include "model/slave/startup_graph.hpp"
+#include "viz/html_explorer.hpp"
 #include "viz/startup_graph_render.hpp"
 #include "viz/timeline.hpp"
+#include "viz/timeline_story.hpp"
 #include "viz/trace_reader.hpp"
 
 namespace {
@@ -36,6 +40,7 @@ struct RunArgs {
   std::optional<std::uint64_t> seed;
   std::string until;
   std::string trace;
+  std::string html;
   bool quiet = false;
   bool all = false;
   bool noRefs = false;
@@ -102,6 +107,67 @@ std::string printable(std::string_view text) {
   return out;
 }
 
+// The HTML explorer of a run or a saved trace, written to `path` ("-": standard output).
+// Returns false, having said why, when the file cannot be written.
+bool writeHtmlExplorer(const std::string& path, const sim::Fields& header, const std::vector<sim::Record>& records) {
+  if (path == "-") {
+    viz::writeHtmlExplorer(std::cout, header, records);
+    std::cout << std::flush;
+    return static_cast<bool>(std::cout);
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (out) viz::writeHtmlExplorer(out, header, records);
+  out.close();
+  if (!out) std::cerr << fmt::format("agentsim: error: cannot write the explorer to '{}'\n", path);
+  return static_cast<bool>(out);
+}
+
+struct ViewArgs {
+  std::string trace;
+  std::string format = "html";
+  std::string output = "-";
+};
+
+// `agentsim view TRACE --format html [-o FILE]`: a saved trace (run --trace) as the HTML
+// explorer.
+int viewCommand(const ViewArgs& a) {
+  std::ifstream in(a.trace, std::ios::binary);
+  if (!in) {
+    std::cerr << fmt::format("agentsim: error: {}: cannot open the trace\n", a.trace);
+    return kBadInput;
+  }
+  auto trace = viz::readTrace(in);
+  if (trace.isError()) {
+    std::cerr << fmt::format("agentsim: error: {}: {}\n", a.trace, trace.error());
+    return kBadInput;
+  }
+  return writeHtmlExplorer(a.output, trace->header, trace->records) ? kHeld : kBadInput;
+}
+
+// The terminal's width when standard output is one, else 160 columns.
+std::size_t outputWidth() {
+  winsize w{};
+  if (isatty(STDOUT_FILENO) != 0 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &w) == 0 && w.ws_col >= 40) return w.ws_col;
+  return 160;
+}
+
+// How the default view prints: wrapped to `width` columns, UUIDs cut to `uuidDigits`
+// characters as in its timeline. Both 0 for --all: as is.
+struct Layout {
+  std::size_t width = 0;
+  std::size_t uuidDigits = 0;
+};
+
+// Prints `text` as `layout` says, continuation lines indented by `indent`.
+void printWrapped(const std::string& text, const Layout& layout, std::size_t indent) {
+  if (layout.width == 0) {
+    std::cout << text << '\n';
+    return;
+  }
+  const std::string shown = layout.uuidDigits == 0 ? text : viz::shortenUuids(text, layout.uuidDigits);
+  for (const std::string& line : viz::wrap(shown, layout.width, indent)) std::cout << line << '\n';
+}
+
 std::string replayCommand(const RunArgs& a, std::uint64_t seed) {
   // A relative path that starts with '-' would read as an option.
   const std::string path = a.scenario.rfind('-', 0) == 0 ? "./" + a.scenario : a.scenario;
@@ -165,8 +231,17 @@ int run(RunArgs a) {
   }
 
   std::cout << fmt::format("scenario {} ({})\n", printable(scenario.name), scenario.file);
-  if (!scenario.description.empty()) std::cout << "  " << printable(scenario.description) << '\n';
-  if (!a.quiet) {
+  // --all prints as it always has; the default view wraps to the terminal.
+  Layout layout;
+  if (!a.all) layout = Layout{outputWidth(), viz::uuidPrefixLength(report.records)};
+  if (!scenario.description.empty()) printWrapped("  " + printable(scenario.description), layout, 2);
+  if (!a.quiet && !a.all) {
+    std::cout << '\n';
+    viz::StoryOptions story;
+    story.refs = !a.noRefs;
+    story.width = layout.width;
+    viz::writeStory(std::cout, report.records, story);
+  } else if (!a.quiet) {
     viz::TimelineOptions t;
     t.deliveries = a.all;
     t.heartbeats = a.all;
@@ -175,19 +250,21 @@ int run(RunArgs a) {
     std::cout << "\ntimeline (simulated time, host, process, event, [modelled Mesos source]):\n";
     viz::writeTimeline(std::cout, report.records, t);
   }
-  std::cout << "\nexpectations:\n";
+  std::cout << (a.all || a.quiet ? "\nexpectations:\n"
+                                 : "\nexpectations (a held one's evidence is in the timeline; --all prints it here):\n");
   std::size_t held = 0;
   for (const auto& r : report.results) {
     held += r.outcome.held ? 1 : 0;
-    std::cout << fmt::format("  {:<7} {}: {}\n          evidence: {}\n", r.outcome.held ? "held" : "FAILED", r.kind,
-                             r.summary, r.outcome.evidence);
+    printWrapped(fmt::format("  {:<7} {}: {}", r.outcome.held ? "held" : "FAILED", r.kind, r.summary), layout, 10);
+    // The default view shows a held expectation's evidence in the timeline, not here.
+    if (a.all || !r.outcome.held) printWrapped(fmt::format("          evidence: {}", r.outcome.evidence), layout, 20);
   }
   if (report.results.empty()) std::cout << "  (none)\n";
   std::cout << "\ninvariants (checked on every run):\n";
   std::size_t kept = 0;
   for (const auto& i : report.invariants) {
     kept += i.held ? 1 : 0;
-    std::cout << fmt::format("  {:<8} {}: {}\n", i.held ? "held" : "VIOLATED", i.name, i.evidence);
+    printWrapped(fmt::format("  {:<8} {}: {}", i.held ? "held" : "VIOLATED", i.name, i.evidence), layout, 11);
   }
   // How often the model reached each fault site (sim/fault_site.hpp), held or not.
   std::cout << "\nfault sites (places in model code where a scenario's hold may act):\n";
@@ -200,6 +277,10 @@ int run(RunArgs a) {
                            sim::format(report.end.sinceStart()));
   if (report.limitExceeded()) std::cout << "agentsim: " << report.stop.message << '\n';
   if (!a.trace.empty() && !traceFailed) std::cout << fmt::format("trace written to {}\n", a.trace);
+  if (!a.html.empty()) {
+    if (!writeHtmlExplorer(a.html, report.header, report.records)) return kBadInput;
+    std::cout << fmt::format("explorer written to {} (open it in a browser)\n", a.html);
+  }
   if (!report.allHeld()) std::cout << fmt::format("replay: {}\n", replayCommand(a, seed));
   if (traceFailed) {
     std::cout << std::flush;
@@ -345,6 +426,7 @@ int main2(int argc, char** argv) {
   runCmd->add_option("--trace", runArgs.trace, "Write the trace as JSON Lines to FILE (docs/trace-format.md)");
   runCmd->add_option("--max-events", runArgs.maxEvents, "Stop the run after this many events (docs/limits.md)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000'000}));
+  runCmd->add_option("--html", runArgs.html, "Write the HTML explorer of the run to FILE (docs/views.md)");
   runCmd->add_flag("--quiet", runArgs.quiet, "Do not print the timeline");
   runCmd->add_flag("--all", runArgs.all, "Also print every delivery and the ZooKeeper heartbeats");
   runCmd->add_flag("--no-refs", runArgs.noRefs, "Do not print the modelled Mesos source on timeline lines");
@@ -374,6 +456,12 @@ int main2(int argc, char** argv) {
   explainCmd->add_option("scenario", explainArgs.scenario, "Scenario file (default: an agent with the default flags)");
   explainCmd->add_option("--agent", explainArgs.agent, "Which agent of the scenario (default: the first)");
 
+  ViewArgs viewArgs;
+  auto* viewCmd = app.add_subcommand("view", "Show a saved trace (run --trace FILE) as the HTML explorer");
+  viewCmd->add_option("trace", viewArgs.trace, "Trace file (JSON Lines)")->required();
+  viewCmd->add_option("--format", viewArgs.format, "html (default: html)")->check(CLI::IsMember({"html"}));
+  viewCmd->add_option("-o,--output", viewArgs.output, "Write to FILE (default: standard output)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -396,6 +484,7 @@ int main2(int argc, char** argv) {
   if (invariantsCmd->parsed()) return invariantsCommand(traceFiles);
   if (graphCmd->parsed()) return graphCommand(graphArgs);
   if (explainCmd->parsed()) return explainCommand(explainArgs);
+  if (viewCmd->parsed()) return viewCommand(viewArgs);
   if (flagsCmd->parsed()) {
     printFlags("Agent (mesos-agent)", model::slaveFlagTable());
     std::cout << '\n';

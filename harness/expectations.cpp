@@ -102,6 +102,14 @@ std::string times(const std::vector<const Record*>& hits) {
   return s;
 }
 
+// The seqs of the records an outcome's evidence names (Outcome::seqs).
+std::vector<std::uint64_t> seqsOf(const std::vector<const Record*>& hits) {
+  std::vector<std::uint64_t> out;
+  out.reserve(hits.size());
+  for (const Record* r : hits) out.push_back(r->seq);
+  return out;
+}
+
 std::string_view eventWord(RecordKind k) {
   switch (k) {
     case RecordKind::Send: return "sent";
@@ -158,8 +166,10 @@ void parseMessageCount(const ParseContext& c, const std::string& p, Expectation&
       if (f.matches(r)) hits.push_back(&r);
     }
     const bool held = hits.size() >= lo && hits.size() <= hi;
-    return Outcome{held, hits.empty() ? std::string("none seen")
-                                      : fmt::format("{} {} at {}", hits.size(), eventWord(f.event), times(hits))};
+    return Outcome{held,
+                   hits.empty() ? std::string("none seen")
+                                : fmt::format("{} {} at {}", hits.size(), eventWord(f.event), times(hits)),
+                   seqsOf(hits)};
   };
 }
 
@@ -178,18 +188,22 @@ void parseMessageOrder(const ParseContext& c, const std::string& p, Expectation&
   out.evaluate = [names, base](const std::vector<Record>& records) {
     std::size_t next = 0;
     std::vector<std::string> seen;
+    std::vector<const Record*> hits;
     for (const Record& r : records) {
       if (next == names.size()) break;
       MessageFilter f = base;
       f.name = names[next];
       if (f.matches(r)) {
         seen.push_back(fmt::format("{} at {}", names[next], sim::formatSeconds(r.at)));
+        hits.push_back(&r);
         ++next;
       }
     }
-    if (next == names.size()) return Outcome{true, fmt::format("{}", fmt::join(seen, ", "))};
-    return Outcome{false, fmt::format("{}{}never saw {} after that", fmt::join(seen, ", "), seen.empty() ? "" : "; ",
-                                      names[next])};
+    if (next == names.size()) return Outcome{true, fmt::format("{}", fmt::join(seen, ", ")), seqsOf(hits)};
+    return Outcome{false,
+                   fmt::format("{}{}never saw {} after that", fmt::join(seen, ", "), seen.empty() ? "" : "; ",
+                               names[next]),
+                   seqsOf(hits)};
   };
 }
 
@@ -221,12 +235,12 @@ void parseAgentState(const ParseContext& c, const std::string& p, Expectation& o
       if (r.at > by) break;
       last = &r;
       if (r.at >= after && r.text("state") == state) {
-        return Outcome{true, fmt::format("{} at {}", state, sim::formatSeconds(r.at))};
+        return Outcome{true, fmt::format("{} at {}", state, sim::formatSeconds(r.at)), {r.seq}};
       }
     }
-    return Outcome{false, last == nullptr ? std::string("no state change recorded")
-                                          : fmt::format("last state {} at {}", last->text("state"),
-                                                        sim::formatSeconds(last->at))};
+    if (last == nullptr) return Outcome{false, "no state change recorded"};
+    return Outcome{false, fmt::format("last state {} at {}", last->text("state"), sim::formatSeconds(last->at)),
+                   {last->seq}};
   };
 }
 
@@ -274,6 +288,16 @@ struct Leadership {
       if (leads) out.push_back(m);
     }
     return out;
+  }
+
+  // The last change at or before `t`: the one that made the leaders at `t` what they are.
+  const Change* lastBefore(sim::Time t) const {
+    const Change* last = nullptr;
+    for (const Change& c : changes) {
+      if (c.at > t) break;
+      last = &c;
+    }
+    return last;
   }
 
   // The first master elected at or after `t`.
@@ -497,7 +521,7 @@ void parseTaskState(const ParseContext& c, const std::string& p, Expectation& ou
                                          all > seen.size() ? fmt::format(", ... ({} more)", all - seen.size())
                                                            : std::string());
     }
-    return Outcome{held, evidence};
+    return Outcome{held, evidence, seqsOf(hits)};
   };
 }
 
@@ -537,7 +561,7 @@ void parseGcRemoved(const ParseContext& c, const std::string& p, Expectation& ou
                                         : fmt::format("{} removal(s) at {}: {} ({})", hits.size(), times(hits),
                                                       hits.front()->text("path"), hits.front()->text("reason"));
     if (!held && !seen.empty()) evidence += fmt::format("; removals seen: {}", fmt::join(seen, "; "));
-    return Outcome{held, evidence};
+    return Outcome{held, evidence, seqsOf(hits)};
   };
 }
 
@@ -582,8 +606,10 @@ void parseStateRecord(const ParseContext& c, const std::string& p, Expectation& 
       if (fieldsMatch(r, with)) hits.push_back(&r);
     }
     const bool held = bounds.holds(hits.size());
-    return Outcome{held, hits.empty() ? fmt::format("none seen ({} move(s) of {} in all)", moves, machine)
-                                      : fmt::format("{} at {}", state, times(hits))};
+    return Outcome{held,
+                   hits.empty() ? fmt::format("none seen ({} move(s) of {} in all)", moves, machine)
+                                : fmt::format("{} at {}", state, times(hits)),
+                   seqsOf(hits)};
   };
 }
 
@@ -618,9 +644,11 @@ void parseLeader(const ParseContext& c, const std::string& p, Expectation& out) 
   out.evaluate = [master, at, window](const std::vector<Record>& records) {
     const Leadership leadership(records);
     std::vector<std::string> evidence;
+    std::vector<std::uint64_t> seqs;
     bool held = true;
     if (at) {
       const std::vector<std::string> leaders = leadership.at(*at);
+      if (const auto* last = leadership.lastBefore(*at)) seqs.push_back(last->seq);
       const bool ok = master == "none" ? leaders.empty() : leaders == std::vector<std::string>{master};
       held = held && ok;
       evidence.push_back(fmt::format("at {}: {}", sim::formatSeconds(*at),
@@ -637,11 +665,12 @@ void parseLeader(const ParseContext& c, const std::string& p, Expectation& out) 
         }
       }
       const bool ok = elected != nullptr && elected->at >= window->first && elected->at <= window->second;
+      if (elected != nullptr) seqs.push_back(elected->seq);
       held = held && ok;
       evidence.push_back(elected == nullptr ? fmt::format("{} was never elected", master)
                                             : fmt::format("{} elected at {}", master, sim::formatSeconds(elected->at)));
     }
-    return Outcome{held, fmt::format("{}", fmt::join(evidence, "; "))};
+    return Outcome{held, fmt::format("{}", fmt::join(evidence, "; ")), seqs};
   };
 }
 
@@ -671,7 +700,8 @@ Outcome reregisteredWithin(const std::vector<Record>& records, const std::string
                    fmt::format("{} from {} reached {} at {}, {} after {}{}", message, from, host,
                                sim::formatSeconds(r.at), sim::format(r.at - *t0), after.describe(),
                                master == "new-leader" ? fmt::format(" (the new leader is {})", expected)
-                                                      : std::string())};
+                                                      : std::string()),
+                   {r.seq}};
   }
   return Outcome{false, fmt::format("{} never got {} from {} after {}", host, message,
                                     expected.empty() ? std::string("a master") : expected, after.describe())};
@@ -734,12 +764,16 @@ void parseAgentUnreachable(const ParseContext& c, const std::string& p, Expectat
     }
     for (const Record* r : hits) {
       if (r->at >= window.after && r->at <= window.before) {
-        return Outcome{true, fmt::format("{} marked it unreachable at {} ({})", r->host, sim::formatSeconds(r->at),
-                                         r->text("reason"))};
+        return Outcome{true,
+                       fmt::format("{} marked it unreachable at {} ({})", r->host, sim::formatSeconds(r->at),
+                                   r->text("reason")),
+                       {r->seq}};
       }
     }
-    return Outcome{false, hits.empty() ? std::string("never marked unreachable")
-                                       : fmt::format("marked unreachable at {}", times(hits))};
+    return Outcome{false,
+                   hits.empty() ? std::string("never marked unreachable")
+                                : fmt::format("marked unreachable at {}", times(hits)),
+                   seqsOf(hits)};
   };
 }
 
@@ -787,6 +821,7 @@ void parseRegistryOperations(const ParseContext& c, const std::string& p, Expect
       bound);
   out.evaluate = [master, operation, changed, window, lo, hi](const std::vector<Record>& records) {
     std::vector<std::string> what;
+    std::vector<std::uint64_t> seqs;
     std::size_t hits = 0;
     for (const Record& r : records) {
       if (r.kind != RecordKind::Log || r.field("operation") == nullptr) continue;
@@ -797,13 +832,14 @@ void parseRegistryOperations(const ParseContext& c, const std::string& p, Expect
       const bool didChange = ch != nullptr && std::get_if<bool>(ch) != nullptr && std::get<bool>(*ch);
       if (changed && *changed != didChange) continue;
       ++hits;
+      seqs.push_back(r.seq);
       if (what.size() < 8) {
         what.push_back(fmt::format("{} {} at {}{}", r.host, r.text("operation"), sim::formatSeconds(r.at),
                                    didChange ? "" : " (no change)"));
       }
     }
     const bool held = hits >= lo && hits <= hi;
-    return Outcome{held, hits == 0 ? std::string("none") : fmt::format("{}: {}", hits, fmt::join(what, "; "))};
+    return Outcome{held, hits == 0 ? std::string("none") : fmt::format("{}: {}", hits, fmt::join(what, "; ")), seqs};
   };
 }
 
@@ -829,7 +865,7 @@ void parseAgentExit(const ParseContext& c, const std::string& p, Expectation& ou
                                            sim::formatSeconds(r.at), r.name, r.text("message"));
       const bool held = r.integer("exit_code") == code && r.at <= by && (message.empty() || r.text("message") == message) &&
                         (step.empty() || r.name == step);
-      return Outcome{held, seen};
+      return Outcome{held, seen, {r.seq}};
     }
     return Outcome{false, "the agent did not exit"};
   };

@@ -67,15 +67,18 @@ std::string at(sim::Time t) { return sim::formatSeconds(t); }
 struct Violations {
   std::size_t count = 0;
   std::vector<std::string> shown;
-  void add(std::string what) {
+  std::vector<std::uint64_t> seqs;  // of the shown violations' records, where one names it
+  void add(std::string what, const Record* record = nullptr) {
     ++count;
-    if (shown.size() < 3) shown.push_back(std::move(what));
+    if (shown.size() >= 3) return;
+    shown.push_back(std::move(what));
+    if (record != nullptr) seqs.push_back(record->seq);
   }
   InvariantResult result(std::string_view name, std::string heldEvidence) const {
     if (count == 0) return InvariantResult{std::string(name), true, std::move(heldEvidence)};
     std::string evidence = fmt::format("{} violation{}: {}", count, count == 1 ? "" : "s", fmt::join(shown, "; "));
     if (count > shown.size()) evidence += fmt::format("; ... ({} more)", count - shown.size());
-    return InvariantResult{std::string(name), false, std::move(evidence)};
+    return InvariantResult{std::string(name), false, std::move(evidence), seqs};
   }
 };
 
@@ -233,7 +236,8 @@ InvariantResult noResendAfterAcknowledgement(const std::vector<Record>& records)
       if (it == host->second.end()) continue;
       v.add(fmt::format("{} sent {} ({} of task {}) again at {}, after its status update manager acknowledged it at "
                         "{}",
-                        r.host, r.text("uuid"), r.text("state"), r.text("task_id"), at(r.at), at(it->second)));
+                        r.host, r.text("uuid"), r.text("state"), r.text("task_id"), at(r.at), at(it->second)),
+            &r);
     }
   }
   std::size_t n = 0;
@@ -257,7 +261,8 @@ InvariantResult nothingAfterTerminalAcknowledgement(const std::vector<Record>& r
       if (it == discarded.end() || !reported.insert(key).second) continue;
       v.add(fmt::format("{} ({} of task {}) reached the scheduler on {} at {}, after its stream was closed at {} "
                         "by the acknowledgement of the terminal update",
-                        r.text("uuid"), r.text("state"), r.text("task_id"), r.host, at(r.at), at(it->second)));
+                        r.text("uuid"), r.text("state"), r.text("task_id"), r.host, at(r.at), at(it->second)),
+            &r);
     }
   }
   return v.result("nothing_after_terminal_acknowledgement",

@@ -30,6 +30,7 @@ struct InvariantResult {
   std::string name;
   bool held = true;
   std::string evidence;
+  std::vector<std::uint64_t> seqs = {};  // the records a violation names (`evidence_seqs`)
 };
 
 struct Invariant {

@@ -1,10 +1,23 @@
 #include "harness/runner.hpp"
 
+#include <algorithm>
 #include <optional>
+
+#include <fmt/format.h>
 
 #include "harness/world.hpp"
 
 namespace agentsim::harness {
+
+namespace {
+// A check record's `evidence_seqs`: a JSON array of the seqs its evidence names, in
+// trace order, each once.
+sim::RawJson seqArray(std::vector<std::uint64_t> seqs) {
+  std::sort(seqs.begin(), seqs.end());
+  seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());
+  return sim::RawJson{fmt::format("[{}]", fmt::join(seqs, ","))};
+}
+}  // namespace
 
 bool RunReport::allHeld() const {
   if (limitExceeded()) return false;
@@ -43,18 +56,23 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
 
   if (report.limitExceeded()) {
     world->sim().emit(sim::RecordKind::Check, nullptr, "", "limit",
-                      {{"held", false}, {"evidence", report.stop.message}}, "");
+                      {{"held", false}, {"evidence", report.stop.message}, {"evidence_seqs", seqArray({})}}, "");
   }
   for (const Expectation& e : scenario.expectations) {
     Outcome o = e.evaluate(memory.records());
     world->sim().emit(sim::RecordKind::Check, nullptr, "", e.kind,
-                      {{"expectation", e.summary}, {"held", o.held}, {"evidence", o.evidence}}, "");
+                      {{"expectation", e.summary},
+                       {"held", o.held},
+                       {"evidence", o.evidence},
+                       {"evidence_seqs", seqArray(o.seqs)}},
+                      "");
     report.results.push_back(ExpectationResult{e.kind, e.summary, std::move(o)});
   }
   // All are checked before the first verdict is recorded.
   for (InvariantResult& i : checkInvariants(memory.records(), report.end)) {
     world->sim().emit(sim::RecordKind::Check, nullptr, "", i.name,
-                      {{"invariant", i.name}, {"held", i.held}, {"evidence", i.evidence}}, "");
+                      {{"invariant", i.name}, {"held", i.held}, {"evidence", i.evidence}, {"evidence_seqs", seqArray(i.seqs)}},
+                      "");
     report.invariants.push_back(std::move(i));
   }
   report.records = memory.takeRecords();

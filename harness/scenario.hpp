@@ -62,6 +62,9 @@ struct TimelineEntry {
 struct Outcome {
   bool held = false;
   std::string evidence;
+  // The seqs of the records the evidence names (the check record's `evidence_seqs`), so
+  // a viewer can point at them.
+  std::vector<std::uint64_t> seqs = {};
 };
 
 struct Expectation {

@@ -28,7 +28,7 @@ std::string extras(const sim::Record& r, std::initializer_list<std::string_view>
 
 }  // namespace
 
-std::string renderLine(const sim::Record& r, const TimelineOptions& options) {
+std::string describeRecord(const sim::Record& r) {
   std::string what;
   switch (r.kind) {
     case sim::RecordKind::Send:
@@ -78,7 +78,12 @@ std::string renderLine(const sim::Record& r, const TimelineOptions& options) {
       break;
     }
   }
-  std::string line = fmt::format("{:>14}  {:<10} {:<24} {}", sim::formatSeconds(r.at), r.host, r.process, what);
+  return what;
+}
+
+std::string renderLine(const sim::Record& r, const TimelineOptions& options) {
+  std::string line =
+      fmt::format("{:>14}  {:<10} {:<24} {}", sim::formatSeconds(r.at), r.host, r.process, describeRecord(r));
   if (options.refs && !r.ref.empty()) line += fmt::format("  [{}]", r.ref);
   return line;
 }

@@ -26,5 +26,7 @@ std::string renderTimeline(const std::vector<sim::Record>& records, const Timeli
 // The same, written line by line: a big run's timeline is never held whole in memory.
 void writeTimeline(std::ostream& out, const std::vector<sim::Record>& records, const TimelineOptions& options = {});
 std::string renderLine(const sim::Record& r, const TimelineOptions& options = {});
+// What a line says of its record, after the time, host and process ("send     X -> Y").
+std::string describeRecord(const sim::Record& r);
 
 }  // namespace agentsim::viz

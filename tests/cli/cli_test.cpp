@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "viz/timeline.hpp"
+#include "viz/timeline_story.hpp"
 #include "viz/trace_reader.hpp"
 
 namespace {
@@ -53,8 +54,11 @@ TEST_CASE("run: the registration scenario passes and prints its seed first") {
   CHECK(r.code == 0);
   CHECK(r.out.rfind("agentsim: seed 7\n", 0) == 0);
   CHECK(r.out.find("5 of 5 expectations held") != std::string::npos);
-  CHECK(r.out.find("send     RegisterSlaveMessage -> master@master-1:5050") != std::string::npos);
-  CHECK(r.out.find("[src/slave/slave.cpp: Slave::doReliableRegistration]") != std::string::npos);
+  CHECK(r.out.find("send RegisterSlaveMessage -> master@master-1:5050") != std::string::npos);
+  CHECK(r.out.find("[Slave::doReliableRegistration]") != std::string::npos);
+  const Result all = runAgentsim("run scenarios/registration.json --all");
+  CHECK(all.out.find("send     RegisterSlaveMessage -> master@master-1:5050") != std::string::npos);
+  CHECK(all.out.find("[src/slave/slave.cpp: Slave::doReliableRegistration]") != std::string::npos);
   CHECK(r.out.find("replay:") == std::string::npos);
 }
 
@@ -138,20 +142,29 @@ TEST_CASE("run: the same seed writes byte-identical traces, another seed a diffe
   CHECK(a.rfind("{\"format\":\"agentsim-trace\",\"format_version\":1,", 0) == 0);
 }
 
-TEST_CASE("run: a trace read back from disk renders the same timeline as the live run") {
+TEST_CASE("run: a trace read back from disk renders the same timelines as the live run") {
   const std::string path = std::string(AGENTSIM_BUILD_DIR) + "/live.jsonl";
   const Result r = runAgentsim("run scenarios/registration.json --trace '" + path + "'");
   REQUIRE(r.code == 0);
   std::ifstream in(path);
   auto file = agentsim::viz::readTrace(in);
   REQUIRE(!file.isError());
+  std::ostringstream story;
+  agentsim::viz::writeStory(story, file->records);
+  CHECK(story.str().size() > 500);
+  CHECK(r.out.find(story.str()) != std::string::npos);
+  // --all: every record but the verdicts, as viz::renderTimeline shows them.
+  const Result all = runAgentsim("run scenarios/registration.json --all");
   std::vector<agentsim::sim::Record> shown;
   for (const auto& rec : file->records) {
     if (rec.kind != agentsim::sim::RecordKind::Check) shown.push_back(rec);
   }
-  const std::string rendered = agentsim::viz::renderTimeline(shown);
-  CHECK(rendered.size() > 500);
-  CHECK(r.out.find(rendered) != std::string::npos);
+  agentsim::viz::TimelineOptions everything;
+  everything.deliveries = true;
+  everything.heartbeats = true;
+  const std::string rendered = agentsim::viz::renderTimeline(shown, everything);
+  CHECK(rendered.size() > 5000);
+  CHECK(all.out.find(rendered) != std::string::npos);
 }
 
 TEST_CASE("bad input exits 2 with FILE:LINE:COL and a JSON pointer") {
@@ -207,11 +220,11 @@ TEST_CASE("run scenarios/failover.json: exit 0, and the timeline reads as the fa
   const auto at = [&](const std::string& text) { return r.out.find(text); };
   // Told in order: master-1 elected, the crash, the session expiry, master-2 elected,
   // the agents reregistering with it.
-  const auto elected1 = at("master-1   master                   log      Elected as the leading master!");
-  const auto crash = at("FAULT    timeline[0]: crash leading-master");
-  const auto expiry = at("Expiring session");
-  const auto elected2 = at("master-2   master                   log      Elected as the leading master!");
-  const auto rereg = at("Re-registered with master master@master-2:5050");
+  const auto elected1 = at("master-1    master            state Master::Leadership = ELECTED");
+  const auto crash = at("FAULT timeline[0]: crash leading-master");
+  const auto expiry = at("zookeeper-server  log Expiring session 0x200000000000001, timeout of 10000ms exceeded");
+  const auto elected2 = at("master-2    master            state Master::Leadership = ELECTED");
+  const auto rereg = at("agent-1     slave(1)          deliver SlaveReregisteredMessage <- master@master-2:5050");
   REQUIRE(elected1 != std::string::npos);
   REQUIRE(crash != std::string::npos);
   REQUIRE(expiry != std::string::npos);
@@ -224,6 +237,11 @@ TEST_CASE("run scenarios/failover.json: exit 0, and the timeline reads as the fa
   CHECK(r.out.find("FAILED") == std::string::npos);
   // Heartbeats are left out unless asked for.
   CHECK(r.out.find("zookeeper.Ping") == std::string::npos);
+  const Result all = runAgentsim("run scenarios/failover.json --all");
+  const auto inAll = [&](const std::string& text) { return all.out.find(text); };
+  CHECK(inAll("master-1   master                   log      Elected as the leading master!") <
+        inAll("FAULT    timeline[0]: crash leading-master"));
+  CHECK(inAll("Expiring session") < inAll("master-2   master                   log      Elected as the leading master!"));
   CHECK(runAgentsim("run scenarios/failover.json --all --until 20secs").out.find("zookeeper.Ping") !=
         std::string::npos);
 }
@@ -288,4 +306,85 @@ TEST_CASE("run: the replay command quotes a path with spaces and quotes, and rep
   const Result dash = runAgentsim("run --seed 5 --quiet -- -failing.json", AGENTSIM_BUILD_DIR);
   CHECK(dash.code == 1);
   CHECK(lastLine(dash.out) == "replay: ./agentsim run ./-failing.json --seed 5");
+}
+
+TEST_CASE("run --html writes the explorer; view --format html writes the same page from the saved trace") {
+  const std::string dir = AGENTSIM_BUILD_DIR;
+  const std::string html = dir + "/cli-registration.html";
+  const std::string trace = dir + "/cli-registration-for-html.jsonl";
+  const Result r =
+      runAgentsim("run scenarios/registration.json --quiet --html '" + html + "' --trace '" + trace + "'");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("explorer written to " + html) != std::string::npos);
+  const std::string page = slurp(html);
+  CHECK(page.rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK(page.find("\"kind\":\"check\"") != std::string::npos);
+  CHECK(page.find("\"evidence_seqs\":[") != std::string::npos);
+  const std::string viewed = dir + "/cli-registration-view.html";
+  const Result v = runAgentsim("view '" + trace + "' --format html -o '" + viewed + "'");
+  CHECK(v.code == 0);
+  CHECK(slurp(viewed) == page);
+  const Result out = runAgentsim("view '" + trace + "'");
+  CHECK(out.code == 0);
+  CHECK(out.out == page);
+}
+
+TEST_CASE("view: a missing or malformed trace is a located error, exit 2") {
+  const Result missing = runAgentsim("view no-such-trace.jsonl");
+  CHECK(missing.code == 2);
+  CHECK(missing.out.find("agentsim: error: no-such-trace.jsonl: cannot open the trace") != std::string::npos);
+  const Result bad = runAgentsim("view scenarios/registration.json");
+  CHECK(bad.code == 2);
+  CHECK(bad.out.find("agentsim: error: scenarios/registration.json: line ") != std::string::npos);
+  const Result unwritable = runAgentsim("run scenarios/registration.json --quiet --html /no-such-dir/x.html");
+  CHECK(unwritable.code == 2);
+  CHECK(unwritable.out.find("cannot write the explorer to '/no-such-dir/x.html'") != std::string::npos);
+}
+
+TEST_CASE("run scenarios/failover.json: the default view fits 150 lines of 160 columns and shows every evidence event") {
+  const std::string path = std::string(AGENTSIM_BUILD_DIR) + "/failover-story.jsonl";
+  const Result r = runAgentsim("run scenarios/failover.json --trace '" + path + "'");
+  REQUIRE(r.code == 0);
+  std::size_t lines = 0;
+  std::size_t widest = 0;
+  std::istringstream text(r.out);
+  for (std::string line; std::getline(text, line);) {
+    ++lines;
+    std::size_t columns = 0;
+    for (char c : line) columns += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    widest = std::max(widest, columns);
+  }
+  CHECK(lines <= 150);
+  CHECK(widest <= 160);
+  // No UUID in full: each is cut to 8 characters, as the heading says.
+  CHECK(r.out.find("UUIDs cut to 8 characters") != std::string::npos);
+  CHECK(r.out.find("91ee5bf0-c26c") == std::string::npos);
+  CHECK(r.out.find("slave_id=91ee5bf0-S0") != std::string::npos);
+  // One line per agent for its startup, not 17.
+  CHECK(r.out.find("[1/17]") == std::string::npos);
+  CHECK(r.out.find("agent-2                       startup main() ran its 17 steps") != std::string::npos);
+  // Every record an expectation names as evidence has its line: its time, host and name.
+  std::ifstream in(path);
+  auto file = agentsim::viz::readTrace(in);
+  REQUIRE(!file.isError());
+  std::size_t named = 0;
+  for (const auto& check : file->records) {
+    if (check.kind != agentsim::sim::RecordKind::Check || check.field("expectation") == nullptr) continue;
+    const auto& seqs = std::get<agentsim::sim::RawJson>(*check.field("evidence_seqs")).text;
+    std::istringstream list(seqs.substr(1, seqs.size() - 2));
+    for (std::string seq; std::getline(list, seq, ',');) {
+      const auto& rec = file->records.at(std::stoull(seq));
+      CAPTURE(agentsim::sim::toJsonLine(rec));
+      ++named;
+      bool found = false;
+      std::istringstream out(r.out);
+      for (std::string line; std::getline(out, line) && !found;) {
+        found = line.find(agentsim::sim::formatSeconds(rec.at)) != std::string::npos &&
+                line.find(rec.host) != std::string::npos &&
+                (line.find(rec.name) != std::string::npos || rec.kind == agentsim::sim::RecordKind::Log);
+      }
+      CHECK(found);
+    }
+  }
+  CHECK(named >= 25);
 }

@@ -4,6 +4,7 @@
 
 #include "sim/trace.hpp"
 #include "viz/timeline.hpp"
+#include "viz/timeline_story.hpp"
 #include "viz/trace_reader.hpp"
 
 using namespace agentsim;
@@ -163,4 +164,70 @@ TEST_CASE("writeTimeline streams what renderTimeline renders; checks can be left
   std::ostringstream out;
   viz::writeTimeline(out, records, noChecks);
   CHECK(out.str() == viz::renderLine(records[0], noChecks) + "\n" + viz::renderLine(records[2], noChecks) + "\n");
+}
+
+using sim::Record;
+using sim::RecordKind;
+
+TEST_CASE("story: UUIDs shortened as git shortens hashes, lines wrapped at spaces") {
+  using agentsim::viz::shortenUuids;
+  using agentsim::viz::wrap;
+  CHECK(shortenUuids("slave_id=91ee5bf0-c26c-4e14-8126-b2366a9be37a-S0 x", 8) == "slave_id=91ee5bf0-S0 x");
+  CHECK(shortenUuids("91ee5bf0-c26c-4e14-8126-b2366a9be37a", 10) == "91ee5bf0-c");
+  // Not a UUID: a longer word, a wrong group length.
+  CHECK(shortenUuids("x91ee5bf0-c26c-4e14-8126-b2366a9be37a", 8) == "x91ee5bf0-c26c-4e14-8126-b2366a9be37a");
+  CHECK(shortenUuids("91ee5bf0-c26c-4e14-8126-b2366a9be3", 8) == "91ee5bf0-c26c-4e14-8126-b2366a9be3");
+
+  Record a;
+  a.kind = RecordKind::Log;
+  a.fields = {{"message", std::string("ids 91ee5bf0-c26c-4e14-8126-b2366a9be37a and 91ee5bf0-d000-4e14-8126-b2366a9be37a")}};
+  CHECK(agentsim::viz::uuidPrefixLength({a}) == 10);  // they share "91ee5bf0-": one more character sets them apart
+  a.fields = {{"message", std::string("one 91ee5bf0-c26c-4e14-8126-b2366a9be37a")}};
+  CHECK(agentsim::viz::uuidPrefixLength({a}) == 8);
+
+  CHECK(wrap("short line", 40, 4) == std::vector<std::string>{"short line"});
+  CHECK(wrap("aaaa bbbb cccc dddd eeee ffff gggg", 26, 4) ==
+        std::vector<std::string>{"aaaa bbbb cccc dddd eeee", "    ffff gggg"});
+  const auto cut = wrap(std::string(50, 'x'), 30, 2);
+  REQUIRE(cut.size() == 2);
+  CHECK(cut[0] == std::string(30, 'x'));
+  CHECK(cut[1] == "  " + std::string(20, 'x'));
+}
+
+TEST_CASE("story: one line per agent startup, milestones shown, chatter folded, evidence always shown") {
+  std::vector<Record> records;
+  auto add = [&](RecordKind kind, std::string host, std::string process, std::string name, agentsim::sim::Fields f) {
+    Record r;
+    r.seq = records.size();
+    r.at = agentsim::sim::Time{} + agentsim::sim::Milliseconds(static_cast<std::int64_t>(records.size()));
+    r.kind = kind;
+    r.host = std::move(host);
+    r.process = std::move(process);
+    r.name = std::move(name);
+    r.fields = std::move(f);
+    r.ref = "src/slave/slave.cpp: Slave::run";
+    records.push_back(r);
+  };
+  for (int step = 1; step <= 3; ++step) {
+    add(RecordKind::Startup, "agent-1", "", "step", {{"position", std::int64_t{step}}, {"steps", std::int64_t{3}},
+                                                     {"builds", std::string("x")}, {"processes", std::string("a, b")}});
+  }
+  for (int i = 0; i < 30; ++i) add(RecordKind::Timer, "agent-1", "slave(1)", "Slave::tick", {});
+  add(RecordKind::Send, "master-1", "slave-observer(1)", "PingSlaveMessage", {{"to", std::string("slave(1)@agent-1:5051")}});
+  add(RecordKind::State, "agent-1", "slave(1)", "Slave::State", {{"state", std::string("RUNNING")}});
+  add(RecordKind::Send, "master-1", "slave-observer(1)", "PingSlaveMessage", {{"to", std::string("slave(1)@agent-1:5051")}});
+  add(RecordKind::Check, "", "", "message_count", {{"expectation", std::string("e")}, {"held", true},
+                                                  {"evidence", std::string("1 sent")},
+                                                  {"evidence_seqs", agentsim::sim::RawJson{"[35]"}}});
+  std::ostringstream out;
+  agentsim::viz::writeStory(out, records, {true, 160});
+  const std::string text = out.str();
+  CHECK(text.find("startup main() ran its 3 steps, spawning 6 processes  [Slave::run]") != std::string::npos);
+  CHECK(text.find("[1/3]") == std::string::npos);
+  CHECK(text.find("\u2026 31 records folded until 0.033000s: 30 timer, 1 periodic") != std::string::npos);
+  CHECK(text.find("state Slave::State = RUNNING") != std::string::npos);
+  // The ping a check names is shown; the other ping is folded.
+  CHECK(text.find("0.035000s  master-1") != std::string::npos);
+  CHECK(text.find("0.033000s  master-1") == std::string::npos);
+  CHECK(text.find("check") == std::string::npos);
 }

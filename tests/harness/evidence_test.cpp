@@ -1,0 +1,86 @@
+// Each check record names the records its evidence is about (`evidence_seqs`), so a
+// viewer can point at them: the HTML explorer lights them up.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "harness/runner.hpp"
+#include "harness/scenario.hpp"
+
+namespace {
+
+namespace harness = agentsim::harness;
+namespace sim = agentsim::sim;
+using sim::Record;
+using sim::RecordKind;
+
+// The seqs of a check record's evidence_seqs (a JSON array of integers).
+std::vector<std::uint64_t> evidenceSeqs(const Record& check) {
+  std::vector<std::uint64_t> out;
+  const auto* raw = std::get_if<sim::RawJson>(check.field("evidence_seqs"));
+  REQUIRE(raw != nullptr);
+  REQUIRE(raw->text.front() == '[');
+  std::uint64_t n = 0;
+  bool digits = false;
+  for (char c : raw->text) {
+    if (c >= '0' && c <= '9') {
+      n = n * 10 + static_cast<std::uint64_t>(c - '0');
+      digits = true;
+    } else if (digits) {
+      out.push_back(n);
+      n = 0;
+      digits = false;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("check records name the records of their evidence in evidence_seqs") {
+  auto loaded = harness::loadScenarioText(R"j({
+    "name": "evidence", "seed": 7, "until": "20secs",
+    "cluster": { "agents": [ { "id": "agent-1" }, { "id": "agent-2" } ] },
+    "expect": [
+      { "message_count": { "message": "SlaveRegisteredMessage", "count": 2 } },
+      { "agent_state": { "agent": "agent-2", "state": "RUNNING" } },
+      { "message_order": { "messages": ["RegisterSlaveMessage", "SlaveRegisteredMessage"] } },
+      { "message_count": { "message": "ShutdownMessage", "count": 0 } }
+    ]
+  })j", "evidence.json");
+  if (const auto* err = std::get_if<harness::LoadError>(&loaded)) FAIL(err->format());
+  const harness::RunReport report = harness::runScenario(std::get<harness::Scenario>(loaded));
+  std::vector<const Record*> checks;
+  for (const Record& r : report.records) {
+    if (r.kind == RecordKind::Check) checks.push_back(&r);
+  }
+  REQUIRE(checks.size() == 4 + report.invariants.size());
+  auto named = [&](const Record& check) {
+    std::vector<const Record*> out;
+    for (std::uint64_t seq : evidenceSeqs(check)) {
+      REQUIRE(seq < report.records.size());
+      out.push_back(&report.records[seq]);
+    }
+    return out;
+  };
+  const auto registered = named(*checks[0]);
+  REQUIRE(registered.size() == 2);
+  for (const Record* r : registered) CHECK((r->kind == RecordKind::Send && r->name == "SlaveRegisteredMessage"));
+  CHECK(registered[0]->text("to") != registered[1]->text("to"));
+
+  const auto running = named(*checks[1]);
+  REQUIRE(running.size() == 1);
+  CHECK(running[0]->name == "Slave::State");
+  CHECK(running[0]->host == "agent-2");
+  CHECK(running[0]->text("state") == "RUNNING");
+
+  const auto order = named(*checks[2]);
+  REQUIRE(order.size() == 2);
+  CHECK(order[0]->name == "RegisterSlaveMessage");
+  CHECK(order[1]->name == "SlaveRegisteredMessage");
+
+  CHECK(named(*checks[3]).empty());  // nothing seen, nothing named
+  // Invariants carry the key too (empty when they hold).
+  for (std::size_t i = 4; i < checks.size(); ++i) CHECK(named(*checks[i]).empty());
+}

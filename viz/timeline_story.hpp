@@ -1,0 +1,49 @@
+#pragma once
+// The story timeline: the default text view of a run (`agentsim run` without --all). It
+// tells what happened in as few lines as keep the story whole:
+//  - each agent's startup (main()'s steps) is one line; a failed step is shown as is;
+//  - the milestones are shown: faults, lost messages, the state machines a student
+//    follows (leadership, the agent's and the master's view of each agent, frameworks,
+//    tasks as the scheduler sees them, executors, garbage collection, QoS), the Mesos
+//    messages between the components (not the periodic pings), and every record a
+//    check names as evidence (`evidence_seqs`);
+//  - the rest (ZooKeeper protocol traffic, deliveries, timers, logs, periodic pings and
+//    heartbeats) is folded: where 20 or more records besides the periodic ones are folded,
+//    a line says how many of which sort;
+//  - a log line is its message; a line names the Mesos function (--all: file too);
+//  - UUIDs are shortened everywhere to the shortest prefix (8 hex digits at least) that
+//    stays unique in the run, as git shortens hashes; the heading line says so;
+//  - the columns are as wide as the run needs and the description wraps at `width`.
+// `--all` (viz::writeTimeline with deliveries and heartbeats) shows every record.
+#include <cstddef>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "sim/trace.hpp"
+
+namespace agentsim::viz {
+
+struct StoryOptions {
+  bool refs = true;         // the modelled Mesos source at the end of each line
+  std::size_t width = 160;  // terminal columns: longer lines wrap
+};
+
+// Writes the heading line ("timeline (...):"), then the story.
+void writeStory(std::ostream& out, const std::vector<sim::Record>& records, const StoryOptions& options = {});
+
+// The seqs of the records the story tells on a line of their own (an agent's startup: its
+// first step), in order: the HTML explorer's "milestones" view.
+std::vector<std::uint64_t> storySeqs(const std::vector<sim::Record>& records);
+
+// Shortens every UUID (8-4-4-4-12 hex digits) in `text` to its first `digits` characters,
+// keeping what follows it (a SlaveID's "-S0").
+std::string shortenUuids(const std::string& text, std::size_t digits);
+// The shortest prefix length, at least 8, that keeps the UUIDs in `records` apart.
+std::size_t uuidPrefixLength(const std::vector<sim::Record>& records);
+
+// `text` wrapped at spaces to lines of at most `width` columns, every line after the
+// first indented by `indent` spaces (a word longer than the room is cut).
+std::vector<std::string> wrap(const std::string& text, std::size_t width, std::size_t indent);
+
+}  // namespace agentsim::viz
