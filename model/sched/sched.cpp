@@ -200,9 +200,10 @@ void SchedulerProcess::statusUpdate(const sim::Upid& from, const StatusUpdateMes
   const StatusUpdate& u = message.update;
   // Scheduler::statusUpdate: what the framework's code sees.
   if (tracing()) {
-    traceState("Scheduler::statusUpdate", toString(u.state),
-               {{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid}, {"source", u.source},
-                {"reason", u.reason}, {"message", u.message}});
+    sim::Fields fields{{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid},
+                       {"source", u.source}, {"reason", u.reason}, {"message", u.message}};
+    if (u.unreachable_time) fields.push_back({"unreachable_time", sim::formatSeconds(*u.unreachable_time)});
+    traceState("Scheduler::statusUpdate", toString(u.state), std::move(fields));
   }
   if (u.uuid.empty()) return;  // nothing to acknowledge (e.g. a reconciliation answer)
   switch (flags_.acknowledge.kind) {
