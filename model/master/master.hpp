@@ -34,9 +34,13 @@
 //    status updates from agents go to their connected framework (dropped otherwise, as
 //    Mesos does, for the agent's retry to cover), acknowledgements to the agent if it is
 //    registered and connected; kills go to the agent, or wait for it to reregister;
-//    reconciliation answers with the latest known state (REASON_RECONCILIATION); an
-//    agent marked unreachable loses its tasks (TASK_LOST / REASON_SLAVE_REMOVED, or
-//    TASK_UNREACHABLE for partition-aware frameworks);
+//    reconciliation answers with the latest forwarded state (REASON_RECONCILIATION), and
+//    not at all for an unknown task while an agent is in transition; an agent marked
+//    unreachable or removed loses its tasks (TASK_LOST / REASON_SLAVE_REMOVED, or
+//    TASK_UNREACHABLE for partition-aware frameworks, with unreachable_time); a
+//    disconnected agent loses at once the tasks of frameworks that do not checkpoint
+//    (TASK_LOST / REASON_SLAVE_DISCONNECTED); a readmitted agent this master removed has
+//    its non-partition-aware frameworks shut down;
 //  - revocable resources: an agent's UpdateSlaveMessage sets what it may oversubscribe;
 //    only a framework with the REVOCABLE_RESOURCES capability may use them, and no more
 //    than is left (revocable offers, without an allocator);
