@@ -154,7 +154,13 @@ void Master::recoveredSlavesTimeout() {
                     sim::format(flags_.agent_reregister_timeout)));
     acquireRemovalPermit([this, id] {
       auto it = registry_.slaves.find(id);
-      if (it == registry_.slaves.end() || recovered_slaves_.count(id) == 0) return;  // it came back meanwhile
+      if (it == registry_.slaves.end()) return;
+      if (recovered_slaves_.count(id) == 0) {
+        // Master::markUnreachableAfterFailover: it reregistered while the permit was pending.
+        log(fmt::format("Canceling transition of agent {} ({}) to unreachable because it re-registered", id,
+                        it->second.hostname));
+        return;
+      }
       const SlaveInfo info = it->second;
       log(fmt::format("Marking agent {} ({}) unreachable: it did not re-register after master failover", id,
                       info.hostname));
