@@ -854,11 +854,14 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
     SlaveReregisteredMessage reply;
     reply.slave_id = info.id;
     reply.connection = connection();
-    // Master::reconcileKnownSlave: the tasks the master has for the agent, for the agent
-    // to answer those it does not know (C17).
+    // Master::reconcile(Slave*): every task the master has for the agent (terminal ones
+    // awaiting acknowledgement too) that the agent did not report, for the agent to
+    // answer those it does not know (C17).
+    std::set<std::pair<std::string, std::string>> reported;
+    for (const Task& t : message.tasks) reported.insert({t.framework_id.str(), t.task_id});
     for (const auto& [fid, known] : tasks_) {
       for (const auto& [tid, t] : known) {
-        if (t.slave_id == info.id && !isTerminalState(t.state)) reply.reconciliations.emplace_back(fid, tid);
+        if (t.slave_id == info.id && reported.count({fid.str(), tid}) == 0) reply.reconciliations.emplace_back(fid, tid);
       }
     }
     send(from, reply);
