@@ -562,33 +562,47 @@ void Master::reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& 
     auto it = known.find(id);
     if (it != known.end()) {
       answer(id, latest(it->second), it->second.slave_id, "Reconciliation: Latest task state");
-    } else if (auto u = reconcileUnknown(*framework, id)) {
+    } else if (auto u = reconcileUnknown(*framework, id, message.slave_id)) {
       forwardToFramework(message.framework_id, std::move(*u));
     }
   }
 }
 
-std::optional<StatusUpdate> Master::reconcileUnknown(const Framework& framework, const std::string& taskId) {
-  // Master::_reconcileTasks, cases (3) to (6). The driver's reconcileTasks names no
-  // agent here (agentsim's ReconcileTasksMessage carries task ids only), so case (3)
-  // (agent registered: TASK_LOST) and case (5) (agent unreachable: TASK_UNREACHABLE, or
-  // TASK_LOST without PARTITION_AWARE, with its unreachable_time) cannot arise: an
-  // unknown task is (4) while any agent is in transition (recovered from the registry
-  // and not yet back, being readmitted, or being removed: Slaves::transitioning(None)),
-  // which gets no answer at all, else (6) TASK_LOST.
-  if (!recovered_slaves_.empty() || !reregistering_.empty() || !removing_.empty()) {
-    log(fmt::format("Dropping reconciliation of task {} for framework {} because there are transitional agents",
-                    taskId, framework.info.id));
-    return std::nullopt;
-  }
+std::optional<StatusUpdate> Master::reconcileUnknown(const Framework& framework, const std::string& taskId,
+                                                     const std::string& slaveId) {
+  // Master::_reconcileTasks, cases (3) to (6), for a task the master does not know.
   StatusUpdate u;
   u.framework_id = framework.info.id;
+  u.slave_id = slaveId;
   u.task_id = taskId;
   u.state = TaskState::TASK_LOST;
   u.source = "SOURCE_MASTER";
   u.reason = "REASON_RECONCILIATION";
-  u.message = "Reconciliation: Task is unknown";
   u.timestamp = now();
+  if (!slaveId.empty() && registered_.count(slaveId) != 0) {
+    u.message = "Reconciliation: Task is unknown to the agent";  // (3)
+    return u;
+  }
+  // (4) Slaves::transitioning: the named agent (any agent, if none is named) is recovered
+  // from the registry and not back, being readmitted, or being removed: no answer.
+  const bool transitioning =
+      slaveId.empty() ? !recovered_slaves_.empty() || !reregistering_.empty() || !removing_.empty()
+                      : recovered_slaves_.count(slaveId) != 0 || reregistering_.count(slaveId) != 0 ||
+                            removing_.count(slaveId) != 0;
+  if (transitioning) {
+    log(fmt::format("Dropping reconciliation of task {} for framework {} because there are transitional agents",
+                    taskId, framework.info.id));
+    return std::nullopt;
+  }
+  if (auto unreachable = unreachable_.find(slaveId); !slaveId.empty() && unreachable != unreachable_.end()) {
+    // (5) TASK_UNREACHABLE, or TASK_LOST without PARTITION_AWARE, with the agent's
+    // unreachable time.
+    if (framework.info.partition_aware) u.state = TaskState::TASK_UNREACHABLE;
+    u.message = "Reconciliation: Task is unreachable";
+    u.unreachable_time = unreachable->second;
+    return u;
+  }
+  u.message = "Reconciliation: Task is unknown";  // (6)
   return u;
 }
 

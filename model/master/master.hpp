@@ -161,7 +161,8 @@ class Master final : public sim::Process {
   // REASON_SLAVE_DISCONNECTED at once.
   void removeUncheckpointedTasks(const Agent& agent, const std::string& slaveId);
   // The explicit reconciliation answer for a task the master does not know.
-  std::optional<StatusUpdate> reconcileUnknown(const Framework& framework, const std::string& taskId);
+  std::optional<StatusUpdate> reconcileUnknown(const Framework& framework, const std::string& taskId,
+                                               const std::string& slaveId);
   void addSlave(const sim::Upid& pid, const SlaveInfo& info);
   MasterSlaveConnection connection() const;
   void launchTasks(const sim::Upid& from, const LaunchTasksMessage& message);

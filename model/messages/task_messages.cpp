@@ -67,6 +67,7 @@ void StatusUpdateAcknowledgementMessage::describe(sim::Fields& out) const {
 void ReconcileTasksMessage::describe(sim::Fields& out) const {
   out.push_back({"framework_id", framework_id});
   out.push_back({"tasks", task_ids.empty() ? std::string("(all)") : fmt::format("{}", fmt::join(task_ids, ","))});
+  if (!slave_id.empty()) out.push_back({"slave_id", slave_id});
 }
 
 void RegisterExecutorMessage::describe(sim::Fields& out) const {

@@ -176,7 +176,7 @@ void SchedulerProcess::killTask(const std::string& taskId) {
   send(masterPid(), message);
 }
 
-void SchedulerProcess::reconcileTasks(const std::vector<std::string>& taskIds) {
+void SchedulerProcess::reconcileTasks(const std::vector<std::string>& taskIds, const std::string& slaveId) {
   if (!connected_) {
     log("Ignoring reconcile tasks message as master is disconnected");
     return;
@@ -184,6 +184,7 @@ void SchedulerProcess::reconcileTasks(const std::vector<std::string>& taskIds) {
   ReconcileTasksMessage message;
   message.framework_id = framework_.id;
   message.task_ids = taskIds;
+  message.slave_id = slaveId;
   send(masterPid(), message);
 }
 
