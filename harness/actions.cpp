@@ -222,6 +222,14 @@ void note(World& w, const std::string& host, std::string message) {
   w.sim().emit(sim::RecordKind::Log, nullptr, host, "log", {{"message", std::move(message)}}, "");
 }
 
+// The SlaveID of the agent that runs on `host` now ("" if none runs or it has none yet).
+std::string agentSlaveId(World& w, const std::string& host) {
+  for (sim::Process* proc : w.host(host).processesOf("")) {
+    if (proc->id() == "slave(1)") return static_cast<const model::Slave*>(proc)->info().id;
+  }
+  return {};
+}
+
 // The framework's SchedulerProcess (scheduler(1)@<id>:8080), if it runs now.
 model::SchedulerProcess* scheduler(World& w, const std::string& framework) {
   sim::Process* p = w.sim().process(w.sim().upid("scheduler(1)", framework, 8080));
@@ -355,9 +363,10 @@ std::vector<ActionKind> makeActions() {
       {"reconcile",
        "Ask the master for the latest state of tasks, as SchedulerDriver::reconcileTasks (src/sched/sched.cpp): "
        "ReconcileTasksMessage naming the tasks (explicit reconciliation), or none (implicit: every task the master "
-       "knows). Value: {framework (optional with one framework), tasks (task ids; absent: implicit)}.",
+       "knows). Value: {framework (optional with one framework), tasks (task ids; absent: implicit), agent (with "
+       "tasks: the agent they are said to run on, TaskStatus.slave_id: its SlaveID when the action runs)}.",
        [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
-         c.reader.object(p, {"framework", "tasks"});
+         c.reader.object(p, {"framework", "tasks", "agent"});
          const FrameworkSpec& f = frameworkArg(c, p);
          std::vector<std::string> tasks;
          if (c.reader.has(p + "/tasks")) {
@@ -368,15 +377,22 @@ std::vector<ActionKind> makeActions() {
            // Any task id: asking about a task the master does not know is a reconciliation too.
            for (std::size_t i = 0; i < n; ++i) tasks.push_back(c.reader.identifier(Reader::child(p + "/tasks", i)));
          }
+         std::string agent;
+         if (c.reader.has(p + "/agent")) {
+           if (tasks.empty()) c.reader.fail(p + "/agent", "an agent needs \"tasks\": implicit reconciliation names none");
+           agent = agentHostArg(c, p + "/agent");
+         }
          out.summary = tasks.empty() ? fmt::format("{} reconciles every task (implicit)", f.id)
-                                     : fmt::format("{} reconciles tasks {}", f.id, fmt::join(tasks, ", "));
-         out.apply = [framework = f.id, tasks](World& w) {
+                                     : fmt::format("{} reconciles tasks {}{}", f.id, fmt::join(tasks, ", "),
+                                                   agent.empty() ? "" : " on " + agent);
+         out.apply = [framework = f.id, tasks, agent](World& w) {
            model::SchedulerProcess* s = scheduler(w, framework);
            if (s == nullptr) {
              note(w, framework, fmt::format("no scheduler runs on {}: nothing is reconciled", framework));
              return;
            }
-           s->dispatch("SchedulerDriver::reconcileTasks", [s, tasks] { s->reconcileTasks(tasks); });
+           const std::string slaveId = agent.empty() ? std::string() : agentSlaveId(w, agent);
+           s->dispatch("SchedulerDriver::reconcileTasks", [s, tasks, slaveId] { s->reconcileTasks(tasks, slaveId); });
          };
        }});
   kinds.push_back({"release", "Deliver what a hold action held. Value: the hold's label, \"timeline[N]\".",

@@ -134,7 +134,7 @@ void Master::recover() {
 void Master::recoveredRegistry(Registry registry) {
   registry_ = std::move(registry);
   for (const auto& [id, info] : registry_.slaves) recovered_slaves_.insert(id);
-  for (const auto& [id, at] : registry_.unreachable) unreachable_.insert(id);
+  for (const auto& [id, at] : registry_.unreachable) unreachable_[id] = sim::Time::fromNanoseconds(at);
   recovered_ = true;
   log(fmt::format("Recovered {} agents from the registry ({} unreachable); allowing {} for agents to re-register",
                   registry_.slaves.size(), registry_.unreachable.size(), sim::format(flags_.agent_reregister_timeout)),
@@ -154,17 +154,24 @@ void Master::recoveredSlavesTimeout() {
                     sim::format(flags_.agent_reregister_timeout)));
     acquireRemovalPermit([this, id] {
       auto it = registry_.slaves.find(id);
-      if (it == registry_.slaves.end() || recovered_slaves_.count(id) == 0) return;  // it came back meanwhile
+      if (it == registry_.slaves.end()) return;
+      if (recovered_slaves_.count(id) == 0) {
+        // Master::markUnreachableAfterFailover: it reregistered while the permit was pending.
+        log(fmt::format("Canceling transition of agent {} ({}) to unreachable because it re-registered", id,
+                        it->second.hostname));
+        return;
+      }
       const SlaveInfo info = it->second;
       log(fmt::format("Marking agent {} ({}) unreachable: it did not re-register after master failover", id,
                       info.hostname));
       marking_unreachable_.insert(id);
-      registrarApply("MarkSlaveUnreachable", info, "Master::_markUnreachableAfterFailover", [this, id, info] {
+      recovered_slaves_.erase(id);
+      registrarApply("MarkSlaveUnreachable", info, "Master::_markUnreachableAfterFailover", [this, id, info, at = now()] {
         marking_unreachable_.erase(id);
-        recovered_slaves_.erase(id);
-        unreachable_.insert(id);
+        unreachable_[id] = at;
         traceState("Master::Slave", "UNREACHABLE",
-                   {{"slave_id", id}, {"hostname", info.hostname}, {"reason", "did not reregister after failover"}});
+                   {{"slave_id", id}, {"hostname", info.hostname}, {"reason", "did not reregister after failover"},
+                    {"unreachable_time", sim::formatSeconds(at)}});
         sendSlaveLost(info);
       });
     });
@@ -206,6 +213,40 @@ void Master::exited(const sim::Upid& pid) {
   traceState("Master::Slave", "DISCONNECTED",
              {{"slave_id", id}, {"pid", pid.str()}, {"hostname", agent.info.hostname}});
   if (agent.observer != nullptr) agent.observer->reconnect(false);
+  // Mesos 1.1 arms no timer here: the observer's pings (connected=false) decide, and
+  // agent_reregister_timeout counts only after a failover (recoveredSlavesTimeout).
+  removeUncheckpointedTasks(agent, id);
+}
+
+void Master::removeUncheckpointedTasks(const Agent& agent, const std::string& slaveId) {
+  // "If the framework is not-checkpointing: the slave is not removed but the framework
+  // is removed from the slave's structs, its tasks transitioned to LOST". A framework
+  // known only from an agent's reregistration (recovered) is not registered: skipped.
+  for (auto& [fid, tasks] : tasks_) {
+    auto fw = frameworks_.find(fid);
+    if (fw == frameworks_.end() || fw->second.recovered || fw->second.info.checkpoint) continue;
+    for (auto it = tasks.begin(); it != tasks.end();) {
+      if (it->second.slave_id != slaveId) {
+        ++it;
+        continue;
+      }
+      log(fmt::format("Removing task {} of framework {} from disconnected agent {} because the framework is not "
+                      "checkpointing",
+                      it->first, fid, slaveId));
+      StatusUpdate u;
+      u.framework_id = fid;
+      u.slave_id = slaveId;
+      u.executor_id = it->second.executor_id;
+      u.task_id = it->first;
+      u.state = TaskState::TASK_LOST;
+      u.source = "SOURCE_MASTER";
+      u.reason = "REASON_SLAVE_DISCONNECTED";
+      u.message = "Slave " + agent.info.hostname + " disconnected";
+      u.timestamp = now();
+      it = tasks.erase(it);  // Master::removeTask
+      forwardToFramework(fid, std::move(u));
+    }
+  }
 }
 
 void Master::registerFramework(const sim::Upid& from, const RegisterFrameworkMessage& message) {
@@ -395,21 +436,41 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
 
 void Master::statusUpdate(const sim::Upid& from, StatusUpdateMessage& message) {
   StatusUpdate& u = message.update;
+  if (removed_.count(u.slave_id.str()) != 0) {
+    // "If the slave has been removed, drop the status update": the agent's retries go on
+    // until it reregisters.
+    log(fmt::format("Ignoring status update {} for task {} from removed agent {}", u.uuid, u.task_id, u.slave_id));
+    return;
+  }
   auto known = by_pid_.find(from);
   if (known == by_pid_.end() || known->second != u.slave_id) {
     log(fmt::format("Ignoring status update {} for task {} from {}: not a registered agent", u.uuid, u.task_id,
                     from.str()));
     return;
   }
-  auto& tasks = tasks_[u.framework_id];
-  MasterTask& t = tasks[u.task_id];
-  t.slave_id = u.slave_id;
-  t.executor_id = u.executor_id;
-  t.state = u.latest_state.value_or(u.state);
-  if (isTerminalState(u.state)) t.acked_uuid = u.uuid;
   if (tracing()) {
     log(fmt::format("Status update {} ({}) for task {} of framework {} from agent {}", toString(u.state), u.uuid,
                     u.task_id, u.framework_id, u.slave_id));
+  }
+  // Master::forward runs only for a connected framework; it records the forwarded state.
+  auto fw = frameworks_.find(u.framework_id);
+  const bool forwarded = fw != frameworks_.end() && fw->second.connected;
+  // Master::updateTask, for a task the master knows on this agent. An update for any
+  // other task (unknown, or completed and removed already: a second terminal update) is
+  // forwarded and not recorded ("Could not lookup task").
+  MasterTask* t = nullptr;
+  if (auto tasks = tasks_.find(u.framework_id); tasks != tasks_.end()) {
+    auto it = tasks->second.find(u.task_id);
+    if (it != tasks->second.end() && it->second.slave_id == u.slave_id) t = &it->second;
+  }
+  if (t == nullptr) {
+    log(fmt::format("Could not lookup task {} of framework {} for status update {} from agent {}", u.task_id,
+                    u.framework_id, u.uuid, u.slave_id));
+  } else {
+    t->executor_id = u.executor_id;
+    t->state = u.latest_state.value_or(u.state);
+    if (isTerminalState(u.state)) t->acked_uuid = u.uuid;
+    if (forwarded && !u.uuid.empty()) t->status_update_state = u.state;
   }
   const std::string frameworkId = u.framework_id;
   forwardToFramework(frameworkId, std::move(u));
@@ -490,15 +551,59 @@ void Master::reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& 
     u.timestamp = now();
     forwardToFramework(message.framework_id, u);
   };
+  // A known task's latest state is the state of the update last forwarded with a UUID
+  // (Task.status_update_state), else its state.
+  auto latest = [](const MasterTask& t) { return t.status_update_state.value_or(t.state); };
   if (message.task_ids.empty()) {
-    for (const auto& [id, t] : known) answer(id, t.state, t.slave_id, "Reconciliation: Latest task state");
+    for (const auto& [id, t] : known) answer(id, latest(t), t.slave_id, "Reconciliation: Latest task state");
     return;
   }
   for (const std::string& id : message.task_ids) {
     auto it = known.find(id);
-    if (it != known.end()) answer(id, it->second.state, it->second.slave_id, "Reconciliation: Latest task state");
-    else answer(id, TaskState::TASK_LOST, "", "Reconciliation: Task is unknown");
+    if (it != known.end()) {
+      answer(id, latest(it->second), it->second.slave_id, "Reconciliation: Latest task state");
+    } else if (auto u = reconcileUnknown(*framework, id, message.slave_id)) {
+      forwardToFramework(message.framework_id, std::move(*u));
+    }
   }
+}
+
+std::optional<StatusUpdate> Master::reconcileUnknown(const Framework& framework, const std::string& taskId,
+                                                     const std::string& slaveId) {
+  // Master::_reconcileTasks, cases (3) to (6), for a task the master does not know.
+  StatusUpdate u;
+  u.framework_id = framework.info.id;
+  u.slave_id = slaveId;
+  u.task_id = taskId;
+  u.state = TaskState::TASK_LOST;
+  u.source = "SOURCE_MASTER";
+  u.reason = "REASON_RECONCILIATION";
+  u.timestamp = now();
+  if (!slaveId.empty() && registered_.count(slaveId) != 0) {
+    u.message = "Reconciliation: Task is unknown to the agent";  // (3)
+    return u;
+  }
+  // (4) Slaves::transitioning: the named agent (any agent, if none is named) is recovered
+  // from the registry and not back, being readmitted, or being removed: no answer.
+  const bool transitioning =
+      slaveId.empty() ? !recovered_slaves_.empty() || !reregistering_.empty() || !removing_.empty()
+                      : recovered_slaves_.count(slaveId) != 0 || reregistering_.count(slaveId) != 0 ||
+                            removing_.count(slaveId) != 0;
+  if (transitioning) {
+    log(fmt::format("Dropping reconciliation of task {} for framework {} because there are transitional agents",
+                    taskId, framework.info.id));
+    return std::nullopt;
+  }
+  if (auto unreachable = unreachable_.find(slaveId); !slaveId.empty() && unreachable != unreachable_.end()) {
+    // (5) TASK_UNREACHABLE, or TASK_LOST without PARTITION_AWARE, with the agent's
+    // unreachable time.
+    if (framework.info.partition_aware) u.state = TaskState::TASK_UNREACHABLE;
+    u.message = "Reconciliation: Task is unreachable";
+    u.unreachable_time = unreachable->second;
+    return u;
+  }
+  u.message = "Reconciliation: Task is unknown";  // (6)
+  return u;
 }
 
 void Master::unregisterSlave(const sim::Upid& from, const UnregisterSlaveMessage& message) {
@@ -509,7 +614,7 @@ void Master::unregisterSlave(const sim::Upid& from, const UnregisterSlaveMessage
     return;
   }
   log(fmt::format("Asked to unregister agent {}", message.slave_id));
-  removeSlave(message.slave_id, "unregistered");
+  removeSlave(message.slave_id, "the agent unregistered");
 }
 
 void Master::removeSlave(const std::string& slaveId, const std::string& reason) {
@@ -541,7 +646,8 @@ void Master::removedSlave(const std::string& slaveId, const std::string& reason)
   if (it->second.observer != nullptr) sim().terminate(*it->second.observer);
   traceState("Master::Slave", "REMOVED", {{"slave_id", slaveId}, {"pid", it->second.pid.str()}, {"reason", reason}});
   forgetSlave(it);
-  removeTasksOf(slaveId, reason);
+  removed_.insert(slaveId);
+  removeTasksOf(slaveId, fmt::format("Slave {} removed: {}", info.hostname, reason), std::nullopt);
   sendSlaveLost(info);
 }
 
@@ -584,13 +690,21 @@ void Master::exitedExecutor(const sim::Upid& from, const ExitedExecutorMessage& 
   if (fw != frameworks_.end() && fw->second.connected) send(fw->second.pid, message);
 }
 
-void Master::removeTasksOf(const std::string& slaveId, const std::string& reason) {
+void Master::removeTasksOf(const std::string& slaveId, const std::string& text,
+                           std::optional<sim::Time> unreachableTime) {
+  // Master::_markUnreachable and Master::_removeSlave: every task of the agent leaves the
+  // master (Master::removeTask; Mesos 1.1 keeps no unreachable tasks), and the live ones
+  // are reported: TASK_UNREACHABLE to a PARTITION_AWARE framework of an unreachable agent,
+  // else TASK_LOST, reason SLAVE_REMOVED. Mesos 1.1 reports a terminal task whose
+  // acknowledgement is pending too (its loop has no terminal check; MESOS-7215 later).
   for (auto& [fid, tasks] : tasks_) {
     auto fw = frameworks_.find(fid);
-    const bool partitionAware = fw != frameworks_.end() && fw->second.info.partition_aware;
+    const bool partitionAware =
+        unreachableTime && fw != frameworks_.end() && fw->second.info.partition_aware;
     std::vector<std::string> gone;
     for (auto& [tid, t] : tasks) {
-      if (t.slave_id != slaveId || isTerminalState(t.state)) continue;
+      if (t.slave_id != slaveId) continue;
+      gone.push_back(tid);
       StatusUpdate u;
       u.framework_id = fid;
       u.slave_id = slaveId;
@@ -599,19 +713,19 @@ void Master::removeTasksOf(const std::string& slaveId, const std::string& reason
       u.state = partitionAware ? TaskState::TASK_UNREACHABLE : TaskState::TASK_LOST;
       u.source = "SOURCE_MASTER";
       u.reason = "REASON_SLAVE_REMOVED";
-      u.message = "Agent " + reason;
+      u.message = text;
       u.timestamp = now();
+      u.unreachable_time = unreachableTime;
       forwardToFramework(fid, u);
-      if (partitionAware) t.state = TaskState::TASK_UNREACHABLE;
-      else gone.push_back(tid);
     }
     for (const std::string& tid : gone) tasks.erase(tid);
   }
 }
 
-void Master::reconcileAgent(const std::string& slaveId, const std::vector<Task>& tasks) {
-  // Master::reconcileKnownSlave / readmission: the agent's tasks are the truth; tasks of
-  // completed frameworks are shut down; kills that waited go out now.
+void Master::reconcileAgent(const std::string& slaveId, const std::vector<Task>& tasks, bool readmission) {
+  // Master::reconcile(Slave*) / readmission (the Slave built from the agent's tasks):
+  // tasks of completed frameworks are shut down; kills that waited go out now for the
+  // agent's live tasks.
   auto agent = registered_.find(slaveId);
   if (agent == registered_.end()) return;
   std::set<std::string> shutdown;
@@ -631,17 +745,25 @@ void Master::reconcileAgent(const std::string& slaveId, const std::vector<Task>&
       traceState("Master::Framework", "RECOVERED",
                  {{"framework_id", t.framework_id}, {"active", false}, {"connected", false}});
     }
+    if (!readmission) continue;
     MasterTask& m = tasks_[t.framework_id][t.task_id];
     m.slave_id = slaveId;
     m.executor_id = t.executor_id;
     m.state = t.state;
+    m.status_update_state = t.status_update_state;
+    if (t.status_update_state && isTerminalState(*t.status_update_state)) m.acked_uuid = t.status_update_uuid;
   }
   for (const std::string& fid : shutdown) {
     ShutdownFrameworkMessage message;
     message.framework_id = fid;
     send(agent->second.pid, message);
   }
+  std::set<std::pair<std::string, std::string>> live;
+  for (const Task& t : tasks) {
+    if (!isTerminalState(t.state)) live.insert({t.framework_id.str(), t.task_id});
+  }
   for (const auto& [fid, tid] : agent->second.killed) {
+    if (live.count({fid, tid}) == 0) continue;
     KillTaskMessage message;
     message.framework_id = fid;
     message.task_id = tid;
@@ -680,13 +802,21 @@ void Master::registrarApply(std::string_view operation, const SlaveInfo& info, s
 
 void Master::registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message) {
   if (auto known = by_pid_.find(from); known != by_pid_.end()) {
-    const std::string& id = known->second;
-    log(fmt::format("Agent {} at {} already registered, resending acknowledgement", id, from.str()));
-    SlaveRegisteredMessage reply;
-    reply.slave_id = id;
-    reply.connection = connection();
-    send(from, reply);
-    return;
+    const std::string id = known->second;
+    if (!registered_.at(id).connected) {
+      // "The slave was previously disconnected but it is now trying to register as a new
+      // slave": it failed recovery (or lost its work_dir) before the master removed it.
+      log(fmt::format("Removing old disconnected agent {} at {} because a registration attempt occurred", id,
+                      from.str()));
+      removeSlave(id, "a new agent registered at the same address");
+    } else {
+      log(fmt::format("Agent {} at {} already registered, resending acknowledgement", id, from.str()));
+      SlaveRegisteredMessage reply;
+      reply.slave_id = id;
+      reply.connection = connection();
+      send(from, reply);
+      return;
+    }
   }
   if (registering_.count(from.str()) != 0) {
     log(fmt::format("Ignoring register agent message from {} as admission is already in progress", from.str()));
@@ -738,30 +868,38 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
     SlaveReregisteredMessage reply;
     reply.slave_id = info.id;
     reply.connection = connection();
-    // Master::reconcileKnownSlave: the tasks the master has for the agent, for the agent
-    // to answer those it does not know (C17).
+    // Master::reconcile(Slave*): every task the master has for the agent (terminal ones
+    // awaiting acknowledgement too) that the agent did not report, for the agent to
+    // answer those it does not know (C17).
+    std::set<std::pair<std::string, std::string>> reported;
+    for (const Task& t : message.tasks) reported.insert({t.framework_id.str(), t.task_id});
     for (const auto& [fid, known] : tasks_) {
       for (const auto& [tid, t] : known) {
-        if (t.slave_id == info.id && !isTerminalState(t.state)) reply.reconciliations.emplace_back(fid, tid);
+        if (t.slave_id == info.id && reported.count({fid.str(), tid}) == 0) reply.reconciliations.emplace_back(fid, tid);
       }
     }
     send(from, reply);
-    reconcileAgent(info.id, message.tasks);
+    reconcileAgent(info.id, message.tasks, false);
+    sendFrameworkPids(agent, message.tasks, message.frameworks);
     return;
   }
   // Not registered: recovered from the registry after a failover, or unreachable, or
   // unknown to this master. Consult the registrar (MarkSlaveReachable).
   recovered_slaves_.erase(info.id);
   reregistering_.insert(info.id);
-  dispatch("Master::_reregisterSlave", [this, from, info, tasks = message.tasks] {
+  dispatch("Master::_reregisterSlave", [this, from, info, tasks = message.tasks, frameworks = message.frameworks] {
     registrarApply("MarkSlaveReachable", info, "Master::__reregisterSlave",
-                   [this, from, info, tasks] { readmitted(from, info, tasks); });
+                   [this, from, info, tasks, frameworks] { readmitted(from, info, tasks, frameworks); });
   });
 }
 
-void Master::readmitted(const sim::Upid& from, const SlaveInfo& info, const std::vector<Task>& tasks) {
-  // Master::__reregisterSlave: MarkSlaveReachable is stored.
+void Master::readmitted(const sim::Upid& from, const SlaveInfo& info, const std::vector<Task>& tasks,
+                        const std::vector<std::string>& frameworks) {
+  // Master::_reregisterSlave: MarkSlaveReachable is stored.
   reregistering_.erase(info.id);
+  // Whether this master instance removed the agent (marked it unreachable) itself: false
+  // after a failover since.
+  const bool slaveWasRemoved = removed_.erase(info.id) != 0;
   unreachable_.erase(info.id);
   addSlave(from, info);
   log(fmt::format("Re-registered agent {} at {} ({})", info.id, from.str(), info.hostname));
@@ -784,7 +922,46 @@ void Master::readmitted(const sim::Upid& from, const SlaveInfo& info, const std:
       }
     }
   }
-  reconcileAgent(info.id, tasks);
+  reconcileAgent(info.id, tasks, true);
+  if (slaveWasRemoved) shutdownNonPartitionAware(info.id, frameworks);
+  sendFrameworkPids(registered_.at(info.id), tasks, frameworks);
+}
+
+void Master::shutdownNonPartitionAware(const std::string& slaveId, const std::vector<std::string>& frameworks) {
+  // The Mesos 1.0 "non-strict" semantics: the agent's frameworks that are not
+  // PARTITION_AWARE are shut down on it, and their tasks leave the master, unless the
+  // master failed over since it removed the agent. agentsim's ReregisterSlaveMessage
+  // names frameworks by id only, so the capability is the master's FrameworkInfo's (an
+  // unknown framework counts as not partition-aware).
+  const Agent& agent = registered_.at(slaveId);
+  for (const std::string& fid : frameworks) {
+    auto fw = frameworks_.find(fid);
+    if (fw != frameworks_.end() && fw->second.info.partition_aware) continue;
+    log(fmt::format("Shutting down framework {} at reregistered agent {} because the framework is not "
+                    "partition-aware",
+                    fid, slaveId));
+    ShutdownFrameworkMessage message;
+    message.framework_id = fid;
+    send(agent.pid, message);
+    if (auto tasks = tasks_.find(fid); tasks != tasks_.end()) {
+      std::erase_if(tasks->second, [&](const auto& t) { return t.second.slave_id == slaveId; });
+    }
+  }
+}
+
+void Master::sendFrameworkPids(const Agent& agent, const std::vector<Task>& tasks,
+                               const std::vector<std::string>& frameworks) {
+  std::set<std::string> ids;
+  for (const Task& t : tasks) ids.insert(t.framework_id.str());
+  ids.insert(frameworks.begin(), frameworks.end());
+  for (const std::string& fid : ids) {
+    auto fw = frameworks_.find(fid);
+    if (fw == frameworks_.end() || fw->second.recovered) continue;  // not (yet) registered
+    UpdateFrameworkMessage message;
+    message.framework_id = fid;
+    message.pid = fw->second.pid.str();
+    send(agent.pid, message);
+  }
 }
 
 void Master::addSlave(const sim::Upid& pid, const SlaveInfo& info) {
@@ -820,11 +997,12 @@ void Master::markUnreachable(const std::string& slaveId, const std::string& reas
     return;
   }
   marking_unreachable_.insert(slaveId);
+  // One time for the registry and every update (TaskStatus.unreachable_time).
   registrarApply("MarkSlaveUnreachable", it->second.info, "Master::_markUnreachable",
-                 [this, slaveId, reason] { markedUnreachable(slaveId, reason); });
+                 [this, slaveId, reason, at = now()] { markedUnreachable(slaveId, reason, at); });
 }
 
-void Master::markedUnreachable(const std::string& slaveId, const std::string& reason) {
+void Master::markedUnreachable(const std::string& slaveId, const std::string& reason, sim::Time at) {
   marking_unreachable_.erase(slaveId);
   auto it = registered_.find(slaveId);
   // Nothing removes an agent from registered_ while it is being marked unreachable.
@@ -833,15 +1011,17 @@ void Master::markedUnreachable(const std::string& slaveId, const std::string& re
   if (it->second.observer != nullptr) sim().terminate(*it->second.observer);
   traceState("Master::Slave", "UNREACHABLE",
              {{"slave_id", slaveId}, {"pid", it->second.pid.str()}, {"hostname", it->second.info.hostname},
-              {"reason", reason}});
+              {"reason", reason}, {"unreachable_time", sim::formatSeconds(at)}});
   forgetSlave(it);
-  unreachable_.insert(slaveId);
-  removeTasksOf(slaveId, "unreachable: " + reason);
+  removed_.insert(slaveId);
+  unreachable_[slaveId] = at;
+  removeTasksOf(slaveId, fmt::format("Slave {} is unreachable", info.hostname), at);
   sendSlaveLost(info);
 }
 
 void Master::forgetSlave(std::map<std::string, Agent>::iterator it) {
-  by_pid_.erase(it->second.pid);
+  // A new agent may have registered at the same address meanwhile (registerSlave).
+  if (auto p = by_pid_.find(it->second.pid); p != by_pid_.end() && p->second == it->first) by_pid_.erase(p);
   if (auto h = by_hostname_.find(it->second.info.hostname); h != by_hostname_.end() && h->second == it->first) {
     by_hostname_.erase(h);
   }

@@ -34,9 +34,13 @@
 //    status updates from agents go to their connected framework (dropped otherwise, as
 //    Mesos does, for the agent's retry to cover), acknowledgements to the agent if it is
 //    registered and connected; kills go to the agent, or wait for it to reregister;
-//    reconciliation answers with the latest known state (REASON_RECONCILIATION); an
-//    agent marked unreachable loses its tasks (TASK_LOST / REASON_SLAVE_REMOVED, or
-//    TASK_UNREACHABLE for partition-aware frameworks);
+//    reconciliation answers with the latest forwarded state (REASON_RECONCILIATION), and
+//    not at all for an unknown task while an agent is in transition; an agent marked
+//    unreachable or removed loses its tasks (TASK_LOST / REASON_SLAVE_REMOVED, or
+//    TASK_UNREACHABLE for partition-aware frameworks, with unreachable_time); a
+//    disconnected agent loses at once the tasks of frameworks that do not checkpoint
+//    (TASK_LOST / REASON_SLAVE_DISCONNECTED); a readmitted agent this master removed has
+//    its non-partition-aware frameworks shut down;
 //  - revocable resources: an agent's UpdateSlaveMessage sets what it may oversubscribe;
 //    only a framework with the REVOCABLE_RESOURCES capability may use them, and no more
 //    than is left (revocable offers, without an allocator);
@@ -121,6 +125,9 @@ class Master final : public sim::Process {
     Id slave_id;
     std::string executor_id;
     TaskState state = TaskState::TASK_STAGING;
+    // Task.status_update_state: the state of the latest update forwarded to the framework
+    // with a UUID (Master::forward), which reconciliation reports before `state`.
+    std::optional<TaskState> status_update_state;
     std::string acked_uuid;  // the uuid whose acknowledgement removes a terminal task
     Resources revocable;     // the revocable resources it uses
   };
@@ -140,7 +147,22 @@ class Master final : public sim::Process {
   void registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message);
   void reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage& message);
   void admitted(const sim::Upid& from, SlaveInfo info);
-  void readmitted(const sim::Upid& from, const SlaveInfo& info, const std::vector<Task>& tasks);
+  void readmitted(const sim::Upid& from, const SlaveInfo& info, const std::vector<Task>& tasks,
+                  const std::vector<std::string>& frameworks);
+  // Master::__reregisterSlave: the latest pid of each framework of the agent's tasks and
+  // frameworks that this master knows (UpdateFrameworkMessage).
+  // Master::_reregisterSlave, for an agent this master removed: ShutdownFrameworkMessage
+  // for each of its frameworks that is not PARTITION_AWARE.
+  void shutdownNonPartitionAware(const std::string& slaveId, const std::vector<std::string>& frameworks);
+  void sendFrameworkPids(const Agent& agent, const std::vector<Task>& tasks,
+                         const std::vector<std::string>& frameworks);
+  // Master::removeFramework(Slave*, Framework*) from Master::exited: the tasks on the
+  // disconnected agent of every framework that does not checkpoint are TASK_LOST /
+  // REASON_SLAVE_DISCONNECTED at once.
+  void removeUncheckpointedTasks(const Agent& agent, const std::string& slaveId);
+  // The explicit reconciliation answer for a task the master does not know.
+  std::optional<StatusUpdate> reconcileUnknown(const Framework& framework, const std::string& taskId,
+                                               const std::string& slaveId);
   void addSlave(const sim::Upid& pid, const SlaveInfo& info);
   MasterSlaveConnection connection() const;
   void launchTasks(const sim::Upid& from, const LaunchTasksMessage& message);
@@ -156,7 +178,7 @@ class Master final : public sim::Process {
   void removeSlave(const std::string& slaveId, const std::string& reason);
   void removedSlave(const std::string& slaveId, const std::string& reason);
   // Master::_markUnreachable: the continuation of MarkSlaveUnreachable.
-  void markedUnreachable(const std::string& slaveId, const std::string& reason);
+  void markedUnreachable(const std::string& slaveId, const std::string& reason, sim::Time at);
   // The agent leaves registered_ and the pid and hostname indexes.
   void forgetSlave(std::map<std::string, Agent>::iterator it);
   // Master::sendSlaveLost: LostSlaveMessage to every connected framework.
@@ -165,8 +187,10 @@ class Master final : public sim::Process {
   Resources availableRevocable(const std::string& slaveId) const;
   // Sends a master-generated update (no UUID: nothing to acknowledge) to a framework.
   void forwardToFramework(const std::string& frameworkId, StatusUpdate update);
-  void removeTasksOf(const std::string& slaveId, const std::string& reason);
-  void reconcileAgent(const std::string& slaveId, const std::vector<Task>& tasks);
+  void removeTasksOf(const std::string& slaveId, const std::string& text, std::optional<sim::Time> unreachableTime);
+  // Readmission (`readmitted`) adds the agent's tasks to the master; a known agent's
+  // reregistration (Master::reconcile(Slave*)) does not.
+  void reconcileAgent(const std::string& slaveId, const std::vector<Task>& tasks, bool readmission);
   Framework* frameworkFrom(const sim::Upid& from);
   // Applies a registry operation and stores the registry if it changed.
   void registryOperation(std::string_view operation, const SlaveInfo& info, sim::Time at);
@@ -194,7 +218,11 @@ class Master final : public sim::Process {
   std::set<std::string> marking_unreachable_;  // SlaveIDs: MarkSlaveUnreachable in flight
   std::set<std::string> removing_;             // SlaveIDs: RemoveSlave in flight
   std::set<std::string> recovered_slaves_;   // SlaveIDs from the registry, not yet reregistered
-  std::set<std::string> unreachable_;        // SlaveIDs
+  std::map<std::string, sim::Time> unreachable_;  // Slaves::unreachable: SlaveID -> unreachable time
+  // Slaves::removed: agents this master instance marked unreachable or removed (not kept
+  // across a failover): their status updates and exited executors are ignored, and a
+  // readmitted one has its non-partition-aware frameworks shut down.
+  std::set<std::string> removed_;
   std::uint64_t next_slave_ = 0;
   std::map<std::string, Framework> frameworks_;         // by FrameworkID
   // Scheduler pid -> FrameworkID; never iterated.

@@ -24,6 +24,10 @@ struct StatusUpdate {
   std::string uuid;     // empty: no acknowledgement expected
   sim::Time timestamp;
   std::optional<TaskState> latest_state;  // filled by Slave::forward
+  // TaskStatus.unreachable_time: when the master marked the task's agent unreachable (its
+  // TASK_LOST / TASK_UNREACHABLE of Master::_markUnreachable, and a reconciliation answer
+  // for a task on an unreachable agent); none otherwise.
+  std::optional<sim::Time> unreachable_time;
   bool operator==(const StatusUpdate&) const = default;
 };
 

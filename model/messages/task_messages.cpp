@@ -13,6 +13,7 @@ void describeUpdate(const StatusUpdate& u, sim::Fields& out) {
   out.push_back({"source", u.source});
   if (!u.reason.empty()) out.push_back({"reason", u.reason});
   if (u.latest_state) out.push_back({"latest_state", std::string(toString(*u.latest_state))});
+  if (u.unreachable_time) out.push_back({"unreachable_time", sim::formatSeconds(*u.unreachable_time)});
 }
 }  // namespace
 
@@ -66,6 +67,7 @@ void StatusUpdateAcknowledgementMessage::describe(sim::Fields& out) const {
 void ReconcileTasksMessage::describe(sim::Fields& out) const {
   out.push_back({"framework_id", framework_id});
   out.push_back({"tasks", task_ids.empty() ? std::string("(all)") : fmt::format("{}", fmt::join(task_ids, ","))});
+  if (!slave_id.empty()) out.push_back({"slave_id", slave_id});
 }
 
 void RegisterExecutorMessage::describe(sim::Fields& out) const {

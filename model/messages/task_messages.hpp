@@ -106,6 +106,9 @@ struct ReconcileTasksMessage : sim::MessageOf<ReconcileTasksMessage> {
   static constexpr std::string_view kName = "ReconcileTasksMessage";
   std::string framework_id;
   std::vector<std::string> task_ids;  // empty: implicit reconciliation (every task)
+  // The TaskStatus.slave_id of every named task ("": none). Mesos gives each task its own;
+  // agentsim's driver names one agent for all of them.
+  std::string slave_id;
   void describe(sim::Fields& out) const override;
 };
 

@@ -176,7 +176,7 @@ void SchedulerProcess::killTask(const std::string& taskId) {
   send(masterPid(), message);
 }
 
-void SchedulerProcess::reconcileTasks(const std::vector<std::string>& taskIds) {
+void SchedulerProcess::reconcileTasks(const std::vector<std::string>& taskIds, const std::string& slaveId) {
   if (!connected_) {
     log("Ignoring reconcile tasks message as master is disconnected");
     return;
@@ -184,6 +184,7 @@ void SchedulerProcess::reconcileTasks(const std::vector<std::string>& taskIds) {
   ReconcileTasksMessage message;
   message.framework_id = framework_.id;
   message.task_ids = taskIds;
+  message.slave_id = slaveId;
   send(masterPid(), message);
 }
 
@@ -200,9 +201,10 @@ void SchedulerProcess::statusUpdate(const sim::Upid& from, const StatusUpdateMes
   const StatusUpdate& u = message.update;
   // Scheduler::statusUpdate: what the framework's code sees.
   if (tracing()) {
-    traceState("Scheduler::statusUpdate", toString(u.state),
-               {{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid}, {"source", u.source},
-                {"reason", u.reason}, {"message", u.message}});
+    sim::Fields fields{{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid},
+                       {"source", u.source}, {"reason", u.reason}, {"message", u.message}};
+    if (u.unreachable_time) fields.push_back({"unreachable_time", sim::formatSeconds(*u.unreachable_time)});
+    traceState("Scheduler::statusUpdate", toString(u.state), std::move(fields));
   }
   if (u.uuid.empty()) return;  // nothing to acknowledge (e.g. a reconciliation answer)
   switch (flags_.acknowledge.kind) {

@@ -86,7 +86,8 @@ class SchedulerProcess final : public sim::Process {
   // SchedulerDriver::killTask and reconcileTasks (empty: every task, implicitly); call
   // with dispatch. Sent only while connected, as the driver does.
   void killTask(const std::string& taskId);
-  void reconcileTasks(const std::vector<std::string>& taskIds);
+  // `slaveId`: the agent the tasks are said to run on (TaskStatus.slave_id); "" for none.
+  void reconcileTasks(const std::vector<std::string>& taskIds, const std::string& slaveId = {});
 
  protected:
   void initialize() override;

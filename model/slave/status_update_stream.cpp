@@ -51,7 +51,7 @@ sim::Try<StatusUpdateRecord> decodeBody(const std::string& body) {
     ts = ts * 10 + (c - '0');
   }
   r.update = StatusUpdate{parts[2], parts[3], parts[4], parts[5], *state, parts[7], parts[8], parts[10], parts[1],
-                          sim::Time::fromNanoseconds(ts), std::nullopt};
+                          sim::Time::fromNanoseconds(ts), std::nullopt, std::nullopt};
   return r;
 }
 
