@@ -158,8 +158,14 @@ void parseMessageCount(const ParseContext& c, const std::string& p, Expectation&
       if (f.matches(r)) hits.push_back(&r);
     }
     const bool held = hits.size() >= lo && hits.size() <= hi;
-    return Outcome{held, hits.empty() ? std::string("none seen")
-                                      : fmt::format("{} {} at {}", hits.size(), eventWord(f.event), times(hits))};
+    std::vector<std::uint64_t> seqs;
+    for (const Record* r : hits) {
+      if (seqs.size() < 100) seqs.push_back(r->seq);  // the first 100: a diagram rings them
+    }
+    return Outcome{held,
+                   hits.empty() ? std::string("none seen")
+                                : fmt::format("{} {} at {}", hits.size(), eventWord(f.event), times(hits)),
+                   std::move(seqs)};
   };
 }
 
@@ -178,16 +184,18 @@ void parseMessageOrder(const ParseContext& c, const std::string& p, Expectation&
   out.evaluate = [names, base](const std::vector<Record>& records) {
     std::size_t next = 0;
     std::vector<std::string> seen;
+    std::vector<std::uint64_t> seqs;
     for (const Record& r : records) {
       if (next == names.size()) break;
       MessageFilter f = base;
       f.name = names[next];
       if (f.matches(r)) {
         seen.push_back(fmt::format("{} at {}", names[next], sim::formatSeconds(r.at)));
+        seqs.push_back(r.seq);
         ++next;
       }
     }
-    if (next == names.size()) return Outcome{true, fmt::format("{}", fmt::join(seen, ", "))};
+    if (next == names.size()) return Outcome{true, fmt::format("{}", fmt::join(seen, ", ")), std::move(seqs)};
     return Outcome{false, fmt::format("{}{}never saw {} after that", fmt::join(seen, ", "), seen.empty() ? "" : "; ",
                                       names[next])};
   };
@@ -221,7 +229,7 @@ void parseAgentState(const ParseContext& c, const std::string& p, Expectation& o
       if (r.at > by) break;
       last = &r;
       if (r.at >= after && r.text("state") == state) {
-        return Outcome{true, fmt::format("{} at {}", state, sim::formatSeconds(r.at))};
+        return Outcome{true, fmt::format("{} at {}", state, sim::formatSeconds(r.at)), {r.seq}};
       }
     }
     return Outcome{false, last == nullptr ? std::string("no state change recorded")
@@ -671,7 +679,8 @@ Outcome reregisteredWithin(const std::vector<Record>& records, const std::string
                    fmt::format("{} from {} reached {} at {}, {} after {}{}", message, from, host,
                                sim::formatSeconds(r.at), sim::format(r.at - *t0), after.describe(),
                                master == "new-leader" ? fmt::format(" (the new leader is {})", expected)
-                                                      : std::string())};
+                                                      : std::string()),
+                   {r.seq}};
   }
   return Outcome{false, fmt::format("{} never got {} from {} after {}", host, message,
                                     expected.empty() ? std::string("a master") : expected, after.describe())};

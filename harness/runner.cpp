@@ -2,6 +2,9 @@
 
 #include <optional>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "harness/world.hpp"
 
 namespace agentsim::harness {
@@ -47,8 +50,9 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
   }
   for (const Expectation& e : scenario.expectations) {
     Outcome o = e.evaluate(memory.records());
-    world->sim().emit(sim::RecordKind::Check, nullptr, "", e.kind,
-                      {{"expectation", e.summary}, {"held", o.held}, {"evidence", o.evidence}}, "");
+    sim::Fields fields{{"expectation", e.summary}, {"held", o.held}, {"evidence", o.evidence}};
+    if (!o.evidence_seqs.empty()) fields.push_back({"evidence_seqs", sim::RawJson{fmt::format("[{}]", fmt::join(o.evidence_seqs, ","))}});
+    world->sim().emit(sim::RecordKind::Check, nullptr, "", e.kind, std::move(fields), "");
     report.results.push_back(ExpectationResult{e.kind, e.summary, std::move(o)});
   }
   // All are checked before the first verdict is recorded.

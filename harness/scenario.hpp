@@ -60,8 +60,14 @@ struct TimelineEntry {
 };
 
 struct Outcome {
+  Outcome() = default;
+  Outcome(bool h, std::string e, std::vector<std::uint64_t> seqs = {})
+      : held(h), evidence(std::move(e)), evidence_seqs(std::move(seqs)) {}
   bool held = false;
   std::string evidence;
+  // The seqs of the records the verdict rests on, where an expectation names them (the
+  // check record's evidence_seqs; a sequence diagram rings them).
+  std::vector<std::uint64_t> evidence_seqs;
 };
 
 struct Expectation {
