@@ -208,3 +208,17 @@ TEST_CASE("diff: 0 for the same run, 1 and the first divergence for another seed
   CHECK(differ.out.find("then B (") != std::string::npos);
   CHECK(runCli("diff '" + a + "' /nonexistent").code == 2);
 }
+
+TEST_CASE("the README's failover sequence diagram is what the current build draws") {
+  // docs/views.md gives these commands; regenerate with them when a change is intended.
+  const std::string drawn = out("failover-sequence.svg");
+  REQUIRE(runCli("view '" + traceOf("scenarios/failover.json") +
+                 "' --format svg --processes 'slave(1),master,scheduler(1)' --from 29secs --to 40secs -o '" + drawn + "'")
+              .code == 0);
+  const std::string committed = slurp(std::string(AGENTSIM_SOURCE_ROOT) + "/docs/failover-sequence.svg");
+  REQUIRE(!committed.empty());
+  CHECK_MESSAGE(slurp(drawn) == committed,
+                "docs/failover-sequence.svg is stale: redraw it with the commands in docs/views.md");
+  CHECK(slurp(std::string(AGENTSIM_SOURCE_ROOT) + "/README.md").find("](docs/failover-sequence.svg)") !=
+        std::string::npos);
+}
