@@ -340,7 +340,9 @@ int viewCommand(const ViewArgs& a) {
     std::cerr << fmt::format("agentsim: error: {}: cannot open the trace\n", a.trace);
     return kBadInput;
   }
-  auto trace = viz::readTrace(in, [&](const sim::Record& r) { return viz::viewKeeps(*format, r, *filter); });
+  auto trace = viz::readTrace(
+      in, [&](const sim::Record& r) { return viz::viewKeeps(*format, r, *filter); }, {},
+      [test = filter->lineTest()](std::string_view line) { return !test(line); });
   if (trace.isError()) {
     std::cerr << fmt::format("agentsim: error: {}: {}\n", a.trace, trace.error());
     return kBadInput;

@@ -74,6 +74,42 @@ bool ViewFilter::matchesWho(const sim::Record& r) const {
   return anyMatch(hosts, r.host) && anyMatch(processes, r.process);
 }
 
+namespace {
+
+// The texts one of which a line holds if a pattern matches a host (or a process) in it:
+// the literal part before any '*', quoted or in an address. Empty: no test possible.
+std::vector<std::string> tokens(const std::vector<std::string>& patterns, bool host) {
+  std::vector<std::string> out;
+  for (const std::string& p : patterns) {
+    const std::string literal = p.substr(0, p.find('*'));
+    if (literal.empty() || literal.find_first_of("\"\\") != std::string::npos) return {};
+    if (std::any_of(literal.begin(), literal.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) return {};
+    const bool whole = literal.size() == p.size();
+    out.push_back("\"" + literal + (whole && host ? "\"" : ""));
+    if (host) out.push_back("@" + literal + (whole ? ":" : ""));
+  }
+  return out;
+}
+
+bool holdsAny(std::string_view line, const std::vector<std::string>& tokens) {
+  return tokens.empty() ||
+         std::any_of(tokens.begin(), tokens.end(), [&](const std::string& t) { return line.find(t) != std::string_view::npos; });
+}
+
+}  // namespace
+
+std::function<bool(std::string_view)> ViewFilter::lineTest() const {
+  return [h = tokens(hosts, true), p = tokens(processes, false)](std::string_view line) {
+    if (h.empty() && p.empty()) return true;
+    if (line.find("\"kind\":\"check\"") != std::string_view::npos) return true;
+    // Faults are few, and a host's is of no process: never skipped.
+    if (line.find("\"kind\":\"fault\"") != std::string_view::npos) return true;
+    return holdsAny(line, h) && holdsAny(line, p);
+  };
+}
+
+bool ViewFilter::mayMatchLine(std::string_view line) const { return lineTest()(line); }
+
 bool ViewFilter::selects(const sim::Record& r) const {
   // The verdicts come after the run: a time window does not hide them.
   if (!wantsKind(r.kind) || (r.kind != sim::RecordKind::Check && !inWindow(r.at))) return false;

@@ -2,6 +2,7 @@
 // The filters every view shares (`agentsim view --hosts --processes --messages --kinds
 // --from --to --all`, docs/views.md): which trace records a view draws. Read from the
 // records alone.
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +49,12 @@ struct ViewFilter {
   // not chatter) would select the record: a view looks up the send of a selected
   // delivery among these, wherever the send falls.
   bool matchesWho(const sim::Record& r) const;
+  // False only when a trace line (a record's JSON) cannot hold a record matchesWho
+  // accepts: it names none of the hosts and processes asked for (as `"agent-1"`,
+  // `@agent-1:`, `"slave(1)`) and is no check or fault. Lets a reader pass over most of a
+  // big trace without parsing it.
+  bool mayMatchLine(std::string_view line) const;
+  std::function<bool(std::string_view)> lineTest() const;  // the same, its texts worked out once
   bool wantsKind(sim::RecordKind kind) const;
   bool inWindow(sim::Time t) const;
 };

@@ -88,6 +88,7 @@ sim::Try<bool> TraceStream::readLine(nlohmann::ordered_json& j) {
                                     number_, number_ == 1 ? "the header is" : "the record is", sim::formatBytes(limit))};
     }
     if (line_.empty()) continue;
+    if (number_ > 1 && skip_ && skip_(line_)) continue;
     // ordered_json keeps the writer's field order, so a round trip is exact.
     j = nlohmann::ordered_json::parse(line_, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return sim::Error{fmt::format("line {}: not a JSON object", number_)};
@@ -126,8 +127,9 @@ sim::Try<TraceFile> readTrace(std::istream& in, const TraceReaderLimits& limits)
 }
 
 sim::Try<TraceFile> readTrace(std::istream& in, const std::function<bool(const sim::Record&)>& keep,
-                              const TraceReaderLimits& limits) {
+                              const TraceReaderLimits& limits, std::function<bool(std::string_view)> skipLine) {
   TraceStream stream(in, limits);
+  stream.skipLines(std::move(skipLine));
   auto header = stream.header();
   if (header.isError()) return sim::Error{header.error()};
   TraceFile file;

@@ -4,6 +4,7 @@
 #include <functional>
 #include <istream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -33,6 +34,9 @@ class TraceStream {
  public:
   explicit TraceStream(std::istream& in, const TraceReaderLimits& limits = {}) : in_(in), limits_(limits) {}
   sim::Try<sim::Fields> header();
+  // Records whose line `skip` accepts are passed over unparsed (a view's cheap test that a
+  // line cannot hold what it draws); a malformed line skipped so is not reported.
+  void skipLines(std::function<bool(std::string_view)> skip) { skip_ = std::move(skip); }
   // The next record into `out`: true, or false at the end.
   sim::Try<bool> next(sim::Record& out);
   std::size_t line() const { return number_; }
@@ -43,6 +47,7 @@ class TraceStream {
   TraceReaderLimits limits_;
   std::string line_;
   std::size_t number_ = 0;
+  std::function<bool(std::string_view)> skip_;
 };
 
 // Errors name the line: "line 12: expected ...". A header of another format_version is
@@ -52,6 +57,7 @@ sim::Try<TraceFile> readTrace(std::istream& in, const TraceReaderLimits& limits 
 // The same, keeping only the records `keep` accepts: a view of a big trace filtered to a
 // few agents holds only what it draws.
 sim::Try<TraceFile> readTrace(std::istream& in, const std::function<bool(const sim::Record&)>& keep,
-                              const TraceReaderLimits& limits = {});
+                              const TraceReaderLimits& limits = {},
+                              std::function<bool(std::string_view)> skipLine = nullptr);
 
 }  // namespace agentsim::viz

@@ -217,8 +217,36 @@ TEST_CASE("the README's failover sequence diagram is what the current build draw
               .code == 0);
   const std::string committed = slurp(std::string(AGENTSIM_SOURCE_ROOT) + "/docs/failover-sequence.svg");
   REQUIRE(!committed.empty());
-  CHECK_MESSAGE(slurp(drawn) == committed,
-                "docs/failover-sequence.svg is stale: redraw it with the commands in docs/views.md");
+  const bool same = slurp(drawn) == committed;
+  CHECK_MESSAGE(same, "docs/failover-sequence.svg is stale: redraw it with the commands in docs/views.md");
   CHECK(slurp(std::string(AGENTSIM_SOURCE_ROOT) + "/README.md").find("](docs/failover-sequence.svg)") !=
         std::string::npos);
+}
+
+TEST_CASE("the line test a big view skips unparsed lines with never skips a record the filter matches") {
+  std::ifstream in(traceOf("scenarios/failover.json"));
+  auto file = agentsim::viz::readTrace(in);
+  REQUIRE(!file.isError());
+  agentsim::viz::ViewFilter both;
+  both.hosts = {"agent-1", "master-*"};
+  both.processes = {"slave(1)", "master"};
+  agentsim::viz::ViewFilter hosts;
+  hosts.hosts = {"agent-2"};
+  agentsim::viz::ViewFilter processes;
+  processes.processes = {"slave(1)", "scheduler(1)"};
+  for (const auto& f : {both, hosts, processes}) {
+    const auto test = f.lineTest();
+    std::size_t matched = 0;
+    std::size_t skipped = 0;
+    for (const auto& r : file->records) {
+      const bool may = test(agentsim::sim::toJsonLine(r));
+      if (f.matchesWho(r)) {
+        ++matched;
+        CHECK(may);
+      }
+      skipped += may ? 0 : 1;
+    }
+    CHECK(matched > 0);
+    CHECK(skipped > file->records.size() / 3);  // it does skip much of the rest
+  }
 }
