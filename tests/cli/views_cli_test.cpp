@@ -185,6 +185,12 @@ TEST_CASE("view: bad input is a clear error and exit 2") {
   CHECK(r.out.find("not built yet") != std::string::npos);
   r = runCli("view /nonexistent.jsonl");
   CHECK(r.code == 2);
+  r = runCli("run scenarios/registration.json --quiet --html '" + out("x.html") + "'");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("--html: the HTML explorer is not built yet") != std::string::npos);
+  r = runCli("view '" + trace + "' --from 2secs --to 1secs");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("--to (1secs) is before --from (2secs)") != std::string::npos);
   const std::string old = out("v1.jsonl");
   std::ofstream(old) << "{\"format\":\"agentsim-trace\",\"format_version\":1}\n";
   r = runCli("view '" + old + "'");
