@@ -162,7 +162,9 @@ class PerfettoWriter {
       endSlice(it->second, r.at);
       open_.erase(it);
     }
-    Open o{r.at, thread(Endpoint{r.process, r.host}), r.name + " " + r.text("state"), ++slices_};
+    // One id per machine instance: its states follow one another on one async track.
+    const auto [instance, added] = instances_.emplace(key, instances_.size() + 1);
+    Open o{r.at, thread(Endpoint{r.process, r.host}), r.name + " " + r.text("state"), instance->second};
     event(fmt::format(R"({{"ph":"b","cat":"state","name":{},"id":{},"ts":{},"pid":{},"tid":{},"args":{{"fields":{}}}}})",
                       json(o.name), o.id, ts(o.at), o.thread.first, o.thread.second, json(fieldsText(r))));
     open_.emplace(key, std::move(o));
@@ -178,7 +180,7 @@ class PerfettoWriter {
   bool first_ = true;
   sim::Time last_;
   std::uint64_t flows_ = 0;
-  std::uint64_t slices_ = 0;
+  std::map<std::string, std::uint64_t> instances_;
   std::unordered_map<std::uint64_t, Send> sends_;  // look-up only
   std::map<std::string, int> pids_;
   std::map<std::pair<std::string, std::string>, Thread> tids_;
