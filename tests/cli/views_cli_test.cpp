@@ -133,10 +133,13 @@ TEST_CASE("view --format perfetto: the JSON parses and every flow start has its 
     std::map<std::uint64_t, int> starts;
     std::map<std::uint64_t, int> ends;
     std::size_t slices = 0;
+    std::map<std::uint64_t, int> open;  // a state machine's slices follow one another
     for (const auto& e : j["traceEvents"]) {
       const std::string ph = e.at("ph").get<std::string>();
       if (ph == "s") ++starts[e.at("id").get<std::uint64_t>()];
       if (ph == "f") ++ends[e.at("id").get<std::uint64_t>()];
+      if (ph == "b") CHECK(++open[e.at("id").get<std::uint64_t>()] == 1);
+      if (ph == "e") CHECK(--open[e.at("id").get<std::uint64_t>()] == 0);
       if (ph == "b") ++slices;
       if (ph != "M") CHECK(e.contains("ts"));
     }
