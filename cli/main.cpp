@@ -21,9 +21,12 @@
 #include "model/slave/startup_graph.hpp"
 #include "viz/html_explorer.hpp"
 #include "viz/startup_graph_render.hpp"
+#include "viz/filter.hpp"
 #include "viz/timeline.hpp"
 #include "viz/timeline_story.hpp"
+#include "viz/trace_diff.hpp"
 #include "viz/trace_reader.hpp"
+#include "viz/view.hpp"
 
 namespace {
 
@@ -33,6 +36,55 @@ constexpr int kHeld = 0;
 constexpr int kFailed = 1;
 constexpr int kBadInput = 2;
 constexpr int kInternal = 3;
+
+// The filters every view shares (viz/filter.hpp), as written on the command line.
+struct FilterArgs {
+  std::string hosts;
+  std::string processes;
+  std::string messages;
+  std::string kinds;
+  std::string from;
+  std::string to;
+  bool all = false;
+
+  void addTo(CLI::App& cmd) {
+    cmd.add_option("--hosts", hosts, "Only these hosts, comma-separated; '*' matches any text (agent-*)");
+    cmd.add_option("--processes", processes, "Only these processes, e.g. slave(1),master");
+    cmd.add_option("--messages", messages, "Only these messages, e.g. StatusUpdateMessage");
+    cmd.add_option("--kinds", kinds, "Only these record kinds: send,deliver,drop,timer,state,fault,check,log,startup");
+    cmd.add_option("--from", from, "From this simulated time, e.g. 30secs");
+    cmd.add_option("--to", to, "Up to this simulated time, e.g. 45secs");
+  }
+
+  // The filter, or a located message for exit 2.
+  std::optional<viz::ViewFilter> filter(std::string& error) const {
+    viz::ViewFilter f;
+    f.hosts = viz::splitList(hosts);
+    f.processes = viz::splitList(processes);
+    f.messages = viz::splitList(messages);
+    f.all = all;
+    auto k = viz::parseKinds(kinds);
+    if (k.isError()) {
+      error = "--kinds: " + k.error();
+      return std::nullopt;
+    }
+    f.kinds = *k;
+    for (auto [name, text, out] : {std::make_tuple("--from", &from, &f.from), std::make_tuple("--to", &to, &f.to)}) {
+      if (text->empty()) continue;
+      auto t = viz::parseViewTime(*text);
+      if (t.isError()) {
+        error = fmt::format("{}: {}", name, t.error());
+        return std::nullopt;
+      }
+      *out = *t;
+    }
+    if (f.from && f.to && *f.to < *f.from) {
+      error = fmt::format("--to ({}) is before --from ({})", to, from);
+      return std::nullopt;
+    }
+    return f;
+  }
+};
 
 struct RunArgs {
   std::string scenario;
@@ -45,6 +97,8 @@ struct RunArgs {
   bool all = false;
   bool noRefs = false;
   std::optional<std::uint64_t> maxEvents;
+  std::string svg;       // views of the run, drawn from its records (docs/views.md)
+  std::string perfetto;
 };
 
 // A seed is a decimal number in [0, 2^64 - 1]: no sign, no base prefix, no wrap-around.
@@ -122,28 +176,6 @@ bool writeHtmlExplorer(const std::string& path, const sim::Fields& header, const
   return static_cast<bool>(out);
 }
 
-struct ViewArgs {
-  std::string trace;
-  std::string format = "html";
-  std::string output = "-";
-};
-
-// `agentsim view TRACE --format html [-o FILE]`: a saved trace (run --trace) as the HTML
-// explorer.
-int viewCommand(const ViewArgs& a) {
-  std::ifstream in(a.trace, std::ios::binary);
-  if (!in) {
-    std::cerr << fmt::format("agentsim: error: {}: cannot open the trace\n", a.trace);
-    return kBadInput;
-  }
-  auto trace = viz::readTrace(in);
-  if (trace.isError()) {
-    std::cerr << fmt::format("agentsim: error: {}: {}\n", a.trace, trace.error());
-    return kBadInput;
-  }
-  return writeHtmlExplorer(a.output, trace->header, trace->records) ? kHeld : kBadInput;
-}
-
 // The terminal's width when standard output is one, else 160 columns.
 std::size_t outputWidth() {
   winsize w{};
@@ -175,6 +207,27 @@ std::string replayCommand(const RunArgs& a, std::uint64_t seed) {
   if (!a.until.empty()) cmd += " --until " + shellQuote(a.until);
   if (a.maxEvents) cmd += fmt::format(" --max-events {}", *a.maxEvents);
   return cmd;
+}
+
+// Writes one view of `records` to `path` ("-" is stdout); false when it cannot.
+bool writeViewFile(const std::string& option, const std::string& path, viz::ViewFormat format,
+                   const sim::Fields& header, const std::vector<sim::Record>& records, const viz::ViewOptions& options) {
+  if (path == "-") {
+    viz::writeView(std::cout, format, header, records, options);
+    return static_cast<bool>(std::cout);
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    std::cerr << fmt::format("agentsim: error: {}: cannot write '{}'\n", option, path);
+    return false;
+  }
+  viz::writeView(out, format, header, records, options);
+  out.close();
+  if (out.fail()) {
+    std::cerr << fmt::format("agentsim: error: {}: writing '{}' failed (is the disk full?)\n", option, path);
+    return false;
+  }
+  return true;
 }
 
 int run(RunArgs a) {
@@ -277,9 +330,24 @@ int run(RunArgs a) {
                            sim::format(report.end.sinceStart()));
   if (report.limitExceeded()) std::cout << "agentsim: " << report.stop.message << '\n';
   if (!a.trace.empty() && !traceFailed) std::cout << fmt::format("trace written to {}\n", a.trace);
+  bool viewFailed = false;
   if (!a.html.empty()) {
-    if (!writeHtmlExplorer(a.html, report.header, report.records)) return kBadInput;
-    std::cout << fmt::format("explorer written to {} (open it in a browser)\n", a.html);
+    if (writeHtmlExplorer(a.html, report.header, report.records)) {
+      std::cout << fmt::format("explorer written to {} (open it in a browser)\n", a.html);
+    } else {
+      viewFailed = true;
+    }
+  }
+  for (auto [option, path, format] : {std::make_tuple("--svg", &a.svg, viz::ViewFormat::Svg),
+                                      std::make_tuple("--perfetto", &a.perfetto, viz::ViewFormat::Perfetto)}) {
+    if (path->empty()) continue;
+    viz::ViewOptions v;
+    v.filter.all = a.all;
+    if (writeViewFile(option, *path, format, report.header, report.records, v)) {
+      std::cout << fmt::format("{} written to {}\n", option + 2, *path);
+    } else {
+      viewFailed = true;
+    }
   }
   if (!report.allHeld()) std::cout << fmt::format("replay: {}\n", replayCommand(a, seed));
   if (traceFailed) {
@@ -289,7 +357,71 @@ int run(RunArgs a) {
                              a.trace);
     return kBadInput;
   }
+  if (viewFailed) return kBadInput;
   return report.allHeld() ? kHeld : kFailed;
+}
+
+struct ViewArgs {
+  std::string trace;
+  std::string format = "text";
+  std::string output = "-";
+  FilterArgs filter;
+  bool noRefs = false;
+};
+
+// Draws a saved trace (docs/views.md). The trace is streamed: only the records the view
+// needs are kept.
+int viewCommand(const ViewArgs& a) {
+  const auto format = viz::parseViewFormat(a.format);
+  if (!format) {
+    std::cerr << fmt::format("agentsim: error: --format: expected text, svg, html, perfetto or mermaid, got '{}'\n",
+                             printable(a.format));
+    return kBadInput;
+  }
+  std::string error;
+  const auto filter = a.filter.filter(error);
+  if (!filter) {
+    std::cerr << fmt::format("agentsim: error: {}\n", error);
+    return kBadInput;
+  }
+  std::ifstream in(a.trace, std::ios::binary);
+  if (!in) {
+    std::cerr << fmt::format("agentsim: error: {}: cannot open the trace\n", a.trace);
+    return kBadInput;
+  }
+  auto trace = viz::readTrace(
+      in, [&](const sim::Record& r) { return viz::viewKeeps(*format, r, *filter); }, {},
+      [test = filter->lineTest()](std::string_view line) { return !test(line); });
+  if (trace.isError()) {
+    std::cerr << fmt::format("agentsim: error: {}: {}\n", a.trace, trace.error());
+    return kBadInput;
+  }
+  viz::ViewOptions options;
+  options.filter = *filter;
+  options.refs = !a.noRefs;
+  return writeViewFile("-o", a.output, *format, trace->header, trace->records, options) ? kHeld : kBadInput;
+}
+
+// Where two saved runs diverge; exits 0 when they are the same, 1 when they diverge.
+int diffCommand(const std::string& pathA, const std::string& pathB, std::size_t context) {
+  std::ifstream a(pathA, std::ios::binary);
+  std::ifstream b(pathB, std::ios::binary);
+  for (auto [path, stream] : {std::make_pair(&pathA, &a), std::make_pair(&pathB, &b)}) {
+    if (!*stream) {
+      std::cerr << fmt::format("agentsim: error: {}: cannot open the trace\n", *path);
+      return kBadInput;
+    }
+  }
+  viz::DiffOptions options;
+  options.context = context;
+  std::cout << fmt::format("A: {}\nB: {}\n", pathA, pathB);
+  auto result = viz::diffTraces(a, b, pathA, pathB, std::cout, options);
+  if (result.isError()) {
+    std::cout << std::flush;
+    std::cerr << fmt::format("agentsim: error: {}\n", result.error());
+    return kBadInput;
+  }
+  return result->same ? kHeld : kFailed;
 }
 
 int check(const std::vector<std::string>& files) {
@@ -430,6 +562,27 @@ int main2(int argc, char** argv) {
   runCmd->add_flag("--quiet", runArgs.quiet, "Do not print the timeline");
   runCmd->add_flag("--all", runArgs.all, "Also print every delivery and the ZooKeeper heartbeats");
   runCmd->add_flag("--no-refs", runArgs.noRefs, "Do not print the modelled Mesos source on timeline lines");
+  runCmd->add_option("--svg", runArgs.svg, "Draw the run's sequence diagram as SVG to FILE (docs/views.md)");
+  runCmd->add_option("--perfetto", runArgs.perfetto, "Write the run as Perfetto / Chrome trace JSON to FILE");
+
+  ViewArgs viewArgs;
+  auto* viewCmd = app.add_subcommand("view", "Draw a saved trace: text, SVG sequence diagram, HTML explorer, Perfetto JSON, Mermaid");
+  viewCmd->add_option("trace", viewArgs.trace, "Trace file (run --trace FILE)")->required();
+  viewCmd->add_option("--format", viewArgs.format, "text, svg, html, perfetto or mermaid (default: text)");
+  viewCmd->add_option("-o,--output", viewArgs.output, "Write to FILE (default: standard output)");
+  viewArgs.filter.addTo(*viewCmd);
+  viewCmd->add_flag("--all", viewArgs.filter.all,
+                    "Also show periodic chatter: ZooKeeper heartbeats, the master's agent pings (and, in text, every "
+                    "delivery)");
+  viewCmd->add_flag("--no-refs", viewArgs.noRefs, "Text: do not print the modelled Mesos source");
+
+  std::vector<std::string> diffFiles;
+  std::size_t diffContext = 5;
+  auto* diffCmd = app.add_subcommand(
+      "diff", "Where two saved runs diverge: the first differing record, the context, what each did next");
+  diffCmd->add_option("traces", diffFiles, "Two trace files, A and B")->required()->expected(2);
+  diffCmd->add_option("--context", diffContext, "Records shown before and after the divergence (default: 5)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1000}));
 
   std::vector<std::string> checkFiles;
   auto* checkCmd = app.add_subcommand("check", "Validate scenario files without running them");
@@ -456,11 +609,6 @@ int main2(int argc, char** argv) {
   explainCmd->add_option("scenario", explainArgs.scenario, "Scenario file (default: an agent with the default flags)");
   explainCmd->add_option("--agent", explainArgs.agent, "Which agent of the scenario (default: the first)");
 
-  ViewArgs viewArgs;
-  auto* viewCmd = app.add_subcommand("view", "Show a saved trace (run --trace FILE) as the HTML explorer");
-  viewCmd->add_option("trace", viewArgs.trace, "Trace file (JSON Lines)")->required();
-  viewCmd->add_option("--format", viewArgs.format, "html (default: html)")->check(CLI::IsMember({"html"}));
-  viewCmd->add_option("-o,--output", viewArgs.output, "Write to FILE (default: standard output)");
 
   try {
     app.parse(argc, argv);
@@ -481,10 +629,11 @@ int main2(int argc, char** argv) {
   }
   if (runCmd->parsed()) return run(runArgs);
   if (checkCmd->parsed()) return check(checkFiles);
+  if (viewCmd->parsed()) return viewCommand(viewArgs);
+  if (diffCmd->parsed()) return diffCommand(diffFiles[0], diffFiles[1], diffContext);
   if (invariantsCmd->parsed()) return invariantsCommand(traceFiles);
   if (graphCmd->parsed()) return graphCommand(graphArgs);
   if (explainCmd->parsed()) return explainCommand(explainArgs);
-  if (viewCmd->parsed()) return viewCommand(viewArgs);
   if (flagsCmd->parsed()) {
     printFlags("Agent (mesos-agent)", model::slaveFlagTable());
     std::cout << '\n';

@@ -78,6 +78,8 @@ struct Envelope {
   Upid from;
   Upid to;
   std::unique_ptr<Message> body;
+  std::uint64_t msg = 0;   // the message's id in the trace, from 1 in send order (Network::send)
+  bool duplicate = false;  // a copy made by a duplicate fault, not the message as sent
 };
 
 }  // namespace agentsim::sim

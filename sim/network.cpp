@@ -85,26 +85,26 @@ bool Network::partitioned(const std::string& from, const std::string& to) const 
 
 void Network::traceDrop(const Envelope& e, std::string reason) {
   if (!sim_.trace().enabled()) return;
-  sim_.emit(RecordKind::Drop, sim_.process(e.from), e.from.host(), std::string(e.body->name()),
-            {{"from", e.from.str()}, {"to", e.to.str()}, {"reason", std::move(reason)}}, "");
+  sim_.emitMessage(RecordKind::Drop, sim_.process(e.from), e.from.host(), e,
+                   {{"from", e.from.str()}, {"to", e.to.str()}, {"reason", std::move(reason)}}, "");
 }
 
 void Network::traceFault(const Envelope& e, std::string_view what, const std::string& label) {
   if (!sim_.trace().enabled()) return;
-  sim_.emit(RecordKind::Fault, nullptr, e.from.host(), std::string(what),
-            {{"message", std::string(e.body->name())}, {"from", e.from.str()}, {"to", e.to.str()},
-             {"label", label}},
-            "");
+  sim_.emitMessage(RecordKind::Fault, nullptr, e.from.host(), e,
+                   {{"message", std::string(e.body->name())}, {"from", e.from.str()}, {"to", e.to.str()},
+                    {"label", label}},
+                   "", std::string(what));
 }
 
 void Network::send(Envelope envelope) {
-  ++sent_;
+  envelope.msg = ++sent_;
   if (sim_.trace().enabled()) {
     const auto& ctx = sim_.context();
     Fields f{{"from", envelope.from.str()}, {"to", envelope.to.str()}};
     envelope.body->describe(f);
-    sim_.emit(RecordKind::Send, ctx.process, envelope.from.host(), std::string(envelope.body->name()),
-              std::move(f), sim_.refOf(ctx.process, ctx.function));
+    sim_.emitMessage(RecordKind::Send, ctx.process, envelope.from.host(), envelope, std::move(f),
+                     sim_.refOf(ctx.process, ctx.function));
   }
   // The connection is to the destination host's current boot, whatever a fault does later.
   const std::uint64_t incarnation = sim_.incarnationOf(envelope.to);
@@ -136,8 +136,11 @@ void Network::send(Envelope envelope) {
         break;
     }
   }
+  // The first copy scheduled (and so delivered first) is the message; the later ones are
+  // its duplicates.
+  if (copies > 1) envelope.duplicate = true;
   for (int i = 1; i < copies; ++i) {
-    schedule(Envelope{envelope.from, envelope.to, envelope.body->clone()}, extra, incarnation);
+    schedule(Envelope{envelope.from, envelope.to, envelope.body->clone(), envelope.msg, i > 1}, extra, incarnation);
   }
   schedule(std::move(envelope), extra, incarnation);
 }

@@ -61,17 +61,17 @@ void Process::deliver(Envelope& envelope) {
   std::string reason;
   if (!accept(envelope, reason)) {
     if (tracing()) {
-      sim_->emit(RecordKind::Drop, this, {}, std::string(envelope.body->name()),
-                 {{"from", envelope.from.str()}, {"to", self_.str()}, {"reason", std::move(reason)}},
-                 sim_->refOf(this, "visit"));
+      sim_->emitMessage(RecordKind::Drop, this, {}, envelope,
+                        {{"from", envelope.from.str()}, {"to", self_.str()}, {"reason", std::move(reason)}},
+                        sim_->refOf(this, "visit"));
     }
     return;
   }
   const Handler* it = findHandler(envelope.body->name());
   if (it == nullptr) {
     if (tracing()) {
-      sim_->emit(RecordKind::Drop, this, {}, std::string(envelope.body->name()),
-                 {{"from", envelope.from.str()}, {"to", self_.str()}, {"reason", "no handler installed"}}, "");
+      sim_->emitMessage(RecordKind::Drop, this, {}, envelope,
+                        {{"from", envelope.from.str()}, {"to", self_.str()}, {"reason", "no handler installed"}}, "");
     }
     return;
   }
@@ -80,8 +80,7 @@ void Process::deliver(Envelope& envelope) {
   if (tracing()) {
     Fields f{{"from", envelope.from.str()}, {"to", envelope.to.str()}};
     envelope.body->describe(f);
-    sim_->emit(RecordKind::Deliver, this, {}, std::string(envelope.body->name()), std::move(f),
-               sim_->refOf(this, it->function));
+    sim_->emitMessage(RecordKind::Deliver, this, {}, envelope, std::move(f), sim_->refOf(this, it->function));
   }
   // Copied: the handler may install handlers (the vector may move).
   const Handler h = *it;

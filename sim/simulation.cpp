@@ -401,6 +401,7 @@ TimerId Simulation::schedule(Time when, Process* owner, std::string_view functio
   e.fn = std::move(fn);
   e.function = function;
   e.traced = traced;
+  e.armed = now_;
   if (owner != nullptr) {
     e.owner = owner->slot_;
     e.owner_gen = processes_[owner->slot_].gen;
@@ -452,9 +453,8 @@ std::string Simulation::refOf(const Process* p, std::string_view function) const
   return fmt::format("{}: {}", src, fn);
 }
 
-void Simulation::emit(RecordKind kind, const Process* p, std::string_view hostName, std::string name,
-                      Fields fields, std::string ref) {
-  if (!trace_.enabled()) return;
+Record Simulation::makeRecord(RecordKind kind, const Process* p, std::string_view hostName, std::string name,
+                              Fields fields, std::string ref) const {
   Record r;
   r.at = now_;
   r.kind = kind;
@@ -467,6 +467,22 @@ void Simulation::emit(RecordKind kind, const Process* p, std::string_view hostNa
   r.name = std::move(name);
   r.fields = std::move(fields);
   r.ref = std::move(ref);
+  return r;
+}
+
+void Simulation::emit(RecordKind kind, const Process* p, std::string_view hostName, std::string name,
+                      Fields fields, std::string ref) {
+  if (!trace_.enabled()) return;
+  trace_.emit(makeRecord(kind, p, hostName, std::move(name), std::move(fields), std::move(ref)));
+}
+
+void Simulation::emitMessage(RecordKind kind, const Process* p, std::string_view hostName, const Envelope& envelope,
+                             Fields fields, std::string ref, std::string name) {
+  if (!trace_.enabled()) return;
+  if (name.empty()) name = envelope.body->name();
+  Record r = makeRecord(kind, p, hostName, std::move(name), std::move(fields), std::move(ref));
+  r.msg = envelope.msg;
+  r.duplicate = envelope.duplicate;
   trace_.emit(std::move(r));
 }
 
@@ -482,15 +498,15 @@ void Simulation::run(std::uint32_t slot) {
     if (h != nullptr && h->incarnation_ != incarnation) p = nullptr;  // the connection died with the host
     if (p == nullptr) {
       if (trace_.enabled()) {
-        emit(RecordKind::Drop, nullptr, env.to.host(), std::string(env.body->name()),
-             {{"from", env.from.str()}, {"to", env.to.str()}, {"reason", "no process at the address"}}, "");
+        emitMessage(RecordKind::Drop, nullptr, env.to.host(), env,
+                    {{"from", env.from.str()}, {"to", env.to.str()}, {"reason", "no process at the address"}}, "");
       }
       return;
     }
     if (network_->partitioned(env.from.host(), env.to.host())) {
       if (trace_.enabled()) {
-        emit(RecordKind::Drop, nullptr, env.to.host(), std::string(env.body->name()),
-             {{"from", env.from.str()}, {"to", env.to.str()}, {"reason", "partition"}}, "");
+        emitMessage(RecordKind::Drop, nullptr, env.to.host(), env,
+                    {{"from", env.from.str()}, {"to", env.to.str()}, {"reason", "partition"}}, "");
       }
       return;
     }
@@ -512,9 +528,14 @@ void Simulation::run(std::uint32_t slot) {
   std::function<void()> fn = std::move(e.fn);
   const std::string_view function = e.function;
   const bool traced = e.traced;
+  const Time armed = e.armed;
   freeEvent(slot);
   context_ = Context{owner, function};
-  if (traced && trace_.enabled()) emit(RecordKind::Timer, owner, {}, std::string(function), {}, refOf(owner, function));
+  if (traced && trace_.enabled()) {
+    Record r = makeRecord(RecordKind::Timer, owner, {}, std::string(function), {}, refOf(owner, function));
+    r.armed = armed;
+    trace_.emit(std::move(r));
+  }
   fn();
   context_ = Context{};
 }

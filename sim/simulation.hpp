@@ -175,6 +175,10 @@ class Simulation {
   std::uint64_t incarnationOf(const Upid& to);
   void emit(RecordKind kind, const Process* p, std::string_view hostName, std::string name, Fields fields,
             std::string ref);
+  // A record about `envelope` (a send, deliver or drop, or a fault acting on it): with its
+  // id and whether it is a duplicated copy; named after the message unless `name` is given.
+  void emitMessage(RecordKind kind, const Process* p, std::string_view hostName, const Envelope& envelope,
+                   Fields fields, std::string ref, std::string name = {});
 
  private:
   friend class Host;
@@ -196,6 +200,7 @@ class Simulation {
     std::function<void()> fn;
     Envelope envelope;
     std::uint64_t incarnation = 0;  // of the destination host, for deliveries
+    Time armed;                     // when it was scheduled (a timer record's `armed`)
   };
   struct ProcessSlot {
     std::unique_ptr<Process> process;
@@ -218,6 +223,8 @@ class Simulation {
   void notifyExited(const Upid& to, std::map<std::uint32_t, LinkRef>& refs,
                     const std::function<bool(const LinkRef&)>& which);
   [[noreturn]] void limitExceeded(std::string what);
+  Record makeRecord(RecordKind kind, const Process* p, std::string_view hostName, std::string name, Fields fields,
+                    std::string ref) const;
 
   std::uint64_t seed_;
   Limits limits_;

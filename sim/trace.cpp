@@ -99,7 +99,13 @@ std::string toJsonLine(const Fields& header) {
 std::string toJsonLine(const Record& r) {
   std::string out;
   out.reserve(160);
-  fmt::format_to(std::back_inserter(out), "{{\"t\":{},\"seq\":{},\"kind\":", r.at.ns(), r.seq);
+  fmt::format_to(std::back_inserter(out), "{{\"t\":{},\"seq\":{},", r.at.ns(), r.seq);
+  if (r.msg != 0) {
+    fmt::format_to(std::back_inserter(out), "\"msg\":{},", r.msg);
+    if (r.duplicate) out += "\"duplicate\":true,";
+  }
+  if (r.kind == RecordKind::Timer) fmt::format_to(std::back_inserter(out), "\"armed\":{},", r.armed.ns());
+  out += "\"kind\":";
   appendJsonString(out, toString(r.kind));
   out += ",\"process\":";
   appendJsonString(out, r.process);
@@ -129,7 +135,7 @@ std::string formatBytes(std::uint64_t bytes) {
 }
 
 std::uint64_t approximateBytes(const Record& r) {
-  constexpr std::uint64_t kRecord = 176;  // sizeof(Record)
+  constexpr std::uint64_t kRecord = 192;  // sizeof(Record)
   constexpr std::uint64_t kField = 72;    // sizeof(Field)
   constexpr std::uint64_t kAllocation = 16;
   const auto text = [](std::size_t size) -> std::uint64_t { return size > 15 ? size + 1 + kAllocation : 0; };

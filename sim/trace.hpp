@@ -15,7 +15,10 @@
 
 namespace agentsim::sim {
 
-inline constexpr int kTraceFormatVersion = 1;
+// Version 2: send, deliver and drop records carry the message's id (`msg`), a duplicated
+// copy's deliver or drop says so (`duplicate`), and a timer record says when its delay
+// was armed (`armed`). docs/trace-format.md.
+inline constexpr int kTraceFormatVersion = 2;
 
 enum class RecordKind { Send, Deliver, Drop, Timer, State, Fault, Check, Log, Startup };
 
@@ -42,6 +45,9 @@ struct Record {
   Time at;
   std::uint64_t seq = 0;  // position in the trace, from 0
   RecordKind kind = RecordKind::Log;
+  bool duplicate = false;  // a deliver or drop of a duplicated copy of message `msg`
+  std::uint64_t msg = 0;   // send, deliver, drop: the message's id, from 1 in send order; 0 otherwise
+  Time armed;              // timer: when its delay was armed (a timer record only)
   std::string process;    // e.g. "slave(1)"; empty for the harness
   std::string host;       // e.g. "agent-1"
   std::string name;       // message or event name, e.g. "RegisterSlaveMessage"

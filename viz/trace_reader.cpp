@@ -48,55 +48,99 @@ LineRead readLine(std::istream& in, std::string& line, std::size_t limit) {
 
 }  // namespace
 
-sim::Try<TraceFile> readTrace(std::istream& in, const TraceReaderLimits& limits) {
-  TraceFile file;
-  std::string line;
-  std::size_t number = 0;
+namespace {
+
+sim::Try<sim::Record> parseRecord(const nlohmann::ordered_json& j, std::size_t number) {
+  sim::Record r;
+  try {
+    r.at = sim::Time::fromNanoseconds(j.at("t").get<std::int64_t>());
+    r.seq = j.at("seq").get<std::uint64_t>();
+    if (const auto m = j.find("msg"); m != j.end()) r.msg = m->get<std::uint64_t>();
+    if (const auto d = j.find("duplicate"); d != j.end()) r.duplicate = d->get<bool>();
+    if (const auto a = j.find("armed"); a != j.end()) r.armed = sim::Time::fromNanoseconds(a->get<std::int64_t>());
+    if (!sim::parseRecordKind(j.at("kind").get<std::string>(), r.kind)) {
+      return sim::Error{fmt::format("line {}: unknown record kind {}", number, j.at("kind").dump())};
+    }
+    r.process = j.at("process").get<std::string>();
+    r.host = j.at("host").get<std::string>();
+    r.name = j.at("name").get<std::string>();
+    r.ref = j.at("ref").get<std::string>();
+    for (const auto& [k, v] : j.at("fields").items()) {
+      r.fields.push_back({k, toValue(v)});
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return sim::Error{fmt::format("line {}: {}", number, e.what())};
+  }
+  return r;
+}
+
+}  // namespace
+
+sim::Try<bool> TraceStream::readLine(nlohmann::ordered_json& j) {
   for (;;) {
-    const std::size_t limit = number == 0 ? limits.max_header_line : limits.max_record_line;
-    const LineRead read = readLine(in, line, limit);
-    if (read == LineRead::End) break;
-    ++number;
+    const std::size_t limit = number_ == 0 ? limits_.max_header_line : limits_.max_record_line;
+    const LineRead read = viz::readLine(in_, line_, limit);
+    if (read == LineRead::End) return false;
+    ++number_;
     if (read == LineRead::TooLong) {
       return sim::Error{fmt::format("line {}: {} longer than {} (a limit of agentsim's trace reader; see "
                                     "docs/limits.md)",
-                                    number, number == 1 ? "the header is" : "the record is", sim::formatBytes(limit))};
+                                    number_, number_ == 1 ? "the header is" : "the record is", sim::formatBytes(limit))};
     }
-    if (line.empty()) continue;
+    if (line_.empty()) continue;
+    if (number_ > 1 && skip_ && skip_(line_)) continue;
     // ordered_json keeps the writer's field order, so a round trip is exact.
-    auto j = nlohmann::ordered_json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return sim::Error{fmt::format("line {}: not a JSON object", number)};
-    if (number == 1) {
-      if (!j.contains("format_version")) return sim::Error{"line 1: missing the header (format_version)"};
-      if (!j["format_version"].is_number_integer() || j["format_version"].get<int>() != sim::kTraceFormatVersion) {
-        return sim::Error{fmt::format("line 1: unsupported trace format version {} (this agentsim reads {})",
-                                      j["format_version"].dump(), sim::kTraceFormatVersion)};
-      }
-      for (const auto& [k, v] : j.items()) {
-        file.header.push_back({k, toValue(v)});
-      }
-      continue;
-    }
-    sim::Record r;
-    try {
-      r.at = sim::Time::fromNanoseconds(j.at("t").get<std::int64_t>());
-      r.seq = j.at("seq").get<std::uint64_t>();
-      if (!sim::parseRecordKind(j.at("kind").get<std::string>(), r.kind)) {
-        return sim::Error{fmt::format("line {}: unknown record kind {}", number, j.at("kind").dump())};
-      }
-      r.process = j.at("process").get<std::string>();
-      r.host = j.at("host").get<std::string>();
-      r.name = j.at("name").get<std::string>();
-      r.ref = j.at("ref").get<std::string>();
-      for (const auto& [k, v] : j.at("fields").items()) {
-        r.fields.push_back({k, toValue(v)});
-      }
-    } catch (const nlohmann::json::exception& e) {
-      return sim::Error{fmt::format("line {}: {}", number, e.what())};
-    }
-    file.records.push_back(std::move(r));
+    j = nlohmann::ordered_json::parse(line_, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return sim::Error{fmt::format("line {}: not a JSON object", number_)};
+    return true;
   }
-  if (number == 0) return sim::Error{"empty trace: expected a header line"};
+}
+
+sim::Try<sim::Fields> TraceStream::header() {
+  nlohmann::ordered_json j;
+  auto read = readLine(j);
+  if (read.isError()) return sim::Error{read.error()};
+  if (!*read) return sim::Error{"empty trace: expected a header line"};
+  if (!j.contains("format_version")) return sim::Error{"line 1: missing the header (format_version)"};
+  if (!j["format_version"].is_number_integer() || j["format_version"].get<int>() != sim::kTraceFormatVersion) {
+    return sim::Error{fmt::format("line 1: unsupported trace format version {} (this agentsim reads version {}; "
+                                  "docs/trace-format.md says what changed)",
+                                  j["format_version"].dump(), sim::kTraceFormatVersion)};
+  }
+  sim::Fields header;
+  for (const auto& [k, v] : j.items()) header.push_back({k, toValue(v)});
+  return header;
+}
+
+sim::Try<bool> TraceStream::next(sim::Record& out) {
+  nlohmann::ordered_json j;
+  auto read = readLine(j);
+  if (read.isError() || !*read) return read;
+  auto r = parseRecord(j, number_);
+  if (r.isError()) return sim::Error{r.error()};
+  out = std::move(r).get();
+  return true;
+}
+
+sim::Try<TraceFile> readTrace(std::istream& in, const TraceReaderLimits& limits) {
+  return readTrace(in, nullptr, limits);
+}
+
+sim::Try<TraceFile> readTrace(std::istream& in, const std::function<bool(const sim::Record&)>& keep,
+                              const TraceReaderLimits& limits, std::function<bool(std::string_view)> skipLine) {
+  TraceStream stream(in, limits);
+  stream.skipLines(std::move(skipLine));
+  auto header = stream.header();
+  if (header.isError()) return sim::Error{header.error()};
+  TraceFile file;
+  file.header = std::move(header).get();
+  sim::Record r;
+  for (;;) {
+    auto more = stream.next(r);
+    if (more.isError()) return sim::Error{more.error()};
+    if (!*more) break;
+    if (!keep || keep(r)) file.records.push_back(std::move(r));
+  }
   return file;
 }
 

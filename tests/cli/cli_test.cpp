@@ -139,7 +139,7 @@ TEST_CASE("run: the same seed writes byte-identical traces, another seed a diffe
   CHECK(a.size() > 1000);
   CHECK(a == slurp(dir + "/b.jsonl"));
   CHECK(a != slurp(dir + "/c.jsonl"));
-  CHECK(a.rfind("{\"format\":\"agentsim-trace\",\"format_version\":1,", 0) == 0);
+  CHECK(a.rfind("{\"format\":\"agentsim-trace\",\"format_version\":2,", 0) == 0);
 }
 
 TEST_CASE("run: a trace read back from disk renders the same timelines as the live run") {

@@ -62,6 +62,11 @@ TEST_CASE("drop the first N matching messages") {
   CHECK(drops[0].process == "slave(1)");
   CHECK(drops[0].text("from") == "slave(1)@agent-1:5051");
   CHECK(drops[0].at == T(Seconds(1)));  // dropped when sent
+  // Trace v2: a drop carries the id of the send it loses.
+  const auto sends = ofKind(sink, RecordKind::Send);
+  CHECK(drops[0].msg == sends[0].msg);
+  CHECK(drops[1].msg == sends[1].msg);
+  CHECK(sends[0].msg != sends[1].msg);
 }
 
 TEST_CASE("a drop rule without a label names its match in the drop record") {
@@ -220,6 +225,15 @@ TEST_CASE("duplicate delivers a matching message twice") {
   CHECK(ofKind(sink, RecordKind::Send).size() == 2);
   REQUIRE(ofKind(sink, RecordKind::Fault).size() == 1);
   CHECK(ofKind(sink, RecordKind::Fault)[0].name == "duplicate");
+  // Trace v2: both copies carry the id of their send; the later copy is the duplicate.
+  const auto sends = ofKind(sink, RecordKind::Send);
+  const auto delivers = ofKind(sink, RecordKind::Deliver);
+  CHECK(sends[0].msg == 1);
+  CHECK(sends[1].msg == 2);
+  CHECK(ofKind(sink, RecordKind::Fault)[0].msg == 1);
+  CHECK((delivers[0].msg == 1 && !delivers[0].duplicate));
+  CHECK((delivers[1].msg == 1 && delivers[1].duplicate));
+  CHECK((delivers[2].msg == 2 && !delivers[2].duplicate));
 }
 
 TEST_CASE("hold keeps messages until release, which delivers them after the usual latency") {

@@ -602,3 +602,15 @@ TEST_CASE("programs: a killed program's processes vanish and its links break; ot
   s.crash(h);
   CHECK(h.processes().empty());
 }
+
+TEST_CASE("a timer record says when its delay was armed (trace v2)") {
+  TwoHosts w;
+  MemorySink sink;
+  w.sim.trace().addSink(&sink);
+  w.at(Seconds(1), [&] { w.slave.delay(Seconds(5), "Slave::later", [] {}); });
+  (void)w.sim.runUntil(Time::max());
+  const auto timers = ofKind(sink, RecordKind::Timer);
+  REQUIRE(timers.size() == 1);
+  CHECK(timers[0].at == T(Seconds(6)));
+  CHECK(timers[0].armed == T(Seconds(1)));
+}

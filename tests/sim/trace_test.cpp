@@ -87,10 +87,29 @@ TEST_CASE("JSON strings escape quotes, backslashes, newlines and control charact
   CHECK(toJsonLine(r).find(R"json("name":"a\"b","fields":{"k\n":"v\""})json") != std::string::npos);
 }
 
+TEST_CASE("version 2: a message's records carry its id after seq, a duplicate says so, a timer when it was armed") {
+  Record send;
+  send.at = Time::fromNanoseconds(5);
+  send.seq = 3;
+  send.kind = RecordKind::Send;
+  send.msg = 12;
+  CHECK(toJsonLine(send).rfind(R"json({"t":5,"seq":3,"msg":12,"kind":"send",)json", 0) == 0);
+  send.kind = RecordKind::Deliver;
+  send.duplicate = true;
+  CHECK(toJsonLine(send).rfind(R"json({"t":5,"seq":3,"msg":12,"duplicate":true,"kind":"deliver",)json", 0) == 0);
+  Record timer;
+  timer.at = Time::fromNanoseconds(9);
+  timer.kind = RecordKind::Timer;
+  timer.armed = Time::fromNanoseconds(4);
+  CHECK(toJsonLine(timer).rfind(R"json({"t":9,"seq":0,"armed":4,"kind":"timer",)json", 0) == 0);
+  Record log;  // no message, no timer: neither key
+  CHECK(toJsonLine(log).rfind(R"json({"t":0,"seq":0,"kind":"log",)json", 0) == 0);
+}
+
 TEST_CASE("the header line is the header fields as one object") {
   const Fields h{{"format", std::int64_t{kTraceFormatVersion}}, {"scenario", std::string("failover")},
                  {"seed", std::int64_t{7}}};
-  CHECK(toJsonLine(h) == R"json({"format":1,"scenario":"failover","seed":7})json");
+  CHECK(toJsonLine(h) == R"json({"format":2,"scenario":"failover","seed":7})json");
 }
 
 TEST_CASE("JsonLinesSink writes the header then one line per record") {
@@ -188,16 +207,16 @@ TEST_CASE("the last sink takes each record without a copy; the others see it by 
 
 TEST_CASE("approximateBytes: fixed sizes for a record, its fields and its long strings") {
   // The constants are those of 64-bit libstdc++, where this runs.
-  CHECK(sizeof(Record) == 176);
+  CHECK(sizeof(Record) == 192);
   CHECK(sizeof(Field) == 72);
   Record r;
-  CHECK(approximateBytes(r) == 176);
+  CHECK(approximateBytes(r) == 192);
   r.process = "slave(1)";                       // short: inside the string
   r.name = "RegisterSlaveMessage";              // 20 bytes: 21 on the heap + 16
   r.fields = {{"from", std::string(30, 'f')},   // 31 + 16
               {"n", std::int64_t{4}},
               {"j", RawJson{std::string(16, '[')}}};  // 17 + 16
-  CHECK(approximateBytes(r) == 176 + 37 + (16 + 3 * 72) + 47 + 33);
+  CHECK(approximateBytes(r) == 192 + 37 + (16 + 3 * 72) + 47 + 33);
   Trace trace;
   MemorySink sink;
   trace.addSink(&sink);
