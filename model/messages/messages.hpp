@@ -56,6 +56,15 @@ struct ReregisterSlaveMessage : sim::MessageOf<ReregisterSlaveMessage> {
         text += t.task_id + '=' + std::string(toString(t.state));
       }
       out.push_back({"tasks", text});
+      // Task.status_update_state and status_update_uuid: the update the agent last
+      // forwarded for the task (its oldest unacknowledged one), where it has one.
+      std::string updates;
+      for (const Task& t : tasks) {
+        if (!t.status_update_state) continue;
+        if (!updates.empty()) updates += ',';
+        updates += t.task_id + '=' + std::string(toString(*t.status_update_state)) + '/' + t.status_update_uuid;
+      }
+      if (!updates.empty()) out.push_back({"status_updates", updates});
     }
   }
 };

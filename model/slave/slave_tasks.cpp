@@ -49,6 +49,23 @@ Slave::Executor* Slave::executorOf(Framework& f, const std::string& taskId, cons
   return nullptr;
 }
 
+void Slave::setExecutorState(const Id& frameworkId, Executor& e, Executor::State to, sim::Fields fields) {
+  using S = Executor::State;
+  const S from = e.state;
+  // A new executor is REGISTERING already (its record is its creation); otherwise a
+  // state only moves forward.
+  AGENTSIM_ASSERT(static_cast<int>(to) > static_cast<int>(from) || (from == S::REGISTERING && to == S::REGISTERING));
+  e.state = to;
+  fields.insert(fields.begin(), {{"framework_id", frameworkId}, {"executor_id", e.info.executor_id}});
+  traceState("Slave::Executor", toString(to), std::move(fields));
+}
+
+void Slave::garbageCollect(const std::string& path) {
+  // Mesos schedules a path gc_delay after its mtime; the model's disk keeps no mtimes, so
+  // every path gets the whole gc_delay from now (docs/model.md).
+  if (components_.gc != nullptr) components_.gc->schedule(flags_.gc_delay, path);
+}
+
 bool Slave::fromMaster(const sim::Upid& from) const { return master_ && master_->pid == from.str(); }
 
 void Slave::checkpoint(const std::string& path, std::string bytes) {
@@ -206,7 +223,6 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
   e.info.framework_id = f.info.id;
   e.container_id = newUuid();  // ContainerID: a random UUID
   e.checkpoint = f.info.checkpoint;
-  e.state = Executor::State::REGISTERING;
   const std::string sandbox = paths::runPath(flags_.work_dir, info_.id, f.info.id, info.executor_id, e.container_id);
   if (e.checkpoint) {
     checkpoint(paths::executorInfoPath(meta_dir_, info_.id, f.info.id, info.executor_id), state::encode(e.info));
@@ -216,9 +232,8 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
     log(fmt::format("Launching executor '{}' of framework {} in container {}", info.executor_id, f.info.id,
                     e.container_id),
         {{"executor_id", info.executor_id}, {"container", e.container_id}, {"sandbox", sandbox}});
-    traceState("Slave::Executor", "REGISTERING",
-               {{"framework_id", f.info.id}, {"executor_id", info.executor_id}, {"container", e.container_id}});
   }
+  setExecutorState(f.info.id, e, Executor::State::REGISTERING, {{"container", e.container_id}});
   const std::string frameworkId = f.info.id;
   const std::string executorId = info.executor_id;
   const std::string containerId = e.container_id;
@@ -265,15 +280,37 @@ void Slave::executorLaunched(const std::string& frameworkId, const std::string& 
   if (launched.isError()) {
     log(fmt::format("Container '{}' for executor '{}' of framework {} failed to start: {}", containerId, executorId,
                     frameworkId, launched.error()));
+    components_.containerizer->destroy(containerId);
     if (e != nullptr && e->container_id == containerId) {
       e->pending_termination =
           Executor::Termination{TaskState::TASK_FAILED, "REASON_CONTAINER_LAUNCH_FAILED",
                                 "Failed to launch container: " + launched.error()};
-      components_.containerizer->destroy(containerId);
     }
     return;
   }
-  if (!*launched) log(fmt::format("No containerizer could launch the executor '{}'", executorId));
+  if (!*launched) {
+    log(fmt::format("No containerizer could launch the executor '{}'", executorId));
+    return;
+  }
+  // The container runs; unless the agent still wants it, it is destroyed (as when a
+  // shutdown came while the container was fetching or preparing).
+  Framework* f = framework(frameworkId);
+  if (f == nullptr) {
+    log(fmt::format("Framework {} for executor '{}' is no longer valid", frameworkId, executorId));
+    return;
+  }
+  std::string why;
+  if (f->state == Framework::State::TERMINATING) {
+    why = "its framework is terminating";
+  } else if (e == nullptr || e->container_id != containerId) {
+    why = "it is unknown";
+  } else if (e->state == Executor::State::TERMINATING) {
+    why = "it is terminating";
+  }
+  if (!why.empty()) {
+    log(fmt::format("Killing executor '{}' of framework {} because {}", executorId, frameworkId, why));
+    components_.containerizer->destroy(containerId);
+  }
 }
 
 void Slave::registerExecutor(const sim::Upid& from, const RegisterExecutorMessage& message) {
@@ -289,7 +326,7 @@ void Slave::registerExecutor(const sim::Upid& from, const RegisterExecutorMessag
   if (e->state != Executor::State::REGISTERING) {
     return shutdown(fmt::format("the executor is not expected to register (it is {})", toString(e->state)));
   }
-  e->state = Executor::State::RUNNING;
+  setExecutorState(f->info.id, *e, Executor::State::RUNNING, {{"pid", from.str()}});
   e->pid = from;
   link(from);
   if (e->checkpoint) {
@@ -299,8 +336,6 @@ void Slave::registerExecutor(const sim::Upid& from, const RegisterExecutorMessag
   if (tracing()) {
     log(fmt::format("Got registration for executor '{}' of framework {} from {}", e->info.executor_id, f->info.id,
                     from.str()));
-    traceState("Slave::Executor", "RUNNING",
-               {{"framework_id", f->info.id}, {"executor_id", e->info.executor_id}, {"pid", from.str()}});
   }
   if (e->queued.empty()) {
     log("Shutting down the executor because it has no tasks to run");
@@ -350,8 +385,7 @@ void Slave::registerExecutorTimeout(const std::string& frameworkId, const std::s
   if (e->state != Executor::State::REGISTERING) return;
   log(fmt::format("Terminating executor '{}' of framework {} because it did not register within {}", executorId,
                   frameworkId, sim::format(flags_.executor_registration_timeout)));
-  e->state = Executor::State::TERMINATING;
-  traceState("Slave::Executor", "TERMINATING", {{"framework_id", frameworkId}, {"executor_id", executorId}});
+  setExecutorState(frameworkId, *e, Executor::State::TERMINATING);
   e->pending_termination = Executor::Termination{
       TaskState::TASK_FAILED, "REASON_EXECUTOR_REGISTRATION_TIMEOUT",
       fmt::format("Executor did not register within {}", sim::format(flags_.executor_registration_timeout))};
@@ -374,6 +408,10 @@ void Slave::killTask(const sim::Upid& from, const KillTaskMessage& message) {
     log("Ignoring kill task " + message.task_id + " of unknown framework " + message.framework_id);
     return;
   }
+  if (f->state == Framework::State::TERMINATING) {
+    log("Ignoring kill task " + message.task_id + " because its framework is terminating");
+    return;
+  }
   for (auto& [executorId, tasks] : f->pending) {
     if (tasks.erase(message.task_id) != 0) {
       // _run sends TASK_KILLED when it finds the task gone.
@@ -381,10 +419,10 @@ void Slave::killTask(const sim::Upid& from, const KillTaskMessage& message) {
       return;
     }
   }
-  Executor* e = nullptr;
-  for (auto& [id, candidate] : f->executors) {
-    if (candidate.queued.count(message.task_id) != 0 || candidate.launched.count(message.task_id) != 0) e = &candidate;
-  }
+  // Framework::getExecutor(taskId): queued, launched, or terminated and not yet
+  // acknowledged (a kill for such a task reaches its executor, or is ignored if the
+  // executor has terminated).
+  Executor* e = executorOf(*f, message.task_id, message.task_id);
   if (e == nullptr) {
     statusUpdate(createStatusUpdate(message.framework_id, "", message.task_id, TaskState::TASK_LOST,
                                     "REASON_EXECUTOR_TERMINATED", "Cannot find executor"),
@@ -431,8 +469,7 @@ void Slave::shutdownExecutorMessage(const sim::Upid& from, const ShutdownExecuto
 
 void Slave::shutdownExecutor(Framework& f, Executor& e) {
   log(fmt::format("Shutting down executor '{}' of framework {}", e.info.executor_id, f.info.id));
-  e.state = Executor::State::TERMINATING;
-  traceState("Slave::Executor", "TERMINATING", {{"framework_id", f.info.id}, {"executor_id", e.info.executor_id}});
+  setExecutorState(f.info.id, e, Executor::State::TERMINATING);
   if (!e.pid.isNone()) {
     ShutdownExecutorMessage message;
     message.framework_id = f.info.id;
@@ -524,6 +561,7 @@ void Slave::executorTerminated(const std::string& frameworkId, const std::string
   Framework* f = framework(frameworkId);
   Executor* e = executor(frameworkId, executorId);
   if (f == nullptr || e == nullptr || e->container_id != containerId) return;
+  if (e->state == Executor::State::TERMINATED) return;  // Mesos: LOG(FATAL); its wait fires once
   std::optional<ContainerTermination> t;
   if (!termination.isError()) t = *termination;
   if (tracing()) {
@@ -532,10 +570,7 @@ void Slave::executorTerminated(const std::string& frameworkId, const std::string
                                    : std::string("terminated with unknown status")),
         {{"executor_id", executorId}, {"container", containerId}});
   }
-  e->state = Executor::State::TERMINATED;
-  if (tracing()) {
-    traceState("Slave::Executor", "TERMINATED", {{"framework_id", frameworkId}, {"executor_id", executorId}});
-  }
+  setExecutorState(frameworkId, *e, Executor::State::TERMINATED);
   if (f->state != Framework::State::TERMINATING) {
     std::vector<std::string> tasks;
     for (const auto& [id, task] : e->launched) {
@@ -543,14 +578,15 @@ void Slave::executorTerminated(const std::string& frameworkId, const std::string
     }
     for (const auto& [id, task] : e->queued) tasks.push_back(id);
     for (const std::string& id : tasks) sendExecutorTerminatedStatusUpdate(frameworkId, *e, id, t);
-    if (!e->info.command && master_) {
-      ExitedExecutorMessage message;
-      message.slave_id = info_.id;
-      message.framework_id = frameworkId;
-      message.executor_id = executorId;
-      message.status = t && t->status ? *t->status : -1;
-      send(masterPid(), message);
-    }
+  }
+  // Sent even for a terminating framework (the master ignores it then).
+  if (!e->info.command && master_) {
+    ExitedExecutorMessage message;
+    message.slave_id = info_.id;
+    message.framework_id = frameworkId;
+    message.executor_id = executorId;
+    message.status = t && t->status ? *t->status : -1;
+    send(masterPid(), message);
   }
   if (state_ == State::TERMINATING || f->state == Framework::State::TERMINATING || e->incompleteTasks() == 0) {
     removeExecutor(*f, *e);
@@ -563,17 +599,15 @@ void Slave::removeExecutor(Framework& f, Executor& e) {
   if (e.checkpoint) {
     checkpoint(paths::sentinelPath(meta_dir_, info_.id, f.info.id, e.info.executor_id, e.container_id), "");
   }
-  if (components_.gc != nullptr) {
-    // The run's sandbox, the executor's directory (unless tasks for it are pending), and
-    // their meta directories for a checkpointing framework, in Mesos's order.
-    const std::string& eid = e.info.executor_id;
-    components_.gc->schedule(flags_.gc_delay, paths::runPath(flags_.work_dir, info_.id, f.info.id, eid, e.container_id));
-    const bool pending = f.pending.count(eid) != 0;
-    if (!pending) components_.gc->schedule(flags_.gc_delay, paths::executorPath(flags_.work_dir, info_.id, f.info.id, eid));
-    if (e.checkpoint) {
-      components_.gc->schedule(flags_.gc_delay, paths::runPath(meta_dir_, info_.id, f.info.id, eid, e.container_id));
-      if (!pending) components_.gc->schedule(flags_.gc_delay, paths::executorPath(meta_dir_, info_.id, f.info.id, eid));
-    }
+  // The run's sandbox, the executor's directory (unless tasks for it are pending), and
+  // their meta directories for a checkpointing framework, in Mesos's order.
+  const std::string& eid = e.info.executor_id;
+  garbageCollect(paths::runPath(flags_.work_dir, info_.id, f.info.id, eid, e.container_id));
+  const bool pending = f.pending.count(eid) != 0;
+  if (!pending) garbageCollect(paths::executorPath(flags_.work_dir, info_.id, f.info.id, eid));
+  if (e.checkpoint) {
+    garbageCollect(paths::runPath(meta_dir_, info_.id, f.info.id, eid, e.container_id));
+    if (!pending) garbageCollect(paths::executorPath(meta_dir_, info_.id, f.info.id, eid));
   }
   f.executors.erase(e.info.executor_id);
 }
@@ -583,12 +617,8 @@ void Slave::removeFramework(const Id& frameworkId) {
   if (f == nullptr) return;
   log("Cleaning up framework " + frameworkId);
   if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->cleanup(frameworkId);
-  if (components_.gc != nullptr) {
-    components_.gc->schedule(flags_.gc_delay, paths::frameworkPath(flags_.work_dir, info_.id, frameworkId));
-    if (f->info.checkpoint) {
-      components_.gc->schedule(flags_.gc_delay, paths::frameworkPath(meta_dir_, info_.id, frameworkId));
-    }
-  }
+  garbageCollect(paths::frameworkPath(flags_.work_dir, info_.id, frameworkId));
+  if (f->info.checkpoint) garbageCollect(paths::frameworkPath(meta_dir_, info_.id, frameworkId));
   traceState("Slave::Framework", "REMOVED", {{"framework_id", frameworkId}});
   frameworks_.erase(frameworkId);
   completed_frameworks_.push_back(frameworkId);
