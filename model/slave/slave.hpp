@@ -193,6 +193,8 @@ class Slave final : public sim::Process {
   void statusUpdateMessage(const sim::Upid& from, StatusUpdateMessage& message);
   // Slave::statusUpdate: from an executor (pid) or from the agent itself (none).
   void statusUpdate(StatusUpdate update, const sim::Upid& pid);
+  // Executor::updateTaskState: why the task cannot take the update, or nothing.
+  std::optional<std::string> updateTaskState(Framework& framework, Executor& executor, const StatusUpdate& update);
   void statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message);
   void forward(StatusUpdate update);
   // An update the agent generates (SOURCE_SLAVE) for a task.

@@ -654,9 +654,8 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
                     f == nullptr ? "unknown" : "terminating", update.framework_id));
     return;
   }
-  // The update names its executor; search only if that one does not hold the task.
+  // Framework::getExecutor(taskId), looking first at the executor the update names.
   Executor* e = executorOf(*f, update.task_id, update.executor_id);
-  if (e == nullptr && !update.executor_id.empty()) e = executor(update.framework_id, update.executor_id);
   // Only what the acknowledgement needs, not the whole update.
   auto ackExecutor = [this, pid, frameworkId = update.framework_id, taskId = update.task_id,
                       uuid = update.uuid](const sim::Try<sim::Nothing>& written) {
@@ -677,7 +676,7 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
   };
   if (components_.statusUpdateManager == nullptr) return;
   if (e == nullptr) {
-    // An unknown executor: straight to the manager, not checkpointed (C12).
+    // No executor holds the task: straight to the manager, not checkpointed (C12).
     components_.statusUpdateManager->update(std::move(update), std::nullopt, *this, std::move(ackExecutor));
     return;
   }
@@ -686,27 +685,40 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
     shutdownExecutor(*f, *e);
     return;
   }
-  // Executor::updateTaskState.
-  const std::string& id = update.task_id;
-  if (auto q = e->queued.find(id); q != e->queued.end()) {
-    if (!isTerminalState(update.state)) {
-      log("Cannot send non-terminal update for queued task " + id);
-    } else {
-      e->terminated[id] = createTask(q->second, update.state, f->info.id, e->info.executor_id, info_.id);
-      e->queued.erase(q);
-    }
-  } else if (auto l = e->launched.find(id); l != e->launched.end()) {
-    l->second.state = update.state;
-    if (isTerminalState(update.state)) {
-      e->terminated[id] = l->second;
-      e->launched.erase(l);
-    }
-  } else if (auto t = e->terminated.find(id); t != e->terminated.end()) {
-    log(fmt::format("Status update {} for task {} that is already terminal ({}); it is still forwarded",
-                    toString(update.state), id, toString(t->second.state)));
+  if (auto refused = updateTaskState(*f, *e, update)) {
+    // Slave::_statusUpdate: an update the task cannot take is dropped, but acknowledged
+    // to its sender (___statusUpdate), so the executor stops resending it.
+    log(fmt::format("Failed to update state of task '{}' to {}: {}", update.task_id, toString(update.state), *refused),
+        {{"task_id", update.task_id}, {"uuid", update.uuid}});
+    ackExecutor(sim::Nothing{});
+    return;
   }
-  std::optional<std::string> path = taskUpdatesPath(*f, *e, id);
+  std::optional<std::string> path = taskUpdatesPath(*f, *e, update.task_id);
   components_.statusUpdateManager->update(std::move(update), std::move(path), *this, std::move(ackExecutor));
+}
+
+std::optional<std::string> Slave::updateTaskState(Framework& f, Executor& e, const StatusUpdate& update) {
+  // Executor::updateTaskState: the agent's view of the task follows the update.
+  const std::string& id = update.task_id;
+  const bool terminal = isTerminalState(update.state);
+  if (auto q = e.queued.find(id); q != e.queued.end()) {
+    if (!terminal) return std::string("Cannot send non-terminal update for queued task");
+    e.terminated[id] = createTask(q->second, update.state, f.info.id, e.info.executor_id, info_.id);
+    e.queued.erase(q);
+    return std::nullopt;
+  }
+  if (auto l = e.launched.find(id); l != e.launched.end()) {
+    l->second.state = update.state;
+    if (terminal) {
+      e.terminated[id] = std::move(l->second);
+      e.launched.erase(l);
+    }
+    return std::nullopt;
+  }
+  if (auto t = e.terminated.find(id); t != e.terminated.end()) {
+    return fmt::format("Task is already terminated with state {}", toString(t->second.state));
+  }
+  return std::string("Task is unknown");
 }
 
 void Slave::forward(StatusUpdate update) {
@@ -766,16 +778,18 @@ void Slave::statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAckno
         if (f == nullptr) return;
         // A command executor is named by its task.
         Executor* e = executorOf(*f, taskId, taskId);
-        if (e != nullptr && e->terminated.count(taskId) != 0) {
-          if (!*result) {
-            // completeTask: the stream closed.
-            auto it = e->terminated.find(taskId);
-            e->completed.push_back(std::move(it->second));
-            if (e->completed.size() > kMaxCompletedTasksPerExecutor) e->completed.erase(e->completed.begin());
-            e->terminated.erase(it);
-          }
-          if (e->state == Executor::State::TERMINATED && e->incompleteTasks() == 0) removeExecutor(*f, *e);
+        if (e == nullptr) {
+          log(fmt::format("Status update acknowledgement (UUID: {}) for task {} of unknown executor", uuid, taskId));
+          return;
         }
+        if (e->terminated.count(taskId) != 0 && !*result) {
+          // completeTask: the stream closed.
+          auto it = e->terminated.find(taskId);
+          e->completed.push_back(std::move(it->second));
+          if (e->completed.size() > kMaxCompletedTasksPerExecutor) e->completed.erase(e->completed.begin());
+          e->terminated.erase(it);
+        }
+        if (e->state == Executor::State::TERMINATED && e->incompleteTasks() == 0) removeExecutor(*f, *e);
         if (f->executors.empty() && f->pending.empty()) removeFramework(frameworkId);
       });
 }
