@@ -169,24 +169,30 @@ void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
 void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
   Framework* f = framework(frameworkId);
   if (f == nullptr) return;
+  // Each way out that launches nothing removes a framework left with no executor and
+  // no pending task.
+  auto dropFramework = [this, frameworkId] {
+    Framework* left = framework(frameworkId);
+    if (left != nullptr && left->executors.empty() && left->pending.empty()) removeFramework(frameworkId);
+  };
   auto pending = f->pending.find(task.executor.executor_id);
   if (pending == f->pending.end() || pending->second.count(task.task_id) == 0) {
     // Killed while pending (1.1: the kill path left it to _run).
     statusUpdate(createStatusUpdate(frameworkId, task.executor.executor_id, task.task_id, TaskState::TASK_KILLED,
                                     "REASON_TASK_KILLED_DURING_LAUNCH", "Task killed before it was launched"),
                  sim::Upid{});
-    return;
+    return dropFramework();
   }
   pending->second.erase(task.task_id);
   if (pending->second.empty()) f->pending.erase(pending);
   if (f->state == Framework::State::TERMINATING) {
     log(fmt::format("Ignoring run task {} of framework {} because the framework is terminating", task.task_id,
                     frameworkId));
-    return;
+    return dropFramework();
   }
   if (state_ == State::TERMINATING) {
     log(fmt::format("Ignoring run task {} because the agent is terminating", task.task_id));
-    return;
+    return dropFramework();
   }
   Executor* e = executor(frameworkId, task.executor.executor_id);
   if (e == nullptr) e = &launchExecutor(*f, task.executor, task.uris);
@@ -460,9 +466,15 @@ void Slave::shutdownExecutorMessage(const sim::Upid& from, const ShutdownExecuto
     log("Ignoring shutdown executor message from " + from.str() + " because it is not from the expected master");
     return;
   }
+  if (state_ == State::RECOVERING || state_ == State::DISCONNECTED) {
+    log(fmt::format("Ignoring shutdown executor message for executor '{}' of framework {} because the agent has not "
+                    "yet registered with the master",
+                    message.executor_id, message.framework_id));
+    return;
+  }
   Framework* f = framework(message.framework_id);
   Executor* e = executor(message.framework_id, message.executor_id);
-  if (f == nullptr || e == nullptr) return;
+  if (f == nullptr || e == nullptr || f->state == Framework::State::TERMINATING) return;
   if (e->state == Executor::State::TERMINATING || e->state == Executor::State::TERMINATED) return;
   shutdownExecutor(*f, *e);
 }
@@ -506,17 +518,21 @@ void Slave::shutdownFramework(const sim::Upid& from, const ShutdownFrameworkMess
   }
   Framework* f = framework(message.framework_id);
   if (f == nullptr) return;
+  if (f->state == Framework::State::TERMINATING) {
+    log("Ignoring shutdown framework " + message.framework_id + " because it is terminating");
+    return;
+  }
   log("Asked to shut down framework " + message.framework_id);
   f->state = Framework::State::TERMINATING;
   traceState("Slave::Framework", "TERMINATING", {{"framework_id", message.framework_id}});
-  f->pending.clear();
+  // Its pending tasks stay: _run drops each (and then the framework).
   std::vector<std::string> done;
   for (auto& [id, e] : f->executors) {
     if (e.state == Executor::State::REGISTERING || e.state == Executor::State::RUNNING) shutdownExecutor(*f, e);
     else if (e.state == Executor::State::TERMINATED) done.push_back(id);
   }
   for (const std::string& id : done) removeExecutor(*f, f->executors.at(id));
-  if (f->executors.empty()) removeFramework(message.framework_id);
+  if (f->executors.empty() && f->pending.empty()) removeFramework(message.framework_id);
 }
 
 void Slave::updateFramework(const sim::Upid& from, const UpdateFrameworkMessage& message) {
@@ -728,24 +744,15 @@ void Slave::forward(StatusUpdate update) {
     return;
   }
   // The agent's view: the task's latest state, and the update in flight.
-  if (Framework* f = framework(update.framework_id)) {
-    auto mark = [&](Executor& e) {
-      bool found = false;
-      for (auto* tasks : {&e.launched, &e.terminated}) {
-        auto it = tasks->find(update.task_id);
-        if (it == tasks->end()) continue;
-        it->second.status_update_state = update.state;
-        it->second.status_update_uuid = update.uuid;
-        update.latest_state = it->second.state;
-        found = true;
-      }
-      return found;
-    };
-    Executor* named = executor(update.framework_id, update.executor_id);
-    if (named == nullptr || !mark(*named)) {
-      for (auto& [eid, e] : f->executors) {
-        if (&e != named && mark(e)) break;
-      }
+  Framework* f = framework(update.framework_id);
+  Executor* e = f == nullptr ? nullptr : executorOf(*f, update.task_id, update.executor_id);
+  if (e != nullptr) {
+    for (auto* tasks : {&e->launched, &e->terminated}) {
+      auto it = tasks->find(update.task_id);
+      if (it == tasks->end()) continue;
+      it->second.status_update_state = update.state;
+      it->second.status_update_uuid = update.uuid;
+      update.latest_state = it->second.state;
     }
   }
   StatusUpdateMessage message;
