@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "model/slave/main.hpp"
 #include "model/slave/gc.hpp"
@@ -564,9 +565,16 @@ void Slave::sendExecutorTerminatedStatusUpdate(const Id& frameworkId, Executor& 
     message = e.pending_termination->message;
   }
   if (t && !t->reason.empty()) reason = t->reason;
-  const std::string abnormal = t ? (t->message.empty() ? "Executor terminated" : "Abnormal executor termination: " + t->message)
-                                 : "Abnormal executor termination: unknown container";
-  message = message.empty() ? abnormal : message + "; " + abnormal;
+  // The pending termination's message, then the container's ("unknown container" when
+  // the containerizer had none); "Executor terminated" when neither says anything.
+  std::vector<std::string> messages;
+  if (!message.empty()) messages.push_back(message);
+  if (!t) {
+    messages.push_back("Abnormal executor termination: unknown container");
+  } else if (!t->message.empty()) {
+    messages.push_back(t->message);
+  }
+  message = messages.empty() ? std::string("Executor terminated") : fmt::format("{}", fmt::join(messages, "; "));
   Framework* f = framework(frameworkId);
   if (f != nullptr && f->info.partition_aware && state == TaskState::TASK_LOST) state = TaskState::TASK_GONE;
   statusUpdate(createStatusUpdate(frameworkId, e.info.executor_id, taskId, state, reason, message), sim::Upid{});
