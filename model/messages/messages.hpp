@@ -49,6 +49,11 @@ struct ReregisterSlaveMessage : sim::MessageOf<ReregisterSlaveMessage> {
   void describe(sim::Fields& out) const override {
     out.push_back({"slave_id", slave.id});
     out.push_back({"hostname", slave.hostname});
+    if (!frameworks.empty()) {
+      std::string ids;
+      for (const std::string& id : frameworks) ids += (ids.empty() ? "" : ",") + id;
+      out.push_back({"frameworks", ids});
+    }
     if (!tasks.empty()) {
       std::string text;
       for (const Task& t : tasks) {
