@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/agent_actions.hpp"
 #include "harness/tables.hpp"
 #include "harness/world.hpp"
 #include "model/master/master.hpp"
@@ -448,26 +449,7 @@ std::vector<ActionKind> makeActions() {
          if (c.reader.at(p).is_object()) {
            c.reader.object(p, {"agent", "flags"}, {"agent"});
            id = agentHostArg(c, p + "/agent");
-           if (c.reader.has(p + "/flags")) {
-             const AgentSpec* spec = nullptr;
-             for (const AgentSpec& a : c.scenario.agents) {
-               if (a.id == id) spec = &a;
-             }
-             flags = spec->flags;
-             const auto& v = c.reader.at(p + "/flags");
-             if (!v.is_object()) c.reader.fail(p + "/flags", fmt::format("expected an object of flags, got {}", typeName(v)));
-             for (const auto& [name, value] : v.items()) {
-               const std::string fp = Reader::child(p + "/flags", name);
-               if (!model::slaveFlagTable().has(name)) {
-                 c.reader.failAtKey(fp, fmt::format("unknown flag \"{}\"; `agentsim flags` lists the modelled flags",
-                                                    name.substr(0, 60)));
-               }
-               const std::string text = c.reader.flagValue(fp);
-               auto ok = model::slaveFlagTable().set(*flags, name, text);
-               if (ok.isError()) c.reader.fail(fp, ok.error());
-               changed += fmt::format(" --{}={}", name, text);
-             }
-           }
+           if (c.reader.has(p + "/flags")) flags = changedAgentFlags(c, p + "/flags", id, changed);
          } else {
            id = agentHostArg(c, p);
          }
@@ -489,6 +471,7 @@ std::vector<ActionKind> makeActions() {
            if (h.startup) h.startup(h);
          };
        }});
+  kinds.push_back(rebootAgentAction());
   kinds.push_back(
       {"load",
        "Set an agent host's load: how many tasks are runnable, from which Linux computes the 1, 5 and 15 minute "

@@ -57,7 +57,10 @@ void ExecutorProcess::reconnect(const sim::Upid& from, const ReconnectExecutorMe
   ReregisterExecutorMessage message;
   message.framework_id = env_.framework_id;
   message.executor_id = env_.info.executor_id;
-  for (const auto& [id, task] : tasks_) message.tasks.push_back(task.info);
+  // The driver's unacknowledged tasks (no update of theirs acknowledged yet) and updates.
+  for (const auto& [id, task] : tasks_) {
+    if (!task.acknowledged) message.tasks.push_back(task.info);
+  }
   message.updates = unacknowledged_;  // oldest first
   send(from, message);
 }
@@ -123,7 +126,9 @@ void ExecutorProcess::sendStatusUpdate(const std::string& taskId, TaskState stat
 }
 
 void ExecutorProcess::acknowledged(const sim::Upid& /*from*/, const StatusUpdateAcknowledgementMessage& message) {
-  std::erase_if(unacknowledged_, [&message](const StatusUpdate& u) { return u.uuid == message.uuid; });
+  const auto erased =
+      std::erase_if(unacknowledged_, [&message](const StatusUpdate& u) { return u.uuid == message.uuid; });
+  if (auto it = tasks_.find(message.task_id); erased != 0 && it != tasks_.end()) it->second.acknowledged = true;
   maybeExit();
 }
 

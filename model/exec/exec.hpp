@@ -53,6 +53,7 @@ class ExecutorProcess final : public sim::Process {
   struct RunningTask {
     TaskInfo info;
     bool terminal = false;
+    bool acknowledged = false;  // an update of it was acknowledged: the driver forgets its TaskInfo
     std::vector<sim::TimerId> steps;
     sim::TimerId growth;
   };

@@ -49,6 +49,11 @@ struct ReregisterSlaveMessage : sim::MessageOf<ReregisterSlaveMessage> {
   void describe(sim::Fields& out) const override {
     out.push_back({"slave_id", slave.id});
     out.push_back({"hostname", slave.hostname});
+    if (!frameworks.empty()) {
+      std::string ids;
+      for (const std::string& id : frameworks) ids += (ids.empty() ? "" : ",") + id;
+      out.push_back({"frameworks", ids});
+    }
     if (!tasks.empty()) {
       std::string text;
       for (const Task& t : tasks) {
@@ -56,6 +61,15 @@ struct ReregisterSlaveMessage : sim::MessageOf<ReregisterSlaveMessage> {
         text += t.task_id + '=' + std::string(toString(t.state));
       }
       out.push_back({"tasks", text});
+      // Task.status_update_state and status_update_uuid: the update the agent last
+      // forwarded for the task (its oldest unacknowledged one), where it has one.
+      std::string updates;
+      for (const Task& t : tasks) {
+        if (!t.status_update_state) continue;
+        if (!updates.empty()) updates += ',';
+        updates += t.task_id + '=' + std::string(toString(*t.status_update_state)) + '/' + t.status_update_uuid;
+      }
+      if (!updates.empty()) out.push_back({"status_updates", updates});
     }
   }
 };

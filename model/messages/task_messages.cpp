@@ -85,6 +85,12 @@ void ReregisterExecutorMessage::describe(sim::Fields& out) const {
   out.push_back({"executor_id", executor_id});
   out.push_back({"tasks", static_cast<std::int64_t>(tasks.size())});
   out.push_back({"updates", static_cast<std::int64_t>(updates.size())});
+  // The executor's unacknowledged updates, oldest first: task=STATE/uuid.
+  if (!updates.empty()) {
+    std::vector<std::string> each;
+    for (const StatusUpdate& u : updates) each.push_back(fmt::format("{}={}/{}", u.task_id, toString(u.state), u.uuid));
+    out.push_back({"unacknowledged", fmt::format("{}", fmt::join(each, ","))});
+  }
 }
 
 void ExecutorReregisteredMessage::describe(sim::Fields& out) const { out.push_back({"slave_id", slave_id}); }

@@ -243,7 +243,7 @@ void Slave::registered(const sim::Upid& from, const SlaveRegisteredMessage& mess
       info_.id = message.slave_id;
       // paths::createSlaveDirectory + checkpoint(slave.info).
       sim::Disk& disk = sim().host(self().host())->disk();
-      (void)disk.write(paths::slaveInfoPath(meta_dir_, info_.id), info_.hostname);
+      (void)disk.write(paths::slaveInfoPath(meta_dir_, info_.id), state::encode(info_));
       (void)disk.write(paths::latestSlavePath(meta_dir_), info_.id);
       setState(State::RUNNING);
       if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->resume();

@@ -148,7 +148,14 @@ class Slave final : public sim::Process {
   void handleQoSCorrections(const sim::Try<std::vector<QoSCorrection>>& corrections);  // _qosCorrections
   // slave_recovery.cpp: state::recover -> Slave::recover -> _recover -> __recover.
   void recover();
+  void failRecovery(const std::string& error);  // __recover on a failed future: exit
+  // Slave::recover's SlaveInfo check: "" if `old` matches the flags' SlaveInfo, else Mesos's message.
+  std::string incompatibleInfo(const SlaveInfo& old) const;
+  void garbageCollectOldAgents();  // __recover: the directories of agents other than this one
   void recoverFramework(const state::FrameworkState& state);
+  void recoverExecutor(Framework& framework, const state::ExecutorState& state);  // Framework::recoverExecutor
+  void recoverTask(Framework& framework, Executor& executor, const state::TaskState& state);  // Executor::recoverTask
+  void garbageCollect(const std::string& path);  // Slave::garbageCollect: schedule it after --gc_delay
   void recoveredContainerizer();  // Slave::_recover
   void reconnectExecutors();
   void reregisterExecutorTimeout();
@@ -186,6 +193,8 @@ class Slave final : public sim::Process {
   void statusUpdateMessage(const sim::Upid& from, StatusUpdateMessage& message);
   // Slave::statusUpdate: from an executor (pid) or from the agent itself (none).
   void statusUpdate(StatusUpdate update, const sim::Upid& pid);
+  // Executor::updateTaskState: why the task cannot take the update, or nothing.
+  std::optional<std::string> updateTaskState(Framework& framework, Executor& executor, const StatusUpdate& update);
   void statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message);
   void forward(StatusUpdate update);
   // An update the agent generates (SOURCE_SLAVE) for a task.
@@ -201,6 +210,11 @@ class Slave final : public sim::Process {
   // Framework::getExecutor(taskId): the executor holding the task, looking first at the
   // one named `likely`, or null.
   Executor* executorOf(Framework& f, const std::string& taskId, const std::string& likely);
+  // The one place an executor's state changes, as Slave::setState for the agent: asserts
+  // the transition is one Mesos makes (a new executor starts REGISTERING; REGISTERING ->
+  // RUNNING -> TERMINATING -> TERMINATED, each step skippable but none undone) and writes
+  // the Slave::Executor record (framework_id, executor_id, then `fields`).
+  void setExecutorState(const Id& frameworkId, Executor& executor, Executor::State state, sim::Fields fields = {});
   bool fromMaster(const sim::Upid& from) const;
   void checkpoint(const std::string& path, std::string bytes);
   std::optional<std::string> taskUpdatesPath(const Framework& framework, const Executor& executor,

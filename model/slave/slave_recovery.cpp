@@ -14,28 +14,57 @@
 namespace agentsim::model {
 
 
+void Slave::failRecovery(const std::string& error) {
+  // Slave::__recover on a failed future: EXIT(EXIT_FAILURE) with the remedy.
+  exitAgent(host(), "slave",
+            fmt::format("Failed to perform recovery: {}\nTo remedy this do as follows:\nStep 1: rm -f {}\n        "
+                        "This ensures agent doesn't recover old live executors.\nStep 2: Restart the agent.",
+                        error, paths::latestSlavePath(meta_dir_)),
+            "src/slave/slave.cpp: Slave::__recover", this);
+}
+
+std::string Slave::incompatibleInfo(const SlaveInfo& old) const {
+  // Slave::recover's check: the SlaveInfo built from the flags, given the recovered id,
+  // against the checkpointed one.
+  SlaveInfo now = info_;
+  now.id = old.id;
+  if (now == old) return "";
+  auto text = [](const SlaveInfo& i) {
+    // SlaveInfo's DebugString, in field-number order; an unset id has no line.
+    return fmt::format("hostname: \"{}\"\nresources: \"{}\"\n{}port: {}", i.hostname, i.resources,
+                       i.id.empty() ? std::string() : fmt::format("id: \"{}\"\n", i.id), i.port);
+  };
+  const std::string rule = "------------------------------------------------------------";
+  return fmt::format("Incompatible agent info detected.\n{0}\nOld agent info:\n{1}\n{0}\nNew agent info:\n{2}\n{0}",
+                     rule, text(old), text(info_));
+}
+
 void Slave::recover() {
   sim::Disk& disk = host().disk();
   const std::string bootId = std::to_string(host().incarnation());
   auto recovered = state::recover(disk, meta_dir_, flags_.strict, bootId);
-  if (recovered.isError()) {
-    // Slave::__recover on a failed future: EXIT(EXIT_FAILURE) with the remedy.
-    exitAgent(host(), "slave",
-              fmt::format("Failed to perform recovery: {}\nTo remedy this do as follows:\nStep 1: rm -f {}\n        "
-                          "This ensures agent doesn't recover old live executors.\nStep 2: Restart the agent.",
-                          recovered.error(), paths::latestSlavePath(meta_dir_)),
-              "src/slave/slave.cpp: Slave::__recover", this);
-    return;
-  }
+  if (recovered.isError()) return failRecovery(recovered.error());
   const state::State& st = *recovered;
   rebooted_ = st.rebooted;
   if (st.rebooted) log("Agent host rebooted");
   if (st.errors > 0) log(fmt::format("Recovered with {} errors (--strict=false)", st.errors));
   std::vector<RecoveredContainer> containers;
-  if (!st.slave) {
-    log("Failed to find the latest agent from a previous run; starting as a new agent");
+  bool recoverSlave = st.slave.has_value();
+  if (st.slave && st.slave->info && flags_.recover == "reconnect") {
+    const std::string incompatible = incompatibleInfo(*st.slave->info);
+    // Mesos 1.4 (MESOS-6223): fatal, unless the host rebooted; then the agent starts as a
+    // new agent.
+    if (!incompatible.empty() && !st.rebooted) return failRecovery(incompatible);
+    if (!incompatible.empty()) {
+      log("Falling back to recover as a new agent due to error: " + incompatible);
+      recoverSlave = false;
+    }
+  }
+  if (!recoverSlave) {
+    if (!st.slave) log("Failed to find the latest agent from a previous run; starting as a new agent");
   } else {
     info_.id = st.slave->id;
+    if (st.slave->info) info_ = *st.slave->info;
     log(fmt::format("Recovering agent {}", info_.id), {{"slave_id", info_.id}});
     for (const auto& [fid, fs] : st.slave->frameworks) recoverFramework(fs);
     // statusUpdateManager->recover(metaDir, state): a stream per task of every live run.
@@ -63,10 +92,11 @@ void Slave::recover() {
 
 void Slave::recoverFramework(const state::FrameworkState& fs) {
   if (fs.executors.empty() || !fs.info) {
+    // Slave::recoverFramework: a framework without executors is garbage collected, its
+    // work and meta directories.
     log(fmt::format("Skipping recovery of framework {} because it has no executors", fs.id));
-    if (components_.gc != nullptr) {
-      components_.gc->schedule(flags_.gc_delay, paths::frameworkPath(meta_dir_, info_.id, fs.id));
-    }
+    garbageCollect(paths::frameworkPath(flags_.work_dir, info_.id, fs.id));
+    garbageCollect(paths::frameworkPath(meta_dir_, info_.id, fs.id));
     return;
   }
   Framework& f = frameworks_[fs.id];
@@ -74,66 +104,82 @@ void Slave::recoverFramework(const state::FrameworkState& fs) {
   if (fs.pid) {
     if (auto pid = parseUpid(sim(), *fs.pid)) f.pid = *pid;
   }
-  for (const auto& [eid, es] : fs.executors) {
-    if (!es.info || !es.latest || es.runs.count(*es.latest) == 0) {
-      // Framework::recoverExecutor: an executor that cannot be recovered is garbage
-      // collected, its work and meta directories (C84).
-      log(fmt::format("Skipping recovery of executor '{}' of framework {}: no info or no latest run", eid, fs.id));
-      if (components_.gc != nullptr) {
-        components_.gc->schedule(flags_.gc_delay, paths::executorPath(flags_.work_dir, info_.id, fs.id, eid));
-        components_.gc->schedule(flags_.gc_delay, paths::executorPath(meta_dir_, info_.id, fs.id, eid));
-      }
-      continue;
-    }
-    const state::RunState& run = es.runs.at(*es.latest);
-    if (run.completed) {
-      log(fmt::format("Skipping recovery of executor '{}' of framework {}: its latest run has terminated", eid, fs.id));
-      if (components_.gc != nullptr) {
-        components_.gc->schedule(flags_.gc_delay, paths::runPath(flags_.work_dir, info_.id, fs.id, eid, run.id));
-      }
-      continue;
-    }
-    Executor& e = f.executors[eid];
-    e.info = *es.info;
-    e.container_id = run.id;
-    e.checkpoint = true;
-    e.state = Executor::State::REGISTERING;
-    if (run.libprocess_pid) {
-      if (auto pid = parseUpid(sim(), *run.libprocess_pid)) e.pid = *pid;
-    }
-    for (const auto& [tid, ts] : run.tasks) {
-      if (!ts.info) continue;
-      // Executor::recoverTask: replay the updates on the task.
-      Task t = createTask(*ts.info, TaskState::TASK_STAGING, fs.id, eid, info_.id);
-      bool terminalAcked = false;
-      std::string terminalUuid;
-      for (const StatusUpdateRecord& r : ts.updates) {
-        if (r.type == StatusUpdateRecord::Type::UPDATE) {
-          t.state = r.update.state;
-          if (isTerminalState(r.update.state) && terminalUuid.empty()) terminalUuid = r.update.uuid;
-        } else if (r.uuid == terminalUuid) {
-          terminalAcked = true;
-        }
-      }
-      if (terminalAcked) {
-        e.completed.push_back(t);
-      } else if (isTerminalState(t.state)) {
-        e.terminated[tid] = t;
-      } else {
-        e.launched[tid] = t;
-      }
-    }
-    log(fmt::format("Recovered executor '{}' of framework {} in container {} ({} tasks, pid {})", eid, fs.id, run.id,
-                    e.launched.size() + e.terminated.size(), e.pid.isNone() ? std::string("unknown") : e.pid.str()),
-        {{"executor_id", eid}, {"container", run.id}});
-    traceState("Slave::Executor", "REGISTERING",
-               {{"framework_id", fs.id}, {"executor_id", eid}, {"container", run.id}, {"recovered", true}});
-  }
+  for (const auto& [eid, es] : fs.executors) recoverExecutor(f, es);
   if (f.executors.empty()) {
-    frameworks_.erase(fs.id);
+    // Every executor had completed: the framework is removed (and its directories
+    // garbage collected) at once.
+    removeFramework(fs.id);
     return;
   }
   traceState("Slave::Framework", "RUNNING", {{"framework_id", fs.id}, {"recovered", true}});
+}
+
+void Slave::recoverExecutor(Framework& f, const state::ExecutorState& es) {
+  // Framework::recoverExecutor.
+  const Id& fid = f.info.id;
+  const std::string& eid = es.id;
+  if (!es.info || !es.latest || es.runs.count(*es.latest) == 0) {
+    // An executor that cannot be recovered is garbage collected, its work and meta
+    // directories (C84).
+    log(fmt::format("Skipping recovery of executor '{}' of framework {}: no info or no latest run", eid, fid));
+    garbageCollect(paths::executorPath(flags_.work_dir, info_.id, fid, eid));
+    garbageCollect(paths::executorPath(meta_dir_, info_.id, fid, eid));
+    return;
+  }
+  // Only the latest run is recovered; the older runs' work and meta directories go.
+  for (const auto& [rid, old] : es.runs) {
+    if (rid == *es.latest) continue;
+    garbageCollect(paths::runPath(flags_.work_dir, info_.id, fid, eid, rid));
+    garbageCollect(paths::runPath(meta_dir_, info_.id, fid, eid, rid));
+  }
+  const state::RunState& run = es.runs.at(*es.latest);
+  if (run.completed) {
+    // The latest run terminated and all its updates were acknowledged before the
+    // restart: the executor is TERMINATED at once, moved to the completed executors, and
+    // its run and executor directories (work and meta) are garbage collected.
+    log(fmt::format("Executor '{}' of framework {}: its latest run {} has completed", eid, fid, run.id));
+    garbageCollect(paths::runPath(flags_.work_dir, info_.id, fid, eid, run.id));
+    garbageCollect(paths::runPath(meta_dir_, info_.id, fid, eid, run.id));
+    garbageCollect(paths::executorPath(flags_.work_dir, info_.id, fid, eid));
+    garbageCollect(paths::executorPath(meta_dir_, info_.id, fid, eid));
+    return;
+  }
+  Executor& e = f.executors[eid];
+  e.info = *es.info;
+  e.container_id = run.id;
+  e.checkpoint = true;
+  if (run.libprocess_pid) {
+    if (auto pid = parseUpid(sim(), *run.libprocess_pid)) e.pid = *pid;
+  }
+  for (const auto& [tid, ts] : run.tasks) recoverTask(f, e, ts);
+  log(fmt::format("Recovered executor '{}' of framework {} in container {} ({} tasks, pid {})", eid, fid, run.id,
+                  e.launched.size() + e.terminated.size(), e.pid.isNone() ? std::string("unknown") : e.pid.str()),
+      {{"executor_id", eid}, {"container", run.id}});
+  setExecutorState(fid, e, Executor::State::REGISTERING, {{"container", run.id}, {"recovered", true}});
+}
+
+void Slave::recoverTask(Framework& f, Executor& e, const state::TaskState& ts) {
+  // Executor::recoverTask: the task's state follows its checkpointed updates up to the
+  // first terminal one; that one, acknowledged, completes the task.
+  if (!ts.info) return;
+  Task t = createTask(*ts.info, TaskState::TASK_STAGING, f.info.id, e.info.executor_id, info_.id);
+  std::string terminalUuid;
+  bool terminalAcked = false;
+  for (const StatusUpdateRecord& r : ts.updates) {
+    if (r.type == StatusUpdateRecord::Type::UPDATE && terminalUuid.empty()) {
+      t.state = r.update.state;
+      if (isTerminalState(r.update.state)) terminalUuid = r.update.uuid;
+    } else if (r.type == StatusUpdateRecord::Type::ACK && !terminalUuid.empty() && r.uuid == terminalUuid) {
+      terminalAcked = true;
+    }
+  }
+  if (terminalAcked) {
+    e.completed.push_back(t);
+  } else if (isTerminalState(t.state)) {
+    e.terminated[ts.id] = t;
+  } else {
+    e.launched[ts.id] = t;
+  }
 }
 
 void Slave::recoveredContainerizer() {
@@ -206,17 +252,18 @@ void Slave::reregisterExecutor(const sim::Upid& from, const ReregisterExecutorMe
   Framework* f = framework(message.framework_id);
   Executor* e = executor(message.framework_id, message.executor_id);
   if (f == nullptr || e == nullptr) return shutdown("it is unknown");
+  if (f->state == Framework::State::TERMINATING) return shutdown("its framework is terminating");
   if (e->state != Executor::State::REGISTERING) {
-    log(fmt::format("Ignoring reregistration of executor '{}': it is not registering", message.executor_id));
-    return;
+    // RUNNING (it reregistered already), TERMINATING or TERMINATED.
+    return shutdown(fmt::format("it is in unexpected state {}", e->state == Executor::State::RUNNING ? "RUNNING"
+                                                                : e->state == Executor::State::TERMINATING
+                                                                    ? "TERMINATING"
+                                                                    : "TERMINATED"));
   }
-  e->state = Executor::State::RUNNING;
+  setExecutorState(f->info.id, *e, Executor::State::RUNNING, {{"pid", from.str()}, {"reregistered", true}});
   e->pid = from;
   link(from);
   log(fmt::format("Executor '{}' of framework {} reregistered from {}", e->info.executor_id, f->info.id, from.str()));
-  traceState("Slave::Executor", "RUNNING",
-             {{"framework_id", f->info.id}, {"executor_id", e->info.executor_id}, {"pid", from.str()},
-              {"reregistered", true}});
   ExecutorReregisteredMessage reply;
   reply.slave_id = info_.id;
   send(from, reply);
@@ -245,8 +292,7 @@ void Slave::reregisterExecutorTimeout() {
     for (auto& [eid, e] : f.executors) {
       if (e.state != Executor::State::REGISTERING) continue;
       log(fmt::format("Killing un-reregistered executor '{}' of framework {}", eid, fid));
-      e.state = Executor::State::TERMINATING;
-      traceState("Slave::Executor", "TERMINATING", {{"framework_id", fid}, {"executor_id", eid}});
+      setExecutorState(fid, e, Executor::State::TERMINATING);
       e.pending_termination = Executor::Termination{
           TaskState::TASK_LOST, "REASON_EXECUTOR_REREGISTRATION_TIMEOUT",
           fmt::format("Executor did not reregister within {}", sim::format(flags_.executor_reregistration_timeout))};
@@ -261,6 +307,7 @@ void Slave::finishRecovery() {
   AGENTSIM_ASSERT(state_ == State::RECOVERING);
   log("Finished recovery");
   checkpoint(paths::bootIdPath(meta_dir_), std::to_string(host().incarnation()));
+  garbageCollectOldAgents();
   if (flags_.recover == "reconnect") {
     setState(State::DISCONNECTED);
     startDetection(std::nullopt);
@@ -271,6 +318,28 @@ void Slave::finishRecovery() {
   // --recover=cleanup: never registers; terminates once no framework is left.
   setState(State::TERMINATING);
   if (frameworks_.empty()) terminateAgent("Agent terminating after recovery in cleanup mode");
+}
+
+void Slave::garbageCollectOldAgents() {
+  // __recover: every agent directory under <work_dir>/slaves but the recovered agent's
+  // (all of them for an agent without an id) is garbage collected, with its meta
+  // directory if there is one.
+  const sim::Disk& disk = host().disk();
+  const std::string root = flags_.work_dir + "/slaves/";
+  std::vector<std::string> ids;
+  for (const std::string& path : disk.list(root)) {
+    const std::string rest = path.substr(root.size());
+    const auto slash = rest.find('/');
+    if (slash == std::string::npos) continue;
+    const std::string id = rest.substr(0, slash);
+    if (id != "latest" && (ids.empty() || ids.back() != id)) ids.push_back(id);
+  }
+  for (const std::string& id : ids) {
+    if (!info_.id.empty() && id == info_.id) continue;
+    log("Garbage collecting old agent " + id);
+    garbageCollect(paths::slavePath(flags_.work_dir, id));
+    if (!disk.list(paths::slavePath(meta_dir_, id) + "/").empty()) garbageCollect(paths::slavePath(meta_dir_, id));
+  }
 }
 
 void Slave::terminateAgent(const std::string& why) {

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "model/slave/main.hpp"
 #include "model/slave/gc.hpp"
@@ -47,6 +48,23 @@ Slave::Executor* Slave::executorOf(Framework& f, const std::string& taskId, cons
     if (e.holds(taskId)) return &e;
   }
   return nullptr;
+}
+
+void Slave::setExecutorState(const Id& frameworkId, Executor& e, Executor::State to, sim::Fields fields) {
+  using S = Executor::State;
+  const S from = e.state;
+  // A new executor is REGISTERING already (its record is its creation); otherwise a
+  // state only moves forward.
+  AGENTSIM_ASSERT(static_cast<int>(to) > static_cast<int>(from) || (from == S::REGISTERING && to == S::REGISTERING));
+  e.state = to;
+  fields.insert(fields.begin(), {{"framework_id", frameworkId}, {"executor_id", e.info.executor_id}});
+  traceState("Slave::Executor", toString(to), std::move(fields));
+}
+
+void Slave::garbageCollect(const std::string& path) {
+  // Mesos schedules a path gc_delay after its mtime; the model's disk keeps no mtimes, so
+  // every path gets the whole gc_delay from now (docs/model.md).
+  if (components_.gc != nullptr) components_.gc->schedule(flags_.gc_delay, path);
 }
 
 bool Slave::fromMaster(const sim::Upid& from) const { return master_ && master_->pid == from.str(); }
@@ -152,24 +170,30 @@ void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
 void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
   Framework* f = framework(frameworkId);
   if (f == nullptr) return;
+  // Each way out that launches nothing removes a framework left with no executor and
+  // no pending task.
+  auto dropFramework = [this, frameworkId] {
+    Framework* left = framework(frameworkId);
+    if (left != nullptr && left->executors.empty() && left->pending.empty()) removeFramework(frameworkId);
+  };
   auto pending = f->pending.find(task.executor.executor_id);
   if (pending == f->pending.end() || pending->second.count(task.task_id) == 0) {
     // Killed while pending (1.1: the kill path left it to _run).
     statusUpdate(createStatusUpdate(frameworkId, task.executor.executor_id, task.task_id, TaskState::TASK_KILLED,
                                     "REASON_TASK_KILLED_DURING_LAUNCH", "Task killed before it was launched"),
                  sim::Upid{});
-    return;
+    return dropFramework();
   }
   pending->second.erase(task.task_id);
   if (pending->second.empty()) f->pending.erase(pending);
   if (f->state == Framework::State::TERMINATING) {
     log(fmt::format("Ignoring run task {} of framework {} because the framework is terminating", task.task_id,
                     frameworkId));
-    return;
+    return dropFramework();
   }
   if (state_ == State::TERMINATING) {
     log(fmt::format("Ignoring run task {} because the agent is terminating", task.task_id));
-    return;
+    return dropFramework();
   }
   Executor* e = executor(frameworkId, task.executor.executor_id);
   if (e == nullptr) e = &launchExecutor(*f, task.executor, task.uris);
@@ -206,7 +230,6 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
   e.info.framework_id = f.info.id;
   e.container_id = newUuid();  // ContainerID: a random UUID
   e.checkpoint = f.info.checkpoint;
-  e.state = Executor::State::REGISTERING;
   const std::string sandbox = paths::runPath(flags_.work_dir, info_.id, f.info.id, info.executor_id, e.container_id);
   if (e.checkpoint) {
     checkpoint(paths::executorInfoPath(meta_dir_, info_.id, f.info.id, info.executor_id), state::encode(e.info));
@@ -216,9 +239,8 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
     log(fmt::format("Launching executor '{}' of framework {} in container {}", info.executor_id, f.info.id,
                     e.container_id),
         {{"executor_id", info.executor_id}, {"container", e.container_id}, {"sandbox", sandbox}});
-    traceState("Slave::Executor", "REGISTERING",
-               {{"framework_id", f.info.id}, {"executor_id", info.executor_id}, {"container", e.container_id}});
   }
+  setExecutorState(f.info.id, e, Executor::State::REGISTERING, {{"container", e.container_id}});
   const std::string frameworkId = f.info.id;
   const std::string executorId = info.executor_id;
   const std::string containerId = e.container_id;
@@ -265,15 +287,37 @@ void Slave::executorLaunched(const std::string& frameworkId, const std::string& 
   if (launched.isError()) {
     log(fmt::format("Container '{}' for executor '{}' of framework {} failed to start: {}", containerId, executorId,
                     frameworkId, launched.error()));
+    components_.containerizer->destroy(containerId);
     if (e != nullptr && e->container_id == containerId) {
       e->pending_termination =
           Executor::Termination{TaskState::TASK_FAILED, "REASON_CONTAINER_LAUNCH_FAILED",
                                 "Failed to launch container: " + launched.error()};
-      components_.containerizer->destroy(containerId);
     }
     return;
   }
-  if (!*launched) log(fmt::format("No containerizer could launch the executor '{}'", executorId));
+  if (!*launched) {
+    log(fmt::format("No containerizer could launch the executor '{}'", executorId));
+    return;
+  }
+  // The container runs; unless the agent still wants it, it is destroyed (as when a
+  // shutdown came while the container was fetching or preparing).
+  Framework* f = framework(frameworkId);
+  if (f == nullptr) {
+    log(fmt::format("Framework {} for executor '{}' is no longer valid", frameworkId, executorId));
+    return;
+  }
+  std::string why;
+  if (f->state == Framework::State::TERMINATING) {
+    why = "its framework is terminating";
+  } else if (e == nullptr || e->container_id != containerId) {
+    why = "it is unknown";
+  } else if (e->state == Executor::State::TERMINATING) {
+    why = "it is terminating";
+  }
+  if (!why.empty()) {
+    log(fmt::format("Killing executor '{}' of framework {} because {}", executorId, frameworkId, why));
+    components_.containerizer->destroy(containerId);
+  }
 }
 
 void Slave::registerExecutor(const sim::Upid& from, const RegisterExecutorMessage& message) {
@@ -289,7 +333,7 @@ void Slave::registerExecutor(const sim::Upid& from, const RegisterExecutorMessag
   if (e->state != Executor::State::REGISTERING) {
     return shutdown(fmt::format("the executor is not expected to register (it is {})", toString(e->state)));
   }
-  e->state = Executor::State::RUNNING;
+  setExecutorState(f->info.id, *e, Executor::State::RUNNING, {{"pid", from.str()}});
   e->pid = from;
   link(from);
   if (e->checkpoint) {
@@ -299,8 +343,6 @@ void Slave::registerExecutor(const sim::Upid& from, const RegisterExecutorMessag
   if (tracing()) {
     log(fmt::format("Got registration for executor '{}' of framework {} from {}", e->info.executor_id, f->info.id,
                     from.str()));
-    traceState("Slave::Executor", "RUNNING",
-               {{"framework_id", f->info.id}, {"executor_id", e->info.executor_id}, {"pid", from.str()}});
   }
   if (e->queued.empty()) {
     log("Shutting down the executor because it has no tasks to run");
@@ -350,8 +392,7 @@ void Slave::registerExecutorTimeout(const std::string& frameworkId, const std::s
   if (e->state != Executor::State::REGISTERING) return;
   log(fmt::format("Terminating executor '{}' of framework {} because it did not register within {}", executorId,
                   frameworkId, sim::format(flags_.executor_registration_timeout)));
-  e->state = Executor::State::TERMINATING;
-  traceState("Slave::Executor", "TERMINATING", {{"framework_id", frameworkId}, {"executor_id", executorId}});
+  setExecutorState(frameworkId, *e, Executor::State::TERMINATING);
   e->pending_termination = Executor::Termination{
       TaskState::TASK_FAILED, "REASON_EXECUTOR_REGISTRATION_TIMEOUT",
       fmt::format("Executor did not register within {}", sim::format(flags_.executor_registration_timeout))};
@@ -374,6 +415,10 @@ void Slave::killTask(const sim::Upid& from, const KillTaskMessage& message) {
     log("Ignoring kill task " + message.task_id + " of unknown framework " + message.framework_id);
     return;
   }
+  if (f->state == Framework::State::TERMINATING) {
+    log("Ignoring kill task " + message.task_id + " because its framework is terminating");
+    return;
+  }
   for (auto& [executorId, tasks] : f->pending) {
     if (tasks.erase(message.task_id) != 0) {
       // _run sends TASK_KILLED when it finds the task gone.
@@ -381,10 +426,10 @@ void Slave::killTask(const sim::Upid& from, const KillTaskMessage& message) {
       return;
     }
   }
-  Executor* e = nullptr;
-  for (auto& [id, candidate] : f->executors) {
-    if (candidate.queued.count(message.task_id) != 0 || candidate.launched.count(message.task_id) != 0) e = &candidate;
-  }
+  // Framework::getExecutor(taskId): queued, launched, or terminated and not yet
+  // acknowledged (a kill for such a task reaches its executor, or is ignored if the
+  // executor has terminated).
+  Executor* e = executorOf(*f, message.task_id, message.task_id);
   if (e == nullptr) {
     statusUpdate(createStatusUpdate(message.framework_id, "", message.task_id, TaskState::TASK_LOST,
                                     "REASON_EXECUTOR_TERMINATED", "Cannot find executor"),
@@ -422,17 +467,22 @@ void Slave::shutdownExecutorMessage(const sim::Upid& from, const ShutdownExecuto
     log("Ignoring shutdown executor message from " + from.str() + " because it is not from the expected master");
     return;
   }
+  if (state_ == State::RECOVERING || state_ == State::DISCONNECTED) {
+    log(fmt::format("Ignoring shutdown executor message for executor '{}' of framework {} because the agent has not "
+                    "yet registered with the master",
+                    message.executor_id, message.framework_id));
+    return;
+  }
   Framework* f = framework(message.framework_id);
   Executor* e = executor(message.framework_id, message.executor_id);
-  if (f == nullptr || e == nullptr) return;
+  if (f == nullptr || e == nullptr || f->state == Framework::State::TERMINATING) return;
   if (e->state == Executor::State::TERMINATING || e->state == Executor::State::TERMINATED) return;
   shutdownExecutor(*f, *e);
 }
 
 void Slave::shutdownExecutor(Framework& f, Executor& e) {
   log(fmt::format("Shutting down executor '{}' of framework {}", e.info.executor_id, f.info.id));
-  e.state = Executor::State::TERMINATING;
-  traceState("Slave::Executor", "TERMINATING", {{"framework_id", f.info.id}, {"executor_id", e.info.executor_id}});
+  setExecutorState(f.info.id, e, Executor::State::TERMINATING);
   if (!e.pid.isNone()) {
     ShutdownExecutorMessage message;
     message.framework_id = f.info.id;
@@ -469,17 +519,21 @@ void Slave::shutdownFramework(const sim::Upid& from, const ShutdownFrameworkMess
   }
   Framework* f = framework(message.framework_id);
   if (f == nullptr) return;
+  if (f->state == Framework::State::TERMINATING) {
+    log("Ignoring shutdown framework " + message.framework_id + " because it is terminating");
+    return;
+  }
   log("Asked to shut down framework " + message.framework_id);
   f->state = Framework::State::TERMINATING;
   traceState("Slave::Framework", "TERMINATING", {{"framework_id", message.framework_id}});
-  f->pending.clear();
+  // Its pending tasks stay: _run drops each (and then the framework).
   std::vector<std::string> done;
   for (auto& [id, e] : f->executors) {
     if (e.state == Executor::State::REGISTERING || e.state == Executor::State::RUNNING) shutdownExecutor(*f, e);
     else if (e.state == Executor::State::TERMINATED) done.push_back(id);
   }
   for (const std::string& id : done) removeExecutor(*f, f->executors.at(id));
-  if (f->executors.empty()) removeFramework(message.framework_id);
+  if (f->executors.empty() && f->pending.empty()) removeFramework(message.framework_id);
 }
 
 void Slave::updateFramework(const sim::Upid& from, const UpdateFrameworkMessage& message) {
@@ -511,9 +565,16 @@ void Slave::sendExecutorTerminatedStatusUpdate(const Id& frameworkId, Executor& 
     message = e.pending_termination->message;
   }
   if (t && !t->reason.empty()) reason = t->reason;
-  const std::string abnormal = t ? (t->message.empty() ? "Executor terminated" : "Abnormal executor termination: " + t->message)
-                                 : "Abnormal executor termination: unknown container";
-  message = message.empty() ? abnormal : message + "; " + abnormal;
+  // The pending termination's message, then the container's ("unknown container" when
+  // the containerizer had none); "Executor terminated" when neither says anything.
+  std::vector<std::string> messages;
+  if (!message.empty()) messages.push_back(message);
+  if (!t) {
+    messages.push_back("Abnormal executor termination: unknown container");
+  } else if (!t->message.empty()) {
+    messages.push_back(t->message);
+  }
+  message = messages.empty() ? std::string("Executor terminated") : fmt::format("{}", fmt::join(messages, "; "));
   Framework* f = framework(frameworkId);
   if (f != nullptr && f->info.partition_aware && state == TaskState::TASK_LOST) state = TaskState::TASK_GONE;
   statusUpdate(createStatusUpdate(frameworkId, e.info.executor_id, taskId, state, reason, message), sim::Upid{});
@@ -524,6 +585,7 @@ void Slave::executorTerminated(const std::string& frameworkId, const std::string
   Framework* f = framework(frameworkId);
   Executor* e = executor(frameworkId, executorId);
   if (f == nullptr || e == nullptr || e->container_id != containerId) return;
+  if (e->state == Executor::State::TERMINATED) return;  // Mesos: LOG(FATAL); its wait fires once
   std::optional<ContainerTermination> t;
   if (!termination.isError()) t = *termination;
   if (tracing()) {
@@ -532,10 +594,7 @@ void Slave::executorTerminated(const std::string& frameworkId, const std::string
                                    : std::string("terminated with unknown status")),
         {{"executor_id", executorId}, {"container", containerId}});
   }
-  e->state = Executor::State::TERMINATED;
-  if (tracing()) {
-    traceState("Slave::Executor", "TERMINATED", {{"framework_id", frameworkId}, {"executor_id", executorId}});
-  }
+  setExecutorState(frameworkId, *e, Executor::State::TERMINATED);
   if (f->state != Framework::State::TERMINATING) {
     std::vector<std::string> tasks;
     for (const auto& [id, task] : e->launched) {
@@ -543,14 +602,15 @@ void Slave::executorTerminated(const std::string& frameworkId, const std::string
     }
     for (const auto& [id, task] : e->queued) tasks.push_back(id);
     for (const std::string& id : tasks) sendExecutorTerminatedStatusUpdate(frameworkId, *e, id, t);
-    if (!e->info.command && master_) {
-      ExitedExecutorMessage message;
-      message.slave_id = info_.id;
-      message.framework_id = frameworkId;
-      message.executor_id = executorId;
-      message.status = t && t->status ? *t->status : -1;
-      send(masterPid(), message);
-    }
+  }
+  // Sent even for a terminating framework (the master ignores it then).
+  if (!e->info.command && master_) {
+    ExitedExecutorMessage message;
+    message.slave_id = info_.id;
+    message.framework_id = frameworkId;
+    message.executor_id = executorId;
+    message.status = t && t->status ? *t->status : -1;
+    send(masterPid(), message);
   }
   if (state_ == State::TERMINATING || f->state == Framework::State::TERMINATING || e->incompleteTasks() == 0) {
     removeExecutor(*f, *e);
@@ -563,17 +623,15 @@ void Slave::removeExecutor(Framework& f, Executor& e) {
   if (e.checkpoint) {
     checkpoint(paths::sentinelPath(meta_dir_, info_.id, f.info.id, e.info.executor_id, e.container_id), "");
   }
-  if (components_.gc != nullptr) {
-    // The run's sandbox, the executor's directory (unless tasks for it are pending), and
-    // their meta directories for a checkpointing framework, in Mesos's order.
-    const std::string& eid = e.info.executor_id;
-    components_.gc->schedule(flags_.gc_delay, paths::runPath(flags_.work_dir, info_.id, f.info.id, eid, e.container_id));
-    const bool pending = f.pending.count(eid) != 0;
-    if (!pending) components_.gc->schedule(flags_.gc_delay, paths::executorPath(flags_.work_dir, info_.id, f.info.id, eid));
-    if (e.checkpoint) {
-      components_.gc->schedule(flags_.gc_delay, paths::runPath(meta_dir_, info_.id, f.info.id, eid, e.container_id));
-      if (!pending) components_.gc->schedule(flags_.gc_delay, paths::executorPath(meta_dir_, info_.id, f.info.id, eid));
-    }
+  // The run's sandbox, the executor's directory (unless tasks for it are pending), and
+  // their meta directories for a checkpointing framework, in Mesos's order.
+  const std::string& eid = e.info.executor_id;
+  garbageCollect(paths::runPath(flags_.work_dir, info_.id, f.info.id, eid, e.container_id));
+  const bool pending = f.pending.count(eid) != 0;
+  if (!pending) garbageCollect(paths::executorPath(flags_.work_dir, info_.id, f.info.id, eid));
+  if (e.checkpoint) {
+    garbageCollect(paths::runPath(meta_dir_, info_.id, f.info.id, eid, e.container_id));
+    if (!pending) garbageCollect(paths::executorPath(meta_dir_, info_.id, f.info.id, eid));
   }
   f.executors.erase(e.info.executor_id);
 }
@@ -583,12 +641,8 @@ void Slave::removeFramework(const Id& frameworkId) {
   if (f == nullptr) return;
   log("Cleaning up framework " + frameworkId);
   if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->cleanup(frameworkId);
-  if (components_.gc != nullptr) {
-    components_.gc->schedule(flags_.gc_delay, paths::frameworkPath(flags_.work_dir, info_.id, frameworkId));
-    if (f->info.checkpoint) {
-      components_.gc->schedule(flags_.gc_delay, paths::frameworkPath(meta_dir_, info_.id, frameworkId));
-    }
-  }
+  garbageCollect(paths::frameworkPath(flags_.work_dir, info_.id, frameworkId));
+  if (f->info.checkpoint) garbageCollect(paths::frameworkPath(meta_dir_, info_.id, frameworkId));
   traceState("Slave::Framework", "REMOVED", {{"framework_id", frameworkId}});
   frameworks_.erase(frameworkId);
   completed_frameworks_.push_back(frameworkId);
@@ -624,9 +678,8 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
                     f == nullptr ? "unknown" : "terminating", update.framework_id));
     return;
   }
-  // The update names its executor; search only if that one does not hold the task.
+  // Framework::getExecutor(taskId), looking first at the executor the update names.
   Executor* e = executorOf(*f, update.task_id, update.executor_id);
-  if (e == nullptr && !update.executor_id.empty()) e = executor(update.framework_id, update.executor_id);
   // Only what the acknowledgement needs, not the whole update.
   auto ackExecutor = [this, pid, frameworkId = update.framework_id, taskId = update.task_id,
                       uuid = update.uuid](const sim::Try<sim::Nothing>& written) {
@@ -647,7 +700,7 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
   };
   if (components_.statusUpdateManager == nullptr) return;
   if (e == nullptr) {
-    // An unknown executor: straight to the manager, not checkpointed (C12).
+    // No executor holds the task: straight to the manager, not checkpointed (C12).
     components_.statusUpdateManager->update(std::move(update), std::nullopt, *this, std::move(ackExecutor));
     return;
   }
@@ -656,27 +709,40 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
     shutdownExecutor(*f, *e);
     return;
   }
-  // Executor::updateTaskState.
-  const std::string& id = update.task_id;
-  if (auto q = e->queued.find(id); q != e->queued.end()) {
-    if (!isTerminalState(update.state)) {
-      log("Cannot send non-terminal update for queued task " + id);
-    } else {
-      e->terminated[id] = createTask(q->second, update.state, f->info.id, e->info.executor_id, info_.id);
-      e->queued.erase(q);
-    }
-  } else if (auto l = e->launched.find(id); l != e->launched.end()) {
-    l->second.state = update.state;
-    if (isTerminalState(update.state)) {
-      e->terminated[id] = l->second;
-      e->launched.erase(l);
-    }
-  } else if (auto t = e->terminated.find(id); t != e->terminated.end()) {
-    log(fmt::format("Status update {} for task {} that is already terminal ({}); it is still forwarded",
-                    toString(update.state), id, toString(t->second.state)));
+  if (auto refused = updateTaskState(*f, *e, update)) {
+    // Slave::_statusUpdate: an update the task cannot take is dropped, but acknowledged
+    // to its sender (___statusUpdate), so the executor stops resending it.
+    log(fmt::format("Failed to update state of task '{}' to {}: {}", update.task_id, toString(update.state), *refused),
+        {{"task_id", update.task_id}, {"uuid", update.uuid}});
+    ackExecutor(sim::Nothing{});
+    return;
   }
-  std::optional<std::string> path = taskUpdatesPath(*f, *e, id);
+  std::optional<std::string> path = taskUpdatesPath(*f, *e, update.task_id);
   components_.statusUpdateManager->update(std::move(update), std::move(path), *this, std::move(ackExecutor));
+}
+
+std::optional<std::string> Slave::updateTaskState(Framework& f, Executor& e, const StatusUpdate& update) {
+  // Executor::updateTaskState: the agent's view of the task follows the update.
+  const std::string& id = update.task_id;
+  const bool terminal = isTerminalState(update.state);
+  if (auto q = e.queued.find(id); q != e.queued.end()) {
+    if (!terminal) return std::string("Cannot send non-terminal update for queued task");
+    e.terminated[id] = createTask(q->second, update.state, f.info.id, e.info.executor_id, info_.id);
+    e.queued.erase(q);
+    return std::nullopt;
+  }
+  if (auto l = e.launched.find(id); l != e.launched.end()) {
+    l->second.state = update.state;
+    if (terminal) {
+      e.terminated[id] = std::move(l->second);
+      e.launched.erase(l);
+    }
+    return std::nullopt;
+  }
+  if (auto t = e.terminated.find(id); t != e.terminated.end()) {
+    return fmt::format("Task is already terminated with state {}", toString(t->second.state));
+  }
+  return std::string("Task is unknown");
 }
 
 void Slave::forward(StatusUpdate update) {
@@ -686,24 +752,15 @@ void Slave::forward(StatusUpdate update) {
     return;
   }
   // The agent's view: the task's latest state, and the update in flight.
-  if (Framework* f = framework(update.framework_id)) {
-    auto mark = [&](Executor& e) {
-      bool found = false;
-      for (auto* tasks : {&e.launched, &e.terminated}) {
-        auto it = tasks->find(update.task_id);
-        if (it == tasks->end()) continue;
-        it->second.status_update_state = update.state;
-        it->second.status_update_uuid = update.uuid;
-        update.latest_state = it->second.state;
-        found = true;
-      }
-      return found;
-    };
-    Executor* named = executor(update.framework_id, update.executor_id);
-    if (named == nullptr || !mark(*named)) {
-      for (auto& [eid, e] : f->executors) {
-        if (&e != named && mark(e)) break;
-      }
+  Framework* f = framework(update.framework_id);
+  Executor* e = f == nullptr ? nullptr : executorOf(*f, update.task_id, update.executor_id);
+  if (e != nullptr) {
+    for (auto* tasks : {&e->launched, &e->terminated}) {
+      auto it = tasks->find(update.task_id);
+      if (it == tasks->end()) continue;
+      it->second.status_update_state = update.state;
+      it->second.status_update_uuid = update.uuid;
+      update.latest_state = it->second.state;
     }
   }
   StatusUpdateMessage message;
@@ -736,16 +793,18 @@ void Slave::statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAckno
         if (f == nullptr) return;
         // A command executor is named by its task.
         Executor* e = executorOf(*f, taskId, taskId);
-        if (e != nullptr && e->terminated.count(taskId) != 0) {
-          if (!*result) {
-            // completeTask: the stream closed.
-            auto it = e->terminated.find(taskId);
-            e->completed.push_back(std::move(it->second));
-            if (e->completed.size() > kMaxCompletedTasksPerExecutor) e->completed.erase(e->completed.begin());
-            e->terminated.erase(it);
-          }
-          if (e->state == Executor::State::TERMINATED && e->incompleteTasks() == 0) removeExecutor(*f, *e);
+        if (e == nullptr) {
+          log(fmt::format("Status update acknowledgement (UUID: {}) for task {} of unknown executor", uuid, taskId));
+          return;
         }
+        if (e->terminated.count(taskId) != 0 && !*result) {
+          // completeTask: the stream closed.
+          auto it = e->terminated.find(taskId);
+          e->completed.push_back(std::move(it->second));
+          if (e->completed.size() > kMaxCompletedTasksPerExecutor) e->completed.erase(e->completed.begin());
+          e->terminated.erase(it);
+        }
+        if (e->state == Executor::State::TERMINATED && e->incompleteTasks() == 0) removeExecutor(*f, *e);
         if (f->executors.empty() && f->pending.empty()) removeFramework(frameworkId);
       });
 }

@@ -61,6 +61,20 @@ std::string encode(const TaskInfo& i) {
   return fmt::format("{}\t{}\t{}\t{}\t{}", i.task_id, i.name, i.slave_id, i.resources, i.revocable ? 1 : 0);
 }
 
+std::string encode(const SlaveInfo& i) { return fmt::format("{}\t{}\t{}\t{}", i.id, i.hostname, i.port, i.resources); }
+
+sim::Try<SlaveInfo> decodeSlaveInfo(const std::string& text) {
+  const auto f = fields(text);
+  const auto port = f.size() == 4 ? number(f[2]) : std::nullopt;
+  if (!port || *port < 0 || *port > 65535) return sim::Error{"malformed slave.info"};
+  SlaveInfo i;
+  i.id = f[0];
+  i.hostname = f[1];
+  i.port = static_cast<std::uint32_t>(*port);
+  i.resources = f[3];
+  return i;
+}
+
 sim::Try<FrameworkInfo> decodeFrameworkInfo(const std::string& text) {
   const auto f = fields(text);
   const auto timeout = f.size() == 7 ? number(f[5]) : std::nullopt;
@@ -121,6 +135,12 @@ sim::Try<State> recover(const sim::Disk& disk, const std::string& meta, bool str
   }
   SlaveState slave;
   slave.id = *latest;
+  auto info = decodeSlaveInfo(disk.read(paths::slaveInfoPath(meta, *latest)).value_or(""));
+  if (info.isError()) {
+    if (auto e = problem(info.error() + " of agent " + *latest)) return *e;
+  } else {
+    slave.info = *info;
+  }
   const std::string frameworksDir = paths::slavePath(meta, slave.id) + "/frameworks/";
   for (const std::string& fid : children(disk, frameworksDir)) {
     FrameworkState framework;

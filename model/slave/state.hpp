@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "model/messages/framework_messages.hpp"
+#include "model/messages/messages.hpp"
 #include "model/slave/status_update_stream.hpp"
 #include "model/messages/task_messages.hpp"
 #include "sim/disk.hpp"
@@ -54,6 +55,7 @@ struct FrameworkState {
 
 struct SlaveState {
   std::string id;
+  std::optional<SlaveInfo> info;  // slave.info, as checkpointed at registration
   std::map<std::string, FrameworkState> frameworks;
 };
 
@@ -69,6 +71,8 @@ sim::Try<State> recover(const sim::Disk& disk, const std::string& metaDir, bool 
 std::string encode(const FrameworkInfo& info);
 std::string encode(const ExecutorInfo& info);
 std::string encode(const TaskInfo& info);
+std::string encode(const SlaveInfo& info);
+sim::Try<SlaveInfo> decodeSlaveInfo(const std::string& text);
 sim::Try<FrameworkInfo> decodeFrameworkInfo(const std::string& text);
 sim::Try<ExecutorInfo> decodeExecutorInfo(const std::string& text);
 sim::Try<TaskInfo> decodeTaskInfo(const std::string& text);

@@ -50,6 +50,9 @@ void FakeContainerizer::launch(ContainerConfig config, sim::Upid caller, Launche
     Container& c = containers_[id];
     c.config = std::move(config);
     if (tracing()) traceState("Container", "FETCHING", {{"container", id}});
+    // From here a destroy answers the launch (a failure) at once, as Mesos's destroy of a
+    // FETCHING container kills the fetcher.
+    c.launch = {caller, done};
     if (c.config.uris.empty() || fetcher_ == nullptr) {
       fetched(id, sim::Nothing{}, caller, std::move(done));
       return;
@@ -62,13 +65,11 @@ void FakeContainerizer::launch(ContainerConfig config, sim::Upid caller, Launche
 void FakeContainerizer::fetched(const std::string& id, const sim::Try<sim::Nothing>& result, sim::Upid caller,
                                 Launched done) {
   auto it = containers_.find(id);
-  if (it == containers_.end() || it->second.state == State::TERMINATED) {
-    const std::string error = fmt::format("Container '{}' was destroyed during launch", id);
-    reply(caller, "Containerizer::launch", [done, error] { done(sim::Error{error}); });
-    return;
-  }
+  // Destroyed while fetching: terminate() has answered the launch already.
+  if (it == containers_.end() || it->second.state == State::TERMINATED) return;
   Container& c = it->second;
   if (result.isError()) {
+    c.launch.reset();  // answered here, with the fetch's error
     terminate(c, ContainerTermination{std::nullopt, result.error(), "REASON_CONTAINER_LAUNCH_FAILED"});
     const std::string error = result.error();
     reply(caller, "Containerizer::launch", [done, error] { done(sim::Error{error}); });
@@ -76,7 +77,6 @@ void FakeContainerizer::fetched(const std::string& id, const sim::Try<sim::Nothi
   }
   c.state = State::PREPARING;
   if (tracing()) traceState("Container", "PREPARING", {{"container", id}});
-  c.launch = {caller, done};  // answered by started(), or by terminate() if destroyed first
   c.timer = delay(c.config.launch_latency.value_or(launchLatency_), "launch",
                   [this, id, caller, done] { started(id, caller, done); });
 }

@@ -11,7 +11,9 @@
 //  - it runs for `run_time` and exits with `exit_status` (or is OOM-killed at that
 //    time, if `oom`), unless destroyed first; wait answers with the termination once
 //    it happens (at once if it already did);
-//  - destroy kills it (status 9) and usage reports memory and CPU time so far;
+//  - destroy kills it (status 9) and usage reports memory and CPU time so far; a
+//    container destroyed while it launches (fetching or preparing) fails its launch at
+//    once ("was destroyed during launch"), as Mesos's destroy kills the fetch;
 //  - a container with an executor runs it as its own program on the host (an
 //    ExecutorProcess), writes the executor's pid to forked.pid, and ends when that
 //    program exits (status 0) or is killed by destroy;
