@@ -1,4 +1,5 @@
-// Runs every conformance case (tests/conformance/CNN-*.json) and every story scenario
+// Runs every conformance case (tests/conformance/CNN-*.json), every ported Mesos test
+// (tests/conformance/<Fixture>Test.<Name>.json, named after the Mesos test) and every story scenario
 // (scenarios/*.json) through the harness, as `agentsim run` does, and requires every
 // expectation to hold. A scenario is a test: its expectations are written so that they
 // fail without the behaviour the case describes.
@@ -70,6 +71,18 @@ std::string traceBytes(const harness::Scenario& s, std::uint64_t seed) {
 TEST_CASE("every conformance case holds") {
   const auto files = jsonFiles(AGENTSIM_CONFORMANCE_DIR, "C");
   CHECK(files.size() >= 10);
+  runAll(files);
+}
+
+// A port of a Mesos test is named after it: "GarbageCollectorTest.Unschedule.json".
+TEST_CASE("every ported Mesos test holds") {
+  std::vector<fs::path> files;
+  for (const fs::path& f : jsonFiles(AGENTSIM_CONFORMANCE_DIR)) {
+    const std::string name = f.filename().string();
+    const auto dot = name.find("Test.");
+    if (dot != std::string::npos && dot > 0) files.push_back(f);
+  }
+  CHECK(files.size() >= 1);
   runAll(files);
 }
 
