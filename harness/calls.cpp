@@ -107,8 +107,8 @@ void parseCall(const ParseContext& c, const std::string& p, TimelineEntry& out) 
   if (!c.reader.at(p).is_object()) {
     c.reader.fail(p, fmt::format("expected an object {{host, function, ...arguments}}, got {}", typeName(c.reader.at(p))));
   }
-  if (!c.reader.has(p + "/host")) c.reader.fail(p, "missing required key \"host\"");
-  if (!c.reader.has(p + "/function")) c.reader.fail(p, "missing required key \"function\"");
+  // Every function's arguments first, so a misspelt key is "unknown" whatever the function.
+  c.reader.object(p, {"host", "function", "delay", "path", "resources", "note"}, {"host", "function"});
   const std::string host = hostArg(c, p + "/host");
   const std::string function = c.reader.string(p + "/function", 100);
   const CallKind* kind = nullptr;
