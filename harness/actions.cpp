@@ -252,6 +252,11 @@ std::vector<ActionKind> makeActions() {
                        if (h.up()) w.sim().crash(h, label);
                      };
                    }});
+  kinds.push_back({"call",
+                   "A test's call into a component of a host, as a Mesos test calls gc.schedule(): an event of the "
+                   "component's process (Call records: CALLED, then READY/DISCARDED with the answer). Value: {host, "
+                   "function, ...arguments}.",
+                   parseCall});
   kinds.push_back({"delay", "Add latency to matching messages. Value: {message, from, to, by, count, probability, for}.",
                    [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
                      RuleArgs a = ruleArgs(c, p, sim::FaultAction::Delay, {"by"});

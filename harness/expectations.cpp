@@ -528,21 +528,24 @@ void parseTaskState(const ParseContext& c, const std::string& p, Expectation& ou
 // The agent's garbage collector removed a path (a "GarbageCollector" REMOVED record):
 // which path (a part of it), why (a part of the reason), when, how many times.
 void parseGcRemoved(const ParseContext& c, const std::string& p, Expectation& out) {
-  c.reader.object(p, {"agent", "path", "reason", "after", "by", "count", "at_least", "at_most"}, {"agent"});
+  c.reader.object(p, {"agent", "path", "exact", "reason", "after", "by", "count", "at_least", "at_most"}, {"agent"});
   const std::string agent = agentHostArg(c, p + "/agent");
   std::string path;
   std::string reason;
   if (c.reader.has(p + "/path")) path = c.reader.string(p + "/path", 1000);
+  const bool exact = c.reader.has(p + "/exact") && c.reader.boolean(p + "/exact");
+  if (exact && path.empty()) c.reader.fail(p + "/exact", "\"exact\" needs a \"path\" to match exactly");
   if (c.reader.has(p + "/reason")) reason = c.reader.string(p + "/reason", 200);
   const Window window = windowArg(c, p);
   const sim::Time by = window.by;
   const Bounds bounds = boundsArg(c, p);
   out.summary = fmt::format("the garbage collector of {} removes {}{}{} {} times", agent,
-                            path.empty() ? std::string("a path") : "a path containing \"" + path + "\"",
+                            path.empty() ? std::string("a path")
+                                         : fmt::format("{} \"{}\"", exact ? "the path" : "a path containing", path),
                             reason.empty() ? std::string() : " (reason containing \"" + reason + "\")",
                             window.describe(),
                             bounds.describe());
-  out.evaluate = [agent, path, reason, by, window, bounds](const std::vector<Record>& records) {
+  out.evaluate = [agent, path, exact, reason, by, window, bounds](const std::vector<Record>& records) {
     const auto from = window.from(records);
     if (!from) return Outcome{false, fmt::format("{} never happened", window.after.describe())};
     std::vector<const Record*> hits;
@@ -552,7 +555,7 @@ void parseGcRemoved(const ParseContext& c, const std::string& p, Expectation& ou
       if (r.text("state") != "REMOVED") continue;
       if (seen.size() < 6) seen.push_back(fmt::format("{} at {} ({})", r.text("path"), sim::formatSeconds(r.at), r.text("reason")));
       if (r.at < *from || r.at > by) continue;
-      if (!path.empty() && r.text("path").find(path) == std::string::npos) continue;
+      if (!path.empty() && (exact ? r.text("path") != path : r.text("path").find(path) == std::string::npos)) continue;
       if (!reason.empty() && r.text("reason").find(reason) == std::string::npos) continue;
       hits.push_back(&r);
     }

@@ -48,6 +48,11 @@ const FrameworkSpec& frameworkArg(const ParseContext& c, const std::string& obje
 // A task id of that framework's "tasks".
 const model::TaskLaunch& taskArg(const ParseContext& c, const FrameworkSpec& framework, const std::string& pointer);
 
+// The `call` action (harness/calls.cpp): {host, function, ...its arguments}; and its
+// functions, with their arguments, for the action's help line.
+void parseCall(const ParseContext& c, const std::string& pointer, TimelineEntry& out);
+std::string callFunctions();
+
 const std::vector<ActionKind>& actionKinds();
 const std::vector<ExpectationKind>& expectationKinds();
 

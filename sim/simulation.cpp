@@ -120,6 +120,16 @@ Process* Simulation::process(const Upid& upid) const {
   return processes_[upid.entry()->slot].process.get();
 }
 
+bool Simulation::inject(Host& host, std::string_view id, std::string_view function, std::function<void(Process&)> fn) {
+  if (!host.up()) return false;
+  for (Process* p : host.processesOf("")) {
+    if (p->id() != id) continue;
+    p->dispatch(function, [p, fn = std::move(fn)] { fn(*p); });
+    return true;
+  }
+  return false;
+}
+
 void Simulation::adopt(Host& host, std::unique_ptr<Process> p, std::optional<std::string> program) {
   AGENTSIM_ASSERT(host.up_);
   if (live_processes_ >= limits_.max_processes) {

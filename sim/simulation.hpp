@@ -137,6 +137,11 @@ class Simulation {
     return ref;
   }
   Process* process(const Upid& upid) const;
+  // A test's call into a component it holds, as a Mesos test calls gc.schedule() on the
+  // process it built: runs `fn` with the live process `id` of the host's boot program, as
+  // an event of that process at the current time (after what is already queued for
+  // now). Returns false, and runs nothing, when the host runs no such process.
+  bool inject(Host& host, std::string_view id, std::string_view function, std::function<void(Process&)> fn);
   void terminate(Process& process);
   // Process::link; and what a partition calls: every link between a process on host
   // `a` and one on host `b`, either way, breaks (exited runs on the linker).

@@ -9,6 +9,7 @@ namespace agentsim::model {
 const std::vector<ModuleInfo>& moduleCatalogue() {
   static const std::vector<ModuleInfo> catalogue{
       {"org_apache_mesos_FixedResourceEstimator", "ResourceEstimator", "src/slave/resource_estimators/fixed.cpp"},
+      {"org_apache_mesos_MockResourceEstimator", "ResourceEstimator", "src/tests/mesos.hpp"},
       {"org_apache_mesos_LoadQoSController", "QoSController", "src/slave/qos_controllers/load.cpp"},
       {"org_apache_mesos_TestHook", "Hook", "src/examples/test_hook_module.cpp"},
   };

@@ -6,26 +6,40 @@
 
 namespace agentsim::model {
 
-void GarbageCollector::schedule(sim::Duration d, std::string path) {
-  dispatch("GarbageCollectorProcess::schedule", [this, d, path = std::move(path)] {
+void GarbageCollector::schedule(sim::Duration d, std::string path, Removal done) {
+  dispatch("GarbageCollectorProcess::schedule", [this, d, path = std::move(path), done = std::move(done)]() mutable {
+    // An existing schedule of the path is unscheduled first: its future is discarded.
+    complete(path, false);
     if (tracing()) {
       log(fmt::format("Scheduling '{}' for gc {} in the future", path, sim::format(d)), {{"path", path}});
       traceState("GarbageCollector", "SCHEDULED", {{"path", path}, {"in", sim::format(d)}});
     }
     setDue(path, now() + d);
+    if (done) promises_[path] = std::move(done);
     reset();
   });
 }
 
-void GarbageCollector::unschedule(std::string path) {
-  dispatch("GarbageCollectorProcess::unschedule", [this, path = std::move(path)] {
-    if (due_.count(path) != 0) {
+void GarbageCollector::unschedule(std::string path, std::function<void(bool)> done) {
+  dispatch("GarbageCollectorProcess::unschedule", [this, path = std::move(path), done = std::move(done)] {
+    const bool scheduled = due_.count(path) != 0;
+    if (scheduled) {
       setDue(path, std::nullopt);
       log(fmt::format("Unscheduling '{}' from gc", path), {{"path", path}});
       traceState("GarbageCollector", "UNSCHEDULED", {{"path", path}});
+      complete(path, false);
       reset();
     }
+    if (done) done(scheduled);
   });
+}
+
+void GarbageCollector::complete(const std::string& path, bool removed) {
+  auto it = promises_.find(path);
+  if (it == promises_.end()) return;
+  Removal done = std::move(it->second);
+  promises_.erase(it);
+  done(removed);
 }
 
 void GarbageCollector::prune(sim::Duration d, std::string why) {
@@ -74,6 +88,7 @@ void GarbageCollector::removeNow(const std::string& path, const std::string& why
              {{"path", path}, {"files", static_cast<std::int64_t>(removed)},
               {"bytes", static_cast<std::int64_t>(before - disk.usedBytes())}, {"reason", why}});
   setDue(path, std::nullopt);
+  complete(path, true);
 }
 
 void GarbageCollector::setDue(const std::string& path, std::optional<sim::Time> at) {

@@ -1,15 +1,18 @@
 #pragma once
 // GarbageCollector (src/slave/gc.cpp), process agent-garbage-collector(1): removes
 // paths from the host's disk after a delay. It promises:
-//  - schedule(d, path) removes `path` (and everything under it) at now + d; scheduling
-//    a path again replaces its time;
-//  - unschedule(path) cancels a pending removal and reports whether there was one;
+//  - schedule(d, path) removes `path` (and everything under it) at now + d (a negative
+//    d: at once); scheduling a path again first unschedules it. Its future (`done`)
+//    completes with true once the path is removed, or false when it is discarded
+//    (unscheduled, or scheduled again);
+//  - unschedule(path) cancels a pending removal and answers whether there was one;
 //  - prune(d) removes at once every path due within d from now (Slave::checkDiskUsage
 //    calls it with gc_delay * max(0, 1 - gc_disk_headroom - disk usage));
 //  - one timer, armed for the earliest removal, as Mesos's GarbageCollectorProcess;
 //  - every decision is a `state` record "GarbageCollector": SCHEDULED (with the delay),
 //    UNSCHEDULED, and REMOVED with the path, how many files went, and why (its delay
 //    elapsed, or pruned for disk usage).
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -25,8 +28,10 @@ class GarbageCollector final : public sim::Process {
   std::string_view source() const override { return "src/slave/gc.cpp"; }
   std::string_view className() const override { return "GarbageCollectorProcess"; }
 
-  void schedule(sim::Duration d, std::string path);
-  void unschedule(std::string path);
+  // Future<Nothing> of GarbageCollector::schedule: true when removed, false discarded.
+  using Removal = std::function<void(bool removed)>;
+  void schedule(sim::Duration d, std::string path, Removal done = {});
+  void unschedule(std::string path, std::function<void(bool)> done = {});
   // `why` names the disk check that asked (for the trace).
   void prune(sim::Duration d, std::string why = {});
 
@@ -37,10 +42,13 @@ class GarbageCollector final : public sim::Process {
   void reset();
   void remove();
   void removeNow(const std::string& path, const std::string& why);
+  // Forgets a path's promise, completing it: true removed, false discarded.
+  void complete(const std::string& path, bool removed);
 
   // path -> removal time; the removal times again, so the next one is found without a scan.
   void setDue(const std::string& path, std::optional<sim::Time> at);
   std::map<std::string, sim::Time> due_;
+  std::map<std::string, Removal> promises_;  // the futures schedule() returned, by path
   std::multiset<sim::Time> times_;
   sim::TimerId timer_;
   sim::Time timerAt_;

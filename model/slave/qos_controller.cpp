@@ -61,7 +61,9 @@ void LoadQoSController::corrections(const UsageCallback& usage, sim::Process& ca
                                    milli(*t.fifteen_milli));
         for (const auto& e : usage.executors) {
           if (e.revocable.empty()) continue;
-          out.push_back(QoSCorrection{QoSCorrection::Type::KILL, e.framework_id, e.executor_id, e.container_id, why});
+          // Only the framework and the executor: the agent kills the executor's current
+          // container (LoadQoSControllerProcess::_corrections sets no container_id).
+          out.push_back(QoSCorrection{QoSCorrection::Type::KILL, e.framework_id, e.executor_id, {}, why});
         }
         p->log(fmt::format("System is overloaded ({}): {} KILL correction(s) for the executors holding revocable "
                            "resources",
@@ -84,13 +86,16 @@ sim::Try<std::unique_ptr<QoSController>> createQoSController(const std::string& 
     return sim::Error{fmt::format("Failed to create QoS Controller module '{}': {}", type, module.error())};
   }
   if (type == "org_apache_mesos_LoadQoSController") {
-    // create() returns nullptr for a threshold that does not parse, or for none at all.
+    // create() returns nullptr for a threshold that does not parse, or for none at all;
+    // it ignores parameters it does not know.
     LoadThresholds t;
     for (const auto& [key, value] : modules.parameters(type)) {
+      if (key != "load_threshold_5min" && key != "load_threshold_15min") continue;
       auto d = parseDecimal(value);
-      if (d.isError() || (key != "load_threshold_5min" && key != "load_threshold_15min")) {
-        return sim::Error{fmt::format("Failed to create QoS Controller module '{}': Invalid parameter '{}={}'", type,
-                                      key, value)};
+      if (d.isError()) {
+        return sim::Error{fmt::format("Failed to create QoS Controller module '{}': Failed to parse {} min load "
+                                      "threshold: {}",
+                                      type, key == "load_threshold_5min" ? "5" : "15", d.error())};
       }
       (key == "load_threshold_5min" ? t.five_milli : t.fifteen_milli) = d->millionths / 1000;
     }

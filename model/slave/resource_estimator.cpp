@@ -55,6 +55,47 @@ void FixedResourceEstimator::oversubscribable(const UsageCallback& usage, sim::P
   answerOn(process_, caller, std::move(answer), fixed_.minus(allocated), "FixedResourceEstimatorProcess::oversubscribable");
 }
 
+void MockResourceEstimatorProcess::put(Resources estimate) {
+  log(fmt::format("A test puts the estimate {}", format(estimate, true)), {{"estimate", format(estimate, true)}});
+  if (waiting_.empty()) {
+    estimations_.push_back(estimate);
+    return;
+  }
+  auto ready = std::move(waiting_.front());
+  waiting_.pop_front();
+  ready(estimate);
+}
+
+void MockResourceEstimatorProcess::get(std::function<void(Resources)> ready) {
+  if (estimations_.empty()) {
+    waiting_.push_back(std::move(ready));
+    return;
+  }
+  const Resources estimate = estimations_.front();
+  estimations_.pop_front();
+  ready(estimate);
+}
+
+sim::Try<sim::Nothing> MockResourceEstimator::initialize(sim::Host& host) {
+  if (process_ != nullptr) return sim::Error{"Mock resource estimator has already been initialized"};
+  process_ = &host.sim().spawn<MockResourceEstimatorProcess>(host);
+  return sim::Nothing{};
+}
+
+void MockResourceEstimator::oversubscribable(const UsageCallback& /*usage*/, sim::Process& caller, Answer answer) {
+  // InvokeWithoutArgs(&estimations, &Queue<Resources>::get): a future the queue completes.
+  sim::Upid agent = caller.self();
+  MockResourceEstimatorProcess* mock = process_;
+  mock->dispatch("MockResourceEstimator::oversubscribable", [mock, agent, answer = std::move(answer)] {
+    mock->get([mock, agent, answer](Resources r) {
+      // onAny(defer(slave, ...)): dropped if the agent that asked is gone.
+      if (sim::Process* p = mock->sim().process(agent)) {
+        p->dispatch("Slave::_forwardOversubscribed", [answer, r] { answer(r); });
+      }
+    });
+  });
+}
+
 sim::Try<std::unique_ptr<ResourceEstimator>> createResourceEstimator(const std::string& type,
                                                                      const ModuleManager& modules) {
   if (type.empty()) return std::unique_ptr<ResourceEstimator>(std::make_unique<NoopResourceEstimator>());
@@ -73,6 +114,9 @@ sim::Try<std::unique_ptr<ResourceEstimator>> createResourceEstimator(const std::
       return sim::Error{fmt::format("Failed to create resource estimator module '{}': {}", type, resources.error())};
     }
     return std::unique_ptr<ResourceEstimator>(std::make_unique<FixedResourceEstimator>(*resources));
+  }
+  if (type == "org_apache_mesos_MockResourceEstimator") {
+    return std::unique_ptr<ResourceEstimator>(std::make_unique<MockResourceEstimator>());
   }
   return sim::Error{fmt::format("Failed to create resource estimator module '{}': not modelled", type)};
 }

@@ -8,7 +8,13 @@
 //  - FixedResourceEstimator (src/slave/resource_estimators/fixed.cpp, the module
 //    org_apache_mesos_FixedResourceEstimator with parameter `resources`),
 //    fixed-resource-estimator(1): the fixed amount minus the revocable resources already
-//    allocated to executors.
+//    allocated to executors;
+//  - MockResourceEstimator (the Mesos tests' MockResourceEstimator, src/tests/mesos.hpp,
+//    answering from a Queue<Resources> as OversubscriptionTest's `estimations`: agentsim's
+//    test module org_apache_mesos_MockResourceEstimator), mock-resource-estimator(1): each
+//    query takes the next estimate a test put() in the queue, and stays pending until
+//    there is one.
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -58,6 +64,35 @@ class FixedResourceEstimator final : public ResourceEstimator {
  private:
   Resources fixed_;
   sim::Process* process_ = nullptr;
+};
+
+// The process of the mock estimator: its queue, which a test fills (a timeline `call`
+// of MockResourceEstimator::put reaches it through the kernel, as a test's
+// estimations.put()).
+class MockResourceEstimatorProcess final : public sim::Process {
+ public:
+  MockResourceEstimatorProcess() : sim::Process(sim::ProcessName::generated("mock-resource-estimator")) {}
+  std::string_view source() const override { return "src/tests/mesos.hpp"; }
+  std::string_view className() const override { return "MockResourceEstimator"; }
+  // Queue<Resources>::put: completes the oldest pending query, or queues the estimate.
+  void put(Resources estimate);
+  // Queue<Resources>::get: `ready` runs (on this process) with the next estimate.
+  void get(std::function<void(Resources)> ready);
+
+ private:
+  std::deque<Resources> estimations_;
+  std::deque<std::function<void(Resources)>> waiting_;
+};
+
+class MockResourceEstimator final : public ResourceEstimator {
+ public:
+  std::string_view name() const override { return "MockResourceEstimator"; }
+  sim::Try<sim::Nothing> initialize(sim::Host& host) override;
+  sim::Process* process() const override { return process_; }
+  void oversubscribable(const UsageCallback& usage, sim::Process& caller, Answer answer) override;
+
+ private:
+  MockResourceEstimatorProcess* process_ = nullptr;
 };
 
 // ResourceEstimator::create (src/slave/resource_estimator.cpp): none gives the noop

@@ -8,21 +8,22 @@
 namespace agentsim::model {
 
 ResourceUsage Slave::usage() const {
+  // Every executor but a TERMINATED one (a TERMINATING executor still holds its
+  // container), with what it has been allocated: executor->resources, which grows with
+  // each launched task and shrinks with each terminal one; queued tasks are not in it.
   ResourceUsage u;
   auto total = parseResources(info_.resources);
   if (!total.isError()) u.total = *total;
   for (const auto& [fid, f] : frameworks_) {
     for (const auto& [eid, e] : f.executors) {
-      if (e.state != Executor::State::REGISTERING && e.state != Executor::State::RUNNING) continue;
+      if (e.state == Executor::State::TERMINATED) continue;
       ResourceUsage::Executor x{fid, eid, e.container_id, {}, {}};
-      auto add = [&](const std::string& resources, bool revocable) {
-        auto r = parseResources(resources);
-        if (r.isError()) return;
+      for (const auto& [tid, t] : e.launched) {
+        auto r = parseResources(t.resources);
+        if (r.isError()) continue;
         x.allocated += *r;
-        if (revocable) x.revocable += *r;
-      };
-      for (const auto& [tid, t] : e.queued) add(t.resources, t.revocable);
-      for (const auto& [tid, t] : e.launched) add(t.resources, t.revocable);
+        if (t.revocable) x.revocable += *r;
+      }
       u.executors.push_back(x);
     }
   }
@@ -30,17 +31,15 @@ ResourceUsage Slave::usage() const {
 }
 
 Resources Slave::revocableAllocated() const {
-  // What usage() reports as the executors' revocable resources, without parsing the rest.
+  // _forwardOversubscribed's sum: executor->resources.revocable() of every executor of
+  // every framework, whatever its state; queued tasks are not in it (Mesos 1.1).
   Resources total;
   for (const auto& [fid, f] : frameworks_) {
     for (const auto& [eid, e] : f.executors) {
-      if (e.state != Executor::State::REGISTERING && e.state != Executor::State::RUNNING) continue;
-      auto add = [&](const std::string& resources, bool revocable) {
-        if (!revocable) return;
-        if (auto r = parseResources(resources); !r.isError()) total += *r;
-      };
-      for (const auto& [tid, t] : e.queued) add(t.resources, t.revocable);
-      for (const auto& [tid, t] : e.launched) add(t.resources, t.revocable);
+      for (const auto& [tid, t] : e.launched) {
+        if (!t.revocable) continue;
+        if (auto r = parseResources(t.resources); !r.isError()) total += *r;
+      }
     }
   }
   return total;

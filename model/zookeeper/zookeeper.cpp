@@ -41,6 +41,11 @@ ZooKeeperProcess::ZooKeeperProcess(std::string servers, sim::Duration sessionTim
       watcher_(std::move(watcher)) {}
 
 void ZooKeeperProcess::initialize() {
+  // Connection attempts are numbered apart from those of an earlier process at this
+  // address (a restarted host's handle): a packet the server sends to the old client's
+  // connection, such as the expiry of its session, is not this process's (a socket of
+  // its own would never carry it).
+  conn_ = static_cast<std::int64_t>(binding()) << 32;
   install(&ZooKeeperProcess::connectResponse, kPrimeConnection);
   install(&ZooKeeperProcess::connectionClosed, kHandleError);
   install(&ZooKeeperProcess::createResponse, kCheckEvents);

@@ -109,7 +109,7 @@ class ZooKeeperProcess final : public sim::Process {
   Watcher watcher_;
   State state_ = State::CONNECTING;
   std::int64_t session_id_ = 0;
-  std::int64_t conn_ = 0;          // connection attempts so far
+  std::int64_t conn_ = 0;          // this process's binding << 32, plus its connection attempts so far
   std::size_t next_server_ = 0;
   std::size_t failed_in_row_ = 0;  // attempts since the last successful connection
   sim::Upid server_;

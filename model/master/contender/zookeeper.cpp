@@ -14,6 +14,15 @@ void ZooKeeperMasterContender::initializeWith(MasterInfo info) {
   dispatch("ZooKeeperMasterContenderProcess::initialize", [this, info = std::move(info)] { info_ = info; });
 }
 
+// One answer for two callers, as two callbacks on one future.
+Reply<sim::Try<sim::Nothing>> ZooKeeperMasterContender::both(Reply<sim::Try<sim::Nothing>> a,
+                                                            Reply<sim::Try<sim::Nothing>> b) {
+  return {self(), "ZooKeeperMasterContenderProcess::contend", [this, a, b](const sim::Try<sim::Nothing>& v) {
+            a(sim(), v);
+            b(sim(), v);
+          }};
+}
+
 void ZooKeeperMasterContender::contend(Reply<sim::Try<sim::Nothing>> contended, Reply<sim::Try<sim::Nothing>> lost) {
   dispatch("ZooKeeperMasterContenderProcess::contend", [this, contended, lost] {
     if (!info_) {
@@ -21,9 +30,10 @@ void ZooKeeperMasterContender::contend(Reply<sim::Try<sim::Nothing>> contended, 
       return;
     }
     if (contending_) {
-      // Should not recontend while the last election is still ongoing.
-      contended_ = contended;
-      lost_ = lost;
+      // Should not recontend while the last election is still ongoing: the caller gets
+      // the same candidacy as the first one (Mesos returns the pending future again).
+      contended_ = both(contended_, contended);
+      lost_ = both(lost_, lost);
       return;
     }
     if (candidacy_) {

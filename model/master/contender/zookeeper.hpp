@@ -6,7 +6,8 @@
 // ephemeral sequential znode holding the master's MasterInfo as JSON; `contended`
 // answers once the candidacy is entered (or failed); `lost` answers when the
 // candidacy ends: the membership was cancelled or lost with the session. A second
-// contend() first withdraws the previous membership. withdraw() answers true when it
+// contend() while the election is pending answers its caller with that same candidacy;
+// one after it first withdraws the previous membership. withdraw() answers true when it
 // cancelled a candidacy (also one still being entered), false when there was none
 // (never contended, or already lost with the session).
 #include <optional>
@@ -39,6 +40,7 @@ class ZooKeeperMasterContender final : public sim::Process {
  private:
   void joined(const sim::Try<Membership>& membership);
   void cancelled(const sim::Try<bool>& result);
+  Reply<sim::Try<sim::Nothing>> both(Reply<sim::Try<sim::Nothing>> a, Reply<sim::Try<sim::Nothing>> b);
 
   GroupProcess& group_;
   std::optional<MasterInfo> info_;

@@ -460,6 +460,27 @@ TEST_CASE("contender withdraw (C97): false before contend, true right after it, 
   CHECK(a.driver->events == std::vector<std::string>{"withdraw:false"});
 }
 
+TEST_CASE("a second contend() while the election is pending answers both callers with the same candidacy") {
+  // ZooKeeperMasterContenderProcess::contend: "Should not recontend if the last election
+  // is still ongoing", return the pending candidacy again.
+  ZkCluster c(96, 1, 0, 0);
+  c.boot();
+  Client a = addClient(c, "contender-1");
+  auto& contender = c.sim.spawn<model::ZooKeeperMasterContender>(*a.host, *a.group);
+  model::MasterInfo info;
+  info.id = "m1";
+  info.pid = "master@contender-1:5050";
+  info.hostname = "contender-1";
+  contender.initializeWith(info);
+  c.sim.runFor(sim::Seconds(1));
+  a.driver->contend(contender);
+  a.driver->contend(contender);
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(a.driver->events == std::vector<std::string>{"contended", "contended"});
+  // The group creates its path, then one join: the second contend() joins nothing.
+  CHECK(c.find(RecordKind::Send, "zookeeper.CreateRequest", "contender-1").size() == 2);
+}
+
 TEST_CASE("ZooKeeperMasterDetector: a leader whose data cannot be parsed fails the waiting detect(), as failPromises") {
   ZkCluster c(11, 1, 0, 0);
   c.boot();

@@ -1,0 +1,147 @@
+// The `call` timeline action: a test's call into a component of a host, as a Mesos test
+// calls gc.schedule(...) or estimations.put(...) on an object it holds. The harness
+// reaches the component's process through the kernel (Simulation::inject: an event of
+// that process) and calls its public interface, Mesos's; nothing here hooks model code.
+// Each call leaves `state` records "Call" on the host: CALLED when it runs, then, for a
+// function that answers (a future), READY with its `result`, DISCARDED or FAILED.
+#include <fmt/format.h>
+
+#include "harness/tables.hpp"
+#include "harness/world.hpp"
+#include "model/common/resources.hpp"
+#include "model/slave/gc.hpp"
+#include "model/slave/resource_estimator.hpp"
+
+namespace agentsim::harness {
+
+namespace {
+
+// One callable function of a component: the process it lives in, its arguments, and
+// what it does there, given a way to report its answer.
+using Answer = std::function<void(std::string_view state, sim::Fields fields)>;
+struct CallKind {
+  std::string_view function;  // as the scenario names it, e.g. "GarbageCollector::schedule"
+  std::string_view process;   // the component's process id on the host
+  std::string_view help;
+  // Reads the call's arguments (the keys besides "host", "function", "note") and returns
+  // its summary and what to run on the process.
+  std::function<std::pair<std::string, std::function<void(sim::Process&, Answer)>>(const ParseContext&,
+                                                                                   const std::string&)>
+      parse;
+};
+
+void recordCall(World& w, const std::string& host, const std::string& label, std::string_view function,
+                std::string_view state, sim::Fields fields) {
+  fields.insert(fields.begin(), {sim::Field{"state", std::string(state)}, sim::Field{"label", label},
+                                 sim::Field{"function", std::string(function)}});
+  w.sim().emit(sim::RecordKind::State, nullptr, host, "Call", std::move(fields), "");
+}
+
+sim::Duration callDuration(const ParseContext& c, const std::string& p, sim::Duration min) {
+  return c.reader.duration(p, min, ScenarioLimits::kMaxUntil);
+}
+
+std::pair<std::string, std::function<void(sim::Process&, Answer)>> gcSchedule(const ParseContext& c,
+                                                                             const std::string& p) {
+  c.reader.object(p, {"host", "function", "delay", "path", "note"}, {"delay", "path"});
+  const sim::Duration d = callDuration(c, p + "/delay", -ScenarioLimits::kMaxUntil);
+  const std::string path = c.reader.string(p + "/path", 1000);
+  return {fmt::format("schedule {} for gc in {}", path, sim::format(d)), [d, path](sim::Process& p, Answer answer) {
+            static_cast<model::GarbageCollector&>(p).schedule(d, path, [answer](bool removed) {
+              answer(removed ? "READY" : "DISCARDED", {});
+            });
+          }};
+}
+
+std::pair<std::string, std::function<void(sim::Process&, Answer)>> gcUnschedule(const ParseContext& c,
+                                                                               const std::string& p) {
+  c.reader.object(p, {"host", "function", "path", "note"}, {"path"});
+  const std::string path = c.reader.string(p + "/path", 1000);
+  return {fmt::format("unschedule {} from gc", path), [path](sim::Process& p, Answer answer) {
+            static_cast<model::GarbageCollector&>(p).unschedule(path, [answer](bool unscheduled) {
+              answer("READY", {{"result", unscheduled}});
+            });
+          }};
+}
+
+std::pair<std::string, std::function<void(sim::Process&, Answer)>> gcPrune(const ParseContext& c,
+                                                                          const std::string& p) {
+  c.reader.object(p, {"host", "function", "delay", "note"}, {"delay"});
+  const sim::Duration d = callDuration(c, p + "/delay", sim::Duration{});
+  return {fmt::format("prune gc paths due within {}", sim::format(d)), [d](sim::Process& p, Answer) {
+            static_cast<model::GarbageCollector&>(p).prune(d, "a test called prune");
+          }};
+}
+
+std::pair<std::string, std::function<void(sim::Process&, Answer)>> estimatorPut(const ParseContext& c,
+                                                                               const std::string& p) {
+  c.reader.object(p, {"host", "function", "resources", "note"}, {"resources"});
+  const std::string text = c.reader.string(p + "/resources", 200);
+  auto resources = model::parseResources(text);
+  if (resources.isError()) c.reader.fail(p + "/resources", resources.error());
+  return {fmt::format("put the estimate {} in the mock estimator's queue", text),
+          [r = *resources](sim::Process& p, Answer) { static_cast<model::MockResourceEstimatorProcess&>(p).put(r); }};
+}
+
+const std::vector<CallKind>& callKinds() {
+  static const std::vector<CallKind> kinds{
+      {"GarbageCollector::schedule", "agent-garbage-collector(1)",
+       "{delay (negative: at once), path}: removal at now + delay; READY when removed, DISCARDED when unscheduled "
+       "or scheduled again",
+       gcSchedule},
+      {"GarbageCollector::unschedule", "agent-garbage-collector(1)",
+       "{path}: READY with result true if the path was scheduled", gcUnschedule},
+      {"GarbageCollector::prune", "agent-garbage-collector(1)", "{delay}: removes every path due within delay",
+       gcPrune},
+      {"MockResourceEstimator::put", "mock-resource-estimator(1)",
+       "{resources}: the next estimate (the agent's --resource_estimator must be "
+       "org_apache_mesos_MockResourceEstimator)",
+       estimatorPut},
+  };
+  return kinds;
+}
+
+}  // namespace
+
+void parseCall(const ParseContext& c, const std::string& p, TimelineEntry& out) {
+  if (!c.reader.at(p).is_object()) {
+    c.reader.fail(p, fmt::format("expected an object {{host, function, ...arguments}}, got {}", typeName(c.reader.at(p))));
+  }
+  // Every function's arguments first, so a misspelt key is "unknown" whatever the function.
+  c.reader.object(p, {"host", "function", "delay", "path", "resources", "note"}, {"host", "function"});
+  const std::string host = hostArg(c, p + "/host");
+  const std::string function = c.reader.string(p + "/function", 100);
+  const CallKind* kind = nullptr;
+  std::vector<std::string_view> names;
+  for (const CallKind& k : callKinds()) {
+    names.push_back(k.function);
+    if (k.function == function) kind = &k;
+  }
+  if (kind == nullptr) {
+    c.reader.fail(p + "/function", fmt::format("unknown function \"{}\"; expected one of: {}", function.substr(0, 60),
+                                               fmt::join(names, ", ")));
+  }
+  auto [summary, run] = kind->parse(c, p);
+  out.summary = fmt::format("on {}: {}", host, summary);
+  out.apply = [host, label = c.label, function = kind->function, process = kind->process,
+               run = std::move(run)](World& w) {
+    const bool injected = w.sim().inject(w.host(host), process, function, [&w, host, label, function, run](sim::Process& p) {
+      recordCall(w, host, label, function, "CALLED", {});
+      run(p, [&w, host, label, function](std::string_view state, sim::Fields fields) {
+        recordCall(w, host, label, function, state, std::move(fields));
+      });
+    });
+    if (!injected) {
+      w.sim().emit(sim::RecordKind::Log, nullptr, host, "log",
+                   {{"message", fmt::format("{} runs no {}: {} not called", host, process, function)}}, "");
+    }
+  };
+}
+
+std::string callFunctions() {
+  std::string out;
+  for (const CallKind& k : callKinds()) out += fmt::format("{}{} {}", out.empty() ? "" : "; ", k.function, k.help);
+  return out;
+}
+
+}  // namespace agentsim::harness
