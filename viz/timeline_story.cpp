@@ -59,11 +59,12 @@ bool isMilestoneMachine(const std::string& name) {
 
 // The plumbing under the milestones: an executor's messages, status updates and their
 // acknowledgements (the scheduler's Scheduler::statusUpdate records tell what arrived),
-// the agent's resource updates. Folded unless a check names them.
+// the agent's resource updates, the master's framework address updates after a
+// reregistration (UpdateFrameworkMessage). Folded unless a check names them.
 bool isPlumbing(const sim::Record& r) {
   return r.process.rfind("executor", 0) == 0 || r.text("to").rfind("executor", 0) == 0 ||
          r.text("from").rfind("executor", 0) == 0 || r.name.rfind("StatusUpdate", 0) == 0 ||
-         r.name == "UpdateSlaveMessage";
+         r.name == "UpdateSlaveMessage" || r.name == "UpdateFrameworkMessage";
 }
 
 bool failedStartup(const sim::Record& r) {

@@ -324,7 +324,7 @@ TEST_CASE("run --html writes the explorer; view --format html writes the same pa
   const Result v = runAgentsim("view '" + trace + "' --format html -o '" + viewed + "'");
   CHECK(v.code == 0);
   CHECK(slurp(viewed) == page);
-  const Result out = runAgentsim("view '" + trace + "'");
+  const Result out = runAgentsim("view '" + trace + "' --format html");
   CHECK(out.code == 0);
   CHECK(out.out == page);
 }
