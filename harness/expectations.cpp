@@ -850,24 +850,33 @@ void parseRegistryOperations(const ParseContext& c, const std::string& p, Expect
 
 // The agent's main() exits: a `startup` record with exit_code (model::exitAgent).
 void parseAgentExit(const ParseContext& c, const std::string& p, Expectation& out) {
-  c.reader.object(p, {"agent", "code", "message", "step", "by"}, {"agent"});
+  c.reader.object(p, {"agent", "code", "message", "message_prefix", "step", "by"}, {"agent"});
   const std::string agent = agentArg(c, p + "/agent");
+  if (c.reader.has(p + "/message") && c.reader.has(p + "/message_prefix")) {
+    c.reader.fail(p, "give either \"message\" or \"message_prefix\", not both");
+  }
+  // message_prefix: the message begins with this text (a message that names a
+  // seed-dependent id, as "Incompatible agent info" does, still has a fixed beginning).
+  const bool prefix = c.reader.has(p + "/message_prefix");
   const std::int64_t code =
       c.reader.has(p + "/code") ? static_cast<std::int64_t>(c.reader.unsignedInteger(p + "/code", 0, 255)) : 1;
-  const std::string message = c.reader.has(p + "/message") ? c.reader.string(p + "/message") : std::string();
+  const std::string message = prefix                        ? c.reader.string(p + "/message_prefix")
+                              : c.reader.has(p + "/message") ? c.reader.string(p + "/message")
+                                                             : std::string();
   const std::string step = c.reader.has(p + "/step") ? c.reader.string(p + "/step", 64) : std::string();
   sim::Time by = sim::Time{} + c.scenario.until;
   if (c.reader.has(p + "/by")) by = sim::Time{} + c.reader.duration(p + "/by", {}, ScenarioLimits::kMaxUntil);
   out.summary = fmt::format("agent {} exits with status {}{} by {}{}", agent, code,
                             step.empty() ? "" : " in step " + step, sim::format(by.sinceStart()),
-                            message.empty() ? "" : ": " + message);
-  out.evaluate = [agent, code, message, step, by](const std::vector<Record>& records) {
+                            message.empty() ? "" : (prefix ? ": a message beginning " : ": ") + message);
+  out.evaluate = [agent, code, message, prefix, step, by](const std::vector<Record>& records) {
     for (const Record& r : records) {
       if (r.kind != RecordKind::Startup || r.host != agent || r.field("exit_code") == nullptr) continue;
       const std::string seen = fmt::format("exited {} at {} in step {}: {}", r.integer("exit_code"),
                                            sim::formatSeconds(r.at), r.name, r.text("message"));
-      const bool held = r.integer("exit_code") == code && r.at <= by && (message.empty() || r.text("message") == message) &&
-                        (step.empty() || r.name == step);
+      const std::string text = r.text("message");
+      const bool said = message.empty() || (prefix ? text.rfind(message, 0) == 0 : text == message);
+      const bool held = r.integer("exit_code") == code && r.at <= by && said && (step.empty() || r.name == step);
       return Outcome{held, seen, {r.seq}};
     }
     return Outcome{false, "the agent did not exit"};
@@ -878,7 +887,7 @@ const std::vector<ExpectationKind>& expectationKinds() {
   static const std::vector<ExpectationKind> kinds{
       {"agent_exit",
        "The agent's main() exits (a failed startup step, or Slave::initialize) with a status (default 1), a "
-       "message and in a step, by a time. Value: {agent, code, message, step, by}.",
+       "message (or a message_prefix) and in a step, by a time. Value: {agent, code, message, message_prefix, step, by}.",
        parseAgentExit},
       {"agent_reregistered",
        "An agent gets SlaveReregisteredMessage from a master (a host, or \"new-leader\": the first master elected "
