@@ -8,12 +8,19 @@
 
 #include "harness/tables.hpp"
 #include "model/common/task_state.hpp"
+#include "model/common/task_status_reason.hpp"
+#include "model/master/master.hpp"
+#include "model/master/registry.hpp"
+#include "model/sched/sched.hpp"
+#include "model/slave/gc.hpp"
+#include "model/slave/slave.hpp"
 
 namespace agentsim::harness {
 
 namespace {
 
 using sim::Record;
+namespace machines = model::machines;
 using sim::RecordKind;
 
 // "slave(1)@agent-1:5051" matches "slave(1)", "agent-1" or the whole address.
@@ -201,13 +208,7 @@ void parseAgentState(const ParseContext& c, const std::string& p, Expectation& o
                                     ? fmt::format("\"{}\" is a master, not an agent", agent)
                                     : fmt::format("no agent named \"{}\" in the cluster", agent));
   }
-  const std::string state = c.reader.string(p + "/state", 40);
-  static const std::vector<std::string> kStates{"RECOVERING", "DISCONNECTED", "RUNNING", "TERMINATING"};
-  if (std::find(kStates.begin(), kStates.end(), state) == kStates.end()) {
-    c.reader.fail(p + "/state", fmt::format("expected a Slave::State (RECOVERING, DISCONNECTED, RUNNING, TERMINATING), "
-                                            "got \"{}\"",
-                                            state));
-  }
+  const std::string state = stateArg(c, p + "/state", machines::kSlave);
   sim::Time after;
   sim::Time by = sim::Time{} + c.scenario.until;
   if (c.reader.has(p + "/after")) after = sim::Time{} + c.reader.duration(p + "/after", {}, ScenarioLimits::kMaxUntil);
@@ -217,7 +218,7 @@ void parseAgentState(const ParseContext& c, const std::string& p, Expectation& o
   out.evaluate = [agent, state, after, by](const std::vector<Record>& records) {
     const Record* last = nullptr;
     for (const Record& r : records) {
-      if (r.kind != RecordKind::State || r.name != "Slave::State" || r.host != agent) continue;
+      if (r.kind != RecordKind::State || r.name != machines::kSlave.name || r.host != agent) continue;
       if (r.at > by) break;
       last = &r;
       if (r.at >= after && r.text("state") == state) {
@@ -246,9 +247,9 @@ struct Leadership {
     std::map<std::string, bool> leading;
     for (const Record& r : records) {
       bool leads = false;
-      if (r.kind == RecordKind::State && r.name == "Master::Leadership") {
+      if (r.kind == RecordKind::State && r.name == machines::kMasterLeadership.name) {
         const std::string state = r.text("state");
-        leads = state == "ELECTED" || state == "RECOVERED";
+        leads = state == machines::kMasterLeadership["ELECTED"] || state == machines::kMasterLeadership["RECOVERED"];
       } else if (r.kind == RecordKind::Fault && (r.name == "crash" || r.name == "restart")) {
         leads = false;
       } else {
@@ -441,14 +442,7 @@ void parseTaskState(const ParseContext& c, const std::string& p, Expectation& ou
   }
   std::string reason;
   if (c.reader.has(p + "/reason")) {
-    reason = c.reader.string(p + "/reason", 80);
-    bool ok = reason.rfind("REASON_", 0) == 0 && reason.size() > 7;
-    for (char ch : reason) ok = ok && ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_');
-    if (!ok) {
-      c.reader.fail(p + "/reason", fmt::format("expected a TaskStatus reason such as \"REASON_RECONCILIATION\", got "
-                                               "\"{}\"",
-                                               reason));
-    }
+    reason = nameArg(c, p + "/reason", "TaskStatus reason", model::kTaskStatusReasonNames);
   }
   std::string source;
   if (c.reader.has(p + "/source")) {
@@ -474,7 +468,7 @@ void parseTaskState(const ParseContext& c, const std::string& p, Expectation& ou
     std::vector<std::string> seen;  // every update of the task the scheduler saw
     std::size_t all = 0;
     for (const Record& r : records) {
-      if (r.kind != RecordKind::State || r.name != "Scheduler::statusUpdate" || r.host != host) continue;
+      if (r.kind != RecordKind::State || r.name != machines::kSchedulerStatusUpdate.name || r.host != host) continue;
       if (r.text("task_id") != task) continue;
       ++all;
       if (seen.size() < 12) {
@@ -524,8 +518,8 @@ void parseGcRemoved(const ParseContext& c, const std::string& p, Expectation& ou
     std::vector<const Record*> hits;
     std::vector<std::string> seen;
     for (const Record& r : records) {
-      if (r.kind != RecordKind::State || r.name != "GarbageCollector" || r.host != agent) continue;
-      if (r.text("state") != "REMOVED") continue;
+      if (r.kind != RecordKind::State || r.name != machines::kGarbageCollector.name || r.host != agent) continue;
+      if (r.text("state") != machines::kGarbageCollector["REMOVED"]) continue;
       if (seen.size() < 6) seen.push_back(fmt::format("{} at {} ({})", r.text("path"), sim::formatSeconds(r.at), r.text("reason")));
       if (r.at < *from || r.at > by) continue;
       if (!path.empty() && r.text("path").find(path) == std::string::npos) continue;
@@ -546,8 +540,9 @@ void parseGcRemoved(const ParseContext& c, const std::string& p, Expectation& ou
 void parseStateRecord(const ParseContext& c, const std::string& p, Expectation& out) {
   c.reader.object(p, {"machine", "state", "host", "with", "after", "by", "count", "at_least", "at_most"},
                   {"machine", "state"});
-  const std::string machine = c.reader.string(p + "/machine", 100);
-  const std::string state = c.reader.string(p + "/state", 100);
+  const sim::StateMachine& m = machineArg(c, p + "/machine");
+  const std::string machine(m.name);
+  const std::string state = stateArg(c, p + "/state", m);
   std::string host;
   if (c.reader.has(p + "/host")) host = hostArg(c, p + "/host");
   std::vector<std::pair<std::string, std::string>> with;
@@ -728,7 +723,8 @@ void parseAgentUnreachable(const ParseContext& c, const std::string& p, Expectat
   out.evaluate = [agent, master, window](const std::vector<Record>& records) {
     std::vector<const Record*> hits;
     for (const Record& r : records) {
-      if (r.kind != RecordKind::State || r.name != "Master::Slave" || r.text("state") != "UNREACHABLE") continue;
+      if (r.kind != RecordKind::State || r.name != machines::kMasterSlave.name ||
+          r.text("state") != machines::kMasterSlave["UNREACHABLE"]) continue;
       if (r.text("hostname") != agent || (!master.empty() && r.host != master)) continue;
       hits.push_back(&r);
     }
@@ -750,13 +746,7 @@ void parseRegistryOperations(const ParseContext& c, const std::string& p, Expect
   if (c.reader.has(p + "/master")) master = masterArg(c, p + "/master", {});
   std::string operation;
   if (c.reader.has(p + "/operation")) {
-    operation = c.reader.string(p + "/operation", 40);
-    static const std::vector<std::string> kOperations{"AdmitSlave", "MarkSlaveReachable", "MarkSlaveUnreachable",
-                                                      "RemoveSlave"};
-    if (std::find(kOperations.begin(), kOperations.end(), operation) == kOperations.end()) {
-      c.reader.fail(p + "/operation", fmt::format("expected a registry operation ({}), got \"{}\"",
-                                                  fmt::join(kOperations, ", "), operation));
-    }
+    operation = nameArg(c, p + "/operation", "registry operation", model::kRegistryOperationNames);
   }
   std::optional<bool> changed;
   if (c.reader.has(p + "/changed")) changed = c.reader.boolean(p + "/changed");

@@ -59,8 +59,20 @@
 #include "model/messages/task_messages.hpp"
 #include "sim/fault_site.hpp"
 #include "sim/process.hpp"
+#include "sim/state_machine.hpp"
 
 namespace agentsim::model {
+
+// The master's state machines, as its `state` records name them (docs/trace-format.md).
+namespace machines {
+inline constexpr std::string_view kMasterLeadershipStates[]{"ELECTED", "FOLLOWER", "RECOVERED", "EXITED"};
+inline constexpr sim::StateMachine kMasterLeadership{"Master::Leadership", kMasterLeadershipStates};
+inline constexpr std::string_view kMasterSlaveStates[]{"REGISTERED", "DISCONNECTED", "UNREACHABLE", "REMOVED"};
+inline constexpr sim::StateMachine kMasterSlave{"Master::Slave", kMasterSlaveStates};
+inline constexpr std::string_view kMasterFrameworkStates[]{"REGISTERED", "REREGISTERED", "DISCONNECTED", "RECOVERED",
+                                                           "REMOVED"};
+inline constexpr sim::StateMachine kMasterFramework{"Master::Framework", kMasterFrameworkStates};
+}  // namespace machines
 
 class SlaveObserver;
 class ZooKeeperMasterContender;
@@ -169,13 +181,13 @@ class Master final : public sim::Process {
   void reconcileAgent(const std::string& slaveId, const std::vector<Task>& tasks);
   Framework* frameworkFrom(const sim::Upid& from);
   // Applies a registry operation and stores the registry if it changed.
-  void registryOperation(std::string_view operation, const SlaveInfo& info, sim::Time at);
+  void registryOperation(RegistryOperation operation, const SlaveInfo& info, sim::Time at);
   // Registrar::apply(operation).onAny(defer(self(), continuation)): the operation is
   // applied, then `then` runs; both at once, unless the scenario holds the operation
   // (model/master/registrar.hpp), when both wait for the release, and run as the event
   // `continuation` (or never, if this master is gone by then). `operation` and
   // `continuation` are string literals.
-  void registrarApply(std::string_view operation, const SlaveInfo& info, std::string_view continuation,
+  void registrarApply(RegistryOperation operation, const SlaveInfo& info, std::string_view continuation,
                       std::function<void()> then);
 
   MasterFlags flags_;

@@ -64,7 +64,7 @@ void SchedulerProcess::detected(const Detection& detection) {
     // The master failed, or failed over (to another master or the same one): the
     // scheduler is told it is disconnected, and the driver reconnects.
     log("Scheduler::disconnected");
-    traceState("SchedulerProcess::connected", "DISCONNECTED");
+    traceState(machines::kSchedulerConnected, "DISCONNECTED");
   }
   connected_ = false;
   cancel(registration_timer_);
@@ -121,7 +121,7 @@ void SchedulerProcess::registered(const sim::Upid& from, const FrameworkRegister
   failover_ = false;
   cancel(registration_timer_);
   log(fmt::format("Framework registered with {}", message.framework_id), {{"framework_id", message.framework_id}});
-  traceState("SchedulerProcess::connected", "REGISTERED", {{"framework_id", framework_.id}, {"master", from.str()}});
+  traceState(machines::kSchedulerConnected, "REGISTERED", {{"framework_id", framework_.id}, {"master", from.str()}});
 }
 
 void SchedulerProcess::reregistered(const sim::Upid& from, const FrameworkReregisteredMessage& message) {
@@ -139,7 +139,7 @@ void SchedulerProcess::reregistered(const sim::Upid& from, const FrameworkReregi
   failover_ = false;
   cancel(registration_timer_);
   log(fmt::format("Framework re-registered with {}", message.framework_id), {{"framework_id", message.framework_id}});
-  traceState("SchedulerProcess::connected", "REREGISTERED", {{"framework_id", framework_.id}, {"master", from.str()}});
+  traceState(machines::kSchedulerConnected, "REREGISTERED", {{"framework_id", framework_.id}, {"master", from.str()}});
 }
 
 void SchedulerProcess::exited(const sim::Upid& pid) {
@@ -200,9 +200,9 @@ void SchedulerProcess::statusUpdate(const sim::Upid& from, const StatusUpdateMes
   const StatusUpdate& u = message.update;
   // Scheduler::statusUpdate: what the framework's code sees.
   if (tracing()) {
-    traceState("Scheduler::statusUpdate", toString(u.state),
+    traceState(machines::kSchedulerStatusUpdate, toString(u.state),
                {{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid}, {"source", u.source},
-                {"reason", u.reason}, {"message", u.message}});
+                {"reason", std::string(toString(u.reason))}, {"message", u.message}});
   }
   if (u.uuid.empty()) return;  // nothing to acknowledge (e.g. a reconciliation answer)
   switch (flags_.acknowledge.kind) {
@@ -220,7 +220,7 @@ void SchedulerProcess::statusUpdate(const sim::Upid& from, const StatusUpdateMes
 void SchedulerProcess::executorLost(const sim::Upid& from, const ExitedExecutorMessage& message) {
   if (!master_ || !(from == masterPid()) || !connected_) return;
   // Scheduler::executorLost.
-  traceState("Scheduler::executorLost", "LOST",
+  traceState(machines::kSchedulerExecutorLost, "LOST",
              {{"framework_id", message.framework_id}, {"executor_id", message.executor_id},
               {"slave_id", message.slave_id}, {"status", message.status}});
 }
@@ -238,7 +238,7 @@ void SchedulerProcess::lostSlave(const sim::Upid& from, const LostSlaveMessage& 
     return;
   }
   // Scheduler::slaveLost: what the framework's code sees.
-  traceState("Scheduler::slaveLost", "LOST", {{"framework_id", framework_.id}, {"slave_id", message.slave_id}});
+  traceState(machines::kSchedulerSlaveLost, "LOST", {{"framework_id", framework_.id}, {"slave_id", message.slave_id}});
 }
 
 void SchedulerProcess::acknowledge(const StatusUpdate& u) {

@@ -114,12 +114,12 @@ void Slave::handleQoSCorrections(const sim::Try<std::vector<QoSCorrection>>& cor
                     c.executor_id, c.framework_id, c.reason),
         {{"executor_id", c.executor_id}, {"container", e->container_id}, {"reason", c.reason},
          {"executors_preempted", static_cast<std::int64_t>(executors_preempted_)}});
-    traceState("Slave::Executor", "TERMINATING",
+    traceState(machines::kSlaveExecutor, "TERMINATING",
                {{"framework_id", c.framework_id}, {"executor_id", c.executor_id}, {"qos_correction", "KILL"},
                 {"reason", c.reason}});
     e->state = Executor::State::TERMINATING;
     e->pending_termination =
-        Executor::Termination{TaskState::TASK_LOST, "REASON_CONTAINER_PREEMPTED", "Container preempted by QoS correction"};
+        Executor::Termination{TaskState::TASK_LOST, TaskStatusReason::REASON_CONTAINER_PREEMPTED, "Container preempted by QoS correction"};
     if (components_.containerizer != nullptr) components_.containerizer->destroy(e->container_id);
   }
 }

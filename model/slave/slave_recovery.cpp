@@ -126,14 +126,14 @@ void Slave::recoverFramework(const state::FrameworkState& fs) {
     log(fmt::format("Recovered executor '{}' of framework {} in container {} ({} tasks, pid {})", eid, fs.id, run.id,
                     e.launched.size() + e.terminated.size(), e.pid.isNone() ? std::string("unknown") : e.pid.str()),
         {{"executor_id", eid}, {"container", run.id}});
-    traceState("Slave::Executor", "REGISTERING",
+    traceState(machines::kSlaveExecutor, "REGISTERING",
                {{"framework_id", fs.id}, {"executor_id", eid}, {"container", run.id}, {"recovered", true}});
   }
   if (f.executors.empty()) {
     frameworks_.erase(fs.id);
     return;
   }
-  traceState("Slave::Framework", "RUNNING", {{"framework_id", fs.id}, {"recovered", true}});
+  traceState(machines::kSlaveFramework, "RUNNING", {{"framework_id", fs.id}, {"recovered", true}});
 }
 
 void Slave::recoveredContainerizer() {
@@ -214,7 +214,7 @@ void Slave::reregisterExecutor(const sim::Upid& from, const ReregisterExecutorMe
   e->pid = from;
   link(from);
   log(fmt::format("Executor '{}' of framework {} reregistered from {}", e->info.executor_id, f->info.id, from.str()));
-  traceState("Slave::Executor", "RUNNING",
+  traceState(machines::kSlaveExecutor, "RUNNING",
              {{"framework_id", f->info.id}, {"executor_id", e->info.executor_id}, {"pid", from.str()},
               {"reregistered", true}});
   ExecutorReregisteredMessage reply;
@@ -234,7 +234,7 @@ void Slave::reregisterExecutor(const sim::Upid& from, const ReregisterExecutorMe
   }
   for (const std::string& tid : unknown) {
     statusUpdate(createStatusUpdate(f->info.id, e->info.executor_id, tid, TaskState::TASK_LOST,
-                                    "REASON_SLAVE_RESTARTED", "Task launched during agent restart"),
+                                    TaskStatusReason::REASON_SLAVE_RESTARTED, "Task launched during agent restart"),
                  sim::Upid{});
   }
 }
@@ -246,9 +246,9 @@ void Slave::reregisterExecutorTimeout() {
       if (e.state != Executor::State::REGISTERING) continue;
       log(fmt::format("Killing un-reregistered executor '{}' of framework {}", eid, fid));
       e.state = Executor::State::TERMINATING;
-      traceState("Slave::Executor", "TERMINATING", {{"framework_id", fid}, {"executor_id", eid}});
+      traceState(machines::kSlaveExecutor, "TERMINATING", {{"framework_id", fid}, {"executor_id", eid}});
       e.pending_termination = Executor::Termination{
-          TaskState::TASK_LOST, "REASON_EXECUTOR_REREGISTRATION_TIMEOUT",
+          TaskState::TASK_LOST, TaskStatusReason::REASON_EXECUTOR_REREGISTRATION_TIMEOUT,
           fmt::format("Executor did not reregister within {}", sim::format(flags_.executor_reregistration_timeout))};
       if (components_.containerizer != nullptr) components_.containerizer->destroy(e.container_id);
     }

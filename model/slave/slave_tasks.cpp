@@ -66,7 +66,7 @@ std::optional<std::string> Slave::taskUpdatesPath(const Framework& f, const Exec
 }
 
 StatusUpdate Slave::createStatusUpdate(const Id& frameworkId, const std::string& executorId,
-                                       const std::string& taskId, TaskState state, std::string reason,
+                                       const std::string& taskId, TaskState state, std::optional<TaskStatusReason> reason,
                                        std::string message) {
   // protobuf::createStatusUpdate with source SOURCE_SLAVE.
   StatusUpdate u;
@@ -76,7 +76,7 @@ StatusUpdate Slave::createStatusUpdate(const Id& frameworkId, const std::string&
   u.task_id = taskId;
   u.state = state;
   u.source = "SOURCE_SLAVE";
-  u.reason = std::move(reason);
+  u.reason = reason;
   u.message = std::move(message);
   u.uuid = newUuid();
   u.timestamp = now();
@@ -117,7 +117,7 @@ void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
       checkpoint(paths::frameworkInfoPath(meta_dir_, info_.id, f->info.id), state::encode(f->info));
       checkpoint(paths::frameworkPidPath(meta_dir_, info_.id, f->info.id), message.pid);
     }
-    traceState("Slave::Framework", "RUNNING", {{"framework_id", f->info.id}});
+    traceState(machines::kSlaveFramework, "RUNNING", {{"framework_id", f->info.id}});
   }
   if (components_.authorizer) {
     // Slave::authorizeTask: RUN_TASK for the framework's principal as its user.
@@ -126,7 +126,7 @@ void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
       log(fmt::format("Task '{}' of framework {} is not authorized: {}", task.task_id, f->info.id, why),
           {{"task_id", task.task_id}, {"reason", why}});
       statusUpdate(createStatusUpdate(f->info.id, task.executor.executor_id, task.task_id, TaskState::TASK_ERROR,
-                                      "REASON_TASK_UNAUTHORIZED", "Task is not authorized to launch: " + why),
+                                      TaskStatusReason::REASON_TASK_UNAUTHORIZED, "Task is not authorized to launch: " + why),
                    sim::Upid{});
       return;
     }
@@ -156,7 +156,7 @@ void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
   if (pending == f->pending.end() || pending->second.count(task.task_id) == 0) {
     // Killed while pending (1.1: the kill path left it to _run).
     statusUpdate(createStatusUpdate(frameworkId, task.executor.executor_id, task.task_id, TaskState::TASK_KILLED,
-                                    "REASON_TASK_KILLED_DURING_LAUNCH", "Task killed before it was launched"),
+                                    TaskStatusReason::REASON_TASK_KILLED_DURING_LAUNCH, "Task killed before it was launched"),
                  sim::Upid{});
     return;
   }
@@ -177,7 +177,7 @@ void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
     case Executor::State::TERMINATING:
     case Executor::State::TERMINATED:
       statusUpdate(createStatusUpdate(frameworkId, e->info.executor_id, task.task_id, TaskState::TASK_LOST,
-                                      "REASON_EXECUTOR_TERMINATED",
+                                      TaskStatusReason::REASON_EXECUTOR_TERMINATED,
                                       e->state == Executor::State::TERMINATING ? "Executor terminating"
                                                                                : "Executor terminated"),
                    sim::Upid{});
@@ -216,7 +216,7 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
     log(fmt::format("Launching executor '{}' of framework {} in container {}", info.executor_id, f.info.id,
                     e.container_id),
         {{"executor_id", info.executor_id}, {"container", e.container_id}, {"sandbox", sandbox}});
-    traceState("Slave::Executor", "REGISTERING",
+    traceState(machines::kSlaveExecutor, "REGISTERING",
                {{"framework_id", f.info.id}, {"executor_id", info.executor_id}, {"container", e.container_id}});
   }
   const std::string frameworkId = f.info.id;
@@ -267,7 +267,7 @@ void Slave::executorLaunched(const std::string& frameworkId, const std::string& 
                     frameworkId, launched.error()));
     if (e != nullptr && e->container_id == containerId) {
       e->pending_termination =
-          Executor::Termination{TaskState::TASK_FAILED, "REASON_CONTAINER_LAUNCH_FAILED",
+          Executor::Termination{TaskState::TASK_FAILED, TaskStatusReason::REASON_CONTAINER_LAUNCH_FAILED,
                                 "Failed to launch container: " + launched.error()};
       components_.containerizer->destroy(containerId);
     }
@@ -299,7 +299,7 @@ void Slave::registerExecutor(const sim::Upid& from, const RegisterExecutorMessag
   if (tracing()) {
     log(fmt::format("Got registration for executor '{}' of framework {} from {}", e->info.executor_id, f->info.id,
                     from.str()));
-    traceState("Slave::Executor", "RUNNING",
+    traceState(machines::kSlaveExecutor, "RUNNING",
                {{"framework_id", f->info.id}, {"executor_id", e->info.executor_id}, {"pid", from.str()}});
   }
   if (e->queued.empty()) {
@@ -351,9 +351,9 @@ void Slave::registerExecutorTimeout(const std::string& frameworkId, const std::s
   log(fmt::format("Terminating executor '{}' of framework {} because it did not register within {}", executorId,
                   frameworkId, sim::format(flags_.executor_registration_timeout)));
   e->state = Executor::State::TERMINATING;
-  traceState("Slave::Executor", "TERMINATING", {{"framework_id", frameworkId}, {"executor_id", executorId}});
+  traceState(machines::kSlaveExecutor, "TERMINATING", {{"framework_id", frameworkId}, {"executor_id", executorId}});
   e->pending_termination = Executor::Termination{
-      TaskState::TASK_FAILED, "REASON_EXECUTOR_REGISTRATION_TIMEOUT",
+      TaskState::TASK_FAILED, TaskStatusReason::REASON_EXECUTOR_REGISTRATION_TIMEOUT,
       fmt::format("Executor did not register within {}", sim::format(flags_.executor_registration_timeout))};
   if (components_.containerizer != nullptr) components_.containerizer->destroy(containerId);
 }
@@ -387,7 +387,7 @@ void Slave::killTask(const sim::Upid& from, const KillTaskMessage& message) {
   }
   if (e == nullptr) {
     statusUpdate(createStatusUpdate(message.framework_id, "", message.task_id, TaskState::TASK_LOST,
-                                    "REASON_EXECUTOR_TERMINATED", "Cannot find executor"),
+                                    TaskStatusReason::REASON_EXECUTOR_TERMINATED, "Cannot find executor"),
                  sim::Upid{});
     return;
   }
@@ -396,7 +396,7 @@ void Slave::killTask(const sim::Upid& from, const KillTaskMessage& message) {
       // Later Mesos (and its tests) name the reason TASK_KILLED_DURING_LAUNCH; 1.1 said
       // EXECUTOR_UNREGISTERED (docs/model.md).
       statusUpdate(createStatusUpdate(message.framework_id, e->info.executor_id, message.task_id,
-                                      TaskState::TASK_KILLED, "REASON_TASK_KILLED_DURING_LAUNCH",
+                                      TaskState::TASK_KILLED, TaskStatusReason::REASON_TASK_KILLED_DURING_LAUNCH,
                                       "Unregistered executor"),
                    sim::Upid{});
       return;
@@ -407,7 +407,7 @@ void Slave::killTask(const sim::Upid& from, const KillTaskMessage& message) {
     case Executor::State::RUNNING:
       if (e->queued.count(message.task_id) != 0) {
         statusUpdate(createStatusUpdate(message.framework_id, e->info.executor_id, message.task_id,
-                                        TaskState::TASK_KILLED, "REASON_TASK_KILLED_DURING_LAUNCH",
+                                        TaskState::TASK_KILLED, TaskStatusReason::REASON_TASK_KILLED_DURING_LAUNCH,
                                         "Task killed while it was queued"),
                      sim::Upid{});
         return;
@@ -432,7 +432,7 @@ void Slave::shutdownExecutorMessage(const sim::Upid& from, const ShutdownExecuto
 void Slave::shutdownExecutor(Framework& f, Executor& e) {
   log(fmt::format("Shutting down executor '{}' of framework {}", e.info.executor_id, f.info.id));
   e.state = Executor::State::TERMINATING;
-  traceState("Slave::Executor", "TERMINATING", {{"framework_id", f.info.id}, {"executor_id", e.info.executor_id}});
+  traceState(machines::kSlaveExecutor, "TERMINATING", {{"framework_id", f.info.id}, {"executor_id", e.info.executor_id}});
   if (!e.pid.isNone()) {
     ShutdownExecutorMessage message;
     message.framework_id = f.info.id;
@@ -471,7 +471,7 @@ void Slave::shutdownFramework(const sim::Upid& from, const ShutdownFrameworkMess
   if (f == nullptr) return;
   log("Asked to shut down framework " + message.framework_id);
   f->state = Framework::State::TERMINATING;
-  traceState("Slave::Framework", "TERMINATING", {{"framework_id", message.framework_id}});
+  traceState(machines::kSlaveFramework, "TERMINATING", {{"framework_id", message.framework_id}});
   f->pending.clear();
   std::vector<std::string> done;
   for (auto& [id, e] : f->executors) {
@@ -503,14 +503,14 @@ void Slave::updateFramework(const sim::Upid& from, const UpdateFrameworkMessage&
 void Slave::sendExecutorTerminatedStatusUpdate(const Id& frameworkId, Executor& e, const std::string& taskId,
                                                const std::optional<ContainerTermination>& t) {
   TaskState state = TaskState::TASK_FAILED;
-  std::string reason = "REASON_EXECUTOR_TERMINATED";
+  TaskStatusReason reason = TaskStatusReason::REASON_EXECUTOR_TERMINATED;
   std::string message;
   if (e.pending_termination) {
     state = e.pending_termination->state;
     reason = e.pending_termination->reason;
     message = e.pending_termination->message;
   }
-  if (t && !t->reason.empty()) reason = t->reason;
+  if (t && t->reason) reason = *t->reason;
   const std::string abnormal = t ? (t->message.empty() ? "Executor terminated" : "Abnormal executor termination: " + t->message)
                                  : "Abnormal executor termination: unknown container";
   message = message.empty() ? abnormal : message + "; " + abnormal;
@@ -534,7 +534,7 @@ void Slave::executorTerminated(const std::string& frameworkId, const std::string
   }
   e->state = Executor::State::TERMINATED;
   if (tracing()) {
-    traceState("Slave::Executor", "TERMINATED", {{"framework_id", frameworkId}, {"executor_id", executorId}});
+    traceState(machines::kSlaveExecutor, "TERMINATED", {{"framework_id", frameworkId}, {"executor_id", executorId}});
   }
   if (f->state != Framework::State::TERMINATING) {
     std::vector<std::string> tasks;
@@ -589,7 +589,7 @@ void Slave::removeFramework(const Id& frameworkId) {
       components_.gc->schedule(flags_.gc_delay, paths::frameworkPath(meta_dir_, info_.id, frameworkId));
     }
   }
-  traceState("Slave::Framework", "REMOVED", {{"framework_id", frameworkId}});
+  traceState(machines::kSlaveFramework, "REMOVED", {{"framework_id", frameworkId}});
   frameworks_.erase(frameworkId);
   completed_frameworks_.push_back(frameworkId);
   if (completed_frameworks_.size() > kMaxCompletedFrameworks) completed_frameworks_.pop_front();

@@ -201,7 +201,7 @@ void ZooKeeperServer::initialize() {
   install(&ZooKeeperServer::ping, "FinalRequestProcessor::processRequest");
   log(fmt::format("ZooKeeper server myid={} of {} started on {}:{}", myid_, ensemble_->size(), self().host(),
                   self().port()));
-  traceState("ZooKeeperServer::State", toString(state_));
+  traceState(machines::kZooKeeperServer, toString(state_));
   tick();
 }
 
@@ -246,7 +246,7 @@ void ZooKeeperServer::evaluateQuorum() {
   if (next == state_) return;
   const State previous = state_;
   state_ = next;
-  traceState("ZooKeeperServer::State", toString(state_),
+  traceState(machines::kZooKeeperServer, toString(state_),
              {{"previous", std::string(toString(previous))}, {"quorum", fmt::format("{}/{}", alive, ensemble_->size())}});
   if (next == State::LOOKING) {
     closeAll("ZooKeeperServer not running: the server lost its quorum");

@@ -31,6 +31,7 @@
 #include "model/zookeeper/messages.hpp"
 #include "sim/message.hpp"
 #include "sim/process.hpp"
+#include "sim/state_machine.hpp"
 #include "sim/time.hpp"
 
 namespace agentsim::sim {
@@ -38,6 +39,12 @@ class Simulation;
 }
 
 namespace agentsim::model {
+
+// A server's role in the ensemble (ZooKeeper's QuorumPeer.ServerState).
+namespace machines {
+inline constexpr std::string_view kZooKeeperServerStates[]{"LOOKING", "FOLLOWING", "LEADING"};
+inline constexpr sim::StateMachine kZooKeeperServer{"ZooKeeperServer::State", kZooKeeperServerStates};
+}  // namespace machines
 
 class ZooKeeperServer;
 
