@@ -926,24 +926,6 @@ void SlaveObserver::permitted() {
   marking_ = false;
 }
 
-void Master::spoofAcknowledgement(const std::string& hostname, const std::string& frameworkId,
-                                  const std::string& taskId, const std::string& uuid) {
-  auto h = by_hostname_.find(hostname);
-  if (h == by_hostname_.end()) {
-    log(fmt::format("Cannot spoof an acknowledgement to {}: no such registered agent", hostname));
-    return;
-  }
-  const Agent& agent = registered_.at(h->second);
-  StatusUpdateAcknowledgementMessage message;
-  message.slave_id = h->second;
-  message.framework_id = frameworkId;
-  message.task_id = taskId;
-  message.uuid = uuid;
-  log(fmt::format("Spoofing a status update acknowledgement (UUID: {}) for task {} to agent {}", uuid, taskId,
-                  h->second));
-  send(agent.pid, message);
-}
-
 void Master::acquireRemovalPermit(std::function<void()> granted) {
   if (flags_.agent_removal_permits == 0) {
     granted();

@@ -99,10 +99,6 @@ class Master final : public sim::Process {
   std::size_t registeredFrameworks() const { return frameworks_.size(); }
   // Called (as an event on the master) by an observer after too many missed pings.
   void markUnreachable(const std::string& slaveId, const std::string& reason);
-  // A test hook, as the Mesos tests spoof a master's message: sends the agent on `hostname`
-  // a StatusUpdateAcknowledgementMessage from this master (C04).
-  void spoofAcknowledgement(const std::string& hostname, const std::string& frameworkId, const std::string& taskId,
-                            const std::string& uuid);
   // The agent removal RateLimiter (--agent_removal_rate_limit): `granted` runs as an
   // event on the master once a permit is free (at once without a limiter).
   void acquireRemovalPermit(std::function<void()> granted);

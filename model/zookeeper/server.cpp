@@ -503,13 +503,12 @@ void ZooKeeperServer::ping(const sim::Upid& from, const zk::Ping& /*message*/) {
   send(from, reply);
 }
 
-std::size_t ZooKeeperServer::expireSessionsOf(const std::string& host, const std::string& client) {
+std::vector<std::int64_t> ZooKeeperEnsemble::sessionsOf(const std::string& host, const std::string& client) const {
   std::vector<std::int64_t> ids;
-  for (const auto& [id, s] : ensemble_->sessions()) {
+  for (const auto& [id, s] : sessions_) {
     if (s.client.host() == host && (client.empty() || client == s.client.id())) ids.push_back(id);
   }
-  for (std::int64_t id : ids) expire(id, "expired by ZooKeeperTestServer::expireSession");
-  return ids.size();
+  return ids;
 }
 
 void zookeeperMain(sim::Host& host, std::shared_ptr<ZooKeeperEnsemble> ensemble, int myid) {
