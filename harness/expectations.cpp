@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <tuple>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -86,19 +88,68 @@ RecordKind eventArg(const ParseContext& c, const std::string& p) {
   c.reader.fail(p, fmt::format("expected \"send\", \"deliver\" or \"drop\", got \"{}\"", text));
 }
 
-void readWindow(const ParseContext& c, const std::string& p, MessageFilter& f) {
-  if (!c.reader.has(p + "/between")) return;
-  const std::string w = p + "/between";
+// count | at_least | at_most, as message_count: without bounds, at least once.
+struct Bounds {
+  std::uint64_t lo = 1;
+  std::uint64_t hi = UINT64_MAX;
+  bool exact = false;
+  bool holds(std::uint64_t n) const { return n >= lo && n <= hi; }
+  std::string describe() const {
+    return exact || lo == hi     ? fmt::format("exactly {}", lo)
+           : hi == UINT64_MAX    ? fmt::format("at least {}", lo)
+           : lo == 0             ? fmt::format("at most {}", hi)
+                                 : fmt::format("between {} and {}", lo, hi);
+  }
+};
+
+Bounds boundsArg(const ParseContext& c, const std::string& p) {
+  Bounds b;
+  b.lo = c.reader.has(p + "/at_most") ? 0 : 1;
+  if (c.reader.has(p + "/count")) {
+    if (c.reader.has(p + "/at_least") || c.reader.has(p + "/at_most")) {
+      c.reader.fail(p, "give either \"count\" or \"at_least\"/\"at_most\", not both");
+    }
+    b.exact = true;
+    b.lo = b.hi = c.reader.unsignedInteger(p + "/count", 0, 1'000'000'000);
+  }
+  if (c.reader.has(p + "/at_least")) b.lo = c.reader.unsignedInteger(p + "/at_least", 0, 1'000'000'000);
+  if (c.reader.has(p + "/at_most")) b.hi = c.reader.unsignedInteger(p + "/at_most", 0, 1'000'000'000);
+  if (b.hi < b.lo) c.reader.fail(p + "/at_most", "at_most is below at_least");
+  return b;
+}
+
+// [from, to]: two durations within [0ns, 52weeks], to not before from. `example` shows
+// one in the error, e.g. ["0secs", "1mins"].
+std::pair<sim::Time, sim::Time> timePairArg(const ParseContext& c, const std::string& w, std::string_view example) {
   const auto& v = c.reader.at(w);
   if (!v.is_array() || v.size() != 2) {
-    c.reader.fail(w, fmt::format("expected [from, to] durations, e.g. [\"0secs\", \"1mins\"], got {}",
+    c.reader.fail(w, fmt::format("expected [from, to] durations, e.g. {}, got {}", example,
                                  v.is_array() ? fmt::format("{} item(s)", v.size()) : typeName(v)));
   }
   const auto a = c.reader.duration(w + "/0", sim::Duration{}, ScenarioLimits::kMaxUntil);
   const auto b = c.reader.duration(w + "/1", sim::Duration{}, ScenarioLimits::kMaxUntil);
   if (b < a) c.reader.fail(w + "/1", "the window ends before it starts");
-  f.after = sim::Time{} + a;
-  f.before = sim::Time{} + b;
+  return {sim::Time{} + a, sim::Time{} + b};
+}
+
+// {"key": value, ...}: at most 20 fields a record must carry with these values (as text).
+std::vector<std::pair<std::string, std::string>> fieldsArg(const ParseContext& c, const std::string& w,
+                                                           std::string_view what, std::string_view example) {
+  if (!c.reader.at(w).is_object()) {
+    c.reader.fail(w, fmt::format("expected an object of {} fields, e.g. {}, got {}", what, example,
+                                 typeName(c.reader.at(w))));
+  }
+  std::vector<std::pair<std::string, std::string>> with;
+  for (const auto& [key, value] : c.reader.at(w).items()) {
+    if (with.size() >= 20) c.reader.fail(w, "at most 20 fields");
+    with.emplace_back(key, c.reader.flagValue(Reader::child(w, key)));
+  }
+  return with;
+}
+
+void readWindow(const ParseContext& c, const std::string& p, MessageFilter& f) {
+  if (!c.reader.has(p + "/between")) return;
+  std::tie(f.after, f.before) = timePairArg(c, p + "/between", R"(["0secs", "1mins"])");
 }
 
 std::string times(const std::vector<const Record*>& hits) {
@@ -123,48 +174,23 @@ void parseMessageCount(const ParseContext& c, const std::string& p, Expectation&
                   {"message"});
   MessageFilter f;
   f.name = messageArg(c, p + "/message");
-  if (c.reader.has(p + "/with")) {
-    // {"connected": false}: fields of the message as the trace shows them.
-    const std::string w = p + "/with";
-    if (!c.reader.at(w).is_object()) {
-      c.reader.fail(w, fmt::format("expected an object of message fields, e.g. {{\"connected\": false}}, got {}",
-                                   typeName(c.reader.at(w))));
-    }
-    for (const auto& [key, value] : c.reader.at(w).items()) {
-      if (f.with.size() >= 20) c.reader.fail(w, "at most 20 fields");
-      f.with.emplace_back(key, c.reader.flagValue(Reader::child(w, key)));
-    }
-  }
+  // {"connected": false}: fields of the message as the trace shows them.
+  if (c.reader.has(p + "/with")) f.with = fieldsArg(c, p + "/with", "message", R"({"connected": false})");
   if (c.reader.has(p + "/from")) f.from = endpointArg(c, p + "/from");
   if (c.reader.has(p + "/to")) f.to = endpointArg(c, p + "/to");
   if (c.reader.has(p + "/event")) f.event = eventArg(c, p + "/event");
   readWindow(c, p, f);
   // Without bounds: at least once. With only at_most: from zero ("at_most": 0 = never).
-  std::uint64_t lo = c.reader.has(p + "/at_most") ? 0 : 1;
-  std::uint64_t hi = UINT64_MAX;
-  const bool exact = c.reader.has(p + "/count");
-  if (exact) {
-    if (c.reader.has(p + "/at_least") || c.reader.has(p + "/at_most")) {
-      c.reader.fail(p, "give either \"count\" or \"at_least\"/\"at_most\", not both");
-    }
-    lo = hi = c.reader.unsignedInteger(p + "/count", 0, 1'000'000'000);
-  }
-  if (c.reader.has(p + "/at_least")) lo = c.reader.unsignedInteger(p + "/at_least", 0, 1'000'000'000);
-  if (c.reader.has(p + "/at_most")) hi = c.reader.unsignedInteger(p + "/at_most", 0, 1'000'000'000);
-  if (hi < lo) c.reader.fail(p + "/at_most", "at_most is below at_least");
-  const std::string bound = exact                ? fmt::format("exactly {}", lo)
-                            : hi == UINT64_MAX   ? fmt::format("at least {}", lo)
-                            : lo == 0            ? fmt::format("at most {}", hi)
-                                                 : fmt::format("between {} and {}", lo, hi);
+  const Bounds bounds = boundsArg(c, p);
   std::string fields;
   for (const auto& [key, value] : f.with) fields += fmt::format("{}{}={}", fields.empty() ? " with " : ", ", key, value);
-  out.summary = fmt::format("{}{} {} {} times", f.describe(), fields, eventWord(f.event), bound);
-  out.evaluate = [f, lo, hi](const std::vector<Record>& records) {
+  out.summary = fmt::format("{}{} {} {} times", f.describe(), fields, eventWord(f.event), bounds.describe());
+  out.evaluate = [f, bounds](const std::vector<Record>& records) {
     std::vector<const Record*> hits;
     for (const Record& r : records) {
       if (f.matches(r)) hits.push_back(&r);
     }
-    const bool held = hits.size() >= lo && hits.size() <= hi;
+    const bool held = bounds.holds(hits.size());
     return Outcome{held, hits.empty() ? std::string("none seen")
                                       : fmt::format("{} {} at {}", hits.size(), eventWord(f.event), times(hits))};
   };
@@ -299,15 +325,6 @@ std::string masterArg(const ParseContext& c, const std::string& p, std::initiali
   return text;
 }
 
-std::string agentArg(const ParseContext& c, const std::string& p) {
-  const std::string agent = c.reader.identifier(p);
-  if (!c.scenario.isAgent(agent)) {
-    c.reader.fail(p, c.scenario.hasHost(agent) ? fmt::format("\"{}\" is not an agent", agent)
-                                               : fmt::format("no agent named \"{}\" in the cluster", agent));
-  }
-  return agent;
-}
-
 // A reference point: a duration ("30secs") or a timeline entry ("timeline[0]"), whose
 // time is read from the trace (the action's fault record).
 struct Reference {
@@ -359,36 +376,6 @@ std::vector<std::string> knownTaskIds(const ParseContext& c, const FrameworkSpec
     }
   }
   return ids;
-}
-
-// count | at_least | at_most, as message_count: without bounds, at least once.
-struct Bounds {
-  std::uint64_t lo = 1;
-  std::uint64_t hi = UINT64_MAX;
-  bool exact = false;
-  bool holds(std::uint64_t n) const { return n >= lo && n <= hi; }
-  std::string describe() const {
-    return exact || lo == hi     ? fmt::format("exactly {}", lo)
-           : hi == UINT64_MAX    ? fmt::format("at least {}", lo)
-           : lo == 0             ? fmt::format("at most {}", hi)
-                                 : fmt::format("between {} and {}", lo, hi);
-  }
-};
-
-Bounds boundsArg(const ParseContext& c, const std::string& p) {
-  Bounds b;
-  b.lo = c.reader.has(p + "/at_most") ? 0 : 1;
-  if (c.reader.has(p + "/count")) {
-    if (c.reader.has(p + "/at_least") || c.reader.has(p + "/at_most")) {
-      c.reader.fail(p, "give either \"count\" or \"at_least\"/\"at_most\", not both");
-    }
-    b.exact = true;
-    b.lo = b.hi = c.reader.unsignedInteger(p + "/count", 0, 1'000'000'000);
-  }
-  if (c.reader.has(p + "/at_least")) b.lo = c.reader.unsignedInteger(p + "/at_least", 0, 1'000'000'000);
-  if (c.reader.has(p + "/at_most")) b.hi = c.reader.unsignedInteger(p + "/at_most", 0, 1'000'000'000);
-  if (b.hi < b.lo) c.reader.fail(p + "/at_most", "at_most is below at_least");
-  return b;
 }
 
 // task_state: the scheduler's Scheduler::statusUpdate records (a `state` record on the
@@ -546,17 +533,7 @@ void parseStateRecord(const ParseContext& c, const std::string& p, Expectation& 
   std::string host;
   if (c.reader.has(p + "/host")) host = hostArg(c, p + "/host");
   std::vector<std::pair<std::string, std::string>> with;
-  if (c.reader.has(p + "/with")) {
-    const std::string w = p + "/with";
-    if (!c.reader.at(w).is_object()) {
-      c.reader.fail(w, fmt::format("expected an object of record fields, e.g. {{\"executor_id\": \"e1\"}}, got {}",
-                                   typeName(c.reader.at(w))));
-    }
-    for (const auto& [key, value] : c.reader.at(w).items()) {
-      if (with.size() >= 20) c.reader.fail(w, "at most 20 fields");
-      with.emplace_back(key, c.reader.flagValue(Reader::child(w, key)));
-    }
-  }
+  if (c.reader.has(p + "/with")) with = fieldsArg(c, p + "/with", "record", R"({"executor_id": "e1"})");
   const Window window = windowArg(c, p);
   const sim::Time by = window.by;
   const Bounds bounds = boundsArg(c, p);
@@ -593,16 +570,7 @@ void parseLeader(const ParseContext& c, const std::string& p, Expectation& out) 
   std::optional<std::pair<sim::Time, sim::Time>> window;
   if (c.reader.has(p + "/elected_between")) {
     if (master == "none") c.reader.fail(p + "/elected_between", "\"none\" is never elected");
-    const std::string w = p + "/elected_between";
-    const auto& v = c.reader.at(w);
-    if (!v.is_array() || v.size() != 2) {
-      c.reader.fail(w, fmt::format("expected [from, to] durations, e.g. [\"40secs\", \"45secs\"], got {}",
-                                   v.is_array() ? fmt::format("{} item(s)", v.size()) : typeName(v)));
-    }
-    const auto a = c.reader.duration(w + "/0", sim::Duration{}, ScenarioLimits::kMaxUntil);
-    const auto b = c.reader.duration(w + "/1", sim::Duration{}, ScenarioLimits::kMaxUntil);
-    if (b < a) c.reader.fail(w + "/1", "the window ends before it starts");
-    window = std::make_pair(sim::Time{} + a, sim::Time{} + b);
+    window = timePairArg(c, p + "/elected_between", R"(["40secs", "45secs"])");
   }
   out.summary = fmt::format("{}{}{}", master == "none" ? std::string("no master leads") : master + " leads",
                             at ? " at " + sim::format(at->sinceStart()) : std::string(),
@@ -679,7 +647,7 @@ void parseReregistered(const ParseContext& c, const std::string& p, Expectation&
   c.reader.object(p, {key, "master", "after", "within"}, {key, "within"});
   std::string subject;
   if (subjectKey == "agent") {
-    subject = agentArg(c, p + "/agent");
+    subject = agentHostArg(c, p + "/agent");
   } else {
     subject = c.reader.identifier(p + "/" + key);
     if (!c.scenario.isFramework(subject)) {
@@ -709,7 +677,7 @@ void parseFrameworkReregistered(const ParseContext& c, const std::string& p, Exp
 
 void parseAgentUnreachable(const ParseContext& c, const std::string& p, Expectation& out) {
   c.reader.object(p, {"agent", "master", "between"}, {"agent"});
-  const std::string agent = agentArg(c, p + "/agent");
+  const std::string agent = agentHostArg(c, p + "/agent");
   std::string master;
   if (c.reader.has(p + "/master")) master = masterArg(c, p + "/master", {});
   MessageFilter window;
@@ -752,21 +720,7 @@ void parseRegistryOperations(const ParseContext& c, const std::string& p, Expect
   if (c.reader.has(p + "/changed")) changed = c.reader.boolean(p + "/changed");
   MessageFilter window;
   readWindow(c, p, window);
-  std::uint64_t lo = c.reader.has(p + "/at_most") ? 0 : 1;
-  std::uint64_t hi = UINT64_MAX;
-  if (c.reader.has(p + "/count")) {
-    if (c.reader.has(p + "/at_least") || c.reader.has(p + "/at_most")) {
-      c.reader.fail(p, "give either \"count\" or \"at_least\"/\"at_most\", not both");
-    }
-    lo = hi = c.reader.unsignedInteger(p + "/count", 0, 1'000'000'000);
-  }
-  if (c.reader.has(p + "/at_least")) lo = c.reader.unsignedInteger(p + "/at_least", 0, 1'000'000'000);
-  if (c.reader.has(p + "/at_most")) hi = c.reader.unsignedInteger(p + "/at_most", 0, 1'000'000'000);
-  if (hi < lo) c.reader.fail(p + "/at_most", "at_most is below at_least");
-  const std::string bound = lo == hi             ? fmt::format("exactly {}", lo)
-                            : hi == UINT64_MAX   ? fmt::format("at least {}", lo)
-                            : lo == 0            ? fmt::format("at most {}", hi)
-                                                 : fmt::format("between {} and {}", lo, hi);
+  const Bounds bounds = boundsArg(c, p);
   out.summary = fmt::format(
       "{} registry operations {}{}{}: {}", master.empty() ? std::string("the masters'") : master + "'s",
       operation.empty() ? std::string("of any kind") : operation,
@@ -774,8 +728,8 @@ void parseRegistryOperations(const ParseContext& c, const std::string& p, Expect
       c.reader.has(p + "/between") ? fmt::format(" between {} and {}", sim::format(window.after.sinceStart()),
                                                  sim::format(window.before.sinceStart()))
                                    : std::string(),
-      bound);
-  out.evaluate = [master, operation, changed, window, lo, hi](const std::vector<Record>& records) {
+      bounds.describe());
+  out.evaluate = [master, operation, changed, window, bounds](const std::vector<Record>& records) {
     std::vector<std::string> what;
     std::size_t hits = 0;
     for (const Record& r : records) {
@@ -792,7 +746,7 @@ void parseRegistryOperations(const ParseContext& c, const std::string& p, Expect
                                    didChange ? "" : " (no change)"));
       }
     }
-    const bool held = hits >= lo && hits <= hi;
+    const bool held = bounds.holds(hits);
     return Outcome{held, hits == 0 ? std::string("none") : fmt::format("{}: {}", hits, fmt::join(what, "; "))};
   };
 }
@@ -802,7 +756,7 @@ void parseRegistryOperations(const ParseContext& c, const std::string& p, Expect
 // The agent's main() exits: a `startup` record with exit_code (model::exitAgent).
 void parseAgentExit(const ParseContext& c, const std::string& p, Expectation& out) {
   c.reader.object(p, {"agent", "code", "message", "step", "by"}, {"agent"});
-  const std::string agent = agentArg(c, p + "/agent");
+  const std::string agent = agentHostArg(c, p + "/agent");
   const std::int64_t code =
       c.reader.has(p + "/code") ? static_cast<std::int64_t>(c.reader.unsignedInteger(p + "/code", 0, 255)) : 1;
   const std::string message = c.reader.has(p + "/message") ? c.reader.string(p + "/message") : std::string();
