@@ -223,17 +223,15 @@ void note(World& w, const std::string& host, std::string message) {
 }
 
 // The framework's SchedulerProcess (scheduler(1)@<id>:8080), if it runs now.
-model::SchedulerProcess* scheduler(World& w, const std::string& framework) {
-  sim::Process* p = w.sim().process(w.sim().upid("scheduler(1)", framework, 8080));
-  return static_cast<model::SchedulerProcess*>(p);
-}
+model::SchedulerProcess* scheduler(World& w, const std::string& framework) { return w.scheduler(framework); }
 
-// The agent's Slave process on `host` (slave(1)), if the host is up and runs one.
+// The agent's Slave process on `host`, if the host is up and runs one: found by its type
+// (the agent's main() spawns it late in its startup graph, so the world keeps no handle).
 model::Slave* agentProcess(World& w, const std::string& host) {
   sim::Host& h = w.host(host);
   if (!h.up()) return nullptr;
   for (sim::Process* proc : h.processesOf("")) {
-    if (proc->id() == "slave(1)") return static_cast<model::Slave*>(proc);
+    if (auto* slave = dynamic_cast<model::Slave*>(proc)) return slave;
   }
   return nullptr;
 }

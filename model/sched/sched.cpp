@@ -255,11 +255,10 @@ void SchedulerProcess::acknowledge(const StatusUpdate& u) {
   send(masterPid(), std::move(ack));
 }
 
-sim::Try<sim::Nothing> frameworkMain(sim::Host& host, FrameworkFlags flags) {
+sim::Try<SchedulerProcess*> frameworkMain(sim::Host& host, FrameworkFlags flags) {
   auto detector = createMasterDetector(host, flags.master);
   if (detector.isError()) return sim::Error{detector.error()};
-  host.sim().spawn<SchedulerProcess>(host, std::move(flags), **detector);
-  return sim::Nothing{};
+  return &host.sim().spawn<SchedulerProcess>(host, std::move(flags), **detector);
 }
 
 }  // namespace agentsim::model

@@ -126,6 +126,6 @@ class SchedulerProcess final : public sim::Process {
 };
 
 // The scheduler's main(): the driver's master detector, then the SchedulerProcess.
-sim::Try<sim::Nothing> frameworkMain(sim::Host& host, FrameworkFlags flags);
+sim::Try<SchedulerProcess*> frameworkMain(sim::Host& host, FrameworkFlags flags);
 
 }  // namespace agentsim::model

@@ -511,8 +511,8 @@ std::vector<std::int64_t> ZooKeeperEnsemble::sessionsOf(const std::string& host,
   return ids;
 }
 
-void zookeeperMain(sim::Host& host, std::shared_ptr<ZooKeeperEnsemble> ensemble, int myid) {
-  host.sim().spawn<ZooKeeperServer>(host, std::move(ensemble), myid);
+ZooKeeperServer* zookeeperMain(sim::Host& host, std::shared_ptr<ZooKeeperEnsemble> ensemble, int myid) {
+  return &host.sim().spawn<ZooKeeperServer>(host, std::move(ensemble), myid);
 }
 
 }  // namespace agentsim::model

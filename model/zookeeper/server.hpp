@@ -174,6 +174,6 @@ class ZooKeeperServer final : public sim::Process {
 std::string_view toString(ZooKeeperServer::State state);
 
 // Spawns the server of ensemble member `myid` on `host` (zk-<myid>).
-void zookeeperMain(sim::Host& host, std::shared_ptr<ZooKeeperEnsemble> ensemble, int myid);
+ZooKeeperServer* zookeeperMain(sim::Host& host, std::shared_ptr<ZooKeeperEnsemble> ensemble, int myid);
 
 }  // namespace agentsim::model
