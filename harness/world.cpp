@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "agentsim_version.hpp"
+#include "model/master/main.hpp"
 #include "model/slave/main.hpp"
 #include "sim/assert.hpp"
 

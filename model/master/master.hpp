@@ -245,10 +245,4 @@ class SlaveObserver final : public sim::Process {
   bool marking_ = false;
 };
 
-// master/main.cpp: with --zk, spawns the contender (and its group), the detector (and
-// its group and leader detector), then the master; without, the master alone.
-// Returns the master, or Mesos's error for a bad --zk.
-sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std::shared_ptr<ReplicatedLog> log,
-                                 std::shared_ptr<sim::FaultSites> faults = nullptr);
-
 }  // namespace agentsim::model

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "model/master/main.hpp"
 #include "model/slave/main.hpp"
 #include "model/master/master.hpp"
 #include "model/master/registry.hpp"
