@@ -33,6 +33,7 @@
 #include <fmt/format.h>
 
 #include "bench/workload.hpp"
+#include "model/master/main.hpp"
 #include "model/slave/main.hpp"
 #include "model/sched/sched.hpp"
 #include "model/slave/slave.hpp"

@@ -232,9 +232,17 @@ std::string agentSlaveId(World& w, const std::string& host) {
 }
 
 // The framework's SchedulerProcess (scheduler(1)@<id>:8080), if it runs now.
-model::SchedulerProcess* scheduler(World& w, const std::string& framework) {
-  sim::Process* p = w.sim().process(w.sim().upid("scheduler(1)", framework, 8080));
-  return static_cast<model::SchedulerProcess*>(p);
+model::SchedulerProcess* scheduler(World& w, const std::string& framework) { return w.scheduler(framework); }
+
+// The agent's Slave process on `host`, if the host is up and runs one: found by its type
+// (the agent's main() spawns it late in its startup graph, so the world keeps no handle).
+model::Slave* agentProcess(World& w, const std::string& host) {
+  sim::Host& h = w.host(host);
+  if (!h.up()) return nullptr;
+  for (sim::Process* proc : h.processesOf("")) {
+    if (auto* slave = dynamic_cast<model::Slave*>(proc)) return slave;
+  }
+  return nullptr;
 }
 
 std::vector<ActionKind> makeActions() {
@@ -291,13 +299,18 @@ std::vector<ActionKind> makeActions() {
            const auto host = resolveHost(w, id);
            if (!host) return;
            model::ZooKeeperServer* server = w.zookeeperServer();
-           if (server == nullptr) {
+           if (server == nullptr || w.zookeeper() == nullptr) {
              w.sim().emit(sim::RecordKind::Log, nullptr, "", "log",
                           {{"message", "no ZooKeeper server is serving: no session can be expired"}}, "");
              return;
            }
+           // As ZooKeeperTestServer::expireSession: the server's own expiry path.
            server->dispatch("src/tests/zookeeper_test_server.cpp: ZooKeeperTestServer::expireSession",
-                            [server, h = *host, client] { (void)server->expireSessionsOf(h, client); });
+                            [server, ensemble = w.zookeeper(), h = *host, client] {
+                              for (std::int64_t id : ensemble->sessionsOf(h, client)) {
+                                server->expire(id, "expired by ZooKeeperTestServer::expireSession");
+                              }
+                            });
          };
        }});
   kinds.push_back({"heal", "End partitions. Value: [hostA, hostB], or \"all\".",
@@ -648,15 +661,19 @@ std::vector<ActionKind> makeActions() {
          out.summary = fmt::format("spoof an acknowledgement (UUID {}) for task {} of {} to {}", uuid, task, f.id, agent);
          out.apply = [agent, framework = f.id, task, uuid](World& w) {
            model::Master* master = w.leadingMaster();
+           model::Slave* slave = agentProcess(w, agent);
            auto* fw = scheduler(w, framework);
-           if (master == nullptr || fw == nullptr || fw->framework().id.empty()) {
-             note(w, agent, "no leading master or no registered framework: nothing to spoof");
+           if (master == nullptr || slave == nullptr || fw == nullptr || fw->framework().id.empty()) {
+             note(w, agent, "no leading master, agent or registered framework: nothing to spoof");
              return;
            }
-           const std::string frameworkId = fw->framework().id;
-           master->dispatch("Master::spoofAcknowledgement", [master, agent, frameworkId, task, uuid] {
-             master->spoofAcknowledgement(agent, frameworkId, task, uuid);
-           });
+           // The kernel carries it as if the master had sent it; the master does not know.
+           auto ack = std::make_unique<model::StatusUpdateAcknowledgementMessage>();
+           ack->slave_id = slave->info().id;
+           ack->framework_id = fw->framework().id;
+           ack->task_id = task;
+           ack->uuid = uuid;
+           w.sim().network().spoof(sim::Envelope{master->self(), slave->self(), std::move(ack)});
          };
        }});
   kinds.push_back(
@@ -668,12 +685,8 @@ std::vector<ActionKind> makeActions() {
          const std::string id = agentHostArg(c, p);
          out.summary = "SIGUSR1 to the agent on " + id;
          out.apply = [id](World& w) {
-           sim::Host& h = w.host(id);
-           model::Slave* slave = nullptr;
-           for (sim::Process* proc : h.processesOf("")) {
-             if (proc->id() == "slave(1)") slave = static_cast<model::Slave*>(proc);
-           }
-           if (!h.up() || slave == nullptr) {
+           model::Slave* slave = agentProcess(w, id);
+           if (slave == nullptr) {
              note(w, id, fmt::format("no agent runs on {}: nothing to shut down", id));
              return;
            }

@@ -6,6 +6,7 @@
 #include "harness/tables.hpp"
 #include "model/messages/messages.hpp"
 #include "model/common/task_state.hpp"
+#include "model/state_machines.hpp"
 #include "model/zookeeper/messages.hpp"
 
 namespace agentsim::harness {
@@ -45,6 +46,29 @@ std::string messageArg(const ParseContext& c, const std::string& pointer) {
                   fmt::format("unknown Mesos message \"{}\"; expected one of: {}", name, fmt::join(names, ", ")));
   }
   return name;
+}
+
+std::string nameArg(const ParseContext& c, const std::string& pointer, std::string_view what,
+                    std::span<const std::string_view> names) {
+  const std::string name = c.reader.string(pointer, 100);
+  if (std::find(names.begin(), names.end(), name) == names.end()) {
+    c.reader.fail(pointer, fmt::format("unknown {} \"{}\"; expected one of: {}", what, name, fmt::join(names, ", ")));
+  }
+  return name;
+}
+
+const sim::StateMachine& machineArg(const ParseContext& c, const std::string& pointer) {
+  std::vector<std::string_view> names;
+  for (const sim::StateMachine* m : model::stateMachines()) names.push_back(m->name);
+  names.push_back(kCallMachine.name);  // the harness's own (a timeline call's records)
+  std::sort(names.begin(), names.end());
+  const std::string name = nameArg(c, pointer, "state machine", names);
+  if (name == kCallMachine.name) return kCallMachine;
+  return *model::findStateMachine(name);
+}
+
+std::string stateArg(const ParseContext& c, const std::string& pointer, const sim::StateMachine& machine) {
+  return nameArg(c, pointer, fmt::format("{} state", machine.name), machine.states);
 }
 
 std::string taskStateNames() {

@@ -34,7 +34,7 @@ void recordCall(World& w, const std::string& host, const std::string& label, std
                 std::string_view state, sim::Fields fields) {
   fields.insert(fields.begin(), {sim::Field{"state", std::string(state)}, sim::Field{"label", label},
                                  sim::Field{"function", std::string(function)}});
-  w.sim().emit(sim::RecordKind::State, nullptr, host, "Call", std::move(fields), "");
+  w.sim().emit(sim::RecordKind::State, nullptr, host, std::string(kCallMachine.name), std::move(fields), "");
 }
 
 sim::Duration callDuration(const ParseContext& c, const std::string& p, sim::Duration min) {

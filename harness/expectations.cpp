@@ -3,17 +3,26 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <tuple>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "harness/tables.hpp"
 #include "model/common/task_state.hpp"
+#include "model/common/task_status_reason.hpp"
+#include "model/master/master.hpp"
+#include "model/master/registry.hpp"
+#include "model/sched/sched.hpp"
+#include "model/slave/gc.hpp"
+#include "model/slave/slave.hpp"
 
 namespace agentsim::harness {
 
 namespace {
 
 using sim::Record;
+namespace machines = model::machines;
 using sim::RecordKind;
 
 // "slave(1)@agent-1:5051" matches "slave(1)", "agent-1" or the whole address.
@@ -79,19 +88,68 @@ RecordKind eventArg(const ParseContext& c, const std::string& p) {
   c.reader.fail(p, fmt::format("expected \"send\", \"deliver\" or \"drop\", got \"{}\"", text));
 }
 
-void readWindow(const ParseContext& c, const std::string& p, MessageFilter& f) {
-  if (!c.reader.has(p + "/between")) return;
-  const std::string w = p + "/between";
+// count | at_least | at_most, as message_count: without bounds, at least once.
+struct Bounds {
+  std::uint64_t lo = 1;
+  std::uint64_t hi = UINT64_MAX;
+  bool exact = false;
+  bool holds(std::uint64_t n) const { return n >= lo && n <= hi; }
+  std::string describe() const {
+    return exact || lo == hi     ? fmt::format("exactly {}", lo)
+           : hi == UINT64_MAX    ? fmt::format("at least {}", lo)
+           : lo == 0             ? fmt::format("at most {}", hi)
+                                 : fmt::format("between {} and {}", lo, hi);
+  }
+};
+
+Bounds boundsArg(const ParseContext& c, const std::string& p) {
+  Bounds b;
+  b.lo = c.reader.has(p + "/at_most") ? 0 : 1;
+  if (c.reader.has(p + "/count")) {
+    if (c.reader.has(p + "/at_least") || c.reader.has(p + "/at_most")) {
+      c.reader.fail(p, "give either \"count\" or \"at_least\"/\"at_most\", not both");
+    }
+    b.exact = true;
+    b.lo = b.hi = c.reader.unsignedInteger(p + "/count", 0, 1'000'000'000);
+  }
+  if (c.reader.has(p + "/at_least")) b.lo = c.reader.unsignedInteger(p + "/at_least", 0, 1'000'000'000);
+  if (c.reader.has(p + "/at_most")) b.hi = c.reader.unsignedInteger(p + "/at_most", 0, 1'000'000'000);
+  if (b.hi < b.lo) c.reader.fail(p + "/at_most", "at_most is below at_least");
+  return b;
+}
+
+// [from, to]: two durations within [0ns, 52weeks], to not before from. `example` shows
+// one in the error, e.g. ["0secs", "1mins"].
+std::pair<sim::Time, sim::Time> timePairArg(const ParseContext& c, const std::string& w, std::string_view example) {
   const auto& v = c.reader.at(w);
   if (!v.is_array() || v.size() != 2) {
-    c.reader.fail(w, fmt::format("expected [from, to] durations, e.g. [\"0secs\", \"1mins\"], got {}",
+    c.reader.fail(w, fmt::format("expected [from, to] durations, e.g. {}, got {}", example,
                                  v.is_array() ? fmt::format("{} item(s)", v.size()) : typeName(v)));
   }
   const auto a = c.reader.duration(w + "/0", sim::Duration{}, ScenarioLimits::kMaxUntil);
   const auto b = c.reader.duration(w + "/1", sim::Duration{}, ScenarioLimits::kMaxUntil);
   if (b < a) c.reader.fail(w + "/1", "the window ends before it starts");
-  f.after = sim::Time{} + a;
-  f.before = sim::Time{} + b;
+  return {sim::Time{} + a, sim::Time{} + b};
+}
+
+// {"key": value, ...}: at most 20 fields a record must carry with these values (as text).
+std::vector<std::pair<std::string, std::string>> fieldsArg(const ParseContext& c, const std::string& w,
+                                                           std::string_view what, std::string_view example) {
+  if (!c.reader.at(w).is_object()) {
+    c.reader.fail(w, fmt::format("expected an object of {} fields, e.g. {}, got {}", what, example,
+                                 typeName(c.reader.at(w))));
+  }
+  std::vector<std::pair<std::string, std::string>> with;
+  for (const auto& [key, value] : c.reader.at(w).items()) {
+    if (with.size() >= 20) c.reader.fail(w, "at most 20 fields");
+    with.emplace_back(key, c.reader.flagValue(Reader::child(w, key)));
+  }
+  return with;
+}
+
+void readWindow(const ParseContext& c, const std::string& p, MessageFilter& f) {
+  if (!c.reader.has(p + "/between")) return;
+  std::tie(f.after, f.before) = timePairArg(c, p + "/between", R"(["0secs", "1mins"])");
 }
 
 std::string times(const std::vector<const Record*>& hits) {
@@ -124,48 +182,23 @@ void parseMessageCount(const ParseContext& c, const std::string& p, Expectation&
                   {"message"});
   MessageFilter f;
   f.name = messageArg(c, p + "/message");
-  if (c.reader.has(p + "/with")) {
-    // {"connected": false}: fields of the message as the trace shows them.
-    const std::string w = p + "/with";
-    if (!c.reader.at(w).is_object()) {
-      c.reader.fail(w, fmt::format("expected an object of message fields, e.g. {{\"connected\": false}}, got {}",
-                                   typeName(c.reader.at(w))));
-    }
-    for (const auto& [key, value] : c.reader.at(w).items()) {
-      if (f.with.size() >= 20) c.reader.fail(w, "at most 20 fields");
-      f.with.emplace_back(key, c.reader.flagValue(Reader::child(w, key)));
-    }
-  }
+  // {"connected": false}: fields of the message as the trace shows them.
+  if (c.reader.has(p + "/with")) f.with = fieldsArg(c, p + "/with", "message", R"({"connected": false})");
   if (c.reader.has(p + "/from")) f.from = endpointArg(c, p + "/from");
   if (c.reader.has(p + "/to")) f.to = endpointArg(c, p + "/to");
   if (c.reader.has(p + "/event")) f.event = eventArg(c, p + "/event");
   readWindow(c, p, f);
   // Without bounds: at least once. With only at_most: from zero ("at_most": 0 = never).
-  std::uint64_t lo = c.reader.has(p + "/at_most") ? 0 : 1;
-  std::uint64_t hi = UINT64_MAX;
-  const bool exact = c.reader.has(p + "/count");
-  if (exact) {
-    if (c.reader.has(p + "/at_least") || c.reader.has(p + "/at_most")) {
-      c.reader.fail(p, "give either \"count\" or \"at_least\"/\"at_most\", not both");
-    }
-    lo = hi = c.reader.unsignedInteger(p + "/count", 0, 1'000'000'000);
-  }
-  if (c.reader.has(p + "/at_least")) lo = c.reader.unsignedInteger(p + "/at_least", 0, 1'000'000'000);
-  if (c.reader.has(p + "/at_most")) hi = c.reader.unsignedInteger(p + "/at_most", 0, 1'000'000'000);
-  if (hi < lo) c.reader.fail(p + "/at_most", "at_most is below at_least");
-  const std::string bound = exact                ? fmt::format("exactly {}", lo)
-                            : hi == UINT64_MAX   ? fmt::format("at least {}", lo)
-                            : lo == 0            ? fmt::format("at most {}", hi)
-                                                 : fmt::format("between {} and {}", lo, hi);
+  const Bounds bounds = boundsArg(c, p);
   std::string fields;
   for (const auto& [key, value] : f.with) fields += fmt::format("{}{}={}", fields.empty() ? " with " : ", ", key, value);
-  out.summary = fmt::format("{}{} {} {} times", f.describe(), fields, eventWord(f.event), bound);
-  out.evaluate = [f, lo, hi](const std::vector<Record>& records) {
+  out.summary = fmt::format("{}{} {} {} times", f.describe(), fields, eventWord(f.event), bounds.describe());
+  out.evaluate = [f, bounds](const std::vector<Record>& records) {
     std::vector<const Record*> hits;
     for (const Record& r : records) {
       if (f.matches(r)) hits.push_back(&r);
     }
-    const bool held = hits.size() >= lo && hits.size() <= hi;
+    const bool held = bounds.holds(hits.size());
     return Outcome{held,
                    hits.empty() ? std::string("none seen")
                                 : fmt::format("{} {} at {}", hits.size(), eventWord(f.event), times(hits)),
@@ -215,13 +248,7 @@ void parseAgentState(const ParseContext& c, const std::string& p, Expectation& o
                                     ? fmt::format("\"{}\" is a master, not an agent", agent)
                                     : fmt::format("no agent named \"{}\" in the cluster", agent));
   }
-  const std::string state = c.reader.string(p + "/state", 40);
-  static const std::vector<std::string> kStates{"RECOVERING", "DISCONNECTED", "RUNNING", "TERMINATING"};
-  if (std::find(kStates.begin(), kStates.end(), state) == kStates.end()) {
-    c.reader.fail(p + "/state", fmt::format("expected a Slave::State (RECOVERING, DISCONNECTED, RUNNING, TERMINATING), "
-                                            "got \"{}\"",
-                                            state));
-  }
+  const std::string state = stateArg(c, p + "/state", machines::kSlave);
   sim::Time after;
   sim::Time by = sim::Time{} + c.scenario.until;
   if (c.reader.has(p + "/after")) after = sim::Time{} + c.reader.duration(p + "/after", {}, ScenarioLimits::kMaxUntil);
@@ -231,7 +258,7 @@ void parseAgentState(const ParseContext& c, const std::string& p, Expectation& o
   out.evaluate = [agent, state, after, by](const std::vector<Record>& records) {
     const Record* last = nullptr;
     for (const Record& r : records) {
-      if (r.kind != RecordKind::State || r.name != "Slave::State" || r.host != agent) continue;
+      if (r.kind != RecordKind::State || r.name != machines::kSlave.name || r.host != agent) continue;
       if (r.at > by) break;
       last = &r;
       if (r.at >= after && r.text("state") == state) {
@@ -260,9 +287,9 @@ struct Leadership {
     std::map<std::string, bool> leading;
     for (const Record& r : records) {
       bool leads = false;
-      if (r.kind == RecordKind::State && r.name == "Master::Leadership") {
+      if (r.kind == RecordKind::State && r.name == machines::kMasterLeadership.name) {
         const std::string state = r.text("state");
-        leads = state == "ELECTED" || state == "RECOVERED";
+        leads = state == machines::kMasterLeadership["ELECTED"] || state == machines::kMasterLeadership["RECOVERED"];
       } else if (r.kind == RecordKind::Fault && (r.name == "crash" || r.name == "restart")) {
         leads = false;
       } else {
@@ -322,15 +349,6 @@ std::string masterArg(const ParseContext& c, const std::string& p, std::initiali
   return text;
 }
 
-std::string agentArg(const ParseContext& c, const std::string& p) {
-  const std::string agent = c.reader.identifier(p);
-  if (!c.scenario.isAgent(agent)) {
-    c.reader.fail(p, c.scenario.hasHost(agent) ? fmt::format("\"{}\" is not an agent", agent)
-                                               : fmt::format("no agent named \"{}\" in the cluster", agent));
-  }
-  return agent;
-}
-
 // A reference point: a duration ("30secs") or a timeline entry ("timeline[0]"), whose
 // time is read from the trace (the action's fault record).
 struct Reference {
@@ -384,36 +402,6 @@ std::vector<std::string> knownTaskIds(const ParseContext& c, const FrameworkSpec
   return ids;
 }
 
-// count | at_least | at_most, as message_count: without bounds, at least once.
-struct Bounds {
-  std::uint64_t lo = 1;
-  std::uint64_t hi = UINT64_MAX;
-  bool exact = false;
-  bool holds(std::uint64_t n) const { return n >= lo && n <= hi; }
-  std::string describe() const {
-    return exact || lo == hi     ? fmt::format("exactly {}", lo)
-           : hi == UINT64_MAX    ? fmt::format("at least {}", lo)
-           : lo == 0             ? fmt::format("at most {}", hi)
-                                 : fmt::format("between {} and {}", lo, hi);
-  }
-};
-
-Bounds boundsArg(const ParseContext& c, const std::string& p) {
-  Bounds b;
-  b.lo = c.reader.has(p + "/at_most") ? 0 : 1;
-  if (c.reader.has(p + "/count")) {
-    if (c.reader.has(p + "/at_least") || c.reader.has(p + "/at_most")) {
-      c.reader.fail(p, "give either \"count\" or \"at_least\"/\"at_most\", not both");
-    }
-    b.exact = true;
-    b.lo = b.hi = c.reader.unsignedInteger(p + "/count", 0, 1'000'000'000);
-  }
-  if (c.reader.has(p + "/at_least")) b.lo = c.reader.unsignedInteger(p + "/at_least", 0, 1'000'000'000);
-  if (c.reader.has(p + "/at_most")) b.hi = c.reader.unsignedInteger(p + "/at_most", 0, 1'000'000'000);
-  if (b.hi < b.lo) c.reader.fail(p + "/at_most", "at_most is below at_least");
-  return b;
-}
-
 // task_state: the scheduler's Scheduler::statusUpdate records (a `state` record on the
 // framework's host) for one task.
 // A time window of an expectation: "after" (a time or a timeline entry) and "by".
@@ -465,14 +453,7 @@ void parseTaskState(const ParseContext& c, const std::string& p, Expectation& ou
   }
   std::string reason;
   if (c.reader.has(p + "/reason")) {
-    reason = c.reader.string(p + "/reason", 80);
-    bool ok = reason.rfind("REASON_", 0) == 0 && reason.size() > 7;
-    for (char ch : reason) ok = ok && ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_');
-    if (!ok) {
-      c.reader.fail(p + "/reason", fmt::format("expected a TaskStatus reason such as \"REASON_RECONCILIATION\", got "
-                                               "\"{}\"",
-                                               reason));
-    }
+    reason = nameArg(c, p + "/reason", "TaskStatus reason", model::kTaskStatusReasonNames);
   }
   std::string source;
   if (c.reader.has(p + "/source")) {
@@ -498,7 +479,7 @@ void parseTaskState(const ParseContext& c, const std::string& p, Expectation& ou
     std::vector<std::string> seen;  // every update of the task the scheduler saw
     std::size_t all = 0;
     for (const Record& r : records) {
-      if (r.kind != RecordKind::State || r.name != "Scheduler::statusUpdate" || r.host != host) continue;
+      if (r.kind != RecordKind::State || r.name != machines::kSchedulerStatusUpdate.name || r.host != host) continue;
       if (r.text("task_id") != task) continue;
       ++all;
       if (seen.size() < 12) {
@@ -551,8 +532,8 @@ void parseGcRemoved(const ParseContext& c, const std::string& p, Expectation& ou
     std::vector<const Record*> hits;
     std::vector<std::string> seen;
     for (const Record& r : records) {
-      if (r.kind != RecordKind::State || r.name != "GarbageCollector" || r.host != agent) continue;
-      if (r.text("state") != "REMOVED") continue;
+      if (r.kind != RecordKind::State || r.name != machines::kGarbageCollector.name || r.host != agent) continue;
+      if (r.text("state") != machines::kGarbageCollector["REMOVED"]) continue;
       if (seen.size() < 6) seen.push_back(fmt::format("{} at {} ({})", r.text("path"), sim::formatSeconds(r.at), r.text("reason")));
       if (r.at < *from || r.at > by) continue;
       if (!path.empty() && (exact ? r.text("path") != path : r.text("path").find(path) == std::string::npos)) continue;
@@ -573,22 +554,13 @@ void parseGcRemoved(const ParseContext& c, const std::string& p, Expectation& ou
 void parseStateRecord(const ParseContext& c, const std::string& p, Expectation& out) {
   c.reader.object(p, {"machine", "state", "host", "with", "after", "by", "count", "at_least", "at_most"},
                   {"machine", "state"});
-  const std::string machine = c.reader.string(p + "/machine", 100);
-  const std::string state = c.reader.string(p + "/state", 100);
+  const sim::StateMachine& m = machineArg(c, p + "/machine");
+  const std::string machine(m.name);
+  const std::string state = stateArg(c, p + "/state", m);
   std::string host;
   if (c.reader.has(p + "/host")) host = hostArg(c, p + "/host");
   std::vector<std::pair<std::string, std::string>> with;
-  if (c.reader.has(p + "/with")) {
-    const std::string w = p + "/with";
-    if (!c.reader.at(w).is_object()) {
-      c.reader.fail(w, fmt::format("expected an object of record fields, e.g. {{\"executor_id\": \"e1\"}}, got {}",
-                                   typeName(c.reader.at(w))));
-    }
-    for (const auto& [key, value] : c.reader.at(w).items()) {
-      if (with.size() >= 20) c.reader.fail(w, "at most 20 fields");
-      with.emplace_back(key, c.reader.flagValue(Reader::child(w, key)));
-    }
-  }
+  if (c.reader.has(p + "/with")) with = fieldsArg(c, p + "/with", "record", R"({"executor_id": "e1"})");
   const Window window = windowArg(c, p);
   const sim::Time by = window.by;
   const Bounds bounds = boundsArg(c, p);
@@ -627,16 +599,7 @@ void parseLeader(const ParseContext& c, const std::string& p, Expectation& out) 
   std::optional<std::pair<sim::Time, sim::Time>> window;
   if (c.reader.has(p + "/elected_between")) {
     if (master == "none") c.reader.fail(p + "/elected_between", "\"none\" is never elected");
-    const std::string w = p + "/elected_between";
-    const auto& v = c.reader.at(w);
-    if (!v.is_array() || v.size() != 2) {
-      c.reader.fail(w, fmt::format("expected [from, to] durations, e.g. [\"40secs\", \"45secs\"], got {}",
-                                   v.is_array() ? fmt::format("{} item(s)", v.size()) : typeName(v)));
-    }
-    const auto a = c.reader.duration(w + "/0", sim::Duration{}, ScenarioLimits::kMaxUntil);
-    const auto b = c.reader.duration(w + "/1", sim::Duration{}, ScenarioLimits::kMaxUntil);
-    if (b < a) c.reader.fail(w + "/1", "the window ends before it starts");
-    window = std::make_pair(sim::Time{} + a, sim::Time{} + b);
+    window = timePairArg(c, p + "/elected_between", R"(["40secs", "45secs"])");
   }
   out.summary = fmt::format("{}{}{}", master == "none" ? std::string("no master leads") : master + " leads",
                             at ? " at " + sim::format(at->sinceStart()) : std::string(),
@@ -717,7 +680,7 @@ void parseReregistered(const ParseContext& c, const std::string& p, Expectation&
   c.reader.object(p, {key, "master", "after", "within"}, {key, "within"});
   std::string subject;
   if (subjectKey == "agent") {
-    subject = agentArg(c, p + "/agent");
+    subject = agentHostArg(c, p + "/agent");
   } else {
     subject = c.reader.identifier(p + "/" + key);
     if (!c.scenario.isFramework(subject)) {
@@ -747,7 +710,7 @@ void parseFrameworkReregistered(const ParseContext& c, const std::string& p, Exp
 
 void parseAgentUnreachable(const ParseContext& c, const std::string& p, Expectation& out) {
   c.reader.object(p, {"agent", "master", "between"}, {"agent"});
-  const std::string agent = agentArg(c, p + "/agent");
+  const std::string agent = agentHostArg(c, p + "/agent");
   std::string master;
   if (c.reader.has(p + "/master")) master = masterArg(c, p + "/master", {});
   MessageFilter window;
@@ -761,7 +724,8 @@ void parseAgentUnreachable(const ParseContext& c, const std::string& p, Expectat
   out.evaluate = [agent, master, window](const std::vector<Record>& records) {
     std::vector<const Record*> hits;
     for (const Record& r : records) {
-      if (r.kind != RecordKind::State || r.name != "Master::Slave" || r.text("state") != "UNREACHABLE") continue;
+      if (r.kind != RecordKind::State || r.name != machines::kMasterSlave.name ||
+          r.text("state") != machines::kMasterSlave["UNREACHABLE"]) continue;
       if (r.text("hostname") != agent || (!master.empty() && r.host != master)) continue;
       hits.push_back(&r);
     }
@@ -787,33 +751,13 @@ void parseRegistryOperations(const ParseContext& c, const std::string& p, Expect
   if (c.reader.has(p + "/master")) master = masterArg(c, p + "/master", {});
   std::string operation;
   if (c.reader.has(p + "/operation")) {
-    operation = c.reader.string(p + "/operation", 40);
-    static const std::vector<std::string> kOperations{"AdmitSlave", "MarkSlaveReachable", "MarkSlaveUnreachable",
-                                                      "RemoveSlave"};
-    if (std::find(kOperations.begin(), kOperations.end(), operation) == kOperations.end()) {
-      c.reader.fail(p + "/operation", fmt::format("expected a registry operation ({}), got \"{}\"",
-                                                  fmt::join(kOperations, ", "), operation));
-    }
+    operation = nameArg(c, p + "/operation", "registry operation", model::kRegistryOperationNames);
   }
   std::optional<bool> changed;
   if (c.reader.has(p + "/changed")) changed = c.reader.boolean(p + "/changed");
   MessageFilter window;
   readWindow(c, p, window);
-  std::uint64_t lo = c.reader.has(p + "/at_most") ? 0 : 1;
-  std::uint64_t hi = UINT64_MAX;
-  if (c.reader.has(p + "/count")) {
-    if (c.reader.has(p + "/at_least") || c.reader.has(p + "/at_most")) {
-      c.reader.fail(p, "give either \"count\" or \"at_least\"/\"at_most\", not both");
-    }
-    lo = hi = c.reader.unsignedInteger(p + "/count", 0, 1'000'000'000);
-  }
-  if (c.reader.has(p + "/at_least")) lo = c.reader.unsignedInteger(p + "/at_least", 0, 1'000'000'000);
-  if (c.reader.has(p + "/at_most")) hi = c.reader.unsignedInteger(p + "/at_most", 0, 1'000'000'000);
-  if (hi < lo) c.reader.fail(p + "/at_most", "at_most is below at_least");
-  const std::string bound = lo == hi             ? fmt::format("exactly {}", lo)
-                            : hi == UINT64_MAX   ? fmt::format("at least {}", lo)
-                            : lo == 0            ? fmt::format("at most {}", hi)
-                                                 : fmt::format("between {} and {}", lo, hi);
+  const Bounds bounds = boundsArg(c, p);
   out.summary = fmt::format(
       "{} registry operations {}{}{}: {}", master.empty() ? std::string("the masters'") : master + "'s",
       operation.empty() ? std::string("of any kind") : operation,
@@ -821,8 +765,8 @@ void parseRegistryOperations(const ParseContext& c, const std::string& p, Expect
       c.reader.has(p + "/between") ? fmt::format(" between {} and {}", sim::format(window.after.sinceStart()),
                                                  sim::format(window.before.sinceStart()))
                                    : std::string(),
-      bound);
-  out.evaluate = [master, operation, changed, window, lo, hi](const std::vector<Record>& records) {
+      bounds.describe());
+  out.evaluate = [master, operation, changed, window, bounds](const std::vector<Record>& records) {
     std::vector<std::string> what;
     std::vector<std::uint64_t> seqs;
     std::size_t hits = 0;
@@ -841,7 +785,7 @@ void parseRegistryOperations(const ParseContext& c, const std::string& p, Expect
                                    didChange ? "" : " (no change)"));
       }
     }
-    const bool held = hits >= lo && hits <= hi;
+    const bool held = bounds.holds(hits);
     return Outcome{held, hits == 0 ? std::string("none") : fmt::format("{}: {}", hits, fmt::join(what, "; ")), seqs};
   };
 }
@@ -851,7 +795,7 @@ void parseRegistryOperations(const ParseContext& c, const std::string& p, Expect
 // The agent's main() exits: a `startup` record with exit_code (model::exitAgent).
 void parseAgentExit(const ParseContext& c, const std::string& p, Expectation& out) {
   c.reader.object(p, {"agent", "code", "message", "message_prefix", "step", "by"}, {"agent"});
-  const std::string agent = agentArg(c, p + "/agent");
+  const std::string agent = agentHostArg(c, p + "/agent");
   if (c.reader.has(p + "/message") && c.reader.has(p + "/message_prefix")) {
     c.reader.fail(p, "give either \"message\" or \"message_prefix\", not both");
   }

@@ -8,17 +8,22 @@
 
 #include <fmt/format.h>
 
+#include "model/sched/sched.hpp"
+#include "model/slave/slave.hpp"
+#include "model/slave/status_update_manager.hpp"
+
 namespace agentsim::harness {
 
 namespace {
 
 using sim::Record;
 using sim::RecordKind;
+namespace machines = model::machines;
 
 bool startsWith(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
 
 bool isStream(const Record& r, std::string_view state) {
-  return r.kind == RecordKind::State && r.name == "StatusUpdateStream" && r.text("state") == state;
+  return r.kind == RecordKind::State && r.name == machines::kStatusUpdateStream.name && r.text("state") == state;
 }
 
 // A StatusUpdateMessage the agent (Slave::forward) sent, with a UUID.
@@ -33,7 +38,7 @@ bool isSchedulerDelivery(const Record& r) {
   if (r.kind == RecordKind::Deliver && r.name == "StatusUpdateMessage") {
     return startsWith(r.process, "scheduler(") || startsWith(r.text("to"), "scheduler(");
   }
-  return r.kind == RecordKind::State && r.name == "Scheduler::statusUpdate";
+  return r.kind == RecordKind::State && r.name == machines::kSchedulerStatusUpdate.name;
 }
 
 // SIGKILL of the agent's own program (an agent restart), not of an executor's container.
@@ -107,10 +112,10 @@ InvariantResult updatesInOrder(const std::vector<Record>& records) {
   std::map<TaskKey, std::vector<First>> delivered;  // the scheduler's first receipt of each UUID
   std::map<TaskKey, std::set<std::string>> seen;
   for (const Record& r : records) {
-    if (isStream(r, "RECEIVED")) {
+    if (isStream(r, machines::kStatusUpdateStream["RECEIVED"])) {
       auto& task = received[{r.text("framework_id"), r.text("task_id")}];
       task.try_emplace(r.text("uuid"), Received{task.size(), r.text("task_state")});
-    } else if (r.kind == RecordKind::State && r.name == "Scheduler::statusUpdate" && !r.text("uuid").empty()) {
+    } else if (r.kind == RecordKind::State && r.name == machines::kSchedulerStatusUpdate.name && !r.text("uuid").empty()) {
       const TaskKey key{r.text("framework_id"), r.text("task_id")};
       if (seen[key].insert(r.text("uuid")).second) delivered[key].push_back(First{r.text("uuid"), r.text("state"), r.at});
     }
@@ -179,23 +184,23 @@ InvariantResult retriedUntilAcknowledged(const std::vector<Record>& records, sim
     }
   };
   for (const Record& r : records) {
-    if (r.kind == RecordKind::State && r.name == "Slave::State") {
-      const bool isRunning = r.text("state") == "RUNNING";
+    if (r.kind == RecordKind::State && r.name == machines::kSlave.name) {
+      const bool isRunning = r.text("state") == machines::kSlave["RUNNING"];
       if (!isRunning) endAll(r.host, r.at, fmt::format(" (the agent left RUNNING only at {})", at(r.at)));
       running[r.host] = isRunning;
     } else if (isAgentKill(r) || isHostDown(r)) {
       endAll(r.host, r.at, fmt::format(" (the agent was stopped only at {})", at(r.at)));
       running[r.host] = false;
-    } else if (isStream(r, "ACKNOWLEDGED")) {
+    } else if (isStream(r, machines::kStatusUpdateStream["ACKNOWLEDGED"])) {
       const std::string key = updateKey(r);
       endIf(r.host, r.at, "it was acknowledged", [&](const std::string& k, const Pending&) { return k == key; });
-    } else if (isStream(r, "CLOSED")) {
+    } else if (isStream(r, machines::kStatusUpdateStream["CLOSED"])) {
       // The whole stream: the terminal update and whatever was behind it.
       const TaskKey key{r.text("framework_id"), r.text("task_id")};
       endIf(r.host, r.at, "its stream was closed", [&](const std::string&, const Pending& p) {
         return p.framework == key.first && p.task == key.second;
       });
-    } else if (isStream(r, "CLEANED_UP")) {
+    } else if (isStream(r, machines::kStatusUpdateStream["CLEANED_UP"])) {
       const std::string framework = r.text("framework_id");
       endIf(r.host, r.at, "its framework's streams were cleaned up",
             [&](const std::string&, const Pending& p) { return p.framework == framework; });
@@ -227,7 +232,7 @@ InvariantResult noResendAfterAcknowledgement(const std::vector<Record>& records)
   std::map<std::string, std::map<std::string, sim::Time>> acknowledged;  // host -> update -> when
   Violations v;
   for (const Record& r : records) {
-    if (isStream(r, "ACKNOWLEDGED")) {
+    if (isStream(r, machines::kStatusUpdateStream["ACKNOWLEDGED"])) {
       acknowledged[r.host].try_emplace(updateKey(r), r.at);
     } else if (isAgentSend(r)) {
       const auto host = acknowledged.find(r.host);
@@ -251,7 +256,7 @@ InvariantResult nothingAfterTerminalAcknowledgement(const std::vector<Record>& r
   std::set<std::string> reported;
   Violations v;
   for (const Record& r : records) {
-    if (isStream(r, "CLOSED")) {
+    if (isStream(r, machines::kStatusUpdateStream["CLOSED"])) {
       for (const std::string& u : splitUuids(r.text("discarded"))) {
         discarded.try_emplace(updateKey(r.text("framework_id"), r.text("task_id"), u), r.at);
       }
@@ -310,25 +315,25 @@ InvariantResult checkpointedUpdatesSurviveRestarts(const std::vector<Record>& re
     for (auto it = m.begin(); it != m.end();) it = pred(it->first, it->second) ? m.erase(it) : std::next(it);
   };
   for (const Record& r : records) {
-    if (isStream(r, "RECEIVED")) {
+    if (isStream(r, machines::kStatusUpdateStream["RECEIVED"])) {
       const sim::Value* cp = r.field("checkpoint");
       const bool checkpointed = cp != nullptr && std::get_if<bool>(cp) != nullptr && std::get<bool>(*cp);
       if (checkpointed) {
         live[r.host].insert_or_assign(updateKey(r), Live{r.text("framework_id"), r.text("task_id"), r.text("uuid"),
                                                          r.text("task_state"), true});
       }
-    } else if (isStream(r, "RECOVERED")) {
+    } else if (isStream(r, machines::kStatusUpdateStream["RECOVERED"])) {
       live[r.host].insert_or_assign(updateKey(r), Live{r.text("framework_id"), r.text("task_id"), r.text("uuid"),
                                                        r.text("task_state"), true});
       auto it = windows.find(r.host);
       if (it != windows.end()) it->second.recovered.insert(updateKey(r));
-    } else if (isStream(r, "ACKNOWLEDGED")) {
+    } else if (isStream(r, machines::kStatusUpdateStream["ACKNOWLEDGED"])) {
       const std::string key = updateKey(r);
       drop(r.host, [&](const std::string& k, const Live&) { return k == key; });
-    } else if (isStream(r, "CLOSED")) {
+    } else if (isStream(r, machines::kStatusUpdateStream["CLOSED"])) {
       const TaskKey key{r.text("framework_id"), r.text("task_id")};
       drop(r.host, [&](const std::string&, const Live& l) { return l.framework == key.first && l.task == key.second; });
-    } else if (isStream(r, "CLEANED_UP")) {
+    } else if (isStream(r, machines::kStatusUpdateStream["CLEANED_UP"])) {
       const std::string framework = r.text("framework_id");
       drop(r.host, [&](const std::string&, const Live& l) { return l.framework == framework; });
     } else if (isAgentKill(r)) {
@@ -342,7 +347,7 @@ InvariantResult checkpointedUpdatesSurviveRestarts(const std::vector<Record>& re
     } else if (isHostDown(r)) {
       close(r.host);
       for (auto& [key, l] : live[r.host]) l.certain = false;
-    } else if (r.kind == RecordKind::State && r.name == "Slave::State" && r.text("previous") == "RECOVERING") {
+    } else if (r.kind == RecordKind::State && r.name == machines::kSlave.name && r.text("previous") == machines::kSlave["RECOVERING"]) {
       auto it = windows.find(r.host);
       if (it != windows.end()) it->second.finished = true;
     }

@@ -2,12 +2,14 @@
 // The two extensible tables of the scenario format: timeline actions and expectation
 // kinds. A later slice adds a kind by adding a row; the loader and runner do not change.
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "harness/reader.hpp"
 #include "harness/scenario.hpp"
+#include "sim/state_machine.hpp"
 
 namespace agentsim::harness {
 
@@ -38,6 +40,18 @@ std::string hostArg(const ParseContext& c, const std::string& pointer);
 std::string endpointArg(const ParseContext& c, const std::string& pointer);
 // A Mesos message name (model::mesosMessageNames()).
 std::string messageArg(const ParseContext& c, const std::string& pointer);
+// One of `names` (a list the model exports), else "unknown <what> "x"; expected one of: ...".
+std::string nameArg(const ParseContext& c, const std::string& pointer, std::string_view what,
+                    std::span<const std::string_view> names);
+// The harness's own machine: a timeline `call` into a component (harness/calls.cpp)
+// records CALLED, then READY (with its result), DISCARDED or FAILED.
+inline constexpr std::string_view kCallStates[]{"CALLED", "READY", "DISCARDED", "FAILED"};
+inline constexpr sim::StateMachine kCallMachine{"Call", kCallStates};
+
+// A state machine the model records (model::stateMachines()), by its record name.
+const sim::StateMachine& machineArg(const ParseContext& c, const std::string& pointer);
+// One of the machine's states.
+std::string stateArg(const ParseContext& c, const std::string& pointer, const sim::StateMachine& machine);
 // Every TaskState name, in mesos.proto's order ("TASK_STAGING, TASK_STARTING, ...").
 std::string taskStateNames();
 // An agent of the cluster ("agent-1"), not a master, framework or ZooKeeper server.

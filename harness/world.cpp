@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "agentsim_version.hpp"
+#include "model/master/main.hpp"
 #include "model/slave/main.hpp"
 #include "sim/assert.hpp"
 
@@ -18,14 +19,17 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits)
     zookeeper_ = std::make_shared<model::ZooKeeperEnsemble>(scenario.zookeeper.servers);
     for (int myid = 1; myid <= scenario.zookeeper.servers; ++myid) {
       sim::Host& h = sim_.addHost(model::ZooKeeperEnsemble::hostName(myid), model::zk::kClientPort);
-      h.startup = [ensemble = zookeeper_, myid](sim::Host& host) { model::zookeeperMain(host, ensemble, myid); };
+      h.startup = [this, ensemble = zookeeper_, myid](sim::Host& host) {
+        servers_[host.name()] = {model::zookeeperMain(host, ensemble, myid)->self()};
+      };
     }
   }
   for (const MasterSpec& m : scenario.masters) {
     sim::Host& h = sim_.addHost(m.id, static_cast<std::uint16_t>(m.flags.port));
     const model::MasterFlags flags = m.flags;
-    h.startup = [flags, log = log_, faults = faults_](sim::Host& host) {
+    h.startup = [this, flags, log = log_, faults = faults_](sim::Host& host) {
       auto started = model::masterMainWith(host, flags, log, faults);
+      if (started.isSome()) masters_[host.name()] = {(*started)->self()};
       if (started.isError()) {
         host.sim().emit(sim::RecordKind::Log, nullptr, host.name(), "log", {{"message", started.error()}},
                         "src/master/main.cpp: main");
@@ -43,8 +47,9 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits)
   for (const FrameworkSpec& f : scenario.frameworks) {
     sim::Host& h = sim_.addHost(f.id, 8080);
     const model::FrameworkFlags flags = f.flags;
-    h.startup = [flags](sim::Host& host) {
+    h.startup = [this, flags](sim::Host& host) {
       auto started = model::frameworkMain(host, flags);
+      if (started.isSome()) schedulers_[host.name()] = {(*started)->self()};
       if (started.isError()) {
         host.sim().emit(sim::RecordKind::Log, nullptr, host.name(), "log", {{"message", started.error()}},
                         "src/sched/sched.cpp: MesosSchedulerDriver::start");
@@ -56,8 +61,7 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits)
 std::vector<model::Master*> World::masters() {
   std::vector<model::Master*> out;
   for (const MasterSpec& m : scenario_.masters) {
-    sim::Process* p = sim_.process(sim_.upid("master", m.id, static_cast<std::uint16_t>(m.flags.port)));
-    if (p != nullptr) out.push_back(static_cast<model::Master*>(p));
+    if (model::Master* p = liveOn(sim_, masters_, m.id)) out.push_back(p);
   }
   return out;
 }
@@ -71,11 +75,13 @@ model::Master* World::leadingMaster() {
 
 model::ZooKeeperServer* World::zookeeperServer() {
   for (const std::string& h : scenario_.zookeeper.hosts()) {
-    sim::Process* p = sim_.process(sim_.upid(model::zk::kServerId, h, model::zk::kClientPort));
-    if (p != nullptr && static_cast<model::ZooKeeperServer*>(p)->serving()) return static_cast<model::ZooKeeperServer*>(p);
+    model::ZooKeeperServer* p = liveOn(sim_, servers_, h);
+    if (p != nullptr && p->serving()) return p;
   }
   return nullptr;
 }
+
+model::SchedulerProcess* World::scheduler(const std::string& framework) { return liveOn(sim_, schedulers_, framework); }
 
 sim::Host& World::host(const std::string& id) {
   sim::Host* h = sim_.host(id);

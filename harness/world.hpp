@@ -8,6 +8,7 @@
 #include "harness/scenario.hpp"
 #include "model/master/master.hpp"
 #include "model/master/registry.hpp"
+#include "model/sched/sched.hpp"
 #include "model/zookeeper/server.hpp"
 #include "sim/fault_site.hpp"
 #include "sim/simulation.hpp"
@@ -40,6 +41,8 @@ class World {
   model::Master* leadingMaster();
   // A serving ZooKeeper server, if any.
   model::ZooKeeperServer* zookeeperServer();
+  // The framework's scheduler driver process, if its host runs one now.
+  model::SchedulerProcess* scheduler(const std::string& framework);
 
  private:
   const Scenario& scenario_;
@@ -49,6 +52,23 @@ class World {
   std::map<std::string, sim::SiteHoldId> site_holds_;
   std::shared_ptr<model::ZooKeeperEnsemble> zookeeper_;
   std::shared_ptr<model::ReplicatedLog> log_;
+
+  // A typed handle on the main process a host's startup spawned: its address, kept when
+  // the world (re)starts the host; live() is the process there now, or null once the
+  // host crashed (a later boot records its new process).
+  template <typename P>
+  struct Handle {
+    sim::Upid pid;
+    P* live(sim::Simulation& sim) const { return static_cast<P*>(sim.process(pid)); }
+  };
+  template <typename P>
+  static P* liveOn(sim::Simulation& sim, const std::map<std::string, Handle<P>>& handles, const std::string& host) {
+    auto it = handles.find(host);
+    return it == handles.end() ? nullptr : it->second.live(sim);
+  }
+  std::map<std::string, Handle<model::Master>> masters_;           // by host
+  std::map<std::string, Handle<model::ZooKeeperServer>> servers_;  // by host
+  std::map<std::string, Handle<model::SchedulerProcess>> schedulers_;  // by framework (its host)
 };
 
 }  // namespace agentsim::harness

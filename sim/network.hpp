@@ -71,6 +71,10 @@ class Network {
 
   // Called by Process::send.
   void send(Envelope envelope);
+  // As the Mesos tests' spoof (process::post with a sender's address): carries a message
+  // from `envelope.from` as if the process there had sent it. That process does not run
+  // and never knows; the receiver cannot tell. For scenario actions and tests only.
+  void spoof(Envelope envelope) { send(std::move(envelope)); }
   std::uint64_t messagesSent() const { return sent_; }
 
  private:

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sim/assert.hpp"
 #include "sim/simulation.hpp"
 
 namespace agentsim::sim {
@@ -106,6 +107,11 @@ void Process::traceState(std::string_view machine, std::string_view state, Field
   fields.insert(fields.begin(), Field{"state", std::string(state)});
   sim_->emit(RecordKind::State, this, {}, std::string(machine), std::move(fields),
              sim_->refOf(this, sim_->context().function));
+}
+
+void Process::traceState(const StateMachine& machine, std::string_view state, Fields fields) {
+  AGENTSIM_ASSERT(machine.has(state));
+  traceState(machine.name, state, std::move(fields));
 }
 
 void Process::log(std::string text, Fields fields) {

@@ -15,6 +15,7 @@
 
 #include "sim/message.hpp"
 #include "sim/rng.hpp"
+#include "sim/state_machine.hpp"
 #include "sim/time.hpp"
 #include "sim/trace.hpp"
 
@@ -98,6 +99,8 @@ class Process {
 
   // Trace helpers; `function` defaults to the one now running.
   void traceState(std::string_view machine, std::string_view state, Fields fields = {});
+  // A move of a declared machine; `state` must be one of its states (asserted).
+  void traceState(const StateMachine& machine, std::string_view state, Fields fields = {});
   void log(std::string text, Fields fields = {});
   // A function name that already names its source ("src/x.cpp: X::f", any text
   // holding ": ") is used as the record's ref as is; others are prefixed with

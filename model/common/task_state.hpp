@@ -1,6 +1,7 @@
 #pragma once
 // TaskState (include/mesos/mesos.proto) and protobuf::isTerminalState
 // (src/common/protobuf_utils.cpp).
+#include <array>
 #include <optional>
 #include <string_view>
 
@@ -21,6 +22,13 @@ enum class TaskState {
   TASK_GONE,             // TERMINAL: the task is gone (partition-aware).
   TASK_GONE_BY_OPERATOR, // TERMINAL: the operator says the agent is gone.
   TASK_UNKNOWN,          // The master has no information about the task.
+};
+
+// Every TaskState's name, in the enum's order.
+inline constexpr std::array<std::string_view, 14> kTaskStateNames{
+    "TASK_STAGING", "TASK_STARTING", "TASK_RUNNING",     "TASK_KILLING", "TASK_FINISHED",
+    "TASK_FAILED",  "TASK_KILLED",   "TASK_ERROR",       "TASK_LOST",    "TASK_DROPPED",
+    "TASK_UNREACHABLE", "TASK_GONE", "TASK_GONE_BY_OPERATOR", "TASK_UNKNOWN",
 };
 
 std::string_view toString(TaskState state);

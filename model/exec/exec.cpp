@@ -183,7 +183,7 @@ void ExecutorProcess::exited(const sim::Upid& pid) {
 void ExecutorProcess::exitExecutor(const std::string& why) {
   if (tracing()) {
     log(why, {{"executor_id", env_.info.executor_id}});
-    traceState("Executor", "EXITED", {{"executor_id", env_.info.executor_id}, {"container", env_.container_id}});
+    traceState(machines::kExecutor, "EXITED", {{"executor_id", env_.info.executor_id}, {"container", env_.container_id}});
   }
   sim().terminate(*this);
 }

@@ -22,8 +22,15 @@
 
 #include "model/messages/task_messages.hpp"
 #include "sim/process.hpp"
+#include "sim/state_machine.hpp"
 
 namespace agentsim::model {
+
+// The scripted executor's end.
+namespace machines {
+inline constexpr std::string_view kExecutorStates[]{"EXITED"};
+inline constexpr sim::StateMachine kExecutor{"Executor", kExecutorStates};
+}  // namespace machines
 
 // What the agent's executorEnvironment() hands the executor (MESOS_SLAVE_PID,
 // MESOS_CHECKPOINT, MESOS_RECOVERY_TIMEOUT, MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD, ...).

@@ -67,7 +67,7 @@ void Master::exitProcess(const std::string& message) {
   // EXIT(EXIT_FAILURE): the whole mesos-master process ends, with every libprocess
   // process in it (contender, detector, their groups, the observers).
   log(message, {{"status", static_cast<std::int64_t>(1)}});
-  traceState("Master::Leadership", "EXITED");
+  traceState(machines::kMasterLeadership, "EXITED");
   for (sim::Process* p : host().processes()) sim().terminate(*p);
 }
 
@@ -109,14 +109,14 @@ void Master::detected(const Detection& detection) {
   if (elected()) {
     if (!wasElected) {
       log("Elected as the leading master!");
-      traceState("Master::Leadership", "ELECTED", {{"master_id", info_.id}});
+      traceState(machines::kMasterLeadership, "ELECTED", {{"master_id", info_.id}});
       recover();
     } else {
       // A ZooKeeper blip re-elected the same master.
       log("Re-elected as the leading master");
     }
   } else {
-    traceState("Master::Leadership", "FOLLOWER", {{"leader", leader_ ? leader_->pid : std::string("None")}});
+    traceState(machines::kMasterLeadership, "FOLLOWER", {{"leader", leader_ ? leader_->pid : std::string("None")}});
   }
   if (env_.detector != nullptr) {
     env_.detector->detect(leader_, *this, [this](const Detection& d) { detected(d); });
@@ -139,7 +139,7 @@ void Master::recoveredRegistry(Registry registry) {
   log(fmt::format("Recovered {} agents from the registry ({} unreachable); allowing {} for agents to re-register",
                   registry_.slaves.size(), registry_.unreachable.size(), sim::format(flags_.agent_reregister_timeout)),
       {{"registry", flags_.registry}});
-  traceState("Master::Leadership", "RECOVERED", {{"recovered_agents", static_cast<std::int64_t>(registry_.slaves.size())}});
+  traceState(machines::kMasterLeadership, "RECOVERED", {{"recovered_agents", static_cast<std::int64_t>(registry_.slaves.size())}});
   delay(flags_.agent_reregister_timeout, "Master::recoveredSlavesTimeout", [this] { recoveredSlavesTimeout(); });
 }
 
@@ -166,10 +166,10 @@ void Master::recoveredSlavesTimeout() {
                       info.hostname));
       marking_unreachable_.insert(id);
       recovered_slaves_.erase(id);
-      registrarApply("MarkSlaveUnreachable", info, "Master::_markUnreachableAfterFailover", [this, id, info, at = now()] {
+      registrarApply(RegistryOperation::MarkSlaveUnreachable, info, "Master::_markUnreachableAfterFailover", [this, id, info, at = now()] {
         marking_unreachable_.erase(id);
         unreachable_[id] = at;
-        traceState("Master::Slave", "UNREACHABLE",
+        traceState(machines::kMasterSlave, "UNREACHABLE",
                    {{"slave_id", id}, {"hostname", info.hostname}, {"reason", "did not reregister after failover"},
                     {"unreachable_time", sim::formatSeconds(at)}});
         sendSlaveLost(info);
@@ -190,7 +190,7 @@ void Master::exited(const sim::Upid& pid) {
     const std::uint64_t disconnection = ++framework.disconnections;
     log(fmt::format("Framework {} ({}) at {} disconnected; giving it {} to fail over", it->first,
                     framework.info.name, pid.str(), sim::format(framework.info.failover_timeout)));
-    traceState("Master::Framework", "DISCONNECTED", {{"framework_id", it->first}, {"pid", pid.str()}});
+    traceState(machines::kMasterFramework, "DISCONNECTED", {{"framework_id", it->first}, {"pid", pid.str()}});
     const std::string id = it->first;
     delay(framework.info.failover_timeout, "Master::frameworkFailoverTimeout",
           [this, id, disconnection] { frameworkFailoverTimeout(id, disconnection); });
@@ -210,7 +210,7 @@ void Master::exited(const sim::Upid& pid) {
   }
   log(fmt::format("Agent {} at {} ({}) disconnected", id, pid.str(), agent.info.hostname));
   agent.connected = false;
-  traceState("Master::Slave", "DISCONNECTED",
+  traceState(machines::kMasterSlave, "DISCONNECTED",
              {{"slave_id", id}, {"pid", pid.str()}, {"hostname", agent.info.hostname}});
   if (agent.observer != nullptr) agent.observer->reconnect(false);
   // Mesos 1.1 arms no timer here: the observer's pings (connected=false) decide, and
@@ -240,7 +240,7 @@ void Master::removeUncheckpointedTasks(const Agent& agent, const std::string& sl
       u.task_id = it->first;
       u.state = TaskState::TASK_LOST;
       u.source = "SOURCE_MASTER";
-      u.reason = "REASON_SLAVE_DISCONNECTED";
+      u.reason = TaskStatusReason::REASON_SLAVE_DISCONNECTED;
       u.message = "Slave " + agent.info.hostname + " disconnected";
       u.timestamp = now();
       it = tasks.erase(it);  // Master::removeTask
@@ -306,7 +306,7 @@ void Master::reregisterFramework(const sim::Upid& from, const ReregisterFramewor
     link(from);
     log(fmt::format("Re-registered framework {} ({}) at {}", info.id, info.name, from.str()),
         {{"framework_id", info.id}, {"failover", message.failover}});
-    traceState("Master::Framework", "REREGISTERED", {{"framework_id", info.id}, {"pid", from.str()}});
+    traceState(machines::kMasterFramework, "REREGISTERED", {{"framework_id", info.id}, {"pid", from.str()}});
   }
   FrameworkReregisteredMessage reply;
   reply.framework_id = info.id;
@@ -329,7 +329,7 @@ void Master::addFramework(const sim::Upid& pid, const FrameworkInfo& info, std::
   framework.connected = true;
   framework_by_pid_[pid] = info.id;
   link(pid);
-  traceState("Master::Framework", state, {{"framework_id", info.id}, {"pid", pid.str()}, {"name", info.name}});
+  traceState(machines::kMasterFramework, state, {{"framework_id", info.id}, {"pid", pid.str()}, {"name", info.name}});
 }
 
 void Master::frameworkFailoverTimeout(const std::string& id, std::uint64_t disconnection) {
@@ -338,7 +338,7 @@ void Master::frameworkFailoverTimeout(const std::string& id, std::uint64_t disco
   // Master::removeFramework; telling the agents (ShutdownFrameworkMessage) is the
   // status-update issue's, with tasks.
   log(fmt::format("Framework failover timeout, removing framework {} ({})", id, it->second.info.name));
-  traceState("Master::Framework", "REMOVED", {{"framework_id", id}});
+  traceState(machines::kMasterFramework, "REMOVED", {{"framework_id", id}});
   framework_by_pid_.erase(it->second.pid);
   frameworks_.erase(it);
   // Master::removeFramework: every registered agent shuts the framework down.
@@ -407,7 +407,7 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
       u.task_id = task.task_id;
       u.state = TaskState::TASK_LOST;
       u.source = "SOURCE_MASTER";
-      u.reason = "REASON_INVALID_OFFERS";
+      u.reason = TaskStatusReason::REASON_INVALID_OFFERS;
       u.message = fmt::format("Task launched with invalid offers: {}",
                               invalid.empty() ? "no registered agent " + message.hostname : invalid);
       u.timestamp = now();
@@ -514,7 +514,7 @@ void Master::killTask(const sim::Upid& from, const KillTaskMessage& message) {
     u.task_id = message.task_id;
     u.state = TaskState::TASK_LOST;
     u.source = "SOURCE_MASTER";
-    u.reason = "REASON_RECONCILIATION";
+    u.reason = TaskStatusReason::REASON_RECONCILIATION;
     u.message = "Attempted to kill an unknown task";
     u.timestamp = now();
     forwardToFramework(message.framework_id, u);
@@ -546,7 +546,7 @@ void Master::reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& 
     u.task_id = taskId;
     u.state = state;
     u.source = "SOURCE_MASTER";
-    u.reason = "REASON_RECONCILIATION";
+    u.reason = TaskStatusReason::REASON_RECONCILIATION;
     u.message = text;
     u.timestamp = now();
     forwardToFramework(message.framework_id, u);
@@ -577,7 +577,7 @@ std::optional<StatusUpdate> Master::reconcileUnknown(const Framework& framework,
   u.task_id = taskId;
   u.state = TaskState::TASK_LOST;
   u.source = "SOURCE_MASTER";
-  u.reason = "REASON_RECONCILIATION";
+  u.reason = TaskStatusReason::REASON_RECONCILIATION;
   u.timestamp = now();
   if (!slaveId.empty() && registered_.count(slaveId) != 0) {
     u.message = "Reconciliation: Task is unknown to the agent";  // (3)
@@ -633,7 +633,7 @@ void Master::removeSlave(const std::string& slaveId, const std::string& reason) 
   auto it = registered_.find(slaveId);
   AGENTSIM_ASSERT(it != registered_.end());
   removing_.insert(slaveId);
-  registrarApply("RemoveSlave", it->second.info, "Master::_removeSlave",
+  registrarApply(RegistryOperation::RemoveSlave, it->second.info, "Master::_removeSlave",
                  [this, slaveId, reason] { removedSlave(slaveId, reason); });
 }
 
@@ -644,7 +644,7 @@ void Master::removedSlave(const std::string& slaveId, const std::string& reason)
   AGENTSIM_ASSERT(it != registered_.end());
   const SlaveInfo info = it->second.info;
   if (it->second.observer != nullptr) sim().terminate(*it->second.observer);
-  traceState("Master::Slave", "REMOVED", {{"slave_id", slaveId}, {"pid", it->second.pid.str()}, {"reason", reason}});
+  traceState(machines::kMasterSlave, "REMOVED", {{"slave_id", slaveId}, {"pid", it->second.pid.str()}, {"reason", reason}});
   forgetSlave(it);
   removed_.insert(slaveId);
   removeTasksOf(slaveId, fmt::format("Slave {} removed: {}", info.hostname, reason), std::nullopt);
@@ -712,7 +712,7 @@ void Master::removeTasksOf(const std::string& slaveId, const std::string& text,
       u.task_id = tid;
       u.state = partitionAware ? TaskState::TASK_UNREACHABLE : TaskState::TASK_LOST;
       u.source = "SOURCE_MASTER";
-      u.reason = "REASON_SLAVE_REMOVED";
+      u.reason = TaskStatusReason::REASON_SLAVE_REMOVED;
       u.message = text;
       u.timestamp = now();
       u.unreachable_time = unreachableTime;
@@ -742,7 +742,7 @@ void Master::reconcileAgent(const std::string& slaveId, const std::vector<Task>&
       framework.connected = false;
       framework.recovered = true;
       log(fmt::format("Recovering framework {} from agent {}", t.framework_id, slaveId));
-      traceState("Master::Framework", "RECOVERED",
+      traceState(machines::kMasterFramework, "RECOVERED",
                  {{"framework_id", t.framework_id}, {"active", false}, {"connected", false}});
     }
     if (!readmission) continue;
@@ -775,17 +775,17 @@ MasterSlaveConnection Master::connection() const {
   return MasterSlaveConnection{(flags_.agent_ping_timeout * flags_.max_agent_ping_timeouts).ns() / 1'000'000'000};
 }
 
-void Master::registryOperation(std::string_view operation, const SlaveInfo& info, sim::Time at) {
+void Master::registryOperation(RegistryOperation operation, const SlaveInfo& info, sim::Time at) {
   // Registrar::apply: the operation mutates the registry (or not), and a mutated
   // registry is stored (in memory, or in the replicated log). Storage takes no time.
   const bool changed = registry_.apply(operation, info, at.ns());
   if (changed && flags_.registry == "replicated_log" && env_.log) env_.log->apply(operation, info, at.ns());
-  log(changed ? fmt::format("Applied registry operation {} for agent {}", operation, info.id)
-              : fmt::format("Registry operation {} for agent {} changed nothing", operation, info.id),
-      {{"operation", std::string(operation)}, {"slave_id", info.id}, {"changed", changed}});
+  log(changed ? fmt::format("Applied registry operation {} for agent {}", toString(operation), info.id)
+              : fmt::format("Registry operation {} for agent {} changed nothing", toString(operation), info.id),
+      {{"operation", std::string(toString(operation))}, {"slave_id", info.id}, {"changed", changed}});
 }
 
-void Master::registrarApply(std::string_view operation, const SlaveInfo& info, std::string_view continuation,
+void Master::registrarApply(RegistryOperation operation, const SlaveInfo& info, std::string_view continuation,
                             std::function<void()> then) {
   // The operation's time is when the master asked (MarkSlaveUnreachable's unreachable
   // time), even if a hold applies it later.
@@ -797,7 +797,7 @@ void Master::registrarApply(std::string_view operation, const SlaveInfo& info, s
     apply();
     return;
   }
-  env_.faults->reach(*this, kRegistrarApplySite, {"operation", operation}, continuation, std::move(apply));
+  env_.faults->reach(*this, kRegistrarApplySite, {"operation", toString(operation)}, continuation, std::move(apply));
 }
 
 void Master::registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message) {
@@ -831,7 +831,7 @@ void Master::registerSlave(const sim::Upid& from, const RegisterSlaveMessage& me
 void Master::admitted(const sim::Upid& from, SlaveInfo info) {
   // Master::_registerSlave applies AdmitSlave; Master::__registerSlave adds the agent.
   // Until then, retries from the agent are ignored (registering_).
-  registrarApply("AdmitSlave", info, "Master::__registerSlave", [this, from, info] {
+  registrarApply(RegistryOperation::AdmitSlave, info, "Master::__registerSlave", [this, from, info] {
     registering_.erase(from.str());
     addSlave(from, info);
     log(fmt::format("Registered agent {} at {} ({})", info.id, from.str(), info.hostname));
@@ -863,7 +863,7 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
     if (!agent.connected) {
       agent.connected = true;
       if (agent.observer != nullptr) agent.observer->reconnect(true);
-      traceState("Master::Slave", "REGISTERED", {{"slave_id", info.id}, {"pid", from.str()}, {"hostname", info.hostname}});
+      traceState(machines::kMasterSlave, "REGISTERED", {{"slave_id", info.id}, {"pid", from.str()}, {"hostname", info.hostname}});
     }
     SlaveReregisteredMessage reply;
     reply.slave_id = info.id;
@@ -888,7 +888,7 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
   recovered_slaves_.erase(info.id);
   reregistering_.insert(info.id);
   dispatch("Master::_reregisterSlave", [this, from, info, tasks = message.tasks, frameworks = message.frameworks] {
-    registrarApply("MarkSlaveReachable", info, "Master::__reregisterSlave",
+    registrarApply(RegistryOperation::MarkSlaveReachable, info, "Master::__reregisterSlave",
                    [this, from, info, tasks, frameworks] { readmitted(from, info, tasks, frameworks); });
   });
 }
@@ -973,7 +973,7 @@ void Master::addSlave(const sim::Upid& pid, const SlaveInfo& info) {
   agent.connected = true;
   link(pid);
   agent.observer = &sim().spawn<SlaveObserver>(host(), pid, info.id, flags_, *this);
-  traceState("Master::Slave", "REGISTERED", {{"slave_id", info.id}, {"pid", pid.str()}, {"hostname", info.hostname}});
+  traceState(machines::kMasterSlave, "REGISTERED", {{"slave_id", info.id}, {"pid", pid.str()}, {"hostname", info.hostname}});
 }
 
 void Master::markUnreachable(const std::string& slaveId, const std::string& reason) {
@@ -998,7 +998,7 @@ void Master::markUnreachable(const std::string& slaveId, const std::string& reas
   }
   marking_unreachable_.insert(slaveId);
   // One time for the registry and every update (TaskStatus.unreachable_time).
-  registrarApply("MarkSlaveUnreachable", it->second.info, "Master::_markUnreachable",
+  registrarApply(RegistryOperation::MarkSlaveUnreachable, it->second.info, "Master::_markUnreachable",
                  [this, slaveId, reason, at = now()] { markedUnreachable(slaveId, reason, at); });
 }
 
@@ -1009,7 +1009,7 @@ void Master::markedUnreachable(const std::string& slaveId, const std::string& re
   AGENTSIM_ASSERT(it != registered_.end());
   const SlaveInfo info = it->second.info;
   if (it->second.observer != nullptr) sim().terminate(*it->second.observer);
-  traceState("Master::Slave", "UNREACHABLE",
+  traceState(machines::kMasterSlave, "UNREACHABLE",
              {{"slave_id", slaveId}, {"pid", it->second.pid.str()}, {"hostname", it->second.info.hostname},
               {"reason", reason}, {"unreachable_time", sim::formatSeconds(at)}});
   forgetSlave(it);
@@ -1106,24 +1106,6 @@ void SlaveObserver::permitted() {
   marking_ = false;
 }
 
-void Master::spoofAcknowledgement(const std::string& hostname, const std::string& frameworkId,
-                                  const std::string& taskId, const std::string& uuid) {
-  auto h = by_hostname_.find(hostname);
-  if (h == by_hostname_.end()) {
-    log(fmt::format("Cannot spoof an acknowledgement to {}: no such registered agent", hostname));
-    return;
-  }
-  const Agent& agent = registered_.at(h->second);
-  StatusUpdateAcknowledgementMessage message;
-  message.slave_id = h->second;
-  message.framework_id = frameworkId;
-  message.task_id = taskId;
-  message.uuid = uuid;
-  log(fmt::format("Spoofing a status update acknowledgement (UUID: {}) for task {} to agent {}", uuid, taskId,
-                  h->second));
-  send(agent.pid, message);
-}
-
 void Master::acquireRemovalPermit(std::function<void()> granted) {
   if (flags_.agent_removal_permits == 0) {
     granted();
@@ -1136,26 +1118,6 @@ void Master::acquireRemovalPermit(std::function<void()> granted) {
   log(fmt::format("Agent removal permit in {} (--agent_removal_rate_limit={}/{})", sim::format(at - now()),
                   flags_.agent_removal_permits, sim::format(flags_.agent_removal_period)));
   delay(at - now(), "RateLimiter::acquire", [granted = std::move(granted)] { granted(); });
-}
-
-sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std::shared_ptr<ReplicatedLog> log,
-                                 std::shared_ptr<sim::FaultSites> faults) {
-  MasterEnvironment env;
-  env.log = std::move(log);
-  env.faults = std::move(faults);
-  if (!flags.zk.empty()) {
-    // MasterContender::create and MasterDetector::create with --zk.
-    auto url = parseZooKeeperUrl(flags.zk);
-    if (url.isError()) return sim::Error{fmt::format("Failed to create a master contender: {}", url.error())};
-    if (url->path == "/") {
-      return sim::Error{"Failed to create a master contender: Expecting a (chroot) path for ZooKeeper ('/' is not "
-                        "supported)"};
-    }
-    auto& group = host.sim().spawn<GroupProcess>(host, url->servers, kMasterContenderZkSessionTimeout, url->path);
-    env.contender = &host.sim().spawn<ZooKeeperMasterContender>(host, group);
-    env.detector = &spawnZooKeeperMasterDetector(host, *url);
-  }
-  return &host.sim().spawn<Master>(host, flags, std::move(env));
 }
 
 }  // namespace agentsim::model

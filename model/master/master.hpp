@@ -63,8 +63,20 @@
 #include "model/messages/task_messages.hpp"
 #include "sim/fault_site.hpp"
 #include "sim/process.hpp"
+#include "sim/state_machine.hpp"
 
 namespace agentsim::model {
+
+// The master's state machines, as its `state` records name them (docs/trace-format.md).
+namespace machines {
+inline constexpr std::string_view kMasterLeadershipStates[]{"ELECTED", "FOLLOWER", "RECOVERED", "EXITED"};
+inline constexpr sim::StateMachine kMasterLeadership{"Master::Leadership", kMasterLeadershipStates};
+inline constexpr std::string_view kMasterSlaveStates[]{"REGISTERED", "DISCONNECTED", "UNREACHABLE", "REMOVED"};
+inline constexpr sim::StateMachine kMasterSlave{"Master::Slave", kMasterSlaveStates};
+inline constexpr std::string_view kMasterFrameworkStates[]{"REGISTERED", "REREGISTERED", "DISCONNECTED", "RECOVERED",
+                                                           "REMOVED"};
+inline constexpr sim::StateMachine kMasterFramework{"Master::Framework", kMasterFrameworkStates};
+}  // namespace machines
 
 class SlaveObserver;
 class ZooKeeperMasterContender;
@@ -91,10 +103,6 @@ class Master final : public sim::Process {
   std::size_t registeredFrameworks() const { return frameworks_.size(); }
   // Called (as an event on the master) by an observer after too many missed pings.
   void markUnreachable(const std::string& slaveId, const std::string& reason);
-  // A test hook, as the Mesos tests spoof a master's message: sends the agent on `hostname`
-  // a StatusUpdateAcknowledgementMessage from this master (C04).
-  void spoofAcknowledgement(const std::string& hostname, const std::string& frameworkId, const std::string& taskId,
-                            const std::string& uuid);
   // The agent removal RateLimiter (--agent_removal_rate_limit): `granted` runs as an
   // event on the master once a permit is free (at once without a limiter).
   void acquireRemovalPermit(std::function<void()> granted);
@@ -193,13 +201,13 @@ class Master final : public sim::Process {
   void reconcileAgent(const std::string& slaveId, const std::vector<Task>& tasks, bool readmission);
   Framework* frameworkFrom(const sim::Upid& from);
   // Applies a registry operation and stores the registry if it changed.
-  void registryOperation(std::string_view operation, const SlaveInfo& info, sim::Time at);
+  void registryOperation(RegistryOperation operation, const SlaveInfo& info, sim::Time at);
   // Registrar::apply(operation).onAny(defer(self(), continuation)): the operation is
   // applied, then `then` runs; both at once, unless the scenario holds the operation
   // (model/master/registrar.hpp), when both wait for the release, and run as the event
   // `continuation` (or never, if this master is gone by then). `operation` and
   // `continuation` are string literals.
-  void registrarApply(std::string_view operation, const SlaveInfo& info, std::string_view continuation,
+  void registrarApply(RegistryOperation operation, const SlaveInfo& info, std::string_view continuation,
                       std::function<void()> then);
 
   MasterFlags flags_;
@@ -264,11 +272,5 @@ class SlaveObserver final : public sim::Process {
   std::uint32_t timeouts_ = 0;
   bool marking_ = false;
 };
-
-// master/main.cpp: with --zk, spawns the contender (and its group), the detector (and
-// its group and leader detector), then the master; without, the master alone.
-// Returns the master, or Mesos's error for a bad --zk.
-sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std::shared_ptr<ReplicatedLog> log,
-                                 std::shared_ptr<sim::FaultSites> faults = nullptr);
 
 }  // namespace agentsim::model

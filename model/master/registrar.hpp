@@ -11,16 +11,16 @@
 #include <string_view>
 #include <vector>
 
+#include "model/master/registry.hpp"
 #include "sim/fault_site.hpp"
 
 namespace agentsim::model {
 
 inline constexpr std::string_view kRegistrarApplySite = "Registrar::apply";
 
-// The registry operations the master applies (src/master/master.hpp), sorted.
+// The registry operations the master applies (model/master/registry.hpp), sorted.
 inline const std::vector<std::string_view>& registryOperationNames() {
-  static const std::vector<std::string_view> names{"AdmitSlave", "MarkSlaveReachable", "MarkSlaveUnreachable",
-                                                   "RemoveSlave"};
+  static const std::vector<std::string_view> names(kRegistryOperationNames.begin(), kRegistryOperationNames.end());
   return names;
 }
 

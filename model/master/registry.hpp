@@ -9,6 +9,8 @@
 //    write reaches at once (as if a quorum of replicas always answered) and that
 //    survives every crash. The log's own ZooKeeper group, --quorum and the Paxos
 //    rounds are not modelled.
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -19,25 +21,42 @@
 
 namespace agentsim::model {
 
+// The registrar's operations (src/master/registrar.hpp, master.hpp), sorted by name.
+enum class RegistryOperation {
+  AdmitSlave,            // Admit a registering agent.
+  MarkSlaveReachable,    // An unreachable (or unknown) agent reregisters.
+  MarkSlaveUnreachable,  // The master stopped hearing from the agent.
+  RemoveSlave,           // The agent is removed for good.
+};
+
+inline constexpr std::array<std::string_view, 4> kRegistryOperationNames{"AdmitSlave", "MarkSlaveReachable",
+                                                                         "MarkSlaveUnreachable", "RemoveSlave"};
+
+inline std::string_view toString(RegistryOperation operation) {
+  return kRegistryOperationNames.at(static_cast<std::size_t>(operation));
+}
+
 struct Registry {
   std::map<std::string, SlaveInfo> slaves;          // Registry.slaves: admitted agents, by SlaveID
   std::map<std::string, std::int64_t> unreachable;  // Registry.unreachable: SlaveID -> when marked (ns)
 
-  // The registrar's operations (src/master/registrar.hpp, master.hpp): AdmitSlave,
-  // MarkSlaveReachable, MarkSlaveUnreachable, RemoveSlave. Returns whether the registry changed
-  // (Operation::perform's result: an unchanged registry is not stored).
-  bool apply(std::string_view operation, const SlaveInfo& info, std::int64_t now_ns) {
-    if (operation == "AdmitSlave") return slaves.emplace(info.id, info).second;
-    if (operation == "MarkSlaveReachable") {
-      const bool wasUnreachable = unreachable.erase(info.id) != 0;
-      return slaves.emplace(info.id, info).second || wasUnreachable;
+  // Applies an operation. Returns whether the registry changed (Operation::perform's
+  // result: an unchanged registry is not stored).
+  bool apply(RegistryOperation operation, const SlaveInfo& info, std::int64_t now_ns) {
+    switch (operation) {
+      case RegistryOperation::AdmitSlave:
+        return slaves.emplace(info.id, info).second;
+      case RegistryOperation::MarkSlaveReachable: {
+        const bool wasUnreachable = unreachable.erase(info.id) != 0;
+        return slaves.emplace(info.id, info).second || wasUnreachable;
+      }
+      case RegistryOperation::MarkSlaveUnreachable:
+        slaves.erase(info.id);
+        unreachable[info.id] = now_ns;
+        return true;
+      case RegistryOperation::RemoveSlave:
+        return slaves.erase(info.id) != 0;
     }
-    if (operation == "MarkSlaveUnreachable") {
-      slaves.erase(info.id);
-      unreachable[info.id] = now_ns;
-      return true;
-    }
-    if (operation == "RemoveSlave") return slaves.erase(info.id) != 0;
     return false;
   }
 };
@@ -48,7 +67,7 @@ class ReplicatedLog {
   const Registry& read() const { return registry_; }
   // A registry operation, stored as its effect (the log keeps the registry's state, not
   // each version: a write costs what the operation costs, not the registry's size).
-  void apply(std::string_view operation, const SlaveInfo& info, std::int64_t now_ns) {
+  void apply(RegistryOperation operation, const SlaveInfo& info, std::int64_t now_ns) {
     if (registry_.apply(operation, info, now_ns)) ++writes_;
   }
   std::uint64_t writes() const { return writes_; }

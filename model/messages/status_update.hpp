@@ -7,6 +7,7 @@
 
 #include "model/common/id.hpp"
 #include "model/common/task_state.hpp"
+#include "model/common/task_status_reason.hpp"
 #include "sim/rng.hpp"
 #include "sim/time.hpp"
 
@@ -19,7 +20,7 @@ struct StatusUpdate {
   std::string task_id;
   TaskState state = TaskState::TASK_STAGING;
   std::string source;   // SOURCE_EXECUTOR, SOURCE_SLAVE, SOURCE_MASTER
-  std::string reason;   // e.g. REASON_RECONCILIATION; empty when none
+  std::optional<TaskStatusReason> reason;  // none when the update gives no reason
   std::string message;
   std::string uuid;     // empty: no acknowledgement expected
   sim::Time timestamp;

@@ -64,7 +64,7 @@ void SchedulerProcess::detected(const Detection& detection) {
     // The master failed, or failed over (to another master or the same one): the
     // scheduler is told it is disconnected, and the driver reconnects.
     log("Scheduler::disconnected");
-    traceState("SchedulerProcess::connected", "DISCONNECTED");
+    traceState(machines::kSchedulerConnected, "DISCONNECTED");
   }
   connected_ = false;
   cancel(registration_timer_);
@@ -121,7 +121,7 @@ void SchedulerProcess::registered(const sim::Upid& from, const FrameworkRegister
   failover_ = false;
   cancel(registration_timer_);
   log(fmt::format("Framework registered with {}", message.framework_id), {{"framework_id", message.framework_id}});
-  traceState("SchedulerProcess::connected", "REGISTERED", {{"framework_id", framework_.id}, {"master", from.str()}});
+  traceState(machines::kSchedulerConnected, "REGISTERED", {{"framework_id", framework_.id}, {"master", from.str()}});
 }
 
 void SchedulerProcess::reregistered(const sim::Upid& from, const FrameworkReregisteredMessage& message) {
@@ -139,7 +139,7 @@ void SchedulerProcess::reregistered(const sim::Upid& from, const FrameworkReregi
   failover_ = false;
   cancel(registration_timer_);
   log(fmt::format("Framework re-registered with {}", message.framework_id), {{"framework_id", message.framework_id}});
-  traceState("SchedulerProcess::connected", "REREGISTERED", {{"framework_id", framework_.id}, {"master", from.str()}});
+  traceState(machines::kSchedulerConnected, "REREGISTERED", {{"framework_id", framework_.id}, {"master", from.str()}});
 }
 
 void SchedulerProcess::exited(const sim::Upid& pid) {
@@ -202,9 +202,9 @@ void SchedulerProcess::statusUpdate(const sim::Upid& from, const StatusUpdateMes
   // Scheduler::statusUpdate: what the framework's code sees.
   if (tracing()) {
     sim::Fields fields{{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid},
-                       {"source", u.source}, {"reason", u.reason}, {"message", u.message}};
+                       {"source", u.source}, {"reason", std::string(toString(u.reason))}, {"message", u.message}};
     if (u.unreachable_time) fields.push_back({"unreachable_time", sim::formatSeconds(*u.unreachable_time)});
-    traceState("Scheduler::statusUpdate", toString(u.state), std::move(fields));
+    traceState(machines::kSchedulerStatusUpdate, toString(u.state), std::move(fields));
   }
   if (u.uuid.empty()) return;  // nothing to acknowledge (e.g. a reconciliation answer)
   switch (flags_.acknowledge.kind) {
@@ -222,7 +222,7 @@ void SchedulerProcess::statusUpdate(const sim::Upid& from, const StatusUpdateMes
 void SchedulerProcess::executorLost(const sim::Upid& from, const ExitedExecutorMessage& message) {
   if (!master_ || !(from == masterPid()) || !connected_) return;
   // Scheduler::executorLost.
-  traceState("Scheduler::executorLost", "LOST",
+  traceState(machines::kSchedulerExecutorLost, "LOST",
              {{"framework_id", message.framework_id}, {"executor_id", message.executor_id},
               {"slave_id", message.slave_id}, {"status", message.status}});
 }
@@ -240,7 +240,7 @@ void SchedulerProcess::lostSlave(const sim::Upid& from, const LostSlaveMessage& 
     return;
   }
   // Scheduler::slaveLost: what the framework's code sees.
-  traceState("Scheduler::slaveLost", "LOST", {{"framework_id", framework_.id}, {"slave_id", message.slave_id}});
+  traceState(machines::kSchedulerSlaveLost, "LOST", {{"framework_id", framework_.id}, {"slave_id", message.slave_id}});
 }
 
 void SchedulerProcess::acknowledge(const StatusUpdate& u) {
@@ -257,11 +257,10 @@ void SchedulerProcess::acknowledge(const StatusUpdate& u) {
   send(masterPid(), std::move(ack));
 }
 
-sim::Try<sim::Nothing> frameworkMain(sim::Host& host, FrameworkFlags flags) {
+sim::Try<SchedulerProcess*> frameworkMain(sim::Host& host, FrameworkFlags flags) {
   auto detector = createMasterDetector(host, flags.master);
   if (detector.isError()) return sim::Error{detector.error()};
-  host.sim().spawn<SchedulerProcess>(host, std::move(flags), **detector);
-  return sim::Nothing{};
+  return &host.sim().spawn<SchedulerProcess>(host, std::move(flags), **detector);
 }
 
 }  // namespace agentsim::model

@@ -38,8 +38,19 @@
 #include "model/messages/task_messages.hpp"
 #include "model/common/pid.hpp"
 #include "sim/process.hpp"
+#include "sim/state_machine.hpp"
 
 namespace agentsim::model {
+
+// The scheduler driver's records: its connection, and the Scheduler callbacks it calls.
+namespace machines {
+inline constexpr std::string_view kSchedulerConnectedStates[]{"DISCONNECTED", "REGISTERED", "REREGISTERED"};
+inline constexpr sim::StateMachine kSchedulerConnected{"SchedulerProcess::connected", kSchedulerConnectedStates};
+inline constexpr sim::StateMachine kSchedulerStatusUpdate{"Scheduler::statusUpdate", kTaskStateNames};
+inline constexpr std::string_view kLostStates[]{"LOST"};
+inline constexpr sim::StateMachine kSchedulerExecutorLost{"Scheduler::executorLost", kLostStates};
+inline constexpr sim::StateMachine kSchedulerSlaveLost{"Scheduler::slaveLost", kLostStates};
+}  // namespace machines
 
 // src/sched/constants.hpp.
 inline constexpr sim::Duration kSchedulerRegistrationBackoffFactor = sim::Seconds(2);
@@ -116,6 +127,6 @@ class SchedulerProcess final : public sim::Process {
 };
 
 // The scheduler's main(): the driver's master detector, then the SchedulerProcess.
-sim::Try<sim::Nothing> frameworkMain(sim::Host& host, FrameworkFlags flags);
+sim::Try<SchedulerProcess*> frameworkMain(sim::Host& host, FrameworkFlags flags);
 
 }  // namespace agentsim::model

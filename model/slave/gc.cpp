@@ -12,7 +12,7 @@ void GarbageCollector::schedule(sim::Duration d, std::string path, Removal done)
     complete(path, false);
     if (tracing()) {
       log(fmt::format("Scheduling '{}' for gc {} in the future", path, sim::format(d)), {{"path", path}});
-      traceState("GarbageCollector", "SCHEDULED", {{"path", path}, {"in", sim::format(d)}});
+      traceState(machines::kGarbageCollector, "SCHEDULED", {{"path", path}, {"in", sim::format(d)}});
     }
     setDue(path, now() + d);
     if (done) promises_[path] = std::move(done);
@@ -26,7 +26,7 @@ void GarbageCollector::unschedule(std::string path, std::function<void(bool)> do
     if (scheduled) {
       setDue(path, std::nullopt);
       log(fmt::format("Unscheduling '{}' from gc", path), {{"path", path}});
-      traceState("GarbageCollector", "UNSCHEDULED", {{"path", path}});
+      traceState(machines::kGarbageCollector, "UNSCHEDULED", {{"path", path}});
       complete(path, false);
       reset();
     }
@@ -84,7 +84,7 @@ void GarbageCollector::removeNow(const std::string& path, const std::string& why
   const std::uint64_t before = disk.usedBytes();
   const std::size_t removed = disk.removeTree(path + "/") + (disk.remove(path) ? 1 : 0);
   log(fmt::format("Deleted '{}'", path), {{"path", path}, {"files", static_cast<std::int64_t>(removed)}});
-  traceState("GarbageCollector", "REMOVED",
+  traceState(machines::kGarbageCollector, "REMOVED",
              {{"path", path}, {"files", static_cast<std::int64_t>(removed)},
               {"bytes", static_cast<std::int64_t>(before - disk.usedBytes())}, {"reason", why}});
   setDue(path, std::nullopt);

@@ -19,8 +19,15 @@
 #include <string>
 
 #include "sim/process.hpp"
+#include "sim/state_machine.hpp"
 
 namespace agentsim::model {
+
+// A path's moves in the garbage collector (schedule, unschedule, remove).
+namespace machines {
+inline constexpr std::string_view kGarbageCollectorStates[]{"SCHEDULED", "UNSCHEDULED", "REMOVED"};
+inline constexpr sim::StateMachine kGarbageCollector{"GarbageCollector", kGarbageCollectorStates};
+}  // namespace machines
 
 class GarbageCollector final : public sim::Process {
  public:

@@ -14,7 +14,6 @@
 #include "model/files/files.hpp"
 #include "model/slave/gc.hpp"
 #include "model/hook/manager.hpp"
-#include "model/master/master.hpp"
 #include "model/master/detector/detector.hpp"
 #include "model/slave/containerizer/mesos/containerizer.hpp"
 #include "model/module/manager.hpp"
@@ -385,7 +384,5 @@ sim::Try<sim::Nothing> agentMain(sim::Host& host, const SlaveFlags& flags, const
   if (!run->failure().empty()) return sim::Error{run->failure()};
   return sim::Nothing{};
 }
-
-void masterMain(sim::Host& host, const MasterFlags& flags) { host.sim().spawn<Master>(host, flags); }
 
 }  // namespace agentsim::model

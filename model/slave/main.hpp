@@ -35,7 +35,6 @@ struct AgentOptions {
 // startup failed before this call returned; a later failure (after a wait) is in the
 // trace only.
 sim::Try<sim::Nothing> agentMain(sim::Host& host, const SlaveFlags& flags, const AgentOptions& options = {});
-void masterMain(sim::Host& host, const MasterFlags& flags);
 
 // The agent exits with status 1: a `startup` record for `step` with the message, then
 // every process on the host stops. `emitter` is the process that exits (Slave), or

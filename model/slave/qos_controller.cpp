@@ -71,7 +71,7 @@ void LoadQoSController::corrections(const UsageCallback& usage, sim::Process& ca
                {{"load_1min", milli(load.one_milli)}, {"load_5min", milli(load.five_milli)},
                 {"load_15min", milli(load.fifteen_milli)}, {"corrections", static_cast<std::int64_t>(out.size())}});
         // The decision, as a state record a scenario can check (C73).
-        p->traceState("LoadQoSController", "OVERLOADED",
+        p->traceState(machines::kLoadQoSController, "OVERLOADED",
                       {{"reason", why}, {"corrections", static_cast<std::int64_t>(out.size())}});
       }
       caller.dispatch("Slave::_qosCorrections", [answer, out] { answer(out); });

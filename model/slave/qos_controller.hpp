@@ -20,6 +20,7 @@
 #include "model/module/manager.hpp"
 #include "model/slave/resource_usage.hpp"
 #include "sim/process.hpp"
+#include "sim/state_machine.hpp"
 #include "sim/try.hpp"
 
 namespace agentsim::sim {
@@ -27,6 +28,12 @@ class Host;
 }
 
 namespace agentsim::model {
+
+// The load QoS controller's decision to correct (C73).
+namespace machines {
+inline constexpr std::string_view kLoadQoSControllerStates[]{"OVERLOADED"};
+inline constexpr sim::StateMachine kLoadQoSController{"LoadQoSController", kLoadQoSControllerStates};
+}  // namespace machines
 
 inline constexpr sim::Duration kUsageLatency = sim::Milliseconds(10);
 

@@ -37,12 +37,12 @@ void Slave::setState(State state) {
   if (state == state_) return;
   const State previous = state_;
   state_ = state;
-  traceState("Slave::State", toString(state), {{"previous", std::string(toString(previous))}});
+  traceState(machines::kSlave, toString(state), {{"previous", std::string(toString(previous))}});
 }
 
 void Slave::initialize() {
   log(fmt::format("Mesos agent started on {}", self().str()));
-  traceState("Slave::State", toString(state_));
+  traceState(machines::kSlave, toString(state_));
 
   // Flag checks main() leaves to Slave::initialize; each exits the agent with status 1.
   if (flags_.registration_backoff_factor > kRegisterRetryIntervalMax) {
@@ -317,7 +317,7 @@ void Slave::reconcile(const std::vector<std::pair<std::string, std::string>>& ta
     }
     if (known || components_.statusUpdateManager == nullptr) continue;
     log(fmt::format("Reconciliation: task {} of framework {} is unknown to the agent", tid, fid));
-    const StatusUpdate update = createStatusUpdate(fid, "", tid, TaskState::TASK_LOST, "REASON_RECONCILIATION",
+    const StatusUpdate update = createStatusUpdate(fid, "", tid, TaskState::TASK_LOST, TaskStatusReason::REASON_RECONCILIATION,
                                                    "Reconciliation: task unknown to the agent");
     components_.statusUpdateManager->update(update, std::nullopt, *this, [](const sim::Try<sim::Nothing>&) {});
   }

@@ -44,8 +44,19 @@
 #include "model/messages/task_messages.hpp"
 #include "model/common/pid.hpp"
 #include "sim/process.hpp"
+#include "sim/state_machine.hpp"
 
 namespace agentsim::model {
+
+// The agent's state machines, as its `state` records name them (docs/trace-format.md).
+namespace machines {
+inline constexpr std::string_view kSlaveStates[]{"RECOVERING", "DISCONNECTED", "RUNNING", "TERMINATING"};
+inline constexpr sim::StateMachine kSlave{"Slave::State", kSlaveStates};
+inline constexpr std::string_view kSlaveFrameworkStates[]{"RUNNING", "TERMINATING", "REMOVED"};
+inline constexpr sim::StateMachine kSlaveFramework{"Slave::Framework", kSlaveFrameworkStates};
+inline constexpr std::string_view kSlaveExecutorStates[]{"REGISTERING", "RUNNING", "TERMINATING", "TERMINATED"};
+inline constexpr sim::StateMachine kSlaveExecutor{"Slave::Executor", kSlaveExecutorStates};
+}  // namespace machines
 
 class Files;
 class GarbageCollector;
@@ -103,7 +114,7 @@ class Slave final : public sim::Process {
                                                 // allocates 512 bytes even when empty)
     struct Termination {
       TaskState state;
-      std::string reason;
+      TaskStatusReason reason;
       std::string message;
     };
     std::optional<Termination> pending_termination;
@@ -199,7 +210,7 @@ class Slave final : public sim::Process {
   void forward(StatusUpdate update);
   // An update the agent generates (SOURCE_SLAVE) for a task.
   StatusUpdate createStatusUpdate(const Id& frameworkId, const std::string& executorId,
-                                  const std::string& taskId, TaskState state, std::string reason,
+                                  const std::string& taskId, TaskState state, std::optional<TaskStatusReason> reason,
                                   std::string message);
   void sendExecutorTerminatedStatusUpdate(const Id& frameworkId, Executor& executor,
                                           const std::string& taskId, const std::optional<ContainerTermination>& t);

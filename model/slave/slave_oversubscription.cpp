@@ -115,7 +115,7 @@ void Slave::handleQoSCorrections(const sim::Try<std::vector<QoSCorrection>>& cor
          {"executors_preempted", static_cast<std::int64_t>(executors_preempted_)}});
     setExecutorState(c.framework_id, *e, Executor::State::TERMINATING, {{"qos_correction", "KILL"}, {"reason", c.reason}});
     e->pending_termination =
-        Executor::Termination{TaskState::TASK_LOST, "REASON_CONTAINER_PREEMPTED", "Container preempted by QoS correction"};
+        Executor::Termination{TaskState::TASK_LOST, TaskStatusReason::REASON_CONTAINER_PREEMPTED, "Container preempted by QoS correction"};
     if (components_.containerizer != nullptr) components_.containerizer->destroy(e->container_id);
   }
 }

@@ -111,7 +111,7 @@ void Slave::recoverFramework(const state::FrameworkState& fs) {
     removeFramework(fs.id);
     return;
   }
-  traceState("Slave::Framework", "RUNNING", {{"framework_id", fs.id}, {"recovered", true}});
+  traceState(machines::kSlaveFramework, "RUNNING", {{"framework_id", fs.id}, {"recovered", true}});
 }
 
 void Slave::recoverExecutor(Framework& f, const state::ExecutorState& es) {
@@ -281,7 +281,7 @@ void Slave::reregisterExecutor(const sim::Upid& from, const ReregisterExecutorMe
   }
   for (const std::string& tid : unknown) {
     statusUpdate(createStatusUpdate(f->info.id, e->info.executor_id, tid, TaskState::TASK_LOST,
-                                    "REASON_SLAVE_RESTARTED", "Task launched during agent restart"),
+                                    TaskStatusReason::REASON_SLAVE_RESTARTED, "Task launched during agent restart"),
                  sim::Upid{});
   }
 }
@@ -294,7 +294,7 @@ void Slave::reregisterExecutorTimeout() {
       log(fmt::format("Killing un-reregistered executor '{}' of framework {}", eid, fid));
       setExecutorState(fid, e, Executor::State::TERMINATING);
       e.pending_termination = Executor::Termination{
-          TaskState::TASK_LOST, "REASON_EXECUTOR_REREGISTRATION_TIMEOUT",
+          TaskState::TASK_LOST, TaskStatusReason::REASON_EXECUTOR_REREGISTRATION_TIMEOUT,
           fmt::format("Executor did not reregister within {}", sim::format(flags_.executor_reregistration_timeout))};
       if (components_.containerizer != nullptr) components_.containerizer->destroy(e.container_id);
     }

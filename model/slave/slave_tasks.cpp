@@ -58,7 +58,7 @@ void Slave::setExecutorState(const Id& frameworkId, Executor& e, Executor::State
   AGENTSIM_ASSERT(static_cast<int>(to) > static_cast<int>(from) || (from == S::REGISTERING && to == S::REGISTERING));
   e.state = to;
   fields.insert(fields.begin(), {{"framework_id", frameworkId}, {"executor_id", e.info.executor_id}});
-  traceState("Slave::Executor", toString(to), std::move(fields));
+  traceState(machines::kSlaveExecutor, toString(to), std::move(fields));
 }
 
 void Slave::garbageCollect(const std::string& path) {
@@ -84,7 +84,7 @@ std::optional<std::string> Slave::taskUpdatesPath(const Framework& f, const Exec
 }
 
 StatusUpdate Slave::createStatusUpdate(const Id& frameworkId, const std::string& executorId,
-                                       const std::string& taskId, TaskState state, std::string reason,
+                                       const std::string& taskId, TaskState state, std::optional<TaskStatusReason> reason,
                                        std::string message) {
   // protobuf::createStatusUpdate with source SOURCE_SLAVE.
   StatusUpdate u;
@@ -94,7 +94,7 @@ StatusUpdate Slave::createStatusUpdate(const Id& frameworkId, const std::string&
   u.task_id = taskId;
   u.state = state;
   u.source = "SOURCE_SLAVE";
-  u.reason = std::move(reason);
+  u.reason = reason;
   u.message = std::move(message);
   u.uuid = newUuid();
   u.timestamp = now();
@@ -135,7 +135,7 @@ void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
       checkpoint(paths::frameworkInfoPath(meta_dir_, info_.id, f->info.id), state::encode(f->info));
       checkpoint(paths::frameworkPidPath(meta_dir_, info_.id, f->info.id), message.pid);
     }
-    traceState("Slave::Framework", "RUNNING", {{"framework_id", f->info.id}});
+    traceState(machines::kSlaveFramework, "RUNNING", {{"framework_id", f->info.id}});
   }
   if (components_.authorizer) {
     // Slave::authorizeTask: RUN_TASK for the framework's principal as its user.
@@ -144,7 +144,7 @@ void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
       log(fmt::format("Task '{}' of framework {} is not authorized: {}", task.task_id, f->info.id, why),
           {{"task_id", task.task_id}, {"reason", why}});
       statusUpdate(createStatusUpdate(f->info.id, task.executor.executor_id, task.task_id, TaskState::TASK_ERROR,
-                                      "REASON_TASK_UNAUTHORIZED", "Task is not authorized to launch: " + why),
+                                      TaskStatusReason::REASON_TASK_UNAUTHORIZED, "Task is not authorized to launch: " + why),
                    sim::Upid{});
       return;
     }
@@ -180,7 +180,7 @@ void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
   if (pending == f->pending.end() || pending->second.count(task.task_id) == 0) {
     // Killed while pending (1.1: the kill path left it to _run).
     statusUpdate(createStatusUpdate(frameworkId, task.executor.executor_id, task.task_id, TaskState::TASK_KILLED,
-                                    "REASON_TASK_KILLED_DURING_LAUNCH", "Task killed before it was launched"),
+                                    TaskStatusReason::REASON_TASK_KILLED_DURING_LAUNCH, "Task killed before it was launched"),
                  sim::Upid{});
     return dropFramework();
   }
@@ -201,7 +201,7 @@ void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
     case Executor::State::TERMINATING:
     case Executor::State::TERMINATED:
       statusUpdate(createStatusUpdate(frameworkId, e->info.executor_id, task.task_id, TaskState::TASK_LOST,
-                                      "REASON_EXECUTOR_TERMINATED",
+                                      TaskStatusReason::REASON_EXECUTOR_TERMINATED,
                                       e->state == Executor::State::TERMINATING ? "Executor terminating"
                                                                                : "Executor terminated"),
                    sim::Upid{});
@@ -290,7 +290,7 @@ void Slave::executorLaunched(const std::string& frameworkId, const std::string& 
     components_.containerizer->destroy(containerId);
     if (e != nullptr && e->container_id == containerId) {
       e->pending_termination =
-          Executor::Termination{TaskState::TASK_FAILED, "REASON_CONTAINER_LAUNCH_FAILED",
+          Executor::Termination{TaskState::TASK_FAILED, TaskStatusReason::REASON_CONTAINER_LAUNCH_FAILED,
                                 "Failed to launch container: " + launched.error()};
     }
     return;
@@ -394,7 +394,7 @@ void Slave::registerExecutorTimeout(const std::string& frameworkId, const std::s
                   frameworkId, sim::format(flags_.executor_registration_timeout)));
   setExecutorState(frameworkId, *e, Executor::State::TERMINATING);
   e->pending_termination = Executor::Termination{
-      TaskState::TASK_FAILED, "REASON_EXECUTOR_REGISTRATION_TIMEOUT",
+      TaskState::TASK_FAILED, TaskStatusReason::REASON_EXECUTOR_REGISTRATION_TIMEOUT,
       fmt::format("Executor did not register within {}", sim::format(flags_.executor_registration_timeout))};
   if (components_.containerizer != nullptr) components_.containerizer->destroy(containerId);
 }
@@ -432,7 +432,7 @@ void Slave::killTask(const sim::Upid& from, const KillTaskMessage& message) {
   Executor* e = executorOf(*f, message.task_id, message.task_id);
   if (e == nullptr) {
     statusUpdate(createStatusUpdate(message.framework_id, "", message.task_id, TaskState::TASK_LOST,
-                                    "REASON_EXECUTOR_TERMINATED", "Cannot find executor"),
+                                    TaskStatusReason::REASON_EXECUTOR_TERMINATED, "Cannot find executor"),
                  sim::Upid{});
     return;
   }
@@ -441,7 +441,7 @@ void Slave::killTask(const sim::Upid& from, const KillTaskMessage& message) {
       // Later Mesos (and its tests) name the reason TASK_KILLED_DURING_LAUNCH; 1.1 said
       // EXECUTOR_UNREGISTERED (docs/model.md).
       statusUpdate(createStatusUpdate(message.framework_id, e->info.executor_id, message.task_id,
-                                      TaskState::TASK_KILLED, "REASON_TASK_KILLED_DURING_LAUNCH",
+                                      TaskState::TASK_KILLED, TaskStatusReason::REASON_TASK_KILLED_DURING_LAUNCH,
                                       "Unregistered executor"),
                    sim::Upid{});
       return;
@@ -452,7 +452,7 @@ void Slave::killTask(const sim::Upid& from, const KillTaskMessage& message) {
     case Executor::State::RUNNING:
       if (e->queued.count(message.task_id) != 0) {
         statusUpdate(createStatusUpdate(message.framework_id, e->info.executor_id, message.task_id,
-                                        TaskState::TASK_KILLED, "REASON_TASK_KILLED_DURING_LAUNCH",
+                                        TaskState::TASK_KILLED, TaskStatusReason::REASON_TASK_KILLED_DURING_LAUNCH,
                                         "Task killed while it was queued"),
                      sim::Upid{});
         return;
@@ -525,7 +525,7 @@ void Slave::shutdownFramework(const sim::Upid& from, const ShutdownFrameworkMess
   }
   log("Asked to shut down framework " + message.framework_id);
   f->state = Framework::State::TERMINATING;
-  traceState("Slave::Framework", "TERMINATING", {{"framework_id", message.framework_id}});
+  traceState(machines::kSlaveFramework, "TERMINATING", {{"framework_id", message.framework_id}});
   // Its pending tasks stay: _run drops each (and then the framework).
   std::vector<std::string> done;
   for (auto& [id, e] : f->executors) {
@@ -557,14 +557,14 @@ void Slave::updateFramework(const sim::Upid& from, const UpdateFrameworkMessage&
 void Slave::sendExecutorTerminatedStatusUpdate(const Id& frameworkId, Executor& e, const std::string& taskId,
                                                const std::optional<ContainerTermination>& t) {
   TaskState state = TaskState::TASK_FAILED;
-  std::string reason = "REASON_EXECUTOR_TERMINATED";
+  TaskStatusReason reason = TaskStatusReason::REASON_EXECUTOR_TERMINATED;
   std::string message;
   if (e.pending_termination) {
     state = e.pending_termination->state;
     reason = e.pending_termination->reason;
     message = e.pending_termination->message;
   }
-  if (t && !t->reason.empty()) reason = t->reason;
+  if (t && t->reason) reason = *t->reason;
   // The pending termination's message, then the container's ("unknown container" when
   // the containerizer had none); "Executor terminated" when neither says anything.
   std::vector<std::string> messages;
@@ -643,7 +643,7 @@ void Slave::removeFramework(const Id& frameworkId) {
   if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->cleanup(frameworkId);
   garbageCollect(paths::frameworkPath(flags_.work_dir, info_.id, frameworkId));
   if (f->info.checkpoint) garbageCollect(paths::frameworkPath(meta_dir_, info_.id, frameworkId));
-  traceState("Slave::Framework", "REMOVED", {{"framework_id", frameworkId}});
+  traceState(machines::kSlaveFramework, "REMOVED", {{"framework_id", frameworkId}});
   frameworks_.erase(frameworkId);
   completed_frameworks_.push_back(frameworkId);
   if (completed_frameworks_.size() > kMaxCompletedFrameworks) completed_frameworks_.pop_front();

@@ -64,7 +64,7 @@ void StatusUpdateManager::update(StatusUpdate u, std::optional<std::string> chec
     if (!*accepted) {
       if (tracing()) {
         log(entry->stream.rejection(), {{"task_id", u.task_id}, {"uuid", u.uuid}});
-        traceState("StatusUpdateStream", "DUPLICATE",
+        traceState(machines::kStatusUpdateStream, "DUPLICATE",
                    {{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid}});
       }
     } else {
@@ -73,7 +73,7 @@ void StatusUpdateManager::update(StatusUpdate u, std::optional<std::string> chec
         log(fmt::format("Received status update {} ({}) for task {} of framework {}", toString(s.state), s.uuid,
                         s.task_id, s.framework_id),
             {{"task_id", s.task_id}, {"uuid", s.uuid}, {"state", std::string(toString(s.state))}});
-        traceState("StatusUpdateStream", "RECEIVED",
+        traceState(machines::kStatusUpdateStream, "RECEIVED",
                    {{"framework_id", s.framework_id}, {"task_id", s.task_id}, {"uuid", s.uuid},
                     {"task_state", std::string(toString(s.state))}, {"checkpoint", path.has_value()}});
       }
@@ -146,7 +146,7 @@ void StatusUpdateManager::acknowledgement(std::string taskId, Id frameworkId, st
     }
     if (!*acked) {
       log(entry->stream.rejection(), {{"task_id", taskId}, {"uuid", uuid}});
-      traceState("StatusUpdateStream", "REJECTED",
+      traceState(machines::kStatusUpdateStream, "REJECTED",
                  {{"framework_id", frameworkId}, {"task_id", taskId}, {"uuid", uuid}, {"why", entry->stream.rejection()}});
       reply(sim::Error{"Duplicate acknowledgement"});
       return;
@@ -155,7 +155,7 @@ void StatusUpdateManager::acknowledgement(std::string taskId, Id frameworkId, st
       log(fmt::format("Received status update acknowledgement (UUID: {}) for task {} of framework {}", uuid, taskId,
                       frameworkId),
           {{"task_id", taskId}, {"uuid", uuid}});
-      traceState("StatusUpdateStream", "ACKNOWLEDGED",
+      traceState(machines::kStatusUpdateStream, "ACKNOWLEDGED",
                  {{"framework_id", frameworkId}, {"task_id", taskId}, {"uuid", uuid}});
     }
     setTimeout(*entry, std::nullopt);
@@ -168,7 +168,7 @@ void StatusUpdateManager::acknowledgement(std::string taskId, Id frameworkId, st
       if (tracing()) {
         std::string discarded;
         for (const StatusUpdate& u : entry->stream.pending()) discarded += (discarded.empty() ? "" : ",") + u.uuid;
-        traceState("StatusUpdateStream", "CLOSED",
+        traceState(machines::kStatusUpdateStream, "CLOSED",
                    {{"framework_id", frameworkId}, {"task_id", taskId}, {"uuid", uuid}, {"discarded", discarded}});
       }
       if (auto fw = streams_.find(frameworkId); fw != streams_.end()) {
@@ -207,7 +207,7 @@ void StatusUpdateManager::cleanup(std::string frameworkId) {
       for (auto& [task, entry] : fw->second) setTimeout(entry, std::nullopt);
     }
     streams_.erase(frameworkId);
-    traceState("StatusUpdateStream", "CLEANED_UP", {{"framework_id", frameworkId}});
+    traceState(machines::kStatusUpdateStream, "CLEANED_UP", {{"framework_id", frameworkId}});
   });
 }
 
@@ -224,7 +224,7 @@ void StatusUpdateManager::recover(std::string frameworkId, std::string taskId, s
     }
     if (stream.terminated()) return;  // a replayed stream that is closed is removed
     for (const StatusUpdate& u : stream.pending()) {
-      traceState("StatusUpdateStream", "RECOVERED",
+      traceState(machines::kStatusUpdateStream, "RECOVERED",
                  {{"framework_id", frameworkId}, {"task_id", taskId}, {"uuid", u.uuid},
                   {"task_state", std::string(toString(u.state))}});
     }

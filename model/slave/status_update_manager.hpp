@@ -21,8 +21,16 @@
 
 #include "model/slave/status_update_stream.hpp"
 #include "sim/process.hpp"
+#include "sim/state_machine.hpp"
 
 namespace agentsim::model {
+
+// A stream's moves (StatusUpdateStream::update, ::acknowledgement, recovery, cleanup).
+namespace machines {
+inline constexpr std::string_view kStatusUpdateStreamStates[]{"RECEIVED",  "DUPLICATE",  "REJECTED", "ACKNOWLEDGED",
+                                                               "CLOSED",    "CLEANED_UP", "RECOVERED"};
+inline constexpr sim::StateMachine kStatusUpdateStream{"StatusUpdateStream", kStatusUpdateStreamStates};
+}  // namespace machines
 
 inline constexpr sim::Duration kStatusUpdateRetryIntervalMin = sim::Seconds(10);
 inline constexpr sim::Duration kStatusUpdateRetryIntervalMax = sim::Minutes(10);

@@ -17,7 +17,7 @@ std::string encodeBody(const StatusUpdateRecord& r) {
     if (c == kSep || c == '\n') c = ' ';
   }
   return fmt::format("UPDATE{0}{1}{0}{2}{0}{3}{0}{4}{0}{5}{0}{6}{0}{7}{0}{8}{0}{9}{0}{10}", kSep, u.uuid,
-                     u.framework_id, u.slave_id, u.executor_id, u.task_id, toString(u.state), u.source, u.reason,
+                     u.framework_id, u.slave_id, u.executor_id, u.task_id, toString(u.state), u.source, toString(u.reason),
                      u.timestamp.ns(), message);
 }
 
@@ -45,12 +45,17 @@ sim::Try<StatusUpdateRecord> decodeBody(const std::string& body) {
   if (parts.size() != 11 || parts[0] != "UPDATE") return sim::Error{"malformed status update record"};
   const auto state = parseTaskState(parts[6]);
   if (!state) return sim::Error{fmt::format("unknown task state '{}' in status update record", parts[6])};
+  std::optional<TaskStatusReason> reason;
+  if (!parts[8].empty()) {
+    reason = parseTaskStatusReason(parts[8]);
+    if (!reason) return sim::Error{fmt::format("unknown reason '{}' in status update record", parts[8])};
+  }
   std::int64_t ts = 0;
   for (char c : parts[9]) {
     if (c < '0' || c > '9') return sim::Error{"malformed timestamp in status update record"};
     ts = ts * 10 + (c - '0');
   }
-  r.update = StatusUpdate{parts[2], parts[3], parts[4], parts[5], *state, parts[7], parts[8], parts[10], parts[1],
+  r.update = StatusUpdate{parts[2], parts[3], parts[4], parts[5], *state, parts[7], reason, parts[10], parts[1],
                           sim::Time::fromNanoseconds(ts), std::nullopt, std::nullopt};
   return r;
 }

@@ -72,7 +72,7 @@ void GroupProcess::initialize() { startConnection(); }
 void GroupProcess::setState(State state) {
   if (state == state_) return;
   state_ = state;
-  traceState("GroupProcess::State", toString(state));
+  traceState(machines::kGroupProcess, toString(state));
 }
 
 std::int64_t GroupProcess::zkSession() const { return zk_ == nullptr ? -1 : zk_->sessionId(); }

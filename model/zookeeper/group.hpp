@@ -31,8 +31,16 @@
 #include "model/common/reply.hpp"
 #include "model/zookeeper/zookeeper.hpp"
 #include "sim/process.hpp"
+#include "sim/state_machine.hpp"
 
 namespace agentsim::model {
+
+// GroupProcess's state (src/zookeeper/group.hpp).
+namespace machines {
+inline constexpr std::string_view kGroupProcessStates[]{"DISCONNECTED", "CONNECTING", "CONNECTED", "AUTHENTICATED",
+                                                        "READY"};
+inline constexpr sim::StateMachine kGroupProcess{"GroupProcess::State", kGroupProcessStates};
+}  // namespace machines
 
 // Group::Membership: a sequence number and an optional label; equal by sequence.
 struct Membership {

@@ -201,7 +201,7 @@ void ZooKeeperServer::initialize() {
   install(&ZooKeeperServer::ping, "FinalRequestProcessor::processRequest");
   log(fmt::format("ZooKeeper server myid={} of {} started on {}:{}", myid_, ensemble_->size(), self().host(),
                   self().port()));
-  traceState("ZooKeeperServer::State", toString(state_));
+  traceState(machines::kZooKeeperServer, toString(state_));
   tick();
 }
 
@@ -246,7 +246,7 @@ void ZooKeeperServer::evaluateQuorum() {
   if (next == state_) return;
   const State previous = state_;
   state_ = next;
-  traceState("ZooKeeperServer::State", toString(state_),
+  traceState(machines::kZooKeeperServer, toString(state_),
              {{"previous", std::string(toString(previous))}, {"quorum", fmt::format("{}/{}", alive, ensemble_->size())}});
   if (next == State::LOOKING) {
     closeAll("ZooKeeperServer not running: the server lost its quorum");
@@ -503,17 +503,16 @@ void ZooKeeperServer::ping(const sim::Upid& from, const zk::Ping& /*message*/) {
   send(from, reply);
 }
 
-std::size_t ZooKeeperServer::expireSessionsOf(const std::string& host, const std::string& client) {
+std::vector<std::int64_t> ZooKeeperEnsemble::sessionsOf(const std::string& host, const std::string& client) const {
   std::vector<std::int64_t> ids;
-  for (const auto& [id, s] : ensemble_->sessions()) {
+  for (const auto& [id, s] : sessions_) {
     if (s.client.host() == host && (client.empty() || client == s.client.id())) ids.push_back(id);
   }
-  for (std::int64_t id : ids) expire(id, "expired by ZooKeeperTestServer::expireSession");
-  return ids.size();
+  return ids;
 }
 
-void zookeeperMain(sim::Host& host, std::shared_ptr<ZooKeeperEnsemble> ensemble, int myid) {
-  host.sim().spawn<ZooKeeperServer>(host, std::move(ensemble), myid);
+ZooKeeperServer* zookeeperMain(sim::Host& host, std::shared_ptr<ZooKeeperEnsemble> ensemble, int myid) {
+  return &host.sim().spawn<ZooKeeperServer>(host, std::move(ensemble), myid);
 }
 
 }  // namespace agentsim::model

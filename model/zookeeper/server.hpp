@@ -31,6 +31,7 @@
 #include "model/zookeeper/messages.hpp"
 #include "sim/message.hpp"
 #include "sim/process.hpp"
+#include "sim/state_machine.hpp"
 #include "sim/time.hpp"
 
 namespace agentsim::sim {
@@ -38,6 +39,12 @@ class Simulation;
 }
 
 namespace agentsim::model {
+
+// A server's role in the ensemble (ZooKeeper's QuorumPeer.ServerState).
+namespace machines {
+inline constexpr std::string_view kZooKeeperServerStates[]{"LOOKING", "FOLLOWING", "LEADING"};
+inline constexpr sim::StateMachine kZooKeeperServer{"ZooKeeperServer::State", kZooKeeperServerStates};
+}  // namespace machines
 
 class ZooKeeperServer;
 
@@ -82,6 +89,9 @@ class ZooKeeperEnsemble {
   const std::map<std::string, Znode>& tree() const { return tree_; }
   const std::map<std::int64_t, Session>& sessions() const { return sessions_; }
   Session* session(std::int64_t id);
+  // The ids of the sessions whose client runs on `host` (and, if given, is the process
+  // `client`, e.g. "zookeeper(1)"), in id order.
+  std::vector<std::int64_t> sessionsOf(const std::string& host, const std::string& client = {}) const;
   std::uint64_t expiredSessions() const { return expired_; }
 
  private:
@@ -123,11 +133,10 @@ class ZooKeeperServer final : public sim::Process {
   State state() const { return state_; }
   bool serving() const { return state_ != State::LOOKING; }
 
-  // As the Mesos tests' ZooKeeperTestServer::expireSession: the server expires every
-  // session whose client runs on `host` (and, if given, is the client process `client`
-  // or belongs to it: "zookeeper-group(1)" names the group's ZooKeeper handle too).
-  // Returns how many it expired.
-  std::size_t expireSessionsOf(const std::string& host, const std::string& client = {});
+  // The session tracker's expiry (SessionTrackerImpl.run -> expire): the session's
+  // ephemeral znodes are deleted, watches fire and its connection is closed. Its timeout
+  // passing calls it; so may a test (ZooKeeperTestServer::expireSession).
+  void expire(std::int64_t id, const std::string& why);
 
  protected:
   void initialize() override;
@@ -138,7 +147,6 @@ class ZooKeeperServer final : public sim::Process {
   void quorumPing(const sim::Upid& from, const zk::QuorumPing& message);
   void evaluateQuorum();
   void runSessionTracker();
-  void expire(std::int64_t id, const std::string& why);
   void fireWatches(const std::vector<std::string>& changedParents);
   void deliverEvent(std::int64_t session, const std::string& path);
   void closeAll(const std::string& reason);
@@ -166,6 +174,6 @@ class ZooKeeperServer final : public sim::Process {
 std::string_view toString(ZooKeeperServer::State state);
 
 // Spawns the server of ensemble member `myid` on `host` (zk-<myid>).
-void zookeeperMain(sim::Host& host, std::shared_ptr<ZooKeeperEnsemble> ensemble, int myid);
+ZooKeeperServer* zookeeperMain(sim::Host& host, std::shared_ptr<ZooKeeperEnsemble> ensemble, int myid);
 
 }  // namespace agentsim::model

@@ -86,7 +86,7 @@ void ZooKeeperProcess::initialize() {
   // ZooKeeperProcess::initialize calls zookeeper_init, which logs this.
   log(fmt::format("Initiating client connection, host={} sessionTimeout={}", servers_text_, ms(requested_)),
       {{"owner", owner_.str()}});
-  traceState("ZooKeeperProcess::State", toString(state_));
+  traceState(machines::kZooKeeperProcess, toString(state_));
   if (servers_.empty()) {
     log("No valid ZooKeeper server in '" + servers_text_ + "'");
     return;
@@ -168,7 +168,7 @@ void ZooKeeperProcess::connectionLost(const std::string& reason) {
   cancel(ping_timer_);
   if (wasConnected) {
     failed_in_row_ = 0;
-    traceState("ZooKeeperProcess::State", toString(state_), {{"session_id", zk::sessionText(session_id_)}});
+    traceState(machines::kZooKeeperProcess, toString(state_), {{"session_id", zk::sessionText(session_id_)}});
     const std::int64_t session = session_id_;
     toOwner("GroupProcess::reconnecting", [cb = watcher_.reconnecting, session] { cb(session); });
   }
@@ -185,7 +185,7 @@ void ZooKeeperProcess::connectResponse(const sim::Upid& /*from*/, const zk::Conn
     cancel(receive_timer_);
     cancel(ping_timer_);
     log(fmt::format("Session {} has expired", zk::sessionText(session_id_)));
-    traceState("ZooKeeperProcess::State", toString(state_), {{"session_id", zk::sessionText(session_id_)}});
+    traceState(machines::kZooKeeperProcess, toString(state_), {{"session_id", zk::sessionText(session_id_)}});
     const std::int64_t session = session_id_;
     toOwner("GroupProcess::expired", [cb = watcher_.expired, session] { cb(session); });
     return;
@@ -196,7 +196,7 @@ void ZooKeeperProcess::connectResponse(const sim::Upid& /*from*/, const zk::Conn
   state_ = State::CONNECTED;
   failed_in_row_ = 0;
   last_send_ = now();
-  traceState("ZooKeeperProcess::State", toString(state_),
+  traceState(machines::kZooKeeperProcess, toString(state_),
              {{"session_id", zk::sessionText(session_id_)}, {"server", server_.host()},
               {"timeout", sim::format(timeout_)}});
   armReceiveCheck();

@@ -25,8 +25,15 @@
 
 #include "model/zookeeper/messages.hpp"
 #include "sim/process.hpp"
+#include "sim/state_machine.hpp"
 
 namespace agentsim::model {
+
+// The client handle's session state (ZooKeeperProcess).
+namespace machines {
+inline constexpr std::string_view kZooKeeperProcessStates[]{"CONNECTING", "CONNECTED", "EXPIRED_SESSION"};
+inline constexpr sim::StateMachine kZooKeeperProcess{"ZooKeeperProcess::State", kZooKeeperProcessStates};
+}  // namespace machines
 
 class ZooKeeperProcess final : public sim::Process {
  public:

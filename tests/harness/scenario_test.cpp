@@ -802,7 +802,7 @@ TEST_CASE("task_state: summaries, and what the loader refuses") {
   CHECK(err(R"j({ "task_state": { "task": "task-1" } })j").find("missing required key \"state\"") !=
         std::string::npos);
   CHECK(err(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "reason": "RECONCILIATION" } })j")
-            .find("/expect/0/task_state/reason: expected a TaskStatus reason such as") != std::string::npos);
+            .find("/expect/0/task_state/reason: unknown TaskStatus reason \"RECONCILIATION\"; expected one of: REASON_") != std::string::npos);
   CHECK(err(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "source": "SOURCE_AGENT" } })j")
             .find("/expect/0/task_state/source: expected SOURCE_SLAVE, SOURCE_EXECUTOR or SOURCE_MASTER") !=
         std::string::npos);

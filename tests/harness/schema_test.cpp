@@ -16,6 +16,9 @@
 #include "model/messages/messages.hpp"
 #include "model/master/registrar.hpp"
 #include "model/common/task_state.hpp"
+#include "model/common/task_status_reason.hpp"
+#include "model/slave/slave.hpp"
+#include "model/state_machines.hpp"
 #include "model/zookeeper/messages.hpp"
 
 #ifndef AGENTSIM_SCHEMA
@@ -216,20 +219,21 @@ TEST_CASE("the schema's flag, message and state names are the model's") {
   for (auto m : agentsim::model::zk::messageNames()) messages.emplace(m);
   CHECK(enumOf(def("messageName")) == messages);
 
-  // The loader names the states it accepts in its error: "(RECOVERING, ..., TERMINATING)".
-  const std::string e = loadError(withExpect(R"({ "agent_state": { "agent": "agent-1", "state": "zz" } })"));
-  const auto open = e.find('(');
-  const auto close = e.find(')', open);
-  REQUIRE(close != std::string::npos);
-  Names states;
-  const std::string list = e.substr(open + 1, close - open - 1);
-  for (std::size_t start = 0;;) {
-    const auto comma = list.find(", ", start);
-    states.insert(list.substr(start, comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 2;
-  }
-  CHECK(enumOf(def("expectation").at("properties").at("agent_state").at("properties").at("state")) == states);
+  const json& expectations = def("expectation").at("properties");
+  const auto all = [](auto list) {
+    Names out;
+    for (std::string_view n : list) out.emplace(n);
+    return out;
+  };
+  CHECK(enumOf(expectations.at("agent_state").at("properties").at("state")) ==
+        all(agentsim::model::machines::kSlave.states));
+  Names machines;
+  for (const auto* m : agentsim::model::stateMachines()) machines.emplace(m->name);
+  CHECK(enumOf(expectations.at("state").at("properties").at("machine")) == machines);
+  CHECK(enumOf(expectations.at("task_state").at("properties").at("reason")) ==
+        all(agentsim::model::kTaskStatusReasonNames));
+  CHECK(enumOf(expectations.at("registry_operations").at("properties").at("operation")) ==
+        all(agentsim::model::kRegistryOperationNames));
 }
 
 TEST_CASE("the schema's task states are the model's TaskState names") {

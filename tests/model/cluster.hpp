@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "model/master/main.hpp"
 #include "model/slave/main.hpp"
 #include "sim/simulation.hpp"
 

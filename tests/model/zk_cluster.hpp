@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "model/master/main.hpp"
 #include "model/slave/main.hpp"
 #include "model/master/master.hpp"
 #include "model/master/registry.hpp"
@@ -51,6 +52,13 @@ struct ZkCluster {
   model::Master* master(int i) {
     sim::Process* p = sim.process(sim.upid("master", fmt::format("master-{}", i), 5050));
     return p == nullptr ? nullptr : static_cast<model::Master*>(p);
+  }
+  // As ZooKeeperTestServer::expireSession: server 1 expires every session of `host`'s
+  // clients through its own expiry path; how many.
+  std::size_t expireSessionsOf(const std::string& host) {
+    const auto ids = ensemble->sessionsOf(host);
+    for (std::int64_t id : ids) server(1)->expire(id, "expired by ZooKeeperTestServer::expireSession");
+    return ids.size();
   }
   model::ZooKeeperServer* server(int i) {
     sim::Process* p = sim.process(sim.upid(model::zk::kServerId, model::ZooKeeperEnsemble::hostName(i), 2181));

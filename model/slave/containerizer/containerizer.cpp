@@ -49,7 +49,7 @@ void FakeContainerizer::launch(ContainerConfig config, sim::Upid caller, Launche
     }
     Container& c = containers_[id];
     c.config = std::move(config);
-    if (tracing()) traceState("Container", "FETCHING", {{"container", id}});
+    if (tracing()) traceState(machines::kContainer, "FETCHING", {{"container", id}});
     // From here a destroy answers the launch (a failure) at once, as Mesos's destroy of a
     // FETCHING container kills the fetcher.
     c.launch = {caller, done};
@@ -70,13 +70,13 @@ void FakeContainerizer::fetched(const std::string& id, const sim::Try<sim::Nothi
   Container& c = it->second;
   if (result.isError()) {
     c.launch.reset();  // answered here, with the fetch's error
-    terminate(c, ContainerTermination{std::nullopt, result.error(), "REASON_CONTAINER_LAUNCH_FAILED"});
+    terminate(c, ContainerTermination{std::nullopt, result.error(), TaskStatusReason::REASON_CONTAINER_LAUNCH_FAILED});
     const std::string error = result.error();
     reply(caller, "Containerizer::launch", [done, error] { done(sim::Error{error}); });
     return;
   }
   c.state = State::PREPARING;
-  if (tracing()) traceState("Container", "PREPARING", {{"container", id}});
+  if (tracing()) traceState(machines::kContainer, "PREPARING", {{"container", id}});
   c.timer = delay(c.config.launch_latency.value_or(launchLatency_), "launch",
                   [this, id, caller, done] { started(id, caller, done); });
 }
@@ -91,7 +91,7 @@ void FakeContainerizer::started(const std::string& id, sim::Upid caller, Launche
   c.config.uris.clear();
   c.config.uris.shrink_to_fit();
   std::string().swap(c.config.sandbox);
-  if (tracing()) traceState("Container", "RUNNING", {{"container", id}});
+  if (tracing()) traceState(machines::kContainer, "RUNNING", {{"container", id}});
   if (c.config.executor) {
     // fork/exec of the executor: its own program (OS process) on this host. The
     // environment moves into the executor: nothing reads it here again.
@@ -114,10 +114,10 @@ void FakeContainerizer::started(const std::string& id, sim::Upid caller, Launche
     Container& c = containers_.at(id);
     c.timer = sim::TimerId{};
     if (c.config.oom) {
-      terminate(c, ContainerTermination{9, "Memory limit exceeded", "REASON_CONTAINER_LIMITATION_MEMORY"});
+      terminate(c, ContainerTermination{9, "Memory limit exceeded", TaskStatusReason::REASON_CONTAINER_LIMITATION_MEMORY});
     } else {
       terminate(c, ContainerTermination{c.config.exit_status, fmt::format("Exited with status {}", c.config.exit_status),
-                                        ""});
+                                        std::nullopt});
     }
   });
 }
@@ -129,8 +129,8 @@ void FakeContainerizer::terminate(Container& c, ContainerTermination t) {
   if (tracing()) {
     sim::Fields f{{"container", c.config.container_id}, {"message", t.message}};
     if (t.status) f.push_back({"status", static_cast<std::int64_t>(*t.status)});
-    if (!t.reason.empty()) f.push_back({"reason", t.reason});
-    traceState("Container", "TERMINATED", std::move(f));
+    if (t.reason) f.push_back({"reason", std::string(toString(*t.reason))});
+    traceState(machines::kContainer, "TERMINATED", std::move(f));
   }
   if (c.launch) {
     const std::string error = fmt::format("Container '{}' was destroyed during launch", c.config.container_id);
@@ -171,7 +171,7 @@ void FakeContainerizer::destroy(std::string containerId) {
       sim().kill(host(), "container " + containerId);  // the launcher's SIGKILL
     }
     c.executor = sim::Upid{};
-    terminate(c, ContainerTermination{9, "Container destroyed", ""});
+    terminate(c, ContainerTermination{9, "Container destroyed", std::nullopt});
   });
 }
 
@@ -180,7 +180,7 @@ void FakeContainerizer::exited(const sim::Upid& pid) {
   for (auto& [id, c] : containers_) {
     if (c.state == State::TERMINATED || !(c.executor == pid)) continue;
     c.executor = sim::Upid{};
-    terminate(c, ContainerTermination{0, "Executor exited", ""});
+    terminate(c, ContainerTermination{0, "Executor exited", std::nullopt});
     return;
   }
 }
@@ -205,10 +205,10 @@ void FakeContainerizer::recover(std::vector<RecoveredContainer> recovered, sim::
         link(c.executor);
         log(fmt::format("Recovered container {} (executor {})", r.container_id, c.executor.str()),
             {{"container", r.container_id}});
-        traceState("Container", "RUNNING", {{"container", r.container_id}, {"recovered", true}});
+        traceState(machines::kContainer, "RUNNING", {{"container", r.container_id}, {"recovered", true}});
       } else {
         c.state = State::TERMINATED;
-        c.termination = ContainerTermination{std::nullopt, "Container's processes are gone (not recovered)", ""};
+        c.termination = ContainerTermination{std::nullopt, "Container's processes are gone (not recovered)", std::nullopt};
         log(fmt::format("Container {} was not recovered: its processes are gone", r.container_id),
             {{"container", r.container_id}});
       }

@@ -27,12 +27,20 @@
 #include <string>
 #include <vector>
 
+#include "model/common/task_status_reason.hpp"
 #include "model/exec/exec.hpp"
 #include "model/slave/containerizer/fetcher.hpp"
 #include "sim/process.hpp"
+#include "sim/state_machine.hpp"
 #include "sim/try.hpp"
 
 namespace agentsim::model {
+
+// A container's moves (MesosContainerizerProcess's Container::State, plus TERMINATED).
+namespace machines {
+inline constexpr std::string_view kContainerStates[]{"FETCHING", "PREPARING", "RUNNING", "TERMINATED"};
+inline constexpr sim::StateMachine kContainer{"Container", kContainerStates};
+}  // namespace machines
 
 // mesos.proto ContainerInfo.Type, with NONE for an executor without a ContainerInfo.
 enum class ContainerType { NONE, MESOS, DOCKER };
@@ -65,7 +73,7 @@ struct RecoveredContainer {
 struct ContainerTermination {
   std::optional<int> status;  // wait status; 9 when killed
   std::string message;
-  std::string reason;         // e.g. "REASON_CONTAINER_LIMITATION_MEMORY"
+  std::optional<TaskStatusReason> reason;  // e.g. REASON_CONTAINER_LIMITATION_MEMORY
 };
 
 // mesos.proto ResourceStatistics, the fields the model fills.

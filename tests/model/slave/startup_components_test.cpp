@@ -195,7 +195,7 @@ TEST_CASE("a container: destroy kills it, OOM ends it with its reason, an unknow
   mesos.wait("oom", w.caller->self(), collect);
   w.sim.runFor(sim::Seconds(5));
   REQUIRE(ends.size() == 1);
-  CHECK(ends[0].reason == "REASON_CONTAINER_LIMITATION_MEMORY");
+  CHECK(toString(ends[0].reason) == "REASON_CONTAINER_LIMITATION_MEMORY");
   mesos.destroy("long");
   w.sim.runFor(sim::Seconds(1));
   REQUIRE(ends.size() == 2);

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "model/master/main.hpp"
 #include "model/slave/main.hpp"
 #include "model/slave/slave.hpp"
 #include "sim/simulation.hpp"

@@ -278,7 +278,7 @@ TEST_CASE("sequential znodes are numbered by the parent's cversion; expired sess
   // (false: not on request) once b learns of the expiry.
   b.driver->dispatch("test", [&] { b.driver->watchCancelled(*b.group, b.driver->joined[0]); });
   c.sim.runFor(sim::Seconds(1));
-  c.server(1)->dispatch("test", [&] { CHECK(c.server(1)->expireSessionsOf("client-b") == 1); });
+  c.server(1)->dispatch("test", [&] { CHECK(c.expireSessionsOf("client-b") == 1); });
   c.sim.runFor(sim::Seconds(1));
   CHECK(c.ensemble->tree().count("/mesos/json.info_0000000001") == 0);
   CHECK(b.driver->events == std::vector<std::string>{"cancelled:false"});
@@ -451,7 +451,7 @@ TEST_CASE("contender withdraw (C97): false before contend, true right after it, 
   a.driver->contend(contender);
   c.sim.runFor(sim::Seconds(1));
   REQUIRE(a.driver->events == std::vector<std::string>{"contended"});
-  c.server(1)->dispatch("expire", [&c] { (void)c.server(1)->expireSessionsOf("contender-1", ""); });
+  c.server(1)->dispatch("expire", [&c] { (void)c.expireSessionsOf("contender-1"); });
   c.sim.runFor(sim::Seconds(15));
   CHECK(std::find(a.driver->events.begin(), a.driver->events.end(), "lost") != a.driver->events.end());
   a.driver->events.clear();

@@ -1,0 +1,33 @@
+#include "model/master/main.hpp"
+
+#include <fmt/format.h>
+
+#include "model/master/contender/zookeeper.hpp"
+#include "model/master/detector/detector.hpp"
+#include "model/zookeeper/group.hpp"
+
+namespace agentsim::model {
+
+sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std::shared_ptr<ReplicatedLog> log,
+                                 std::shared_ptr<sim::FaultSites> faults) {
+  MasterEnvironment env;
+  env.log = std::move(log);
+  env.faults = std::move(faults);
+  if (!flags.zk.empty()) {
+    // MasterContender::create and MasterDetector::create with --zk.
+    auto url = parseZooKeeperUrl(flags.zk);
+    if (url.isError()) return sim::Error{fmt::format("Failed to create a master contender: {}", url.error())};
+    if (url->path == "/") {
+      return sim::Error{"Failed to create a master contender: Expecting a (chroot) path for ZooKeeper ('/' is not "
+                        "supported)"};
+    }
+    auto& group = host.sim().spawn<GroupProcess>(host, url->servers, kMasterContenderZkSessionTimeout, url->path);
+    env.contender = &host.sim().spawn<ZooKeeperMasterContender>(host, group);
+    env.detector = &spawnZooKeeperMasterDetector(host, *url);
+  }
+  return &host.sim().spawn<Master>(host, flags, std::move(env));
+}
+
+void masterMain(sim::Host& host, const MasterFlags& flags) { host.sim().spawn<Master>(host, flags); }
+
+}  // namespace agentsim::model

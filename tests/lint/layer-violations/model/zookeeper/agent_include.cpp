@@ -1,0 +1,2 @@
+// Planted: ZooKeeper knows the agent.
+#include "model/slave/slave.hpp"
