@@ -285,8 +285,12 @@ void Master::reregisterFramework(const sim::Upid& from, const ReregisterFramewor
         {{"framework_id", info.id}});
   } else {
     Framework& framework = it->second;
-    if (framework.connected && framework.pid == from) {
-      // A retry of a reregistration already done: acknowledged again, nothing changes.
+    if (framework.connected && framework.pid == from && !message.failover) {
+      // Master::_subscribe, an id in use by the same pid without `force`: acknowledged
+      // again, no broadcast. A failover (`force`) always goes through failoverFramework
+      // and the broadcast below, even from the same pid (FaultToleranceTest.
+      // SchedulerFailoverStatusUpdate). Simplification: the offer rescinds of this path
+      // are not modelled.
       log(fmt::format("Framework {} ({}) at {} already reregistered, resending acknowledgement", info.id, info.name,
                       from.str()));
       FrameworkReregisteredMessage again;

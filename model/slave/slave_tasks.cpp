@@ -545,12 +545,21 @@ void Slave::updateFramework(const sim::Upid& from, const UpdateFrameworkMessage&
     return;
   }
   Framework* f = framework(message.framework_id);
-  if (f != nullptr) {
-    f->pid = parseUpid(sim(), message.pid).value_or(f->pid);
-    if (f->info.checkpoint) checkpoint(paths::frameworkPidPath(meta_dir_, info_.id, f->info.id), message.pid);
-    log(fmt::format("Updating framework {} pid to {}", message.framework_id, message.pid));
+  if (f == nullptr) {
+    // The master broadcasts every framework's failover to every agent: one the agent does
+    // not know changes nothing here, not even the status update manager.
+    log(fmt::format("Ignoring updating pid for framework {} because it does not exist", message.framework_id));
+    return;
   }
-  // Status updates waiting for this framework go out again.
+  if (f->state == Framework::State::TERMINATING) {
+    log(fmt::format("Ignoring updating pid for framework {} because it is terminating", message.framework_id));
+    return;
+  }
+  // An empty pid (an HTTP framework) clears it.
+  f->pid = message.pid.empty() ? sim::Upid{} : parseUpid(sim(), message.pid).value_or(f->pid);
+  if (f->info.checkpoint) checkpoint(paths::frameworkPidPath(meta_dir_, info_.id, f->info.id), message.pid);
+  log(fmt::format("Updating framework {} pid to {}", message.framework_id, message.pid));
+  // Status updates waiting for this framework go out again (every stream's head).
   if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->resume();
 }
 

@@ -159,16 +159,22 @@ void StatusUpdateStream::acknowledgeHead() {
 }
 
 sim::Try<sim::Nothing> StatusUpdateStream::replay(const std::vector<StatusUpdateRecord>& records) {
+  // As 1.1: TaskState::recover collects the UPDATE records in order and the ACK records'
+  // UUIDs in a set; StatusUpdateStream::replay then handles each update and, if its UUID
+  // was acknowledged, an ACK right after it (which pops the head and closes the stream
+  // on a terminal update). An ACK whose update is not in the file changes nothing.
+  std::vector<std::string> acks;
   for (const auto& r : records) {
-    if (r.type == StatusUpdateRecord::Type::UPDATE) {
-      if (!contains(received_, r.update.uuid) && !contains(acknowledged_, r.update.uuid)) receive(r.update);
-      continue;
-    }
-    if (pending_.empty() || pending_.front().uuid != r.uuid) {
-      return sim::Error{fmt::format("Unexpected acknowledgement {} while replaying task.updates of task {}", r.uuid,
-                                    task_id_)};
-    }
-    acknowledgeHead();
+    if (r.type == StatusUpdateRecord::Type::ACK && !contains(acks, r.uuid)) acks.push_back(r.uuid);
+  }
+  for (const auto& r : records) {
+    if (r.type != StatusUpdateRecord::Type::UPDATE) continue;
+    receive(r.update);
+    if (!contains(acks, r.update.uuid)) continue;
+    // _handle(update, ACK): pops the head; the replayed update says whether it closes.
+    if (!contains(acknowledged_, r.update.uuid)) acknowledged_.push_back(r.update.uuid);
+    pending_.erase(pending_.begin());
+    if (isTerminalState(r.update.state)) terminated_ = true;
   }
   return sim::Nothing{};
 }

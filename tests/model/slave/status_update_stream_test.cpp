@@ -117,6 +117,23 @@ TEST_CASE("with checkpointing every UPDATE and ACK is appended to task.updates, 
   CHECK(disk.read(kPath) == bytes);                                   // replay writes nothing
 }
 
+TEST_CASE("replay acknowledges each update whose UUID has an ACK record anywhere, as 1.1's replay(updates, acks)") {
+  sim::Disk disk;
+  using Type = StatusUpdateRecord::Type;
+  auto upd = [](std::string uuid, TaskState state) { return StatusUpdateRecord{Type::UPDATE, update(uuid, state), ""}; };
+  auto ack = [](std::string uuid) { return StatusUpdateRecord{Type::ACK, {}, std::move(uuid)}; };
+  // An ACK for an update the file does not hold changes nothing (no error).
+  StatusUpdateStream a("task-1", "fw-1", &disk, kPath);
+  CHECK(!a.replay({upd("u1", TaskState::TASK_RUNNING), ack("u9")}).isError());
+  REQUIRE(a.next() != nullptr);
+  CHECK(a.next()->uuid == "u1");
+  // An ACK before its UPDATE still acknowledges it; a terminal one closes the stream.
+  StatusUpdateStream b("task-1", "fw-1", &disk, kPath);
+  CHECK(!b.replay({ack("u1"), upd("u1", TaskState::TASK_FINISHED)}).isError());
+  CHECK(b.next() == nullptr);
+  CHECK(b.terminated());
+}
+
 TEST_CASE("unsynced records are lost in a crash; a torn record at the end is ignored") {
   sim::Disk disk;
   StatusUpdateStream s("task-1", "fw-1", &disk, kPath);
