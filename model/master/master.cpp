@@ -186,6 +186,9 @@ void Master::exited(const sim::Upid& pid) {
     auto it = frameworks_.find(f->second);
     if (it == frameworks_.end() || !it->second.connected) return;
     Framework& framework = it->second;
+    // "See comments in receive() on why we send an error message to the framework upon
+    // detecting a disconnection": a scheduler still alive behind a broken link aborts.
+    sendFrameworkError(pid, "Framework disconnected");
     framework.connected = false;
     const std::uint64_t disconnection = ++framework.disconnections;
     log(fmt::format("Framework {} ({}) at {} disconnected; giving it {} to fail over", it->first,
@@ -276,7 +279,24 @@ void Master::reregisterFramework(const sim::Upid& from, const ReregisterFramewor
     log(fmt::format("Ignoring re-register framework message from {}: no framework id", from.str()));
     return;
   }
+  if (completed_frameworks_.count(info.id) != 0) {
+    // Master::subscribe: a framework removed (failover timeout elapsed, or teardown) may
+    // not come back under its id.
+    log(fmt::format("Refusing subscription of framework '{}' at {}: Framework has been removed", info.name,
+                    from.str()));
+    sendFrameworkError(from, "Framework has been removed");
+    return;
+  }
   auto it = frameworks_.find(info.id);
+  if (it != frameworks_.end() && !it->second.recovered && !(it->second.pid == from) && !message.failover) {
+    // Master::_subscribe: another scheduler holds the framework and this one did not
+    // ask to fail over (force).
+    log(fmt::format("Disallowing subscription attempt of framework {} because it is not expected from {}",
+                    info.id, from.str()));
+    sendFrameworkError(from, "Framework failed over");
+    return;
+  }
+  bool failedOver = false;
   if (it == frameworks_.end()) {
     // Unknown to this master: a framework re-registering after a master failover (the
     // registry does not hold frameworks in 1.1) is added again with its id.
@@ -285,7 +305,7 @@ void Master::reregisterFramework(const sim::Upid& from, const ReregisterFramewor
         {{"framework_id", info.id}});
   } else {
     Framework& framework = it->second;
-    if (framework.connected && framework.pid == from) {
+    if (framework.connected && framework.pid == from && !message.failover) {
       // A retry of a reregistration already done: acknowledged again, nothing changes.
       log(fmt::format("Framework {} ({}) at {} already reregistered, resending acknowledgement", info.id, info.name,
                       from.str()));
@@ -298,6 +318,11 @@ void Master::reregisterFramework(const sim::Upid& from, const ReregisterFramewor
     if (framework.recovered) {
       framework.info = info;
       framework.recovered = false;
+    } else if (message.failover) {
+      // Master::failoverFramework: the old scheduler, if it is still connected from
+      // another pid, is told it was replaced; the new one gets FrameworkRegisteredMessage.
+      if (!(framework.pid == from) && framework.connected) sendFrameworkError(framework.pid, "Framework failed over");
+      failedOver = true;
     }
     framework_by_pid_.erase(framework.pid);
     framework.pid = from;
@@ -308,10 +333,19 @@ void Master::reregisterFramework(const sim::Upid& from, const ReregisterFramewor
         {{"framework_id", info.id}, {"failover", message.failover}});
     traceState("Master::Framework", "REREGISTERED", {{"framework_id", info.id}, {"pid", from.str()}});
   }
-  FrameworkReregisteredMessage reply;
-  reply.framework_id = info.id;
-  reply.master_info = info_;
-  send(from, reply);
+  if (failedOver) {
+    // Master::_failoverFramework answers FrameworkRegisteredMessage ("the scheduler driver
+    // safely ignores any duplicate registration messages").
+    FrameworkRegisteredMessage reply;
+    reply.framework_id = info.id;
+    reply.master_info = info_;
+    send(from, reply);
+  } else {
+    FrameworkReregisteredMessage reply;
+    reply.framework_id = info.id;
+    reply.master_info = info_;
+    send(from, reply);
+  }
   // "Broadcast the new framework pid to all the slaves": an executor may run on an agent
   // that has no task of it in the master's view.
   for (const auto& [id, agent] : registered_) {
@@ -349,6 +383,12 @@ void Master::frameworkFailoverTimeout(const std::string& id, std::uint64_t disco
   }
   tasks_.erase(id);
   completed_frameworks_.insert(id);
+}
+
+void Master::sendFrameworkError(const sim::Upid& to, std::string text) {
+  FrameworkErrorMessage message;
+  message.message = std::move(text);
+  send(to, std::move(message));
 }
 
 Master::Framework* Master::frameworkFrom(const sim::Upid& from) {

@@ -191,6 +191,9 @@ class Master final : public sim::Process {
   // Readmission (`readmitted`) adds the agent's tasks to the master; a known agent's
   // reregistration (Master::reconcile(Slave*)) does not.
   void reconcileAgent(const std::string& slaveId, const std::vector<Task>& tasks, bool readmission);
+  // FrameworkErrorMessage to a scheduler (Master::exited, Master::subscribe,
+  // Master::failoverFramework); the driver aborts on it.
+  void sendFrameworkError(const sim::Upid& to, std::string text);
   Framework* frameworkFrom(const sim::Upid& from);
   // Applies a registry operation and stores the registry if it changed.
   void registryOperation(std::string_view operation, const SlaveInfo& info, sim::Time at);
