@@ -1107,7 +1107,14 @@ void SlaveObserver::ping() {
 void SlaveObserver::pong(const sim::Upid& /*from*/, const PongSlaveMessage& /*message*/) {
   timeouts_ = 0;
   pinged_ = false;
-  marking_ = false;  // a pong cancels a pending unreachable transition
+  if (marking_) {
+    // A pong cancels a pending unreachable transition: the observer discards its permit
+    // request (markingUnreachable->discard()), which then uses no permit.
+    Master& master = master_;
+    master.dispatch("RateLimiter::discard", [&master, key = permit_key_] { master.discardRemovalPermit(key); });
+    log(fmt::format("Canceling transition of agent {} to UNREACHABLE because a pong was received!", slave_id_));
+  }
+  marking_ = false;
 }
 
 void SlaveObserver::timeout() {
@@ -1118,13 +1125,16 @@ void SlaveObserver::timeout() {
       log(fmt::format("Agent {} has failed to respond to {} pings; asking for a removal permit", slave_id_, timeouts_));
       Master& master = master_;
       const sim::Upid self = this->self();
-      master.dispatch("Master::acquireRemovalPermit", [&master, self] {
-        master.acquireRemovalPermit([&master, self] {
-          // The observer may be gone (the agent reregistered or was removed meanwhile).
-          if (auto* observer = static_cast<SlaveObserver*>(master.sim().process(self))) {
-            observer->dispatch("SlaveObserver::permitted", [observer] { observer->permitted(); });
-          }
-        });
+      permit_key_ = fmt::format("{}#{}", self.str(), ++permit_requests_);
+      master.dispatch("Master::acquireRemovalPermit", [&master, self, key = permit_key_] {
+        master.acquireRemovalPermit(
+            [&master, self] {
+              // The observer may be gone (the agent reregistered or was removed meanwhile).
+              if (auto* observer = static_cast<SlaveObserver*>(master.sim().process(self))) {
+                observer->dispatch("SlaveObserver::permitted", [observer] { observer->permitted(); });
+              }
+            },
+            key);
       });
     }
   }
@@ -1164,18 +1174,50 @@ void Master::spoofAcknowledgement(const std::string& hostname, const std::string
   send(agent.pid, message);
 }
 
-void Master::acquireRemovalPermit(std::function<void()> granted) {
+void Master::acquireRemovalPermit(std::function<void()> granted, std::string key) {
   if (flags_.agent_removal_permits == 0) {
     granted();
     return;
   }
-  // RateLimiter(permits, duration): one permit every duration / permits.
-  const sim::Duration every = flags_.agent_removal_period / flags_.agent_removal_permits;
-  const sim::Time at = std::max(now(), next_removal_permit_);
-  next_removal_permit_ = at + every;
-  log(fmt::format("Agent removal permit in {} (--agent_removal_rate_limit={}/{})", sim::format(at - now()),
-                  flags_.agent_removal_permits, sim::format(flags_.agent_removal_period)));
-  delay(at - now(), "RateLimiter::acquire", [granted = std::move(granted)] { granted(); });
+  // RateLimiter(permits, duration): one permit every duration / permits; a request waits
+  // behind those queued before it, and the first of them for the limiter's timeout.
+  const bool wait = !removal_permits_.empty() || now() < next_removal_permit_;
+  log(fmt::format("Agent removal permit in {} (--agent_removal_rate_limit={}/{}; {} request(s) ahead)",
+                  sim::format(std::max(now(), next_removal_permit_) - now()), flags_.agent_removal_permits,
+                  sim::format(flags_.agent_removal_period), removal_permits_.size()));
+  if (!wait) {
+    next_removal_permit_ = now() + flags_.agent_removal_period / flags_.agent_removal_permits;
+    delay(sim::Duration{}, "RateLimiter::acquire", [granted = std::move(granted)] { granted(); });
+    return;
+  }
+  const bool first = removal_permits_.empty();
+  removal_permits_.push_back(PermitRequest{std::move(key), std::move(granted), false});
+  if (first) delay(next_removal_permit_ - now(), "RateLimiter::_acquire", [this] { grantNextRemovalPermit(); });
+}
+
+void Master::discardRemovalPermit(const std::string& key) {
+  for (PermitRequest& request : removal_permits_) {
+    if (!key.empty() && request.key == key) request.discarded = true;
+  }
+}
+
+void Master::grantNextRemovalPermit() {
+  // RateLimiterProcess::_acquire: discarded requests are dropped without a permit; the
+  // first one not discarded gets it, and the limiter's timeout starts again.
+  while (!removal_permits_.empty()) {
+    PermitRequest request = std::move(removal_permits_.front());
+    removal_permits_.pop_front();
+    if (request.discarded) {
+      log(fmt::format("Skipping a discarded agent removal request ({})", request.key));
+      continue;
+    }
+    next_removal_permit_ = now() + flags_.agent_removal_period / flags_.agent_removal_permits;
+    request.granted();
+    break;
+  }
+  if (!removal_permits_.empty()) {
+    delay(std::max(now(), next_removal_permit_) - now(), "RateLimiter::_acquire", [this] { grantNextRemovalPermit(); });
+  }
 }
 
 sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std::shared_ptr<ReplicatedLog> log,
