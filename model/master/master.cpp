@@ -186,6 +186,9 @@ void Master::exited(const sim::Upid& pid) {
     auto it = frameworks_.find(f->second);
     if (it == frameworks_.end() || !it->second.connected) return;
     Framework& framework = it->second;
+    // "See comments in receive() on why we send an error message to the framework upon
+    // detecting a disconnection": a scheduler still alive behind a broken link aborts.
+    sendFrameworkError(pid, "Framework disconnected");
     framework.connected = false;
     const std::uint64_t disconnection = ++framework.disconnections;
     log(fmt::format("Framework {} ({}) at {} disconnected; giving it {} to fail over", it->first,
@@ -276,7 +279,24 @@ void Master::reregisterFramework(const sim::Upid& from, const ReregisterFramewor
     log(fmt::format("Ignoring re-register framework message from {}: no framework id", from.str()));
     return;
   }
+  if (completed_frameworks_.count(info.id) != 0) {
+    // Master::subscribe: a framework removed (failover timeout elapsed, or teardown) may
+    // not come back under its id.
+    log(fmt::format("Refusing subscription of framework '{}' at {}: Framework has been removed", info.name,
+                    from.str()));
+    sendFrameworkError(from, "Framework has been removed");
+    return;
+  }
   auto it = frameworks_.find(info.id);
+  if (it != frameworks_.end() && !it->second.recovered && !(it->second.pid == from) && !message.failover) {
+    // Master::_subscribe: another scheduler holds the framework and this one did not
+    // ask to fail over (force).
+    log(fmt::format("Disallowing subscription attempt of framework {} because it is not expected from {}",
+                    info.id, from.str()));
+    sendFrameworkError(from, "Framework failed over");
+    return;
+  }
+  bool failedOver = false;
   if (it == frameworks_.end()) {
     // Unknown to this master: a framework re-registering after a master failover (the
     // registry does not hold frameworks in 1.1) is added again with its id.
@@ -302,6 +322,11 @@ void Master::reregisterFramework(const sim::Upid& from, const ReregisterFramewor
     if (framework.recovered) {
       framework.info = info;
       framework.recovered = false;
+    } else if (message.failover) {
+      // Master::failoverFramework: the old scheduler, if it is still connected from
+      // another pid, is told it was replaced; the new one gets FrameworkRegisteredMessage.
+      if (!(framework.pid == from) && framework.connected) sendFrameworkError(framework.pid, "Framework failed over");
+      failedOver = true;
     }
     framework_by_pid_.erase(framework.pid);
     framework.pid = from;
@@ -312,10 +337,19 @@ void Master::reregisterFramework(const sim::Upid& from, const ReregisterFramewor
         {{"framework_id", info.id}, {"failover", message.failover}});
     traceState(machines::kMasterFramework, "REREGISTERED", {{"framework_id", info.id}, {"pid", from.str()}});
   }
-  FrameworkReregisteredMessage reply;
-  reply.framework_id = info.id;
-  reply.master_info = info_;
-  send(from, reply);
+  if (failedOver) {
+    // Master::_failoverFramework answers FrameworkRegisteredMessage ("the scheduler driver
+    // safely ignores any duplicate registration messages").
+    FrameworkRegisteredMessage reply;
+    reply.framework_id = info.id;
+    reply.master_info = info_;
+    send(from, reply);
+  } else {
+    FrameworkReregisteredMessage reply;
+    reply.framework_id = info.id;
+    reply.master_info = info_;
+    send(from, reply);
+  }
   // "Broadcast the new framework pid to all the slaves": an executor may run on an agent
   // that has no task of it in the master's view.
   for (const auto& [id, agent] : registered_) {
@@ -353,6 +387,12 @@ void Master::frameworkFailoverTimeout(const std::string& id, std::uint64_t disco
   }
   tasks_.erase(id);
   completed_frameworks_.insert(id);
+}
+
+void Master::sendFrameworkError(const sim::Upid& to, std::string text) {
+  FrameworkErrorMessage message;
+  message.message = std::move(text);
+  send(to, std::move(message));
 }
 
 Master::Framework* Master::frameworkFrom(const sim::Upid& from) {
@@ -1071,7 +1111,14 @@ void SlaveObserver::ping() {
 void SlaveObserver::pong(const sim::Upid& /*from*/, const PongSlaveMessage& /*message*/) {
   timeouts_ = 0;
   pinged_ = false;
-  marking_ = false;  // a pong cancels a pending unreachable transition
+  if (marking_) {
+    // A pong cancels a pending unreachable transition: the observer discards its permit
+    // request (markingUnreachable->discard()), which then uses no permit.
+    Master& master = master_;
+    master.dispatch("RateLimiter::discard", [&master, key = permit_key_] { master.discardRemovalPermit(key); });
+    log(fmt::format("Canceling transition of agent {} to UNREACHABLE because a pong was received!", slave_id_));
+  }
+  marking_ = false;
 }
 
 void SlaveObserver::timeout() {
@@ -1082,13 +1129,16 @@ void SlaveObserver::timeout() {
       log(fmt::format("Agent {} has failed to respond to {} pings; asking for a removal permit", slave_id_, timeouts_));
       Master& master = master_;
       const sim::Upid self = this->self();
-      master.dispatch("Master::acquireRemovalPermit", [&master, self] {
-        master.acquireRemovalPermit([&master, self] {
-          // The observer may be gone (the agent reregistered or was removed meanwhile).
-          if (auto* observer = static_cast<SlaveObserver*>(master.sim().process(self))) {
-            observer->dispatch("SlaveObserver::permitted", [observer] { observer->permitted(); });
-          }
-        });
+      permit_key_ = fmt::format("{}#{}", self.str(), ++permit_requests_);
+      master.dispatch("Master::acquireRemovalPermit", [&master, self, key = permit_key_] {
+        master.acquireRemovalPermit(
+            [&master, self] {
+              // The observer may be gone (the agent reregistered or was removed meanwhile).
+              if (auto* observer = static_cast<SlaveObserver*>(master.sim().process(self))) {
+                observer->dispatch("SlaveObserver::permitted", [observer] { observer->permitted(); });
+              }
+            },
+            key);
       });
     }
   }
@@ -1110,18 +1160,50 @@ void SlaveObserver::permitted() {
   marking_ = false;
 }
 
-void Master::acquireRemovalPermit(std::function<void()> granted) {
+void Master::acquireRemovalPermit(std::function<void()> granted, std::string key) {
   if (flags_.agent_removal_permits == 0) {
     granted();
     return;
   }
-  // RateLimiter(permits, duration): one permit every duration / permits.
-  const sim::Duration every = flags_.agent_removal_period / flags_.agent_removal_permits;
-  const sim::Time at = std::max(now(), next_removal_permit_);
-  next_removal_permit_ = at + every;
-  log(fmt::format("Agent removal permit in {} (--agent_removal_rate_limit={}/{})", sim::format(at - now()),
-                  flags_.agent_removal_permits, sim::format(flags_.agent_removal_period)));
-  delay(at - now(), "RateLimiter::acquire", [granted = std::move(granted)] { granted(); });
+  // RateLimiter(permits, duration): one permit every duration / permits; a request waits
+  // behind those queued before it, and the first of them for the limiter's timeout.
+  const bool wait = !removal_permits_.empty() || now() < next_removal_permit_;
+  log(fmt::format("Agent removal permit in {} (--agent_removal_rate_limit={}/{}; {} request(s) ahead)",
+                  sim::format(std::max(now(), next_removal_permit_) - now()), flags_.agent_removal_permits,
+                  sim::format(flags_.agent_removal_period), removal_permits_.size()));
+  if (!wait) {
+    next_removal_permit_ = now() + flags_.agent_removal_period / flags_.agent_removal_permits;
+    delay(sim::Duration{}, "RateLimiter::acquire", [granted = std::move(granted)] { granted(); });
+    return;
+  }
+  const bool first = removal_permits_.empty();
+  removal_permits_.push_back(PermitRequest{std::move(key), std::move(granted), false});
+  if (first) delay(next_removal_permit_ - now(), "RateLimiter::_acquire", [this] { grantNextRemovalPermit(); });
+}
+
+void Master::discardRemovalPermit(const std::string& key) {
+  for (PermitRequest& request : removal_permits_) {
+    if (!key.empty() && request.key == key) request.discarded = true;
+  }
+}
+
+void Master::grantNextRemovalPermit() {
+  // RateLimiterProcess::_acquire: discarded requests are dropped without a permit; the
+  // first one not discarded gets it, and the limiter's timeout starts again.
+  while (!removal_permits_.empty()) {
+    PermitRequest request = std::move(removal_permits_.front());
+    removal_permits_.pop_front();
+    if (request.discarded) {
+      log(fmt::format("Skipping a discarded agent removal request ({})", request.key));
+      continue;
+    }
+    next_removal_permit_ = now() + flags_.agent_removal_period / flags_.agent_removal_permits;
+    request.granted();
+    break;
+  }
+  if (!removal_permits_.empty()) {
+    delay(std::max(now(), next_removal_permit_) - now(), "RateLimiter::_acquire", [this] { grantNextRemovalPermit(); });
+  }
 }
 
 }  // namespace agentsim::model

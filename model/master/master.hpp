@@ -47,6 +47,7 @@
 //  - a framework that reregisters is announced to every agent (UpdateFrameworkMessage);
 //    a removed framework is shut down on every agent (ShutdownFrameworkMessage).
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -105,7 +106,11 @@ class Master final : public sim::Process {
   void markUnreachable(const std::string& slaveId, const std::string& reason);
   // The agent removal RateLimiter (--agent_removal_rate_limit): `granted` runs as an
   // event on the master once a permit is free (at once without a limiter).
-  void acquireRemovalPermit(std::function<void()> granted);
+  // `key` names the request for discardRemovalPermit ("" for one never discarded).
+  void acquireRemovalPermit(std::function<void()> granted, std::string key = {});
+  // RateLimiter's discard: a request discarded while it waits is skipped when its turn
+  // comes, so it uses no permit (the next request gets the permit then).
+  void discardRemovalPermit(const std::string& key);
 
  protected:
   void initialize() override;
@@ -199,6 +204,9 @@ class Master final : public sim::Process {
   // Readmission (`readmitted`) adds the agent's tasks to the master; a known agent's
   // reregistration (Master::reconcile(Slave*)) does not.
   void reconcileAgent(const std::string& slaveId, const std::vector<Task>& tasks, bool readmission);
+  // FrameworkErrorMessage to a scheduler (Master::exited, Master::subscribe,
+  // Master::failoverFramework); the driver aborts on it.
+  void sendFrameworkError(const sim::Upid& to, std::string text);
   Framework* frameworkFrom(const sim::Upid& from);
   // Applies a registry operation and stores the registry if it changed.
   void registryOperation(RegistryOperation operation, const SlaveInfo& info, sim::Time at);
@@ -238,7 +246,16 @@ class Master final : public sim::Process {
   std::uint64_t next_framework_ = 0;
   std::map<Id, std::map<std::string, MasterTask>> tasks_;  // framework -> task
   std::set<std::string> completed_frameworks_;
-  sim::Time next_removal_permit_;  // when the limiter's next permit is free
+  // libprocess's RateLimiterProcess: when the next permit is free, and the requests
+  // waiting for one, in order.
+  struct PermitRequest {
+    std::string key;
+    std::function<void()> granted;
+    bool discarded = false;
+  };
+  void grantNextRemovalPermit();  // RateLimiterProcess::_acquire
+  sim::Time next_removal_permit_;
+  std::deque<PermitRequest> removal_permits_;
 };
 
 // SlaveObserver (src/master/master.cpp): process slave-observer(N), one per agent.
@@ -271,6 +288,8 @@ class SlaveObserver final : public sim::Process {
   bool pinged_ = false;
   std::uint32_t timeouts_ = 0;
   bool marking_ = false;
+  std::string permit_key_;            // the pending permit request, for its discard
+  std::uint64_t permit_requests_ = 0;
 };
 
 }  // namespace agentsim::model

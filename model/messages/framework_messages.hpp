@@ -64,6 +64,14 @@ struct FrameworkReregisteredMessage : sim::MessageOf<FrameworkReregisteredMessag
   }
 };
 
+// Master -> scheduler: FrameworkErrorMessage; the driver aborts and calls
+// Scheduler::error (SchedulerProcess::error).
+struct FrameworkErrorMessage : sim::MessageOf<FrameworkErrorMessage> {
+  static constexpr std::string_view kName = "FrameworkErrorMessage";
+  std::string message;
+  void describe(sim::Fields& out) const override { out.push_back({"message", message}); }
+};
+
 // Master -> scheduler: the agent is gone, removed or marked unreachable
 // (Master::sendSlaveLost); the driver calls Scheduler::slaveLost.
 struct LostSlaveMessage : sim::MessageOf<LostSlaveMessage> {

@@ -142,6 +142,7 @@ inline const std::vector<std::string_view>& mesosMessageNames() {
       "ExecutorReregisteredMessage",
       "ExecutorToFrameworkMessage",
       "ExitedExecutorMessage",
+      "FrameworkErrorMessage",
       "FrameworkRegisteredMessage",
       "FrameworkReregisteredMessage",
       "FrameworkToExecutorMessage",

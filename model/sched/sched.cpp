@@ -40,6 +40,7 @@ void SchedulerProcess::initialize() {
   install(&SchedulerProcess::statusUpdate, "SchedulerProcess::statusUpdate");
   install(&SchedulerProcess::executorLost, "SchedulerProcess::lostExecutor");
   install(&SchedulerProcess::lostSlave, "SchedulerProcess::lostSlave");
+  install(&SchedulerProcess::error, "SchedulerProcess::error");
   for (std::size_t i = 0; i < flags_.tasks.size(); ++i) {
     const TaskLaunch& task = flags_.tasks[i];
     const sim::Duration wait = task.at > now().sinceStart() ? task.at - now().sinceStart() : sim::Duration{};
@@ -54,6 +55,10 @@ void SchedulerProcess::initialize() {
 sim::Upid SchedulerProcess::masterPid() const { return master_pid_.get(sim(), master_->pid); }
 
 void SchedulerProcess::detected(const Detection& detection) {
+  if (!running_) {
+    log("Ignoring the master change because the driver is not running!");
+    return;
+  }
   if (detection.kind == Detection::Kind::Failed) {
     log("Failed to detect a master: " + detection.failure, {{"status", static_cast<std::int64_t>(1)}});
     for (sim::Process* p : host().processes()) sim().terminate(*p);
@@ -81,7 +86,7 @@ void SchedulerProcess::detected(const Detection& detection) {
 
 void SchedulerProcess::doReliableRegistration(sim::Duration maxBackoff) {
   registration_timer_ = sim::TimerId{};
-  if (connected_ || !master_) return;
+  if (!running_ || connected_ || !master_) return;
   if (framework_.id.empty()) {
     RegisterFrameworkMessage message;
     message.framework = framework_;
@@ -147,6 +152,7 @@ void SchedulerProcess::exited(const sim::Upid& pid) {
 }
 
 void SchedulerProcess::launch(std::size_t index) {
+  if (!running_) return;  // SchedulerDriver::launchTasks answers DRIVER_ABORTED
   if (!connected_ || framework_.id.empty()) {
     // Not registered yet: the script tries again in a second (a real scheduler waits
     // for an offer).
@@ -241,6 +247,22 @@ void SchedulerProcess::lostSlave(const sim::Upid& from, const LostSlaveMessage& 
   }
   // Scheduler::slaveLost: what the framework's code sees.
   traceState(machines::kSchedulerSlaveLost, "LOST", {{"framework_id", framework_.id}, {"slave_id", message.slave_id}});
+}
+
+bool SchedulerProcess::accept(const sim::Envelope& envelope, std::string& reason) {
+  if (running_) return true;
+  reason = fmt::format("Ignoring {} because the driver is not running!", envelope.body->name());
+  return false;
+}
+
+void SchedulerProcess::error(const sim::Upid& /*from*/, const FrameworkErrorMessage& message) {
+  // SchedulerProcess::error: driver->abort(), then Scheduler::error. abort() also sends
+  // DEACTIVATE to a connected master, which only stops offers: not modelled (no offers).
+  running_ = false;
+  cancel(registration_timer_);
+  log(fmt::format("Got error '{}'", message.message));
+  log(fmt::format("Aborting framework '{}'", framework_.id), {{"framework_id", framework_.id}});
+  traceState(machines::kSchedulerError, "ERROR", {{"framework_id", framework_.id}, {"message", message.message}});
 }
 
 void SchedulerProcess::acknowledge(const StatusUpdate& u) {

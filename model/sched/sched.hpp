@@ -27,7 +27,11 @@
 //    Scheduler::slaveLost (a `state` record "Scheduler::slaveLost", state LOST, naming
 //    the agent's slave_id); one while disconnected, or from another sender, is ignored
 //    (in that order, as SchedulerProcess::lostSlave checks);
-//  - killTask and reconcileTasks send KillTaskMessage and ReconcileTasksMessage.
+//  - killTask and reconcileTasks send KillTaskMessage and ReconcileTasksMessage;
+//  - a FrameworkErrorMessage (from any sender, as SchedulerProcess::error does not check)
+//    aborts the driver and is delivered to Scheduler::error (a `state` record
+//    "Scheduler::error", state ERROR, with the message); an aborted driver is not running:
+//    it ignores every later message and master change and sends nothing more.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -50,6 +54,8 @@ inline constexpr sim::StateMachine kSchedulerStatusUpdate{"Scheduler::statusUpda
 inline constexpr std::string_view kLostStates[]{"LOST"};
 inline constexpr sim::StateMachine kSchedulerExecutorLost{"Scheduler::executorLost", kLostStates};
 inline constexpr sim::StateMachine kSchedulerSlaveLost{"Scheduler::slaveLost", kLostStates};
+inline constexpr std::string_view kErrorStates[]{"ERROR"};
+inline constexpr sim::StateMachine kSchedulerError{"Scheduler::error", kErrorStates};
 }  // namespace machines
 
 // src/sched/constants.hpp.
@@ -103,8 +109,10 @@ class SchedulerProcess final : public sim::Process {
  protected:
   void initialize() override;
   void exited(const sim::Upid& pid) override;
+  bool accept(const sim::Envelope& envelope, std::string& reason) override;
 
  private:
+  void error(const sim::Upid& from, const FrameworkErrorMessage& message);
   void detected(const Detection& detection);
   void doReliableRegistration(sim::Duration maxBackoff);
   void registered(const sim::Upid& from, const FrameworkRegisteredMessage& message);
@@ -122,6 +130,7 @@ class SchedulerProcess final : public sim::Process {
   FrameworkInfo framework_;
   std::optional<MasterInfo> master_;
   bool connected_ = false;
+  bool running_ = true;  // false once aborted (SchedulerProcess's `running`)
   bool failover_ = true;  // the first (re)registration of this scheduler process
   sim::TimerId registration_timer_;
 };

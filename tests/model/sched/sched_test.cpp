@@ -124,3 +124,39 @@ TEST_CASE("a LostSlaveMessage not from the leading master, or while disconnected
                           "of the leading master 'master@master-1:5050'"));
   }
 }
+
+// FaultToleranceTest.SchedulerFailover (fault_tolerance_tests.cpp): a second scheduler
+// process takes the framework over (ReregisterFrameworkMessage with failover=true, from
+// another pid) while the first is still connected. Master::failoverFramework tells the
+// first "Framework failed over" (its driver aborts: Scheduler::error) and answers the
+// second with FrameworkRegisteredMessage.
+TEST_CASE("a scheduler failing over from another pid aborts the connected one: 'Framework failed over'") {
+  FrameworkCluster c(12);
+  c.boot();
+  c.sim.runFor(sim::Seconds(5));
+  REQUIRE(c.scheduler().connected());
+  const auto registered = c.find(RecordKind::Deliver, "FrameworkRegisteredMessage", "framework-1");
+  REQUIRE(registered.size() == 1);
+  const std::string id = registered[0]->text("framework_id");
+
+  // The second scheduler finds the FrameworkID where the scripted scheduler keeps it.
+  sim::Host& second = c.sim.addHost("framework-2", 8080);
+  REQUIRE(second.disk().write("/var/lib/scheduler/framework_id", id).isSome());
+  FrameworkFlags fw;
+  fw.master = "master-1:5050";
+  REQUIRE(frameworkMain(second, fw).isSome());
+  c.sim.runFor(sim::Seconds(5));
+
+  const auto rereg = c.find(RecordKind::Send, "ReregisterFrameworkMessage", "framework-2");
+  REQUIRE(!rereg.empty());
+  CHECK(rereg[0]->text("framework_id") == id);
+  const auto errors = c.find(RecordKind::Deliver, "FrameworkErrorMessage", "framework-1");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0]->text("message") == "Framework failed over");
+  const auto aborted = c.find(RecordKind::State, "Scheduler::error", "framework-1");
+  REQUIRE(aborted.size() == 1);
+  CHECK(aborted[0]->text("message") == "Framework failed over");
+  CHECK(c.find(RecordKind::Deliver, "FrameworkRegisteredMessage", "framework-2").size() == 1);
+  CHECK(c.find(RecordKind::Deliver, "FrameworkReregisteredMessage", "framework-2").empty());
+  CHECK(c.find(RecordKind::Deliver, "FrameworkErrorMessage", "framework-2").empty());
+}
