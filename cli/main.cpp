@@ -308,7 +308,9 @@ int run(RunArgs a) {
   std::size_t held = 0;
   for (const auto& r : report.results) {
     held += r.outcome.held ? 1 : 0;
-    printWrapped(fmt::format("  {:<7} {}: {}", r.outcome.held ? "held" : "FAILED", r.kind, r.summary), layout, 10);
+    printWrapped(fmt::format("  {:<7} {}: {}", r.outcome.held ? "held" : r.outcome.undecided ? "UNDECIDED" : "FAILED",
+                             r.kind, r.summary),
+                 layout, 10);
     // The default view shows a held expectation's evidence in the timeline, not here.
     if (a.all || !r.outcome.held) printWrapped(fmt::format("          evidence: {}", r.outcome.evidence), layout, 20);
   }

@@ -58,14 +58,24 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
     world->sim().emit(sim::RecordKind::Check, nullptr, "", "limit",
                       {{"held", false}, {"evidence", report.stop.message}, {"evidence_seqs", seqArray({})}}, "");
   }
+  // The time up to which the run observed everything: --until (or the scenario's), or
+  // where a limit stopped it.
+  const sim::Time observed = report.limitExceeded() ? report.end : sim::Time{} + until;
   for (const Expectation& e : scenario.expectations) {
     Outcome o = e.evaluate(memory.records());
-    world->sim().emit(sim::RecordKind::Check, nullptr, "", e.kind,
-                      {{"expectation", e.summary},
-                       {"held", o.held},
-                       {"evidence", o.evidence},
-                       {"evidence_seqs", seqArray(o.seqs)}},
-                      "");
+    if (sim::Time{} + e.horizon > observed) {
+      // Verdicts never lie: what the run did not see cannot be held.
+      o.held = false;
+      o.undecided = true;
+      o.evidence = fmt::format("UNDECIDED: the run ended at {} before the expectation could be decided (it needs "
+                               "--until {} or more); so far: {}",
+                               sim::format(observed.sinceStart()), sim::format(e.horizon), o.evidence);
+    }
+    sim::Fields fields{{"expectation", e.summary}, {"held", o.held}};
+    if (o.undecided) fields.push_back({"undecided", true});
+    fields.push_back({"evidence", o.evidence});
+    fields.push_back({"evidence_seqs", seqArray(o.seqs)});
+    world->sim().emit(sim::RecordKind::Check, nullptr, "", e.kind, std::move(fields), "");
     report.results.push_back(ExpectationResult{e.kind, e.summary, std::move(o)});
   }
   // All are checked before the first verdict is recorded.

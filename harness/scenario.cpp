@@ -577,6 +577,35 @@ void readTimeline(const Reader& r, Scenario& s) {
   }
 }
 
+// An expectation's horizon (Expectation::horizon), from the keys every kind writes its
+// times with (already checked by the kind's parser): the latest of `by`, `at`, the end of
+// `between` and `elected_between`, and `after` plus `within` (`after` may name a timeline
+// entry, at that entry's time). With none of them, the scenario's `until`.
+sim::Duration horizonOf(const Reader& r, const std::string& p, const Scenario& s) {
+  std::optional<sim::Duration> latest;
+  auto later = [&](sim::Duration d) { latest = latest ? std::max(*latest, d) : d; };
+  auto time = [&](const std::string& key) { return r.duration(key, sim::Duration{}, ScenarioLimits::kMaxUntil); };
+  for (const char* key : {"/by", "/at"}) {
+    if (r.has(p + key) && r.at(p + key).is_string()) later(time(p + key));
+  }
+  for (const char* key : {"/between", "/elected_between"}) {
+    if (r.has(p + key) && r.at(p + key).is_array() && r.at(p + key).size() == 2) later(time(Reader::child(p + key, 1)));
+  }
+  if (r.has(p + "/within")) {
+    sim::Duration from;
+    if (r.has(p + "/after")) {
+      const std::string after = r.at(p + "/after").get<std::string>();
+      bool entry = false;
+      for (const auto& e : s.timeline) {
+        if (e.label == after) from = e.at, entry = true;
+      }
+      if (!entry) from = time(p + "/after");
+    }
+    later(from + time(p + "/within"));
+  }
+  return latest.value_or(s.until);
+}
+
 void readExpectations(const Reader& r, Scenario& s) {
   const std::string p = "/expect";
   const std::size_t n = r.array(p, ScenarioLimits::kMaxExpectations);
@@ -602,6 +631,7 @@ void readExpectations(const Reader& r, Scenario& s) {
     Expectation x;
     x.kind = std::string(found->name);
     found->parse(ParseContext{r, s, fmt::format("expect[{}]", i)}, Reader::child(e, found->name), x);
+    x.horizon = horizonOf(r, Reader::child(e, found->name), s);
     s.expectations.push_back(std::move(x));
   }
 }

@@ -65,11 +65,17 @@ struct Outcome {
   // The seqs of the records the evidence names (the check record's `evidence_seqs`), so
   // a viewer can point at them.
   std::vector<std::uint64_t> seqs = {};
+  bool undecided = false;  // the run ended before the expectation's horizon (not held)
 };
 
 struct Expectation {
   std::string kind;
   std::string summary;
+  // The latest simulated time the verdict depends on: the end of its window, its `by`, its
+  // `at`, its reference plus `within`; the scenario's `until` when it names none (a count
+  // over the whole run). A run that ends before it cannot decide the expectation: the
+  // runner reports it UNDECIDED, never held.
+  sim::Duration horizon;
   std::function<Outcome(const std::vector<sim::Record>&)> evaluate;
 };
 

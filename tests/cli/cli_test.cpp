@@ -388,3 +388,28 @@ TEST_CASE("run scenarios/failover.json: the default view fits 150 lines of 160 c
   }
   CHECK(named >= 25);
 }
+
+TEST_CASE("run --until before an expectation's horizon: UNDECIDED, never held, and exit 1") {
+  // failover.json's leader expectation looks at 2mins; a run stopped at 40secs saw none of
+  // it. Before this rule it printed "held ... at 120.000000s".
+  const Result r = runAgentsim("run scenarios/failover.json --until 40secs --quiet");
+  CHECK(r.code == 1);
+  CHECK(r.out.find("UNDECIDED leader: master-2 leads at 2mins") != std::string::npos);
+  CHECK(r.out.find("held    leader: master-2 leads at 2mins") == std::string::npos);
+  CHECK(r.out.find("it needs --until 2mins or more") != std::string::npos);
+  // A window that ends before 40secs is decided, and holds.
+  CHECK(r.out.find("held    leader: no master leads at 37secs") != std::string::npos);
+  // "agent_reregistered ... within 13.02secs after timeline[0]" ends at 43.02secs.
+  CHECK(r.out.find("it needs --until 43.02secs or more") != std::string::npos);
+  // A count over the whole run (no window) needs the scenario's until.
+  CHECK(r.out.find("UNDECIDED message_count: PingSlaveMessage from master-2 to agent-1") != std::string::npos);
+  // The trace says so too.
+  const std::string trace = std::string(AGENTSIM_BUILD_DIR) + "/cli-undecided.jsonl";
+  CHECK(runAgentsim("run scenarios/failover.json --until 40secs --quiet --trace '" + trace + "'").code == 1);
+  std::ifstream in(trace);
+  std::string line, all;
+  while (std::getline(in, line)) all += line + "\n";
+  CHECK(all.find("\"held\":false,\"undecided\":true") != std::string::npos);
+  // The full run decides everything and holds.
+  CHECK(runAgentsim("run scenarios/failover.json --quiet").code == 0);
+}
