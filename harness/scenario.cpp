@@ -1,6 +1,7 @@
 #include "harness/scenario.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -680,6 +681,15 @@ std::variant<Scenario, LoadError> loadScenarioText(std::string_view text, const 
 }
 
 std::variant<Scenario, LoadError> loadScenarioFile(const std::string& path) {
+  // Only a regular file: a named pipe with no writer would block the open for ever, and a
+  // device has no end.
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    return LoadError{path, {}, "",
+                     std::filesystem::is_directory(status) ? "is a directory, not a scenario file"
+                                                           : "not a regular file (a pipe, socket or device)"};
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return LoadError{path, {}, "", "cannot open the file"};
   std::string text;

@@ -1,11 +1,41 @@
 #include "viz/trace_reader.hpp"
 
+#include <algorithm>
+#include <string_view>
+
 #include <array>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace agentsim::viz {
+
+namespace {
+constexpr int kMaxNesting = 64;  // objects and arrays, as harness/json_reader.hpp's max_depth
+
+// The deepest nesting of objects and arrays in a JSON text, strings skipped; stops
+// counting past kMaxNesting.
+int nestingDepth(std::string_view text) {
+  int depth = 0;
+  int deepest = 0;
+  bool inString = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (inString) {
+      if (c == '\\') ++i;
+      else if (c == '"') inString = false;
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > kMaxNesting) return deepest;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+}  // namespace
 
 namespace {
 
@@ -89,6 +119,14 @@ sim::Try<bool> TraceStream::readLine(nlohmann::ordered_json& j) {
     }
     if (line_.empty()) continue;
     if (number_ > 1 && skip_ && skip_(line_)) continue;
+    // A trace is untrusted input: nlohmann's parser recurses once per nesting level, so a
+    // line nested a million deep would overflow the stack. agentsim writes at most a few
+    // levels; refuse deeper ones before parsing, as the scenario loader does.
+    if (nestingDepth(line_) > kMaxNesting) {
+      return sim::Error{fmt::format("line {}: nested deeper than {} levels (a limit of agentsim's trace reader; see "
+                                    "docs/limits.md)",
+                                    number_, kMaxNesting)};
+    }
     // ordered_json keeps the writer's field order, so a round trip is exact.
     j = nlohmann::ordered_json::parse(line_, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return sim::Error{fmt::format("line {}: not a JSON object", number_)};

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "viz/timeline.hpp"
@@ -412,4 +413,27 @@ TEST_CASE("run --until before an expectation's horizon: UNDECIDED, never held, a
   CHECK(all.find("\"held\":false,\"undecided\":true") != std::string::npos);
   // The full run decides everything and holds.
   CHECK(runAgentsim("run scenarios/failover.json --quiet").code == 0);
+}
+
+TEST_CASE("hostile input: a named pipe is refused, not waited on; a trace nested a million deep is a located error") {
+  const std::string dir = AGENTSIM_BUILD_DIR;
+  const std::string fifo = dir + "/cli-hostile.fifo";
+  std::remove(fifo.c_str());
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);  // no writer: opening it would block for ever
+  Result r = runAgentsim("run '" + fifo + "'");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("not a regular file") != std::string::npos);
+  std::remove(fifo.c_str());
+  r = runAgentsim("run '" + dir + "'");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("is a directory") != std::string::npos);
+  const std::string deep = dir + "/cli-hostile-deep.jsonl";
+  {
+    std::ofstream out(deep);
+    out << "{\"format\":\"agentsim-trace\",\"format_version\":2}\n"
+        << std::string(1'000'000, '[') << std::string(1'000'000, ']') << "\n";
+  }
+  r = runAgentsim("invariants '" + deep + "'");
+  CHECK(r.code == 2);  // not a stack overflow (exit 139)
+  CHECK(r.out.find("line 2: nested deeper than 64 levels") != std::string::npos);
 }
