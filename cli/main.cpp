@@ -7,11 +7,13 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "agentsim_version.hpp"
 #include "harness/invariants.hpp"
@@ -97,6 +99,7 @@ struct RunArgs {
   bool all = false;
   bool noRefs = false;
   std::optional<std::uint64_t> maxEvents;
+  std::string results;   // --results FILE.json (docs/results-format.md)
   std::string svg;       // views of the run, drawn from its records (docs/views.md)
   std::string perfetto;
 };
@@ -230,6 +233,46 @@ bool writeViewFile(const std::string& option, const std::string& path, viz::View
   return true;
 }
 
+// `run --results FILE.json` (docs/results-format.md): every verdict, for graders and
+// notebooks, so they need not parse the text. Returns false, having said why, when the
+// file cannot be written.
+bool writeResults(const std::string& path, const harness::Scenario& scenario, const harness::RunReport& report,
+                  int code) {
+  nlohmann::ordered_json out;
+  out["format"] = "agentsim-results";
+  out["format_version"] = 1;
+  out["scenario"] = scenario.name;
+  out["file"] = scenario.file;
+  out["seed"] = std::to_string(report.seed);
+  out["end"] = sim::format(report.end.sinceStart());
+  out["exit_code"] = code;
+  out["limit"] = report.limitExceeded() ? nlohmann::ordered_json(report.stop.message) : nlohmann::ordered_json();
+  out["expectations"] = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < report.results.size(); ++i) {
+    const auto& r = report.results[i];
+    nlohmann::ordered_json e;
+    e["index"] = i;
+    e["kind"] = r.kind;
+    e["summary"] = r.summary;
+    e["verdict"] = r.outcome.held ? "held" : r.outcome.undecided ? "undecided" : "failed";
+    e["evidence"] = r.outcome.evidence;
+    e["evidence_seqs"] = std::set<std::uint64_t>(r.outcome.seqs.begin(), r.outcome.seqs.end());
+    e["note"] = i < scenario.expectations.size() ? scenario.expectations[i].note : std::string();
+    out["expectations"].push_back(std::move(e));
+  }
+  out["invariants"] = nlohmann::ordered_json::array();
+  for (const auto& inv : report.invariants) {
+    out["invariants"].push_back({{"name", inv.name}, {"verdict", inv.held ? "held" : "violated"},
+                                 {"evidence", inv.evidence},
+                                 {"evidence_seqs", std::set<std::uint64_t>(inv.seqs.begin(), inv.seqs.end())}});
+  }
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  if (file) file << out.dump(2) << '\n';
+  file.close();
+  if (!file) std::cerr << fmt::format("agentsim: error: --results: cannot write '{}'\n", path);
+  return static_cast<bool>(file);
+}
+
 int run(RunArgs a) {
   if (a.seedText) {
     a.seed = parseSeed(*a.seedText);
@@ -360,7 +403,9 @@ int run(RunArgs a) {
     return kBadInput;
   }
   if (viewFailed) return kBadInput;
-  return report.allHeld() ? kHeld : kFailed;
+  const int code = report.allHeld() ? kHeld : kFailed;
+  if (!a.results.empty() && !writeResults(a.results, scenario, report, code)) return kBadInput;
+  return code;
 }
 
 struct ViewArgs {
@@ -564,6 +609,8 @@ int main2(int argc, char** argv) {
   runCmd->add_flag("--quiet", runArgs.quiet, "Do not print the timeline");
   runCmd->add_flag("--all", runArgs.all, "Also print every delivery and the ZooKeeper heartbeats");
   runCmd->add_flag("--no-refs", runArgs.noRefs, "Do not print the modelled Mesos source on timeline lines");
+  runCmd->add_option("--results", runArgs.results,
+                     "Write every verdict as JSON to FILE, for graders and notebooks (docs/results-format.md)");
   runCmd->add_option("--svg", runArgs.svg, "Draw the run's sequence diagram as SVG to FILE (docs/views.md)");
   runCmd->add_option("--perfetto", runArgs.perfetto, "Write the run as Perfetto / Chrome trace JSON to FILE");
 

@@ -422,7 +422,7 @@ std::vector<model::TaskLaunch> readTasks(const Reader& r, const Scenario& s, con
     const std::string e = t + "/executor";
     if (r.has(e)) {
       r.object(e, {"id", "shutdown_grace_period", "ignore_shutdown", "exit_after", "note"}, {"id"});
-      if (r.has(e + "/note")) r.string(e + "/note");
+      const std::string note = r.has(e + "/note") ? r.string(e + "/note") : std::string();
       executor.command = false;
       executor.executor_id = r.identifier(e + "/id");
       if (r.has(e + "/shutdown_grace_period")) {
@@ -558,7 +558,7 @@ void readTimeline(const Reader& r, Scenario& s) {
     TimelineEntry entry;
     entry.at = r.duration(e + "/at", sim::Duration{}, s.until);
     entry.label = fmt::format("timeline[{}]", i);
-    if (r.has(e + "/note")) r.string(e + "/note");
+    const std::string note = r.has(e + "/note") ? r.string(e + "/note") : std::string();
     const ActionKind* found = nullptr;
     for (const auto& kind : actionKinds()) {
       if (!r.has(Reader::child(e, kind.name))) continue;
@@ -615,7 +615,7 @@ void readExpectations(const Reader& r, Scenario& s) {
   for (std::size_t i = 0; i < n; ++i) {
     const std::string e = Reader::child(p, i);
     r.object(e, allowed);
-    if (r.has(e + "/note")) r.string(e + "/note");
+    const std::string note = r.has(e + "/note") ? r.string(e + "/note") : std::string();
     const ExpectationKind* found = nullptr;
     for (const auto& kind : expectationKinds()) {
       if (!r.has(Reader::child(e, kind.name))) continue;
@@ -631,6 +631,7 @@ void readExpectations(const Reader& r, Scenario& s) {
     }
     Expectation x;
     x.kind = std::string(found->name);
+    x.note = note;
     found->parse(ParseContext{r, s, fmt::format("expect[{}]", i)}, Reader::child(e, found->name), x);
     x.horizon = horizonOf(r, Reader::child(e, found->name), s);
     s.expectations.push_back(std::move(x));

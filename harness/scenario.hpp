@@ -71,6 +71,7 @@ struct Outcome {
 struct Expectation {
   std::string kind;
   std::string summary;
+  std::string note;  // the author's `note`, if any
   // The latest simulated time the verdict depends on: the end of its window, its `by`, its
   // `at`, its reference plus `within`; the scenario's `until` when it names none (a count
   // over the whole run). A run that ends before it cannot decide the expectation: the

@@ -1,5 +1,6 @@
 // Runs the built agentsim binary as a user would and checks what it prints and returns.
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -436,4 +437,33 @@ TEST_CASE("hostile input: a named pipe is refused, not waited on; a trace nested
   r = runAgentsim("invariants '" + deep + "'");
   CHECK(r.code == 2);  // not a stack overflow (exit 139)
   CHECK(r.out.find("line 2: nested deeper than 64 levels") != std::string::npos);
+}
+
+TEST_CASE("run --results writes every verdict as JSON: held, failed, undecided, with notes and the exit code") {
+  const std::string path = std::string(AGENTSIM_BUILD_DIR) + "/cli-results.json";
+  std::remove(path.c_str());
+  const Result r = runAgentsim("run scenarios/failover.json --until 40secs --quiet --results '" + path + "'");
+  CHECK(r.code == 1);
+  std::ifstream in(path);
+  REQUIRE(in);
+  const nlohmann::json d = nlohmann::json::parse(in);
+  CHECK(d["format"] == "agentsim-results");
+  CHECK(d["exit_code"] == 1);
+  CHECK(d["seed"] == "7");
+  CHECK(d["end"] == "40secs");
+  REQUIRE(d["expectations"].size() == 20);
+  const auto& leader = d["expectations"][3];
+  CHECK(leader["index"] == 3);
+  CHECK(leader["kind"] == "leader");
+  CHECK(leader["verdict"] == "undecided");
+  CHECK(leader["note"].get<std::string>().find("Elected once") == 0);
+  CHECK(d["expectations"][0]["verdict"] == "held");
+  CHECK(d["invariants"].size() == 5);
+  CHECK(d["invariants"][0]["verdict"] == "held");
+  // A run that holds: exit 0 in the file too.
+  CHECK(runAgentsim("run scenarios/registration.json --quiet --results '" + path + "'").code == 0);
+  std::ifstream again(path);
+  CHECK(nlohmann::json::parse(again)["exit_code"] == 0);
+  // An unwritable file is bad input.
+  CHECK(runAgentsim("run scenarios/registration.json --quiet --results /nonexistent-dir/r.json").code == 2);
 }
