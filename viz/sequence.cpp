@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "viz/trace_reader.hpp"
+
 namespace agentsim::viz {
 
 namespace {
@@ -23,27 +25,6 @@ bool isBandFault(const sim::Record& r) {
   return r.kind == sim::RecordKind::Fault && r.field("action") == nullptr &&
          (!r.host.empty() || r.name == "heal") &&
          (r.name == "crash" || r.name == "restart" || r.name == "partition" || r.name == "heal");
-}
-
-// The seqs listed in a check record's `evidence_seqs` (a JSON array of integers).
-std::vector<std::uint64_t> evidenceSeqs(const sim::Record& r) {
-  std::vector<std::uint64_t> out;
-  const sim::Value* v = r.field("evidence_seqs");
-  const auto* raw = v == nullptr ? nullptr : std::get_if<sim::RawJson>(v);
-  if (raw == nullptr) return out;
-  std::uint64_t n = 0;
-  bool inNumber = false;
-  for (char c : raw->text) {
-    if (c >= '0' && c <= '9') {
-      n = n * 10 + static_cast<std::uint64_t>(c - '0');
-      inNumber = true;
-    } else if (inNumber) {
-      out.push_back(n);
-      n = 0;
-      inNumber = false;
-    }
-  }
-  return out;
 }
 
 // Builds a Sequence in one pass over the records.
@@ -158,7 +139,7 @@ class Builder {
     c.name = r.name;
     const std::string what = r.field("expectation") != nullptr ? r.text("expectation") : r.text("invariant");
     c.text = fmt::format("{}: {}: {}", r.name, what, r.text("evidence"));
-    c.evidence = evidenceSeqs(r);
+    c.evidence = evidenceSeqsOf(r);
     out_.checks.push_back(std::move(c));
   }
 

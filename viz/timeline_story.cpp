@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "viz/timeline.hpp"
+#include "viz/trace_reader.hpp"
 
 namespace agentsim::viz {
 
@@ -109,20 +110,7 @@ std::set<std::uint64_t> evidenceSeqs(const std::vector<sim::Record>& records) {
   std::set<std::uint64_t> out;
   for (const auto& r : records) {
     if (r.kind != sim::RecordKind::Check) continue;
-    const auto* raw = std::get_if<sim::RawJson>(r.field("evidence_seqs"));
-    if (raw == nullptr) continue;
-    std::uint64_t n = 0;
-    bool digits = false;
-    for (char c : raw->text) {
-      if (c >= '0' && c <= '9') {
-        n = n * 10 + static_cast<std::uint64_t>(c - '0');
-        digits = true;
-      } else if (digits) {
-        out.insert(n);
-        n = 0;
-        digits = false;
-      }
-    }
+    for (std::uint64_t seq : evidenceSeqsOf(r)) out.insert(seq);
   }
   return out;
 }

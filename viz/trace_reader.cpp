@@ -182,4 +182,24 @@ sim::Try<TraceFile> readTrace(std::istream& in, const std::function<bool(const s
   return file;
 }
 
+std::vector<std::uint64_t> evidenceSeqsOf(const sim::Record& check) {
+  std::vector<std::uint64_t> out;
+  const sim::Value* v = check.field("evidence_seqs");
+  const auto* raw = v == nullptr ? nullptr : std::get_if<sim::RawJson>(v);
+  if (raw == nullptr) return out;
+  std::uint64_t n = 0;
+  bool inNumber = false;
+  for (char c : raw->text) {
+    if (c >= '0' && c <= '9') {
+      n = n * 10 + static_cast<std::uint64_t>(c - '0');
+      inNumber = true;
+    } else if (inNumber) {
+      out.push_back(n);
+      n = 0;
+      inNumber = false;
+    }
+  }
+  return out;
+}
+
 }  // namespace agentsim::viz

@@ -60,4 +60,8 @@ sim::Try<TraceFile> readTrace(std::istream& in, const std::function<bool(const s
                               const TraceReaderLimits& limits = {},
                               std::function<bool(std::string_view)> skipLine = nullptr);
 
+// The seqs a check record names as its evidence (`evidence_seqs`, a JSON array of
+// integers; docs/trace-format.md), in the order written; none for any other record.
+std::vector<std::uint64_t> evidenceSeqsOf(const sim::Record& check);
+
 }  // namespace agentsim::viz

@@ -10,37 +10,16 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "tests/cli/run_cli.hpp"
 #include "viz/timeline.hpp"
 #include "viz/timeline_story.hpp"
 #include "viz/trace_reader.hpp"
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;
-};
-
-// Runs `agentsim ARGS` from `dir` (the source root); stderr is folded into out.
-Result runAgentsim(const std::string& args, const std::string& dir = AGENTSIM_SOURCE_ROOT) {
-  const std::string cmd = "cd '" + dir + "' && '" + AGENTSIM_BINARY + "' " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using agentsim_cli_test::Result;
+using agentsim_cli_test::runAgentsim;
+using agentsim_cli_test::slurp;
 
 std::string lastLine(const std::string& text) {
   std::string t = text;

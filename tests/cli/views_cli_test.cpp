@@ -17,36 +17,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/cli/run_cli.hpp"
 #include "viz/filter.hpp"
 #include "viz/trace_reader.hpp"
 #include "xml_check.hpp"
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;
-};
+using agentsim_cli_test::Result;
+using agentsim_cli_test::runAgentsim;
+using agentsim_cli_test::slurp;
 
-Result runCli(const std::string& args) {
-  const std::string cmd = std::string("cd '") + AGENTSIM_SOURCE_ROOT + "' && '" + AGENTSIM_BINARY + "' " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+Result runCli(const std::string& args) { return runAgentsim(args); }
 
 std::string out(const std::string& name) { return std::string(AGENTSIM_BUILD_DIR) + "/views-" + name; }
 

@@ -7,6 +7,7 @@
 
 #include "harness/runner.hpp"
 #include "harness/scenario.hpp"
+#include "viz/trace_reader.hpp"
 
 namespace {
 
@@ -17,23 +18,10 @@ using sim::RecordKind;
 
 // The seqs of a check record's evidence_seqs (a JSON array of integers).
 std::vector<std::uint64_t> evidenceSeqs(const Record& check) {
-  std::vector<std::uint64_t> out;
   const auto* raw = std::get_if<sim::RawJson>(check.field("evidence_seqs"));
   REQUIRE(raw != nullptr);
   REQUIRE(raw->text.front() == '[');
-  std::uint64_t n = 0;
-  bool digits = false;
-  for (char c : raw->text) {
-    if (c >= '0' && c <= '9') {
-      n = n * 10 + static_cast<std::uint64_t>(c - '0');
-      digits = true;
-    } else if (digits) {
-      out.push_back(n);
-      n = 0;
-      digits = false;
-    }
-  }
-  return out;
+  return agentsim::viz::evidenceSeqsOf(check);
 }
 
 }  // namespace
