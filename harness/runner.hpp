@@ -19,6 +19,8 @@ struct RunOptions {
   std::optional<sim::Duration> until;
   sim::Limits limits;
   std::vector<sim::TraceSink*> sinks;  // besides the in-memory one, which is added after them
+  // A planted bug to turn on (model/common/planted_bug.hpp), by name; empty: none.
+  std::string bug;
 };
 
 struct ExpectationResult {
