@@ -17,9 +17,26 @@ namespace agentsim::cli {
 
 namespace {
 
+// Whether `path` is a JSON Schema document ("$schema" names json-schema.org), as
+// scenarios/schema.json is: `agentsim check scenarios/*.json` meets it beside the scenarios.
+bool isJsonSchema(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(4096, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  const auto key = head.find("\"$schema\"");
+  if (key == std::string::npos) return false;
+  const auto line = head.substr(key, head.find('\n', key) - key);
+  return line.find("://json-schema.org/") != std::string::npos;
+}
+
 int check(const std::vector<std::string>& files) {
   int status = kHeld;
   for (const auto& f : files) {
+    if (isJsonSchema(f)) {
+      std::cout << fmt::format("{}: skipped: a JSON Schema (the scenario format's), not a scenario\n", f);
+      continue;
+    }
     auto loaded = harness::loadScenarioFile(f);
     if (auto* err = std::get_if<harness::LoadError>(&loaded)) {
       std::cerr << err->format() << '\n';
@@ -68,6 +85,8 @@ Command addCheckCommand(CLI::App& app) {
   auto files = std::make_shared<std::vector<std::string>>();
   auto* cmd = app.add_subcommand("check", "Validate scenario files without running them");
   cmd->add_option("scenarios", *files, "Scenario files")->required();
+  addExamples(*cmd, "agentsim check scenarios/failover.json", "agentsim check scenarios/*.json",
+              "docs/scenario-format.md");
   return Command{cmd, [files] { return check(*files); }};
 }
 
@@ -76,6 +95,8 @@ Command addInvariantsCommand(CLI::App& app) {
   auto* cmd =
       app.add_subcommand("invariants", "Check the status update invariants over saved traces (run --trace FILE)");
   cmd->add_option("traces", *files, "Trace files (JSON Lines)")->required();
+  addExamples(*cmd, "agentsim invariants run.jsonl", "agentsim invariants seed1.jsonl seed2.jsonl",
+              "docs/scenario-format.md (its Invariants section)");
   return Command{cmd, [files] { return invariantsCommand(*files); }};
 }
 

@@ -13,6 +13,10 @@
 
 namespace agentsim::cli {
 
+void addExamples(CLI::App& cmd, std::string_view first, std::string_view second, std::string_view doc) {
+  cmd.footer(fmt::format("\nExamples:\n  {}\n  {}\n\nRead: {}\n", first, second, doc));
+}
+
 std::optional<std::uint64_t> parseSeed(std::string_view text) {
   if (text.empty() || text.size() > 20) return std::nullopt;
   std::uint64_t value = 0;

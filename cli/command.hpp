@@ -39,6 +39,9 @@ Command addFlagsCommand(CLI::App& app);
 Command addGraphCommand(CLI::App& app);
 Command addExplainCommand(CLI::App& app);
 
+// Ends a subcommand's --help with two examples and the docs/ page to read.
+void addExamples(CLI::App& cmd, std::string_view first, std::string_view second, std::string_view doc);
+
 // A seed is a decimal number in [0, 2^64 - 1]: no sign, no base prefix, no wrap-around.
 std::optional<std::uint64_t> parseSeed(std::string_view text);
 // One word for a POSIX shell: as is when it holds only characters no shell treats

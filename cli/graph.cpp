@@ -98,6 +98,7 @@ int explainCommand(const GraphArgs& a) {
 
 Command addFlagsCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("flags", "List the modelled agent and master flags with their defaults");
+  addExamples(*cmd, "agentsim flags", "agentsim flags | grep -A1 registration_backoff_factor", "docs/model.md");
   return Command{cmd, [] {
                    printFlags("Agent (mesos-agent)", model::slaveFlagTable());
                    std::cout << '\n';
@@ -114,6 +115,8 @@ Command addGraphCommand(CLI::App& app) {
   cmd->add_option("--agent", args->agent, "Which agent of the scenario (default: the first)");
   cmd->add_option("--format", args->format, "dot, text or json (default: text)")
       ->check(CLI::IsMember({"dot", "text", "json"}));
+  addExamples(*cmd, "agentsim graph", "agentsim graph scenarios/startup.json --format dot | dot -Tsvg > startup.svg",
+              "docs/startup.md");
   return Command{cmd, [args] { return graphCommand(*args); }};
 }
 
@@ -123,6 +126,7 @@ Command addExplainCommand(CLI::App& app) {
       "explain", "A guided tour of the agent's main(): each startup step, its inputs, Mesos source and failures");
   cmd->add_option("scenario", args->scenario, "Scenario file (default: an agent with the default flags)");
   cmd->add_option("--agent", args->agent, "Which agent of the scenario (default: the first)");
+  addExamples(*cmd, "agentsim explain", "agentsim explain scenarios/startup.json --agent agent-1", "docs/startup.md");
   return Command{cmd, [args] { return explainCommand(*args); }};
 }
 

@@ -2,15 +2,19 @@
 // results for people. Each subcommand is a file of its own (cli/command.hpp); exit codes
 // (DESIGN.md): 0 all expectations held; 1 an expectation or invariant failed; 2 bad usage
 // or bad input; 3 internal error.
+#include <algorithm>
 #include <exception>
 #include <iostream>
+#include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "agentsim_version.hpp"
 #include "cli/command.hpp"
+#include "sim/suggest.hpp"
 
 namespace {
 
@@ -23,6 +27,16 @@ int main2(int argc, char** argv) {
   const std::vector<Command> commands{addRunCommand(app),     addViewCommand(app),       addDiffCommand(app),
                                       addCheckCommand(app),   addInvariantsCommand(app), addFlagsCommand(app),
                                       addGraphCommand(app),   addExplainCommand(app)};
+  // A first word that is no option and no subcommand: name it and list the subcommands
+  // (CLI11 would say only that a subcommand is required).
+  std::vector<std::string> names;
+  for (const Command& c : commands) names.push_back(c.app->get_name());
+  if (argc > 1 && argv[1][0] != '-' && std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+    std::cerr << fmt::format("agentsim: error: unknown subcommand '{}'{}; the subcommands are: {}\nRun 'agentsim "
+                             "--help' for usage.\n",
+                             argv[1], agentsim::sim::didYouMean(argv[1], names), fmt::join(names, ", "));
+    return kBadInput;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

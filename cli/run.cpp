@@ -242,6 +242,9 @@ Command addRunCommand(CLI::App& app) {
                   "Write every verdict as JSON to FILE, for graders and notebooks (docs/results-format.md)");
   cmd->add_option("--svg", args->svg, "Draw the run's sequence diagram as SVG to FILE (docs/views.md)");
   cmd->add_option("--perfetto", args->perfetto, "Write the run as Perfetto / Chrome trace JSON to FILE");
+  addExamples(*cmd, "agentsim run scenarios/failover.json",
+              "agentsim run scenarios/failover.json --seed 7 --until 1mins --trace run.jsonl --svg run.svg",
+              "docs/scenario-format.md (what a scenario says), docs/trace-format.md (the trace)");
   return Command{cmd, [args] { return run(*args); }};
 }
 

@@ -145,6 +145,8 @@ Command addViewCommand(CLI::App& app) {
                 "Also show periodic chatter: ZooKeeper heartbeats, the master's agent pings (and, in text, every "
                 "delivery)");
   cmd->add_flag("--no-refs", args->noRefs, "Text: do not print the modelled Mesos source");
+  addExamples(*cmd, "agentsim view run.jsonl --format svg -o run.svg",
+              "agentsim view run.jsonl --hosts agent-1 --from 30secs --to 45secs", "docs/views.md");
   return Command{cmd, [args] { return viewCommand(*args); }};
 }
 
@@ -159,6 +161,8 @@ Command addDiffCommand(CLI::App& app) {
   cmd->add_option("traces", args->files, "Two trace files, A and B")->required()->expected(2);
   cmd->add_option("--context", args->context, "Records shown before and after the divergence (default: 5)")
       ->check(CLI::Range(std::size_t{0}, std::size_t{1000}));
+  addExamples(*cmd, "agentsim diff seed1.jsonl seed2.jsonl", "agentsim diff before.jsonl after.jsonl --context 10",
+              "docs/views.md");
   return Command{cmd, [args] { return diffCommand(args->files[0], args->files[1], args->context); }};
 }
 

@@ -4,6 +4,7 @@
 
 #include "harness/world.hpp"
 #include "model/slave/main.hpp"
+#include "sim/suggest.hpp"
 
 namespace agentsim::harness {
 
@@ -18,8 +19,8 @@ model::SlaveFlags changedAgentFlags(const ParseContext& c, const std::string& p,
   for (const auto& [name, value] : v.items()) {
     const std::string fp = Reader::child(p, name);
     if (!model::slaveFlagTable().has(name)) {
-      c.reader.failAtKey(fp, fmt::format("unknown flag \"{}\"; `agentsim flags` lists the modelled flags",
-                                         name.substr(0, 60)));
+      c.reader.failAtKey(fp, fmt::format("unknown flag \"{}\"{}; `agentsim flags` lists the modelled flags",
+                                         name.substr(0, 60), sim::didYouMean(name, model::slaveFlagTable().names())));
     }
     const std::string text = c.reader.flagValue(fp);
     auto ok = model::slaveFlagTable().set(flags, name, text);

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/suggest.hpp"
 #include "harness/tables.hpp"
 #include "model/messages/messages.hpp"
 #include "model/common/task_state.hpp"
@@ -42,8 +43,22 @@ std::string messageArg(const ParseContext& c, const std::string& pointer) {
   const auto& zookeeper = model::zk::messageNames();
   if (std::find(zookeeper.begin(), zookeeper.end(), name) != zookeeper.end()) return name;
   if (std::find(names.begin(), names.end(), name) == names.end()) {
-    c.reader.fail(pointer,
-                  fmt::format("unknown Mesos message \"{}\"; expected one of: {}", name, fmt::join(names, ", ")));
+    // A few close names, not the whole protocol: docs/trace-format.md lists every message.
+    std::vector<std::string_view> all(names.begin(), names.end());
+    all.insert(all.end(), zookeeper.begin(), zookeeper.end());
+    std::string hint = sim::didYouMean(name, all);
+    // Mesos 1.1 renamed the slave an agent in its docs and flags, not in its protocol.
+    if (const auto at = name.find("Agent"); at != std::string::npos) {
+      std::string slave = name;
+      slave.replace(at, 5, "Slave");
+      if (std::find(names.begin(), names.end(), slave) != names.end()) {
+        hint = fmt::format(" (did you mean \"{}\"? Mesos 1.1's messages still say Slave)", slave);
+      }
+    }
+    c.reader.fail(pointer, fmt::format("unknown Mesos message \"{}\"{}", name,
+                                       hint.empty() ? "; expected a message of Mesos 1.1's protocol, named as in "
+                                                      "messages.proto (e.g. RegisterSlaveMessage; docs/trace-format.md)"
+                                                    : hint));
   }
   return name;
 }
@@ -52,7 +67,8 @@ std::string nameArg(const ParseContext& c, const std::string& pointer, std::stri
                     std::span<const std::string_view> names) {
   const std::string name = c.reader.string(pointer, 100);
   if (std::find(names.begin(), names.end(), name) == names.end()) {
-    c.reader.fail(pointer, fmt::format("unknown {} \"{}\"; expected one of: {}", what, name, fmt::join(names, ", ")));
+    c.reader.fail(pointer, fmt::format("unknown {} \"{}\"{}; expected one of: {}", what, name,
+                                       sim::didYouMean(name, names), fmt::join(names, ", ")));
   }
   return name;
 }

@@ -6,6 +6,7 @@
 // function that answers (a future), READY with its `result`, DISCARDED or FAILED.
 #include <fmt/format.h>
 
+#include "sim/suggest.hpp"
 #include "harness/tables.hpp"
 #include "harness/world.hpp"
 #include "model/common/resources.hpp"
@@ -118,8 +119,8 @@ void parseCall(const ParseContext& c, const std::string& p, TimelineEntry& out) 
     if (k.function == function) kind = &k;
   }
   if (kind == nullptr) {
-    c.reader.fail(p + "/function", fmt::format("unknown function \"{}\"; expected one of: {}", function.substr(0, 60),
-                                               fmt::join(names, ", ")));
+    c.reader.fail(p + "/function", fmt::format("unknown function \"{}\"{}; expected one of: {}", function.substr(0, 60),
+                                               sim::didYouMean(function, names), fmt::join(names, ", ")));
   }
   auto [summary, run] = kind->parse(c, p);
   out.summary = fmt::format("on {}: {}", host, summary);

@@ -175,6 +175,9 @@ class Parser {
     const auto c = static_cast<unsigned char>(s_[at]);
     const std::size_t n = utf8Length(s_, at);
     if (n == 0) failBadUtf8(at);
+    if (c == '/' && at + 1 < s_.size() && (s_[at + 1] == '/' || s_[at + 1] == '*')) {
+      fail(at, "comments are not allowed in JSON; write a \"note\" key instead (docs/scenario-format.md)");
+    }
     std::string got;
     if (c < 0x20 || c == 0x7F) {
       got = "control character " + codepointName(c);

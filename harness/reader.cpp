@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/suggest.hpp"
+
 namespace agentsim::harness {
 
 namespace {
@@ -32,6 +34,7 @@ std::string_view clip(std::string_view s, std::size_t max) {
 }  // namespace
 
 std::string LoadError::format() const {
+  if (whole_file) return fmt::format("agentsim: error: {}: {}", file, oneLine(message));
   return fmt::format("agentsim: error: {}:{}:{}: {}: {}", file, pos.line, pos.column,
                      pointer.empty() ? "/" : oneLine(pointer), oneLine(message));
 }
@@ -94,8 +97,8 @@ void Reader::object(const std::string& pointer, const std::vector<std::string>& 
     bool known = false;
     for (const auto& a : allowed) known = known || a == key;
     if (!known) {
-      failAtKey(child(pointer, key), fmt::format("unknown key \"{}\"; expected one of: {}", clip(key, 60),
-                                                 fmt::join(allowed, ", ")));
+      failAtKey(child(pointer, key), fmt::format("unknown key \"{}\"{}; expected one of: {}", clip(key, 60),
+                                                 sim::didYouMean(key, allowed), fmt::join(allowed, ", ")));
     }
   }
 }

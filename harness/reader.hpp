@@ -17,7 +17,10 @@ struct LoadError {
   SourcePos pos;
   std::string pointer;
   std::string message;
-  // "agentsim: error: FILE:LINE:COL: /json/pointer: message"
+  // The file as a whole (it cannot be opened or read): no position is invented.
+  bool whole_file = false;
+  // "agentsim: error: FILE:LINE:COL: /json/pointer: message", or "agentsim: error: FILE:
+  // message" for the whole file.
   std::string format() const;
 };
 

@@ -1,6 +1,8 @@
 #include "harness/scenario.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -12,6 +14,7 @@
 #include "harness/tables.hpp"
 #include "model/common/resources.hpp"
 #include "model/common/task_state.hpp"
+#include "sim/suggest.hpp"
 
 namespace agentsim::harness {
 
@@ -87,8 +90,8 @@ void readFlags(const Reader& r, const std::string& pointer, const model::FlagTab
   for (const auto& [name, value] : v.items()) {
     const std::string p = Reader::child(pointer, name);
     if (!table.has(name)) {
-      r.failAtKey(p, fmt::format("unknown flag \"{}\"; `agentsim flags` lists the modelled flags: {}",
-                                 name.substr(0, 60), fmt::join(table.names(), ", ")));
+      r.failAtKey(p, fmt::format("unknown flag \"{}\"{}; `agentsim flags` lists the modelled flags: {}",
+                                 name.substr(0, 60), sim::didYouMean(name, table.names()), fmt::join(table.names(), ", ")));
     }
     const std::string text = r.flagValue(p);
     auto ok = table.set(flags, name, text);
@@ -689,10 +692,16 @@ std::variant<Scenario, LoadError> loadScenarioFile(const std::string& path) {
   if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
     return LoadError{path, {}, "",
                      std::filesystem::is_directory(status) ? "is a directory, not a scenario file"
-                                                           : "not a regular file (a pipe, socket or device)"};
+                                                           : "not a regular file (a pipe, socket or device)",
+                     true};
   }
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
-  if (!in) return LoadError{path, {}, "", "cannot open the file"};
+  if (!in) {
+    // The system's own words: "No such file or directory", "Permission denied".
+    const int error = errno;
+    return LoadError{path, {}, "", error != 0 ? std::strerror(error) : "cannot open the file", true};
+  }
   std::string text;
   text.resize(ScenarioLimits::kMaxFileBytes + 1);
   in.read(text.data(), static_cast<std::streamsize>(text.size()));

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "sim/uint128.hpp"
+#include "sim/suggest.hpp"
 
 namespace agentsim::sim {
 
@@ -82,7 +83,9 @@ Try<Duration> parseDuration(std::string_view text) {
     return Nanoseconds(negative ? -value : value);
   }
   if (unit.empty()) return bad(fmt::format("\"{}\" has no unit; ", text));
-  return bad(fmt::format("unknown unit \"{}\"; ", unit));
+  std::vector<std::string_view> names;
+  for (const Unit& u : kUnits) names.push_back(u.name);
+  return bad(fmt::format("unknown unit \"{}\"{}; ", unit, didYouMean(unit, names)));
 }
 
 std::string format(Duration d) {

@@ -446,3 +446,36 @@ TEST_CASE("run --results writes every verdict as JSON: held, failed, undecided, 
   // An unwritable file is bad input.
   CHECK(runAgentsim("run scenarios/registration.json --quiet --results /nonexistent-dir/r.json").code == 2);
 }
+
+TEST_CASE("errors a student understands: an unknown subcommand names itself, suggests, lists the rest") {
+  auto r = runAgentsim("rnu scenarios/failover.json");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("unknown subcommand 'rnu' (did you mean \"run\"?); the subcommands are: run, view, diff") !=
+        std::string::npos);
+  r = runAgentsim("frobnicate");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("unknown subcommand 'frobnicate'; the subcommands are: run,") != std::string::npos);
+}
+
+TEST_CASE("errors a student understands: a missing file in the system's words; check skips the schema") {
+  auto r = runAgentsim("run scenarios/no-such-scenario.json");
+  CHECK(r.code == 2);
+  CHECK(r.out == "agentsim: error: scenarios/no-such-scenario.json: No such file or directory\n");
+  r = runAgentsim("check scenarios/schema.json scenarios/failover.json");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("scenarios/schema.json: skipped: a JSON Schema") != std::string::npos);
+  CHECK(r.out.find("scenarios/failover.json: ok") != std::string::npos);
+}
+
+TEST_CASE("--help of every subcommand ends with two examples and the docs/ page to read") {
+  for (const char* sub : {"run", "view", "diff", "check", "invariants", "flags", "graph", "explain"}) {
+    CAPTURE(sub);
+    const auto r = runAgentsim(std::string(sub) + " --help");
+    CHECK(r.code == 0);
+    const auto examples = r.out.find("\nExamples:\n  agentsim " + std::string(sub));
+    REQUIRE(examples != std::string::npos);
+    const auto second = r.out.find("\n  agentsim ", examples + 12);
+    CHECK(second != std::string::npos);
+    CHECK(r.out.find("\nRead: docs/", second) != std::string::npos);
+  }
+}

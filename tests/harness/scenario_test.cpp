@@ -101,10 +101,12 @@ TEST_CASE("every malformed scenario fails with its expected one-line error") {
   }
 }
 
-TEST_CASE("a missing file is an error value, not a crash") {
-  auto loaded = loadScenarioFile(std::string(AGENTSIM_MALFORMED_DIR) + "/no-such-file.json");
+TEST_CASE("a missing file is an error value in the system's words, with no invented position") {
+  const std::string path = std::string(AGENTSIM_MALFORMED_DIR) + "/no-such-file.json";
+  auto loaded = loadScenarioFile(path);
   REQUIRE(std::holds_alternative<LoadError>(loaded));
-  CHECK(std::get<LoadError>(loaded).message == "cannot open the file");
+  CHECK(std::get<LoadError>(loaded).message == "No such file or directory");
+  CHECK(std::get<LoadError>(loaded).format() == "agentsim: error: " + path + ": No such file or directory");
 }
 
 TEST_CASE("control characters never break the one-line error format") {
@@ -802,7 +804,8 @@ TEST_CASE("task_state: summaries, and what the loader refuses") {
   CHECK(err(R"j({ "task_state": { "task": "task-1" } })j").find("missing required key \"state\"") !=
         std::string::npos);
   CHECK(err(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "reason": "RECONCILIATION" } })j")
-            .find("/expect/0/task_state/reason: unknown TaskStatus reason \"RECONCILIATION\"; expected one of: REASON_") != std::string::npos);
+            .find("/expect/0/task_state/reason: unknown TaskStatus reason \"RECONCILIATION\" (did you mean "
+                  "\"REASON_RECONCILIATION\"?); expected one of: REASON_") != std::string::npos);
   CHECK(err(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "source": "SOURCE_AGENT" } })j")
             .find("/expect/0/task_state/source: expected SOURCE_SLAVE, SOURCE_EXECUTOR or SOURCE_MASTER") !=
         std::string::npos);
