@@ -26,8 +26,17 @@ NOT_ANSWERED = None  # what every answer cell holds as handed out
 def answered(value, name, kind="a value"):
     """Fails the check when the student has not filled in `name` yet."""
     if value is NOT_ANSWERED or value is Ellipsis:
-        raise CheckFailed(f"not answered yet: `{name}` is still None; fill in the answer cell above ({kind})")
+        what = "returns None" if name.endswith(")") else "is still None"
+        raise CheckFailed(f"not answered yet: `{name}` {what}; fill in the answer cell above ({kind})")
     return value
+
+
+def _show(number):
+    """A number as a person writes it: 600, not 600.0000000000001."""
+    try:
+        return f"{float(number):.10g}"
+    except (TypeError, ValueError):
+        return repr(number)
 
 
 def expect_equal(got, want, what):
@@ -39,9 +48,9 @@ def expect_close(got, want, what, tolerance):
     try:
         ok = math.isclose(float(got), float(want), abs_tol=tolerance)
     except (TypeError, ValueError):
-        raise CheckFailed(f"{what}: expected a number near {want!r}, your answer gave {got!r}") from None
+        raise CheckFailed(f"{what}: expected a number near {_show(want)}, your answer gave {got!r}") from None
     if not ok:
-        raise CheckFailed(f"{what}: expected {want!r} (within {tolerance}), your answer gave {got!r}")
+        raise CheckFailed(f"{what}: expected {_show(want)} (within {tolerance}), your answer gave {_show(got)}")
 
 
 def expect_set(got, want, what):
