@@ -98,16 +98,21 @@ def submitted_answers(nb):
 def execute(nb, cell_timeout=120):
     """Runs a notebook headless in notebooks/; returns (verdicts, errors, seconds):
     verdicts {exercise: (passed, message)} as labgrade recorded them (an exercise whose check
-    never ran is failed), errors the cells outside answers that raised."""
+    never ran is failed), errors the cells outside answers that raised, and the reason the
+    run stopped early (a cell over `cell_timeout` seconds, a kernel that died), if it did."""
     from nbclient import NotebookClient
     fd, results = tempfile.mkstemp(prefix="agentsim-lab-", suffix=".jsonl")
     os.close(fd)
     os.environ["AGENTSIM_LAB_RESULTS"] = results
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiets ipykernel's debugger warning
     start = time.monotonic()
+    stopped = []
     try:
-        NotebookClient(nb, timeout=cell_timeout, kernel_name="python3", allow_errors=True,
-                       resources={"metadata": {"path": str(HERE)}}).execute()
+        try:
+            NotebookClient(nb, timeout=cell_timeout, kernel_name="python3", allow_errors=True,
+                           resources={"metadata": {"path": str(HERE)}}).execute()
+        except Exception as error:  # a cell over its timeout, a dead kernel: the rest is failed
+            stopped.append(f"execution stopped: {type(error).__name__}: {str(error).strip()[:300]}")
         seconds = time.monotonic() - start
         recorded = {}
         for line in Path(results).read_text(encoding="utf-8").splitlines():
@@ -118,7 +123,7 @@ def execute(nb, cell_timeout=120):
         os.unlink(results)
     verdicts = {ex: recorded.get(ex, (False, "its check cell did not run to the end"))
                 for ex in nb.metadata["agentsim_lab"]["exercises"]}
-    errors = []
+    errors = stopped
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or "answer" in cell.metadata.get("agentsim_lab", {}):
             continue
