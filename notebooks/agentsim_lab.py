@@ -9,17 +9,27 @@
 
 Paths are relative to the repository's root (`scenarios/...`, `notebooks/scenarios/...`).
 The binary is $AGENTSIM if set, else build/cli/agentsim, else the ./agentsim wrapper (which
-builds it first). Everything it writes goes to a fresh temporary directory per run.
+builds it first). Each run writes into a folder of its own under one temporary folder,
+which is removed when the kernel (or the Python process) exits.
 """
 
+import atexit
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every run's files go under one temporary folder, removed when the kernel exits.
+_TMP = tempfile.mkdtemp(prefix="agentsim-lab-")
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
+
+
+def _workdir():
+    return tempfile.mkdtemp(dir=_TMP)
 
 __all__ = ["ROOT", "agentsim", "run", "Run", "load_scenario", "trace_frame", "graph", "graph_svg", "explain",
            "seconds", "ns"]
@@ -124,7 +134,7 @@ def run(scenario, seed=None, until=None, bug=None, extra=(), bad_input_ok=False)
     """Runs a scenario (a path from the repository's root, or a dict) with --trace and
     --results; never raises for exit 1 (an expectation failed), and for bad input (exit 2:
     the message is in `.errors`) only when bad_input_ok is false."""
-    workdir = tempfile.mkdtemp(prefix="agentsim-lab-")
+    workdir = _workdir()
     path = _scenario_file(scenario, workdir)
     args = ["run", path, "--quiet", "--trace", Path(workdir) / "run.jsonl",
             "--results", Path(workdir) / "results.json"]
@@ -166,7 +176,7 @@ def trace_frame(path):
 
 def _scenario_arg(scenario):
     if isinstance(scenario, dict):
-        return [_scenario_file(scenario, tempfile.mkdtemp(prefix="agentsim-lab-"))]
+        return [_scenario_file(scenario, _workdir())]
     return [scenario] if scenario else []
 
 
