@@ -12,7 +12,7 @@ import json
 import math
 import os
 
-__all__ = ["CheckFailed", "check", "answered", "expect_equal", "expect_close", "expect_true",
+__all__ = ["CheckFailed", "check", "checker", "answered", "expect_equal", "expect_close", "expect_true",
            "expect_set", "NOT_ANSWERED"]
 
 
@@ -101,3 +101,8 @@ def check(lab, exercise, fn):
         print(f"FAILED {lab} {exercise}: {message}")
     _record(lab, exercise, passed, message)
     return passed
+
+
+def checker(lab):
+    """The check function of one lab: `check = checker("lab1")`, then `check("ex1", fn)`."""
+    return lambda exercise, fn: check(lab, exercise, fn)
