@@ -140,7 +140,10 @@ sim::Try<sim::Fields> TraceStream::header() {
   if (read.isError()) return sim::Error{read.error()};
   if (!*read) return sim::Error{"empty trace: expected a header line"};
   if (!j.contains("format_version")) return sim::Error{"line 1: missing the header (format_version)"};
-  if (!j["format_version"].is_number_integer() || j["format_version"].get<int>() != sim::kTraceFormatVersion) {
+  // Compared as the 64-bit number written: 4294967298 is not version 2.
+  const auto& version = j["format_version"];
+  if (!version.is_number_integer() || version.is_number_unsigned() != (version.get<std::int64_t>() >= 0) ||
+      version.get<std::int64_t>() != sim::kTraceFormatVersion) {
     return sim::Error{fmt::format("line 1: unsupported trace format version {} (this agentsim reads version {}; "
                                   "docs/trace-format.md says what changed)",
                                   j["format_version"].dump(), sim::kTraceFormatVersion)};

@@ -56,8 +56,12 @@ sim::Try<Bytes> parseBytes(std::string_view text) {
   std::size_t i = 0;
   std::uint64_t n = 0;
   for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
-    if (n > (UINT64_MAX - 9) / 10) return sim::Error{fmt::format("Failed to parse '{}': too large", text.substr(0, 40))};
-    n = n * 10 + static_cast<std::uint64_t>(text[i] - '0');
+    const auto digit = static_cast<std::uint64_t>(text[i] - '0');
+    // Exact: 18446744073709551615B (2^64 - 1) is the largest size there is.
+    if (n > (UINT64_MAX - digit) / 10) {
+      return sim::Error{fmt::format("Failed to parse '{}': too large", text.substr(0, 40))};
+    }
+    n = n * 10 + digit;
   }
   if (i < text.size() && text[i] == '.') return sim::Error{fmt::format("Fractional bytes '{}'", text.substr(0, 40))};
   const std::string_view unit = text.substr(i);

@@ -65,6 +65,10 @@ TEST_CASE("the trace reader rejects what is not a trace, naming the line") {
   CHECK(read("").isError());
   CHECK(read("not json\n").error() == "line 1: not a JSON object");
   CHECK(read("{\"format_version\":99}\n").error().find("unsupported trace format version 99") != std::string::npos);
+  // The number as written, not cut to 32 bits: 2^32 + 2 is not version 2.
+  CHECK(read("{\"format_version\":4294967298}\n").error().find("unsupported trace format version 4294967298") !=
+        std::string::npos);
+  CHECK(read("{\"format_version\":18446744073709551618}\n").isError());
   // A version 1 trace (no message ids) is refused, naming both versions.
   CHECK(read("{\"format_version\":1}\n").error() ==
         "line 1: unsupported trace format version 1 (this agentsim reads version 2; docs/trace-format.md says what "

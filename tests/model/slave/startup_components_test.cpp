@@ -68,6 +68,10 @@ TEST_CASE("flag types: Mesos's double and Bytes, held exactly") {
   CHECK(model::format(model::Bytes{2048}) == "2KB");
   CHECK(model::parseBytes("1.5GB").error() == "Fractional bytes '1.5GB'");
   CHECK(model::parseBytes("10XB").isError());
+  // The whole 64-bit range, exactly: docs/limits.md allows 2^64 - 1 bytes.
+  CHECK(model::parseBytes("18446744073709551615B")->bytes == UINT64_MAX);
+  CHECK(model::parseBytes("18446744073709551616B").isError());
+  CHECK(model::parseBytes("18446744073709551610B")->bytes == UINT64_MAX - 5);
   auto& table = model::slaveFlagTable();
   model::SlaveFlags f;
   CHECK(!table.set(f, "gc_disk_headroom", "1.5").isError());  // range checked by Slave::initialize
