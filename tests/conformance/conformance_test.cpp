@@ -119,6 +119,12 @@ TEST_CASE("every ported Mesos test holds") {
   runAll(files);
 }
 
+TEST_CASE("every boundary case holds: each rule exactly at its threshold or cap (tests/edges)") {
+  const auto files = jsonFiles(AGENTSIM_EDGES_DIR);
+  CHECK(files.size() >= 3);
+  runAll(files);
+}
+
 TEST_CASE("every story scenario holds") {
   const auto files = jsonFiles(AGENTSIM_SCENARIOS_DIR);
   CHECK(files.size() >= 5);
