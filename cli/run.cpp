@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "harness/determinism.hpp"
 #include "harness/runner.hpp"
 #include "harness/scenario.hpp"
 #include "viz/timeline.hpp"
@@ -36,7 +37,25 @@ struct RunArgs {
   std::string results;   // --results FILE.json (docs/results-format.md)
   std::string svg;       // views of the run, drawn from its records (docs/views.md)
   std::string perfetto;
+  bool checkDeterminism = false;  // --check-determinism: run twice, compare the bytes
 };
+
+// --check-determinism: the same bytes twice in one process, or the first record that differs.
+int determinism(const harness::Scenario& scenario, const harness::RunOptions& options) {
+  const harness::DeterminismReport r = harness::checkDeterminism(scenario, options);
+  if (!r.first_difference) {
+    std::cout << fmt::format("determinism: the same {} records, byte for byte, from two runs in one process (the "
+                             "second with the allocator's addresses disturbed)\n",
+                             r.records);
+    return kHeld;
+  }
+  const std::uint64_t at = *r.first_difference;
+  std::cout << fmt::format("determinism: the runs differ at {}:\n  first:  {}\n  second: {}\n",
+                           at == 0 ? std::string("the header") : fmt::format("record seq {}", at - 1),
+                           r.first.empty() ? "(the trace had ended)" : r.first,
+                           r.second.empty() ? "(the trace had ended)" : r.second);
+  return kFailed;
+}
 
 std::string replayCommand(const RunArgs& a, std::uint64_t seed) {
   // A relative path that starts with '-' would read as an option.
@@ -118,6 +137,7 @@ int run(RunArgs a) {
   }
   const std::uint64_t seed = a.seed.value_or(scenario.seed);
   std::cout << fmt::format("agentsim: seed {}\n", seed) << std::flush;
+  if (a.checkDeterminism) return determinism(scenario, options);
 
   std::ofstream traceFile;
   std::optional<sim::JsonLinesSink> traceSink;
@@ -242,6 +262,9 @@ Command addRunCommand(CLI::App& app) {
                   "Write every verdict as JSON to FILE, for graders and notebooks (docs/results-format.md)");
   cmd->add_option("--svg", args->svg, "Draw the run's sequence diagram as SVG to FILE (docs/views.md)");
   cmd->add_option("--perfetto", args->perfetto, "Write the run as Perfetto / Chrome trace JSON to FILE");
+  cmd->add_flag("--check-determinism", args->checkDeterminism,
+                "Run twice in one process, the second time with the allocator disturbed, and compare the traces "
+                "byte for byte (exit 1 at the first difference)");
   addExamples(*cmd, "agentsim run scenarios/failover.json",
               "agentsim run scenarios/failover.json --seed 7 --until 1mins --trace run.jsonl --svg run.svg",
               "docs/scenario-format.md (what a scenario says), docs/trace-format.md (the trace)");
