@@ -646,7 +646,10 @@ std::vector<Simulation::PendingEvent> Simulation::pending() const {
       if (ps.gen != e.owner_gen || !ps.process) continue;  // its process is gone: it will not run
       owner = ps.process.get();
     }
-    p.kind = owner == nullptr ? EventKind::Harness : e.traced ? EventKind::Timer : EventKind::Dispatch;
+    // A timer is armed for later (a traced delay, or any event scheduled ahead of its
+    // time); a dispatch runs at the time it was queued.
+    const bool later = q.at > e.armed.ns();
+    p.kind = owner == nullptr ? EventKind::Harness : e.traced || later ? EventKind::Timer : EventKind::Dispatch;
     if (owner != nullptr) {
       p.process = owner->id();
       p.host = owner->self().host();
@@ -666,6 +669,12 @@ void Simulation::runStepped(const QueueEntry& entry, Time at) {
   // The entry stays in the heap or its lane; freed by run(), it is skipped there as a
   // cancelled one is.
   run(entry.slot);
+  if (trace_.count() > limits_.max_trace_records) {
+    limitExceeded(fmt::format("more than {} trace records", limits_.max_trace_records));
+  }
+  if (trace_.bytes() > limits_.max_trace_bytes) {
+    limitExceeded(fmt::format("trace records of more than {} in memory (an estimate)", formatBytes(limits_.max_trace_bytes)));
+  }
 }
 
 bool Simulation::step() {

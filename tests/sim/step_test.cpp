@@ -56,10 +56,14 @@ TEST_CASE("pending lists the queue in run order, with each event's kind and owne
   CHECK(q[0].at == Time{} + Seconds(1));
   CHECK(q[0].seq < q[1].seq);
   REQUIRE(w.sim.step());  // the slave sends three pings and arms its timer
+  w.slave.dispatch("Slave::now", [] {});  // queued last, but due at 1s: before the pings
   q = w.sim.pending();
-  REQUIRE(q.size() == 5);
+  REQUIRE(q.size() == 6);
   CHECK(q[0].kind == Simulation::EventKind::Harness);  // the second harness event, same time
-  for (int i = 1; i <= 3; ++i) {
+  CHECK(q[1].kind == Simulation::EventKind::Dispatch);
+  CHECK(q[1].function == "Slave::now");
+  CHECK(q[1].at == Time{} + Seconds(1));
+  for (int i = 2; i <= 4; ++i) {
     CHECK(q[i].kind == Simulation::EventKind::Delivery);
     CHECK(q[i].message == "Ping");
     CHECK(q[i].process == "master");
@@ -67,10 +71,10 @@ TEST_CASE("pending lists the queue in run order, with each event's kind and owne
     CHECK(q[i].function == "ping");
     CHECK(q[i].at == Time{} + Seconds(1) + Milliseconds(1));
   }
-  CHECK(q[4].kind == Simulation::EventKind::Timer);
-  CHECK(q[4].process == "slave(1)");
-  CHECK(q[4].function == "Slave::tick");
-  CHECK(q[1].msg < q[2].msg);
+  CHECK(q[5].kind == Simulation::EventKind::Timer);
+  CHECK(q[5].process == "slave(1)");
+  CHECK(q[5].function == "Slave::tick");
+  CHECK(q[2].msg < q[3].msg);
 }
 
 TEST_CASE("a queued delivery runs now, ahead of its turn, or is lost with a drop record") {
