@@ -148,6 +148,19 @@ bool StepSession::stepOne() {
   return true;
 }
 
+void StepSession::runBefore(sim::Time to) {
+  const std::uint64_t before = sim().eventsRun();
+  const sim::Time was = sim().now();
+  if (to <= was) return;
+  const sim::RunResult r = sim().runUntil(to - sim::Nanoseconds(1));
+  if (r.reason == sim::StopReason::LimitExceeded) throw sim::LimitExceededError{r.message};
+  const std::uint64_t ran = sim().eventsRun() - before;
+  steps_ += ran;
+  // The clock is at `to` - 1ns; whether an event ran just then is not known: assume so.
+  if (sim().now() != was) ran_at_now_ = ran > 0;
+  journal_.push_back(Op{Op::RunBefore, ran, to, 0});
+}
+
 void StepSession::advance(sim::Time to) {
   if (to == sim().now() || !sim().advanceTo(to)) return;
   ran_at_now_ = false;
@@ -161,7 +174,10 @@ bool StepSession::replay(std::uint64_t steps) {
   rebuild();
   std::size_t keptChoices = 0;
   for (const Op& op : journal) {
-    if (op.kind == Op::Step) {
+    if (op.kind == Op::RunBefore && steps_ + op.count <= steps) {
+      runBefore(op.to);
+      if (steps_ >= steps) break;
+    } else if (op.kind == Op::Step || op.kind == Op::RunBefore) {
       for (std::uint64_t i = 0; i < op.count && steps_ < steps; ++i) stepOne();
       if (steps_ >= steps) break;
     } else if (op.kind == Op::Advance) {
@@ -301,11 +317,7 @@ bool StepSession::runTo(std::string_view arg) {
   if (to < sim().now()) {
     return fail(fmt::format("{} is in the past (now {}); back goes back", sim::format(*d), sim::formatSeconds(sim().now())));
   }
-  for (;;) {
-    const auto queued = sim().pending();
-    if (queued.empty() || queued.front().at >= to) break;
-    stepOne();
-  }
+  runBefore(to);
   advance(to);
   printNew(true);
   out_ << fmt::format("now {}\n", sim::formatSeconds(sim().now()));

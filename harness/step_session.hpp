@@ -45,9 +45,9 @@ class StepSession {
  private:
   // What moved the run, so `back` can re-run it: steps, clock moves and choices.
   struct Op {
-    enum Kind { Step, Advance, Choice } kind = Step;
-    std::uint64_t count = 0;  // Step: events run
-    sim::Time to;             // Advance
+    enum Kind { Step, RunBefore, Advance, Choice } kind = Step;
+    std::uint64_t count = 0;  // Step, RunBefore: events run
+    sim::Time to;             // RunBefore: every event before it ran; Advance: the clock's new time
     std::size_t choice = 0;   // Choice: index in choices_
   };
   struct Choice {
@@ -61,6 +61,8 @@ class StepSession {
   bool replay(std::uint64_t steps);
   // Kernel moves, journalled.
   bool stepOne();
+  // Runs every event before `to` at the kernel's full speed (runUntil), journalled.
+  void runBefore(sim::Time to);
   void advance(sim::Time to);
   // Moves to an instant where a choice applies as the saved timeline will apply it.
   void prepareChoice();

@@ -112,6 +112,20 @@ TEST_CASE("back re-runs from the start to an earlier event, with the same record
   CHECK(s.session.sim().eventsRun() == 0);
 }
 
+TEST_CASE("back into a run-to stops inside it, at the same records as stepping there") {
+  Session s("registration.json");
+  s.run("run-to 1secs");  // run at full speed: one journal entry
+  const std::uint64_t ran = s.session.sim().eventsRun();
+  REQUIRE(ran > 10);
+  s.run("next 3");
+  s.run("back 8");
+  CHECK(s.session.sim().eventsRun() == ran - 5);
+  Session stepped("registration.json");
+  stepped.run("next " + std::to_string(ran - 5));
+  CHECK(s.trace() == stepped.trace());
+  CHECK(s.session.sim().now() == stepped.session.sim().now());
+}
+
 TEST_CASE("run-to, run-until and pending") {
   Session s("registration.json");
   s.run("run-to 100ms");
