@@ -38,6 +38,7 @@ Command addInvariantsCommand(CLI::App& app);
 Command addFlagsCommand(CLI::App& app);
 Command addGraphCommand(CLI::App& app);
 Command addExplainCommand(CLI::App& app);
+Command addStepCommand(CLI::App& app);
 
 // Ends a subcommand's --help with two examples and the docs/ page to read.
 void addExamples(CLI::App& cmd, std::string_view first, std::string_view second, std::string_view doc);

@@ -26,7 +26,8 @@ int main2(int argc, char** argv) {
   app.require_subcommand(1);
   const std::vector<Command> commands{addRunCommand(app),     addViewCommand(app),       addDiffCommand(app),
                                       addCheckCommand(app),   addInvariantsCommand(app), addFlagsCommand(app),
-                                      addGraphCommand(app),   addExplainCommand(app)};
+                                      addGraphCommand(app),   addExplainCommand(app),
+                                      addStepCommand(app)};
   // A first word that is no option and no subcommand: name it and list the subcommands
   // (CLI11 would say only that a subcommand is required).
   std::vector<std::string> names;

@@ -705,6 +705,7 @@ std::vector<ActionKind> makeActions() {
                        }
                      };
                    }});
+  addStepActions(kinds);
   // Listed by name, whatever order the rows were written in.
   std::sort(kinds.begin(), kinds.end(), [](const ActionKind& a, const ActionKind& b) { return a.name < b.name; });
   return kinds;

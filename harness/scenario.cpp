@@ -549,6 +549,25 @@ void readFrameworks(const Reader& r, Scenario& s) {
   }
 }
 
+// The one action of a timeline entry at `e` (its `at` and label already set in `entry`).
+void readAction(const Reader& r, const Scenario& s, const std::string& e, TimelineEntry& entry) {
+  const ActionKind* found = nullptr;
+  for (const auto& kind : actionKinds()) {
+    if (!r.has(Reader::child(e, kind.name))) continue;
+    if (found != nullptr) {
+      r.fail(e, fmt::format("an entry has exactly one action, got \"{}\" and \"{}\"", found->name, kind.name));
+    }
+    found = &kind;
+  }
+  if (found == nullptr) {
+    std::vector<std::string_view> names;
+    for (const auto& kind : actionKinds()) names.push_back(kind.name);
+    r.fail(e, fmt::format("missing the action; expected one of: {}", fmt::join(names, ", ")));
+  }
+  entry.kind = std::string(found->name);
+  found->parse(ParseContext{r, s, entry.label}, Reader::child(e, found->name), entry);
+}
+
 void readTimeline(const Reader& r, Scenario& s) {
   const std::string p = "/timeline";
   const std::size_t n = r.array(p, ScenarioLimits::kMaxTimeline);
@@ -561,22 +580,8 @@ void readTimeline(const Reader& r, Scenario& s) {
     TimelineEntry entry;
     entry.at = r.duration(e + "/at", sim::Duration{}, s.until);
     entry.label = fmt::format("timeline[{}]", i);
-    const std::string note = r.has(e + "/note") ? r.string(e + "/note") : std::string();
-    const ActionKind* found = nullptr;
-    for (const auto& kind : actionKinds()) {
-      if (!r.has(Reader::child(e, kind.name))) continue;
-      if (found != nullptr) {
-        r.fail(e, fmt::format("an entry has exactly one action, got \"{}\" and \"{}\"", found->name, kind.name));
-      }
-      found = &kind;
-    }
-    if (found == nullptr) {
-      std::vector<std::string_view> names;
-      for (const auto& kind : actionKinds()) names.push_back(kind.name);
-      r.fail(e, fmt::format("missing the action; expected one of: {}", fmt::join(names, ", ")));
-    }
-    entry.kind = std::string(found->name);
-    found->parse(ParseContext{r, s, entry.label}, Reader::child(e, found->name), entry);
+    if (r.has(e + "/note")) r.string(e + "/note");
+    readAction(r, s, e, entry);
     s.timeline.push_back(std::move(entry));
   }
 }
@@ -679,6 +684,30 @@ std::variant<Scenario, LoadError> loadScenarioText(std::string_view text, const 
   Reader reader(doc, file);
   try {
     return read(reader, file);
+  } catch (const LoadError& e) {
+    return e;
+  }
+}
+
+std::variant<TimelineEntry, LoadError> parseTimelineAction(std::string_view text, const Scenario& scenario,
+                                                        sim::Duration at, const std::string& label) {
+  JsonLimits limits;
+  limits.max_bytes = 64 * 1024;
+  auto parsed = parseJson(text, limits);
+  if (auto* err = std::get_if<JsonError>(&parsed)) return LoadError{"action", err->pos, err->pointer, err->message};
+  const JsonDocument& doc = std::get<JsonDocument>(parsed);
+  Reader r(doc, "action");
+  try {
+    std::vector<std::string> allowed{"note"};
+    for (const auto& kind : actionKinds()) allowed.emplace_back(kind.name);
+    if (r.has("/at")) r.fail("/at", "an action applied now has no \"at\"");
+    r.object("", allowed);
+    if (r.has("/note")) r.string("/note");
+    TimelineEntry entry;
+    entry.at = at;
+    entry.label = label;
+    readAction(r, scenario, "", entry);
+    return entry;
   } catch (const LoadError& e) {
     return e;
   }

@@ -118,5 +118,10 @@ struct ScenarioLimits {
 
 std::variant<Scenario, LoadError> loadScenarioText(std::string_view text, const std::string& file);
 std::variant<Scenario, LoadError> loadScenarioFile(const std::string& path);
+// One timeline action written as its JSON without "at" ({"crash": "agent-1"}), read by the
+// same rows as a scenario's timeline (references checked against `scenario`), as the entry
+// `label` at `at`: what `agentsim step`'s inject applies.
+std::variant<TimelineEntry, LoadError> parseTimelineAction(std::string_view text, const Scenario& scenario,
+                                                        sim::Duration at, const std::string& label);
 
 }  // namespace agentsim::harness

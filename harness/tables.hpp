@@ -68,6 +68,8 @@ void parseCall(const ParseContext& c, const std::string& pointer, TimelineEntry&
 std::string callFunctions();
 
 const std::vector<ActionKind>& actionKinds();
+// The stepper's deliver_message and drop_message rows (harness/step_actions.cpp).
+void addStepActions(std::vector<ActionKind>& kinds);
 const std::vector<ExpectationKind>& expectationKinds();
 
 }  // namespace agentsim::harness

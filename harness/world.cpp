@@ -97,12 +97,13 @@ void World::scheduleTimeline() {
   }
   for (const TimelineEntry& e : scenario_.timeline) {
     const TimelineEntry* entry = &e;
-    sim_.at(sim::Time{} + e.at, e.kind, [this, entry] {
-      sim_.emit(sim::RecordKind::Fault, nullptr, "", entry->kind, {{"action", entry->summary}, {"label", entry->label}},
-                "");
-      entry->apply(*this);
-    });
+    sim_.at(sim::Time{} + e.at, e.kind, [this, entry] { apply(*entry); });
   }
+}
+
+void World::apply(const TimelineEntry& entry) {
+  sim_.emit(sim::RecordKind::Fault, nullptr, "", entry.kind, {{"action", entry.summary}, {"label", entry.label}}, "");
+  entry.apply(*this);
 }
 
 sim::Fields World::header() const {

@@ -32,6 +32,9 @@ class World {
   sim::Fields header() const;
   // Schedules the timeline; call once, after sinks are attached.
   void scheduleTimeline();
+  // Applies a timeline entry now, as its scheduled event does: a `fault` record with its
+  // summary and label, then the action.
+  void apply(const TimelineEntry& entry);
   // The ZooKeeper ensemble's replicated state (none without an ensemble), and the
   // masters' replicated log.
   model::ZooKeeperEnsemble* zookeeper() { return zookeeper_.get(); }

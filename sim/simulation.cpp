@@ -596,3 +596,126 @@ RunResult Simulation::runUntil(Time until) {
 }
 
 }  // namespace agentsim::sim
+
+// ---- Stepping ----
+
+namespace agentsim::sim {
+
+std::vector<Simulation::QueueEntry> Simulation::liveEntries() const {
+  auto& events = const_cast<EventStore&>(events_);
+  std::vector<QueueEntry> out;
+  auto keep = [&](const QueueEntry& q) {
+    const EventSlot& e = events[q.slot];
+    if (e.live && e.gen == q.gen) out.push_back(q);
+  };
+  for (const QueueEntry& q : queue_) keep(q);
+  for (std::size_t i = 0; i < lane_count_; ++i) {
+    for (std::size_t j = lanes_[i].head; j < lanes_[i].items.size(); ++j) keep(lanes_[i].items[j]);
+  }
+  std::sort(out.begin(), out.end(), [](const QueueEntry& a, const QueueEntry& b) { return before(a, b); });
+  return out;
+}
+
+std::vector<Simulation::PendingEvent> Simulation::pending() const {
+  auto& events = const_cast<EventStore&>(events_);
+  std::vector<PendingEvent> out;
+  for (const QueueEntry& q : liveEntries()) {
+    const EventSlot& e = events[q.slot];
+    PendingEvent p;
+    p.at = Time::fromNanoseconds(q.at);
+    p.seq = q.seq;
+    if (e.delivery) {
+      p.kind = EventKind::Delivery;
+      p.process = e.envelope.to.id();
+      p.host = e.envelope.to.host();
+      p.message = std::string(e.envelope.body->name());
+      p.msg = e.envelope.msg;
+      p.duplicate = e.envelope.duplicate;
+      p.from = e.envelope.from.str();
+      p.to = e.envelope.to.str();
+      // The handler it will reach, if a process is there and installed one.
+      const Process* target = process(e.envelope.to);
+      const Process::Handler* h = target != nullptr ? target->findHandler(p.message) : nullptr;
+      if (h != nullptr) p.function = refOf(target, h->function);
+      out.push_back(std::move(p));
+      continue;
+    }
+    const Process* owner = nullptr;
+    if (e.owner != kNone) {
+      const ProcessSlot& ps = processes_[e.owner];
+      if (ps.gen != e.owner_gen || !ps.process) continue;  // its process is gone: it will not run
+      owner = ps.process.get();
+    }
+    // A timer is armed for later (a traced delay, or any event scheduled ahead of its
+    // time); a dispatch runs at the time it was queued.
+    const bool later = q.at > e.armed.ns();
+    p.kind = owner == nullptr ? EventKind::Harness : e.traced || later ? EventKind::Timer : EventKind::Dispatch;
+    if (owner != nullptr) {
+      p.process = owner->id();
+      p.host = owner->self().host();
+    }
+    p.function = owner != nullptr ? refOf(owner, e.function) : std::string(e.function);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+void Simulation::runStepped(const QueueEntry& entry, Time at) {
+  now_ = at;
+  if (now_.sinceStart() > limits_.max_time) {
+    limitExceeded(fmt::format("simulated time passed {}", format(limits_.max_time)));
+  }
+  if (++events_run_ > limits_.max_events) limitExceeded(fmt::format("more than {} events", limits_.max_events));
+  // The entry stays in the heap or its lane; freed by run(), it is skipped there as a
+  // cancelled one is.
+  run(entry.slot);
+  if (trace_.count() > limits_.max_trace_records) {
+    limitExceeded(fmt::format("more than {} trace records", limits_.max_trace_records));
+  }
+  if (trace_.bytes() > limits_.max_trace_bytes) {
+    limitExceeded(fmt::format("trace records of more than {} in memory (an estimate)", formatBytes(limits_.max_trace_bytes)));
+  }
+}
+
+bool Simulation::step() {
+  const std::vector<QueueEntry> live = liveEntries();
+  if (live.empty()) return false;
+  runStepped(live.front(), Time::fromNanoseconds(live.front().at));
+  return true;
+}
+
+bool Simulation::advanceTo(Time t) {
+  if (t < now_) return false;
+  const std::vector<QueueEntry> live = liveEntries();
+  if (!live.empty() && live.front().at < t.ns()) return false;
+  now_ = t;
+  return true;
+}
+
+std::optional<Simulation::QueueEntry> Simulation::pendingDelivery(std::uint64_t msg) const {
+  auto& events = const_cast<EventStore&>(events_);
+  for (const QueueEntry& q : liveEntries()) {
+    const EventSlot& e = events[q.slot];
+    if (e.delivery && e.envelope.msg == msg) return q;
+  }
+  return std::nullopt;
+}
+
+bool Simulation::deliverNow(std::uint64_t msg) {
+  const auto q = pendingDelivery(msg);
+  if (!q) return false;
+  runStepped(*q, now_);
+  return true;
+}
+
+bool Simulation::dropPending(std::uint64_t msg, std::string_view label) {
+  const auto q = pendingDelivery(msg);
+  if (!q) return false;
+  const Envelope env = std::move(events_[q->slot].envelope);
+  freeEvent(q->slot);
+  emitMessage(RecordKind::Drop, process(env.from), env.from.host(), env,
+              {{"from", env.from.str()}, {"to", env.to.str()}, {"reason", fmt::format("fault: {}", label)}}, "");
+  return true;
+}
+
+}  // namespace agentsim::sim

@@ -297,6 +297,45 @@ class Simulation {
   std::uint64_t events_run_ = 0;
   Context context_;
   std::optional<std::string> stop_;
+
+  // ---- Stepping (agentsim step, harness/step_session.hpp). Additive: these read the
+  // queue without changing its order, and run events through run() as runUntil does.
+ public:
+  enum class EventKind { Delivery, Timer, Dispatch, Harness };
+  // One queued event, as the stepper lists it.
+  struct PendingEvent {
+    Time at;
+    std::uint64_t seq = 0;  // order among events of equal time
+    EventKind kind = EventKind::Harness;
+    std::string process;   // the owner ("slave(1)"), a delivery's receiver; "" for the harness
+    std::string host;
+    std::string function;  // the modelled function it runs (refOf), or the harness event's name
+    std::string message;   // a delivery: the message's name, id, sender and receiver
+    std::uint64_t msg = 0;
+    bool duplicate = false;
+    std::string from;
+    std::string to;
+  };
+  // Every live queued event, in the order they will run.
+  std::vector<PendingEvent> pending() const;
+  // Runs exactly the next event; false when none is queued. A limit stops it with
+  // LimitExceededError, as it stops runUntil.
+  bool step();
+  // Moves the clock to `t` without running anything; false (clock unchanged) when `t` is
+  // in the past or an event is queued before it.
+  bool advanceTo(Time t);
+  // Runs the queued delivery of message `msg` now, ahead of its turn (at the current
+  // time); false when no delivery of it is queued.
+  bool deliverNow(std::uint64_t msg);
+  // Loses the queued delivery of message `msg`, with a `drop` record whose reason names
+  // `label`, as the network's drop rules record theirs; false when none is queued.
+  bool dropPending(std::uint64_t msg, std::string_view label);
+
+ private:
+  // The live entries of the queue (heap and lanes), in run order.
+  std::vector<QueueEntry> liveEntries() const;
+  std::optional<QueueEntry> pendingDelivery(std::uint64_t msg) const;
+  void runStepped(const QueueEntry& entry, Time at);
 };
 
 // Thrown inside the run loop when a limit is exceeded; runUntil turns it into a result.

@@ -82,6 +82,8 @@ std::vector<std::string_view> closest(std::string_view written, std::span<const 
   return nearest(written, {candidates.begin(), candidates.end()}, most);
 }
 
+std::string didYouMeanOneOf(const std::vector<std::string_view>& names) { return phrase(names); }
+
 std::string didYouMean(std::string_view written, std::span<const std::string_view> candidates) {
   return phrase(closest(written, candidates));
 }

@@ -26,5 +26,7 @@ std::vector<std::string_view> closest(std::string_view written, std::span<const 
 // nothing is close.
 std::string didYouMean(std::string_view written, std::span<const std::string_view> candidates);
 std::string didYouMean(std::string_view written, std::span<const std::string> candidates);
+// The same phrase for names already chosen.
+std::string didYouMeanOneOf(const std::vector<std::string_view>& names);
 
 }  // namespace agentsim::sim

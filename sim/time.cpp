@@ -83,9 +83,14 @@ Try<Duration> parseDuration(std::string_view text) {
     return Nanoseconds(negative ? -value : value);
   }
   if (unit.empty()) return bad(fmt::format("\"{}\" has no unit; ", text));
+  // A unit cut short ("s", "min", "h") names the unit it begins; else the closest.
   std::vector<std::string_view> names;
-  for (const Unit& u : kUnits) names.push_back(u.name);
-  return bad(fmt::format("unknown unit \"{}\"{}; ", unit, didYouMean(unit, names)));
+  std::vector<std::string_view> begun;
+  for (const Unit& u : kUnits) {
+    names.push_back(u.name);
+    if (!unit.empty() && u.name.substr(0, unit.size()) == unit) begun.push_back(u.name);
+  }
+  return bad(fmt::format("unknown unit \"{}\"{}; ", unit, begun.empty() ? didYouMean(unit, names) : didYouMeanOneOf(begun)));
 }
 
 std::string format(Duration d) {

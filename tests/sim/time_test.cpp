@@ -108,10 +108,11 @@ TEST_CASE("parseDuration rejects bad text with a message that says what was expe
   CHECK(parseError("10") == std::string("\"10\" has no unit; ") + kExpected);
   CHECK(parseError("1.5") == std::string("\"1.5\" has no unit; ") + kExpected);
   CHECK(parseError("10seconds") == std::string("unknown unit \"seconds\"; ") + kExpected);
-  CHECK(parseError("10s") == std::string("unknown unit \"s\"; ") + kExpected);
-  CHECK(parseError("10SECS") == std::string("unknown unit \"SECS\"; ") + kExpected);
-  CHECK(parseError("10 secs") == std::string("unknown unit \" secs\"; ") + kExpected);
-  CHECK(parseError("1.5.5secs") == std::string("unknown unit \".5secs\"; ") + kExpected);
+  CHECK(parseError("10s") == std::string("unknown unit \"s\" (did you mean \"secs\"?); ") + kExpected);
+  CHECK(parseError("10SECS") == std::string("unknown unit \"SECS\" (did you mean \"secs\"?); ") + kExpected);
+  CHECK(parseError("10 secs") == std::string("unknown unit \" secs\" (did you mean \"secs\"?); ") + kExpected);
+  CHECK(parseError("1.5.5secs") == std::string("unknown unit \".5secs\" (did you mean \"secs\"?); ") + kExpected);
+  CHECK(parseError("2h") == std::string("unknown unit \"h\" (did you mean \"hrs\"?); ") + kExpected);
   CHECK(parseError("soon") == std::string("\"soon\" has no number; ") + kExpected);
   CHECK(parseError("secs") == std::string("\"secs\" has no number; ") + kExpected);
   CHECK(parseError("-secs") == std::string("\"-secs\" has no number; ") + kExpected);
