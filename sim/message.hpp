@@ -1,5 +1,6 @@
 #pragma once
 // Messages and process addresses, as libprocess's UPID ("slave(1)@agent-1:5051").
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -57,6 +58,10 @@ struct UpidHash {
 class Message {
  public:
   virtual ~Message() = default;
+  // Messages are made and freed by the million: small ones are recycled through free
+  // lists of their size (one set per thread) instead of the general allocator.
+  static void* operator new(std::size_t size);
+  static void operator delete(void* p, std::size_t size) noexcept;
   virtual std::string_view name() const = 0;
   // The message's fields, for the trace.
   virtual void describe(Fields& /*out*/) const {}

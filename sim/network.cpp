@@ -1,5 +1,7 @@
 #include "sim/network.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "sim/simulation.hpp"
@@ -37,22 +39,30 @@ Network::Network(Simulation& sim) : sim_(sim), rng_(sim.seed(), "network") {}
 
 RuleId Network::addRule(FaultRule rule) {
   const RuleId id = next_rule_++;
-  rules_[id] = ActiveRule{std::move(rule), 0, {}};
+  rules_.emplace_back(id, ActiveRule{std::move(rule), 0, {}});
   return id;
+}
+
+Network::ActiveRule* Network::findRule(RuleId id) {
+  auto it = std::lower_bound(rules_.begin(), rules_.end(), id,
+                             [](const std::pair<RuleId, ActiveRule>& r, RuleId key) { return r.first < key; });
+  return it != rules_.end() && it->first == id ? &it->second : nullptr;
 }
 
 void Network::removeRule(RuleId id) {
   release(id);
-  rules_.erase(id);
+  auto it = std::find_if(rules_.begin(), rules_.end(), [id](const auto& r) { return r.first == id; });
+  if (it != rules_.end()) rules_.erase(it);
 }
 
 std::size_t Network::release(RuleId id) {
-  auto it = rules_.find(id);
-  if (it == rules_.end()) return 0;
-  std::vector<Held> held = std::move(it->second.held);
-  it->second.held.clear();
+  ActiveRule* rule = findRule(id);
+  if (rule == nullptr) return 0;
+  std::vector<Held> held = std::move(rule->held);
+  rule->held.clear();
+  const std::string label = rule->rule.label;
   for (Held& h : held) {
-    traceFault(h.envelope, "release", it->second.rule.label);
+    traceFault(h.envelope, "release", label);
     schedule(std::move(h.envelope), Duration{}, h.incarnation);
   }
   return held.size();
@@ -77,10 +87,6 @@ void Network::heal(const std::string& a, const std::string& b) {
 void Network::healAll() {
   cuts_.clear();
   sim_.emit(RecordKind::Fault, nullptr, "", "heal", {{"all", true}}, "");
-}
-
-bool Network::partitioned(const std::string& from, const std::string& to) const {
-  return !cuts_.empty() && cuts_.count({from, to}) != 0;
 }
 
 void Network::traceDrop(const Envelope& e, std::string reason) {
@@ -145,7 +151,7 @@ void Network::send(Envelope envelope) {
   schedule(std::move(envelope), extra, incarnation);
 }
 
-void Network::schedule(Envelope envelope, Duration extra, std::uint64_t incarnation) {
+void Network::schedule(Envelope&& envelope, Duration extra, std::uint64_t incarnation) {
   Duration latency = latency_.base + extra;
   if (latency_.jitter > Duration{}) latency += rng_.uniform(latency_.jitter);
   Time when = sim_.now() + latency;

@@ -67,7 +67,9 @@ class Network {
   void partition(const std::string& a, const std::string& b, bool oneWay, std::string label = {});
   void heal(const std::string& a, const std::string& b);
   void healAll();
-  bool partitioned(const std::string& from, const std::string& to) const;
+  bool partitioned(const std::string& from, const std::string& to) const {
+    return !cuts_.empty() && cuts_.count({from, to}) != 0;
+  }
 
   // Called by Process::send.
   void send(Envelope envelope);
@@ -89,14 +91,16 @@ class Network {
     std::uint64_t matched = 0;
     std::vector<Held> held;
   };
-  void schedule(Envelope envelope, Duration extra, std::uint64_t incarnation);
+  void schedule(Envelope&& envelope, Duration extra, std::uint64_t incarnation);
   void traceDrop(const Envelope& e, std::string reason);
   void traceFault(const Envelope& e, std::string_view what, const std::string& label);
 
   Simulation& sim_;
   LatencyModel latency_;
   Rng rng_;
-  std::map<RuleId, ActiveRule> rules_;
+  // In id order (ids only grow), as a flat vector: every send walks it.
+  std::vector<std::pair<RuleId, ActiveRule>> rules_;
+  ActiveRule* findRule(RuleId id);
   RuleId next_rule_ = 1;
   std::map<std::pair<std::string, std::string>, std::string> cuts_;  // (from, to) -> label
   std::map<std::pair<std::string, std::string>, Time> last_arrival_;  // FIFO under jitter

@@ -92,11 +92,11 @@ void Process::sendMessage(const Upid& to, std::unique_ptr<Message> message) {
   sim_->network().send(Envelope{self_, to, std::move(message)});
 }
 
-TimerId Process::delay(Duration after, std::string_view function, std::function<void()> fn) {
+TimerId Process::delay(Duration after, std::string_view function, Callback fn) {
   return sim_->schedule(now() + after, this, function, std::move(fn), /*traced=*/true);
 }
 
-void Process::dispatch(std::string_view function, std::function<void()> fn) {
+void Process::dispatch(std::string_view function, Callback fn) {
   sim_->schedule(now(), this, function, std::move(fn));
 }
 

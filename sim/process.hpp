@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "sim/callback.hpp"
 #include "sim/message.hpp"
 #include "sim/rng.hpp"
 #include "sim/state_machine.hpp"
@@ -67,7 +68,7 @@ class Process {
 
   // Enqueues `fn` as an event of this process at the current time, as
   // process::dispatch; other processes on the same host use it to call in.
-  void dispatch(std::string_view function, std::function<void()> fn);
+  void dispatch(std::string_view function, Callback fn);
 
  protected:
   // Runs as the first event of the process, as libprocess's initialize().
@@ -80,7 +81,7 @@ class Process {
   void sendMessage(const Upid& to, std::unique_ptr<Message> message);
 
   // `function` names the modelled function the timer calls, e.g. "Slave::pingTimeout".
-  TimerId delay(Duration after, std::string_view function, std::function<void()> fn);
+  TimerId delay(Duration after, std::string_view function, Callback fn);
   // Cancels a pending timer; returns whether it was still pending. Resets `id`.
   bool cancel(TimerId& id);
 

@@ -13,13 +13,6 @@ namespace agentsim::sim {
 namespace {
 constexpr std::uint32_t kNone = UINT32_MAX;
 
-// Whether event a runs before event b: (at, seq) order, seq unique.
-template <typename E>
-bool before(const E& a, const E& b) {
-  return a.at != b.at ? a.at < b.at : a.seq < b.seq;
-}
-constexpr std::size_t kArity = 4;
-
 void printContext(void* arg) {
   const auto* s = static_cast<const Simulation*>(arg);
   const auto& c = s->context();
@@ -32,7 +25,7 @@ void printContext(void* arg) {
 }  // namespace
 
 Simulation::Simulation(std::uint64_t seed, Limits limits)
-    : seed_(seed), limits_(limits), network_(std::make_unique<Network>(*this)) {
+    : seed_(seed), limits_(limits), network_(std::make_unique<Network>(*this)), ties_(seed, "ties") {
   setAssertContext(&printContext, this);
 }
 
@@ -95,10 +88,9 @@ const Host* Simulation::host(std::string_view name) const {
   return it == host_index_.end() ? nullptr : it->second;
 }
 
-Host* Simulation::hostOf(const Upid& upid) {
-  if (upid.isNone()) return nullptr;
+Host* Simulation::lookUpHost(const Upid& upid) {
   auto* entry = const_cast<detail::UpidEntry*>(upid.entry());
-  if (entry->host_cache == nullptr) entry->host_cache = host(entry->host);
+  entry->host_cache = host(entry->host);
   return static_cast<Host*>(entry->host_cache);
 }
 
@@ -304,110 +296,15 @@ void Simulation::restart(Host& host, std::string_view label) {
   if (host.startup) host.startup(host);
 }
 
-std::uint32_t Simulation::allocEvent(Time when) {
-  if (pending_ >= limits_.max_pending_events) {
-    limitExceeded(fmt::format("more than {} queued events", limits_.max_pending_events));
-  }
+void Simulation::pendingLimitExceeded() {
+  limitExceeded(fmt::format("more than {} queued events", limits_.max_pending_events));
+}
+
+TimerId Simulation::schedule(Time when, Process* owner, std::string_view function, Callback&& fn, bool traced) {
+  checkPendingLimit();
   AGENTSIM_ASSERT(when >= now_);
-  std::uint32_t slot;
-  if (!free_events_.empty()) {
-    slot = free_events_.back();
-    free_events_.pop_back();
-  } else {
-    slot = events_.add();
-  }
-  EventSlot& e = events_[slot];
-  e.live = true;
-  const QueueEntry entry{when.ns(), next_seq_++, slot, e.gen};
-  const std::int64_t delay = entry.at - now_.ns();
-  // The lane of this delay, else an empty lane (taken over), else the heap.
-  Lane* lane = nullptr;
-  Lane* idle = nullptr;
-  for (std::size_t i = 0; i < lane_count_ && lane == nullptr; ++i) {
-    if (lanes_[i].delay == delay) {
-      lane = &lanes_[i];
-    } else if (idle == nullptr && lanes_[i].empty()) {
-      idle = &lanes_[i];
-    }
-  }
-  if (lane == nullptr && idle == nullptr && lane_count_ < kLanes) idle = &lanes_[lane_count_++];
-  if (lane == nullptr && idle != nullptr) {
-    lane = idle;
-    lane->delay = delay;
-  }
-  if (lane != nullptr) {
-    lane->items.push_back(entry);
-  } else {
-    pushQueue(entry);
-  }
-  ++pending_;
-  return slot;
-}
-
-Simulation::QueueEntry Simulation::Lane::pop() {
-  const QueueEntry e = items[head++];
-  if (head == items.size()) {
-    items.clear();
-    head = 0;
-  } else if (head >= 4096 && head * 2 >= items.size()) {
-    items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(head));
-    head = 0;
-  }
-  return e;
-}
-
-void Simulation::pushQueue(const QueueEntry& entry) {
-  std::size_t i = queue_.size();
-  queue_.push_back(entry);
-  while (i > 0) {
-    const std::size_t parent = (i - 1) / kArity;
-    if (!before(entry, queue_[parent])) break;
-    queue_[i] = queue_[parent];
-    i = parent;
-  }
-  queue_[i] = entry;
-}
-
-Simulation::QueueEntry Simulation::popQueue() {
-  const QueueEntry top = queue_.front();
-  const QueueEntry last = queue_.back();
-  queue_.pop_back();
-  const std::size_t n = queue_.size();
-  if (n == 0) return top;
-  std::size_t i = 0;
-  for (;;) {
-    const std::size_t first = i * kArity + 1;
-    if (first >= n) break;
-    std::size_t best = first;
-    const std::size_t end = std::min(first + kArity, n);
-    for (std::size_t c = first + 1; c < end; ++c) {
-      if (before(queue_[c], queue_[best])) best = c;
-    }
-    if (!before(queue_[best], last)) break;
-    queue_[i] = queue_[best];
-    i = best;
-  }
-  queue_[i] = last;
-  return top;
-}
-
-void Simulation::freeEvent(std::uint32_t slot) {
-  EventSlot& e = events_[slot];
-  e.live = false;
-  e.delivery = false;
-  e.traced = false;
-  e.owner = kNone;
-  e.fn = nullptr;
-  e.envelope = Envelope{};
-  ++e.gen;
-  free_events_.push_back(slot);
-  --pending_;
-}
-
-TimerId Simulation::schedule(Time when, Process* owner, std::string_view function, std::function<void()> fn,
-                             bool traced) {
-  const std::uint32_t slot = allocEvent(when);
-  EventSlot& e = events_[slot];
+  const std::uint32_t ref = queue_.newTimer();
+  EventQueue::Timer& e = queue_.timer(ref);
   e.fn = std::move(fn);
   e.function = function;
   e.traced = traced;
@@ -415,36 +312,35 @@ TimerId Simulation::schedule(Time when, Process* owner, std::string_view functio
   if (owner != nullptr) {
     e.owner = owner->slot_;
     e.owner_gen = processes_[owner->slot_].gen;
+  } else {
+    e.owner = EventQueue::kNone;
   }
-  return TimerId{slot, e.gen};
+  const TimerId id{ref, e.gen};
+  queue_.push(ref, when.ns(), now_.ns());
+  return id;
 }
 
-std::uint64_t Simulation::incarnationOf(const Upid& to) {
-  const Host* h = hostOf(to);
-  return h != nullptr ? h->incarnation_ : 0;
+void Simulation::scheduleDelivery(Time when, Envelope&& envelope, std::uint64_t incarnation) {
+  checkPendingLimit();
+  AGENTSIM_ASSERT(when >= now_);
+  const std::uint32_t ref = queue_.newDelivery();
+  EventQueue::Delivery& d = queue_.delivery(ref);
+  d.envelope = std::move(envelope);
+  d.incarnation = incarnation;
+  queue_.push(ref, when.ns(), now_.ns());
 }
 
-void Simulation::scheduleDelivery(Time when, Envelope envelope, std::uint64_t incarnation) {
-  const std::uint32_t slot = allocEvent(when);
-  EventSlot& e = events_[slot];
-  e.delivery = true;
-  e.incarnation = incarnation;
-  e.envelope = std::move(envelope);
-}
-
-TimerId Simulation::at(Time when, std::string_view name, std::function<void()> fn) {
+TimerId Simulation::at(Time when, std::string_view name, Callback fn) {
   return schedule(std::max(when, now_), nullptr, name, std::move(fn));
 }
 
 bool Simulation::cancel(TimerId& id) {
   const TimerId t = id;
   id = TimerId{};
-  if (!t.valid() || t.slot >= events_.size()) return false;
-  EventSlot& e = events_[t.slot];
-  if (e.gen != t.gen || !e.live) return false;
-  freeEvent(t.slot);
-  return true;
+  return t.valid() && queue_.cancel(t.slot, t.gen);
 }
+
+void Simulation::permuteTies(bool on) { queue_.permuteTies(on ? &ties_ : nullptr); }
 
 void Simulation::stop(std::string why) { stop_ = std::move(why); }
 
@@ -496,95 +392,87 @@ void Simulation::emitMessage(RecordKind kind, const Process* p, std::string_view
   trace_.emit(std::move(r));
 }
 
-void Simulation::run(std::uint32_t slot) {
-  EventSlot& e = events_[slot];
-  if (e.delivery) {
-    Envelope env = std::move(e.envelope);
-    const std::uint32_t target = env.to.entry()->slot;
-    const std::uint64_t incarnation = e.incarnation;
-    freeEvent(slot);
-    const Host* h = hostOf(env.to);
-    Process* p = target == kNone ? nullptr : processes_[target].process.get();
-    if (h != nullptr && h->incarnation_ != incarnation) p = nullptr;  // the connection died with the host
-    if (p == nullptr) {
-      if (trace_.enabled()) {
-        emitMessage(RecordKind::Drop, nullptr, env.to.host(), env,
-                    {{"from", env.from.str()}, {"to", env.to.str()}, {"reason", "no process at the address"}}, "");
-      }
-      return;
+void Simulation::deliver(EventQueue::Delivery& d) {
+  Envelope& env = d.envelope;
+  const std::uint32_t target = env.to.entry()->slot;
+  const Host* h = hostOf(env.to);
+  Process* p = target == kNone ? nullptr : processes_[target].process.get();
+  if (h != nullptr && h->incarnation_ != d.incarnation) p = nullptr;  // the connection died with the host
+  if (p == nullptr) {
+    if (trace_.enabled()) {
+      emitMessage(RecordKind::Drop, nullptr, env.to.host(), env,
+                  {{"from", env.from.str()}, {"to", env.to.str()}, {"reason", "no process at the address"}}, "");
     }
-    if (network_->partitioned(env.from.host(), env.to.host())) {
-      if (trace_.enabled()) {
-        emitMessage(RecordKind::Drop, nullptr, env.to.host(), env,
-                    {{"from", env.from.str()}, {"to", env.to.str()}, {"reason", "partition"}}, "");
-      }
-      return;
-    }
-    context_ = Context{p, {}};
-    p->deliver(env);
-    context_ = Context{};
     return;
   }
+  if (network_->partitioned(env.from.host(), env.to.host())) {
+    if (trace_.enabled()) {
+      emitMessage(RecordKind::Drop, nullptr, env.to.host(), env,
+                  {{"from", env.from.str()}, {"to", env.to.str()}, {"reason", "partition"}}, "");
+    }
+    return;
+  }
+  context_ = Context{p, {}};
+  p->deliver(env);
+  context_ = Context{};
+}
 
+void Simulation::run(std::uint32_t ref) {
+  // The slot is freed once the event is over (or a limit ends it): until then nothing
+  // else can take it, so the event runs from where it lies.
+  struct Release {
+    EventQueue& queue;
+    std::uint32_t ref;
+    ~Release() { queue.release(ref); }
+  } release{queue_, ref};
+  if (EventQueue::isDelivery(ref)) {
+    deliver(queue_.delivery(ref));
+    return;
+  }
+  EventQueue::Timer& e = queue_.timer(ref);
   Process* owner = nullptr;
   if (e.owner != kNone) {
     ProcessSlot& ps = processes_[e.owner];
-    if (ps.gen != e.owner_gen || !ps.process) {
-      freeEvent(slot);
-      return;  // its process is gone (crashed or terminated)
-    }
+    if (ps.gen != e.owner_gen || !ps.process) return;  // its process is gone (crashed or terminated)
     owner = ps.process.get();
   }
-  std::function<void()> fn = std::move(e.fn);
-  const std::string_view function = e.function;
-  const bool traced = e.traced;
-  const Time armed = e.armed;
-  freeEvent(slot);
-  context_ = Context{owner, function};
-  if (traced && trace_.enabled()) {
-    Record r = makeRecord(RecordKind::Timer, owner, {}, std::string(function), {}, refOf(owner, function));
-    r.armed = armed;
+  context_ = Context{owner, e.function};
+  if (e.traced && trace_.enabled()) {
+    Record r = makeRecord(RecordKind::Timer, owner, {}, std::string(e.function), {}, refOf(owner, e.function));
+    r.armed = e.armed;
     trace_.emit(std::move(r));
   }
-  fn();
+  e.fn();
   context_ = Context{};
+}
+
+void Simulation::runEvent(std::uint32_t ref) {
+  now_ = Time::fromNanoseconds(queue_.timeOf(ref));
+  if (now_.sinceStart() > limits_.max_time) {
+    queue_.release(ref);
+    limitExceeded(fmt::format("simulated time passed {}", format(limits_.max_time)));
+  }
+  if (++events_run_ > limits_.max_events) {
+    queue_.release(ref);
+    limitExceeded(fmt::format("more than {} events", limits_.max_events));
+  }
+  run(ref);
+  if (trace_.count() > limits_.max_trace_records) {
+    limitExceeded(fmt::format("more than {} trace records", limits_.max_trace_records));
+  }
+  if (trace_.bytes() > limits_.max_trace_bytes) {
+    limitExceeded(fmt::format("trace records of more than {} in memory (an estimate)",
+                              formatBytes(limits_.max_trace_bytes)));
+  }
 }
 
 RunResult Simulation::runUntil(Time until) {
   stop_.reset();
   try {
     for (;;) {
-      const QueueEntry* next = queue_.empty() ? nullptr : &queue_.front();
-      Lane* from = nullptr;
-      for (std::size_t i = 0; i < lane_count_; ++i) {
-        Lane& lane = lanes_[i];
-        if (lane.empty()) continue;
-        if (next == nullptr || before(lane.items[lane.head], *next)) {
-          next = &lane.items[lane.head];
-          from = &lane;
-        }
-      }
-      if (next == nullptr || next->at > until.ns()) break;
-      const QueueEntry top = from != nullptr ? from->pop() : popQueue();
-      {
-        EventSlot& e = events_[top.slot];
-        if (e.gen != top.gen || !e.live) continue;  // cancelled
-      }
-      now_ = Time::fromNanoseconds(top.at);
-      if (now_.sinceStart() > limits_.max_time) {
-        limitExceeded(fmt::format("simulated time passed {}", format(limits_.max_time)));
-      }
-      if (++events_run_ > limits_.max_events) {
-        limitExceeded(fmt::format("more than {} events", limits_.max_events));
-      }
-      run(top.slot);
-      if (trace_.count() > limits_.max_trace_records) {
-        limitExceeded(fmt::format("more than {} trace records", limits_.max_trace_records));
-      }
-      if (trace_.bytes() > limits_.max_trace_bytes) {
-        limitExceeded(fmt::format("trace records of more than {} in memory (an estimate)",
-                                  formatBytes(limits_.max_trace_bytes)));
-      }
+      const std::uint32_t ref = queue_.popNext(until.ns());
+      if (ref == EventQueue::kNone) break;
+      runEvent(ref);
       if (stop_) return RunResult{StopReason::Stopped, *stop_};
     }
   } catch (const LimitExceededError& err) {
@@ -592,7 +480,7 @@ RunResult Simulation::runUntil(Time until) {
     return RunResult{StopReason::LimitExceeded, err.message};
   }
   if (until != Time::max() && until > now_) now_ = until;
-  return RunResult{pending_ == 0 ? StopReason::Idle : StopReason::TimeReached, {}};
+  return RunResult{queue_.size() == 0 ? StopReason::Idle : StopReason::TimeReached, {}};
 }
 
 }  // namespace agentsim::sim

@@ -13,7 +13,9 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/callback.hpp"
 #include "sim/disk.hpp"
+#include "sim/event_queue.hpp"
 #include "sim/load.hpp"
 #include "sim/message.hpp"
 #include "sim/network.hpp"
@@ -106,7 +108,11 @@ class Simulation {
   Host* host(std::string_view name);
   const Host* host(std::string_view name) const;
   // The host of an address, looked up once per address and remembered.
-  Host* hostOf(const Upid& upid);
+  Host* hostOf(const Upid& upid) {
+    if (upid.isNone()) return nullptr;
+    void* cached = upid.entry()->host_cache;
+    return cached != nullptr ? static_cast<Host*>(cached) : lookUpHost(upid);
+  }
   const std::deque<Host>& hosts() const { return hosts_; }
   // Crash: processes and timers are gone, unsynced disk data is lost, messages to it
   // are dropped. Restart: runs the host's startup again (ids count from 1 again).
@@ -152,7 +158,7 @@ class Simulation {
   Upid upid(std::string_view id, std::string_view host, std::uint16_t port);
 
   // Harness-level events (timeline actions): run at `at`, outside any process.
-  TimerId at(Time when, std::string_view name, std::function<void()> fn);
+  TimerId at(Time when, std::string_view name, Callback fn);
   bool cancel(TimerId& id);
 
   RunResult runUntil(Time until);
@@ -162,7 +168,13 @@ class Simulation {
   // Asks the running loop to stop after the current event.
   void stop(std::string why);
   std::uint64_t eventsRun() const { return events_run_; }
-  std::size_t pendingEvents() const { return pending_; }
+  std::size_t pendingEvents() const { return queue_.size(); }
+  // Off by default (events of equal time run in scheduling order). On, for the fuzzer:
+  // events due at the same time run in an order drawn from the kernel's own stream
+  // "ties" (a pure function of the seed), except where libprocess keeps order: two
+  // messages from one process to another keep their send order, the events a process
+  // scheduled for itself (dispatches, timers) keep theirs, and so do harness events.
+  void permuteTies(bool on);
 
   // For the kernel's own components (Process, Network).
   struct Context {
@@ -172,12 +184,14 @@ class Simulation {
   const Context& context() const { return context_; }
   std::string refOf(const Process* p, std::string_view function) const;
   // `traced` timers leave a `timer` record when they fire.
-  TimerId schedule(Time when, Process* owner, std::string_view function, std::function<void()> fn,
-                   bool traced = false);
+  TimerId schedule(Time when, Process* owner, std::string_view function, Callback&& fn, bool traced = false);
   // `incarnation` is the destination host's when the message was sent (incarnationOf):
   // if the host has crashed since, the message is dropped on arrival.
-  void scheduleDelivery(Time when, Envelope envelope, std::uint64_t incarnation);
-  std::uint64_t incarnationOf(const Upid& to);
+  void scheduleDelivery(Time when, Envelope&& envelope, std::uint64_t incarnation);
+  std::uint64_t incarnationOf(const Upid& to) {
+    const Host* h = hostOf(to);
+    return h != nullptr ? h->incarnation() : 0;
+  }
   void emit(RecordKind kind, const Process* p, std::string_view hostName, std::string name, Fields fields,
             std::string ref);
   // A record about `envelope` (a send, deliver or drop, or a fault acting on it): with its
@@ -188,25 +202,6 @@ class Simulation {
  private:
   friend class Host;
   friend class Process;  // internHandlers
-  struct QueueEntry {
-    std::int64_t at;
-    std::uint64_t seq;
-    std::uint32_t slot;
-    std::uint32_t gen;
-  };
-  struct EventSlot {
-    std::uint32_t gen = 0;
-    bool live = false;
-    bool delivery = false;
-    bool traced = false;
-    std::uint32_t owner = UINT32_MAX;  // process slot, or none for harness events
-    std::uint32_t owner_gen = 0;
-    std::string_view function;
-    std::function<void()> fn;
-    Envelope envelope;
-    std::uint64_t incarnation = 0;  // of the destination host, for deliveries
-    Time armed;                     // when it was scheduled (a timer record's `armed`)
-  };
   struct ProcessSlot {
     std::unique_ptr<Process> process;
     std::uint32_t gen = 0;
@@ -217,12 +212,18 @@ class Simulation {
     std::uint32_t gen = 0;
   };
 
+  Host* lookUpHost(const Upid& upid);  // hostOf's first look-up of an address
   void adopt(Host& host, std::unique_ptr<Process> p, std::optional<std::string> program);
   void terminateNoFinalize(Process& p);
   void unbind(Process& p);  // the second half of terminate
-  std::uint32_t allocEvent(Time when);
-  void freeEvent(std::uint32_t slot);
-  void run(std::uint32_t slot);
+  void checkPendingLimit() {
+    if (queue_.size() >= limits_.max_pending_events) pendingLimitExceeded();
+  }
+  [[noreturn]] void pendingLimitExceeded();
+  // Runs one event taken from the queue: the clock moves to it, the limits are checked.
+  void runEvent(std::uint32_t ref);
+  void run(std::uint32_t ref);
+  void deliver(EventQueue::Delivery& d);
   void destroy(std::uint32_t slot);
   // Schedules exited(to) on every live linker in `refs` accepted by `which`; the rest stay.
   void notifyExited(const Upid& to, std::map<std::uint32_t, LinkRef>& refs,
@@ -254,46 +255,9 @@ class Simulation {
   };
   std::set<std::vector<Process::Handler>, HandlerTableLess> handler_tables_;
   const std::vector<Process::Handler>& internHandlers(std::vector<Process::Handler> table);
-  // Pending events in (at, seq) order: a 4-ary min-heap (shallower than a binary one,
-  // and each level's children share a cache line), and beside it a few lanes, each a
-  // FIFO of the events scheduled with one delay (0 for dispatches, the network's latency
-  // for deliveries, a timer's period): since the clock never goes back, a lane's events
-  // come in (at, seq) order as they are pushed, so they need no heap. The next event is
-  // the least of the heap's top and the lanes' fronts.
-  struct Lane {
-    std::int64_t delay = 0;
-    std::vector<QueueEntry> items;
-    std::size_t head = 0;
-    bool empty() const { return head == items.size(); }
-    QueueEntry pop();
-  };
-  static constexpr std::size_t kLanes = 6;
-  std::vector<QueueEntry> queue_;
-  Lane lanes_[kLanes];
-  std::size_t lane_count_ = 0;
-  void pushQueue(const QueueEntry& entry);
-  QueueEntry popQueue();
-  // Event slots in fixed chunks: slots never move, and the store grows without the
-  // copy and the doubled capacity of a vector.
-  class EventStore {
-   public:
-    static constexpr std::uint32_t kChunkBits = 12;
-    static constexpr std::uint32_t kChunk = 1U << kChunkBits;
-    EventSlot& operator[](std::uint32_t i) { return chunks_[i >> kChunkBits][i & (kChunk - 1)]; }
-    std::uint32_t size() const { return size_; }
-    std::uint32_t add() {
-      if ((size_ & (kChunk - 1)) == 0) chunks_.push_back(std::make_unique<EventSlot[]>(kChunk));
-      return size_++;
-    }
-
-   private:
-    std::vector<std::unique_ptr<EventSlot[]>> chunks_;
-    std::uint32_t size_ = 0;
-  };
-  EventStore events_;
-  std::vector<std::uint32_t> free_events_;
-  std::size_t pending_ = 0;
-  std::uint64_t next_seq_ = 0;
+  // Pending events and their order (sim/event_queue.hpp).
+  EventQueue queue_;
+  Rng ties_;  // the stream permuteTies draws from
   std::uint64_t events_run_ = 0;
   Context context_;
   std::optional<std::string> stop_;

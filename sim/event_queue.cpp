@@ -1,0 +1,332 @@
+#include "sim/event_queue.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace agentsim::sim {
+
+namespace {
+constexpr std::size_t kArity = 4;
+}  // namespace
+
+void EventQueue::push(std::uint32_t ref, std::int64_t at, std::int64_t now) {
+  AGENTSIM_ASSERT(at >= now && now >= 0);
+  const std::uint64_t seq = next_seq_++;
+  Ticket t{ref, 0};
+  if (isDelivery(ref)) {
+    Delivery& d = delivery(ref);
+    d.at = at;
+    d.seq = seq;
+  } else {
+    Timer& e = timers_[ref];
+    e.at = at;
+    e.seq = seq;
+    t.gen = e.gen;
+  }
+  ++size_;
+  const std::size_t lane = laneFor(at - now, isDelivery(ref));
+  if (lane == kHeap) {
+    pushHeap(HeapEntry{at, seq, t});
+    return;
+  }
+  Fifo& q = lanes_[lane];
+  const bool entering = q.empty();
+  q.push(t);
+  if (entering) {
+    front_[lane] = keyOf(at, seq);
+    enter(lane);
+  }
+}
+
+EventQueue::Ticket EventQueue::take(std::size_t source) {
+  if (source == kHeap) return popHeap().ticket;
+  const Ticket t = lanes_[source].front();
+  lanes_[source].pop();
+  refreshFront(source);
+  return t;
+}
+
+// Drops the cancelled tickets at the lane's front and notes the key of the first live
+// one; the lane is the first source.
+void EventQueue::refreshFront(std::size_t lane) {
+  Fifo& q = lanes_[lane];
+  while (!q.empty() && !live(q.front())) q.pop();
+  front_[lane] = q.empty() ? kNoKey : keyOf(q.front().ref);
+  firstMoved();
+}
+
+void EventQueue::firstMoved() {
+  const std::uint8_t first = order_[0];
+  const Key key = front_[first];
+  std::size_t i = 0;
+  if (key == kNoKey) {  // it has no events left
+    --ordered_;
+    for (; i < ordered_; ++i) order_[i] = order_[i + 1];
+    return;
+  }
+  while (i + 1 < ordered_ && front_[order_[i + 1]] < key) {
+    order_[i] = order_[i + 1];
+    ++i;
+  }
+  order_[i] = first;
+}
+
+bool EventQueue::cancel(std::uint32_t slot, std::uint32_t gen) {
+  if (slot >= timers_.size() || timers_[slot].gen != gen) return false;
+  ++timers_[slot].gen;  // its ticket is stale now
+  release(slot);
+  --size_;
+  return true;
+}
+
+std::uint32_t EventQueue::popNext(std::int64_t until) {
+  if (ties_ != nullptr) return popPermuted(until);
+  Ticket t{};
+  if (!takeNext(until, t)) return kNone;
+  return popped(t);
+}
+
+void EventQueue::release(std::uint32_t ref) {
+  if (isDelivery(ref)) {
+    delivery(ref).envelope = Envelope{};
+    deliveries_.give(ref & ~kDeliveryBit);
+  } else {
+    Timer& e = timers_[ref];
+    e.fn.reset();
+    e.owner = kNone;
+    timers_.give(ref);
+  }
+}
+
+std::uint32_t EventQueue::popped(const Ticket& t) {
+  --size_;
+  if (!isDelivery(t.ref)) ++timers_[t.ref].gen;  // out of the queue: cancel does nothing now
+  return t.ref;
+}
+
+std::size_t EventQueue::laneFor(std::int64_t delay, bool delivery) {
+  const std::size_t hint = lane_hint_[delivery ? 1 : 0];
+  if (hint < lane_count_ && lane_delay_[hint] == delay) return hint;
+  return findLane(delay, delivery);
+}
+
+bool EventQueue::takeNext(std::int64_t until, Ticket& out) {
+  for (;;) {
+    Key key;
+    const std::size_t source = firstSource(key);
+    if (source == kSources || timeOfKey(key) > until) return false;
+    out = take(source);
+    if (live(out)) return true;
+  }
+}
+
+// The lane of this delay; else an empty lane, taken over; else none (kHeap).
+std::size_t EventQueue::findLane(std::int64_t delay, bool delivery) {
+  std::size_t& hint = lane_hint_[delivery ? 1 : 0];
+  std::size_t idle = kHeap;
+  for (std::size_t i = 0; i < lane_count_; ++i) {
+    if (lane_delay_[i] == delay) return hint = i;
+    if (idle == kHeap && lanes_[i].empty()) idle = i;
+  }
+  if (idle == kHeap && lane_count_ < kLanes) idle = lane_count_++;
+  if (idle != kHeap) {
+    lane_delay_[idle] = delay;
+    hint = idle;
+  }
+  return idle;
+}
+
+void EventQueue::enter(std::size_t source) {
+  const Key key = front_[source];
+  std::size_t i = ordered_++;
+  while (i > 0 && key < front_[order_[i - 1]]) {
+    order_[i] = order_[i - 1];
+    --i;
+  }
+  order_[i] = static_cast<std::uint8_t>(source);
+}
+
+void EventQueue::heapMovedUp() {
+  std::size_t i = 0;
+  while (order_[i] != kHeap) ++i;
+  const Key key = front_[kHeap];
+  while (i > 0 && key < front_[order_[i - 1]]) {
+    order_[i] = order_[i - 1];
+    --i;
+  }
+  order_[i] = static_cast<std::uint8_t>(kHeap);
+}
+
+void EventQueue::pushHeap(const HeapEntry& entry) {
+  std::size_t i = heap_.size();
+  heap_.push_back(entry);
+  const Key key = entry.key();
+  while (i > 0) {
+    const std::size_t parent = (i - 1) / kArity;
+    if (!(key < heap_[parent].key())) break;
+    heap_[i] = heap_[parent];
+    i = parent;
+  }
+  heap_[i] = entry;
+  if (i != 0) return;
+  const bool entering = heap_.size() == 1;
+  front_[kHeap] = key;
+  if (entering) {
+    enter(kHeap);
+  } else {
+    heapMovedUp();
+  }
+}
+
+// Pops the heap's top; the heap is the first source.
+EventQueue::HeapEntry EventQueue::popHeap() {
+  const HeapEntry top = heap_.front();
+  const HeapEntry last = heap_.back();
+  heap_.pop_back();
+  const std::size_t n = heap_.size();
+  if (n > 0) {
+    const Key lastKey = last.key();
+    std::size_t i = 0;
+    for (;;) {
+      const std::size_t first = i * kArity + 1;
+      if (first >= n) break;
+      std::size_t best = first;
+      const std::size_t end = std::min(first + kArity, n);
+      for (std::size_t c = first + 1; c < end; ++c) {
+        if (heap_[c].key() < heap_[best].key()) best = c;
+      }
+      if (!(heap_[best].key() < lastKey)) break;
+      heap_[i] = heap_[best];
+      i = best;
+    }
+    heap_[i] = last;
+  }
+  front_[kHeap] = n > 0 ? heap_.front().key() : kNoKey;
+  firstMoved();
+  return top;
+}
+
+void EventQueue::pushBackToHeap(const Ticket& t) {
+  if (isDelivery(t.ref)) {
+    const Delivery& d = delivery(t.ref);
+    pushHeap(HeapEntry{d.at, d.seq, t});
+  } else {
+    const Timer& e = timers_[t.ref];
+    pushHeap(HeapEntry{e.at, e.seq, t});
+  }
+}
+
+std::vector<std::uint32_t> EventQueue::pendingInOrder() {
+  std::vector<std::pair<Key, std::uint32_t>> all;
+  auto add = [&](const Ticket& t) {
+    if (live(t)) all.emplace_back(keyOf(t.ref), t.ref);
+  };
+  for (std::size_t i = 0; i < lane_count_; ++i) lanes_[i].forEach(add);
+  for (const HeapEntry& e : heap_) add(e.ticket);
+  for (const std::uint32_t g : batch_.active) {
+    for (std::uint32_t i = batch_.groups[g].head; i != kNone; i = batch_.entries[i].next) add(batch_.entries[i].ticket);
+  }
+  std::sort(all.begin(), all.end());
+  std::vector<std::uint32_t> refs;
+  refs.reserve(all.size());
+  for (const auto& e : all) refs.push_back(e.second);
+  return refs;
+}
+
+// --- permuteTies -------------------------------------------------------------------
+
+void EventQueue::permuteTies(Rng* rng) {
+  if (rng == nullptr && ties_ != nullptr) {
+    // What is left of the batch goes back in (time, sequence) order.
+    for (const std::uint32_t g : batch_.active) {
+      for (std::uint32_t i = batch_.groups[g].head; i != kNone; i = batch_.entries[i].next) {
+        if (live(batch_.entries[i].ticket)) pushBackToHeap(batch_.entries[i].ticket);
+      }
+    }
+    endBatch();
+  }
+  ties_ = rng;
+}
+
+std::uint32_t EventQueue::popPermuted(std::int64_t until) {
+  for (;;) {
+    if (batch_.empty()) {
+      endBatch();
+      Ticket first{};
+      if (!takeNext(until, first)) return kNone;
+      batch_.at = timeOf(first.ref);
+      addToBatch(first);
+    } else if (batch_.at > until) {
+      return kNone;
+    }
+    gather();
+    const std::uint32_t ref = drawFromBatch();
+    if (ref != kNone) return popped(Ticket{ref, 0});
+    // The rest of the batch was cancelled: on to the next time.
+  }
+}
+
+EventQueue::GroupKey EventQueue::groupOf(const Ticket& t) {
+  if (isDelivery(t.ref)) {
+    const Envelope& env = delivery(t.ref).envelope;
+    return {2, reinterpret_cast<std::uintptr_t>(env.from.entry()), reinterpret_cast<std::uintptr_t>(env.to.entry())};
+  }
+  const Timer& e = timers_[t.ref];
+  if (e.owner == kNone) return {0, 0, 0};  // the harness's events
+  return {1, e.owner, e.owner_gen};
+}
+
+void EventQueue::addToBatch(const Ticket& t) {
+  const auto [it, added] = batch_.index.emplace(groupOf(t), static_cast<std::uint32_t>(batch_.groups.size()));
+  if (added) batch_.groups.emplace_back();
+  const std::uint32_t g = it->second;
+  const auto entry = static_cast<std::uint32_t>(batch_.entries.size());
+  batch_.entries.push_back(Batch::Entry{t, kNone});
+  Batch::Group& group = batch_.groups[g];
+  if (group.head == kNone) {
+    group.head = entry;
+    batch_.active.push_back(g);
+  } else {
+    batch_.entries[group.tail].next = entry;
+  }
+  group.tail = entry;
+}
+
+// Moves the events due at the batch's time into it: those scheduled since it began
+// come after the batch's own in sequence order, so each group stays in order.
+void EventQueue::gather() {
+  for (;;) {
+    Key key;
+    const std::size_t source = firstSource(key);
+    if (source == kSources || timeOfKey(key) != batch_.at) return;
+    const Ticket t = take(source);
+    if (live(t)) addToBatch(t);
+  }
+}
+
+// Draws the next event from the heads of the batch's groups; kNone if none is left.
+std::uint32_t EventQueue::drawFromBatch() {
+  while (!batch_.active.empty()) {
+    const std::size_t n = batch_.active.size();
+    const std::size_t pick = n == 1 ? 0 : static_cast<std::size_t>(ties_->below(n));
+    Batch::Group& group = batch_.groups[batch_.active[pick]];
+    const Ticket t = batch_.entries[group.head].ticket;
+    group.head = batch_.entries[group.head].next;
+    if (group.head == kNone) {  // the group is done
+      group.tail = kNone;
+      batch_.active[pick] = batch_.active.back();
+      batch_.active.pop_back();
+    }
+    if (live(t)) return t.ref;
+  }
+  return kNone;
+}
+
+void EventQueue::endBatch() {
+  batch_.entries.clear();
+  batch_.groups.clear();
+  batch_.active.clear();
+  batch_.index.clear();
+}
+
+}  // namespace agentsim::sim

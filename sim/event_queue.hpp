@@ -1,0 +1,273 @@
+#pragma once
+// The kernel's pending events and their run order. Promise: events run in (time,
+// sequence) order, the sequence being the order in which they were scheduled; nothing
+// else breaks ties, unless permuteTies is on (then events due at the same time run in an
+// order drawn from a seeded stream, keeping the order libprocess keeps: see
+// permuteTies). A cancelled timer never runs. Knows nothing of processes beyond the
+// numbers it is given.
+//
+// Layout. Each event lives in a slot, of one of two kinds: a timer (a process's timer or
+// dispatch, or a harness event: a callback) or a delivery (a message in flight: its
+// envelope). Slots sit in chunked stores (they never move) and are reused through a free
+// list. The order is kept apart, in small tickets: most events are scheduled a fixed
+// delay ahead (0 for dispatches, the network's latency for deliveries, a timer's period),
+// and since the clock never goes back, the events scheduled with one delay come in run
+// order as they are scheduled. So each such delay gets a lane, a FIFO of 8-byte tickets
+// (slot and generation; time and sequence are read from the slot), where a push and a pop
+// cost O(1); the other events go to a 4-ary min-heap of (time, sequence, slot,
+// generation). The lanes and the heap with events are kept sorted by the key of their
+// first event, so the next event is the first one of the first of them; after a pop that
+// source usually stays first, or moves down a place or two. Cancelling a timer frees its
+// slot at once; its ticket stays queued until it comes up, when its generation shows it
+// is stale.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "sim/assert.hpp"
+#include "sim/callback.hpp"
+#include "sim/message.hpp"
+#include "sim/rng.hpp"
+#include "sim/time.hpp"
+#include "sim/uint128.hpp"
+
+namespace agentsim::sim {
+
+class EventQueue {
+ public:
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  // A slot reference: a timer slot's index, or a delivery slot's with this bit set.
+  static constexpr std::uint32_t kDeliveryBit = 1U << 31;
+
+  struct Timer {
+    std::int64_t at = 0;
+    std::uint64_t seq = 0;  // while the slot is free: the next free slot
+    std::uint32_t gen = 0;  // bumped when the event leaves the queue (runs or is cancelled)
+    std::uint32_t owner = kNone;  // the owning process's slot; none for harness events
+    std::uint32_t owner_gen = 0;
+    bool traced = false;  // leaves a `timer` record when it fires
+    std::string_view function;
+    Time armed;  // when it was scheduled
+    Callback fn;
+  };
+  struct Delivery {
+    std::int64_t at = 0;
+    std::uint64_t seq = 0;  // while the slot is free: the next free slot
+    Envelope envelope;
+    std::uint64_t incarnation = 0;  // of the destination host when it was sent
+  };
+
+  EventQueue() = default;
+  EventQueue(const EventQueue&) = delete;
+  EventQueue& operator=(const EventQueue&) = delete;
+
+  // Scheduling, in two steps: take a slot and fill it, then queue it at `at` (>= now).
+  std::uint32_t newTimer() { return timers_.take(); }
+  std::uint32_t newDelivery() {
+    const std::uint32_t slot = deliveries_.take();
+    AGENTSIM_ASSERT(slot < kDeliveryBit);
+    return slot | kDeliveryBit;
+  }
+  void push(std::uint32_t ref, std::int64_t at, std::int64_t now);
+  Timer& timer(std::uint32_t ref) { return timers_[ref]; }
+  Delivery& delivery(std::uint32_t ref) { return deliveries_[ref & ~kDeliveryBit]; }
+  static bool isDelivery(std::uint32_t ref) { return (ref & kDeliveryBit) != 0; }
+  std::int64_t timeOf(std::uint32_t ref) { return isDelivery(ref) ? delivery(ref).at : timer(ref).at; }
+
+  // Cancels the timer in `slot` if it is still queued as generation `gen`.
+  bool cancel(std::uint32_t slot, std::uint32_t gen);
+
+  // Takes the next event due at or before `until` out of the queue (kNone if there is
+  // none); a timer's generation moves on, so cancelling it now does nothing. The slot
+  // stays the caller's until it calls release.
+  std::uint32_t popNext(std::int64_t until);
+  void release(std::uint32_t ref);
+
+  // Events queued (cancelled ones excluded).
+  std::size_t size() const { return size_; }
+
+  // Off (nullptr) by default. On: among the events due at the same time, the next to run
+  // is drawn uniformly, with `rng`, from the first events of their order-keeping groups:
+  // the deliveries from one address to another, the events of one process (its timers
+  // and dispatches), and the harness's events. So two messages between the same pair of
+  // processes, and two events of one process, keep their order, as in libprocess; the
+  // draw is a pure function of the seed. Turning it off puts the rest of a batch back in
+  // (time, sequence) order.
+  void permuteTies(Rng* rng);
+
+  // The queued events' references in the order they will run (with permuteTies on,
+  // those already due now in sequence order: their order is drawn as they run).
+  std::vector<std::uint32_t> pendingInOrder();
+
+ private:
+  // (time, sequence) as one number, so that one comparison orders two events.
+  using Key = u128;
+  static constexpr Key kNoKey = ~Key{0};
+  static Key keyOf(std::int64_t at, std::uint64_t seq) {
+    return (static_cast<Key>(static_cast<std::uint64_t>(at)) << 64) | seq;
+  }
+  static std::int64_t timeOfKey(Key key) { return static_cast<std::int64_t>(key >> 64); }
+  Key keyOf(std::uint32_t ref) {
+    if (isDelivery(ref)) {
+      const Delivery& d = delivery(ref);
+      return keyOf(d.at, d.seq);
+    }
+    const Timer& e = timers_[ref];
+    return keyOf(e.at, e.seq);
+  }
+  struct Ticket {
+    std::uint32_t ref;
+    std::uint32_t gen;
+  };
+  struct HeapEntry {
+    std::int64_t at;
+    std::uint64_t seq;
+    Ticket ticket;
+    Key key() const { return keyOf(at, seq); }
+  };
+
+  // Slots in fixed chunks: they never move, and the store grows without the copy and
+  // the doubled capacity of a vector. Free slots are linked through their `seq`.
+  template <typename Slot>
+  class Store {
+   public:
+    static constexpr std::uint32_t kChunkBits = 12;
+    static constexpr std::uint32_t kChunk = 1U << kChunkBits;
+    Slot& operator[](std::uint32_t i) { return chunks_[i >> kChunkBits][i & (kChunk - 1)]; }
+    std::uint32_t size() const { return size_; }
+    std::uint32_t take() {
+      if (free_ != kNone) {
+        const std::uint32_t i = free_;
+        free_ = static_cast<std::uint32_t>((*this)[i].seq);
+        return i;
+      }
+      if ((size_ & (kChunk - 1)) == 0) chunks_.push_back(std::make_unique<Slot[]>(kChunk));
+      return size_++;
+    }
+    void give(std::uint32_t i) {
+      (*this)[i].seq = free_;
+      free_ = i;
+    }
+
+   private:
+    std::vector<std::unique_ptr<Slot[]>> chunks_;
+    std::uint32_t size_ = 0;
+    std::uint32_t free_ = kNone;
+  };
+
+  // A lane's tickets: a FIFO in blocks, which grows and shrinks a block at a time and
+  // never copies a ticket.
+  class Fifo {
+   public:
+    static constexpr std::uint32_t kBlock = 4096;
+    bool empty() const { return blocks_.empty(); }
+    Ticket& front() { return blocks_.front()[head_]; }
+    void push(const Ticket& t) {
+      if (tail_ == kBlock) {
+        blocks_.push_back(spare_ ? std::move(spare_) : std::make_unique<Ticket[]>(kBlock));
+        tail_ = 0;
+      }
+      blocks_.back()[tail_++] = t;
+    }
+    void pop() {
+      if (++head_ == kBlock || (head_ == tail_ && blocks_.size() == 1)) dropBlock();
+    }
+    template <typename F>
+    void forEach(F&& f) const {
+      for (std::size_t b = 0; b < blocks_.size(); ++b) {
+        const std::uint32_t end = b + 1 == blocks_.size() ? tail_ : kBlock;
+        for (std::uint32_t i = b == 0 ? head_ : 0; i < end; ++i) f(blocks_[b][i]);
+      }
+    }
+
+   private:
+    void dropBlock() {
+      spare_ = std::move(blocks_.front());
+      blocks_.erase(blocks_.begin());
+      head_ = 0;
+      if (blocks_.empty()) tail_ = kBlock;
+    }
+    std::vector<std::unique_ptr<Ticket[]>> blocks_;
+    std::unique_ptr<Ticket[]> spare_;  // the last block dropped, for the next one needed
+    std::uint32_t head_ = 0;           // the first ticket, in the first block
+    std::uint32_t tail_ = kBlock;      // past the last ticket, in the last block
+  };
+
+  // Sources of events: lanes 0 .. kLanes-1, and the heap.
+  static constexpr std::size_t kLanes = 8;
+  static constexpr std::size_t kHeap = kLanes;
+  static constexpr std::size_t kSources = kLanes + 1;
+
+  bool live(const Ticket& t) { return isDelivery(t.ref) || timers_[t.ref].gen == t.gen; }
+  std::uint32_t popped(const Ticket& t);
+  std::size_t laneFor(std::int64_t delay, bool delivery);
+  std::size_t findLane(std::int64_t delay, bool delivery);
+  // The source with the first event (and its key), or kSources if there is none.
+  std::size_t firstSource(Key& key) const {
+    if (ordered_ == 0) return kSources;
+    const std::size_t source = order_[0];
+    key = front_[source];
+    return source;
+  }
+  Ticket take(std::size_t source);
+  // Takes the next live event due at or before `until` in (time, sequence) order.
+  bool takeNext(std::int64_t until, Ticket& out);
+  // The order of the sources: one comes in (it had no events), or the first one's key
+  // went up (it lost its first event), or the heap's went down (a new first event).
+  void enter(std::size_t source);
+  void firstMoved();
+  void heapMovedUp();
+  void refreshFront(std::size_t lane);
+  void pushHeap(const HeapEntry& entry);
+  HeapEntry popHeap();
+  void pushBackToHeap(const Ticket& t);  // (time, sequence) read from its slot
+
+  // permuteTies: the events due at the batch's time, in groups that keep their order.
+  using GroupKey = std::tuple<int, std::uint64_t, std::uint64_t>;
+  std::uint32_t popPermuted(std::int64_t until);
+  GroupKey groupOf(const Ticket& t);
+  void gather();
+  void addToBatch(const Ticket& t);
+  std::uint32_t drawFromBatch();
+  void endBatch();
+  struct Batch {
+    std::int64_t at = 0;
+    struct Entry {
+      Ticket ticket;
+      std::uint32_t next = kNone;
+    };
+    struct Group {
+      std::uint32_t head = kNone;
+      std::uint32_t tail = kNone;
+    };
+    std::vector<Entry> entries;  // in sequence order
+    std::vector<Group> groups;
+    std::vector<std::uint32_t> active;  // groups with events left
+    std::map<GroupKey, std::uint32_t> index;  // looked up only: its order decides nothing
+    bool empty() const { return active.empty(); }
+  };
+
+  Store<Timer> timers_;
+  Store<Delivery> deliveries_;
+  std::int64_t lane_delay_[kLanes] = {};
+  Fifo lanes_[kLanes];
+  std::size_t lane_count_ = 0;
+  std::size_t lane_hint_[2] = {0, 0};  // the lane of the last timer, and delivery, pushed
+  std::vector<HeapEntry> heap_;
+  // The key of each source's first ticket (a lane's may be of a ticket cancelled since:
+  // it still comes no later than the lane's live tickets, so taking it first, and
+  // dropping it, is right), and the sources with tickets in the order of those keys.
+  Key front_[kSources] = {};
+  std::uint8_t order_[kSources] = {};
+  std::size_t ordered_ = 0;
+  std::uint64_t next_seq_ = 0;
+  std::size_t size_ = 0;
+  Rng* ties_ = nullptr;
+  Batch batch_;
+};
+
+}  // namespace agentsim::sim
