@@ -426,7 +426,8 @@ void Simulation::run(std::uint32_t ref) {
     ~Release() { queue.release(ref); }
   } release{queue_, ref};
   if (EventQueue::isDelivery(ref)) {
-    deliver(queue_.delivery(ref));
+    EventQueue::Delivery& d = queue_.delivery(ref);
+    if (d.envelope.body) deliver(d);  // empty: taken by the stepper (deliverNow, dropPending)
     return;
   }
   EventQueue::Timer& e = queue_.timer(ref);
@@ -457,6 +458,10 @@ void Simulation::runEvent(std::uint32_t ref) {
     limitExceeded(fmt::format("more than {} events", limits_.max_events));
   }
   run(ref);
+  checkTraceLimits();
+}
+
+void Simulation::checkTraceLimits() {
   if (trace_.count() > limits_.max_trace_records) {
     limitExceeded(fmt::format("more than {} trace records", limits_.max_trace_records));
   }
@@ -489,54 +494,43 @@ RunResult Simulation::runUntil(Time until) {
 
 namespace agentsim::sim {
 
-std::vector<Simulation::QueueEntry> Simulation::liveEntries() const {
-  auto& events = const_cast<EventStore&>(events_);
-  std::vector<QueueEntry> out;
-  auto keep = [&](const QueueEntry& q) {
-    const EventSlot& e = events[q.slot];
-    if (e.live && e.gen == q.gen) out.push_back(q);
-  };
-  for (const QueueEntry& q : queue_) keep(q);
-  for (std::size_t i = 0; i < lane_count_; ++i) {
-    for (std::size_t j = lanes_[i].head; j < lanes_[i].items.size(); ++j) keep(lanes_[i].items[j]);
-  }
-  std::sort(out.begin(), out.end(), [](const QueueEntry& a, const QueueEntry& b) { return before(a, b); });
-  return out;
-}
-
 std::vector<Simulation::PendingEvent> Simulation::pending() const {
-  auto& events = const_cast<EventStore&>(events_);
+  auto& queue = const_cast<EventQueue&>(queue_);
   std::vector<PendingEvent> out;
-  for (const QueueEntry& q : liveEntries()) {
-    const EventSlot& e = events[q.slot];
+  for (const std::uint32_t ref : queue.pendingInOrder()) {
     PendingEvent p;
-    p.at = Time::fromNanoseconds(q.at);
-    p.seq = q.seq;
-    if (e.delivery) {
+    if (EventQueue::isDelivery(ref)) {
+      const EventQueue::Delivery& d = queue.delivery(ref);
+      if (!d.envelope.body) continue;  // taken by deliverNow or dropPending
+      p.at = Time::fromNanoseconds(d.at);
+      p.seq = d.seq;
       p.kind = EventKind::Delivery;
-      p.process = e.envelope.to.id();
-      p.host = e.envelope.to.host();
-      p.message = std::string(e.envelope.body->name());
-      p.msg = e.envelope.msg;
-      p.duplicate = e.envelope.duplicate;
-      p.from = e.envelope.from.str();
-      p.to = e.envelope.to.str();
+      p.process = d.envelope.to.id();
+      p.host = d.envelope.to.host();
+      p.message = std::string(d.envelope.body->name());
+      p.msg = d.envelope.msg;
+      p.duplicate = d.envelope.duplicate;
+      p.from = d.envelope.from.str();
+      p.to = d.envelope.to.str();
       // The handler it will reach, if a process is there and installed one.
-      const Process* target = process(e.envelope.to);
+      const Process* target = process(d.envelope.to);
       const Process::Handler* h = target != nullptr ? target->findHandler(p.message) : nullptr;
       if (h != nullptr) p.function = refOf(target, h->function);
       out.push_back(std::move(p));
       continue;
     }
+    const EventQueue::Timer& e = queue.timer(ref);
     const Process* owner = nullptr;
     if (e.owner != kNone) {
       const ProcessSlot& ps = processes_[e.owner];
       if (ps.gen != e.owner_gen || !ps.process) continue;  // its process is gone: it will not run
       owner = ps.process.get();
     }
+    p.at = Time::fromNanoseconds(e.at);
+    p.seq = e.seq;
     // A timer is armed for later (a traced delay, or any event scheduled ahead of its
     // time); a dispatch runs at the time it was queued.
-    const bool later = q.at > e.armed.ns();
+    const bool later = e.at > e.armed.ns();
     p.kind = owner == nullptr ? EventKind::Harness : e.traced || later ? EventKind::Timer : EventKind::Dispatch;
     if (owner != nullptr) {
       p.process = owner->id();
@@ -548,59 +542,60 @@ std::vector<Simulation::PendingEvent> Simulation::pending() const {
   return out;
 }
 
-void Simulation::runStepped(const QueueEntry& entry, Time at) {
-  now_ = at;
-  if (now_.sinceStart() > limits_.max_time) {
-    limitExceeded(fmt::format("simulated time passed {}", format(limits_.max_time)));
-  }
-  if (++events_run_ > limits_.max_events) limitExceeded(fmt::format("more than {} events", limits_.max_events));
-  // The entry stays in the heap or its lane; freed by run(), it is skipped there as a
-  // cancelled one is.
-  run(entry.slot);
-  if (trace_.count() > limits_.max_trace_records) {
-    limitExceeded(fmt::format("more than {} trace records", limits_.max_trace_records));
-  }
-  if (trace_.bytes() > limits_.max_trace_bytes) {
-    limitExceeded(fmt::format("trace records of more than {} in memory (an estimate)", formatBytes(limits_.max_trace_bytes)));
-  }
-}
-
 bool Simulation::step() {
-  const std::vector<QueueEntry> live = liveEntries();
-  if (live.empty()) return false;
-  runStepped(live.front(), Time::fromNanoseconds(live.front().at));
-  return true;
+  for (;;) {
+    const std::uint32_t ref = queue_.popNext(INT64_MAX);
+    if (ref == EventQueue::kNone) return false;
+    if (EventQueue::isDelivery(ref) && !queue_.delivery(ref).envelope.body) {
+      queue_.release(ref);  // taken earlier by deliverNow or dropPending
+      continue;
+    }
+    runEvent(ref);
+    return true;
+  }
 }
 
 bool Simulation::advanceTo(Time t) {
   if (t < now_) return false;
-  const std::vector<QueueEntry> live = liveEntries();
-  if (!live.empty() && live.front().at < t.ns()) return false;
+  const std::vector<PendingEvent> queued = pending();
+  if (!queued.empty() && queued.front().at < t) return false;
   now_ = t;
   return true;
 }
 
-std::optional<Simulation::QueueEntry> Simulation::pendingDelivery(std::uint64_t msg) const {
-  auto& events = const_cast<EventStore&>(events_);
-  for (const QueueEntry& q : liveEntries()) {
-    const EventSlot& e = events[q.slot];
-    if (e.delivery && e.envelope.msg == msg) return q;
+std::optional<std::uint32_t> Simulation::pendingDelivery(std::uint64_t msg) const {
+  auto& queue = const_cast<EventQueue&>(queue_);
+  for (const std::uint32_t ref : queue.pendingInOrder()) {
+    if (!EventQueue::isDelivery(ref)) continue;
+    const EventQueue::Delivery& d = queue.delivery(ref);
+    if (d.envelope.body && d.envelope.msg == msg) return ref;
   }
   return std::nullopt;
 }
 
 bool Simulation::deliverNow(std::uint64_t msg) {
-  const auto q = pendingDelivery(msg);
-  if (!q) return false;
-  runStepped(*q, now_);
+  const auto ref = pendingDelivery(msg);
+  if (!ref) return false;
+  // The envelope leaves its slot, which stays queued and runs as nothing.
+  EventQueue::Delivery& queued = queue_.delivery(*ref);
+  EventQueue::Delivery now;
+  now.at = now_.ns();
+  now.seq = queued.seq;
+  now.envelope = std::move(queued.envelope);
+  queued.envelope = Envelope{};
+  now.incarnation = queued.incarnation;
+  if (++events_run_ > limits_.max_events) limitExceeded(fmt::format("more than {} events", limits_.max_events));
+  deliver(now);
+  checkTraceLimits();
   return true;
 }
 
 bool Simulation::dropPending(std::uint64_t msg, std::string_view label) {
-  const auto q = pendingDelivery(msg);
-  if (!q) return false;
-  const Envelope env = std::move(events_[q->slot].envelope);
-  freeEvent(q->slot);
+  const auto ref = pendingDelivery(msg);
+  if (!ref) return false;
+  EventQueue::Delivery& queued = queue_.delivery(*ref);
+  const Envelope env = std::move(queued.envelope);
+  queued.envelope = Envelope{};
   emitMessage(RecordKind::Drop, process(env.from), env.from.host(), env,
               {{"from", env.from.str()}, {"to", env.to.str()}, {"reason", fmt::format("fault: {}", label)}}, "");
   return true;

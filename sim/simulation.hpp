@@ -222,6 +222,7 @@ class Simulation {
   [[noreturn]] void pendingLimitExceeded();
   // Runs one event taken from the queue: the clock moves to it, the limits are checked.
   void runEvent(std::uint32_t ref);
+  void checkTraceLimits();  // after an event: the limits on records kept and their size
   void run(std::uint32_t ref);
   void deliver(EventQueue::Delivery& d);
   void destroy(std::uint32_t slot);
@@ -262,8 +263,8 @@ class Simulation {
   Context context_;
   std::optional<std::string> stop_;
 
-  // ---- Stepping (agentsim step, harness/step_session.hpp). Additive: these read the
-  // queue without changing its order, and run events through run() as runUntil does.
+  // ---- Stepping (agentsim step, harness/step_session.hpp). These read the queue without
+  // changing its order, and run events through runEvent() as runUntil does.
  public:
   enum class EventKind { Delivery, Timer, Dispatch, Harness };
   // One queued event, as the stepper lists it.
@@ -296,10 +297,9 @@ class Simulation {
   bool dropPending(std::uint64_t msg, std::string_view label);
 
  private:
-  // The live entries of the queue (heap and lanes), in run order.
-  std::vector<QueueEntry> liveEntries() const;
-  std::optional<QueueEntry> pendingDelivery(std::uint64_t msg) const;
-  void runStepped(const QueueEntry& entry, Time at);
+  // The queued delivery of message `msg` (not one already taken by deliverNow or
+  // dropPending, whose slot stays queued, empty, and runs as nothing).
+  std::optional<std::uint32_t> pendingDelivery(std::uint64_t msg) const;
 };
 
 // Thrown inside the run loop when a limit is exceeded; runUntil turns it into a result.
