@@ -87,6 +87,16 @@ bool writeResults(const std::string& path, const harness::Scenario& scenario, co
   return static_cast<bool>(file);
 }
 
+// How many characters of a UUID the default view prints: enough to tell apart those
+// of the records kept, or, when the run kept none (--quiet), those the verdicts print.
+std::size_t uuidDigits(const harness::RunReport& report, const harness::RunOptions& options) {
+  if (!options.keep.empty()) return viz::uuidPrefixLength(report.records);
+  std::vector<std::string> texts;
+  for (const auto& r : report.results) texts.push_back(r.summary + " " + r.outcome.evidence);
+  for (const auto& i : report.invariants) texts.push_back(i.evidence);
+  return viz::uuidPrefixLength(texts);
+}
+
 int run(RunArgs a) {
   if (a.seedText) {
     a.seed = parseSeed(*a.seedText);
@@ -130,6 +140,11 @@ int run(RunArgs a) {
     traceSink.emplace(traceFile);
     options.sinks.push_back(&*traceSink);
   }
+  // The records the run keeps: the story and the views read them; --quiet without a
+  // view needs none (the checks observe the run as it goes), so memory does not grow
+  // with the run's length.
+  const bool views = !a.html.empty() || !a.svg.empty() || !a.perfetto.empty();
+  if (a.quiet && !views) options.keep = sim::Interest();
 
   const harness::RunReport report = harness::runScenario(scenario, options);
   // A write that failed (a full disk, /dev/full) leaves the stream failed; closing
@@ -143,7 +158,7 @@ int run(RunArgs a) {
   std::cout << fmt::format("scenario {} ({})\n", printable(scenario.name), scenario.file);
   // --all prints as it always has; the default view wraps to the terminal.
   Layout layout;
-  if (!a.all) layout = Layout{outputWidth(), viz::uuidPrefixLength(report.records)};
+  if (!a.all) layout = Layout{outputWidth(), uuidDigits(report, options)};
   if (!scenario.description.empty()) printWrapped("  " + printable(scenario.description), layout, 2);
   if (!a.quiet && !a.all) {
     std::cout << '\n';

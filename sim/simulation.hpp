@@ -178,6 +178,9 @@ class Simulation {
   // if the host has crashed since, the message is dropped on arrival.
   void scheduleDelivery(Time when, Envelope envelope, std::uint64_t incarnation);
   std::uint64_t incarnationOf(const Upid& to);
+  // Asks before a record is built: true when a sink wants a record of this kind and
+  // name (then emit it); false counts it as emitted without building it (Trace::admit).
+  bool tracing(RecordKind kind, std::string_view name);
   void emit(RecordKind kind, const Process* p, std::string_view hostName, std::string name, Fields fields,
             std::string ref);
   // A record about `envelope` (a send, deliver or drop, or a fault acting on it): with its

@@ -292,9 +292,8 @@ std::string shortenUuids(const std::string& text, std::size_t digits) {
   return out;
 }
 
-std::size_t uuidPrefixLength(const std::vector<sim::Record>& records) {
-  std::set<std::string> uuids;
-  for (const auto& r : records) collectUuids(describeRecord(r), uuids);
+namespace {
+std::size_t prefixLength(const std::set<std::string>& uuids) {
   std::size_t digits = kMinUuidDigits;
   const std::string* previous = nullptr;
   for (const std::string& u : uuids) {  // sorted: the closest pairs are neighbours
@@ -306,6 +305,19 @@ std::size_t uuidPrefixLength(const std::vector<sim::Record>& records) {
     previous = &u;
   }
   return digits;
+}
+}  // namespace
+
+std::size_t uuidPrefixLength(const std::vector<sim::Record>& records) {
+  std::set<std::string> uuids;
+  for (const auto& r : records) collectUuids(describeRecord(r), uuids);
+  return prefixLength(uuids);
+}
+
+std::size_t uuidPrefixLength(const std::vector<std::string>& texts) {
+  std::set<std::string> uuids;
+  for (const auto& t : texts) collectUuids(t, uuids);
+  return prefixLength(uuids);
 }
 
 namespace {

@@ -41,6 +41,8 @@ std::vector<std::uint64_t> storySeqs(const std::vector<sim::Record>& records);
 std::string shortenUuids(const std::string& text, std::size_t digits);
 // The shortest prefix length, at least 8, that keeps the UUIDs in `records` apart.
 std::size_t uuidPrefixLength(const std::vector<sim::Record>& records);
+// The same over texts (a run that kept no records: the verdicts it prints).
+std::size_t uuidPrefixLength(const std::vector<std::string>& texts);
 
 // `text` wrapped at spaces to lines of at most `width` columns, every line after the
 // first indented by `indent` spaces (a word longer than the room is cut).
