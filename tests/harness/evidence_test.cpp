@@ -2,11 +2,13 @@
 // viewer can point at them: the HTML explorer lights them up.
 #include <doctest/doctest.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "harness/runner.hpp"
 #include "harness/scenario.hpp"
+#include "viz/timeline_story.hpp"
 #include "viz/trace_reader.hpp"
 
 namespace {
@@ -112,4 +114,25 @@ TEST_CASE("checks observe the run as it goes: a run that keeps no records gives 
   CHECK(count.interest.wants(RecordKind::Send, "SlaveRegisteredMessage"));
   CHECK_FALSE(count.interest.wants(RecordKind::Send, "PingSlaveMessage"));
   CHECK_FALSE(count.interest.wants(RecordKind::Deliver, "SlaveRegisteredMessage"));
+}
+
+TEST_CASE("the story sink tells the story writeStory tells from every record, keeping fewer") {
+  const std::string schema = AGENTSIM_SCHEMA;  // scenarios/schema.json
+  auto loaded = harness::loadScenarioFile(schema.substr(0, schema.rfind('/')) + "/failover.json");
+  if (const auto* err = std::get_if<harness::LoadError>(&loaded)) FAIL(err->format());
+  const harness::Scenario& scenario = std::get<harness::Scenario>(loaded);
+  sim::Interest checks;
+  for (const auto& e : scenario.expectations) checks.merge(e.interest);
+  for (const auto& i : harness::invariants()) checks.merge(i.interest);
+  agentsim::viz::StorySink story(checks);
+  harness::RunOptions options;
+  options.sinks.push_back(&story);
+  const harness::RunReport report = harness::runScenario(scenario, options);
+  std::ostringstream fromAll;
+  std::ostringstream fromSink;
+  agentsim::viz::writeStory(fromAll, report.records);
+  story.write(fromSink);
+  CHECK(fromSink.str() == fromAll.str());
+  CHECK(story.uuidDigits() == agentsim::viz::uuidPrefixLength(report.records));
+  CHECK(story.kept() < report.records.size() / 2);
 }
