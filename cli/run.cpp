@@ -106,6 +106,24 @@ bool writeResults(const std::string& path, const harness::Scenario& scenario, co
   return static_cast<bool>(file);
 }
 
+// How many characters of a UUID the default view prints: enough to tell apart those
+// of the records kept, or, when the run kept none (--quiet), those the verdicts print.
+std::size_t uuidDigits(const harness::RunReport& report, const harness::RunOptions& options) {
+  if (!options.keep.empty()) return viz::uuidPrefixLength(report.records);
+  std::vector<std::string> texts;
+  for (const auto& r : report.results) texts.push_back(r.summary + " " + r.outcome.evidence);
+  for (const auto& i : report.invariants) texts.push_back(i.evidence);
+  return viz::uuidPrefixLength(texts);
+}
+
+// The records the run's checks read: the only ones a check's evidence can name.
+sim::Interest checksInterest(const harness::Scenario& scenario) {
+  sim::Interest out;
+  for (const auto& e : scenario.expectations) out.merge(e.interest);
+  for (const auto& i : harness::invariants()) out.merge(i.interest);
+  return out;
+}
+
 int run(RunArgs a) {
   if (a.seedText) {
     a.seed = parseSeed(*a.seedText);
@@ -150,6 +168,18 @@ int run(RunArgs a) {
     traceSink.emplace(traceFile);
     options.sinks.push_back(&*traceSink);
   }
+  // The records the run keeps: the story and the views read them; --quiet without a
+  // view needs none (the checks observe the run as it goes), so memory does not grow
+  // with the run's length.
+  const bool views = !a.html.empty() || !a.svg.empty() || !a.perfetto.empty();
+  if (a.quiet && !views) options.keep = sim::Interest();
+  // The default story keeps only the records it may tell on a line of their own.
+  std::optional<viz::StorySink> story;
+  if (!a.quiet && !a.all && !views) {
+    story.emplace(checksInterest(scenario));
+    options.sinks.push_back(&*story);
+    options.keep = sim::Interest();
+  }
 
   const harness::RunReport report = harness::runScenario(scenario, options);
   // A write that failed (a full disk, /dev/full) leaves the stream failed; closing
@@ -163,14 +193,18 @@ int run(RunArgs a) {
   std::cout << fmt::format("scenario {} ({})\n", printable(scenario.name), scenario.file);
   // --all prints as it always has; the default view wraps to the terminal.
   Layout layout;
-  if (!a.all) layout = Layout{outputWidth(), viz::uuidPrefixLength(report.records)};
+  if (!a.all) layout = Layout{outputWidth(), story ? story->uuidDigits() : uuidDigits(report, options)};
   if (!scenario.description.empty()) printWrapped("  " + printable(scenario.description), layout, 2);
   if (!a.quiet && !a.all) {
     std::cout << '\n';
-    viz::StoryOptions story;
-    story.refs = !a.noRefs;
-    story.width = layout.width;
-    viz::writeStory(std::cout, report.records, story);
+    viz::StoryOptions storyOptions;
+    storyOptions.refs = !a.noRefs;
+    storyOptions.width = layout.width;
+    if (story) {
+      story->write(std::cout, storyOptions);
+    } else {
+      viz::writeStory(std::cout, report.records, storyOptions);
+    }
   } else if (!a.quiet) {
     viz::TimelineOptions t;
     t.deliveries = a.all;

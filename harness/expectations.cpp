@@ -1,5 +1,7 @@
 // Expectation kinds: each reads trace records only, so a saved trace can be checked
-// the same way as a live run.
+// the same way as a live run. Each is an observer (ExpectationCheck): it declares the
+// records it reads (Expectation::interest), is handed them as they are emitted, keeps
+// only what its verdict and evidence need, and gives the verdict at the end.
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -152,20 +154,62 @@ void readWindow(const ParseContext& c, const std::string& p, MessageFilter& f) {
   std::tie(f.after, f.before) = timePairArg(c, p + "/between", R"(["0secs", "1mins"])");
 }
 
-std::string times(const std::vector<const Record*>& hits) {
+// A record a check counts: when it was, and its seq (for evidence_seqs).
+struct Hit {
+  sim::Time at;
+  std::uint64_t seq = 0;
+};
+
+Hit hitOf(const Record& r) { return Hit{r.at, r.seq}; }
+
+template <typename H>
+std::string times(const std::vector<H>& hits) {
   std::vector<std::string> out;
-  for (std::size_t i = 0; i < hits.size() && i < 8; ++i) out.push_back(sim::formatSeconds(hits[i]->at));
+  for (std::size_t i = 0; i < hits.size() && i < 8; ++i) out.push_back(sim::formatSeconds(hits[i].at));
   std::string s = fmt::format("{}", fmt::join(out, ", "));
   if (hits.size() > 8) s += fmt::format(", ... ({} more)", hits.size() - 8);
   return s;
 }
 
 // The seqs of the records an outcome's evidence names (Outcome::seqs).
-std::vector<std::uint64_t> seqsOf(const std::vector<const Record*>& hits) {
+template <typename H>
+std::vector<std::uint64_t> seqsOf(const std::vector<H>& hits) {
   std::vector<std::uint64_t> out;
   out.reserve(hits.size());
-  for (const Record* r : hits) out.push_back(r->seq);
+  for (const H& h : hits) out.push_back(h.seq);
   return out;
+}
+
+// Makes a check of type C (copyable, with observe(record) and finish(end)) the
+// expectation's observer, and its evaluate the same check over a whole trace.
+template <typename C>
+class CheckOf final : public ExpectationCheck {
+ public:
+  explicit CheckOf(C c) : c_(std::move(c)) {}
+  void observe(const Record& r) override { c_.observe(r); }
+  Outcome finish(sim::Time end) override { return c_.finish(end); }
+
+ private:
+  C c_;
+};
+
+template <typename C>
+void observeWith(Expectation& out, sim::Interest interest, C prototype) {
+  out.interest = interest;
+  out.check = [prototype] { return std::make_unique<CheckOf<C>>(prototype); };
+  out.evaluate = [interest, prototype](const std::vector<Record>& records) {
+    C c = prototype;
+    for (const Record& r : records) {
+      if (interest.wants(r.kind, r.name)) c.observe(r);
+    }
+    return c.finish(records.empty() ? sim::Time{} : records.back().at);
+  };
+}
+
+// The records a MessageFilter reads.
+sim::Interest messageInterest(RecordKind event, const std::string& name) {
+  sim::Interest i;
+  return name.empty() ? i.kind(event) : i.name(event, name);
 }
 
 std::string_view eventWord(RecordKind k) {
@@ -193,17 +237,22 @@ void parseMessageCount(const ParseContext& c, const std::string& p, Expectation&
   std::string fields;
   for (const auto& [key, value] : f.with) fields += fmt::format("{}{}={}", fields.empty() ? " with " : ", ", key, value);
   out.summary = fmt::format("{}{} {} {} times", f.describe(), fields, eventWord(f.event), bounds.describe());
-  out.evaluate = [f, bounds](const std::vector<Record>& records) {
-    std::vector<const Record*> hits;
-    for (const Record& r : records) {
-      if (f.matches(r)) hits.push_back(&r);
+  struct Count {
+    MessageFilter f;
+    Bounds bounds;
+    std::vector<Hit> hits;
+    void observe(const Record& r) {
+      if (f.matches(r)) hits.push_back(hitOf(r));
     }
-    const bool held = bounds.holds(hits.size());
-    return Outcome{held,
-                   hits.empty() ? std::string("none seen")
-                                : fmt::format("{} {} at {}", hits.size(), eventWord(f.event), times(hits)),
-                   seqsOf(hits)};
+    Outcome finish(sim::Time) const {
+      const bool held = bounds.holds(hits.size());
+      return Outcome{held,
+                     hits.empty() ? std::string("none seen")
+                                  : fmt::format("{} {} at {}", hits.size(), eventWord(f.event), times(hits)),
+                     seqsOf(hits)};
+    }
   };
+  observeWith(out, messageInterest(f.event, f.name), Count{f, bounds, {}});
 }
 
 void parseMessageOrder(const ParseContext& c, const std::string& p, Expectation& out) {
@@ -218,26 +267,32 @@ void parseMessageOrder(const ParseContext& c, const std::string& p, Expectation&
   if (c.reader.has(p + "/event")) base.event = eventArg(c, p + "/event");
   readWindow(c, p, base);
   out.summary = fmt::format("{} {} in this order", fmt::join(names, ", "), eventWord(base.event));
-  out.evaluate = [names, base](const std::vector<Record>& records) {
+  struct Order {
+    std::vector<std::string> names;
+    MessageFilter f;  // base, naming the next message
     std::size_t next = 0;
     std::vector<std::string> seen;
-    std::vector<const Record*> hits;
-    for (const Record& r : records) {
-      if (next == names.size()) break;
-      MessageFilter f = base;
+    std::vector<Hit> hits;
+    void observe(const Record& r) {
+      if (next == names.size()) return;
       f.name = names[next];
       if (f.matches(r)) {
         seen.push_back(fmt::format("{} at {}", names[next], sim::formatSeconds(r.at)));
-        hits.push_back(&r);
+        hits.push_back(hitOf(r));
         ++next;
       }
     }
-    if (next == names.size()) return Outcome{true, fmt::format("{}", fmt::join(seen, ", ")), seqsOf(hits)};
-    return Outcome{false,
-                   fmt::format("{}{}never saw {} after that", fmt::join(seen, ", "), seen.empty() ? "" : "; ",
-                               names[next]),
-                   seqsOf(hits)};
+    Outcome finish(sim::Time) const {
+      if (next == names.size()) return Outcome{true, fmt::format("{}", fmt::join(seen, ", ")), seqsOf(hits)};
+      return Outcome{false,
+                     fmt::format("{}{}never saw {} after that", fmt::join(seen, ", "), seen.empty() ? "" : "; ",
+                                 names[next]),
+                     seqsOf(hits)};
+    }
   };
+  sim::Interest interest;
+  for (const std::string& name : names) interest.merge(messageInterest(base.event, name));
+  observeWith(out, interest, Order{names, base, 0, {}, {}});
 }
 
 void parseAgentState(const ParseContext& c, const std::string& p, Expectation& out) {
@@ -255,20 +310,35 @@ void parseAgentState(const ParseContext& c, const std::string& p, Expectation& o
   if (c.reader.has(p + "/by")) by = sim::Time{} + c.reader.duration(p + "/by", {}, ScenarioLimits::kMaxUntil);
   out.summary = fmt::format("agent {} reaches {} by {}{}", agent, state, sim::format(by.sinceStart()),
                             after == sim::Time{} ? "" : " (after " + sim::format(after.sinceStart()) + ")");
-  out.evaluate = [agent, state, after, by](const std::vector<Record>& records) {
-    const Record* last = nullptr;
-    for (const Record& r : records) {
-      if (r.kind != RecordKind::State || r.name != machines::kSlave.name || r.host != agent) continue;
-      if (r.at > by) break;
-      last = &r;
-      if (r.at >= after && r.text("state") == state) {
-        return Outcome{true, fmt::format("{} at {}", state, sim::formatSeconds(r.at)), {r.seq}};
+  struct AgentState {
+    std::string agent;
+    std::string state;
+    sim::Time after;
+    sim::Time by;
+    bool closed = false;  // past `by`, or reached
+    std::optional<Outcome> reached;
+    std::optional<Hit> last;
+    std::string lastState;
+    void observe(const Record& r) {
+      if (closed || r.kind != RecordKind::State || r.name != machines::kSlave.name || r.host != agent) return;
+      if (r.at > by) {
+        closed = true;
+        return;
+      }
+      last = hitOf(r);
+      lastState = r.text("state");
+      if (r.at >= after && lastState == state) {
+        reached = Outcome{true, fmt::format("{} at {}", state, sim::formatSeconds(r.at)), {r.seq}};
+        closed = true;
       }
     }
-    if (last == nullptr) return Outcome{false, "no state change recorded"};
-    return Outcome{false, fmt::format("last state {} at {}", last->text("state"), sim::formatSeconds(last->at)),
-                   {last->seq}};
+    Outcome finish(sim::Time) const {
+      if (reached) return *reached;
+      if (!last) return Outcome{false, "no state change recorded"};
+      return Outcome{false, fmt::format("last state {} at {}", lastState, sim::formatSeconds(last->at)), {last->seq}};
+    }
   };
+  observeWith(out, sim::Interest().name(RecordKind::State, machines::kSlave.name), AgentState{agent, state, after, by, false, {}, {}, {}});
 }
 
 // The masters that lead at each point of the trace: a master leads from its
@@ -282,25 +352,31 @@ struct Leadership {
     bool leads = false;
   };
   std::vector<Change> changes;
+  std::map<std::string, bool> leading;  // by master, as of the last record observed
 
-  explicit Leadership(const std::vector<Record>& records) {
-    std::map<std::string, bool> leading;
-    for (const Record& r : records) {
-      bool leads = false;
-      if (r.kind == RecordKind::State && r.name == machines::kMasterLeadership.name) {
-        const std::string state = r.text("state");
-        leads = state == machines::kMasterLeadership["ELECTED"] || state == machines::kMasterLeadership["RECOVERED"];
-      } else if (r.kind == RecordKind::Fault && (r.name == "crash" || r.name == "restart")) {
-        leads = false;
-      } else {
-        continue;
-      }
-      auto it = leading.find(r.host);
-      if (it == leading.end() && !leads && r.kind == RecordKind::Fault) continue;  // not a master
-      if (it != leading.end() && it->second == leads) continue;
-      leading[r.host] = leads;
-      changes.push_back(Change{r.at, r.seq, r.host, leads});
+  // The records it reads.
+  static sim::Interest interest() {
+    return sim::Interest()
+        .name(RecordKind::State, machines::kMasterLeadership.name)
+        .name(RecordKind::Fault, "crash")
+        .name(RecordKind::Fault, "restart");
+  }
+
+  void observe(const Record& r) {
+    bool leads = false;
+    if (r.kind == RecordKind::State && r.name == machines::kMasterLeadership.name) {
+      const std::string state = r.text("state");
+      leads = state == machines::kMasterLeadership["ELECTED"] || state == machines::kMasterLeadership["RECOVERED"];
+    } else if (r.kind == RecordKind::Fault && (r.name == "crash" || r.name == "restart")) {
+      leads = false;
+    } else {
+      return;
     }
+    auto it = leading.find(r.host);
+    if (it == leading.end() && !leads && r.kind == RecordKind::Fault) return;  // not a master
+    if (it != leading.end() && it->second == leads) return;
+    leading[r.host] = leads;
+    changes.push_back(Change{r.at, r.seq, r.host, leads});
   }
 
   // Who leads at `t` (after every record at `t`).
@@ -355,16 +431,55 @@ struct Reference {
   sim::Duration at;
   std::string label;  // empty for a plain time
 
-  std::optional<sim::Time> resolve(const std::vector<Record>& records) const {
-    if (label.empty()) return sim::Time{} + at;
-    for (const Record& r : records) {
-      if (r.kind == RecordKind::Fault && r.process.empty() && r.text("label") == label && r.field("action") != nullptr) {
-        return r.at;
-      }
-    }
-    return std::nullopt;
+  // Whether `r` is the record of the timeline entry this reference names.
+  bool names(const Record& r) const {
+    return !label.empty() && r.kind == RecordKind::Fault && r.process.empty() && r.text("label") == label &&
+           r.field("action") != nullptr;
+  }
+  // The records it reads: a timeline entry's `fault` record.
+  void subscribe(sim::Interest& interest) const {
+    if (!label.empty()) interest.kind(RecordKind::Fault);
   }
   std::string describe() const { return label.empty() ? sim::format(at) : label; }
+};
+
+// A reference's time as a run shows it: a plain time at once, a timeline entry's at its
+// record. Until then a check holds back the hits it would count from there: only those
+// at the latest instant, since the trace is in time order and the entry's record comes
+// no earlier than any record before it (OpenedHits).
+struct ReferenceClock {
+  Reference ref;
+  std::optional<sim::Time> from;
+  explicit ReferenceClock(Reference r) : ref(std::move(r)) {
+    if (ref.label.empty()) from = sim::Time{} + ref.at;
+  }
+  // True when this record opened the reference.
+  bool observe(const Record& r) {
+    if (from || !ref.names(r)) return false;
+    from = r.at;
+    return true;
+  }
+};
+
+// Hits counted from a reference on (ReferenceClock), in trace order.
+template <typename H>
+struct OpenedHits {
+  std::vector<H> hits;
+  std::vector<H> early;  // before the reference is known: those at the latest instant
+  void add(const ReferenceClock& clock, H h) {
+    if (clock.from) {
+      if (h.at >= *clock.from) hits.push_back(std::move(h));
+      return;
+    }
+    if (!early.empty() && early.back().at != h.at) early.clear();
+    early.push_back(std::move(h));
+  }
+  void opened(sim::Time from) {
+    for (H& h : early) {
+      if (h.at >= from) hits.push_back(std::move(h));
+    }
+    early.clear();
+  }
 };
 
 Reference referenceArg(const ParseContext& c, const std::string& p) {
@@ -414,10 +529,10 @@ struct Window {
     return fmt::format("{}{}", hasAfter ? " after " + after.describe() : std::string(),
                        by == sim::Time::max() ? std::string() : " by " + sim::format(by.sinceStart()));
   }
-  // When the window opens in this trace; none if its reference never happened.
-  std::optional<sim::Time> from(const std::vector<Record>& records) const {
-    if (!hasAfter) return sim::Time{};
-    return after.resolve(records);
+  // When the window opens in a run: at once, or at its reference.
+  ReferenceClock clock() const { return ReferenceClock(hasAfter ? after : Reference{}); }
+  void subscribe(sim::Interest& interest) const {
+    if (hasAfter) after.subscribe(interest);
   }
 };
 
@@ -472,15 +587,23 @@ void parseTaskState(const ParseContext& c, const std::string& p, Expectation& ou
   out.summary = fmt::format("{} sees task {} {}{}{} {} times", f.id, task, state, qualifiers,
                             window.describe(),
                             bounds.describe());
-  out.evaluate = [host = f.id, task, state, reason, source, by, window, bounds](const std::vector<Record>& records) {
-    const auto from = window.from(records);
-    if (!from) return Outcome{false, fmt::format("{} never happened", window.after.describe())};
-    std::vector<const Record*> hits;
+  struct TaskStateCheck {
+    std::string host;
+    std::string task;
+    std::string state;
+    std::string reason;
+    std::string source;
+    sim::Time by;
+    Window window;
+    Bounds bounds;
+    ReferenceClock clock;
+    OpenedHits<Hit> opened;
     std::vector<std::string> seen;  // every update of the task the scheduler saw
     std::size_t all = 0;
-    for (const Record& r : records) {
-      if (r.kind != RecordKind::State || r.name != machines::kSchedulerStatusUpdate.name || r.host != host) continue;
-      if (r.text("task_id") != task) continue;
+    void observe(const Record& r) {
+      if (clock.observe(r)) opened.opened(*clock.from);
+      if (r.kind != RecordKind::State || r.name != machines::kSchedulerStatusUpdate.name || r.host != host) return;
+      if (r.text("task_id") != task) return;
       ++all;
       if (seen.size() < 12) {
         seen.push_back(fmt::format("{}{}{} at {}", r.text("state"),
@@ -488,22 +611,30 @@ void parseTaskState(const ParseContext& c, const std::string& p, Expectation& ou
                                    r.text("source").empty() ? std::string() : " from " + r.text("source"),
                                    sim::formatSeconds(r.at)));
       }
-      if (r.at < *from || r.at > by || r.text("state") != state) continue;
-      if (!reason.empty() && r.text("reason") != reason) continue;
-      if (!source.empty() && r.text("source") != source) continue;
-      hits.push_back(&r);
+      if (r.at > by || r.text("state") != state) return;
+      if (!reason.empty() && r.text("reason") != reason) return;
+      if (!source.empty() && r.text("source") != source) return;
+      opened.add(clock, hitOf(r));
     }
-    const bool held = bounds.holds(hits.size());
-    std::string evidence = hits.empty() ? fmt::format("no {} for {}", state, task)
-                                        : fmt::format("{} at {}", state, times(hits));
-    if (!held) {
-      evidence += all == 0 ? fmt::format("; the scheduler saw no update for {}", task)
-                           : fmt::format("; the scheduler saw for {}: {}{}", task, fmt::join(seen, ", "),
-                                         all > seen.size() ? fmt::format(", ... ({} more)", all - seen.size())
-                                                           : std::string());
+    Outcome finish(sim::Time) const {
+      if (!clock.from) return Outcome{false, fmt::format("{} never happened", window.after.describe())};
+      const auto& hits = opened.hits;
+      const bool held = bounds.holds(hits.size());
+      std::string evidence = hits.empty() ? fmt::format("no {} for {}", state, task)
+                                          : fmt::format("{} at {}", state, times(hits));
+      if (!held) {
+        evidence += all == 0 ? fmt::format("; the scheduler saw no update for {}", task)
+                             : fmt::format("; the scheduler saw for {}: {}{}", task, fmt::join(seen, ", "),
+                                           all > seen.size() ? fmt::format(", ... ({} more)", all - seen.size())
+                                                             : std::string());
+      }
+      return Outcome{held, evidence, seqsOf(hits)};
     }
-    return Outcome{held, evidence, seqsOf(hits)};
   };
+  sim::Interest interest = sim::Interest().name(RecordKind::State, machines::kSchedulerStatusUpdate.name);
+  window.subscribe(interest);
+  observeWith(out, interest,
+              TaskStateCheck{f.id, task, state, reason, source, by, window, bounds, window.clock(), {}, {}, 0});
 }
 
 // The agent's garbage collector removed a path (a "GarbageCollector" REMOVED record):
@@ -526,27 +657,51 @@ void parseGcRemoved(const ParseContext& c, const std::string& p, Expectation& ou
                             reason.empty() ? std::string() : " (reason containing \"" + reason + "\")",
                             window.describe(),
                             bounds.describe());
-  out.evaluate = [agent, path, exact, reason, by, window, bounds](const std::vector<Record>& records) {
-    const auto from = window.from(records);
-    if (!from) return Outcome{false, fmt::format("{} never happened", window.after.describe())};
-    std::vector<const Record*> hits;
-    std::vector<std::string> seen;
-    for (const Record& r : records) {
-      if (r.kind != RecordKind::State || r.name != machines::kGarbageCollector.name || r.host != agent) continue;
-      if (r.text("state") != machines::kGarbageCollector["REMOVED"]) continue;
-      if (seen.size() < 6) seen.push_back(fmt::format("{} at {} ({})", r.text("path"), sim::formatSeconds(r.at), r.text("reason")));
-      if (r.at < *from || r.at > by) continue;
-      if (!path.empty() && (exact ? r.text("path") != path : r.text("path").find(path) == std::string::npos)) continue;
-      if (!reason.empty() && r.text("reason").find(reason) == std::string::npos) continue;
-      hits.push_back(&r);
-    }
-    const bool held = bounds.holds(hits.size());
-    std::string evidence = hits.empty() ? std::string("no matching removal")
-                                        : fmt::format("{} removal(s) at {}: {} ({})", hits.size(), times(hits),
-                                                      hits.front()->text("path"), hits.front()->text("reason"));
-    if (!held && !seen.empty()) evidence += fmt::format("; removals seen: {}", fmt::join(seen, "; "));
-    return Outcome{held, evidence, seqsOf(hits)};
+  // A removal, with what the evidence tells of the first.
+  struct Removal {
+    sim::Time at;
+    std::uint64_t seq = 0;
+    std::string path;
+    std::string reason;
   };
+  struct GcRemoved {
+    std::string agent;
+    std::string path;
+    bool exact = false;
+    std::string reason;
+    sim::Time by;
+    Window window;
+    Bounds bounds;
+    ReferenceClock clock;
+    OpenedHits<Removal> opened;
+    std::vector<std::string> seen;
+    void observe(const Record& r) {
+      if (clock.observe(r)) opened.opened(*clock.from);
+      if (r.kind != RecordKind::State || r.name != machines::kGarbageCollector.name || r.host != agent) return;
+      if (r.text("state") != machines::kGarbageCollector["REMOVED"]) return;
+      if (seen.size() < 6) seen.push_back(fmt::format("{} at {} ({})", r.text("path"), sim::formatSeconds(r.at), r.text("reason")));
+      if (r.at > by) return;
+      if (!path.empty() && (exact ? r.text("path") != path : r.text("path").find(path) == std::string::npos)) return;
+      if (!reason.empty() && r.text("reason").find(reason) == std::string::npos) return;
+      // Only the first removal's path and reason are told.
+      const bool first = opened.hits.empty() && opened.early.empty();
+      opened.add(clock, Removal{r.at, r.seq, first || !clock.from ? r.text("path") : std::string(),
+                                first || !clock.from ? r.text("reason") : std::string()});
+    }
+    Outcome finish(sim::Time) const {
+      if (!clock.from) return Outcome{false, fmt::format("{} never happened", window.after.describe())};
+      const auto& hits = opened.hits;
+      const bool held = bounds.holds(hits.size());
+      std::string evidence = hits.empty() ? std::string("no matching removal")
+                                          : fmt::format("{} removal(s) at {}: {} ({})", hits.size(), times(hits),
+                                                        hits.front().path, hits.front().reason);
+      if (!held && !seen.empty()) evidence += fmt::format("; removals seen: {}", fmt::join(seen, "; "));
+      return Outcome{held, evidence, seqsOf(hits)};
+    }
+  };
+  sim::Interest interest = sim::Interest().name(RecordKind::State, machines::kGarbageCollector.name);
+  window.subscribe(interest);
+  observeWith(out, interest, GcRemoved{agent, path, exact, reason, by, window, bounds, window.clock(), {}, {}});
 }
 
 // Any state machine's move, as its `state` record names it (docs/trace-format.md):
@@ -569,46 +724,42 @@ void parseStateRecord(const ParseContext& c, const std::string& p, Expectation& 
   out.summary = fmt::format("{} reaches {}{}{}{} {} times", machine, state, host.empty() ? "" : " on " + host, fields,
                             window.describe(),
                             bounds.describe());
-  out.evaluate = [machine, state, host, with, by, window, bounds](const std::vector<Record>& records) {
-    const auto from = window.from(records);
-    if (!from) return Outcome{false, fmt::format("{} never happened", window.after.describe())};
-    std::vector<const Record*> hits;
+  struct StateCheck {
+    std::string machine;
+    std::string state;
+    std::string host;
+    std::vector<std::pair<std::string, std::string>> with;
+    sim::Time by;
+    Window window;
+    Bounds bounds;
+    ReferenceClock clock;
+    OpenedHits<Hit> opened;
     std::size_t moves = 0;
-    for (const Record& r : records) {
-      if (r.kind != RecordKind::State || r.name != machine || (!host.empty() && r.host != host)) continue;
+    void observe(const Record& r) {
+      if (clock.observe(r)) opened.opened(*clock.from);
+      if (r.kind != RecordKind::State || r.name != machine || (!host.empty() && r.host != host)) return;
       ++moves;
-      if (r.at < *from || r.at > by || r.text("state") != state) continue;
-      if (fieldsMatch(r, with)) hits.push_back(&r);
+      if (r.at > by || r.text("state") != state) return;
+      if (fieldsMatch(r, with)) opened.add(clock, hitOf(r));
     }
-    const bool held = bounds.holds(hits.size());
-    return Outcome{held,
-                   hits.empty() ? fmt::format("none seen ({} move(s) of {} in all)", moves, machine)
-                                : fmt::format("{} at {}", state, times(hits)),
-                   seqsOf(hits)};
+    Outcome finish(sim::Time) const {
+      if (!clock.from) return Outcome{false, fmt::format("{} never happened", window.after.describe())};
+      const auto& hits = opened.hits;
+      const bool held = bounds.holds(hits.size());
+      return Outcome{held,
+                     hits.empty() ? fmt::format("none seen ({} move(s) of {} in all)", moves, machine)
+                                  : fmt::format("{} at {}", state, times(hits)),
+                     seqsOf(hits)};
+    }
   };
+  sim::Interest interest = sim::Interest().name(RecordKind::State, machine);
+  window.subscribe(interest);
+  observeWith(out, interest, StateCheck{machine, state, host, with, by, window, bounds, window.clock(), {}, 0});
 }
 
-void parseLeader(const ParseContext& c, const std::string& p, Expectation& out) {
-  c.reader.object(p, {"master", "at", "elected_between"}, {"master"});
-  const std::string master = masterArg(c, p + "/master", {"none"});
-  if (!c.reader.has(p + "/at") && !c.reader.has(p + "/elected_between")) {
-    c.reader.fail(p, "expected \"at\" (who leads at that time) or \"elected_between\" (when it was elected), or both");
-  }
-  std::optional<sim::Time> at;
-  if (c.reader.has(p + "/at")) at = sim::Time{} + c.reader.duration(p + "/at", {}, ScenarioLimits::kMaxUntil);
-  std::optional<std::pair<sim::Time, sim::Time>> window;
-  if (c.reader.has(p + "/elected_between")) {
-    if (master == "none") c.reader.fail(p + "/elected_between", "\"none\" is never elected");
-    window = timePairArg(c, p + "/elected_between", R"(["40secs", "45secs"])");
-  }
-  out.summary = fmt::format("{}{}{}", master == "none" ? std::string("no master leads") : master + " leads",
-                            at ? " at " + sim::format(at->sinceStart()) : std::string(),
-                            window ? fmt::format("{}elected between {} and {}", at ? ", " : ", ",
-                                                 sim::format(window->first.sinceStart()),
-                                                 sim::format(window->second.sinceStart()))
-                                   : std::string());
-  out.evaluate = [master, at, window](const std::vector<Record>& records) {
-    const Leadership leadership(records);
+// Whether `master` leads at `at` and/or was elected within `window`.
+Outcome leaderVerdict(const std::string& master, const std::optional<sim::Time>& at,
+                      const std::optional<std::pair<sim::Time, sim::Time>>& window, const Leadership& leadership) {
     std::vector<std::string> evidence;
     std::vector<std::uint64_t> seqs;
     bool held = true;
@@ -637,27 +788,83 @@ void parseLeader(const ParseContext& c, const std::string& p, Expectation& out) 
                                             : fmt::format("{} elected at {}", master, sim::formatSeconds(elected->at)));
     }
     return Outcome{held, fmt::format("{}", fmt::join(evidence, "; ")), seqs};
+}
+
+void parseLeader(const ParseContext& c, const std::string& p, Expectation& out) {
+  c.reader.object(p, {"master", "at", "elected_between"}, {"master"});
+  const std::string master = masterArg(c, p + "/master", {"none"});
+  if (!c.reader.has(p + "/at") && !c.reader.has(p + "/elected_between")) {
+    c.reader.fail(p, "expected \"at\" (who leads at that time) or \"elected_between\" (when it was elected), or both");
+  }
+  std::optional<sim::Time> at;
+  if (c.reader.has(p + "/at")) at = sim::Time{} + c.reader.duration(p + "/at", {}, ScenarioLimits::kMaxUntil);
+  std::optional<std::pair<sim::Time, sim::Time>> window;
+  if (c.reader.has(p + "/elected_between")) {
+    if (master == "none") c.reader.fail(p + "/elected_between", "\"none\" is never elected");
+    window = timePairArg(c, p + "/elected_between", R"(["40secs", "45secs"])");
+  }
+  out.summary = fmt::format("{}{}{}", master == "none" ? std::string("no master leads") : master + " leads",
+                            at ? " at " + sim::format(at->sinceStart()) : std::string(),
+                            window ? fmt::format("{}elected between {} and {}", at ? ", " : ", ",
+                                                 sim::format(window->first.sinceStart()),
+                                                 sim::format(window->second.sinceStart()))
+                                   : std::string());
+  struct LeaderCheck {
+    std::string master;
+    std::optional<sim::Time> at;
+    std::optional<std::pair<sim::Time, sim::Time>> window;
+    Leadership leadership;
+    void observe(const Record& r) { leadership.observe(r); }
+    Outcome finish(sim::Time) const { return leaderVerdict(master, at, window, leadership); }
   };
+  observeWith(out, Leadership::interest(), LeaderCheck{master, at, window, {}});
 }
 
 // The first `message` (a *ReregisteredMessage) that reaches `host` from `master` ("" any,
 // "new-leader" the first master elected after the reference) at or after the reference,
 // within `within` of it.
-Outcome reregisteredWithin(const std::vector<Record>& records, const std::string& host, std::string_view message,
-                           const std::string& master, const Reference& after, sim::Duration within) {
-  const auto t0 = after.resolve(records);
+struct Reregistered {
+  std::string host;
+  std::string_view message;
+  std::string master;
+  Reference after;
+  sim::Duration within;
+  // A delivery of `message` to `host` at or after the reference.
+  struct Delivery {
+    sim::Time at;
+    std::uint64_t seq = 0;
+    std::string from;
+  };
+  ReferenceClock clock;
+  OpenedHits<Delivery> deliveries;
+  Leadership leadership;
+
+  sim::Interest interest() const {
+    sim::Interest i = Leadership::interest();
+    i.name(RecordKind::Deliver, message);
+    after.subscribe(i);
+    return i;
+  }
+  void observe(const Record& r) {
+    if (clock.observe(r)) deliveries.opened(*clock.from);
+    leadership.observe(r);
+    if (r.kind != RecordKind::Deliver || r.name != message || r.host != host) return;
+    deliveries.add(clock, Delivery{r.at, r.seq, r.text("from")});
+  }
+  Outcome finish(sim::Time) const;
+};
+
+Outcome Reregistered::finish(sim::Time) const {
+  const auto t0 = clock.from;
   if (!t0) return Outcome{false, fmt::format("{} never happened", after.describe())};
   std::string expected = master;
   if (master == "new-leader") {
-    const Leadership leadership(records);
     const auto* elected = leadership.electedAfter(*t0);
     if (elected == nullptr) return Outcome{false, fmt::format("no master was elected after {}", after.describe())};
     expected = elected->master;
   }
-  for (const Record& r : records) {
-    if (r.at < *t0) continue;
-    if (r.kind != RecordKind::Deliver || r.name != message || r.host != host) continue;
-    const std::string from = r.text("from");
+  for (const Delivery& r : deliveries.hits) {
+    const std::string& from = r.from;
     const auto at = from.find('@');
     const auto colon = from.rfind(':');
     const std::string fromHost = at == std::string::npos ? from : from.substr(at + 1, colon - at - 1);
@@ -695,9 +902,8 @@ void parseReregistered(const ParseContext& c, const std::string& p, Expectation&
   out.summary = fmt::format("{} {} reregisters with {} within {} after {}", key, subject,
                             master.empty() ? std::string("a master") : master == "new-leader" ? "the new leader" : master,
                             sim::format(within), after.describe());
-  out.evaluate = [subject, message, master, after, within](const std::vector<Record>& records) {
-    return reregisteredWithin(records, subject, message, master, after, within);
-  };
+  const Reregistered check{subject, message, master, after, within, ReferenceClock(after), {}, {}};
+  observeWith(out, check.interest(), check);
 }
 
 void parseAgentReregistered(const ParseContext& c, const std::string& p, Expectation& out) {
@@ -721,27 +927,34 @@ void parseAgentUnreachable(const ParseContext& c, const std::string& p, Expectat
                                 ? fmt::format(" between {} and {}", sim::format(window.after.sinceStart()),
                                               sim::format(window.before.sinceStart()))
                                 : std::string());
-  out.evaluate = [agent, master, window](const std::vector<Record>& records) {
-    std::vector<const Record*> hits;
-    for (const Record& r : records) {
+  struct Unreachable {
+    std::string agent;
+    std::string master;
+    MessageFilter window;
+    std::vector<Hit> hits;
+    std::optional<Outcome> within;  // the first in the window
+    void observe(const Record& r) {
       if (r.kind != RecordKind::State || r.name != machines::kMasterSlave.name ||
-          r.text("state") != machines::kMasterSlave["UNREACHABLE"]) continue;
-      if (r.text("hostname") != agent || (!master.empty() && r.host != master)) continue;
-      hits.push_back(&r);
-    }
-    for (const Record* r : hits) {
-      if (r->at >= window.after && r->at <= window.before) {
-        return Outcome{true,
-                       fmt::format("{} marked it unreachable at {} ({})", r->host, sim::formatSeconds(r->at),
-                                   r->text("reason")),
-                       {r->seq}};
+          r.text("state") != machines::kMasterSlave["UNREACHABLE"]) return;
+      if (r.text("hostname") != agent || (!master.empty() && r.host != master)) return;
+      hits.push_back(hitOf(r));
+      if (!within && r.at >= window.after && r.at <= window.before) {
+        within = Outcome{true,
+                         fmt::format("{} marked it unreachable at {} ({})", r.host, sim::formatSeconds(r.at),
+                                     r.text("reason")),
+                         {r.seq}};
       }
     }
-    return Outcome{false,
-                   hits.empty() ? std::string("never marked unreachable")
-                                : fmt::format("marked unreachable at {}", times(hits)),
-                   seqsOf(hits)};
+    Outcome finish(sim::Time) const {
+      if (within) return *within;
+      return Outcome{false,
+                     hits.empty() ? std::string("never marked unreachable")
+                                  : fmt::format("marked unreachable at {}", times(hits)),
+                     seqsOf(hits)};
+    }
   };
+  observeWith(out, sim::Interest().name(RecordKind::State, machines::kMasterSlave.name),
+              Unreachable{agent, master, window, {}, {}});
 }
 
 // Registrar operations, from the master's log records that carry "operation".
@@ -766,18 +979,23 @@ void parseRegistryOperations(const ParseContext& c, const std::string& p, Expect
                                                  sim::format(window.before.sinceStart()))
                                    : std::string(),
       bounds.describe());
-  out.evaluate = [master, operation, changed, window, bounds](const std::vector<Record>& records) {
+  struct Operations {
+    std::string master;
+    std::string operation;
+    std::optional<bool> changed;
+    MessageFilter window;
+    Bounds bounds;
     std::vector<std::string> what;
     std::vector<std::uint64_t> seqs;
     std::size_t hits = 0;
-    for (const Record& r : records) {
-      if (r.kind != RecordKind::Log || r.field("operation") == nullptr) continue;
-      if (r.at < window.after || r.at > window.before) continue;
-      if (!master.empty() && r.host != master) continue;
-      if (!operation.empty() && r.text("operation") != operation) continue;
+    void observe(const Record& r) {
+      if (r.kind != RecordKind::Log || r.field("operation") == nullptr) return;
+      if (r.at < window.after || r.at > window.before) return;
+      if (!master.empty() && r.host != master) return;
+      if (!operation.empty() && r.text("operation") != operation) return;
       const sim::Value* ch = r.field("changed");
       const bool didChange = ch != nullptr && std::get_if<bool>(ch) != nullptr && std::get<bool>(*ch);
-      if (changed && *changed != didChange) continue;
+      if (changed && *changed != didChange) return;
       ++hits;
       seqs.push_back(r.seq);
       if (what.size() < 8) {
@@ -785,9 +1003,14 @@ void parseRegistryOperations(const ParseContext& c, const std::string& p, Expect
                                    didChange ? "" : " (no change)"));
       }
     }
-    const bool held = bounds.holds(hits);
-    return Outcome{held, hits == 0 ? std::string("none") : fmt::format("{}: {}", hits, fmt::join(what, "; ")), seqs};
+    Outcome finish(sim::Time) const {
+      const bool held = bounds.holds(hits);
+      return Outcome{held, hits == 0 ? std::string("none") : fmt::format("{}: {}", hits, fmt::join(what, "; ")),
+                     seqs};
+    }
   };
+  // The master's registrar logs each operation it applies (Master::_apply).
+  observeWith(out, sim::Interest().kind(RecordKind::Log), Operations{master, operation, changed, window, bounds, {}, {}, 0});
 }
 
 }  // namespace
@@ -813,18 +1036,26 @@ void parseAgentExit(const ParseContext& c, const std::string& p, Expectation& ou
   out.summary = fmt::format("agent {} exits with status {}{} by {}{}", agent, code,
                             step.empty() ? "" : " in step " + step, sim::format(by.sinceStart()),
                             message.empty() ? "" : (prefix ? ": a message beginning " : ": ") + message);
-  out.evaluate = [agent, code, message, prefix, step, by](const std::vector<Record>& records) {
-    for (const Record& r : records) {
-      if (r.kind != RecordKind::Startup || r.host != agent || r.field("exit_code") == nullptr) continue;
+  struct Exit {
+    std::string agent;
+    std::int64_t code = 1;
+    std::string message;
+    bool prefix = false;
+    std::string step;
+    sim::Time by;
+    std::optional<Outcome> exited;  // the first exit decides
+    void observe(const Record& r) {
+      if (exited || r.kind != RecordKind::Startup || r.host != agent || r.field("exit_code") == nullptr) return;
       const std::string seen = fmt::format("exited {} at {} in step {}: {}", r.integer("exit_code"),
                                            sim::formatSeconds(r.at), r.name, r.text("message"));
       const std::string text = r.text("message");
       const bool said = message.empty() || (prefix ? text.rfind(message, 0) == 0 : text == message);
       const bool held = r.integer("exit_code") == code && r.at <= by && said && (step.empty() || r.name == step);
-      return Outcome{held, seen, {r.seq}};
+      exited = Outcome{held, seen, {r.seq}};
     }
-    return Outcome{false, "the agent did not exit"};
+    Outcome finish(sim::Time) const { return exited ? *exited : Outcome{false, "the agent did not exit"}; }
   };
+  observeWith(out, sim::Interest().kind(RecordKind::Startup), Exit{agent, code, message, prefix, step, by, {}});
 }
 
 const std::vector<ExpectationKind>& expectationKinds() {

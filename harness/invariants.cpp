@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <utility>
@@ -96,9 +97,38 @@ std::string updateKey(const std::string& framework, const std::string& task, con
 }
 std::string updateKey(const Record& r) { return updateKey(r.text("framework_id"), r.text("task_id"), r.text("uuid")); }
 
-}  // namespace
+// The records of the status update streams and of what the schedulers got.
+sim::Interest streamInterest() {
+  return sim::Interest().name(RecordKind::State, machines::kStatusUpdateStream.name);
+}
 
-InvariantResult updatesInOrder(const std::vector<Record>& records) {
+// The agents' sends of status updates, and what stops their retries.
+sim::Interest agentInterest() {
+  return streamInterest()
+      .name(RecordKind::State, machines::kSlave.name)
+      .name(RecordKind::Send, "StatusUpdateMessage")
+      .name(RecordKind::Fault, "kill")
+      .name(RecordKind::Fault, "crash")
+      .name(RecordKind::Fault, "restart");
+}
+
+// Makes an InvariantCheck of a type with observe(record) and finish(end).
+template <typename C>
+class CheckOf final : public InvariantCheck {
+ public:
+  void observe(const Record& r) override { c_.observe(r); }
+  InvariantResult finish(sim::Time end) override { return c_.finish(end); }
+
+ private:
+  C c_;
+};
+
+template <typename C>
+std::function<std::unique_ptr<InvariantCheck>()> checkOf() {
+  return [] { return std::make_unique<CheckOf<C>>(); };
+}
+
+struct UpdatesInOrder {
   struct Received {
     std::size_t index;
     std::string state;
@@ -111,7 +141,11 @@ InvariantResult updatesInOrder(const std::vector<Record>& records) {
   };
   std::map<TaskKey, std::vector<First>> delivered;  // the scheduler's first receipt of each UUID
   std::map<TaskKey, std::set<std::string>> seen;
-  for (const Record& r : records) {
+
+  static sim::Interest interest() {
+    return streamInterest().name(RecordKind::State, machines::kSchedulerStatusUpdate.name);
+  }
+  void observe(const Record& r) {
     if (isStream(r, machines::kStatusUpdateStream["RECEIVED"])) {
       auto& task = received[{r.text("framework_id"), r.text("task_id")}];
       task.try_emplace(r.text("uuid"), Received{task.size(), r.text("task_state")});
@@ -120,6 +154,10 @@ InvariantResult updatesInOrder(const std::vector<Record>& records) {
       if (seen[key].insert(r.text("uuid")).second) delivered[key].push_back(First{r.text("uuid"), r.text("state"), r.at});
     }
   }
+  InvariantResult finish(sim::Time) const;
+};
+
+InvariantResult UpdatesInOrder::finish(sim::Time) const {
   Violations v;
   std::size_t checked = 0;
   std::size_t tasks = 0;
@@ -150,8 +188,7 @@ InvariantResult updatesInOrder(const std::vector<Record>& records) {
                               checked, tasks));
 }
 
-InvariantResult retriedUntilAcknowledged(const std::vector<Record>& records, sim::Time end) {
-  if (!records.empty()) end = std::max(end, records.back().at);
+struct RetriedUntilAcknowledged {
   struct Pending {
     sim::Time last;
     std::string framework;
@@ -163,16 +200,20 @@ InvariantResult retriedUntilAcknowledged(const std::vector<Record>& records, sim
   std::map<std::string, bool> running;                            // host -> Slave::State is RUNNING
   Violations v;
   std::size_t sends = 0;
-  auto overdue = [&](const std::string& host, const Pending& p, sim::Time now, const std::string& until) {
+  sim::Time last;  // the last record's time
+
+  static sim::Interest interest() { return agentInterest(); }
+  void overdue(const std::string& host, const Pending& p, sim::Time now, const std::string& until) {
     if (now - p.last <= kRetryBound) return;
     v.add(fmt::format("{} sent {} ({} of task {}) at {} and not again within 10mins + 1secs{}", host, p.uuid, p.state,
                       p.task, at(p.last), until));
-  };
-  auto endAll = [&](const std::string& host, sim::Time now, const std::string& why) {
+  }
+  void endAll(const std::string& host, sim::Time now, const std::string& why) {
     for (const auto& [key, p] : pending[host]) overdue(host, p, now, why);
     pending.erase(host);
-  };
-  auto endIf = [&](const std::string& host, sim::Time now, std::string_view why, auto pred) {
+  }
+  template <typename Pred>
+  void endIf(const std::string& host, sim::Time now, std::string_view why, Pred pred) {
     auto& m = pending[host];
     for (auto it = m.begin(); it != m.end();) {
       if (pred(it->first, it->second)) {
@@ -182,8 +223,13 @@ InvariantResult retriedUntilAcknowledged(const std::vector<Record>& records, sim
         ++it;
       }
     }
-  };
-  for (const Record& r : records) {
+  }
+  void observe(const Record& r);
+  InvariantResult finish(sim::Time end);
+};
+
+void RetriedUntilAcknowledged::observe(const Record& r) {
+    last = r.at;
     if (r.kind == RecordKind::State && r.name == machines::kSlave.name) {
       const bool isRunning = r.text("state") == machines::kSlave["RUNNING"];
       if (!isRunning) endAll(r.host, r.at, fmt::format(" (the agent left RUNNING only at {})", at(r.at)));
@@ -206,7 +252,7 @@ InvariantResult retriedUntilAcknowledged(const std::vector<Record>& records, sim
             [&](const std::string&, const Pending& p) { return p.framework == framework; });
     } else if (isAgentSend(r)) {
       ++sends;
-      if (!running[r.host]) continue;  // no promise to retry outside RUNNING
+      if (!running[r.host]) return;  // no promise to retry outside RUNNING
       auto& m = pending[r.host];
       auto it = m.find(updateKey(r));
       if (it != m.end()) {
@@ -216,7 +262,10 @@ InvariantResult retriedUntilAcknowledged(const std::vector<Record>& records, sim
         m.emplace(updateKey(r), Pending{r.at, r.text("framework_id"), r.text("task_id"), r.text("uuid"), r.text("state")});
       }
     }
-  }
+}
+
+InvariantResult RetriedUntilAcknowledged::finish(sim::Time end) {
+  end = std::max(end, last);
   for (const auto& [host, m] : pending) {
     for (const auto& [key, p] : m) {
       overdue(host, p, end, fmt::format(", and it was not acknowledged by the end ({})", at(end)));
@@ -228,34 +277,42 @@ InvariantResult retriedUntilAcknowledged(const std::vector<Record>& records, sim
                               sends));
 }
 
-InvariantResult noResendAfterAcknowledgement(const std::vector<Record>& records) {
+struct NoResendAfterAcknowledgement {
   std::map<std::string, std::map<std::string, sim::Time>> acknowledged;  // host -> update -> when
   Violations v;
-  for (const Record& r : records) {
+  static sim::Interest interest() { return streamInterest().name(RecordKind::Send, "StatusUpdateMessage"); }
+  void observe(const Record& r) {
     if (isStream(r, machines::kStatusUpdateStream["ACKNOWLEDGED"])) {
       acknowledged[r.host].try_emplace(updateKey(r), r.at);
     } else if (isAgentSend(r)) {
       const auto host = acknowledged.find(r.host);
-      if (host == acknowledged.end()) continue;
+      if (host == acknowledged.end()) return;
       const auto it = host->second.find(updateKey(r));
-      if (it == host->second.end()) continue;
+      if (it == host->second.end()) return;
       v.add(fmt::format("{} sent {} ({} of task {}) again at {}, after its status update manager acknowledged it at "
                         "{}",
                         r.host, r.text("uuid"), r.text("state"), r.text("task_id"), at(r.at), at(it->second)),
             &r);
     }
   }
+  InvariantResult finish(sim::Time) const {
   std::size_t n = 0;
   for (const auto& [host, m] : acknowledged) n += m.size();
   return v.result("no_resend_after_acknowledgement",
                   fmt::format("{} acknowledged update(s), none sent again", n));
-}
+  }
+};
 
-InvariantResult nothingAfterTerminalAcknowledgement(const std::vector<Record>& records) {
+struct NothingAfterTerminalAcknowledgement {
   std::map<std::string, sim::Time> discarded;  // update -> when its stream closed
   std::set<std::string> reported;
   Violations v;
-  for (const Record& r : records) {
+  static sim::Interest interest() {
+    return streamInterest()
+        .name(RecordKind::Deliver, "StatusUpdateMessage")
+        .name(RecordKind::State, machines::kSchedulerStatusUpdate.name);
+  }
+  void observe(const Record& r) {
     if (isStream(r, machines::kStatusUpdateStream["CLOSED"])) {
       for (const std::string& u : splitUuids(r.text("discarded"))) {
         discarded.try_emplace(updateKey(r.text("framework_id"), r.text("task_id"), u), r.at);
@@ -263,19 +320,21 @@ InvariantResult nothingAfterTerminalAcknowledgement(const std::vector<Record>& r
     } else if (isSchedulerDelivery(r)) {
       const std::string key = updateKey(r);
       const auto it = discarded.find(key);
-      if (it == discarded.end() || !reported.insert(key).second) continue;
+      if (it == discarded.end() || !reported.insert(key).second) return;
       v.add(fmt::format("{} ({} of task {}) reached the scheduler on {} at {}, after its stream was closed at {} "
                         "by the acknowledgement of the terminal update",
                         r.text("uuid"), r.text("state"), r.text("task_id"), r.host, at(r.at), at(it->second)),
             &r);
     }
   }
-  return v.result("nothing_after_terminal_acknowledgement",
-                  fmt::format("{} update(s) discarded behind an acknowledged terminal update, none delivered",
-                              discarded.size()));
-}
+  InvariantResult finish(sim::Time) const {
+    return v.result("nothing_after_terminal_acknowledgement",
+                    fmt::format("{} update(s) discarded behind an acknowledged terminal update, none delivered",
+                                discarded.size()));
+  }
+};
 
-InvariantResult checkpointedUpdatesSurviveRestarts(const std::vector<Record>& records) {
+struct CheckpointedUpdatesSurviveRestarts {
   struct Live {
     std::string framework;
     std::string task;
@@ -294,7 +353,8 @@ InvariantResult checkpointedUpdatesSurviveRestarts(const std::vector<Record>& re
   Violations v;
   std::size_t restarts = 0;
   std::size_t owed = 0;
-  auto close = [&](const std::string& host) {
+  static sim::Interest interest() { return agentInterest(); }
+  void close(const std::string& host) {
     auto it = windows.find(host);
     if (it == windows.end()) return;
     const Window& w = it->second;
@@ -309,12 +369,13 @@ InvariantResult checkpointedUpdatesSurviveRestarts(const std::vector<Record>& re
       }
     }
     windows.erase(it);
-  };
-  auto drop = [&](const std::string& host, auto pred) {
+  }
+  template <typename Pred>
+  void drop(const std::string& host, Pred pred) {
     auto& m = live[host];
     for (auto it = m.begin(); it != m.end();) it = pred(it->first, it->second) ? m.erase(it) : std::next(it);
-  };
-  for (const Record& r : records) {
+  }
+  void observe(const Record& r) {
     if (isStream(r, machines::kStatusUpdateStream["RECEIVED"])) {
       const sim::Value* cp = r.field("checkpoint");
       const bool checkpointed = cp != nullptr && std::get_if<bool>(cp) != nullptr && std::get<bool>(*cp);
@@ -352,6 +413,10 @@ InvariantResult checkpointedUpdatesSurviveRestarts(const std::vector<Record>& re
       if (it != windows.end()) it->second.finished = true;
     }
   }
+  InvariantResult finish(sim::Time);
+};
+
+InvariantResult CheckpointedUpdatesSurviveRestarts::finish(sim::Time) {
   std::vector<std::string> hosts;
   for (const auto& [host, w] : windows) hosts.push_back(host);
   for (const std::string& h : hosts) close(h);
@@ -362,36 +427,63 @@ InvariantResult checkpointedUpdatesSurviveRestarts(const std::vector<Record>& re
                                               restarts, owed));
 }
 
+}  // namespace
+
+// Over a whole trace: the observer fed every record it subscribed to. `end` is when the
+// run stopped; the last record's time counts too, if later.
+InvariantResult Invariant::over(const std::vector<Record>& records, sim::Time end) const {
+  if (!records.empty()) end = std::max(end, records.back().at);
+  const std::unique_ptr<InvariantCheck> c = check();
+  for (const Record& r : records) {
+    if (interest.wants(r.kind, r.name)) c->observe(r);
+  }
+  return c->finish(end);
+}
+
+InvariantResult updatesInOrder(const std::vector<Record>& records) { return invariants()[0].over(records, {}); }
+InvariantResult retriedUntilAcknowledged(const std::vector<Record>& records, sim::Time end) {
+  return invariants()[1].over(records, end);
+}
+InvariantResult noResendAfterAcknowledgement(const std::vector<Record>& records) {
+  return invariants()[2].over(records, {});
+}
+InvariantResult nothingAfterTerminalAcknowledgement(const std::vector<Record>& records) {
+  return invariants()[3].over(records, {});
+}
+InvariantResult checkpointedUpdatesSurviveRestarts(const std::vector<Record>& records) {
+  return invariants()[4].over(records, {});
+}
+
 const std::vector<Invariant>& invariants() {
   static const std::vector<Invariant> all{
       {"updates_in_order",
        "Per task, the scheduler first receives each status update in the order the agent's status update manager "
        "received them (src/slave/status_update_manager.cpp: only a stream's head is in flight).",
-       [](const std::vector<Record>& r, sim::Time) { return updatesInOrder(r); }},
+       UpdatesInOrder::interest(), checkOf<UpdatesInOrder>()},
       {"retried_until_acknowledged",
        "An update the agent sent and that is not acknowledged is sent again within 10mins 1secs "
        "(STATUS_UPDATE_RETRY_INTERVAL_MAX) while the agent stays RUNNING "
        "(StatusUpdateManagerProcess::timeout).",
-       [](const std::vector<Record>& r, sim::Time end) { return retriedUntilAcknowledged(r, end); }},
+       RetriedUntilAcknowledged::interest(), checkOf<RetriedUntilAcknowledged>()},
       {"no_resend_after_acknowledgement",
        "After the agent's status update manager acknowledged an update, the agent never sends it again "
        "(StatusUpdateStream::acknowledgement pops it).",
-       [](const std::vector<Record>& r, sim::Time) { return noResendAfterAcknowledgement(r); }},
+       NoResendAfterAcknowledgement::interest(), checkOf<NoResendAfterAcknowledgement>()},
       {"nothing_after_terminal_acknowledgement",
        "Updates behind an acknowledged terminal update are discarded with their stream and never reach a "
        "scheduler (StatusUpdateManagerProcess::acknowledgement cleans up the stream).",
-       [](const std::vector<Record>& r, sim::Time) { return nothingAfterTerminalAcknowledgement(r); }},
+       NothingAfterTerminalAcknowledgement::interest(), checkOf<NothingAfterTerminalAcknowledgement>()},
       {"checkpointed_updates_survive_restarts",
        "A checkpointed update that was not acknowledged when the agent process was killed is recovered by the "
        "restarted agent (StatusUpdateManagerProcess::recover replays task.updates).",
-       [](const std::vector<Record>& r, sim::Time) { return checkpointedUpdatesSurviveRestarts(r); }},
+       CheckpointedUpdatesSurviveRestarts::interest(), checkOf<CheckpointedUpdatesSurviveRestarts>()},
   };
   return all;
 }
 
 std::vector<InvariantResult> checkInvariants(const std::vector<Record>& records, sim::Time end) {
   std::vector<InvariantResult> out;
-  for (const Invariant& i : invariants()) out.push_back(i.check(records, end));
+  for (const Invariant& i : invariants()) out.push_back(i.over(records, end));
   return out;
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // Invariants: rules of Mesos's status update protocol that every run must keep, whatever
-// its scenario says. harness::runScenario checks each after the expectations, over the
-// trace records only (so a saved trace can be checked the same way), and records each
-// verdict as a `check` record. docs/scenario-format.md lists them.
+// its scenario says. harness::runScenario runs each as an observer of the run's records
+// (InvariantCheck; a saved trace is checked by the same observers, Invariant::over) and
+// records each verdict, after the expectations', as a `check` record. docs/scenario-format.md lists them.
 //
 // The records they read (docs/trace-format.md):
 //  - `state` records "StatusUpdateStream" on an agent's host, `state` one of RECEIVED
@@ -17,6 +17,7 @@
 //  - `fault` records "kill" (program: "(boot program)" for the agent itself), "crash"
 //    and "restart", with the host.
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,11 +34,25 @@ struct InvariantResult {
   std::vector<std::uint64_t> seqs = {};  // the records a violation names (`evidence_seqs`)
 };
 
+// An invariant as an observer of one run: it is handed, as they are emitted, the records
+// its Invariant::interest names, keeps only the state its rule needs (the unacknowledged
+// updates per agent, the streams' orders), and gives its verdict at the end.
+class InvariantCheck {
+ public:
+  virtual ~InvariantCheck() = default;
+  virtual void observe(const sim::Record& record) = 0;
+  // `end`: when the run stopped.
+  virtual InvariantResult finish(sim::Time end) = 0;
+};
+
 struct Invariant {
   std::string_view name;
   std::string_view help;  // the rule, and the Mesos code that keeps it
-  // `end`: when the run stopped (the last record's time counts too, if later).
-  std::function<InvariantResult(const std::vector<sim::Record>&, sim::Time end)> check;
+  sim::Interest interest;  // the records its check reads
+  std::function<std::unique_ptr<InvariantCheck>()> check;  // a fresh observer for one run
+  // Over a saved trace: a fresh check fed the records it subscribed to. `end`: when the
+  // run stopped (the last record's time counts too, if later).
+  InvariantResult over(const std::vector<sim::Record>& records, sim::Time end) const;
 };
 
 // The Mesos status update manager resends an unacknowledged update at most this long

@@ -1,6 +1,8 @@
 #include "harness/runner.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <memory>
 #include <optional>
 
 #include <fmt/format.h>
@@ -17,6 +19,48 @@ sim::RawJson seqArray(std::vector<std::uint64_t> seqs) {
   seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());
   return sim::RawJson{fmt::format("[{}]", fmt::join(seqs, ","))};
 }
+
+// Hands each record, as it is emitted, to the checks that subscribed to it.
+class ChecksSink final : public sim::TraceSink {
+ public:
+  ChecksSink(const Scenario& scenario) {
+    for (const Expectation& e : scenario.expectations) {
+      expectations_.push_back(e.check());
+      add(e.interest, [c = expectations_.back().get()](const sim::Record& r) { c->observe(r); });
+    }
+    for (const Invariant& i : harness::invariants()) {
+      invariants_.push_back(i.check());
+      add(i.interest, [c = invariants_.back().get()](const sim::Record& r) { c->observe(r); });
+    }
+  }
+  sim::Interest interest() const override { return interest_; }
+  void header(const sim::Fields&) override {}
+  void record(const sim::Record& r) override {
+    if (closed_) return;
+    for (const Listener& l : listeners_) {
+      if (l.interest.wants(r.kind, r.name)) l.observe(r);
+    }
+  }
+  // The run is over: no later record (the verdicts) reaches a check.
+  void close() { closed_ = true; }
+  std::vector<std::unique_ptr<ExpectationCheck>>& expectations() { return expectations_; }
+  std::vector<std::unique_ptr<InvariantCheck>>& invariantChecks() { return invariants_; }
+
+ private:
+  struct Listener {
+    sim::Interest interest;
+    std::function<void(const sim::Record&)> observe;
+  };
+  void add(const sim::Interest& interest, std::function<void(const sim::Record&)> observe) {
+    interest_.merge(interest);
+    listeners_.push_back(Listener{interest, std::move(observe)});
+  }
+  std::vector<std::unique_ptr<ExpectationCheck>> expectations_;
+  std::vector<std::unique_ptr<InvariantCheck>> invariants_;
+  std::vector<Listener> listeners_;
+  sim::Interest interest_;
+  bool closed_ = false;
+};
 }  // namespace
 
 bool RunReport::allHeld() const {
@@ -33,12 +77,15 @@ bool RunReport::allHeld() const {
 RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
   RunReport report;
   report.seed = options.seed.value_or(scenario.seed);
-  sim::MemorySink memory;
+  ChecksSink checks(scenario);
+  sim::MemorySink memory(options.keep);
   std::optional<World> world;
   try {
     world.emplace(scenario, report.seed, options.limits);
     for (sim::TraceSink* s : options.sinks) world->sim().trace().addSink(s);
-    world->sim().trace().addSink(&memory);  // last: it takes each record, no copy
+    world->sim().trace().addSink(&checks);
+    // Last: it takes each record, no copy.
+    if (!options.keep.empty()) world->sim().trace().addSink(&memory);
     report.header = world->header();
     world->sim().trace().header(report.header);
     world->scheduleTimeline();
@@ -58,11 +105,13 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
     world->sim().emit(sim::RecordKind::Check, nullptr, "", "limit",
                       {{"held", false}, {"evidence", report.stop.message}, {"evidence_seqs", seqArray({})}}, "");
   }
+  checks.close();
   // The time up to which the run observed everything: --until (or the scenario's), or
   // where a limit stopped it.
   const sim::Time observed = report.limitExceeded() ? report.end : sim::Time{} + until;
-  for (const Expectation& e : scenario.expectations) {
-    Outcome o = e.evaluate(memory.records());
+  for (std::size_t n = 0; n < scenario.expectations.size(); ++n) {
+    const Expectation& e = scenario.expectations[n];
+    Outcome o = checks.expectations()[n]->finish(report.end);
     if (sim::Time{} + e.horizon > observed) {
       // Verdicts never lie: what the run did not see cannot be held.
       o.held = false;
@@ -79,7 +128,9 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
     report.results.push_back(ExpectationResult{e.kind, e.summary, std::move(o)});
   }
   // All are checked before the first verdict is recorded.
-  for (InvariantResult& i : checkInvariants(memory.records(), report.end)) {
+  std::vector<InvariantResult> verdicts;
+  for (auto& c : checks.invariantChecks()) verdicts.push_back(c->finish(report.end));
+  for (InvariantResult& i : verdicts) {
     world->sim().emit(sim::RecordKind::Check, nullptr, "", i.name,
                       {{"invariant", i.name}, {"held", i.held}, {"evidence", i.evidence}, {"evidence_seqs", seqArray(i.seqs)}},
                       "");

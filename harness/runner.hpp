@@ -1,7 +1,8 @@
 #pragma once
-// Runs a scenario: builds the world, runs it to `until`, checks every expectation and
-// then every invariant (harness/invariants.hpp) against the trace, and records each
-// verdict as a `check` record.
+// Runs a scenario: builds the world, runs it to `until` with every expectation and
+// every invariant (harness/invariants.hpp) observing the records they subscribed to as
+// they are emitted, and records each verdict as a `check` record. Only the records a
+// caller asks to keep (RunOptions::keep) stay in memory.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,7 +19,10 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;
   std::optional<sim::Duration> until;
   sim::Limits limits;
-  std::vector<sim::TraceSink*> sinks;  // besides the in-memory one, which is added after them
+  std::vector<sim::TraceSink*> sinks;  // besides the checks and the in-memory one, added after them
+  // The records RunReport::records keeps: every one by default; an empty Interest keeps
+  // none (the checks need none), so memory does not grow with the run.
+  sim::Interest keep = sim::Interest::everything();
   // A planted bug to turn on (model/common/planted_bug.hpp), by name; empty: none.
   std::string bug;
 };
@@ -35,7 +39,7 @@ struct RunReport {
   sim::RunResult stop;
   std::uint64_t events = 0;
   sim::Fields header;
-  std::vector<sim::Record> records;  // the in-memory sink's, moved here
+  std::vector<sim::Record> records;  // those RunOptions::keep names, in trace order
   std::vector<ExpectationResult> results;
   std::vector<InvariantResult> invariants;  // every run checks them all
   // The model's fault sites (sim/fault_site.hpp) the run reached, by name, and how often.

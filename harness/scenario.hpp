@@ -3,6 +3,7 @@
 // (scenarios/schema.json; docs/scenario-format.md).
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -68,6 +69,17 @@ struct Outcome {
   bool undecided = false;  // the run ended before the expectation's horizon (not held)
 };
 
+// An expectation as an observer of one run: it is handed, as they are emitted, the
+// records its Expectation::interest names, keeps only what its verdict needs (a count,
+// the hits' times and seqs, the last state), and gives the verdict at the end.
+class ExpectationCheck {
+ public:
+  virtual ~ExpectationCheck() = default;
+  virtual void observe(const sim::Record& record) = 0;
+  // `end`: when the run stopped.
+  virtual Outcome finish(sim::Time end) = 0;
+};
+
 struct Expectation {
   std::string kind;
   std::string summary;
@@ -77,6 +89,12 @@ struct Expectation {
   // over the whole run). A run that ends before it cannot decide the expectation: the
   // runner reports it UNDECIDED, never held.
   sim::Duration horizon;
+  // The records the check reads (by kind and name): no other record reaches it.
+  sim::Interest interest;
+  // A fresh observer for one run.
+  std::function<std::unique_ptr<ExpectationCheck>()> check;
+  // The verdict over a whole trace (a saved one; tests): a fresh check fed the records
+  // it subscribed to, so there is one implementation of each kind.
   std::function<Outcome(const std::vector<sim::Record>&)> evaluate;
 };
 

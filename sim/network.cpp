@@ -90,13 +90,13 @@ void Network::healAll() {
 }
 
 void Network::traceDrop(const Envelope& e, std::string reason) {
-  if (!sim_.trace().enabled()) return;
+  if (!sim_.tracing(RecordKind::Drop, e.body->name())) return;
   sim_.emitMessage(RecordKind::Drop, sim_.process(e.from), e.from.host(), e,
                    {{"from", e.from.str()}, {"to", e.to.str()}, {"reason", std::move(reason)}}, "");
 }
 
 void Network::traceFault(const Envelope& e, std::string_view what, const std::string& label) {
-  if (!sim_.trace().enabled()) return;
+  if (!sim_.tracing(RecordKind::Fault, what)) return;
   sim_.emitMessage(RecordKind::Fault, nullptr, e.from.host(), e,
                    {{"message", std::string(e.body->name())}, {"from", e.from.str()}, {"to", e.to.str()},
                     {"label", label}},
@@ -105,7 +105,7 @@ void Network::traceFault(const Envelope& e, std::string_view what, const std::st
 
 void Network::send(Envelope envelope) {
   envelope.msg = ++sent_;
-  if (sim_.trace().enabled()) {
+  if (sim_.tracing(RecordKind::Send, envelope.body->name())) {
     const auto& ctx = sim_.context();
     Fields f{{"from", envelope.from.str()}, {"to", envelope.to.str()}};
     envelope.body->describe(f);

@@ -11,6 +11,8 @@ Time Process::now() const { return sim_->now(); }
 
 bool Process::tracing() const { return sim_->trace().enabled(); }
 
+bool Process::tracing(RecordKind kind, std::string_view name) { return sim_->tracing(kind, name); }
+
 Rng& Process::rng() {
   // A later process at the same address (a restarted agent's slave(1)) draws from a
   // stream of its own: "<host>/<id>#<n>" for its n-th binding, n > 1.
@@ -61,7 +63,7 @@ const Process::Handler* Process::findHandler(std::string_view name) const {
 void Process::deliver(Envelope& envelope) {
   std::string reason;
   if (!accept(envelope, reason)) {
-    if (tracing()) {
+    if (tracing(RecordKind::Drop, envelope.body->name())) {
       sim_->emitMessage(RecordKind::Drop, this, {}, envelope,
                         {{"from", envelope.from.str()}, {"to", self_.str()}, {"reason", std::move(reason)}},
                         sim_->refOf(this, "visit"));
@@ -70,7 +72,7 @@ void Process::deliver(Envelope& envelope) {
   }
   const Handler* it = findHandler(envelope.body->name());
   if (it == nullptr) {
-    if (tracing()) {
+    if (tracing(RecordKind::Drop, envelope.body->name())) {
       sim_->emitMessage(RecordKind::Drop, this, {}, envelope,
                         {{"from", envelope.from.str()}, {"to", self_.str()}, {"reason", "no handler installed"}}, "");
     }
@@ -78,7 +80,7 @@ void Process::deliver(Envelope& envelope) {
   }
   Simulation::Context& ctx = const_cast<Simulation::Context&>(sim_->context());
   ctx.function = it->function;
-  if (tracing()) {
+  if (tracing(RecordKind::Deliver, envelope.body->name())) {
     Fields f{{"from", envelope.from.str()}, {"to", envelope.to.str()}};
     envelope.body->describe(f);
     sim_->emitMessage(RecordKind::Deliver, this, {}, envelope, std::move(f), sim_->refOf(this, it->function));
@@ -103,7 +105,7 @@ void Process::dispatch(std::string_view function, Callback fn) {
 bool Process::cancel(TimerId& id) { return sim_->cancel(id); }
 
 void Process::traceState(std::string_view machine, std::string_view state, Fields fields) {
-  if (!tracing()) return;
+  if (!tracing(RecordKind::State, machine)) return;
   fields.insert(fields.begin(), Field{"state", std::string(state)});
   sim_->emit(RecordKind::State, this, {}, std::string(machine), std::move(fields),
              sim_->refOf(this, sim_->context().function));
@@ -115,7 +117,7 @@ void Process::traceState(const StateMachine& machine, std::string_view state, Fi
 }
 
 void Process::log(std::string text, Fields fields) {
-  if (!tracing()) return;
+  if (!tracing(RecordKind::Log, "log")) return;
   fields.insert(fields.begin(), Field{"message", std::move(text)});
   sim_->emit(RecordKind::Log, this, {}, "log", std::move(fields), sim_->refOf(this, sim_->context().function));
 }

@@ -106,7 +106,11 @@ class Process {
   // A function name that already names its source ("src/x.cpp: X::f", any text
   // holding ": ") is used as the record's ref as is; others are prefixed with
   // source() and className().
+  // Whether some sink listens (a record's fields are worth building), and, for a
+  // record of `kind` and `name`, whether one wants it (Simulation::tracing: false counts
+  // the record without building it, so ask once per record).
   bool tracing() const;
+  bool tracing(RecordKind kind, std::string_view name);
   Rng& rng();  // this process's own stream: (seed, "<host>/<id>")
 
   // Ends this process (finalize runs first), as process::terminate.

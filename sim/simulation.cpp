@@ -376,15 +376,17 @@ Record Simulation::makeRecord(RecordKind kind, const Process* p, std::string_vie
   return r;
 }
 
+bool Simulation::tracing(RecordKind kind, std::string_view name) { return trace_.admit(kind, name); }
+
 void Simulation::emit(RecordKind kind, const Process* p, std::string_view hostName, std::string name,
                       Fields fields, std::string ref) {
-  if (!trace_.enabled()) return;
+  if (!trace_.admit(kind, name)) return;
   trace_.emit(makeRecord(kind, p, hostName, std::move(name), std::move(fields), std::move(ref)));
 }
 
 void Simulation::emitMessage(RecordKind kind, const Process* p, std::string_view hostName, const Envelope& envelope,
                              Fields fields, std::string ref, std::string name) {
-  if (!trace_.enabled()) return;
+  if (!trace_.admit(kind, name.empty() ? envelope.body->name() : std::string_view(name))) return;
   if (name.empty()) name = envelope.body->name();
   Record r = makeRecord(kind, p, hostName, std::move(name), std::move(fields), std::move(ref));
   r.msg = envelope.msg;
@@ -399,14 +401,14 @@ void Simulation::deliver(EventQueue::Delivery& d) {
   Process* p = target == kNone ? nullptr : processes_[target].process.get();
   if (h != nullptr && h->incarnation_ != d.incarnation) p = nullptr;  // the connection died with the host
   if (p == nullptr) {
-    if (trace_.enabled()) {
+    if (tracing(RecordKind::Drop, env.body->name())) {
       emitMessage(RecordKind::Drop, nullptr, env.to.host(), env,
                   {{"from", env.from.str()}, {"to", env.to.str()}, {"reason", "no process at the address"}}, "");
     }
     return;
   }
   if (network_->partitioned(env.from.host(), env.to.host())) {
-    if (trace_.enabled()) {
+    if (tracing(RecordKind::Drop, env.body->name())) {
       emitMessage(RecordKind::Drop, nullptr, env.to.host(), env,
                   {{"from", env.from.str()}, {"to", env.to.str()}, {"reason", "partition"}}, "");
     }
@@ -438,7 +440,7 @@ void Simulation::run(std::uint32_t ref) {
     owner = ps.process.get();
   }
   context_ = Context{owner, e.function};
-  if (e.traced && trace_.enabled()) {
+  if (e.traced && trace_.admit(RecordKind::Timer, e.function)) {
     Record r = makeRecord(RecordKind::Timer, owner, {}, std::string(e.function), {}, refOf(owner, e.function));
     r.armed = e.armed;
     trace_.emit(std::move(r));
@@ -462,7 +464,7 @@ void Simulation::runEvent(std::uint32_t ref) {
 }
 
 void Simulation::checkTraceLimits() {
-  if (trace_.count() > limits_.max_trace_records) {
+  if (trace_.retained() > limits_.max_trace_records) {
     limitExceeded(fmt::format("more than {} trace records", limits_.max_trace_records));
   }
   if (trace_.bytes() > limits_.max_trace_bytes) {

@@ -192,6 +192,9 @@ class Simulation {
     const Host* h = hostOf(to);
     return h != nullptr ? h->incarnation() : 0;
   }
+  // Asks before a record is built: true when a sink wants a record of this kind and
+  // name (then emit it); false counts it as emitted without building it (Trace::admit).
+  bool tracing(RecordKind kind, std::string_view name);
   void emit(RecordKind kind, const Process* p, std::string_view hostName, std::string name, Fields fields,
             std::string ref);
   // A record about `envelope` (a send, deliver or drop, or a fault acting on it): with its

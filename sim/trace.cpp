@@ -1,5 +1,6 @@
 #include "sim/trace.hpp"
 
+#include <algorithm>
 #include <array>
 #include <ostream>
 
@@ -124,8 +125,50 @@ std::string toJsonLine(const Record& r) {
 void JsonLinesSink::header(const Fields& h) { out_ << toJsonLine(h) << '\n'; }
 void JsonLinesSink::record(const Record& r) { out_ << toJsonLine(r) << '\n'; }
 
+Interest Interest::everything() {
+  Interest i;
+  i.all_ = kAll;
+  return i;
+}
+
+Interest& Interest::kind(RecordKind kind) {
+  all_ |= bit(kind);
+  return *this;
+}
+
+Interest& Interest::name(RecordKind kind, std::string_view name) {
+  auto& names = names_[static_cast<std::size_t>(kind)];
+  const auto it = std::lower_bound(names.begin(), names.end(), name);
+  if (it == names.end() || *it != name) names.insert(it, std::string(name));
+  some_ |= bit(kind);
+  return *this;
+}
+
+Interest& Interest::merge(const Interest& other) {
+  all_ |= other.all_;
+  for (std::size_t k = 0; k < names_.size(); ++k) {
+    for (const std::string& n : other.names_[k]) name(static_cast<RecordKind>(k), n);
+  }
+  return *this;
+}
+
+bool Interest::wants(RecordKind kind, std::string_view name) const {
+  const std::uint32_t b = bit(kind);
+  if ((all_ & b) != 0) return true;
+  if ((some_ & b) == 0) return false;
+  const auto& names = names_[static_cast<std::size_t>(kind)];
+  return std::binary_search(names.begin(), names.end(), name);
+}
+
+bool Interest::wantsAny(RecordKind kind) const { return ((all_ | some_) & bit(kind)) != 0; }
+
+void Trace::addSink(TraceSink* sink) {
+  sinks_.push_back(Listener{sink, sink->interest(), sink->retains()});
+  interest_.merge(sinks_.back().interest);
+}
+
 void Trace::header(const Fields& h) {
-  for (TraceSink* s : sinks_) s->header(h);
+  for (const Listener& l : sinks_) l.sink->header(h);
 }
 
 std::string formatBytes(std::uint64_t bytes) {
@@ -152,10 +195,19 @@ std::uint64_t approximateBytes(const Record& r) {
 
 void Trace::emit(Record record) {
   record.seq = next_seq_++;
-  bytes_ += approximateBytes(record);
-  if (sinks_.empty()) return;
-  for (std::size_t i = 0; i + 1 < sinks_.size(); ++i) sinks_[i]->record(record);
-  sinks_.back()->take(std::move(record));
+  TraceSink* last = nullptr;
+  bool retained = false;
+  for (const Listener& l : sinks_) {
+    if (!l.interest.wants(record.kind, record.name)) continue;
+    if (last != nullptr) last->record(record);
+    last = l.sink;
+    retained = retained || l.retains;
+  }
+  if (retained) {
+    ++retained_;
+    bytes_ += approximateBytes(record);
+  }
+  if (last != nullptr) last->take(std::move(record));
 }
 
 }  // namespace agentsim::sim

@@ -1,7 +1,10 @@
 #pragma once
 // Trace records: the contract between the simulation, viz/ and notebooks/.
 // Every send, delivery, drop, timer, state change, fault and check is one record.
-// Emitting costs one branch when no sink listens (see Trace::enabled).
+// Emitting costs one branch when no sink listens (see Trace::enabled), and a record
+// no sink subscribed to (its kind and name, Interest) is never built: it only takes its
+// seq, so a trace's seqs are the same whoever listens.
+#include <array>
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
@@ -59,9 +62,38 @@ struct Record {
   std::int64_t integer(std::string_view key, std::int64_t otherwise = 0) const;
 };
 
+// The records a reader reads, by kind and name: every record of a kind, or those of a
+// kind with one of some names. Sinks and checks declare theirs; the trace builds a
+// record only when one of its listeners wants it.
+class Interest {
+ public:
+  static Interest everything();
+  // Every record of `kind`.
+  Interest& kind(RecordKind kind);
+  // The records of `kind` named `name`.
+  Interest& name(RecordKind kind, std::string_view name);
+  Interest& merge(const Interest& other);
+  bool wants(RecordKind kind, std::string_view name) const;
+  bool wantsAny(RecordKind kind) const;  // some or every name of `kind`
+  bool empty() const { return all_ == 0 && some_ == 0; }
+  bool everythingWanted() const { return all_ == kAll; }
+
+ private:
+  static constexpr std::uint32_t kAll = (1u << 9) - 1;
+  static std::uint32_t bit(RecordKind k) { return 1u << static_cast<unsigned>(k); }
+  std::uint32_t all_ = 0;   // kinds whose every record is wanted
+  std::uint32_t some_ = 0;  // kinds with some names wanted
+  std::array<std::vector<std::string>, 9> names_;  // sorted, per kind
+};
+
 class TraceSink {
  public:
   virtual ~TraceSink() = default;
+  // The records this sink reads; it is handed no others.
+  virtual Interest interest() const { return Interest::everything(); }
+  // Whether it keeps the records it is handed in memory (Limits::max_trace_records and
+  // max_trace_bytes count only those).
+  virtual bool retains() const { return false; }
   virtual void header(const Fields& header) = 0;
   virtual void record(const Record& record) = 0;
   // The record for the last sink, which may keep it without a copy.
@@ -72,6 +104,11 @@ class TraceSink {
 // it takes each record instead of copying it.
 class MemorySink final : public TraceSink {
  public:
+  MemorySink() = default;
+  // Keeps only the records `keep` names.
+  explicit MemorySink(Interest keep) : keep_(std::move(keep)) {}
+  Interest interest() const override { return keep_; }
+  bool retains() const override { return true; }
   void header(const Fields& h) override { header_ = h; }
   void record(const Record& r) override { records_.push_back(r); }
   void take(Record&& r) override { records_.push_back(std::move(r)); }
@@ -81,6 +118,7 @@ class MemorySink final : public TraceSink {
   std::vector<Record> takeRecords() { return std::move(records_); }
 
  private:
+  Interest keep_ = Interest::everything();
   Fields header_;
   std::vector<Record> records_;
 };
@@ -109,18 +147,39 @@ void appendJsonString(std::string& out, std::string_view text);
 
 class Trace {
  public:
+  // Some sink listens: every record takes a seq, built or not.
   bool enabled() const { return !sinks_.empty(); }
-  void addSink(TraceSink* sink) { sinks_.push_back(sink); }
+  // Whether a record of this kind and name is to be built (some sink wants it).
+  bool wants(RecordKind kind, std::string_view name) const { return interest_.wants(kind, name); }
+  // The cheap question before building a record: false when nobody wants it, and then
+  // the record is counted as emitted (it takes its seq) without being built.
+  bool admit(RecordKind kind, std::string_view name) {
+    if (sinks_.empty()) return false;
+    if (interest_.wants(kind, name)) return true;
+    ++next_seq_;
+    return false;
+  }
+  void addSink(TraceSink* sink);
   void header(const Fields& h);
-  // Stamps seq and hands the record to every sink (the last one takes it).
+  // Stamps seq and hands the record to every sink that wants it (the last one takes it).
   void emit(Record record);
+  // Records emitted (built or not): the next seq.
   std::uint64_t count() const { return next_seq_; }
-  // approximateBytes of every record emitted.
+  // Records handed to a sink that keeps them (TraceSink::retains), and their
+  // approximateBytes: what the trace holds in memory.
+  std::uint64_t retained() const { return retained_; }
   std::uint64_t bytes() const { return bytes_; }
 
  private:
-  std::vector<TraceSink*> sinks_;
+  struct Listener {
+    TraceSink* sink;
+    Interest interest;
+    bool retains;
+  };
+  std::vector<Listener> sinks_;
+  Interest interest_;  // the union of the sinks'
   std::uint64_t next_seq_ = 0;
+  std::uint64_t retained_ = 0;
   std::uint64_t bytes_ = 0;
 };
 

@@ -175,6 +175,8 @@ struct Line {
   std::string ref;
 };
 
+StorySink::Folded foldedOf(const sim::Record& r) { return {r.seq, r.at, foldSort(r), isPeriodic(r)}; }
+
 // The folded records since the last line, by sort.
 struct Fold {
   std::map<std::string_view, std::size_t> sorts;
@@ -184,14 +186,14 @@ struct Fold {
   sim::Time first;
   sim::Time last;
 
-  void add(const sim::Record& r) {
+  void add(const StorySink::Folded& r) {
     if (count++ == 0) {
       first = r.at;
       firstSeq = r.seq;
     }
     last = r.at;
-    ++sorts[foldSort(r)];
-    periodic += isPeriodic(r) ? 1 : 0;
+    ++sorts[r.sort];
+    periodic += r.periodic ? 1 : 0;
   }
   Line line() const {
     std::vector<std::pair<std::size_t, std::string_view>> bySize;
@@ -241,7 +243,9 @@ std::string storyText(const sim::Record& r) {
   return what;
 }
 
-std::vector<Line> storyLines(const std::vector<sim::Record>& records) {
+// The story of `records` and the records `folded` (already known to fold), merged by seq.
+std::vector<Line> storyLines(const std::vector<sim::Record>& records,
+                             const std::vector<StorySink::Folded>& folded = {}) {
   const std::set<std::uint64_t> evidence = evidenceSeqs(records);
   const Startups boot = startups(records);
   std::vector<Line> lines;
@@ -250,7 +254,12 @@ std::vector<Line> storyLines(const std::vector<sim::Record>& records) {
     if (fold.count - fold.periodic >= kFoldLine) lines.push_back(fold.line());
     fold = Fold{};
   };
+  std::size_t nextFolded = 0;
+  auto foldUpTo = [&](std::uint64_t seq) {
+    for (; nextFolded < folded.size() && folded[nextFolded].seq < seq; ++nextFolded) fold.add(folded[nextFolded]);
+  };
   for (const auto& r : records) {
+    foldUpTo(r.seq);
     if (r.kind == sim::RecordKind::Check) continue;  // the verdicts are printed apart
     if (isStartupStep(r)) {
       if (boot.steps.count(r.seq) != 0) continue;
@@ -266,15 +275,18 @@ std::vector<Line> storyLines(const std::vector<sim::Record>& records) {
     }
     const bool partOfStartup = boot.states.count(r.seq) != 0;
     if ((!isMilestone(r) || partOfStartup) && evidence.count(r.seq) == 0) {
-      fold.add(r);
+      fold.add(foldedOf(r));
       continue;
     }
     flush();
     lines.push_back(Line{r.seq, r.at, r.host, r.process, storyText(r), r.ref});
   }
+  foldUpTo(UINT64_MAX);
   flush();
   return lines;
 }
+
+void writeLines(std::ostream& out, const std::vector<Line>& lines, std::size_t digits, const StoryOptions& options);
 
 }  // namespace
 
@@ -292,9 +304,8 @@ std::string shortenUuids(const std::string& text, std::size_t digits) {
   return out;
 }
 
-std::size_t uuidPrefixLength(const std::vector<sim::Record>& records) {
-  std::set<std::string> uuids;
-  for (const auto& r : records) collectUuids(describeRecord(r), uuids);
+namespace {
+std::size_t prefixLength(const std::set<std::string>& uuids) {
   std::size_t digits = kMinUuidDigits;
   const std::string* previous = nullptr;
   for (const std::string& u : uuids) {  // sorted: the closest pairs are neighbours
@@ -306,6 +317,19 @@ std::size_t uuidPrefixLength(const std::vector<sim::Record>& records) {
     previous = &u;
   }
   return digits;
+}
+}  // namespace
+
+std::size_t uuidPrefixLength(const std::vector<sim::Record>& records) {
+  std::set<std::string> uuids;
+  for (const auto& r : records) collectUuids(describeRecord(r), uuids);
+  return prefixLength(uuids);
+}
+
+std::size_t uuidPrefixLength(const std::vector<std::string>& texts) {
+  std::set<std::string> uuids;
+  for (const auto& t : texts) collectUuids(t, uuids);
+  return prefixLength(uuids);
 }
 
 namespace {
@@ -351,8 +375,40 @@ std::vector<std::uint64_t> storySeqs(const std::vector<sim::Record>& records) {
 }
 
 void writeStory(std::ostream& out, const std::vector<sim::Record>& records, const StoryOptions& options) {
-  const std::size_t digits = uuidPrefixLength(records);
-  std::vector<Line> lines = storyLines(records);
+  writeLines(out, storyLines(records), uuidPrefixLength(records), options);
+}
+
+bool StorySink::keeps(const sim::Record& r) const {
+  return r.kind == sim::RecordKind::Check || r.kind == sim::RecordKind::Startup || isMilestone(r) ||
+         evidence_.wants(r.kind, r.name);
+}
+
+void StorySink::record(const sim::Record& r) {
+  collectUuids(describeRecord(r), uuids_);
+  if (keeps(r)) {
+    kept_.push_back(r);
+  } else {
+    folded_.push_back(foldedOf(r));
+  }
+}
+
+void StorySink::take(sim::Record&& r) {
+  collectUuids(describeRecord(r), uuids_);
+  if (keeps(r)) {
+    kept_.push_back(std::move(r));
+  } else {
+    folded_.push_back(foldedOf(r));
+  }
+}
+
+std::size_t StorySink::uuidDigits() const { return prefixLength(uuids_); }
+
+void StorySink::write(std::ostream& out, const StoryOptions& options) const {
+  writeLines(out, storyLines(kept_, folded_), uuidDigits(), options);
+}
+
+namespace {
+void writeLines(std::ostream& out, const std::vector<Line>& lines, std::size_t digits, const StoryOptions& options) {
   std::size_t timeWidth = 0;
   std::size_t hostWidth = 0;
   std::size_t processWidth = 0;
@@ -378,5 +434,7 @@ void writeStory(std::ostream& out, const std::vector<sim::Record>& records, cons
     for (const std::string& w : wrapped) out << w << '\n';
   }
 }
+
+}  // namespace
 
 }  // namespace agentsim::viz

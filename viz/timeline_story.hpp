@@ -17,7 +17,9 @@
 // `--all` (viz::writeTimeline with deliveries and heartbeats) shows every record.
 #include <cstddef>
 #include <iosfwd>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/trace.hpp"
@@ -32,6 +34,37 @@ struct StoryOptions {
 // Writes the heading line ("timeline (...):"), then the story.
 void writeStory(std::ostream& out, const std::vector<sim::Record>& records, const StoryOptions& options = {});
 
+// Keeps what the story of a run needs as the run emits its records, so a run need not
+// keep them all: in full, every record the story may tell on a line of its own (the
+// milestones, the startup steps, the check records, and every record `evidence` names,
+// the records the run's checks read, since a check's evidence can only name those), and
+// of the others only what a fold line counts (seq, time, sort), plus the UUIDs the run
+// showed. write() tells the same story writeStory() tells from every record.
+class StorySink final : public sim::TraceSink {
+ public:
+  explicit StorySink(sim::Interest evidence) : evidence_(std::move(evidence)) {}
+  void header(const sim::Fields&) override {}
+  void record(const sim::Record& r) override;
+  void take(sim::Record&& r) override;
+  void write(std::ostream& out, const StoryOptions& options = {}) const;
+  // uuidPrefixLength of every record seen.
+  std::size_t uuidDigits() const;
+  std::size_t kept() const { return kept_.size(); }  // records kept in full
+  struct Folded {
+    std::uint64_t seq = 0;
+    sim::Time at;
+    std::string_view sort;
+    bool periodic = false;
+  };
+
+ private:
+  bool keeps(const sim::Record& r) const;
+  sim::Interest evidence_;
+  std::vector<sim::Record> kept_;
+  std::vector<Folded> folded_;
+  std::set<std::string> uuids_;
+};
+
 // The seqs of the records the story tells on a line of their own (an agent's startup: its
 // first step), in order: the HTML explorer's "milestones" view.
 std::vector<std::uint64_t> storySeqs(const std::vector<sim::Record>& records);
@@ -41,6 +74,8 @@ std::vector<std::uint64_t> storySeqs(const std::vector<sim::Record>& records);
 std::string shortenUuids(const std::string& text, std::size_t digits);
 // The shortest prefix length, at least 8, that keeps the UUIDs in `records` apart.
 std::size_t uuidPrefixLength(const std::vector<sim::Record>& records);
+// The same over texts (a run that kept no records: the verdicts it prints).
+std::size_t uuidPrefixLength(const std::vector<std::string>& texts);
 
 // `text` wrapped at spaces to lines of at most `width` columns, every line after the
 // first indented by `indent` spaces (a word longer than the room is cut).

@@ -2,11 +2,13 @@
 // viewer can point at them: the HTML explorer lights them up.
 #include <doctest/doctest.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "harness/runner.hpp"
 #include "harness/scenario.hpp"
+#include "viz/timeline_story.hpp"
 #include "viz/trace_reader.hpp"
 
 namespace {
@@ -71,4 +73,66 @@ TEST_CASE("check records name the records of their evidence in evidence_seqs") {
   CHECK(named(*checks[3]).empty());  // nothing seen, nothing named
   // Invariants carry the key too (empty when they hold).
   for (std::size_t i = 4; i < checks.size(); ++i) CHECK(named(*checks[i]).empty());
+}
+
+TEST_CASE("checks observe the run as it goes: a run that keeps no records gives the same verdicts and evidence") {
+  auto loaded = harness::loadScenarioText(R"j({
+    "name": "observers", "seed": 7, "until": "20secs",
+    "cluster": { "agents": [ { "id": "agent-1" }, { "id": "agent-2" } ] },
+    "timeline": [ { "at": "10secs", "crash": "agent-2" } ],
+    "expect": [
+      { "message_count": { "message": "SlaveRegisteredMessage", "count": 2 } },
+      { "agent_state": { "agent": "agent-2", "state": "RUNNING" } },
+      { "message_order": { "messages": ["RegisterSlaveMessage", "SlaveRegisteredMessage"] } },
+      { "state": { "machine": "Slave::State", "state": "RUNNING", "after": "timeline[0]", "count": 0 } }
+    ]
+  })j", "observers.json");
+  if (const auto* err = std::get_if<harness::LoadError>(&loaded)) FAIL(err->format());
+  const harness::Scenario& scenario = std::get<harness::Scenario>(loaded);
+  const harness::RunReport all = harness::runScenario(scenario);
+  harness::RunOptions none;
+  none.keep = sim::Interest();
+  const harness::RunReport kept = harness::runScenario(scenario, none);
+  CHECK(kept.records.empty());
+  REQUIRE(all.records.size() > 100);
+  REQUIRE(kept.results.size() == all.results.size());
+  for (std::size_t i = 0; i < all.results.size(); ++i) {
+    CHECK(kept.results[i].outcome.held == all.results[i].outcome.held);
+    CHECK(kept.results[i].outcome.evidence == all.results[i].outcome.evidence);
+    CHECK(kept.results[i].outcome.seqs == all.results[i].outcome.seqs);
+    // The same check over the saved records (Expectation::evaluate) agrees.
+    const harness::Outcome again = scenario.expectations[i].evaluate(all.records);
+    CHECK(again.evidence == all.results[i].outcome.evidence);
+    CHECK(again.seqs == all.results[i].outcome.seqs);
+  }
+  REQUIRE(kept.invariants.size() == all.invariants.size());
+  for (std::size_t i = 0; i < all.invariants.size(); ++i) {
+    CHECK(kept.invariants[i].evidence == all.invariants[i].evidence);
+  }
+  // Only the records a check subscribed to reach it.
+  const harness::Expectation& count = scenario.expectations[0];
+  CHECK(count.interest.wants(RecordKind::Send, "SlaveRegisteredMessage"));
+  CHECK_FALSE(count.interest.wants(RecordKind::Send, "PingSlaveMessage"));
+  CHECK_FALSE(count.interest.wants(RecordKind::Deliver, "SlaveRegisteredMessage"));
+}
+
+TEST_CASE("the story sink tells the story writeStory tells from every record, keeping fewer") {
+  const std::string schema = AGENTSIM_SCHEMA;  // scenarios/schema.json
+  auto loaded = harness::loadScenarioFile(schema.substr(0, schema.rfind('/')) + "/failover.json");
+  if (const auto* err = std::get_if<harness::LoadError>(&loaded)) FAIL(err->format());
+  const harness::Scenario& scenario = std::get<harness::Scenario>(loaded);
+  sim::Interest checks;
+  for (const auto& e : scenario.expectations) checks.merge(e.interest);
+  for (const auto& i : harness::invariants()) checks.merge(i.interest);
+  agentsim::viz::StorySink story(checks);
+  harness::RunOptions options;
+  options.sinks.push_back(&story);
+  const harness::RunReport report = harness::runScenario(scenario, options);
+  std::ostringstream fromAll;
+  std::ostringstream fromSink;
+  agentsim::viz::writeStory(fromAll, report.records);
+  story.write(fromSink);
+  CHECK(fromSink.str() == fromAll.str());
+  CHECK(story.uuidDigits() == agentsim::viz::uuidPrefixLength(report.records));
+  CHECK(story.kept() < report.records.size() / 2);
 }

@@ -449,3 +449,90 @@ TEST_CASE("the same seed gives a byte-identical JSON Lines trace; another seed d
   CHECK(first == second);
   CHECK(first != other);
 }
+
+// ---------------------------------------------------------------------------------
+// Subscriptions: a record nobody wants is never built, but takes its seq.
+
+TEST_CASE("a sink is handed only the records its Interest names; the others keep their seqs") {
+  Interest logs;
+  logs.name(RecordKind::Log, "a").kind(RecordKind::Fault);
+  CHECK(logs.wants(RecordKind::Log, "a"));
+  CHECK_FALSE(logs.wants(RecordKind::Log, "b"));
+  CHECK(logs.wants(RecordKind::Fault, "anything"));
+  CHECK_FALSE(logs.wants(RecordKind::Send, "a"));
+  CHECK(Interest::everything().wants(RecordKind::Check, "x"));
+  CHECK(Interest().empty());
+
+  Simulation sim(1);
+  MemorySink some(logs);
+  sim.trace().addSink(&some);
+  CHECK(sim.tracing(RecordKind::Log, "a"));
+  CHECK(sim.trace().count() == 0);
+  CHECK_FALSE(sim.tracing(RecordKind::Log, "b"));  // counted, never built
+  CHECK(sim.trace().count() == 1);
+  sim.emit(RecordKind::Log, nullptr, "h", "a", {}, "");
+  sim.emit(RecordKind::Log, nullptr, "h", "b", {}, "");
+  sim.emit(RecordKind::Fault, nullptr, "h", "crash", {}, "");
+  REQUIRE(some.records().size() == 2);
+  CHECK(some.records()[0].seq == 1);
+  CHECK(some.records()[1].seq == 3);
+  CHECK(sim.trace().count() == 4);
+  CHECK(sim.trace().retained() == 2);
+
+  // A second sink that wants everything sees every record, with the same seqs.
+  Simulation both(1);
+  MemorySink all;
+  MemorySink faults(Interest().kind(RecordKind::Fault));
+  both.trace().addSink(&faults);
+  both.trace().addSink(&all);
+  both.emit(RecordKind::Log, nullptr, "h", "b", {}, "");
+  both.emit(RecordKind::Fault, nullptr, "h", "crash", {}, "");
+  REQUIRE(all.records().size() == 2);
+  REQUIRE(faults.records().size() == 1);
+  CHECK(faults.records()[0].seq == 1);
+  CHECK(all.records()[1].seq == 1);
+}
+
+TEST_CASE("deliveries and sends nobody subscribed to are not built; the wanted ones keep their seqs") {
+  TwoHosts w;
+  MemorySink all;
+  MemorySink pongs(Interest().name(RecordKind::Deliver, "Pong"));
+  w.sim.trace().addSink(&pongs);
+  w.at(Seconds(1), [&] {
+    w.slave.sendPing(w.master.self(), 1);
+    w.slave.sendPong(w.master.self(), 2);
+  });
+  (void)w.sim.runUntil(Time::max());
+  TwoHosts again;
+  again.sim.trace().addSink(&all);
+  again.at(Seconds(1), [&] {
+    again.slave.sendPing(again.master.self(), 1);
+    again.slave.sendPong(again.master.self(), 2);
+  });
+  (void)again.sim.runUntil(Time::max());
+  CHECK(w.sim.trace().count() == again.sim.trace().count());
+  std::vector<std::string> expected;
+  for (const Record& r : all.records()) {
+    if (r.kind == RecordKind::Deliver && r.name == "Pong") expected.push_back(toJsonLine(r));
+  }
+  std::vector<std::string> seen;
+  for (const Record& r : pongs.records()) seen.push_back(toJsonLine(r));
+  REQUIRE_FALSE(expected.empty());
+  CHECK(seen == expected);
+}
+
+TEST_CASE("records a sink does not keep in memory do not count toward max_trace_records") {
+  Limits limits;
+  limits.max_trace_records = 3;
+  Simulation sim(1, limits);
+  std::ostringstream out;
+  JsonLinesSink file(out);  // streams: keeps nothing
+  sim.trace().addSink(&file);
+  for (int i = 0; i < 10; ++i) {
+    sim.at(Time{} + Seconds(i), "log", [&sim] { sim.emit(RecordKind::Log, nullptr, "h", "log", {}, ""); });
+  }
+  const RunResult r = sim.runUntil(Time{} + Seconds(100));
+  CHECK(r.reason != StopReason::LimitExceeded);
+  CHECK(sim.trace().count() == 10);
+  CHECK(sim.trace().retained() == 0);
+}
