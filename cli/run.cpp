@@ -14,6 +14,7 @@
 #include "cli/command.hpp"
 #include "harness/runner.hpp"
 #include "harness/scenario.hpp"
+#include "model/common/planted_bug.hpp"
 #include "viz/timeline.hpp"
 #include "viz/timeline_story.hpp"
 #include "viz/view.hpp"
@@ -36,6 +37,7 @@ struct RunArgs {
   std::string results;   // --results FILE.json (docs/results-format.md)
   std::string svg;       // views of the run, drawn from its records (docs/views.md)
   std::string perfetto;
+  std::string bug;  // --bug NAME: a planted bug (model/common/planted_bug.hpp)
 };
 
 std::string replayCommand(const RunArgs& a, std::uint64_t seed) {
@@ -44,6 +46,7 @@ std::string replayCommand(const RunArgs& a, std::uint64_t seed) {
   std::string cmd = fmt::format("./agentsim run {} --seed {}", shellQuote(path), seed);
   if (!a.until.empty()) cmd += " --until " + shellQuote(a.until);
   if (a.maxEvents) cmd += fmt::format(" --max-events {}", *a.maxEvents);
+  if (!a.bug.empty()) cmd += " --bug " + shellQuote(a.bug);
   return cmd;
 }
 
@@ -96,6 +99,12 @@ int run(RunArgs a) {
       return kBadInput;
     }
   }
+  if (!a.bug.empty() && model::findPlantedBug(a.bug) == nullptr) {
+    std::cerr << fmt::format("agentsim: error: --bug: unknown planted bug '{}'; the planted bugs are:\n",
+                             printable(a.bug));
+    for (const model::PlantedBugSpec& b : model::plantedBugs()) std::cerr << fmt::format("  {}\n", b.name);
+    return kBadInput;
+  }
   auto loaded = harness::loadScenarioFile(a.scenario);
   if (auto* err = std::get_if<harness::LoadError>(&loaded)) {
     std::cerr << err->format() << '\n';
@@ -104,6 +113,7 @@ int run(RunArgs a) {
   const harness::Scenario& scenario = std::get<harness::Scenario>(loaded);
   harness::RunOptions options;
   options.seed = a.seed;
+  options.bug = a.bug;
   if (a.maxEvents) options.limits.max_events = *a.maxEvents;
   if (!a.until.empty()) {
     auto d = sim::parseDuration(a.until);
@@ -117,7 +127,9 @@ int run(RunArgs a) {
     options.until = *d;
   }
   const std::uint64_t seed = a.seed.value_or(scenario.seed);
-  std::cout << fmt::format("agentsim: seed {}\n", seed) << std::flush;
+  std::cout << fmt::format("agentsim: seed {}\n", seed);
+  if (!a.bug.empty()) std::cout << fmt::format("agentsim: planted bug {} is on\n", a.bug);
+  std::cout << std::flush;
 
   std::ofstream traceFile;
   std::optional<sim::JsonLinesSink> traceSink;
@@ -240,6 +252,8 @@ Command addRunCommand(CLI::App& app) {
   cmd->add_flag("--no-refs", args->noRefs, "Do not print the modelled Mesos source on timeline lines");
   cmd->add_option("--results", args->results,
                   "Write every verdict as JSON to FILE, for graders and notebooks (docs/results-format.md)");
+  cmd->add_option("--bug", args->bug,
+                  "Turn on a planted bug, by name (docs/planted-bugs.md lists them)");
   cmd->add_option("--svg", args->svg, "Draw the run's sequence diagram as SVG to FILE (docs/views.md)");
   cmd->add_option("--perfetto", args->perfetto, "Write the run as Perfetto / Chrome trace JSON to FILE");
   return Command{cmd, [args] { return run(*args); }};

@@ -8,6 +8,10 @@
 
 #include <fmt/format.h>
 
+#include "harness/agent_state_transitions.hpp"
+#include "harness/one_leader_per_view.hpp"
+#include "harness/rule.hpp"
+#include "harness/task_lost_with_reason.hpp"
 #include "model/sched/sched.hpp"
 #include "model/slave/slave.hpp"
 #include "model/slave/status_update_manager.hpp"
@@ -385,6 +389,20 @@ const std::vector<Invariant>& invariants() {
        "A checkpointed update that was not acknowledged when the agent process was killed is recovered by the "
        "restarted agent (StatusUpdateManagerProcess::recover replays task.updates).",
        [](const std::vector<Record>& r, sim::Time) { return checkpointedUpdatesSurviveRestarts(r); }},
+      // Streaming rules (harness/rule.hpp), each in its own file.
+      {AgentStateTransitions::kName,
+       "Each agent process starts RECOVERING and moves only along Mesos's Slave::State machine: RECOVERING to "
+       "DISCONNECTED or TERMINATING, DISCONNECTED to RUNNING or TERMINATING, RUNNING to DISCONNECTED or TERMINATING; "
+       "TERMINATING is final (src/slave/slave.hpp, Slave::registered, ::reregistered, ::detected, ::shutdown).",
+       runRule<AgentStateTransitions>},
+      {OneLeaderPerView::kName,
+       "At most one leader per ZooKeeper view: a master whose candidacy is cancelled (its ZooKeeper session expired) "
+       "stops leading at that instant (Master::lostCandidacy: 'Lost leadership... committing suicide!').",
+       runRule<OneLeaderPerView>},
+      {TaskLostWithReason::kName,
+       "Every TASK_LOST, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR or TASK_UNREACHABLE the agent or the master "
+       "generates carries a TaskStatus reason (e.g. REASON_RECONCILIATION, REASON_SLAVE_REMOVED).",
+       runRule<TaskLostWithReason>},
   };
   return all;
 }

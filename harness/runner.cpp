@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -36,7 +37,12 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
   sim::MemorySink memory;
   std::optional<World> world;
   try {
-    world.emplace(scenario, report.seed, options.limits);
+    const model::PlantedBugSpec* bug = nullptr;
+    if (!options.bug.empty()) {
+      bug = model::findPlantedBug(options.bug);
+      if (bug == nullptr) throw std::invalid_argument("unknown planted bug '" + options.bug + "'");
+    }
+    world.emplace(scenario, report.seed, options.limits, bug);
     for (sim::TraceSink* s : options.sinks) world->sim().trace().addSink(s);
     world->sim().trace().addSink(&memory);  // last: it takes each record, no copy
     report.header = world->header();

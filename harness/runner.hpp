@@ -19,7 +19,8 @@ struct RunOptions {
   std::optional<sim::Duration> until;
   sim::Limits limits;
   std::vector<sim::TraceSink*> sinks;  // besides the in-memory one, which is added after them
-  // A planted bug to turn on (model/common/planted_bug.hpp), by name; empty: none.
+  // A planted bug to turn on (model/common/planted_bug.hpp), by name; empty: none. An
+  // unknown name throws std::invalid_argument (the CLI checks names first).
   std::string bug;
 };
 

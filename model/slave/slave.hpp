@@ -33,6 +33,8 @@
 
 #include "model/slave/containerizer/containerizer.hpp"
 #include "model/common/flags.hpp"
+#include "model/common/planted_bug.hpp"
+#include "sim/fault_site.hpp"
 #include "model/hook/manager.hpp"
 #include "model/authorizer/local/authorizer.hpp"
 #include "model/master/detector/detector.hpp"
@@ -75,6 +77,8 @@ struct SlaveComponents {
   std::unique_ptr<QoSController> qosController;
   std::shared_ptr<const HookManager> hooks;  // HookManager's static state in Mesos
   std::shared_ptr<const LocalAuthorizer> authorizer;  // none: no authorization
+  std::shared_ptr<sim::FaultSites> faults;             // the run's fault sites; none: every site is off
+  std::shared_ptr<const PlantedBugs> bugs;             // the run's planted bug; none: no bug
 };
 
 class Slave final : public sim::Process {

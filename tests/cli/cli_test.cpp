@@ -73,12 +73,13 @@ TEST_CASE("run: the invariants follow the expectations, one line each") {
   REQUIRE(invariants != std::string::npos);
   CHECK(expectations < invariants);
   for (const char* name : {"updates_in_order", "retried_until_acknowledged", "no_resend_after_acknowledgement",
-                           "nothing_after_terminal_acknowledgement", "checkpointed_updates_survive_restarts"}) {
+                           "nothing_after_terminal_acknowledgement", "checkpointed_updates_survive_restarts",
+                           "agent_state_transitions", "one_leader_per_view", "task_lost_with_reason"}) {
     CAPTURE(name);
     CHECK(r.out.find(std::string("  held     ") + name + ": ") != std::string::npos);
   }
   CHECK(r.out.find("VIOLATED") == std::string::npos);
-  CHECK(r.out.find("5 of 5 invariants held") != std::string::npos);
+  CHECK(r.out.find("8 of 8 invariants held") != std::string::npos);
 }
 
 TEST_CASE("run: the fault sites the model reached follow the invariants, with how often") {
@@ -445,4 +446,19 @@ TEST_CASE("run --results writes every verdict as JSON: held, failed, undecided, 
   CHECK(nlohmann::json::parse(again)["exit_code"] == 0);
   // An unwritable file is bad input.
   CHECK(runAgentsim("run scenarios/registration.json --quiet --results /nonexistent-dir/r.json").code == 2);
+}
+
+TEST_CASE("run --bug NAME: a planted bug's reproducer fails with it and holds without; an unknown name exits 2") {
+  const std::string file = "tests/regressions/bug-terminal-ack-keeps-stream.json";
+  const Result clean = runAgentsim("run " + file + " --quiet");
+  CHECK(clean.code == 0);
+  const Result buggy = runAgentsim("run " + file + " --quiet --bug terminal-ack-keeps-stream");
+  CHECK(buggy.code == 1);
+  CHECK(buggy.out.find("planted bug terminal-ack-keeps-stream is on") != std::string::npos);
+  CHECK(buggy.out.find("VIOLATED no_resend_after_acknowledgement") != std::string::npos);
+  CHECK(buggy.out.find("--bug terminal-ack-keeps-stream") != std::string::npos);  // the replay command keeps it
+  const Result unknown = runAgentsim("run " + file + " --bug no-such-bug");
+  CHECK(unknown.code == 2);
+  CHECK(unknown.out.find("unknown planted bug 'no-such-bug'") != std::string::npos);
+  CHECK(unknown.out.find("  reregistered-while-terminating\n") != std::string::npos);
 }
