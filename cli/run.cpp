@@ -191,7 +191,7 @@ int run(RunArgs a) {
     printWrapped(fmt::format("  {:<8} {}: {}", i.held ? "held" : "VIOLATED", i.name, i.evidence), layout, 11);
   }
   // How often the model reached each fault site (sim/fault_site.hpp), held or not.
-  std::cout << "\nfault sites (places in model code where a scenario's hold may act):\n";
+  std::cout << "\nfault sites (places in model code where a scenario's hold or fire_site may act):\n";
   for (const auto& [site, n] : report.fault_sites) {
     std::cout << fmt::format("  fault site {} reached {} {}\n", site, n, n == 1 ? "time" : "times");
   }

@@ -164,6 +164,8 @@ class Slave final : public sim::Process {
   // slave_recovery.cpp: state::recover -> Slave::recover -> _recover -> __recover.
   void recover();
   void failRecovery(const std::string& error);  // __recover on a failed future: exit
+  // Whether a firing fault site (model/slave/fault_sites.hpp) fires at this reach.
+  bool fires(std::string_view site, std::string_view what = {});
   // Slave::recover's SlaveInfo check: "" if `old` matches the flags' SlaveInfo, else Mesos's message.
   std::string incompatibleInfo(const SlaveInfo& old) const;
   void garbageCollectOldAgents();  // __recover: the directories of agents other than this one

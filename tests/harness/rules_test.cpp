@@ -3,6 +3,7 @@
 // replayed from its regression scenario (tests/regressions/bug-NAME.json): the rule it
 // names fails with the bug on and every invariant holds without it.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <string>
 #include <vector>
@@ -158,4 +159,78 @@ TEST_CASE("an unknown planted bug is refused") {
   harness::RunOptions options;
   options.bug = "no-such-bug";
   CHECK_THROWS_AS(harness::runScenario(scenario, options), std::invalid_argument);
+}
+
+namespace {
+
+harness::Scenario firing(const std::string& timeline, const std::string& tasks = "") {
+  const std::string text = R"({ "name": "fire", "seed": 3, "until": "30secs",
+    "cluster": { "masters": 1, "agents": [ { "id": "agent-1", "flags": { "registration_backoff_factor": "10ms" } } ] },
+    "frameworks": [ { "id": "framework-1", "checkpoint": true, "tasks": [ )" + tasks + R"( ] } ],
+    "timeline": [ )" + timeline + " ] }";
+  auto loaded = harness::loadScenarioText(text, "fire.json");
+  if (const auto* err = std::get_if<harness::LoadError>(&loaded)) FAIL(err->format());
+  return std::get<harness::Scenario>(std::move(loaded));
+}
+
+std::size_t count(const harness::RunReport& r, RecordKind kind, std::string_view name, std::string_view needle = {}) {
+  std::size_t n = 0;
+  for (const Record& rec : r.records) {
+    if (rec.kind != kind || rec.name != name) continue;
+    bool found = needle.empty();
+    for (const auto& f : rec.fields) {
+      if (const auto* s = std::get_if<std::string>(&f.value)) found = found || s->find(needle) != std::string::npos;
+    }
+    n += found ? 1 : 0;
+  }
+  return n;
+}
+
+std::uint64_t reached(const harness::RunReport& r, std::string_view site) {
+  for (const auto& [name, n] : r.fault_sites) {
+    if (name == site) return n;
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("fire_site: a firing site takes Mesos's failure path there; off, it is only counted") {
+  const std::string task = R"({ "id": "task-1", "agent": "agent-1", "at": "1secs" })";
+  // Off: the launch is reached and counted, nothing fires.
+  const harness::RunReport off = harness::runScenario(firing("", task));
+  CHECK(reached(off, "Containerizer::launch") == 1);
+  CHECK(reached(off, "state::recover") == 1);
+  CHECK(count(off, RecordKind::Fault, "fire") == 0);
+  CHECK(count(off, RecordKind::State, "Scheduler::statusUpdate", "REASON_CONTAINER_LAUNCH_FAILED") == 0);
+
+  // Containerizer::launch at 1/1: the task fails with REASON_CONTAINER_LAUNCH_FAILED.
+  const harness::RunReport launch =
+      harness::runScenario(firing(R"({ "at": "0secs", "fire_site": "Containerizer::launch" })", task));
+  CHECK(count(launch, RecordKind::Fault, "fire", "Containerizer::launch") == 1);
+  CHECK(count(launch, RecordKind::State, "Scheduler::statusUpdate", "REASON_CONTAINER_LAUNCH_FAILED") >= 1);
+
+  // state::recover on the agent's restart: it exits with Mesos's recovery failure.
+  const harness::RunReport recover = harness::runScenario(
+      firing(R"({ "at": "2secs", "fire_site": "state::recover" }, { "at": "3secs", "restart_agent": "agent-1" })"));
+  CHECK(count(recover, RecordKind::Fault, "fire", "state::recover") == 1);
+  CHECK(count(recover, RecordKind::Startup, "slave", "Failed to perform recovery") == 1);
+
+  // "for" ends it: the restart after the window recovers.
+  const harness::RunReport window = harness::runScenario(firing(
+      R"({ "at": "2secs", "fire_site": "state::recover", "for": "1secs" }, { "at": "4secs", "restart_agent": "agent-1" })"));
+  CHECK(count(window, RecordKind::Fault, "fire") == 0);
+  CHECK(count(window, RecordKind::Startup, "slave", "Failed to perform recovery") == 0);
+}
+
+TEST_CASE("fire_site: each reach fires with the probability, from the seed's stream: same seed, same reaches") {
+  std::string restarts;
+  for (int i = 0; i < 20; ++i) restarts += fmt::format(R"(, {{ "at": "{}secs", "restart_agent": "agent-1" }})", 2 + i);
+  const harness::Scenario s = firing(R"({ "at": "1secs", "fire_site": "StatusUpdateManager::recover", "probability": "1/2" })" + restarts);
+  const harness::RunReport a = harness::runScenario(s);
+  const harness::RunReport b = harness::runScenario(s);
+  const std::size_t fired = count(a, RecordKind::Fault, "fire");
+  CHECK(fired == count(b, RecordKind::Fault, "fire"));
+  CHECK(fired > 0);
+  CHECK(fired < reached(a, "StatusUpdateManager::recover"));
 }
