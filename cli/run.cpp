@@ -15,6 +15,7 @@
 #include "harness/determinism.hpp"
 #include "harness/runner.hpp"
 #include "harness/scenario.hpp"
+#include "model/common/planted_bug.hpp"
 #include "viz/timeline.hpp"
 #include "viz/timeline_story.hpp"
 #include "viz/view.hpp"
@@ -38,6 +39,7 @@ struct RunArgs {
   std::string svg;       // views of the run, drawn from its records (docs/views.md)
   std::string perfetto;
   bool checkDeterminism = false;  // --check-determinism: run twice, compare the bytes
+  std::string bug;  // --bug NAME: a planted bug (model/common/planted_bug.hpp)
 };
 
 // --check-determinism: the same bytes twice in one process, or the first record that differs.
@@ -63,6 +65,7 @@ std::string replayCommand(const RunArgs& a, std::uint64_t seed) {
   std::string cmd = fmt::format("./agentsim run {} --seed {}", shellQuote(path), seed);
   if (!a.until.empty()) cmd += " --until " + shellQuote(a.until);
   if (a.maxEvents) cmd += fmt::format(" --max-events {}", *a.maxEvents);
+  if (!a.bug.empty()) cmd += " --bug " + shellQuote(a.bug);
   return cmd;
 }
 
@@ -133,6 +136,12 @@ int run(RunArgs a) {
       return kBadInput;
     }
   }
+  if (!a.bug.empty() && model::findPlantedBug(a.bug) == nullptr) {
+    std::cerr << fmt::format("agentsim: error: --bug: unknown planted bug '{}'; the planted bugs are:\n",
+                             printable(a.bug));
+    for (const model::PlantedBugSpec& b : model::plantedBugs()) std::cerr << fmt::format("  {}\n", b.name);
+    return kBadInput;
+  }
   auto loaded = harness::loadScenarioFile(a.scenario);
   if (auto* err = std::get_if<harness::LoadError>(&loaded)) {
     std::cerr << err->format() << '\n';
@@ -141,6 +150,7 @@ int run(RunArgs a) {
   const harness::Scenario& scenario = std::get<harness::Scenario>(loaded);
   harness::RunOptions options;
   options.seed = a.seed;
+  options.bug = a.bug;
   if (a.maxEvents) options.limits.max_events = *a.maxEvents;
   if (!a.until.empty()) {
     auto d = sim::parseDuration(a.until);
@@ -154,7 +164,9 @@ int run(RunArgs a) {
     options.until = *d;
   }
   const std::uint64_t seed = a.seed.value_or(scenario.seed);
-  std::cout << fmt::format("agentsim: seed {}\n", seed) << std::flush;
+  std::cout << fmt::format("agentsim: seed {}\n", seed);
+  if (!a.bug.empty()) std::cout << fmt::format("agentsim: planted bug {} is on\n", a.bug);
+  std::cout << std::flush;
   if (a.checkDeterminism) return determinism(scenario, options);
 
   std::ofstream traceFile;
@@ -233,7 +245,7 @@ int run(RunArgs a) {
     printWrapped(fmt::format("  {:<8} {}: {}", i.held ? "held" : "VIOLATED", i.name, i.evidence), layout, 11);
   }
   // How often the model reached each fault site (sim/fault_site.hpp), held or not.
-  std::cout << "\nfault sites (places in model code where a scenario's hold may act):\n";
+  std::cout << "\nfault sites (places in model code where a scenario's hold or fire_site may act):\n";
   for (const auto& [site, n] : report.fault_sites) {
     std::cout << fmt::format("  fault site {} reached {} {}\n", site, n, n == 1 ? "time" : "times");
   }
@@ -294,6 +306,8 @@ Command addRunCommand(CLI::App& app) {
   cmd->add_flag("--no-refs", args->noRefs, "Do not print the modelled Mesos source on timeline lines");
   cmd->add_option("--results", args->results,
                   "Write every verdict as JSON to FILE, for graders and notebooks (docs/results-format.md)");
+  cmd->add_option("--bug", args->bug,
+                  "Turn on a planted bug, by name (docs/planted-bugs.md lists them)");
   cmd->add_option("--svg", args->svg, "Draw the run's sequence diagram as SVG to FILE (docs/views.md)");
   cmd->add_option("--perfetto", args->perfetto, "Write the run as Perfetto / Chrome trace JSON to FILE");
   cmd->add_flag("--check-determinism", args->checkDeterminism,

@@ -11,6 +11,7 @@
 #include "harness/world.hpp"
 #include "model/master/master.hpp"
 #include "model/master/registrar.hpp"
+#include "model/slave/fault_sites.hpp"
 #include "model/slave/slave.hpp"
 #include "model/common/flags.hpp"
 #include "sim/uint128.hpp"
@@ -98,6 +99,37 @@ void installRule(TimelineEntry& out, RuleArgs a, std::string verb) {
     if (a.window) {
       w.sim().at(w.sim().now() + *a.window, "end of fault", [&w, id] { w.sim().network().removeRule(id); });
     }
+  };
+}
+
+// fire_site: {"at", "fire_site": SITE, "probability": "N/D", "for": D} (the last two on
+// the entry, beside the action).
+void installFireSite(const ParseContext& c, const std::string& p, TimelineEntry& out) {
+  std::vector<std::string_view> names;
+  for (const sim::FaultSiteSpec& site : model::firingSites()) names.push_back(site.name);
+  if (!c.reader.at(p).is_string()) {
+    c.reader.fail(p, fmt::format("expected a firing fault site's name as a string, one of: {}; got {}",
+                                 fmt::join(names, ", "), typeName(c.reader.at(p))));
+  }
+  const std::string name = c.reader.string(p, 100);
+  if (std::find(names.begin(), names.end(), name) == names.end()) {
+    c.reader.fail(p, fmt::format("unknown firing fault site \"{}\"; expected one of: {}", name.substr(0, 60),
+                                 fmt::join(names, ", ")));
+  }
+  const std::string entry = p.substr(0, p.rfind('/'));
+  sim::SiteFire rule;
+  rule.site = name;
+  rule.label = c.label;
+  if (c.reader.has(entry + "/probability")) rule.probability = probability(c, entry + "/probability");
+  std::optional<sim::Duration> window;
+  if (c.reader.has(entry + "/for")) {
+    window = c.reader.duration(entry + "/for", sim::Nanoseconds(1), ScenarioLimits::kMaxUntil);
+  }
+  out.summary = fmt::format("fire {} with probability {}/{}{}", name, rule.probability.num, rule.probability.den,
+                            window ? ", for " + sim::format(*window) : "");
+  out.apply = [rule = std::move(rule), window](World& w) {
+    const sim::SiteHoldId id = w.faultSites().fire(rule);
+    if (window) w.sim().at(w.sim().now() + *window, "end of fault", [&w, id] { w.faultSites().stopFiring(id); });
   };
 }
 
@@ -313,6 +345,11 @@ std::vector<ActionKind> makeActions() {
                             });
          };
        }});
+  kinds.push_back({"fire_site",
+                   "Turn on a firing fault site of the model (model/slave/fault_sites.hpp): while on, each reach fires "
+                   "with the entry's \"probability\" (\"N/D\", default 1/1), for the entry's \"for\" (default: "
+                   "to the end). Value: the site's name.",
+                   installFireSite});
   kinds.push_back({"heal", "End partitions. Value: [hostA, hostB], or \"all\".",
                    [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
                      if (c.reader.at(p).is_string()) {

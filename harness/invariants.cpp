@@ -9,6 +9,10 @@
 
 #include <fmt/format.h>
 
+#include "harness/agent_state_transitions.hpp"
+#include "harness/one_leader_per_view.hpp"
+#include "harness/rule.hpp"
+#include "harness/task_lost_with_reason.hpp"
 #include "model/sched/sched.hpp"
 #include "model/slave/slave.hpp"
 #include "model/slave/status_update_manager.hpp"
@@ -126,6 +130,34 @@ class CheckOf final : public InvariantCheck {
 template <typename C>
 std::function<std::unique_ptr<InvariantCheck>()> checkOf() {
   return [] { return std::make_unique<CheckOf<C>>(); };
+}
+
+// A streaming rule of its own file (harness/rule.hpp) as an InvariantCheck: it is handed
+// only the records its RuleSubscription names.
+template <typename Rule>
+class RuleCheck final : public InvariantCheck {
+ public:
+  void observe(const Record& r) override {
+    if (Rule::subscription().wants(r)) rule_.observe(r);
+  }
+  InvariantResult finish(sim::Time end) override { return rule_.finish(end); }
+
+ private:
+  Rule rule_;
+};
+
+template <typename Rule>
+sim::Interest interestOf() {
+  sim::Interest interest;
+  for (RecordKind kind : Rule::subscription().kinds) {
+    for (std::string_view name : Rule::subscription().names) interest.name(kind, name);
+  }
+  return interest;
+}
+
+template <typename Rule>
+std::function<std::unique_ptr<InvariantCheck>()> ruleCheck() {
+  return [] { return std::make_unique<RuleCheck<Rule>>(); };
 }
 
 struct UpdatesInOrder {
@@ -477,6 +509,20 @@ const std::vector<Invariant>& invariants() {
        "A checkpointed update that was not acknowledged when the agent process was killed is recovered by the "
        "restarted agent (StatusUpdateManagerProcess::recover replays task.updates).",
        CheckpointedUpdatesSurviveRestarts::interest(), checkOf<CheckpointedUpdatesSurviveRestarts>()},
+      // Streaming rules (harness/rule.hpp), each in its own file.
+      {AgentStateTransitions::kName,
+       "Each agent process starts RECOVERING and moves only along Mesos's Slave::State machine: RECOVERING to "
+       "DISCONNECTED or TERMINATING, DISCONNECTED to RUNNING or TERMINATING, RUNNING to DISCONNECTED or TERMINATING; "
+       "TERMINATING is final (src/slave/slave.hpp, Slave::registered, ::reregistered, ::detected, ::shutdown).",
+       interestOf<AgentStateTransitions>(), ruleCheck<AgentStateTransitions>()},
+      {OneLeaderPerView::kName,
+       "At most one leader per ZooKeeper view: a master whose candidacy is cancelled (its ZooKeeper session expired) "
+       "stops leading at that instant (Master::lostCandidacy: 'Lost leadership... committing suicide!').",
+       interestOf<OneLeaderPerView>(), ruleCheck<OneLeaderPerView>()},
+      {TaskLostWithReason::kName,
+       "Every TASK_LOST, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR or TASK_UNREACHABLE the agent or the master "
+       "generates carries a TaskStatus reason (e.g. REASON_RECONCILIATION, REASON_SLAVE_REMOVED).",
+       interestOf<TaskLostWithReason>(), ruleCheck<TaskLostWithReason>()},
   };
   return all;
 }

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -81,7 +82,12 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
   sim::MemorySink memory(options.keep);
   std::optional<World> world;
   try {
-    world.emplace(scenario, report.seed, options.limits);
+    const model::PlantedBugSpec* bug = nullptr;
+    if (!options.bug.empty()) {
+      bug = model::findPlantedBug(options.bug);
+      if (bug == nullptr) throw std::invalid_argument("unknown planted bug '" + options.bug + "'");
+    }
+    world.emplace(scenario, report.seed, options.limits, bug);
     for (sim::TraceSink* s : options.sinks) world->sim().trace().addSink(s);
     world->sim().trace().addSink(&checks);
     // Last: it takes each record, no copy.

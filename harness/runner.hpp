@@ -23,7 +23,8 @@ struct RunOptions {
   // The records RunReport::records keeps: every one by default; an empty Interest keeps
   // none (the checks need none), so memory does not grow with the run.
   sim::Interest keep = sim::Interest::everything();
-  // A planted bug to turn on (model/common/planted_bug.hpp), by name; empty: none.
+  // A planted bug to turn on (model/common/planted_bug.hpp), by name; empty: none. An
+  // unknown name throws std::invalid_argument (the CLI checks names first).
   std::string bug;
 };
 

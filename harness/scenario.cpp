@@ -564,6 +564,15 @@ void readAction(const Reader& r, const Scenario& s, const std::string& e, Timeli
     for (const auto& kind : actionKinds()) names.push_back(kind.name);
     r.fail(e, fmt::format("missing the action; expected one of: {}", fmt::join(names, ", ")));
   }
+  if (found->name != "fire_site") {
+    for (const char* key : {"probability", "for"}) {
+      if (r.has(e + "/" + key)) {
+        r.failAtKey(e + "/" + key, fmt::format("\"{}\" beside the action belongs to a fire_site entry; a {} action "
+                                               "takes its own keys inside its value",
+                                               key, found->name));
+      }
+    }
+  }
   entry.kind = std::string(found->name);
   found->parse(ParseContext{r, s, entry.label}, Reader::child(e, found->name), entry);
 }
@@ -571,7 +580,7 @@ void readAction(const Reader& r, const Scenario& s, const std::string& e, Timeli
 void readTimeline(const Reader& r, Scenario& s) {
   const std::string p = "/timeline";
   const std::size_t n = r.array(p, ScenarioLimits::kMaxTimeline);
-  std::vector<std::string> allowed{"at", "note"};
+  std::vector<std::string> allowed{"at", "note", "probability", "for"};  // the last two: fire_site's
   for (const auto& kind : actionKinds()) allowed.emplace_back(kind.name);
   for (std::size_t i = 0; i < n; ++i) {
     const std::string e = Reader::child(p, i);

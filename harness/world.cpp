@@ -9,11 +9,12 @@
 
 namespace agentsim::harness {
 
-World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits)
+World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits, const model::PlantedBugSpec* bug)
     : scenario_(scenario), sim_(seed, limits) {
   sim_.network().setLatency(scenario.latency);
   log_ = std::make_shared<model::ReplicatedLog>();
   faults_ = std::make_shared<sim::FaultSites>(sim_);
+  bugs_ = std::make_shared<const model::PlantedBugs>(bug);
   // The ZooKeeper servers boot first, then the masters, then the agents.
   if (scenario.zookeeper.servers > 0) {
     zookeeper_ = std::make_shared<model::ZooKeeperEnsemble>(scenario.zookeeper.servers);
@@ -27,8 +28,8 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits)
   for (const MasterSpec& m : scenario.masters) {
     sim::Host& h = sim_.addHost(m.id, static_cast<std::uint16_t>(m.flags.port));
     const model::MasterFlags flags = m.flags;
-    h.startup = [this, flags, log = log_, faults = faults_](sim::Host& host) {
-      auto started = model::masterMainWith(host, flags, log, faults);
+    h.startup = [this, flags, log = log_, faults = faults_, bugs = bugs_](sim::Host& host) {
+      auto started = model::masterMainWith(host, flags, log, faults, bugs);
       if (started.isSome()) masters_[host.name()] = {(*started)->self()};
       if (started.isError()) {
         host.sim().emit(sim::RecordKind::Log, nullptr, host.name(), "log", {{"message", started.error()}},
@@ -40,7 +41,9 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits)
     sim::Host& h = sim_.addHost(a.id, static_cast<std::uint16_t>(a.flags.port));
     if (a.disk_capacity) h.disk().setCapacity(*a.disk_capacity);
     const model::SlaveFlags flags = a.flags;
-    const model::AgentOptions options = a.options;
+    model::AgentOptions options = a.options;
+    options.faults = faults_;
+    options.bugs = bugs_;
     // A failed startup is in the trace already (a `startup` record with the message).
     h.startup = [flags, options](sim::Host& host) { (void)model::agentMain(host, flags, options); };
   }
@@ -127,7 +130,7 @@ sim::Fields World::header() const {
   for (const auto& m : scenario_.masters) addHost(m.id, model::masterFlagTable(), m.flags);
   for (const auto& a : scenario_.agents) addHost(a.id, model::slaveFlagTable(), a.flags);
   flags += '}';
-  return sim::Fields{
+  sim::Fields header{
       {"format", "agentsim-trace"},
       {"format_version", static_cast<std::int64_t>(sim::kTraceFormatVersion)},
       {"agentsim_version", std::string(AGENTSIM_VERSION)},
@@ -136,6 +139,9 @@ sim::Fields World::header() const {
       {"seed", std::to_string(sim_.seed())},
       {"flags", sim::RawJson{flags}},
   };
+  // Only a run with a planted bug says so: a run without one keeps its header.
+  if (const model::PlantedBugSpec* bug = bugs_->active()) header.push_back({"bug", std::string(bug->name)});
+  return header;
 }
 
 }  // namespace agentsim::harness

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "harness/scenario.hpp"
+#include "model/common/planted_bug.hpp"
 #include "model/master/master.hpp"
 #include "model/master/registry.hpp"
 #include "model/sched/sched.hpp"
@@ -17,7 +18,9 @@ namespace agentsim::harness {
 
 class World {
  public:
-  World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits = {});
+  // `bug`: the planted bug this run turns on (model/common/planted_bug.hpp), or null.
+  World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits = {},
+        const model::PlantedBugSpec* bug = nullptr);
 
   sim::Simulation& sim() { return sim_; }
   const Scenario& scenario() const { return scenario_; }
@@ -52,6 +55,7 @@ class World {
   sim::Simulation sim_;
   std::map<std::string, sim::RuleId> holds_;
   std::shared_ptr<sim::FaultSites> faults_;
+  std::shared_ptr<const model::PlantedBugs> bugs_;
   std::map<std::string, sim::SiteHoldId> site_holds_;
   std::shared_ptr<model::ZooKeeperEnsemble> zookeeper_;
   std::shared_ptr<model::ReplicatedLog> log_;

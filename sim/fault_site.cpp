@@ -37,12 +37,40 @@ void FaultSites::remove(SiteHoldId id) {
   holds_.erase(id);
 }
 
+void FaultSites::count(std::string_view site) {
+  auto it = reached_.find(site);
+  if (it == reached_.end()) it = reached_.emplace(std::string(site), 0).first;
+  ++it->second;
+}
+
+SiteHoldId FaultSites::fire(SiteFire rule) {
+  const SiteHoldId id = next_++;
+  if (!rng_) rng_.emplace(sim_.rng("fault-sites"));
+  firing_[id] = std::move(rule);
+  return id;
+}
+
+void FaultSites::stopFiring(SiteHoldId id) { firing_.erase(id); }
+
+bool FaultSites::fires(const Process& owner, std::string_view site, std::string_view what) {
+  count(site);
+  for (const auto& [id, rule] : firing_) {
+    if (rule.site != site) continue;
+    if (!rng_->chance(rule.probability)) return false;
+    if (sim_.trace().enabled()) {
+      Fields f{{"site", std::string(site)}, {"label", rule.label}};
+      if (!what.empty()) f.push_back({"what", std::string(what)});
+      sim_.emit(RecordKind::Fault, &owner, owner.self().host(), "fire", std::move(f), "");
+    }
+    return true;
+  }
+  return false;
+}
+
 void FaultSites::reach(Process& owner, std::string_view site,
                        std::pair<std::string_view, std::string_view> attribute, std::string_view function,
                        std::function<void()> continuation) {
-  auto count = reached_.find(site);
-  if (count == reached_.end()) count = reached_.emplace(std::string(site), 0).first;
-  ++count->second;
+  count(site);
   for (auto& [id, active] : holds_) {
     const SiteHold& h = active.hold;
     if (h.site != site || (!h.value.empty() && h.value != attribute.second)) continue;

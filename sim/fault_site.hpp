@@ -14,15 +14,24 @@
 // Parked continuations run in the order they were parked. A hold catches the first
 // `count` matching reaches (every one with 0) and stays after a release, as a network
 // Hold rule does. How often each site was reached is counted, for the run report.
+//
+// Firing (as FoundationDB's BUGGIFY): a site whose spec says what firing does (`fires`)
+// is reached through fires(), which answers whether the model takes the failure path
+// Mesos has there. Off unless a firing rule is on for the site; while one is, each reach
+// fires with the rule's probability, an integer ratio drawn from the kernel's seeded
+// stream "fault-sites" (a `fault` record "fire"), so the same seed fires the same reaches.
+// A run without firing rules draws nothing: it is the run it was before.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "sim/message.hpp"
+#include "sim/rng.hpp"
 #include "sim/trace.hpp"
 
 namespace agentsim::sim {
@@ -38,6 +47,13 @@ struct FaultSiteSpec {
   std::string_view key;
   std::vector<std::string_view> values;
   std::string_view help;
+  std::string_view fires = {};  // non-empty: what firing does (the failure path it takes)
+};
+
+struct SiteFire {
+  std::string site;
+  Ratio probability{1, 1};
+  std::string label;  // shown in the trace, e.g. "timeline[0]"
 };
 
 struct SiteHold {
@@ -62,6 +78,14 @@ class FaultSites {
   std::size_t release(SiteHoldId id);
   // Releases, then ends the hold (the end of its `for`).
   void remove(SiteHoldId id);
+
+  // Turns firing on for a site until stopFiring (the end of its `for`).
+  SiteHoldId fire(SiteFire rule);
+  void stopFiring(SiteHoldId id);
+  // The model side of a firing site: counts the reach and answers whether it fires.
+  // `owner` is the process reaching it, now running; `what` says what the reach was
+  // about (a path, a task), for the trace.
+  bool fires(const Process& owner, std::string_view site, std::string_view what = {});
 
   // The model side. `owner` is the process reaching the site, now running; a parked
   // continuation runs only if that very process (not a later one at its address) is
@@ -95,8 +119,12 @@ class FaultSites {
   void trace(const Process* owner, const std::string& host, std::string_view what, const Parked& p,
              const std::string& label, Fields extra = {});
 
+  void count(std::string_view site);
+
   Simulation& sim_;
   std::map<SiteHoldId, ActiveHold> holds_;
+  std::map<SiteHoldId, SiteFire> firing_;
+  std::optional<Rng> rng_;  // drawn only once a firing rule exists
   SiteHoldId next_ = 1;
   std::map<std::string, std::uint64_t, std::less<>> reached_;
 };

@@ -9,10 +9,11 @@
 namespace agentsim::model {
 
 sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std::shared_ptr<ReplicatedLog> log,
-                                 std::shared_ptr<sim::FaultSites> faults) {
+                                 std::shared_ptr<sim::FaultSites> faults, std::shared_ptr<const PlantedBugs> bugs) {
   MasterEnvironment env;
   env.log = std::move(log);
   env.faults = std::move(faults);
+  env.bugs = std::move(bugs);
   if (!flags.zk.empty()) {
     // MasterContender::create and MasterDetector::create with --zk.
     auto url = parseZooKeeperUrl(flags.zk);

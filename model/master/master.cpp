@@ -83,6 +83,11 @@ void Master::lostCandidacy(const sim::Try<sim::Nothing>& lost) {
     return;
   }
   if (elected()) {
+    // Planted bug contender-ignores-session-expiry: the leader carries on.
+    if (bugOn(env_.bugs, PlantedBugId::ContenderIgnoresSessionExpiry)) {
+      log("Lost candidacy while leading; carrying on as the leader");
+      return;
+    }
     exitProcess("Lost leadership... committing suicide!");
     return;
   }

@@ -61,6 +61,7 @@
 #include "model/master/detector/detector.hpp"
 #include "model/messages/messages.hpp"
 #include "model/master/registry.hpp"
+#include "model/common/planted_bug.hpp"
 #include "model/messages/task_messages.hpp"
 #include "sim/fault_site.hpp"
 #include "sim/process.hpp"
@@ -88,6 +89,7 @@ struct MasterEnvironment {
   ZooKeeperMasterContender* contender = nullptr;  // with --zk; none: standalone
   MasterDetector* detector = nullptr;              // with --zk
   std::shared_ptr<sim::FaultSites> faults;         // the run's fault sites; none: every site is off
+  std::shared_ptr<const PlantedBugs> bugs;         // the run's planted bug; none: no bug
 };
 
 class Master final : public sim::Process {

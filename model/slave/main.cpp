@@ -52,7 +52,8 @@ struct StepResult {
 class StartupRun : public std::enable_shared_from_this<StartupRun> {
  public:
   StartupRun(sim::Host& host, SlaveFlags flags, AgentEnvironment env, StartupGraph graph, StartupGraph::Order order,
-             std::map<std::string, std::map<std::string, std::string>> moduleParameters, ACLs acls)
+             std::map<std::string, std::map<std::string, std::string>> moduleParameters, ACLs acls,
+             std::shared_ptr<sim::FaultSites> faults, std::shared_ptr<const PlantedBugs> bugs)
       : host_(host),
         incarnation_(host.incarnation()),
         flags_(std::move(flags)),
@@ -60,7 +61,9 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
         graph_(std::move(graph)),
         order_(std::move(order)),
         hooks_(std::make_shared<HookManager>()),
-        acls_(std::move(acls)) {
+        acls_(std::move(acls)),
+        faults_(std::move(faults)),
+        bugs_(std::move(bugs)) {
     modules_.setParameters(std::move(moduleParameters));
   }
 
@@ -238,7 +241,7 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
         gc_ = &spawn<GarbageCollector>();
         return StepResult::done("GarbageCollector");
       case StartupStep::StatusUpdateManager:
-        statusUpdateManager_ = &spawn<StatusUpdateManager>();
+        statusUpdateManager_ = &spawn<StatusUpdateManager>(bugs_);
         return StepResult::done("StatusUpdateManager");
       case StartupStep::ResourceEstimator: {
         auto estimator = createResourceEstimator(flags_.resource_estimator, modules_);
@@ -262,6 +265,8 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
         c.qosController = std::move(qos_);
         c.hooks = hooks_;
         c.authorizer = authorizer_;
+        c.faults = faults_;
+        c.bugs = bugs_;
         spawn<Slave>(flags_, *detector_, std::move(c));
         return StepResult::done("Slave; Slave::initialize runs next");
       }
@@ -340,6 +345,8 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
   std::shared_ptr<HookManager> hooks_;
   ACLs acls_;
   std::shared_ptr<const LocalAuthorizer> authorizer_;
+  std::shared_ptr<sim::FaultSites> faults_;
+  std::shared_ptr<const PlantedBugs> bugs_;
   Fetcher* fetcher_ = nullptr;
   std::map<std::string, Containerizer*> byType_;
   Containerizer* containerizer_ = nullptr;
@@ -379,7 +386,7 @@ sim::Try<sim::Nothing> agentMain(sim::Host& host, const SlaveFlags& flags, const
     order = std::get<StartupGraph::Order>(checked);
   }
   auto run = std::make_shared<StartupRun>(host, flags, options.env, std::move(graph), std::move(order),
-                                          options.module_parameters, options.acls);
+                                          options.module_parameters, options.acls, options.faults, options.bugs);
   run->advance();
   if (!run->failure().empty()) return sim::Error{run->failure()};
   return sim::Nothing{};

@@ -12,13 +12,16 @@
 //    Mesos blocks: DockerContainerizer::create waits up to 5secs for the docker daemon;
 //    a host that crashes meanwhile drops the rest of that boot's startup.
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "model/common/flags.hpp"
+#include "model/common/planted_bug.hpp"
 #include "model/authorizer/local/authorizer.hpp"
 #include "model/slave/startup_graph.hpp"
+#include "sim/fault_site.hpp"
 #include "sim/simulation.hpp"
 
 namespace agentsim::model {
@@ -29,6 +32,10 @@ struct AgentOptions {
   // The parameters of --modules' modules, as the JSON manifest would give them.
   std::map<std::string, std::map<std::string, std::string>> module_parameters;
   ACLs acls;  // --acls, for the LocalAuthorizer
+  // Run-wide, shared with the rest of the run (not the agent's to set): the run's fault
+  // sites and its planted bug; none: every site off, no bug.
+  std::shared_ptr<sim::FaultSites> faults;
+  std::shared_ptr<const PlantedBugs> bugs;
 };
 
 // Runs the agent's main() on `host`. Returns an error (Mesos's message) when the

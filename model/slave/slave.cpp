@@ -284,7 +284,12 @@ void Slave::reregistered(const sim::Upid& from, const SlaveReregisteredMessage& 
     return;
   }
   master_ping_timeout_ = sim::Seconds(message.connection.total_ping_timeout_seconds);
-  switch (state_) {
+  // Planted bug reregistered-while-terminating: a terminating agent takes the reply as
+  // if it were still disconnected.
+  const State seen = state_ == State::TERMINATING && bugOn(components_.bugs, PlantedBugId::ReregisteredWhileTerminating)
+                         ? State::DISCONNECTED
+                         : state_;
+  switch (seen) {
     case State::DISCONNECTED:
       log(fmt::format("Re-registered with master {}", from.str()));
       setState(State::RUNNING);
@@ -317,8 +322,10 @@ void Slave::reconcile(const std::vector<std::pair<std::string, std::string>>& ta
     }
     if (known || components_.statusUpdateManager == nullptr) continue;
     log(fmt::format("Reconciliation: task {} of framework {} is unknown to the agent", tid, fid));
-    const StatusUpdate update = createStatusUpdate(fid, "", tid, TaskState::TASK_LOST, TaskStatusReason::REASON_RECONCILIATION,
-                                                   "Reconciliation: task unknown to the agent");
+    StatusUpdate update = createStatusUpdate(fid, "", tid, TaskState::TASK_LOST, TaskStatusReason::REASON_RECONCILIATION,
+                                             "Reconciliation: task unknown to the agent");
+    // Planted bug reconciliation-lost-without-reason.
+    if (bugOn(components_.bugs, PlantedBugId::ReconciliationLostWithoutReason)) update.reason.reset();
     components_.statusUpdateManager->update(update, std::nullopt, *this, [](const sim::Try<sim::Nothing>&) {});
   }
 }

@@ -33,6 +33,8 @@
 
 #include "model/slave/containerizer/containerizer.hpp"
 #include "model/common/flags.hpp"
+#include "model/common/planted_bug.hpp"
+#include "sim/fault_site.hpp"
 #include "model/hook/manager.hpp"
 #include "model/authorizer/local/authorizer.hpp"
 #include "model/master/detector/detector.hpp"
@@ -75,6 +77,8 @@ struct SlaveComponents {
   std::unique_ptr<QoSController> qosController;
   std::shared_ptr<const HookManager> hooks;  // HookManager's static state in Mesos
   std::shared_ptr<const LocalAuthorizer> authorizer;  // none: no authorization
+  std::shared_ptr<sim::FaultSites> faults;             // the run's fault sites; none: every site is off
+  std::shared_ptr<const PlantedBugs> bugs;             // the run's planted bug; none: no bug
 };
 
 class Slave final : public sim::Process {
@@ -160,6 +164,8 @@ class Slave final : public sim::Process {
   // slave_recovery.cpp: state::recover -> Slave::recover -> _recover -> __recover.
   void recover();
   void failRecovery(const std::string& error);  // __recover on a failed future: exit
+  // Whether a firing fault site (model/slave/fault_sites.hpp) fires at this reach.
+  bool fires(std::string_view site, std::string_view what = {});
   // Slave::recover's SlaveInfo check: "" if `old` matches the flags' SlaveInfo, else Mesos's message.
   std::string incompatibleInfo(const SlaveInfo& old) const;
   void garbageCollectOldAgents();  // __recover: the directories of agents other than this one

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "model/slave/main.hpp"
+#include "model/slave/fault_sites.hpp"
 #include "model/slave/gc.hpp"
 #include "model/slave/paths.hpp"
 #include "model/common/pid.hpp"
@@ -13,6 +14,10 @@
 
 namespace agentsim::model {
 
+
+bool Slave::fires(std::string_view site, std::string_view what) {
+  return components_.faults != nullptr && components_.faults->fires(*this, site, what);
+}
 
 void Slave::failRecovery(const std::string& error) {
   // Slave::__recover on a failed future: EXIT(EXIT_FAILURE) with the remedy.
@@ -42,6 +47,9 @@ std::string Slave::incompatibleInfo(const SlaveInfo& old) const {
 void Slave::recover() {
   sim::Disk& disk = host().disk();
   const std::string bootId = std::to_string(host().incarnation());
+  if (fires(kStateRecoverSite)) {
+    return failRecovery(fmt::format("Failed to read '{}': Input/output error", paths::latestSlavePath(meta_dir_)));
+  }
   auto recovered = state::recover(disk, meta_dir_, flags_.strict, bootId);
   if (recovered.isError()) return failRecovery(recovered.error());
   const state::State& st = *recovered;
@@ -82,7 +90,13 @@ void Slave::recover() {
       }
     }
   }
+  if (fires(kStatusUpdateManagerRecoverSite)) {
+    return failRecovery("Failed to recover status updates: Input/output error");
+  }
   // containerizer->recover(state), then Slave::_recover.
+  if (components_.containerizer != nullptr && fires(kContainerizerRecoverSite)) {
+    return failRecovery("Failed to recover the containerizer: Input/output error");
+  }
   if (components_.containerizer != nullptr) {
     components_.containerizer->recover(std::move(containers), self(), [this] { recoveredContainerizer(); });
   } else {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "model/slave/fault_sites.hpp"
 #include "model/slave/main.hpp"
 #include "model/slave/gc.hpp"
 #include "model/slave/paths.hpp"
@@ -264,10 +265,17 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
     if (e.checkpoint) {
       config.forked_pid_path = paths::forkedPidPath(meta_dir_, info_.id, frameworkId, executorId, containerId);
     }
-    components_.containerizer->launch(std::move(config), self(),
-                                      [this, frameworkId, executorId, containerId](const sim::Try<bool>& r) {
-                                        executorLaunched(frameworkId, executorId, containerId, r);
-                                      });
+    if (fires(kContainerizerLaunchSite, containerId)) {
+      // The launch future fails, as the containerizer's would, on the agent.
+      dispatch("Slave::executorLaunched", [this, frameworkId, executorId, containerId] {
+        executorLaunched(frameworkId, executorId, containerId, sim::Error{"Input/output error"});
+      });
+    } else {
+      components_.containerizer->launch(std::move(config), self(),
+                                        [this, frameworkId, executorId, containerId](const sim::Try<bool>& r) {
+                                          executorLaunched(frameworkId, executorId, containerId, r);
+                                        });
+    }
   }
   delay(flags_.executor_registration_timeout, "Slave::registerExecutorTimeout",
         [this, frameworkId, executorId, containerId] { registerExecutorTimeout(frameworkId, executorId, containerId); });

@@ -8,7 +8,8 @@
 
 namespace agentsim::model {
 
-StatusUpdateManager::StatusUpdateManager() : sim::Process(sim::ProcessName::generated("status-update-manager")) {}
+StatusUpdateManager::StatusUpdateManager(std::shared_ptr<const PlantedBugs> bugs)
+    : sim::Process(sim::ProcessName::generated("status-update-manager")), bugs_(std::move(bugs)) {}
 
 void StatusUpdateManager::wire(sim::Process& slave, Forward forward) {
   slave_ = &slave;
@@ -48,7 +49,8 @@ void StatusUpdateManager::update(StatusUpdate u, std::optional<std::string> chec
     Entry* entry = find(u.framework_id, u.task_id);
     if (entry == nullptr) {
       auto& tasks = streams_[u.framework_id];
-      entry = &tasks.emplace(u.task_id, Entry{StatusUpdateStream(u.task_id, u.framework_id, &host().disk(), path),
+      entry = &tasks.emplace(u.task_id, Entry{StatusUpdateStream(u.task_id, u.framework_id, &host().disk(), path,
+                                                                 bugOn(bugs_, PlantedBugId::UpdateForwardedBeforeCheckpoint)),
                                               std::nullopt})
                    .first->second;
     }
@@ -87,9 +89,13 @@ void StatusUpdateManager::update(StatusUpdate u, std::optional<std::string> chec
 void StatusUpdateManager::forward(Entry& entry, sim::Duration interval) {
   const StatusUpdate* head = entry.stream.next();
   if (head == nullptr || slave_ == nullptr) return;
-  slave_->dispatch("Slave::forward", [f = forward_, copy = *head]() mutable { f(std::move(copy)); });
+  send(*head);
   setTimeout(entry, now() + interval);
   delay(interval, "StatusUpdateManagerProcess::timeout", [this, interval] { timeout(interval); });
+}
+
+void StatusUpdateManager::send(const StatusUpdate& update) {
+  slave_->dispatch("Slave::forward", [f = forward_, copy = update]() mutable { f(std::move(copy)); });
 }
 
 void StatusUpdateManager::setTimeout(Entry& entry, std::optional<sim::Time> at) {
@@ -102,7 +108,10 @@ void StatusUpdateManager::timeout(sim::Duration interval) {
   if (paused_) return;
   // Mesos scans every stream: any whose retry is due is re-sent with the doubled
   // interval of the timer that fired.
-  const sim::Duration next = std::min(interval * 2, kStatusUpdateRetryIntervalMax);
+  // (Planted bug status-update-retry-uncapped: no cap.)
+  const sim::Duration next = bugOn(bugs_, PlantedBugId::StatusUpdateRetryUncapped)
+                                 ? interval * 2
+                                 : std::min(interval * 2, kStatusUpdateRetryIntervalMax);
   // Every due stream, in (framework, task) order as a scan of all streams would meet them.
   std::vector<std::pair<std::string, std::string>> dueNow;
   for (auto it = due_.begin(); it != due_.end() && it->first <= now(); ++it) {
@@ -137,6 +146,15 @@ void StatusUpdateManager::acknowledgement(std::string taskId, Id frameworkId, st
     Entry* entry = find(frameworkId, taskId);
     if (entry == nullptr) {
       reply(sim::Error{"Cannot find the status update stream"});
+      return;
+    }
+    // Planted bug terminal-ack-keeps-stream: the terminal head is taken as acknowledged
+    // but stays the head of an open stream, its retry timer armed.
+    if (bugOn(bugs_, PlantedBugId::TerminalAckKeepsStream) && entry->stream.next() != nullptr &&
+        entry->stream.next()->uuid == uuid && isTerminalState(entry->stream.next()->state)) {
+      traceState(machines::kStatusUpdateStream, "ACKNOWLEDGED",
+                 {{"framework_id", frameworkId}, {"task_id", taskId}, {"uuid", uuid}});
+      reply(true);
       return;
     }
     auto acked = entry->stream.acknowledgement(uuid);
@@ -195,7 +213,14 @@ void StatusUpdateManager::resume() {
     log("Resuming sending status updates");
     paused_ = false;
     for (auto& [fw, tasks] : streams_) {
-      for (auto& [task, entry] : tasks) forward(entry, kStatusUpdateRetryIntervalMin);
+      for (auto& [task, entry] : tasks) {
+        // Planted bug resume-without-retry-timer: sent once, no timer armed.
+        if (bugOn(bugs_, PlantedBugId::ResumeWithoutRetryTimer)) {
+          if (entry.stream.next() != nullptr && slave_ != nullptr) send(*entry.stream.next());
+          continue;
+        }
+        forward(entry, kStatusUpdateRetryIntervalMin);
+      }
     }
   });
 }
@@ -216,8 +241,9 @@ void StatusUpdateManager::recover(std::string frameworkId, std::string taskId, s
   dispatch("StatusUpdateManagerProcess::recover", [this, frameworkId = std::move(frameworkId),
                                                    taskId = std::move(taskId), path = std::move(checkpointPath),
                                                    records = std::move(records)] {
-    StatusUpdateStream stream(taskId, frameworkId, &host().disk(), path);
-    auto replayed = stream.replay(records);
+    StatusUpdateStream stream(taskId, frameworkId, &host().disk(), path,
+                              bugOn(bugs_, PlantedBugId::UpdateForwardedBeforeCheckpoint));
+    auto replayed = stream.replay(records, bugOn(bugs_, PlantedBugId::ReplayIgnoresAcknowledgements));
     if (replayed.isError()) {
       log(fmt::format("Failed to replay status updates for task {}: {}", taskId, replayed.error()));
       return;

@@ -19,6 +19,7 @@
 #include <tuple>
 #include <string>
 
+#include "model/common/planted_bug.hpp"
 #include "model/slave/status_update_stream.hpp"
 #include "sim/process.hpp"
 #include "sim/state_machine.hpp"
@@ -41,7 +42,7 @@ class StatusUpdateManager final : public sim::Process {
   template <typename T>
   using Done = std::function<void(const sim::Try<T>&)>;
 
-  StatusUpdateManager();
+  explicit StatusUpdateManager(std::shared_ptr<const PlantedBugs> bugs = nullptr);
   std::string_view source() const override { return "src/slave/status_update_manager.cpp"; }
   std::string_view className() const override { return "StatusUpdateManagerProcess"; }
 
@@ -80,10 +81,13 @@ class StatusUpdateManager final : public sim::Process {
   };
   Entry* find(const Id& frameworkId, const std::string& taskId);
   void forward(Entry& entry, sim::Duration interval);
+  // Hands one update to the agent (Slave::forward), as an event on it.
+  void send(const StatusUpdate& update);
   void timeout(sim::Duration interval);
   // Keeps `due_` in step with an entry's retry time.
   void setTimeout(Entry& entry, std::optional<sim::Time> at);
 
+  std::shared_ptr<const PlantedBugs> bugs_;
   sim::Process* slave_ = nullptr;
   Forward forward_;
   bool paused_ = false;

@@ -86,8 +86,12 @@ sim::Try<std::vector<StatusUpdateRecord>> decodeRecords(const std::string& bytes
 }
 
 StatusUpdateStream::StatusUpdateStream(std::string taskId, std::string frameworkId, sim::Disk* disk,
-                                       std::optional<std::string> path)
-    : task_id_(std::move(taskId)), framework_id_(std::move(frameworkId)), disk_(disk), path_(std::move(path)) {}
+                                       std::optional<std::string> path, bool deferCheckpoint)
+    : task_id_(std::move(taskId)),
+      framework_id_(std::move(frameworkId)),
+      disk_(disk),
+      path_(std::move(path)),
+      defer_checkpoint_(deferCheckpoint) {}
 
 sim::Try<bool> StatusUpdateStream::update(StatusUpdate&& update) {
   rejection_.clear();
@@ -101,8 +105,11 @@ sim::Try<bool> StatusUpdateStream::update(StatusUpdate&& update) {
     rejection_ = "Ignoring duplicate status update";
     return false;
   }
-  auto written = write(update, StatusUpdateRecord::Type::UPDATE);
-  if (written.isError()) return sim::Error{written.error()};
+  // Planted bug update-forwarded-before-checkpoint: the record waits for the ACK.
+  if (!defer_checkpoint_) {
+    auto written = write(update, StatusUpdateRecord::Type::UPDATE);
+    if (written.isError()) return sim::Error{written.error()};
+  }
   receive(std::move(update));
   return true;
 }
@@ -119,6 +126,10 @@ sim::Try<bool> StatusUpdateStream::acknowledgement(const std::string& uuid) {
     rejection_ = fmt::format("Unexpected status update acknowledgement (received {}, expecting {})", uuid,
                              pending_.front().uuid);
     return false;
+  }
+  if (defer_checkpoint_) {
+    auto deferred = write(pending_.front(), StatusUpdateRecord::Type::UPDATE);
+    if (deferred.isError()) return sim::Error{deferred.error()};
   }
   auto written = write(pending_.front(), StatusUpdateRecord::Type::ACK);
   if (written.isError()) return sim::Error{written.error()};
@@ -158,14 +169,14 @@ void StatusUpdateStream::acknowledgeHead() {
   if (pending_.empty()) std::vector<StatusUpdate>().swap(pending_);
 }
 
-sim::Try<sim::Nothing> StatusUpdateStream::replay(const std::vector<StatusUpdateRecord>& records) {
+sim::Try<sim::Nothing> StatusUpdateStream::replay(const std::vector<StatusUpdateRecord>& records, bool ignoreAcks) {
   // As 1.1: TaskState::recover collects the UPDATE records in order and the ACK records'
   // UUIDs in a set; StatusUpdateStream::replay then handles each update and, if its UUID
   // was acknowledged, an ACK right after it (which pops the head and closes the stream
   // on a terminal update). An ACK whose update is not in the file changes nothing.
   std::vector<std::string> acks;
   for (const auto& r : records) {
-    if (r.type == StatusUpdateRecord::Type::ACK && !contains(acks, r.uuid)) acks.push_back(r.uuid);
+    if (r.type == StatusUpdateRecord::Type::ACK && !ignoreAcks && !contains(acks, r.uuid)) acks.push_back(r.uuid);
   }
   for (const auto& r : records) {
     if (r.type != StatusUpdateRecord::Type::UPDATE) continue;

@@ -35,14 +35,17 @@ sim::Try<std::vector<StatusUpdateRecord>> decodeRecords(const std::string& bytes
 
 class StatusUpdateStream {
  public:
+  // `deferCheckpoint` is the planted bug update-forwarded-before-checkpoint
+  // (model/common/planted_bug.hpp): an update's UPDATE record is written only with its ACK.
   StatusUpdateStream(std::string taskId, std::string frameworkId, sim::Disk* disk,
-                     std::optional<std::string> path);
+                     std::optional<std::string> path, bool deferCheckpoint = false);
 
   // Kept by the stream if accepted (moved from then only).
   sim::Try<bool> update(StatusUpdate&& update);
   sim::Try<bool> acknowledgement(const std::string& uuid);
-  // Re-applies checkpointed records without writing anything.
-  sim::Try<sim::Nothing> replay(const std::vector<StatusUpdateRecord>& records);
+  // Re-applies checkpointed records without writing anything. `ignoreAcks` is the planted
+  // bug replay-ignores-acknowledgements: every UPDATE is replayed as unacknowledged.
+  sim::Try<sim::Nothing> replay(const std::vector<StatusUpdateRecord>& records, bool ignoreAcks = false);
 
   const StatusUpdate* next() const { return pending_.empty() ? nullptr : &pending_.front(); }
   const std::vector<StatusUpdate>& pending() const { return pending_; }
@@ -74,6 +77,7 @@ class StatusUpdateStream {
     return std::find(v.begin(), v.end(), uuid) != v.end();
   }
   bool terminated_ = false;
+  bool defer_checkpoint_ = false;  // planted bug; false in every run without it
   std::optional<std::string> error_;
   std::string rejection_;
 };

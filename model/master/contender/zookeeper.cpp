@@ -100,7 +100,8 @@ void ZooKeeperMasterContender::joined(const sim::Try<Membership>& membership) {
 
 void ZooKeeperMasterContender::cancelled(const sim::Try<bool>& result) {
   if (!candidacy_) return;
-  log(fmt::format("Membership cancelled: {}", candidacy_->id()));
+  log(fmt::format("Membership cancelled: {}", candidacy_->id()),
+      {{"lost_candidacy", static_cast<std::int64_t>(candidacy_->id())}});
   lost_fired_ = true;
   if (result.isError()) {
     lost_(sim(), sim::Error{result.error()});
