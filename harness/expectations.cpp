@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "harness/tables.hpp"
+#include "model/common/metrics.hpp"
 #include "model/common/task_state.hpp"
 #include "model/common/task_status_reason.hpp"
 #include "model/master/master.hpp"
@@ -827,6 +828,55 @@ void parseAgentExit(const ParseContext& c, const std::string& p, Expectation& ou
   };
 }
 
+// A counter or gauge of a host's /metrics/snapshot at a time (model/common/metrics.hpp):
+// the value of the last `metric` record of that host and key at or before `at` (0 before
+// any), as a test reads the snapshot after settling.
+void parseMetric(const ParseContext& c, const std::string& p, Expectation& out) {
+  c.reader.object(p, {"host", "metric", "value", "at_least", "at_most", "at"}, {"host", "metric"});
+  const std::string host = hostArg(c, p + "/host");
+  const std::string metric = c.reader.string(p + "/metric", 200);
+  const auto known = model::metricNames();
+  const bool taskStateKey = metric.rfind("master/task_", 0) == 0 && metric.find("/source_") != std::string::npos;
+  if (!taskStateKey && std::find(known.begin(), known.end(), metric) == known.end()) {
+    c.reader.fail(p + "/metric", fmt::format("unknown metric \"{}\"; expected one of: {}, or "
+                                             "master/<task_state>/<source>/<reason> (\"master/task_lost/source_slave/"
+                                             "reason_reconciliation\")",
+                                             metric, fmt::join(known, ", ")));
+  }
+  if (!c.reader.has(p + "/value") && !c.reader.has(p + "/at_least") && !c.reader.has(p + "/at_most")) {
+    c.reader.fail(p, "expected \"value\", or \"at_least\" and/or \"at_most\"");
+  }
+  if (c.reader.has(p + "/value") && (c.reader.has(p + "/at_least") || c.reader.has(p + "/at_most"))) {
+    c.reader.fail(p, "give either \"value\" or \"at_least\"/\"at_most\", not both");
+  }
+  Bounds bounds;
+  bounds.lo = 0;
+  if (c.reader.has(p + "/value")) {
+    bounds.exact = true;
+    bounds.lo = bounds.hi = c.reader.unsignedInteger(p + "/value", 0, 1'000'000'000);
+  }
+  if (c.reader.has(p + "/at_least")) bounds.lo = c.reader.unsignedInteger(p + "/at_least", 0, 1'000'000'000);
+  if (c.reader.has(p + "/at_most")) bounds.hi = c.reader.unsignedInteger(p + "/at_most", 0, 1'000'000'000);
+  if (bounds.hi < bounds.lo) c.reader.fail(p + "/at_most", "at_most is below at_least");
+  std::optional<sim::Time> at;
+  if (c.reader.has(p + "/at")) at = sim::Time{} + c.reader.duration(p + "/at", {}, ScenarioLimits::kMaxUntil);
+  out.summary = fmt::format("{} on {} is {} {}", metric, host, bounds.describe(),
+                            at ? "at " + sim::format(at->sinceStart()) : std::string("at the end"));
+  out.evaluate = [host, metric, bounds, at](const std::vector<Record>& records) {
+    const Record* last = nullptr;
+    for (const Record& r : records) {
+      if (at && r.at > *at) break;
+      if (r.kind == RecordKind::Log && r.name == "metric" && r.host == host && r.text("metric") == metric) last = &r;
+    }
+    const std::int64_t value = last == nullptr ? 0 : last->integer("value");
+    const bool held = value >= 0 && bounds.holds(static_cast<std::uint64_t>(value));
+    return Outcome{held,
+                   last == nullptr ? std::string("0 (never counted)")
+                                   : fmt::format("{} (since {})", value, sim::formatSeconds(last->at)),
+                   last == nullptr ? std::vector<std::uint64_t>{} : std::vector<std::uint64_t>{last->seq}};
+  };
+}
+
 const std::vector<ExpectationKind>& expectationKinds() {
   static const std::vector<ExpectationKind> kinds{
       {"agent_exit",
@@ -865,6 +915,11 @@ const std::vector<ExpectationKind>& expectationKinds() {
       {"message_order",
        "Messages are seen in an order. Value: {messages: [names], from, to, event, between}.",
        parseMessageOrder},
+      {"metric",
+       "A counter or gauge of a master's or agent's /metrics/snapshot (master/tasks_lost, "
+       "master/slave_unreachable_scheduled, slave/executors_preempted, gc/path_removals_pending, ...) has a value at "
+       "a time (default: the end of the run). Value: {host, metric, value | at_least | at_most, at}.",
+       parseMetric},
       {"registry_operations",
        "Registrar operations a master applied (AdmitSlave, MarkSlaveReachable, MarkSlaveUnreachable), counted. "
        "Value: {master, operation, changed (whether it changed the registry), between, count | at_least | "

@@ -152,11 +152,13 @@ void Master::recoveredSlavesTimeout() {
     if (registry_.slaves.find(id) == registry_.slaves.end()) continue;
     log(fmt::format("Agent {} did not re-register within {} after master failover", id,
                     sim::format(flags_.agent_reregister_timeout)));
+    count("master/slave_unreachable_scheduled");
     acquireRemovalPermit([this, id] {
       auto it = registry_.slaves.find(id);
       if (it == registry_.slaves.end()) return;
       if (recovered_slaves_.count(id) == 0) {
         // Master::markUnreachableAfterFailover: it reregistered while the permit was pending.
+        count("master/slave_unreachable_canceled");
         log(fmt::format("Canceling transition of agent {} ({}) to unreachable because it re-registered", id,
                         it->second.hostname));
         return;
@@ -164,11 +166,15 @@ void Master::recoveredSlavesTimeout() {
       const SlaveInfo info = it->second;
       log(fmt::format("Marking agent {} ({}) unreachable: it did not re-register after master failover", id,
                       info.hostname));
+      count("master/slave_unreachable_completed");
       marking_unreachable_.insert(id);
       recovered_slaves_.erase(id);
       registrarApply(RegistryOperation::MarkSlaveUnreachable, info, "Master::_markUnreachableAfterFailover", [this, id, info, at = now()] {
         marking_unreachable_.erase(id);
         unreachable_[id] = at;
+        count("master/slave_removals");
+        count("master/slave_removals/reason_unhealthy");
+        count("master/recovery_slave_removals");
         traceState(machines::kMasterSlave, "UNREACHABLE",
                    {{"slave_id", id}, {"hostname", info.hostname}, {"reason", "did not reregister after failover"},
                     {"unreachable_time", sim::formatSeconds(at)}});
@@ -246,6 +252,7 @@ void Master::removeUncheckpointedTasks(const Agent& agent, const std::string& sl
       u.reason = TaskStatusReason::REASON_SLAVE_DISCONNECTED;
       u.message = "Slave " + agent.info.hostname + " disconnected";
       u.timestamp = now();
+      if (!isTerminalState(it->second.state)) countTerminal(u.state, u.source, u.reason);
       it = tasks.erase(it);  // Master::removeTask
       forwardToFramework(fid, std::move(u));
     }
@@ -418,6 +425,7 @@ void Master::forwardToFramework(const std::string& frameworkId, StatusUpdate upd
 }
 
 void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& message) {
+  count("master/messages_launch_tasks");
   Framework* framework = frameworkFrom(from);
   if (framework == nullptr || framework->info.id != message.framework_id) {
     log(fmt::format("Ignoring launch tasks message from {}: not a registered framework", from.str()));
@@ -455,6 +463,7 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
       u.message = fmt::format("Task launched with invalid offers: {}",
                               invalid.empty() ? "no registered agent " + message.hostname : invalid);
       u.timestamp = now();
+      countTerminal(u.state, u.source, u.reason);
       forwardToFramework(framework->info.id, u);
       continue;
     }
@@ -480,7 +489,9 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
 
 void Master::statusUpdate(const sim::Upid& from, StatusUpdateMessage& message) {
   StatusUpdate& u = message.update;
+  count("master/messages_status_update");
   if (removed_.count(u.slave_id.str()) != 0) {
+    count("master/invalid_status_updates");
     // "If the slave has been removed, drop the status update": the agent's retries go on
     // until it reregisters.
     log(fmt::format("Ignoring status update {} for task {} from removed agent {}", u.uuid, u.task_id, u.slave_id));
@@ -488,6 +499,7 @@ void Master::statusUpdate(const sim::Upid& from, StatusUpdateMessage& message) {
   }
   auto known = by_pid_.find(from);
   if (known == by_pid_.end() || known->second != u.slave_id) {
+    count("master/invalid_status_updates");
     log(fmt::format("Ignoring status update {} for task {} from {}: not a registered agent", u.uuid, u.task_id,
                     from.str()));
     return;
@@ -512,10 +524,15 @@ void Master::statusUpdate(const sim::Upid& from, StatusUpdateMessage& message) {
                     u.framework_id, u.uuid, u.slave_id));
   } else {
     t->executor_id = u.executor_id;
+    // Master::updateTask: the first terminal state counts (tasks_finished, ...).
+    if (!isTerminalState(t->state) && isTerminalState(u.latest_state.value_or(u.state))) {
+      countTerminal(u.state, u.source, u.reason);
+    }
     t->state = u.latest_state.value_or(u.state);
     if (isTerminalState(u.state)) t->acked_uuid = u.uuid;
     if (forwarded && !u.uuid.empty()) t->status_update_state = u.state;
   }
+  count(t == nullptr ? "master/invalid_status_updates" : "master/valid_status_updates");
   const std::string frameworkId = u.framework_id;
   forwardToFramework(frameworkId, std::move(u));
 }
@@ -544,6 +561,7 @@ void Master::acknowledge(const sim::Upid& from, StatusUpdateAcknowledgementMessa
 }
 
 void Master::killTask(const sim::Upid& from, const KillTaskMessage& message) {
+  count("master/messages_kill_task");
   Framework* framework = frameworkFrom(from);
   if (framework == nullptr || framework->info.id != message.framework_id) return;
   auto fw = tasks_.find(message.framework_id);
@@ -553,15 +571,12 @@ void Master::killTask(const sim::Upid& from, const KillTaskMessage& message) {
     if (it != fw->second.end()) t = &it->second;
   }
   if (t == nullptr) {
-    StatusUpdate u;
-    u.framework_id = message.framework_id;
-    u.task_id = message.task_id;
-    u.state = TaskState::TASK_LOST;
-    u.source = "SOURCE_MASTER";
-    u.reason = TaskStatusReason::REASON_RECONCILIATION;
-    u.message = "Attempted to kill an unknown task";
-    u.timestamp = now();
-    forwardToFramework(message.framework_id, u);
+    // Master::kill: "Cannot kill task ... because it is unknown; performing
+    // reconciliation" (_reconcileTasks for a task with no agent): TASK_LOST, or no answer
+    // while any agent is in transition (MasterTest.KillUnknownTaskSlaveInTransition).
+    log(fmt::format("Cannot kill task {} of framework {} because it is unknown; performing reconciliation",
+                    message.task_id, message.framework_id));
+    if (auto u = reconcileUnknown(*framework, message.task_id, {})) forwardToFramework(message.framework_id, std::move(*u));
     return;
   }
   auto agent = registered_.find(t->slave_id);
@@ -580,6 +595,7 @@ void Master::killTask(const sim::Upid& from, const KillTaskMessage& message) {
 }
 
 void Master::reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& message) {
+  count("master/messages_reconcile_tasks");
   Framework* framework = frameworkFrom(from);
   if (framework == nullptr || framework->info.id != message.framework_id) return;
   const auto& known = tasks_[message.framework_id];
@@ -651,6 +667,7 @@ std::optional<StatusUpdate> Master::reconcileUnknown(const Framework& framework,
 }
 
 void Master::unregisterSlave(const sim::Upid& from, const UnregisterSlaveMessage& message) {
+  count("master/messages_unregister_slave");
   auto it = registered_.find(message.slave_id);
   if (it == registered_.end() || !(it->second.pid == from)) {
     log(fmt::format("Ignoring unregister agent message from {} for agent {}: not that agent", from.str(),
@@ -658,10 +675,10 @@ void Master::unregisterSlave(const sim::Upid& from, const UnregisterSlaveMessage
     return;
   }
   log(fmt::format("Asked to unregister agent {}", message.slave_id));
-  removeSlave(message.slave_id, "the agent unregistered");
+  removeSlave(message.slave_id, "the agent unregistered", "master/slave_removals/reason_unregistered");
 }
 
-void Master::removeSlave(const std::string& slaveId, const std::string& reason) {
+void Master::removeSlave(const std::string& slaveId, const std::string& reason, std::string_view counter) {
   // Master::removeSlave: RemoveSlave in the registry; once it is stored the agent's
   // tasks are lost (no timers), its observer stops, the frameworks hear slaveLost.
   if (marking_unreachable_.count(slaveId) != 0) {
@@ -678,7 +695,11 @@ void Master::removeSlave(const std::string& slaveId, const std::string& reason) 
   AGENTSIM_ASSERT(it != registered_.end());
   removing_.insert(slaveId);
   registrarApply(RegistryOperation::RemoveSlave, it->second.info, "Master::_removeSlave",
-                 [this, slaveId, reason] { removedSlave(slaveId, reason); });
+                 [this, slaveId, reason, counter = std::string(counter)] {
+                   count("master/slave_removals");
+                   count(counter);
+                   removedSlave(slaveId, reason);
+                 });
 }
 
 void Master::removedSlave(const std::string& slaveId, const std::string& reason) {
@@ -708,6 +729,7 @@ Resources Master::availableRevocable(const std::string& slaveId) const {
 }
 
 void Master::updateSlave(const sim::Upid& from, const UpdateSlaveMessage& message) {
+  count("master/messages_update_slave");
   auto known = by_pid_.find(from);
   if (known == by_pid_.end() || known->second != message.slave_id) {
     log(fmt::format("Ignoring update of agent {} from {}: not a registered agent", message.slave_id, from.str()));
@@ -721,6 +743,7 @@ void Master::updateSlave(const sim::Upid& from, const UpdateSlaveMessage& messag
 }
 
 void Master::exitedExecutor(const sim::Upid& from, const ExitedExecutorMessage& message) {
+  count("master/messages_exited_executor");
   auto known = by_pid_.find(from);
   if (known == by_pid_.end()) {
     log(fmt::format("Ignoring exited executor '{}' of framework {} on agent {}: the agent is not registered",
@@ -760,6 +783,7 @@ void Master::removeTasksOf(const std::string& slaveId, const std::string& text,
       u.message = text;
       u.timestamp = now();
       u.unreachable_time = unreachableTime;
+      if (!isTerminalState(t.state)) countTerminal(u.state, u.source, u.reason);
       forwardToFramework(fid, u);
     }
     for (const std::string& tid : gone) tasks.erase(tid);
@@ -845,6 +869,7 @@ void Master::registrarApply(RegistryOperation operation, const SlaveInfo& info, 
 }
 
 void Master::registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message) {
+  count("master/messages_register_slave");
   if (auto known = by_pid_.find(from); known != by_pid_.end()) {
     const std::string id = known->second;
     if (!registered_.at(id).connected) {
@@ -852,7 +877,7 @@ void Master::registerSlave(const sim::Upid& from, const RegisterSlaveMessage& me
       // slave": it failed recovery (or lost its work_dir) before the master removed it.
       log(fmt::format("Removing old disconnected agent {} at {} because a registration attempt occurred", id,
                       from.str()));
-      removeSlave(id, "a new agent registered at the same address");
+      removeSlave(id, "a new agent registered at the same address", "master/slave_removals/reason_registered");
     } else {
       log(fmt::format("Agent {} at {} already registered, resending acknowledgement", id, from.str()));
       SlaveRegisteredMessage reply;
@@ -878,6 +903,7 @@ void Master::admitted(const sim::Upid& from, SlaveInfo info) {
   registrarApply(RegistryOperation::AdmitSlave, info, "Master::__registerSlave", [this, from, info] {
     registering_.erase(from.str());
     addSlave(from, info);
+    count("master/slave_registrations");
     log(fmt::format("Registered agent {} at {} ({})", info.id, from.str(), info.hostname));
     SlaveRegisteredMessage reply;
     reply.slave_id = info.id;
@@ -887,6 +913,7 @@ void Master::admitted(const sim::Upid& from, SlaveInfo info) {
 }
 
 void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage& message) {
+  count("master/messages_reregister_slave");
   const SlaveInfo& info = message.slave;
   if (reregistering_.count(info.id) != 0) {
     log(fmt::format("Ignoring re-register agent message from agent {} at {} ({}) as readmission is already in "
@@ -946,6 +973,7 @@ void Master::readmitted(const sim::Upid& from, const SlaveInfo& info, const std:
   const bool slaveWasRemoved = removed_.erase(info.id) != 0;
   unreachable_.erase(info.id);
   addSlave(from, info);
+  count("master/slave_reregistrations");
   log(fmt::format("Re-registered agent {} at {} ({})", info.id, from.str(), info.hostname));
   SlaveReregisteredMessage reply;
   reply.slave_id = info.id;
@@ -1056,6 +1084,8 @@ void Master::markedUnreachable(const std::string& slaveId, const std::string& re
   traceState(machines::kMasterSlave, "UNREACHABLE",
              {{"slave_id", slaveId}, {"pid", it->second.pid.str()}, {"hostname", it->second.info.hostname},
               {"reason", reason}, {"unreachable_time", sim::formatSeconds(at)}});
+  count("master/slave_removals");
+  count("master/slave_removals/reason_unhealthy");
   forgetSlave(it);
   removed_.insert(slaveId);
   unreachable_[slaveId] = at;
@@ -1116,6 +1146,7 @@ void SlaveObserver::pong(const sim::Upid& /*from*/, const PongSlaveMessage& /*me
     // request (markingUnreachable->discard()), which then uses no permit.
     Master& master = master_;
     master.dispatch("RateLimiter::discard", [&master, key = permit_key_] { master.discardRemovalPermit(key); });
+    master.count("master/slave_unreachable_canceled");
     log(fmt::format("Canceling transition of agent {} to UNREACHABLE because a pong was received!", slave_id_));
   }
   marking_ = false;
@@ -1126,6 +1157,7 @@ void SlaveObserver::timeout() {
     ++timeouts_;
     if (timeouts_ >= max_ping_timeouts_ && !marking_) {
       marking_ = true;
+      master_.count("master/slave_unreachable_scheduled");
       log(fmt::format("Agent {} has failed to respond to {} pings; asking for a removal permit", slave_id_, timeouts_));
       Master& master = master_;
       const sim::Upid self = this->self();
@@ -1152,12 +1184,29 @@ void SlaveObserver::permitted() {
     return;
   }
   log(fmt::format("Marking agent {} unreachable after {} pings without a pong", slave_id_, timeouts_));
+  master_.count("master/slave_unreachable_completed");
   const std::string id = slave_id_;
   Master& master = master_;
   master.dispatch("Master::markUnreachable", [&master, id] { master.markUnreachable(id, "health check timed out"); });
   // SlaveObserver::_markUnreachable: the request is out; the observer goes on pinging
   // (until the master stops it), and another missed ping asks again.
   marking_ = false;
+}
+
+void Master::countTerminal(TaskState state, std::string_view source, std::optional<TaskStatusReason> reason) {
+  switch (state) {
+    case TaskState::TASK_FINISHED: count("master/tasks_finished"); break;
+    case TaskState::TASK_FAILED: count("master/tasks_failed"); break;
+    case TaskState::TASK_KILLED: count("master/tasks_killed"); break;
+    case TaskState::TASK_LOST: count("master/tasks_lost"); break;
+    case TaskState::TASK_ERROR: count("master/tasks_error"); break;
+    case TaskState::TASK_UNREACHABLE: count("master/tasks_unreachable"); break;
+    case TaskState::TASK_DROPPED: count("master/tasks_dropped"); break;
+    case TaskState::TASK_GONE: count("master/tasks_gone"); break;
+    case TaskState::TASK_GONE_BY_OPERATOR: count("master/tasks_gone_by_operator"); break;
+    default: return;
+  }
+  if (reason) count(taskStateReasonKey(toString(state), source, toString(*reason)));
 }
 
 void Master::acquireRemovalPermit(std::function<void()> granted, std::string key) {

@@ -60,6 +60,7 @@
 #include "model/messages/framework_messages.hpp"
 #include "model/master/detector/detector.hpp"
 #include "model/messages/messages.hpp"
+#include "model/common/metrics.hpp"
 #include "model/master/registry.hpp"
 #include "model/messages/task_messages.hpp"
 #include "sim/fault_site.hpp"
@@ -111,6 +112,9 @@ class Master final : public sim::Process {
   // RateLimiter's discard: a request discarded while it waits is skipped when its turn
   // comes, so it uses no permit (the next request gets the permit then).
   void discardRemovalPermit(const std::string& key);
+  // The master's counters (Master::Metrics, src/master/metrics.hpp): each increment is a
+  // `metric` record ("master/slave_unreachable_scheduled", ...).
+  void count(std::string_view key) { metrics_.increment(key); }
 
  protected:
   void initialize() override;
@@ -188,7 +192,7 @@ class Master final : public sim::Process {
   void unregisterSlave(const sim::Upid& from, const UnregisterSlaveMessage& message);
   // Master::removeSlave: RemoveSlave, unless the agent is being marked unreachable or
   // removed already; removedSlave is its continuation (Master::_removeSlave).
-  void removeSlave(const std::string& slaveId, const std::string& reason);
+  void removeSlave(const std::string& slaveId, const std::string& reason, std::string_view counter);
   void removedSlave(const std::string& slaveId, const std::string& reason);
   // Master::_markUnreachable: the continuation of MarkSlaveUnreachable.
   void markedUnreachable(const std::string& slaveId, const std::string& reason, sim::Time at);
@@ -256,6 +260,10 @@ class Master final : public sim::Process {
   void grantNextRemovalPermit();  // RateLimiterProcess::_acquire
   sim::Time next_removal_permit_;
   std::deque<PermitRequest> removal_permits_;
+  Metrics metrics_{*this};
+  // Master::updateTask's counters for a task's first terminal state (tasks_<state>, and
+  // master/<state>/<source>/<reason> when the update has a reason).
+  void countTerminal(TaskState state, std::string_view source, std::optional<TaskStatusReason> reason);
 };
 
 // SlaveObserver (src/master/master.cpp): process slave-observer(N), one per agent.
