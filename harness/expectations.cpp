@@ -242,7 +242,7 @@ void parseMessageOrder(const ParseContext& c, const std::string& p, Expectation&
 }
 
 void parseAgentState(const ParseContext& c, const std::string& p, Expectation& out) {
-  c.reader.object(p, {"agent", "state", "by", "after"}, {"agent", "state"});
+  c.reader.object(p, {"agent", "state", "by", "after", "count", "at_least", "at_most"}, {"agent", "state"});
   const std::string agent = c.reader.identifier(p + "/agent");
   if (!c.scenario.isAgent(agent)) {
     c.reader.fail(p + "/agent", c.scenario.hasHost(agent)
@@ -256,6 +256,23 @@ void parseAgentState(const ParseContext& c, const std::string& p, Expectation& o
   if (c.reader.has(p + "/by")) by = sim::Time{} + c.reader.duration(p + "/by", {}, ScenarioLimits::kMaxUntil);
   out.summary = fmt::format("agent {} reaches {} by {}{}", agent, state, sim::format(by.sinceStart()),
                             after == sim::Time{} ? "" : " (after " + sim::format(after.sinceStart()) + ")");
+  if (c.reader.has(p + "/count") || c.reader.has(p + "/at_least") || c.reader.has(p + "/at_most")) {
+    // Counted: how many times the agent moves to the state within [after, by] ("count":
+    // 0 says never in that window).
+    const Bounds bounds = boundsArg(c, p);
+    out.summary += fmt::format(" {} times", bounds.describe());
+    out.evaluate = [agent, state, after, by, bounds](const std::vector<Record>& records) {
+      std::vector<const Record*> hits;
+      for (const Record& r : records) {
+        if (r.kind != RecordKind::State || r.name != machines::kSlave.name || r.host != agent) continue;
+        if (r.at > by) break;
+        if (r.at >= after && r.text("state") == state) hits.push_back(&r);
+      }
+      return Outcome{bounds.holds(hits.size()),
+                     hits.empty() ? std::string("never") : fmt::format("{} at {}", state, times(hits)), seqsOf(hits)};
+    };
+    return;
+  }
   out.evaluate = [agent, state, after, by](const std::vector<Record>& records) {
     const Record* last = nullptr;
     for (const Record& r : records) {

@@ -33,6 +33,7 @@ void Master::initialize() {
   install(&Master::exitedExecutor, "Master::exitedExecutor");
   install(&Master::updateSlave, "Master::updateSlave");
   install(&Master::unregisterSlave, "Master::unregisterSlave");
+  install(&Master::unregisterFramework, "Master::unregisterFramework");
   log(fmt::format("Master {} ({}) started on {}:{}", info_.id, self().host(), self().host(), self().port()),
       {{"registry", flags_.registry}, {"zk", flags_.zk}});
 
@@ -383,16 +384,45 @@ void Master::frameworkFailoverTimeout(const std::string& id, std::uint64_t disco
   // Master::removeFramework; telling the agents (ShutdownFrameworkMessage) is the
   // status-update issue's, with tasks.
   log(fmt::format("Framework failover timeout, removing framework {} ({})", id, it->second.info.name));
+  removeFramework(id);
+}
+
+void Master::unregisterFramework(const sim::Upid& from, const UnregisterFrameworkMessage& message) {
+  // Master::unregisterFramework: only the framework's own pid may tear it down.
+  auto it = frameworks_.find(message.framework_id);
+  if (it == frameworks_.end()) return;
+  if (!(it->second.pid == from)) {
+    log(fmt::format("Ignoring unregister framework message for framework {} from {} because it is not expected "
+                    "from {}",
+                    message.framework_id, from.str(), it->second.pid.str()));
+    return;
+  }
+  log(fmt::format("Asked to unregister framework {}", message.framework_id));
+  removeFramework(message.framework_id);
+}
+
+void Master::removeFramework(const std::string& id) {
+  // Master::removeFramework: every registered agent shuts the framework down; its tasks
+  // leave the master as TASK_KILLED / REASON_FRAMEWORK_REMOVED (Master::updateTask's
+  // counters; nobody is told); it becomes a completed framework.
+  auto it = frameworks_.find(id);
+  if (it == frameworks_.end()) return;
   traceState(machines::kMasterFramework, "REMOVED", {{"framework_id", id}});
   framework_by_pid_.erase(it->second.pid);
   frameworks_.erase(it);
-  // Master::removeFramework: every registered agent shuts the framework down.
   for (const auto& [slaveId, agent] : registered_) {
     ShutdownFrameworkMessage message;
     message.framework_id = id;
     send(agent.pid, message);
   }
-  tasks_.erase(id);
+  if (auto tasks = tasks_.find(id); tasks != tasks_.end()) {
+    for (const auto& [tid, t] : tasks->second) {
+      if (!isTerminalState(t.state)) {
+        countTerminal(TaskState::TASK_KILLED, "SOURCE_MASTER", TaskStatusReason::REASON_FRAMEWORK_REMOVED);
+      }
+    }
+    tasks_.erase(tasks);
+  }
   completed_frameworks_.insert(id);
 }
 

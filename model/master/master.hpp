@@ -160,6 +160,8 @@ class Master final : public sim::Process {
   void registerFramework(const sim::Upid& from, const RegisterFrameworkMessage& message);
   void reregisterFramework(const sim::Upid& from, const ReregisterFrameworkMessage& message);
   void addFramework(const sim::Upid& pid, const FrameworkInfo& info, std::string_view state);
+  void unregisterFramework(const sim::Upid& from, const UnregisterFrameworkMessage& message);
+  void removeFramework(const std::string& id);
   void frameworkFailoverTimeout(const std::string& id, std::uint64_t disconnection);
   void registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message);
   void reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage& message);

@@ -169,6 +169,7 @@ inline const std::vector<std::string_view>& mesosMessageNames() {
       "SlaveReregisteredMessage",
       "StatusUpdateAcknowledgementMessage",
       "StatusUpdateMessage",
+      "UnregisterFrameworkMessage",
       "UnregisterSlaveMessage",
       "UpdateFrameworkMessage",
       "UpdateSlaveMessage",
