@@ -1,5 +1,7 @@
 #include "model/master/master.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "model/master/contender/zookeeper.hpp"
@@ -820,15 +822,18 @@ void Master::removeTasksOf(const std::string& slaveId, const std::string& text,
   }
 }
 
-void Master::reconcileAgent(const std::string& slaveId, const std::vector<Task>& tasks, bool readmission) {
-  // Master::reconcile(Slave*) / readmission (the Slave built from the agent's tasks):
-  // tasks of completed frameworks are shut down; kills that waited go out now for the
-  // agent's live tasks.
+void Master::reconcileAgent(const std::string& slaveId, const ReregisterSlaveMessage& report, bool readmission) {
+  // Master::reconcile(Slave*), for a registered agent: tasks of completed frameworks are
+  // shut down. Readmission (Master::addSlave with the Slave built from the agent's
+  // tasks) does not: a completed framework's task stays as an orphan ("Possibly
+  // orphaned task", MESOS-4659), its framework recovered from the agent's report. Kills
+  // that waited go out now for the agent's live tasks.
+  const std::vector<Task>& tasks = report.tasks;
   auto agent = registered_.find(slaveId);
   if (agent == registered_.end()) return;
   std::set<std::string> shutdown;
   for (const Task& t : tasks) {
-    if (completed_frameworks_.count(t.framework_id) != 0) {
+    if (!readmission && completed_frameworks_.count(t.framework_id) != 0) {
       shutdown.insert(t.framework_id);
       continue;
     }
@@ -837,6 +842,8 @@ void Master::reconcileAgent(const std::string& slaveId, const std::vector<Task>&
       // back as recovered: inactive and disconnected until its scheduler reregisters (C30).
       Framework& framework = frameworks_[t.framework_id];
       framework.info.id = t.framework_id;
+      const auto& aware = report.partition_aware_frameworks;
+      framework.info.partition_aware = std::find(aware.begin(), aware.end(), t.framework_id.str()) != aware.end();
       framework.connected = false;
       framework.recovered = true;
       log(fmt::format("Recovering framework {} from agent {}", t.framework_id, slaveId));
@@ -980,7 +987,7 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
       }
     }
     send(from, reply);
-    reconcileAgent(info.id, message.tasks, false);
+    reconcileAgent(info.id, message, false);
     sendFrameworkPids(agent, message.tasks, message.frameworks);
     return;
   }
@@ -988,14 +995,16 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
   // unknown to this master. Consult the registrar (MarkSlaveReachable).
   recovered_slaves_.erase(info.id);
   reregistering_.insert(info.id);
-  dispatch("Master::_reregisterSlave", [this, from, info, tasks = message.tasks, frameworks = message.frameworks] {
-    registrarApply(RegistryOperation::MarkSlaveReachable, info, "Master::__reregisterSlave",
-                   [this, from, info, tasks, frameworks] { readmitted(from, info, tasks, frameworks); });
+  dispatch("Master::_reregisterSlave", [this, from, message] {
+    registrarApply(RegistryOperation::MarkSlaveReachable, message.slave, "Master::__reregisterSlave",
+                   [this, from, message] { readmitted(from, message); });
   });
 }
 
-void Master::readmitted(const sim::Upid& from, const SlaveInfo& info, const std::vector<Task>& tasks,
-                        const std::vector<std::string>& frameworks) {
+void Master::readmitted(const sim::Upid& from, const ReregisterSlaveMessage& message) {
+  const SlaveInfo& info = message.slave;
+  const std::vector<Task>& tasks = message.tasks;
+  const std::vector<std::string>& frameworks = message.frameworks;
   // Master::_reregisterSlave: MarkSlaveReachable is stored.
   reregistering_.erase(info.id);
   // Whether this master instance removed the agent (marked it unreachable) itself: false
@@ -1024,21 +1033,21 @@ void Master::readmitted(const sim::Upid& from, const SlaveInfo& info, const std:
       }
     }
   }
-  reconcileAgent(info.id, tasks, true);
-  if (slaveWasRemoved) shutdownNonPartitionAware(info.id, frameworks);
+  reconcileAgent(info.id, message, true);
+  if (slaveWasRemoved) shutdownNonPartitionAware(info.id, message);
   sendFrameworkPids(registered_.at(info.id), tasks, frameworks);
 }
 
-void Master::shutdownNonPartitionAware(const std::string& slaveId, const std::vector<std::string>& frameworks) {
+void Master::shutdownNonPartitionAware(const std::string& slaveId, const ReregisterSlaveMessage& report) {
   // The Mesos 1.0 "non-strict" semantics: the agent's frameworks that are not
   // PARTITION_AWARE are shut down on it, and their tasks leave the master, unless the
-  // master failed over since it removed the agent. agentsim's ReregisterSlaveMessage
-  // names frameworks by id only, so the capability is the master's FrameworkInfo's (an
-  // unknown framework counts as not partition-aware).
+  // master failed over since it removed the agent. The capability is the agent's
+  // FrameworkInfo's, so a framework the master removed meanwhile is judged too
+  // (PartitionTest.PartitionedSlaveOrphanedTask).
   const Agent& agent = registered_.at(slaveId);
-  for (const std::string& fid : frameworks) {
-    auto fw = frameworks_.find(fid);
-    if (fw != frameworks_.end() && fw->second.info.partition_aware) continue;
+  const auto& aware = report.partition_aware_frameworks;
+  for (const std::string& fid : report.frameworks) {
+    if (std::find(aware.begin(), aware.end(), fid) != aware.end()) continue;
     log(fmt::format("Shutting down framework {} at reregistered agent {} because the framework is not "
                     "partition-aware",
                     fid, slaveId));

@@ -166,13 +166,12 @@ class Master final : public sim::Process {
   void registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message);
   void reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage& message);
   void admitted(const sim::Upid& from, SlaveInfo info);
-  void readmitted(const sim::Upid& from, const SlaveInfo& info, const std::vector<Task>& tasks,
-                  const std::vector<std::string>& frameworks);
+  void readmitted(const sim::Upid& from, const ReregisterSlaveMessage& message);
   // Master::__reregisterSlave: the latest pid of each framework of the agent's tasks and
   // frameworks that this master knows (UpdateFrameworkMessage).
   // Master::_reregisterSlave, for an agent this master removed: ShutdownFrameworkMessage
   // for each of its frameworks that is not PARTITION_AWARE.
-  void shutdownNonPartitionAware(const std::string& slaveId, const std::vector<std::string>& frameworks);
+  void shutdownNonPartitionAware(const std::string& slaveId, const ReregisterSlaveMessage& message);
   void sendFrameworkPids(const Agent& agent, const std::vector<Task>& tasks,
                          const std::vector<std::string>& frameworks);
   // Master::removeFramework(Slave*, Framework*) from Master::exited: the tasks on the
@@ -209,7 +208,7 @@ class Master final : public sim::Process {
   void removeTasksOf(const std::string& slaveId, const std::string& text, std::optional<sim::Time> unreachableTime);
   // Readmission (`readmitted`) adds the agent's tasks to the master; a known agent's
   // reregistration (Master::reconcile(Slave*)) does not.
-  void reconcileAgent(const std::string& slaveId, const std::vector<Task>& tasks, bool readmission);
+  void reconcileAgent(const std::string& slaveId, const ReregisterSlaveMessage& message, bool readmission);
   // FrameworkErrorMessage to a scheduler (Master::exited, Master::subscribe,
   // Master::failoverFramework); the driver aborts on it.
   void sendFrameworkError(const sim::Upid& to, std::string text);
