@@ -396,6 +396,26 @@ std::vector<ActionKind> makeActions() {
            s->dispatch("SchedulerDriver::killTask", [s, task] { s->killTask(task); });
          };
        }});
+  kinds.push_back(
+      {"stop_framework",
+       "Tear a framework down: its driver stops without failover, as SchedulerDriver::stop() (src/sched/sched.cpp): "
+       "the scheduler sends UnregisterFrameworkMessage to its master, which removes the framework "
+       "(Master::removeFramework: ShutdownFrameworkMessage to every agent, its tasks TASK_KILLED / "
+       "REASON_FRAMEWORK_REMOVED in the master's counters), and the driver runs no more. Value: {framework "
+       "(optional with one framework)}.",
+       [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+         c.reader.object(p, {"framework"});
+         const FrameworkSpec& f = frameworkArg(c, p);
+         out.summary = fmt::format("{} stops its driver (teardown)", f.id);
+         out.apply = [framework = f.id](World& w) {
+           model::SchedulerProcess* s = scheduler(w, framework);
+           if (s == nullptr) {
+             note(w, framework, fmt::format("no scheduler runs on {}: nothing to stop", framework));
+             return;
+           }
+           s->dispatch("SchedulerDriver::stop", [s] { s->stop(); });
+         };
+       }});
   kinds.push_back({"partition",
                    "Lose every message between two hosts. Value: {between: [a, b], one_way (only a to b), for}.",
                    [](const ParseContext& c, const std::string& p, TimelineEntry& out) {

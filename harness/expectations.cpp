@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "harness/tables.hpp"
+#include "model/common/metrics.hpp"
 #include "model/common/task_state.hpp"
 #include "model/common/task_status_reason.hpp"
 #include "model/master/master.hpp"
@@ -296,7 +297,7 @@ void parseMessageOrder(const ParseContext& c, const std::string& p, Expectation&
 }
 
 void parseAgentState(const ParseContext& c, const std::string& p, Expectation& out) {
-  c.reader.object(p, {"agent", "state", "by", "after"}, {"agent", "state"});
+  c.reader.object(p, {"agent", "state", "by", "after", "count", "at_least", "at_most"}, {"agent", "state"});
   const std::string agent = c.reader.identifier(p + "/agent");
   if (!c.scenario.isAgent(agent)) {
     c.reader.fail(p + "/agent", c.scenario.hasHost(agent)
@@ -310,6 +311,31 @@ void parseAgentState(const ParseContext& c, const std::string& p, Expectation& o
   if (c.reader.has(p + "/by")) by = sim::Time{} + c.reader.duration(p + "/by", {}, ScenarioLimits::kMaxUntil);
   out.summary = fmt::format("agent {} reaches {} by {}{}", agent, state, sim::format(by.sinceStart()),
                             after == sim::Time{} ? "" : " (after " + sim::format(after.sinceStart()) + ")");
+  if (c.reader.has(p + "/count") || c.reader.has(p + "/at_least") || c.reader.has(p + "/at_most")) {
+    // Counted: how many times the agent moves to the state within [after, by] ("count":
+    // 0 says never in that window).
+    const Bounds bounds = boundsArg(c, p);
+    out.summary += fmt::format(" {} times", bounds.describe());
+    struct AgentStateCount {
+      std::string agent;
+      std::string state;
+      sim::Time after;
+      sim::Time by;
+      Bounds bounds;
+      std::vector<Hit> hits;
+      void observe(const Record& r) {
+        if (r.kind != RecordKind::State || r.name != machines::kSlave.name || r.host != agent) return;
+        if (r.at >= after && r.at <= by && r.text("state") == state) hits.push_back(hitOf(r));
+      }
+      Outcome finish(sim::Time) const {
+        return Outcome{bounds.holds(hits.size()),
+                       hits.empty() ? std::string("never") : fmt::format("{} at {}", state, times(hits)), seqsOf(hits)};
+      }
+    };
+    observeWith(out, sim::Interest().name(RecordKind::State, machines::kSlave.name),
+                AgentStateCount{agent, state, after, by, bounds, {}});
+    return;
+  }
   struct AgentState {
     std::string agent;
     std::string state;
@@ -1058,6 +1084,64 @@ void parseAgentExit(const ParseContext& c, const std::string& p, Expectation& ou
   observeWith(out, sim::Interest().kind(RecordKind::Startup), Exit{agent, code, message, prefix, step, by, {}});
 }
 
+// A counter or gauge of a host's /metrics/snapshot at a time (model/common/metrics.hpp):
+// the value of the last `metric` record of that host and key at or before `at` (0 before
+// any), as a test reads the snapshot after settling.
+void parseMetric(const ParseContext& c, const std::string& p, Expectation& out) {
+  c.reader.object(p, {"host", "metric", "value", "at_least", "at_most", "at"}, {"host", "metric"});
+  const std::string host = hostArg(c, p + "/host");
+  const std::string metric = c.reader.string(p + "/metric", 200);
+  const auto known = model::metricNames();
+  const bool taskStateKey = metric.rfind("master/task_", 0) == 0 && metric.find("/source_") != std::string::npos;
+  if (!taskStateKey && std::find(known.begin(), known.end(), metric) == known.end()) {
+    c.reader.fail(p + "/metric", fmt::format("unknown metric \"{}\"; expected one of: {}, or "
+                                             "master/<task_state>/<source>/<reason> (\"master/task_lost/source_slave/"
+                                             "reason_reconciliation\")",
+                                             metric, fmt::join(known, ", ")));
+  }
+  if (!c.reader.has(p + "/value") && !c.reader.has(p + "/at_least") && !c.reader.has(p + "/at_most")) {
+    c.reader.fail(p, "expected \"value\", or \"at_least\" and/or \"at_most\"");
+  }
+  if (c.reader.has(p + "/value") && (c.reader.has(p + "/at_least") || c.reader.has(p + "/at_most"))) {
+    c.reader.fail(p, "give either \"value\" or \"at_least\"/\"at_most\", not both");
+  }
+  Bounds bounds;
+  bounds.lo = 0;
+  if (c.reader.has(p + "/value")) {
+    bounds.exact = true;
+    bounds.lo = bounds.hi = c.reader.unsignedInteger(p + "/value", 0, 1'000'000'000);
+  }
+  if (c.reader.has(p + "/at_least")) bounds.lo = c.reader.unsignedInteger(p + "/at_least", 0, 1'000'000'000);
+  if (c.reader.has(p + "/at_most")) bounds.hi = c.reader.unsignedInteger(p + "/at_most", 0, 1'000'000'000);
+  if (bounds.hi < bounds.lo) c.reader.fail(p + "/at_most", "at_most is below at_least");
+  std::optional<sim::Time> at;
+  if (c.reader.has(p + "/at")) at = sim::Time{} + c.reader.duration(p + "/at", {}, ScenarioLimits::kMaxUntil);
+  out.summary = fmt::format("{} on {} is {} {}", metric, host, bounds.describe(),
+                            at ? "at " + sim::format(at->sinceStart()) : std::string("at the end"));
+  struct MetricCheck {
+    std::string host;
+    std::string metric;
+    Bounds bounds;
+    std::optional<sim::Time> at;
+    std::optional<Hit> last;
+    std::int64_t value = 0;
+    void observe(const Record& r) {
+      if (at && r.at > *at) return;
+      if (r.kind != RecordKind::Log || r.name != "metric" || r.host != host || r.text("metric") != metric) return;
+      last = hitOf(r);
+      value = r.integer("value");
+    }
+    Outcome finish(sim::Time) const {
+      const bool held = value >= 0 && bounds.holds(static_cast<std::uint64_t>(value));
+      return Outcome{held,
+                     !last ? std::string("0 (never counted)")
+                           : fmt::format("{} (since {})", value, sim::formatSeconds(last->at)),
+                     !last ? std::vector<std::uint64_t>{} : std::vector<std::uint64_t>{last->seq}};
+    }
+  };
+  observeWith(out, sim::Interest().name(RecordKind::Log, "metric"), MetricCheck{host, metric, bounds, at, {}, 0});
+}
+
 const std::vector<ExpectationKind>& expectationKinds() {
   static const std::vector<ExpectationKind> kinds{
       {"agent_exit",
@@ -1096,6 +1180,11 @@ const std::vector<ExpectationKind>& expectationKinds() {
       {"message_order",
        "Messages are seen in an order. Value: {messages: [names], from, to, event, between}.",
        parseMessageOrder},
+      {"metric",
+       "A counter or gauge of a master's or agent's /metrics/snapshot (master/tasks_lost, "
+       "master/slave_unreachable_scheduled, slave/executors_preempted, gc/path_removals_pending, ...) has a value at "
+       "a time (default: the end of the run). Value: {host, metric, value | at_least | at_most, at}.",
+       parseMetric},
       {"registry_operations",
        "Registrar operations a master applied (AdmitSlave, MarkSlaveReachable, MarkSlaveUnreachable), counted. "
        "Value: {master, operation, changed (whether it changed the registry), between, count | at_least | "

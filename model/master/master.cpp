@@ -1,5 +1,7 @@
 #include "model/master/master.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "model/master/contender/zookeeper.hpp"
@@ -33,6 +35,7 @@ void Master::initialize() {
   install(&Master::exitedExecutor, "Master::exitedExecutor");
   install(&Master::updateSlave, "Master::updateSlave");
   install(&Master::unregisterSlave, "Master::unregisterSlave");
+  install(&Master::unregisterFramework, "Master::unregisterFramework");
   log(fmt::format("Master {} ({}) started on {}:{}", info_.id, self().host(), self().host(), self().port()),
       {{"registry", flags_.registry}, {"zk", flags_.zk}});
 
@@ -157,11 +160,13 @@ void Master::recoveredSlavesTimeout() {
     if (registry_.slaves.find(id) == registry_.slaves.end()) continue;
     log(fmt::format("Agent {} did not re-register within {} after master failover", id,
                     sim::format(flags_.agent_reregister_timeout)));
+    count("master/slave_unreachable_scheduled");
     acquireRemovalPermit([this, id] {
       auto it = registry_.slaves.find(id);
       if (it == registry_.slaves.end()) return;
       if (recovered_slaves_.count(id) == 0) {
         // Master::markUnreachableAfterFailover: it reregistered while the permit was pending.
+        count("master/slave_unreachable_canceled");
         log(fmt::format("Canceling transition of agent {} ({}) to unreachable because it re-registered", id,
                         it->second.hostname));
         return;
@@ -169,11 +174,15 @@ void Master::recoveredSlavesTimeout() {
       const SlaveInfo info = it->second;
       log(fmt::format("Marking agent {} ({}) unreachable: it did not re-register after master failover", id,
                       info.hostname));
+      count("master/slave_unreachable_completed");
       marking_unreachable_.insert(id);
       recovered_slaves_.erase(id);
       registrarApply(RegistryOperation::MarkSlaveUnreachable, info, "Master::_markUnreachableAfterFailover", [this, id, info, at = now()] {
         marking_unreachable_.erase(id);
         unreachable_[id] = at;
+        count("master/slave_removals");
+        count("master/slave_removals/reason_unhealthy");
+        count("master/recovery_slave_removals");
         traceState(machines::kMasterSlave, "UNREACHABLE",
                    {{"slave_id", id}, {"hostname", info.hostname}, {"reason", "did not reregister after failover"},
                     {"unreachable_time", sim::formatSeconds(at)}});
@@ -251,6 +260,7 @@ void Master::removeUncheckpointedTasks(const Agent& agent, const std::string& sl
       u.reason = TaskStatusReason::REASON_SLAVE_DISCONNECTED;
       u.message = "Slave " + agent.info.hostname + " disconnected";
       u.timestamp = now();
+      if (!isTerminalState(it->second.state)) countTerminal(u.state, u.source, u.reason);
       it = tasks.erase(it);  // Master::removeTask
       forwardToFramework(fid, std::move(u));
     }
@@ -381,16 +391,45 @@ void Master::frameworkFailoverTimeout(const std::string& id, std::uint64_t disco
   // Master::removeFramework; telling the agents (ShutdownFrameworkMessage) is the
   // status-update issue's, with tasks.
   log(fmt::format("Framework failover timeout, removing framework {} ({})", id, it->second.info.name));
+  removeFramework(id);
+}
+
+void Master::unregisterFramework(const sim::Upid& from, const UnregisterFrameworkMessage& message) {
+  // Master::unregisterFramework: only the framework's own pid may tear it down.
+  auto it = frameworks_.find(message.framework_id);
+  if (it == frameworks_.end()) return;
+  if (!(it->second.pid == from)) {
+    log(fmt::format("Ignoring unregister framework message for framework {} from {} because it is not expected "
+                    "from {}",
+                    message.framework_id, from.str(), it->second.pid.str()));
+    return;
+  }
+  log(fmt::format("Asked to unregister framework {}", message.framework_id));
+  removeFramework(message.framework_id);
+}
+
+void Master::removeFramework(const std::string& id) {
+  // Master::removeFramework: every registered agent shuts the framework down; its tasks
+  // leave the master as TASK_KILLED / REASON_FRAMEWORK_REMOVED (Master::updateTask's
+  // counters; nobody is told); it becomes a completed framework.
+  auto it = frameworks_.find(id);
+  if (it == frameworks_.end()) return;
   traceState(machines::kMasterFramework, "REMOVED", {{"framework_id", id}});
   framework_by_pid_.erase(it->second.pid);
   frameworks_.erase(it);
-  // Master::removeFramework: every registered agent shuts the framework down.
   for (const auto& [slaveId, agent] : registered_) {
     ShutdownFrameworkMessage message;
     message.framework_id = id;
     send(agent.pid, message);
   }
-  tasks_.erase(id);
+  if (auto tasks = tasks_.find(id); tasks != tasks_.end()) {
+    for (const auto& [tid, t] : tasks->second) {
+      if (!isTerminalState(t.state)) {
+        countTerminal(TaskState::TASK_KILLED, "SOURCE_MASTER", TaskStatusReason::REASON_FRAMEWORK_REMOVED);
+      }
+    }
+    tasks_.erase(tasks);
+  }
   completed_frameworks_.insert(id);
 }
 
@@ -423,6 +462,7 @@ void Master::forwardToFramework(const std::string& frameworkId, StatusUpdate upd
 }
 
 void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& message) {
+  count("master/messages_launch_tasks");
   Framework* framework = frameworkFrom(from);
   if (framework == nullptr || framework->info.id != message.framework_id) {
     log(fmt::format("Ignoring launch tasks message from {}: not a registered framework", from.str()));
@@ -460,6 +500,7 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
       u.message = fmt::format("Task launched with invalid offers: {}",
                               invalid.empty() ? "no registered agent " + message.hostname : invalid);
       u.timestamp = now();
+      countTerminal(u.state, u.source, u.reason);
       forwardToFramework(framework->info.id, u);
       continue;
     }
@@ -485,7 +526,9 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
 
 void Master::statusUpdate(const sim::Upid& from, StatusUpdateMessage& message) {
   StatusUpdate& u = message.update;
+  count("master/messages_status_update");
   if (removed_.count(u.slave_id.str()) != 0) {
+    count("master/invalid_status_updates");
     // "If the slave has been removed, drop the status update": the agent's retries go on
     // until it reregisters.
     log(fmt::format("Ignoring status update {} for task {} from removed agent {}", u.uuid, u.task_id, u.slave_id));
@@ -493,6 +536,7 @@ void Master::statusUpdate(const sim::Upid& from, StatusUpdateMessage& message) {
   }
   auto known = by_pid_.find(from);
   if (known == by_pid_.end() || known->second != u.slave_id) {
+    count("master/invalid_status_updates");
     log(fmt::format("Ignoring status update {} for task {} from {}: not a registered agent", u.uuid, u.task_id,
                     from.str()));
     return;
@@ -517,10 +561,15 @@ void Master::statusUpdate(const sim::Upid& from, StatusUpdateMessage& message) {
                     u.framework_id, u.uuid, u.slave_id));
   } else {
     t->executor_id = u.executor_id;
+    // Master::updateTask: the first terminal state counts (tasks_finished, ...).
+    if (!isTerminalState(t->state) && isTerminalState(u.latest_state.value_or(u.state))) {
+      countTerminal(u.state, u.source, u.reason);
+    }
     t->state = u.latest_state.value_or(u.state);
     if (isTerminalState(u.state)) t->acked_uuid = u.uuid;
     if (forwarded && !u.uuid.empty()) t->status_update_state = u.state;
   }
+  count(t == nullptr ? "master/invalid_status_updates" : "master/valid_status_updates");
   const std::string frameworkId = u.framework_id;
   forwardToFramework(frameworkId, std::move(u));
 }
@@ -549,6 +598,7 @@ void Master::acknowledge(const sim::Upid& from, StatusUpdateAcknowledgementMessa
 }
 
 void Master::killTask(const sim::Upid& from, const KillTaskMessage& message) {
+  count("master/messages_kill_task");
   Framework* framework = frameworkFrom(from);
   if (framework == nullptr || framework->info.id != message.framework_id) return;
   auto fw = tasks_.find(message.framework_id);
@@ -558,15 +608,12 @@ void Master::killTask(const sim::Upid& from, const KillTaskMessage& message) {
     if (it != fw->second.end()) t = &it->second;
   }
   if (t == nullptr) {
-    StatusUpdate u;
-    u.framework_id = message.framework_id;
-    u.task_id = message.task_id;
-    u.state = TaskState::TASK_LOST;
-    u.source = "SOURCE_MASTER";
-    u.reason = TaskStatusReason::REASON_RECONCILIATION;
-    u.message = "Attempted to kill an unknown task";
-    u.timestamp = now();
-    forwardToFramework(message.framework_id, u);
+    // Master::kill: "Cannot kill task ... because it is unknown; performing
+    // reconciliation" (_reconcileTasks for a task with no agent): TASK_LOST, or no answer
+    // while any agent is in transition (MasterTest.KillUnknownTaskSlaveInTransition).
+    log(fmt::format("Cannot kill task {} of framework {} because it is unknown; performing reconciliation",
+                    message.task_id, message.framework_id));
+    if (auto u = reconcileUnknown(*framework, message.task_id, {})) forwardToFramework(message.framework_id, std::move(*u));
     return;
   }
   auto agent = registered_.find(t->slave_id);
@@ -585,6 +632,7 @@ void Master::killTask(const sim::Upid& from, const KillTaskMessage& message) {
 }
 
 void Master::reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& message) {
+  count("master/messages_reconcile_tasks");
   Framework* framework = frameworkFrom(from);
   if (framework == nullptr || framework->info.id != message.framework_id) return;
   const auto& known = tasks_[message.framework_id];
@@ -656,6 +704,7 @@ std::optional<StatusUpdate> Master::reconcileUnknown(const Framework& framework,
 }
 
 void Master::unregisterSlave(const sim::Upid& from, const UnregisterSlaveMessage& message) {
+  count("master/messages_unregister_slave");
   auto it = registered_.find(message.slave_id);
   if (it == registered_.end() || !(it->second.pid == from)) {
     log(fmt::format("Ignoring unregister agent message from {} for agent {}: not that agent", from.str(),
@@ -663,10 +712,10 @@ void Master::unregisterSlave(const sim::Upid& from, const UnregisterSlaveMessage
     return;
   }
   log(fmt::format("Asked to unregister agent {}", message.slave_id));
-  removeSlave(message.slave_id, "the agent unregistered");
+  removeSlave(message.slave_id, "the agent unregistered", "master/slave_removals/reason_unregistered");
 }
 
-void Master::removeSlave(const std::string& slaveId, const std::string& reason) {
+void Master::removeSlave(const std::string& slaveId, const std::string& reason, std::string_view counter) {
   // Master::removeSlave: RemoveSlave in the registry; once it is stored the agent's
   // tasks are lost (no timers), its observer stops, the frameworks hear slaveLost.
   if (marking_unreachable_.count(slaveId) != 0) {
@@ -683,7 +732,11 @@ void Master::removeSlave(const std::string& slaveId, const std::string& reason) 
   AGENTSIM_ASSERT(it != registered_.end());
   removing_.insert(slaveId);
   registrarApply(RegistryOperation::RemoveSlave, it->second.info, "Master::_removeSlave",
-                 [this, slaveId, reason] { removedSlave(slaveId, reason); });
+                 [this, slaveId, reason, counter = std::string(counter)] {
+                   count("master/slave_removals");
+                   count(counter);
+                   removedSlave(slaveId, reason);
+                 });
 }
 
 void Master::removedSlave(const std::string& slaveId, const std::string& reason) {
@@ -713,6 +766,7 @@ Resources Master::availableRevocable(const std::string& slaveId) const {
 }
 
 void Master::updateSlave(const sim::Upid& from, const UpdateSlaveMessage& message) {
+  count("master/messages_update_slave");
   auto known = by_pid_.find(from);
   if (known == by_pid_.end() || known->second != message.slave_id) {
     log(fmt::format("Ignoring update of agent {} from {}: not a registered agent", message.slave_id, from.str()));
@@ -726,6 +780,7 @@ void Master::updateSlave(const sim::Upid& from, const UpdateSlaveMessage& messag
 }
 
 void Master::exitedExecutor(const sim::Upid& from, const ExitedExecutorMessage& message) {
+  count("master/messages_exited_executor");
   auto known = by_pid_.find(from);
   if (known == by_pid_.end()) {
     log(fmt::format("Ignoring exited executor '{}' of framework {} on agent {}: the agent is not registered",
@@ -765,21 +820,25 @@ void Master::removeTasksOf(const std::string& slaveId, const std::string& text,
       u.message = text;
       u.timestamp = now();
       u.unreachable_time = unreachableTime;
+      if (!isTerminalState(t.state)) countTerminal(u.state, u.source, u.reason);
       forwardToFramework(fid, u);
     }
     for (const std::string& tid : gone) tasks.erase(tid);
   }
 }
 
-void Master::reconcileAgent(const std::string& slaveId, const std::vector<Task>& tasks, bool readmission) {
-  // Master::reconcile(Slave*) / readmission (the Slave built from the agent's tasks):
-  // tasks of completed frameworks are shut down; kills that waited go out now for the
-  // agent's live tasks.
+void Master::reconcileAgent(const std::string& slaveId, const ReregisterSlaveMessage& report, bool readmission) {
+  // Master::reconcile(Slave*), for a registered agent: tasks of completed frameworks are
+  // shut down. Readmission (Master::addSlave with the Slave built from the agent's
+  // tasks) does not: a completed framework's task stays as an orphan ("Possibly
+  // orphaned task", MESOS-4659), its framework recovered from the agent's report. Kills
+  // that waited go out now for the agent's live tasks.
+  const std::vector<Task>& tasks = report.tasks;
   auto agent = registered_.find(slaveId);
   if (agent == registered_.end()) return;
   std::set<std::string> shutdown;
   for (const Task& t : tasks) {
-    if (completed_frameworks_.count(t.framework_id) != 0) {
+    if (!readmission && completed_frameworks_.count(t.framework_id) != 0) {
       shutdown.insert(t.framework_id);
       continue;
     }
@@ -788,6 +847,8 @@ void Master::reconcileAgent(const std::string& slaveId, const std::vector<Task>&
       // back as recovered: inactive and disconnected until its scheduler reregisters (C30).
       Framework& framework = frameworks_[t.framework_id];
       framework.info.id = t.framework_id;
+      const auto& aware = report.partition_aware_frameworks;
+      framework.info.partition_aware = std::find(aware.begin(), aware.end(), t.framework_id.str()) != aware.end();
       framework.connected = false;
       framework.recovered = true;
       log(fmt::format("Recovering framework {} from agent {}", t.framework_id, slaveId));
@@ -850,6 +911,7 @@ void Master::registrarApply(RegistryOperation operation, const SlaveInfo& info, 
 }
 
 void Master::registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message) {
+  count("master/messages_register_slave");
   if (auto known = by_pid_.find(from); known != by_pid_.end()) {
     const std::string id = known->second;
     if (!registered_.at(id).connected) {
@@ -857,7 +919,7 @@ void Master::registerSlave(const sim::Upid& from, const RegisterSlaveMessage& me
       // slave": it failed recovery (or lost its work_dir) before the master removed it.
       log(fmt::format("Removing old disconnected agent {} at {} because a registration attempt occurred", id,
                       from.str()));
-      removeSlave(id, "a new agent registered at the same address");
+      removeSlave(id, "a new agent registered at the same address", "master/slave_removals/reason_registered");
     } else {
       log(fmt::format("Agent {} at {} already registered, resending acknowledgement", id, from.str()));
       SlaveRegisteredMessage reply;
@@ -883,6 +945,7 @@ void Master::admitted(const sim::Upid& from, SlaveInfo info) {
   registrarApply(RegistryOperation::AdmitSlave, info, "Master::__registerSlave", [this, from, info] {
     registering_.erase(from.str());
     addSlave(from, info);
+    count("master/slave_registrations");
     log(fmt::format("Registered agent {} at {} ({})", info.id, from.str(), info.hostname));
     SlaveRegisteredMessage reply;
     reply.slave_id = info.id;
@@ -892,6 +955,7 @@ void Master::admitted(const sim::Upid& from, SlaveInfo info) {
 }
 
 void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage& message) {
+  count("master/messages_reregister_slave");
   const SlaveInfo& info = message.slave;
   if (reregistering_.count(info.id) != 0) {
     log(fmt::format("Ignoring re-register agent message from agent {} at {} ({}) as readmission is already in "
@@ -928,7 +992,7 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
       }
     }
     send(from, reply);
-    reconcileAgent(info.id, message.tasks, false);
+    reconcileAgent(info.id, message, false);
     sendFrameworkPids(agent, message.tasks, message.frameworks);
     return;
   }
@@ -936,14 +1000,16 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
   // unknown to this master. Consult the registrar (MarkSlaveReachable).
   recovered_slaves_.erase(info.id);
   reregistering_.insert(info.id);
-  dispatch("Master::_reregisterSlave", [this, from, info, tasks = message.tasks, frameworks = message.frameworks] {
-    registrarApply(RegistryOperation::MarkSlaveReachable, info, "Master::__reregisterSlave",
-                   [this, from, info, tasks, frameworks] { readmitted(from, info, tasks, frameworks); });
+  dispatch("Master::_reregisterSlave", [this, from, message] {
+    registrarApply(RegistryOperation::MarkSlaveReachable, message.slave, "Master::__reregisterSlave",
+                   [this, from, message] { readmitted(from, message); });
   });
 }
 
-void Master::readmitted(const sim::Upid& from, const SlaveInfo& info, const std::vector<Task>& tasks,
-                        const std::vector<std::string>& frameworks) {
+void Master::readmitted(const sim::Upid& from, const ReregisterSlaveMessage& message) {
+  const SlaveInfo& info = message.slave;
+  const std::vector<Task>& tasks = message.tasks;
+  const std::vector<std::string>& frameworks = message.frameworks;
   // Master::_reregisterSlave: MarkSlaveReachable is stored.
   reregistering_.erase(info.id);
   // Whether this master instance removed the agent (marked it unreachable) itself: false
@@ -951,6 +1017,7 @@ void Master::readmitted(const sim::Upid& from, const SlaveInfo& info, const std:
   const bool slaveWasRemoved = removed_.erase(info.id) != 0;
   unreachable_.erase(info.id);
   addSlave(from, info);
+  count("master/slave_reregistrations");
   log(fmt::format("Re-registered agent {} at {} ({})", info.id, from.str(), info.hostname));
   SlaveReregisteredMessage reply;
   reply.slave_id = info.id;
@@ -971,21 +1038,21 @@ void Master::readmitted(const sim::Upid& from, const SlaveInfo& info, const std:
       }
     }
   }
-  reconcileAgent(info.id, tasks, true);
-  if (slaveWasRemoved) shutdownNonPartitionAware(info.id, frameworks);
+  reconcileAgent(info.id, message, true);
+  if (slaveWasRemoved) shutdownNonPartitionAware(info.id, message);
   sendFrameworkPids(registered_.at(info.id), tasks, frameworks);
 }
 
-void Master::shutdownNonPartitionAware(const std::string& slaveId, const std::vector<std::string>& frameworks) {
+void Master::shutdownNonPartitionAware(const std::string& slaveId, const ReregisterSlaveMessage& report) {
   // The Mesos 1.0 "non-strict" semantics: the agent's frameworks that are not
   // PARTITION_AWARE are shut down on it, and their tasks leave the master, unless the
-  // master failed over since it removed the agent. agentsim's ReregisterSlaveMessage
-  // names frameworks by id only, so the capability is the master's FrameworkInfo's (an
-  // unknown framework counts as not partition-aware).
+  // master failed over since it removed the agent. The capability is the agent's
+  // FrameworkInfo's, so a framework the master removed meanwhile is judged too
+  // (PartitionTest.PartitionedSlaveOrphanedTask).
   const Agent& agent = registered_.at(slaveId);
-  for (const std::string& fid : frameworks) {
-    auto fw = frameworks_.find(fid);
-    if (fw != frameworks_.end() && fw->second.info.partition_aware) continue;
+  const auto& aware = report.partition_aware_frameworks;
+  for (const std::string& fid : report.frameworks) {
+    if (std::find(aware.begin(), aware.end(), fid) != aware.end()) continue;
     log(fmt::format("Shutting down framework {} at reregistered agent {} because the framework is not "
                     "partition-aware",
                     fid, slaveId));
@@ -1061,6 +1128,8 @@ void Master::markedUnreachable(const std::string& slaveId, const std::string& re
   traceState(machines::kMasterSlave, "UNREACHABLE",
              {{"slave_id", slaveId}, {"pid", it->second.pid.str()}, {"hostname", it->second.info.hostname},
               {"reason", reason}, {"unreachable_time", sim::formatSeconds(at)}});
+  count("master/slave_removals");
+  count("master/slave_removals/reason_unhealthy");
   forgetSlave(it);
   removed_.insert(slaveId);
   unreachable_[slaveId] = at;
@@ -1121,6 +1190,7 @@ void SlaveObserver::pong(const sim::Upid& /*from*/, const PongSlaveMessage& /*me
     // request (markingUnreachable->discard()), which then uses no permit.
     Master& master = master_;
     master.dispatch("RateLimiter::discard", [&master, key = permit_key_] { master.discardRemovalPermit(key); });
+    master.count("master/slave_unreachable_canceled");
     log(fmt::format("Canceling transition of agent {} to UNREACHABLE because a pong was received!", slave_id_));
   }
   marking_ = false;
@@ -1131,6 +1201,7 @@ void SlaveObserver::timeout() {
     ++timeouts_;
     if (timeouts_ >= max_ping_timeouts_ && !marking_) {
       marking_ = true;
+      master_.count("master/slave_unreachable_scheduled");
       log(fmt::format("Agent {} has failed to respond to {} pings; asking for a removal permit", slave_id_, timeouts_));
       Master& master = master_;
       const sim::Upid self = this->self();
@@ -1157,12 +1228,29 @@ void SlaveObserver::permitted() {
     return;
   }
   log(fmt::format("Marking agent {} unreachable after {} pings without a pong", slave_id_, timeouts_));
+  master_.count("master/slave_unreachable_completed");
   const std::string id = slave_id_;
   Master& master = master_;
   master.dispatch("Master::markUnreachable", [&master, id] { master.markUnreachable(id, "health check timed out"); });
   // SlaveObserver::_markUnreachable: the request is out; the observer goes on pinging
   // (until the master stops it), and another missed ping asks again.
   marking_ = false;
+}
+
+void Master::countTerminal(TaskState state, std::string_view source, std::optional<TaskStatusReason> reason) {
+  switch (state) {
+    case TaskState::TASK_FINISHED: count("master/tasks_finished"); break;
+    case TaskState::TASK_FAILED: count("master/tasks_failed"); break;
+    case TaskState::TASK_KILLED: count("master/tasks_killed"); break;
+    case TaskState::TASK_LOST: count("master/tasks_lost"); break;
+    case TaskState::TASK_ERROR: count("master/tasks_error"); break;
+    case TaskState::TASK_UNREACHABLE: count("master/tasks_unreachable"); break;
+    case TaskState::TASK_DROPPED: count("master/tasks_dropped"); break;
+    case TaskState::TASK_GONE: count("master/tasks_gone"); break;
+    case TaskState::TASK_GONE_BY_OPERATOR: count("master/tasks_gone_by_operator"); break;
+    default: return;
+  }
+  if (reason) count(taskStateReasonKey(toString(state), source, toString(*reason)));
 }
 
 void Master::acquireRemovalPermit(std::function<void()> granted, std::string key) {

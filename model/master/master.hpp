@@ -60,6 +60,7 @@
 #include "model/messages/framework_messages.hpp"
 #include "model/master/detector/detector.hpp"
 #include "model/messages/messages.hpp"
+#include "model/common/metrics.hpp"
 #include "model/master/registry.hpp"
 #include "model/common/planted_bug.hpp"
 #include "model/messages/task_messages.hpp"
@@ -113,6 +114,9 @@ class Master final : public sim::Process {
   // RateLimiter's discard: a request discarded while it waits is skipped when its turn
   // comes, so it uses no permit (the next request gets the permit then).
   void discardRemovalPermit(const std::string& key);
+  // The master's counters (Master::Metrics, src/master/metrics.hpp): each increment is a
+  // `metric` record ("master/slave_unreachable_scheduled", ...).
+  void count(std::string_view key) { metrics_.increment(key); }
 
  protected:
   void initialize() override;
@@ -158,17 +162,18 @@ class Master final : public sim::Process {
   void registerFramework(const sim::Upid& from, const RegisterFrameworkMessage& message);
   void reregisterFramework(const sim::Upid& from, const ReregisterFrameworkMessage& message);
   void addFramework(const sim::Upid& pid, const FrameworkInfo& info, std::string_view state);
+  void unregisterFramework(const sim::Upid& from, const UnregisterFrameworkMessage& message);
+  void removeFramework(const std::string& id);
   void frameworkFailoverTimeout(const std::string& id, std::uint64_t disconnection);
   void registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message);
   void reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage& message);
   void admitted(const sim::Upid& from, SlaveInfo info);
-  void readmitted(const sim::Upid& from, const SlaveInfo& info, const std::vector<Task>& tasks,
-                  const std::vector<std::string>& frameworks);
+  void readmitted(const sim::Upid& from, const ReregisterSlaveMessage& message);
   // Master::__reregisterSlave: the latest pid of each framework of the agent's tasks and
   // frameworks that this master knows (UpdateFrameworkMessage).
   // Master::_reregisterSlave, for an agent this master removed: ShutdownFrameworkMessage
   // for each of its frameworks that is not PARTITION_AWARE.
-  void shutdownNonPartitionAware(const std::string& slaveId, const std::vector<std::string>& frameworks);
+  void shutdownNonPartitionAware(const std::string& slaveId, const ReregisterSlaveMessage& message);
   void sendFrameworkPids(const Agent& agent, const std::vector<Task>& tasks,
                          const std::vector<std::string>& frameworks);
   // Master::removeFramework(Slave*, Framework*) from Master::exited: the tasks on the
@@ -190,7 +195,7 @@ class Master final : public sim::Process {
   void unregisterSlave(const sim::Upid& from, const UnregisterSlaveMessage& message);
   // Master::removeSlave: RemoveSlave, unless the agent is being marked unreachable or
   // removed already; removedSlave is its continuation (Master::_removeSlave).
-  void removeSlave(const std::string& slaveId, const std::string& reason);
+  void removeSlave(const std::string& slaveId, const std::string& reason, std::string_view counter);
   void removedSlave(const std::string& slaveId, const std::string& reason);
   // Master::_markUnreachable: the continuation of MarkSlaveUnreachable.
   void markedUnreachable(const std::string& slaveId, const std::string& reason, sim::Time at);
@@ -205,7 +210,7 @@ class Master final : public sim::Process {
   void removeTasksOf(const std::string& slaveId, const std::string& text, std::optional<sim::Time> unreachableTime);
   // Readmission (`readmitted`) adds the agent's tasks to the master; a known agent's
   // reregistration (Master::reconcile(Slave*)) does not.
-  void reconcileAgent(const std::string& slaveId, const std::vector<Task>& tasks, bool readmission);
+  void reconcileAgent(const std::string& slaveId, const ReregisterSlaveMessage& message, bool readmission);
   // FrameworkErrorMessage to a scheduler (Master::exited, Master::subscribe,
   // Master::failoverFramework); the driver aborts on it.
   void sendFrameworkError(const sim::Upid& to, std::string text);
@@ -258,6 +263,10 @@ class Master final : public sim::Process {
   void grantNextRemovalPermit();  // RateLimiterProcess::_acquire
   sim::Time next_removal_permit_;
   std::deque<PermitRequest> removal_permits_;
+  Metrics metrics_{*this};
+  // Master::updateTask's counters for a task's first terminal state (tasks_<state>, and
+  // master/<state>/<source>/<reason> when the update has a reason).
+  void countTerminal(TaskState state, std::string_view source, std::optional<TaskStatusReason> reason);
 };
 
 // SlaveObserver (src/master/master.cpp): process slave-observer(N), one per agent.

@@ -72,6 +72,14 @@ struct FrameworkErrorMessage : sim::MessageOf<FrameworkErrorMessage> {
   void describe(sim::Fields& out) const override { out.push_back({"message", message}); }
 };
 
+// Scheduler -> master: the driver stops without failover (SchedulerDriver::stop(false),
+// SchedulerProcess::stop): the master tears the framework down (Master::teardown).
+struct UnregisterFrameworkMessage : sim::MessageOf<UnregisterFrameworkMessage> {
+  static constexpr std::string_view kName = "UnregisterFrameworkMessage";
+  std::string framework_id;
+  void describe(sim::Fields& out) const override { out.push_back({"framework_id", framework_id}); }
+};
+
 // Master -> scheduler: the agent is gone, removed or marked unreachable
 // (Master::sendSlaveLost); the driver calls Scheduler::slaveLost.
 struct LostSlaveMessage : sim::MessageOf<LostSlaveMessage> {

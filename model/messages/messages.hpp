@@ -46,6 +46,9 @@ struct ReregisterSlaveMessage : sim::MessageOf<ReregisterSlaveMessage> {
   std::string version;
   std::vector<Task> tasks;  // every task the agent knows, with its latest state
   std::vector<std::string> frameworks;  // FrameworkIDs (FrameworkInfo in Mesos)
+  // Of those FrameworkInfos, the ids of the frameworks with the PARTITION_AWARE
+  // capability (the one field of them the master reads here).
+  std::vector<std::string> partition_aware_frameworks;
   void describe(sim::Fields& out) const override {
     out.push_back({"slave_id", slave.id});
     out.push_back({"hostname", slave.hostname});
@@ -169,6 +172,7 @@ inline const std::vector<std::string_view>& mesosMessageNames() {
       "SlaveReregisteredMessage",
       "StatusUpdateAcknowledgementMessage",
       "StatusUpdateMessage",
+      "UnregisterFrameworkMessage",
       "UnregisterSlaveMessage",
       "UpdateFrameworkMessage",
       "UpdateSlaveMessage",

@@ -182,6 +182,20 @@ void SchedulerProcess::killTask(const std::string& taskId) {
   send(masterPid(), message);
 }
 
+void SchedulerProcess::stop() {
+  // SchedulerProcess::stop(failover=false): "Unregister the framework", then the driver is
+  // stopped (`running` false).
+  if (!running_) return;
+  if (connected_) {
+    UnregisterFrameworkMessage message;
+    message.framework_id = framework_.id;
+    send(masterPid(), message);
+  }
+  log(fmt::format("Stopping framework {}", framework_.id));
+  running_ = false;
+  connected_ = false;
+}
+
 void SchedulerProcess::reconcileTasks(const std::vector<std::string>& taskIds, const std::string& slaveId) {
   if (!connected_) {
     log("Ignoring reconcile tasks message as master is disconnected");

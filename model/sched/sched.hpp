@@ -31,7 +31,9 @@
 //  - a FrameworkErrorMessage (from any sender, as SchedulerProcess::error does not check)
 //    aborts the driver and is delivered to Scheduler::error (a `state` record
 //    "Scheduler::error", state ERROR, with the message); an aborted driver is not running:
-//    it ignores every later message and master change and sends nothing more.
+//    it ignores every later message and master change and sends nothing more;
+//  - stop() (SchedulerDriver::stop, the tests' teardown) sends UnregisterFrameworkMessage
+//    while connected, and leaves the driver not running as an abort does.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -105,6 +107,9 @@ class SchedulerProcess final : public sim::Process {
   void killTask(const std::string& taskId);
   // `slaveId`: the agent the tasks are said to run on (TaskStatus.slave_id); "" for none.
   void reconcileTasks(const std::vector<std::string>& taskIds, const std::string& slaveId = {});
+  // SchedulerDriver::stop() (failover=false): UnregisterFrameworkMessage to the master if
+  // connected; the driver then runs no more (no callbacks, no messages).
+  void stop();
 
  protected:
   void initialize() override;

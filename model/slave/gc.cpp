@@ -88,6 +88,7 @@ void GarbageCollector::removeNow(const std::string& path, const std::string& why
              {{"path", path}, {"files", static_cast<std::int64_t>(removed)},
               {"bytes", static_cast<std::int64_t>(before - disk.usedBytes())}, {"reason", why}});
   setDue(path, std::nullopt);
+  metrics_.increment("gc/path_removals_succeeded");
   complete(path, true);
 }
 
@@ -100,6 +101,7 @@ void GarbageCollector::setDue(const std::string& path, std::optional<sim::Time> 
     due_[path] = *at;
     times_.insert(*at);
   }
+  metrics_.set("gc/path_removals_pending", static_cast<std::int64_t>(due_.size()));
 }
 
 }  // namespace agentsim::model

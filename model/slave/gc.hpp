@@ -9,6 +9,8 @@
 //  - prune(d) removes at once every path due within d from now (Slave::checkDiskUsage
 //    calls it with gc_delay * max(0, 1 - gc_disk_headroom - disk usage));
 //  - one timer, armed for the earliest removal, as Mesos's GarbageCollectorProcess;
+//  - its metrics (later Mesos's; 1.1 has none): gc/path_removals_pending (a gauge),
+//    gc/path_removals_succeeded, gc/path_removals_failed (never: removal cannot fail);
 //  - every decision is a `state` record "GarbageCollector": SCHEDULED (with the delay),
 //    UNSCHEDULED, and REMOVED with the path, how many files went, and why (its delay
 //    elapsed, or pruned for disk usage).
@@ -18,6 +20,7 @@
 #include <set>
 #include <string>
 
+#include "model/common/metrics.hpp"
 #include "sim/process.hpp"
 #include "sim/state_machine.hpp"
 
@@ -59,6 +62,7 @@ class GarbageCollector final : public sim::Process {
   std::multiset<sim::Time> times_;
   sim::TimerId timer_;
   sim::Time timerAt_;
+  Metrics metrics_{*this};
 };
 
 }  // namespace agentsim::model

@@ -210,7 +210,10 @@ void Slave::doReliableRegistration(sim::Duration maxBackoff) {
     message.slave = info_;
     message.version = "1.1.0";
     message.tasks = tasksForReregistration();
-    for (const auto& [id, f] : frameworks_) message.frameworks.push_back(id);
+    for (const auto& [id, f] : frameworks_) {
+      message.frameworks.push_back(id);
+      if (f.info.partition_aware) message.partition_aware_frameworks.push_back(id);
+    }
     send(master, message);
   }
 

@@ -35,6 +35,7 @@
 #include "model/common/flags.hpp"
 #include "model/common/planted_bug.hpp"
 #include "sim/fault_site.hpp"
+#include "model/common/metrics.hpp"
 #include "model/hook/manager.hpp"
 #include "model/authorizer/local/authorizer.hpp"
 #include "model/master/detector/detector.hpp"
@@ -210,6 +211,7 @@ class Slave final : public sim::Process {
   void statusUpdateMessage(const sim::Upid& from, StatusUpdateMessage& message);
   // Slave::statusUpdate: from an executor (pid) or from the agent itself (none).
   void statusUpdate(StatusUpdate update, const sim::Upid& pid);
+  void countTerminalTask(TaskState state);
   // Executor::updateTaskState: why the task cannot take the update, or nothing.
   std::optional<std::string> updateTaskState(Framework& framework, Executor& executor, const StatusUpdate& update);
   void statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message);
@@ -264,6 +266,9 @@ class Slave final : public sim::Process {
   bool rebooted_ = false;
   std::optional<Resources> oversubscribed_;  // the last total sent (or due) to the master
   std::uint64_t executors_preempted_ = 0;     // metric slave/executors_preempted
+  // The agent's counters (Slave::Metrics): slave/tasks_<state>, slave/executors_terminated,
+  // slave/executors_preempted, slave/valid_status_updates, slave/invalid_status_updates.
+  Metrics metrics_{*this};
   bool reconnecting_ = false;  // recovery waits for executors to reregister
 };
 

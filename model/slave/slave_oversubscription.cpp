@@ -109,6 +109,7 @@ void Slave::handleQoSCorrections(const sim::Try<std::vector<QoSCorrection>>& cor
     }
     if (e->state != Executor::State::REGISTERING && e->state != Executor::State::RUNNING) continue;
     ++executors_preempted_;
+    metrics_.increment("slave/executors_preempted");
     log(fmt::format("Killing container {} of executor '{}' of framework {} for a QoS correction: {}", e->container_id,
                     c.executor_id, c.framework_id, c.reason),
         {{"executor_id", c.executor_id}, {"container", e->container_id}, {"reason", c.reason},

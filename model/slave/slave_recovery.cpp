@@ -152,6 +152,7 @@ void Slave::recoverExecutor(Framework& f, const state::ExecutorState& es) {
     // restart: the executor is TERMINATED at once, moved to the completed executors, and
     // its run and executor directories (work and meta) are garbage collected.
     log(fmt::format("Executor '{}' of framework {}: its latest run {} has completed", eid, fid, run.id));
+    metrics_.increment("slave/executors_terminated");
     garbageCollect(paths::runPath(flags_.work_dir, info_.id, fid, eid, run.id));
     garbageCollect(paths::runPath(meta_dir_, info_.id, fid, eid, run.id));
     garbageCollect(paths::executorPath(flags_.work_dir, info_.id, fid, eid));

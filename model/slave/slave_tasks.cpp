@@ -611,6 +611,7 @@ void Slave::executorTerminated(const std::string& frameworkId, const std::string
                                    : std::string("terminated with unknown status")),
         {{"executor_id", executorId}, {"container", containerId}});
   }
+  metrics_.increment("slave/executors_terminated");
   setExecutorState(frameworkId, *e, Executor::State::TERMINATED);
   if (f->state != Framework::State::TERMINATING) {
     std::vector<std::string> tasks;
@@ -731,9 +732,11 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
     // to its sender (___statusUpdate), so the executor stops resending it.
     log(fmt::format("Failed to update state of task '{}' to {}: {}", update.task_id, toString(update.state), *refused),
         {{"task_id", update.task_id}, {"uuid", update.uuid}});
+    metrics_.increment("slave/invalid_status_updates");
     ackExecutor(sim::Nothing{});
     return;
   }
+  metrics_.increment("slave/valid_status_updates");
   std::optional<std::string> path = taskUpdatesPath(*f, *e, update.task_id);
   components_.statusUpdateManager->update(std::move(update), std::move(path), *this, std::move(ackExecutor));
 }
@@ -746,6 +749,7 @@ std::optional<std::string> Slave::updateTaskState(Framework& f, Executor& e, con
     if (!terminal) return std::string("Cannot send non-terminal update for queued task");
     e.terminated[id] = createTask(q->second, update.state, f.info.id, e.info.executor_id, info_.id);
     e.queued.erase(q);
+    countTerminalTask(update.state);
     return std::nullopt;
   }
   if (auto l = e.launched.find(id); l != e.launched.end()) {
@@ -753,6 +757,7 @@ std::optional<std::string> Slave::updateTaskState(Framework& f, Executor& e, con
     if (terminal) {
       e.terminated[id] = std::move(l->second);
       e.launched.erase(l);
+      countTerminalTask(update.state);
     }
     return std::nullopt;
   }
@@ -760,6 +765,20 @@ std::optional<std::string> Slave::updateTaskState(Framework& f, Executor& e, con
     return fmt::format("Task is already terminated with state {}", toString(t->second.state));
   }
   return std::string("Task is unknown");
+}
+
+void Slave::countTerminalTask(TaskState state) {
+  // Executor::updateTaskState: slave/tasks_<state> for a task's terminal state (1.1 counts
+  // FINISHED, FAILED, KILLED and LOST; TASK_GONE is later Mesos's, as the QoS kill that
+  // sends it).
+  switch (state) {
+    case TaskState::TASK_FINISHED: metrics_.increment("slave/tasks_finished"); break;
+    case TaskState::TASK_FAILED: metrics_.increment("slave/tasks_failed"); break;
+    case TaskState::TASK_KILLED: metrics_.increment("slave/tasks_killed"); break;
+    case TaskState::TASK_LOST: metrics_.increment("slave/tasks_lost"); break;
+    case TaskState::TASK_GONE: metrics_.increment("slave/tasks_gone"); break;
+    default: break;
+  }
 }
 
 void Slave::forward(StatusUpdate update) {

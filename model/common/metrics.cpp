@@ -1,0 +1,90 @@
+#include "model/common/metrics.hpp"
+
+#include <cctype>
+
+#include "sim/process.hpp"
+#include "sim/simulation.hpp"
+
+namespace agentsim::model {
+
+void Metrics::increment(std::string_view key) {
+  auto it = counters_.find(key);
+  set(key, it == counters_.end() ? 1 : it->second + 1);
+}
+
+void Metrics::set(std::string_view key, std::int64_t value) {
+  auto it = counters_.find(key);
+  if (it == counters_.end()) it = counters_.emplace(std::string(key), 0).first;
+  if (it->second == value) return;
+  it->second = value;
+  sim::Simulation& sim = owner_.sim();
+  if (!sim.trace().enabled()) return;
+  sim.emit(sim::RecordKind::Log, &owner_, {}, "metric", {{"metric", it->first}, {"value", value}},
+           sim.refOf(&owner_, sim.context().function));
+}
+
+std::int64_t Metrics::value(std::string_view key) const {
+  auto it = counters_.find(key);
+  return it == counters_.end() ? 0 : it->second;
+}
+
+namespace {
+constexpr std::string_view kMetricNames[]{
+    "gc/path_removals_failed",
+    "gc/path_removals_pending",
+    "gc/path_removals_succeeded",
+    "master/invalid_status_updates",
+    "master/messages_exited_executor",
+    "master/messages_kill_task",
+    "master/messages_launch_tasks",
+    "master/messages_reconcile_tasks",
+    "master/messages_register_slave",
+    "master/messages_reregister_slave",
+    "master/messages_status_update",
+    "master/messages_unregister_slave",
+    "master/messages_update_slave",
+    "master/recovery_slave_removals",
+    "master/slave_registrations",
+    "master/slave_removals",
+    "master/slave_removals/reason_registered",
+    "master/slave_removals/reason_unhealthy",
+    "master/slave_removals/reason_unregistered",
+    "master/slave_reregistrations",
+    "master/slave_unreachable_canceled",
+    "master/slave_unreachable_completed",
+    "master/slave_unreachable_scheduled",
+    "master/tasks_dropped",
+    "master/tasks_error",
+    "master/tasks_failed",
+    "master/tasks_finished",
+    "master/tasks_gone",
+    "master/tasks_gone_by_operator",
+    "master/tasks_killed",
+    "master/tasks_lost",
+    "master/tasks_unreachable",
+    "master/valid_status_updates",
+    "slave/executors_preempted",
+    "slave/executors_terminated",
+    "slave/invalid_status_updates",
+    "slave/tasks_failed",
+    "slave/tasks_finished",
+    "slave/tasks_gone",
+    "slave/tasks_killed",
+    "slave/tasks_lost",
+    "slave/valid_status_updates",
+};
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+}  // namespace
+
+std::span<const std::string_view> metricNames() { return kMetricNames; }
+
+std::string taskStateReasonKey(std::string_view state, std::string_view source, std::string_view reason) {
+  return "master/" + lower(state) + "/" + lower(source) + "/" + lower(reason);
+}
+
+}  // namespace agentsim::model

@@ -1,0 +1,42 @@
+#pragma once
+// A process's counters, as libprocess's process::metrics::Counter under
+// /metrics/snapshot ("master/tasks_lost", "slave/executors_preempted", ...).
+// Promise: a counter starts at 0 and only grows; each increment leaves a `log` record
+// named "metric" with the counter's key and its new value (docs/trace-format.md), so the
+// value at any time is the last such record's (the `metric` expectation reads them).
+// Of the gauges only gc/path_removals_pending is kept (docs/model.md).
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace agentsim::sim {
+class Process;
+}
+
+namespace agentsim::model {
+
+class Metrics {
+ public:
+  // `owner` emits the records, with the function now running as their ref.
+  explicit Metrics(sim::Process& owner) : owner_(owner) {}
+  void increment(std::string_view key);
+  // A gauge's new value (process::metrics::Gauge, read when /metrics/snapshot asks):
+  // recorded when it changes.
+  void set(std::string_view key, std::int64_t value);
+  std::int64_t value(std::string_view key) const;
+
+ private:
+  sim::Process& owner_;
+  std::map<std::string, std::int64_t, std::less<>> counters_;
+};
+
+// Every counter and gauge key the model keeps, sorted (the master's per state/source/
+// reason keys aside).
+std::span<const std::string_view> metricNames();
+
+// Master::Metrics::incrementTasksStates's key, "master/task_lost/source_slave/reason_reconciliation".
+std::string taskStateReasonKey(std::string_view state, std::string_view source, std::string_view reason);
+
+}  // namespace agentsim::model
