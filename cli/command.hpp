@@ -38,6 +38,8 @@ Command addInvariantsCommand(CLI::App& app);
 Command addFlagsCommand(CLI::App& app);
 Command addGraphCommand(CLI::App& app);
 Command addExplainCommand(CLI::App& app);
+Command addFuzzCommand(CLI::App& app);
+Command addFuzzMergeCommand(CLI::App& app);
 
 // A seed is a decimal number in [0, 2^64 - 1]: no sign, no base prefix, no wrap-around.
 std::optional<std::uint64_t> parseSeed(std::string_view text);

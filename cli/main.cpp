@@ -22,7 +22,8 @@ int main2(int argc, char** argv) {
   app.require_subcommand(1);
   const std::vector<Command> commands{addRunCommand(app),     addViewCommand(app),       addDiffCommand(app),
                                       addCheckCommand(app),   addInvariantsCommand(app), addFlagsCommand(app),
-                                      addGraphCommand(app),   addExplainCommand(app)};
+                                      addGraphCommand(app),   addExplainCommand(app),
+                                      addFuzzCommand(app),    addFuzzMergeCommand(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

@@ -41,6 +41,7 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
     world->sim().trace().addSink(&memory);  // last: it takes each record, no copy
     report.header = world->header();
     world->sim().trace().header(report.header);
+    // MERGE(kernel): world->sim().permuteTies(options.permute_ties);
     world->scheduleTimeline();
   } catch (const sim::LimitExceededError& e) {
     // Building the world itself went past a kernel limit.

@@ -21,6 +21,8 @@ struct RunOptions {
   std::vector<sim::TraceSink*> sinks;  // besides the in-memory one, which is added after them
   // A planted bug to turn on (model/common/planted_bug.hpp), by name; empty: none.
   std::string bug;
+  // Permute events of equal time with the kernel's seeded stream (sim::Simulation::permuteTies).
+  bool permute_ties = false;
 };
 
 struct ExpectationResult {
