@@ -79,6 +79,7 @@ std::optional<std::vector<fz::Base>> loadBases(const std::vector<std::string>& f
       std::cerr << fmt::format("agentsim: error: {}: not plain JSON\n", printable(file));
       return std::nullopt;
     }
+    fz::prepare(b);
     bases.push_back(std::move(b));
   }
   return bases;

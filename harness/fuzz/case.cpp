@@ -194,6 +194,15 @@ std::string familyOf(const Json& fault) {
   return note.rfind("fuzz ", 0) == 0 ? note.substr(5) : std::string("base");
 }
 
+void prepare(Base& base) {
+  base.graphs.clear();
+  for (const AgentSpec& a : base.scenario.agents) {
+    auto graph = model::StartupGraph::forAgent(a.flags, a.options.env);
+    auto sampler = graph.sampler();
+    base.graphs.push_back(AgentGraph{std::move(graph), std::move(sampler)});
+  }
+}
+
 FuzzCase drawCase(const Base& base, std::uint64_t seed, const CaseOptions& options) {
   sim::Rng rng(seed, "fuzz-case");
   FuzzCase c;
@@ -203,15 +212,21 @@ FuzzCase drawCase(const Base& base, std::uint64_t seed, const CaseOptions& optio
   c.bound = hasTasks(base.document) ? sim::Minutes(11) : sim::Minutes(2);
   // The ordering family: on in half the cases, so faults also meet agents that start.
   if (rng.below(2) == 0) {
-    for (const AgentSpec& a : base.scenario.agents) {
-      const auto graph = model::StartupGraph::forAgent(a.flags, a.options.env);
+    const bool prepared = base.graphs.size() == base.scenario.agents.size();
+    for (std::size_t i = 0; i < base.scenario.agents.size(); ++i) {
+      const AgentSpec& a = base.scenario.agents[i];
+      const auto graph = prepared ? base.graphs[i].graph : model::StartupGraph::forAgent(a.flags, a.options.env);
       std::vector<std::string> names;
-      for (std::size_t v : graph.sample(rng)) names.emplace_back(graph.name(v));
+      for (std::size_t v : prepared ? base.graphs[i].sampler.sample(rng) : graph.sample(rng))
+        names.emplace_back(graph.name(v));
       c.orders[a.id] = std::move(names);
     }
   }
   c.permute_ties = rng.below(2) == 0;
-  if (!options.faults) return c;
+  if (!options.faults) {
+    c.bound = sim::Duration{};  // nothing to heal: the rule is checked at the scenario's end
+    return c;
+  }
   const Hosts h = hostsOf(base.document, base.scenario);
   for (const std::string& family : faultFamilies()) {
     if (rng.below(2) != 0 || !familyApplies(family, h)) continue;
@@ -267,9 +282,11 @@ Json caseDocument(const FuzzCase& c, const CaseOptions& options) {
   }
   Json timeline = doc.contains("timeline") ? doc["timeline"] : Json::array();
   for (const Json& f : c.faults) timeline.push_back(f);
-  timeline.push_back(Json{{"at", durationText(c.heal)}, {"heal", "all"}, {"note", "fuzz heal: every partition ends"}});
-  timeline.push_back(
-      Json{{"at", durationText(c.heal)}, {"restart_crashed", "all"}, {"note", "fuzz heal: every crashed host restarts"}});
+  if (c.bound > sim::Duration{}) {
+    timeline.push_back(Json{{"at", durationText(c.heal)}, {"heal", "all"}, {"note", "fuzz heal: every partition ends"}});
+    timeline.push_back(Json{
+        {"at", durationText(c.heal)}, {"restart_crashed", "all"}, {"note", "fuzz heal: every crashed host restarts"}});
+  }
   doc["timeline"] = std::move(timeline);
   if (!options.expectations) doc.erase("expect");
   return doc;

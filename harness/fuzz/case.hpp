@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/scenario.hpp"
+#include "model/slave/startup_graph.hpp"
 #include "sim/time.hpp"
 
 namespace agentsim::harness::fuzz {
@@ -28,12 +29,22 @@ using Json = nlohmann::ordered_json;
 // The fault families the swarm turns on and off, in a fixed order.
 const std::vector<std::string>& faultFamilies();
 
+// An agent's startup graph and a sampler of its orders that keeps its counts.
+struct AgentGraph {
+  model::StartupGraph graph;
+  model::topo::Sampler sampler;
+};
+
 // A base scenario, loaded (to know its hosts and graphs) and as its document.
 struct Base {
   std::string file;
   Scenario scenario;
   Json document;
+  std::vector<AgentGraph> graphs = {};  // per agent, once prepare() ran; else drawn afresh
 };
+
+// Builds each agent's graph and sampler once, for many cases.
+void prepare(Base& base);
 
 struct CaseOptions {
   bool faults = true;        // false: startup orders only (--no-faults)
@@ -53,7 +64,8 @@ struct FuzzCase {
 
 // The safety phase lasts as long as the base scenario (its `until`); the liveness bound
 // is 2mins (registration backoff is capped at 1mins) and, when the scenario has tasks,
-// 11mins (a status update's retry interval is capped at 10mins).
+// 11mins (a status update's retry interval is capped at 10mins); without faults there is
+// nothing to heal, and the liveness rule is checked at the scenario's own end.
 FuzzCase drawCase(const Base& base, std::uint64_t seed, const CaseOptions& options);
 
 // The case as a scenario document that states its startup orders and faults explicitly.
