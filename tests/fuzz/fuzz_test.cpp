@@ -10,6 +10,7 @@
 #include "harness/fuzz/campaign.hpp"
 #include "harness/fuzz/shrink.hpp"
 #include "model/slave/startup_graph.hpp"
+#include "sim/rng.hpp"
 #include "sim/time.hpp"
 
 namespace fz = agentsim::harness::fuzz;
@@ -124,4 +125,12 @@ TEST_CASE("shards and their merge give the summary of one run") {
   const auto back = fz::Summary::fromJson(merged.toJson());
   REQUIRE(std::holds_alternative<fz::Summary>(back));
   CHECK(core(std::get<fz::Summary>(back)) == core(one));
+}
+
+TEST_CASE("topo::Sampler draws what topo::sample draws, keeping its counts") {
+  const fz::Base b = base("startup.json");
+  const auto graph = agentsim::model::StartupGraph::forAgent(b.scenario.agents[0].flags, b.scenario.agents[0].options.env);
+  const auto sampler = graph.sampler();
+  agentsim::sim::Rng r1(5, "t"), r2(5, "t");
+  for (int i = 0; i < 20; ++i) CHECK(sampler.sample(r1) == graph.sample(r2));
 }
