@@ -39,6 +39,8 @@ Command addFlagsCommand(CLI::App& app);
 Command addGraphCommand(CLI::App& app);
 Command addExplainCommand(CLI::App& app);
 Command addStepCommand(CLI::App& app);
+Command addFuzzCommand(CLI::App& app);
+Command addFuzzMergeCommand(CLI::App& app);
 
 // Ends a subcommand's --help with two examples and the docs/ page to read.
 void addExamples(CLI::App& cmd, std::string_view first, std::string_view second, std::string_view doc);

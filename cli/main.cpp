@@ -27,7 +27,7 @@ int main2(int argc, char** argv) {
   const std::vector<Command> commands{addRunCommand(app),     addViewCommand(app),       addDiffCommand(app),
                                       addCheckCommand(app),   addInvariantsCommand(app), addFlagsCommand(app),
                                       addGraphCommand(app),   addExplainCommand(app),
-                                      addStepCommand(app)};
+                                      addStepCommand(app),     addFuzzCommand(app),       addFuzzMergeCommand(app)};
   // A first word that is no option and no subcommand: name it and list the subcommands
   // (CLI11 would say only that a subcommand is required).
   std::vector<std::string> names;

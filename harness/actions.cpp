@@ -511,6 +511,23 @@ std::vector<ActionKind> makeActions() {
                        if (host) w.sim().restart(w.host(*host), label);
                      };
                    }});
+  kinds.push_back({"restart_crashed",
+                   "Restart every host that is down, and every master host whose mesos-master exited (as a "
+                   "supervisor restarts it), in the cluster's order; other hosts are left alone (the fuzzer's heal, "
+                   "docs/fuzzing.md). Value: \"all\".",
+                   [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+                     if (!c.reader.at(p).is_string() || c.reader.at(p).get<std::string>() != "all") {
+                       c.reader.fail(p, fmt::format("expected \"all\", got {}", typeName(c.reader.at(p))));
+                     }
+                     out.summary = "restart every crashed host";
+                     out.apply = [label = c.label](World& w) {
+                       for (const auto& h : w.sim().hosts()) {
+                         sim::Host& host = w.host(h.name());
+                         const bool exited = w.scenario().isMaster(h.name()) && host.processesOf("").empty();
+                         if (!host.up() || exited) w.sim().restart(host, label);
+                       }
+                     };
+                   }});
   kinds.push_back(
       {"restart_agent",
        "Kill the mesos-agent process (SIGKILL, as the Mesos tests' agent restart) and start it again at once: "

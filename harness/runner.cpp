@@ -94,6 +94,8 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
     if (!options.keep.empty()) world->sim().trace().addSink(&memory);
     report.header = world->header();
     world->sim().trace().header(report.header);
+    // Events of equal time in a seeded order (the fuzzer asks; DESIGN.md).
+    if (options.permute_ties) world->sim().permuteTies(true);
     world->scheduleTimeline();
   } catch (const sim::LimitExceededError& e) {
     // Building the world itself went past a kernel limit.

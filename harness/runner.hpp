@@ -26,6 +26,8 @@ struct RunOptions {
   // A planted bug to turn on (model/common/planted_bug.hpp), by name; empty: none. An
   // unknown name throws std::invalid_argument (the CLI checks names first).
   std::string bug;
+  // Permute events of equal time with the kernel's seeded stream (sim::Simulation::permuteTies).
+  bool permute_ties = false;
 };
 
 struct ExpectationResult {

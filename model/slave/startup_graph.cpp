@@ -239,6 +239,8 @@ StartupGraph::Order StartupGraph::sample(sim::Rng& rng) const {
   return o;
 }
 
+topo::Sampler StartupGraph::sampler() const { return topo::Sampler(predecessorMasks()); }
+
 std::vector<StartupGraph::Order> StartupGraph::orders(std::size_t max, sim::Rng& rng) const {
   return topo::orders(predecessorMasks(), max, rng);
 }
@@ -279,8 +281,8 @@ class Counter {
 
 std::uint64_t count(const std::vector<std::uint32_t>& preds) { return Counter(preds).completions(0); }
 
-std::vector<std::size_t> sample(const std::vector<std::uint32_t>& preds, sim::Rng& rng) {
-  Counter c(preds);
+namespace {
+std::vector<std::size_t> sampleWith(Counter& c, sim::Rng& rng) {
   std::vector<std::size_t> order;
   std::uint32_t placed = 0;
   while (order.size() < c.size()) {
@@ -300,6 +302,22 @@ std::vector<std::size_t> sample(const std::vector<std::uint32_t>& preds, sim::Rn
   }
   return order;
 }
+}  // namespace
+
+std::vector<std::size_t> sample(const std::vector<std::uint32_t>& preds, sim::Rng& rng) {
+  Counter c(preds);
+  return sampleWith(c, rng);
+}
+
+struct Sampler::Impl {
+  explicit Impl(std::vector<std::uint32_t> p) : preds(std::move(p)) {}
+  std::vector<std::uint32_t> preds;
+  Counter counter{preds};  // after preds, which it reads
+};
+
+Sampler::Sampler(std::vector<std::uint32_t> preds) : impl_(std::make_shared<Impl>(std::move(preds))) {}
+
+std::vector<std::size_t> Sampler::sample(sim::Rng& rng) const { return sampleWith(impl_->counter, rng); }
 
 std::vector<std::vector<std::size_t>> orders(const std::vector<std::uint32_t>& preds, std::size_t max,
                                               sim::Rng& rng) {

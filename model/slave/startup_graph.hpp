@@ -13,6 +13,7 @@
 // default order is 0, 1, ..., n-1.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,10 @@ struct OrderError {
   std::string message;
 };
 
+namespace topo {
+class Sampler;
+}
+
 class StartupGraph {
  public:
   struct Vertex {
@@ -100,6 +105,8 @@ class StartupGraph {
   std::vector<Order> orders(std::size_t max, sim::Rng& rng) const;
   // One topological order drawn uniformly at random.
   Order sample(sim::Rng& rng) const;
+  // A sampler of this graph's orders that keeps its counts between draws (topo::Sampler).
+  topo::Sampler sampler() const;
 
   // Plain data for viz/: steps, edges, refs, and the order given.
   StartupGraphData data(const Order& order, std::string agent = {}, bool customOrder = false) const;
@@ -122,6 +129,18 @@ namespace topo {
 std::uint64_t count(const std::vector<std::uint32_t>& preds);
 std::vector<std::size_t> sample(const std::vector<std::uint32_t>& preds, sim::Rng& rng);
 std::vector<std::vector<std::size_t>> orders(const std::vector<std::uint32_t>& preds, std::size_t max, sim::Rng& rng);
+// Uniform samples of one DAG's orders that keep the counts between draws (the fuzzer
+// draws an order per case): the same draws as sample(), without recounting. Copies share
+// the counts; not for use from two threads at once.
+class Sampler {
+ public:
+  explicit Sampler(std::vector<std::uint32_t> preds);
+  std::vector<std::size_t> sample(sim::Rng& rng) const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
 }  // namespace topo
 
 // The containerizer types of --containerizers as Containerizer::create sees them: a

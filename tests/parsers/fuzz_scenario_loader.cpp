@@ -1,5 +1,5 @@
-// libFuzzer target: agentsim::fuzz::scenarioLoader (tests/fuzz/targets.hpp).
-#include "tests/fuzz/targets.hpp"
+// libFuzzer target: agentsim::fuzz::scenarioLoader (tests/parsers/targets.hpp).
+#include "tests/parsers/targets.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   agentsim::fuzz::scenarioLoader(std::string_view(reinterpret_cast<const char*>(data), size));

@@ -1,5 +1,5 @@
 // Every input the parser fuzzers ever found that crashed, hung or exited 3 is kept under
-// tests/fuzz/regressions/<target>/ and replayed here through the same target bodies, in
+// tests/parsers/regressions/<target>/ and replayed here through the same target bodies, in
 // the ordinary build: each must give an answer (a value or an error) and return.
 #include <doctest/doctest.h>
 
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/fuzz/targets.hpp"
+#include "tests/parsers/targets.hpp"
 
 namespace fs = std::filesystem;
 
@@ -18,7 +18,7 @@ namespace {
 
 std::vector<fs::path> inputs(const std::string& target) {
   std::vector<fs::path> out;
-  const fs::path dir = fs::path(AGENTSIM_FUZZ_DIR) / "regressions" / target;
+  const fs::path dir = fs::path(AGENTSIM_PARSERS_DIR) / "regressions" / target;
   if (!fs::exists(dir)) return out;
   for (const auto& e : fs::directory_iterator(dir)) {
     if (e.is_regular_file()) out.push_back(e.path());

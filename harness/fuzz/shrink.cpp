@@ -1,0 +1,210 @@
+#include "harness/fuzz/shrink.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "harness/runner.hpp"
+
+namespace agentsim::harness::fuzz {
+
+namespace {
+
+class Shrinker {
+ public:
+  Shrinker(const std::string& signature, const JudgeOptions& options) : signature_(signature), options_(options) {}
+
+  // Whether the candidate fails the same way; keeps its verdict when it does.
+  bool fails(const FuzzCase& c) {
+    ++runs;
+    CaseOptions co;
+    co.expectations = options_.expectations;
+    auto v = judgeDocument(caseDocument(c, co), c.permute_ties, options_);
+    if (!v || !v->failed || v->signature != signature_) return false;
+    verdict = std::move(*v);
+    return true;
+  }
+
+  // ddmin over c.faults: the smallest subset (1-minimal) that still fails.
+  void faults(FuzzCase& c) {
+    std::size_t n = 2;
+    while (c.faults.size() >= 2) {
+      const std::size_t size = c.faults.size();
+      const std::size_t chunk = (size + n - 1) / n;
+      bool reduced = false;
+      for (std::size_t start = 0; start < size && !reduced; start += chunk) {
+        const std::size_t end = std::min(size, start + chunk);
+        FuzzCase subset = c, complement = c;
+        subset.faults.assign(c.faults.begin() + start, c.faults.begin() + end);
+        complement.faults.erase(complement.faults.begin() + start, complement.faults.begin() + end);
+        if (fails(subset)) {
+          c = std::move(subset);
+          n = 2;
+          reduced = true;
+        } else if (n > 2 && fails(complement)) {
+          c = std::move(complement);
+          n = std::max<std::size_t>(n - 1, 2);
+          reduced = true;
+        }
+      }
+      if (reduced) continue;
+      if (n >= size) break;
+      n = std::min(size, n * 2);
+    }
+    if (c.faults.size() == 1) {
+      FuzzCase none = c;
+      none.faults.clear();
+      if (fails(none)) c = std::move(none);
+    }
+  }
+
+  void orders(FuzzCase& c) {
+    for (auto it = c.orders.begin(); it != c.orders.end();) {
+      FuzzCase candidate = c;
+      candidate.orders.erase(it->first);
+      if (fails(candidate)) {
+        const std::string agent = it->first;
+        c = std::move(candidate);
+        it = c.orders.upper_bound(agent);
+      } else {
+        ++it;
+      }
+    }
+    if (c.permute_ties) {
+      FuzzCase candidate = c;
+      candidate.permute_ties = false;
+      if (fails(candidate)) c = std::move(candidate);
+    }
+  }
+
+  void cluster(FuzzCase& c) {
+    agents(c);
+    tasks(c);
+    zookeeper(c);
+  }
+
+  std::uint64_t runs = 0;
+  Verdict verdict;
+
+ private:
+  static bool names(const Json& j, const std::string& id) {
+    return j.dump().find('"' + id + '"') != std::string::npos;
+  }
+
+  // Agents the base's own timeline and expectations do not name go, with their tasks.
+  void agents(FuzzCase& c) {
+    Json& list = c.base["cluster"]["agents"];
+    if (!list.is_array()) {
+      Json array = Json::array();
+      for (std::int64_t i = 1; i <= list.get<std::int64_t>(); ++i) array.push_back(Json{{"id", fmt::format("agent-{}", i)}});
+      list = array;
+    }
+    for (std::size_t i = c.base["cluster"]["agents"].size(); i-- > 0;) {
+      const std::string id = c.base["cluster"]["agents"][i].at("id").get<std::string>();
+      if ((c.base.contains("timeline") && names(c.base["timeline"], id)) ||
+          (options_.expectations && c.base.contains("expect") && names(c.base["expect"], id)))
+        continue;
+      FuzzCase candidate = c;
+      candidate.base["cluster"]["agents"].erase(i);
+      candidate.orders.erase(id);
+      std::erase_if(candidate.faults, [&](const Json& f) { return names(f, id); });
+      if (candidate.base.contains("frameworks") && candidate.base["frameworks"].is_array()) {
+        for (Json& f : candidate.base["frameworks"]) {
+          if (!f.contains("tasks")) continue;
+          Json kept = Json::array();
+          for (const Json& t : f["tasks"])
+            if (t.value("agent", "") != id) kept.push_back(t);
+          f["tasks"] = kept;
+        }
+      }
+      if (fails(candidate)) c = std::move(candidate);
+    }
+  }
+
+  void tasks(FuzzCase& c) {
+    if (!c.base.contains("frameworks") || !c.base["frameworks"].is_array()) return;
+    for (std::size_t f = 0; f < c.base["frameworks"].size(); ++f) {
+      if (!c.base["frameworks"][f].contains("tasks")) continue;
+      for (std::size_t t = c.base["frameworks"][f]["tasks"].size(); t-- > 0;) {
+        const std::string id = c.base["frameworks"][f]["tasks"][t].value("id", "");
+        if ((c.base.contains("timeline") && names(c.base["timeline"], id)) ||
+            (options_.expectations && c.base.contains("expect") && names(c.base["expect"], id)))
+          continue;
+        FuzzCase candidate = c;
+        candidate.base["frameworks"][f]["tasks"].erase(t);
+        if (fails(candidate)) c = std::move(candidate);
+      }
+    }
+  }
+
+  void zookeeper(FuzzCase& c) {
+    if (!c.base["cluster"].contains("zookeeper")) return;
+    for (int servers : {1, 3}) {
+      if (servers >= c.base["cluster"]["zookeeper"].value("servers", 0)) continue;
+      FuzzCase candidate = c;
+      candidate.base["cluster"]["zookeeper"]["servers"] = servers;
+      std::erase_if(candidate.faults, [&](const Json& f) {
+        for (int z = servers + 1; z <= 5; ++z)
+          if (names(f, fmt::format("zk-{}", z))) return true;
+        return false;
+      });
+      if (fails(candidate)) {
+        c = std::move(candidate);
+        return;
+      }
+    }
+  }
+
+  std::string signature_;
+  JudgeOptions options_;
+};
+
+}  // namespace
+
+Shrunk shrinkCase(const FuzzCase& failing, const std::string& signature, const JudgeOptions& options) {
+  Shrinker s(signature, options);
+  FuzzCase c = failing;
+  if (!s.fails(c)) return Shrunk{c, s.verdict, s.runs};  // cannot happen: the case is deterministic
+  s.faults(c);
+  s.orders(c);
+  s.cluster(c);
+  s.faults(c);
+  s.fails(c);  // the final verdict is the shrunk case's
+  return Shrunk{c, s.verdict, s.runs};
+}
+
+bool failsUnderRun(const Json& doc, const std::string& bug) {
+  auto loaded = loadScenarioText(doc.dump(), "reproducer.json");
+  if (std::holds_alternative<LoadError>(loaded)) return false;
+  RunOptions run;
+  run.bug = bug;
+  return !runScenario(std::get<Scenario>(loaded), run).allHeld();
+}
+
+Json reproducer(const Shrunk& s, const JudgeOptions& options, const std::string& replay) {
+  CaseOptions co;
+  co.expectations = options.expectations;
+  Json doc = caseDocument(s.shrunk, co);
+  doc["description"] = fmt::format("Found by agentsim fuzz (case {} of {}), shrunk: it breaks the rule '{}'. {}",
+                                   s.shrunk.seed, s.shrunk.base.at("name").get<std::string>(), s.verdict.rule,
+                                   doc["description"].get<std::string>());
+  doc["notes"].push_back("evidence: " + s.verdict.evidence);
+  doc["notes"].push_back("replay: " + replay);
+  if (s.verdict.rule == "liveness") {
+    // The liveness rule as expectations `agentsim run` checks: each agent that did not
+    // exit reaches RUNNING after the heal.
+    Json& expect = doc["expect"];
+    if (!expect.is_array()) expect = Json::array();
+    for (const Json& a : doc["cluster"]["agents"]) {
+      const std::string id = a.at("id").get<std::string>();
+      bool exited = false;
+      for (const std::string& e : s.verdict.exits) exited = exited || e.rfind(id + ":", 0) == 0;
+      if (exited || s.verdict.evidence.find(id + " ") != 0) continue;
+      expect.push_back(Json{{"agent_state", Json{{"agent", id}, {"state", "RUNNING"}, {"after", durationText(s.shrunk.heal)}}},
+                            {"note", "fuzz liveness: the agent is RUNNING again after every fault healed"}});
+    }
+  }
+  return doc;
+}
+
+}  // namespace agentsim::harness::fuzz
