@@ -414,6 +414,10 @@ Command addFuzzCommand(CLI::App& app) {
   cmd->add_flag("--expectations", args->expectations, "Also judge by the scenarios' own expectations");
   cmd->add_flag("--no-faults", args->noFaults, "Startup orders only: no swarm faults");
   cmd->add_flag("--list-bugs", args->listBugs, "Print the planted bugs, one a line, and exit");
+  addExamples(*cmd, "agentsim fuzz scenarios/startup.json --seeds 10000 --no-faults",
+              "agentsim fuzz scenarios/agent_restart.json --seeds 200 --jobs 2 --bug update-forwarded-before-checkpoint "
+              "--out findings",
+              "docs/fuzzing.md, docs/planted-bugs.md");
   return {cmd, [args] { return runFuzz(*args); }};
 }
 
@@ -422,6 +426,8 @@ Command addFuzzMergeCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("fuzz-merge", "Merge fuzz shards' summary.json into one campaign's groups and reproducers");
   cmd->add_option("summary", args->summaries, "The shards' summary.json files")->required();
   cmd->add_option("--out", args->out, "Write the merged summary.json and the reproducers to DIR");
+  addExamples(*cmd, "agentsim fuzz-merge shard-*/summary.json --out merged",
+              "agentsim fuzz-merge a/summary.json b/summary.json", "docs/fuzzing.md");
   return {cmd, [args] { return runMerge(*args); }};
 }
 

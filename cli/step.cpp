@@ -97,6 +97,8 @@ Command addStepCommand(CLI::App& app) {
   cmd->add_option("scenario", args->scenario, "Scenario JSON file")->required();
   cmd->add_option("--seed", args->seedText, "Seed, 0 to 18446744073709551615 (default: the scenario's)");
   cmd->add_option("--script", args->script, "Read the commands from FILE instead of the terminal; print to stdout");
+  addExamples(*cmd, "agentsim step scenarios/failover.json",
+              "agentsim step scenarios/failover.json --seed 3 --script commands.txt", "docs/stepper.md");
   return Command{cmd, [args] { return runStep(*args); }};
 }
 

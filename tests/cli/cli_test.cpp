@@ -474,7 +474,8 @@ TEST_CASE("errors a student understands: a missing file in the system's words; c
 }
 
 TEST_CASE("--help of every subcommand ends with two examples and the docs/ page to read") {
-  for (const char* sub : {"run", "view", "diff", "check", "invariants", "flags", "graph", "explain"}) {
+  for (const char* sub :
+       {"run", "view", "diff", "check", "invariants", "flags", "graph", "explain", "step", "fuzz", "fuzz-merge"}) {
     CAPTURE(sub);
     const auto r = runAgentsim(std::string(sub) + " --help");
     CHECK(r.code == 0);
