@@ -230,6 +230,11 @@ struct RetriedUntilAcknowledged {
   };
   std::map<std::string, std::map<std::string, Pending>> pending;  // host -> update -> last send
   std::map<std::string, bool> running;                            // host -> Slave::State is RUNNING
+  // host -> frameworks whose streams the manager cleaned up, until a stream of theirs is
+  // created or recovered again. A forward the manager had already dispatched to the agent
+  // is still sent (Slave::forward sends whatever it is given), but no stream waits for its
+  // acknowledgement: nothing retries it, as in Mesos.
+  std::map<std::string, std::set<std::string>> cleaned;
   Violations v;
   std::size_t sends = 0;
   sim::Time last;  // the last record's time
@@ -282,9 +287,14 @@ void RetriedUntilAcknowledged::observe(const Record& r) {
       const std::string framework = r.text("framework_id");
       endIf(r.host, r.at, "its framework's streams were cleaned up",
             [&](const std::string&, const Pending& p) { return p.framework == framework; });
+      cleaned[r.host].insert(framework);
+    } else if (isStream(r, machines::kStatusUpdateStream["RECEIVED"]) ||
+               isStream(r, machines::kStatusUpdateStream["RECOVERED"])) {
+      cleaned[r.host].erase(r.text("framework_id"));
     } else if (isAgentSend(r)) {
       ++sends;
       if (!running[r.host]) return;  // no promise to retry outside RUNNING
+      if (cleaned[r.host].count(r.text("framework_id")) != 0) return;  // no stream waits for it
       auto& m = pending[r.host];
       auto it = m.find(updateKey(r));
       if (it != m.end()) {

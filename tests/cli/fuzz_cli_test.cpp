@@ -114,7 +114,9 @@ TEST_CASE("the regression corpus replays: fixed failures hold, open ones still f
     INFO(e.path().string());
     CHECK(runAgentsim("run " + e.path().string() + " --quiet").code == 0);
   }
+  if (!fs::exists(root / "open")) return;  // no open failure now
   for (const auto& e : fs::directory_iterator(root / "open")) {
+    if (e.path().extension() != ".json") continue;
     INFO(e.path().string() << ": fixed? move it up to tests/regressions/");
     CHECK(runAgentsim("run " + e.path().string() + " --quiet").code == 1);
   }
