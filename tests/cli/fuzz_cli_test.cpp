@@ -121,3 +121,31 @@ TEST_CASE("the regression corpus replays: fixed failures hold, open ones still f
     CHECK(runAgentsim("run " + e.path().string() + " --quiet").code == 1);
   }
 }
+
+// The fuzzer finds planted bugs (docs/planted-bugs.md) within a stated number of seeds and
+// shrinks each to a reproducer that fails under `agentsim run --bug` and holds without it.
+TEST_CASE("fuzz finds planted bugs within 40 seeds and shrinks each to a replayable reproducer") {
+  struct Hunt {
+    const char* scenario;
+    const char* bug;
+    const char* rule;  // the group's rule, as the reproducer's file name spells it
+  };
+  for (const Hunt& h : {Hunt{"agent_restart", "update-forwarded-before-checkpoint", "checkpointed-updates-survive-restarts"},
+                        Hunt{"zk_session_expiry", "contender-ignores-session-expiry", "one-leader-per-view"},
+                        Hunt{"status_update_retries", "terminal-ack-keeps-stream", "no-resend-after-acknowledgement"},
+                        Hunt{"agent_restart", "replay-ignores-acknowledgements", "no-resend-after-acknowledgement"}}) {
+    CAPTURE(h.bug);
+    const std::string dir = outDir(std::string("hunt-") + h.bug);
+    const auto r = runAgentsim(std::string("fuzz scenarios/") + h.scenario + ".json --seeds 40 --bug " + h.bug +
+                               " --out '" + dir + "'");
+    CHECK(r.code == 1);
+    std::vector<std::string> found;
+    for (const auto& [name, text] : reproducers(dir)) {
+      if (name.find(h.rule) != std::string::npos) found.push_back(name);
+    }
+    REQUIRE(!found.empty());
+    const std::string file = dir + "/" + found.front();
+    CHECK(runAgentsim("run '" + file + "' --quiet --bug " + h.bug).code == 1);
+    CHECK(runAgentsim("run '" + file + "' --quiet").code == 0);
+  }
+}
