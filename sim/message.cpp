@@ -32,7 +32,7 @@ void Message::operator delete(void* p, std::size_t size) noexcept {
   if (p == nullptr) return;
   const std::size_t c = classOf(size);
   if (c >= kClasses) {
-    ::operator delete(p, size);
+    ::operator delete(p);  // unsized: clang does not declare the sized one without -fsized-deallocation
     return;
   }
   auto* b = static_cast<FreeBlock*>(p);
