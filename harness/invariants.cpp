@@ -73,24 +73,8 @@ std::vector<std::string> splitUuids(const std::string& list) {
 
 std::string at(sim::Time t) { return sim::formatSeconds(t); }
 
-// The first few violations, and how many there were.
-struct Violations {
-  std::size_t count = 0;
-  std::vector<std::string> shown;
-  std::vector<std::uint64_t> seqs;  // of the shown violations' records, where one names it
-  void add(std::string what, const Record* record = nullptr) {
-    ++count;
-    if (shown.size() >= 3) return;
-    shown.push_back(std::move(what));
-    if (record != nullptr) seqs.push_back(record->seq);
-  }
-  InvariantResult result(std::string_view name, std::string heldEvidence) const {
-    if (count == 0) return InvariantResult{std::string(name), true, std::move(heldEvidence)};
-    std::string evidence = fmt::format("{} violation{}: {}", count, count == 1 ? "" : "s", fmt::join(shown, "; "));
-    if (count > shown.size()) evidence += fmt::format("; ... ({} more)", count - shown.size());
-    return InvariantResult{std::string(name), false, std::move(evidence), seqs};
-  }
-};
+// The first few violations of a rule: the same collector as the rules in files of their own.
+using Violations = RuleViolations;
 
 using TaskKey = std::pair<std::string, std::string>;  // framework_id, task_id
 
