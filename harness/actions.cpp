@@ -224,6 +224,37 @@ std::optional<std::string> resolveHost(World& w, const std::string& id) {
   return leader->self().host();
 }
 
+// The sender a spoofed message claims, as a libprocess address "id@host:port"; it need
+// name no process or host of the cluster (SlaveTest.IgnoreNonLeaderStatusUpdateAcknowledgement
+// posts from "master@localhost:1"). None when the key is absent.
+struct SpoofedSender {
+  std::string id;
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+std::optional<SpoofedSender> spoofedSenderArg(const ParseContext& c, const std::string& p) {
+  if (!c.reader.has(p)) return std::nullopt;
+  const std::string text = c.reader.string(p, 200);
+  const auto at = text.find('@');
+  const auto colon = text.rfind(':');
+  SpoofedSender out;
+  unsigned port = 0;
+  bool ok = at != std::string::npos && colon != std::string::npos && at > 0 && colon > at + 1 && colon + 1 < text.size() &&
+            colon + 6 > text.size();
+  for (std::size_t i = colon + 1; ok && i < text.size(); ++i) {
+    ok = text[i] >= '0' && text[i] <= '9';
+    port = port * 10 + static_cast<unsigned>(text[i] - '0');
+  }
+  if (!ok || port == 0 || port > 65535) {
+    c.reader.fail(p, fmt::format("expected a libprocess address such as \"master@localhost:1\", got \"{}\"", text));
+  }
+  out.id = text.substr(0, at);
+  out.host = text.substr(at + 1, colon - at - 1);
+  out.port = static_cast<std::uint16_t>(port);
+  return out;
+}
+
 // ZooKeeper servers: "zk-2", ["zk-1", "zk-2"] or "all".
 std::vector<std::string> zookeeperHostsArg(const ParseContext& c, const std::string& p) {
   if (c.scenario.zookeeper.servers == 0) {
@@ -723,17 +754,19 @@ std::vector<ActionKind> makeActions() {
       {"spoof_acknowledgement",
        "Send an agent a StatusUpdateAcknowledgementMessage from the leading master for a task, with a UUID of the "
        "scenario's choosing (default: one no update has), as the Mesos tests spoof a master's message "
-       "(TaskStatusUpdateManagerTest.IgnoreUnexpectedStatusUpdateAck). Value: {agent, framework (optional with one "
-       "framework), task, uuid}.",
+       "(TaskStatusUpdateManagerTest.IgnoreUnexpectedStatusUpdateAck), or from another address "
+       "(SlaveTest.IgnoreNonLeaderStatusUpdateAcknowledgement). Value: {agent, framework (optional with one "
+       "framework), task, uuid, from}.",
        [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
-         c.reader.object(p, {"agent", "framework", "task", "uuid"}, {"agent", "task"});
+         c.reader.object(p, {"agent", "framework", "task", "uuid", "from"}, {"agent", "task"});
+         const std::optional<SpoofedSender> sender = spoofedSenderArg(c, p + "/from");
          const std::string agent = agentHostArg(c, p + "/agent");
          const FrameworkSpec& f = frameworkArg(c, p);
          const std::string task = c.reader.identifier(p + "/task");
          std::string uuid = "00000000-0000-4000-8000-000000000000";
          if (c.reader.has(p + "/uuid")) uuid = c.reader.string(p + "/uuid", 64);
          out.summary = fmt::format("spoof an acknowledgement (UUID {}) for task {} of {} to {}", uuid, task, f.id, agent);
-         out.apply = [agent, framework = f.id, task, uuid](World& w) {
+         out.apply = [agent, framework = f.id, task, uuid, sender](World& w) {
            model::Master* master = w.leadingMaster();
            model::Slave* slave = agentProcess(w, agent);
            auto* fw = scheduler(w, framework);
@@ -747,7 +780,8 @@ std::vector<ActionKind> makeActions() {
            ack->framework_id = fw->framework().id;
            ack->task_id = task;
            ack->uuid = uuid;
-           w.sim().network().spoof(sim::Envelope{master->self(), slave->self(), std::move(ack)});
+           const sim::Upid from = sender ? w.sim().upid(sender->id, sender->host, sender->port) : master->self();
+           w.sim().network().spoof(sim::Envelope{from, slave->self(), std::move(ack)});
          };
        }});
   kinds.push_back(

@@ -561,15 +561,18 @@ void Master::statusUpdate(const sim::Upid& from, StatusUpdateMessage& message) {
                     u.framework_id, u.uuid, u.slave_id));
   } else {
     t->executor_id = u.executor_id;
-    // Master::updateTask: the first terminal state counts (tasks_finished, ...).
-    if (!isTerminalState(t->state) && isTerminalState(u.latest_state.value_or(u.state))) {
-      countTerminal(u.state, u.source, u.reason);
+    // Master::updateTask: the first terminal state counts (tasks_finished, ...); a task
+    // already terminal keeps its state (a second terminal update changes nothing).
+    if (!isTerminalState(t->state)) {
+      if (isTerminalState(u.latest_state.value_or(u.state))) countTerminal(u.state, u.source, u.reason);
+      t->state = u.latest_state.value_or(u.state);
     }
-    t->state = u.latest_state.value_or(u.state);
     if (isTerminalState(u.state)) t->acked_uuid = u.uuid;
     if (forwarded && !u.uuid.empty()) t->status_update_state = u.state;
   }
-  count(t == nullptr ? "master/invalid_status_updates" : "master/valid_status_updates");
+  // An update for a task the master does not know, or for a framework that is unknown
+  // or disconnected (not forwarded), is invalid.
+  count(t == nullptr || !forwarded ? "master/invalid_status_updates" : "master/valid_status_updates");
   const std::string frameworkId = u.framework_id;
   forwardToFramework(frameworkId, std::move(u));
 }
@@ -676,7 +679,12 @@ std::optional<StatusUpdate> Master::reconcileUnknown(const Framework& framework,
   u.source = "SOURCE_MASTER";
   u.reason = TaskStatusReason::REASON_RECONCILIATION;
   u.timestamp = now();
+  // A PARTITION_AWARE framework is told TASK_GONE in case (3) and TASK_UNKNOWN in case
+  // (6), as later Mesos does and ReconciliationTest.UnknownTaskPartitionAware and
+  // UnknownSlave observe (1.1 said TASK_LOST to every framework).
+  const bool aware = framework.info.partition_aware;
   if (!slaveId.empty() && registered_.count(slaveId) != 0) {
+    if (aware) u.state = TaskState::TASK_GONE;
     u.message = "Reconciliation: Task is unknown to the agent";  // (3)
     return u;
   }
@@ -699,6 +707,7 @@ std::optional<StatusUpdate> Master::reconcileUnknown(const Framework& framework,
     u.unreachable_time = unreachable->second;
     return u;
   }
+  if (aware) u.state = TaskState::TASK_UNKNOWN;
   u.message = "Reconciliation: Task is unknown";  // (6)
   return u;
 }
@@ -983,12 +992,18 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
     reply.connection = connection();
     // Master::reconcile(Slave*): every task the master has for the agent (terminal ones
     // awaiting acknowledgement too) that the agent did not report, for the agent to
-    // answer those it does not know (C17).
+    // answer those it does not know (C17), each with its framework's FrameworkInfo
+    // (ReconcileTasksMessage.framework: the agent answers a PARTITION_AWARE framework
+    // with TASK_DROPPED, MasterSlaveReconciliationTest.ReconcileDroppedTask).
     std::set<std::pair<std::string, std::string>> reported;
     for (const Task& t : message.tasks) reported.insert({t.framework_id.str(), t.task_id});
     for (const auto& [fid, known] : tasks_) {
+      auto fw = frameworks_.find(fid);
+      const bool aware = fw != frameworks_.end() && fw->second.info.partition_aware;
       for (const auto& [tid, t] : known) {
-        if (t.slave_id == info.id && reported.count({fid.str(), tid}) == 0) reply.reconciliations.emplace_back(fid, tid);
+        if (t.slave_id == info.id && reported.count({fid.str(), tid}) == 0) {
+          reply.reconciliations.push_back({fid.str(), tid, aware});
+        }
       }
     }
     send(from, reply);

@@ -49,14 +49,24 @@ struct ReregisterSlaveMessage : sim::MessageOf<ReregisterSlaveMessage> {
   // Of those FrameworkInfos, the ids of the frameworks with the PARTITION_AWARE
   // capability (the one field of them the master reads here).
   std::vector<std::string> partition_aware_frameworks;
+  // executor_infos: the ExecutorIDs of the agent's executors that are neither command
+  // executors nor TERMINATED (the master stores no command executor).
+  std::vector<std::string> executor_infos;
+  // completed_frameworks: the FrameworkIDs of the agent's completed frameworks (Mesos
+  // sends each one's FrameworkInfo and its completed executors' tasks).
+  std::vector<std::string> completed_frameworks;
   void describe(sim::Fields& out) const override {
     out.push_back({"slave_id", slave.id});
     out.push_back({"hostname", slave.hostname});
-    if (!frameworks.empty()) {
-      std::string ids;
-      for (const std::string& id : frameworks) ids += (ids.empty() ? "" : ",") + id;
-      out.push_back({"frameworks", ids});
-    }
+    auto list = [&out](std::string_view name, const std::vector<std::string>& ids) {
+      if (ids.empty()) return;
+      std::string text;
+      for (const std::string& id : ids) text += (text.empty() ? "" : ",") + id;
+      out.push_back({std::string(name), text});
+    };
+    list("frameworks", frameworks);
+    list("executor_infos", executor_infos);
+    list("completed_frameworks", completed_frameworks);
     if (!tasks.empty()) {
       std::string text;
       for (const Task& t : tasks) {
@@ -64,6 +74,12 @@ struct ReregisterSlaveMessage : sim::MessageOf<ReregisterSlaveMessage> {
         text += t.task_id + '=' + std::string(toString(t.state));
       }
       out.push_back({"tasks", text});
+      // Task.executor_id, which a command executor's tasks leave out (MESOS-8135).
+      std::string executors;
+      for (const Task& t : tasks) {
+        if (!t.executor_id.empty()) executors += (executors.empty() ? "" : ",") + t.task_id + '=' + t.executor_id;
+      }
+      if (!executors.empty()) out.push_back({"task_executors", executors});
       // Task.status_update_state and status_update_uuid: the update the agent last
       // forwarded for the task (its oldest unacknowledged one), where it has one.
       std::string updates;
@@ -92,18 +108,28 @@ struct SlaveRegisteredMessage : sim::MessageOf<SlaveRegisteredMessage> {
   }
 };
 
+// messages.proto ReconcileTasksMessage as SlaveReregisteredMessage carries it, one task
+// per entry: the framework, its task, and of the framework's FrameworkInfo (the
+// `framework` field, which masters set since Mesos 1.1) the one capability the agent reads.
+struct ReconcileTask {
+  std::string framework_id;
+  std::string task_id;
+  bool partition_aware = false;
+};
+
 struct SlaveReregisteredMessage : sim::MessageOf<SlaveReregisteredMessage> {
   static constexpr std::string_view kName = "SlaveReregisteredMessage";
   std::string slave_id;
   MasterSlaveConnection connection;
-  // reconciliations: the (framework, task) pairs the master believes the agent runs.
-  std::vector<std::pair<std::string, std::string>> reconciliations;
+  // reconciliations: the tasks the master believes the agent runs and the agent did not
+  // report (ReconcileTasksMessage, one per framework in Mesos).
+  std::vector<ReconcileTask> reconciliations;
   void describe(sim::Fields& out) const override {
     out.push_back({"slave_id", slave_id});
     out.push_back({"total_ping_timeout_seconds", connection.total_ping_timeout_seconds});
     if (!reconciliations.empty()) {
       std::string text;
-      for (const auto& [f, t] : reconciliations) text += (text.empty() ? "" : ",") + t;
+      for (const ReconcileTask& r : reconciliations) text += (text.empty() ? "" : ",") + r.task_id;
       out.push_back({"reconciliations", text});
     }
   }

@@ -210,10 +210,12 @@ void Slave::doReliableRegistration(sim::Duration maxBackoff) {
     message.slave = info_;
     message.version = "1.1.0";
     message.tasks = tasksForReregistration();
+    message.executor_infos = executorsForReregistration();
     for (const auto& [id, f] : frameworks_) {
       message.frameworks.push_back(id);
       if (f.info.partition_aware) message.partition_aware_frameworks.push_back(id);
     }
+    message.completed_frameworks.assign(completed_frameworks_.begin(), completed_frameworks_.end());
     send(master, message);
   }
 
@@ -311,11 +313,14 @@ void Slave::reregistered(const sim::Upid& from, const SlaveReregisteredMessage& 
   }
 }
 
-void Slave::reconcile(const std::vector<std::pair<std::string, std::string>>& tasks) {
+void Slave::reconcile(const std::vector<ReconcileTask>& tasks) {
   // Slave::reregistered: a task the master reconciles that the agent does not know is
-  // TASK_LOST / REASON_RECONCILIATION, straight to the status update manager (statusUpdate
-  // would drop it for an unknown framework).
-  for (const auto& [fid, tid] : tasks) {
+  // TASK_LOST / REASON_RECONCILIATION (TASK_DROPPED when the message's FrameworkInfo is
+  // PARTITION_AWARE), straight to the status update manager (statusUpdate would drop it
+  // for an unknown framework).
+  for (const ReconcileTask& r : tasks) {
+    const std::string& fid = r.framework_id;
+    const std::string& tid = r.task_id;
     bool known = false;
     if (const Framework* f = framework(fid)) {
       for (const auto& [eid, pending] : f->pending) known = known || pending.count(tid) != 0;
@@ -324,8 +329,10 @@ void Slave::reconcile(const std::vector<std::pair<std::string, std::string>>& ta
       }
     }
     if (known || components_.statusUpdateManager == nullptr) continue;
-    log(fmt::format("Reconciliation: task {} of framework {} is unknown to the agent", tid, fid));
-    StatusUpdate update = createStatusUpdate(fid, "", tid, TaskState::TASK_LOST, TaskStatusReason::REASON_RECONCILIATION,
+    log(fmt::format("Agent reconciling task {} of framework {} in state {}: task unknown to the agent", tid, fid,
+                    r.partition_aware ? "TASK_DROPPED" : "TASK_LOST"));
+    const TaskState state = r.partition_aware ? TaskState::TASK_DROPPED : TaskState::TASK_LOST;
+    StatusUpdate update = createStatusUpdate(fid, "", tid, state, TaskStatusReason::REASON_RECONCILIATION,
                                              "Reconciliation: task unknown to the agent");
     // Planted bug reconciliation-lost-without-reason.
     if (bugOn(components_.bugs, PlantedBugId::ReconciliationLostWithoutReason)) update.reason.reset();

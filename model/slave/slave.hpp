@@ -224,6 +224,7 @@ class Slave final : public sim::Process {
                                           const std::string& taskId, const std::optional<ContainerTermination>& t);
   std::string newUuid();
   std::vector<Task> tasksForReregistration() const;
+  std::vector<std::string> executorsForReregistration() const;
   Framework* framework(const Id& id);
   Executor* executor(const Id& frameworkId, const std::string& executorId);
   // Framework::getExecutor(taskId): the executor holding the task, looking first at the
@@ -244,7 +245,7 @@ class Slave final : public sim::Process {
   void reregistered(const sim::Upid& from, const SlaveReregisteredMessage& message);
   void ping(const sim::Upid& from, const PingSlaveMessage& message);
   void shutdownMessage(const sim::Upid& from, const ShutdownMessage& message);
-  void reconcile(const std::vector<std::pair<std::string, std::string>>& tasks);
+  void reconcile(const std::vector<ReconcileTask>& tasks);
   void pingTimeout(std::uint64_t detection);
   void startDetection(std::optional<MasterInfo> previous);
   void restartPingTimer();

@@ -675,12 +675,16 @@ void Slave::statusUpdateMessage(const sim::Upid& from, StatusUpdateMessage& mess
 }
 
 void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
+  // Slave::statusUpdate counts an update it ignores as invalid, and every other one,
+  // including one the task then cannot take (Slave::_statusUpdate), as valid.
   if (update.uuid.empty()) {
     log("Ignoring status update without a UUID for task " + update.task_id);
+    metrics_.increment("slave/invalid_status_updates");
     return;
   }
   if (!update.slave_id.empty() && !info_.id.empty() && update.slave_id != info_.id) {
     log(fmt::format("Ignoring status update for task {} meant for agent {}", update.task_id, update.slave_id));
+    metrics_.increment("slave/invalid_status_updates");
     return;
   }
   update.slave_id = info_.id;
@@ -694,6 +698,7 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
   if (f == nullptr || f->state == Framework::State::TERMINATING) {
     log(fmt::format("Ignoring status update {} for task {} of {} framework {}", update.uuid, update.task_id,
                     f == nullptr ? "unknown" : "terminating", update.framework_id));
+    metrics_.increment("slave/invalid_status_updates");
     return;
   }
   // Framework::getExecutor(taskId), looking first at the executor the update names.
@@ -719,6 +724,7 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
   if (components_.statusUpdateManager == nullptr) return;
   if (e == nullptr) {
     // No executor holds the task: straight to the manager, not checkpointed (C12).
+    metrics_.increment("slave/valid_status_updates");
     components_.statusUpdateManager->update(std::move(update), std::nullopt, *this, std::move(ackExecutor));
     return;
   }
@@ -727,16 +733,15 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
     shutdownExecutor(*f, *e);
     return;
   }
+  metrics_.increment("slave/valid_status_updates");
   if (auto refused = updateTaskState(*f, *e, update)) {
     // Slave::_statusUpdate: an update the task cannot take is dropped, but acknowledged
     // to its sender (___statusUpdate), so the executor stops resending it.
     log(fmt::format("Failed to update state of task '{}' to {}: {}", update.task_id, toString(update.state), *refused),
         {{"task_id", update.task_id}, {"uuid", update.uuid}});
-    metrics_.increment("slave/invalid_status_updates");
     ackExecutor(sim::Nothing{});
     return;
   }
-  metrics_.increment("slave/valid_status_updates");
   std::optional<std::string> path = taskUpdatesPath(*f, *e, update.task_id);
   components_.statusUpdateManager->update(std::move(update), std::move(path), *this, std::move(ackExecutor));
 }
@@ -846,18 +851,41 @@ void Slave::statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAckno
 }
 
 std::vector<Task> Slave::tasksForReregistration() const {
+  // Slave::doReliableRegistration: pending, queued, launched and terminated tasks, each
+  // with its latest state and status update state. A command executor's tasks go
+  // without their executor id, as the master keeps no command executor (Mesos 1.1 cleared
+  // the id of every task listed before them too, MESOS-8135; agentsim follows the fix,
+  // MasterSlaveReconciliationTest.SlaveReregisterTaskExecutorIds).
   std::vector<Task> tasks;
+  auto add = [&tasks](Task t, bool command) {
+    if (command) t.executor_id.clear();
+    tasks.push_back(std::move(t));
+  };
   for (const auto& [fid, f] : frameworks_) {
     for (const auto& [eid, pending] : f.pending) {
-      for (const auto& [tid, info] : pending) tasks.push_back(createTask(info, TaskState::TASK_STAGING, fid, eid, info_.id));
+      for (const auto& [tid, info] : pending) {
+        add(createTask(info, TaskState::TASK_STAGING, fid, eid, info_.id), info.executor.command);
+      }
     }
     for (const auto& [eid, e] : f.executors) {
-      for (const auto& [tid, info] : e.queued) tasks.push_back(createTask(info, TaskState::TASK_STAGING, fid, eid, info_.id));
-      for (const auto& [tid, t] : e.launched) tasks.push_back(t);
-      for (const auto& [tid, t] : e.terminated) tasks.push_back(t);
+      for (const auto& [tid, info] : e.queued) add(createTask(info, TaskState::TASK_STAGING, fid, eid, info_.id), e.info.command);
+      for (const auto& [tid, t] : e.launched) add(t, e.info.command);
+      for (const auto& [tid, t] : e.terminated) add(t, e.info.command);
     }
   }
   return tasks;
+}
+
+std::vector<std::string> Slave::executorsForReregistration() const {
+  // ReregisterSlaveMessage.executor_infos: no command executor (the master does not store
+  // them) and no TERMINATED one (it holds no resources).
+  std::vector<std::string> executors;
+  for (const auto& [fid, f] : frameworks_) {
+    for (const auto& [eid, e] : f.executors) {
+      if (!e.info.command && e.state != Executor::State::TERMINATED) executors.push_back(eid);
+    }
+  }
+  return executors;
 }
 
 }  // namespace agentsim::model
