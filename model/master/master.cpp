@@ -977,6 +977,18 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
     // Still registered (a spurious re-detection, or the agent restarted): update the
     // pid, relink, reconnect it if it was disconnected, and reply (Master::reconcile).
     Agent& agent = it->second;
+    if (agent.pid.host() != from.host() || agent.info.hostname != info.hostname) {
+      // Master::reregisterSlave: maintenance is scheduled per machine, so a registered
+      // agent may not come back from another address or hostname (two agents holding one
+      // SlaveID end here too, MasterTest.DuplicatedSlaveIdWhenSlaveReregister).
+      log(fmt::format("Agent {} at {} ({}) attempted to re-register with different IP / hostname; expected {} ({}) "
+                      "shutting it down",
+                      info.id, from.str(), info.hostname, agent.pid.host(), agent.info.hostname));
+      ShutdownMessage shutdown;
+      shutdown.message = "Agent attempted to re-register with different IP / hostname";
+      send(from, shutdown);
+      return;
+    }
     by_pid_.erase(agent.pid);
     agent.pid = from;
     by_pid_[from] = info.id;
