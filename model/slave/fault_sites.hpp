@@ -13,6 +13,7 @@ inline constexpr std::string_view kStateRecoverSite = "state::recover";
 inline constexpr std::string_view kStatusUpdateManagerRecoverSite = "StatusUpdateManager::recover";
 inline constexpr std::string_view kContainerizerRecoverSite = "Containerizer::recover";
 inline constexpr std::string_view kContainerizerLaunchSite = "Containerizer::launch";
+inline constexpr std::string_view kContainerizerUpdateSite = "Containerizer::update";
 
 inline const std::vector<sim::FaultSiteSpec>& firingSites() {
   static const std::vector<sim::FaultSiteSpec> sites{
@@ -31,6 +32,11 @@ inline const std::vector<sim::FaultSiteSpec>& firingSites() {
        "the agent launches an executor's container (Containerizer::launch, from Slave::_run)",
        "the launch future fails: Slave::executorLaunched destroys the container and its tasks end TASK_FAILED "
        "with REASON_CONTAINER_LAUNCH_FAILED"},
+      {kContainerizerUpdateSite, {}, {},
+       "the agent updates an executor's container resources for a task's terminal update (Containerizer::update, "
+       "from Slave::_statusUpdate)",
+       "the update future fails: Slave::__statusUpdate destroys the container, and the executor's other live "
+       "tasks end TASK_LOST (TASK_GONE if partition-aware) with REASON_CONTAINER_UPDATE_FAILED"},
   };
   return sites;
 }

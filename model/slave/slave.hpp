@@ -223,6 +223,7 @@ class Slave final : public sim::Process {
   void sendExecutorTerminatedStatusUpdate(const Id& frameworkId, Executor& executor,
                                           const std::string& taskId, const std::optional<ContainerTermination>& t);
   std::string newUuid();
+  void failContainerUpdate(Framework& f, Executor& e);  // Slave::__statusUpdate on a failed containerizer->update
   std::vector<Task> tasksForReregistration() const;
   std::vector<std::string> executorsForReregistration() const;
   Framework* framework(const Id& id);

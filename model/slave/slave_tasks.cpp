@@ -742,8 +742,24 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
     ackExecutor(sim::Nothing{});
     return;
   }
+  if (isTerminalState(update.state) && fires(kContainerizerUpdateSite, e->container_id)) failContainerUpdate(*f, *e);
   std::optional<std::string> path = taskUpdatesPath(*f, *e, update.task_id);
   components_.statusUpdateManager->update(std::move(update), std::move(path), *this, std::move(ackExecutor));
+}
+
+void Slave::failContainerUpdate(Framework& f, Executor& e) {
+  // Slave::__statusUpdate with a failed containerizer->update for a terminal task: the
+  // container is destroyed and the executor's other live tasks end TASK_LOST (TASK_GONE
+  // for a partition-aware framework, as later Mesos and
+  // SlaveTest.TerminalTaskContainerizerUpdateFailsWithGone; 1.1 said TASK_LOST) with
+  // REASON_CONTAINER_UPDATE_FAILED. The terminal update itself goes on to the manager.
+  log(fmt::format("Failed to update resources for container {} of executor '{}' on status update for terminal "
+                  "task, destroying container: Input/output error",
+                  e.container_id, e.info.executor_id));
+  if (components_.containerizer != nullptr) components_.containerizer->destroy(e.container_id);
+  e.pending_termination = Executor::Termination{
+      f.info.partition_aware ? TaskState::TASK_GONE : TaskState::TASK_LOST, TaskStatusReason::REASON_CONTAINER_UPDATE_FAILED,
+      "Failed to update resources for container: Input/output error"};
 }
 
 std::optional<std::string> Slave::updateTaskState(Framework& f, Executor& e, const StatusUpdate& update) {
