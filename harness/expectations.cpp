@@ -930,11 +930,11 @@ void parseReregistered(const ParseContext& c, const std::string& p, Expectation&
 }
 
 void parseAgentReregistered(const ParseContext& c, const std::string& p, Expectation& out) {
-  parseReregistered(c, p, out, "agent", "SlaveReregisteredMessage");
+  parseReregistered(c, p, out, "agent", model::SlaveReregisteredMessage::kName);
 }
 
 void parseFrameworkReregistered(const ParseContext& c, const std::string& p, Expectation& out) {
-  parseReregistered(c, p, out, "framework", "FrameworkReregisteredMessage");
+  parseReregistered(c, p, out, "framework", model::FrameworkReregisteredMessage::kName);
 }
 
 void parseAgentUnreachable(const ParseContext& c, const std::string& p, Expectation& out) {

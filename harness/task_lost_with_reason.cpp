@@ -4,13 +4,14 @@
 
 #include "model/common/task_state.hpp"
 #include "model/common/task_status_source.hpp"
+#include "model/messages/task_messages.hpp"
 #include "model/sched/sched.hpp"
 
 namespace agentsim::harness {
 
 const RuleSubscription& TaskLostWithReason::subscription() {
   static const RuleSubscription s{{sim::RecordKind::Send, sim::RecordKind::State},
-                                  {"StatusUpdateMessage", model::machines::kSchedulerStatusUpdate.name}};
+                                  {model::StatusUpdateMessage::kName, model::machines::kSchedulerStatusUpdate.name}};
   return s;
 }
 
