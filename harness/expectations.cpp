@@ -14,6 +14,7 @@
 #include "model/common/metrics.hpp"
 #include "model/common/task_state.hpp"
 #include "model/common/task_status_reason.hpp"
+#include "model/common/task_status_source.hpp"
 #include "model/master/master.hpp"
 #include "model/master/registry.hpp"
 #include "model/sched/sched.hpp"
@@ -598,11 +599,7 @@ void parseTaskState(const ParseContext& c, const std::string& p, Expectation& ou
   }
   std::string source;
   if (c.reader.has(p + "/source")) {
-    source = c.reader.string(p + "/source", 40);
-    if (source != "SOURCE_SLAVE" && source != "SOURCE_EXECUTOR" && source != "SOURCE_MASTER") {
-      c.reader.fail(p + "/source", fmt::format("expected SOURCE_SLAVE, SOURCE_EXECUTOR or SOURCE_MASTER, got \"{}\"",
-                                               source));
-    }
+    source = nameArg(c, p + "/source", "TaskStatus source", model::kTaskStatusSourceNames);
   }
   const Window window = windowArg(c, p);
   const sim::Time by = window.by;
@@ -933,11 +930,11 @@ void parseReregistered(const ParseContext& c, const std::string& p, Expectation&
 }
 
 void parseAgentReregistered(const ParseContext& c, const std::string& p, Expectation& out) {
-  parseReregistered(c, p, out, "agent", "SlaveReregisteredMessage");
+  parseReregistered(c, p, out, "agent", model::SlaveReregisteredMessage::kName);
 }
 
 void parseFrameworkReregistered(const ParseContext& c, const std::string& p, Expectation& out) {
-  parseReregistered(c, p, out, "framework", "FrameworkReregisteredMessage");
+  parseReregistered(c, p, out, "framework", model::FrameworkReregisteredMessage::kName);
 }
 
 void parseAgentUnreachable(const ParseContext& c, const std::string& p, Expectation& out) {

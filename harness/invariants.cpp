@@ -13,6 +13,7 @@
 #include "harness/one_leader_per_view.hpp"
 #include "harness/rule.hpp"
 #include "harness/task_lost_with_reason.hpp"
+#include "model/messages/task_messages.hpp"
 #include "model/sched/sched.hpp"
 #include "model/slave/slave.hpp"
 #include "model/slave/status_update_manager.hpp"
@@ -33,14 +34,14 @@ bool isStream(const Record& r, std::string_view state) {
 
 // A StatusUpdateMessage the agent (Slave::forward) sent, with a UUID.
 bool isAgentSend(const Record& r) {
-  return r.kind == RecordKind::Send && r.name == "StatusUpdateMessage" && startsWith(r.process, "slave(") &&
+  return r.kind == RecordKind::Send && r.name == model::StatusUpdateMessage::kName && startsWith(r.process, "slave(") &&
          !r.text("uuid").empty();
 }
 
 // What a scheduler got: the delivery of StatusUpdateMessage to scheduler(N), or the
 // Scheduler::statusUpdate record the driver made of it.
 bool isSchedulerDelivery(const Record& r) {
-  if (r.kind == RecordKind::Deliver && r.name == "StatusUpdateMessage") {
+  if (r.kind == RecordKind::Deliver && r.name == model::StatusUpdateMessage::kName) {
     return startsWith(r.process, "scheduler(") || startsWith(r.text("to"), "scheduler(");
   }
   return r.kind == RecordKind::State && r.name == machines::kSchedulerStatusUpdate.name;
@@ -94,7 +95,7 @@ sim::Interest streamInterest() {
 sim::Interest agentInterest() {
   return streamInterest()
       .name(RecordKind::State, machines::kSlave.name)
-      .name(RecordKind::Send, "StatusUpdateMessage")
+      .name(RecordKind::Send, model::StatusUpdateMessage::kName)
       .name(RecordKind::Fault, "kill")
       .name(RecordKind::Fault, "crash")
       .name(RecordKind::Fault, "restart");
@@ -306,7 +307,7 @@ InvariantResult RetriedUntilAcknowledged::finish(sim::Time end) {
 struct NoResendAfterAcknowledgement {
   std::map<std::string, std::map<std::string, sim::Time>> acknowledged;  // host -> update -> when
   Violations v;
-  static sim::Interest interest() { return streamInterest().name(RecordKind::Send, "StatusUpdateMessage"); }
+  static sim::Interest interest() { return streamInterest().name(RecordKind::Send, model::StatusUpdateMessage::kName); }
   void observe(const Record& r) {
     if (isStream(r, machines::kStatusUpdateStream["ACKNOWLEDGED"])) {
       acknowledged[r.host].try_emplace(updateKey(r), r.at);
@@ -335,7 +336,7 @@ struct NothingAfterTerminalAcknowledgement {
   Violations v;
   static sim::Interest interest() {
     return streamInterest()
-        .name(RecordKind::Deliver, "StatusUpdateMessage")
+        .name(RecordKind::Deliver, model::StatusUpdateMessage::kName)
         .name(RecordKind::State, machines::kSchedulerStatusUpdate.name);
   }
   void observe(const Record& r) {

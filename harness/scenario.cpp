@@ -549,21 +549,36 @@ void readFrameworks(const Reader& r, Scenario& s) {
   }
 }
 
-// The one action of a timeline entry at `e` (its `at` and label already set in `entry`).
-void readAction(const Reader& r, const Scenario& s, const std::string& e, TimelineEntry& entry) {
-  const ActionKind* found = nullptr;
-  for (const auto& kind : actionKinds()) {
+// `keys` and the names of a table's rows (actionKinds(), expectationKinds()): the keys
+// an object that holds one row's value may have.
+template <typename Kind>
+std::vector<std::string> keysWith(std::vector<std::string> keys, const std::vector<Kind>& table) {
+  for (const auto& kind : table) keys.emplace_back(kind.name);
+  return keys;
+}
+
+// The row of `table` whose name is a key of the object at `e`: it names exactly one
+// (else `exactly`, e.g. "an entry has exactly one action", or "missing `what`").
+template <typename Kind>
+const Kind& oneRowOf(const Reader& r, const std::string& e, const std::vector<Kind>& table, std::string_view exactly,
+                     std::string_view what) {
+  const Kind* found = nullptr;
+  for (const auto& kind : table) {
     if (!r.has(Reader::child(e, kind.name))) continue;
-    if (found != nullptr) {
-      r.fail(e, fmt::format("an entry has exactly one action, got \"{}\" and \"{}\"", found->name, kind.name));
-    }
+    if (found != nullptr) r.fail(e, fmt::format("{}, got \"{}\" and \"{}\"", exactly, found->name, kind.name));
     found = &kind;
   }
   if (found == nullptr) {
     std::vector<std::string_view> names;
-    for (const auto& kind : actionKinds()) names.push_back(kind.name);
-    r.fail(e, fmt::format("missing the action; expected one of: {}", fmt::join(names, ", ")));
+    for (const auto& kind : table) names.push_back(kind.name);
+    r.fail(e, fmt::format("missing {}; expected one of: {}", what, fmt::join(names, ", ")));
   }
+  return *found;
+}
+
+// The one action of a timeline entry at `e` (its `at` and label already set in `entry`).
+void readAction(const Reader& r, const Scenario& s, const std::string& e, TimelineEntry& entry) {
+  const ActionKind* found = &oneRowOf(r, e, actionKinds(), "an entry has exactly one action", "the action");
   if (found->name != "fire_site") {
     for (const char* key : {"probability", "for"}) {
       if (r.has(e + "/" + key)) {
@@ -580,8 +595,8 @@ void readAction(const Reader& r, const Scenario& s, const std::string& e, Timeli
 void readTimeline(const Reader& r, Scenario& s) {
   const std::string p = "/timeline";
   const std::size_t n = r.array(p, ScenarioLimits::kMaxTimeline);
-  std::vector<std::string> allowed{"at", "note", "probability", "for"};  // the last two: fire_site's
-  for (const auto& kind : actionKinds()) allowed.emplace_back(kind.name);
+  const std::vector<std::string> allowed =
+      keysWith({"at", "note", "probability", "for"}, actionKinds());  // the two before: fire_site's
   for (std::size_t i = 0; i < n; ++i) {
     const std::string e = Reader::child(p, i);
     r.object(e, allowed);
@@ -627,25 +642,13 @@ sim::Duration horizonOf(const Reader& r, const std::string& p, const Scenario& s
 void readExpectations(const Reader& r, Scenario& s) {
   const std::string p = "/expect";
   const std::size_t n = r.array(p, ScenarioLimits::kMaxExpectations);
-  std::vector<std::string> allowed{"note"};
-  for (const auto& kind : expectationKinds()) allowed.emplace_back(kind.name);
+  const std::vector<std::string> allowed = keysWith({"note"}, expectationKinds());
   for (std::size_t i = 0; i < n; ++i) {
     const std::string e = Reader::child(p, i);
     r.object(e, allowed);
     const std::string note = r.has(e + "/note") ? r.string(e + "/note") : std::string();
-    const ExpectationKind* found = nullptr;
-    for (const auto& kind : expectationKinds()) {
-      if (!r.has(Reader::child(e, kind.name))) continue;
-      if (found != nullptr) {
-        r.fail(e, fmt::format("an expectation has exactly one kind, got \"{}\" and \"{}\"", found->name, kind.name));
-      }
-      found = &kind;
-    }
-    if (found == nullptr) {
-      std::vector<std::string_view> names;
-      for (const auto& kind : expectationKinds()) names.push_back(kind.name);
-      r.fail(e, fmt::format("missing the expectation; expected one of: {}", fmt::join(names, ", ")));
-    }
+    const ExpectationKind* found =
+        &oneRowOf(r, e, expectationKinds(), "an expectation has exactly one kind", "the expectation");
     Expectation x;
     x.kind = std::string(found->name);
     x.note = note;
@@ -707,8 +710,7 @@ std::variant<TimelineEntry, LoadError> parseTimelineAction(std::string_view text
   const JsonDocument& doc = std::get<JsonDocument>(parsed);
   Reader r(doc, "action");
   try {
-    std::vector<std::string> allowed{"note"};
-    for (const auto& kind : actionKinds()) allowed.emplace_back(kind.name);
+    const std::vector<std::string> allowed = keysWith({"note"}, actionKinds());
     if (r.has("/at")) r.fail("/at", "an action applied now has no \"at\"");
     r.object("", allowed);
     if (r.has("/note")) r.string("/note");

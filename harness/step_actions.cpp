@@ -3,7 +3,7 @@
 // kernel on a message already queued for delivery, named by its trace id.
 #include <fmt/format.h>
 
-#include "harness/tables.hpp"
+#include "harness/actions.hpp"
 #include "harness/world.hpp"
 
 namespace agentsim::harness {
@@ -35,34 +35,28 @@ bool queued(World& w, const QueuedMessage& m) {
     if (m.name.empty() || e.message == m.name) return true;
     break;
   }
-  w.sim().emit(sim::RecordKind::Log, nullptr, "", "log",
-               {{"message", fmt::format("{} is not queued for delivery: nothing to do", describe(m))}}, "");
+  note(w, "", fmt::format("{} is not queued for delivery: nothing to do", describe(m)));
   return false;
 }
 
 }  // namespace
 
-void addStepActions(std::vector<ActionKind>& kinds) {
-  kinds.push_back({"deliver_message",
-                   "Deliver a message that is queued for delivery now, ahead of its turn (the stepper's `deliver "
-                   "ID`). Value: {msg (its trace id), message (its name, checked)}.",
-                   [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
-                     const QueuedMessage m = queuedArg(c, p);
-                     out.summary = "deliver now " + describe(m);
-                     out.apply = [m](World& w) {
-                       if (queued(w, m)) w.sim().deliverNow(m.msg);
-                     };
-                   }});
-  kinds.push_back({"drop_message",
-                   "Lose a message that is queued for delivery (the stepper's `drop ID`). Value: {msg (its trace "
-                   "id), message (its name, checked)}.",
-                   [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
-                     const QueuedMessage m = queuedArg(c, p);
-                     out.summary = "drop " + describe(m);
-                     out.apply = [m, label = c.label](World& w) {
-                       if (queued(w, m)) w.sim().dropPending(m.msg, label);
-                     };
-                   }});
+// {msg, message}: delivered now, ahead of its turn.
+void parseDeliverMessage(const ParseContext& c, const std::string& p, TimelineEntry& out) {
+  const QueuedMessage m = queuedArg(c, p);
+  out.summary = "deliver now " + describe(m);
+  out.apply = [m](World& w) {
+    if (queued(w, m)) w.sim().deliverNow(m.msg);
+  };
+}
+
+// {msg, message}: lost.
+void parseDropMessage(const ParseContext& c, const std::string& p, TimelineEntry& out) {
+  const QueuedMessage m = queuedArg(c, p);
+  out.summary = "drop " + describe(m);
+  out.apply = [m, label = c.label](World& w) {
+    if (queued(w, m)) w.sim().dropPending(m.msg, label);
+  };
 }
 
 }  // namespace agentsim::harness

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "model/zookeeper/messages.hpp"
 #include "viz/timeline.hpp"
 #include "viz/timeline_story.hpp"
 
@@ -53,7 +54,8 @@ std::string_view kindName(EventKind k) {
 
 bool heartbeat(const Pending& p) {
   return p.kind == EventKind::Delivery &&
-         (p.message == "zookeeper.Ping" || p.message == "zookeeper.PingResponse" || p.message == "zookeeper.quorum.Ping");
+         (p.message == model::zk::Ping::kName || p.message == model::zk::PingResponse::kName ||
+          p.message == model::zk::QuorumPing::kName);
 }
 
 // "in 1.2secs (at 31.2s)"

@@ -67,9 +67,8 @@ const model::TaskLaunch& taskArg(const ParseContext& c, const FrameworkSpec& fra
 void parseCall(const ParseContext& c, const std::string& pointer, TimelineEntry& out);
 std::string callFunctions();
 
+// The timeline actions' table (harness/actions.cpp; each kind's parser in harness/actions.hpp).
 const std::vector<ActionKind>& actionKinds();
-// The stepper's deliver_message and drop_message rows (harness/step_actions.cpp).
-void addStepActions(std::vector<ActionKind>& kinds);
 const std::vector<ExpectationKind>& expectationKinds();
 
 }  // namespace agentsim::harness

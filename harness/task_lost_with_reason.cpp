@@ -2,26 +2,32 @@
 
 #include <fmt/format.h>
 
+#include "model/common/task_state.hpp"
+#include "model/common/task_status_source.hpp"
+#include "model/messages/task_messages.hpp"
 #include "model/sched/sched.hpp"
 
 namespace agentsim::harness {
 
 const RuleSubscription& TaskLostWithReason::subscription() {
   static const RuleSubscription s{{sim::RecordKind::Send, sim::RecordKind::State},
-                                  {"StatusUpdateMessage", model::machines::kSchedulerStatusUpdate.name}};
+                                  {model::StatusUpdateMessage::kName, model::machines::kSchedulerStatusUpdate.name}};
   return s;
 }
 
 bool TaskLostWithReason::lostState(std::string_view state) {
-  return state == "TASK_LOST" || state == "TASK_DROPPED" || state == "TASK_GONE" || state == "TASK_GONE_BY_OPERATOR" ||
-         state == "TASK_UNREACHABLE";
+  using model::TaskState;
+  const auto s = model::parseTaskState(state);
+  return s == TaskState::TASK_LOST || s == TaskState::TASK_DROPPED || s == TaskState::TASK_GONE ||
+         s == TaskState::TASK_GONE_BY_OPERATOR || s == TaskState::TASK_UNREACHABLE;
 }
 
 void TaskLostWithReason::observe(const sim::Record& r) {
   const std::string state = r.text("state");
   if (!lostState(state)) return;
   const std::string source = r.text("source");
-  if (source != "SOURCE_SLAVE" && source != "SOURCE_MASTER") return;
+  using model::TaskStatusSource;
+  if (source != toString(TaskStatusSource::SOURCE_SLAVE) && source != toString(TaskStatusSource::SOURCE_MASTER)) return;
   const std::string uuid = r.text("uuid");
   seen_.insert(uuid);
   if (!r.text("reason").empty() || !reported_.insert(uuid).second) return;

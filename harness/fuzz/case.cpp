@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "model/master/registrar.hpp"
+#include "model/messages/messages.hpp"
+#include "model/messages/task_messages.hpp"
 #include "model/slave/startup_graph.hpp"
 #include "sim/rng.hpp"
 
@@ -16,15 +18,21 @@ namespace {
 // their acknowledgements, the master's health checks, launches. Mesos tolerates their
 // loss (its tests drop them: DROP_PROTOBUF). Never ZooKeeper's: a ZooKeeper session runs
 // over one TCP connection, which loses nothing without breaking (a partition does that).
-const std::vector<std::string> kMessages{"RegisterSlaveMessage",
-                                         "SlaveRegisteredMessage",
-                                         "ReregisterSlaveMessage",
-                                         "SlaveReregisteredMessage",
-                                         "StatusUpdateMessage",
-                                         "StatusUpdateAcknowledgementMessage",
-                                         "PingSlaveMessage",
-                                         "PongSlaveMessage",
-                                         "RunTaskMessage"};
+const std::vector<std::string> kMessages = [] {
+  std::vector<std::string> names;
+  for (std::string_view name : {model::RegisterSlaveMessage::kName,
+                                 model::SlaveRegisteredMessage::kName,
+                                 model::ReregisterSlaveMessage::kName,
+                                 model::SlaveReregisteredMessage::kName,
+                                 model::StatusUpdateMessage::kName,
+                                 model::StatusUpdateAcknowledgementMessage::kName,
+                                 model::PingSlaveMessage::kName,
+                                 model::PongSlaveMessage::kName,
+                                 model::RunTaskMessage::kName}) {
+    names.emplace_back(name);
+  }
+  return names;
+}();
 
 constexpr sim::Duration kMaxDelay = sim::Seconds(20);
 

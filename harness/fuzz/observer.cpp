@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 
 #include "harness/fuzz/case.hpp"
+#include "model/master/master.hpp"
+#include "model/sched/sched.hpp"
+#include "model/slave/slave.hpp"
+#include "model/slave/status_update_manager.hpp"
 
 namespace agentsim::harness::fuzz {
 
@@ -37,19 +41,19 @@ void CaseObserver::record(const sim::Record& r) {
 }
 
 void CaseObserver::onState(const sim::Record& r) {
-  if (r.name == "Slave::State") {
+  if (r.name == model::machines::kSlave.name) {
     state_[r.host] = r.text("state");
     exited_.erase(r.host);
-  } else if (r.name == "StatusUpdateStream") {
+  } else if (r.name == model::machines::kStatusUpdateStream.name) {
     const std::string s = r.text("state");
     auto& pending = pending_[r.host];
     if (s == "RECEIVED") pending[r.text("uuid")] = r.text("framework_id");
     if (s == "ACKNOWLEDGED") pending.erase(r.text("uuid"));
     if (s == "CLOSED") pending.erase(r.text("uuid"));
     if (s == "CLEANED_UP") std::erase_if(pending, [&](const auto& p) { return p.second == r.text("framework_id"); });
-  } else if (r.name == "Scheduler::statusUpdate") {
+  } else if (r.name == model::machines::kSchedulerStatusUpdate.name) {
     taskState_[r.host + "/" + r.text("task_id")] = r.text("state");
-  } else if (r.name == "Master::Leadership") {
+  } else if (r.name == model::machines::kMasterLeadership.name) {
     const std::string s = r.text("state");
     if (s == "ELECTED") {
       leaders_.insert(r.host);

@@ -137,7 +137,7 @@ const FlagTable<SlaveFlags>& slaveFlagTable() {
     t.duration("gc_delay", &SlaveFlags::gc_delay,
                "Maximum amount of time to wait before cleaning up executor directories (e.g., 3days, 2weeks, etc). "
                "Note that this delay may be shorter depending on the available disk usage",
-               "GarbageCollector");
+               "GarbageCollector");  // names the class
     t.add("gc_disk_headroom",
           "Adjust disk headroom used to calculate maximum executor directory age. Age is calculated by: gc_delay * "
           "max(0.0, (1.0 - gc_disk_headroom - disk usage)) every --disk_watch_interval duration. gc_disk_headroom "

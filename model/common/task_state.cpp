@@ -2,6 +2,8 @@
 
 #include <cstddef>
 
+#include "model/common/enum_names.hpp"
+
 namespace agentsim::model {
 
 std::string_view toString(TaskState state) {
@@ -9,10 +11,7 @@ std::string_view toString(TaskState state) {
 }
 
 std::optional<TaskState> parseTaskState(std::string_view text) {
-  for (std::size_t i = 0; i < kTaskStateNames.size(); ++i) {
-    if (kTaskStateNames[i] == text) return static_cast<TaskState>(i);
-  }
-  return std::nullopt;
+  return parseEnum<TaskState>(kTaskStateNames, text);
 }
 
 bool isTerminalState(TaskState state) {

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string_view>
 
+#include "model/common/enum_names.hpp"
+
 namespace agentsim::model {
 
 enum class TaskStatusReason {
@@ -79,6 +81,8 @@ inline std::string_view toString(TaskStatusReason reason) {
 inline std::string_view toString(const std::optional<TaskStatusReason>& reason) {
   return reason ? toString(*reason) : std::string_view();
 }
-std::optional<TaskStatusReason> parseTaskStatusReason(std::string_view text);
+inline std::optional<TaskStatusReason> parseTaskStatusReason(std::string_view text) {
+  return parseEnum<TaskStatusReason>(kTaskStatusReasonNames, text);
+}
 
 }  // namespace agentsim::model

@@ -114,7 +114,7 @@ void ExecutorProcess::sendStatusUpdate(const std::string& taskId, TaskState stat
   update.executor_id = env_.info.executor_id;
   update.task_id = taskId;
   update.state = state;
-  update.source = "SOURCE_EXECUTOR";
+  update.source = TaskStatusSource::SOURCE_EXECUTOR;
   update.message = std::move(text);
   update.uuid = uuid();
   update.timestamp = now();

@@ -256,7 +256,7 @@ void Master::removeUncheckpointedTasks(const Agent& agent, const std::string& sl
       u.executor_id = it->second.executor_id;
       u.task_id = it->first;
       u.state = TaskState::TASK_LOST;
-      u.source = "SOURCE_MASTER";
+      u.source = TaskStatusSource::SOURCE_MASTER;
       u.reason = TaskStatusReason::REASON_SLAVE_DISCONNECTED;
       u.message = "Slave " + agent.info.hostname + " disconnected";
       u.timestamp = now();
@@ -425,7 +425,8 @@ void Master::removeFramework(const std::string& id) {
   if (auto tasks = tasks_.find(id); tasks != tasks_.end()) {
     for (const auto& [tid, t] : tasks->second) {
       if (!isTerminalState(t.state)) {
-        countTerminal(TaskState::TASK_KILLED, "SOURCE_MASTER", TaskStatusReason::REASON_FRAMEWORK_REMOVED);
+        countTerminal(TaskState::TASK_KILLED, TaskStatusSource::SOURCE_MASTER,
+                      TaskStatusReason::REASON_FRAMEWORK_REMOVED);
       }
     }
     tasks_.erase(tasks);
@@ -495,7 +496,7 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
       u.framework_id = framework->info.id;
       u.task_id = task.task_id;
       u.state = TaskState::TASK_LOST;
-      u.source = "SOURCE_MASTER";
+      u.source = TaskStatusSource::SOURCE_MASTER;
       u.reason = TaskStatusReason::REASON_INVALID_OFFERS;
       u.message = fmt::format("Task launched with invalid offers: {}",
                               invalid.empty() ? "no registered agent " + message.hostname : invalid);
@@ -645,7 +646,7 @@ void Master::reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& 
     u.slave_id = slaveId;
     u.task_id = taskId;
     u.state = state;
-    u.source = "SOURCE_MASTER";
+    u.source = TaskStatusSource::SOURCE_MASTER;
     u.reason = TaskStatusReason::REASON_RECONCILIATION;
     u.message = text;
     u.timestamp = now();
@@ -676,7 +677,7 @@ std::optional<StatusUpdate> Master::reconcileUnknown(const Framework& framework,
   u.slave_id = slaveId;
   u.task_id = taskId;
   u.state = TaskState::TASK_LOST;
-  u.source = "SOURCE_MASTER";
+  u.source = TaskStatusSource::SOURCE_MASTER;
   u.reason = TaskStatusReason::REASON_RECONCILIATION;
   u.timestamp = now();
   // A PARTITION_AWARE framework is told TASK_GONE in case (3) and TASK_UNKNOWN in case
@@ -824,7 +825,7 @@ void Master::removeTasksOf(const std::string& slaveId, const std::string& text,
       u.executor_id = t.executor_id;
       u.task_id = tid;
       u.state = partitionAware ? TaskState::TASK_UNREACHABLE : TaskState::TASK_LOST;
-      u.source = "SOURCE_MASTER";
+      u.source = TaskStatusSource::SOURCE_MASTER;
       u.reason = TaskStatusReason::REASON_SLAVE_REMOVED;
       u.message = text;
       u.timestamp = now();
@@ -1264,7 +1265,7 @@ void SlaveObserver::permitted() {
   marking_ = false;
 }
 
-void Master::countTerminal(TaskState state, std::string_view source, std::optional<TaskStatusReason> reason) {
+void Master::countTerminal(TaskState state, TaskStatusSource source, std::optional<TaskStatusReason> reason) {
   switch (state) {
     case TaskState::TASK_FINISHED: count("master/tasks_finished"); break;
     case TaskState::TASK_FAILED: count("master/tasks_failed"); break;
@@ -1277,7 +1278,7 @@ void Master::countTerminal(TaskState state, std::string_view source, std::option
     case TaskState::TASK_GONE_BY_OPERATOR: count("master/tasks_gone_by_operator"); break;
     default: return;
   }
-  if (reason) count(taskStateReasonKey(toString(state), source, toString(*reason)));
+  if (reason) count(taskStateReasonKey(toString(state), toString(source), toString(*reason)));
 }
 
 void Master::acquireRemovalPermit(std::function<void()> granted, std::string key) {

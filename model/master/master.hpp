@@ -266,7 +266,7 @@ class Master final : public sim::Process {
   Metrics metrics_{*this};
   // Master::updateTask's counters for a task's first terminal state (tasks_<state>, and
   // master/<state>/<source>/<reason> when the update has a reason).
-  void countTerminal(TaskState state, std::string_view source, std::optional<TaskStatusReason> reason);
+  void countTerminal(TaskState state, TaskStatusSource source, std::optional<TaskStatusReason> reason);
 };
 
 // SlaveObserver (src/master/master.cpp): process slave-observer(N), one per agent.

@@ -1,29 +1,17 @@
 #pragma once
 // The framework (scheduler) messages of the v0 scheduler driver (src/messages/
-// messages.proto) and FrameworkInfo (include/mesos/mesos.proto), with the fields the
-// failover model uses.
+// messages.proto), with the fields the failover model uses. The FrameworkInfo they carry
+// is mesos.proto's (model/common/framework_info.hpp).
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "model/common/framework_info.hpp"
 #include "model/messages/messages.hpp"
 #include "sim/message.hpp"
 #include "sim/time.hpp"
 
 namespace agentsim::model {
-
-// mesos.proto FrameworkInfo.
-struct FrameworkInfo {
-  Id id;  // empty until the master assigns one
-  std::string name;
-  std::string user = "root";
-  std::string principal;  // FrameworkInfo.principal (authentication and ACLs)
-  sim::Duration failover_timeout;  // FrameworkInfo.failover_timeout, 0 by default
-  bool checkpoint = false;         // FrameworkInfo.checkpoint
-  bool partition_aware = false;    // the PARTITION_AWARE capability
-  bool revocable_resources = false;  // the REVOCABLE_RESOURCES capability
-  bool operator==(const FrameworkInfo&) const = default;
-};
 
 struct RegisterFrameworkMessage : sim::MessageOf<RegisterFrameworkMessage> {
   static constexpr std::string_view kName = "RegisterFrameworkMessage";

@@ -163,47 +163,6 @@ namespace agentsim::model {
 
 // Every Mesos message name a scenario may match on (src/messages/messages.proto),
 // sorted; names the model does not send yet simply never match.
-inline const std::vector<std::string_view>& mesosMessageNames() {
-  static const std::vector<std::string_view> names{
-      "AuthenticateMessage",
-      "CheckpointResourcesMessage",
-      "ExecutorRegisteredMessage",
-      "ExecutorReregisteredMessage",
-      "ExecutorToFrameworkMessage",
-      "ExitedExecutorMessage",
-      "FrameworkErrorMessage",
-      "FrameworkRegisteredMessage",
-      "FrameworkReregisteredMessage",
-      "FrameworkToExecutorMessage",
-      "KillTaskMessage",
-      "LaunchTasksMessage",
-      "LostSlaveMessage",
-      "PingSlaveMessage",
-      "PongSlaveMessage",
-      "ReconcileTasksMessage",
-      "ReconnectExecutorMessage",
-      "RegisterExecutorMessage",
-      "RegisterFrameworkMessage",
-      "RegisterSlaveMessage",
-      "ReregisterExecutorMessage",
-      "ReregisterFrameworkMessage",
-      "ReregisterSlaveMessage",
-      "ResourceOffersMessage",
-      "RunTaskGroupMessage",
-      "RunTaskMessage",
-      "ShutdownExecutorMessage",
-      "ShutdownFrameworkMessage",
-      "ShutdownMessage",
-      "SlaveRegisteredMessage",
-      "SlaveReregisteredMessage",
-      "StatusUpdateAcknowledgementMessage",
-      "StatusUpdateMessage",
-      "UnregisterFrameworkMessage",
-      "UnregisterSlaveMessage",
-      "UpdateFrameworkMessage",
-      "UpdateSlaveMessage",
-  };
-  return names;
-}
+const std::vector<std::string_view>& mesosMessageNames();
 
 }  // namespace agentsim::model

@@ -8,6 +8,7 @@
 #include "model/common/id.hpp"
 #include "model/common/task_state.hpp"
 #include "model/common/task_status_reason.hpp"
+#include "model/common/task_status_source.hpp"
 #include "sim/rng.hpp"
 #include "sim/time.hpp"
 
@@ -19,7 +20,8 @@ struct StatusUpdate {
   std::string executor_id;
   std::string task_id;
   TaskState state = TaskState::TASK_STAGING;
-  std::string source;   // SOURCE_EXECUTOR, SOURCE_SLAVE, SOURCE_MASTER
+  // Who generated it; protobuf's default for an unset TaskStatus.source is the first value.
+  TaskStatusSource source = TaskStatusSource::SOURCE_MASTER;
   std::optional<TaskStatusReason> reason;  // none when the update gives no reason
   std::string message;
   std::string uuid;     // empty: no acknowledgement expected

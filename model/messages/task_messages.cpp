@@ -10,7 +10,7 @@ void describeUpdate(const StatusUpdate& u, sim::Fields& out) {
   out.push_back({"task_id", u.task_id});
   out.push_back({"state", std::string(toString(u.state))});
   out.push_back({"uuid", u.uuid});
-  out.push_back({"source", u.source});
+  out.push_back({"source", std::string(toString(u.source))});
   if (u.reason) out.push_back({"reason", std::string(toString(*u.reason))});
   if (u.latest_state) out.push_back({"latest_state", std::string(toString(*u.latest_state))});
   if (u.unreachable_time) out.push_back({"unreachable_time", sim::formatSeconds(*u.unreachable_time)});

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "model/messages/framework_messages.hpp"
+#include "model/common/framework_info.hpp"
 #include "model/slave/containerizer/fetcher.hpp"
 #include "model/messages/messages.hpp"
 #include "model/common/resources.hpp"

@@ -221,8 +221,12 @@ void SchedulerProcess::statusUpdate(const sim::Upid& from, const StatusUpdateMes
   const StatusUpdate& u = message.update;
   // Scheduler::statusUpdate: what the framework's code sees.
   if (tracing()) {
-    sim::Fields fields{{"framework_id", u.framework_id}, {"task_id", u.task_id}, {"uuid", u.uuid},
-                       {"source", u.source}, {"reason", std::string(toString(u.reason))}, {"message", u.message}};
+    sim::Fields fields{{"framework_id", u.framework_id},
+                       {"task_id", u.task_id},
+                       {"uuid", u.uuid},
+                       {"source", std::string(toString(u.source))},
+                       {"reason", std::string(toString(u.reason))},
+                       {"message", u.message}};
     if (u.unreachable_time) fields.push_back({"unreachable_time", sim::formatSeconds(*u.unreachable_time)});
     traceState(machines::kSchedulerStatusUpdate, toString(u.state), std::move(fields));
   }

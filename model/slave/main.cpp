@@ -239,7 +239,7 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
         return StepResult::done("Files");
       case StartupStep::GarbageCollector:
         gc_ = &spawn<GarbageCollector>();
-        return StepResult::done("GarbageCollector");
+        return StepResult::done("GarbageCollector");  // names the class
       case StartupStep::StatusUpdateManager:
         statusUpdateManager_ = &spawn<StatusUpdateManager>(bugs_);
         return StepResult::done("StatusUpdateManager");

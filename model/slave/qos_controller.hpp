@@ -67,7 +67,7 @@ struct LoadThresholds {
 class LoadQoSController final : public QoSController {
  public:
   explicit LoadQoSController(LoadThresholds thresholds) : thresholds_(thresholds) {}
-  std::string_view name() const override { return "LoadQoSController"; }
+  std::string_view name() const override { return "LoadQoSController"; }  // names the class
   sim::Try<sim::Nothing> initialize(sim::Host& host) override;
   sim::Process* process() const override { return process_; }
   void corrections(const UsageCallback& usage, sim::Process& caller, Answer answer) override;

@@ -94,7 +94,7 @@ StatusUpdate Slave::createStatusUpdate(const Id& frameworkId, const std::string&
   u.executor_id = executorId;
   u.task_id = taskId;
   u.state = state;
-  u.source = "SOURCE_SLAVE";
+  u.source = TaskStatusSource::SOURCE_SLAVE;
   u.reason = reason;
   u.message = std::move(message);
   u.uuid = newUuid();
@@ -688,7 +688,7 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
     return;
   }
   update.slave_id = info_.id;
-  update.source = pid.isNone() ? "SOURCE_SLAVE" : "SOURCE_EXECUTOR";
+  update.source = pid.isNone() ? TaskStatusSource::SOURCE_SLAVE : TaskStatusSource::SOURCE_EXECUTOR;
   if (tracing()) {
     log(fmt::format("Handling status update {} ({}) for task {} of framework {}{}", toString(update.state),
                     update.uuid, update.task_id, update.framework_id, pid.isNone() ? "" : " from " + pid.str()),

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "model/messages/framework_messages.hpp"
+#include "model/common/framework_info.hpp"
 #include "model/messages/messages.hpp"
 #include "model/slave/status_update_stream.hpp"
 #include "model/messages/task_messages.hpp"

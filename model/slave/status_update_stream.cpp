@@ -17,8 +17,8 @@ std::string encodeBody(const StatusUpdateRecord& r) {
     if (c == kSep || c == '\n') c = ' ';
   }
   return fmt::format("UPDATE{0}{1}{0}{2}{0}{3}{0}{4}{0}{5}{0}{6}{0}{7}{0}{8}{0}{9}{0}{10}", kSep, u.uuid,
-                     u.framework_id, u.slave_id, u.executor_id, u.task_id, toString(u.state), u.source, toString(u.reason),
-                     u.timestamp.ns(), message);
+                     u.framework_id, u.slave_id, u.executor_id, u.task_id, toString(u.state), toString(u.source),
+                     toString(u.reason), u.timestamp.ns(), message);
 }
 
 std::vector<std::string> split(const std::string& body, std::size_t maxParts) {
@@ -45,6 +45,8 @@ sim::Try<StatusUpdateRecord> decodeBody(const std::string& body) {
   if (parts.size() != 11 || parts[0] != "UPDATE") return sim::Error{"malformed status update record"};
   const auto state = parseTaskState(parts[6]);
   if (!state) return sim::Error{fmt::format("unknown task state '{}' in status update record", parts[6])};
+  const auto source = parseTaskStatusSource(parts[7]);
+  if (!source) return sim::Error{fmt::format("unknown source '{}' in status update record", parts[7])};
   std::optional<TaskStatusReason> reason;
   if (!parts[8].empty()) {
     reason = parseTaskStatusReason(parts[8]);
@@ -55,7 +57,7 @@ sim::Try<StatusUpdateRecord> decodeBody(const std::string& body) {
     if (c < '0' || c > '9') return sim::Error{"malformed timestamp in status update record"};
     ts = ts * 10 + (c - '0');
   }
-  r.update = StatusUpdate{parts[2], parts[3], parts[4], parts[5], *state, parts[7], reason, parts[10], parts[1],
+  r.update = StatusUpdate{parts[2], parts[3], parts[4], parts[5], *state, *source, reason, parts[10], parts[1],
                           sim::Time::fromNanoseconds(ts), std::nullopt, std::nullopt};
   return r;
 }

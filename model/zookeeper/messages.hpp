@@ -202,12 +202,11 @@ struct QuorumPing : sim::MessageOf<QuorumPing> {
 // Every name above, sorted, for scenarios that match messages by name.
 inline const std::vector<std::string_view>& messageNames() {
   static const std::vector<std::string_view> names{
-      "zookeeper.ConnectRequest",     "zookeeper.ConnectResponse",     "zookeeper.ConnectionClosed",
-      "zookeeper.CreateRequest",      "zookeeper.CreateResponse",      "zookeeper.DeleteRequest",
-      "zookeeper.DeleteResponse",     "zookeeper.ExistsRequest",       "zookeeper.ExistsResponse",
-      "zookeeper.GetChildrenRequest",  "zookeeper.GetChildrenResponse",
-      "zookeeper.GetDataRequest",     "zookeeper.GetDataResponse",     "zookeeper.Ping",
-      "zookeeper.PingResponse",       "zookeeper.WatcherEvent",        "zookeeper.quorum.Ping",
+      ConnectRequest::kName,      ConnectResponse::kName,      ConnectionClosed::kName, CreateRequest::kName,
+      CreateResponse::kName,      DeleteRequest::kName,        DeleteResponse::kName,   ExistsRequest::kName,
+      ExistsResponse::kName,      GetChildrenRequest::kName,   GetChildrenResponse::kName,
+      GetDataRequest::kName,      GetDataResponse::kName,      Ping::kName,
+      PingResponse::kName,        WatcherEvent::kName,         QuorumPing::kName,
   };
   return names;
 }

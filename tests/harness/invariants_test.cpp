@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "trace_builder.hpp"
+
 namespace {
 
 namespace sim = agentsim::sim;
@@ -16,68 +18,9 @@ using sim::RecordKind;
 
 sim::Time secs(double s) { return sim::Time{} + sim::Nanoseconds(static_cast<std::int64_t>(s * 1e9)); }
 
-// Records in the order given; seq stamped as the trace would.
-struct Trace {
-  std::vector<Record> records;
-
-  Trace& add(RecordKind kind, double at, std::string process, std::string host, std::string name, sim::Fields fields) {
-    Record r;
-    r.at = secs(at);
-    r.seq = records.size();
-    r.kind = kind;
-    r.process = std::move(process);
-    r.host = std::move(host);
-    r.name = std::move(name);
-    r.fields = std::move(fields);
-    records.push_back(std::move(r));
-    return *this;
-  }
-  Trace& agentState(double at, std::string state, std::string previous = "") {
-    sim::Fields f{{"state", std::move(state)}};
-    if (!previous.empty()) f.push_back({"previous", std::move(previous)});
-    return add(RecordKind::State, at, "slave(1)", "agent-1", "Slave::State", std::move(f));
-  }
-  Trace& stream(double at, std::string state, sim::Fields more) {
-    more.insert(more.begin(), {"state", std::move(state)});
-    return add(RecordKind::State, at, "status-update-manager(1)", "agent-1", "StatusUpdateStream", std::move(more));
-  }
-  Trace& received(double at, std::string uuid, std::string taskState, bool checkpoint = false,
-                  std::string task = "task-1") {
-    return stream(at, "RECEIVED",
-                  {{"framework_id", "fw-0000"}, {"task_id", std::move(task)}, {"uuid", std::move(uuid)},
-                   {"task_state", std::move(taskState)}, {"checkpoint", checkpoint}});
-  }
-  Trace& acknowledged(double at, std::string uuid, std::string task = "task-1") {
-    return stream(at, "ACKNOWLEDGED", {{"framework_id", "fw-0000"}, {"task_id", std::move(task)}, {"uuid", std::move(uuid)}});
-  }
-  Trace& closed(double at, std::string uuid, std::string discarded) {
-    return stream(at, "CLOSED", {{"framework_id", "fw-0000"}, {"task_id", "task-1"}, {"uuid", std::move(uuid)},
-                                 {"discarded", std::move(discarded)}});
-  }
-  Trace& recovered(double at, std::string uuid) {
-    return stream(at, "RECOVERED", {{"framework_id", "fw-0000"}, {"task_id", "task-1"}, {"uuid", std::move(uuid)}});
-  }
-  // The agent's StatusUpdateMessage to the master.
-  Trace& agentSend(double at, std::string uuid, std::string state) {
-    return add(RecordKind::Send, at, "slave(1)", "agent-1", "StatusUpdateMessage",
-               {{"from", "slave(1)@agent-1:5051"}, {"to", "master@master-1:5050"}, {"framework_id", "fw-0000"},
-                {"task_id", "task-1"}, {"state", std::move(state)}, {"uuid", std::move(uuid)},
-                {"source", "SOURCE_EXECUTOR"}});
-  }
-  // The master's relay reaching the scheduler, and what the driver made of it.
-  Trace& schedulerGets(double at, std::string uuid, std::string state, std::string task = "task-1") {
-    add(RecordKind::Deliver, at, "scheduler(1)", "framework-1", "StatusUpdateMessage",
-        {{"from", "master@master-1:5050"}, {"to", "scheduler(1)@framework-1:8080"}, {"framework_id", "fw-0000"},
-         {"task_id", task}, {"state", state}, {"uuid", uuid}});
-    return add(RecordKind::State, at, "scheduler(1)", "framework-1", "Scheduler::statusUpdate",
-               {{"state", state}, {"framework_id", "fw-0000"}, {"task_id", task}, {"uuid", uuid},
-                {"source", "SOURCE_EXECUTOR"}, {"reason", ""}});
-  }
-  Trace& fault(double at, std::string name, std::string program = "(boot program)") {
-    sim::Fields f;
-    if (name == "kill") f.push_back({"program", std::move(program)});
-    return add(RecordKind::Fault, at, "", "agent-1", std::move(name), std::move(f));
-  }
+// Records in the order given, at times in seconds (tests/harness/trace_builder.hpp).
+struct Trace : harness::testing::TraceBuilder {
+  Trace() : TraceBuilder(sim::Seconds(1)) {}
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "harness/scenario.hpp"
 #include "harness/task_lost_with_reason.hpp"
 #include "model/common/planted_bug.hpp"
+#include "trace_builder.hpp"
 
 namespace {
 
@@ -25,38 +26,9 @@ using sim::RecordKind;
 
 sim::Time secs(std::int64_t ms) { return sim::Time{} + sim::Milliseconds(ms); }
 
-struct Trace {
-  std::vector<Record> records;
-  Trace& add(RecordKind kind, std::int64_t ms, std::string process, std::string host, std::string name,
-             sim::Fields fields) {
-    Record r;
-    r.at = secs(ms);
-    r.seq = records.size();
-    r.kind = kind;
-    r.process = std::move(process);
-    r.host = std::move(host);
-    r.name = std::move(name);
-    r.fields = std::move(fields);
-    records.push_back(std::move(r));
-    return *this;
-  }
-  Trace& agent(std::int64_t ms, std::string state, std::string previous = "") {
-    sim::Fields f{{"state", std::move(state)}};
-    if (!previous.empty()) f.push_back({"previous", std::move(previous)});
-    return add(RecordKind::State, ms, "slave(1)", "agent-1", "Slave::State", std::move(f));
-  }
-  Trace& master(std::int64_t ms, std::string host, std::string state) {
-    return add(RecordKind::State, ms, "master", std::move(host), "Master::Leadership", {{"state", std::move(state)}});
-  }
-  Trace& lostCandidacy(std::int64_t ms, std::string host, std::int64_t sequence) {
-    return add(RecordKind::Log, ms, "zookeeper-master-contender(1)", std::move(host), "log",
-               {{"message", "Membership cancelled"}, {"lost_candidacy", sequence}});
-  }
-  Trace& update(std::int64_t ms, std::string state, std::string source, std::string reason) {
-    sim::Fields f{{"task_id", "task-1"}, {"state", std::move(state)}, {"uuid", "u1"}, {"source", std::move(source)}};
-    if (!reason.empty()) f.push_back({"reason", std::move(reason)});
-    return add(RecordKind::Send, ms, "slave(1)", "agent-1", "StatusUpdateMessage", std::move(f));
-  }
+// Records in the order given, at times in milliseconds (tests/harness/trace_builder.hpp).
+struct Trace : harness::testing::TraceBuilder {
+  Trace() : TraceBuilder(sim::Milliseconds(1)) {}
 };
 
 template <typename Rule>
@@ -68,23 +40,25 @@ harness::InvariantResult check(const Trace& t, std::int64_t endMs = 100'000) {
 
 TEST_CASE("agent_state_transitions: Mesos's Slave::State machine holds; TERMINATING -> RUNNING breaks it") {
   Trace ok;
-  ok.agent(0, "RECOVERING").agent(1, "DISCONNECTED", "RECOVERING").agent(2, "RUNNING", "DISCONNECTED");
-  ok.agent(3, "DISCONNECTED", "RUNNING").agent(4, "RUNNING", "DISCONNECTED").agent(5, "TERMINATING", "RUNNING");
-  ok.agent(6, "RECOVERING");  // a restarted agent process
+  ok.agentState(0, "RECOVERING").agentState(1, "DISCONNECTED", "RECOVERING").agentState(2, "RUNNING", "DISCONNECTED");
+  ok.agentState(3, "DISCONNECTED", "RUNNING").agentState(4, "RUNNING", "DISCONNECTED");
+  ok.agentState(5, "TERMINATING", "RUNNING");
+  ok.agentState(6, "RECOVERING");  // a restarted agent process
   CHECK(check<harness::AgentStateTransitions>(ok).held);
 
   Trace bad = ok;
-  bad.agent(7, "DISCONNECTED", "RECOVERING").agent(8, "TERMINATING", "DISCONNECTED").agent(9, "RUNNING", "TERMINATING");
+  bad.agentState(7, "DISCONNECTED", "RECOVERING").agentState(8, "TERMINATING", "DISCONNECTED");
+  bad.agentState(9, "RUNNING", "TERMINATING");
   const auto r = check<harness::AgentStateTransitions>(bad);
   CHECK_FALSE(r.held);
   CHECK(r.evidence.find("from TERMINATING to RUNNING") != std::string::npos);
   CHECK(r.seqs == std::vector<std::uint64_t>{bad.records.back().seq});
 
   Trace recoveringToRunning;
-  recoveringToRunning.agent(0, "RECOVERING").agent(1, "RUNNING", "RECOVERING");
+  recoveringToRunning.agentState(0, "RECOVERING").agentState(1, "RUNNING", "RECOVERING");
   CHECK_FALSE(check<harness::AgentStateTransitions>(recoveringToRunning).held);
   Trace startsRunning;
-  startsRunning.agent(0, "RUNNING");
+  startsRunning.agentState(0, "RUNNING");
   CHECK_FALSE(check<harness::AgentStateTransitions>(startsRunning).held);
 }
 
@@ -114,13 +88,13 @@ TEST_CASE("one_leader_per_view: a leader exits when its candidacy is cancelled; 
 
 TEST_CASE("task_lost_with_reason: the agent's and master's TASK_LOST carry a reason; one without breaks it") {
   Trace ok;
-  ok.update(0, "TASK_LOST", "SOURCE_SLAVE", "REASON_RECONCILIATION");
-  ok.update(1, "TASK_RUNNING", "SOURCE_EXECUTOR", "");
-  ok.update(2, "TASK_LOST", "SOURCE_EXECUTOR", "");  // an executor's own update
+  ok.agentSend(0, "u1", "TASK_LOST", "SOURCE_SLAVE", "REASON_RECONCILIATION");
+  ok.agentSend(1, "u1", "TASK_RUNNING", "SOURCE_EXECUTOR", "");
+  ok.agentSend(2, "u1", "TASK_LOST", "SOURCE_EXECUTOR", "");  // an executor's own update
   CHECK(check<harness::TaskLostWithReason>(ok).held);
 
   Trace bad;
-  bad.update(0, "TASK_GONE", "SOURCE_MASTER", "");
+  bad.agentSend(0, "u1", "TASK_GONE", "SOURCE_MASTER", "");
   const auto r = check<harness::TaskLostWithReason>(bad);
   CHECK_FALSE(r.held);
   CHECK(r.evidence.find("TASK_GONE of task task-1") != std::string::npos);

@@ -807,7 +807,7 @@ TEST_CASE("task_state: summaries, and what the loader refuses") {
             .find("/expect/0/task_state/reason: unknown TaskStatus reason \"RECONCILIATION\" (did you mean "
                   "\"REASON_RECONCILIATION\"?); expected one of: REASON_") != std::string::npos);
   CHECK(err(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "source": "SOURCE_AGENT" } })j")
-            .find("/expect/0/task_state/source: expected SOURCE_SLAVE, SOURCE_EXECUTOR or SOURCE_MASTER") !=
+            .find("/expect/0/task_state/source: unknown TaskStatus source \"SOURCE_AGENT\"") !=
         std::string::npos);
   CHECK(err(R"j({ "task_state": { "task": "task-1", "state": "TASK_RUNNING", "after": "timeline[3]" } })j")
             .find("no timeline entry labelled \"timeline[3]\"") != std::string::npos);

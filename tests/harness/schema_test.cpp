@@ -234,6 +234,8 @@ TEST_CASE("the schema's flag, message and state names are the model's") {
   CHECK(enumOf(expectations.at("state").at("properties").at("machine")) == machines);
   CHECK(enumOf(expectations.at("task_state").at("properties").at("reason")) ==
         all(agentsim::model::kTaskStatusReasonNames));
+  CHECK(enumOf(expectations.at("task_state").at("properties").at("source")) ==
+        all(agentsim::model::kTaskStatusSourceNames));
   CHECK(enumOf(expectations.at("registry_operations").at("properties").at("operation")) ==
         all(agentsim::model::kRegistryOperationNames));
 }

@@ -17,7 +17,7 @@ StatusUpdate update(std::string uuid, TaskState state, std::string message = "")
   u.executor_id = "exec-1";
   u.task_id = "task-1";
   u.state = state;
-  u.source = "SOURCE_EXECUTOR";
+  u.source = model::TaskStatusSource::SOURCE_EXECUTOR;
   u.uuid = std::move(uuid);
   u.message = std::move(message);
   u.timestamp = sim::Time{} + sim::Seconds(3);
@@ -38,6 +38,21 @@ TEST_CASE("task states: names round-trip; terminal as protobuf::isTerminalState"
   CHECK(model::isTerminalState(TaskState::TASK_UNREACHABLE));  // Mesos 1.1 counts it terminal
   CHECK(!model::isTerminalState(TaskState::TASK_RUNNING));
   CHECK(!model::isTerminalState(TaskState::TASK_KILLING));
+}
+
+TEST_CASE("TaskStatus sources: mesos.proto's names and order; a record naming another source does not decode") {
+  using model::TaskStatusSource;
+  CHECK(std::string(model::toString(TaskStatusSource::SOURCE_MASTER)) == "SOURCE_MASTER");
+  CHECK(std::string(model::toString(TaskStatusSource::SOURCE_EXECUTOR)) == "SOURCE_EXECUTOR");
+  CHECK((model::parseTaskStatusSource("SOURCE_SLAVE") == TaskStatusSource::SOURCE_SLAVE));
+  CHECK(!model::parseTaskStatusSource("SOURCE_AGENT"));
+  std::string record = model::encodeRecord(StatusUpdateRecord{StatusUpdateRecord::Type::UPDATE,
+                                                              update("u1", TaskState::TASK_RUNNING), ""});
+  CHECK(!model::decodeRecords(record).isError());
+  record.replace(record.find("SOURCE_EXECUTOR"), 15, "SOURCE_AGENTXYZ");  // same length: the prefix holds
+  const auto bad = model::decodeRecords(record);
+  REQUIRE(bad.isError());
+  CHECK(bad.error().find("unknown source 'SOURCE_AGENTXYZ'") != std::string::npos);
 }
 
 TEST_CASE("only the head is pending first; an ack must name the head's UUID") {
@@ -103,6 +118,7 @@ TEST_CASE("with checkpointing every UPDATE and ACK is appended to task.updates, 
   CHECK((*records)[0].update.uuid == "u1");
   CHECK((*records)[0].update.message == "started fine");
   CHECK((*records)[0].update.timestamp == sim::Time{} + sim::Seconds(3));
+  CHECK(((*records)[0].update.source == model::TaskStatusSource::SOURCE_EXECUTOR));
   CHECK((*records)[2].type == StatusUpdateRecord::Type::ACK);
   CHECK((*records)[2].uuid == "u1");
   // Length prefix: 4 bytes, little-endian.

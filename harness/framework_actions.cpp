@@ -1,0 +1,77 @@
+// Timeline actions through a framework's scheduler driver (src/sched/sched.cpp), as a
+// framework's code calls it: an event of the SchedulerProcess, if its host runs one.
+#include <fmt/format.h>
+
+#include "harness/actions.hpp"
+#include "harness/world.hpp"
+#include "model/sched/sched.hpp"
+#include "model/slave/slave.hpp"
+
+namespace agentsim::harness {
+
+// {framework, task}: SchedulerDriver::killTask.
+void parseKillTask(const ParseContext& c, const std::string& p, TimelineEntry& out) {
+  c.reader.object(p, {"framework", "task"}, {"task"});
+  const FrameworkSpec& f = frameworkArg(c, p);
+  const std::string task = taskArg(c, f, p + "/task").info.task_id;
+  out.summary = fmt::format("{} kills task {}", f.id, task);
+  out.apply = [framework = f.id, task](World& w) {
+    model::SchedulerProcess* s = w.scheduler(framework);
+    if (s == nullptr) {
+      note(w, framework, fmt::format("no scheduler runs on {}: task {} is not killed", framework, task));
+      return;
+    }
+    s->dispatch("SchedulerDriver::killTask", [s, task] { s->killTask(task); });
+  };
+}
+
+// {framework}: SchedulerDriver::stop() without failover (a teardown).
+void parseStopFramework(const ParseContext& c, const std::string& p, TimelineEntry& out) {
+  c.reader.object(p, {"framework"});
+  const FrameworkSpec& f = frameworkArg(c, p);
+  out.summary = fmt::format("{} stops its driver (teardown)", f.id);
+  out.apply = [framework = f.id](World& w) {
+    model::SchedulerProcess* s = w.scheduler(framework);
+    if (s == nullptr) {
+      note(w, framework, fmt::format("no scheduler runs on {}: nothing to stop", framework));
+      return;
+    }
+    s->dispatch("SchedulerDriver::stop", [s] { s->stop(); });
+  };
+}
+
+// {framework, tasks, agent}: SchedulerDriver::reconcileTasks, explicit (tasks) or implicit.
+void parseReconcile(const ParseContext& c, const std::string& p, TimelineEntry& out) {
+  c.reader.object(p, {"framework", "tasks", "agent"});
+  const FrameworkSpec& f = frameworkArg(c, p);
+  std::vector<std::string> tasks;
+  if (c.reader.has(p + "/tasks")) {
+    const std::size_t n = c.reader.array(p + "/tasks", ScenarioLimits::kMaxTasksPerFramework);
+    if (n == 0) {
+      c.reader.fail(p + "/tasks", "an empty list of tasks; leave \"tasks\" out for implicit reconciliation");
+    }
+    // Any task id: asking about a task the master does not know is a reconciliation too.
+    for (std::size_t i = 0; i < n; ++i) tasks.push_back(c.reader.identifier(Reader::child(p + "/tasks", i)));
+  }
+  std::string agent;
+  if (c.reader.has(p + "/agent")) {
+    if (tasks.empty()) c.reader.fail(p + "/agent", "an agent needs \"tasks\": implicit reconciliation names none");
+    agent = agentHostArg(c, p + "/agent");
+  }
+  out.summary = tasks.empty() ? fmt::format("{} reconciles every task (implicit)", f.id)
+                              : fmt::format("{} reconciles tasks {}{}", f.id, fmt::join(tasks, ", "),
+                                            agent.empty() ? "" : " on " + agent);
+  out.apply = [framework = f.id, tasks, agent](World& w) {
+    model::SchedulerProcess* s = w.scheduler(framework);
+    if (s == nullptr) {
+      note(w, framework, fmt::format("no scheduler runs on {}: nothing is reconciled", framework));
+      return;
+    }
+    // TaskStatus.slave_id: the SlaveID of the agent that runs there now ("" if none).
+    const model::Slave* slave = agent.empty() ? nullptr : agentProcess(w, agent);
+    const std::string slaveId = slave == nullptr ? std::string() : slave->info().id.str();
+    s->dispatch("SchedulerDriver::reconcileTasks", [s, tasks, slaveId] { s->reconcileTasks(tasks, slaveId); });
+  };
+}
+
+}  // namespace agentsim::harness
