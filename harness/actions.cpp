@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "harness/agent_actions.hpp"
+#include "harness/spoof_action.hpp"
 #include "harness/tables.hpp"
 #include "harness/world.hpp"
 #include "model/master/master.hpp"
@@ -564,6 +565,7 @@ std::vector<ActionKind> makeActions() {
          };
        }});
   kinds.push_back(rebootAgentAction());
+  kinds.push_back(spoofAction());
   kinds.push_back(
       {"load",
        "Set an agent host's load: how many tasks are runnable, from which Linux computes the 1, 5 and 15 minute "

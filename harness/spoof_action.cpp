@@ -1,0 +1,128 @@
+#include "harness/spoof_action.hpp"
+
+#include <fmt/format.h>
+
+#include "harness/world.hpp"
+#include "model/exec/exec.hpp"
+#include "model/slave/slave.hpp"
+
+namespace agentsim::harness {
+
+namespace {
+
+// The process of type P on `host` (any program) that `match` accepts, if the host is up.
+template <typename P, typename Match>
+P* processOn(World& w, const std::string& host, Match match) {
+  sim::Host& h = w.host(host);
+  if (!h.up()) return nullptr;
+  for (sim::Process* proc : h.processes()) {
+    if (auto* p = dynamic_cast<P*>(proc); p != nullptr && match(*p)) return p;
+  }
+  return nullptr;
+}
+
+struct Spoof {
+  std::string message;  // ShutdownExecutorMessage, ReregisterExecutorMessage or RunTaskMessage
+  std::string agent;
+  std::string framework;
+  std::string executor;
+  bool toExecutor = false;
+  std::string task;  // RunTaskMessage: the new task's id
+};
+
+void apply(World& w, const Spoof& s) {
+  auto note = [&](const std::string& why) {
+    w.sim().emit(sim::RecordKind::Log, nullptr, s.agent, "log", {{"message", "spoof: " + why}}, "");
+  };
+  auto* fw = w.scheduler(s.framework);
+  if (fw == nullptr || fw->framework().id.empty()) return note("the framework is not registered: nothing to spoof");
+  const model::Id frameworkId = fw->framework().id;
+  auto* slave = processOn<model::Slave>(w, s.agent, [](const model::Slave&) { return true; });
+  auto* executor = processOn<model::ExecutorProcess>(w, s.agent, [&](const model::ExecutorProcess& e) {
+    return e.environment().framework_id == frameworkId && e.environment().info.executor_id == s.executor;
+  });
+  if (s.message == "ReregisterExecutorMessage") {
+    if (slave == nullptr || executor == nullptr) return note("no agent or no such executor runs: nothing to spoof");
+    auto m = std::make_unique<model::ReregisterExecutorMessage>();
+    m->framework_id = frameworkId;
+    m->executor_id = s.executor;
+    w.sim().network().spoof(sim::Envelope{executor->self(), slave->self(), std::move(m)});
+    return;
+  }
+  if (s.message == "RunTaskMessage") {
+    if (executor == nullptr) return note("no such executor runs: nothing to spoof");
+    // A task of that executor whose command sends TASK_RUNNING at once, were it run.
+    auto m = std::make_unique<model::RunTaskMessage>();
+    m->framework.id = frameworkId;
+    m->pid = fw->self().str();
+    m->task.task_id = s.task;
+    m->task.name = s.task;
+    m->task.slave_id = executor->environment().slave_id;
+    m->task.executor = executor->environment().info;
+    m->task.steps.push_back(model::TaskUpdateStep{});
+    w.sim().network().spoof(sim::Envelope{executor->environment().slave, executor->self(), std::move(m)});
+    return;
+  }
+  auto m = std::make_unique<model::ShutdownExecutorMessage>();
+  m->framework_id = frameworkId;
+  m->executor_id = s.executor;
+  if (s.toExecutor) {
+    if (executor == nullptr) return note("no such executor runs: nothing to spoof");
+    w.sim().network().spoof(sim::Envelope{executor->environment().slave, executor->self(), std::move(m)});
+    return;
+  }
+  model::Master* master = w.leadingMaster();
+  if (master == nullptr || slave == nullptr) return note("no leading master or no agent: nothing to spoof");
+  w.sim().network().spoof(sim::Envelope{master->self(), slave->self(), std::move(m)});
+}
+
+}  // namespace
+
+ActionKind spoofAction() {
+  return {"spoof",
+          "Carry a message as if another process had sent it (the Mesos tests' process::post with a sender): "
+          "ShutdownExecutorMessage from the leading master to an agent (to: \"agent\", the default) or to an "
+          "executor's driver (to: \"executor\"), ReregisterExecutorMessage from an executor to its agent, or "
+          "RunTaskMessage of a new task to an executor (to: \"executor\", task). Value: {message, agent, framework "
+          "(optional with one framework), executor, to, task}.",
+          [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
+            c.reader.object(p, {"message", "agent", "framework", "executor", "to", "task"},
+                            {"message", "agent", "executor"});
+            Spoof s;
+            s.message = c.reader.string(p + "/message", 64);
+            if (s.message != "ShutdownExecutorMessage" && s.message != "ReregisterExecutorMessage" &&
+                s.message != "RunTaskMessage") {
+              c.reader.fail(p + "/message", fmt::format("cannot spoof \"{}\"; expected ShutdownExecutorMessage, "
+                                                        "ReregisterExecutorMessage or RunTaskMessage",
+                                                        s.message.substr(0, 64)));
+            }
+            s.agent = agentHostArg(c, p + "/agent");
+            s.framework = frameworkArg(c, p).id;
+            s.executor = c.reader.identifier(p + "/executor");
+            if (c.reader.has(p + "/to")) {
+              const std::string to = c.reader.string(p + "/to", 16);
+              if (to != "agent" && to != "executor") {
+                c.reader.fail(p + "/to", fmt::format("expected \"agent\" or \"executor\", got \"{}\"", to));
+              }
+              if (to == "executor" && s.message == "ReregisterExecutorMessage") {
+                c.reader.fail(p + "/to", "ReregisterExecutorMessage goes to the agent only");
+              }
+              if (to == "agent" && s.message == "RunTaskMessage") {
+                c.reader.fail(p + "/to", "RunTaskMessage goes to an executor only (\"to\": \"executor\")");
+              }
+              s.toExecutor = to == "executor";
+            }
+            if (s.message == "RunTaskMessage") {
+              if (!s.toExecutor) c.reader.fail(p, "RunTaskMessage needs \"to\": \"executor\"");
+              if (!c.reader.has(p + "/task")) c.reader.fail(p, "RunTaskMessage needs \"task\", the new task's id");
+              s.task = c.reader.identifier(p + "/task");
+            } else if (c.reader.has(p + "/task")) {
+              c.reader.fail(p + "/task", "only RunTaskMessage takes a task");
+            }
+            out.summary = fmt::format("spoof {} for executor {} of {} {} {}", s.message, s.executor, s.framework,
+                                      s.toExecutor ? "to the executor on" : "to the agent on", s.agent);
+            out.apply = [s](World& w) { apply(w, s); };
+          }};
+}
+
+}  // namespace agentsim::harness
