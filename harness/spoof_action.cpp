@@ -1,10 +1,15 @@
 #include "harness/spoof_action.hpp"
 
+#include <functional>
+
 #include <fmt/format.h>
 
 #include "harness/world.hpp"
+#include "model/common/pid.hpp"
 #include "model/exec/exec.hpp"
+#include "model/slave/paths.hpp"
 #include "model/slave/slave.hpp"
+#include "model/slave/state.hpp"
 
 namespace agentsim::harness {
 
@@ -22,18 +27,42 @@ P* processOn(World& w, const std::string& host, Match match) {
 }
 
 struct Spoof {
-  std::string message;  // ShutdownExecutorMessage, ReregisterExecutorMessage or RunTaskMessage
+  std::string message;  // ShutdownExecutorMessage, ReregisterExecutorMessage, RunTaskMessage or RegisterSlaveMessage
   std::string agent;
   std::string framework;
   std::string executor;
   bool toExecutor = false;
   std::string task;  // RunTaskMessage: the new task's id
+  std::string workDir;  // RegisterSlaveMessage: the agent's --work_dir and --port
+  std::uint32_t port = 0;
 };
+
+// RegisterSlaveMessage from the agent's address (slave(1)@host:port) to the leading
+// master, with the SlaveInfo it checkpointed (without its id), as the agent's first
+// registration carried it: SlaveRecoveryTest.RegisterDisconnectedSlave re-posts that one
+// after the agent terminated.
+void spoofRegistration(World& w, const Spoof& s, const std::function<void(const std::string&)>& note) {
+  model::Master* master = w.leadingMaster();
+  if (master == nullptr) return note("no leading master: nothing to spoof");
+  const sim::Disk& disk = w.host(s.agent).disk();
+  const std::string meta = model::paths::metaDir(s.workDir);
+  const auto id = disk.read(model::paths::latestSlavePath(meta));
+  const auto text = id ? disk.read(model::paths::slaveInfoPath(meta, *id)) : std::nullopt;
+  const sim::Try<model::SlaveInfo> info =
+      text ? model::state::decodeSlaveInfo(*text) : sim::Try<model::SlaveInfo>(sim::Error{"no slave.info"});
+  const auto from = model::parseUpid(w.sim(), fmt::format("slave(1)@{}:{}", s.agent, s.port));
+  if (info.isError() || !from) return note("the agent never registered (no slave.info): nothing to spoof");
+  auto m = std::make_unique<model::RegisterSlaveMessage>();
+  m->slave = *info;
+  m->slave.id = model::Id{};
+  w.sim().network().spoof(sim::Envelope{*from, master->self(), std::move(m)});
+}
 
 void apply(World& w, const Spoof& s) {
   auto note = [&](const std::string& why) {
     w.sim().emit(sim::RecordKind::Log, nullptr, s.agent, "log", {{"message", "spoof: " + why}}, "");
   };
+  if (s.message == "RegisterSlaveMessage") return spoofRegistration(w, s, note);
   auto* fw = w.scheduler(s.framework);
   if (fw == nullptr || fw->framework().id.empty()) return note("the framework is not registered: nothing to spoof");
   const model::Id frameworkId = fw->framework().id;
@@ -86,18 +115,35 @@ ActionKind spoofAction() {
           "RunTaskMessage of a new task to an executor (to: \"executor\", task). Value: {message, agent, framework "
           "(optional with one framework), executor, to, task}.",
           [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
-            c.reader.object(p, {"message", "agent", "framework", "executor", "to", "task"},
-                            {"message", "agent", "executor"});
+            c.reader.object(p, {"message", "agent", "framework", "executor", "to", "task"}, {"message", "agent"});
             Spoof s;
             s.message = c.reader.string(p + "/message", 64);
             if (s.message != "ShutdownExecutorMessage" && s.message != "ReregisterExecutorMessage" &&
-                s.message != "RunTaskMessage") {
+                s.message != "RunTaskMessage" && s.message != "RegisterSlaveMessage") {
               c.reader.fail(p + "/message", fmt::format("cannot spoof \"{}\"; expected ShutdownExecutorMessage, "
-                                                        "ReregisterExecutorMessage or RunTaskMessage",
+                                                        "ReregisterExecutorMessage, RunTaskMessage or "
+                                                        "RegisterSlaveMessage",
                                                         s.message.substr(0, 64)));
             }
             s.agent = agentHostArg(c, p + "/agent");
+            if (s.message == "RegisterSlaveMessage") {
+              for (const char* key : {"framework", "executor", "to", "task"}) {
+                if (c.reader.has(p + "/" + key)) {
+                  c.reader.fail(p + "/" + key, "RegisterSlaveMessage takes only the agent whose registration it repeats");
+                }
+              }
+              for (const AgentSpec& a : c.scenario.agents) {
+                if (a.id == s.agent) {
+                  s.workDir = a.flags.work_dir;
+                  s.port = a.flags.port;
+                }
+              }
+              out.summary = fmt::format("spoof {}'s RegisterSlaveMessage to the leading master", s.agent);
+              out.apply = [s](World& w) { apply(w, s); };
+              return;
+            }
             s.framework = frameworkArg(c, p).id;
+            if (!c.reader.has(p + "/executor")) c.reader.fail(p, "missing required key \"executor\"");
             s.executor = c.reader.identifier(p + "/executor");
             if (c.reader.has(p + "/to")) {
               const std::string to = c.reader.string(p + "/to", 16);
