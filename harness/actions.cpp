@@ -755,8 +755,8 @@ std::vector<ActionKind> makeActions() {
   kinds.push_back(
       {"shutdown_agent",
        "Shut the agent down gracefully, as SIGUSR1 does (Slave::signaled -> Slave::shutdown): it unregisters from the "
-       "master (UnregisterSlaveMessage), shuts down every framework's executors, deletes meta/slaves/latest and exits "
-       "once no framework is left. Value: an agent.",
+       "master (UnregisterSlaveMessage), shuts down every framework's executors and exits once no framework "
+       "is left; it keeps meta/slaves/latest, so a restart reregisters with its SlaveID. Value: an agent.",
        [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
          const std::string id = agentHostArg(c, p);
          out.summary = "SIGUSR1 to the agent on " + id;
