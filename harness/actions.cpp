@@ -111,8 +111,8 @@ const std::vector<ActionKind>& actionKinds() {
        parseRestartCrashed},
       {"shutdown_agent",
        "Shut the agent down gracefully, as SIGUSR1 does (Slave::signaled -> Slave::shutdown): it unregisters from the "
-       "master (UnregisterSlaveMessage), shuts down every framework's executors, deletes meta/slaves/latest and exits "
-       "once no framework is left. Value: an agent.",
+       "master (UnregisterSlaveMessage), shuts down every framework's executors and exits once no framework "
+       "is left; it keeps meta/slaves/latest, so a restart reregisters with its SlaveID. Value: an agent.",
        parseShutdownAgent},
       {"spoof_acknowledgement",
        "Send an agent a StatusUpdateAcknowledgementMessage from the leading master for a task, with a UUID of the "
@@ -130,6 +130,13 @@ const std::vector<ActionKind>& actionKinds() {
        "Start ZooKeeper servers that are down (a server that is up is left alone). Value: \"zk-N\", a "
        "list of them, or \"all\".",
        parseStartZooKeeper},
+      {"spoof",
+       "Carry a message as if another process had sent it (the Mesos tests' process::post with a sender): "
+       "ShutdownExecutorMessage from the leading master to an agent (to: \"agent\", the default) or to an "
+       "executor's driver (to: \"executor\"), ReregisterExecutorMessage from an executor to its agent, or "
+       "RunTaskMessage of a new task to an executor (to: \"executor\", task). Value: {message, agent, framework "
+       "(optional with one framework), executor, to, task}.",
+       parseSpoof},
       {"stop_agent",
        "Kill the mesos-agent process (SIGKILL) and leave it down: executors in their containers keep running, "
        "the disk is intact, the master's pings go unanswered until a start_agent. Value: an agent.",

@@ -30,6 +30,8 @@ using ActionParser = void(const ParseContext& c, const std::string& pointer, Tim
 // harness/network_actions.cpp: faults on messages and links, and a spoofed message.
 ActionParser parseDelay, parseDrop, parseDuplicate, parseHold, parseRelease, parsePartition, parseHeal,
     parseSpoofAcknowledgement;
+// harness/spoof_action.cpp: a message carried as if another process had sent it.
+ActionParser parseSpoof;
 // harness/site_actions.cpp: the model's fault sites (a hold's {site, ...}, fire_site).
 ActionParser parseSiteHold, parseFireSite;
 // harness/host_actions.cpp: hosts (crash, restart), their disks and load, ZooKeeper.

@@ -19,6 +19,7 @@ struct Task {
   std::string status_update_uuid;
   std::string resources;
   bool revocable = false;  // its resources are revocable
+  bool executor_reported = false;  // a status of it came from its executor (Executor::everSentTask)
 };
 
 }  // namespace agentsim::model

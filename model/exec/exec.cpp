@@ -35,22 +35,32 @@ void ExecutorProcess::initialize() {
   send(env_.slave, std::move(message));
 }
 
+bool ExecutorProcess::ignoredAborted(std::string_view what) {
+  // Every handler of the driver ignores its message once the driver is aborted
+  // (ExecutorProcess's `aborted`, set by shutdown and by an agent exit it does not wait out).
+  if (!aborted_) return false;
+  log(fmt::format("Ignoring {} because the driver is aborted!", what));
+  return true;
+}
+
 void ExecutorProcess::registered(const sim::Upid& from, const ExecutorRegisteredMessage& /*message*/) {
+  if (ignoredAborted("registered message")) return;
   if (tracing()) log(fmt::format("Executor registered on agent {}", from.str()));
   connected_ = true;
-  registered_ = true;
   if (env_.info.exit_after) {
     delay(*env_.info.exit_after, "ExecutorProcess::exit", [this] { exitExecutor("The executor's script exits"); });
   }
 }
 
 void ExecutorProcess::reregistered(const sim::Upid& from, const ExecutorReregisteredMessage& /*message*/) {
+  if (ignoredAborted("re-registered message")) return;
   log(fmt::format("Executor re-registered on agent {}", from.str()));
   connected_ = true;
   cancel(recovery_timer_);
 }
 
 void ExecutorProcess::reconnect(const sim::Upid& from, const ReconnectExecutorMessage& /*message*/) {
+  if (ignoredAborted("reconnect message")) return;
   log(fmt::format("Received reconnect request from agent {}", from.str()));
   env_.slave = from;
   link(from);  // re-linked since 1.1.2 (MESOS-7057)
@@ -66,6 +76,12 @@ void ExecutorProcess::reconnect(const sim::Upid& from, const ReconnectExecutorMe
 }
 
 void ExecutorProcess::runTask(const sim::Upid& /*from*/, const RunTaskMessage& message) {
+  if (ignoredAborted("run task message")) return;
+  if (!connected_) {
+    // Later Mesos's driver (SlaveTest.DisconnectedExecutorDropsMessages).
+    log(fmt::format("Ignoring run task message for task {} because the driver is disconnected!", message.task.task_id));
+    return;
+  }
   const TaskInfo& info = message.task;
   if (tasks_.count(info.task_id) != 0) {
     log(fmt::format("Ignoring a second launch of task {}", info.task_id));
@@ -126,6 +142,12 @@ void ExecutorProcess::sendStatusUpdate(const std::string& taskId, TaskState stat
 }
 
 void ExecutorProcess::acknowledged(const sim::Upid& /*from*/, const StatusUpdateAcknowledgementMessage& message) {
+  if (ignoredAborted("status update acknowledgement")) return;
+  if (!connected_) {
+    log(fmt::format("Ignoring status update acknowledgement {} for task {} because the driver is disconnected!",
+                    message.uuid, message.task_id));
+    return;
+  }
   const auto erased =
       std::erase_if(unacknowledged_, [&message](const StatusUpdate& u) { return u.uuid == message.uuid; });
   if (auto it = tasks_.find(message.task_id); erased != 0 && it != tasks_.end()) it->second.acknowledged = true;
@@ -141,37 +163,70 @@ void ExecutorProcess::maybeExit() {
 }
 
 void ExecutorProcess::killTask(const sim::Upid& /*from*/, const KillTaskMessage& message) {
+  if (ignoredAborted("kill task message")) return;
   log(fmt::format("Received kill for task {}", message.task_id), {{"task_id", message.task_id}});
   sendStatusUpdate(message.task_id, TaskState::TASK_KILLED, "Command terminated with signal Terminated");
 }
 
 void ExecutorProcess::shutdown(const sim::Upid& /*from*/, const ShutdownExecutorMessage& /*message*/) {
+  if (ignoredAborted("shutdown message")) return;
+  driverShutdown("Executor asked to shutdown");
+}
+
+void ExecutorProcess::driverShutdown(const std::string& why) {
+  // ExecutorProcess::shutdown (and exited, when it does not wait for the agent): the
+  // executor's shutdown(), then `aborted`: the driver takes no message after it.
+  aborted_ = true;
+  connected_ = false;
+  cancel(recovery_timer_);
+  for (auto& [id, task] : tasks_) {
+    for (sim::TimerId& t : task.steps) cancel(t);
+  }
   if (env_.info.ignore_shutdown) {
-    log("Received shutdown; this executor's script ignores it");
+    // A test executor whose shutdown() does nothing; it runs in the test's process
+    // (MESOS_LOCAL), so no ShutdownProcess kills it: the agent has to.
+    log(why + "; this executor's script ignores it");
     return;
   }
-  log(fmt::format("Received shutdown; shutting down within the grace period of {}",
-                  sim::format(env_.shutdown_grace_period)));
-  for (auto& [id, task] : tasks_) {
-    if (!task.terminal) sendStatusUpdate(id, TaskState::TASK_KILLED, "Executor shut down");
+  log(fmt::format("{}; shutting down within the grace period of {}", why, sim::format(env_.shutdown_grace_period)));
+  if (!env_.info.command) {
+    // A custom (test) executor: its tasks are killed and it exits at once.
+    for (auto& [id, task] : tasks_) {
+      if (!task.terminal) sendStatusUpdate(id, TaskState::TASK_KILLED, "Executor shut down");
+    }
+    exitExecutor(why);
+    return;
   }
-  exitExecutor("Executor shut down");
+  // The driver's ShutdownProcess kills the process group after the grace period.
+  delay(env_.shutdown_grace_period, "ShutdownProcess::kill",
+        [this] { exitExecutor("Committing suicide by killing the process group"); });
+  // The command executor (src/launcher/executor.cpp: CommandExecutor::shutdown) kills
+  // its task with SIGTERM; the task dies at once and the reaper sees it at its next poll
+  // (MIN_REAP_INTERVAL, 100ms, with few pids): TASK_KILLED is sent (the driver's
+  // sendStatusUpdate does not check `aborted`), and the executor terminates itself 1secs
+  // later (selfTerminate, MESOS-4111). An executor never sent a task waits for the
+  // ShutdownProcess.
+  bool live = false;
+  for (const auto& [id, task] : tasks_) live = live || !task.terminal;
+  if (!live) return;
+  delay(kMinReapInterval, "CommandExecutor::reaped", [this] {
+    for (auto& [id, task] : tasks_) {
+      if (!task.terminal) sendStatusUpdate(id, TaskState::TASK_KILLED, "Command terminated with signal Terminated");
+    }
+    delay(sim::Seconds(1), "CommandExecutor::selfTerminate", [this] { exitExecutor("Command executor terminates itself"); });
+  });
 }
 
 void ExecutorProcess::exited(const sim::Upid& pid) {
   if (!(pid == env_.slave)) return;
-  connected_ = false;
-  if (!env_.checkpoint || !registered_) {
-    // Without checkpointing (or before registering) the driver shuts the executor down
-    // at once; its shutdown helper ends the process after the grace period.
-    log(fmt::format("Agent {} exited; shutting down within {}", pid.str(), sim::format(env_.shutdown_grace_period)));
-    for (auto& [id, task] : tasks_) {
-      for (sim::TimerId& t : task.steps) cancel(t);
-    }
-    delay(env_.shutdown_grace_period, "ExecutorProcess::shutdown",
-          [this] { exitExecutor("Executor shut down after the agent exited"); });
+  if (ignoredAborted("exited event")) return;
+  if (!env_.checkpoint || !connected_) {
+    // Without checkpointing, or not (re)registered with the agent that went away, the
+    // driver shuts the executor down (its ShutdownProcess ends it after the grace period).
+    driverShutdown(fmt::format("Agent {} exited ... shutting down", pid.str()));
     return;
   }
+  connected_ = false;
   log(fmt::format("Agent exited, but framework has checkpointing enabled. Waiting {} to reconnect with agent",
                   sim::format(env_.recovery_timeout)));
   cancel(recovery_timer_);

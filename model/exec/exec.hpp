@@ -7,17 +7,23 @@
 //  - each task it runs follows its script (TaskInfo.steps): the updates it sends, each
 //    at its time after launch; every update carries a fresh UUID and stays
 //    unacknowledged until the agent's StatusUpdateAcknowledgementMessage;
-//  - KillTaskMessage: TASK_KILLED at once; ShutdownExecutorMessage: TASK_KILLED for every
-//    task not yet terminal, then it exits (unless its script ignores shutdown);
+//  - KillTaskMessage: TASK_KILLED at once; ShutdownExecutorMessage: the driver is
+//    aborted (it takes no message after it: acks, reconnects, kills, a second shutdown);
+//    the command executor kills its task (TASK_KILLED 100ms later, at the reaper's
+//    poll) and terminates itself 1secs after that, or when the driver's ShutdownProcess
+//    kills it after the grace period if it had no task; a custom executor sends
+//    TASK_KILLED for every task not yet terminal and exits at once (unless its script
+//    ignores shutdown);
 //  - the command executor exits once its task's terminal update is acknowledged and
 //    sends nothing after it; a custom executor's script may;
-//  - when the agent's connection breaks: without checkpointing (or before it registered)
-//    it shuts down and exits after the shutdown grace period; with
+//  - when the agent's connection breaks: without checkpointing (or while not
+//    (re)registered) it shuts down as on ShutdownExecutorMessage; with
 //    checkpointing (and registered) it waits --recovery_timeout for a
 //    ReconnectExecutorMessage, answers it with ReregisterExecutorMessage carrying its
 //    tasks and unacknowledged updates, and exits if none comes.
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/messages/task_messages.hpp"
@@ -46,8 +52,13 @@ struct ExecutorEnvironment {
   std::string sandbox;  // MESOS_SANDBOX: the run directory under the work_dir
 };
 
+// libprocess's reaper polls every MIN_REAP_INTERVAL while it watches few pids.
+inline constexpr sim::Duration kMinReapInterval = sim::Milliseconds(100);
+
 class ExecutorProcess final : public sim::Process {
  public:
+  // What the agent handed it: a test finds an executor by its framework and executor ids.
+  const ExecutorEnvironment& environment() const { return env_; }
   explicit ExecutorProcess(ExecutorEnvironment env);
   std::string_view source() const override { return "src/exec/exec.cpp"; }
   std::string_view className() const override { return "ExecutorProcess"; }
@@ -72,6 +83,8 @@ class ExecutorProcess final : public sim::Process {
   void acknowledged(const sim::Upid& from, const StatusUpdateAcknowledgementMessage& message);
   void shutdown(const sim::Upid& from, const ShutdownExecutorMessage& message);
   void sendStatusUpdate(const std::string& taskId, TaskState state, std::string message);
+  void driverShutdown(const std::string& why);
+  bool ignoredAborted(std::string_view what);
   void exitExecutor(const std::string& why);
   void grow(const std::string& taskId);  // the task's output into its sandbox
   void maybeExit();
@@ -79,7 +92,7 @@ class ExecutorProcess final : public sim::Process {
 
   ExecutorEnvironment env_;
   bool connected_ = false;
-  bool registered_ = false;
+  bool aborted_ = false;  // the driver's `aborted`: after a shutdown it takes no message
   std::map<std::string, RunningTask> tasks_;
   // In the order sent, as the driver's LinkedHashMap<UUID, StatusUpdate> keeps them.
   std::vector<StatusUpdate> unacknowledged_;

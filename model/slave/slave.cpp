@@ -369,8 +369,9 @@ void Slave::shutdown(const std::string& why) {
     send(masterPid(), message);
   }
   setState(State::TERMINATING);
-  // Slave::finalize deletes meta/slaves/latest when TERMINATING: the next start is a new agent.
-  host().disk().remove(paths::latestSlavePath(meta_dir_));
+  // Mesos 1.1's Slave::finalize deleted meta/slaves/latest when TERMINATING, so the next
+  // start was a new agent; later Mesos keeps it, and the restarted agent reregisters with
+  // its ID (SlaveRecoveryTest.ShutdownSlave, GarbageCollectorIntegrationTest.Restart).
   if (frameworks_.empty()) {
     terminateAgent("Agent terminating: shut down with no frameworks");
     return;

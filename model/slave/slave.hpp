@@ -182,6 +182,7 @@ class Slave final : public sim::Process {
   sim::Upid masterPid() const;
   mutable MasterPid master_pid_;  // masterPid()'s cache
   void reregisterExecutor(const sim::Upid& from, const ReregisterExecutorMessage& message);
+  static bool everSentTask(const Executor& e);
 
   // slave_tasks.cpp.
   void runTask(const sim::Upid& from, const RunTaskMessage& message);

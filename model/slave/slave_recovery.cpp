@@ -66,6 +66,10 @@ void Slave::recover() {
     if (!incompatible.empty()) {
       log("Falling back to recover as a new agent due to error: " + incompatible);
       recoverSlave = false;
+      // Later Mesos removes the "latest" symlink to checkpoint the decision, so a restart
+      // before the registration completes still starts as a new agent
+      // (SlaveRecoveryTest.RebootWithSlaveInfoMismatchAndRestart).
+      disk.remove(paths::latestSlavePath(meta_dir_));
     }
   }
   if (!recoverSlave) {
@@ -183,6 +187,7 @@ void Slave::recoverTask(Framework& f, Executor& e, const state::TaskState& ts) {
   for (const StatusUpdateRecord& r : ts.updates) {
     if (r.type == StatusUpdateRecord::Type::UPDATE && terminalUuid.empty()) {
       t.state = r.update.state;
+      t.executor_reported = t.executor_reported || r.update.source == TaskStatusSource::SOURCE_EXECUTOR;
       if (isTerminalState(r.update.state)) terminalUuid = r.update.uuid;
     } else if (r.type == StatusUpdateRecord::Type::ACK && !terminalUuid.empty() && r.uuid == terminalUuid) {
       terminalAcked = true;
@@ -260,14 +265,25 @@ void Slave::reconnectExecutors() {
 }
 
 void Slave::reregisterExecutor(const sim::Upid& from, const ReregisterExecutorMessage& message) {
+  // Slave::reregisterExecutor as later Mesos has it (SlaveTest.ShutdownV0ExecutorIf/
+  // IgnoreV0ExecutorIfItReregistersWithoutReconnect, AgentFailoverTerminatesExecutorWithNoTask):
+  // the executor's state decides, whatever the agent's, but a terminating agent's.
   auto shutdown = [&](const std::string& why) {
     refuseExecutor(from, message.framework_id, message.executor_id, why);
   };
-  if (state_ != State::RECOVERING) return shutdown(fmt::format("the agent is {}, not recovering", toString(state_)));
+  if (state_ == State::TERMINATING) return shutdown("the agent is terminating");
   Framework* f = framework(message.framework_id);
-  Executor* e = executor(message.framework_id, message.executor_id);
-  if (f == nullptr || e == nullptr) return shutdown("it is unknown");
+  if (f == nullptr) return shutdown("the framework is unknown");
   if (f->state == Framework::State::TERMINATING) return shutdown("its framework is terminating");
+  Executor* e = executor(message.framework_id, message.executor_id);
+  if (e == nullptr) return shutdown("it is unknown");
+  if (e->state == Executor::State::RUNNING && flags_.executor_reregistration_retry_interval > sim::Duration{}) {
+    // With reconnect retries an executor may answer twice: a registered one is ignored.
+    log(fmt::format("Ignoring executor re-registration message from executor '{}' of framework {} because it is "
+                    "already registered",
+                    message.executor_id, message.framework_id));
+    return;
+  }
   if (e->state != Executor::State::REGISTERING) {
     // RUNNING (it reregistered already), TERMINATING or TERMINATED.
     return shutdown(fmt::format("it is in unexpected state {}", e->state == Executor::State::RUNNING ? "RUNNING"
@@ -286,7 +302,7 @@ void Slave::reregisterExecutor(const sim::Upid& from, const ReregisterExecutorMe
   // the ones it already has.
   for (const StatusUpdate& u : message.updates) statusUpdate(u, from);
   // A launched task still STAGING that the executor does not know was launched during
-  // the agent's restart.
+  // the agent's restart: TASK_DROPPED for a partition-aware framework, else TASK_LOST.
   std::vector<std::string> unknown;
   for (const auto& [tid, t] : e->launched) {
     if (t.state != TaskState::TASK_STAGING) continue;
@@ -295,10 +311,27 @@ void Slave::reregisterExecutor(const sim::Upid& from, const ReregisterExecutorMe
     if (!known) unknown.push_back(tid);
   }
   for (const std::string& tid : unknown) {
-    statusUpdate(createStatusUpdate(f->info.id, e->info.executor_id, tid, TaskState::TASK_LOST,
+    const TaskState state = f->info.partition_aware ? TaskState::TASK_DROPPED : TaskState::TASK_LOST;
+    statusUpdate(createStatusUpdate(f->info.id, e->info.executor_id, tid, state,
                                     TaskStatusReason::REASON_SLAVE_RESTARTED, "Task launched during agent restart"),
                  sim::Upid{});
   }
+  // Later Mesos (MESOS-8411): an executor never sent a task, with none queued, is shut down.
+  if (!everSentTask(*e) && e->queued.empty()) {
+    log(fmt::format("Shutting down reregistering executor '{}' of framework {} because it has no tasks to run and "
+                    "has never been sent a task",
+                    e->info.executor_id, f->info.id));
+    shutdownExecutor(*f, *e);
+  }
+}
+
+bool Slave::everSentTask(const Executor& e) {
+  // Executor::everSentTask: a launched task, or a terminated one its executor reported on.
+  if (!e.launched.empty()) return true;
+  for (const auto& [tid, t] : e.terminated) {
+    if (t.executor_reported) return true;
+  }
+  return false;
 }
 
 void Slave::reregisterExecutorTimeout() {

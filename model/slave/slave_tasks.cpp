@@ -775,6 +775,7 @@ std::optional<std::string> Slave::updateTaskState(Framework& f, Executor& e, con
   }
   if (auto l = e.launched.find(id); l != e.launched.end()) {
     l->second.state = update.state;
+    l->second.executor_reported = l->second.executor_reported || update.source == TaskStatusSource::SOURCE_EXECUTOR;
     if (terminal) {
       e.terminated[id] = std::move(l->second);
       e.launched.erase(l);
