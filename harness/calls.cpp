@@ -10,8 +10,10 @@
 #include "harness/tables.hpp"
 #include "harness/world.hpp"
 #include "model/common/resources.hpp"
+#include "model/master/contender/zookeeper.hpp"
 #include "model/slave/gc.hpp"
 #include "model/slave/resource_estimator.hpp"
+#include "model/slave/slave.hpp"
 
 namespace agentsim::harness {
 
@@ -84,6 +86,62 @@ std::pair<std::string, std::function<void(sim::Process&, Answer)>> estimatorPut(
           [r = *resources](sim::Process& p, Answer) { static_cast<model::MockResourceEstimatorProcess&>(p).put(r); }};
 }
 
+// MasterContender::contend() on a master's contender: READY once the candidacy is entered
+// (the outer future), FAILED if the join failed. The candidacy's end (the inner future)
+// is the contender's LeaderContender record LOST.
+std::pair<std::string, std::function<void(sim::Process&, Answer)>> contenderContend(const ParseContext& c,
+                                                                                   const std::string& p) {
+  c.reader.object(p, {"host", "function", "note"}, {});
+  return {"contend for leadership again", [](sim::Process& p, Answer answer) {
+            auto& contender = static_cast<model::ZooKeeperMasterContender&>(p);
+            contender.contend(model::Reply<sim::Try<sim::Nothing>>{p.self(), "MasterContender::contend",
+                                                                   [answer](const sim::Try<sim::Nothing>& r) {
+                                                                     if (r.isError()) {
+                                                                       answer("FAILED", {{"error", r.error()}});
+                                                                     } else {
+                                                                       answer("READY", {});
+                                                                     }
+                                                                   }},
+                              model::Reply<sim::Try<sim::Nothing>>{});
+          }};
+}
+
+// LeaderContender::withdraw() on a master's contender: READY with result true if it
+// cancelled a candidacy, false if there was none.
+std::pair<std::string, std::function<void(sim::Process&, Answer)>> contenderWithdraw(const ParseContext& c,
+                                                                                    const std::string& p) {
+  c.reader.object(p, {"host", "function", "note"}, {});
+  return {"withdraw the candidacy", [](sim::Process& p, Answer answer) {
+            static_cast<model::ZooKeeperMasterContender&>(p).withdraw(
+                model::Reply<sim::Try<bool>>{p.self(), "LeaderContender::withdraw", [answer](const sim::Try<bool>& r) {
+                                               if (r.isError()) {
+                                                 answer("FAILED", {{"error", r.error()}});
+                                               } else {
+                                                 answer("READY", {{"result", r.get()}});
+                                               }
+                                             }});
+          }};
+}
+
+// The usage callback the agent hands its QoS controller and estimator (Slave::usage):
+// READY with the executors it lists, their ids in order and what they were allocated.
+std::pair<std::string, std::function<void(sim::Process&, Answer)>> slaveUsage(const ParseContext& c,
+                                                                             const std::string& p) {
+  c.reader.object(p, {"host", "function", "note"}, {});
+  return {"read the agent's resource usage", [](sim::Process& p, Answer answer) {
+            const model::ResourceUsage u = static_cast<model::Slave&>(p).usage();
+            std::vector<std::string> ids;
+            std::vector<std::string> allocated;
+            for (const auto& e : u.executors) {
+              ids.push_back(e.executor_id);
+              allocated.push_back(model::format(e.allocated));
+            }
+            answer("READY", {{"executors", static_cast<std::int64_t>(u.executors.size())},
+                             {"executor_ids", fmt::format("{}", fmt::join(ids, ","))},
+                             {"allocated", fmt::format("{}", fmt::join(allocated, ","))}});
+          }};
+}
+
 const std::vector<CallKind>& callKinds() {
   static const std::vector<CallKind> kinds{
       {"GarbageCollector::schedule", "agent-garbage-collector(1)",
@@ -98,6 +156,17 @@ const std::vector<CallKind>& callKinds() {
        "{resources}: the next estimate (the agent's --resource_estimator must be "
        "org_apache_mesos_MockResourceEstimator)",
        estimatorPut},
+      {"Slave::usage", "slave(1)",
+       "{}: READY with executors (how many), executor_ids and allocated (each executor's resources, in order): "
+       "the usage the QoS controller's callback reads",
+       slaveUsage},
+      {"MasterContender::contend", "zookeeper-master-contender(1)",
+       "{}: contend again (a master with --zk); READY once the candidacy is entered, the same one while an "
+       "election is pending; FAILED if the join failed",
+       contenderContend},
+      {"LeaderContender::withdraw", "zookeeper-master-contender(1)",
+       "{}: READY with result true if a candidacy (also one being entered) was cancelled, false if there was none",
+       contenderWithdraw},
   };
   return kinds;
 }

@@ -126,6 +126,21 @@ model::ACLEntity aclEntity(const Reader& r, const std::string& p) {
   return e;
 }
 
+// "files": {"/etc/mesos/master": "master@master-1:5050"}: files on the agent's host
+// before it boots (as a Mesos test writes the master's pid for MasterDetector's file://).
+void readDiskFiles(const Reader& r, const std::string& p, AgentSpec& a) {
+  if (!r.at(p).is_object()) r.fail(p, "expected an object of absolute paths to their contents");
+  if (r.at(p).size() > 100) r.fail(p, fmt::format("at most 100 files, got {}", r.at(p).size()));
+  for (const auto& [path, value] : r.at(p).items()) {
+    const std::string at = Reader::child(p, path);
+    if (path.empty() || path.front() != '/' || path.size() > 1000) {
+      r.fail(at, "expected an absolute path (at most 1000 characters), such as \"/etc/mesos/master\"");
+    }
+    a.disk_files.emplace_back(path, r.string(at, 10000));
+  }
+}
+
+
 // "modules": [{"name": ..., "parameters": {"key": "value"}}] (the --modules JSON manifest's
 // modules), "acls": {"permissive": ..., "run_tasks": [{"principals": ..., "users": ...}]}
 // (--acls), "disk": {"capacity": "100GB"} (the work_dir filesystem's size).
@@ -170,11 +185,17 @@ void readAgentExtras(const Reader& r, const std::string& p, AgentSpec& a) {
   }
   const std::string disk = Reader::child(p, "disk");
   if (r.has(disk)) {
-    r.object(disk, {"capacity", "note"}, {"capacity"});
-    auto bytes = model::parseBytes(r.string(disk + "/capacity", 40));
-    if (bytes.isError()) r.fail(disk + "/capacity", bytes.error());
-    if (bytes->bytes == 0) r.fail(disk + "/capacity", "a disk needs a capacity above 0B");
-    a.disk_capacity = bytes->bytes;
+    r.object(disk, {"capacity", "files", "note"});
+    if (!r.has(disk + "/capacity") && !r.has(disk + "/files")) {
+      r.fail(disk, "missing required key \"capacity\" (or \"files\")");
+    }
+    if (r.has(disk + "/capacity")) {
+      auto bytes = model::parseBytes(r.string(disk + "/capacity", 40));
+      if (bytes.isError()) r.fail(disk + "/capacity", bytes.error());
+      if (bytes->bytes == 0) r.fail(disk + "/capacity", "a disk needs a capacity above 0B");
+      a.disk_capacity = bytes->bytes;
+    }
+    if (r.has(disk + "/files")) readDiskFiles(r, disk + "/files", a);
   }
 }
 

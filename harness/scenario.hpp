@@ -35,6 +35,7 @@ struct AgentSpec {
   // already checked against the agent's startup graph.
   model::AgentOptions options;
   std::optional<std::uint64_t> disk_capacity;  // "disk": {"capacity": "100GB"}
+  std::vector<std::pair<std::string, std::string>> disk_files;  // "disk": {"files": {path: content}}
 };
 
 // A scripted framework (model::SchedulerProcess) on its own host, port 8080, with its

@@ -40,6 +40,7 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits, c
   for (const AgentSpec& a : scenario.agents) {
     sim::Host& h = sim_.addHost(a.id, static_cast<std::uint16_t>(a.flags.port));
     if (a.disk_capacity) h.disk().setCapacity(*a.disk_capacity);
+    for (const auto& [path, content] : a.disk_files) (void)h.disk().write(path, content);
     const model::SlaveFlags flags = a.flags;
     model::AgentOptions options = a.options;
     options.faults = faults_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/exec/exec.hpp"
+#include "model/master/contender/zookeeper.hpp"
 #include "model/master/master.hpp"
 #include "model/sched/sched.hpp"
 #include "model/slave/containerizer/containerizer.hpp"
@@ -20,7 +21,7 @@ const std::vector<const sim::StateMachine*>& stateMachines() {
   static const std::vector<const sim::StateMachine*> all = [] {
     std::vector<const sim::StateMachine*> v{
         &machines::kContainer,           &machines::kExecutor,          &machines::kGarbageCollector,
-        &machines::kGroupProcess,        &machines::kLoadQoSController, &machines::kMasterFramework,
+        &machines::kGroupProcess,        &machines::kLoadQoSController, &machines::kLeaderContender, &machines::kMasterFramework,
         &machines::kMasterLeadership,    &machines::kMasterSlave,       &machines::kSchedulerError, &machines::kSchedulerExecutorLost,
         &machines::kSchedulerSlaveLost,  &machines::kSchedulerStatusUpdate, &machines::kSchedulerConnected,
         &machines::kSlaveExecutor,       &machines::kSlaveFramework,    &machines::kSlave,

@@ -783,10 +783,28 @@ void Master::updateSlave(const sim::Upid& from, const UpdateSlaveMessage& messag
     return;
   }
   Agent& agent = registered_.at(message.slave_id);
+  if (!message.update_oversubscribed_resources) {
+    // Mesos 1.5+: an update of the agent's other state (resource providers, operations,
+    // none modelled); its revocable total stays.
+    log(fmt::format("Received update of agent {} without oversubscribed resources", message.slave_id),
+        {{"slave_id", message.slave_id}});
+    return;
+  }
   agent.oversubscribed = message.oversubscribed_resources;
   log(fmt::format("Received update of agent {} with total oversubscribed resources {}", message.slave_id,
                   format(message.oversubscribed_resources, true)),
       {{"slave_id", message.slave_id}, {"oversubscribed", format(message.oversubscribed_resources, true)}});
+  updateRevocableGauges();
+}
+
+void Master::updateRevocableGauges() {
+  // Master::_resources_revocable_total("cpus"), ("mem"): the revocable part of every
+  // registered agent's totalResources, as /metrics/snapshot reads them. Gauges are
+  // integers here: cpus count whole cpus (a fraction is cut off).
+  Resources total;
+  for (const auto& [id, agent] : registered_) total += agent.oversubscribed;
+  metrics_.set("master/cpus_revocable_total", total.cpus_milli / 1000);
+  metrics_.set("master/mem_revocable_total", total.mem_mb);
 }
 
 void Master::exitedExecutor(const sim::Upid& from, const ExitedExecutorMessage& message) {
@@ -1172,6 +1190,7 @@ void Master::forgetSlave(std::map<std::string, Agent>::iterator it) {
     by_hostname_.erase(h);
   }
   registered_.erase(it);
+  updateRevocableGauges();
 }
 
 void Master::sendSlaveLost(const SlaveInfo& info) {

@@ -192,6 +192,7 @@ class Master final : public sim::Process {
   void reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& message);
   void exitedExecutor(const sim::Upid& from, const ExitedExecutorMessage& message);
   void updateSlave(const sim::Upid& from, const UpdateSlaveMessage& message);
+  void updateRevocableGauges();
   void unregisterSlave(const sim::Upid& from, const UnregisterSlaveMessage& message);
   // Master::removeSlave: RemoveSlave, unless the agent is being marked unreachable or
   // removed already; removedSlave is its continuation (Master::_removeSlave).

@@ -110,7 +110,10 @@ void UpdateFrameworkMessage::describe(sim::Fields& out) const {
 
 void UpdateSlaveMessage::describe(sim::Fields& out) const {
   out.push_back({"slave_id", slave_id});
-  out.push_back({"oversubscribed_resources", format(oversubscribed_resources, true)});
+  out.push_back({"update_oversubscribed_resources", update_oversubscribed_resources});
+  if (update_oversubscribed_resources) {
+    out.push_back({"oversubscribed_resources", format(oversubscribed_resources, true)});
+  }
 }
 
 void ExitedExecutorMessage::describe(sim::Fields& out) const {

@@ -172,6 +172,9 @@ struct UpdateFrameworkMessage : sim::MessageOf<UpdateFrameworkMessage> {
 struct UpdateSlaveMessage : sim::MessageOf<UpdateSlaveMessage> {
   static constexpr std::string_view kName = "UpdateSlaveMessage";
   std::string slave_id;
+  // false: the update carries no estimate (Mesos 1.5+'s update after every registration
+  // of an agent that has none yet); oversubscribed_resources is then meaningless.
+  bool update_oversubscribed_resources = true;
   Resources oversubscribed_resources;
   void describe(sim::Fields& out) const override;
 };

@@ -252,7 +252,7 @@ void Slave::registered(const sim::Upid& from, const SlaveRegisteredMessage& mess
       (void)disk.write(paths::latestSlavePath(meta_dir_), info_.id);
       setState(State::RUNNING);
       if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->resume();
-      sendOversubscribed();  // the stored estimate, once one exists
+      sendRegistrationUpdate();
       restartPingTimer();
       break;
     }
@@ -299,7 +299,7 @@ void Slave::reregistered(const sim::Upid& from, const SlaveReregisteredMessage& 
       log(fmt::format("Re-registered with master {}", from.str()));
       setState(State::RUNNING);
       if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->resume();
-      sendOversubscribed();
+      sendRegistrationUpdate();
       reconcile(message.reconciliations);
       restartPingTimer();
       break;
@@ -369,9 +369,11 @@ void Slave::shutdown(const std::string& why) {
     send(masterPid(), message);
   }
   setState(State::TERMINATING);
-  // Mesos 1.1's Slave::finalize deleted meta/slaves/latest when TERMINATING, so the next
-  // start was a new agent; later Mesos keeps it, and the restarted agent reregisters with
-  // its ID (SlaveRecoveryTest.ShutdownSlave, GarbageCollectorIntegrationTest.Restart).
+  // meta/slaves/latest stays: the next start recovers this SlaveID and reregisters. Mesos
+  // 1.1's Slave::finalize deleted it when TERMINATING (the next start was a new agent);
+  // Mesos 1.5 stopped (commit 3da4f8a65, "agents come back with the same agent ID upon a
+  // successful shutdown"), and the tests agentsim is measured by observe the later rule
+  // (GarbageCollectorIntegrationTest.Restart, SlaveRecoveryTest.ShutdownSlave).
   if (frameworks_.empty()) {
     terminateAgent("Agent terminating: shut down with no frameworks");
     return;

@@ -146,6 +146,9 @@ class Slave final : public sim::Process {
   // with dispatch.
   void shutdown(const std::string& why);
 
+  // Slave::usage: what the usage callback hands the estimator and the QoS controller.
+  ResourceUsage usage() const;
+
  protected:
   void initialize() override;
   void exited(const sim::Upid& pid) override;  // the connection to the master broke
@@ -155,11 +158,11 @@ class Slave final : public sim::Process {
   // GC by gc_delay - age(usage) (the simulated disk reports no usage yet).
   void checkDiskUsage();
   // slave_oversubscription.cpp: the estimator and QoS loops, started by __recover.
-  ResourceUsage usage() const;  // Slave::usage
   Resources revocableAllocated() const;  // the revocable part of usage(), summed
   void forwardOversubscribed();
   void forwardedOversubscribed(const sim::Try<Resources>& estimate);  // _forwardOversubscribed
   void sendOversubscribed();
+  void sendRegistrationUpdate();
   void qosCorrections();
   void handleQoSCorrections(const sim::Try<std::vector<QoSCorrection>>& corrections);  // _qosCorrections
   // slave_recovery.cpp: state::recover -> Slave::recover -> _recover -> __recover.

@@ -77,6 +77,25 @@ void Slave::sendOversubscribed() {
   send(masterPid(), message);
 }
 
+void Slave::sendRegistrationUpdate() {
+  // Slave::registered and reregistered tell the master of what changed between the end of
+  // recovery and the registration: the stored estimate, once one exists (Mesos 1.1), and
+  // else, since Mesos 1.5, an update without one (update_oversubscribed_resources =
+  // false), as every agent has the RESOURCE_PROVIDER capability by default. agentsim
+  // follows the later rule, which the oversubscription tests count
+  // (OversubscriptionTest.ForwardUpdateSlaveMessage: master/messages_update_slave = 2).
+  if (oversubscribed_) {
+    sendOversubscribed();
+    return;
+  }
+  if (!master_) return;
+  UpdateSlaveMessage message;
+  message.slave_id = info_.id;
+  message.update_oversubscribed_resources = false;
+  log("Forwarding agent update without oversubscribed resources");
+  send(masterPid(), message);
+}
+
 void Slave::qosCorrections() {
   if (!components_.qosController) return;
   components_.qosController->corrections(

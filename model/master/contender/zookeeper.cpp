@@ -45,6 +45,7 @@ void ZooKeeperMasterContender::contend(Reply<sim::Try<sim::Nothing>> contended, 
     lost_ = lost;
     contending_ = true;
     lost_fired_ = false;
+    traceState(machines::kLeaderContender, "CONTENDING");
     log("Joining the ZK group");
     group_.join(masterInfoToJson(*info_), std::string(kMasterInfoJsonLabel),
                 Reply<sim::Try<Membership>>{self(), "LeaderContenderProcess::joined",
@@ -66,6 +67,7 @@ void ZooKeeperMasterContender::withdraw(Reply<sim::Try<bool>> done) {
     const Membership m = *candidacy_;
     candidacy_.reset();
     log(fmt::format("Withdrawing the candidacy (id='{}')", m.id()));
+    traceState(machines::kLeaderContender, "WITHDRAWN", {{"membership", static_cast<std::int64_t>(m.id())}});
     group_.cancel(m, done);
   });
 }
@@ -73,6 +75,7 @@ void ZooKeeperMasterContender::withdraw(Reply<sim::Try<bool>> done) {
 void ZooKeeperMasterContender::joined(const sim::Try<Membership>& membership) {
   contending_ = false;
   if (membership.isError()) {
+    traceState(machines::kLeaderContender, "FAILED", {{"error", membership.error()}});
     contended_(sim(), sim::Error{"Failed to contend: " + membership.error()});
     if (withdrawing_) (*withdrawing_)(sim(), false);
     withdrawing_.reset();
@@ -82,6 +85,7 @@ void ZooKeeperMasterContender::joined(const sim::Try<Membership>& membership) {
     // withdraw() during the contention: cancel what the join created.
     log(fmt::format("Withdrawing the candidacy (id='{}') entered during a withdraw", membership->id()));
     contended_(sim(), sim::Nothing{});
+    traceState(machines::kLeaderContender, "WITHDRAWN", {{"membership", static_cast<std::int64_t>(membership->id())}});
     group_.cancel(membership.get(), *withdrawing_);
     withdrawing_.reset();
     return;
@@ -89,6 +93,9 @@ void ZooKeeperMasterContender::joined(const sim::Try<Membership>& membership) {
   candidacy_ = membership.get();
   log(fmt::format("New candidate (id='{}') has entered the contest for leadership", membership->id()),
       {{"znode", group_.znode() + "/" + zkBasename(membership.get())}});
+  traceState(machines::kLeaderContender, "CANDIDATE",
+             {{"membership", static_cast<std::int64_t>(membership->id())},
+              {"znode", group_.znode() + "/" + zkBasename(membership.get())}});
   contended_(sim(), sim::Nothing{});
   // Keep watching that the membership is not removed.
   const std::int32_t id = membership->id();
@@ -103,6 +110,7 @@ void ZooKeeperMasterContender::cancelled(const sim::Try<bool>& result) {
   log(fmt::format("Membership cancelled: {}", candidacy_->id()),
       {{"lost_candidacy", static_cast<std::int64_t>(candidacy_->id())}});
   lost_fired_ = true;
+  traceState(machines::kLeaderContender, "LOST", {{"membership", static_cast<std::int64_t>(candidacy_->id())}});
   if (result.isError()) {
     lost_(sim(), sim::Error{result.error()});
   } else {

@@ -17,8 +17,19 @@
 #include "model/messages/messages.hpp"
 #include "model/common/reply.hpp"
 #include "sim/process.hpp"
+#include "sim/state_machine.hpp"
 
 namespace agentsim::model {
+
+// The candidacy, as contend()'s and withdraw()'s futures tell it (LeaderContenderProcess,
+// src/zookeeper/contender.cpp): CONTENDING while the join is in flight; CANDIDATE once
+// the membership is entered (`contended` ready); FAILED when the join failed (`contended`
+// failed: a non-retryable ZooKeeper error); LOST when the membership was cancelled or lost
+// with the session (the `lost` future ready); WITHDRAWN when withdraw() cancelled it.
+namespace machines {
+inline constexpr std::string_view kLeaderContenderStates[]{"CONTENDING", "CANDIDATE", "FAILED", "LOST", "WITHDRAWN"};
+inline constexpr sim::StateMachine kLeaderContender{"LeaderContender", kLeaderContenderStates};
+}  // namespace machines
 
 // MASTER_CONTENDER_ZK_SESSION_TIMEOUT (src/master/contender/zookeeper.cpp).
 inline constexpr sim::Duration kMasterContenderZkSessionTimeout = sim::Seconds(10);

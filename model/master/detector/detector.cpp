@@ -94,6 +94,24 @@ sim::Try<MasterDetector*> createMasterDetector(sim::Host& host, const std::strin
     }
     return static_cast<MasterDetector*>(&spawnZooKeeperMasterDetector(host, *url));
   }
+  if (master.rfind("file://", 0) == 0) {
+    // MasterDetector::create: read the configuration out of a file (deprecated in Mesos,
+    // still supported), and create the detector it names.
+    host.sim().emit(sim::RecordKind::Log, nullptr, host.name(), "log",
+                    {{"message", "Specifying master detection mechanism / ZooKeeper URL to be read out of a file "
+                                 "via 'file://' is deprecated inside Mesos and will be removed in a future release."}},
+                    "src/master/detector/detector.cpp: MasterDetector::create");
+    const std::string path = master.substr(7);
+    const auto read = host.disk().read(path);
+    if (!read) return sim::Error{fmt::format("Failed to create a master detector: Failed to read from file at '{}'", path)};
+    const auto first = read->find_first_not_of(" \t\r\n");
+    const auto last = read->find_last_not_of(" \t\r\n");
+    const std::string trimmed = first == std::string::npos ? "" : read->substr(first, last - first + 1);
+    if (trimmed.rfind("file://", 0) == 0) {
+      return sim::Error{fmt::format("Failed to create a master detector: '{}' names another file", path)};
+    }
+    return createMasterDetector(host, trimmed);
+  }
   auto leader = masterInfoFromPid(master);
   if (leader.isError()) return sim::Error{fmt::format("Failed to create a master detector: {}", leader.error())};
   return static_cast<MasterDetector*>(&host.sim().spawn<StandaloneMasterDetector>(host, *leader));
