@@ -10,7 +10,9 @@
 #include "harness/tables.hpp"
 #include "harness/world.hpp"
 #include "model/common/resources.hpp"
+#include "model/master/master.hpp"
 #include "model/slave/gc.hpp"
+#include "model/slave/slave.hpp"
 #include "model/slave/resource_estimator.hpp"
 
 namespace agentsim::harness {
@@ -84,6 +86,34 @@ std::pair<std::string, std::function<void(sim::Process&, Answer)>> estimatorPut(
           [r = *resources](sim::Process& p, Answer) { static_cast<model::MockResourceEstimatorProcess&>(p).put(r); }};
 }
 
+// The SlaveID an agent holds: its running agent's, else the last one it checkpointed
+// (meta/slaves/<id>/slave.info; meta/slaves/latest names it unless the agent shut down).
+std::string slaveIdOf(sim::Simulation& sim, const std::string& agent) {
+  sim::Host* h = sim.host(agent);
+  if (h == nullptr) return {};
+  for (sim::Process* proc : h->processesOf("")) {
+    if (proc->id() == "slave(1)") return static_cast<const model::Slave*>(proc)->info().id;
+  }
+  std::string id;
+  for (const std::string& path : h->disk().list()) {
+    const auto at = path.find("/meta/slaves/");
+    if (at == std::string::npos || !path.ends_with("/slave.info")) continue;
+    const std::size_t from = at + std::string_view("/meta/slaves/").size();
+    id = path.substr(from, path.size() - from - std::string_view("/slave.info").size());
+  }
+  return id;
+}
+
+std::pair<std::string, std::function<void(sim::Process&, Answer)>> masterMarkUnreachable(const ParseContext& c,
+                                                                                        const std::string& p) {
+  c.reader.object(p, {"host", "function", "agent", "note"}, {"agent"});
+  const std::string agent = agentHostArg(c, p + "/agent");
+  return {fmt::format("mark agent {} unreachable", agent), [agent](sim::Process& p, Answer) {
+            const std::string id = slaveIdOf(p.sim(), agent);
+            static_cast<model::Master&>(p).markUnreachable(id, "dummy test case dispatch");
+          }};
+}
+
 const std::vector<CallKind>& callKinds() {
   static const std::vector<CallKind> kinds{
       {"GarbageCollector::schedule", "agent-garbage-collector(1)",
@@ -98,6 +128,10 @@ const std::vector<CallKind>& callKinds() {
        "{resources}: the next estimate (the agent's --resource_estimator must be "
        "org_apache_mesos_MockResourceEstimator)",
        estimatorPut},
+      {"Master::markUnreachable", "master",
+       "{agent}: the master marks the SlaveID that agent holds (its running agent's, else its last checkpointed) "
+       "unreachable, as a test dispatches Master::markUnreachable (SlaveTest.HealthCheckUnregisterRace)",
+       masterMarkUnreachable},
   };
   return kinds;
 }
@@ -109,7 +143,7 @@ void parseCall(const ParseContext& c, const std::string& p, TimelineEntry& out) 
     c.reader.fail(p, fmt::format("expected an object {{host, function, ...arguments}}, got {}", typeName(c.reader.at(p))));
   }
   // Every function's arguments first, so a misspelt key is "unknown" whatever the function.
-  c.reader.object(p, {"host", "function", "delay", "path", "resources", "note"}, {"host", "function"});
+  c.reader.object(p, {"host", "function", "delay", "path", "resources", "agent", "note"}, {"host", "function"});
   const std::string host = hostArg(c, p + "/host");
   const std::string function = c.reader.string(p + "/function", 100);
   const CallKind* kind = nullptr;

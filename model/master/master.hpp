@@ -136,6 +136,7 @@ class Master final : public sim::Process {
     sim::Upid pid;
     SlaveObserver* observer = nullptr;
     bool connected = true;
+    std::uint64_t disconnections = 0;  // which disconnection an agentReregisterTimeout belongs to
     std::set<std::pair<std::string, std::string>> killed;  // (framework, task) to kill on reregistration
     Resources oversubscribed;  // total revocable resources, from UpdateSlaveMessage
   };
@@ -168,12 +169,19 @@ class Master final : public sim::Process {
   void registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message);
   void reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage& message);
   void admitted(const sim::Upid& from, SlaveInfo info);
-  void readmitted(const sim::Upid& from, const ReregisterSlaveMessage& message);
+  // Master::__reregisterSlave; `recovered`: the agent was recovered from the registry
+  // after a failover (else it was unreachable or unknown to this master).
+  void readmitted(const sim::Upid& from, const ReregisterSlaveMessage& message, bool recovered);
+  // Master::__reregisterSlave (later Mesos) for an agent that was unreachable or unknown:
+  // each reported task of a framework that is not completed is reported to its
+  // connected framework, in its state, SOURCE_MASTER / REASON_SLAVE_REREGISTERED.
+  void reportReregisteredTasks(const std::string& slaveId, const ReregisterSlaveMessage& message);
+  // Master::agentReregisterTimeout / _agentReregisterTimeout (later Mesos): an agent
+  // still disconnected agent_reregister_timeout after its connection broke is marked
+  // unreachable, once the removal rate limiter permits.
+  void agentReregisterTimeout(const std::string& slaveId, std::uint64_t disconnection);
   // Master::__reregisterSlave: the latest pid of each framework of the agent's tasks and
   // frameworks that this master knows (UpdateFrameworkMessage).
-  // Master::_reregisterSlave, for an agent this master removed: ShutdownFrameworkMessage
-  // for each of its frameworks that is not PARTITION_AWARE.
-  void shutdownNonPartitionAware(const std::string& slaveId, const ReregisterSlaveMessage& message);
   void sendFrameworkPids(const Agent& agent, const std::vector<Task>& tasks,
                          const std::vector<std::string>& frameworks);
   // Master::removeFramework(Slave*, Framework*) from Master::exited: the tasks on the
