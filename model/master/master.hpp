@@ -39,8 +39,10 @@
 //    unreachable or removed loses its tasks (TASK_LOST / REASON_SLAVE_REMOVED, or
 //    TASK_UNREACHABLE for partition-aware frameworks, with unreachable_time); a
 //    disconnected agent loses at once the tasks of frameworks that do not checkpoint
-//    (TASK_LOST / REASON_SLAVE_DISCONNECTED); a readmitted agent this master removed has
-//    its non-partition-aware frameworks shut down;
+//    (TASK_LOST / REASON_SLAVE_DISCONNECTED) and one still disconnected after
+//    agent_reregister_timeout is marked unreachable; a readmitted agent that was
+//    unreachable or unknown has its tasks reported (REASON_SLAVE_REREGISTERED) and its
+//    completed frameworks shut down (later Mesos's Master::__reregisterSlave);
 //  - revocable resources: an agent's UpdateSlaveMessage sets what it may oversubscribe;
 //    only a framework with the REVOCABLE_RESOURCES capability may use them, and no more
 //    than is left (revocable offers, without an allocator);
