@@ -11,6 +11,7 @@
 #include "harness/world.hpp"
 #include "model/common/resources.hpp"
 #include "model/master/contender/zookeeper.hpp"
+#include "model/master/master.hpp"
 #include "model/slave/gc.hpp"
 #include "model/slave/resource_estimator.hpp"
 #include "model/slave/slave.hpp"
@@ -139,6 +140,31 @@ std::pair<std::string, std::function<void(sim::Process&, Answer)>> slaveUsage(co
             answer("READY", {{"executors", static_cast<std::int64_t>(u.executors.size())},
                              {"executor_ids", fmt::format("{}", fmt::join(ids, ","))},
                              {"allocated", fmt::format("{}", fmt::join(allocated, ","))}});
+// The SlaveID an agent holds: its running agent's, else the last one it checkpointed
+// (meta/slaves/<id>/slave.info; meta/slaves/latest names it unless the agent shut down).
+std::string slaveIdOf(sim::Simulation& sim, const std::string& agent) {
+  sim::Host* h = sim.host(agent);
+  if (h == nullptr) return {};
+  for (sim::Process* proc : h->processesOf("")) {
+    if (const auto* slave = dynamic_cast<const model::Slave*>(proc)) return slave->info().id;
+  }
+  std::string id;
+  for (const std::string& path : h->disk().list()) {
+    const auto at = path.find("/meta/slaves/");
+    if (at == std::string::npos || !path.ends_with("/slave.info")) continue;
+    const std::size_t from = at + std::string_view("/meta/slaves/").size();
+    id = path.substr(from, path.size() - from - std::string_view("/slave.info").size());
+  }
+  return id;
+}
+
+std::pair<std::string, std::function<void(sim::Process&, Answer)>> masterMarkUnreachable(const ParseContext& c,
+                                                                                        const std::string& p) {
+  c.reader.object(p, {"host", "function", "agent", "note"}, {"agent"});
+  const std::string agent = agentHostArg(c, p + "/agent");
+  return {fmt::format("mark agent {} unreachable", agent), [agent](sim::Process& p, Answer) {
+            const std::string id = slaveIdOf(p.sim(), agent);
+            static_cast<model::Master&>(p).markUnreachable(id, "dummy test case dispatch");
           }};
 }
 
@@ -167,6 +193,10 @@ const std::vector<CallKind>& callKinds() {
       {"LeaderContender::withdraw", "zookeeper-master-contender(1)",
        "{}: READY with result true if a candidacy (also one being entered) was cancelled, false if there was none",
        contenderWithdraw},
+      {"Master::markUnreachable", "master",
+       "{agent}: the master marks the SlaveID that agent holds (its running agent's, else its last checkpointed) "
+       "unreachable, as a test dispatches Master::markUnreachable (SlaveTest.HealthCheckUnregisterRace)",
+       masterMarkUnreachable},
   };
   return kinds;
 }
@@ -178,7 +208,7 @@ void parseCall(const ParseContext& c, const std::string& p, TimelineEntry& out) 
     c.reader.fail(p, fmt::format("expected an object {{host, function, ...arguments}}, got {}", typeName(c.reader.at(p))));
   }
   // Every function's arguments first, so a misspelt key is "unknown" whatever the function.
-  c.reader.object(p, {"host", "function", "delay", "path", "resources", "note"}, {"host", "function"});
+  c.reader.object(p, {"host", "function", "delay", "path", "resources", "agent", "note"}, {"host", "function"});
   const std::string host = hostArg(c, p + "/host");
   const std::string function = c.reader.string(p + "/function", 100);
   const CallKind* kind = nullptr;

@@ -1124,6 +1124,14 @@ void parseMetric(const ParseContext& c, const std::string& p, Expectation& out) 
     std::int64_t value = 0;
     void observe(const Record& r) {
       if (at && r.at > *at) return;
+      if (r.kind == RecordKind::State && r.host == host && r.name == model::machines::kMasterLeadership.name &&
+          r.text("state") == "ELECTED") {
+        // A master elected anew is a new mesos-master process (an elected master that
+        // loses leadership exits): its counters start at 0.
+        last.reset();
+        value = 0;
+        return;
+      }
       if (r.kind != RecordKind::Log || r.name != "metric" || r.host != host || r.text("metric") != metric) return;
       last = hitOf(r);
       value = r.integer("value");
@@ -1136,7 +1144,11 @@ void parseMetric(const ParseContext& c, const std::string& p, Expectation& out) 
                      !last ? std::vector<std::uint64_t>{} : std::vector<std::uint64_t>{last->seq}};
     }
   };
-  observeWith(out, sim::Interest().name(RecordKind::Log, "metric"), MetricCheck{host, metric, bounds, at, {}, 0});
+  observeWith(out,
+              sim::Interest()
+                  .name(RecordKind::Log, "metric")
+                  .name(RecordKind::State, model::machines::kMasterLeadership.name),
+              MetricCheck{host, metric, bounds, at, {}, 0});
 }
 
 const std::vector<ExpectationKind>& expectationKinds() {

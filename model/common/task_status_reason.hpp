@@ -1,5 +1,6 @@
 #pragma once
-// TaskStatus::Reason (include/mesos/mesos.proto): every reason of Mesos 1.1 under
+// TaskStatus::Reason (include/mesos/mesos.proto): every reason of Mesos 1.1 (and later
+// Mesos's REASON_SLAVE_REREGISTERED) under
 // Mesos's names, so a scenario can name any of them (a reason the model never gives can
 // still be expected 0 times). docs/model.md says which reasons the model gives.
 #include <array>
@@ -32,6 +33,7 @@ enum class TaskStatusReason {
   REASON_RESOURCES_UNKNOWN,                // The task asked for unknown resources.
   REASON_SLAVE_DISCONNECTED,               // The agent's connection to the master broke (Master::exited).
   REASON_SLAVE_REMOVED,                    // The master removed (or lost) the agent.
+  REASON_SLAVE_REREGISTERED,               // An unreachable or unknown agent reregistered (later Mesos, see docs/model.md).
   REASON_SLAVE_RESTARTED,                  // The agent restarted while the task launched.
   REASON_SLAVE_UNKNOWN,                    // The task names an agent the master does not know.
   REASON_TASK_GROUP_INVALID,               // The task group is invalid.
@@ -43,7 +45,7 @@ enum class TaskStatusReason {
 };
 
 // Every reason's name, in the enum's order.
-inline constexpr std::array<std::string_view, 28> kTaskStatusReasonNames{
+inline constexpr std::array<std::string_view, 29> kTaskStatusReasonNames{
     "REASON_COMMAND_EXECUTOR_FAILED",
     "REASON_CONTAINER_LAUNCH_FAILED",
     "REASON_CONTAINER_LIMITATION",
@@ -64,6 +66,7 @@ inline constexpr std::array<std::string_view, 28> kTaskStatusReasonNames{
     "REASON_RESOURCES_UNKNOWN",
     "REASON_SLAVE_DISCONNECTED",
     "REASON_SLAVE_REMOVED",
+    "REASON_SLAVE_REREGISTERED",
     "REASON_SLAVE_RESTARTED",
     "REASON_SLAVE_UNKNOWN",
     "REASON_TASK_GROUP_INVALID",

@@ -230,9 +230,34 @@ void Master::exited(const sim::Upid& pid) {
   traceState(machines::kMasterSlave, "DISCONNECTED",
              {{"slave_id", id}, {"pid", pid.str()}, {"hostname", agent.info.hostname}});
   if (agent.observer != nullptr) agent.observer->reconnect(false);
-  // Mesos 1.1 arms no timer here: the observer's pings (connected=false) decide, and
-  // agent_reregister_timeout counts only after a failover (recoveredSlavesTimeout).
   removeUncheckpointedTasks(agent, id);
+  // Later Mesos (MESOS-6286; Mesos 1.1 armed no timer here): an agent whose socket broke
+  // must reregister within agent_reregister_timeout, or it is marked unreachable, even if
+  // it answers pings (MasterTest.AgentRestartNoReregister).
+  const std::uint64_t disconnection = ++agent.disconnections;
+  delay(flags_.agent_reregister_timeout, "Master::agentReregisterTimeout",
+        [this, id = std::string(id), disconnection] { agentReregisterTimeout(id, disconnection); });
+}
+
+void Master::agentReregisterTimeout(const std::string& slaveId, std::uint64_t disconnection) {
+  // "The slave might have been removed or reregistered concurrently with the timeout
+  // expiring." A reregistration cancels the timer (the disconnection count stands for it).
+  auto it = registered_.find(slaveId);
+  if (it == registered_.end() || it->second.connected || it->second.disconnections != disconnection) return;
+  log(fmt::format("Scheduling removal of agent {} ({}); did not reregister within {} after disconnecting", slaveId,
+                  it->second.info.hostname, sim::format(flags_.agent_reregister_timeout)));
+  count("master/slave_unreachable_scheduled");
+  acquireRemovalPermit([this, slaveId] {
+    // Master::_agentReregisterTimeout: removed or reregistered while the permit was pending.
+    auto agent = registered_.find(slaveId);
+    if (agent == registered_.end() || agent->second.connected) {
+      count("master/slave_unreachable_canceled");
+      return;
+    }
+    count("master/slave_unreachable_completed");
+    markUnreachable(slaveId, fmt::format("agent did not reregister within {} after disconnecting",
+                                         sim::format(flags_.agent_reregister_timeout)));
+  });
 }
 
 void Master::removeUncheckpointedTasks(const Agent& agent, const std::string& slaveId) {
@@ -856,17 +881,25 @@ void Master::removeTasksOf(const std::string& slaveId, const std::string& text,
 }
 
 void Master::reconcileAgent(const std::string& slaveId, const ReregisterSlaveMessage& report, bool readmission) {
-  // Master::reconcile(Slave*), for a registered agent: tasks of completed frameworks are
-  // shut down. Readmission (Master::addSlave with the Slave built from the agent's
-  // tasks) does not: a completed framework's task stays as an orphan ("Possibly
-  // orphaned task", MESOS-4659), its framework recovered from the agent's report. Kills
-  // that waited go out now for the agent's live tasks.
+  // Master::reconcile(Slave*), for a registered agent, and Master::__reregisterSlave, for
+  // a readmitted one: tasks of completed frameworks are not (re-)added and their
+  // frameworks are shut down on the agent (later Mesos, MESOS-4659; Mesos 1.1's
+  // readmission kept such a task as an orphan). A task of a framework the master does
+  // not know brings the framework back as recovered. Kills that waited go out now for
+  // the agent's live tasks.
   const std::vector<Task>& tasks = report.tasks;
   auto agent = registered_.find(slaveId);
   if (agent == registered_.end()) return;
   std::set<std::string> shutdown;
+  if (readmission) {
+    // Master::__reregisterSlave: every framework of the agent's report that is completed
+    // at the master is shut down on it (PartitionTest.PartitionedSlaveOrphanedTask).
+    for (const std::string& fid : report.frameworks) {
+      if (completed_frameworks_.count(fid) != 0) shutdown.insert(fid);
+    }
+  }
   for (const Task& t : tasks) {
-    if (!readmission && completed_frameworks_.count(t.framework_id) != 0) {
+    if (completed_frameworks_.count(t.framework_id) != 0) {
       shutdown.insert(t.framework_id);
       continue;
     }
@@ -991,6 +1024,14 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
                     info.id, from.str(), info.hostname));
     return;
   }
+  if (marking_unreachable_.count(info.id) != 0) {
+    // Later Mesos (MasterTest.AgentReregistrationDuringMarkingUnreachable); Mesos 1.1
+    // answered a registered agent here and marked it unreachable all the same.
+    log(fmt::format("Ignoring re-register agent message from agent {} at {} ({}) as a mark unreachable operation "
+                    "is already in progress",
+                    info.id, from.str(), info.hostname));
+    return;
+  }
   auto it = registered_.find(info.id);
   if (it != registered_.end()) {
     // Still registered (a spurious re-detection, or the agent restarted): update the
@@ -1043,24 +1084,38 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
     return;
   }
   // Not registered: recovered from the registry after a failover, or unreachable, or
-  // unknown to this master. Consult the registrar (MarkSlaveReachable).
-  recovered_slaves_.erase(info.id);
+  // unknown to this master. A recovered agent whose SlaveInfo is the registry's is
+  // re-admitted without a registry operation (Master::_reregisterSlave, later Mesos;
+  // conformance C23); any other consults the registrar (MarkSlaveReachable; later Mesos
+  // applies UpdateSlave for a recovered agent with a changed SlaveInfo, not modelled).
+  const bool recovered = recovered_slaves_.erase(info.id) != 0;
   reregistering_.insert(info.id);
-  dispatch("Master::_reregisterSlave", [this, from, message] {
+  dispatch("Master::_reregisterSlave", [this, from, message, recovered] {
+    auto admitted = registry_.slaves.find(message.slave.id);
+    if (recovered && admitted != registry_.slaves.end() && admitted->second == message.slave) {
+      log(fmt::format("Re-admitting recovered agent {} at {} ({})", message.slave.id, from.str(),
+                      message.slave.hostname));
+      readmitted(from, message, true);
+      return;
+    }
     registrarApply(RegistryOperation::MarkSlaveReachable, message.slave, "Master::__reregisterSlave",
-                   [this, from, message] { readmitted(from, message); });
+                   [this, from, message, recovered] { readmitted(from, message, recovered); });
   });
 }
 
-void Master::readmitted(const sim::Upid& from, const ReregisterSlaveMessage& message) {
+void Master::readmitted(const sim::Upid& from, const ReregisterSlaveMessage& message, bool recovered) {
   const SlaveInfo& info = message.slave;
   const std::vector<Task>& tasks = message.tasks;
   const std::vector<std::string>& frameworks = message.frameworks;
-  // Master::_reregisterSlave: MarkSlaveReachable is stored.
+  // Master::__reregisterSlave: the agent is re-admitted (MarkSlaveReachable stored, if
+  // one was needed). Later Mesos tells each framework of an agent that was unreachable
+  // or unknown what its tasks are now (reportReregisteredTasks), whether or not it is
+  // PARTITION_AWARE; Mesos 1.1 instead shut every framework that is not down on an agent
+  // this master had removed (the 1.0 "non-strict" semantics), which the Mesos tests
+  // since 1.2 no longer observe (PartitionTest.ReregisterSlaveNotPartitionAware).
   reregistering_.erase(info.id);
-  // Whether this master instance removed the agent (marked it unreachable) itself: false
-  // after a failover since.
-  const bool slaveWasRemoved = removed_.erase(info.id) != 0;
+  if (!recovered) reportReregisteredTasks(info.id, message);
+  removed_.erase(info.id);
   unreachable_.erase(info.id);
   addSlave(from, info);
   count("master/slave_reregistrations");
@@ -1085,29 +1140,27 @@ void Master::readmitted(const sim::Upid& from, const ReregisterSlaveMessage& mes
     }
   }
   reconcileAgent(info.id, message, true);
-  if (slaveWasRemoved) shutdownNonPartitionAware(info.id, message);
   sendFrameworkPids(registered_.at(info.id), tasks, frameworks);
 }
 
-void Master::shutdownNonPartitionAware(const std::string& slaveId, const ReregisterSlaveMessage& report) {
-  // The Mesos 1.0 "non-strict" semantics: the agent's frameworks that are not
-  // PARTITION_AWARE are shut down on it, and their tasks leave the master, unless the
-  // master failed over since it removed the agent. The capability is the agent's
-  // FrameworkInfo's, so a framework the master removed meanwhile is judged too
-  // (PartitionTest.PartitionedSlaveOrphanedTask).
-  const Agent& agent = registered_.at(slaveId);
-  const auto& aware = report.partition_aware_frameworks;
-  for (const std::string& fid : report.frameworks) {
-    if (std::find(aware.begin(), aware.end(), fid) != aware.end()) continue;
-    log(fmt::format("Shutting down framework {} at reregistered agent {} because the framework is not "
-                    "partition-aware",
-                    fid, slaveId));
-    ShutdownFrameworkMessage message;
-    message.framework_id = fid;
-    send(agent.pid, message);
-    if (auto tasks = tasks_.find(fid); tasks != tasks_.end()) {
-      std::erase_if(tasks->second, [&](const auto& t) { return t.second.slave_id == slaveId; });
-    }
+void Master::reportReregisteredTasks(const std::string& slaveId, const ReregisterSlaveMessage& report) {
+  const std::string text =
+      unreachable_.count(slaveId) != 0 ? "Unreachable agent re-reregistered" : "Unknown agent reregistered";
+  for (const Task& t : report.tasks) {
+    // "Don't re-add tasks whose framework has been shutdown at the master."
+    if (completed_frameworks_.count(t.framework_id) != 0) continue;
+    StatusUpdate u;
+    u.framework_id = t.framework_id;
+    u.slave_id = slaveId;
+    u.executor_id = t.executor_id;
+    u.task_id = t.task_id;
+    u.state = t.state;
+    u.source = "SOURCE_MASTER";
+    u.reason = TaskStatusReason::REASON_SLAVE_REREGISTERED;
+    u.message = text;
+    u.timestamp = now();
+    // Dropped for an unknown or disconnected framework ("Dropping update ...").
+    forwardToFramework(t.framework_id, std::move(u));
   }
 }
 
@@ -1142,8 +1195,10 @@ void Master::markUnreachable(const std::string& slaveId, const std::string& reas
   auto it = registered_.find(slaveId);
   if (it == registered_.end()) {
     // The agent was removed (or marked unreachable) while the observer's request was on
-    // its way.
-    log(fmt::format("Unable to mark unknown agent {} unreachable", slaveId));
+    // its way (SlaveTest.HealthCheckUnregisterRace).
+    log(fmt::format("Skipping transition of agent {} to unreachable because it has already been removed or marked "
+                    "unreachable",
+                    slaveId));
     return;
   }
   if (marking_unreachable_.count(slaveId) != 0) {

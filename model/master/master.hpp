@@ -39,8 +39,10 @@
 //    unreachable or removed loses its tasks (TASK_LOST / REASON_SLAVE_REMOVED, or
 //    TASK_UNREACHABLE for partition-aware frameworks, with unreachable_time); a
 //    disconnected agent loses at once the tasks of frameworks that do not checkpoint
-//    (TASK_LOST / REASON_SLAVE_DISCONNECTED); a readmitted agent this master removed has
-//    its non-partition-aware frameworks shut down;
+//    (TASK_LOST / REASON_SLAVE_DISCONNECTED) and one still disconnected after
+//    agent_reregister_timeout is marked unreachable; a readmitted agent that was
+//    unreachable or unknown has its tasks reported (REASON_SLAVE_REREGISTERED) and its
+//    completed frameworks shut down (later Mesos's Master::__reregisterSlave);
 //  - revocable resources: an agent's UpdateSlaveMessage sets what it may oversubscribe;
 //    only a framework with the REVOCABLE_RESOURCES capability may use them, and no more
 //    than is left (revocable offers, without an allocator);
@@ -136,6 +138,7 @@ class Master final : public sim::Process {
     sim::Upid pid;
     SlaveObserver* observer = nullptr;
     bool connected = true;
+    std::uint64_t disconnections = 0;  // which disconnection an agentReregisterTimeout belongs to
     std::set<std::pair<std::string, std::string>> killed;  // (framework, task) to kill on reregistration
     Resources oversubscribed;  // total revocable resources, from UpdateSlaveMessage
   };
@@ -168,12 +171,19 @@ class Master final : public sim::Process {
   void registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message);
   void reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage& message);
   void admitted(const sim::Upid& from, SlaveInfo info);
-  void readmitted(const sim::Upid& from, const ReregisterSlaveMessage& message);
+  // Master::__reregisterSlave; `recovered`: the agent was recovered from the registry
+  // after a failover (else it was unreachable or unknown to this master).
+  void readmitted(const sim::Upid& from, const ReregisterSlaveMessage& message, bool recovered);
+  // Master::__reregisterSlave (later Mesos) for an agent that was unreachable or unknown:
+  // each reported task of a framework that is not completed is reported to its
+  // connected framework, in its state, SOURCE_MASTER / REASON_SLAVE_REREGISTERED.
+  void reportReregisteredTasks(const std::string& slaveId, const ReregisterSlaveMessage& message);
+  // Master::agentReregisterTimeout / _agentReregisterTimeout (later Mesos): an agent
+  // still disconnected agent_reregister_timeout after its connection broke is marked
+  // unreachable, once the removal rate limiter permits.
+  void agentReregisterTimeout(const std::string& slaveId, std::uint64_t disconnection);
   // Master::__reregisterSlave: the latest pid of each framework of the agent's tasks and
   // frameworks that this master knows (UpdateFrameworkMessage).
-  // Master::_reregisterSlave, for an agent this master removed: ShutdownFrameworkMessage
-  // for each of its frameworks that is not PARTITION_AWARE.
-  void shutdownNonPartitionAware(const std::string& slaveId, const ReregisterSlaveMessage& message);
   void sendFrameworkPids(const Agent& agent, const std::vector<Task>& tasks,
                          const std::vector<std::string>& frameworks);
   // Master::removeFramework(Slave*, Framework*) from Master::exited: the tasks on the
