@@ -364,7 +364,7 @@ std::vector<ActionKind> makeActions() {
                      }
                      auto [a, b] = between(c, p);
                      out.summary = fmt::format("heal {} <-> {}", a, b);
-                     out.apply = [a, b](World& w) { w.sim().network().heal(a, b); };
+                     out.apply = [a = a, b = b](World& w) { w.sim().network().heal(a, b); };
                    }});
   kinds.push_back({"hold",
                    "Hold matching messages until a release. Value: {message, from, to, count, probability, for}; or, "
@@ -428,7 +428,7 @@ std::vector<ActionKind> makeActions() {
                      }
                      out.summary = fmt::format("partition {} {} {}{}", a, oneWay ? "->" : "<->", b,
                                                window ? " for " + sim::format(*window) : "");
-                     out.apply = [a, b, oneWay, window, label = c.label](World& w) {
+                     out.apply = [a = a, b = b, oneWay, window, label = c.label](World& w) {
                        w.sim().network().partition(a, b, oneWay, label);
                        if (window) {
                          w.sim().at(w.sim().now() + *window, "heal", [&w, a, b] { w.sim().network().heal(a, b); });
