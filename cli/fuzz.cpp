@@ -226,7 +226,7 @@ std::map<std::string, Written> writeReproducers(const fz::Summary& summary, cons
   co.faults = summary.options.faults;
   co.expectations = summary.options.judge.expectations;
   for (const auto& [sig, g] : summary.groups) {
-    const auto base = std::find_if(bases.begin(), bases.end(), [&](const fz::Base& b) { return b.file == g.scenario; });
+    const auto base = std::find_if(bases.begin(), bases.end(), [&scenario = g.scenario](const fz::Base& b) { return b.file == scenario; });
     if (base == bases.end()) continue;
     const fz::Shrunk shrunk = fz::shrinkCase(fz::drawCase(*base, g.seed, co), sig, summary.options.judge);
     Written w;

@@ -96,8 +96,11 @@ int viewCommand(const ViewArgs& a) {
     std::cerr << fmt::format("agentsim: error: {}: cannot open the trace\n", a.trace);
     return kBadInput;
   }
+  // A trace cut short is still worth a look (a run that crashed): drawn with a warning.
+  viz::TraceReaderLimits limits;
+  limits.accept_truncated = true;
   auto trace = viz::readTrace(
-      in, [&](const sim::Record& r) { return viz::viewKeeps(*format, r, *filter); }, {},
+      in, [&](const sim::Record& r) { return viz::viewKeeps(*format, r, *filter); }, limits,
       [test = filter->lineTest()](std::string_view line) { return !test(line); });
   if (trace.isError()) {
     std::cerr << fmt::format("agentsim: error: {}: {}\n", a.trace, trace.error());
@@ -106,6 +109,13 @@ int viewCommand(const ViewArgs& a) {
   viz::ViewOptions options;
   options.filter = *filter;
   options.refs = !a.noRefs;
+  options.truncated = !trace->end;
+  if (options.truncated) {
+    std::cerr << fmt::format("agentsim: warning: {}: the trace is truncated: it has no end record, which a finished "
+                             "run writes last (the run did not finish, or the file was cut short; "
+                             "docs/trace-format.md); drawing what it has\n",
+                             a.trace);
+  }
   return writeViewFile("-o", a.output, *format, trace->header, trace->records, options) ? kHeld : kBadInput;
 }
 

@@ -523,8 +523,25 @@ const std::vector<Invariant>& invariants() {
 }
 
 std::vector<InvariantResult> checkInvariants(const std::vector<Record>& records, sim::Time end) {
+  InvariantObservers observers;
+  for (const Record& r : records) observers.observe(r);
+  return observers.finish(end);
+}
+
+InvariantObservers::InvariantObservers() {
+  for (const Invariant& i : invariants()) checks_.push_back(i.check());
+}
+
+void InvariantObservers::observe(const Record& r) {
+  last_ = std::max(last_, r.at);
+  for (std::size_t i = 0; i < checks_.size(); ++i) {
+    if (invariants()[i].interest.wants(r.kind, r.name)) checks_[i]->observe(r);
+  }
+}
+
+std::vector<InvariantResult> InvariantObservers::finish(sim::Time end) {
   std::vector<InvariantResult> out;
-  for (const Invariant& i : invariants()) out.push_back(i.over(records, end));
+  for (const auto& c : checks_) out.push_back(c->finish(std::max(end, last_)));
   return out;
 }
 

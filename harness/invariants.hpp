@@ -63,6 +63,21 @@ inline constexpr sim::Duration kRetryBound = sim::Minutes(10) + sim::Seconds(1);
 const std::vector<Invariant>& invariants();
 std::vector<InvariantResult> checkInvariants(const std::vector<sim::Record>& records, sim::Time end);
 
+// Every invariant as an observer of a trace read record by record (`agentsim invariants`):
+// holds only what the checks keep, never the records.
+class InvariantObservers {
+ public:
+  InvariantObservers();
+  void observe(const sim::Record& record);
+  // The verdicts, in invariants() order. `end`: when the run stopped (the last record's
+  // time counts too, if later).
+  std::vector<InvariantResult> finish(sim::Time end);
+
+ private:
+  std::vector<std::unique_ptr<InvariantCheck>> checks_;
+  sim::Time last_;
+};
+
 // One by one, for tests.
 InvariantResult updatesInOrder(const std::vector<sim::Record>& records);
 InvariantResult retriedUntilAcknowledged(const std::vector<sim::Record>& records, sim::Time end);

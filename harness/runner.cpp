@@ -144,6 +144,8 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
                       "");
     report.invariants.push_back(std::move(i));
   }
+  // Last: a trace file ends with its `end` record, so a reader tells it from one cut short.
+  world->sim().trace().end(report.end);
   report.records = memory.takeRecords();
   return report;
 }

@@ -15,6 +15,7 @@
 #include "model/common/resources.hpp"
 #include "model/common/task_state.hpp"
 #include "sim/suggest.hpp"
+#include "sim/trace.hpp"
 
 namespace agentsim::harness {
 
@@ -679,6 +680,21 @@ void readExpectations(const Reader& r, Scenario& s) {
   }
 }
 
+// Refuses a scenario whose world would take more memory than ScenarioLimits allows.
+void checkWorldBudget(const Reader& r, const Scenario& s) {
+  const std::uint64_t bytes = worldBytes(s);
+  if (bytes <= ScenarioLimits::kMaxWorldBytes) return;
+  std::size_t tasks = 0;
+  for (const FrameworkSpec& f : s.frameworks) tasks += f.flags.tasks.size();
+  r.fail("/cluster/agents",
+         fmt::format("this scenario's world would need about {:.1f} GiB of memory ({} agents at about {} KiB each, {} "
+                     "tasks at about {} KiB each), more than the {} agentsim allows (docs/limits.md): use fewer agents "
+                     "or tasks",
+                     static_cast<double>(bytes) / static_cast<double>(std::uint64_t{1} << 30), s.agents.size(),
+                     ScenarioLimits::kAgentBytes / 1024, tasks, ScenarioLimits::kTaskBytes / 1024,
+                     sim::formatBytes(ScenarioLimits::kMaxWorldBytes)));
+}
+
 Scenario read(const Reader& r, const std::string& file) {
   Scenario s;
   s.file = file;
@@ -701,12 +717,20 @@ Scenario read(const Reader& r, const std::string& file) {
   }
   readCluster(r, s);
   if (r.has("/frameworks")) readFrameworks(r, s);
+  checkWorldBudget(r, s);
   if (r.has("/timeline")) readTimeline(r, s);
   if (r.has("/expect")) readExpectations(r, s);
   return s;
 }
 
 }  // namespace
+
+std::uint64_t worldBytes(const Scenario& s) {
+  std::uint64_t tasks = 0;
+  for (const FrameworkSpec& f : s.frameworks) tasks += f.flags.tasks.size();
+  return s.agents.size() * ScenarioLimits::kAgentBytes + s.masters.size() * ScenarioLimits::kMasterBytes +
+         tasks * ScenarioLimits::kTaskBytes;
+}
 
 std::variant<Scenario, LoadError> loadScenarioText(std::string_view text, const std::string& file) {
   JsonLimits limits;

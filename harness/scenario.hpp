@@ -133,7 +133,21 @@ struct ScenarioLimits {
   static constexpr std::size_t kMaxTimeline = 10'000;
   static constexpr std::size_t kMaxExpectations = 10'000;
   static constexpr sim::Duration kMaxUntil = sim::Weeks(52);
+  // The world's memory (worldBytes): a scenario whose world would need more is refused
+  // before anything is built. With a run's kept trace (sim::Limits::max_trace_bytes, 2 GiB)
+  // a run stays under about 5 GiB.
+  static constexpr std::uint64_t kMaxWorldBytes = std::uint64_t{3} << 30;
+  // What the world takes, measured (docs/performance.md): an agent host with its processes
+  // (four of them for ZooKeeper), flags and startup graph about 23 KiB; a task launched,
+  // run and its updates streamed about 13 KiB (1.3 GiB for 100,000 tasks).
+  static constexpr std::uint64_t kAgentBytes = 24 * 1024;
+  static constexpr std::uint64_t kTaskBytes = 14 * 1024;
+  static constexpr std::uint64_t kMasterBytes = 256 * 1024;
 };
+
+// The memory the world of `s` is estimated to take: its agents, masters and tasks at the
+// measured costs of ScenarioLimits.
+std::uint64_t worldBytes(const Scenario& s);
 
 std::variant<Scenario, LoadError> loadScenarioText(std::string_view text, const std::string& file);
 std::variant<Scenario, LoadError> loadScenarioFile(const std::string& path);

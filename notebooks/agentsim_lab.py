@@ -150,27 +150,49 @@ def run(scenario, seed=None, until=None, bug=None, extra=(), bad_input_ok=False)
 
 
 _TOP = ("t", "seq", "msg", "duplicate", "armed", "kind", "process", "host", "name", "ref")
+TRACE_FORMAT_VERSION = 3
 
 
 def trace_frame(path):
     """A trace (JSON Lines, docs/trace-format.md) as a DataFrame: one row per record, the
     record's keys and its fields as columns (a field named like a key gets a `field_`
     prefix), plus `time`, the simulated time in seconds. The header's flags are in
-    `frame.attrs['header']`."""
+    `frame.attrs['header']`; the end record a finished run writes last (when the run
+    ended, `t`, and how many records precede it, `records`) is in `frame.attrs['end']`,
+    not among the rows. A trace of another format version, or one without its end record
+    (the run did not finish, or the file was cut short), raises ValueError."""
     import pandas as pd
     rows = []
+    end = None
     with open(path, encoding="utf-8") as lines:
-        header = json.loads(next(lines))
-        for line in lines:
+        header = json.loads(next(lines, "{}"))
+        if header.get("format_version") != TRACE_FORMAT_VERSION:
+            raise ValueError(f"{path}: unsupported trace format version {header.get('format_version')} (this "
+                             f"helper reads version {TRACE_FORMAT_VERSION}; docs/trace-format.md)")
+        for number, line in enumerate(lines, start=2):
+            if not line.strip():
+                continue
+            if end is not None:
+                raise ValueError(f"{path}: line {number}: a record after the end record")
             record = json.loads(line)
+            if record.get("kind") == "end":
+                end = {"t": record["t"], "records": record["fields"]["records"]}
+                if end["records"] != len(rows):
+                    raise ValueError(f"{path}: line {number}: the end record counts {end['records']} records, "
+                                     f"but {len(rows)} precede it")
+                continue
             row = {k: record.get(k) for k in _TOP}
             for key, value in (record.get("fields") or {}).items():
                 row[f"field_{key}" if key in _TOP else key] = value
             rows.append(row)
+    if end is None:
+        raise ValueError(f"{path}: the trace is truncated: it has no end record, which a finished run writes last "
+                         "(the run did not finish, or the file was cut short; docs/trace-format.md)")
     frame = pd.DataFrame(rows)
     if not frame.empty:
         frame.insert(1, "time", frame["t"] / 1e9)
     frame.attrs["header"] = header
+    frame.attrs["end"] = end
     return frame
 
 

@@ -208,6 +208,10 @@ void Simulation::unbind(Process& p) {
   // Unbind now so nothing more reaches it; free it once the current event is over.
   auto* entry = const_cast<detail::UpidEntry*>(p.self_.entry());
   if (entry->slot == slot) entry->slot = kNone;
+  // Its host forgets it at once: a host's slots are its live processes only, so many
+  // restarts at one instant do not make every look-up scan the dead (processesOf).
+  std::vector<std::uint32_t>& slots = p.host_->slots_;
+  slots.erase(std::remove(slots.begin(), slots.end(), slot), slots.end());
   const std::uint32_t gen = ++processes_[slot].gen;  // its queued events are now stale
   at(now_, "terminate", [this, slot, gen] {
     if (processes_[slot].gen == gen) destroy(slot);

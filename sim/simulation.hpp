@@ -59,6 +59,9 @@ class Host {
   // Live processes of one program (an OS process: "" is the one the host boots), in
   // spawn order.
   std::vector<Process*> processesOf(std::string_view program) const;
+  // How many process slots the host holds: its live processes (a terminated one is
+  // dropped at once, not when it is freed), so a scan costs what is alive.
+  std::size_t slotsHeld() const { return slots_.size(); }
 
  private:
   friend class Simulation;

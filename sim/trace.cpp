@@ -9,8 +9,8 @@
 namespace agentsim::sim {
 
 namespace {
-constexpr std::array<std::string_view, 9> kKindNames{
-    "send", "deliver", "drop", "timer", "state", "fault", "check", "log", "startup"};
+constexpr std::array<std::string_view, kRecordKinds> kKindNames{
+    "send", "deliver", "drop", "timer", "state", "fault", "check", "log", "startup", "end"};
 
 void appendValue(std::string& out, const Value& v) {
   if (const auto* i = std::get_if<std::int64_t>(&v)) {
@@ -124,6 +124,7 @@ std::string toJsonLine(const Record& r) {
 
 void JsonLinesSink::header(const Fields& h) { out_ << toJsonLine(h) << '\n'; }
 void JsonLinesSink::record(const Record& r) { out_ << toJsonLine(r) << '\n'; }
+void JsonLinesSink::end(const Record& r) { out_ << toJsonLine(r) << '\n'; }
 
 Interest Interest::everything() {
   Interest i;
@@ -169,6 +170,17 @@ void Trace::addSink(TraceSink* sink) {
 
 void Trace::header(const Fields& h) {
   for (const Listener& l : sinks_) l.sink->header(h);
+}
+
+void Trace::end(Time at) {
+  if (sinks_.empty()) return;
+  Record r;
+  r.at = at;
+  r.seq = next_seq_;
+  r.kind = RecordKind::End;
+  r.name = "end";
+  r.fields = {{"records", static_cast<std::int64_t>(next_seq_)}};
+  for (const Listener& l : sinks_) l.sink->end(r);
 }
 
 std::string formatBytes(std::uint64_t bytes) {

@@ -20,10 +20,14 @@ namespace agentsim::sim {
 
 // Version 2: send, deliver and drop records carry the message's id (`msg`), a duplicated
 // copy's deliver or drop says so (`duplicate`), and a timer record says when its delay
-// was armed (`armed`). docs/trace-format.md.
-inline constexpr int kTraceFormatVersion = 2;
+// was armed (`armed`). Version 3: a finished run's last record is an `end` record (the
+// number of records before it, at the run's end time), so a reader tells a trace cut
+// short from a whole one. docs/trace-format.md.
+inline constexpr int kTraceFormatVersion = 3;
 
-enum class RecordKind { Send, Deliver, Drop, Timer, State, Fault, Check, Log, Startup };
+// End: the last record of a finished run (fields `records`: how many records precede it).
+enum class RecordKind { Send, Deliver, Drop, Timer, State, Fault, Check, Log, Startup, End };
+inline constexpr std::size_t kRecordKinds = 10;
 
 std::string_view toString(RecordKind kind);
 bool parseRecordKind(std::string_view text, RecordKind& out);
@@ -79,11 +83,11 @@ class Interest {
   bool everythingWanted() const { return all_ == kAll; }
 
  private:
-  static constexpr std::uint32_t kAll = (1u << 9) - 1;
+  static constexpr std::uint32_t kAll = (1u << kRecordKinds) - 1;
   static std::uint32_t bit(RecordKind k) { return 1u << static_cast<unsigned>(k); }
   std::uint32_t all_ = 0;   // kinds whose every record is wanted
   std::uint32_t some_ = 0;  // kinds with some names wanted
-  std::array<std::vector<std::string>, 9> names_;  // sorted, per kind
+  std::array<std::vector<std::string>, kRecordKinds> names_;  // sorted, per kind
 };
 
 class TraceSink {
@@ -98,6 +102,8 @@ class TraceSink {
   virtual void record(const Record& record) = 0;
   // The record for the last sink, which may keep it without a copy.
   virtual void take(Record&& record) { this->record(record); }
+  // The run finished: its `end` record (Trace::end), which only a trace file writes.
+  virtual void end(const Record& /*end*/) {}
 };
 
 // Keeps every record in memory (expectations and renderers read it). Add it last, so
@@ -129,6 +135,7 @@ class JsonLinesSink final : public TraceSink {
   explicit JsonLinesSink(std::ostream& out) : out_(out) {}
   void header(const Fields& h) override;
   void record(const Record& r) override;
+  void end(const Record& r) override;
 
  private:
   std::ostream& out_;
@@ -163,6 +170,10 @@ class Trace {
   void header(const Fields& h);
   // Stamps seq and hands the record to every sink that wants it (the last one takes it).
   void emit(Record record);
+  // The run is over at `at`: hands every sink the `end` record (kind End, the next seq,
+  // field `records`: how many records came before it). Written last, it tells a reader
+  // that the trace is whole. Views and checks never see it (TraceSink::end).
+  void end(Time at);
   // Records emitted (built or not): the next seq.
   std::uint64_t count() const { return next_seq_; }
   // Records handed to a sink that keeps them (TraceSink::retains), and their

@@ -21,16 +21,17 @@ void fill(std::string& page, std::string_view marker, std::string_view text) {
   if (at != std::string::npos) page.replace(at, marker.size(), text);
 }
 
-// The embedded trace: {"header": ..., "records": [...], "milestones": [seqs]}, written
-// record by record.
-void writeData(std::ostream& out, const sim::Fields& header, const std::vector<sim::Record>& records) {
+// The embedded trace: {"header": ..., "records": [...], "milestones": [seqs]}, and
+// "truncated": true for a trace cut short, written record by record.
+void writeData(std::ostream& out, const sim::Fields& header, const std::vector<sim::Record>& records, bool truncated) {
   out << "{\"header\":" << scriptSafeJson(sim::toJsonLine(header)) << ",\"records\":[\n";
   for (std::size_t i = 0; i < records.size(); ++i) {
     if (i > 0) out << ",\n";
     out << scriptSafeJson(sim::toJsonLine(records[i]));
   }
   // The records the text timeline's story shows (viz::storySeqs): the milestones view.
-  out << fmt::format("\n],\"milestones\":[{}]}}", fmt::join(storySeqs(records), ","));
+  out << fmt::format("\n],\"milestones\":[{}]{}}}", fmt::join(storySeqs(records), ","),
+                     truncated ? ",\"truncated\":true" : "");
 }
 
 }  // namespace
@@ -49,13 +50,14 @@ std::string scriptSafeJson(std::string json) {
   return out;
 }
 
-void writeHtmlExplorer(std::ostream& out, const sim::Fields& header, const std::vector<sim::Record>& records) {
+void writeHtmlExplorer(std::ostream& out, const sim::Fields& header, const std::vector<sim::Record>& records,
+                       bool truncated) {
   std::string page(explorer_assets::kHtml);
   fill(page, "/*@EXPLORER_CSS@*/", explorer_assets::kCss);
   fill(page, "/*@EXPLORER_JS@*/", explorer_assets::kJs);
   const auto at = page.find(kDataMarker);
   out << std::string_view(page).substr(0, at);
-  writeData(out, header, records);
+  writeData(out, header, records, truncated);
   if (at != std::string::npos) out << std::string_view(page).substr(at + kDataMarker.size());
 }
 

@@ -16,8 +16,10 @@ namespace agentsim::viz {
 // `header` is the trace header (docs/trace-format.md), `records` every record of the run,
 // the `check` records of expectations and invariants included.
 std::string renderHtmlExplorer(const sim::Fields& header, const std::vector<sim::Record>& records);
-// The same, written piece by piece: the page is never held whole in memory.
-void writeHtmlExplorer(std::ostream& out, const sim::Fields& header, const std::vector<sim::Record>& records);
+// The same, written piece by piece: the page is never held whole in memory. `truncated`:
+// the records come from a trace cut short (no end record), which the page says.
+void writeHtmlExplorer(std::ostream& out, const sim::Fields& header, const std::vector<sim::Record>& records,
+                       bool truncated = false);
 
 // JSON text made safe inside an HTML <script> element: every '<' becomes \u003c (it only
 // occurs inside JSON strings, where the escape means the same), so no "</script>" or

@@ -51,7 +51,8 @@ class PerfettoWriter {
         break;
       case sim::RecordKind::Send:
       case sim::RecordKind::Check:
-      case sim::RecordKind::Startup: break;
+      case sim::RecordKind::Startup:
+      case sim::RecordKind::End: break;
     }
   }
 

@@ -53,7 +53,8 @@ class Builder {
         break;
       case sim::RecordKind::Check: check(r); break;
       case sim::RecordKind::Send:
-      case sim::RecordKind::Startup: break;  // a send is drawn with its delivery; startup is main()'s
+      case sim::RecordKind::Startup:  // a send is drawn with its delivery; startup is main()'s
+      case sim::RecordKind::End: break;    // only a trace file has one; the reader keeps it apart
     }
   }
 

@@ -61,6 +61,9 @@ std::string describeRecord(const sim::Record& r) {
     case sim::RecordKind::Log:
       what = fmt::format("log      {}{}", r.text("message"), extras(r, {"message"}));
       break;
+    case sim::RecordKind::End:
+      what = fmt::format("end      {} records", r.integer("records"));
+      break;
     case sim::RecordKind::Startup: {
       const sim::Value* failed = r.field("failed");
       const std::int64_t position = r.integer("position");

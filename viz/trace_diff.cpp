@@ -92,6 +92,13 @@ sim::Try<DiffResult> diffTraces(std::istream& a, std::istream& b, const std::str
     }
     return result;
   }
+  // Both read to their end records (a trace cut short is an error above).
+  if (sa.end()->at != sb.end()->at) {
+    result.same = false;
+    out << fmt::format("the runs have the same {} records but end at different times: {} in A, {} in B\n",
+                       result.records, sim::formatSeconds(sa.end()->at), sim::formatSeconds(sb.end()->at));
+    return result;
+  }
   out << fmt::format("the runs are the same: {} records\n", result.records);
   return result;
 }

@@ -118,7 +118,16 @@ sim::Try<bool> TraceStream::readLine(nlohmann::ordered_json& j) {
                                     number_, number_ == 1 ? "the header is" : "the record is", sim::formatBytes(limit))};
     }
     if (line_.empty()) continue;
-    if (number_ > 1 && skip_ && skip_(line_)) continue;
+    if (number_ > 1 && records_ >= limits_.max_records && line_.find("\"kind\":\"end\"") == std::string::npos) {
+      return sim::Error{fmt::format("line {}: more than {} records (a limit of agentsim's trace reader; see "
+                                    "docs/limits.md)",
+                                    number_, limits_.max_records)};
+    }
+    // The end record is never skipped: without it the trace would read as truncated.
+    if (number_ > 1 && skip_ && !end_ && line_.find("\"kind\":\"end\"") == std::string::npos && skip_(line_)) {
+      ++records_;
+      continue;
+    }
     // A trace is untrusted input: nlohmann's parser recurses once per nesting level, so a
     // line nested a million deep would overflow the stack. agentsim writes at most a few
     // levels; refuse deeper ones before parsing, as the scenario loader does.
@@ -153,14 +162,42 @@ sim::Try<sim::Fields> TraceStream::header() {
   return header;
 }
 
+std::string truncatedMessage(std::size_t lines) {
+  return fmt::format("the trace is truncated: it ends after line {} without the end record a finished run writes "
+                     "last (the run did not finish, or the file was cut short; docs/trace-format.md)",
+                     lines);
+}
+
 sim::Try<bool> TraceStream::next(sim::Record& out) {
   nlohmann::ordered_json j;
   auto read = readLine(j);
-  if (read.isError() || !*read) return read;
+  if (read.isError()) return read;
+  if (!*read) {
+    if (!end_ && !limits_.accept_truncated) return sim::Error{truncatedMessage(number_)};
+    return false;
+  }
+  if (end_) {
+    return sim::Error{fmt::format("line {}: a record after the end record (docs/trace-format.md)", number_)};
+  }
   auto r = parseRecord(j, number_);
   if (r.isError()) return sim::Error{r.error()};
+  if (r->kind == sim::RecordKind::End) return ended(*r);
+  ++records_;
   out = std::move(r).get();
   return true;
+}
+
+// The end record: it counts the records before it; then nothing may follow.
+sim::Try<bool> TraceStream::ended(const sim::Record& end) {
+  const std::int64_t counted = end.integer("records", -1);
+  if (counted < 0 || static_cast<std::uint64_t>(counted) != records_ || end.seq != records_) {
+    return sim::Error{fmt::format("line {}: the end record counts {} records (seq {}), but {} precede it: the trace "
+                                  "lost records (docs/trace-format.md)",
+                                  number_, counted, end.seq, records_)};
+  }
+  end_ = TraceEnd{end.at, records_};
+  sim::Record after;
+  return next(after);
 }
 
 sim::Try<TraceFile> readTrace(std::istream& in, const TraceReaderLimits& limits) {
@@ -182,6 +219,7 @@ sim::Try<TraceFile> readTrace(std::istream& in, const std::function<bool(const s
     if (!*more) break;
     if (!keep || keep(r)) file.records.push_back(std::move(r));
   }
+  file.end = stream.end();
   return file;
 }
 

@@ -55,7 +55,7 @@ void writeView(std::ostream& out, ViewFormat format, const sim::Fields& header, 
     case ViewFormat::Svg: out << renderSequenceSvg(buildSequence(header, records, options.filter)); return;
     case ViewFormat::Mermaid: out << renderSequenceMermaid(buildSequence(header, records, options.filter)); return;
     case ViewFormat::Perfetto: writePerfetto(out, header, records, options.filter); return;
-    case ViewFormat::Html: writeHtmlExplorer(out, header, records); return;
+    case ViewFormat::Html: writeHtmlExplorer(out, header, records, options.truncated); return;
   }
 }
 

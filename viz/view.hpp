@@ -17,6 +17,7 @@ std::optional<ViewFormat> parseViewFormat(std::string_view text);
 struct ViewOptions {
   ViewFilter filter;
   bool refs = true;  // text: the modelled Mesos source on each line
+  bool truncated = false;  // a trace read back without its end record: the explorer says so
 };
 
 // Whether a view in `format` needs the record (read a big trace keeping only these).

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -50,19 +51,70 @@ TEST_CASE("run: --seed replaces the scenario's seed; --quiet hides the timeline"
   CHECK(r.out.find("expectations:") != std::string::npos);
 }
 
-TEST_CASE("invariants: a saved trace gets the run's verdicts; an unreadable one exits 2") {
+TEST_CASE("invariants: a saved trace with status updates gets the run's verdicts; an unreadable one exits 2") {
+  // A run with a task, its updates retried, acknowledged and a terminal one: every rule
+  // has something to judge, so a broken rule would show.
   const std::string path = std::string(AGENTSIM_BUILD_DIR) + "/invariants.jsonl";
-  REQUIRE(runAgentsim("run scenarios/registration.json --quiet --trace '" + path + "'").code == 0);
+  const Result run = runAgentsim("run scenarios/status_update_retries.json --quiet --trace '" + path + "'");
+  REQUIRE(run.code == 0);
   const Result r = runAgentsim("invariants '" + path + "'");
   CHECK(r.code == 0);
-  CHECK(r.out.find("  held     updates_in_order: ") != std::string::npos);
-  CHECK(r.out.find("  held     checkpointed_updates_survive_restarts: ") != std::string::npos);
   CHECK(r.out.find("VIOLATED") == std::string::npos);
+  // The verdicts judge updates, not an empty trace: counts past zero.
+  for (const char* held : {"  held     updates_in_order: ", "  held     retried_until_acknowledged: ",
+                           "  held     no_resend_after_acknowledgement: "}) {
+    CAPTURE(held);
+    const auto at = r.out.find(held);
+    REQUIRE(at != std::string::npos);
+    const char first = r.out[at + std::string(held).size()];
+    CHECK(first >= '1');
+    CHECK(first <= '9');
+  }
+  // The same evidence as the run's own verdicts (it judges what is owed at the run's end,
+  // which the end record gives).
+  for (const char* name : {"updates_in_order", "retried_until_acknowledged", "no_resend_after_acknowledgement"}) {
+    CAPTURE(name);
+    const auto at = r.out.find(std::string(name) + ": ");
+    REQUIRE(at != std::string::npos);
+    const std::string evidence = r.out.substr(at, r.out.find('\n', at) - at);
+    CHECK(slurp(path).find(evidence.substr(evidence.find(": ") + 2)) != std::string::npos);
+  }
+  CHECK(r.out.find("records, the run ended at ") != std::string::npos);
+
+  // The same trace cut exactly at a record boundary (its end record gone) is refused.
+  const std::string text = slurp(path);
+  const std::string cut = std::string(AGENTSIM_BUILD_DIR) + "/invariants-cut.jsonl";
+  std::ofstream(cut, std::ios::binary) << text.substr(0, text.rfind('\n', text.size() - 2) + 1);
+  const Result truncated = runAgentsim("invariants '" + cut + "'");
+  CHECK(truncated.code == 2);
+  CHECK(truncated.out.find("the trace is truncated: it ends after line ") != std::string::npos);
 
   const std::string bad = std::string(AGENTSIM_BUILD_DIR) + "/not-a-trace.jsonl";
   std::ofstream(bad) << "hello\n";
   CHECK(runAgentsim("invariants '" + bad + "'").code == 2);
   CHECK(runAgentsim("invariants '" + std::string(AGENTSIM_BUILD_DIR) + "/no-such-trace.jsonl'").code == 2);
+}
+
+TEST_CASE("invariants: a trace that breaks one invariant fails that one, and only that one, for each invariant") {
+  // tests/cli/invariants/NAME.jsonl: hand-made traces, each breaking the invariant NAME
+  // and keeping the others (a legal Slave::State path, every update acknowledged).
+  const std::vector<std::string> names{"updates_in_order",
+                                       "retried_until_acknowledged",
+                                       "no_resend_after_acknowledgement",
+                                       "nothing_after_terminal_acknowledgement",
+                                       "checkpointed_updates_survive_restarts",
+                                       "agent_state_transitions",
+                                       "one_leader_per_view",
+                                       "task_lost_with_reason"};
+  for (const std::string& broken : names) {
+    CAPTURE(broken);
+    const Result r = runAgentsim("invariants tests/cli/invariants/" + broken + ".jsonl");
+    CHECK(r.code == 1);
+    for (const std::string& name : names) {
+      CAPTURE(name);
+      CHECK(r.out.find((name == broken ? "  VIOLATED " : "  held     ") + name + ": ") != std::string::npos);
+    }
+  }
 }
 
 TEST_CASE("run: the invariants follow the expectations, one line each") {
@@ -126,7 +178,7 @@ TEST_CASE("run: the same seed writes byte-identical traces, another seed a diffe
   CHECK(a.size() > 1000);
   CHECK(a == slurp(dir + "/b.jsonl"));
   CHECK(a != slurp(dir + "/c.jsonl"));
-  CHECK(a.rfind("{\"format\":\"agentsim-trace\",\"format_version\":2,", 0) == 0);
+  CHECK(a.rfind("{\"format\":\"agentsim-trace\",\"format_version\":3,", 0) == 0);
 }
 
 TEST_CASE("run: a trace read back from disk renders the same timelines as the live run") {
@@ -416,7 +468,7 @@ TEST_CASE("hostile input: a named pipe is refused, not waited on; a trace nested
   const std::string deep = dir + "/cli-hostile-deep.jsonl";
   {
     std::ofstream out(deep);
-    out << "{\"format\":\"agentsim-trace\",\"format_version\":2}\n"
+    out << "{\"format\":\"agentsim-trace\",\"format_version\":3}\n"
         << std::string(1'000'000, '[') << std::string(1'000'000, ']') << "\n";
   }
   r = runAgentsim("invariants '" + deep + "'");

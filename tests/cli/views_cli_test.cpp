@@ -179,7 +179,7 @@ TEST_CASE("view: bad input is a clear error and exit 2") {
   std::ofstream(old) << "{\"format\":\"agentsim-trace\",\"format_version\":1}\n";
   r = runCli("view '" + old + "'");
   CHECK(r.code == 2);
-  CHECK(r.out.find("unsupported trace format version 1 (this agentsim reads version 2") != std::string::npos);
+  CHECK(r.out.find("unsupported trace format version 1 (this agentsim reads version 3") != std::string::npos);
 }
 
 TEST_CASE("diff: 0 for the same run, 1 and the first divergence for another seed") {

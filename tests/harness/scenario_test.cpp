@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "harness/tables.hpp"
 
 #ifndef AGENTSIM_MALFORMED_DIR
@@ -1142,4 +1144,26 @@ TEST_CASE("gc_removed: summaries, evaluation, and what the loader refuses") {
             .find("no timeline entry labelled \"timeline[0]\"") != std::string::npos);
   CHECK(err(R"j({ "gc_removed": { "agent": "agent-1", "by": "53weeks" } })j")
             .find("/expect/0/gc_removed/by: expected a duration within [0ns, 52weeks]") != std::string::npos);
+}
+
+TEST_CASE("the world's memory is budgeted: 100,000 agents load, with 60,000 tasks more they are refused") {
+  // Tasks as a file can hold them (3 JSON values a task): 10 frameworks of 6,000.
+  const auto scenario = [](std::size_t tasksPerFramework) {
+    std::string frameworks = "[";
+    for (int f = 1; f <= 10; ++f) {
+      frameworks += fmt::format("{}{{ \"id\": \"framework-{}\", \"tasks\": [", f > 1 ? "," : "", f);
+      for (std::size_t t = 1; t <= tasksPerFramework; ++t) {
+        frameworks += fmt::format("{}{{\"id\":\"t{}\",\"agent\":\"agent-1\"}}", t > 1 ? "," : "", t);
+      }
+      frameworks += "] }";
+    }
+    return R"j({ "name": "big", "cluster": { "agents": 100000 }, "frameworks": )j" + frameworks + "] }";
+  };
+  const Scenario agents = loadOk(scenario(0));
+  CHECK(agents.agents.size() == 100'000);
+  CHECK(worldBytes(agents) <= agentsim::harness::ScenarioLimits::kMaxWorldBytes);
+  CHECK(loadError(scenario(6'000))
+            .find("/cluster/agents: this scenario's world would need about 3.1 GiB of memory (100000 agents at about "
+                  "24 KiB each, 60000 tasks at about 14 KiB each), more than the 3 GiB agentsim allows "
+                  "(docs/limits.md): use fewer agents or tasks") != std::string::npos);
 }

@@ -614,3 +614,21 @@ TEST_CASE("a timer record says when its delay was armed (trace v2)") {
   CHECK(timers[0].at == T(Seconds(6)));
   CHECK(timers[0].armed == T(Seconds(1)));
 }
+
+TEST_CASE("a host holds slots for its live processes only: a terminated one is dropped at once") {
+  // 10,000 restarts at one instant (restart_agent): each terminates the process and spawns
+  // another before any is freed. processesOf scanned every slot the host ever had, dead
+  // ones included, so this took quadratic time.
+  Simulation sim(1);
+  Host& h = sim.addHost("agent-1", 5051);
+  Process* p = &sim.spawn<Recorder>(h, ProcessName::generated("slave"));
+  for (int i = 0; i < 10'000; ++i) {
+    sim.terminate(*p);
+    p = &sim.spawn<Recorder>(h, ProcessName::generated("slave"));
+  }
+  CHECK(h.slotsHeld() == 1);
+  CHECK(ids(h) == std::vector<std::string>{"slave(10001)"});
+  sim.runUntil(T(Seconds(1)));
+  CHECK(h.slotsHeld() == 1);
+  CHECK(h.processesOf("").size() == 1);
+}

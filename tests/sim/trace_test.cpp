@@ -109,7 +109,7 @@ TEST_CASE("version 2: a message's records carry its id after seq, a duplicate sa
 TEST_CASE("the header line is the header fields as one object") {
   const Fields h{{"format", std::int64_t{kTraceFormatVersion}}, {"scenario", std::string("failover")},
                  {"seed", std::int64_t{7}}};
-  CHECK(toJsonLine(h) == R"json({"format":2,"scenario":"failover","seed":7})json");
+  CHECK(toJsonLine(h) == R"json({"format":3,"scenario":"failover","seed":7})json");
 }
 
 TEST_CASE("JsonLinesSink writes the header then one line per record") {
@@ -231,8 +231,8 @@ TEST_CASE("approximateBytes: fixed sizes for a record, its fields and its long s
 TEST_CASE("record kinds have names that parse back") {
   const RecordKind all[] = {RecordKind::Send,  RecordKind::Deliver, RecordKind::Drop,
                             RecordKind::Timer, RecordKind::State,   RecordKind::Fault,
-                            RecordKind::Check, RecordKind::Log,     RecordKind::Startup};
-  const char* names[] = {"send", "deliver", "drop", "timer", "state", "fault", "check", "log", "startup"};
+                            RecordKind::Check, RecordKind::Log,     RecordKind::Startup, RecordKind::End};
+  const char* names[] = {"send", "deliver", "drop", "timer", "state", "fault", "check", "log", "startup", "end"};
   for (std::size_t i = 0; i < std::size(all); ++i) {
     CHECK(std::string(toString(all[i])) == names[i]);
     RecordKind parsed = RecordKind::Log;
@@ -535,4 +535,29 @@ TEST_CASE("records a sink does not keep in memory do not count toward max_trace_
   CHECK(r.reason != StopReason::LimitExceeded);
   CHECK(sim.trace().count() == 10);
   CHECK(sim.trace().retained() == 0);
+}
+
+TEST_CASE("the end record goes last to a trace file, with the record count, and to no view or check") {
+  std::ostringstream out;
+  JsonLinesSink file(out);
+  MemorySink memory;
+  Trace trace;
+  trace.addSink(&file);
+  trace.addSink(&memory);
+  Record r;
+  r.kind = RecordKind::Log;
+  r.name = "log";
+  trace.emit(r);
+  trace.emit(r);
+  trace.end(Time::fromNanoseconds(5'000));
+  CHECK(memory.records().size() == 2);
+  CHECK(trace.count() == 2);
+  const std::string text = out.str();
+  CHECK(text.substr(text.rfind('\n', text.size() - 2) + 1) ==
+        R"json({"t":5000,"seq":2,"kind":"end","process":"","host":"","name":"end","fields":{"records":2},"ref":""})json"
+        "\n");
+  // Nobody listening: nothing to end.
+  Trace silent;
+  silent.end(Time::fromNanoseconds(1));
+  CHECK(silent.count() == 0);
 }

@@ -150,9 +150,15 @@ TEST_CASE("perfetto: one flow per delivery, each start with its end; state as sl
 
 TEST_CASE("diff: the first differing record, the context before, what each run did next") {
   const auto toText = [](const std::vector<sim::Record>& records) {
-    std::string out = "{\"format\":\"agentsim-trace\",\"format_version\":2,\"seed\":\"7\"}\n";
+    std::string out = "{\"format\":\"agentsim-trace\",\"format_version\":3,\"seed\":\"7\"}\n";
     for (const auto& r : records) out += sim::toJsonLine(r) + "\n";
-    return out;
+    sim::Record end;
+    end.kind = sim::RecordKind::End;
+    end.seq = records.size();
+    end.at = records.back().at;
+    end.name = "end";
+    end.fields = {{"records", static_cast<std::int64_t>(records.size())}};
+    return out + sim::toJsonLine(end) + "\n";
   };
   auto other = run();
   other[5].fields = {{"state", "DISCONNECTED"}};

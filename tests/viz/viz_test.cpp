@@ -42,11 +42,18 @@ TEST_CASE("a JSON Lines trace reads back into the records that were written") {
   written.push_back(record(sim::RecordKind::Timer, "Slave::pingTimeout", {}));
   written.back().armed = sim::Time::fromNanoseconds(75);
   for (const auto& r : written) trace.emit(r);
+  trace.end(sim::Time::fromNanoseconds(9'000'000'000));
 
   std::istringstream in(out.str());
   auto file = viz::readTrace(in);
   REQUIRE(!file.isError());
   REQUIRE(file->records.size() == 4);
+  REQUIRE(file->end);
+  CHECK(file->end->records == 4);
+  CHECK(file->end->at == sim::Time::fromNanoseconds(9'000'000'000));
+  CHECK(out.str().substr(out.str().rfind('\n', out.str().size() - 2) + 1) ==
+        "{\"t\":9000000000,\"seq\":4,\"kind\":\"end\",\"process\":\"\",\"host\":\"\",\"name\":\"end\","
+        "\"fields\":{\"records\":4},\"ref\":\"\"}\n");
   CHECK(file->records[2].msg == 41);
   CHECK(file->records[2].duplicate);
   CHECK(file->records[3].armed == sim::Time::fromNanoseconds(75));
@@ -71,13 +78,14 @@ TEST_CASE("the trace reader rejects what is not a trace, naming the line") {
   CHECK(read("{\"format_version\":18446744073709551618}\n").isError());
   // A version 1 trace (no message ids) is refused, naming both versions.
   CHECK(read("{\"format_version\":1}\n").error() ==
-        "line 1: unsupported trace format version 1 (this agentsim reads version 2; docs/trace-format.md says what "
+        "line 1: unsupported trace format version 1 (this agentsim reads version 3; docs/trace-format.md says what "
         "changed)");
-  const auto bad = read("{\"format_version\":2}\n{\"t\":1}\n");
+  CHECK(read("{\"format_version\":2}\n").error().find("unsupported trace format version 2") != std::string::npos);
+  const auto bad = read("{\"format_version\":3}\n{\"t\":1}\n");
   REQUIRE(bad.isError());
   CHECK(bad.error().rfind("line 2:", 0) == 0);
   const auto kind = read(
-      "{\"format_version\":2}\n{\"t\":1,\"seq\":0,\"kind\":\"bogus\",\"process\":\"\",\"host\":\"\",\"name\":\"\","
+      "{\"format_version\":3}\n{\"t\":1,\"seq\":0,\"kind\":\"bogus\",\"process\":\"\",\"host\":\"\",\"name\":\"\","
       "\"fields\":{},\"ref\":\"\"}\n");
   CHECK(kind.error() == "line 2: unknown record kind \"bogus\"");
 }
@@ -122,18 +130,22 @@ TEST_CASE("a timeline action reads as the scenario wrote it") {
 
 namespace {
 std::string headerOfSize(std::size_t bytes) {
-  std::string h = "{\"format_version\":2,\"flags\":\"";
+  std::string h = "{\"format_version\":3,\"flags\":\"";
   h.append(bytes - h.size() - 2, 'x');
   h += "\"}";
   return h;
 }
 const std::string kRecordLine =
     "{\"t\":1,\"seq\":0,\"kind\":\"log\",\"process\":\"\",\"host\":\"\",\"name\":\"log\",\"fields\":{},\"ref\":\"\"}";
+// The end record after kRecordLine.
+const std::string kEndLine =
+    "{\"t\":2,\"seq\":1,\"kind\":\"end\",\"process\":\"\",\"host\":\"\",\"name\":\"end\",\"fields\":{\"records\":1},"
+    "\"ref\":\"\"}";
 }  // namespace
 
 TEST_CASE("the header line may be longer than a record line: 35,000 agents' flags read back") {
   // About 800 bytes of flags an agent: 28 MB, past the 16 MiB bound of a record line.
-  std::istringstream in(headerOfSize(28'000'000) + "\n" + kRecordLine + "\n");
+  std::istringstream in(headerOfSize(28'000'000) + "\n" + kRecordLine + "\n" + kEndLine + "\n");
   auto file = viz::readTrace(in);
   REQUIRE(!file.isError());
   CHECK(file->records.size() == 1);
@@ -149,8 +161,8 @@ TEST_CASE("the trace reader bounds every line, the header by its own limit, and 
     return viz::readTrace(in, limits);
   };
   // At the limit is fine, one byte more is not; a line with no newline at the end too.
-  CHECK(!read(headerOfSize(200'000) + "\n" + kRecordLine + "\n").isError());
-  CHECK(!read(headerOfSize(200'000) + "\n" + kRecordLine).isError());
+  CHECK(!read(headerOfSize(200'000) + "\n" + kRecordLine + "\n" + kEndLine + "\n").isError());
+  CHECK(!read(headerOfSize(200'000) + "\n" + kRecordLine + "\n" + kEndLine).isError());
   const auto header = read(headerOfSize(200'001) + "\n");
   REQUIRE(header.isError());
   CHECK(header.error() ==
@@ -162,6 +174,53 @@ TEST_CASE("the trace reader bounds every line, the header by its own limit, and 
   // The defaults, named in MiB.
   CHECK(viz::TraceReaderLimits{}.max_header_line == 256u * 1024 * 1024);
   CHECK(viz::TraceReaderLimits{}.max_record_line == 16u * 1024 * 1024);
+}
+
+TEST_CASE("a trace without its end record is truncated: an error, or a partial read when asked") {
+  auto read = [](const std::string& text, bool partial = false) {
+    std::istringstream in(text);
+    viz::TraceReaderLimits limits;
+    limits.accept_truncated = partial;
+    return viz::readTrace(in, limits);
+  };
+  const std::string header = headerOfSize(100) + "\n";
+  REQUIRE(!read(header + kRecordLine + "\n" + kEndLine + "\n").isError());
+  // Cut exactly at a record boundary: every line is whole, but the end record is missing.
+  const auto cut = read(header + kRecordLine + "\n");
+  REQUIRE(cut.isError());
+  CHECK(cut.error() ==
+        "the trace is truncated: it ends after line 2 without the end record a finished run writes last (the run did "
+        "not finish, or the file was cut short; docs/trace-format.md)");
+  CHECK(read(header).isError());
+  const auto partial = read(header + kRecordLine + "\n", true);
+  REQUIRE(!partial.isError());
+  CHECK(partial->records.size() == 1);
+  CHECK(!partial->end);
+  // The end record counts the records before it, and nothing follows it.
+  const auto lost = read(header + kEndLine + "\n");
+  REQUIRE(lost.isError());
+  CHECK(lost.error().rfind("line 2: the end record counts 1 records (seq 1), but 0 precede it", 0) == 0);
+  const auto after = read(header + kRecordLine + "\n" + kEndLine + "\n" + kRecordLine + "\n");
+  REQUIRE(after.isError());
+  CHECK(after.error() == "line 4: a record after the end record (docs/trace-format.md)");
+  // A view's line test never skips the end record.
+  std::istringstream in(header + kRecordLine + "\n" + kEndLine + "\n");
+  auto skipped = viz::readTrace(in, nullptr, {}, [](std::string_view) { return true; });
+  REQUIRE(!skipped.isError());
+  CHECK(skipped->records.empty());
+  CHECK(skipped->end->records == 1);
+}
+
+TEST_CASE("the trace reader reads at most max_records records, and says so") {
+  viz::TraceReaderLimits limits;
+  limits.max_records = 2;
+  std::string text = headerOfSize(100) + "\n";
+  for (int i = 0; i < 3; ++i) text += kRecordLine + "\n";
+  std::istringstream in(text);
+  const auto file = viz::readTrace(in, limits);
+  REQUIRE(file.isError());
+  CHECK(file.error() == "line 4: more than 2 records (a limit of agentsim's trace reader; see docs/limits.md)");
+  CHECK(viz::TraceReaderLimits{}.max_records == 10'000'000);
 }
 
 TEST_CASE("writeTimeline streams what renderTimeline renders; checks can be left out") {

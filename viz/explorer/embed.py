@@ -7,9 +7,29 @@ import sys
 
 DELIM = "explorer_"
 
+# The header is pure ASCII, so every compiler reads it whatever its source charset (clang
+# rejects a raw literal it does not read as UTF-8): each non-ASCII character becomes the
+# escape its language reads back as the same character.
+ESCAPES = {
+    ".js": lambda c: "".join(f"\\u{u:04x}" for u in utf16(c)),
+    ".css": lambda c: f"\\{ord(c):06x}",
+    ".html": lambda c: f"&#x{ord(c):x};",
+}
+
+
+def utf16(c):
+    """The UTF-16 code units of one character (a JS \\u escape names one unit)."""
+    data = c.encode("utf-16-be")
+    return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)]
+
+
+def ascii_only(text, path):
+    escape = next(e for ext, e in ESCAPES.items() if path.endswith(ext))
+    return "".join(c if ord(c) < 128 else escape(c) for c in text)
+
 
 def literal(name, path):
-    text = open(path, encoding="utf-8").read()
+    text = ascii_only(open(path, encoding="utf-8").read(), path)
     end = ")" + DELIM + '"'
     if end in text:
         sys.exit(f"embed.py: {path} contains {end!r}")

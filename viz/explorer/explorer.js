@@ -489,7 +489,8 @@
   const held = checks.filter((i) => records[i].fields.held).length;
   $("run").textContent = (header.scenario || "") + " (" + (header.file || "") + "), seed " + (header.seed || "?") + ", " +
     records.length.toLocaleString("en") + " records, " + seconds(records.length ? records[records.length - 1].t : 0) +
-    " simulated; " + held + " of " + checks.length + " verdicts held";
+    " simulated; " + held + " of " + checks.length + " verdicts held" +
+    (data.truncated ? "; TRUNCATED: the trace has no end record (the run did not finish, or the file was cut short)" : "");
   document.title = "agentsim: " + (header.scenario || "trace");
   renderChecks();
   applyFilters();
