@@ -140,6 +140,9 @@ std::pair<std::string, std::function<void(sim::Process&, Answer)>> slaveUsage(co
             answer("READY", {{"executors", static_cast<std::int64_t>(u.executors.size())},
                              {"executor_ids", fmt::format("{}", fmt::join(ids, ","))},
                              {"allocated", fmt::format("{}", fmt::join(allocated, ","))}});
+          }};
+}
+
 // The SlaveID an agent holds: its running agent's, else the last one it checkpointed
 // (meta/slaves/<id>/slave.info; meta/slaves/latest names it unless the agent shut down).
 std::string slaveIdOf(sim::Simulation& sim, const std::string& agent) {

@@ -1155,7 +1155,7 @@ void Master::reportReregisteredTasks(const std::string& slaveId, const Reregiste
     u.executor_id = t.executor_id;
     u.task_id = t.task_id;
     u.state = t.state;
-    u.source = "SOURCE_MASTER";
+    u.source = TaskStatusSource::SOURCE_MASTER;
     u.reason = TaskStatusReason::REASON_SLAVE_REREGISTERED;
     u.message = text;
     u.timestamp = now();
