@@ -375,11 +375,18 @@ struct CheckpointedUpdatesSurviveRestarts {
     std::set<std::string> recovered;
     bool finished = false;  // the new agent left RECOVERING
   };
+  // A window is judged when the restarted agent first sends ReregisterSlaveMessage (it
+  // recovered its identity), or at the end of the run; a RegisterSlaveMessage voids it
+  // (it started as a new agent: its checkpoint was removed, as an operator does after
+  // an incompatible restart), and so does another kill before either (the next window
+  // owes the same updates, still checkpointed).
   std::map<std::string, Window> windows;  // host -> the agent restart in progress
   Violations v;
   std::size_t restarts = 0;
   std::size_t owed = 0;
-  static sim::Interest interest() { return agentInterest(); }
+  static sim::Interest interest() {
+    return agentInterest().name(RecordKind::Send, "RegisterSlaveMessage").name(RecordKind::Send, "ReregisterSlaveMessage");
+  }
   void close(const std::string& host) {
     auto it = windows.find(host);
     if (it == windows.end()) return;
@@ -423,8 +430,12 @@ struct CheckpointedUpdatesSurviveRestarts {
     } else if (isStream(r, machines::kStatusUpdateStream["CLEANED_UP"])) {
       const std::string framework = r.text("framework_id");
       drop(r.host, [&](const std::string&, const Live& l) { return l.framework == framework; });
-    } else if (isAgentKill(r)) {
+    } else if (r.kind == RecordKind::Send && r.name == "ReregisterSlaveMessage") {
       close(r.host);
+    } else if (r.kind == RecordKind::Send && r.name == "RegisterSlaveMessage") {
+      windows.erase(r.host);
+    } else if (isAgentKill(r)) {
+      windows.erase(r.host);
       Window w;
       w.killed = r.at;
       for (const auto& [key, l] : live[r.host]) {
@@ -432,7 +443,7 @@ struct CheckpointedUpdatesSurviveRestarts {
       }
       windows[r.host] = std::move(w);
     } else if (isHostDown(r)) {
-      close(r.host);
+      windows.erase(r.host);
       for (auto& [key, l] : live[r.host]) l.certain = false;
     } else if (r.kind == RecordKind::State && r.name == machines::kSlave.name && r.text("previous") == machines::kSlave["RECOVERING"]) {
       auto it = windows.find(r.host);
