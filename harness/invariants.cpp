@@ -367,7 +367,9 @@ struct CheckpointedUpdatesSurviveRestarts {
     std::string uuid;
     std::string state;
     bool certain = true;  // false after a reboot, until recovered: unsynced data may be lost
+    sim::Time since;      // received, or recovered
   };
+  std::map<std::string, sim::Time> started;  // host -> when its agent's program last started (was killed)
   std::map<std::string, std::map<std::string, Live>> live;  // host -> checkpointed, unacknowledged updates
   struct Window {
     sim::Time killed;
@@ -414,11 +416,11 @@ struct CheckpointedUpdatesSurviveRestarts {
       const bool checkpointed = cp != nullptr && std::get_if<bool>(cp) != nullptr && std::get<bool>(*cp);
       if (checkpointed) {
         live[r.host].insert_or_assign(updateKey(r), Live{r.text("framework_id"), r.text("task_id"), r.text("uuid"),
-                                                         r.text("task_state"), true});
+                                                         r.text("task_state"), true, r.at});
       }
     } else if (isStream(r, machines::kStatusUpdateStream["RECOVERED"])) {
       live[r.host].insert_or_assign(updateKey(r), Live{r.text("framework_id"), r.text("task_id"), r.text("uuid"),
-                                                       r.text("task_state"), true});
+                                                       r.text("task_state"), true, r.at});
       auto it = windows.find(r.host);
       if (it != windows.end()) it->second.recovered.insert(updateKey(r));
     } else if (isStream(r, machines::kStatusUpdateStream["ACKNOWLEDGED"])) {
@@ -433,9 +435,13 @@ struct CheckpointedUpdatesSurviveRestarts {
     } else if (r.kind == RecordKind::Send && r.name == "ReregisterSlaveMessage") {
       close(r.host);
     } else if (r.kind == RecordKind::Send && r.name == "RegisterSlaveMessage") {
+      // A new agent: what the previous identity checkpointed is abandoned.
       windows.erase(r.host);
+      const sim::Time start = started[r.host];
+      drop(r.host, [&](const std::string&, const Live& l) { return l.since < start; });
     } else if (isAgentKill(r)) {
       windows.erase(r.host);
+      started[r.host] = r.at;
       Window w;
       w.killed = r.at;
       for (const auto& [key, l] : live[r.host]) {
@@ -444,6 +450,7 @@ struct CheckpointedUpdatesSurviveRestarts {
       windows[r.host] = std::move(w);
     } else if (isHostDown(r)) {
       windows.erase(r.host);
+      started[r.host] = r.at;
       for (auto& [key, l] : live[r.host]) l.certain = false;
     } else if (r.kind == RecordKind::State && r.name == machines::kSlave.name && r.text("previous") == machines::kSlave["RECOVERING"]) {
       auto it = windows.find(r.host);

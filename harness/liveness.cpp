@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "model/common/task_state.hpp"
+
 namespace agentsim::harness {
 
 sim::Interest Liveness::interest() {
@@ -48,7 +50,12 @@ void Liveness::observe(const sim::Record& r) {
   } else if (r.name == "Master::Leadership") {
     if (r.text("state") == "EXITED") connected_.erase(r.host);
   } else if (r.name == "Scheduler::statusUpdate") {
-    taskState_[r.host + "/" + r.text("task_id")] = {r.text("state"), r.text("framework_id")};
+    // A terminal state stays: an update the master forwards after it (Master::statusUpdate
+    // forwards updates of tasks it no longer knows) is stale.
+    auto& latest = taskState_[r.host + "/" + r.text("task_id")];
+    const auto previous = model::parseTaskState(latest.first);
+    if (previous && model::isTerminalState(*previous)) return;
+    latest = {r.text("state"), r.text("framework_id")};
   }
 }
 

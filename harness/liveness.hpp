@@ -15,7 +15,9 @@
 //    the agent retries them forever, as in Mesos); not checked when a framework never
 //    acknowledges;
 //  - no task's latest state at its scheduler is TASK_STAGING or TASK_STARTING, when its
-//    framework is connected to a master at the end (the same reason).
+//    framework is connected to a master at the end (the same reason); a terminal state
+//    is the latest for good (Master::statusUpdate forwards a stale update of a task it
+//    no longer knows, e.g. a re-sent TASK_STARTING after the master's TASK_LOST).
 // Simplification: "registered with the leader" is read as RUNNING; the agent's detector
 // follows the leader, and the ping invariant of the master keeps a RUNNING agent's
 // master honest.

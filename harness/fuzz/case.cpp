@@ -69,6 +69,14 @@ Json messageRule(sim::Rng& rng, const Hosts& h, sim::Duration at, sim::Duration 
   Json rule = Json::object();
   rule["message"] = pick(rng, kMessages);
   if (!h.agents.empty() && rng.below(2) == 0) rule[rng.below(2) == 0 ? "from" : "to"] = pick(rng, h.agents);
+  // Never the master's leg to a scheduler: the master does not retry its own updates
+  // (TASK_LOST of a removed agent) and the scheduler model does not reconcile, which a
+  // Mesos framework must do; the agent's updates are retried end to end over the other legs.
+  const std::string message = rule["message"].get<std::string>();
+  if (!rule.contains("from") && !rule.contains("to")) {
+    if (message == "StatusUpdateMessage") rule["to"] = "master";
+    if (message == "StatusUpdateAcknowledgementMessage") rule["from"] = "master";
+  }
   rule["probability"] = fmt::format("{}/8", rng.between(1, 8));
   rule["for"] = durationText(std::max(sim::Milliseconds(1), atMs(rng, sim::Milliseconds(1), heal - at)));
   return rule;
