@@ -297,12 +297,16 @@ std::vector<ActionKind> makeActions() {
                    "component's process (Call records: CALLED, then READY/DISCARDED with the answer). Value: {host, "
                    "function, ...arguments}.",
                    parseCall});
-  kinds.push_back({"delay", "Add latency to matching messages. Value: {message, from, to, by, count, probability, for}.",
+  kinds.push_back({"delay",
+                   "Add latency to matching messages; with keep_order, later messages on a delayed link wait behind "
+                   "them, as on a slow TCP connection (default: they may overtake). Value: {message, from, to, by, "
+                   "keep_order, count, probability, for}.",
                    [](const ParseContext& c, const std::string& p, TimelineEntry& out) {
-                     RuleArgs a = ruleArgs(c, p, sim::FaultAction::Delay, {"by"});
+                     RuleArgs a = ruleArgs(c, p, sim::FaultAction::Delay, {"by", "keep_order"});
                      if (!c.reader.has(p + "/by")) c.reader.fail(p, "missing required key \"by\" (extra latency)");
                      a.rule.delay = c.reader.duration(p + "/by", sim::Nanoseconds(1), ScenarioLimits::kMaxUntil);
-                     std::string verb = "delay by " + sim::format(a.rule.delay);
+                     if (c.reader.has(p + "/keep_order")) a.rule.keep_order = c.reader.boolean(p + "/keep_order");
+                     std::string verb = "delay by " + sim::format(a.rule.delay) + (a.rule.keep_order ? " keeping order" : "");
                      installRule(out, std::move(a), std::move(verb));
                    }});
   kinds.push_back({"drop", "Lose matching messages. Value: {message, from, to, count, probability, for}.",

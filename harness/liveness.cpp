@@ -17,8 +17,12 @@ sim::Interest Liveness::interest() {
 
 void Liveness::observe(const sim::Record& r) {
   if (r.kind == sim::RecordKind::Startup) {
-    // main() exited (a startup error): the agent has no state to converge.
-    if (r.field("failed") != nullptr) state_.erase(r.host);
+    // main() exited (a startup error, an abort): the agent has no state to converge,
+    // and its updates wait in task.updates for a restart nobody makes.
+    if (r.field("failed") != nullptr) {
+      state_.erase(r.host);
+      pending_.erase(r.host);
+    }
     return;
   }
   if (r.kind == sim::RecordKind::Fault) {
