@@ -245,11 +245,12 @@ int run(RunArgs a) {
     printWrapped(fmt::format("  {:<8} {}: {}", i.held ? "held" : "VIOLATED", i.name, i.evidence), layout, 11);
   }
   // How often the model reached each fault site (sim/fault_site.hpp), held or not.
-  std::cout << "\nfault sites (places in model code where a scenario's hold or fire_site may act):\n";
-  for (const auto& [site, n] : report.fault_sites) {
-    std::cout << fmt::format("  fault site {} reached {} {}\n", site, n, n == 1 ? "time" : "times");
-  }
-  if (report.fault_sites.empty()) std::cout << "  (none reached)\n";
+  // One wrapped list (site, then how many reaches), so ten sites cost a line or two.
+  std::cout << "\nfault sites reached, with how often (places in model code where a scenario's hold or fire_site may act):\n";
+  std::string sites;
+  for (const auto& [site, n] : report.fault_sites) sites += fmt::format("{}{} {}", sites.empty() ? "" : ", ", site, n);
+  if (report.fault_sites.empty()) sites = "(none reached)";
+  printWrapped("  " + sites, layout, 2);
   std::cout << fmt::format("\n{} of {} expectations held; {} of {} invariants held; {} events; simulated {}\n", held,
                            report.results.size(), kept, report.invariants.size(), report.events,
                            sim::format(report.end.sinceStart()));

@@ -29,7 +29,10 @@ const std::vector<ActionKind>& actionKinds() {
        "Crash a host: its processes and timers are lost, its synced disk survives. Value: a host, or "
        "\"leading-master\" (the master elected when the action runs).",
        parseCrash},
-      {"delay", "Add latency to matching messages. Value: {message, from, to, by, count, probability, for}.",
+      {"delay",
+       "Add latency to matching messages; with keep_order, later messages on a delayed link wait behind "
+       "them, as on a slow TCP connection (default: they may overtake). Value: {message, from, to, by, "
+       "keep_order, count, probability, for}.",
        parseDelay},
       {"delete_files",
        "Delete files on an agent host's disk whose path contains a text, as a test deletes a checkpoint (e.g. an "

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/liveness.hpp"
 #include "harness/tables.hpp"
 #include "model/common/metrics.hpp"
 #include "model/common/task_state.hpp"
@@ -1151,6 +1152,30 @@ void parseMetric(const ParseContext& c, const std::string& p, Expectation& out) 
               MetricCheck{host, metric, bounds, at, {}, 0});
 }
 
+// The fuzzer's liveness rule (harness/liveness.hpp), so a liveness failure's reproducer
+// fails the same way under `agentsim run`: at the end of the run, after the heal at
+// `after`, the cluster converged. Acknowledgements are checked unless a framework of
+// the scenario never acknowledges, as the fuzzer does.
+void parseLiveness(const ParseContext& c, const std::string& p, Expectation& out) {
+  c.reader.object(p, {"after"}, {"after"});
+  const sim::Duration after = c.reader.duration(p + "/after", {}, ScenarioLimits::kMaxUntil);
+  const bool acks = std::none_of(c.scenario.frameworks.begin(), c.scenario.frameworks.end(), [](const FrameworkSpec& f) {
+    return f.flags.acknowledge.kind == model::AcknowledgePolicy::Kind::NEVER;
+  });
+  out.summary = fmt::format("the cluster converged by the end, after the heal at {}: every running agent RUNNING, {}"
+                            "no task STAGING or STARTING",
+                            sim::format(after), acks ? "every status update acknowledged, " : "");
+  struct LivenessCheck {
+    Liveness liveness;
+    void observe(const Record& r) { liveness.observe(r); }
+    Outcome finish(sim::Time) const {
+      std::string why = liveness.violation();
+      return Outcome{why.empty(), why.empty() ? std::string("converged") : why, {}};
+    }
+  };
+  observeWith(out, Liveness::interest(), LivenessCheck{Liveness(acks)});
+}
+
 const std::vector<ExpectationKind>& expectationKinds() {
   static const std::vector<ExpectationKind> kinds{
       {"agent_exit",
@@ -1182,6 +1207,11 @@ const std::vector<ExpectationKind>& expectationKinds() {
        "Which master leads at a time (\"none\": no master), and/or when it was elected. Value: {master, at, "
        "elected_between: [from, to]}.",
        parseLeader},
+      {"liveness",
+       "The fuzzer's liveness rule (docs/fuzzing.md), checked at the end of the run: every agent whose program runs "
+       "is RUNNING, every status update its status update manager received since it started is acknowledged (unless "
+       "a framework never acknowledges), no task is STAGING or STARTING. Value: {after (the heal)}.",
+       parseLiveness},
       {"message_count",
        "A message is seen a number of times. Value: {message, from, to, event (send|deliver|drop), between, count | "
        "at_least | at_most}.",

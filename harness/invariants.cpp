@@ -368,7 +368,9 @@ struct CheckpointedUpdatesSurviveRestarts {
     std::string uuid;
     std::string state;
     bool certain = true;  // false after a reboot, until recovered: unsynced data may be lost
+    sim::Time since;      // received, or recovered
   };
+  std::map<std::string, sim::Time> started;  // host -> when its agent's program last started (was killed)
   std::map<std::string, std::map<std::string, Live>> live;  // host -> checkpointed, unacknowledged updates
   struct Window {
     sim::Time killed;
@@ -376,11 +378,18 @@ struct CheckpointedUpdatesSurviveRestarts {
     std::set<std::string> recovered;
     bool finished = false;  // the new agent left RECOVERING
   };
+  // A window is judged when the restarted agent first sends ReregisterSlaveMessage (it
+  // recovered its identity), or at the end of the run; a RegisterSlaveMessage voids it
+  // (it started as a new agent: its checkpoint was removed, as an operator does after
+  // an incompatible restart), and so does another kill before either (the next window
+  // owes the same updates, still checkpointed).
   std::map<std::string, Window> windows;  // host -> the agent restart in progress
   Violations v;
   std::size_t restarts = 0;
   std::size_t owed = 0;
-  static sim::Interest interest() { return agentInterest(); }
+  static sim::Interest interest() {
+    return agentInterest().name(RecordKind::Send, "RegisterSlaveMessage").name(RecordKind::Send, "ReregisterSlaveMessage");
+  }
   void close(const std::string& host) {
     auto it = windows.find(host);
     if (it == windows.end()) return;
@@ -408,11 +417,11 @@ struct CheckpointedUpdatesSurviveRestarts {
       const bool checkpointed = cp != nullptr && std::get_if<bool>(cp) != nullptr && std::get<bool>(*cp);
       if (checkpointed) {
         live[r.host].insert_or_assign(updateKey(r), Live{r.text("framework_id"), r.text("task_id"), r.text("uuid"),
-                                                         r.text("task_state"), true});
+                                                         r.text("task_state"), true, r.at});
       }
     } else if (isStream(r, machines::kStatusUpdateStream["RECOVERED"])) {
       live[r.host].insert_or_assign(updateKey(r), Live{r.text("framework_id"), r.text("task_id"), r.text("uuid"),
-                                                       r.text("task_state"), true});
+                                                       r.text("task_state"), true, r.at});
       auto it = windows.find(r.host);
       if (it != windows.end()) it->second.recovered.insert(updateKey(r));
     } else if (isStream(r, machines::kStatusUpdateStream["ACKNOWLEDGED"])) {
@@ -424,8 +433,16 @@ struct CheckpointedUpdatesSurviveRestarts {
     } else if (isStream(r, machines::kStatusUpdateStream["CLEANED_UP"])) {
       const std::string framework = r.text("framework_id");
       drop(r.host, [&](const std::string&, const Live& l) { return l.framework == framework; });
-    } else if (isAgentKill(r)) {
+    } else if (r.kind == RecordKind::Send && r.name == "ReregisterSlaveMessage") {
       close(r.host);
+    } else if (r.kind == RecordKind::Send && r.name == "RegisterSlaveMessage") {
+      // A new agent: what the previous identity checkpointed is abandoned.
+      windows.erase(r.host);
+      const sim::Time start = started[r.host];
+      drop(r.host, [&](const std::string&, const Live& l) { return l.since < start; });
+    } else if (isAgentKill(r)) {
+      windows.erase(r.host);
+      started[r.host] = r.at;
       Window w;
       w.killed = r.at;
       for (const auto& [key, l] : live[r.host]) {
@@ -433,7 +450,8 @@ struct CheckpointedUpdatesSurviveRestarts {
       }
       windows[r.host] = std::move(w);
     } else if (isHostDown(r)) {
-      close(r.host);
+      windows.erase(r.host);
+      started[r.host] = r.at;
       for (auto& [key, l] : live[r.host]) l.certain = false;
     } else if (r.kind == RecordKind::State && r.name == machines::kSlave.name && r.text("previous") == machines::kSlave["RECOVERING"]) {
       auto it = windows.find(r.host);

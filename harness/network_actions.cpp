@@ -63,10 +63,11 @@ void installRule(TimelineEntry& out, RuleArgs a, std::string verb) {
 }  // namespace
 
 void parseDelay(const ParseContext& c, const std::string& p, TimelineEntry& out) {
-  RuleArgs a = ruleArgs(c, p, sim::FaultAction::Delay, {"by"});
+  RuleArgs a = ruleArgs(c, p, sim::FaultAction::Delay, {"by", "keep_order"});
   if (!c.reader.has(p + "/by")) c.reader.fail(p, "missing required key \"by\" (extra latency)");
   a.rule.delay = c.reader.duration(p + "/by", sim::Nanoseconds(1), ScenarioLimits::kMaxUntil);
-  std::string verb = "delay by " + sim::format(a.rule.delay);
+  if (c.reader.has(p + "/keep_order")) a.rule.keep_order = c.reader.boolean(p + "/keep_order");
+  std::string verb = "delay by " + sim::format(a.rule.delay) + (a.rule.keep_order ? " keeping order" : "");
   installRule(out, std::move(a), std::move(verb));
 }
 

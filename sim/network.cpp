@@ -116,6 +116,7 @@ void Network::send(Envelope envelope) {
   const std::uint64_t incarnation = sim_.incarnationOf(envelope.to);
   Duration extra;
   int copies = 1;
+  bool keepOrder = false;
   for (auto& [id, active] : rules_) {
     FaultRule& rule = active.rule;
     if (rule.count != 0 && active.matched >= rule.count) continue;
@@ -135,6 +136,7 @@ void Network::send(Envelope envelope) {
       case FaultAction::Delay:
         traceFault(envelope, "delay", rule.label);
         extra += rule.delay;
+        keepOrder = keepOrder || rule.keep_order;
         break;
       case FaultAction::Duplicate:
         traceFault(envelope, "duplicate", rule.label);
@@ -146,20 +148,28 @@ void Network::send(Envelope envelope) {
   // its duplicates.
   if (copies > 1) envelope.duplicate = true;
   for (int i = 1; i < copies; ++i) {
-    schedule(Envelope{envelope.from, envelope.to, envelope.body->clone(), envelope.msg, i > 1}, extra, incarnation);
+    schedule(Envelope{envelope.from, envelope.to, envelope.body->clone(), envelope.msg, i > 1}, extra, incarnation,
+             keepOrder);
   }
-  schedule(std::move(envelope), extra, incarnation);
+  schedule(std::move(envelope), extra, incarnation, keepOrder);
 }
 
-void Network::schedule(Envelope&& envelope, Duration extra, std::uint64_t incarnation) {
+void Network::schedule(Envelope&& envelope, Duration extra, std::uint64_t incarnation, bool keepOrder) {
   Duration latency = latency_.base + extra;
   if (latency_.jitter > Duration{}) latency += rng_.uniform(latency_.jitter);
   Time when = sim_.now() + latency;
-  if (latency_.jitter > Duration{}) {
+  if (latency_.jitter > Duration{} || keepOrder) {
     // TCP keeps order per link: never arrive before an earlier message on it.
     Time& last = last_arrival_[{envelope.from.str(), envelope.to.str()}];
     if (when < last) when = last;
     last = when;
+  } else if (!last_arrival_.empty()) {
+    // A link an order-keeping delay slowed: wait behind its delayed messages.
+    const auto it = last_arrival_.find({envelope.from.str(), envelope.to.str()});
+    if (it != last_arrival_.end()) {
+      if (when < it->second) when = it->second;
+      it->second = when;
+    }
   }
   sim_.scheduleDelivery(when, std::move(envelope), incarnation);
 }

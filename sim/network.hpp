@@ -41,6 +41,7 @@ struct FaultRule {
   std::uint64_t count = 0;      // act on the first `count` matches; 0 = every match
   Ratio probability{1, 1};      // each match is acted on with this probability
   Duration delay;               // extra latency, for Delay
+  bool keep_order = false;      // Delay only: as a slow TCP link, later messages on the link wait
   std::string label;            // shown in the trace, e.g. "timeline[0]"
 };
 
@@ -91,7 +92,7 @@ class Network {
     std::uint64_t matched = 0;
     std::vector<Held> held;
   };
-  void schedule(Envelope&& envelope, Duration extra, std::uint64_t incarnation);
+  void schedule(Envelope&& envelope, Duration extra, std::uint64_t incarnation, bool keepOrder = false);
   void traceDrop(const Envelope& e, std::string reason);
   void traceFault(const Envelope& e, std::string_view what, const std::string& label);
 
@@ -103,7 +104,8 @@ class Network {
   ActiveRule* findRule(RuleId id);
   RuleId next_rule_ = 1;
   std::map<std::pair<std::string, std::string>, std::string> cuts_;  // (from, to) -> label
-  std::map<std::pair<std::string, std::string>, Time> last_arrival_;  // FIFO under jitter
+  // FIFO under jitter, and on every link an order-keeping delay slowed (its later messages wait).
+  std::map<std::pair<std::string, std::string>, Time> last_arrival_;
   std::uint64_t sent_ = 0;
 };
 

@@ -7,6 +7,7 @@
 #include "model/master/registrar.hpp"
 #include "model/messages/messages.hpp"
 #include "model/messages/task_messages.hpp"
+#include "model/slave/fault_sites.hpp"
 #include "model/slave/startup_graph.hpp"
 #include "sim/rng.hpp"
 
@@ -77,6 +78,14 @@ Json messageRule(sim::Rng& rng, const Hosts& h, sim::Duration at, sim::Duration 
   Json rule = Json::object();
   rule["message"] = pick(rng, kMessages);
   if (!h.agents.empty() && rng.below(2) == 0) rule[rng.below(2) == 0 ? "from" : "to"] = pick(rng, h.agents);
+  // Never the master's leg to a scheduler: the master does not retry its own updates
+  // (TASK_LOST of a removed agent) and the scheduler model does not reconcile, which a
+  // Mesos framework must do; the agent's updates are retried end to end over the other legs.
+  const std::string message = rule["message"].get<std::string>();
+  if (!rule.contains("from") && !rule.contains("to")) {
+    if (message == "StatusUpdateMessage") rule["to"] = "master";
+    if (message == "StatusUpdateAcknowledgementMessage") rule["from"] = "master";
+  }
   rule["probability"] = fmt::format("{}/8", rng.between(1, 8));
   rule["for"] = durationText(std::max(sim::Milliseconds(1), atMs(rng, sim::Milliseconds(1), heal - at)));
   return rule;
@@ -120,6 +129,7 @@ void addFaults(const std::string& family, int n, sim::Rng& rng, const Hosts& h, 
     } else if (family == "delay") {
       Json rule = messageRule(rng, h, at, heal);
       rule["by"] = durationText(atMs(rng, sim::Milliseconds(1), kMaxDelay));
+      rule["keep_order"] = true;  // a slow TCP link, which never reorders
       e["delay"] = rule;
     } else if (family == "partition" || family == "one-way-partition") {
       auto [a, b] = hostPair(rng, h);
@@ -154,12 +164,8 @@ void addFaults(const std::string& family, int n, sim::Rng& rng, const Hosts& h, 
     } else {  // a firing fault site of the model
       e["fire_site"] = family.substr(5);
       e["probability"] = fmt::format("{}/8", rng.between(1, 8));
-      Json off = entry(heal, family);
-      off["fire_site"] = family.substr(5);
-      off["probability"] = "0/1";
-      out.emplace_back(at, std::move(e));
-      out.emplace_back(heal, std::move(off));
-      continue;
+      // Off by the heal (a "for" on the entry, so shrinking cannot separate the two).
+      e["for"] = durationText(std::max(sim::Milliseconds(1), heal - at));
     }
     out.emplace_back(at, std::move(e));
   }
@@ -185,7 +191,7 @@ const std::vector<std::string>& faultFamilies() {
     std::vector<std::string> f{"drop",        "delay",         "duplicate",      "partition",
                                "one-way-partition", "crash-agent", "restart-agent", "crash-master",
                                "crash-zookeeper",   "expire-session", "kill-executors"};
-    for (const std::string& site : firingSitesOf(model::faultSites())) f.push_back("site:" + site);
+    for (const std::string& site : firingSitesOf(model::firingSites())) f.push_back("site:" + site);
     return f;
   }();
   return families;

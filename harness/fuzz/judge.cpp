@@ -85,7 +85,7 @@ std::optional<Verdict> judgeDocument(const Json& doc, bool permuteTies, const Ju
   const Scenario& scenario = std::get<Scenario>(loaded);
   std::vector<std::string> agents;
   for (const AgentSpec& a : scenario.agents) agents.push_back(a.id);
-  CaseObserver observer(targetsOf(doc, agents), agents, everyFrameworkAcknowledges(scenario));
+  CaseObserver observer(targetsOf(doc, agents), everyFrameworkAcknowledges(scenario));
   RunOptions run;
   run.bug = options.bug;
   run.permute_ties = permuteTies;

@@ -15,12 +15,14 @@ const std::vector<std::string>& lifecyclePhases() {
   return phases;
 }
 
-CaseObserver::CaseObserver(std::vector<CaseTarget> targets, std::vector<std::string> agents, bool checkAcks)
-    : targets_(std::move(targets)), agents_(std::move(agents)), checkAcks_(checkAcks) {
+CaseObserver::CaseObserver(std::vector<CaseTarget> targets, bool checkAcks)
+    : targets_(std::move(targets)), liveness_(checkAcks) {
   counted_.insert(faultFamilies().begin(), faultFamilies().end());
 }
 
 void CaseObserver::record(const sim::Record& r) {
+  static const sim::Interest live = Liveness::interest();
+  if (live.wants(r.kind, r.name)) liveness_.observe(r);
   switch (r.kind) {
     case sim::RecordKind::State:
       onState(r);
@@ -30,7 +32,6 @@ void CaseObserver::record(const sim::Record& r) {
       return;
     case sim::RecordKind::Startup:
       if (r.field("failed") != nullptr) {
-        exited_.insert(r.host);
         state_.erase(r.host);
         exits_.push_back(fmt::format("{}: {}: {}", r.host, r.name, r.text("message")));
       }
@@ -43,16 +44,6 @@ void CaseObserver::record(const sim::Record& r) {
 void CaseObserver::onState(const sim::Record& r) {
   if (r.name == model::machines::kSlave.name) {
     state_[r.host] = r.text("state");
-    exited_.erase(r.host);
-  } else if (r.name == model::machines::kStatusUpdateStream.name) {
-    const std::string s = r.text("state");
-    auto& pending = pending_[r.host];
-    if (s == "RECEIVED") pending[r.text("uuid")] = r.text("framework_id");
-    if (s == "ACKNOWLEDGED") pending.erase(r.text("uuid"));
-    if (s == "CLOSED") pending.erase(r.text("uuid"));
-    if (s == "CLEANED_UP") std::erase_if(pending, [&](const auto& p) { return p.second == r.text("framework_id"); });
-  } else if (r.name == model::machines::kSchedulerStatusUpdate.name) {
-    taskState_[r.host + "/" + r.text("task_id")] = r.text("state");
   } else if (r.name == model::machines::kMasterLeadership.name) {
     const std::string s = r.text("state");
     if (s == "ELECTED") {
@@ -76,12 +67,9 @@ void CaseObserver::onFault(const sim::Record& r) {
   }
   const bool boot = r.name == "kill" && r.text("program") == "(boot program)";
   if (r.name == "crash" || boot) {
-    down_.insert(r.host);
     leaders_.erase(r.host);
-    pending_.erase(r.host);
     if (boot) state_.erase(r.host);
   }
-  if (r.name == "restart") down_.erase(r.host);
 }
 
 std::string CaseObserver::phaseOf(const std::string& agent) const {
@@ -91,25 +79,6 @@ std::string CaseObserver::phaseOf(const std::string& agent) const {
   if (it->second == "RECOVERING") return "recovery";
   if (it->second == "RUNNING") return "registered";
   return "disconnected";
-}
-
-std::string CaseObserver::livenessViolation() const {
-  for (const std::string& a : agents_) {
-    if (exited_.count(a) || down_.count(a)) continue;
-    const auto it = state_.find(a);
-    if (it == state_.end()) continue;  // its program was stopped and not started again
-    if (it->second != "RUNNING") return fmt::format("{} is {}, not RUNNING, after the heal", a, it->second);
-  }
-  if (checkAcks_) {
-    for (const auto& [agent, pending] : pending_) {
-      if (down_.count(agent) || pending.empty()) continue;
-      return fmt::format("{} has {} unacknowledged status update(s) after the heal", agent, pending.size());
-    }
-  }
-  for (const auto& [task, state] : taskState_) {
-    if (state == "TASK_STAGING" || state == "TASK_STARTING") return fmt::format("{} is still {}", task, state);
-  }
-  return {};
 }
 
 }  // namespace agentsim::harness::fuzz

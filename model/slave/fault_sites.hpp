@@ -3,6 +3,7 @@
 // as FoundationDB's BUGGIFY). Off unless a scenario's fire_site action (or the fuzzer)
 // turns one on; a reach that fires takes the failure path Mesos has there, named in
 // `fires`. Each reach is counted for the run report whether it fires or not.
+#include <memory>
 #include <vector>
 
 #include "sim/fault_site.hpp"
@@ -14,6 +15,18 @@ inline constexpr std::string_view kStatusUpdateManagerRecoverSite = "StatusUpdat
 inline constexpr std::string_view kContainerizerRecoverSite = "Containerizer::recover";
 inline constexpr std::string_view kContainerizerLaunchSite = "Containerizer::launch";
 inline constexpr std::string_view kContainerizerUpdateSite = "Containerizer::update";
+inline constexpr std::string_view kStateCheckpointSite = "state::checkpoint";
+inline constexpr std::string_view kStatusUpdateStreamCheckpointSite = "StatusUpdateStream::checkpoint";
+inline constexpr std::string_view kFetcherFetchSite = "Fetcher::fetch";
+inline constexpr std::string_view kMasterDetectorDetectSite = "MasterDetector::detect";
+inline constexpr std::string_view kGarbageCollectorRemoveSite = "GarbageCollector::remove";
+inline constexpr std::string_view kDiskUsageSite = "fs::usage";
+
+// Whether a reach of a firing site by `owner` fires (none: every site is off).
+inline bool siteFires(const std::shared_ptr<sim::FaultSites>& faults, const sim::Process& owner, std::string_view site,
+                      std::string_view what = {}) {
+  return faults != nullptr && faults->fires(owner, site, what);
+}
 
 inline const std::vector<sim::FaultSiteSpec>& firingSites() {
   static const std::vector<sim::FaultSiteSpec> sites{
@@ -32,6 +45,30 @@ inline const std::vector<sim::FaultSiteSpec>& firingSites() {
        "the agent launches an executor's container (Containerizer::launch, from Slave::_run)",
        "the launch future fails: Slave::executorLaunched destroys the container and its tasks end TASK_FAILED "
        "with REASON_CONTAINER_LAUNCH_FAILED"},
+      {kStateCheckpointSite, {}, {},
+       "the agent checkpoints its SlaveInfo on its first registration (src/slave/slave.cpp: Slave::registered, "
+       "state::checkpoint)",
+       "the write fails: CHECK_SOME(state::checkpoint(path, info)) aborts the agent"},
+      {kStatusUpdateStreamCheckpointSite, {}, {},
+       "the status update manager appends a checkpointed update to task.updates (src/slave/"
+       "status_update_manager.cpp: StatusUpdateStream::handle)",
+       "the write fails: StatusUpdateManager::update's future fails and Slave::__statusUpdate's CHECK_READY aborts "
+       "the agent"},
+      {kFetcherFetchSite, {}, {},
+       "the fetcher downloads one of a container's URIs (src/slave/containerizer/fetcher.cpp: FetcherProcess::fetch)",
+       "the download fails: the fetch fails, the launch with it, and the tasks end TASK_FAILED with "
+       "REASON_CONTAINER_LAUNCH_FAILED"},
+      {kMasterDetectorDetectSite, {}, {},
+       "the agent's master detector answers (src/slave/slave.cpp: Slave::detected)",
+       "the detection future fails: Slave::detected exits the agent ('Failed to detect a master: ...')"},
+      {kGarbageCollectorRemoveSite, {}, {},
+       "the garbage collector removes a due path (src/slave/gc.cpp: GarbageCollectorProcess::remove)",
+       "os::rmdir fails: 'Failed to delete', gc/path_removals_failed counts it, the removal future fails and "
+       "the path is not scheduled again"},
+      {kDiskUsageSite, {}, {},
+       "the agent measures its work_dir's disk usage (src/slave/slave.cpp: Slave::checkDiskUsage)",
+       "fs::usage fails: Slave::_checkDiskUsage logs 'Failed to get disk usage' and prunes nothing until the next "
+       "check"},
       {kContainerizerUpdateSite, {}, {},
        "the agent updates an executor's container resources for a task's terminal update (Containerizer::update, "
        "from Slave::_statusUpdate)",

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "model/slave/fault_sites.hpp"
 #include "sim/simulation.hpp"
 
 namespace agentsim::model {
@@ -80,6 +81,14 @@ void GarbageCollector::remove() {
 }
 
 void GarbageCollector::removeNow(const std::string& path, const std::string& why) {
+  if (siteFires(faults_, *this, kGarbageCollectorRemoveSite, path)) {
+    // os::rmdir fails: the removal future fails; the path is not scheduled again.
+    log(fmt::format("Failed to delete '{}': Input/output error", path), {{"path", path}});
+    setDue(path, std::nullopt);
+    metrics_.increment("gc/path_removals_failed");
+    complete(path, false);
+    return;
+  }
   sim::Disk& disk = host().disk();
   const std::uint64_t before = disk.usedBytes();
   const std::size_t removed = disk.removeTree(path + "/") + (disk.remove(path) ? 1 : 0);

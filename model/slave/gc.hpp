@@ -10,7 +10,8 @@
 //    calls it with gc_delay * max(0, 1 - gc_disk_headroom - disk usage));
 //  - one timer, armed for the earliest removal, as Mesos's GarbageCollectorProcess;
 //  - its metrics (later Mesos's; 1.1 has none): gc/path_removals_pending (a gauge),
-//    gc/path_removals_succeeded, gc/path_removals_failed (never: removal cannot fail);
+//    gc/path_removals_succeeded, gc/path_removals_failed (only when the fault site
+//    GarbageCollector::remove fires: the model's disk cannot fail a removal);
 //  - every decision is a `state` record "GarbageCollector": SCHEDULED (with the delay),
 //    UNSCHEDULED, and REMOVED with the path, how many files went, and why (its delay
 //    elapsed, or pruned for disk usage).
@@ -21,6 +22,7 @@
 #include <string>
 
 #include "model/common/metrics.hpp"
+#include "sim/fault_site.hpp"
 #include "sim/process.hpp"
 #include "sim/state_machine.hpp"
 
@@ -48,7 +50,12 @@ class GarbageCollector final : public sim::Process {
   // Pending removals: path -> when.
   const std::map<std::string, sim::Time>& scheduled() const { return due_; }
 
+ public:
+  // The run's fault sites (model/slave/fault_sites.hpp); none: every site is off.
+  void setFaults(std::shared_ptr<sim::FaultSites> faults) { faults_ = std::move(faults); }
+
  private:
+  std::shared_ptr<sim::FaultSites> faults_;
   void reset();
   void remove();
   void removeNow(const std::string& path, const std::string& why);

@@ -198,6 +198,7 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
         return StepResult::done("systemd support; executors go to mesos_executors.slice");
       case StartupStep::Fetcher:
         fetcher_ = &spawn<Fetcher>(flags_.fetcher_cache_size, flags_.fetcher_cache_dir);
+        fetcher_->setFaults(faults_);
         return StepResult::done("Fetcher");
       case StartupStep::DockerContainerizer:
         return createType("docker");
@@ -239,9 +240,11 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
         return StepResult::done("Files");
       case StartupStep::GarbageCollector:
         gc_ = &spawn<GarbageCollector>();
+        gc_->setFaults(faults_);
         return StepResult::done("GarbageCollector");  // names the class
       case StartupStep::StatusUpdateManager:
         statusUpdateManager_ = &spawn<StatusUpdateManager>(bugs_);
+        statusUpdateManager_->setFaults(faults_);
         return StepResult::done("StatusUpdateManager");
       case StartupStep::ResourceEstimator: {
         auto estimator = createResourceEstimator(flags_.resource_estimator, modules_);

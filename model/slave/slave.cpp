@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "model/slave/main.hpp"
+#include "model/slave/fault_sites.hpp"
 #include "model/slave/gc.hpp"
 #include "model/slave/paths.hpp"
 #include "model/slave/status_update_manager.hpp"
@@ -131,6 +132,11 @@ void Slave::checkDiskUsage() {
   // fs::usage(work_dir): the used fraction of the host's disk; then Slave::_checkDiskUsage:
   // maxAge = gc_delay * max(0, 1 - gc_disk_headroom - usage), exactly, and prune what is
   // due within gc_delay - maxAge.
+  if (fires(kDiskUsageSite, flags_.work_dir)) {
+    log("Failed to get disk usage: Input/output error");
+    delay(flags_.disk_watch_interval, "Slave::checkDiskUsage", [this] { checkDiskUsage(); });
+    return;
+  }
   const std::int64_t usageMillionths = host().disk().usageMillionths();
   const std::int64_t factor = std::max<std::int64_t>(0, 1'000'000 - flags_.gc_disk_headroom.millionths - usageMillionths);
   const sim::Duration age =
@@ -157,6 +163,11 @@ void Slave::detected(const Detection& detection) {
   if (state_ != State::TERMINATING) setState(State::DISCONNECTED);
   if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->pause();
 
+  if (detection.kind != Detection::Kind::Failed && fires(kMasterDetectorDetectSite)) {
+    exitAgent(host(), "slave", "Failed to detect a master: Input/output error", "src/slave/slave.cpp: Slave::detected",
+              this);
+    return;
+  }
   switch (detection.kind) {
     case Detection::Kind::Failed:
       exitAgent(host(), "slave", fmt::format("Failed to detect a master: {}", detection.failure),
@@ -247,6 +258,14 @@ void Slave::registered(const sim::Upid& from, const SlaveRegisteredMessage& mess
           {{"slave_id", message.slave_id}});
       info_.id = message.slave_id;
       // paths::createSlaveDirectory + checkpoint(slave.info).
+      if (fires(kStateCheckpointSite, paths::slaveInfoPath(meta_dir_, info_.id))) {
+        // CHECK_SOME(state::checkpoint(path, info)) aborts the agent.
+        exitAgent(host(), "slave",
+                  fmt::format("Check failed: state::checkpoint(path, info): Failed to checkpoint '{}': Input/output error",
+                              paths::slaveInfoPath(meta_dir_, info_.id)),
+                  "src/slave/slave.cpp: Slave::registered", this);
+        return;
+      }
       sim::Disk& disk = sim().host(self().host())->disk();
       (void)disk.write(paths::slaveInfoPath(meta_dir_, info_.id), state::encode(info_));
       (void)disk.write(paths::latestSlavePath(meta_dir_), info_.id);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "model/slave/fault_sites.hpp"
 #include "sim/simulation.hpp"
 
 namespace agentsim::model {
@@ -56,6 +57,11 @@ void StatusUpdateManager::update(StatusUpdate u, std::optional<std::string> chec
     }
     if (entry->stream.checkpointed() != path.has_value()) {
       reply(sim::Error{"Mismatched checkpoint value for status update"});
+      return;
+    }
+    if (path && siteFires(faults_, *this, kStatusUpdateStreamCheckpointSite, *path)) {
+      // StatusUpdateStream::handle: the append to task.updates fails.
+      reply(sim::Error{fmt::format("Failed to write status update {} to '{}': Input/output error", u.uuid, *path)});
       return;
     }
     auto accepted = entry->stream.update(std::move(u));  // kept by the stream if accepted

@@ -21,6 +21,7 @@
 
 #include "model/common/planted_bug.hpp"
 #include "model/slave/status_update_stream.hpp"
+#include "sim/fault_site.hpp"
 #include "sim/process.hpp"
 #include "sim/state_machine.hpp"
 
@@ -45,6 +46,9 @@ class StatusUpdateManager final : public sim::Process {
   explicit StatusUpdateManager(std::shared_ptr<const PlantedBugs> bugs = nullptr);
   std::string_view source() const override { return "src/slave/status_update_manager.cpp"; }
   std::string_view className() const override { return "StatusUpdateManagerProcess"; }
+
+  // The run's fault sites (model/slave/fault_sites.hpp); none: every site is off.
+  void setFaults(std::shared_ptr<sim::FaultSites> faults) { faults_ = std::move(faults); }
 
   // StatusUpdateManager::initialize(forward): forwards run as events on `slave`.
   void wire(sim::Process& slave, Forward forward);
@@ -88,6 +92,7 @@ class StatusUpdateManager final : public sim::Process {
   void setTimeout(Entry& entry, std::optional<sim::Time> at);
 
   std::shared_ptr<const PlantedBugs> bugs_;
+  std::shared_ptr<sim::FaultSites> faults_;
   sim::Process* slave_ = nullptr;
   Forward forward_;
   bool paused_ = false;

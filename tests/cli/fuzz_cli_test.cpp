@@ -124,7 +124,7 @@ TEST_CASE("the regression corpus replays: fixed failures hold, open ones still f
 
 // The fuzzer finds planted bugs (docs/planted-bugs.md) within a stated number of seeds and
 // shrinks each to a reproducer that fails under `agentsim run --bug` and holds without it.
-TEST_CASE("fuzz finds planted bugs within 40 seeds and shrinks each to a replayable reproducer") {
+TEST_CASE("fuzz finds six planted bugs within 40 seeds and shrinks each to a replayable reproducer") {
   struct Hunt {
     const char* scenario;
     const char* bug;
@@ -133,7 +133,9 @@ TEST_CASE("fuzz finds planted bugs within 40 seeds and shrinks each to a replaya
   for (const Hunt& h : {Hunt{"agent_restart", "update-forwarded-before-checkpoint", "checkpointed-updates-survive-restarts"},
                         Hunt{"zk_session_expiry", "contender-ignores-session-expiry", "one-leader-per-view"},
                         Hunt{"status_update_retries", "terminal-ack-keeps-stream", "no-resend-after-acknowledgement"},
-                        Hunt{"agent_restart", "replay-ignores-acknowledgements", "no-resend-after-acknowledgement"}}) {
+                        Hunt{"agent_restart", "replay-ignores-acknowledgements", "no-resend-after-acknowledgement"},
+                        Hunt{"agent_restart", "resume-without-retry-timer", "retried-until-acknowledged"},
+                        Hunt{"agent_restart", "reconciliation-lost-without-reason", "task-lost-with-reason"}}) {
     CAPTURE(h.bug);
     const std::string dir = outDir(std::string("hunt-") + h.bug);
     const auto r = runAgentsim(std::string("fuzz scenarios/") + h.scenario + ".json --seeds 40 --bug " + h.bug +

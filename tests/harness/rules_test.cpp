@@ -197,6 +197,43 @@ TEST_CASE("fire_site: a firing site takes Mesos's failure path there; off, it is
   CHECK(count(window, RecordKind::Startup, "slave", "Failed to perform recovery") == 0);
 }
 
+TEST_CASE("fire_site: the startup and recovery sites added for the fuzzer each take Mesos's failure path") {
+  const std::string task = R"({ "id": "task-1", "agent": "agent-1", "at": "1secs" })";
+  // Off, every one on the way is reached and counted.
+  const harness::RunReport off = harness::runScenario(firing("", task));
+  CHECK(reached(off, "state::checkpoint") == 1);
+  CHECK(reached(off, "MasterDetector::detect") == 1);
+  CHECK(reached(off, "StatusUpdateStream::checkpoint") >= 1);
+  CHECK(count(off, RecordKind::Startup, "slave", "ailed") == 0);  // no exit message
+
+  // state::checkpoint: CHECK_SOME(state::checkpoint(path, info)) aborts the agent at its registration.
+  const harness::RunReport checkpoint = harness::runScenario(firing(R"({ "at": "0secs", "fire_site": "state::checkpoint" })"));
+  CHECK(count(checkpoint, RecordKind::Startup, "slave", "Check failed: state::checkpoint") == 1);
+
+  // MasterDetector::detect: Slave::detected exits on a failed detection.
+  const harness::RunReport detect = harness::runScenario(firing(R"({ "at": "0secs", "fire_site": "MasterDetector::detect" })"));
+  CHECK(count(detect, RecordKind::Startup, "slave", "Failed to detect a master") == 1);
+
+  // StatusUpdateStream::checkpoint: the append to task.updates fails; ___statusUpdate aborts the agent.
+  const harness::RunReport updates = harness::runScenario(
+      firing(R"({ "at": "0secs", "fire_site": "StatusUpdateStream::checkpoint" })", task));
+  CHECK(count(updates, RecordKind::Startup, "slave", "Failed to handle status update") == 1);
+
+  // Fetcher::fetch: the download fails, so does the launch: TASK_FAILED, REASON_CONTAINER_LAUNCH_FAILED.
+  const std::string fetched = R"({ "id": "task-1", "agent": "agent-1", "at": "1secs", "uris": [ { "value": "http://repo/app.tar.gz", "size": "1MB" } ] })";
+  const harness::RunReport fetch = harness::runScenario(firing(R"({ "at": "0secs", "fire_site": "Fetcher::fetch" })", fetched));
+  CHECK(count(fetch, RecordKind::Fault, "fire", "Fetcher::fetch") == 1);
+  CHECK(count(fetch, RecordKind::State, "Scheduler::statusUpdate", "REASON_CONTAINER_LAUNCH_FAILED") >= 1);
+
+  // GarbageCollector::remove: os::rmdir fails; the path stays, gc/path_removals_failed counts it.
+  const harness::RunReport gc = harness::runScenario(firing(
+      R"({ "at": "0secs", "fire_site": "GarbageCollector::remove" },
+         { "at": "1secs", "call": { "host": "agent-1", "function": "GarbageCollector::schedule", "delay": "1secs", "path": "/tmp/x" } })"));
+  CHECK(count(gc, RecordKind::Fault, "fire", "GarbageCollector::remove") == 1);
+  CHECK(count(gc, RecordKind::Log, "metric", "gc/path_removals_failed") == 1);
+  CHECK(count(gc, RecordKind::State, "GarbageCollector", "REMOVED") == 0);
+}
+
 TEST_CASE("fire_site: each reach fires with the probability, from the seed's stream: same seed, same reaches") {
   std::string restarts;
   for (int i = 0; i < 20; ++i) restarts += fmt::format(R"(, {{ "at": "{}secs", "restart_agent": "agent-1" }})", 2 + i);

@@ -198,6 +198,22 @@ TEST_CASE("delay adds latency to matching messages") {
   CHECK(faults[0].text("label") == "slow");
 }
 
+TEST_CASE("a delay that keeps order holds later messages on its link behind the delayed one") {
+  TwoHosts w;
+  FaultRule r = rule(named("Ping"), FaultAction::Delay, 1);
+  r.delay = Seconds(10);
+  r.keep_order = true;
+  w.sim.network().addRule(r);
+  pings(w, 2);
+  (void)w.sim.runUntil(Time::max());
+  REQUIRE(w.master.received.size() == 2);
+  // As a slow TCP link: the second Ping is not delayed by the rule but waits behind the first.
+  CHECK(w.master.received[0].n == 0);
+  CHECK(w.master.received[0].at == T(Seconds(11) + Milliseconds(1)));
+  CHECK(w.master.received[1].n == 1);
+  CHECK(w.master.received[1].at == T(Seconds(11) + Milliseconds(1)));
+}
+
 TEST_CASE("two delay rules add up") {
   TwoHosts w;
   FaultRule a = rule(named("Ping"), FaultAction::Delay);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "model/slave/fault_sites.hpp"
 #include "sim/simulation.hpp"
 #include "sim/uint128.hpp"
 
@@ -54,7 +55,7 @@ void Fetcher::step(std::shared_ptr<Job> job) {
   const CommandURI& uri = job->uris[job->next];
   const std::string base = uri.value.substr(uri.value.rfind('/') + 1);
   const std::string target = job->sandbox + "/" + (base.empty() ? "download" : base);
-  if (!uri.reachable) {
+  if (!uri.reachable || siteFires(faults_, *this, kFetcherFetchSite, uri.value)) {
     log(fmt::format("Failed to fetch '{}': the download failed", uri.value), {{"uri", uri.value}});
     finish(job, sim::Error{fmt::format("Failed to fetch all URIs for container '{}' with exit status: 256",
                                        job->containerId)});

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "model/common/flags.hpp"
+#include "sim/fault_site.hpp"
 #include "sim/process.hpp"
 #include "sim/try.hpp"
 
@@ -45,6 +46,9 @@ class Fetcher final : public sim::Process {
   std::string_view source() const override { return "src/slave/containerizer/fetcher.cpp"; }
   std::string_view className() const override { return "FetcherProcess"; }
 
+  // The run's fault sites (model/slave/fault_sites.hpp); none: every site is off.
+  void setFaults(std::shared_ptr<sim::FaultSites> faults) { faults_ = std::move(faults); }
+
   // Fetcher::fetch: `done` runs as an event on the process at `caller`.
   void fetch(std::string containerId, std::vector<CommandURI> uris, std::string sandbox, sim::Upid caller, Done done);
 
@@ -58,6 +62,7 @@ class Fetcher final : public sim::Process {
   static sim::Duration downloadTime(std::uint64_t bytes);
 
  private:
+  std::shared_ptr<sim::FaultSites> faults_;
   struct Job {
     std::string containerId;
     std::vector<CommandURI> uris;

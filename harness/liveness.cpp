@@ -1,0 +1,98 @@
+#include "harness/liveness.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "model/common/task_state.hpp"
+
+namespace agentsim::harness {
+
+sim::Interest Liveness::interest() {
+  sim::Interest i;
+  for (std::string_view n : {"Slave::State", "StatusUpdateStream", "Scheduler::statusUpdate", "Master::Framework", "Master::Leadership"}) i.name(sim::RecordKind::State, n);
+  for (std::string_view n : {"crash", "kill", "restart"}) i.name(sim::RecordKind::Fault, n);
+  return i.kind(sim::RecordKind::Startup);
+}
+
+void Liveness::observe(const sim::Record& r) {
+  if (r.kind == sim::RecordKind::Startup) {
+    // main() exited (a startup error, an abort): the agent has no state to converge,
+    // and its updates wait in task.updates for a restart nobody makes.
+    if (r.field("failed") != nullptr) {
+      state_.erase(r.host);
+      pending_.erase(r.host);
+    }
+    return;
+  }
+  if (r.kind == sim::RecordKind::Fault) {
+    if (r.host.empty()) return;
+    const bool boot = r.name == "kill" && r.text("program") == "(boot program)";
+    if (r.name == "crash") connected_.erase(r.host);
+    if (r.name == "crash" || boot) {
+      down_.insert(r.host);
+      pending_.erase(r.host);
+      if (boot) state_.erase(r.host);
+    }
+    if (r.name == "restart") down_.erase(r.host);
+    return;
+  }
+  if (r.name == "Slave::State") {
+    state_[r.host] = r.text("state");
+  } else if (r.name == "StatusUpdateStream") {
+    const std::string s = r.text("state");
+    auto& pending = pending_[r.host];
+    const Stream stream{r.text("framework_id"), r.text("task_id")};
+    if (s == "RECEIVED") pending[r.text("uuid")] = stream;
+    if (s == "ACKNOWLEDGED") pending.erase(r.text("uuid"));
+    // A closed stream discards every update queued behind its terminal one.
+    if (s == "CLOSED") std::erase_if(pending, [&](const auto& p) { return p.second == stream; });
+    if (s == "CLEANED_UP") std::erase_if(pending, [&](const auto& p) { return p.second.first == stream.first; });
+  } else if (r.name == "Master::Framework") {
+    const std::string s = r.text("state");
+    connected_[r.host][r.text("framework_id")] = s == "REGISTERED" || s == "REREGISTERED";
+  } else if (r.name == "Master::Leadership") {
+    if (r.text("state") == "EXITED") connected_.erase(r.host);
+  } else if (r.name == "Scheduler::statusUpdate") {
+    // A terminal state stays: an update the master forwards after it (Master::statusUpdate
+    // forwards updates of tasks it no longer knows) is stale.
+    auto& latest = taskState_[r.host + "/" + r.text("task_id")];
+    const auto previous = model::parseTaskState(latest.first);
+    if (previous && model::isTerminalState(*previous)) return;
+    latest = {r.text("state"), r.text("framework_id")};
+  }
+}
+
+const std::string* Liveness::stateOf(const std::string& agent) const {
+  const auto it = state_.find(agent);
+  return it == state_.end() ? nullptr : &it->second;
+}
+
+bool Liveness::connected(const std::string& framework) const {
+  for (const auto& [master, frameworks] : connected_) {
+    const auto it = frameworks.find(framework);
+    if (it != frameworks.end() && it->second) return true;
+  }
+  return false;
+}
+
+std::string Liveness::violation() const {
+  for (const auto& [agent, state] : state_) {
+    if (down_.count(agent) == 0 && state != "RUNNING") return fmt::format("{} is {}, not RUNNING, after the heal", agent, state);
+  }
+  if (checkAcks_) {
+    for (const auto& [agent, pending] : pending_) {
+      if (down_.count(agent)) continue;
+      const auto owed = std::count_if(pending.begin(), pending.end(), [this](const auto& p) { return connected(p.second.first); });
+      if (owed == 0) continue;
+      return fmt::format("{} has {} unacknowledged status update(s) of connected frameworks after the heal", agent, owed);
+    }
+  }
+  for (const auto& [task, latest] : taskState_) {
+    const std::string& state = latest.first;
+    if ((state == "TASK_STAGING" || state == "TASK_STARTING") && connected(latest.second)) return fmt::format("{} is still {}", task, state);
+  }
+  return {};
+}
+
+}  // namespace agentsim::harness

@@ -1,0 +1,56 @@
+#pragma once
+// The liveness rule ("liveness", docs/fuzzing.md), as a check over trace records, so the
+// fuzzer judges a case with it and `agentsim run` checks it as the `liveness` expectation
+// of a reproducer: the same records give the same verdict and evidence. At the end of
+// the run (the end of the fuzzer's liveness phase):
+//  - every agent whose program runs (it did not exit with a Mesos startup error, was not
+//    stopped, and its host is up) is RUNNING (Slave::State), so registered;
+//  - every status update an agent's status update manager received since its program
+//    last started is acknowledged, or its stream closed (an acknowledged terminal update
+//    discards what was queued behind it: StatusUpdateManagerProcess::acknowledgement) or
+//    cleaned up, when its framework is connected to a master at the end (a framework
+//    whose scheduler lost its master for good, as a scheduler of a standalone master
+//    that restarted does (SchedulerProcess::exited waits for a detector that never
+//    answers again), acknowledges nothing; Master::statusUpdate drops its updates and
+//    the agent retries them forever, as in Mesos); not checked when a framework never
+//    acknowledges;
+//  - no task's latest state at its scheduler is TASK_STAGING or TASK_STARTING, when its
+//    framework is connected to a master at the end (the same reason); a terminal state
+//    is the latest for good (Master::statusUpdate forwards a stale update of a task it
+//    no longer knows, e.g. a re-sent TASK_STARTING after the master's TASK_LOST).
+// Simplification: "registered with the leader" is read as RUNNING; the agent's detector
+// follows the leader, and the ping invariant of the master keeps a RUNNING agent's
+// master honest.
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "sim/trace.hpp"
+
+namespace agentsim::harness {
+
+class Liveness {
+ public:
+  explicit Liveness(bool checkAcknowledgements = true) : checkAcks_(checkAcknowledgements) {}
+
+  // The records observe() reads.
+  static sim::Interest interest();
+  void observe(const sim::Record& r);
+  // Empty when the rule holds, else the evidence.
+  std::string violation() const;
+  // The agent's Slave::State, if its program runs and has one.
+  const std::string* stateOf(const std::string& agent) const;
+
+ private:
+  using Stream = std::pair<std::string, std::string>;  // framework_id, task_id
+  bool checkAcks_;
+  std::map<std::string, std::string> state_;  // agent -> Slave::State
+  std::set<std::string> down_;
+  std::map<std::string, std::map<std::string, Stream>> pending_;  // agent -> uuid -> stream
+  std::map<std::string, std::pair<std::string, std::string>> taskState_;  // host/task -> (state, framework_id)
+  std::map<std::string, std::map<std::string, bool>> connected_;  // master -> framework_id -> connected
+  bool connected(const std::string& framework) const;
+};
+
+}  // namespace agentsim::harness
