@@ -13,6 +13,7 @@
 #include "harness/one_leader_per_view.hpp"
 #include "harness/rule.hpp"
 #include "harness/task_lost_with_reason.hpp"
+#include "model/messages/messages.hpp"
 #include "model/messages/task_messages.hpp"
 #include "model/sched/sched.hpp"
 #include "model/slave/slave.hpp"
@@ -388,7 +389,8 @@ struct CheckpointedUpdatesSurviveRestarts {
   std::size_t restarts = 0;
   std::size_t owed = 0;
   static sim::Interest interest() {
-    return agentInterest().name(RecordKind::Send, "RegisterSlaveMessage").name(RecordKind::Send, "ReregisterSlaveMessage");
+    return agentInterest().name(RecordKind::Send, model::RegisterSlaveMessage::kName)
+        .name(RecordKind::Send, model::ReregisterSlaveMessage::kName);
   }
   void close(const std::string& host) {
     auto it = windows.find(host);
@@ -433,9 +435,9 @@ struct CheckpointedUpdatesSurviveRestarts {
     } else if (isStream(r, machines::kStatusUpdateStream["CLEANED_UP"])) {
       const std::string framework = r.text("framework_id");
       drop(r.host, [&](const std::string&, const Live& l) { return l.framework == framework; });
-    } else if (r.kind == RecordKind::Send && r.name == "ReregisterSlaveMessage") {
+    } else if (r.kind == RecordKind::Send && r.name == model::ReregisterSlaveMessage::kName) {
       close(r.host);
-    } else if (r.kind == RecordKind::Send && r.name == "RegisterSlaveMessage") {
+    } else if (r.kind == RecordKind::Send && r.name == model::RegisterSlaveMessage::kName) {
       // A new agent: what the previous identity checkpointed is abandoned.
       windows.erase(r.host);
       const sim::Time start = started[r.host];

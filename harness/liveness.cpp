@@ -5,12 +5,20 @@
 #include <fmt/format.h>
 
 #include "model/common/task_state.hpp"
+#include "model/master/master.hpp"
+#include "model/sched/sched.hpp"
+#include "model/slave/slave.hpp"
+#include "model/slave/status_update_manager.hpp"
 
 namespace agentsim::harness {
 
 sim::Interest Liveness::interest() {
   sim::Interest i;
-  for (std::string_view n : {"Slave::State", "StatusUpdateStream", "Scheduler::statusUpdate", "Master::Framework", "Master::Leadership"}) i.name(sim::RecordKind::State, n);
+  for (std::string_view n : {model::machines::kSlave.name, model::machines::kStatusUpdateStream.name,
+                             model::machines::kSchedulerStatusUpdate.name, model::machines::kMasterFramework.name,
+                             model::machines::kMasterLeadership.name}) {
+    i.name(sim::RecordKind::State, n);
+  }
   for (std::string_view n : {"crash", "kill", "restart"}) i.name(sim::RecordKind::Fault, n);
   return i.kind(sim::RecordKind::Startup);
 }
@@ -37,9 +45,9 @@ void Liveness::observe(const sim::Record& r) {
     if (r.name == "restart") down_.erase(r.host);
     return;
   }
-  if (r.name == "Slave::State") {
+  if (r.name == model::machines::kSlave.name) {
     state_[r.host] = r.text("state");
-  } else if (r.name == "StatusUpdateStream") {
+  } else if (r.name == model::machines::kStatusUpdateStream.name) {
     const std::string s = r.text("state");
     auto& pending = pending_[r.host];
     const Stream stream{r.text("framework_id"), r.text("task_id")};
@@ -48,12 +56,12 @@ void Liveness::observe(const sim::Record& r) {
     // A closed stream discards every update queued behind its terminal one.
     if (s == "CLOSED") std::erase_if(pending, [&](const auto& p) { return p.second == stream; });
     if (s == "CLEANED_UP") std::erase_if(pending, [&](const auto& p) { return p.second.first == stream.first; });
-  } else if (r.name == "Master::Framework") {
+  } else if (r.name == model::machines::kMasterFramework.name) {
     const std::string s = r.text("state");
     connected_[r.host][r.text("framework_id")] = s == "REGISTERED" || s == "REREGISTERED";
-  } else if (r.name == "Master::Leadership") {
+  } else if (r.name == model::machines::kMasterLeadership.name) {
     if (r.text("state") == "EXITED") connected_.erase(r.host);
-  } else if (r.name == "Scheduler::statusUpdate") {
+  } else if (r.name == model::machines::kSchedulerStatusUpdate.name) {
     // A terminal state stays: an update the master forwards after it (Master::statusUpdate
     // forwards updates of tasks it no longer knows) is stale.
     auto& latest = taskState_[r.host + "/" + r.text("task_id")];

@@ -126,10 +126,10 @@ void parseSpoof(const ParseContext& c, const std::string& p, TimelineEntry& out)
   s.message = c.reader.string(p + "/message", 64);
   if (s.message != model::ShutdownExecutorMessage::kName && s.message != model::ReregisterExecutorMessage::kName &&
       s.message != model::RunTaskMessage::kName && s.message != model::RegisterSlaveMessage::kName) {
-    c.reader.fail(p + "/message", fmt::format("cannot spoof \"{}\"; expected ShutdownExecutorMessage, "
-                                              "ReregisterExecutorMessage, RunTaskMessage or "
-                                              "RegisterSlaveMessage",
-                                              s.message.substr(0, 64)));
+    c.reader.fail(p + "/message", fmt::format("cannot spoof \"{}\"; expected {}, {}, {} or {}",
+                                              s.message.substr(0, 64), model::ShutdownExecutorMessage::kName,
+                                              model::ReregisterExecutorMessage::kName, model::RunTaskMessage::kName,
+                                              model::RegisterSlaveMessage::kName));
   }
   s.agent = agentHostArg(c, p + "/agent");
   if (s.message == model::RegisterSlaveMessage::kName) {

@@ -83,8 +83,8 @@ Json messageRule(sim::Rng& rng, const Hosts& h, sim::Duration at, sim::Duration 
   // Mesos framework must do; the agent's updates are retried end to end over the other legs.
   const std::string message = rule["message"].get<std::string>();
   if (!rule.contains("from") && !rule.contains("to")) {
-    if (message == "StatusUpdateMessage") rule["to"] = "master";
-    if (message == "StatusUpdateAcknowledgementMessage") rule["from"] = "master";
+    if (message == model::StatusUpdateMessage::kName) rule["to"] = "master";
+    if (message == model::StatusUpdateAcknowledgementMessage::kName) rule["from"] = "master";
   }
   rule["probability"] = fmt::format("{}/8", rng.between(1, 8));
   rule["for"] = durationText(std::max(sim::Milliseconds(1), atMs(rng, sim::Milliseconds(1), heal - at)));
