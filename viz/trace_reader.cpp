@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include <array>
+#include <cstdint>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -39,10 +40,19 @@ int nestingDepth(std::string_view text) {
 
 namespace {
 
-// Objects and arrays stay JSON text; scalars become typed values.
+// A time field (ns, signed 64-bit) and a counter (unsigned 64-bit): JSON integers in range
+// only, so a float or an out-of-range number is an error, never a conversion nlohmann would
+// leave undefined (found by the trace reader's fuzzer).
+bool isSigned64(const nlohmann::ordered_json& v) {
+  return v.is_number_integer() && (!v.is_number_unsigned() ||
+                                   v.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX));
+}
+
+// Objects and arrays stay JSON text; scalars become typed values (an integer beyond
+// signed 64 bits stays JSON text).
 sim::Value toValue(const nlohmann::ordered_json& v) {
   if (v.is_boolean()) return v.get<bool>();
-  if (v.is_number_integer()) return v.get<std::int64_t>();
+  if (v.is_number_integer() && isSigned64(v)) return v.get<std::int64_t>();
   if (v.is_string()) return v.get<std::string>();
   return sim::RawJson{v.dump()};
 }
@@ -83,6 +93,18 @@ namespace {
 sim::Try<sim::Record> parseRecord(const nlohmann::ordered_json& j, std::size_t number) {
   sim::Record r;
   try {
+    for (const char* key : {"t", "armed"}) {
+      if (j.contains(key) && !isSigned64(j.at(key))) {
+        return sim::Error{fmt::format("line {}: \"{}\" must be a signed 64-bit integer (ns), got {}", number, key,
+                                      j.at(key).dump())};
+      }
+    }
+    for (const char* key : {"seq", "msg"}) {
+      if (j.contains(key) && !j.at(key).is_number_unsigned()) {
+        return sim::Error{fmt::format("line {}: \"{}\" must be an unsigned 64-bit integer, got {}", number, key,
+                                      j.at(key).dump())};
+      }
+    }
     r.at = sim::Time::fromNanoseconds(j.at("t").get<std::int64_t>());
     r.seq = j.at("seq").get<std::uint64_t>();
     if (const auto m = j.find("msg"); m != j.end()) r.msg = m->get<std::uint64_t>();
