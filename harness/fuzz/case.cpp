@@ -72,6 +72,16 @@ Json entry(sim::Duration at, const std::string& family) {
   return e;
 }
 
+// A host taken down at `at` (e.g. "crash") and brought back at `until` (e.g. "restart").
+void downUntil(std::vector<std::pair<sim::Duration, Json>>& out, Json down, const char* downKey, const char* upKey,
+               const std::string& host, sim::Duration at, sim::Duration until, const std::string& family) {
+  down[downKey] = host;
+  Json back = entry(until, family);
+  back[upKey] = host;
+  out.emplace_back(at, std::move(down));
+  out.emplace_back(until, std::move(back));
+}
+
 // A message rule of the safety phase: a message (or all), maybe one end, a probability,
 // and a `for` that ends it by `heal`.
 Json messageRule(sim::Rng& rng, const Hosts& h, sim::Duration at, sim::Duration heal) {
@@ -138,24 +148,15 @@ void addFaults(const std::string& family, int n, sim::Rng& rng, const Hosts& h, 
       if (family == "one-way-partition") e["partition"]["one_way"] = true;
       e["partition"]["for"] = durationText(until - at);
     } else if (family == "crash-agent" || family == "crash-master") {
-      const std::string& host = pick(rng, family == "crash-agent" ? h.agents : h.masters);
-      e["crash"] = host;
-      Json back = entry(until, family);
-      back["restart"] = host;
-      out.emplace_back(at, std::move(e));
-      out.emplace_back(until, std::move(back));
+      downUntil(out, std::move(e), "crash", "restart", pick(rng, family == "crash-agent" ? h.agents : h.masters),
+                at, until, family);
       continue;
     } else if (family == "restart-agent") {
       e["restart_agent"] = pick(rng, h.agents);
     } else if (family == "kill-executors") {
       e["kill_executors"] = pick(rng, h.agents);
     } else if (family == "crash-zookeeper") {
-      const std::string& host = pick(rng, h.zookeepers);
-      e["stop_zookeeper"] = host;
-      Json back = entry(until, family);
-      back["start_zookeeper"] = host;
-      out.emplace_back(at, std::move(e));
-      out.emplace_back(until, std::move(back));
+      downUntil(out, std::move(e), "stop_zookeeper", "start_zookeeper", pick(rng, h.zookeepers), at, until, family);
       continue;
     } else if (family == "expire-session") {
       std::vector<std::string> clients = h.agents;
