@@ -18,6 +18,9 @@
 namespace agentsim::model {
 class Slave;
 }
+namespace agentsim::sim {
+class Simulation;
+}
 
 namespace agentsim::harness {
 
@@ -69,6 +72,11 @@ std::optional<std::string> resolveHost(World& w, const std::string& id);
 void note(World& w, const std::string& host, std::string message);
 // The agent's Slave process on `host`, if the host is up and runs one.
 model::Slave* agentProcess(World& w, const std::string& host);
+// harness/slave_id.cpp: agent `agent`'s --work_dir in the scenario, and the SlaveID the
+// agent holds now: its running agent's, else the one meta/slaves/latest names ("" if it
+// never registered).
+std::string agentWorkDir(const Scenario& scenario, const std::string& agent);
+std::string slaveIdOf(sim::Simulation& sim, const std::string& agent, const std::string& workDir);
 // Runs `end` (an event named `name`) when a fault given "for" `window` ends; nothing without one.
 void endAfter(World& w, const std::optional<sim::Duration>& window, const char* name, std::function<void()> end);
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "sim/suggest.hpp"
+#include "harness/actions.hpp"
 #include "harness/tables.hpp"
 #include "harness/world.hpp"
 #include "model/common/resources.hpp"
@@ -143,30 +144,13 @@ std::pair<std::string, std::function<void(sim::Process&, Answer)>> slaveUsage(co
           }};
 }
 
-// The SlaveID an agent holds: its running agent's, else the last one it checkpointed
-// (meta/slaves/<id>/slave.info; meta/slaves/latest names it unless the agent shut down).
-std::string slaveIdOf(sim::Simulation& sim, const std::string& agent) {
-  sim::Host* h = sim.host(agent);
-  if (h == nullptr) return {};
-  for (sim::Process* proc : h->processesOf("")) {
-    if (const auto* slave = dynamic_cast<const model::Slave*>(proc)) return slave->info().id;
-  }
-  std::string id;
-  for (const std::string& path : h->disk().list()) {
-    const auto at = path.find("/meta/slaves/");
-    if (at == std::string::npos || !path.ends_with("/slave.info")) continue;
-    const std::size_t from = at + std::string_view("/meta/slaves/").size();
-    id = path.substr(from, path.size() - from - std::string_view("/slave.info").size());
-  }
-  return id;
-}
-
 std::pair<std::string, std::function<void(sim::Process&, Answer)>> masterMarkUnreachable(const ParseContext& c,
                                                                                         const std::string& p) {
   c.reader.object(p, {"host", "function", "agent", "note"}, {"agent"});
   const std::string agent = agentHostArg(c, p + "/agent");
-  return {fmt::format("mark agent {} unreachable", agent), [agent](sim::Process& p, Answer) {
-            const std::string id = slaveIdOf(p.sim(), agent);
+  const std::string workDir = agentWorkDir(c.scenario, agent);
+  return {fmt::format("mark agent {} unreachable", agent), [agent, workDir](sim::Process& p, Answer) {
+            const std::string id = slaveIdOf(p.sim(), agent, workDir);
             static_cast<model::Master&>(p).markUnreachable(id, "dummy test case dispatch");
           }};
 }

@@ -61,15 +61,15 @@ void parseReconcile(const ParseContext& c, const std::string& p, TimelineEntry& 
   out.summary = tasks.empty() ? fmt::format("{} reconciles every task (implicit)", f.id)
                               : fmt::format("{} reconciles tasks {}{}", f.id, fmt::join(tasks, ", "),
                                             agent.empty() ? "" : " on " + agent);
-  out.apply = [framework = f.id, tasks, agent](World& w) {
+  const std::string workDir = agent.empty() ? std::string() : agentWorkDir(c.scenario, agent);
+  out.apply = [framework = f.id, tasks, agent, workDir](World& w) {
     model::SchedulerProcess* s = w.scheduler(framework);
     if (s == nullptr) {
       note(w, framework, fmt::format("no scheduler runs on {}: nothing is reconciled", framework));
       return;
     }
-    // TaskStatus.slave_id: the SlaveID of the agent that runs there now ("" if none).
-    const model::Slave* slave = agent.empty() ? nullptr : agentProcess(w, agent);
-    const std::string slaveId = slave == nullptr ? std::string() : slave->info().id.str();
+    // TaskStatus.slave_id: the SlaveID that agent holds, running or down ("" if none).
+    const std::string slaveId = agent.empty() ? std::string() : slaveIdOf(w.sim(), agent, workDir);
     s->dispatch("SchedulerDriver::reconcileTasks", [s, tasks, slaveId] { s->reconcileTasks(tasks, slaveId); });
   };
 }
