@@ -271,7 +271,6 @@ void Slave::registered(const sim::Upid& from, const SlaveRegisteredMessage& mess
       (void)disk.write(paths::latestSlavePath(meta_dir_), info_.id);
       setState(State::RUNNING);
       if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->resume();
-      sendRegistrationUpdate();
       restartPingTimer();
       break;
     }
@@ -292,6 +291,10 @@ void Slave::registered(const sim::Upid& from, const SlaveRegisteredMessage& mess
       // LOG(FATAL) in Mesos (MESOS-675/676/677).
       AGENTSIM_ASSERT(!"registered() while RECOVERING");
   }
+  // After the switch, as in Mesos: a repeated SlaveRegisteredMessage (the master answers
+  // every retry of a registered agent) and one reaching a terminating agent send the
+  // update too.
+  sendRegistrationUpdate();
 }
 
 void Slave::reregistered(const sim::Upid& from, const SlaveReregisteredMessage& message) {
@@ -318,18 +321,23 @@ void Slave::reregistered(const sim::Upid& from, const SlaveReregisteredMessage& 
       log(fmt::format("Re-registered with master {}", from.str()));
       setState(State::RUNNING);
       if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->resume();
-      sendRegistrationUpdate();
-      reconcile(message.reconciliations);
       restartPingTimer();
       break;
     case State::RUNNING:
       log("Already re-registered with master " + from.str());
       break;
     case State::TERMINATING:
+      log("Ignoring re-registration because agent is terminating");
       return;
     case State::RECOVERING:
       AGENTSIM_ASSERT(!"reregistered() while RECOVERING");
   }
+  // After the switch, as in Mesos: a repeated SlaveReregisteredMessage (the master
+  // answers every retry of a registered agent, each with its reconciliation list) sends
+  // the update and reconciles again, so a task unknown to the agent is reported once
+  // per reply.
+  sendRegistrationUpdate();
+  reconcile(message.reconciliations);
 }
 
 void Slave::reconcile(const std::vector<ReconcileTask>& tasks) {
