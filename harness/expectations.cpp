@@ -1194,6 +1194,9 @@ const std::vector<ExpectationKind>& expectationKinds() {
        "A master (any, or the one named) marks the agent unreachable, within a window if given. Value: {agent, "
        "master, between}.",
        parseAgentUnreachable},
+      {"disk_file",
+       "A host's disk holds files matching a path (`*`: any characters but '/') at a time, containing a text if given, a number of times (default: at least one; \"count\": 0 says none). Value: {host, path, contains, at, count | at_least | at_most}.",
+       parseDiskFile},
       {"framework_reregistered",
        "A framework gets FrameworkReregisteredMessage from a master (a host, or \"new-leader\") within a bound "
        "after a time or a timeline entry. Value: {framework, master, after, within}.",

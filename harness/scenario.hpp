@@ -97,6 +97,9 @@ struct Expectation {
   // The verdict over a whole trace (a saved one; tests): a fresh check fed the records
   // it subscribed to, so there is one implementation of each kind.
   std::function<Outcome(const std::vector<sim::Record>&)> evaluate;
+  // What the world runs at given times so that the check has records to read about what
+  // the trace does not show (disk_file: the disk's files); none for most kinds.
+  std::vector<TimelineEntry> probes = {};
 };
 
 struct Scenario {

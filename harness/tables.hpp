@@ -66,6 +66,8 @@ const model::TaskLaunch& taskArg(const ParseContext& c, const FrameworkSpec& fra
 // functions, with their arguments, for the action's help line.
 void parseCall(const ParseContext& c, const std::string& pointer, TimelineEntry& out);
 std::string callFunctions();
+// The `disk_file` expectation (harness/disk_file_expectation.cpp).
+void parseDiskFile(const ParseContext& c, const std::string& pointer, Expectation& out);
 
 // The timeline actions' table (harness/actions.cpp; each kind's parser in harness/actions.hpp).
 const std::vector<ActionKind>& actionKinds();

@@ -103,6 +103,13 @@ void World::scheduleTimeline() {
     const TimelineEntry* entry = &e;
     sim_.at(sim::Time{} + e.at, e.kind, [this, entry] { apply(*entry); });
   }
+  // Expectations' probes, after the timeline's entries of the same time.
+  for (const Expectation& x : scenario_.expectations) {
+    for (const TimelineEntry& p : x.probes) {
+      const TimelineEntry* probe = &p;
+      sim_.at(sim::Time{} + p.at, p.kind, [this, probe] { probe->apply(*this); });
+    }
+  }
 }
 
 void World::apply(const TimelineEntry& entry) {
