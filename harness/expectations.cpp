@@ -1176,6 +1176,9 @@ void parseLiveness(const ParseContext& c, const std::string& p, Expectation& out
   observeWith(out, Liveness::interest(), LivenessCheck{Liveness(acks)});
 }
 
+// harness/state_snapshot.cpp.
+void parseStateSnapshot(const ParseContext& c, const std::string& p, Expectation& out);
+
 const std::vector<ExpectationKind>& expectationKinds() {
   static const std::vector<ExpectationKind> kinds{
       {"agent_exit",
@@ -1237,6 +1240,11 @@ const std::vector<ExpectationKind>& expectationKinds() {
        "StatusUpdateStream, GarbageCollector, ...), on a host and with record fields if given, within [after, by], "
        "a number of times. Value: {machine, state, host, with, after, by, count | at_least | at_most}.",
        parseStateRecord},
+      {"state_snapshot",
+       "What a master's or agent's /state lists at a time (default: the end), from the state records: a master's "
+       "frameworks, completed_frameworks, slaves and unreachable_slaves (each {agent, unreachable_time}), an "
+       "agent's frameworks, completed_frameworks, executors, completed_executors. Value: {host, at, ...}.",
+       parseStateSnapshot},
       {"task_state",
        "The framework's scheduler is told (Scheduler::statusUpdate, src/sched/sched.cpp) that a task is in a "
        "state, with a reason and source if given, within [after, by], a number of times (default: at least once; "

@@ -259,14 +259,62 @@ std::vector<Spec> readHosts(const Reader& r, const std::string& pointer, std::st
   return out;
 }
 
+// `zookeeper.znodes`: znodes the ensemble holds before the run, each with the ACL a
+// client authenticated as `creator` created it with (ZooKeeperTest.Auth's set-up).
+std::vector<ZooKeeperSpec::Znode> readZnodes(const Reader& r, const std::string& p) {
+  std::vector<ZooKeeperSpec::Znode> out;
+  const std::size_t n = r.array(p, 20);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string q = Reader::child(p, i);
+    r.object(q, {"path", "data", "acl", "creator", "note"}, {"path"});
+    if (r.has(q + "/note")) r.string(q + "/note");
+    ZooKeeperSpec::Znode z;
+    z.path = r.string(q + "/path", 200);
+    if (z.path.size() < 2 || z.path.front() != '/' || z.path.back() == '/' || z.path.find("//") != std::string::npos) {
+      r.fail(q + "/path", fmt::format("expected an absolute znode path other than \"/\", with no trailing or "
+                                      "double '/', got \"{}\"", z.path));
+    }
+    for (const auto& other : out) {
+      if (other.path == z.path) r.fail(q + "/path", fmt::format("znode \"{}\" is listed twice", z.path));
+    }
+    if (r.has(q + "/data")) z.data = r.string(q + "/data", 1000);
+    if (r.has(q + "/acl")) {
+      const std::string acl = r.string(q + "/acl", 100);
+      const model::zk::Acl acls[]{model::zk::Acl::OPEN, model::zk::Acl::EVERYONE_READ_CREATOR_ALL,
+                                  model::zk::Acl::CREATOR_ALL};
+      const auto* it = std::find_if(std::begin(acls), std::end(acls),
+                                    [&acl](model::zk::Acl a) { return model::zk::aclName(a) == acl; });
+      if (it == std::end(acls)) {
+        r.fail(q + "/acl", fmt::format("unknown ACL \"{}\"; expected ZOO_OPEN_ACL_UNSAFE, "
+                                       "EVERYONE_READ_CREATOR_ALL or ZOO_CREATOR_ALL_ACL", acl));
+      }
+      z.acl = *it;
+    }
+    if (r.has(q + "/creator")) {
+      z.creator = r.string(q + "/creator", 200);
+      const auto colon = z.creator.find(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == z.creator.size()) {
+        r.fail(q + "/creator", fmt::format("expected digest credentials \"user:password\", got \"{}\"", z.creator));
+      }
+    }
+    if (z.acl != model::zk::Acl::OPEN && z.creator.empty()) {
+      r.fail(q, fmt::format("the ACL {} gives the creator's ids, so it needs \"creator\" (ZooKeeper answers "
+                            "ZINVALIDACL to a client without ids)", model::zk::aclName(z.acl)));
+    }
+    out.push_back(std::move(z));
+  }
+  return out;
+}
+
 void readCluster(const Reader& r, Scenario& s) {
   const std::string p = "/cluster";
   r.object(p, {"zookeeper", "masters", "agents", "note"}, {"agents"});
   if (r.has(p + "/zookeeper")) {
     // {"servers": 1 | 3 | 5}: an ensemble serves while a majority of it is up.
     const std::string z = p + "/zookeeper";
-    r.object(z, {"servers", "note"}, {"servers"});
+    r.object(z, {"servers", "znodes", "note"}, {"servers"});
     if (r.has(z + "/note")) r.string(z + "/note");
+    if (r.has(z + "/znodes")) s.zookeeper.znodes = readZnodes(r, z + "/znodes");
     const auto n = r.unsignedInteger(z + "/servers", 1, 5);
     if (n % 2 == 0) {
       r.fail(z + "/servers", fmt::format("expected 1, 3 or 5 servers (an ensemble needs a majority), got {}", n));

@@ -13,6 +13,7 @@
 #include "model/slave/main.hpp"
 #include "model/common/flags.hpp"
 #include "model/sched/sched.hpp"
+#include "model/zookeeper/messages.hpp"
 #include "sim/network.hpp"
 #include "sim/time.hpp"
 #include "sim/trace.hpp"
@@ -47,7 +48,16 @@ struct FrameworkSpec {
 
 // The fake ZooKeeper ensemble: hosts zk-1..zk-N, port 2181 (docs/zookeeper.md).
 struct ZooKeeperSpec {
+  // A znode that exists before the run (`zookeeper.znodes`), created by a client
+  // authenticated with digest credentials `creator` ("" for none).
+  struct Znode {
+    std::string path;
+    std::string data;
+    model::zk::Acl acl = model::zk::Acl::OPEN;
+    std::string creator;
+  };
   int servers = 0;  // 0: no ensemble; masters are standalone
+  std::vector<Znode> znodes;
   std::vector<std::string> hosts() const;
   // "zk://zk-1:2181,zk-2:2181,zk-3:2181/mesos"
   std::string url() const;

@@ -18,6 +18,7 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits, c
   // The ZooKeeper servers boot first, then the masters, then the agents.
   if (scenario.zookeeper.servers > 0) {
     zookeeper_ = std::make_shared<model::ZooKeeperEnsemble>(scenario.zookeeper.servers);
+    for (const auto& z : scenario.zookeeper.znodes) zookeeper_->seed(z.path, z.data, z.acl, z.creator);
     for (int myid = 1; myid <= scenario.zookeeper.servers; ++myid) {
       sim::Host& h = sim_.addHost(model::ZooKeeperEnsemble::hostName(myid), model::zk::kClientPort);
       h.startup = [this, ensemble = zookeeper_, myid](sim::Host& host) {

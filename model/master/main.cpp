@@ -22,7 +22,8 @@ sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std:
       return sim::Error{"Failed to create a master contender: Expecting a (chroot) path for ZooKeeper ('/' is not "
                         "supported)"};
     }
-    auto& group = host.sim().spawn<GroupProcess>(host, url->servers, kMasterContenderZkSessionTimeout, url->path);
+    auto& group = host.sim().spawn<GroupProcess>(host, url->servers, kMasterContenderZkSessionTimeout, url->path,
+                                                    url->credentials);
     env.contender = &host.sim().spawn<ZooKeeperMasterContender>(host, group);
     env.detector = &spawnZooKeeperMasterDetector(host, *url);
   }

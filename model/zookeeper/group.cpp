@@ -59,11 +59,14 @@ std::string_view toString(GroupProcess::State state) {
   return "?";
 }
 
-GroupProcess::GroupProcess(std::string servers, sim::Duration sessionTimeout, std::string znode)
+GroupProcess::GroupProcess(std::string servers, sim::Duration sessionTimeout, std::string znode,
+                           std::optional<std::string> credentials)
     : sim::Process(sim::ProcessName::generated("zookeeper-group")),
       servers_(std::move(servers)),
       session_timeout_(sessionTimeout),
-      znode_(std::move(znode)) {
+      znode_(std::move(znode)),
+      credentials_(std::move(credentials)),
+      acl_(credentials_ ? zk::Acl::EVERYONE_READ_CREATOR_ALL : zk::Acl::OPEN) {
   while (znode_.size() > 1 && znode_.back() == '/') znode_.pop_back();  // strings::remove(SUFFIX)
 }
 
@@ -132,12 +135,24 @@ void GroupProcess::zkCreate(std::string path, std::string data, bool ephemeral, 
                             std::string_view then, std::function<void(int, const std::string&)> k) {
   AGENTSIM_ASSERT(!blocked_ && zk_ != nullptr);
   blocked_ = true;
-  zk_->create(std::move(path), std::move(data), ephemeral, sequence, recursive, then,
-              [this, k = std::move(k)](int code, const std::string& created) {
-                unblocked();
-                k(code, created);
-                drain();
-              });
+  zk_->create(
+      std::move(path), std::move(data), ephemeral, sequence, recursive, then,
+      [this, k = std::move(k)](int code, const std::string& created) {
+        unblocked();
+        k(code, created);
+        drain();
+      },
+      acl_);
+}
+
+void GroupProcess::zkAuthenticate(std::function<void(int)> k) {
+  AGENTSIM_ASSERT(!blocked_ && zk_ != nullptr && credentials_);
+  blocked_ = true;
+  zk_->authenticate("digest", *credentials_, "GroupProcess::authenticate", [this, k = std::move(k)](int code) {
+    unblocked();
+    k(code);
+    drain();
+  });
 }
 
 void GroupProcess::zkRemove(std::string path, std::string_view then, std::function<void(int)> k) {
@@ -461,9 +476,24 @@ void GroupProcess::sync(Sync k) {
 }
 
 void GroupProcess::syncStep(Sync k) {
-  if (state_ == State::CONNECTED) {
-    setState(State::AUTHENTICATED);  // GroupProcess::authenticate: no credentials are modelled
+  if (state_ == State::CONNECTED && credentials_) {
+    // GroupProcess::authenticate.
+    log("Authenticating with ZooKeeper using digest");
+    zkAuthenticate([this, k](int code) {
+      if (retryLater(code)) {
+        k(sim::Try<bool>(false));
+        return;
+      }
+      if (code != zk::ZOK) {
+        k(sim::Try<bool>(sim::Error{"Failed to authenticate with ZooKeeper: " + message(code)}));
+        return;
+      }
+      setState(State::AUTHENTICATED);
+      syncStep(k);
+    });
+    return;
   }
+  if (state_ == State::CONNECTED) setState(State::AUTHENTICATED);  // no credentials
   if (state_ == State::AUTHENTICATED) {
     // GroupProcess::create: the group's path, with intermediate znodes.
     log(fmt::format("Trying to create path '{}' in ZooKeeper", znode_));

@@ -59,8 +59,12 @@ class GroupProcess final : public sim::Process {
   enum class State { DISCONNECTED, CONNECTING, CONNECTED, AUTHENTICATED, READY };
   static constexpr sim::Duration kRetryInterval = sim::Seconds(2);
 
-  // `servers` and `znode` come from a zk:// URL (a trailing '/' of znode is removed).
-  GroupProcess(std::string servers, sim::Duration sessionTimeout, std::string znode);
+  // `servers` and `znode` come from a zk:// URL (a trailing '/' of znode is removed),
+  // and so do `credentials` ("user:password" of zk://user:password@...): with them the
+  // group authenticates with scheme "digest" once connected (GroupProcess::authenticate)
+  // and creates its znodes EVERYONE_READ_CREATOR_ALL, without them ZOO_OPEN_ACL_UNSAFE.
+  GroupProcess(std::string servers, sim::Duration sessionTimeout, std::string znode,
+               std::optional<std::string> credentials = std::nullopt);
   std::string_view source() const override { return "src/zookeeper/group.cpp"; }
   std::string_view className() const override { return "GroupProcess"; }
 
@@ -110,6 +114,7 @@ class GroupProcess final : public sim::Process {
   void zkCreate(std::string path, std::string data, bool ephemeral, bool sequence, bool recursive,
                 std::string_view then, std::function<void(int, const std::string&)> k);
   void zkRemove(std::string path, std::string_view then, std::function<void(int)> k);
+  void zkAuthenticate(std::function<void(int)> k);
   void zkGet(std::string path, std::string_view then, std::function<void(int, const std::string&)> k);
   void zkGetChildren(std::string path, std::string_view then,
                      std::function<void(int, const std::vector<std::string>&)> k);
@@ -145,6 +150,8 @@ class GroupProcess final : public sim::Process {
   std::string servers_;
   sim::Duration session_timeout_;
   std::string znode_;
+  std::optional<std::string> credentials_;
+  zk::Acl acl_;
   State state_ = State::DISCONNECTED;
   bool retrying_ = false;
   std::optional<std::string> error_;

@@ -31,8 +31,19 @@ enum Code : int {
   ZNODEEXISTS = -110,
   ZNOTEMPTY = -111,
   ZSESSIONEXPIRED = -112,
+  ZINVALIDACL = -114,
+  ZAUTHFAILED = -115,
   ZSESSIONMOVED = -118,
 };
+
+// The ACLs Mesos creates znodes with (src/zookeeper/authentication.hpp): ZooKeeper's
+// ZOO_OPEN_ACL_UNSAFE (anyone may do anything: a group without credentials),
+// EVERYONE_READ_CREATOR_ALL (anyone reads, the creator's authenticated ids may do
+// anything: a group with credentials) and ZOO_CREATOR_ALL_ACL (only the creator's ids).
+enum class Acl { OPEN, EVERYONE_READ_CREATOR_ALL, CREATOR_ALL };
+std::string_view aclName(Acl acl);
+// ZooDefs.Perms.
+enum Perm : int { READ = 1, WRITE = 2, CREATE = 4, DELETE = 8, ADMIN = 16, ALL = 31 };
 
 std::string_view codeName(int code);
 // ZooKeeper::retryable (src/zookeeper/zookeeper.cpp): connection loss, operation
@@ -70,6 +81,7 @@ struct CreateRequest : sim::MessageOf<CreateRequest> {
   std::string data;
   bool ephemeral = false;
   bool sequence = false;
+  Acl acl = Acl::OPEN;
   void describe(sim::Fields& out) const override {
     out.push_back({"path", path});
     if (ephemeral || sequence) {
@@ -77,6 +89,7 @@ struct CreateRequest : sim::MessageOf<CreateRequest> {
                                           : ephemeral         ? "ZOO_EPHEMERAL"
                                                               : "ZOO_SEQUENCE")});
     }
+    if (acl != Acl::OPEN) out.push_back({"acl", std::string(aclName(acl))});
   }
 };
 
@@ -164,6 +177,27 @@ struct GetChildrenResponse : sim::MessageOf<GetChildrenResponse> {
   }
 };
 
+// OpCode.auth (zoo_add_auth): the session adds an authenticated id of `scheme`
+// ("digest": credentials "user:password"). The trace shows the scheme and the user only.
+struct AuthPacket : sim::MessageOf<AuthPacket> {
+  static constexpr std::string_view kName = "zookeeper.AuthPacket";
+  std::int64_t xid = 0;
+  std::string scheme;
+  std::string auth;
+  void describe(sim::Fields& out) const override {
+    out.push_back({"scheme", scheme});
+    out.push_back({"user", auth.substr(0, auth.find(':'))});
+  }
+};
+
+struct AuthResponse : sim::MessageOf<AuthResponse> {
+  static constexpr std::string_view kName = "zookeeper.AuthResponse";
+  std::int64_t conn = 0;
+  std::int64_t xid = 0;
+  int err = ZOK;
+  void describe(sim::Fields& out) const override { out.push_back({"err", std::string(codeName(err))}); }
+};
+
 // OpCode.ping: the client's heartbeat, sent when it has sent nothing for a third of
 // the session timeout.
 struct Ping : sim::MessageOf<Ping> {
@@ -202,6 +236,7 @@ struct QuorumPing : sim::MessageOf<QuorumPing> {
 // Every name above, sorted, for scenarios that match messages by name.
 inline const std::vector<std::string_view>& messageNames() {
   static const std::vector<std::string_view> names{
+      AuthPacket::kName,          AuthResponse::kName,
       ConnectRequest::kName,      ConnectResponse::kName,      ConnectionClosed::kName, CreateRequest::kName,
       CreateResponse::kName,      DeleteRequest::kName,        DeleteResponse::kName,   ExistsRequest::kName,
       ExistsResponse::kName,      GetChildrenRequest::kName,   GetChildrenResponse::kName,

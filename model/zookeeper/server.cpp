@@ -23,8 +23,19 @@ std::string_view codeName(int code) {
     case ZNOTEMPTY: return "ZNOTEMPTY";
     case ZSESSIONEXPIRED: return "ZSESSIONEXPIRED";
     case ZSESSIONMOVED: return "ZSESSIONMOVED";
+    case ZINVALIDACL: return "ZINVALIDACL";
+    case ZAUTHFAILED: return "ZAUTHFAILED";
     default: return "ZSYSTEMERROR";
   }
+}
+
+std::string_view aclName(Acl acl) {
+  switch (acl) {
+    case Acl::OPEN: return "ZOO_OPEN_ACL_UNSAFE";
+    case Acl::EVERYONE_READ_CREATOR_ALL: return "EVERYONE_READ_CREATOR_ALL";
+    case Acl::CREATOR_ALL: return "ZOO_CREATOR_ALL_ACL";
+  }
+  return "?";
 }
 
 bool retryable(int code) {
@@ -38,6 +49,20 @@ namespace {
 std::string parentOf(const std::string& path) {
   const auto slash = path.rfind('/');
   return slash == 0 ? std::string("/") : path.substr(0, slash);
+}
+
+// PrepRequestProcessor.fixupACL: the "auth" entries of `acl` become the creator's ids;
+// false when the ACL names the creator and the creator has none (ZINVALIDACL).
+bool resolveAcl(zk::Acl acl, const std::vector<std::string>& ids, std::vector<ZooKeeperEnsemble::AclEntry>& out) {
+  out.clear();
+  if (acl == zk::Acl::OPEN) {
+    out.push_back({zk::ALL, "world:anyone"});
+    return true;
+  }
+  if (ids.empty()) return false;
+  if (acl == zk::Acl::EVERYONE_READ_CREATOR_ALL) out.push_back({zk::READ, "world:anyone"});
+  for (const std::string& id : ids) out.push_back({zk::ALL, id});
+  return true;
 }
 
 std::int64_t ms(sim::Duration d) { return d.ns() / 1'000'000; }
@@ -127,11 +152,15 @@ std::vector<std::string> ZooKeeperEnsemble::closeSession(std::int64_t id) {
 }
 
 int ZooKeeperEnsemble::create(const std::string& path, const std::string& data, bool ephemeral, bool sequence,
-                              std::int64_t owner, std::string& created, std::vector<std::string>& changedParents) {
+                              std::int64_t owner, std::string& created, std::vector<std::string>& changedParents,
+                              zk::Acl acl, const std::vector<std::string>& ids) {
   if (path.empty() || path[0] != '/' || path == "/") return zk::ZNODEEXISTS;
   const std::string parentPath = parentOf(path);
   auto parent = tree_.find(parentPath);
   if (parent == tree_.end()) return zk::ZNONODE;
+  if (!permitted(parentPath, zk::CREATE, ids)) return zk::ZNOAUTH;
+  std::vector<AclEntry> entries;
+  if (!resolveAcl(acl, ids, entries)) return zk::ZINVALIDACL;
   if (parent->second.ephemeral_owner != 0) return zk::ZNOAUTH;  // ZNOCHILDRENFOREPHEMERALS
   std::string name = path.substr(path.rfind('/') + 1);
   // PrepRequestProcessor: a sequential node's suffix is the parent's cversion, 10 digits.
@@ -140,6 +169,7 @@ int ZooKeeperEnsemble::create(const std::string& path, const std::string& data, 
   if (tree_.count(created) != 0) return zk::ZNODEEXISTS;
   Znode node;
   node.data = data;
+  node.acl = std::move(entries);
   node.ephemeral_owner = ephemeral ? owner : 0;
   parent->second.children.insert(name);
   ++parent->second.cversion;
@@ -164,6 +194,37 @@ int ZooKeeperEnsemble::remove(const std::string& path, std::vector<std::string>&
   tree_.erase(it);
   changedParents.push_back(parentPath);
   return zk::ZOK;
+}
+
+bool ZooKeeperEnsemble::permitted(const std::string& path, int perm, const std::vector<std::string>& ids) const {
+  auto it = tree_.find(path);
+  if (it == tree_.end()) return true;
+  for (const AclEntry& e : it->second.acl) {
+    if ((e.perms & perm) == 0) continue;
+    if (e.id == "world:anyone" || std::find(ids.begin(), ids.end(), e.id) != ids.end()) return true;
+  }
+  return false;
+}
+
+std::string ZooKeeperEnsemble::digestId(const std::string& credentials) {
+  std::uint64_t h = 14695981039346656037ULL;  // FNV-1a, standing for base64(SHA-1)
+  for (unsigned char c : credentials) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return fmt::format("digest:{}:{:016x}", credentials.substr(0, credentials.find(':')), h);
+}
+
+int ZooKeeperEnsemble::seed(const std::string& path, const std::string& data, zk::Acl acl,
+                            const std::string& creator) {
+  const std::vector<std::string> ids = creator.empty() ? std::vector<std::string>{} : std::vector{digestId(creator)};
+  std::vector<std::string> changed;
+  std::string created;
+  for (std::size_t slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+    const std::string parent = path.substr(0, slash);
+    if (tree_.count(parent) == 0) create(parent, "", false, false, 0, created, changed, zk::Acl::OPEN, ids);
+  }
+  return create(path, data, false, false, 0, created, changed, acl, ids);
 }
 
 std::vector<std::int64_t> ZooKeeperEnsemble::takeWatchers(const std::string& path) {
@@ -198,6 +259,7 @@ void ZooKeeperServer::initialize() {
   install(&ZooKeeperServer::exists, "FinalRequestProcessor::processRequest");
   install(&ZooKeeperServer::getData, "FinalRequestProcessor::processRequest");
   install(&ZooKeeperServer::getChildren, "FinalRequestProcessor::processRequest");
+  install(&ZooKeeperServer::auth, "ZooKeeperServer::processPacket");
   install(&ZooKeeperServer::ping, "FinalRequestProcessor::processRequest");
   log(fmt::format("ZooKeeper server myid={} of {} started on {}:{}", myid_, ensemble_->size(), self().host(),
                   self().port()));
@@ -436,7 +498,7 @@ void ZooKeeperServer::create(const sim::Upid& from, const zk::CreateRequest& mes
   reply.xid = message.xid;
   std::vector<std::string> changed;
   reply.err = ensemble_->create(message.path, message.data, message.ephemeral, message.sequence, s->id, reply.path,
-                                changed);
+                                changed, message.acl, s->auth_ids);
   if (reply.err != zk::ZOK) reply.path.clear();
   send(from, reply);
   fireWatches(changed);
@@ -449,7 +511,10 @@ void ZooKeeperServer::remove(const sim::Upid& from, const zk::DeleteRequest& mes
   reply.conn = s->conn;
   reply.xid = message.xid;
   std::vector<std::string> changed;
-  reply.err = ensemble_->remove(message.path, changed);
+  reply.err = ensemble_->tree().count(message.path) != 0 && !ensemble_->permitted(parentOf(message.path), zk::DELETE,
+                                                                                     s->auth_ids)
+                  ? zk::ZNOAUTH
+                  : ensemble_->remove(message.path, changed);
   send(from, reply);
   fireWatches(changed);
 }
@@ -473,6 +538,8 @@ void ZooKeeperServer::getData(const sim::Upid& from, const zk::GetDataRequest& m
   auto it = ensemble_->tree().find(message.path);
   if (it == ensemble_->tree().end()) {
     reply.err = zk::ZNONODE;
+  } else if (!ensemble_->permitted(message.path, zk::READ, s->auth_ids)) {
+    reply.err = zk::ZNOAUTH;
   } else {
     reply.data = it->second.data;
   }
@@ -488,10 +555,31 @@ void ZooKeeperServer::getChildren(const sim::Upid& from, const zk::GetChildrenRe
   auto it = ensemble_->tree().find(message.path);
   if (it == ensemble_->tree().end()) {
     reply.err = zk::ZNONODE;
+  } else if (!ensemble_->permitted(message.path, zk::READ, s->auth_ids)) {
+    reply.err = zk::ZNOAUTH;
   } else {
     reply.children.assign(it->second.children.begin(), it->second.children.end());
     if (message.watch) ensemble_->child_watches_[message.path].insert(s->id);
   }
+  send(from, reply);
+}
+
+void ZooKeeperServer::auth(const sim::Upid& from, const zk::AuthPacket& message) {
+  ZooKeeperEnsemble::Session* s = sessionOf(from);
+  if (s == nullptr) return;
+  zk::AuthResponse reply;
+  reply.conn = s->conn;
+  reply.xid = message.xid;
+  if (message.scheme != "digest") {
+    // ProviderRegistry has no such provider: auth failed (ZooKeeper then closes the
+    // connection; the fake server only answers).
+    log(fmt::format("No authentication provider for scheme: {}", message.scheme));
+    reply.err = zk::ZAUTHFAILED;
+    send(from, reply);
+    return;
+  }
+  const std::string id = ZooKeeperEnsemble::digestId(message.auth);
+  if (std::find(s->auth_ids.begin(), s->auth_ids.end(), id) == s->auth_ids.end()) s->auth_ids.push_back(id);
   send(from, reply);
 }
 

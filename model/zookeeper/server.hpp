@@ -15,8 +15,16 @@
 //    is told so (ConnectResponse with timeout 0);
 //  - znodes: persistent, ephemeral, sequential (a 10-digit suffix from the parent's
 //    cversion), children watches that fire once (NodeChildrenChanged);
+//  - ACLs: a session adds "digest" ids (zookeeper.AuthPacket, which never fails for
+//    digest); a znode keeps the ACL it was created with, the "auth" entries resolved to
+//    the creator's ids (none: ZINVALIDACL); create and delete need CREATE and DELETE on
+//    the parent, getData and getChildren READ on the znode, else ZNOAUTH; exists needs
+//    nothing (PrepRequestProcessor and FinalRequestProcessor checkACL).
 //  - when the ensemble regains a quorum after having none, every session's timeout
 //    starts afresh (a new leader rebuilds its session tracker).
+// Simplification: a digest id is "digest:<user>:<FNV-1a of user:password, hex>", not
+// ZooKeeper's base64 SHA-1; ids belong to the session rather than to its connection
+// (the C client adds them again on every reconnection, so the two agree).
 // Simplification: the data tree and the session table are one replicated state
 // (ZooKeeperEnsemble) shared by the servers; a write is applied to it at once, as if
 // Zab had replicated it to the quorum instantly.
@@ -63,8 +71,15 @@ inline constexpr std::string_view kServerId = "zookeeper-server";
 // crashes, as ZooKeeper's snapshot and transaction log do.
 class ZooKeeperEnsemble {
  public:
+  // One ACL entry: permissions (zk::Perm bits) for an id ("world:anyone",
+  // "digest:user:hash").
+  struct AclEntry {
+    int perms = zk::ALL;
+    std::string id;
+  };
   struct Znode {
     std::string data;
+    std::vector<AclEntry> acl{AclEntry{zk::ALL, "world:anyone"}};
     std::int64_t ephemeral_owner = 0;  // session id; 0 for a persistent znode
     std::int32_t cversion = 0;         // child creates and deletes; names sequential children
     std::set<std::string> children;
@@ -77,6 +92,7 @@ class ZooKeeperEnsemble {
     sim::Upid client;             // the connected client's address
     std::int64_t conn = 0;        // the client's connection attempt
     std::set<std::string> ephemerals;
+    std::vector<std::string> auth_ids;        // ids added by zookeeper.AuthPacket
     std::vector<std::string> pending_events;  // watches fired while it had no connection
   };
 
@@ -93,6 +109,12 @@ class ZooKeeperEnsemble {
   // `client`, e.g. "zookeeper(1)"), in id order.
   std::vector<std::int64_t> sessionsOf(const std::string& host, const std::string& client = {}) const;
   std::uint64_t expiredSessions() const { return expired_; }
+  // DigestAuthenticationProvider: the id of digest credentials "user:password".
+  static std::string digestId(const std::string& credentials);
+  // A znode that exists before the run (a scenario's `zookeeper.znodes`), created by a
+  // client authenticated with digest `creator` ("" for none), with its missing parents
+  // (open). Returns the create's code (ZINVALIDACL: a creator ACL without a creator).
+  int seed(const std::string& path, const std::string& data, zk::Acl acl, const std::string& creator);
 
  private:
   friend class ZooKeeperServer;
@@ -106,8 +128,12 @@ class ZooKeeperEnsemble {
   std::vector<std::string> closeSession(std::int64_t id);
 
   int create(const std::string& path, const std::string& data, bool ephemeral, bool sequence, std::int64_t owner,
-             std::string& created, std::vector<std::string>& changedParents);
+             std::string& created, std::vector<std::string>& changedParents, zk::Acl acl = zk::Acl::OPEN,
+             const std::vector<std::string>& ids = {});
+  // Unchecked: the server checks DELETE on the parent first (a session's close does not).
   int remove(const std::string& path, std::vector<std::string>& changedParents);
+  // checkACL: whether `ids` (plus world:anyone) may do `perm` on the znode at `path`.
+  bool permitted(const std::string& path, int perm, const std::vector<std::string>& ids) const;
   // One-shot children watches: who watches `path`, removed as they fire.
   std::vector<std::int64_t> takeWatchers(const std::string& path);
 
@@ -157,6 +183,7 @@ class ZooKeeperServer final : public sim::Process {
   void exists(const sim::Upid& from, const zk::ExistsRequest& message);
   void getData(const sim::Upid& from, const zk::GetDataRequest& message);
   void getChildren(const sim::Upid& from, const zk::GetChildrenRequest& message);
+  void auth(const sim::Upid& from, const zk::AuthPacket& message);
   void ping(const sim::Upid& from, const zk::Ping& message);
   // The session of a request's connection, touched; null (and the connection closed)
   // if there is none.

@@ -53,6 +53,7 @@ void ZooKeeperProcess::initialize() {
   install(&ZooKeeperProcess::existsResponse, kCheckEvents);
   install(&ZooKeeperProcess::getDataResponse, kCheckEvents);
   install(&ZooKeeperProcess::getChildrenResponse, kCheckEvents);
+  install(&ZooKeeperProcess::authResponse, kCheckEvents);
   install(&ZooKeeperProcess::pingResponse, kCheckEvents);
   install(&ZooKeeperProcess::watcherEvent, kCheckEvents);
 
@@ -236,6 +237,9 @@ void ZooKeeperProcess::getDataResponse(const sim::Upid&, const zk::GetDataRespon
 void ZooKeeperProcess::getChildrenResponse(const sim::Upid&, const zk::GetChildrenResponse& m) {
   complete(m.conn, m.xid, m.err, {}, m.children);
 }
+void ZooKeeperProcess::authResponse(const sim::Upid&, const zk::AuthResponse& m) {
+  complete(m.conn, m.xid, m.err, {}, {});
+}
 void ZooKeeperProcess::pingResponse(const sim::Upid&, const zk::PingResponse& m) {
   if (current(m.conn)) received();
 }
@@ -258,7 +262,7 @@ void ZooKeeperProcess::toOwner(std::string_view function, std::function<void()> 
 }
 
 void ZooKeeperProcess::sendCreate(const std::string& path, const std::string& data, bool ephemeral, bool sequence,
-                                  Reply k) {
+                                  zk::Acl acl, Reply k) {
   if (state_ != State::CONNECTED) {
     k(zk::ZCONNECTIONLOSS, {}, {});
     return;
@@ -269,6 +273,7 @@ void ZooKeeperProcess::sendCreate(const std::string& path, const std::string& da
   m.data = data;
   m.ephemeral = ephemeral;
   m.sequence = sequence;
+  m.acl = acl;
   pending_[m.xid] = std::move(k);
   send(server_, m);
 }
@@ -286,10 +291,10 @@ void ZooKeeperProcess::sendExists(const std::string& path, Reply k) {
 }
 
 void ZooKeeperProcess::createRecursive(const std::string& path, const std::string& data, bool ephemeral,
-                                       bool sequence, Reply k) {
+                                       bool sequence, zk::Acl acl, Reply k) {
   // ZooKeeperProcess::create(..., recursive): exists? else create the parent path
   // (ignoring ZNODEEXISTS), then the znode.
-  sendExists(path, [this, path, data, ephemeral, sequence, k](int code, const std::string&,
+  sendExists(path, [this, path, data, ephemeral, sequence, acl, k](int code, const std::string&,
                                                              const std::vector<std::string>&) {
     if (code == zk::ZOK) {
       k(zk::ZNODEEXISTS, {}, {});
@@ -301,33 +306,53 @@ void ZooKeeperProcess::createRecursive(const std::string& path, const std::strin
     }
     const std::size_t index = path.find_last_of('/');
     if (index == 0 || index == std::string::npos) {
-      sendCreate(path, data, ephemeral, sequence, k);
+      sendCreate(path, data, ephemeral, sequence, acl, k);
       return;
     }
-    createRecursive(path.substr(0, index), "", false, false,
-                    [this, path, data, ephemeral, sequence, k](int parent, const std::string&,
+    createRecursive(path.substr(0, index), "", false, false, acl,
+                    [this, path, data, ephemeral, sequence, acl, k](int parent, const std::string&,
                                                                const std::vector<std::string>&) {
                       if (parent != zk::ZOK && parent != zk::ZNODEEXISTS) {
                         k(parent, {}, {});
                         return;
                       }
-                      sendCreate(path, data, ephemeral, sequence, k);
+                      sendCreate(path, data, ephemeral, sequence, acl, k);
                     });
   });
 }
 
 void ZooKeeperProcess::create(std::string path, std::string data, bool ephemeral, bool sequence, bool recursive,
-                              std::string_view then, CreateDone done) {
+                              std::string_view then, CreateDone done, zk::Acl acl) {
   dispatch("ZooKeeperProcess::create", [this, path = std::move(path), data = std::move(data), ephemeral, sequence,
-                                        recursive, then, done = std::move(done)] {
+                                        recursive, then, done = std::move(done), acl] {
     Reply k = [this, then, done](int code, const std::string& created, const std::vector<std::string>&) {
       toOwner(then, [done, code, created] { done(code, created); });
     };
     if (recursive) {
-      createRecursive(path, data, ephemeral, sequence, std::move(k));
+      createRecursive(path, data, ephemeral, sequence, acl, std::move(k));
     } else {
-      sendCreate(path, data, ephemeral, sequence, std::move(k));
+      sendCreate(path, data, ephemeral, sequence, acl, std::move(k));
     }
+  });
+}
+
+void ZooKeeperProcess::authenticate(std::string scheme, std::string credentials, std::string_view then,
+                                    RemoveDone done) {
+  dispatch("ZooKeeperProcess::authenticate", [this, scheme = std::move(scheme), credentials = std::move(credentials),
+                                              then, done = std::move(done)] {
+    Reply k = [this, then, done](int code, const std::string&, const std::vector<std::string>&) {
+      toOwner(then, [done, code] { done(code); });
+    };
+    if (state_ != State::CONNECTED) {
+      k(zk::ZCONNECTIONLOSS, {}, {});
+      return;
+    }
+    zk::AuthPacket m;
+    m.xid = request();
+    m.scheme = scheme;
+    m.auth = credentials;
+    pending_[m.xid] = std::move(k);
+    send(server_, m);
   });
 }
 

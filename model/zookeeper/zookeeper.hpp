@@ -68,8 +68,11 @@ class ZooKeeperProcess final : public sim::Process {
   // The calls of ZooKeeper (src/zookeeper/zookeeper.hpp). Call them from an event of
   // the owner; each runs on this process and completes on the owner.
   // `then` names the owner's continuation (for the trace).
+  // `acl` is the new znode's (and, with `recursive`, its missing parents').
   void create(std::string path, std::string data, bool ephemeral, bool sequence, bool recursive,
-              std::string_view then, CreateDone done);
+              std::string_view then, CreateDone done, zk::Acl acl = zk::Acl::OPEN);
+  // zoo_add_auth: adds an id of `scheme` to the session; answers the server's code.
+  void authenticate(std::string scheme, std::string credentials, std::string_view then, RemoveDone done);
   void remove(std::string path, std::string_view then, RemoveDone done);
   void get(std::string path, std::string_view then, GetDone done);
   void getChildren(std::string path, bool watch, std::string_view then, ChildrenDone done);
@@ -92,8 +95,10 @@ class ZooKeeperProcess final : public sim::Process {
   std::int64_t request();
   void toOwner(std::string_view function, std::function<void()> fn);
   // The calls as they run on this process; `k` runs here.
-  void sendCreate(const std::string& path, const std::string& data, bool ephemeral, bool sequence, Reply k);
-  void createRecursive(const std::string& path, const std::string& data, bool ephemeral, bool sequence, Reply k);
+  void sendCreate(const std::string& path, const std::string& data, bool ephemeral, bool sequence, zk::Acl acl,
+                  Reply k);
+  void createRecursive(const std::string& path, const std::string& data, bool ephemeral, bool sequence, zk::Acl acl,
+                       Reply k);
   void sendExists(const std::string& path, Reply k);
   void complete(std::int64_t conn, std::int64_t xid, int err, const std::string& text,
                 const std::vector<std::string>& children);
@@ -105,6 +110,7 @@ class ZooKeeperProcess final : public sim::Process {
   void deleteResponse(const sim::Upid& from, const zk::DeleteResponse& m);
   void getDataResponse(const sim::Upid& from, const zk::GetDataResponse& m);
   void getChildrenResponse(const sim::Upid& from, const zk::GetChildrenResponse& m);
+  void authResponse(const sim::Upid& from, const zk::AuthResponse& m);
   void pingResponse(const sim::Upid& from, const zk::PingResponse& m);
   void watcherEvent(const sim::Upid& from, const zk::WatcherEvent& m);
 

@@ -152,6 +152,7 @@ sim::Try<ZooKeeperUrl> parseZooKeeperUrl(std::string_view url) {
   if (slash != std::string::npos) s.resize(slash);
   // Credentials end at the last '@'.
   const auto at = s.rfind('@');
+  std::optional<std::string> auth;
   if (at != std::string::npos) {
     const std::string credentials = s.substr(0, at);
     const auto colon = credentials.find(':');
@@ -159,10 +160,11 @@ sim::Try<ZooKeeperUrl> parseZooKeeperUrl(std::string_view url) {
         credentials.find(':', colon + 1) != std::string::npos) {
       return sim::Error{"Expecting 'username:password' in credentials"};
     }
+    auth = credentials;
     s = s.substr(at + 1);
   }
   if (s.empty()) return sim::Error{"Expecting at least one ZooKeeper server in the URL"};
-  return ZooKeeperUrl{s, path};
+  return ZooKeeperUrl{s, path, auth};
 }
 
 namespace {
@@ -319,7 +321,8 @@ void ZooKeeperMasterDetector::fetched(const Membership& membership,
 }
 
 ZooKeeperMasterDetector& spawnZooKeeperMasterDetector(sim::Host& host, const ZooKeeperUrl& url) {
-  auto& group = host.sim().spawn<GroupProcess>(host, url.servers, kMasterDetectorZkSessionTimeout, url.path);
+  auto& group = host.sim().spawn<GroupProcess>(host, url.servers, kMasterDetectorZkSessionTimeout, url.path,
+                                                  url.credentials);
   auto& leaders = host.sim().spawn<LeaderDetectorProcess>(host, group);
   return host.sim().spawn<ZooKeeperMasterDetector>(host, group, leaders);
 }

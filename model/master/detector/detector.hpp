@@ -89,6 +89,7 @@ sim::Try<MasterDetector*> createMasterDetector(sim::Host& host, const std::strin
 struct ZooKeeperUrl {
   std::string servers;  // "h1:2181,h2:2181"
   std::string path;     // "/mesos"; "/" when the URL has none
+  std::optional<std::string> credentials;  // "user:password" of zk://user:password@...: digest authentication
 };
 sim::Try<ZooKeeperUrl> parseZooKeeperUrl(std::string_view url);
 

@@ -529,3 +529,61 @@ TEST_CASE("ZooKeeperMasterDetector: a leader whose data cannot be parsed fails t
   REQUIRE(seen.size() == 3);
   CHECK(seen[2].kind == model::Detection::Kind::None);
 }
+
+TEST_CASE("digest ACLs: a group creates EVERYONE_READ_CREATOR_ALL; another id may read but not join; ZNOAUTH is final") {
+  ZkCluster c(9, 1, 0, 0);
+  c.boot();
+  // /test: only its creator may do anything (NonRetryableFrrors' onlyCreatorCanAccess).
+  CHECK(c.ensemble->seed("/test", "42", model::zk::Acl::CREATOR_ALL, "creator:creator") == model::zk::ZOK);
+  CHECK(c.ensemble->seed("/x", "", model::zk::Acl::CREATOR_ALL, "") == model::zk::ZINVALIDACL);
+  auto addGroup = [&](const std::string& name, const std::string& path, std::optional<std::string> credentials) {
+    sim::Host& h = c.sim.addHost(name, 7000);
+    auto& group = c.sim.spawn<model::GroupProcess>(h, c.ensemble->connectString(), sim::Seconds(10), path,
+                                                   std::move(credentials));
+    return Client{&h, &group, &c.sim.spawn<Driver>(h)};
+  };
+  Client owner = addGroup("client-owner", "/mesos", std::string("member:member"));
+  owner.driver->dispatch("test", [&] { owner.driver->join(*owner.group); });
+  c.sim.runFor(sim::Seconds(1));
+  REQUIRE(owner.driver->joined.size() == 1);
+  const auto& mesos = c.ensemble->tree().at("/mesos");
+  REQUIRE(mesos.acl.size() == 2);
+  CHECK(mesos.acl[0].id == "world:anyone");
+  CHECK(mesos.acl[0].perms == model::zk::READ);
+  CHECK(mesos.acl[1].id == model::ZooKeeperEnsemble::digestId("member:member"));
+  CHECK(st(owner.group->state()) == "READY");
+
+  // A wrong password is another id: the join is refused, and not retried.
+  Client wrong = addGroup("client-wrong", "/mesos", std::string("member:wrongpass"));
+  wrong.driver->dispatch("test", [&] { wrong.driver->join(*wrong.group); });
+  c.sim.runFor(sim::Seconds(10));
+  CHECK(wrong.driver->joined.empty());
+  REQUIRE(wrong.driver->errors.size() == 1);
+  CHECK(wrong.driver->errors[0].find("ZNOAUTH") != std::string::npos);
+  // Anyone may read /mesos: a group without credentials sees the owner's membership.
+  Client reader = addGroup("client-reader", "/mesos", std::nullopt);
+  reader.driver->dispatch("test", [&] {
+    reader.group->watch({}, model::Reply<sim::Try<std::set<model::Membership>>>{
+                                reader.driver->self(), "test::watched",
+                                [&](const sim::Try<std::set<model::Membership>>& m) {
+                                  if (m.isSome()) reader.driver->watched.push_back(m.get());
+                                }});
+  });
+  c.sim.runFor(sim::Seconds(1));
+  REQUIRE(reader.driver->watched.size() == 1);
+  CHECK(reader.driver->watched[0].size() == 1);
+
+  // No one else may read /test: the group aborts and its watch fails.
+  Client blind = addGroup("client-blind", "/test", std::nullopt);
+  std::vector<std::string> failures;
+  blind.driver->dispatch("test", [&] {
+    blind.group->watch({}, model::Reply<sim::Try<std::set<model::Membership>>>{
+                               blind.driver->self(), "test::watched",
+                               [&](const sim::Try<std::set<model::Membership>>& m) {
+                                 if (m.isError()) failures.push_back(m.error());
+                               }});
+  });
+  c.sim.runFor(sim::Seconds(10));
+  REQUIRE(failures.size() == 1);
+  CHECK(failures[0].find("ZNOAUTH") != std::string::npos);
+}
