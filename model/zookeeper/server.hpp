@@ -11,6 +11,10 @@
 //    expires sessions in tickTime buckets (expiry at the next multiple of tickTime
 //    after last touch + timeout), deletes their ephemeral znodes, fires the watches
 //    this triggers, and closes their connections;
+//  - a watch event is sent on the connection the session has when it fires; with no
+//    connection, or lost with its connection, it is gone from the server, and the
+//    client's SetWatches on reconnect fires it again (the znode's pzxid is past the
+//    client's last zxid);
 //  - a client that reconnects with a live session keeps it; with an expired one it
 //    is told so (ConnectResponse with timeout 0);
 //  - znodes: persistent, ephemeral, sequential (a 10-digit suffix from the parent's
@@ -67,6 +71,7 @@ class ZooKeeperEnsemble {
     std::string data;
     std::int64_t ephemeral_owner = 0;  // session id; 0 for a persistent znode
     std::int32_t cversion = 0;         // child creates and deletes; names sequential children
+    std::int64_t pzxid = 0;            // the zxid of the last change to its children
     std::set<std::string> children;
   };
   struct Session {
@@ -77,7 +82,6 @@ class ZooKeeperEnsemble {
     sim::Upid client;             // the connected client's address
     std::int64_t conn = 0;        // the client's connection attempt
     std::set<std::string> ephemerals;
-    std::vector<std::string> pending_events;  // watches fired while it had no connection
   };
 
   explicit ZooKeeperEnsemble(int servers);
@@ -93,6 +97,9 @@ class ZooKeeperEnsemble {
   // `client`, e.g. "zookeeper(1)"), in id order.
   std::vector<std::int64_t> sessionsOf(const std::string& host, const std::string& client = {}) const;
   std::uint64_t expiredSessions() const { return expired_; }
+  // The last transaction applied (DataTree.lastProcessedZxid): every create and delete
+  // is one.
+  std::int64_t zxid() const { return zxid_; }
 
  private:
   friend class ZooKeeperServer;
@@ -117,6 +124,7 @@ class ZooKeeperEnsemble {
   std::map<std::int64_t, std::set<std::int64_t>> expiry_;            // bucket ns -> session ids
   std::map<std::string, std::set<std::int64_t>> child_watches_;      // path -> watching sessions
   std::int64_t next_session_ = 0;
+  std::int64_t zxid_ = 0;
   std::uint64_t expired_ = 0;
 };
 
@@ -158,6 +166,7 @@ class ZooKeeperServer final : public sim::Process {
   void getData(const sim::Upid& from, const zk::GetDataRequest& message);
   void getChildren(const sim::Upid& from, const zk::GetChildrenRequest& message);
   void ping(const sim::Upid& from, const zk::Ping& message);
+  void setWatches(const sim::Upid& from, const zk::SetWatches& message);
   // The session of a request's connection, touched; null (and the connection closed)
   // if there is none.
   ZooKeeperEnsemble::Session* sessionOf(const sim::Upid& from);
