@@ -402,7 +402,8 @@ struct CheckpointedUpdatesSurviveRestarts {
   std::size_t owed = 0;
   static sim::Interest interest() {
     return agentInterest().name(RecordKind::Send, model::RegisterSlaveMessage::kName)
-        .name(RecordKind::Send, model::ReregisterSlaveMessage::kName);
+        .name(RecordKind::Send, model::ReregisterSlaveMessage::kName)
+        .kind(RecordKind::Startup);
   }
   void close(const std::string& host) {
     auto it = windows.find(host);
@@ -454,6 +455,11 @@ struct CheckpointedUpdatesSurviveRestarts {
       windows.erase(r.host);
       const sim::Time start = started[r.host];
       drop(r.host, [&](const std::string&, const Live& l) { return l.since < start; });
+    } else if (r.kind == RecordKind::Startup) {
+      // The restarted agent exited (a Mesos error) before it registered or reregistered:
+      // whether it kept its identity (and owed its old updates) never showed, so the
+      // window is not judged; a later restart owes the same updates again.
+      if (r.field("failed") != nullptr) windows.erase(r.host);
     } else if (isAgentKill(r)) {
       windows.erase(r.host);
       started[r.host] = r.at;

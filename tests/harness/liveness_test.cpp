@@ -81,3 +81,15 @@ TEST_CASE("no_resend_after_acknowledgement: a forward at the instant of the ackn
   t.agentSend(6, "u1", "TASK_STARTING");
   CHECK_FALSE(harness::noResendAfterAcknowledgement(t.records).held);
 }
+
+TEST_CASE("checkpointed_updates_survive_restarts: a restarted agent that exits before it (re)registers is not judged") {
+  harness::testing::TraceBuilder t(sim::Seconds(1));
+  t.agentState(0, "RUNNING", "DISCONNECTED");
+  t.received(1, "u1", "TASK_RUNNING", true);
+  t.fault(5, "kill");
+  t.agentState(6, "RECOVERING");
+  t.agentState(6, "DISCONNECTED", "RECOVERING");
+  CHECK_FALSE(harness::checkpointedUpdatesSurviveRestarts(t.records).held);
+  exitAgent(t, 7);
+  CHECK(harness::checkpointedUpdatesSurviveRestarts(t.records).held);
+}
