@@ -11,6 +11,7 @@
 
 #include "harness/agent_state_transitions.hpp"
 #include "harness/one_leader_per_view.hpp"
+#include "harness/retry_interval_capped.hpp"
 #include "harness/rule.hpp"
 #include "harness/task_lost_with_reason.hpp"
 #include "model/messages/messages.hpp"
@@ -225,7 +226,9 @@ struct RetriedUntilAcknowledged {
   std::size_t sends = 0;
   sim::Time last;  // the last record's time
 
-  static sim::Interest interest() { return agentInterest(); }
+  // The agent's exit too (a Mesos error ends its program, e.g. a failed checkpoint): a
+  // stream that died with its agent owes no retry, as after a kill.
+  static sim::Interest interest() { return agentInterest().kind(RecordKind::Startup); }
   void overdue(const std::string& host, const Pending& p, sim::Time now, const std::string& until) {
     if (now - p.last <= kRetryBound) return;
     v.add(fmt::format("{} sent {} ({} of task {}) at {} and not again within 10mins + 1secs{}", host, p.uuid, p.state,
@@ -259,6 +262,10 @@ void RetriedUntilAcknowledged::observe(const Record& r) {
       running[r.host] = isRunning;
     } else if (isAgentKill(r) || isHostDown(r)) {
       endAll(r.host, r.at, fmt::format(" (the agent was stopped only at {})", at(r.at)));
+      running[r.host] = false;
+    } else if (r.kind == RecordKind::Startup) {
+      if (r.field("failed") == nullptr) return;
+      endAll(r.host, r.at, fmt::format(" (the agent exited only at {})", at(r.at)));
       running[r.host] = false;
     } else if (isStream(r, machines::kStatusUpdateStream["ACKNOWLEDGED"])) {
       const std::string key = updateKey(r);
@@ -317,6 +324,11 @@ struct NoResendAfterAcknowledgement {
       if (host == acknowledged.end()) return;
       const auto it = host->second.find(updateKey(r));
       if (it == host->second.end()) return;
+      // The manager forwards through a dispatch to the agent (Mesos: defer(self(),
+      // &Slave::forward)), which runs at the instant it was made: a re-forward the manager
+      // dispatched (at a resume or a retry) just before the acknowledgement arrived is
+      // still sent at that instant, as in Mesos. A later send is a real resend.
+      if (r.at == it->second) return;
       v.add(fmt::format("{} sent {} ({} of task {}) again at {}, after its status update manager acknowledged it at "
                         "{}",
                         r.host, r.text("uuid"), r.text("state"), r.text("task_id"), at(r.at), at(it->second)),
@@ -390,7 +402,8 @@ struct CheckpointedUpdatesSurviveRestarts {
   std::size_t owed = 0;
   static sim::Interest interest() {
     return agentInterest().name(RecordKind::Send, model::RegisterSlaveMessage::kName)
-        .name(RecordKind::Send, model::ReregisterSlaveMessage::kName);
+        .name(RecordKind::Send, model::ReregisterSlaveMessage::kName)
+        .kind(RecordKind::Startup);
   }
   void close(const std::string& host) {
     auto it = windows.find(host);
@@ -442,6 +455,11 @@ struct CheckpointedUpdatesSurviveRestarts {
       windows.erase(r.host);
       const sim::Time start = started[r.host];
       drop(r.host, [&](const std::string&, const Live& l) { return l.since < start; });
+    } else if (r.kind == RecordKind::Startup) {
+      // The restarted agent exited (a Mesos error) before it registered or reregistered:
+      // whether it kept its identity (and owed its old updates) never showed, so the
+      // window is not judged; a later restart owes the same updates again.
+      if (r.field("failed") != nullptr) windows.erase(r.host);
     } else if (isAgentKill(r)) {
       windows.erase(r.host);
       started[r.host] = r.at;
@@ -513,8 +531,9 @@ const std::vector<Invariant>& invariants() {
        "(StatusUpdateManagerProcess::timeout).",
        RetriedUntilAcknowledged::interest(), checkOf<RetriedUntilAcknowledged>()},
       {"no_resend_after_acknowledgement",
-       "After the agent's status update manager acknowledged an update, the agent never sends it again "
-       "(StatusUpdateStream::acknowledgement pops it).",
+       "After the agent's status update manager acknowledged an update, the agent never sends it again at a later "
+       "instant (StatusUpdateStream::acknowledgement pops it; a forward dispatched just before, at the same instant, "
+       "still goes out, as Mesos's deferred Slave::forward does).",
        NoResendAfterAcknowledgement::interest(), checkOf<NoResendAfterAcknowledgement>()},
       {"nothing_after_terminal_acknowledgement",
        "Updates behind an acknowledged terminal update are discarded with their stream and never reach a "
@@ -538,6 +557,10 @@ const std::vector<Invariant>& invariants() {
        "Every TASK_LOST, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR or TASK_UNREACHABLE the agent or the master "
        "generates carries a TaskStatus reason (e.g. REASON_RECONCILIATION, REASON_SLAVE_REMOVED).",
        interestOf<TaskLostWithReason>(), ruleCheck<TaskLostWithReason>()},
+      {RetryIntervalCapped::kName,
+       "Each re-send of a status update arms its next retry at twice the last interval, within [10secs, 10mins] "
+       "(STATUS_UPDATE_RETRY_INTERVAL_MIN, _MAX; StatusUpdateManagerProcess::timeout).",
+       interestOf<RetryIntervalCapped>(), ruleCheck<RetryIntervalCapped>()},
   };
   return all;
 }

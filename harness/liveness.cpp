@@ -30,6 +30,9 @@ void Liveness::observe(const sim::Record& r) {
     if (r.field("failed") != nullptr) {
       state_.erase(r.host);
       pending_.erase(r.host);
+      exited_.insert(r.host);
+    } else {
+      exited_.erase(r.host);  // a step of a new start
     }
     return;
   }
@@ -51,6 +54,7 @@ void Liveness::observe(const sim::Record& r) {
     const std::string s = r.text("state");
     auto& pending = pending_[r.host];
     const Stream stream{r.text("framework_id"), r.text("task_id")};
+    taskAgent_[stream.first + "/" + stream.second] = r.host;
     if (s == "RECEIVED") pending[r.text("uuid")] = stream;
     if (s == "ACKNOWLEDGED") pending.erase(r.text("uuid"));
     // A closed stream discards every update queued behind its terminal one.
@@ -65,15 +69,25 @@ void Liveness::observe(const sim::Record& r) {
     // A terminal state stays: an update the master forwards after it (Master::statusUpdate
     // forwards updates of tasks it no longer knows) is stale.
     auto& latest = taskState_[r.host + "/" + r.text("task_id")];
-    const auto previous = model::parseTaskState(latest.first);
+    const auto previous = model::parseTaskState(latest.state);
     if (previous && model::isTerminalState(*previous)) return;
-    latest = {r.text("state"), r.text("framework_id")};
+    latest = {r.text("state"), r.text("framework_id"), r.text("task_id")};
   }
 }
 
 const std::string* Liveness::stateOf(const std::string& agent) const {
   const auto it = state_.find(agent);
   return it == state_.end() ? nullptr : &it->second;
+}
+
+bool Liveness::shutDown(const std::string& agent) const {
+  const std::string* state = stateOf(agent);
+  return state != nullptr && *state == model::machines::kSlave["TERMINATING"];
+}
+
+bool Liveness::agentExited(const Latest& task) const {
+  const auto it = taskAgent_.find(task.framework + "/" + task.task);
+  return it != taskAgent_.end() && (exited_.count(it->second) != 0 || shutDown(it->second));
 }
 
 bool Liveness::connected(const std::string& framework) const {
@@ -86,19 +100,23 @@ bool Liveness::connected(const std::string& framework) const {
 
 std::string Liveness::violation() const {
   for (const auto& [agent, state] : state_) {
-    if (down_.count(agent) == 0 && state != "RUNNING") return fmt::format("{} is {}, not RUNNING, after the heal", agent, state);
+    if (down_.count(agent) == 0 && state != "RUNNING" && !shutDown(agent)) {
+      return fmt::format("{} is {}, not RUNNING, after the heal", agent, state);
+    }
   }
   if (checkAcks_) {
     for (const auto& [agent, pending] : pending_) {
-      if (down_.count(agent)) continue;
+      if (down_.count(agent) || shutDown(agent)) continue;
       const auto owed = std::count_if(pending.begin(), pending.end(), [this](const auto& p) { return connected(p.second.first); });
       if (owed == 0) continue;
       return fmt::format("{} has {} unacknowledged status update(s) of connected frameworks after the heal", agent, owed);
     }
   }
   for (const auto& [task, latest] : taskState_) {
-    const std::string& state = latest.first;
-    if ((state == "TASK_STAGING" || state == "TASK_STARTING") && connected(latest.second)) return fmt::format("{} is still {}", task, state);
+    const std::string& state = latest.state;
+    if ((state == "TASK_STAGING" || state == "TASK_STARTING") && connected(latest.framework) && !agentExited(latest)) {
+      return fmt::format("{} is still {}", task, state);
+    }
   }
   return {};
 }

@@ -4,7 +4,9 @@
 // of a reproducer: the same records give the same verdict and evidence. At the end of
 // the run (the end of the fuzzer's liveness phase):
 //  - every agent whose program runs (it did not exit with a Mesos startup error, was not
-//    stopped, and its host is up) is RUNNING (Slave::State), so registered;
+//    stopped, and its host is up) and that was not told to shut down (TERMINATING: the
+//    operator's SIGUSR1, after which it unregisters, exits and owes nothing) is RUNNING
+//    (Slave::State), so registered;
 //  - every status update an agent's status update manager received since its program
 //    last started is acknowledged, or its stream closed (an acknowledged terminal update
 //    discards what was queued behind it: StatusUpdateManagerProcess::acknowledgement) or
@@ -15,7 +17,12 @@
 //    the agent retries them forever, as in Mesos); not checked when a framework never
 //    acknowledges;
 //  - no task's latest state at its scheduler is TASK_STAGING or TASK_STARTING, when its
-//    framework is connected to a master at the end (the same reason); a terminal state
+//    framework is connected to a master at the end (the same reason) and its agent did
+//    not exit (an agent whose program ended with an error sends no more updates of its
+//    tasks; a supervisor that would restart it is not modelled, and the task's fate
+//    reaches the scheduler only when a master removes the agent, agent_reregister_timeout
+//    (10mins) after a failover, or through reconciliation, which the scheduler model
+//    does not do); a terminal state
 //    is the latest for good (Master::statusUpdate forwards a stale update of a task it
 //    no longer knows, e.g. a re-sent TASK_STARTING after the master's TASK_LOST).
 // Simplification: "registered with the leader" is read as RUNNING; the agent's detector
@@ -48,7 +55,14 @@ class Liveness {
   std::map<std::string, std::string> state_;  // agent -> Slave::State
   std::set<std::string> down_;
   std::map<std::string, std::map<std::string, Stream>> pending_;  // agent -> uuid -> stream
-  std::map<std::string, std::pair<std::string, std::string>> taskState_;  // host/task -> (state, framework_id)
+  struct Latest {
+    std::string state, framework, task;
+  };
+  std::map<std::string, Latest> taskState_;       // scheduler host/task -> its latest state
+  std::map<std::string, std::string> taskAgent_;  // framework_id/task_id -> the agent of its stream
+  std::set<std::string> exited_;                  // agents whose program exited with an error
+  bool agentExited(const Latest& task) const;  // its stream's agent exited or was shut down
+  bool shutDown(const std::string& agent) const;  // TERMINATING: told to shut down (SIGUSR1)
   std::map<std::string, std::map<std::string, bool>> connected_;  // master -> framework_id -> connected
   bool connected(const std::string& framework) const;
 };

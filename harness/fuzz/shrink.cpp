@@ -1,10 +1,12 @@
 #include "harness/fuzz/shrink.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
 #include "harness/runner.hpp"
+#include "model/slave/startup_graph.hpp"
 
 namespace agentsim::harness::fuzz {
 
@@ -62,13 +64,13 @@ class Shrinker {
     for (auto it = c.orders.begin(); it != c.orders.end();) {
       FuzzCase candidate = c;
       candidate.orders.erase(it->first);
+      const std::string agent = it->first;
       if (fails(candidate)) {
-        const std::string agent = it->first;
         c = std::move(candidate);
-        it = c.orders.upper_bound(agent);
       } else {
-        ++it;
+        towardMain(c, agent);
       }
+      it = c.orders.upper_bound(agent);
     }
     if (c.permute_ties) {
       FuzzCase candidate = c;
@@ -87,6 +89,28 @@ class Shrinker {
   Verdict verdict;
 
  private:
+  // The agent's order moved toward main.cpp's one adjacent swap at a time.
+  void towardMain(FuzzCase& c, const std::string& agent) {
+    auto loaded = loadScenarioText(c.base.dump(), "fuzz-case.json");
+    if (std::holds_alternative<LoadError>(loaded)) return;
+    const Scenario& scenario = std::get<Scenario>(loaded);
+    const auto spec = std::find_if(scenario.agents.begin(), scenario.agents.end(),
+                                   [&](const AgentSpec& a) { return a.id == agent; });
+    if (spec == scenario.agents.end()) return;
+    const auto graph = model::StartupGraph::forAgent(spec->flags, spec->options.env);
+    Order mainOrder;
+    for (std::size_t v : graph.defaultOrder()) mainOrder.emplace_back(graph.name(v));
+    auto legal = [&](const Order& o) { return std::holds_alternative<model::StartupGraph::Order>(graph.validate(o)); };
+    auto failsWith = [&](const Order& o) {
+      FuzzCase candidate = c;
+      candidate.orders[agent] = o;
+      return fails(candidate);
+    };
+    c.orders[agent] = stepTowards(c.orders[agent], mainOrder, legal, failsWith, kOrderBudget);
+  }
+
+  static constexpr std::size_t kOrderBudget = 200;  // candidate orders per agent
+
   static bool names(const Json& j, const std::string& id) {
     return j.dump().find('"' + id + '"') != std::string::npos;
   }
@@ -160,6 +184,31 @@ class Shrinker {
 };
 
 }  // namespace
+
+Order stepTowards(Order order, const Order& target, const std::function<bool(const Order&)>& legal,
+                  const std::function<bool(const Order&)>& fails, std::size_t budget) {
+  std::map<std::string, std::size_t> rank;
+  for (std::size_t i = 0; i < target.size(); ++i) rank[target[i]] = i;
+  auto rankOf = [&](const std::string& name) {
+    const auto it = rank.find(name);
+    return it == rank.end() ? target.size() : it->second;
+  };
+  std::size_t tried = 0;
+  for (bool kept = true; kept && tried < budget;) {
+    kept = false;
+    for (std::size_t i = 0; i + 1 < order.size() && tried < budget; ++i) {
+      if (rankOf(order[i]) <= rankOf(order[i + 1])) continue;
+      Order candidate = order;
+      std::swap(candidate[i], candidate[i + 1]);
+      if (!legal(candidate)) continue;
+      ++tried;
+      if (!fails(candidate)) continue;
+      order = std::move(candidate);
+      kept = true;
+    }
+  }
+  return order;
+}
 
 Shrunk shrinkCase(const FuzzCase& failing, const std::string& signature, const JudgeOptions& options) {
   Shrinker s(signature, options);

@@ -1,12 +1,15 @@
 #pragma once
 // Shrinking (docs/fuzzing.md): a failing case made small enough to read, by delta
 // debugging (Zeller's ddmin) over its fault schedule, then its startup orders (each
-// agent's back to main.cpp's when the failure survives it), its tie permutation, and its
+// agent's back to main.cpp's when the failure survives it, else toward it one adjacent
+// swap at a time, stepTowards), its tie permutation, and its
 // cluster (fewer agents with their tasks, fewer tasks, fewer ZooKeeper servers), then the
 // faults once more. A step is kept only when the candidate still fails with the same
 // signature. Deterministic: the same case shrinks to the same reproducer.
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "harness/fuzz/case.hpp"
 #include "harness/fuzz/judge.hpp"
@@ -18,6 +21,14 @@ struct Shrunk {
   Verdict verdict;        // the shrunk case's
   std::uint64_t runs = 0;  // how many candidates were run
 };
+
+// Moves `order` toward `target` (the same names, e.g. main.cpp's startup order) one
+// adjacent swap at a time: a swap that undoes an inversion against `target` is kept when
+// the swapped order is `legal` and still `fails`; passes repeat until none is kept or
+// `budget` candidates were tried. Returns the order reached (at worst `order` itself).
+using Order = std::vector<std::string>;
+Order stepTowards(Order order, const Order& target, const std::function<bool(const Order&)>& legal,
+                  const std::function<bool(const Order&)>& fails, std::size_t budget);
 
 Shrunk shrinkCase(const FuzzCase& failing, const std::string& signature, const JudgeOptions& options);
 

@@ -352,8 +352,16 @@ void Slave::reregisterExecutorTimeout() {
 }
 
 void Slave::finishRecovery() {
-  AGENTSIM_ASSERT(state_ == State::RECOVERING);
   log("Finished recovery");
+  if (state_ != State::RECOVERING) {
+    // CHECK_EQ(RECOVERING, state) aborts the agent: a shutdown (SIGUSR1) during recovery
+    // left it TERMINATING with recovered frameworks, and recovery then finished.
+    exitAgent(host(), "slave",
+              fmt::format("Check failed: RECOVERING == state ({} vs. {})", toString(State::RECOVERING),
+                          toString(state_)),
+              "src/slave/slave.cpp: Slave::__recover", this);
+    return;
+  }
   checkpoint(paths::bootIdPath(meta_dir_), std::to_string(host().incarnation()));
   garbageCollectOldAgents();
   if (flags_.recover == "reconnect") {

@@ -60,8 +60,9 @@ void StatusUpdateManager::update(StatusUpdate u, std::optional<std::string> chec
       return;
     }
     if (path && siteFires(faults_, *this, kStatusUpdateStreamCheckpointSite, *path)) {
-      // StatusUpdateStream::handle: the append to task.updates fails.
-      reply(sim::Error{fmt::format("Failed to write status update {} to '{}': Input/output error", u.uuid, *path)});
+      // StatusUpdateStream::handle: the append to task.updates fails, and the stream keeps
+      // the error: every later update of the task fails too (StatusUpdateStream::update).
+      reply(entry->stream.failWrite(u.uuid, "Input/output error"));
       return;
     }
     auto accepted = entry->stream.update(std::move(u));  // kept by the stream if accepted

@@ -157,6 +157,11 @@ sim::Try<sim::Nothing> StatusUpdateStream::write(const StatusUpdate& update, Sta
   return sim::Nothing{};
 }
 
+sim::Error StatusUpdateStream::failWrite(const std::string& uuid, const std::string& why) {
+  error_ = fmt::format("Failed to write status update {} to '{}': {}", uuid, path_.value_or(""), why);
+  return sim::Error{*error_};
+}
+
 void StatusUpdateStream::receive(StatusUpdate update) {
   if (!contains(received_, update.uuid)) received_.push_back(update.uuid);
   pending_.push_back(std::move(update));

@@ -52,6 +52,9 @@ class StatusUpdateStream {
   bool terminated() const { return terminated_; }
   bool checkpointed() const { return path_.has_value(); }
   const std::optional<std::string>& error() const { return error_; }
+  // A write of `uuid` to task.updates failed (a fault site firing): as write() does, the
+  // stream keeps the error and refuses every later update and acknowledgement.
+  sim::Error failWrite(const std::string& uuid, const std::string& why);
   // Why the last update() or acknowledgement() returned false, for the trace.
   const std::string& rejection() const { return rejection_; }
 

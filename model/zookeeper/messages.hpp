@@ -97,6 +97,7 @@ struct CreateResponse : sim::MessageOf<CreateResponse> {
   static constexpr std::string_view kName = "zookeeper.CreateResponse";
   std::int64_t conn = 0;
   std::int64_t xid = 0;
+  std::int64_t zxid = 0;  // ReplyHeader.zxid: the last transaction the server applied
   int err = ZOK;
   std::string path;  // the created path (with the sequence suffix)
   void describe(sim::Fields& out) const override {
@@ -116,6 +117,7 @@ struct DeleteResponse : sim::MessageOf<DeleteResponse> {
   static constexpr std::string_view kName = "zookeeper.DeleteResponse";
   std::int64_t conn = 0;
   std::int64_t xid = 0;
+  std::int64_t zxid = 0;  // ReplyHeader.zxid: the last transaction the server applied
   int err = ZOK;
   void describe(sim::Fields& out) const override { out.push_back({"err", std::string(codeName(err))}); }
 };
@@ -131,6 +133,7 @@ struct ExistsResponse : sim::MessageOf<ExistsResponse> {
   static constexpr std::string_view kName = "zookeeper.ExistsResponse";
   std::int64_t conn = 0;
   std::int64_t xid = 0;
+  std::int64_t zxid = 0;  // ReplyHeader.zxid: the last transaction the server applied
   int err = ZOK;
   void describe(sim::Fields& out) const override { out.push_back({"err", std::string(codeName(err))}); }
 };
@@ -146,6 +149,7 @@ struct GetDataResponse : sim::MessageOf<GetDataResponse> {
   static constexpr std::string_view kName = "zookeeper.GetDataResponse";
   std::int64_t conn = 0;
   std::int64_t xid = 0;
+  std::int64_t zxid = 0;  // ReplyHeader.zxid: the last transaction the server applied
   int err = ZOK;
   std::string data;
   void describe(sim::Fields& out) const override {
@@ -169,6 +173,7 @@ struct GetChildrenResponse : sim::MessageOf<GetChildrenResponse> {
   static constexpr std::string_view kName = "zookeeper.GetChildrenResponse";
   std::int64_t conn = 0;
   std::int64_t xid = 0;
+  std::int64_t zxid = 0;  // ReplyHeader.zxid: the last transaction the server applied
   int err = ZOK;
   std::vector<std::string> children;  // sorted
   void describe(sim::Fields& out) const override {
@@ -207,6 +212,24 @@ struct Ping : sim::MessageOf<Ping> {
 struct PingResponse : sim::MessageOf<PingResponse> {
   static constexpr std::string_view kName = "zookeeper.PingResponse";
   std::int64_t conn = 0;
+  std::int64_t zxid = 0;  // ReplyHeader.zxid
+};
+
+// OpCode.setWatches, sent by the C client once it has reconnected with its session
+// (check_events -> send_set_watches): the watches it holds that have not fired, and
+// relativeZxid, the last zxid it saw in a reply header. The server fires at once each
+// watch whose znode changed after relativeZxid or is gone (DataTree::setWatches), so an
+// event lost with its connection is not lost for good, and re-registers the others.
+// Simplification: only child watches (the only kind agentsim's clients set); the
+// server's reply to it (a bare header) is not modelled.
+struct SetWatches : sim::MessageOf<SetWatches> {
+  static constexpr std::string_view kName = "zookeeper.SetWatches";
+  std::int64_t relative_zxid = 0;
+  std::vector<std::string> child_watches;  // sorted
+  void describe(sim::Fields& out) const override {
+    out.push_back({"relative_zxid", relative_zxid});
+    out.push_back({"child_watches", fmt::format("[{}]", fmt::join(child_watches, ","))});
+  }
 };
 
 // A one-time watch fired: here always NodeChildrenChanged for a getChildren watch.
@@ -241,7 +264,7 @@ inline const std::vector<std::string_view>& messageNames() {
       CreateResponse::kName,      DeleteRequest::kName,        DeleteResponse::kName,   ExistsRequest::kName,
       ExistsResponse::kName,      GetChildrenRequest::kName,   GetChildrenResponse::kName,
       GetDataRequest::kName,      GetDataResponse::kName,      Ping::kName,
-      PingResponse::kName,        WatcherEvent::kName,         QuorumPing::kName,
+      PingResponse::kName,        SetWatches::kName,           WatcherEvent::kName,     QuorumPing::kName,
   };
   return names;
 }

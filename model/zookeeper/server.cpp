@@ -173,6 +173,7 @@ int ZooKeeperEnsemble::create(const std::string& path, const std::string& data, 
   node.ephemeral_owner = ephemeral ? owner : 0;
   parent->second.children.insert(name);
   ++parent->second.cversion;
+  parent->second.pzxid = ++zxid_;
   tree_.emplace(created, std::move(node));
   if (ephemeral) sessions_[owner].ephemerals.insert(created);
   changedParents.push_back(parentPath);
@@ -191,6 +192,7 @@ int ZooKeeperEnsemble::remove(const std::string& path, std::vector<std::string>&
   Znode& parent = tree_[parentPath];
   parent.children.erase(path.substr(path.rfind('/') + 1));
   ++parent.cversion;
+  parent.pzxid = ++zxid_;
   tree_.erase(it);
   changedParents.push_back(parentPath);
   return zk::ZOK;
@@ -261,6 +263,7 @@ void ZooKeeperServer::initialize() {
   install(&ZooKeeperServer::getChildren, "FinalRequestProcessor::processRequest");
   install(&ZooKeeperServer::auth, "ZooKeeperServer::processPacket");
   install(&ZooKeeperServer::ping, "FinalRequestProcessor::processRequest");
+  install(&ZooKeeperServer::setWatches, "FinalRequestProcessor::processRequest");
   log(fmt::format("ZooKeeper server myid={} of {} started on {}:{}", myid_, ensemble_->size(), self().host(),
                   self().port()));
   traceState(machines::kZooKeeperServer, toString(state_));
@@ -377,19 +380,12 @@ void ZooKeeperServer::deliverEvent(std::int64_t session, const std::string& path
   ZooKeeperEnsemble::Session* s = ensemble_->session(session);
   if (s == nullptr) return;
   ZooKeeperServer* holder = s->server != 0 ? peer(s->server) : nullptr;
-  if (holder == nullptr || !holder->serving()) {
-    // No live connection: the watch is re-registered when the client reconnects
-    // (SetWatches), and fires then.
-    s->pending_events.push_back(path);
-    return;
-  }
+  // No live connection: the watch is gone with it (WatchManager::removeWatcher of the
+  // closed connection); the client's SetWatches fires it when it reconnects.
+  if (holder == nullptr || !holder->serving()) return;
   holder->dispatch("WatchManager::triggerWatch", [holder, session, path] {
     ZooKeeperEnsemble::Session* live = holder->ensemble_->session(session);
-    if (live == nullptr) return;
-    if (live->server != holder->myid_ || !holder->serving()) {
-      live->pending_events.push_back(path);
-      return;
-    }
+    if (live == nullptr || live->server != holder->myid_ || !holder->serving()) return;
     zk::WatcherEvent e;
     e.conn = live->conn;
     e.path = path;
@@ -449,15 +445,6 @@ void ZooKeeperServer::connect(const sim::Upid& from, const zk::ConnectRequest& m
     reply.session_id = s->id;
     reply.timeout_ms = ms(s->timeout);
     send(from, reply);
-    // SetWatches: watches that fired while the client had no connection fire now.
-    std::vector<std::string> pending = std::move(s->pending_events);
-    s->pending_events.clear();
-    for (const std::string& path : pending) {
-      zk::WatcherEvent e;
-      e.conn = message.conn;
-      e.path = path;
-      send(from, e);
-    }
     return;
   }
   // ZooKeeperServer::processConnectRequest: the timeout is clamped to the server's
@@ -495,6 +482,7 @@ void ZooKeeperServer::create(const sim::Upid& from, const zk::CreateRequest& mes
   if (s == nullptr) return;
   zk::CreateResponse reply;
   reply.conn = s->conn;
+  reply.zxid = ensemble_->zxid();
   reply.xid = message.xid;
   std::vector<std::string> changed;
   reply.err = ensemble_->create(message.path, message.data, message.ephemeral, message.sequence, s->id, reply.path,
@@ -509,6 +497,7 @@ void ZooKeeperServer::remove(const sim::Upid& from, const zk::DeleteRequest& mes
   if (s == nullptr) return;
   zk::DeleteResponse reply;
   reply.conn = s->conn;
+  reply.zxid = ensemble_->zxid();
   reply.xid = message.xid;
   std::vector<std::string> changed;
   reply.err = ensemble_->tree().count(message.path) != 0 && !ensemble_->permitted(parentOf(message.path), zk::DELETE,
@@ -524,6 +513,7 @@ void ZooKeeperServer::exists(const sim::Upid& from, const zk::ExistsRequest& mes
   if (s == nullptr) return;
   zk::ExistsResponse reply;
   reply.conn = s->conn;
+  reply.zxid = ensemble_->zxid();
   reply.xid = message.xid;
   reply.err = ensemble_->tree().count(message.path) != 0 ? zk::ZOK : zk::ZNONODE;
   send(from, reply);
@@ -534,6 +524,7 @@ void ZooKeeperServer::getData(const sim::Upid& from, const zk::GetDataRequest& m
   if (s == nullptr) return;
   zk::GetDataResponse reply;
   reply.conn = s->conn;
+  reply.zxid = ensemble_->zxid();
   reply.xid = message.xid;
   auto it = ensemble_->tree().find(message.path);
   if (it == ensemble_->tree().end()) {
@@ -551,6 +542,7 @@ void ZooKeeperServer::getChildren(const sim::Upid& from, const zk::GetChildrenRe
   if (s == nullptr) return;
   zk::GetChildrenResponse reply;
   reply.conn = s->conn;
+  reply.zxid = ensemble_->zxid();
   reply.xid = message.xid;
   auto it = ensemble_->tree().find(message.path);
   if (it == ensemble_->tree().end()) {
@@ -588,7 +580,30 @@ void ZooKeeperServer::ping(const sim::Upid& from, const zk::Ping& /*message*/) {
   if (s == nullptr) return;
   zk::PingResponse reply;
   reply.conn = s->conn;
+  reply.zxid = ensemble_->zxid();
   send(from, reply);
+}
+
+void ZooKeeperServer::setWatches(const sim::Upid& from, const zk::SetWatches& message) {
+  ZooKeeperEnsemble::Session* s = sessionOf(from);
+  if (s == nullptr) return;
+  // DataTree::setWatches: a child watch fires at once (NodeChildrenChanged, or
+  // NodeDeleted for a gone znode: here both are the one event type) when its znode
+  // changed after the client's last zxid; otherwise it is registered again.
+  for (const std::string& path : message.child_watches) {
+    auto node = ensemble_->tree().find(path);
+    auto& watchers = ensemble_->child_watches_[path];
+    if (node != ensemble_->tree().end() && node->second.pzxid <= message.relative_zxid) {
+      watchers.insert(s->id);
+      continue;
+    }
+    watchers.erase(s->id);
+    if (watchers.empty()) ensemble_->child_watches_.erase(path);
+    zk::WatcherEvent e;
+    e.conn = s->conn;
+    e.path = path;
+    send(from, e);
+  }
 }
 
 std::vector<std::int64_t> ZooKeeperEnsemble::sessionsOf(const std::string& host, const std::string& client) const {

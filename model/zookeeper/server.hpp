@@ -11,6 +11,10 @@
 //    expires sessions in tickTime buckets (expiry at the next multiple of tickTime
 //    after last touch + timeout), deletes their ephemeral znodes, fires the watches
 //    this triggers, and closes their connections;
+//  - a watch event is sent on the connection the session has when it fires; with no
+//    connection, or lost with its connection, it is gone from the server, and the
+//    client's SetWatches on reconnect fires it again (the znode's pzxid is past the
+//    client's last zxid);
 //  - a client that reconnects with a live session keeps it; with an expired one it
 //    is told so (ConnectResponse with timeout 0);
 //  - znodes: persistent, ephemeral, sequential (a 10-digit suffix from the parent's
@@ -82,6 +86,7 @@ class ZooKeeperEnsemble {
     std::vector<AclEntry> acl{AclEntry{zk::ALL, "world:anyone"}};
     std::int64_t ephemeral_owner = 0;  // session id; 0 for a persistent znode
     std::int32_t cversion = 0;         // child creates and deletes; names sequential children
+    std::int64_t pzxid = 0;            // the zxid of the last change to its children
     std::set<std::string> children;
   };
   struct Session {
@@ -92,8 +97,7 @@ class ZooKeeperEnsemble {
     sim::Upid client;             // the connected client's address
     std::int64_t conn = 0;        // the client's connection attempt
     std::set<std::string> ephemerals;
-    std::vector<std::string> auth_ids;        // ids added by zookeeper.AuthPacket
-    std::vector<std::string> pending_events;  // watches fired while it had no connection
+    std::vector<std::string> auth_ids;  // ids added by zookeeper.AuthPacket
   };
 
   explicit ZooKeeperEnsemble(int servers);
@@ -115,6 +119,9 @@ class ZooKeeperEnsemble {
   // client authenticated with digest `creator` ("" for none), with its missing parents
   // (open). Returns the create's code (ZINVALIDACL: a creator ACL without a creator).
   int seed(const std::string& path, const std::string& data, zk::Acl acl, const std::string& creator);
+  // The last transaction applied (DataTree.lastProcessedZxid): every create and delete
+  // is one.
+  std::int64_t zxid() const { return zxid_; }
 
  private:
   friend class ZooKeeperServer;
@@ -143,6 +150,7 @@ class ZooKeeperEnsemble {
   std::map<std::int64_t, std::set<std::int64_t>> expiry_;            // bucket ns -> session ids
   std::map<std::string, std::set<std::int64_t>> child_watches_;      // path -> watching sessions
   std::int64_t next_session_ = 0;
+  std::int64_t zxid_ = 0;
   std::uint64_t expired_ = 0;
 };
 
@@ -185,6 +193,7 @@ class ZooKeeperServer final : public sim::Process {
   void getChildren(const sim::Upid& from, const zk::GetChildrenRequest& message);
   void auth(const sim::Upid& from, const zk::AuthPacket& message);
   void ping(const sim::Upid& from, const zk::Ping& message);
+  void setWatches(const sim::Upid& from, const zk::SetWatches& message);
   // The session of a request's connection, touched; null (and the connection closed)
   // if there is none.
   ZooKeeperEnsemble::Session* sessionOf(const sim::Upid& from);

@@ -192,6 +192,7 @@ void ZooKeeperProcess::connectResponse(const sim::Upid& /*from*/, const zk::Conn
     return;
   }
   const bool reconnect = session_id_ != 0;
+  if (reconnect && m.session_id != session_id_) child_watches_.clear();
   session_id_ = m.session_id;
   timeout_ = sim::Milliseconds(m.timeout_ms);
   state_ = State::CONNECTED;
@@ -202,8 +203,18 @@ void ZooKeeperProcess::connectResponse(const sim::Upid& /*from*/, const zk::Conn
               {"timeout", sim::format(timeout_)}});
   armReceiveCheck();
   armPingCheck();
+  if (reconnect) sendSetWatches();
   const std::int64_t session = session_id_;
   toOwner("GroupProcess::connected", [cb = watcher_.connected, session, reconnect] { cb(session, reconnect); });
+}
+
+void ZooKeeperProcess::sendSetWatches() {
+  if (child_watches_.empty()) return;
+  zk::SetWatches m;
+  m.relative_zxid = last_zxid_;
+  m.child_watches.assign(child_watches_.begin(), child_watches_.end());
+  send(server_, m);
+  last_send_ = now();
 }
 
 void ZooKeeperProcess::connectionClosed(const sim::Upid& /*from*/, const zk::ConnectionClosed& m) {
@@ -211,10 +222,11 @@ void ZooKeeperProcess::connectionClosed(const sim::Upid& /*from*/, const zk::Con
   connectionLost(fmt::format("{}:{} closed the connection: {}", server_.host(), server_.port(), m.reason));
 }
 
-void ZooKeeperProcess::complete(std::int64_t conn, std::int64_t xid, int err, const std::string& text,
-                                const std::vector<std::string>& children) {
+void ZooKeeperProcess::complete(std::int64_t conn, std::int64_t xid, std::int64_t zxid, int err,
+                                const std::string& text, const std::vector<std::string>& children) {
   if (!current(conn)) return;
   received();
+  last_zxid_ = std::max(last_zxid_, zxid);
   auto it = pending_.find(xid);
   if (it == pending_.end()) return;
   Reply k = std::move(it->second);
@@ -223,30 +235,33 @@ void ZooKeeperProcess::complete(std::int64_t conn, std::int64_t xid, int err, co
 }
 
 void ZooKeeperProcess::createResponse(const sim::Upid&, const zk::CreateResponse& m) {
-  complete(m.conn, m.xid, m.err, m.path, {});
+  complete(m.conn, m.xid, m.zxid, m.err, m.path, {});
 }
 void ZooKeeperProcess::deleteResponse(const sim::Upid&, const zk::DeleteResponse& m) {
-  complete(m.conn, m.xid, m.err, {}, {});
+  complete(m.conn, m.xid, m.zxid, m.err, {}, {});
 }
 void ZooKeeperProcess::existsResponse(const sim::Upid&, const zk::ExistsResponse& m) {
-  complete(m.conn, m.xid, m.err, {}, {});
+  complete(m.conn, m.xid, m.zxid, m.err, {}, {});
 }
 void ZooKeeperProcess::getDataResponse(const sim::Upid&, const zk::GetDataResponse& m) {
-  complete(m.conn, m.xid, m.err, m.data, {});
+  complete(m.conn, m.xid, m.zxid, m.err, m.data, {});
 }
 void ZooKeeperProcess::getChildrenResponse(const sim::Upid&, const zk::GetChildrenResponse& m) {
-  complete(m.conn, m.xid, m.err, {}, m.children);
+  complete(m.conn, m.xid, m.zxid, m.err, {}, m.children);
 }
 void ZooKeeperProcess::authResponse(const sim::Upid&, const zk::AuthResponse& m) {
   complete(m.conn, m.xid, m.err, {}, {});
 }
 void ZooKeeperProcess::pingResponse(const sim::Upid&, const zk::PingResponse& m) {
-  if (current(m.conn)) received();
+  if (!current(m.conn)) return;
+  received();
+  last_zxid_ = std::max(last_zxid_, m.zxid);
 }
 
 void ZooKeeperProcess::watcherEvent(const sim::Upid&, const zk::WatcherEvent& m) {
   if (!current(m.conn)) return;
   received();
+  child_watches_.erase(m.path);
   const std::int64_t session = session_id_;
   toOwner("GroupProcess::updated", [cb = watcher_.updated, session, path = m.path] { cb(session, path); });
 }
@@ -392,7 +407,8 @@ void ZooKeeperProcess::get(std::string path, std::string_view then, GetDone done
 
 void ZooKeeperProcess::getChildren(std::string path, bool watch, std::string_view then, ChildrenDone done) {
   dispatch("ZooKeeperProcess::getChildren", [this, path = std::move(path), watch, then, done = std::move(done)] {
-    Reply k = [this, then, done](int code, const std::string&, const std::vector<std::string>& children) {
+    Reply k = [this, path, watch, then, done](int code, const std::string&, const std::vector<std::string>& children) {
+      if (watch && code == zk::ZOK) child_watches_.insert(path);
       toOwner(then, [done, code, children] { done(code, children); });
     };
     if (state_ != State::CONNECTED) {

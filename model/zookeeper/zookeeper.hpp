@@ -14,12 +14,17 @@
 //    "reconnecting" to the watcher; it then reconnects with the same session, which
 //    the server either keeps ("connected", reconnect) or declares expired ("expired":
 //    the handle is dead and a new one must be created);
+//  - it remembers the child watches the server accepted (a getChildren with a watch that
+//    succeeded) until their event arrives, and the last zxid of any reply; after a
+//    reconnect with its session it sends them in a SetWatches (send_set_watches), so an
+//    event lost with the old connection fires again;
 //  - a call made while not connected fails at once with ZCONNECTIONLOSS (the C client
 //    would queue it; Mesos's group only calls while connected, see docs).
 // Every call and every watcher event completes as a dispatch on the owner process.
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -100,8 +105,9 @@ class ZooKeeperProcess final : public sim::Process {
   void createRecursive(const std::string& path, const std::string& data, bool ephemeral, bool sequence, zk::Acl acl,
                        Reply k);
   void sendExists(const std::string& path, Reply k);
-  void complete(std::int64_t conn, std::int64_t xid, int err, const std::string& text,
+  void complete(std::int64_t conn, std::int64_t xid, std::int64_t zxid, int err, const std::string& text,
                 const std::vector<std::string>& children);
+  void sendSetWatches();
   void existsResponse(const sim::Upid& from, const zk::ExistsResponse& m);
 
   void connectResponse(const sim::Upid& from, const zk::ConnectResponse& m);
@@ -129,6 +135,8 @@ class ZooKeeperProcess final : public sim::Process {
   sim::Time last_recv_;
   sim::Time last_send_;
   std::int64_t next_xid_ = 0;
+  std::int64_t last_zxid_ = 0;        // zh->last_zxid: the highest zxid of a reply
+  std::set<std::string> child_watches_;  // zh->active_child_watchers' paths
   std::map<std::int64_t, Reply> pending_;
   sim::TimerId receive_timer_;
   sim::TimerId ping_timer_;

@@ -131,7 +131,7 @@ TEST_CASE("run: the invariants follow the expectations, one line each") {
     CHECK(r.out.find(std::string("  held     ") + name + ": ") != std::string::npos);
   }
   CHECK(r.out.find("VIOLATED") == std::string::npos);
-  CHECK(r.out.find("8 of 8 invariants held") != std::string::npos);
+  CHECK(r.out.find("9 of 9 invariants held") != std::string::npos);
 }
 
 TEST_CASE("run: the fault sites the model reached follow the invariants, with how often") {
@@ -498,7 +498,7 @@ TEST_CASE("run --results writes every verdict as JSON: held, failed, undecided, 
   CHECK(leader["verdict"] == "undecided");
   CHECK(leader["note"].get<std::string>().find("Elected once") == 0);
   CHECK(d["expectations"][0]["verdict"] == "held");
-  CHECK(d["invariants"].size() == 8);
+  CHECK(d["invariants"].size() == 9);
   CHECK(d["invariants"][0]["verdict"] == "held");
   // A run that holds: exit 0 in the file too.
   CHECK(runAgentsim("run scenarios/registration.json --quiet --results '" + path + "'").code == 0);

@@ -134,3 +134,26 @@ TEST_CASE("topo::Sampler draws what topo::sample draws, keeping its counts") {
   agentsim::sim::Rng r1(5, "t"), r2(5, "t");
   for (int i = 0; i < 20; ++i) CHECK(sampler.sample(r1) == graph.sample(r2));
 }
+
+TEST_CASE("a startup order shrinks toward main.cpp's one adjacent swap at a time, keeping the failure") {
+  // The failure needs c before a; legality forbids d before b. From the reversed order
+  // every swap that undoes an inversion is tried; the failure's own inversion stays.
+  const fz::Order target{"a", "b", "c", "d"};
+  auto pos = [](const fz::Order& o, const std::string& name) { return std::find(o.begin(), o.end(), name) - o.begin(); };
+  auto legal = [&](const fz::Order& o) { return pos(o, "b") < pos(o, "d"); };
+  std::size_t runs = 0;
+  auto fails = [&](const fz::Order& o) {
+    ++runs;
+    return pos(o, "c") < pos(o, "a");
+  };
+  const fz::Order start{"c", "b", "a", "d"};
+  REQUIRE(legal(start));
+  REQUIRE(fails(start));
+  const fz::Order shrunk = fz::stepTowards(start, target, legal, fails, 100);
+  CHECK(shrunk == fz::Order{"b", "c", "a", "d"});
+  CHECK(runs <= 10);
+  // A budget of zero candidates leaves the order as it was.
+  CHECK(fz::stepTowards(start, target, legal, fails, 0) == start);
+  // An order that fails anywhere goes all the way to the target.
+  CHECK(fz::stepTowards(start, target, legal, [](const fz::Order&) { return true; }, 100) == target);
+}

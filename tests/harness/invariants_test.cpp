@@ -34,7 +34,7 @@ TEST_CASE("the invariants are named and explained, and checkInvariants runs them
   CHECK(names == std::vector<std::string>{"updates_in_order", "retried_until_acknowledged",
                                           "no_resend_after_acknowledgement", "nothing_after_terminal_acknowledgement",
                                           "checkpointed_updates_survive_restarts", "agent_state_transitions",
-                                          "one_leader_per_view", "task_lost_with_reason"});
+                                          "one_leader_per_view", "task_lost_with_reason", "retry_interval_capped"});
   const auto results = harness::checkInvariants({}, sim::Time{});
   REQUIRE(results.size() == names.size());
   for (std::size_t i = 0; i < results.size(); ++i) {
