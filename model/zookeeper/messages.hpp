@@ -199,6 +199,7 @@ struct AuthResponse : sim::MessageOf<AuthResponse> {
   static constexpr std::string_view kName = "zookeeper.AuthResponse";
   std::int64_t conn = 0;
   std::int64_t xid = 0;
+  std::int64_t zxid = 0;  // ReplyHeader.zxid: the last transaction the server applied
   int err = ZOK;
   void describe(sim::Fields& out) const override { out.push_back({"err", std::string(codeName(err))}); }
 };

@@ -562,6 +562,7 @@ void ZooKeeperServer::auth(const sim::Upid& from, const zk::AuthPacket& message)
   zk::AuthResponse reply;
   reply.conn = s->conn;
   reply.xid = message.xid;
+  reply.zxid = ensemble_->zxid();
   if (message.scheme != "digest") {
     // ProviderRegistry has no such provider: auth failed (ZooKeeper then closes the
     // connection; the fake server only answers).

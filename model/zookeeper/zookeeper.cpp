@@ -250,7 +250,7 @@ void ZooKeeperProcess::getChildrenResponse(const sim::Upid&, const zk::GetChildr
   complete(m.conn, m.xid, m.zxid, m.err, {}, m.children);
 }
 void ZooKeeperProcess::authResponse(const sim::Upid&, const zk::AuthResponse& m) {
-  complete(m.conn, m.xid, m.err, {}, {});
+  complete(m.conn, m.xid, m.zxid, m.err, {}, {});
 }
 void ZooKeeperProcess::pingResponse(const sim::Upid&, const zk::PingResponse& m) {
   if (!current(m.conn)) return;
