@@ -1034,7 +1034,8 @@ void parseRegistryOperations(const ParseContext& c, const std::string& p, Expect
     }
   };
   // The master's registrar logs each operation it applies (Master::_apply).
-  observeWith(out, sim::Interest().kind(RecordKind::Log), Operations{master, operation, changed, window, bounds, {}, {}, 0});
+  observeWith(out, sim::Interest().topic(RecordKind::Log, model::kRegistryOperationTopic),
+              Operations{master, operation, changed, window, bounds, {}, {}, 0});
 }
 
 }  // namespace

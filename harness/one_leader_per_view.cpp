@@ -2,13 +2,15 @@
 
 #include <fmt/format.h>
 
+#include "model/master/contender/zookeeper.hpp"
 #include "model/master/master.hpp"
 
 namespace agentsim::harness {
 
 const RuleSubscription& OneLeaderPerView::subscription() {
-  static const RuleSubscription s{{sim::RecordKind::State, sim::RecordKind::Log, sim::RecordKind::Fault},
-                                  {model::machines::kMasterLeadership.name, "log", "crash", "restart", "kill"}};
+  static const RuleSubscription s{
+      {sim::RecordKind::State, sim::RecordKind::Fault},
+      {model::machines::kMasterLeadership.name, model::machines::kLeaderContender.name, "crash", "restart", "kill"}};
   return s;
 }
 
@@ -30,7 +32,14 @@ void OneLeaderPerView::check(sim::Time now, const sim::Record* r) {
 
 void OneLeaderPerView::observe(const sim::Record& r) {
   check(r.at, &r);
-  if (r.kind == sim::RecordKind::State) {
+  if (r.kind == sim::RecordKind::State && r.name == model::machines::kLeaderContender.name) {
+    if (r.text("state") != "LOST") return;
+    auto it = leading_.find(r.host);
+    if (it != leading_.end() && !it->second.lost) {
+      it->second.lost = r.at;
+      it->second.candidacy = r.integer("membership");
+    }
+  } else if (r.kind == sim::RecordKind::State) {
     const std::string state = r.text("state");
     if (state == "ELECTED") {
       ++elections_;
@@ -41,12 +50,6 @@ void OneLeaderPerView::observe(const sim::Record& r) {
   } else if (r.kind == sim::RecordKind::Fault) {
     const std::string program = r.text("program");
     if (r.name != "kill" || program.empty() || program == "(boot program)") leading_.erase(r.host);
-  } else if (r.field("lost_candidacy") != nullptr) {
-    auto it = leading_.find(r.host);
-    if (it != leading_.end() && !it->second.lost) {
-      it->second.lost = r.at;
-      it->second.candidacy = r.integer("lost_candidacy");
-    }
   }
 }
 

@@ -9,8 +9,12 @@
 // timeout), never after: at most one leader per view.
 // It reads the `state` records "Master::Leadership" (ELECTED opens a master's leadership,
 // EXITED or FOLLOWER ends it), `fault` records crash, restart and kill of a master's host
-// (they end it too), and the contender's `log` record with a `lost_candidacy` field (the
-// sequence of the candidacy the group cancelled).
+// (they end it too), and the contender's `state` records "LeaderContender" (LOST: the
+// group cancelled the candidacy `membership`). Those records are its clock: a master
+// still leading after its candidacy was cancelled is reported at the time of the next
+// record it reads (a leadership, contender or fault record of any host), or at the run's
+// end, whichever is first. It reads no `log` record, so a run checked by it alone builds
+// none.
 #include <map>
 #include <optional>
 #include <string>

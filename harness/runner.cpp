@@ -92,8 +92,11 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
     world->sim().trace().addSink(&checks);
     // Last: it takes each record, no copy.
     if (!options.keep.empty()) world->sim().trace().addSink(&memory);
-    report.header = world->header();
-    world->sim().trace().header(report.header);
+    // The header (every host's flags) is built only when something shows it.
+    if (!options.keep.empty() || !options.sinks.empty()) {
+      report.header = world->header();
+      world->sim().trace().header(report.header);
+    }
     // Events of equal time in a seeded order (the fuzzer asks; DESIGN.md).
     if (options.permute_ties) world->sim().permuteTies(true);
     world->scheduleTimeline();

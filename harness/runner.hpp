@@ -41,7 +41,7 @@ struct RunReport {
   sim::Time end;
   sim::RunResult stop;
   std::uint64_t events = 0;
-  sim::Fields header;
+  sim::Fields header;  // the trace's header; empty when no record is kept and no sink of RunOptions listens
   std::vector<sim::Record> records;  // those RunOptions::keep names, in trace order
   std::vector<ExpectationResult> results;
   std::vector<InvariantResult> invariants;  // every run checks them all

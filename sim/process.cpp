@@ -11,7 +11,9 @@ Time Process::now() const { return sim_->now(); }
 
 bool Process::tracing() const { return sim_->trace().enabled(); }
 
-bool Process::tracing(RecordKind kind, std::string_view name) { return sim_->tracing(kind, name); }
+bool Process::tracing(RecordKind kind, std::string_view name, std::string_view topic) {
+  return sim_->trace_.admit(kind, name, topic);
+}
 
 Rng& Process::rng() {
   // A later process at the same address (a restarted agent's slave(1)) draws from a
@@ -116,10 +118,11 @@ void Process::traceState(const StateMachine& machine, std::string_view state, Fi
   traceState(machine.name, state, std::move(fields));
 }
 
-void Process::log(std::string text, Fields fields) {
-  if (!tracing(RecordKind::Log, "log")) return;
+void Process::log(std::string text, Fields fields, std::string_view topic) {
+  if (!sim_->trace_.admit(RecordKind::Log, "log", topic)) return;
   fields.insert(fields.begin(), Field{"message", std::move(text)});
-  sim_->emit(RecordKind::Log, this, {}, "log", std::move(fields), sim_->refOf(this, sim_->context().function));
+  sim_->trace_.emit(
+      sim_->makeRecord(RecordKind::Log, this, {}, "log", std::move(fields), sim_->refOf(this, sim_->context().function)));
 }
 
 void Process::terminate() { sim_->terminate(*this); }

@@ -102,7 +102,10 @@ class Process {
   void traceState(std::string_view machine, std::string_view state, Fields fields = {});
   // A move of a declared machine; `state` must be one of its states (asserted).
   void traceState(const StateMachine& machine, std::string_view state, Fields fields = {});
-  void log(std::string text, Fields fields = {});
+  // A `log` record; `topic` marks it for readers of that topic only (Interest::topic;
+  // e.g. the master's registry operations). When its text is formatted, guard the call
+  // with tracing(RecordKind::Log, "log") (or the topic's) so nothing is built unread.
+  void log(std::string text, Fields fields = {}, std::string_view topic = {});
   // A function name that already names its source ("src/x.cpp: X::f", any text
   // holding ": ") is used as the record's ref as is; others are prefixed with
   // source() and className().
@@ -110,7 +113,7 @@ class Process {
   // record of `kind` and `name`, whether one wants it (Simulation::tracing: false counts
   // the record without building it, so ask once per record).
   bool tracing() const;
-  bool tracing(RecordKind kind, std::string_view name);
+  bool tracing(RecordKind kind, std::string_view name, std::string_view topic = {});
   Rng& rng();  // this process's own stream: (seed, "<host>/<id>")
 
   // Ends this process (finalize runs first), as process::terminate.

@@ -207,7 +207,7 @@ class Simulation {
 
  private:
   friend class Host;
-  friend class Process;  // internHandlers
+  friend class Process;  // internHandlers, and its log records (trace_, makeRecord)
   struct ProcessSlot {
     std::unique_ptr<Process> process;
     std::uint32_t gen = 0;

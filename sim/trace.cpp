@@ -145,23 +145,43 @@ Interest& Interest::name(RecordKind kind, std::string_view name) {
   return *this;
 }
 
+Interest& Interest::topic(RecordKind kind, std::string_view topic) {
+  auto& topics = topics_[static_cast<std::size_t>(kind)];
+  if (std::find(topics.begin(), topics.end(), topic) == topics.end()) topics.emplace_back(topic);
+  topical_ |= bit(kind);
+  return *this;
+}
+
 Interest& Interest::merge(const Interest& other) {
   all_ |= other.all_;
   for (std::size_t k = 0; k < names_.size(); ++k) {
     for (const std::string& n : other.names_[k]) name(static_cast<RecordKind>(k), n);
+    for (const std::string& t : other.topics_[k]) topic(static_cast<RecordKind>(k), t);
   }
   return *this;
 }
 
-bool Interest::wants(RecordKind kind, std::string_view name) const {
-  const std::uint32_t b = bit(kind);
-  if ((all_ & b) != 0) return true;
-  if ((some_ & b) == 0) return false;
+bool Interest::named(RecordKind kind, std::string_view name) const {
+  if ((some_ & bit(kind)) == 0) return false;
   const auto& names = names_[static_cast<std::size_t>(kind)];
   return std::binary_search(names.begin(), names.end(), name);
 }
 
-bool Interest::wantsAny(RecordKind kind) const { return ((all_ | some_) & bit(kind)) != 0; }
+bool Interest::wants(RecordKind kind, std::string_view name) const {
+  if (((all_ | topical_) & bit(kind)) != 0) return true;
+  return named(kind, name);
+}
+
+bool Interest::admits(RecordKind kind, std::string_view name, std::string_view topic) const {
+  const std::uint32_t b = bit(kind);
+  if ((all_ & b) != 0) return true;
+  if (named(kind, name)) return true;
+  if ((topical_ & b) == 0 || topic.empty()) return false;
+  const auto& topics = topics_[static_cast<std::size_t>(kind)];
+  return std::find(topics.begin(), topics.end(), topic) != topics.end();
+}
+
+bool Interest::wantsAny(RecordKind kind) const { return ((all_ | some_ | topical_) & bit(kind)) != 0; }
 
 void Trace::addSink(TraceSink* sink) {
   sinks_.push_back(Listener{sink, sink->interest(), sink->retains()});

@@ -69,6 +69,10 @@ struct Record {
 // The records a reader reads, by kind and name: every record of a kind, or those of a
 // kind with one of some names. Sinks and checks declare theirs; the trace builds a
 // record only when one of its listeners wants it.
+// A topic marks a subset of a kind's records where they are emitted (the master's
+// registry operation logs: Process::log's `topic`); it is not part of the record. A reader
+// of a topic has those records built, and is handed every built record of the kind (it
+// tells its own from the fields, as it would in a saved trace).
 class Interest {
  public:
   static Interest everything();
@@ -76,18 +80,26 @@ class Interest {
   Interest& kind(RecordKind kind);
   // The records of `kind` named `name`.
   Interest& name(RecordKind kind, std::string_view name);
+  // The records of `kind` emitted with `topic`.
+  Interest& topic(RecordKind kind, std::string_view topic);
   Interest& merge(const Interest& other);
+  // Whether a built record of this kind and name is handed to the reader.
   bool wants(RecordKind kind, std::string_view name) const;
+  // Whether a record of this kind, name and topic ("" for none) is to be built for it.
+  bool admits(RecordKind kind, std::string_view name, std::string_view topic) const;
   bool wantsAny(RecordKind kind) const;  // some or every name of `kind`
-  bool empty() const { return all_ == 0 && some_ == 0; }
+  bool empty() const { return all_ == 0 && some_ == 0 && topical_ == 0; }
   bool everythingWanted() const { return all_ == kAll; }
 
  private:
   static constexpr std::uint32_t kAll = (1u << kRecordKinds) - 1;
   static std::uint32_t bit(RecordKind k) { return 1u << static_cast<unsigned>(k); }
-  std::uint32_t all_ = 0;   // kinds whose every record is wanted
-  std::uint32_t some_ = 0;  // kinds with some names wanted
-  std::array<std::vector<std::string>, kRecordKinds> names_;  // sorted, per kind
+  bool named(RecordKind kind, std::string_view name) const;
+  std::uint32_t all_ = 0;      // kinds whose every record is wanted
+  std::uint32_t some_ = 0;     // kinds with some names wanted
+  std::uint32_t topical_ = 0;  // kinds with some topics wanted
+  std::array<std::vector<std::string>, kRecordKinds> names_;   // sorted, per kind
+  std::array<std::vector<std::string>, kRecordKinds> topics_;  // per kind
 };
 
 class TraceSink {
@@ -160,9 +172,9 @@ class Trace {
   bool wants(RecordKind kind, std::string_view name) const { return interest_.wants(kind, name); }
   // The cheap question before building a record: false when nobody wants it, and then
   // the record is counted as emitted (it takes its seq) without being built.
-  bool admit(RecordKind kind, std::string_view name) {
+  bool admit(RecordKind kind, std::string_view name, std::string_view topic = {}) {
     if (sinks_.empty()) return false;
-    if (interest_.wants(kind, name)) return true;
+    if (interest_.admits(kind, name, topic)) return true;
     ++next_seq_;
     return false;
   }

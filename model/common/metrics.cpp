@@ -18,7 +18,7 @@ void Metrics::set(std::string_view key, std::int64_t value) {
   if (it->second == value) return;
   it->second = value;
   sim::Simulation& sim = owner_.sim();
-  if (!sim.trace().enabled()) return;
+  if (!sim.tracing(sim::RecordKind::Log, "metric")) return;  // counted unbuilt when nobody reads it
   sim.emit(sim::RecordKind::Log, &owner_, {}, "metric", {{"metric", it->first}, {"value", value}},
            sim.refOf(&owner_, sim.context().function));
 }

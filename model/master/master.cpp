@@ -811,14 +811,21 @@ void Master::updateSlave(const sim::Upid& from, const UpdateSlaveMessage& messag
   if (!message.update_oversubscribed_resources) {
     // Mesos 1.5+: an update of the agent's other state (resource providers, operations,
     // none modelled); its revocable total stays.
-    log(fmt::format("Received update of agent {} without oversubscribed resources", message.slave_id),
-        {{"slave_id", message.slave_id}});
+    if (tracing(sim::RecordKind::Log, "log")) {
+      log(fmt::format("Received update of agent {} without oversubscribed resources", message.slave_id),
+          {{"slave_id", message.slave_id}});
+    }
     return;
   }
+  revocable_total_.cpus_milli -= agent.oversubscribed.cpus_milli;
+  revocable_total_.mem_mb -= agent.oversubscribed.mem_mb;
   agent.oversubscribed = message.oversubscribed_resources;
-  log(fmt::format("Received update of agent {} with total oversubscribed resources {}", message.slave_id,
-                  format(message.oversubscribed_resources, true)),
-      {{"slave_id", message.slave_id}, {"oversubscribed", format(message.oversubscribed_resources, true)}});
+  revocable_total_ += agent.oversubscribed;
+  if (tracing(sim::RecordKind::Log, "log")) {
+    log(fmt::format("Received update of agent {} with total oversubscribed resources {}", message.slave_id,
+                    format(message.oversubscribed_resources, true)),
+        {{"slave_id", message.slave_id}, {"oversubscribed", format(message.oversubscribed_resources, true)}});
+  }
   updateRevocableGauges();
 }
 
@@ -826,10 +833,9 @@ void Master::updateRevocableGauges() {
   // Master::_resources_revocable_total("cpus"), ("mem"): the revocable part of every
   // registered agent's totalResources, as /metrics/snapshot reads them. Gauges are
   // integers here: cpus count whole cpus (a fraction is cut off).
-  Resources total;
-  for (const auto& [id, agent] : registered_) total += agent.oversubscribed;
-  metrics_.set("master/cpus_revocable_total", total.cpus_milli / 1000);
-  metrics_.set("master/mem_revocable_total", total.mem_mb);
+  // The sum is kept as agents update and leave (revocable_total_), not summed anew.
+  metrics_.set("master/cpus_revocable_total", revocable_total_.cpus_milli / 1000);
+  metrics_.set("master/mem_revocable_total", revocable_total_.mem_mb);
 }
 
 void Master::exitedExecutor(const sim::Upid& from, const ExitedExecutorMessage& message) {
@@ -953,7 +959,8 @@ void Master::registryOperation(RegistryOperation operation, const SlaveInfo& inf
   if (changed && flags_.registry == "replicated_log" && env_.log) env_.log->apply(operation, info, at.ns());
   log(changed ? fmt::format("Applied registry operation {} for agent {}", toString(operation), info.id)
               : fmt::format("Registry operation {} for agent {} changed nothing", toString(operation), info.id),
-      {{"operation", std::string(toString(operation))}, {"slave_id", info.id}, {"changed", changed}});
+      {{"operation", std::string(toString(operation))}, {"slave_id", info.id}, {"changed", changed}},
+      kRegistryOperationTopic);
 }
 
 void Master::registrarApply(RegistryOperation operation, const SlaveInfo& info, std::string_view continuation,
@@ -1244,6 +1251,8 @@ void Master::forgetSlave(std::map<std::string, Agent>::iterator it) {
   if (auto h = by_hostname_.find(it->second.info.hostname); h != by_hostname_.end() && h->second == it->first) {
     by_hostname_.erase(h);
   }
+  revocable_total_.cpus_milli -= it->second.oversubscribed.cpus_milli;
+  revocable_total_.mem_mb -= it->second.oversubscribed.mem_mb;
   registered_.erase(it);
   updateRevocableGauges();
 }

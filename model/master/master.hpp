@@ -83,6 +83,10 @@ inline constexpr std::string_view kMasterFrameworkStates[]{"REGISTERED", "REREGI
 inline constexpr sim::StateMachine kMasterFramework{"Master::Framework", kMasterFrameworkStates};
 }  // namespace machines
 
+// The topic of the master's registry operation logs (Master::registryOperation), so a
+// reader of those alone has only them built (sim::Interest::topic).
+inline constexpr std::string_view kRegistryOperationTopic = "registry-operation";
+
 class SlaveObserver;
 class ZooKeeperMasterContender;
 
@@ -244,6 +248,7 @@ class Master final : public sim::Process {
   std::uint64_t dropped_messages_ = 0;
   Registry registry_;
   std::map<std::string, Agent> registered_;  // by SlaveID
+  Resources revocable_total_;  // the sum of registered_'s oversubscribed, kept as they change
   // Registered agents' pids -> SlaveID; never iterated.
   std::unordered_map<sim::Upid, std::string, sim::UpidHash> by_pid_;  // lookup only
   std::map<std::string, std::string> by_hostname_;  // agents' hostnames -> SlaveID (the last to register)

@@ -71,7 +71,9 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
   void advance() {
     while (next_ < order_.size()) {
       const std::size_t v = order_[next_];
-      before_ = processIds();
+      // The processes before the step, for its record's `processes` (only when it is read).
+      before_ = host_.sim().trace().wants(sim::RecordKind::Startup, graph_.name(v)) ? processIds()
+                                                                                     : std::vector<std::string>{};
       if (!finish(v, run(graph_.step(v)))) return;
     }
   }
@@ -83,6 +85,10 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
   bool finish(std::size_t v, StepResult r) {
     switch (r.kind) {
       case StepResult::Kind::Done: {
+        if (!host_.sim().tracing(sim::RecordKind::Startup, graph_.name(v))) {  // nobody reads it: counted unbuilt
+          ++next_;
+          return true;
+        }
         sim::Fields f{{"position", static_cast<std::int64_t>(next_ + 1)},
                       {"steps", static_cast<std::int64_t>(order_.size())},
                       {"builds", r.text}};

@@ -143,8 +143,10 @@ void Slave::checkDiskUsage() {
       sim::Nanoseconds(static_cast<std::int64_t>(static_cast<sim::u128>(flags_.gc_delay.ns()) *
                                                  static_cast<sim::u128>(factor) / 1'000'000u));
   const std::string usage = fmt::format("{}.{:02}%", usageMillionths / 10'000, (usageMillionths / 100) % 100);
-  log(fmt::format("Current disk usage {}. Max allowed age: {}", usage, sim::format(age)),
-      {{"usage", usage}, {"max_allowed_age", sim::format(age)}});
+  if (tracing(sim::RecordKind::Log, "log")) {
+    log(fmt::format("Current disk usage {}. Max allowed age: {}", usage, sim::format(age)),
+        {{"usage", usage}, {"max_allowed_age", sim::format(age)}});
+  }
   if (components_.gc != nullptr) {
     components_.gc->prune(flags_.gc_delay - age,
                           fmt::format("disk usage {} leaves a max allowed age of {} (gc_delay {}, gc_disk_headroom {})",

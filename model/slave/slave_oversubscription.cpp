@@ -59,8 +59,10 @@ void Slave::forwardedOversubscribed(const sim::Try<Resources>& estimate) {
     Resources total = *estimate;
     total += revocableAllocated();
     const bool changed = !oversubscribed_ || !(*oversubscribed_ == total);
-    log(fmt::format("Received oversubscribable resources {} from the resource estimator", format(*estimate, true)),
-        {{"estimate", format(*estimate, true)}, {"oversubscribed", format(total, true)}});
+    if (tracing(sim::RecordKind::Log, "log")) {
+      log(fmt::format("Received oversubscribable resources {} from the resource estimator", format(*estimate, true)),
+          {{"estimate", format(*estimate, true)}, {"oversubscribed", format(total, true)}});
+    }
     oversubscribed_ = total;
     if (state_ == State::RUNNING && changed) sendOversubscribed();
   }
@@ -73,7 +75,9 @@ void Slave::sendOversubscribed() {
   UpdateSlaveMessage message;
   message.slave_id = info_.id;
   message.oversubscribed_resources = *oversubscribed_;
-  log(fmt::format("Forwarding total oversubscribed resources {}", format(*oversubscribed_, true)));
+  if (tracing(sim::RecordKind::Log, "log")) {
+    log(fmt::format("Forwarding total oversubscribed resources {}", format(*oversubscribed_, true)));
+  }
   send(masterPid(), message);
 }
 

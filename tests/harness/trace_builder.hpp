@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/master/contender/zookeeper.hpp"
 #include "model/master/master.hpp"
 #include "model/messages/task_messages.hpp"
 #include "model/sched/sched.hpp"
@@ -58,8 +59,8 @@ class TraceBuilder {
 
   // A master's contender lost its candidacy (its ZooKeeper membership was cancelled).
   TraceBuilder& lostCandidacy(double at, std::string host, std::int64_t sequence) {
-    return add(sim::RecordKind::Log, at, "zookeeper-master-contender(1)", std::move(host), "log",
-               {{"message", "Membership cancelled"}, {"lost_candidacy", sequence}});
+    return add(sim::RecordKind::State, at, "zookeeper-master-contender(1)", std::move(host),
+               model::machines::kLeaderContender.name, {{"state", "LOST"}, {"membership", sequence}});
   }
 
   // The status update manager's StatusUpdateStream record.

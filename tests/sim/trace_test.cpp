@@ -493,6 +493,43 @@ TEST_CASE("a sink is handed only the records its Interest names; the others keep
   CHECK(all.records()[1].seq == 1);
 }
 
+namespace {
+class Logger : public Recorder {
+ public:
+  using Process::log;
+};
+}  // namespace
+
+TEST_CASE("a topic has only the records marked with it built; its reader is handed every built record of the kind") {
+  Interest ops;
+  ops.topic(RecordKind::Log, "op");
+  CHECK_FALSE(ops.empty());
+  CHECK(ops.admits(RecordKind::Log, "log", "op"));
+  CHECK_FALSE(ops.admits(RecordKind::Log, "log", ""));
+  CHECK_FALSE(ops.admits(RecordKind::Log, "log", "other"));
+  CHECK_FALSE(ops.admits(RecordKind::State, "log", "op"));
+  CHECK(ops.wants(RecordKind::Log, "log"));  // a built one, as in a saved trace: the reader tells its own
+  CHECK(Interest().name(RecordKind::Log, "log").admits(RecordKind::Log, "log", "op"));  // a reader of every log
+  CHECK(Interest().merge(ops).admits(RecordKind::Log, "log", "op"));
+
+  Simulation sim(1);
+  Host& host = sim.addHost("h", 1);
+  Logger& logger = sim.spawn<Logger>(host);
+  (void)sim.settle();
+  MemorySink marked(ops);
+  sim.trace().addSink(&marked);
+  sim.at(Time{} + Seconds(1), "test", [&] {
+    logger.log("plain");
+    logger.log("marked", {}, "op");
+    logger.log("plain again");
+  });
+  (void)sim.runUntil(Time::max());
+  REQUIRE(marked.records().size() == 1);
+  CHECK(marked.records()[0].text("message") == "marked");
+  // The plain ones took their seqs, unbuilt.
+  CHECK(marked.records()[0].seq + 2 == sim.trace().count());
+}
+
 TEST_CASE("deliveries and sends nobody subscribed to are not built; the wanted ones keep their seqs") {
   TwoHosts w;
   MemorySink all;
