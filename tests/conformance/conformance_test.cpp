@@ -59,27 +59,53 @@ void runAll(const std::vector<fs::path>& files) {
 // The story scenarios state rules, not one seed's timings (issue 17): every expectation
 // and invariant holds on seeds 1 to 100, not only on the pinned seed. Conformance cases
 // keep their pinned seeds where the Mesos test pins the timing.
-TEST_CASE("every story scenario holds on seeds 1 to 100") {
+void storiesHoldOnSeeds(std::uint64_t first, std::uint64_t last) {
   for (const fs::path& f : jsonFiles(AGENTSIM_SCENARIOS_DIR)) {
     auto loaded = harness::loadScenarioFile(f.string());
     if (auto* err = std::get_if<harness::LoadError>(&loaded)) FAIL(err->format());
     const harness::Scenario& s = std::get<harness::Scenario>(loaded);
-    for (std::uint64_t seed = 1; seed <= 100; ++seed) {
+    for (std::uint64_t seed = first; seed <= last; ++seed) {
       harness::RunOptions options;
       options.seed = seed;
       const harness::RunReport report = harness::runScenario(s, options);
       std::size_t failed = report.limitExceeded() ? 1 : 0;
-      std::string first;
+      std::string firstFailure;
       for (const auto& r : report.results) {
-        if (!r.outcome.held && failed++ == 0) first = r.summary + ": " + r.outcome.evidence;
+        if (!r.outcome.held && failed++ == 0) firstFailure = r.summary + ": " + r.outcome.evidence;
       }
       for (const auto& i : report.invariants) {
-        if (!i.held && failed++ == 0) first = i.name + ": " + i.evidence;
+        if (!i.held && failed++ == 0) firstFailure = i.name + ": " + i.evidence;
       }
       CAPTURE(f.string());
       CAPTURE(seed);
-      CAPTURE(first);
+      CAPTURE(firstFailure);
       CHECK(failed == 0);
+    }
+  }
+}
+
+// The rules of the agent's state machine, ZooKeeper leadership and task loss reasons
+// hold on every conformance case and ported Mesos test over seeds 1 to 20 (their
+// expectations may pin one seed's timing; these rules do not). The story scenarios keep
+// them on seeds 1 to 100 (storiesHoldOnSeeds).
+void casesKeepTheRulesOnSeeds(std::uint64_t first, std::uint64_t last) {
+  for (const fs::path& f : jsonFiles(AGENTSIM_CONFORMANCE_DIR)) {
+    auto loaded = harness::loadScenarioFile(f.string());
+    if (auto* err = std::get_if<harness::LoadError>(&loaded)) FAIL(err->format());
+    const harness::Scenario& s = std::get<harness::Scenario>(loaded);
+    for (std::uint64_t seed = first; seed <= last; ++seed) {
+      harness::RunOptions options;
+      options.seed = seed;
+      const harness::RunReport report = harness::runScenario(s, options);
+      for (const auto& i : report.invariants) {
+        if (i.name != "agent_state_transitions" && i.name != "one_leader_per_view" && i.name != "task_lost_with_reason") {
+          continue;
+        }
+        CAPTURE(f.string());
+        CAPTURE(seed);
+        CAPTURE(i.evidence);
+        CHECK(i.held);
+      }
     }
   }
 }
@@ -153,28 +179,21 @@ TEST_CASE("task stories are deterministic too: agent_restart.json and qos_kills.
   }
 }
 
-// The rules of the agent's state machine, ZooKeeper leadership and task loss reasons
-// hold on every conformance case and ported Mesos test over seeds 1 to 20 (their
-// expectations may pin one seed's timing; these rules do not). The story scenarios keep
-// them on seeds 1 to 100 above.
-TEST_CASE("agent_state_transitions, one_leader_per_view and task_lost_with_reason hold on every case, seeds 1 to 20") {
-  for (const fs::path& f : jsonFiles(AGENTSIM_CONFORMANCE_DIR)) {
-    auto loaded = harness::loadScenarioFile(f.string());
-    if (auto* err = std::get_if<harness::LoadError>(&loaded)) FAIL(err->format());
-    const harness::Scenario& s = std::get<harness::Scenario>(loaded);
-    for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-      harness::RunOptions options;
-      options.seed = seed;
-      const harness::RunReport report = harness::runScenario(s, options);
-      for (const auto& i : report.invariants) {
-        if (i.name != "agent_state_transitions" && i.name != "one_leader_per_view" && i.name != "task_lost_with_reason") {
-          continue;
-        }
-        CAPTURE(f.string());
-        CAPTURE(seed);
-        CAPTURE(i.evidence);
-        CHECK(i.held);
-      }
-    }
-  }
+// The seed sweeps are the suite's longest tests: each is cut into seed ranges, and
+// tests/conformance/meson.build runs the ranges as separate tests (by the "sweep:" in
+// their names), so that `meson test` spreads them over the cores.
+TEST_CASE("story sweep: every story scenario holds on seeds 1 to 50") { storiesHoldOnSeeds(1, 50); }
+TEST_CASE("story sweep: every story scenario holds on seeds 51 to 100") { storiesHoldOnSeeds(51, 100); }
+
+TEST_CASE("case sweep: agent_state_transitions, one_leader_per_view and task_lost_with_reason hold on every case, seeds 1 to 5") {
+  casesKeepTheRulesOnSeeds(1, 5);
+}
+TEST_CASE("case sweep: agent_state_transitions, one_leader_per_view and task_lost_with_reason hold on every case, seeds 6 to 10") {
+  casesKeepTheRulesOnSeeds(6, 10);
+}
+TEST_CASE("case sweep: agent_state_transitions, one_leader_per_view and task_lost_with_reason hold on every case, seeds 11 to 15") {
+  casesKeepTheRulesOnSeeds(11, 15);
+}
+TEST_CASE("case sweep: agent_state_transitions, one_leader_per_view and task_lost_with_reason hold on every case, seeds 16 to 20") {
+  casesKeepTheRulesOnSeeds(16, 20);
 }
