@@ -161,7 +161,7 @@ void Master::recoveredSlavesTimeout() {
     log(fmt::format("Agent {} did not re-register within {} after master failover", id,
                     sim::format(flags_.agent_reregister_timeout)));
     count("master/slave_unreachable_scheduled");
-    acquireRemovalPermit([this, id] {
+    acquireRemovalPermit("Master::recoveredSlavesTimeout", [this, id] {
       auto it = registry_.slaves.find(id);
       if (it == registry_.slaves.end()) return;
       if (recovered_slaves_.count(id) == 0) {
@@ -247,7 +247,7 @@ void Master::agentReregisterTimeout(const std::string& slaveId, std::uint64_t di
   log(fmt::format("Scheduling removal of agent {} ({}); did not reregister within {} after disconnecting", slaveId,
                   it->second.info.hostname, sim::format(flags_.agent_reregister_timeout)));
   count("master/slave_unreachable_scheduled");
-  acquireRemovalPermit([this, slaveId] {
+  acquireRemovalPermit("Master::agentReregisterTimeout", [this, slaveId] {
     // Master::_agentReregisterTimeout: removed or reregistered while the permit was pending.
     auto agent = registered_.find(slaveId);
     if (agent == registered_.end() || agent->second.connected) {
@@ -260,7 +260,7 @@ void Master::agentReregisterTimeout(const std::string& slaveId, std::uint64_t di
   });
 }
 
-void Master::removeUncheckpointedTasks(const Agent& agent, const std::string& slaveId) {
+void Master::removeUncheckpointedTasks(Agent& agent, const std::string& slaveId) {
   // "If the framework is not-checkpointing: the slave is not removed but the framework
   // is removed from the slave's structs, its tasks transitioned to LOST". A framework
   // known only from an agent's reregistration (recovered) is not registered: skipped.
@@ -290,6 +290,32 @@ void Master::removeUncheckpointedTasks(const Agent& agent, const std::string& sl
       forwardToFramework(fid, std::move(u));
     }
   }
+  // Master::removeFramework(Slave*, Framework*) also removes the framework's executors
+  // from the agent ("for proper resource accounting"): an exit reported for one later
+  // is an unknown executor's.
+  for (auto it = agent.executors.begin(); it != agent.executors.end();) {
+    auto fw = frameworks_.find(it->first);
+    if (fw == frameworks_.end() || fw->second.recovered || fw->second.info.checkpoint) {
+      ++it;
+      continue;
+    }
+    log(fmt::format("Removing the executors of framework {} from disconnected agent {} because the framework is "
+                    "not checkpointing",
+                    it->first, slaveId));
+    it = agent.executors.erase(it);
+  }
+}
+
+bool Master::Agent::hasExecutor(const std::string& frameworkId, const std::string& executorId) const {
+  auto it = executors.find(frameworkId);
+  return it != executors.end() && it->second.count(executorId) != 0;
+}
+
+void Master::Agent::removeExecutor(const std::string& frameworkId, const std::string& executorId) {
+  auto it = executors.find(frameworkId);
+  if (it == executors.end()) return;
+  it->second.erase(executorId);
+  if (it->second.empty()) executors.erase(it);
 }
 
 void Master::registerFramework(const sim::Upid& from, const RegisterFrameworkMessage& message) {
@@ -442,7 +468,8 @@ void Master::removeFramework(const std::string& id) {
   traceState(machines::kMasterFramework, "REMOVED", {{"framework_id", id}});
   framework_by_pid_.erase(it->second.pid);
   frameworks_.erase(it);
-  for (const auto& [slaveId, agent] : registered_) {
+  for (auto& [slaveId, agent] : registered_) {
+    agent.executors.erase(id);  // "Remove the framework's executors for correct resource accounting."
     ShutdownFrameworkMessage message;
     message.framework_id = id;
     send(agent.pid, message);
@@ -541,6 +568,10 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
                       slaveId, message.hostname,
                       task.revocable ? " with revocable resources " + format(revocable, true) : ""),
           {{"task_id", task.task_id}, {"slave_id", slaveId}, {"revocable", task.revocable}});
+    }
+    if (!task.executor.command) {
+      // Master::addTask: a task with an ExecutorInfo adds its executor to the agent.
+      registered_.at(slaveId).executors[framework->info.id].insert(task.executor.executor_id);
     }
     RunTaskMessage run;
     run.framework = framework->info;
@@ -838,19 +869,42 @@ void Master::updateRevocableGauges() {
   metrics_.set("master/mem_revocable_total", revocable_total_.mem_mb);
 }
 
-void Master::exitedExecutor(const sim::Upid& from, const ExitedExecutorMessage& message) {
+void Master::exitedExecutor(const sim::Upid& /*from*/, const ExitedExecutorMessage& message) {
+  // Master::exitedExecutor (1.1): the master's record of the executor goes; the tasks'
+  // updates are the agent's to send.
   count("master/messages_exited_executor");
-  auto known = by_pid_.find(from);
-  if (known == by_pid_.end()) {
-    log(fmt::format("Ignoring exited executor '{}' of framework {} on agent {}: the agent is not registered",
-                    message.executor_id, message.framework_id, message.slave_id));
+  if (removed_.count(message.slave_id) != 0) {
+    log(fmt::format("Ignoring exited executor '{}' of framework {} on removed agent {}", message.executor_id,
+                    message.framework_id, message.slave_id));
+    return;
+  }
+  auto agent = registered_.find(message.slave_id);
+  if (agent == registered_.end()) {
+    log(fmt::format("Ignoring exited executor '{}' of framework {} on unknown agent {}", message.executor_id,
+                    message.framework_id, message.slave_id));
+    return;
+  }
+  if (!agent->second.hasExecutor(message.framework_id, message.executor_id)) {
+    // Never launched through this master, not reported on (re)admission, or removed
+    // already (with its framework, or by an earlier exit).
+    log(fmt::format("Ignoring unknown exited executor '{}' of framework {} on agent {}", message.executor_id,
+                    message.framework_id, message.slave_id));
     return;
   }
   log(fmt::format("Executor '{}' of framework {} on agent {} exited with status {}", message.executor_id,
                   message.framework_id, message.slave_id, message.status));
-  // Forwarded to the framework, whose scheduler is told executorLost.
+  agent->second.removeExecutor(message.framework_id, message.executor_id);  // Master::removeExecutor
+  // Forwarded to a framework the master knows (Framework::send sends to a disconnected
+  // one too, with a warning); its scheduler is told executorLost. Mesos 1.1 has no
+  // framework recovered from an agent's report (it is unknown until it reregisters).
   auto fw = frameworks_.find(message.framework_id);
-  if (fw != frameworks_.end() && fw->second.connected) send(fw->second.pid, message);
+  if (fw == frameworks_.end() || fw->second.recovered) {
+    log(fmt::format("Not forwarding exited executor message for executor '{}' of framework {} on agent {} because "
+                    "the framework is unknown",
+                    message.executor_id, message.framework_id, message.slave_id));
+    return;
+  }
+  send(fw->second.pid, message);
 }
 
 void Master::removeTasksOf(const std::string& slaveId, const std::string& text,
@@ -1086,6 +1140,22 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
       }
     }
     send(from, reply);
+    // Master::reconcile(Slave*): "any executors that are present in the master but not
+    // present in the slave must be removed"; one the agent reports that the master does
+    // not know is not added.
+    std::set<std::pair<std::string, std::string>> executors;
+    for (const auto& e : message.executor_infos) executors.insert({e.framework_id, e.executor_id});
+    for (auto& [fid, ids] : agent.executors) {
+      for (auto e = ids.begin(); e != ids.end();) {
+        if (executors.count({fid, *e}) != 0) {
+          ++e;
+          continue;
+        }
+        log(fmt::format("Executor '{}' of framework {} possibly unknown to the agent {}", *e, fid, info.id));
+        e = ids.erase(e);
+      }
+    }
+    std::erase_if(agent.executors, [](const auto& entry) { return entry.second.empty(); });
     reconcileAgent(info.id, message, false);
     sendFrameworkPids(agent, message.tasks, message.frameworks);
     return;
@@ -1125,6 +1195,8 @@ void Master::readmitted(const sim::Upid& from, const ReregisterSlaveMessage& mes
   removed_.erase(info.id);
   unreachable_.erase(info.id);
   addSlave(from, info);
+  // Master::_reregisterSlave: the new Slave holds the executors the agent reports.
+  for (const auto& e : message.executor_infos) registered_.at(info.id).executors[e.framework_id].insert(e.executor_id);
   count("master/slave_reregistrations");
   log(fmt::format("Re-registered agent {} at {} ({})", info.id, from.str(), info.hostname));
   SlaveReregisteredMessage reply;
@@ -1319,6 +1391,7 @@ void SlaveObserver::timeout() {
       permit_key_ = fmt::format("{}#{}", self.str(), ++permit_requests_);
       master.dispatch("Master::acquireRemovalPermit", [&master, self, key = permit_key_] {
         master.acquireRemovalPermit(
+            "SlaveObserver::timeout",
             [&master, self] {
               // The observer may be gone (the agent reregistered or was removed meanwhile).
               if (auto* observer = static_cast<SlaveObserver*>(master.sim().process(self))) {
@@ -1364,7 +1437,16 @@ void Master::countTerminal(TaskState state, TaskStatusSource source, std::option
   if (reason) count(taskStateReasonKey(toString(state), toString(source), toString(*reason)));
 }
 
-void Master::acquireRemovalPermit(std::function<void()> granted, std::string key) {
+void Master::acquireRemovalPermit(std::string_view caller, std::function<void()> granted, std::string key) {
+  if (!env_.faults) {
+    requestRemovalPermit(std::move(granted), std::move(key));
+    return;
+  }
+  env_.faults->reach(*this, kRateLimiterAcquireSite, {"caller", caller}, "RateLimiter::acquire",
+                     [this, granted = std::move(granted), key = std::move(key)] { requestRemovalPermit(granted, key); });
+}
+
+void Master::requestRemovalPermit(std::function<void()> granted, std::string key) {
   if (flags_.agent_removal_permits == 0) {
     granted();
     return;

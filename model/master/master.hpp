@@ -116,7 +116,9 @@ class Master final : public sim::Process {
   // The agent removal RateLimiter (--agent_removal_rate_limit): `granted` runs as an
   // event on the master once a permit is free (at once without a limiter).
   // `key` names the request for discardRemovalPermit ("" for one never discarded).
-  void acquireRemovalPermit(std::function<void()> granted, std::string key = {});
+  // `caller` (a string literal, one of rateLimiterCallers()) is the request's attribute
+  // at the fault site RateLimiter::acquire, where a scenario may hold it.
+  void acquireRemovalPermit(std::string_view caller, std::function<void()> granted, std::string key = {});
   // RateLimiter's discard: a request discarded while it waits is skipped when its turn
   // comes, so it uses no permit (the next request gets the permit then).
   void discardRemovalPermit(const std::string& key);
@@ -145,6 +147,16 @@ class Master final : public sim::Process {
     std::uint64_t disconnections = 0;  // which disconnection an agentReregisterTimeout belongs to
     std::set<std::pair<std::string, std::string>> killed;  // (framework, task) to kill on reregistration
     Resources oversubscribed;  // total revocable resources, from UpdateSlaveMessage
+    // Slave::executors: FrameworkID -> the ExecutorIDs the master knows run there (no
+    // command executor: the master stores none). Added by a launch through this master
+    // (Master::addTask) or from ReregisterSlaveMessage.executor_infos when the agent is
+    // (re)admitted; removed by ExitedExecutorMessage, by the framework's removal (from
+    // every agent, or from a disconnected agent for a framework that does not
+    // checkpoint), and by a reregistration of a registered agent that no longer reports
+    // it (Master::reconcile); gone with the agent when it is removed or unreachable.
+    std::map<std::string, std::set<std::string>> executors;
+    bool hasExecutor(const std::string& frameworkId, const std::string& executorId) const;
+    void removeExecutor(const std::string& frameworkId, const std::string& executorId);
   };
   // The master's Task: where it runs and its latest state.
   struct MasterTask {
@@ -193,7 +205,7 @@ class Master final : public sim::Process {
   // Master::removeFramework(Slave*, Framework*) from Master::exited: the tasks on the
   // disconnected agent of every framework that does not checkpoint are TASK_LOST /
   // REASON_SLAVE_DISCONNECTED at once.
-  void removeUncheckpointedTasks(const Agent& agent, const std::string& slaveId);
+  void removeUncheckpointedTasks(Agent& agent, const std::string& slaveId);
   // The explicit reconciliation answer for a task the master does not know.
   std::optional<StatusUpdate> reconcileUnknown(const Framework& framework, const std::string& taskId,
                                                const std::string& slaveId);
@@ -276,6 +288,7 @@ class Master final : public sim::Process {
     std::function<void()> granted;
     bool discarded = false;
   };
+  void requestRemovalPermit(std::function<void()> granted, std::string key);  // RateLimiterProcess::acquire
   void grantNextRemovalPermit();  // RateLimiterProcess::_acquire
   sim::Time next_removal_permit_;
   std::deque<PermitRequest> removal_permits_;

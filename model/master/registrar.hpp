@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/master/rate_limiter.hpp"
 #include "model/master/registry.hpp"
 #include "sim/fault_site.hpp"
 
@@ -30,6 +31,9 @@ inline const std::vector<sim::FaultSiteSpec>& faultSites() {
       {kRegistrarApplySite, "operation", registryOperationNames(),
        "a registry operation of the master (src/master/registrar.cpp: Registrar::apply): held, it is applied and "
        "its continuation runs when the hold is released"},
+      {kRateLimiterAcquireSite, "caller", rateLimiterCallers(),
+       "a request for an agent removal permit (libprocess RateLimiter::acquire; model/master/rate_limiter.hpp): held, "
+       "it reaches the master's limiter when the hold is released"},
   };
   return sites;
 }

@@ -49,9 +49,14 @@ struct ReregisterSlaveMessage : sim::MessageOf<ReregisterSlaveMessage> {
   // Of those FrameworkInfos, the ids of the frameworks with the PARTITION_AWARE
   // capability (the one field of them the master reads here).
   std::vector<std::string> partition_aware_frameworks;
-  // executor_infos: the ExecutorIDs of the agent's executors that are neither command
-  // executors nor TERMINATED (the master stores no command executor).
-  std::vector<std::string> executor_infos;
+  // executor_infos: the agent's executors that are neither command executors nor
+  // TERMINATED (the master stores no command executor), each an ExecutorInfo of which
+  // the master reads the ExecutorID and the FrameworkID (Master::_reregisterSlave).
+  struct Executor {
+    std::string framework_id;
+    std::string executor_id;
+  };
+  std::vector<Executor> executor_infos;
   // completed_frameworks: the FrameworkIDs of the agent's completed frameworks (Mesos
   // sends each one's FrameworkInfo and its completed executors' tasks).
   std::vector<std::string> completed_frameworks;
@@ -65,7 +70,9 @@ struct ReregisterSlaveMessage : sim::MessageOf<ReregisterSlaveMessage> {
       out.push_back({std::string(name), text});
     };
     list("frameworks", frameworks);
-    list("executor_infos", executor_infos);
+    std::vector<std::string> executorIds;
+    for (const Executor& e : executor_infos) executorIds.push_back(e.executor_id);
+    list("executor_infos", executorIds);
     list("completed_frameworks", completed_frameworks);
     if (!tasks.empty()) {
       std::string text;

@@ -229,7 +229,7 @@ class Slave final : public sim::Process {
   std::string newUuid();
   void failContainerUpdate(Framework& f, Executor& e);  // Slave::__statusUpdate on a failed containerizer->update
   std::vector<Task> tasksForReregistration() const;
-  std::vector<std::string> executorsForReregistration() const;
+  std::vector<ReregisterSlaveMessage::Executor> executorsForReregistration() const;
   Framework* framework(const Id& id);
   Executor* executor(const Id& frameworkId, const std::string& executorId);
   // Framework::getExecutor(taskId): the executor holding the task, looking first at the

@@ -897,13 +897,13 @@ std::vector<Task> Slave::tasksForReregistration() const {
   return tasks;
 }
 
-std::vector<std::string> Slave::executorsForReregistration() const {
+std::vector<ReregisterSlaveMessage::Executor> Slave::executorsForReregistration() const {
   // ReregisterSlaveMessage.executor_infos: no command executor (the master does not store
   // them) and no TERMINATED one (it holds no resources).
-  std::vector<std::string> executors;
+  std::vector<ReregisterSlaveMessage::Executor> executors;
   for (const auto& [fid, f] : frameworks_) {
     for (const auto& [eid, e] : f.executors) {
-      if (!e.info.command && e.state != Executor::State::TERMINATED) executors.push_back(eid);
+      if (!e.info.command && e.state != Executor::State::TERMINATED) executors.push_back({fid.str(), eid});
     }
   }
   return executors;

@@ -182,14 +182,19 @@ TEST_CASE("the schema's action kinds are harness::actionKinds()") {
   {
     const json& site = actions.at("hold").at("oneOf").at(1);
     CHECK(site.at("required") == json{"site"});
-    CHECK(propertiesOf(site) ==
-          loaderKeys(withTimeline(R"({ "at": "0secs", "hold": { "site": "Registrar::apply", "zz_unknown": 1 } })")));
+    // One schema object for every site: its keys are the union of each site's.
+    Names keys = loaderKeys(withTimeline(R"({ "at": "0secs", "hold": { "site": "Registrar::apply", "zz_unknown": 1 } })"));
+    keys.merge(loaderKeys(withTimeline(R"({ "at": "0secs", "hold": { "site": "RateLimiter::acquire", "zz_unknown": 1 } })")));
+    CHECK(propertiesOf(site) == keys);
     Names sites;
     for (const auto& f : agentsim::model::faultSites()) sites.emplace(f.name);
     CHECK(enumOf(site.at("properties").at("site")) == sites);
     Names operations;
     for (auto o : agentsim::model::registryOperationNames()) operations.emplace(o);
     CHECK(enumOf(site.at("properties").at("operation")) == operations);
+    Names callers;
+    for (auto c : agentsim::model::rateLimiterCallers()) callers.emplace(c);
+    CHECK(enumOf(site.at("properties").at("caller")) == callers);
   }
   // restart_agent takes a bare agent too, as the loader does.
   CHECK(actions.at("restart_agent").at("oneOf").at(0) == json{{"$ref", "#/$defs/identifier"}});
