@@ -56,32 +56,39 @@ void runAll(const std::vector<fs::path>& files) {
   }
 }
 
-// The story scenarios state rules, not one seed's timings (issue 17): every expectation
-// and invariant holds on seeds 1 to 100, not only on the pinned seed. Conformance cases
-// keep their pinned seeds where the Mesos test pins the timing.
-void storiesHoldOnSeeds(std::uint64_t first, std::uint64_t last) {
-  for (const fs::path& f : jsonFiles(AGENTSIM_SCENARIOS_DIR)) {
+// Runs every scenario of `dir` on seeds first..last and hands each report to `check`.
+template <class Check>
+void runOnSeeds(const char* dir, std::uint64_t first, std::uint64_t last, Check check) {
+  for (const fs::path& f : jsonFiles(dir)) {
     auto loaded = harness::loadScenarioFile(f.string());
     if (auto* err = std::get_if<harness::LoadError>(&loaded)) FAIL(err->format());
     const harness::Scenario& s = std::get<harness::Scenario>(loaded);
     for (std::uint64_t seed = first; seed <= last; ++seed) {
       harness::RunOptions options;
       options.seed = seed;
-      const harness::RunReport report = harness::runScenario(s, options);
-      std::size_t failed = report.limitExceeded() ? 1 : 0;
-      std::string firstFailure;
-      for (const auto& r : report.results) {
-        if (!r.outcome.held && failed++ == 0) firstFailure = r.summary + ": " + r.outcome.evidence;
-      }
-      for (const auto& i : report.invariants) {
-        if (!i.held && failed++ == 0) firstFailure = i.name + ": " + i.evidence;
-      }
       CAPTURE(f.string());
       CAPTURE(seed);
-      CAPTURE(firstFailure);
-      CHECK(failed == 0);
+      check(harness::runScenario(s, options));
     }
   }
+}
+
+// The story scenarios state rules, not one seed's timings (issue 17): every expectation
+// and invariant holds on seeds 1 to 100, not only on the pinned seed. Conformance cases
+// keep their pinned seeds where the Mesos test pins the timing.
+void storiesHoldOnSeeds(std::uint64_t first, std::uint64_t last) {
+  runOnSeeds(AGENTSIM_SCENARIOS_DIR, first, last, [](const harness::RunReport& report) {
+    std::size_t failed = report.limitExceeded() ? 1 : 0;
+    std::string firstFailure;
+    for (const auto& r : report.results) {
+      if (!r.outcome.held && failed++ == 0) firstFailure = r.summary + ": " + r.outcome.evidence;
+    }
+    for (const auto& i : report.invariants) {
+      if (!i.held && failed++ == 0) firstFailure = i.name + ": " + i.evidence;
+    }
+    CAPTURE(firstFailure);
+    CHECK(failed == 0);
+  });
 }
 
 // The rules of the agent's state machine, ZooKeeper leadership and task loss reasons
@@ -89,25 +96,15 @@ void storiesHoldOnSeeds(std::uint64_t first, std::uint64_t last) {
 // expectations may pin one seed's timing; these rules do not). The story scenarios keep
 // them on seeds 1 to 100 (storiesHoldOnSeeds).
 void casesKeepTheRulesOnSeeds(std::uint64_t first, std::uint64_t last) {
-  for (const fs::path& f : jsonFiles(AGENTSIM_CONFORMANCE_DIR)) {
-    auto loaded = harness::loadScenarioFile(f.string());
-    if (auto* err = std::get_if<harness::LoadError>(&loaded)) FAIL(err->format());
-    const harness::Scenario& s = std::get<harness::Scenario>(loaded);
-    for (std::uint64_t seed = first; seed <= last; ++seed) {
-      harness::RunOptions options;
-      options.seed = seed;
-      const harness::RunReport report = harness::runScenario(s, options);
-      for (const auto& i : report.invariants) {
-        if (i.name != "agent_state_transitions" && i.name != "one_leader_per_view" && i.name != "task_lost_with_reason") {
-          continue;
-        }
-        CAPTURE(f.string());
-        CAPTURE(seed);
-        CAPTURE(i.evidence);
-        CHECK(i.held);
+  runOnSeeds(AGENTSIM_CONFORMANCE_DIR, first, last, [](const harness::RunReport& report) {
+    for (const auto& i : report.invariants) {
+      if (i.name != "agent_state_transitions" && i.name != "one_leader_per_view" && i.name != "task_lost_with_reason") {
+        continue;
       }
+      CAPTURE(i.evidence);
+      CHECK(i.held);
     }
-  }
+  });
 }
 
 std::string traceBytes(const harness::Scenario& s, std::uint64_t seed) {
