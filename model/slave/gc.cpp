@@ -45,11 +45,7 @@ void GarbageCollector::complete(const std::string& path, bool removed) {
 
 void GarbageCollector::prune(sim::Duration d, std::string why) {
   dispatch("GarbageCollectorProcess::prune", [this, d, why = std::move(why)] {
-    const sim::Time limit = now() + d;
-    std::vector<std::string> due;
-    for (const auto& [path, at] : due_) {
-      if (at <= limit) due.push_back(path);
-    }
+    const std::vector<std::string> due = dueBy(now() + d);
     for (const auto& path : due) {
       log(fmt::format("Pruning '{}' ahead of schedule", path), {{"path", path}});
       removeNow(path, fmt::format("pruned {} ahead of its time: {}", sim::format(due_.at(path) - now()),
@@ -60,7 +56,7 @@ void GarbageCollector::prune(sim::Duration d, std::string why) {
 }
 
 void GarbageCollector::reset() {
-  const sim::Time earliest = times_.empty() ? sim::Time::max() : *times_.begin();
+  const sim::Time earliest = order_.empty() ? sim::Time::max() : std::get<0>(*order_.begin());
   if (timer_.valid() && timerAt_ == earliest) return;
   cancel(timer_);
   if (earliest == sim::Time::max()) return;
@@ -72,10 +68,7 @@ void GarbageCollector::reset() {
 
 void GarbageCollector::remove() {
   timer_ = sim::TimerId{};
-  std::vector<std::string> due;
-  for (const auto& [path, at] : due_) {
-    if (at <= now()) due.push_back(path);
-  }
+  const std::vector<std::string> due = dueBy(now());
   for (const auto& path : due) removeNow(path, "its gc delay elapsed");
   reset();
 }
@@ -101,14 +94,24 @@ void GarbageCollector::removeNow(const std::string& path, const std::string& why
   complete(path, true);
 }
 
+std::vector<std::string> GarbageCollector::dueBy(sim::Time limit) const {
+  std::vector<std::string> due;
+  for (auto it = order_.begin(); it != order_.end() && std::get<0>(*it) <= limit; ++it) due.push_back(std::get<2>(*it));
+  return due;
+}
+
 void GarbageCollector::setDue(const std::string& path, std::optional<sim::Time> at) {
   if (auto it = due_.find(path); it != due_.end()) {
-    times_.erase(times_.find(it->second));
-    if (!at) due_.erase(it);
+    order_.erase({it->second, seq_.at(path), path});
+    if (!at) {
+      due_.erase(it);
+      seq_.erase(path);
+    }
   }
   if (at) {
     due_[path] = *at;
-    times_.insert(*at);
+    seq_[path] = scheduled_++;
+    order_.emplace(*at, seq_[path], path);
   }
   metrics_.set("gc/path_removals_pending", static_cast<std::int64_t>(due_.size()));
 }

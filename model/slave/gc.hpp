@@ -20,6 +20,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "model/common/metrics.hpp"
 #include "sim/fault_site.hpp"
@@ -62,11 +64,18 @@ class GarbageCollector final : public sim::Process {
   // Forgets a path's promise, completing it: true removed, false discarded.
   void complete(const std::string& path, bool removed);
 
-  // path -> removal time; the removal times again, so the next one is found without a scan.
+  // path -> removal time; and the pending removals again in Mesos's order: by removal
+  // time, then in the order they were scheduled (`paths`, a Multimap<Timeout, PathInfo>,
+  // keeps equal timeouts in insertion order), so the next one is found without a scan and
+  // paths due together are removed as Mesos removes them.
   void setDue(const std::string& path, std::optional<sim::Time> at);
+  // The paths due by `limit`, in removal order.
+  std::vector<std::string> dueBy(sim::Time limit) const;
   std::map<std::string, sim::Time> due_;
+  std::map<std::string, std::uint64_t> seq_;  // path -> when it was scheduled (a counter)
   std::map<std::string, Removal> promises_;  // the futures schedule() returned, by path
-  std::multiset<sim::Time> times_;
+  std::set<std::tuple<sim::Time, std::uint64_t, std::string>> order_;
+  std::uint64_t scheduled_ = 0;
   sim::TimerId timer_;
   sim::Time timerAt_;
   Metrics metrics_{*this};

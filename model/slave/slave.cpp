@@ -157,6 +157,8 @@ void Slave::checkDiskUsage() {
 }
 
 void Slave::startDetection(std::optional<MasterInfo> previous) {
+  // Slave::_registered: 1 while a master is detected (`master.isSome()`), registered or not.
+  metrics_.set("slave/registered", master_ ? 1 : 0);
   detection_ = detector_.detect(std::move(previous), *this, [this](const Detection& d) { detected(d); });
 }
 

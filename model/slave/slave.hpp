@@ -240,6 +240,9 @@ class Slave final : public sim::Process {
   // RUNNING -> TERMINATING -> TERMINATED, each step skippable but none undone) and writes
   // the Slave::Executor record (framework_id, executor_id, then `fields`).
   void setExecutorState(const Id& frameworkId, Executor& executor, Executor::State state, sim::Fields fields = {});
+  // The gauges Mesos reads when /metrics/snapshot asks (Slave::_frameworks_active,
+  // _executors_registering, _running, _terminating), recorded when they change.
+  void refreshGauges();
   bool fromMaster(const sim::Upid& from) const;
   void checkpoint(const std::string& path, std::string bytes);
   std::optional<std::string> taskUpdatesPath(const Framework& framework, const Executor& executor,

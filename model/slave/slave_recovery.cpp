@@ -55,7 +55,10 @@ void Slave::recover() {
   const state::State& st = *recovered;
   rebooted_ = st.rebooted;
   if (st.rebooted) log("Agent host rebooted");
-  if (st.errors > 0) log(fmt::format("Recovered with {} errors (--strict=false)", st.errors));
+  if (st.errors > 0) {
+    log(fmt::format("Errors encountered during agent recovery: {}", st.errors));
+    metrics_.set("slave/recovery_errors", metrics_.value("slave/recovery_errors") + static_cast<std::int64_t>(st.errors));
+  }
   std::vector<RecoveredContainer> containers;
   bool recoverSlave = st.slave.has_value();
   if (st.slave && st.slave->info && flags_.recover == "reconnect") {

@@ -60,6 +60,22 @@ void Slave::setExecutorState(const Id& frameworkId, Executor& e, Executor::State
   e.state = to;
   fields.insert(fields.begin(), {{"framework_id", frameworkId}, {"executor_id", e.info.executor_id}});
   traceState(machines::kSlaveExecutor, toString(to), std::move(fields));
+  refreshGauges();
+}
+
+void Slave::refreshGauges() {
+  std::int64_t registering = 0, running = 0, terminating = 0;
+  for (const auto& [fid, f] : frameworks_) {
+    for (const auto& [eid, e] : f.executors) {
+      registering += e.state == Executor::State::REGISTERING ? 1 : 0;
+      running += e.state == Executor::State::RUNNING ? 1 : 0;
+      terminating += e.state == Executor::State::TERMINATING ? 1 : 0;
+    }
+  }
+  metrics_.set("slave/frameworks_active", static_cast<std::int64_t>(frameworks_.size()));
+  metrics_.set("slave/executors_registering", registering);
+  metrics_.set("slave/executors_running", running);
+  metrics_.set("slave/executors_terminating", terminating);
 }
 
 void Slave::garbageCollect(const std::string& path) {
@@ -137,6 +153,7 @@ void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
       checkpoint(paths::frameworkPidPath(meta_dir_, info_.id, f->info.id), message.pid);
     }
     traceState(machines::kSlaveFramework, "RUNNING", {{"framework_id", f->info.id}});
+    refreshGauges();
   }
   if (components_.authorizer) {
     // Slave::authorizeTask: RUN_TASK for the framework's principal as its user.
@@ -295,6 +312,7 @@ void Slave::executorLaunched(const std::string& frameworkId, const std::string& 
   if (launched.isError()) {
     log(fmt::format("Container '{}' for executor '{}' of framework {} failed to start: {}", containerId, executorId,
                     frameworkId, launched.error()));
+    metrics_.increment("slave/container_launch_errors");
     components_.containerizer->destroy(containerId);
     if (e != nullptr && e->container_id == containerId) {
       e->pending_termination =
@@ -305,6 +323,7 @@ void Slave::executorLaunched(const std::string& frameworkId, const std::string& 
   }
   if (!*launched) {
     log(fmt::format("No containerizer could launch the executor '{}'", executorId));
+    metrics_.increment("slave/container_launch_errors");
     return;
   }
   // The container runs; unless the agent still wants it, it is destroyed (as when a
@@ -656,6 +675,7 @@ void Slave::removeExecutor(Framework& f, Executor& e) {
     if (!pending) garbageCollect(paths::executorPath(meta_dir_, info_.id, f.info.id, eid));
   }
   f.executors.erase(e.info.executor_id);
+  refreshGauges();
 }
 
 void Slave::removeFramework(const Id& frameworkId) {
@@ -667,6 +687,7 @@ void Slave::removeFramework(const Id& frameworkId) {
   if (f->info.checkpoint) garbageCollect(paths::frameworkPath(meta_dir_, info_.id, frameworkId));
   traceState(machines::kSlaveFramework, "REMOVED", {{"framework_id", frameworkId}});
   frameworks_.erase(frameworkId);
+  refreshGauges();
   completed_frameworks_.push_back(frameworkId);
   if (completed_frameworks_.size() > kMaxCompletedFrameworks) completed_frameworks_.pop_front();
   if (state_ == State::TERMINATING && frameworks_.empty()) {

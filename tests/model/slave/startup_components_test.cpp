@@ -338,6 +338,28 @@ TEST_CASE("garbage collector (conformance C76 and C78): each path at its own tim
   CHECK(disk.exists("/g/3"));  // unscheduled: never removed
 }
 
+TEST_CASE("garbage collector: paths due together go in the order they were scheduled, as Mesos's Multimap<Timeout, PathInfo>") {
+  World w;
+  model::GarbageCollector& gc = w.sim.spawn<model::GarbageCollector>(*w.host);
+  std::vector<std::string> removed;
+  auto note = [&removed](std::string path) { return [&removed, path](bool ok) { if (ok) removed.push_back(path); }; };
+  // As Slave::removeExecutor and removeFramework schedule them: run, executor, framework.
+  gc.schedule(sim::Seconds(10), "/w/f/e/runs/r", note("/w/f/e/runs/r"));
+  gc.schedule(sim::Seconds(10), "/w/f/e", note("/w/f/e"));
+  gc.schedule(sim::Seconds(10), "/w/f", note("/w/f"));
+  gc.schedule(sim::Seconds(5), "/w/z", note("/w/z"));  // scheduled last, due first
+  w.sim.runFor(sim::Seconds(11));
+  CHECK(removed == std::vector<std::string>{"/w/z", "/w/f/e/runs/r", "/w/f/e", "/w/f"});
+  // Scheduling a path again puts it last among the paths due with it; prune keeps the order.
+  removed.clear();
+  gc.schedule(sim::Seconds(10), "/p/1", note("/p/1"));
+  gc.schedule(sim::Seconds(10), "/p/2", note("/p/2"));
+  gc.schedule(sim::Seconds(10), "/p/1", note("/p/1"));
+  gc.prune(sim::Seconds(10));
+  w.sim.settle();
+  CHECK(removed == std::vector<std::string>{"/p/2", "/p/1"});
+}
+
 TEST_CASE("files: attach and detach sandboxes under virtual paths") {
   World w;
   model::Files& files = w.sim.spawn<model::Files>(*w.host);
