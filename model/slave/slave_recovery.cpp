@@ -55,12 +55,11 @@ void Slave::recover() {
   const state::State& st = *recovered;
   rebooted_ = st.rebooted;
   if (st.rebooted) log("Agent host rebooted");
-  if (st.errors > 0) {
-    log(fmt::format("Errors encountered during agent recovery: {}", st.errors));
-    metrics_.set("slave/recovery_errors", metrics_.value("slave/recovery_errors") + static_cast<std::int64_t>(st.errors));
-  }
+
   std::vector<RecoveredContainer> containers;
-  bool recoverSlave = st.slave.has_value();
+  // Slave::recover recovers the agent only with its info (a state without one, its file
+  // missing or unreadable, starts a new agent).
+  bool recoverSlave = st.slave.has_value() && st.slave->info.has_value();
   if (st.slave && st.slave->info && flags_.recover == "reconnect") {
     const std::string incompatible = incompatibleInfo(*st.slave->info);
     // Mesos 1.4 (MESOS-6223): fatal, unless the host rebooted; then the agent starts as a
@@ -79,7 +78,12 @@ void Slave::recover() {
     if (!st.slave) log("Failed to find the latest agent from a previous run; starting as a new agent");
   } else {
     info_.id = st.slave->id;
-    if (st.slave->info) info_ = *st.slave->info;
+    info_ = *st.slave->info;
+    if (st.errors > 0) {
+      log(fmt::format("Errors encountered during agent recovery: {}", st.errors));
+      metrics_.set("slave/recovery_errors",
+                   metrics_.value("slave/recovery_errors") + static_cast<std::int64_t>(st.errors));
+    }
     log(fmt::format("Recovering agent {}", info_.id), {{"slave_id", info_.id}});
     for (const auto& [fid, fs] : st.slave->frameworks) recoverFramework(fs);
     // statusUpdateManager->recover(metaDir, state): a stream per task of every live run.

@@ -249,6 +249,11 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
   e.container_id = newUuid();  // ContainerID: a random UUID
   e.checkpoint = f.info.checkpoint;
   const std::string sandbox = paths::runPath(flags_.work_dir, info_.id, f.info.id, info.executor_id, e.container_id);
+  // paths::createExecutorDirectory: the run's sandbox, and the work directory's
+  // runs/latest symlink to it (here a file naming the run), so the agent's work directory
+  // exists, as Slave::__recover's "Garbage collecting old agent" walk expects.
+  (void)host().disk().write(paths::latestRunPath(flags_.work_dir, info_.id, f.info.id, info.executor_id),
+                            e.container_id);
   if (e.checkpoint) {
     checkpoint(paths::executorInfoPath(meta_dir_, info_.id, f.info.id, info.executor_id), state::encode(e.info));
     checkpoint(paths::latestRunPath(meta_dir_, info_.id, f.info.id, info.executor_id), e.container_id);

@@ -129,18 +129,21 @@ sim::Try<State> recover(const sim::Disk& disk, const std::string& meta, bool str
   state.rebooted = checkpointedBoot.has_value() && *checkpointedBoot != bootId;
   const auto latest = disk.read(paths::latestSlavePath(meta));
   if (!latest) return state;
-  if (!disk.exists(paths::slaveInfoPath(meta, *latest))) {
-    if (auto e = problem(fmt::format("Failed to read agent info from '{}'", paths::slaveInfoPath(meta, *latest)))) return *e;
-    return state;
-  }
   SlaveState slave;
   slave.id = *latest;
+  // SlaveState::recover: a missing agent info file is only a warning: the state has the
+  // id and no info (and no frameworks), so Slave::recover starts a new agent.
+  if (!disk.exists(paths::slaveInfoPath(meta, *latest))) {
+    state.slave = std::move(slave);
+    return state;
+  }
   auto info = decodeSlaveInfo(disk.read(paths::slaveInfoPath(meta, *latest)).value_or(""));
   if (info.isError()) {
     if (auto e = problem(info.error() + " of agent " + *latest)) return *e;
-  } else {
-    slave.info = *info;
+    state.slave = std::move(slave);
+    return state;
   }
+  slave.info = *info;
   const std::string frameworksDir = paths::slavePath(meta, slave.id) + "/frameworks/";
   for (const std::string& fid : children(disk, frameworksDir)) {
     FrameworkState framework;
@@ -154,6 +157,13 @@ sim::Try<State> recover(const sim::Disk& disk, const std::string& meta, bool str
       }
     }
     framework.pid = disk.read(paths::frameworkPidPath(meta, slave.id, fid));
+    // FrameworkState::recover returns before the executors when the framework's info or
+    // pid file is missing or cannot be read: its executors are not recovered, and
+    // Slave::recoverFramework garbage collects its directories.
+    if (!framework.info || !framework.pid) {
+      slave.frameworks.emplace(fid, std::move(framework));
+      continue;
+    }
     const std::string executorsDir = paths::frameworkPath(meta, slave.id, fid) + "/executors/";
     for (const std::string& eid : children(disk, executorsDir)) {
       ExecutorState executor;
@@ -174,8 +184,9 @@ sim::Try<State> recover(const sim::Disk& disk, const std::string& meta, bool str
         run.completed = disk.exists(paths::sentinelPath(meta, slave.id, fid, eid, cid));
         if (!state.rebooted) {
           // Pids from before a reboot are not trusted.
+          // RunState::recover reads the libprocess pid only after the forked pid.
           run.forked_pid = disk.read(paths::forkedPidPath(meta, slave.id, fid, eid, cid));
-          run.libprocess_pid = disk.read(paths::libprocessPidPath(meta, slave.id, fid, eid, cid));
+          if (run.forked_pid) run.libprocess_pid = disk.read(paths::libprocessPidPath(meta, slave.id, fid, eid, cid));
         }
         const std::string tasksDir = paths::runPath(meta, slave.id, fid, eid, cid) + "/tasks/";
         for (const std::string& tid : children(disk, tasksDir)) {
@@ -188,6 +199,11 @@ sim::Try<State> recover(const sim::Disk& disk, const std::string& meta, bool str
             } else {
               task.info = *info;
             }
+          }
+          // TaskState::recover reads the updates only once it has the task's info.
+          if (!task.info) {
+            run.tasks.emplace(tid, std::move(task));
+            continue;
           }
           if (auto bytes = disk.read(paths::taskUpdatesPath(meta, slave.id, fid, eid, cid, tid))) {
             auto records = decodeRecords(*bytes);
