@@ -205,6 +205,7 @@ const FlagTable<SlaveFlags>& slaveFlagTable() {
                "performance of running tasks. The smallest interval between these corrections is controlled by "
                "this flag",
                "Slave::qosCorrections");
+    addAuthenticationFlags(t);
     return t;
   }();
   return table;
@@ -268,6 +269,7 @@ const FlagTable<MasterFlags>& masterFlagTable() {
            "zk://host1:port1,host2:port2,.../path, zk://username:password@host1:port1,.../path (the scenario's "
            "ensemble when it has one; none: a standalone master)",
            "ZooKeeperMasterContender");
+    addAuthenticationFlags(t);
     return t;
   }();
   return table;

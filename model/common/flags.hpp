@@ -88,6 +88,13 @@ struct SlaveFlags {
   // Oversubscription (src/slave/flags.cpp).
   sim::Duration oversubscribed_resources_interval = sim::Seconds(15);
   sim::Duration qos_correction_interval_min;
+  // Authentication with the master (model/authentication/flags.cpp). An empty
+  // credential: None, the agent registers without authenticating.
+  std::string credential;                   // "principal secret" (the file's text)
+  std::string authenticatee = "crammd5";
+  sim::Duration authentication_backoff_factor = sim::Seconds(1);
+  sim::Duration authentication_timeout_min = sim::Seconds(5);
+  sim::Duration authentication_timeout_max = sim::Minutes(1);
 };
 
 // master::Flags (src/master/flags.cpp).
@@ -102,7 +109,14 @@ struct MasterFlags {
   // --agent_removal_rate_limit "N/Duration" (e.g. "1/10mins"); 0 permits: no limiter.
   std::uint32_t agent_removal_permits = 0;
   sim::Duration agent_removal_period;
+  // Authentication (model/authentication/flags.cpp).
+  bool authenticate_agents = false;  // --authenticate_agents (1.1 also reads --authenticate_slaves)
+  std::string credentials;           // "principal secret" lines (the file's text); empty: None
 };
+
+// The authentication flags of each table (model/authentication/flags.cpp).
+void addAuthenticationFlags(FlagTable<SlaveFlags>& table);
+void addAuthenticationFlags(FlagTable<MasterFlags>& table);
 
 const FlagTable<SlaveFlags>& slaveFlagTable();
 const FlagTable<MasterFlags>& masterFlagTable();

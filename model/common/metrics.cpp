@@ -35,6 +35,7 @@ constexpr std::string_view kMetricNames[]{
     "gc/path_removals_succeeded",
     "master/cpus_revocable_total",
     "master/invalid_status_updates",
+    "master/messages_authenticate",
     "master/messages_exited_executor",
     "master/messages_kill_task",
     "master/messages_launch_tasks",

@@ -36,6 +36,7 @@ void Master::initialize() {
   install(&Master::updateSlave, "Master::updateSlave");
   install(&Master::unregisterSlave, "Master::unregisterSlave");
   install(&Master::unregisterFramework, "Master::unregisterFramework");
+  install<AuthenticateMessage>(&Master::authenticate, "Master::authenticate");
   log(fmt::format("Master {} ({}) started on {}:{}", info_.id, self().host(), self().host(), self().port()),
       {{"registry", flags_.registry}, {"zk", flags_.zk}});
 
@@ -227,6 +228,7 @@ void Master::exited(const sim::Upid& pid) {
   }
   log(fmt::format("Agent {} at {} ({}) disconnected", id, pid.str(), agent.info.hostname));
   agent.connected = false;
+  authenticated_.erase(pid.str());  // "a slave will always reauthenticate before (re-)registering"
   traceState(machines::kMasterSlave, "DISCONNECTED",
              {{"slave_id", id}, {"pid", pid.str()}, {"hostname", agent.info.hostname}});
   if (agent.observer != nullptr) agent.observer->reconnect(false);
@@ -1034,6 +1036,10 @@ void Master::registrarApply(RegistryOperation operation, const SlaveInfo& info, 
 
 void Master::registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message) {
   count("master/messages_register_slave");
+  if (!authenticationAllows(from, "registration", "Master::registerSlave",
+                            [this, from, message] { registerSlave(from, message); })) {
+    return;
+  }
   if (auto known = by_pid_.find(from); known != by_pid_.end()) {
     const std::string id = known->second;
     if (!registered_.at(id).connected) {
@@ -1078,6 +1084,10 @@ void Master::admitted(const sim::Upid& from, SlaveInfo info) {
 
 void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage& message) {
   count("master/messages_reregister_slave");
+  if (!authenticationAllows(from, "re-registration", "Master::reregisterSlave",
+                            [this, from, message] { reregisterSlave(from, message); })) {
+    return;
+  }
   const SlaveInfo& info = message.slave;
   if (reregistering_.count(info.id) != 0) {
     log(fmt::format("Ignoring re-register agent message from agent {} at {} ({}) as readmission is already in "
@@ -1318,6 +1328,7 @@ void Master::markedUnreachable(const std::string& slaveId, const std::string& re
 }
 
 void Master::forgetSlave(std::map<std::string, Agent>::iterator it) {
+  authenticated_.erase(it->second.pid.str());  // _markUnreachable, _removeSlave: authenticated.erase(slave->pid)
   // A new agent may have registered at the same address meanwhile (registerSlave).
   if (auto p = by_pid_.find(it->second.pid); p != by_pid_.end() && p->second == it->first) by_pid_.erase(p);
   if (auto h = by_hostname_.find(it->second.info.hostname); h != by_hostname_.end() && h->second == it->first) {

@@ -57,8 +57,11 @@
 #include <set>
 #include <string>
 #include <unordered_map>  // lookup only: the pid tables below
+#include <vector>
 
+#include "model/authentication/cram_md5/authenticator.hpp"
 #include "model/common/flags.hpp"
+#include "model/messages/authentication_messages.hpp"
 #include "model/messages/framework_messages.hpp"
 #include "model/master/detector/detector.hpp"
 #include "model/messages/messages.hpp"
@@ -184,6 +187,17 @@ class Master final : public sim::Process {
   void unregisterFramework(const sim::Upid& from, const UnregisterFrameworkMessage& message);
   void removeFramework(const std::string& id);
   void frameworkFailoverTimeout(const std::string& id, std::uint64_t disconnection);
+  // Authentication (master_authentication.cpp): Master::authenticate, _authenticate
+  // (finishAuthentication), authenticationTimeout, and the check (re)registration
+  // makes first: a message from a pid being authenticated waits for the outcome (and
+  // is dropped if it fails); with --authenticate_agents one from a pid not
+  // authenticated is refused (dropped).
+  void authenticate(const sim::Upid& from, const AuthenticateMessage& message);
+  void authenticate(const sim::Upid& from, const std::string& pid);
+  void finishAuthentication(const std::string& pid, std::uint64_t session, const AuthenticatorResult& result);
+  void authenticationTimeout(const std::string& pid, std::uint64_t session);
+  bool authenticationAllows(const sim::Upid& from, std::string_view what, std::string_view function,
+                            std::function<void()> retry);
   void registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message);
   void reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage& message);
   void admitted(const sim::Upid& from, SlaveInfo info);
@@ -226,7 +240,7 @@ class Master final : public sim::Process {
   void removedSlave(const std::string& slaveId, const std::string& reason);
   // Master::_markUnreachable: the continuation of MarkSlaveUnreachable.
   void markedUnreachable(const std::string& slaveId, const std::string& reason, sim::Time at);
-  // The agent leaves registered_ and the pid and hostname indexes.
+  // The agent leaves registered_, the pid and hostname indexes and the authenticated pids.
   void forgetSlave(std::map<std::string, Agent>::iterator it);
   // Master::sendSlaveLost: LostSlaveMessage to every connected framework.
   void sendSlaveLost(const SlaveInfo& info);
@@ -293,6 +307,23 @@ class Master final : public sim::Process {
   sim::Time next_removal_permit_;
   std::deque<PermitRequest> removal_permits_;
   Metrics metrics_{*this};
+  // Authentication: the sessions in flight by the pid they authenticate (Mesos's
+  // `authenticating`, with what waits for each: onAny or onReady continuations), and
+  // the authenticated pids with their principals (`authenticated`).
+  struct Authenticating {
+    CRAMMD5AuthenticatorSession* session = nullptr;
+    std::uint64_t id = 0;
+    struct Waiting {
+      bool onReadyOnly = false;
+      std::string_view function;  // a string literal: the continuation's event name
+      std::function<void()> fn;
+    };
+    std::vector<Waiting> waiting;
+  };
+  std::map<std::string, Authenticating> authenticating_;
+  std::map<std::string, std::string> authenticated_;
+  std::shared_ptr<const Credentials> credentials_;  // --credentials, read at initialize
+  std::uint64_t next_session_ = 0;
   // Master::updateTask's counters for a task's first terminal state (tasks_<state>, and
   // master/<state>/<source>/<reason> when the update has a reason).
   void countTerminal(TaskState state, TaskStatusSource source, std::optional<TaskStatusReason> reason);

@@ -1,5 +1,6 @@
 #include "model/messages/messages.hpp"
 
+#include "model/messages/authentication_messages.hpp"
 #include "model/messages/framework_messages.hpp"
 #include "model/messages/task_messages.hpp"
 
@@ -8,7 +9,13 @@ namespace agentsim::model {
 // Through each modelled message type's kName (tools/check-names), the others by name.
 const std::vector<std::string_view>& mesosMessageNames() {
   static const std::vector<std::string_view> names{
-      "AuthenticateMessage",  // not modelled
+      AuthenticateMessage::kName,
+      AuthenticationCompletedMessage::kName,
+      AuthenticationErrorMessage::kName,
+      AuthenticationFailedMessage::kName,
+      AuthenticationMechanismsMessage::kName,
+      AuthenticationStartMessage::kName,
+      AuthenticationStepMessage::kName,
       "CheckpointResourcesMessage",  // not modelled
       ExecutorRegisteredMessage::kName,
       ExecutorReregisteredMessage::kName,

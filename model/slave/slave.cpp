@@ -196,6 +196,16 @@ void Slave::detected(const Detection& detection) {
       }
       const sim::Duration b = flags_.registration_backoff_factor;
       const sim::Duration duration = rng().uniform(b);
+      if (!flags_.credential.empty()) {
+        // Later Mesos (1.8, the catalog's R4): authenticate after the same U[0, b], with a
+        // timeout in [min, min + 2 * authentication_backoff_factor]; 1.1 authenticated at
+        // once with a 5secs timeout (docs/model.md).
+        const sim::Duration min = flags_.authentication_timeout_min;
+        const sim::Duration max = std::min(min + flags_.authentication_backoff_factor * 2,
+                                           flags_.authentication_timeout_max);
+        delay(duration, "Slave::authenticate", [this, min, max] { authenticate(min, max); });
+        break;
+      }
       log("No credentials provided. Attempting to register without authentication",
           {{"delay", sim::format(duration)}});
       registration_timer_ = delay(duration, "Slave::doReliableRegistration", [this, b] { doReliableRegistration(b * 2); });
@@ -208,6 +218,7 @@ void Slave::detected(const Detection& detection) {
 void Slave::doReliableRegistration(sim::Duration maxBackoff) {
   registration_timer_ = sim::TimerId{};
   if (!master_ || state_ == State::RUNNING || state_ == State::TERMINATING) return;
+  if (!flags_.credential.empty() && !authenticated_) return;  // "not authenticated"
   AGENTSIM_ASSERT(state_ == State::DISCONNECTED);
 
   const sim::Upid master = masterPid();

@@ -31,6 +31,7 @@
 
 #include <memory>
 
+#include "model/authentication/cram_md5/authenticatee.hpp"
 #include "model/slave/containerizer/containerizer.hpp"
 #include "model/common/flags.hpp"
 #include "model/common/planted_bug.hpp"
@@ -248,6 +249,12 @@ class Slave final : public sim::Process {
   std::optional<std::string> taskUpdatesPath(const Framework& framework, const Executor& executor,
                                              const std::string& taskId) const;
   void detected(const Detection& detection);
+  // Authentication with the master (slave_authentication.cpp): Slave::authenticate,
+  // _authenticate (finishAuthentication) and the timeout of each attempt.
+  void authenticate(sim::Duration minTimeout, sim::Duration maxTimeout);
+  void finishAuthentication(std::uint64_t attempt, sim::Duration minTimeout, sim::Duration maxTimeout,
+                            const AuthenticationResult& result);
+  void authenticationTimeout(std::uint64_t attempt);
   void doReliableRegistration(sim::Duration maxBackoff);
   void registered(const sim::Upid& from, const SlaveRegisteredMessage& message);
   void reregistered(const sim::Upid& from, const SlaveReregisteredMessage& message);
@@ -279,6 +286,14 @@ class Slave final : public sim::Process {
   // slave/executors_preempted, slave/valid_status_updates, slave/invalid_status_updates.
   Metrics metrics_{*this};
   bool reconnecting_ = false;  // recovery waits for executors to reregister
+  // Authentication (with --credential): `authenticatee_` is the attempt's
+  // crammd5-authenticatee(N) (Mesos's `authenticating`), none between attempts; only
+  // finishAuthentication ends it.
+  bool authenticated_ = false;
+  bool reauthenticate_ = false;
+  CRAMMD5Authenticatee* authenticatee_ = nullptr;
+  std::uint64_t authentication_attempt_ = 0;
+  sim::TimerId authentication_timer_;
 };
 
 std::string_view toString(Slave::State state);
