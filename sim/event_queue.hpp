@@ -270,4 +270,117 @@ class EventQueue {
   Batch batch_;
 };
 
+// The hot paths (every event takes them), inline.
+
+inline void EventQueue::push(std::uint32_t ref, std::int64_t at, std::int64_t now) {
+  AGENTSIM_ASSERT(at >= now && now >= 0);
+  const std::uint64_t seq = next_seq_++;
+  Ticket t{ref, 0};
+  if (isDelivery(ref)) {
+    Delivery& d = delivery(ref);
+    d.at = at;
+    d.seq = seq;
+  } else {
+    Timer& e = timers_[ref];
+    e.at = at;
+    e.seq = seq;
+    t.gen = e.gen;
+  }
+  ++size_;
+  const std::size_t lane = laneFor(at - now, isDelivery(ref));
+  if (lane == kHeap) {
+    pushHeap(HeapEntry{at, seq, t});
+    return;
+  }
+  Fifo& q = lanes_[lane];
+  const bool entering = q.empty();
+  q.push(t);
+  if (entering) {
+    front_[lane] = keyOf(at, seq);
+    enter(lane);
+  }
+}
+
+inline EventQueue::Ticket EventQueue::take(std::size_t source) {
+  if (source == kHeap) return popHeap().ticket;
+  const Ticket t = lanes_[source].front();
+  lanes_[source].pop();
+  refreshFront(source);
+  return t;
+}
+
+// Drops the cancelled tickets at the lane's front and notes the key of the first live
+// one; the lane is the first source.
+inline void EventQueue::refreshFront(std::size_t lane) {
+  Fifo& q = lanes_[lane];
+  while (!q.empty() && !live(q.front())) q.pop();
+  front_[lane] = q.empty() ? kNoKey : keyOf(q.front().ref);
+  firstMoved();
+}
+
+inline void EventQueue::firstMoved() {
+  const std::uint8_t first = order_[0];
+  const Key key = front_[first];
+  std::size_t i = 0;
+  if (key == kNoKey) {  // it has no events left
+    --ordered_;
+    for (; i < ordered_; ++i) order_[i] = order_[i + 1];
+    return;
+  }
+  while (i + 1 < ordered_ && front_[order_[i + 1]] < key) {
+    order_[i] = order_[i + 1];
+    ++i;
+  }
+  order_[i] = first;
+}
+
+inline bool EventQueue::cancel(std::uint32_t slot, std::uint32_t gen) {
+  if (slot >= timers_.size() || timers_[slot].gen != gen) return false;
+  ++timers_[slot].gen;  // its ticket is stale now
+  release(slot);
+  --size_;
+  return true;
+}
+
+inline std::uint32_t EventQueue::popNext(std::int64_t until) {
+  if (ties_ != nullptr) return popPermuted(until);
+  Ticket t{};
+  if (!takeNext(until, t)) return kNone;
+  return popped(t);
+}
+
+inline void EventQueue::release(std::uint32_t ref) {
+  if (isDelivery(ref)) {
+    delivery(ref).envelope = Envelope{};
+    deliveries_.give(ref & ~kDeliveryBit);
+  } else {
+    Timer& e = timers_[ref];
+    e.fn.reset();
+    e.owner = kNone;
+    timers_.give(ref);
+  }
+}
+
+inline std::uint32_t EventQueue::popped(const Ticket& t) {
+  --size_;
+  if (!isDelivery(t.ref)) ++timers_[t.ref].gen;  // out of the queue: cancel does nothing now
+  return t.ref;
+}
+
+inline std::size_t EventQueue::laneFor(std::int64_t delay, bool delivery) {
+  const std::size_t hint = lane_hint_[delivery ? 1 : 0];
+  if (hint < lane_count_ && lane_delay_[hint] == delay) return hint;
+  return findLane(delay, delivery);
+}
+
+inline bool EventQueue::takeNext(std::int64_t until, Ticket& out) {
+  for (;;) {
+    Key key;
+    const std::size_t source = firstSource(key);
+    if (source == kSources || timeOfKey(key) > until) return false;
+    out = take(source);
+    if (live(out)) return true;
+  }
+}
+
 }  // namespace agentsim::sim

@@ -21,6 +21,17 @@ struct UpidEntry {
   void* host_cache = nullptr;       // the Simulation's Host of `host`, once looked up (hosts never move)
   std::uint32_t bindings = 0;       // how many processes have had this address
 };
+
+// Message's free lists: blocks of one size class, linked through their first bytes.
+struct FreeBlock {
+  FreeBlock* next;
+};
+inline constexpr std::size_t kMessageGrain = 16;
+inline constexpr std::size_t kMessageClasses = 16;  // sizes up to 256 bytes
+// initial-exec: a plain load, where the default model for position-independent code
+// calls __tls_get_addr on every use.
+__attribute__((tls_model("initial-exec"))) inline thread_local FreeBlock* message_free_lists[kMessageClasses] = {};
+inline std::size_t messageClassOf(std::size_t size) { return (size + kMessageGrain - 1) / kMessageGrain - 1; }
 }  // namespace detail
 
 // An interned process address. Copying is free; equal addresses are the same entry.
@@ -60,8 +71,26 @@ class Message {
   virtual ~Message() = default;
   // Messages are made and freed by the million: small ones are recycled through free
   // lists of their size (one set per thread) instead of the general allocator.
-  static void* operator new(std::size_t size);
-  static void operator delete(void* p, std::size_t size) noexcept;
+  static void* operator new(std::size_t size) {
+    const std::size_t c = detail::messageClassOf(size);
+    if (c >= detail::kMessageClasses) return ::operator new(size);
+    if (detail::FreeBlock* b = detail::message_free_lists[c]) {
+      detail::message_free_lists[c] = b->next;
+      return b;
+    }
+    return ::operator new((c + 1) * detail::kMessageGrain);
+  }
+  static void operator delete(void* p, std::size_t size) noexcept {
+    if (p == nullptr) return;
+    const std::size_t c = detail::messageClassOf(size);
+    if (c >= detail::kMessageClasses) {
+      ::operator delete(p);  // unsized: clang does not declare the sized one without -fsized-deallocation
+      return;
+    }
+    auto* b = static_cast<detail::FreeBlock*>(p);
+    b->next = detail::message_free_lists[c];
+    detail::message_free_lists[c] = b;
+  }
   virtual std::string_view name() const = 0;
   // The message's fields, for the trace.
   virtual void describe(Fields& /*out*/) const {}

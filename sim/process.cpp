@@ -52,7 +52,9 @@ void Process::sealHandlers() {
 }
 
 const Process::Handler* Process::findHandler(std::string_view name) const {
-  const std::vector<Handler>& table = handlers();
+  const std::vector<Handler>* sealed = table_ != nullptr ? table_ : building_.get();
+  if (sealed == nullptr) return nullptr;
+  const std::vector<Handler>& table = *sealed;
   // Fast path: a message's name() is its type's kName, the same characters install saw.
   for (const Handler& h : table) {
     if (h.name.data() == name.data() && h.name.size() == name.size()) return &h;
@@ -63,18 +65,19 @@ const Process::Handler* Process::findHandler(std::string_view name) const {
 }
 
 void Process::deliver(Envelope& envelope) {
+  const std::string_view name = envelope.body->name();
   std::string reason;
   if (!accept(envelope, reason)) {
-    if (tracing(RecordKind::Drop, envelope.body->name())) {
+    if (tracing(RecordKind::Drop, name)) {
       sim_->emitMessage(RecordKind::Drop, this, {}, envelope,
                         {{"from", envelope.from.str()}, {"to", self_.str()}, {"reason", std::move(reason)}},
                         sim_->refOf(this, "visit"));
     }
     return;
   }
-  const Handler* it = findHandler(envelope.body->name());
+  const Handler* it = findHandler(name);
   if (it == nullptr) {
-    if (tracing(RecordKind::Drop, envelope.body->name())) {
+    if (tracing(RecordKind::Drop, name)) {
       sim_->emitMessage(RecordKind::Drop, this, {}, envelope,
                         {{"from", envelope.from.str()}, {"to", self_.str()}, {"reason", "no handler installed"}}, "");
     }
@@ -82,7 +85,7 @@ void Process::deliver(Envelope& envelope) {
   }
   Simulation::Context& ctx = const_cast<Simulation::Context&>(sim_->context());
   ctx.function = it->function;
-  if (tracing(RecordKind::Deliver, envelope.body->name())) {
+  if (sim_->trace_.admit(RecordKind::Deliver, name)) {
     Fields f{{"from", envelope.from.str()}, {"to", envelope.to.str()}};
     envelope.body->describe(f);
     sim_->emitMessage(RecordKind::Deliver, this, {}, envelope, std::move(f), sim_->refOf(this, it->function));

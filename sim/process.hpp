@@ -160,10 +160,6 @@ class Process {
   }
   void addHandler(const Handler& h);
   const Handler* findHandler(std::string_view name) const;
-  const std::vector<Handler>& handlers() const {
-    static const std::vector<Handler> kNone;
-    return table_ != nullptr ? *table_ : building_ != nullptr ? *building_ : kNone;
-  }
   // After initialize(): the table is shared with every process that installed the same
   // handlers (Simulation::internHandlers), so 100,000 executors hold one table.
   void sealHandlers();

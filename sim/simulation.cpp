@@ -304,36 +304,6 @@ void Simulation::pendingLimitExceeded() {
   limitExceeded(fmt::format("more than {} queued events", limits_.max_pending_events));
 }
 
-TimerId Simulation::schedule(Time when, Process* owner, std::string_view function, Callback&& fn, bool traced) {
-  checkPendingLimit();
-  AGENTSIM_ASSERT(when >= now_);
-  const std::uint32_t ref = queue_.newTimer();
-  EventQueue::Timer& e = queue_.timer(ref);
-  e.fn = std::move(fn);
-  e.function = function;
-  e.traced = traced;
-  e.armed = now_;
-  if (owner != nullptr) {
-    e.owner = owner->slot_;
-    e.owner_gen = processes_[owner->slot_].gen;
-  } else {
-    e.owner = EventQueue::kNone;
-  }
-  const TimerId id{ref, e.gen};
-  queue_.push(ref, when.ns(), now_.ns());
-  return id;
-}
-
-void Simulation::scheduleDelivery(Time when, Envelope&& envelope, std::uint64_t incarnation) {
-  checkPendingLimit();
-  AGENTSIM_ASSERT(when >= now_);
-  const std::uint32_t ref = queue_.newDelivery();
-  EventQueue::Delivery& d = queue_.delivery(ref);
-  d.envelope = std::move(envelope);
-  d.incarnation = incarnation;
-  queue_.push(ref, when.ns(), now_.ns());
-}
-
 TimerId Simulation::at(Time when, std::string_view name, Callback fn) {
   return schedule(std::max(when, now_), nullptr, name, std::move(fn));
 }
@@ -379,8 +349,6 @@ Record Simulation::makeRecord(RecordKind kind, const Process* p, std::string_vie
   r.ref = std::move(ref);
   return r;
 }
-
-bool Simulation::tracing(RecordKind kind, std::string_view name) { return trace_.admit(kind, name); }
 
 void Simulation::emit(RecordKind kind, const Process* p, std::string_view hostName, std::string name,
                       Fields fields, std::string ref) {
@@ -467,14 +435,12 @@ void Simulation::runEvent(std::uint32_t ref) {
   checkTraceLimits();
 }
 
-void Simulation::checkTraceLimits() {
+void Simulation::traceLimitExceeded() {
   if (trace_.retained() > limits_.max_trace_records) {
     limitExceeded(fmt::format("more than {} trace records", limits_.max_trace_records));
   }
-  if (trace_.bytes() > limits_.max_trace_bytes) {
-    limitExceeded(fmt::format("trace records of more than {} in memory (an estimate)",
-                              formatBytes(limits_.max_trace_bytes)));
-  }
+  limitExceeded(fmt::format("trace records of more than {} in memory (an estimate)",
+                            formatBytes(limits_.max_trace_bytes)));
 }
 
 RunResult Simulation::runUntil(Time until) {

@@ -197,7 +197,7 @@ class Simulation {
   }
   // Asks before a record is built: true when a sink wants a record of this kind and
   // name (then emit it); false counts it as emitted without building it (Trace::admit).
-  bool tracing(RecordKind kind, std::string_view name);
+  bool tracing(RecordKind kind, std::string_view name) { return trace_.admit(kind, name); }
   void emit(RecordKind kind, const Process* p, std::string_view hostName, std::string name, Fields fields,
             std::string ref);
   // A record about `envelope` (a send, deliver or drop, or a fault acting on it): with its
@@ -228,7 +228,13 @@ class Simulation {
   [[noreturn]] void pendingLimitExceeded();
   // Runs one event taken from the queue: the clock moves to it, the limits are checked.
   void runEvent(std::uint32_t ref);
-  void checkTraceLimits();  // after an event: the limits on records kept and their size
+  // After an event: the limits on records kept and their size.
+  void checkTraceLimits() {
+    if (trace_.retained() > limits_.max_trace_records || trace_.bytes() > limits_.max_trace_bytes) {
+      traceLimitExceeded();
+    }
+  }
+  [[noreturn]] void traceLimitExceeded();
   void run(std::uint32_t ref);
   void deliver(EventQueue::Delivery& d);
   void destroy(std::uint32_t slot);
@@ -312,5 +318,38 @@ class Simulation {
 struct LimitExceededError {
   std::string message;
 };
+
+// The send path (every timer and message takes it), inline.
+
+inline TimerId Simulation::schedule(Time when, Process* owner, std::string_view function, Callback&& fn,
+                                    bool traced) {
+  checkPendingLimit();
+  AGENTSIM_ASSERT(when >= now_);
+  const std::uint32_t ref = queue_.newTimer();
+  EventQueue::Timer& e = queue_.timer(ref);
+  e.fn = std::move(fn);
+  e.function = function;
+  e.traced = traced;
+  e.armed = now_;
+  if (owner != nullptr) {
+    e.owner = owner->slot_;
+    e.owner_gen = processes_[owner->slot_].gen;
+  } else {
+    e.owner = EventQueue::kNone;
+  }
+  const TimerId id{ref, e.gen};
+  queue_.push(ref, when.ns(), now_.ns());
+  return id;
+}
+
+inline void Simulation::scheduleDelivery(Time when, Envelope&& envelope, std::uint64_t incarnation) {
+  checkPendingLimit();
+  AGENTSIM_ASSERT(when >= now_);
+  const std::uint32_t ref = queue_.newDelivery();
+  EventQueue::Delivery& d = queue_.delivery(ref);
+  d.envelope = std::move(envelope);
+  d.incarnation = incarnation;
+  queue_.push(ref, when.ns(), now_.ns());
+}
 
 }  // namespace agentsim::sim
