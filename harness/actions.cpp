@@ -117,6 +117,11 @@ const std::vector<ActionKind>& actionKinds() {
        "master (UnregisterSlaveMessage), shuts down every framework's executors and exits once no framework "
        "is left; it keeps meta/slaves/latest, so a restart reregisters with its SlaveID. Value: an agent.",
        parseShutdownAgent},
+      {"rewrite",
+       "Rewrite fields of matching messages in flight, before delivery, as a Mesos test posts a modified copy of "
+       "a message it dropped (a kernel rule; a `rewrite` fault record says what was set). Value: {message, from, "
+       "to, count, for, fields}.",
+       parseRewrite},
       {"spoof_acknowledgement",
        "Send an agent a StatusUpdateAcknowledgementMessage from the leading master for a task, with a UUID of the "
        "scenario's choosing (default: one no update has), as the Mesos tests spoof a master's message "
@@ -138,7 +143,8 @@ const std::vector<ActionKind>& actionKinds() {
        "ShutdownExecutorMessage from the leading master to an agent (to: \"agent\", the default) or to an "
        "executor's driver (to: \"executor\"), ReregisterExecutorMessage from an executor to its agent, or "
        "RunTaskMessage of a new task to an executor (to: \"executor\", task). Value: {message, agent, framework "
-       "(optional with one framework), executor, to, task}.",
+       "(optional with one framework), executor, to, task}; or, with from, any modelled message built field by "
+       "field: {message, from, to, fields}.",
        parseSpoof},
       {"stop_agent",
        "Kill the mesos-agent process (SIGKILL) and leave it down: executors in their containers keep running, "

@@ -35,6 +35,9 @@ ActionParser parseDelay, parseDrop, parseDuplicate, parseHold, parseRelease, par
     parseSpoofAcknowledgement;
 // harness/spoof_action.cpp: a message carried as if another process had sent it.
 ActionParser parseSpoof;
+// harness/message_edit_actions.cpp: a message of any modelled kind built field by field
+// (`spoof` with `from`), and a rewrite of messages in flight.
+ActionParser parseGenericSpoof, parseRewrite;
 // harness/site_actions.cpp: the model's fault sites (a hold's {site, ...}, fire_site).
 ActionParser parseSiteHold, parseFireSite;
 // harness/host_actions.cpp: hosts (crash, restart), their disks and load, ZooKeeper.

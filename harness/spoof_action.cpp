@@ -2,7 +2,8 @@
 // the Mesos tests' process::post(from, to, message) does (libprocess's spoof). The
 // kernel carries it (sim::Network::spoof); the process it claims to come from does not
 // run it and never knows.
-// `spoof`: {message, agent, framework (optional with one framework), executor, to, task}:
+// `spoof`: {message, agent, framework (optional with one framework), executor, to, task}
+// (with "from" instead: any modelled kind, field by field, parseGenericSpoof):
 //  - ShutdownExecutorMessage to "agent" (default): from the leading master to the
 //    agent (SlaveTest.ExecutorShutdownGracePeriod); to "executor": to that executor's
 //    driver, from the agent address it was given (SlaveRecoveryTest.RecoverTerminatedExecutor
@@ -121,12 +122,17 @@ void apply(World& w, const Spoof& s) {
 }  // namespace
 
 void parseSpoof(const ParseContext& c, const std::string& p, TimelineEntry& out) {
-  c.reader.object(p, {"message", "agent", "framework", "executor", "to", "task"}, {"message", "agent"});
+  // With a sender, any modelled kind built field by field (harness/message_edit_actions.cpp).
+  c.reader.object(p, {"message", "agent", "framework", "executor", "to", "task", "from", "fields"}, {"message"});
+  if (c.reader.has(p + "/from")) return parseGenericSpoof(c, p, out);
+  if (c.reader.has(p + "/fields")) c.reader.fail(p + "/fields", "\"fields\" builds a message with a sender: add \"from\"");
+  if (!c.reader.has(p + "/agent")) c.reader.fail(p, "missing required key \"agent\" (or \"from\" and \"to\")");
   Spoof s;
   s.message = c.reader.string(p + "/message", 64);
   if (s.message != model::ShutdownExecutorMessage::kName && s.message != model::ReregisterExecutorMessage::kName &&
       s.message != model::RunTaskMessage::kName && s.message != model::RegisterSlaveMessage::kName) {
-    c.reader.fail(p + "/message", fmt::format("cannot spoof \"{}\"; expected {}, {}, {} or {}",
+    c.reader.fail(p + "/message", fmt::format("cannot spoof \"{}\" without \"from\"; expected {}, {}, {} or {} (with "
+                                              "\"from\" and \"to\", any modelled message, field by field)",
                                               s.message.substr(0, 64), model::ShutdownExecutorMessage::kName,
                                               model::ReregisterExecutorMessage::kName, model::RunTaskMessage::kName,
                                               model::RegisterSlaveMessage::kName));

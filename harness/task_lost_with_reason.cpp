@@ -23,6 +23,8 @@ bool TaskLostWithReason::lostState(std::string_view state) {
 }
 
 void TaskLostWithReason::observe(const sim::Record& r) {
+  // A message no process sent (a scenario's spoof, sim::Network::spoof) is not the model's.
+  if (r.kind == sim::RecordKind::Send && r.process.empty()) return;
   const std::string state = r.text("state");
   if (!lostState(state)) return;
   const std::string source = r.text("source");

@@ -31,6 +31,7 @@ std::string_view toString(FaultAction a) {
     case FaultAction::Delay: return "delay";
     case FaultAction::Duplicate: return "duplicate";
     case FaultAction::Hold: return "hold";
+    case FaultAction::Rewrite: return "rewrite";
   }
   return "?";
 }
@@ -103,6 +104,19 @@ void Network::traceFault(const Envelope& e, std::string_view what, const std::st
                    "", std::string(what));
 }
 
+void Network::traceRewrite(const Envelope& e, Fields set, const std::string& label) {
+  if (!sim_.tracing(RecordKind::Fault, "rewrite")) return;
+  std::string text;
+  for (const Field& f : set) {
+    text += (text.empty() ? "" : ",") + f.key + '=';
+    if (const auto* s = std::get_if<std::string>(&f.value)) text += *s;
+  }
+  sim_.emitMessage(RecordKind::Fault, nullptr, e.from.host(), e,
+                   {{"message", std::string(e.body->name())}, {"from", e.from.str()}, {"to", e.to.str()},
+                    {"label", label}, {"set", std::move(text)}},
+                   "", "rewrite");
+}
+
 void Network::send(Envelope envelope) {
   envelope.msg = ++sent_;
   if (sim_.tracing(RecordKind::Send, envelope.body->name())) {
@@ -141,6 +155,9 @@ void Network::send(Envelope envelope) {
       case FaultAction::Duplicate:
         traceFault(envelope, "duplicate", rule.label);
         ++copies;
+        break;
+      case FaultAction::Rewrite:
+        traceRewrite(envelope, rule.rewrite ? rule.rewrite(*envelope.body) : Fields{}, rule.label);
         break;
     }
   }

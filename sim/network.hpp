@@ -1,6 +1,6 @@
 #pragma once
 // The network: delivers messages between processes after a latency, and is the one
-// place where faults act on messages (drop, delay, duplicate, hold and release,
+// place where faults act on messages (drop, delay, duplicate, hold and release, rewrite,
 // partitions). Model code sends and receives; it does not know faults exist.
 #include <cstdint>
 #include <functional>
@@ -32,7 +32,7 @@ struct MessageMatch {
   std::string describe() const;
 };
 
-enum class FaultAction { Drop, Delay, Duplicate, Hold };
+enum class FaultAction { Drop, Delay, Duplicate, Hold, Rewrite };
 std::string_view toString(FaultAction a);
 
 struct FaultRule {
@@ -43,6 +43,10 @@ struct FaultRule {
   Duration delay;               // extra latency, for Delay
   bool keep_order = false;      // Delay only: as a slow TCP link, later messages on the link wait
   std::string label;            // shown in the trace, e.g. "timeline[0]"
+  // Rewrite only: changes the matching message in flight, before any later rule sees it
+  // and before delivery, and returns what it set (field -> new value) for the trace's
+  // `rewrite` record. The kernel knows no message's fields: the caller supplies this.
+  std::function<Fields(Message&)> rewrite;
 };
 
 using RuleId = std::uint64_t;
@@ -95,6 +99,7 @@ class Network {
   void schedule(Envelope&& envelope, Duration extra, std::uint64_t incarnation, bool keepOrder = false);
   void traceDrop(const Envelope& e, std::string reason);
   void traceFault(const Envelope& e, std::string_view what, const std::string& label);
+  void traceRewrite(const Envelope& e, Fields set, const std::string& label);
 
   Simulation& sim_;
   LatencyModel latency_;

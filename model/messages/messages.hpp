@@ -37,6 +37,7 @@ struct RegisterSlaveMessage : sim::MessageOf<RegisterSlaveMessage> {
   void describe(sim::Fields& out) const override {
     out.push_back({"hostname", slave.hostname});
     out.push_back({"resources", slave.resources});
+    out.push_back({"version", version});
   }
 };
 
@@ -63,6 +64,7 @@ struct ReregisterSlaveMessage : sim::MessageOf<ReregisterSlaveMessage> {
   void describe(sim::Fields& out) const override {
     out.push_back({"slave_id", slave.id});
     out.push_back({"hostname", slave.hostname});
+    out.push_back({"version", version});
     auto list = [&out](std::string_view name, const std::vector<std::string>& ids) {
       if (ids.empty()) return;
       std::string text;

@@ -453,3 +453,34 @@ TEST_CASE("FaultAction names") {
   CHECK(toString(FaultAction::Duplicate) == "duplicate");
   CHECK(toString(FaultAction::Hold) == "hold");
 }
+
+TEST_CASE("rewrite changes matching messages in flight before delivery, and says what it set") {
+  TwoHosts w;
+  MemorySink sink;
+  w.sim.trace().addSink(&sink);
+  FaultRule r = rule(named("Ping"), FaultAction::Rewrite, 2);
+  r.label = "timeline[0]";
+  r.rewrite = [](Message& m) {
+    auto& ping = static_cast<Ping&>(m);
+    ping.n += 100;
+    return Fields{{"n", std::to_string(ping.n)}};
+  };
+  w.sim.network().addRule(r);
+  pings(w, 3);
+  (void)w.sim.runUntil(Time::max());
+  // The first two are rewritten (count 2), the third is not; none is lost or delayed.
+  CHECK(w.master.numbers() == std::vector<std::int64_t>{100, 101, 2});
+  for (const Received& got : w.master.received) CHECK(got.at == T(Seconds(1) + Milliseconds(1)));
+  const auto faults = ofKind(sink, RecordKind::Fault);
+  REQUIRE(faults.size() == 2);
+  CHECK(faults[0].name == "rewrite");
+  CHECK(faults[0].text("set") == "n=100");
+  CHECK(faults[0].text("label") == "timeline[0]");
+  // The send record shows the message as sent; the deliver record as rewritten.
+  const auto sends = ofKind(sink, RecordKind::Send);
+  const auto delivers = ofKind(sink, RecordKind::Deliver);
+  REQUIRE(!sends.empty());
+  REQUIRE(!delivers.empty());
+  CHECK(std::get<std::int64_t>(sends[0].fields.at(2).value) == 0);
+  CHECK(std::get<std::int64_t>(delivers[0].fields.at(2).value) == 100);
+}

@@ -352,7 +352,7 @@ TEST_CASE("refOf joins source and class-qualified function") {
 TEST_CASE("with no sink the trace is disabled and nothing is recorded") {
   TwoHosts w;
   CHECK_FALSE(w.sim.trace().enabled());
-  w.sim.network().addRule(FaultRule{MessageMatch{"Pong", "", "", {}}, FaultAction::Drop, 0, Ratio{1, 1}, {}, false, {}});
+  w.sim.network().addRule(FaultRule{MessageMatch{"Pong", "", "", {}}, FaultAction::Drop, 0, Ratio{1, 1}, {}, false, {}, {}});
   w.at(Seconds(1), [&] {
     w.slave.sendPing(w.master.self(), 1);
     w.slave.sendPong(w.master.self(), 2);

@@ -1,0 +1,234 @@
+#include "model/messages/message_fields.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "model/common/task_state.hpp"
+#include "model/common/task_status_reason.hpp"
+#include "model/common/task_status_source.hpp"
+#include "model/messages/framework_messages.hpp"
+#include "model/messages/messages.hpp"
+#include "model/messages/task_messages.hpp"
+
+namespace agentsim::model {
+
+namespace {
+
+using SetResult = std::optional<std::string>;
+
+// One reader per C++ type of field: text -> the field, or what it expected.
+SetResult assign(std::string& field, const std::string& v) {
+  field = v;
+  return std::nullopt;
+}
+SetResult assign(Id& field, const std::string& v) {
+  field = Id(v);
+  return std::nullopt;
+}
+SetResult assign(TaskState& field, const std::string& v) {
+  const auto s = parseTaskState(v);
+  if (!s) return "a TaskState, e.g. \"TASK_LOST\"";
+  field = *s;
+  return std::nullopt;
+}
+SetResult assign(TaskStatusSource& field, const std::string& v) {
+  const auto s = parseTaskStatusSource(v);
+  if (!s) return "a TaskStatus source, e.g. \"SOURCE_SLAVE\"";
+  field = *s;
+  return std::nullopt;
+}
+SetResult assign(std::optional<TaskStatusReason>& field, const std::string& v) {
+  const auto s = parseTaskStatusReason(v);
+  if (!s) return "a TaskStatus reason, e.g. \"REASON_SLAVE_REMOVED\"";
+  field = *s;
+  return std::nullopt;
+}
+SetResult assign(bool& field, const std::string& v) {
+  if (v != "true" && v != "false") return "true or false";
+  field = v == "true";
+  return std::nullopt;
+}
+template <typename Int>
+SetResult assignInteger(Int& field, const std::string& v, std::int64_t lo, std::int64_t hi) {
+  std::int64_t n = 0;
+  const bool negative = !v.empty() && v[0] == '-';
+  bool ok = v.size() > (negative ? 1U : 0U) && v.size() <= 12;
+  for (std::size_t i = negative ? 1 : 0; ok && i < v.size(); ++i) {
+    ok = v[i] >= '0' && v[i] <= '9';
+    n = n * 10 + (v[i] - '0');
+  }
+  if (negative) n = -n;
+  if (!ok || n < lo || n > hi) return "an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
+  field = static_cast<Int>(n);
+  return std::nullopt;
+}
+SetResult assign(std::int64_t& field, const std::string& v) { return assignInteger(field, v, -999'999'999'999, 999'999'999'999); }
+SetResult assign(std::uint32_t& field, const std::string& v) { return assignInteger(field, v, 0, 65535); }
+
+// A field of message M that `get` reaches (M& -> the member).
+template <typename M, typename Get>
+MessageField field(std::string_view name, FieldType type, Get get) {
+  return MessageField{name, type, [get](sim::Message& m, const std::string& v) {
+                        return assign(get(static_cast<M&>(m)), v);
+                      }};
+}
+
+template <typename M>
+MessageKind kind(std::vector<MessageField> fields) {
+  return MessageKind{M::kName, [] { return std::unique_ptr<sim::Message>(std::make_unique<M>()); },
+                     std::move(fields)};
+}
+
+// The fields every message naming a framework, an executor or an agent shares by name.
+template <typename M>
+MessageField frameworkId() {
+  return field<M>("framework_id", FieldType::FrameworkId, [](M& m) -> auto& { return m.framework_id; });
+}
+template <typename M>
+MessageField executorId() {
+  return field<M>("executor_id", FieldType::Text, [](M& m) -> auto& { return m.executor_id; });
+}
+template <typename M>
+MessageField slaveId() {
+  return field<M>("slave_id", FieldType::SlaveId, [](M& m) -> auto& { return m.slave_id; });
+}
+template <typename M>
+MessageField taskId() {
+  return field<M>("task_id", FieldType::Text, [](M& m) -> auto& { return m.task_id; });
+}
+
+// RegisterSlaveMessage and ReregisterSlaveMessage: the SlaveInfo and the agent's version.
+template <typename M>
+std::vector<MessageField> slaveInfo() {
+  return {
+      field<M>("hostname", FieldType::Text, [](M& m) -> auto& { return m.slave.hostname; }),
+      field<M>("port", FieldType::Integer, [](M& m) -> auto& { return m.slave.port; }),
+      field<M>("resources", FieldType::Text, [](M& m) -> auto& { return m.slave.resources; }),
+      field<M>("slave_id", FieldType::SlaveId, [](M& m) -> auto& { return m.slave.id; }),
+      field<M>("version", FieldType::Text, [](M& m) -> auto& { return m.version; }),
+  };
+}
+
+// StatusUpdateMessage: its StatusUpdate's fields (the TaskStatus's folded in, as the
+// model's StatusUpdate keeps them).
+std::vector<MessageField> statusUpdate() {
+  using M = StatusUpdateMessage;
+  return {
+      field<M>("executor_id", FieldType::Text, [](M& m) -> auto& { return m.update.executor_id; }),
+      field<M>("framework_id", FieldType::FrameworkId, [](M& m) -> auto& { return m.update.framework_id; }),
+      field<M>("message", FieldType::Text, [](M& m) -> auto& { return m.update.message; }),
+      field<M>("reason", FieldType::Reason, [](M& m) -> auto& { return m.update.reason; }),
+      field<M>("slave_id", FieldType::SlaveId, [](M& m) -> auto& { return m.update.slave_id; }),
+      field<M>("source", FieldType::Source, [](M& m) -> auto& { return m.update.source; }),
+      field<M>("state", FieldType::TaskState, [](M& m) -> auto& { return m.update.state; }),
+      field<M>("task_id", FieldType::Text, [](M& m) -> auto& { return m.update.task_id; }),
+      field<M>("uuid", FieldType::Text, [](M& m) -> auto& { return m.update.uuid; }),
+  };
+}
+
+template <typename M>
+std::vector<MessageField> frameworkInfo() {
+  return {
+      field<M>("checkpoint", FieldType::Boolean, [](M& m) -> auto& { return m.framework.checkpoint; }),
+      field<M>("framework_id", FieldType::FrameworkId, [](M& m) -> auto& { return m.framework.id; }),
+      field<M>("name", FieldType::Text, [](M& m) -> auto& { return m.framework.name; }),
+      field<M>("partition_aware", FieldType::Boolean, [](M& m) -> auto& { return m.framework.partition_aware; }),
+      field<M>("principal", FieldType::Text, [](M& m) -> auto& { return m.framework.principal; }),
+  };
+}
+
+std::vector<MessageKind> buildKinds() {
+  std::vector<MessageKind> kinds{
+      kind<ExecutorRegisteredMessage>({executorId<ExecutorRegisteredMessage>(),
+                                       frameworkId<ExecutorRegisteredMessage>(), slaveId<ExecutorRegisteredMessage>()}),
+      kind<ExecutorReregisteredMessage>({slaveId<ExecutorReregisteredMessage>()}),
+      kind<ExitedExecutorMessage>({executorId<ExitedExecutorMessage>(), frameworkId<ExitedExecutorMessage>(),
+                                   slaveId<ExitedExecutorMessage>(),
+                                   field<ExitedExecutorMessage>("status", FieldType::Integer,
+                                                                [](ExitedExecutorMessage& m) -> auto& { return m.status; })}),
+      kind<FrameworkErrorMessage>({field<FrameworkErrorMessage>(
+          "message", FieldType::Text, [](FrameworkErrorMessage& m) -> auto& { return m.message; })}),
+      kind<KillTaskMessage>({frameworkId<KillTaskMessage>(), taskId<KillTaskMessage>()}),
+      kind<LostSlaveMessage>({slaveId<LostSlaveMessage>()}),
+      kind<PingSlaveMessage>({field<PingSlaveMessage>("connected", FieldType::Boolean,
+                                                      [](PingSlaveMessage& m) -> auto& { return m.connected; })}),
+      kind<PongSlaveMessage>({}),
+      kind<ReconcileTasksMessage>({frameworkId<ReconcileTasksMessage>(), slaveId<ReconcileTasksMessage>()}),
+      kind<ReconnectExecutorMessage>({slaveId<ReconnectExecutorMessage>()}),
+      kind<RegisterExecutorMessage>({executorId<RegisterExecutorMessage>(), frameworkId<RegisterExecutorMessage>()}),
+      kind<RegisterFrameworkMessage>(frameworkInfo<RegisterFrameworkMessage>()),
+      kind<RegisterSlaveMessage>(slaveInfo<RegisterSlaveMessage>()),
+      kind<ReregisterExecutorMessage>({executorId<ReregisterExecutorMessage>(),
+                                       frameworkId<ReregisterExecutorMessage>()}),
+      kind<ReregisterFrameworkMessage>(frameworkInfo<ReregisterFrameworkMessage>()),
+      kind<ReregisterSlaveMessage>(slaveInfo<ReregisterSlaveMessage>()),
+      kind<ShutdownExecutorMessage>({executorId<ShutdownExecutorMessage>(), frameworkId<ShutdownExecutorMessage>()}),
+      kind<ShutdownFrameworkMessage>({frameworkId<ShutdownFrameworkMessage>()}),
+      kind<ShutdownMessage>(
+          {field<ShutdownMessage>("message", FieldType::Text, [](ShutdownMessage& m) -> auto& { return m.message; })}),
+      kind<SlaveRegisteredMessage>({slaveId<SlaveRegisteredMessage>()}),
+      kind<SlaveReregisteredMessage>({slaveId<SlaveReregisteredMessage>()}),
+      kind<StatusUpdateAcknowledgementMessage>(
+          {frameworkId<StatusUpdateAcknowledgementMessage>(), slaveId<StatusUpdateAcknowledgementMessage>(),
+           taskId<StatusUpdateAcknowledgementMessage>(),
+           field<StatusUpdateAcknowledgementMessage>(
+               "uuid", FieldType::Text, [](StatusUpdateAcknowledgementMessage& m) -> auto& { return m.uuid; })}),
+      kind<StatusUpdateMessage>(statusUpdate()),
+      kind<UnregisterFrameworkMessage>({frameworkId<UnregisterFrameworkMessage>()}),
+      kind<UnregisterSlaveMessage>({slaveId<UnregisterSlaveMessage>()}),
+      kind<UpdateFrameworkMessage>(
+          {frameworkId<UpdateFrameworkMessage>(),
+           field<UpdateFrameworkMessage>("pid", FieldType::Text, [](UpdateFrameworkMessage& m) -> auto& { return m.pid; })}),
+  };
+  std::sort(kinds.begin(), kinds.end(), [](const MessageKind& a, const MessageKind& b) { return a.name < b.name; });
+  return kinds;
+}
+
+}  // namespace
+
+std::string_view toString(FieldType type) {
+  switch (type) {
+    case FieldType::Text: return "text";
+    case FieldType::FrameworkId: return "FrameworkID";
+    case FieldType::SlaveId: return "SlaveID";
+    case FieldType::TaskState: return "TaskState";
+    case FieldType::Source: return "TaskStatus source";
+    case FieldType::Reason: return "TaskStatus reason";
+    case FieldType::Boolean: return "boolean";
+    case FieldType::Integer: return "integer";
+  }
+  return "?";
+}
+
+const MessageField* MessageKind::field(std::string_view fieldName) const {
+  for (const MessageField& f : fields) {
+    if (f.name == fieldName) return &f;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> MessageKind::fieldNames() const {
+  std::vector<std::string> out;
+  for (const MessageField& f : fields) out.emplace_back(f.name);
+  return out;
+}
+
+const std::vector<MessageKind>& messageKinds() {
+  static const std::vector<MessageKind> kinds = buildKinds();
+  return kinds;
+}
+
+const MessageKind* findMessageKind(std::string_view name) {
+  for (const MessageKind& k : messageKinds()) {
+    if (k.name == name) return &k;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> messageKindNames() {
+  std::vector<std::string> out;
+  for (const MessageKind& k : messageKinds()) out.emplace_back(k.name);
+  return out;
+}
+
+}  // namespace agentsim::model

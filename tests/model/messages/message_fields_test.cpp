@@ -1,0 +1,50 @@
+// The table of messages a scenario can build or rewrite field by field.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "model/messages/message_fields.hpp"
+#include "model/messages/messages.hpp"
+#include "model/messages/task_messages.hpp"
+
+using namespace agentsim::model;
+
+TEST_CASE("every kind of the table is a modelled Mesos message, made under its own name") {
+  const auto& names = mesosMessageNames();
+  REQUIRE(!messageKinds().empty());
+  for (const MessageKind& kind : messageKinds()) {
+    CAPTURE(kind.name);
+    CHECK(std::find(names.begin(), names.end(), kind.name) != names.end());
+    CHECK(kind.make()->name() == kind.name);
+    CHECK(findMessageKind(kind.name) == &kind);
+  }
+  CHECK(findMessageKind("NoSuchMessage") == nullptr);
+}
+
+TEST_CASE("a field's setter reads its value by the field's type and says what it expected") {
+  const MessageKind* kind = findMessageKind(StatusUpdateMessage::kName);
+  REQUIRE(kind != nullptr);
+  auto m = kind->make();
+  CHECK_FALSE(kind->field("state")->set(*m, "TASK_LOST").has_value());
+  CHECK_FALSE(kind->field("source")->set(*m, "SOURCE_SLAVE").has_value());
+  CHECK_FALSE(kind->field("framework_id")->set(*m, "fw-0000").has_value());
+  const auto& update = static_cast<StatusUpdateMessage&>(*m).update;
+  CHECK((update.state == TaskState::TASK_LOST));
+  CHECK((update.source == TaskStatusSource::SOURCE_SLAVE));
+  CHECK(update.framework_id == Id("fw-0000"));
+  CHECK(kind->field("state")->set(*m, "LOST") == std::optional<std::string>("a TaskState, e.g. \"TASK_LOST\""));
+  CHECK((update.state == TaskState::TASK_LOST));  // a bad value changes nothing
+
+  const MessageKind* ping = findMessageKind(PingSlaveMessage::kName);
+  auto p = ping->make();
+  CHECK(ping->field("connected")->set(*p, "yes").has_value());
+  CHECK_FALSE(ping->field("connected")->set(*p, "false").has_value());
+  CHECK_FALSE(static_cast<PingSlaveMessage&>(*p).connected);
+
+  const MessageKind* reg = findMessageKind(RegisterSlaveMessage::kName);
+  auto r = reg->make();
+  CHECK_FALSE(reg->field("version")->set(*r, "0.28.1-rc1").has_value());
+  CHECK(static_cast<RegisterSlaveMessage&>(*r).version == "0.28.1-rc1");
+  CHECK(reg->field("port")->set(*r, "70000").has_value());
+  CHECK(reg->fieldNames() == std::vector<std::string>{"hostname", "port", "resources", "slave_id", "version"});
+}
