@@ -135,7 +135,7 @@ TEST_CASE("fuzz finds all eight planted bugs within a stated number of seeds and
   for (const Hunt& h :
        {Hunt{"agent_restart", "update-forwarded-before-checkpoint", "checkpointed-updates-survive-restarts", 40},
         Hunt{"zk_session_expiry", "contender-ignores-session-expiry", "one-leader-per-view", 40},
-        Hunt{"status_update_retries", "terminal-ack-keeps-stream", "no-resend-after-acknowledgement", 40},
+        Hunt{"status_update_retries", "terminal-ack-keeps-stream", "no-resend-after-acknowledgement", 80},
         Hunt{"agent_restart", "replay-ignores-acknowledgements", "no-resend-after-acknowledgement", 120},
         Hunt{"agent_restart", "resume-without-retry-timer", "retried-until-acknowledged", 40},
         Hunt{"agent_restart", "reconciliation-lost-without-reason", "task-lost-with-reason", 120},
