@@ -36,6 +36,9 @@ const std::vector<std::string> kMessages = [] {
 }();
 
 constexpr sim::Duration kMaxDelay = sim::Seconds(20);
+// When the liveness phase restarts what exited after the heal (beyond a ZooKeeper
+// session's 10secs timeout, so a master that lost its session has exited by then).
+constexpr sim::Duration kSupervisorAgain = sim::Seconds(20);
 
 struct Hosts {
   std::vector<std::string> agents, masters, zookeepers;
@@ -350,6 +353,12 @@ Json caseDocument(const FuzzCase& c, const CaseOptions& options) {
     timeline.push_back(Json{{"at", durationText(c.heal)}, {"heal", "all"}, {"note", "fuzz heal: every partition ends"}});
     timeline.push_back(Json{
         {"at", durationText(c.heal)}, {"restart_crashed", "all"}, {"note", "fuzz heal: every crashed host restarts"}});
+    // A supervisor goes on restarting: a master may exit just after the heal, when it
+    // learns that its ZooKeeper session expired while the faults lasted (it commits
+    // suicide), and with no master the agents cannot register.
+    timeline.push_back(Json{{"at", durationText(c.heal + kSupervisorAgain)},
+                            {"restart_crashed", "all"},
+                            {"note", "fuzz heal: a supervisor restarts what exited since"}});
   }
   doc["timeline"] = std::move(timeline);
   if (!options.expectations) doc.erase("expect");
