@@ -222,6 +222,12 @@ struct RetriedUntilAcknowledged {
   // is still sent (Slave::forward sends whatever it is given), but no stream waits for its
   // acknowledgement: nothing retries it, as in Mesos.
   std::map<std::string, std::set<std::string>> cleaned;
+  // host -> updates its status update manager acknowledged. A send of one of them is owed
+  // no retry: the stream no longer holds it (StatusUpdateManagerProcess::acknowledgement
+  // popped it and cancelled its timeout). It happens when a forward was dispatched (by
+  // resume or a retry) just before the acknowledgement, at the same instant, as in Mesos;
+  // a later one is no_resend_after_acknowledgement's to judge.
+  std::map<std::string, std::set<std::string>> acknowledged;
   Violations v;
   std::size_t sends = 0;
   sim::Time last;  // the last record's time
@@ -269,6 +275,7 @@ void RetriedUntilAcknowledged::observe(const Record& r) {
       running[r.host] = false;
     } else if (isStream(r, machines::kStatusUpdateStream["ACKNOWLEDGED"])) {
       const std::string key = updateKey(r);
+      acknowledged[r.host].insert(key);
       endIf(r.host, r.at, "it was acknowledged", [&](const std::string& k, const Pending&) { return k == key; });
     } else if (isStream(r, machines::kStatusUpdateStream["CLOSED"])) {
       // The whole stream: the terminal update and whatever was behind it.
@@ -288,6 +295,7 @@ void RetriedUntilAcknowledged::observe(const Record& r) {
       ++sends;
       if (!running[r.host]) return;  // no promise to retry outside RUNNING
       if (cleaned[r.host].count(r.text("framework_id")) != 0) return;  // no stream waits for it
+      if (acknowledged[r.host].count(updateKey(r)) != 0) return;       // no stream holds it
       auto& m = pending[r.host];
       auto it = m.find(updateKey(r));
       if (it != m.end()) {
@@ -473,6 +481,15 @@ struct CheckpointedUpdatesSurviveRestarts {
       windows.erase(r.host);
       started[r.host] = r.at;
       for (auto& [key, l] : live[r.host]) l.certain = false;
+    } else if (r.kind == RecordKind::State && r.name == machines::kSlave.name &&
+               r.text("state") == machines::kSlave["TERMINATING"]) {
+      // The agent shuts down (Slave::shutdown): every framework is shut down and removed
+      // (Slave::shutdownFramework removes even a terminated executor still waiting for
+      // acknowledgements, writing its completed sentinel; removeFramework cleans its
+      // streams up). A later start does not recover the updates of a completed executor
+      // (StatusUpdateManager::recover skips them), so nothing checkpointed is owed.
+      live.erase(r.host);
+      windows.erase(r.host);
     } else if (r.kind == RecordKind::State && r.name == machines::kSlave.name && r.text("previous") == machines::kSlave["RECOVERING"]) {
       auto it = windows.find(r.host);
       if (it != windows.end()) it->second.finished = true;

@@ -36,6 +36,9 @@ const std::vector<std::string> kMessages = [] {
 }();
 
 constexpr sim::Duration kMaxDelay = sim::Seconds(20);
+// When the liveness phase restarts what exited after the heal (beyond a ZooKeeper
+// session's 10secs timeout, so a master that lost its session has exited by then).
+constexpr sim::Duration kSupervisorAgain = sim::Seconds(20);
 
 struct Hosts {
   std::vector<std::string> agents, masters, zookeepers;
@@ -101,6 +104,29 @@ Json messageRule(sim::Rng& rng, const Hosts& h, sim::Duration at, sim::Duration 
   return rule;
 }
 
+// The shutdown-agent family: the agent restarts at `at` (so it reregisters), its next
+// SlaveReregisteredMessage is held, and it is shut down (SIGUSR1) while that message is in
+// flight, which is delivered 1ms after the shutdown, while the agent is TERMINATING
+// (Slave::reregistered must ignore it). The hold's `for` releases it, so no entry names
+// another by its index and shrinking may drop any of the three.
+void shutdownDuringReregistration(std::vector<std::pair<sim::Duration, Json>>& out, Json restart, sim::Rng& rng,
+                                  const std::string& agent, sim::Duration at, sim::Duration heal) {
+  const sim::Duration latest = heal - sim::Milliseconds(2);
+  if (latest <= at) return;
+  const sim::Duration shutdown = atMs(rng, std::min(latest, at + sim::Seconds(2)), std::min(latest, at + sim::Seconds(15)));
+  Json hold = restart;
+  Json stop = entry(shutdown, "shutdown-agent");
+  restart["restart_agent"] = agent;
+  hold["hold"] = Json{{"message", std::string(model::SlaveReregisteredMessage::kName)},
+                      {"to", agent},
+                      {"count", 1},
+                      {"for", durationText(shutdown + sim::Milliseconds(1) - at)}};
+  stop["shutdown_agent"] = agent;
+  out.emplace_back(at, std::move(restart));
+  out.emplace_back(at, std::move(hold));
+  out.emplace_back(shutdown, std::move(stop));
+}
+
 // Two different hosts for a partition: an agent or a master on one side, anyone on the other.
 std::pair<std::string, std::string> hostPair(sim::Rng& rng, const Hosts& h) {
   std::vector<std::string> first = h.agents;
@@ -153,6 +179,9 @@ void addFaults(const std::string& family, int n, sim::Rng& rng, const Hosts& h, 
       continue;
     } else if (family == "restart-agent") {
       e["restart_agent"] = pick(rng, h.agents);
+    } else if (family == "shutdown-agent") {
+      shutdownDuringReregistration(out, std::move(e), rng, pick(rng, h.agents), at, heal);
+      continue;
     } else if (family == "kill-executors") {
       e["kill_executors"] = pick(rng, h.agents);
     } else if (family == "crash-zookeeper") {
@@ -170,6 +199,21 @@ void addFaults(const std::string& family, int n, sim::Rng& rng, const Hosts& h, 
     }
     out.emplace_back(at, std::move(e));
   }
+}
+
+// Families added after the first campaigns: drawn from a stream of their own
+// ("fuzz-case-later"), so that adding them left every earlier family's draws, and so
+// every earlier case, as it was.
+const std::vector<std::string>& laterFamilies() {
+  static const std::vector<std::string> later{
+      "shutdown-agent", "site:" + std::string(model::kContainerizerDestroySite),
+      "site:" + std::string(model::kExecutorLaunchSite), "site:" + std::string(model::kRegistrationSendSite)};
+  return later;
+}
+
+bool isLater(const std::string& family) {
+  const auto& later = laterFamilies();
+  return std::find(later.begin(), later.end(), family) != later.end();
 }
 
 bool familyApplies(const std::string& family, const Hosts& h) {
@@ -193,6 +237,9 @@ const std::vector<std::string>& faultFamilies() {
                                "one-way-partition", "crash-agent", "restart-agent", "crash-master",
                                "crash-zookeeper",   "expire-session", "kill-executors"};
     for (const std::string& site : firingSitesOf(model::firingSites())) f.push_back("site:" + site);
+    for (const std::string& later : laterFamilies()) {
+      if (std::find(f.begin(), f.end(), later) == f.end()) f.push_back(later);
+    }
     return f;
   }();
   return families;
@@ -243,12 +290,17 @@ FuzzCase drawCase(const Base& base, std::uint64_t seed, const CaseOptions& optio
     return c;
   }
   const Hosts h = hostsOf(base.document, base.scenario);
+  sim::Rng later(seed, "fuzz-case-later");
   for (const std::string& family : faultFamilies()) {
-    if (rng.below(2) != 0 || !familyApplies(family, h)) continue;
-    c.swarm[family] = static_cast<int>(rng.between(1, 3));
+    sim::Rng& r = isLater(family) ? later : rng;
+    if (r.below(2) != 0 || !familyApplies(family, h)) continue;
+    c.swarm[family] = static_cast<int>(r.between(1, 3));
   }
   std::vector<std::pair<sim::Duration, Json>> timed;
-  for (const auto& [family, n] : c.swarm) addFaults(family, n, rng, h, c.heal, timed);
+  for (const auto& [family, n] : c.swarm)
+    if (!isLater(family)) addFaults(family, n, rng, h, c.heal, timed);
+  for (const auto& [family, n] : c.swarm)
+    if (isLater(family)) addFaults(family, n, later, h, c.heal, timed);
   std::stable_sort(timed.begin(), timed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [at, e] : timed) c.faults.push_back(std::move(e));
   return c;
@@ -301,6 +353,12 @@ Json caseDocument(const FuzzCase& c, const CaseOptions& options) {
     timeline.push_back(Json{{"at", durationText(c.heal)}, {"heal", "all"}, {"note", "fuzz heal: every partition ends"}});
     timeline.push_back(Json{
         {"at", durationText(c.heal)}, {"restart_crashed", "all"}, {"note", "fuzz heal: every crashed host restarts"}});
+    // A supervisor goes on restarting: a master may exit just after the heal, when it
+    // learns that its ZooKeeper session expired while the faults lasted (it commits
+    // suicide), and with no master the agents cannot register.
+    timeline.push_back(Json{{"at", durationText(c.heal + kSupervisorAgain)},
+                            {"restart_crashed", "all"},
+                            {"note", "fuzz heal: a supervisor restarts what exited since"}});
   }
   doc["timeline"] = std::move(timeline);
   if (!options.expectations) doc.erase("expect");

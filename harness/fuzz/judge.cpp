@@ -90,6 +90,7 @@ std::optional<Verdict> judgeDocument(const Json& doc, bool permuteTies, const Ju
   run.bug = options.bug;
   run.permute_ties = permuteTies;
   run.sinks.push_back(&observer);
+  run.keep = sim::Interest();  // the checks and the observer stream; no record is kept
   const RunReport report = runScenario(scenario, run);
   Verdict v;
   v.events = report.events;

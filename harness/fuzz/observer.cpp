@@ -20,6 +20,15 @@ CaseObserver::CaseObserver(std::vector<CaseTarget> targets, bool checkAcks)
   counted_.insert(faultFamilies().begin(), faultFamilies().end());
 }
 
+sim::Interest CaseObserver::interest() const {
+  return sim::Interest()
+      .merge(Liveness::interest())
+      .name(sim::RecordKind::State, model::machines::kSlave.name)
+      .name(sim::RecordKind::State, model::machines::kMasterLeadership.name)
+      .kind(sim::RecordKind::Fault)
+      .kind(sim::RecordKind::Startup);
+}
+
 void CaseObserver::record(const sim::Record& r) {
   static const sim::Interest live = Liveness::interest();
   if (live.wants(r.kind, r.name)) liveness_.observe(r);

@@ -31,6 +31,8 @@ class CaseObserver final : public sim::TraceSink {
 
   void header(const sim::Fields&) override {}
   void record(const sim::Record& r) override;
+  // Only the records it reads, so the kernel builds no other for it (sim::Interest).
+  sim::Interest interest() const override;
 
   // The liveness rule's verdict at the end: empty when it holds, else the evidence.
   std::string livenessViolation() const { return liveness_.violation(); }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -17,12 +18,24 @@ class Shrinker {
   Shrinker(const std::string& signature, const JudgeOptions& options) : signature_(signature), options_(options) {}
 
   // Whether the candidate fails the same way; keeps its verdict when it does.
+  // A candidate already judged (ddmin and the last pass meet the same subsets again) is
+  // not run again: a case is deterministic, so its verdict is remembered.
   bool fails(const FuzzCase& c) {
-    ++runs;
     CaseOptions co;
     co.expectations = options_.expectations;
-    auto v = judgeDocument(caseDocument(c, co), c.permute_ties, options_);
-    if (!v || !v->failed || v->signature != signature_) return false;
+    const Json doc = caseDocument(c, co);
+    std::string key = doc.dump();
+    key += c.permute_ties ? "|permuted" : "|ordered";
+    if (const auto it = judged_.find(key); it != judged_.end()) {
+      if (!it->second) return false;
+      verdict = *it->second;
+      return true;
+    }
+    ++runs;
+    auto v = judgeDocument(doc, c.permute_ties, options_);
+    const bool same = v && v->failed && v->signature == signature_;
+    judged_.emplace(std::move(key), same ? v : std::nullopt);
+    if (!same) return false;
     verdict = std::move(*v);
     return true;
   }
@@ -181,6 +194,7 @@ class Shrinker {
 
   std::string signature_;
   JudgeOptions options_;
+  std::map<std::string, std::optional<Verdict>> judged_;  // candidate document -> its verdict when it fails alike
 };
 
 }  // namespace

@@ -21,6 +21,9 @@ inline constexpr std::string_view kFetcherFetchSite = "Fetcher::fetch";
 inline constexpr std::string_view kMasterDetectorDetectSite = "MasterDetector::detect";
 inline constexpr std::string_view kGarbageCollectorRemoveSite = "GarbageCollector::remove";
 inline constexpr std::string_view kDiskUsageSite = "fs::usage";
+inline constexpr std::string_view kContainerizerDestroySite = "Containerizer::destroy";
+inline constexpr std::string_view kExecutorLaunchSite = "MesosContainerizerLaunch::execute";
+inline constexpr std::string_view kRegistrationSendSite = "Slave::doReliableRegistration";
 
 // Whether a reach of a firing site by `owner` fires (none: every site is off).
 inline bool siteFires(const std::shared_ptr<sim::FaultSites>& faults, const sim::Process& owner, std::string_view site,
@@ -74,6 +77,22 @@ inline const std::vector<sim::FaultSiteSpec>& firingSites() {
        "from Slave::_statusUpdate)",
        "the update future fails: Slave::__statusUpdate destroys the container, and the executor's other live "
        "tasks end TASK_LOST (TASK_GONE if partition-aware) with REASON_CONTAINER_UPDATE_FAILED"},
+      {kContainerizerDestroySite, {}, {},
+       "the containerizer destroys a container (src/slave/containerizer/mesos/containerizer.cpp: "
+       "MesosContainerizerProcess::destroy); its processes are killed first",
+       "an isolator's cleanup fails: ____destroy fails the termination ('Failed to clean up an isolator when "
+       "destroying container') and forgets the container; Slave::executorTerminated sees a failed wait "
+       "(terminated with unknown status) and fails the executor's live tasks"},
+      {kExecutorLaunchSite, {}, {},
+       "the container's launch helper execs the executor's command (src/slave/containerizer/mesos/launch.cpp: "
+       "MesosContainerizerLaunch::execute)",
+       "exec fails: the helper exits with status 1 before the executor registers; the container's wait reports "
+       "it and Slave::executorTerminated fails the executor's tasks"},
+      {kRegistrationSendSite, {}, {},
+       "the agent sends RegisterSlaveMessage or ReregisterSlaveMessage to the master (src/slave/slave.cpp: "
+       "Slave::doReliableRegistration)",
+       "the socket write fails: libprocess loses the message and breaks the link (Slave::exited: 'Master "
+       "disconnected!'); the registration retry timer sends it again"},
   };
   return sites;
 }

@@ -299,10 +299,14 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
               "Timed out getting docker version");
         });
       }
-      byType_["docker"] = &spawn<DockerContainerizer>(fetcher_);
+      auto& docker = spawn<DockerContainerizer>(fetcher_);
+      docker.setFaults(faults_);
+      byType_["docker"] = &docker;
       return StepResult::done("DockerContainerizer (docker version answered)");
     }
-    byType_["mesos"] = &spawn<MesosContainerizer>(fetcher_);
+    auto& mesos = spawn<MesosContainerizer>(fetcher_);
+    mesos.setFaults(faults_);
+    byType_["mesos"] = &mesos;
     return StepResult::done("MesosContainerizer");
   }
 

@@ -224,7 +224,13 @@ void Slave::doReliableRegistration(sim::Duration maxBackoff) {
   const sim::Upid master = masterPid();
   // Link after the backoff, not on detection (MESOS-5330).
   link(master);
-  if (info_.id.empty()) {
+  if (fires(kRegistrationSendSite, info_.id.empty() ? "register" : "reregister")) {
+    // The socket write fails: libprocess loses the message and breaks the link
+    // (ExitedEvent: Slave::exited); the retry below sends it again.
+    log(fmt::format("Failed to send {} to {}: Connection reset by peer",
+                    info_.id.empty() ? RegisterSlaveMessage::kName : ReregisterSlaveMessage::kName, master.str()));
+    dispatch("Slave::exited", [this, master] { exited(master); });
+  } else if (info_.id.empty()) {
     RegisterSlaveMessage message;
     message.slave = info_;
     message.version = "1.1.0";

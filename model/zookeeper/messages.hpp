@@ -9,6 +9,14 @@
 //  - zookeeper.quorum.Ping stands for Zab's QuorumPacket PING between servers.
 // Every server-to-client message carries `conn`, the client's connection attempt, so a
 // late packet from an earlier connection is ignored as a closed socket would be.
+// Every message on an established connection but the close carries `seq`, its place in
+// that direction of the connection (1, 2, ...), as TCP's sequence numbers: a TCP
+// connection loses nothing without breaking, so a receiver that sees a gap (a packet a
+// partition dropped) treats the connection as broken (a reset), and a duplicate as
+// already received. Simplification: after a short partition TCP would retransmit and
+// deliver the lost packets late; here the connection breaks at the first packet after
+// the gap, and the session, its watches (SetWatches) and the calls (retried on
+// ZCONNECTIONLOSS) carry on over a new connection.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -76,6 +84,7 @@ struct ConnectResponse : sim::MessageOf<ConnectResponse> {
 
 struct CreateRequest : sim::MessageOf<CreateRequest> {
   static constexpr std::string_view kName = "zookeeper.CreateRequest";
+  std::int64_t seq = 0;  // its place on the connection (TCP), from 1
   std::int64_t xid = 0;
   std::string path;
   std::string data;
@@ -95,6 +104,7 @@ struct CreateRequest : sim::MessageOf<CreateRequest> {
 
 struct CreateResponse : sim::MessageOf<CreateResponse> {
   static constexpr std::string_view kName = "zookeeper.CreateResponse";
+  std::int64_t seq = 0;  // its place on the connection (TCP), from 1
   std::int64_t conn = 0;
   std::int64_t xid = 0;
   std::int64_t zxid = 0;  // ReplyHeader.zxid: the last transaction the server applied
@@ -108,6 +118,7 @@ struct CreateResponse : sim::MessageOf<CreateResponse> {
 
 struct DeleteRequest : sim::MessageOf<DeleteRequest> {
   static constexpr std::string_view kName = "zookeeper.DeleteRequest";
+  std::int64_t seq = 0;  // its place on the connection (TCP), from 1
   std::int64_t xid = 0;
   std::string path;
   void describe(sim::Fields& out) const override { out.push_back({"path", path}); }
@@ -115,6 +126,7 @@ struct DeleteRequest : sim::MessageOf<DeleteRequest> {
 
 struct DeleteResponse : sim::MessageOf<DeleteResponse> {
   static constexpr std::string_view kName = "zookeeper.DeleteResponse";
+  std::int64_t seq = 0;  // its place on the connection (TCP), from 1
   std::int64_t conn = 0;
   std::int64_t xid = 0;
   std::int64_t zxid = 0;  // ReplyHeader.zxid: the last transaction the server applied
@@ -124,6 +136,7 @@ struct DeleteResponse : sim::MessageOf<DeleteResponse> {
 
 struct ExistsRequest : sim::MessageOf<ExistsRequest> {
   static constexpr std::string_view kName = "zookeeper.ExistsRequest";
+  std::int64_t seq = 0;  // its place on the connection (TCP), from 1
   std::int64_t xid = 0;
   std::string path;
   void describe(sim::Fields& out) const override { out.push_back({"path", path}); }
@@ -131,6 +144,7 @@ struct ExistsRequest : sim::MessageOf<ExistsRequest> {
 
 struct ExistsResponse : sim::MessageOf<ExistsResponse> {
   static constexpr std::string_view kName = "zookeeper.ExistsResponse";
+  std::int64_t seq = 0;  // its place on the connection (TCP), from 1
   std::int64_t conn = 0;
   std::int64_t xid = 0;
   std::int64_t zxid = 0;  // ReplyHeader.zxid: the last transaction the server applied
@@ -140,6 +154,7 @@ struct ExistsResponse : sim::MessageOf<ExistsResponse> {
 
 struct GetDataRequest : sim::MessageOf<GetDataRequest> {
   static constexpr std::string_view kName = "zookeeper.GetDataRequest";
+  std::int64_t seq = 0;  // its place on the connection (TCP), from 1
   std::int64_t xid = 0;
   std::string path;
   void describe(sim::Fields& out) const override { out.push_back({"path", path}); }
@@ -147,6 +162,7 @@ struct GetDataRequest : sim::MessageOf<GetDataRequest> {
 
 struct GetDataResponse : sim::MessageOf<GetDataResponse> {
   static constexpr std::string_view kName = "zookeeper.GetDataResponse";
+  std::int64_t seq = 0;  // its place on the connection (TCP), from 1
   std::int64_t conn = 0;
   std::int64_t xid = 0;
   std::int64_t zxid = 0;  // ReplyHeader.zxid: the last transaction the server applied
@@ -160,6 +176,7 @@ struct GetDataResponse : sim::MessageOf<GetDataResponse> {
 
 struct GetChildrenRequest : sim::MessageOf<GetChildrenRequest> {
   static constexpr std::string_view kName = "zookeeper.GetChildrenRequest";
+  std::int64_t seq = 0;  // its place on the connection (TCP), from 1
   std::int64_t xid = 0;
   std::string path;
   bool watch = false;
@@ -171,6 +188,7 @@ struct GetChildrenRequest : sim::MessageOf<GetChildrenRequest> {
 
 struct GetChildrenResponse : sim::MessageOf<GetChildrenResponse> {
   static constexpr std::string_view kName = "zookeeper.GetChildrenResponse";
+  std::int64_t seq = 0;  // its place on the connection (TCP), from 1
   std::int64_t conn = 0;
   std::int64_t xid = 0;
   std::int64_t zxid = 0;  // ReplyHeader.zxid: the last transaction the server applied
@@ -186,6 +204,7 @@ struct GetChildrenResponse : sim::MessageOf<GetChildrenResponse> {
 // ("digest": credentials "user:password"). The trace shows the scheme and the user only.
 struct AuthPacket : sim::MessageOf<AuthPacket> {
   static constexpr std::string_view kName = "zookeeper.AuthPacket";
+  std::int64_t seq = 0;  // its place on the connection (TCP), from 1
   std::int64_t xid = 0;
   std::string scheme;
   std::string auth;
@@ -197,6 +216,7 @@ struct AuthPacket : sim::MessageOf<AuthPacket> {
 
 struct AuthResponse : sim::MessageOf<AuthResponse> {
   static constexpr std::string_view kName = "zookeeper.AuthResponse";
+  std::int64_t seq = 0;  // its place on the connection (TCP), from 1
   std::int64_t conn = 0;
   std::int64_t xid = 0;
   std::int64_t zxid = 0;  // ReplyHeader.zxid: the last transaction the server applied
@@ -208,10 +228,12 @@ struct AuthResponse : sim::MessageOf<AuthResponse> {
 // the session timeout.
 struct Ping : sim::MessageOf<Ping> {
   static constexpr std::string_view kName = "zookeeper.Ping";
+  std::int64_t seq = 0;  // its place on the connection (TCP), from 1
 };
 
 struct PingResponse : sim::MessageOf<PingResponse> {
   static constexpr std::string_view kName = "zookeeper.PingResponse";
+  std::int64_t seq = 0;  // its place on the connection (TCP), from 1
   std::int64_t conn = 0;
   std::int64_t zxid = 0;  // ReplyHeader.zxid
 };
@@ -225,6 +247,7 @@ struct PingResponse : sim::MessageOf<PingResponse> {
 // server's reply to it (a bare header) is not modelled.
 struct SetWatches : sim::MessageOf<SetWatches> {
   static constexpr std::string_view kName = "zookeeper.SetWatches";
+  std::int64_t seq = 0;  // its place on the connection (TCP), from 1
   std::int64_t relative_zxid = 0;
   std::vector<std::string> child_watches;  // sorted
   void describe(sim::Fields& out) const override {
@@ -236,6 +259,7 @@ struct SetWatches : sim::MessageOf<SetWatches> {
 // A one-time watch fired: here always NodeChildrenChanged for a getChildren watch.
 struct WatcherEvent : sim::MessageOf<WatcherEvent> {
   static constexpr std::string_view kName = "zookeeper.WatcherEvent";
+  std::int64_t seq = 0;  // its place on the connection (TCP), from 1
   std::int64_t conn = 0;
   std::string path;
   void describe(sim::Fields& out) const override {

@@ -388,6 +388,7 @@ void ZooKeeperServer::deliverEvent(std::int64_t session, const std::string& path
     if (live == nullptr || live->server != holder->myid_ || !holder->serving()) return;
     zk::WatcherEvent e;
     e.conn = live->conn;
+    e.seq = ++live->sent_seq;
     e.path = path;
     holder->send(live->client, e);
   });
@@ -438,6 +439,8 @@ void ZooKeeperServer::connect(const sim::Upid& from, const zk::ConnectRequest& m
     s->server = myid_;
     s->client = from;
     s->conn = message.conn;
+    s->sent_seq = 0;
+    s->recv_seq = 0;
     ensemble_->touch(*s, now());
     connections_[from] = s->id;
     log(fmt::format("Established session {} with negotiated timeout {} for client {} (reconnect)",
@@ -455,6 +458,8 @@ void ZooKeeperServer::connect(const sim::Upid& from, const zk::ConnectRequest& m
   s.server = myid_;
   s.client = from;
   s.conn = message.conn;
+  s.sent_seq = 0;
+  s.recv_seq = 0;
   connections_[from] = s.id;
   log(fmt::format("Established session {} with negotiated timeout {} for client {}", zk::sessionText(s.id),
                   ms(timeout), from.str()),
@@ -464,7 +469,7 @@ void ZooKeeperServer::connect(const sim::Upid& from, const zk::ConnectRequest& m
   send(from, reply);
 }
 
-ZooKeeperEnsemble::Session* ZooKeeperServer::sessionOf(const sim::Upid& from) {
+ZooKeeperEnsemble::Session* ZooKeeperServer::sessionOf(const sim::Upid& from, std::int64_t seq) {
   auto it = connections_.find(from);
   ZooKeeperEnsemble::Session* s = it == connections_.end() ? nullptr : ensemble_->session(it->second);
   if (!serving() || s == nullptr || s->server != myid_ || !(s->client == from)) {
@@ -473,15 +478,30 @@ ZooKeeperEnsemble::Session* ZooKeeperServer::sessionOf(const sim::Upid& from) {
                                                                   : "ZooKeeperServer not running");
     return nullptr;
   }
+  if (seq <= s->recv_seq) return nullptr;  // a duplicate: TCP delivered it already
+  if (seq != s->recv_seq + 1) {
+    // A packet of the connection was lost (a partition): TCP loses nothing without
+    // breaking, so the connection is reset; the session lives on until its timeout.
+    const std::string reason = fmt::format("packet {} of the connection after {}: packets were lost, the TCP "
+                                           "connection broke",
+                                           seq, s->recv_seq);
+    log(fmt::format("Closing the connection of session {}: {}", zk::sessionText(s->id), reason));
+    connections_.erase(it);
+    s->server = 0;
+    closeConnection(from, s->conn, reason);
+    return nullptr;
+  }
+  s->recv_seq = seq;
   ensemble_->touch(*s, now());
   return s;
 }
 
 void ZooKeeperServer::create(const sim::Upid& from, const zk::CreateRequest& message) {
-  ZooKeeperEnsemble::Session* s = sessionOf(from);
+  ZooKeeperEnsemble::Session* s = sessionOf(from, message.seq);
   if (s == nullptr) return;
   zk::CreateResponse reply;
   reply.conn = s->conn;
+  reply.seq = ++s->sent_seq;
   reply.zxid = ensemble_->zxid();
   reply.xid = message.xid;
   std::vector<std::string> changed;
@@ -493,10 +513,11 @@ void ZooKeeperServer::create(const sim::Upid& from, const zk::CreateRequest& mes
 }
 
 void ZooKeeperServer::remove(const sim::Upid& from, const zk::DeleteRequest& message) {
-  ZooKeeperEnsemble::Session* s = sessionOf(from);
+  ZooKeeperEnsemble::Session* s = sessionOf(from, message.seq);
   if (s == nullptr) return;
   zk::DeleteResponse reply;
   reply.conn = s->conn;
+  reply.seq = ++s->sent_seq;
   reply.zxid = ensemble_->zxid();
   reply.xid = message.xid;
   std::vector<std::string> changed;
@@ -509,10 +530,11 @@ void ZooKeeperServer::remove(const sim::Upid& from, const zk::DeleteRequest& mes
 }
 
 void ZooKeeperServer::exists(const sim::Upid& from, const zk::ExistsRequest& message) {
-  ZooKeeperEnsemble::Session* s = sessionOf(from);
+  ZooKeeperEnsemble::Session* s = sessionOf(from, message.seq);
   if (s == nullptr) return;
   zk::ExistsResponse reply;
   reply.conn = s->conn;
+  reply.seq = ++s->sent_seq;
   reply.zxid = ensemble_->zxid();
   reply.xid = message.xid;
   reply.err = ensemble_->tree().count(message.path) != 0 ? zk::ZOK : zk::ZNONODE;
@@ -520,10 +542,11 @@ void ZooKeeperServer::exists(const sim::Upid& from, const zk::ExistsRequest& mes
 }
 
 void ZooKeeperServer::getData(const sim::Upid& from, const zk::GetDataRequest& message) {
-  ZooKeeperEnsemble::Session* s = sessionOf(from);
+  ZooKeeperEnsemble::Session* s = sessionOf(from, message.seq);
   if (s == nullptr) return;
   zk::GetDataResponse reply;
   reply.conn = s->conn;
+  reply.seq = ++s->sent_seq;
   reply.zxid = ensemble_->zxid();
   reply.xid = message.xid;
   auto it = ensemble_->tree().find(message.path);
@@ -538,10 +561,11 @@ void ZooKeeperServer::getData(const sim::Upid& from, const zk::GetDataRequest& m
 }
 
 void ZooKeeperServer::getChildren(const sim::Upid& from, const zk::GetChildrenRequest& message) {
-  ZooKeeperEnsemble::Session* s = sessionOf(from);
+  ZooKeeperEnsemble::Session* s = sessionOf(from, message.seq);
   if (s == nullptr) return;
   zk::GetChildrenResponse reply;
   reply.conn = s->conn;
+  reply.seq = ++s->sent_seq;
   reply.zxid = ensemble_->zxid();
   reply.xid = message.xid;
   auto it = ensemble_->tree().find(message.path);
@@ -557,10 +581,11 @@ void ZooKeeperServer::getChildren(const sim::Upid& from, const zk::GetChildrenRe
 }
 
 void ZooKeeperServer::auth(const sim::Upid& from, const zk::AuthPacket& message) {
-  ZooKeeperEnsemble::Session* s = sessionOf(from);
+  ZooKeeperEnsemble::Session* s = sessionOf(from, message.seq);
   if (s == nullptr) return;
   zk::AuthResponse reply;
   reply.conn = s->conn;
+  reply.seq = ++s->sent_seq;
   reply.xid = message.xid;
   reply.zxid = ensemble_->zxid();
   if (message.scheme != "digest") {
@@ -576,17 +601,18 @@ void ZooKeeperServer::auth(const sim::Upid& from, const zk::AuthPacket& message)
   send(from, reply);
 }
 
-void ZooKeeperServer::ping(const sim::Upid& from, const zk::Ping& /*message*/) {
-  ZooKeeperEnsemble::Session* s = sessionOf(from);
+void ZooKeeperServer::ping(const sim::Upid& from, const zk::Ping& message) {
+  ZooKeeperEnsemble::Session* s = sessionOf(from, message.seq);
   if (s == nullptr) return;
   zk::PingResponse reply;
   reply.conn = s->conn;
+  reply.seq = ++s->sent_seq;
   reply.zxid = ensemble_->zxid();
   send(from, reply);
 }
 
 void ZooKeeperServer::setWatches(const sim::Upid& from, const zk::SetWatches& message) {
-  ZooKeeperEnsemble::Session* s = sessionOf(from);
+  ZooKeeperEnsemble::Session* s = sessionOf(from, message.seq);
   if (s == nullptr) return;
   // DataTree::setWatches: a child watch fires at once (NodeChildrenChanged, or
   // NodeDeleted for a gone znode: here both are the one event type) when its znode
@@ -602,6 +628,7 @@ void ZooKeeperServer::setWatches(const sim::Upid& from, const zk::SetWatches& me
     if (watchers.empty()) ensemble_->child_watches_.erase(path);
     zk::WatcherEvent e;
     e.conn = s->conn;
+    e.seq = ++s->sent_seq;
     e.path = path;
     send(from, e);
   }

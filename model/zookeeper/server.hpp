@@ -96,6 +96,8 @@ class ZooKeeperEnsemble {
     int server = 0;               // myid of the server holding its connection; 0 if none
     sim::Upid client;             // the connected client's address
     std::int64_t conn = 0;        // the client's connection attempt
+    std::int64_t sent_seq = 0;    // packets sent to the client on that connection
+    std::int64_t recv_seq = 0;    // packets received from it, in order (a gap breaks it)
     std::set<std::string> ephemerals;
     std::vector<std::string> auth_ids;  // ids added by zookeeper.AuthPacket
   };
@@ -195,8 +197,9 @@ class ZooKeeperServer final : public sim::Process {
   void ping(const sim::Upid& from, const zk::Ping& message);
   void setWatches(const sim::Upid& from, const zk::SetWatches& message);
   // The session of a request's connection, touched; null (and the connection closed)
-  // if there is none.
-  ZooKeeperEnsemble::Session* sessionOf(const sim::Upid& from);
+  // if there is none, or if packet `seq` shows a gap (a lost packet breaks TCP); null
+  // for a duplicate.
+  ZooKeeperEnsemble::Session* sessionOf(const sim::Upid& from, std::int64_t seq);
   void closeConnection(const sim::Upid& client, std::int64_t conn, const std::string& reason);
   ZooKeeperServer* peer(int myid) const;
 

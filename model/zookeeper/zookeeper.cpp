@@ -111,6 +111,8 @@ void ZooKeeperProcess::connectNext() {
   server_ = servers_[next_server_++ % servers_.size()];
   ++failed_in_row_;
   ++conn_;
+  sent_seq_ = 0;
+  recv_seq_ = 0;
   zk::ConnectRequest request;
   request.conn = conn_;
   request.session_id = session_id_;
@@ -153,7 +155,8 @@ void ZooKeeperProcess::armPingCheck() {
 void ZooKeeperProcess::pingCheck(std::int64_t conn) {
   if (!current(conn) || state_ != State::CONNECTED) return;
   if (now() - last_send_ >= timeout_ / 3) {
-    send(server_, zk::Ping{});
+    zk::Ping ping;
+    sendPacket(ping);
     last_send_ = now();
   }
   armPingCheck();
@@ -213,7 +216,7 @@ void ZooKeeperProcess::sendSetWatches() {
   zk::SetWatches m;
   m.relative_zxid = last_zxid_;
   m.child_watches.assign(child_watches_.begin(), child_watches_.end());
-  send(server_, m);
+  sendPacket(m);
   last_send_ = now();
 }
 
@@ -222,9 +225,21 @@ void ZooKeeperProcess::connectionClosed(const sim::Upid& /*from*/, const zk::Con
   connectionLost(fmt::format("{}:{} closed the connection: {}", server_.host(), server_.port(), m.reason));
 }
 
-void ZooKeeperProcess::complete(std::int64_t conn, std::int64_t xid, std::int64_t zxid, int err,
+bool ZooKeeperProcess::inSequence(std::int64_t conn, std::int64_t seq) {
+  if (!current(conn) || seq <= recv_seq_) return false;  // a closed connection's, or a duplicate
+  if (seq != recv_seq_ + 1) {
+    connectionLost(fmt::format("{}:{} sent packet {} of the connection after {}: packets were lost, the TCP "
+                               "connection broke",
+                               server_.host(), server_.port(), seq, recv_seq_));
+    return false;
+  }
+  recv_seq_ = seq;
+  return true;
+}
+
+void ZooKeeperProcess::complete(std::int64_t conn, std::int64_t seq, std::int64_t xid, std::int64_t zxid, int err,
                                 const std::string& text, const std::vector<std::string>& children) {
-  if (!current(conn)) return;
+  if (!inSequence(conn, seq)) return;
   received();
   last_zxid_ = std::max(last_zxid_, zxid);
   auto it = pending_.find(xid);
@@ -235,31 +250,31 @@ void ZooKeeperProcess::complete(std::int64_t conn, std::int64_t xid, std::int64_
 }
 
 void ZooKeeperProcess::createResponse(const sim::Upid&, const zk::CreateResponse& m) {
-  complete(m.conn, m.xid, m.zxid, m.err, m.path, {});
+  complete(m.conn, m.seq, m.xid, m.zxid, m.err, m.path, {});
 }
 void ZooKeeperProcess::deleteResponse(const sim::Upid&, const zk::DeleteResponse& m) {
-  complete(m.conn, m.xid, m.zxid, m.err, {}, {});
+  complete(m.conn, m.seq, m.xid, m.zxid, m.err, {}, {});
 }
 void ZooKeeperProcess::existsResponse(const sim::Upid&, const zk::ExistsResponse& m) {
-  complete(m.conn, m.xid, m.zxid, m.err, {}, {});
+  complete(m.conn, m.seq, m.xid, m.zxid, m.err, {}, {});
 }
 void ZooKeeperProcess::getDataResponse(const sim::Upid&, const zk::GetDataResponse& m) {
-  complete(m.conn, m.xid, m.zxid, m.err, m.data, {});
+  complete(m.conn, m.seq, m.xid, m.zxid, m.err, m.data, {});
 }
 void ZooKeeperProcess::getChildrenResponse(const sim::Upid&, const zk::GetChildrenResponse& m) {
-  complete(m.conn, m.xid, m.zxid, m.err, {}, m.children);
+  complete(m.conn, m.seq, m.xid, m.zxid, m.err, {}, m.children);
 }
 void ZooKeeperProcess::authResponse(const sim::Upid&, const zk::AuthResponse& m) {
-  complete(m.conn, m.xid, m.zxid, m.err, {}, {});
+  complete(m.conn, m.seq, m.xid, m.zxid, m.err, {}, {});
 }
 void ZooKeeperProcess::pingResponse(const sim::Upid&, const zk::PingResponse& m) {
-  if (!current(m.conn)) return;
+  if (!inSequence(m.conn, m.seq)) return;
   received();
   last_zxid_ = std::max(last_zxid_, m.zxid);
 }
 
 void ZooKeeperProcess::watcherEvent(const sim::Upid&, const zk::WatcherEvent& m) {
-  if (!current(m.conn)) return;
+  if (!inSequence(m.conn, m.seq)) return;
   received();
   child_watches_.erase(m.path);
   const std::int64_t session = session_id_;
@@ -290,7 +305,7 @@ void ZooKeeperProcess::sendCreate(const std::string& path, const std::string& da
   m.sequence = sequence;
   m.acl = acl;
   pending_[m.xid] = std::move(k);
-  send(server_, m);
+  sendPacket(m);
 }
 
 void ZooKeeperProcess::sendExists(const std::string& path, Reply k) {
@@ -302,7 +317,7 @@ void ZooKeeperProcess::sendExists(const std::string& path, Reply k) {
   m.xid = request();
   m.path = path;
   pending_[m.xid] = std::move(k);
-  send(server_, m);
+  sendPacket(m);
 }
 
 void ZooKeeperProcess::createRecursive(const std::string& path, const std::string& data, bool ephemeral,
@@ -367,7 +382,7 @@ void ZooKeeperProcess::authenticate(std::string scheme, std::string credentials,
     m.scheme = scheme;
     m.auth = credentials;
     pending_[m.xid] = std::move(k);
-    send(server_, m);
+    sendPacket(m);
   });
 }
 
@@ -384,7 +399,7 @@ void ZooKeeperProcess::remove(std::string path, std::string_view then, RemoveDon
     m.xid = request();
     m.path = path;
     pending_[m.xid] = std::move(k);
-    send(server_, m);
+    sendPacket(m);
   });
 }
 
@@ -401,7 +416,7 @@ void ZooKeeperProcess::get(std::string path, std::string_view then, GetDone done
     m.xid = request();
     m.path = path;
     pending_[m.xid] = std::move(k);
-    send(server_, m);
+    sendPacket(m);
   });
 }
 
@@ -420,7 +435,7 @@ void ZooKeeperProcess::getChildren(std::string path, bool watch, std::string_vie
     m.path = path;
     m.watch = watch;
     pending_[m.xid] = std::move(k);
-    send(server_, m);
+    sendPacket(m);
   });
 }
 

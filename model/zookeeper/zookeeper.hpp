@@ -18,6 +18,8 @@
 //    succeeded) until their event arrives, and the last zxid of any reply; after a
 //    reconnect with its session it sends them in a SetWatches (send_set_watches), so an
 //    event lost with the old connection fires again;
+//  - a gap in the packets received on a connection (TCP's sequence numbers: a packet a
+//    partition dropped) breaks the connection, as TCP loses nothing without breaking;
 //  - a call made while not connected fails at once with ZCONNECTIONLOSS (the C client
 //    would queue it; Mesos's group only calls while connected, see docs).
 // Every call and every watcher event completes as a dispatch on the owner process.
@@ -105,8 +107,17 @@ class ZooKeeperProcess final : public sim::Process {
   void createRecursive(const std::string& path, const std::string& data, bool ephemeral, bool sequence, zk::Acl acl,
                        Reply k);
   void sendExists(const std::string& path, Reply k);
-  void complete(std::int64_t conn, std::int64_t xid, std::int64_t zxid, int err, const std::string& text,
-                const std::vector<std::string>& children);
+  // A packet of connection `conn` numbered `seq` is the next one: false for a closed
+  // connection's or a duplicate; after a gap (a lost packet) the connection is lost.
+  bool inSequence(std::int64_t conn, std::int64_t seq);
+  void complete(std::int64_t conn, std::int64_t seq, std::int64_t xid, std::int64_t zxid, int err,
+                const std::string& text, const std::vector<std::string>& children);
+  // Sends a packet on the current connection, numbered.
+  template <typename M>
+  void sendPacket(M& m) {
+    m.seq = ++sent_seq_;
+    send(server_, m);
+  }
   void sendSetWatches();
   void existsResponse(const sim::Upid& from, const zk::ExistsResponse& m);
 
@@ -134,6 +145,8 @@ class ZooKeeperProcess final : public sim::Process {
   sim::Upid server_;
   sim::Time last_recv_;
   sim::Time last_send_;
+  std::int64_t sent_seq_ = 0;  // packets sent on the current connection
+  std::int64_t recv_seq_ = 0;  // packets received on it, in order
   std::int64_t next_xid_ = 0;
   std::int64_t last_zxid_ = 0;        // zh->last_zxid: the highest zxid of a reply
   std::set<std::string> child_watches_;  // zh->active_child_watchers' paths

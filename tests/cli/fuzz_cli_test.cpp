@@ -125,7 +125,7 @@ TEST_CASE("the regression corpus replays: fixed failures hold, open ones still f
 // The fuzzer finds planted bugs (docs/planted-bugs.md) within a stated number of seeds and
 // shrinks each to a reproducer: one of the rule's reproducers fails under `agentsim run
 // --bug` and holds without it (not every shrunk case replays yet: docs/fuzzing.md).
-TEST_CASE("fuzz finds seven planted bugs within a stated number of seeds and shrinks each to a replayable reproducer") {
+TEST_CASE("fuzz finds all eight planted bugs within a stated number of seeds and shrinks each to a replayable reproducer") {
   struct Hunt {
     const char* scenario;
     const char* bug;
@@ -135,11 +135,12 @@ TEST_CASE("fuzz finds seven planted bugs within a stated number of seeds and shr
   for (const Hunt& h :
        {Hunt{"agent_restart", "update-forwarded-before-checkpoint", "checkpointed-updates-survive-restarts", 40},
         Hunt{"zk_session_expiry", "contender-ignores-session-expiry", "one-leader-per-view", 40},
-        Hunt{"status_update_retries", "terminal-ack-keeps-stream", "no-resend-after-acknowledgement", 40},
+        Hunt{"status_update_retries", "terminal-ack-keeps-stream", "no-resend-after-acknowledgement", 80},
         Hunt{"agent_restart", "replay-ignores-acknowledgements", "no-resend-after-acknowledgement", 120},
         Hunt{"agent_restart", "resume-without-retry-timer", "retried-until-acknowledged", 40},
         Hunt{"agent_restart", "reconciliation-lost-without-reason", "task-lost-with-reason", 120},
-        Hunt{"update_framework_resume", "status-update-retry-uncapped", "retry-interval-capped", 40}}) {
+        Hunt{"update_framework_resume", "status-update-retry-uncapped", "retry-interval-capped", 40},
+        Hunt{"agent_restart", "reregistered-while-terminating", "agent-state-transitions", 60}}) {
     CAPTURE(h.bug);
     const std::string dir = outDir(std::string("hunt-") + h.bug);
     const auto r = runAgentsim(std::string("fuzz scenarios/") + h.scenario + ".json --seeds " + std::to_string(h.seeds) +

@@ -234,6 +234,47 @@ TEST_CASE("fire_site: the startup and recovery sites added for the fuzzer each t
   CHECK(count(gc, RecordKind::State, "GarbageCollector", "REMOVED") == 0);
 }
 
+TEST_CASE("fire_site: Containerizer::destroy, the executor's exec and the registration send take Mesos's failure paths") {
+  const std::string task = R"({ "id": "task-1", "agent": "agent-1", "at": "1secs" })";
+  // Off, the exec and the registration send are reached and counted.
+  const harness::RunReport off = harness::runScenario(firing("", task));
+  CHECK(reached(off, "MesosContainerizerLaunch::execute") == 1);
+  CHECK(reached(off, "Slave::doReliableRegistration") >= 1);
+
+  // The exec fails: the container exits with status 1 before the executor registers, and
+  // Slave::executorTerminated fails the task (REASON_EXECUTOR_TERMINATED, from the agent).
+  const harness::RunReport exec =
+      harness::runScenario(firing(R"({ "at": "0secs", "fire_site": "MesosContainerizerLaunch::execute" })", task));
+  CHECK(count(exec, RecordKind::Fault, "fire", "MesosContainerizerLaunch::execute") == 1);
+  CHECK(count(exec, RecordKind::State, "Scheduler::statusUpdate", "REASON_EXECUTOR_TERMINATED") == 1);
+  CHECK(count(exec, RecordKind::State, "Scheduler::statusUpdate", "TASK_RUNNING") == 0);
+
+  // The registration's socket write fails: the message is lost, Slave::exited logs the
+  // broken link, and the retry registers the agent.
+  const harness::RunReport reg = harness::runScenario(
+      firing(R"({ "at": "0secs", "fire_site": "Slave::doReliableRegistration", "for": "5ms" })"));
+  CHECK(count(reg, RecordKind::Fault, "fire", "Slave::doReliableRegistration") >= 1);
+  CHECK(count(reg, RecordKind::Log, "log", "Master disconnected!") >= 1);
+  CHECK(count(reg, RecordKind::State, "Slave::State", "RUNNING") == 1);
+
+  // Containerizer::destroy (the executor never registers, so its timeout destroys the
+  // container): the isolator cleanup fails, the wait fails, and the agent fails the task
+  // with the executor "terminated with unknown status".
+  const std::string text = R"({ "name": "destroy", "seed": 3, "until": "2mins",
+    "cluster": { "masters": 1, "agents": 1 },
+    "frameworks": [ { "id": "framework-1", "tasks": [ { "id": "task-1", "agent": "agent-1", "at": "5secs" } ] } ],
+    "timeline": [ { "at": "0secs", "drop": { "message": "RegisterExecutorMessage" } },
+                  { "at": "0secs", "fire_site": "Containerizer::destroy" } ] })";
+  auto loaded = harness::loadScenarioText(text, "destroy.json");
+  REQUIRE(std::holds_alternative<harness::Scenario>(loaded));
+  const harness::RunReport destroy = harness::runScenario(std::get<harness::Scenario>(loaded));
+  CHECK(count(destroy, RecordKind::Fault, "fire", "Containerizer::destroy") == 1);
+  CHECK(count(destroy, RecordKind::Log, "log", "Failed to clean up an isolator") == 1);
+  CHECK(count(destroy, RecordKind::Log, "log", "terminated with unknown status") == 1);
+  CHECK(count(destroy, RecordKind::State, "Scheduler::statusUpdate", "TASK_FAILED") == 1);
+  CHECK(destroy.allHeld());
+}
+
 TEST_CASE("fire_site: each reach fires with the probability, from the seed's stream: same seed, same reaches") {
   std::string restarts;
   for (int i = 0; i < 20; ++i) restarts += fmt::format(R"(, {{ "at": "{}secs", "restart_agent": "agent-1" }})", 2 + i);

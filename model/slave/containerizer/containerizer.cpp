@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "model/common/pid.hpp"
+#include "model/slave/fault_sites.hpp"
 #include "sim/simulation.hpp"
 
 namespace agentsim::model {
@@ -92,6 +93,19 @@ void FakeContainerizer::started(const std::string& id, sim::Upid caller, Launche
   c.config.uris.shrink_to_fit();
   std::string().swap(c.config.sandbox);
   if (tracing()) traceState(machines::kContainer, "RUNNING", {{"container", id}});
+  if (c.config.executor && siteFires(faults_, *this, kExecutorLaunchSite, id)) {
+    // The launch helper forked, but exec of the executor's command failed: the child
+    // exits with status 1 before the executor registers. The launch itself succeeded
+    // (MesosContainerizerProcess::_launch answers after the fork); the container's wait
+    // reports the exit, and Slave::executorTerminated fails the executor's tasks.
+    c.config.executor.reset();
+    log(fmt::format("Failed to execute the executor's command in container {}: exec failed", id),
+        {{"container", id}});
+    reply(caller, "Containerizer::launch", [done] { done(true); });
+    terminate(c, ContainerTermination{1, "Exited with status 1 (the executor's command failed to execute)",
+                                      std::nullopt});
+    return;
+  }
   if (c.config.executor) {
     // fork/exec of the executor: its own program (OS process) on this host. The
     // environment moves into the executor: nothing reads it here again.
@@ -171,7 +185,25 @@ void FakeContainerizer::destroy(std::string containerId) {
       sim().kill(host(), "container " + containerId);  // the launcher's SIGKILL
     }
     c.executor = sim::Upid{};
+    if (siteFires(faults_, *this, kContainerizerDestroySite, containerId)) {
+      failDestroy(containerId, "Failed to clean up an isolator when destroying container: Input/output error");
+      return;
+    }
     terminate(c, ContainerTermination{9, "Container destroyed", std::nullopt});
+  });
+}
+
+void FakeContainerizer::failDestroy(const std::string& id, const std::string& error) {
+  Container& c = containers_.at(id);
+  cancel(c.timer);
+  log(fmt::format("Failed to destroy container {}: {}", id, error), {{"container", id}});
+  if (c.launch) {
+    reply(c.launch->first, "Containerizer::launch", [done = c.launch->second, error] { done(sim::Error{error}); });
+  }
+  std::vector<std::pair<sim::Upid, Waited>> waiters = std::move(c.waiters);
+  containers_.erase(id);
+  for (auto& [caller, done] : waiters) reply(caller, "Containerizer::wait", [done = std::move(done), error] {
+    done(sim::Error{error});
   });
 }
 

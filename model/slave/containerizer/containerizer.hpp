@@ -30,6 +30,7 @@
 #include "model/common/task_status_reason.hpp"
 #include "model/exec/exec.hpp"
 #include "model/slave/containerizer/fetcher.hpp"
+#include "sim/fault_site.hpp"
 #include "sim/process.hpp"
 #include "sim/state_machine.hpp"
 #include "sim/try.hpp"
@@ -125,6 +126,9 @@ class FakeContainerizer : public Containerizer {
   // Whether this containerizer runs containers of this type.
   virtual bool supports(ContainerType type) const = 0;
 
+  // The run's fault sites (Containerizer::destroy, the executor's exec); none: all off.
+  void setFaults(std::shared_ptr<sim::FaultSites> faults) { faults_ = std::move(faults); }
+
  private:
   enum class State { FETCHING, PREPARING, RUNNING, TERMINATED };
   struct Container {
@@ -142,8 +146,12 @@ class FakeContainerizer : public Containerizer {
   void fetched(const std::string& id, const sim::Try<sim::Nothing>& result, sim::Upid caller, Launched done);
   void started(const std::string& id, sim::Upid caller, Launched done);
   void terminate(Container& c, ContainerTermination t);
+  // The destroy failed (an isolator's cleanup): the launch and every wait fail, and the
+  // container is forgotten, as MesosContainerizerProcess::____destroy does.
+  void failDestroy(const std::string& id, const std::string& error);
 
   Fetcher* fetcher_;
+  std::shared_ptr<sim::FaultSites> faults_;
   sim::Duration launchLatency_;
   std::map<std::string, Container> containers_;
 };
