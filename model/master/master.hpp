@@ -97,6 +97,10 @@ struct MasterEnvironment {
   MasterDetector* detector = nullptr;              // with --zk
   std::shared_ptr<sim::FaultSites> faults;         // the run's fault sites; none: every site is off
   std::shared_ptr<const PlantedBugs> bugs;         // the run's planted bug; none: no bug
+  // Keep Master::Metrics's gauges (model/master/metrics.cpp): the harness asks for them
+  // when a scenario reads metrics, so that a run's records do not depend on what its
+  // trace keeps, and a large run does not recount them.
+  bool gauges = false;
 };
 
 class Master final : public sim::Process {
@@ -126,8 +130,8 @@ class Master final : public sim::Process {
   // `metric` record ("master/slave_unreachable_scheduled", ...).
   void count(std::string_view key) { metrics_.increment(key); }
   // Master::Metrics's gauges (model/master/metrics.cpp): after a master event that may
-  // change one, an event of their own recomputes them (only while a reader of `metric`
-  // records exists), as /metrics/snapshot would read them then.
+  // change one, an event of their own recomputes them (only with MasterEnvironment's
+  // `gauges`), as /metrics/snapshot would read them then.
   void gaugesChanged();
 
  protected:

@@ -7,7 +7,7 @@
 namespace agentsim::model {
 
 void Master::gaugesChanged() {
-  if (gauges_pending_ || !sim().tracing(sim::RecordKind::Log, "metric")) return;
+  if (gauges_pending_ || !env_.gauges) return;
   gauges_pending_ = true;
   dispatch("Master::Metrics", [this] {
     gauges_pending_ = false;
