@@ -54,6 +54,7 @@ bool fieldsMatch(const Record& r, const std::vector<std::pair<std::string, std::
     if (const auto* i = std::get_if<std::int64_t>(v)) text = std::to_string(*i);
     if (const auto* b = std::get_if<bool>(v)) text = *b ? "true" : "false";
     if (const auto* t = std::get_if<std::string>(v)) text = *t;
+    if (const auto* j = std::get_if<sim::RawJson>(v)) text = j->text;  // a decimal: 7.5
     if (text != value) return false;
   }
   return true;

@@ -1,5 +1,7 @@
 #include "harness/world.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "agentsim_version.hpp"
@@ -26,11 +28,14 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits, c
       };
     }
   }
+  // The masters keep their gauges when the scenario reads metrics (MasterEnvironment).
+  const bool gauges = std::any_of(scenario.expectations.begin(), scenario.expectations.end(),
+                                  [](const Expectation& e) { return e.kind == "metric"; });
   for (const MasterSpec& m : scenario.masters) {
     sim::Host& h = sim_.addHost(m.id, static_cast<std::uint16_t>(m.flags.port));
     const model::MasterFlags flags = m.flags;
-    h.startup = [this, flags, log = log_, faults = faults_, bugs = bugs_](sim::Host& host) {
-      auto started = model::masterMainWith(host, flags, log, faults, bugs);
+    h.startup = [this, flags, log = log_, faults = faults_, bugs = bugs_, gauges](sim::Host& host) {
+      auto started = model::masterMainWith(host, flags, log, faults, bugs, gauges);
       if (started.isSome()) masters_[host.name()] = {(*started)->self()};
       if (started.isError()) {
         host.sim().emit(sim::RecordKind::Log, nullptr, host.name(), "log", {{"message", started.error()}},

@@ -102,7 +102,9 @@ const FlagTable<SlaveFlags>& slaveFlagTable() {
                "exponentially backed off based on this interval (e.g., 1st retry uses a random value between "
                "[0, b * 2^1], 2nd retry between [0, b * 2^2], 3rd retry between [0, b * 2^3], etc) up to a "
                "maximum of 1mins",
-               "Slave (Slave::initialize exits if it is above 1mins)", sim::Duration{});
+               "Slave (Slave::initialize exits if it is above 1mins; Mesos takes 0ns, with which the agent "
+               "resends at one instant until an answer comes, an instant a simulation never leaves: at least 1ns)",
+               sim::Nanoseconds(1));
     t.text("resources", &SlaveFlags::resources,
            "Total consumable resources per agent, e.g. \"cpus:4;mem:8192\" (probed defaults otherwise)", "Slave");
     t.text("containerizers", &SlaveFlags::containerizers,

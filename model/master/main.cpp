@@ -9,8 +9,10 @@
 namespace agentsim::model {
 
 sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std::shared_ptr<ReplicatedLog> log,
-                                 std::shared_ptr<sim::FaultSites> faults, std::shared_ptr<const PlantedBugs> bugs) {
+                                 std::shared_ptr<sim::FaultSites> faults, std::shared_ptr<const PlantedBugs> bugs,
+                                 bool gauges) {
   MasterEnvironment env;
+  env.gauges = gauges;
   env.log = std::move(log);
   env.faults = std::move(faults);
   env.bugs = std::move(bugs);

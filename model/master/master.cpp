@@ -61,9 +61,11 @@ bool Master::accept(const sim::Envelope& envelope, std::string& reason) {
   } else if (!recovered_) {
     reason = fmt::format("not recovered yet (dropped_messages={})", ++dropped_messages_);
   } else {
+    gaugesChanged();
     return true;
   }
   (void)envelope;
+  count("master/dropped_messages");
   return false;
 }
 
@@ -119,6 +121,7 @@ void Master::detected(const Detection& detection) {
     if (!wasElected) {
       log("Elected as the leading master!");
       traceState(machines::kMasterLeadership, "ELECTED", {{"master_id", info_.id}});
+      gaugesChanged();
       recover();
     } else {
       // A ZooKeeper blip re-elected the same master.
@@ -149,6 +152,7 @@ void Master::recoveredRegistry(Registry registry) {
                   registry_.slaves.size(), registry_.unreachable.size(), sim::format(flags_.agent_reregister_timeout)),
       {{"registry", flags_.registry}});
   traceState(machines::kMasterLeadership, "RECOVERED", {{"recovered_agents", static_cast<std::int64_t>(registry_.slaves.size())}});
+  gaugesChanged();
   delay(flags_.agent_reregister_timeout, "Master::recoveredSlavesTimeout", [this] { recoveredSlavesTimeout(); });
 }
 
@@ -194,6 +198,7 @@ void Master::recoveredSlavesTimeout() {
 }
 
 void Master::exited(const sim::Upid& pid) {
+  gaugesChanged();
   // Master::exited / Master::_exited(Framework*): a scheduler's connection broke. The
   // framework is disconnected and removed after its failover_timeout unless it
   // reregisters first.
@@ -468,6 +473,8 @@ void Master::removeFramework(const std::string& id) {
   auto it = frameworks_.find(id);
   if (it == frameworks_.end()) return;
   traceState(machines::kMasterFramework, "REMOVED", {{"framework_id", id}});
+  gaugesChanged();
+  unreachable_tasks_.erase(id);  // to the completed framework's (unmodelled) tasks
   framework_by_pid_.erase(it->second.pid);
   frameworks_.erase(it);
   for (auto& [slaveId, agent] : registered_) {
@@ -502,13 +509,21 @@ Master::Framework* Master::frameworkFrom(const sim::Upid& from) {
 }
 
 void Master::forwardToFramework(const std::string& frameworkId, StatusUpdate update) {
+  // Master::forward -> Framework::send: to a framework the master knows, also a
+  // disconnected one ("Master attempted to send message to disconnected framework": the
+  // message goes to its last pid all the same); one only recovered from an agent's report
+  // is not known (Mesos 1.1's Frameworks::recovered: "Dropping update ... for unknown
+  // framework").
   auto it = frameworks_.find(frameworkId);
-  if (it == frameworks_.end() || !it->second.connected) {
+  if (it == frameworks_.end() || it->second.recovered) {
     if (tracing()) {
-      log(fmt::format("Not forwarding status update {} for task {} to framework {}: it is unknown or disconnected",
-                      toString(update.state), update.task_id, frameworkId));
+      log(fmt::format("Dropping status update {} for task {} of unknown framework {}", toString(update.state),
+                      update.task_id, frameworkId));
     }
     return;
+  }
+  if (!it->second.connected && tracing()) {
+    log(fmt::format("Master attempted to send message to disconnected framework {}", frameworkId));
   }
   StatusUpdateMessage message;
   message.update = std::move(update);
@@ -626,37 +641,65 @@ void Master::statusUpdate(const sim::Upid& from, StatusUpdateMessage& message) {
       if (isTerminalState(u.latest_state.value_or(u.state))) countTerminal(u.state, u.source, u.reason);
       t->state = u.latest_state.value_or(u.state);
     }
-    if (isTerminalState(u.state)) t->acked_uuid = u.uuid;
-    if (forwarded && !u.uuid.empty()) t->status_update_state = u.state;
+    // Master::forward sets the task's status update state and uuid together.
+    if (forwarded && !u.uuid.empty()) {
+      t->status_update_state = u.state;
+      t->acked_uuid = u.uuid;
+    }
   }
   // An update for a task the master does not know, or for a framework that is unknown
   // or disconnected (not forwarded), is invalid.
   count(t == nullptr || !forwarded ? "master/invalid_status_updates" : "master/valid_status_updates");
+  if (!forwarded) {
+    // "A framework might not have re-registered upon a master failover or got
+    // disconnected": the agent's retry covers it.
+    log(fmt::format("Received status update {} for task {} from agent {} for {} framework {}", toString(u.state),
+                    u.task_id, u.slave_id, fw == frameworks_.end() ? "an unknown" : "a disconnected", u.framework_id));
+    return;
+  }
   const std::string frameworkId = u.framework_id;
   forwardToFramework(frameworkId, std::move(u));
 }
 
 void Master::acknowledge(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message) {
+  // Master::statusUpdateAcknowledgement and Master::acknowledge, branch by branch, with
+  // their counters.
   Framework* framework = frameworkFrom(from);
   if (framework == nullptr || framework->info.id != message.framework_id) {
     log(fmt::format("Ignoring status update acknowledgement from {}: not a registered framework", from.str()));
+    count("master/invalid_status_update_acknowledgements");
     return;
   }
+  count("master/messages_status_update_acknowledgement");
   auto agent = registered_.find(message.slave_id);
   if (agent == registered_.end() || !agent->second.connected) {
     // The agent's retry covers the loss.
     log(fmt::format("Cannot send status update acknowledgement for task {} of framework {} to agent {}: it is {}",
                     message.task_id, message.framework_id, message.slave_id,
                     agent == registered_.end() ? "not registered" : "disconnected"));
+    count("master/invalid_status_update_acknowledgements");
     return;
   }
   if (auto fw = tasks_.find(message.framework_id); fw != tasks_.end()) {
     auto t = fw->second.find(message.task_id);
-    if (t != fw->second.end() && isTerminalState(t->second.state) && t->second.acked_uuid == message.uuid) {
-      fw->second.erase(t);  // Master::removeTask
+    if (t != fw->second.end() && t->second.slave_id == message.slave_id) {
+      if (!t->second.status_update_state) {
+        // "The update was not sent by this master": dropped; the agent retries the update,
+        // and this master's forward of it sets the state the next acknowledgement needs.
+        log(fmt::format("Ignoring status update acknowledgement {} for task {} of framework {} to agent {} because "
+                        "the update was not sent by this master",
+                        message.uuid, message.task_id, message.framework_id, message.slave_id));
+        count("master/invalid_status_update_acknowledgements");
+        return;
+      }
+      // "Remove the task once the terminal update is acknowledged."
+      if (isTerminalState(*t->second.status_update_state) && t->second.acked_uuid == message.uuid) {
+        fw->second.erase(t);  // Master::removeTask
+      }
     }
   }
   send(agent->second.pid, std::move(message));
+  count("master/valid_status_update_acknowledgements");
 }
 
 void Master::killTask(const sim::Upid& from, const KillTaskMessage& message) {
@@ -694,9 +737,9 @@ void Master::killTask(const sim::Upid& from, const KillTaskMessage& message) {
 }
 
 void Master::reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& message) {
-  count("master/messages_reconcile_tasks");
   Framework* framework = frameworkFrom(from);
   if (framework == nullptr || framework->info.id != message.framework_id) return;
+  count("master/messages_reconcile_tasks");  // in Master::_reconcileTasks: a known framework's only
   const auto& known = tasks_[message.framework_id];
   auto answer = [&](const std::string& taskId, TaskState state, const std::string& slaveId, const std::string& text) {
     StatusUpdate u;
@@ -936,6 +979,7 @@ void Master::removeTasksOf(const std::string& slaveId, const std::string& text,
       u.timestamp = now();
       u.unreachable_time = unreachableTime;
       if (!isTerminalState(t.state)) countTerminal(u.state, u.source, u.reason);
+      if (partitionAware) unreachable_tasks_[fid][tid] = slaveId;
       forwardToFramework(fid, u);
     }
     for (const std::string& tid : gone) tasks.erase(tid);
@@ -984,7 +1028,7 @@ void Master::reconcileAgent(const std::string& slaveId, const ReregisterSlaveMes
     m.executor_id = t.executor_id;
     m.state = t.state;
     m.status_update_state = t.status_update_state;
-    if (t.status_update_state && isTerminalState(*t.status_update_state)) m.acked_uuid = t.status_update_uuid;
+    if (t.status_update_state) m.acked_uuid = t.status_update_uuid;
   }
   for (const std::string& fid : shutdown) {
     ShutdownFrameworkMessage message;
@@ -1005,7 +1049,9 @@ void Master::reconcileAgent(const std::string& slaveId, const ReregisterSlaveMes
 }
 
 MasterSlaveConnection Master::connection() const {
-  return MasterSlaveConnection{(flags_.agent_ping_timeout * flags_.max_agent_ping_timeouts).ns() / 1'000'000'000};
+  // Duration pingTimeout = agent_ping_timeout * max_agent_ping_timeouts; pingTimeout.secs().
+  return MasterSlaveConnection{
+      static_cast<double>((flags_.agent_ping_timeout * flags_.max_agent_ping_timeouts).ns()) / 1e9};
 }
 
 void Master::registryOperation(RegistryOperation operation, const SlaveInfo& info, sim::Time at) {
@@ -1026,6 +1072,7 @@ void Master::registrarApply(RegistryOperation operation, const SlaveInfo& info, 
   auto apply = [this, operation, info, at = now(), then = std::move(then)] {
     registryOperation(operation, info, at);
     then();
+    gaugesChanged();
   };
   if (!env_.faults) {
     apply();
@@ -1204,6 +1251,11 @@ void Master::readmitted(const sim::Upid& from, const ReregisterSlaveMessage& mes
   if (!recovered) reportReregisteredTasks(info.id, message);
   removed_.erase(info.id);
   unreachable_.erase(info.id);
+  // Later Mesos: the agent's unreachable tasks leave Framework::unreachableTasks, the
+  // reported ones to be added again below, the others gone (C37: tasks_unreachable = 0).
+  for (auto& [fid, unreachableTasks] : unreachable_tasks_) {
+    std::erase_if(unreachableTasks, [&](const auto& entry) { return entry.second == info.id.str(); });
+  }
   addSlave(from, info);
   // Master::_reregisterSlave: the new Slave holds the executors the agent reports.
   for (const auto& e : message.executor_infos) registered_.at(info.id).executors[e.framework_id].insert(e.executor_id);
@@ -1249,6 +1301,12 @@ void Master::reportReregisteredTasks(const std::string& slaveId, const Reregiste
     u.message = text;
     u.timestamp = now();
     // Dropped for an unknown or disconnected framework ("Dropping update ...").
+    auto fw = frameworks_.find(t.framework_id);
+    if (fw == frameworks_.end() || !fw->second.connected) {
+      log(fmt::format("Dropping update {} for task {} of {} framework {}", toString(u.state), u.task_id,
+                      fw == frameworks_.end() ? "unknown" : "disconnected", t.framework_id));
+      continue;
+    }
     forwardToFramework(t.framework_id, std::move(u));
   }
 }
@@ -1341,8 +1399,10 @@ void Master::forgetSlave(std::map<std::string, Agent>::iterator it) {
 }
 
 void Master::sendSlaveLost(const SlaveInfo& info) {
+  // Every registered framework, a disconnected one too (Framework::send); not one only
+  // recovered from an agent's report.
   for (const auto& [id, framework] : frameworks_) {
-    if (!framework.connected) continue;
+    if (framework.recovered) continue;
     log(fmt::format("Notifying framework {} of lost agent {} ({})", id, info.id, info.hostname));
     LostSlaveMessage message;
     message.slave_id = info.id;
@@ -1439,7 +1499,7 @@ void Master::countTerminal(TaskState state, TaskStatusSource source, std::option
     case TaskState::TASK_KILLED: count("master/tasks_killed"); break;
     case TaskState::TASK_LOST: count("master/tasks_lost"); break;
     case TaskState::TASK_ERROR: count("master/tasks_error"); break;
-    case TaskState::TASK_UNREACHABLE: count("master/tasks_unreachable"); break;
+    case TaskState::TASK_UNREACHABLE: break;  // a gauge since Mesos 1.2 (updateGauges)
     case TaskState::TASK_DROPPED: count("master/tasks_dropped"); break;
     case TaskState::TASK_GONE: count("master/tasks_gone"); break;
     case TaskState::TASK_GONE_BY_OPERATOR: count("master/tasks_gone_by_operator"); break;

@@ -100,6 +100,10 @@ struct MasterEnvironment {
   MasterDetector* detector = nullptr;              // with --zk
   std::shared_ptr<sim::FaultSites> faults;         // the run's fault sites; none: every site is off
   std::shared_ptr<const PlantedBugs> bugs;         // the run's planted bug; none: no bug
+  // Keep Master::Metrics's gauges (model/master/metrics.cpp): the harness asks for them
+  // when a scenario reads metrics, so that a run's records do not depend on what its
+  // trace keeps, and a large run does not recount them.
+  bool gauges = false;
 };
 
 class Master final : public sim::Process {
@@ -128,6 +132,10 @@ class Master final : public sim::Process {
   // The master's counters (Master::Metrics, src/master/metrics.hpp): each increment is a
   // `metric` record ("master/slave_unreachable_scheduled", ...).
   void count(std::string_view key) { metrics_.increment(key); }
+  // Master::Metrics's gauges (model/master/metrics.cpp): after a master event that may
+  // change one, an event of their own recomputes them (only with MasterEnvironment's
+  // `gauges`), as /metrics/snapshot would read them then.
+  void gaugesChanged();
 
  protected:
   void initialize() override;
@@ -169,7 +177,7 @@ class Master final : public sim::Process {
     // Task.status_update_state: the state of the latest update forwarded to the framework
     // with a UUID (Master::forward), which reconciliation reports before `state`.
     std::optional<TaskState> status_update_state;
-    std::string acked_uuid;  // the uuid whose acknowledgement removes a terminal task
+    std::string acked_uuid;  // Task.status_update_uuid: set with status_update_state; its ack removes a terminal task
     Resources revocable;     // the revocable resources it uses
   };
 
@@ -327,6 +335,12 @@ class Master final : public sim::Process {
   // Master::updateTask's counters for a task's first terminal state (tasks_<state>, and
   // master/<state>/<source>/<reason> when the update has a reason).
   void countTerminal(TaskState state, TaskStatusSource source, std::optional<TaskStatusReason> reason);
+  void updateGauges();  // Master::_tasks_running, _slaves_connected, ... (model/master/metrics.cpp)
+  bool gauges_pending_ = false;
+  // Framework::unreachableTasks (Mesos 1.2+, which master/tasks_unreachable counts; 1.1
+  // kept none): the tasks of PARTITION_AWARE frameworks reported TASK_UNREACHABLE, by
+  // framework, task -> SlaveID, until the agent comes back or the framework is removed.
+  std::map<std::string, std::map<std::string, std::string>> unreachable_tasks_;
 };
 
 // SlaveObserver (src/master/master.cpp): process slave-observer(N), one per agent.

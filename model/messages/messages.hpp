@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "model/common/task.hpp"
 #include "sim/message.hpp"
 
@@ -102,9 +104,21 @@ struct ReregisterSlaveMessage : sim::MessageOf<ReregisterSlaveMessage> {
   }
 };
 
-// messages.proto MasterSlaveConnection, carried by (Re)Registered.
+// messages.proto MasterSlaveConnection, carried by (Re)Registered:
+// `optional double total_ping_timeout_seconds`, agent_ping_timeout x
+// max_agent_ping_timeouts in seconds (Duration::secs(), 7.5 for 1500ms x 5).
 struct MasterSlaveConnection {
-  std::int64_t total_ping_timeout_seconds = 75;
+  double total_ping_timeout_seconds = 75;
+  // As the trace shows it: an integer when whole (10), else its shortest decimal (7.5).
+  sim::Value traced() const {
+    const double whole = static_cast<double>(static_cast<std::int64_t>(total_ping_timeout_seconds));
+    if (whole == total_ping_timeout_seconds) return static_cast<std::int64_t>(whole);
+    return sim::RawJson{fmt::format("{}", total_ping_timeout_seconds)};
+  }
+  // The agent's Seconds(total_ping_timeout_seconds).
+  sim::Duration timeout() const {
+    return sim::Nanoseconds(static_cast<std::int64_t>(total_ping_timeout_seconds * 1e9));
+  }
 };
 
 struct SlaveRegisteredMessage : sim::MessageOf<SlaveRegisteredMessage> {
@@ -113,7 +127,7 @@ struct SlaveRegisteredMessage : sim::MessageOf<SlaveRegisteredMessage> {
   MasterSlaveConnection connection;
   void describe(sim::Fields& out) const override {
     out.push_back({"slave_id", slave_id});
-    out.push_back({"total_ping_timeout_seconds", connection.total_ping_timeout_seconds});
+    out.push_back({"total_ping_timeout_seconds", connection.traced()});
   }
 };
 
@@ -135,7 +149,7 @@ struct SlaveReregisteredMessage : sim::MessageOf<SlaveReregisteredMessage> {
   std::vector<ReconcileTask> reconciliations;
   void describe(sim::Fields& out) const override {
     out.push_back({"slave_id", slave_id});
-    out.push_back({"total_ping_timeout_seconds", connection.total_ping_timeout_seconds});
+    out.push_back({"total_ping_timeout_seconds", connection.traced()});
     if (!reconciliations.empty()) {
       std::string text;
       for (const ReconcileTask& r : reconciliations) text += (text.empty() ? "" : ",") + r.task_id;

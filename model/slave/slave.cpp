@@ -272,7 +272,7 @@ void Slave::registered(const sim::Upid& from, const SlaveRegisteredMessage& mess
                     master_ ? master_->pid : std::string("None")));
     return;
   }
-  master_ping_timeout_ = sim::Seconds(message.connection.total_ping_timeout_seconds);
+  master_ping_timeout_ = message.connection.timeout();
   switch (state_) {
     case State::DISCONNECTED: {
       log(fmt::format("Registered with master {}; given agent ID {}", from.str(), message.slave_id),
@@ -331,7 +331,7 @@ void Slave::reregistered(const sim::Upid& from, const SlaveReregisteredMessage& 
               "src/slave/slave.cpp: Slave::reregistered", this);
     return;
   }
-  master_ping_timeout_ = sim::Seconds(message.connection.total_ping_timeout_seconds);
+  master_ping_timeout_ = message.connection.timeout();
   // Planted bug reregistered-while-terminating: a terminating agent takes the reply as
   // if it were still disconnected.
   const State seen = state_ == State::TERMINATING && bugOn(components_.bugs, PlantedBugId::ReregisteredWhileTerminating)
