@@ -137,6 +137,10 @@ template <typename Rule>
 sim::Interest interestOf() {
   sim::Interest interest;
   for (RecordKind kind : Rule::subscription().kinds) {
+    if (!Rule::subscription().topic.empty()) {
+      interest.topic(kind, Rule::subscription().topic);
+      continue;
+    }
     for (std::string_view name : Rule::subscription().names) interest.name(kind, name);
   }
   return interest;
