@@ -17,6 +17,7 @@
 #include "model/messages/messages.hpp"
 #include "model/messages/task_messages.hpp"
 #include "model/sched/sched.hpp"
+#include "model/slave/main.hpp"
 #include "model/slave/slave.hpp"
 #include "model/slave/status_update_manager.hpp"
 
@@ -231,8 +232,9 @@ struct RetriedUntilAcknowledged {
   sim::Time last;  // the last record's time
 
   // The agent's exit too (a Mesos error ends its program, e.g. a failed checkpoint): a
-  // stream that died with its agent owes no retry, as after a kill.
-  static sim::Interest interest() { return agentInterest().kind(RecordKind::Startup); }
+  // stream that died with its agent owes no retry, as after a kill (the exit records'
+  // topic: no other startup record is built for it).
+  static sim::Interest interest() { return agentInterest().topic(RecordKind::Startup, model::kAgentExitTopic); }
   void overdue(const std::string& host, const Pending& p, sim::Time now, const std::string& until) {
     if (now - p.last <= kRetryBound) return;
     v.add(fmt::format("{} sent {} ({} of task {}) at {} and not again within 10mins + 1secs{}", host, p.uuid, p.state,
