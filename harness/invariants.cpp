@@ -409,7 +409,7 @@ struct CheckpointedUpdatesSurviveRestarts {
   static sim::Interest interest() {
     return agentInterest().name(RecordKind::Send, model::RegisterSlaveMessage::kName)
         .name(RecordKind::Send, model::ReregisterSlaveMessage::kName)
-        .kind(RecordKind::Startup);
+        .topic(RecordKind::Startup, model::kAgentExitTopic);  // exits: no other startup record is built for it
   }
   void close(const std::string& host) {
     auto it = windows.find(host);
