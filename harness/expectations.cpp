@@ -20,6 +20,7 @@
 #include "model/master/registry.hpp"
 #include "model/sched/sched.hpp"
 #include "model/slave/gc.hpp"
+#include "model/slave/main.hpp"
 #include "model/slave/slave.hpp"
 
 namespace agentsim::harness {
@@ -1081,7 +1082,8 @@ void parseAgentExit(const ParseContext& c, const std::string& p, Expectation& ou
     }
     Outcome finish(sim::Time) const { return exited ? *exited : Outcome{false, "the agent did not exit"}; }
   };
-  observeWith(out, sim::Interest().kind(RecordKind::Startup), Exit{agent, code, message, prefix, step, by, {}});
+  observeWith(out, sim::Interest().topic(RecordKind::Startup, model::kAgentExitTopic),
+              Exit{agent, code, message, prefix, step, by, {}});
 }
 
 // A counter or gauge of a host's /metrics/snapshot at a time (model/common/metrics.hpp):

@@ -17,6 +17,7 @@
 #include "model/messages/messages.hpp"
 #include "model/messages/task_messages.hpp"
 #include "model/sched/sched.hpp"
+#include "model/slave/main.hpp"
 #include "model/slave/slave.hpp"
 #include "model/slave/status_update_manager.hpp"
 
@@ -137,6 +138,10 @@ template <typename Rule>
 sim::Interest interestOf() {
   sim::Interest interest;
   for (RecordKind kind : Rule::subscription().kinds) {
+    if (!Rule::subscription().topic.empty()) {
+      interest.topic(kind, Rule::subscription().topic);
+      continue;
+    }
     for (std::string_view name : Rule::subscription().names) interest.name(kind, name);
   }
   return interest;
@@ -233,8 +238,9 @@ struct RetriedUntilAcknowledged {
   sim::Time last;  // the last record's time
 
   // The agent's exit too (a Mesos error ends its program, e.g. a failed checkpoint): a
-  // stream that died with its agent owes no retry, as after a kill.
-  static sim::Interest interest() { return agentInterest().kind(RecordKind::Startup); }
+  // stream that died with its agent owes no retry, as after a kill (the exit records'
+  // topic: no other startup record is built for it).
+  static sim::Interest interest() { return agentInterest().topic(RecordKind::Startup, model::kAgentExitTopic); }
   void overdue(const std::string& host, const Pending& p, sim::Time now, const std::string& until) {
     if (now - p.last <= kRetryBound) return;
     v.add(fmt::format("{} sent {} ({} of task {}) at {} and not again within 10mins + 1secs{}", host, p.uuid, p.state,
@@ -411,7 +417,7 @@ struct CheckpointedUpdatesSurviveRestarts {
   static sim::Interest interest() {
     return agentInterest().name(RecordKind::Send, model::RegisterSlaveMessage::kName)
         .name(RecordKind::Send, model::ReregisterSlaveMessage::kName)
-        .kind(RecordKind::Startup);
+        .topic(RecordKind::Startup, model::kAgentExitTopic);  // exits: no other startup record is built for it
   }
   void close(const std::string& host) {
     auto it = windows.find(host);

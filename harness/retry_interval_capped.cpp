@@ -7,7 +7,7 @@
 namespace agentsim::harness {
 
 const RuleSubscription& RetryIntervalCapped::subscription() {
-  static const RuleSubscription s{{sim::RecordKind::Log}, {"log"}};
+  static const RuleSubscription s{{sim::RecordKind::Log}, {"log"}, model::kStatusUpdateResendTopic};
   return s;
 }
 

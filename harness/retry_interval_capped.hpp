@@ -8,7 +8,7 @@
 // interval only once a gap of more than 10mins has passed (about 21mins without an
 // acknowledgement); this rule sees it when the timer is armed, about 10.5mins in.
 // It reads the manager's "Resending status update" log records (their `interval` field:
-// the interval of the retry the re-send arms).
+// the interval of the retry the re-send arms), emitted with model::kStatusUpdateResendTopic.
 #include <string>
 
 #include "harness/rule.hpp"

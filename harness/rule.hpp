@@ -19,6 +19,9 @@ namespace agentsim::harness {
 struct RuleSubscription {
   std::vector<sim::RecordKind> kinds;
   std::vector<std::string_view> names;  // record names (message, state machine, fault, "log")
+  // When set, a live run builds only the records emitted with this topic for the rule
+  // (sim::Interest::topic); over a saved trace the rule still tells its own from the fields.
+  std::string_view topic = {};
   bool wants(const sim::Record& r) const;
 };
 

@@ -1,6 +1,7 @@
 #include "sim/simulation.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <tuple>
 
@@ -95,7 +96,11 @@ Host* Simulation::lookUpHost(const Upid& upid) {
 }
 
 Upid Simulation::upid(std::string_view id, std::string_view host, std::uint16_t port) {
-  std::string full = fmt::format("{}@{}:{}", id, host, port);
+  char digits[8];
+  const auto end = std::to_chars(digits, digits + sizeof(digits), port).ptr;
+  std::string full;
+  full.reserve(id.size() + host.size() + 2 + static_cast<std::size_t>(end - digits));
+  full.append(id).append(1, '@').append(host).append(1, ':').append(digits, end);
   auto it = upid_index_.find(full);
   if (it != upid_index_.end()) return Upid(it->second);
   detail::UpidEntry& e = upids_.emplace_back();
@@ -351,8 +356,8 @@ Record Simulation::makeRecord(RecordKind kind, const Process* p, std::string_vie
 }
 
 void Simulation::emit(RecordKind kind, const Process* p, std::string_view hostName, std::string name,
-                      Fields fields, std::string ref) {
-  if (!trace_.admit(kind, name)) return;
+                      Fields fields, std::string ref, std::string_view topic) {
+  if (!trace_.admit(kind, name, topic)) return;
   trace_.emit(makeRecord(kind, p, hostName, std::move(name), std::move(fields), std::move(ref)));
 }
 

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>  // lookup only: upid_index_
 #include <vector>
 
 #include "sim/callback.hpp"
@@ -198,8 +199,9 @@ class Simulation {
   // Asks before a record is built: true when a sink wants a record of this kind and
   // name (then emit it); false counts it as emitted without building it (Trace::admit).
   bool tracing(RecordKind kind, std::string_view name) { return trace_.admit(kind, name); }
+  // `topic` marks the record for readers of that topic too (Interest::topic).
   void emit(RecordKind kind, const Process* p, std::string_view hostName, std::string name, Fields fields,
-            std::string ref);
+            std::string ref, std::string_view topic = {});
   // A record about `envelope` (a send, deliver or drop, or a fault acting on it): with its
   // id and whether it is a duplicated copy; named after the message unless `name` is given.
   void emitMessage(RecordKind kind, const Process* p, std::string_view hostName, const Envelope& envelope,
@@ -261,7 +263,8 @@ class Simulation {
   // after sorting by the address text (breakLinks).
   std::map<const detail::UpidEntry*, std::map<std::uint32_t, LinkRef>> links_;
   std::deque<detail::UpidEntry> upids_;
-  std::map<std::string, const detail::UpidEntry*, std::less<>> upid_index_;
+  // "id@host:port" (the entry's own `full`, which never moves) -> its entry
+  std::unordered_map<std::string_view, const detail::UpidEntry*> upid_index_;  // lookup only
   // Sealed handler tables, shared by the processes that installed the same handlers.
   struct HandlerTableLess {
     bool operator()(const std::vector<Process::Handler>& a, const std::vector<Process::Handler>& b) const;

@@ -168,8 +168,11 @@ class Trace {
  public:
   // Some sink listens: every record takes a seq, built or not.
   bool enabled() const { return !sinks_.empty(); }
-  // Whether a record of this kind and name is to be built (some sink wants it).
-  bool wants(RecordKind kind, std::string_view name) const { return interest_.wants(kind, name); }
+  // Whether a record of this kind and name, emitted without a topic, is to be built (some
+  // sink wants it); nothing is counted.
+  bool wants(RecordKind kind, std::string_view name) const {
+    return !sinks_.empty() && interest_.admits(kind, name, {});
+  }
   // The cheap question before building a record: false when nobody wants it, and then
   // the record is counted as emitted (it takes its seq) without being built.
   bool admit(RecordKind kind, std::string_view name, std::string_view topic = {}) {

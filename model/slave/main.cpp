@@ -51,14 +51,13 @@ struct StepResult {
 // takes it. Shared with the events it schedules; a crash of the host ends it.
 class StartupRun : public std::enable_shared_from_this<StartupRun> {
  public:
-  StartupRun(sim::Host& host, SlaveFlags flags, AgentEnvironment env, StartupGraph graph, StartupGraph::Order order,
+  StartupRun(sim::Host& host, SlaveFlags flags, AgentEnvironment env, std::vector<StartupStep> order,
              std::map<std::string, std::map<std::string, std::string>> moduleParameters, ACLs acls,
              std::shared_ptr<sim::FaultSites> faults, std::shared_ptr<const PlantedBugs> bugs)
       : host_(host),
         incarnation_(host.incarnation()),
         flags_(std::move(flags)),
         env_(env),
-        graph_(std::move(graph)),
         order_(std::move(order)),
         hooks_(std::make_shared<HookManager>()),
         acls_(std::move(acls)),
@@ -70,22 +69,24 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
   // Runs steps until one waits, fails, or the Slave is spawned.
   void advance() {
     while (next_ < order_.size()) {
-      const std::size_t v = order_[next_];
+      const std::size_t v = next_;
       // The processes before the step, for its record's `processes` (only when it is read).
-      before_ = host_.sim().trace().wants(sim::RecordKind::Startup, graph_.name(v)) ? processIds()
+      before_ = host_.sim().trace().wants(sim::RecordKind::Startup, name(v)) ? processIds()
                                                                                      : std::vector<std::string>{};
-      if (!finish(v, run(graph_.step(v)))) return;
+      if (!finish(v, run(order_[v]))) return;
     }
   }
 
   const std::string& failure() const { return failure_; }
 
  private:
+  std::string_view name(std::size_t v) const { return stepName(order_[v]); }
+
   // Records a step's outcome; false when the walk stops (failed or waiting).
   bool finish(std::size_t v, StepResult r) {
     switch (r.kind) {
       case StepResult::Kind::Done: {
-        if (!host_.sim().tracing(sim::RecordKind::Startup, graph_.name(v))) {  // nobody reads it: counted unbuilt
+        if (!host_.sim().tracing(sim::RecordKind::Startup, name(v))) {  // nobody reads it: counted unbuilt
           ++next_;
           return true;
         }
@@ -94,14 +95,14 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
                       {"builds", r.text}};
         const std::vector<std::string> spawned = newProcesses();
         if (!spawned.empty()) f.push_back({"processes", fmt::format("{}", fmt::join(spawned, ", "))});
-        host_.sim().emit(sim::RecordKind::Startup, nullptr, host_.name(), std::string(graph_.name(v)), std::move(f),
-                         ref(graph_.step(v)));
+        host_.sim().emit(sim::RecordKind::Startup, nullptr, host_.name(), std::string(name(v)), std::move(f),
+                         ref(order_[v]));
         ++next_;
         return true;
       }
       case StepResult::Kind::Failed:
         failure_ = r.text;
-        exitAgent(host_, graph_.name(v), r.text, kMainRef, nullptr,
+        exitAgent(host_, name(v), r.text, kMainRef, nullptr,
                   {{"position", static_cast<std::int64_t>(next_ + 1)},
                    {"steps", static_cast<std::int64_t>(order_.size())}});
         return false;
@@ -348,8 +349,7 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
   std::uint64_t incarnation_;
   SlaveFlags flags_;
   AgentEnvironment env_;
-  StartupGraph graph_;
-  StartupGraph::Order order_;
+  std::vector<StartupStep> order_;  // the steps, in the order they run
   std::size_t next_ = 0;
   std::vector<std::string> before_;
   std::string failure_;
@@ -383,22 +383,26 @@ void exitAgent(sim::Host& host, std::string_view step, const std::string& messag
   f.push_back({"message", message});
   f.push_back({"exit_code", std::int64_t{1}});
   if (!stopped.empty()) f.push_back({"stopped", fmt::format("{}", fmt::join(stopped, ", "))});
-  host.sim().emit(sim::RecordKind::Startup, emitter, host.name(), std::string(step), std::move(f), std::move(ref));
+  host.sim().emit(sim::RecordKind::Startup, emitter, host.name(), std::string(step), std::move(f), std::move(ref),
+                  kAgentExitTopic);
   for (sim::Process* p : host.processesOf("")) host.sim().terminate(*p);
 }
 
 sim::Try<sim::Nothing> agentMain(sim::Host& host, const SlaveFlags& flags, const AgentOptions& options) {
-  StartupGraph graph = StartupGraph::forAgent(flags, options.env);
-  StartupGraph::Order order = graph.defaultOrder();
-  if (!options.order.empty()) {
+  // main.cpp's order needs no graph (StartupGraph::mainOrder); another is checked on it.
+  std::vector<StartupStep> order;
+  if (options.order.empty()) {
+    order = StartupGraph::mainOrder(flags);
+  } else {
+    const StartupGraph graph = StartupGraph::forAgent(flags, options.env);
     auto checked = graph.validate(options.order);
     if (auto* err = std::get_if<OrderError>(&checked)) {
       exitAgent(host, "startup", "Invalid startup order: " + err->message, kMainRef);
       return sim::Error{"Invalid startup order: " + err->message};
     }
-    order = std::get<StartupGraph::Order>(checked);
+    for (std::size_t v : std::get<StartupGraph::Order>(checked)) order.push_back(graph.step(v));
   }
-  auto run = std::make_shared<StartupRun>(host, flags, options.env, std::move(graph), std::move(order),
+  auto run = std::make_shared<StartupRun>(host, flags, options.env, std::move(order),
                                           options.module_parameters, options.acls, options.faults, options.bugs);
   run->advance();
   if (!run->failure().empty()) return sim::Error{run->failure()};

@@ -47,6 +47,8 @@ sim::Try<sim::Nothing> agentMain(sim::Host& host, const SlaveFlags& flags, const
 // every process on the host stops. `emitter` is the process that exits (Slave), or
 // null for main() itself.
 // The record also lists the processes that stopped (`stopped`), and `extra` fields.
+// Its record carries kAgentExitTopic, for readers of the exits alone.
+inline constexpr std::string_view kAgentExitTopic = "agent-exit";
 void exitAgent(sim::Host& host, std::string_view step, const std::string& message, std::string ref,
                const sim::Process* emitter = nullptr, sim::Fields extra = {});
 

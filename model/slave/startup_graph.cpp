@@ -87,6 +87,21 @@ void StartupGraph::addEdge(StartupStep from, StartupStep to, std::string why) {
   boost::add_edge(*f, *t, Edge{std::move(why)}, graph_);
 }
 
+std::vector<StartupStep> StartupGraph::mainOrder(const SlaveFlags& flags) {
+  using S = StartupStep;
+  std::vector<S> steps{S::Flags, S::Libprocess, S::Version, S::Modules, S::Hooks, S::Systemd, S::Fetcher};
+  if (perTypeSteps(flags)) {
+    for (const auto& t : containerizerTypes(flags.containerizers)) {
+      steps.push_back(t == "docker" ? S::DockerContainerizer : S::MesosContainerizer);
+    }
+  }
+  for (S s : {S::Containerizer, S::Detector, S::Authorizer, S::Files, S::GarbageCollector, S::StatusUpdateManager,
+              S::ResourceEstimator, S::QoSController, S::Slave}) {
+    steps.push_back(s);
+  }
+  return steps;
+}
+
 StartupGraph StartupGraph::forAgent(const SlaveFlags& flags, const AgentEnvironment& env) {
   using S = StartupStep;
   StartupGraph g;
@@ -95,14 +110,7 @@ StartupGraph StartupGraph::forAgent(const SlaveFlags& flags, const AgentEnvironm
   const bool perType = perTypeSteps(flags);
   const auto types = containerizerTypes(flags.containerizers);
 
-  for (S s : {S::Flags, S::Libprocess, S::Version, S::Modules, S::Hooks, S::Systemd, S::Fetcher}) g.addStep(s);
-  if (perType) {
-    for (const auto& t : types) g.addStep(t == "docker" ? S::DockerContainerizer : S::MesosContainerizer);
-  }
-  for (S s : {S::Containerizer, S::Detector, S::Authorizer, S::Files, S::GarbageCollector, S::StatusUpdateManager,
-              S::ResourceEstimator, S::QoSController, S::Slave}) {
-    g.addStep(s);
-  }
+  for (S s : mainOrder(flags)) g.addStep(s);
   AGENTSIM_ASSERT(g.size() <= 20);
 
   // The flags are needed by everything: main() builds nothing unless they load.

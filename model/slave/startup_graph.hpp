@@ -80,6 +80,9 @@ class StartupGraph {
 
   // The graph main() walks for these flags on this host.
   static StartupGraph forAgent(const SlaveFlags& flags, const AgentEnvironment& env = {});
+  // Its steps in main.cpp's order (the default order), without building the graph: what
+  // an agent's boot walks unless its scenario gives another order.
+  static std::vector<StartupStep> mainOrder(const SlaveFlags& flags);
 
   std::size_t size() const { return boost::num_vertices(graph_); }
   StartupStep step(std::size_t v) const { return graph_[v].step; }

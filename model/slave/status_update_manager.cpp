@@ -131,9 +131,12 @@ void StatusUpdateManager::timeout(sim::Duration interval) {
       if (found == nullptr) continue;
       Entry& entry = *found;
       if (entry.stream.next() == nullptr || !entry.due || (*entry.due)->first > now()) continue;
-      if (tracing()) log(fmt::format("Resending status update {} ({}) for task {} of framework {}",
-                      toString(entry.stream.next()->state), entry.stream.next()->uuid, task, fw),
-          {{"task_id", task}, {"uuid", entry.stream.next()->uuid}, {"interval", sim::format(next)}});
+      if (tracing(sim::RecordKind::Log, "log", kStatusUpdateResendTopic)) {
+        log(fmt::format("Resending status update {} ({}) for task {} of framework {}",
+                        toString(entry.stream.next()->state), entry.stream.next()->uuid, task, fw),
+            {{"task_id", task}, {"uuid", entry.stream.next()->uuid}, {"interval", sim::format(next)}},
+            kStatusUpdateResendTopic);
+      }
       forward(entry, next);
     }
   }

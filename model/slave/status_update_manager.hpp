@@ -36,6 +36,9 @@ inline constexpr sim::StateMachine kStatusUpdateStream{"StatusUpdateStream", kSt
 
 inline constexpr sim::Duration kStatusUpdateRetryIntervalMin = sim::Seconds(10);
 inline constexpr sim::Duration kStatusUpdateRetryIntervalMax = sim::Minutes(10);
+// The topic of the "Resending status update" logs (Process::log; the retry_interval_capped
+// invariant reads them), so a run builds those without every other log.
+inline constexpr std::string_view kStatusUpdateResendTopic = "status-update-resend";
 
 class StatusUpdateManager final : public sim::Process {
  public:

@@ -108,22 +108,23 @@ void ZooKeeperEnsemble::touch(Session& s, sim::Time now) {
   const std::int64_t interval = zk::kTickTime.ns();
   const std::int64_t at = ((now.ns() + s.timeout.ns()) / interval + 1) * interval;
   if (at == s.expires_ns) return;
-  if (s.expires_ns != 0) {
-    auto it = expiry_.find(s.expires_ns);
-    if (it != expiry_.end()) {
-      it->second.erase(s.id);
-      if (it->second.empty()) expiry_.erase(it);
-    }
-  }
-  s.expires_ns = at;
-  expiry_[at].insert(s.id);
+  s.expires_ns = at;  // its entry in the old bucket is now stale
+  expiry_[at].push_back(s.id);
 }
 
-std::vector<std::int64_t> ZooKeeperEnsemble::due(sim::Time now) const {
+std::vector<std::int64_t> ZooKeeperEnsemble::due(sim::Time now) {
   std::vector<std::int64_t> out;
-  for (const auto& [at, ids] : expiry_) {
-    if (at > now.ns()) break;
+  for (auto it = expiry_.begin(); it != expiry_.end() && it->first <= now.ns();) {
+    // The bucket's live entries, in id order; the stale ones are dropped.
+    std::vector<std::int64_t>& ids = it->second;
+    std::erase_if(ids, [&](std::int64_t id) {
+      const Session* s = session(id);
+      return s == nullptr || s->expires_ns != it->first;
+    });
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     out.insert(out.end(), ids.begin(), ids.end());
+    it = ids.empty() ? expiry_.erase(it) : std::next(it);
   }
   return out;
 }
@@ -142,12 +143,7 @@ std::vector<std::string> ZooKeeperEnsemble::closeSession(std::int64_t id) {
     w->second.erase(id);
     w = w->second.empty() ? child_watches_.erase(w) : std::next(w);
   }
-  auto bucket = expiry_.find(it->second.expires_ns);
-  if (bucket != expiry_.end()) {
-    bucket->second.erase(id);
-    if (bucket->second.empty()) expiry_.erase(bucket);
-  }
-  sessions_.erase(it);
+  sessions_.erase(it);  // its bucket entry is stale now
   return changed;
 }
 
@@ -408,7 +404,14 @@ void ZooKeeperServer::closeConnection(const sim::Upid& client, std::int64_t conn
 }
 
 void ZooKeeperServer::closeAll(const std::string& reason) {
-  const auto connections = std::move(connections_);
+  // The connections in address order: each session this server holds whose client's
+  // connection still names it (connections_ is looked up, never iterated).
+  std::vector<std::pair<sim::Upid, std::int64_t>> connections;
+  for (const auto& [id, s] : ensemble_->sessions()) {
+    auto it = s.server == myid_ ? connections_.find(s.client) : connections_.end();
+    if (it != connections_.end() && it->second == id) connections.emplace_back(s.client, id);
+  }
+  std::sort(connections.begin(), connections.end());
   connections_.clear();
   for (const auto& [client, id] : connections) {
     ZooKeeperEnsemble::Session* s = ensemble_->session(id);

@@ -38,6 +38,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>  // lookup only: connections_
 #include <vector>
 
 #include "model/zookeeper/messages.hpp"
@@ -129,8 +130,9 @@ class ZooKeeperEnsemble {
   friend class ZooKeeperServer;
   Session& createSession(int myid, sim::Duration timeout, sim::Time now);
   void touch(Session& s, sim::Time now);
-  // Sessions whose bucket is due at `now`, oldest bucket first.
-  std::vector<std::int64_t> due(sim::Time now) const;
+  // Sessions whose bucket is due at `now`, oldest bucket first (in id order within a
+  // bucket); drops the due buckets' stale entries.
+  std::vector<std::int64_t> due(sim::Time now);
   // Renews every session's timeout from `now` (a new leader's session tracker).
   void renewAll(sim::Time now);
   // Removes the session; returns the parents whose children changed.
@@ -149,7 +151,9 @@ class ZooKeeperEnsemble {
   int servers_;
   std::map<std::string, Znode> tree_;
   std::map<std::int64_t, Session> sessions_;
-  std::map<std::int64_t, std::set<std::int64_t>> expiry_;            // bucket ns -> session ids
+  // bucket ns -> the sessions moved into it, in touch order: a session whose bucket has
+  // moved on since, or that is closed, stays listed (stale) until its old bucket is due.
+  std::map<std::int64_t, std::vector<std::int64_t>> expiry_;
   std::map<std::string, std::set<std::int64_t>> child_watches_;      // path -> watching sessions
   std::int64_t next_session_ = 0;
   std::int64_t zxid_ = 0;
@@ -207,7 +211,8 @@ class ZooKeeperServer final : public sim::Process {
   int myid_;
   State state_ = State::LOOKING;
   std::map<int, sim::Time> heard_;  // peer myid -> when its last quorum ping arrived
-  std::map<sim::Upid, std::int64_t> connections_;  // client address -> session id
+  // client address -> session id; closeAll takes them in address order from sessions()
+  std::unordered_map<sim::Upid, std::int64_t, sim::UpidHash> connections_;  // lookup only
 };
 
 std::string_view toString(ZooKeeperServer::State state);
