@@ -28,7 +28,8 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits, c
       };
     }
   }
-  // The masters keep their gauges when the scenario reads metrics (MasterEnvironment).
+  // The masters and agents keep their gauges when the scenario reads metrics
+  // (MasterEnvironment, AgentOptions::gauges).
   const bool gauges = std::any_of(scenario.expectations.begin(), scenario.expectations.end(),
                                   [](const Expectation& e) { return e.kind == "metric"; });
   for (const MasterSpec& m : scenario.masters) {
@@ -51,6 +52,7 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits, c
     model::AgentOptions options = a.options;
     options.faults = faults_;
     options.bugs = bugs_;
+    options.gauges = gauges;
     // A failed startup is in the trace already (a `startup` record with the message).
     h.startup = [flags, options](sim::Host& host) { (void)model::agentMain(host, flags, options); };
   }

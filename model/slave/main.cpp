@@ -78,6 +78,7 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
   }
 
   const std::string& failure() const { return failure_; }
+  bool gauges = false;  // AgentOptions::gauges, handed to the Slave
 
  private:
   std::string_view name(std::size_t v) const { return stepName(order_[v]); }
@@ -277,6 +278,7 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
         c.authorizer = authorizer_;
         c.faults = faults_;
         c.bugs = bugs_;
+        c.gauges = gauges;
         spawn<Slave>(flags_, *detector_, std::move(c));
         return StepResult::done("Slave; Slave::initialize runs next");
       }
@@ -404,6 +406,7 @@ sim::Try<sim::Nothing> agentMain(sim::Host& host, const SlaveFlags& flags, const
   }
   auto run = std::make_shared<StartupRun>(host, flags, options.env, std::move(order),
                                           options.module_parameters, options.acls, options.faults, options.bugs);
+  run->gauges = options.gauges;
   run->advance();
   if (!run->failure().empty()) return sim::Error{run->failure()};
   return sim::Nothing{};

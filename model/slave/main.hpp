@@ -36,6 +36,10 @@ struct AgentOptions {
   // sites and its planted bug; none: every site off, no bug.
   std::shared_ptr<sim::FaultSites> faults;
   std::shared_ptr<const PlantedBugs> bugs;
+  // Keep the agent's gauges (Slave::refreshGauges). The harness asks for them when the
+  // scenario reads metrics, so a gauge's records (and the seqs they take) do not depend
+  // on who listens to the trace.
+  bool gauges = false;
 };
 
 // Runs the agent's main() on `host`. Returns an error (Mesos's message) when the

@@ -81,6 +81,7 @@ struct SlaveComponents {
   std::shared_ptr<const LocalAuthorizer> authorizer;  // none: no authorization
   std::shared_ptr<sim::FaultSites> faults;             // the run's fault sites; none: every site is off
   std::shared_ptr<const PlantedBugs> bugs;             // the run's planted bug; none: no bug
+  bool gauges = false;  // keep the gauges (Slave::refreshGauges); AgentOptions::gauges
 };
 
 class Slave final : public sim::Process {
