@@ -403,14 +403,15 @@ void Slave::shutdownMessage(const sim::Upid& from, const ShutdownMessage& messag
     log(fmt::format("Shutdown message from {} ignored: it is not the leading master", from.str()));
     return;
   }
-  shutdown(message.message);
+  shutdown(message.message, true);
 }
 
-void Slave::shutdown(const std::string& why) {
-  // Slave::shutdown: a local shutdown unregisters from the master first.
+void Slave::shutdown(const std::string& why, bool byMaster) {
+  // Slave::shutdown: a local shutdown unregisters from the master first; one the master
+  // asked for (`if (from)`) does not, since the master has dealt with the agent already.
   log(fmt::format("Agent asked to shut down: {}", why));
   if (state_ == State::TERMINATING) return;
-  if (master_ && !info_.id.empty()) {
+  if (!byMaster && master_ && !info_.id.empty()) {
     log("Unregistering and shutting down");
     UnregisterSlaveMessage message;
     message.slave_id = info_.id;

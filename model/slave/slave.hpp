@@ -146,7 +146,9 @@ class Slave final : public sim::Process {
   const std::map<Id, Framework>& frameworks() const { return frameworks_; }
   // Slave::signaled: SIGUSR1 becomes shutdown(UPID(), "Received SIGUSR1 signal"); call
   // with dispatch.
-  void shutdown(const std::string& why);
+  // Slave::shutdown: `byMaster` when the leading master sent ShutdownMessage (the agent
+  // does not unregister then); otherwise a local shutdown (a signal), which unregisters.
+  void shutdown(const std::string& why, bool byMaster = false);
 
   // Slave::usage: what the usage callback hands the estimator and the QoS controller.
   ResourceUsage usage() const;
