@@ -5,6 +5,16 @@
 #include "sim/simulation.hpp"
 
 namespace agentsim::model {
+namespace {
+// `<prefix>_connected`, `_disconnected`, `_active`, `_inactive`: active means connected
+// here (no deactivation call or maintenance is modelled), for agents and frameworks alike.
+void setConnectionGauges(Metrics& metrics, const std::string& prefix, std::int64_t connected, std::int64_t total) {
+  metrics.set(prefix + "_connected", connected);
+  metrics.set(prefix + "_disconnected", total - connected);
+  metrics.set(prefix + "_active", connected);
+  metrics.set(prefix + "_inactive", total - connected);
+}
+}  // namespace
 
 void Master::gaugesChanged() {
   if (gauges_pending_ || !env_.gauges) return;
@@ -44,22 +54,15 @@ void Master::updateGauges() {
   // master/slaves_unreachable (Slaves::unreachable, from the registry too).
   std::int64_t connected = 0;
   for (const auto& [id, agent] : registered_) connected += agent.connected;
-  const auto agents = static_cast<std::int64_t>(registered_.size());
-  metrics_.set("master/slaves_connected", connected);
-  metrics_.set("master/slaves_disconnected", agents - connected);
-  metrics_.set("master/slaves_active", connected);
-  metrics_.set("master/slaves_inactive", agents - connected);
+  setConnectionGauges(metrics_, "master/slaves", connected, static_cast<std::int64_t>(registered_.size()));
   metrics_.set("master/slaves_unreachable", static_cast<std::int64_t>(unreachable_.size()));
   // Master::_frameworks_connected / ... over Frameworks::registered, where a framework
   // recovered from an agent's report is (C30: inactive, disconnected); a framework is
   // active while connected (no deactivation call is modelled).
   std::int64_t frameworksConnected = 0;
   for (const auto& [id, framework] : frameworks_) frameworksConnected += framework.connected;
-  const auto frameworks = static_cast<std::int64_t>(frameworks_.size());
-  metrics_.set("master/frameworks_connected", frameworksConnected);
-  metrics_.set("master/frameworks_disconnected", frameworks - frameworksConnected);
-  metrics_.set("master/frameworks_active", frameworksConnected);
-  metrics_.set("master/frameworks_inactive", frameworks - frameworksConnected);
+  setConnectionGauges(metrics_, "master/frameworks", frameworksConnected,
+                      static_cast<std::int64_t>(frameworks_.size()));
   metrics_.set("master/elected", elected() ? 1 : 0);
 }
 
