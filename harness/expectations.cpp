@@ -1137,6 +1137,14 @@ void parseMetric(const ParseContext& c, const std::string& p, Expectation& out) 
         value = 0;
         return;
       }
+      if (r.kind == RecordKind::State && r.host == host && r.name == model::machines::kSlave.name &&
+          r.text("state") == "RECOVERING") {
+        // So is a restarted agent (Slave::initialize: every mesos-agent starts RECOVERING):
+        // its counters and gauges start again at 0, those it recovers aside.
+        last.reset();
+        value = 0;
+        return;
+      }
       if (r.kind != RecordKind::Log || r.name != "metric" || r.host != host || r.text("metric") != metric) return;
       last = hitOf(r);
       value = r.integer("value");
@@ -1152,7 +1160,8 @@ void parseMetric(const ParseContext& c, const std::string& p, Expectation& out) 
   observeWith(out,
               sim::Interest()
                   .name(RecordKind::Log, "metric")
-                  .name(RecordKind::State, model::machines::kMasterLeadership.name),
+                  .name(RecordKind::State, model::machines::kMasterLeadership.name)
+                  .name(RecordKind::State, model::machines::kSlave.name),
               MetricCheck{host, metric, bounds, at, {}, 0});
 }
 

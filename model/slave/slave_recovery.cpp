@@ -161,7 +161,12 @@ void Slave::recoverExecutor(Framework& f, const state::ExecutorState& es) {
   if (run.completed) {
     // The latest run terminated and all its updates were acknowledged before the
     // restart: the executor is TERMINATED at once, moved to the completed executors, and
-    // its run and executor directories (work and meta) are garbage collected.
+    // its run and executor directories (work and meta) are garbage collected. Its tasks
+    // are recovered first (Executor::recoverTask), so their terminal states count in
+    // the new agent's slave/tasks_<state>, as executors_terminated does.
+    Executor completed;
+    completed.info = *es.info;
+    for (const auto& [tid, ts] : run.tasks) recoverTask(f, completed, ts);
     log(fmt::format("Executor '{}' of framework {}: its latest run {} has completed", eid, fid, run.id));
     metrics_.increment("slave/executors_terminated");
     garbageCollect(paths::runPath(flags_.work_dir, info_.id, fid, eid, run.id));
@@ -200,6 +205,8 @@ void Slave::recoverTask(Framework& f, Executor& e, const state::TaskState& ts) {
       terminalAcked = true;
     }
   }
+  // Executor::updateTaskState counts the task's terminal state, in recovery too.
+  if (!terminalUuid.empty()) countTerminalTask(t.state);
   if (terminalAcked) {
     e.completed.push_back(t);
   } else if (isTerminalState(t.state)) {
