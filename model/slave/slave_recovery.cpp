@@ -169,6 +169,9 @@ void Slave::recoverExecutor(Framework& f, const state::ExecutorState& es) {
     for (const auto& [tid, ts] : run.tasks) recoverTask(f, completed, ts);
     log(fmt::format("Executor '{}' of framework {}: its latest run {} has completed", eid, fid, run.id));
     metrics_.increment("slave/executors_terminated");
+    // executor->state = TERMINATED, then destroyExecutor: a completed executor of the
+    // framework (the agent's /state lists it).
+    setExecutorState(fid, completed, Executor::State::TERMINATED, {{"container", run.id}, {"recovered", true}});
     garbageCollect(paths::runPath(flags_.work_dir, info_.id, fid, eid, run.id));
     garbageCollect(paths::runPath(meta_dir_, info_.id, fid, eid, run.id));
     garbageCollect(paths::executorPath(flags_.work_dir, info_.id, fid, eid));
