@@ -343,9 +343,14 @@ void Slave::reregisterExecutor(const sim::Upid& from, const ReregisterExecutorMe
 }
 
 bool Slave::everSentTask(const Executor& e) {
-  // Executor::everSentTask: a launched task, or a terminated one its executor reported on.
+  // Executor::everSentTask: a launched task, or a terminated or completed one its executor
+  // reported on (an executor that ran a task to its end before the agent restarted was
+  // sent one: it is kept).
   if (!e.launched.empty()) return true;
   for (const auto& [tid, t] : e.terminated) {
+    if (t.executor_reported) return true;
+  }
+  for (const Task& t : e.completed) {
     if (t.executor_reported) return true;
   }
   return false;
