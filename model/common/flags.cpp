@@ -176,8 +176,9 @@ const FlagTable<SlaveFlags>& slaveFlagTable() {
                "Slave::reregisterExecutorTimeout", sim::Duration{}, kMaxExecutorReregistrationTimeout);
     t.duration("executor_reregistration_retry_interval", &SlaveFlags::executor_reregistration_retry_interval,
                "For PID-based executors, how long the agent waits before retrying the reconnect message sent to "
-               "the executor during recovery (0secs: None, no retries; added in 1.1.3)",
-               "Slave::reconnectExecutors", sim::Duration{}, kMaxExecutorReregistrationTimeout);
+               "the executor during recovery (0secs: None, no retries; added in 1.1.3). Unbounded, as in Mesos: "
+               "an interval longer than --executor_reregistration_timeout never retries",
+               "Slave::reconnectExecutors");
     t.duration("executor_shutdown_grace_period", &SlaveFlags::executor_shutdown_grace_period,
                "Default amount of time to wait for an executor to shut down (e.g. 60secs, 3mins, etc). "
                "ExecutorInfo.shutdown_grace_period overrides this default",
