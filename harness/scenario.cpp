@@ -633,8 +633,9 @@ template <typename Kind>
 const Kind& oneRowOf(const Reader& r, const std::string& e, const std::vector<Kind>& table, std::string_view exactly,
                      std::string_view what) {
   const Kind* found = nullptr;
+  const auto& object = r.at(e);  // an object: the caller checked its keys
   for (const auto& kind : table) {
-    if (!r.has(Reader::child(e, kind.name))) continue;
+    if (!object.contains(kind.name)) continue;
     if (found != nullptr) r.fail(e, fmt::format("{}, got \"{}\" and \"{}\"", exactly, found->name, kind.name));
     found = &kind;
   }
