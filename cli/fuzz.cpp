@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -99,17 +100,24 @@ class Progress {
       const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
       const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : 0;
       std::cerr << fmt::format("\r{}/{} cases  {:.0f}/s  ETA {:.0f}s  {} groups   ", done, total_, rate, eta, groups);
-      if (done == total_) std::cerr << '\n';
+      open_ = done != total_;
+      if (!open_) std::cerr << '\n';
     }
     return !deadline_ || now < *deadline_;
   }
   bool inBudget() const { return !deadline_ || Clock::now() < *deadline_; }
+  // Ends a line the time budget left open, before the report.
+  void end() {
+    if (open_) std::cerr << '\n';
+    open_ = false;
+  }
 
  private:
   std::uint64_t total_;
   std::optional<Clock::time_point> deadline_;
   Clock::time_point start_, last_{};
   bool tty_;
+  bool open_ = false;  // a progress line is on the terminal without its newline
 };
 
 // --jobs J: J child processes, each running every J-th case and sending back its summary;
@@ -246,8 +254,43 @@ std::map<std::string, Written> writeReproducers(const fz::Summary& summary, cons
   return written;
 }
 
+// The cases the summary's shards hold when every seed runs (a --time-budget may stop sooner).
+std::uint64_t plannedCases(const fz::Summary& s) {
+  const std::uint64_t total = s.options.seeds * s.scenarios.size();
+  std::uint64_t n = 0;
+  for (std::uint64_t k : s.shardsSeen) {
+    if (k >= 1 && k <= total) n += (total - k) / s.options.shards + 1;
+  }
+  return n;
+}
+
+// The fault family x lifecycle phase table, its first column as wide as the longest family.
+void printCoverage(const fz::Summary& s) {
+  if (!s.options.faults) {
+    std::cout << "\nfault family x lifecycle phase: no faults (--no-faults)\n";
+    return;
+  }
+  std::size_t width = 0;
+  for (const auto& family : fz::faultFamilies()) width = std::max(width, family.size());
+  std::cout << "\nfault family x lifecycle phase (actions run):\n";
+  std::cout << fmt::format("  {:<{}}", "", width);
+  for (const auto& p : fz::lifecyclePhases()) std::cout << fmt::format("{:>13}", p);
+  std::cout << '\n';
+  for (const auto& family : fz::faultFamilies()) {
+    std::cout << fmt::format("  {:<{}}", family, width);
+    for (const auto& p : fz::lifecyclePhases()) {
+      const auto it = s.coverage.find({family, p});
+      std::cout << fmt::format("{:>13}", it == s.coverage.end() ? 0 : it->second);
+    }
+    std::cout << '\n';
+  }
+}
+
 void printHuman(const fz::Summary& s, const std::map<std::string, Written>& written) {
-  std::cout << fmt::format("{} cases, {} failed, {} groups\n", s.cases, s.failed, s.groups.size());
+  std::cout << fmt::format("{} cases, {} failed, {} groups", s.cases, s.failed, s.groups.size());
+  const std::uint64_t planned = plannedCases(s);
+  if (s.cases < planned) std::cout << fmt::format(" (of {} planned: the time budget ran out)", planned);
+  std::cout << '\n';
   for (const auto& [sig, g] : s.groups) {
     std::cout << fmt::format("\nFAILED {} ({} cases; fastest: {} seed {}, {} events)\n  {}\n", g.rule, g.count,
                              g.scenario, g.seed, g.events, printable(g.evidence));
@@ -265,18 +308,9 @@ void printHuman(const fz::Summary& s, const std::map<std::string, Written>& writ
   }
   if (!s.outcomes.empty()) std::cout << "\nagents' startup errors (outcomes, not failures):\n";
   for (const auto& [k, n] : s.outcomes) std::cout << fmt::format("  {:>8}  {}\n", n, printable(k));
-  std::cout << "\nfault family x lifecycle phase (actions run):\n";
-  std::cout << fmt::format("  {:<22}", "");
-  for (const auto& p : fz::lifecyclePhases()) std::cout << fmt::format("{:>13}", p);
-  std::cout << '\n';
-  for (const auto& family : fz::faultFamilies()) {
-    std::cout << fmt::format("  {:<22}", family);
-    for (const auto& p : fz::lifecyclePhases()) {
-      const auto it = s.coverage.find({family, p});
-      std::cout << fmt::format("{:>13}", it == s.coverage.end() ? 0 : it->second);
-    }
-    std::cout << '\n';
-  }
+  printCoverage(s);
+  if (!s.sites.empty()) std::cout << "\nfault sites reached (how often, over every case):\n";
+  for (const auto& [site, n] : s.sites) std::cout << fmt::format("  {:>8}  {}\n", n, site);
 }
 
 // JSON Lines for machines: one line per group, then the summary (without order hashes).
@@ -296,6 +330,7 @@ void printJsonLines(const fz::Summary& s, const std::map<std::string, Written>& 
   fz::Json summary = s.toJson();
   summary.erase("groups");
   for (auto& [k, o] : summary["orders"].items()) o.erase("run");
+  summary["planned"] = plannedCases(s);  // more than "cases" when the time budget ran out
   std::cout << fz::Json{{"summary", summary}}.dump() << '\n';
 }
 
@@ -364,6 +399,7 @@ int runFuzz(const FuzzArgs& a) {
   if (!bases) return kBadInput;
   Progress progress(fz::shardCases(bases->size(), options).size(), deadline);
   const fz::Summary summary = runJobs(*bases, options, a.jobs, progress);
+  progress.end();
   return finish(summary, *bases, a.out);
 }
 

@@ -67,8 +67,38 @@ const nlohmann::json& Reader::at(const std::string& pointer) const {
   return doc_.root.at(nlohmann::json::json_pointer(pointer));
 }
 
+// Whether `pointer` names a value, as json::contains(json_pointer(pointer)) answers, by
+// walking the document without building the pointer (a scenario's load asks this for
+// every action name of every timeline entry). A pointer with an escape takes the library's way.
 bool Reader::has(const std::string& pointer) const {
-  return doc_.root.contains(nlohmann::json::json_pointer(pointer));
+  if (pointer.find('~') != std::string::npos) return doc_.root.contains(nlohmann::json::json_pointer(pointer));
+  const nlohmann::json* v = &doc_.root;
+  std::string_view rest(pointer);
+  while (!rest.empty()) {
+    if (rest.front() != '/') return doc_.root.contains(nlohmann::json::json_pointer(pointer));
+    rest.remove_prefix(1);
+    const std::size_t slash = rest.find('/');
+    const std::string_view token = rest.substr(0, slash);
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+    if (v->is_object()) {
+      const auto it = v->find(token);
+      if (it == v->end()) return false;
+      v = &*it;
+    } else if (v->is_array()) {
+      // An index: digits without a leading zero ("-", past the end, is never contained).
+      if (token.empty() || (token.size() > 1 && token.front() == '0')) return false;
+      std::size_t index = 0;
+      for (char c : token) {
+        if (c < '0' || c > '9' || index > v->size()) return false;
+        index = index * 10 + static_cast<std::size_t>(c - '0');
+      }
+      if (index >= v->size()) return false;
+      v = &(*v)[index];
+    } else {
+      return false;
+    }
+  }
+  return true;
 }
 
 std::string Reader::child(const std::string& pointer, std::string_view key) {

@@ -633,8 +633,9 @@ template <typename Kind>
 const Kind& oneRowOf(const Reader& r, const std::string& e, const std::vector<Kind>& table, std::string_view exactly,
                      std::string_view what) {
   const Kind* found = nullptr;
+  const auto& object = r.at(e);  // an object: the caller checked its keys
   for (const auto& kind : table) {
-    if (!r.has(Reader::child(e, kind.name))) continue;
+    if (!object.contains(kind.name)) continue;
     if (found != nullptr) r.fail(e, fmt::format("{}, got \"{}\" and \"{}\"", exactly, found->name, kind.name));
     found = &kind;
   }
@@ -662,22 +663,28 @@ void readAction(const Reader& r, const Scenario& s, const std::string& e, Timeli
   found->parse(ParseContext{r, s, entry.label}, Reader::child(e, found->name), entry);
 }
 
+// The keys a timeline entry may have: "at", "note", fire_site's two, and an action's name.
+const std::vector<std::string>& entryKeys() {
+  static const std::vector<std::string> allowed = keysWith({"at", "note", "probability", "for"}, actionKinds());
+  return allowed;
+}
+
+// The timeline entry at `e`, the `index`th (s.timeline holds the entries before it).
+TimelineEntry readEntry(const Reader& r, const Scenario& s, const std::string& e, std::size_t index) {
+  r.object(e, entryKeys());
+  if (!r.has(e + "/at")) r.fail(e, "missing required key \"at\" (when the action happens, e.g. \"30secs\")");
+  TimelineEntry entry;
+  entry.at = r.duration(e + "/at", sim::Duration{}, s.until);
+  entry.label = fmt::format("timeline[{}]", index);
+  if (r.has(e + "/note")) r.string(e + "/note");
+  readAction(r, s, e, entry);
+  return entry;
+}
+
 void readTimeline(const Reader& r, Scenario& s) {
   const std::string p = "/timeline";
   const std::size_t n = r.array(p, ScenarioLimits::kMaxTimeline);
-  const std::vector<std::string> allowed =
-      keysWith({"at", "note", "probability", "for"}, actionKinds());  // the two before: fire_site's
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::string e = Reader::child(p, i);
-    r.object(e, allowed);
-    if (!r.has(e + "/at")) r.fail(e, "missing required key \"at\" (when the action happens, e.g. \"30secs\")");
-    TimelineEntry entry;
-    entry.at = r.duration(e + "/at", sim::Duration{}, s.until);
-    entry.label = fmt::format("timeline[{}]", i);
-    if (r.has(e + "/note")) r.string(e + "/note");
-    readAction(r, s, e, entry);
-    s.timeline.push_back(std::move(entry));
-  }
+  for (std::size_t i = 0; i < n; ++i) s.timeline.push_back(readEntry(r, s, Reader::child(p, i), i));
 }
 
 // An expectation's horizon (Expectation::horizon), from the keys every kind writes its
@@ -812,6 +819,24 @@ std::variant<TimelineEntry, LoadError> parseTimelineAction(std::string_view text
     entry.label = label;
     readAction(r, scenario, "", entry);
     return entry;
+  } catch (const LoadError& e) {
+    return e;
+  }
+}
+
+std::variant<TimelineEntry, LoadError> parseTimelineEntry(std::string_view text, const Scenario& scenario,
+                                                       std::size_t index) {
+  JsonLimits limits;
+  limits.max_bytes = 64 * 1024;
+  auto parsed = parseJson(text, limits);
+  if (auto* err = std::get_if<JsonError>(&parsed)) return LoadError{"entry", err->pos, err->pointer, err->message};
+  const JsonDocument& doc = std::get<JsonDocument>(parsed);
+  const Reader r(doc, "entry");
+  if (index >= ScenarioLimits::kMaxTimeline) {
+    return LoadError{"entry", {}, "", fmt::format("too many timeline entries (at most {})", ScenarioLimits::kMaxTimeline)};
+  }
+  try {
+    return readEntry(r, scenario, "", index);
   } catch (const LoadError& e) {
     return e;
   }

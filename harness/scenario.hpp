@@ -169,5 +169,11 @@ std::variant<Scenario, LoadError> loadScenarioFile(const std::string& path);
 // `label` at `at`: what `agentsim step`'s inject applies.
 std::variant<TimelineEntry, LoadError> parseTimelineAction(std::string_view text, const Scenario& scenario,
                                                         sim::Duration at, const std::string& label);
+// One entry of a scenario's "timeline" ({"at": "5secs", "crash": "agent-1"}), the
+// `index`th, read as loadScenarioText reads it against `scenario`, whose timeline holds the
+// entries before it (a release names an earlier hold): the fuzzer adds a case's entries to
+// a scenario it loaded once (harness/fuzz/judge.cpp).
+std::variant<TimelineEntry, LoadError> parseTimelineEntry(std::string_view text, const Scenario& scenario,
+                                                       std::size_t index);
 
 }  // namespace agentsim::harness

@@ -144,10 +144,13 @@ std::vector<std::pair<std::size_t, std::uint64_t>> shardCases(std::size_t scenar
 }
 
 void countOrders(const std::vector<Base>& bases, Summary& summary) {
+  std::map<std::string, std::string> counted;  // graphKey -> its count: agents alike are counted once
   for (const Base& b : bases) {
     for (const AgentSpec& a : b.scenario.agents) {
       const auto graph = model::StartupGraph::forAgent(a.flags, a.options.env);
-      summary.orderCounts[b.file + " " + a.id] = std::to_string(graph.countOrders());
+      auto [it, fresh] = counted.emplace(graphKey(graph), std::string());
+      if (fresh) it->second = std::to_string(graph.countOrders());
+      summary.orderCounts[b.file + " " + a.id] = it->second;
     }
   }
 }
@@ -170,7 +173,7 @@ Summary runCases(const std::vector<Base>& bases, const CampaignOptions& options,
   for (const auto& [s, seed] : cases) {
     const Base& base = bases[s];
     const FuzzCase c = drawCase(base, seed, co);
-    summary.add(base.file, c, judgeCase(c, options.judge));
+    summary.add(base.file, c, judgeCase(base, c, options.judge));
     for (std::size_t a = 0; a < base.scenario.agents.size(); ++a) {
       const std::string& id = base.scenario.agents[a].id;
       const auto it = c.orders.find(id);

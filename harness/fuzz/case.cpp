@@ -256,15 +256,6 @@ std::string familyOf(const Json& fault) {
   return note.rfind("fuzz ", 0) == 0 ? note.substr(5) : std::string("base");
 }
 
-void prepare(Base& base) {
-  base.graphs.clear();
-  for (const AgentSpec& a : base.scenario.agents) {
-    auto graph = model::StartupGraph::forAgent(a.flags, a.options.env);
-    auto sampler = graph.sampler();
-    base.graphs.push_back(AgentGraph{std::move(graph), std::move(sampler)});
-  }
-}
-
 FuzzCase drawCase(const Base& base, std::uint64_t seed, const CaseOptions& options) {
   sim::Rng rng(seed, "fuzz-case");
   FuzzCase c;
@@ -277,7 +268,9 @@ FuzzCase drawCase(const Base& base, std::uint64_t seed, const CaseOptions& optio
     const bool prepared = base.graphs.size() == base.scenario.agents.size();
     for (std::size_t i = 0; i < base.scenario.agents.size(); ++i) {
       const AgentSpec& a = base.scenario.agents[i];
-      const auto graph = prepared ? base.graphs[i].graph : model::StartupGraph::forAgent(a.flags, a.options.env);
+      std::optional<model::StartupGraph> fresh;
+      const model::StartupGraph& graph =
+          prepared ? base.graphs[i].graph : fresh.emplace(model::StartupGraph::forAgent(a.flags, a.options.env));
       std::vector<std::string> names;
       for (std::size_t v : prepared ? base.graphs[i].sampler.sample(rng) : graph.sample(rng))
         names.emplace_back(graph.name(v));
@@ -324,30 +317,23 @@ std::string caseName(const Json& base, std::uint64_t seed) {
 
 }  // namespace
 
-Json caseDocument(const FuzzCase& c, const CaseOptions& options) {
-  Json doc = c.base;
-  doc.erase("$schema");
-  doc["name"] = caseName(c.base, c.seed);
-  doc["description"] = fmt::format(
+CaseHeader caseHeader(const FuzzCase& c) {
+  CaseHeader h;
+  h.name = caseName(c.base, c.seed);
+  h.description = fmt::format(
       "agentsim fuzz case {} of {}: its startup orders and faults stated explicitly; a safety phase with faults "
       "until {}, then every fault healed and {} for the cluster to converge.",
       c.seed, c.base.at("name").get<std::string>(), durationText(c.heal), durationText(c.bound));
-  Json notes = Json::array();
-  notes.push_back(fmt::format("permute_ties: {} (the kernel's seeded permutation of equal-time events)",
-                              c.permute_ties ? "on" : "off"));
+  h.notes.push_back(fmt::format("permute_ties: {} (the kernel's seeded permutation of equal-time events)",
+                                c.permute_ties ? "on" : "off"));
   std::string swarm;
   for (const auto& [family, n] : c.swarm) swarm += fmt::format("{}{}x{}", swarm.empty() ? "" : ", ", family, n);
-  notes.push_back("swarm: " + (swarm.empty() ? std::string("no faults") : swarm));
-  doc["notes"] = notes;
-  doc["seed"] = c.seed;
-  doc["until"] = durationText(c.heal + c.bound);
-  Json& cluster = doc["cluster"];
-  cluster["agents"] = agentArray(cluster.at("agents"));
-  for (Json& agent : cluster["agents"]) {
-    const auto it = c.orders.find(agent.at("id").get<std::string>());
-    if (it != c.orders.end()) agent["startup"] = Json{{"order", it->second}};
-  }
-  Json timeline = doc.contains("timeline") ? doc["timeline"] : Json::array();
+  h.notes.push_back("swarm: " + (swarm.empty() ? std::string("no faults") : swarm));
+  return h;
+}
+
+Json caseTimeline(const FuzzCase& c) {
+  Json timeline = c.base.contains("timeline") ? c.base.at("timeline") : Json::array();
   for (const Json& f : c.faults) timeline.push_back(f);
   if (c.bound > sim::Duration{}) {
     timeline.push_back(Json{{"at", durationText(c.heal)}, {"heal", "all"}, {"note", "fuzz heal: every partition ends"}});
@@ -360,9 +346,56 @@ Json caseDocument(const FuzzCase& c, const CaseOptions& options) {
                             {"restart_crashed", "all"},
                             {"note", "fuzz heal: a supervisor restarts what exited since"}});
   }
-  doc["timeline"] = std::move(timeline);
+  return timeline;
+}
+
+Json caseDocument(const FuzzCase& c, const CaseOptions& options) {
+  Json doc = c.base;
+  doc.erase("$schema");
+  const CaseHeader h = caseHeader(c);
+  doc["name"] = h.name;
+  doc["description"] = h.description;
+  doc["notes"] = h.notes;
+  doc["seed"] = c.seed;
+  doc["until"] = durationText(c.heal + c.bound);
+  Json& cluster = doc["cluster"];
+  cluster["agents"] = agentArray(cluster.at("agents"));
+  for (Json& agent : cluster["agents"]) {
+    const auto it = c.orders.find(agent.at("id").get<std::string>());
+    if (it != c.orders.end()) agent["startup"] = Json{{"order", it->second}};
+  }
+  doc["timeline"] = caseTimeline(c);
   if (!options.expectations) doc.erase("expect");
   return doc;
+}
+
+std::string graphKey(const model::StartupGraph& graph) {
+  std::string key;
+  for (std::size_t v = 0; v < graph.size(); ++v) {
+    key += fmt::format("{}<", graph.name(v));
+    for (std::size_t u : graph.needs(v)) key += fmt::format("{},", u);
+    key += ';';
+  }
+  return key;
+}
+
+void prepare(Base& base) {
+  base.graphs.clear();
+  std::map<std::string, std::size_t> seen;  // agents with the same graph share one sampler's counts
+  for (const AgentSpec& a : base.scenario.agents) {
+    auto graph = model::StartupGraph::forAgent(a.flags, a.options.env);
+    const auto [it, fresh] = seen.emplace(graphKey(graph), base.graphs.size());
+    auto sampler = fresh ? graph.sampler() : base.graphs[it->second].sampler;
+    base.graphs.push_back(AgentGraph{std::move(graph), std::move(sampler)});
+  }
+  Json bare = base.document;
+  bare.erase("$schema");
+  bare.erase("timeline");
+  bare.erase("expect");
+  bare["cluster"]["agents"] = agentArray(bare["cluster"].at("agents"));
+  auto loaded = loadScenarioText(bare.dump(), "fuzz-case.json");
+  base.bare.reset();
+  if (std::holds_alternative<Scenario>(loaded)) base.bare = std::move(std::get<Scenario>(loaded));
 }
 
 }  // namespace agentsim::harness::fuzz

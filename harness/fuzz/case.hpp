@@ -13,6 +13,7 @@
 // The case's draws come from its own stream ("fuzz-case"), so they never shift the run's.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,9 +42,15 @@ struct Base {
   Scenario scenario;
   Json document;
   std::vector<AgentGraph> graphs = {};  // per agent, once prepare() ran; else drawn afresh
+  // The scenario without its timeline and expectations, loaded once by prepare(): a case's
+  // scenario starts from it and reads only its own timeline (harness/fuzz/judge.cpp).
+  std::optional<Scenario> bare = std::nullopt;
 };
 
-// Builds each agent's graph and sampler once, for many cases.
+// The graph's steps and edges as text: agents with equal keys have the same orders.
+std::string graphKey(const model::StartupGraph& graph);
+
+// Builds each agent's graph and sampler, and the bare scenario, once, for many cases.
 void prepare(Base& base);
 
 struct CaseOptions {
@@ -70,6 +77,16 @@ FuzzCase drawCase(const Base& base, std::uint64_t seed, const CaseOptions& optio
 
 // The case as a scenario document that states its startup orders and faults explicitly.
 Json caseDocument(const FuzzCase& c, const CaseOptions& options);
+
+// Parts of caseDocument: its name, description and notes, and its timeline (the base's
+// entries, the faults, then the heal).
+struct CaseHeader {
+  std::string name;
+  std::string description;
+  std::vector<std::string> notes;
+};
+CaseHeader caseHeader(const FuzzCase& c);
+Json caseTimeline(const FuzzCase& c);
 
 // The family of a fault entry ("drop", "crash-agent", ...).
 std::string familyOf(const Json& fault);

@@ -13,10 +13,9 @@ namespace agentsim::harness::fuzz {
 
 namespace {
 
-std::vector<CaseTarget> targetsOf(const Json& doc, const std::vector<std::string>& agents) {
+std::vector<CaseTarget> targetsOf(const Json& timeline, const std::vector<std::string>& agents) {
   std::vector<CaseTarget> out;
-  if (!doc.contains("timeline")) return out;
-  for (const Json& e : doc.at("timeline")) {
+  for (const Json& e : timeline) {
     const std::string text = e.dump();
     CaseTarget t{familyOf(e), agents.empty() ? std::string() : agents.front()};
     for (const std::string& a : agents) {
@@ -79,13 +78,13 @@ std::string normalizedEvidence(const std::string& evidence) {
   return out.size() > 160 ? out.substr(0, 160) : out;
 }
 
-std::optional<Verdict> judgeDocument(const Json& doc, bool permuteTies, const JudgeOptions& options) {
-  auto loaded = loadScenarioText(doc.dump(), "fuzz-case.json");
-  if (std::holds_alternative<LoadError>(loaded)) return std::nullopt;
-  const Scenario& scenario = std::get<Scenario>(loaded);
+namespace {
+
+// Runs a loaded case (`timeline`: its document's timeline, for the coverage table's targets).
+Verdict judgeScenario(const Scenario& scenario, const Json& timeline, bool permuteTies, const JudgeOptions& options) {
   std::vector<std::string> agents;
   for (const AgentSpec& a : scenario.agents) agents.push_back(a.id);
-  CaseObserver observer(targetsOf(doc, agents), everyFrameworkAcknowledges(scenario));
+  CaseObserver observer(targetsOf(timeline, agents), everyFrameworkAcknowledges(scenario));
   RunOptions run;
   run.bug = options.bug;
   run.permute_ties = permuteTies;
@@ -102,12 +101,53 @@ std::optional<Verdict> judgeDocument(const Json& doc, bool permuteTies, const Ju
   return v;
 }
 
+// The scenario caseDocument(c) loads to, built from the base's bare scenario (loaded
+// once) and the case's own parts: its header, startup orders, `until` and timeline, the
+// timeline's entries read one by one as loadScenarioText reads them. Only without
+// expectations (their horizons depend on the timeline and `until`).
+std::optional<Scenario> caseScenario(const Base& base, const FuzzCase& c, const Json& timeline) {
+  Scenario s = *base.bare;
+  const CaseHeader h = caseHeader(c);
+  s.name = h.name;
+  s.description = h.description;
+  s.notes = h.notes;
+  s.seed = c.seed;
+  s.until = c.heal + c.bound;
+  for (AgentSpec& a : s.agents) {
+    const auto it = c.orders.find(a.id);
+    if (it != c.orders.end()) a.options.order = it->second;
+  }
+  for (const Json& e : timeline) {
+    auto entry = parseTimelineEntry(e.dump(), s, s.timeline.size());
+    if (std::holds_alternative<LoadError>(entry)) return std::nullopt;
+    s.timeline.push_back(std::move(std::get<TimelineEntry>(entry)));
+  }
+  return s;
+}
+
+}  // namespace
+
+std::optional<Verdict> judgeDocument(const Json& doc, bool permuteTies, const JudgeOptions& options) {
+  auto loaded = loadScenarioText(doc.dump(), "fuzz-case.json");
+  if (std::holds_alternative<LoadError>(loaded)) return std::nullopt;
+  return judgeScenario(std::get<Scenario>(loaded), doc.contains("timeline") ? doc.at("timeline") : Json::array(),
+                       permuteTies, options);
+}
+
 Verdict judgeCase(const FuzzCase& c, const JudgeOptions& options) {
   CaseOptions co;
   co.expectations = options.expectations;
   auto v = judgeDocument(caseDocument(c, co), c.permute_ties, options);
   if (!v) throw std::runtime_error(fmt::format("fuzz case {} of {} does not load", c.seed, c.base.value("name", "")));
   return *v;
+}
+
+Verdict judgeCase(const Base& base, const FuzzCase& c, const JudgeOptions& options) {
+  if (!base.bare || options.expectations) return judgeCase(c, options);
+  const Json timeline = caseTimeline(c);
+  const auto scenario = caseScenario(base, c, timeline);
+  if (!scenario) throw std::runtime_error(fmt::format("fuzz case {} of {} does not load", c.seed, base.file));
+  return judgeScenario(*scenario, timeline, c.permute_ties, options);
 }
 
 }  // namespace agentsim::harness::fuzz

@@ -35,8 +35,11 @@ struct JudgeOptions {
 // document does not load (a shrinking step that cut something still named).
 std::optional<Verdict> judgeDocument(const Json& doc, bool permuteTies, const JudgeOptions& options);
 
-// Judges a drawn case.
+// Judges a drawn case, by loading its document.
 Verdict judgeCase(const FuzzCase& c, const JudgeOptions& options);
+// The same verdict, faster: the case's scenario is built from `base`'s bare scenario
+// (prepare()) and only the case's timeline is read (a campaign's cases; `c` drawn from `base`).
+Verdict judgeCase(const Base& base, const FuzzCase& c, const JudgeOptions& options);
 
 // Blanks what varies between equal failures: every word with a digit in it.
 std::string normalizedEvidence(const std::string& evidence);

@@ -61,6 +61,11 @@ TEST_CASE("fuzz: startup orders without faults raise no failure, and the coverag
   CHECK(r.out.find("\"cases\":40") != std::string::npos);
   CHECK(r.out.find("\"topological_orders\":\"16605388800\"") != std::string::npos);
   CHECK(r.out.find("was not the function's first invocation") != std::string::npos);  // an outcome, not a failure
+  CHECK(r.out.find("\"planned\":40") != std::string::npos);
+  // A shard plans its share of the cases: indices 1, 4, 7, ... of 0..39.
+  auto shard = runAgentsim("fuzz scenarios/startup.json --seeds 40 --no-faults --shard 2/3");
+  CHECK(shard.out.find("\"cases\":13") != std::string::npos);
+  CHECK(shard.out.find("\"planned\":13") != std::string::npos);
 }
 
 TEST_CASE("fuzz: a broken rule's reproducers fail under run, whatever --jobs") {

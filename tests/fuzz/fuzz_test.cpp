@@ -69,6 +69,34 @@ TEST_CASE("a case's faults end by the heal and its startup orders are legal") {
   CHECK(reordered > 0);
 }
 
+TEST_CASE("a campaign's case, built on the bare scenario loaded once, gets the verdict of its document") {
+  // judgeCase(base, c) reads only the case's timeline on top of the scenario prepare()
+  // loaded; its verdict must be the document's, to the event count: scenarios whose own
+  // timeline restarts and stops agents (whose actions keep the agent's startup order).
+  for (const char* name : {"failover.json", "agent_restart.json", "agent_new_identity.json", "partition.json"}) {
+    fz::Base b = base(name);
+    fz::prepare(b);
+    REQUIRE(b.bare.has_value());
+    for (bool faults : {true, false}) {
+      fz::CaseOptions o;
+      o.faults = faults;
+      for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+        CAPTURE(name);
+        CAPTURE(seed);
+        const fz::FuzzCase c = fz::drawCase(b, seed, o);
+        const fz::Verdict fast = fz::judgeCase(b, c, {});
+        const fz::Verdict slow = fz::judgeCase(c, {});
+        CHECK(fast.events == slow.events);
+        CHECK(fast.failed == slow.failed);
+        CHECK(fast.signature == slow.signature);
+        CHECK(fast.exits == slow.exits);
+        CHECK(fast.coverage == slow.coverage);
+        CHECK(fast.sites == slow.sites);
+      }
+    }
+  }
+}
+
 TEST_CASE("a deliberately broken rule is found, grouped and shrunk into a reproducer that fails under run") {
   // startup.json's expectations are tuned to main.cpp's order and no faults: as rules
   // (--expectations) they break, which stands in for a bug until the planted bugs land.
