@@ -431,6 +431,17 @@ std::vector<model::TaskUpdateStep> readSteps(const Reader& r, const std::string&
   return steps;
 }
 
+// "kill_policy": {"grace_period"} (TaskInfo.kill_policy) and "ignores_sigterm" (agentsim's
+// script: only SIGKILL ends the command), which the command executor's kill reads.
+void readKillPolicy(const Reader& r, const std::string& t, model::TaskInfo& info) {
+  if (r.has(t + "/kill_policy")) {
+    const std::string k = t + "/kill_policy";
+    r.object(k, {"grace_period", "note"}, {"grace_period"});
+    info.kill_policy_grace_period = r.duration(k + "/grace_period", sim::Duration{}, ScenarioLimits::kMaxUntil);
+  }
+  if (r.has(t + "/ignores_sigterm")) info.ignores_sigterm = r.boolean(t + "/ignores_sigterm");
+}
+
 // "tasks": [{ "id", "agent", "at", "executor", "run_time", "end", "updates", "resources", "note" }]
 std::vector<model::TaskLaunch> readTasks(const Reader& r, const Scenario& s, const std::string& p) {
   const std::size_t n = r.array(p, ScenarioLimits::kMaxTasksPerFramework);
@@ -441,7 +452,7 @@ std::vector<model::TaskLaunch> readTasks(const Reader& r, const Scenario& s, con
   for (std::size_t i = 0; i < n; ++i) {
     const std::string t = Reader::child(p, i);
     r.object(t, {"id", "agent", "at", "executor", "run_time", "end", "updates", "resources", "revocable", "sandbox_growth",
-                 "uris", "note"},
+                 "uris", "kill_policy", "ignores_sigterm", "note"},
              {"id", "agent"});
     if (r.has(t + "/note")) r.string(t + "/note");
     model::TaskLaunch launch;
@@ -490,6 +501,7 @@ std::vector<model::TaskLaunch> readTasks(const Reader& r, const Scenario& s, con
       if (bytes.isError()) r.fail(t + "/sandbox_growth", bytes.error() + " (bytes per minute, e.g. \"1GB\")");
       launch.info.sandbox_growth_bytes_per_minute = bytes->bytes;
     }
+    readKillPolicy(r, t, launch.info);
 
     model::ExecutorInfo& executor = launch.info.executor;
     const std::string e = t + "/executor";
@@ -579,7 +591,7 @@ void readFrameworks(const Reader& r, Scenario& s) {
     for (std::size_t i = 0; i < n; ++i) {
       const std::string f = Reader::child(p, i);
       r.object(f, {"id", "name", "failover_timeout", "master", "checkpoint", "partition_aware", "revocable_resources",
-                   "user", "principal", "acknowledge", "tasks", "note"},
+                   "task_killing_state", "user", "principal", "acknowledge", "tasks", "note"},
                {"id"});
       FrameworkSpec spec;
       spec.id = r.identifier(f + "/id");
@@ -598,6 +610,7 @@ void readFrameworks(const Reader& r, Scenario& s) {
       if (r.has(f + "/revocable_resources")) {
         spec.flags.revocable_resources = r.boolean(f + "/revocable_resources");
       }
+      if (r.has(f + "/task_killing_state")) spec.flags.task_killing_state = r.boolean(f + "/task_killing_state");
       if (r.has(f + "/user")) spec.flags.user = r.string(f + "/user", 200);
       if (r.has(f + "/principal")) spec.flags.principal = r.string(f + "/principal", 200);
       if (r.has(f + "/acknowledge")) spec.flags.acknowledge = acknowledgePolicy(r, f + "/acknowledge");

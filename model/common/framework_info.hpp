@@ -20,6 +20,7 @@ struct FrameworkInfo {
   bool checkpoint = false;         // FrameworkInfo.checkpoint
   bool partition_aware = false;    // the PARTITION_AWARE capability
   bool revocable_resources = false;  // the REVOCABLE_RESOURCES capability
+  bool task_killing_state = false;   // the TASK_KILLING_STATE capability (not checkpointed: docs/model.md)
   bool operator==(const FrameworkInfo&) const = default;
 };
 

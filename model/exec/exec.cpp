@@ -43,10 +43,11 @@ bool ExecutorProcess::ignoredAborted(std::string_view what) {
   return true;
 }
 
-void ExecutorProcess::registered(const sim::Upid& from, const ExecutorRegisteredMessage& /*message*/) {
+void ExecutorProcess::registered(const sim::Upid& from, const ExecutorRegisteredMessage& message) {
   if (ignoredAborted("registered message")) return;
   if (tracing()) log(fmt::format("Executor registered on agent {}", from.str()));
   connected_ = true;
+  framework_ = message.framework;
   if (env_.info.exit_after) {
     delay(*env_.info.exit_after, "ExecutorProcess::exit", [this] { exitExecutor("The executor's script exits"); });
   }
@@ -99,6 +100,12 @@ void ExecutorProcess::runTask(const sim::Upid& /*from*/, const RunTaskMessage& m
     const std::string target = step.task_id.empty() ? info.task_id : step.task_id;
     const TaskState state = step.state;
     task.steps.push_back(delay(step.after, "ExecutorProcess::sendStatusUpdate", [this, target, state] {
+      // The command's own end reaches the command executor through its reaper.
+      // A killed command sends nothing more until then.
+      if (env_.info.command && tasks_.count(target) != 0) {
+        if (isTerminalState(state)) return commandReaped(target, state, "");
+        if (tasks_.at(target).killed) return;
+      }
       sendStatusUpdate(target, state, "");
     }));
   }
@@ -151,21 +158,26 @@ void ExecutorProcess::acknowledged(const sim::Upid& /*from*/, const StatusUpdate
   const auto erased =
       std::erase_if(unacknowledged_, [&message](const StatusUpdate& u) { return u.uuid == message.uuid; });
   if (auto it = tasks_.find(message.task_id); erased != 0 && it != tasks_.end()) it->second.acknowledged = true;
-  maybeExit();
-}
-
-void ExecutorProcess::maybeExit() {
-  if (!env_.info.command || tasks_.empty() || !unacknowledged_.empty()) return;
-  for (const auto& [id, task] : tasks_) {
-    if (!task.terminal) return;
-  }
-  exitExecutor("Command terminated and its status update was acknowledged");
 }
 
 void ExecutorProcess::killTask(const sim::Upid& /*from*/, const KillTaskMessage& message) {
   if (ignoredAborted("kill task message")) return;
-  log(fmt::format("Received kill for task {}", message.task_id), {{"task_id", message.task_id}});
-  sendStatusUpdate(message.task_id, TaskState::TASK_KILLED, "Command terminated with signal Terminated");
+  if (!env_.info.command) {
+    log(fmt::format("Received kill for task {}", message.task_id), {{"task_id", message.task_id}});
+    sendStatusUpdate(message.task_id, TaskState::TASK_KILLED, "Command terminated with signal Terminated");
+    return;
+  }
+  // CommandExecutor::kill(taskId, override): the kill's KillPolicy (none from a v0
+  // scheduler), else the task's, else 3secs (kept for backwards compatibility in 1.1).
+  auto it = tasks_.find(message.task_id);
+  if (it == tasks_.end()) {
+    log(fmt::format("Ignoring kill for task {}: this command executor did not launch it", message.task_id));
+    return;
+  }
+  const sim::Duration grace = it->second.info.kill_policy_grace_period.value_or(sim::Seconds(3));
+  log(fmt::format("Received kill for task {} with grace period of {}", message.task_id, sim::format(grace)),
+      {{"task_id", message.task_id}});
+  commandKill(message.task_id, grace);
 }
 
 void ExecutorProcess::shutdown(const sim::Upid& /*from*/, const ShutdownExecutorMessage& /*message*/) {
@@ -179,8 +191,12 @@ void ExecutorProcess::driverShutdown(const std::string& why) {
   aborted_ = true;
   connected_ = false;
   cancel(recovery_timer_);
+  // A custom executor's script stops here; a command runs on until the command
+  // executor's kill ends it.
   for (auto& [id, task] : tasks_) {
-    for (sim::TimerId& t : task.steps) cancel(t);
+    if (!env_.info.command) {
+      for (sim::TimerId& t : task.steps) cancel(t);
+    }
   }
   if (env_.info.ignore_shutdown) {
     // A test executor whose shutdown() does nothing; it runs in the test's process
@@ -200,21 +216,14 @@ void ExecutorProcess::driverShutdown(const std::string& why) {
   // The driver's ShutdownProcess kills the process group after the grace period.
   delay(env_.shutdown_grace_period, "ShutdownProcess::kill",
         [this] { exitExecutor("Committing suicide by killing the process group"); });
-  // The command executor (src/launcher/executor.cpp: CommandExecutor::shutdown) kills
-  // its task with SIGTERM; the task dies at once and the reaper sees it at its next poll
-  // (MIN_REAP_INTERVAL, 100ms, with few pids): TASK_KILLED is sent (the driver's
-  // sendStatusUpdate does not check `aborted`), and the executor terminates itself 1secs
-  // later (selfTerminate, MESOS-4111). An executor never sent a task waits for the
-  // ShutdownProcess.
-  bool live = false;
-  for (const auto& [id, task] : tasks_) live = live || !task.terminal;
-  if (!live) return;
-  delay(kMinReapInterval, "CommandExecutor::reaped", [this] {
-    for (auto& [id, task] : tasks_) {
-      if (!task.terminal) sendStatusUpdate(id, TaskState::TASK_KILLED, "Command terminated with signal Terminated");
-    }
-    delay(sim::Seconds(1), "CommandExecutor::selfTerminate", [this] { exitExecutor("Command executor terminates itself"); });
-  });
+  // CommandExecutor::shutdown kills its task with the grace period less
+  // MAX_REAP_INTERVAL (1secs) and 1secs, so that TASK_KILLED goes out before the
+  // ShutdownProcess fires. An executor never sent a task waits for the ShutdownProcess.
+  std::vector<std::string> live;
+  for (const auto& [id, task] : tasks_) {
+    if (!task.terminal) live.push_back(id);
+  }
+  for (const std::string& id : live) commandKill(id, env_.shutdown_grace_period - sim::Seconds(2));
 }
 
 void ExecutorProcess::exited(const sim::Upid& pid) {
@@ -230,8 +239,12 @@ void ExecutorProcess::exited(const sim::Upid& pid) {
   log(fmt::format("Agent exited, but framework has checkpointing enabled. Waiting {} to reconnect with agent",
                   sim::format(env_.recovery_timeout)));
   cancel(recovery_timer_);
+  // ExecutorProcess::_recoveryTimeout shuts the executor down as a ShutdownExecutorMessage
+  // does (the command executor kills its task and terminates itself after TASK_KILLED).
   recovery_timer_ = delay(env_.recovery_timeout, "ExecutorProcess::_recoveryTimeout", [this] {
-    if (!connected_) exitExecutor("Recovery timeout: the agent did not reconnect; shutting down");
+    if (!connected_) {
+      driverShutdown(fmt::format("Recovery timeout of {} exceeded; Shutting down", sim::format(env_.recovery_timeout)));
+    }
   });
 }
 

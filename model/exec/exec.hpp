@@ -7,20 +7,25 @@
 //  - each task it runs follows its script (TaskInfo.steps): the updates it sends, each
 //    at its time after launch; every update carries a fresh UUID and stays
 //    unacknowledged until the agent's StatusUpdateAcknowledgementMessage;
-//  - KillTaskMessage: TASK_KILLED at once; ShutdownExecutorMessage: the driver is
-//    aborted (it takes no message after it: acks, reconnects, kills, a second shutdown);
-//    the command executor kills its task (TASK_KILLED 100ms later, at the reaper's
-//    poll) and terminates itself 1secs after that, or when the driver's ShutdownProcess
-//    kills it after the grace period if it had no task; a custom executor sends
-//    TASK_KILLED for every task not yet terminal and exits at once (unless its script
-//    ignores shutdown);
-//  - the command executor exits once its task's terminal update is acknowledged and
-//    sends nothing after it; a custom executor's script may;
+//  - KillTaskMessage: a custom executor sends TASK_KILLED at once; the command executor
+//    (CommandExecutor::kill, src/launcher/executor.cpp) sends TASK_KILLING if the
+//    framework has TASK_KILLING_STATE, SIGTERMs its task and escalates to SIGKILL after
+//    the kill grace period (KillPolicy.grace_period, else 3secs; a second kill may only
+//    shorten it); TASK_KILLED goes out when the reaper sees the task die (100ms later);
+//  - ShutdownExecutorMessage: the driver is aborted (it takes no message after it:
+//    acks, reconnects, kills, a second shutdown); the command executor kills its task as
+//    above with the grace period shutdown_grace_period - 2secs, and the driver's
+//    ShutdownProcess kills the executor after shutdown_grace_period; a custom executor
+//    sends TASK_KILLED for every task not yet terminal and exits at once (unless its
+//    script ignores shutdown);
+//  - the command executor terminates itself 1secs after its task's terminal update
+//    (selfTerminate, MESOS-4111: the v0 adapter sees no acknowledgement) and sends
+//    nothing after it; a custom executor's script may;
 //  - when the agent's connection breaks: without checkpointing (or while not
 //    (re)registered) it shuts down as on ShutdownExecutorMessage; with
 //    checkpointing (and registered) it waits --recovery_timeout for a
 //    ReconnectExecutorMessage, answers it with ReregisterExecutorMessage carrying its
-//    tasks and unacknowledged updates, and exits if none comes.
+//    tasks and unacknowledged updates, and shuts down as above if none comes.
 #include <map>
 #include <string>
 #include <string_view>
@@ -74,6 +79,13 @@ class ExecutorProcess final : public sim::Process {
     bool acknowledged = false;  // an update of it was acknowledged: the driver forgets its TaskInfo
     std::vector<sim::TimerId> steps;
     sim::TimerId growth;
+    // The command executor's kill (CommandExecutor's `killed`, killGracePeriodStart and
+    // killGracePeriodTimer), and the command's death the reaper has yet to see.
+    bool killed = false;
+    bool dead = false;
+    sim::Time kill_start;
+    sim::Time escalation_at;
+    sim::TimerId escalation;
   };
   void registered(const sim::Upid& from, const ExecutorRegisteredMessage& message);
   void reregistered(const sim::Upid& from, const ExecutorReregisteredMessage& message);
@@ -87,12 +99,17 @@ class ExecutorProcess final : public sim::Process {
   bool ignoredAborted(std::string_view what);
   void exitExecutor(const std::string& why);
   void grow(const std::string& taskId);  // the task's output into its sandbox
-  void maybeExit();
+  // CommandExecutor (src/launcher/executor.cpp), in command_executor.cpp.
+  void commandKill(const std::string& taskId, sim::Duration grace);
+  void commandEscalated(const std::string& taskId, sim::Duration grace);
+  void commandDies(const std::string& taskId, std::string message);
+  void commandReaped(const std::string& taskId, TaskState state, std::string message);
   std::string uuid();
 
   ExecutorEnvironment env_;
   bool connected_ = false;
   bool aborted_ = false;  // the driver's `aborted`: after a shutdown it takes no message
+  FrameworkInfo framework_;  // from ExecutorRegisteredMessage (the command executor's frameworkInfo)
   std::map<std::string, RunningTask> tasks_;
   // In the order sent, as the driver's LinkedHashMap<UUID, StatusUpdate> keeps them.
   std::vector<StatusUpdate> unacknowledged_;

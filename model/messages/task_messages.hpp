@@ -51,6 +51,8 @@ struct TaskInfo {
   bool revocable = false;  // its resources are revocable (oversubscribed)
   std::vector<CommandURI> uris;  // CommandInfo.uris: fetched into the sandbox before it starts
   std::uint64_t sandbox_growth_bytes_per_minute = 0;  // what it writes to its sandbox (agentsim)
+  std::optional<sim::Duration> kill_policy_grace_period;  // TaskInfo.kill_policy.grace_period
+  bool ignores_sigterm = false;  // its command ignores SIGTERM: only SIGKILL ends it (agentsim's script)
   bool operator==(const TaskInfo&) const = default;
 };
 
@@ -124,6 +126,7 @@ struct ExecutorRegisteredMessage : sim::MessageOf<ExecutorRegisteredMessage> {
   std::string framework_id;
   std::string executor_id;
   std::string slave_id;
+  FrameworkInfo framework;  // framework_info: the command executor reads its capabilities
   void describe(sim::Fields& out) const override;
 };
 

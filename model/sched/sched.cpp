@@ -27,6 +27,7 @@ void SchedulerProcess::initialize() {
   framework_.checkpoint = flags_.checkpoint;
   framework_.partition_aware = flags_.partition_aware;
   framework_.revocable_resources = flags_.revocable_resources;
+  framework_.task_killing_state = flags_.task_killing_state;
   // A driver started without a FrameworkID registers a new framework; with one (a
   // restarted scheduler) it fails over.
   failover_ = false;

@@ -88,6 +88,7 @@ struct FrameworkFlags {
   bool checkpoint = false;         // FrameworkInfo.checkpoint
   bool partition_aware = false;    // FrameworkInfo.capabilities PARTITION_AWARE
   bool revocable_resources = false;  // FrameworkInfo.capabilities REVOCABLE_RESOURCES
+  bool task_killing_state = false;   // FrameworkInfo.capabilities TASK_KILLING_STATE
   sim::Duration registration_backoff_factor = kSchedulerRegistrationBackoffFactor;
   AcknowledgePolicy acknowledge;
   std::vector<TaskLaunch> tasks;

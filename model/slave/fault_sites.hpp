@@ -74,9 +74,10 @@ inline const std::vector<sim::FaultSiteSpec>& firingSites() {
        "check"},
       {kContainerizerUpdateSite, {}, {},
        "the agent updates an executor's container resources for a task's terminal update (Containerizer::update, "
-       "from Slave::_statusUpdate)",
-       "the update future fails: Slave::__statusUpdate destroys the container, and the executor's other live "
-       "tasks end TASK_LOST (TASK_GONE if partition-aware) with REASON_CONTAINER_UPDATE_FAILED"},
+       "from Slave::_statusUpdate) or before it sends queued tasks to the executor (from Slave::registerExecutor "
+       "and _run)",
+       "the update future fails: Slave::__statusUpdate or __run destroys the container, and the executor's other "
+       "live or queued tasks end TASK_LOST (TASK_GONE if partition-aware) with REASON_CONTAINER_UPDATE_FAILED"},
       {kContainerizerDestroySite, {}, {},
        "the containerizer destroys a container (src/slave/containerizer/mesos/containerizer.cpp: "
        "MesosContainerizerProcess::destroy); its processes are killed first",

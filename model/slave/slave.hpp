@@ -231,7 +231,8 @@ class Slave final : public sim::Process {
   void sendExecutorTerminatedStatusUpdate(const Id& frameworkId, Executor& executor,
                                           const std::string& taskId, const std::optional<ContainerTermination>& t);
   std::string newUuid();
-  void failContainerUpdate(Framework& f, Executor& e);  // Slave::__statusUpdate on a failed containerizer->update
+  // Slave::__run and __statusUpdate on a failed containerizer->update (`when`: which one, for the log).
+  void failContainerUpdate(Framework& f, Executor& e, std::string_view when);
   std::vector<Task> tasksForReregistration() const;
   std::vector<ReregisterSlaveMessage::Executor> executorsForReregistration() const;
   Framework* framework(const Id& id);

@@ -130,7 +130,12 @@ void Slave::handleQoSCorrections(const sim::Try<std::vector<QoSCorrection>>& cor
                       c.executor_id, c.container_id));
       continue;
     }
-    if (e->state != Executor::State::REGISTERING && e->state != Executor::State::RUNNING) continue;
+    if (e->state != Executor::State::REGISTERING && e->state != Executor::State::RUNNING) {
+      log(fmt::format("Ignoring QoS correction KILL on executor '{}' of framework {} because the executor is {}",
+                      c.executor_id, c.framework_id,
+                      e->state == Executor::State::TERMINATING ? "TERMINATING" : "TERMINATED"));
+      continue;
+    }
     ++executors_preempted_;
     metrics_.increment("slave/executors_preempted");
     log(fmt::format("Killing container {} of executor '{}' of framework {} for a QoS correction: {}", e->container_id,

@@ -389,6 +389,7 @@ void Slave::registerExecutor(const sim::Upid& from, const RegisterExecutorMessag
   reply.framework_id = f->info.id;
   reply.executor_id = e->info.executor_id;
   reply.slave_id = info_.id;
+  reply.framework = f->info;
   send(from, std::move(reply));
   sendQueuedTasks(*f, *e);
 }
@@ -404,7 +405,10 @@ void Slave::refuseExecutor(const sim::Upid& from, const std::string& frameworkId
 }
 
 void Slave::sendQueuedTasks(Framework& f, Executor& e) {
-  // containerizer->update(resources) first; then __run sends each queued task.
+  // containerizer->update(resources) first; then __run sends each queued task. A failed
+  // update destroys the container, and the queued tasks, never sent, end with the
+  // executor (SlaveTest.TaskLaunchContainerizerUpdateFails).
+  if (!e.queued.empty() && fires(kContainerizerUpdateSite, e.container_id)) return failContainerUpdate(f, e, "");
   for (auto& [id, task] : e.queued) {
     e.launched[id] = createTask(task, TaskState::TASK_STAGING, f.info.id, e.info.executor_id, info_.id);
     RunTaskMessage message;
@@ -776,20 +780,23 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
     ackExecutor(sim::Nothing{});
     return;
   }
-  if (isTerminalState(update.state) && fires(kContainerizerUpdateSite, e->container_id)) failContainerUpdate(*f, *e);
+  if (isTerminalState(update.state) && fires(kContainerizerUpdateSite, e->container_id)) {
+    failContainerUpdate(*f, *e, " on status update for terminal task");
+  }
   std::optional<std::string> path = taskUpdatesPath(*f, *e, update.task_id);
   components_.statusUpdateManager->update(std::move(update), std::move(path), *this, std::move(ackExecutor));
 }
 
-void Slave::failContainerUpdate(Framework& f, Executor& e) {
-  // Slave::__statusUpdate with a failed containerizer->update for a terminal task: the
-  // container is destroyed and the executor's other live tasks end TASK_LOST (TASK_GONE
+void Slave::failContainerUpdate(Framework& f, Executor& e, std::string_view when) {
+  // Slave::__statusUpdate with a failed containerizer->update for a terminal task (or
+  // __run, before queued tasks go to the executor): the container is destroyed and the
+  // executor's other live and queued tasks end TASK_LOST (TASK_GONE
   // for a partition-aware framework, as later Mesos and
   // SlaveTest.TerminalTaskContainerizerUpdateFailsWithGone; 1.1 said TASK_LOST) with
   // REASON_CONTAINER_UPDATE_FAILED. The terminal update itself goes on to the manager.
-  log(fmt::format("Failed to update resources for container {} of executor '{}' on status update for terminal "
-                  "task, destroying container: Input/output error",
-                  e.container_id, e.info.executor_id));
+  log(fmt::format("Failed to update resources for container {} of executor '{}'{}, destroying container: "
+                  "Input/output error",
+                  e.container_id, e.info.executor_id, when));
   if (components_.containerizer != nullptr) components_.containerizer->destroy(e.container_id);
   e.pending_termination = Executor::Termination{
       f.info.partition_aware ? TaskState::TASK_GONE : TaskState::TASK_LOST, TaskStatusReason::REASON_CONTAINER_UPDATE_FAILED,
