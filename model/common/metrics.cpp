@@ -9,12 +9,17 @@ namespace agentsim::model {
 
 void Metrics::increment(std::string_view key) {
   auto it = counters_.find(key);
-  set(key, it == counters_.end() ? 1 : it->second + 1);
+  if (it == counters_.end()) it = counters_.emplace(std::string(key), 0).first;
+  assign(it, it->second + 1);
 }
 
 void Metrics::set(std::string_view key, std::int64_t value) {
   auto it = counters_.find(key);
   if (it == counters_.end()) it = counters_.emplace(std::string(key), 0).first;
+  assign(it, value);
+}
+
+void Metrics::assign(Counters::iterator it, std::int64_t value) {
   if (it->second == value) return;
   it->second = value;
   sim::Simulation& sim = owner_.sim();

@@ -6,10 +6,11 @@
 // value at any time is the last such record's (the `metric` expectation reads them).
 // Of the gauges only gc/path_removals_pending is kept (docs/model.md).
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>  // lookup only: counters_
 
 namespace agentsim::sim {
 class Process;
@@ -28,8 +29,17 @@ class Metrics {
   std::int64_t value(std::string_view key) const;
 
  private:
+  // Hashed by text, found by a string_view without a copy: a look-up reads the key about
+  // once (a sorted map compared it, "master/..." prefix and all, at every level).
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  using Counters = std::unordered_map<std::string, std::int64_t, KeyHash, std::equal_to<>>;  // lookup only
+  void assign(Counters::iterator it, std::int64_t value);
+
   sim::Process& owner_;
-  std::map<std::string, std::int64_t, std::less<>> counters_;
+  Counters counters_;  // lookup only: never iterated
 };
 
 // Every counter and gauge key the model keeps, sorted (the master's per state/source/

@@ -48,7 +48,7 @@ void GarbageCollector::prune(sim::Duration d, std::string why) {
     const std::vector<std::string> due = dueBy(now() + d);
     for (const auto& path : due) {
       log(fmt::format("Pruning '{}' ahead of schedule", path), {{"path", path}});
-      removeNow(path, fmt::format("pruned {} ahead of its time: {}", sim::format(due_.at(path) - now()),
+      removeNow(path, fmt::format("pruned {} ahead of its time: {}", sim::format(due_.at(path).at - now()),
                                   why.empty() ? std::string("prune") : why));
     }
     if (!due.empty()) reset();
@@ -56,7 +56,7 @@ void GarbageCollector::prune(sim::Duration d, std::string why) {
 }
 
 void GarbageCollector::reset() {
-  const sim::Time earliest = order_.empty() ? sim::Time::max() : std::get<0>(*order_.begin());
+  const sim::Time earliest = order_.empty() ? sim::Time::max() : order_.begin()->first.first;
   if (timer_.valid() && timerAt_ == earliest) return;
   cancel(timer_);
   if (earliest == sim::Time::max()) return;
@@ -96,22 +96,20 @@ void GarbageCollector::removeNow(const std::string& path, const std::string& why
 
 std::vector<std::string> GarbageCollector::dueBy(sim::Time limit) const {
   std::vector<std::string> due;
-  for (auto it = order_.begin(); it != order_.end() && std::get<0>(*it) <= limit; ++it) due.push_back(std::get<2>(*it));
+  for (auto it = order_.begin(); it != order_.end() && it->first.first <= limit; ++it) due.push_back(*it->second);
   return due;
 }
 
 void GarbageCollector::setDue(const std::string& path, std::optional<sim::Time> at) {
-  if (auto it = due_.find(path); it != due_.end()) {
-    order_.erase({it->second, seq_.at(path), path});
-    if (!at) {
-      due_.erase(it);
-      seq_.erase(path);
-    }
+  auto it = due_.find(path);
+  if (it != due_.end()) {
+    order_.erase({it->second.at, it->second.seq});
+    if (!at) due_.erase(it);
   }
   if (at) {
-    due_[path] = *at;
-    seq_[path] = scheduled_++;
-    order_.emplace(*at, seq_[path], path);
+    if (it == due_.end()) it = due_.emplace(path, Due{}).first;
+    it->second = Due{*at, scheduled_++};
+    order_.emplace(std::pair{*at, it->second.seq}, &it->first);
   }
   metrics_.set("gc/path_removals_pending", static_cast<std::int64_t>(due_.size()));
 }

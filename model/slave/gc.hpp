@@ -18,9 +18,8 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
-#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "model/common/metrics.hpp"
@@ -49,8 +48,13 @@ class GarbageCollector final : public sim::Process {
   // `why` names the disk check that asked (for the trace).
   void prune(sim::Duration d, std::string why = {});
 
+  // When a pending removal is due, and when it was scheduled (a counter).
+  struct Due {
+    sim::Time at;
+    std::uint64_t seq = 0;
+  };
   // Pending removals: path -> when.
-  const std::map<std::string, sim::Time>& scheduled() const { return due_; }
+  const std::map<std::string, Due>& scheduled() const { return due_; }
 
  public:
   // The run's fault sites (model/slave/fault_sites.hpp); none: every site is off.
@@ -71,10 +75,11 @@ class GarbageCollector final : public sim::Process {
   void setDue(const std::string& path, std::optional<sim::Time> at);
   // The paths due by `limit`, in removal order.
   std::vector<std::string> dueBy(sim::Time limit) const;
-  std::map<std::string, sim::Time> due_;
-  std::map<std::string, std::uint64_t> seq_;  // path -> when it was scheduled (a counter)
+  std::map<std::string, Due> due_;
   std::map<std::string, Removal> promises_;  // the futures schedule() returned, by path
-  std::set<std::tuple<sim::Time, std::uint64_t, std::string>> order_;
+  // (removal time, schedule counter) -> the path (due_'s key): the counter is unique, so
+  // the order never compares paths (they share a long work_dir prefix).
+  std::map<std::pair<sim::Time, std::uint64_t>, const std::string*> order_;
   std::uint64_t scheduled_ = 0;
   sim::TimerId timer_;
   sim::Time timerAt_;
