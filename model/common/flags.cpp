@@ -89,6 +89,9 @@ const FlagTable<SlaveFlags>& slaveFlagTable() {
            "zk://username:password@host1:port1,.../path (src/slave/main.cpp; the scenario's ZooKeeper ensemble, or "
            "else its first master, by default)",
            "MasterDetector::create");
+    t.duration("zk_session_timeout", &SlaveFlags::zk_session_timeout,
+               "ZooKeeper session timeout of the agent's master detector (Mesos 1.3+; 1.1 hard-codes 10secs)",
+               "MasterDetector::create", sim::Milliseconds(1));
     t.text("work_dir", &SlaveFlags::work_dir,
            "Path of the agent work directory; checkpoints live in <work_dir>/meta. Required (the scenario's agents "
            "get /var/lib/mesos unless they set it)",
@@ -229,6 +232,10 @@ const FlagTable<MasterFlags>& masterFlagTable() {
     t.duration("agent_reregister_timeout", &MasterFlags::agent_reregister_timeout,
                "The timeout within which an agent is expected to reregister after a master failover",
                "Master", kMinAgentReregisterTimeout);
+    t.duration("zk_session_timeout", &MasterFlags::zk_session_timeout,
+               "ZooKeeper session timeout of the master's contender and detector (Mesos 1.3+; 1.1 hard-codes "
+               "10secs)",
+               "MasterContender::create, MasterDetector::create", sim::Milliseconds(1));
     t.add("registry", "Persistence strategy for the registry: in_memory or replicated_log", "Registrar",
           [](MasterFlags& f, std::string_view v) -> sim::Try<sim::Nothing> {
             if (v != "in_memory" && v != "replicated_log") {

@@ -21,6 +21,8 @@ inline constexpr std::uint32_t kDefaultMaxAgentPingTimeouts = 5;
 inline constexpr sim::Duration kDefaultMasterPingTimeout = kDefaultAgentPingTimeout * kDefaultMaxAgentPingTimeouts;
 // src/master/constants.hpp MIN_AGENT_REREGISTER_TIMEOUT.
 inline constexpr sim::Duration kMinAgentReregisterTimeout = sim::Minutes(10);
+// ZOOKEEPER_SESSION_TIMEOUT (src/master/constants.hpp), --zk_session_timeout's default.
+inline constexpr sim::Duration kZooKeeperSessionTimeout = sim::Seconds(10);
 // src/slave/constants.hpp GC_DELAY, DISK_WATCH_INTERVAL, DOCKER_VERSION_WAIT_TIMEOUT.
 inline constexpr sim::Duration kGcDelay = sim::Weeks(1);
 inline constexpr sim::Duration kDiskWatchInterval = sim::Minutes(1);
@@ -56,6 +58,9 @@ inline constexpr std::uint64_t kGigabyte = 1024ull * kMegabyte;
 // slave::Flags (src/slave/flags.cpp) and the flags main.cpp adds.
 struct SlaveFlags {
   std::string master;  // --master: "host:port", "master@host:port" (zk:// with the failover issue)
+  // --zk_session_timeout (Mesos 1.3+, f195e596f): the session timeout of the agent's
+  // ZooKeeper master detector; Mesos 1.1 hard-codes MASTER_DETECTOR_ZK_SESSION_TIMEOUT (10secs).
+  sim::Duration zk_session_timeout = kZooKeeperSessionTimeout;
   // Required in Mesos 1.1 (no default). The harness sets /var/lib/mesos unless a
   // scenario sets it, to "" to leave it out.
   std::string work_dir;
@@ -106,6 +111,10 @@ struct MasterFlags {
   sim::Duration agent_reregister_timeout = kMinAgentReregisterTimeout;
   std::string registry = "replicated_log";
   std::string zk;  // --zk: zk://host:port,.../path for leader election; none: standalone
+  // --zk_session_timeout: the session timeout of the master's ZooKeeper contender and
+  // detector, as Mesos 1.3+ passes it (8cf5c51d1); 1.1 read it for the replicated log only
+  // and hard-coded 10secs for both.
+  sim::Duration zk_session_timeout = kZooKeeperSessionTimeout;
   // --agent_removal_rate_limit "N/Duration" (e.g. "1/10mins"); 0 permits: no limiter.
   std::uint32_t agent_removal_permits = 0;
   sim::Duration agent_removal_period;

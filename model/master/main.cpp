@@ -24,10 +24,12 @@ sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std:
       return sim::Error{"Failed to create a master contender: Expecting a (chroot) path for ZooKeeper ('/' is not "
                         "supported)"};
     }
-    auto& group = host.sim().spawn<GroupProcess>(host, url->servers, kMasterContenderZkSessionTimeout, url->path,
+    // --zk_session_timeout for both, as Mesos 1.3+ (1.1: kMasterContenderZkSessionTimeout and
+    // kMasterDetectorZkSessionTimeout, both 10secs, the flag's default).
+    auto& group = host.sim().spawn<GroupProcess>(host, url->servers, flags.zk_session_timeout, url->path,
                                                     url->credentials);
     env.contender = &host.sim().spawn<ZooKeeperMasterContender>(host, group);
-    env.detector = &spawnZooKeeperMasterDetector(host, *url);
+    env.detector = &spawnZooKeeperMasterDetector(host, *url, flags.zk_session_timeout);
   }
   return &host.sim().spawn<Master>(host, flags, std::move(env));
 }

@@ -215,7 +215,7 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
       case StartupStep::Containerizer:
         return createContainerizer();
       case StartupStep::Detector: {
-        auto detector = createMasterDetector(host_, flags_.master);
+        auto detector = createMasterDetector(host_, flags_.master, flags_.zk_session_timeout);
         if (detector.isError()) {
           std::string message = detector.error();
           if (message.rfind("Failed to create a master detector", 0) != 0 &&

@@ -191,8 +191,12 @@ void Slave::detected(const Detection& detection) {
       // A new master cancels the retry chain of the previous one (see docs/model.md).
       cancel(registration_timer_);
       if (state_ == State::TERMINATING) {
+        // Slave::detected returns here, before "Keep detecting masters": a terminating
+        // agent follows no later change of leader (its master, and slave/registered,
+        // stay this one's).
         log("Skipping registration because agent is terminating");
-        break;
+        metrics_.set("slave/registered", 1);
+        return;
       }
       const sim::Duration b = flags_.registration_backoff_factor;
       const sim::Duration duration = rng().uniform(b);

@@ -83,7 +83,8 @@ void StandaloneMasterDetector::appoint(std::optional<MasterInfo> leader) {
   });
 }
 
-sim::Try<MasterDetector*> createMasterDetector(sim::Host& host, const std::string& master) {
+sim::Try<MasterDetector*> createMasterDetector(sim::Host& host, const std::string& master,
+                                               sim::Duration sessionTimeout) {
   if (master.empty()) return sim::Error{"Missing required option `--master` or `--master_detector`."};
   if (master.rfind("zk://", 0) == 0) {
     auto url = parseZooKeeperUrl(master);
@@ -92,7 +93,7 @@ sim::Try<MasterDetector*> createMasterDetector(sim::Host& host, const std::strin
       return sim::Error{"Failed to create a master detector: Expecting a (chroot) path for ZooKeeper ('/' is not "
                         "supported)"};
     }
-    return static_cast<MasterDetector*>(&spawnZooKeeperMasterDetector(host, *url));
+    return static_cast<MasterDetector*>(&spawnZooKeeperMasterDetector(host, *url, sessionTimeout));
   }
   if (master.rfind("file://", 0) == 0) {
     // MasterDetector::create: read the configuration out of a file (deprecated in Mesos,
@@ -110,7 +111,7 @@ sim::Try<MasterDetector*> createMasterDetector(sim::Host& host, const std::strin
     if (trimmed.rfind("file://", 0) == 0) {
       return sim::Error{fmt::format("Failed to create a master detector: '{}' names another file", path)};
     }
-    return createMasterDetector(host, trimmed);
+    return createMasterDetector(host, trimmed, sessionTimeout);
   }
   auto leader = masterInfoFromPid(master);
   if (leader.isError()) return sim::Error{fmt::format("Failed to create a master detector: {}", leader.error())};
@@ -320,8 +321,9 @@ void ZooKeeperMasterDetector::fetched(const Membership& membership,
   setLeader(leader, /*all=*/true);
 }
 
-ZooKeeperMasterDetector& spawnZooKeeperMasterDetector(sim::Host& host, const ZooKeeperUrl& url) {
-  auto& group = host.sim().spawn<GroupProcess>(host, url.servers, kMasterDetectorZkSessionTimeout, url.path,
+ZooKeeperMasterDetector& spawnZooKeeperMasterDetector(sim::Host& host, const ZooKeeperUrl& url,
+                                                     sim::Duration sessionTimeout) {
+  auto& group = host.sim().spawn<GroupProcess>(host, url.servers, sessionTimeout, url.path,
                                                   url.credentials);
   auto& leaders = host.sim().spawn<LeaderDetectorProcess>(host, group);
   return host.sim().spawn<ZooKeeperMasterDetector>(host, group, leaders);

@@ -82,8 +82,10 @@ class StandaloneMasterDetector final : public MasterDetector {
 // MasterDetector::create (src/master/detector/detector.cpp): spawns the detector the
 // --master flag asks for on `host`, or fails with Mesos's message: a
 // zk://host:port,.../path URL gives a ZooKeeperMasterDetector, anything else a
-// StandaloneMasterDetector of that pid.
-sim::Try<MasterDetector*> createMasterDetector(sim::Host& host, const std::string& master);
+// StandaloneMasterDetector of that pid, whose ZooKeeper session has `sessionTimeout`
+// (--zk_session_timeout, Mesos 1.3+).
+sim::Try<MasterDetector*> createMasterDetector(sim::Host& host, const std::string& master,
+                                               sim::Duration sessionTimeout = sim::Seconds(10));
 
 // zookeeper::URL (src/zookeeper/url.cpp): "zk://[user:pass@]h1:2181,h2:2181/path".
 struct ZooKeeperUrl {
@@ -136,6 +138,7 @@ inline constexpr sim::Duration kMasterDetectorZkSessionTimeout = sim::Seconds(10
 // Spawns a ZooKeeperMasterDetector with its group and leader detector on `host`:
 // zookeeper-group(N), then zookeeper-leader-detector(N), then
 // zookeeper-master-detector(N).
-ZooKeeperMasterDetector& spawnZooKeeperMasterDetector(sim::Host& host, const ZooKeeperUrl& url);
+ZooKeeperMasterDetector& spawnZooKeeperMasterDetector(sim::Host& host, const ZooKeeperUrl& url,
+                                                     sim::Duration sessionTimeout = kMasterDetectorZkSessionTimeout);
 
 }  // namespace agentsim::model
