@@ -13,6 +13,7 @@
 #include "harness/liveness.hpp"
 #include "harness/tables.hpp"
 #include "model/common/metrics.hpp"
+#include "model/slave/startup_graph.hpp"
 #include "model/common/task_state.hpp"
 #include "model/common/task_status_reason.hpp"
 #include "model/common/task_status_source.hpp"
@@ -1127,12 +1128,21 @@ void parseMetric(const ParseContext& c, const std::string& p, Expectation& out) 
     std::optional<sim::Time> at;
     std::optional<Hit> last;
     std::int64_t value = 0;
+    // uptime_secs grows with the clock from its process's start record (Metrics::started).
+    bool clock = metric.ends_with("/uptime_secs");
     void observe(const Record& r) {
       if (at && r.at > *at) return;
-      if (r.kind == RecordKind::State && r.host == host && r.name == model::machines::kMasterLeadership.name &&
-          r.text("state") == "ELECTED") {
+      if (!clock && r.kind == RecordKind::State && r.host == host &&
+          r.name == model::machines::kMasterLeadership.name && r.text("state") == "ELECTED") {
         // A master elected anew is a new mesos-master process (an elected master that
         // loses leadership exits): its counters start at 0.
+        last.reset();
+        value = 0;
+        return;
+      }
+      if (r.kind == RecordKind::Startup && r.host == host && r.name == model::stepName(model::StartupStep::Flags)) {
+        // A new mesos-agent process (its main() loads its flags first): its counters
+        // and gauges start at 0, as a Mesos test reads them after StartSlave again.
         last.reset();
         value = 0;
         return;
@@ -1141,18 +1151,21 @@ void parseMetric(const ParseContext& c, const std::string& p, Expectation& out) 
       last = hitOf(r);
       value = r.integer("value");
     }
-    Outcome finish(sim::Time) const {
-      const bool held = value >= 0 && bounds.holds(static_cast<std::uint64_t>(value));
+    Outcome finish(sim::Time end) const {
+      const std::int64_t now =
+          clock && last ? value + ((at ? std::min(*at, end) : end) - last->at).ns() / 1'000'000'000 : value;
+      const bool held = now >= 0 && bounds.holds(static_cast<std::uint64_t>(now));
       return Outcome{held,
                      !last ? std::string("0 (never counted)")
-                           : fmt::format("{} (since {})", value, sim::formatSeconds(last->at)),
+                           : fmt::format("{} (since {})", now, sim::formatSeconds(last->at)),
                      !last ? std::vector<std::uint64_t>{} : std::vector<std::uint64_t>{last->seq}};
     }
   };
   observeWith(out,
               sim::Interest()
                   .name(RecordKind::Log, "metric")
-                  .name(RecordKind::State, model::machines::kMasterLeadership.name),
+                  .name(RecordKind::State, model::machines::kMasterLeadership.name)
+                  .name(RecordKind::Startup, model::stepName(model::StartupStep::Flags)),
               MetricCheck{host, metric, bounds, at, {}, 0});
 }
 
