@@ -1127,10 +1127,12 @@ void parseMetric(const ParseContext& c, const std::string& p, Expectation& out) 
     std::optional<sim::Time> at;
     std::optional<Hit> last;
     std::int64_t value = 0;
+    // uptime_secs grows with the clock from its process's start record (Metrics::started).
+    bool clock = metric.ends_with("/uptime_secs");
     void observe(const Record& r) {
       if (at && r.at > *at) return;
-      if (r.kind == RecordKind::State && r.host == host && r.name == model::machines::kMasterLeadership.name &&
-          r.text("state") == "ELECTED") {
+      if (!clock && r.kind == RecordKind::State && r.host == host &&
+          r.name == model::machines::kMasterLeadership.name && r.text("state") == "ELECTED") {
         // A master elected anew is a new mesos-master process (an elected master that
         // loses leadership exits): its counters start at 0.
         last.reset();
@@ -1149,11 +1151,13 @@ void parseMetric(const ParseContext& c, const std::string& p, Expectation& out) 
       last = hitOf(r);
       value = r.integer("value");
     }
-    Outcome finish(sim::Time) const {
-      const bool held = value >= 0 && bounds.holds(static_cast<std::uint64_t>(value));
+    Outcome finish(sim::Time end) const {
+      const std::int64_t now =
+          clock && last ? value + ((at ? std::min(*at, end) : end) - last->at).ns() / 1'000'000'000 : value;
+      const bool held = now >= 0 && bounds.holds(static_cast<std::uint64_t>(now));
       return Outcome{held,
                      !last ? std::string("0 (never counted)")
-                           : fmt::format("{} (since {})", value, sim::formatSeconds(last->at)),
+                           : fmt::format("{} (since {})", now, sim::formatSeconds(last->at)),
                      !last ? std::vector<std::uint64_t>{} : std::vector<std::uint64_t>{last->seq}};
     }
   };

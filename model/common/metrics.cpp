@@ -22,9 +22,18 @@ void Metrics::set(std::string_view key, std::int64_t value) {
 void Metrics::assign(Counters::iterator it, std::int64_t value) {
   if (it->second == value) return;
   it->second = value;
+  record(it->first, value);
+}
+
+void Metrics::started(std::string_view key) {
+  counters_.insert_or_assign(std::string(key), 0);
+  record(key, 0);
+}
+
+void Metrics::record(std::string_view key, std::int64_t value) {
   sim::Simulation& sim = owner_.sim();
   if (!sim.tracing(sim::RecordKind::Log, "metric")) return;  // counted unbuilt when nobody reads it
-  sim.emit(sim::RecordKind::Log, &owner_, {}, "metric", {{"metric", it->first}, {"value", value}},
+  sim.emit(sim::RecordKind::Log, &owner_, {}, "metric", {{"metric", std::string(key)}, {"value", value}},
            sim.refOf(&owner_, sim.context().function));
 }
 
@@ -53,10 +62,13 @@ constexpr std::string_view kMetricNames[]{
     "master/messages_kill_task",
     "master/messages_launch_tasks",
     "master/messages_reconcile_tasks",
+    "master/messages_register_framework",
     "master/messages_register_slave",
+    "master/messages_reregister_framework",
     "master/messages_reregister_slave",
     "master/messages_status_update",
     "master/messages_status_update_acknowledgement",
+    "master/messages_unregister_framework",
     "master/messages_unregister_slave",
     "master/messages_update_slave",
     "master/recovery_slave_removals",
@@ -87,9 +99,11 @@ constexpr std::string_view kMetricNames[]{
     "master/tasks_staging",
     "master/tasks_starting",
     "master/tasks_unreachable",
+    "master/uptime_secs",
     "master/valid_status_update_acknowledgements",
     "master/valid_status_updates",
     "slave/container_launch_errors",
+    "slave/executor_directory_max_allowed_age_secs",
     "slave/executors_preempted",
     "slave/executors_registering",
     "slave/executors_running",
@@ -103,7 +117,12 @@ constexpr std::string_view kMetricNames[]{
     "slave/tasks_finished",
     "slave/tasks_gone",
     "slave/tasks_killed",
+    "slave/tasks_killing",
     "slave/tasks_lost",
+    "slave/tasks_running",
+    "slave/tasks_staging",
+    "slave/tasks_starting",
+    "slave/uptime_secs",
     "slave/valid_status_updates",
 };
 

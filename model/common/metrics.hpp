@@ -4,7 +4,8 @@
 // Promise: a counter starts at 0 and only grows; each increment leaves a `log` record
 // named "metric" with the counter's key and its new value (docs/trace-format.md), so the
 // value at any time is the last such record's (the `metric` expectation reads them).
-// Of the gauges only gc/path_removals_pending is kept (docs/model.md).
+// Gauges (set) are recorded when they change; the master's and the agent's are kept only
+// when a scenario reads metrics (MasterEnvironment::gauges, AgentOptions::gauges).
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -26,6 +27,11 @@ class Metrics {
   // A gauge's new value (process::metrics::Gauge, read when /metrics/snapshot asks):
   // recorded when it changes.
   void set(std::string_view key, std::int64_t value);
+  // A gauge that grows with the clock (master/uptime_secs, slave/uptime_secs: the
+  // process's Clock::now() - startTime): recorded once, as 0 when the process starts;
+  // its value later is the whole seconds since that record (the metric expectation adds
+  // them), so no record is needed per instant.
+  void started(std::string_view key);
   std::int64_t value(std::string_view key) const;
 
  private:
@@ -37,6 +43,7 @@ class Metrics {
   };
   using Counters = std::unordered_map<std::string, std::int64_t, KeyHash, std::equal_to<>>;  // lookup only
   void assign(Counters::iterator it, std::int64_t value);
+  void record(std::string_view key, std::int64_t value);
 
   sim::Process& owner_;
   Counters counters_;  // lookup only: never iterated

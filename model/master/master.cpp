@@ -37,6 +37,7 @@ void Master::initialize() {
   install(&Master::unregisterSlave, "Master::unregisterSlave");
   install(&Master::unregisterFramework, "Master::unregisterFramework");
   install<AuthenticateMessage>(&Master::authenticate, "Master::authenticate");
+  if (env_.gauges) metrics_.started("master/uptime_secs");  // Master::initialize's startTime
   log(fmt::format("Master {} ({}) started on {}:{}", info_.id, self().host(), self().host(), self().port()),
       {{"registry", flags_.registry}, {"zk", flags_.zk}});
 
@@ -326,6 +327,7 @@ void Master::Agent::removeExecutor(const std::string& frameworkId, const std::st
 }
 
 void Master::registerFramework(const sim::Upid& from, const RegisterFrameworkMessage& message) {
+  countWhenRead("master/messages_register_framework");  // Master::subscribe, a FrameworkInfo with no id
   if (auto known = framework_by_pid_.find(from); known != framework_by_pid_.end()) {
     log(fmt::format("Framework {} at {} already registered, resending acknowledgement", known->second, from.str()));
     FrameworkRegisteredMessage reply;
@@ -352,6 +354,7 @@ void Master::reregisterFramework(const sim::Upid& from, const ReregisterFramewor
     log(fmt::format("Ignoring re-register framework message from {}: no framework id", from.str()));
     return;
   }
+  countWhenRead("master/messages_reregister_framework");  // Master::subscribe, a FrameworkInfo with an id
   if (completed_frameworks_.count(info.id) != 0) {
     // Master::subscribe: a framework removed (failover timeout elapsed, or teardown) may
     // not come back under its id.
@@ -463,6 +466,7 @@ void Master::unregisterFramework(const sim::Upid& from, const UnregisterFramewor
     return;
   }
   log(fmt::format("Asked to unregister framework {}", message.framework_id));
+  countWhenRead("master/messages_unregister_framework");  // Master::teardown
   removeFramework(message.framework_id);
 }
 

@@ -97,6 +97,11 @@ void Slave::initialize() {
   if (components_.statusUpdateManager != nullptr) {
     components_.statusUpdateManager->wire(*this, [this](StatusUpdate u) { forward(std::move(u)); });
   }
+  if (components_.gauges) {
+    metrics_.started("slave/uptime_secs");  // Slave::initialize's startTime
+    // executorDirectoryMaxAllowedAge(age(0)), until the first disk check.
+    metrics_.set("slave/executor_directory_max_allowed_age_secs", maxAllowedAge(0).ns() / 1'000'000'000);
+  }
   // The first disk check is scheduled, not run.
   delay(flags_.disk_watch_interval, "Slave::checkDiskUsage", [this] { checkDiskUsage(); });
 
@@ -128,6 +133,13 @@ void Slave::initialize() {
   dispatch("Slave::recover", [this] { recover(); });
 }
 
+sim::Duration Slave::maxAllowedAge(std::int64_t usageMillionths) const {
+  // Slave::age: gc_delay * max(0, 1 - gc_disk_headroom - usage), exactly.
+  const std::int64_t factor = std::max<std::int64_t>(0, 1'000'000 - flags_.gc_disk_headroom.millionths - usageMillionths);
+  return sim::Nanoseconds(static_cast<std::int64_t>(static_cast<sim::u128>(flags_.gc_delay.ns()) *
+                                                    static_cast<sim::u128>(factor) / 1'000'000u));
+}
+
 void Slave::checkDiskUsage() {
   // fs::usage(work_dir): the used fraction of the host's disk; then Slave::_checkDiskUsage:
   // maxAge = gc_delay * max(0, 1 - gc_disk_headroom - usage), exactly, and prune what is
@@ -138,10 +150,9 @@ void Slave::checkDiskUsage() {
     return;
   }
   const std::int64_t usageMillionths = host().disk().usageMillionths();
-  const std::int64_t factor = std::max<std::int64_t>(0, 1'000'000 - flags_.gc_disk_headroom.millionths - usageMillionths);
-  const sim::Duration age =
-      sim::Nanoseconds(static_cast<std::int64_t>(static_cast<sim::u128>(flags_.gc_delay.ns()) *
-                                                 static_cast<sim::u128>(factor) / 1'000'000u));
+  const sim::Duration age = maxAllowedAge(usageMillionths);
+  // Slave::_executor_directory_max_allowed_age_secs, in whole seconds.
+  if (components_.gauges) metrics_.set("slave/executor_directory_max_allowed_age_secs", age.ns() / 1'000'000'000);
   const std::string usage = fmt::format("{}.{:02}%", usageMillionths / 10'000, (usageMillionths / 100) % 100);
   if (tracing(sim::RecordKind::Log, "log")) {
     log(fmt::format("Current disk usage {}. Max allowed age: {}", usage, sim::format(age)),
@@ -438,6 +449,7 @@ void Slave::shutdown(const std::string& why, bool byMaster) {
     if (f == nullptr) continue;
     f->state = Framework::State::TERMINATING;
     f->pending.clear();
+    refreshGauges();
     std::vector<std::string> done;
     for (auto& [eid, e] : f->executors) {
       if (e.state == Executor::State::REGISTERING || e.state == Executor::State::RUNNING) shutdownExecutor(*f, e);

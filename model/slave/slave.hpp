@@ -161,6 +161,7 @@ class Slave final : public sim::Process {
   // Slave::checkDiskUsage and _checkDiskUsage: every --disk_watch_interval, prune the
   // GC by gc_delay - age(usage) (the simulated disk reports no usage yet).
   void checkDiskUsage();
+  sim::Duration maxAllowedAge(std::int64_t usageMillionths) const;  // Slave::age(usage)
   // slave_oversubscription.cpp: the estimator and QoS loops, started by __recover.
   Resources revocableAllocated() const;  // the revocable part of usage(), summed
   void forwardOversubscribed();

@@ -69,13 +69,28 @@ void Slave::refreshGauges() {
   // none nothing, and its records take the same seqs whoever listens to the trace.
   if (!components_.gauges) return;
   std::int64_t registering = 0, running = 0, terminating = 0;
+  // Slave::_tasks_staging, _starting, _running, _killing: a pending or queued task is
+  // staging; a launched one counts by its state (terminated ones are not counted).
+  std::int64_t tasksStaging = 0, tasksStarting = 0, tasksRunning = 0, tasksKilling = 0;
   for (const auto& [fid, f] : frameworks_) {
+    for (const auto& [eid, tasks] : f.pending) tasksStaging += static_cast<std::int64_t>(tasks.size());
     for (const auto& [eid, e] : f.executors) {
       registering += e.state == Executor::State::REGISTERING ? 1 : 0;
       running += e.state == Executor::State::RUNNING ? 1 : 0;
       terminating += e.state == Executor::State::TERMINATING ? 1 : 0;
+      tasksStaging += static_cast<std::int64_t>(e.queued.size());
+      for (const auto& [tid, t] : e.launched) {
+        tasksStaging += t.state == TaskState::TASK_STAGING ? 1 : 0;
+        tasksStarting += t.state == TaskState::TASK_STARTING ? 1 : 0;
+        tasksRunning += t.state == TaskState::TASK_RUNNING ? 1 : 0;
+        tasksKilling += t.state == TaskState::TASK_KILLING ? 1 : 0;
+      }
     }
   }
+  metrics_.set("slave/tasks_staging", tasksStaging);
+  metrics_.set("slave/tasks_starting", tasksStarting);
+  metrics_.set("slave/tasks_running", tasksRunning);
+  metrics_.set("slave/tasks_killing", tasksKilling);
   metrics_.set("slave/frameworks_active", static_cast<std::int64_t>(frameworks_.size()));
   metrics_.set("slave/executors_registering", registering);
   metrics_.set("slave/executors_running", running);
@@ -172,6 +187,7 @@ void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
     }
   }
   f->pending[task.executor.executor_id][task.task_id] = task;
+  refreshGauges();  // slave/tasks_staging counts the pending task
   // Unscheduling GC of the directories to reuse is a future; _run runs after it: the
   // framework's (work and meta) when the agent did not have the framework, the
   // executor's when it is a new executor.
@@ -195,6 +211,7 @@ void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
   // Each way out that launches nothing removes a framework left with no executor and
   // no pending task.
   auto dropFramework = [this, frameworkId] {
+    refreshGauges();  // the pending task launched nothing
     Framework* left = framework(frameworkId);
     if (left != nullptr && left->executors.empty() && left->pending.empty()) removeFramework(frameworkId);
   };
@@ -222,6 +239,7 @@ void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
   switch (e->state) {
     case Executor::State::TERMINATING:
     case Executor::State::TERMINATED:
+      refreshGauges();  // no longer pending, never queued
       statusUpdate(createStatusUpdate(frameworkId, e->info.executor_id, task.task_id, TaskState::TASK_LOST,
                                       TaskStatusReason::REASON_EXECUTOR_TERMINATED,
                                       e->state == Executor::State::TERMINATING ? "Executor terminating"
@@ -236,6 +254,7 @@ void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
                    state::encode(task));
       }
       e->queued[task.task_id] = task;
+      refreshGauges();  // staging again after a new executor's REGISTERING recount
       if (tracing()) {
         log(fmt::format("Queued task '{}' for executor '{}' of framework {}", task.task_id, e->info.executor_id,
                         frameworkId),
@@ -463,6 +482,7 @@ void Slave::killTask(const sim::Upid& from, const KillTaskMessage& message) {
     if (tasks.erase(message.task_id) != 0) {
       // _run sends TASK_KILLED when it finds the task gone.
       if (tasks.empty()) f->pending.erase(executorId);
+      refreshGauges();
       return;
     }
   }
@@ -780,6 +800,7 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
     ackExecutor(sim::Nothing{});
     return;
   }
+  refreshGauges();  // the task's new state (Executor::updateTaskState)
   if (isTerminalState(update.state) && fires(kContainerizerUpdateSite, e->container_id)) {
     failContainerUpdate(*f, *e, " on status update for terminal task");
   }
