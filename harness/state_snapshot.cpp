@@ -7,8 +7,11 @@
 //    the agents' hosts, and when each was marked, `unreachable_time`);
 //  - an agent (its records since its agent process started, Slave::State RECOVERING):
 //    `frameworks` (Slave::Framework RUNNING or TERMINATING), `completed_frameworks`
-//    (REMOVED), `executors` (Slave::Executor not TERMINATED), `completed_executors`.
-// Not yet: tasks by state and orphan tasks (the master records no task states).
+//    (REMOVED), `executors` (Slave::Executor not TERMINATED), `completed_executors`;
+//  - tasks (harness/state_snapshot_tasks.cpp), from the Master::Task and Slave::Task
+//    records that the model keeps only when a scenario reads them: a master's
+//    frameworks' `tasks` by state, their `completed_tasks`, and `orphan_tasks`; an
+//    agent's executors' `tasks` by state, `queued_tasks` and `completed_tasks`.
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -18,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/state_snapshot_tasks.hpp"
 #include "harness/tables.hpp"
 #include "model/master/master.hpp"
 #include "model/slave/slave.hpp"
@@ -42,8 +46,10 @@ struct Snapshot {
   std::map<std::string, std::string> executors;
   std::map<std::string, std::pair<std::string, std::string>> slaves;  // slave_id -> (state, hostname)
   std::map<std::string, std::string> unreachableTimes;                // slave_id -> unreachable_time
+  SnapshotTasks tasks;
 
   void reset() {
+    tasks.reset();
     frameworks.clear();
     executors.clear();
     slaves.clear();
@@ -53,6 +59,7 @@ struct Snapshot {
   void observe(const Record& r) {
     if (r.host != host || (at && r.at > *at)) return;
     const std::string state = r.text("state");
+    if (tasks.observe(r)) return;
     if (r.name == machines::kMasterLeadership.name) {
       if (state == "ELECTED") reset();
     } else if (r.name == machines::kSlave.name) {
@@ -94,6 +101,7 @@ struct Snapshot {
     bool held = true;
     for (const auto& [key, value] : n) seen.push_back(fmt::format("{} {}", key, value));
     for (const auto& [key, want] : counts) held = held && n.at(key) == want;
+    held = tasks.compare(frameworks, seen) && held;
     const auto u = unreachableNow();
     if (master) {
       std::vector<std::string> list;
@@ -125,7 +133,7 @@ class SnapshotCheck final : public ExpectationCheck {
 
 void parseStateSnapshot(const ParseContext& c, const std::string& p, Expectation& out) {
   c.reader.object(p, {"host", "at", "frameworks", "completed_frameworks", "slaves", "unreachable_slaves", "executors",
-                      "completed_executors"},
+                      "completed_executors", "tasks", "completed_tasks", "orphan_tasks", "queued_tasks"},
                   {"host"});
   Snapshot s;
   s.host = hostArg(c, p + "/host");
@@ -160,9 +168,10 @@ void parseStateSnapshot(const ParseContext& c, const std::string& p, Expectation
       (*s.unreachable)[agent] = time;
     }
   }
-  if (s.counts.empty() && !s.unreachable) {
-    c.reader.fail(p, fmt::format("expected at least one of: {}{}", fmt::join(keys, ", "),
-                                 s.master ? ", unreachable_slaves" : ""));
+  s.tasks = parseSnapshotTasks(c, p, s.master);
+  if (s.counts.empty() && !s.unreachable && s.tasks.empty()) {
+    c.reader.fail(p, fmt::format("expected at least one of: {}{}, {}", fmt::join(keys, ", "),
+                                 s.master ? ", unreachable_slaves" : "", snapshotTaskKeys(s.master)));
   }
   if (c.reader.has(p + "/at")) s.at = sim::Time{} + c.reader.duration(p + "/at", {}, ScenarioLimits::kMaxUntil);
   std::vector<std::string> want;
@@ -172,6 +181,7 @@ void parseStateSnapshot(const ParseContext& c, const std::string& p, Expectation
     for (const auto& [agent, time] : *s.unreachable) list.push_back(time ? agent + " at " + *time : agent);
     want.push_back(fmt::format("unreachable_slaves [{}]", fmt::join(list, ", ")));
   }
+  s.tasks.describe(want);
   out.summary = fmt::format("/state of {} {}: {}", s.host, s.at ? "at " + sim::format(s.at->sinceStart()) : "at the end",
                             fmt::join(want, ", "));
   const sim::Interest interest = sim::Interest()
@@ -180,7 +190,8 @@ void parseStateSnapshot(const ParseContext& c, const std::string& p, Expectation
                                      .name(RecordKind::State, machines::kMasterSlave.name)
                                      .name(RecordKind::State, machines::kSlave.name)
                                      .name(RecordKind::State, machines::kSlaveFramework.name)
-                                     .name(RecordKind::State, machines::kSlaveExecutor.name);
+                                     .name(RecordKind::State, machines::kSlaveExecutor.name)
+                                     .merge(s.tasks.interest());
   out.interest = interest;
   out.check = [s] { return std::make_unique<SnapshotCheck>(s); };
   out.evaluate = [interest, s](const std::vector<Record>& records) {

@@ -7,6 +7,7 @@
 #include "agentsim_version.hpp"
 #include "model/master/main.hpp"
 #include "model/slave/main.hpp"
+#include "model/slave/slave.hpp"
 #include "sim/assert.hpp"
 
 namespace agentsim::harness {
@@ -32,11 +33,17 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits, c
   // (MasterEnvironment, AgentOptions::gauges).
   const bool gauges = std::any_of(scenario.expectations.begin(), scenario.expectations.end(),
                                   [](const Expectation& e) { return e.kind == "metric"; });
+  // They record their tasks when an expectation reads those records (state_snapshot's tasks).
+  const auto reads = [&scenario](const sim::StateMachine& m) {
+    return std::any_of(scenario.expectations.begin(), scenario.expectations.end(),
+                       [&m](const Expectation& e) { return e.interest.wants(sim::RecordKind::State, m.name); });
+  };
+  const bool masterTasks = reads(model::machines::kMasterTask);
   for (const MasterSpec& m : scenario.masters) {
     sim::Host& h = sim_.addHost(m.id, static_cast<std::uint16_t>(m.flags.port));
     const model::MasterFlags flags = m.flags;
-    h.startup = [this, flags, log = log_, faults = faults_, bugs = bugs_, gauges](sim::Host& host) {
-      auto started = model::masterMainWith(host, flags, log, faults, bugs, gauges);
+    h.startup = [this, flags, log = log_, faults = faults_, bugs = bugs_, gauges, masterTasks](sim::Host& host) {
+      auto started = model::masterMainWith(host, flags, log, faults, bugs, gauges, masterTasks);
       if (started.isSome()) masters_[host.name()] = {(*started)->self()};
       if (started.isError()) {
         host.sim().emit(sim::RecordKind::Log, nullptr, host.name(), "log", {{"message", started.error()}},
@@ -53,6 +60,7 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits, c
     options.faults = faults_;
     options.bugs = bugs_;
     options.gauges = gauges;
+    options.task_records = reads(model::machines::kSlaveTask);
     // A failed startup is in the trace already (a `startup` record with the message).
     h.startup = [flags, options](sim::Host& host) { (void)model::agentMain(host, flags, options); };
   }

@@ -22,6 +22,7 @@ const std::vector<const sim::StateMachine*>& stateMachines() {
     std::vector<const sim::StateMachine*> v{
         &machines::kContainer,           &machines::kExecutor,          &machines::kGarbageCollector,
         &machines::kGroupProcess,        &machines::kLoadQoSController, &machines::kLeaderContender, &machines::kMasterFramework,
+        &machines::kMasterTask,          &machines::kSlaveTask,
         &machines::kMasterLeadership,    &machines::kMasterSlave,       &machines::kSchedulerError, &machines::kSchedulerExecutorLost,
         &machines::kSchedulerSlaveLost,  &machines::kSchedulerStatusUpdate, &machines::kSchedulerConnected,
         &machines::kSlaveExecutor,       &machines::kSlaveFramework,    &machines::kSlave,

@@ -10,9 +10,10 @@ namespace agentsim::model {
 
 sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std::shared_ptr<ReplicatedLog> log,
                                  std::shared_ptr<sim::FaultSites> faults, std::shared_ptr<const PlantedBugs> bugs,
-                                 bool gauges) {
+                                 bool gauges, bool taskRecords) {
   MasterEnvironment env;
   env.gauges = gauges;
+  env.task_records = taskRecords;
   env.log = std::move(log);
   env.faults = std::move(faults);
   env.bugs = std::move(bugs);

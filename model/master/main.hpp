@@ -15,7 +15,8 @@ namespace agentsim::model {
 // Returns the master, or Mesos's error for a bad --zk.
 sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std::shared_ptr<ReplicatedLog> log,
                                  std::shared_ptr<sim::FaultSites> faults = nullptr,
-                                 std::shared_ptr<const PlantedBugs> bugs = nullptr, bool gauges = false);
+                                 std::shared_ptr<const PlantedBugs> bugs = nullptr, bool gauges = false,
+                                 bool taskRecords = false);
 
 // A master without ZooKeeper, a registry of its own and no fault sites.
 void masterMain(sim::Host& host, const MasterFlags& flags);

@@ -294,6 +294,7 @@ void Master::removeUncheckpointedTasks(Agent& agent, const std::string& slaveId)
       u.message = "Slave " + agent.info.hostname + " disconnected";
       u.timestamp = now();
       if (!isTerminalState(it->second.state)) countTerminal(u.state, u.source, u.reason);
+      taskRemoved(fid, it->first, it->second, u.state);
       it = tasks.erase(it);  // Master::removeTask
       forwardToFramework(fid, std::move(u));
     }
@@ -479,6 +480,9 @@ void Master::removeFramework(const std::string& id) {
   traceState(machines::kMasterFramework, "REMOVED", {{"framework_id", id}});
   gaugesChanged();
   unreachable_tasks_.erase(id);  // to the completed framework's (unmodelled) tasks
+  if (auto tasks = tasks_.find(id); tasks != tasks_.end()) {
+    for (const auto& [tid, t] : tasks->second) taskRemoved(id, tid, t, TaskState::TASK_KILLED);
+  }
   framework_by_pid_.erase(it->second.pid);
   frameworks_.erase(it);
   for (auto& [slaveId, agent] : registered_) {
@@ -584,6 +588,7 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
     t.executor_id = task.executor.executor_id;
     t.state = TaskState::TASK_STAGING;
     t.revocable = revocable;
+    recordTask(framework->info.id, task.task_id, t);
     if (tracing()) {
       log(fmt::format("Launching task {} of framework {} on agent {} ({}){}", task.task_id, framework->info.id,
                       slaveId, message.hostname,
@@ -644,6 +649,7 @@ void Master::statusUpdate(const sim::Upid& from, StatusUpdateMessage& message) {
     if (!isTerminalState(t->state)) {
       if (isTerminalState(u.latest_state.value_or(u.state))) countTerminal(u.state, u.source, u.reason);
       t->state = u.latest_state.value_or(u.state);
+      recordTask(u.framework_id, u.task_id, *t);
     }
     // Master::forward sets the task's status update state and uuid together.
     if (forwarded && !u.uuid.empty()) {
@@ -698,6 +704,7 @@ void Master::acknowledge(const sim::Upid& from, StatusUpdateAcknowledgementMessa
       }
       // "Remove the task once the terminal update is acknowledged."
       if (isTerminalState(*t->second.status_update_state) && t->second.acked_uuid == message.uuid) {
+        taskRemoved(message.framework_id, message.task_id, t->second);
         fw->second.erase(t);  // Master::removeTask
       }
     }
@@ -984,6 +991,7 @@ void Master::removeTasksOf(const std::string& slaveId, const std::string& text,
       u.unreachable_time = unreachableTime;
       if (!isTerminalState(t.state)) countTerminal(u.state, u.source, u.reason);
       if (partitionAware) unreachable_tasks_[fid][tid] = slaveId;
+      taskRemoved(fid, tid, t, u.state);
       forwardToFramework(fid, u);
     }
     for (const std::string& tid : gone) tasks.erase(tid);
@@ -1033,6 +1041,7 @@ void Master::reconcileAgent(const std::string& slaveId, const ReregisterSlaveMes
     m.state = t.state;
     m.status_update_state = t.status_update_state;
     if (t.status_update_state) m.acked_uuid = t.status_update_uuid;
+    recordTask(t.framework_id, t.task_id, m);
   }
   for (const std::string& fid : shutdown) {
     ShutdownFrameworkMessage message;
@@ -1278,6 +1287,7 @@ void Master::readmitted(const sim::Upid& from, const ReregisterSlaveMessage& mes
       if (it->second.slave_id == info.id && reported.count({fid, it->first}) == 0) {
         log(fmt::format("Removing task {} of framework {}: agent {} did not report it on reregistration", it->first,
                         fid, info.id));
+        taskRemoved(fid, it->first, it->second);
         it = known.erase(it);
       } else {
         ++it;

@@ -84,6 +84,13 @@ inline constexpr sim::StateMachine kMasterSlave{"Master::Slave", kMasterSlaveSta
 inline constexpr std::string_view kMasterFrameworkStates[]{"REGISTERED", "REREGISTERED", "DISCONNECTED", "RECOVERED",
                                                            "REMOVED"};
 inline constexpr sim::StateMachine kMasterFramework{"Master::Framework", kMasterFrameworkStates};
+// Where a task stands in the master's /state (src/master/http.cpp): ACTIVE in its
+// framework's `tasks` (Framework::tasks), COMPLETED in its `completed_tasks`
+// (Master::removeTask -> Framework::addCompletedTask), DROPPED when removed with no
+// framework to keep it (a recovered framework not yet reregistered). Recorded only with
+// MasterEnvironment::task_records (model/master/task_records.cpp).
+inline constexpr std::string_view kMasterTaskStates[]{"ACTIVE", "COMPLETED", "DROPPED"};
+inline constexpr sim::StateMachine kMasterTask{"Master::Task", kMasterTaskStates};
 }  // namespace machines
 
 // The topic of the master's registry operation logs (Master::registryOperation), so a
@@ -104,6 +111,10 @@ struct MasterEnvironment {
   // when a scenario reads metrics, so that a run's records do not depend on what its
   // trace keeps, and a large run does not recount them.
   bool gauges = false;
+  // Record each task's list and state (Master::Task, model/master/task_records.cpp): the
+  // harness asks when a scenario reads them (a state_snapshot's tasks), so other runs'
+  // records do not change.
+  bool task_records = false;
 };
 
 class Master final : public sim::Process {
@@ -340,6 +351,12 @@ class Master final : public sim::Process {
   std::uint64_t next_session_ = 0;
   // Master::updateTask's counters for a task's first terminal state (tasks_<state>, and
   // master/<state>/<source>/<reason> when the update has a reason).
+  // Master::Task records (model/master/task_records.cpp), with MasterEnvironment::task_records:
+  // recordTask after Master::addTask, updateTask or the readmission's tasks; taskRemoved
+  // at Master::removeTask (`as`: the state updateTask gave it first, unless terminal).
+  void recordTask(const std::string& frameworkId, const std::string& taskId, const MasterTask& task);
+  void taskRemoved(const std::string& frameworkId, const std::string& taskId, const MasterTask& task,
+                   std::optional<TaskState> as = std::nullopt);
   void countTerminal(TaskState state, TaskStatusSource source, std::optional<TaskStatusReason> reason);
   void updateGauges();  // Master::_tasks_running, _slaves_connected, ... (model/master/metrics.cpp)
   bool gauges_pending_ = false;

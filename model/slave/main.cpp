@@ -79,6 +79,7 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
 
   const std::string& failure() const { return failure_; }
   bool gauges = false;  // AgentOptions::gauges, handed to the Slave
+  bool task_records = false;  // AgentOptions::task_records, likewise
 
  private:
   std::string_view name(std::size_t v) const { return stepName(order_[v]); }
@@ -279,6 +280,7 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
         c.faults = faults_;
         c.bugs = bugs_;
         c.gauges = gauges;
+        c.task_records = task_records;
         spawn<Slave>(flags_, *detector_, std::move(c));
         return StepResult::done("Slave; Slave::initialize runs next");
       }
@@ -407,6 +409,7 @@ sim::Try<sim::Nothing> agentMain(sim::Host& host, const SlaveFlags& flags, const
   auto run = std::make_shared<StartupRun>(host, flags, options.env, std::move(order),
                                           options.module_parameters, options.acls, options.faults, options.bugs);
   run->gauges = options.gauges;
+  run->task_records = options.task_records;
   run->advance();
   if (!run->failure().empty()) return sim::Error{run->failure()};
   return sim::Nothing{};

@@ -40,6 +40,9 @@ struct AgentOptions {
   // scenario reads metrics, so a gauge's records (and the seqs they take) do not depend
   // on who listens to the trace.
   bool gauges = false;
+  // Record each task's list at the agent (Slave::Task): the harness asks when a scenario
+  // reads them (a state_snapshot's tasks), so other runs' records do not change.
+  bool task_records = false;
 };
 
 // Runs the agent's main() on `host`. Returns an error (Mesos's message) when the

@@ -60,6 +60,12 @@ inline constexpr std::string_view kSlaveFrameworkStates[]{"RUNNING", "TERMINATIN
 inline constexpr sim::StateMachine kSlaveFramework{"Slave::Framework", kSlaveFrameworkStates};
 inline constexpr std::string_view kSlaveExecutorStates[]{"REGISTERING", "RUNNING", "TERMINATING", "TERMINATED"};
 inline constexpr sim::StateMachine kSlaveExecutor{"Slave::Executor", kSlaveExecutorStates};
+// Which of its executor's lists a task is in, as the agent's /state (src/slave/http.cpp)
+// lists them: QUEUED (queuedTasks: `queued_tasks`), LAUNCHED (launchedTasks: `tasks`),
+// TERMINATED (terminatedTasks) and COMPLETED (completedTasks: both `completed_tasks`).
+// Recorded only with AgentOptions::task_records (model/slave/task_records.cpp).
+inline constexpr std::string_view kSlaveTaskStates[]{"QUEUED", "LAUNCHED", "TERMINATED", "COMPLETED"};
+inline constexpr sim::StateMachine kSlaveTask{"Slave::Task", kSlaveTaskStates};
 }  // namespace machines
 
 class Files;
@@ -82,6 +88,7 @@ struct SlaveComponents {
   std::shared_ptr<sim::FaultSites> faults;             // the run's fault sites; none: every site is off
   std::shared_ptr<const PlantedBugs> bugs;             // the run's planted bug; none: no bug
   bool gauges = false;  // keep the gauges (Slave::refreshGauges); AgentOptions::gauges
+  bool task_records = false;  // record Slave::Task (model/slave/task_records.cpp); AgentOptions::task_records
 };
 
 class Slave final : public sim::Process {
@@ -221,6 +228,10 @@ class Slave final : public sim::Process {
   // Slave::statusUpdate: from an executor (pid) or from the agent itself (none).
   void statusUpdate(StatusUpdate update, const sim::Upid& pid);
   void countTerminalTask(TaskState state);
+  // A Slave::Task record (model/slave/task_records.cpp): the task moved to `list` of its
+  // executor, or its state changed there; only with SlaveComponents::task_records.
+  void recordTask(const std::string& frameworkId, const Executor& executor, const std::string& taskId,
+                  std::string_view list, TaskState state);
   // Executor::updateTaskState: why the task cannot take the update, or nothing.
   std::optional<std::string> updateTaskState(Framework& framework, Executor& executor, const StatusUpdate& update);
   void statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message);

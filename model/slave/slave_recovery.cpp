@@ -217,6 +217,8 @@ void Slave::recoverTask(Framework& f, Executor& e, const state::TaskState& ts) {
   } else {
     e.launched[ts.id] = t;
   }
+  recordTask(f.info.id, e, ts.id, terminalAcked ? "COMPLETED" : isTerminalState(t.state) ? "TERMINATED" : "LAUNCHED",
+             t.state);
 }
 
 void Slave::recoveredContainerizer() {

@@ -254,6 +254,7 @@ void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
                    state::encode(task));
       }
       e->queued[task.task_id] = task;
+      recordTask(frameworkId, *e, task.task_id, "QUEUED", TaskState::TASK_STAGING);
       refreshGauges();  // staging again after a new executor's REGISTERING recount
       if (tracing()) {
         log(fmt::format("Queued task '{}' for executor '{}' of framework {}", task.task_id, e->info.executor_id,
@@ -430,6 +431,7 @@ void Slave::sendQueuedTasks(Framework& f, Executor& e) {
   if (!e.queued.empty() && fires(kContainerizerUpdateSite, e.container_id)) return failContainerUpdate(f, e, "");
   for (auto& [id, task] : e.queued) {
     e.launched[id] = createTask(task, TaskState::TASK_STAGING, f.info.id, e.info.executor_id, info_.id);
+    recordTask(f.info.id, e, id, "LAUNCHED", TaskState::TASK_STAGING);
     RunTaskMessage message;
     message.framework = f.info;
     message.pid = f.pid.str();
@@ -832,12 +834,14 @@ std::optional<std::string> Slave::updateTaskState(Framework& f, Executor& e, con
     if (!terminal) return std::string("Cannot send non-terminal update for queued task");
     e.terminated[id] = createTask(q->second, update.state, f.info.id, e.info.executor_id, info_.id);
     e.queued.erase(q);
+    recordTask(f.info.id, e, id, "TERMINATED", update.state);
     countTerminalTask(update.state);
     return std::nullopt;
   }
   if (auto l = e.launched.find(id); l != e.launched.end()) {
     l->second.state = update.state;
     l->second.executor_reported = l->second.executor_reported || update.source == TaskStatusSource::SOURCE_EXECUTOR;
+    recordTask(f.info.id, e, id, terminal ? "TERMINATED" : "LAUNCHED", update.state);
     if (terminal) {
       e.terminated[id] = std::move(l->second);
       e.launched.erase(l);
@@ -920,6 +924,7 @@ void Slave::statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAckno
         if (e->terminated.count(taskId) != 0 && !*result) {
           // completeTask: the stream closed.
           auto it = e->terminated.find(taskId);
+          recordTask(frameworkId, *e, taskId, "COMPLETED", it->second.state);
           e->completed.push_back(std::move(it->second));
           if (e->completed.size() > kMaxCompletedTasksPerExecutor) e->completed.erase(e->completed.begin());
           e->terminated.erase(it);

@@ -1,0 +1,35 @@
+// Master::Task records: where each task stands in the master's /state
+// (src/master/http.cpp, `state`: a framework's `tasks` and `completed_tasks`), for the
+// harness's state_snapshot. Kept only with MasterEnvironment::task_records, so a run
+// that does not read them has the same records as before.
+#include "model/master/master.hpp"
+
+namespace agentsim::model {
+
+void Master::recordTask(const std::string& frameworkId, const std::string& taskId, const MasterTask& task) {
+  if (!env_.task_records || !tracing(sim::RecordKind::State, machines::kMasterTask.name)) return;
+  traceState(machines::kMasterTask, "ACTIVE",
+             {{"framework_id", frameworkId},
+              {"task_id", taskId},
+              {"slave_id", task.slave_id.str()},
+              {"task_state", std::string(toString(task.state))}});
+}
+
+void Master::taskRemoved(const std::string& frameworkId, const std::string& taskId, const MasterTask& task,
+                         std::optional<TaskState> as) {
+  if (!env_.task_records || !tracing(sim::RecordKind::State, machines::kMasterTask.name)) return;
+  // Master::updateTask leaves a terminal task's state as it is; Master::removeTask hands
+  // the task to its framework's completed tasks ("A framework might not be re-connected
+  // yet": a framework recovered from an agent's report is not Frameworks::registered in
+  // 1.1, and keeps none).
+  const TaskState state = as && !isTerminalState(task.state) ? *as : task.state;
+  auto fw = frameworks_.find(frameworkId);
+  const bool kept = fw != frameworks_.end() && !fw->second.recovered;
+  traceState(machines::kMasterTask, kept ? "COMPLETED" : "DROPPED",
+             {{"framework_id", frameworkId},
+              {"task_id", taskId},
+              {"slave_id", task.slave_id.str()},
+              {"task_state", std::string(toString(state))}});
+}
+
+}  // namespace agentsim::model
