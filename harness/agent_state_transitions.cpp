@@ -21,22 +21,25 @@ bool AgentStateTransitions::legal(std::string_view from, std::string_view to) {
 void AgentStateTransitions::observe(const sim::Record& r) {
   const std::string state = r.text("state");
   const std::string previous = r.text("previous");
-  const std::string at = sim::formatSeconds(r.at);
   std::string& now = state_[{r.host, r.process}];
   if (previous.empty()) {
     // A new agent process (a restart may reuse the id): it starts recovering.
     if (state != "RECOVERING") {
-      violations_.add(fmt::format("{} on {} started in {} at {}, not RECOVERING", r.process, r.host, state, at), &r);
+      violations_.add(fmt::format("{} on {} started in {} at {}, not RECOVERING", r.process, r.host, state,
+                                  sim::formatSeconds(r.at)),
+                      &r);
     }
     now = state;
     return;
   }
   ++transitions_;
   if (!now.empty() && now != previous) {
-    violations_.add(fmt::format("{} on {} left {} at {}, but was {}", r.process, r.host, previous, at, now), &r);
+    violations_.add(fmt::format("{} on {} left {} at {}, but was {}", r.process, r.host, previous,
+                                sim::formatSeconds(r.at), now),
+                    &r);
   } else if (!legal(previous, state)) {
     violations_.add(fmt::format("{} on {} moved from {} to {} at {}, which Mesos's Slave never does", r.process,
-                                r.host, previous, state, at),
+                                r.host, previous, state, sim::formatSeconds(r.at)),
                     &r);
   }
   now = state;

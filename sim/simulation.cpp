@@ -138,7 +138,7 @@ void Simulation::adopt(Host& host, std::unique_ptr<Process> p, std::optional<std
   }
   Host::Program& prog = host.program(*program);
   std::string id = p->name_.text;
-  if (p->name_.generate) id = fmt::format("{}({})", id, ++prog.counters[id]);
+  if (p->name_.generate) id = id + '(' + std::to_string(++prog.counters[id]) + ')';
   Upid self = upid(id, host.name_, prog.port);
   p->program_ = prog.name;
   p->binding_ = ++const_cast<detail::UpidEntry*>(self.entry())->bindings;
@@ -174,10 +174,17 @@ const std::vector<Process::Handler>& Simulation::internHandlers(std::vector<Proc
 
 bool Simulation::HandlerTableLess::operator()(const std::vector<Process::Handler>& a,
                                               const std::vector<Process::Handler>& b) const {
+  // By the texts' addresses, not their characters (every process's creation looks its
+  // table up): a name is its message type's kName, a function a literal, so a table of
+  // the same handlers has the same addresses; were two copies of a text ever apart, the
+  // same table would only be kept twice.
   auto key = [](const Process::Handler& h) {
-    return std::make_tuple(h.name, h.function, reinterpret_cast<std::uintptr_t>(h.invoke),
+    return std::make_tuple(reinterpret_cast<std::uintptr_t>(h.name.data()), h.name.size(),
+                           reinterpret_cast<std::uintptr_t>(h.function.data()), h.function.size(),
+                           reinterpret_cast<std::uintptr_t>(h.invoke),
                            std::string_view(reinterpret_cast<const char*>(h.pmf), sizeof(h.pmf)));
   };
+  if (a.size() != b.size()) return a.size() < b.size();
   return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
                                       [&](const Process::Handler& x, const Process::Handler& y) { return key(x) < key(y); });
 }
@@ -332,10 +339,10 @@ std::string Simulation::refOf(const Process* p, std::string_view function) const
   const std::string_view src = p->source();
   std::string fn(function);
   if (!fn.empty() && fn.find("::") == std::string::npos && !p->className().empty()) {
-    fn = fmt::format("{}::{}", p->className(), fn);
+    fn = std::string(p->className()) + "::" + fn;
   }
   if (src.empty()) return fn;
-  return fmt::format("{}: {}", src, fn);
+  return std::string(src) + ": " + fn;
 }
 
 Record Simulation::makeRecord(RecordKind kind, const Process* p, std::string_view hostName, std::string name,

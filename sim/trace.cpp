@@ -141,6 +141,7 @@ Interest& Interest::name(RecordKind kind, std::string_view name) {
   auto& names = names_[static_cast<std::size_t>(kind)];
   const auto it = std::lower_bound(names.begin(), names.end(), name);
   if (it == names.end() || *it != name) names.insert(it, std::string(name));
+  filter_[static_cast<std::size_t>(kind)] |= std::uint64_t{1} << filterBit(name);
   some_ |= bit(kind);
   return *this;
 }
@@ -162,7 +163,7 @@ Interest& Interest::merge(const Interest& other) {
 }
 
 bool Interest::named(RecordKind kind, std::string_view name) const {
-  if ((some_ & bit(kind)) == 0) return false;
+  if ((some_ & bit(kind)) == 0 || !mayBeNamed(kind, name)) return false;
   const auto& names = names_[static_cast<std::size_t>(kind)];
   return std::binary_search(names.begin(), names.end(), name);
 }
@@ -172,9 +173,8 @@ bool Interest::wants(RecordKind kind, std::string_view name) const {
   return named(kind, name);
 }
 
-bool Interest::admits(RecordKind kind, std::string_view name, std::string_view topic) const {
+bool Interest::admitsNamedOrTopic(RecordKind kind, std::string_view name, std::string_view topic) const {
   const std::uint32_t b = bit(kind);
-  if ((all_ & b) != 0) return true;
   if (named(kind, name)) return true;
   if ((topical_ & b) == 0 || topic.empty()) return false;
   const auto& topics = topics_[static_cast<std::size_t>(kind)];

@@ -86,7 +86,14 @@ class Interest {
   // Whether a built record of this kind and name is handed to the reader.
   bool wants(RecordKind kind, std::string_view name) const;
   // Whether a record of this kind, name and topic ("" for none) is to be built for it.
-  bool admits(RecordKind kind, std::string_view name, std::string_view topic) const;
+  // Asked before every send, delivery and state record: most answers are a no that the
+  // filter of wanted names gives without comparing a text.
+  bool admits(RecordKind kind, std::string_view name, std::string_view topic) const {
+    const std::uint32_t b = bit(kind);
+    if ((all_ & b) != 0) return true;
+    if ((topical_ & b) == 0 && !mayBeNamed(kind, name)) return false;
+    return admitsNamedOrTopic(kind, name, topic);
+  }
   bool wantsAny(RecordKind kind) const;  // some or every name of `kind`
   bool empty() const { return all_ == 0 && some_ == 0 && topical_ == 0; }
   bool everythingWanted() const { return all_ == kAll; }
@@ -95,11 +102,22 @@ class Interest {
   static constexpr std::uint32_t kAll = (1u << kRecordKinds) - 1;
   static std::uint32_t bit(RecordKind k) { return 1u << static_cast<unsigned>(k); }
   bool named(RecordKind kind, std::string_view name) const;
+  bool admitsNamedOrTopic(RecordKind kind, std::string_view name, std::string_view topic) const;
+  // A one-bit-per-name filter of a kind's wanted names, by length and middle character:
+  // false means the name is not wanted; true, that it may be.
+  static unsigned filterBit(std::string_view name) {
+    const unsigned middle = name.empty() ? 0u : static_cast<unsigned char>(name[name.size() / 2]);
+    return static_cast<unsigned>(name.size() + 13u * middle) & 63u;
+  }
+  bool mayBeNamed(RecordKind kind, std::string_view name) const {
+    return ((filter_[static_cast<std::size_t>(kind)] >> filterBit(name)) & 1u) != 0;
+  }
   std::uint32_t all_ = 0;      // kinds whose every record is wanted
   std::uint32_t some_ = 0;     // kinds with some names wanted
   std::uint32_t topical_ = 0;  // kinds with some topics wanted
   std::array<std::vector<std::string>, kRecordKinds> names_;   // sorted, per kind
   std::array<std::vector<std::string>, kRecordKinds> topics_;  // per kind
+  std::array<std::uint64_t, kRecordKinds> filter_{};           // per kind: filterBit of each name
 };
 
 class TraceSink {

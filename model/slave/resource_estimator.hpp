@@ -14,8 +14,8 @@
 //    test module org_apache_mesos_MockResourceEstimator), mock-resource-estimator(1): each
 //    query takes the next estimate a test put() in the queue, and stays pending until
 //    there is one.
-#include <deque>
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <string>
@@ -80,8 +80,10 @@ class MockResourceEstimatorProcess final : public sim::Process {
   void get(std::function<void(Resources)> ready);
 
  private:
-  std::deque<Resources> estimations_;
-  std::deque<std::function<void(Resources)>> waiting_;
+  // Lists: an empty one allocates nothing (an empty deque, 576 bytes), and every agent
+  // has an estimator.
+  std::list<Resources> estimations_;
+  std::list<std::function<void(Resources)>> waiting_;
 };
 
 class MockResourceEstimator final : public ResourceEstimator {

@@ -20,8 +20,8 @@
 // Each ZooKeeper call blocks the group until it returns, as Mesos's synchronous calls
 // block its thread: events that arrive meanwhile wait, in order.
 #include <cstdint>
-#include <deque>
 #include <functional>
+#include <list>
 #include <map>
 #include <optional>
 #include <set>
@@ -166,13 +166,15 @@ class GroupProcess final : public sim::Process {
   std::map<std::int32_t, std::vector<Reply<sim::Try<bool>>>> owned_;
   std::map<std::int32_t, std::vector<Reply<sim::Try<bool>>>> unowned_;
 
-  std::deque<Join> joins_;
-  std::deque<Cancel> cancels_;
-  std::deque<Data> datas_;
-  std::deque<Watch> watches_;
+  // Lists, not deques: every agent has a group, and an empty libstdc++ deque allocates
+  // 576 bytes (an empty list, nothing).
+  std::list<Join> joins_;
+  std::list<Cancel> cancels_;
+  std::list<Data> datas_;
+  std::list<Watch> watches_;
 
   bool blocked_ = false;
-  std::deque<std::function<void()>> mailbox_;
+  std::list<std::function<void()>> mailbox_;
 };
 
 std::string_view toString(GroupProcess::State state);
