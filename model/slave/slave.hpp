@@ -229,7 +229,7 @@ class Slave final : public sim::Process {
                                   const std::string& taskId, TaskState state, std::optional<TaskStatusReason> reason,
                                   std::string message);
   void sendExecutorTerminatedStatusUpdate(const Id& frameworkId, Executor& executor,
-                                          const std::string& taskId, const std::optional<ContainerTermination>& t);
+                                          const std::string& taskId, const sim::Try<ContainerTermination>& termination);
   std::string newUuid();
   void failContainerUpdate(Framework& f, Executor& e);  // Slave::__statusUpdate on a failed containerizer->update
   std::vector<Task> tasksForReregistration() const;
