@@ -241,7 +241,7 @@ class Slave final : public sim::Process {
                                   const std::string& taskId, TaskState state, std::optional<TaskStatusReason> reason,
                                   std::string message);
   void sendExecutorTerminatedStatusUpdate(const Id& frameworkId, Executor& executor,
-                                          const std::string& taskId, const std::optional<ContainerTermination>& t);
+                                          const std::string& taskId, const sim::Try<ContainerTermination>& termination);
   std::string newUuid();
   // Slave::__run and __statusUpdate on a failed containerizer->update (`when`: which one, for the log).
   void failContainerUpdate(Framework& f, Executor& e, std::string_view when);

@@ -367,7 +367,7 @@ void Slave::reregisterExecutorTimeout() {
       setExecutorState(fid, e, Executor::State::TERMINATING);
       e.pending_termination = Executor::Termination{
           TaskState::TASK_LOST, TaskStatusReason::REASON_EXECUTOR_REREGISTRATION_TIMEOUT,
-          fmt::format("Executor did not reregister within {}", sim::format(flags_.executor_reregistration_timeout))};
+          fmt::format("Executor did not re-register within {}", sim::format(flags_.executor_reregistration_timeout))};
       if (components_.containerizer != nullptr) components_.containerizer->destroy(e.container_id);
     }
   }

@@ -630,7 +630,11 @@ void Slave::updateFramework(const sim::Upid& /*from*/, const UpdateFrameworkMess
 }
 
 void Slave::sendExecutorTerminatedStatusUpdate(const Id& frameworkId, Executor& e, const std::string& taskId,
-                                               const std::optional<ContainerTermination>& t) {
+                                               const sim::Try<ContainerTermination>& termination) {
+  // 1.1's Slave::sendExecutorTerminatedStatusUpdate: the container's state and reason
+  // (set only for a limitation) come first, then the pending termination's, then
+  // TASK_FAILED / EXECUTOR_TERMINATED.
+  const ContainerTermination* t = termination.isError() ? nullptr : &*termination;
   TaskState state = TaskState::TASK_FAILED;
   TaskStatusReason reason = TaskStatusReason::REASON_EXECUTOR_TERMINATED;
   std::string message;
@@ -639,14 +643,19 @@ void Slave::sendExecutorTerminatedStatusUpdate(const Id& frameworkId, Executor& 
     reason = e.pending_termination->reason;
     message = e.pending_termination->message;
   }
-  if (t && t->reason) reason = *t->reason;
-  // The pending termination's message, then the container's ("unknown container" when
-  // the containerizer had none); "Executor terminated" when neither says anything.
+  if (t != nullptr && t->limitation) state = TaskState::TASK_FAILED;
+  if (t != nullptr && t->reason) reason = *t->reason;
+  // The pending termination's message, then the container's: a failed wait's failure
+  // ("unknown container" when the containerizer had none), or a limitation's message;
+  // "Executor terminated" when neither says anything (an executor that exited or was
+  // destroyed: MesosContainerizer sets no message then).
   std::vector<std::string> messages;
   if (!message.empty()) messages.push_back(message);
-  if (!t) {
-    messages.push_back("Abnormal executor termination: unknown container");
-  } else if (!t->message.empty()) {
+  if (t == nullptr) {
+    const bool unknown = termination.error().rfind(kUnknownContainer, 0) == 0;
+    messages.push_back("Abnormal executor termination: " +
+                       (unknown ? std::string("unknown container") : termination.error()));
+  } else if (t->limitation && !t->message.empty()) {
     messages.push_back(t->message);
   }
   message = messages.empty() ? std::string("Executor terminated") : fmt::format("{}", fmt::join(messages, "; "));
@@ -677,7 +686,7 @@ void Slave::executorTerminated(const std::string& frameworkId, const std::string
       if (!isTerminalState(task.state)) tasks.push_back(id);
     }
     for (const auto& [id, task] : e->queued) tasks.push_back(id);
-    for (const std::string& id : tasks) sendExecutorTerminatedStatusUpdate(frameworkId, *e, id, t);
+    for (const std::string& id : tasks) sendExecutorTerminatedStatusUpdate(frameworkId, *e, id, termination);
   }
   // Sent even for a terminating framework (the master ignores it then).
   if (!e->info.command && master_) {

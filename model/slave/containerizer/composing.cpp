@@ -43,7 +43,7 @@ void ComposingContainerizer::wait(std::string containerId, sim::Upid caller, Wai
   dispatch("wait", [this, containerId = std::move(containerId), caller, done = std::move(done)] {
     auto it = owners_.find(containerId);
     if (it == owners_.end()) {
-      const std::string error = "Unknown container: " + containerId;
+      const std::string error = std::string(kUnknownContainer) + containerId;
       reply(caller, "Containerizer::wait", [done, error] { done(sim::Error{error}); });
       return;
     }

@@ -128,7 +128,8 @@ void FakeContainerizer::started(const std::string& id, sim::Upid caller, Launche
     Container& c = containers_.at(id);
     c.timer = sim::TimerId{};
     if (c.config.oom) {
-      terminate(c, ContainerTermination{9, "Memory limit exceeded", TaskStatusReason::REASON_CONTAINER_LIMITATION_MEMORY});
+      terminate(c, ContainerTermination{9, "Memory limit exceeded", TaskStatusReason::REASON_CONTAINER_LIMITATION_MEMORY,
+                                        true});
     } else {
       terminate(c, ContainerTermination{c.config.exit_status, fmt::format("Exited with status {}", c.config.exit_status),
                                         std::nullopt});
@@ -163,7 +164,7 @@ void FakeContainerizer::wait(std::string containerId, sim::Upid caller, Waited d
   dispatch("wait", [this, containerId = std::move(containerId), caller, done = std::move(done)] {
     auto it = containers_.find(containerId);
     if (it == containers_.end()) {
-      const std::string error = "Unknown container: " + containerId;
+      const std::string error = std::string(kUnknownContainer) + containerId;
       reply(caller, "Containerizer::wait", [done, error] { done(sim::Error{error}); });
       return;
     }

@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/common/task_status_reason.hpp"
@@ -71,11 +72,21 @@ struct RecoveredContainer {
 };
 
 // mesos.proto ContainerTermination (1.1: containerizer.proto Termination).
+// `message` says why the container ended (the Container TERMINATED record shows it);
+// Mesos's MesosContainerizer sets Termination.message (and state TASK_FAILED) only for a
+// resource limitation (`limitation`, e.g. an OOM), so only then does the agent put it in
+// its tasks' updates (Slave::sendExecutorTerminatedStatusUpdate).
 struct ContainerTermination {
   std::optional<int> status;  // wait status; 9 when killed
   std::string message;
   std::optional<TaskStatusReason> reason;  // e.g. REASON_CONTAINER_LIMITATION_MEMORY
+  bool limitation = false;
 };
+
+// Containerizer::wait's answer for a container it does not know: Mesos 1.1's
+// MesosContainerizer answers None (the agent says "unknown container"), a failed
+// destroy a Failure (the agent says "Abnormal executor termination: <failure>").
+inline constexpr std::string_view kUnknownContainer = "Unknown container: ";
 
 // mesos.proto ResourceStatistics, the fields the model fills.
 struct ResourceStatistics {
