@@ -50,11 +50,13 @@ void Liveness::observe(const sim::Record& r) {
   }
   if (r.name == model::machines::kSlave.name) {
     state_[r.host] = r.text("state");
+    if (state_[r.host] == model::machines::kSlave["TERMINATING"]) abandon(r.host);
   } else if (r.name == model::machines::kStatusUpdateStream.name) {
     const std::string s = r.text("state");
     auto& pending = pending_[r.host];
     const Stream stream{r.text("framework_id"), r.text("task_id")};
     taskAgent_[stream.first + "/" + stream.second] = r.host;
+    abandoned_.erase(stream.first + "/" + stream.second);  // the stream lives on
     if (s == "RECEIVED") pending[r.text("uuid")] = stream;
     if (s == "ACKNOWLEDGED") pending.erase(r.text("uuid"));
     // A closed stream discards every update queued behind its terminal one.
@@ -86,8 +88,15 @@ bool Liveness::shutDown(const std::string& agent) const {
 }
 
 bool Liveness::agentExited(const Latest& task) const {
-  const auto it = taskAgent_.find(task.framework + "/" + task.task);
-  return it != taskAgent_.end() && (exited_.count(it->second) != 0 || shutDown(it->second));
+  const std::string key = task.framework + "/" + task.task;
+  const auto it = taskAgent_.find(key);
+  return it != taskAgent_.end() && (exited_.count(it->second) != 0 || shutDown(it->second) || abandoned_.count(key) != 0);
+}
+
+void Liveness::abandon(const std::string& agent) {
+  for (const auto& [task, host] : taskAgent_) {
+    if (host == agent) abandoned_.insert(task);
+  }
 }
 
 bool Liveness::connected(const std::string& framework) const {

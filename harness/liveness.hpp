@@ -22,7 +22,12 @@
 //    tasks; a supervisor that would restart it is not modelled, and the task's fate
 //    reaches the scheduler only when a master removes the agent, agent_reregister_timeout
 //    (10mins) after a failover, or through reconciliation, which the scheduler model
-//    does not do); a terminal state
+//    does not do), and its agent was not shut down (TERMINATING) after the task's last
+//    update, even if the agent started again since: a shutdown sends no update of its
+//    framework's tasks (the framework is TERMINATING: Slave::executorTerminated; the
+//    executor's own updates are dropped, Slave::statusUpdate), and the agent started
+//    again lists the framework as completed, so only reconciliation would tell the
+//    scheduler; a terminal state
 //    is the latest for good (Master::statusUpdate forwards a stale update of a task it
 //    no longer knows, e.g. a re-sent TASK_STARTING after the master's TASK_LOST).
 // Simplification: "registered with the leader" is read as RUNNING; the agent's detector
@@ -63,6 +68,9 @@ class Liveness {
   std::set<std::string> exited_;                  // agents whose program exited with an error
   bool agentExited(const Latest& task) const;  // its stream's agent exited or was shut down
   bool shutDown(const std::string& agent) const;  // TERMINATING: told to shut down (SIGUSR1)
+  // framework_id/task_id of tasks whose agent was shut down after their last update.
+  std::set<std::string> abandoned_;
+  void abandon(const std::string& agent);
   std::map<std::string, std::map<std::string, bool>> connected_;  // master -> framework_id -> connected
   bool connected(const std::string& framework) const;
 };
