@@ -50,9 +50,11 @@ void parseSiteHold(const ParseContext& c, const std::string& p, TimelineEntry& o
   const std::string name = c.reader.string(p + "/site", 100);
   const sim::FaultSiteSpec* spec = nullptr;
   std::vector<std::string_view> names;
-  for (const sim::FaultSiteSpec& site : model::faultSites()) {
-    names.push_back(site.name);
-    if (site.name == name) spec = &site;
+  for (const auto* sites : {&model::faultSites(), &model::agentHoldSites()}) {
+    for (const sim::FaultSiteSpec& site : *sites) {
+      names.push_back(site.name);
+      if (site.name == name) spec = &site;
+    }
   }
   if (spec == nullptr) {
     c.reader.fail(p + "/site", fmt::format("unknown fault site \"{}\"; expected one of: {}", name.substr(0, 60),

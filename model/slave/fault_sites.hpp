@@ -25,6 +25,26 @@ inline constexpr std::string_view kContainerizerDestroySite = "Containerizer::de
 inline constexpr std::string_view kExecutorLaunchSite = "MesosContainerizerLaunch::execute";
 inline constexpr std::string_view kRegistrationSendSite = "Slave::doReliableRegistration";
 
+// The agent's hold site (a hold parks what reaches it until a release; sim/fault_site.hpp):
+// GarbageCollector::unschedule, the collected future of the directories Slave::run
+// unschedules from GC before its _run (src/slave/slave.cpp). A held _run is how
+// SlaveTest.KillTaskBetweenRunTaskParts keeps a task pending.
+inline constexpr std::string_view kGarbageCollectorUnscheduleSite = "GarbageCollector::unschedule";
+
+inline const std::vector<std::string_view>& unscheduleCallers() {
+  static const std::vector<std::string_view> callers{"Slave::run"};
+  return callers;
+}
+
+inline const std::vector<sim::FaultSiteSpec>& agentHoldSites() {
+  static const std::vector<sim::FaultSiteSpec> sites{
+      {kGarbageCollectorUnscheduleSite, "caller", unscheduleCallers(),
+       "the directories the agent unschedules from GC before it launches a task (src/slave/slave.cpp: Slave::run, "
+       "collect(unschedules)): held, the task stays pending until the release runs Slave::_run"},
+  };
+  return sites;
+}
+
 // Whether a reach of a firing site by `owner` fires (none: every site is off).
 inline bool siteFires(const std::shared_ptr<sim::FaultSites>& faults, const sim::Process& owner, std::string_view site,
                       std::string_view what = {}) {

@@ -202,7 +202,12 @@ void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
     }
   }
   const std::string frameworkId = f->info.id;
-  dispatch("Slave::_run", [this, frameworkId, task] { run(frameworkId, task); });
+  // Slave::run: collect(unschedules).onAny(defer(_run)). A scenario may hold the collected
+  // future at the fault site GarbageCollector::unschedule, as SlaveTest.KillTaskBetweenRunTaskParts
+  // holds its mock's _run; unheld, _run is the next event, as before the site existed.
+  auto next = [this, frameworkId, task] { dispatch("Slave::_run", [this, frameworkId, task] { run(frameworkId, task); }); };
+  if (components_.faults == nullptr) return next();
+  components_.faults->reach(*this, kGarbageCollectorUnscheduleSite, {"caller", "Slave::run"}, "Slave::_run", next);
 }
 
 void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
@@ -217,11 +222,10 @@ void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
   };
   auto pending = f->pending.find(task.executor.executor_id);
   if (pending == f->pending.end() || pending->second.count(task.task_id) == 0) {
-    // Killed while pending (1.1: the kill path left it to _run).
-    statusUpdate(createStatusUpdate(frameworkId, task.executor.executor_id, task.task_id, TaskState::TASK_KILLED,
-                                    TaskStatusReason::REASON_TASK_KILLED_DURING_LAUNCH, "Task killed before it was launched"),
-                 sim::Upid{});
-    return dropFramework();
+    // Killed while pending: killTask has sent TASK_KILLED (later Mesos's rule, below).
+    log(fmt::format("Ignoring running task {} of framework {} because it has been killed in the meantime",
+                    task.task_id, frameworkId));
+    return;
   }
   pending->second.erase(task.task_id);
   if (pending->second.empty()) f->pending.erase(pending);
@@ -482,9 +486,18 @@ void Slave::killTask(const sim::Upid& from, const KillTaskMessage& message) {
   }
   for (auto& [executorId, tasks] : f->pending) {
     if (tasks.erase(message.task_id) != 0) {
-      // _run sends TASK_KILLED when it finds the task gone.
+      // Slave::killPendingTask (MESOS-7863, after 1.1; SlaveTest.KillTaskBetweenRunTaskParts
+      // and KillMultiplePendingTasks observe it): TASK_KILLED at once, and a framework left
+      // with no executor and no pending task is removed; _run then launches nothing. 1.1
+      // left both to _run, once GC's unschedule completed (docs/model.md).
+      const std::string eid = executorId;
       if (tasks.empty()) f->pending.erase(executorId);
       refreshGauges();
+      statusUpdate(createStatusUpdate(message.framework_id, eid, message.task_id, TaskState::TASK_KILLED,
+                                      TaskStatusReason::REASON_TASK_KILLED_DURING_LAUNCH,
+                                      "Killed before delivery to the executor"),
+                   sim::Upid{});
+      if (f->executors.empty() && f->pending.empty()) removeFramework(message.framework_id);
       return;
     }
   }

@@ -17,6 +17,7 @@
 #include "model/master/registrar.hpp"
 #include "model/common/task_state.hpp"
 #include "model/common/task_status_reason.hpp"
+#include "model/slave/fault_sites.hpp"
 #include "model/slave/slave.hpp"
 #include "model/state_machines.hpp"
 #include "model/zookeeper/messages.hpp"
@@ -188,12 +189,14 @@ TEST_CASE("the schema's action kinds are harness::actionKinds()") {
     CHECK(propertiesOf(site) == keys);
     Names sites;
     for (const auto& f : agentsim::model::faultSites()) sites.emplace(f.name);
+    for (const auto& f : agentsim::model::agentHoldSites()) sites.emplace(f.name);
     CHECK(enumOf(site.at("properties").at("site")) == sites);
     Names operations;
     for (auto o : agentsim::model::registryOperationNames()) operations.emplace(o);
     CHECK(enumOf(site.at("properties").at("operation")) == operations);
     Names callers;
     for (auto c : agentsim::model::rateLimiterCallers()) callers.emplace(c);
+    for (auto c : agentsim::model::unscheduleCallers()) callers.emplace(c);
     CHECK(enumOf(site.at("properties").at("caller")) == callers);
   }
   // restart_agent takes a bare agent too, as the loader does.
