@@ -252,6 +252,7 @@ class Slave final : public sim::Process {
   // Framework::getExecutor(taskId): the executor holding the task, looking first at the
   // one named `likely`, or null.
   Executor* executorOf(Framework& f, const std::string& taskId, const std::string& likely);
+  static TaskState neverLaunched(const Framework& f);
   // The one place an executor's state changes, as Slave::setState for the agent: asserts
   // the transition is one Mesos makes (a new executor starts REGISTERING; REGISTERING ->
   // RUNNING -> TERMINATING -> TERMINATED, each step skippable but none undone) and writes

@@ -43,6 +43,12 @@ Slave::Executor* Slave::executor(const Id& frameworkId, const std::string& execu
   return it == f->executors.end() ? nullptr : &it->second;
 }
 
+// The state of an update for a task this agent never launched (src/slave/slave.cpp after
+// 1.2's c4b69ec, "Changed agent to send TASK_DROPPED for task launch failures").
+TaskState Slave::neverLaunched(const Framework& f) {
+  return f.info.partition_aware ? TaskState::TASK_DROPPED : TaskState::TASK_LOST;
+}
+
 Slave::Executor* Slave::executorOf(Framework& f, const std::string& taskId, const std::string& likely) {
   if (auto it = f.executors.find(likely); it != f.executors.end() && it->second.holds(taskId)) return &it->second;
   for (auto& [id, e] : f.executors) {
@@ -244,7 +250,9 @@ void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
     case Executor::State::TERMINATING:
     case Executor::State::TERMINATED:
       refreshGauges();  // no longer pending, never queued
-      statusUpdate(createStatusUpdate(frameworkId, e->info.executor_id, task.task_id, TaskState::TASK_LOST,
+      // A task never launched: TASK_DROPPED for a partition-aware framework (1.2's
+      // c4b69ec, as reregisterExecutor's unknown tasks here), TASK_LOST otherwise.
+      statusUpdate(createStatusUpdate(frameworkId, e->info.executor_id, task.task_id, neverLaunched(*f),
                                       TaskStatusReason::REASON_EXECUTOR_TERMINATED,
                                       e->state == Executor::State::TERMINATING ? "Executor terminating"
                                                                                : "Executor terminated"),
@@ -506,7 +514,8 @@ void Slave::killTask(const sim::Upid& from, const KillTaskMessage& message) {
   // executor has terminated).
   Executor* e = executorOf(*f, message.task_id, message.task_id);
   if (e == nullptr) {
-    statusUpdate(createStatusUpdate(message.framework_id, "", message.task_id, TaskState::TASK_LOST,
+    // Never launched here: TASK_DROPPED for a partition-aware framework (1.2), else TASK_LOST.
+    statusUpdate(createStatusUpdate(message.framework_id, "", message.task_id, neverLaunched(*f),
                                     TaskStatusReason::REASON_EXECUTOR_TERMINATED, "Cannot find executor"),
                  sim::Upid{});
     return;
