@@ -94,8 +94,8 @@ inline const std::vector<sim::FaultSiteSpec>& firingSites() {
        "check"},
       {kContainerizerUpdateSite, {}, {},
        "the agent updates an executor's container resources for a task's terminal update (Containerizer::update, "
-       "from Slave::_statusUpdate) or before it sends queued tasks to the executor (from Slave::registerExecutor "
-       "and _run)",
+       "from Slave::_statusUpdate), before it sends queued tasks to the executor (from Slave::registerExecutor "
+       "and _run), or when an executor reregisters (Slave::reregisterExecutor)",
        "the update future fails: Slave::__statusUpdate or __run destroys the container, and the executor's other "
        "live or queued tasks end TASK_LOST (TASK_GONE if partition-aware) with REASON_CONTAINER_UPDATE_FAILED"},
       {kContainerizerDestroySite, {}, {},

@@ -320,6 +320,10 @@ void Slave::reregisterExecutor(const sim::Upid& from, const ReregisterExecutorMe
   // The unacknowledged updates it re-sent go through statusUpdate; the manager ignores
   // the ones it already has.
   for (const StatusUpdate& u : message.updates) statusUpdate(u, from);
+  // containerizer->update with the executor's resources; a failure (_reregisterExecutor)
+  // destroys the container, its tasks then TASK_LOST (TASK_GONE if partition-aware) /
+  // REASON_CONTAINER_UPDATE_FAILED.
+  if (fires(kContainerizerUpdateSite, e->container_id)) failContainerUpdate(*f, *e, " on executor reregistration");
   // A launched task still STAGING that the executor does not know was launched during
   // the agent's restart: TASK_DROPPED for a partition-aware framework, else TASK_LOST.
   std::vector<std::string> unknown;
