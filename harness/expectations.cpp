@@ -852,6 +852,7 @@ void parseLeader(const ParseContext& c, const std::string& p, Expectation& out) 
 struct Reregistered {
   std::string host;
   std::string_view message;
+  std::string_view alternate;  // another message that counts too ("": none)
   std::string master;
   Reference after;
   sim::Duration within;
@@ -860,6 +861,7 @@ struct Reregistered {
     sim::Time at;
     std::uint64_t seq = 0;
     std::string from;
+    std::string name;
   };
   ReferenceClock clock;
   OpenedHits<Delivery> deliveries;
@@ -868,14 +870,15 @@ struct Reregistered {
   sim::Interest interest() const {
     sim::Interest i = Leadership::interest();
     i.name(RecordKind::Deliver, message);
+    if (!alternate.empty()) i.name(RecordKind::Deliver, alternate);
     after.subscribe(i);
     return i;
   }
   void observe(const Record& r) {
     if (clock.observe(r)) deliveries.opened(*clock.from);
     leadership.observe(r);
-    if (r.kind != RecordKind::Deliver || r.name != message || r.host != host) return;
-    deliveries.add(clock, Delivery{r.at, r.seq, r.text("from")});
+    if (r.kind != RecordKind::Deliver || (r.name != message && r.name != alternate) || r.host != host) return;
+    deliveries.add(clock, Delivery{r.at, r.seq, r.text("from"), std::string(r.name)});
   }
   Outcome finish(sim::Time) const;
 };
@@ -896,7 +899,7 @@ Outcome Reregistered::finish(sim::Time) const {
     const std::string fromHost = at == std::string::npos ? from : from.substr(at + 1, colon - at - 1);
     if (!expected.empty() && fromHost != expected) continue;
     return Outcome{r.at - *t0 <= within,
-                   fmt::format("{} from {} reached {} at {}, {} after {}{}", message, from, host,
+                   fmt::format("{} from {} reached {} at {}, {} after {}{}", r.name, from, host,
                                sim::formatSeconds(r.at), sim::format(r.at - *t0), after.describe(),
                                master == "new-leader" ? fmt::format(" (the new leader is {})", expected)
                                                       : std::string()),
@@ -908,7 +911,7 @@ Outcome Reregistered::finish(sim::Time) const {
 
 // agent_reregistered and framework_reregistered: {<subject>, master, after, within}.
 void parseReregistered(const ParseContext& c, const std::string& p, Expectation& out, std::string_view subjectKey,
-                       std::string_view message) {
+                       std::string_view message, std::string_view alternate = {}) {
   const std::string key(subjectKey);
   c.reader.object(p, {key, "master", "after", "within"}, {key, "within"});
   std::string subject;
@@ -928,7 +931,7 @@ void parseReregistered(const ParseContext& c, const std::string& p, Expectation&
   out.summary = fmt::format("{} {} reregisters with {} within {} after {}", key, subject,
                             master.empty() ? std::string("a master") : master == "new-leader" ? "the new leader" : master,
                             sim::format(within), after.describe());
-  const Reregistered check{subject, message, master, after, within, ReferenceClock(after), {}, {}};
+  const Reregistered check{subject, message, alternate, master, after, within, ReferenceClock(after), {}, {}};
   observeWith(out, check.interest(), check);
 }
 
@@ -937,7 +940,10 @@ void parseAgentReregistered(const ParseContext& c, const std::string& p, Expecta
 }
 
 void parseFrameworkReregistered(const ParseContext& c, const std::string& p, Expectation& out) {
-  parseReregistered(c, p, out, "framework", model::FrameworkReregisteredMessage::kName);
+  // A master that has not registered the framework answers FrameworkRegisteredMessage
+  // (Master::_subscribe, MESOS-786): either message is the framework's reregistration.
+  parseReregistered(c, p, out, "framework", model::FrameworkReregisteredMessage::kName,
+                    model::FrameworkRegisteredMessage::kName);
 }
 
 void parseAgentUnreachable(const ParseContext& c, const std::string& p, Expectation& out) {

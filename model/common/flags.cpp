@@ -1,6 +1,7 @@
 #include "model/common/flags.hpp"
 
 #include <array>
+#include <charconv>
 
 namespace agentsim::model {
 
@@ -274,6 +275,28 @@ const FlagTable<MasterFlags>& masterFlagTable() {
                                                 : fmt::format("{}/{}", f.agent_removal_permits,
                                                               sim::format(f.agent_removal_period));
           });
+    t.add("recovery_agent_removal_limit",
+          "For failovers, limit on the percentage of agents that can be removed from the registry *and* shutdown "
+          "after the re-registration timeout elapses. If the limit is exceeded, the master will fail over rather "
+          "than remove the agents",
+          "Master::initialize, Master::recoveredSlavesTimeout",
+          [](MasterFlags& f, std::string_view v) -> sim::Try<sim::Nothing> {
+            // Master::initialize: "missing '%'", a number, "Must be within [0%-100%]".
+            auto bad = [&] {
+              return sim::Error{
+                  fmt::format("expected a percentage within [0%-100%], e.g. 50%, got \"{}\"", v.substr(0, 40))};
+            };
+            if (v.size() < 2 || v.size() > 12 || v.back() != '%') return bad();
+            const std::string_view number = v.substr(0, v.size() - 1);
+            double value = -1;
+            const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+            if (ec != std::errc{} || end != number.data() + number.size() || !(value >= 0.0 && value <= 100.0)) {
+              return bad();
+            }
+            f.recovery_agent_removal_limit = value;
+            return sim::Nothing{};
+          },
+          [](const MasterFlags& f) { return fmt::format("{}%", f.recovery_agent_removal_limit); });
     t.text("zk", &MasterFlags::zk,
            "ZooKeeper URL (used for leader election amongst masters). May be one of: "
            "zk://host1:port1,host2:port2,.../path, zk://username:password@host1:port1,.../path (the scenario's "

@@ -118,6 +118,9 @@ struct MasterFlags {
   // --agent_removal_rate_limit "N/Duration" (e.g. "1/10mins"); 0 permits: no limiter.
   std::uint32_t agent_removal_permits = 0;
   sim::Duration agent_removal_period;
+  // --recovery_agent_removal_limit "P%": the share of recovered agents that may miss the
+  // reregistration timeout before the new master exits instead (Master::recoveredSlavesTimeout).
+  double recovery_agent_removal_limit = 100.0;
   // Authentication (model/authentication/flags.cpp).
   bool authenticate_agents = false;  // --authenticate_agents (1.1 also reads --authenticate_slaves)
   std::string credentials;           // "principal secret" lines (the file's text); empty: None

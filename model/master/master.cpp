@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "model/master/contender/zookeeper.hpp"
 #include "model/master/registrar.hpp"
@@ -154,13 +155,26 @@ void Master::recoveredRegistry(Registry registry) {
       {{"registry", flags_.registry}});
   traceState(machines::kMasterLeadership, "RECOVERED", {{"recovered_agents", static_cast<std::int64_t>(registry_.slaves.size())}});
   gaugesChanged();
-  delay(flags_.agent_reregister_timeout, "Master::recoveredSlavesTimeout", [this] { recoveredSlavesTimeout(); });
+  delay(flags_.agent_reregister_timeout, "Master::recoveredSlavesTimeout",
+        [this, recovered = registry_.slaves.size()] { recoveredSlavesTimeout(recovered); });
 }
 
-void Master::recoveredSlavesTimeout() {
-  // --recovery_agent_removal_limit is 100% by default: never exceeded. Each agent that
-  // did not come back is marked unreachable (markUnreachableAfterFailover), each once
-  // the removal rate limiter gives a permit (C27).
+void Master::recoveredSlavesTimeout(std::size_t recovered) {
+  // Master::recoveredSlavesTimeout: if the share of the registry's agents (as recovered)
+  // that did not come back exceeds --recovery_agent_removal_limit (100% by default:
+  // never), the master exits rather than remove them. Otherwise each agent that did not
+  // come back is marked unreachable (markUnreachableAfterFailover), each once the removal
+  // rate limiter gives a permit (C27).
+  const double removal = recovered == 0 ? 0.0 : 100.0 * static_cast<double>(recovered_slaves_.size()) /
+                                                    static_cast<double>(recovered);
+  if (removal > flags_.recovery_agent_removal_limit) {
+    exitProcess(fmt::format("Post-recovery agent removal limit exceeded! After {} there were {} ({}%) agents "
+                            "recovered from the registry that did not re-register: \n{{ {} }}\n  The configured "
+                            "removal limit is {}%. Please investigate or increase this limit to proceed further",
+                            sim::format(flags_.agent_reregister_timeout), recovered_slaves_.size(), removal,
+                            fmt::join(recovered_slaves_, ", "), flags_.recovery_agent_removal_limit));
+    return;
+  }
   const std::set<std::string> missing = recovered_slaves_;
   for (const std::string& id : missing) {
     if (registry_.slaves.find(id) == registry_.slaves.end()) continue;
@@ -374,6 +388,10 @@ void Master::reregisterFramework(const sim::Upid& from, const ReregisterFramewor
     return;
   }
   bool failedOver = false;
+  // Master::_subscribe: a framework this master has not registered (unknown, or only
+  // recovered from an agent's report: 1.1's frameworks.recovered) is added and answered
+  // FrameworkRegisteredMessage, "per MESOS-786" (FaultToleranceTest.MasterFailover).
+  const bool newToMaster = it == frameworks_.end() || it->second.recovered;
   if (it == frameworks_.end()) {
     // Unknown to this master: a framework re-registering after a master failover (the
     // registry does not hold frameworks in 1.1) is added again with its id.
@@ -414,9 +432,9 @@ void Master::reregisterFramework(const sim::Upid& from, const ReregisterFramewor
         {{"framework_id", info.id}, {"failover", message.failover}});
     traceState(machines::kMasterFramework, "REREGISTERED", {{"framework_id", info.id}, {"pid", from.str()}});
   }
-  if (failedOver) {
-    // Master::_failoverFramework answers FrameworkRegisteredMessage ("the scheduler driver
-    // safely ignores any duplicate registration messages").
+  if (failedOver || newToMaster) {
+    // Master::_failoverFramework answers FrameworkRegisteredMessage too ("the scheduler
+    // driver safely ignores any duplicate registration messages").
     FrameworkRegisteredMessage reply;
     reply.framework_id = info.id;
     reply.master_info = info_;

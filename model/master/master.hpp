@@ -203,7 +203,7 @@ class Master final : public sim::Process {
   void detected(const Detection& detection);
   void recover();
   void recoveredRegistry(Registry registry);  // Master::_recover
-  void recoveredSlavesTimeout();
+  void recoveredSlavesTimeout(std::size_t recovered);
   void exitProcess(const std::string& message);  // EXIT(EXIT_FAILURE)
 
   void registerFramework(const sim::Upid& from, const RegisterFrameworkMessage& message);
