@@ -80,7 +80,8 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
   report.seed = options.seed.value_or(scenario.seed);
   ChecksSink checks(scenario);
   sim::MemorySink memory(options.keep);
-  std::optional<World> world;
+  std::optional<World> kept;
+  std::optional<World>& world = options.free_world ? kept : *new std::optional<World>();  // else never freed
   try {
     const model::PlantedBugSpec* bug = nullptr;
     if (!options.bug.empty()) {
