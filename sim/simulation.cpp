@@ -281,7 +281,10 @@ void Simulation::crash(Host& host, std::string_view label) {
   Fields f{{"processes", static_cast<std::int64_t>(host.slots_.size())}};
   if (!label.empty()) f.push_back({"label", std::string(label)});
   emit(RecordKind::Fault, nullptr, host.name_, "crash", std::move(f), "");
-  const std::vector<std::uint32_t> slots = host.slots_;
+  // The host's list is emptied first, so each destroy finds nothing to erase: a master
+  // with a process per agent (its SlaveObservers) would otherwise be scanned once per process.
+  std::vector<std::uint32_t> slots;
+  slots.swap(host.slots_);
   for (std::uint32_t slot : slots) destroy(slot);
   host.programs_.clear();
   host.next_port_ = 0;

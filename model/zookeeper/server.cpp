@@ -88,7 +88,17 @@ std::string ZooKeeperEnsemble::connectString() const {
   return fmt::format("{}", fmt::join(out, ","));
 }
 
+namespace {
+std::size_t sessionSequence(std::int64_t id) {
+  return static_cast<std::size_t>(static_cast<std::uint64_t>(id) & ((std::uint64_t{1} << 56) - 1));
+}
+}  // namespace
+
 ZooKeeperEnsemble::Session* ZooKeeperEnsemble::session(std::int64_t id) {
+  const std::size_t seq = sessionSequence(id);
+  if (seq < session_index_.size() && session_index_[seq] != nullptr && session_index_[seq]->id == id) {
+    return session_index_[seq];
+  }
   auto it = sessions_.find(id);
   return it == sessions_.end() ? nullptr : &it->second;
 }
@@ -98,6 +108,9 @@ ZooKeeperEnsemble::Session& ZooKeeperEnsemble::createSession(int myid, sim::Dura
   const std::int64_t id = (static_cast<std::int64_t>(myid) << 56) | ++next_session_;
   Session& s = sessions_[id];
   s.id = id;
+  const std::size_t seq = sessionSequence(id);
+  if (seq >= session_index_.size()) session_index_.resize(seq + 1, nullptr);
+  session_index_[seq] = &s;
   s.timeout = timeout;
   touch(s, now);
   return s;
@@ -143,6 +156,8 @@ std::vector<std::string> ZooKeeperEnsemble::closeSession(std::int64_t id) {
     w->second.erase(id);
     w = w->second.empty() ? child_watches_.erase(w) : std::next(w);
   }
+  const std::size_t seq = sessionSequence(id);
+  if (seq < session_index_.size() && session_index_[seq] == &it->second) session_index_[seq] = nullptr;
   sessions_.erase(it);  // its bucket entry is stale now
   return changed;
 }

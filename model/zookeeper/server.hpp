@@ -104,6 +104,8 @@ class ZooKeeperEnsemble {
   };
 
   explicit ZooKeeperEnsemble(int servers);
+  ZooKeeperEnsemble(const ZooKeeperEnsemble&) = delete;  // session_index_ points into sessions_
+  ZooKeeperEnsemble& operator=(const ZooKeeperEnsemble&) = delete;
   int size() const { return servers_; }
   static std::string hostName(int myid);  // "zk-1"
   // "zk-1:2181,zk-2:2181,zk-3:2181"
@@ -151,6 +153,10 @@ class ZooKeeperEnsemble {
   int servers_;
   std::map<std::string, Znode> tree_;
   std::map<std::int64_t, Session> sessions_;
+  // The live sessions by their id's sequence number (its low 56 bits), for session()'s
+  // look-up (every packet asks one; a map of 100,000 sessions missed the cache on each).
+  // Only looked up; sessions_ keeps the order.
+  std::vector<Session*> session_index_;
   // bucket ns -> the sessions moved into it, in touch order: a session whose bucket has
   // moved on since, or that is closed, stays listed (stale) until its old bucket is due.
   std::map<std::int64_t, std::vector<std::int64_t>> expiry_;

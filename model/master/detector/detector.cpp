@@ -192,7 +192,8 @@ std::string masterInfoToJson(const MasterInfo& info) {
   return out;
 }
 
-sim::Try<MasterInfo> masterInfoFromJson(std::string_view json) {
+namespace {
+sim::Try<MasterInfo> parseMasterInfoJson(std::string_view json) {
   // A flat object of strings and integers, which is what masterInfoToJson writes.
   std::map<std::string, std::string> fields;
   std::size_t i = 0;
@@ -249,6 +250,19 @@ sim::Try<MasterInfo> masterInfoFromJson(std::string_view json) {
   out.id = fields["id"];
   out.hostname = fields["hostname"];
   return out;
+}
+}  // namespace
+
+sim::Try<MasterInfo> masterInfoFromJson(std::string_view json) {
+  // Every agent's detector reads the same leader's data: the last text's result is kept
+  // (per thread, for the fuzzer's workers), so a failover of 100,000 agents parses it once.
+  thread_local std::string last_json;
+  thread_local std::optional<sim::Try<MasterInfo>> last;
+  if (!last || json != last_json) {
+    last = parseMasterInfoJson(json);
+    last_json = json;
+  }
+  return *last;
 }
 
 ZooKeeperMasterDetector::ZooKeeperMasterDetector(GroupProcess& group, LeaderDetectorProcess& detector)
