@@ -39,7 +39,7 @@ void ExecutorProcess::commandKill(const std::string& taskId, sim::Duration grace
                             [this, taskId, grace] { commandEscalated(taskId, grace); });
     return;
   }
-  if (framework_.task_killing_state) sendStatusUpdate(taskId, TaskState::TASK_KILLING, "");
+  if (task_killing_state_) sendStatusUpdate(taskId, TaskState::TASK_KILLING, "");
   log(fmt::format("Sending SIGTERM to the process tree of task {}; escalation to SIGKILL in {}", taskId,
                   sim::format(grace)),
       {{"task_id", taskId}});

@@ -47,7 +47,7 @@ void ExecutorProcess::registered(const sim::Upid& from, const ExecutorRegistered
   if (ignoredAborted("registered message")) return;
   if (tracing()) log(fmt::format("Executor registered on agent {}", from.str()));
   connected_ = true;
-  framework_ = message.framework;
+  task_killing_state_ = message.framework.task_killing_state;
   if (env_.info.exit_after) {
     delay(*env_.info.exit_after, "ExecutorProcess::exit", [this] { exitExecutor("The executor's script exits"); });
   }
@@ -72,7 +72,7 @@ void ExecutorProcess::reconnect(const sim::Upid& from, const ReconnectExecutorMe
   for (const auto& [id, task] : tasks_) {
     if (!task.acknowledged) message.tasks.push_back(task.info);
   }
-  message.updates = unacknowledged_;  // oldest first
+  for (const Unacknowledged& u : unacknowledged_) message.updates.push_back(update(u));  // oldest first
   send(from, message);
 }
 
@@ -131,21 +131,30 @@ void ExecutorProcess::sendStatusUpdate(const std::string& taskId, TaskState stat
       }
     }
   }
-  StatusUpdate update;
-  update.framework_id = env_.framework_id;
-  update.slave_id = env_.slave_id;
-  update.executor_id = env_.info.executor_id;
-  update.task_id = taskId;
-  update.state = state;
-  update.source = TaskStatusSource::SOURCE_EXECUTOR;
-  update.message = std::move(text);
-  update.uuid = uuid();
-  update.timestamp = now();
+  Unacknowledged& sent = unacknowledged_.emplace_back();  // a fresh UUID: never already there
+  sent.task_id = taskId;
+  sent.state = state;
+  sent.message = std::move(text);
+  sent.uuid = uuid();
+  sent.timestamp = now();
   StatusUpdateMessage message;
-  message.update = update;
+  message.update = update(sent);
   message.pid = self();
-  unacknowledged_.push_back(std::move(update));  // a fresh UUID: never already there
   send(env_.slave, std::move(message));
+}
+
+StatusUpdate ExecutorProcess::update(const Unacknowledged& u) const {
+  StatusUpdate out;
+  out.framework_id = env_.framework_id;
+  out.slave_id = env_.slave_id;
+  out.executor_id = env_.info.executor_id;
+  out.task_id = u.task_id;
+  out.state = u.state;
+  out.source = TaskStatusSource::SOURCE_EXECUTOR;
+  out.message = u.message;
+  out.uuid = u.uuid;
+  out.timestamp = u.timestamp;
+  return out;
 }
 
 void ExecutorProcess::acknowledged(const sim::Upid& /*from*/, const StatusUpdateAcknowledgementMessage& message) {
@@ -156,8 +165,15 @@ void ExecutorProcess::acknowledged(const sim::Upid& /*from*/, const StatusUpdate
     return;
   }
   const auto erased =
-      std::erase_if(unacknowledged_, [&message](const StatusUpdate& u) { return u.uuid == message.uuid; });
-  if (auto it = tasks_.find(message.task_id); erased != 0 && it != tasks_.end()) it->second.acknowledged = true;
+      std::erase_if(unacknowledged_, [&message](const Unacknowledged& u) { return u.uuid == message.uuid; });
+  if (unacknowledged_.empty()) unacknowledged_.shrink_to_fit();
+  if (auto it = tasks_.find(message.task_id); erased != 0 && it != tasks_.end()) {
+    // The driver forgets the TaskInfo: only what the command executor reads of it stays
+    // (the kill grace period, whether it ignores SIGTERM, its sandbox growth).
+    it->second.acknowledged = true;
+    it->second.info.steps = {};
+    it->second.info.uris = {};
+  }
 }
 
 void ExecutorProcess::killTask(const sim::Upid& /*from*/, const KillTaskMessage& message) {

@@ -109,10 +109,23 @@ class ExecutorProcess final : public sim::Process {
   ExecutorEnvironment env_;
   bool connected_ = false;
   bool aborted_ = false;  // the driver's `aborted`: after a shutdown it takes no message
-  FrameworkInfo framework_;  // from ExecutorRegisteredMessage (the command executor's frameworkInfo)
+  // From ExecutorRegisteredMessage's FrameworkInfo: the TASK_KILLING_STATE capability, all
+  // the command executor reads of its frameworkInfo.
+  bool task_killing_state_ = false;
   std::map<std::string, RunningTask> tasks_;
-  // In the order sent, as the driver's LinkedHashMap<UUID, StatusUpdate> keeps them.
-  std::vector<StatusUpdate> unacknowledged_;
+  // An unacknowledged update without what every update of this executor shares (its
+  // framework, agent and executor ids, SOURCE_EXECUTOR, no reason): update() rebuilds it.
+  struct Unacknowledged {
+    std::string task_id;
+    TaskState state = TaskState::TASK_STAGING;
+    sim::Time timestamp;
+    std::string message;
+    std::string uuid;
+  };
+  StatusUpdate update(const Unacknowledged& u) const;
+  // In the order sent, as the driver's LinkedHashMap<UUID, StatusUpdate> keeps them; its
+  // capacity goes back once all are acknowledged (a command executor sends three).
+  std::vector<Unacknowledged> unacknowledged_;
   sim::TimerId recovery_timer_;
 };
 

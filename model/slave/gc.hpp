@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>  // lookup only: due_, promises_
 #include <utility>
 #include <vector>
 
@@ -53,8 +54,9 @@ class GarbageCollector final : public sim::Process {
     sim::Time at;
     std::uint64_t seq = 0;
   };
-  // Pending removals: path -> when.
-  const std::map<std::string, Due>& scheduled() const { return due_; }
+  // Pending removals: path -> when (asked only its size or a path: never iterated).
+  using Scheduled = std::unordered_map<std::string, Due>;  // lookup only
+  const Scheduled& scheduled() const { return due_; }
 
  public:
   // The run's fault sites (model/slave/fault_sites.hpp); none: every site is off.
@@ -75,8 +77,10 @@ class GarbageCollector final : public sim::Process {
   void setDue(const std::string& path, std::optional<sim::Time> at);
   // The paths due by `limit`, in removal order.
   std::vector<std::string> dueBy(sim::Time limit) const;
-  std::map<std::string, Due> due_;
-  std::map<std::string, Removal> promises_;  // the futures schedule() returned, by path
+  // Hash tables, never iterated: the paths share a long work_dir prefix, which every
+  // comparison of a sorted map's look-up read again.
+  Scheduled due_;
+  std::unordered_map<std::string, Removal> promises_;  // lookup only: the futures schedule() returned, by path
   // (removal time, schedule counter) -> the path (due_'s key): the counter is unique, so
   // the order never compares paths (they share a long work_dir prefix).
   std::map<std::pair<sim::Time, std::uint64_t>, const std::string*> order_;

@@ -300,7 +300,7 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
         {{"executor_id", info.executor_id}, {"container", e.container_id}, {"sandbox", sandbox}});
   }
   setExecutorState(f.info.id, e, Executor::State::REGISTERING, {{"container", e.container_id}});
-  const std::string frameworkId = f.info.id;
+  const Id frameworkId = f.info.id;  // interned: the closures below hold a pointer, not a copy
   const std::string executorId = info.executor_id;
   const std::string containerId = e.container_id;
   if (components_.containerizer != nullptr) {
@@ -345,7 +345,8 @@ void Slave::executorLaunched(const std::string& frameworkId, const std::string& 
   if (components_.containerizer != nullptr) {
     // containerizer->wait(containerId).onAny(defer(self(), &Slave::executorTerminated, ...)).
     components_.containerizer->wait(containerId, self(),
-                                    [this, frameworkId, executorId, containerId](const sim::Try<ContainerTermination>& t) {
+                                    [this, frameworkId = Id(frameworkId), executorId,
+                                     containerId](const sim::Try<ContainerTermination>& t) {
                                       executorTerminated(frameworkId, executorId, containerId, t);
                                     });
   }

@@ -87,7 +87,7 @@ sim::Try<std::vector<StatusUpdateRecord>> decodeRecords(const std::string& bytes
   return records;
 }
 
-StatusUpdateStream::StatusUpdateStream(std::string taskId, std::string frameworkId, sim::Disk* disk,
+StatusUpdateStream::StatusUpdateStream(std::string taskId, Id frameworkId, sim::Disk* disk,
                                        std::optional<std::string> path, bool deferCheckpoint)
     : task_id_(std::move(taskId)),
       framework_id_(std::move(frameworkId)),

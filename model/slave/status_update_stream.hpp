@@ -37,7 +37,7 @@ class StatusUpdateStream {
  public:
   // `deferCheckpoint` is the planted bug update-forwarded-before-checkpoint
   // (model/common/planted_bug.hpp): an update's UPDATE record is written only with its ACK.
-  StatusUpdateStream(std::string taskId, std::string frameworkId, sim::Disk* disk,
+  StatusUpdateStream(std::string taskId, Id frameworkId, sim::Disk* disk,
                      std::optional<std::string> path, bool deferCheckpoint = false);
 
   // Kept by the stream if accepted (moved from then only).
@@ -59,7 +59,7 @@ class StatusUpdateStream {
   const std::string& rejection() const { return rejection_; }
 
   const std::string& taskId() const { return task_id_; }
-  const std::string& frameworkId() const { return framework_id_; }
+  const std::string& frameworkId() const { return framework_id_.str(); }
 
  private:
   // The record in task.updates, when checkpointed; a failed write is a permanent error.
@@ -68,7 +68,7 @@ class StatusUpdateStream {
   void acknowledgeHead();             // an ACK of the head: it goes; a terminal one closes
 
   std::string task_id_;
-  std::string framework_id_;
+  Id framework_id_;  // interned: the stream of every task of a framework shares its text
   sim::Disk* disk_;
   std::optional<std::string> path_;
   // A stream holds a few updates: vectors (a deque allocates 512 bytes even when
