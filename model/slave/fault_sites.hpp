@@ -25,6 +25,18 @@ inline constexpr std::string_view kContainerizerDestroySite = "Containerizer::de
 inline constexpr std::string_view kExecutorLaunchSite = "MesosContainerizerLaunch::execute";
 inline constexpr std::string_view kRegistrationSendSite = "Slave::doReliableRegistration";
 
+// Containerizer::launch is a holding site too (model/master/registrar.hpp's faultSites()):
+// the Mesos tests hand the agent a containerizer whose launch returns a future they
+// satisfy later (SlaveTest, SlaveRecoveryTest: a kill, a restart, a framework shutdown
+// while launching). Held, Slave::launchExecutor's launch reaches the containerizer only
+// when the hold is released (the container does not exist meanwhile), or never if the
+// agent is gone by then. The reach's attribute ("executor"): the command executor or a
+// custom one.
+inline const std::vector<std::string_view>& containerizerLaunchExecutors() {
+  static const std::vector<std::string_view> kinds{"command", "custom"};
+  return kinds;
+}
+
 // Whether a reach of a firing site by `owner` fires (none: every site is off).
 inline bool siteFires(const std::shared_ptr<sim::FaultSites>& faults, const sim::Process& owner, std::string_view site,
                       std::string_view what = {}) {
