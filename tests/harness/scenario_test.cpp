@@ -976,10 +976,10 @@ TEST_CASE("frameworks and tasks: revocable_resources, user, principal, revocable
   CHECK(f1.user == "nobody");
   CHECK(f1.principal == "ops");
   REQUIRE(f1.tasks.size() == 2);
-  CHECK(f1.tasks[0].info.revocable);
+  CHECK_FALSE(f1.tasks[0].info.revocable_resources.empty());
   CHECK(f1.tasks[0].info.resources == "cpus:1;mem:128");
   CHECK(f1.tasks[0].info.sandbox_growth_bytes_per_minute == 2ULL * 1024 * 1024 * 1024);
-  CHECK_FALSE(f1.tasks[1].info.revocable);
+  CHECK(f1.tasks[1].info.revocable_resources.empty());
   CHECK(f1.tasks[1].info.resources == "cpus:0.25");
   CHECK(f1.tasks[1].info.sandbox_growth_bytes_per_minute == 0);
   // Defaults: no capability, root, no principal.
