@@ -10,6 +10,7 @@
 #include "harness/world.hpp"
 #include "model/master/registrar.hpp"
 #include "model/slave/fault_sites.hpp"
+#include "model/slave/holding_sites.hpp"
 
 namespace agentsim::harness {
 
@@ -50,9 +51,12 @@ void parseSiteHold(const ParseContext& c, const std::string& p, TimelineEntry& o
   const std::string name = c.reader.string(p + "/site", 100);
   const sim::FaultSiteSpec* spec = nullptr;
   std::vector<std::string_view> names;
-  for (const sim::FaultSiteSpec& site : model::faultSites()) {
-    names.push_back(site.name);
-    if (site.name == name) spec = &site;
+  // The master's holding sites, then the agent's.
+  for (const auto* sites : {&model::faultSites(), &model::slaveHoldingSites()}) {
+    for (const sim::FaultSiteSpec& site : *sites) {
+      names.push_back(site.name);
+      if (site.name == name) spec = &site;
+    }
   }
   if (spec == nullptr) {
     c.reader.fail(p + "/site", fmt::format("unknown fault site \"{}\"; expected one of: {}", name.substr(0, 60),

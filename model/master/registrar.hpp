@@ -13,7 +13,6 @@
 
 #include "model/master/rate_limiter.hpp"
 #include "model/master/registry.hpp"
-#include "model/slave/fault_sites.hpp"
 #include "sim/fault_site.hpp"
 
 namespace agentsim::model {
@@ -35,9 +34,6 @@ inline const std::vector<sim::FaultSiteSpec>& faultSites() {
       {kRateLimiterAcquireSite, "caller", rateLimiterCallers(),
        "a request for an agent removal permit (libprocess RateLimiter::acquire; model/master/rate_limiter.hpp): held, "
        "it reaches the master's limiter when the hold is released"},
-      {kContainerizerLaunchSite, "executor", containerizerLaunchExecutors(),
-       "the agent's launch of an executor's container (Containerizer::launch, from Slave::launchExecutor; "
-       "model/slave/fault_sites.hpp): held, the launch reaches the containerizer when the hold is released"},
   };
   return sites;
 }

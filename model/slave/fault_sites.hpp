@@ -25,7 +25,7 @@ inline constexpr std::string_view kContainerizerDestroySite = "Containerizer::de
 inline constexpr std::string_view kExecutorLaunchSite = "MesosContainerizerLaunch::execute";
 inline constexpr std::string_view kRegistrationSendSite = "Slave::doReliableRegistration";
 
-// Containerizer::launch is a holding site too (model/master/registrar.hpp's faultSites()):
+// Containerizer::launch is a holding site too (model/slave/holding_sites.hpp):
 // the Mesos tests hand the agent a containerizer whose launch returns a future they
 // satisfy later (SlaveTest, SlaveRecoveryTest: a kill, a restart, a framework shutdown
 // while launching). Held, Slave::launchExecutor's launch reaches the containerizer only

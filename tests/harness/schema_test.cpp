@@ -15,6 +15,7 @@
 #include "model/common/flags.hpp"
 #include "model/messages/messages.hpp"
 #include "model/master/registrar.hpp"
+#include "model/slave/holding_sites.hpp"
 #include "model/common/task_state.hpp"
 #include "model/common/task_status_reason.hpp"
 #include "model/slave/slave.hpp"
@@ -185,9 +186,11 @@ TEST_CASE("the schema's action kinds are harness::actionKinds()") {
     // One schema object for every site: its keys are the union of each site's.
     Names keys = loaderKeys(withTimeline(R"({ "at": "0secs", "hold": { "site": "Registrar::apply", "zz_unknown": 1 } })"));
     keys.merge(loaderKeys(withTimeline(R"({ "at": "0secs", "hold": { "site": "RateLimiter::acquire", "zz_unknown": 1 } })")));
+    keys.merge(loaderKeys(withTimeline(R"({ "at": "0secs", "hold": { "site": "Containerizer::launch", "zz_unknown": 1 } })")));
     CHECK(propertiesOf(site) == keys);
     Names sites;
     for (const auto& f : agentsim::model::faultSites()) sites.emplace(f.name);
+    for (const auto& f : agentsim::model::slaveHoldingSites()) sites.emplace(f.name);
     CHECK(enumOf(site.at("properties").at("site")) == sites);
     Names operations;
     for (auto o : agentsim::model::registryOperationNames()) operations.emplace(o);
@@ -195,6 +198,9 @@ TEST_CASE("the schema's action kinds are harness::actionKinds()") {
     Names callers;
     for (auto c : agentsim::model::rateLimiterCallers()) callers.emplace(c);
     CHECK(enumOf(site.at("properties").at("caller")) == callers);
+    Names executors;
+    for (auto e : agentsim::model::containerizerLaunchExecutors()) executors.emplace(e);
+    CHECK(enumOf(site.at("properties").at("executor")) == executors);
   }
   // restart_agent takes a bare agent too, as the loader does.
   CHECK(actions.at("restart_agent").at("oneOf").at(0) == json{{"$ref", "#/$defs/identifier"}});
