@@ -66,8 +66,8 @@ const std::vector<ActionKind>& actionKinds() {
       {"heal", "End partitions. Value: [hostA, hostB], or \"all\".", parseHeal},
       {"hold",
        "Hold matching messages until a release. Value: {message, from, to, count, probability, for}; or, "
-       "to hold what reaches a fault site of the model (a registrar operation), {site "
-       "(\"Registrar::apply\"), operation, count, for}.",
+       "to hold what reaches a fault site of the model (a registrar operation, a removal permit, a container "
+       "launch), {site (\"Registrar::apply\"), operation, count, for}.",
        parseHold},
       {"kill_executors",
        "SIGKILL every executor's container program on an agent host (the agent itself is left alone), as a test "

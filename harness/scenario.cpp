@@ -476,7 +476,7 @@ std::vector<model::TaskLaunch> readTasks(const Reader& r, const Scenario& s, con
       auto parsed = model::parseResources(launch.info.resources);
       if (parsed.isError()) r.fail(t + "/resources", parsed.error() + " (e.g. \"cpus:0.5;mem:128\")");
     }
-    if (r.has(t + "/revocable")) launch.info.revocable = r.boolean(t + "/revocable");
+    if (r.has(t + "/revocable")) launch.info.revocable_resources = parseTaskRevocable(r, t, launch.info.resources);
     if (r.has(t + "/uris")) {
       // CommandInfo.uris, which the Fetcher downloads into the sandbox first.
       const std::size_t n = r.array(t + "/uris", 100);

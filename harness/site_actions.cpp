@@ -50,6 +50,7 @@ void parseSiteHold(const ParseContext& c, const std::string& p, TimelineEntry& o
   const std::string name = c.reader.string(p + "/site", 100);
   const sim::FaultSiteSpec* spec = nullptr;
   std::vector<std::string_view> names;
+  // The master's holding sites, then the agent's.
   for (const auto* sites : {&model::faultSites(), &model::agentHoldSites()}) {
     for (const sim::FaultSiteSpec& site : *sites) {
       names.push_back(site.name);

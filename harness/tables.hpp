@@ -54,6 +54,8 @@ const sim::StateMachine& machineArg(const ParseContext& c, const std::string& po
 std::string stateArg(const ParseContext& c, const std::string& pointer, const sim::StateMachine& machine);
 // Every TaskState name, in mesos.proto's order ("TASK_STAGING, TASK_STARTING, ...").
 std::string taskStateNames();
+// harness/task_revocable.cpp: a task's `revocable` (true, or the part of `resources` that is).
+std::string parseTaskRevocable(const Reader& r, const std::string& task, const std::string& resources);
 // An agent of the cluster ("agent-1"), not a master, framework or ZooKeeper server.
 std::string agentHostArg(const ParseContext& c, const std::string& pointer);
 // The framework an object's "framework" key names (`object` is the object's pointer):

@@ -69,8 +69,9 @@ bool FaultSites::fires(const Process& owner, std::string_view site, std::string_
 
 void FaultSites::reach(Process& owner, std::string_view site,
                        std::pair<std::string_view, std::string_view> attribute, std::string_view function,
-                       std::function<void()> continuation) {
-  count(site);
+                       std::function<void()> continuation, bool counted) {
+  // `counted` false: the model counted this reach already (a firing site's fires()).
+  if (counted) count(site);
   for (auto& [id, active] : holds_) {
     const SiteHold& h = active.hold;
     if (h.site != site || (!h.value.empty() && h.value != attribute.second)) continue;

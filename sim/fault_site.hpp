@@ -95,7 +95,7 @@ class FaultSites {
   // dispatch's name.
   void reach(Process& owner, std::string_view site,
              std::pair<std::string_view, std::string_view> attribute, std::string_view function,
-             std::function<void()> continuation);
+             std::function<void()> continuation, bool counted = true);
 
   // How many times each site was reached, by name, and how many continuations are parked.
   const std::map<std::string, std::uint64_t, std::less<>>& reached() const { return reached_; }

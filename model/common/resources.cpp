@@ -56,4 +56,15 @@ std::string format(const Resources& r, bool revocable) {
   return fmt::format("cpus{}:{};mem{}:{}", tag, cpus, tag, r.mem_mb);
 }
 
+std::string mixedRevocableError(const Resources& all, const Resources& revocable) {
+  // Resources::names() in order: cpus, then mem.
+  if (revocable.cpus_milli != 0 && revocable.cpus_milli != all.cpus_milli) {
+    return "Cannot use both revocable and non-revocable 'cpus' at the same time";
+  }
+  if (revocable.mem_mb != 0 && revocable.mem_mb != all.mem_mb) {
+    return "Cannot use both revocable and non-revocable 'mem' at the same time";
+  }
+  return {};
+}
+
 }  // namespace agentsim::model

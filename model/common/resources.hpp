@@ -32,4 +32,9 @@ sim::Try<Resources> parseResources(std::string_view text);
 // "cpus:2;mem:512", with "(*){REV}" after each name when revocable, as Mesos prints them.
 std::string format(const Resources& r, bool revocable = false);
 
+// resource::validateRevocableAndNonRevocableResources (src/master/validation.cpp): the
+// error for resources of one name that are partly revocable (`revocable` is the revocable
+// part of `all`), or empty when every name is wholly revocable or wholly regular.
+std::string mixedRevocableError(const Resources& all, const Resources& revocable);
+
 }  // namespace agentsim::model

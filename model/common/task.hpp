@@ -18,7 +18,7 @@ struct Task {
   std::optional<TaskState> status_update_state;  // of the update being forwarded
   std::string status_update_uuid;
   std::string resources;
-  bool revocable = false;  // its resources are revocable
+  std::string revocable_resources;  // the revocable part of resources (Resource.revocable; empty: none)
   bool executor_reported = false;  // a status of it came from its executor (Executor::everSentTask)
 };
 

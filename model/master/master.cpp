@@ -576,8 +576,9 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
   for (TaskInfo task : message.tasks) {
     std::string invalid;
     Resources revocable;
-    if (task.revocable) {
-      auto r = parseResources(task.resources);
+    if (!task.revocable_resources.empty()) {
+      // Only the task's revocable resources count against the agent's revocable total.
+      auto r = parseResources(task.revocable_resources);
       if (!r.isError()) revocable = *r;
       if (!framework->info.revocable_resources) {
         invalid = "revocable resources are offered only to frameworks with the REVOCABLE_RESOURCES capability";
@@ -600,6 +601,23 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
       forwardToFramework(framework->info.id, u);
       continue;
     }
+    if (auto all = parseResources(task.resources); !all.isError()) {
+      // Master::_accept's validation::task::validate, after the offers': a task whose
+      // resources of one name are partly revocable is TASK_ERROR / REASON_TASK_INVALID.
+      if (const std::string mixed = mixedRevocableError(*all, revocable); !mixed.empty()) {
+        StatusUpdate u;
+        u.framework_id = framework->info.id;
+        u.task_id = task.task_id;
+        u.state = TaskState::TASK_ERROR;
+        u.source = TaskStatusSource::SOURCE_MASTER;
+        u.reason = TaskStatusReason::REASON_TASK_INVALID;
+        u.message = "Task mixes revocable and non-revocable resources: " + mixed;
+        u.timestamp = now();
+        countTerminal(u.state, u.source, u.reason);
+        forwardToFramework(framework->info.id, u);
+        continue;
+      }
+    }
     task.slave_id = slaveId;
     MasterTask& t = tasks_[framework->info.id][task.task_id];
     t.slave_id = slaveId;
@@ -610,8 +628,8 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
     if (tracing()) {
       log(fmt::format("Launching task {} of framework {} on agent {} ({}){}", task.task_id, framework->info.id,
                       slaveId, message.hostname,
-                      task.revocable ? " with revocable resources " + format(revocable, true) : ""),
-          {{"task_id", task.task_id}, {"slave_id", slaveId}, {"revocable", task.revocable}});
+                      revocable.empty() ? "" : " with revocable resources " + format(revocable, true)),
+          {{"task_id", task.task_id}, {"slave_id", slaveId}, {"revocable", !revocable.empty()}});
     }
     if (!task.executor.command) {
       // Master::addTask: a task with an ExecutorInfo adds its executor to the agent.

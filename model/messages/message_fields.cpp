@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include <fmt/format.h>
+
 #include "model/common/task_state.hpp"
 #include "model/common/task_status_reason.hpp"
 #include "model/common/task_status_source.hpp"
@@ -62,6 +64,107 @@ SetResult assignInteger(Int& field, const std::string& v, std::int64_t lo, std::
   field = static_cast<Int>(n);
   return std::nullopt;
 }
+// A repeated field of ids, as a comma-separated list ("" is the empty list).
+SetResult assign(std::vector<std::string>& field, const std::string& v) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (!v.empty() && start <= v.size()) {
+    const auto comma = v.find(',', start);
+    std::string id = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (id.empty()) return "a comma-separated list of ids, e.g. \"task-1,task-2\" (or \"\" for none)";
+    out.push_back(std::move(id));
+    start = comma == std::string::npos ? v.size() + 1 : comma + 1;
+  }
+  field = std::move(out);
+  return std::nullopt;
+}
+// A repeated field of tasks' states, as the trace prints them: "TASK_ID=STATE" or
+// "TASK_ID=STATE/UUID", comma-separated ("" is the empty list).
+struct TaskStateEntry {
+  std::string task_id;
+  TaskState state = TaskState::TASK_STAGING;
+  std::string uuid;
+};
+constexpr std::string_view kTaskStatesExpected =
+    "a comma-separated list of TASK_ID=STATE or TASK_ID=STATE/UUID, e.g. \"task-1=TASK_RUNNING\" (or \"\" for none)";
+std::optional<std::vector<TaskStateEntry>> taskStates(const std::string& v) {
+  std::vector<std::string> items;
+  if (assign(items, v)) return std::nullopt;
+  std::vector<TaskStateEntry> out;
+  for (const std::string& item : items) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) return std::nullopt;
+    const auto slash = item.find('/', eq);
+    TaskStateEntry e;
+    e.task_id = item.substr(0, eq);
+    const auto state = parseTaskState(item.substr(eq + 1, slash == std::string::npos ? std::string::npos : slash - eq - 1));
+    if (!state) return std::nullopt;
+    e.state = *state;
+    if (slash != std::string::npos) {
+      e.uuid = item.substr(slash + 1);
+      if (e.uuid.empty()) return std::nullopt;
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+// ReregisterExecutorMessage.updates: the executor's unacknowledged updates, oldest first,
+// each from the executor of the message's framework_id and executor_id (as set so far) and
+// SOURCE_EXECUTOR; with no UUID given, the n-th gets 00000000-0000-4000-8000-00000000000n.
+MessageField executorUpdates() {
+  return MessageField{"updates", FieldType::Text, [](sim::Message& msg, const std::string& v) -> SetResult {
+                        auto& m = static_cast<ReregisterExecutorMessage&>(msg);
+                        const auto entries = taskStates(v);
+                        if (!entries) return std::string(kTaskStatesExpected);
+                        std::vector<StatusUpdate> updates;
+                        for (const TaskStateEntry& e : *entries) {
+                          StatusUpdate u;
+                          u.framework_id = Id(m.framework_id);
+                          u.executor_id = m.executor_id;
+                          u.task_id = e.task_id;
+                          u.state = e.state;
+                          u.source = TaskStatusSource::SOURCE_EXECUTOR;
+                          u.uuid = e.uuid.empty() ? fmt::format("00000000-0000-4000-8000-{:012}", updates.size() + 1) : e.uuid;
+                          updates.push_back(std::move(u));
+                        }
+                        m.updates = std::move(updates);
+                        return std::nullopt;
+                      }};
+}
+
+// ReregisterSlaveMessage.tasks: the tasks the agent reports, each with its latest state
+// (TASK_ID=STATE, no UUID). A task the message carries keeps its record with the given
+// state; another is added as a task of the message's first framework, run by a command
+// executor (no Task.executor_id), on the message's slave_id (as set so far); a task not
+// named is left out.
+MessageField slaveTasks() {
+  return MessageField{"tasks", FieldType::Text, [](sim::Message& msg, const std::string& v) -> SetResult {
+                        auto& m = static_cast<ReregisterSlaveMessage&>(msg);
+                        const auto entries = taskStates(v);
+                        const bool uuid = entries && std::any_of(entries->begin(), entries->end(),
+                                                                 [](const TaskStateEntry& e) { return !e.uuid.empty(); });
+                        if (!entries || uuid) return "a comma-separated list of TASK_ID=STATE, e.g. \"task-1=TASK_RUNNING\" (or \"\" for none)";
+                        std::vector<Task> tasks;
+                        for (const TaskStateEntry& e : *entries) {
+                          auto known = std::find_if(m.tasks.begin(), m.tasks.end(),
+                                                    [&](const Task& t) { return t.task_id == e.task_id; });
+                          Task t;
+                          if (known != m.tasks.end()) {
+                            t = *known;
+                          } else {
+                            t.task_id = e.task_id;
+                            t.framework_id = Id(m.frameworks.empty() ? std::string() : m.frameworks.front());
+                            t.slave_id = m.slave.id;
+                          }
+                          t.state = e.state;
+                          tasks.push_back(std::move(t));
+                        }
+                        m.tasks = std::move(tasks);
+                        return std::nullopt;
+                      }};
+}
+
 SetResult assign(std::int64_t& field, const std::string& v) { return assignInteger(field, v, -999'999'999'999, 999'999'999'999); }
 SetResult assign(std::uint32_t& field, const std::string& v) { return assignInteger(field, v, 0, 65535); }
 
@@ -137,6 +240,11 @@ std::vector<MessageField> frameworkInfo() {
   };
 }
 
+std::vector<MessageField> withField(std::vector<MessageField> fields, MessageField more) {
+  fields.push_back(std::move(more));
+  return fields;
+}
+
 std::vector<MessageKind> buildKinds() {
   std::vector<MessageKind> kinds{
       kind<ExecutorRegisteredMessage>({executorId<ExecutorRegisteredMessage>(),
@@ -153,15 +261,19 @@ std::vector<MessageKind> buildKinds() {
       kind<PingSlaveMessage>({field<PingSlaveMessage>("connected", FieldType::Boolean,
                                                       [](PingSlaveMessage& m) -> auto& { return m.connected; })}),
       kind<PongSlaveMessage>({}),
-      kind<ReconcileTasksMessage>({frameworkId<ReconcileTasksMessage>(), slaveId<ReconcileTasksMessage>()}),
+      kind<ReconcileTasksMessage>(
+          {frameworkId<ReconcileTasksMessage>(), slaveId<ReconcileTasksMessage>(),
+           // repeated TaskStatus statuses: their TaskIDs (each with the message's slave_id).
+           field<ReconcileTasksMessage>("statuses", FieldType::Text,
+                                        [](ReconcileTasksMessage& m) -> auto& { return m.task_ids; })}),
       kind<ReconnectExecutorMessage>({slaveId<ReconnectExecutorMessage>()}),
       kind<RegisterExecutorMessage>({executorId<RegisterExecutorMessage>(), frameworkId<RegisterExecutorMessage>()}),
       kind<RegisterFrameworkMessage>(frameworkInfo<RegisterFrameworkMessage>()),
       kind<RegisterSlaveMessage>(slaveInfo<RegisterSlaveMessage>()),
       kind<ReregisterExecutorMessage>({executorId<ReregisterExecutorMessage>(),
-                                       frameworkId<ReregisterExecutorMessage>()}),
+                                       frameworkId<ReregisterExecutorMessage>(), executorUpdates()}),
       kind<ReregisterFrameworkMessage>(frameworkInfo<ReregisterFrameworkMessage>()),
-      kind<ReregisterSlaveMessage>(slaveInfo<ReregisterSlaveMessage>()),
+      kind<ReregisterSlaveMessage>(withField(slaveInfo<ReregisterSlaveMessage>(), slaveTasks())),
       kind<ShutdownExecutorMessage>({executorId<ShutdownExecutorMessage>(), frameworkId<ShutdownExecutorMessage>()}),
       kind<ShutdownFrameworkMessage>({frameworkId<ShutdownFrameworkMessage>()}),
       kind<ShutdownMessage>(

@@ -4,8 +4,10 @@
 // modify a copy of one they intercepted (`message.set_version("0.28.1-rc1")`) before
 // process::post. Each kind has a maker (the message with its protobuf defaults, every
 // repeated field empty) and setters for its scalar fields, by their messages.proto
-// names; a setter reads the field's value from text and says what it expected when the
-// text is not one. The harness's `spoof` and `rewrite` actions read this table; the
+// names, and for three repeated ones, each as text that replaces the whole list
+// (ReconcileTasksMessage.statuses, ReregisterExecutorMessage.updates,
+// ReregisterSlaveMessage.tasks); a setter reads the field's value from text and says
+// what it expected when the text is not one. The harness's `spoof` and `rewrite` actions read this table; the
 // kernel's in-flight rewrite (sim::FaultRule::rewrite) calls the setters.
 #include <functional>
 #include <memory>

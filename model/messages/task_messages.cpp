@@ -32,7 +32,7 @@ Task createTask(const TaskInfo& info, TaskState state, const Id& frameworkId, co
   t.slave_id = slaveId;
   t.state = state;
   t.resources = info.resources;
-  t.revocable = info.revocable;
+  t.revocable_resources = info.revocable_resources;
   return t;
 }
 
@@ -48,7 +48,7 @@ void RunTaskMessage::describe(sim::Fields& out) const {
   out.push_back({"framework_id", framework.id});
   out.push_back({"task_id", task.task_id});
   out.push_back({"executor_id", task.executor.executor_id});
-  if (task.revocable) out.push_back({"revocable", true});
+  if (!task.revocable_resources.empty()) out.push_back({"revocable", true});
 }
 
 void KillTaskMessage::describe(sim::Fields& out) const {

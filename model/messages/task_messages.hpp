@@ -48,7 +48,9 @@ struct TaskInfo {
   std::string resources = "cpus:0.1;mem:32";
   ExecutorInfo executor;
   std::vector<TaskUpdateStep> steps;  // what the command does
-  bool revocable = false;  // its resources are revocable (oversubscribed)
+  // The part of `resources` that is revocable (oversubscribed): Resource.revocable is set per
+  // resource, so a task may mix revocable and regular resources. Empty: none.
+  std::string revocable_resources;
   std::vector<CommandURI> uris;  // CommandInfo.uris: fetched into the sandbox before it starts
   std::uint64_t sandbox_growth_bytes_per_minute = 0;  // what it writes to its sandbox (agentsim)
   std::optional<sim::Duration> kill_policy_grace_period;  // TaskInfo.kill_policy.grace_period

@@ -25,7 +25,19 @@ inline constexpr std::string_view kContainerizerDestroySite = "Containerizer::de
 inline constexpr std::string_view kExecutorLaunchSite = "MesosContainerizerLaunch::execute";
 inline constexpr std::string_view kRegistrationSendSite = "Slave::doReliableRegistration";
 
-// The agent's hold site (a hold parks what reaches it until a release; sim/fault_site.hpp):
+// Containerizer::launch is a holding site too (agentHoldSites below):
+// the Mesos tests hand the agent a containerizer whose launch returns a future they
+// satisfy later (SlaveTest, SlaveRecoveryTest: a kill, a restart, a framework shutdown
+// while launching). Held, Slave::launchExecutor's launch reaches the containerizer only
+// when the hold is released (the container does not exist meanwhile), or never if the
+// agent is gone by then. The reach's attribute ("executor"): the command executor or a
+// custom one.
+inline const std::vector<std::string_view>& containerizerLaunchExecutors() {
+  static const std::vector<std::string_view> kinds{"command", "custom"};
+  return kinds;
+}
+
+// The agent's hold sites (a hold parks what reaches it until a release; sim/fault_site.hpp):
 // GarbageCollector::unschedule, the collected future of the directories Slave::run
 // unschedules from GC before its _run (src/slave/slave.cpp). A held _run is how
 // SlaveTest.KillTaskBetweenRunTaskParts keeps a task pending.
@@ -41,6 +53,9 @@ inline const std::vector<sim::FaultSiteSpec>& agentHoldSites() {
       {kGarbageCollectorUnscheduleSite, "caller", unscheduleCallers(),
        "the directories the agent unschedules from GC before it launches a task (src/slave/slave.cpp: Slave::run, "
        "collect(unschedules)): held, the task stays pending until the release runs Slave::_run"},
+      {kContainerizerLaunchSite, "executor", containerizerLaunchExecutors(),
+       "the agent's launch of an executor's container (Containerizer::launch, from Slave::launchExecutor; "
+       "model/slave/fault_sites.hpp): held, the launch reaches the containerizer when the hold is released"},
   };
   return sites;
 }

@@ -22,7 +22,8 @@ ResourceUsage Slave::usage() const {
         auto r = parseResources(t.resources);
         if (r.isError()) continue;
         x.allocated += *r;
-        if (t.revocable) x.revocable += *r;
+        // Resources::revocable(): only the task's revocable resources, not its regular ones.
+        if (auto rev = parseResources(t.revocable_resources); !rev.isError()) x.revocable += *rev;
       }
       u.executors.push_back(x);
     }
@@ -37,8 +38,7 @@ Resources Slave::revocableAllocated() const {
   for (const auto& [fid, f] : frameworks_) {
     for (const auto& [eid, e] : f.executors) {
       for (const auto& [tid, t] : e.launched) {
-        if (!t.revocable) continue;
-        if (auto r = parseResources(t.resources); !r.isError()) total += *r;
+        if (auto r = parseResources(t.revocable_resources); !r.isError()) total += *r;
       }
     }
   }

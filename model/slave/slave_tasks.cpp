@@ -329,10 +329,19 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
         executorLaunched(frameworkId, executorId, containerId, sim::Error{"Input/output error"});
       });
     } else {
-      components_.containerizer->launch(std::move(config), self(),
-                                        [this, frameworkId, executorId, containerId](const sim::Try<bool>& r) {
-                                          executorLaunched(frameworkId, executorId, containerId, r);
-                                        });
+      auto launch = [this, config = std::move(config), frameworkId, executorId, containerId]() mutable {
+        components_.containerizer->launch(std::move(config), self(),
+                                          [this, frameworkId, executorId, containerId](const sim::Try<bool>& r) {
+                                            executorLaunched(frameworkId, executorId, containerId, r);
+                                          });
+      };
+      if (components_.faults == nullptr) {
+        launch();
+      } else {
+        // A hold here parks the launch (model/slave/fault_sites.hpp); fires() counted the reach.
+        components_.faults->reach(*this, kContainerizerLaunchSite, {"executor", info.command ? "command" : "custom"},
+                                  "Containerizer::launch", std::move(launch), false);
+      }
     }
   }
   delay(flags_.executor_registration_timeout, "Slave::registerExecutorTimeout",

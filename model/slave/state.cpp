@@ -58,7 +58,7 @@ std::string encode(const ExecutorInfo& i) {
 }
 
 std::string encode(const TaskInfo& i) {
-  return fmt::format("{}\t{}\t{}\t{}\t{}", i.task_id, i.name, i.slave_id, i.resources, i.revocable ? 1 : 0);
+  return fmt::format("{}\t{}\t{}\t{}\t{}", i.task_id, i.name, i.slave_id, i.resources, i.revocable_resources);
 }
 
 std::string encode(const SlaveInfo& i) { return fmt::format("{}\t{}\t{}\t{}", i.id, i.hostname, i.port, i.resources); }
@@ -113,7 +113,7 @@ sim::Try<TaskInfo> decodeTaskInfo(const std::string& text) {
   i.name = f[1];
   i.slave_id = f[2];
   i.resources = f[3];
-  i.revocable = f[4] == "1";
+  i.revocable_resources = f[4];
   return i;
 }
 

@@ -976,10 +976,10 @@ TEST_CASE("frameworks and tasks: revocable_resources, user, principal, revocable
   CHECK(f1.user == "nobody");
   CHECK(f1.principal == "ops");
   REQUIRE(f1.tasks.size() == 2);
-  CHECK(f1.tasks[0].info.revocable);
+  CHECK_FALSE(f1.tasks[0].info.revocable_resources.empty());
   CHECK(f1.tasks[0].info.resources == "cpus:1;mem:128");
   CHECK(f1.tasks[0].info.sandbox_growth_bytes_per_minute == 2ULL * 1024 * 1024 * 1024);
-  CHECK_FALSE(f1.tasks[1].info.revocable);
+  CHECK(f1.tasks[1].info.revocable_resources.empty());
   CHECK(f1.tasks[1].info.resources == "cpus:0.25");
   CHECK(f1.tasks[1].info.sandbox_growth_bytes_per_minute == 0);
   // Defaults: no capability, root, no principal.
@@ -995,7 +995,13 @@ TEST_CASE("frameworks and tasks: revocable_resources, user, principal, revocable
   CHECK(err(R"j("resources": "cpus")j").find("/frameworks/0/tasks/0/resources: Failed to parse resource 'cpus'") !=
         std::string::npos);
   CHECK(err(R"j("resources": "cpus:0.0001")j").find("At most 3 decimal places in 'cpus:0.0001'") != std::string::npos);
-  CHECK(err(R"j("revocable": 1)j").find("/frameworks/0/tasks/0/revocable: expected true or false") !=
+  CHECK(err(R"j("revocable": 1)j").find("/frameworks/0/tasks/0/revocable: expected a boolean or a resources string") !=
+        std::string::npos);
+  // A part of the task's resources (Resource.revocable per resource), not more.
+  CHECK(loadOk(withFrameworks(R"j([ { "id": "f1", "tasks": [ { "id": "t", "agent": "agent-1", "resources": "cpus:1;mem:32",
+                                     "revocable": "cpus:1" } ] } ])j"))
+            .frameworks[0].flags.tasks[0].info.revocable_resources == "cpus:1");
+  CHECK(err(R"j("resources": "cpus:1", "revocable": "cpus:2")j").find("are not part of the task's resources") !=
         std::string::npos);
   CHECK(err(R"j("sandbox_growth": "2G")j").find("/frameworks/0/tasks/0/sandbox_growth: Unknown bytes unit 'G'") !=
         std::string::npos);

@@ -186,6 +186,7 @@ TEST_CASE("the schema's action kinds are harness::actionKinds()") {
     // One schema object for every site: its keys are the union of each site's.
     Names keys = loaderKeys(withTimeline(R"({ "at": "0secs", "hold": { "site": "Registrar::apply", "zz_unknown": 1 } })"));
     keys.merge(loaderKeys(withTimeline(R"({ "at": "0secs", "hold": { "site": "RateLimiter::acquire", "zz_unknown": 1 } })")));
+    keys.merge(loaderKeys(withTimeline(R"({ "at": "0secs", "hold": { "site": "Containerizer::launch", "zz_unknown": 1 } })")));
     CHECK(propertiesOf(site) == keys);
     Names sites;
     for (const auto& f : agentsim::model::faultSites()) sites.emplace(f.name);
@@ -198,6 +199,9 @@ TEST_CASE("the schema's action kinds are harness::actionKinds()") {
     for (auto c : agentsim::model::rateLimiterCallers()) callers.emplace(c);
     for (auto c : agentsim::model::unscheduleCallers()) callers.emplace(c);
     CHECK(enumOf(site.at("properties").at("caller")) == callers);
+    Names executors;
+    for (auto e : agentsim::model::containerizerLaunchExecutors()) executors.emplace(e);
+    CHECK(enumOf(site.at("properties").at("executor")) == executors);
   }
   // restart_agent takes a bare agent too, as the loader does.
   CHECK(actions.at("restart_agent").at("oneOf").at(0) == json{{"$ref", "#/$defs/identifier"}});

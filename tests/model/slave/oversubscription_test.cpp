@@ -22,7 +22,7 @@ TaskLaunch task(std::string id, bool revocable, std::string resources = "cpus:1;
   t.info.name = id;
   t.info.executor.executor_id = id;
   t.info.resources = std::move(resources);
-  t.info.revocable = revocable;
+  if (revocable) t.info.revocable_resources = t.info.resources;
   t.info.steps = {{TaskState::TASK_STARTING, {}, {}}, {TaskState::TASK_RUNNING, {}, {}}};
   return t;
 }
