@@ -1196,7 +1196,7 @@ void parseLiveness(const ParseContext& c, const std::string& p, Expectation& out
       return Outcome{why.empty(), why.empty() ? std::string("converged") : why, {}};
     }
   };
-  observeWith(out, Liveness::interest(), LivenessCheck{Liveness(acks)});
+  observeWith(out, Liveness::interest(), LivenessCheck{Liveness(acks, unadmittedAgents(c.scenario))});
 }
 
 // harness/state_snapshot.cpp.

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/scenario.hpp"
 #include "model/common/task_state.hpp"
 #include "model/master/master.hpp"
 #include "model/sched/sched.hpp"
@@ -11,6 +12,18 @@
 #include "model/slave/status_update_manager.hpp"
 
 namespace agentsim::harness {
+
+std::set<std::string> unadmittedAgents(const Scenario& s) {
+  std::set<std::string> out;
+  const bool required = !s.masters.empty() && std::all_of(s.masters.begin(), s.masters.end(), [](const MasterSpec& m) {
+    return m.flags.authenticate_agents;
+  });
+  if (!required) return out;
+  for (const AgentSpec& a : s.agents) {
+    if (a.flags.credential.empty()) out.insert(a.id);
+  }
+  return out;
+}
 
 sim::Interest Liveness::interest() {
   sim::Interest i;
@@ -109,7 +122,7 @@ bool Liveness::connected(const std::string& framework) const {
 
 std::string Liveness::violation() const {
   for (const auto& [agent, state] : state_) {
-    if (down_.count(agent) == 0 && state != "RUNNING" && !shutDown(agent)) {
+    if (down_.count(agent) == 0 && state != "RUNNING" && !shutDown(agent) && unadmitted_.count(agent) == 0) {
       return fmt::format("{} is {}, not RUNNING, after the heal", agent, state);
     }
   }

@@ -30,6 +30,11 @@
 //    scheduler; a terminal state
 //    is the latest for good (Master::statusUpdate forwards a stale update of a task it
 //    no longer knows, e.g. a re-sent TASK_STARTING after the master's TASK_LOST).
+// An agent no master admits owes no RUNNING either (unadmittedAgents): with
+// --authenticate_agents on every master, an agent with no --credential registers without
+// authenticating and the master refuses each of its registrations ("Refusing
+// registration of agent ... because it is not authenticated"), so it retries forever,
+// as in Mesos, a misconfiguration as a startup error is.
 // Simplification: "registered with the leader" is read as RUNNING; the agent's detector
 // follows the leader, and the ping invariant of the master keeps a RUNNING agent's
 // master honest.
@@ -42,9 +47,16 @@
 
 namespace agentsim::harness {
 
+struct Scenario;
+
+// The agents of `s` that no master admits: every master requires agent authentication
+// (--authenticate_agents) and the agent has no credential (Master::authenticationAllows).
+std::set<std::string> unadmittedAgents(const Scenario& s);
+
 class Liveness {
  public:
-  explicit Liveness(bool checkAcknowledgements = true) : checkAcks_(checkAcknowledgements) {}
+  explicit Liveness(bool checkAcknowledgements = true, std::set<std::string> unadmitted = {})
+      : checkAcks_(checkAcknowledgements), unadmitted_(std::move(unadmitted)) {}
 
   // The records observe() reads.
   static sim::Interest interest();
@@ -57,6 +69,7 @@ class Liveness {
  private:
   using Stream = std::pair<std::string, std::string>;  // framework_id, task_id
   bool checkAcks_;
+  std::set<std::string> unadmitted_;  // agents no master admits (unadmittedAgents)
   std::map<std::string, std::string> state_;  // agent -> Slave::State
   std::set<std::string> down_;
   std::map<std::string, std::map<std::string, Stream>> pending_;  // agent -> uuid -> stream

@@ -26,7 +26,7 @@ struct RuleArgs {
 
 RuleArgs ruleArgs(const ParseContext& c, const std::string& p, sim::FaultAction action,
                   std::initializer_list<std::string_view> extra) {
-  std::vector<std::string> allowed{"message", "from", "to", "count", "probability", "for"};
+  std::vector<std::string> allowed{"message", "from", "to", "between_hosts", "count", "probability", "for"};
   for (auto k : extra) allowed.emplace_back(k);
   c.reader.object(p, allowed);
   RuleArgs a;
@@ -35,6 +35,10 @@ RuleArgs ruleArgs(const ParseContext& c, const std::string& p, sim::FaultAction 
   if (c.reader.has(p + "/message")) a.rule.match.name = messageArg(c, p + "/message");
   if (c.reader.has(p + "/from")) a.rule.match.from = endpointArg(c, p + "/from");
   if (c.reader.has(p + "/to")) a.rule.match.to = endpointArg(c, p + "/to");
+  // Only hops between two hosts: one within a host (an executor and its agent) is spared.
+  if (c.reader.has(p + "/between_hosts") && c.reader.boolean(p + "/between_hosts")) {
+    a.rule.match.where = [](const sim::Envelope& e) { return e.from.host() != e.to.host(); };
+  }
   if (c.reader.has(p + "/count")) a.rule.count = c.reader.unsignedInteger(p + "/count", 1, 1'000'000'000);
   if (c.reader.has(p + "/probability")) a.rule.probability = probabilityArg(c, p + "/probability");
   a.window = forArg(c, p + "/for");
@@ -43,6 +47,7 @@ RuleArgs ruleArgs(const ParseContext& c, const std::string& p, sim::FaultAction 
 
 std::string describeRule(const RuleArgs& a) {
   std::string s = a.rule.match.describe();
+  if (a.rule.match.where) s += " between hosts";
   if (a.rule.count != 0) s += fmt::format(", first {}", a.rule.count);
   if (a.rule.probability.num < a.rule.probability.den) {
     s += fmt::format(", probability {}/{}", a.rule.probability.num, a.rule.probability.den);

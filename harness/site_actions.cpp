@@ -62,7 +62,7 @@ void parseSiteHold(const ParseContext& c, const std::string& p, TimelineEntry& o
                                            fmt::join(names, ", ")));
   }
   // Message-rule keys mean nothing to a site: say so rather than "unknown key".
-  for (std::string_view k : {"message", "from", "to", "probability"}) {
+  for (std::string_view k : {"message", "from", "to", "between_hosts", "probability"}) {
     if (c.reader.has(p + "/" + std::string(k))) {
       c.reader.failAtKey(p + "/" + std::string(k),
                          fmt::format("\"{}\" is a message rule's key; a hold with \"site\" holds what reaches the "

@@ -162,6 +162,11 @@ void addFaults(const std::string& family, int n, sim::Rng& rng, const Hosts& h, 
     const sim::Duration until = atMs(rng, at + sim::Milliseconds(1), heal);
     if (family == "drop" || family == "duplicate") {
       e[family] = messageRule(rng, h, at, heal);
+      // Loss and duplication between hosts only: an executor and its agent talk over a
+      // socket on one host, which loses nothing without breaking (both would see `exited`),
+      // and the v0 executor driver does not resend an update (ExecutorProcess::sendStatusUpdate
+      // keeps it only for a reregistration after an agent restart).
+      e[family]["between_hosts"] = true;
     } else if (family == "delay") {
       Json rule = messageRule(rng, h, at, heal);
       rule["by"] = durationText(atMs(rng, sim::Milliseconds(1), kMaxDelay));

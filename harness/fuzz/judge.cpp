@@ -84,7 +84,7 @@ namespace {
 Verdict judgeScenario(const Scenario& scenario, const Json& timeline, bool permuteTies, const JudgeOptions& options) {
   std::vector<std::string> agents;
   for (const AgentSpec& a : scenario.agents) agents.push_back(a.id);
-  CaseObserver observer(targetsOf(timeline, agents), everyFrameworkAcknowledges(scenario));
+  CaseObserver observer(targetsOf(timeline, agents), everyFrameworkAcknowledges(scenario), unadmittedAgents(scenario));
   RunOptions run;
   run.bug = options.bug;
   run.permute_ties = permuteTies;

@@ -15,8 +15,8 @@ const std::vector<std::string>& lifecyclePhases() {
   return phases;
 }
 
-CaseObserver::CaseObserver(std::vector<CaseTarget> targets, bool checkAcks)
-    : targets_(std::move(targets)), liveness_(checkAcks) {
+CaseObserver::CaseObserver(std::vector<CaseTarget> targets, bool checkAcks, std::set<std::string> unadmitted)
+    : targets_(std::move(targets)), liveness_(checkAcks, std::move(unadmitted)) {
   counted_.insert(faultFamilies().begin(), faultFamilies().end());
 }
 

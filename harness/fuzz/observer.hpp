@@ -27,7 +27,7 @@ struct CaseTarget {
 class CaseObserver final : public sim::TraceSink {
  public:
   // `targets`: per timeline index, the entry's family and agent; `agents`: every agent.
-  CaseObserver(std::vector<CaseTarget> targets, bool checkAcks);
+  CaseObserver(std::vector<CaseTarget> targets, bool checkAcks, std::set<std::string> unadmitted = {});
 
   void header(const sim::Fields&) override {}
   void record(const sim::Record& r) override;

@@ -278,6 +278,9 @@ void ZooKeeperServer::initialize() {
   log(fmt::format("ZooKeeper server myid={} of {} started on {}:{}", myid_, ensemble_->size(), self().host(),
                   self().port()));
   traceState(machines::kZooKeeperServer, toString(state_));
+  peers_.clear();
+  for (int peer = 1; peer <= ensemble_->size(); ++peer)
+    peers_.push_back(sim().upid(zk::kServerId, ZooKeeperEnsemble::hostName(peer), zk::kClientPort));
   tick();
 }
 
@@ -295,7 +298,7 @@ void ZooKeeperServer::tick() {
     if (peer == myid_) continue;
     zk::QuorumPing m;
     m.myid = myid_;
-    send(sim().upid(zk::kServerId, ZooKeeperEnsemble::hostName(peer), zk::kClientPort), m);
+    send(peers_[static_cast<std::size_t>(peer - 1)], m);
   }
   evaluateQuorum();
   if (state_ == State::LEADING && now().ns() % zk::kTickTime.ns() == 0) runSessionTracker();
@@ -406,7 +409,7 @@ void ZooKeeperServer::deliverEvent(std::int64_t session, const std::string& path
 }
 
 ZooKeeperServer* ZooKeeperServer::peer(int myid) const {
-  sim::Process* p = sim().process(sim().upid(zk::kServerId, ZooKeeperEnsemble::hostName(myid), zk::kClientPort));
+  sim::Process* p = sim().process(peers_.at(static_cast<std::size_t>(myid - 1)));
   return p == nullptr ? nullptr : static_cast<ZooKeeperServer*>(p);
 }
 

@@ -215,6 +215,9 @@ class ZooKeeperServer final : public sim::Process {
 
   std::shared_ptr<ZooKeeperEnsemble> ensemble_;
   int myid_;
+  // Every server's address (zk-N's at N-1, this one's too), built once at start: the
+  // quorum heartbeat sends to them every tickTime/2.
+  std::vector<sim::Upid> peers_;
   State state_ = State::LOOKING;
   std::map<int, sim::Time> heard_;  // peer myid -> when its last quorum ping arrived
   // client address -> session id; closeAll takes them in address order from sessions()

@@ -54,6 +54,10 @@ TEST_CASE("a case's faults end by the heal and its startup orders are legal") {
         if (f.contains(rule)) CHECK(at + duration(f.at(rule).at("for")) <= c.heal);
       }
       if (f.contains("drop")) CHECK(f.at("drop").contains("message"));  // never a ZooKeeper message
+      // Loss and duplication between hosts only: never the executor <-> agent hop.
+      for (const char* rule : {"drop", "duplicate"}) {
+        if (f.contains(rule)) CHECK(f.at(rule).value("between_hosts", false));
+      }
     }
     for (const auto& [agent, order] : c.orders) {
       ++reordered;

@@ -93,3 +93,17 @@ TEST_CASE("checkpointed_updates_survive_restarts: a restarted agent that exits b
   exitAgent(t, 7);
   CHECK(harness::checkpointedUpdatesSurviveRestarts(t.records).held);
 }
+
+TEST_CASE("liveness: an agent no master admits (no credential, --authenticate_agents) owes no RUNNING") {
+  harness::testing::TraceBuilder t(sim::Seconds(1));
+  t.agentState(0, "DISCONNECTED", "RECOVERING");
+  const sim::Interest interest = harness::Liveness::interest();
+  harness::Liveness owed, unadmitted(true, {"agent-1"});
+  for (const sim::Record& r : t.records) {
+    if (!interest.wants(r.kind, r.name)) continue;
+    owed.observe(r);
+    unadmitted.observe(r);
+  }
+  CHECK(owed.violation() == "agent-1 is DISCONNECTED, not RUNNING, after the heal");
+  CHECK(unadmitted.violation().empty());
+}
