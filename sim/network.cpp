@@ -15,8 +15,14 @@ bool matchesEnd(const std::string& pattern, const Upid& u) {
 }  // namespace
 
 bool MessageMatch::matches(const Envelope& e) const {
-  if (!name.empty() && name != e.body->name()) return false;
-  if (!matchesEnd(from, e.from) || !matchesEnd(to, e.to)) return false;
+  if (!name.empty()) {
+    const std::string_view n = e.body->name();
+    if (n.data() != name_seen || n.size() != name.size()) {
+      if (name != n) return false;
+      name_seen = n.data();
+    }
+  }
+  if ((!from.empty() && !matchesEnd(from, e.from)) || (!to.empty() && !matchesEnd(to, e.to))) return false;
   return !where || where(e);
 }
 
@@ -119,7 +125,7 @@ void Network::traceRewrite(const Envelope& e, Fields set, const std::string& lab
 
 void Network::send(Envelope envelope) {
   envelope.msg = ++sent_;
-  if (sim_.tracing(RecordKind::Send, envelope.body->name())) {
+  if (sim_.trace().enabled() && sim_.tracing(RecordKind::Send, envelope.body->name())) {
     const auto& ctx = sim_.context();
     Fields f{{"from", envelope.from.str()}, {"to", envelope.to.str()}};
     envelope.body->describe(f);

@@ -30,6 +30,11 @@ struct MessageMatch {
 
   bool matches(const Envelope& e) const;
   std::string describe() const;
+
+  // The address of a message name found equal to `name`: a message's name() is its
+  // type's kName, whose characters never move, so the next message of the type matches
+  // on the address alone (a cache: it decides nothing the text would not).
+  mutable const char* name_seen = nullptr;
 };
 
 enum class FaultAction { Drop, Delay, Duplicate, Hold, Rewrite };

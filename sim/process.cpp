@@ -75,7 +75,18 @@ void Process::deliver(Envelope& envelope) {
     }
     return;
   }
-  const Handler* it = findHandler(name);
+  // Fast path, inline: a message's name() is its type's kName, the same characters
+  // install saw, so a sealed table is searched by the text's address first.
+  const Handler* it = nullptr;
+  if (table_ != nullptr) {
+    for (const Handler& h : *table_) {
+      if (h.name.data() == name.data() && h.name.size() == name.size()) {
+        it = &h;
+        break;
+      }
+    }
+  }
+  if (it == nullptr) it = findHandler(name);
   if (it == nullptr) {
     if (tracing(RecordKind::Drop, name)) {
       sim_->emitMessage(RecordKind::Drop, this, {}, envelope,
@@ -90,7 +101,13 @@ void Process::deliver(Envelope& envelope) {
     envelope.body->describe(f);
     sim_->emitMessage(RecordKind::Deliver, this, {}, envelope, std::move(f), sim_->refOf(this, it->function));
   }
-  // Copied: the handler may install handlers (the vector may move).
+  // A sealed table never moves or goes (the kernel keeps every one; a late install
+  // seals a new one), so its handler is called where it lies; one still being built
+  // may move when the handler installs another, so it is copied first.
+  if (table_ != nullptr) {
+    it->invoke(this, *it, envelope.from, *envelope.body);
+    return;
+  }
   const Handler h = *it;
   h.invoke(this, h, envelope.from, *envelope.body);
 }
