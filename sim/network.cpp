@@ -62,6 +62,28 @@ void Network::removeRule(RuleId id) {
   if (it != rules_.end()) rules_.erase(it);
 }
 
+// Inline in its callers below (every send takes it).
+inline void Network::schedule(Envelope&& envelope, Duration extra, std::uint64_t incarnation, bool keepOrder) {
+  Duration latency = latency_.base + extra;
+  if (latency_.jitter > Duration{}) latency += rng_.uniform(latency_.jitter);
+  Time when = sim_.now() + latency;
+  if (latency_.jitter > Duration{} || keepOrder) {
+    // TCP keeps order per link: never arrive before an earlier message on it.
+    Time& last = last_arrival_[{envelope.from.str(), envelope.to.str()}];
+    if (when < last) when = last;
+    last = when;
+  } else if (!last_arrival_.empty()) {
+    // A link an order-keeping delay slowed: wait behind its delayed messages.
+    const auto it = last_arrival_.find({envelope.from.str(), envelope.to.str()});
+    if (it != last_arrival_.end()) {
+      if (when < it->second) when = it->second;
+      it->second = when;
+    }
+  }
+  sim_.scheduleDelivery(when, std::move(envelope), incarnation);
+}
+
+
 std::size_t Network::release(RuleId id) {
   ActiveRule* rule = findRule(id);
   if (rule == nullptr) return 0;
@@ -175,26 +197,6 @@ void Network::send(Envelope envelope) {
              keepOrder);
   }
   schedule(std::move(envelope), extra, incarnation, keepOrder);
-}
-
-void Network::schedule(Envelope&& envelope, Duration extra, std::uint64_t incarnation, bool keepOrder) {
-  Duration latency = latency_.base + extra;
-  if (latency_.jitter > Duration{}) latency += rng_.uniform(latency_.jitter);
-  Time when = sim_.now() + latency;
-  if (latency_.jitter > Duration{} || keepOrder) {
-    // TCP keeps order per link: never arrive before an earlier message on it.
-    Time& last = last_arrival_[{envelope.from.str(), envelope.to.str()}];
-    if (when < last) when = last;
-    last = when;
-  } else if (!last_arrival_.empty()) {
-    // A link an order-keeping delay slowed: wait behind its delayed messages.
-    const auto it = last_arrival_.find({envelope.from.str(), envelope.to.str()});
-    if (it != last_arrival_.end()) {
-      if (when < it->second) when = it->second;
-      it->second = when;
-    }
-  }
-  sim_.scheduleDelivery(when, std::move(envelope), incarnation);
 }
 
 }  // namespace agentsim::sim

@@ -101,7 +101,8 @@ class Network {
     std::uint64_t matched = 0;
     std::vector<Held> held;
   };
-  void schedule(Envelope&& envelope, Duration extra, std::uint64_t incarnation, bool keepOrder = false);
+  __attribute__((always_inline)) void schedule(Envelope&& envelope, Duration extra, std::uint64_t incarnation,
+                                               bool keepOrder = false);
   void traceDrop(const Envelope& e, std::string reason);
   void traceFault(const Envelope& e, std::string_view what, const std::string& label);
   void traceRewrite(const Envelope& e, Fields set, const std::string& label);

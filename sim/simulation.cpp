@@ -405,13 +405,6 @@ __attribute__((always_inline)) inline void Simulation::deliver(EventQueue::Deliv
 
 // Inline in runEvent, its one caller: one call less per event.
 __attribute__((always_inline)) inline void Simulation::run(std::uint32_t ref) {
-  // The slot is freed once the event is over (or a limit ends it): until then nothing
-  // else can take it, so the event runs from where it lies.
-  struct Release {
-    EventQueue& queue;
-    std::uint32_t ref;
-    ~Release() { queue.release(ref); }
-  } release{queue_, ref};
   if (EventQueue::isDelivery(ref)) {
     EventQueue::Delivery& d = queue_.delivery(ref);
     if (d.envelope.body) deliver(d);  // empty: taken by the stepper (deliverNow, dropPending)
@@ -444,7 +437,15 @@ void Simulation::runEvent(std::uint32_t ref) {
     queue_.release(ref);
     limitExceeded(fmt::format("more than {} events", limits_.max_events));
   }
-  run(ref);
+  // The slot is freed once the event is over (or a limit ends it): until then nothing
+  // else can take it, so the event runs from where it lies.
+  try {
+    run(ref);
+  } catch (...) {
+    queue_.release(ref);
+    throw;
+  }
+  queue_.release(ref);
   checkTraceLimits();
 }
 
