@@ -66,8 +66,8 @@ class EventQueue {
   EventQueue& operator=(const EventQueue&) = delete;
 
   // Scheduling, in two steps: take a slot and fill it, then queue it at `at` (>= now).
-  std::uint32_t newTimer() { return timers_.take(); }
-  std::uint32_t newDelivery() {
+  __attribute__((always_inline)) std::uint32_t newTimer() { return timers_.take(); }
+  __attribute__((always_inline)) std::uint32_t newDelivery() {
     const std::uint32_t slot = deliveries_.take();
     AGENTSIM_ASSERT(slot < kDeliveryBit);
     return slot | kDeliveryBit;
@@ -142,14 +142,13 @@ class EventQueue {
     static constexpr std::uint32_t kChunk = 1U << kChunkBits;
     Slot& operator[](std::uint32_t i) { return chunks_[i >> kChunkBits][i & (kChunk - 1)]; }
     std::uint32_t size() const { return size_; }
-    std::uint32_t take() {
+    __attribute__((always_inline)) std::uint32_t take() {
       if (free_ != kNone) {
         const std::uint32_t i = free_;
         free_ = static_cast<std::uint32_t>((*this)[i].seq);
         return i;
       }
-      if ((size_ & (kChunk - 1)) == 0) chunks_.push_back(std::make_unique<Slot[]>(kChunk));
-      return size_++;
+      return grow();
     }
     void give(std::uint32_t i) {
       (*this)[i].seq = free_;
@@ -157,6 +156,10 @@ class EventQueue {
     }
 
    private:
+    __attribute__((noinline)) std::uint32_t grow() {
+      if ((size_ & (kChunk - 1)) == 0) chunks_.push_back(std::make_unique<Slot[]>(kChunk));
+      return size_++;
+    }
     std::vector<std::unique_ptr<Slot[]>> chunks_;
     std::uint32_t size_ = 0;
     std::uint32_t free_ = kNone;
@@ -167,17 +170,14 @@ class EventQueue {
   class Fifo {
    public:
     static constexpr std::uint32_t kBlock = 4096;
-    bool empty() const { return blocks_.empty(); }
-    Ticket& front() { return blocks_.front()[head_]; }
-    void push(const Ticket& t) {
-      if (tail_ == kBlock) {
-        blocks_.push_back(spare_ ? std::move(spare_) : std::make_unique<Ticket[]>(kBlock));
-        tail_ = 0;
-      }
-      blocks_.back()[tail_++] = t;
+    bool empty() const { return first_ == nullptr; }
+    Ticket& front() { return first_[head_]; }
+    __attribute__((always_inline)) void push(const Ticket& t) {
+      if (tail_ == kBlock) addBlock();
+      last_[tail_++] = t;
     }
     void pop() {
-      if (++head_ == kBlock || (head_ == tail_ && blocks_.size() == 1)) dropBlock();
+      if (++head_ == kBlock || (head_ == tail_ && first_ == last_)) dropBlock();
     }
     template <typename F>
     void forEach(F&& f) const {
@@ -188,12 +188,23 @@ class EventQueue {
     }
 
    private:
-    void dropBlock() {
+    __attribute__((noinline)) void addBlock() {
+      blocks_.push_back(spare_ ? std::move(spare_) : std::make_unique<Ticket[]>(kBlock));
+      tail_ = 0;
+      last_ = blocks_.back().get();
+      first_ = blocks_.front().get();
+    }
+    __attribute__((noinline)) void dropBlock() {
       spare_ = std::move(blocks_.front());
       blocks_.erase(blocks_.begin());
       head_ = 0;
       if (blocks_.empty()) tail_ = kBlock;
+      first_ = blocks_.empty() ? nullptr : blocks_.front().get();
+      last_ = blocks_.empty() ? nullptr : blocks_.back().get();
     }
+    // The first and last blocks (null when there is none), read without the vector.
+    Ticket* first_ = nullptr;
+    Ticket* last_ = nullptr;
     std::vector<std::unique_ptr<Ticket[]>> blocks_;
     std::unique_ptr<Ticket[]> spare_;  // the last block dropped, for the next one needed
     std::uint32_t head_ = 0;           // the first ticket, in the first block

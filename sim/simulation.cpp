@@ -320,12 +320,6 @@ TimerId Simulation::at(Time when, std::string_view name, Callback fn) {
   return schedule(std::max(when, now_), nullptr, name, std::move(fn));
 }
 
-bool Simulation::cancel(TimerId& id) {
-  const TimerId t = id;
-  id = TimerId{};
-  return t.valid() && queue_.cancel(t.slot, t.gen);
-}
-
 void Simulation::permuteTies(bool on) { queue_.permuteTies(on ? &ties_ : nullptr); }
 
 void Simulation::stop(std::string why) { stop_ = std::move(why); }
@@ -427,7 +421,8 @@ __attribute__((always_inline)) inline void Simulation::run(std::uint32_t ref) {
   context_ = Context{};
 }
 
-void Simulation::runEvent(std::uint32_t ref) {
+// Inline in the run loop (runUntil; step runs it too).
+__attribute__((always_inline)) inline void Simulation::runEvent(std::uint32_t ref) {
   now_ = Time::fromNanoseconds(queue_.timeOf(ref));
   if (now_.sinceStart() > limits_.max_time) {
     queue_.release(ref);

@@ -163,7 +163,11 @@ class Simulation {
 
   // Harness-level events (timeline actions): run at `at`, outside any process.
   TimerId at(Time when, std::string_view name, Callback fn);
-  bool cancel(TimerId& id);
+  bool cancel(TimerId& id) {
+    const TimerId t = id;
+    id = TimerId{};
+    return t.valid() && queue_.cancel(t.slot, t.gen);
+  }
 
   RunResult runUntil(Time until);
   RunResult runFor(Duration d) { return runUntil(now_ + d); }
@@ -188,10 +192,12 @@ class Simulation {
   const Context& context() const { return context_; }
   std::string refOf(const Process* p, std::string_view function) const;
   // `traced` timers leave a `timer` record when they fire.
-  TimerId schedule(Time when, Process* owner, std::string_view function, Callback&& fn, bool traced = false);
+  // Both inline where they are called (every timer and message takes them).
+  __attribute__((always_inline)) TimerId schedule(Time when, Process* owner, std::string_view function,
+                                                  Callback&& fn, bool traced = false);
   // `incarnation` is the destination host's when the message was sent (incarnationOf):
   // if the host has crashed since, the message is dropped on arrival.
-  void scheduleDelivery(Time when, Envelope&& envelope, std::uint64_t incarnation);
+  __attribute__((always_inline)) void scheduleDelivery(Time when, Envelope&& envelope, std::uint64_t incarnation);
   std::uint64_t incarnationOf(const Upid& to) {
     const Host* h = hostOf(to);
     return h != nullptr ? h->incarnation() : 0;
