@@ -61,7 +61,7 @@ class EventQueue {
     std::uint64_t incarnation = 0;  // of the destination host when it was sent
   };
 
-  EventQueue() = default;
+  EventQueue() { front_[kSources] = kNoKey; }
   EventQueue(const EventQueue&) = delete;
   EventQueue& operator=(const EventQueue&) = delete;
 
@@ -275,8 +275,10 @@ class EventQueue {
   // The key of each source's first ticket (a lane's may be of a ticket cancelled since:
   // it still comes no later than the lane's live tickets, so taking it first, and
   // dropping it, is right), and the sources with tickets in the order of those keys.
-  Key front_[kSources] = {};
-  std::uint8_t order_[kSources] = {};
+  // order_[ordered_] is always kSources, a sentinel whose key (kNoKey) comes after any
+  // event's, so that walking the order needs no bound check.
+  Key front_[kSources + 1] = {};
+  std::uint8_t order_[kSources + 1] = {static_cast<std::uint8_t>(kSources)};
   std::size_t ordered_ = 0;
   std::uint64_t next_seq_ = 0;
   std::size_t size_ = 0;
@@ -287,7 +289,7 @@ class EventQueue {
 // The hot paths (every event takes them), inline.
 
 inline void EventQueue::push(std::uint32_t ref, std::int64_t at, std::int64_t now) {
-  AGENTSIM_ASSERT(at >= now && now >= 0);
+  AGENTSIM_ASSERT(at >= now);  // now >= 0: the clock starts at 0 and never goes back
   const std::uint64_t seq = next_seq_++;
   Ticket t{ref, 0};
   if (isDelivery(ref)) {
@@ -338,10 +340,10 @@ inline void EventQueue::firstMoved() {
   std::size_t i = 0;
   if (key == kNoKey) {  // it has no events left
     --ordered_;
-    for (; i < ordered_; ++i) order_[i] = order_[i + 1];
+    for (; i <= ordered_; ++i) order_[i] = order_[i + 1];  // the sentinel moves down too
     return;
   }
-  while (i + 1 < ordered_ && front_[order_[i + 1]] < key) {
+  while (front_[order_[i + 1]] < key) {  // the sentinel ends it
     order_[i] = order_[i + 1];
     ++i;
   }

@@ -77,6 +77,7 @@ class Network {
   void partition(const std::string& a, const std::string& b, bool oneWay, std::string label = {});
   void heal(const std::string& a, const std::string& b);
   void healAll();
+  bool anyPartition() const { return !cuts_.empty(); }
   bool partitioned(const std::string& from, const std::string& to) const {
     return !cuts_.empty() && cuts_.count({from, to}) != 0;
   }

@@ -64,15 +64,37 @@ const Process::Handler* Process::findHandler(std::string_view name) const {
   return it != table.end() && it->name == name ? &*it : nullptr;
 }
 
+// The rarer turns of a delivery, out of line so that the common one stays short.
+void Process::traceRejected(const Envelope& envelope, std::string_view name, std::string& reason) {
+  if (tracing(RecordKind::Drop, name)) {
+    sim_->emitMessage(RecordKind::Drop, this, {}, envelope,
+                      {{"from", envelope.from.str()}, {"to", self_.str()}, {"reason", std::move(reason)}},
+                      sim_->refOf(this, "visit"));
+  }
+}
+
+void Process::traceNoHandler(const Envelope& envelope, std::string_view name) {
+  if (tracing(RecordKind::Drop, name)) {
+    sim_->emitMessage(RecordKind::Drop, this, {}, envelope,
+                      {{"from", envelope.from.str()}, {"to", self_.str()}, {"reason", "no handler installed"}}, "");
+  }
+}
+
+void Process::traceDeliver(const Envelope& envelope, std::string_view name, const Handler& handler) {
+  if (sim_->trace_.admit(RecordKind::Deliver, name)) {
+    Fields f{{"from", envelope.from.str()}, {"to", envelope.to.str()}};
+    envelope.body->describe(f);
+    sim_->emitMessage(RecordKind::Deliver, this, {}, envelope, std::move(f), sim_->refOf(this, handler.function));
+  }
+}
+
 void Process::deliver(Envelope& envelope) {
   const std::string_view name = envelope.body->name();
-  std::string reason;
+  // The kernel's one reason text, emptied for each delivery (accept runs no event).
+  std::string& reason = sim_->reject_reason_;
+  reason.clear();
   if (!accept(envelope, reason)) {
-    if (tracing(RecordKind::Drop, name)) {
-      sim_->emitMessage(RecordKind::Drop, this, {}, envelope,
-                        {{"from", envelope.from.str()}, {"to", self_.str()}, {"reason", std::move(reason)}},
-                        sim_->refOf(this, "visit"));
-    }
+    traceRejected(envelope, name, reason);
     return;
   }
   // Fast path, inline: a message's name() is its type's kName, the same characters
@@ -88,19 +110,11 @@ void Process::deliver(Envelope& envelope) {
   }
   if (it == nullptr) it = findHandler(name);
   if (it == nullptr) {
-    if (tracing(RecordKind::Drop, name)) {
-      sim_->emitMessage(RecordKind::Drop, this, {}, envelope,
-                        {{"from", envelope.from.str()}, {"to", self_.str()}, {"reason", "no handler installed"}}, "");
-    }
+    traceNoHandler(envelope, name);
     return;
   }
-  Simulation::Context& ctx = const_cast<Simulation::Context&>(sim_->context());
-  ctx.function = it->function;
-  if (sim_->trace_.admit(RecordKind::Deliver, name)) {
-    Fields f{{"from", envelope.from.str()}, {"to", envelope.to.str()}};
-    envelope.body->describe(f);
-    sim_->emitMessage(RecordKind::Deliver, this, {}, envelope, std::move(f), sim_->refOf(this, it->function));
-  }
+  sim_->context_.function = it->function;
+  if (sim_->trace_.enabled()) traceDeliver(envelope, name, *it);
   // A sealed table never moves or goes (the kernel keeps every one; a late install
   // seals a new one), so its handler is called where it lies; one still being built
   // may move when the handler installs another, so it is copied first.

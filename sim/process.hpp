@@ -160,6 +160,9 @@ class Process {
   }
   void addHandler(const Handler& h);
   const Handler* findHandler(std::string_view name) const;
+  __attribute__((noinline)) void traceRejected(const Envelope& envelope, std::string_view name, std::string& reason);
+  __attribute__((noinline)) void traceNoHandler(const Envelope& envelope, std::string_view name);
+  __attribute__((noinline)) void traceDeliver(const Envelope& envelope, std::string_view name, const Handler& handler);
   // After initialize(): the table is shared with every process that installed the same
   // handlers (Simulation::internHandlers), so 100,000 executors hold one table.
   void sealHandlers();

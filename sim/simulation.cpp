@@ -385,7 +385,7 @@ __attribute__((always_inline)) inline void Simulation::deliver(EventQueue::Deliv
     }
     return;
   }
-  if (network_->partitioned(env.from.host(), env.to.host())) {
+  if (network_->anyPartition() && network_->partitioned(env.from.host(), env.to.host())) {
     if (tracing(RecordKind::Drop, env.body->name())) {
       emitMessage(RecordKind::Drop, nullptr, env.to.host(), env,
                   {{"from", env.from.str()}, {"to", env.to.str()}, {"reason", "partition"}}, "");

@@ -282,6 +282,7 @@ class Simulation {
   Rng ties_;  // the stream permuteTies draws from
   std::uint64_t events_run_ = 0;
   Context context_;
+  std::string reject_reason_;  // Process::deliver's reason for accept to fill
   std::optional<std::string> stop_;
 
   // ---- Stepping (agentsim step, harness/step_session.hpp). These read the queue without
