@@ -89,6 +89,16 @@ class EventQueue {
   // Both inline in the run loop (every event takes them).
   __attribute__((always_inline)) std::uint32_t popNext(std::int64_t until);
   __attribute__((always_inline)) void release(std::uint32_t ref);
+  // The same, with the slot at hand (delivery(ref) or timer(ref)).
+  __attribute__((always_inline)) void releaseDelivery(Delivery& d, std::uint32_t ref) {
+    d.envelope.body.reset();  // the addresses are plain pointers: left as they are
+    d.seq = deliveries_.giveTo(ref & ~kDeliveryBit);
+  }
+  __attribute__((always_inline)) void releaseTimer(Timer& e, std::uint32_t ref) {
+    e.fn.reset();
+    e.owner = kNone;
+    e.seq = timers_.giveTo(ref);
+  }
 
   // Events queued (cancelled ones excluded).
   std::size_t size() const { return size_; }
@@ -150,9 +160,13 @@ class EventQueue {
       }
       return grow();
     }
-    void give(std::uint32_t i) {
-      (*this)[i].seq = free_;
+    void give(std::uint32_t i) { (*this)[i].seq = giveTo(i); }
+    // Puts slot i first in the free list; returns what the slot's `seq` must hold (the
+    // next free slot), for a caller that has the slot at hand to store.
+    std::uint32_t giveTo(std::uint32_t i) {
+      const std::uint32_t next = free_;
       free_ = i;
+      return next;
     }
 
    private:
@@ -367,13 +381,9 @@ inline std::uint32_t EventQueue::popNext(std::int64_t until) {
 
 inline void EventQueue::release(std::uint32_t ref) {
   if (isDelivery(ref)) {
-    delivery(ref).envelope.body.reset();  // the addresses are plain pointers: left as they are
-    deliveries_.give(ref & ~kDeliveryBit);
+    releaseDelivery(delivery(ref), ref);
   } else {
-    Timer& e = timers_[ref];
-    e.fn.reset();
-    e.owner = kNone;
-    timers_.give(ref);
+    releaseTimer(timers_[ref], ref);
   }
 }
 

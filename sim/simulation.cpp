@@ -397,14 +397,8 @@ __attribute__((always_inline)) inline void Simulation::deliver(EventQueue::Deliv
   context_ = Context{};
 }
 
-// Inline in runEvent, its one caller: one call less per event.
-__attribute__((always_inline)) inline void Simulation::run(std::uint32_t ref) {
-  if (EventQueue::isDelivery(ref)) {
-    EventQueue::Delivery& d = queue_.delivery(ref);
-    if (d.envelope.body) deliver(d);  // empty: taken by the stepper (deliverNow, dropPending)
-    return;
-  }
-  EventQueue::Timer& e = queue_.timer(ref);
+// A timer's work, inline in runEvent.
+__attribute__((always_inline)) inline void Simulation::runTimer(EventQueue::Timer& e) {
   Process* owner = nullptr;
   if (e.owner != kNone) {
     ProcessSlot& ps = processes_[e.owner];
@@ -421,26 +415,41 @@ __attribute__((always_inline)) inline void Simulation::run(std::uint32_t ref) {
   context_ = Context{};
 }
 
-// Inline in the run loop (runUntil; step runs it too).
-__attribute__((always_inline)) inline void Simulation::runEvent(std::uint32_t ref) {
-  now_ = Time::fromNanoseconds(queue_.timeOf(ref));
+void Simulation::eventLimitExceeded(std::uint32_t ref) {
+  queue_.release(ref);
   if (now_.sinceStart() > limits_.max_time) {
-    queue_.release(ref);
     limitExceeded(fmt::format("simulated time passed {}", format(limits_.max_time)));
   }
-  if (++events_run_ > limits_.max_events) {
-    queue_.release(ref);
-    limitExceeded(fmt::format("more than {} events", limits_.max_events));
+  limitExceeded(fmt::format("more than {} events", limits_.max_events));
+}
+
+// Inline in the run loop (runUntil; step runs it too). The slot is found once: slots
+// never move, and it stays the event's until it is released after it (or a limit ends
+// it), so the event runs from where it lies.
+__attribute__((always_inline)) inline void Simulation::runEvent(std::uint32_t ref) {
+  if (EventQueue::isDelivery(ref)) {
+    EventQueue::Delivery& d = queue_.delivery(ref);
+    now_ = Time::fromNanoseconds(d.at);
+    if (now_.sinceStart() > limits_.max_time || ++events_run_ > limits_.max_events) eventLimitExceeded(ref);
+    try {
+      if (d.envelope.body) deliver(d);  // empty: taken by the stepper (deliverNow, dropPending)
+    } catch (...) {
+      queue_.releaseDelivery(d, ref);
+      throw;
+    }
+    queue_.releaseDelivery(d, ref);
+  } else {
+    EventQueue::Timer& e = queue_.timer(ref);
+    now_ = Time::fromNanoseconds(e.at);
+    if (now_.sinceStart() > limits_.max_time || ++events_run_ > limits_.max_events) eventLimitExceeded(ref);
+    try {
+      runTimer(e);
+    } catch (...) {
+      queue_.releaseTimer(e, ref);
+      throw;
+    }
+    queue_.releaseTimer(e, ref);
   }
-  // The slot is freed once the event is over (or a limit ends it): until then nothing
-  // else can take it, so the event runs from where it lies.
-  try {
-    run(ref);
-  } catch (...) {
-    queue_.release(ref);
-    throw;
-  }
-  queue_.release(ref);
   checkTraceLimits();
 }
 

@@ -243,7 +243,9 @@ class Simulation {
     }
   }
   [[noreturn]] void traceLimitExceeded();
-  void run(std::uint32_t ref);
+  void runTimer(EventQueue::Timer& e);
+  // A limit reached as event `ref` comes up: its slot is freed and the run stops.
+  [[noreturn]] __attribute__((noinline)) void eventLimitExceeded(std::uint32_t ref);
   void deliver(EventQueue::Delivery& d);
   void destroy(std::uint32_t slot);
   // Schedules exited(to) on every live linker in `refs` accepted by `which`; the rest stay.
