@@ -14,7 +14,8 @@ bool matchesEnd(const std::string& pattern, const Upid& u) {
 }
 }  // namespace
 
-bool MessageMatch::matches(const Envelope& e) const {
+// Inline in Network::send, its one caller (every send asks every rule).
+__attribute__((always_inline)) inline bool MessageMatch::matches(const Envelope& e) const {
   if (!name.empty()) {
     const std::string_view n = e.body->name();
     if (n.data() != name_seen || n.size() != name.size()) {
@@ -64,7 +65,7 @@ void Network::removeRule(RuleId id) {
 
 // Inline in its callers below (every send takes it).
 inline void Network::schedule(Envelope&& envelope, Duration extra, std::uint64_t incarnation, bool keepOrder) {
-  Duration latency = latency_.base + extra;
+  Duration latency = extra == Duration{} ? latency_.base : latency_.base + extra;
   if (latency_.jitter > Duration{}) latency += rng_.uniform(latency_.jitter);
   Time when = sim_.now() + latency;
   if (latency_.jitter > Duration{} || keepOrder) {

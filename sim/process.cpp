@@ -131,11 +131,11 @@ void Process::sendMessage(const Upid& to, std::unique_ptr<Message> message) {
 }
 
 TimerId Process::delay(Duration after, std::string_view function, Callback fn) {
-  return sim_->schedule(now() + after, this, function, std::move(fn), /*traced=*/true);
+  return sim_->schedule(sim_->now() + after, this, function, std::move(fn), /*traced=*/true);
 }
 
 void Process::dispatch(std::string_view function, Callback fn) {
-  sim_->schedule(now(), this, function, std::move(fn));
+  sim_->schedule(sim_->now(), this, function, std::move(fn));
 }
 
 bool Process::cancel(TimerId& id) { return sim_->cancel(id); }

@@ -238,7 +238,9 @@ class Simulation {
   void runEvent(std::uint32_t ref);
   // After an event: the limits on records kept and their size.
   void checkTraceLimits() {
-    if (trace_.retained() > limits_.max_trace_records || trace_.bytes() > limits_.max_trace_bytes) {
+    // Nothing retained (no sink keeps records): nothing to check.
+    if (trace_.retained() != 0 &&
+        (trace_.retained() > limits_.max_trace_records || trace_.bytes() > limits_.max_trace_bytes)) {
       traceLimitExceeded();
     }
   }
