@@ -365,9 +365,11 @@ inline void EventQueue::firstMoved() {
 }
 
 inline bool EventQueue::cancel(std::uint32_t slot, std::uint32_t gen) {
-  if (slot >= timers_.size() || timers_[slot].gen != gen) return false;
-  ++timers_[slot].gen;  // its ticket is stale now
-  release(slot);
+  if (slot >= timers_.size()) return false;
+  Timer& e = timers_[slot];
+  if (e.gen != gen) return false;
+  ++e.gen;  // its ticket is stale now
+  releaseTimer(e, slot);
   --size_;
   return true;
 }

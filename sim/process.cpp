@@ -126,8 +126,8 @@ void Process::deliver(Envelope& envelope) {
   h.invoke(this, h, envelope.from, *envelope.body);
 }
 
-void Process::sendMessage(const Upid& to, std::unique_ptr<Message> message) {
-  sim_->network().send(Envelope{self_, to, std::move(message)});
+void Process::sendMessage(const Upid& to, Message* message) {
+  sim_->network().send(Envelope{self_, to, std::unique_ptr<Message>(message)});
 }
 
 TimerId Process::delay(Duration after, std::string_view function, Callback fn) {

@@ -76,9 +76,10 @@ class Process {
 
   template <typename M>
   void send(const Upid& to, M&& message) {
-    sendMessage(to, std::make_unique<std::decay_t<M>>(std::forward<M>(message)));
+    sendMessage(to, new std::decay_t<M>(std::forward<M>(message)));
   }
-  void sendMessage(const Upid& to, std::unique_ptr<Message> message);
+  // Takes `message` over (a raw pointer: no smart pointer to move and test on the way).
+  void sendMessage(const Upid& to, Message* message);
 
   // `function` names the modelled function the timer calls, e.g. "Slave::pingTimeout".
   TimerId delay(Duration after, std::string_view function, Callback fn);
