@@ -43,7 +43,7 @@ class Callback {
 
   explicit operator bool() const { return ops_ != nullptr; }
   void operator()() { ops_->invoke(buf_); }
-  void reset() {
+  __attribute__((always_inline)) void reset() {
     if (ops_ != nullptr && ops_->destroy != nullptr) ops_->destroy(buf_);
     ops_ = nullptr;
   }

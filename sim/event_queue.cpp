@@ -33,6 +33,7 @@ void EventQueue::enter(std::size_t source) {
     --i;
   }
   order_[i] = static_cast<std::uint8_t>(source);
+  order_[ordered_] = static_cast<std::uint8_t>(kSources);
 }
 
 void EventQueue::heapMovedUp() {

@@ -14,9 +14,16 @@ bool matchesEnd(const std::string& pattern, const Upid& u) {
 }
 }  // namespace
 
-bool MessageMatch::matches(const Envelope& e) const {
-  if (!name.empty() && name != e.body->name()) return false;
-  if (!matchesEnd(from, e.from) || !matchesEnd(to, e.to)) return false;
+// Inline in Network::send, its one caller (every send asks every rule).
+__attribute__((always_inline)) inline bool MessageMatch::matches(const Envelope& e) const {
+  if (!name.empty()) {
+    const std::string_view n = e.body->name();
+    if (n.data() != name_seen || n.size() != name.size()) {
+      if (name != n) return false;
+      name_seen = n.data();
+    }
+  }
+  if ((!from.empty() && !matchesEnd(from, e.from)) || (!to.empty() && !matchesEnd(to, e.to))) return false;
   return !where || where(e);
 }
 
@@ -55,6 +62,28 @@ void Network::removeRule(RuleId id) {
   auto it = std::find_if(rules_.begin(), rules_.end(), [id](const auto& r) { return r.first == id; });
   if (it != rules_.end()) rules_.erase(it);
 }
+
+// Inline in its callers below (every send takes it).
+inline void Network::schedule(Envelope&& envelope, Duration extra, std::uint64_t incarnation, bool keepOrder) {
+  Duration latency = extra == Duration{} ? latency_.base : latency_.base + extra;
+  if (latency_.jitter > Duration{}) latency += rng_.uniform(latency_.jitter);
+  Time when = sim_.now() + latency;
+  if (latency_.jitter > Duration{} || keepOrder) {
+    // TCP keeps order per link: never arrive before an earlier message on it.
+    Time& last = last_arrival_[{envelope.from.str(), envelope.to.str()}];
+    if (when < last) when = last;
+    last = when;
+  } else if (!last_arrival_.empty()) {
+    // A link an order-keeping delay slowed: wait behind its delayed messages.
+    const auto it = last_arrival_.find({envelope.from.str(), envelope.to.str()});
+    if (it != last_arrival_.end()) {
+      if (when < it->second) when = it->second;
+      it->second = when;
+    }
+  }
+  sim_.scheduleDelivery(when, std::move(envelope), incarnation);
+}
+
 
 std::size_t Network::release(RuleId id) {
   ActiveRule* rule = findRule(id);
@@ -119,7 +148,7 @@ void Network::traceRewrite(const Envelope& e, Fields set, const std::string& lab
 
 void Network::send(Envelope envelope) {
   envelope.msg = ++sent_;
-  if (sim_.tracing(RecordKind::Send, envelope.body->name())) {
+  if (sim_.trace().enabled() && sim_.tracing(RecordKind::Send, envelope.body->name())) {
     const auto& ctx = sim_.context();
     Fields f{{"from", envelope.from.str()}, {"to", envelope.to.str()}};
     envelope.body->describe(f);
@@ -169,26 +198,6 @@ void Network::send(Envelope envelope) {
              keepOrder);
   }
   schedule(std::move(envelope), extra, incarnation, keepOrder);
-}
-
-void Network::schedule(Envelope&& envelope, Duration extra, std::uint64_t incarnation, bool keepOrder) {
-  Duration latency = latency_.base + extra;
-  if (latency_.jitter > Duration{}) latency += rng_.uniform(latency_.jitter);
-  Time when = sim_.now() + latency;
-  if (latency_.jitter > Duration{} || keepOrder) {
-    // TCP keeps order per link: never arrive before an earlier message on it.
-    Time& last = last_arrival_[{envelope.from.str(), envelope.to.str()}];
-    if (when < last) when = last;
-    last = when;
-  } else if (!last_arrival_.empty()) {
-    // A link an order-keeping delay slowed: wait behind its delayed messages.
-    const auto it = last_arrival_.find({envelope.from.str(), envelope.to.str()});
-    if (it != last_arrival_.end()) {
-      if (when < it->second) when = it->second;
-      it->second = when;
-    }
-  }
-  sim_.scheduleDelivery(when, std::move(envelope), incarnation);
 }
 
 }  // namespace agentsim::sim

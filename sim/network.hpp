@@ -30,6 +30,11 @@ struct MessageMatch {
 
   bool matches(const Envelope& e) const;
   std::string describe() const;
+
+  // The address of a message name found equal to `name`: a message's name() is its
+  // type's kName, whose characters never move, so the next message of the type matches
+  // on the address alone (a cache: it decides nothing the text would not).
+  mutable const char* name_seen = nullptr;
 };
 
 enum class FaultAction { Drop, Delay, Duplicate, Hold, Rewrite };
@@ -72,6 +77,7 @@ class Network {
   void partition(const std::string& a, const std::string& b, bool oneWay, std::string label = {});
   void heal(const std::string& a, const std::string& b);
   void healAll();
+  bool anyPartition() const { return !cuts_.empty(); }
   bool partitioned(const std::string& from, const std::string& to) const {
     return !cuts_.empty() && cuts_.count({from, to}) != 0;
   }
@@ -96,7 +102,8 @@ class Network {
     std::uint64_t matched = 0;
     std::vector<Held> held;
   };
-  void schedule(Envelope&& envelope, Duration extra, std::uint64_t incarnation, bool keepOrder = false);
+  __attribute__((always_inline)) void schedule(Envelope&& envelope, Duration extra, std::uint64_t incarnation,
+                                               bool keepOrder = false);
   void traceDrop(const Envelope& e, std::string reason);
   void traceFault(const Envelope& e, std::string_view what, const std::string& label);
   void traceRewrite(const Envelope& e, Fields set, const std::string& label);

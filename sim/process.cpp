@@ -64,47 +64,78 @@ const Process::Handler* Process::findHandler(std::string_view name) const {
   return it != table.end() && it->name == name ? &*it : nullptr;
 }
 
-void Process::deliver(Envelope& envelope) {
-  const std::string_view name = envelope.body->name();
-  std::string reason;
-  if (!accept(envelope, reason)) {
-    if (tracing(RecordKind::Drop, name)) {
-      sim_->emitMessage(RecordKind::Drop, this, {}, envelope,
-                        {{"from", envelope.from.str()}, {"to", self_.str()}, {"reason", std::move(reason)}},
-                        sim_->refOf(this, "visit"));
-    }
-    return;
+// The rarer turns of a delivery, out of line so that the common one stays short.
+void Process::traceRejected(const Envelope& envelope, std::string_view name, std::string& reason) {
+  if (tracing(RecordKind::Drop, name)) {
+    sim_->emitMessage(RecordKind::Drop, this, {}, envelope,
+                      {{"from", envelope.from.str()}, {"to", self_.str()}, {"reason", std::move(reason)}},
+                      sim_->refOf(this, "visit"));
   }
-  const Handler* it = findHandler(name);
-  if (it == nullptr) {
-    if (tracing(RecordKind::Drop, name)) {
-      sim_->emitMessage(RecordKind::Drop, this, {}, envelope,
-                        {{"from", envelope.from.str()}, {"to", self_.str()}, {"reason", "no handler installed"}}, "");
-    }
-    return;
+}
+
+void Process::traceNoHandler(const Envelope& envelope, std::string_view name) {
+  if (tracing(RecordKind::Drop, name)) {
+    sim_->emitMessage(RecordKind::Drop, this, {}, envelope,
+                      {{"from", envelope.from.str()}, {"to", self_.str()}, {"reason", "no handler installed"}}, "");
   }
-  Simulation::Context& ctx = const_cast<Simulation::Context&>(sim_->context());
-  ctx.function = it->function;
+}
+
+void Process::traceDeliver(const Envelope& envelope, std::string_view name, const Handler& handler) {
   if (sim_->trace_.admit(RecordKind::Deliver, name)) {
     Fields f{{"from", envelope.from.str()}, {"to", envelope.to.str()}};
     envelope.body->describe(f);
-    sim_->emitMessage(RecordKind::Deliver, this, {}, envelope, std::move(f), sim_->refOf(this, it->function));
+    sim_->emitMessage(RecordKind::Deliver, this, {}, envelope, std::move(f), sim_->refOf(this, handler.function));
   }
-  // Copied: the handler may install handlers (the vector may move).
+}
+
+void Process::deliver(Envelope& envelope) {
+  const std::string_view name = envelope.body->name();
+  // The kernel's one reason text, emptied for each delivery (accept runs no event).
+  std::string& reason = sim_->reject_reason_;
+  reason.clear();
+  if (!accept(envelope, reason)) {
+    traceRejected(envelope, name, reason);
+    return;
+  }
+  // Fast path, inline: a message's name() is its type's kName, the same characters
+  // install saw, so a sealed table is searched by the text's address first.
+  const Handler* it = nullptr;
+  if (table_ != nullptr) {
+    for (const Handler& h : *table_) {
+      if (h.name.data() == name.data() && h.name.size() == name.size()) {
+        it = &h;
+        break;
+      }
+    }
+  }
+  if (it == nullptr) it = findHandler(name);
+  if (it == nullptr) {
+    traceNoHandler(envelope, name);
+    return;
+  }
+  sim_->context_.function = it->function;
+  if (sim_->trace_.enabled()) traceDeliver(envelope, name, *it);
+  // A sealed table never moves or goes (the kernel keeps every one; a late install
+  // seals a new one), so its handler is called where it lies; one still being built
+  // may move when the handler installs another, so it is copied first.
+  if (table_ != nullptr) {
+    it->invoke(this, *it, envelope.from, *envelope.body);
+    return;
+  }
   const Handler h = *it;
   h.invoke(this, h, envelope.from, *envelope.body);
 }
 
-void Process::sendMessage(const Upid& to, std::unique_ptr<Message> message) {
-  sim_->network().send(Envelope{self_, to, std::move(message)});
+void Process::sendMessage(const Upid& to, Message* message) {
+  sim_->network().send(Envelope{self_, to, std::unique_ptr<Message>(message)});
 }
 
 TimerId Process::delay(Duration after, std::string_view function, Callback fn) {
-  return sim_->schedule(now() + after, this, function, std::move(fn), /*traced=*/true);
+  return sim_->schedule(sim_->now() + after, this, function, std::move(fn), /*traced=*/true);
 }
 
 void Process::dispatch(std::string_view function, Callback fn) {
-  sim_->schedule(now(), this, function, std::move(fn));
+  sim_->schedule(sim_->now(), this, function, std::move(fn));
 }
 
 bool Process::cancel(TimerId& id) { return sim_->cancel(id); }

@@ -76,9 +76,10 @@ class Process {
 
   template <typename M>
   void send(const Upid& to, M&& message) {
-    sendMessage(to, std::make_unique<std::decay_t<M>>(std::forward<M>(message)));
+    sendMessage(to, new std::decay_t<M>(std::forward<M>(message)));
   }
-  void sendMessage(const Upid& to, std::unique_ptr<Message> message);
+  // Takes `message` over (a raw pointer: no smart pointer to move and test on the way).
+  void sendMessage(const Upid& to, Message* message);
 
   // `function` names the modelled function the timer calls, e.g. "Slave::pingTimeout".
   TimerId delay(Duration after, std::string_view function, Callback fn);
@@ -160,6 +161,9 @@ class Process {
   }
   void addHandler(const Handler& h);
   const Handler* findHandler(std::string_view name) const;
+  __attribute__((noinline)) void traceRejected(const Envelope& envelope, std::string_view name, std::string& reason);
+  __attribute__((noinline)) void traceNoHandler(const Envelope& envelope, std::string_view name);
+  __attribute__((noinline)) void traceDeliver(const Envelope& envelope, std::string_view name, const Handler& handler);
   // After initialize(): the table is shared with every process that installed the same
   // handlers (Simulation::internHandlers), so 100,000 executors hold one table.
   void sealHandlers();

@@ -323,12 +323,6 @@ TimerId Simulation::at(Time when, std::string_view name, Callback fn) {
   return schedule(std::max(when, now_), nullptr, name, std::move(fn));
 }
 
-bool Simulation::cancel(TimerId& id) {
-  const TimerId t = id;
-  id = TimerId{};
-  return t.valid() && queue_.cancel(t.slot, t.gen);
-}
-
 void Simulation::permuteTies(bool on) { queue_.permuteTies(on ? &ties_ : nullptr); }
 
 void Simulation::stop(std::string why) { stop_ = std::move(why); }
@@ -381,7 +375,7 @@ void Simulation::emitMessage(RecordKind kind, const Process* p, std::string_view
   trace_.emit(std::move(r));
 }
 
-void Simulation::deliver(EventQueue::Delivery& d) {
+__attribute__((always_inline)) inline void Simulation::deliver(EventQueue::Delivery& d) {
   Envelope& env = d.envelope;
   const std::uint32_t target = env.to.entry()->slot;
   const Host* h = hostOf(env.to);
@@ -394,7 +388,7 @@ void Simulation::deliver(EventQueue::Delivery& d) {
     }
     return;
   }
-  if (network_->partitioned(env.from.host(), env.to.host())) {
+  if (network_->anyPartition() && network_->partitioned(env.from.host(), env.to.host())) {
     if (tracing(RecordKind::Drop, env.body->name())) {
       emitMessage(RecordKind::Drop, nullptr, env.to.host(), env,
                   {{"from", env.from.str()}, {"to", env.to.str()}, {"reason", "partition"}}, "");
@@ -406,20 +400,8 @@ void Simulation::deliver(EventQueue::Delivery& d) {
   context_ = Context{};
 }
 
-void Simulation::run(std::uint32_t ref) {
-  // The slot is freed once the event is over (or a limit ends it): until then nothing
-  // else can take it, so the event runs from where it lies.
-  struct Release {
-    EventQueue& queue;
-    std::uint32_t ref;
-    ~Release() { queue.release(ref); }
-  } release{queue_, ref};
-  if (EventQueue::isDelivery(ref)) {
-    EventQueue::Delivery& d = queue_.delivery(ref);
-    if (d.envelope.body) deliver(d);  // empty: taken by the stepper (deliverNow, dropPending)
-    return;
-  }
-  EventQueue::Timer& e = queue_.timer(ref);
+// A timer's work, inline in runEvent.
+__attribute__((always_inline)) inline void Simulation::runTimer(EventQueue::Timer& e) {
   Process* owner = nullptr;
   if (e.owner != kNone) {
     ProcessSlot& ps = processes_[e.owner];
@@ -436,17 +418,41 @@ void Simulation::run(std::uint32_t ref) {
   context_ = Context{};
 }
 
-void Simulation::runEvent(std::uint32_t ref) {
-  now_ = Time::fromNanoseconds(queue_.timeOf(ref));
+void Simulation::eventLimitExceeded(std::uint32_t ref) {
+  queue_.release(ref);
   if (now_.sinceStart() > limits_.max_time) {
-    queue_.release(ref);
     limitExceeded(fmt::format("simulated time passed {}", format(limits_.max_time)));
   }
-  if (++events_run_ > limits_.max_events) {
-    queue_.release(ref);
-    limitExceeded(fmt::format("more than {} events", limits_.max_events));
+  limitExceeded(fmt::format("more than {} events", limits_.max_events));
+}
+
+// Inline in the run loop (runUntil; step runs it too). The slot is found once: slots
+// never move, and it stays the event's until it is released after it (or a limit ends
+// it), so the event runs from where it lies.
+__attribute__((always_inline)) inline void Simulation::runEvent(std::uint32_t ref) {
+  if (EventQueue::isDelivery(ref)) {
+    EventQueue::Delivery& d = queue_.delivery(ref);
+    now_ = Time::fromNanoseconds(d.at);
+    if (now_.sinceStart() > limits_.max_time || ++events_run_ > limits_.max_events) eventLimitExceeded(ref);
+    try {
+      if (d.envelope.body) deliver(d);  // empty: taken by the stepper (deliverNow, dropPending)
+    } catch (...) {
+      queue_.releaseDelivery(d, ref);
+      throw;
+    }
+    queue_.releaseDelivery(d, ref);
+  } else {
+    EventQueue::Timer& e = queue_.timer(ref);
+    now_ = Time::fromNanoseconds(e.at);
+    if (now_.sinceStart() > limits_.max_time || ++events_run_ > limits_.max_events) eventLimitExceeded(ref);
+    try {
+      runTimer(e);
+    } catch (...) {
+      queue_.releaseTimer(e, ref);
+      throw;
+    }
+    queue_.releaseTimer(e, ref);
   }
-  run(ref);
   checkTraceLimits();
 }
 

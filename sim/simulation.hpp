@@ -163,7 +163,11 @@ class Simulation {
 
   // Harness-level events (timeline actions): run at `at`, outside any process.
   TimerId at(Time when, std::string_view name, Callback fn);
-  bool cancel(TimerId& id);
+  bool cancel(TimerId& id) {
+    const TimerId t = id;
+    id = TimerId{};
+    return t.valid() && queue_.cancel(t.slot, t.gen);
+  }
 
   RunResult runUntil(Time until);
   RunResult runFor(Duration d) { return runUntil(now_ + d); }
@@ -188,10 +192,12 @@ class Simulation {
   const Context& context() const { return context_; }
   std::string refOf(const Process* p, std::string_view function) const;
   // `traced` timers leave a `timer` record when they fire.
-  TimerId schedule(Time when, Process* owner, std::string_view function, Callback&& fn, bool traced = false);
+  // Both inline where they are called (every timer and message takes them).
+  __attribute__((always_inline)) TimerId schedule(Time when, Process* owner, std::string_view function,
+                                                  Callback&& fn, bool traced = false);
   // `incarnation` is the destination host's when the message was sent (incarnationOf):
   // if the host has crashed since, the message is dropped on arrival.
-  void scheduleDelivery(Time when, Envelope&& envelope, std::uint64_t incarnation);
+  __attribute__((always_inline)) void scheduleDelivery(Time when, Envelope&& envelope, std::uint64_t incarnation);
   std::uint64_t incarnationOf(const Upid& to) {
     const Host* h = hostOf(to);
     return h != nullptr ? h->incarnation() : 0;
@@ -232,12 +238,16 @@ class Simulation {
   void runEvent(std::uint32_t ref);
   // After an event: the limits on records kept and their size.
   void checkTraceLimits() {
-    if (trace_.retained() > limits_.max_trace_records || trace_.bytes() > limits_.max_trace_bytes) {
+    // Nothing retained (no sink keeps records): nothing to check.
+    if (trace_.retained() != 0 &&
+        (trace_.retained() > limits_.max_trace_records || trace_.bytes() > limits_.max_trace_bytes)) {
       traceLimitExceeded();
     }
   }
   [[noreturn]] void traceLimitExceeded();
-  void run(std::uint32_t ref);
+  void runTimer(EventQueue::Timer& e);
+  // A limit reached as event `ref` comes up: its slot is freed and the run stops.
+  [[noreturn]] __attribute__((noinline)) void eventLimitExceeded(std::uint32_t ref);
   void deliver(EventQueue::Delivery& d);
   void destroy(std::uint32_t slot);
   // Schedules exited(to) on every live linker in `refs` accepted by `which`; the rest stay.
@@ -276,6 +286,7 @@ class Simulation {
   Rng ties_;  // the stream permuteTies draws from
   std::uint64_t events_run_ = 0;
   Context context_;
+  std::string reject_reason_;  // Process::deliver's reason for accept to fill
   std::optional<std::string> stop_;
 
   // ---- Stepping (agentsim step, harness/step_session.hpp). These read the queue without
