@@ -1254,7 +1254,8 @@ const std::vector<ExpectationKind>& expectationKinds() {
        "a time (default: the end of the run). Value: {host, metric, value | at_least | at_most, at}.",
        parseMetric},
       {"registry_operations",
-       "Registrar operations a master applied (AdmitSlave, MarkSlaveReachable, MarkSlaveUnreachable), counted. "
+       "Registrar operations a master applied (AdmitSlave, MarkSlaveReachable, MarkSlaveUnreachable, "
+       "PruneUnreachable, RemoveSlave), counted. "
        "Value: {master, operation, changed (whether it changed the registry), between, count | at_least | "
        "at_most}.",
        parseRegistryOperations},

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "sim/uint128.hpp"
 
 namespace agentsim::sim {
@@ -16,6 +18,7 @@ Try<Nothing> Disk::write(const std::string& path, std::string bytes, bool sync) 
   if (shouldFail(path)) return Error{fmt::format("write to '{}' failed (injected disk fault)", path)};
   File& f = files_[path];
   f.current = std::move(bytes);
+  f.entry_ns = now().ns();
   if (sync) {
     f.durable = f.current;
   } else {
@@ -25,9 +28,14 @@ Try<Nothing> Disk::write(const std::string& path, std::string bytes, bool sync) 
 }
 
 Try<Nothing> Disk::append(const std::string& path, std::string_view bytes, bool sync) {
-  std::string content = read(path).value_or("");
+  std::optional<std::string> existing = read(path);
+  const bool created = !existing.has_value();
+  std::string content = std::move(existing).value_or("");
   content.append(bytes);
-  return write(path, std::move(content), sync);
+  const std::int64_t entry = created ? now().ns() : files_.at(path).entry_ns;
+  auto written = write(path, std::move(content), sync);
+  if (!written.isError()) files_.at(path).entry_ns = entry;  // an append keeps the entry
+  return written;
 }
 
 std::optional<std::string> Disk::read(const std::string& path) const {
@@ -46,6 +54,7 @@ bool Disk::remove(const std::string& path) {
   if (it == files_.end() || !it->second.current) return false;
   // Removal is a metadata operation; it is durable at once (as rename/unlink in Mesos).
   files_.erase(it);
+  touchParent(path);
   return true;
 }
 
@@ -55,7 +64,64 @@ std::size_t Disk::removeTree(const std::string& prefix) {
     it = files_.erase(it);
     ++n;
   }
+  // The tree's own directory goes too (prefix is "dir/"), which changes its parent.
+  const std::string dir = prefix.empty() || prefix.back() != '/' ? prefix : prefix.substr(0, prefix.size() - 1);
+  for (auto* dirs : {&made_, &changed_}) {
+    dirs->erase(dir);
+    for (auto it = dirs->lower_bound(prefix); it != dirs->end() && it->first.rfind(prefix, 0) == 0;) {
+      it = dirs->erase(it);
+    }
+  }
+  if (!dir.empty()) touchParent(dir);
   return n;
+}
+
+void Disk::touchParent(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos || slash == 0) return;
+  changed_[path.substr(0, slash)] = now();
+}
+
+void Disk::makeDirectory(const std::string& dir) {
+  if (!mtime(dir)) made_[dir] = now();
+}
+
+std::optional<Time> Disk::mtime(const std::string& dir) const {
+  // The directory's entries: its files (when made or replaced) and its subdirectories
+  // (made: their makeDirectory, else the earliest entry under them).
+  const std::string prefix = dir + "/";
+  bool exists = made_.count(dir) != 0;
+  std::optional<Time> latest;
+  auto later = [&](Time t) {
+    if (!latest || *latest < t) latest = t;
+  };
+  std::map<std::string_view, Time> subs;  // subdirectory -> when made
+  auto made = [&](std::string_view sub, Time t) {
+    auto [it, inserted] = subs.emplace(sub, t);
+    if (!inserted && t < it->second) it->second = t;
+  };
+  for (auto it = files_.lower_bound(prefix); it != files_.end() && it->first.rfind(prefix, 0) == 0; ++it) {
+    if (!it->second.current) continue;
+    exists = true;
+    if (it->second.entry_ns < 0) continue;  // a grown output file: made with its directory
+    const std::string_view rest = std::string_view(it->first).substr(prefix.size());
+    const Time entry = Time::fromNanoseconds(it->second.entry_ns);
+    if (const auto slash = rest.find('/'); slash == std::string_view::npos) {
+      later(entry);
+    } else {
+      made(rest.substr(0, slash), entry);
+    }
+  }
+  for (auto it = made_.lower_bound(prefix); it != made_.end() && it->first.rfind(prefix, 0) == 0; ++it) {
+    exists = true;
+    const std::string_view rest = std::string_view(it->first).substr(prefix.size());
+    made(rest.substr(0, rest.find('/')), it->second);
+  }
+  if (!exists) return std::nullopt;
+  for (const auto& [sub, t] : subs) later(t);
+  if (auto m = made_.find(dir); m != made_.end()) later(m->second);
+  if (auto c = changed_.find(dir); c != changed_.end()) later(c->second);
+  return latest.value_or(Time{});
 }
 
 std::vector<std::string> Disk::list(const std::string& prefix) const {

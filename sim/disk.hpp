@@ -1,12 +1,18 @@
 #pragma once
 // A host's simulated disk: paths to bytes. Writes are durable once synced; a crash
 // loses unsynced data. Write failures can be injected (a modelled fault, in the trace).
+// Directories are implicit (a path's prefixes up to a '/'), with a modification time as
+// a POSIX directory has one (mtime): the last time an entry in it was created, replaced
+// or removed. A whole-file write replaces the entry (a checkpoint is a rename); an append
+// changes the directory only when it creates the file; a growth never does (a sandbox's
+// output files are made with it: makeDirectory). Metadata is durable at once.
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "sim/time.hpp"
 #include "sim/try.hpp"
 
 namespace agentsim::sim {
@@ -41,19 +47,38 @@ class Disk {
   // The next `count` writes whose path starts with `prefix` fail.
   void failWrites(std::string prefix, std::uint64_t count);
 
+  // The clock the mtimes read (the simulation's; none: every mtime is time 0).
+  void setClock(const Time* now) { clock_ = now; }
+  // mkdir: the directory exists (even with no file under it) from now; its parent
+  // changes if it is new.
+  void makeDirectory(const std::string& dir);
+  // os::stat::mtime of a directory (no trailing '/'): the latest creation, replacement
+  // or removal of an entry directly in it, a subdirectory's entry being its creation;
+  // none if the directory does not exist (nothing under it, never made).
+  std::optional<Time> mtime(const std::string& dir) const;
+
  private:
   struct File {
     std::optional<std::string> durable;  // what survives a crash
     std::optional<std::string> current;  // what a read sees
     std::uint64_t grown = 0;             // size beyond the stored bytes (grow)
+    std::int64_t entry_ns = -1;          // when its entry was made or replaced; -1: at its directory's making
   };
   bool shouldFail(const std::string& path);
+  Time now() const { return clock_ != nullptr ? *clock_ : Time{}; }
+  // An entry of `path`'s directory changed now.
+  void touchParent(const std::string& path);
 
   std::map<std::string, File> files_;
   std::vector<std::string> dirty_;
   std::string fail_prefix_;
   std::uint64_t fail_count_ = 0;
   std::uint64_t capacity_ = 100ULL * 1024 * 1024 * 1024;
+  const Time* clock_ = nullptr;
+  // Directories made with makeDirectory (path -> when), and directories an entry was
+  // removed from (path -> when): what the files' entries do not tell.
+  std::map<std::string, Time> made_;
+  std::map<std::string, Time> changed_;
 };
 
 }  // namespace agentsim::sim

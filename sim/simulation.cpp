@@ -75,6 +75,7 @@ Host& Simulation::addHost(std::string name, std::uint16_t port) {
   h.name_ = std::move(name);
   h.port_ = port;
   h.sim_ = this;
+  h.disk_.setClock(&now_);
   host_index_.emplace(h.name_, &h);
   return h;
 }

@@ -237,6 +237,17 @@ const FlagTable<MasterFlags>& masterFlagTable() {
                "ZooKeeper session timeout of the master's contender and detector (Mesos 1.3+; 1.1 hard-codes "
                "10secs)",
                "MasterContender::create, MasterDetector::create", sim::Milliseconds(1));
+    t.duration("registry_gc_interval", &MasterFlags::registry_gc_interval,
+               "How often to garbage collect the registry: the leading master discards unreachable agents older "
+               "than registry_max_agent_age or beyond registry_max_agent_count (at least 1secs here; Mesos checks "
+               "nothing)",
+               "Master::doRegistryGc", sim::Seconds(1));
+    t.duration("registry_max_agent_age", &MasterFlags::registry_max_agent_age,
+               "Maximum length of time to store information in the registry about agents that are not currently "
+               "connected to the cluster",
+               "Master::doRegistryGc");
+    t.integer("registry_max_agent_count", &MasterFlags::registry_max_agent_count,
+              "Maximum number of disconnected agents to store in the registry", "Master::doRegistryGc");
     t.add("registry", "Persistence strategy for the registry: in_memory or replicated_log", "Registrar",
           [](MasterFlags& f, std::string_view v) -> sim::Try<sim::Nothing> {
             if (v != "in_memory" && v != "replicated_log") {

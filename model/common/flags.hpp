@@ -124,6 +124,11 @@ struct MasterFlags {
   // Authentication (model/authentication/flags.cpp).
   bool authenticate_agents = false;  // --authenticate_agents (1.1 also reads --authenticate_slaves)
   std::string credentials;           // "principal secret" lines (the file's text); empty: None
+  // Registry GC (src/master/constants.hpp: DEFAULT_REGISTRY_GC_INTERVAL, _MAX_AGENT_AGE,
+  // _MAX_AGENT_COUNT): Master::doRegistryGc prunes the unreachable list.
+  sim::Duration registry_gc_interval = sim::Minutes(15);
+  sim::Duration registry_max_agent_age = sim::Weeks(2);
+  std::uint32_t registry_max_agent_count = 100 * 1024;
 };
 
 // The authentication flags of each table (model/authentication/flags.cpp).

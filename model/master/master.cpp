@@ -148,13 +148,20 @@ void Master::recover() {
 void Master::recoveredRegistry(Registry registry) {
   registry_ = std::move(registry);
   for (const auto& [id, info] : registry_.slaves) recovered_slaves_.insert(id);
-  for (const auto& [id, at] : registry_.unreachable) unreachable_[id] = sim::Time::fromNanoseconds(at);
+  // The registry keeps its unreachable list in the order agents were marked; agentsim's
+  // registry keeps the times only: recovered in order of time, then SlaveID.
+  std::vector<std::pair<std::int64_t, std::string>> marked;
+  for (const auto& [id, at] : registry_.unreachable) marked.emplace_back(at, id);
+  std::sort(marked.begin(), marked.end());
+  for (const auto& [at, id] : marked) addUnreachable(id, sim::Time::fromNanoseconds(at));
   recovered_ = true;
   log(fmt::format("Recovered {} agents from the registry ({} unreachable); allowing {} for agents to re-register",
                   registry_.slaves.size(), registry_.unreachable.size(), sim::format(flags_.agent_reregister_timeout)),
       {{"registry", flags_.registry}});
   traceState(machines::kMasterLeadership, "RECOVERED", {{"recovered_agents", static_cast<std::int64_t>(registry_.slaves.size())}});
   gaugesChanged();
+  // Master::_recover: the age-based registry GC's timer, then the agents' reregistration timeout.
+  scheduleRegistryGc();
   delay(flags_.agent_reregister_timeout, "Master::recoveredSlavesTimeout",
         [this, recovered = registry_.slaves.size()] { recoveredSlavesTimeout(recovered); });
 }
@@ -199,7 +206,7 @@ void Master::recoveredSlavesTimeout(std::size_t recovered) {
       recovered_slaves_.erase(id);
       registrarApply(RegistryOperation::MarkSlaveUnreachable, info, "Master::_markUnreachableAfterFailover", [this, id, info, at = now()] {
         marking_unreachable_.erase(id);
-        unreachable_[id] = at;
+        addUnreachable(id, at);
         count("master/slave_removals");
         count("master/slave_removals/reason_unhealthy");
         count("master/recovery_slave_removals");
@@ -1118,16 +1125,23 @@ void Master::registrarApply(RegistryOperation operation, const SlaveInfo& info, 
                             std::function<void()> then) {
   // The operation's time is when the master asked (MarkSlaveUnreachable's unreachable
   // time), even if a hold applies it later.
-  auto apply = [this, operation, info, at = now(), then = std::move(then)] {
+  registrarReach(operation, continuation, [this, operation, info, at = now(), then = std::move(then)] {
     registryOperation(operation, info, at);
     then();
+  });
+}
+
+void Master::registrarReach(RegistryOperation operation, std::string_view continuation,
+                            std::function<void()> apply) {
+  auto run = [this, apply = std::move(apply)] {
+    apply();
     gaugesChanged();
   };
   if (!env_.faults) {
-    apply();
+    run();
     return;
   }
-  env_.faults->reach(*this, kRegistrarApplySite, {"operation", toString(operation)}, continuation, std::move(apply));
+  env_.faults->reach(*this, kRegistrarApplySite, {"operation", toString(operation)}, continuation, std::move(run));
 }
 
 void Master::registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message) {
@@ -1299,13 +1313,14 @@ void Master::readmitted(const sim::Upid& from, const ReregisterSlaveMessage& mes
   reregistering_.erase(info.id);
   if (!recovered) reportReregisteredTasks(info.id, message);
   removed_.erase(info.id);
-  unreachable_.erase(info.id);
+  eraseUnreachable(info.id);
   // Later Mesos: the agent's unreachable tasks leave Framework::unreachableTasks, the
   // reported ones to be added again below, the others gone (C37: tasks_unreachable = 0).
   for (auto& [fid, unreachableTasks] : unreachable_tasks_) {
     std::erase_if(unreachableTasks, [&](const auto& entry) { return entry.second == info.id.str(); });
   }
   addSlave(from, info);
+  addCompletedTasks(message.completed_tasks);
   // Master::_reregisterSlave: the new Slave holds the executors the agent reports.
   for (const auto& e : message.executor_infos) registered_.at(info.id).executors[e.framework_id].insert(e.executor_id);
   count("master/slave_reregistrations");
@@ -1430,7 +1445,7 @@ void Master::markedUnreachable(const std::string& slaveId, const std::string& re
   count("master/slave_removals/reason_unhealthy");
   forgetSlave(it);
   removed_.insert(slaveId);
-  unreachable_[slaveId] = at;
+  addUnreachable(slaveId, at);
   removeTasksOf(slaveId, fmt::format("Slave {} is unreachable", info.hostname), at);
   sendSlaveLost(info);
 }

@@ -290,6 +290,22 @@ class Master final : public sim::Process {
   // `continuation` are string literals.
   void registrarApply(RegistryOperation operation, const SlaveInfo& info, std::string_view continuation,
                       std::function<void()> then);
+  // The fault site of both: `apply` runs the operation and its continuation.
+  void registrarReach(RegistryOperation operation, std::string_view continuation, std::function<void()> apply);
+  // Registry GC (model/master/registry_gc.cpp): Master::scheduleRegistryGc arms the
+  // next doRegistryGc registry_gc_interval from now (from _recover on, and after each
+  // run); doRegistryGc picks the unreachable agents beyond registry_max_agent_count (the
+  // earliest marked first) or older than registry_max_agent_age and applies
+  // PruneUnreachable; prunedUnreachable (Master::_doRegistryGc) forgets those still in
+  // the unreachable list (one readmitted meanwhile is skipped, with a warning) and,
+  // as later Mesos does, their unreachable tasks.
+  void scheduleRegistryGc();
+  void doRegistryGc();
+  void prunedUnreachable(const std::set<std::string>& toRemove);
+  // Slaves::unreachable is a LinkedHashMap: its keys in insertion order (count-based GC
+  // prunes the earliest); these two keep unreachable_order_ with unreachable_.
+  void addUnreachable(const std::string& slaveId, sim::Time at);
+  void eraseUnreachable(const std::string& slaveId);
 
   MasterFlags flags_;
   MasterEnvironment env_;
@@ -309,6 +325,7 @@ class Master final : public sim::Process {
   std::set<std::string> removing_;             // SlaveIDs: RemoveSlave in flight
   std::set<std::string> recovered_slaves_;   // SlaveIDs from the registry, not yet reregistered
   std::map<std::string, sim::Time> unreachable_;  // Slaves::unreachable: SlaveID -> unreachable time
+  std::vector<std::string> unreachable_order_;    // unreachable_'s keys, in insertion order
   // Slaves::removed: agents this master instance marked unreachable or removed (not kept
   // across a failover): their status updates and exited executors are ignored, and a
   // readmitted one has its non-partition-aware frameworks shut down.
@@ -357,6 +374,10 @@ class Master final : public sim::Process {
   void recordTask(const std::string& frameworkId, const std::string& taskId, const MasterTask& task);
   void taskRemoved(const std::string& frameworkId, const std::string& taskId, const MasterTask& task,
                    std::optional<TaskState> as = std::nullopt);
+  // Master::addSlave's "Re-add completed tasks reported by the slave": the completed tasks
+  // of the agent's completed frameworks join the completed tasks of each framework the
+  // master knows (Framework::addCompletedTask); another's are "Possibly orphaned".
+  void addCompletedTasks(const std::vector<Task>& tasks);
   void countTerminal(TaskState state, TaskStatusSource source, std::optional<TaskStatusReason> reason);
   void updateGauges();  // Master::_tasks_running, _slaves_connected, ... (model/master/metrics.cpp)
   bool gauges_pending_ = false;

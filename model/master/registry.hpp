@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -26,11 +27,12 @@ enum class RegistryOperation {
   AdmitSlave,            // Admit a registering agent.
   MarkSlaveReachable,    // An unreachable (or unknown) agent reregisters.
   MarkSlaveUnreachable,  // The master stopped hearing from the agent.
+  PruneUnreachable,      // Registry GC: agents leave the unreachable list (Registry::prune).
   RemoveSlave,           // The agent is removed for good.
 };
 
-inline constexpr std::array<std::string_view, 4> kRegistryOperationNames{"AdmitSlave", "MarkSlaveReachable",
-                                                                         "MarkSlaveUnreachable", "RemoveSlave"};
+inline constexpr std::array<std::string_view, 5> kRegistryOperationNames{
+    "AdmitSlave", "MarkSlaveReachable", "MarkSlaveUnreachable", "PruneUnreachable", "RemoveSlave"};
 
 inline std::string_view toString(RegistryOperation operation) {
   return kRegistryOperationNames.at(static_cast<std::size_t>(operation));
@@ -56,8 +58,19 @@ struct Registry {
         return true;
       case RegistryOperation::RemoveSlave:
         return slaves.erase(info.id) != 0;
+      case RegistryOperation::PruneUnreachable:
+        return prune({info.id.str()});  // one agent; the master prunes a set at once (prune)
     }
     return false;
+  }
+
+  // PruneUnreachable::perform (src/master/master.hpp): the listed agents leave the
+  // unreachable list; one not in it (readmitted meanwhile) is skipped. Returns whether
+  // any went.
+  bool prune(const std::set<std::string>& ids) {
+    bool mutate = false;
+    for (const std::string& id : ids) mutate = unreachable.erase(id) != 0 || mutate;
+    return mutate;
   }
 };
 
@@ -69,6 +82,9 @@ class ReplicatedLog {
   // each version: a write costs what the operation costs, not the registry's size).
   void apply(RegistryOperation operation, const SlaveInfo& info, std::int64_t now_ns) {
     if (registry_.apply(operation, info, now_ns)) ++writes_;
+  }
+  void prune(const std::set<std::string>& ids) {
+    if (registry_.prune(ids)) ++writes_;
   }
   std::uint64_t writes() const { return writes_; }
 

@@ -2,6 +2,8 @@
 // (src/master/http.cpp, `state`: a framework's `tasks` and `completed_tasks`), for the
 // harness's state_snapshot. Kept only with MasterEnvironment::task_records, so a run
 // that does not read them has the same records as before.
+#include <fmt/format.h>
+
 #include "model/master/master.hpp"
 
 namespace agentsim::model {
@@ -30,6 +32,23 @@ void Master::taskRemoved(const std::string& frameworkId, const std::string& task
               {"task_id", taskId},
               {"slave_id", task.slave_id.str()},
               {"task_state", std::string(toString(state))}});
+}
+
+void Master::addCompletedTasks(const std::vector<Task>& tasks) {
+  for (const Task& t : tasks) {
+    auto fw = frameworks_.find(t.framework_id);
+    if (fw == frameworks_.end() || fw->second.recovered) {
+      log(fmt::format("Possibly orphaned completed task {} of framework {} that ran on agent {}", t.task_id,
+                      t.framework_id, t.slave_id));
+      continue;
+    }
+    if (!env_.task_records || !tracing(sim::RecordKind::State, machines::kMasterTask.name)) continue;
+    traceState(machines::kMasterTask, "COMPLETED",
+               {{"framework_id", t.framework_id.str()},
+                {"task_id", t.task_id},
+                {"slave_id", t.slave_id.str()},
+                {"task_state", std::string(toString(t.state))}});
+  }
 }
 
 }  // namespace agentsim::model

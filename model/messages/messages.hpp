@@ -63,6 +63,9 @@ struct ReregisterSlaveMessage : sim::MessageOf<ReregisterSlaveMessage> {
   // completed_frameworks: the FrameworkIDs of the agent's completed frameworks (Mesos
   // sends each one's FrameworkInfo and its completed executors' tasks).
   std::vector<std::string> completed_frameworks;
+  // Their Archive::Framework.tasks: the completed tasks of each one's completed executors
+  // (Master::addSlave re-adds them to a framework the master knows).
+  std::vector<Task> completed_tasks;
   void describe(sim::Fields& out) const override {
     out.push_back({"slave_id", slave.id});
     out.push_back({"hostname", slave.hostname});

@@ -262,7 +262,10 @@ void Slave::doReliableRegistration(sim::Duration maxBackoff) {
       message.frameworks.push_back(id);
       if (f.info.partition_aware) message.partition_aware_frameworks.push_back(id);
     }
-    message.completed_frameworks.assign(completed_frameworks_.begin(), completed_frameworks_.end());
+    for (const CompletedFramework& c : completed_frameworks_) {
+      message.completed_frameworks.push_back(c.id);
+      message.completed_tasks.insert(message.completed_tasks.end(), c.tasks.begin(), c.tasks.end());
+    }
     send(master, message);
   }
 

@@ -149,6 +149,9 @@ class Slave final : public sim::Process {
     State state = State::RUNNING;
     std::map<std::string, std::map<std::string, TaskInfo>> pending;  // executor -> tasks
     std::map<std::string, Executor> executors;
+    // completedExecutors (a ring of 150), of which only their completed tasks are kept:
+    // what a completed framework's Archive::Framework reports on reregistration.
+    std::vector<std::vector<Task>> completed_executors;
   };
   const std::map<Id, Framework>& frameworks() const { return frameworks_; }
   // Slave::signaled: SIGUSR1 becomes shutdown(UPID(), "Received SIGUSR1 signal"); call
@@ -295,7 +298,13 @@ class Slave final : public sim::Process {
   sim::Duration master_ping_timeout_;
   std::string meta_dir_;
   std::map<Id, Framework> frameworks_;  // by FrameworkID
-  std::list<std::string> completed_frameworks_;  // a ring of 50 (a list: an empty deque allocates 576 bytes)
+  // completedFrameworks, a ring of 50 (a list: an empty deque allocates 576 bytes): each
+  // one's id and its completed executors' completed tasks (Archive::Framework.tasks).
+  struct CompletedFramework {
+    Id id;
+    std::vector<Task> tasks;
+  };
+  std::list<CompletedFramework> completed_frameworks_;
   bool rebooted_ = false;
   std::optional<Resources> oversubscribed_;  // the last total sent (or due) to the master
   std::uint64_t executors_preempted_ = 0;     // metric slave/executors_preempted

@@ -19,6 +19,7 @@ namespace agentsim::model {
 namespace {
 constexpr std::size_t kMaxCompletedTasksPerExecutor = 200;  // MAX_COMPLETED_TASKS_PER_EXECUTOR
 constexpr std::size_t kMaxCompletedFrameworks = 50;         // MAX_COMPLETED_FRAMEWORKS
+constexpr std::size_t kMaxCompletedExecutorsPerFramework = 150;  // MAX_COMPLETED_EXECUTORS_PER_FRAMEWORK
 
 std::string_view toString(Slave::Executor::State s) {
   switch (s) {
@@ -104,9 +105,18 @@ void Slave::refreshGauges() {
 }
 
 void Slave::garbageCollect(const std::string& path) {
-  // Mesos schedules a path gc_delay after its mtime; the model's disk keeps no mtimes, so
-  // every path gets the whole gc_delay from now (docs/model.md).
-  if (components_.gc != nullptr) components_.gc->schedule(flags_.gc_delay, path);
+  // Slave::garbageCollect: removed gc_delay after the path's mtime (os::stat::mtime, whole
+  // seconds), so a directory last changed long ago goes sooner, at once if older than
+  // gc_delay. Mesos schedules nothing for a path it cannot stat ("Failed to find the
+  // mtime"); a path the model's disk never made is scheduled the whole gc_delay from now
+  // (docs/model.md).
+  if (components_.gc == nullptr) return;
+  sim::Duration delay = flags_.gc_delay;
+  if (const auto mtime = host().disk().mtime(path)) {
+    const sim::Time seconds = sim::Time::fromNanoseconds(mtime->ns() - mtime->ns() % sim::Seconds(1).ns());
+    delay = flags_.gc_delay - (now() - seconds);
+  }
+  components_.gc->schedule(delay, path);
 }
 
 bool Slave::fromMaster(const sim::Upid& from) const { return master_ && master_->pid == from.str(); }
@@ -290,6 +300,7 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
   // exists, as Slave::__recover's "Garbage collecting old agent" walk expects.
   (void)host().disk().write(paths::latestRunPath(flags_.work_dir, info_.id, f.info.id, info.executor_id),
                             e.container_id);
+  host().disk().makeDirectory(sandbox);  // os::mkdir, with the logger's stdout and stderr in it
   if (e.checkpoint) {
     checkpoint(paths::executorInfoPath(meta_dir_, info_.id, f.info.id, info.executor_id), state::encode(e.info));
     checkpoint(paths::latestRunPath(meta_dir_, info_.id, f.info.id, info.executor_id), e.container_id);
@@ -750,6 +761,13 @@ void Slave::removeExecutor(Framework& f, Executor& e) {
     garbageCollect(paths::runPath(meta_dir_, info_.id, f.info.id, eid, e.container_id));
     if (!pending) garbageCollect(paths::executorPath(meta_dir_, info_.id, f.info.id, eid));
   }
+  // Framework::destroyExecutor: the executor joins completedExecutors (a ring of 150).
+  if (!e.completed.empty()) {
+    f.completed_executors.push_back(std::move(e.completed));
+    if (f.completed_executors.size() > kMaxCompletedExecutorsPerFramework) {
+      f.completed_executors.erase(f.completed_executors.begin());
+    }
+  }
   f.executors.erase(e.info.executor_id);
   refreshGauges();
 }
@@ -762,9 +780,16 @@ void Slave::removeFramework(const Id& frameworkId) {
   garbageCollect(paths::frameworkPath(flags_.work_dir, info_.id, frameworkId));
   if (f->info.checkpoint) garbageCollect(paths::frameworkPath(meta_dir_, info_.id, frameworkId));
   traceState(machines::kSlaveFramework, "REMOVED", {{"framework_id", frameworkId}});
+  // Slave::removeFramework: the framework joins completedFrameworks with its completed
+  // executors (their completed tasks, in order).
+  CompletedFramework archived{frameworkId, {}};
+  for (auto& tasks : f->completed_executors) {
+    archived.tasks.insert(archived.tasks.end(), std::make_move_iterator(tasks.begin()),
+                          std::make_move_iterator(tasks.end()));
+  }
   frameworks_.erase(frameworkId);
   refreshGauges();
-  completed_frameworks_.push_back(frameworkId);
+  completed_frameworks_.push_back(std::move(archived));
   if (completed_frameworks_.size() > kMaxCompletedFrameworks) completed_frameworks_.pop_front();
   if (state_ == State::TERMINATING && frameworks_.empty()) {
     terminateAgent("Agent terminating: no frameworks left");

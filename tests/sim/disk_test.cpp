@@ -160,3 +160,31 @@ TEST_CASE("disk usage: grown files count without being stored; usage is a fracti
   d.grow("/ballast", 5000);
   CHECK(d.usageMillionths() == 1'000'000);  // capped at a full disk
 }
+
+TEST_CASE("a directory's mtime is the last change of an entry directly in it") {
+  Disk d;
+  Time now;
+  d.setClock(&now);
+  CHECK_FALSE(d.mtime("w/a").has_value());  // nothing under it: it does not exist
+  now = Time{} + Seconds(1);
+  REQUIRE(d.write("w/a/f", "x").isSome());
+  now = Time{} + Seconds(5);
+  REQUIRE(d.write("w/a/b/g", "y").isSome());  // makes b: a changes
+  CHECK(d.mtime("w/a") == Time{} + Seconds(5));
+  CHECK(d.mtime("w") == Time{} + Seconds(1));  // a was made at 1s
+  now = Time{} + Seconds(9);
+  REQUIRE(d.append("w/a/f", "z").isSome());  // an append to an existing file: no change
+  d.grow("w/a/out", 100);                    // a growth never changes it
+  CHECK(d.mtime("w/a") == Time{} + Seconds(5));
+  REQUIRE(d.write("w/a/f", "new").isSome());  // a whole-file write replaces the entry
+  CHECK(d.mtime("w/a") == Time{} + Seconds(9));
+  now = Time{} + Seconds(12);
+  d.makeDirectory("w/s");  // an empty directory exists
+  CHECK(d.mtime("w/s") == Time{} + Seconds(12));
+  CHECK(d.mtime("w") == Time{} + Seconds(12));
+  now = Time{} + Seconds(20);
+  d.removeTree("w/a/b/");  // removing b changes a
+  CHECK(d.mtime("w/a") == Time{} + Seconds(20));
+  d.removeTree("w/s/");
+  CHECK_FALSE(d.mtime("w/s").has_value());
+}
