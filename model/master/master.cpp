@@ -580,6 +580,19 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
       slaveId = it->first;
     }
   }
+  // The master's own terminal update for a task it does not launch (SOURCE_MASTER).
+  auto refuse = [&](const TaskInfo& task, TaskState state, TaskStatusReason reason, std::string text) {
+    StatusUpdate u;
+    u.framework_id = framework->info.id;
+    u.task_id = task.task_id;
+    u.state = state;
+    u.source = TaskStatusSource::SOURCE_MASTER;
+    u.reason = reason;
+    u.message = std::move(text);
+    u.timestamp = now();
+    countTerminal(u.state, u.source, u.reason);
+    forwardToFramework(framework->info.id, u);
+  };
   for (TaskInfo task : message.tasks) {
     std::string invalid;
     Resources revocable;
@@ -595,33 +608,17 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
       }
     }
     if (agent == nullptr || !invalid.empty()) {
-      StatusUpdate u;
-      u.framework_id = framework->info.id;
-      u.task_id = task.task_id;
-      u.state = TaskState::TASK_LOST;
-      u.source = TaskStatusSource::SOURCE_MASTER;
-      u.reason = TaskStatusReason::REASON_INVALID_OFFERS;
-      u.message = fmt::format("Task launched with invalid offers: {}",
-                              invalid.empty() ? "no registered agent " + message.hostname : invalid);
-      u.timestamp = now();
-      countTerminal(u.state, u.source, u.reason);
-      forwardToFramework(framework->info.id, u);
+      refuse(task, TaskState::TASK_LOST, TaskStatusReason::REASON_INVALID_OFFERS,
+             fmt::format("Task launched with invalid offers: {}",
+                         invalid.empty() ? "no registered agent " + message.hostname : invalid));
       continue;
     }
     if (auto all = parseResources(task.resources); !all.isError()) {
       // Master::_accept's validation::task::validate, after the offers': a task whose
       // resources of one name are partly revocable is TASK_ERROR / REASON_TASK_INVALID.
       if (const std::string mixed = mixedRevocableError(*all, revocable); !mixed.empty()) {
-        StatusUpdate u;
-        u.framework_id = framework->info.id;
-        u.task_id = task.task_id;
-        u.state = TaskState::TASK_ERROR;
-        u.source = TaskStatusSource::SOURCE_MASTER;
-        u.reason = TaskStatusReason::REASON_TASK_INVALID;
-        u.message = "Task mixes revocable and non-revocable resources: " + mixed;
-        u.timestamp = now();
-        countTerminal(u.state, u.source, u.reason);
-        forwardToFramework(framework->info.id, u);
+        refuse(task, TaskState::TASK_ERROR, TaskStatusReason::REASON_TASK_INVALID,
+               "Task mixes revocable and non-revocable resources: " + mixed);
         continue;
       }
     }
