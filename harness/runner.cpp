@@ -1,6 +1,7 @@
 #include "harness/runner.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -80,16 +81,11 @@ RunReport runScenario(const Scenario& scenario, const RunOptions& options) {
   report.seed = options.seed.value_or(scenario.seed);
   ChecksSink checks(scenario);
   sim::MemorySink memory(options.keep);
-  // A world not freed stays reachable from a static list, so a leak checker (the ASan
-  // build's) sees it held, not lost.
-  struct Unfreed {
-    std::optional<World> world;
-    Unfreed* next;
-  };
-  static Unfreed* unfreed = nullptr;
+  // A world not freed stays in a list that is never destroyed and stays reachable, so a
+  // leak checker (the ASan build's) sees it held, not lost.
+  static auto* const unfreed = new std::deque<std::optional<World>>();
   std::optional<World> kept;
-  if (!options.free_world) unfreed = new Unfreed{std::nullopt, unfreed};
-  std::optional<World>& world = options.free_world ? kept : unfreed->world;
+  std::optional<World>& world = options.free_world ? kept : unfreed->emplace_back();
   try {
     const model::PlantedBugSpec* bug = nullptr;
     if (!options.bug.empty()) {
