@@ -49,6 +49,10 @@ const std::vector<ActionKind>& actionKinds() {
        parseDropMessage},
       {"duplicate", "Deliver matching messages twice. Value: {message, from, to, count, probability, for}.",
        parseDuplicate},
+      {"end_rules",
+       "End every message rule in force (drop, delay, duplicate, hold, rewrite), whoever added it: what holds "
+       "held is delivered (the fuzzer's heal, docs/fuzzing.md). Value: \"all\".",
+       parseEndRules},
       {"expire_session",
        "Expire ZooKeeper sessions on the server side, as the Mesos tests' ZooKeeperTestServer::expireSession: every "
        "session of a host's clients, or of one client. Value: {host (a host or \"leading-master\"), client (the "

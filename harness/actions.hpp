@@ -32,7 +32,7 @@ using ActionParser = void(const ParseContext& c, const std::string& pointer, Tim
 
 // harness/network_actions.cpp: faults on messages and links, and a spoofed message.
 ActionParser parseDelay, parseDrop, parseDuplicate, parseHold, parseRelease, parsePartition, parseHeal,
-    parseSpoofAcknowledgement;
+    parseEndRules, parseSpoofAcknowledgement;
 // harness/spoof_action.cpp: a message carried as if another process had sent it.
 ActionParser parseSpoof;
 // harness/message_edit_actions.cpp: a message of any modelled kind built field by field

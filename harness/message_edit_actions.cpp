@@ -239,6 +239,7 @@ void parseRewrite(const ParseContext& c, const std::string& p, TimelineEntry& ou
     // The ids the values name are looked up as each message passes.
     r.rewrite = [&w, &kind, values](sim::Message& m) { return setFields(w, kind, values, m); };
     const sim::RuleId id = w.sim().network().addRule(std::move(r));
+    w.rules().push_back(id);
     endAfter(w, window, "end of rewrite", [&w, id] { w.sim().network().removeRule(id); });
   };
 }

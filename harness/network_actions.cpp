@@ -1,7 +1,7 @@
 // Timeline actions on the network (sim/network.hpp), the one place faults act on
 // messages: rules that delay, drop, duplicate or hold matching messages, the release of a
-// hold, partitions and their healing, and a message spoofed as if another process had
-// sent it (as the Mesos tests' process::post / spoofing a master).
+// hold, the end of every rule, partitions and their healing, and a message spoofed as if
+// another process had sent it (as the Mesos tests' process::post / spoofing a master).
 #include <fmt/format.h>
 
 #include <cstdint>
@@ -60,6 +60,7 @@ void installRule(TimelineEntry& out, RuleArgs a, std::string verb) {
   out.summary = fmt::format("{} {}", verb, describeRule(a));
   out.apply = [a = std::move(a)](World& w) {
     const sim::RuleId id = w.sim().network().addRule(a.rule);
+    w.rules().push_back(id);
     if (a.rule.action == sim::FaultAction::Hold) w.holds()[a.rule.label] = id;
     endAfter(w, a.window, "end of fault", [&w, id] { w.sim().network().removeRule(id); });
   };
@@ -156,6 +157,20 @@ void parseHeal(const ParseContext& c, const std::string& p, TimelineEntry& out) 
   const std::string a = hostA, b = hostB;
   out.summary = fmt::format("heal {} <-> {}", a, b);
   out.apply = [a, b](World& w) { w.sim().network().heal(a, b); };
+}
+
+// "all": every message rule in force ends, whoever added it (the fuzzer's heal,
+// docs/fuzzing.md): drops, delays, duplicates, holds (their messages are delivered) and
+// rewrites; a rule's own `for` then ends nothing. Partitions are `heal`'s.
+void parseEndRules(const ParseContext& c, const std::string& p, TimelineEntry& out) {
+  if (!c.reader.at(p).is_string() || c.reader.at(p).get<std::string>() != "all") {
+    c.reader.fail(p, fmt::format("expected \"all\", got {}", typeName(c.reader.at(p))));
+  }
+  out.summary = "end every message rule";
+  out.apply = [](World& w) {
+    for (const sim::RuleId id : w.rules()) w.sim().network().removeRule(id);  // holds deliver what they held
+    w.rules().clear();
+  };
 }
 
 // The sender a spoofed message claims, as a libprocess address "id@host:port"; it need

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "harness/scenario.hpp"
 #include "model/common/planted_bug.hpp"
@@ -27,6 +28,9 @@ class World {
   sim::Host& host(const std::string& id);
   // Rules a Hold action made, by label, for release.
   std::map<std::string, sim::RuleId>& holds() { return holds_; }
+  // Every message rule a timeline action added, in order, for end_rules (a rule already
+  // removed is removed again as a no-op: sim::Network::removeRule).
+  std::vector<sim::RuleId>& rules() { return rules_; }
   // The model's fault sites (model/master/registrar.hpp), which the masters reach, and the holds
   // a Hold action with a "site" made, by label.
   sim::FaultSites& faultSites() { return *faults_; }
@@ -54,6 +58,7 @@ class World {
   const Scenario& scenario_;
   sim::Simulation sim_;
   std::map<std::string, sim::RuleId> holds_;
+  std::vector<sim::RuleId> rules_;
   std::shared_ptr<sim::FaultSites> faults_;
   std::shared_ptr<const model::PlantedBugs> bugs_;
   std::map<std::string, sim::SiteHoldId> site_holds_;

@@ -342,6 +342,10 @@ Json caseTimeline(const FuzzCase& c) {
   for (const Json& f : c.faults) timeline.push_back(f);
   if (c.bound > sim::Duration{}) {
     timeline.push_back(Json{{"at", durationText(c.heal)}, {"heal", "all"}, {"note", "fuzz heal: every partition ends"}});
+    // The base scenario's message rules too (a drop with no `for` would outlive the
+    // faults): the liveness phase asks convergence of a network that loses nothing.
+    timeline.push_back(
+        Json{{"at", durationText(c.heal)}, {"end_rules", "all"}, {"note", "fuzz heal: every message rule ends"}});
     timeline.push_back(Json{
         {"at", durationText(c.heal)}, {"restart_crashed", "all"}, {"note", "fuzz heal: every crashed host restarts"}});
     // A supervisor goes on restarting: a master may exit just after the heal, when it

@@ -9,7 +9,9 @@
 //  - the fault schedule, as timeline actions in the safety phase [0, heal): every
 //    message rule and partition carries a `for` that ends it by `heal`, every crash is
 //    paired with a restart before `heal`, every stopped ZooKeeper server is started again;
-//  - the liveness phase [heal, heal + bound]: a `heal: "all"` at `heal`, then nothing.
+//  - the liveness phase [heal, heal + bound]: at `heal` every partition and every message
+//    rule ends (`heal` and `end_rules`, the base scenario's rules too) and every crashed
+//    host restarts, then nothing.
 // The case's draws come from its own stream ("fuzz-case"), so they never shift the run's.
 #include <cstdint>
 #include <map>

@@ -5,6 +5,7 @@
 // the summary of one run.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "harness/fuzz/campaign.hpp"
@@ -71,6 +72,22 @@ TEST_CASE("a case's faults end by the heal and its startup orders are legal") {
   }
   CHECK(faults > 40);
   CHECK(reordered > 0);
+}
+
+TEST_CASE("the heal ends the base scenario's message rules too: removal_rate_limit's seed 15622 converges") {
+  // The scenario drops agent-1's and agent-2's pongs for good; before the heal ended them
+  // (end_rules), agent-2 was marked unreachable after the heal and noticed only at its
+  // ping timeout, past the bound (tests/regressions/removal-rate-limit-agent-disconnected-15622.json).
+  fz::Base b = base("removal_rate_limit.json");
+  fz::prepare(b);
+  const fz::FuzzCase c = fz::drawCase(b, 15622, {});
+  const fz::Json timeline = fz::caseTimeline(c);
+  const auto ends = std::count_if(timeline.begin(), timeline.end(), [&](const fz::Json& e) {
+    return e.value("end_rules", "") == "all" && duration(e.at("at")) == c.heal;
+  });
+  CHECK(ends == 1);
+  const fz::Verdict v = fz::judgeCase(b, c, {});
+  CHECK_MESSAGE(!v.failed, v.signature);
 }
 
 TEST_CASE("a campaign's case, built on the bare scenario loaded once, gets the verdict of its document") {
