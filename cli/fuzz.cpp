@@ -306,7 +306,7 @@ void printHuman(const fz::Summary& s, const std::map<std::string, Written>& writ
     const auto it = s.ordersRun.find(k);
     std::cout << fmt::format("  {}: {} / {}\n", k, it == s.ordersRun.end() ? 0 : it->second.size(), n);
   }
-  if (!s.outcomes.empty()) std::cout << "\nagents' startup errors (outcomes, not failures):\n";
+  if (!s.outcomes.empty()) std::cout << "\noutcomes, not failures (agents' startup errors; agents Mesos leaves unregistered):\n";
   for (const auto& [k, n] : s.outcomes) std::cout << fmt::format("  {:>8}  {}\n", n, printable(k));
   printCoverage(s);
   if (!s.sites.empty()) std::cout << "\nfault sites reached (how often, over every case):\n";

@@ -1193,7 +1193,10 @@ void parseLiveness(const ParseContext& c, const std::string& p, Expectation& out
     void observe(const Record& r) { liveness.observe(r); }
     Outcome finish(sim::Time) const {
       std::string why = liveness.violation();
-      return Outcome{why.empty(), why.empty() ? std::string("converged") : why, {}};
+      if (!why.empty()) return Outcome{false, why, {}};
+      std::string text = "converged";
+      for (const std::string& o : liveness.outcomes()) text += "; excused: " + o;
+      return Outcome{true, text, {}};
     }
   };
   observeWith(out, Liveness::interest(), LivenessCheck{Liveness(acks, unadmittedAgents(c.scenario))});

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "harness/scenario.hpp"
+#include "model/authentication/records.hpp"
 #include "model/common/task_state.hpp"
 #include "model/master/master.hpp"
 #include "model/sched/sched.hpp"
@@ -33,11 +34,44 @@ sim::Interest Liveness::interest() {
     i.name(sim::RecordKind::State, n);
   }
   for (std::string_view n : {"crash", "kill", "restart"}) i.name(sim::RecordKind::Fault, n);
+  i.topic(sim::RecordKind::Log, model::kAgentAuthenticationTopic);
   return i.kind(sim::RecordKind::Startup);
 }
 
+void Liveness::observeAuthentication(const sim::Record& r) {
+  const std::string event = r.text(model::kAuthenticationEvent);
+  if (event == "detected") {
+    authenticated_.erase(r.host);
+    refusedBy_.erase(r.host);
+  } else if (event == "authenticated") {
+    authenticated_.insert(r.host);
+    refusedBy_.erase(r.host);
+  } else if (event == "refused") {
+    const std::string agent = r.text("agent");
+    if (authenticated_.count(agent) != 0) refusedBy_[agent] = r.host;
+  }
+}
+
+// The agent's program ended or started again: what it knew of authentication goes (a new
+// program detects a master and authenticates afresh).
+void Liveness::forgetAuthentication(const std::string& agent) {
+  authenticated_.erase(agent);
+  refusedBy_.erase(agent);
+}
+
+bool Liveness::unauthenticated(const std::string& agent) const {
+  const auto it = refusedBy_.find(agent);
+  return it != refusedBy_.end() && leaders_.count(it->second) != 0;
+}
+
 void Liveness::observe(const sim::Record& r) {
+  if (r.kind == sim::RecordKind::Log) {
+    // Every built log record reaches a reader of a topic: its field tells ours.
+    if (r.field(model::kAuthenticationEvent) != nullptr) observeAuthentication(r);
+    return;
+  }
   if (r.kind == sim::RecordKind::Startup) {
+    forgetAuthentication(r.host);
     // main() exited (a startup error, an abort): the agent has no state to converge,
     // and its updates wait in task.updates for a restart nobody makes.
     if (r.field("failed") != nullptr) {
@@ -54,6 +88,8 @@ void Liveness::observe(const sim::Record& r) {
     const bool boot = r.name == "kill" && r.text("program") == "(boot program)";
     if (r.name == "crash") connected_.erase(r.host);
     if (r.name == "crash" || boot) {
+      forgetAuthentication(r.host);
+      leaders_.erase(r.host);
       down_.insert(r.host);
       pending_.erase(r.host);
       if (boot) state_.erase(r.host);
@@ -79,7 +115,10 @@ void Liveness::observe(const sim::Record& r) {
     const std::string s = r.text("state");
     connected_[r.host][r.text("framework_id")] = s == "REGISTERED" || s == "REREGISTERED";
   } else if (r.name == model::machines::kMasterLeadership.name) {
-    if (r.text("state") == "EXITED") connected_.erase(r.host);
+    const std::string s = r.text("state");
+    if (s == "EXITED") connected_.erase(r.host);
+    if (s == "ELECTED") leaders_.insert(r.host);
+    if (s == "FOLLOWER" || s == "EXITED") leaders_.erase(r.host);
   } else if (r.name == model::machines::kSchedulerStatusUpdate.name) {
     // A terminal state stays: an update the master forwards after it (Master::statusUpdate
     // forwards updates of tasks it no longer knows) is stale.
@@ -88,6 +127,18 @@ void Liveness::observe(const sim::Record& r) {
     if (previous && model::isTerminalState(*previous)) return;
     latest = {r.text("state"), r.text("framework_id"), r.text("task_id")};
   }
+}
+
+std::vector<std::string> Liveness::outcomes() const {
+  std::vector<std::string> out;
+  for (const auto& [agent, state] : state_) {
+    if (down_.count(agent) != 0 || state == "RUNNING" || shutDown(agent) || !unauthenticated(agent)) continue;
+    out.push_back(fmt::format(
+        "{}: Master::(re)registerSlave: refused as not authenticated after the agent authenticated; no retry "
+        "authenticates again (Slave::doReliableRegistration)",
+        agent));
+  }
+  return out;
 }
 
 const std::string* Liveness::stateOf(const std::string& agent) const {
@@ -122,7 +173,8 @@ bool Liveness::connected(const std::string& framework) const {
 
 std::string Liveness::violation() const {
   for (const auto& [agent, state] : state_) {
-    if (down_.count(agent) == 0 && state != "RUNNING" && !shutDown(agent) && unadmitted_.count(agent) == 0) {
+    if (down_.count(agent) == 0 && state != "RUNNING" && !shutDown(agent) && unadmitted_.count(agent) == 0 &&
+        !unauthenticated(agent)) {
       return fmt::format("{} is {}, not RUNNING, after the heal", agent, state);
     }
   }

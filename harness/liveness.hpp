@@ -35,6 +35,17 @@
 // authenticating and the master refuses each of its registrations ("Refusing
 // registration of agent ... because it is not authenticated"), so it retries forever,
 // as in Mesos, a misconfiguration as a startup error is.
+// Nor does an agent Mesos itself leaves unregistered for good after an authentication
+// (unauthenticatedAgents, an outcome: outcomes()): the agent has --credential, the
+// leading master refused its (re)registration "because it is not authenticated" after the
+// agent last authenticated, and nothing re-detected a master since (e.g. a standalone
+// master restarted after the agent authenticated with it: the new process knows no
+// authentication). In Mesos (1.7 to today: master.cpp Master::registerSlave and
+// reregisterSlave drop the message) the agent never recovers: its registration retry
+// does not authenticate again (slave.cpp Slave::doReliableRegistration; only
+// Slave::detected does, through Slave::authenticate), Slave::exited only logs, and an
+// agent that is not registered has no ping timer to re-detect with (Slave::registered,
+// reregistered and ping arm it). Any other stuck agent still fails the rule.
 // Simplification: "registered with the leader" is read as RUNNING; the agent's detector
 // follows the leader, and the ping invariant of the master keeps a RUNNING agent's
 // master honest.
@@ -42,6 +53,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "sim/trace.hpp"
 
@@ -63,6 +75,9 @@ class Liveness {
   void observe(const sim::Record& r);
   // Empty when the rule holds, else the evidence.
   std::string violation() const;
+  // One line per agent the rule excuses as Mesos leaves it unregistered after an
+  // authentication, "agent: what: why" as the fuzzer counts startup errors (outcomes).
+  std::vector<std::string> outcomes() const;
   // The agent's Slave::State, if its program runs and has one.
   const std::string* stateOf(const std::string& agent) const;
 
@@ -86,6 +101,14 @@ class Liveness {
   void abandon(const std::string& agent);
   std::map<std::string, std::map<std::string, bool>> connected_;  // master -> framework_id -> connected
   bool connected(const std::string& framework) const;
+  // Authentication (model::kAgentAuthenticationTopic): agents that authenticated since
+  // they last detected a master; of those, the master host that refused them since.
+  std::set<std::string> authenticated_;
+  std::map<std::string, std::string> refusedBy_;
+  std::set<std::string> leaders_;  // masters ELECTED, not since FOLLOWER, EXITED or crashed
+  void observeAuthentication(const sim::Record& r);
+  void forgetAuthentication(const std::string& agent);
+  bool unauthenticated(const std::string& agent) const;  // refused for good, as in Mesos
 };
 
 }  // namespace agentsim::harness

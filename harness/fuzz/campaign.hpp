@@ -42,7 +42,8 @@ struct Summary {
   std::uint64_t cases = 0;
   std::uint64_t failed = 0;
   std::map<std::string, Group> groups;           // by signature
-  std::map<std::string, std::uint64_t> outcomes;  // "step: message" of startup errors -> cases
+  // "step: message" of startup errors, and of agents Mesos leaves unregistered -> cases
+  std::map<std::string, std::uint64_t> outcomes;
   // "scenario agent" -> the graph's exact number of topological orders, and the
   // distinct orders run (by hash).
   std::map<std::string, std::string> orderCounts;

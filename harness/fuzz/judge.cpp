@@ -94,6 +94,7 @@ Verdict judgeScenario(const Scenario& scenario, const Json& timeline, bool permu
   Verdict v;
   v.events = report.events;
   v.exits = observer.exits();
+  for (std::string& o : observer.livenessOutcomes()) v.exits.push_back(std::move(o));
   v.coverage = observer.coverage();
   v.sites = report.fault_sites;
   judge(report, observer, options, v);

@@ -3,7 +3,8 @@
 // expectations (docs/fuzzing.md): the invariants every run checks, the run's limits,
 // the liveness rule (harness/fuzz/observer.hpp), and the scenario's expectations only
 // when asked. An agent that exits with Mesos's own startup error is an outcome, counted,
-// not a failure.
+// not a failure, and so is an agent the liveness rule excuses because Mesos itself leaves
+// it unregistered (refused as not authenticated after it authenticated: Liveness::outcomes).
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -21,7 +22,7 @@ struct Verdict {
   std::string evidence;
   std::string signature;  // scenario, rule and the evidence with its ids and numbers blanked
   std::uint64_t events = 0;  // how many events the run took: the fastest-failing case is kept
-  std::vector<std::string> exits;  // agents' startup errors: outcomes
+  std::vector<std::string> exits;  // outcomes: agents' startup errors, agents Mesos leaves unregistered
   std::map<std::pair<std::string, std::string>, std::uint64_t> coverage;  // (family, phase) -> hits
   std::vector<std::pair<std::string, std::uint64_t>> sites;             // fault sites reached
 };

@@ -36,6 +36,8 @@ class CaseObserver final : public sim::TraceSink {
 
   // The liveness rule's verdict at the end: empty when it holds, else the evidence.
   std::string livenessViolation() const { return liveness_.violation(); }
+  // The agents the rule excuses as Mesos leaves them unregistered (Liveness::outcomes).
+  std::vector<std::string> livenessOutcomes() const { return liveness_.outcomes(); }
   // "agent-1: libprocess: The call to ..." for each agent whose main() exited.
   const std::vector<std::string>& exits() const { return exits_; }
   // (family, phase) -> how many actions of the family ran in that phase.

@@ -14,6 +14,7 @@
 //    or is removed (Master::disconnect, _markUnreachable, _removeSlave).
 #include <fmt/format.h>
 
+#include "model/authentication/records.hpp"
 #include "model/master/master.hpp"
 #include "sim/assert.hpp"
 #include "sim/simulation.hpp"
@@ -96,7 +97,8 @@ bool Master::authenticationAllows(const sim::Upid& from, std::string_view what, 
     // here or if a slave tried to register without authentication." Later Mesos (1.7,
     // commit e4ea236da, which AuthenticationTest.UnauthenticatedSlave observes) drops the
     // message; 1.1 answered ShutdownMessage "Agent is not authenticated" (docs/model.md).
-    log(fmt::format("Refusing {} of agent at {} because it is not authenticated", what, from.str()));
+    log(fmt::format("Refusing {} of agent at {} because it is not authenticated", what, from.str()),
+        {{std::string(kAuthenticationEvent), "refused"}, {"agent", from.host()}}, kAgentAuthenticationTopic);
     return false;
   }
   return true;

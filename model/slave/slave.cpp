@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "model/authentication/records.hpp"
 #include "model/slave/main.hpp"
 #include "model/slave/fault_sites.hpp"
 #include "model/slave/gc.hpp"
@@ -173,6 +174,14 @@ void Slave::startDetection(std::optional<MasterInfo> previous) {
   detection_ = detector_.detect(std::move(previous), *this, [this](const Detection& d) { detected(d); });
 }
 
+namespace {
+// Slave::detected's logs: an agent with --credential authenticates afresh after each.
+sim::Fields detectedField(sim::Fields more = {}) {
+  more.insert(more.begin(), {std::string(kAuthenticationEvent), "detected"});
+  return more;
+}
+}  // namespace
+
 void Slave::detected(const Detection& detection) {
   AGENTSIM_ASSERT(state_ != State::RECOVERING);
   if (state_ != State::TERMINATING) setState(State::DISCONNECTED);
@@ -189,16 +198,17 @@ void Slave::detected(const Detection& detection) {
                 "src/slave/slave.cpp: Slave::detected", this);
       return;
     case Detection::Kind::Discarded:
-      log("Re-detecting master");
+      log("Re-detecting master", detectedField(), kAgentAuthenticationTopic);
       master_.reset();
       break;
     case Detection::Kind::None:
-      log("Lost leading master");
+      log("Lost leading master", detectedField(), kAgentAuthenticationTopic);
       master_.reset();
       break;
     case Detection::Kind::Leader: {
       master_ = detection.leader;
-      log(fmt::format("New master detected at {}", master_->pid), {{"master", master_->pid}});
+      log(fmt::format("New master detected at {}", master_->pid), detectedField({{"master", master_->pid}}),
+          kAgentAuthenticationTopic);
       // A new master cancels the retry chain of the previous one (see docs/model.md).
       cancel(registration_timer_);
       if (state_ == State::TERMINATING) {

@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "model/authentication/records.hpp"
 #include "model/slave/main.hpp"
 #include "model/slave/slave.hpp"
 #include "sim/assert.hpp"
@@ -98,7 +99,8 @@ void Slave::finishAuthentication(std::uint64_t attempt, sim::Duration minTimeout
               "src/slave/slave.cpp: Slave::_authenticate", this);
     return;
   }
-  log(fmt::format("Successfully authenticated with master {}", master.str()));
+  log(fmt::format("Successfully authenticated with master {}", master.str()),
+      {{std::string(kAuthenticationEvent), "authenticated"}, {"master", master.str()}}, kAgentAuthenticationTopic);
   authenticated_ = true;
   doReliableRegistration(flags_.registration_backoff_factor * 2);
 }

@@ -1,11 +1,14 @@
 // The liveness rule (harness/liveness.hpp) and the status update invariants on hand-made
 // trace records, at the edges this round fixed: an agent that exited with an error, or
 // was told to shut down, owes neither RUNNING nor its tasks' progress nor retries; a
-// re-forward dispatched at the instant of the acknowledgement is not a resend.
+// re-forward dispatched at the instant of the acknowledgement is not a resend; an agent
+// the leading master refused as not authenticated after it authenticated is an outcome
+// (Mesos leaves it unregistered), and only that cause.
 #include <doctest/doctest.h>
 
 #include "harness/invariants.hpp"
 #include "harness/liveness.hpp"
+#include "model/authentication/records.hpp"
 #include "model/master/master.hpp"
 #include "trace_builder.hpp"
 
@@ -106,4 +109,89 @@ TEST_CASE("liveness: an agent no master admits (no credential, --authenticate_ag
   }
   CHECK(owed.violation() == "agent-1 is DISCONNECTED, not RUNNING, after the heal");
   CHECK(unadmitted.violation().empty());
+}
+
+namespace {
+
+// agent-1 DISCONNECTED behind master-1 (the leader), with its authentication records:
+// "detected", "authenticated" on agent-1, "refused" by a master.
+harness::testing::TraceBuilder& authentication(harness::testing::TraceBuilder& t, double at, std::string event,
+                                               std::string master = "") {
+  sim::Fields f{{"message", event}, {std::string(model::kAuthenticationEvent), event}};
+  if (master.empty()) return t.add(sim::RecordKind::Log, at, "slave(1)", "agent-1", "log", std::move(f));
+  f.push_back({"agent", "agent-1"});
+  return t.add(sim::RecordKind::Log, at, "master", std::move(master), "log", std::move(f));
+}
+
+harness::testing::TraceBuilder refusedAfterAuthentication() {
+  harness::testing::TraceBuilder t(sim::Seconds(1));
+  t.master(0, "master-1", "ELECTED");
+  t.agentState(0, "DISCONNECTED", "RECOVERING");
+  authentication(t, 1, "detected");
+  authentication(t, 2, "authenticated");
+  t.master(3, "master-1", "ELECTED");  // a new process at the same address
+  authentication(t, 4, "refused", "master-1");
+  return t;
+}
+
+std::pair<std::string, std::vector<std::string>> judged(const std::vector<sim::Record>& records) {
+  harness::Liveness l;
+  const sim::Interest interest = harness::Liveness::interest();
+  for (const sim::Record& r : records) {
+    if (interest.wants(r.kind, r.name)) l.observe(r);
+  }
+  return {l.violation(), l.outcomes()};
+}
+
+}  // namespace
+
+TEST_CASE("liveness: an agent the leader refused as not authenticated after it authenticated is an outcome") {
+  const std::string stuck = "agent-1 is DISCONNECTED, not RUNNING, after the heal";
+  auto t = refusedAfterAuthentication();
+  const auto [why, outcomes] = judged(t.records);
+  CHECK(why.empty());
+  REQUIRE(outcomes.size() == 1);
+  CHECK(outcomes[0].rfind("agent-1: Master::(re)registerSlave: refused as not authenticated", 0) == 0);
+
+  SUBCASE("a refusal before any authentication is not this cause") {
+    harness::testing::TraceBuilder u(sim::Seconds(1));
+    u.master(0, "master-1", "ELECTED");
+    u.agentState(0, "DISCONNECTED", "RECOVERING");
+    authentication(u, 1, "detected");
+    authentication(u, 2, "refused", "master-1");
+    CHECK(judged(u.records).first == stuck);
+    CHECK(judged(u.records).second.empty());
+  }
+  SUBCASE("a master detected again since the refusal authenticates afresh") {
+    authentication(t, 5, "detected");
+    CHECK(judged(t.records).first == stuck);
+  }
+  SUBCASE("an authentication since the refusal") {
+    authentication(t, 5, "authenticated");
+    CHECK(judged(t.records).first == stuck);
+  }
+  SUBCASE("refused by a master that does not lead") {
+    t.master(5, "master-1", "FOLLOWER");
+    CHECK(judged(t.records).first == stuck);
+  }
+  SUBCASE("refused by a master that crashed since") {
+    t.add(sim::RecordKind::Fault, 5, "", "master-1", "crash", {});
+    CHECK(judged(t.records).first == stuck);
+  }
+  SUBCASE("the agent started again since") {
+    t.add(sim::RecordKind::Startup, 5, "", "agent-1", "flags", {{"position", std::int64_t{1}}});
+    CHECK(judged(t.records).first == stuck);
+  }
+  SUBCASE("authenticated and never refused: stuck for another cause") {
+    harness::testing::TraceBuilder u(sim::Seconds(1));
+    u.master(0, "master-1", "ELECTED");
+    u.agentState(0, "DISCONNECTED", "RECOVERING");
+    authentication(u, 1, "detected");
+    authentication(u, 2, "authenticated");
+    CHECK(judged(u.records).first == stuck);
+  }
+  SUBCASE("a log record without the field changes nothing") {
+    t.add(sim::RecordKind::Log, 5, "slave(1)", "agent-1", "log", {{"message", "Re-detecting master"}});
+    CHECK(judged(t.records).first.empty());
+  }
 }
