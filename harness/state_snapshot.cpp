@@ -10,7 +10,7 @@
 //    (REMOVED), `executors` (Slave::Executor not TERMINATED), `completed_executors`;
 //  - tasks (harness/state_snapshot_tasks.cpp), from the Master::Task and Slave::Task
 //    records that the model keeps only when a scenario reads them: a master's
-//    frameworks' `tasks` by state, their `completed_tasks`, and `orphan_tasks`; an
+//    frameworks' `tasks` by state, their `completed_tasks`, `unreachable_tasks`, and `orphan_tasks`; an
 //    agent's executors' `tasks` by state, `queued_tasks` and `completed_tasks`.
 #include <algorithm>
 #include <map>
@@ -133,7 +133,7 @@ class SnapshotCheck final : public ExpectationCheck {
 
 void parseStateSnapshot(const ParseContext& c, const std::string& p, Expectation& out) {
   c.reader.object(p, {"host", "at", "frameworks", "completed_frameworks", "slaves", "unreachable_slaves", "executors",
-                      "completed_executors", "tasks", "completed_tasks", "orphan_tasks", "queued_tasks"},
+                      "completed_executors", "tasks", "completed_tasks", "unreachable_tasks", "orphan_tasks", "queued_tasks"},
                   {"host"});
   Snapshot s;
   s.host = hostArg(c, p + "/host");

@@ -1,6 +1,7 @@
 // The tasks of the `state_snapshot` expectation (see the header). A master's /state
-// (src/master/http.cpp) lists each framework's `tasks` (Framework::tasks) and
-// `completed_tasks` (a ring of max_completed_tasks_per_framework, 1000), and the
+// (src/master/http.cpp) lists each framework's `tasks` (Framework::tasks),
+// `completed_tasks` (a ring of max_completed_tasks_per_framework, 1000) and
+// `unreachable_tasks` (Framework::unreachableTasks, Mesos 1.2+), and the
 // `orphan_tasks` of registered agents whose framework is not Frameworks::registered (in
 // 1.1, one known only from an agent's reregistration: "recovered"). An agent's /state
 // (src/slave/http.cpp) lists each executor's `tasks` (launchedTasks), `queued_tasks`
@@ -61,6 +62,7 @@ void addLast(Counts& counts, const std::vector<std::string>& states, std::size_t
 
 void SnapshotTasks::reset() {
   active.clear();
+  unreachable.clear();
   lists.clear();
   completed.clear();
 }
@@ -71,12 +73,14 @@ bool SnapshotTasks::observe(const sim::Record& r) {
   const std::string fid = r.text("framework_id");
   if (r.name == machines::kMasterTask.name) {
     const std::string key = fid + "/" + r.text("task_id");
+    unreachable.erase(key);
     if (state == "ACTIVE") {
       active[key] = {fid, r.text("task_state")};
       return true;
     }
     active.erase(key);
     if (state == "COMPLETED") completed[fid].push_back(r.text("task_state"));
+    if (state == "UNREACHABLE") unreachable[key] = {fid, r.text("task_state")};
     return true;
   }
   if (r.name == machines::kSlaveTask.name) {
@@ -100,6 +104,13 @@ bool SnapshotTasks::compare(const std::map<std::string, std::string>& frameworks
   std::map<std::string, Counts> have{{"tasks", {}}, {"completed_tasks", {}}};
   have[master ? "orphan_tasks" : "queued_tasks"];
   if (master) {
+    have["unreachable_tasks"];
+    for (const auto& [key, task] : unreachable) {
+      auto fw = frameworks.find(task.first);
+      if (fw != frameworks.end() && fw->second != "RECOVERED" && fw->second != "REMOVED") {
+        ++have["unreachable_tasks"][task.second];
+      }
+    }
     for (const auto& [key, task] : active) {
       auto fw = frameworks.find(task.first);
       const bool orphan = fw == frameworks.end() || fw->second == "RECOVERED" || fw->second == "REMOVED";
@@ -141,17 +152,17 @@ sim::Interest SnapshotTasks::interest() const {
 }
 
 std::string snapshotTaskKeys(bool master) {
-  return master ? "tasks, completed_tasks, orphan_tasks" : "tasks, queued_tasks, completed_tasks";
+  return master ? "tasks, completed_tasks, unreachable_tasks, orphan_tasks" : "tasks, queued_tasks, completed_tasks";
 }
 
 SnapshotTasks parseSnapshotTasks(const ParseContext& c, const std::string& p, bool master) {
   SnapshotTasks t;
   t.master = master;
   const std::vector<std::string> states(model::kTaskStateNames.begin(), model::kTaskStateNames.end());
-  for (const std::string key : {"tasks", "completed_tasks", "orphan_tasks", "queued_tasks"}) {
+  for (const std::string key : {"tasks", "completed_tasks", "unreachable_tasks", "orphan_tasks", "queued_tasks"}) {
     const std::string q = p + "/" + key;
     if (!c.reader.has(q)) continue;
-    if ((key == "orphan_tasks" && !master) || (key == "queued_tasks" && master)) {
+    if (((key == "orphan_tasks" || key == "unreachable_tasks") && !master) || (key == "queued_tasks" && master)) {
       c.reader.fail(q, fmt::format("{}'s /state has no \"{}\"", master ? "a master" : "an agent", key));
     }
     SnapshotTasks::Count count;

@@ -21,12 +21,13 @@ struct SnapshotTasks {
     std::map<std::string, std::int64_t> byState;
   };
   bool master = false;
-  std::map<std::string, Count> expected;  // "tasks", "completed_tasks", "orphan_tasks", "queued_tasks"
+  std::map<std::string, Count> expected;  // "tasks", "completed_tasks", "unreachable_tasks", "orphan_tasks", "queued_tasks"
 
   // Master: ACTIVE tasks (key framework/task -> (framework, state)) and each
   // framework's completed tasks' states, in order. Agent: each task's list (QUEUED,
   // LAUNCHED, TERMINATED) and state, and each executor's completed tasks' states.
   std::map<std::string, std::pair<std::string, std::string>> active;
+  std::map<std::string, std::pair<std::string, std::string>> unreachable;  // master: key -> (framework, state)
   std::map<std::string, std::string> lists;  // agent: task key -> list
   std::map<std::string, std::vector<std::string>> completed;
 

@@ -1030,8 +1030,11 @@ void Master::removeTasksOf(const std::string& slaveId, const std::string& text,
       u.timestamp = now();
       u.unreachable_time = unreachableTime;
       if (!isTerminalState(t.state)) countTerminal(u.state, u.source, u.reason);
-      if (partitionAware) unreachable_tasks_[fid][tid] = slaveId;
-      taskRemoved(fid, tid, t, u.state);
+      // Master::removeTask(task, unreachable): an unreachable agent's task goes to its
+      // framework's unreachable tasks (Mesos 1.2+; 1.1 completed it), in the state
+      // updateTask left (a terminal one stays); a removed agent's to the completed ones.
+      if (unreachableTime) unreachable_tasks_[fid][tid] = {slaveId, isTerminalState(t.state) ? t.state : u.state};
+      taskRemoved(fid, tid, t, u.state, unreachableTime.has_value());
       forwardToFramework(fid, u);
     }
     for (const std::string& tid : gone) tasks.erase(tid);
@@ -1313,9 +1316,7 @@ void Master::readmitted(const sim::Upid& from, const ReregisterSlaveMessage& mes
   eraseUnreachable(info.id);
   // Later Mesos: the agent's unreachable tasks leave Framework::unreachableTasks, the
   // reported ones to be added again below, the others gone (C37: tasks_unreachable = 0).
-  for (auto& [fid, unreachableTasks] : unreachable_tasks_) {
-    std::erase_if(unreachableTasks, [&](const auto& entry) { return entry.second == info.id.str(); });
-  }
+  forgetUnreachableTasks(info.id);
   addSlave(from, info);
   addCompletedTasks(message.completed_tasks);
   // Master::_reregisterSlave: the new Slave holds the executors the agent reports.

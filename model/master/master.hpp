@@ -86,10 +86,13 @@ inline constexpr std::string_view kMasterFrameworkStates[]{"REGISTERED", "REREGI
 inline constexpr sim::StateMachine kMasterFramework{"Master::Framework", kMasterFrameworkStates};
 // Where a task stands in the master's /state (src/master/http.cpp): ACTIVE in its
 // framework's `tasks` (Framework::tasks), COMPLETED in its `completed_tasks`
-// (Master::removeTask -> Framework::addCompletedTask), DROPPED when removed with no
-// framework to keep it (a recovered framework not yet reregistered). Recorded only with
-// MasterEnvironment::task_records (model/master/task_records.cpp).
-inline constexpr std::string_view kMasterTaskStates[]{"ACTIVE", "COMPLETED", "DROPPED"};
+// (Master::removeTask -> Framework::addCompletedTask), UNREACHABLE in its
+// `unreachable_tasks` (an agent marked unreachable: Framework::addUnreachableTask, Mesos
+// 1.2+), DROPPED when removed with no framework to keep it (a recovered framework not
+// yet reregistered) or when an unreachable task leaves every list (its agent came back
+// or was pruned from the registry). Recorded only with MasterEnvironment::task_records
+// (model/master/task_records.cpp).
+inline constexpr std::string_view kMasterTaskStates[]{"ACTIVE", "COMPLETED", "UNREACHABLE", "DROPPED"};
 inline constexpr sim::StateMachine kMasterTask{"Master::Task", kMasterTaskStates};
 }  // namespace machines
 
@@ -370,10 +373,11 @@ class Master final : public sim::Process {
   // master/<state>/<source>/<reason> when the update has a reason).
   // Master::Task records (model/master/task_records.cpp), with MasterEnvironment::task_records:
   // recordTask after Master::addTask, updateTask or the readmission's tasks; taskRemoved
-  // at Master::removeTask (`as`: the state updateTask gave it first, unless terminal).
+  // at Master::removeTask (`as`: the state updateTask gave it first, unless terminal;
+  // `unreachable`: Master::removeTask(task, unreachable), to the unreachable tasks).
   void recordTask(const std::string& frameworkId, const std::string& taskId, const MasterTask& task);
   void taskRemoved(const std::string& frameworkId, const std::string& taskId, const MasterTask& task,
-                   std::optional<TaskState> as = std::nullopt);
+                   std::optional<TaskState> as = std::nullopt, bool unreachable = false);
   // Master::addSlave's "Re-add completed tasks reported by the slave": the completed tasks
   // of the agent's completed frameworks join the completed tasks of each framework the
   // master knows (Framework::addCompletedTask); another's are "Possibly orphaned".
@@ -381,10 +385,19 @@ class Master final : public sim::Process {
   void countTerminal(TaskState state, TaskStatusSource source, std::optional<TaskStatusReason> reason);
   void updateGauges();  // Master::_tasks_running, _slaves_connected, ... (model/master/metrics.cpp)
   bool gauges_pending_ = false;
-  // Framework::unreachableTasks (Mesos 1.2+, which master/tasks_unreachable counts; 1.1
-  // kept none): the tasks of PARTITION_AWARE frameworks reported TASK_UNREACHABLE, by
-  // framework, task -> SlaveID, until the agent comes back or the framework is removed.
-  std::map<std::string, std::map<std::string, std::string>> unreachable_tasks_;
+  // Framework::unreachableTasks (Mesos 1.2+; 1.1 kept none): the tasks of an agent marked
+  // unreachable, by framework, task -> (SlaveID, state: TASK_UNREACHABLE for a
+  // PARTITION_AWARE framework, else TASK_LOST, or the terminal state the task had), until
+  // the agent comes back, is pruned from the registry, or the framework is removed.
+  // master/tasks_unreachable counts those TASK_UNREACHABLE (Master::_tasks_unreachable).
+  struct UnreachableTask {
+    std::string slave_id;
+    TaskState state = TaskState::TASK_UNREACHABLE;
+  };
+  std::map<std::string, std::map<std::string, UnreachableTask>> unreachable_tasks_;
+  // The agent's unreachable tasks leave unreachable_tasks_ (its readmission, the registry
+  // GC), each recorded DROPPED (model/master/task_records.cpp).
+  void forgetUnreachableTasks(const std::string& slaveId);
 };
 
 // SlaveObserver (src/master/master.cpp): process slave-observer(N), one per agent.

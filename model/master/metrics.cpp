@@ -42,7 +42,8 @@ void Master::updateGauges() {
   }
   for (const auto& [fid, tasks] : unreachable_tasks_) {
     auto fw = frameworks_.find(fid);
-    if (fw != frameworks_.end() && !fw->second.recovered) unreachable += static_cast<std::int64_t>(tasks.size());
+    if (fw == frameworks_.end() || fw->second.recovered) continue;
+    for (const auto& [tid, t] : tasks) unreachable += t.state == TaskState::TASK_UNREACHABLE;
   }
   metrics_.set("master/tasks_staging", staging);
   metrics_.set("master/tasks_starting", starting);

@@ -74,9 +74,7 @@ void Master::prunedUnreachable(const std::set<std::string>& toRemove) {
       continue;
     }
     eraseUnreachable(slaveId);
-    for (auto& [fid, tasks] : unreachable_tasks_) {
-      std::erase_if(tasks, [&](const auto& entry) { return entry.second == slaveId; });
-    }
+    forgetUnreachableTasks(slaveId);
     ++removed;
   }
   log(fmt::format("Garbage collected {} unreachable agents from the registry", removed));

@@ -18,7 +18,7 @@ void Master::recordTask(const std::string& frameworkId, const std::string& taskI
 }
 
 void Master::taskRemoved(const std::string& frameworkId, const std::string& taskId, const MasterTask& task,
-                         std::optional<TaskState> as) {
+                         std::optional<TaskState> as, bool unreachable) {
   if (!env_.task_records || !tracing(sim::RecordKind::State, machines::kMasterTask.name)) return;
   // Master::updateTask leaves a terminal task's state as it is; Master::removeTask hands
   // the task to its framework's completed tasks ("A framework might not be re-connected
@@ -27,11 +27,35 @@ void Master::taskRemoved(const std::string& frameworkId, const std::string& task
   const TaskState state = as && !isTerminalState(task.state) ? *as : task.state;
   auto fw = frameworks_.find(frameworkId);
   const bool kept = fw != frameworks_.end() && !fw->second.recovered;
-  traceState(machines::kMasterTask, kept ? "COMPLETED" : "DROPPED",
+  traceState(machines::kMasterTask, !kept ? "DROPPED" : unreachable ? "UNREACHABLE" : "COMPLETED",
              {{"framework_id", frameworkId},
               {"task_id", taskId},
               {"slave_id", task.slave_id.str()},
               {"task_state", std::string(toString(state))}});
+}
+
+void Master::forgetUnreachableTasks(const std::string& slaveId) {
+  // Master::__reregisterSlave ("All tasks from this agent are now reachable so clean them
+  // up from the master's unreachable task records"; the ones the agent reported are
+  // added again as its tasks) and Master::_doRegistryGc (the pruned agent's tasks leave
+  // Framework::unreachableTasks, in no other list).
+  const bool records = env_.task_records && tracing(sim::RecordKind::State, machines::kMasterTask.name);
+  for (auto& [fid, tasks] : unreachable_tasks_) {
+    for (auto it = tasks.begin(); it != tasks.end();) {
+      if (it->second.slave_id != slaveId) {
+        ++it;
+        continue;
+      }
+      if (records) {
+        traceState(machines::kMasterTask, "DROPPED",
+                   {{"framework_id", fid},
+                    {"task_id", it->first},
+                    {"slave_id", slaveId},
+                    {"task_state", std::string(toString(it->second.state))}});
+      }
+      it = tasks.erase(it);
+    }
+  }
 }
 
 void Master::addCompletedTasks(const std::vector<Task>& tasks) {
