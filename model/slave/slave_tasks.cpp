@@ -11,6 +11,7 @@
 #include "model/common/pid.hpp"
 #include "model/slave/slave.hpp"
 #include "model/slave/status_update_manager.hpp"
+#include "model/slave/utime.hpp"
 #include "sim/assert.hpp"
 #include "sim/simulation.hpp"
 
@@ -799,13 +800,18 @@ void Slave::removeExecutor(Framework& f, Executor& e) {
   }
   // The run's sandbox, the executor's directory (unless tasks for it are pending), and
   // their meta directories for a checkpointing framework, in Mesos's order.
+  // Each is touched first (os::utime): it goes the whole gc_delay after the removal.
   const std::string& eid = e.info.executor_id;
-  garbageCollect(paths::runPath(flags_.work_dir, info_.id, f.info.id, eid, e.container_id));
+  auto touchedGc = [this](const std::string& path) {
+    utime(host().disk(), path);
+    garbageCollect(path);
+  };
+  touchedGc(paths::runPath(flags_.work_dir, info_.id, f.info.id, eid, e.container_id));
   const bool pending = f.pending.count(eid) != 0;
-  if (!pending) garbageCollect(paths::executorPath(flags_.work_dir, info_.id, f.info.id, eid));
+  if (!pending) touchedGc(paths::executorPath(flags_.work_dir, info_.id, f.info.id, eid));
   if (e.checkpoint) {
-    garbageCollect(paths::runPath(meta_dir_, info_.id, f.info.id, eid, e.container_id));
-    if (!pending) garbageCollect(paths::executorPath(meta_dir_, info_.id, f.info.id, eid));
+    touchedGc(paths::runPath(meta_dir_, info_.id, f.info.id, eid, e.container_id));
+    if (!pending) touchedGc(paths::executorPath(meta_dir_, info_.id, f.info.id, eid));
   }
   // Framework::destroyExecutor: the executor joins completedExecutors (a ring of 150).
   if (!e.completed.empty()) {
@@ -823,8 +829,13 @@ void Slave::removeFramework(const Id& frameworkId) {
   if (f == nullptr) return;
   log("Cleaning up framework " + frameworkId);
   if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->cleanup(frameworkId);
+  // Touched first (os::utime): gone the whole gc_delay after the removal.
+  utime(host().disk(), paths::frameworkPath(flags_.work_dir, info_.id, frameworkId));
   garbageCollect(paths::frameworkPath(flags_.work_dir, info_.id, frameworkId));
-  if (f->info.checkpoint) garbageCollect(paths::frameworkPath(meta_dir_, info_.id, frameworkId));
+  if (f->info.checkpoint) {
+    utime(host().disk(), paths::frameworkPath(meta_dir_, info_.id, frameworkId));
+    garbageCollect(paths::frameworkPath(meta_dir_, info_.id, frameworkId));
+  }
   traceState(machines::kSlaveFramework, "REMOVED", {{"framework_id", frameworkId}});
   // Slave::removeFramework: the framework joins completedFrameworks with its completed
   // executors (their completed tasks, in order).
