@@ -48,6 +48,15 @@ inline const std::vector<std::string_view>& unscheduleCallers() {
   return callers;
 }
 
+// Containerizer::update (a firing site too) before Slave::__run sends an executor its
+// queued tasks: from Slave::registerExecutor (the tasks queued while it registered) or
+// Slave::_run (a task for a running executor). Held, the tasks stay queued (killable:
+// "Task killed while it was queued") until the release runs __run.
+inline const std::vector<std::string_view>& containerizerUpdateCallers() {
+  static const std::vector<std::string_view> callers{"Slave::registerExecutor", "Slave::_run"};
+  return callers;
+}
+
 inline const std::vector<sim::FaultSiteSpec>& agentHoldSites() {
   static const std::vector<sim::FaultSiteSpec> sites{
       {kGarbageCollectorUnscheduleSite, "caller", unscheduleCallers(),
@@ -56,6 +65,9 @@ inline const std::vector<sim::FaultSiteSpec>& agentHoldSites() {
       {kContainerizerLaunchSite, "executor", containerizerLaunchExecutors(),
        "the agent's launch of an executor's container (Containerizer::launch, from Slave::launchExecutor; "
        "model/slave/fault_sites.hpp): held, the launch reaches the containerizer when the hold is released"},
+      {kContainerizerUpdateSite, "caller", containerizerUpdateCallers(),
+       "the agent's update of an executor's container before Slave::__run sends it its queued tasks "
+       "(src/slave/slave.cpp: registerExecutor, _run): held, the tasks stay queued until the release runs __run"},
   };
   return sites;
 }

@@ -212,7 +212,10 @@ class Slave final : public sim::Process {
   void registerExecutor(const sim::Upid& from, const RegisterExecutorMessage& message);
   void registerExecutorTimeout(const std::string& frameworkId, const std::string& executorId,
                                const std::string& containerId);
-  void sendQueuedTasks(Framework& framework, Executor& executor);  // Slave::__run
+  // containerizer->update, then __run; `caller` is the hold site's attribute.
+  void sendQueuedTasks(Framework& framework, Executor& executor, std::string_view caller);
+  void sendQueuedTasks(const Id& frameworkId, const std::string& executorId, const std::string& containerId,
+                       const std::vector<std::string>& taskIds);  // Slave::__run
   // Answers an executor the agent will not take with ShutdownExecutorMessage.
   void refuseExecutor(const sim::Upid& from, const std::string& frameworkId, const std::string& executorId,
                       const std::string& why);

@@ -9,6 +9,7 @@
 #include "model/common/pid.hpp"
 #include "model/slave/slave.hpp"
 #include "model/slave/status_update_manager.hpp"
+#include "model/slave/utime.hpp"
 #include "sim/assert.hpp"
 #include "sim/simulation.hpp"
 
@@ -418,11 +419,17 @@ void Slave::garbageCollectOldAgents() {
     const std::string id = rest.substr(0, slash);
     if (id != "latest" && (ids.empty() || ids.back() != id)) ids.push_back(id);
   }
+  // Each is touched first (os::utime), so it goes the whole gc_delay after the recovery,
+  // however long ago the old agent last changed it.
   for (const std::string& id : ids) {
     if (!info_.id.empty() && id == info_.id) continue;
     log("Garbage collecting old agent " + id);
+    utime(host().disk(), paths::slavePath(flags_.work_dir, id));
     garbageCollect(paths::slavePath(flags_.work_dir, id));
-    if (!disk.list(paths::slavePath(meta_dir_, id) + "/").empty()) garbageCollect(paths::slavePath(meta_dir_, id));
+    if (!disk.list(paths::slavePath(meta_dir_, id) + "/").empty()) {
+      utime(host().disk(), paths::slavePath(meta_dir_, id));
+      garbageCollect(paths::slavePath(meta_dir_, id));
+    }
   }
 }
 

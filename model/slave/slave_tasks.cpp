@@ -11,6 +11,7 @@
 #include "model/common/pid.hpp"
 #include "model/slave/slave.hpp"
 #include "model/slave/status_update_manager.hpp"
+#include "model/slave/utime.hpp"
 #include "sim/assert.hpp"
 #include "sim/simulation.hpp"
 
@@ -283,7 +284,7 @@ void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
                         frameworkId),
             {{"task_id", task.task_id}, {"executor_state", std::string(toString(e->state))}});
       }
-      if (e->state == Executor::State::RUNNING) sendQueuedTasks(*f, *e);
+      if (e->state == Executor::State::RUNNING) sendQueuedTasks(*f, *e, "Slave::_run");
       return;
   }
 }
@@ -444,7 +445,7 @@ void Slave::registerExecutor(const sim::Upid& from, const RegisterExecutorMessag
   reply.slave_id = info_.id;
   reply.framework = f->info;
   send(from, std::move(reply));
-  sendQueuedTasks(*f, *e);
+  sendQueuedTasks(*f, *e, "Slave::registerExecutor");
 }
 
 void Slave::refuseExecutor(const sim::Upid& from, const std::string& frameworkId, const std::string& executorId,
@@ -457,24 +458,61 @@ void Slave::refuseExecutor(const sim::Upid& from, const std::string& frameworkId
   send(from, reply);
 }
 
-void Slave::sendQueuedTasks(Framework& f, Executor& e) {
-  // containerizer->update(resources) first; then __run sends each queued task. A failed
-  // update destroys the container, and the queued tasks, never sent, end with the
-  // executor (SlaveTest.TaskLaunchContainerizerUpdateFails).
-  if (!e.queued.empty() && fires(kContainerizerUpdateSite, e.container_id)) return failContainerUpdate(f, e, "");
-  for (auto& [id, task] : e.queued) {
-    e.launched[id] = createTask(task, TaskState::TASK_STAGING, f.info.id, e.info.executor_id, info_.id);
-    recordTask(f.info.id, e, id, "LAUNCHED", TaskState::TASK_STAGING);
-    RunTaskMessage message;
-    message.framework = f.info;
-    message.pid = f.pid.str();
-    message.task = std::move(task);  // the queue is cleared below
-    if (tracing()) {
-      log(fmt::format("Sending queued task '{}' to executor '{}' of framework {}", id, e.info.executor_id, f.info.id));
-    }
-    send(e.pid, std::move(message));
+void Slave::sendQueuedTasks(Framework& f, Executor& e, std::string_view caller) {
+  // containerizer->update(resources) first; then __run sends the tasks queued now. A
+  // scenario may hold the update at the fault site Containerizer::update (caller
+  // Slave::registerExecutor or Slave::_run), as SlaveTest.KillAllInitialTasksTerminatesExecutor
+  // holds its mock's ___run; unheld, __run follows at once, as before the site existed.
+  if (e.queued.empty()) return;
+  std::vector<std::string> taskIds;
+  for (const auto& [id, task] : e.queued) taskIds.push_back(id);
+  auto next = [this, frameworkId = f.info.id, executorId = e.info.executor_id, containerId = e.container_id,
+               taskIds = std::move(taskIds)] { sendQueuedTasks(frameworkId, executorId, containerId, taskIds); };
+  if (components_.faults == nullptr) return next();
+  // fires() in __run counts the reach.
+  components_.faults->reach(*this, kContainerizerUpdateSite, {"caller", caller}, "Slave::__run", std::move(next), false);
+}
+
+void Slave::sendQueuedTasks(const Id& frameworkId, const std::string& executorId, const std::string& containerId,
+                            const std::vector<std::string>& taskIds) {
+  // Slave::__run: a failed update destroys the container, and the queued tasks, never
+  // sent, end with the executor (SlaveTest.TaskLaunchContainerizerUpdateFails). Then each
+  // way out that sends nothing: the framework gone or terminating, the executor gone or in
+  // another container, or no longer RUNNING; a task killed meanwhile is no longer queued.
+  Framework* f = framework(frameworkId);
+  Executor* e = f == nullptr ? nullptr : executor(frameworkId, executorId);
+  if (e != nullptr && e->container_id != containerId) e = nullptr;
+  if (fires(kContainerizerUpdateSite, containerId)) {
+    if (e != nullptr) return failContainerUpdate(*f, *e, "");
+    if (components_.containerizer != nullptr) components_.containerizer->destroy(containerId);
+    return;
   }
-  e.queued.clear();
+  if (f == nullptr || f->state == Framework::State::TERMINATING || e == nullptr ||
+      e->state != Executor::State::RUNNING) {
+    log(fmt::format("Ignoring sending queued tasks to executor '{}' of framework {}: the framework or the executor "
+                    "is gone, terminating or terminated",
+                    executorId, frameworkId));
+    return;
+  }
+  for (const std::string& id : taskIds) {
+    auto q = e->queued.find(id);
+    if (q == e->queued.end()) {
+      log(fmt::format("Ignoring sending queued task '{}' to executor '{}' because the task has been killed", id,
+                      executorId));
+      continue;
+    }
+    e->launched[id] = createTask(q->second, TaskState::TASK_STAGING, f->info.id, e->info.executor_id, info_.id);
+    recordTask(f->info.id, *e, id, "LAUNCHED", TaskState::TASK_STAGING);
+    RunTaskMessage message;
+    message.framework = f->info;
+    message.pid = f->pid.str();
+    message.task = std::move(q->second);
+    e->queued.erase(q);
+    if (tracing()) {
+      log(fmt::format("Sending queued task '{}' to executor '{}' of framework {}", id, e->info.executor_id, f->info.id));
+    }
+    send(e->pid, std::move(message));
+  }
 }
 
 void Slave::registerExecutorTimeout(const std::string& frameworkId, const std::string& executorId,
@@ -560,6 +598,15 @@ void Slave::killTask(const sim::Upid& from, const KillTaskMessage& message) {
                                         TaskState::TASK_KILLED, TaskStatusReason::REASON_TASK_KILLED_DURING_LAUNCH,
                                         "Task killed while it was queued"),
                      sim::Upid{});
+        // Later Mesos (MESOS-8411, 1.5; SlaveTest.KillAllInitialTasksTerminatesExecutor
+        // observes it): an executor never sent a task whose queued tasks are all killed
+        // is shut down. 1.1 left it running with nothing to run (docs/model.md).
+        if (!everSentTask(*e) && e->queued.empty()) {
+          log(fmt::format("Shutting down executor '{}' of framework {} because it has never been sent a task and all "
+                          "of its queued tasks have been killed before delivery",
+                          e->info.executor_id, f->info.id));
+          shutdownExecutor(*f, *e);
+        }
         return;
       }
       send(e->pid, message);
@@ -753,13 +800,18 @@ void Slave::removeExecutor(Framework& f, Executor& e) {
   }
   // The run's sandbox, the executor's directory (unless tasks for it are pending), and
   // their meta directories for a checkpointing framework, in Mesos's order.
+  // Each is touched first (os::utime): it goes the whole gc_delay after the removal.
   const std::string& eid = e.info.executor_id;
-  garbageCollect(paths::runPath(flags_.work_dir, info_.id, f.info.id, eid, e.container_id));
+  auto touchedGc = [this](const std::string& path) {
+    utime(host().disk(), path);
+    garbageCollect(path);
+  };
+  touchedGc(paths::runPath(flags_.work_dir, info_.id, f.info.id, eid, e.container_id));
   const bool pending = f.pending.count(eid) != 0;
-  if (!pending) garbageCollect(paths::executorPath(flags_.work_dir, info_.id, f.info.id, eid));
+  if (!pending) touchedGc(paths::executorPath(flags_.work_dir, info_.id, f.info.id, eid));
   if (e.checkpoint) {
-    garbageCollect(paths::runPath(meta_dir_, info_.id, f.info.id, eid, e.container_id));
-    if (!pending) garbageCollect(paths::executorPath(meta_dir_, info_.id, f.info.id, eid));
+    touchedGc(paths::runPath(meta_dir_, info_.id, f.info.id, eid, e.container_id));
+    if (!pending) touchedGc(paths::executorPath(meta_dir_, info_.id, f.info.id, eid));
   }
   // Framework::destroyExecutor: the executor joins completedExecutors (a ring of 150).
   if (!e.completed.empty()) {
@@ -777,8 +829,13 @@ void Slave::removeFramework(const Id& frameworkId) {
   if (f == nullptr) return;
   log("Cleaning up framework " + frameworkId);
   if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->cleanup(frameworkId);
+  // Touched first (os::utime): gone the whole gc_delay after the removal.
+  utime(host().disk(), paths::frameworkPath(flags_.work_dir, info_.id, frameworkId));
   garbageCollect(paths::frameworkPath(flags_.work_dir, info_.id, frameworkId));
-  if (f->info.checkpoint) garbageCollect(paths::frameworkPath(meta_dir_, info_.id, frameworkId));
+  if (f->info.checkpoint) {
+    utime(host().disk(), paths::frameworkPath(meta_dir_, info_.id, frameworkId));
+    garbageCollect(paths::frameworkPath(meta_dir_, info_.id, frameworkId));
+  }
   traceState(machines::kSlaveFramework, "REMOVED", {{"framework_id", frameworkId}});
   // Slave::removeFramework: the framework joins completedFrameworks with its completed
   // executors (their completed tasks, in order).

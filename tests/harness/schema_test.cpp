@@ -198,6 +198,7 @@ TEST_CASE("the schema's action kinds are harness::actionKinds()") {
     Names callers;
     for (auto c : agentsim::model::rateLimiterCallers()) callers.emplace(c);
     for (auto c : agentsim::model::unscheduleCallers()) callers.emplace(c);
+    for (auto c : agentsim::model::containerizerUpdateCallers()) callers.emplace(c);
     CHECK(enumOf(site.at("properties").at("caller")) == callers);
     Names executors;
     for (auto e : agentsim::model::containerizerLaunchExecutors()) executors.emplace(e);
