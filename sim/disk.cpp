@@ -82,15 +82,42 @@ void Disk::touchParent(const std::string& path) {
   changed_[path.substr(0, slash)] = now();
 }
 
+namespace {
+
+// The first entry of a map by path at or after `dir + "/"`, from `from` (the first at or
+// after `dir`): the few keys between them ("dir-x", "dir.x") are walked, not searched.
+template <typename Map>
+typename Map::const_iterator underDirectory(const Map& map, typename Map::const_iterator from,
+                                            const std::string& prefix) {
+  for (int steps = 0; from != map.end() && from->first < prefix; ++from) {
+    if (++steps > 8) return map.lower_bound(prefix);
+  }
+  return from;
+}
+
+bool startsWith(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+
+}  // namespace
+
 void Disk::makeDirectory(const std::string& dir) {
-  if (!mtime(dir)) made_[dir] = now();
+  // Made unless it exists (mtime(dir) would have a value): made, or something under it.
+  auto m = made_.lower_bound(dir);
+  if (m != made_.end() && m->first == dir) return;
+  const std::string prefix = dir + "/";
+  if (auto sub = underDirectory(made_, m, prefix); sub != made_.end() && startsWith(sub->first, prefix)) return;
+  for (auto it = files_.lower_bound(prefix); it != files_.end() && startsWith(it->first, prefix); ++it) {
+    if (it->second.current) return;
+  }
+  made_.emplace_hint(m, dir, now());
 }
 
 std::optional<Time> Disk::mtime(const std::string& dir) const {
   // The directory's entries: its files (when made or replaced) and its subdirectories
   // (made: their makeDirectory, else the earliest entry under them).
   const std::string prefix = dir + "/";
-  bool exists = made_.count(dir) != 0;
+  const auto self = made_.lower_bound(dir);  // one search finds the directory and what is under it
+  const bool madeItself = self != made_.end() && self->first == dir;
+  bool exists = madeItself;
   std::optional<Time> latest;
   auto later = [&](Time t) {
     if (!latest || *latest < t) latest = t;
@@ -112,14 +139,14 @@ std::optional<Time> Disk::mtime(const std::string& dir) const {
       made(rest.substr(0, slash), entry);
     }
   }
-  for (auto it = made_.lower_bound(prefix); it != made_.end() && it->first.rfind(prefix, 0) == 0; ++it) {
+  for (auto it = underDirectory(made_, self, prefix); it != made_.end() && it->first.rfind(prefix, 0) == 0; ++it) {
     exists = true;
     const std::string_view rest = std::string_view(it->first).substr(prefix.size());
     made(rest.substr(0, rest.find('/')), it->second);
   }
   if (!exists) return std::nullopt;
   for (const auto& [sub, t] : subs) later(t);
-  if (auto m = made_.find(dir); m != made_.end()) later(m->second);
+  if (madeItself) later(self->second);
   if (auto c = changed_.find(dir); c != changed_.end()) later(c->second);
   return latest.value_or(Time{});
 }

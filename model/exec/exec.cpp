@@ -70,7 +70,7 @@ void ExecutorProcess::reconnect(const sim::Upid& from, const ReconnectExecutorMe
   message.executor_id = env_.info.executor_id;
   // The driver's unacknowledged tasks (no update of theirs acknowledged yet) and updates.
   for (const auto& [id, task] : tasks_) {
-    if (!task.acknowledged) message.tasks.push_back(task.info);
+    if (!task.acknowledged && task.unacknowledged_info) message.tasks.push_back(*task.unacknowledged_info);
   }
   for (const Unacknowledged& u : unacknowledged_) message.updates.push_back(update(u));  // oldest first
   send(from, message);
@@ -90,7 +90,8 @@ void ExecutorProcess::runTask(const sim::Upid& /*from*/, const RunTaskMessage& m
   }
   if (tracing()) log(fmt::format("Starting task {}", info.task_id), {{"task_id", info.task_id}});
   RunningTask& task = tasks_[info.task_id];
-  task.info = info;
+  task.info = {info.sandbox_growth_bytes_per_minute, info.kill_policy_grace_period, info.ignores_sigterm};
+  task.unacknowledged_info = std::make_unique<TaskInfo>(info);
   if (info.sandbox_growth_bytes_per_minute > 0 && !env_.sandbox.empty()) {
     // The task writes to its sandbox as it runs (agentsim's script).
     const std::string taskId = info.task_id;
@@ -171,8 +172,7 @@ void ExecutorProcess::acknowledged(const sim::Upid& /*from*/, const StatusUpdate
     // The driver forgets the TaskInfo: only what the command executor reads of it stays
     // (the kill grace period, whether it ignores SIGTERM, its sandbox growth).
     it->second.acknowledged = true;
-    it->second.info.steps = {};
-    it->second.info.uris = {};
+    it->second.unacknowledged_info.reset();
   }
 }
 

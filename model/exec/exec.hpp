@@ -26,7 +26,10 @@
 //    checkpointing (and registered) it waits --recovery_timeout for a
 //    ReconnectExecutorMessage, answers it with ReregisterExecutorMessage carrying its
 //    tasks and unacknowledged updates, and shuts down as above if none comes.
+#include <cstdint>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,7 +77,17 @@ class ExecutorProcess final : public sim::Process {
 
  private:
   struct RunningTask {
-    TaskInfo info;
+    // What the command executor reads of its TaskInfo while the task runs (the kill grace
+    // period, whether it ignores SIGTERM, its sandbox growth), kept with the task.
+    struct Kept {
+      std::uint64_t sandbox_growth_bytes_per_minute = 0;
+      std::optional<sim::Duration> kill_policy_grace_period;
+      bool ignores_sigterm = false;
+    };
+    Kept info;
+    // The whole TaskInfo, held apart only until an update of the task is acknowledged (the
+    // driver forgets it then: a reregistration resends only unacknowledged tasks).
+    std::unique_ptr<TaskInfo> unacknowledged_info;
     bool terminal = false;
     bool acknowledged = false;  // an update of it was acknowledged: the driver forgets its TaskInfo
     std::vector<sim::TimerId> steps;

@@ -66,8 +66,11 @@ void Slave::setExecutorState(const Id& frameworkId, Executor& e, Executor::State
   // state only moves forward.
   AGENTSIM_ASSERT(static_cast<int>(to) > static_cast<int>(from) || (from == S::REGISTERING && to == S::REGISTERING));
   e.state = to;
-  fields.insert(fields.begin(), {{"framework_id", frameworkId}, {"executor_id", e.info.executor_id}});
-  traceState(machines::kSlaveExecutor, toString(to), std::move(fields));
+  // The record's fields are built only when someone reads the record.
+  if (tracing(sim::RecordKind::State, machines::kSlaveExecutor.name)) {
+    fields.insert(fields.begin(), {{"framework_id", frameworkId}, {"executor_id", e.info.executor_id}});
+    traceState(machines::kSlaveExecutor, toString(to), std::move(fields));
+  }
   refreshGauges();
 }
 
@@ -1024,12 +1027,13 @@ void Slave::statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAckno
     return;
   }
   if (components_.statusUpdateManager == nullptr) return;
-  const Id frameworkId = message.framework_id;
-  const std::string taskId = message.task_id;
-  const std::string uuid = message.uuid;
+  Id frameworkId = message.framework_id;
+  std::string taskId = message.task_id;
+  std::string uuid = message.uuid;
   components_.statusUpdateManager->acknowledgement(
       std::move(message.task_id), std::move(message.framework_id), std::move(message.uuid), *this,
-      [this, frameworkId, taskId, uuid](const sim::Try<bool>& result) {
+      [this, frameworkId = std::move(frameworkId), taskId = std::move(taskId),
+       uuid = std::move(uuid)](const sim::Try<bool>& result) {
         // Slave::_statusUpdateAcknowledgement.
         if (result.isError()) {
           log(fmt::format("Failed to handle status update acknowledgement (UUID: {}) for task {} of framework {}: {}",

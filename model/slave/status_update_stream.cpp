@@ -99,11 +99,11 @@ sim::Try<bool> StatusUpdateStream::update(StatusUpdate&& update) {
   rejection_.clear();
   if (error_) return sim::Error{*error_};
   if (update.uuid.empty()) return sim::Error{"Status update without a UUID"};
-  if (contains(acknowledged_, update.uuid)) {
+  if (acknowledged(update.uuid)) {
     rejection_ = "Ignoring status update that has already been acknowledged by the framework!";
     return false;
   }
-  if (contains(received_, update.uuid)) {
+  if (received(update.uuid)) {
     rejection_ = "Ignoring duplicate status update";
     return false;
   }
@@ -120,7 +120,7 @@ sim::Try<bool> StatusUpdateStream::acknowledgement(const std::string& uuid) {
   rejection_.clear();
   if (error_) return sim::Error{*error_};
   if (pending_.empty()) return sim::Error{"Unexpected status update acknowledgment"};
-  if (contains(acknowledged_, uuid)) {
+  if (acknowledged(uuid)) {
     rejection_ = fmt::format("Duplicate status update acknowledgment (received {})", uuid);
     return false;
   }
@@ -163,13 +163,23 @@ sim::Error StatusUpdateStream::failWrite(const std::string& uuid, const std::str
 }
 
 void StatusUpdateStream::receive(StatusUpdate update) {
-  if (!contains(received_, update.uuid)) received_.push_back(update.uuid);
+  if (!received(update.uuid)) seen_.push_back({update.uuid, false});
   pending_.push_back(std::move(update));
+}
+
+void StatusUpdateStream::markAcknowledged(const std::string& uuid) {
+  for (Seen& s : seen_) {
+    if (s.uuid == uuid) {
+      s.acknowledged = true;
+      return;
+    }
+  }
+  seen_.push_back({uuid, true});  // never: only a received update is acknowledged
 }
 
 void StatusUpdateStream::acknowledgeHead() {
   const StatusUpdate& head = pending_.front();
-  if (!contains(acknowledged_, head.uuid)) acknowledged_.push_back(head.uuid);
+  markAcknowledged(head.uuid);
   if (isTerminalState(head.state)) terminated_ = true;
   pending_.erase(pending_.begin());
   // A drained stream waits, often for good, for its next update: it keeps no capacity.
@@ -190,7 +200,7 @@ sim::Try<sim::Nothing> StatusUpdateStream::replay(const std::vector<StatusUpdate
     receive(r.update);
     if (!contains(acks, r.update.uuid)) continue;
     // _handle(update, ACK): pops the head; the replayed update says whether it closes.
-    if (!contains(acknowledged_, r.update.uuid)) acknowledged_.push_back(r.update.uuid);
+    markAcknowledged(r.update.uuid);
     pending_.erase(pending_.begin());
     if (isTerminalState(r.update.state)) terminated_ = true;
   }
