@@ -55,14 +55,16 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits, c
     sim::Host& h = sim_.addHost(a.id, static_cast<std::uint16_t>(a.flags.port));
     if (a.disk_capacity) h.disk().setCapacity(*a.disk_capacity);
     for (const auto& [path, content] : a.disk_files) (void)h.disk().write(path, content);
-    const model::SlaveFlags flags = a.flags;
+    // The scenario outlives the world (scenario_), so each agent's startup reads its flags
+    // there instead of keeping a copy (about 1 KB an agent).
+    const model::SlaveFlags* flags = &a.flags;
     model::AgentOptions options = a.options;
     options.faults = faults_;
     options.bugs = bugs_;
     options.gauges = gauges;
     options.task_records = reads(model::machines::kSlaveTask);
     // A failed startup is in the trace already (a `startup` record with the message).
-    h.startup = [flags, options](sim::Host& host) { (void)model::agentMain(host, flags, options); };
+    h.startup = [flags, options](sim::Host& host) { (void)model::agentMain(host, *flags, options); };
   }
   for (const FrameworkSpec& f : scenario.frameworks) {
     sim::Host& h = sim_.addHost(f.id, 8080);
