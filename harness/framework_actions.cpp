@@ -11,12 +11,13 @@ namespace agentsim::harness {
 
 // {framework, task}: SchedulerDriver::killTask.
 void parseKillTask(const ParseContext& c, const std::string& p, TimelineEntry& out) {
-  c.reader.object(p, {"framework", "task"}, {"task"});
+  c.reader.object(p, {"framework", "task", "driver"}, {"task"});
   const FrameworkSpec& f = frameworkArg(c, p);
   const std::string task = taskArg(c, f, p + "/task").info.task_id;
-  out.summary = fmt::format("{} kills task {}", f.id, task);
-  out.apply = [framework = f.id, task](World& w) {
-    model::SchedulerProcess* s = w.scheduler(framework);
+  const std::size_t driver = driverArg(c, p);
+  out.summary = fmt::format("{} kills task {}{}", f.id, task, driverText(driver));
+  out.apply = [framework = f.id, task, driver](World& w) {
+    model::SchedulerProcess* s = w.scheduler(framework, driver);
     if (s == nullptr) {
       note(w, framework, fmt::format("no scheduler runs on {}: task {} is not killed", framework, task));
       return;
@@ -27,11 +28,12 @@ void parseKillTask(const ParseContext& c, const std::string& p, TimelineEntry& o
 
 // {framework}: SchedulerDriver::stop() without failover (a teardown).
 void parseStopFramework(const ParseContext& c, const std::string& p, TimelineEntry& out) {
-  c.reader.object(p, {"framework"});
+  c.reader.object(p, {"framework", "driver"});
   const FrameworkSpec& f = frameworkArg(c, p);
-  out.summary = fmt::format("{} stops its driver (teardown)", f.id);
-  out.apply = [framework = f.id](World& w) {
-    model::SchedulerProcess* s = w.scheduler(framework);
+  const std::size_t driver = driverArg(c, p);
+  out.summary = fmt::format("{} stops its driver{} (teardown)", f.id, driverText(driver));
+  out.apply = [framework = f.id, driver](World& w) {
+    model::SchedulerProcess* s = w.scheduler(framework, driver);
     if (s == nullptr) {
       note(w, framework, fmt::format("no scheduler runs on {}: nothing to stop", framework));
       return;
