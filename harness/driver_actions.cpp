@@ -22,21 +22,44 @@ std::size_t driverArg(const ParseContext& c, const std::string& object) {
 
 std::string driverText(std::size_t driver) { return driver == 0 ? std::string() : fmt::format(" (driver {})", driver); }
 
-// {framework, task, driver}: SchedulerDriver::launchTasks now.
-void parseLaunchTask(const ParseContext& c, const std::string& p, TimelineEntry& out) {
+namespace {
+
+// A driver call about one task of the framework's script ({framework, task, driver}):
+// the summary's verb, the note's past participle, the call's name and the method.
+struct DriverTaskCall {
+  std::string_view verb;
+  std::string_view done;
+  std::string_view function;
+  void (model::SchedulerProcess::*method)(const std::string&);
+};
+
+void parseDriverTaskCall(const ParseContext& c, const std::string& p, TimelineEntry& out, DriverTaskCall call) {
   c.reader.object(p, {"framework", "task", "driver"}, {"task"});
   const FrameworkSpec& f = frameworkArg(c, p);
   const std::string task = taskArg(c, f, p + "/task").info.task_id;
   const std::size_t driver = driverArg(c, p);
-  out.summary = fmt::format("{} launches task {}{}", f.id, task, driverText(driver));
-  out.apply = [framework = f.id, task, driver](World& w) {
+  out.summary = fmt::format("{} {} task {}{}", f.id, call.verb, task, driverText(driver));
+  out.apply = [framework = f.id, task, driver, call](World& w) {
     model::SchedulerProcess* s = w.scheduler(framework, driver);
     if (s == nullptr) {
-      note(w, framework, fmt::format("no scheduler driver runs on {}: task {} is not launched", framework, task));
+      note(w, framework, fmt::format("no scheduler runs on {}: task {} is not {}", framework, task, call.done));
       return;
     }
-    s->dispatch("SchedulerDriver::launchTasks", [s, task] { s->launchTask(task); });
+    s->dispatch(call.function, [s, task, method = call.method] { (s->*method)(task); });
   };
+}
+
+}  // namespace
+
+// {framework, task, driver}: SchedulerDriver::killTask.
+void parseKillTask(const ParseContext& c, const std::string& p, TimelineEntry& out) {
+  parseDriverTaskCall(c, p, out, {"kills", "killed", "SchedulerDriver::killTask", &model::SchedulerProcess::killTask});
+}
+
+// {framework, task, driver}: SchedulerDriver::launchTasks now.
+void parseLaunchTask(const ParseContext& c, const std::string& p, TimelineEntry& out) {
+  parseDriverTaskCall(c, p, out,
+                      {"launches", "launched", "SchedulerDriver::launchTasks", &model::SchedulerProcess::launchTask});
 }
 
 // {framework, failover_timeout, checkpoint, partition_aware}: another MesosSchedulerDriver
