@@ -80,8 +80,14 @@ const std::vector<ActionKind>& actionKinds() {
       {"kill_task",
        "Kill a task through the framework's driver, as SchedulerDriver::killTask (src/sched/sched.cpp): the "
        "scheduler sends KillTaskMessage to its master, which relays it to the agent. Value: {framework (optional "
-       "with one framework), task}.",
+       "with one framework), task, driver (the Nth driver started on the framework's host; default: the last)}.",
        parseKillTask},
+      {"launch_task",
+       "Launch a task of the framework's script now, as SchedulerDriver::launchTasks (src/sched/sched.cpp): "
+       "LaunchTasksMessage while the driver is connected; while disconnected the driver answers the scheduler "
+       "itself, TASK_LOST / REASON_MASTER_DISCONNECTED (FaultToleranceTest.TaskLost). A task with \"scripted\": "
+       "false is launched only this way. Value: {framework (optional with one framework), task, driver}.",
+       parseLaunchTask},
       {"load",
        "Set an agent host's load: how many tasks are runnable, from which Linux computes the 1, 5 and 15 minute "
        "load averages the load QoS controller reads (src/slave/qos_controllers/load.cpp). Value: {agent, runnable "
@@ -138,6 +144,14 @@ const std::vector<ActionKind>& actionKinds() {
        "recovers from its checkpoint (src/slave/main.cpp). An agent that already runs is left alone. Value: an "
        "agent.",
        parseStartAgent},
+      {"start_scheduler",
+       "Start another scheduler driver of a framework on its host, beside the one running or after it stopped, as a "
+       "Mesos test builds a second MesosSchedulerDriver with the first one's FrameworkID: it fails over "
+       "(ReregisterFrameworkMessage, failover=true) with the FrameworkID the framework keeps on its host, or "
+       "registers anew if it has none; later actions call it unless their \"driver\" says otherwise. Value: "
+       "{framework (optional with one framework), failover_timeout, checkpoint, partition_aware (FrameworkInfo "
+       "fields changed for this driver)}.",
+       parseStartScheduler},
       {"start_zookeeper",
        "Start ZooKeeper servers that are down (a server that is up is left alone). Value: \"zk-N\", a "
        "list of them, or \"all\".",
@@ -159,7 +173,7 @@ const std::vector<ActionKind>& actionKinds() {
        "the scheduler sends UnregisterFrameworkMessage to its master, which removes the framework "
        "(Master::removeFramework: ShutdownFrameworkMessage to every agent, its tasks TASK_KILLED / "
        "REASON_FRAMEWORK_REMOVED in the master's counters), and the driver runs no more. Value: {framework "
-       "(optional with one framework)}.",
+       "(optional with one framework), driver}.",
        parseStopFramework},
       {"stop_zookeeper",
        "Stop ZooKeeper servers (their hosts go down; the ensemble's data survives). Value: \"zk-N\", a "

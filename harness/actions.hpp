@@ -48,6 +48,11 @@ ActionParser parseRestartAgent, parseRebootAgent, parseStartAgent, parseStopAgen
     parseKillExecutors;
 // harness/framework_actions.cpp: a framework's scheduler driver.
 ActionParser parseKillTask, parseStopFramework, parseReconcile;
+// harness/driver_actions.cpp: a launch at a chosen moment, a second driver of a framework.
+ActionParser parseLaunchTask, parseStartScheduler;
+// Which driver an action's "driver" names (0: the one started last); its summary's text.
+std::size_t driverArg(const ParseContext& c, const std::string& object);
+std::string driverText(std::size_t driver);
 // harness/step_actions.cpp: the stepper's choices on a queued message.
 ActionParser parseDeliverMessage, parseDropMessage;
 // harness/calls.cpp: a test's call into a component (declared in tables.hpp: parseCall).

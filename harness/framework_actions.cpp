@@ -1,5 +1,6 @@
 // Timeline actions through a framework's scheduler driver (src/sched/sched.cpp), as a
-// framework's code calls it: an event of the SchedulerProcess, if its host runs one.
+// framework's code calls it: an event of the SchedulerProcess, if its host runs one
+// (kill_task and launch_task are in harness/driver_actions.cpp).
 #include <fmt/format.h>
 
 #include "harness/actions.hpp"
@@ -9,29 +10,14 @@
 
 namespace agentsim::harness {
 
-// {framework, task}: SchedulerDriver::killTask.
-void parseKillTask(const ParseContext& c, const std::string& p, TimelineEntry& out) {
-  c.reader.object(p, {"framework", "task"}, {"task"});
-  const FrameworkSpec& f = frameworkArg(c, p);
-  const std::string task = taskArg(c, f, p + "/task").info.task_id;
-  out.summary = fmt::format("{} kills task {}", f.id, task);
-  out.apply = [framework = f.id, task](World& w) {
-    model::SchedulerProcess* s = w.scheduler(framework);
-    if (s == nullptr) {
-      note(w, framework, fmt::format("no scheduler runs on {}: task {} is not killed", framework, task));
-      return;
-    }
-    s->dispatch("SchedulerDriver::killTask", [s, task] { s->killTask(task); });
-  };
-}
-
 // {framework}: SchedulerDriver::stop() without failover (a teardown).
 void parseStopFramework(const ParseContext& c, const std::string& p, TimelineEntry& out) {
-  c.reader.object(p, {"framework"});
+  c.reader.object(p, {"framework", "driver"});
   const FrameworkSpec& f = frameworkArg(c, p);
-  out.summary = fmt::format("{} stops its driver (teardown)", f.id);
-  out.apply = [framework = f.id](World& w) {
-    model::SchedulerProcess* s = w.scheduler(framework);
+  const std::size_t driver = driverArg(c, p);
+  out.summary = fmt::format("{} stops its driver{} (teardown)", f.id, driverText(driver));
+  out.apply = [framework = f.id, driver](World& w) {
+    model::SchedulerProcess* s = w.scheduler(framework, driver);
     if (s == nullptr) {
       note(w, framework, fmt::format("no scheduler runs on {}: nothing to stop", framework));
       return;

@@ -452,7 +452,7 @@ std::vector<model::TaskLaunch> readTasks(const Reader& r, const Scenario& s, con
   for (std::size_t i = 0; i < n; ++i) {
     const std::string t = Reader::child(p, i);
     r.object(t, {"id", "agent", "at", "executor", "run_time", "end", "updates", "resources", "revocable", "sandbox_growth",
-                 "uris", "kill_policy", "ignores_sigterm", "note"},
+                 "uris", "kill_policy", "ignores_sigterm", "scripted", "note"},
              {"id", "agent"});
     if (r.has(t + "/note")) r.string(t + "/note");
     model::TaskLaunch launch;
@@ -471,6 +471,8 @@ std::vector<model::TaskLaunch> readTasks(const Reader& r, const Scenario& s, con
     }
     launch.at = sim::Seconds(5);
     if (r.has(t + "/at")) launch.at = r.duration(t + "/at", sim::Duration{}, ScenarioLimits::kMaxUntil);
+    // "scripted": false: only a launch_task action launches it (then "at" means nothing).
+    if (r.has(t + "/scripted")) launch.scripted = r.boolean(t + "/scripted");
     if (r.has(t + "/resources")) {
       launch.info.resources = r.string(t + "/resources", 1000);
       auto parsed = model::parseResources(launch.info.resources);

@@ -69,15 +69,22 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits, c
   for (const FrameworkSpec& f : scenario.frameworks) {
     sim::Host& h = sim_.addHost(f.id, 8080);
     const model::FrameworkFlags flags = f.flags;
-    h.startup = [this, flags](sim::Host& host) {
-      auto started = model::frameworkMain(host, flags);
-      if (started.isSome()) schedulers_[host.name()] = {(*started)->self()};
-      if (started.isError()) {
-        host.sim().emit(sim::RecordKind::Log, nullptr, host.name(), "log", {{"message", started.error()}},
-                        "src/sched/sched.cpp: MesosSchedulerDriver::start");
-      }
-    };
+    h.startup = [this, flags](sim::Host& host) { (void)startScheduler(host.name(), flags); };
   }
+}
+
+model::SchedulerProcess* World::startScheduler(const std::string& framework, model::FrameworkFlags flags) {
+  sim::Host& h = host(framework);
+  if (!h.up()) return nullptr;
+  auto started = model::frameworkMain(h, std::move(flags));
+  if (started.isError()) {
+    h.sim().emit(sim::RecordKind::Log, nullptr, h.name(), "log", {{"message", started.error()}},
+                 "src/sched/sched.cpp: MesosSchedulerDriver::start");
+    return nullptr;
+  }
+  schedulers_[framework] = {(*started)->self()};
+  drivers_[framework].push_back({(*started)->self()});
+  return *started;
 }
 
 std::vector<model::Master*> World::masters() {
@@ -103,7 +110,12 @@ model::ZooKeeperServer* World::zookeeperServer() {
   return nullptr;
 }
 
-model::SchedulerProcess* World::scheduler(const std::string& framework) { return liveOn(sim_, schedulers_, framework); }
+model::SchedulerProcess* World::scheduler(const std::string& framework, std::size_t driver) {
+  if (driver == 0) return liveOn(sim_, schedulers_, framework);
+  auto it = drivers_.find(framework);
+  if (it == drivers_.end() || driver > it->second.size()) return nullptr;
+  return it->second[driver - 1].live(sim_);
+}
 
 sim::Host& World::host(const std::string& id) {
   sim::Host* h = sim_.host(id);

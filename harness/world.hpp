@@ -51,8 +51,12 @@ class World {
   model::Master* leadingMaster();
   // A serving ZooKeeper server, if any.
   model::ZooKeeperServer* zookeeperServer();
-  // The framework's scheduler driver process, if its host runs one now.
-  model::SchedulerProcess* scheduler(const std::string& framework);
+  // The framework's scheduler driver process, if its host runs one now: `driver` 0 the
+  // one started last, N the Nth started on its host (1: the first main()'s).
+  model::SchedulerProcess* scheduler(const std::string& framework, std::size_t driver = 0);
+  // Starts another scheduler driver of the framework on its host (start_scheduler), with
+  // these flags; null if the host is down or the driver could not start.
+  model::SchedulerProcess* startScheduler(const std::string& framework, model::FrameworkFlags flags);
 
  private:
   const Scenario& scenario_;
@@ -81,6 +85,7 @@ class World {
   std::map<std::string, Handle<model::Master>> masters_;           // by host
   std::map<std::string, Handle<model::ZooKeeperServer>> servers_;  // by host
   std::map<std::string, Handle<model::SchedulerProcess>> schedulers_;  // by framework (its host)
+  std::map<std::string, std::vector<Handle<model::SchedulerProcess>>> drivers_;  // every one, in start order
 };
 
 }  // namespace agentsim::harness

@@ -407,14 +407,23 @@ void Master::reregisterFramework(const sim::Upid& from, const ReregisterFramewor
         {{"framework_id", info.id}});
   } else {
     Framework& framework = it->second;
-    if (framework.connected && framework.pid == from && !message.failover) {
-      // Master::_subscribe, an id in use by the same pid without `force`: acknowledged
-      // again, no broadcast. A failover (`force`) always goes through failoverFramework
-      // and the broadcast below, even from the same pid (FaultToleranceTest.
-      // SchedulerFailoverStatusUpdate). Simplification: the offer rescinds of this path
-      // are not modelled.
-      log(fmt::format("Framework {} ({}) at {} already reregistered, resending acknowledgement", info.id, info.name,
+    // "It is now safe to update the framework fields": Framework::updateFrameworkInfo.
+    if (!framework.recovered) updateFrameworkInfo(framework, info);
+    if (!framework.recovered && framework.pid == from && !message.failover) {
+      // Master::_subscribe, an id in use by the same pid without `force` ("Allowing
+      // framework ... to subscribe with an already used id"): connected and active again
+      // if it was not, answered FrameworkReregisteredMessage; no re-link (1.1's "TODO:
+      // Shouldn't this re-link with the scheduler?") and no broadcast. A failover (`force`)
+      // always goes through failoverFramework and the broadcast below, even from the same
+      // pid (FaultToleranceTest.SchedulerFailoverStatusUpdate). Simplification: the offer
+      // rescinds of this path are not modelled.
+      log(fmt::format("Allowing framework {} ({}) at {} to subscribe with an already used id", info.id, info.name,
                       from.str()));
+      if (!framework.connected) {
+        framework.connected = true;
+        gaugesChanged();
+        traceState(machines::kMasterFramework, "REREGISTERED", {{"framework_id", info.id}, {"pid", from.str()}});
+      }
       FrameworkReregisteredMessage again;
       again.framework_id = info.id;
       again.master_info = info_;
@@ -462,6 +471,31 @@ void Master::reregisterFramework(const sim::Upid& from, const ReregisterFramewor
   }
 }
 
+void Master::updateFrameworkInfo(Framework& framework, const FrameworkInfo& source) {
+  // Framework::updateFrameworkInfo (1.1 master.hpp): the name, failover_timeout and
+  // capabilities are the subscription's; user, checkpoint and principal are kept ("Cannot
+  // update FrameworkInfo.<field> ... Check MESOS-703").
+  FrameworkInfo& info = framework.info;
+  if (source.user != info.user || source.checkpoint != info.checkpoint || source.principal != info.principal) {
+    log(fmt::format("Cannot update FrameworkInfo.user, checkpoint or principal for framework {}. Check MESOS-703",
+                    info.id));
+  }
+  info.name = source.name;
+  info.failover_timeout = source.failover_timeout;
+  info.partition_aware = source.partition_aware;
+  info.revocable_resources = source.revocable_resources;
+  info.task_killing_state = source.task_killing_state;
+}
+
+bool Master::refuseDisconnected(const Framework& framework, const sim::Upid& from, std::string_view call) {
+  // Master::receive(Call): "This is possible when master --> framework link is broken
+  // ... We send an error message to the framework causing the scheduler driver to abort".
+  if (framework.connected) return false;
+  log(fmt::format("Refusing {} call from framework {}: Framework disconnected", call, framework.info.id));
+  sendFrameworkError(from, "Framework disconnected");
+  return true;
+}
+
 void Master::addFramework(const sim::Upid& pid, const FrameworkInfo& info, std::string_view state) {
   Framework& framework = frameworks_[info.id];
   framework.info = info;
@@ -491,6 +525,7 @@ void Master::unregisterFramework(const sim::Upid& from, const UnregisterFramewor
                     message.framework_id, from.str(), it->second.pid.str()));
     return;
   }
+  if (refuseDisconnected(it->second, from, "TEARDOWN")) return;
   log(fmt::format("Asked to unregister framework {}", message.framework_id));
   countWhenRead("master/messages_unregister_framework");  // Master::teardown
   removeFramework(message.framework_id);
@@ -565,12 +600,13 @@ void Master::forwardToFramework(const std::string& frameworkId, StatusUpdate upd
 }
 
 void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& message) {
-  count("master/messages_launch_tasks");
   Framework* framework = frameworkFrom(from);
   if (framework == nullptr || framework->info.id != message.framework_id) {
     log(fmt::format("Ignoring launch tasks message from {}: not a registered framework", from.str()));
     return;
   }
+  if (refuseDisconnected(*framework, from, "ACCEPT")) return;
+  count("master/messages_launch_tasks");  // Master::accept, after Master::receive's checks
   const Agent* agent = nullptr;
   std::string slaveId;
   if (auto h = by_hostname_.find(message.hostname); h != by_hostname_.end()) {
@@ -720,6 +756,7 @@ void Master::acknowledge(const sim::Upid& from, StatusUpdateAcknowledgementMessa
     count("master/invalid_status_update_acknowledgements");
     return;
   }
+  if (refuseDisconnected(*framework, from, "ACKNOWLEDGE")) return;
   count("master/messages_status_update_acknowledgement");
   auto agent = registered_.find(message.slave_id);
   if (agent == registered_.end() || !agent->second.connected) {
@@ -754,9 +791,15 @@ void Master::acknowledge(const sim::Upid& from, StatusUpdateAcknowledgementMessa
 }
 
 void Master::killTask(const sim::Upid& from, const KillTaskMessage& message) {
-  count("master/messages_kill_task");
+  // Master::receive(Call) drops a call of an unknown framework or from another pid
+  // ("Call is not from registered framework") before Master::kill counts it.
   Framework* framework = frameworkFrom(from);
-  if (framework == nullptr || framework->info.id != message.framework_id) return;
+  if (framework == nullptr || framework->info.id != message.framework_id) {
+    log(fmt::format("Dropping KILL call from {}: not from the registered framework", from.str()));
+    return;
+  }
+  if (refuseDisconnected(*framework, from, "KILL")) return;
+  count("master/messages_kill_task");
   auto fw = tasks_.find(message.framework_id);
   const MasterTask* t = nullptr;
   if (fw != tasks_.end()) {
@@ -790,6 +833,7 @@ void Master::killTask(const sim::Upid& from, const KillTaskMessage& message) {
 void Master::reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& message) {
   Framework* framework = frameworkFrom(from);
   if (framework == nullptr || framework->info.id != message.framework_id) return;
+  if (refuseDisconnected(*framework, from, "RECONCILE")) return;
   count("master/messages_reconcile_tasks");  // in Master::_reconcileTasks: a known framework's only
   const auto& known = tasks_[message.framework_id];
   auto answer = [&](const std::string& taskId, TaskState state, const std::string& slaveId, const std::string& text) {

@@ -212,6 +212,10 @@ class Master final : public sim::Process {
   void registerFramework(const sim::Upid& from, const RegisterFrameworkMessage& message);
   void reregisterFramework(const sim::Upid& from, const ReregisterFrameworkMessage& message);
   void addFramework(const sim::Upid& pid, const FrameworkInfo& info, std::string_view state);
+  void updateFrameworkInfo(Framework& framework, const FrameworkInfo& source);
+  // Master::receive(Call): a call from a disconnected framework's pid is answered
+  // FrameworkErrorMessage "Framework disconnected" and not processed (true).
+  bool refuseDisconnected(const Framework& framework, const sim::Upid& from, std::string_view call);
   void unregisterFramework(const sim::Upid& from, const UnregisterFrameworkMessage& message);
   void removeFramework(const std::string& id);
   void frameworkFailoverTimeout(const std::string& id, std::uint64_t disconnection);

@@ -46,6 +46,7 @@ void SchedulerProcess::initialize() {
     const TaskLaunch& task = flags_.tasks[i];
     const sim::Duration wait = task.at > now().sinceStart() ? task.at - now().sinceStart() : sim::Duration{};
     if (failover_) break;  // a failed-over scheduler does not launch its tasks again
+    if (!task.scripted) continue;
     delay(wait, "SchedulerDriver::launchTasks", [this, i] { launch(i); });
   }
   log(fmt::format("Version: 1.1.0; framework '{}', failover_timeout {}", framework_.name,
@@ -160,6 +161,34 @@ void SchedulerProcess::launch(std::size_t index) {
     delay(sim::Seconds(1), "SchedulerDriver::launchTasks", [this, index] { launch(index); });
     return;
   }
+  sendLaunch(index);
+}
+
+void SchedulerProcess::launchTask(const std::string& taskId) {
+  if (!running_) return;  // SchedulerDriver::launchTasks answers DRIVER_ABORTED / DRIVER_NOT_STARTED
+  auto it = std::find_if(flags_.tasks.begin(), flags_.tasks.end(),
+                         [&taskId](const TaskLaunch& t) { return t.info.task_id == taskId; });
+  AGENTSIM_ASSERT(it != flags_.tasks.end());  // the loader checked the task
+  if (connected_) {
+    sendLaunch(static_cast<std::size_t>(it - flags_.tasks.begin()));
+    return;
+  }
+  // SchedulerProcess::acceptOffers: "Ignoring accept offers message as master is
+  // disconnected", and a TASK_LOST for each task launch, created by the driver itself
+  // (statusUpdate from UPID(): delivered while disconnected, never acknowledged).
+  log("Ignoring accept offers message as master is disconnected");
+  StatusUpdate u;
+  u.framework_id = framework_.id;
+  u.task_id = taskId;
+  u.state = TaskState::TASK_LOST;
+  u.source = TaskStatusSource::SOURCE_MASTER;
+  u.reason = TaskStatusReason::REASON_MASTER_DISCONNECTED;
+  u.message = "Master disconnected";
+  u.timestamp = now();
+  traceStatusUpdate(u);
+}
+
+void SchedulerProcess::sendLaunch(std::size_t index) {
   const TaskLaunch& task = flags_.tasks[index];
   LaunchTasksMessage message;
   message.framework_id = framework_.id;
@@ -220,17 +249,7 @@ void SchedulerProcess::statusUpdate(const sim::Upid& from, const StatusUpdateMes
     return;
   }
   const StatusUpdate& u = message.update;
-  // Scheduler::statusUpdate: what the framework's code sees.
-  if (tracing()) {
-    sim::Fields fields{{"framework_id", u.framework_id},
-                       {"task_id", u.task_id},
-                       {"uuid", u.uuid},
-                       {"source", std::string(toString(u.source))},
-                       {"reason", std::string(toString(u.reason))},
-                       {"message", u.message}};
-    if (u.unreachable_time) fields.push_back({"unreachable_time", sim::formatSeconds(*u.unreachable_time)});
-    traceState(machines::kSchedulerStatusUpdate, toString(u.state), std::move(fields));
-  }
+  traceStatusUpdate(u);
   if (u.uuid.empty()) return;  // nothing to acknowledge (e.g. a reconciliation answer)
   switch (flags_.acknowledge.kind) {
     case AcknowledgePolicy::Kind::AT_ONCE:
@@ -241,6 +260,20 @@ void SchedulerProcess::statusUpdate(const sim::Upid& from, const StatusUpdateMes
       return;
     case AcknowledgePolicy::Kind::NEVER:
       return;
+  }
+}
+
+void SchedulerProcess::traceStatusUpdate(const StatusUpdate& u) {
+  // Scheduler::statusUpdate: what the framework's code sees.
+  if (tracing()) {
+    sim::Fields fields{{"framework_id", u.framework_id},
+                       {"task_id", u.task_id},
+                       {"uuid", u.uuid},
+                       {"source", std::string(toString(u.source))},
+                       {"reason", std::string(toString(u.reason))},
+                       {"message", u.message}};
+    if (u.unreachable_time) fields.push_back({"unreachable_time", sim::formatSeconds(*u.unreachable_time)});
+    traceState(machines::kSchedulerStatusUpdate, toString(u.state), std::move(fields));
   }
 }
 

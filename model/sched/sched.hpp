@@ -77,6 +77,7 @@ struct TaskLaunch {
   sim::Duration at;
   std::string agent;
   TaskInfo info;
+  bool scripted = true;  // false: only launchTask (the launch_task action) launches it
 };
 
 struct FrameworkFlags {
@@ -108,6 +109,11 @@ class SchedulerProcess final : public sim::Process {
   void killTask(const std::string& taskId);
   // `slaveId`: the agent the tasks are said to run on (TaskStatus.slave_id); "" for none.
   void reconcileTasks(const std::vector<std::string>& taskIds, const std::string& slaveId = {});
+  // SchedulerDriver::launchTasks of a task of the script, now: LaunchTasksMessage while
+  // connected; while disconnected the driver answers the scheduler itself, TASK_LOST /
+  // SOURCE_MASTER / REASON_MASTER_DISCONNECTED "Master disconnected", with no UUID
+  // (SchedulerProcess::acceptOffers). Call with dispatch.
+  void launchTask(const std::string& taskId);
   // SchedulerDriver::stop() (failover=false): UnregisterFrameworkMessage to the master if
   // connected; the driver then runs no more (no callbacks, no messages).
   void stop();
@@ -129,7 +135,9 @@ class SchedulerProcess final : public sim::Process {
   void executorLost(const sim::Upid& from, const ExitedExecutorMessage& message);
   void lostSlave(const sim::Upid& from, const LostSlaveMessage& message);
   void acknowledge(const StatusUpdate& update);
-  void launch(std::size_t index);  // flags_.tasks[index]
+  void launch(std::size_t index);  // flags_.tasks[index], once connected
+  void sendLaunch(std::size_t index);
+  void traceStatusUpdate(const StatusUpdate& u);  // Scheduler::statusUpdate's record
 
   FrameworkFlags flags_;
   MasterDetector& detector_;
