@@ -17,8 +17,10 @@
 #include "model/common/task_status_reason.hpp"
 #include "model/common/task_status_source.hpp"
 #include "model/master/master.hpp"
+#include "model/master/registrar.hpp"
 #include "model/master/registry.hpp"
 #include "model/sched/sched.hpp"
+#include "model/slave/fault_sites.hpp"
 #include "model/slave/gc.hpp"
 #include "model/slave/main.hpp"
 #include "model/slave/slave.hpp"
@@ -260,12 +262,38 @@ void parseMessageCount(const ParseContext& c, const std::string& p, Expectation&
   observeWith(out, messageInterest(f.event, f.name), Count{f, bounds, {}});
 }
 
+// A step of message_order: a message name, or {site, host}: a fault site's reach (its
+// `fault` record `reach`, kept only in runs that read it), such as Containerizer::update.
+struct OrderStep {
+  std::string name;
+  bool site = false;
+  std::string host;  // site steps: only reaches on this host (default: any)
+};
+
+OrderStep orderStepArg(const ParseContext& c, const std::string& p) {
+  if (!c.reader.at(p).is_object()) return OrderStep{messageArg(c, p), false, ""};
+  c.reader.object(p, {"site", "host"}, {"site"});
+  std::vector<std::string_view> names;
+  for (const auto* sites : {&model::faultSites(), &model::agentHoldSites(), &model::firingSites()}) {
+    for (const sim::FaultSiteSpec& site : *sites) {
+      if (std::find(names.begin(), names.end(), site.name) == names.end()) names.push_back(site.name);
+    }
+  }
+  OrderStep step{nameArg(c, p + "/site", "fault site", names), true, ""};
+  if (c.reader.has(p + "/host")) step.host = hostArg(c, p + "/host");
+  return step;
+}
+
 void parseMessageOrder(const ParseContext& c, const std::string& p, Expectation& out) {
   c.reader.object(p, {"messages", "from", "to", "event", "between"}, {"messages"});
   const std::size_t n = c.reader.array(p + "/messages", 100);
   if (n < 2) c.reader.fail(p + "/messages", "expected at least two message names");
+  std::vector<OrderStep> steps;
   std::vector<std::string> names;
-  for (std::size_t i = 0; i < n; ++i) names.push_back(messageArg(c, Reader::child(p + "/messages", i)));
+  for (std::size_t i = 0; i < n; ++i) {
+    steps.push_back(orderStepArg(c, Reader::child(p + "/messages", i)));
+    names.push_back(steps.back().site ? "reach of " + steps.back().name : steps.back().name);
+  }
   MessageFilter base;
   if (c.reader.has(p + "/from")) base.from = endpointArg(c, p + "/from");
   if (c.reader.has(p + "/to")) base.to = endpointArg(c, p + "/to");
@@ -273,22 +301,31 @@ void parseMessageOrder(const ParseContext& c, const std::string& p, Expectation&
   readWindow(c, p, base);
   out.summary = fmt::format("{} {} in this order", fmt::join(names, ", "), eventWord(base.event));
   struct Order {
+    std::vector<OrderStep> steps;
     std::vector<std::string> names;
     MessageFilter f;  // base, naming the next message
     std::size_t next = 0;
     std::vector<std::string> seen;
     std::vector<Hit> hits;
+    bool matches(const Record& r) {
+      const OrderStep& step = steps[next];
+      if (!step.site) {
+        f.name = step.name;
+        return f.matches(r);
+      }
+      return r.kind == RecordKind::Fault && r.name == kSiteReachRecord && r.text("site") == step.name &&
+             (step.host.empty() || r.host == step.host) && r.at >= f.after && r.at <= f.before;
+    }
     void observe(const Record& r) {
-      if (next == names.size()) return;
-      f.name = names[next];
-      if (f.matches(r)) {
+      if (next == steps.size()) return;
+      if (matches(r)) {
         seen.push_back(fmt::format("{} at {}", names[next], sim::formatSeconds(r.at)));
         hits.push_back(hitOf(r));
         ++next;
       }
     }
     Outcome finish(sim::Time) const {
-      if (next == names.size()) return Outcome{true, fmt::format("{}", fmt::join(seen, ", ")), seqsOf(hits)};
+      if (next == steps.size()) return Outcome{true, fmt::format("{}", fmt::join(seen, ", ")), seqsOf(hits)};
       return Outcome{false,
                      fmt::format("{}{}never saw {} after that", fmt::join(seen, ", "), seen.empty() ? "" : "; ",
                                  names[next]),
@@ -296,8 +333,14 @@ void parseMessageOrder(const ParseContext& c, const std::string& p, Expectation&
     }
   };
   sim::Interest interest;
-  for (const std::string& name : names) interest.merge(messageInterest(base.event, name));
-  observeWith(out, interest, Order{names, base, 0, {}, {}});
+  for (const OrderStep& step : steps) {
+    if (step.site) {
+      interest.name(RecordKind::Fault, kSiteReachRecord);
+    } else {
+      interest.merge(messageInterest(base.event, step.name));
+    }
+  }
+  observeWith(out, interest, Order{steps, names, base, 0, {}, {}});
 }
 
 void parseAgentState(const ParseContext& c, const std::string& p, Expectation& out) {
@@ -1226,6 +1269,11 @@ const std::vector<ExpectationKind>& expectationKinds() {
       {"disk_file",
        "A host's disk holds files matching a path (`*`: any characters but '/') at a time, containing a text if given, a number of times (default: at least one; \"count\": 0 says none). Value: {host, path, contains, at, count | at_least | at_most}.",
        parseDiskFile},
+      {"endpoint",
+       "What a master's or agent's HTTP endpoint (/state, /health) answers to a GET at a time: status code and reason "
+       "(503 \"Agent has not finished recovery\" while the agent recovers; 0 when nothing listens). Value: {host, "
+       "endpoint, at, status, reason}.",
+       parseEndpoint},
       {"framework_reregistered",
        "A framework gets FrameworkReregisteredMessage from a master (a host, or \"new-leader\") within a bound "
        "after a time or a timeline entry. Value: {framework, master, after, within}.",

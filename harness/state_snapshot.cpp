@@ -56,6 +56,15 @@ struct Snapshot {
     unreachableTimes.clear();
   }
 
+  // A framework (executor "") or an agent's executor pushed out of a completed ring
+  // (--max_completed_*) leaves /state, with what it held.
+  void evict(const std::string& frameworkId, const std::string& executorId) {
+    const std::string base = executorId.empty() ? frameworkId : frameworkId + "/" + executorId;
+    if (executorId.empty()) frameworks.erase(frameworkId);
+    eraseUnder(executors, base);
+    if (!master) tasks.forget(base);
+  }
+
   void observe(const Record& r) {
     if (r.host != host || (at && r.at > *at)) return;
     const std::string state = r.text("state");
@@ -66,8 +75,10 @@ struct Snapshot {
       if (state == "RECOVERING") reset();
     } else if (r.name == machines::kMasterFramework.name || r.name == machines::kSlaveFramework.name) {
       frameworks[r.text("framework_id")] = state;
+      if (state == "EVICTED") evict(r.text("framework_id"), "");
     } else if (r.name == machines::kSlaveExecutor.name) {
       executors[r.text("framework_id") + "/" + r.text("executor_id")] = state;
+      if (state == "EVICTED") evict(r.text("framework_id"), r.text("executor_id"));
     } else if (r.name == machines::kMasterSlave.name) {
       slaves[r.text("slave_id")] = {state, r.text("hostname")};
       if (state == "UNREACHABLE") unreachableTimes[r.text("slave_id")] = r.text("unreachable_time");
@@ -133,7 +144,8 @@ class SnapshotCheck final : public ExpectationCheck {
 
 void parseStateSnapshot(const ParseContext& c, const std::string& p, Expectation& out) {
   c.reader.object(p, {"host", "at", "frameworks", "completed_frameworks", "slaves", "unreachable_slaves", "executors",
-                      "completed_executors", "tasks", "completed_tasks", "unreachable_tasks", "orphan_tasks", "queued_tasks"},
+                      "completed_executors", "tasks", "completed_tasks", "unreachable_tasks", "orphan_tasks",
+                      "queued_tasks", "completed_framework_tasks"},
                   {"host"});
   Snapshot s;
   s.host = hostArg(c, p + "/host");

@@ -1,9 +1,11 @@
 // The tasks of the `state_snapshot` expectation (see the header). A master's /state
 // (src/master/http.cpp) lists each framework's `tasks` (Framework::tasks),
-// `completed_tasks` (a ring of max_completed_tasks_per_framework, 1000) and
-// `unreachable_tasks` (Framework::unreachableTasks, Mesos 1.2+), and the
-// `orphan_tasks` of registered agents whose framework is not Frameworks::registered (in
-// 1.1, one known only from an agent's reregistration: "recovered"). An agent's /state
+// `completed_tasks` (a ring of --max_completed_tasks_per_framework, which the model
+// keeps: a task it pushes out is EVICTED) and `unreachable_tasks`
+// (Framework::unreachableTasks, Mesos 1.2+), its completed frameworks' (the
+// `completed_framework_tasks` here), and the `orphan_tasks` of registered agents whose
+// framework is not Frameworks::registered (in 1.1, one known only from an agent's
+// reregistration: "recovered"). An agent's /state
 // (src/slave/http.cpp) lists each executor's `tasks` (launchedTasks), `queued_tasks`
 // and `completed_tasks` (completedTasks, a ring of 200, and terminatedTasks).
 #include "harness/state_snapshot_tasks.hpp"
@@ -22,7 +24,6 @@ namespace {
 
 namespace machines = model::machines;
 
-constexpr std::size_t kMaxCompletedTasksPerFramework = 1000;  // --max_completed_tasks_per_framework
 constexpr std::size_t kMaxCompletedTasksPerExecutor = 200;     // MAX_COMPLETED_TASKS_PER_EXECUTOR
 
 using Counts = std::map<std::string, std::int64_t>;  // TaskState -> tasks
@@ -53,9 +54,9 @@ bool matches(const SnapshotTasks::Count& want, const Counts& have) {
   return true;
 }
 
-void addLast(Counts& counts, const std::vector<std::string>& states, std::size_t keep) {
-  const std::size_t from = states.size() > keep ? states.size() - keep : 0;
-  for (std::size_t i = from; i < states.size(); ++i) ++counts[states[i]];
+void addLast(Counts& counts, const std::vector<std::pair<std::string, std::string>>& tasks, std::size_t keep) {
+  const std::size_t from = tasks.size() > keep ? tasks.size() - keep : 0;
+  for (std::size_t i = from; i < tasks.size(); ++i) ++counts[tasks[i].second];
 }
 
 }  // namespace
@@ -79,14 +80,20 @@ bool SnapshotTasks::observe(const sim::Record& r) {
       return true;
     }
     active.erase(key);
-    if (state == "COMPLETED") completed[fid].push_back(r.text("task_state"));
+    auto& done = completed[fid];
+    if (state == "COMPLETED") done.emplace_back(r.text("task_id"), r.text("task_state"));
     if (state == "UNREACHABLE") unreachable[key] = {fid, r.text("task_state")};
+    if (state == "EVICTED") {
+      const std::string id = r.text("task_id");
+      auto it = std::find_if(done.begin(), done.end(), [&](const auto& t) { return t.first == id; });
+      if (it != done.end()) done.erase(it);
+    }
     return true;
   }
   if (r.name == machines::kSlaveTask.name) {
     const std::string executor = fid + "/" + r.text("executor_id");
     const std::string key = executor + "/" + r.text("task_id");
-    if (state == "COMPLETED") completed[executor].push_back(r.text("task_state"));
+    if (state == "COMPLETED") completed[executor].emplace_back(r.text("task_id"), r.text("task_state"));
     if (state == "COMPLETED" || state == "REMOVED") {
       active.erase(key);
       lists.erase(key);
@@ -99,10 +106,17 @@ bool SnapshotTasks::observe(const sim::Record& r) {
   return false;
 }
 
+void SnapshotTasks::forget(const std::string& base) {
+  eraseUnder(active, base);
+  eraseUnder(lists, base);
+  eraseUnder(completed, base);
+}
+
 bool SnapshotTasks::compare(const std::map<std::string, std::string>& frameworks,
                             std::vector<std::string>& seen) const {
   std::map<std::string, Counts> have{{"tasks", {}}, {"completed_tasks", {}}};
   have[master ? "orphan_tasks" : "queued_tasks"];
+  if (master) have["completed_framework_tasks"];
   if (master) {
     have["unreachable_tasks"];
     for (const auto& [key, task] : unreachable) {
@@ -116,19 +130,18 @@ bool SnapshotTasks::compare(const std::map<std::string, std::string>& frameworks
       const bool orphan = fw == frameworks.end() || fw->second == "RECOVERED" || fw->second == "REMOVED";
       ++have[orphan ? "orphan_tasks" : "tasks"][task.second];
     }
-    for (const auto& [fid, states] : completed) {
+    for (const auto& [fid, tasks] : completed) {
       auto fw = frameworks.find(fid);
-      if (fw != frameworks.end() && fw->second != "REMOVED") {
-        addLast(have["completed_tasks"], states, kMaxCompletedTasksPerFramework);
-      }
+      if (fw == frameworks.end()) continue;
+      for (const auto& task : tasks) ++have[fw->second == "REMOVED" ? "completed_framework_tasks" : "completed_tasks"][task.second];
     }
   } else {
     for (const auto& [key, task] : active) {
       const std::string& list = lists.at(key);
       ++have[list == "QUEUED" ? "queued_tasks" : list == "LAUNCHED" ? "tasks" : "completed_tasks"][task.second];
     }
-    for (const auto& [executor, states] : completed) {
-      addLast(have["completed_tasks"], states, kMaxCompletedTasksPerExecutor);
+    for (const auto& [executor, tasks] : completed) {
+      addLast(have["completed_tasks"], tasks, kMaxCompletedTasksPerExecutor);
     }
   }
   bool held = true;
@@ -152,17 +165,20 @@ sim::Interest SnapshotTasks::interest() const {
 }
 
 std::string snapshotTaskKeys(bool master) {
-  return master ? "tasks, completed_tasks, unreachable_tasks, orphan_tasks" : "tasks, queued_tasks, completed_tasks";
+  return master ? "tasks, completed_tasks, unreachable_tasks, orphan_tasks, completed_framework_tasks"
+                : "tasks, queued_tasks, completed_tasks";
 }
 
 SnapshotTasks parseSnapshotTasks(const ParseContext& c, const std::string& p, bool master) {
   SnapshotTasks t;
   t.master = master;
   const std::vector<std::string> states(model::kTaskStateNames.begin(), model::kTaskStateNames.end());
-  for (const std::string key : {"tasks", "completed_tasks", "unreachable_tasks", "orphan_tasks", "queued_tasks"}) {
+  for (const std::string key :
+       {"tasks", "completed_tasks", "unreachable_tasks", "orphan_tasks", "queued_tasks", "completed_framework_tasks"}) {
     const std::string q = p + "/" + key;
     if (!c.reader.has(q)) continue;
-    if (((key == "orphan_tasks" || key == "unreachable_tasks") && !master) || (key == "queued_tasks" && master)) {
+    if (((key == "orphan_tasks" || key == "unreachable_tasks" || key == "completed_framework_tasks") && !master) ||
+        (key == "queued_tasks" && master)) {
       c.reader.fail(q, fmt::format("{}'s /state has no \"{}\"", master ? "a master" : "an agent", key));
     }
     SnapshotTasks::Count count;

@@ -45,6 +45,9 @@ std::string nameArg(const ParseContext& c, const std::string& pointer, std::stri
                     std::span<const std::string_view> names);
 // The harness's own machine: a timeline `call` into a component (harness/calls.cpp)
 // records CALLED, then READY (with its result), DISCARDED or FAILED.
+// The `fault` record a fault site leaves at each reach, in runs that read it
+// (sim::FaultSites::recordReaches).
+inline constexpr std::string_view kSiteReachRecord = "reach";
 inline constexpr std::string_view kCallStates[]{"CALLED", "READY", "DISCARDED", "FAILED"};
 inline constexpr sim::StateMachine kCallMachine{"Call", kCallStates};
 
@@ -70,6 +73,8 @@ void parseCall(const ParseContext& c, const std::string& pointer, TimelineEntry&
 std::string callFunctions();
 // The `disk_file` expectation (harness/disk_file_expectation.cpp).
 void parseDiskFile(const ParseContext& c, const std::string& pointer, Expectation& out);
+// harness/endpoint_expectation.cpp.
+void parseEndpoint(const ParseContext& c, const std::string& pointer, Expectation& out);
 
 // The timeline actions' table (harness/actions.cpp; each kind's parser in harness/actions.hpp).
 const std::vector<ActionKind>& actionKinds();

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "agentsim_version.hpp"
+#include "harness/tables.hpp"
 #include "model/master/main.hpp"
 #include "model/slave/main.hpp"
 #include "model/slave/slave.hpp"
@@ -17,6 +18,11 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits, c
   sim_.network().setLatency(scenario.latency);
   log_ = std::make_shared<model::ReplicatedLog>();
   faults_ = std::make_shared<sim::FaultSites>(sim_);
+  // A site's reaches are records only when an expectation orders them (a message_order
+  // site step; an expectation that reads every fault record does not ask for them).
+  faults_->recordReaches(std::any_of(scenario.expectations.begin(), scenario.expectations.end(), [](const Expectation& e) {
+    return e.kind == "message_order" && e.interest.wants(sim::RecordKind::Fault, kSiteReachRecord);
+  }));
   bugs_ = std::make_shared<const model::PlantedBugs>(bug);
   // The ZooKeeper servers boot first, then the masters, then the agents.
   if (scenario.zookeeper.servers > 0) {

@@ -43,6 +43,14 @@ void FaultSites::count(std::string_view site) {
   ++it->second;
 }
 
+void FaultSites::reached(const Process& owner, std::string_view site, std::string_view what) {
+  count(site);
+  if (!record_reaches_ || !sim_.trace().enabled()) return;
+  Fields f{{"site", std::string(site)}};
+  if (!what.empty()) f.push_back({"what", std::string(what)});
+  sim_.emit(RecordKind::Fault, &owner, owner.self().host(), "reach", std::move(f), "");
+}
+
 SiteHoldId FaultSites::fire(SiteFire rule) {
   const SiteHoldId id = next_++;
   if (!rng_) rng_.emplace(sim_.rng("fault-sites"));
@@ -53,7 +61,7 @@ SiteHoldId FaultSites::fire(SiteFire rule) {
 void FaultSites::stopFiring(SiteHoldId id) { firing_.erase(id); }
 
 bool FaultSites::fires(const Process& owner, std::string_view site, std::string_view what) {
-  count(site);
+  reached(owner, site, what);
   for (const auto& [id, rule] : firing_) {
     if (rule.site != site) continue;
     if (!rng_->chance(rule.probability)) return false;
@@ -71,7 +79,7 @@ void FaultSites::reach(Process& owner, std::string_view site,
                        std::pair<std::string_view, std::string_view> attribute, std::string_view function,
                        std::function<void()> continuation, bool counted) {
   // `counted` false: the model counted this reach already (a firing site's fires()).
-  if (counted) count(site);
+  if (counted) reached(owner, site, attribute.second);
   for (auto& [id, active] : holds_) {
     const SiteHold& h = active.hold;
     if (h.site != site || (!h.value.empty() && h.value != attribute.second)) continue;

@@ -97,6 +97,11 @@ class FaultSites {
              std::pair<std::string_view, std::string_view> attribute, std::string_view function,
              std::function<void()> continuation, bool counted = true);
 
+  // Leave a `fault` record `reach` (site, what) at each reach of a site, so an expectation
+  // can order it against messages; off by default, so the traces of runs that do not read
+  // them keep their records.
+  void recordReaches(bool on) { record_reaches_ = on; }
+
   // How many times each site was reached, by name, and how many continuations are parked.
   const std::map<std::string, std::uint64_t, std::less<>>& reached() const { return reached_; }
   std::size_t parked() const;
@@ -120,6 +125,8 @@ class FaultSites {
              const std::string& label, Fields extra = {});
 
   void count(std::string_view site);
+  // count(), and the `reach` record when recordReaches is on.
+  void reached(const Process& owner, std::string_view site, std::string_view what);
 
   Simulation& sim_;
   std::map<SiteHoldId, ActiveHold> holds_;
@@ -127,6 +134,7 @@ class FaultSites {
   std::optional<Rng> rng_;  // drawn only once a firing rule exists
   SiteHoldId next_ = 1;
   std::map<std::string, std::uint64_t, std::less<>> reached_;
+  bool record_reaches_ = false;
 };
 
 }  // namespace agentsim::sim

@@ -212,6 +212,9 @@ const FlagTable<SlaveFlags>& slaveFlagTable() {
                "performance of running tasks. The smallest interval between these corrections is controlled by "
                "this flag",
                "Slave::qosCorrections");
+    t.integer("max_completed_executors_per_framework", &SlaveFlags::max_completed_executors_per_framework,
+              "Maximum number of completed executors per framework to store in memory",
+              "Framework::destroyExecutor");
     addAuthenticationFlags(t);
     return t;
   }();
@@ -248,6 +251,10 @@ const FlagTable<MasterFlags>& masterFlagTable() {
                "Master::doRegistryGc");
     t.integer("registry_max_agent_count", &MasterFlags::registry_max_agent_count,
               "Maximum number of disconnected agents to store in the registry", "Master::doRegistryGc");
+    t.integer("max_completed_frameworks", &MasterFlags::max_completed_frameworks,
+              "Maximum number of completed frameworks to store in memory", "Master::removeFramework");
+    t.integer("max_completed_tasks_per_framework", &MasterFlags::max_completed_tasks_per_framework,
+              "Maximum number of completed tasks per framework to store in memory", "Framework::addCompletedTask");
     t.add("registry", "Persistence strategy for the registry: in_memory or replicated_log", "Registrar",
           [](MasterFlags& f, std::string_view v) -> sim::Try<sim::Nothing> {
             if (v != "in_memory" && v != "replicated_log") {

@@ -93,6 +93,9 @@ struct SlaveFlags {
   // Oversubscription (src/slave/flags.cpp).
   sim::Duration oversubscribed_resources_interval = sim::Seconds(15);
   sim::Duration qos_correction_interval_min;
+  // --max_completed_executors_per_framework (DEFAULT_MAX_COMPLETED_EXECUTORS_PER_FRAMEWORK):
+  // the capacity of each framework's completedExecutors ring (Framework::destroyExecutor).
+  std::uint32_t max_completed_executors_per_framework = 150;
   // Authentication with the master (model/authentication/flags.cpp). An empty
   // credential: None, the agent registers without authenticating.
   std::string credential;                   // "principal secret" (the file's text)
@@ -129,6 +132,11 @@ struct MasterFlags {
   sim::Duration registry_gc_interval = sim::Minutes(15);
   sim::Duration registry_max_agent_age = sim::Weeks(2);
   std::uint32_t registry_max_agent_count = 100 * 1024;
+  // The rings of what /state lists once gone (src/master/constants.hpp): completed
+  // frameworks (Master::Frameworks::completed) and each framework's completed tasks
+  // (Framework::completedTasks).
+  std::uint32_t max_completed_frameworks = 50;
+  std::uint32_t max_completed_tasks_per_framework = 1000;
 };
 
 // The authentication flags of each table (model/authentication/flags.cpp).

@@ -377,7 +377,7 @@ void Master::reregisterFramework(const sim::Upid& from, const ReregisterFramewor
     return;
   }
   countWhenRead("master/messages_reregister_framework");  // Master::subscribe, a FrameworkInfo with an id
-  if (completed_frameworks_.count(info.id) != 0) {
+  if (isCompletedFramework(info.id)) {
     // Master::subscribe: a framework removed (failover timeout elapsed, or teardown) may
     // not come back under its id.
     log(fmt::format("Refusing subscription of framework '{}' at {}: Framework has been removed", info.name,
@@ -560,7 +560,7 @@ void Master::removeFramework(const std::string& id) {
     }
     tasks_.erase(tasks);
   }
-  completed_frameworks_.insert(id);
+  addCompletedFramework(id);
 }
 
 void Master::sendFrameworkError(const sim::Upid& to, std::string text) {
@@ -1100,11 +1100,11 @@ void Master::reconcileAgent(const std::string& slaveId, const ReregisterSlaveMes
     // Master::__reregisterSlave: every framework of the agent's report that is completed
     // at the master is shut down on it (PartitionTest.PartitionedSlaveOrphanedTask).
     for (const std::string& fid : report.frameworks) {
-      if (completed_frameworks_.count(fid) != 0) shutdown.insert(fid);
+      if (isCompletedFramework(fid)) shutdown.insert(fid);
     }
   }
   for (const Task& t : tasks) {
-    if (completed_frameworks_.count(t.framework_id) != 0) {
+    if (isCompletedFramework(t.framework_id)) {
       shutdown.insert(t.framework_id);
       continue;
     }
@@ -1396,7 +1396,7 @@ void Master::reportReregisteredTasks(const std::string& slaveId, const Reregiste
       unreachable_.count(slaveId) != 0 ? "Unreachable agent re-reregistered" : "Unknown agent reregistered";
   for (const Task& t : report.tasks) {
     // "Don't re-add tasks whose framework has been shutdown at the master."
-    if (completed_frameworks_.count(t.framework_id) != 0) continue;
+    if (isCompletedFramework(t.framework_id)) continue;
     StatusUpdate u;
     u.framework_id = t.framework_id;
     u.slave_id = slaveId;

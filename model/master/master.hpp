@@ -61,6 +61,7 @@
 
 #include "model/authentication/cram_md5/authenticator.hpp"
 #include "model/common/flags.hpp"
+#include "model/common/http.hpp"
 #include "model/messages/authentication_messages.hpp"
 #include "model/messages/framework_messages.hpp"
 #include "model/master/detector/detector.hpp"
@@ -81,8 +82,10 @@ inline constexpr std::string_view kMasterLeadershipStates[]{"ELECTED", "FOLLOWER
 inline constexpr sim::StateMachine kMasterLeadership{"Master::Leadership", kMasterLeadershipStates};
 inline constexpr std::string_view kMasterSlaveStates[]{"REGISTERED", "DISCONNECTED", "UNREACHABLE", "REMOVED"};
 inline constexpr sim::StateMachine kMasterSlave{"Master::Slave", kMasterSlaveStates};
+// EVICTED: pushed out of the completed frameworks' ring (--max_completed_frameworks): no
+// longer in /state, and no longer refused as removed.
 inline constexpr std::string_view kMasterFrameworkStates[]{"REGISTERED", "REREGISTERED", "DISCONNECTED", "RECOVERED",
-                                                           "REMOVED"};
+                                                           "REMOVED",    "EVICTED"};
 inline constexpr sim::StateMachine kMasterFramework{"Master::Framework", kMasterFrameworkStates};
 // Where a task stands in the master's /state (src/master/http.cpp): ACTIVE in its
 // framework's `tasks` (Framework::tasks), COMPLETED in its `completed_tasks`
@@ -90,9 +93,10 @@ inline constexpr sim::StateMachine kMasterFramework{"Master::Framework", kMaster
 // `unreachable_tasks` (an agent marked unreachable: Framework::addUnreachableTask, Mesos
 // 1.2+), DROPPED when removed with no framework to keep it (a recovered framework not
 // yet reregistered) or when an unreachable task leaves every list (its agent came back
-// or was pruned from the registry). Recorded only with MasterEnvironment::task_records
-// (model/master/task_records.cpp).
-inline constexpr std::string_view kMasterTaskStates[]{"ACTIVE", "COMPLETED", "UNREACHABLE", "DROPPED"};
+// or was pruned from the registry), EVICTED when pushed out of its framework's completed
+// tasks (--max_completed_tasks_per_framework, or its completed framework pushed out).
+// Recorded only with MasterEnvironment::task_records (model/master/task_records.cpp).
+inline constexpr std::string_view kMasterTaskStates[]{"ACTIVE", "COMPLETED", "UNREACHABLE", "DROPPED", "EVICTED"};
 inline constexpr sim::StateMachine kMasterTask{"Master::Task", kMasterTaskStates};
 }  // namespace machines
 
@@ -128,6 +132,8 @@ class Master final : public sim::Process {
 
   const MasterInfo& info() const { return info_; }
   bool elected() const { return leader_ && leader_->id == info_.id; }
+  // Master::Http (model/master/http.cpp): an endpoint's answer to a GET now.
+  HttpAnswer httpGet(std::string_view endpoint) const;
   bool recovered() const { return recovered_; }
   std::uint64_t droppedMessages() const { return dropped_messages_; }
   std::size_t registeredAgents() const { return registered_.size(); }
@@ -343,7 +349,16 @@ class Master final : public sim::Process {
   std::unordered_map<sim::Upid, std::string, sim::UpidHash> framework_by_pid_;  // lookup only
   std::uint64_t next_framework_ = 0;
   std::map<Id, std::map<std::string, MasterTask>> tasks_;  // framework -> task
-  std::set<std::string> completed_frameworks_;
+  // Frameworks::completed, a ring of --max_completed_frameworks (the ids only): a framework
+  // in it may not subscribe again, and an agent reporting it is told to shut it down.
+  std::deque<std::string> completed_frameworks_;
+  bool isCompletedFramework(const std::string& id) const;
+  void addCompletedFramework(const std::string& id);
+  // Framework::completedTasks (the ids only, kept with MasterEnvironment::task_records),
+  // a ring of --max_completed_tasks_per_framework each.
+  std::map<std::string, std::deque<std::string>> completed_tasks_;
+  void addCompletedTask(const std::string& frameworkId, const std::string& taskId, const std::string& slaveId,
+                        TaskState state);
   // libprocess's RateLimiterProcess: when the next permit is free, and the requests
   // waiting for one, in order.
   struct PermitRequest {

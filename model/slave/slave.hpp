@@ -37,6 +37,7 @@
 #include "model/common/planted_bug.hpp"
 #include "sim/fault_site.hpp"
 #include "model/common/metrics.hpp"
+#include "model/common/http.hpp"
 #include "model/hook/manager.hpp"
 #include "model/authorizer/local/authorizer.hpp"
 #include "model/master/detector/detector.hpp"
@@ -56,9 +57,12 @@ namespace agentsim::model {
 namespace machines {
 inline constexpr std::string_view kSlaveStates[]{"RECOVERING", "DISCONNECTED", "RUNNING", "TERMINATING"};
 inline constexpr sim::StateMachine kSlave{"Slave::State", kSlaveStates};
-inline constexpr std::string_view kSlaveFrameworkStates[]{"RUNNING", "TERMINATING", "REMOVED"};
+// EVICTED: pushed out of a completed ring (completedFrameworks, completedExecutors), so
+// no longer in the agent's /state.
+inline constexpr std::string_view kSlaveFrameworkStates[]{"RUNNING", "TERMINATING", "REMOVED", "EVICTED"};
 inline constexpr sim::StateMachine kSlaveFramework{"Slave::Framework", kSlaveFrameworkStates};
-inline constexpr std::string_view kSlaveExecutorStates[]{"REGISTERING", "RUNNING", "TERMINATING", "TERMINATED"};
+inline constexpr std::string_view kSlaveExecutorStates[]{"REGISTERING", "RUNNING", "TERMINATING", "TERMINATED",
+                                                         "EVICTED"};
 inline constexpr sim::StateMachine kSlaveExecutor{"Slave::Executor", kSlaveExecutorStates};
 // Which of its executor's lists a task is in, as the agent's /state (src/slave/http.cpp)
 // lists them: QUEUED (queuedTasks: `queued_tasks`), LAUNCHED (launchedTasks: `tasks`),
@@ -106,6 +110,8 @@ class Slave final : public sim::Process {
   std::string_view className() const override { return "Slave"; }
 
   State state() const { return state_; }
+  // Slave::Http (model/slave/http.cpp): an endpoint's answer to a GET now.
+  HttpAnswer httpGet(std::string_view endpoint) const;
   const SlaveInfo& info() const { return info_; }
 
   // slave.hpp struct Executor.
@@ -149,9 +155,14 @@ class Slave final : public sim::Process {
     State state = State::RUNNING;
     std::map<std::string, std::map<std::string, TaskInfo>> pending;  // executor -> tasks
     std::map<std::string, Executor> executors;
-    // completedExecutors (a ring of 150), of which only their completed tasks are kept:
-    // what a completed framework's Archive::Framework reports on reregistration.
-    std::vector<std::vector<Task>> completed_executors;
+    // completedExecutors (a ring of --max_completed_executors_per_framework), of which
+    // only their ids and completed tasks are kept: what a completed framework's
+    // Archive::Framework reports on reregistration.
+    struct CompletedExecutor {
+      std::string id;
+      std::vector<Task> tasks;
+    };
+    std::vector<CompletedExecutor> completed_executors;
   };
   const std::map<Id, Framework>& frameworks() const { return frameworks_; }
   // Slave::signaled: SIGUSR1 becomes shutdown(UPID(), "Received SIGUSR1 signal"); call

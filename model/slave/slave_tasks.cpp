@@ -20,7 +20,6 @@ namespace agentsim::model {
 namespace {
 constexpr std::size_t kMaxCompletedTasksPerExecutor = 200;  // MAX_COMPLETED_TASKS_PER_EXECUTOR
 constexpr std::size_t kMaxCompletedFrameworks = 50;         // MAX_COMPLETED_FRAMEWORKS
-constexpr std::size_t kMaxCompletedExecutorsPerFramework = 150;  // MAX_COMPLETED_EXECUTORS_PER_FRAMEWORK
 
 std::string_view toString(Slave::Executor::State s) {
   switch (s) {
@@ -816,14 +815,16 @@ void Slave::removeExecutor(Framework& f, Executor& e) {
     touchedGc(paths::runPath(meta_dir_, info_.id, f.info.id, eid, e.container_id));
     if (!pending) touchedGc(paths::executorPath(meta_dir_, info_.id, f.info.id, eid));
   }
-  // Framework::destroyExecutor: the executor joins completedExecutors (a ring of 150).
-  if (!e.completed.empty()) {
-    f.completed_executors.push_back(std::move(e.completed));
-    if (f.completed_executors.size() > kMaxCompletedExecutorsPerFramework) {
-      f.completed_executors.erase(f.completed_executors.begin());
-    }
+  // Framework::destroyExecutor: every executor joins completedExecutors, a ring of
+  // --max_completed_executors_per_framework; the one it pushes out (at once with 0)
+  // leaves the agent's /state.
+  f.completed_executors.push_back({eid, std::move(e.completed)});
+  if (f.completed_executors.size() > flags_.max_completed_executors_per_framework) {
+    traceState(machines::kSlaveExecutor, "EVICTED",
+               {{"framework_id", f.info.id}, {"executor_id", f.completed_executors.front().id}});
+    f.completed_executors.erase(f.completed_executors.begin());
   }
-  f.executors.erase(e.info.executor_id);
+  f.executors.erase(std::string(eid));
   refreshGauges();
 }
 
@@ -843,14 +844,17 @@ void Slave::removeFramework(const Id& frameworkId) {
   // Slave::removeFramework: the framework joins completedFrameworks with its completed
   // executors (their completed tasks, in order).
   CompletedFramework archived{frameworkId, {}};
-  for (auto& tasks : f->completed_executors) {
-    archived.tasks.insert(archived.tasks.end(), std::make_move_iterator(tasks.begin()),
-                          std::make_move_iterator(tasks.end()));
+  for (auto& executor : f->completed_executors) {
+    archived.tasks.insert(archived.tasks.end(), std::make_move_iterator(executor.tasks.begin()),
+                          std::make_move_iterator(executor.tasks.end()));
   }
   frameworks_.erase(frameworkId);
   refreshGauges();
   completed_frameworks_.push_back(std::move(archived));
-  if (completed_frameworks_.size() > kMaxCompletedFrameworks) completed_frameworks_.pop_front();
+  if (completed_frameworks_.size() > kMaxCompletedFrameworks) {
+    traceState(machines::kSlaveFramework, "EVICTED", {{"framework_id", completed_frameworks_.front().id}});
+    completed_frameworks_.pop_front();
+  }
   if (state_ == State::TERMINATING && frameworks_.empty()) {
     terminateAgent("Agent terminating: no frameworks left");
   }
