@@ -132,13 +132,17 @@ void Liveness::observe(const sim::Record& r) {
 std::vector<std::string> Liveness::outcomes() const {
   std::vector<std::string> out;
   for (const auto& [agent, state] : state_) {
-    if (down_.count(agent) != 0 || state == "RUNNING" || shutDown(agent) || !unauthenticated(agent)) continue;
+    if (!stuck(agent, state) || !unauthenticated(agent)) continue;
     out.push_back(fmt::format(
         "{}: Master::(re)registerSlave: refused as not authenticated after the agent authenticated; no retry "
         "authenticates again (Slave::doReliableRegistration)",
         agent));
   }
   return out;
+}
+
+bool Liveness::stuck(const std::string& agent, const std::string& state) const {
+  return down_.count(agent) == 0 && state != "RUNNING" && !shutDown(agent);
 }
 
 const std::string* Liveness::stateOf(const std::string& agent) const {
@@ -173,8 +177,7 @@ bool Liveness::connected(const std::string& framework) const {
 
 std::string Liveness::violation() const {
   for (const auto& [agent, state] : state_) {
-    if (down_.count(agent) == 0 && state != "RUNNING" && !shutDown(agent) && unadmitted_.count(agent) == 0 &&
-        !unauthenticated(agent)) {
+    if (stuck(agent, state) && unadmitted_.count(agent) == 0 && !unauthenticated(agent)) {
       return fmt::format("{} is {}, not RUNNING, after the heal", agent, state);
     }
   }

@@ -96,6 +96,8 @@ class Liveness {
   std::set<std::string> exited_;                  // agents whose program exited with an error
   bool agentExited(const Latest& task) const;  // its stream's agent exited or was shut down
   bool shutDown(const std::string& agent) const;  // TERMINATING: told to shut down (SIGUSR1)
+  // Its program runs, it is not RUNNING and it was not told to shut down.
+  bool stuck(const std::string& agent, const std::string& state) const;
   // framework_id/task_id of tasks whose agent was shut down after their last update.
   std::set<std::string> abandoned_;
   void abandon(const std::string& agent);
