@@ -89,7 +89,8 @@ void ExecutorProcess::runTask(const sim::Upid& /*from*/, const RunTaskMessage& m
     return;
   }
   if (tracing()) log(fmt::format("Starting task {}", info.task_id), {{"task_id", info.task_id}});
-  RunningTask& task = tasks_[info.task_id];
+  const auto entry = tasks_.try_emplace(info.task_id).first;
+  RunningTask& task = entry->second;
   task.info = {info.sandbox_growth_bytes_per_minute, info.kill_policy_grace_period, info.ignores_sigterm};
   task.unacknowledged_info = std::make_unique<TaskInfo>(info);
   if (info.sandbox_growth_bytes_per_minute > 0 && !env_.sandbox.empty()) {
@@ -97,18 +98,28 @@ void ExecutorProcess::runTask(const sim::Upid& /*from*/, const RunTaskMessage& m
     const std::string taskId = info.task_id;
     task.growth = delay(sim::Minutes(1), "ExecutorProcess::sandboxGrowth", [this, taskId] { grow(taskId); });
   }
-  for (const TaskUpdateStep& step : info.steps) {
-    const std::string target = step.task_id.empty() ? info.task_id : step.task_id;
-    const TaskState state = step.state;
-    task.steps.push_back(delay(step.after, "ExecutorProcess::sendStatusUpdate", [this, target, state] {
-      // The command's own end reaches the command executor through its reaper.
-      // A killed command sends nothing more until then.
-      if (env_.info.command && tasks_.count(target) != 0) {
-        if (isTerminalState(state)) return commandReaped(target, state, "");
-        if (tasks_.at(target).killed) return;
-      }
-      sendStatusUpdate(target, state, "");
-    }));
+  // A step's update, at its time.
+  auto step = [](ExecutorProcess& self, const std::string& target, TaskState state) {
+    // The command's own end reaches the command executor through its reaper.
+    // A killed command sends nothing more until then.
+    if (self.env_.info.command && self.tasks_.count(target) != 0) {
+      if (isTerminalState(state)) return self.commandReaped(target, state, "");
+      if (self.tasks_.at(target).killed) return;
+    }
+    self.sendStatusUpdate(target, state, "");
+  };
+  // Its own task's steps name it by the key of tasks_, which lives as long as this
+  // process (no task is ever erased), so the timer's closure fits the event inline.
+  const std::string* own = &entry->first;
+  for (const TaskUpdateStep& s : info.steps) {
+    const TaskState state = s.state;
+    if (s.task_id.empty() || s.task_id == info.task_id) {
+      task.steps.push_back(delay(s.after, "ExecutorProcess::sendStatusUpdate",
+                                 [this, own, state, step] { step(*this, *own, state); }));
+    } else {
+      task.steps.push_back(delay(s.after, "ExecutorProcess::sendStatusUpdate",
+                                 [this, target = s.task_id, state, step] { step(*this, target, state); }));
+    }
   }
 }
 

@@ -424,10 +424,10 @@ void Slave::garbageCollectOldAgents() {
   for (const std::string& id : ids) {
     if (!info_.id.empty() && id == info_.id) continue;
     log("Garbage collecting old agent " + id);
-    utime(host().disk(), paths::slavePath(flags_.work_dir, id));
+    (void)utime(host().disk(), paths::slavePath(flags_.work_dir, id), now());
     garbageCollect(paths::slavePath(flags_.work_dir, id));
     if (!disk.list(paths::slavePath(meta_dir_, id) + "/").empty()) {
-      utime(host().disk(), paths::slavePath(meta_dir_, id));
+      (void)utime(host().disk(), paths::slavePath(meta_dir_, id), now());
       garbageCollect(paths::slavePath(meta_dir_, id));
     }
   }

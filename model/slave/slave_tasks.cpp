@@ -107,19 +107,33 @@ void Slave::refreshGauges() {
   metrics_.set("slave/executors_terminating", terminating);
 }
 
+namespace {
+
+// Slave::garbageCollect's delay: gc_delay after the path's mtime (os::stat::mtime, whole
+// seconds), so a directory last changed long ago goes sooner, at once if older than
+// gc_delay; none (a path the model's disk never made): the whole gc_delay from now.
+sim::Duration gcDelay(sim::Duration gcDelay, sim::Time now, const std::optional<sim::Time>& mtime) {
+  if (!mtime) return gcDelay;
+  const sim::Time seconds = sim::Time::fromNanoseconds(mtime->ns() - mtime->ns() % sim::Seconds(1).ns());
+  return gcDelay - (now - seconds);
+}
+
+// os::utime, then Slave::garbageCollect, as removeExecutor and removeFramework do: the
+// path's mtime is then now (none if it does not exist), so the disk is searched once.
+void touchAndCollect(sim::Disk& disk, GarbageCollector* gc, sim::Duration gcDelayFlag, sim::Time now,
+                     const std::string& path) {
+  const std::optional<sim::Time> mtime = utime(disk, path, now);
+  if (gc != nullptr) gc->schedule(gcDelay(gcDelayFlag, now, mtime), path);
+}
+
+}  // namespace
+
 void Slave::garbageCollect(const std::string& path) {
-  // Slave::garbageCollect: removed gc_delay after the path's mtime (os::stat::mtime, whole
-  // seconds), so a directory last changed long ago goes sooner, at once if older than
-  // gc_delay. Mesos schedules nothing for a path it cannot stat ("Failed to find the
-  // mtime"); a path the model's disk never made is scheduled the whole gc_delay from now
-  // (docs/model.md).
+  // Slave::garbageCollect: removed gc_delay after the path's mtime. Mesos schedules nothing
+  // for a path it cannot stat ("Failed to find the mtime"); a path the model's disk never
+  // made is scheduled the whole gc_delay from now (docs/model.md).
   if (components_.gc == nullptr) return;
-  sim::Duration delay = flags_.gc_delay;
-  if (const auto mtime = host().disk().mtime(path)) {
-    const sim::Time seconds = sim::Time::fromNanoseconds(mtime->ns() - mtime->ns() % sim::Seconds(1).ns());
-    delay = flags_.gc_delay - (now() - seconds);
-  }
-  components_.gc->schedule(delay, path);
+  components_.gc->schedule(gcDelay(flags_.gc_delay, now(), host().disk().mtime(path)), path);
 }
 
 bool Slave::fromMaster(const sim::Upid& from) const { return master_ && master_->pid == from.str(); }
@@ -805,8 +819,7 @@ void Slave::removeExecutor(Framework& f, Executor& e) {
   // Each is touched first (os::utime): it goes the whole gc_delay after the removal.
   const std::string& eid = e.info.executor_id;
   auto touchedGc = [this](const std::string& path) {
-    utime(host().disk(), path);
-    garbageCollect(path);
+    touchAndCollect(host().disk(), components_.gc, flags_.gc_delay, now(), path);
   };
   touchedGc(paths::runPath(flags_.work_dir, info_.id, f.info.id, eid, e.container_id));
   const bool pending = f.pending.count(eid) != 0;
@@ -834,12 +847,11 @@ void Slave::removeFramework(const Id& frameworkId) {
   log("Cleaning up framework " + frameworkId);
   if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->cleanup(frameworkId);
   // Touched first (os::utime): gone the whole gc_delay after the removal.
-  utime(host().disk(), paths::frameworkPath(flags_.work_dir, info_.id, frameworkId));
-  garbageCollect(paths::frameworkPath(flags_.work_dir, info_.id, frameworkId));
-  if (f->info.checkpoint) {
-    utime(host().disk(), paths::frameworkPath(meta_dir_, info_.id, frameworkId));
-    garbageCollect(paths::frameworkPath(meta_dir_, info_.id, frameworkId));
-  }
+  auto touchedGc = [this](const std::string& path) {
+    touchAndCollect(host().disk(), components_.gc, flags_.gc_delay, now(), path);
+  };
+  touchedGc(paths::frameworkPath(flags_.work_dir, info_.id, frameworkId));
+  if (f->info.checkpoint) touchedGc(paths::frameworkPath(meta_dir_, info_.id, frameworkId));
   traceState(machines::kSlaveFramework, "REMOVED", {{"framework_id", frameworkId}});
   // Slave::removeFramework: the framework joins completedFrameworks with its completed
   // executors (their completed tasks, in order).

@@ -5,17 +5,22 @@
 // sim::Disk keeps a directory's mtime from its entries: an entry made and removed at once
 // stands for the call. A path that does not exist stays so (os::utime fails; the
 // caller's garbageCollect then finds what it finds).
+// Returns the directory's mtime after the call (what disk.mtime(dir) would answer): `now`
+// if it exists, none otherwise, so the caller's garbageCollect need not ask the disk again.
+#include <optional>
 #include <string>
 
 #include "sim/disk.hpp"
+#include "sim/time.hpp"
 
 namespace agentsim::model {
 
-inline void utime(sim::Disk& disk, const std::string& dir) {
-  if (!disk.mtime(dir)) return;
+inline std::optional<sim::Time> utime(sim::Disk& disk, const std::string& dir, sim::Time now) {
+  if (!disk.mtime(dir)) return std::nullopt;
   const std::string entry = dir + "/.utime";
   (void)disk.write(entry, std::string());
   disk.remove(entry);
+  return now;
 }
 
 }  // namespace agentsim::model
