@@ -94,6 +94,14 @@ const std::vector<ActionKind>& actionKinds() {
        "(e.g. \"6\" or \"0.5\"), over (ramp to it over this long), for (a spike: back to the level before after "
        "this long)}.",
        parseLoad},
+      {"memory_limitation",
+       "An executor's container exceeds its memory limit: the memory isolator reports the limitation to the agent "
+       "host's MesosContainerizer (MesosContainerizerProcess::limited, as a cgroup OOM), which destroys the "
+       "container if it runs (isolated; not while fetching or preparing, nor once destroyed); the agent's "
+       "Slave::executorTerminated fails the executor's live tasks: TASK_FAILED, REASON_CONTAINER_LIMITATION_MEMORY, "
+       "\"Memory limit exceeded\". Value: {agent, executor} or {agent, framework (optional with one framework), "
+       "task (its executor; a command task's command executor)}.",
+       parseMemoryLimitation},
       {"partition", "Lose every message between two hosts. Value: {between: [a, b], one_way (only a to b), for}.",
        parsePartition},
       {"reboot_agent",

@@ -45,7 +45,7 @@ ActionParser parseCrash, parseRestart, parseRestartCrashed, parseLoad, parseDele
     parseStartZooKeeper, parseStopZooKeeper, parseExpireSession;
 // harness/agent_actions.cpp: the mesos-agent process and its executors.
 ActionParser parseRestartAgent, parseRebootAgent, parseStartAgent, parseStopAgent, parseShutdownAgent,
-    parseKillExecutors;
+    parseKillExecutors, parseMemoryLimitation;
 // harness/framework_actions.cpp: a framework's scheduler driver.
 ActionParser parseKillTask, parseStopFramework, parseReconcile;
 // harness/driver_actions.cpp: a launch at a chosen moment, a second driver of a framework.

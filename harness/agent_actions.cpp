@@ -1,13 +1,14 @@
 // Timeline actions on the mesos-agent process (its host stays up): kill it and start it
 // again, with changed flags if asked (its main() runs and it recovers from its
-// checkpoint), reboot its host with changed flags, stop and start it, SIGUSR1 it, and
-// SIGKILL its executors' container programs.
+// checkpoint), reboot its host with changed flags, stop and start it, SIGUSR1 it,
+// SIGKILL its executors' container programs, and a container's memory limitation.
 #include <set>
 
 #include <fmt/format.h>
 
 #include "harness/actions.hpp"
 #include "harness/world.hpp"
+#include "model/slave/containerizer/containerizer.hpp"
 #include "model/slave/main.hpp"
 #include "model/slave/slave.hpp"
 
@@ -128,6 +129,39 @@ void parseKillExecutors(const ParseContext& c, const std::string& p, TimelineEnt
       if (!proc->program().empty()) programs.insert(proc->program());
     }
     for (const std::string& program : programs) w.sim().kill(h, program, label);
+  };
+}
+
+// {agent, executor} or {agent, task (framework)}: the memory isolator's limitation of the
+// container running that executor (a task's: its executor, the command executor named
+// after a command task), an event of the agent host's mesos-containerizer(1)
+// (MesosContainerizerProcess::limited), as a cgroup OOM reaches it.
+void parseMemoryLimitation(const ParseContext& c, const std::string& p, TimelineEntry& out) {
+  c.reader.object(p, {"agent", "executor", "task", "framework"}, {"agent"});
+  const std::string agent = agentHostArg(c, p + "/agent");
+  if (c.reader.has(p + "/executor") == c.reader.has(p + "/task")) {
+    c.reader.fail(p, "give either \"executor\" (an executor id) or \"task\" (a task whose executor it is)");
+  }
+  if (c.reader.has(p + "/framework") && !c.reader.has(p + "/task")) {
+    c.reader.fail(p + "/framework", "\"framework\" names a task's framework; it goes with \"task\"");
+  }
+  std::string executor;
+  if (c.reader.has(p + "/executor")) {
+    executor = c.reader.identifier(p + "/executor");
+  } else {
+    const model::TaskLaunch& task = taskArg(c, frameworkArg(c, p), p + "/task");
+    if (task.agent != agent) {
+      c.reader.fail(p + "/task", fmt::format("task \"{}\" runs on {}, not {}", task.info.task_id, task.agent, agent));
+    }
+    executor = task.info.executor.executor_id;
+  }
+  out.summary = fmt::format("executor {}'s container on {} exceeds its memory limit", executor, agent);
+  out.apply = [agent, executor](World& w) {
+    const bool injected = w.sim().inject(w.host(agent), "mesos-containerizer(1)", "MesosContainerizerProcess::limited",
+                                         [executor](sim::Process& p) {
+                                           static_cast<model::FakeContainerizer&>(p).limited(executor);
+                                         });
+    if (!injected) note(w, agent, fmt::format("{} runs no mesos-containerizer(1): no memory limitation", agent));
   };
 }
 

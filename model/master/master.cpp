@@ -671,11 +671,16 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
                       revocable.empty() ? "" : " with revocable resources " + format(revocable, true)),
           {{"task_id", task.task_id}, {"slave_id", slaveId}, {"revocable", !revocable.empty()}});
     }
+    // Master::isLaunchExecutor (MESOS-1720, 1.5): a new executor for a command task, and
+    // for an executor the agent does not run as far as the master knows.
+    bool launchExecutor = true;
     if (!task.executor.command) {
-      // Master::addTask: a task with an ExecutorInfo adds its executor to the agent.
-      registered_.at(slaveId).executors[framework->info.id].insert(task.executor.executor_id);
+      launchExecutor = !registered_.at(slaveId).hasExecutor(framework->info.id, task.executor.executor_id);
+      // Master::addExecutor: a task with an ExecutorInfo adds its executor to the agent.
+      if (launchExecutor) registered_.at(slaveId).executors[framework->info.id].insert(task.executor.executor_id);
     }
     RunTaskMessage run;
+    run.launch_executor = launchExecutor;
     run.framework = framework->info;
     run.pid = framework->pid.str();
     run.task = std::move(task);

@@ -49,6 +49,7 @@ void RunTaskMessage::describe(sim::Fields& out) const {
   out.push_back({"task_id", task.task_id});
   out.push_back({"executor_id", task.executor.executor_id});
   if (!task.revocable_resources.empty()) out.push_back({"revocable", true});
+  if (launch_executor) out.push_back({"launch_executor", *launch_executor});
 }
 
 void KillTaskMessage::describe(sim::Fields& out) const {

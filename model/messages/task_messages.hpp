@@ -80,6 +80,11 @@ struct RunTaskMessage : sim::MessageOf<RunTaskMessage> {
   FrameworkInfo framework;
   std::string pid;  // the scheduler's
   TaskInfo task;
+  // RunTaskMessage.launch_executor (MESOS-1720, Mesos 1.5): the master's word on whether
+  // the agent is to launch a new executor for the task (true for a command task, and for
+  // an executor the master does not know on that agent); none from a sender that does
+  // not set it (the agent then launches one if it has none, 1.1's rule).
+  std::optional<bool> launch_executor;
   void describe(sim::Fields& out) const override;
 };
 

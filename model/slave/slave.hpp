@@ -24,6 +24,7 @@
 //    executor_reregistration_timeout before detecting a master; with cleanup it
 //    shuts executors down and never registers.
 #include <cstdint>
+#include <deque>
 #include <list>
 #include <map>
 #include <optional>
@@ -154,6 +155,16 @@ class Slave final : public sim::Process {
     sim::Upid pid;
     State state = State::RUNNING;
     std::map<std::string, std::map<std::string, TaskInfo>> pending;  // executor -> tasks
+    // taskLaunchSequences (MESOS-8624, 1.5): per executor, the launches in the order their
+    // RunTaskMessages came; one whose GC unschedule completed (ready) runs _run only once
+    // every launch before it has.
+    struct Launch {
+      std::string task_id;
+      bool ready = false;
+      TaskInfo task;  // set when ready
+      std::optional<bool> launch_executor;
+    };
+    std::map<std::string, std::deque<Launch>> launches;
     std::map<std::string, Executor> executors;
     // completedExecutors (a ring of --max_completed_executors_per_framework), of which
     // only their ids and completed tasks are kept: what a completed framework's
@@ -215,7 +226,16 @@ class Slave final : public sim::Process {
 
   // slave_tasks.cpp.
   void runTask(const sim::Upid& from, const RunTaskMessage& message);
-  void run(const std::string& frameworkId, const TaskInfo& task);  // Slave::_run
+  // Slave::_run (and later Mesos's __run); launchExecutor: RunTaskMessage.launch_executor.
+  void run(const std::string& frameworkId, const TaskInfo& task, std::optional<bool> launch);
+  // Whether run() found the master's launch_executor at odds with the executors it has,
+  // and dropped the task (later Mesos's __run).
+  bool dropMismatchedLaunch(Framework& f, const TaskInfo& task, bool launchExecutor);
+  // The task's GC unschedule completed: run its _run, and every later ready launch of its
+  // executor, once the launches before it have run (Framework::taskLaunchSequences).
+  void launchReady(const Id& frameworkId, const TaskInfo& task, std::optional<bool> launch);
+  // Slave::sendExitedExecutorMessage (later Mesos): ExitedExecutorMessage to the master, if any.
+  void sendExitedExecutorMessage(const Id& frameworkId, const std::string& executorId, int status = -1);
   // `uris`: what the container fetches first (a command executor's task's URIs).
   Executor& launchExecutor(Framework& framework, const ExecutorInfo& info, const std::vector<CommandURI>& uris);
   void executorLaunched(const std::string& frameworkId, const std::string& executorId,

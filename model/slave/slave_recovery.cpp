@@ -92,7 +92,7 @@ void Slave::recover() {
       const state::FrameworkState& fs = st.slave->frameworks.at(fid);
       for (const auto& [eid, e] : f.executors) {
         const state::RunState& run = fs.executors.at(eid).runs.at(e.container_id);
-        containers.push_back(RecoveredContainer{e.container_id, run.forked_pid.value_or("")});
+        containers.push_back(RecoveredContainer{e.container_id, run.forked_pid.value_or(""), eid});
         if (components_.statusUpdateManager == nullptr) continue;
         for (const auto& [tid, ts] : run.tasks) {
           if (ts.updates.empty()) continue;

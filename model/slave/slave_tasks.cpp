@@ -216,10 +216,17 @@ void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
       statusUpdate(createStatusUpdate(f->info.id, task.executor.executor_id, task.task_id, TaskState::TASK_ERROR,
                                       TaskStatusReason::REASON_TASK_UNAUTHORIZED, "Task is not authorized to launch: " + why),
                    sim::Upid{});
+      // Later Mesos's _run (onTaskAuthorizationFailure, MESOS-1720): a framework left
+      // idle is removed, and an executor the master expected gets ExitedExecutorMessage
+      // (SlaveTest.RemoveExecutorUponFailedTaskAuthorization).
+      const Id frameworkId = f->info.id;
+      if (f->executors.empty() && f->pending.empty()) removeFramework(frameworkId);
+      if (message.launch_executor.value_or(false)) sendExitedExecutorMessage(frameworkId, task.executor.executor_id);
       return;
     }
   }
   f->pending[task.executor.executor_id][task.task_id] = task;
+  f->launches[task.executor.executor_id].push_back({task.task_id, false, {}, std::nullopt});
   refreshGauges();  // slave/tasks_staging counts the pending task
   // Unscheduling GC of the directories to reuse is a future; _run runs after it: the
   // framework's (work and meta) when the agent did not have the framework, the
@@ -238,14 +245,61 @@ void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
   // Slave::run: collect(unschedules).onAny(defer(_run)). A scenario may hold the collected
   // future at the fault site GarbageCollector::unschedule, as SlaveTest.KillTaskBetweenRunTaskParts
   // holds its mock's _run; unheld, _run is the next event, as before the site existed.
-  auto next = [this, frameworkId, task] { dispatch("Slave::_run", [this, frameworkId, task] { run(frameworkId, task); }); };
+  auto next = [this, frameworkId, task, launch = message.launch_executor] {
+    dispatch("Slave::_run", [this, frameworkId, task, launch] { launchReady(frameworkId, task, launch); });
+  };
   if (components_.faults == nullptr) return next();
   components_.faults->reach(*this, kGarbageCollectorUnscheduleSite, {"caller", "Slave::run"}, "Slave::_run", next);
 }
 
-void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
+void Slave::launchReady(const Id& frameworkId, const TaskInfo& task, std::optional<bool> launch) {
+  // Slave::run's taskLaunchSequences (MESOS-8624, later Mesos; SlaveTest.LaunchTasksReorderUnscheduleGC):
+  // tasks for one executor reach _run in the order the agent got them, whatever order
+  // their unschedules complete in. A framework removed meanwhile takes its sequences
+  // with it: each launch then runs when its own unschedule completes (and finds no
+  // framework), as Mesos's discarded sequence futures do.
+  const std::string& eid = task.executor.executor_id;
   Framework* f = framework(frameworkId);
-  if (f == nullptr) return;
+  auto sequence = f == nullptr ? decltype(f->launches)::iterator{} : f->launches.find(eid);
+  auto entry = f == nullptr || sequence == f->launches.end()
+                   ? std::deque<Framework::Launch>::iterator{}
+                   : std::find_if(sequence->second.begin(), sequence->second.end(),
+                                  [&](const Framework::Launch& l) { return l.task_id == task.task_id && !l.ready; });
+  if (f == nullptr || sequence == f->launches.end() || entry == sequence->second.end()) {
+    return run(frameworkId, task, launch);
+  }
+  entry->ready = true;
+  entry->task = task;
+  entry->launch_executor = launch;
+  // Run the ready launches at the head, in order; each may remove the framework.
+  for (;;) {
+    Framework* current = framework(frameworkId);
+    if (current == nullptr) return;
+    auto it = current->launches.find(eid);
+    if (it == current->launches.end() || it->second.empty() || !it->second.front().ready) return;
+    Framework::Launch next = std::move(it->second.front());
+    it->second.pop_front();
+    if (it->second.empty()) current->launches.erase(it);
+    run(frameworkId, next.task, next.launch_executor);
+  }
+}
+
+void Slave::run(const std::string& frameworkId, const TaskInfo& task, std::optional<bool> launch) {
+  // Later Mesos's __run (MESOS-1720, 1.5): where a launch ends without an executor that
+  // the master expected the agent to launch (RunTaskMessage.launch_executor), the agent
+  // sends ExitedExecutorMessage, so the master forgets the executor and the scheduler is
+  // told executorLost (SlaveTest.RemoveExecutorUponFailedLaunch). 1.1 sent nothing and
+  // the master kept the executor (docs/model.md, Later names).
+  const bool expected = launch.value_or(false);
+  auto exited = [this, frameworkId, expected, &task] {
+    if (expected) sendExitedExecutorMessage(frameworkId, task.executor.executor_id);
+  };
+  Framework* f = framework(frameworkId);
+  if (f == nullptr) {
+    // Removed meanwhile: a kill of its last pending task (killPendingTask) or a teardown.
+    log(fmt::format("Ignoring running task {} because the framework {} does not exist", task.task_id, frameworkId));
+    return exited();
+  }
   // Each way out that launches nothing removes a framework left with no executor and
   // no pending task.
   auto dropFramework = [this, frameworkId] {
@@ -258,19 +312,22 @@ void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
     // Killed while pending: killTask has sent TASK_KILLED (later Mesos's rule, below).
     log(fmt::format("Ignoring running task {} of framework {} because it has been killed in the meantime",
                     task.task_id, frameworkId));
-    return;
+    return exited();
   }
   pending->second.erase(task.task_id);
   if (pending->second.empty()) f->pending.erase(pending);
   if (f->state == Framework::State::TERMINATING) {
     log(fmt::format("Ignoring run task {} of framework {} because the framework is terminating", task.task_id,
                     frameworkId));
-    return dropFramework();
+    dropFramework();
+    return exited();
   }
   if (state_ == State::TERMINATING) {
+    // No update and no ExitedExecutorMessage: the agent is going away.
     log(fmt::format("Ignoring run task {} because the agent is terminating", task.task_id));
     return dropFramework();
   }
+  if (launch && dropMismatchedLaunch(*f, task, *launch)) return;
   Executor* e = executor(frameworkId, task.executor.executor_id);
   if (e == nullptr) e = &launchExecutor(*f, task.executor, task.uris);
   switch (e->state) {
@@ -303,6 +360,58 @@ void Slave::run(const std::string& frameworkId, const TaskInfo& task) {
       if (e->state == Executor::State::RUNNING) sendQueuedTasks(*f, *e, "Slave::_run");
       return;
   }
+}
+
+bool Slave::dropMismatchedLaunch(Framework& f, const TaskInfo& task, bool launch) {
+  // Later Mesos's __run (1.5+), where the master's RunTaskMessage.launch_executor and the
+  // agent's executors disagree; the task is dropped (TASK_DROPPED, TASK_LOST for a
+  // framework that is not partition-aware), the framework kept.
+  const std::string& eid = task.executor.executor_id;
+  Executor* e = executor(f.info.id, eid);
+  auto drop = [&](TaskStatusReason reason, std::string message) {
+    log(fmt::format("Dropping task {} of framework {}: {}", task.task_id, f.info.id, message),
+        {{"task_id", task.task_id}});
+    refreshGauges();  // no longer pending, never queued
+    statusUpdate(createStatusUpdate(f.info.id, eid, task.task_id, neverLaunched(f), reason, std::move(message)),
+                 sim::Upid{});
+  };
+  if (task.executor.command) {
+    // A command task's executor is named after the task: a reused TaskID whose command
+    // executor is still here (MESOS-9657, SlaveTest.DuplicateTaskIdCommandExecutor).
+    if (e == nullptr) return false;
+    drop(TaskStatusReason::REASON_TASK_INVALID, "Cannot reuse an already existing executor for a command task");
+    return true;
+  }
+  if (launch && e != nullptr) {
+    // The master forgot the executor (its ExitedExecutorMessage arrived) while the agent
+    // keeps it for its unacknowledged updates: tell the master again; an executor the
+    // master does not know that still runs is shut down.
+    drop(TaskStatusReason::REASON_EXECUTOR_TERMINATED, "Master wants to launch executor, but one already exists");
+    if (e->state == Executor::State::TERMINATED) {
+      sendExitedExecutorMessage(f.info.id, eid);
+    } else if (e->state != Executor::State::TERMINATING) {
+      shutdownExecutor(f, *e);  // _shutdownExecutor
+    }
+    return true;
+  }
+  if (!launch && e == nullptr) {
+    // The task that was to launch the executor was killed or dropped (its
+    // ExitedExecutorMessage is on its way). No ExitedExecutorMessage, and the framework
+    // is kept even if it is left with nothing, as Mesos's __run returns here.
+    drop(TaskStatusReason::REASON_EXECUTOR_TERMINATED, "No executor is expected to launch and there is none running");
+    return true;
+  }
+  return false;
+}
+
+void Slave::sendExitedExecutorMessage(const Id& frameworkId, const std::string& executorId, int status) {
+  if (!master_) return;
+  ExitedExecutorMessage message;
+  message.slave_id = info_.id;
+  message.framework_id = frameworkId;
+  message.executor_id = executorId;
+  message.status = status;
+  send(masterPid(), message);
 }
 
 Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, const std::vector<CommandURI>& uris) {
@@ -795,14 +904,7 @@ void Slave::executorTerminated(const std::string& frameworkId, const std::string
     for (const std::string& id : tasks) sendExecutorTerminatedStatusUpdate(frameworkId, *e, id, termination);
   }
   // Sent even for a terminating framework (the master ignores it then).
-  if (!e->info.command && master_) {
-    ExitedExecutorMessage message;
-    message.slave_id = info_.id;
-    message.framework_id = frameworkId;
-    message.executor_id = executorId;
-    message.status = t && t->status ? *t->status : -1;
-    send(masterPid(), message);
-  }
+  if (!e->info.command) sendExitedExecutorMessage(frameworkId, executorId, t && t->status ? *t->status : -1);
   if (state_ == State::TERMINATING || f->state == Framework::State::TERMINATING || e->incompleteTasks() == 0) {
     removeExecutor(*f, *e);
   }

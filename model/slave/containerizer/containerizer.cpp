@@ -1,5 +1,7 @@
 #include "model/slave/containerizer/containerizer.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "model/common/pid.hpp"
@@ -50,6 +52,7 @@ void FakeContainerizer::launch(ContainerConfig config, sim::Upid caller, Launche
     }
     Container& c = containers_[id];
     c.config = std::move(config);
+    if (c.config.executor) c.executor_id = c.config.executor->info.executor_id;
     if (tracing()) traceState(machines::kContainer, "FETCHING", {{"container", id}});
     // From here a destroy answers the launch (a failure) at once, as Mesos's destroy of a
     // FETCHING container kills the fetcher.
@@ -194,6 +197,29 @@ void FakeContainerizer::destroy(std::string containerId) {
   });
 }
 
+void FakeContainerizer::limited(const std::string& executorId) {
+  // The live container of that executor (an executor id is unique among the agent's live
+  // containers but for an executor of another framework with the same id: the first).
+  auto it = std::find_if(containers_.begin(), containers_.end(), [&](const auto& entry) {
+    return entry.second.executor_id == executorId && entry.second.state != State::TERMINATED;
+  });
+  if (it == containers_.end() || it->second.state != State::RUNNING) {
+    log(fmt::format("Ignoring a memory limitation of executor '{}': no isolated container runs it", executorId),
+        {{"executor_id", executorId}});
+    return;
+  }
+  Container& c = it->second;
+  log(fmt::format("Container {} has reached its limit for resource mem:{} and will be terminated", c.config.container_id,
+                  c.config.mem_bytes / kMegabyte),
+      {{"container", c.config.container_id}});
+  // destroy(): the launcher kills its processes; the termination carries the limitation.
+  if (!c.executor.isNone() && sim().process(c.executor) != nullptr) {
+    sim().kill(host(), "container " + c.config.container_id);
+  }
+  c.executor = sim::Upid{};
+  terminate(c, ContainerTermination{9, "Memory limit exceeded", TaskStatusReason::REASON_CONTAINER_LIMITATION_MEMORY, true});
+}
+
 void FakeContainerizer::failDestroy(const std::string& id, const std::string& error) {
   Container& c = containers_.at(id);
   cancel(c.timer);
@@ -225,6 +251,7 @@ void FakeContainerizer::recover(std::vector<RecoveredContainer> recovered, sim::
       if (containers_.count(r.container_id) != 0) continue;
       Container& c = containers_[r.container_id];
       c.config.container_id = r.container_id;
+      c.executor_id = r.executor_id;
       c.config.executor.reset();
       // The launcher checks the checkpointed pid: a live process is adopted.
       sim::Process* p = nullptr;

@@ -69,6 +69,7 @@ struct ContainerConfig {
 struct RecoveredContainer {
   std::string container_id;
   std::string forked_pid;
+  std::string executor_id;  // the executor it runs (a memory limitation names it)
 };
 
 // mesos.proto ContainerTermination (1.1: containerizer.proto Termination).
@@ -137,6 +138,15 @@ class FakeContainerizer : public Containerizer {
   // Whether this containerizer runs containers of this type.
   virtual bool supports(ContainerType type) const = 0;
 
+  // MesosContainerizerProcess::limited: the memory isolator reports that the container
+  // running executor `executorId` exceeded its memory limit (a cgroup OOM). A RUNNING
+  // container (an isolated one: Mesos watches limitations from isolate() on) is
+  // destroyed, and its termination says TASK_FAILED, REASON_CONTAINER_LIMITATION_MEMORY,
+  // "Memory limit exceeded"; one fetching, preparing or already destroyed (Mesos:
+  // DESTROYING) is left alone. Called as an event of this process (the harness's
+  // memory_limitation action).
+  void limited(const std::string& executorId);
+
   // The run's fault sites (Containerizer::destroy, the executor's exec); none: all off.
   void setFaults(std::shared_ptr<sim::FaultSites> faults) { faults_ = std::move(faults); }
 
@@ -150,6 +160,7 @@ class FakeContainerizer : public Containerizer {
     std::vector<std::pair<sim::Upid, Waited>> waiters;
     sim::TimerId timer;
     bool runs_executor = false;  // config.executor was set: it runs until its executor exits
+    std::string executor_id;     // the executor it runs, if any
     sim::Upid executor;  // the executor's pid, while it runs
     std::optional<std::pair<sim::Upid, Launched>> launch;  // a launch not answered yet
   };
