@@ -198,10 +198,8 @@ void SchedulerProcess::sendLaunch(std::size_t index) {
   message.tasks.back().executor.framework_id = framework_.id;
   // SchedulerProcess::acceptOffers: "Keep only the slave PIDs where we run tasks so we
   // can send framework messages directly" (savedSlavePids[slaveId] = the offer's pid).
-  if (auto pid = parseUpid(sim(), task.agent_pid)) {
-    SavedSlave& saved = saved_slave_pids_[task.agent];
-    if (!(saved.pid == *pid)) saved = SavedSlave{*pid, {}};
-  }
+  // The SlaveID is learnt anew from this task's updates (the offer's may be a new one).
+  if (auto pid = parseUpid(sim(), task.agent_pid)) saved_slave_pids_[task.agent] = SavedSlave{*pid, {}};
   if (tracing()) {
     log(fmt::format("Launching task {} on agent {}", task.info.task_id, task.agent), {{"task_id", task.info.task_id}});
   }
