@@ -53,6 +53,12 @@ const std::vector<ActionKind>& actionKinds() {
        "End every message rule in force (drop, delay, duplicate, hold, rewrite), whoever added it: what holds "
        "held is delivered (the fuzzer's heal, docs/fuzzing.md). Value: \"all\".",
        parseEndRules},
+      {"executor_message",
+       "An executor sends its framework a message, as ExecutorDriver::sendFrameworkMessage (src/exec/exec.cpp): "
+       "ExecutorToFrameworkMessage to its agent, which sends it to the framework's pid, or through the master if "
+       "it knows none (Slave::executorMessage); the scheduler's Scheduler::frameworkMessage record carries the "
+       "data. Value: {agent, framework (optional with one framework), executor, data}.",
+       parseExecutorMessage},
       {"expire_session",
        "Expire ZooKeeper sessions on the server side, as the Mesos tests' ZooKeeperTestServer::expireSession: every "
        "session of a host's clients, or of one client. Value: {host (a host or \"leading-master\"), client (the "
@@ -68,6 +74,13 @@ const std::vector<ActionKind>& actionKinds() {
        "to the end). Value: the site's name.",
        parseFireSite},
       {"heal", "End partitions. Value: [hostA, hostB], or \"all\".", parseHeal},
+      {"framework_message",
+       "A framework sends one of its executors a message, as SchedulerDriver::sendFrameworkMessage "
+       "(src/sched/sched.cpp): ignored while the driver is disconnected; FrameworkToExecutorMessage straight to "
+       "the agent if the driver launched a task there (and has not heard it lost), else through the master "
+       "(Call::MESSAGE); the agent hands it to a RUNNING executor (Executor::frameworkMessage record). Value: "
+       "{framework (optional with one framework), agent, executor, data, driver}.",
+       parseFrameworkMessage},
       {"hold",
        "Hold matching messages until a release. Value: {message, from, to, count, probability, for}; or, "
        "to hold what reaches a fault site of the model (a registrar operation, a removal permit, a container "

@@ -50,6 +50,9 @@ ActionParser parseRestartAgent, parseRebootAgent, parseStartAgent, parseStopAgen
 ActionParser parseKillTask, parseStopFramework, parseReconcile;
 // harness/driver_actions.cpp: a launch at a chosen moment, a second driver of a framework.
 ActionParser parseLaunchTask, parseStartScheduler;
+// harness/framework_message_actions.cpp: framework messages from a scheduler's and an
+// executor's driver.
+ActionParser parseFrameworkMessage, parseExecutorMessage;
 // Which driver an action's "driver" names (0: the one started last); its summary's text.
 std::size_t driverArg(const ParseContext& c, const std::string& object);
 std::string driverText(std::size_t driver);

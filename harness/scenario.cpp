@@ -469,6 +469,10 @@ std::vector<model::TaskLaunch> readTasks(const Reader& r, const Scenario& s, con
                                              launch.agent)
                                : fmt::format("no agent named \"{}\" in the cluster", launch.agent));
     }
+    for (const AgentSpec& a : s.agents) {
+      // The pid an offer of that agent carries (the driver's savedSlavePids).
+      if (a.id == launch.agent) launch.agent_pid = fmt::format("slave(1)@{}:{}", a.id, a.flags.port);
+    }
     launch.at = sim::Seconds(5);
     if (r.has(t + "/at")) launch.at = r.duration(t + "/at", sim::Duration{}, ScenarioLimits::kMaxUntil);
     // "scripted": false: only a launch_task action launches it (then "at" means nothing).

@@ -20,10 +20,10 @@ namespace agentsim::model {
 const std::vector<const sim::StateMachine*>& stateMachines() {
   static const std::vector<const sim::StateMachine*> all = [] {
     std::vector<const sim::StateMachine*> v{
-        &machines::kContainer,           &machines::kExecutor,          &machines::kGarbageCollector,
+        &machines::kContainer,           &machines::kExecutor,          &machines::kExecutorFrameworkMessage, &machines::kGarbageCollector,
         &machines::kGroupProcess,        &machines::kLoadQoSController, &machines::kLeaderContender, &machines::kMasterFramework,
         &machines::kMasterTask,          &machines::kSlaveTask,
-        &machines::kMasterLeadership,    &machines::kMasterSlave,       &machines::kSchedulerError, &machines::kSchedulerExecutorLost,
+        &machines::kMasterLeadership,    &machines::kMasterSlave,       &machines::kSchedulerError, &machines::kSchedulerExecutorLost, &machines::kSchedulerFrameworkMessage,
         &machines::kSchedulerSlaveLost,  &machines::kSchedulerStatusUpdate, &machines::kSchedulerConnected,
         &machines::kSlaveExecutor,       &machines::kSlaveFramework,    &machines::kSlave,
         &machines::kStatusUpdateStream,  &machines::kZooKeeperProcess,  &machines::kZooKeeperServer,

@@ -22,6 +22,7 @@ void ExecutorProcess::initialize() {
   install(&ExecutorProcess::killTask, "ExecutorProcess::killTask");
   install(&ExecutorProcess::acknowledged, "ExecutorProcess::statusUpdateAcknowledgement");
   install(&ExecutorProcess::shutdown, "ExecutorProcess::shutdown");
+  install(&ExecutorProcess::frameworkMessage, "ExecutorProcess::frameworkMessage");
   if (tracing()) {
     log(fmt::format("{} executor {} of framework {} started in container {}",
                     env_.info.command ? "Command" : "Custom", env_.info.executor_id, env_.framework_id,
@@ -210,6 +211,25 @@ void ExecutorProcess::killTask(const sim::Upid& /*from*/, const KillTaskMessage&
 void ExecutorProcess::shutdown(const sim::Upid& /*from*/, const ShutdownExecutorMessage& /*message*/) {
   if (ignoredAborted("shutdown message")) return;
   driverShutdown("Executor asked to shutdown");
+}
+
+void ExecutorProcess::frameworkMessage(const sim::Upid& /*from*/, const FrameworkToExecutorMessage& message) {
+  // ExecutorProcess::frameworkMessage: only an aborted driver ignores it.
+  if (ignoredAborted("framework message")) return;
+  // Executor::frameworkMessage(driver, data): what the executor's code sees.
+  traceState(machines::kExecutorFrameworkMessage, "RECEIVED",
+             {{"framework_id", env_.framework_id}, {"executor_id", env_.info.executor_id}, {"data", message.data}});
+}
+
+void ExecutorProcess::sendFrameworkMessage(const std::string& data) {
+  // MesosExecutorDriver::sendFrameworkMessage dispatches while the driver's status is
+  // DRIVER_RUNNING, which a shutdown does not change (only `aborted` is set).
+  ExecutorToFrameworkMessage message;
+  message.slave_id = env_.slave_id;
+  message.framework_id = env_.framework_id;
+  message.executor_id = env_.info.executor_id;
+  message.data = data;
+  send(env_.slave, std::move(message));
 }
 
 void ExecutorProcess::driverShutdown(const std::string& why) {

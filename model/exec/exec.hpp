@@ -25,7 +25,12 @@
 //    (re)registered) it shuts down as on ShutdownExecutorMessage; with
 //    checkpointing (and registered) it waits --recovery_timeout for a
 //    ReconnectExecutorMessage, answers it with ReregisterExecutorMessage carrying its
-//    tasks and unacknowledged updates, and shuts down as above if none comes.
+//    tasks and unacknowledged updates, and shuts down as above if none comes;
+//  - FrameworkToExecutorMessage, from any sender and connected or not, is delivered to
+//    Executor::frameworkMessage unless the driver is aborted (an `Executor::frameworkMessage`
+//    record, RECEIVED, with the data; the command executor's callback does nothing with
+//    it); sendFrameworkMessage sends ExecutorToFrameworkMessage to the agent it was
+//    given (or reconnected to), whatever the driver's connection.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -44,6 +49,8 @@ namespace agentsim::model {
 namespace machines {
 inline constexpr std::string_view kExecutorStates[]{"EXITED"};
 inline constexpr sim::StateMachine kExecutor{"Executor", kExecutorStates};
+inline constexpr std::string_view kExecutorMessageStates[]{"RECEIVED"};
+inline constexpr sim::StateMachine kExecutorFrameworkMessage{"Executor::frameworkMessage", kExecutorMessageStates};
 }  // namespace machines
 
 // What the agent's executorEnvironment() hands the executor (MESOS_SLAVE_PID,
@@ -68,6 +75,9 @@ class ExecutorProcess final : public sim::Process {
   // What the agent handed it: a test finds an executor by its framework and executor ids.
   const ExecutorEnvironment& environment() const { return env_; }
   explicit ExecutorProcess(ExecutorEnvironment env);
+  // ExecutorDriver::sendFrameworkMessage(data) (ExecutorProcess::sendFrameworkMessage).
+  // Call with dispatch.
+  void sendFrameworkMessage(const std::string& data);
   std::string_view source() const override { return "src/exec/exec.cpp"; }
   std::string_view className() const override { return "ExecutorProcess"; }
 
@@ -107,6 +117,7 @@ class ExecutorProcess final : public sim::Process {
   void killTask(const sim::Upid& from, const KillTaskMessage& message);
   void acknowledged(const sim::Upid& from, const StatusUpdateAcknowledgementMessage& message);
   void shutdown(const sim::Upid& from, const ShutdownExecutorMessage& message);
+  void frameworkMessage(const sim::Upid& from, const FrameworkToExecutorMessage& message);
   void sendStatusUpdate(const std::string& taskId, TaskState state, std::string message);
   void driverShutdown(const std::string& why);
   bool ignoredAborted(std::string_view what);

@@ -34,6 +34,8 @@ void Master::initialize() {
   install(&Master::killTask, "Master::killTask");
   install(&Master::reconcileTasks, "Master::reconcileTasks");
   install(&Master::exitedExecutor, "Master::exitedExecutor");
+  install(&Master::frameworkMessage, "Master::message");
+  install(&Master::executorMessage, "Master::executorMessage");
   install(&Master::updateSlave, "Master::updateSlave");
   install(&Master::unregisterSlave, "Master::unregisterSlave");
   install(&Master::unregisterFramework, "Master::unregisterFramework");

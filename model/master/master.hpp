@@ -269,6 +269,10 @@ class Master final : public sim::Process {
   void killTask(const sim::Upid& from, const KillTaskMessage& message);
   void reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& message);
   void exitedExecutor(const sim::Upid& from, const ExitedExecutorMessage& message);
+  // master_framework_messages.cpp: the driver's Call::MESSAGE (Master::receive, then
+  // Master::message) and Master::executorMessage.
+  void frameworkMessage(const sim::Upid& from, const FrameworkToExecutorMessage& message);
+  void executorMessage(const sim::Upid& from, const ExecutorToFrameworkMessage& message);
   void updateSlave(const sim::Upid& from, const UpdateSlaveMessage& message);
   void updateRevocableGauges();
   void unregisterSlave(const sim::Upid& from, const UnregisterSlaveMessage& message);

@@ -250,12 +250,20 @@ std::vector<MessageKind> buildKinds() {
       kind<ExecutorRegisteredMessage>({executorId<ExecutorRegisteredMessage>(),
                                        frameworkId<ExecutorRegisteredMessage>(), slaveId<ExecutorRegisteredMessage>()}),
       kind<ExecutorReregisteredMessage>({slaveId<ExecutorReregisteredMessage>()}),
+      kind<ExecutorToFrameworkMessage>({executorId<ExecutorToFrameworkMessage>(), frameworkId<ExecutorToFrameworkMessage>(),
+                                        slaveId<ExecutorToFrameworkMessage>(),
+                                        field<ExecutorToFrameworkMessage>(
+                                            "data", FieldType::Text, [](ExecutorToFrameworkMessage& m) -> auto& { return m.data; })}),
       kind<ExitedExecutorMessage>({executorId<ExitedExecutorMessage>(), frameworkId<ExitedExecutorMessage>(),
                                    slaveId<ExitedExecutorMessage>(),
                                    field<ExitedExecutorMessage>("status", FieldType::Integer,
                                                                 [](ExitedExecutorMessage& m) -> auto& { return m.status; })}),
       kind<FrameworkErrorMessage>({field<FrameworkErrorMessage>(
           "message", FieldType::Text, [](FrameworkErrorMessage& m) -> auto& { return m.message; })}),
+      kind<FrameworkToExecutorMessage>({executorId<FrameworkToExecutorMessage>(), frameworkId<FrameworkToExecutorMessage>(),
+                                        slaveId<FrameworkToExecutorMessage>(),
+                                        field<FrameworkToExecutorMessage>(
+                                            "data", FieldType::Text, [](FrameworkToExecutorMessage& m) -> auto& { return m.data; })}),
       kind<KillTaskMessage>({frameworkId<KillTaskMessage>(), taskId<KillTaskMessage>()}),
       kind<LostSlaveMessage>({slaveId<LostSlaveMessage>()}),
       kind<PingSlaveMessage>({field<PingSlaveMessage>("connected", FieldType::Boolean,
@@ -274,6 +282,10 @@ std::vector<MessageKind> buildKinds() {
                                        frameworkId<ReregisterExecutorMessage>(), executorUpdates()}),
       kind<ReregisterFrameworkMessage>(frameworkInfo<ReregisterFrameworkMessage>()),
       kind<ReregisterSlaveMessage>(withField(slaveInfo<ReregisterSlaveMessage>(), slaveTasks())),
+      // RunTaskMessage.pid, the scheduler's, which the agent keeps as the framework's
+      // (an empty one: an HTTP framework, SlaveTest.HTTPScheduler).
+      kind<RunTaskMessage>(
+          {field<RunTaskMessage>("pid", FieldType::Text, [](RunTaskMessage& m) -> auto& { return m.pid; })}),
       kind<ShutdownExecutorMessage>({executorId<ShutdownExecutorMessage>(), frameworkId<ShutdownExecutorMessage>()}),
       kind<ShutdownFrameworkMessage>({frameworkId<ShutdownFrameworkMessage>()}),
       kind<ShutdownMessage>(

@@ -19,12 +19,12 @@ const std::vector<std::string_view>& mesosMessageNames() {
       "CheckpointResourcesMessage",  // not modelled
       ExecutorRegisteredMessage::kName,
       ExecutorReregisteredMessage::kName,
-      "ExecutorToFrameworkMessage",  // not modelled
+      ExecutorToFrameworkMessage::kName,
       ExitedExecutorMessage::kName,
       FrameworkErrorMessage::kName,
       FrameworkRegisteredMessage::kName,
       FrameworkReregisteredMessage::kName,
-      "FrameworkToExecutorMessage",  // not modelled
+      FrameworkToExecutorMessage::kName,
       KillTaskMessage::kName,
       LaunchTasksMessage::kName,
       LostSlaveMessage::kName,

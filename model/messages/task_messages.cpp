@@ -117,6 +117,20 @@ void UpdateSlaveMessage::describe(sim::Fields& out) const {
   }
 }
 
+void FrameworkToExecutorMessage::describe(sim::Fields& out) const {
+  out.push_back({"slave_id", slave_id});
+  out.push_back({"framework_id", framework_id});
+  out.push_back({"executor_id", executor_id});
+  out.push_back({"data", data});
+}
+
+void ExecutorToFrameworkMessage::describe(sim::Fields& out) const {
+  out.push_back({"slave_id", slave_id});
+  out.push_back({"framework_id", framework_id});
+  out.push_back({"executor_id", executor_id});
+  out.push_back({"data", data});
+}
+
 void ExitedExecutorMessage::describe(sim::Fields& out) const {
   out.push_back({"framework_id", framework_id});
   out.push_back({"executor_id", executor_id});

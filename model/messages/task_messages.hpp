@@ -189,6 +189,29 @@ struct UpdateSlaveMessage : sim::MessageOf<UpdateSlaveMessage> {
   void describe(sim::Fields& out) const override;
 };
 
+// Scheduler -> agent (directly, to an agent pid the driver saved from an offer) or
+// scheduler -> master (the driver's Call::MESSAGE, which the master relays): a framework
+// message for one of its executors; agent -> executor the same (Slave::schedulerMessage).
+struct FrameworkToExecutorMessage : sim::MessageOf<FrameworkToExecutorMessage> {
+  static constexpr std::string_view kName = "FrameworkToExecutorMessage";
+  std::string slave_id;
+  std::string framework_id;
+  std::string executor_id;
+  std::string data;
+  void describe(sim::Fields& out) const override;
+};
+
+// Executor -> agent (ExecutorDriver::sendFrameworkMessage), agent -> scheduler (or to
+// the master when the agent knows no framework pid), master -> scheduler.
+struct ExecutorToFrameworkMessage : sim::MessageOf<ExecutorToFrameworkMessage> {
+  static constexpr std::string_view kName = "ExecutorToFrameworkMessage";
+  std::string slave_id;
+  std::string framework_id;
+  std::string executor_id;
+  std::string data;
+  void describe(sim::Fields& out) const override;
+};
+
 struct ExitedExecutorMessage : sim::MessageOf<ExitedExecutorMessage> {
   static constexpr std::string_view kName = "ExitedExecutorMessage";
   std::string slave_id;

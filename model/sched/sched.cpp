@@ -42,6 +42,7 @@ void SchedulerProcess::initialize() {
   install(&SchedulerProcess::executorLost, "SchedulerProcess::lostExecutor");
   install(&SchedulerProcess::lostSlave, "SchedulerProcess::lostSlave");
   install(&SchedulerProcess::error, "SchedulerProcess::error");
+  install(&SchedulerProcess::frameworkMessage, "SchedulerProcess::frameworkMessage");
   for (std::size_t i = 0; i < flags_.tasks.size(); ++i) {
     const TaskLaunch& task = flags_.tasks[i];
     const sim::Duration wait = task.at > now().sinceStart() ? task.at - now().sinceStart() : sim::Duration{};
@@ -195,6 +196,10 @@ void SchedulerProcess::sendLaunch(std::size_t index) {
   message.hostname = task.agent;
   message.tasks.push_back(task.info);
   message.tasks.back().executor.framework_id = framework_.id;
+  // SchedulerProcess::acceptOffers: "Keep only the slave PIDs where we run tasks so we
+  // can send framework messages directly" (savedSlavePids[slaveId] = the offer's pid).
+  // The SlaveID is learnt anew from this task's updates (the offer's may be a new one).
+  if (auto pid = parseUpid(sim(), task.agent_pid)) saved_slave_pids_[task.agent] = SavedSlave{*pid, {}};
   if (tracing()) {
     log(fmt::format("Launching task {} on agent {}", task.info.task_id, task.agent), {{"task_id", task.info.task_id}});
   }
@@ -249,6 +254,7 @@ void SchedulerProcess::statusUpdate(const sim::Upid& from, const StatusUpdateMes
     return;
   }
   const StatusUpdate& u = message.update;
+  learnSlaveId(u);
   traceStatusUpdate(u);
   if (u.uuid.empty()) return;  // nothing to acknowledge (e.g. a reconciliation answer)
   switch (flags_.acknowledge.kind) {
@@ -297,6 +303,8 @@ void SchedulerProcess::lostSlave(const sim::Upid& from, const LostSlaveMessage& 
                     from.str(), master_->pid));
     return;
   }
+  // savedSlavePids.erase(slaveId): framework messages to it go through the master again.
+  std::erase_if(saved_slave_pids_, [&message](const auto& entry) { return entry.second.slave_id == message.slave_id; });
   // Scheduler::slaveLost: what the framework's code sees.
   traceState(machines::kSchedulerSlaveLost, "LOST", {{"framework_id", framework_.id}, {"slave_id", message.slave_id}});
 }
@@ -329,6 +337,54 @@ void SchedulerProcess::acknowledge(const StatusUpdate& u) {
   ack.task_id = u.task_id;
   ack.uuid = u.uuid;
   send(masterPid(), std::move(ack));
+}
+
+void SchedulerProcess::learnSlaveId(const StatusUpdate& u) {
+  // The SlaveID of an agent whose pid the driver saved, from an update of a task it
+  // launched there (the offer told Mesos's driver at once).
+  if (u.slave_id.empty()) return;
+  for (const TaskLaunch& t : flags_.tasks) {
+    if (t.info.task_id != u.task_id) continue;
+    auto it = saved_slave_pids_.find(t.agent);
+    if (it != saved_slave_pids_.end() && it->second.slave_id.empty()) it->second.slave_id = u.slave_id.str();
+    return;
+  }
+}
+
+void SchedulerProcess::sendFrameworkMessage(const std::string& executorId, const std::string& agent,
+                                            const std::string& slaveId, const std::string& data) {
+  // MesosSchedulerDriver::sendFrameworkMessage answers DRIVER_ABORTED / DRIVER_STOPPED
+  // without dispatching.
+  if (!running_) return;
+  // SchedulerProcess::sendFrameworkMessage.
+  if (!connected_) {
+    log("Ignoring send framework message as master is disconnected");
+    return;
+  }
+  FrameworkToExecutorMessage message;
+  message.slave_id = slaveId;
+  message.framework_id = framework_.id;
+  message.executor_id = executorId;
+  message.data = data;
+  auto saved = saved_slave_pids_.find(agent);
+  if (saved != saved_slave_pids_.end() && (saved->second.slave_id.empty() || saved->second.slave_id == slaveId)) {
+    // savedSlavePids has the agent: straight to it.
+    send(saved->second.pid, std::move(message));
+    return;
+  }
+  // "Cannot send directly to agent; sending through master": Call::MESSAGE.
+  log(fmt::format("Cannot send directly to agent {}; sending through master", slaveId));
+  send(masterPid(), std::move(message));
+}
+
+void SchedulerProcess::frameworkMessage(const sim::Upid& /*from*/, const ExecutorToFrameworkMessage& message) {
+  // SchedulerProcess::frameworkMessage checks only that the driver runs (accept() drops
+  // every message once it does not), not the sender nor the connection.
+  traceState(machines::kSchedulerFrameworkMessage, "RECEIVED",
+             {{"framework_id", framework_.id},
+              {"executor_id", message.executor_id},
+              {"slave_id", message.slave_id},
+              {"data", message.data}});
 }
 
 sim::Try<SchedulerProcess*> frameworkMain(sim::Host& host, FrameworkFlags flags) {

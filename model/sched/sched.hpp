@@ -33,9 +33,18 @@
 //    "Scheduler::error", state ERROR, with the message); an aborted driver is not running:
 //    it ignores every later message and master change and sends nothing more;
 //  - stop() (SchedulerDriver::stop, the tests' teardown) sends UnregisterFrameworkMessage
-//    while connected, and leaves the driver not running as an abort does.
+//    while connected, and leaves the driver not running as an abort does;
+//  - sendFrameworkMessage (SchedulerProcess::sendFrameworkMessage) is ignored while
+//    disconnected; it sends FrameworkToExecutorMessage straight to the agent's pid if the
+//    driver saved it (savedSlavePids: an agent this driver launched a task on, forgotten
+//    on a LostSlaveMessage), else through the master (Call::MESSAGE, modelled as
+//    FrameworkToExecutorMessage to the master);
+//  - every ExecutorToFrameworkMessage, from any sender and connected or not, is delivered
+//    to Scheduler::frameworkMessage while the driver runs (a `state` record
+//    "Scheduler::frameworkMessage", RECEIVED, with the executor, agent and data).
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -58,6 +67,8 @@ inline constexpr sim::StateMachine kSchedulerExecutorLost{"Scheduler::executorLo
 inline constexpr sim::StateMachine kSchedulerSlaveLost{"Scheduler::slaveLost", kLostStates};
 inline constexpr std::string_view kErrorStates[]{"ERROR"};
 inline constexpr sim::StateMachine kSchedulerError{"Scheduler::error", kErrorStates};
+inline constexpr std::string_view kReceivedStates[]{"RECEIVED"};
+inline constexpr sim::StateMachine kSchedulerFrameworkMessage{"Scheduler::frameworkMessage", kReceivedStates};
 }  // namespace machines
 
 // src/sched/constants.hpp.
@@ -76,6 +87,9 @@ struct AcknowledgePolicy {
 struct TaskLaunch {
   sim::Duration at;
   std::string agent;
+  // The agent's address an offer of it carries (ResourceOffersMessage.pids), which the
+  // driver saves when it launches a task there ("slave(1)@agent-1:5051").
+  std::string agent_pid;
   TaskInfo info;
   bool scripted = true;  // false: only launchTask (the launch_task action) launches it
 };
@@ -114,6 +128,10 @@ class SchedulerProcess final : public sim::Process {
   // SOURCE_MASTER / REASON_MASTER_DISCONNECTED "Master disconnected", with no UUID
   // (SchedulerProcess::acceptOffers). Call with dispatch.
   void launchTask(const std::string& taskId);
+  // SchedulerDriver::sendFrameworkMessage(executorId, slaveId, data) to the agent on host
+  // `agent`, whose SlaveID is `slaveId` now. Call with dispatch.
+  void sendFrameworkMessage(const std::string& executorId, const std::string& agent, const std::string& slaveId,
+                            const std::string& data);
   // SchedulerDriver::stop() (failover=false): UnregisterFrameworkMessage to the master if
   // connected; the driver then runs no more (no callbacks, no messages).
   void stop();
@@ -134,6 +152,8 @@ class SchedulerProcess final : public sim::Process {
   void statusUpdate(const sim::Upid& from, const StatusUpdateMessage& message);
   void executorLost(const sim::Upid& from, const ExitedExecutorMessage& message);
   void lostSlave(const sim::Upid& from, const LostSlaveMessage& message);
+  void frameworkMessage(const sim::Upid& from, const ExecutorToFrameworkMessage& message);
+  void learnSlaveId(const StatusUpdate& u);  // savedSlavePids' key, from an update
   void acknowledge(const StatusUpdate& update);
   void launch(std::size_t index);  // flags_.tasks[index], once connected
   void sendLaunch(std::size_t index);
@@ -147,6 +167,14 @@ class SchedulerProcess final : public sim::Process {
   bool running_ = true;  // false once aborted (SchedulerProcess's `running`)
   bool failover_ = true;  // the first (re)registration of this scheduler process
   sim::TimerId registration_timer_;
+  // savedSlavePids: the agents this driver launched a task on, by host (the offer the
+  // model has no record of), with the agent's pid and, once an update from it told the
+  // driver, its SlaveID (the key Mesos keeps them by).
+  struct SavedSlave {
+    sim::Upid pid;
+    std::string slave_id;
+  };
+  std::map<std::string, SavedSlave> saved_slave_pids_;
 };
 
 // The scheduler's main(): the driver's master detector, then the SchedulerProcess.

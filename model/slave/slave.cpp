@@ -113,6 +113,8 @@ void Slave::initialize() {
   install(&Slave::shutdownExecutorMessage, "Slave::shutdownExecutor");
   install(&Slave::shutdownFramework, "Slave::shutdownFramework");
   install(&Slave::updateFramework, "Slave::updateFramework");
+  install(&Slave::schedulerMessage, "Slave::schedulerMessage");
+  install(&Slave::executorMessage, "Slave::executorMessage");
   install(&Slave::statusUpdateAcknowledgement, "Slave::statusUpdateAcknowledgement");
   install(&Slave::registerExecutor, "Slave::registerExecutor");
   install(&Slave::reregisterExecutor, "Slave::reregisterExecutor");

@@ -19,6 +19,9 @@
 //    once on disk), forwarded to the master only while RUNNING, acknowledgements from
 //    the current master only; the manager pauses on every detection and resumes on
 //    (re)registration and UpdateFrameworkMessage;
+//  - framework messages (slave_framework_messages.cpp): a scheduler's to a RUNNING
+//    executor, an executor's to its framework's pid (or through the master), each
+//    dropped while the agent is not RUNNING or the framework is unknown or terminating;
 //  - recovery: frameworks, executors, runs, tasks and updates from meta/; with
 //    --recover=reconnect it reconnects executors and waits the whole
 //    executor_reregistration_timeout before detecting a master; with cleanup it
@@ -257,6 +260,9 @@ class Slave final : public sim::Process {
                                const std::string& containerId);
   void shutdownFramework(const sim::Upid& from, const ShutdownFrameworkMessage& message);
   void updateFramework(const sim::Upid& from, const UpdateFrameworkMessage& message);
+  // slave_framework_messages.cpp: Slave::schedulerMessage and Slave::executorMessage.
+  void schedulerMessage(const sim::Upid& from, const FrameworkToExecutorMessage& message);
+  void executorMessage(const sim::Upid& from, const ExecutorToFrameworkMessage& message);
   void executorTerminated(const std::string& frameworkId, const std::string& executorId,
                           const std::string& containerId, const sim::Try<ContainerTermination>& termination);
   void removeExecutor(Framework& framework, Executor& executor);
