@@ -109,6 +109,10 @@ const FlagTable<SlaveFlags>& slaveFlagTable() {
                "Slave (Slave::initialize exits if it is above 1mins; Mesos takes 0ns, with which the agent "
                "resends at one instant until an answer comes, an instant a simulation never leaves: at least 1ns)",
                sim::Nanoseconds(1));
+    t.text("attributes", &SlaveFlags::attributes,
+           "Attributes of the agent, e.g. \"rack:abc;kernel:2.6.44\" (SlaveInfo.attributes; Slave::recover "
+           "compares them with the checkpointed ones, in any order)",
+           "Slave");
     t.text("resources", &SlaveFlags::resources,
            "Total consumable resources per agent, e.g. \"cpus:4;mem:8192\" (probed defaults otherwise)", "Slave");
     t.text("containerizers", &SlaveFlags::containerizers,

@@ -68,6 +68,7 @@ struct SlaveFlags {
   std::uint32_t port = 5051;
   sim::Duration registration_backoff_factor = sim::Seconds(1);
   std::string resources;
+  std::string attributes;  // --attributes "rack:r1;zone:z" (SlaveInfo.attributes)
   // The startup graph's flags (src/slave/flags.cpp). An empty text is Mesos's None.
   std::string containerizers = "mesos";
   std::string resource_estimator;          // None: NoopResourceEstimator

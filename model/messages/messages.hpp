@@ -29,6 +29,7 @@ struct SlaveInfo {
   std::string hostname;
   std::uint32_t port = 5051;
   std::string resources;
+  std::string attributes;  // --attributes, "name:value;..." (after the hooks' decorator)
   bool operator==(const SlaveInfo&) const = default;
 };
 

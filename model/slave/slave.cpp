@@ -81,16 +81,16 @@ void Slave::initialize() {
 
   info_.hostname = flags_.hostname.empty() ? self().host() : flags_.hostname;
   info_.port = self().port();
-  // Containerizer::resources: a simulated host has nothing to probe, so the agent
-  // reports Mesos's fallbacks DEFAULT_CPUS, DEFAULT_MEM, DEFAULT_DISK, DEFAULT_PORTS.
-  info_.resources = flags_.resources.empty() ? "cpus:1;mem:1024;disk:10240;ports:[31000-32000]" : flags_.resources;
+  // Containerizer::resources (kDefaultResources when --resources is not given).
+  info_.resources = flags_.resources.empty() ? std::string(kDefaultResources) : flags_.resources;
+  info_.attributes = flags_.attributes;
   // SlaveInfo goes through the hooks' decorators (HookManager::slaveResourcesDecorator,
   // slaveAttributesDecorator).
   if (components_.hooks && components_.hooks->hooksAvailable()) {
     info_.resources = components_.hooks->slaveResourcesDecorator(info_.resources);
     log("Executing 'slaveResourcesDecorator' hook", {{"resources", info_.resources}});
-    log("Executing 'slaveAttributesDecorator' hook",
-        {{"attributes", components_.hooks->slaveAttributesDecorator("")}});
+    info_.attributes = components_.hooks->slaveAttributesDecorator(info_.attributes);
+    log("Executing 'slaveAttributesDecorator' hook", {{"attributes", info_.attributes}});
   }
   meta_dir_ = paths::metaDir(flags_.work_dir);
 

@@ -57,6 +57,10 @@
 
 namespace agentsim::model {
 
+// Containerizer::resources: a simulated host has nothing to probe, so the agent reports
+// Mesos's fallbacks DEFAULT_CPUS, DEFAULT_MEM, DEFAULT_DISK, DEFAULT_PORTS.
+inline constexpr std::string_view kDefaultResources = "cpus:1;mem:1024;disk:10240;ports:[31000-32000]";
+
 // The agent's state machines, as its `state` records name them (docs/trace-format.md).
 namespace machines {
 inline constexpr std::string_view kSlaveStates[]{"RECOVERING", "DISCONNECTED", "RUNNING", "TERMINATING"};

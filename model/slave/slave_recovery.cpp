@@ -7,6 +7,7 @@
 #include "model/slave/gc.hpp"
 #include "model/slave/paths.hpp"
 #include "model/common/pid.hpp"
+#include "model/common/type_utils.hpp"
 #include "model/slave/slave.hpp"
 #include "model/slave/status_update_manager.hpp"
 #include "model/slave/utime.hpp"
@@ -31,18 +32,25 @@ void Slave::failRecovery(const std::string& error) {
 
 std::string Slave::incompatibleInfo(const SlaveInfo& old) const {
   // Slave::recover's check: the SlaveInfo built from the flags, given the recovered id,
-  // against the checkpointed one.
+  // against the checkpointed one, by 1.1's operator==(SlaveInfo) (src/common/type_utils.cpp):
+  // hostname, port and id exactly, resources and attributes as sets (`equivalent`). A
+  // reordered --resources, "cpus:2.0" for "cpus:2" or a name spelled out with the value
+  // the host would probe is the same SlaveInfo; any other change is incompatible (1.1 has
+  // no --reconfiguration_policy: every change is, a larger --resources too).
   SlaveInfo now = info_;
-  now.id = old.id;
-  if (now == old) return "";
+  now.id = old.id;  // "as a hack": the new info's text names the recovered id too
+  if (equivalent(now, old, kDefaultResources)) return "";
   auto text = [](const SlaveInfo& i) {
-    // SlaveInfo's DebugString, in field-number order; an unset id has no line.
-    return fmt::format("hostname: \"{}\"\nresources: \"{}\"\n{}port: {}", i.hostname, i.resources,
+    // SlaveInfo's DebugString, in field-number order (hostname 1, resources 3,
+    // attributes 5, id 6, checkpoint 7, port 8); an unset id, or no attributes, has no
+    // line. The model writes resources and attributes as their flag's text.
+    return fmt::format("hostname: \"{}\"\nresources: \"{}\"\n{}{}checkpoint: true\nport: {}", i.hostname, i.resources,
+                       i.attributes.empty() ? std::string() : fmt::format("attributes: \"{}\"\n", i.attributes),
                        i.id.empty() ? std::string() : fmt::format("id: \"{}\"\n", i.id), i.port);
   };
   const std::string rule = "------------------------------------------------------------";
   return fmt::format("Incompatible agent info detected.\n{0}\nOld agent info:\n{1}\n{0}\nNew agent info:\n{2}\n{0}",
-                     rule, text(old), text(info_));
+                     rule, text(old), text(now));
 }
 
 void Slave::recover() {

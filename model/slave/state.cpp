@@ -61,17 +61,20 @@ std::string encode(const TaskInfo& i) {
   return fmt::format("{}\t{}\t{}\t{}\t{}", i.task_id, i.name, i.slave_id, i.resources, i.revocable_resources);
 }
 
-std::string encode(const SlaveInfo& i) { return fmt::format("{}\t{}\t{}\t{}", i.id, i.hostname, i.port, i.resources); }
+std::string encode(const SlaveInfo& i) {
+  return fmt::format("{}\t{}\t{}\t{}\t{}", i.id, i.hostname, i.port, i.resources, i.attributes);
+}
 
 sim::Try<SlaveInfo> decodeSlaveInfo(const std::string& text) {
   const auto f = fields(text);
-  const auto port = f.size() == 4 ? number(f[2]) : std::nullopt;
+  const auto port = f.size() == 5 ? number(f[2]) : std::nullopt;
   if (!port || *port < 0 || *port > 65535) return sim::Error{"malformed slave.info"};
   SlaveInfo i;
   i.id = f[0];
   i.hostname = f[1];
   i.port = static_cast<std::uint32_t>(*port);
   i.resources = f[3];
+  i.attributes = f[4];
   return i;
 }
 

@@ -24,73 +24,130 @@ Reply<sim::Try<sim::Nothing>> ZooKeeperMasterContender::both(Reply<sim::Try<sim:
 }
 
 void ZooKeeperMasterContender::contend(Reply<sim::Try<sim::Nothing>> contended, Reply<sim::Try<sim::Nothing>> lost) {
+  // ZooKeeperMasterContenderProcess::contend.
   dispatch("ZooKeeperMasterContenderProcess::contend", [this, contended, lost] {
     if (!info_) {
       contended(sim(), sim::Error{"Initialize the contender first"});
       return;
     }
-    if (contending_) {
+    if (pending_) {
       // Should not recontend while the last election is still ongoing: the caller gets
       // the same candidacy as the first one (Mesos returns the pending future again).
       contended_ = both(contended_, contended);
       lost_ = both(lost_, lost);
       return;
     }
-    if (candidacy_) {
+    if (generation_ != 0) {
+      // `delete contender`: LeaderContenderProcess::finalize cancels the membership it
+      // obtained (nobody waits for the result), or, with none, answers a pending
+      // withdraw() false; the destructor discards the rest (its waiters get no answer).
       log("Withdrawing the previous membership before recontending");
-      group_.cancel(*candidacy_, Reply<sim::Try<bool>>{});  // LeaderContenderProcess::withdraw
-      candidacy_.reset();
+      if (candidacy_) {
+        group_.cancel(*candidacy_, Reply<sim::Try<bool>>{});
+      } else if (withdrawing_ && !withdrawn_) {
+        answerWithdraw(false);
+      }
     }
+    // A new LeaderContenderProcess; LeaderContenderProcess::contend.
+    ++generation_;
+    joining_ = true;
+    candidacy_.reset();
+    watching_ = false;
+    lost_fired_ = false;
+    withdrawing_ = false;
+    withdrawn_.reset();
+    withdraw_waiters_.clear();
+    pending_ = true;
     contended_ = contended;
     lost_ = lost;
-    contending_ = true;
-    lost_fired_ = false;
     traceState(machines::kLeaderContender, "CONTENDING");
     log("Joining the ZK group");
+    const std::uint64_t generation = generation_;
     group_.join(masterInfoToJson(*info_), std::string(kMasterInfoJsonLabel),
                 Reply<sim::Try<Membership>>{self(), "LeaderContenderProcess::joined",
-                                            [this](const sim::Try<Membership>& m) { joined(m); }});
+                                            [this, generation](const sim::Try<Membership>& m) { joined(generation, m); }});
   });
 }
 
 void ZooKeeperMasterContender::withdraw(Reply<sim::Try<bool>> done) {
+  // LeaderContenderProcess::withdraw.
   dispatch("LeaderContenderProcess::withdraw", [this, done] {
-    if (contending_) {
-      withdrawing_ = done;  // answered once the join completes
-      return;
-    }
-    if (!candidacy_ || lost_fired_) {
+    if (generation_ == 0) {
       log("Not contending: nothing to withdraw");
       done(sim(), false);
       return;
     }
-    const Membership m = *candidacy_;
-    candidacy_.reset();
-    log(fmt::format("Withdrawing the candidacy (id='{}')", m.id()));
-    traceState(machines::kLeaderContender, "WITHDRAWN", {{"membership", static_cast<std::int64_t>(m.id())}});
-    group_.cancel(m, done);
+    if (withdrawing_) {
+      // Repeated calls to withdraw get the same result (one never set after a failed
+      // join: those callers wait for ever, as Mesos's).
+      if (withdrawn_) {
+        done(sim(), *withdrawn_);
+      } else {
+        withdraw_waiters_.push_back(done);
+      }
+      return;
+    }
+    withdrawing_ = true;
+    if (joining_) {
+      log("Withdraw requested before the candidacy is obtained; will withdraw after it happens");
+      withdraw_waiters_.push_back(done);
+      return;
+    }
+    if (candidacy_) {
+      withdraw_waiters_.push_back(done);
+      cancelCandidacy();
+      return;
+    }
+    // The join failed: nothing to cancel (Mesos leaves its `withdrawing` unset).
+    done(sim(), false);
   });
 }
 
-void ZooKeeperMasterContender::joined(const sim::Try<Membership>& membership) {
-  contending_ = false;
-  if (membership.isError()) {
-    traceState(machines::kLeaderContender, "FAILED", {{"error", membership.error()}});
-    contended_(sim(), sim::Error{"Failed to contend: " + membership.error()});
-    if (withdrawing_) (*withdrawing_)(sim(), false);
-    withdrawing_.reset();
+void ZooKeeperMasterContender::cancelCandidacy() {
+  // LeaderContenderProcess::cancel: the group cancels the membership (false, with no ZooKeeper
+  // operation, for one already lost with the session); LeaderContenderProcess::cancelled
+  // answers withdraw() and ends the candidacy.
+  if (!candidacy_) {
+    answerWithdraw(false);
     return;
   }
-  if (withdrawing_) {
-    // withdraw() during the contention: cancel what the join created.
-    log(fmt::format("Withdrawing the candidacy (id='{}') entered during a withdraw", membership->id()));
-    contended_(sim(), sim::Nothing{});
-    traceState(machines::kLeaderContender, "WITHDRAWN", {{"membership", static_cast<std::int64_t>(membership->id())}});
-    group_.cancel(membership.get(), *withdrawing_);
-    withdrawing_.reset();
+  log(fmt::format("Now cancelling the membership: {}", candidacy_->id()));
+  if (!lost_fired_) {
+    traceState(machines::kLeaderContender, "WITHDRAWN", {{"membership", static_cast<std::int64_t>(candidacy_->id())}});
+  }
+  const std::uint64_t generation = generation_;
+  group_.cancel(*candidacy_, Reply<sim::Try<bool>>{self(), "LeaderContenderProcess::cancelled",
+                                                   [this, generation](const sim::Try<bool>& r) { cancelled(generation, r); }});
+}
+
+void ZooKeeperMasterContender::answerWithdraw(const sim::Try<bool>& result) {
+  withdrawn_ = result;
+  auto waiters = std::move(withdraw_waiters_);
+  withdraw_waiters_.clear();
+  for (const auto& w : waiters) w(sim(), result);
+}
+
+void ZooKeeperMasterContender::joined(std::uint64_t generation, const sim::Try<Membership>& membership) {
+  // LeaderContenderProcess::joined (then its cancel(), if withdraw() was called meanwhile).
+  if (generation != generation_) return;
+  joining_ = false;
+  if (membership.isError()) {
+    pending_ = false;
+    traceState(machines::kLeaderContender, "FAILED", {{"error", membership.error()}});
+    contended_(sim(), sim::Error{"Failed to contend: " + membership.error()});
+    if (withdrawing_) answerWithdraw(false);
     return;
   }
   candidacy_ = membership.get();
+  if (withdrawing_) {
+    // Joined after the contender started withdrawing: contend()'s future is never set
+    // (so this contender never contends again), and the membership is cancelled.
+    log("Joined group after the contender started withdrawing");
+    cancelCandidacy();
+    return;
+  }
+  pending_ = false;
+  watching_ = true;
   log(fmt::format("New candidate (id='{}') has entered the contest for leadership", membership->id()),
       {{"znode", group_.znode() + "/" + zkBasename(membership.get())}});
   traceState(machines::kLeaderContender, "CANDIDATE",
@@ -98,17 +155,20 @@ void ZooKeeperMasterContender::joined(const sim::Try<Membership>& membership) {
               {"znode", group_.znode() + "/" + zkBasename(membership.get())}});
   contended_(sim(), sim::Nothing{});
   // Keep watching that the membership is not removed.
-  const std::int32_t id = membership->id();
-  group_.cancelled(membership.get(),
-                   Reply<sim::Try<bool>>{self(), "LeaderContenderProcess::cancelled", [this, id](const sim::Try<bool>& r) {
-                     if (candidacy_ && candidacy_->id() == id) cancelled(r);
-                   }});
+  group_.cancelled(membership.get(), Reply<sim::Try<bool>>{self(), "LeaderContenderProcess::cancelled",
+                                                           [this, generation](const sim::Try<bool>& r) {
+                                                             cancelled(generation, r);
+                                                           }});
 }
 
-void ZooKeeperMasterContender::cancelled(const sim::Try<bool>& result) {
-  if (!candidacy_) return;
+void ZooKeeperMasterContender::cancelled(std::uint64_t generation, const sim::Try<bool>& result) {
+  // LeaderContenderProcess::cancelled: called by withdraw()'s cancel and by the
+  // membership's own end (session expired, znode deleted); each promise is set once.
+  if (generation != generation_ || !candidacy_) return;
   log(fmt::format("Membership cancelled: {}", candidacy_->id()),
       {{"lost_candidacy", static_cast<std::int64_t>(candidacy_->id())}});
+  if (withdrawing_ && !withdrawn_) answerWithdraw(result);
+  if (!watching_ || lost_fired_) return;
   lost_fired_ = true;
   traceState(machines::kLeaderContender, "LOST", {{"membership", static_cast<std::int64_t>(candidacy_->id())}});
   if (result.isError()) {

@@ -9,9 +9,15 @@
 // contend() while the election is pending answers its caller with that same candidacy;
 // one after it first withdraws the previous membership. withdraw() answers true when it
 // cancelled a candidacy (also one still being entered), false when there was none
-// (never contended, or already lost with the session).
+// (never contended, the join failed, or the candidacy was already lost with the
+// session); a second withdraw() gets the first one's answer. A candidacy withdrawn while
+// it was being entered never answers contend(), and the contender then never contends
+// again (LeaderContenderProcess::joined leaves its future unset, so
+// ZooKeeperMasterContenderProcess::contend keeps returning it).
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/zookeeper/group.hpp"
 #include "model/messages/messages.hpp"
@@ -49,16 +55,26 @@ class ZooKeeperMasterContender final : public sim::Process {
   void withdraw(Reply<sim::Try<bool>> done);
 
  private:
-  void joined(const sim::Try<Membership>& membership);
-  void cancelled(const sim::Try<bool>& result);
+  void joined(std::uint64_t generation, const sim::Try<Membership>& membership);
+  void cancelCandidacy();
+  void cancelled(std::uint64_t generation, const sim::Try<bool>& result);
+  void answerWithdraw(const sim::Try<bool>& result);
   Reply<sim::Try<sim::Nothing>> both(Reply<sim::Try<sim::Nothing>> a, Reply<sim::Try<sim::Nothing>> b);
 
   GroupProcess& group_;
   std::optional<MasterInfo> info_;
-  std::optional<Membership> candidacy_;
-  bool contending_ = false;  // a join is in flight
-  bool lost_fired_ = false;  // the candidacy ended on its own
-  std::optional<Reply<sim::Try<bool>>> withdrawing_;  // a withdraw() waiting for the join
+  // ZooKeeperMasterContenderProcess's `candidacy`: contend()'s future is pending (a join
+  // in flight, or one that completed after a withdraw(), whose future Mesos never sets).
+  bool pending_ = false;
+  // The current LeaderContenderProcess (one per contend(); a new one replaces it).
+  std::uint64_t generation_ = 0;      // 0: none yet (never contended)
+  bool joining_ = false;              // its group join is in flight
+  std::optional<Membership> candidacy_;  // the membership its join obtained
+  bool watching_ = false;             // joined() handed out the lost-candidacy future
+  bool lost_fired_ = false;           // ... and it is set
+  bool withdrawing_ = false;          // withdraw() was called (Mesos's `withdrawing` is Some)
+  std::optional<sim::Try<bool>> withdrawn_;        // its result, once set
+  std::vector<Reply<sim::Try<bool>>> withdraw_waiters_;  // withdraw() callers waiting for it
   Reply<sim::Try<sim::Nothing>> contended_;
   Reply<sim::Try<sim::Nothing>> lost_;
 };

@@ -249,6 +249,15 @@ void FakeContainerizer::recover(std::vector<RecoveredContainer> recovered, sim::
   dispatch("recover", [this, recovered = std::move(recovered), caller, done = std::move(done)] {
     for (const RecoveredContainer& r : recovered) {
       if (containers_.count(r.container_id) != 0) continue;
+      // MesosContainerizerProcess::recover skips a run without a checkpointed forked pid
+      // (the agent died before the launcher wrote it, or the host rebooted): the
+      // containerizer does not know the container, so the agent's wait on it answers
+      // "unknown container" (its tasks: "Abnormal executor termination: unknown container").
+      if (r.forked_pid.empty()) {
+        log(fmt::format("Skipping recovery of container {}: no forked pid was checkpointed", r.container_id),
+            {{"container", r.container_id}});
+        continue;
+      }
       Container& c = containers_[r.container_id];
       c.config.container_id = r.container_id;
       c.executor_id = r.executor_id;

@@ -439,25 +439,57 @@ TEST_CASE("contender withdraw (C97): false before contend, true right after it, 
   a.driver->withdraw(contender);
   c.sim.runFor(sim::Seconds(1));
   CHECK(a.driver->events == std::vector<std::string>{"withdraw:false"});
-  // 2. contend(), then withdraw() at once: the candidacy being entered is withdrawn.
+  // 2. contend(), then withdraw() at once: the candidacy being entered is withdrawn, and
+  // contend() is never answered (LeaderContenderProcess::joined leaves its future unset);
+  // a second withdraw() gets the first one's answer.
   a.driver->events.clear();
   a.driver->contend(contender);
   a.driver->withdraw(contender);
   c.sim.runFor(sim::Seconds(1));
-  CHECK(std::find(a.driver->events.begin(), a.driver->events.end(), "withdraw:true") != a.driver->events.end());
-  // 3. Contend and win; expire the session: the lost-candidacy signal fires; a later
-  // withdraw() is false.
-  a.driver->events.clear();
+  CHECK(a.driver->events == std::vector<std::string>{"withdraw:true"});
+  a.driver->withdraw(contender);
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(a.driver->events == std::vector<std::string>{"withdraw:true", "withdraw:true"});
+  // ... and the contender never contends again: contend() returns that pending future.
   a.driver->contend(contender);
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(a.driver->events == std::vector<std::string>{"withdraw:true", "withdraw:true"});
+  // 3. A new contender contends and wins; expire the session: the lost-candidacy signal
+  // fires; a later withdraw() is false.
+  auto& fresh = c.sim.spawn<model::ZooKeeperMasterContender>(*a.host, *a.group);
+  fresh.initializeWith(info);
+  a.driver->events.clear();
+  a.driver->contend(fresh);
   c.sim.runFor(sim::Seconds(1));
   REQUIRE(a.driver->events == std::vector<std::string>{"contended"});
   c.server(1)->dispatch("expire", [&c] { (void)c.expireSessionsOf("contender-1"); });
   c.sim.runFor(sim::Seconds(15));
   CHECK(std::find(a.driver->events.begin(), a.driver->events.end(), "lost") != a.driver->events.end());
   a.driver->events.clear();
-  a.driver->withdraw(contender);
+  a.driver->withdraw(fresh);
   c.sim.runFor(sim::Seconds(1));
   CHECK(a.driver->events == std::vector<std::string>{"withdraw:false"});
+}
+
+TEST_CASE("withdraw() of a won candidacy cancels it and ends it: the lost-candidacy signal fires too") {
+  // LeaderContenderProcess::cancelled sets `withdrawing` and `watching` alike.
+  ZkCluster c(98, 1, 0, 0);
+  c.boot();
+  Client a = addClient(c, "contender-1");
+  auto& contender = c.sim.spawn<model::ZooKeeperMasterContender>(*a.host, *a.group);
+  model::MasterInfo info;
+  info.id = "m1";
+  info.pid = "master@contender-1:5050";
+  info.hostname = "contender-1";
+  contender.initializeWith(info);
+  c.sim.runFor(sim::Seconds(1));
+  a.driver->contend(contender);
+  c.sim.runFor(sim::Seconds(1));
+  REQUIRE(a.driver->events == std::vector<std::string>{"contended"});
+  a.driver->events.clear();
+  a.driver->withdraw(contender);
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(a.driver->events == std::vector<std::string>{"withdraw:true", "lost"});
 }
 
 TEST_CASE("a second contend() while the election is pending answers both callers with the same candidacy") {
