@@ -74,6 +74,12 @@ std::string describeRecord(const sim::Record& r) {
                            extras(r, {"failed", "exit_code", "message", "position", "steps"}));
         break;
       }
+      if (r.field("exit_code") != nullptr) {
+        // main() returned after the Slave terminated itself (model::agentReturned).
+        what = fmt::format("startup  {} exited {}: {}{}", r.name, r.integer("exit_code"), r.text("message"),
+                           extras(r, {"failed", "exit_code", "message"}));
+        break;
+      }
       what = fmt::format("startup  {}{}: {}{}{}",
                          position > 0 ? fmt::format("[{}/{}] ", position, r.integer("steps")) : std::string(), r.name,
                          r.text("builds"), r.text("processes").empty() ? "" : " -> " + r.text("processes"),

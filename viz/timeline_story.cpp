@@ -86,7 +86,8 @@ bool isMilestone(const sim::Record& r) {
       return isMilestoneMachine(r.name) &&
              !((r.name == "Master::Slave" || r.name == "Master::Framework") &&
                (r.text("state") == "REGISTERED" || r.text("state") == "REREGISTERED"));
-    case sim::RecordKind::Startup: return failedStartup(r);
+    // A failed step, or main() returning after the Slave terminated (an exit either way).
+    case sim::RecordKind::Startup: return failedStartup(r) || r.field("exit_code") != nullptr;
     default: return false;
   }
 }

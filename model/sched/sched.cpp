@@ -175,13 +175,17 @@ void SchedulerProcess::launchTask(const std::string& taskId) {
     return;
   }
   // SchedulerProcess::acceptOffers: "Ignoring accept offers message as master is
-  // disconnected", and a TASK_LOST for each task launch, created by the driver itself
-  // (statusUpdate from UPID(): delivered while disconnected, never acknowledged).
+  // disconnected", and an update for each task launch, created by the driver itself
+  // (statusUpdate from UPID(): delivered while disconnected, never acknowledged):
+  // TASK_DROPPED if the driver's FrameworkInfo has PARTITION_AWARE, else TASK_LOST.
+  // Mesos 1.1's driver sent TASK_LOST to every framework; the partition-aware branch is
+  // 1.2's (FaultToleranceTest.DisconnectedSchedulerLaunchDropped), as the agent's
+  // TASK_DROPPED for a partition-aware framework's task (docs/model.md, Later names).
   log("Ignoring accept offers message as master is disconnected");
   StatusUpdate u;
   u.framework_id = framework_.id;
   u.task_id = taskId;
-  u.state = TaskState::TASK_LOST;
+  u.state = framework_.partition_aware ? TaskState::TASK_DROPPED : TaskState::TASK_LOST;
   u.source = TaskStatusSource::SOURCE_MASTER;
   u.reason = TaskStatusReason::REASON_MASTER_DISCONNECTED;
   u.message = "Master disconnected";

@@ -392,6 +392,20 @@ void exitAgent(sim::Host& host, std::string_view step, const std::string& messag
   for (sim::Process* p : host.processesOf("")) host.sim().terminate(*p);
 }
 
+void agentReturned(sim::Host& host, const std::string& message, std::string ref, const sim::Process* emitter,
+                   const std::string& program) {
+  std::vector<std::string> stopped;
+  for (const sim::Process* p : host.processesOf(program)) stopped.push_back(p->id());
+  sim::Fields f;
+  f.push_back({"failed", false});
+  f.push_back({"message", message});
+  f.push_back({"exit_code", std::int64_t{0}});
+  if (!stopped.empty()) f.push_back({"stopped", fmt::format("{}", fmt::join(stopped, ", "))});
+  host.sim().emit(sim::RecordKind::Startup, emitter, host.name(), "slave", std::move(f), std::move(ref),
+                  kAgentExitTopic);
+  for (sim::Process* p : host.processesOf(program)) host.sim().terminate(*p);
+}
+
 sim::Try<sim::Nothing> agentMain(sim::Host& host, const SlaveFlags& flags, const AgentOptions& options) {
   // main.cpp's order needs no graph (StartupGraph::mainOrder); another is checked on it.
   std::vector<StartupStep> order;

@@ -59,4 +59,12 @@ inline constexpr std::string_view kAgentExitTopic = "agent-exit";
 void exitAgent(sim::Host& host, std::string_view step, const std::string& message, std::string ref,
                const sim::Process* emitter = nullptr, sim::Fields extra = {});
 
+// The agent exits with status 0: the Slave terminated itself (a shutdown, or a recovery
+// in cleanup mode, left no framework), so main()'s process::wait(slave) returns and
+// main() returns EXIT_SUCCESS. A `startup` record for step "slave" with failed=false,
+// the reason as `message`, exit_code 0 and the processes that stopped; then every process
+// of the agent's program stops (executors live on). Also on kAgentExitTopic.
+void agentReturned(sim::Host& host, const std::string& message, std::string ref, const sim::Process* emitter,
+                   const std::string& program);
+
 }  // namespace agentsim::model

@@ -442,9 +442,10 @@ void Slave::garbageCollectOldAgents() {
 }
 
 void Slave::terminateAgent(const std::string& why) {
-  // terminate(self): main()'s process::wait(slave) returns and the agent exits.
+  // terminate(self): main()'s process::wait(slave) returns and main() returns
+  // EXIT_SUCCESS (src/slave/main.cpp): the agent exits with status 0.
   log(why, {{"exit_code", std::int64_t{0}}});
-  for (sim::Process* p : host().processesOf(program())) sim().terminate(*p);
+  agentReturned(host(), why, "src/slave/main.cpp: main", this, program());
 }
 
 }  // namespace agentsim::model
