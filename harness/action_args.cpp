@@ -130,7 +130,7 @@ std::optional<std::string> resolveHost(World& w, const std::string& id) {
     note(w, "", "no master leads now: nothing to do");
     return std::nullopt;
   }
-  return leader->self().host();
+  return std::string(leader->self().host());
 }
 
 void note(World& w, const std::string& host, std::string message) {

@@ -1,5 +1,9 @@
 #include "harness/agent_state_transitions.hpp"
 
+#include <cstdint>
+#include <string_view>
+#include <variant>
+
 #include <fmt/format.h>
 
 #include "model/slave/slave.hpp"
@@ -18,10 +22,22 @@ bool AgentStateTransitions::legal(std::string_view from, std::string_view to) {
   return false;  // TERMINATING is final
 }
 
+namespace {
+// A text field, or "" when absent or not a text (as Record::text), without a copy.
+std::string_view textOf(const sim::Record& r, std::string_view key) {
+  const sim::Value* v = r.field(key);
+  const auto* s = v != nullptr ? std::get_if<std::string>(v) : nullptr;
+  return s != nullptr ? std::string_view(*s) : std::string_view();
+}
+}  // namespace
+
 void AgentStateTransitions::observe(const sim::Record& r) {
-  const std::string state = r.text("state");
-  const std::string previous = r.text("previous");
-  std::string& now = state_[{r.host, r.process}];
+  const std::string_view state = textOf(r, "state");
+  const std::string_view previous = textOf(r, "previous");
+  // The host's length, the host, the process: one key per pair.
+  const auto hostSize = static_cast<std::uint32_t>(r.host.size());
+  key_.assign(reinterpret_cast<const char*>(&hostSize), sizeof hostSize).append(r.host).append(r.process);
+  std::string& now = state_[key_];
   if (previous.empty()) {
     // A new agent process (a restart may reuse the id): it starts recovering.
     if (state != "RECOVERING") {

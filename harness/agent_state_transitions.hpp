@@ -10,9 +10,8 @@
 //                -> TERMINATING;
 //   TERMINATING is final: the agent only waits for its frameworks to go, then exits.
 // It reads the `state` records "Slave::State" (state; previous, absent on the first).
-#include <map>
 #include <string>
-#include <utility>
+#include <unordered_map>  // lookup only: state_
 
 #include "harness/rule.hpp"
 
@@ -29,7 +28,9 @@ class AgentStateTransitions {
   static bool legal(std::string_view from, std::string_view to);
 
  private:
-  std::map<std::pair<std::string, std::string>, std::string> state_;  // (host, process) -> state now
+  // (host, process), as one text -> its state now; looked up only (finish reads its size).
+  std::unordered_map<std::string, std::string> state_;
+  std::string key_;  // observe's scratch: the key it looks up
   std::size_t transitions_ = 0;
   RuleViolations violations_;
 };

@@ -74,7 +74,7 @@ std::pair<std::string, std::function<void(sim::Process&, Answer)>> gcPrune(const
   c.reader.object(p, {"host", "function", "delay", "note"}, {"delay"});
   const sim::Duration d = callDuration(c, p + "/delay", sim::Duration{});
   return {fmt::format("prune gc paths due within {}", sim::format(d)), [d](sim::Process& p, Answer) {
-            static_cast<model::GarbageCollector&>(p).prune(d, "a test called prune");
+            static_cast<model::GarbageCollector&>(p).prune(d, [] { return std::string("a test called prune"); });
           }};
 }
 

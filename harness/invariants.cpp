@@ -5,6 +5,8 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <unordered_map>  // lookup only: RetriedUntilAcknowledged::running
 #include <utility>
 
 #include <fmt/format.h>
@@ -221,7 +223,7 @@ struct RetriedUntilAcknowledged {
     std::string state;
   };
   std::map<std::string, std::map<std::string, Pending>> pending;  // host -> update -> last send
-  std::map<std::string, bool> running;                            // host -> Slave::State is RUNNING
+  std::unordered_map<std::string, bool> running;                  // host -> Slave::State is RUNNING (lookup only)
   // host -> frameworks whose streams the manager cleaned up, until a stream of theirs is
   // created or recovered again. A forward the manager had already dispatched to the agent
   // is still sent (Slave::forward sends whatever it is given), but no stream waits for its
@@ -246,9 +248,14 @@ struct RetriedUntilAcknowledged {
     v.add(fmt::format("{} sent {} ({} of task {}) at {} and not again within 10mins + 1secs{}", host, p.uuid, p.state,
                       p.task, at(p.last), until));
   }
-  void endAll(const std::string& host, sim::Time now, const std::string& why) {
-    for (const auto& [key, p] : pending[host]) overdue(host, p, now, why);
-    pending.erase(host);
+  // `what` ended the host's streams ("the agent exited"): formatted into the evidence
+  // only when an update was pending (most agents' state records find none).
+  void endAll(const std::string& host, sim::Time now, std::string_view what) {
+    const auto it = pending.find(host);
+    if (it == pending.end()) return;
+    const std::string why = fmt::format(" ({} only at {})", what, at(now));
+    for (const auto& [key, p] : it->second) overdue(host, p, now, why);
+    pending.erase(it);
   }
   template <typename Pred>
   void endIf(const std::string& host, sim::Time now, std::string_view why, Pred pred) {
@@ -270,14 +277,14 @@ void RetriedUntilAcknowledged::observe(const Record& r) {
     last = r.at;
     if (r.kind == RecordKind::State && r.name == machines::kSlave.name) {
       const bool isRunning = r.text("state") == machines::kSlave["RUNNING"];
-      if (!isRunning) endAll(r.host, r.at, fmt::format(" (the agent left RUNNING only at {})", at(r.at)));
+      if (!isRunning) endAll(r.host, r.at, "the agent left RUNNING");
       running[r.host] = isRunning;
     } else if (isAgentKill(r) || isHostDown(r)) {
-      endAll(r.host, r.at, fmt::format(" (the agent was stopped only at {})", at(r.at)));
+      endAll(r.host, r.at, "the agent was stopped");
       running[r.host] = false;
     } else if (r.kind == RecordKind::Startup) {
       if (r.field("failed") == nullptr) return;
-      endAll(r.host, r.at, fmt::format(" (the agent exited only at {})", at(r.at)));
+      endAll(r.host, r.at, "the agent exited");
       running[r.host] = false;
     } else if (isStream(r, machines::kStatusUpdateStream["ACKNOWLEDGED"])) {
       const std::string key = updateKey(r);

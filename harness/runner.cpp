@@ -1,11 +1,16 @@
 #include "harness/runner.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>  // lookup only: ChecksSink::wanted_
 
 #include <fmt/format.h>
 
@@ -39,9 +44,7 @@ class ChecksSink final : public sim::TraceSink {
   void header(const sim::Fields&) override {}
   void record(const sim::Record& r) override {
     if (closed_) return;
-    for (const Listener& l : listeners_) {
-      if (l.interest.wants(r.kind, r.name)) l.observe(r);
-    }
+    for (const std::uint32_t i : listenersOf(r.kind, r.name)) listeners_[i].observe(r);
   }
   // The run is over: no later record (the verdicts) reaches a check.
   void close() { closed_ = true; }
@@ -57,9 +60,24 @@ class ChecksSink final : public sim::TraceSink {
     interest_.merge(interest);
     listeners_.push_back(Listener{interest, std::move(observe)});
   }
+  // The listeners that want records of this kind and name, in the order they were added:
+  // each check's interest is asked once per kind and name (a run's records have a few
+  // dozen names), not once per record.
+  const std::vector<std::uint32_t>& listenersOf(sim::RecordKind kind, const std::string& name) {
+    auto& known = wanted_[static_cast<std::size_t>(kind)];
+    const auto it = known.find(name);
+    if (it != known.end()) return it->second;
+    std::vector<std::uint32_t> which;
+    for (std::uint32_t i = 0; i < listeners_.size(); ++i) {
+      if (listeners_[i].interest.wants(kind, name)) which.push_back(i);
+    }
+    return known.emplace(name, std::move(which)).first->second;
+  }
   std::vector<std::unique_ptr<ExpectationCheck>> expectations_;
   std::vector<std::unique_ptr<InvariantCheck>> invariants_;
   std::vector<Listener> listeners_;
+  // kind -> record name -> listenersOf's answer; looked up only, never iterated.
+  std::array<std::unordered_map<std::string, std::vector<std::uint32_t>>, sim::kRecordKinds> wanted_;
   sim::Interest interest_;
   bool closed_ = false;
 };

@@ -57,10 +57,19 @@ bool Scenario::isMaster(const std::string& id) const {
 }
 
 bool Scenario::isZooKeeper(const std::string& id) const {
-  for (const auto& h : zookeeper.hosts()) {
-    if (h == id) return true;
+  // One of ZooKeeperSpec::hosts ("zk-1" .. "zk-N"), read without formatting them: asked
+  // of every host of a scenario.
+  constexpr std::string_view kPrefix = "zk-";
+  if (id.size() <= kPrefix.size() || id.compare(0, kPrefix.size(), kPrefix) != 0 || id[kPrefix.size()] == '0') {
+    return false;
   }
-  return false;
+  long long n = 0;
+  for (std::size_t i = kPrefix.size(); i < id.size(); ++i) {
+    if (id[i] < '0' || id[i] > '9') return false;
+    n = n * 10 + (id[i] - '0');
+    if (n > zookeeper.servers) return false;
+  }
+  return n >= 1;
 }
 
 bool Scenario::isAgent(const std::string& id) const {
@@ -363,14 +372,19 @@ void readCluster(const Reader& r, Scenario& s) {
   // Agents find the leading master through the ensemble when there is one, else the
   // first master, unless their flags say otherwise; masters elect a leader through the
   // ensemble unless their --zk says otherwise.
+  // The default --master, formatted once for every agent.
+  std::optional<std::string> defaultMaster;
   for (std::size_t i = 0; i < s.agents.size(); ++i) {
     AgentSpec& a = s.agents[i];
     bool masterSet = false;
     for (const auto& [name, value] : a.flags_set) masterSet = masterSet || name == "master";
     if (!masterSet) {
-      a.flags.master = s.zookeeper.servers > 0
-                           ? s.zookeeper.url()
-                           : fmt::format("{}:{}", s.masters.front().id, s.masters.front().flags.port);
+      if (!defaultMaster) {
+        defaultMaster = s.zookeeper.servers > 0
+                            ? s.zookeeper.url()
+                            : fmt::format("{}:{}", s.masters.front().id, s.masters.front().flags.port);
+      }
+      a.flags.master = *defaultMaster;
     }
   }
   for (MasterSpec& m : s.masters) {

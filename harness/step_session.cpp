@@ -423,9 +423,10 @@ bool StepSession::why(std::string_view arg) {
       ++told;
     }
     for (const sim::Process* p : h.processes()) {
-      if (!aboutProcess(p->id(), h.name(), who)) continue;
+      const std::string id(p->id());
+      if (!aboutProcess(id, h.name(), who)) continue;
       std::vector<std::string> lines;
-      auto st = states.find({h.name(), p->id()});
+      auto st = states.find({h.name(), id});
       if (st != states.end()) {
         for (const auto& [machine, latest] : st->second) {
           lines.push_back(fmt::format("{} {} since {}", machine, latest.state, sim::formatSeconds(latest.since)));

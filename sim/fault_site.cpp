@@ -22,11 +22,11 @@ std::size_t FaultSites::release(SiteHoldId id) {
   for (Parked& p : parked) {
     Process* owner = sim_.process(p.owner);
     if (owner == nullptr || owner->binding() != p.binding || !owner->alive()) {
-      trace(nullptr, p.owner.host(), "discard", p, label,
-            {{"process", p.owner.id()}, {"reason", "its process is gone"}});
+      trace(nullptr, std::string(p.owner.host()), "discard", p, label,
+            {{"process", std::string(p.owner.id())}, {"reason", "its process is gone"}});
       continue;
     }
-    trace(owner, p.owner.host(), "release", p, label);
+    trace(owner, std::string(p.owner.host()), "release", p, label);
     owner->dispatch(p.function, std::move(p.continuation));
   }
   return parked.size();
@@ -92,7 +92,7 @@ void FaultSites::reach(Process& owner, std::string_view site,
              std::string(attribute.second),
              function,
              std::move(continuation)};
-    trace(&owner, p.owner.host(), "hold", p, h.label);
+    trace(&owner, std::string(p.owner.host()), "hold", p, h.label);
     active.parked.push_back(std::move(p));
     return;
   }

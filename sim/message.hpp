@@ -13,13 +13,16 @@ namespace agentsim::sim {
 
 namespace detail {
 struct UpidEntry {
-  std::string id;
-  std::string host;
-  std::uint16_t port = 0;
-  std::string full;                 // "id@host:port"
+  std::string full;                 // "id@host:port": the id and the host are views into it
+  void* host_cache = nullptr;       // the Simulation's Host of the host, once looked up (hosts never move)
   std::uint32_t slot = UINT32_MAX;  // the live process bound to this address, if any
-  void* host_cache = nullptr;       // the Simulation's Host of `host`, once looked up (hosts never move)
   std::uint32_t bindings = 0;       // how many processes have had this address
+  std::uint32_t id_size = 0;        // the id is full's first id_size characters, then '@'
+  std::uint32_t host_size = 0;      // then the host, then ':' and the port
+  std::uint32_t links = UINT32_MAX; // the Simulation's set of links to this address, once one was made
+  std::uint16_t port = 0;
+  std::string_view id() const { return std::string_view(full.data(), id_size); }
+  std::string_view host() const { return std::string_view(full.data() + id_size + 1, host_size); }
 };
 
 // Message's free lists: blocks of one size class, linked through their first bytes.
@@ -41,8 +44,9 @@ class Upid {
   explicit Upid(const detail::UpidEntry* e) : e_(e) {}
 
   bool isNone() const { return e_ == nullptr; }
-  const std::string& id() const { return e_ != nullptr ? e_->id : empty(); }
-  const std::string& host() const { return e_ != nullptr ? e_->host : empty(); }
+  // Views into the address's text, which lives as long as the simulation.
+  std::string_view id() const { return e_ != nullptr ? e_->id() : std::string_view(); }
+  std::string_view host() const { return e_ != nullptr ? e_->host() : std::string_view(); }
   std::uint16_t port() const { return e_ != nullptr ? e_->port : 0; }
   // "slave(1)@agent-1:5051", or "" for none.
   const std::string& str() const { return e_ != nullptr ? e_->full : empty(); }

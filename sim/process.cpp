@@ -22,8 +22,9 @@ Rng& Process::rng() {
     const std::uint32_t n = binding_;
     // A process of another program than the host's boot one (an executor in its
     // container) names its program too, so two containers' executor(1) differ.
-    rng_ = std::make_unique<Rng>(sim_->seed(), self_.host() + "/" + (program().empty() ? "" : program() + "/") +
-                                                   self_.id() + (n > 1 ? "#" + std::to_string(n) : std::string()));
+    rng_ = std::make_unique<Rng>(sim_->seed(), std::string(self_.host()) + "/" +
+                                                   (program().empty() ? "" : program() + "/") + std::string(self_.id()) +
+                                                   (n > 1 ? "#" + std::to_string(n) : std::string()));
   }
   return *rng_;
 }

@@ -48,7 +48,7 @@ class Process {
   Process& operator=(const Process&) = delete;
 
   const Upid& self() const { return self_; }
-  const std::string& id() const { return self_.id(); }
+  std::string_view id() const { return self_.id(); }
   Host& host() const { return *host_; }
   // The OS process this actor lives in ("" is the one its host boots).
   const std::string& program() const { return program_ != nullptr ? *program_ : kBootProgram; }

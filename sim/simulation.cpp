@@ -66,6 +66,13 @@ Host::Program& Host::program(const std::string& name) {
   return p;
 }
 
+std::uint32_t& Host::Program::counter(std::string_view prefix) {
+  for (auto& [text, last] : counters) {
+    if (text == prefix) return last;
+  }
+  return counters.emplace_back(std::string(prefix), 0).second;
+}
+
 Host& Simulation::addHost(std::string name, std::uint16_t port) {
   if (hosts_.size() >= limits_.max_hosts) {
     limitExceeded(fmt::format("more than {} hosts", limits_.max_hosts));
@@ -92,24 +99,56 @@ const Host* Simulation::host(std::string_view name) const {
 
 Host* Simulation::lookUpHost(const Upid& upid) {
   auto* entry = const_cast<detail::UpidEntry*>(upid.entry());
-  entry->host_cache = host(entry->host);
+  entry->host_cache = host(entry->host());
   return static_cast<Host*>(entry->host_cache);
+}
+
+namespace {
+std::uint64_t hashOf(std::string_view text) { return std::hash<std::string_view>{}(text); }
+std::uint32_t tagOf(std::uint64_t hash) { return static_cast<std::uint32_t>(hash >> 32); }
+}  // namespace
+
+const detail::UpidEntry* Simulation::findUpid(std::string_view text, std::uint64_t hash) const {
+  if (upid_index_.empty()) return nullptr;
+  const std::size_t mask = upid_index_.size() - 1;
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    const std::uint64_t slot = upid_index_[i];
+    if (slot == 0) return nullptr;
+    if (static_cast<std::uint32_t>(slot >> 32) != tagOf(hash)) continue;
+    const detail::UpidEntry& e = upids_[static_cast<std::uint32_t>(slot) - 1];
+    if (e.full == text) return &e;
+  }
+}
+
+void Simulation::indexUpid(std::uint32_t index, std::uint64_t hash) {
+  const std::size_t mask = upid_index_.size() - 1;
+  std::size_t i = hash & mask;
+  while (upid_index_[i] != 0) i = (i + 1) & mask;
+  upid_index_[i] = (std::uint64_t{tagOf(hash)} << 32) | (std::uint64_t{index} + 1);
+}
+
+void Simulation::growUpidIndex() {
+  upid_index_.assign(std::max<std::size_t>(upid_index_.size() * 2, 1024), 0);
+  for (std::size_t i = 0; i < upids_.size(); ++i) indexUpid(static_cast<std::uint32_t>(i), hashOf(upids_[i].full));
 }
 
 Upid Simulation::upid(std::string_view id, std::string_view host, std::uint16_t port) {
   char digits[8];
   const auto end = std::to_chars(digits, digits + sizeof(digits), port).ptr;
-  std::string full;
-  full.reserve(id.size() + host.size() + 2 + static_cast<std::size_t>(end - digits));
-  full.append(id).append(1, '@').append(host).append(1, ':').append(digits, end);
-  auto it = upid_index_.find(full);
-  if (it != upid_index_.end()) return Upid(it->second);
+  std::string& text = upid_text_;
+  text.clear();
+  text.append(id).append(1, '@').append(host).append(1, ':').append(digits, end);
+  const std::uint64_t hash = hashOf(text);
+  if (const detail::UpidEntry* found = findUpid(text, hash)) return Upid(found);
+  AGENTSIM_ASSERT(upids_.size() < UINT32_MAX - 1);
+  if ((upids_.size() + 1) * 2 > upid_index_.size()) growUpidIndex();
+  const auto index = static_cast<std::uint32_t>(upids_.size());
   detail::UpidEntry& e = upids_.emplace_back();
-  e.id = std::string(id);
-  e.host = std::string(host);
+  e.full = text;
+  e.id_size = static_cast<std::uint32_t>(id.size());
+  e.host_size = static_cast<std::uint32_t>(host.size());
   e.port = port;
-  e.full = std::move(full);
-  upid_index_.emplace(e.full, &e);
+  indexUpid(index, hash);
   return Upid(&e);
 }
 
@@ -139,7 +178,7 @@ void Simulation::adopt(Host& host, std::unique_ptr<Process> p, std::optional<std
   }
   Host::Program& prog = host.program(*program);
   std::string id = p->name_.text;
-  if (p->name_.generate) id = id + '(' + std::to_string(++prog.counters[id]) + ')';
+  if (p->name_.generate) id = id + '(' + std::to_string(++prog.counter(id)) + ')';
   Upid self = upid(id, host.name_, prog.port);
   p->program_ = prog.name;
   p->binding_ = ++const_cast<detail::UpidEntry*>(self.entry())->bindings;
@@ -230,10 +269,8 @@ void Simulation::unbind(Process& p) {
     if (processes_[slot].gen == gen) destroy(slot);
   });
   // Its sockets close: every process linked to it learns it exited.
-  auto it = links_.find(p.self_.entry());
-  if (it != links_.end()) {
-    notifyExited(p.self_, it->second, [](const LinkRef&) { return true; });
-    if (it->second.empty()) links_.erase(it);
+  if (entry->links != kNone && !link_sets_[entry->links].refs.empty()) {
+    notifyExited(p.self_, link_sets_[entry->links].refs, [](const LinkRef&) { return true; });
   }
 }
 
@@ -241,7 +278,12 @@ void Simulation::link(Process& linker, const Upid& to) {
   if (to.isNone()) return;
   // One entry per linker slot: linking twice is one link, and a process that reuses the
   // slot of a gone linker replaces it, so the map stays bounded by the live processes.
-  links_[to.entry()][linker.slot_] = LinkRef{linker.self_, linker.slot_, processes_[linker.slot_].gen};
+  auto* entry = const_cast<detail::UpidEntry*>(to.entry());
+  if (entry->links == kNone) {
+    entry->links = static_cast<std::uint32_t>(link_sets_.size());
+    link_sets_.push_back(LinkSet{entry, {}});
+  }
+  link_sets_[entry->links].refs[linker.slot_] = LinkRef{linker.self_, linker.slot_, processes_[linker.slot_].gen};
 }
 
 void Simulation::notifyExited(const Upid& to, std::map<std::uint32_t, LinkRef>& refs,
@@ -264,17 +306,17 @@ void Simulation::notifyExited(const Upid& to, std::map<std::uint32_t, LinkRef>& 
 void Simulation::breakLinks(const std::string& a, const std::string& b) {
   // In address order, as the processes learn of it.
   std::vector<const detail::UpidEntry*> affected;
-  for (const auto& [address, refs] : links_) {
-    if (address->host == a || address->host == b) affected.push_back(address);
+  for (const LinkSet& set : link_sets_) {
+    if (set.refs.empty()) continue;
+    if (set.address->host() == a || set.address->host() == b) affected.push_back(set.address);
   }
   std::sort(affected.begin(), affected.end(),
             [](const detail::UpidEntry* x, const detail::UpidEntry* y) { return x->full < y->full; });
   for (const detail::UpidEntry* address : affected) {
-    auto& refs = links_.at(address);
+    auto& refs = link_sets_[address->links].refs;
     const Upid to(address);
-    const std::string& other = address->host == a ? b : a;
+    const std::string& other = address->host() == a ? b : a;
     notifyExited(to, refs, [&other](const LinkRef& r) { return r.linker.host() == other; });
-    if (refs.empty()) links_.erase(address);
   }
 }
 
@@ -389,7 +431,7 @@ __attribute__((always_inline)) inline void Simulation::deliver(EventQueue::Deliv
     }
     return;
   }
-  if (network_->anyPartition() && network_->partitioned(env.from.host(), env.to.host())) {
+  if (network_->anyPartition() && network_->partitioned(std::string(env.from.host()), std::string(env.to.host()))) {
     if (tracing(RecordKind::Drop, env.body->name())) {
       emitMessage(RecordKind::Drop, nullptr, env.to.host(), env,
                   {{"from", env.from.str()}, {"to", env.to.str()}, {"reason", "partition"}}, "");

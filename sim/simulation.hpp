@@ -11,7 +11,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>  // lookup only: upid_index_
 #include <vector>
 
 #include "sim/callback.hpp"
@@ -76,8 +75,11 @@ class Host {
   // program the host boots is "" and listens on the host's port.
   struct Program {
     std::uint16_t port = 0;
-    std::map<std::string, std::uint32_t> counters;
+    // (prefix, the last id given): a dozen prefixes at most (the model's process names),
+    // searched in order, never iterated into the trace.
+    std::vector<std::pair<std::string, std::uint32_t>> counters;
     const std::string* name = nullptr;  // its key in programs_ (stable: entries go only with a crash)
+    std::uint32_t& counter(std::string_view prefix);
   };
   Program& program(const std::string& name);
   std::map<std::string, Program> programs_;
@@ -267,14 +269,25 @@ class Simulation {
   std::vector<ProcessSlot> processes_;
   std::vector<std::uint32_t> free_processes_;
   std::size_t live_processes_ = 0;
-  // linked-to address -> linkers by process slot (a slot reused by a later process
-  // replaces the stale entry)
-  // Keyed by the interned address (no key text per link); looked up, and walked only
-  // after sorting by the address text (breakLinks).
-  std::map<const detail::UpidEntry*, std::map<std::uint32_t, LinkRef>> links_;
+  // The links to an address: linkers by process slot (a slot reused by a later process
+  // replaces the stale entry). An address's set is link_sets_[entry->links], made at its
+  // first link and kept (empty when no link is left), so a link or an exit finds it
+  // without a search; breakLinks walks the sets in the order they were made, then sorts
+  // what it found by the address text.
+  struct LinkSet {
+    const detail::UpidEntry* address = nullptr;
+    std::map<std::uint32_t, LinkRef> refs;
+  };
+  std::vector<LinkSet> link_sets_;
   std::deque<detail::UpidEntry> upids_;
-  // "id@host:port" (the entry's own `full`, which never moves) -> its entry
-  std::unordered_map<std::string_view, const detail::UpidEntry*> upid_index_;  // lookup only
+  // "id@host:port" -> its entry, looked up only: open addressing with linear probing, at
+  // most half full; a slot is the text's hash's high 32 bits and its entry's index in
+  // upids_ plus one (0: empty), so a probe reads an entry's text only when the tags match.
+  std::vector<std::uint64_t> upid_index_;
+  std::string upid_text_;  // upid()'s scratch: the text it looks up
+  const detail::UpidEntry* findUpid(std::string_view text, std::uint64_t hash) const;
+  void indexUpid(std::uint32_t index, std::uint64_t hash);
+  void growUpidIndex();
   // Sealed handler tables, shared by the processes that installed the same handlers.
   struct HandlerTableLess {
     bool operator()(const std::vector<Process::Handler>& a, const std::vector<Process::Handler>& b) const;

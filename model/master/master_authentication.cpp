@@ -98,7 +98,7 @@ bool Master::authenticationAllows(const sim::Upid& from, std::string_view what, 
     // commit e4ea236da, which AuthenticationTest.UnauthenticatedSlave observes) drops the
     // message; 1.1 answered ShutdownMessage "Agent is not authenticated" (docs/model.md).
     log(fmt::format("Refusing {} of agent at {} because it is not authenticated", what, from.str()),
-        {{std::string(kAuthenticationEvent), "refused"}, {"agent", from.host()}}, kAgentAuthenticationTopic);
+        {{std::string(kAuthenticationEvent), "refused"}, {"agent", std::string(from.host())}}, kAgentAuthenticationTopic);
     return false;
   }
   return true;

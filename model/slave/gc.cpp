@@ -43,13 +43,15 @@ void GarbageCollector::complete(const std::string& path, bool removed) {
   done(removed);
 }
 
-void GarbageCollector::prune(sim::Duration d, std::string why) {
+void GarbageCollector::prune(sim::Duration d, std::function<std::string()> why) {
   dispatch("GarbageCollectorProcess::prune", [this, d, why = std::move(why)] {
     const std::vector<std::string> due = dueBy(now() + d);
+    std::string reason;
+    if (!due.empty() && why) reason = why();
+    if (reason.empty()) reason = "prune";
     for (const auto& path : due) {
       log(fmt::format("Pruning '{}' ahead of schedule", path), {{"path", path}});
-      removeNow(path, fmt::format("pruned {} ahead of its time: {}", sim::format(due_.at(path).at - now()),
-                                  why.empty() ? std::string("prune") : why));
+      removeNow(path, fmt::format("pruned {} ahead of its time: {}", sim::format(due_.at(path).at - now()), reason));
     }
     if (!due.empty()) reset();
   });

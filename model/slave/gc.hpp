@@ -46,8 +46,9 @@ class GarbageCollector final : public sim::Process {
   using Removal = std::function<void(bool removed)>;
   void schedule(sim::Duration d, std::string path, Removal done = {});
   void unschedule(std::string path, std::function<void(bool)> done = {});
-  // `why` names the disk check that asked (for the trace).
-  void prune(sim::Duration d, std::string why = {});
+  // `why` names the disk check that asked (for the trace); it is called only when a
+  // path is pruned.
+  void prune(sim::Duration d, std::function<std::string()> why = {});
 
   // When a pending removal is due, and when it was scheduled (a counter).
   struct Due {

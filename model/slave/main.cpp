@@ -39,11 +39,17 @@ struct StepResult {
   std::string text;  // what it built, or the failure message
   sim::Duration wait;
   std::function<StepResult()> then;
+  // Done: what it built, formatted only when the step's record is built (then `text` is
+  // unused). It runs right after the step, before the next one.
+  std::function<std::string()> describe;
 
-  static StepResult done(std::string built) { return {Kind::Done, std::move(built), {}, {}}; }
-  static StepResult failed(std::string message) { return {Kind::Failed, std::move(message), {}, {}}; }
+  static StepResult done(std::string built) { return {Kind::Done, std::move(built), {}, {}, {}}; }
+  static StepResult doneAs(std::function<std::string()> describe) {
+    return {Kind::Done, {}, {}, {}, std::move(describe)};
+  }
+  static StepResult failed(std::string message) { return {Kind::Failed, std::move(message), {}, {}, {}}; }
   static StepResult waitFor(sim::Duration d, std::function<StepResult()> then) {
-    return {Kind::Wait, {}, d, std::move(then)};
+    return {Kind::Wait, {}, d, std::move(then), {}};
   }
 };
 
@@ -94,7 +100,7 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
         }
         sim::Fields f{{"position", static_cast<std::int64_t>(next_ + 1)},
                       {"steps", static_cast<std::int64_t>(order_.size())},
-                      {"builds", r.text}};
+                      {"builds", r.describe ? r.describe() : r.text}};
         const std::vector<std::string> spawned = newProcesses();
         if (!spawned.empty()) f.push_back({"processes", fmt::format("{}", fmt::join(spawned, ", "))});
         host_.sim().emit(sim::RecordKind::Startup, nullptr, host_.name(), std::string(name(v)), std::move(f),
@@ -122,7 +128,7 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
 
   std::vector<std::string> processIds() const {
     std::vector<std::string> ids;
-    for (const sim::Process* p : host_.processesOf("")) ids.push_back(p->id());
+    for (const sim::Process* p : host_.processesOf("")) ids.emplace_back(p->id());
     return ids;
   }
 
@@ -173,18 +179,20 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
         if (flags_.master.empty()) {
           return StepResult::failed("Missing required option `--master` or `--master_detector`.");
         }
-        return StepResult::done(fmt::format("slave::Flags loaded (--master={}, --work_dir={})", flags_.master,
-                                            flags_.work_dir));
+        return StepResult::doneAs([this] {
+          return fmt::format("slave::Flags loaded (--master={}, --work_dir={})", flags_.master, flags_.work_dir);
+        });
       case StartupStep::Libprocess:
         if (!host_.processesOf("").empty()) {
           return StepResult::failed(
               "The call to `process::initialize()` in the agent's `main()` was not the function's first invocation");
         }
-        return StepResult::done(fmt::format("libprocess on {}:{}; id slave(1) for the agent", host_.name(),
-                                            host_.port()));
+        return StepResult::doneAs([this] {
+          return fmt::format("libprocess on {}:{}; id slave(1) for the agent", host_.name(), host_.port());
+        });
       case StartupStep::Version:
         spawn<VersionProcess>();
-        return StepResult::done(fmt::format("VersionProcess (Mesos {})", kMesosVersion));
+        return StepResult::doneAs([] { return fmt::format("VersionProcess (Mesos {})", kMesosVersion); });
       case StartupStep::Modules: {
         if (flags_.modules.empty()) return StepResult::done("nothing (no --modules)");
         auto loaded = modules_.load(flags_.modules);
@@ -228,7 +236,7 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
         detector_ = *detector;
         std::string cls(detector_->className());
         if (cls.size() > 7 && cls.compare(cls.size() - 7, 7, "Process") == 0) cls.resize(cls.size() - 7);
-        return StepResult::done(fmt::format("{} for --master={}", cls, flags_.master));
+        return StepResult::doneAs([this, cls] { return fmt::format("{} for --master={}", cls, flags_.master); });
       }
       case StartupStep::Authorizer: {
         if (flags_.authorizer == "local") {
@@ -381,7 +389,7 @@ void exitAgent(sim::Host& host, std::string_view step, const std::string& messag
                const sim::Process* emitter, sim::Fields extra) {
   // The agent's own program ends; executors in their containers live on.
   std::vector<std::string> stopped;
-  for (const sim::Process* p : host.processesOf("")) stopped.push_back(p->id());
+  for (const sim::Process* p : host.processesOf("")) stopped.emplace_back(p->id());
   sim::Fields f = std::move(extra);
   f.push_back({"failed", true});
   f.push_back({"message", message});

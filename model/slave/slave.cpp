@@ -156,16 +156,20 @@ void Slave::checkDiskUsage() {
   const sim::Duration age = maxAllowedAge(usageMillionths);
   // Slave::_executor_directory_max_allowed_age_secs, in whole seconds.
   if (components_.gauges) metrics_.set("slave/executor_directory_max_allowed_age_secs", age.ns() / 1'000'000'000);
-  const std::string usage = fmt::format("{}.{:02}%", usageMillionths / 10'000, (usageMillionths / 100) % 100);
+  // The usage as text ("12.34%"), formatted only for a reader: the trace or a pruned path.
+  const auto usage = [usageMillionths] {
+    return fmt::format("{}.{:02}%", usageMillionths / 10'000, (usageMillionths / 100) % 100);
+  };
   if (tracing(sim::RecordKind::Log, "log")) {
-    log(fmt::format("Current disk usage {}. Max allowed age: {}", usage, sim::format(age)),
-        {{"usage", usage}, {"max_allowed_age", sim::format(age)}});
+    log(fmt::format("Current disk usage {}. Max allowed age: {}", usage(), sim::format(age)),
+        {{"usage", usage()}, {"max_allowed_age", sim::format(age)}});
   }
   if (components_.gc != nullptr) {
-    components_.gc->prune(flags_.gc_delay - age,
-                          fmt::format("disk usage {} leaves a max allowed age of {} (gc_delay {}, gc_disk_headroom {})",
-                                      usage, sim::format(age), sim::format(flags_.gc_delay),
-                                      format(flags_.gc_disk_headroom)));
+    components_.gc->prune(flags_.gc_delay - age, [usage, age, gcDelay = flags_.gc_delay,
+                                                  headroom = flags_.gc_disk_headroom] {
+      return fmt::format("disk usage {} leaves a max allowed age of {} (gc_delay {}, gc_disk_headroom {})", usage(),
+                         sim::format(age), sim::format(gcDelay), format(headroom));
+    });
   }
   delay(flags_.disk_watch_interval, "Slave::checkDiskUsage", [this] { checkDiskUsage(); });
 }
@@ -317,7 +321,7 @@ void Slave::registered(const sim::Upid& from, const SlaveRegisteredMessage& mess
                   "src/slave/slave.cpp: Slave::registered", this);
         return;
       }
-      sim::Disk& disk = sim().host(self().host())->disk();
+      sim::Disk& disk = host().disk();  // this process's host: no look-up by name
       (void)disk.write(paths::slaveInfoPath(meta_dir_, info_.id), state::encode(info_));
       (void)disk.write(paths::latestSlavePath(meta_dir_), info_.id);
       setState(State::RUNNING);

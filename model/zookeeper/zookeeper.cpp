@@ -202,7 +202,7 @@ void ZooKeeperProcess::connectResponse(const sim::Upid& /*from*/, const zk::Conn
   failed_in_row_ = 0;
   last_send_ = now();
   traceState(machines::kZooKeeperProcess, toString(state_),
-             {{"session_id", zk::sessionText(session_id_)}, {"server", server_.host()},
+             {{"session_id", zk::sessionText(session_id_)}, {"server", std::string(server_.host())},
               {"timeout", sim::format(timeout_)}});
   armReceiveCheck();
   armPingCheck();

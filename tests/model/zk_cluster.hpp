@@ -69,7 +69,7 @@ struct ZkCluster {
     std::vector<std::string> out;
     for (int i = 1; i <= 16; ++i) {
       model::Master* m = master(i);
-      if (m != nullptr && m->elected()) out.push_back(m->self().host());
+      if (m != nullptr && m->elected()) out.emplace_back(m->self().host());
     }
     return out;
   }

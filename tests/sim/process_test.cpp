@@ -17,7 +17,7 @@ Time T(Duration d) { return Time{} + d; }
 
 std::vector<std::string> ids(const Host& h) {
   std::vector<std::string> out;
-  for (const Process* p : h.processes()) out.push_back(p->id());
+  for (const Process* p : h.processes()) out.emplace_back(p->id());
   return out;
 }
 }  // namespace
@@ -96,8 +96,8 @@ TEST_CASE("initialize runs as an event after spawn, in spawn order") {
   std::vector<std::string> order;
   auto& a = sim.spawn<Recorder>(h, ProcessName::generated("slave"));
   auto& b = sim.spawn<Recorder>(h, ProcessName::generated("slave"));
-  a.on_initialize = [&](Recorder& self) { order.push_back(self.id()); };
-  b.on_initialize = [&](Recorder& self) { order.push_back(self.id()); };
+  a.on_initialize = [&](Recorder& self) { order.emplace_back(self.id()); };
+  b.on_initialize = [&](Recorder& self) { order.emplace_back(self.id()); };
   CHECK_FALSE(a.initialized);
   CHECK(sim.pendingEvents() == 2);
   (void)sim.settle();

@@ -93,7 +93,7 @@ void ComposingContainerizer::recover(std::vector<RecoveredContainer> containers,
 
 std::string ComposingContainerizer::owner(const std::string& containerId) const {
   auto it = owners_.find(containerId);
-  return it == owners_.end() ? std::string() : it->second->id();
+  return it == owners_.end() ? std::string() : std::string(it->second->id());
 }
 
 }  // namespace agentsim::model

@@ -54,7 +54,7 @@ struct Boot {
   }
   std::vector<std::string> processes() {
     std::vector<std::string> ids;
-    for (const sim::Process* p : sim.host("agent-1")->processes()) ids.push_back(p->id());
+    for (const sim::Process* p : sim.host("agent-1")->processes()) ids.emplace_back(p->id());
     return ids;
   }
 

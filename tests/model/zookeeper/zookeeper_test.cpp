@@ -405,7 +405,7 @@ TEST_CASE("--master=zk://... is parsed as MasterDetector::create does") {
   REQUIRE(ok.isSome());
   (void)sim.settle();
   std::vector<std::string> ids;
-  for (const sim::Process* p : h.processes()) ids.push_back(p->id());
+  for (const sim::Process* p : h.processes()) ids.emplace_back(p->id());
   CHECK(ids == std::vector<std::string>{"zookeeper-group(1)", "zookeeper-leader-detector(1)",
                                         "zookeeper-master-detector(1)", "zookeeper(1)"});
 }
