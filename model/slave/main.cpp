@@ -403,7 +403,7 @@ void exitAgent(sim::Host& host, std::string_view step, const std::string& messag
 void agentReturned(sim::Host& host, const std::string& message, std::string ref, const sim::Process* emitter,
                    const std::string& program) {
   std::vector<std::string> stopped;
-  for (const sim::Process* p : host.processesOf(program)) stopped.push_back(p->id());
+  for (const sim::Process* p : host.processesOf(program)) stopped.emplace_back(p->id());
   sim::Fields f;
   f.push_back({"failed", false});
   f.push_back({"message", message});
