@@ -97,6 +97,22 @@ Client addClient(ZkCluster& c, const std::string& name, sim::Duration timeout = 
   return Client{&h, &group, &driver};
 }
 
+// master-1's MasterInfo on host contender-1, as the contender tests announce it.
+model::MasterInfo contenderInfo() {
+  model::MasterInfo info;
+  info.id = "m1";
+  info.pid = "master@contender-1:5050";
+  info.hostname = "contender-1";
+  return info;
+}
+
+// A ZooKeeper master contender on the client's host and group, initialized with `info`.
+model::ZooKeeperMasterContender& spawnContender(ZkCluster& c, const Client& a, const model::MasterInfo& info) {
+  auto& contender = c.sim.spawn<model::ZooKeeperMasterContender>(*a.host, *a.group);
+  contender.initializeWith(info);
+  return contender;
+}
+
 std::vector<sim::Time> sendTimes(const ZkCluster& c, std::string_view message, std::string_view host) {
   std::vector<sim::Time> out;
   for (const auto* r : c.find(RecordKind::Send, message, host)) out.push_back(r->at);
@@ -428,12 +444,8 @@ TEST_CASE("contender withdraw (C97): false before contend, true right after it, 
   ZkCluster c(97, 1, 0, 0);
   c.boot();
   Client a = addClient(c, "contender-1");
-  auto& contender = c.sim.spawn<model::ZooKeeperMasterContender>(*a.host, *a.group);
-  model::MasterInfo info;
-  info.id = "m1";
-  info.pid = "master@contender-1:5050";
-  info.hostname = "contender-1";
-  contender.initializeWith(info);
+  const model::MasterInfo info = contenderInfo();
+  auto& contender = spawnContender(c, a, info);
   c.sim.runFor(sim::Seconds(1));
   // 1. withdraw() before contend(): nothing to withdraw.
   a.driver->withdraw(contender);
@@ -456,8 +468,7 @@ TEST_CASE("contender withdraw (C97): false before contend, true right after it, 
   CHECK(a.driver->events == std::vector<std::string>{"withdraw:true", "withdraw:true"});
   // 3. A new contender contends and wins; expire the session: the lost-candidacy signal
   // fires; a later withdraw() is false.
-  auto& fresh = c.sim.spawn<model::ZooKeeperMasterContender>(*a.host, *a.group);
-  fresh.initializeWith(info);
+  auto& fresh = spawnContender(c, a, info);
   a.driver->events.clear();
   a.driver->contend(fresh);
   c.sim.runFor(sim::Seconds(1));
@@ -476,12 +487,8 @@ TEST_CASE("withdraw() of a won candidacy cancels it and ends it: the lost-candid
   ZkCluster c(98, 1, 0, 0);
   c.boot();
   Client a = addClient(c, "contender-1");
-  auto& contender = c.sim.spawn<model::ZooKeeperMasterContender>(*a.host, *a.group);
-  model::MasterInfo info;
-  info.id = "m1";
-  info.pid = "master@contender-1:5050";
-  info.hostname = "contender-1";
-  contender.initializeWith(info);
+  const model::MasterInfo info = contenderInfo();
+  auto& contender = spawnContender(c, a, info);
   c.sim.runFor(sim::Seconds(1));
   a.driver->contend(contender);
   c.sim.runFor(sim::Seconds(1));
@@ -498,12 +505,8 @@ TEST_CASE("a second contend() while the election is pending answers both callers
   ZkCluster c(96, 1, 0, 0);
   c.boot();
   Client a = addClient(c, "contender-1");
-  auto& contender = c.sim.spawn<model::ZooKeeperMasterContender>(*a.host, *a.group);
-  model::MasterInfo info;
-  info.id = "m1";
-  info.pid = "master@contender-1:5050";
-  info.hostname = "contender-1";
-  contender.initializeWith(info);
+  const model::MasterInfo info = contenderInfo();
+  auto& contender = spawnContender(c, a, info);
   c.sim.runFor(sim::Seconds(1));
   a.driver->contend(contender);
   a.driver->contend(contender);
