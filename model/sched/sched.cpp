@@ -346,13 +346,19 @@ void SchedulerProcess::acknowledge(const StatusUpdate& u) {
 void SchedulerProcess::learnSlaveId(const StatusUpdate& u) {
   // The SlaveID of an agent whose pid the driver saved, from an update of a task it
   // launched there (the offer told Mesos's driver at once).
-  if (u.slave_id.empty()) return;
-  for (const TaskLaunch& t : flags_.tasks) {
-    if (t.info.task_id != u.task_id) continue;
-    auto it = saved_slave_pids_.find(t.agent);
-    if (it != saved_slave_pids_.end() && it->second.slave_id.empty()) it->second.slave_id = u.slave_id.str();
-    return;
+  if (u.slave_id.empty() || saved_slave_pids_.empty()) return;
+  const TaskLaunch* t = findTask(u.task_id);
+  if (t == nullptr) return;
+  auto it = saved_slave_pids_.find(t->agent);
+  if (it != saved_slave_pids_.end() && it->second.slave_id.empty()) it->second.slave_id = u.slave_id.str();
+}
+
+const TaskLaunch* SchedulerProcess::findTask(const std::string& taskId) {
+  if (task_index_.empty()) {
+    for (std::size_t i = 0; i < flags_.tasks.size(); ++i) task_index_.try_emplace(flags_.tasks[i].info.task_id, i);
   }
+  auto it = task_index_.find(taskId);
+  return it == task_index_.end() ? nullptr : &flags_.tasks[it->second];
 }
 
 void SchedulerProcess::sendFrameworkMessage(const std::string& executorId, const std::string& agent,

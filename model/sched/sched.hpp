@@ -47,6 +47,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "model/messages/framework_messages.hpp"
 #include "model/master/detector/detector.hpp"
@@ -175,6 +176,10 @@ class SchedulerProcess final : public sim::Process {
     std::string slave_id;
   };
   std::map<std::string, SavedSlave> saved_slave_pids_;
+  // The first of flags_.tasks with a task id, found by a look-up (every status update
+  // asks; a scan was quadratic in the tasks), built at the first question.
+  const TaskLaunch* findTask(const std::string& taskId);
+  std::unordered_map<std::string, std::size_t> task_index_;  // look-ups only
 };
 
 // The scheduler's main(): the driver's master detector, then the SchedulerProcess.
