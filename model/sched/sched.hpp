@@ -47,7 +47,7 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <unordered_map>  // lookup only: task_index_
 
 #include "model/messages/framework_messages.hpp"
 #include "model/master/detector/detector.hpp"
@@ -179,7 +179,7 @@ class SchedulerProcess final : public sim::Process {
   // The first of flags_.tasks with a task id, found by a look-up (every status update
   // asks; a scan was quadratic in the tasks), built at the first question.
   const TaskLaunch* findTask(const std::string& taskId);
-  std::unordered_map<std::string, std::size_t> task_index_;  // look-ups only
+  std::unordered_map<std::string, std::size_t> task_index_;  // lookup only
 };
 
 // The scheduler's main(): the driver's master detector, then the SchedulerProcess.
