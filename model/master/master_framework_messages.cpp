@@ -11,6 +11,11 @@
 namespace agentsim::model {
 
 void Master::frameworkMessage(const sim::Upid& from, const FrameworkToExecutorMessage& message) {
+  // Each drop branch of Master::message logs its reason and counts the message invalid.
+  auto drop = [this](const std::string& why) {
+    log(why);
+    count("master/invalid_framework_to_executor_messages");
+  };
   // Master::receive(Call): the driver's Call::MESSAGE. A call of an unknown framework or
   // from another pid is dropped before any counter ("Call is not from registered
   // framework"); one from a disconnected framework is refused with FrameworkErrorMessage.
@@ -28,16 +33,13 @@ void Master::frameworkMessage(const sim::Upid& from, const FrameworkToExecutorMe
   count("master/messages_framework_to_executor");
   auto agent = registered_.find(message.slave_id);
   if (agent == registered_.end()) {
-    log(fmt::format("Cannot send framework message for framework {} to agent {} because agent is not registered",
+    return drop(
+        fmt::format("Cannot send framework message for framework {} to agent {} because agent is not registered",
                     framework->info.id, message.slave_id));
-    count("master/invalid_framework_to_executor_messages");
-    return;
   }
   if (!agent->second.connected) {
-    log(fmt::format("Cannot send framework message for framework {} to agent {} because agent is disconnected",
-                    framework->info.id, message.slave_id));
-    count("master/invalid_framework_to_executor_messages");
-    return;
+    return drop(fmt::format("Cannot send framework message for framework {} to agent {} because agent is disconnected",
+                            framework->info.id, message.slave_id));
   }
   log(fmt::format("Processing MESSAGE call from framework {} to agent {}", framework->info.id, message.slave_id));
   FrameworkToExecutorMessage relayed = message;
@@ -47,31 +49,31 @@ void Master::frameworkMessage(const sim::Upid& from, const FrameworkToExecutorMe
 }
 
 void Master::executorMessage(const sim::Upid& /*from*/, const ExecutorToFrameworkMessage& message) {
+  // Each drop branch logs its reason and counts the message invalid.
+  auto drop = [this](const std::string& why) {
+    log(why);
+    count("master/invalid_executor_to_framework_messages");
+  };
   // Master::executorMessage: from any sender.
   count("master/messages_executor_to_framework");
   if (removed_.count(message.slave_id) != 0) {
     // Removed, or marked unreachable (_markUnreachable puts it in slaves.removed too).
-    log(fmt::format("Ignoring executor message from executor '{}' of framework {} on removed agent {}",
-                    message.executor_id, message.framework_id, message.slave_id));
-    count("master/invalid_executor_to_framework_messages");
-    return;
+    return drop(fmt::format("Ignoring executor message from executor '{}' of framework {} on removed agent {}",
+                            message.executor_id, message.framework_id, message.slave_id));
   }
   if (registered_.count(message.slave_id) == 0) {
     // "The slave should (re-)register with the master before forwarding executor messages."
-    log(fmt::format("Ignoring executor message from executor '{}' of framework {} on unknown agent {}",
-                    message.executor_id, message.framework_id, message.slave_id));
-    count("master/invalid_executor_to_framework_messages");
-    return;
+    return drop(fmt::format("Ignoring executor message from executor '{}' of framework {} on unknown agent {}",
+                            message.executor_id, message.framework_id, message.slave_id));
   }
   // getFramework: a framework known only from an agent's report is not registered with
   // this master yet (Mesos 1.1 has no such framework: it is unknown).
   auto fw = frameworks_.find(message.framework_id);
   if (fw == frameworks_.end() || fw->second.recovered) {
-    log(fmt::format("Not forwarding executor message for executor '{}' of framework {} on agent {} because the "
+    return drop(
+        fmt::format("Not forwarding executor message for executor '{}' of framework {} on agent {} because the "
                     "framework is unknown",
                     message.executor_id, message.framework_id, message.slave_id));
-    count("master/invalid_executor_to_framework_messages");
-    return;
   }
   // Framework::send: to its pid, connected or not (a disconnected one with a warning).
   if (!fw->second.connected) {

@@ -10,38 +10,35 @@
 namespace agentsim::model {
 
 void Slave::schedulerMessage(const sim::Upid& /*from*/, const FrameworkToExecutorMessage& message) {
+  // Each drop branch logs its reason and counts the message invalid.
+  auto drop = [this](const std::string& why) {
+    log(why);
+    metrics_.increment("slave/invalid_framework_messages");
+  };
   // Slave::schedulerMessage.
   if (state_ != State::RUNNING) {
-    log(fmt::format("Dropping message from framework {} because the agent is in {} state", message.framework_id,
-                    toString(state_)));
-    metrics_.increment("slave/invalid_framework_messages");
-    return;
+    return drop(fmt::format("Dropping message from framework {} because the agent is in {} state", message.framework_id,
+                            toString(state_)));
   }
   Framework* f = framework(Id(message.framework_id));
   if (f == nullptr) {
-    log(fmt::format("Dropping message from framework {} because framework does not exist", message.framework_id));
-    metrics_.increment("slave/invalid_framework_messages");
-    return;
+    return drop(
+        fmt::format("Dropping message from framework {} because framework does not exist", message.framework_id));
   }
   if (f->state == Framework::State::TERMINATING) {
-    log(fmt::format("Dropping message from framework {} because framework is terminating", message.framework_id));
-    metrics_.increment("slave/invalid_framework_messages");
-    return;
+    return drop(
+        fmt::format("Dropping message from framework {} because framework is terminating", message.framework_id));
   }
   auto it = f->executors.find(message.executor_id);
   if (it == f->executors.end()) {
-    log(fmt::format("Dropping message for executor {} because executor does not exist", message.executor_id));
-    metrics_.increment("slave/invalid_framework_messages");
-    return;
+    return drop(fmt::format("Dropping message for executor {} because executor does not exist", message.executor_id));
   }
   Executor& e = it->second;
   if (e.state != Executor::State::RUNNING) {
     // REGISTERING, TERMINATING, TERMINATED: "If executor is not yet registered, queue
     // framework message? It's probably okay to just drop it" (not queued in 1.1).
-    log(fmt::format("Dropping message for executor '{}' of framework {} because executor is not running",
-                    message.executor_id, message.framework_id));
-    metrics_.increment("slave/invalid_framework_messages");
-    return;
+    return drop(fmt::format("Dropping message for executor '{}' of framework {} because executor is not running",
+                            message.executor_id, message.framework_id));
   }
   // Executor::send; the ids as the message names them.
   send(e.pid, message);
@@ -49,26 +46,28 @@ void Slave::schedulerMessage(const sim::Upid& /*from*/, const FrameworkToExecuto
 }
 
 void Slave::executorMessage(const sim::Upid& /*from*/, const ExecutorToFrameworkMessage& message) {
+  // Each drop branch logs its reason and counts the message invalid.
+  auto drop = [this](const std::string& why) {
+    log(why);
+    metrics_.increment("slave/invalid_framework_messages");
+  };
   // Slave::executorMessage.
   if (state_ != State::RUNNING) {
-    log(fmt::format("Dropping framework message from executor '{}' to framework {} because the agent is in {} state",
+    return drop(
+        fmt::format("Dropping framework message from executor '{}' to framework {} because the agent is in {} state",
                     message.executor_id, message.framework_id, toString(state_)));
-    metrics_.increment("slave/invalid_framework_messages");
-    return;
   }
   Framework* f = framework(Id(message.framework_id));
   if (f == nullptr) {
-    log(fmt::format("Cannot send framework message from executor '{}' to framework {} because framework does not "
+    return drop(
+        fmt::format("Cannot send framework message from executor '{}' to framework {} because framework does not "
                     "exist",
                     message.executor_id, message.framework_id));
-    metrics_.increment("slave/invalid_framework_messages");
-    return;
   }
   if (f->state == Framework::State::TERMINATING) {
-    log(fmt::format("Ignoring framework message from executor '{}' to framework {} because framework is terminating",
+    return drop(
+        fmt::format("Ignoring framework message from executor '{}' to framework {} because framework is terminating",
                     message.executor_id, message.framework_id));
-    metrics_.increment("slave/invalid_framework_messages");
-    return;
   }
   if (!f->pid.isNone()) {
     // The framework's pid (from RunTaskMessage, UpdateFrameworkMessage or the checkpoint).
