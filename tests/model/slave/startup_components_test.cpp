@@ -342,7 +342,7 @@ TEST_CASE("garbage collector: paths due together go in the order they were sched
   World w;
   model::GarbageCollector& gc = w.sim.spawn<model::GarbageCollector>(*w.host);
   std::vector<std::string> removed;
-  auto note = [&removed](std::string path) { return [&removed, path](bool ok) { if (ok) removed.push_back(path); }; };
+  auto note = [&removed](std::string path) { return [&removed, path](const model::GarbageCollector::Outcome& o) { if (o.removed()) removed.push_back(path); }; };
   // As Slave::removeExecutor and removeFramework schedule them: run, executor, framework.
   gc.schedule(sim::Seconds(10), "/w/f/e/runs/r", note("/w/f/e/runs/r"));
   gc.schedule(sim::Seconds(10), "/w/f/e", note("/w/f/e"));
