@@ -308,7 +308,7 @@ sim::Upid Slave::masterPid() const { return master_pid_.get(sim(), master_->pid)
 void Slave::exited(const sim::Upid& pid) {
   // Slave::exited: the connection to the master broke. The agent only waits: the
   // detector reports a new leader, or its ping timer re-detects (MESOS-1963: no re-link).
-  log(fmt::format("{} exited", pid.str()));
+  log(fmt::format("Got exited event for {}", pid.str()));
   if (!master_ || master_->pid == pid.str()) log("Master disconnected! Waiting for a new master to be elected");
 }
 

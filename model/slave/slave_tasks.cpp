@@ -1212,9 +1212,10 @@ std::vector<Task> Slave::tasksForReregistration() const {
       }
     }
     for (const auto& [eid, e] : f.executors) {
-      for (const auto& [tid, info] : e.queued) add(createTask(info, TaskState::TASK_STAGING, fid, eid, info_.id), e.info.command);
+      // Mesos's order: launched, terminated, then queued (as TASK_STAGING).
       for (const auto& [tid, t] : e.launched) add(t, e.info.command);
       for (const auto& [tid, t] : e.terminated) add(t, e.info.command);
+      for (const auto& [tid, info] : e.queued) add(createTask(info, TaskState::TASK_STAGING, fid, eid, info_.id), e.info.command);
     }
   }
   return tasks;
