@@ -360,6 +360,34 @@ TEST_CASE("garbage collector: paths due together go in the order they were sched
   CHECK(removed == std::vector<std::string>{"/p/2", "/p/1"});
 }
 
+TEST_CASE("garbage collector timer (GarbageCollectorProcess::schedule/unschedule/reset): moved only for a sooner removal, left by an unschedule") {
+  World w;
+  model::GarbageCollector& gc = w.sim.spawn<model::GarbageCollector>(*w.host);
+  // The collector's queued timer events, by time.
+  auto timers = [&w] {
+    std::vector<std::int64_t> at;
+    for (const auto& e : w.sim.pending()) {
+      if (e.process == "agent-garbage-collector(1)") at.push_back((e.at - sim::Time{}).ns() / 1'000'000'000);
+    }
+    return at;
+  };
+  gc.schedule(sim::Seconds(10), "/t/a");
+  w.sim.settle();
+  CHECK(timers() == std::vector<std::int64_t>{10});
+  // Unscheduled: the timer for 10secs stays; a later path does not move it.
+  gc.unschedule("/t/a");
+  gc.schedule(sim::Seconds(20), "/t/b");
+  w.sim.settle();
+  CHECK(timers() == std::vector<std::int64_t>{10});
+  // It fires on nothing ("Ignoring gc event") and re-arms for the next removal.
+  w.sim.runFor(sim::Seconds(11));
+  CHECK(timers() == std::vector<std::int64_t>{20});
+  // A sooner path moves it.
+  gc.schedule(sim::Seconds(2), "/t/c");
+  w.sim.settle();
+  CHECK(timers() == std::vector<std::int64_t>{13});
+}
+
 TEST_CASE("files: attach and detach sandboxes under virtual paths") {
   World w;
   model::Files& files = w.sim.spawn<model::Files>(*w.host);
