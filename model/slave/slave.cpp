@@ -323,11 +323,6 @@ void Slave::registered(const sim::Upid& from, const SlaveRegisteredMessage& mess
     case State::DISCONNECTED: {
       log(fmt::format("Registered with master {}; given agent ID {}", from.str(), message.slave_id),
           {{"slave_id", message.slave_id}});
-      // Mesos's order: RUNNING and the manager resumed, then the id, the meta directory and
-      // slave.info checkpointed (a failed checkpoint aborts a RUNNING agent), then the ping
-      // timer.
-      setState(State::RUNNING);
-      if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->resume();
       info_.id = message.slave_id;
       // paths::createSlaveDirectory + checkpoint(slave.info).
       if (fires(kStateCheckpointSite, paths::slaveInfoPath(meta_dir_, info_.id))) {
@@ -341,6 +336,8 @@ void Slave::registered(const sim::Upid& from, const SlaveRegisteredMessage& mess
       sim::Disk& disk = host().disk();  // this process's host: no look-up by name
       (void)disk.write(paths::slaveInfoPath(meta_dir_, info_.id), state::encode(info_));
       (void)disk.write(paths::latestSlavePath(meta_dir_), info_.id);
+      setState(State::RUNNING);
+      if (components_.statusUpdateManager != nullptr) components_.statusUpdateManager->resume();
       restartPingTimer();
       break;
     }
