@@ -185,9 +185,10 @@ class Slave final : public sim::Process {
   const std::map<Id, Framework>& frameworks() const { return frameworks_; }
   // Slave::signaled: SIGUSR1 becomes shutdown(UPID(), "Received SIGUSR1 signal"); call
   // with dispatch.
-  // Slave::shutdown: `byMaster` when the leading master sent ShutdownMessage (the agent
-  // does not unregister then); otherwise a local shutdown (a signal), which unregisters.
-  void shutdown(const std::string& why, bool byMaster = false);
+  // Slave::shutdown(from, message): `from` is the master that sent ShutdownMessage (the
+  // agent does not unregister then; another sender is ignored); none for a local
+  // shutdown (a signal), which unregisters a registered agent.
+  void shutdown(const std::string& message, const sim::Upid& from = sim::Upid{});
 
   // Slave::usage: what the usage callback hands the estimator and the QoS controller.
   ResourceUsage usage() const;

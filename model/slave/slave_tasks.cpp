@@ -1161,11 +1161,22 @@ void Slave::forward(StatusUpdate update) {
 }
 
 void Slave::statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message) {
-  if (from.id().rfind("master", 0) == 0 && (state_ != State::RUNNING || !fromMaster(from))) {
-    log(fmt::format("Dropping status update acknowledgement message for task {} from {}: the agent is {} and the "
-                    "master is {}",
-                    message.task_id, from.str(), toString(state_), master_ ? master_->pid : std::string("None")));
-    return;
+  // Slave::statusUpdateAcknowledgement: an ack from a master (not a driver's) is taken
+  // only while registered, and only from the leading master.
+  if (from.id().rfind("master", 0) == 0) {
+    if (state_ != State::RUNNING) {
+      log(fmt::format("Dropping status update acknowledgement message for {} because the agent is in {} state",
+                      message.framework_id.str(), toString(state_)),
+          {{"task_id", message.task_id}});
+      return;
+    }
+    if (!fromMaster(from)) {
+      log(fmt::format("Ignoring status update acknowledgement message from {} because it is not the expected "
+                      "master: {}",
+                      from.str(), master_ ? master_->pid : std::string("None")),
+          {{"task_id", message.task_id}});
+      return;
+    }
   }
   if (components_.statusUpdateManager == nullptr) return;
   Id frameworkId = message.framework_id;
@@ -1224,9 +1235,10 @@ std::vector<Task> Slave::tasksForReregistration() const {
       }
     }
     for (const auto& [eid, e] : f.executors) {
-      for (const auto& [tid, info] : e.queued) add(createTask(info, TaskState::TASK_STAGING, fid, eid, info_.id), e.info.command);
+      // Mesos's order: launched, terminated, then queued (as TASK_STAGING).
       for (const auto& [tid, t] : e.launched) add(t, e.info.command);
       for (const auto& [tid, t] : e.terminated) add(t, e.info.command);
+      for (const auto& [tid, info] : e.queued) add(createTask(info, TaskState::TASK_STAGING, fid, eid, info_.id), e.info.command);
     }
   }
   return tasks;

@@ -98,7 +98,7 @@ StatusUpdateStream::StatusUpdateStream(std::string taskId, Id frameworkId, sim::
 sim::Try<bool> StatusUpdateStream::update(StatusUpdate&& update) {
   rejection_.clear();
   if (error_) return sim::Error{*error_};
-  if (update.uuid.empty()) return sim::Error{"Status update without a UUID"};
+  if (update.uuid.empty()) return sim::Error{"Status update is missing 'uuid'"};
   if (acknowledged(update.uuid)) {
     rejection_ = "Ignoring status update that has already been acknowledged by the framework!";
     return false;
@@ -119,7 +119,12 @@ sim::Try<bool> StatusUpdateStream::update(StatusUpdate&& update) {
 sim::Try<bool> StatusUpdateStream::acknowledgement(const std::string& uuid) {
   rejection_.clear();
   if (error_) return sim::Error{*error_};
-  if (pending_.empty()) return sim::Error{"Unexpected status update acknowledgment"};
+  if (pending_.empty()) {
+    // StatusUpdateManagerProcess::acknowledgement: `next()` is none (an ack for both the
+    // original and a retried update, or after a non-terminal stream drained).
+    return sim::Error{fmt::format("Unexpected status update acknowledgment (UUID: {}) for task {} of framework {}", uuid,
+                                  task_id_, framework_id_.str())};
+  }
   if (acknowledged(uuid)) {
     rejection_ = fmt::format("Duplicate status update acknowledgment (received {})", uuid);
     return false;
