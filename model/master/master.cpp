@@ -748,7 +748,8 @@ void Master::statusUpdate(const sim::Upid& /*from*/, StatusUpdateMessage& messag
   } else {
     // The agent's retry covers it.
     log(fmt::format("Received status update {} for task {} from agent {} for {} framework {}", toString(u.state),
-                    u.task_id, u.slave_id, fw == frameworks_.end() ? "an unknown" : "a disconnected", u.framework_id));
+                    u.task_id, u.slave_id,
+                    fw == frameworks_.end() || fw->second.recovered ? "an unknown" : "a disconnected", u.framework_id));
   }
   // Slave::getTask: the task the master has for this framework on this agent. An update
   // for any other task (unknown, or completed and removed already: a second terminal
