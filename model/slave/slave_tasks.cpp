@@ -455,7 +455,9 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
     env.checkpoint = e.checkpoint;
     env.recovery_timeout = flags_.recovery_timeout;
     env.shutdown_grace_period = info.shutdown_grace_period.value_or(flags_.executor_shutdown_grace_period);
-    env.sandbox = sandbox;
+    // The sandbox up to its executor id (paths::runPath): what env.sandbox() completes.
+    const std::size_t rest = info.executor_id.size() + std::string_view("/runs/").size() + containerId.size();
+    env.executors_dir = std::string_view(sandbox).substr(0, sandbox.size() - rest);
     config.executor = std::make_shared<ExecutorEnvironment>(std::move(env));
     if (e.checkpoint) {
       config.forked_pid_path = paths::forkedPidPath(meta_dir_, info_.id, frameworkId, executorId, containerId);
