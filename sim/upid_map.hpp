@@ -1,6 +1,6 @@
 #pragma once
 // A look-up-only table keyed by process address, for a model's tables of connections or
-// peers by address (`std::unordered_map<Upid, V>`'s role, but flat): open addressing
+// peers by address (the role of a hash map keyed by Upid, but flat): open addressing
 // with linear probing in a power-of-two array at most half full, one slot per address
 // (its entry's pointer beside the value), so a look-up reads one slot where a node-based
 // table reads a bucket and then a node, each a cache miss when the table holds 100,000

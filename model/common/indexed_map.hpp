@@ -67,7 +67,7 @@ class IndexedMap {
 
  private:
   Map map_;
-  std::unordered_map<std::string_view, iterator> index_;  // views of map_'s keys
+  std::unordered_map<std::string_view, iterator> index_;  // lookup only: views of map_'s keys
 };
 
 }  // namespace agentsim::model

@@ -1503,7 +1503,9 @@ void Master::markedUnreachable(const std::string& slaveId, const std::string& re
 void Master::forgetSlave(IndexedMap<Agent>::iterator it) {
   authenticated_.erase(it->second.pid.str());  // _markUnreachable, _removeSlave: authenticated.erase(slave->pid)
   // A new agent may have registered at the same address meanwhile (registerSlave).
-  if (const std::string* p = by_pid_.find(it->second.pid); p != nullptr && *p == it->first) by_pid_.erase(it->second.pid);
+  if (const std::string* p = by_pid_.find(it->second.pid); p != nullptr && *p == it->first) {
+    by_pid_.erase(it->second.pid);
+  }
   if (auto h = by_hostname_.find(it->second.info.hostname); h != by_hostname_.end() && h->second == it->first) {
     by_hostname_.erase(h);
   }
