@@ -11,9 +11,9 @@
 //   TERMINATING is final: the agent only waits for its frameworks to go, then exits.
 // It reads the `state` records "Slave::State" (state; previous, absent on the first).
 #include <string>
-#include <unordered_map>  // lookup only: state_
 
 #include "harness/rule.hpp"
+#include "harness/text_table.hpp"
 
 namespace agentsim::harness {
 
@@ -29,7 +29,7 @@ class AgentStateTransitions {
 
  private:
   // (host, process), as one text -> its state now; looked up only (finish reads its size).
-  std::unordered_map<std::string, std::string> state_;
+  TextTable<std::string> state_;
   std::string key_;  // observe's scratch: the key it looks up
   std::size_t transitions_ = 0;
   RuleViolations violations_;

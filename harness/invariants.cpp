@@ -6,7 +6,6 @@
 #include <optional>
 #include <set>
 #include <string_view>
-#include <unordered_map>  // lookup only: RetriedUntilAcknowledged::running
 #include <utility>
 
 #include <fmt/format.h>
@@ -16,6 +15,7 @@
 #include "harness/retry_interval_capped.hpp"
 #include "harness/rule.hpp"
 #include "harness/task_lost_with_reason.hpp"
+#include "harness/text_table.hpp"
 #include "model/messages/messages.hpp"
 #include "model/messages/task_messages.hpp"
 #include "model/sched/sched.hpp"
@@ -223,7 +223,7 @@ struct RetriedUntilAcknowledged {
     std::string state;
   };
   std::map<std::string, std::map<std::string, Pending>> pending;  // host -> update -> last send
-  std::unordered_map<std::string, bool> running;                  // host -> Slave::State is RUNNING (lookup only)
+  TextTable<bool> running;                                        // host -> Slave::State is RUNNING (lookup only)
   // host -> frameworks whose streams the manager cleaned up, until a stream of theirs is
   // created or recovered again. A forward the manager had already dispatched to the agent
   // is still sent (Slave::forward sends whatever it is given), but no stream waits for its
@@ -444,7 +444,9 @@ struct CheckpointedUpdatesSurviveRestarts {
   }
   template <typename Pred>
   void drop(const std::string& host, Pred pred) {
-    auto& m = live[host];
+    const auto found = live.find(host);  // most agents have none: no entry made
+    if (found == live.end()) return;
+    auto& m = found->second;
     for (auto it = m.begin(); it != m.end();) it = pred(it->first, it->second) ? m.erase(it) : std::next(it);
   }
   void observe(const Record& r) {
@@ -474,7 +476,8 @@ struct CheckpointedUpdatesSurviveRestarts {
     } else if (r.kind == RecordKind::Send && r.name == model::RegisterSlaveMessage::kName) {
       // A new agent: what the previous identity checkpointed is abandoned.
       windows.erase(r.host);
-      const sim::Time start = started[r.host];
+      const auto since = started.find(r.host);  // when it last started (a kill or host down), if ever
+      const sim::Time start = since == started.end() ? sim::Time{} : since->second;
       drop(r.host, [&](const std::string&, const Live& l) { return l.since < start; });
     } else if (r.kind == RecordKind::Startup) {
       // The restarted agent exited (a Mesos error) before it registered or reregistered:

@@ -426,8 +426,8 @@ void ZooKeeperServer::closeAll(const std::string& reason) {
   // connection still names it (connections_ is looked up, never iterated).
   std::vector<std::pair<sim::Upid, std::int64_t>> connections;
   for (const auto& [id, s] : ensemble_->sessions()) {
-    auto it = s.server == myid_ ? connections_.find(s.client) : connections_.end();
-    if (it != connections_.end() && it->second == id) connections.emplace_back(s.client, id);
+    const std::int64_t* conn = s.server == myid_ ? connections_.find(s.client) : nullptr;
+    if (conn != nullptr && *conn == id) connections.emplace_back(s.client, id);
   }
   std::sort(connections.begin(), connections.end());
   connections_.clear();
@@ -491,10 +491,10 @@ void ZooKeeperServer::connect(const sim::Upid& from, const zk::ConnectRequest& m
 }
 
 ZooKeeperEnsemble::Session* ZooKeeperServer::sessionOf(const sim::Upid& from, std::int64_t seq) {
-  auto it = connections_.find(from);
-  ZooKeeperEnsemble::Session* s = it == connections_.end() ? nullptr : ensemble_->session(it->second);
+  const std::int64_t* conn = connections_.find(from);
+  ZooKeeperEnsemble::Session* s = conn == nullptr ? nullptr : ensemble_->session(*conn);
   if (!serving() || s == nullptr || s->server != myid_ || !(s->client == from)) {
-    if (it != connections_.end()) connections_.erase(it);
+    if (conn != nullptr) connections_.erase(from);
     closeConnection(from, s != nullptr ? s->conn : 0, serving() ? "no session on this connection"
                                                                   : "ZooKeeperServer not running");
     return nullptr;
@@ -507,7 +507,7 @@ ZooKeeperEnsemble::Session* ZooKeeperServer::sessionOf(const sim::Upid& from, st
                                            "connection broke",
                                            seq, s->recv_seq);
     log(fmt::format("Closing the connection of session {}: {}", zk::sessionText(s->id), reason));
-    connections_.erase(it);
+    connections_.erase(from);
     s->server = 0;
     closeConnection(from, s->conn, reason);
     return nullptr;

@@ -38,7 +38,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <unordered_map>  // lookup only: connections_
 #include <vector>
 
 #include "model/zookeeper/messages.hpp"
@@ -46,6 +45,7 @@
 #include "sim/process.hpp"
 #include "sim/state_machine.hpp"
 #include "sim/time.hpp"
+#include "sim/upid_map.hpp"
 
 namespace agentsim::sim {
 class Simulation;
@@ -221,7 +221,7 @@ class ZooKeeperServer final : public sim::Process {
   State state_ = State::LOOKING;
   std::map<int, sim::Time> heard_;  // peer myid -> when its last quorum ping arrived
   // client address -> session id; closeAll takes them in address order from sessions()
-  std::unordered_map<sim::Upid, std::int64_t, sim::UpidHash> connections_;  // lookup only
+  sim::UpidMap<std::int64_t> connections_;  // lookup only
 };
 
 std::string_view toString(ZooKeeperServer::State state);
