@@ -700,13 +700,19 @@ void Master::statusUpdate(const sim::Upid& from, StatusUpdateMessage& message) {
     log(fmt::format("Ignoring status update {} for task {} from removed agent {}", u.uuid, u.task_id, u.slave_id));
     return;
   }
-  auto known = by_pid_.find(from);
-  if (known == by_pid_.end() || known->second != u.slave_id) {
+  // "Slave* slave = slaves.registered.get(update.slave_id())": the agent is the update's
+  // SlaveID, whoever carried the message (a test's process::post from another address).
+  if (registered_.find(u.slave_id.str()) == registered_.end()) {
     count("master/invalid_status_updates");
-    log(fmt::format("Ignoring status update {} for task {} from {}: not a registered agent", u.uuid, u.task_id,
-                    from.str()));
+    log(fmt::format("Ignoring status update {} for task {} from unknown agent {} with id {}", u.uuid, u.task_id,
+                    from.str(), u.slave_id));
     return;
   }
+  // StatusUpdateMessage.pid is the acknowledgee Master::forward hands the framework (the
+  // agent's own pid). With none, the driver clears the update's UUID and acknowledges
+  // nothing (SchedulerProcess::statusUpdate: "pid == UPID()"), and a terminal task needs
+  // no acknowledgement: the master removes it at once.
+  const bool acknowledgeable = !message.pid.isNone();
   if (tracing()) {
     log(fmt::format("Status update {} ({}) for task {} of framework {} from agent {}", toString(u.state), u.uuid,
                     u.task_id, u.framework_id, u.slave_id));
@@ -743,6 +749,12 @@ void Master::statusUpdate(const sim::Upid& from, StatusUpdateMessage& message) {
   // An update for a task the master does not know, or for a framework that is unknown
   // or disconnected (not forwarded), is invalid.
   count(t == nullptr || !forwarded ? "master/invalid_status_updates" : "master/valid_status_updates");
+  if (!acknowledgeable && t != nullptr && isTerminalState(t->state)) {
+    // "If the task is terminal and no acknowledgement is needed, then remove the task now."
+    taskRemoved(u.framework_id, u.task_id, *t);
+    tasks_[u.framework_id].erase(u.task_id);  // Master::removeTask
+    t = nullptr;
+  }
   if (!forwarded) {
     // "A framework might not have re-registered upon a master failover or got
     // disconnected": the agent's retry covers it.
@@ -751,6 +763,7 @@ void Master::statusUpdate(const sim::Upid& from, StatusUpdateMessage& message) {
     return;
   }
   const std::string frameworkId = u.framework_id;
+  if (!acknowledgeable) u.uuid.clear();  // what the driver gives the scheduler
   forwardToFramework(frameworkId, std::move(u));
 }
 
