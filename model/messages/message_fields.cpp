@@ -121,16 +121,20 @@ std::optional<std::vector<TaskStateEntry>> taskStates(const std::string& v) {
 
 // ReregisterExecutorMessage.updates: the executor's unacknowledged updates, oldest first,
 // each from the executor of the message's framework_id and executor_id (as set so far) and
-// SOURCE_EXECUTOR; with no UUID given, the n-th gets 00000000-0000-4000-8000-00000000000n.
+// SOURCE_EXECUTOR, with the SlaveID the message's own updates carry (the driver's
+// MESOS_SLAVE_ID; none if it had none, and Slave::statusUpdate then ignores them); with no
+// UUID given, the n-th gets 00000000-0000-4000-8000-00000000000n.
 MessageField executorUpdates() {
   return MessageField{"updates", FieldType::Text, [](sim::Message& msg, const std::string& v) -> SetResult {
                         auto& m = static_cast<ReregisterExecutorMessage&>(msg);
                         const auto entries = taskStates(v);
                         if (!entries) return std::string(kTaskStatesExpected);
                         std::vector<StatusUpdate> updates;
+                        const Id slaveId = m.updates.empty() ? Id() : m.updates.front().slave_id;
                         for (const TaskStateEntry& e : *entries) {
                           StatusUpdate u;
                           u.framework_id = Id(m.framework_id);
+                          u.slave_id = slaveId;
                           u.executor_id = m.executor_id;
                           u.task_id = e.task_id;
                           u.state = e.state;

@@ -461,21 +461,14 @@ void Slave::shutdown(const std::string& why, bool byMaster) {
     terminateAgent("Agent terminating: shut down with no frameworks");
     return;
   }
-  std::vector<std::string> ids;
+  // shutdownFramework(from, id) for every framework: the agent is TERMINATING now, which
+  // shutdownFramework does not refuse, so each framework goes TERMINATING as a master's
+  // ShutdownFrameworkMessage makes it (one already TERMINATING is left alone).
+  std::vector<Id> ids;
   for (const auto& [id, f] : frameworks_) ids.push_back(id);
-  for (const std::string& id : ids) {
+  for (const Id& id : ids) {
     Framework* f = framework(id);
-    if (f == nullptr) continue;
-    f->state = Framework::State::TERMINATING;
-    f->pending.clear();
-    refreshGauges();
-    std::vector<std::string> done;
-    for (auto& [eid, e] : f->executors) {
-      if (e.state == Executor::State::REGISTERING || e.state == Executor::State::RUNNING) shutdownExecutor(*f, e);
-      else if (e.state == Executor::State::TERMINATED) done.push_back(eid);
-    }
-    for (const std::string& eid : done) removeExecutor(*f, f->executors.at(eid));
-    if (f->executors.empty()) removeFramework(id);
+    if (f != nullptr && f->state == Framework::State::RUNNING) shutdownFramework(*f);
   }
 }
 

@@ -263,6 +263,7 @@ class Slave final : public sim::Process {
   void shutdownExecutorTimeout(const std::string& frameworkId, const std::string& executorId,
                                const std::string& containerId);
   void shutdownFramework(const sim::Upid& from, const ShutdownFrameworkMessage& message);
+  void shutdownFramework(Framework& framework);  // a RUNNING framework: its executors shut down
   void updateFramework(const sim::Upid& from, const UpdateFrameworkMessage& message);
   // slave_framework_messages.cpp: Slave::schedulerMessage and Slave::executorMessage.
   void schedulerMessage(const sim::Upid& from, const FrameworkToExecutorMessage& message);

@@ -803,16 +803,24 @@ void Slave::shutdownFramework(const sim::Upid& from, const ShutdownFrameworkMess
     return;
   }
   log("Asked to shut down framework " + message.framework_id);
-  f->state = Framework::State::TERMINATING;
-  traceState(machines::kSlaveFramework, "TERMINATING", {{"framework_id", message.framework_id}});
+  shutdownFramework(*f);
+}
+
+void Slave::shutdownFramework(Framework& f) {
+  // Slave::shutdownFramework, case Framework::RUNNING (also Slave::shutdown's, for every
+  // framework): TERMINATING; each REGISTERING or RUNNING executor is shut down, each
+  // TERMINATED one (waiting for acknowledgements) removed, a TERMINATING one left alone.
+  const Id frameworkId = f.info.id;
+  f.state = Framework::State::TERMINATING;
+  traceState(machines::kSlaveFramework, "TERMINATING", {{"framework_id", frameworkId}});
   // Its pending tasks stay: _run drops each (and then the framework).
   std::vector<std::string> done;
-  for (auto& [id, e] : f->executors) {
-    if (e.state == Executor::State::REGISTERING || e.state == Executor::State::RUNNING) shutdownExecutor(*f, e);
+  for (auto& [id, e] : f.executors) {
+    if (e.state == Executor::State::REGISTERING || e.state == Executor::State::RUNNING) shutdownExecutor(f, e);
     else if (e.state == Executor::State::TERMINATED) done.push_back(id);
   }
-  for (const std::string& id : done) removeExecutor(*f, f->executors.at(id));
-  if (f->executors.empty() && f->pending.empty()) removeFramework(message.framework_id);
+  for (const std::string& id : done) removeExecutor(f, f.executors.at(id));
+  if (f.executors.empty() && f.pending.empty()) removeFramework(frameworkId);
 }
 
 void Slave::updateFramework(const sim::Upid& /*from*/, const UpdateFrameworkMessage& message) {
@@ -991,8 +999,11 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
     metrics_.increment("slave/invalid_status_updates");
     return;
   }
-  if (!update.slave_id.empty() && !info_.id.empty() && update.slave_id != info_.id) {
-    log(fmt::format("Ignoring status update for task {} meant for agent {}", update.task_id, update.slave_id));
+  // Slave::statusUpdate: the update's SlaveID (and its TaskStatus's, the same field here)
+  // must be this agent's: one without any is ignored as well.
+  if (update.slave_id != info_.id) {
+    log(fmt::format("Ignoring status update for task {} due to Slave ID mismatch; expected '{}', received '{}'",
+                    update.task_id, info_.id, update.slave_id));
     metrics_.increment("slave/invalid_status_updates");
     return;
   }
@@ -1038,7 +1049,19 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
     return;
   }
   if (update.state == TaskState::TASK_STAGING && !pid.isNone()) {
-    log("Executor sent TASK_STAGING, which is not allowed; shutting it down");
+    log(fmt::format("Received TASK_STAGING from executor '{}' of framework {} which is not allowed. Shutting down the "
+                    "executor",
+                    e->info.executor_id, f->info.id));
+    if (e->state != Executor::State::REGISTERING && e->state != Executor::State::RUNNING) {
+      // Slave::_shutdownExecutor CHECKs that the executor is REGISTERING or RUNNING: an
+      // executor already TERMINATING or TERMINATED that sends TASK_STAGING aborts the agent.
+      exitAgent(host(), "slave",
+                fmt::format("Check failed: executor->state == Executor::REGISTERING || executor->state == "
+                            "Executor::RUNNING {}",
+                            toString(e->state)),
+                "src/slave/slave.cpp: Slave::_shutdownExecutor", this);
+      return;
+    }
     shutdownExecutor(*f, *e);
     return;
   }
@@ -1164,7 +1187,11 @@ void Slave::statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAckno
           return;
         }
         Framework* f = framework(frameworkId);
-        if (f == nullptr) return;
+        if (f == nullptr) {
+          log(fmt::format("Status update acknowledgement (UUID: {}) for task {} of unknown framework {}", uuid, taskId,
+                          frameworkId));
+          return;
+        }
         // A command executor is named by its task.
         Executor* e = executorOf(*f, taskId, taskId);
         if (e == nullptr) {
