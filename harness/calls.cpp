@@ -52,8 +52,10 @@ std::pair<std::string, std::function<void(sim::Process&, Answer)>> gcSchedule(co
   const sim::Duration d = callDuration(c, p + "/delay", -ScenarioLimits::kMaxUntil);
   const std::string path = c.reader.string(p + "/path", 1000);
   return {fmt::format("schedule {} for gc in {}", path, sim::format(d)), [d, path](sim::Process& p, Answer answer) {
-            static_cast<model::GarbageCollector&>(p).schedule(d, path, [answer](bool removed) {
-              answer(removed ? "READY" : "DISCARDED", {});
+            using Kind = model::GarbageCollector::Outcome::Kind;
+            static_cast<model::GarbageCollector&>(p).schedule(d, path, [answer](const auto& outcome) {
+              if (outcome.kind == Kind::FAILED) return answer("FAILED", {{"error", outcome.error}});
+              answer(outcome.kind == Kind::READY ? "READY" : "DISCARDED", {});
             });
           }};
 }
@@ -159,7 +161,7 @@ const std::vector<CallKind>& callKinds() {
   static const std::vector<CallKind> kinds{
       {"GarbageCollector::schedule", "agent-garbage-collector(1)",
        "{delay (negative: at once), path}: removal at now + delay; READY when removed, DISCARDED when unscheduled "
-       "or scheduled again",
+       "or scheduled again, FAILED when the removal fails",
        gcSchedule},
       {"GarbageCollector::unschedule", "agent-garbage-collector(1)",
        "{path}: READY with result true if the path was scheduled", gcUnschedule},

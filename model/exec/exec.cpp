@@ -94,7 +94,7 @@ void ExecutorProcess::runTask(const sim::Upid& /*from*/, const RunTaskMessage& m
   RunningTask& task = entry->second;
   task.info = {info.sandbox_growth_bytes_per_minute, info.kill_policy_grace_period, info.ignores_sigterm};
   task.unacknowledged_info = std::make_unique<TaskInfo>(info);
-  if (info.sandbox_growth_bytes_per_minute > 0 && !env_.sandbox.empty()) {
+  if (info.sandbox_growth_bytes_per_minute > 0 && !env_.executors_dir.empty()) {
     // The task writes to its sandbox as it runs (agentsim's script).
     const std::string taskId = info.task_id;
     task.growth = delay(sim::Minutes(1), "ExecutorProcess::sandboxGrowth", [this, taskId] { grow(taskId); });
@@ -127,7 +127,7 @@ void ExecutorProcess::runTask(const sim::Upid& /*from*/, const RunTaskMessage& m
 void ExecutorProcess::grow(const std::string& taskId) {
   auto it = tasks_.find(taskId);
   if (it == tasks_.end() || it->second.terminal) return;
-  host().disk().grow(env_.sandbox + "/stdout", it->second.info.sandbox_growth_bytes_per_minute);
+  host().disk().grow(env_.sandbox() + "/stdout", it->second.info.sandbox_growth_bytes_per_minute);
   it->second.growth = delay(sim::Minutes(1), "ExecutorProcess::sandboxGrowth", [this, taskId] { grow(taskId); });
 }
 

@@ -64,7 +64,15 @@ struct ExecutorEnvironment {
   bool checkpoint = false;
   sim::Duration recovery_timeout;
   sim::Duration shutdown_grace_period;
-  std::string sandbox;  // MESOS_SANDBOX: the run directory under the work_dir
+  // MESOS_SANDBOX, the run directory under the work_dir (paths::runPath), as sandbox()
+  // spells it: this directory (the framework's executors directory on the agent, ending
+  // in '/', shared by every executor the agent runs for the framework: interned, not a
+  // 190-character copy per executor), the executor id, "/runs/" and the container id.
+  // Empty: no sandbox.
+  Id executors_dir;
+  std::string sandbox() const {
+    return executors_dir.empty() ? std::string() : executors_dir + info.executor_id + "/runs/" + container_id;
+  }
 };
 
 // libprocess's reaper polls every MIN_REAP_INTERVAL while it watches few pids.

@@ -1,6 +1,7 @@
 #include "model/master/master.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -12,6 +13,22 @@
 #include "sim/simulation.hpp"
 
 namespace agentsim::model {
+
+namespace {
+
+// UUID::fromBytes succeeds: the model's uuids are UUID texts (randomUuid), so a uuid is
+// valid when it reads as one ("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", hexadecimal).
+bool isUuid(std::string_view text) {
+  if (text.size() != 36) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? c != '-' : !std::isxdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 Master::Master(MasterFlags flags, MasterEnvironment env)
     : sim::Process(sim::ProcessName::fixed("master")), flags_(std::move(flags)), env_(std::move(env)) {}
@@ -578,7 +595,7 @@ Master::Framework* Master::frameworkFrom(const sim::Upid& from) {
   return it == frameworks_.end() ? nullptr : &it->second;
 }
 
-void Master::forwardToFramework(const std::string& frameworkId, StatusUpdate update) {
+void Master::forwardToFramework(const std::string& frameworkId, StatusUpdate update, sim::Upid acknowledgee) {
   // Master::forward -> Framework::send: to a framework the master knows, also a
   // disconnected one ("Master attempted to send message to disconnected framework": the
   // message goes to its last pid all the same); one only recovered from an agent's report
@@ -597,7 +614,7 @@ void Master::forwardToFramework(const std::string& frameworkId, StatusUpdate upd
   }
   StatusUpdateMessage message;
   message.update = std::move(update);
-  message.pid = self();
+  message.pid = acknowledgee;
   send(it->second.pid, std::move(message));
 }
 
@@ -690,7 +707,10 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
   }
 }
 
-void Master::statusUpdate(const sim::Upid& from, StatusUpdateMessage& message) {
+void Master::statusUpdate(const sim::Upid& /*from*/, StatusUpdateMessage& message) {
+  // Master::statusUpdate(update, pid), branch by branch. `pid` is the message's
+  // acknowledgee (StatusUpdateMessage.pid), not its sender: Mesos checks only that the
+  // update's SlaveID is a registered agent's (connected or not), whoever sent it.
   StatusUpdate& u = message.update;
   count("master/messages_status_update");
   if (removed_.count(u.slave_id.str()) != 0) {
@@ -700,83 +720,90 @@ void Master::statusUpdate(const sim::Upid& from, StatusUpdateMessage& message) {
     log(fmt::format("Ignoring status update {} for task {} from removed agent {}", u.uuid, u.task_id, u.slave_id));
     return;
   }
-  // "Slave* slave = slaves.registered.get(update.slave_id())": the agent is the update's
-  // SlaveID, whoever carried the message (a test's process::post from another address).
-  if (registered_.find(u.slave_id.str()) == registered_.end()) {
+  if (registered_.count(u.slave_id.str()) == 0) {
     count("master/invalid_status_updates");
-    log(fmt::format("Ignoring status update {} for task {} from unknown agent {} with id {}", u.uuid, u.task_id,
-                    from.str(), u.slave_id));
+    log(fmt::format("Ignoring status update {} for task {} from unknown agent {}", u.uuid, u.task_id, u.slave_id));
     return;
   }
-  // StatusUpdateMessage.pid is the acknowledgee Master::forward hands the framework (the
-  // agent's own pid). With none, the driver clears the update's UUID and acknowledges
-  // nothing (SchedulerProcess::statusUpdate: "pid == UPID()"), and a terminal task needs
-  // no acknowledgement: the master removes it at once.
-  const bool acknowledgeable = !message.pid.isNone();
   if (tracing()) {
     log(fmt::format("Status update {} ({}) for task {} of framework {} from agent {}", toString(u.state), u.uuid,
                     u.task_id, u.framework_id, u.slave_id));
   }
-  // Master::forward runs only for a connected framework; it records the forwarded state.
+  // "A framework might not have re-registered upon a master failover or got
+  // disconnected": Master::forward runs only for a connected framework.
   auto fw = frameworks_.find(u.framework_id);
   const bool forwarded = fw != frameworks_.end() && fw->second.connected;
-  // Master::updateTask, for a task the master knows on this agent. An update for any
-  // other task (unknown, or completed and removed already: a second terminal update) is
-  // forwarded and not recorded ("Could not lookup task").
+  auto tasks = tasks_.find(u.framework_id);
+  if (forwarded) {
+    // Master::forward: the framework's task of that id (Framework::getTask, on whichever
+    // agent the master has it) takes the update's state and uuid, set together, when the
+    // update has a uuid; then the update goes to the framework with the acknowledgee.
+    if (tasks != tasks_.end() && !u.uuid.empty()) {
+      if (auto it = tasks->second.find(u.task_id); it != tasks->second.end()) {
+        it->second.status_update_state = u.state;
+        it->second.acked_uuid = u.uuid;
+      }
+    }
+    forwardToFramework(u.framework_id.str(), u, message.pid);
+  } else {
+    // The agent's retry covers it.
+    log(fmt::format("Received status update {} for task {} from agent {} for {} framework {}", toString(u.state),
+                    u.task_id, u.slave_id,
+                    fw == frameworks_.end() || fw->second.recovered ? "an unknown" : "a disconnected", u.framework_id));
+  }
+  // Slave::getTask: the task the master has for this framework on this agent. An update
+  // for any other task (unknown, or completed and removed already: a second terminal
+  // update) is not recorded ("Could not lookup task") and counts invalid.
   MasterTask* t = nullptr;
-  if (auto tasks = tasks_.find(u.framework_id); tasks != tasks_.end()) {
+  if (tasks != tasks_.end()) {
     auto it = tasks->second.find(u.task_id);
     if (it != tasks->second.end() && it->second.slave_id == u.slave_id) t = &it->second;
   }
   if (t == nullptr) {
     log(fmt::format("Could not lookup task {} of framework {} for status update {} from agent {}", u.task_id,
                     u.framework_id, u.uuid, u.slave_id));
-  } else {
-    t->executor_id = u.executor_id;
-    // Master::updateTask: the first terminal state counts (tasks_finished, ...); a task
-    // already terminal keeps its state (a second terminal update changes nothing).
-    if (!isTerminalState(t->state)) {
-      if (isTerminalState(u.latest_state.value_or(u.state))) countTerminal(u.state, u.source, u.reason);
-      t->state = u.latest_state.value_or(u.state);
-      recordTask(u.framework_id, u.task_id, *t);
-    }
-    // Master::forward sets the task's status update state and uuid together.
-    if (forwarded && !u.uuid.empty()) {
-      t->status_update_state = u.state;
-      t->acked_uuid = u.uuid;
-    }
-  }
-  // An update for a task the master does not know, or for a framework that is unknown
-  // or disconnected (not forwarded), is invalid.
-  count(t == nullptr || !forwarded ? "master/invalid_status_updates" : "master/valid_status_updates");
-  if (!acknowledgeable && t != nullptr && isTerminalState(t->state)) {
-    // "If the task is terminal and no acknowledgement is needed, then remove the task now."
-    taskRemoved(u.framework_id, u.task_id, *t);
-    tasks_[u.framework_id].erase(u.task_id);  // Master::removeTask
-    t = nullptr;
-  }
-  if (!forwarded) {
-    // "A framework might not have re-registered upon a master failover or got
-    // disconnected": the agent's retry covers it.
-    log(fmt::format("Received status update {} for task {} from agent {} for {} framework {}", toString(u.state),
-                    u.task_id, u.slave_id, fw == frameworks_.end() ? "an unknown" : "a disconnected", u.framework_id));
+    count("master/invalid_status_updates");
     return;
   }
-  const std::string frameworkId = u.framework_id;
-  if (!acknowledgeable) u.uuid.clear();  // what the driver gives the scheduler
-  forwardToFramework(frameworkId, std::move(u));
+  updateTask(u, *t);
+  if (isTerminalState(t->state) && message.pid.isNone()) {
+    // "If the task is terminal and no acknowledgement is needed, then remove the task
+    // now": an update with no acknowledgee (StatusUpdateMessage.pid unset).
+    taskRemoved(u.framework_id.str(), u.task_id, *t);
+    tasks->second.erase(u.task_id);  // Master::removeTask
+  }
+  count(forwarded ? "master/valid_status_updates" : "master/invalid_status_updates");
+}
+
+void Master::updateTask(const StatusUpdate& u, MasterTask& t) {
+  // Master::updateTask: the task takes the update's latest_state (the agent's latest), or
+  // its state, unless the task is terminal already (a second terminal update changes
+  // nothing); the first terminal state counts (tasks_finished, ... by the update's own
+  // state, and the state/source/reason counter when it has a reason).
+  t.executor_id = u.executor_id;
+  if (isTerminalState(t.state)) return;
+  const TaskState latest = u.latest_state.value_or(u.state);
+  if (isTerminalState(latest)) countTerminal(u.state, u.source, u.reason);
+  t.state = latest;
+  recordTask(u.framework_id.str(), u.task_id, t);
 }
 
 void Master::acknowledge(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message) {
-  // Master::statusUpdateAcknowledgement and Master::acknowledge, branch by branch, with
-  // their counters.
+  // The driver's Call::ACKNOWLEDGE (Master::receive, then Master::acknowledge), branch by
+  // branch, with their counters. Master::receive drops a call of an unknown framework or
+  // from another pid, and an ACKNOWLEDGE whose uuid is not a UUID ("Dropping ACKNOWLEDGE
+  // call"), counting nothing; a disconnected framework's call is refused.
   Framework* framework = frameworkFrom(from);
   if (framework == nullptr || framework->info.id != message.framework_id) {
-    log(fmt::format("Ignoring status update acknowledgement from {}: not a registered framework", from.str()));
-    count("master/invalid_status_update_acknowledgements");
+    log(fmt::format("Dropping ACKNOWLEDGE call from {}: not from the registered framework", from.str()));
     return;
   }
   if (refuseDisconnected(*framework, from, "ACKNOWLEDGE")) return;
+  if (!isUuid(message.uuid)) {
+    log(fmt::format("Dropping ACKNOWLEDGE call from framework {}: '{}' is not a UUID", message.framework_id,
+                    message.uuid));
+    return;
+  }
   count("master/messages_status_update_acknowledgement");
   auto agent = registered_.find(message.slave_id);
   if (agent == registered_.end() || !agent->second.connected) {
@@ -832,6 +859,7 @@ void Master::killTask(const sim::Upid& from, const KillTaskMessage& message) {
     // while any agent is in transition (MasterTest.KillUnknownTaskSlaveInTransition).
     log(fmt::format("Cannot kill task {} of framework {} because it is unknown; performing reconciliation",
                     message.task_id, message.framework_id));
+    count("master/messages_reconcile_tasks");  // Master::_reconcileTasks counts it
     if (auto u = reconcileUnknown(*framework, message.task_id, {})) forwardToFramework(message.framework_id, std::move(*u));
     return;
   }
@@ -1630,7 +1658,7 @@ void Master::countTerminal(TaskState state, TaskStatusSource source, std::option
     case TaskState::TASK_DROPPED: count("master/tasks_dropped"); break;
     case TaskState::TASK_GONE: count("master/tasks_gone"); break;
     case TaskState::TASK_GONE_BY_OPERATOR: count("master/tasks_gone_by_operator"); break;
-    default: return;
+    default: break;  // a terminal latest_state under a non-terminal update: no tasks_<state>
   }
   if (reason) count(taskStateReasonKey(toString(state), toString(source), toString(*reason)));
 }

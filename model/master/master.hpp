@@ -289,7 +289,12 @@ class Master final : public sim::Process {
   // Revocable resources of an agent not used by a non-terminal task.
   Resources availableRevocable(const std::string& slaveId) const;
   // Sends a master-generated update (no UUID: nothing to acknowledge) to a framework.
-  void forwardToFramework(const std::string& frameworkId, StatusUpdate update);
+  // Master::forward / Framework::send: `acknowledgee` is StatusUpdateMessage.pid, the
+  // agent's pid for an agent's update, none for the master's own (the driver
+  // acknowledges only an update with one).
+  void forwardToFramework(const std::string& frameworkId, StatusUpdate update, sim::Upid acknowledgee = {});
+  // Master::updateTask.
+  void updateTask(const StatusUpdate& update, MasterTask& task);
   void removeTasksOf(const std::string& slaveId, const std::string& text, std::optional<sim::Time> unreachableTime);
   // Readmission (`readmitted`) adds the agent's tasks to the master; a known agent's
   // reregistration (Master::reconcile(Slave*)) does not.

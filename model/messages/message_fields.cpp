@@ -43,6 +43,12 @@ SetResult assign(TaskState& field, const std::string& v) {
   field = *s;
   return std::nullopt;
 }
+SetResult assign(std::optional<TaskState>& field, const std::string& v) {
+  TaskState state{};
+  if (auto error = assign(state, v)) return error;
+  field = state;
+  return std::nullopt;
+}
 SetResult assign(TaskStatusSource& field, const std::string& v) {
   const auto s = parseTaskStatusSource(v);
   if (!s) return "a TaskStatus source, e.g. \"SOURCE_SLAVE\"";
@@ -233,6 +239,8 @@ std::vector<MessageField> statusUpdate() {
   return {
       field<M>("executor_id", FieldType::Text, [](M& m) -> auto& { return m.update.executor_id; }),
       field<M>("framework_id", FieldType::FrameworkId, [](M& m) -> auto& { return m.update.framework_id; }),
+      // StatusUpdate.latest_state: the task's latest state at the agent (Slave::forward).
+      field<M>("latest_state", FieldType::TaskState, [](M& m) -> auto& { return m.update.latest_state; }),
       field<M>("message", FieldType::Text, [](M& m) -> auto& { return m.update.message; }),
       field<M>("reason", FieldType::Reason, [](M& m) -> auto& { return m.update.reason; }),
       field<M>("slave_id", FieldType::SlaveId, [](M& m) -> auto& { return m.update.slave_id; }),

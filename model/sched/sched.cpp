@@ -257,7 +257,11 @@ void SchedulerProcess::statusUpdate(const sim::Upid& from, const StatusUpdateMes
     log("Ignoring status update message because the driver is disconnected!");
     return;
   }
-  const StatusUpdate& u = message.update;
+  // "If the update does not have a 'uuid', it does not need acknowledging", nor does
+  // one with no acknowledgee (StatusUpdateMessage.pid unset: Master::forward of the
+  // master's own update, or a posted one): the scheduler sees it without its uuid.
+  StatusUpdate u = message.update;
+  if (message.pid.isNone()) u.uuid.clear();
   learnSlaveId(u);
   traceStatusUpdate(u);
   if (u.uuid.empty()) return;  // nothing to acknowledge (e.g. a reconciliation answer)

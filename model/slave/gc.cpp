@@ -9,79 +9,103 @@ namespace agentsim::model {
 
 void GarbageCollector::schedule(sim::Duration d, std::string path, Removal done) {
   dispatch("GarbageCollectorProcess::schedule", [this, d, path = std::move(path), done = std::move(done)]() mutable {
-    // An existing schedule of the path is unscheduled first: its future is discarded.
-    complete(path, false);
+    // GarbageCollectorProcess::schedule: an existing schedule of the path is unscheduled
+    // first (`CHECK(unschedule(path))`): its future is discarded.
     if (tracing()) {
       log(fmt::format("Scheduling '{}' for gc {} in the future", path, sim::format(d)), {{"path", path}});
-      traceState(machines::kGarbageCollector, "SCHEDULED", {{"path", path}, {"in", sim::format(d)}});
     }
-    setDue(path, now() + d);
+    if (due_.count(path) != 0 && tracing()) log(fmt::format("Unscheduling '{}' from gc", path), {{"path", path}});
+    complete(path, {Outcome::Kind::DISCARDED, {}});
+    if (tracing()) traceState(machines::kGarbageCollector, "SCHEDULED", {{"path", path}, {"in", sim::format(d)}});
+    const sim::Time at = now() + d;
+    setDue(path, at);
     if (done) promises_[path] = std::move(done);
-    reset();
+    // The timer moves only when it is not armed (or due now) or this removal is sooner.
+    if (!timer_.valid() || timerAt_ <= now() || at < timerAt_) reset();
   });
 }
 
 void GarbageCollector::unschedule(std::string path, std::function<void(bool)> done) {
   dispatch("GarbageCollectorProcess::unschedule", [this, path = std::move(path), done = std::move(done)] {
+    // GarbageCollectorProcess::unschedule logs every call; it leaves the timer alone (a
+    // timer for this path's time then finds nothing: "Ignoring gc event").
+    if (tracing()) log(fmt::format("Unscheduling '{}' from gc", path), {{"path", path}});
     const bool scheduled = due_.count(path) != 0;
     if (scheduled) {
       setDue(path, std::nullopt);
-      log(fmt::format("Unscheduling '{}' from gc", path), {{"path", path}});
       traceState(machines::kGarbageCollector, "UNSCHEDULED", {{"path", path}});
-      complete(path, false);
-      reset();
+      complete(path, {Outcome::Kind::DISCARDED, {}});
     }
     if (done) done(scheduled);
   });
 }
 
-void GarbageCollector::complete(const std::string& path, bool removed) {
+void GarbageCollector::complete(const std::string& path, const Outcome& outcome) {
   auto it = promises_.find(path);
   if (it == promises_.end()) return;
   Removal done = std::move(it->second);
   promises_.erase(it);
-  done(removed);
+  done(outcome);
 }
 
 void GarbageCollector::prune(sim::Duration d, std::function<std::string()> why) {
   dispatch("GarbageCollectorProcess::prune", [this, d, why = std::move(why)] {
-    const std::vector<std::string> due = dueBy(now() + d);
+    // GarbageCollectorProcess::prune: each removal time due within d (its remaining time,
+    // never below 0) gets a dispatched remove(removalTime), which removes what is still
+    // scheduled at that time when it runs.
     std::string reason;
-    if (!due.empty() && why) reason = why();
-    if (reason.empty()) reason = "prune";
-    for (const auto& path : due) {
-      log(fmt::format("Pruning '{}' ahead of schedule", path), {{"path", path}});
-      removeNow(path, fmt::format("pruned {} ahead of its time: {}", sim::format(due_.at(path).at - now()), reason));
+    for (auto it = order_.begin(); it != order_.end();) {
+      const sim::Time at = it->first.first;
+      const sim::Duration remaining = at > now() ? at - now() : sim::Duration{};
+      if (remaining > d) break;
+      if (reason.empty()) reason = why ? why() : std::string();
+      if (reason.empty()) reason = "prune";
+      log(fmt::format("Pruning directories with remaining removal time {}", sim::format(remaining)));
+      dispatch("GarbageCollectorProcess::remove",
+               [this, at, why = fmt::format("pruned {} ahead of its time: {}", sim::format(remaining), reason)] {
+                 remove(at, why);
+               });
+      while (it != order_.end() && it->first.first == at) ++it;
     }
-    if (!due.empty()) reset();
   });
 }
 
 void GarbageCollector::reset() {
+  // GarbageCollectorProcess::reset: the timer for the earliest removal time (re-armed
+  // only if that time changed: the same event either way).
   const sim::Time earliest = order_.empty() ? sim::Time::max() : order_.begin()->first.first;
   if (timer_.valid() && timerAt_ == earliest) return;
   cancel(timer_);
+  timer_ = sim::TimerId{};
   if (earliest == sim::Time::max()) return;
   timerAt_ = earliest;
   // A negative delay (a path older than gc_delay) means right away.
   timer_ = delay(earliest > now() ? earliest - now() : sim::Duration{}, "GarbageCollectorProcess::remove",
-                 [this] { remove(); });
+                 [this, earliest] {
+                   timer_ = sim::TimerId{};
+                   remove(earliest, "its gc delay elapsed");
+                 });
 }
 
-void GarbageCollector::remove() {
-  timer_ = sim::TimerId{};
-  const std::vector<std::string> due = dueBy(now());
-  for (const auto& path : due) removeNow(path, "its gc delay elapsed");
+void GarbageCollector::remove(sim::Time at, const std::string& why) {
+  const std::vector<std::string> due = dueAt(at);
+  if (due.empty()) {
+    // Pruned already, or every path of that time was unscheduled.
+    log(fmt::format("Ignoring gc event at {} as the paths were already removed, or were unscheduled",
+                    sim::format(at > now() ? at - now() : sim::Duration{})));
+  }
+  for (const auto& path : due) removeNow(path, why);
   reset();
 }
 
 void GarbageCollector::removeNow(const std::string& path, const std::string& why) {
+  if (tracing()) log(fmt::format("Deleting {}", path), {{"path", path}});
   if (siteFires(faults_, *this, kGarbageCollectorRemoveSite, path)) {
     // os::rmdir fails: the removal future fails; the path is not scheduled again.
     log(fmt::format("Failed to delete '{}': Input/output error", path), {{"path", path}});
     setDue(path, std::nullopt);
     metrics_.increment("gc/path_removals_failed");
-    complete(path, false);
+    complete(path, {Outcome::Kind::FAILED, "Input/output error"});
     return;
   }
   sim::Disk& disk = host().disk();
@@ -93,12 +117,14 @@ void GarbageCollector::removeNow(const std::string& path, const std::string& why
               {"bytes", static_cast<std::int64_t>(before - disk.usedBytes())}, {"reason", why}});
   setDue(path, std::nullopt);
   metrics_.increment("gc/path_removals_succeeded");
-  complete(path, true);
+  complete(path, {Outcome::Kind::READY, {}});
 }
 
-std::vector<std::string> GarbageCollector::dueBy(sim::Time limit) const {
+std::vector<std::string> GarbageCollector::dueAt(sim::Time at) const {
   std::vector<std::string> due;
-  for (auto it = order_.begin(); it != order_.end() && it->first.first <= limit; ++it) due.push_back(*it->second);
+  for (auto it = order_.lower_bound({at, 0}); it != order_.end() && it->first.first == at; ++it) {
+    due.push_back(*it->second);
+  }
   return due;
 }
 

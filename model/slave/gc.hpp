@@ -3,12 +3,15 @@
 // paths from the host's disk after a delay. It promises:
 //  - schedule(d, path) removes `path` (and everything under it) at now + d (a negative
 //    d: at once); scheduling a path again first unschedules it. Its future (`done`)
-//    completes with true once the path is removed, or false when it is discarded
-//    (unscheduled, or scheduled again);
+//    is READY once the path is removed, DISCARDED when it is unscheduled or scheduled
+//    again, FAILED when the removal fails (os::rmdir);
 //  - unschedule(path) cancels a pending removal and answers whether there was one;
-//  - prune(d) removes at once every path due within d from now (Slave::checkDiskUsage
-//    calls it with gc_delay * max(0, 1 - gc_disk_headroom - disk usage));
-//  - one timer, armed for the earliest removal, as Mesos's GarbageCollectorProcess;
+//  - prune(d) dispatches a removal of each removal time due within d from now
+//    (Slave::checkDiskUsage calls it with gc_delay * max(0, 1 - gc_disk_headroom -
+//    disk usage)); each removes the paths still scheduled at that time;
+//  - one timer, as Mesos's GarbageCollectorProcess: armed for the earliest removal,
+//    moved by a schedule only when sooner, left by an unschedule (it then fires on
+//    nothing: "Ignoring gc event");
 //  - its metrics (later Mesos's; 1.1 has none): gc/path_removals_pending (a gauge),
 //    gc/path_removals_succeeded, gc/path_removals_failed (only when the fault site
 //    GarbageCollector::remove fires: the model's disk cannot fail a removal);
@@ -42,8 +45,15 @@ class GarbageCollector final : public sim::Process {
   std::string_view source() const override { return "src/slave/gc.cpp"; }
   std::string_view className() const override { return "GarbageCollectorProcess"; }
 
-  // Future<Nothing> of GarbageCollector::schedule: true when removed, false discarded.
-  using Removal = std::function<void(bool removed)>;
+  // How the Future<Nothing> of GarbageCollector::schedule ends: READY (removed),
+  // DISCARDED (unscheduled or scheduled again), FAILED (os::rmdir failed, with `error`).
+  struct Outcome {
+    enum class Kind { READY, DISCARDED, FAILED };
+    Kind kind = Kind::READY;
+    std::string error;
+    bool removed() const { return kind == Kind::READY; }
+  };
+  using Removal = std::function<void(const Outcome&)>;
   void schedule(sim::Duration d, std::string path, Removal done = {});
   void unschedule(std::string path, std::function<void(bool)> done = {});
   // `why` names the disk check that asked (for the trace); it is called only when a
@@ -66,18 +76,20 @@ class GarbageCollector final : public sim::Process {
  private:
   std::shared_ptr<sim::FaultSites> faults_;
   void reset();
-  void remove();
+  // GarbageCollectorProcess::remove(removalTime): the paths scheduled at exactly `at`;
+  // `why` says who asked (the timer, or prune), for the trace.
+  void remove(sim::Time at, const std::string& why);
   void removeNow(const std::string& path, const std::string& why);
-  // Forgets a path's promise, completing it: true removed, false discarded.
-  void complete(const std::string& path, bool removed);
+  // Forgets a path's promise, completing it.
+  void complete(const std::string& path, const Outcome& outcome);
 
   // path -> removal time; and the pending removals again in Mesos's order: by removal
   // time, then in the order they were scheduled (`paths`, a Multimap<Timeout, PathInfo>,
   // keeps equal timeouts in insertion order), so the next one is found without a scan and
   // paths due together are removed as Mesos removes them.
   void setDue(const std::string& path, std::optional<sim::Time> at);
-  // The paths due by `limit`, in removal order.
-  std::vector<std::string> dueBy(sim::Time limit) const;
+  // The paths due at exactly `at`, in removal order.
+  std::vector<std::string> dueAt(sim::Time at) const;
   // Hash tables, never iterated: the paths share a long work_dir prefix, which every
   // comparison of a sorted map's look-up read again.
   Scheduled due_;

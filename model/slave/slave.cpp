@@ -248,8 +248,20 @@ void Slave::detected(const Detection& detection) {
 
 void Slave::doReliableRegistration(sim::Duration maxBackoff) {
   registration_timer_ = sim::TimerId{};
-  if (!master_ || state_ == State::RUNNING || state_ == State::TERMINATING) return;
-  if (!flags_.credential.empty() && !authenticated_) return;  // "not authenticated"
+  // Slave::doReliableRegistration's checks, in its order.
+  if (!master_) {
+    log("Skipping registration because no master present");
+    return;
+  }
+  if (!flags_.credential.empty() && !authenticated_) {
+    log("Skipping registration because not authenticated");
+    return;
+  }
+  if (state_ == State::RUNNING) return;  // (re-)registered: the retry chain ends quietly
+  if (state_ == State::TERMINATING) {
+    log("Skipping registration because agent is terminating");
+    return;
+  }
   AGENTSIM_ASSERT(state_ == State::DISCONNECTED);
 
   const sim::Upid master = masterPid();
@@ -296,7 +308,7 @@ sim::Upid Slave::masterPid() const { return master_pid_.get(sim(), master_->pid)
 void Slave::exited(const sim::Upid& pid) {
   // Slave::exited: the connection to the master broke. The agent only waits: the
   // detector reports a new leader, or its ping timer re-detects (MESOS-1963: no re-link).
-  log(fmt::format("{} exited", pid.str()));
+  log(fmt::format("Got exited event for {}", pid.str()));
   if (!master_ || master_->pid == pid.str()) log("Master disconnected! Waiting for a new master to be elected");
 }
 
@@ -433,23 +445,30 @@ void Slave::ping(const sim::Upid& from, const PingSlaveMessage& message) {
 }
 
 void Slave::shutdownMessage(const sim::Upid& from, const ShutdownMessage& message) {
-  if (!fromMaster(from)) {
-    log(fmt::format("Shutdown message from {} ignored: it is not the leading master", from.str()));
-    return;
-  }
-  shutdown(message.message, true);
+  shutdown(message.message, from);
 }
 
-void Slave::shutdown(const std::string& why, bool byMaster) {
-  // Slave::shutdown: a local shutdown unregisters from the master first; one the master
-  // asked for (`if (from)`) does not, since the master has dealt with the agent already.
-  log(fmt::format("Agent asked to shut down: {}", why));
-  if (state_ == State::TERMINATING) return;
-  if (!byMaster && master_ && !info_.id.empty()) {
-    log("Unregistering and shutting down");
-    UnregisterSlaveMessage message;
-    message.slave_id = info_.id;
-    send(masterPid(), message);
+void Slave::shutdown(const std::string& message, const sim::Upid& from) {
+  // Slave::shutdown(from, message).
+  if (!from.isNone() && !fromMaster(from)) {
+    log(fmt::format("Ignoring shutdown message from {} because it is not from the registered master: {}", from.str(),
+                    master_ ? master_->pid : std::string("None")));
+    return;
+  }
+  if (!from.isNone()) {
+    // The master asked (ShutdownMessage): it has dealt with the agent already, so the
+    // agent does not unregister.
+    log(fmt::format("Agent asked to shut down by {}{}", from.str(),
+                    message.empty() ? std::string() : " because '" + message + "'"));
+  } else if (!info_.id.empty() && master_) {
+    // A local shutdown (a signal) of a registered agent unregisters first. (Mesos sends to
+    // `master.get()`, which aborts with no master; the model skips the message then.)
+    log(message.empty() ? std::string("Unregistering and shutting down") : message + "; unregistering and shutting down");
+    UnregisterSlaveMessage unregister;
+    unregister.slave_id = info_.id;
+    send(masterPid(), unregister);
+  } else {
+    log(message.empty() ? std::string("Shutting down") : message + "; shutting down");
   }
   setState(State::TERMINATING);
   // meta/slaves/latest stays: the next start recovers this SlaveID and reregisters. Mesos
@@ -461,14 +480,15 @@ void Slave::shutdown(const std::string& why, bool byMaster) {
     terminateAgent("Agent terminating: shut down with no frameworks");
     return;
   }
-  // shutdownFramework(from, id) for every framework: the agent is TERMINATING now, which
-  // shutdownFramework does not refuse, so each framework goes TERMINATING as a master's
-  // ShutdownFrameworkMessage makes it (one already TERMINATING is left alone).
-  std::vector<Id> ids;
+  // Each framework as ShutdownFrameworkMessage from the same sender (Slave::shutdownFramework):
+  // a running one terminates its executors (its pending tasks stay, for _run to drop); one
+  // already terminating (a second shutdown) is only logged.
+  std::vector<std::string> ids;
   for (const auto& [id, f] : frameworks_) ids.push_back(id);
-  for (const Id& id : ids) {
-    Framework* f = framework(id);
-    if (f != nullptr && f->state == Framework::State::RUNNING) shutdownFramework(*f);
+  for (const std::string& id : ids) {
+    ShutdownFrameworkMessage shutdownFramework_;
+    shutdownFramework_.framework_id = id;
+    shutdownFramework(from, shutdownFramework_);
   }
 }
 

@@ -114,24 +114,45 @@ void Slave::handleQoSCorrections(const sim::Try<std::vector<QoSCorrection>>& cor
     return;
   }
   if (corrections.isError()) {
-    log("Failed to get corrections from the QoS Controller: " + corrections.error());
+    log("Failed to get corrections from QoS Controller: " + corrections.error());
     return;
   }
   for (const QoSCorrection& c : *corrections) {
+    // Slave::_qosCorrections, each KILL's checks in Mesos's order. (The model's controllers
+    // make only KILL corrections, each naming a framework and an executor: the branches for
+    // another type or a missing id are not reachable; docs/conformance.md, lane fidsu.)
+    if (c.framework_id.empty()) {
+      log("Ignoring QoS correction KILL: framework id not specified.");
+      continue;
+    }
+    if (c.executor_id.empty()) {
+      log(fmt::format("Ignoring QoS correction KILL on framework {}: executor id not specified", c.framework_id));
+      continue;
+    }
     Framework* f = framework(c.framework_id);
+    if (f == nullptr) {
+      log(fmt::format("Ignoring QoS correction KILL on framework {}: framework cannot be found", c.framework_id));
+      continue;
+    }
+    if (f->state == Framework::State::TERMINATING) {
+      log(fmt::format("Ignoring QoS correction KILL on framework {}: framework is terminating.", c.framework_id));
+      continue;
+    }
     Executor* e = executor(c.framework_id, c.executor_id);
-    if (f == nullptr || f->state == Framework::State::TERMINATING || e == nullptr) {
-      log(fmt::format("Ignoring QoS correction KILL for executor '{}' of framework {}: unknown or terminating",
+    if (e == nullptr) {
+      log(fmt::format("Ignoring QoS correction KILL on executor '{}' of framework {}: executor cannot be found",
                       c.executor_id, c.framework_id));
       continue;
     }
     if (!c.container_id.empty() && c.container_id != e->container_id) {
-      log(fmt::format("Ignoring QoS correction KILL for executor '{}': container {} is not its current one",
-                      c.executor_id, c.container_id));
+      log(fmt::format("Ignoring QoS correction KILL on container '{}' for executor '{}' of framework {}: container "
+                      "cannot be found",
+                      c.container_id, c.executor_id, c.framework_id));
       continue;
     }
     if (e->state != Executor::State::REGISTERING && e->state != Executor::State::RUNNING) {
-      log(fmt::format("Ignoring QoS correction KILL on executor '{}' of framework {} because the executor is {}",
+      log(fmt::format("Ignoring QoS correction KILL on executor '{}' of framework {} because the executor is in {} "
+                      "state",
                       c.executor_id, c.framework_id,
                       e->state == Executor::State::TERMINATING ? "TERMINATING" : "TERMINATED"));
       continue;

@@ -103,7 +103,12 @@ void Slave::recover() {
         containers.push_back(RecoveredContainer{e.container_id, run.forked_pid.value_or(""), eid});
         if (components_.statusUpdateManager == nullptr) continue;
         for (const auto& [tid, ts] : run.tasks) {
-          if (ts.updates.empty()) continue;
+          if (ts.updates.empty()) {
+            // StatusUpdateManagerProcess::recover: the executor never got the task, or the
+            // agent died before any update: no stream.
+            log(fmt::format("No updates found for task {} of framework {}", tid, fid));
+            continue;
+          }
           components_.statusUpdateManager->recover(
               fid, tid, paths::taskUpdatesPath(meta_dir_, info_.id, fid, eid, e.container_id, tid), ts.updates);
         }

@@ -455,7 +455,9 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
     env.checkpoint = e.checkpoint;
     env.recovery_timeout = flags_.recovery_timeout;
     env.shutdown_grace_period = info.shutdown_grace_period.value_or(flags_.executor_shutdown_grace_period);
-    env.sandbox = sandbox;
+    // The sandbox up to its executor id (paths::runPath): what env.sandbox() completes.
+    const std::size_t rest = info.executor_id.size() + std::string_view("/runs/").size() + containerId.size();
+    env.executors_dir = std::string_view(sandbox).substr(0, sandbox.size() - rest);
     config.executor = std::make_shared<ExecutorEnvironment>(std::move(env));
     if (e.checkpoint) {
       config.forked_pid_path = paths::forkedPidPath(meta_dir_, info_.id, frameworkId, executorId, containerId);
@@ -1166,11 +1168,22 @@ void Slave::forward(StatusUpdate update) {
 }
 
 void Slave::statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message) {
-  if (from.id().rfind("master", 0) == 0 && (state_ != State::RUNNING || !fromMaster(from))) {
-    log(fmt::format("Dropping status update acknowledgement message for task {} from {}: the agent is {} and the "
-                    "master is {}",
-                    message.task_id, from.str(), toString(state_), master_ ? master_->pid : std::string("None")));
-    return;
+  // Slave::statusUpdateAcknowledgement: an ack from a master (not a driver's) is taken
+  // only while registered, and only from the leading master.
+  if (from.id().rfind("master", 0) == 0) {
+    if (state_ != State::RUNNING) {
+      log(fmt::format("Dropping status update acknowledgement message for {} because the agent is in {} state",
+                      message.framework_id.str(), toString(state_)),
+          {{"task_id", message.task_id}});
+      return;
+    }
+    if (!fromMaster(from)) {
+      log(fmt::format("Ignoring status update acknowledgement message from {} because it is not the expected "
+                      "master: {}",
+                      from.str(), master_ ? master_->pid : std::string("None")),
+          {{"task_id", message.task_id}});
+      return;
+    }
   }
   if (components_.statusUpdateManager == nullptr) return;
   Id frameworkId = message.framework_id;
@@ -1229,9 +1242,10 @@ std::vector<Task> Slave::tasksForReregistration() const {
       }
     }
     for (const auto& [eid, e] : f.executors) {
-      for (const auto& [tid, info] : e.queued) add(createTask(info, TaskState::TASK_STAGING, fid, eid, info_.id), e.info.command);
+      // Mesos's order: launched, terminated, then queued (as TASK_STAGING).
       for (const auto& [tid, t] : e.launched) add(t, e.info.command);
       for (const auto& [tid, t] : e.terminated) add(t, e.info.command);
+      for (const auto& [tid, info] : e.queued) add(createTask(info, TaskState::TASK_STAGING, fid, eid, info_.id), e.info.command);
     }
   }
   return tasks;

@@ -56,7 +56,10 @@ void StatusUpdateManager::update(StatusUpdate u, std::optional<std::string> chec
                    .first->second;
     }
     if (entry->stream.checkpointed() != path.has_value()) {
-      reply(sim::Error{"Mismatched checkpoint value for status update"});
+      reply(sim::Error{fmt::format("Mismatched checkpoint value for status update {} (UUID: {}) for task {} of "
+                                   "framework {} (expected checkpoint={} actual checkpoint={})",
+                                   toString(u.state), u.uuid, u.task_id, u.framework_id.str(),
+                                   entry->stream.checkpointed(), path.has_value())});
       return;
     }
     if (path && siteFires(faults_, *this, kStatusUpdateStreamCheckpointSite, *path)) {
@@ -155,7 +158,10 @@ void StatusUpdateManager::acknowledgement(std::string taskId, Id frameworkId, st
     };
     Entry* entry = find(frameworkId, taskId);
     if (entry == nullptr) {
-      reply(sim::Error{"Cannot find the status update stream"});
+      // Not recovered yet, or cleaned up (a terminal update acknowledged, the framework
+      // removed).
+      reply(sim::Error{fmt::format("Cannot find the status update stream for task {} of framework {}", taskId,
+                                   frameworkId.str())});
       return;
     }
     // Planted bug terminal-ack-keeps-stream: the terminal head is taken as acknowledged
@@ -228,6 +234,14 @@ void StatusUpdateManager::resume() {
         if (bugOn(bugs_, PlantedBugId::ResumeWithoutRetryTimer)) {
           if (entry.stream.next() != nullptr && slave_ != nullptr) send(*entry.stream.next());
           continue;
+        }
+        // StatusUpdateManagerProcess::resume: every stream with a pending head re-sends it.
+        const StatusUpdate* head = entry.stream.next();
+        if (head != nullptr && tracing(sim::RecordKind::Log, "log", kStatusUpdateResendTopic)) {
+          log(fmt::format("Resending status update {} ({}) for task {} of framework {}", toString(head->state),
+                          head->uuid, task, fw),
+              {{"task_id", task}, {"uuid", head->uuid}, {"interval", sim::format(kStatusUpdateRetryIntervalMin)}},
+              kStatusUpdateResendTopic);
         }
         forward(entry, kStatusUpdateRetryIntervalMin);
       }

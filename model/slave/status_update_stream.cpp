@@ -95,16 +95,29 @@ StatusUpdateStream::StatusUpdateStream(std::string taskId, Id frameworkId, sim::
       path_(std::move(path)),
       defer_checkpoint_(deferCheckpoint) {}
 
+const std::string StatusUpdateStream::kNoRejection;
+
+void StatusUpdateStream::reject(std::string why) {
+  if (!trouble_) trouble_ = Trouble{};
+  trouble_->rejection = std::move(why);
+}
+
+sim::Error StatusUpdateStream::fail(std::string error) {
+  if (!trouble_) trouble_ = Trouble{};
+  trouble_->error = std::move(error);
+  return sim::Error{*trouble_->error};
+}
+
 sim::Try<bool> StatusUpdateStream::update(StatusUpdate&& update) {
-  rejection_.clear();
-  if (error_) return sim::Error{*error_};
-  if (update.uuid.empty()) return sim::Error{"Status update without a UUID"};
+  clearRejection();
+  if (failed()) return sim::Error{*trouble_->error};
+  if (update.uuid.empty()) return sim::Error{"Status update is missing 'uuid'"};
   if (acknowledged(update.uuid)) {
-    rejection_ = "Ignoring status update that has already been acknowledged by the framework!";
+    reject("Ignoring status update that has already been acknowledged by the framework!");
     return false;
   }
   if (received(update.uuid)) {
-    rejection_ = "Ignoring duplicate status update";
+    reject("Ignoring duplicate status update");
     return false;
   }
   // Planted bug update-forwarded-before-checkpoint: the record waits for the ACK.
@@ -117,16 +130,21 @@ sim::Try<bool> StatusUpdateStream::update(StatusUpdate&& update) {
 }
 
 sim::Try<bool> StatusUpdateStream::acknowledgement(const std::string& uuid) {
-  rejection_.clear();
-  if (error_) return sim::Error{*error_};
-  if (pending_.empty()) return sim::Error{"Unexpected status update acknowledgment"};
+  clearRejection();
+  if (failed()) return sim::Error{*trouble_->error};
+  if (pending_.empty()) {
+    // StatusUpdateManagerProcess::acknowledgement: `next()` is none (an ack for both the
+    // original and a retried update, or after a non-terminal stream drained).
+    return sim::Error{fmt::format("Unexpected status update acknowledgment (UUID: {}) for task {} of framework {}", uuid,
+                                  task_id_, framework_id_.str())};
+  }
   if (acknowledged(uuid)) {
-    rejection_ = fmt::format("Duplicate status update acknowledgment (received {})", uuid);
+    reject(fmt::format("Duplicate status update acknowledgment (received {})", uuid));
     return false;
   }
   if (uuid != pending_.front().uuid) {
-    rejection_ = fmt::format("Unexpected status update acknowledgement (received {}, expecting {})", uuid,
-                             pending_.front().uuid);
+    reject(fmt::format("Unexpected status update acknowledgement (received {}, expecting {})", uuid,
+                       pending_.front().uuid));
     return false;
   }
   if (defer_checkpoint_) {
@@ -151,15 +169,13 @@ sim::Try<sim::Nothing> StatusUpdateStream::write(const StatusUpdate& update, Sta
   // Appended without O_SYNC, as Mesos opens task.updates.
   auto written = disk_->append(*path_, encodeRecord(record), /*sync=*/false);
   if (written.isError()) {
-    error_ = fmt::format("Failed to write status update {} to '{}': {}", update.uuid, *path_, written.error());
-    return sim::Error{*error_};
+    return fail(fmt::format("Failed to write status update {} to '{}': {}", update.uuid, *path_, written.error()));
   }
   return sim::Nothing{};
 }
 
 sim::Error StatusUpdateStream::failWrite(const std::string& uuid, const std::string& why) {
-  error_ = fmt::format("Failed to write status update {} to '{}': {}", uuid, path_.value_or(""), why);
-  return sim::Error{*error_};
+  return fail(fmt::format("Failed to write status update {} to '{}': {}", uuid, path_.value_or(""), why));
 }
 
 void StatusUpdateStream::receive(StatusUpdate update) {

@@ -342,7 +342,7 @@ TEST_CASE("garbage collector: paths due together go in the order they were sched
   World w;
   model::GarbageCollector& gc = w.sim.spawn<model::GarbageCollector>(*w.host);
   std::vector<std::string> removed;
-  auto note = [&removed](std::string path) { return [&removed, path](bool ok) { if (ok) removed.push_back(path); }; };
+  auto note = [&removed](std::string path) { return [&removed, path](const model::GarbageCollector::Outcome& o) { if (o.removed()) removed.push_back(path); }; };
   // As Slave::removeExecutor and removeFramework schedule them: run, executor, framework.
   gc.schedule(sim::Seconds(10), "/w/f/e/runs/r", note("/w/f/e/runs/r"));
   gc.schedule(sim::Seconds(10), "/w/f/e", note("/w/f/e"));
@@ -358,6 +358,34 @@ TEST_CASE("garbage collector: paths due together go in the order they were sched
   gc.prune(sim::Seconds(10));
   w.sim.settle();
   CHECK(removed == std::vector<std::string>{"/p/2", "/p/1"});
+}
+
+TEST_CASE("garbage collector timer (GarbageCollectorProcess::schedule/unschedule/reset): moved only for a sooner removal, left by an unschedule") {
+  World w;
+  model::GarbageCollector& gc = w.sim.spawn<model::GarbageCollector>(*w.host);
+  // The collector's queued timer events, by time.
+  auto timers = [&w] {
+    std::vector<std::int64_t> at;
+    for (const auto& e : w.sim.pending()) {
+      if (e.process == "agent-garbage-collector(1)") at.push_back((e.at - sim::Time{}).ns() / 1'000'000'000);
+    }
+    return at;
+  };
+  gc.schedule(sim::Seconds(10), "/t/a");
+  w.sim.settle();
+  CHECK(timers() == std::vector<std::int64_t>{10});
+  // Unscheduled: the timer for 10secs stays; a later path does not move it.
+  gc.unschedule("/t/a");
+  gc.schedule(sim::Seconds(20), "/t/b");
+  w.sim.settle();
+  CHECK(timers() == std::vector<std::int64_t>{10});
+  // It fires on nothing ("Ignoring gc event") and re-arms for the next removal.
+  w.sim.runFor(sim::Seconds(11));
+  CHECK(timers() == std::vector<std::int64_t>{20});
+  // A sooner path moves it.
+  gc.schedule(sim::Seconds(2), "/t/c");
+  w.sim.settle();
+  CHECK(timers() == std::vector<std::int64_t>{13});
 }
 
 TEST_CASE("files: attach and detach sandboxes under virtual paths") {

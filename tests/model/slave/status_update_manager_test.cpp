@@ -105,7 +105,7 @@ TEST_CASE("acknowledging a terminal update closes the stream and discards what i
 TEST_CASE("duplicate, unexpected and unknown acknowledgements change nothing") {
   Fixture f;
   f.ack("t1", "u1");
-  CHECK(f.slave->results.back() == "Cannot find the status update stream");
+  CHECK(f.slave->results.back() == "Cannot find the status update stream for task t1 of framework fw-1");
   f.update("t1", "u1", TaskState::TASK_RUNNING);
   f.ack("t1", "random-uuid");
   CHECK(f.slave->results.back() == "Duplicate acknowledgement");
@@ -115,7 +115,7 @@ TEST_CASE("duplicate, unexpected and unknown acknowledgements change nothing") {
   f.ack("t1", "u1");
   CHECK(f.slave->results.back() == "true");
   f.ack("t1", "u1");
-  CHECK(f.slave->results.back() == "Unexpected status update acknowledgment");
+  CHECK(f.slave->results.back() == "Unexpected status update acknowledgment (UUID: u1) for task t1 of framework fw-1");
 }
 
 TEST_CASE("paused: nothing is forwarded and timers do nothing; resume re-sends every head with 10secs") {
@@ -142,7 +142,8 @@ TEST_CASE("checkpointed updates survive a crash once synced and are replayed by 
   f.update("t2", "v1", TaskState::TASK_RUNNING);
   CHECK(f.slave->results[1] == "ok");
   f.update("t1", "u3", TaskState::TASK_FAILED);  // no path: a mismatch with the stream
-  CHECK(f.slave->results.back() == "Mismatched checkpoint value for status update");
+  CHECK(f.slave->results.back() == "Mismatched checkpoint value for status update TASK_FAILED (UUID: u3) for task t1 of "
+                                   "framework fw-1 (expected checkpoint=true actual checkpoint=false)");
 
   sim::Host& h = *f.sim.host("agent-1");
   h.disk().sync();

@@ -93,7 +93,7 @@ TEST_CASE("duplicate and already-acknowledged updates are ignored") {
 
 TEST_CASE("acknowledging a terminal update terminates the stream; an ack with nothing pending fails") {
   StatusUpdateStream s("task-1", "fw-1", nullptr, std::nullopt);
-  CHECK(s.acknowledgement("u0").error() == "Unexpected status update acknowledgment");
+  CHECK(s.acknowledgement("u0").error() == "Unexpected status update acknowledgment (UUID: u0) for task task-1 of framework fw-1");
   CHECK(*s.update(update("u1", TaskState::TASK_FINISHED)));
   CHECK(*s.update(update("u2", TaskState::TASK_KILLED)));
   CHECK(!s.terminated());
