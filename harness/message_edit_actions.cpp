@@ -123,9 +123,14 @@ sim::Fields setFields(World& w, const model::MessageKind& kind, const FieldValue
   sim::Fields set;
   for (const auto& [name, value] : values) {
     const std::string text = resolve(w, value);
-    if (auto error = kind.field(name)->set(m, text)) {
+    const model::MessageField& field = *kind.field(name);
+    if (auto error = field.set(m, text)) {
       note(w, "", fmt::format("{}.{}: expected {}, got \"{}\"; left unchanged", kind.name, name, *error, text));
       continue;
+    }
+    if (field.type == model::FieldType::Pid) {
+      // The address is interned by the simulation (the setter only checked the text).
+      field.setPid(m, text.empty() ? sim::Upid{} : model::parseUpid(w.sim(), text).value_or(sim::Upid{}));
     }
     set.push_back({name, text});
   }

@@ -150,15 +150,16 @@ std::string Reader::string(const std::string& pointer, std::size_t max_bytes) co
   return s;
 }
 
-std::string Reader::identifier(const std::string& pointer) const {
-  std::string s = string(pointer, 64);
+std::string Reader::identifier(const std::string& pointer, std::size_t max_bytes) const {
+  std::string s = string(pointer, max_bytes);
   bool ok = !s.empty();
   for (char c : s) {
     ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
                 c == '.');
   }
   if (!ok) {
-    fail(pointer, fmt::format("expected a name of letters, digits, '-', '_' or '.' (at most 64), got \"{}\"", s));
+    fail(pointer, fmt::format("expected a name of letters, digits, '-', '_' or '.' (at most {}), got \"{}\"", max_bytes,
+                              s));
   }
   return s;
 }

@@ -44,8 +44,9 @@ class Reader {
   // The array's size, checked against `max_items`.
   std::size_t array(const std::string& pointer, std::size_t max_items) const;
   std::string string(const std::string& pointer, std::size_t max_bytes = 4096) const;
-  // A non-empty identifier: letters, digits, '-', '_', '.', as host names.
-  std::string identifier(const std::string& pointer) const;
+  // A non-empty identifier: letters, digits, '-', '_', '.', as host names (at most
+  // `max_bytes`: 64 for host ids, more for a scenario's name).
+  std::string identifier(const std::string& pointer, std::size_t max_bytes = 64) const;
   std::uint64_t unsignedInteger(const std::string& pointer, std::uint64_t min, std::uint64_t max) const;
   bool boolean(const std::string& pointer) const;
   sim::Duration duration(const std::string& pointer, sim::Duration min, sim::Duration max) const;

@@ -789,7 +789,7 @@ Scenario read(const Reader& r, const std::string& file) {
   r.object("", {"$schema", "name", "description", "notes", "seed", "until", "network", "cluster", "frameworks",
                "timeline", "expect"},
            {"name", "cluster"});
-  s.name = r.identifier("/name");
+  s.name = r.identifier("/name", ScenarioLimits::kMaxNameBytes);
   if (r.has("/description")) s.description = r.string("/description");
   if (r.has("/notes")) {
     const std::size_t n = r.array("/notes", 100);

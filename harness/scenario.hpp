@@ -145,6 +145,10 @@ struct ScenarioLimits {
   static constexpr std::size_t kMaxTaskUpdates = 100;  // a task's "updates"
   static constexpr std::size_t kMaxTimeline = 10'000;
   static constexpr std::size_t kMaxExpectations = 10'000;
+  // A scenario's name: room for a Mesos test's full name and a variant
+  // ("ZooKeeperMasterContenderDetectorTest.MasterDetectorExpireSlaveZKSessionNewMaster" is
+  // 82 bytes); host ids stay at 64.
+  static constexpr std::size_t kMaxNameBytes = 128;
   static constexpr sim::Duration kMaxUntil = sim::Weeks(52);
   // The world's memory (worldBytes): a scenario whose world would need more is refused
   // before anything is built. With a run's kept trace (sim::Limits::max_trace_bytes, 2 GiB)

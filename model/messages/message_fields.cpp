@@ -19,6 +19,16 @@ namespace {
 using SetResult = std::optional<std::string>;
 
 // One reader per C++ type of field: text -> the field, or what it expected.
+// "id@host:port" with a decimal port of at most 5 digits (model::parseUpid's form).
+bool isAddress(const std::string& v) {
+  const auto at = v.find('@');
+  const auto colon = v.rfind(':');
+  bool ok = at != std::string::npos && at > 0 && colon != std::string::npos && colon > at + 1 &&
+            colon + 1 < v.size() && colon + 6 >= v.size();
+  for (std::size_t i = colon + 1; ok && i < v.size(); ++i) ok = v[i] >= '0' && v[i] <= '9';
+  return ok;
+}
+
 SetResult assign(std::string& field, const std::string& v) {
   field = v;
   return std::nullopt;
@@ -140,7 +150,7 @@ MessageField executorUpdates() {
                         }
                         m.updates = std::move(updates);
                         return std::nullopt;
-                      }};
+                      }, {}};
 }
 
 // ReregisterSlaveMessage.tasks: the tasks the agent reports, each with its latest state
@@ -172,7 +182,7 @@ MessageField slaveTasks() {
                         }
                         m.tasks = std::move(tasks);
                         return std::nullopt;
-                      }};
+                      }, {}};
 }
 
 SetResult assign(std::int64_t& field, const std::string& v) { return assignInteger(field, v, -999'999'999'999, 999'999'999'999); }
@@ -183,7 +193,7 @@ template <typename M, typename Get>
 MessageField field(std::string_view name, FieldType type, Get get) {
   return MessageField{name, type, [get](sim::Message& m, const std::string& v) {
                         return assign(get(static_cast<M&>(m)), v);
-                      }};
+                      }, {}};
 }
 
 template <typename M>
@@ -238,6 +248,16 @@ std::vector<MessageField> statusUpdate() {
       field<M>("state", FieldType::TaskState, [](M& m) -> auto& { return m.update.state; }),
       field<M>("task_id", FieldType::Text, [](M& m) -> auto& { return m.update.task_id; }),
       field<M>("uuid", FieldType::Text, [](M& m) -> auto& { return m.update.uuid; }),
+      // StatusUpdateMessage.pid: the sender's own pid, the acknowledgee (an executor's driver
+      // or an agent sets it; a bare post has none), which Slave::statusUpdate and
+      // Master::statusUpdate read, not the transport's sender.
+      MessageField{"pid", FieldType::Pid,
+                   [](sim::Message&, const std::string& v) -> SetResult {
+                     return v.empty() || isAddress(v) ? std::nullopt
+                                                      : SetResult("a libprocess address such as "
+                                                                  "\"slave(1)@agent-1:5051\", or \"\" for none");
+                   },
+                   [](sim::Message& m, sim::Upid pid) { static_cast<M&>(m).pid = pid; }},
   };
 }
 
@@ -332,6 +352,7 @@ std::string_view toString(FieldType type) {
     case FieldType::Reason: return "TaskStatus reason";
     case FieldType::Boolean: return "boolean";
     case FieldType::Integer: return "integer";
+    case FieldType::Pid: return "libprocess address";
   }
   return "?";
 }

@@ -30,6 +30,7 @@ enum class FieldType {
   Reason,       // a TaskStatus::Reason name, e.g. "REASON_SLAVE_REMOVED"
   Boolean,      // "true" or "false"
   Integer,      // a decimal integer
+  Pid,          // a libprocess address "id@host:port", or "" for none (StatusUpdateMessage.pid)
 };
 std::string_view toString(FieldType type);
 
@@ -39,6 +40,9 @@ struct MessageField {
   // Sets the field of a message of this kind from `value`; an error text (what it expected)
   // if `value` is not one.
   std::function<std::optional<std::string>(sim::Message&, const std::string& value)> set;
+  // A Pid field's setter proper: `set` only checks the text (an address is interned by
+  // the simulation, which the caller has: model::parseUpid); this stores the address.
+  std::function<void(sim::Message&, sim::Upid)> setPid;
 };
 
 struct MessageKind {

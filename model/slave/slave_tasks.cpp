@@ -984,8 +984,13 @@ void Slave::removeFramework(const Id& frameworkId) {
   }
 }
 
-void Slave::statusUpdateMessage(const sim::Upid& from, StatusUpdateMessage& message) {
-  statusUpdate(std::move(message.update), from);
+// Slave::initialize installs Slave::statusUpdate with StatusUpdateMessage::pid, the pid
+// the message carries (an executor driver sets its own), not the transport's sender: an
+// update posted without one (a test's process::post) is SOURCE_SLAVE and no executor is
+// acknowledged for it (Slave::___statusUpdate acknowledges only a pid that is set).
+void Slave::statusUpdateMessage(const sim::Upid& /*from*/, StatusUpdateMessage& message) {
+  const sim::Upid pid = message.pid;
+  statusUpdate(std::move(message.update), pid);
 }
 
 void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {

@@ -48,3 +48,18 @@ TEST_CASE("a field's setter reads its value by the field's type and says what it
   CHECK(reg->field("port")->set(*r, "70000").has_value());
   CHECK(reg->fieldNames() == std::vector<std::string>{"hostname", "port", "resources", "slave_id", "version"});
 }
+
+TEST_CASE("StatusUpdateMessage.pid: the text is checked by set, the address stored by setPid") {
+  const MessageKind* kind = findMessageKind(StatusUpdateMessage::kName);
+  REQUIRE(kind != nullptr);
+  const MessageField* pid = kind->field("pid");
+  REQUIRE(pid != nullptr);
+  CHECK((pid->type == FieldType::Pid));
+  REQUIRE(pid->setPid);
+  auto m = kind->make();
+  CHECK_FALSE(pid->set(*m, "slave(1)@agent-1:5051").has_value());
+  CHECK_FALSE(pid->set(*m, "").has_value());  // none: a bare post
+  CHECK(pid->set(*m, "agent-1") ==
+        std::optional<std::string>("a libprocess address such as \"slave(1)@agent-1:5051\", or \"\" for none"));
+  CHECK(static_cast<StatusUpdateMessage&>(*m).pid.isNone());  // set stores nothing
+}
