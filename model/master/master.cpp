@@ -1020,14 +1020,23 @@ Resources Master::availableRevocable(const std::string& slaveId) const {
   return agent->second.oversubscribed.minus(used);
 }
 
-void Master::updateSlave(const sim::Upid& from, const UpdateSlaveMessage& message) {
+void Master::updateSlave(const sim::Upid& /*from*/, const UpdateSlaveMessage& message) {
+  // Master::updateSlave (1.1): the agent is found by the message's SlaveID, whoever sent
+  // it (the handler is installed with the SlaveID and the resources only); a removed
+  // agent's update and an unknown one's (an unreachable agent is not registered) are dropped.
   count("master/messages_update_slave");
-  const std::string* known = by_pid_.find(from);
-  if (known == nullptr || *known != message.slave_id) {
-    log(fmt::format("Ignoring update of agent {} from {}: not a registered agent", message.slave_id, from.str()));
+  if (removed_.count(message.slave_id) != 0) {
+    log(fmt::format("Ignoring update of agent with total oversubscribed resources {} on removed agent {}",
+                    format(message.oversubscribed_resources, true), message.slave_id));
     return;
   }
-  Agent& agent = registered_.at(message.slave_id);
+  auto found = registered_.find(message.slave_id);
+  if (found == registered_.end()) {
+    log(fmt::format("Ignoring update of agent with total oversubscribed resources {} on unknown agent {}",
+                    format(message.oversubscribed_resources, true), message.slave_id));
+    return;
+  }
+  Agent& agent = found->second;
   if (!message.update_oversubscribed_resources) {
     // Mesos 1.5+: an update of the agent's other state (resource providers, operations,
     // none modelled); its revocable total stays.

@@ -4,10 +4,14 @@
 // threshold. And garbage collection under disk pressure.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
+#include "model/master/master.hpp"
 #include "model/sched/sched.hpp"
 #include "model/slave/gc.hpp"
 #include "model/slave/slave.hpp"
 #include "tests/model/cluster.hpp"
+#include "tests/model/sender.hpp"
 
 using namespace agentsim;
 using namespace agentsim::model;
@@ -236,4 +240,37 @@ TEST_CASE("conformance C70: a smaller estimate leaves only the smaller amount of
   std::vector<std::string> launched;
   for (const auto* r : c.find(sim::RecordKind::Send, "RunTaskMessage", "master-1")) launched.push_back(r->text("task_id"));
   CHECK(launched == std::vector<std::string>{"one"});
+}
+
+TEST_CASE("Master::updateSlave finds the agent by the update's SlaveID, whoever sends it; an unknown one's is dropped") {
+  // Mesos 1.1 installs the handler with the SlaveID and the resources only: the sender is
+  // not checked. A removed or unknown SlaveID is dropped with its own log line.
+  FrameworkFlags fw;
+  OversubscribedCluster c(fw, "load_threshold_5min=100");
+  c.boot();
+  c.sim.runFor(sim::Seconds(30));
+  const auto registered = c.find(sim::RecordKind::Send, "SlaveRegisteredMessage", "master-1");
+  REQUIRE(registered.size() == 1);
+  const std::string slaveId = registered[0]->text("slave_id");
+  REQUIRE(!slaveId.empty());
+  Master* master = nullptr;
+  for (sim::Process* p : c.sim.host("master-1")->processes()) {
+    if (auto* m = dynamic_cast<Master*>(p)) master = m;
+  }
+  REQUIRE(master != nullptr);
+  sim::Host& h = c.sim.addHost("intruder", 9999);
+  auto& sender = c.sim.spawn<testing::Sender>(h);
+  UpdateSlaveMessage update;
+  update.slave_id = slaveId;
+  update.oversubscribed_resources = Resources{3000, 256};
+  sender.sendTo(master->self(), update);
+  update.slave_id = "no-such-agent";
+  sender.sendTo(master->self(), update);
+  c.sim.runFor(sim::Seconds(1));
+  std::vector<std::string> lines;
+  for (const auto* r : c.find(sim::RecordKind::Log, "log", "master-1")) lines.push_back(r->text("message"));
+  auto has = [&](const std::string& line) { return std::find(lines.begin(), lines.end(), line) != lines.end(); };
+  CHECK(has("Received update of agent " + slaveId + " with total oversubscribed resources cpus(*){REV}:3;mem(*){REV}:256"));
+  CHECK(has("Ignoring update of agent with total oversubscribed resources cpus(*){REV}:3;mem(*){REV}:256 on unknown "
+            "agent no-such-agent"));
 }
