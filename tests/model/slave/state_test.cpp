@@ -103,3 +103,42 @@ TEST_CASE("state::recover: libprocess.pid only after forked.pid; a task's update
   const state::RunState& run2 = again->slave->frameworks.at("F").executors.at("E").runs.at("C");
   CHECK(run2.libprocess_pid == std::optional<std::string>("executor(1)@agent-1:5052"));
 }
+
+TEST_CASE("state::recover: a malformed framework.info fails with --strict; without, it is counted and skipped") {
+  // FrameworkState::recover: a file it cannot parse is an error with --strict; without, a
+  // warning counted in the state's errors, and the framework is returned with no info and
+  // no executors (Slave::recoverFramework then garbage collects it).
+  sim::Disk disk;
+  writeSlave(disk);
+  writeFramework(disk, "F", true);
+  (void)disk.write(paths::frameworkInfoPath(kMeta, kSlave, "F"), "not a framework info");
+  auto strict = state::recover(disk, kMeta, /*strict=*/true, "boot");
+  REQUIRE(strict.isError());
+  CHECK(strict.error().find("malformed framework.info") != std::string::npos);
+  auto lenient = state::recover(disk, kMeta, /*strict=*/false, "boot");
+  REQUIRE_FALSE(lenient.isError());
+  CHECK(lenient->errors == 1);
+  const state::FrameworkState& f = lenient->slave->frameworks.at("F");
+  CHECK_FALSE(f.info.has_value());
+  CHECK(f.executors.empty());
+}
+
+TEST_CASE("state::recover: a changed boot id is a reboot; the agent's state is still read (Mesos 1.4, MESOS-6223)") {
+  // 1.1's state::recover returned without the agent's state after a reboot; the model, as
+  // later Mesos, reads it and marks the reboot (Slave::recover decides), but trusts no pid.
+  sim::Disk disk;
+  writeSlave(disk);
+  writeFramework(disk, "F", true);
+  (void)disk.write(paths::bootIdPath(kMeta), "boot-1");
+  (void)disk.write(paths::forkedPidPath(kMeta, kSlave, "F", "E", "C"), "4242");
+  auto same = state::recover(disk, kMeta, true, "boot-1");
+  REQUIRE_FALSE(same.isError());
+  CHECK_FALSE(same->rebooted);
+  CHECK(same->slave->frameworks.at("F").executors.at("E").runs.at("C").forked_pid.has_value());
+  auto rebooted = state::recover(disk, kMeta, true, "boot-2");
+  REQUIRE_FALSE(rebooted.isError());
+  CHECK(rebooted->rebooted);
+  REQUIRE(rebooted->slave.has_value());
+  CHECK(rebooted->slave->info.has_value());
+  CHECK_FALSE(rebooted->slave->frameworks.at("F").executors.at("E").runs.at("C").forked_pid.has_value());
+}
