@@ -4,7 +4,9 @@
 //  - a master (its records since it was last elected, a new mesos-master process):
 //    `frameworks` (Master::Framework not REMOVED), `completed_frameworks` (REMOVED),
 //    `slaves` (Master::Slave REGISTERED or DISCONNECTED), `unreachable_slaves` (UNREACHABLE:
-//    the agents' hosts, and when each was marked, `unreachable_time`);
+//    the agents' hosts, and when each was marked, `unreachable_time`; those a new master
+//    recovered from the registry, named by its Master::Leadership RECOVERED record, less
+//    those its registry GC pruned, PruneUnreachable);
 //  - an agent (its records since its agent process started, Slave::State RECOVERING):
 //    `frameworks` (Slave::Framework RUNNING or TERMINATING), `completed_frameworks`
 //    (REMOVED), `executors` (Slave::Executor not TERMINATED), `completed_executors`;
@@ -65,12 +67,24 @@ struct Snapshot {
     if (!master) tasks.forget(base);
   }
 
+  // slave_id -> hostname, from any master's records: a master recovers an unreachable
+  // agent from the registry by its id only (Master::_recover).
+  std::map<std::string, std::string> hostnames;
+
   void observe(const Record& r) {
+    if (r.kind == RecordKind::State && r.name == machines::kMasterSlave.name && r.field("hostname") != nullptr) {
+      hostnames[r.text("slave_id")] = r.text("hostname");
+    }
     if (r.host != host || (at && r.at > *at)) return;
+    if (r.kind == RecordKind::Log) {
+      pruned(r);
+      return;
+    }
     const std::string state = r.text("state");
     if (tasks.observe(r)) return;
     if (r.name == machines::kMasterLeadership.name) {
       if (state == "ELECTED") reset();
+      if (state == "RECOVERED" && r.field("unreachable") != nullptr) recoveredUnreachable(r.text("unreachable"));
     } else if (r.name == machines::kSlave.name) {
       if (state == "RECOVERING") reset();
     } else if (r.name == machines::kMasterFramework.name || r.name == machines::kSlaveFramework.name) {
@@ -82,6 +96,40 @@ struct Snapshot {
     } else if (r.name == machines::kMasterSlave.name) {
       slaves[r.text("slave_id")] = {state, r.text("hostname")};
       if (state == "UNREACHABLE") unreachableTimes[r.text("slave_id")] = r.text("unreachable_time");
+    }
+  }
+
+  // Master::_recover: the registry's unreachable agents ("id=time,..."), listed at once.
+  void recoveredUnreachable(const std::string& list) {
+    std::size_t from = 0;
+    while (from < list.size()) {
+      const std::size_t comma = std::min(list.find(',', from), list.size());
+      const std::string entry = list.substr(from, comma - from);
+      const std::size_t eq = entry.find('=');
+      const std::string id = entry.substr(0, eq);
+      const auto known = hostnames.find(id);
+      slaves[id] = {"UNREACHABLE", known == hostnames.end() ? id : known->second};
+      unreachableTimes[id] = eq == std::string::npos ? std::string() : entry.substr(eq + 1);
+      from = comma + 1;
+    }
+  }
+
+  // Master::_doRegistryGc: the agents a PruneUnreachable removed leave unreachable_slaves.
+  void pruned(const Record& r) {
+    if (r.text("operation") != "PruneUnreachable" || r.field("slave_ids") == nullptr) return;
+    const sim::Value* changed = r.field("changed");
+    if (changed == nullptr || std::get_if<bool>(changed) == nullptr || !std::get<bool>(*changed)) return;
+    const std::string list = r.text("slave_ids");
+    std::size_t from = 0;
+    while (from < list.size()) {
+      const std::size_t comma = std::min(list.find(',', from), list.size());
+      const std::string id = list.substr(from, comma - from);
+      const auto it = slaves.find(id);
+      if (it != slaves.end() && it->second.first == "UNREACHABLE") {
+        slaves.erase(it);
+        unreachableTimes.erase(id);
+      }
+      from = comma + 1;
     }
   }
 
@@ -203,6 +251,7 @@ void parseStateSnapshot(const ParseContext& c, const std::string& p, Expectation
                                      .name(RecordKind::State, machines::kSlave.name)
                                      .name(RecordKind::State, machines::kSlaveFramework.name)
                                      .name(RecordKind::State, machines::kSlaveExecutor.name)
+                                     .topic(RecordKind::Log, model::kRegistryOperationTopic)
                                      .merge(s.tasks.interest());
   out.interest = interest;
   out.check = [s] { return std::make_unique<SnapshotCheck>(s); };

@@ -185,7 +185,16 @@ void Master::recoveredRegistry(Registry registry) {
   log(fmt::format("Recovered {} agents from the registry ({} unreachable); allowing {} for agents to re-register",
                   registry_.slaves.size(), registry_.unreachable.size(), sim::format(flags_.agent_reregister_timeout)),
       {{"registry", flags_.registry}});
-  traceState(machines::kMasterLeadership, "RECOVERED", {{"recovered_agents", static_cast<std::int64_t>(registry_.slaves.size())}});
+  // /state's unreachable_slaves of the new master are the registry's (Master::_recover:
+  // slaves.unreachable from registry.unreachable()): the record names them, with their
+  // unreachable_time, so that a reader of the trace (state_snapshot) sees them too.
+  sim::Fields recoveredFields{{"recovered_agents", static_cast<std::int64_t>(registry_.slaves.size())}};
+  if (!marked.empty()) {
+    std::vector<std::string> unreachable;
+    for (const auto& [at, id] : marked) unreachable.push_back(id + "=" + sim::formatSeconds(sim::Time::fromNanoseconds(at)));
+    recoveredFields.emplace_back("unreachable", fmt::format("{}", fmt::join(unreachable, ",")));
+  }
+  traceState(machines::kMasterLeadership, "RECOVERED", std::move(recoveredFields));
   gaugesChanged();
   // Master::_recover: the age-based registry GC's timer, then the agents' reregistration timeout.
   scheduleRegistryGc();
