@@ -118,7 +118,9 @@ std::pair<std::string, std::function<void(sim::Process&, Answer)>> contenderWith
   return {"withdraw the candidacy", [](sim::Process& p, Answer answer) {
             static_cast<model::ZooKeeperMasterContender&>(p).withdraw(
                 model::Reply<sim::Try<bool>>{p.self(), "LeaderContender::withdraw", [answer](const sim::Try<bool>& r) {
-                                               if (r.isError()) {
+                                               if (model::isDiscarded(r)) {
+                                                 answer("DISCARDED", {});
+                                               } else if (r.isError()) {
                                                  answer("FAILED", {{"error", r.error()}});
                                                } else {
                                                  answer("READY", {{"result", r.get()}});

@@ -5,6 +5,7 @@
 // is gone by then.
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -26,6 +27,21 @@ struct Reply {
     p->dispatch(function, [f = fn, v = std::move(value)] { f(v); });
   }
 };
+
+// A libprocess future discarded instead of completed (Promise::discard, as a destructor
+// does with the promises it still holds): its onAny callbacks still run, and the caller
+// tells it apart with isDiscarded(). A Reply<sim::Try<T>> carries it as this error text.
+inline constexpr std::string_view kDiscarded = "discarded";
+
+template <typename T>
+sim::Try<T> discarded() {
+  return sim::Error{std::string(kDiscarded)};
+}
+
+template <typename T>
+bool isDiscarded(const sim::Try<T>& t) {
+  return t.isError() && t.error() == kDiscarded;
+}
 
 // stout's Result<T>: None (try again later), an error, or a value.
 template <typename T>

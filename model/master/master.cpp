@@ -105,6 +105,13 @@ void Master::contended(const sim::Try<sim::Nothing>& candidacy) {
 }
 
 void Master::lostCandidacy(const sim::Try<sim::Nothing>& lost) {
+  // Master::lostCandidacy: CHECK(!lost.isDiscarded()). The contender discards the future
+  // when it is replaced (a second MasterContender::contend() on it, which only a test
+  // makes): glog aborts the whole mesos-master (SIGABRT), recorded as its exit here.
+  if (isDiscarded(lost)) {
+    exitProcess("Check failed: !lost.isDiscarded()");
+    return;
+  }
   if (lost.isError()) {
     exitProcess("Failed to watch for candidacy: " + lost.error());
     return;

@@ -47,6 +47,17 @@ void ZooKeeperMasterContender::contend(Reply<sim::Try<sim::Nothing>> contended, 
       } else if (withdrawing_ && !withdrawn_) {
         answerWithdraw(false);
       }
+      // ~LeaderContenderProcess: the `cancelled` continuation never runs (the process is
+      // gone), and the destructor discards the promises still unset, whose callbacks then
+      // run with a discarded future: `watching`, the candidacy obtained and not lost (the
+      // master's Master::lostCandidacy, which CHECKs it is not discarded), and
+      // `withdrawing`, a withdraw() of that candidacy not answered yet.
+      if (watching_ && !lost_fired_) {
+        lost_fired_ = true;
+        if (candidacy_) log(fmt::format("Discarding the lost-candidacy future of membership {}", candidacy_->id()));
+        lost_(sim(), discarded<sim::Nothing>());
+      }
+      if (withdrawing_ && !withdrawn_) answerWithdraw(discarded<bool>());
     }
     // A new LeaderContenderProcess; LeaderContenderProcess::contend.
     ++generation_;

@@ -65,13 +65,15 @@ class Driver final : public sim::Process {
                                                              events.push_back(r.isError() ? "contend:error"
                                                                                           : "contended");
                                                            }},
-                      model::Reply<sim::Try<sim::Nothing>>{self(), "test::lost", [this](const sim::Try<sim::Nothing>&) {
-                                                             events.push_back("lost");
+                      model::Reply<sim::Try<sim::Nothing>>{self(), "test::lost", [this](const sim::Try<sim::Nothing>& r) {
+                                                             events.push_back(model::isDiscarded(r) ? "lost:discarded"
+                                                                                                    : "lost");
                                                            }});
   }
   void withdraw(model::ZooKeeperMasterContender& contender) {
     contender.withdraw(model::Reply<sim::Try<bool>>{self(), "test::withdrawn", [this](const sim::Try<bool>& r) {
-                                                      events.push_back(r.isError()  ? "withdraw:error"
+                                                      events.push_back(model::isDiscarded(r) ? "withdraw:discarded"
+                                                                       : r.isError()  ? "withdraw:error"
                                                                        : r.get()   ? "withdraw:true"
                                                                                    : "withdraw:false");
                                                     }});
@@ -497,6 +499,31 @@ TEST_CASE("withdraw() of a won candidacy cancels it and ends it: the lost-candid
   a.driver->withdraw(contender);
   c.sim.runFor(sim::Seconds(1));
   CHECK(a.driver->events == std::vector<std::string>{"withdraw:true", "lost"});
+}
+
+TEST_CASE("contend() on a contender holding a candidacy replaces it: its lost-candidacy future and a pending withdraw() are discarded") {
+  // ZooKeeperMasterContenderProcess::contend deletes the old LeaderContender: finalize()
+  // cancels the membership (its `cancelled` continuation never runs) and
+  // ~LeaderContenderProcess discards `watching` and `withdrawing`, whose callbacks run
+  // with a discarded future (the master's Master::lostCandidacy then aborts).
+  ZkCluster c(97, 1, 0, 0);
+  c.boot();
+  Client a = addClient(c, "contender-1");
+  const model::MasterInfo info = contenderInfo();
+  auto& contender = spawnContender(c, a, info);
+  c.sim.runFor(sim::Seconds(1));
+  a.driver->contend(contender);
+  c.sim.runFor(sim::Seconds(1));
+  REQUIRE(a.driver->events == std::vector<std::string>{"contended"});
+  a.driver->events.clear();
+  a.driver->withdraw(contender);
+  a.driver->contend(contender);
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(a.driver->events == std::vector<std::string>{"lost:discarded", "withdraw:discarded", "contended"});
+  a.driver->events.clear();
+  a.driver->contend(contender);
+  c.sim.runFor(sim::Seconds(1));
+  CHECK(a.driver->events == std::vector<std::string>{"lost:discarded", "contended"});
 }
 
 TEST_CASE("a second contend() while the election is pending answers both callers with the same candidacy") {
