@@ -97,13 +97,13 @@ TEST_CASE("events scheduled from running events with many delays run in (time, s
   std::vector<TimerId> ids;
   std::function<void(int)> spawn = [&](int depth) {
     // Delays: 0 and 1ms (frequent), a spread of others (rarer, more than the lanes), and
-    // every fifth event one of a few thousand microsecond delays (seldom twice).
+    // every tenth event one of a few thousand microsecond delays (seldom twice).
     static constexpr std::int64_t kDelays[] = {0, 1, 1,  1,  0,  10, 1,  3,  0,  1,  7,  1,  13, 0,  1,  2,  1,  29,
                                                5, 1, 4, 6,  8,  9,  11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22};
     constexpr int kCount = sizeof(kDelays) / sizeof(kDelays[0]);
     for (int k = 0; k < 3; ++k) {
       const int seq = next++;
-      const Duration d = seq % 5 == 4 ? Microseconds(1000 + (seq * 7919) % 4099)
+      const Duration d = seq % 10 == 9 ? Microseconds(1000 + (seq * 7919) % 4099)
                                       : Milliseconds(kDelays[(seq * 7 + depth) % kCount]);
       const Time when = sim.now() + d;
       expected.push_back({when.ns(), seq});
