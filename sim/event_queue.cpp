@@ -9,20 +9,37 @@ namespace {
 constexpr std::size_t kArity = 4;
 }  // namespace
 
-// The lane of this delay; else an empty lane, taken over; else none (kHeap).
+// The lane of this delay; else, if the delay recurs, the empty lane used longest ago (or
+// one not used yet), taken over; else none (kHeap).
 std::size_t EventQueue::findLane(std::int64_t delay, bool delivery) {
   std::size_t& hint = lane_hint_[delivery ? 1 : 0];
-  std::size_t idle = kHeap;
   for (std::size_t i = 0; i < lane_count_; ++i) {
     if (lane_delay_[i] == delay) return hint = i;
-    if (idle == kHeap && lanes_[i].empty()) idle = i;
   }
-  if (idle == kHeap && lane_count_ < kLanes) idle = lane_count_++;
-  if (idle != kHeap) {
-    lane_delay_[idle] = delay;
-    hint = idle;
+  if (!recurs(delay)) return kHeap;
+  std::size_t lane = kHeap;
+  if (lane_count_ < kLanes) {
+    lane = lane_count_++;
+  } else {
+    for (std::size_t i = 0; i < lane_count_; ++i) {
+      if (lanes_[i].empty() && (lane == kHeap || lane_used_[i] < lane_used_[lane])) lane = i;
+    }
   }
-  return idle;
+  if (lane != kHeap) {
+    lane_delay_[lane] = delay;
+    hint = lane;
+  }
+  return lane;
+}
+
+// Whether the delay is among the last kMissed that found no lane; if not, it is now.
+bool EventQueue::recurs(std::int64_t delay) {
+  for (const std::int64_t d : missed_) {
+    if (d == delay) return true;
+  }
+  missed_[missed_next_] = delay;
+  missed_next_ = (missed_next_ + 1) % kMissed;
+  return false;
 }
 
 void EventQueue::enter(std::size_t source) {

@@ -15,7 +15,10 @@
 // order as they are scheduled. So each such delay gets a lane, a FIFO of 8-byte tickets
 // (slot and generation; time and sequence are read from the slot), where a push and a pop
 // cost O(1); the other events go to a 4-ary min-heap of (time, sequence, slot,
-// generation). The lanes and the heap with events are kept sorted by the key of their
+// generation). A delay gets a lane only once it recurs (it is among the last delays that
+// found none), and then the empty lane used longest ago: a delay drawn at random (a
+// backoff) would hold a lane it never uses again, and the next one taken from the
+// dispatches' lane while it was empty sent every dispatch to the heap. The lanes and the heap with events are kept sorted by the key of their
 // first event, so the next event is the first one of the first of them; after a pop that
 // source usually stays first, or moves down a place or two. Cancelling a timer frees its
 // slot at once; its ticket stays queued until it comes up, when its generation shows it
@@ -61,7 +64,10 @@ class EventQueue {
     std::uint64_t incarnation = 0;  // of the destination host when it was sent
   };
 
-  EventQueue() { front_[kSources] = kNoKey; }
+  EventQueue() {
+    front_[kSources] = kNoKey;
+    for (std::int64_t& d : missed_) d = -1;
+  }
   EventQueue(const EventQueue&) = delete;
   EventQueue& operator=(const EventQueue&) = delete;
 
@@ -226,7 +232,9 @@ class EventQueue {
   };
 
   // Sources of events: lanes 0 .. kLanes-1, and the heap.
-  static constexpr std::size_t kLanes = 8;
+  static constexpr std::size_t kLanes = 16;
+  // How many of the last delays that found no lane are remembered (see findLane).
+  static constexpr std::size_t kMissed = 16;
   static constexpr std::size_t kHeap = kLanes;
   static constexpr std::size_t kSources = kLanes + 1;
 
@@ -234,6 +242,7 @@ class EventQueue {
   std::uint32_t popped(const Ticket& t);
   std::size_t laneFor(std::int64_t delay, bool delivery);
   std::size_t findLane(std::int64_t delay, bool delivery);
+  bool recurs(std::int64_t delay);
   // The source with the first event (and its key), or kSources if there is none.
   std::size_t firstSource(Key& key) const {
     if (ordered_ == 0) return kSources;
@@ -285,6 +294,9 @@ class EventQueue {
   Fifo lanes_[kLanes];
   std::size_t lane_count_ = 0;
   std::size_t lane_hint_[2] = {0, 0};  // the lane of the last timer, and delivery, pushed
+  std::uint64_t lane_used_[kLanes] = {};  // the sequence of each lane's last event
+  std::int64_t missed_[kMissed] = {};     // the last delays that found no lane (-1: none)
+  std::size_t missed_next_ = 0;
   std::vector<HeapEntry> heap_;
   // The key of each source's first ticket (a lane's may be of a ticket cancelled since:
   // it still comes no later than the lane's live tickets, so taking it first, and
@@ -325,6 +337,7 @@ inline void EventQueue::push(std::uint32_t ref, std::int64_t at, std::int64_t no
   Fifo& q = lanes_[lane];
   const bool entering = q.empty();
   q.push(t);
+  lane_used_[lane] = seq;
   if (entering) {
     front_[lane] = keyOf(at, seq);
     enter(lane);

@@ -82,9 +82,10 @@ TEST_CASE("many interleaved events keep (time, sequence) order") {
 }
 
 TEST_CASE("events scheduled from running events with many delays run in (time, sequence) order") {
-  // The queue keeps a few FIFO lanes for repeated delays beside its heap: more distinct
-  // delays than lanes, lanes emptied and taken over, zero delays and cancelled events
-  // must still come out in exactly (time, scheduling order).
+  // The queue keeps a few FIFO lanes (16) for recurring delays beside its heap: more
+  // distinct recurring delays than lanes, delays that never recur (a backoff drawn at
+  // random), lanes emptied and taken over, zero delays and cancelled events must still
+  // come out in exactly (time, scheduling order).
   Simulation sim(1);
   struct Scheduled {
     std::int64_t at;
@@ -95,12 +96,16 @@ TEST_CASE("events scheduled from running events with many delays run in (time, s
   int next = 0;
   std::vector<TimerId> ids;
   std::function<void(int)> spawn = [&](int depth) {
-    // Delays: 0 and 1ms (frequent), and a spread of others (rare, more than the lanes).
-    static constexpr std::int64_t kDelays[] = {0, 1, 1, 1, 0, 10, 1, 3, 0, 1, 7, 1, 13, 0, 1, 2, 1, 29, 5, 1};
+    // Delays: 0 and 1ms (frequent), a spread of others (rarer, more than the lanes), and
+    // every tenth event one of a few thousand microsecond delays (seldom twice).
+    static constexpr std::int64_t kDelays[] = {0, 1, 1,  1,  0,  10, 1,  3,  0,  1,  7,  1,  13, 0,  1,  2,  1,  29,
+                                               5, 1, 4, 6,  8,  9,  11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22};
+    constexpr int kCount = sizeof(kDelays) / sizeof(kDelays[0]);
     for (int k = 0; k < 3; ++k) {
       const int seq = next++;
-      const std::int64_t d = kDelays[(seq * 7 + depth) % 20];
-      const Time when = sim.now() + Milliseconds(d);
+      const Duration d = seq % 10 == 9 ? Microseconds(1000 + (seq * 7919) % 4099)
+                                      : Milliseconds(kDelays[(seq * 7 + depth) % kCount]);
+      const Time when = sim.now() + d;
       expected.push_back({when.ns(), seq});
       ids.push_back(sim.at(when, "spawn", [&, seq, depth] {
         ran.push_back(seq);
