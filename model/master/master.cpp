@@ -698,8 +698,11 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
       }
     }
     if (!invalid.empty()) {
-      sendMasterTaskUpdate(frameworkId, {}, task.task_id, TaskState::TASK_LOST, TaskStatusReason::REASON_INVALID_OFFERS,
-                           "Task launched with invalid offers: " + invalid);
+      // TASK_DROPPED for a PARTITION_AWARE framework, as Mesos 1.2+ (1.1: TASK_LOST to
+      // every framework; MasterTest.LaunchDuplicateOfferDropped observes the later rule).
+      sendMasterTaskUpdate(frameworkId, {}, task.task_id,
+                           framework->info.partition_aware ? TaskState::TASK_DROPPED : TaskState::TASK_LOST,
+                           TaskStatusReason::REASON_INVALID_OFFERS, "Task launched with invalid offers: " + invalid);
       continue;
     }
     // Master::authorizeTask (RUN_TASK for the framework's principal as its user; the
@@ -751,11 +754,14 @@ void Master::acceptAuthorized(const std::string& frameworkId, const std::string&
   auto agent = registered_.find(slaveId);
   if (agent == registered_.end() || !agent->second.connected) {
     // The agent removed (or marked unreachable) or disconnected meanwhile: each task
-    // leaves the pending tasks and is TASK_LOST (1.1 says TASK_LOST to every framework).
+    // leaves the pending tasks and is TASK_LOST, or TASK_DROPPED for a PARTITION_AWARE
+    // framework as Mesos 1.2+ (MasterAuthorizationTest.SlaveRemovedDropped; 1.1 said
+    // TASK_LOST to every framework).
     const bool removed = agent == registered_.end();
+    const TaskState state = framework.info.partition_aware ? TaskState::TASK_DROPPED : TaskState::TASK_LOST;
     for (const Authorized& a : tasks) {
       pending_tasks_[frameworkId].erase(a.task.task_id);
-      sendMasterTaskUpdate(frameworkId, slaveId, a.task.task_id, TaskState::TASK_LOST,
+      sendMasterTaskUpdate(frameworkId, slaveId, a.task.task_id, state,
                            removed ? TaskStatusReason::REASON_SLAVE_REMOVED : TaskStatusReason::REASON_SLAVE_DISCONNECTED,
                            removed ? "Agent removed" : "Agent disconnected");
     }
