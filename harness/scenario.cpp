@@ -112,7 +112,7 @@ void readFlags(const Reader& r, const std::string& pointer, const model::FlagTab
 
 // Keys a host object may have besides id, flags and note; agents describe their host
 // and may choose a startup order.
-std::vector<std::string> hostKeys(const MasterSpec*) { return {"id", "flags", "note"}; }
+std::vector<std::string> hostKeys(const MasterSpec*) { return {"id", "flags", "note", "acls"}; }
 std::vector<std::string> hostKeys(const AgentSpec*) {
   return {"id", "flags", "note", "docker", "systemd", "startup", "modules", "acls", "disk"};
 }
@@ -134,6 +134,23 @@ model::ACLEntity aclEntity(const Reader& r, const std::string& p) {
   const std::size_t n = r.array(p + "/values", 1000);
   for (std::size_t i = 0; i < n; ++i) e.values.push_back(r.string(Reader::child(p + "/values", i), 200));
   return e;
+}
+
+// "acls": {"permissive": ..., "run_tasks": [{"principals": ..., "users": ...}]} (--acls),
+// an agent's or a master's.
+void readAcls(const Reader& r, const std::string& p, model::ACLs& out) {
+  const std::string acls = Reader::child(p, "acls");
+  if (!r.has(acls)) return;
+  r.object(acls, {"permissive", "run_tasks", "note"});
+  if (r.has(acls + "/permissive")) out.permissive = r.boolean(acls + "/permissive");
+  if (r.has(acls + "/run_tasks")) {
+    const std::size_t n = r.array(acls + "/run_tasks", 1000);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string e = Reader::child(acls + "/run_tasks", i);
+      r.object(e, {"principals", "users"}, {"principals", "users"});
+      out.run_tasks.push_back({aclEntity(r, e + "/principals"), aclEntity(r, e + "/users")});
+    }
+  }
 }
 
 // "files": {"/etc/mesos/master": "master@master-1:5050"}: files on the agent's host
@@ -180,19 +197,7 @@ void readAgentExtras(const Reader& r, const std::string& p, AgentSpec& a) {
     a.flags.modules = fmt::format("{}", fmt::join(names, ","));
     a.flags_set.emplace_back("modules", a.flags.modules);
   }
-  const std::string acls = Reader::child(p, "acls");
-  if (r.has(acls)) {
-    r.object(acls, {"permissive", "run_tasks", "note"});
-    if (r.has(acls + "/permissive")) a.options.acls.permissive = r.boolean(acls + "/permissive");
-    if (r.has(acls + "/run_tasks")) {
-      const std::size_t n = r.array(acls + "/run_tasks", 1000);
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::string e = Reader::child(acls + "/run_tasks", i);
-        r.object(e, {"principals", "users"}, {"principals", "users"});
-        a.options.acls.run_tasks.push_back({aclEntity(r, e + "/principals"), aclEntity(r, e + "/users")});
-      }
-    }
-  }
+  readAcls(r, p, a.options.acls);
   const std::string disk = Reader::child(p, "disk");
   if (r.has(disk)) {
     r.object(disk, {"capacity", "files", "note"});
@@ -209,7 +214,8 @@ void readAgentExtras(const Reader& r, const std::string& p, AgentSpec& a) {
   }
 }
 
-void readHostOptions(const Reader&, const std::string&, MasterSpec&) {}
+// A master's "acls" (--acls): Master::authorizeTask's run_tasks ACLs.
+void readHostOptions(const Reader& r, const std::string& p, MasterSpec& m) { readAcls(r, p, m.acls); }
 
 // "docker": true, "systemd": true, "startup": { "order": [...] }; the order must be a
 // topological order of the agent's startup graph (model/slave/startup_graph.hpp).
@@ -334,7 +340,7 @@ void readCluster(const Reader& r, Scenario& s) {
     s.masters = readHosts<MasterSpec>(r, p + "/masters", "master", 1, ScenarioLimits::kMaxMasters,
                                       model::masterFlagTable());
   } else {
-    s.masters.push_back(MasterSpec{"master-1", {}, {}});
+    s.masters.push_back(MasterSpec{"master-1", {}, {}, {}});
   }
   s.agents = readHosts<AgentSpec>(r, p + "/agents", "agent", 0, ScenarioLimits::kMaxAgents, model::slaveFlagTable());
   if (s.masters.empty()) r.fail(p + "/masters", "expected at least one master");
@@ -461,8 +467,6 @@ std::vector<model::TaskLaunch> readTasks(const Reader& r, const Scenario& s, con
   const std::size_t n = r.array(p, ScenarioLimits::kMaxTasksPerFramework);
   std::vector<model::TaskLaunch> out;
   std::map<std::string, std::string> ids;  // task id -> where first
-  // Executor id on an agent -> (the task that first named it, its ExecutorInfo).
-  std::map<std::pair<std::string, std::string>, std::pair<std::string, model::ExecutorInfo>> executors;
   for (std::size_t i = 0; i < n; ++i) {
     const std::string t = Reader::child(p, i);
     r.object(t, {"id", "agent", "at", "executor", "run_time", "end", "updates", "resources", "revocable", "sandbox_growth",
@@ -538,16 +542,8 @@ std::vector<model::TaskLaunch> readTasks(const Reader& r, const Scenario& s, con
       if (r.has(e + "/exit_after")) {
         executor.exit_after = r.duration(e + "/exit_after", sim::Duration{}, ScenarioLimits::kMaxUntil);
       }
-      // Mesos's master refuses a task whose ExecutorInfo differs from the one the
-      // executor of that id already runs with (validation::task::internal::validateExecutor).
-      const auto key = std::make_pair(launch.agent, executor.executor_id);
-      if (auto [it, fresh] = executors.emplace(key, std::make_pair(launch.info.task_id, executor)); !fresh) {
-        if (!(it->second.second == executor)) {
-          r.fail(e, fmt::format("executor \"{}\" on {} is described differently by task \"{}\"; tasks that share "
-                                "an executor give the same executor object",
-                                executor.executor_id, launch.agent, it->second.first));
-        }
-      }
+      // Tasks that name one executor id on one agent with different objects are the
+      // master's to refuse (validateCompatibleExecutorInfo: TASK_ERROR), as in Mesos.
     } else {
       executor.command = true;
       executor.executor_id = launch.info.task_id;

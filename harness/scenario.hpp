@@ -26,6 +26,7 @@ struct MasterSpec {
   std::string id;  // also the host name
   model::MasterFlags flags;
   std::vector<std::pair<std::string, std::string>> flags_set;  // as the scenario wrote them
+  model::ACLs acls;  // "acls": --acls, for the master's LocalAuthorizer (run_tasks)
 };
 
 struct AgentSpec {

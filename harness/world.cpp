@@ -48,8 +48,9 @@ World::World(const Scenario& scenario, std::uint64_t seed, sim::Limits limits, c
   for (const MasterSpec& m : scenario.masters) {
     sim::Host& h = sim_.addHost(m.id, static_cast<std::uint16_t>(m.flags.port));
     const model::MasterFlags flags = m.flags;
-    h.startup = [this, flags, log = log_, faults = faults_, bugs = bugs_, gauges, masterTasks](sim::Host& host) {
-      auto started = model::masterMainWith(host, flags, log, faults, bugs, gauges, masterTasks);
+    h.startup = [this, flags, acls = m.acls, log = log_, faults = faults_, bugs = bugs_, gauges,
+                 masterTasks](sim::Host& host) {
+      auto started = model::masterMainWith(host, flags, log, faults, bugs, gauges, masterTasks, acls);
       if (started.isSome()) masters_[host.name()] = {(*started)->self()};
       if (started.isError()) {
         host.sim().emit(sim::RecordKind::Log, nullptr, host.name(), "log", {{"message", started.error()}},

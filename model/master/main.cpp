@@ -10,8 +10,9 @@ namespace agentsim::model {
 
 sim::Try<Master*> masterMainWith(sim::Host& host, const MasterFlags& flags, std::shared_ptr<ReplicatedLog> log,
                                  std::shared_ptr<sim::FaultSites> faults, std::shared_ptr<const PlantedBugs> bugs,
-                                 bool gauges, bool taskRecords) {
+                                 bool gauges, bool taskRecords, const ACLs& acls) {
   MasterEnvironment env;
+  if (!acls.empty()) env.authorizer = std::make_shared<const LocalAuthorizer>(acls);
   env.gauges = gauges;
   env.task_records = taskRecords;
   env.log = std::move(log);

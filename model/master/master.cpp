@@ -576,6 +576,7 @@ void Master::removeFramework(const std::string& id) {
   traceState(machines::kMasterFramework, "REMOVED", {{"framework_id", id}});
   gaugesChanged();
   unreachable_tasks_.erase(id);  // to the completed framework's (unmodelled) tasks
+  pending_tasks_.erase(id);       // "Remove the pending tasks from the framework."
   if (auto tasks = tasks_.find(id); tasks != tasks_.end()) {
     for (const auto& [tid, t] : tasks->second) taskRemoved(id, tid, t, TaskState::TASK_KILLED);
   }
@@ -635,6 +636,36 @@ void Master::forwardToFramework(const std::string& frameworkId, StatusUpdate upd
   send(it->second.pid, std::move(message));
 }
 
+void Master::sendMasterTaskUpdate(const std::string& frameworkId, const std::string& slaveId,
+                                  const std::string& taskId, TaskState state, TaskStatusReason reason,
+                                  std::string text) {
+  // protobuf::createStatusUpdate(..., SOURCE_MASTER, None(), text, reason), counted
+  // (metrics->tasks_<state>, incrementTasksStates), then forward(update, UPID(), framework).
+  StatusUpdate u;
+  u.framework_id = frameworkId;
+  u.slave_id = slaveId;
+  u.task_id = taskId;
+  u.state = state;
+  u.source = TaskStatusSource::SOURCE_MASTER;
+  u.reason = reason;
+  u.message = std::move(text);
+  u.timestamp = now();
+  countTerminal(u.state, u.source, u.reason);
+  forwardToFramework(frameworkId, std::move(u));
+}
+
+namespace {
+
+// stringify(ExecutorInfo), the fields the model's ExecutorInfo has.
+std::string describeExecutor(const ExecutorInfo& e) {
+  return fmt::format("executor_id: \"{}\"{}{}{}", e.executor_id,
+                     e.shutdown_grace_period ? " shutdown_grace_period: " + sim::format(*e.shutdown_grace_period) : "",
+                     e.ignore_shutdown ? " (ignores shutdown)" : "",
+                     e.exit_after ? " (exits after " + sim::format(*e.exit_after) + ")" : "");
+}
+
+}  // namespace
+
 void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& message) {
   Framework* framework = frameworkFrom(from);
   if (framework == nullptr || framework->info.id != message.framework_id) {
@@ -643,6 +674,11 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
   }
   if (refuseDisconnected(*framework, from, "ACCEPT")) return;
   count("master/messages_launch_tasks");  // Master::accept, after Master::receive's checks
+  const std::string frameworkId = framework->info.id;
+  // Master::accept: validation::offer::validate. The agent the message names stands for
+  // its offers: one not registered (removed, unreachable, unknown) has none, and a
+  // disconnected one has none either (Master::disconnect rescinds them): "Offer ... is no
+  // longer valid", each task TASK_LOST / REASON_INVALID_OFFERS.
   const Agent* agent = nullptr;
   std::string slaveId;
   if (auto h = by_hostname_.find(message.hostname); h != by_hostname_.end()) {
@@ -652,76 +688,185 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
       slaveId = it->first;
     }
   }
-  // The master's own terminal update for a task it does not launch (SOURCE_MASTER).
-  auto refuse = [&](const TaskInfo& task, TaskState state, TaskStatusReason reason, std::string text) {
-    StatusUpdate u;
-    u.framework_id = framework->info.id;
-    u.task_id = task.task_id;
-    u.state = state;
-    u.source = TaskStatusSource::SOURCE_MASTER;
-    u.reason = reason;
-    u.message = std::move(text);
-    u.timestamp = now();
-    countTerminal(u.state, u.source, u.reason);
-    forwardToFramework(framework->info.id, u);
-  };
-  for (TaskInfo task : message.tasks) {
-    std::string invalid;
+  std::string invalidOffers;
+  if (agent == nullptr) {
+    invalidOffers = "no registered agent " + message.hostname;
+  } else if (!agent->connected) {
+    invalidOffers = fmt::format("the offers of agent {} ({}) were rescinded when it disconnected", slaveId,
+                                message.hostname);
+  }
+  std::vector<Authorized> authorized;
+  for (const TaskInfo& task : message.tasks) {
+    std::string invalid = invalidOffers;
     Resources revocable;
     if (!task.revocable_resources.empty()) {
       // Only the task's revocable resources count against the agent's revocable total.
+      // Without offers, revocable resources a framework could not have been offered are
+      // invalid offers here (simplified: Mesos would find them "more than available").
       auto r = parseResources(task.revocable_resources);
       if (!r.isError()) revocable = *r;
-      if (!framework->info.revocable_resources) {
+      if (!invalid.empty()) {
+      } else if (!framework->info.revocable_resources) {
         invalid = "revocable resources are offered only to frameworks with the REVOCABLE_RESOURCES capability";
-      } else if (agent != nullptr && !availableRevocable(slaveId).contains(revocable)) {
+      } else if (!availableRevocable(slaveId).contains(revocable)) {
         invalid = fmt::format("agent {} has only {} revocable resources left", message.hostname,
                               format(availableRevocable(slaveId), true));
       }
     }
-    if (agent == nullptr || !invalid.empty()) {
-      refuse(task, TaskState::TASK_LOST, TaskStatusReason::REASON_INVALID_OFFERS,
-             fmt::format("Task launched with invalid offers: {}",
-                         invalid.empty() ? "no registered agent " + message.hostname : invalid));
+    if (!invalid.empty()) {
+      // TASK_DROPPED for a PARTITION_AWARE framework, as Mesos 1.2+ (1.1: TASK_LOST to
+      // every framework; MasterTest.LaunchDuplicateOfferDropped observes the later rule).
+      sendMasterTaskUpdate(frameworkId, {}, task.task_id,
+                           framework->info.partition_aware ? TaskState::TASK_DROPPED : TaskState::TASK_LOST,
+                           TaskStatusReason::REASON_INVALID_OFFERS, "Task launched with invalid offers: " + invalid);
       continue;
     }
-    if (auto all = parseResources(task.resources); !all.isError()) {
-      // Master::_accept's validation::task::validate, after the offers': a task whose
-      // resources of one name are partly revocable is TASK_ERROR / REASON_TASK_INVALID.
-      if (const std::string mixed = mixedRevocableError(*all, revocable); !mixed.empty()) {
-        refuse(task, TaskState::TASK_ERROR, TaskStatusReason::REASON_TASK_INVALID,
-               "Task mixes revocable and non-revocable resources: " + mixed);
-        continue;
+    // Master::authorizeTask (RUN_TASK for the framework's principal as its user; the
+    // model's tasks run as the framework's user): true at once without an authorizer.
+    Authorized a;
+    a.task = task;
+    a.task.slave_id = slaveId;
+    a.revocable = revocable;
+    if (env_.authorizer) {
+      std::string why;
+      a.allowed = env_.authorizer->authorizedRunTask(framework->info.principal, framework->info.user, why);
+      if (tracing()) {
+        log(fmt::format("Authorizing framework principal '{}' to launch task {}",
+                        framework->info.principal.empty() ? "ANY" : framework->info.principal, task.task_id),
+            {{"task_id", task.task_id}, {"authorized", a.allowed}, {"why", why}});
       }
     }
-    task.slave_id = slaveId;
-    MasterTask& t = tasks_[framework->info.id][task.task_id];
+    // "A task is in 'framework->pendingTasks' and 'slave->pendingTasks' before it is
+    // authorized"; a second task of the same id is not (it is TASK_ERROR in _accept).
+    pending_tasks_[frameworkId].try_emplace(task.task_id, a.task);
+    authorized.push_back(std::move(a));
+  }
+  if (authorized.empty()) return;
+  // await(authorizations).onAny(defer(self(), &Master::_accept, ...)): at once, unless a
+  // scenario holds the authorizer's answers at the fault site Authorizer::authorized.
+  auto accept = [this, frameworkId, slaveId, tasks = std::move(authorized)] {
+    acceptAuthorized(frameworkId, slaveId, tasks);
+    gaugesChanged();
+  };
+  if (!env_.faults) {
+    accept();
+    return;
+  }
+  gaugesChanged();  // master/tasks_staging counts the pending tasks
+  env_.faults->reach(*this, kAuthorizerAuthorizedSite, {"caller", "Master::authorizeTask"}, "Master::_accept",
+                     std::move(accept), false);
+}
+
+void Master::acceptAuthorized(const std::string& frameworkId, const std::string& slaveId,
+                              const std::vector<Authorized>& tasks) {
+  // Master::_accept, branch by branch.
+  auto fw = frameworks_.find(frameworkId);
+  if (fw == frameworks_.end()) {
+    // Removed meanwhile (its pending tasks with it): nothing is launched.
+    log(fmt::format("Ignoring ACCEPT call for framework {} because the framework cannot be found", frameworkId));
+    return;
+  }
+  Framework& framework = fw->second;
+  auto agent = registered_.find(slaveId);
+  if (agent == registered_.end() || !agent->second.connected) {
+    // The agent removed (or marked unreachable) or disconnected meanwhile: each task
+    // leaves the pending tasks and is TASK_LOST, or TASK_DROPPED for a PARTITION_AWARE
+    // framework as Mesos 1.2+ (MasterAuthorizationTest.SlaveRemovedDropped; 1.1 said
+    // TASK_LOST to every framework).
+    const bool removed = agent == registered_.end();
+    const TaskState state = framework.info.partition_aware ? TaskState::TASK_DROPPED : TaskState::TASK_LOST;
+    for (const Authorized& a : tasks) {
+      pending_tasks_[frameworkId].erase(a.task.task_id);
+      sendMasterTaskUpdate(frameworkId, slaveId, a.task.task_id, state,
+                           removed ? TaskStatusReason::REASON_SLAVE_REMOVED : TaskStatusReason::REASON_SLAVE_DISCONNECTED,
+                           removed ? "Agent removed" : "Agent disconnected");
+    }
+    if (pending_tasks_[frameworkId].empty()) pending_tasks_.erase(frameworkId);
+    return;
+  }
+  for (const Authorized& a : tasks) {
+    const TaskInfo& task = a.task;
+    // "The task will not be in `pendingTasks` if it has been killed in the interim"; it
+    // is still authorized and validated (a duplicate id is TASK_ERROR all the same).
+    auto pendingOf = pending_tasks_.find(frameworkId);
+    const bool pending = pendingOf != pending_tasks_.end() && pendingOf->second.erase(task.task_id) != 0;
+    if (pendingOf != pending_tasks_.end() && pendingOf->second.empty()) pending_tasks_.erase(pendingOf);
+    if (!a.allowed) {
+      sendMasterTaskUpdate(frameworkId, slaveId, task.task_id, TaskState::TASK_ERROR,
+                           TaskStatusReason::REASON_TASK_UNAUTHORIZED,
+                           fmt::format("Not authorized to launch as user '{}'", framework.info.user));
+      continue;
+    }
+    if (const std::string error = validateTask(framework, slaveId, a); !error.empty()) {
+      sendMasterTaskUpdate(frameworkId, slaveId, task.task_id, TaskState::TASK_ERROR,
+                           TaskStatusReason::REASON_TASK_INVALID, error);
+      continue;
+    }
+    if (!pending) continue;  // killed while pending: "TASK_KILLED ... has already been sent"
+    // Master::addTask.
+    MasterTask& t = tasks_[frameworkId][task.task_id];
     t.slave_id = slaveId;
     t.executor_id = task.executor.executor_id;
     t.state = TaskState::TASK_STAGING;
-    t.revocable = revocable;
-    recordTask(framework->info.id, task.task_id, t);
+    t.revocable = a.revocable;
+    recordTask(frameworkId, task.task_id, t);
     if (tracing()) {
-      log(fmt::format("Launching task {} of framework {} on agent {} ({}){}", task.task_id, framework->info.id,
-                      slaveId, message.hostname,
-                      revocable.empty() ? "" : " with revocable resources " + format(revocable, true)),
-          {{"task_id", task.task_id}, {"slave_id", slaveId}, {"revocable", !revocable.empty()}});
+      log(fmt::format("Launching task {} of framework {} on agent {} ({}){}", task.task_id, frameworkId, slaveId,
+                      agent->second.info.hostname,
+                      a.revocable.empty() ? "" : " with revocable resources " + format(a.revocable, true)),
+          {{"task_id", task.task_id}, {"slave_id", slaveId}, {"revocable", !a.revocable.empty()}});
     }
     // Master::isLaunchExecutor (MESOS-1720, 1.5): a new executor for a command task, and
     // for an executor the agent does not run as far as the master knows.
     bool launchExecutor = true;
     if (!task.executor.command) {
-      launchExecutor = !registered_.at(slaveId).hasExecutor(framework->info.id, task.executor.executor_id);
+      launchExecutor = !agent->second.hasExecutor(frameworkId, task.executor.executor_id);
       // Master::addExecutor: a task with an ExecutorInfo adds its executor to the agent.
-      if (launchExecutor) registered_.at(slaveId).executors[framework->info.id].insert(task.executor.executor_id);
+      if (launchExecutor) agent->second.executors[frameworkId][task.executor.executor_id] = task.executor;
     }
     RunTaskMessage run;
     run.launch_executor = launchExecutor;
-    run.framework = framework->info;
-    run.pid = framework->pid.str();
-    run.task = std::move(task);
-    send(agent->pid, std::move(run));
+    run.framework = framework.info;
+    run.pid = framework.pid.str();
+    run.task = task;
+    send(agent->second.pid, std::move(run));
   }
+}
+
+std::string Master::validateTask(const Framework& framework, const std::string& slaveId, const Authorized& a) const {
+  // validation::task::validate: validateTask (validateTaskID: the model's ids are names;
+  // validateUniqueTaskID; validateSlaveID: the task's agent is the offers'; kill policy and
+  // health checks: none negative or set here; validateResources), then validateExecutor
+  // (its ExecutorInfo against the agent's; the executor's resources and the offered total
+  // are not modelled).
+  if (auto known = tasks_.find(framework.info.id);
+      known != tasks_.end() && known->second.count(a.task.task_id) != 0) {
+    return "Task has duplicate ID: " + a.task.task_id;  // validateUniqueTaskID
+  }
+  if (a.task.resources.empty()) return "Task uses no resources";  // validateResources
+  if (auto all = parseResources(a.task.resources); !all.isError()) {
+    // validateRevocableAndNonRevocableResources: a name both revocable and regular.
+    if (const std::string mixed = mixedRevocableError(*all, a.revocable); !mixed.empty()) {
+      return "Task mixes revocable and non-revocable resources: " + mixed;
+    }
+  }
+  if (!a.task.executor.command) {
+    // validateExecutor -> executor::internal::validateCompatibleExecutorInfo: an executor
+    // of that id the master knows on this agent with another ExecutorInfo (ExecutorInfo
+    // carries its FrameworkID, which the master fills in: compared without it).
+    const auto& executors = registered_.at(slaveId).executors;
+    if (auto fw = executors.find(framework.info.id); fw != executors.end()) {
+      auto known = fw->second.find(a.task.executor.executor_id);
+      ExecutorInfo mine = a.task.executor;
+      if (known != fw->second.end() && known->second) mine.framework_id = known->second->framework_id;
+      if (known != fw->second.end() && known->second && !(*known->second == mine)) {
+        return fmt::format("ExecutorInfo is not compatible with existing ExecutorInfo with same ExecutorID). "
+                           "Existing ExecutorInfo: {}; ExecutorInfo: {}",
+                           describeExecutor(*known->second), describeExecutor(mine));
+      }
+    }
+  }
+  return {};
 }
 
 void Master::statusUpdate(const sim::Upid& /*from*/, StatusUpdateMessage& message) {
@@ -806,6 +951,10 @@ void Master::updateTask(const StatusUpdate& u, MasterTask& t) {
 }
 
 void Master::acknowledge(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message) {
+  if (!message.call) {
+    statusUpdateAcknowledgement(from, message);
+    return;
+  }
   // The driver's Call::ACKNOWLEDGE (Master::receive, then Master::acknowledge), branch by
   // branch, with their counters. Master::receive drops a call of an unknown framework or
   // from another pid, and an ACKNOWLEDGE whose uuid is not a UUID ("Dropping ACKNOWLEDGE
@@ -821,6 +970,37 @@ void Master::acknowledge(const sim::Upid& from, StatusUpdateAcknowledgementMessa
                     message.uuid));
     return;
   }
+  acknowledged(message);
+}
+
+void Master::statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message) {
+  // Master::statusUpdateAcknowledgement, the v0 message's handler, branch by branch: a
+  // uuid that is not a UUID, an unknown framework, or another sender than the framework's
+  // pid is dropped and counted invalid; there is no check of the framework's connection
+  // (Master::receive(Call)'s "Framework disconnected"); then Master::acknowledge.
+  auto invalid = [&](std::string_view why) {
+    log(fmt::format("Ignoring status update acknowledgement {} for task {} of framework {} on agent {} {}",
+                    message.uuid, message.task_id, message.framework_id, message.slave_id, why));
+    count("master/invalid_status_update_acknowledgements");
+  };
+  if (!isUuid(message.uuid)) {
+    invalid("due to: the uuid is not a UUID");
+    return;
+  }
+  auto fw = frameworks_.find(message.framework_id.str());
+  if (fw == frameworks_.end() || fw->second.recovered) {
+    invalid("because the framework cannot be found");
+    return;
+  }
+  if (fw->second.pid != from) {
+    invalid(fmt::format("because it is not expected from {}", from.str()));
+    return;
+  }
+  acknowledged(message);
+}
+
+void Master::acknowledged(StatusUpdateAcknowledgementMessage& message) {
+  // Master::acknowledge(Framework*, Call::Acknowledge), from either handler.
   count("master/messages_status_update_acknowledgement");
   auto agent = registered_.find(message.slave_id);
   if (agent == registered_.end() || !agent->second.connected) {
@@ -850,6 +1030,7 @@ void Master::acknowledge(const sim::Upid& from, StatusUpdateAcknowledgementMessa
       }
     }
   }
+  message.call = false;  // Master::acknowledge sends the v0 message to the agent
   send(agent->second.pid, std::move(message));
   count("master/valid_status_update_acknowledgements");
 }
@@ -864,6 +1045,23 @@ void Master::killTask(const sim::Upid& from, const KillTaskMessage& message) {
   }
   if (refuseDisconnected(*framework, from, "KILL")) return;
   count("master/messages_kill_task");
+  if (auto pending = pending_tasks_.find(message.framework_id);
+      pending != pending_tasks_.end() && pending->second.erase(message.task_id) != 0) {
+    // Master::kill: a task pending in authorization leaves the pending tasks and is
+    // TASK_KILLED at once ("Killed pending task"; the v0 KillTaskMessage names no agent,
+    // and nothing is counted but the message); Master::_accept then launches nothing.
+    if (pending->second.empty()) pending_tasks_.erase(pending);
+    StatusUpdate u;
+    u.framework_id = message.framework_id;
+    u.task_id = message.task_id;
+    u.state = TaskState::TASK_KILLED;
+    u.source = TaskStatusSource::SOURCE_MASTER;
+    u.message = "Killed pending task";
+    u.timestamp = now();
+    forwardToFramework(message.framework_id, std::move(u));
+    gaugesChanged();
+    return;
+  }
   auto fw = tasks_.find(message.framework_id);
   const MasterTask* t = nullptr;
   if (fw != tasks_.end()) {
@@ -916,13 +1114,31 @@ void Master::reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& 
   // A known task's latest state is the state of the update last forwarded with a UUID
   // (Task.status_update_state), else its state.
   auto latest = [](const MasterTask& t) { return t.status_update_state.value_or(t.state); };
+  // Framework::pendingTasks: (1) a task pending in authorization is TASK_STAGING.
+  const TaskInfo* pending = nullptr;
+  const auto pendingOf = pending_tasks_.find(message.framework_id);
+  auto findPending = [&](const std::string& id) {
+    pending = nullptr;
+    if (pendingOf == pending_tasks_.end()) return false;
+    auto it = pendingOf->second.find(id);
+    if (it != pendingOf->second.end()) pending = &it->second;
+    return pending != nullptr;
+  };
   if (message.task_ids.empty()) {
+    // Implicit: the pending tasks first, then the known ones.
+    if (pendingOf != pending_tasks_.end()) {
+      for (const auto& [id, t] : pendingOf->second) {
+        answer(id, TaskState::TASK_STAGING, t.slave_id.str(), "Reconciliation: Latest task state");
+      }
+    }
     for (const auto& [id, t] : known) answer(id, latest(t), t.slave_id, "Reconciliation: Latest task state");
     return;
   }
   for (const std::string& id : message.task_ids) {
     auto it = known.find(id);
-    if (it != known.end()) {
+    if (findPending(id)) {
+      answer(id, TaskState::TASK_STAGING, pending->slave_id.str(), "Reconciliation: Latest task state");  // (1)
+    } else if (it != known.end()) {
       answer(id, latest(it->second), it->second.slave_id, "Reconciliation: Latest task state");
     } else if (auto u = reconcileUnknown(*framework, id, message.slave_id)) {
       forwardToFramework(message.framework_id, std::move(*u));
@@ -1385,11 +1601,11 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
     for (const auto& e : message.executor_infos) executors.insert({e.framework_id, e.executor_id});
     for (auto& [fid, ids] : agent.executors) {
       for (auto e = ids.begin(); e != ids.end();) {
-        if (executors.count({fid, *e}) != 0) {
+        if (executors.count({fid, e->first}) != 0) {
           ++e;
           continue;
         }
-        log(fmt::format("Executor '{}' of framework {} possibly unknown to the agent {}", *e, fid, info.id));
+        log(fmt::format("Executor '{}' of framework {} possibly unknown to the agent {}", e->first, fid, info.id));
         e = ids.erase(e);
       }
     }
@@ -1438,7 +1654,9 @@ void Master::readmitted(const sim::Upid& from, const ReregisterSlaveMessage& mes
   addSlave(from, info);
   addCompletedTasks(message.completed_tasks);
   // Master::_reregisterSlave: the new Slave holds the executors the agent reports.
-  for (const auto& e : message.executor_infos) registered_.at(info.id).executors[e.framework_id].insert(e.executor_id);
+  for (const auto& e : message.executor_infos) {
+    registered_.at(info.id).executors[e.framework_id].try_emplace(e.executor_id);
+  }
   count("master/slave_reregistrations");
   log(fmt::format("Re-registered agent {} at {} ({})", info.id, from.str(), info.hostname));
   SlaveReregisteredMessage reply;

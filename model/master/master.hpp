@@ -60,6 +60,7 @@
 #include <vector>
 
 #include "model/authentication/cram_md5/authenticator.hpp"
+#include "model/authorizer/local/authorizer.hpp"
 #include "model/common/flags.hpp"
 #include "model/common/http.hpp"
 #include "model/common/indexed_map.hpp"
@@ -124,6 +125,9 @@ struct MasterEnvironment {
   // harness asks when a scenario reads them (a state_snapshot's tasks), so other runs'
   // records do not change.
   bool task_records = false;
+  // The master's --acls (Authorizer::create, src/master/main.cpp): Master::authorizeTask
+  // asks it about each task launched (RUN_TASK); none: authorization is disabled.
+  std::shared_ptr<const LocalAuthorizer> authorizer;
 };
 
 class Master final : public sim::Process {
@@ -193,7 +197,10 @@ class Master final : public sim::Process {
     // every agent, or from a disconnected agent for a framework that does not
     // checkpoint), and by a reregistration of a registered agent that no longer reports
     // it (Master::reconcile); gone with the agent when it is removed or unreachable.
-    std::map<std::string, std::set<std::string>> executors;
+    // Each with its ExecutorInfo when the master launched it (validateCompatibleExecutorInfo
+    // compares a task's with it); none for one known only from a reregistration (the
+    // model's ReregisterSlaveMessage carries the ids only).
+    std::map<std::string, std::map<std::string, std::optional<ExecutorInfo>>> executors;
     bool hasExecutor(const std::string& frameworkId, const std::string& executorId) const;
     void removeExecutor(const std::string& frameworkId, const std::string& executorId);
   };
@@ -265,9 +272,38 @@ class Master final : public sim::Process {
                                                const std::string& slaveId);
   void addSlave(const sim::Upid& pid, const SlaveInfo& info);
   MasterSlaveConnection connection() const;
+  // Master::launchTasks -> Master::accept: the offers' validation (the agent the message
+  // names stands for its offers), then each task pending (Framework::pendingTasks) while
+  // Master::authorizeTask asks the authorizer (the fault site Authorizer::authorized,
+  // where a scenario may hold the answers); Master::_accept, below, then launches it.
   void launchTasks(const sim::Upid& from, const LaunchTasksMessage& message);
+  // A task of an ACCEPT call while it is authorized: the TaskInfo (its slave_id the
+  // offers' agent) and the authorizer's answer (Master::authorizeTask's future).
+  struct Authorized {
+    TaskInfo task;
+    Resources revocable;
+    bool allowed = true;
+  };
+  // Master::_accept: the framework gone, the agent removed or disconnected meanwhile, the
+  // authorization refused, the task invalid (validation::task::validate), or killed while
+  // pending (no longer in pending_tasks_: nothing is launched), else Master::addTask and
+  // RunTaskMessage.
+  void acceptAuthorized(const std::string& frameworkId, const std::string& slaveId,
+                        const std::vector<Authorized>& tasks);
+  // validation::task::validate, the branches the model's TaskInfo can take: the reason
+  // a task is TASK_ERROR / REASON_TASK_INVALID, or "".
+  std::string validateTask(const Framework& framework, const std::string& slaveId, const Authorized& a) const;
+  // A terminal update the master makes for a task it does not launch (SOURCE_MASTER, no
+  // acknowledgee), counted in tasks_<state> and master/<state>/source_master/<reason>.
+  void sendMasterTaskUpdate(const std::string& frameworkId, const std::string& slaveId, const std::string& taskId,
+                            TaskState state, TaskStatusReason reason, std::string text);
   void statusUpdate(const sim::Upid& from, StatusUpdateMessage& message);
+  // StatusUpdateAcknowledgementMessage: the driver's Call::ACKNOWLEDGE (message.call:
+  // Master::receive's checks) or the v0 message (statusUpdateAcknowledgement's), then
+  // Master::acknowledge (`acknowledged`).
   void acknowledge(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message);
+  void statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAcknowledgementMessage& message);
+  void acknowledged(StatusUpdateAcknowledgementMessage& message);
   void killTask(const sim::Upid& from, const KillTaskMessage& message);
   void reconcileTasks(const sim::Upid& from, const ReconcileTasksMessage& message);
   void exitedExecutor(const sim::Upid& from, const ExitedExecutorMessage& message);
@@ -362,6 +398,10 @@ class Master final : public sim::Process {
   std::unordered_map<sim::Upid, std::string, sim::UpidHash> framework_by_pid_;  // lookup only
   std::uint64_t next_framework_ = 0;
   std::map<Id, std::map<std::string, MasterTask>> tasks_;  // framework -> task
+  // Framework::pendingTasks: framework -> task id -> the TaskInfo (its slave_id the
+  // agent's) of a task launched and not yet through Master::_accept (its authorization
+  // held). Killed pending: erased ("Killed pending task"); reconciled: TASK_STAGING.
+  std::map<std::string, std::map<std::string, TaskInfo>> pending_tasks_;
   // Frameworks::completed, a ring of --max_completed_frameworks (the ids only): a framework
   // in it may not subscribe again, and an agent reporting it is told to shut it down.
   std::deque<std::string> completed_frameworks_;

@@ -45,6 +45,8 @@ void Master::updateGauges() {
     if (fw == frameworks_.end() || fw->second.recovered) continue;
     for (const auto& [tid, t] : tasks) unreachable += t.state == TaskState::TASK_UNREACHABLE;
   }
+  // "Add the tasks pending validation / authorization" (Framework::pendingTasks).
+  for (const auto& [fid, tasks] : pending_tasks_) staging += static_cast<std::int64_t>(tasks.size());
   metrics_.set("master/tasks_staging", staging);
   metrics_.set("master/tasks_starting", starting);
   metrics_.set("master/tasks_running", running);

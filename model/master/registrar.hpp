@@ -19,6 +19,19 @@ namespace agentsim::model {
 
 inline constexpr std::string_view kRegistrarApplySite = "Registrar::apply";
 
+// The master's authorizer (src/authorizer/authorizer.hpp: Authorizer::authorized), asked
+// by Master::authorizeTask about each task of an ACCEPT call; Master::_accept runs once
+// every answer is in (await(authorizations).onAny). Reached (uncounted) with or without
+// --acls, where 1.1 answers true at once: held, the call's tasks stay pending
+// (Framework::pendingTasks) until the release runs _accept, as the Mesos tests'
+// MockAuthorizer returns a future they satisfy later (MasterAuthorizationTest.KillTask).
+inline constexpr std::string_view kAuthorizerAuthorizedSite = "Authorizer::authorized";
+
+inline const std::vector<std::string_view>& authorizerCallers() {
+  static const std::vector<std::string_view> callers{"Master::authorizeTask"};
+  return callers;
+}
+
 // The registry operations the master applies (model/master/registry.hpp), sorted.
 inline const std::vector<std::string_view>& registryOperationNames() {
   static const std::vector<std::string_view> names(kRegistryOperationNames.begin(), kRegistryOperationNames.end());
@@ -34,6 +47,9 @@ inline const std::vector<sim::FaultSiteSpec>& faultSites() {
       {kRateLimiterAcquireSite, "caller", rateLimiterCallers(),
        "a request for an agent removal permit (libprocess RateLimiter::acquire; model/master/rate_limiter.hpp): held, "
        "it reaches the master's limiter when the hold is released"},
+      {kAuthorizerAuthorizedSite, "caller", authorizerCallers(),
+       "the master's authorization of the tasks of an ACCEPT call (Master::authorizeTask, Authorizer::authorized): "
+       "held, the tasks stay pending until the release runs Master::_accept"},
   };
   return sites;
 }

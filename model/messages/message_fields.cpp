@@ -325,7 +325,9 @@ std::vector<MessageKind> buildKinds() {
       kind<SlaveRegisteredMessage>({slaveId<SlaveRegisteredMessage>()}),
       kind<SlaveReregisteredMessage>({slaveId<SlaveReregisteredMessage>()}),
       kind<StatusUpdateAcknowledgementMessage>(
-          {frameworkId<StatusUpdateAcknowledgementMessage>(), slaveId<StatusUpdateAcknowledgementMessage>(),
+          {field<StatusUpdateAcknowledgementMessage>(
+               "call", FieldType::Boolean, [](StatusUpdateAcknowledgementMessage& m) -> auto& { return m.call; }),
+           frameworkId<StatusUpdateAcknowledgementMessage>(), slaveId<StatusUpdateAcknowledgementMessage>(),
            taskId<StatusUpdateAcknowledgementMessage>(),
            field<StatusUpdateAcknowledgementMessage>(
                "uuid", FieldType::Text, [](StatusUpdateAcknowledgementMessage& m) -> auto& { return m.uuid; })}),

@@ -344,6 +344,7 @@ void SchedulerProcess::acknowledge(const StatusUpdate& u) {
   ack.framework_id = u.framework_id;
   ack.task_id = u.task_id;
   ack.uuid = u.uuid;
+  ack.call = true;
   send(masterPid(), std::move(ack));
 }
 

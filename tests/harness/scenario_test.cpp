@@ -683,10 +683,6 @@ TEST_CASE("tasks: what the loader refuses") {
             .find("/frameworks/0/tasks/0/run_time: expected a duration within [0ns, 52weeks]") != std::string::npos);
   CHECK(err(R"j([ { "id": "t1", "agent": "agent-1", "executor": { "shutdown_grace_period": "1secs" } } ])j")
             .find("/frameworks/0/tasks/0/executor: missing required key \"id\"") != std::string::npos);
-  CHECK(err(R"j([ { "id": "t1", "agent": "agent-1", "executor": { "id": "e" } },
-                  { "id": "t2", "agent": "agent-1", "executor": { "id": "e", "ignore_shutdown": true } } ])j")
-            .find("/frameworks/0/tasks/1/executor: executor \"e\" on agent-1 is described differently by task \"t1\"") !=
-        std::string::npos);
   CHECK(err(R"j({ "id": "t1" })j").find("/frameworks/0/tasks: expected an array, got an object") != std::string::npos);
   // At most 10000 tasks per framework.
   std::string many = "[";

@@ -197,6 +197,7 @@ TEST_CASE("the schema's action kinds are harness::actionKinds()") {
     CHECK(enumOf(site.at("properties").at("operation")) == operations);
     Names callers;
     for (auto c : agentsim::model::rateLimiterCallers()) callers.emplace(c);
+    for (auto c : agentsim::model::authorizerCallers()) callers.emplace(c);
     for (auto c : agentsim::model::unscheduleCallers()) callers.emplace(c);
     for (auto c : agentsim::model::containerizerUpdateCallers()) callers.emplace(c);
     CHECK(enumOf(site.at("properties").at("caller")) == callers);
