@@ -25,7 +25,13 @@ std::size_t splitAt(std::string_view path) {
 
 // Compares a1 + a2 with b1 + b2 as texts (negative, zero, positive).
 int compareJoined(std::string_view a1, std::string_view a2, std::string_view b1, std::string_view b2) {
-  // Walk both in pieces: each step compares the longest run both have left in one piece.
+  // Most keys' directories differ before either ends: one comparison decides.
+  if (const std::size_t n = std::min(a1.size(), b1.size()); n > 0) {
+    if (const int c = std::char_traits<char>::compare(a1.data(), b1.data(), n); c != 0) return c;
+    a1.remove_prefix(n);
+    b1.remove_prefix(n);
+  }
+  // Then walk both in pieces: each step compares the longest run both have left in one piece.
   while (true) {
     if (a1.empty()) {
       a1 = a2;
@@ -37,7 +43,7 @@ int compareJoined(std::string_view a1, std::string_view a2, std::string_view b1,
     }
     if (a1.empty() || b1.empty()) return a1.empty() ? (b1.empty() ? 0 : -1) : 1;
     const std::size_t n = std::min(a1.size(), b1.size());
-    if (const int c = a1.substr(0, n).compare(b1.substr(0, n)); c != 0) return c;
+    if (const int c = std::char_traits<char>::compare(a1.data(), b1.data(), n); c != 0) return c;
     a1.remove_prefix(n);
     b1.remove_prefix(n);
   }
@@ -124,8 +130,10 @@ void Disk::File::setDurable(std::optional<std::string> durable) {
 }
 
 Disk::File& Disk::fileAt(const std::string& path) {
-  if (auto it = files_.find(probe(path)); it != files_.end()) return it->second;
-  return files_.emplace(hold(path), File{}).first->second;
+  const View at = probe(path);
+  auto it = files_.lower_bound(at);
+  if (it != files_.end() && !KeyLess{}(at, it->first)) return it->second;
+  return files_.emplace_hint(it, hold(path), File{})->second;
 }
 
 bool Disk::shouldFail(const std::string& path) {
@@ -203,11 +211,13 @@ void Disk::touchParent(std::string_view path) {
   const auto slash = path.rfind('/');
   if (slash == std::string_view::npos || slash == 0) return;
   const std::string_view parent = path.substr(0, slash);
-  if (auto it = changed_.find(probe(parent)); it != changed_.end()) {
+  const View at = probe(parent);
+  auto it = changed_.lower_bound(at);
+  if (it != changed_.end() && !KeyLess{}(at, it->first)) {
     it->second = now();
     return;
   }
-  changed_.emplace(hold(parent), now());
+  changed_.emplace_hint(it, hold(parent), now());
 }
 
 namespace {
