@@ -8,6 +8,134 @@
 
 namespace agentsim::sim {
 
+namespace {
+
+// Where a path splits: after the '/' before its last three components; 0 (no directory
+// part) when it has fewer.
+std::size_t splitAt(std::string_view path) {
+  std::size_t end = path.size();
+  for (int slashes = 0; slashes < 3; ++slashes) {
+    if (end == 0) return 0;
+    const auto slash = path.rfind('/', end - 1);
+    if (slash == std::string_view::npos) return 0;
+    end = slash;
+  }
+  return end + 1;
+}
+
+// Compares a1 + a2 with b1 + b2 as texts (negative, zero, positive).
+int compareJoined(std::string_view a1, std::string_view a2, std::string_view b1, std::string_view b2) {
+  // Most keys' directories differ before either ends: one comparison decides.
+  if (const std::size_t n = std::min(a1.size(), b1.size()); n > 0) {
+    if (const int c = std::char_traits<char>::compare(a1.data(), b1.data(), n); c != 0) return c;
+    a1.remove_prefix(n);
+    b1.remove_prefix(n);
+  }
+  // Then walk both in pieces: each step compares the longest run both have left in one piece.
+  while (true) {
+    if (a1.empty()) {
+      a1 = a2;
+      a2 = {};
+    }
+    if (b1.empty()) {
+      b1 = b2;
+      b2 = {};
+    }
+    if (a1.empty() || b1.empty()) return a1.empty() ? (b1.empty() ? 0 : -1) : 1;
+    const std::size_t n = std::min(a1.size(), b1.size());
+    if (const int c = std::char_traits<char>::compare(a1.data(), b1.data(), n); c != 0) return c;
+    a1.remove_prefix(n);
+    b1.remove_prefix(n);
+  }
+}
+
+}  // namespace
+
+bool Disk::KeyLess::less(const View& a, const View& b) {
+  // The same interned directory, or none on both sides (a probe's directory that is not
+  // interned is null too, but has a text).
+  if (a.dir == b.dir && (a.dir != nullptr || (a.dirText.empty() && b.dirText.empty()))) return a.rest < b.rest;
+  return compareJoined(a.dirText, a.rest, b.dirText, b.rest) < 0;
+}
+
+std::string Disk::View::joined() const {
+  std::string out;
+  out.reserve(size());
+  out.append(dirText).append(rest);
+  return out;
+}
+
+bool Disk::View::startsWith(std::string_view prefix) const {
+  if (prefix.size() > size()) return false;
+  const std::size_t inDir = std::min(prefix.size(), dirText.size());
+  return dirText.substr(0, inDir) == prefix.substr(0, inDir) &&
+         rest.substr(0, prefix.size() - inDir) == prefix.substr(inDir);
+}
+
+std::string_view Disk::View::component(std::size_t from, bool* hasSlash) const {
+  // A directory part ends with '/', so no component spans both parts.
+  const std::string_view part = from < dirText.size() ? dirText.substr(from) : rest.substr(from - dirText.size());
+  const auto slash = part.find('/');
+  *hasSlash = slash != std::string_view::npos;
+  return part.substr(0, slash);
+}
+
+Disk::View Disk::probe(std::string_view path) const {
+  const std::size_t at = splitAt(path);
+  const std::string_view dir = path.substr(0, at);
+  if (at == 0) return {nullptr, {}, path};
+  auto it = dirs_.find(dir);
+  return {it != dirs_.end() ? &it->first : nullptr, dir, path.substr(at)};
+}
+
+Disk::Key Disk::hold(std::string_view path) {
+  const std::size_t at = splitAt(path);
+  if (at == 0) return {nullptr, std::string(path)};
+  const std::string_view dir = path.substr(0, at);
+  auto it = dirs_.find(dir);
+  if (it == dirs_.end()) it = dirs_.emplace(std::string(dir), 0).first;
+  ++it->second;
+  return {&it->first, std::string(path.substr(at))};
+}
+
+void Disk::release(const Key& key) {
+  if (key.dir == nullptr) return;
+  auto it = dirs_.find(std::string_view(*key.dir));
+  if (--it->second == 0) dirs_.erase(it);
+}
+
+std::optional<std::string> Disk::File::durable() const {
+  if (apart) return apart->durable;
+  if (has_current) return current;
+  return std::nullopt;
+}
+
+void Disk::File::durableIsCurrent() {
+  if (!apart) return;
+  if (apart->grown == 0) {
+    apart.reset();
+  } else {
+    apart->durable = has_current ? std::optional(current) : std::nullopt;
+  }
+}
+
+void Disk::File::setDurable(std::optional<std::string> durable) {
+  const bool same = durable.has_value() == has_current && (!durable || *durable == current);
+  if (same) {
+    durableIsCurrent();
+    return;
+  }
+  if (!apart) apart = std::make_unique<Apart>();
+  apart->durable = std::move(durable);
+}
+
+Disk::File& Disk::fileAt(const std::string& path) {
+  const View at = probe(path);
+  auto it = files_.lower_bound(at);
+  if (it != files_.end() && !KeyLess{}(at, it->first)) return it->second;
+  return files_.emplace_hint(it, hold(path), File{})->second;
+}
+
 bool Disk::shouldFail(const std::string& path) {
   if (fail_count_ == 0 || path.rfind(fail_prefix_, 0) != 0) return false;
   --fail_count_;
@@ -16,12 +144,15 @@ bool Disk::shouldFail(const std::string& path) {
 
 Try<Nothing> Disk::write(const std::string& path, std::string bytes, bool sync) {
   if (shouldFail(path)) return Error{fmt::format("write to '{}' failed (injected disk fault)", path)};
-  File& f = files_[path];
+  File& f = fileAt(path);
+  std::optional<std::string> durable = sync ? std::nullopt : f.durable();
   f.current = std::move(bytes);
+  f.has_current = true;
   f.entry_ns = now().ns();
   if (sync) {
-    f.durable = f.current;
+    f.durableIsCurrent();
   } else {
+    f.setDurable(std::move(durable));  // what survives a crash is unchanged
     dirty_.push_back(path);
   }
   return Nothing{};
@@ -32,54 +163,61 @@ Try<Nothing> Disk::append(const std::string& path, std::string_view bytes, bool 
   const bool created = !existing.has_value();
   std::string content = std::move(existing).value_or("");
   content.append(bytes);
-  const std::int64_t entry = created ? now().ns() : files_.at(path).entry_ns;
+  const std::int64_t entry = created ? now().ns() : files_.find(probe(path))->second.entry_ns;
   auto written = write(path, std::move(content), sync);
-  if (!written.isError()) files_.at(path).entry_ns = entry;  // an append keeps the entry
+  if (!written.isError()) files_.find(probe(path))->second.entry_ns = entry;  // an append keeps the entry
   return written;
 }
 
 std::optional<std::string> Disk::read(const std::string& path) const {
-  auto it = files_.find(path);
-  if (it == files_.end()) return std::nullopt;
+  auto it = files_.find(probe(path));
+  if (it == files_.end() || !it->second.has_current) return std::nullopt;
   return it->second.current;
 }
 
 bool Disk::exists(const std::string& path) const {
-  auto it = files_.find(path);
-  return it != files_.end() && it->second.current.has_value();
+  auto it = files_.find(probe(path));
+  return it != files_.end() && it->second.has_current;
 }
 
 bool Disk::remove(const std::string& path) {
-  auto it = files_.find(path);
-  if (it == files_.end() || !it->second.current) return false;
+  auto it = files_.find(probe(path));
+  if (it == files_.end() || !it->second.has_current) return false;
   // Removal is a metadata operation; it is durable at once (as rename/unlink in Mesos).
-  files_.erase(it);
+  eraseEntry(files_, it);
   touchParent(path);
   return true;
 }
 
 std::size_t Disk::removeTree(const std::string& prefix) {
   std::size_t n = 0;
-  for (auto it = files_.lower_bound(prefix); it != files_.end() && it->first.rfind(prefix, 0) == 0;) {
-    it = files_.erase(it);
+  for (auto it = files_.lower_bound(probe(prefix)); it != files_.end() && KeyLess::view(it->first).startsWith(prefix);) {
+    it = eraseEntry(files_, it);
     ++n;
   }
   // The tree's own directory goes too (prefix is "dir/"), which changes its parent.
   const std::string dir = prefix.empty() || prefix.back() != '/' ? prefix : prefix.substr(0, prefix.size() - 1);
   for (auto* dirs : {&made_, &changed_}) {
-    dirs->erase(dir);
-    for (auto it = dirs->lower_bound(prefix); it != dirs->end() && it->first.rfind(prefix, 0) == 0;) {
-      it = dirs->erase(it);
+    if (auto self = dirs->find(probe(dir)); self != dirs->end()) eraseEntry(*dirs, self);
+    for (auto it = dirs->lower_bound(probe(prefix)); it != dirs->end() && KeyLess::view(it->first).startsWith(prefix);) {
+      it = eraseEntry(*dirs, it);
     }
   }
   if (!dir.empty()) touchParent(dir);
   return n;
 }
 
-void Disk::touchParent(const std::string& path) {
+void Disk::touchParent(std::string_view path) {
   const auto slash = path.rfind('/');
-  if (slash == std::string::npos || slash == 0) return;
-  changed_[path.substr(0, slash)] = now();
+  if (slash == std::string_view::npos || slash == 0) return;
+  const std::string_view parent = path.substr(0, slash);
+  const View at = probe(parent);
+  auto it = changed_.lower_bound(at);
+  if (it != changed_.end() && !KeyLess{}(at, it->first)) {
+    it->second = now();
+    return;
+  }
+  changed_.emplace_hint(it, hold(parent), now());
 }
 
 namespace {
@@ -88,35 +226,40 @@ namespace {
 // after `dir`): the few keys between them ("dir-x", "dir.x") are walked, not searched.
 template <typename Map>
 typename Map::const_iterator underDirectory(const Map& map, typename Map::const_iterator from,
-                                            const std::string& prefix) {
-  for (int steps = 0; from != map.end() && from->first < prefix; ++from) {
+                                            const Disk::View& prefix) {
+  const Disk::KeyLess less;
+  for (int steps = 0; from != map.end() && less(from->first, prefix); ++from) {
     if (++steps > 8) return map.lower_bound(prefix);
   }
   return from;
 }
 
-bool startsWith(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
-
 }  // namespace
 
 void Disk::makeDirectory(const std::string& dir) {
   // Made unless it exists (mtime(dir) would have a value): made, or something under it.
-  auto m = made_.lower_bound(dir);
-  if (m != made_.end() && m->first == dir) return;
+  const View self = probe(dir);
+  auto m = made_.lower_bound(self);
+  if (m != made_.end() && !KeyLess{}(self, m->first)) return;
   const std::string prefix = dir + "/";
-  if (auto sub = underDirectory(made_, m, prefix); sub != made_.end() && startsWith(sub->first, prefix)) return;
-  for (auto it = files_.lower_bound(prefix); it != files_.end() && startsWith(it->first, prefix); ++it) {
-    if (it->second.current) return;
+  const View under = probe(prefix);
+  if (auto sub = underDirectory(made_, m, under); sub != made_.end() && KeyLess::view(sub->first).startsWith(prefix)) {
+    return;
   }
-  made_.emplace_hint(m, dir, now());
+  for (auto it = files_.lower_bound(under); it != files_.end() && KeyLess::view(it->first).startsWith(prefix); ++it) {
+    if (it->second.has_current) return;
+  }
+  made_.emplace_hint(m, hold(dir), now());
 }
 
 std::optional<Time> Disk::mtime(const std::string& dir) const {
   // The directory's entries: its files (when made or replaced) and its subdirectories
   // (made: their makeDirectory, else the earliest entry under them).
   const std::string prefix = dir + "/";
-  const auto self = made_.lower_bound(dir);  // one search finds the directory and what is under it
-  const bool madeItself = self != made_.end() && self->first == dir;
+  const View selfProbe = probe(dir);
+  const View under = probe(prefix);
+  const auto self = made_.lower_bound(selfProbe);  // one search finds the directory and what is under it
+  const bool madeItself = self != made_.end() && !KeyLess{}(selfProbe, self->first);
   bool exists = madeItself;
   std::optional<Time> latest;
   auto later = [&](Time t) {
@@ -127,67 +270,84 @@ std::optional<Time> Disk::mtime(const std::string& dir) const {
     auto [it, inserted] = subs.emplace(sub, t);
     if (!inserted && t < it->second) it->second = t;
   };
-  for (auto it = files_.lower_bound(prefix); it != files_.end() && it->first.rfind(prefix, 0) == 0; ++it) {
-    if (!it->second.current) continue;
+  for (auto it = files_.lower_bound(under); it != files_.end(); ++it) {
+    const View path = KeyLess::view(it->first);
+    if (!path.startsWith(prefix)) break;
+    if (!it->second.has_current) continue;
     exists = true;
     if (it->second.entry_ns < 0) continue;  // a grown output file: made with its directory
-    const std::string_view rest = std::string_view(it->first).substr(prefix.size());
     const Time entry = Time::fromNanoseconds(it->second.entry_ns);
-    if (const auto slash = rest.find('/'); slash == std::string_view::npos) {
+    bool deeper = false;
+    const std::string_view name = path.component(prefix.size(), &deeper);
+    if (!deeper) {
       later(entry);
     } else {
-      made(rest.substr(0, slash), entry);
+      made(name, entry);
     }
   }
-  for (auto it = underDirectory(made_, self, prefix); it != made_.end() && it->first.rfind(prefix, 0) == 0; ++it) {
+  for (auto it = underDirectory(made_, self, under); it != made_.end(); ++it) {
+    const View path = KeyLess::view(it->first);
+    if (!path.startsWith(prefix)) break;
     exists = true;
-    const std::string_view rest = std::string_view(it->first).substr(prefix.size());
-    made(rest.substr(0, rest.find('/')), it->second);
+    bool deeper = false;
+    made(path.component(prefix.size(), &deeper), it->second);
   }
   if (!exists) return std::nullopt;
   for (const auto& [sub, t] : subs) later(t);
   if (madeItself) later(self->second);
-  if (auto c = changed_.find(dir); c != changed_.end()) later(c->second);
+  if (auto c = changed_.find(selfProbe); c != changed_.end()) later(c->second);
   return latest.value_or(Time{});
 }
 
 std::vector<std::string> Disk::list(const std::string& prefix) const {
   std::vector<std::string> out;
-  for (auto it = files_.lower_bound(prefix); it != files_.end() && it->first.rfind(prefix, 0) == 0; ++it) {
-    if (it->second.current) out.push_back(it->first);
+  for (auto it = files_.lower_bound(probe(prefix)); it != files_.end(); ++it) {
+    const View path = KeyLess::view(it->first);
+    if (!path.startsWith(prefix)) break;
+    if (it->second.has_current) out.push_back(path.joined());
   }
   return out;
 }
 
 void Disk::sync() {
   for (const std::string& path : dirty_) {
-    auto it = files_.find(path);
-    if (it != files_.end()) it->second.durable = it->second.current;
+    auto it = files_.find(probe(path));
+    if (it != files_.end()) it->second.durableIsCurrent();
   }
   dirty_.clear();
 }
 
 void Disk::crash() {
   for (const std::string& path : dirty_) {
-    auto it = files_.find(path);
+    auto it = files_.find(probe(path));
     if (it == files_.end()) continue;
-    it->second.current = it->second.durable;
-    if (!it->second.current) files_.erase(it);
+    File& f = it->second;
+    std::optional<std::string> durable = f.durable();
+    f.has_current = durable.has_value();
+    f.current = std::move(durable).value_or("");
+    f.durableIsCurrent();
+    if (!f.has_current) eraseEntry(files_, it);
   }
   dirty_.clear();
 }
 
 std::uint64_t Disk::usedBytes() const {
   std::uint64_t n = 0;
-  for (const auto& [path, f] : files_) n += (f.current ? f.current->size() : 0) + f.grown;
+  for (const auto& [path, f] : files_) n += (f.has_current ? f.current.size() : 0) + f.grown();
   return n;
 }
 
 void Disk::grow(const std::string& path, std::uint64_t bytes) {
-  File& f = files_[path];
-  if (!f.current) f.current = std::string();
-  if (!f.durable) f.durable = std::string();
-  f.grown += bytes;
+  File& f = fileAt(path);
+  std::optional<std::string> durable = f.durable();
+  if (!f.has_current) {
+    f.has_current = true;
+    f.current.clear();
+  }
+  if (!durable) durable = std::string();
+  if (!f.apart) f.apart = std::make_unique<Apart>();
+  f.apart->grown += bytes;
+  f.setDurable(std::move(durable));
 }
 
 std::int64_t Disk::usageMillionths() const {

@@ -7,9 +7,13 @@
 // changes the directory only when it creates the file; a growth never does (a sandbox's
 // output files are made with it: makeDirectory). Metadata is durable at once.
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>  // lookup only: the interned directories (dirs_)
 #include <vector>
 
 #include "sim/time.hpp"
@@ -19,6 +23,13 @@ namespace agentsim::sim {
 
 class Disk {
  public:
+  Disk() = default;
+  Disk(const Disk&) = delete;  // keys point into this disk's interned directories
+  Disk& operator=(const Disk&) = delete;
+  Disk(Disk&&) = default;  // the directories' nodes move with their table
+  Disk& operator=(Disk&&) = default;
+  ~Disk() = default;
+
   // Writes the whole file. Fails (and changes nothing) while a write fault is armed
   // for a matching path.
   Try<Nothing> write(const std::string& path, std::string bytes, bool sync = true);
@@ -57,19 +68,72 @@ class Disk {
   // none if the directory does not exist (nothing under it, never made).
   std::optional<Time> mtime(const std::string& dir) const;
 
- private:
-  struct File {
-    std::optional<std::string> durable;  // what survives a crash
-    std::optional<std::string> current;  // what a read sees
-    std::uint64_t grown = 0;             // size beyond the stored bytes (grow)
-    std::int64_t entry_ns = -1;          // when its entry was made or replaced; -1: at its directory's making
+  // A path as the maps hold it: the interned text of its directory up to its last three
+  // components (the paths of many files share it: an agent's executors' files all start
+  // ".../frameworks/F/executors/") and the rest ("E/runs/latest"), ordered as the whole
+  // text. Public for the comparator; not part of the disk's interface.
+  struct Key {
+    const std::string* dir = nullptr;  // interned in dirs_; null: no directory part
+    std::string rest;
   };
+  // A key or a probe: the directory (interned, or null) with its text, and the rest.
+  struct View {
+    const std::string* dir;
+    std::string_view dirText;
+    std::string_view rest;
+    std::size_t size() const { return dirText.size() + rest.size(); }
+    std::string joined() const;
+    bool startsWith(std::string_view prefix) const;
+    // The text from `from` to the next '/' (or the end); `from` < size().
+    std::string_view component(std::size_t from, bool* hasSlash) const;
+  };
+  struct KeyLess {
+    using is_transparent = void;
+    bool operator()(const Key& a, const Key& b) const { return less(view(a), view(b)); }
+    bool operator()(const Key& a, const View& b) const { return less(view(a), b); }
+    bool operator()(const View& a, const Key& b) const { return less(a, view(b)); }
+    static View view(const Key& k) { return {k.dir, k.dir != nullptr ? std::string_view(*k.dir) : std::string_view(), k.rest}; }
+    static bool less(const View& a, const View& b);
+  };
+
+ private:
+  // A file's durable copy (what survives a crash) when it differs from the current one,
+  // and its growth: both rare (most files are written synced; only sandbox outputs grow).
+  struct Apart {
+    std::optional<std::string> durable;
+    std::uint64_t grown = 0;  // size beyond the stored bytes (grow)
+  };
+  struct File {
+    std::string current;               // what a read sees
+    std::unique_ptr<Apart> apart;      // none: durable == current, nothing grown
+    std::int64_t entry_ns = -1;        // when its entry was made or replaced; -1: at its directory's making
+    bool has_current = false;
+    std::optional<std::string> durable() const;
+    void setDurable(std::optional<std::string> durable);
+    void durableIsCurrent();  // durable = current (a sync)
+    std::uint64_t grown() const { return apart ? apart->grown : 0; }
+  };
+  using Files = std::map<Key, File, KeyLess>;
+  using Dirs = std::map<Key, Time, KeyLess>;
+
   bool shouldFail(const std::string& path);
   Time now() const { return clock_ != nullptr ? *clock_ : Time{}; }
   // An entry of `path`'s directory changed now.
-  void touchParent(const std::string& path);
+  void touchParent(std::string_view path);
+  // `path` split as a key would be, its directory the interned one if there is one, else
+  // null with its text (a probe: it holds nothing; `path` must outlive it).
+  View probe(std::string_view path) const;
+  // A key for a new entry: its directory interned (one more holder).
+  Key hold(std::string_view path);
+  void release(const Key& key);  // an entry with `key` went
+  File& fileAt(const std::string& path);  // made (empty, no current) if missing
+  template <typename Map>
+  typename Map::iterator eraseEntry(Map& map, typename Map::iterator it) {
+    release(it->first);
+    return map.erase(it);
+  }
 
-  std::map<std::string, File> files_;
+  Files files_;
   std::vector<std::string> dirty_;
   std::string fail_prefix_;
   std::uint64_t fail_count_ = 0;
@@ -77,8 +141,14 @@ class Disk {
   const Time* clock_ = nullptr;
   // Directories made with makeDirectory (path -> when), and directories an entry was
   // removed from (path -> when): what the files' entries do not tell.
-  std::map<std::string, Time> made_;
-  std::map<std::string, Time> changed_;
+  Dirs made_;
+  Dirs changed_;
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // The keys' directories -> how many keys hold each (one text per directory).
+  std::unordered_map<std::string, std::size_t, TextHash, std::equal_to<>> dirs_;  // lookup only
 };
 
 }  // namespace agentsim::sim

@@ -178,19 +178,10 @@ sim::Error StatusUpdateStream::failWrite(const std::string& uuid, const std::str
   return fail(fmt::format("Failed to write status update {} to '{}': {}", uuid, path_.value_or(""), why));
 }
 
-void StatusUpdateStream::receive(StatusUpdate update) {
-  if (!received(update.uuid)) seen_.push_back({update.uuid, false});
-  pending_.push_back(std::move(update));
-}
+void StatusUpdateStream::receive(StatusUpdate update) { pending_.push_back(std::move(update)); }
 
 void StatusUpdateStream::markAcknowledged(const std::string& uuid) {
-  for (Seen& s : seen_) {
-    if (s.uuid == uuid) {
-      s.acknowledged = true;
-      return;
-    }
-  }
-  seen_.push_back({uuid, true});  // never: only a received update is acknowledged
+  if (!acknowledged(uuid)) acknowledged_.push_back(uuid);
 }
 
 void StatusUpdateStream::acknowledgeHead() {

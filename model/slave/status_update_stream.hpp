@@ -75,23 +75,16 @@ class StatusUpdateStream {
   // A stream holds a few updates: vectors (a deque allocates 512 bytes even when
   // empty, a set a node per UUID).
   std::vector<StatusUpdate> pending_;
-  // Every UUID received, in order, each marked once acknowledged (Mesos's `received` and
-  // `acknowledged` sets: an update is acknowledged only after it was received, so one
-  // list holds both).
-  struct Seen {
-    std::string uuid;
-    bool acknowledged = false;
-  };
-  std::vector<Seen> seen_;
-  const Seen* seen(const std::string& uuid) const {
-    auto it = std::find_if(seen_.begin(), seen_.end(), [&uuid](const Seen& s) { return s.uuid == uuid; });
-    return it == seen_.end() ? nullptr : &*it;
+  // Mesos's `received` and `acknowledged` sets: an update is acknowledged only after it was
+  // received, and leaves `pending_` only when acknowledged, so the UUIDs received are those
+  // pending and those acknowledged; only the acknowledged ones are kept apart (a stream
+  // holds none while its first updates are in flight, when every task's stream is open).
+  std::vector<std::string> acknowledged_;
+  bool received(const std::string& uuid) const {
+    return acknowledged(uuid) ||
+           std::any_of(pending_.begin(), pending_.end(), [&uuid](const StatusUpdate& u) { return u.uuid == uuid; });
   }
-  bool received(const std::string& uuid) const { return seen(uuid) != nullptr; }
-  bool acknowledged(const std::string& uuid) const {
-    const Seen* s = seen(uuid);
-    return s != nullptr && s->acknowledged;
-  }
+  bool acknowledged(const std::string& uuid) const { return contains(acknowledged_, uuid); }
   void markAcknowledged(const std::string& uuid);
   static bool contains(const std::vector<std::string>& v, const std::string& uuid) {
     return std::find(v.begin(), v.end(), uuid) != v.end();

@@ -2,6 +2,7 @@
 // failures.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -187,4 +188,52 @@ TEST_CASE("a directory's mtime is the last change of an entry directly in it") {
   CHECK(d.mtime("w/a") == Time{} + Seconds(20));
   d.removeTree("w/s/");
   CHECK_FALSE(d.mtime("w/s").has_value());
+}
+
+// The disk keeps a path as its directory up to its last three components (interned) and
+// the rest: every answer must still be in the whole text's order, across that split.
+TEST_CASE("paths split at different depths still sort and match as whole texts") {
+  Disk d;
+  Time now;
+  d.setClock(&now);
+  const std::vector<std::string> paths{
+      "w/f/ex/e-1/runs/latest", "w/f/ex/e-1/runs/c1/stdout", "w/f/ex/e-10/runs/latest", "w/f/ex/e-2/runs/latest",
+      "w/f/ex/e.x",             "w/f/ex/e-1/x",              "w/f/ex-/a/b/c",           "w/f/ex/e-1/runs/c1/d/e/f",
+      "w/f/e",                  "a",                         "w/f/ex/e-1/runs-x",       "w/f/ex0/e/runs/latest"};
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    now = Time{} + Seconds(static_cast<std::int64_t>(i) + 1);
+    REQUIRE(d.write(paths[i], paths[i]).isSome());
+  }
+  std::vector<std::string> sorted = paths;
+  std::sort(sorted.begin(), sorted.end());
+  CHECK(d.list() == sorted);
+  for (const auto& p : paths) CHECK(d.read(p) == p);
+  CHECK_FALSE(d.exists("w/f/ex/e-1/runs/c"));
+  CHECK_FALSE(d.exists("w/f/ex/e-1/runs/latestx"));
+  const std::vector<std::string> e1{"w/f/ex/e-1/runs-x", "w/f/ex/e-1/runs/c1/d/e/f", "w/f/ex/e-1/runs/c1/stdout",
+                                    "w/f/ex/e-1/runs/latest", "w/f/ex/e-1/x"};
+  CHECK(d.list("w/f/ex/e-1/") == e1);
+  std::vector<std::string> e1more = e1;
+  e1more.push_back("w/f/ex/e-10/runs/latest");
+  CHECK(d.list("w/f/ex/e-1") == e1more);
+  // runs's entries: latest (1s) and c1 (made with its first file at 2s).
+  CHECK(d.mtime("w/f/ex/e-1/runs") == Time{} + Seconds(2));
+  // e-1's entries: runs (made at 1s), x (6s), runs-x (11s).
+  CHECK(d.mtime("w/f/ex/e-1") == Time{} + Seconds(11));
+  CHECK(d.mtime("w/f/ex") == Time{} + Seconds(5));  // e.x, the latest entry directly in it
+  now = Time{} + Seconds(30);
+  d.makeDirectory("w/f/ex/e-3/runs/c3");
+  CHECK(d.mtime("w/f/ex/e-3/runs/c3") == Time{} + Seconds(30));
+  CHECK(d.mtime("w/f/ex") == Time{} + Seconds(30));
+  CHECK(d.removeTree("w/f/ex/e-1/") == 5);
+  CHECK(d.list("w/f/ex/e") == std::vector<std::string>{"w/f/ex/e-10/runs/latest", "w/f/ex/e-2/runs/latest",
+                                                         "w/f/ex/e.x"});
+  CHECK(d.remove("w/f/ex/e-2/runs/latest"));
+  CHECK_FALSE(d.mtime("w/f/ex/e-2").has_value());
+  CHECK(d.removeTree("w/f/ex/e-3/") == 0);
+  CHECK_FALSE(d.mtime("w/f/ex/e-3").has_value());
+  REQUIRE(d.write("w/f/ex/e-10/runs/latest", "new", false).isSome());
+  d.crash();
+  CHECK(d.read("w/f/ex/e-10/runs/latest") == "w/f/ex/e-10/runs/latest");
+  CHECK(d.list().size() == 6);
 }
