@@ -100,10 +100,16 @@ void FakeContainerizer::started(const std::string& id, sim::Upid caller, Launche
   }
   c.state = State::RUNNING;
   c.started = now();
-  // What only the launch needed (the fetch into the sandbox).
+  // What only the launch needed (the fetch into the sandbox; the sandbox's path stays for
+  // disk/du if it has a quota).
   c.config.uris.clear();
   c.config.uris.shrink_to_fit();
-  std::string().swap(c.config.sandbox);
+  if (disk_isolator_ && c.config.disk_quota_bytes > 0) {
+    // isolate() and update(): the isolator starts collecting the sandbox's usage.
+    c.disk_check = delay(disk_watch_interval_, "PosixDiskIsolatorProcess::_collect", [this, id] { checkDisk(id); });
+  } else {
+    std::string().swap(c.config.sandbox);
+  }
   if (tracing()) traceState(machines::kContainer, "RUNNING", {{"container", id}});
   if (c.config.executor && siteFires(faults_, *this, kExecutorLaunchSite, id)) {
     // The launch helper forked, but exec of the executor's command failed: the child
@@ -216,6 +222,7 @@ void FakeContainerizer::beginDestroy(Container& c, ContainerTermination ending) 
   log(fmt::format("Destroying container {} in {} state", id, stateName(from)), {{"container", id}});
   c.state = State::DESTROYING;
   c.destroyed_from = from;
+  cancel(c.disk_check);
   if (tracing()) traceState(machines::kContainer, "DESTROYING", {{"container", id}, {"from", std::string(stateName(from))}});
   switch (from) {
     case State::FETCHING: {
@@ -250,6 +257,26 @@ void FakeContainerizer::beginDestroy(Container& c, ContainerTermination ending) 
     case State::DESTROYING:
     case State::TERMINATED: return;
   }
+}
+
+void FakeContainerizer::checkDisk(const std::string& id) {
+  auto it = containers_.find(id);
+  if (it == containers_.end() || it->second.state != State::RUNNING) return;
+  Container& c = it->second;
+  c.disk_check = sim::TimerId{};
+  const std::uint64_t usage = host().disk().usedBytes(c.config.sandbox + "/");
+  if (enforce_disk_quota_ && usage > c.config.disk_quota_bytes) {
+    // _collect: the limitation; MesosContainerizerProcess::limited destroys the container.
+    const std::string message = fmt::format("Disk usage ({}) exceeds quota ({})", format(Bytes{usage}),
+                                            format(Bytes{c.config.disk_quota_bytes}));
+    log(fmt::format("Container {} has reached its limit for resource disk:{} and will be terminated", id,
+                    c.config.disk_quota_bytes / kMegabyte),
+        {{"container", id}, {"usage", format(Bytes{usage})}});
+    beginDestroy(c, ContainerTermination{9, message, TaskStatusReason::REASON_CONTAINER_LIMITATION_DISK, true});
+    return;
+  }
+  // DiskUsageCollector: the next measure after the watch interval.
+  c.disk_check = delay(disk_watch_interval_, "PosixDiskIsolatorProcess::_collect", [this, id] { checkDisk(id); });
 }
 
 void FakeContainerizer::killProcesses(Container& c) {

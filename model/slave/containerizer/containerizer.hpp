@@ -68,6 +68,10 @@ struct ContainerConfig {
   bool oom = false;
   std::int64_t cpus_milli = 1000;
   std::uint64_t mem_bytes = 128 * kMegabyte;
+  // The sandbox's disk quota (the `disk` of the task that launched the executor): what
+  // the disk/du isolator measures the sandbox against; 0: none (1.1 watches a path only
+  // for a `disk` resource).
+  std::uint64_t disk_quota_bytes = 0;
   // The executor the container runs (shared: a composing containerizer keeps a copy of
   // the config to try the next containerizer; the one that starts it takes it over).
   std::shared_ptr<ExecutorEnvironment> executor;
@@ -155,6 +159,17 @@ class FakeContainerizer : public Containerizer {
   // alone. Called as an event of this process (the harness's memory_limitation action).
   void limited(const std::string& executorId);
 
+  // The disk/du isolator (--isolation, --enforce_container_disk_quota,
+  // --container_disk_watch_interval): PosixDiskIsolatorProcess measures each running
+  // container's sandbox with a `disk` quota every interval; with enforcement, one over its
+  // quota is a limitation (REASON_CONTAINER_LIMITATION_DISK, "Disk usage (X) exceeds quota
+  // (Y)") and MesosContainerizerProcess::limited destroys it.
+  void setDiskIsolator(bool enforce, sim::Duration interval) {
+    disk_isolator_ = true;
+    enforce_disk_quota_ = enforce;
+    disk_watch_interval_ = interval;
+  }
+
   // The run's fault sites (Containerizer::destroy, the executor's exec); none: all off.
   void setFaults(std::shared_ptr<sim::FaultSites> faults) { faults_ = std::move(faults); }
 
@@ -176,6 +191,7 @@ class FakeContainerizer : public Containerizer {
     // While DESTROYING: the state the destroy found (`termination` holds the termination
     // it will set: a limitation's, an exit's, or the kill's; wait answers once TERMINATED).
     State destroyed_from = State::FETCHING;
+    sim::TimerId disk_check;  // disk/du's next measure of the sandbox, if it has a quota
   };
   static std::string_view stateName(State state);
   // MesosContainerizerProcess::destroy, from a destroy, an exit (reaped) or a limitation:
@@ -187,6 +203,8 @@ class FakeContainerizer : public Containerizer {
   void cleanup(Container& c);
   // The launcher's kill of the container's processes (the executor's program).
   void killProcesses(Container& c);
+  // PosixDiskIsolatorProcess::collect / _collect: the sandbox's usage against its quota.
+  void checkDisk(const std::string& id);
   void exited(const sim::Upid& pid) override;
   void fetched(const std::string& id, const sim::Try<sim::Nothing>& result, sim::Upid caller, Launched done);
   void started(const std::string& id, sim::Upid caller, Launched done);
@@ -198,6 +216,9 @@ class FakeContainerizer : public Containerizer {
   Fetcher* fetcher_;
   std::shared_ptr<sim::FaultSites> faults_;
   sim::Duration launchLatency_;
+  bool disk_isolator_ = false;
+  bool enforce_disk_quota_ = false;
+  sim::Duration disk_watch_interval_;
   std::map<std::string, Container> containers_;
 };
 
