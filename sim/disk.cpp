@@ -337,6 +337,15 @@ std::uint64_t Disk::usedBytes() const {
   return n;
 }
 
+std::uint64_t Disk::usedBytes(const std::string& prefix) const {
+  std::uint64_t n = 0;
+  for (auto it = files_.lower_bound(prefix); it != files_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
+    n += (it->second.current ? it->second.current->size() : 0) + it->second.grown;
+  }
+  return n;
+}
+
 void Disk::grow(const std::string& path, std::uint64_t bytes) {
   File& f = fileAt(path);
   std::optional<std::string> durable = f.durable();

@@ -49,6 +49,8 @@ class Disk {
   // Drops whatever was written since the last sync.
   void crash();
   std::uint64_t usedBytes() const;
+  // The bytes of the files under a prefix ("dir/"), as du counts a directory.
+  std::uint64_t usedBytes(const std::string& prefix) const;
   // The filesystem's size (100GB unless set) and the used fraction in millionths, as
   // fs::usage reports it (capped at 1).
   void setCapacity(std::uint64_t bytes) { capacity_ = bytes; }

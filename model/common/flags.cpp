@@ -172,6 +172,19 @@ const FlagTable<SlaveFlags>& slaveFlagTable() {
             return sim::Nothing{};
           },
           [](const SlaveFlags& f) { return format(f.fetcher_cache_size); });
+    t.text("isolation", &SlaveFlags::isolation,
+           "Isolation mechanisms to use, e.g., 'posix/cpu,posix/mem', or 'cgroups/cpu,cgroups/mem', or "
+           "network/port_mapping, or `gpu/nvidia` for nvidia specific gpu isolation. agentsim reads only "
+           "disk/du (the sandbox's disk usage, PosixDiskIsolatorProcess)",
+           "MesosContainerizer::create");
+    t.boolean("enforce_container_disk_quota", &SlaveFlags::enforce_container_disk_quota,
+              "Whether to enable disk quota enforcement for containers. This flag is used by the 'disk/du' "
+              "isolator",
+              "PosixDiskIsolatorProcess");
+    t.duration("container_disk_watch_interval", &SlaveFlags::container_disk_watch_interval,
+               "The interval between disk quota checks for containers. This flag is used by the 'disk/du' "
+               "isolator",
+               "PosixDiskIsolatorProcess", sim::Milliseconds(1));
     t.text("fetcher_cache_dir", &SlaveFlags::fetcher_cache_dir,
            "Parent directory for fetcher cache directories (one subdirectory per agent)", "Fetcher");
     t.duration("executor_registration_timeout", &SlaveFlags::executor_registration_timeout,

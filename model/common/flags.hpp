@@ -82,6 +82,13 @@ struct SlaveFlags {
   Decimal gc_disk_headroom{100'000};       // 0.1
   sim::Duration disk_watch_interval = kDiskWatchInterval;
   Bytes fetcher_cache_size{2 * kGigabyte};
+  // The MesosContainerizer's isolators (src/slave/flags.cpp): --isolation names them
+  // (agentsim reads only disk/du, the PosixDiskIsolatorProcess); --enforce_container_disk_quota
+  // makes a sandbox over its tasks' `disk` a limitation; --container_disk_watch_interval
+  // is how often disk/du measures a sandbox.
+  std::string isolation = "posix/cpu,posix/mem";
+  bool enforce_container_disk_quota = false;
+  sim::Duration container_disk_watch_interval = sim::Seconds(15);
   std::string fetcher_cache_dir = "/tmp/mesos/fetch";
   // Executors and recovery (src/slave/flags.cpp).
   sim::Duration executor_registration_timeout = kExecutorRegistrationTimeout;

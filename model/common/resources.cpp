@@ -4,6 +4,27 @@
 
 namespace agentsim::model {
 
+std::uint64_t diskBytes(std::string_view text) {
+  std::uint64_t total = 0;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto semi = text.find(';', start);
+    const std::string_view item = text.substr(start, semi == std::string_view::npos ? std::string_view::npos : semi - start);
+    start = semi == std::string_view::npos ? text.size() : semi + 1;
+    if (item.substr(0, 5) != "disk:") continue;
+    std::uint64_t mb = 0;
+    const std::string_view value = item.substr(5);
+    if (value.empty() || value.size() > 9) continue;
+    bool digits = true;
+    for (char c : value) {
+      if (c < '0' || c > '9') digits = false;
+      else mb = mb * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    if (digits) total += mb * 1024 * 1024;
+  }
+  return total;
+}
+
 sim::Try<Resources> parseResources(std::string_view text) {
   Resources out;
   std::size_t start = 0;

@@ -29,6 +29,9 @@ struct Resources {
 
 // "cpus:2;mem:512" (other names are ignored; at most 3 decimal places for cpus).
 sim::Try<Resources> parseResources(std::string_view text);
+// The `disk` of a resources text in bytes (Resources::disk(): MB, whole numbers here),
+// 0 if it names none or not a whole number: the sandbox quota of the disk/du isolator.
+std::uint64_t diskBytes(std::string_view text);
 // "cpus:2;mem:512", with "(*){REV}" after each name when revocable, as Mesos prints them.
 std::string format(const Resources& r, bool revocable = false);
 

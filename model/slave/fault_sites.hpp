@@ -57,6 +57,16 @@ inline const std::vector<std::string_view>& containerizerUpdateCallers() {
   return callers;
 }
 
+// Containerizer::destroy (a firing site too): the isolators' cleanup of a DESTROYING
+// container (MesosContainerizerProcess::____destroy), after the launcher's kill. Held,
+// the container stays DESTROYING (a second destroy, a limitation and the executor's exit
+// change nothing; wait waits) until the release sets its termination. The reach's
+// attribute ("state"): the state the destroy found.
+inline const std::vector<std::string_view>& containerizerDestroyStates() {
+  static const std::vector<std::string_view> states{"FETCHING", "PREPARING", "RUNNING"};
+  return states;
+}
+
 inline const std::vector<sim::FaultSiteSpec>& agentHoldSites() {
   static const std::vector<sim::FaultSiteSpec> sites{
       {kGarbageCollectorUnscheduleSite, "caller", unscheduleCallers(),
@@ -68,6 +78,10 @@ inline const std::vector<sim::FaultSiteSpec>& agentHoldSites() {
       {kContainerizerUpdateSite, "caller", containerizerUpdateCallers(),
        "the agent's update of an executor's container before Slave::__run sends it its queued tasks "
        "(src/slave/slave.cpp: registerExecutor, _run): held, the tasks stay queued until the release runs __run"},
+      {kContainerizerDestroySite, "state", containerizerDestroyStates(),
+       "the isolators' cleanup of a container being destroyed (src/slave/containerizer/mesos/containerizer.cpp: "
+       "MesosContainerizerProcess::____destroy), after its processes are killed: held, the container stays "
+       "DESTROYING and its termination (the agent's executorTerminated) waits for the release"},
   };
   return sites;
 }
@@ -126,8 +140,8 @@ inline const std::vector<sim::FaultSiteSpec>& firingSites() {
        "the update future fails: Slave::__statusUpdate or __run destroys the container, and the executor's other "
        "live or queued tasks end TASK_LOST (TASK_GONE if partition-aware) with REASON_CONTAINER_UPDATE_FAILED"},
       {kContainerizerDestroySite, {}, {},
-       "the containerizer destroys a container (src/slave/containerizer/mesos/containerizer.cpp: "
-       "MesosContainerizerProcess::destroy); its processes are killed first",
+       "the containerizer cleans up the isolators of a container it destroys (src/slave/containerizer/mesos/"
+       "containerizer.cpp: MesosContainerizerProcess::____destroy); its processes are killed first",
        "an isolator's cleanup fails: ____destroy fails the termination ('Failed to clean up an isolator when "
        "destroying container') and forgets the container; Slave::executorTerminated sees a failed wait "
        "(terminated with unknown status) and fails the executor's live tasks"},

@@ -319,6 +319,10 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
     }
     auto& mesos = spawn<MesosContainerizer>(fetcher_);
     mesos.setFaults(faults_);
+    // MesosContainerizer::create: the isolators --isolation names (agentsim: disk/du).
+    if (flags_.isolation.find("disk/du") != std::string::npos) {
+      mesos.setDiskIsolator(flags_.enforce_container_disk_quota, flags_.container_disk_watch_interval);
+    }
     byType_["mesos"] = &mesos;
     return StepResult::done("MesosContainerizer");
   }

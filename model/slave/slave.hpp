@@ -248,7 +248,8 @@ class Slave final : public sim::Process {
   // Slave::sendExitedExecutorMessage (later Mesos): ExitedExecutorMessage to the master, if any.
   void sendExitedExecutorMessage(const Id& frameworkId, const std::string& executorId, int status = -1);
   // `uris`: what the container fetches first (a command executor's task's URIs).
-  Executor& launchExecutor(Framework& framework, const ExecutorInfo& info, const std::vector<CommandURI>& uris);
+  Executor& launchExecutor(Framework& framework, const ExecutorInfo& info, const std::vector<CommandURI>& uris,
+                           std::uint64_t diskQuotaBytes);
   void executorLaunched(const std::string& frameworkId, const std::string& executorId,
                         const std::string& containerId, const sim::Try<bool>& launched);
   void registerExecutor(const sim::Upid& from, const RegisterExecutorMessage& message);

@@ -329,7 +329,7 @@ void Slave::run(const std::string& frameworkId, const TaskInfo& task, std::optio
   }
   if (launch && dropMismatchedLaunch(*f, task, *launch)) return;
   Executor* e = executor(frameworkId, task.executor.executor_id);
-  if (e == nullptr) e = &launchExecutor(*f, task.executor, task.uris);
+  if (e == nullptr) e = &launchExecutor(*f, task.executor, task.uris, diskBytes(task.resources));
   switch (e->state) {
     case Executor::State::TERMINATING:
     case Executor::State::TERMINATED:
@@ -414,7 +414,8 @@ void Slave::sendExitedExecutorMessage(const Id& frameworkId, const std::string& 
   send(masterPid(), message);
 }
 
-Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, const std::vector<CommandURI>& uris) {
+Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, const std::vector<CommandURI>& uris,
+                                       std::uint64_t diskQuotaBytes) {
   Executor& e = f.executors[info.executor_id];
   e.info = info;
   e.info.framework_id = f.info.id;
@@ -446,6 +447,9 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
     config.type = ContainerType::NONE;
     config.sandbox = sandbox;
     config.uris = uris;
+    // The container's resources (the executor's and its first task's: 1.1's
+    // containerizer->update adds each later task's): only `disk` is read, by disk/du.
+    config.disk_quota_bytes = diskQuotaBytes;
     ExecutorEnvironment env;
     env.slave = self();
     env.slave_id = info_.id;

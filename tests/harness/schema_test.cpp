@@ -187,6 +187,7 @@ TEST_CASE("the schema's action kinds are harness::actionKinds()") {
     Names keys = loaderKeys(withTimeline(R"({ "at": "0secs", "hold": { "site": "Registrar::apply", "zz_unknown": 1 } })"));
     keys.merge(loaderKeys(withTimeline(R"({ "at": "0secs", "hold": { "site": "RateLimiter::acquire", "zz_unknown": 1 } })")));
     keys.merge(loaderKeys(withTimeline(R"({ "at": "0secs", "hold": { "site": "Containerizer::launch", "zz_unknown": 1 } })")));
+    keys.merge(loaderKeys(withTimeline(R"({ "at": "0secs", "hold": { "site": "Containerizer::destroy", "zz_unknown": 1 } })")));
     CHECK(propertiesOf(site) == keys);
     Names sites;
     for (const auto& f : agentsim::model::faultSites()) sites.emplace(f.name);

@@ -69,8 +69,8 @@ void FakeContainerizer::launch(ContainerConfig config, sim::Upid caller, Launche
 void FakeContainerizer::fetched(const std::string& id, const sim::Try<sim::Nothing>& result, sim::Upid caller,
                                 Launched done) {
   auto it = containers_.find(id);
-  // Destroyed while fetching: terminate() has answered the launch already.
-  if (it == containers_.end() || it->second.state == State::TERMINATED) return;
+  // Destroyed while fetching: the destroy killed the fetch and answered the launch.
+  if (it == containers_.end() || it->second.state != State::FETCHING) return;
   Container& c = it->second;
   if (result.isError()) {
     c.launch.reset();  // answered here, with the fetch's error
@@ -89,12 +89,27 @@ void FakeContainerizer::started(const std::string& id, sim::Upid caller, Launche
   Container& c = containers_.at(id);
   c.timer = sim::TimerId{};
   c.launch.reset();
+  if (c.state == State::DESTROYING) {
+    // MesosContainerizerProcess::_launch (and isolate): destroyed while preparing, the
+    // destroy waited for the preparation; the launch fails now, nothing was forked (the
+    // termination has no status), and the isolators are cleaned up.
+    const std::string error = "Container is being destroyed during preparing";
+    reply(caller, "Containerizer::launch", [done, error] { done(sim::Error{error}); });
+    cleanup(c);
+    return;
+  }
   c.state = State::RUNNING;
   c.started = now();
-  // What only the launch needed (the fetch into the sandbox).
+  // What only the launch needed (the fetch into the sandbox; the sandbox's path stays for
+  // disk/du if it has a quota).
   c.config.uris.clear();
   c.config.uris.shrink_to_fit();
-  std::string().swap(c.config.sandbox);
+  if (disk_isolator_ && c.config.disk_quota_bytes > 0) {
+    // isolate() and update(): the isolator starts collecting the sandbox's usage.
+    c.disk_check = delay(disk_watch_interval_, "PosixDiskIsolatorProcess::_collect", [this, id] { checkDisk(id); });
+  } else {
+    std::string().swap(c.config.sandbox);
+  }
   if (tracing()) traceState(machines::kContainer, "RUNNING", {{"container", id}});
   if (c.config.executor && siteFires(faults_, *this, kExecutorLaunchSite, id)) {
     // The launch helper forked, but exec of the executor's command failed: the child
@@ -105,8 +120,9 @@ void FakeContainerizer::started(const std::string& id, sim::Upid caller, Launche
     log(fmt::format("Failed to execute the executor's command in container {}: exec failed", id),
         {{"container", id}});
     reply(caller, "Containerizer::launch", [done] { done(true); });
-    terminate(c, ContainerTermination{1, "Exited with status 1 (the executor's command failed to execute)",
-                                      std::nullopt});
+    // reaped(): the helper's exit destroys the container.
+    beginDestroy(c, ContainerTermination{1, "Exited with status 1 (the executor's command failed to execute)",
+                                         std::nullopt});
     return;
   }
   if (c.config.executor) {
@@ -128,14 +144,15 @@ void FakeContainerizer::started(const std::string& id, sim::Upid caller, Launche
   reply(caller, "Containerizer::launch", [done] { done(true); });
   if (c.config.run_time == sim::Duration::max() || c.runs_executor) return;
   c.timer = delay(c.config.run_time, "reaped", [this, id] {
+    // MesosContainerizerProcess::reaped (or limited, for an OOM): destroy().
     Container& c = containers_.at(id);
     c.timer = sim::TimerId{};
     if (c.config.oom) {
-      terminate(c, ContainerTermination{9, "Memory limit exceeded", TaskStatusReason::REASON_CONTAINER_LIMITATION_MEMORY,
-                                        true});
+      beginDestroy(c, ContainerTermination{9, "Memory limit exceeded", TaskStatusReason::REASON_CONTAINER_LIMITATION_MEMORY,
+                                           true});
     } else {
-      terminate(c, ContainerTermination{c.config.exit_status, fmt::format("Exited with status {}", c.config.exit_status),
-                                        std::nullopt});
+      beginDestroy(c, ContainerTermination{c.config.exit_status,
+                                           fmt::format("Exited with status {}", c.config.exit_status), std::nullopt});
     }
   });
 }
@@ -149,11 +166,6 @@ void FakeContainerizer::terminate(Container& c, ContainerTermination t) {
     if (t.status) f.push_back({"status", static_cast<std::int64_t>(*t.status)});
     if (t.reason) f.push_back({"reason", std::string(toString(*t.reason))});
     traceState(machines::kContainer, "TERMINATED", std::move(f));
-  }
-  if (c.launch) {
-    const std::string error = fmt::format("Container '{}' was destroyed during launch", c.config.container_id);
-    reply(c.launch->first, "Containerizer::launch", [done = c.launch->second, error] { done(sim::Error{error}); });
-    c.launch.reset();
   }
   for (auto& [caller, done] : c.waiters) reply(caller, "Containerizer::wait", [done = std::move(done), t] { done(t); });
   c.waiters.clear();
@@ -171,7 +183,7 @@ void FakeContainerizer::wait(std::string containerId, sim::Upid caller, Waited d
       reply(caller, "Containerizer::wait", [done, error] { done(sim::Error{error}); });
       return;
     }
-    if (it->second.termination) {
+    if (it->second.state == State::TERMINATED) {
       reply(caller, "Containerizer::wait", [done, t = *it->second.termination] { done(t); });
       return;
     }
@@ -179,22 +191,120 @@ void FakeContainerizer::wait(std::string containerId, sim::Upid caller, Waited d
   });
 }
 
+std::string_view FakeContainerizer::stateName(State state) {
+  switch (state) {
+    case State::FETCHING: return "FETCHING";
+    case State::PREPARING: return "PREPARING";
+    case State::RUNNING: return "RUNNING";
+    case State::DESTROYING: return "DESTROYING";
+    case State::TERMINATED: return "TERMINATED";
+  }
+  return "?";
+}
+
 void FakeContainerizer::destroy(std::string containerId) {
   dispatch("destroy", [this, containerId = std::move(containerId)] {
     auto it = containers_.find(containerId);
-    if (it == containers_.end() || it->second.state == State::TERMINATED) return;
-    log("Destroying container " + containerId, {{"container", containerId}});
-    Container& c = it->second;
-    if (!c.executor.isNone() && sim().process(c.executor) != nullptr) {
-      sim().kill(host(), "container " + containerId);  // the launcher's SIGKILL
-    }
-    c.executor = sim::Upid{};
-    if (siteFires(faults_, *this, kContainerizerDestroySite, containerId)) {
-      failDestroy(containerId, "Failed to clean up an isolator when destroying container: Input/output error");
+    // MesosContainerizerProcess::destroy: an unknown container (1.1 forgets a terminated
+    // one) answers false; one DESTROYING answers with the termination to come.
+    if (it == containers_.end() || it->second.state == State::TERMINATED) {
+      log("Attempted to destroy unknown container " + containerId, {{"container", containerId}});
       return;
     }
-    terminate(c, ContainerTermination{9, "Container destroyed", std::nullopt});
+    if (it->second.state == State::DESTROYING) return;
+    beginDestroy(it->second, ContainerTermination{9, "Container destroyed", std::nullopt});
   });
+}
+
+void FakeContainerizer::beginDestroy(Container& c, ContainerTermination ending) {
+  const std::string& id = c.config.container_id;
+  const State from = c.state;
+  log(fmt::format("Destroying container {} in {} state", id, stateName(from)), {{"container", id}});
+  c.state = State::DESTROYING;
+  c.destroyed_from = from;
+  cancel(c.disk_check);
+  if (tracing()) traceState(machines::kContainer, "DESTROYING", {{"container", id}, {"from", std::string(stateName(from))}});
+  switch (from) {
+    case State::FETCHING: {
+      // _destroy: fetcher->kill(containerId); the fetch's subprocess dies of SIGKILL and the
+      // launch fails with the fetcher's error. Then __destroy: the launcher kills the
+      // forked helper (wait status 9).
+      cancel(c.timer);
+      if (c.launch) {
+        const std::string error = fmt::format("Failed to fetch all URIs for container '{}' with exit status: 9", id);
+        reply(c.launch->first, "Containerizer::launch", [done = c.launch->second, error] { done(sim::Error{error}); });
+        c.launch.reset();
+      }
+      ending.status = 9;
+      c.termination = std::move(ending);
+      cleanup(c);
+      return;
+    }
+    case State::PREPARING:
+      // _destroy: await the isolators' prepare (the launch latency's timer goes on);
+      // started() then fails the launch and cleans up. Nothing was forked: no status.
+      ending.status.reset();
+      c.termination = std::move(ending);
+      return;
+    case State::RUNNING:
+      // __destroy: the launcher kills every process of the container; ___destroy: the
+      // executor's exit status (reaped).
+      cancel(c.timer);
+      killProcesses(c);
+      c.termination = std::move(ending);
+      cleanup(c);
+      return;
+    case State::DESTROYING:
+    case State::TERMINATED: return;
+  }
+}
+
+void FakeContainerizer::checkDisk(const std::string& id) {
+  auto it = containers_.find(id);
+  if (it == containers_.end() || it->second.state != State::RUNNING) return;
+  Container& c = it->second;
+  c.disk_check = sim::TimerId{};
+  const std::uint64_t usage = host().disk().usedBytes(c.config.sandbox + "/");
+  if (enforce_disk_quota_ && usage > c.config.disk_quota_bytes) {
+    // _collect: the limitation; MesosContainerizerProcess::limited destroys the container.
+    const std::string message = fmt::format("Disk usage ({}) exceeds quota ({})", format(Bytes{usage}),
+                                            format(Bytes{c.config.disk_quota_bytes}));
+    log(fmt::format("Container {} has reached its limit for resource disk:{} and will be terminated", id,
+                    c.config.disk_quota_bytes / kMegabyte),
+        {{"container", id}, {"usage", format(Bytes{usage})}});
+    beginDestroy(c, ContainerTermination{9, message, TaskStatusReason::REASON_CONTAINER_LIMITATION_DISK, true});
+    return;
+  }
+  // DiskUsageCollector: the next measure after the watch interval.
+  c.disk_check = delay(disk_watch_interval_, "PosixDiskIsolatorProcess::_collect", [this, id] { checkDisk(id); });
+}
+
+void FakeContainerizer::killProcesses(Container& c) {
+  if (!c.executor.isNone() && sim().process(c.executor) != nullptr) {
+    sim().kill(host(), "container " + c.config.container_id);  // the launcher's SIGKILL
+  }
+  c.executor = sim::Upid{};
+}
+
+void FakeContainerizer::cleanup(Container& c) {
+  const std::string id = c.config.container_id;
+  auto next = [this, id] {
+    auto it = containers_.find(id);
+    if (it == containers_.end() || it->second.state != State::DESTROYING) return;
+    if (siteFires(faults_, *this, kContainerizerDestroySite, id)) {
+      failDestroy(id, "Failed to clean up an isolator when destroying container: Input/output error");
+      return;
+    }
+    // ______destroy: the termination, with the limitation's state, reason and message if
+    // one was reported.
+    Container& c = it->second;
+    ContainerTermination t = c.termination ? *c.termination : ContainerTermination{9, "Container destroyed", std::nullopt};
+    terminate(c, std::move(t));
+  };
+  if (faults_ == nullptr) return next();
+  // A hold here parks the cleanup (the DESTROYING window); fires() in next() counts the reach.
+  faults_->reach(*this, kContainerizerDestroySite, {"state", stateName(c.destroyed_from)},
+                 "MesosContainerizerProcess::____destroy", std::move(next), false);
 }
 
 void FakeContainerizer::limited(const std::string& executorId) {
@@ -203,6 +313,8 @@ void FakeContainerizer::limited(const std::string& executorId) {
   auto it = std::find_if(containers_.begin(), containers_.end(), [&](const auto& entry) {
     return entry.second.executor_id == executorId && entry.second.state != State::TERMINATED;
   });
+  // MesosContainerizerProcess::limited returns for an unknown or DESTROYING container;
+  // one fetching or preparing is not watched yet (isolate() starts the watch).
   if (it == containers_.end() || it->second.state != State::RUNNING) {
     log(fmt::format("Ignoring a memory limitation of executor '{}': no isolated container runs it", executorId),
         {{"executor_id", executorId}});
@@ -212,12 +324,9 @@ void FakeContainerizer::limited(const std::string& executorId) {
   log(fmt::format("Container {} has reached its limit for resource mem:{} and will be terminated", c.config.container_id,
                   c.config.mem_bytes / kMegabyte),
       {{"container", c.config.container_id}});
-  // destroy(): the launcher kills its processes; the termination carries the limitation.
-  if (!c.executor.isNone() && sim().process(c.executor) != nullptr) {
-    sim().kill(host(), "container " + c.config.container_id);
-  }
-  c.executor = sim::Upid{};
-  terminate(c, ContainerTermination{9, "Memory limit exceeded", TaskStatusReason::REASON_CONTAINER_LIMITATION_MEMORY, true});
+  // The limitation is kept; destroy() kills the processes, and the termination carries it.
+  beginDestroy(c, ContainerTermination{9, "Memory limit exceeded", TaskStatusReason::REASON_CONTAINER_LIMITATION_MEMORY,
+                                       true});
 }
 
 void FakeContainerizer::failDestroy(const std::string& id, const std::string& error) {
@@ -236,10 +345,12 @@ void FakeContainerizer::failDestroy(const std::string& id, const std::string& er
 
 void FakeContainerizer::exited(const sim::Upid& pid) {
   // The reaper: the executor's program is gone.
+  // MesosContainerizerProcess::reaped: the container is destroyed (a DESTROYING one
+  // killed it, and no longer names its pid).
   for (auto& [id, c] : containers_) {
-    if (c.state == State::TERMINATED || !(c.executor == pid)) continue;
+    if (c.state != State::RUNNING || !(c.executor == pid)) continue;
     c.executor = sim::Upid{};
-    terminate(c, ContainerTermination{0, "Executor exited", std::nullopt});
+    beginDestroy(c, ContainerTermination{0, "Executor exited", std::nullopt});
     return;
   }
 }
@@ -288,17 +399,23 @@ void FakeContainerizer::recover(std::vector<RecoveredContainer> recovered, sim::
 
 void FakeContainerizer::usage(std::string containerId, sim::Upid caller, Usage done) {
   dispatch("usage", [this, containerId = std::move(containerId), caller, done = std::move(done)] {
+    // MesosContainerizerProcess::usage: "Unknown container" for one it does not know (1.1
+    // forgets a terminated one); any other answers, with what its isolators report: a
+    // running container's memory and CPU time, none for one not running (its processes
+    // not forked yet, or killed by a destroy).
     auto it = containers_.find(containerId);
-    if (it == containers_.end() || it->second.state != State::RUNNING) {
-      const std::string error = "Unknown container: " + containerId;
+    if (it == containers_.end() || it->second.state == State::TERMINATED) {
+      const std::string error = "Unknown container " + containerId;
       reply(caller, "Containerizer::usage", [done, error] { done(sim::Error{error}); });
       return;
     }
     const Container& c = it->second;
     ResourceStatistics s;
     s.timestamp = now();
-    s.mem_rss_bytes = c.config.mem_bytes;
-    s.cpus_user_time = (now() - c.started) * c.config.cpus_milli / 1000;
+    if (c.state == State::RUNNING) {
+      s.mem_rss_bytes = c.config.mem_bytes;
+      s.cpus_user_time = (now() - c.started) * c.config.cpus_milli / 1000;
+    }
     reply(caller, "Containerizer::usage", [done, s] { done(s); });
   });
 }

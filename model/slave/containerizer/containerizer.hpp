@@ -11,9 +11,17 @@
 //  - it runs for `run_time` and exits with `exit_status` (or is OOM-killed at that
 //    time, if `oom`), unless destroyed first; wait answers with the termination once
 //    it happens (at once if it already did);
-//  - destroy kills it (status 9) and usage reports memory and CPU time so far; a
-//    container destroyed while it launches (fetching or preparing) fails its launch at
-//    once ("was destroyed during launch"), as Mesos's destroy kills the fetch;
+//  - destroy (MesosContainerizerProcess::destroy) moves it to DESTROYING: a fetching
+//    container's fetch is killed and its launch fails at once (the fetcher's "exit
+//    status: 9"); a preparing one finishes its preparation first, then its launch fails
+//    ("Container is being destroyed during preparing") and it ends with no status; a
+//    running one's processes are killed (status 9). Then the isolators' cleanup, which
+//    the hold site Containerizer::destroy can park (its attribute "state": the state the
+//    destroy found), and the termination. Meanwhile a second destroy, a limitation and
+//    the executor's exit change nothing, and wait waits. An exit (the executor's, or
+//    `run_time`'s) and a limitation take the same path, as Mesos's reaped() and limited()
+//    call destroy();
+//  - usage reports memory and CPU time so far for any container it knows;
 //  - a container with an executor runs it as its own program on the host (an
 //    ExecutorProcess), writes the executor's pid to forked.pid, and ends when that
 //    program exits (status 0) or is killed by destroy;
@@ -41,7 +49,7 @@ namespace agentsim::model {
 
 // A container's moves (MesosContainerizerProcess's Container::State, plus TERMINATED).
 namespace machines {
-inline constexpr std::string_view kContainerStates[]{"FETCHING", "PREPARING", "RUNNING", "TERMINATED"};
+inline constexpr std::string_view kContainerStates[]{"FETCHING", "PREPARING", "RUNNING", "DESTROYING", "TERMINATED"};
 inline constexpr sim::StateMachine kContainer{"Container", kContainerStates};
 }  // namespace machines
 
@@ -60,6 +68,10 @@ struct ContainerConfig {
   bool oom = false;
   std::int64_t cpus_milli = 1000;
   std::uint64_t mem_bytes = 128 * kMegabyte;
+  // The sandbox's disk quota (the `disk` of the task that launched the executor): what
+  // the disk/du isolator measures the sandbox against; 0: none (1.1 watches a path only
+  // for a `disk` resource).
+  std::uint64_t disk_quota_bytes = 0;
   // The executor the container runs (shared: a composing containerizer keeps a copy of
   // the config to try the next containerizer; the one that starts it takes it over).
   std::shared_ptr<ExecutorEnvironment> executor;
@@ -143,16 +155,26 @@ class FakeContainerizer : public Containerizer {
   // running executor `executorId` exceeded its memory limit (a cgroup OOM). A RUNNING
   // container (an isolated one: Mesos watches limitations from isolate() on) is
   // destroyed, and its termination says TASK_FAILED, REASON_CONTAINER_LIMITATION_MEMORY,
-  // "Memory limit exceeded"; one fetching, preparing or already destroyed (Mesos:
-  // DESTROYING) is left alone. Called as an event of this process (the harness's
-  // memory_limitation action).
+  // "Memory limit exceeded"; one fetching, preparing, DESTROYING or terminated is left
+  // alone. Called as an event of this process (the harness's memory_limitation action).
   void limited(const std::string& executorId);
+
+  // The disk/du isolator (--isolation, --enforce_container_disk_quota,
+  // --container_disk_watch_interval): PosixDiskIsolatorProcess measures each running
+  // container's sandbox with a `disk` quota every interval; with enforcement, one over its
+  // quota is a limitation (REASON_CONTAINER_LIMITATION_DISK, "Disk usage (X) exceeds quota
+  // (Y)") and MesosContainerizerProcess::limited destroys it.
+  void setDiskIsolator(bool enforce, sim::Duration interval) {
+    disk_isolator_ = true;
+    enforce_disk_quota_ = enforce;
+    disk_watch_interval_ = interval;
+  }
 
   // The run's fault sites (Containerizer::destroy, the executor's exec); none: all off.
   void setFaults(std::shared_ptr<sim::FaultSites> faults) { faults_ = std::move(faults); }
 
  private:
-  enum class State { FETCHING, PREPARING, RUNNING, TERMINATED };
+  enum class State : std::uint8_t { FETCHING, PREPARING, RUNNING, DESTROYING, TERMINATED };
   struct Container {
     ContainerConfig config;
     State state = State::FETCHING;
@@ -166,7 +188,23 @@ class FakeContainerizer : public Containerizer {
     std::string executor_id;     // the executor it runs, if any
     sim::Upid executor;  // the executor's pid, while it runs
     Boxed<std::pair<sim::Upid, Launched>> launch;  // a launch not answered yet
+    // While DESTROYING: the state the destroy found (`termination` holds the termination
+    // it will set: a limitation's, an exit's, or the kill's; wait answers once TERMINATED).
+    State destroyed_from = State::FETCHING;
+    sim::TimerId disk_check;  // disk/du's next measure of the sandbox, if it has a quota
   };
+  static std::string_view stateName(State state);
+  // MesosContainerizerProcess::destroy, from a destroy, an exit (reaped) or a limitation:
+  // DESTROYING, then by the state it found: kill the fetch, wait for the preparation, or
+  // kill the processes (the launcher); then cleanup(). `ending` is the termination to set.
+  void beginDestroy(Container& c, ContainerTermination ending);
+  // ____destroy: the isolators' cleanup (the hold and firing site Containerizer::destroy),
+  // then ______destroy sets the termination.
+  void cleanup(Container& c);
+  // The launcher's kill of the container's processes (the executor's program).
+  void killProcesses(Container& c);
+  // PosixDiskIsolatorProcess::collect / _collect: the sandbox's usage against its quota.
+  void checkDisk(const std::string& id);
   void exited(const sim::Upid& pid) override;
   void fetched(const std::string& id, const sim::Try<sim::Nothing>& result, sim::Upid caller, Launched done);
   void started(const std::string& id, sim::Upid caller, Launched done);
@@ -178,6 +216,9 @@ class FakeContainerizer : public Containerizer {
   Fetcher* fetcher_;
   std::shared_ptr<sim::FaultSites> faults_;
   sim::Duration launchLatency_;
+  bool disk_isolator_ = false;
+  bool enforce_disk_quota_ = false;
+  sim::Duration disk_watch_interval_;
   std::map<std::string, Container> containers_;
 };
 

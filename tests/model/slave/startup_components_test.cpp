@@ -215,19 +215,33 @@ TEST_CASE("a container: destroy kills it, OOM ends it with its reason, an unknow
   CHECK(error == "Container 'long' already started");
 }
 
-TEST_CASE("a container destroyed while it is being prepared answers its launch with an error") {
+TEST_CASE("a container destroyed while it is being prepared waits for the preparation, then fails its launch") {
+  // MesosContainerizerDestroyTest.DestroyWhilePreparing: the wait is pending until the
+  // isolators' prepare completes; the termination has no status (nothing was forked).
   World w;
   model::MesosContainerizer& mesos = w.sim.spawn<model::MesosContainerizer>(*w.host, nullptr);
   ContainerConfig slow = container("slow");
   slow.launch_latency = sim::Seconds(10);
   std::optional<std::string> error;
+  sim::Time failedAt;
   mesos.launch(slow, w.caller->self(), [&](const sim::Try<bool>& r) {
     if (r.isError()) error = r.error();
+    failedAt = w.sim.now();
   });
+  std::optional<model::ContainerTermination> ended;
+  mesos.wait("slow", w.caller->self(), [&](const sim::Try<model::ContainerTermination>& t) { ended = *t; });
   w.sim.runFor(sim::Seconds(1));
   mesos.destroy("slow");
   w.sim.runFor(sim::Seconds(1));
-  CHECK(error == "Container 'slow' was destroyed during launch");
+  CHECK_FALSE(error);
+  CHECK_FALSE(ended);
+  CHECK(mesos.containers() == std::vector<std::string>{"slow"});  // DESTROYING: still known
+  w.sim.runFor(sim::Seconds(10));
+  CHECK(error == "Container is being destroyed during preparing");
+  CHECK(failedAt == sim::Time{} + sim::Seconds(10));
+  REQUIRE(ended);
+  CHECK_FALSE(ended->status);
+  CHECK(mesos.containers().empty());
 }
 
 TEST_CASE("composing containerizer: docker first (std::set order); each takes the containers it supports") {
