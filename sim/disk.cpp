@@ -339,9 +339,9 @@ std::uint64_t Disk::usedBytes() const {
 
 std::uint64_t Disk::usedBytes(const std::string& prefix) const {
   std::uint64_t n = 0;
-  for (auto it = files_.lower_bound(prefix); it != files_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+  for (auto it = files_.lower_bound(probe(prefix)); it != files_.end() && KeyLess::view(it->first).startsWith(prefix);
        ++it) {
-    n += (it->second.current ? it->second.current->size() : 0) + it->second.grown;
+    n += (it->second.has_current ? it->second.current.size() : 0) + it->second.grown();
   }
   return n;
 }
