@@ -80,28 +80,47 @@ std::string_view Disk::View::component(std::size_t from, bool* hasSlash) const {
   return part.substr(0, slash);
 }
 
+Disk::Interned* Disk::interned(std::string_view dir) const {
+  auto same = [dir](const Interned* d) {
+    return d != nullptr && d->first.size() == dir.size() && std::char_traits<char>::compare(d->first.data(), dir.data(), dir.size()) == 0;
+  };
+  Interned** last = last_found_.dirs;
+  if (same(last[0])) return last[0];
+  if (same(last[1])) {
+    std::swap(last[0], last[1]);
+    return last[0];
+  }
+  auto it = dirs_.find(dir);
+  if (it == dirs_.end()) return nullptr;
+  // dirs_ is ours: its nodes are not const (find on a const table gives const ones).
+  auto* found = const_cast<Interned*>(&*it);
+  last[1] = last[0];
+  last[0] = found;
+  return found;
+}
+
 Disk::View Disk::probe(std::string_view path) const {
   const std::size_t at = splitAt(path);
-  const std::string_view dir = path.substr(0, at);
   if (at == 0) return {nullptr, {}, path};
-  auto it = dirs_.find(dir);
-  return {it != dirs_.end() ? &it->first : nullptr, dir, path.substr(at)};
+  const std::string_view dir = path.substr(0, at);
+  const Interned* found = interned(dir);
+  return {found != nullptr ? &found->first : nullptr, dir, path.substr(at)};
 }
 
 Disk::Key Disk::hold(std::string_view path) {
   const std::size_t at = splitAt(path);
   if (at == 0) return {nullptr, std::string(path)};
   const std::string_view dir = path.substr(0, at);
-  auto it = dirs_.find(dir);
-  if (it == dirs_.end()) it = dirs_.emplace(std::string(dir), 0).first;
-  ++it->second;
-  return {&it->first, std::string(path.substr(at))};
+  Interned* found = interned(dir);
+  if (found == nullptr) found = &*dirs_.emplace(std::string(dir), 0).first;
+  ++found->second;
+  return {found, std::string(path.substr(at))};
 }
 
 void Disk::release(const Key& key) {
-  if (key.dir == nullptr) return;
-  auto it = dirs_.find(std::string_view(*key.dir));
-  if (--it->second == 0) dirs_.erase(it);
+  if (key.dir == nullptr || --key.dir->second > 0) return;
+  last_found_.forget(key.dir);
+  dirs_.erase(dirs_.find(std::string_view(key.dir->first)));
 }
 
 std::optional<std::string> Disk::File::durable() const {
