@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>  // memrchr
 
 #include "sim/uint128.hpp"
 
@@ -15,10 +16,10 @@ namespace {
 std::size_t splitAt(std::string_view path) {
   std::size_t end = path.size();
   for (int slashes = 0; slashes < 3; ++slashes) {
-    if (end == 0) return 0;
-    const auto slash = path.rfind('/', end - 1);
-    if (slash == std::string_view::npos) return 0;
-    end = slash;
+    // memrchr (glibc's, vectorised): the last '/' before `end`.
+    const void* slash = end == 0 ? nullptr : memrchr(path.data(), '/', end);
+    if (slash == nullptr) return 0;
+    end = static_cast<std::size_t>(static_cast<const char*>(slash) - path.data());
   }
   return end + 1;
 }
@@ -81,20 +82,21 @@ std::string_view Disk::View::component(std::size_t from, bool* hasSlash) const {
 }
 
 Disk::Interned* Disk::interned(std::string_view dir) const {
-  auto same = [dir](const Interned* d) {
-    return d != nullptr && d->first.size() == dir.size() && std::char_traits<char>::compare(d->first.data(), dir.data(), dir.size()) == 0;
-  };
   Interned** last = last_found_.dirs;
-  if (same(last[0])) return last[0];
-  if (same(last[1])) {
-    std::swap(last[0], last[1]);
-    return last[0];
+  for (std::size_t i = 0; i < LastFound::kSize; ++i) {
+    Interned* d = last[i];
+    if (d == nullptr || d->first.size() != dir.size() ||
+        std::char_traits<char>::compare(d->first.data(), dir.data(), dir.size()) != 0) {
+      continue;
+    }
+    std::rotate(last, last + i, last + i + 1);  // to the front
+    return d;
   }
   auto it = dirs_.find(dir);
   if (it == dirs_.end()) return nullptr;
   // dirs_ is ours: its nodes are not const (find on a const table gives const ones).
   auto* found = const_cast<Interned*>(&*it);
-  last[1] = last[0];
+  std::rotate(last, last + LastFound::kSize - 1, last + LastFound::kSize);
   last[0] = found;
   return found;
 }

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>  // lookup only: the interned directories (dirs_)
+#include <utility>
 #include <vector>
 
 #include "sim/time.hpp"
@@ -154,23 +155,21 @@ class Disk {
   };
   // The keys' directories -> how many keys hold each (one text per directory).
   std::unordered_map<std::string, std::size_t, TextHash, std::equal_to<>> dirs_;  // lookup only
-  // The interned directory of `dir`'s text, or null; the two directories found last are
-  // compared first (consecutive operations name the same executor's directories: a file
-  // and its parent split at two), so most look-ups hash nothing.
+  // The interned directory of `dir`'s text, or null; the four directories found last are
+  // compared first (consecutive operations name the same executor's directories, a path
+  // and its parent splitting at different ones), so most look-ups hash nothing.
   Interned* interned(std::string_view dir) const;
-  // The two directories found last (most recent first), in dirs_; a move leaves none in
-  // the disk moved from.
+  // The directories found last (most recent first), in dirs_; a move leaves none in the
+  // disk moved from.
   struct LastFound {
-    Interned* dirs[2] = {nullptr, nullptr};
+    static constexpr std::size_t kSize = 4;
+    Interned* dirs[kSize] = {};
     LastFound() = default;
-    LastFound(LastFound&& other) noexcept : dirs{other.dirs[0], other.dirs[1]} { other.forgetAll(); }
+    LastFound(LastFound&& other) noexcept { *this = std::move(other); }
     LastFound& operator=(LastFound&& other) noexcept {
-      dirs[0] = other.dirs[0];
-      dirs[1] = other.dirs[1];
-      other.forgetAll();
+      for (std::size_t i = 0; i < kSize; ++i) dirs[i] = std::exchange(other.dirs[i], nullptr);
       return *this;
     }
-    void forgetAll() { dirs[0] = dirs[1] = nullptr; }
     void forget(const Interned* dir) {
       for (auto*& d : dirs) {
         if (d == dir) d = nullptr;
