@@ -81,23 +81,40 @@ std::string_view Disk::View::component(std::size_t from, bool* hasSlash) const {
   return part.substr(0, slash);
 }
 
-Disk::Interned* Disk::interned(std::string_view dir) const {
-  Interned** last = last_found_.dirs;
+namespace {
+
+// The directory in `last` (the directories found last, most recent first) with `dir`'s
+// text, moved to the front; null if none has it.
+template <typename LastFound>
+Disk::Interned* foundLast(LastFound& last, std::string_view dir) {
   for (std::size_t i = 0; i < LastFound::kSize; ++i) {
-    Interned* d = last[i];
+    Disk::Interned* d = last.dirs[i];
     if (d == nullptr || d->first.size() != dir.size() ||
         std::char_traits<char>::compare(d->first.data(), dir.data(), dir.size()) != 0) {
       continue;
     }
-    std::rotate(last, last + i, last + i + 1);  // to the front
+    std::rotate(last.dirs, last.dirs + i, last.dirs + i + 1);
     return d;
   }
+  return nullptr;
+}
+
+// `dir` is the directory found last: at the front, the oldest dropped.
+template <typename LastFound>
+void remember(LastFound& last, Disk::Interned* dir) {
+  std::rotate(last.dirs, last.dirs + LastFound::kSize - 1, last.dirs + LastFound::kSize);
+  last.dirs[0] = dir;
+}
+
+}  // namespace
+
+Disk::Interned* Disk::interned(std::string_view dir) const {
+  if (Interned* d = foundLast(last_found_, dir)) return d;
   auto it = dirs_.find(dir);
   if (it == dirs_.end()) return nullptr;
   // dirs_ is ours: its nodes are not const (find on a const table gives const ones).
   auto* found = const_cast<Interned*>(&*it);
-  std::rotate(last, last + LastFound::kSize - 1, last + LastFound::kSize);
-  last[0] = found;
+  remember(last_found_, found);
   return found;
 }
 
@@ -113,8 +130,13 @@ Disk::Key Disk::hold(std::string_view path) {
   const std::size_t at = splitAt(path);
   if (at == 0) return {nullptr, std::string(path)};
   const std::string_view dir = path.substr(0, at);
-  Interned* found = interned(dir);
-  if (found == nullptr) found = &*dirs_.emplace(std::string(dir), 0).first;
+  // A new entry's path was just probed: its directory is among those found last, or
+  // is not interned (one search, which inserts it).
+  Interned* found = foundLast(last_found_, dir);
+  if (found == nullptr) {
+    found = &*dirs_.emplace(std::string(dir), 0).first;
+    remember(last_found_, found);
+  }
   ++found->second;
   return {found, std::string(path.substr(at))};
 }
