@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>  // memrchr
 
 #include "sim/uint128.hpp"
 
@@ -15,10 +16,10 @@ namespace {
 std::size_t splitAt(std::string_view path) {
   std::size_t end = path.size();
   for (int slashes = 0; slashes < 3; ++slashes) {
-    if (end == 0) return 0;
-    const auto slash = path.rfind('/', end - 1);
-    if (slash == std::string_view::npos) return 0;
-    end = slash;
+    // memrchr (glibc's, vectorised): the last '/' before `end`.
+    const void* slash = end == 0 ? nullptr : memrchr(path.data(), '/', end);
+    if (slash == nullptr) return 0;
+    end = static_cast<std::size_t>(static_cast<const char*>(slash) - path.data());
   }
   return end + 1;
 }
@@ -80,28 +81,70 @@ std::string_view Disk::View::component(std::size_t from, bool* hasSlash) const {
   return part.substr(0, slash);
 }
 
+namespace {
+
+// The directory in `last` (the directories found last, most recent first) with `dir`'s
+// text, moved to the front; null if none has it.
+template <typename LastFound>
+Disk::Interned* foundLast(LastFound& last, std::string_view dir) {
+  for (std::size_t i = 0; i < LastFound::kSize; ++i) {
+    Disk::Interned* d = last.dirs[i];
+    if (d == nullptr || d->first.size() != dir.size() ||
+        std::char_traits<char>::compare(d->first.data(), dir.data(), dir.size()) != 0) {
+      continue;
+    }
+    std::rotate(last.dirs, last.dirs + i, last.dirs + i + 1);
+    return d;
+  }
+  return nullptr;
+}
+
+// `dir` is the directory found last: at the front, the oldest dropped.
+template <typename LastFound>
+void remember(LastFound& last, Disk::Interned* dir) {
+  std::rotate(last.dirs, last.dirs + LastFound::kSize - 1, last.dirs + LastFound::kSize);
+  last.dirs[0] = dir;
+}
+
+}  // namespace
+
+Disk::Interned* Disk::interned(std::string_view dir) const {
+  if (Interned* d = foundLast(last_found_, dir)) return d;
+  auto it = dirs_.find(dir);
+  if (it == dirs_.end()) return nullptr;
+  // dirs_ is ours: its nodes are not const (find on a const table gives const ones).
+  auto* found = const_cast<Interned*>(&*it);
+  remember(last_found_, found);
+  return found;
+}
+
 Disk::View Disk::probe(std::string_view path) const {
   const std::size_t at = splitAt(path);
-  const std::string_view dir = path.substr(0, at);
   if (at == 0) return {nullptr, {}, path};
-  auto it = dirs_.find(dir);
-  return {it != dirs_.end() ? &it->first : nullptr, dir, path.substr(at)};
+  const std::string_view dir = path.substr(0, at);
+  const Interned* found = interned(dir);
+  return {found != nullptr ? &found->first : nullptr, dir, path.substr(at)};
 }
 
 Disk::Key Disk::hold(std::string_view path) {
   const std::size_t at = splitAt(path);
   if (at == 0) return {nullptr, std::string(path)};
   const std::string_view dir = path.substr(0, at);
-  auto it = dirs_.find(dir);
-  if (it == dirs_.end()) it = dirs_.emplace(std::string(dir), 0).first;
-  ++it->second;
-  return {&it->first, std::string(path.substr(at))};
+  // A new entry's path was just probed: its directory is among those found last, or
+  // is not interned (one search, which inserts it).
+  Interned* found = foundLast(last_found_, dir);
+  if (found == nullptr) {
+    found = &*dirs_.emplace(std::string(dir), 0).first;
+    remember(last_found_, found);
+  }
+  ++found->second;
+  return {found, std::string(path.substr(at))};
 }
 
 void Disk::release(const Key& key) {
-  if (key.dir == nullptr) return;
-  auto it = dirs_.find(std::string_view(*key.dir));
-  if (--it->second == 0) dirs_.erase(it);
+  if (key.dir == nullptr || --key.dir->second > 0) return;
+  last_found_.forget(key.dir);
+  dirs_.erase(dirs_.find(std::string_view(key.dir->first)));
 }
 
 std::optional<std::string> Disk::File::durable() const {

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>  // lookup only: the interned directories (dirs_)
+#include <utility>
 #include <vector>
 
 #include "sim/time.hpp"
@@ -74,8 +75,10 @@ class Disk {
   // components (the paths of many files share it: an agent's executors' files all start
   // ".../frameworks/F/executors/") and the rest ("E/runs/latest"), ordered as the whole
   // text. Public for the comparator; not part of the disk's interface.
+  // An interned directory: its text and how many keys hold it (a node of dirs_).
+  using Interned = std::pair<const std::string, std::size_t>;
   struct Key {
-    const std::string* dir = nullptr;  // interned in dirs_; null: no directory part
+    Interned* dir = nullptr;  // in dirs_; null: no directory part
     std::string rest;
   };
   // A key or a probe: the directory (interned, or null) with its text, and the rest.
@@ -94,7 +97,10 @@ class Disk {
     bool operator()(const Key& a, const Key& b) const { return less(view(a), view(b)); }
     bool operator()(const Key& a, const View& b) const { return less(view(a), b); }
     bool operator()(const View& a, const Key& b) const { return less(a, view(b)); }
-    static View view(const Key& k) { return {k.dir, k.dir != nullptr ? std::string_view(*k.dir) : std::string_view(), k.rest}; }
+    static View view(const Key& k) {
+      if (k.dir == nullptr) return {nullptr, {}, k.rest};
+      return {&k.dir->first, k.dir->first, k.rest};
+    }
     static bool less(const View& a, const View& b);
   };
 
@@ -151,6 +157,28 @@ class Disk {
   };
   // The keys' directories -> how many keys hold each (one text per directory).
   std::unordered_map<std::string, std::size_t, TextHash, std::equal_to<>> dirs_;  // lookup only
+  // The interned directory of `dir`'s text, or null; the four directories found last are
+  // compared first (consecutive operations name the same executor's directories, a path
+  // and its parent splitting at different ones), so most look-ups hash nothing.
+  Interned* interned(std::string_view dir) const;
+  // The directories found last (most recent first), in dirs_; a move leaves none in the
+  // disk moved from.
+  struct LastFound {
+    static constexpr std::size_t kSize = 4;
+    Interned* dirs[kSize] = {};
+    LastFound() = default;
+    LastFound(LastFound&& other) noexcept { *this = std::move(other); }
+    LastFound& operator=(LastFound&& other) noexcept {
+      for (std::size_t i = 0; i < kSize; ++i) dirs[i] = std::exchange(other.dirs[i], nullptr);
+      return *this;
+    }
+    void forget(const Interned* dir) {
+      for (auto*& d : dirs) {
+        if (d == dir) d = nullptr;
+      }
+    }
+  };
+  mutable LastFound last_found_;
 };
 
 }  // namespace agentsim::sim
