@@ -216,6 +216,12 @@ TEST_CASE("paths split at different depths still sort and match as whole texts")
   std::vector<std::string> e1more = e1;
   e1more.push_back("w/f/ex/e-10/runs/latest");
   CHECK(d.list("w/f/ex/e-1") == e1more);
+  // du of a directory (the disk/du isolator's sandbox check) counts the same paths.
+  std::uint64_t e1bytes = 0;
+  for (const auto& p : e1) e1bytes += p.size();
+  CHECK(d.usedBytes("w/f/ex/e-1/") == e1bytes);
+  CHECK(d.usedBytes("w/f/ex/e-1") == e1bytes + std::string("w/f/ex/e-10/runs/latest").size());
+  CHECK(d.usedBytes("w/f/ex/e-1/runs/c1/") == std::string("w/f/ex/e-1/runs/c1/d/e/f").size() + std::string("w/f/ex/e-1/runs/c1/stdout").size());
   // runs's entries: latest (1s) and c1 (made with its first file at 2s).
   CHECK(d.mtime("w/f/ex/e-1/runs") == Time{} + Seconds(2));
   // e-1's entries: runs (made at 1s), x (6s), runs-x (11s).
