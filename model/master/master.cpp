@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "model/messages/create_status_update.hpp"
 #include "model/master/contender/zookeeper.hpp"
 #include "model/master/registrar.hpp"
 #include "sim/assert.hpp"
@@ -641,15 +642,8 @@ void Master::sendMasterTaskUpdate(const std::string& frameworkId, const std::str
                                   std::string text) {
   // protobuf::createStatusUpdate(..., SOURCE_MASTER, None(), text, reason), counted
   // (metrics->tasks_<state>, incrementTasksStates), then forward(update, UPID(), framework).
-  StatusUpdate u;
-  u.framework_id = frameworkId;
-  u.slave_id = slaveId;
-  u.task_id = taskId;
-  u.state = state;
-  u.source = TaskStatusSource::SOURCE_MASTER;
-  u.reason = reason;
-  u.message = std::move(text);
-  u.timestamp = now();
+  StatusUpdate u = createStatusUpdate(frameworkId, slaveId, "", taskId, state, TaskStatusSource::SOURCE_MASTER, "",
+                                      std::move(text), reason, now());
   countTerminal(u.state, u.source, u.reason);
   forwardToFramework(frameworkId, std::move(u));
 }

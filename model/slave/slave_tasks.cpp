@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "model/messages/create_status_update.hpp"
 #include "model/slave/fault_sites.hpp"
 #include "model/slave/main.hpp"
 #include "model/slave/gc.hpp"
@@ -155,19 +156,8 @@ std::optional<std::string> Slave::taskUpdatesPath(const Framework& f, const Exec
 StatusUpdate Slave::createStatusUpdate(const Id& frameworkId, const std::string& executorId,
                                        const std::string& taskId, TaskState state, std::optional<TaskStatusReason> reason,
                                        std::string message) {
-  // protobuf::createStatusUpdate with source SOURCE_SLAVE.
-  StatusUpdate u;
-  u.framework_id = frameworkId;
-  u.slave_id = info_.id;
-  u.executor_id = executorId;
-  u.task_id = taskId;
-  u.state = state;
-  u.source = TaskStatusSource::SOURCE_SLAVE;
-  u.reason = reason;
-  u.message = std::move(message);
-  u.uuid = newUuid();
-  u.timestamp = now();
-  return u;
+  return model::createStatusUpdate(frameworkId, info_.id, executorId, taskId, state, TaskStatusSource::SOURCE_SLAVE,
+                                   newUuid(), std::move(message), reason, now());
 }
 
 void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
