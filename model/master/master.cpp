@@ -1243,6 +1243,15 @@ Resources Master::availableRevocable(const std::string& slaveId) const {
       if (t.slave_id == slaveId && !isTerminalState(t.state)) used += t.revocable;
     }
   }
+  // A pending task (in authorization) holds its offer's resources too: Mesos's offers are
+  // used up at `accept`, before `_accept` launches (the model has no offers to use up).
+  for (const auto& [fid, pending] : pending_tasks_) {
+    for (const auto& [tid, task] : pending) {
+      if (task.slave_id != slaveId || task.revocable_resources.empty()) continue;
+      auto r = parseResources(task.revocable_resources);
+      if (!r.isError()) used += *r;
+    }
+  }
   return agent->second.oversubscribed.minus(used);
 }
 
