@@ -193,7 +193,7 @@ void Master::recoveredRegistry(Registry registry) {
   if (!marked.empty()) {
     std::vector<std::string> unreachable;
     for (const auto& [at, id] : marked) unreachable.push_back(id + "=" + sim::formatSeconds(sim::Time::fromNanoseconds(at)));
-    recoveredFields.emplace_back("unreachable", fmt::format("{}", fmt::join(unreachable, ",")));
+    recoveredFields.push_back({"unreachable", fmt::format("{}", fmt::join(unreachable, ","))});
   }
   traceState(machines::kMasterLeadership, "RECOVERED", std::move(recoveredFields));
   gaugesChanged();
