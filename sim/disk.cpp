@@ -253,14 +253,28 @@ std::size_t Disk::removeTree(const std::string& prefix) {
 void Disk::touchParent(std::string_view path) {
   const auto slash = path.rfind('/');
   if (slash == std::string_view::npos || slash == 0) return;
-  const std::string_view parent = path.substr(0, slash);
-  const View at = probe(parent);
+  touchDirectory(path.substr(0, slash));
+}
+
+void Disk::touchDirectory(std::string_view dir) {
+  const View at = probe(dir);
   auto it = changed_.lower_bound(at);
   if (it != changed_.end() && !KeyLess{}(at, it->first)) {
     it->second = now();
     return;
   }
-  changed_.emplace_hint(it, hold(parent), now());
+  changed_.emplace_hint(it, hold(dir), now());
+}
+
+Try<bool> Disk::touch(const std::string& dir) {
+  if (!isDirectory(dir)) return false;
+  // The entry a write and a remove would make: a fault armed for it fails the call.
+  if (fail_count_ > 0 && shouldFail(dir + "/.utime")) {
+    return Error{fmt::format("write to '{}/.utime' failed (injected disk fault)", dir)};
+  }
+  // The entry's removal changes the directory (its making is older, or as old).
+  if (!dir.empty()) touchDirectory(dir);
+  return true;
 }
 
 namespace {
@@ -293,6 +307,21 @@ void Disk::makeDirectory(const std::string& dir) {
     if (it->second.has_current) return;
   }
   made_.emplace_hint(m, hold(dir), now());
+}
+
+bool Disk::isDirectory(const std::string& dir) const {
+  // As mtime: made itself, a file under it, or a directory made under it.
+  const View selfProbe = probe(dir);
+  const auto self = made_.lower_bound(selfProbe);
+  if (self != made_.end() && !KeyLess{}(selfProbe, self->first)) return true;
+  const std::string prefix = dir + "/";
+  const View under = probe(prefix);
+  for (auto it = files_.lower_bound(under); it != files_.end(); ++it) {
+    if (!KeyLess::view(it->first).startsWith(prefix)) break;
+    if (it->second.has_current) return true;
+  }
+  const auto sub = underDirectory(made_, self, under);
+  return sub != made_.end() && KeyLess::view(sub->first).startsWith(prefix);
 }
 
 std::optional<Time> Disk::mtime(const std::string& dir) const {

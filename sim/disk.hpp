@@ -66,6 +66,11 @@ class Disk {
   // mkdir: the directory exists (even with no file under it) from now; its parent
   // changes if it is new.
   void makeDirectory(const std::string& dir);
+  // A directory's modification time becomes now (utime of a directory), as making and
+  // removing an entry in it at once would: fails (changing nothing) as writing that entry
+  // ("dir/.utime") would, using up one injected write fault. False (nothing done, no
+  // fault used up): the directory does not exist (mtime(dir) has no value).
+  Try<bool> touch(const std::string& dir);
   // os::stat::mtime of a directory (no trailing '/'): the latest creation, replacement
   // or removal of an entry directly in it, a subdirectory's entry being its creation;
   // none if the directory does not exist (nothing under it, never made).
@@ -128,6 +133,10 @@ class Disk {
   Time now() const { return clock_ != nullptr ? *clock_ : Time{}; }
   // An entry of `path`'s directory changed now.
   void touchParent(std::string_view path);
+  // An entry of `dir` changed now (its mtime is now).
+  void touchDirectory(std::string_view dir);
+  // Whether `dir` exists (what mtime(dir) tells by having a value), asked without it.
+  bool isDirectory(const std::string& dir) const;
   // `path` split as a key would be, its directory the interned one if there is one, else
   // null with its text (a probe: it holds nothing; `path` must outlive it).
   View probe(std::string_view path) const;

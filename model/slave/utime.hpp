@@ -2,8 +2,9 @@
 // os::utime of a directory (stout): its modification time becomes now, as
 // Slave::removeExecutor, removeFramework and __recover (an old agent's directories) do
 // before they garbage collect a path, so it goes the whole --gc_delay from then.
-// sim::Disk keeps a directory's mtime from its entries: an entry made and removed at once
-// stands for the call. A path that does not exist stays so (os::utime fails; the
+// sim::Disk::touch is the call: the directory's mtime becomes now, failing as writing an
+// entry in it would under an injected write fault (os::utime's error, which the callers
+// ignore, as Mesos logs it). A path that does not exist stays so (os::utime fails; the
 // caller's garbageCollect then finds what it finds).
 // Returns the directory's mtime after the call (what disk.mtime(dir) would answer): `now`
 // if it exists, none otherwise, so the caller's garbageCollect need not ask the disk again.
@@ -16,10 +17,8 @@
 namespace agentsim::model {
 
 inline std::optional<sim::Time> utime(sim::Disk& disk, const std::string& dir, sim::Time now) {
-  if (!disk.mtime(dir)) return std::nullopt;
-  const std::string entry = dir + "/.utime";
-  (void)disk.write(entry, std::string());
-  disk.remove(entry);
+  const sim::Try<bool> touched = disk.touch(dir);
+  if (touched.isSome() && !*touched) return std::nullopt;
   return now;
 }
 

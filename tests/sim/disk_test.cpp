@@ -190,6 +190,71 @@ TEST_CASE("a directory's mtime is the last change of an entry directly in it") {
   CHECK_FALSE(d.mtime("w/s").has_value());
 }
 
+// touch (os::utime of a directory) stands for writing an entry in it and removing it at
+// once: the same mtimes after, the same failure under an injected write fault (one fault
+// used up), nothing done (no fault used up) for a directory that does not exist.
+TEST_CASE("touch sets a directory's mtime to now as making and removing an entry in it would") {
+  Time now;
+  Disk touched;
+  Disk written;  // the same calls, os::utime as an entry written and removed
+  touched.setClock(&now);
+  written.setClock(&now);
+  auto both = [&](auto&& call) {
+    call(touched);
+    call(written);
+  };
+  auto utime = [&](const std::string& dir) {
+    const Try<bool> t = touched.touch(dir);
+    const bool existed = written.mtime(dir).has_value();
+    Try<Nothing> w = Nothing{};
+    if (existed) {
+      w = written.write(dir + "/.utime", std::string());
+      written.remove(dir + "/.utime");
+    }
+    CHECK(t.isError() == w.isError());
+    if (t.isSome()) CHECK(*t == existed);
+    return t;
+  };
+  auto same = [&](const std::vector<std::string>& dirs) {
+    CHECK(touched.list() == written.list());
+    for (const auto& dir : dirs) CHECK(touched.mtime(dir) == written.mtime(dir));
+  };
+  const std::vector<std::string> dirs{"w", "w/a", "w/a/runs", "w/a/runs/c1", "w/b", "w/e", "w/m"};
+  now = Time{} + Seconds(1);
+  both([](Disk& d) { REQUIRE(d.write("w/a/runs/c1/stdout", "x").isSome()); });
+  both([](Disk& d) { d.makeDirectory("w/e"); });  // empty, but it exists
+  now = Time{} + Seconds(4);
+  both([](Disk& d) { REQUIRE(d.write("w/m/x", "y").isSome()); });
+  now = Time{} + Seconds(7);
+  REQUIRE(utime("w/a/runs/c1").isSome());
+  CHECK(touched.mtime("w/a/runs/c1") == now);
+  CHECK(touched.mtime("w/a/runs") == Time{} + Seconds(1));  // its parent does not change
+  REQUIRE(utime("w/e").isSome());
+  CHECK(touched.mtime("w/e") == now);
+  same(dirs);
+
+  // A directory that does not exist stays so, and an armed fault is not used up.
+  both([](Disk& d) { d.failWrites("w/m", 1); });
+  const Try<bool> missing = utime("w/b");
+  REQUIRE(missing.isSome());
+  CHECK_FALSE(*missing);
+  CHECK_FALSE(touched.mtime("w/b").has_value());
+  // The fault fails the touch and changes nothing; the next one succeeds.
+  now = Time{} + Seconds(9);
+  const Try<bool> failed = utime("w/m");
+  REQUIRE(failed.isError());
+  CHECK(failed.error() == "write to 'w/m/.utime' failed (injected disk fault)");
+  CHECK(touched.mtime("w/m") == Time{} + Seconds(4));
+  same(dirs);
+  REQUIRE(utime("w/m").isSome());
+  CHECK(touched.mtime("w/m") == now);
+  same(dirs);
+
+  // A crash keeps it (metadata is durable at once), as removing the entry does.
+  both([](Disk& d) { d.crash(); });
+  same(dirs);
+}
+
 // The disk keeps a path as its directory up to its last three components (interned) and
 // the rest: every answer must still be in the whole text's order, across that split.
 TEST_CASE("paths split at different depths still sort and match as whole texts") {
