@@ -316,12 +316,17 @@ bool Disk::isDirectory(const std::string& dir) const {
   if (self != made_.end() && !KeyLess{}(selfProbe, self->first)) return true;
   const std::string prefix = dir + "/";
   const View under = probe(prefix);
+  // A directory made under it is a few steps from `self` (an executor's directory and
+  // its run's sandbox), so asked before the files, which take a search.
+  if (const auto sub = underDirectory(made_, self, under);
+      sub != made_.end() && KeyLess::view(sub->first).startsWith(prefix)) {
+    return true;
+  }
   for (auto it = files_.lower_bound(under); it != files_.end(); ++it) {
     if (!KeyLess::view(it->first).startsWith(prefix)) break;
     if (it->second.has_current) return true;
   }
-  const auto sub = underDirectory(made_, self, under);
-  return sub != made_.end() && KeyLess::view(sub->first).startsWith(prefix);
+  return false;
 }
 
 std::optional<Time> Disk::mtime(const std::string& dir) const {

@@ -3,8 +3,10 @@
 // map is (every walk over it keeps its order), looked up in one probe. For the master's
 // agents by SlaveID: at 100,000 agents a look-up in the map walks 17 levels, each a node
 // and its key's heap text ("<uuid>-S<n>": 38 characters of common prefix compared at
-// every level), a cache miss apiece; the index reads a bucket and a node. The index is
-// only looked up, never iterated (docs/performance.md). Map iterators stay valid, so
+// every level), a cache miss apiece; the index reads a bucket and a node. The same for
+// the master's tasks of a framework by TaskID (100,000 at bench_tasks A=1000) and an
+// agent's executors of a framework by ExecutorID. The index is only looked up, never
+// iterated (docs/performance.md). Map iterators stay valid (a move keeps them too), so
 // the index holds them.
 #include <cstddef>
 #include <map>
@@ -26,6 +28,9 @@ class IndexedMap {
   IndexedMap() = default;
   IndexedMap(const IndexedMap&) = delete;  // the index holds the map's iterators
   IndexedMap& operator=(const IndexedMap&) = delete;
+  IndexedMap(IndexedMap&&) noexcept = default;  // a map's nodes move with it: the index holds
+  IndexedMap& operator=(IndexedMap&&) noexcept = default;
+  ~IndexedMap() = default;
 
   iterator find(const std::string& key) {
     const auto it = index_.find(key);
@@ -53,9 +58,16 @@ class IndexedMap {
     index_.emplace(std::string_view(made->first), made);
     return made->second;
   }
-  void erase(iterator it) {
+  // Erases the entry; returns the next in key order.
+  iterator erase(iterator it) {
     index_.erase(std::string_view(it->first));
-    map_.erase(it);
+    return map_.erase(it);
+  }
+  std::size_t erase(const std::string& key) {
+    const iterator it = find(key);
+    if (it == map_.end()) return 0;
+    erase(it);
+    return 1;
   }
 
   iterator begin() { return map_.begin(); }

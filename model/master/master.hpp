@@ -397,7 +397,7 @@ class Master final : public sim::Process {
   // Scheduler pid -> FrameworkID; never iterated.
   std::unordered_map<sim::Upid, std::string, sim::UpidHash> framework_by_pid_;  // lookup only
   std::uint64_t next_framework_ = 0;
-  std::map<Id, std::map<std::string, MasterTask>> tasks_;  // framework -> task
+  std::map<Id, IndexedMap<MasterTask>> tasks_;  // framework -> task (by TaskID, in its order; found by hash)
   // Framework::pendingTasks: framework -> task id -> the TaskInfo (its slave_id the
   // agent's) of a task launched and not yet through Master::_accept (its authorization
   // held). Killed pending: erased ("Killed pending task"); reconciled: TASK_STAGING.

@@ -36,6 +36,7 @@
 #include <memory>
 
 #include "model/common/boxed.hpp"
+#include "model/common/indexed_map.hpp"
 #include "model/authentication/cram_md5/authenticatee.hpp"
 #include "model/slave/containerizer/containerizer.hpp"
 #include "model/common/flags.hpp"
@@ -175,7 +176,7 @@ class Slave final : public sim::Process {
       std::optional<bool> launch_executor;
     };
     std::map<std::string, std::deque<Launch>> launches;
-    std::map<std::string, Executor> executors;
+    IndexedMap<Executor> executors;  // by ExecutorID, in its order; found by hash
     // completedExecutors (a ring of --max_completed_executors_per_framework), of which
     // only their ids and completed tasks are kept: what a completed framework's
     // Archive::Framework reports on reregistration.
