@@ -132,7 +132,9 @@ class Slave final : public sim::Process {
       TERMINATED,   // Executor has terminated but there might be pending updates.
     };
     ExecutorInfo info;
-    std::string container_id;
+    // Interned (a random UUID's 36 characters, held by the executor's record, its
+    // container, its environment and the closures that wait on it: one text, not ten).
+    Id container_id;
     State state = State::REGISTERING;
     sim::Upid pid;
     bool checkpoint = false;
@@ -250,8 +252,8 @@ class Slave final : public sim::Process {
   // `uris`: what the container fetches first (a command executor's task's URIs).
   Executor& launchExecutor(Framework& framework, const ExecutorInfo& info, const std::vector<CommandURI>& uris,
                            std::uint64_t diskQuotaBytes);
-  void executorLaunched(const std::string& frameworkId, const std::string& executorId,
-                        const std::string& containerId, const sim::Try<bool>& launched);
+  void executorLaunched(const std::string& frameworkId, const std::string& executorId, const Id& containerId,
+                        const sim::Try<bool>& launched);
   void registerExecutor(const sim::Upid& from, const RegisterExecutorMessage& message);
   void registerExecutorTimeout(const std::string& frameworkId, const std::string& executorId,
                                const std::string& containerId);

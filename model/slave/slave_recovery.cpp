@@ -337,7 +337,7 @@ void Slave::reregisterExecutor(const sim::Upid& from, const ReregisterExecutorMe
   // containerizer->update with the executor's resources; a failure (_reregisterExecutor)
   // destroys the container, its tasks then TASK_LOST (TASK_GONE if partition-aware) /
   // REASON_CONTAINER_UPDATE_FAILED.
-  if (fires(kContainerizerUpdateSite, e->container_id)) failContainerUpdate(*f, *e, " on executor reregistration");
+  if (fires(kContainerizerUpdateSite, e->container_id.str())) failContainerUpdate(*f, *e, " on executor reregistration");
   // A launched task still STAGING that the executor does not know was launched during
   // the agent's restart: TASK_DROPPED for a partition-aware framework, else TASK_LOST.
   std::vector<std::string> unknown;
