@@ -181,8 +181,9 @@ void ExecutorProcess::acknowledged(const sim::Upid& /*from*/, const StatusUpdate
   }
   // A text that is no UUID's matches none of them (each was made by uuid()).
   const std::optional<UuidBytes> acked = UuidBytes::parse(message.uuid);
-  const auto erased = acked ? std::erase_if(unacknowledged_, [&acked](const Unacknowledged& u) { return u.uuid == *acked; })
-                            : std::size_t{0};
+  const auto erased =
+      acked ? std::erase_if(unacknowledged_, [&acked](const Unacknowledged& u) { return u.uuid == *acked; })
+            : std::size_t{0};
   if (unacknowledged_.empty()) unacknowledged_.shrink_to_fit();
   if (auto it = tasks_.find(message.task_id); erased != 0 && it != tasks_.end()) {
     // The driver forgets the TaskInfo: only what the command executor reads of it stays

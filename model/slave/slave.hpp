@@ -252,11 +252,12 @@ class Slave final : public sim::Process {
   // `uris`: what the container fetches first (a command executor's task's URIs).
   Executor& launchExecutor(Framework& framework, const ExecutorInfo& info, const std::vector<CommandURI>& uris,
                            std::uint64_t diskQuotaBytes);
-  void executorLaunched(const std::string& frameworkId, const std::string& executorId, const Id& containerId,
+  // The continuations of a launch name the framework and the container by their interned
+  // ids (the closures hold them), so their look-ups hash nothing.
+  void executorLaunched(const Id& frameworkId, const std::string& executorId, const Id& containerId,
                         const sim::Try<bool>& launched);
   void registerExecutor(const sim::Upid& from, const RegisterExecutorMessage& message);
-  void registerExecutorTimeout(const std::string& frameworkId, const std::string& executorId,
-                               const std::string& containerId);
+  void registerExecutorTimeout(const Id& frameworkId, const std::string& executorId, const Id& containerId);
   // containerizer->update, then __run; `caller` is the hold site's attribute.
   void sendQueuedTasks(Framework& framework, Executor& executor, std::string_view caller);
   void sendQueuedTasks(const Id& frameworkId, const std::string& executorId, const std::string& containerId,
@@ -275,8 +276,8 @@ class Slave final : public sim::Process {
   // slave_framework_messages.cpp: Slave::schedulerMessage and Slave::executorMessage.
   void schedulerMessage(const sim::Upid& from, const FrameworkToExecutorMessage& message);
   void executorMessage(const sim::Upid& from, const ExecutorToFrameworkMessage& message);
-  void executorTerminated(const std::string& frameworkId, const std::string& executorId,
-                          const std::string& containerId, const sim::Try<ContainerTermination>& termination);
+  void executorTerminated(const Id& frameworkId, const std::string& executorId, const Id& containerId,
+                          const sim::Try<ContainerTermination>& termination);
   void removeExecutor(Framework& framework, Executor& executor);
   void removeFramework(const Id& frameworkId);
   void statusUpdateMessage(const sim::Upid& from, StatusUpdateMessage& message);

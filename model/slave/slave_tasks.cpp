@@ -482,14 +482,14 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
   return e;
 }
 
-void Slave::executorLaunched(const std::string& frameworkId, const std::string& executorId, const Id& containerId,
+void Slave::executorLaunched(const Id& frameworkId, const std::string& executorId, const Id& containerId,
                              const sim::Try<bool>& launched) {
   if (components_.containerizer != nullptr) {
     // containerizer->wait(containerId).onAny(defer(self(), &Slave::executorTerminated, ...)).
     // The wait is answered when the container ends (the executor's life): it holds the
     // container id interned (a pointer), not a 36-character text.
     components_.containerizer->wait(containerId, self(),
-                                    [this, frameworkId = Id(frameworkId), executorId,
+                                    [this, frameworkId, executorId,
                                      containerId](const sim::Try<ContainerTermination>& t) {
                                       executorTerminated(frameworkId, executorId, containerId, t);
                                     });
@@ -638,8 +638,7 @@ void Slave::sendQueuedTasks(const Id& frameworkId, const std::string& executorId
   }
 }
 
-void Slave::registerExecutorTimeout(const std::string& frameworkId, const std::string& executorId,
-                                    const std::string& containerId) {
+void Slave::registerExecutorTimeout(const Id& frameworkId, const std::string& executorId, const Id& containerId) {
   Framework* f = framework(frameworkId);
   if (f == nullptr || f->state == Framework::State::TERMINATING) return;
   Executor* e = executor(frameworkId, executorId);
@@ -885,8 +884,8 @@ void Slave::sendExecutorTerminatedStatusUpdate(const Id& frameworkId, Executor& 
   statusUpdate(createStatusUpdate(frameworkId, e.info.executor_id, taskId, state, reason, message), sim::Upid{});
 }
 
-void Slave::executorTerminated(const std::string& frameworkId, const std::string& executorId,
-                               const std::string& containerId, const sim::Try<ContainerTermination>& termination) {
+void Slave::executorTerminated(const Id& frameworkId, const std::string& executorId, const Id& containerId,
+                               const sim::Try<ContainerTermination>& termination) {
   Framework* f = framework(frameworkId);
   Executor* e = executor(frameworkId, executorId);
   if (f == nullptr || e == nullptr || e->container_id != containerId) return;
