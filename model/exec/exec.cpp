@@ -148,7 +148,9 @@ void ExecutorProcess::sendStatusUpdate(const std::string& taskId, TaskState stat
   sent.task_id = taskId;
   sent.state = state;
   sent.message = std::move(text);
-  sent.uuid = uuid();
+  const auto bytes = UuidBytes::parse(uuid());
+  AGENTSIM_ASSERT(bytes.has_value());  // randomUuid writes a UUID's text
+  sent.uuid = *bytes;
   sent.timestamp = now();
   StatusUpdateMessage message;
   message.update = update(sent);
@@ -165,7 +167,7 @@ StatusUpdate ExecutorProcess::update(const Unacknowledged& u) const {
   out.state = u.state;
   out.source = TaskStatusSource::SOURCE_EXECUTOR;
   out.message = u.message;
-  out.uuid = u.uuid;
+  out.uuid = u.uuid.str();
   out.timestamp = u.timestamp;
   return out;
 }
@@ -177,8 +179,11 @@ void ExecutorProcess::acknowledged(const sim::Upid& /*from*/, const StatusUpdate
                     message.uuid, message.task_id));
     return;
   }
+  // A text that is no UUID's matches none of them (each was made by uuid()).
+  const std::optional<UuidBytes> acked = UuidBytes::parse(message.uuid);
   const auto erased =
-      std::erase_if(unacknowledged_, [&message](const Unacknowledged& u) { return u.uuid == message.uuid; });
+      acked ? std::erase_if(unacknowledged_, [&acked](const Unacknowledged& u) { return u.uuid == *acked; })
+            : std::size_t{0};
   if (unacknowledged_.empty()) unacknowledged_.shrink_to_fit();
   if (auto it = tasks_.find(message.task_id); erased != 0 && it != tasks_.end()) {
     // The driver forgets the TaskInfo: only what the command executor reads of it stays

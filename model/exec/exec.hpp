@@ -39,6 +39,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/common/uuid_bytes.hpp"
 #include "model/messages/task_messages.hpp"
 #include "sim/process.hpp"
 #include "sim/state_machine.hpp"
@@ -59,7 +60,7 @@ struct ExecutorEnvironment {
   sim::Upid slave;
   Id slave_id;
   Id framework_id;
-  std::string container_id;
+  Id container_id;  // interned: the agent's, the container's and this copy share one text
   ExecutorInfo info;
   bool checkpoint = false;
   sim::Duration recovery_timeout;
@@ -147,12 +148,14 @@ class ExecutorProcess final : public sim::Process {
   std::map<std::string, RunningTask> tasks_;
   // An unacknowledged update without what every update of this executor shares (its
   // framework, agent and executor ids, SOURCE_EXECUTOR, no reason): update() rebuilds it.
+  // Its UUID (made by uuid(), so always a UUID's text) is held as 16 bytes: 96 bytes an
+  // update, not 112 and a 36-character text on the heap.
   struct Unacknowledged {
     std::string task_id;
-    TaskState state = TaskState::TASK_STAGING;
-    sim::Time timestamp;
     std::string message;
-    std::string uuid;
+    sim::Time timestamp;
+    UuidBytes uuid;
+    TaskState state = TaskState::TASK_STAGING;
   };
   StatusUpdate update(const Unacknowledged& u) const;
   // In the order sent, as the driver's LinkedHashMap<UUID, StatusUpdate> keeps them; its

@@ -133,7 +133,9 @@ class Slave final : public sim::Process {
       TERMINATED,   // Executor has terminated but there might be pending updates.
     };
     ExecutorInfo info;
-    std::string container_id;
+    // Interned (a random UUID's 36 characters, held by the executor's record, its
+    // container, its environment and the closures that wait on it: one text, not ten).
+    Id container_id;
     State state = State::REGISTERING;
     sim::Upid pid;
     bool checkpoint = false;
@@ -251,11 +253,12 @@ class Slave final : public sim::Process {
   // `uris`: what the container fetches first (a command executor's task's URIs).
   Executor& launchExecutor(Framework& framework, const ExecutorInfo& info, const std::vector<CommandURI>& uris,
                            std::uint64_t diskQuotaBytes);
-  void executorLaunched(const std::string& frameworkId, const std::string& executorId,
-                        const std::string& containerId, const sim::Try<bool>& launched);
+  // The continuations of a launch name the framework and the container by their interned
+  // ids (the closures hold them), so their look-ups hash nothing.
+  void executorLaunched(const Id& frameworkId, const std::string& executorId, const Id& containerId,
+                        const sim::Try<bool>& launched);
   void registerExecutor(const sim::Upid& from, const RegisterExecutorMessage& message);
-  void registerExecutorTimeout(const std::string& frameworkId, const std::string& executorId,
-                               const std::string& containerId);
+  void registerExecutorTimeout(const Id& frameworkId, const std::string& executorId, const Id& containerId);
   // containerizer->update, then __run; `caller` is the hold site's attribute.
   void sendQueuedTasks(Framework& framework, Executor& executor, std::string_view caller);
   void sendQueuedTasks(const Id& frameworkId, const std::string& executorId, const std::string& containerId,
@@ -274,8 +277,8 @@ class Slave final : public sim::Process {
   // slave_framework_messages.cpp: Slave::schedulerMessage and Slave::executorMessage.
   void schedulerMessage(const sim::Upid& from, const FrameworkToExecutorMessage& message);
   void executorMessage(const sim::Upid& from, const ExecutorToFrameworkMessage& message);
-  void executorTerminated(const std::string& frameworkId, const std::string& executorId,
-                          const std::string& containerId, const sim::Try<ContainerTermination>& termination);
+  void executorTerminated(const Id& frameworkId, const std::string& executorId, const Id& containerId,
+                          const sim::Try<ContainerTermination>& termination);
   void removeExecutor(Framework& framework, Executor& executor);
   void removeFramework(const Id& frameworkId);
   void statusUpdateMessage(const sim::Upid& from, StatusUpdateMessage& message);

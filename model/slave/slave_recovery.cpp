@@ -240,9 +240,9 @@ void Slave::recoveredContainerizer() {
   for (auto& [fid, f] : frameworks_) {
     for (auto& [eid, e] : f.executors) {
       if (components_.containerizer == nullptr) continue;
-      const std::string frameworkId = fid;
+      const Id frameworkId = fid;
       const std::string executorId = eid;
-      const std::string containerId = e.container_id;
+      const Id containerId = e.container_id;
       components_.containerizer->wait(containerId, self(),
                                       [this, frameworkId, executorId, containerId](const sim::Try<ContainerTermination>& t) {
                                         executorTerminated(frameworkId, executorId, containerId, t);
@@ -337,7 +337,9 @@ void Slave::reregisterExecutor(const sim::Upid& from, const ReregisterExecutorMe
   // containerizer->update with the executor's resources; a failure (_reregisterExecutor)
   // destroys the container, its tasks then TASK_LOST (TASK_GONE if partition-aware) /
   // REASON_CONTAINER_UPDATE_FAILED.
-  if (fires(kContainerizerUpdateSite, e->container_id)) failContainerUpdate(*f, *e, " on executor reregistration");
+  if (fires(kContainerizerUpdateSite, e->container_id.str())) {
+    failContainerUpdate(*f, *e, " on executor reregistration");
+  }
   // A launched task still STAGING that the executor does not know was launched during
   // the agent's restart: TASK_DROPPED for a partition-aware framework, else TASK_LOST.
   std::vector<std::string> unknown;

@@ -430,7 +430,7 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
   setExecutorState(f.info.id, e, Executor::State::REGISTERING, {{"container", e.container_id}});
   const Id frameworkId = f.info.id;  // interned: the closures below hold a pointer, not a copy
   const std::string executorId = info.executor_id;
-  const std::string containerId = e.container_id;
+  const Id containerId = e.container_id;  // interned too
   if (components_.containerizer != nullptr) {
     ContainerConfig config;
     config.container_id = containerId;
@@ -456,7 +456,7 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
     if (e.checkpoint) {
       config.forked_pid_path = paths::forkedPidPath(meta_dir_, info_.id, frameworkId, executorId, containerId);
     }
-    if (fires(kContainerizerLaunchSite, containerId)) {
+    if (fires(kContainerizerLaunchSite, containerId.str())) {
       // The launch future fails, as the containerizer's would, on the agent.
       dispatch("Slave::executorLaunched", [this, frameworkId, executorId, containerId] {
         executorLaunched(frameworkId, executorId, containerId, sim::Error{"Input/output error"});
@@ -482,12 +482,14 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
   return e;
 }
 
-void Slave::executorLaunched(const std::string& frameworkId, const std::string& executorId,
-                             const std::string& containerId, const sim::Try<bool>& launched) {
+void Slave::executorLaunched(const Id& frameworkId, const std::string& executorId, const Id& containerId,
+                             const sim::Try<bool>& launched) {
   if (components_.containerizer != nullptr) {
     // containerizer->wait(containerId).onAny(defer(self(), &Slave::executorTerminated, ...)).
+    // The wait is answered when the container ends (the executor's life): it holds the
+    // container id interned (a pointer), not a 36-character text.
     components_.containerizer->wait(containerId, self(),
-                                    [this, frameworkId = Id(frameworkId), executorId,
+                                    [this, frameworkId, executorId,
                                      containerId](const sim::Try<ContainerTermination>& t) {
                                       executorTerminated(frameworkId, executorId, containerId, t);
                                     });
@@ -636,8 +638,7 @@ void Slave::sendQueuedTasks(const Id& frameworkId, const std::string& executorId
   }
 }
 
-void Slave::registerExecutorTimeout(const std::string& frameworkId, const std::string& executorId,
-                                    const std::string& containerId) {
+void Slave::registerExecutorTimeout(const Id& frameworkId, const std::string& executorId, const Id& containerId) {
   Framework* f = framework(frameworkId);
   if (f == nullptr || f->state == Framework::State::TERMINATING) return;
   Executor* e = executor(frameworkId, executorId);
@@ -883,8 +884,8 @@ void Slave::sendExecutorTerminatedStatusUpdate(const Id& frameworkId, Executor& 
   statusUpdate(createStatusUpdate(frameworkId, e.info.executor_id, taskId, state, reason, message), sim::Upid{});
 }
 
-void Slave::executorTerminated(const std::string& frameworkId, const std::string& executorId,
-                               const std::string& containerId, const sim::Try<ContainerTermination>& termination) {
+void Slave::executorTerminated(const Id& frameworkId, const std::string& executorId, const Id& containerId,
+                               const sim::Try<ContainerTermination>& termination) {
   Framework* f = framework(frameworkId);
   Executor* e = executor(frameworkId, executorId);
   if (f == nullptr || e == nullptr || e->container_id != containerId) return;
@@ -1071,7 +1072,7 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
     return;
   }
   refreshGauges();  // the task's new state (Executor::updateTaskState)
-  if (isTerminalState(update.state) && fires(kContainerizerUpdateSite, e->container_id)) {
+  if (isTerminalState(update.state) && fires(kContainerizerUpdateSite, e->container_id.str())) {
     failContainerUpdate(*f, *e, " on status update for terminal task");
   }
   std::optional<std::string> path = taskUpdatesPath(*f, *e, update.task_id);

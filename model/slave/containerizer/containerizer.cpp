@@ -46,7 +46,7 @@ void FakeContainerizer::launch(ContainerConfig config, sim::Upid caller, Launche
       reply(caller, "Containerizer::launch", [done, error] { done(sim::Error{error}); });
       return;
     }
-    const std::string id = config.container_id;
+    const Id id = config.container_id;
     if (tracing()) {
       log(fmt::format("Starting container {}", id), {{"container", id}, {"type", std::string(toString(config.type))}});
     }
@@ -66,7 +66,7 @@ void FakeContainerizer::launch(ContainerConfig config, sim::Upid caller, Launche
   });
 }
 
-void FakeContainerizer::fetched(const std::string& id, const sim::Try<sim::Nothing>& result, sim::Upid caller,
+void FakeContainerizer::fetched(const Id& id, const sim::Try<sim::Nothing>& result, sim::Upid caller,
                                 Launched done) {
   auto it = containers_.find(id);
   // Destroyed while fetching: the destroy killed the fetch and answered the launch.
@@ -85,7 +85,7 @@ void FakeContainerizer::fetched(const std::string& id, const sim::Try<sim::Nothi
                   [this, id, caller, done] { started(id, caller, done); });
 }
 
-void FakeContainerizer::started(const std::string& id, sim::Upid caller, Launched done) {
+void FakeContainerizer::started(const Id& id, sim::Upid caller, Launched done) {
   Container& c = containers_.at(id);
   c.timer = sim::TimerId{};
   c.launch.reset();
@@ -111,7 +111,7 @@ void FakeContainerizer::started(const std::string& id, sim::Upid caller, Launche
     std::string().swap(c.config.sandbox);
   }
   if (tracing()) traceState(machines::kContainer, "RUNNING", {{"container", id}});
-  if (c.config.executor && siteFires(faults_, *this, kExecutorLaunchSite, id)) {
+  if (c.config.executor && siteFires(faults_, *this, kExecutorLaunchSite, id.str())) {
     // The launch helper forked, but exec of the executor's command failed: the child
     // exits with status 1 before the executor registers. The launch itself succeeded
     // (MesosContainerizerProcess::_launch answers after the fork); the container's wait
@@ -259,7 +259,7 @@ void FakeContainerizer::beginDestroy(Container& c, ContainerTermination ending) 
   }
 }
 
-void FakeContainerizer::checkDisk(const std::string& id) {
+void FakeContainerizer::checkDisk(const Id& id) {
   auto it = containers_.find(id);
   if (it == containers_.end() || it->second.state != State::RUNNING) return;
   Container& c = it->second;
@@ -287,11 +287,11 @@ void FakeContainerizer::killProcesses(Container& c) {
 }
 
 void FakeContainerizer::cleanup(Container& c) {
-  const std::string id = c.config.container_id;
+  const Id id = c.config.container_id;
   auto next = [this, id] {
     auto it = containers_.find(id);
     if (it == containers_.end() || it->second.state != State::DESTROYING) return;
-    if (siteFires(faults_, *this, kContainerizerDestroySite, id)) {
+    if (siteFires(faults_, *this, kContainerizerDestroySite, id.str())) {
       failDestroy(id, "Failed to clean up an isolator when destroying container: Input/output error");
       return;
     }
@@ -329,7 +329,7 @@ void FakeContainerizer::limited(const std::string& executorId) {
                                        true});
 }
 
-void FakeContainerizer::failDestroy(const std::string& id, const std::string& error) {
+void FakeContainerizer::failDestroy(const Id& id, const std::string& error) {
   Container& c = containers_.at(id);
   cancel(c.timer);
   log(fmt::format("Failed to destroy container {}: {}", id, error), {{"container", id}});

@@ -58,7 +58,7 @@ enum class ContainerType { NONE, MESOS, DOCKER };
 std::string_view toString(ContainerType type);
 
 struct ContainerConfig {
-  std::string container_id;
+  Id container_id;  // interned, as the agent's Executor::container_id
   ContainerType type = ContainerType::NONE;
   std::vector<CommandURI> uris;
   std::string sandbox;
@@ -204,14 +204,16 @@ class FakeContainerizer : public Containerizer {
   // The launcher's kill of the container's processes (the executor's program).
   void killProcesses(Container& c);
   // PosixDiskIsolatorProcess::collect / _collect: the sandbox's usage against its quota.
-  void checkDisk(const std::string& id);
+  // A container is named by its interned id (the config's), so its closures hold a
+  // pointer and its look-ups hash nothing.
+  void checkDisk(const Id& id);
   void exited(const sim::Upid& pid) override;
-  void fetched(const std::string& id, const sim::Try<sim::Nothing>& result, sim::Upid caller, Launched done);
-  void started(const std::string& id, sim::Upid caller, Launched done);
+  void fetched(const Id& id, const sim::Try<sim::Nothing>& result, sim::Upid caller, Launched done);
+  void started(const Id& id, sim::Upid caller, Launched done);
   void terminate(Container& c, ContainerTermination t);
   // The destroy failed (an isolator's cleanup): the launch and every wait fail, and the
   // container is forgotten, as MesosContainerizerProcess::____destroy does.
-  void failDestroy(const std::string& id, const std::string& error);
+  void failDestroy(const Id& id, const std::string& error);
 
   Fetcher* fetcher_;
   std::shared_ptr<sim::FaultSites> faults_;
@@ -219,7 +221,7 @@ class FakeContainerizer : public Containerizer {
   bool disk_isolator_ = false;
   bool enforce_disk_quota_ = false;
   sim::Duration disk_watch_interval_;
-  std::map<std::string, Container> containers_;
+  std::map<Id, Container> containers_;  // by container id (interned), in its text's order
 };
 
 }  // namespace agentsim::model
