@@ -16,10 +16,6 @@ struct UpidEntry {
   std::string full;                 // "id@host:port": the id and the host are views into it
   void* host_cache = nullptr;       // the Simulation's Host of the host, once looked up (hosts never move)
   std::uint32_t slot = UINT32_MAX;  // the live process bound to this address, if any
-  // host_cache's incarnation (Host::incarnation), kept here by Simulation::crash: a send
-  // and a delivery read it with the entry, not from the Host (a cache miss of its own
-  // when the hosts are many).
-  std::uint32_t host_incarnation = 0;
   std::uint32_t bindings = 0;       // how many processes have had this address
   std::uint32_t id_size = 0;        // the id is full's first id_size characters, then '@'
   std::uint32_t host_size = 0;      // then the host, then ':' and the port

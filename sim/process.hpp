@@ -177,11 +177,6 @@ class Process {
   Simulation* sim_ = nullptr;
   std::uint32_t slot_ = UINT32_MAX;
   bool terminating_ = false;
-  // The address this process last linked to, at which epoch of its link set and in which
-  // life of its slot (Simulation::link: linking again is then nothing to do).
-  std::uint32_t linked_epoch_ = 0;
-  const detail::UpidEntry* linked_ = nullptr;
-  std::uint32_t linked_gen_ = 0;
   std::unique_ptr<std::vector<Handler>> building_;  // sorted by name, until sealed
   const std::vector<Handler>* table_ = nullptr;  // the sealed table (the kernel owns it)
   std::unique_ptr<Rng> rng_;

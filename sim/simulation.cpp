@@ -100,14 +100,8 @@ const Host* Simulation::host(std::string_view name) const {
 
 Host* Simulation::lookUpHost(const Upid& upid) {
   auto* entry = const_cast<detail::UpidEntry*>(upid.entry());
-  Host* h = host(entry->host());
-  if (h != nullptr) {
-    entry->host_cache = h;
-    AGENTSIM_ASSERT(h->incarnation_ <= UINT32_MAX);
-    entry->host_incarnation = static_cast<std::uint32_t>(h->incarnation_);
-    h->addresses_.push_back(entry);
-  }
-  return h;
+  entry->host_cache = host(entry->host());
+  return static_cast<Host*>(entry->host_cache);
 }
 
 namespace {
@@ -286,7 +280,6 @@ void Simulation::unbind(Process& p) {
   });
   // Its sockets close: every process linked to it learns it exited.
   if (entry->links != kNone && !link_sets_[entry->links].refs.empty()) {
-    ++link_sets_[entry->links].epoch;
     notifyExited(p.self_, link_sets_[entry->links].refs, [](const LinkRef&) { return true; });
   }
 }
@@ -300,15 +293,7 @@ void Simulation::link(Process& linker, const Upid& to) {
     entry->links = static_cast<std::uint32_t>(link_sets_.size());
     link_sets_.push_back(LinkSet{entry, {}});
   }
-  LinkSet& set = link_sets_[entry->links];
-  const std::uint32_t gen = processes_[linker.slot_].gen;
-  // Linked again, in the same life, with nothing dropped from the set since: already in
-  // refs as it would be written (an agent links to its master at every registration try).
-  if (linker.linked_ == entry && linker.linked_epoch_ == set.epoch && linker.linked_gen_ == gen) return;
-  set.refs[linker.slot_] = LinkRef{linker.self_, linker.slot_, gen};
-  linker.linked_ = entry;
-  linker.linked_epoch_ = set.epoch;
-  linker.linked_gen_ = gen;
+  link_sets_[entry->links].refs[linker.slot_] = LinkRef{linker.self_, linker.slot_, processes_[linker.slot_].gen};
 }
 
 void Simulation::notifyExited(const Upid& to, std::map<std::uint32_t, LinkRef>& refs,
@@ -338,7 +323,6 @@ void Simulation::breakLinks(const std::string& a, const std::string& b) {
   std::sort(affected.begin(), affected.end(),
             [](const detail::UpidEntry* x, const detail::UpidEntry* y) { return x->full < y->full; });
   for (const detail::UpidEntry* address : affected) {
-    ++link_sets_[address->links].epoch;
     auto& refs = link_sets_[address->links].refs;
     const Upid to(address);
     const std::string& other = address->host() == a ? b : a;
@@ -358,9 +342,6 @@ void Simulation::crash(Host& host, std::string_view label) {
   host.programs_.clear();
   host.next_port_ = 0;
   ++host.incarnation_;
-  AGENTSIM_ASSERT(host.incarnation_ <= UINT32_MAX);
-  const auto incarnation = static_cast<std::uint32_t>(host.incarnation_);
-  for (detail::UpidEntry* address : host.addresses_) address->host_incarnation = incarnation;
   host.disk_.crash();
   host.up_ = false;
 }
@@ -452,8 +433,7 @@ __attribute__((always_inline)) inline void Simulation::deliver(EventQueue::Deliv
   const std::uint32_t target = env.to.entry()->slot;
   const Host* h = hostOf(env.to);
   Process* p = target == kNone ? nullptr : processes_[target].process.get();
-  // The connection died with the host (its incarnation, kept beside the address).
-  if (h != nullptr && env.to.entry()->host_incarnation != d.incarnation) p = nullptr;
+  if (h != nullptr && h->incarnation_ != d.incarnation) p = nullptr;  // the connection died with the host
   if (p == nullptr) {
     if (tracing(RecordKind::Drop, env.body->name())) {
       emitMessage(RecordKind::Drop, nullptr, env.to.host(), env,

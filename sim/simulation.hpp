@@ -69,8 +69,6 @@ class Host {
   std::uint16_t port_ = 0;
   bool up_ = true;
   std::uint64_t incarnation_ = 0;  // bumped by each crash
-  // The addresses whose host_cache is this host: a crash sets their host_incarnation.
-  std::vector<detail::UpidEntry*> addresses_;
   Disk disk_;
   LoadSignal load_;
   // An OS process on the host: its libprocess port and per-prefix id counters. The
@@ -203,8 +201,8 @@ class Simulation {
   // if the host has crashed since, the message is dropped on arrival.
   __attribute__((always_inline)) void scheduleDelivery(Time when, Envelope&& envelope, std::uint64_t incarnation);
   std::uint64_t incarnationOf(const Upid& to) {
-    if (hostOf(to) == nullptr) return 0;
-    return to.entry()->host_incarnation;  // the host's, kept beside its address (crash)
+    const Host* h = hostOf(to);
+    return h != nullptr ? h->incarnation() : 0;
   }
   // Asks before a record is built: true when a sink wants a record of this kind and
   // name (then emit it); false counts it as emitted without building it (Trace::admit).
@@ -276,12 +274,9 @@ class Simulation {
   // first link and kept (empty when no link is left), so a link or an exit finds it
   // without a search; breakLinks walks the sets in the order they were made, then sorts
   // what it found by the address text.
-  // `epoch` counts the times refs lost entries (notifyExited): a process that linked to
-  // the address at the same epoch, in the same life, is still in refs (Process::linked_).
   struct LinkSet {
     const detail::UpidEntry* address = nullptr;
     std::map<std::uint32_t, LinkRef> refs;
-    std::uint32_t epoch = 0;
   };
   std::vector<LinkSet> link_sets_;
   std::deque<detail::UpidEntry> upids_;

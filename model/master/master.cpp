@@ -219,7 +219,7 @@ void Master::recoveredSlavesTimeout(std::size_t recovered) {
                             fmt::join(recovered_slaves_, ", "), flags_.recovery_agent_removal_limit));
     return;
   }
-  const std::set<std::string> missing(recovered_slaves_.begin(), recovered_slaves_.end());
+  const std::set<std::string> missing = recovered_slaves_;
   for (const std::string& id : missing) {
     if (registry_.slaves.find(id) == registry_.slaves.end()) continue;
     log(fmt::format("Agent {} did not re-register within {} after master failover", id,

@@ -385,7 +385,7 @@ class Master final : public sim::Process {
   std::set<std::string> reregistering_;      // SlaveIDs in readmission
   std::set<std::string> marking_unreachable_;  // SlaveIDs: MarkSlaveUnreachable in flight
   std::set<std::string> removing_;             // SlaveIDs: RemoveSlave in flight
-  IndexedSet recovered_slaves_;   // SlaveIDs from the registry, not yet reregistered
+  std::set<std::string> recovered_slaves_;   // SlaveIDs from the registry, not yet reregistered
   std::map<std::string, sim::Time> unreachable_;  // Slaves::unreachable: SlaveID -> unreachable time
   std::vector<std::string> unreachable_order_;    // unreachable_'s keys, in insertion order
   // Slaves::removed: agents this master instance marked unreachable or removed (not kept

@@ -18,7 +18,6 @@
 #include <string>
 #include <string_view>
 
-#include "model/common/indexed_map.hpp"
 #include "model/messages/messages.hpp"
 
 namespace agentsim::model {
@@ -40,7 +39,7 @@ inline std::string_view toString(RegistryOperation operation) {
 }
 
 struct Registry {
-  IndexedMap<SlaveInfo> slaves;  // Registry.slaves: admitted agents, by SlaveID (found by hash)
+  std::map<std::string, SlaveInfo> slaves;          // Registry.slaves: admitted agents, by SlaveID
   std::map<std::string, std::int64_t> unreachable;  // Registry.unreachable: SlaveID -> when marked (ns)
 
   // Applies an operation. Returns whether the registry changed (Operation::perform's
