@@ -11,9 +11,17 @@ namespace agentsim::sim {
 
 namespace {
 
+// Paths up to this long are kept whole (no directory part). An agent's own files
+// (meta/boot_id, meta/slaves/latest, meta/slaves/S/slave.info under /var/lib/mesos: 27 to
+// about 85 characters) are few on each disk and each in a directory of its own, so
+// interning their directories cost a table node and a copy of the text per file (24 MiB
+// at 100,000 agents); the executors' paths (100 to 200 characters) share theirs.
+constexpr std::size_t kWholeUpTo = 96;
+
 // Where a path splits: after the '/' before its last three components; 0 (no directory
-// part) when it has fewer.
+// part) when it has fewer, or is short (kWholeUpTo).
 std::size_t splitAt(std::string_view path) {
+  if (path.size() <= kWholeUpTo) return 0;
   std::size_t end = path.size();
   for (int slashes = 0; slashes < 3; ++slashes) {
     // memrchr (glibc's, vectorised): the last '/' before `end`.

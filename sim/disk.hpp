@@ -79,7 +79,8 @@ class Disk {
   // A path as the maps hold it: the interned text of its directory up to its last three
   // components (the paths of many files share it: an agent's executors' files all start
   // ".../frameworks/F/executors/") and the rest ("E/runs/latest"), ordered as the whole
-  // text. Public for the comparator; not part of the disk's interface.
+  // text; a path of at most 96 characters is kept whole (splitAt, disk.cpp). Public for
+  // the comparator; not part of the disk's interface.
   // An interned directory: its text and how many keys hold it (a node of dirs_).
   using Interned = std::pair<const std::string, std::size_t>;
   struct Key {

@@ -256,15 +256,24 @@ TEST_CASE("touch sets a directory's mtime to now as making and removing an entry
 }
 
 // The disk keeps a path as its directory up to its last three components (interned) and
-// the rest: every answer must still be in the whole text's order, across that split.
+// the rest: every answer must still be in the whole text's order, across that split. A
+// path of at most 96 characters is kept whole: under a long root every path here but "a"
+// splits (and sorts among that whole one), under none every path is whole, and under a
+// root of 75 characters the paths of 97 and more split and the others (76 to 96) do not,
+// mixed in the same directories; all three must give the same answers.
 TEST_CASE("paths split at different depths still sort and match as whole texts") {
+  std::string R;
+  SUBCASE("under a long root: every path split") { R = std::string(100, 'r') + "/"; }
+  SUBCASE("short paths: every path whole") { R = ""; }
+  SUBCASE("whole and split paths in one directory") { R = std::string(74, 'r') + "/"; }
   Disk d;
   Time now;
   d.setClock(&now);
   const std::vector<std::string> paths{
-      "w/f/ex/e-1/runs/latest", "w/f/ex/e-1/runs/c1/stdout", "w/f/ex/e-10/runs/latest", "w/f/ex/e-2/runs/latest",
-      "w/f/ex/e.x",             "w/f/ex/e-1/x",              "w/f/ex-/a/b/c",           "w/f/ex/e-1/runs/c1/d/e/f",
-      "w/f/e",                  "a",                         "w/f/ex/e-1/runs-x",       "w/f/ex0/e/runs/latest"};
+      R + "w/f/ex/e-1/runs/latest", R + "w/f/ex/e-1/runs/c1/stdout", R + "w/f/ex/e-10/runs/latest",
+      R + "w/f/ex/e-2/runs/latest", R + "w/f/ex/e.x",                R + "w/f/ex/e-1/x",
+      R + "w/f/ex-/a/b/c",          R + "w/f/ex/e-1/runs/c1/d/e/f",  R + "w/f/e",
+      R + "a",                      R + "w/f/ex/e-1/runs-x",         R + "w/f/ex0/e/runs/latest"};
   for (std::size_t i = 0; i < paths.size(); ++i) {
     now = Time{} + Seconds(static_cast<std::int64_t>(i) + 1);
     REQUIRE(d.write(paths[i], paths[i]).isSome());
@@ -273,38 +282,40 @@ TEST_CASE("paths split at different depths still sort and match as whole texts")
   std::sort(sorted.begin(), sorted.end());
   CHECK(d.list() == sorted);
   for (const auto& p : paths) CHECK(d.read(p) == p);
-  CHECK_FALSE(d.exists("w/f/ex/e-1/runs/c"));
-  CHECK_FALSE(d.exists("w/f/ex/e-1/runs/latestx"));
-  const std::vector<std::string> e1{"w/f/ex/e-1/runs-x", "w/f/ex/e-1/runs/c1/d/e/f", "w/f/ex/e-1/runs/c1/stdout",
-                                    "w/f/ex/e-1/runs/latest", "w/f/ex/e-1/x"};
-  CHECK(d.list("w/f/ex/e-1/") == e1);
+  CHECK_FALSE(d.exists(R + "w/f/ex/e-1/runs/c"));
+  CHECK_FALSE(d.exists(R + "w/f/ex/e-1/runs/latestx"));
+  const std::vector<std::string> e1{R + "w/f/ex/e-1/runs-x", R + "w/f/ex/e-1/runs/c1/d/e/f",
+                                    R + "w/f/ex/e-1/runs/c1/stdout", R + "w/f/ex/e-1/runs/latest",
+                                    R + "w/f/ex/e-1/x"};
+  CHECK(d.list(R + "w/f/ex/e-1/") == e1);
   std::vector<std::string> e1more = e1;
-  e1more.push_back("w/f/ex/e-10/runs/latest");
-  CHECK(d.list("w/f/ex/e-1") == e1more);
+  e1more.push_back(R + "w/f/ex/e-10/runs/latest");
+  CHECK(d.list(R + "w/f/ex/e-1") == e1more);
   // du of a directory (the disk/du isolator's sandbox check) counts the same paths.
   std::uint64_t e1bytes = 0;
   for (const auto& p : e1) e1bytes += p.size();
-  CHECK(d.usedBytes("w/f/ex/e-1/") == e1bytes);
-  CHECK(d.usedBytes("w/f/ex/e-1") == e1bytes + std::string("w/f/ex/e-10/runs/latest").size());
-  CHECK(d.usedBytes("w/f/ex/e-1/runs/c1/") == std::string("w/f/ex/e-1/runs/c1/d/e/f").size() + std::string("w/f/ex/e-1/runs/c1/stdout").size());
+  CHECK(d.usedBytes(R + "w/f/ex/e-1/") == e1bytes);
+  CHECK(d.usedBytes(R + "w/f/ex/e-1") == e1bytes + std::string(R + "w/f/ex/e-10/runs/latest").size());
+  CHECK(d.usedBytes(R + "w/f/ex/e-1/runs/c1/") ==
+        std::string(R + "w/f/ex/e-1/runs/c1/d/e/f").size() + std::string(R + "w/f/ex/e-1/runs/c1/stdout").size());
   // runs's entries: latest (1s) and c1 (made with its first file at 2s).
-  CHECK(d.mtime("w/f/ex/e-1/runs") == Time{} + Seconds(2));
+  CHECK(d.mtime(R + "w/f/ex/e-1/runs") == Time{} + Seconds(2));
   // e-1's entries: runs (made at 1s), x (6s), runs-x (11s).
-  CHECK(d.mtime("w/f/ex/e-1") == Time{} + Seconds(11));
-  CHECK(d.mtime("w/f/ex") == Time{} + Seconds(5));  // e.x, the latest entry directly in it
+  CHECK(d.mtime(R + "w/f/ex/e-1") == Time{} + Seconds(11));
+  CHECK(d.mtime(R + "w/f/ex") == Time{} + Seconds(5));  // e.x, the latest entry directly in it
   now = Time{} + Seconds(30);
-  d.makeDirectory("w/f/ex/e-3/runs/c3");
-  CHECK(d.mtime("w/f/ex/e-3/runs/c3") == Time{} + Seconds(30));
-  CHECK(d.mtime("w/f/ex") == Time{} + Seconds(30));
-  CHECK(d.removeTree("w/f/ex/e-1/") == 5);
-  CHECK(d.list("w/f/ex/e") == std::vector<std::string>{"w/f/ex/e-10/runs/latest", "w/f/ex/e-2/runs/latest",
-                                                         "w/f/ex/e.x"});
-  CHECK(d.remove("w/f/ex/e-2/runs/latest"));
-  CHECK_FALSE(d.mtime("w/f/ex/e-2").has_value());
-  CHECK(d.removeTree("w/f/ex/e-3/") == 0);
-  CHECK_FALSE(d.mtime("w/f/ex/e-3").has_value());
-  REQUIRE(d.write("w/f/ex/e-10/runs/latest", "new", false).isSome());
+  d.makeDirectory(R + "w/f/ex/e-3/runs/c3");
+  CHECK(d.mtime(R + "w/f/ex/e-3/runs/c3") == Time{} + Seconds(30));
+  CHECK(d.mtime(R + "w/f/ex") == Time{} + Seconds(30));
+  CHECK(d.removeTree(R + "w/f/ex/e-1/") == 5);
+  CHECK(d.list(R + "w/f/ex/e") == std::vector<std::string>{R + "w/f/ex/e-10/runs/latest", R + "w/f/ex/e-2/runs/latest",
+                                                         R + "w/f/ex/e.x"});
+  CHECK(d.remove(R + "w/f/ex/e-2/runs/latest"));
+  CHECK_FALSE(d.mtime(R + "w/f/ex/e-2").has_value());
+  CHECK(d.removeTree(R + "w/f/ex/e-3/") == 0);
+  CHECK_FALSE(d.mtime(R + "w/f/ex/e-3").has_value());
+  REQUIRE(d.write(R + "w/f/ex/e-10/runs/latest", "new", false).isSome());
   d.crash();
-  CHECK(d.read("w/f/ex/e-10/runs/latest") == "w/f/ex/e-10/runs/latest");
+  CHECK(d.read(R + "w/f/ex/e-10/runs/latest") == R + "w/f/ex/e-10/runs/latest");
   CHECK(d.list().size() == 6);
 }
