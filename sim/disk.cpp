@@ -187,6 +187,15 @@ Disk::File& Disk::fileAt(const std::string& path) {
   return files_.emplace_hint(it, hold(path), File{})->second;
 }
 
+namespace {
+
+// What a write that an injected fault fails answers (write, and touch's entry).
+Error injectedWriteFault(std::string_view path) {
+  return Error{fmt::format("write to '{}' failed (injected disk fault)", path)};
+}
+
+}  // namespace
+
 bool Disk::shouldFail(const std::string& path) {
   if (fail_count_ == 0 || path.rfind(fail_prefix_, 0) != 0) return false;
   --fail_count_;
@@ -194,7 +203,7 @@ bool Disk::shouldFail(const std::string& path) {
 }
 
 Try<Nothing> Disk::write(const std::string& path, std::string bytes, bool sync) {
-  if (shouldFail(path)) return Error{fmt::format("write to '{}' failed (injected disk fault)", path)};
+  if (shouldFail(path)) return injectedWriteFault(path);
   File& f = fileAt(path);
   std::optional<std::string> durable = sync ? std::nullopt : f.durable();
   f.current = std::move(bytes);
@@ -277,8 +286,9 @@ void Disk::touchDirectory(std::string_view dir) {
 Try<bool> Disk::touch(const std::string& dir) {
   if (!isDirectory(dir)) return false;
   // The entry a write and a remove would make: a fault armed for it fails the call.
-  if (fail_count_ > 0 && shouldFail(dir + "/.utime")) {
-    return Error{fmt::format("write to '{}/.utime' failed (injected disk fault)", dir)};
+  if (fail_count_ > 0) {
+    const std::string entry = dir + "/.utime";
+    if (shouldFail(entry)) return injectedWriteFault(entry);
   }
   // The entry's removal changes the directory (its making is older, or as old).
   if (!dir.empty()) touchDirectory(dir);
