@@ -26,16 +26,17 @@ void ExecutorProcess::commandKill(const std::string& taskId, sim::Duration grace
   auto it = tasks_.find(taskId);
   if (it == tasks_.end() || it->second.terminal) return;  // `terminated`
   RunningTask& task = it->second;
-  if (task.killed) {
+  if (task.kill) {
+    RunningTask::Kill& kill = *task.kill;
     // The escalation may only come sooner: a retried or longer kill is a no-op.
-    if (task.kill_start + grace > task.escalation_at) return;
-    const sim::Duration elapsed = now() - task.kill_start;
+    if (kill.start + grace > kill.escalation_at) return;
+    const sim::Duration elapsed = now() - kill.start;
     const sim::Duration remaining = grace > elapsed ? grace - elapsed : sim::Duration{};
     log(fmt::format("Rescheduling escalation to SIGKILL in {} from now", sim::format(remaining)),
         {{"task_id", taskId}});
-    cancel(task.escalation);
-    task.escalation_at = now() + remaining;
-    task.escalation = delay(remaining, "CommandExecutor::escalated",
+    cancel(kill.escalation);
+    kill.escalation_at = now() + remaining;
+    kill.escalation = delay(remaining, "CommandExecutor::escalated",
                             [this, taskId, grace] { commandEscalated(taskId, grace); });
     return;
   }
@@ -43,12 +44,10 @@ void ExecutorProcess::commandKill(const std::string& taskId, sim::Duration grace
   log(fmt::format("Sending SIGTERM to the process tree of task {}; escalation to SIGKILL in {}", taskId,
                   sim::format(grace)),
       {{"task_id", taskId}});
-  task.killed = true;
-  task.kill_start = now();
-  task.escalation_at = now() + grace;
+  task.kill = RunningTask::Kill{now(), now() + grace, {}};
   // A negative grace period (a shutdown grace period under 2secs) escalates at once.
-  task.escalation = delay(std::max(grace, sim::Duration{}), "CommandExecutor::escalated",
-                          [this, taskId, grace] { commandEscalated(taskId, grace); });
+  task.kill->escalation = delay(std::max(grace, sim::Duration{}), "CommandExecutor::escalated",
+                                [this, taskId, grace] { commandEscalated(taskId, grace); });
   if (!task.info.ignores_sigterm) commandDies(taskId, "Command terminated with signal Terminated");
 }
 
@@ -74,9 +73,9 @@ void ExecutorProcess::commandDies(const std::string& taskId, std::string message
 void ExecutorProcess::commandReaped(const std::string& taskId, TaskState state, std::string message) {
   auto it = tasks_.find(taskId);
   if (it == tasks_.end() || it->second.terminal) return;
-  cancel(it->second.escalation);
+  if (it->second.kill) cancel(it->second.kill->escalation);
   // A killed command that exits non-zero was killed (reaped's `else if (killed)`).
-  if (it->second.killed && state != TaskState::TASK_FINISHED) state = TaskState::TASK_KILLED;
+  if (it->second.kill && state != TaskState::TASK_FINISHED) state = TaskState::TASK_KILLED;
   sendStatusUpdate(taskId, state, std::move(message));
   delay(sim::Seconds(1), "CommandExecutor::selfTerminate", [this] { exitExecutor("Command executor terminates itself"); });
 }

@@ -77,7 +77,7 @@ void ExecutorProcess::reconnect(const sim::Upid& from, const ReconnectExecutorMe
   send(from, message);
 }
 
-void ExecutorProcess::runTask(const sim::Upid& /*from*/, const RunTaskMessage& message) {
+void ExecutorProcess::runTask(const sim::Upid& /*from*/, RunTaskMessage& message) {
   if (ignoredAborted("run task message")) return;
   if (!connected_) {
     // Later Mesos's driver (SlaveTest.DisconnectedExecutorDropsMessages).
@@ -93,7 +93,6 @@ void ExecutorProcess::runTask(const sim::Upid& /*from*/, const RunTaskMessage& m
   const auto entry = tasks_.try_emplace(info.task_id).first;
   RunningTask& task = entry->second;
   task.info = {info.sandbox_growth_bytes_per_minute, info.kill_policy_grace_period, info.ignores_sigterm};
-  task.unacknowledged_info = std::make_unique<TaskInfo>(info);
   if (info.sandbox_growth_bytes_per_minute > 0 && !env_.executors_dir.empty()) {
     // The task writes to its sandbox as it runs (agentsim's script).
     const std::string taskId = info.task_id;
@@ -105,13 +104,14 @@ void ExecutorProcess::runTask(const sim::Upid& /*from*/, const RunTaskMessage& m
     // A killed command sends nothing more until then.
     if (self.env_.info.command && self.tasks_.count(target) != 0) {
       if (isTerminalState(state)) return self.commandReaped(target, state, "");
-      if (self.tasks_.at(target).killed) return;
+      if (self.tasks_.at(target).kill) return;
     }
     self.sendStatusUpdate(target, state, "");
   };
   // Its own task's steps name it by the key of tasks_, which lives as long as this
   // process (no task is ever erased), so the timer's closure fits the event inline.
   const std::string* own = &entry->first;
+  task.steps.reserve(info.steps.size());
   for (const TaskUpdateStep& s : info.steps) {
     const TaskState state = s.state;
     if (s.task_id.empty() || s.task_id == info.task_id) {
@@ -122,6 +122,9 @@ void ExecutorProcess::runTask(const sim::Upid& /*from*/, const RunTaskMessage& m
                                  [this, target = s.task_id, state, step] { step(*this, target, state); }));
     }
   }
+  // The driver's copy (`tasks[task.task_id()] = task`), taken from the delivered message:
+  // nothing reads the message after this handler.
+  task.unacknowledged_info = std::make_unique<TaskInfo>(std::move(message.task));
 }
 
 void ExecutorProcess::grow(const std::string& taskId) {
@@ -147,7 +150,7 @@ void ExecutorProcess::sendStatusUpdate(const std::string& taskId, TaskState stat
   Unacknowledged& sent = unacknowledged_.emplace_back();  // a fresh UUID: never already there
   sent.task_id = taskId;
   sent.state = state;
-  sent.message = std::move(text);
+  if (!text.empty()) sent.message = std::move(text);
   const auto bytes = UuidBytes::parse(uuid());
   AGENTSIM_ASSERT(bytes.has_value());  // randomUuid writes a UUID's text
   sent.uuid = *bytes;
@@ -166,7 +169,7 @@ StatusUpdate ExecutorProcess::update(const Unacknowledged& u) const {
   out.task_id = u.task_id;
   out.state = u.state;
   out.source = TaskStatusSource::SOURCE_EXECUTOR;
-  out.message = u.message;
+  if (u.message) out.message = *u.message;
   out.uuid = u.uuid.str();
   out.timestamp = u.timestamp;
   return out;

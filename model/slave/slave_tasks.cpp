@@ -9,7 +9,9 @@
 #include "model/slave/main.hpp"
 #include "model/slave/gc.hpp"
 #include "model/slave/paths.hpp"
+#include "model/common/boxed.hpp"
 #include "model/common/pid.hpp"
+#include "model/common/uuid_bytes.hpp"
 #include "model/slave/slave.hpp"
 #include "model/slave/status_update_manager.hpp"
 #include "model/slave/utime.hpp"
@@ -19,6 +21,26 @@
 namespace agentsim::model {
 
 namespace {
+
+// An update's UUID, held until its acknowledgement is sent: 16 bytes when it is a UUID's
+// text (every executor's update), else the text itself (boxed: an empty or spoofed UUID),
+// so that str() gives back the text as it came, character for character.
+class HeldUuid {
+ public:
+  explicit HeldUuid(const std::string& text) {
+    if (const auto bytes = UuidBytes::parse(text)) {
+      bytes_ = *bytes;
+    } else {
+      text_ = text;
+    }
+  }
+  std::string str() const { return text_ ? *text_ : bytes_.str(); }
+
+ private:
+  UuidBytes bytes_;
+  Boxed<std::string> text_;
+};
+
 constexpr std::size_t kMaxCompletedTasksPerExecutor = 200;  // MAX_COMPLETED_TASKS_PER_EXECUTOR
 constexpr std::size_t kMaxCompletedFrameworks = 50;         // MAX_COMPLETED_FRAMEWORKS
 
@@ -1021,12 +1043,15 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
   // Framework::getExecutor(taskId), looking first at the executor the update names.
   Executor* e = executorOf(*f, update.task_id, update.executor_id);
   // Only what the acknowledgement needs, not the whole update.
+  // The UUID as 16 bytes (HeldUuid): the closure is 80 bytes and holds no text, where a
+  // copy of the text made it 88 (a 96-byte block) and a 48-byte block; one is held per
+  // update until the manager has it (every task's STARTING and RUNNING at a launch).
   auto ackExecutor = [this, pid, frameworkId = update.framework_id, taskId = update.task_id,
-                      uuid = update.uuid](const sim::Try<sim::Nothing>& written) {
+                      uuid = HeldUuid(update.uuid)](const sim::Try<sim::Nothing>& written) {
     // Slave::___statusUpdate: CHECK_READY aborts the agent if the manager failed.
     if (written.isError()) {
       exitAgent(host(), "slave",
-                fmt::format("Failed to handle status update {} for task {}: {}", uuid, taskId, written.error()),
+                fmt::format("Failed to handle status update {} for task {}: {}", uuid.str(), taskId, written.error()),
                 "src/slave/slave.cpp: Slave::___statusUpdate", this);
       return;
     }
@@ -1035,7 +1060,7 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
     ack.slave_id = info_.id;
     ack.framework_id = frameworkId;
     ack.task_id = taskId;
-    ack.uuid = uuid;
+    ack.uuid = uuid.str();
     send(pid, std::move(ack));
   };
   if (components_.statusUpdateManager == nullptr) return;
