@@ -42,8 +42,14 @@ void StatusUpdateManager::update(StatusUpdate u, std::optional<std::string> chec
                                  Done<sim::Nothing> done) {
   dispatch("StatusUpdateManagerProcess::update", [this, u = std::move(u), path = std::move(checkpointPath), &caller,
                                                   done = std::move(done)]() mutable {
-    // Each path replies once, so the continuation moves into the reply.
+    // Each path replies once, so the continuation moves into the reply. A success's reply
+    // holds only the continuation (a 32-byte closure, not 72 with the Try: every task's
+    // STARTING and RUNNING wait in one at a launch); the same Try reaches it.
     auto reply = [&caller, &done](sim::Try<sim::Nothing> result) {
+      if (!result.isError()) {
+        caller.dispatch("StatusUpdateManagerProcess::update", [done = std::move(done)] { done(sim::Nothing{}); });
+        return;
+      }
       caller.dispatch("StatusUpdateManagerProcess::update",
                       [done = std::move(done), result = std::move(result)] { done(result); });
     };
@@ -151,8 +157,14 @@ void StatusUpdateManager::acknowledgement(std::string taskId, Id frameworkId, st
                                                            frameworkId = std::move(frameworkId),
                                                            uuid = std::move(uuid), &caller,
                                                            done = std::move(done)]() mutable {
-    // Each path replies once, so the continuation moves into the reply.
+    // Each path replies once, so the continuation moves into the reply (a success's with
+    // its bool only, as the update's reply above).
     auto reply = [&caller, &done](sim::Try<bool> result) {
+      if (!result.isError()) {
+        caller.dispatch("StatusUpdateManagerProcess::acknowledgement",
+                        [done = std::move(done), value = *result] { done(value); });
+        return;
+      }
       caller.dispatch("StatusUpdateManagerProcess::acknowledgement",
                       [done = std::move(done), result = std::move(result)] { done(result); });
     };
