@@ -113,7 +113,7 @@ class ExecutorProcess final : public sim::Process {
     bool dead = false;          // the command died; the reaper has yet to see it
     std::vector<sim::TimerId> steps;
     sim::TimerId growth;
-    // The command executor's kill (CommandExecutor's `killed`, killGracePeriodStart and
+    // The command executor's kill (CommandExecutor's killGracePeriodStart and
     // killGracePeriodTimer): set once the task is killed (CommandExecutor's `killed`).
     // Boxed, as most tasks are never killed: the task's map node is 152 bytes (jemalloc's
     // 160-byte class), where the three fields inline made it 176 (192).

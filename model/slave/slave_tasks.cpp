@@ -22,9 +22,10 @@ namespace agentsim::model {
 
 namespace {
 
-// An update's UUID, held until its acknowledgement is sent: 16 bytes when it is a UUID's
-// text (every executor's update), else the text itself (boxed: an empty or spoofed UUID),
-// so that str() gives back the text as it came, character for character.
+// An update's UUID, held until Slave::___statusUpdate sends its acknowledgement with
+// `update.uuid()`: 16 bytes when it is a UUID's text in UuidBytes' form (every executor's
+// update), else the text itself (boxed: a spoofed or injected update's, in any case or
+// form), so that str() gives back the text as it came, character for character.
 class HeldUuid {
  public:
   explicit HeldUuid(const std::string& text) {

@@ -5,9 +5,11 @@
 
 #include <algorithm>
 
+#include "model/messages/task_messages.hpp"
 #include "model/sched/sched.hpp"
 #include "model/slave/slave.hpp"
 #include "tests/model/cluster.hpp"
+#include "tests/model/sender.hpp"
 
 using namespace agentsim;
 using namespace agentsim::model;
@@ -226,5 +228,69 @@ TEST_CASE("an executor reregisters with its unacknowledged updates oldest first,
     REQUIRE(got.size() >= 2);
     CHECK(got[0] == "TASK_STARTING");
     CHECK(got[1] == "TASK_RUNNING");
+  }
+}
+
+TEST_CASE("Slave::___statusUpdate acknowledges an update with its UUID's text as it came, character for character") {
+  // The agent holds a UUID in lower-case canonical form as 16 bytes until the manager
+  // answers (HeldUuid in model/slave/slave_tasks.cpp); any other text (a spoofed or
+  // injected update's) must come back in the acknowledgement unchanged.
+  FrameworkFlags fw;
+  fw.tasks.push_back(commandTask("task-1", sim::Minutes(10)));
+  TaskCluster c(5, fw);
+  c.boot();
+  c.sim.runFor(sim::Seconds(10));
+  const auto registered = c.find(sim::RecordKind::Send, "SlaveRegisteredMessage", "master-1");
+  REQUIRE(registered.size() == 1);
+  const std::string slaveId = registered[0]->text("slave_id");
+  const auto run = c.find(sim::RecordKind::Send, "RunTaskMessage", "master-1");
+  REQUIRE(run.size() == 1);
+  const std::string frameworkId = run[0]->text("framework_id");
+  Slave* slave = nullptr;
+  for (sim::Process* p : c.sim.host("agent-1")->processes()) {
+    if (auto* s = dynamic_cast<Slave*>(p)) slave = s;
+  }
+  REQUIRE(slave != nullptr);
+  sim::Host& h = c.sim.addHost("intruder", 9999);
+  auto& sender = c.sim.spawn<testing::Sender>(h);
+  const std::vector<std::string> uuids = {
+      "0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7",             // canonical: held as bytes
+      "0123ABCD-4567-89EF-A0B1-C2D3E4F5A6B7",             // upper case
+      "0123abcd-4567-89ef-a0b1-C2d3e4f5a6b7",             // mixed case
+      "{0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7}",           // braces
+      "urn:uuid:0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7",    // a URN
+      "0123abcd45670-89ef-a0b1-c2d3e4f5a6b7",             // 36 characters, a dash moved
+      "0123abcd-4567-89ef-a0b1-c2d3e4f5a6g7",             // 36 characters, not hex
+      "00000000-0000-0000-0000-000000000000",             // the nil UUID: bytes all zero
+      "not-a-uuid",
+      std::string("0123abcd-4567-89ef-a0b1-c2d3e4f5a6b\0", 36),  // an embedded NUL
+  };
+  for (std::size_t i = 0; i < uuids.size(); ++i) {
+    StatusUpdateMessage m;
+    m.update.framework_id = frameworkId;
+    m.update.slave_id = slaveId;
+    m.update.executor_id = "no-such-executor";
+    m.update.task_id = "spoofed-" + std::to_string(i);
+    m.update.state = TaskState::TASK_RUNNING;
+    m.update.source = TaskStatusSource::SOURCE_EXECUTOR;
+    m.update.uuid = uuids[i];
+    m.update.timestamp = c.sim.now();
+    m.pid = sender.self();
+    sender.sendTo(slave->self(), m);
+  }
+  c.sim.runFor(sim::Seconds(1));
+  std::vector<std::string> acked(uuids.size());
+  for (const auto* r : c.find(sim::RecordKind::Send, "StatusUpdateAcknowledgementMessage", "agent-1")) {
+    if (r->text("to") != sender.self().str()) continue;
+    const std::string task = r->text("task_id");
+    REQUIRE(task.rfind("spoofed-", 0) == 0);
+    const std::size_t i = std::stoul(task.substr(8));
+    REQUIRE(i < uuids.size());
+    CHECK(acked[i].empty());  // one acknowledgement each
+    acked[i] = r->text("uuid");
+  }
+  for (std::size_t i = 0; i < uuids.size(); ++i) {
+    CAPTURE(i);
+    CHECK(acked[i] == uuids[i]);
   }
 }
