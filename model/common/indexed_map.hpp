@@ -8,10 +8,12 @@
 // agent's executors of a framework by ExecutorID.
 //
 // The index is flat (open addressing with linear probing in a power-of-two array at most
-// half full, as sim::UpidMap): a slot holds the key's hash beside the entry's map
-// iterator, so a look-up reads one slot (a node-based hash table read a bucket and then a
-// node, each a miss at 100,000 tasks) and compares the key's text only when the whole hash
-// matches. Erasing shifts the probe run back (no tombstones). The index is only looked
+// four fifths full, as sim::UpidMap): a slot holds the key's hash beside the entry's map
+// iterator and, for a key of at most 15 characters (a task or executor id such as
+// "task-12-34"), the key's text itself, so a look-up reads one slot (a node-based hash table
+// read a bucket, then a node, then the map node's key, each a miss at 100,000 tasks) and
+// compares the text there; a longer key is compared in the map node, only when the whole
+// hash matches. Erasing shifts the probe run back (no tombstones). The index is only looked
 // up, never iterated (its order follows hashes: docs/performance.md). Map iterators stay
 // valid (a move keeps them too), so the index holds them.
 #include <cstddef>
@@ -63,8 +65,8 @@ class IndexedMap {
   std::pair<iterator, bool> try_emplace(const std::string& key, Args&&... args) {
     if (const iterator it = find(key); it != map_.end()) return {it, false};
     const iterator made = map_.try_emplace(key, std::forward<Args>(args)...).first;
-    if (map_.size() * 2 > slots_.size()) grow();
-    place(hash(key), made);
+    if (map_.size() * 5 > slots_.size() * 4) grow();
+    place(slot(hash(key), made));
     return {made, true};
   }
   template <typename M>
@@ -97,25 +99,47 @@ class IndexedMap {
   bool empty() const { return map_.empty(); }
 
  private:
+  static constexpr std::size_t kInline = 15;    // the longest key a slot holds as text
+  static constexpr unsigned char kLong = 0xff;   // `size` of a longer key's slot
   struct Slot {
     std::size_t hash = 0;  // 0: empty (a key's hash is never 0)
     iterator it{};
+    char text[kInline] = {};  // the key, if it is short
+    unsigned char size = 0;   // its length, or kLong
+    bool holds(std::size_t h, const std::string& key) const {
+      if (hash != h) return false;
+      if (size == kLong) return it->first == key;
+      return size == key.size() && std::char_traits<char>::compare(text, key.data(), size) == 0;
+    }
   };
+  static Slot slot(std::size_t h, iterator it) {
+    Slot s;
+    s.hash = h;
+    s.it = it;
+    const std::string& key = it->first;
+    if (key.size() <= kInline) {
+      std::char_traits<char>::copy(s.text, key.data(), key.size());
+      s.size = static_cast<unsigned char>(key.size());
+    } else {
+      s.size = kLong;
+    }
+    return s;
+  }
   static std::size_t hash(std::string_view key) {
     const std::size_t h = std::hash<std::string_view>{}(key);
     return h == 0 ? 1 : h;
   }
   std::size_t mask() const { return slots_.size() - 1; }
-  void place(std::size_t h, iterator it) {
-    std::size_t i = h & mask();
+  void place(Slot s) {
+    std::size_t i = s.hash & mask();
     while (slots_[i].hash != 0) i = (i + 1) & mask();
-    slots_[i] = Slot{h, it};
+    slots_[i] = s;
   }
   void grow() {
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(old.empty() ? 8 : old.size() * 2, Slot{});
     for (const Slot& s : old) {
-      if (s.hash != 0) place(s.hash, s.it);
+      if (s.hash != 0) place(s);
     }
   }
   static constexpr std::size_t kNone = ~std::size_t{0};
@@ -125,7 +149,7 @@ class IndexedMap {
     const std::size_t h = hash(key);
     for (std::size_t i = h & mask();; i = (i + 1) & mask()) {
       const Slot& s = slots_[i];
-      if (s.hash == h && s.it->first == key) return i;
+      if (s.holds(h, key)) return i;
       if (s.hash == 0) return kNone;
     }
   }

@@ -29,7 +29,7 @@ void checkSame(const IndexedMap<int>& map, const std::map<std::string, int>& exp
     ++it;
   }
   CHECK(it == map.end());
-  for (const char* absent : {"", "task-0", "task-x", "zzz"}) {
+  for (const char* absent : {"", "task-0", "task-x", "zzz", "a-key-longer-than-fifteen-task-0"}) {
     CHECK(map.find(absent) == map.end());
     CHECK(map.count(absent) == 0);
   }
@@ -42,7 +42,7 @@ TEST_CASE("IndexedMap: finds what a std::map holds, in its order, through insert
   std::map<std::string, int> expected;
   checkSame(map, expected);
   CHECK(map.erase("task-1") == 0);  // an empty index
-  // A fixed pseudo-random walk of inserts and erases (by key and by iterator) over 600 keys:
+  // A fixed pseudo-random walk of inserts and erases (by key and by iterator) over 1,200 keys:
   // the index grows past several sizes, and erasing shifts its probe runs back.
   std::uint64_t x = 88172645463325252ULL;
   auto next = [&x] {
@@ -52,7 +52,9 @@ TEST_CASE("IndexedMap: finds what a std::map holds, in its order, through insert
     return x;
   };
   for (int step = 0; step < 20000; ++step) {
-    const std::string key = fmt::format("task-{}-{}", next() % 20 + 1, next() % 30 + 1);
+    // Keys of up to 15 characters are kept in the index's slots; longer ones only in the map.
+    std::string key = fmt::format("task-{}-{}", next() % 20 + 1, next() % 30 + 1);
+    if (next() % 3 == 0) key = "a-key-longer-than-fifteen-" + key;
     switch (next() % 4) {
       case 0:
       case 1:
