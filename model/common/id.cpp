@@ -1,29 +1,80 @@
 #include "model/common/id.hpp"
 
+#include <cstdint>
 #include <functional>
-#include <unordered_set>  // lookup only: the intern table
+#include <vector>
 
 namespace agentsim::model {
 namespace {
 
-struct Hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  std::size_t operator()(const Id::Text& t) const noexcept { return (*this)(std::string_view(t.text)); }
-};
-
-struct Equal {
-  using is_transparent = void;
-  static std::string_view view(std::string_view s) { return s; }
-  static std::string_view view(const Id::Text& t) { return t.text; }
-  template <typename A, typename B>
-  bool operator()(const A& a, const B& b) const {
-    return view(a) == view(b);
+// The intern table: each text once, on the heap (an Id points at it, so it never moves),
+// found through a flat index (open addressing with linear probing in a power-of-two array
+// at most four fifths full): a slot holds the text's hash beside its pointer, so a look-up
+// reads one slot and compares the text only when the whole hash matches (a node-based
+// set read a bucket and then a node: at bench_tasks A=1000 each new container id, a
+// random UUID, is looked up among 100,000 live ones). Erasing shifts the probe run back
+// (no tombstones). Never iterated, so its order cannot reach a trace.
+class Texts {
+ public:
+  const Id::Text* intern(std::string_view text) {
+    const std::size_t h = hash(text);
+    std::size_t i = probe(h, text);
+    if (slots_[i].text != nullptr) return slots_[i].text;
+    if ((size_ + 1) * 5 > slots_.size() * 4) {
+      grow();
+      i = probe(h, text);
+    }
+    slots_[i] = Slot{h, new Id::Text{std::string(text)}};
+    ++size_;
+    return slots_[i].text;
   }
-};
+  void forget(const Id::Text& text) {
+    std::size_t i = probe(hash(text.text), text.text);
+    delete slots_[i].text;
+    --size_;
+    // Backward-shift deletion: move each later slot of the run whose home is not in
+    // (i, j] into the hole.
+    for (std::size_t j = (i + 1) & mask();; j = (j + 1) & mask()) {
+      Slot& s = slots_[j];
+      if (s.text == nullptr) break;
+      const std::size_t home = s.hash & mask();
+      const bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+      if (stays) continue;
+      slots_[i] = s;
+      i = j;
+    }
+    slots_[i] = Slot{};
+  }
+  std::size_t size() const { return size_; }
 
-// Never iterated, so its order cannot reach a trace; node-based, so texts never move.
-using Texts = std::unordered_set<Id::Text, Hash, Equal>;  // lookup only
+ private:
+  struct Slot {
+    std::size_t hash = 0;
+    Id::Text* text = nullptr;  // null: empty
+  };
+  static std::size_t hash(std::string_view text) { return std::hash<std::string_view>{}(text); }
+  std::size_t mask() const { return slots_.size() - 1; }
+  // The slot holding `text`, or the empty slot where it would go.
+  std::size_t probe(std::size_t h, std::string_view text) const {
+    for (std::size_t i = h & mask();; i = (i + 1) & mask()) {
+      const Slot& s = slots_[i];
+      if (s.text == nullptr || (s.hash == h && s.text->text == text)) return i;
+    }
+  }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.size() * 2, Slot{});
+    for (const Slot& s : old) {
+      if (s.text == nullptr) continue;
+      std::size_t i = s.hash & mask();
+      while (slots_[i].text != nullptr) i = (i + 1) & mask();
+      slots_[i] = s;
+    }
+  }
+
+  std::vector<Slot> slots_ = std::vector<Slot>(64);  // lookup only: never iterated but to rebuild it
+  std::size_t size_ = 0;
+};
 
 Texts& table() {
   static auto* texts = new Texts;  // never destroyed: an Id may outlive static destruction
@@ -34,17 +85,11 @@ Texts& table() {
 
 Id::Id(std::string_view text) {
   if (text.empty()) return;
-  Texts& texts = table();
-  auto it = texts.find(text);
-  if (it == texts.end()) it = texts.insert(Text{std::string(text)}).first;
-  t_ = &*it;
+  t_ = table().intern(text);
   retain();
 }
 
-void Id::forget(const Text& text) {
-  Texts& texts = table();
-  texts.erase(texts.find(std::string_view(text.text)));
-}
+void Id::forget(const Text& text) { table().forget(text); }
 
 std::size_t Id::interned() { return table().size(); }
 

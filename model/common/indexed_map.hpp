@@ -3,17 +3,27 @@
 // map is (every walk over it keeps its order), looked up in one probe. For the master's
 // agents by SlaveID: at 100,000 agents a look-up in the map walks 17 levels, each a node
 // and its key's heap text ("<uuid>-S<n>": 38 characters of common prefix compared at
-// every level), a cache miss apiece; the index reads a bucket and a node. The same for
-// the master's tasks of a framework by TaskID (100,000 at bench_tasks A=1000) and an
-// agent's executors of a framework by ExecutorID. The index is only looked up, never
-// iterated (docs/performance.md). Map iterators stay valid (a move keeps them too), so
-// the index holds them.
+// every level), a cache miss apiece; the index reads a slot and the entry's node. The same
+// for the master's tasks of a framework by TaskID (100,000 at bench_tasks A=1000) and an
+// agent's executors of a framework by ExecutorID.
+//
+// The index is flat (open addressing with linear probing in a power-of-two array at most
+// four fifths full, as sim::UpidMap): a slot holds the key's hash beside the entry's map
+// iterator and, for a key of at most 15 characters (a task or executor id such as
+// "task-12-34"), the key's text itself, so a look-up reads one slot (a node-based hash table
+// read a bucket, then a node, then the map node's key, each a miss at 100,000 tasks) and
+// compares the text there; a longer key is compared in the map node, only when the whole
+// hash matches. Erasing shifts the probe run back (no tombstones). The index is only looked
+// up, never iterated (its order follows hashes: docs/performance.md). Map iterators stay
+// valid (a move keeps them too), so the index holds them.
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <unordered_map>  // lookup only: index_
+#include <utility>
+#include <vector>
 
 namespace agentsim::model {
 
@@ -33,14 +43,11 @@ class IndexedMap {
   ~IndexedMap() = default;
 
   iterator find(const std::string& key) {
-    const auto it = index_.find(key);
-    return it == index_.end() ? map_.end() : it->second;
+    const std::size_t i = slotOf(key);
+    return i == kNone ? map_.end() : slots_[i].it;
   }
-  const_iterator find(const std::string& key) const {
-    const auto it = index_.find(key);
-    return it == index_.end() ? map_.end() : const_iterator(it->second);
-  }
-  std::size_t count(const std::string& key) const { return index_.count(key); }
+  const_iterator find(const std::string& key) const { return const_cast<IndexedMap*>(this)->find(key); }
+  std::size_t count(const std::string& key) const { return find(key) == map_.end() ? 0 : 1; }
   V& at(const std::string& key) {
     const iterator it = find(key);
     if (it == map_.end()) throw std::out_of_range("IndexedMap::at");
@@ -52,21 +59,35 @@ class IndexedMap {
     return it->second;
   }
   // The value of `key`, made (value-initialized) if absent.
-  V& operator[](const std::string& key) {
-    if (const iterator it = find(key); it != map_.end()) return it->second;
-    const iterator made = map_.try_emplace(key).first;
-    index_.emplace(std::string_view(made->first), made);
-    return made->second;
+  V& operator[](const std::string& key) { return try_emplace(key).first->second; }
+  // As std::map's: the entry of `key`, made from `args` if absent (and whether it was).
+  template <typename... Args>
+  std::pair<iterator, bool> try_emplace(const std::string& key, Args&&... args) {
+    if (const iterator it = find(key); it != map_.end()) return {it, false};
+    const iterator made = map_.try_emplace(key, std::forward<Args>(args)...).first;
+    if (map_.size() * 5 > slots_.size() * 4) grow();
+    place(slot(hash(key), made));
+    return {made, true};
+  }
+  template <typename M>
+  std::pair<iterator, bool> insert_or_assign(const std::string& key, M&& value) {
+    auto [it, made] = try_emplace(key, std::forward<M>(value));
+    if (!made) it->second = std::forward<M>(value);
+    return {it, made};
   }
   // Erases the entry; returns the next in key order.
   iterator erase(iterator it) {
-    index_.erase(std::string_view(it->first));
+    std::size_t i = hash(it->first) & mask();
+    while (slots_[i].hash == 0 || slots_[i].it != it) i = (i + 1) & mask();
+    unindex(i);
     return map_.erase(it);
   }
   std::size_t erase(const std::string& key) {
-    const iterator it = find(key);
-    if (it == map_.end()) return 0;
-    erase(it);
+    const std::size_t i = slotOf(key);
+    if (i == kNone) return 0;
+    const iterator it = slots_[i].it;
+    unindex(i);
+    map_.erase(it);
     return 1;
   }
 
@@ -78,8 +99,78 @@ class IndexedMap {
   bool empty() const { return map_.empty(); }
 
  private:
+  static constexpr std::size_t kInline = 15;    // the longest key a slot holds as text
+  static constexpr unsigned char kLong = 0xff;   // `size` of a longer key's slot
+  struct Slot {
+    std::size_t hash = 0;  // 0: empty (a key's hash is never 0)
+    iterator it{};
+    char text[kInline] = {};  // the key, if it is short
+    unsigned char size = 0;   // its length, or kLong
+    bool holds(std::size_t h, const std::string& key) const {
+      if (hash != h) return false;
+      if (size == kLong) return it->first == key;
+      return size == key.size() && std::char_traits<char>::compare(text, key.data(), size) == 0;
+    }
+  };
+  static Slot slot(std::size_t h, iterator it) {
+    Slot s;
+    s.hash = h;
+    s.it = it;
+    const std::string& key = it->first;
+    if (key.size() <= kInline) {
+      std::char_traits<char>::copy(s.text, key.data(), key.size());
+      s.size = static_cast<unsigned char>(key.size());
+    } else {
+      s.size = kLong;
+    }
+    return s;
+  }
+  static std::size_t hash(std::string_view key) {
+    const std::size_t h = std::hash<std::string_view>{}(key);
+    return h == 0 ? 1 : h;
+  }
+  std::size_t mask() const { return slots_.size() - 1; }
+  void place(Slot s) {
+    std::size_t i = s.hash & mask();
+    while (slots_[i].hash != 0) i = (i + 1) & mask();
+    slots_[i] = s;
+  }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 8 : old.size() * 2, Slot{});
+    for (const Slot& s : old) {
+      if (s.hash != 0) place(s);
+    }
+  }
+  static constexpr std::size_t kNone = ~std::size_t{0};
+  // The slot of `key`'s entry, or kNone.
+  std::size_t slotOf(const std::string& key) const {
+    if (slots_.empty()) return kNone;
+    const std::size_t h = hash(key);
+    for (std::size_t i = h & mask();; i = (i + 1) & mask()) {
+      const Slot& s = slots_[i];
+      if (s.holds(h, key)) return i;
+      if (s.hash == 0) return kNone;
+    }
+  }
+  // Empties slot `i`.
+  void unindex(std::size_t i) {
+    // Backward-shift deletion: move each later slot of the run whose home is not in
+    // (i, j] into the hole.
+    for (std::size_t j = (i + 1) & mask();; j = (j + 1) & mask()) {
+      Slot& s = slots_[j];
+      if (s.hash == 0) break;
+      const std::size_t home = s.hash & mask();
+      const bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+      if (stays) continue;
+      slots_[i] = s;
+      i = j;
+    }
+    slots_[i] = Slot{};
+  }
+
   Map map_;
-  std::unordered_map<std::string_view, iterator> index_;  // lookup only: views of map_'s keys
+  std::vector<Slot> slots_;  // lookup only: the index, never iterated but to rebuild it
 };
 
 }  // namespace agentsim::model

@@ -890,15 +890,18 @@ void Master::statusUpdate(const sim::Upid& /*from*/, StatusUpdateMessage& messag
   auto fw = frameworks_.find(u.framework_id);
   const bool forwarded = fw != frameworks_.end() && fw->second.connected;
   auto tasks = tasks_.find(u.framework_id);
+  // The framework's task of that id, on whichever agent the master has it (found once).
+  MasterTask* known = nullptr;
+  if (tasks != tasks_.end()) {
+    if (auto it = tasks->second.find(u.task_id); it != tasks->second.end()) known = &it->second;
+  }
   if (forwarded) {
     // Master::forward: the framework's task of that id (Framework::getTask, on whichever
     // agent the master has it) takes the update's state and uuid, set together, when the
     // update has a uuid; then the update goes to the framework with the acknowledgee.
-    if (tasks != tasks_.end() && !u.uuid.empty()) {
-      if (auto it = tasks->second.find(u.task_id); it != tasks->second.end()) {
-        it->second.status_update_state = u.state;
-        it->second.acked_uuid = u.uuid;
-      }
+    if (known != nullptr && !u.uuid.empty()) {
+      known->status_update_state = u.state;
+      known->acked_uuid = u.uuid;
     }
     forwardToFramework(u.framework_id.str(), u, message.pid);
   } else {
@@ -910,11 +913,7 @@ void Master::statusUpdate(const sim::Upid& /*from*/, StatusUpdateMessage& messag
   // Slave::getTask: the task the master has for this framework on this agent. An update
   // for any other task (unknown, or completed and removed already: a second terminal
   // update) is not recorded ("Could not lookup task") and counts invalid.
-  MasterTask* t = nullptr;
-  if (tasks != tasks_.end()) {
-    auto it = tasks->second.find(u.task_id);
-    if (it != tasks->second.end() && it->second.slave_id == u.slave_id) t = &it->second;
-  }
+  MasterTask* t = known != nullptr && known->slave_id == u.slave_id ? known : nullptr;
   if (t == nullptr) {
     log(fmt::format("Could not lookup task {} of framework {} for status update {} from agent {}", u.task_id,
                     u.framework_id, u.uuid, u.slave_id));

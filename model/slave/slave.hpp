@@ -361,6 +361,12 @@ class Slave final : public sim::Process {
   std::list<CompletedFramework> completed_frameworks_;
   bool rebooted_ = false;
   std::optional<Resources> oversubscribed_;  // the last total sent (or due) to the master
+  // Whether any task with revocable resources was ever launched on this agent (set by
+  // its insertion into an executor's `launched`, never cleared): until then
+  // revocableAllocated() is nothing, and every --oversubscribed_resources_interval it
+  // answers so without a walk over every executor's tasks (a cache miss apiece at 100
+  // executors an agent: bench_tasks).
+  bool launched_revocable_ = false;
   std::uint64_t executors_preempted_ = 0;     // metric slave/executors_preempted
   // The agent's counters (Slave::Metrics): slave/tasks_<state>, slave/executors_terminated,
   // slave/executors_preempted, slave/valid_status_updates, slave/invalid_status_updates.

@@ -35,6 +35,7 @@ Resources Slave::revocableAllocated() const {
   // _forwardOversubscribed's sum: executor->resources.revocable() of every executor of
   // every framework, whatever its state; queued tasks are not in it (Mesos 1.1).
   Resources total;
+  if (!launched_revocable_) return total;  // every task's revocable part is empty
   for (const auto& [fid, f] : frameworks_) {
     for (const auto& [eid, e] : f.executors) {
       for (const auto& [tid, t] : e.launched) {

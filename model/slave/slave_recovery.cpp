@@ -230,6 +230,7 @@ void Slave::recoverTask(Framework& f, Executor& e, const state::TaskState& ts) {
     e.terminated[ts.id] = t;
   } else {
     e.launched[ts.id] = t;
+    launched_revocable_ = launched_revocable_ || !t.revocable_resources.empty();
   }
   recordTask(f.info.id, e, ts.id, terminalAcked ? "COMPLETED" : isTerminalState(t.state) ? "TERMINATED" : "LAUNCHED",
              t.state);

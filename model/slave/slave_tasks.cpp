@@ -647,7 +647,9 @@ void Slave::sendQueuedTasks(const Id& frameworkId, const std::string& executorId
                       executorId));
       continue;
     }
-    e->launched[id] = createTask(q->second, TaskState::TASK_STAGING, f->info.id, e->info.executor_id, info_.id);
+    const Task& launched = e->launched[id] =
+        createTask(q->second, TaskState::TASK_STAGING, f->info.id, e->info.executor_id, info_.id);
+    launched_revocable_ = launched_revocable_ || !launched.revocable_resources.empty();
     recordTask(f->info.id, *e, id, "LAUNCHED", TaskState::TASK_STAGING);
     RunTaskMessage message;
     message.framework = f->info;

@@ -56,7 +56,7 @@ void StatusUpdateManager::update(StatusUpdate u, std::optional<std::string> chec
     Entry* entry = find(u.framework_id, u.task_id);
     if (entry == nullptr) {
       auto& tasks = streams_[u.framework_id];
-      entry = &tasks.emplace(u.task_id, Entry{StatusUpdateStream(u.task_id, u.framework_id, &host().disk(), path,
+      entry = &tasks.try_emplace(u.task_id, Entry{StatusUpdateStream(u.task_id, u.framework_id, &host().disk(), path,
                                                                  bugOn(bugs_, PlantedBugId::UpdateForwardedBeforeCheckpoint)),
                                               std::nullopt})
                    .first->second;

@@ -19,6 +19,7 @@
 #include <tuple>
 #include <string>
 
+#include "model/common/indexed_map.hpp"
 #include "model/common/planted_bug.hpp"
 #include "model/slave/status_update_stream.hpp"
 #include "sim/fault_site.hpp"
@@ -99,7 +100,9 @@ class StatusUpdateManager final : public sim::Process {
   sim::Process* slave_ = nullptr;
   Forward forward_;
   bool paused_ = false;
-  std::map<Id, std::map<std::string, Entry>> streams_;  // framework -> task
+  // framework -> task (in TaskID order; found by hash: every update and acknowledgement
+  // looks its stream up)
+  std::map<Id, IndexedMap<Entry>> streams_;
   Due due_;  // every entry with a retry due, by that time
 };
 

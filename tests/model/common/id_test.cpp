@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -47,4 +48,23 @@ TEST_CASE("Id: the empty id, comparisons with text, order by text, formatting") 
   CHECK(fmt::format("[{}]", a) == "[fw-2]");
   CHECK(a + "/x" == "fw-2/x");
   CHECK("x/" + a == "x/fw-2");
+}
+
+TEST_CASE("Id: the intern table through growth and forgetting (each text once, found again after others go)") {
+  const std::size_t before = Id::interned();
+  std::vector<Id> ids;
+  for (int i = 0; i < 5000; ++i) ids.emplace_back(fmt::format("container-{}", i));
+  CHECK(Id::interned() == before + 5000);
+  // Forget every third, then find every text again: the kept ones are the same texts, the
+  // forgotten ones are interned anew.
+  for (std::size_t i = 0; i < ids.size(); i += 3) ids[i] = Id();
+  CHECK(Id::interned() == before + 5000 - 1667);
+  for (int i = 0; i < 5000; ++i) {
+    const Id again = fmt::format("container-{}", i);
+    CHECK(again.str() == fmt::format("container-{}", i));
+    if (i % 3 != 0) CHECK(&again.str() == &ids[static_cast<std::size_t>(i)].str());
+  }
+  CHECK(Id::interned() == before + 5000 - 1667);  // each `again` of a forgotten text went with it
+  ids.clear();
+  CHECK(Id::interned() == before);
 }
