@@ -342,6 +342,7 @@ void Simulation::crash(Host& host, std::string_view label) {
   host.programs_.clear();
   host.next_port_ = 0;
   ++host.incarnation_;
+  host.last_crash_ = ++crashes_;
   host.disk_.crash();
   host.up_ = false;
 }
@@ -431,9 +432,12 @@ void Simulation::emitMessage(RecordKind kind, const Process* p, std::string_view
 __attribute__((always_inline)) inline void Simulation::deliver(EventQueue::Delivery& d) {
   Envelope& env = d.envelope;
   const std::uint32_t target = env.to.entry()->slot;
-  const Host* h = hostOf(env.to);
   Process* p = target == kNone ? nullptr : processes_[target].process.get();
-  if (h != nullptr && h->incarnation_ != d.incarnation) p = nullptr;  // the connection died with the host
+  // The connection died with the host if the host crashed after the send (scheduleDelivery).
+  if (d.incarnation != crashes_) {
+    const Host* h = hostOf(env.to);
+    if (h != nullptr && h->last_crash_ > d.incarnation) p = nullptr;
+  }
   if (p == nullptr) {
     if (tracing(RecordKind::Drop, env.body->name())) {
       emitMessage(RecordKind::Drop, nullptr, env.to.host(), env,
