@@ -64,7 +64,7 @@ void Network::removeRule(RuleId id) {
 }
 
 // Inline in its callers below (every send takes it).
-inline void Network::schedule(Envelope&& envelope, Duration extra, std::uint64_t incarnation, bool keepOrder) {
+inline void Network::schedule(Envelope&& envelope, Duration extra, std::uint64_t epoch, bool keepOrder) {
   Duration latency = extra == Duration{} ? latency_.base : latency_.base + extra;
   if (latency_.jitter > Duration{}) latency += rng_.uniform(latency_.jitter);
   Time when = sim_.now() + latency;
@@ -81,7 +81,7 @@ inline void Network::schedule(Envelope&& envelope, Duration extra, std::uint64_t
       it->second = when;
     }
   }
-  sim_.scheduleDelivery(when, std::move(envelope), incarnation);
+  sim_.scheduleDelivery(when, std::move(envelope), epoch);
 }
 
 
@@ -93,7 +93,7 @@ std::size_t Network::release(RuleId id) {
   const std::string label = rule->rule.label;
   for (Held& h : held) {
     traceFault(h.envelope, "release", label);
-    schedule(std::move(h.envelope), Duration{}, h.incarnation);
+    schedule(std::move(h.envelope), Duration{}, h.epoch);
   }
   return held.size();
 }
@@ -155,8 +155,9 @@ void Network::send(Envelope envelope) {
     sim_.emitMessage(RecordKind::Send, ctx.process, envelope.from.host(), envelope, std::move(f),
                      sim_.refOf(ctx.process, ctx.function));
   }
-  // The connection is to the destination host's current boot, whatever a fault does later.
-  const std::uint64_t incarnation = sim_.incarnationOf(envelope.to);
+  // The connection is to the destination host's current boot, whatever a fault does later:
+  // the delivery drops the message if that host crashed after this (Simulation::crashEpoch).
+  const std::uint64_t epoch = sim_.crashEpoch();
   Duration extra;
   int copies = 1;
   bool keepOrder = false;
@@ -174,7 +175,7 @@ void Network::send(Envelope envelope) {
         return;
       case FaultAction::Hold:
         traceFault(envelope, "hold", rule.label);
-        active.held.push_back(Held{std::move(envelope), incarnation});
+        active.held.push_back(Held{std::move(envelope), epoch});
         return;
       case FaultAction::Delay:
         traceFault(envelope, "delay", rule.label);
@@ -194,10 +195,10 @@ void Network::send(Envelope envelope) {
   // its duplicates.
   if (copies > 1) envelope.duplicate = true;
   for (int i = 1; i < copies; ++i) {
-    schedule(Envelope{envelope.from, envelope.to, envelope.body->clone(), envelope.msg, i > 1}, extra, incarnation,
+    schedule(Envelope{envelope.from, envelope.to, envelope.body->clone(), envelope.msg, i > 1}, extra, epoch,
              keepOrder);
   }
-  schedule(std::move(envelope), extra, incarnation, keepOrder);
+  schedule(std::move(envelope), extra, epoch, keepOrder);
 }
 
 }  // namespace agentsim::sim

@@ -91,18 +91,18 @@ class Network {
   std::uint64_t messagesSent() const { return sent_; }
 
  private:
-  // A held message, with the incarnation its destination host had when it was sent:
-  // released after that host crashed, it is dropped as any message to a crashed process.
+  // A held message, with the kernel's crash epoch when it was sent (crashEpoch): released
+  // after its destination host crashed, it is dropped as any message to a crashed process.
   struct Held {
     Envelope envelope;
-    std::uint64_t incarnation = 0;
+    std::uint64_t epoch = 0;
   };
   struct ActiveRule {
     FaultRule rule;
     std::uint64_t matched = 0;
     std::vector<Held> held;
   };
-  __attribute__((always_inline)) void schedule(Envelope&& envelope, Duration extra, std::uint64_t incarnation,
+  __attribute__((always_inline)) void schedule(Envelope&& envelope, Duration extra, std::uint64_t epoch,
                                                bool keepOrder = false);
   void traceDrop(const Envelope& e, std::string reason);
   void traceFault(const Envelope& e, std::string_view what, const std::string& label);

@@ -1621,7 +1621,10 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
   // re-admitted without a registry operation (Master::_reregisterSlave, later Mesos;
   // conformance C23); any other consults the registrar (MarkSlaveReachable; later Mesos
   // applies UpdateSlave for a recovered agent with a changed SlaveInfo, not modelled).
-  const bool recovered = recovered_slaves_.erase(info.id) != 0;
+  // Found, then erased where it was found: erase by key walks the set twice (equal_range).
+  const auto recoveredAt = recovered_slaves_.find(info.id);
+  const bool recovered = recoveredAt != recovered_slaves_.end();
+  if (recovered) recovered_slaves_.erase(recoveredAt);
   reregistering_.insert(info.id);
   dispatch("Master::_reregisterSlave", [this, from, message, recovered] {
     auto admitted = registry_.slaves.find(message.slave.id);

@@ -474,6 +474,34 @@ TEST_CASE("a message in flight across a crash and restart does not reach the new
   CHECK(w.slave->received.empty());
 }
 
+// Only the destination's crash loses a message in flight: the delivery asks whether its
+// host crashed after the send (Simulation::crashEpoch), so a crash of another host while
+// it is in flight, or the destination's own crash before it was sent, loses nothing.
+TEST_CASE("a crash of another host while a message is in flight does not drop it") {
+  AgentWorld w;
+  MemorySink sink;
+  w.sim.trace().addSink(&sink);
+  Host& other = w.sim.addHost("other-1", 5052);
+  w.sim.crash(*w.agent);
+  w.sim.restart(*w.agent);
+  (void)w.sim.settle();
+  const Upid slaveAddr = w.slave->self();
+  w.sim.at(T(Seconds(1)), "send", [&] { w.master->sendPing(slaveAddr, 7); });
+  w.sim.at(T(Seconds(1) + Microseconds(500)), "crash", [&] { w.sim.crash(other); });
+  std::vector<std::int64_t> seen;
+  w.sim.at(T(Seconds(2)), "look", [&] { seen = w.slave->numbers(); });
+  // And one sent just before the destination crashes again is lost.
+  w.sim.at(T(Seconds(3)), "send", [&] { w.master->sendPing(slaveAddr, 8); });
+  w.sim.at(T(Seconds(3) + Microseconds(500)), "crash", [&] { w.sim.crash(*w.agent); });
+  (void)w.sim.runUntil(Time::max());
+  CHECK(seen == std::vector<std::int64_t>{7});
+  const auto drops = ofKind(sink, RecordKind::Drop);
+  REQUIRE(drops.size() == 1);
+  CHECK(drops[0].name == "Ping");
+  CHECK(drops[0].at == T(Seconds(3) + Milliseconds(1)));
+  CHECK(drops[0].text("reason") == "no process at the address");
+}
+
 // A held message is one that was sent: the connection it was sent on died with the host,
 // so releasing it after a crash and restart must not reach the new incarnation.
 TEST_CASE("a message held across a crash and restart of its destination is dropped on release") {
