@@ -172,10 +172,6 @@ class Process {
   const std::string* program_ = nullptr;  // Host::Program's name; none: the boot program
   static inline const std::string kBootProgram;
   std::uint32_t binding_ = 0;  // the n-th process at this address
-  // Its slot's generation (Simulation::ProcessSlot::gen), kept equal to it while this
-  // process holds the slot (adopt, unbind), so that scheduling its events and linking
-  // read it here, not from the kernel's table of slots (a cache miss at 100,000 agents).
-  std::uint32_t gen_ = 0;
   Upid self_;
   Host* host_ = nullptr;
   Simulation* sim_ = nullptr;

@@ -210,7 +210,6 @@ void Simulation::adopt(Host& host, std::unique_ptr<Process> p, std::optional<std
   raw->host_ = &host;
   raw->sim_ = this;
   raw->slot_ = slot;
-  raw->gen_ = processes_[slot].gen;
   processes_[slot].process = std::move(p);
   const_cast<detail::UpidEntry*>(self.entry())->slot = slot;
   host.slots_.push_back(slot);
@@ -288,7 +287,6 @@ void Simulation::unbind(Process& p) {
   std::vector<std::uint32_t>& slots = p.host_->slots_;
   slots.erase(std::remove(slots.begin(), slots.end(), slot), slots.end());
   const std::uint32_t gen = ++processes_[slot].gen;  // its queued events are now stale
-  p.gen_ = gen;  // what it schedules from now on is stale too
   at(now_, "terminate", [this, slot, gen] {
     if (processes_[slot].gen == gen) destroy(slot);
   });
@@ -307,7 +305,7 @@ void Simulation::link(Process& linker, const Upid& to) {
     entry->links = static_cast<std::uint32_t>(link_sets_.size());
     link_sets_.push_back(LinkSet{entry, {}});
   }
-  link_sets_[entry->links].refs[linker.slot_] = LinkRef{linker.self_, linker.slot_, linker.gen_};
+  link_sets_[entry->links].refs[linker.slot_] = LinkRef{linker.self_, linker.slot_, processes_[linker.slot_].gen};
 }
 
 void Simulation::notifyExited(const Upid& to, std::map<std::uint32_t, LinkRef>& refs,

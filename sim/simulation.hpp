@@ -365,7 +365,7 @@ inline TimerId Simulation::schedule(Time when, Process* owner, std::string_view 
   e.armed = now_;
   if (owner != nullptr) {
     e.owner = owner->slot_;
-    e.owner_gen = owner->gen_;  // processes_[owner->slot_].gen
+    e.owner_gen = processes_[owner->slot_].gen;
   } else {
     e.owner = EventQueue::kNone;
   }
