@@ -61,7 +61,7 @@ class EventQueue {
     std::int64_t at = 0;
     std::uint64_t seq = 0;  // while the slot is free: the next free slot
     Envelope envelope;
-    std::uint64_t incarnation = 0;  // of the destination host when it was sent
+    std::uint64_t crash_epoch = 0;  // Simulation::crashEpoch() when it was sent
   };
 
   EventQueue() {

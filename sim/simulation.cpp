@@ -446,9 +446,9 @@ __attribute__((always_inline)) inline void Simulation::deliver(EventQueue::Deliv
   const std::uint32_t target = env.to.entry()->slot;
   Process* p = target == kNone ? nullptr : processes_[target].process.get();
   // The connection died with the host if the host crashed after the send (scheduleDelivery).
-  if (d.incarnation != crashes_) {
+  if (d.crash_epoch != crashes_) {
     const Host* h = hostOf(env.to);
-    if (h != nullptr && h->last_crash_ > d.incarnation) p = nullptr;
+    if (h != nullptr && h->last_crash_ > d.crash_epoch) p = nullptr;
   }
   if (p == nullptr) {
     if (tracing(RecordKind::Drop, env.body->name())) {
@@ -645,7 +645,7 @@ bool Simulation::deliverNow(std::uint64_t msg) {
   now.seq = queued.seq;
   now.envelope = std::move(queued.envelope);
   queued.envelope = Envelope{};
-  now.incarnation = queued.incarnation;
+  now.crash_epoch = queued.crash_epoch;
   if (++events_run_ > limits_.max_events) limitExceeded(fmt::format("more than {} events", limits_.max_events));
   deliver(now);
   checkTraceLimits();

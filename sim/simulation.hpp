@@ -380,7 +380,7 @@ inline void Simulation::scheduleDelivery(Time when, Envelope&& envelope, std::ui
   const std::uint32_t ref = queue_.newDelivery();
   EventQueue::Delivery& d = queue_.delivery(ref);
   d.envelope = std::move(envelope);
-  d.incarnation = epoch;  // the crash epoch at the send (the field keeps its old name)
+  d.crash_epoch = epoch;
   queue_.push(ref, when.ns(), now_.ns());
 }
 
