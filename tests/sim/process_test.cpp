@@ -2,6 +2,7 @@
 // and what a host crash and restart do to them.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -659,4 +660,223 @@ TEST_CASE("a host holds slots for its live processes only: a terminated one is d
   sim.runUntil(T(Seconds(1)));
   CHECK(h.slotsHeld() == 1);
   CHECK(h.processesOf("").size() == 1);
+}
+
+// Where a drop by the destination host's incarnation at the send and a drop by the crash
+// epoch (Simulation::crashEpoch against Host::last_crash_) could have disagreed: a host
+// added after the send, a host down at the send, a down host crashed again, one instant,
+// the destination host's own processes, two hosts' crashes, held/delayed/duplicated
+// messages, and the stepper's deliverNow. Each decides as the incarnation rule did.
+namespace {
+struct LateWorld {
+  AgentWorld w;
+  Recorder* late = nullptr;
+  Host* lateHost = nullptr;
+  void addLate() {
+    lateHost = &w.sim.addHost("late-1", 6000);
+    lateHost->startup = [this](Host& h) { late = &w.sim.spawn<Recorder>(h, ProcessName::fixed("p")); };
+    lateHost->startup(*lateHost);
+  }
+};
+}  // namespace
+
+TEST_CASE("in flight across crashes: host added after the send, no crash: delivered") {
+  LateWorld l;
+  const Upid to = l.w.sim.upid("p", "late-1", 6000);
+  l.w.sim.at(T(Seconds(1)), "send", [&] { l.w.master->sendPing(to, 1); });
+  l.w.sim.at(T(Seconds(1) + Microseconds(300)), "add", [&] { l.addLate(); });
+  (void)l.w.sim.runUntil(Time::max());
+  REQUIRE(l.late != nullptr);
+  CHECK(l.late->numbers() == std::vector<std::int64_t>{1});
+}
+
+TEST_CASE("in flight across crashes: host added after the send, another host crashed before the add: delivered") {
+  LateWorld l;
+  const Upid to = l.w.sim.upid("p", "late-1", 6000);
+  l.w.sim.at(T(Seconds(1)), "send", [&] { l.w.master->sendPing(to, 1); });
+  l.w.sim.at(T(Seconds(1) + Microseconds(100)), "crash", [&] { l.w.sim.crash(*l.w.agent); });
+  l.w.sim.at(T(Seconds(1) + Microseconds(300)), "add", [&] { l.addLate(); });
+  l.w.sim.at(T(Seconds(1) + Microseconds(400)), "crash", [&] { l.w.sim.restart(*l.w.agent); });
+  (void)l.w.sim.runUntil(Time::max());
+  REQUIRE(l.late != nullptr);
+  CHECK(l.late->numbers() == std::vector<std::int64_t>{1});
+}
+
+TEST_CASE("in flight across crashes: host added after the send, crashed and restarted before arrival: dropped") {
+  LateWorld l;
+  const Upid to = l.w.sim.upid("p", "late-1", 6000);
+  l.w.sim.at(T(Seconds(1)), "send", [&] { l.w.master->sendPing(to, 1); });
+  l.w.sim.at(T(Seconds(1) + Microseconds(300)), "add", [&] { l.addLate(); });
+  l.w.sim.at(T(Seconds(1) + Microseconds(400)), "restart", [&] { l.w.sim.restart(*l.lateHost); });
+  (void)l.w.sim.runUntil(Time::max());
+  REQUIRE(l.late != nullptr);
+  CHECK(l.late->numbers().empty());
+}
+
+TEST_CASE("in flight across crashes: a host that never exists: dropped, no process") {
+  AgentWorld w;
+  MemorySink sink;
+  w.sim.trace().addSink(&sink);
+  const Upid to = w.sim.upid("p", "ghost-1", 6000);
+  w.sim.at(T(Seconds(1)), "send", [&] { w.master->sendPing(to, 1); });
+  w.sim.at(T(Seconds(1) + Microseconds(100)), "restart", [&] { w.sim.restart(*w.agent); });
+  (void)w.sim.runUntil(Time::max());
+  CHECK(w.sim.host("ghost-1") == nullptr);
+  const auto drops = ofKind(sink, RecordKind::Drop);
+  REQUIRE(drops.size() == 1);
+  CHECK(drops[0].text("reason") == "no process at the address");
+}
+
+TEST_CASE("in flight across crashes: sent while the destination is down, restarted before arrival: delivered") {
+  AgentWorld w;
+  const Upid slaveAddr = w.slave->self();
+  w.sim.at(T(Seconds(1)), "crash", [&] { w.sim.crash(*w.agent); });
+  w.sim.at(T(Seconds(2)), "send", [&] { w.master->sendPing(slaveAddr, 1); });
+  w.sim.at(T(Seconds(2) + Microseconds(100)), "restart", [&] { w.sim.restart(*w.agent); });
+  (void)w.sim.runUntil(Time::max());
+  CHECK(w.slave->numbers() == std::vector<std::int64_t>{1});
+}
+
+TEST_CASE("in flight across crashes: sent while down, the down host crashed again, restarted before arrival: dropped") {
+  AgentWorld w;
+  const Upid slaveAddr = w.slave->self();
+  w.sim.at(T(Seconds(1)), "crash", [&] { w.sim.crash(*w.agent); });
+  w.sim.at(T(Seconds(2)), "send", [&] { w.master->sendPing(slaveAddr, 1); });
+  w.sim.at(T(Seconds(2) + Microseconds(50)), "crash", [&] { w.sim.crash(*w.agent); });
+  w.sim.at(T(Seconds(2) + Microseconds(100)), "restart", [&] { w.sim.restart(*w.agent); });
+  (void)w.sim.runUntil(Time::max());
+  CHECK(w.slave->numbers().empty());
+}
+
+TEST_CASE("in flight across crashes: at one instant, a send before the crash is dropped, one after it delivered") {
+  AgentWorld w;
+  const Upid slaveAddr = w.slave->self();
+  w.sim.at(T(Seconds(1)), "a", [&] {
+    w.master->sendPing(slaveAddr, 1);
+    w.sim.restart(*w.agent);
+    w.master->sendPing(slaveAddr, 2);
+  });
+  // Separate events at one instant, in order: send, crash, restart, send.
+  w.sim.at(T(Seconds(2)), "send", [&] { w.master->sendPing(slaveAddr, 3); });
+  w.sim.at(T(Seconds(2)), "crash", [&] { w.sim.crash(*w.agent); });
+  w.sim.at(T(Seconds(2)), "restart", [&] { w.sim.restart(*w.agent); });
+  w.sim.at(T(Seconds(2)), "send", [&] { w.master->sendPing(slaveAddr, 4); });
+  (void)w.sim.runUntil(Time::max());
+  CHECK(w.slave->numbers() == std::vector<std::int64_t>{4});
+}
+
+TEST_CASE("in flight across crashes: a message between processes on the destination host itself") {
+  AgentWorld w;
+  const Upid sumAddr = w.sum->self();
+  w.sim.at(T(Seconds(1)), "send", [&] {
+    w.slave->sendPing(sumAddr, 1);
+    w.slave->sendPing(w.slave->self(), 2);
+  });
+  w.sim.at(T(Seconds(1) + Microseconds(10)), "restart", [&] { w.sim.restart(*w.agent); });
+  w.sim.at(T(Seconds(2)), "send", [&] { w.slave->sendPing(sumAddr, 3); });
+  (void)w.sim.runUntil(Time::max());
+  CHECK(w.sum->numbers() == std::vector<std::int64_t>{3});
+  CHECK(w.slave->numbers().empty());
+}
+
+TEST_CASE("in flight across crashes: two crashes of different hosts") {
+  AgentWorld w;
+  Host& other = w.sim.addHost("other-1", 5052);
+  other.startup = [](Host&) {};
+  const Upid slaveAddr = w.slave->self();
+  // epoch 0 send; other crashes (1), then agent crashes (2): dropped.
+  w.sim.at(T(Seconds(1)), "send", [&] { w.master->sendPing(slaveAddr, 1); });
+  w.sim.at(T(Seconds(1) + Microseconds(100)), "crash", [&] { w.sim.restart(other); });
+  w.sim.at(T(Seconds(1) + Microseconds(200)), "crash", [&] { w.sim.restart(*w.agent); });
+  // agent crashes (3); send at 3; other crashes (4): delivered.
+  w.sim.at(T(Seconds(2)), "crash", [&] { w.sim.restart(*w.agent); });
+  w.sim.at(T(Seconds(2) + Microseconds(100)), "send", [&] { w.master->sendPing(slaveAddr, 2); });
+  w.sim.at(T(Seconds(2) + Microseconds(200)), "crash", [&] { w.sim.restart(other); });
+  // other crashes (5); send at 5; agent crashes (6): dropped.
+  w.sim.at(T(Seconds(3)), "crash", [&] { w.sim.restart(other); });
+  w.sim.at(T(Seconds(3) + Microseconds(100)), "send", [&] { w.master->sendPing(slaveAddr, 3); });
+  w.sim.at(T(Seconds(3) + Microseconds(200)), "crash", [&] { w.sim.restart(*w.agent); });
+  std::vector<std::int64_t> seen;
+  w.sim.at(T(Seconds(4)), "look", [&] { seen = w.slave->numbers(); });
+  (void)w.sim.runUntil(Time::max());
+  CHECK(seen.empty());  // slave is the latest incarnation's: it saw none
+}
+
+TEST_CASE("in flight across crashes: held, delayed, duplicated across crashes") {
+  AgentWorld w;
+  Host& other = w.sim.addHost("other-1", 5052);
+  const Upid slaveAddr = w.slave->self();
+  FaultRule hold;
+  hold.match.name = "Ping";
+  hold.action = FaultAction::Hold;
+  hold.count = 2;
+  const RuleId hid = w.sim.network().addRule(hold);
+  FaultRule dup;
+  dup.match.name = "Pong";
+  dup.action = FaultAction::Duplicate;
+  w.sim.network().addRule(dup);
+  FaultRule delay;
+  delay.match.name = "Pong";
+  delay.action = FaultAction::Delay;
+  delay.delay = Seconds(1);
+  w.sim.network().addRule(delay);
+  // Held at epoch 0; another host crashes; released: delivered.
+  w.sim.at(T(Seconds(1)), "send", [&] { w.master->sendPing(slaveAddr, 1); });
+  w.sim.at(T(Seconds(2)), "crash", [&] { w.sim.crash(other); });
+  w.sim.at(T(Seconds(3)), "release", [&] { CHECK(w.sim.network().release(hid) == 1); });
+  // Held at epoch 1; released after the destination crashed and restarted and another crashed.
+  w.sim.at(T(Seconds(4)), "send", [&] { w.master->sendPing(slaveAddr, 2); });
+  w.sim.at(T(Seconds(5)), "crash", [&] { w.sim.restart(*w.agent); });
+  w.sim.at(T(Seconds(5) + Milliseconds(1)), "crash", [&] { w.sim.restart(other); });
+  w.sim.at(T(Seconds(6)), "release", [&] { CHECK(w.sim.network().release(hid) == 1); });
+  // Duplicated and delayed Pong; destination crashes during the delay: both copies dropped.
+  w.sim.at(T(Seconds(7)), "send", [&] { w.master->sendPong(w.slave->self(), 3); });
+  w.sim.at(T(Seconds(7) + Milliseconds(500)), "crash", [&] { w.sim.restart(*w.agent); });
+  // Duplicated and delayed Pong; another host crashes during the delay: both delivered.
+  w.sim.at(T(Seconds(9)), "send", [&] { w.master->sendPong(w.slave->self(), 4); });
+  w.sim.at(T(Seconds(9) + Milliseconds(500)), "crash", [&] { w.sim.restart(other); });
+  std::vector<std::int64_t> first;
+  w.sim.at(T(Seconds(4)), "look", [&] { first = w.slave->numbers(); });
+  (void)w.sim.runUntil(Time::max());
+  CHECK(first == std::vector<std::int64_t>{1});
+  CHECK(w.slave->numbers().empty());
+  CHECK(w.slave->numbers("Pong") == std::vector<std::int64_t>{4, 4});
+}
+
+TEST_CASE("in flight across crashes: deliverNow after the destination's crash drops; after another's delivers") {
+  AgentWorld w;
+  Host& other = w.sim.addHost("other-1", 5052);
+  const Upid slaveAddr = w.slave->self();
+  w.master->sendPing(slaveAddr, 1);
+  w.master->sendPing(slaveAddr, 2);
+  const auto q = w.sim.pending();
+  std::vector<std::uint64_t> msgs;
+  for (const auto& e : q) if (e.msg != 0) msgs.push_back(e.msg);
+  REQUIRE(msgs.size() == 2);
+  w.sim.crash(other);
+  CHECK(w.sim.deliverNow(msgs[0]));
+  CHECK(w.slave->numbers() == std::vector<std::int64_t>{1});
+  w.sim.restart(*w.agent);
+  CHECK(w.sim.deliverNow(msgs[1]));
+  CHECK(w.slave->numbers().empty());
+  (void)w.sim.runUntil(Time::max());
+}
+
+// The index places a slot by its tag (homeOf): growing it moves the slots as they are,
+// and every address is found again, with its own entry, after many doublings.
+TEST_CASE("the address index finds every address again across many doublings") {
+  Simulation sim(1);
+  auto address = [&sim](int i) {
+    return sim.upid("p(" + std::to_string(i) + ")", "h-" + std::to_string(i % 97), 5051);
+  };
+  constexpr int kAddresses = 100000;
+  std::vector<Upid> made;
+  for (int i = 0; i < kAddresses; ++i) made.push_back(address(i));
+  int found = 0;
+  for (int i = 0; i < kAddresses; ++i) found += address(i).entry() == made[static_cast<std::size_t>(i)].entry() ? 1 : 0;
+  CHECK(found == kAddresses);
+  std::vector<const void*> entries;
+  for (const Upid& u : made) entries.push_back(u.entry());
+  std::sort(entries.begin(), entries.end());
+  CHECK(std::adjacent_find(entries.begin(), entries.end()) == entries.end());
 }
