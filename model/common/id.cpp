@@ -62,8 +62,9 @@ class Texts {
     }
   }
   void grow() {
-    std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.size() * 2, Slot{});
+    // The larger array is allocated before the table lets go of its slots.
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
     for (const Slot& s : old) {
       if (s.text == nullptr) continue;
       std::size_t i = s.hash & mask();

@@ -27,7 +27,8 @@
 
 namespace agentsim::model {
 
-template <typename V>
+// `Hash` is the index's hash of a key (tests give a weak one to force collisions).
+template <typename V, typename Hash = std::hash<std::string_view>>
 class IndexedMap {
   using Map = std::map<std::string, V>;
 
@@ -64,8 +65,9 @@ class IndexedMap {
   template <typename... Args>
   std::pair<iterator, bool> try_emplace(const std::string& key, Args&&... args) {
     if (const iterator it = find(key); it != map_.end()) return {it, false};
+    // Grown before the entry is made, so a failed allocation leaves no entry unindexed.
+    if ((map_.size() + 1) * 5 > slots_.size() * 4) grow();
     const iterator made = map_.try_emplace(key, std::forward<Args>(args)...).first;
-    if (map_.size() * 5 > slots_.size() * 4) grow();
     place(slot(hash(key), made));
     return {made, true};
   }
@@ -126,7 +128,7 @@ class IndexedMap {
     return s;
   }
   static std::size_t hash(std::string_view key) {
-    const std::size_t h = std::hash<std::string_view>{}(key);
+    const std::size_t h = Hash{}(key);
     return h == 0 ? 1 : h;
   }
   std::size_t mask() const { return slots_.size() - 1; }
@@ -136,8 +138,9 @@ class IndexedMap {
     slots_[i] = s;
   }
   void grow() {
-    std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? 8 : old.size() * 2, Slot{});
+    // The larger array is allocated before the index lets go of its slots.
+    std::vector<Slot> old(slots_.empty() ? 8 : slots_.size() * 2);
+    old.swap(slots_);
     for (const Slot& s : old) {
       if (s.hash != 0) place(s);
     }

@@ -15,7 +15,8 @@ using agentsim::model::IndexedMap;
 namespace {
 
 // Every entry of `expected` found, in its order, and a few absent keys not found.
-void checkSame(const IndexedMap<int>& map, const std::map<std::string, int>& expected) {
+template <typename Map>
+void checkSame(const Map& map, const std::map<std::string, int>& expected) {
   REQUIRE(map.size() == expected.size());
   auto it = map.begin();
   for (const auto& [key, value] : expected) {
@@ -30,9 +31,58 @@ void checkSame(const IndexedMap<int>& map, const std::map<std::string, int>& exp
   }
   CHECK(it == map.end());
   for (const char* absent : {"", "task-0", "task-x", "zzz", "a-key-longer-than-fifteen-task-0"}) {
+    if (expected.count(absent) != 0) continue;
     CHECK(map.find(absent) == map.end());
     CHECK(map.count(absent) == 0);
   }
+}
+
+// Weak hashes, so that keys collide: the whole hash of every key with the same first
+// character (different lengths, embedded NULs, 15 and 16 characters) and the same home
+// slot for many, in long probe runs that wrap around the array's end.
+struct FirstChar {
+  std::size_t operator()(std::string_view s) const { return s.empty() ? 0 : static_cast<unsigned char>(s[0]); }
+};
+struct ThirteenHomes {  // the last slot, and every third one before it: the runs wrap
+  std::size_t operator()(std::string_view s) const { return ~std::size_t{0} - std::hash<std::string_view>{}(s) % 13 * 3; }
+};
+
+// The same fixed pseudo-random walk of inserts, erases (by key and by iterator) and
+// re-inserts, checked against a std::map every `every` steps and at the end.
+template <typename Map>
+void churn(Map& map, std::map<std::string, int>& expected, int steps, int every) {
+  std::uint64_t x = 88172645463325252ULL;
+  auto next = [&x] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  for (int step = 0; step < steps; ++step) {
+    std::string key = fmt::format("task-{}-{}", next() % 20 + 1, next() % 30 + 1);
+    if (next() % 3 == 0) key = "a-key-longer-than-fifteen-" + key;
+    switch (next() % 4) {
+      case 0:
+        map[key] = step;
+        expected[key] = step;
+        break;
+      case 1:
+        map.insert_or_assign(key, step);
+        expected.insert_or_assign(key, step);
+        break;
+      case 2:
+        REQUIRE(map.erase(key) == expected.erase(key));
+        break;
+      default:
+        if (const auto it = map.find(key); it != map.end()) {
+          REQUIRE(expected.count(key) == 1);
+          map.erase(it);
+          expected.erase(key);
+        }
+    }
+    if (step % every == 0) checkSame(map, expected);
+  }
+  checkSame(map, expected);
 }
 
 }  // namespace
@@ -95,4 +145,85 @@ TEST_CASE("IndexedMap: finds what a std::map holds, in its order, through insert
   checkSame(moved, expected);
   moved["task-1-1"] = 7;
   CHECK(moved.at("task-1-1") == 7);
+}
+
+TEST_CASE("IndexedMap: keys whose whole hashes collide are told apart by length and every byte") {
+  IndexedMap<int, FirstChar> map;
+  std::map<std::string, int> expected;
+  using namespace std::string_literals;
+  const std::vector<std::string> keys = {
+      ""s, "\0"s, "\0\0"s, "a"s, "a\0"s, "a\0\0"s, "ab"s, "a\0b"s,
+      std::string(14, 'a'), std::string(15, 'a'), std::string(16, 'a'), std::string(17, 'a'),
+      std::string(14, 'a') + "\0"s, std::string(15, 'a') + "\0"s, std::string(14, 'a') + "b",
+      std::string(15, 'a') + "b", std::string(255, 'a'), std::string(256, 'a')};
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    CHECK(map.try_emplace(keys[i], static_cast<int>(i)).second);
+    expected[keys[i]] = static_cast<int>(i);
+    checkSame(map, expected);
+    for (std::size_t j = i + 1; j < keys.size(); ++j) CHECK(map.find(keys[j]) == map.end());
+  }
+  CHECK_FALSE(map.try_emplace(keys[3], 99).second);  // there: not made, not changed
+  CHECK(map.at(keys[3]) == 3);
+  // Erase every other key, the first of each collision run included, then make them again.
+  for (std::size_t i = 0; i < keys.size(); i += 2) {
+    CHECK(map.erase(keys[i]) == 1);
+    expected.erase(keys[i]);
+    checkSame(map, expected);
+    for (std::size_t j = 0; j <= i; j += 2) CHECK(map.find(keys[j]) == map.end());
+  }
+  for (std::size_t i = 0; i < keys.size(); i += 2) {
+    map[keys[i]] = static_cast<int>(i) + 100;
+    expected[keys[i]] = static_cast<int>(i) + 100;
+  }
+  checkSame(map, expected);
+}
+
+TEST_CASE("IndexedMap: churn through long colliding probe runs (backward-shift deletion, wrap-around, growth)") {
+  IndexedMap<int, ThirteenHomes> map;
+  std::map<std::string, int> expected;
+  churn(map, expected, 4000, 40);
+}
+
+TEST_CASE("IndexedMap: erasing while walking, emptying, move-assignment over a full map, swap") {
+  IndexedMap<int> a;
+  std::map<std::string, int> ea;
+  churn(a, ea, 3000, 1000);
+  // Erase every other entry in a walk, by the iterator erase returns.
+  bool drop = true;
+  for (auto it = a.begin(); it != a.end();) {
+    if (drop) {
+      ea.erase(it->first);
+      it = a.erase(it);
+    } else {
+      ++it;
+    }
+    drop = !drop;
+  }
+  checkSame(a, ea);
+
+  IndexedMap<int> b;
+  std::map<std::string, int> eb;
+  for (int i = 0; i < 300; ++i) {
+    b[fmt::format("other-{}", i)] = i;
+    eb[fmt::format("other-{}", i)] = i;
+  }
+  std::swap(a, b);
+  checkSame(a, eb);
+  checkSame(b, ea);
+  for (const auto& [key, value] : ea) CHECK(a.find(key) == a.end());
+
+  a = std::move(b);  // over a full map: a's old entries go, b's are found in a
+  checkSame(a, ea);
+  for (const auto& [key, value] : eb) CHECK(a.find(key) == a.end());
+  // The moved-from map is empty and usable.
+  CHECK(b.empty());  // NOLINT(bugprone-use-after-move)
+  CHECK(b.find("task-1-1") == b.end());
+  b["task-1-1"] = 5;
+  CHECK(b.at("task-1-1") == 5);
+
+  // Emptied by erasing every entry (the index's slots all empty again), then refilled.
+  while (!a.empty()) a.erase(a.begin());
+  ea.clear();
+  checkSame(a, ea);
+  churn(a, ea, 2000, 1000);
 }

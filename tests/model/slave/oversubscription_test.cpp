@@ -79,6 +79,34 @@ TEST_CASE("fixed estimator: the agent sends its revocable total once it is regis
   CHECK(c.updates("rev").back()->text("state") == "TASK_RUNNING");
 }
 
+TEST_CASE("agent restart: a recovered task's revocable resources still count in the revocable total it sends") {
+  // The fixed estimator answers its amount less what executors hold of revocable
+  // resources, and the agent adds that holding back (_forwardOversubscribed): the total
+  // is the fixed amount only if the agent counts the task it recovered from its checkpoint
+  // (Slave::recoverTask puts it into `launched` without a launch). Counted only from a
+  // launch, the total after the restart would be cpus:1.
+  FrameworkFlags fw;
+  fw.checkpoint = true;
+  fw.tasks.push_back(task("rev", true, "cpus:1;mem:0"));
+  OversubscribedCluster c(fw, "load_threshold_5min=100");
+  c.boot();
+  c.sim.runFor(sim::Seconds(30));
+  REQUIRE(!c.updates("rev").empty());
+  REQUIRE(c.updates("rev").back()->text("state") == "TASK_RUNNING");
+  const sim::Time restarted = c.sim.now();
+  sim::Host& agent = *c.sim.host("agent-1");
+  c.sim.kill(agent, "");
+  agent.startup(agent);
+  c.sim.runFor(sim::Minutes(1));
+  std::vector<std::string> after;
+  for (const auto* r : c.find(sim::RecordKind::Send, "UpdateSlaveMessage", "agent-1")) {
+    if (r->at > restarted) after.push_back(r->text("oversubscribed_resources"));
+  }
+  REQUIRE(!after.empty());
+  for (const auto& total : after) CHECK(total == "cpus(*){REV}:2;mem(*){REV}:512");
+  CHECK(c.updates("rev").back()->text("state") == "TASK_RUNNING");
+}
+
 TEST_CASE("revocable resources only for frameworks that ask, and no more than the estimate") {
   FrameworkFlags fw;
   fw.tasks.push_back(task("big", true, "cpus:3;mem:0"));
