@@ -4,6 +4,8 @@
 #include <functional>
 #include <vector>
 
+#include "model/common/linear_probe.hpp"
+
 namespace agentsim::model {
 namespace {
 
@@ -32,18 +34,8 @@ class Texts {
     std::size_t i = probe(hash(text.text), text.text);
     delete slots_[i].text;
     --size_;
-    // Backward-shift deletion: move each later slot of the run whose home is not in
-    // (i, j] into the hole.
-    for (std::size_t j = (i + 1) & mask();; j = (j + 1) & mask()) {
-      Slot& s = slots_[j];
-      if (s.text == nullptr) break;
-      const std::size_t home = s.hash & mask();
-      const bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-      if (stays) continue;
-      slots_[i] = s;
-      i = j;
-    }
-    slots_[i] = Slot{};
+    eraseFromProbeRun(
+        slots_, i, [](const Slot& s) { return s.text == nullptr; }, [](const Slot& s) { return s.hash; });
   }
   std::size_t size() const { return size_; }
 

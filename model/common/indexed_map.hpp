@@ -25,6 +25,8 @@
 #include <utility>
 #include <vector>
 
+#include "model/common/linear_probe.hpp"
+
 namespace agentsim::model {
 
 // `Hash` is the index's hash of a key (tests give a weak one to force collisions).
@@ -158,18 +160,8 @@ class IndexedMap {
   }
   // Empties slot `i`.
   void unindex(std::size_t i) {
-    // Backward-shift deletion: move each later slot of the run whose home is not in
-    // (i, j] into the hole.
-    for (std::size_t j = (i + 1) & mask();; j = (j + 1) & mask()) {
-      Slot& s = slots_[j];
-      if (s.hash == 0) break;
-      const std::size_t home = s.hash & mask();
-      const bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-      if (stays) continue;
-      slots_[i] = s;
-      i = j;
-    }
-    slots_[i] = Slot{};
+    eraseFromProbeRun(
+        slots_, i, [](const Slot& s) { return s.hash == 0; }, [](const Slot& s) { return s.hash; });
   }
 
   Map map_;
