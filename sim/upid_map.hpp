@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/linear_probe.hpp"
 #include "sim/message.hpp"
 
 namespace agentsim::sim {
@@ -46,18 +47,8 @@ class UpidMap {
       if (slots_[i].key == nullptr) return false;
       i = (i + 1) & mask();
     }
-    // Backward-shift deletion: move each later slot of the run whose home is not in
-    // (i, j] into the hole.
-    for (std::size_t j = (i + 1) & mask();; j = (j + 1) & mask()) {
-      Slot& s = slots_[j];
-      if (s.key == nullptr) break;
-      const std::size_t h = home(s.key);
-      const bool stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
-      if (stays) continue;
-      slots_[i] = std::move(s);
-      i = j;
-    }
-    slots_[i] = Slot{};
+    eraseFromProbeRun(
+        slots_, i, [](const Slot& s) { return s.key == nullptr; }, [this](const Slot& s) { return home(s.key); });
     --size_;
     return true;
   }

@@ -4,7 +4,7 @@
 #include <functional>
 #include <vector>
 
-#include "model/common/linear_probe.hpp"
+#include "sim/linear_probe.hpp"
 
 namespace agentsim::model {
 namespace {
@@ -34,7 +34,7 @@ class Texts {
     std::size_t i = probe(hash(text.text), text.text);
     delete slots_[i].text;
     --size_;
-    eraseFromProbeRun(
+    sim::eraseFromProbeRun(
         slots_, i, [](const Slot& s) { return s.text == nullptr; }, [](const Slot& s) { return s.hash; });
   }
   std::size_t size() const { return size_; }

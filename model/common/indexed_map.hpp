@@ -25,7 +25,7 @@
 #include <utility>
 #include <vector>
 
-#include "model/common/linear_probe.hpp"
+#include "sim/linear_probe.hpp"
 
 namespace agentsim::model {
 
@@ -160,7 +160,7 @@ class IndexedMap {
   }
   // Empties slot `i`.
   void unindex(std::size_t i) {
-    eraseFromProbeRun(
+    sim::eraseFromProbeRun(
         slots_, i, [](const Slot& s) { return s.hash == 0; }, [](const Slot& s) { return s.hash; });
   }
 
