@@ -292,8 +292,56 @@ void Simulation::unbind(Process& p) {
   });
   // Its sockets close: every process linked to it learns it exited.
   if (entry->links != kNone && !link_sets_[entry->links].refs.empty()) {
-    notifyExited(p.self_, link_sets_[entry->links].refs, [](const LinkRef&) { return true; });
+    notifyExited(p.self_, link_sets_[entry->links], [](const LinkRef&) { return true; });
   }
+}
+
+namespace {
+constexpr std::size_t kLinkScan = 8;  // a link set this small is scanned, not indexed
+std::size_t linkHome(std::uint32_t slot, std::size_t mask) {
+  return static_cast<std::size_t>((std::uint64_t{slot} * 0x9E3779B97F4A7C15ULL) >> 32) & mask;
+}
+}  // namespace
+
+Simulation::LinkRef* Simulation::LinkSet::find(std::uint32_t slot) {
+  if (index.empty()) {
+    for (LinkRef& r : refs) {
+      if (r.slot == slot) return &r;
+    }
+    return nullptr;
+  }
+  const std::size_t mask = index.size() - 1;
+  for (std::size_t i = linkHome(slot, mask);; i = (i + 1) & mask) {
+    const std::uint64_t e = index[i];
+    if (e == 0) return nullptr;
+    if (static_cast<std::uint32_t>(e >> 32) == slot) return &refs[static_cast<std::uint32_t>(e) - 1];
+  }
+}
+
+void Simulation::LinkSet::place(std::uint32_t slot, std::size_t position) {
+  const std::size_t mask = index.size() - 1;
+  std::size_t i = linkHome(slot, mask);
+  while (index[i] != 0) i = (i + 1) & mask;
+  index[i] = (std::uint64_t{slot} << 32) | (position + 1);
+}
+
+void Simulation::LinkSet::add(const LinkRef& ref) {
+  refs.push_back(ref);
+  if (refs.size() <= kLinkScan) return;
+  if (refs.size() * 2 > index.size()) {
+    reindex();
+  } else {
+    place(ref.slot, refs.size() - 1);
+  }
+}
+
+void Simulation::LinkSet::reindex() {
+  std::vector<std::uint64_t>().swap(index);
+  if (refs.size() <= kLinkScan) return;
+  std::size_t n = 32;
+  while (n < refs.size() * 2) n *= 2;
+  index.assign(n, 0);
+  for (std::size_t k = 0; k < refs.size(); ++k) place(refs[k].slot, k);
 }
 
 void Simulation::link(Process& linker, const Upid& to) {
@@ -303,18 +351,26 @@ void Simulation::link(Process& linker, const Upid& to) {
   auto* entry = const_cast<detail::UpidEntry*>(to.entry());
   if (entry->links == kNone) {
     entry->links = static_cast<std::uint32_t>(link_sets_.size());
-    link_sets_.push_back(LinkSet{entry, {}});
+    link_sets_.emplace_back().address = entry;
   }
-  link_sets_[entry->links].refs[linker.slot_] = LinkRef{linker.self_, linker.slot_, processes_[linker.slot_].gen};
+  LinkSet& set = link_sets_[entry->links];
+  const LinkRef ref{linker.self_, linker.slot_, processes_[linker.slot_].gen};
+  if (LinkRef* found = set.find(linker.slot_)) {
+    *found = ref;
+  } else {
+    set.add(ref);
+  }
 }
 
-void Simulation::notifyExited(const Upid& to, std::map<std::uint32_t, LinkRef>& refs,
-                              const std::function<bool(const LinkRef&)>& which) {
-  std::map<std::uint32_t, LinkRef> kept;
-  for (const auto& [slot, r] : refs) {
+void Simulation::notifyExited(const Upid& to, LinkSet& set, const std::function<bool(const LinkRef&)>& which) {
+  // In linker slot order (a slot is in the set once).
+  std::vector<LinkRef> refs;
+  refs.swap(set.refs);
+  std::sort(refs.begin(), refs.end(), [](const LinkRef& x, const LinkRef& y) { return x.slot < y.slot; });
+  for (const LinkRef& r : refs) {
     if (processes_[r.slot].gen != r.gen || !processes_[r.slot].process) continue;  // linker gone
     if (!which(r)) {
-      kept.emplace(slot, r);
+      set.refs.push_back(r);
       continue;
     }
     Process* linker = processes_[r.slot].process.get();
@@ -322,7 +378,7 @@ void Simulation::notifyExited(const Upid& to, std::map<std::uint32_t, LinkRef>& 
     schedule(now_ + network_->latency().base, linker, "exited", [linker, to] { linker->exited(to); },
              /*traced=*/true);
   }
-  refs.swap(kept);
+  set.reindex();
 }
 
 void Simulation::breakLinks(const std::string& a, const std::string& b) {
@@ -335,10 +391,9 @@ void Simulation::breakLinks(const std::string& a, const std::string& b) {
   std::sort(affected.begin(), affected.end(),
             [](const detail::UpidEntry* x, const detail::UpidEntry* y) { return x->full < y->full; });
   for (const detail::UpidEntry* address : affected) {
-    auto& refs = link_sets_[address->links].refs;
     const Upid to(address);
     const std::string& other = address->host() == a ? b : a;
-    notifyExited(to, refs, [&other](const LinkRef& r) { return r.linker.host() == other; });
+    notifyExited(to, link_sets_[address->links], [&other](const LinkRef& r) { return r.linker.host() == other; });
   }
 }
 

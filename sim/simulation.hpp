@@ -257,8 +257,8 @@ class Simulation {
   void deliver(EventQueue::Delivery& d);
   void destroy(std::uint32_t slot);
   // Schedules exited(to) on every live linker in `refs` accepted by `which`; the rest stay.
-  void notifyExited(const Upid& to, std::map<std::uint32_t, LinkRef>& refs,
-                    const std::function<bool(const LinkRef&)>& which);
+  struct LinkSet;
+  void notifyExited(const Upid& to, LinkSet& set, const std::function<bool(const LinkRef&)>& which);
   [[noreturn]] void limitExceeded(std::string what);
   Record makeRecord(RecordKind kind, const Process* p, std::string_view hostName, std::string name, Fields fields,
                     std::string ref) const;
@@ -279,9 +279,22 @@ class Simulation {
   // first link and kept (empty when no link is left), so a link or an exit finds it
   // without a search; breakLinks walks the sets in the order they were made, then sorts
   // what it found by the address text.
+  // A set holds its linkers in the order they first linked (a linker slot once: a later
+  // link from the slot overwrites its entry), and, past a few, an index of them by linker
+  // slot: open addressing, at most half full, looked up only (its layout decides
+  // nothing). A link from a linker already in the set (every registration try of every
+  // agent links to the master again) reads an index slot and the entry, where a
+  // std::map of 100,000 linkers was walked 17 levels down. notifyExited visits the
+  // linkers in slot order, as the map did.
   struct LinkSet {
     const detail::UpidEntry* address = nullptr;
-    std::map<std::uint32_t, LinkRef> refs;
+    std::vector<LinkRef> refs;
+    std::vector<std::uint64_t> index;  // (linker slot << 32) | (position in refs + 1); 0: free
+    LinkRef* find(std::uint32_t slot);
+    void add(const LinkRef& ref);
+    void reindex();  // after refs changed wholesale (notifyExited)
+   private:
+    void place(std::uint32_t slot, std::size_t position);
   };
   std::vector<LinkSet> link_sets_;
   std::deque<detail::UpidEntry> upids_;

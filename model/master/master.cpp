@@ -1483,7 +1483,9 @@ void Master::registrarReach(RegistryOperation operation, std::string_view contin
 void Master::registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message) {
   count("master/messages_register_slave");
   if (!authenticationAllows(from, "registration", "Master::registerSlave",
-                            [this, from, message] { registerSlave(from, message); })) {
+                            [&]() -> std::function<void()> {
+                              return [this, from, message] { registerSlave(from, message); };
+                            })) {
     return;
   }
   if (const std::string* known = by_pid_.find(from); known != nullptr) {
@@ -1528,10 +1530,12 @@ void Master::admitted(const sim::Upid& from, SlaveInfo info) {
   });
 }
 
-void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage& message) {
+void Master::reregisterSlave(const sim::Upid& from, ReregisterSlaveMessage& message) {
   count("master/messages_reregister_slave");
   if (!authenticationAllows(from, "re-registration", "Master::reregisterSlave",
-                            [this, from, message] { reregisterSlave(from, message); })) {
+                            [&]() -> std::function<void()> {
+                              return [this, from, message]() mutable { reregisterSlave(from, message); };
+                            })) {
     return;
   }
   const SlaveInfo& info = message.slave;
@@ -1626,7 +1630,9 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
   const bool recovered = recoveredAt != recovered_slaves_.end();
   if (recovered) recovered_slaves_.erase(recoveredAt);
   reregistering_.insert(info.id);
-  dispatch("Master::_reregisterSlave", [this, from, message, recovered] {
+  // The message moves into the continuation (it was copied, twice on the registrar's
+  // path: a few hundred bytes of strings per agent at every failover).
+  dispatch("Master::_reregisterSlave", [this, from, message = std::move(message), recovered]() mutable {
     auto admitted = registry_.slaves.find(message.slave.id);
     if (recovered && admitted != registry_.slaves.end() && admitted->second == message.slave) {
       log(fmt::format("Re-admitting recovered agent {} at {} ({})", message.slave.id, from.str(),
@@ -1634,8 +1640,9 @@ void Master::reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage
       readmitted(from, message, true);
       return;
     }
-    registrarApply(RegistryOperation::MarkSlaveReachable, message.slave, "Master::__reregisterSlave",
-                   [this, from, message, recovered] { readmitted(from, message, recovered); });
+    const SlaveInfo slave = message.slave;
+    registrarApply(RegistryOperation::MarkSlaveReachable, slave, "Master::__reregisterSlave",
+                   [this, from, message = std::move(message), recovered] { readmitted(from, message, recovered); });
   });
 }
 

@@ -243,10 +243,13 @@ class Master final : public sim::Process {
   void authenticate(const sim::Upid& from, const std::string& pid);
   void finishAuthentication(const std::string& pid, std::uint64_t session, const AuthenticatorResult& result);
   void authenticationTimeout(const std::string& pid, std::uint64_t session);
+  // `retry` builds the continuation queued behind an authentication in progress (it
+  // copies the registration's message), so it is called only when one is.
   bool authenticationAllows(const sim::Upid& from, std::string_view what, std::string_view function,
-                            std::function<void()> retry);
+                            const std::function<std::function<void()>()>& retry);
   void registerSlave(const sim::Upid& from, const RegisterSlaveMessage& message);
-  void reregisterSlave(const sim::Upid& from, const ReregisterSlaveMessage& message);
+  // Takes the delivered message over: it moves into _reregisterSlave's continuation.
+  void reregisterSlave(const sim::Upid& from, ReregisterSlaveMessage& message);
   void admitted(const sim::Upid& from, SlaveInfo info);
   // Master::__reregisterSlave; `recovered`: the agent was recovered from the registry
   // after a failover (else it was unreachable or unknown to this master).

@@ -86,10 +86,10 @@ void Master::finishAuthentication(const std::string& pid, std::uint64_t session,
 }
 
 bool Master::authenticationAllows(const sim::Upid& from, std::string_view what, std::string_view function,
-                                  std::function<void()> retry) {
+                                  const std::function<std::function<void()>()>& retry) {
   if (auto it = authenticating_.find(from.str()); it != authenticating_.end()) {
     log(fmt::format("Queuing up {} request from {} because authentication is still in progress", what, from.str()));
-    it->second.waiting.push_back({true, function, std::move(retry)});
+    it->second.waiting.push_back({true, function, retry()});
     return false;
   }
   if (flags_.authenticate_agents && authenticated_.count(from.str()) == 0) {

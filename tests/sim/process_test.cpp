@@ -563,6 +563,61 @@ TEST_CASE("a host crash breaks no link; a partition breaks the links between the
   CHECK(w.slave.exits[0].second == "master@master-1:5050");
 }
 
+TEST_CASE("many linkers to one address (an indexed link set): each learns once, in slot order; a reused slot replaces its stale link") {
+  // Past a few linkers, a link set is indexed by linker slot (the master of 100,000
+  // agents): linking again finds the linker's entry, and exits are still queued in
+  // linker slot order whatever order the links came in.
+  namespace sim = agentsim::sim;
+  sim::Simulation s(1);
+  sim::Host& target_host = s.addHost("master-1", 5050);
+  sim::Host& a = s.addHost("agent-1", 5051);
+  sim::Host& b = s.addHost("agent-2", 5051);
+  std::vector<std::string> log;
+  struct Linker : sim::Process {
+    explicit Linker(std::vector<std::string>* l) : sim::Process(sim::ProcessName::generated("l")), log(l) {}
+    std::vector<std::string>* log;
+    void watch(const sim::Upid& to) { link(to); }
+    void exited(const sim::Upid& pid) override { log->push_back(self().str() + " " + pid.str()); }
+  };
+  Linker& target = s.spawn<Linker>(target_host, &log);
+  std::vector<Linker*> linkers;
+  for (int i = 0; i < 30; ++i) linkers.push_back(&s.spawn<Linker>(i % 3 == 0 ? b : a, &log));
+  s.settle();
+  // Linked in reverse spawn order, each twice, so the set's order of first links is not
+  // its slot order.
+  for (int round = 0; round < 2; ++round) {
+    for (auto it = linkers.rbegin(); it != linkers.rend(); ++it) (*it)->watch(target.self());
+  }
+  // linkers[4] goes; its slot is reused by a new linker, which links too; linkers[7]
+  // goes and nothing takes its slot before the exits (its stale entry learns nothing).
+  s.terminate(*linkers[4]);
+  s.settle();
+  Linker& again = s.spawn<Linker>(a, &log);
+  s.settle();
+  again.watch(target.self());
+  s.terminate(*linkers[7]);
+  // A partition of agent-2 from the master breaks agent-2's ten links only.
+  s.network().partition("agent-2", "master-1", /*oneWay=*/true);
+  s.runFor(sim::Seconds(1));
+  std::vector<std::string> expected;
+  for (int i = 0; i < 30; ++i) {
+    if (i % 3 == 0) expected.push_back(linkers[i]->self().str() + " " + target.self().str());
+  }
+  CHECK(log == expected);
+  log.clear();
+  s.network().heal("agent-2", "master-1");
+  s.terminate(target);
+  s.runFor(sim::Seconds(1));
+  // The rest, once each, in slot order: the reused slot where linkers[4]'s was.
+  expected.clear();
+  for (int i = 0; i < 30; ++i) {
+    if (i % 3 == 0 || i == 7) continue;
+    const sim::Process& p = i == 4 ? static_cast<const sim::Process&>(again) : *linkers[i];
+    expected.push_back(p.self().str() + " " + target.self().str());
+  }
+  CHECK(log == expected);
+}
+
 TEST_CASE("accept() can drop a message before its handler; the trace records why") {
   TwoHosts w;
   MemorySink sink;
