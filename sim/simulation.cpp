@@ -363,14 +363,15 @@ void Simulation::link(Process& linker, const Upid& to) {
 }
 
 void Simulation::notifyExited(const Upid& to, LinkSet& set, const std::function<bool(const LinkRef&)>& which) {
-  // In linker slot order (a slot is in the set once).
-  std::vector<LinkRef> refs;
-  refs.swap(set.refs);
+  // In linker slot order (a slot is in the set once). The set changes only at the end,
+  // so a limit that stops the run in schedule leaves it whole, as the map was.
+  std::vector<LinkRef> refs = set.refs;
   std::sort(refs.begin(), refs.end(), [](const LinkRef& x, const LinkRef& y) { return x.slot < y.slot; });
+  std::vector<LinkRef> kept;
   for (const LinkRef& r : refs) {
     if (processes_[r.slot].gen != r.gen || !processes_[r.slot].process) continue;  // linker gone
     if (!which(r)) {
-      set.refs.push_back(r);
+      kept.push_back(r);
       continue;
     }
     Process* linker = processes_[r.slot].process.get();
@@ -378,6 +379,7 @@ void Simulation::notifyExited(const Upid& to, LinkSet& set, const std::function<
     schedule(now_ + network_->latency().base, linker, "exited", [linker, to] { linker->exited(to); },
              /*traced=*/true);
   }
+  set.refs.swap(kept);
   set.reindex();
 }
 
