@@ -58,6 +58,32 @@ int compareJoined(std::string_view a1, std::string_view a2, std::string_view b1,
   }
 }
 
+// `dir` + "/", a directory's prefix, built on the stack when it is short (every path
+// here): isDirectory, makeDirectory and mtime each ask for one.
+class DirPrefix {
+ public:
+  explicit DirPrefix(std::string_view dir) {
+    if (dir.size() < sizeof(small_)) {
+      std::memcpy(small_, dir.data(), dir.size());
+      small_[dir.size()] = '/';
+      view_ = std::string_view(small_, dir.size() + 1);
+    } else {
+      big_.reserve(dir.size() + 1);
+      big_.append(dir).push_back('/');
+      view_ = big_;
+    }
+  }
+  DirPrefix(const DirPrefix&) = delete;
+  DirPrefix& operator=(const DirPrefix&) = delete;
+  std::string_view view() const { return view_; }
+  std::size_t size() const { return view_.size(); }
+
+ private:
+  char small_[256];
+  std::string big_;
+  std::string_view view_;
+};
+
 }  // namespace
 
 bool Disk::KeyLess::less(const View& a, const View& b) {
@@ -257,12 +283,14 @@ std::size_t Disk::removeTree(const std::string& prefix) {
   }
   // The tree's own directory goes too (prefix is "dir/"), which changes its parent.
   const std::string dir = prefix.empty() || prefix.back() != '/' ? prefix : prefix.substr(0, prefix.size() - 1);
-  for (auto* dirs : {&made_, &changed_}) {
-    if (auto self = dirs->find(probe(dir)); self != dirs->end()) eraseEntry(*dirs, self);
-    for (auto it = dirs->lower_bound(probe(prefix)); it != dirs->end() && KeyLess::view(it->first).startsWith(prefix);) {
-      it = eraseEntry(*dirs, it);
+  auto eraseUnder = [&](auto& dirs) {
+    if (auto self = dirs.find(probe(dir)); self != dirs.end()) eraseEntry(dirs, self);
+    for (auto it = dirs.lower_bound(probe(prefix)); it != dirs.end() && KeyLess::view(it->first).startsWith(prefix);) {
+      it = eraseEntry(dirs, it);
     }
-  }
+  };
+  eraseUnder(made_);
+  eraseUnder(changed_);
   if (!dir.empty()) touchParent(dir);
   return n;
 }
@@ -284,14 +312,23 @@ void Disk::touchDirectory(std::string_view dir) {
 }
 
 Try<bool> Disk::touch(const std::string& dir) {
-  if (!isDirectory(dir)) return false;
+  const View selfProbe = probe(dir);
+  const auto self = made_.lower_bound(selfProbe);
+  const bool madeItself = self != made_.end() && !KeyLess{}(selfProbe, self->first);
+  if (!madeItself && !isDirectory(dir, self, selfProbe)) return false;
   // The entry a write and a remove would make: a fault armed for it fails the call.
   if (fail_count_ > 0) {
     const std::string entry = dir + "/.utime";
     if (shouldFail(entry)) return injectedWriteFault(entry);
   }
-  // The entry's removal changes the directory (its making is older, or as old).
-  if (!dir.empty()) touchDirectory(dir);
+  // The entry's removal changes the directory (its making is older, or as old): a made
+  // directory keeps the time in its own entry (found above), another in changed_.
+  if (dir.empty()) return true;
+  if (madeItself) {
+    self->second.touched_ns = now().ns();
+  } else {
+    touchDirectory(dir);
+  }
   return true;
 }
 
@@ -316,32 +353,32 @@ void Disk::makeDirectory(const std::string& dir) {
   const View self = probe(dir);
   auto m = made_.lower_bound(self);
   if (m != made_.end() && !KeyLess{}(self, m->first)) return;
-  const std::string prefix = dir + "/";
-  const View under = probe(prefix);
-  if (auto sub = underDirectory(made_, m, under); sub != made_.end() && KeyLess::view(sub->first).startsWith(prefix)) {
+  const DirPrefix prefix(dir);
+  const View under = probe(prefix.view());
+  if (auto sub = underDirectory(made_, m, under);
+      sub != made_.end() && KeyLess::view(sub->first).startsWith(prefix.view())) {
     return;
   }
-  for (auto it = files_.lower_bound(under); it != files_.end() && KeyLess::view(it->first).startsWith(prefix); ++it) {
+  for (auto it = files_.lower_bound(under); it != files_.end() && KeyLess::view(it->first).startsWith(prefix.view());
+       ++it) {
     if (it->second.has_current) return;
   }
-  made_.emplace_hint(m, hold(dir), now());
+  made_.emplace_hint(m, hold(dir), Made{now()});
 }
 
-bool Disk::isDirectory(const std::string& dir) const {
+bool Disk::isDirectory(const std::string& dir, MadeDirs::const_iterator self, const View& selfProbe) const {
   // As mtime: made itself, a file under it, or a directory made under it.
-  const View selfProbe = probe(dir);
-  const auto self = made_.lower_bound(selfProbe);
   if (self != made_.end() && !KeyLess{}(selfProbe, self->first)) return true;
-  const std::string prefix = dir + "/";
-  const View under = probe(prefix);
+  const DirPrefix prefix(dir);
+  const View under = probe(prefix.view());
   // A directory made under it is a few steps from `self` (an executor's directory and
   // its run's sandbox), so asked before the files, which take a search.
   if (const auto sub = underDirectory(made_, self, under);
-      sub != made_.end() && KeyLess::view(sub->first).startsWith(prefix)) {
+      sub != made_.end() && KeyLess::view(sub->first).startsWith(prefix.view())) {
     return true;
   }
   for (auto it = files_.lower_bound(under); it != files_.end(); ++it) {
-    if (!KeyLess::view(it->first).startsWith(prefix)) break;
+    if (!KeyLess::view(it->first).startsWith(prefix.view())) break;
     if (it->second.has_current) return true;
   }
   return false;
@@ -350,7 +387,8 @@ bool Disk::isDirectory(const std::string& dir) const {
 std::optional<Time> Disk::mtime(const std::string& dir) const {
   // The directory's entries: its files (when made or replaced) and its subdirectories
   // (made: their makeDirectory, else the earliest entry under them).
-  const std::string prefix = dir + "/";
+  const DirPrefix prefixText(dir);
+  const std::string_view prefix = prefixText.view();
   const View selfProbe = probe(dir);
   const View under = probe(prefix);
   const auto self = made_.lower_bound(selfProbe);  // one search finds the directory and what is under it
@@ -385,11 +423,14 @@ std::optional<Time> Disk::mtime(const std::string& dir) const {
     if (!path.startsWith(prefix)) break;
     exists = true;
     bool deeper = false;
-    made(path.component(prefix.size(), &deeper), it->second);
+    made(path.component(prefix.size(), &deeper), it->second.at);
   }
   if (!exists) return std::nullopt;
   for (const auto& [sub, t] : subs) later(t);
-  if (madeItself) later(self->second);
+  if (madeItself) {
+    later(self->second.at);
+    if (self->second.touched_ns >= 0) later(Time::fromNanoseconds(self->second.touched_ns));
+  }
   if (auto c = changed_.find(selfProbe); c != changed_.end()) later(c->second);
   return latest.value_or(Time{});
 }

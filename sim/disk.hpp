@@ -129,6 +129,14 @@ class Disk {
   };
   using Files = std::map<Key, File, KeyLess>;
   using Dirs = std::map<Key, Time, KeyLess>;
+  // A directory made with makeDirectory: when, and when a touch (utime) last changed it
+  // (-1: never), kept here rather than in changed_ so a touch of a made directory (an
+  // executor's sandbox) searches one map, not two.
+  struct Made {
+    Time at;
+    std::int64_t touched_ns = -1;
+  };
+  using MadeDirs = std::map<Key, Made, KeyLess>;
 
   bool shouldFail(const std::string& path);
   Time now() const { return clock_ != nullptr ? *clock_ : Time{}; }
@@ -136,8 +144,9 @@ class Disk {
   void touchParent(std::string_view path);
   // An entry of `dir` changed now (its mtime is now).
   void touchDirectory(std::string_view dir);
-  // Whether `dir` exists (what mtime(dir) tells by having a value), asked without it.
-  bool isDirectory(const std::string& dir) const;
+  // Whether `dir` exists (what mtime(dir) tells by having a value), asked without it:
+  // `self` is made_'s first entry at or after `dir` (made_.lower_bound of its probe).
+  bool isDirectory(const std::string& dir, MadeDirs::const_iterator self, const View& selfProbe) const;
   // `path` split as a key would be, its directory the interned one if there is one, else
   // null with its text (a probe: it holds nothing; `path` must outlive it).
   View probe(std::string_view path) const;
@@ -157,9 +166,10 @@ class Disk {
   std::uint64_t fail_count_ = 0;
   std::uint64_t capacity_ = 100ULL * 1024 * 1024 * 1024;
   const Time* clock_ = nullptr;
-  // Directories made with makeDirectory (path -> when), and directories an entry was
-  // removed from (path -> when): what the files' entries do not tell.
-  Dirs made_;
+  // Directories made with makeDirectory (path -> when, and when last touched), and
+  // directories an entry was removed from or that were touched without being made (path ->
+  // when): what the files' entries do not tell.
+  MadeDirs made_;
   Dirs changed_;
   struct TextHash {
     using is_transparent = void;

@@ -7,17 +7,18 @@
 
 namespace agentsim::model {
 
-void Metrics::increment(std::string_view key) {
+Metrics::Counters::iterator Metrics::find(MetricKey key) {
   auto it = counters_.find(key);
-  if (it == counters_.end()) it = counters_.emplace(std::string(key), 0).first;
+  if (it == counters_.end()) it = counters_.emplace(std::string(key.text()), 0).first;
+  return it;
+}
+
+void Metrics::increment(MetricKey key) {
+  auto it = find(key);
   assign(it, it->second + 1);
 }
 
-void Metrics::set(std::string_view key, std::int64_t value) {
-  auto it = counters_.find(key);
-  if (it == counters_.end()) it = counters_.emplace(std::string(key), 0).first;
-  assign(it, value);
-}
+void Metrics::set(MetricKey key, std::int64_t value) { assign(find(key), value); }
 
 void Metrics::assign(Counters::iterator it, std::int64_t value) {
   if (it->second == value) return;
@@ -25,9 +26,9 @@ void Metrics::assign(Counters::iterator it, std::int64_t value) {
   record(it->first, value);
 }
 
-void Metrics::started(std::string_view key) {
-  counters_.insert_or_assign(std::string(key), 0);
-  record(key, 0);
+void Metrics::started(MetricKey key) {
+  find(key)->second = 0;
+  record(key.text(), 0);
 }
 
 void Metrics::record(std::string_view key, std::int64_t value) {
@@ -37,7 +38,7 @@ void Metrics::record(std::string_view key, std::int64_t value) {
            sim.refOf(&owner_, sim.context().function));
 }
 
-std::int64_t Metrics::value(std::string_view key) const {
+std::int64_t Metrics::value(MetricKey key) const {
   auto it = counters_.find(key);
   return it == counters_.end() ? 0 : it->second;
 }

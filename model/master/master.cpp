@@ -927,7 +927,11 @@ void Master::statusUpdate(const sim::Upid& /*from*/, StatusUpdateMessage& messag
     taskRemoved(u.framework_id.str(), u.task_id, *t);
     tasks->second.erase(u.task_id);  // Master::removeTask
   }
-  count(forwarded ? "master/valid_status_updates" : "master/invalid_status_updates");
+  if (forwarded) {
+    count("master/valid_status_updates");
+  } else {
+    count("master/invalid_status_updates");
+  }
 }
 
 void Master::updateTask(const StatusUpdate& u, MasterTask& t) {
@@ -1214,7 +1218,7 @@ void Master::removeSlave(const std::string& slaveId, const std::string& reason, 
   registrarApply(RegistryOperation::RemoveSlave, it->second.info, "Master::_removeSlave",
                  [this, slaveId, reason, counter = std::string(counter)] {
                    count("master/slave_removals");
-                   count(counter);
+                   count(MetricKey(counter));
                    removedSlave(slaveId, reason);
                  });
 }
@@ -1918,7 +1922,7 @@ void Master::countTerminal(TaskState state, TaskStatusSource source, std::option
     case TaskState::TASK_GONE_BY_OPERATOR: count("master/tasks_gone_by_operator"); break;
     default: break;  // a terminal latest_state under a non-terminal update: no tasks_<state>
   }
-  if (reason) count(taskStateReasonKey(toString(state), toString(source), toString(*reason)));
+  if (reason) count(MetricKey(taskStateReasonKey(toString(state), toString(source), toString(*reason))));
 }
 
 void Master::acquireRemovalPermit(std::string_view caller, std::function<void()> granted, std::string key) {

@@ -157,11 +157,11 @@ class Master final : public sim::Process {
   void discardRemovalPermit(const std::string& key);
   // The master's counters (Master::Metrics, src/master/metrics.hpp): each increment is a
   // `metric` record ("master/slave_unreachable_scheduled", ...).
-  void count(std::string_view key) { metrics_.increment(key); }
+  void count(MetricKey key) { metrics_.increment(key); }
   // A counter kept, as the gauges, only when a scenario reads metrics
   // (MasterEnvironment's `gauges`): the framework message counters, added after the
   // other counters, leave the traces of scenarios that read no metric as they were.
-  void countWhenRead(std::string_view key) {
+  void countWhenRead(MetricKey key) {
     if (env_.gauges) metrics_.increment(key);
   }
   // Master::Metrics's gauges (model/master/metrics.cpp): after a master event that may

@@ -9,10 +9,10 @@ namespace {
 // `<prefix>_connected`, `_disconnected`, `_active`, `_inactive`: active means connected
 // here (no deactivation call or maintenance is modelled), for agents and frameworks alike.
 void setConnectionGauges(Metrics& metrics, const std::string& prefix, std::int64_t connected, std::int64_t total) {
-  metrics.set(prefix + "_connected", connected);
-  metrics.set(prefix + "_disconnected", total - connected);
-  metrics.set(prefix + "_active", connected);
-  metrics.set(prefix + "_inactive", total - connected);
+  metrics.set(MetricKey(prefix + "_connected"), connected);
+  metrics.set(MetricKey(prefix + "_disconnected"), total - connected);
+  metrics.set(MetricKey(prefix + "_active"), connected);
+  metrics.set(MetricKey(prefix + "_inactive"), total - connected);
 }
 }  // namespace
 

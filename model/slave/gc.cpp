@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <tuple>
+
 #include "model/slave/fault_sites.hpp"
 #include "sim/simulation.hpp"
 
@@ -14,11 +16,25 @@ void GarbageCollector::schedule(sim::Duration d, std::string path, Removal done)
     if (tracing()) {
       log(fmt::format("Scheduling '{}' for gc {} in the future", path, sim::format(d)), {{"path", path}});
     }
-    if (due_.count(path) != 0 && tracing()) log(fmt::format("Unscheduling '{}' from gc", path), {{"path", path}});
-    complete(path, {Outcome::Kind::DISCARDED, {}});
+    // The path is hashed once where no promise is pending (none to discard, so no callback
+    // runs before setDue): its entry is found, or made, here.
+    Scheduled::iterator entry;
+    bool fresh = false;
+    if (promises_.empty()) {
+      std::tie(entry, fresh) = due_.try_emplace(path);
+    } else {
+      entry = due_.find(path);
+    }
+    if (!fresh && entry != due_.end() && tracing()) {
+      log(fmt::format("Unscheduling '{}' from gc", path), {{"path", path}});
+    }
+    if (!promises_.empty()) {
+      complete(path, {Outcome::Kind::DISCARDED, {}});
+      entry = due_.find(path);  // the discarded promise's callback may have changed due_
+    }
     if (tracing()) traceState(machines::kGarbageCollector, "SCHEDULED", {{"path", path}, {"in", sim::format(d)}});
     const sim::Time at = now() + d;
-    setDue(path, at);
+    setDue(entry, fresh, path, at);
     if (done) promises_[path] = std::move(done);
     // The timer moves only when it is not armed (or due now) or this removal is sooner.
     if (!timer_.valid() || timerAt_ <= now() || at < timerAt_) reset();
@@ -129,8 +145,12 @@ std::vector<std::string> GarbageCollector::dueAt(sim::Time at) const {
 }
 
 void GarbageCollector::setDue(const std::string& path, std::optional<sim::Time> at) {
-  auto it = due_.find(path);
-  if (it != due_.end()) {
+  setDue(due_.find(path), false, path, at);
+}
+
+void GarbageCollector::setDue(Scheduled::iterator it, bool fresh, const std::string& path,
+                              std::optional<sim::Time> at) {
+  if (it != due_.end() && !fresh) {
     order_.erase({it->second.at, it->second.seq});
     if (!at) due_.erase(it);
   }

@@ -88,6 +88,9 @@ class GarbageCollector final : public sim::Process {
   // keeps equal timeouts in insertion order), so the next one is found without a scan and
   // paths due together are removed as Mesos removes them.
   void setDue(const std::string& path, std::optional<sim::Time> at);
+  // The same, with the path's entry in due_ already found (end(): none; `fresh`: just
+  // made, with no removal time yet).
+  void setDue(Scheduled::iterator it, bool fresh, const std::string& path, std::optional<sim::Time> at);
   // The paths due at exactly `at`, in removal order.
   std::vector<std::string> dueAt(sim::Time at) const;
   // Hash tables, never iterated: the paths share a long work_dir prefix, which every

@@ -437,9 +437,10 @@ Slave::Executor& Slave::launchExecutor(Framework& f, const ExecutorInfo& info, c
   const std::string sandbox = paths::runPath(flags_.work_dir, info_.id, f.info.id, info.executor_id, e.container_id);
   // paths::createExecutorDirectory: the run's sandbox, and the work directory's
   // runs/latest symlink to it (here a file naming the run), so the agent's work directory
-  // exists, as Slave::__recover's "Garbage collecting old agent" walk expects.
-  (void)host().disk().write(paths::latestRunPath(flags_.work_dir, info_.id, f.info.id, info.executor_id),
-                            e.container_id);
+  // exists, as Slave::__recover's "Garbage collecting old agent" walk expects. Its path
+  // (paths::latestRunPath) is the sandbox's with "latest" for the container id.
+  const std::string_view runs = std::string_view(sandbox).substr(0, sandbox.size() - e.container_id.size());
+  (void)host().disk().write(paths::join({runs, "latest"}), e.container_id);
   host().disk().makeDirectory(sandbox);  // os::mkdir, with the logger's stdout and stderr in it
   if (e.checkpoint) {
     checkpoint(paths::executorInfoPath(meta_dir_, info_.id, f.info.id, info.executor_id), state::encode(e.info));
@@ -953,12 +954,20 @@ void Slave::removeExecutor(Framework& f, Executor& e) {
   auto touchedGc = [this](const std::string& path) {
     touchAndCollect(host().disk(), components_.gc, flags_.gc_delay, now(), path);
   };
-  touchedGc(paths::runPath(flags_.work_dir, info_.id, f.info.id, eid, e.container_id));
+  // Each executor directory is its run's path without "/runs/<container id>"
+  // (paths::runPath, paths::executorPath): the run's path is joined once.
+  const std::size_t runTail = std::string_view("/runs/").size() + e.container_id.size();
+  auto touchedGcRun = [&](const std::string& root) {
+    const std::string run = paths::runPath(root, info_.id, f.info.id, eid, e.container_id);
+    touchedGc(run);
+    return run;
+  };
+  const std::string run = touchedGcRun(flags_.work_dir);
   const bool pending = f.pending.count(eid) != 0;
-  if (!pending) touchedGc(paths::executorPath(flags_.work_dir, info_.id, f.info.id, eid));
+  if (!pending) touchedGc(run.substr(0, run.size() - runTail));
   if (e.checkpoint) {
-    touchedGc(paths::runPath(meta_dir_, info_.id, f.info.id, eid, e.container_id));
-    if (!pending) touchedGc(paths::executorPath(meta_dir_, info_.id, f.info.id, eid));
+    const std::string metaRun = touchedGcRun(meta_dir_);
+    if (!pending) touchedGc(metaRun.substr(0, metaRun.size() - runTail));
   }
   // Framework::destroyExecutor: every executor joins completedExecutors, a ring of
   // --max_completed_executors_per_framework; the one it pushes out (at once with 0)

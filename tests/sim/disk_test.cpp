@@ -255,6 +255,77 @@ TEST_CASE("touch sets a directory's mtime to now as making and removing an entry
   same(dirs);
 }
 
+// A made directory (an executor's sandbox) keeps its touch in its own entry (Disk::Made),
+// others in the changed directories: the mtimes must be those of a disk where each touch
+// is an entry written and removed, through touches, removals under it, a subdirectory
+// made, the tree removed and the directory made again; with paths long enough to be split
+// (an interned directory and the rest) and short ones kept whole.
+TEST_CASE("touch of a made directory: the same mtimes as an entry written and removed") {
+  Time now;
+  Disk touched;
+  Disk written;
+  touched.setClock(&now);
+  written.setClock(&now);
+  auto both = [&](auto&& call) {
+    call(touched);
+    call(written);
+  };
+  auto utime = [&](const std::string& dir) {
+    const Try<bool> t = touched.touch(dir);
+    const bool existed = written.mtime(dir).has_value();
+    if (existed) {
+      REQUIRE(written.write(dir + "/.utime", std::string()).isSome());
+      written.remove(dir + "/.utime");
+    }
+    REQUIRE(t.isSome());
+    CHECK(*t == existed);
+  };
+  const std::string root = "/var/lib/mesos/slaves/0123456789abcdef-S0/frameworks/0123456789abcdef-0000/executors";
+  for (const std::string& base : {root, std::string("w")}) {
+    const std::string sandbox = base + "/e-1/runs/c-1";
+    const std::string other = base + "/e-2/runs/c-2";
+    const std::vector<std::string> dirs{base, base + "/e-1", base + "/e-1/runs", sandbox, sandbox + "/sub",
+                                        base + "/e-2", other};
+    auto same = [&] {
+      CHECK(touched.list() == written.list());
+      for (const auto& dir : dirs) CHECK(touched.mtime(dir) == written.mtime(dir));
+    };
+    now = Time{} + Seconds(1);
+    both([&](Disk& d) { d.makeDirectory(sandbox); });
+    both([&](Disk& d) { d.makeDirectory(other); });
+    now = Time{} + Seconds(2);
+    utime(sandbox);  // made: its own entry
+    utime(base + "/e-1");  // not made: the changed directories
+    same();
+    CHECK(touched.mtime(sandbox) == now);
+    now = Time{} + Seconds(3);
+    both([&](Disk& d) { REQUIRE(d.write(sandbox + "/stdout", "x").isSome()); });
+    now = Time{} + Seconds(4);
+    both([&](Disk& d) { d.remove(sandbox + "/stdout"); });  // a change through the changed directories
+    same();
+    now = Time{} + Seconds(5);
+    utime(sandbox);  // both kinds of change on one directory: the later counts
+    both([&](Disk& d) { d.makeDirectory(sandbox + "/sub"); });
+    same();
+    now = Time{} + Seconds(6);
+    utime(sandbox + "/sub");
+    same();
+    // The tree goes (and with it the touch), then the directory is made again.
+    now = Time{} + Seconds(7);
+    both([&](Disk& d) { d.removeTree(sandbox + "/"); });
+    same();
+    CHECK_FALSE(touched.mtime(sandbox).has_value());
+    now = Time{} + Seconds(8);
+    both([&](Disk& d) { d.makeDirectory(sandbox); });
+    same();
+    CHECK(touched.mtime(sandbox) == now);  // the old touch is gone with the tree
+    now = Time{} + Seconds(9);
+    utime(other);
+    both([&](Disk& d) { d.removeTree(base + "/e-2/"); });
+    same();
+  }
+}
+
 // The disk keeps a path as its directory up to its last three components (interned) and
 // the rest: every answer must still be in the whole text's order, across that split. A
 // path of at most 96 characters is kept whole: under a long root every path here but "a"

@@ -133,7 +133,7 @@ void FakeContainerizer::started(const Id& id, sim::Upid caller, Launched done) {
     const std::string executorId = tracing() ? env->info.executor_id : std::string();
     ExecutorProcess& executor = sim().spawnIn<ExecutorProcess>(
         host(), "container " + id, env.use_count() == 1 ? std::move(*env) : ExecutorEnvironment(*env));
-    c.executor = executor.self();
+    setExecutor(c, executor.self());
     link(c.executor);
     if (c.config.forked_pid_path) (void)host().disk().write(*c.config.forked_pid_path, c.executor.str());
     if (tracing()) {
@@ -219,7 +219,7 @@ void FakeContainerizer::destroy(std::string containerId) {
 void FakeContainerizer::beginDestroy(Container& c, ContainerTermination ending) {
   const std::string& id = c.config.container_id;
   const State from = c.state;
-  log(fmt::format("Destroying container {} in {} state", id, stateName(from)), {{"container", id}});
+  if (tracing()) log(fmt::format("Destroying container {} in {} state", id, stateName(from)), {{"container", id}});
   c.state = State::DESTROYING;
   c.destroyed_from = from;
   cancel(c.disk_check);
@@ -283,7 +283,7 @@ void FakeContainerizer::killProcesses(Container& c) {
   if (!c.executor.isNone() && sim().process(c.executor) != nullptr) {
     sim().kill(host(), "container " + c.config.container_id);  // the launcher's SIGKILL
   }
-  c.executor = sim::Upid{};
+  clearExecutor(c);
 }
 
 void FakeContainerizer::cleanup(Container& c) {
@@ -337,6 +337,7 @@ void FakeContainerizer::failDestroy(const Id& id, const std::string& error) {
     reply(c.launch->first, "Containerizer::launch", [done = c.launch->second, error] { done(sim::Error{error}); });
   }
   std::vector<std::pair<sim::Upid, Waited>> waiters = std::move(c.waiters);
+  clearExecutor(c);
   containers_.erase(id);
   for (auto& [caller, done] : waiters) reply(caller, "Containerizer::wait", [done = std::move(done), error] {
     done(sim::Error{error});
@@ -347,12 +348,38 @@ void FakeContainerizer::exited(const sim::Upid& pid) {
   // The reaper: the executor's program is gone.
   // MesosContainerizerProcess::reaped: the container is destroyed (a DESTROYING one
   // killed it, and no longer names its pid).
+  if (by_executor_exact_) {
+    // The one container whose executor is `pid`, if any (by_executor_).
+    const Id* id = by_executor_.find(pid);
+    if (id == nullptr) return;
+    auto it = containers_.find(*id);
+    if (it == containers_.end() || it->second.state != State::RUNNING || !(it->second.executor == pid)) return;
+    clearExecutor(it->second);
+    beginDestroy(it->second, ContainerTermination{0, "Executor exited", std::nullopt});
+    return;
+  }
   for (auto& [id, c] : containers_) {
     if (c.state != State::RUNNING || !(c.executor == pid)) continue;
-    c.executor = sim::Upid{};
+    clearExecutor(c);
     beginDestroy(c, ContainerTermination{0, "Executor exited", std::nullopt});
     return;
   }
+}
+
+void FakeContainerizer::setExecutor(Container& c, const sim::Upid& pid) {
+  clearExecutor(c);
+  c.executor = pid;
+  Id& indexed = by_executor_[pid];
+  if (!indexed.empty() && !(indexed == c.config.container_id)) by_executor_exact_ = false;
+  indexed = c.config.container_id;
+}
+
+void FakeContainerizer::clearExecutor(Container& c) {
+  if (c.executor.isNone()) return;
+  if (const Id* indexed = by_executor_.find(c.executor); indexed != nullptr && *indexed == c.config.container_id) {
+    by_executor_.erase(c.executor);
+  }
+  c.executor = sim::Upid{};
 }
 
 void FakeContainerizer::recover(std::vector<RecoveredContainer> recovered, sim::Upid caller,
@@ -377,7 +404,7 @@ void FakeContainerizer::recover(std::vector<RecoveredContainer> recovered, sim::
       sim::Process* p = nullptr;
       if (auto pid = parseUpid(sim(), r.forked_pid)) {
         p = sim().process(*pid);
-        if (p != nullptr) c.executor = *pid;
+        if (p != nullptr) setExecutor(c, *pid);
       }
       if (p != nullptr) {
         c.state = State::RUNNING;

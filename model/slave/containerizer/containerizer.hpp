@@ -44,6 +44,7 @@
 #include "sim/process.hpp"
 #include "sim/state_machine.hpp"
 #include "sim/try.hpp"
+#include "sim/upid_map.hpp"
 
 namespace agentsim::model {
 
@@ -208,6 +209,10 @@ class FakeContainerizer : public Containerizer {
   // pointer and its look-ups hash nothing.
   void checkDisk(const Id& id);
   void exited(const sim::Upid& pid) override;
+  // The container's executor pid is `pid` (forked or adopted), or none (killed or
+  // reaped): kept in by_executor_ as well.
+  void setExecutor(Container& c, const sim::Upid& pid);
+  void clearExecutor(Container& c);
   void fetched(const Id& id, const sim::Try<sim::Nothing>& result, sim::Upid caller, Launched done);
   void started(const Id& id, sim::Upid caller, Launched done);
   void terminate(Container& c, ContainerTermination t);
@@ -222,6 +227,12 @@ class FakeContainerizer : public Containerizer {
   bool enforce_disk_quota_ = false;
   sim::Duration disk_watch_interval_;
   std::map<Id, Container> containers_;  // by container id (interned), in its text's order
+  // The container each executor pid runs in (a container's `executor`), so the reaper
+  // (exited) finds it without walking every container the agent ever ran. Exact while no
+  // pid was given to two containers (a recovered checkpoint naming a pid twice): after
+  // that, exited walks the containers as before.
+  sim::UpidMap<Id> by_executor_;  // lookup only: never iterated
+  bool by_executor_exact_ = true;
 };
 
 }  // namespace agentsim::model
