@@ -168,24 +168,18 @@ class Process {
   // handlers (Simulation::internHandlers), so 100,000 executors hold one table.
   void sealHandlers();
 
-  // What the kernel reads at every event of the process (Simulation::schedule through
-  // dispatch and delay, Process::deliver: sim_, slot_, the handler table, the virtual
-  // accept) comes first, beside the vtable pointer, so that one cache line holds it: at
-  // 100,000 agents the target process of most events is cold, and its first read was two
-  // misses (the vtable pointer's line and, 80 bytes on, sim_'s). The rest (the name, the
-  // program, the stream) is read when a record or a stream is made.
-  Simulation* sim_ = nullptr;
-  const std::vector<Handler>* table_ = nullptr;  // the sealed table (the kernel owns it)
-  Upid self_;
-  Host* host_ = nullptr;
-  std::uint32_t slot_ = UINT32_MAX;
-  std::uint32_t binding_ = 0;  // the n-th process at this address
-  bool terminating_ = false;
+  ProcessName name_;
   const std::string* program_ = nullptr;  // Host::Program's name; none: the boot program
   static inline const std::string kBootProgram;
+  std::uint32_t binding_ = 0;  // the n-th process at this address
+  Upid self_;
+  Host* host_ = nullptr;
+  Simulation* sim_ = nullptr;
+  std::uint32_t slot_ = UINT32_MAX;
+  bool terminating_ = false;
   std::unique_ptr<std::vector<Handler>> building_;  // sorted by name, until sealed
+  const std::vector<Handler>* table_ = nullptr;  // the sealed table (the kernel owns it)
   std::unique_ptr<Rng> rng_;
-  ProcessName name_;
 };
 
 }  // namespace agentsim::sim
