@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "model/exec/exec.hpp"
 #include "model/slave/containerizer/fetcher.hpp"
 #include "model/slave/containerizer/mesos/containerizer.hpp"
 #include "model/slave/fault_sites.hpp"
@@ -187,4 +188,78 @@ TEST_CASE("DestroyWhileFetching: the fetch is killed, the launch fails at once, 
   // The download's end changes nothing: no PREPARING.
   w.sim.runFor(sim::Seconds(20));
   CHECK(w.states() == std::vector<std::string>{"FETCHING", "DESTROYING", "TERMINATED"});
+}
+
+// The reaper (MesosContainerizerProcess::reaped, FakeContainerizer::exited) finds the
+// container whose executor exited through an index by pid. A recovered checkpoint may name
+// one live pid for two containers: then, as before the index, the first of them in the
+// containers' order (by id) is destroyed and the other keeps running; the index, which
+// keeps one container a pid, would name the one recovered last.
+TEST_CASE("reaped: a pid recovered for two containers destroys the first by id, as the walk did") {
+  World w;
+  Caller& forked = w.sim.spawnIn<Caller>(*w.host, "forked");
+  const std::string pid = forked.self().str();
+  std::vector<model::RecoveredContainer> recovered{{"a", pid, "e-a"}, {"b", pid, "e-b"}, {"c", "", "e-c"}};
+  bool done = false;
+  w.mesos->recover(recovered, w.caller->self(), [&done] { done = true; });
+  w.sim.settle();
+  REQUIRE(done);
+  CHECK(w.mesos->containers() == std::vector<std::string>{"a", "b"});
+  w.sim.kill(*w.host, "forked");
+  w.sim.runFor(sim::Seconds(1));
+  CHECK(w.logged("Destroying container a in RUNNING state"));
+  CHECK_FALSE(w.logged("Destroying container b"));
+  CHECK(w.mesos->containers() == std::vector<std::string>{"b"});
+}
+
+// The index by pid follows each container's executor: a container whose destroy failed
+// is forgotten (failDestroy), launched again under its id (its executor has the same
+// address), and reaped when that executor exits.
+TEST_CASE("reaped: a container forgotten by a failed destroy and launched again is found by its executor") {
+  World w;
+  ContainerConfig c = container("c1");
+  auto withExecutor = [&w, &c] {
+    c.executor = std::make_shared<model::ExecutorEnvironment>();
+    c.executor->info.executor_id = "e1";
+    c.executor->slave = w.caller->self();  // its registration goes nowhere
+  };
+  withExecutor();
+  std::optional<std::string> firstError;
+  w.mesos->launch(c, w.caller->self(), [](const sim::Try<bool>&) {});
+  w.mesos->wait("c1", w.caller->self(), [&firstError](const sim::Try<ContainerTermination>& t) {
+    firstError = t.isError() ? t.error() : std::string();
+  });
+  w.sim.runFor(sim::Seconds(1));
+  CHECK(w.mesos->containers() == std::vector<std::string>{"c1"});
+  const sim::SiteHoldId failing =
+      w.faults->fire(sim::SiteFire{std::string(model::kContainerizerDestroySite), {1, 1}, "test"});
+  w.mesos->destroy("c1");
+  w.sim.runFor(sim::Seconds(1));
+  w.faults->stopFiring(failing);
+  CHECK(w.logged("Failed to destroy container c1"));
+  CHECK(firstError ==
+        std::optional<std::string>("Failed to clean up an isolator when destroying container: Input/output error"));
+  CHECK(w.mesos->containers().empty());
+  // Launched again (it was forgotten): its executor has the same address.
+  withExecutor();
+  std::optional<ContainerTermination> second;
+  w.mesos->launch(c, w.caller->self(), [](const sim::Try<bool>&) {});
+  w.waitFor("c1", second);
+  w.sim.runFor(sim::Seconds(1));
+  CHECK(w.mesos->containers() == std::vector<std::string>{"c1"});
+  CHECK_FALSE(second);
+  w.sim.kill(*w.host, "container c1");
+  w.sim.runFor(sim::Seconds(1));
+  REQUIRE(second);
+  CHECK(second->message == "Executor exited");
+  CHECK(w.mesos->containers().empty());
+  // Both executors had the one address.
+  std::vector<std::string> forked;
+  for (const auto& r : w.trace.records()) {
+    if (r.kind == sim::RecordKind::Log && r.text("message").rfind("Forked executor e1 as ", 0) == 0) {
+      forked.push_back(r.text("message"));
+    }
+  }
+  REQUIRE(forked.size() == 2);
+  CHECK(forked[0] == forked[1]);
 }

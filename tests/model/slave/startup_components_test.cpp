@@ -314,6 +314,42 @@ TEST_CASE("garbage collector: schedule removes at its time, unschedule cancels, 
   CHECK(gc.scheduled().empty());
 }
 
+// GarbageCollectorProcess::schedule of a path already scheduled unschedules it first (a
+// log line, and only the later time counts); a path new to the collector is not
+// unscheduled, and its entry, made before its time is known, disturbs no other path's
+// removal (one scheduled at time 0 is the first, as a new entry's zero values would be).
+// No future is asked for here, so the collector finds or makes the entry in one look-up.
+TEST_CASE("garbage collector: a path scheduled again is unscheduled first; a new path leaves the others due") {
+  World w;
+  model::GarbageCollector& gc = w.sim.spawn<model::GarbageCollector>(*w.host);
+  sim::Disk& disk = w.host->disk();
+  for (const char* p : {"/r/1/stdout", "/r/2/stdout", "/r/3/stdout"}) (void)disk.write(p, "x");
+  auto logged = [&w](std::string_view text) {
+    int n = 0;
+    for (const auto& r : w.trace.records()) {
+      if (r.kind == sim::RecordKind::Log && r.text("message") == text) ++n;
+    }
+    return n;
+  };
+  gc.schedule(sim::Seconds(0), "/r/1");
+  gc.schedule(sim::Seconds(5), "/r/2");
+  gc.schedule(sim::Seconds(10), "/r/2");
+  gc.schedule(sim::Seconds(3), "/r/3");
+  w.sim.settle();
+  CHECK_FALSE(disk.exists("/r/1/stdout"));
+  CHECK(logged("Unscheduling '/r/2' from gc") == 1);
+  CHECK(logged("Unscheduling '/r/1' from gc") == 0);
+  CHECK(logged("Unscheduling '/r/3' from gc") == 0);
+  CHECK(gc.scheduled().size() == 2);
+  w.sim.runFor(sim::Seconds(4));
+  CHECK_FALSE(disk.exists("/r/3/stdout"));
+  w.sim.runFor(sim::Seconds(2));
+  CHECK(disk.exists("/r/2/stdout"));  // its first time was unscheduled
+  w.sim.runFor(sim::Seconds(5));
+  CHECK_FALSE(disk.exists("/r/2/stdout"));
+  CHECK(gc.scheduled().empty());
+}
+
 TEST_CASE("garbage collector (conformance C76 and C78): each path at its own time and a negative delay at once; prune(d) takes what is due within d") {
   World w;
   model::GarbageCollector& gc = w.sim.spawn<model::GarbageCollector>(*w.host);
