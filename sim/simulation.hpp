@@ -256,7 +256,8 @@ class Simulation {
   [[noreturn]] __attribute__((noinline)) void eventLimitExceeded(std::uint32_t ref);
   void deliver(EventQueue::Delivery& d);
   void destroy(std::uint32_t slot);
-  // Schedules exited(to) on every live linker in `refs` accepted by `which`; the rest stay.
+  // Schedules exited(to), in linker slot order, on every live linker in `set` accepted by
+  // `which`; the rest stay (in slot order), the gone ones leave.
   struct LinkSet;
   void notifyExited(const Upid& to, LinkSet& set, const std::function<bool(const LinkRef&)>& which);
   [[noreturn]] void limitExceeded(std::string what);
@@ -280,7 +281,8 @@ class Simulation {
   // without a search; breakLinks walks the sets in the order they were made, then sorts
   // what it found by the address text.
   // A set holds its linkers in the order they first linked (a linker slot once: a later
-  // link from the slot overwrites its entry), and, past a few, an index of them by linker
+  // link from the slot overwrites its entry; after notifyExited, the kept ones in slot
+  // order, then later linkers in link order), and, past a few, an index of them by linker
   // slot: open addressing, at most half full, looked up only (its layout decides
   // nothing). A link from a linker already in the set (every registration try of every
   // agent links to the master again) reads an index slot and the entry, where a

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/simulation.hpp"
@@ -616,6 +617,70 @@ TEST_CASE("many linkers to one address (an indexed link set): each learns once, 
     expected.push_back(p.self().str() + " " + target.self().str());
   }
   CHECK(log == expected);
+}
+
+TEST_CASE("a link set a partition shrank is linked to again: each linker once, in slot order, both above and below the indexed size") {
+  // A partition keeps part of a link set (notifyExited); the kept linkers' index is
+  // rebuilt, so their later links find their own entries, and the broken ones come back
+  // as new entries. First 22 of 30 are kept (still indexed), then 6 (scanned), and the
+  // set grows past the indexed size again.
+  namespace sim = agentsim::sim;
+  sim::Simulation s(1);
+  sim::Host& target_host = s.addHost("master-1", 5050);
+  sim::Host& a = s.addHost("agent-a", 5051);
+  sim::Host& b = s.addHost("agent-b", 5051);
+  sim::Host& c = s.addHost("agent-c", 5051);
+  std::vector<std::string> log;
+  struct Linker : sim::Process {
+    explicit Linker(std::vector<std::string>* l) : sim::Process(sim::ProcessName::generated("l")), log(l) {}
+    std::vector<std::string>* log;
+    void watch(const sim::Upid& to) { link(to); }
+    void exited(const sim::Upid&) override { log->push_back(self().str()); }
+  };
+  Linker& target = s.spawn<Linker>(target_host, &log);
+  // Hosts interleaved by slot: a holds 6 linkers, b 16, c 8.
+  std::vector<Linker*> linkers;
+  std::vector<char> where;
+  for (int i = 0; i < 30; ++i) {
+    const char h = i % 5 == 0 ? 'a' : (i % 3 == 0 ? 'c' : 'b');
+    where.push_back(h);
+    linkers.push_back(&s.spawn<Linker>(h == 'a' ? a : h == 'b' ? b : c, &log));
+  }
+  s.settle();
+  REQUIRE(std::count(where.begin(), where.end(), 'a') == 6);
+  REQUIRE(std::count(where.begin(), where.end(), 'c') == 8);
+  auto linkAll = [&] {
+    for (int round = 0; round < 2; ++round) {
+      for (auto it = linkers.rbegin(); it != linkers.rend(); ++it) (*it)->watch(target.self());
+    }
+  };
+  auto on = [&](std::string_view hosts) {
+    std::vector<std::string> names;
+    for (int i = 0; i < 30; ++i) {
+      if (hosts.find(where[i]) != std::string_view::npos) names.push_back(linkers[i]->self().str());
+    }
+    return names;
+  };
+  linkAll();
+  s.network().partition("agent-c", "master-1", /*oneWay=*/true);
+  s.runFor(sim::Seconds(1));
+  CHECK(log == on("c"));
+  log.clear();
+  s.network().heal("agent-c", "master-1");
+  linkAll();
+  s.network().partition("agent-b", "master-1", /*oneWay=*/true);
+  s.network().partition("agent-c", "master-1", /*oneWay=*/true);
+  s.runFor(sim::Seconds(1));
+  // Each partition breaks its own host's links: b's first, then c's.
+  std::vector<std::string> expected = on("b");
+  for (const std::string& n : on("c")) expected.push_back(n);
+  CHECK(log == expected);
+  log.clear();
+  s.network().healAll();
+  linkAll();
+  s.terminate(target);
+  s.runFor(sim::Seconds(1));
+  CHECK(log == on("abc"));
 }
 
 TEST_CASE("accept() can drop a message before its handler; the trace records why") {

@@ -243,3 +243,97 @@ TEST_CASE("the scheduler driver's registration backoff is capped at failover_tim
   REQUIRE(sends.size() > 30);
   for (std::size_t i = 1; i < sends.size(); ++i) CHECK(sends[i] - sends[i - 1] <= sim::Seconds(1));
 }
+
+namespace {
+
+// An agent's side of the authentication, by hand: it answers the CRAM-MD5 session with an
+// unknown principal (the master refuses it, an answer: what waits is handled).
+struct RefusedAgent final : sim::Process {
+  RefusedAgent() : sim::Process(sim::ProcessName::generated("slave")) {}
+  void initialize() override {
+    install(&RefusedAgent::mechanisms, "RefusedAgent::mechanisms");
+    install(&RefusedAgent::challenged, "RefusedAgent::challenged");
+    install(&RefusedAgent::reregistered, "RefusedAgent::reregistered");
+    install(&RefusedAgent::registered, "RefusedAgent::registered");
+  }
+  void mechanisms(const sim::Upid& from, const model::AuthenticationMechanismsMessage&) {
+    model::AuthenticationStartMessage m;
+    m.mechanism = "CRAM-MD5";
+    send(from, m);
+  }
+  void challenged(const sim::Upid& from, const model::AuthenticationStepMessage&) {
+    model::AuthenticationStepMessage m;
+    m.data = "nobody 0";
+    send(from, m);
+  }
+  void reregistered(const sim::Upid&, const model::SlaveReregisteredMessage& m) { replies.push_back(m.slave_id); }
+  void registered(const sim::Upid&, const model::SlaveRegisteredMessage& m) { replies.push_back("new " + m.slave_id); }
+  // Authenticates, and (re-)registers at once: the message waits for the session's end.
+  template <typename M>
+  void go(const sim::Upid& master, M m) {
+    model::AuthenticateMessage a;
+    a.pid = self().str();
+    send(master, a);
+    send(master, std::move(m));
+  }
+  std::vector<std::string> replies;
+};
+
+}  // namespace
+
+TEST_CASE("a re-registration that arrives while its sender is being authenticated waits, and is handled whole when "
+          "the session answers") {
+  // Master::reregisterSlave behind authenticationAllows: the queued continuation holds
+  // its own copy of the message, and the re-registration it runs later moves that copy
+  // into _reregisterSlave's continuation and on to the registrar's.
+  agentsim::testing::Cluster c(1, /*agents=*/0);
+  c.boot();
+  c.sim.runFor(sim::Seconds(1));
+  sim::Host& h = c.sim.addHost("agent-9", 5051);
+  auto& agent = c.sim.spawn<RefusedAgent>(h);
+  c.sim.settle();
+  model::ReregisterSlaveMessage m;
+  m.slave.id = "S-queued";
+  m.slave.hostname = "agent-9";
+  m.slave.resources = "cpus:2;mem:1024";
+  m.version = "1.1.0";
+  agent.go(c.sim.upid("master", "master-1", 5050), m);
+  c.sim.runFor(sim::Seconds(1));
+  int queued = 0;
+  int reregistered = 0;
+  int registry = 0;
+  for (const auto& r : c.trace.records()) {
+    if (r.kind != RecordKind::Log || r.host != "master-1") continue;
+    if (r.text("message").find("Queuing up re-registration request from slave(1)@agent-9:5051") == 0) ++queued;
+    if (r.text("message") == "Re-registered agent S-queued at slave(1)@agent-9:5051 (agent-9)") ++reregistered;
+    if (r.text("operation") == "MarkSlaveReachable" && r.text("slave_id") == "S-queued") ++registry;
+  }
+  CHECK(queued == 1);
+  CHECK(reregistered == 1);
+  CHECK(registry == 1);  // the registrar was given the message's SlaveInfo
+  CHECK(agent.replies == std::vector<std::string>{"S-queued"});
+
+  // The same for a first registration (Master::registerSlave): admitted with a new id.
+  sim::Host& h2 = c.sim.addHost("agent-8", 5051);
+  auto& fresh = c.sim.spawn<RefusedAgent>(h2);
+  c.sim.settle();
+  model::RegisterSlaveMessage r;
+  r.slave.hostname = "agent-8";
+  r.slave.resources = "cpus:1;mem:512";
+  r.version = "1.1.0";
+  fresh.go(c.sim.upid("master", "master-1", 5050), r);
+  c.sim.runFor(sim::Seconds(1));
+  REQUIRE(fresh.replies.size() == 1);
+  REQUIRE(fresh.replies[0].rfind("new ", 0) == 0);
+  const std::string id = fresh.replies[0].substr(4);
+  CHECK(!id.empty());
+  int queuedRegistration = 0;
+  int admitted = 0;
+  for (const auto& rec : c.trace.records()) {
+    if (rec.kind != RecordKind::Log || rec.host != "master-1") continue;
+    if (rec.text("message").find("Queuing up registration request from slave(1)@agent-8:5051") == 0) ++queuedRegistration;
+    if (rec.text("operation") == "AdmitSlave" && rec.text("slave_id") == id) ++admitted;
+  }
+  CHECK(queuedRegistration == 1);
+  CHECK(admitted == 1);
+}
