@@ -247,7 +247,7 @@ void SchedulerProcess::reconcileTasks(const std::vector<std::string>& taskIds, c
   send(masterPid(), message);
 }
 
-void SchedulerProcess::statusUpdate(const sim::Upid& from, StatusUpdateMessage& message) {
+void SchedulerProcess::statusUpdate(const sim::Upid& from, const StatusUpdateMessage& message) {
   if (!master_ || !(from == masterPid())) {
     log(fmt::format("Ignoring status update message because it was sent from '{}' instead of the leading master '{}'",
                     from.str(), master_ ? master_->pid : std::string("None")));
@@ -260,9 +260,7 @@ void SchedulerProcess::statusUpdate(const sim::Upid& from, StatusUpdateMessage& 
   // "If the update does not have a 'uuid', it does not need acknowledging", nor does
   // one with no acknowledgee (StatusUpdateMessage.pid unset: Master::forward of the
   // master's own update, or a posted one): the scheduler sees it without its uuid.
-  // The delivery's own message, read by nothing after this handler: the update is moved
-  // out of it, not copied.
-  StatusUpdate u = std::move(message.update);
+  StatusUpdate u = message.update;
   if (message.pid.isNone()) u.uuid.clear();
   learnSlaveId(u);
   traceStatusUpdate(u);
@@ -272,8 +270,7 @@ void SchedulerProcess::statusUpdate(const sim::Upid& from, StatusUpdateMessage& 
       acknowledge(u);
       return;
     case AcknowledgePolicy::Kind::AFTER:
-      delay(flags_.acknowledge.after, "SchedulerDriver::acknowledgeStatusUpdate",
-            [this, u = std::move(u)] { acknowledge(u); });
+      delay(flags_.acknowledge.after, "SchedulerDriver::acknowledgeStatusUpdate", [this, u] { acknowledge(u); });
       return;
     case AcknowledgePolicy::Kind::NEVER:
       return;

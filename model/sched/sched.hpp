@@ -150,7 +150,7 @@ class SchedulerProcess final : public sim::Process {
   void reregistered(const sim::Upid& from, const FrameworkReregisteredMessage& message);
   sim::Upid masterPid() const;
   mutable MasterPid master_pid_;  // masterPid()'s cache
-  void statusUpdate(const sim::Upid& from, StatusUpdateMessage& message);  // takes the update over
+  void statusUpdate(const sim::Upid& from, const StatusUpdateMessage& message);
   void executorLost(const sim::Upid& from, const ExitedExecutorMessage& message);
   void lostSlave(const sim::Upid& from, const LostSlaveMessage& message);
   void frameworkMessage(const sim::Upid& from, const ExecutorToFrameworkMessage& message);
