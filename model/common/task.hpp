@@ -5,6 +5,7 @@
 
 #include "model/common/id.hpp"
 #include "model/common/task_state.hpp"
+#include "model/common/uuid.hpp"
 
 namespace agentsim::model {
 
@@ -16,10 +17,10 @@ struct Task {
   Id slave_id;
   TaskState state = TaskState::TASK_STAGING;
   std::optional<TaskState> status_update_state;  // of the update being forwarded
-  // Here, not last: it fills the hole after the states (192 bytes, not 200: an agent's
-  // map node of 256 bytes, not 320).
+  // Here, not last: it fills the hole after the states (184 bytes with the UUID as 24,
+  // not 200: an agent's map node of 256 bytes, not 320).
   bool executor_reported = false;  // a status of it came from its executor (Executor::everSentTask)
-  std::string status_update_uuid;
+  Uuid status_update_uuid;
   std::string resources;
   std::string revocable_resources;  // the revocable part of resources (Resource.revocable; empty: none)
 };

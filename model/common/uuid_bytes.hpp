@@ -33,6 +33,23 @@ class UuidBytes {
     return out;
   }
 
+  // The UUID whose text is "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee" (each field in hex,
+  // `e` 48 bits): what randomUuid prints, without the text.
+  static UuidBytes fromFields(std::uint32_t a, std::uint16_t b, std::uint16_t c, std::uint16_t d, std::uint64_t e) {
+    UuidBytes out;
+    for (int i = 0; i < 4; ++i) out.bytes_[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(a >> (24 - 8 * i));
+    out.bytes_[4] = static_cast<std::uint8_t>(b >> 8);
+    out.bytes_[5] = static_cast<std::uint8_t>(b);
+    out.bytes_[6] = static_cast<std::uint8_t>(c >> 8);
+    out.bytes_[7] = static_cast<std::uint8_t>(c);
+    out.bytes_[8] = static_cast<std::uint8_t>(d >> 8);
+    out.bytes_[9] = static_cast<std::uint8_t>(d);
+    for (int i = 0; i < 6; ++i) out.bytes_[static_cast<std::size_t>(10 + i)] = static_cast<std::uint8_t>(e >> (40 - 8 * i));
+    return out;
+  }
+
+  bool isNil() const { return *this == UuidBytes(); }
+
   std::string str() const {
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out(kLength, '-');

@@ -9,9 +9,10 @@ namespace agentsim::model {
 ExecutorProcess::ExecutorProcess(ExecutorEnvironment env)
     : sim::Process(sim::ProcessName::generated("executor")), env_(std::move(env)) {}
 
-std::string ExecutorProcess::uuid() {
-  // id::UUID::random(), from this executor's own stream.
-  return randomUuid(rng());
+UuidBytes ExecutorProcess::uuid() {
+  // id::UUID::random(), from this executor's own stream: its 16 bytes (randomUuid's
+  // draws), printed only where a record shows them.
+  return randomUuidBytes(rng());
 }
 
 void ExecutorProcess::initialize() {
@@ -151,9 +152,7 @@ void ExecutorProcess::sendStatusUpdate(const std::string& taskId, TaskState stat
   sent.task_id = taskId;
   sent.state = state;
   if (!text.empty()) sent.message = std::move(text);
-  const auto bytes = UuidBytes::parse(uuid());
-  AGENTSIM_ASSERT(bytes.has_value());  // randomUuid writes a UUID's text
-  sent.uuid = *bytes;
+  sent.uuid = uuid();
   sent.timestamp = now();
   StatusUpdateMessage message;
   message.update = update(sent);
@@ -170,7 +169,7 @@ StatusUpdate ExecutorProcess::update(const Unacknowledged& u) const {
   out.state = u.state;
   out.source = TaskStatusSource::SOURCE_EXECUTOR;
   if (u.message) out.message = *u.message;
-  out.uuid = u.uuid.str();
+  out.uuid = Uuid(u.uuid);
   out.timestamp = u.timestamp;
   return out;
 }
@@ -183,7 +182,7 @@ void ExecutorProcess::acknowledged(const sim::Upid& /*from*/, const StatusUpdate
     return;
   }
   // A text that is no UUID's matches none of them (each was made by uuid()).
-  const std::optional<UuidBytes> acked = UuidBytes::parse(message.uuid);
+  const UuidBytes* acked = message.uuid.bytes();
   const auto erased =
       acked ? std::erase_if(unacknowledged_, [&acked](const Unacknowledged& u) { return u.uuid == *acked; })
             : std::size_t{0};

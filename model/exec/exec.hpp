@@ -142,7 +142,7 @@ class ExecutorProcess final : public sim::Process {
   void commandEscalated(const std::string& taskId, sim::Duration grace);
   void commandDies(const std::string& taskId, std::string message);
   void commandReaped(const std::string& taskId, TaskState state, std::string message);
-  std::string uuid();
+  UuidBytes uuid();
 
   ExecutorEnvironment env_;
   bool connected_ = false;
@@ -153,8 +153,7 @@ class ExecutorProcess final : public sim::Process {
   std::map<std::string, RunningTask> tasks_;
   // An unacknowledged update without what every update of this executor shares (its
   // framework, agent and executor ids, SOURCE_EXECUTOR, no reason): update() rebuilds it.
-  // Its UUID (made by uuid(), so always a UUID's text) is held as 16 bytes, not a
-  // 36-character text on the heap.
+  // Its UUID (made by uuid() as 16 bytes, never printed here) is what the update carries.
   // Its message is boxed (most updates carry none): 72 bytes an update, not 96 (two in a
   // 160-byte block while STARTING and RUNNING wait, where they took 192).
   struct Unacknowledged {

@@ -212,7 +212,7 @@ class Master final : public sim::Process {
     // Task.status_update_state: the state of the latest update forwarded to the framework
     // with a UUID (Master::forward), which reconciliation reports before `state`.
     std::optional<TaskState> status_update_state;
-    std::string acked_uuid;  // Task.status_update_uuid: set with status_update_state; its ack removes a terminal task
+    Uuid acked_uuid;  // Task.status_update_uuid: set with status_update_state; its ack removes a terminal task
     Resources revocable;     // the revocable resources it uses
   };
 

@@ -12,7 +12,7 @@ namespace agentsim::model {
 
 // An update of `taskId`'s `state`; `uuid` empty: none (no acknowledgement expected).
 inline StatusUpdate createStatusUpdate(Id frameworkId, Id slaveId, std::string executorId, std::string taskId,
-                                       TaskState state, TaskStatusSource source, std::string uuid,
+                                       TaskState state, TaskStatusSource source, Uuid uuid,
                                        std::string message, std::optional<TaskStatusReason> reason,
                                        sim::Time timestamp) {
   StatusUpdate u;

@@ -33,6 +33,10 @@ SetResult assign(std::string& field, const std::string& v) {
   field = v;
   return std::nullopt;
 }
+SetResult assign(Uuid& field, const std::string& v) {
+  field = Uuid(v);
+  return std::nullopt;
+}
 SetResult assign(Id& field, const std::string& v) {
   field = Id(v);
   return std::nullopt;

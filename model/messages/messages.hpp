@@ -101,7 +101,7 @@ struct ReregisterSlaveMessage : sim::MessageOf<ReregisterSlaveMessage> {
       for (const Task& t : tasks) {
         if (!t.status_update_state) continue;
         if (!updates.empty()) updates += ',';
-        updates += t.task_id + '=' + std::string(toString(*t.status_update_state)) + '/' + t.status_update_uuid;
+        updates += t.task_id + '=' + std::string(toString(*t.status_update_state)) + '/' + t.status_update_uuid.str();
       }
       if (!updates.empty()) out.push_back({"status_updates", updates});
     }

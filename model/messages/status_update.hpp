@@ -9,6 +9,8 @@
 #include "model/common/task_state.hpp"
 #include "model/common/task_status_reason.hpp"
 #include "model/common/task_status_source.hpp"
+#include "model/common/uuid.hpp"
+#include "model/common/uuid_bytes.hpp"
 #include "sim/rng.hpp"
 #include "sim/time.hpp"
 
@@ -24,7 +26,7 @@ struct StatusUpdate {
   TaskStatusSource source = TaskStatusSource::SOURCE_MASTER;
   std::optional<TaskStatusReason> reason;  // none when the update gives no reason
   std::string message;
-  std::string uuid;     // empty: no acknowledgement expected
+  Uuid uuid;  // empty: no acknowledgement expected
   sim::Time timestamp;
   std::optional<TaskState> latest_state;  // filled by Slave::forward
   // TaskStatus.unreachable_time: when the master marked the task's agent unreachable (its
@@ -37,6 +39,17 @@ struct StatusUpdate {
 // id::UUID::random() as text, "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", from `r`. The five
 // draws are taken last field first: the order in which GCC evaluated the arguments of
 // the fmt::format call this replaces, so the same seed gives the same UUIDs.
+// randomUuidBytes: the same UUID as 16 bytes (the same draws), never printed.
+inline UuidBytes randomUuidBytes(sim::Rng& r) {
+  const std::uint64_t e = r.next() & 0xffffffffffffULL;
+  const std::uint64_t d = (r.next() & 0x3fffU) | 0x8000U;
+  const std::uint64_t c = r.next() & 0xfffU;
+  const std::uint64_t b = r.next() & 0xffffU;
+  const std::uint64_t a = r.next() & 0xffffffffU;
+  return UuidBytes::fromFields(static_cast<std::uint32_t>(a), static_cast<std::uint16_t>(b),
+                               static_cast<std::uint16_t>(0x4000U | c), static_cast<std::uint16_t>(d), e);
+}
+
 inline std::string randomUuid(sim::Rng& r) {
   const std::uint64_t e = r.next() & 0xffffffffffffULL;
   const std::uint64_t d = (r.next() & 0x3fffU) | 0x8000U;

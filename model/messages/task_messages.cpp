@@ -89,7 +89,7 @@ void ReregisterExecutorMessage::describe(sim::Fields& out) const {
   // The executor's unacknowledged updates, oldest first: task=STATE/uuid.
   if (!updates.empty()) {
     std::vector<std::string> each;
-    for (const StatusUpdate& u : updates) each.push_back(fmt::format("{}={}/{}", u.task_id, toString(u.state), u.uuid));
+    for (const StatusUpdate& u : updates) each.push_back(fmt::format("{}={}/{}", u.task_id, toString(u.state), u.uuid.str()));
     out.push_back({"unacknowledged", fmt::format("{}", fmt::join(each, ","))});
   }
 }

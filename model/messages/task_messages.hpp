@@ -107,7 +107,7 @@ struct StatusUpdateAcknowledgementMessage : sim::MessageOf<StatusUpdateAcknowled
   Id slave_id;
   Id framework_id;
   std::string task_id;
-  std::string uuid;
+  Uuid uuid;
   // agentsim's: the message stands for the 1.1 driver's Call::ACKNOWLEDGE (the model's
   // SchedulerProcess sets it), which the master takes through Master::receive(Call); false,
   // the v0 message itself (a test's process::post, a master's to an agent), which it takes

@@ -211,7 +211,7 @@ void Slave::recoverTask(Framework& f, Executor& e, const state::TaskState& ts) {
   // first terminal one; that one, acknowledged, completes the task.
   if (!ts.info) return;
   Task t = createTask(*ts.info, TaskState::TASK_STAGING, f.info.id, e.info.executor_id, info_.id);
-  std::string terminalUuid;
+  Uuid terminalUuid;
   bool terminalAcked = false;
   for (const StatusUpdateRecord& r : ts.updates) {
     if (r.type == StatusUpdateRecord::Type::UPDATE && terminalUuid.empty()) {

@@ -22,26 +22,6 @@ namespace agentsim::model {
 
 namespace {
 
-// An update's UUID, held until Slave::___statusUpdate sends its acknowledgement with
-// `update.uuid()`: 16 bytes when it is a UUID's text in UuidBytes' form (every executor's
-// update), else the text itself (boxed: a spoofed or injected update's, in any case or
-// form), so that str() gives back the text as it came, character for character.
-class HeldUuid {
- public:
-  explicit HeldUuid(const std::string& text) {
-    if (const auto bytes = UuidBytes::parse(text)) {
-      bytes_ = *bytes;
-    } else {
-      text_ = text;
-    }
-  }
-  std::string str() const { return text_ ? *text_ : bytes_.str(); }
-
- private:
-  UuidBytes bytes_;
-  Boxed<std::string> text_;
-};
-
 constexpr std::size_t kMaxCompletedTasksPerExecutor = 200;  // MAX_COMPLETED_TASKS_PER_EXECUTOR
 constexpr std::size_t kMaxCompletedFrameworks = 50;         // MAX_COMPLETED_FRAMEWORKS
 
@@ -180,7 +160,7 @@ StatusUpdate Slave::createStatusUpdate(const Id& frameworkId, const std::string&
                                        const std::string& taskId, TaskState state, std::optional<TaskStatusReason> reason,
                                        std::string message) {
   return model::createStatusUpdate(frameworkId, info_.id, executorId, taskId, state, TaskStatusSource::SOURCE_SLAVE,
-                                   newUuid(), std::move(message), reason, now());
+                                   Uuid(randomUuidBytes(rng())), std::move(message), reason, now());
 }
 
 void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
@@ -1055,11 +1035,11 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
   // Framework::getExecutor(taskId), looking first at the executor the update names.
   Executor* e = executorOf(*f, update.task_id, update.executor_id);
   // Only what the acknowledgement needs, not the whole update.
-  // The UUID as 16 bytes (HeldUuid): the closure is 80 bytes and holds no text, where a
-  // copy of the text made it 88 (a 96-byte block) and a 48-byte block; one is held per
-  // update until the manager has it (every task's STARTING and RUNNING at a launch).
+  // The UUID as the update holds it (model::Uuid: 16 bytes, or a spoofed text as it came):
+  // the closure is 80 bytes and holds no text; one is held per update until the manager
+  // has it (every task's STARTING and RUNNING at a launch).
   auto ackExecutor = [this, pid, frameworkId = update.framework_id, taskId = update.task_id,
-                      uuid = HeldUuid(update.uuid)](const sim::Try<sim::Nothing>& written) {
+                      uuid = update.uuid](const sim::Try<sim::Nothing>& written) {
     // Slave::___statusUpdate: CHECK_READY aborts the agent if the manager failed.
     if (written.isError()) {
       exitAgent(host(), "slave",
@@ -1072,7 +1052,7 @@ void Slave::statusUpdate(StatusUpdate update, const sim::Upid& pid) {
     ack.slave_id = info_.id;
     ack.framework_id = frameworkId;
     ack.task_id = taskId;
-    ack.uuid = uuid.str();
+    ack.uuid = uuid;
     send(pid, std::move(ack));
   };
   if (components_.statusUpdateManager == nullptr) return;
@@ -1220,7 +1200,7 @@ void Slave::statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAckno
   if (components_.statusUpdateManager == nullptr) return;
   Id frameworkId = message.framework_id;
   std::string taskId = message.task_id;
-  std::string uuid = message.uuid;
+  Uuid uuid = message.uuid;
   components_.statusUpdateManager->acknowledgement(
       std::move(message.task_id), std::move(message.framework_id), std::move(message.uuid), *this,
       [this, frameworkId = std::move(frameworkId), taskId = std::move(taskId),

@@ -151,7 +151,7 @@ void StatusUpdateManager::timeout(sim::Duration interval) {
   }
 }
 
-void StatusUpdateManager::acknowledgement(std::string taskId, Id frameworkId, std::string uuid,
+void StatusUpdateManager::acknowledgement(std::string taskId, Id frameworkId, Uuid uuid,
                                           sim::Process& caller, Done<bool> done) {
   dispatch("StatusUpdateManagerProcess::acknowledgement", [this, taskId = std::move(taskId),
                                                            frameworkId = std::move(frameworkId),
@@ -213,7 +213,7 @@ void StatusUpdateManager::acknowledgement(std::string taskId, Id frameworkId, st
       }
       if (tracing()) {
         std::string discarded;
-        for (const StatusUpdate& u : entry->stream.pending()) discarded += (discarded.empty() ? "" : ",") + u.uuid;
+        for (const StatusUpdate& u : entry->stream.pending()) discarded += (discarded.empty() ? "" : ",") + u.uuid.str();
         traceState(machines::kStatusUpdateStream, "CLOSED",
                    {{"framework_id", frameworkId}, {"task_id", taskId}, {"uuid", uuid}, {"discarded", discarded}});
       }

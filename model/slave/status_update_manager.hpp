@@ -63,7 +63,7 @@ class StatusUpdateManager final : public sim::Process {
               Done<sim::Nothing> done);
   // `done` gets true while the stream goes on, false once it closed, or an error
   // ("Duplicate acknowledgement", "Cannot find the status update stream for task ...", ...).
-  void acknowledgement(std::string taskId, Id frameworkId, std::string uuid, sim::Process& caller,
+  void acknowledgement(std::string taskId, Id frameworkId, Uuid uuid, sim::Process& caller,
                        Done<bool> done);
   void pause();
   void resume();

@@ -129,7 +129,7 @@ sim::Try<bool> StatusUpdateStream::update(StatusUpdate&& update) {
   return true;
 }
 
-sim::Try<bool> StatusUpdateStream::acknowledgement(const std::string& uuid) {
+sim::Try<bool> StatusUpdateStream::acknowledgement(const Uuid& uuid) {
   clearRejection();
   if (failed()) return sim::Error{*trouble_->error};
   if (pending_.empty()) {
@@ -174,13 +174,13 @@ sim::Try<sim::Nothing> StatusUpdateStream::write(const StatusUpdate& update, Sta
   return sim::Nothing{};
 }
 
-sim::Error StatusUpdateStream::failWrite(const std::string& uuid, const std::string& why) {
+sim::Error StatusUpdateStream::failWrite(const Uuid& uuid, const std::string& why) {
   return fail(fmt::format("Failed to write status update {} to '{}': {}", uuid, path_.value_or(""), why));
 }
 
 void StatusUpdateStream::receive(StatusUpdate update) { pending_.push_back(std::move(update)); }
 
-void StatusUpdateStream::markAcknowledged(const std::string& uuid) {
+void StatusUpdateStream::markAcknowledged(const Uuid& uuid) {
   if (!acknowledged(uuid)) acknowledged_.push_back(uuid);
 }
 
@@ -198,7 +198,7 @@ sim::Try<sim::Nothing> StatusUpdateStream::replay(const std::vector<StatusUpdate
   // UUIDs in a set; StatusUpdateStream::replay then handles each update and, if its UUID
   // was acknowledged, an ACK right after it (which pops the head and closes the stream
   // on a terminal update). An ACK whose update is not in the file changes nothing.
-  std::vector<std::string> acks;
+  std::vector<Uuid> acks;
   for (const auto& r : records) {
     if (r.type == StatusUpdateRecord::Type::ACK && !ignoreAcks && !contains(acks, r.uuid)) acks.push_back(r.uuid);
   }

@@ -26,7 +26,7 @@ struct StatusUpdateRecord {
   enum class Type { UPDATE, ACK };
   Type type = Type::UPDATE;
   StatusUpdate update;  // for UPDATE
-  std::string uuid;     // for ACK
+  Uuid uuid;            // for ACK
 };
 
 // task.updates encoding: each record is a 4-byte little-endian length, then the record.
@@ -43,7 +43,7 @@ class StatusUpdateStream {
 
   // Kept by the stream if accepted (moved from then only).
   sim::Try<bool> update(StatusUpdate&& update);
-  sim::Try<bool> acknowledgement(const std::string& uuid);
+  sim::Try<bool> acknowledgement(const Uuid& uuid);
   // Re-applies checkpointed records without writing anything. `ignoreAcks` is the planted
   // bug replay-ignores-acknowledgements: every UPDATE is replayed as unacknowledged.
   sim::Try<sim::Nothing> replay(const std::vector<StatusUpdateRecord>& records, bool ignoreAcks = false);
@@ -55,7 +55,7 @@ class StatusUpdateStream {
   std::optional<std::string> error() const { return trouble_ ? trouble_->error : std::nullopt; }
   // A write of `uuid` to task.updates failed (a fault site firing): as write() does, the
   // stream keeps the error and refuses every later update and acknowledgement.
-  sim::Error failWrite(const std::string& uuid, const std::string& why);
+  sim::Error failWrite(const Uuid& uuid, const std::string& why);
   // Why the last update() or acknowledgement() returned false, for the trace.
   const std::string& rejection() const { return trouble_ ? trouble_->rejection : kNoRejection; }
 
@@ -79,14 +79,15 @@ class StatusUpdateStream {
   // received, and leaves `pending_` only when acknowledged, so the UUIDs received are those
   // pending and those acknowledged; only the acknowledged ones are kept apart (a stream
   // holds none while its first updates are in flight, when every task's stream is open).
-  std::vector<std::string> acknowledged_;
-  bool received(const std::string& uuid) const {
+  // As 16 bytes (model::Uuid): compared in two words, not as 36 characters.
+  std::vector<Uuid> acknowledged_;
+  bool received(const Uuid& uuid) const {
     return acknowledged(uuid) ||
            std::any_of(pending_.begin(), pending_.end(), [&uuid](const StatusUpdate& u) { return u.uuid == uuid; });
   }
-  bool acknowledged(const std::string& uuid) const { return contains(acknowledged_, uuid); }
-  void markAcknowledged(const std::string& uuid);
-  static bool contains(const std::vector<std::string>& v, const std::string& uuid) {
+  bool acknowledged(const Uuid& uuid) const { return contains(acknowledged_, uuid); }
+  void markAcknowledged(const Uuid& uuid);
+  static bool contains(const std::vector<Uuid>& v, const Uuid& uuid) {
     return std::find(v.begin(), v.end(), uuid) != v.end();
   }
   bool terminated_ = false;

@@ -232,8 +232,8 @@ TEST_CASE("an executor reregisters with its unacknowledged updates oldest first,
 }
 
 TEST_CASE("Slave::___statusUpdate acknowledges an update with its UUID's text as it came, character for character") {
-  // The agent holds a UUID in lower-case canonical form as 16 bytes until the manager
-  // answers (HeldUuid in model/slave/slave_tasks.cpp); any other text (a spoofed or
+  // The update carries a UUID in lower-case canonical form as 16 bytes (model::Uuid) from
+  // hop to hop; any other text (a spoofed or
   // injected update's) must come back in the acknowledgement unchanged.
   FrameworkFlags fw;
   fw.tasks.push_back(commandTask("task-1", sim::Minutes(10)));
@@ -293,4 +293,50 @@ TEST_CASE("Slave::___statusUpdate acknowledges an update with its UUID's text as
     CAPTURE(i);
     CHECK(acked[i] == uuids[i]);
   }
+  // Every later hop carries the same text (model::Uuid: 16 bytes for the canonical one, the
+  // text as it came for the others): the manager's forward to the master, the master's to
+  // the scheduler, what the scheduler sees, its acknowledgement and the master's to the agent.
+  c.sim.runFor(sim::Seconds(5));
+  auto index = [&uuids](const sim::Record* r) {
+    const std::string task = r->text("task_id");
+    REQUIRE(task.rfind("spoofed-", 0) == 0);
+    const std::size_t i = std::stoul(task.substr(8));
+    REQUIRE(i < uuids.size());
+    return i;
+  };
+  auto spoofed = [](const sim::Record* r) { return r->text("task_id").rfind("spoofed-", 0) == 0; };
+  std::vector<int> forwarded(uuids.size()), toScheduler(uuids.size()), seen(uuids.size());
+  for (const auto* r : c.find(sim::RecordKind::Send, "StatusUpdateMessage", "agent-1")) {
+    if (!spoofed(r)) continue;
+    const std::size_t i = index(r);
+    CHECK(r->text("uuid") == uuids[i]);
+    ++forwarded[i];
+  }
+  for (const auto* r : c.find(sim::RecordKind::Send, "StatusUpdateMessage", "master-1")) {
+    if (!spoofed(r)) continue;
+    const std::size_t i = index(r);
+    CHECK(r->text("uuid") == uuids[i]);
+    ++toScheduler[i];
+  }
+  for (const auto* r : c.find(sim::RecordKind::State, "Scheduler::statusUpdate", "framework-1")) {
+    if (!spoofed(r)) continue;
+    const std::size_t i = index(r);
+    CHECK(r->text("uuid") == uuids[i]);
+    ++seen[i];
+  }
+  int acksBack = 0;
+  for (const std::string host : {"framework-1", "master-1"}) {
+    for (const auto* r : c.find(sim::RecordKind::Send, "StatusUpdateAcknowledgementMessage", host)) {
+      if (!spoofed(r)) continue;
+      CHECK(r->text("uuid") == uuids[index(r)]);
+      ++acksBack;
+    }
+  }
+  for (std::size_t i = 0; i < uuids.size(); ++i) {
+    CAPTURE(i);
+    CHECK(forwarded[i] >= 1);
+    CHECK(toScheduler[i] >= 1);
+    CHECK(seen[i] >= 1);
+  }
+  CHECK(acksBack >= 2);  // at least the canonical UUID's, from the scheduler and the master
 }

@@ -1,0 +1,128 @@
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "model/common/uuid.hpp"
+#include "model/messages/status_update.hpp"
+#include "model/slave/status_update_stream.hpp"
+#include "sim/rng.hpp"
+
+using agentsim::model::Uuid;
+using agentsim::model::UuidBytes;
+
+namespace {
+// Texts that are no UUID's in UuidBytes' form, as a scenario may spoof them.
+const std::vector<std::string>& offForm() {
+  static const std::vector<std::string> texts = {
+      "0123ABCD-4567-89EF-A0B1-C2D3E4F5A6B7",           // upper case
+      "0123abcd-4567-89ef-a0b1-C2d3e4f5a6b7",           // mixed case
+      "{0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7}",         // braces
+      "urn:uuid:0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7",  // a URN
+      "0123abcd45670-89ef-a0b1-c2d3e4f5a6b7",           // 36 characters, a dash moved
+      "0123abcd-4567-89ef-a0b1-c2d3e4f5a6g7",           // 36 characters, not hex
+      "00000000-0000-0000-0000-000000000000",           // the nil UUID: bytes all zero
+      "not-a-uuid",
+      std::string("0123abcd-4567-89ef-a0b1-c2d3e4f5a6b\0", 36),  // an embedded NUL
+  };
+  return texts;
+}
+}  // namespace
+
+TEST_CASE("randomUuidBytes: randomUuid's UUID from the same draws, as 16 bytes") {
+  agentsim::sim::Rng a(11, "uuid");
+  agentsim::sim::Rng b(11, "uuid");
+  for (int i = 0; i < 500; ++i) {
+    const UuidBytes bytes = agentsim::model::randomUuidBytes(a);
+    const std::string text = agentsim::model::randomUuid(b);
+    CHECK(bytes.str() == text);
+    REQUIRE(UuidBytes::parse(text).has_value());
+    CHECK(*UuidBytes::parse(text) == bytes);
+  }
+  CHECK(a.next() == b.next());  // the same number of draws
+}
+
+TEST_CASE("Uuid: a UUID's text as 16 bytes, back to the same text") {
+  static_assert(sizeof(Uuid) == 24);
+  agentsim::sim::Rng rng(3, "uuid");
+  for (int i = 0; i < 200; ++i) {
+    const std::string text = agentsim::model::randomUuid(rng);
+    const Uuid u(text);
+    REQUIRE(u.bytes() != nullptr);
+    CHECK(u.text() == nullptr);
+    CHECK(u.str() == text);
+    CHECK(fmt::format("{}", u) == text);
+    CHECK(std::string(u) == text);
+    CHECK_FALSE(u.empty());
+    CHECK(u == text);
+    CHECK(Uuid(*u.bytes()) == u);
+    const Uuid copy = u;
+    CHECK(copy == u);
+  }
+}
+
+TEST_CASE("Uuid: any other text kept as it came; equal exactly when the texts are") {
+  const Uuid none;
+  CHECK(none.empty());
+  CHECK(none.str().empty());
+  CHECK(Uuid("").empty());
+  CHECK(Uuid(std::string()).empty());
+  CHECK(none == Uuid(""));
+  for (const std::string& t : offForm()) {
+    CAPTURE(t);
+    const Uuid u(t);
+    CHECK(u.bytes() == nullptr);
+    REQUIRE(u.text() != nullptr);
+    CHECK(u.str() == t);
+    CHECK(u.str().size() == t.size());
+    CHECK(fmt::format("{}", u) == t);
+    CHECK_FALSE(u.empty());
+    CHECK_FALSE(u == none);
+  }
+  // The nil UUID made from bytes prints and compares as its text.
+  CHECK(Uuid(UuidBytes()) == Uuid("00000000-0000-0000-0000-000000000000"));
+  CHECK_FALSE(Uuid(UuidBytes()).empty());
+  std::vector<std::string> all = offForm();
+  all.push_back("0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7");
+  all.push_back("0123abcd-4567-89ef-a0b1-c2d3e4f5a6b8");
+  all.push_back("");
+  for (const std::string& x : all) {
+    for (const std::string& y : all) {
+      CAPTURE(x);
+      CAPTURE(y);
+      CHECK((Uuid(x) == Uuid(y)) == (x == y));
+      CHECK((Uuid(x) == y) == (x == y));
+    }
+  }
+  Uuid cleared("0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7");
+  cleared.clear();
+  CHECK(cleared.empty());
+}
+
+TEST_CASE("StatusUpdateRecord: a uuid's text survives task.updates, in either form") {
+  using agentsim::model::StatusUpdateRecord;
+  std::vector<std::string> texts = offForm();
+  texts.erase(texts.end() - 1);  // a NUL is not a record's text
+  texts.push_back("0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7");
+  std::string bytes;
+  for (const std::string& t : texts) {
+    StatusUpdateRecord update;
+    update.update.task_id = "task-1";
+    update.update.uuid = t;
+    bytes += agentsim::model::encodeRecord(update);
+    StatusUpdateRecord ack;
+    ack.type = StatusUpdateRecord::Type::ACK;
+    ack.uuid = t;
+    bytes += agentsim::model::encodeRecord(ack);
+  }
+  const auto records = agentsim::model::decodeRecords(bytes);
+  REQUIRE_FALSE(records.isError());
+  REQUIRE(records->size() == 2 * texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    CAPTURE(texts[i]);
+    CHECK((*records)[2 * i].update.uuid.str() == texts[i]);
+    CHECK((*records)[2 * i + 1].uuid.str() == texts[i]);
+  }
+}
