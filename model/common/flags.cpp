@@ -90,6 +90,18 @@ const FlagTable<SlaveFlags>& slaveFlagTable() {
            "zk://username:password@host1:port1,.../path (src/slave/main.cpp; the scenario's ZooKeeper ensemble, or "
            "else its first master, by default)",
            "MasterDetector::create");
+    t.boolean("help", &SlaveFlags::help,
+              "Show the help message and exit: main() prints the usage text and returns EXIT_SUCCESS before it "
+              "builds anything (stout's FlagsBase)",
+              "main");
+    t.boolean("version", &SlaveFlags::version,
+              "Show version and exit: main() prints \"mesos 1.1.0\" and returns EXIT_SUCCESS before it builds "
+              "anything (stout's FlagsBase)",
+              "main");
+    t.text("logging_level", &SlaveFlags::logging_level,
+           "Log message at or above this level. Possible values: INFO, WARNING, ERROR (src/logging/flags.cpp; "
+           "any other value makes logging::initialize exit the agent; agentsim's trace keeps every level)",
+           "logging::initialize");
     t.duration("zk_session_timeout", &SlaveFlags::zk_session_timeout,
                "ZooKeeper session timeout of the agent's master detector (Mesos 1.3+; 1.1 hard-codes 10secs)",
                "MasterDetector::create", sim::Milliseconds(1));

@@ -66,6 +66,13 @@ struct SlaveFlags {
   std::string work_dir;
   std::string hostname;
   std::uint32_t port = 5051;
+  // --logging_level (src/logging/flags.cpp): INFO, WARNING or ERROR; logging::initialize,
+  // right after process::initialize in main(), exits on anything else. The trace keeps
+  // every level whatever it says.
+  std::string logging_level = "INFO";
+  // --help, --version (stout's FlagsBase): main() prints and returns EXIT_SUCCESS first.
+  bool help = false;
+  bool version = false;
   sim::Duration registration_backoff_factor = sim::Seconds(1);
   std::string resources;
   std::string attributes;  // --attributes "rack:r1;zone:z" (SlaveInfo.attributes)

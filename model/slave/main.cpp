@@ -16,6 +16,7 @@
 #include "model/hook/manager.hpp"
 #include "model/master/detector/detector.hpp"
 #include "model/slave/containerizer/mesos/containerizer.hpp"
+#include "model/slave/containerizer/mesos/isolation.hpp"
 #include "model/module/manager.hpp"
 #include "model/slave/qos_controller.hpp"
 #include "model/slave/resource_estimator.hpp"
@@ -34,7 +35,7 @@ const std::string kSystemdRuntimeDirectory = "/run/systemd/system";
 // What one step did: built something, failed, or must wait (as main() blocks) and then
 // carry on with `then`.
 struct StepResult {
-  enum class Kind { Done, Failed, Wait };
+  enum class Kind { Done, Failed, Wait, Returned };
   Kind kind = Kind::Done;
   std::string text;  // what it built, or the failure message
   sim::Duration wait;
@@ -48,6 +49,8 @@ struct StepResult {
     return {Kind::Done, {}, {}, {}, std::move(describe)};
   }
   static StepResult failed(std::string message) { return {Kind::Failed, std::move(message), {}, {}, {}}; }
+  // main() returns EXIT_SUCCESS here (--help, --version), having printed `message`.
+  static StepResult returned(std::string message) { return {Kind::Returned, std::move(message), {}, {}, {}}; }
   static StepResult waitFor(sim::Duration d, std::function<StepResult()> then) {
     return {Kind::Wait, {}, d, std::move(then), {}};
   }
@@ -114,6 +117,17 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
                   {{"position", static_cast<std::int64_t>(next_ + 1)},
                    {"steps", static_cast<std::int64_t>(order_.size())}});
         return false;
+      case StepResult::Kind::Returned: {
+        sim::Fields f{{"position", static_cast<std::int64_t>(next_ + 1)},
+                      {"steps", static_cast<std::int64_t>(order_.size())},
+                      {"failed", false},
+                      {"message", r.text},
+                      {"exit_code", std::int64_t{0}}};
+        host_.sim().emit(sim::RecordKind::Startup, nullptr, host_.name(), std::string(name(v)), std::move(f),
+                         kMainRef, kAgentExitTopic);
+        for (sim::Process* p : host_.processesOf("")) host_.sim().terminate(*p);
+        return false;
+      }
       case StepResult::Kind::Wait: {
         auto self = shared_from_this();
         host_.sim().at(host_.sim().now() + r.wait, "main", [self, v, then = std::move(r.then)] {
@@ -174,7 +188,10 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
   StepResult run(StartupStep s) {
     switch (s) {
       case StartupStep::Flags:
-        // flags.load: a required flag without a value; then main()'s own check.
+        // flags.load; --help and --version return EXIT_SUCCESS before its error is looked at;
+        // then a required flag without a value; then main()'s own check.
+        if (flags_.help) return StepResult::returned("Usage: mesos-agent [options]");
+        if (flags_.version) return StepResult::returned(fmt::format("mesos {}", kMesosVersion));
         if (flags_.work_dir.empty()) return StepResult::failed("Flag 'work_dir' is required, but it was not provided");
         if (flags_.master.empty()) {
           return StepResult::failed("Missing required option `--master` or `--master_detector`.");
@@ -186,6 +203,13 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
         if (!host_.processesOf("").empty()) {
           return StepResult::failed(
               "The call to `process::initialize()` in the agent's `main()` was not the function's first invocation");
+        }
+        // logging::initialize(argv[0], flags, true) follows process::initialize at once
+        // (src/logging/logging.cpp): the only check agentsim has of it.
+        if (flags_.logging_level != "INFO" && flags_.logging_level != "WARNING" && flags_.logging_level != "ERROR") {
+          return StepResult::failed(fmt::format("'{}' is not a valid logging level. Possible values for "
+                                                "'logging_level' flag are: 'INFO', 'WARNING', 'ERROR'.",
+                                                flags_.logging_level));
         }
         return StepResult::doneAs([this] {
           return fmt::format("libprocess on {}:{}; id slave(1) for the agent", host_.name(), host_.port());
@@ -317,10 +341,22 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
       byType_["docker"] = &docker;
       return StepResult::done("DockerContainerizer (docker version answered)");
     }
+    // MesosContainerizer::create: --isolation's isolators, before the containerizer is
+    // built (model/slave/containerizer/mesos/isolation.hpp).
+    std::vector<std::string> warnings;
+    auto isolation = createIsolation(flags_.isolation, warnings);
+    for (const std::string& warning : warnings) {
+      host_.sim().emit(sim::RecordKind::Log, nullptr, host_.name(), "log", {{"message", warning}},
+                       "src/slave/containerizer/mesos/containerizer.cpp: MesosContainerizer::create");
+    }
+    if (isolation.isError()) {
+      return StepResult::failed("Failed to create a containerizer: Could not create MesosContainerizer: " +
+                                isolation.error());
+    }
     auto& mesos = spawn<MesosContainerizer>(fetcher_);
     mesos.setFaults(faults_);
-    // MesosContainerizer::create: the isolators --isolation names (agentsim: disk/du).
-    if (flags_.isolation.find("disk/du") != std::string::npos) {
+    // Of the isolators, agentsim runs only the PosixDiskIsolatorProcess (disk/du, posix/disk).
+    if (isolation->disk) {
       mesos.setDiskIsolator(flags_.enforce_container_disk_quota, flags_.container_disk_watch_interval);
     }
     byType_["mesos"] = &mesos;

@@ -381,8 +381,10 @@ StartupGraphData StartupGraph::data(const Order& order, std::string agent, bool 
         s.about =
             "main() first reads its flags from the command line and MESOS_* environment variables. A flag without "
             "a default that is not an Option is required: in 1.1 that is --work_dir. main() then insists on a way "
-            "to find the master. On any of these errors it prints the usage text and returns EXIT_FAILURE.";
-        s.flags = {"work_dir", "master"};
+            "to find the master. On any of these errors it prints the usage text and returns EXIT_FAILURE. "
+            "Before the errors, --help prints the usage text and --version \"mesos 1.1.0\", and main() returns "
+            "EXIT_SUCCESS.";
+        s.flags = {"help", "version", "work_dir", "master"};
         s.failures = {
             {"--work_dir is not given", "Flag 'work_dir' is required, but it was not provided"},
             {"neither --master nor --master_detector is given",
@@ -400,10 +402,13 @@ StartupGraphData StartupGraph::data(const Order& order, std::string agent, bool 
             "then this call returns false. No edge of the graph says so, which is why an order that spawns a "
             "process (version, fetcher, a containerizer, the detector, files, gc, the status update manager) "
             "before this step is legal in the graph and fails at run time.";
-        s.flags = {"port"};
+        s.flags = {"port", "logging_level"};
         s.failures = {{"a process was spawned before this step",
                        "The call to `process::initialize()` in the agent's `main()` was not the function's first "
-                       "invocation"}};
+                       "invocation"},
+                      {"--logging_level is not INFO, WARNING or ERROR (logging::initialize, right after)",
+                       "'LEVEL' is not a valid logging level. Possible values for 'logging_level' flag are: "
+                       "'INFO', 'WARNING', 'ERROR'."}};
         break;
       case S::Version:
         s.call = "spawn(new VersionProcess(), true)";
@@ -479,9 +484,26 @@ StartupGraphData StartupGraph::data(const Order& order, std::string agent, bool 
         s.ref = "src/slave/containerizer/mesos/containerizer.cpp: MesosContainerizer::create";
         s.builds = "MesosContainerizer, process mesos-containerizer(1)";
         s.processes = {"mesos-containerizer(1)"};
-        s.about = "The default containerizer: a launcher and isolators (--isolation). agentsim's containers are "
-                  "fakes with a launch latency, a run time and an exit status.";
-        s.flags = {"containerizers"};
+        s.about = "The default containerizer: a launcher and isolators (--isolation). --isolation=process and "
+                  "=cgroups are rewritten (deprecated); filesystem/posix and network/cni are added unless a "
+                  "filesystem/ or network/ isolator is named; the isolators are created in std::set order. "
+                  "agentsim's containers are fakes with a launch latency, a run time and an exit status; of the "
+                  "isolators only disk/du (or posix/disk, its old name) acts.";
+        s.flags = {"containerizers", "isolation"};
+        s.failures = {
+            {"--isolation names posix/disk and disk/du",
+             "Failed to create a containerizer: Could not create MesosContainerizer: Using 'posix/disk' and "
+             "'disk/du' simultaneously is disallowed"},
+            {"--isolation names an isolator twice",
+             "Failed to create a containerizer: Could not create MesosContainerizer: Duplicate entries found in "
+             "--isolation flag '[ LIST ]'"},
+            {"--isolation names an isolator Mesos 1.1 does not have",
+             "Failed to create a containerizer: Could not create MesosContainerizer: Failed to create isolator "
+             "'NAME': Unknown or unsupported isolator"},
+            {"--isolation names gpu/nvidia (no host has NVML)",
+             "Failed to create a containerizer: Could not create MesosContainerizer: Failed to create isolator "
+             "'gpu/nvidia': Cannot create the Nvidia GPU isolator: NVML is not available"},
+        };
         break;
       case S::Containerizer: {
         s.call = "Containerizer::create(flags, false, &fetcher)";
@@ -529,8 +551,7 @@ StartupGraphData StartupGraph::data(const Order& order, std::string agent, bool 
                   "leader. The Slave asks it who leads once recovery is over.";
         s.flags = {"master"};
         s.failures = {{"--master is neither a zk:// URL nor a UPID",
-                       "Failed to create a master detector: Failed to parse 'MASTER': expected host:port or "
-                       "id@host:port"},
+                       "Failed to create a master detector: Failed to parse 'MASTER'"},
                       {"a zk:// URL with the path '/'",
                        "Failed to create a master detector: Expecting a (chroot) path for ZooKeeper ('/' is not "
                        "supported)"}};

@@ -1,5 +1,8 @@
 #include "model/master/detector/detector.hpp"
 
+#include <cstdint>
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "model/zookeeper/group.hpp"
@@ -83,9 +86,58 @@ void StandaloneMasterDetector::appoint(std::optional<MasterInfo> leader) {
   });
 }
 
-sim::Try<MasterDetector*> createMasterDetector(sim::Host& host, const std::string& master,
-                                               sim::Duration sessionTimeout) {
-  if (master.empty()) return sim::Error{"Missing required option `--master` or `--master_detector`."};
+namespace {
+
+// How many file:// deep agentsim follows --master (Mesos: no bound).
+constexpr int kMaxMasterFileDepth = 16;
+
+// libprocess's operator>>(istream&, UPID&) (3rdparty/libprocess/src/pid.cpp), then
+// `if (!pid)` (an id, an IP that is not INADDR_ANY, a port that is not 0): the first
+// whitespace-separated word; the id up to its first '@'; the host up to the next ':'
+// (resolved by net::getIP: agentsim takes any name without '@' but 0.0.0.0); the port as
+// sscanf's %hu reads it (leading digits, the rest ignored, modulo 65536).
+std::optional<MasterInfo> parseUpid(std::string_view text) {
+  const auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
+  std::size_t b = 0;
+  while (b < text.size() && isSpace(text[b])) ++b;
+  std::size_t e = b;
+  while (e < text.size() && !isSpace(text[e])) ++e;
+  const std::string_view word = text.substr(b, e - b);
+  const auto at = word.find('@');
+  if (at == std::string_view::npos) return std::nullopt;
+  const std::string_view id = word.substr(0, at);
+  const std::string_view rest = word.substr(at + 1);
+  const auto colon = rest.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  const std::string_view host = rest.substr(0, colon);
+  if (host.empty() || host.find('@') != std::string_view::npos || host == "0.0.0.0") return std::nullopt;
+  std::string_view port = rest.substr(colon + 1);
+  bool negative = false;
+  if (!port.empty() && (port.front() == '+' || port.front() == '-')) {
+    negative = port.front() == '-';
+    port.remove_prefix(1);
+  }
+  if (port.empty() || port.front() < '0' || port.front() > '9') return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9') break;
+    const std::uint64_t digit = static_cast<std::uint64_t>(c - '0');
+    value = value > (UINT64_MAX - digit) / 10 ? UINT64_MAX : value * 10 + digit;  // strtoul saturates
+  }
+  if (negative) value = 0 - value;
+  const auto p = static_cast<std::uint16_t>(value);
+  if (id.empty() || p == 0) return std::nullopt;
+  MasterInfo info;
+  info.pid = fmt::format("{}@{}:{}", id, host, p);
+  info.hostname = std::string(host);
+  info.port = p;
+  return info;
+}
+
+// MasterDetector::create for a --master that is given (Option<string> zk is Some),
+// `depth` files deep.
+sim::Try<MasterDetector*> create(sim::Host& host, const std::string& master, sim::Duration sessionTimeout,
+                                 int depth) {
   if (master.rfind("zk://", 0) == 0) {
     auto url = parseZooKeeperUrl(master);
     if (url.isError()) return sim::Error{fmt::format("Failed to create a master detector: {}", url.error())};
@@ -97,7 +149,8 @@ sim::Try<MasterDetector*> createMasterDetector(sim::Host& host, const std::strin
   }
   if (master.rfind("file://", 0) == 0) {
     // MasterDetector::create: read the configuration out of a file (deprecated in Mesos,
-    // still supported), and create the detector it names.
+    // still supported), and create the detector it names: create(strings::trim(read)),
+    // which may be another file://.
     host.sim().emit(sim::RecordKind::Log, nullptr, host.name(), "log",
                     {{"message", "Specifying master detection mechanism / ZooKeeper URL to be read out of a file "
                                  "via 'file://' is deprecated inside Mesos and will be removed in a future release."}},
@@ -105,17 +158,32 @@ sim::Try<MasterDetector*> createMasterDetector(sim::Host& host, const std::strin
     const std::string path = master.substr(7);
     const auto read = host.disk().read(path);
     if (!read) return sim::Error{fmt::format("Failed to create a master detector: Failed to read from file at '{}'", path)};
+    // Mesos recurses without a bound: a cycle of files overflows its stack (a crash, not
+    // an exit). agentsim stops at a depth no sane setup reaches and exits instead.
+    if (depth >= kMaxMasterFileDepth) {
+      return sim::Error{fmt::format("Failed to create a master detector: '{}' is {} file:// deep (a cycle? Mesos "
+                                    "1.1 recurses until its stack overflows)",
+                                    path, depth + 1)};
+    }
     const auto first = read->find_first_not_of(" \t\r\n");
     const auto last = read->find_last_not_of(" \t\r\n");
     const std::string trimmed = first == std::string::npos ? "" : read->substr(first, last - first + 1);
-    if (trimmed.rfind("file://", 0) == 0) {
-      return sim::Error{fmt::format("Failed to create a master detector: '{}' names another file", path)};
-    }
-    return createMasterDetector(host, trimmed, sessionTimeout);
+    return create(host, trimmed, sessionTimeout, depth + 1);
   }
-  auto leader = masterInfoFromPid(master);
-  if (leader.isError()) return sim::Error{fmt::format("Failed to create a master detector: {}", leader.error())};
+  // "Okay, try and parse what we got as a PID": "master@" goes before anything that does
+  // not start with it.
+  auto leader = parseUpid(master.rfind("master@", 0) == 0 ? master : "master@" + master);
+  if (!leader) return sim::Error{fmt::format("Failed to create a master detector: Failed to parse '{}'", master)};
   return static_cast<MasterDetector*>(&host.sim().spawn<StandaloneMasterDetector>(host, *leader));
+}
+
+}  // namespace
+
+sim::Try<MasterDetector*> createMasterDetector(sim::Host& host, const std::string& master,
+                                               sim::Duration sessionTimeout) {
+  // main() has already insisted on --master (its None never gets here in the agent).
+  if (master.empty()) return sim::Error{"Missing required option `--master` or `--master_detector`."};
+  return create(host, master, sessionTimeout, 0);
 }
 
 sim::Try<MasterInfo> masterInfoFromPid(std::string_view text) {
@@ -151,19 +219,16 @@ sim::Try<ZooKeeperUrl> parseZooKeeperUrl(std::string_view url) {
   const auto slash = s.find('/');
   const std::string path = slash == std::string::npos ? std::string(1, '/') : s.substr(slash);
   if (slash != std::string::npos) s.resize(slash);
-  // Credentials end at the last '@'.
+  // Credentials end at the last '@'; zookeeper::URL takes them as they are (digest
+  // authentication: ZooKeeper's server reads "user" up to the first ':', if any).
   const auto at = s.rfind('@');
   std::optional<std::string> auth;
   if (at != std::string::npos) {
-    const std::string credentials = s.substr(0, at);
-    const auto colon = credentials.find(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == credentials.size() ||
-        credentials.find(':', colon + 1) != std::string::npos) {
-      return sim::Error{"Expecting 'username:password' in credentials"};
-    }
-    auth = credentials;
+    auth = s.substr(0, at);
     s = s.substr(at + 1);
   }
+  // Mesos 1.1 builds the detector with no server and aborts later, when zookeeper_init
+  // fails (PLOG(FATAL) in ZooKeeperProcess::initialize); agentsim refuses it here.
   if (s.empty()) return sim::Error{"Expecting at least one ZooKeeper server in the URL"};
   return ZooKeeperUrl{s, path, auth};
 }

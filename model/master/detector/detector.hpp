@@ -81,9 +81,11 @@ class StandaloneMasterDetector final : public MasterDetector {
 
 // MasterDetector::create (src/master/detector/detector.cpp): spawns the detector the
 // --master flag asks for on `host`, or fails with Mesos's message: a
-// zk://host:port,.../path URL gives a ZooKeeperMasterDetector, anything else a
-// StandaloneMasterDetector of that pid, whose ZooKeeper session has `sessionTimeout`
-// (--zk_session_timeout, Mesos 1.3+).
+// zk://host:port,.../path URL gives a ZooKeeperMasterDetector, whose ZooKeeper session
+// has `sessionTimeout` (--zk_session_timeout, Mesos 1.3+); file:///path reads the file
+// and starts over with its trimmed text (another file:// too); anything else is a UPID
+// ("master@" put before it unless it starts so) for a StandaloneMasterDetector, or
+// "Failed to parse '<master>'".
 sim::Try<MasterDetector*> createMasterDetector(sim::Host& host, const std::string& master,
                                                sim::Duration sessionTimeout = sim::Seconds(10));
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "model/master/main.hpp"
+#include "model/slave/containerizer/mesos/isolation.hpp"
 #include "model/slave/main.hpp"
 #include "model/slave/slave.hpp"
 #include "sim/simulation.hpp"
@@ -307,4 +308,127 @@ TEST_CASE("every sampled topological order reaches RUNNING, or fails with a name
   }
   for (const auto& [outcome, n] : outcomes) MESSAGE(n << " of 400 sampled orders: " << outcome);
   CHECK(outcomes.size() == 2);
+}
+
+// Branches of main() and of what it calls (docs/conformance.md, "Branch table: the
+// agent's `main()` and its flags").
+
+TEST_CASE("--help and --version: main() returns EXIT_SUCCESS at the flags step, before flags.load's error") {
+  for (const bool help : {true, false}) {
+    model::SlaveFlags f;
+    f.help = help;
+    f.version = true;  // --help wins when both are given
+    sim::Simulation s(1);
+    sim::MemorySink sink;
+    s.trace().addSink(&sink);
+    sim::Host& h = s.addHost("agent-1", 5051);
+    auto r = model::agentMain(h, f);  // no --work_dir, no --master: no error either
+    CHECK(!r.isError());
+    REQUIRE(sink.records().size() == 1);
+    const sim::Record& e = sink.records()[0];
+    CHECK(e.name == "flags");
+    CHECK(e.integer("exit_code") == 0);
+    CHECK(e.text("message") == (help ? "Usage: mesos-agent [options]" : "mesos 1.1.0"));
+    CHECK(h.processes().empty());
+  }
+}
+
+TEST_CASE("--logging_level: logging::initialize exits on anything but INFO, WARNING, ERROR") {
+  std::string step;
+  CHECK(failure(with([](auto& f) { f.logging_level = "info"; }), {}, &step) ==
+        "'info' is not a valid logging level. Possible values for 'logging_level' flag are: 'INFO', 'WARNING', "
+        "'ERROR'.");
+  CHECK(step == "libprocess");
+  for (const char* level : {"INFO", "WARNING", "ERROR"}) {
+    Boot b(with([&](auto& f) { f.logging_level = level; }));
+    b.sim.runFor(sim::Seconds(5));
+    CHECK(b.exit() == nullptr);
+    CHECK(b.state() == "RUNNING");
+  }
+}
+
+TEST_CASE("--isolation: MesosContainerizer::create's rewrites, defaults, duplicates and unknown isolators") {
+  std::vector<std::string> warnings;
+  auto plain = model::createIsolation("posix/cpu,posix/mem", warnings);
+  REQUIRE(plain.isSome());
+  CHECK(plain->flag == "posix/cpu,posix/mem,filesystem/posix,network/cni");
+  CHECK(plain->isolators == std::vector<std::string>{"filesystem/posix", "network/cni", "posix/cpu", "posix/mem"});
+  CHECK_FALSE(plain->disk);
+  CHECK(warnings.empty());
+
+  auto process = model::createIsolation("process", warnings);
+  REQUIRE(process.isSome());
+  CHECK(process->flag == "posix/cpu,posix/mem,filesystem/posix,network/cni");
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].find("'process' isolation flag is deprecated") != std::string::npos);
+  warnings.clear();
+  auto cgroups = model::createIsolation("cgroups", warnings);
+  REQUIRE(cgroups.isSome());
+  CHECK(cgroups->flag == "cgroups/cpu,cgroups/mem,filesystem/posix,network/cni");
+  // One CgroupsIsolatorProcess for every cgroups/ entry: the first in std::set order.
+  CHECK(cgroups->isolators == std::vector<std::string>{"filesystem/posix", "cgroups/cpu", "network/cni"});
+  warnings.clear();
+
+  // filesystem/linux brings volume/image; a named filesystem/ or network/ isolator is kept alone.
+  auto linuxFs = model::createIsolation("filesystem/linux,network/cni", warnings);
+  REQUIRE(linuxFs.isSome());
+  CHECK(linuxFs->flag == "filesystem/linux,network/cni,volume/image");
+
+  // posix/disk: the old name of disk/du, with a warning; both names: refused after it.
+  auto posixDisk = model::createIsolation("posix/disk", warnings);
+  REQUIRE(posixDisk.isSome());
+  CHECK(posixDisk->disk);
+  CHECK(warnings.size() == 1);
+  warnings.clear();
+  auto both = model::createIsolation("disk/du,posix/disk", warnings);
+  REQUIRE(both.isError());
+  CHECK(both.error() == "Using 'posix/disk' and 'disk/du' simultaneously is disallowed");
+  CHECK(warnings.size() == 1);  // logged before the error
+  warnings.clear();
+  CHECK(model::createIsolation("disk/du", warnings)->disk);
+  CHECK(model::createIsolation("disk/dux", warnings).error() ==
+        "Failed to create isolator 'disk/dux': Unknown or unsupported isolator");
+
+  // Duplicates: the tokens after the defaults were added, as stout stringifies them.
+  CHECK(model::createIsolation("posix/cpu,,posix/cpu", warnings).error() ==
+        "Duplicate entries found in --isolation flag '[ posix/cpu, posix/cpu, filesystem/posix, network/cni ]'");
+  // The first failure in std::set order.
+  CHECK(model::createIsolation("zzz/a,gpu/nvidia", warnings).error() ==
+        "Failed to create isolator 'gpu/nvidia': Cannot create the Nvidia GPU isolator: NVML is not available");
+  CHECK(model::createIsolation("network/port_mapping", warnings).error() ==
+        "Failed to create isolator 'network/port_mapping': Unknown or unsupported isolator");
+  // cgroups/: an unknown subsystem sorted first has no creator; sorted after a known one,
+  // CgroupsIsolatorProcess::create names it.
+  CHECK(model::createIsolation("cgroups/mem,cgroups/blkio", warnings).error() ==
+        "Failed to create isolator 'cgroups/blkio': Unknown or unsupported isolator");
+  CHECK(model::createIsolation("cgroups/cpu,cgroups/zzz", warnings).error() ==
+        "Failed to create isolator 'cgroups/cpu': Unknown or unsupported isolator 'cgroups/zzz'");
+
+  // Through main(): the mesos-containerizer step, with Containerizer::create's words.
+  std::string step;
+  CHECK(failure(with([](auto& f) { f.isolation = "posix/cpu,disk/xfs"; }), {}, &step) ==
+        "Failed to create a containerizer: Could not create MesosContainerizer: Failed to create isolator "
+        "'disk/xfs': Unknown or unsupported isolator");
+  CHECK(step == "mesos-containerizer");
+}
+
+TEST_CASE("--master: MasterDetector::create's UPID, file:// and zk:// branches") {
+  std::string step;
+  // "master@" goes before anything that does not start with it.
+  CHECK(failure(with([](auto& f) { f.master = "scheduler@master-1:5050"; }), {}, &step) ==
+        "Failed to create a master detector: Failed to parse 'scheduler@master-1:5050'");
+  CHECK(step == "detector");
+  CHECK(failure(with([](auto& f) { f.master = "master-1"; })) == "Failed to create a master detector: Failed to parse 'master-1'");
+  CHECK(failure(with([](auto& f) { f.master = "master-1:0"; })) ==
+        "Failed to create a master detector: Failed to parse 'master-1:0'");
+  CHECK(failure(with([](auto& f) { f.master = "master-1:port"; })) ==
+        "Failed to create a master detector: Failed to parse 'master-1:port'");
+  // sscanf's %hu: leading digits, the rest ignored; the first word only.
+  for (const char* master : {"master-1:5050", "master@master-1:5050", "master-1:5050/", "master-1:5050 spare words",
+                             "master-1:+5050"}) {
+    Boot b(with([&](auto& f) { f.master = master; }));
+    b.sim.runFor(sim::Seconds(5));
+    CHECK_MESSAGE(b.exit() == nullptr, master);
+    CHECK_MESSAGE(b.state() == "RUNNING", master);
+  }
 }

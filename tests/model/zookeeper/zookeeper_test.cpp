@@ -409,8 +409,10 @@ TEST_CASE("--master=zk://... is parsed as MasterDetector::create does") {
   CHECK(model::parseZooKeeperUrl("zk://user:pass@zk-1:2181/a/b")->path == "/a/b");
   CHECK(model::parseZooKeeperUrl("zk://user:pass@zk-1:2181/a/b")->servers == "zk-1:2181");
   CHECK(model::parseZooKeeperUrl("zk://zk-1:2181")->path == "/");
-  CHECK(model::parseZooKeeperUrl("zk://nopassword@zk-1:2181/mesos").error() ==
-        "Expecting 'username:password' in credentials");
+  // zookeeper::URL takes any credentials (Mesos 1.1 checks none).
+  REQUIRE(model::parseZooKeeperUrl("zk://nopassword@zk-1:2181/mesos").isSome());
+  CHECK(*model::parseZooKeeperUrl("zk://nopassword@zk-1:2181/mesos")->credentials == "nopassword");
+  CHECK(model::parseZooKeeperUrl("zk://a@b@zk-1:2181/mesos")->servers == "zk-1:2181");
   CHECK(model::parseZooKeeperUrl("http://zk-1:2181/mesos").isError());
 
   sim::Simulation sim(1);
