@@ -75,9 +75,12 @@ std::string describeRecord(const sim::Record& r) {
         break;
       }
       if (r.field("exit_code") != nullptr) {
-        // main() returned after the Slave terminated itself (model::agentReturned).
-        what = fmt::format("startup  {} exited {}: {}{}", r.name, r.integer("exit_code"), r.text("message"),
-                           extras(r, {"failed", "exit_code", "message"}));
+        // main() returned after the Slave terminated itself (model::agentReturned), or at
+        // a step (--help, --version: EXIT_SUCCESS).
+        what = fmt::format("startup  {}{} exited {}: {}{}",
+                           position > 0 ? fmt::format("[{}/{}] ", position, r.integer("steps")) : std::string(), r.name,
+                           r.integer("exit_code"), r.text("message"),
+                           extras(r, {"failed", "exit_code", "message", "position", "steps"}));
         break;
       }
       what = fmt::format("startup  {}{}: {}{}{}",

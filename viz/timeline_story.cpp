@@ -133,8 +133,10 @@ struct Startups {
   std::set<std::uint64_t> states;  // seqs of the Slave::State records told with a startup
 };
 
+// A step that built something (not one where main() exited or returned: --help, --version).
 bool isStartupStep(const sim::Record& r) {
-  return r.kind == sim::RecordKind::Startup && !failedStartup(r) && r.field("position") != nullptr;
+  return r.kind == sim::RecordKind::Startup && !failedStartup(r) && r.field("position") != nullptr &&
+         r.field("exit_code") == nullptr;
 }
 
 Startups startups(const std::vector<sim::Record>& records) {

@@ -306,3 +306,20 @@ TEST_CASE("story: one line per agent startup, milestones shown, chatter folded, 
   CHECK(text.find("0.033000s  master-1") == std::string::npos);
   CHECK(text.find("check") == std::string::npos);
 }
+
+TEST_CASE("story: main() returning at a step (--help, --version) has a line of its own") {
+  std::vector<Record> records;
+  Record r;
+  r.kind = RecordKind::Startup;
+  r.host = "agent-1";
+  r.name = "flags";
+  r.fields = {{"position", std::int64_t{1}}, {"steps", std::int64_t{17}}, {"failed", false},
+              {"message", std::string("mesos 1.1.0")}, {"exit_code", std::int64_t{0}}};
+  r.ref = "src/slave/main.cpp: main";
+  records.push_back(r);
+  std::ostringstream out;
+  agentsim::viz::writeStory(out, records, {true, 160});
+  const std::string text = out.str();
+  CHECK(text.find("startup [1/17] flags exited 0: mesos 1.1.0  [main]") != std::string::npos);
+  CHECK(text.find("ran its") == std::string::npos);
+}

@@ -119,12 +119,15 @@ std::optional<MasterInfo> parseUpid(std::string_view text) {
   }
   if (port.empty() || port.front() < '0' || port.front() > '9') return std::nullopt;
   std::uint64_t value = 0;
+  bool overflow = false;
   for (char c : port) {
     if (c < '0' || c > '9') break;
     const std::uint64_t digit = static_cast<std::uint64_t>(c - '0');
-    value = value > (UINT64_MAX - digit) / 10 ? UINT64_MAX : value * 10 + digit;  // strtoul saturates
+    overflow = overflow || value > (UINT64_MAX - digit) / 10;
+    value = overflow ? UINT64_MAX : value * 10 + digit;
   }
-  if (negative) value = 0 - value;
+  // strtoul: an overflow is ULONG_MAX whatever the sign; otherwise '-' negates.
+  if (negative && !overflow) value = 0 - value;
   const auto p = static_cast<std::uint16_t>(value);
   if (id.empty() || p == 0) return std::nullopt;
   MasterInfo info;
@@ -211,8 +214,10 @@ sim::Try<MasterInfo> masterInfoFromPid(std::string_view text) {
 sim::Try<ZooKeeperUrl> parseZooKeeperUrl(std::string_view url) {
   // zookeeper::URL::parse.
   std::string s(url);
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n')) s.erase(0, 1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n')) s.pop_back();
+  // strings::trim: stout's WHITESPACE, " \t\n\r".
+  const auto first = s.find_first_not_of(" \t\n\r");
+  const auto last = s.find_last_not_of(" \t\n\r");
+  s = first == std::string::npos ? std::string() : s.substr(first, last - first + 1);
   if (s.rfind("zk://", 0) != 0) return sim::Error{"Expecting 'zk://' at the beginning of the URL"};
   s = s.substr(5);
   // The path starts at the first '/' (the URL's trailing '/'s are part of it).

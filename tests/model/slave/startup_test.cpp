@@ -432,3 +432,52 @@ TEST_CASE("--master: MasterDetector::create's UPID, file:// and zk:// branches")
     CHECK_MESSAGE(b.state() == "RUNNING", master);
   }
 }
+
+TEST_CASE("--master: the port as strtoul reads it, an overflow is ULONG_MAX whatever its sign") {
+  // sscanf's %hu: strtoul, then cast to unsigned short.
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"master-1:-1", "master@master-1:65535"},
+      {"master-1:70000", "master@master-1:4464"},
+      {"master-1:99999999999999999999999", "master@master-1:65535"},
+      {"master-1:-99999999999999999999999", "master@master-1:65535"}};
+  for (const auto& [master, detected] : cases) {
+    Boot b(with([&](auto& f) { f.master = master; }));
+    b.sim.runFor(sim::Seconds(1));
+    CHECK_MESSAGE(b.exit() == nullptr, master);
+    bool seen = false;
+    for (const auto& r : b.trace.records()) {
+      seen = seen || (r.kind == RecordKind::Log && r.host == "agent-1" &&
+                      r.text("message") == "New master detected at " + detected);
+    }
+    CHECK_MESSAGE(seen, master);
+  }
+}
+
+TEST_CASE("--master=file://: files read in turn, a cycle exits the agent at its detector step 17 files deep") {
+  sim::Simulation s(1);
+  sim::MemorySink sink;
+  s.trace().addSink(&sink);
+  sim::Host& h = s.addHost("agent-1", 5051);
+  REQUIRE(h.disk().write("/a", "file:///b\n").isSome());
+  REQUIRE(h.disk().write("/b", " file:///a\r\n").isSome());
+  model::SlaveFlags f;
+  f.master = "file:///a";
+  f.work_dir = "/var/lib/mesos";
+  CHECK(model::agentMain(h, f).isError());
+  const sim::Record* exit = nullptr;
+  int warnings = 0;
+  for (const auto& r : sink.records()) {
+    if (r.kind == RecordKind::Startup && r.field("exit_code") != nullptr) exit = &r;
+    if (r.kind == RecordKind::Log && r.text("message").find("via 'file://' is deprecated") != std::string::npos) {
+      ++warnings;
+    }
+  }
+  REQUIRE(exit != nullptr);
+  CHECK(exit->name == "detector");
+  CHECK(exit->integer("exit_code") == 1);
+  CHECK(exit->text("message") ==
+        "Failed to create a master detector: '/a' is 17 file:// deep (a cycle? Mesos 1.1 recurses until its stack "
+        "overflows)");
+  CHECK(warnings == 17);  // MasterDetector::create's warning, once a file
+  CHECK(h.processes().empty());
+}

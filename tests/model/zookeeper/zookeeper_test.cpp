@@ -414,6 +414,10 @@ TEST_CASE("--master=zk://... is parsed as MasterDetector::create does") {
   CHECK(*model::parseZooKeeperUrl("zk://nopassword@zk-1:2181/mesos")->credentials == "nopassword");
   CHECK(model::parseZooKeeperUrl("zk://a@b@zk-1:2181/mesos")->servers == "zk-1:2181");
   CHECK(model::parseZooKeeperUrl("http://zk-1:2181/mesos").isError());
+  // strings::trim's " \t\n\r" (a file:// written on Windows ends in "\r\n").
+  CHECK(model::parseZooKeeperUrl("zk://zk-1:2181/mesos\r")->path == "/mesos");
+  // No server: Mesos 1.1 would abort in zookeeper_init; agentsim refuses the URL.
+  CHECK(model::parseZooKeeperUrl("zk:///mesos").error() == "Expecting at least one ZooKeeper server in the URL");
 
   sim::Simulation sim(1);
   sim::Host& h = sim.addHost("agent-1", 5051);
