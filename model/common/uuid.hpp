@@ -2,7 +2,7 @@
 // The uuid of a status update and of its acknowledgement (StatusUpdate.uuid, bytes in
 // messages.proto; id::UUID in Mesos), as the model carries it from hop to hop: the 16
 // bytes of a UUID's text in UuidBytes' form (every update an executor or agent makes:
-// randomUuid), so that a copy is 24 bytes in place, a comparison two words and no hop
+// randomUuidBytes), so that a copy is 24 bytes in place, a comparison two words and no hop
 // allocates, parses or prints it; any other text (a scenario's spoofed or rewritten
 // uuid, "", upper case, the nil UUID's text) kept as it came, boxed. str() and fmt give
 // back the text, character for character, so every record, story line and check reads

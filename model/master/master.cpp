@@ -30,7 +30,9 @@ bool isUuid(std::string_view text) {
 }
 // A uuid held as 16 bytes is one (UuidBytes' form); a text kept as it came may be one too
 // (upper case, the nil UUID).
-bool isUuid(const Uuid& uuid) { return uuid.bytes() != nullptr || (uuid.text() != nullptr && isUuid(std::string_view(*uuid.text()))); }
+bool isUuid(const Uuid& uuid) {
+  return uuid.bytes() != nullptr || (uuid.text() != nullptr && isUuid(std::string_view(*uuid.text())));
+}
 
 }  // namespace
 

@@ -126,3 +126,65 @@ TEST_CASE("StatusUpdateRecord: a uuid's text survives task.updates, in either fo
     CHECK((*records)[2 * i + 1].uuid.str() == texts[i]);
   }
 }
+
+namespace {
+agentsim::model::StatusUpdate streamUpdate(const std::string& uuid, agentsim::model::TaskState state) {
+  agentsim::model::StatusUpdate u;
+  u.framework_id = "fw-1";
+  u.task_id = "task-1";
+  u.state = state;
+  u.uuid = uuid;
+  return u;
+}
+}  // namespace
+
+TEST_CASE("StatusUpdateStream: an ack matches its update's text exactly, in either form, live and replayed") {
+  using agentsim::model::StatusUpdateRecord;
+  using agentsim::model::StatusUpdateStream;
+  using agentsim::model::TaskState;
+  const std::string lower = "0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7";  // held as bytes
+  const std::string upper = "0123ABCD-4567-89EF-A0B1-C2D3E4F5A6B7";  // the same UUID to Mesos, another text
+  const std::string nil = "00000000-0000-0000-0000-000000000000";    // kept as text
+  // Live: an ack of another text of the same UUID is not the head's (text compared, as
+  // when the uuid was a std::string); the exact text is.
+  StatusUpdateStream s("task-1", "fw-1", nullptr, std::nullopt);
+  REQUIRE(*s.update(streamUpdate(lower, TaskState::TASK_RUNNING)));
+  REQUIRE(*s.update(streamUpdate(upper, TaskState::TASK_RUNNING)));  // another text: not a duplicate
+  REQUIRE(*s.update(streamUpdate(nil, TaskState::TASK_FINISHED)));
+  CHECK_FALSE(*s.update(streamUpdate(lower, TaskState::TASK_RUNNING)));  // a duplicate of the first
+  REQUIRE(s.pending().size() == 3);
+  CHECK_FALSE(*s.acknowledgement(upper));
+  CHECK(s.rejection().find("expecting " + lower) != std::string::npos);
+  CHECK(*s.acknowledgement(lower));
+  CHECK_FALSE(*s.acknowledgement(lower));  // a duplicate acknowledgement
+  CHECK_FALSE(*s.acknowledgement(lower.substr(0, 35) + "8"));
+  CHECK(*s.acknowledgement(upper));
+  CHECK_FALSE(*s.acknowledgement(""));  // empty: the nil UUID's text is not "no uuid"
+  CHECK_FALSE(s.terminated());
+  CHECK(*s.acknowledgement(nil));
+  CHECK(s.terminated());
+  // Replayed from task.updates (agent recovery): the ACK records are matched by text too.
+  std::vector<StatusUpdateRecord> records;
+  for (const std::string& u : {lower, upper, nil}) {
+    StatusUpdateRecord r;
+    r.update = streamUpdate(u, u == nil ? TaskState::TASK_FINISHED : TaskState::TASK_RUNNING);
+    records.push_back(r);
+  }
+  for (const std::string& a : {upper, std::string("0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7")}) {
+    StatusUpdateRecord r;
+    r.type = StatusUpdateRecord::Type::ACK;
+    r.uuid = a;
+    records.push_back(r);
+  }
+  std::string bytes;
+  for (const auto& r : records) bytes += agentsim::model::encodeRecord(r);
+  const auto decoded = agentsim::model::decodeRecords(bytes);
+  REQUIRE_FALSE(decoded.isError());
+  StatusUpdateStream replayed("task-1", "fw-1", nullptr, std::nullopt);
+  REQUIRE_FALSE(replayed.replay(*decoded).isError());
+  REQUIRE(replayed.pending().size() == 1);  // the nil UUID's update, never acknowledged
+  CHECK(replayed.pending().front().uuid.str() == nil);
+  CHECK_FALSE(replayed.terminated());
+  CHECK_FALSE(*replayed.update(streamUpdate(upper, TaskState::TASK_RUNNING)));  // acknowledged already
+  CHECK(replayed.rejection().find("already been acknowledged") != std::string::npos);
+}

@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "model/messages/message_fields.hpp"
 #include "model/messages/messages.hpp"
@@ -62,4 +64,42 @@ TEST_CASE("StatusUpdateMessage.pid: the text is checked by set, the address stor
   CHECK(pid->set(*m, "agent-1") ==
         std::optional<std::string>("a libprocess address such as \"slave(1)@agent-1:5051\", or \"\" for none"));
   CHECK(static_cast<StatusUpdateMessage&>(*m).pid.isNone());  // set stores nothing
+}
+
+TEST_CASE("a uuid field takes any text, kept character for character (model::Uuid: bytes or the text)") {
+  // A scenario's uuid: the setters accept every text, as when the field was a std::string,
+  // and the message carries it back unchanged (a canonical one as 16 bytes, any other as it came).
+  const std::vector<std::string> texts = {
+      "0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7", "0123ABCD-4567-89EF-A0B1-C2D3E4F5A6B7",
+      "{0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7}", "00000000-0000-0000-0000-000000000000",
+      "0123abcd-4567-89ef-a0b1-c2d3e4f5a6g7", "not-a-uuid", "",
+      std::string("0123abcd-4567-89ef-a0b1-c2d3e4f5a6b\0", 36)};
+  const MessageKind* update = findMessageKind(StatusUpdateMessage::kName);
+  const MessageKind* ack = findMessageKind(StatusUpdateAcknowledgementMessage::kName);
+  REQUIRE(update != nullptr);
+  REQUIRE(ack != nullptr);
+  for (const std::string& t : texts) {
+    CAPTURE(t);
+    auto u = update->make();
+    CHECK_FALSE(update->field("uuid")->set(*u, t).has_value());
+    CHECK(static_cast<StatusUpdateMessage&>(*u).update.uuid.str() == t);
+    CHECK(static_cast<StatusUpdateMessage&>(*u).update.uuid.empty() == t.empty());
+    auto a = ack->make();
+    CHECK_FALSE(ack->field("uuid")->set(*a, t).has_value());
+    CHECK(static_cast<StatusUpdateAcknowledgementMessage&>(*a).uuid.str() == t);
+    CHECK(static_cast<StatusUpdateAcknowledgementMessage&>(*a).uuid == t);
+  }
+  // ReregisterExecutorMessage.updates: TASK_ID=STATE/UUID keeps the text; none given, the
+  // n-th gets 00000000-0000-4000-8000-00000000000n.
+  const MessageKind* reregister = findMessageKind(ReregisterExecutorMessage::kName);
+  REQUIRE(reregister != nullptr);
+  auto r = reregister->make();
+  const std::string list = "t1=TASK_RUNNING/0123ABCD-4567-89EF-A0B1-C2D3E4F5A6B7,t2=TASK_RUNNING";
+  CHECK_FALSE(reregister->field("updates")->set(*r, list).has_value());
+  const auto& updates = static_cast<ReregisterExecutorMessage&>(*r).updates;
+  REQUIRE(updates.size() == 2);
+  CHECK(updates[0].uuid.str() == "0123ABCD-4567-89EF-A0B1-C2D3E4F5A6B7");
+  CHECK(updates[0].uuid.bytes() == nullptr);
+  CHECK(updates[1].uuid.str() == "00000000-0000-4000-8000-000000000002");
+  CHECK(updates[1].uuid.bytes() != nullptr);
 }

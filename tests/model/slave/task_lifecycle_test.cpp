@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "model/messages/task_messages.hpp"
 #include "model/sched/sched.hpp"
@@ -339,4 +340,30 @@ TEST_CASE("Slave::___statusUpdate acknowledges an update with its UUID's text as
     CHECK(seen[i] >= 1);
   }
   CHECK(acksBack >= 2);  // at least the canonical UUID's, from the scheduler and the master
+  // The master passes an ACKNOWLEDGE on to the agent exactly when its uuid reads as a UUID
+  // (Master::receive's UUID::fromBytes; isUuid in model/master/master.cpp): any case of hex,
+  // the nil UUID's text too, held as 16 bytes or as text alike.
+  auto readsAsUuid = [](const std::string& t) {
+    if (t.size() != 36) return false;
+    for (std::size_t k = 0; k < t.size(); ++k) {
+      const bool dash = k == 8 || k == 13 || k == 18 || k == 23;
+      if (dash ? t[k] != '-' : std::isxdigit(static_cast<unsigned char>(t[k])) == 0) return false;
+    }
+    return true;
+  };
+  std::vector<int> fromScheduler(uuids.size()), toAgent(uuids.size());
+  for (const auto* r : c.find(sim::RecordKind::Send, "StatusUpdateAcknowledgementMessage", "framework-1")) {
+    if (spoofed(r)) ++fromScheduler[index(r)];
+  }
+  for (const auto* r : c.find(sim::RecordKind::Send, "StatusUpdateAcknowledgementMessage", "master-1")) {
+    if (spoofed(r)) ++toAgent[index(r)];
+  }
+  int passed = 0;
+  for (std::size_t i = 0; i < uuids.size(); ++i) {
+    CAPTURE(i);
+    REQUIRE(fromScheduler[i] >= 1);  // the scheduler acknowledges every update with a uuid
+    CHECK((toAgent[i] >= 1) == readsAsUuid(uuids[i]));
+    if (toAgent[i] >= 1) ++passed;
+  }
+  CHECK(passed == 4);  // canonical, upper case, mixed case, nil
 }
