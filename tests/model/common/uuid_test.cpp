@@ -9,27 +9,12 @@
 #include "model/messages/status_update.hpp"
 #include "model/slave/status_update_stream.hpp"
 #include "sim/rng.hpp"
+#include "tests/model/uuid_texts.hpp"
 
 using agentsim::model::Uuid;
 using agentsim::model::UuidBytes;
 
-namespace {
-// Texts that are no UUID's in UuidBytes' form, as a scenario may spoof them.
-const std::vector<std::string>& offForm() {
-  static const std::vector<std::string> texts = {
-      "0123ABCD-4567-89EF-A0B1-C2D3E4F5A6B7",           // upper case
-      "0123abcd-4567-89ef-a0b1-C2d3e4f5a6b7",           // mixed case
-      "{0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7}",         // braces
-      "urn:uuid:0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7",  // a URN
-      "0123abcd45670-89ef-a0b1-c2d3e4f5a6b7",           // 36 characters, a dash moved
-      "0123abcd-4567-89ef-a0b1-c2d3e4f5a6g7",           // 36 characters, not hex
-      "00000000-0000-0000-0000-000000000000",           // the nil UUID: bytes all zero
-      "not-a-uuid",
-      std::string("0123abcd-4567-89ef-a0b1-c2d3e4f5a6b\0", 36),  // an embedded NUL
-  };
-  return texts;
-}
-}  // namespace
+using agentsim::testing::offFormUuidTexts;
 
 TEST_CASE("randomUuidBytes: randomUuid's UUID from the same draws, as 16 bytes") {
   agentsim::sim::Rng a(11, "uuid");
@@ -70,7 +55,7 @@ TEST_CASE("Uuid: any other text kept as it came; equal exactly when the texts ar
   CHECK(Uuid("").empty());
   CHECK(Uuid(std::string()).empty());
   CHECK(none == Uuid(""));
-  for (const std::string& t : offForm()) {
+  for (const std::string& t : offFormUuidTexts()) {
     CAPTURE(t);
     const Uuid u(t);
     CHECK(u.bytes() == nullptr);
@@ -84,7 +69,7 @@ TEST_CASE("Uuid: any other text kept as it came; equal exactly when the texts ar
   // The nil UUID made from bytes prints and compares as its text.
   CHECK(Uuid(UuidBytes()) == Uuid("00000000-0000-0000-0000-000000000000"));
   CHECK_FALSE(Uuid(UuidBytes()).empty());
-  std::vector<std::string> all = offForm();
+  std::vector<std::string> all = offFormUuidTexts();
   all.push_back("0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7");
   all.push_back("0123abcd-4567-89ef-a0b1-c2d3e4f5a6b8");
   all.push_back("");
@@ -103,7 +88,7 @@ TEST_CASE("Uuid: any other text kept as it came; equal exactly when the texts ar
 
 TEST_CASE("StatusUpdateRecord: a uuid's text survives task.updates, in either form") {
   using agentsim::model::StatusUpdateRecord;
-  std::vector<std::string> texts = offForm();
+  std::vector<std::string> texts = offFormUuidTexts();
   texts.erase(texts.end() - 1);  // a NUL is not a record's text
   texts.push_back("0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7");
   std::string bytes;

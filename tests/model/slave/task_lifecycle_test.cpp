@@ -11,6 +11,7 @@
 #include "model/slave/slave.hpp"
 #include "tests/model/cluster.hpp"
 #include "tests/model/sender.hpp"
+#include "tests/model/uuid_texts.hpp"
 
 using namespace agentsim;
 using namespace agentsim::model;
@@ -254,18 +255,8 @@ TEST_CASE("Slave::___statusUpdate acknowledges an update with its UUID's text as
   REQUIRE(slave != nullptr);
   sim::Host& h = c.sim.addHost("intruder", 9999);
   auto& sender = c.sim.spawn<testing::Sender>(h);
-  const std::vector<std::string> uuids = {
-      "0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7",             // canonical: held as bytes
-      "0123ABCD-4567-89EF-A0B1-C2D3E4F5A6B7",             // upper case
-      "0123abcd-4567-89ef-a0b1-C2d3e4f5a6b7",             // mixed case
-      "{0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7}",           // braces
-      "urn:uuid:0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7",    // a URN
-      "0123abcd45670-89ef-a0b1-c2d3e4f5a6b7",             // 36 characters, a dash moved
-      "0123abcd-4567-89ef-a0b1-c2d3e4f5a6g7",             // 36 characters, not hex
-      "00000000-0000-0000-0000-000000000000",             // the nil UUID: bytes all zero
-      "not-a-uuid",
-      std::string("0123abcd-4567-89ef-a0b1-c2d3e4f5a6b\0", 36),  // an embedded NUL
-  };
+  std::vector<std::string> uuids = {"0123abcd-4567-89ef-a0b1-c2d3e4f5a6b7"};  // canonical: held as bytes
+  uuids.insert(uuids.end(), testing::offFormUuidTexts().begin(), testing::offFormUuidTexts().end());
   for (std::size_t i = 0; i < uuids.size(); ++i) {
     StatusUpdateMessage m;
     m.update.framework_id = frameworkId;
