@@ -440,7 +440,9 @@ TEST_CASE("--master: the port as strtoul reads it, an overflow is ULONG_MAX what
       {"master-1:70000", "master@master-1:4464"},
       {"master-1:99999999999999999999999", "master@master-1:65535"},
       {"master-1:-99999999999999999999999", "master@master-1:65535"}};
-  for (const auto& [master, detected] : cases) {
+  for (const auto& c : cases) {
+    const std::string& master = c.first;  // not a structured binding: clang 14 cannot capture one
+    const std::string& detected = c.second;
     Boot b(with([&](auto& f) { f.master = master; }));
     b.sim.runFor(sim::Seconds(1));
     CHECK_MESSAGE(b.exit() == nullptr, master);
