@@ -88,6 +88,13 @@ void StandaloneMasterDetector::appoint(std::optional<MasterInfo> leader) {
 
 namespace {
 
+// stout's strings::trim with its WHITESPACE, " \t\n\r".
+std::string trimmed(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\n\r");
+  if (first == std::string_view::npos) return {};
+  return std::string(s.substr(first, s.find_last_not_of(" \t\n\r") - first + 1));
+}
+
 // How many file:// deep agentsim follows --master (Mesos: no bound).
 constexpr int kMaxMasterFileDepth = 16;
 
@@ -168,10 +175,7 @@ sim::Try<MasterDetector*> create(sim::Host& host, const std::string& master, sim
                                     "1.1 recurses until its stack overflows)",
                                     path, depth + 1)};
     }
-    const auto first = read->find_first_not_of(" \t\r\n");
-    const auto last = read->find_last_not_of(" \t\r\n");
-    const std::string trimmed = first == std::string::npos ? "" : read->substr(first, last - first + 1);
-    return create(host, trimmed, sessionTimeout, depth + 1);
+    return create(host, trimmed(*read), sessionTimeout, depth + 1);
   }
   // "Okay, try and parse what we got as a PID": "master@" goes before anything that does
   // not start with it.
@@ -213,11 +217,7 @@ sim::Try<MasterInfo> masterInfoFromPid(std::string_view text) {
 
 sim::Try<ZooKeeperUrl> parseZooKeeperUrl(std::string_view url) {
   // zookeeper::URL::parse.
-  std::string s(url);
-  // strings::trim: stout's WHITESPACE, " \t\n\r".
-  const auto first = s.find_first_not_of(" \t\n\r");
-  const auto last = s.find_last_not_of(" \t\n\r");
-  s = first == std::string::npos ? std::string() : s.substr(first, last - first + 1);
+  std::string s = trimmed(url);
   if (s.rfind("zk://", 0) != 0) return sim::Error{"Expecting 'zk://' at the beginning of the URL"};
   s = s.substr(5);
   // The path starts at the first '/' (the URL's trailing '/'s are part of it).
