@@ -412,6 +412,27 @@ TEST_CASE("--isolation: MesosContainerizer::create's rewrites, defaults, duplica
   CHECK(step == "mesos-containerizer");
 }
 
+TEST_CASE("--isolation: the last value's answer is kept, and is createIsolation's") {
+  const model::CreatedIsolation& first = model::createdIsolation("process");
+  CHECK(&model::createdIsolation("process") == &first);  // the same value: not parsed again
+  REQUIRE(first.isolation.isSome());
+  CHECK(first.value == "process");
+  CHECK(first.isolation->flag == "posix/cpu,posix/mem,filesystem/posix,network/cni");
+  REQUIRE(first.warnings.size() == 1);
+  CHECK(first.warnings[0].find("'process' isolation flag is deprecated") != std::string::npos);
+  // Another value: its own answer and warnings, not the kept one's.
+  const model::CreatedIsolation& both = model::createdIsolation("disk/du,posix/disk");
+  CHECK(both.value == "disk/du,posix/disk");
+  REQUIRE(both.isolation.isError());
+  CHECK(both.isolation.error() == "Using 'posix/disk' and 'disk/du' simultaneously is disallowed");
+  CHECK(both.warnings.size() == 1);
+  const model::CreatedIsolation& plain = model::createdIsolation("posix/cpu,posix/mem");
+  REQUIRE(plain.isolation.isSome());
+  CHECK(plain.isolation->isolators ==
+        std::vector<std::string>{"filesystem/posix", "network/cni", "posix/cpu", "posix/mem"});
+  CHECK(plain.warnings.empty());
+}
+
 TEST_CASE("--master: MasterDetector::create's UPID, file:// and zk:// branches") {
   std::string step;
   // "master@" goes before anything that does not start with it.
