@@ -5,9 +5,9 @@
 // power-of-two array at most half full) holds each entry's hash's high 32 bits beside its
 // position, so a look-up reads one index slot and then the entry, where a node-based table
 // reads a bucket, the node before and the node, each a cache miss at 100,000 agents, and
-// rehashes by walking every node. Each entry keeps its key's hash, so growing the index reads
-// the entries in order and no key's text (a heap block apiece, once longer than 15
-// characters). Nothing is erased. Never iterated by its index; `size`
+// rehashes by walking every node. A key's probe run starts at its tag's slot, so growing
+// the index moves its slots as they are, reading no entry and no key's text (a heap block
+// apiece, once longer than 15 characters). Nothing is erased. Never iterated by its index; `size`
 // is all a check reads at the end (docs/performance.md).
 #include <cstddef>
 #include <cstdint>
@@ -29,7 +29,7 @@ class TextTable {
     const std::uint64_t hash = Hash{}(key);
     if (V* v = find(key, hash)) return *v;
     if ((entries_.size() + 1) * 2 > slots_.size()) grow();
-    entries_.push_back(Entry{std::string(key), hash, V{}});
+    entries_.push_back(Entry{std::string(key), V{}});
     place(hash, entries_.size() - 1);
     return entries_.back().value;
   }
@@ -40,7 +40,6 @@ class TextTable {
  private:
   struct Entry {
     std::string key;
-    std::uint64_t hash;  // the key's: grow places the entries again without reading their texts
     V value;
   };
   static std::uint64_t tagOf(std::uint64_t hash) { return hash & 0xffffffff00000000ULL; }
@@ -48,24 +47,32 @@ class TextTable {
   V* find(std::string_view key, std::uint64_t hash) {
     if (slots_.empty()) return nullptr;
     const std::uint64_t tag = tagOf(hash);
-    for (std::size_t i = hash & mask();; i = (i + 1) & mask()) {
+    for (std::size_t i = startOf(tag);; i = (i + 1) & mask()) {
       const std::uint64_t slot = slots_[i];
       if (slot == 0) return nullptr;
       if ((slot & 0xffffffff00000000ULL) == tag) {
         Entry& e = entries_[(slot & 0xffffffffULL) - 1];
-        if (e.hash == hash && e.key == key) return &e.value;
+        if (e.key == key) return &e.value;
       }
     }
   }
+  // A key's probe run starts at its tag's slot (the hash's high bits), so the slots move
+  // into a larger index as they are: growing reads no entry and hashes no key again.
+  std::size_t startOf(std::uint64_t tag) const { return (tag >> 32) & mask(); }
   // Slots hold the tag and the entry's position plus one (0 is empty).
-  void place(std::uint64_t hash, std::size_t index) {
-    std::size_t i = hash & mask();
+  void place(std::uint64_t slot) {
+    std::size_t i = startOf(slot);
     while (slots_[i] != 0) i = (i + 1) & mask();
-    slots_[i] = tagOf(hash) | (static_cast<std::uint64_t>(index) + 1);
+    slots_[i] = slot;
   }
+  void place(std::uint64_t hash, std::size_t index) { place(tagOf(hash) | (static_cast<std::uint64_t>(index) + 1)); }
   void grow() {
-    slots_.assign(slots_.empty() ? 16 : slots_.size() * 2, 0);
-    for (std::size_t i = 0; i < entries_.size(); ++i) place(entries_[i].hash, i);
+    // The larger array is made before the index lets go of its slots.
+    std::vector<std::uint64_t> old(slots_.empty() ? 16 : slots_.size() * 2, 0);
+    old.swap(slots_);
+    for (const std::uint64_t slot : old) {
+      if (slot != 0) place(slot);
+    }
   }
 
   std::vector<Entry> entries_;
