@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,6 +29,8 @@ class TextTable {
   V& operator[](std::string_view key) {
     const std::uint64_t hash = Hash{}(key);
     if (V* v = find(key, hash)) return *v;
+    // A slot keeps the position in its low 32 bits: one more would spill into the tag.
+    if (entries_.size() >= 0xffffffffULL) throw std::length_error("TextTable: 2^32 - 1 entries");
     if ((entries_.size() + 1) * 2 > slots_.size()) grow();
     entries_.push_back(Entry{std::string(key), V{}});
     place(hash, entries_.size() - 1);

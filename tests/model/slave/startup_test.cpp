@@ -414,7 +414,11 @@ TEST_CASE("--isolation: MesosContainerizer::create's rewrites, defaults, duplica
 
 TEST_CASE("--isolation: the last value's answer is kept, and is createIsolation's") {
   const model::CreatedIsolation& first = model::createdIsolation("process");
-  CHECK(&model::createdIsolation("process") == &first);  // the same value: not parsed again
+  // The same value: not parsed again. The kept object's address would not tell (a new
+  // answer is made in the same place); a new answer's warnings are allocated while the
+  // kept ones still live, so their storage would differ.
+  const std::string* kept = first.warnings.data();
+  CHECK(model::createdIsolation("process").warnings.data() == kept);
   REQUIRE(first.isolation.isSome());
   CHECK(first.value == "process");
   CHECK(first.isolation->flag == "posix/cpu,posix/mem,filesystem/posix,network/cni");
@@ -431,6 +435,25 @@ TEST_CASE("--isolation: the last value's answer is kept, and is createIsolation'
   CHECK(plain.isolation->isolators ==
         std::vector<std::string>{"filesystem/posix", "network/cni", "posix/cpu", "posix/mem"});
   CHECK(plain.warnings.empty());
+  // Values alternating, as agents with different flags start and restart: each answer is
+  // its own value's, never the one kept before it.
+  for (int round = 0; round < 3; ++round) {
+    for (const char* value : {"process", "posix/cpu,posix/mem,disk/du", "disk/du,posix/disk", "", "cgroups"}) {
+      std::vector<std::string> warnings;
+      const auto expected = model::createIsolation(value, warnings);
+      const model::CreatedIsolation& got = model::createdIsolation(value);
+      CHECK(got.value == value);
+      CHECK(got.warnings == warnings);
+      REQUIRE(got.isolation.isSome() == expected.isSome());
+      if (expected.isSome()) {
+        CHECK(got.isolation->flag == expected->flag);
+        CHECK(got.isolation->isolators == expected->isolators);
+        CHECK(got.isolation->disk == expected->disk);
+      } else {
+        CHECK(got.isolation.error() == expected.error());
+      }
+    }
+  }
 }
 
 TEST_CASE("--master: MasterDetector::create's UPID, file:// and zk:// branches") {
