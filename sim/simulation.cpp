@@ -456,13 +456,17 @@ void Simulation::limitExceeded(std::string what) {
 
 std::string Simulation::refOf(const Process* p, std::string_view function) const {
   if (p == nullptr || function.find(": ") != std::string_view::npos) return std::string(function);
+  // "<source>: <Class>::<function>", the class only for an unqualified function; built
+  // in one allocation (a delivery's or state record's ref, when one is built).
   const std::string_view src = p->source();
-  std::string fn(function);
-  if (!fn.empty() && fn.find("::") == std::string::npos && !p->className().empty()) {
-    fn = std::string(p->className()) + "::" + fn;
-  }
-  if (src.empty()) return fn;
-  return std::string(src) + ": " + fn;
+  const std::string_view cls = p->className();
+  const bool qualify = !function.empty() && function.find("::") == std::string_view::npos && !cls.empty();
+  std::string ref;
+  ref.reserve(src.size() + 2 + (qualify ? cls.size() + 2 : 0) + function.size());
+  if (!src.empty()) ref.append(src).append(": ");
+  if (qualify) ref.append(cls).append("::");
+  ref.append(function);
+  return ref;
 }
 
 Record Simulation::makeRecord(RecordKind kind, const Process* p, std::string_view hostName, std::string name,

@@ -343,9 +343,9 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
     }
     // MesosContainerizer::create: --isolation's isolators, before the containerizer is
     // built (model/slave/containerizer/mesos/isolation.hpp).
-    std::vector<std::string> warnings;
-    auto isolation = createIsolation(flags_.isolation, warnings);
-    for (const std::string& warning : warnings) {
+    const CreatedIsolation& created = createdIsolation(flags_.isolation);
+    const sim::Try<Isolation>& isolation = created.isolation;
+    for (const std::string& warning : created.warnings) {
       host_.sim().emit(sim::RecordKind::Log, nullptr, host_.name(), "log", {{"message", warning}},
                        "src/slave/containerizer/mesos/containerizer.cpp: MesosContainerizer::create");
     }

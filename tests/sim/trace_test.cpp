@@ -347,6 +347,17 @@ TEST_CASE("refOf joins source and class-qualified function") {
   CHECK(sim.refOf(&classOnly, "registered") == "Slave::registered");
   CHECK(sim.refOf(&sourceOnly, "registered") == "src/slave/slave.cpp: registered");
   CHECK(sim.refOf(nullptr, "timeline") == "timeline");
+  // Empty names, a function already sourced, a lone colon: the same text as before refOf
+  // was built in one string (d2f5f94).
+  auto& neither = sim.spawn<Modelled>(h, "", "");
+  CHECK(sim.refOf(&withSource, "") == "src/slave/slave.cpp: ");  // no class for no function
+  CHECK(sim.refOf(&classOnly, "") == "");
+  CHECK(sim.refOf(&neither, "") == "");
+  CHECK(sim.refOf(&neither, "registered") == "registered");
+  CHECK(sim.refOf(&classOnly, "Master::pong") == "Master::pong");
+  CHECK(sim.refOf(&withSource, "a:b") == "src/slave/slave.cpp: Slave::a:b");
+  CHECK(sim.refOf(&withSource, "src/master/master.cpp: Master::pong") == "src/master/master.cpp: Master::pong");
+  CHECK(sim.refOf(nullptr, "") == "");
 }
 
 TEST_CASE("with no sink the trace is disabled and nothing is recorded") {

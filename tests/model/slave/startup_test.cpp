@@ -412,6 +412,50 @@ TEST_CASE("--isolation: MesosContainerizer::create's rewrites, defaults, duplica
   CHECK(step == "mesos-containerizer");
 }
 
+TEST_CASE("--isolation: the last value's answer is kept, and is createIsolation's") {
+  const model::CreatedIsolation& first = model::createdIsolation("process");
+  // The same value: not parsed again. The kept object's address would not tell (a new
+  // answer is made in the same place); a new answer's warnings are allocated while the
+  // kept ones still live, so their storage would differ.
+  const std::string* kept = first.warnings.data();
+  CHECK(model::createdIsolation("process").warnings.data() == kept);
+  REQUIRE(first.isolation.isSome());
+  CHECK(first.value == "process");
+  CHECK(first.isolation->flag == "posix/cpu,posix/mem,filesystem/posix,network/cni");
+  REQUIRE(first.warnings.size() == 1);
+  CHECK(first.warnings[0].find("'process' isolation flag is deprecated") != std::string::npos);
+  // Another value: its own answer and warnings, not the kept one's.
+  const model::CreatedIsolation& both = model::createdIsolation("disk/du,posix/disk");
+  CHECK(both.value == "disk/du,posix/disk");
+  REQUIRE(both.isolation.isError());
+  CHECK(both.isolation.error() == "Using 'posix/disk' and 'disk/du' simultaneously is disallowed");
+  CHECK(both.warnings.size() == 1);
+  const model::CreatedIsolation& plain = model::createdIsolation("posix/cpu,posix/mem");
+  REQUIRE(plain.isolation.isSome());
+  CHECK(plain.isolation->isolators ==
+        std::vector<std::string>{"filesystem/posix", "network/cni", "posix/cpu", "posix/mem"});
+  CHECK(plain.warnings.empty());
+  // Values alternating, as agents with different flags start and restart: each answer is
+  // its own value's, never the one kept before it.
+  for (int round = 0; round < 3; ++round) {
+    for (const char* value : {"process", "posix/cpu,posix/mem,disk/du", "disk/du,posix/disk", "", "cgroups"}) {
+      std::vector<std::string> warnings;
+      const auto expected = model::createIsolation(value, warnings);
+      const model::CreatedIsolation& got = model::createdIsolation(value);
+      CHECK(got.value == value);
+      CHECK(got.warnings == warnings);
+      REQUIRE(got.isolation.isSome() == expected.isSome());
+      if (expected.isSome()) {
+        CHECK(got.isolation->flag == expected->flag);
+        CHECK(got.isolation->isolators == expected->isolators);
+        CHECK(got.isolation->disk == expected->disk);
+      } else {
+        CHECK(got.isolation.error() == expected.error());
+      }
+    }
+  }
+}
+
 TEST_CASE("--master: MasterDetector::create's UPID, file:// and zk:// branches") {
   std::string step;
   // "master@" goes before anything that does not start with it.

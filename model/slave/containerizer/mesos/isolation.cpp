@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -115,6 +116,16 @@ sim::Try<Isolation> createIsolation(std::string_view isolation, std::vector<std:
     }
   }
   return out;
+}
+
+const CreatedIsolation& createdIsolation(std::string_view isolation) {
+  thread_local std::optional<CreatedIsolation> last;
+  if (!last || last->value != isolation) {
+    std::vector<std::string> warnings;
+    auto created = createIsolation(isolation, warnings);
+    last.emplace(CreatedIsolation{std::string(isolation), std::move(created), std::move(warnings)});
+  }
+  return *last;
 }
 
 }  // namespace agentsim::model

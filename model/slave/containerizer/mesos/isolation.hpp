@@ -32,6 +32,18 @@ struct Isolation {
 // `warnings` gets what MesosContainerizer::create LOG(WARNING)s, also when it then fails.
 sim::Try<Isolation> createIsolation(std::string_view isolation, std::vector<std::string>& warnings);
 
+// createIsolation's answer and warnings for one --isolation value.
+struct CreatedIsolation {
+  std::string value;  // the --isolation value asked
+  sim::Try<Isolation> isolation;
+  std::vector<std::string> warnings;
+};
+
+// createIsolation of `isolation`, kept for the last value asked (per thread, for the
+// fuzzer's workers): every agent of a cluster usually has the same flag, so 100,000 agents
+// parse it once. The reference holds until the next call with another value.
+const CreatedIsolation& createdIsolation(std::string_view isolation);
+
 // stout's stringify(std::vector<std::string>): "[ a, b ]".
 std::string stringifyList(const std::vector<std::string>& items);
 
