@@ -8,8 +8,10 @@
 
 #include <fmt/format.h>
 
+#include "model/common/id.hpp"
 #include "model/common/indexed_map.hpp"
 
+using agentsim::model::Id;
 using agentsim::model::IndexedMap;
 
 namespace {
@@ -27,6 +29,9 @@ void checkSame(const Map& map, const std::map<std::string, int>& expected) {
     REQUIRE(found != map.end());
     CHECK(found == it);
     CHECK(map.count(key) == 1);
+    const Id id(key);  // by the interned text: its kept hash (the default Hash) or the map's
+    CHECK(map.find(id) == it);
+    CHECK(map.count(id) == 1);
     ++it;
   }
   CHECK(it == map.end());
@@ -226,4 +231,28 @@ TEST_CASE("IndexedMap: erasing while walking, emptying, move-assignment over a f
   ea.clear();
   checkSame(a, ea);
   churn(a, ea, 2000, 1000);
+}
+
+TEST_CASE("IndexedMap: a look-up by Id (the hash kept with its text) finds what its text finds, odd texts too") {
+  using namespace std::string_literals;
+  IndexedMap<int> map;  // the default hash: the one an Id keeps
+  const std::vector<std::string> keys = {
+      ""s, "\0"s, "a\0b"s, "task-1-2"s, std::string(15, 't'), std::string(16, 't'),
+      "ffe89c30-dbf9-4a14-a644-46d1e705cbce-S12"s, "\xff\xfe"s, " spaced id "s};
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const Id id(keys[i]);
+    CHECK(map.find(id) == map.end());
+    CHECK(map.count(id) == 0);
+    map[keys[i]] = static_cast<int>(i);
+    REQUIRE(map.find(id) != map.end());
+    CHECK(map.find(id) == map.find(keys[i]));
+    CHECK(map.find(id)->first == keys[i]);
+    CHECK(std::as_const(map).find(id)->second == static_cast<int>(i));
+  }
+  for (const std::string& absent : {"task-1-3"s, std::string(17, 't'), "a\0c"s}) {
+    CHECK(map.find(Id(absent)) == map.end());
+  }
+  CHECK(map.erase("task-1-2") == 1);
+  CHECK(map.find(Id("task-1-2")) == map.end());
+  CHECK(map.find(Id(std::string(16, 't'))) != map.end());
 }
