@@ -26,12 +26,12 @@ class Texts {
       grow();
       i = probe(h, text);
     }
-    slots_[i] = Slot{h, new Id::Text{std::string(text)}};
+    slots_[i] = Slot{h, new Id::Text{std::string(text), h}};
     ++size_;
     return slots_[i].text;
   }
   void forget(const Id::Text& text) {
-    std::size_t i = probe(hash(text.text), text.text);
+    std::size_t i = probe(text.hash, text.text);
     delete slots_[i].text;
     --size_;
     sim::eraseFromProbeRun(
@@ -85,6 +85,11 @@ Id::Id(std::string_view text) {
 void Id::forget(const Text& text) { table().forget(text); }
 
 std::size_t Id::interned() { return table().size(); }
+
+std::size_t Id::emptyHash() {
+  static const std::size_t kHash = std::hash<std::string_view>{}(std::string_view());
+  return kHash;
+}
 
 const std::string& Id::none() {
   static const std::string kEmpty;

@@ -1,8 +1,10 @@
 #pragma once
 // An interned identifier (a FrameworkID or SlaveID value, mesos.proto): equal ids share
 // one text, so a copy is a pointer and a count, and equality is a pointer comparison.
-// A text is kept while an Id names it. Ordering is by text, as std::string's. Not for
-// use from more than one thread (the model runs on one).
+// A text is kept while an Id names it, with its hash (std::hash<std::string_view> of the
+// text, computed once at interning): std::hash<Id> and a look-up by Id in an IndexedMap
+// read it and hash no bytes. Ordering is by text, as std::string's. Not for use from more
+// than one thread (the model runs on one).
 #include <compare>
 #include <cstddef>
 #include <string>
@@ -17,6 +19,7 @@ class Id {
  public:
   struct Text {
     std::string text;
+    std::size_t hash = 0;  // std::hash<std::string_view>{}(text)
     mutable std::size_t refs = 0;
   };
 
@@ -47,6 +50,8 @@ class Id {
   const std::string& str() const { return t_ != nullptr ? t_->text : none(); }
   bool empty() const { return t_ == nullptr; }
   std::size_t size() const { return str().size(); }
+  // std::hash<std::string_view>{}(str()), kept since the text was interned.
+  std::size_t hash() const { return t_ != nullptr ? t_->hash : emptyHash(); }
   static std::size_t interned();  // how many texts are held now
 
   friend bool operator==(const Id& a, const Id& b) { return a.t_ == b.t_; }
@@ -60,6 +65,7 @@ class Id {
 
  private:
   static const std::string& none();
+  static std::size_t emptyHash();
   void retain() const {
     if (t_ != nullptr) ++t_->refs;
   }
@@ -72,6 +78,11 @@ class Id {
 };
 
 }  // namespace agentsim::model
+
+template <>
+struct std::hash<agentsim::model::Id> {
+  std::size_t operator()(const agentsim::model::Id& id) const noexcept { return id.hash(); }
+};
 
 template <>
 struct fmt::formatter<agentsim::model::Id> : fmt::formatter<std::string_view> {

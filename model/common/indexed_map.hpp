@@ -15,16 +15,21 @@
 // compares the text there; a longer key is compared in the map node, only when the whole
 // hash matches. Erasing shifts the probe run back (no tombstones). The index is only looked
 // up, never iterated (its order follows hashes: docs/performance.md). Map iterators stay
-// valid (a move keeps them too), so the index holds them.
+// valid (a move keeps them too), so the index holds them. A look-up by `Id` (a SlaveID,
+// FrameworkID) takes the hash kept with the id's interned text (`Id::hash`, the same
+// std::hash<std::string_view> of the same text) and hashes no bytes.
+#include <concepts>
 #include <cstddef>
 #include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "model/common/id.hpp"
 #include "sim/linear_probe.hpp"
 
 namespace agentsim::model {
@@ -50,7 +55,22 @@ class IndexedMap {
     return i == kNone ? map_.end() : slots_[i].it;
   }
   const_iterator find(const std::string& key) const { return const_cast<IndexedMap*>(this)->find(key); }
+  // By an interned id: its kept hash (a template, so that a text or a literal still takes
+  // the overload above, not a conversion to Id).
+  template <std::same_as<Id> K>
+  iterator find(const K& key) {
+    const std::size_t i = slotOf(key.str(), hashOf(key));
+    return i == kNone ? map_.end() : slots_[i].it;
+  }
+  template <std::same_as<Id> K>
+  const_iterator find(const K& key) const {
+    return const_cast<IndexedMap*>(this)->find(key);
+  }
   std::size_t count(const std::string& key) const { return find(key) == map_.end() ? 0 : 1; }
+  template <std::same_as<Id> K>
+  std::size_t count(const K& key) const {
+    return find(key) == map_.end() ? 0 : 1;
+  }
   V& at(const std::string& key) {
     const iterator it = find(key);
     if (it == map_.end()) throw std::out_of_range("IndexedMap::at");
@@ -133,6 +153,16 @@ class IndexedMap {
     const std::size_t h = Hash{}(key);
     return h == 0 ? 1 : h;
   }
+  // hash(id.str()), from the hash kept with the id's text when the index's hash is the
+  // default one (the one Id keeps).
+  static std::size_t hashOf(const Id& id) {
+    if constexpr (std::is_same_v<Hash, std::hash<std::string_view>>) {
+      const std::size_t h = id.hash();
+      return h == 0 ? 1 : h;
+    } else {
+      return hash(id.str());
+    }
+  }
   std::size_t mask() const { return slots_.size() - 1; }
   void place(Slot s) {
     std::size_t i = s.hash & mask();
@@ -149,9 +179,9 @@ class IndexedMap {
   }
   static constexpr std::size_t kNone = ~std::size_t{0};
   // The slot of `key`'s entry, or kNone.
-  std::size_t slotOf(const std::string& key) const {
+  std::size_t slotOf(const std::string& key) const { return slots_.empty() ? kNone : slotOf(key, hash(key)); }
+  std::size_t slotOf(const std::string& key, std::size_t h) const {
     if (slots_.empty()) return kNone;
-    const std::size_t h = hash(key);
     for (std::size_t i = h & mask();; i = (i + 1) & mask()) {
       const Slot& s = slots_[i];
       if (s.holds(h, key)) return i;

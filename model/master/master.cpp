@@ -881,7 +881,7 @@ void Master::statusUpdate(const sim::Upid& /*from*/, StatusUpdateMessage& messag
     log(fmt::format("Ignoring status update {} for task {} from removed agent {}", u.uuid, u.task_id, u.slave_id));
     return;
   }
-  if (registered_.count(u.slave_id.str()) == 0) {
+  if (registered_.count(u.slave_id) == 0) {
     count("master/invalid_status_updates");
     log(fmt::format("Ignoring status update {} for task {} from unknown agent {}", u.uuid, u.task_id, u.slave_id));
     return;

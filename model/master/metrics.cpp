@@ -33,7 +33,7 @@ void Master::updateGauges() {
   std::int64_t staging = 0, starting = 0, running = 0, killing = 0, unreachable = 0;
   for (const auto& [fid, tasks] : tasks_) {
     for (const auto& [tid, t] : tasks) {
-      if (registered_.count(t.slave_id.str()) == 0) continue;
+      if (registered_.count(t.slave_id) == 0) continue;
       staging += t.state == TaskState::TASK_STAGING;
       starting += t.state == TaskState::TASK_STARTING;
       running += t.state == TaskState::TASK_RUNNING;

@@ -1,8 +1,10 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -104,4 +106,20 @@ TEST_CASE("Id: the intern table through erase-heavy churn (each kept text still 
     }
     CHECK(Id::interned() == before);
   }
+}
+
+TEST_CASE("Id: the hash kept with its text is the text's std::hash<std::string_view>, odd texts too") {
+  using namespace std::string_literals;
+  const std::vector<std::string> texts = {
+      ""s, "\0"s, "a\0b"s, "task-0-0"s, std::string(15, 'x'), std::string(16, 'x'),
+      "ffe89c30-dbf9-4a14-a644-46d1e705cbce-0000"s, "\xff\xfe UPPER {braces}"s, std::string(300, 'q')};
+  for (const std::string& text : texts) {
+    const Id id(text);
+    CHECK(id.str() == text);  // kept as it came, NULs and all
+    CHECK(id.hash() == std::hash<std::string_view>{}(text));
+    CHECK(std::hash<Id>{}(id) == std::hash<std::string_view>{}(text));
+    const Id again{std::string_view(text)};  // the same interned text: the same kept hash
+    CHECK(again.hash() == id.hash());
+  }
+  CHECK(Id().hash() == std::hash<std::string_view>{}(std::string_view()));
 }

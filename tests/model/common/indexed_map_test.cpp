@@ -8,8 +8,10 @@
 
 #include <fmt/format.h>
 
+#include "model/common/id.hpp"
 #include "model/common/indexed_map.hpp"
 
+using agentsim::model::Id;
 using agentsim::model::IndexedMap;
 
 namespace {
@@ -27,6 +29,9 @@ void checkSame(const Map& map, const std::map<std::string, int>& expected) {
     REQUIRE(found != map.end());
     CHECK(found == it);
     CHECK(map.count(key) == 1);
+    const Id id(key);  // by the interned text: its kept hash (the default Hash) or the map's
+    CHECK(map.find(id) == it);
+    CHECK(map.count(id) == 1);
     ++it;
   }
   CHECK(it == map.end());
@@ -226,4 +231,72 @@ TEST_CASE("IndexedMap: erasing while walking, emptying, move-assignment over a f
   ea.clear();
   checkSame(a, ea);
   churn(a, ea, 2000, 1000);
+}
+
+TEST_CASE("IndexedMap: a look-up by Id (the hash kept with its text) finds what its text finds, odd texts too") {
+  using namespace std::string_literals;
+  IndexedMap<int> map;  // the default hash: the one an Id keeps
+  const std::vector<std::string> keys = {
+      ""s, "\0"s, "a\0b"s, "task-1-2"s, std::string(15, 't'), std::string(16, 't'),
+      "ffe89c30-dbf9-4a14-a644-46d1e705cbce-S12"s, "\xff\xfe"s, " spaced id "s};
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const Id id(keys[i]);
+    CHECK(map.find(id) == map.end());
+    CHECK(map.count(id) == 0);
+    map[keys[i]] = static_cast<int>(i);
+    REQUIRE(map.find(id) != map.end());
+    CHECK(map.find(id) == map.find(keys[i]));
+    CHECK(map.find(id)->first == keys[i]);
+    CHECK(std::as_const(map).find(id)->second == static_cast<int>(i));
+  }
+  for (const std::string& absent : {"task-1-3"s, std::string(17, 't'), "a\0c"s}) {
+    CHECK(map.find(Id(absent)) == map.end());
+  }
+  CHECK(map.erase("task-1-2") == 1);
+  CHECK(map.find(Id("task-1-2")) == map.end());
+  CHECK(map.find(Id(std::string(16, 't'))) != map.end());
+}
+
+TEST_CASE("IndexedMap: a key whose Id was forgotten, found by its text interned anew (kept hash and the map's own)") {
+  using namespace std::string_literals;
+  IndexedMap<int> map;                 // the kept hash
+  IndexedMap<int, FirstChar> colliding;  // the map's own hash, not the kept one
+  const std::size_t before = Id::interned();
+  for (int i = 0; i < 300; ++i) {
+    const Id id(fmt::format("ffe89c30-dbf9-4a14-a644-46d1e705cbce-S{}", i));  // made at run time
+    map[id] = i;
+    colliding[id] = i;
+  }
+  CHECK(Id::interned() == before);  // the maps keep text: every Id above went with its text
+  // A literal or a std::string takes the text overloads (the Id templates are for an Id).
+  CHECK(map.count("ffe89c30-dbf9-4a14-a644-46d1e705cbce-S7") == 1);
+  CHECK(map.find("ffe89c30-dbf9-4a14-a644-46d1e705cbce-S7"s) != map.end());
+  CHECK(std::as_const(colliding).count("ffe89c30-dbf9-4a14-a644-46d1e705cbce-S300") == 0);
+  // Other texts interned and forgotten between (the intern table grows and shifts its
+  // probe runs), then each key's text interned anew: a new Text, the same kept hash.
+  std::vector<Id> others;
+  for (int i = 0; i < 5000; ++i) others.emplace_back(fmt::format("other-{}", i));
+  std::vector<Id> kept;
+  for (int i = 0; i < 300; ++i) {
+    const Id id(fmt::format("ffe89c30-dbf9-4a14-a644-46d1e705cbce-S{}", i));
+    REQUIRE(map.find(id) != map.end());
+    CHECK(map.find(id)->second == i);
+    CHECK(colliding.find(id) == colliding.find(id.str()));
+    CHECK(colliding.count(id) == 1);
+    if (i % 2 == 0) kept.push_back(id);
+  }
+  others.clear();  // the kept ids' texts stay where they are while the others go
+  for (const Id& id : kept) {
+    CHECK(map.find(id) == map.find(id.str()));
+    CHECK(map.erase(id) == 1);  // by text (an Id converts): found by Id no more
+    CHECK(map.count(id) == 0);
+    CHECK(colliding.count(id) == 1);
+  }
+  CHECK(map.size() == 150);
+  CHECK(map.count(Id()) == 0);  // the empty id: the empty text, absent
+  map[""] = -1;
+  CHECK(map.find(Id()) == map.find(""s));
+  CHECK(map.count(Id()) == 1);
+  kept.clear();
+  CHECK(Id::interned() == before);
 }
