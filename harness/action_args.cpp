@@ -6,7 +6,6 @@
 #include "harness/world.hpp"
 #include "model/master/master.hpp"
 #include "model/slave/slave.hpp"
-#include "sim/suggest.hpp"
 
 namespace agentsim::harness {
 
@@ -111,12 +110,16 @@ model::SlaveFlags changedAgentFlags(const ParseContext& c, const std::string& p,
   if (!v.is_object()) c.reader.fail(p, fmt::format("expected an object of flags, got {}", typeName(v)));
   for (const auto& [name, value] : v.items()) {
     const std::string fp = Reader::child(p, name);
-    if (!model::slaveFlagTable().has(name)) {
-      c.reader.failAtKey(fp, fmt::format("unknown flag \"{}\"{}; `agentsim flags` lists the modelled flags",
-                                         name.substr(0, 60), sim::didYouMean(name, model::slaveFlagTable().names())));
+    const std::string flag = name.rfind("no-", 0) == 0 ? name.substr(3) : name;
+    if (!model::slaveFlagTable().has(flag) && model::isMesosAgentFlag(flag)) {
+      c.reader.failAtKey(fp, fmt::format("flag \"{}\" is a Mesos 1.1 agent flag agentsim does not model; `agentsim "
+                                         "flags` lists the modelled flags",
+                                         flag));
     }
     const std::string text = c.reader.flagValue(fp);
-    auto ok = model::slaveFlagTable().set(flags, name, text);
+    // FlagsBase::load, as the scenario's agent flags (model::loadAgentFlag): a value Mesos
+    // refuses is the restarted agent's exit at its flags step.
+    auto ok = model::loadAgentFlag(flags, name, text);
     if (ok.isError()) c.reader.fail(fp, ok.error());
     changed += fmt::format(" --{}={}", name, text);
   }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -107,6 +108,35 @@ void readFlags(const Reader& r, const std::string& pointer, const model::FlagTab
     auto ok = table.set(flags, name, text);
     if (ok.isError()) r.fail(p, ok.error());
     set.emplace_back(name, text);
+  }
+}
+
+// An agent's flags: FlagsBase::load in name order (the JSON object's keys, sorted). A
+// value Mesos's loader refuses is the agent's exit at its flags step
+// (model::loadAgentFlag); a wrong JSON type, a Mesos flag agentsim does not model, or a
+// value agentsim cannot simulate is the scenario's error.
+void readFlags(const Reader& r, const std::string& pointer, const model::FlagTable<model::SlaveFlags>& table,
+               model::SlaveFlags& flags, std::vector<std::pair<std::string, std::string>>& set) {
+  const auto& v = r.at(pointer);
+  if (!v.is_object()) r.fail(pointer, fmt::format("expected an object of flags, got {}", typeName(v)));
+  std::set<std::string> loaded;  // FlagsBase::load's loaded_name: --no-NAME and --NAME both
+  for (const auto& [name, value] : v.items()) {
+    const std::string p = Reader::child(pointer, name);
+    const std::string flag = name.rfind("no-", 0) == 0 ? name.substr(3) : name;
+    if (!table.has(flag) && model::isMesosAgentFlag(flag)) {
+      r.failAtKey(p, fmt::format("flag \"{}\" is a Mesos 1.1 agent flag agentsim does not model; `agentsim flags` "
+                                 "lists the modelled flags: {}",
+                                 flag, fmt::join(table.names(), ", ")));
+    }
+    const std::string text = r.flagValue(p);
+    set.emplace_back(name, text);
+    if (table.has(flag) && !loaded.insert(flag).second) {
+      // Mesos: "Flag 'F' is already loaded via name 'F'" (a flag's loaded_name is its own).
+      flags.load_errors.emplace(name, fmt::format("Flag '{}' is already loaded via name '{}'", flag, flag));
+      continue;
+    }
+    auto ok = model::loadAgentFlag(flags, name, text);
+    if (ok.isError()) r.fail(p, ok.error());
   }
 }
 

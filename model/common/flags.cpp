@@ -1,5 +1,8 @@
 #include "model/common/flags.hpp"
 
+#include "model/common/flag_parse.hpp"
+
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -65,14 +68,18 @@ sim::Try<Bytes> parseBytes(std::string_view text) {
     n = n * 10 + digit;
   }
   if (i < text.size() && text[i] == '.') return sim::Error{fmt::format("Fractional bytes '{}'", text.substr(0, 40))};
-  const std::string_view unit = text.substr(i);
+  // Bytes::parse: the unit in any case (strings::upper).
+  std::string unit(text.substr(i));
+  for (char& c : unit) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
   if (i == 0) return sim::Error{fmt::format("expected a size such as \"2GB\" or \"512MB\", got \"{}\"", text.substr(0, 40))};
   for (const ByteUnit& u : kByteUnits) {
     if (u.name != unit) continue;
     if (n > UINT64_MAX / u.bytes) return sim::Error{fmt::format("Failed to parse '{}': too large", text.substr(0, 40))};
     return Bytes{n * u.bytes};
   }
-  return sim::Error{fmt::format("Unknown bytes unit '{}'; expected B, KB, MB, GB or TB", unit.substr(0, 20))};
+  return sim::Error{fmt::format("Unknown bytes unit '{}'; expected B, KB, MB, GB or TB", text.substr(i, 20))};
 }
 
 std::string format(Bytes b) {
@@ -80,6 +87,69 @@ std::string format(Bytes b) {
     if (b.bytes != 0 && b.bytes % u.bytes == 0) return fmt::format("{}{}", b.bytes / u.bytes, u.name);
   }
   return fmt::format("{}B", b.bytes);
+}
+
+namespace {
+// Mesos 1.1's agent flags, sorted: slave::Flags (src/slave/flags.cpp, without the
+// network/port_mapping and XFS flags a default build leaves out; slave_subsystems is
+// agent_subsystems's deprecated name), logging::Flags (src/logging/flags.cpp), main()'s
+// own (ip, port, advertise_ip, advertise_port, master, ip_discovery_command) and
+// FlagsBase's help.
+constexpr std::array<std::string_view, 98> kMesosAgentFlags{
+    "acls", "advertise_ip", "advertise_port", "agent_subsystems", "allowed_capabilities",
+    "appc_simple_discovery_uri_prefix", "appc_store_dir", "attributes", "authenticate_http_readonly",
+    "authenticate_http_readwrite", "authenticatee", "authentication_backoff_factor", "authorizer",
+    "cgroups_cpu_enable_pids_and_tids_count", "cgroups_enable_cfs", "cgroups_hierarchy", "cgroups_limit_swap",
+    "cgroups_net_cls_primary_handle", "cgroups_net_cls_secondary_handles", "cgroups_root",
+    "container_disk_watch_interval", "container_logger", "containerizers", "credential", "default_container_info",
+    "default_role", "disk_watch_interval", "docker", "docker_config", "docker_kill_orphans", "docker_mesos_image",
+    "docker_registry", "docker_remove_delay", "docker_socket", "docker_stop_timeout", "docker_store_dir",
+    "docker_volume_checkpoint_dir", "enforce_container_disk_quota", "executor_environment_variables",
+    "executor_registration_timeout", "executor_shutdown_grace_period", "external_log_file", "fetcher_cache_dir",
+    "fetcher_cache_size", "firewall_rules", "frameworks_home", "gc_delay", "gc_disk_headroom", "hadoop_home", "help",
+    "hooks", "hostname", "hostname_lookup", "http_authenticators", "http_command_executor", "http_credentials",
+    "image_providers", "image_provisioner_backend", "initialize_driver_logging", "ip", "ip_discovery_command",
+    "isolation", "launcher", "launcher_dir", "log_dir", "logbufsecs", "logging_level", "master", "master_detector",
+    "max_completed_executors_per_framework", "modules", "modules_dir", "network_cni_config_dir",
+    "network_cni_plugins_dir", "nvidia_gpu_devices", "oversubscribed_resources_interval", "perf_duration",
+    "perf_events", "perf_interval", "port", "qos_controller", "qos_correction_interval_min", "quiet", "recover",
+    "recovery_timeout", "registration_backoff_factor", "resource_estimator", "resources",
+    "revocable_cpu_low_priority", "runtime_dir", "sandbox_directory", "slave_subsystems", "strict", "switch_user",
+    "systemd_enable_support", "systemd_runtime_directory", "version", "work_dir"
+};
+}  // namespace
+
+bool isMesosAgentFlag(std::string_view name) {
+  return std::binary_search(kMesosAgentFlags.begin(), kMesosAgentFlags.end(), name);
+}
+
+sim::Try<sim::Nothing> loadAgentFlag(SlaveFlags& flags, const std::string& name, const std::string& value) {
+  const FlagTable<SlaveFlags>& table = slaveFlagTable();
+  flags.load_errors.erase(name);
+  const auto refuse = [&](std::string error) -> sim::Try<sim::Nothing> {
+    flags.load_errors[name] = std::move(error);
+    return sim::Nothing{};
+  };
+  // FlagsBase::load: "no-NAME" loads a boolean flag NAME as false.
+  const bool negated = name.rfind("no-", 0) == 0;
+  const std::string flag = negated ? name.substr(3) : name;
+  if (!table.has(flag)) {
+    if (isMesosAgentFlag(flag)) return sim::Error{fmt::format("'--{}' is a Mesos agent flag agentsim does not model", flag)};
+    return refuse(fmt::format("Failed to load unknown flag '{}'{}", flag, negated ? " via '" + name + "'" : ""));
+  }
+  std::string text = value;
+  if (negated && !table.isBoolean(flag)) {
+    return refuse(fmt::format("Failed to load non-boolean flag '{}' via '{}'", flag, name));
+  }
+  if (negated) {
+    if (!value.empty()) {
+      return refuse(fmt::format("Failed to load boolean flag '{}' via '{}' with value '{}'", flag, name, value));
+    }
+    text = "false";
+  }
+  // Flag::load: stout's parse for the flag's type.
+  if (auto refused = table.refusal(flag, text)) return refuse(fmt::format("Failed to load flag '{}': {}", flag, *refused));
+  return table.set(flags, flag, text);
 }
 
 const FlagTable<SlaveFlags>& slaveFlagTable() {
@@ -90,6 +160,26 @@ const FlagTable<SlaveFlags>& slaveFlagTable() {
            "zk://username:password@host1:port1,.../path (src/slave/main.cpp; the scenario's ZooKeeper ensemble, or "
            "else its first master, by default)",
            "MasterDetector::create");
+    t.text("master_detector", &SlaveFlags::master_detector,
+           "The symbol name of the master detector to use (a module; main() takes exactly one of --master and "
+           "--master_detector). agentsim's catalogue has no MasterDetector module",
+           "MasterDetector::create");
+    t.text("ip", &SlaveFlags::ip,
+           "IP address to listen on. This cannot be used in conjunction with `--ip_discovery_command` (agentsim: a "
+           "host has one address; the flag is read by main()'s check only)",
+           "main");
+    t.text("ip_discovery_command", &SlaveFlags::ip_discovery_command,
+           "Optional IP discovery binary: if set, it is expected to emit the IP address which the agent will try to "
+           "bind to. Cannot be used in conjunction with `--ip` (agentsim runs no command: main()'s check only)",
+           "main");
+    t.text("launcher", &SlaveFlags::launcher,
+           "The launcher to be used for Mesos containerizer. It could either be `linux` or `posix` (default: linux, "
+           "an agent running as root on Linux)",
+           "MesosContainerizer::create");
+    t.text("modules_dir", &SlaveFlags::modules_dir,
+           "Directory path of the module manifest files (not with --modules). agentsim's hosts hold no manifests: "
+           "a directory loads nothing",
+           "ModuleManager::load");
     t.boolean("help", &SlaveFlags::help,
               "Show the help message and exit: main() prints the usage text and returns EXIT_SUCCESS before it "
               "builds anything (stout's FlagsBase)",
@@ -111,7 +201,8 @@ const FlagTable<SlaveFlags>& slaveFlagTable() {
            "Slave");
     t.text("hostname", &SlaveFlags::hostname, "The hostname the agent reports (the simulated host by default)",
            "Slave");
-    t.integer("port", &SlaveFlags::port, "Port to listen on (src/slave/main.cpp)", "libprocess", 1, 65535);
+    t.integer("port", &SlaveFlags::port, "Port to listen on (src/slave/main.cpp; a uint16_t there)", "libprocess", 1,
+              65535, 65535);
     t.duration("registration_backoff_factor", &SlaveFlags::registration_backoff_factor,
                "Agent initially picks a random amount of time between [0, b], where b = "
                "registration_backoff_factor, to (re-)register with a new master. Subsequent retries are "
@@ -171,7 +262,7 @@ const FlagTable<SlaveFlags>& slaveFlagTable() {
             f.gc_disk_headroom = *d;
             return sim::Nothing{};
           },
-          [](const SlaveFlags& f) { return format(f.gc_disk_headroom); });
+          [](const SlaveFlags& f) { return format(f.gc_disk_headroom); }, stout::doubleError);
     t.duration("disk_watch_interval", &SlaveFlags::disk_watch_interval,
                "Periodic time interval (e.g., 10secs, 2mins, etc) to check the overall disk usage managed by the "
                "agent. This drives the garbage collection of archived information and sandboxes",
@@ -183,7 +274,7 @@ const FlagTable<SlaveFlags>& slaveFlagTable() {
             f.fetcher_cache_size = *b;
             return sim::Nothing{};
           },
-          [](const SlaveFlags& f) { return format(f.fetcher_cache_size); });
+          [](const SlaveFlags& f) { return format(f.fetcher_cache_size); }, stout::bytesError);
     t.text("isolation", &SlaveFlags::isolation,
            "Isolation mechanisms to use, e.g., 'posix/cpu,posix/mem', or 'cgroups/cpu,cgroups/mem', or "
            "network/port_mapping, or `gpu/nvidia` for nvidia specific gpu isolation. agentsim reads only "

@@ -4,6 +4,7 @@
 // src/master/constants.hpp).
 #include <compare>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -58,6 +59,23 @@ inline constexpr std::uint64_t kGigabyte = 1024ull * kMegabyte;
 // slave::Flags (src/slave/flags.cpp) and the flags main.cpp adds.
 struct SlaveFlags {
   std::string master;  // --master: "host:port", "master@host:port" (zk:// with the failover issue)
+  // --master_detector (src/slave/flags.cpp): a MasterDetector module's name; main() takes
+  // exactly one of --master and --master_detector. The catalogue has no detector module.
+  std::string master_detector;
+  // --modules_dir: a directory of module manifests (main(): not with --modules). agentsim's
+  // hosts have no manifests: a directory loads nothing.
+  std::string modules_dir;
+  // --ip, --ip_discovery_command (src/slave/main.cpp): not both. A host has one address:
+  // either is kept and read by nothing else.
+  std::string ip;
+  std::string ip_discovery_command;
+  // --launcher (MesosContainerizer::create): linux or posix; "linux" is the default of a
+  // Linux agent running as root (LinuxLauncher::available()).
+  std::string launcher = "linux";
+  // What Mesos's flags.load refused (FlagsBase::load), by the name the scenario gave:
+  // stout's error for each. Mesos stops at the first in name order (a Multimap), so the
+  // map's first entry is the error main() prints; the flags named before it loaded.
+  std::map<std::string, std::string> load_errors;
   // --zk_session_timeout (Mesos 1.3+, f195e596f): the session timeout of the agent's
   // ZooKeeper master detector; Mesos 1.1 hard-codes MASTER_DETECTOR_ZK_SESSION_TIMEOUT (10secs).
   sim::Duration zk_session_timeout = kZooKeeperSessionTimeout;
@@ -159,6 +177,17 @@ void addAuthenticationFlags(FlagTable<SlaveFlags>& table);
 void addAuthenticationFlags(FlagTable<MasterFlags>& table);
 
 const FlagTable<SlaveFlags>& slaveFlagTable();
+
+// Whether Mesos 1.1's agent (a default Linux build: no network/port_mapping, no XFS) has
+// a flag of that name: slave::Flags, logging::Flags, main()'s own, FlagsBase's help.
+bool isMesosAgentFlag(std::string_view name);
+
+// FlagsBase::load for one agent flag a scenario gives, in name order: a value Mesos's
+// loader refuses (stout's parse, a name Mesos 1.1 does not know, --no- on a flag that is
+// not boolean) is kept in `flags.load_errors` for the agent's flags step, not an error
+// here. An error is the scenario's: a Mesos flag agentsim does not model, or a value
+// Mesos loads but agentsim cannot simulate (out of the model's range).
+sim::Try<sim::Nothing> loadAgentFlag(SlaveFlags& flags, const std::string& name, const std::string& value);
 const FlagTable<MasterFlags>& masterFlagTable();
 
 }  // namespace agentsim::model

@@ -8,11 +8,13 @@
 
 namespace agentsim::model {
 
-// None for text that is not "id@host:port" with a port in [0, 65535].
+// None for text that is not "id@host:port" with a port in [0, 65535]. The id may be
+// empty: the empty UPID prints "@0.0.0.0:0" (a leader's unparsable ZooKeeper data), an
+// address on no host, where a message is lost.
 inline std::optional<sim::Upid> parseUpid(sim::Simulation& sim, const std::string& text) {
   const auto at = text.find('@');
   const auto colon = text.rfind(':');
-  if (at == std::string::npos || at == 0 || colon == std::string::npos || colon < at || colon + 1 >= text.size()) {
+  if (at == std::string::npos || colon == std::string::npos || colon < at || colon + 1 >= text.size()) {
     return std::nullopt;
   }
   std::uint32_t port = 0;

@@ -185,20 +185,40 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
     return host_.sim().spawn<P>(host_, std::forward<Args>(args)...);
   }
 
+  // main(): flags.load("MESOS_", argc, argv) (FlagsBase::load), then --help and --version
+  // (EXIT_SUCCESS, before the load's error is looked at), then the load's error, then
+  // main()'s own checks of the flags, before libprocess.
+  StepResult loadFlags() {
+    // FlagsBase::load walks the flags in name order and stops at the first it refuses
+    // (the harness kept each refusal, model::loadAgentFlag): a flag named before it loaded.
+    const auto& errors = flags_.load_errors;
+    const auto loaded = [&](std::string_view name) { return errors.empty() || name < errors.begin()->first; };
+    if (flags_.help && loaded("help")) return StepResult::returned("Usage: mesos-agent [options]");
+    if (flags_.version && loaded("version")) return StepResult::returned(fmt::format("mesos {}", kMesosVersion));
+    // cerr << flags.usage(load.error()); return EXIT_FAILURE.
+    if (!errors.empty()) return StepResult::failed(errors.begin()->second);
+    // FlagsBase::load's last loop: a required flag without a value.
+    if (flags_.work_dir.empty()) return StepResult::failed("Flag 'work_dir' is required, but it was not provided");
+    if (flags_.master.empty() && flags_.master_detector.empty()) {
+      return StepResult::failed("Missing required option `--master` or `--master_detector`.");
+    }
+    if (!flags_.master.empty() && !flags_.master_detector.empty()) {
+      return StepResult::failed("Only one of --master or --master_detector options should be specified.");
+    }
+    // EXIT(EXIT_FAILURE) << flags.usage(...), before libprocess is initialised.
+    if (!flags_.ip_discovery_command.empty() && !flags_.ip.empty()) {
+      return StepResult::failed("Only one of `--ip` or `--ip_discovery_command` should be specified");
+    }
+    return StepResult::doneAs([this] {
+      return fmt::format("slave::Flags loaded (--master={}, --work_dir={})",
+                         flags_.master.empty() ? flags_.master_detector : flags_.master, flags_.work_dir);
+    });
+  }
+
   StepResult run(StartupStep s) {
     switch (s) {
       case StartupStep::Flags:
-        // flags.load; --help and --version return EXIT_SUCCESS before its error is looked at;
-        // then a required flag without a value; then main()'s own check.
-        if (flags_.help) return StepResult::returned("Usage: mesos-agent [options]");
-        if (flags_.version) return StepResult::returned(fmt::format("mesos {}", kMesosVersion));
-        if (flags_.work_dir.empty()) return StepResult::failed("Flag 'work_dir' is required, but it was not provided");
-        if (flags_.master.empty()) {
-          return StepResult::failed("Missing required option `--master` or `--master_detector`.");
-        }
-        return StepResult::doneAs([this] {
-          return fmt::format("slave::Flags loaded (--master={}, --work_dir={})", flags_.master, flags_.work_dir);
-        });
+        return loadFlags();
       case StartupStep::Libprocess:
         if (!host_.processesOf("").empty()) {
           return StepResult::failed(
@@ -218,7 +238,15 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
         spawn<VersionProcess>();
         return StepResult::doneAs([] { return fmt::format("VersionProcess (Mesos {})", kMesosVersion); });
       case StartupStep::Modules: {
-        if (flags_.modules.empty()) return StepResult::done("nothing (no --modules)");
+        // main(): EXIT(EXIT_FAILURE) << flags.usage(...) with both; ModuleManager::load(dir)
+        // reads the manifests a directory holds: an agentsim host holds none.
+        if (!flags_.modules.empty() && !flags_.modules_dir.empty()) {
+          return StepResult::failed("Only one of --modules or --modules_dir should be specified");
+        }
+        if (flags_.modules.empty()) {
+          return StepResult::done(flags_.modules_dir.empty() ? "nothing (no --modules)"
+                                                             : "nothing (no module manifests in --modules_dir)");
+        }
         auto loaded = modules_.load(flags_.modules);
         if (loaded.isError()) return StepResult::failed("Error loading modules: " + loaded.error());
         return StepResult::done(fmt::format("modules {}", fmt::join(modules_.loaded(), ", ")));
@@ -248,6 +276,13 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
       case StartupStep::Containerizer:
         return createContainerizer();
       case StartupStep::Detector: {
+        if (!flags_.master_detector.empty()) {
+          // MasterDetector::create(None, masterDetectorModule): ModuleManager::create<MasterDetector>.
+          // agentsim's catalogue has no MasterDetector module: it always fails.
+          auto module = modules_.create(flags_.master_detector, "MasterDetector");
+          return StepResult::failed("Failed to create a master detector: " +
+                                    (module.isError() ? module.error() : "no MasterDetector module in agentsim"));
+        }
         auto detector = createMasterDetector(host_, flags_.master, flags_.zk_session_timeout);
         if (detector.isError()) {
           std::string message = detector.error();
@@ -348,6 +383,17 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
     for (const std::string& warning : created.warnings) {
       host_.sim().emit(sim::RecordKind::Log, nullptr, host_.name(), "log", {{"message", warning}},
                        "src/slave/containerizer/mesos/containerizer.cpp: MesosContainerizer::create");
+    }
+    // MesosContainerizer::create makes the launcher (--launcher) after rewriting --isolation
+    // and its posix/disk check, before it creates the isolators: createIsolation's other
+    // errors come after the launcher's. LinuxLauncher::create itself succeeds here.
+    const bool beforeLauncher =
+        isolation.isError() && isolation.error() == "Using 'posix/disk' and 'disk/du' simultaneously is disallowed";
+    if (!beforeLauncher && flags_.launcher != "linux" && flags_.launcher != "posix") {
+      return StepResult::failed(
+          "Failed to create a containerizer: Could not create MesosContainerizer: Failed to create launcher: Unknown "
+          "or unsupported launcher: " +
+          flags_.launcher);
     }
     if (isolation.isError()) {
       return StepResult::failed("Failed to create a containerizer: Could not create MesosContainerizer: " +

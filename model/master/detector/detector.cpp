@@ -98,6 +98,8 @@ std::string trimmed(std::string_view s) {
 // How many file:// deep agentsim follows --master (Mesos: no bound).
 constexpr int kMaxMasterFileDepth = 16;
 
+}  // namespace
+
 // libprocess's operator>>(istream&, UPID&) (3rdparty/libprocess/src/pid.cpp), then
 // `if (!pid)` (an id, an IP that is not INADDR_ANY, a port that is not 0): the first
 // whitespace-separated word; the id up to its first '@'; the host up to the next ':'
@@ -143,6 +145,8 @@ std::optional<MasterInfo> parseUpid(std::string_view text) {
   info.port = p;
   return info;
 }
+
+namespace {
 
 // MasterDetector::create for a --master that is given (Option<string> zk is Some),
 // `depth` files deep.
@@ -193,25 +197,13 @@ sim::Try<MasterDetector*> createMasterDetector(sim::Host& host, const std::strin
   return create(host, master, sessionTimeout, 0);
 }
 
-sim::Try<MasterInfo> masterInfoFromPid(std::string_view text) {
-  std::string pid(text);
-  if (pid.find('@') == std::string::npos) pid = "master@" + pid;
-  const auto at = pid.find('@');
-  const auto colon = pid.rfind(':');
-  auto bad = [&] {
-    return sim::Error{fmt::format("Failed to parse '{}': expected host:port or id@host:port", text)};
-  };
-  if (at == 0 || colon == std::string::npos || colon < at + 2 || colon + 1 == pid.size()) return bad();
-  std::uint32_t port = 0;
-  for (char c : pid.substr(colon + 1)) {
-    if (c < '0' || c > '9' || port > 65535) return bad();
-    port = port * 10 + static_cast<std::uint32_t>(c - '0');
-  }
-  if (port == 0 || port > 65535) return bad();
+MasterInfo masterInfoFromOldFormat(std::string_view data) {
+  if (auto info = parseUpid(data)) return *info;
+  // The empty UPID: no id, 0.0.0.0, port 0 (operator<<: "@0.0.0.0:0").
   MasterInfo info;
-  info.pid = pid;
-  info.hostname = pid.substr(at + 1, colon - at - 1);
-  info.port = port;
+  info.pid = "@0.0.0.0:0";
+  info.hostname = "0.0.0.0";
+  info.port = 0;
   return info;
 }
 
@@ -314,11 +306,25 @@ sim::Try<MasterInfo> parseMasterInfoJson(std::string_view json) {
           "Failed to parse JSON into a valid MasterInfo protocol buffer: missing required field '{}'", required)};
     }
   }
-  auto info = masterInfoFromPid(fields["pid"]);
-  if (info.isError()) return sim::Error{info.error()};
-  MasterInfo out = *info;
+  // ::protobuf::parse<MasterInfo>: `pid` is a string like any other; the agent reads it
+  // with UPID(info.pid()) when it sends: agentsim keeps what that UPID prints (the empty
+  // UPID, "@0.0.0.0:0", for text libprocess cannot parse). The port is the field's.
+  MasterInfo out;
   out.id = fields["id"];
+  const auto upid = parseUpid(fields["pid"]);
+  out.pid = upid ? upid->pid : "@0.0.0.0:0";
   out.hostname = fields["hostname"];
+  std::uint64_t port = 0;
+  for (char c : fields["port"]) {
+    if (c < '0' || c > '9' || port > UINT32_MAX) {
+      return sim::Error{"Failed to parse JSON into a valid MasterInfo protocol buffer: 'port' is not a uint32"};
+    }
+    port = port * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (port > UINT32_MAX) {
+    return sim::Error{"Failed to parse JSON into a valid MasterInfo protocol buffer: 'port' is not a uint32"};
+  }
+  out.port = static_cast<std::uint32_t>(port);
   return out;
 }
 }  // namespace
@@ -381,14 +387,9 @@ void ZooKeeperMasterDetector::fetched(const Membership& membership,
   const std::string& bytes = *data.get();
   std::optional<MasterInfo> leader;
   if (!membership.label) {
-    // Data in the old format: a bare UPID.
-    auto info = masterInfoFromPid(bytes);
-    if (info.isError()) {
-      fail(info.error());
-      return;
-    }
-    log(fmt::format("Leading master {} has data in old format", info->pid));
-    leader = *info;
+    // Data in the old format: `UPID pid = UPID(data)`, which never fails (the empty UPID).
+    leader = masterInfoFromOldFormat(bytes);
+    log(fmt::format("Leading master {} has data in old format", leader->pid));
   } else if (*membership.label == "json.info") {
     auto info = masterInfoFromJson(bytes);
     if (info.isError()) {
@@ -401,7 +402,10 @@ void ZooKeeperMasterDetector::fetched(const Membership& membership,
     fail(fmt::format("Failed to parse data of unknown label '{}'", *membership.label));
     return;
   }
-  log(fmt::format("A new leading master (UPID={}) is detected", leader->pid), {{"master", leader->pid}});
+  // LOG(INFO) << "A new leading master (UPID=" << UPID(leader->pid()) << ") is detected".
+  const auto upid = parseUpid(leader->pid);
+  const std::string shown = upid ? upid->pid : "@0.0.0.0:0";
+  log(fmt::format("A new leading master (UPID={}) is detected", shown), {{"master", shown}});
   setLeader(leader, /*all=*/true);
 }
 

@@ -102,9 +102,16 @@ sim::Try<ZooKeeperUrl> parseZooKeeperUrl(std::string_view url);
 std::string masterInfoToJson(const MasterInfo& info);
 sim::Try<MasterInfo> masterInfoFromJson(std::string_view json);
 
-// Parses --master as MasterDetector::create does for a plain UPID: "master@" is
-// prepended when missing ("master-1:5050" -> "master@master-1:5050").
-sim::Try<MasterInfo> masterInfoFromPid(std::string_view text);
+// libprocess's UPID(const std::string&) (3rdparty/libprocess/src/pid.cpp operator>>),
+// the one parser of a master's address in the detector: --master's UPID (after "master@"
+// is put before it) and a leader's ZooKeeper data in the old format. None where
+// `!pid` (no id, no host, INADDR_ANY, port 0).
+std::optional<MasterInfo> parseUpid(std::string_view text);
+
+// A leader's data in the old format (no label): ZooKeeperMasterDetectorProcess::fetched's
+// `UPID pid = UPID(data)` and createMasterInfo(pid). It never fails: text UPID cannot
+// parse is the empty UPID, "@0.0.0.0:0", a leader no message reaches.
+MasterInfo masterInfoFromOldFormat(std::string_view data);
 
 class GroupProcess;
 class LeaderDetectorProcess;

@@ -527,3 +527,93 @@ TEST_CASE("--master=file://: files read in turn, a cycle exits the agent at its 
   CHECK(warnings == 17);  // MasterDetector::create's warning, once a file
   CHECK(h.processes().empty());
 }
+
+TEST_CASE("flags.load's error: the agent exits at its flags step; --help loaded before it still wins") {
+  std::string step;
+  // FlagsBase::load walks the flags in name order and stops at the first refusal.
+  CHECK(failure(with([](auto& f) {
+          f.load_errors["port"] = "Failed to load flag 'port': Failed to load value 'x': Failed to convert into "
+                                  "required type";
+          f.load_errors["gc_delay"] = "Failed to load flag 'gc_delay': Failed to load value '1week': ...";
+        }),
+                {}, &step) == "Failed to load flag 'gc_delay': Failed to load value '1week': ...");
+  CHECK(step == "flags");
+  // The load's error comes before the required --work_dir (FlagsBase::load's last loop).
+  model::SlaveFlags f;
+  f.load_errors["strict"] = "Failed to load flag 'strict': Failed to load value 'yes': Expecting a boolean (e.g., "
+                            "true or false)";
+  f.help = true;  // "help" < "strict": loaded before the error, so main() prints the usage
+  sim::Simulation s(1);
+  sim::MemorySink sink;
+  s.trace().addSink(&sink);
+  auto r = model::agentMain(s.addHost("agent-1", 5051), f);
+  CHECK(!r.isError());
+  REQUIRE(sink.records().size() == 1);
+  CHECK(sink.records()[0].integer("exit_code") == 0);
+  // "gc_delay" < "help": the load stopped before --help, which never loaded.
+  f.load_errors.clear();
+  f.load_errors["gc_delay"] = "Failed to load flag 'gc_delay': Failed to load value 'soon': Failed to convert '' to "
+                              "number";
+  auto r2 = model::agentMain(s.addHost("agent-2", 5051), f);
+  REQUIRE(r2.isError());
+  CHECK(r2.error() == f.load_errors.at("gc_delay"));
+}
+
+TEST_CASE("main()'s checks of --master_detector, --ip, --modules_dir; MesosContainerizer::create's --launcher") {
+  std::string step;
+  CHECK(failure(with([](auto& f) { f.master_detector = "org_example_Detector"; }), {}, &step) ==
+        "Only one of --master or --master_detector options should be specified.");
+  CHECK(step == "flags");
+  // --master_detector alone: ModuleManager::create<MasterDetector>, and agentsim has none.
+  {
+    model::SlaveFlags f;
+    f.work_dir = "/var/lib/mesos";
+    f.master_detector = "org_example_Detector";
+    sim::Simulation s(1);
+    sim::MemorySink sink;
+    s.trace().addSink(&sink);
+    auto r = model::agentMain(s.addHost("agent-1", 5051), f);
+    REQUIRE(r.isError());
+    CHECK(r.error() == "Failed to create a master detector: Module 'org_example_Detector' unknown");
+  }
+  CHECK(failure(with([](auto& f) {
+          f.ip = "10.0.0.1";
+          f.ip_discovery_command = "hostname -i";
+        }),
+                {}, &step) == "Only one of `--ip` or `--ip_discovery_command` should be specified");
+  CHECK(step == "flags");
+  CHECK(failure(with([](auto& f) {
+          f.modules = "org_apache_mesos_TestHook";
+          f.modules_dir = "/etc/mesos/modules";
+        }),
+                {}, &step) == "Only one of --modules or --modules_dir should be specified");
+  CHECK(step == "modules");
+  CHECK(failure(with([](auto& f) { f.launcher = "windows"; }), {}, &step) ==
+        "Failed to create a containerizer: Could not create MesosContainerizer: Failed to create launcher: Unknown "
+        "or unsupported launcher: windows");
+  CHECK(step == "mesos-containerizer");
+  // The launcher comes after the posix/disk check, before the isolators are created.
+  CHECK(failure(with([](auto& f) {
+          f.launcher = "windows";
+          f.isolation = "posix/disk,disk/du";
+        }),
+                {}, &step) ==
+        "Failed to create a containerizer: Could not create MesosContainerizer: Using 'posix/disk' and 'disk/du' "
+        "simultaneously is disallowed");
+  CHECK(failure(with([](auto& f) {
+          f.launcher = "windows";
+          f.isolation = "disk/xfs";
+        }),
+                {}, &step)
+            .find("Failed to create launcher") != std::string::npos);
+  for (const char* launcher : {"linux", "posix"}) {
+    Boot b(with([&](auto& f) {
+      f.launcher = launcher;
+      f.modules_dir = "/etc/mesos/modules";  // no manifests on an agentsim host
+      f.ip = "10.0.0.1";
+    }));
+    b.sim.runFor(sim::Seconds(5));
+    CHECK(b.exit() == nullptr);
+    CHECK(b.state() == "RUNNING");
+  }
+}
