@@ -190,8 +190,10 @@ void Simulation::adopt(Host& host, std::unique_ptr<Process> p, std::optional<std
                                                                                   : std::string();
   }
   Host::Program& prog = host.program(*program);
-  std::string id = p->name_.text;
-  if (p->name_.generate) id = id + '(' + std::to_string(++prog.counter(id)) + ')';
+  AGENTSIM_ASSERT(p->name_ != nullptr);  // a process is adopted once
+  std::string id = std::move(p->name_->text);
+  if (p->name_->generate) id = id + '(' + std::to_string(++prog.counter(id)) + ')';
+  p->name_.reset();
   Upid self = upid(id, host.name_, prog.port);
   p->program_ = prog.name;
   p->binding_ = ++const_cast<detail::UpidEntry*>(self.entry())->bindings;
