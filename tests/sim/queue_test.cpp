@@ -423,3 +423,51 @@ TEST_CASE("a run whose trace grows past max_trace_records stops with a message")
   CHECK(r.message.find("more than 3 trace records") != std::string::npos);
   CHECK(sink.records().size() == 4);
 }
+
+TEST_CASE("a timer slot holds its function's name as a number: 72 bytes, and the name read back is the one given") {
+  // The slot was 88 bytes with the name's view in it; the launch of 100,000 tasks holds
+  // half a million slots at once (docs/performance.md, the tasks slice's tenth round).
+  CHECK(sizeof(EventQueue::Timer) == 72);
+  EventQueue q;
+  CHECK(q.functionNumber("") == 0);
+  CHECK(q.functionNumber(std::string_view()) == 0);
+  CHECK(q.functionName(0).empty());
+  const std::uint32_t tick = q.functionNumber("Slave::tick");
+  CHECK(tick != 0);
+  CHECK(q.functionName(tick) == "Slave::tick");
+  // The same text from another buffer is the same number.
+  const std::string copy = "Slave::tick";
+  CHECK(q.functionNumber(copy) == tick);
+  // One buffer reused for another text of the same length (the address the number was
+  // found by last time) gives that text's number, not the last one's.
+  std::string buffer = "Slave::ping";
+  const std::uint32_t ping = q.functionNumber(buffer);
+  CHECK(ping != tick);
+  buffer = "Slave::pong";
+  const std::uint32_t pong = q.functionNumber(buffer);
+  CHECK(pong != ping);
+  CHECK(q.functionName(ping) == "Slave::ping");
+  CHECK(q.functionName(pong) == "Slave::pong");
+  buffer = "Slave::ping";
+  CHECK(q.functionNumber(buffer) == ping);
+  CHECK(q.functionNumber("Slave::tick") == tick);
+}
+
+TEST_CASE("a timer's function name is kept by the kernel: the caller's text may change after the timer is armed") {
+  TwoHosts w;
+  MemorySink sink;
+  w.sim.trace().addSink(&sink);
+  std::string name = "Slave::later";
+  w.at(Seconds(1), [&] {
+    w.slave.delay(Seconds(5), name, [] {});
+    name = "Slave::LATER";  // the same length and buffer: a view of it would now read this
+  });
+  (void)w.sim.runUntil(T(Seconds(2)));
+  const auto q = w.sim.pending();
+  REQUIRE(q.size() == 1);
+  CHECK(q[0].function == "Slave::later");
+  (void)w.sim.runUntil(Time::max());
+  const auto timers = ofKind(sink, RecordKind::Timer);
+  REQUIRE(timers.size() == 1);
+  CHECK(timers[0].name == "Slave::later");
+}
