@@ -506,7 +506,8 @@ void Simulation::emitMessage(RecordKind kind, const Process* p, std::string_view
 
 __attribute__((always_inline)) inline void Simulation::deliver(EventQueue::Delivery& d) {
   Envelope& env = d.envelope;
-  const std::uint32_t target = env.to.entry()->slot;
+  // The empty address (UPID() in libprocess: a leader's unparsable pid) names no process.
+  const std::uint32_t target = env.to.isNone() ? kNone : env.to.entry()->slot;
   Process* p = target == kNone ? nullptr : processes_[target].process.get();
   // The connection died with the host if the host crashed after the send (scheduleDelivery).
   if (d.crash_epoch != crashes_) {

@@ -237,6 +237,19 @@ TEST_CASE("a message to an address with no process is dropped") {
   CHECK(drops[0].host == "master-1");
 }
 
+TEST_CASE("a message to the empty address is dropped, not followed") {
+  TwoHosts w;
+  MemorySink sink;
+  w.sim.trace().addSink(&sink);
+  w.at(Seconds(1), [&] { w.slave.sendPing(Upid{}, 1); });
+  (void)w.sim.runUntil(Time::max());
+  const auto drops = ofKind(sink, RecordKind::Drop);
+  REQUIRE(drops.size() == 1);
+  CHECK(drops[0].text("reason") == "no process at the address");
+  CHECK(drops[0].text("to").empty());
+  CHECK(ofKind(sink, RecordKind::Deliver).empty());
+}
+
 TEST_CASE("terminate runs finalize and unbinds the address") {
   TwoHosts w;
   bool finalized = false;
