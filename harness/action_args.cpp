@@ -1,5 +1,7 @@
 // The argument readers and run-time helpers the timeline action files share
 // (harness/actions.hpp).
+#include <set>
+
 #include <fmt/format.h>
 
 #include "harness/actions.hpp"
@@ -108,6 +110,9 @@ model::SlaveFlags changedAgentFlags(const ParseContext& c, const std::string& p,
   }
   const auto& v = c.reader.at(p);
   if (!v.is_object()) c.reader.fail(p, fmt::format("expected an object of flags, got {}", typeName(v)));
+  // FlagsBase::load's loaded_name, over the changed flags: NAME with no-NAME is loaded twice
+  // (the agent's own flags are replaced by these, not loaded beside them).
+  std::set<std::string> loaded;
   for (const auto& [name, value] : v.items()) {
     const std::string fp = Reader::child(p, name);
     const std::string flag = name.rfind("no-", 0) == 0 ? name.substr(3) : name;
@@ -117,11 +122,15 @@ model::SlaveFlags changedAgentFlags(const ParseContext& c, const std::string& p,
                                          flag));
     }
     const std::string text = c.reader.flagValue(fp);
+    changed += fmt::format(" --{}={}", name, text);
+    if (model::slaveFlagTable().has(flag) && !loaded.insert(flag).second) {
+      flags.load_errors[name] = fmt::format("Flag '{}' is already loaded via name '{}'", flag, flag);
+      continue;
+    }
     // FlagsBase::load, as the scenario's agent flags (model::loadAgentFlag): a value Mesos
     // refuses is the restarted agent's exit at its flags step.
     auto ok = model::loadAgentFlag(flags, name, text);
     if (ok.isError()) c.reader.fail(fp, ok.error());
-    changed += fmt::format(" --{}={}", name, text);
   }
   return flags;
 }

@@ -1,6 +1,8 @@
 #include "model/common/flag_parse.hpp"
 
 #include <array>
+#include <charconv>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -98,21 +100,42 @@ std::optional<std::string> doubleError(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size() && isSpace(s[i])) ++i;
   if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  const std::size_t start = i;
   std::size_t digits = 0;
-  for (; i < s.size() && isDigit(s[i]); ++i) ++digits;
+  // The order of magnitude of the first nonzero digit (before the exponent): the
+  // digits after it in the integer part, or minus the zeros before it in the fraction.
+  std::int64_t magnitude = 0;
+  bool nonzero = false;
+  for (; i < s.size() && isDigit(s[i]); ++i, ++digits) {
+    if (nonzero) ++magnitude;
+    nonzero = nonzero || s[i] != '0';
+  }
   if (i < s.size() && s[i] == '.') {
-    for (++i; i < s.size() && isDigit(s[i]); ++i) ++digits;
+    for (++i; i < s.size() && isDigit(s[i]); ++i, ++digits) {
+      if (!nonzero) --magnitude;
+      nonzero = nonzero || s[i] != '0';
+    }
   }
   if (digits == 0) return std::string(kConvert);
   if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
     ++i;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    std::size_t exponent = 0;
-    for (; i < s.size() && isDigit(s[i]); ++i) ++exponent;
+    bool negative = false;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
+    std::size_t count = 0;
+    std::int64_t exponent = 0;
+    for (; i < s.size() && isDigit(s[i]); ++i, ++count) {
+      if (exponent < 1000000) exponent = exponent * 10 + (s[i] - '0');
+    }
     // libstdc++ hands "1e" or "1e+" to strtod, which stops short: failbit.
-    if (exponent == 0) return std::string(kConvert);
+    if (count == 0) return std::string(kConvert);
+    magnitude += negative ? -exponent : exponent;
   }
   if (i != s.size()) return std::string(kConvert);
+  // __convert_to_v (libstdc++): strtod's HUGE_VAL, a value beyond the largest double, is
+  // failbit; an underflow (a magnitude far below 0) loads as 0 or a denormal.
+  double value = 0;
+  const auto parsed = std::from_chars(s.data() + start, s.data() + s.size(), value);
+  if (parsed.ec == std::errc::result_out_of_range && nonzero && magnitude > 0) return std::string(kConvert);
   return std::nullopt;
 }
 

@@ -296,8 +296,9 @@ const FlagTable<SlaveFlags>& slaveFlagTable() {
                "Slave::registerExecutorTimeout");
     t.duration("executor_reregistration_timeout", &SlaveFlags::executor_reregistration_timeout,
                "The timeout within which an executor is expected to reregister after the agent has restarted, "
-               "before the agent considers it gone and shuts it down. Must be at most 15secs (added in 1.1.3)",
-               "Slave::reregisterExecutorTimeout", sim::Duration{}, kMaxExecutorReregistrationTimeout);
+               "before the agent considers it gone and shuts it down. Must be at most 15secs (added in 1.1.3; its "
+               "validator, part of flags.load, exits the agent at its flags step)",
+               "Slave::reregisterExecutorTimeout");
     t.duration("executor_reregistration_retry_interval", &SlaveFlags::executor_reregistration_retry_interval,
                "For PID-based executors, how long the agent waits before retrying the reconnect message sent to "
                "the executor during recovery (0secs: None, no retries; added in 1.1.3). Unbounded, as in Mesos: "

@@ -197,7 +197,13 @@ class StartupRun : public std::enable_shared_from_this<StartupRun> {
     if (flags_.version && loaded("version")) return StepResult::returned(fmt::format("mesos {}", kMesosVersion));
     // cerr << flags.usage(load.error()); return EXIT_FAILURE.
     if (!errors.empty()) return StepResult::failed(errors.begin()->second);
-    // FlagsBase::load's last loop: a required flag without a value.
+    // FlagsBase::load's last loop, over the flags in name order: for each, "is required"
+    // if it has no value, then its validator. 1.1.3's --executor_reregistration_timeout
+    // (src/slave/flags.cpp) has one, and sorts before work_dir, the one required flag.
+    if (flags_.executor_reregistration_timeout > kMaxExecutorReregistrationTimeout) {
+      return StepResult::failed(fmt::format("Expected `--executor_reregistration_timeout` to be not more than {}",
+                                            sim::format(kMaxExecutorReregistrationTimeout)));
+    }
     if (flags_.work_dir.empty()) return StepResult::failed("Flag 'work_dir' is required, but it was not provided");
     if (flags_.master.empty() && flags_.master_detector.empty()) {
       return StepResult::failed("Missing required option `--master` or `--master_detector`.");

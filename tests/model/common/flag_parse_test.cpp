@@ -66,6 +66,13 @@ TEST_CASE("parse<bool>, parse<uint16_t>, parse<double>: stout's generic `istring
   for (const char* bad : {"abc", "", ".", "1e", "1e+", "0.1 ", "inf", "nan", "0x1", "1.2.3"}) {
     CHECK_MESSAGE(stout::doubleError(bad) == std::optional<std::string>("Failed to convert into required type"), bad);
   }
+  // libstdc++'s __convert_to_v: strtod's overflow (HUGE_VAL) is failbit; an underflow loads.
+  for (const char* ok : {"1e308", "1.7976931348623157e308", "0.001e311", "1e-400", "0.0000e999", "-1e-999999999"}) {
+    CHECK_MESSAGE(!stout::doubleError(ok), ok);
+  }
+  for (const char* bad : {"1e309", "1e400", "-1e400", "2e308", "100e307", "1e99999999999999999999"}) {
+    CHECK_MESSAGE(stout::doubleError(bad) == std::optional<std::string>("Failed to convert into required type"), bad);
+  }
 }
 
 TEST_CASE("loadAgentFlag: Mesos's refusals kept for the flags step, agentsim's limits are errors") {
@@ -132,4 +139,14 @@ TEST_CASE("loadAgentFlag: Mesos's refusals kept for the flags step, agentsim's l
   CHECK(model::loadAgentFlag(k, "port", "0").isError());
   CHECK(model::loadAgentFlag(k, "gc_disk_headroom", "1e-1").isError());
   CHECK(k.load_errors.empty());
+  // A value beyond the largest double is Mesos's refusal, not agentsim's limit.
+  CHECK(!model::loadAgentFlag(k, "gc_disk_headroom", "1e400").isError());
+  CHECK(k.load_errors.at("gc_disk_headroom") ==
+        "Failed to load flag 'gc_disk_headroom': Failed to load value '1e400': Failed to convert into required type");
+  // --executor_reregistration_timeout above 15secs loads: its validator runs at the
+  // agent's flags step (tests/model/slave/startup_test.cpp), not here.
+  model::SlaveFlags m;
+  CHECK(!model::loadAgentFlag(m, "executor_reregistration_timeout", "20secs").isError());
+  CHECK(m.load_errors.empty());
+  CHECK(m.executor_reregistration_timeout == sim::Seconds(20));
 }

@@ -559,6 +559,37 @@ TEST_CASE("flags.load's error: the agent exits at its flags step; --help loaded 
   CHECK(r2.error() == f.load_errors.at("gc_delay"));
 }
 
+TEST_CASE("FlagsBase::load's last loop: 1.1.3's --executor_reregistration_timeout validator, before --work_dir") {
+  std::string step;
+  const std::string expected = "Expected `--executor_reregistration_timeout` to be not more than 15secs";
+  CHECK(failure(with([](auto& f) { f.executor_reregistration_timeout = sim::Seconds(16); }), {}, &step) == expected);
+  CHECK(step == "flags");
+  // A value load refused speaks before the validators (they run only once all loaded).
+  CHECK(failure(with([](auto& f) {
+          f.executor_reregistration_timeout = sim::Seconds(16);
+          f.load_errors["strict"] = "Failed to load flag 'strict': Failed to load value 'yes': Expecting a boolean "
+                                    "(e.g., true or false)";
+        }),
+                {}, &step)
+            .rfind("Failed to load flag 'strict'", 0) == 0);
+  // "executor_reregistration_timeout" < "work_dir": its validator speaks before the
+  // required --work_dir is found missing.
+  {
+    model::SlaveFlags f;
+    f.master = "master@master-1:5050";
+    f.executor_reregistration_timeout = sim::Seconds(16);
+    sim::Simulation s(1);
+    auto r = model::agentMain(s.addHost("agent-1", 5051), f);
+    REQUIRE(r.isError());
+    CHECK(r.error() == expected);
+  }
+  // 15secs itself is allowed: the agent starts.
+  Boot b(with([](auto& f) { f.executor_reregistration_timeout = sim::Seconds(15); }));
+  b.sim.runFor(sim::Seconds(10));
+  CHECK(b.exit() == nullptr);
+  CHECK(b.state() == "RUNNING");
+}
+
 TEST_CASE("main()'s checks of --master_detector, --ip, --modules_dir; MesosContainerizer::create's --launcher") {
   std::string step;
   CHECK(failure(with([](auto& f) { f.master_detector = "org_example_Detector"; }), {}, &step) ==
