@@ -471,3 +471,78 @@ TEST_CASE("a timer's function name is kept by the kernel: the caller's text may 
   REQUIRE(timers.size() == 1);
   CHECK(timers[0].name == "Slave::later");
 }
+
+TEST_CASE("a timer's function names are numbered by first use, found again past the 256 places by their text") {
+  // The number is the name's order of first use, never its address (the places it is
+  // found by): 600 names cannot all stay in 256 places, so most are found again by text.
+  EventQueue q;
+  std::vector<std::string> texts;
+  for (int i = 0; i < 600; ++i) texts.push_back(fmt::format("Process::function_number_{}", i));
+  int wrong = 0;
+  for (int i = 0; i < 600; ++i) wrong += q.functionNumber(texts[i]) == static_cast<std::uint32_t>(i + 1) ? 0 : 1;
+  CHECK(wrong == 0);
+  // Again, backwards, each from a buffer of its own and then from the first one.
+  for (int i = 599; i >= 0; --i) {
+    const std::string again = texts[i];
+    const auto n = static_cast<std::uint32_t>(i + 1);
+    wrong += q.functionNumber(again) == n && q.functionNumber(texts[i]) == n && q.functionName(n) == texts[i] ? 0 : 1;
+  }
+  CHECK(wrong == 0);
+  CHECK(q.functionNumber("Process::one_more") == 601);
+}
+
+TEST_CASE("a timer's function name that is a prefix of the last one at its address has its own number") {
+  EventQueue q;
+  const std::string text = "Slave::runTaskGroup";
+  const std::uint32_t whole = q.functionNumber(text);
+  const std::string_view prefix(text.data(), 5);  // "Slave": the same characters' address
+  const std::uint32_t part = q.functionNumber(prefix);
+  CHECK(part != whole);
+  CHECK(q.functionName(part) == "Slave");
+  CHECK(q.functionNumber(std::string_view(text.data(), 0)) == 0);  // empty, at that address
+  CHECK(q.functionNumber(text) == whole);
+  CHECK(q.functionNumber(prefix) == part);
+  CHECK(q.functionName(whole) == "Slave::runTaskGroup");
+}
+
+TEST_CASE("a timer slot used again shows its new timer's name and traced bit") {
+  // The name's number and `traced` share 32 bits; a slot freed by a timer that fired is
+  // the next one taken.
+  TwoHosts w;
+  MemorySink sink;
+  w.sim.trace().addSink(&sink);
+  w.at(Seconds(1), [&] { w.slave.delay(Seconds(1), "Slave::first", [] {}); });
+  (void)w.sim.runUntil(T(Seconds(3)));
+  w.slave.dispatch("Slave::second", [] {});
+  w.slave.delay(Seconds(1), "Slave::third", [] {});
+  const auto q = w.sim.pending();
+  REQUIRE(q.size() == 2);
+  CHECK(q[0].function == "Slave::second");
+  CHECK(q[0].kind == Simulation::EventKind::Dispatch);
+  CHECK(q[1].function == "Slave::third");
+  CHECK(q[1].kind == Simulation::EventKind::Timer);
+  (void)w.sim.runUntil(Time::max());
+  const auto timers = ofKind(sink, RecordKind::Timer);
+  REQUIRE(timers.size() == 2);
+  CHECK(timers[0].name == "Slave::first");
+  CHECK(timers[1].name == "Slave::third");
+}
+
+TEST_CASE("a name changed in place at any one character, at any length, is a new name") {
+  // The name found by its address is compared with the kept copy character by
+  // character: the first, the last and every one between, at every length up to 40.
+  EventQueue q;
+  std::string buffer;
+  buffer.reserve(64);  // one address for every text below
+  int wrong = 0;
+  for (std::size_t n = 1; n <= 40; ++n) {
+    for (std::size_t at = 0; at < n; ++at) {
+      buffer.assign(n, 'x');
+      const std::uint32_t same = q.functionNumber(buffer);
+      buffer[at] = 'y';
+      const std::uint32_t changed = q.functionNumber(buffer);
+      wrong += changed != same && q.functionName(changed) == buffer && q.functionName(same) == std::string(n, 'x') ? 0 : 1;
+    }
+  }
+  CHECK(wrong == 0);
+}
