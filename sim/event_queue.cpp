@@ -9,25 +9,17 @@ namespace {
 constexpr std::size_t kArity = 4;
 }  // namespace
 
-// A name not found by its address: by its text, else numbered (the next number: by first
-// use, never by an address). A failed allocation leaves names_, name_texts_ and
-// name_numbers_ in step: names_ has room before the map is told a number (else the next
-// new name would be given the same number), and the copy goes if the map cannot take it.
+// The lane of this delay; else, if the delay recurs, the empty lane used longest ago (or
+// one not used yet), taken over; else none (kHeap).
 std::uint32_t EventQueue::newFunctionNumber(std::string_view function) {
   std::uint32_t number = 0;
   if (!function.empty()) {
     auto it = name_numbers_.find(function);
     if (it == name_numbers_.end()) {
       AGENTSIM_ASSERT(names_.size() < (1U << 31));  // the slot's 31 bits
-      if (names_.size() == names_.capacity()) names_.reserve(2 * names_.size());
       const std::string_view kept = name_texts_.emplace_back(function);
-      try {
-        it = name_numbers_.emplace(kept, static_cast<std::uint32_t>(names_.size())).first;
-      } catch (...) {
-        name_texts_.pop_back();
-        throw;
-      }
-      names_.push_back(kept);  // within the capacity reserved above: cannot throw
+      it = name_numbers_.emplace(kept, static_cast<std::uint32_t>(names_.size())).first;
+      names_.push_back(kept);
     }
     number = it->second;
   }
@@ -36,8 +28,6 @@ std::uint32_t EventQueue::newFunctionNumber(std::string_view function) {
   return number;
 }
 
-// The lane of this delay; else, if the delay recurs, the empty lane used longest ago (or
-// one not used yet), taken over; else none (kHeap).
 std::size_t EventQueue::findLane(std::int64_t delay, bool delivery) {
   std::size_t& hint = lane_hint_[delivery ? 1 : 0];
   for (std::size_t i = 0; i < lane_count_; ++i) {
