@@ -11,23 +11,6 @@ constexpr std::size_t kArity = 4;
 
 // The lane of this delay; else, if the delay recurs, the empty lane used longest ago (or
 // one not used yet), taken over; else none (kHeap).
-std::uint32_t EventQueue::newFunctionNumber(std::string_view function) {
-  std::uint32_t number = 0;
-  if (!function.empty()) {
-    auto it = name_numbers_.find(function);
-    if (it == name_numbers_.end()) {
-      AGENTSIM_ASSERT(names_.size() < (1U << 31));  // the slot's 31 bits
-      const std::string_view kept = name_texts_.emplace_back(function);
-      it = name_numbers_.emplace(kept, static_cast<std::uint32_t>(names_.size())).first;
-      names_.push_back(kept);
-    }
-    number = it->second;
-  }
-  const auto at = reinterpret_cast<std::uintptr_t>(function.data());
-  names_seen_[(at ^ (at >> 8)) & 255] = NameSeen{function.data(), function.size(), number};
-  return number;
-}
-
 std::size_t EventQueue::findLane(std::int64_t delay, bool delivery) {
   std::size_t& hint = lane_hint_[delivery ? 1 : 0];
   for (std::size_t i = 0; i < lane_count_; ++i) {

@@ -24,14 +24,10 @@
 // slot at once; its ticket stays queued until it comes up, when its generation shows it
 // is stale.
 #include <cstdint>
-#include <cstring>
-#include <deque>
 #include <map>
 #include <memory>
-#include <string>
 #include <string_view>
 #include <tuple>
-#include <unordered_map>  // lookup only: a timer's function name's number (name_numbers_)
 #include <utility>
 #include <vector>
 
@@ -56,11 +52,8 @@ class EventQueue {
     std::uint32_t gen = 0;  // bumped when the event leaves the queue (runs or is cancelled)
     std::uint32_t owner = kNone;  // the owning process's slot; none for harness events
     std::uint32_t owner_gen = 0;
-    std::uint32_t traced : 1 = 0;  // leaves a `timer` record when it fires
-    // The function it calls, as its number among the queue's names (functionName): the
-    // slot is 72 bytes, where the text's view (16 bytes, and the padding beside `traced`)
-    // made it 88. The launch of 100,000 tasks holds half a million of them at once.
-    std::uint32_t function : 31 = 0;
+    bool traced = false;  // leaves a `timer` record when it fires
+    std::string_view function;
     Time armed;  // when it was scheduled
     Callback fn;
   };
@@ -92,13 +85,6 @@ class EventQueue {
   Delivery& delivery(std::uint32_t ref) { return deliveries_[ref & ~kDeliveryBit]; }
   static bool isDelivery(std::uint32_t ref) { return (ref & kDeliveryBit) != 0; }
   std::int64_t timeOf(std::uint32_t ref) { return isDelivery(ref) ? delivery(ref).at : timer(ref).at; }
-
-  // A timer's function name as a number, and back. Each text is copied once and kept for
-  // the queue's life (a dozen hundred names in a run: the model's functions and the
-  // harness's actions); a name met again is found by the address of its characters (a
-  // literal's, nearly always), checked against the kept copy, else by its text.
-  __attribute__((always_inline)) std::uint32_t functionNumber(std::string_view function);
-  std::string_view functionName(std::uint32_t number) const { return names_[number]; }
 
   // Cancels the timer in `slot` if it is still queued as generation `gen`.
   bool cancel(std::uint32_t slot, std::uint32_t gen);
@@ -302,18 +288,6 @@ class EventQueue {
     bool empty() const { return active.empty(); }
   };
 
-  std::uint32_t newFunctionNumber(std::string_view function);
-  // The last name seen at each of 256 places (by the address of its characters).
-  struct NameSeen {
-    const char* data = nullptr;
-    std::size_t size = 0;
-    std::uint32_t number = 0;
-  };
-  NameSeen names_seen_[256];
-  std::vector<std::string_view> names_{std::string_view()};  // by number; 0 is ""
-  std::deque<std::string> name_texts_;                        // what names_ views (never moves)
-  std::unordered_map<std::string_view, std::uint32_t> name_numbers_;  // lookup only
-
   Store<Timer> timers_;
   Store<Delivery> deliveries_;
   std::int64_t lane_delay_[kLanes] = {};
@@ -368,16 +342,6 @@ inline void EventQueue::push(std::uint32_t ref, std::int64_t at, std::int64_t no
     front_[lane] = keyOf(at, seq);
     enter(lane);
   }
-}
-
-inline std::uint32_t EventQueue::functionNumber(std::string_view function) {
-  const auto at = reinterpret_cast<std::uintptr_t>(function.data());
-  const NameSeen& seen = names_seen_[(at ^ (at >> 8)) & 255];
-  if (seen.data == function.data() && seen.size == function.size() &&
-      (function.empty() || std::memcmp(names_[seen.number].data(), function.data(), function.size()) == 0)) {
-    return seen.number;
-  }
-  return newFunctionNumber(function);
 }
 
 inline EventQueue::Ticket EventQueue::take(std::size_t source) {

@@ -42,7 +42,7 @@ struct ProcessName {
 
 class Process {
  public:
-  explicit Process(ProcessName name) : name_(std::make_unique<ProcessName>(std::move(name))) {}
+  explicit Process(ProcessName name) : name_(std::move(name)) {}
   virtual ~Process() = default;
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -168,23 +168,18 @@ class Process {
   // handlers (Simulation::internHandlers), so 100,000 executors hold one table.
   void sealHandlers();
 
-  // The layout (88 bytes, where it was 120): what is read only once is on the heap, the
-  // 32-bit fields are paired, and the one bool comes last, so a derived process's first
-  // small fields fill its padding (the Itanium ABI places them in a base's tail padding).
-  // The name is read only where the kernel binds the process to its address (adopt), and
-  // freed there.
-  std::unique_ptr<ProcessName> name_;
+  ProcessName name_;
   const std::string* program_ = nullptr;  // Host::Program's name; none: the boot program
   static inline const std::string kBootProgram;
+  std::uint32_t binding_ = 0;  // the n-th process at this address
   Upid self_;
   Host* host_ = nullptr;
   Simulation* sim_ = nullptr;
-  std::uint32_t binding_ = 0;  // the n-th process at this address
   std::uint32_t slot_ = UINT32_MAX;
+  bool terminating_ = false;
   std::unique_ptr<std::vector<Handler>> building_;  // sorted by name, until sealed
   const std::vector<Handler>* table_ = nullptr;  // the sealed table (the kernel owns it)
   std::unique_ptr<Rng> rng_;
-  bool terminating_ = false;
 };
 
 }  // namespace agentsim::sim

@@ -190,10 +190,8 @@ void Simulation::adopt(Host& host, std::unique_ptr<Process> p, std::optional<std
                                                                                   : std::string();
   }
   Host::Program& prog = host.program(*program);
-  AGENTSIM_ASSERT(p->name_ != nullptr);  // a process is adopted once
-  std::string id = std::move(p->name_->text);
-  if (p->name_->generate) id = id + '(' + std::to_string(++prog.counter(id)) + ')';
-  p->name_.reset();
+  std::string id = p->name_.text;
+  if (p->name_.generate) id = id + '(' + std::to_string(++prog.counter(id)) + ')';
   Upid self = upid(id, host.name_, prog.port);
   p->program_ = prog.name;
   p->binding_ = ++const_cast<detail::UpidEntry*>(self.entry())->bindings;
@@ -541,10 +539,9 @@ __attribute__((always_inline)) inline void Simulation::runTimer(EventQueue::Time
     if (ps.gen != e.owner_gen || !ps.process) return;  // its process is gone (crashed or terminated)
     owner = ps.process.get();
   }
-  const std::string_view function = queue_.functionName(e.function);
-  context_ = Context{owner, function};
-  if (e.traced != 0 && trace_.admit(RecordKind::Timer, function)) {
-    Record r = makeRecord(RecordKind::Timer, owner, {}, std::string(function), {}, refOf(owner, function));
+  context_ = Context{owner, e.function};
+  if (e.traced && trace_.admit(RecordKind::Timer, e.function)) {
+    Record r = makeRecord(RecordKind::Timer, owner, {}, std::string(e.function), {}, refOf(owner, e.function));
     r.armed = e.armed;
     trace_.emit(std::move(r));
   }
@@ -658,13 +655,12 @@ std::vector<Simulation::PendingEvent> Simulation::pending() const {
     // A timer is armed for later (a traced delay, or any event scheduled ahead of its
     // time); a dispatch runs at the time it was queued.
     const bool later = e.at > e.armed.ns();
-    p.kind = owner == nullptr ? EventKind::Harness : e.traced != 0 || later ? EventKind::Timer : EventKind::Dispatch;
+    p.kind = owner == nullptr ? EventKind::Harness : e.traced || later ? EventKind::Timer : EventKind::Dispatch;
     if (owner != nullptr) {
       p.process = owner->id();
       p.host = owner->self().host();
     }
-    const std::string_view function = queue.functionName(e.function);
-    p.function = owner != nullptr ? refOf(owner, function) : std::string(function);
+    p.function = owner != nullptr ? refOf(owner, e.function) : std::string(e.function);
     out.push_back(std::move(p));
   }
   return out;

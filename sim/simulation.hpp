@@ -375,8 +375,8 @@ inline TimerId Simulation::schedule(Time when, Process* owner, std::string_view 
   const std::uint32_t ref = queue_.newTimer();
   EventQueue::Timer& e = queue_.timer(ref);
   e.fn = std::move(fn);
-  e.function = queue_.functionNumber(function);
-  e.traced = traced ? 1U : 0U;
+  e.function = function;
+  e.traced = traced;
   e.armed = now_;
   if (owner != nullptr) {
     e.owner = owner->slot_;

@@ -1014,28 +1014,3 @@ TEST_CASE("the address index finds every address again across many doublings") {
   std::sort(entries.begin(), entries.end());
   CHECK(std::adjacent_find(entries.begin(), entries.end()) == entries.end());
 }
-
-namespace {
-// A process whose first fields are a few flags, as ExecutorProcess's are.
-class Flagged : public Process {
- public:
-  Flagged() : Process(ProcessName::generated("flagged")) {}
-  bool a = false;
-  bool b = false;
-  bool c = false;
-  void* next = nullptr;
-};
-}  // namespace
-
-TEST_CASE("a process's kernel part is 88 bytes, and a derived process's first flags fill its padding") {
-  // It was 120: the name (read once, where the kernel binds the process) is on the heap
-  // until then, and the 32-bit fields are paired (docs/performance.md, the tasks slice's
-  // tenth round: 100,000 executors at once).
-  CHECK(sizeof(Process) == 88);
-  CHECK(sizeof(Flagged) == 96);
-  // The name is still what the process is bound by.
-  Simulation sim(1);
-  Host& h = sim.addHost("agent-1", 5051);
-  CHECK(sim.spawn<Flagged>(h).self().str() == "flagged(1)@agent-1:5051");
-  CHECK(sim.spawn<Flagged>(h).self().str() == "flagged(2)@agent-1:5051");
-}
