@@ -1,10 +1,9 @@
 // The argument readers and run-time helpers the timeline action files share
 // (harness/actions.hpp).
-#include <set>
-
 #include <fmt/format.h>
 
 #include "harness/actions.hpp"
+#include "harness/agent_flags.hpp"
 #include "harness/world.hpp"
 #include "model/master/master.hpp"
 #include "model/slave/slave.hpp"
@@ -108,30 +107,10 @@ model::SlaveFlags changedAgentFlags(const ParseContext& c, const std::string& p,
   for (const AgentSpec& a : c.scenario.agents) {
     if (a.id == agent) flags = a.flags;
   }
-  const auto& v = c.reader.at(p);
-  if (!v.is_object()) c.reader.fail(p, fmt::format("expected an object of flags, got {}", typeName(v)));
-  // FlagsBase::load's loaded_name, over the changed flags: NAME with no-NAME is loaded twice
-  // (the agent's own flags are replaced by these, not loaded beside them).
-  std::set<std::string> loaded;
-  for (const auto& [name, value] : v.items()) {
-    const std::string fp = Reader::child(p, name);
-    const std::string flag = name.rfind("no-", 0) == 0 ? name.substr(3) : name;
-    if (!model::slaveFlagTable().has(flag) && model::isMesosAgentFlag(flag)) {
-      c.reader.failAtKey(fp, fmt::format("flag \"{}\" is a Mesos 1.1 agent flag agentsim does not model; `agentsim "
-                                         "flags` lists the modelled flags",
-                                         flag));
-    }
-    const std::string text = c.reader.flagValue(fp);
-    changed += fmt::format(" --{}={}", name, text);
-    if (model::slaveFlagTable().has(flag) && !loaded.insert(flag).second) {
-      flags.load_errors[name] = fmt::format("Flag '{}' is already loaded via name '{}'", flag, flag);
-      continue;
-    }
-    // FlagsBase::load, as the scenario's agent flags (model::loadAgentFlag): a value Mesos
-    // refuses is the restarted agent's exit at its flags step.
-    auto ok = model::loadAgentFlag(flags, name, text);
-    if (ok.isError()) c.reader.fail(fp, ok.error());
-  }
+  // FlagsBase::load of the changed flags: the agent's own are replaced by these, not
+  // loaded beside them.
+  loadAgentFlags(c.reader, p, flags, "",
+                 [&](const std::string& name, const std::string& text) { changed += fmt::format(" --{}={}", name, text); });
   return flags;
 }
 

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/agent_flags.hpp"
 #include "harness/tables.hpp"
 #include "model/common/resources.hpp"
 #include "model/common/task_state.hpp"
@@ -111,33 +112,42 @@ void readFlags(const Reader& r, const std::string& pointer, const model::FlagTab
   }
 }
 
-// An agent's flags: FlagsBase::load in name order (the JSON object's keys, sorted). A
-// value Mesos's loader refuses is the agent's exit at its flags step
-// (model::loadAgentFlag); a wrong JSON type, a Mesos flag agentsim does not model, or a
-// value agentsim cannot simulate is the scenario's error.
-void readFlags(const Reader& r, const std::string& pointer, const model::FlagTable<model::SlaveFlags>& table,
-               model::SlaveFlags& flags, std::vector<std::pair<std::string, std::string>>& set) {
+}  // namespace
+
+void loadAgentFlags(const Reader& r, const std::string& pointer, model::SlaveFlags& flags,
+                    const std::string& unmodelled_tail,
+                    const std::function<void(const std::string&, const std::string&)>& given) {
   const auto& v = r.at(pointer);
   if (!v.is_object()) r.fail(pointer, fmt::format("expected an object of flags, got {}", typeName(v)));
+  const auto& table = model::slaveFlagTable();
   std::set<std::string> loaded;  // FlagsBase::load's loaded_name: --no-NAME and --NAME both
   for (const auto& [name, value] : v.items()) {
     const std::string p = Reader::child(pointer, name);
     const std::string flag = name.rfind("no-", 0) == 0 ? name.substr(3) : name;
     if (!table.has(flag) && model::isMesosAgentFlag(flag)) {
       r.failAtKey(p, fmt::format("flag \"{}\" is a Mesos 1.1 agent flag agentsim does not model; `agentsim flags` "
-                                 "lists the modelled flags: {}",
-                                 flag, fmt::join(table.names(), ", ")));
+                                 "lists the modelled flags{}",
+                                 flag, unmodelled_tail));
     }
     const std::string text = r.flagValue(p);
-    set.emplace_back(name, text);
+    given(name, text);
     if (table.has(flag) && !loaded.insert(flag).second) {
       // Mesos: "Flag 'F' is already loaded via name 'F'" (a flag's loaded_name is its own).
-      flags.load_errors.emplace(name, fmt::format("Flag '{}' is already loaded via name '{}'", flag, flag));
+      flags.load_errors[name] = fmt::format("Flag '{}' is already loaded via name '{}'", flag, flag);
       continue;
     }
     auto ok = model::loadAgentFlag(flags, name, text);
     if (ok.isError()) r.fail(p, ok.error());
   }
+}
+
+namespace {
+
+// An agent's flags (loadAgentFlags), each kept as the scenario gave it.
+void readFlags(const Reader& r, const std::string& pointer, const model::FlagTable<model::SlaveFlags>& table,
+               model::SlaveFlags& flags, std::vector<std::pair<std::string, std::string>>& set) {
+  loadAgentFlags(r, pointer, flags, fmt::format(": {}", fmt::join(table.names(), ", ")),
+                 [&](const std::string& name, const std::string& text) { set.emplace_back(name, text); });
 }
 
 // Keys a host object may have besides id, flags and note; agents describe their host
