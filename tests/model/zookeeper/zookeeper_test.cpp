@@ -723,6 +723,18 @@ TEST_CASE("digest ACLs: a group creates EVERYONE_READ_CREATOR_ALL; another id ma
   c.sim.runFor(sim::Seconds(10));
   REQUIRE(failures.size() == 1);
   CHECK(failures[0].find("ZNOAUTH") != std::string::npos);
+
+  // GroupProcess::join of an aborted group (`error.isSome()`): the same error, at once.
+  blind.driver->dispatch("test", [&] {
+    blind.group->join("x", std::nullopt, model::Reply<sim::Try<model::Membership>>{
+                                             blind.driver->self(), "test::joined",
+                                             [&](const sim::Try<model::Membership>& m) {
+                                               if (m.isError()) failures.push_back(m.error());
+                                             }});
+  });
+  c.sim.runFor(sim::Seconds(1));
+  REQUIRE(failures.size() == 2);
+  CHECK(failures[1] == failures[0]);
 }
 
 // GroupProcess::zkBasename: strings::format("%.*d", 10, sequence), after the label.
