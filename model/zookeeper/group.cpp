@@ -25,16 +25,38 @@ std::vector<std::string> tokenize(const std::string& s, char delim) {
   return out;
 }
 
-// numify<int32_t>: digits only, within int32.
+// numify<int32_t> (stout): boost::lexical_cast<int32_t> (an optional sign, then digits,
+// within int32), else a hexadecimal "0x"/"-0x" number without '.' or 'p' (read as
+// std::hex reads it), else an error: GroupProcess::cache's "non-sequence node".
 std::optional<std::int32_t> numify(const std::string& s) {
-  if (s.empty() || s.size() > 10) return std::nullopt;
-  std::int64_t n = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    n = n * 10 + (c - '0');
+  const auto parse = [](std::string_view digits, int base, bool negative) -> std::optional<std::int32_t> {
+    if (digits.empty()) return std::nullopt;
+    std::int64_t n = 0;
+    for (char c : digits) {
+      int d = -1;
+      if (c >= '0' && c <= '9') d = c - '0';
+      else if (base == 16 && c >= 'a' && c <= 'f') d = c - 'a' + 10;
+      else if (base == 16 && c >= 'A' && c <= 'F') d = c - 'A' + 10;
+      if (d < 0) return std::nullopt;
+      n = n * base + d;
+      if (n > static_cast<std::int64_t>(INT32_MAX) + 1) return std::nullopt;
+    }
+    // lexical_cast allows INT32_MIN; `ss >> result` of a hex number stops at INT32_MAX.
+    if (n > INT32_MAX && !(negative && base == 10)) return std::nullopt;
+    return static_cast<std::int32_t>(negative ? -n : n);
+  };
+  std::string_view v = s;
+  bool negative = false;
+  if (!v.empty() && (v.front() == '+' || v.front() == '-')) {
+    negative = v.front() == '-';
+    v.remove_prefix(1);
   }
-  if (n > INT32_MAX) return std::nullopt;
-  return static_cast<std::int32_t>(n);
+  if (auto n = parse(v, 10, negative)) return n;
+  if (s.rfind("0x", 0) == 0 || s.rfind("0X", 0) == 0 || s.rfind("-0x", 0) == 0 || s.rfind("-0X", 0) == 0) {
+    std::string_view hex = std::string_view(s).substr(negative ? 3 : 2);
+    if (s.find_first_of(".p") == std::string::npos) return parse(hex, 16, negative);
+  }
+  return std::nullopt;
 }
 
 std::string message(int code) { return std::string(zk::codeName(code)); }
@@ -44,7 +66,9 @@ bool retryLater(int code) { return code == zk::ZINVALIDSTATE || (code != zk::ZOK
 }  // namespace
 
 std::string zkBasename(const Membership& membership) {
-  const std::string sequence = fmt::format("{:010d}", membership.sequence);
+  // strings::format("%.*d", 10, sequence): at least 10 digits, after the sign.
+  const std::int64_t n = membership.sequence;
+  const std::string sequence = n < 0 ? fmt::format("-{:010d}", -n) : fmt::format("{:010d}", n);
   return membership.label ? *membership.label + "_" + sequence : sequence;
 }
 

@@ -100,12 +100,14 @@ constexpr int kMaxMasterFileDepth = 16;
 
 }  // namespace
 
-// libprocess's operator>>(istream&, UPID&) (3rdparty/libprocess/src/pid.cpp), then
-// `if (!pid)` (an id, an IP that is not INADDR_ANY, a port that is not 0): the first
+namespace {
+
+// libprocess's operator>>(istream&, UPID&) (3rdparty/libprocess/src/pid.cpp): the first
 // whitespace-separated word; the id up to its first '@'; the host up to the next ':'
-// (resolved by net::getIP: agentsim takes any name without '@' but 0.0.0.0); the port as
-// sscanf's %hu reads it (leading digits, the rest ignored, modulo 65536).
-std::optional<MasterInfo> parseUpid(std::string_view text) {
+// (resolved by net::getIP: agentsim takes any name without '@'); the port as sscanf's
+// %hu reads it (leading digits, the rest ignored, modulo 65536). None where the stream
+// goes bad (no '@', no ':', no host, no digit).
+std::optional<MasterInfo> readUpidWord(std::string_view text) {
   const auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
   std::size_t b = 0;
   while (b < text.size() && isSpace(text[b])) ++b;
@@ -119,7 +121,7 @@ std::optional<MasterInfo> parseUpid(std::string_view text) {
   const auto colon = rest.find(':');
   if (colon == std::string_view::npos) return std::nullopt;
   const std::string_view host = rest.substr(0, colon);
-  if (host.empty() || host.find('@') != std::string_view::npos || host == "0.0.0.0") return std::nullopt;
+  if (host.empty() || host.find('@') != std::string_view::npos) return std::nullopt;
   std::string_view port = rest.substr(colon + 1);
   bool negative = false;
   if (!port.empty() && (port.front() == '+' || port.front() == '-')) {
@@ -138,11 +140,30 @@ std::optional<MasterInfo> parseUpid(std::string_view text) {
   // strtoul: an overflow is ULONG_MAX whatever the sign; otherwise '-' negates.
   if (negative && !overflow) value = 0 - value;
   const auto p = static_cast<std::uint16_t>(value);
-  if (id.empty() || p == 0) return std::nullopt;
   MasterInfo info;
   info.pid = fmt::format("{}@{}:{}", id, host, p);
   info.hostname = std::string(host);
   info.port = p;
+  return info;
+}
+
+}  // namespace
+
+MasterInfo readUpid(std::string_view text) {
+  if (auto info = readUpidWord(text)) return *info;
+  // The empty UPID operator>> leaves: no id, 0.0.0.0, port 0 (operator<<: "@0.0.0.0:0").
+  MasterInfo info;
+  info.pid = "@0.0.0.0:0";
+  info.hostname = "0.0.0.0";
+  info.port = 0;
+  return info;
+}
+
+// UPID(text), then `if (!pid)` (UPID::operator bool: an id, an IP that is not INADDR_ANY,
+// a port that is not 0).
+std::optional<MasterInfo> parseUpid(std::string_view text) {
+  auto info = readUpidWord(text);
+  if (!info || info->pid.front() == '@' || info->hostname == "0.0.0.0" || info->port == 0) return std::nullopt;
   return info;
 }
 
@@ -197,15 +218,7 @@ sim::Try<MasterDetector*> createMasterDetector(sim::Host& host, const std::strin
   return create(host, master, sessionTimeout, 0);
 }
 
-MasterInfo masterInfoFromOldFormat(std::string_view data) {
-  if (auto info = parseUpid(data)) return *info;
-  // The empty UPID: no id, 0.0.0.0, port 0 (operator<<: "@0.0.0.0:0").
-  MasterInfo info;
-  info.pid = "@0.0.0.0:0";
-  info.hostname = "0.0.0.0";
-  info.port = 0;
-  return info;
-}
+MasterInfo masterInfoFromOldFormat(std::string_view data) { return readUpid(data); }
 
 sim::Try<ZooKeeperUrl> parseZooKeeperUrl(std::string_view url) {
   // zookeeper::URL::parse.
@@ -228,117 +241,6 @@ sim::Try<ZooKeeperUrl> parseZooKeeperUrl(std::string_view url) {
   // fails (PLOG(FATAL) in ZooKeeperProcess::initialize); agentsim refuses it here.
   if (s.empty()) return sim::Error{"Expecting at least one ZooKeeper server in the URL"};
   return ZooKeeperUrl{s, path, auth};
-}
-
-namespace {
-
-void appendString(std::string& out, std::string_view text) {
-  out += '"';
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += '"';
-}
-
-}  // namespace
-
-std::string masterInfoToJson(const MasterInfo& info) {
-  std::string out = "{\"hostname\":";
-  appendString(out, info.hostname);
-  out += ",\"id\":";
-  appendString(out, info.id);
-  out += ",\"pid\":";
-  appendString(out, info.pid);
-  out += fmt::format(",\"port\":{},\"version\":\"1.1.0\"}}", info.port);
-  return out;
-}
-
-namespace {
-sim::Try<MasterInfo> parseMasterInfoJson(std::string_view json) {
-  // A flat object of strings and integers, which is what masterInfoToJson writes.
-  std::map<std::string, std::string> fields;
-  std::size_t i = 0;
-  auto skip = [&] {
-    while (i < json.size() && (json[i] == ' ' || json[i] == '\n' || json[i] == '\t' || json[i] == '\r')) ++i;
-  };
-  auto str = [&](std::string& out) -> bool {
-    if (i >= json.size() || json[i] != '"') return false;
-    ++i;
-    while (i < json.size() && json[i] != '"') {
-      if (json[i] == '\\' && i + 1 < json.size()) ++i;
-      out += json[i++];
-    }
-    if (i >= json.size()) return false;
-    ++i;
-    return true;
-  };
-  auto bad = [&] { return sim::Error{fmt::format("Failed to parse data into valid JSON at offset {}", i)}; };
-  skip();
-  if (i >= json.size() || json[i] != '{') return bad();
-  ++i;
-  skip();
-  while (i < json.size() && json[i] != '}') {
-    std::string key;
-    std::string value;
-    if (!str(key)) return bad();
-    skip();
-    if (i >= json.size() || json[i] != ':') return bad();
-    ++i;
-    skip();
-    if (i < json.size() && json[i] == '"') {
-      if (!str(value)) return bad();
-    } else {
-      while (i < json.size() && ((json[i] >= '0' && json[i] <= '9') || json[i] == '-')) value += json[i++];
-      if (value.empty()) return bad();
-    }
-    fields[key] = value;
-    skip();
-    if (i < json.size() && json[i] == ',') {
-      ++i;
-      skip();
-    }
-  }
-  if (i >= json.size()) return bad();
-  for (const char* required : {"id", "pid", "hostname", "port"}) {
-    if (fields.count(required) == 0) {
-      return sim::Error{fmt::format(
-          "Failed to parse JSON into a valid MasterInfo protocol buffer: missing required field '{}'", required)};
-    }
-  }
-  // ::protobuf::parse<MasterInfo>: `pid` is a string like any other; the agent reads it
-  // with UPID(info.pid()) when it sends: agentsim keeps what that UPID prints (the empty
-  // UPID, "@0.0.0.0:0", for text libprocess cannot parse). The port is the field's.
-  MasterInfo out;
-  out.id = fields["id"];
-  const auto upid = parseUpid(fields["pid"]);
-  out.pid = upid ? upid->pid : "@0.0.0.0:0";
-  out.hostname = fields["hostname"];
-  std::uint64_t port = 0;
-  for (char c : fields["port"]) {
-    if (c < '0' || c > '9' || port > UINT32_MAX) {
-      return sim::Error{"Failed to parse JSON into a valid MasterInfo protocol buffer: 'port' is not a uint32"};
-    }
-    port = port * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  if (port > UINT32_MAX) {
-    return sim::Error{"Failed to parse JSON into a valid MasterInfo protocol buffer: 'port' is not a uint32"};
-  }
-  out.port = static_cast<std::uint32_t>(port);
-  return out;
-}
-}  // namespace
-
-sim::Try<MasterInfo> masterInfoFromJson(std::string_view json) {
-  // Every agent's detector reads the same leader's data: the last text's result is kept
-  // (per thread, for the fuzzer's workers), so a failover of 100,000 agents parses it once.
-  thread_local std::string last_json;
-  thread_local std::optional<sim::Try<MasterInfo>> last;
-  if (!last || json != last_json) {
-    last = parseMasterInfoJson(json);
-    last_json = json;
-  }
-  return *last;
 }
 
 ZooKeeperMasterDetector::ZooKeeperMasterDetector(GroupProcess& group, LeaderDetectorProcess& detector)
@@ -391,21 +293,33 @@ void ZooKeeperMasterDetector::fetched(const Membership& membership,
     leader = masterInfoFromOldFormat(bytes);
     log(fmt::format("Leading master {} has data in old format", leader->pid));
   } else if (*membership.label == "json.info") {
+    // MASTER_INFO_JSON_LABEL: JSON::parse<JSON::Object>, then
+    // ::protobuf::parse<MasterInfo> (the required id, ip, port; each field's JSON type).
     auto info = masterInfoFromJson(bytes);
     if (info.isError()) {
       fail(info.error());
       return;
     }
     leader = *info;
+  } else if (*membership.label == "info") {
+    // MASTER_INFO_LABEL: a binary MasterInfo (written by masters before 0.24; no 1.1
+    // master writes it, a scenario's znode may): MasterInfo::ParseFromString.
+    auto info = masterInfoFromBinary(bytes);
+    if (!info) {
+      fail("Failed to parse data into MasterInfo");
+      return;
+    }
+    leader = *info;
+    log(fmt::format("Leading master {} is using a Protobuf binary format when registering with ZooKeeper ({}): "
+                    "this will be deprecated as of Mesos 0.24 (see MESOS-2340)",
+                    leader->pid, *membership.label));
   } else {
-    // "info" (binary MasterInfo, deprecated since 0.24) is not written by this model.
     fail(fmt::format("Failed to parse data of unknown label '{}'", *membership.label));
     return;
   }
-  // LOG(INFO) << "A new leading master (UPID=" << UPID(leader->pid()) << ") is detected".
-  const auto upid = parseUpid(leader->pid);
-  const std::string shown = upid ? upid->pid : "@0.0.0.0:0";
-  log(fmt::format("A new leading master (UPID={}) is detected", shown), {{"master", shown}});
+  // LOG(INFO) << "A new leading master (UPID=" << UPID(leader->pid()) << ") is detected"
+  // (the model's MasterInfo keeps the pid as UPID prints it).
+  log(fmt::format("A new leading master (UPID={}) is detected", leader->pid), {{"master", leader->pid}});
   setLeader(leader, /*all=*/true);
 }
 

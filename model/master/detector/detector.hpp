@@ -97,15 +97,24 @@ struct ZooKeeperUrl {
 };
 sim::Try<ZooKeeperUrl> parseZooKeeperUrl(std::string_view url);
 
-// The data of a `json.info_` znode: MasterInfo as JSON (JSON::protobuf(MasterInfo)),
-// and back (::protobuf::parse<MasterInfo>).
+// The data of a `json.info_` znode (model/master/detector/master_info.cpp): MasterInfo
+// as JSON (JSON::protobuf(MasterInfo) of createMasterInfo's fields, `ip` and `address`
+// naming 127.0.0.1), and back: JSON::parse<JSON::Object> (picojson's "syntax error at
+// line N near: ...", trailing text, "Unexpected JSON type parsed"), then
+// ::protobuf::parse<MasterInfo> ("Not expecting a JSON string for field 'port'",
+// "Missing required fields: ip"), each error with fetched's prefix.
 std::string masterInfoToJson(const MasterInfo& info);
 sim::Try<MasterInfo> masterInfoFromJson(std::string_view json);
+// The data of an `info_` znode: MasterInfo::ParseFromString of a binary MasterInfo; None
+// where it returns false (a malformed stream, a required field missing).
+std::optional<MasterInfo> masterInfoFromBinary(std::string_view data);
 
 // libprocess's UPID(const std::string&) (3rdparty/libprocess/src/pid.cpp operator>>),
-// the one parser of a master's address in the detector: --master's UPID (after "master@"
-// is put before it) and a leader's ZooKeeper data in the old format. None where
-// `!pid` (no id, no host, INADDR_ANY, port 0).
+// the one parser of a master's address in the detector: readUpid is what it leaves (the
+// empty UPID, "@0.0.0.0:0", where the stream goes bad), as a leader's data in the old
+// format and a MasterInfo's `pid` are read; parseUpid is --master's UPID (after
+// "master@" is put before it), None where `!pid` (no id, INADDR_ANY, port 0).
+MasterInfo readUpid(std::string_view text);
 std::optional<MasterInfo> parseUpid(std::string_view text);
 
 // A leader's data in the old format (no label): ZooKeeperMasterDetectorProcess::fetched's
@@ -121,7 +130,7 @@ struct Membership;
 // zookeeper-master-detector(N), over its own group (10secs session,
 // MASTER_DETECTOR_ZK_SESSION_TIMEOUT) and leader detector. It reports the master whose
 // membership has the smallest sequence, after reading its data (json.info: JSON
-// MasterInfo; no label: a bare pid); None when the group has no member, the leader's
+// MasterInfo; info: binary MasterInfo; no label: a bare pid); None when the group has no member, the leader's
 // znode vanished before its data was read, or the session expired; and fails for good
 // when the leader detector fails.
 class ZooKeeperMasterDetector final : public MasterDetector {

@@ -448,6 +448,75 @@ TEST_CASE("MasterInfo round-trips through the json.info znode's JSON") {
   CHECK(model::masterInfoFromJson("not json").isError());
 }
 
+// ZooKeeperMasterDetectorProcess::fetched's json.info branch: JSON::parse<JSON::Object>,
+// then ::protobuf::parse<MasterInfo> (1.1's mesos.proto: id, ip, port required).
+TEST_CASE("a json.info MasterInfo is read as stout's JSON::parse and protobuf::parse read it") {
+  const auto error = [](std::string_view json) {
+    auto r = model::masterInfoFromJson(json);
+    return r.isError() ? r.error() : std::string("(parsed)");
+  };
+  const std::string pb = "Failed to parse JSON into a valid MasterInfo protocol buffer: ";
+  const std::string js = "Failed to parse data into valid JSON: ";
+  // The required fields, in field order, a nested message's with its prefix.
+  CHECK(error(R"({"pid":"master@m:5050","hostname":"m"})") == pb + "Missing required fields: id, ip, port");
+  CHECK(error(R"({"id":"x","port":5050})") == pb + "Missing required fields: ip");
+  CHECK(error(R"({"id":"x","ip":1,"port":5050,"address":{"ip":"1.2.3.4"}})") ==
+        pb + "Missing required fields: address.port");
+  // null leaves a field unset; an unknown key is ignored.
+  CHECK(error(R"({"id":"x","ip":null,"port":5050,"extra":[1,{}]})") == pb + "Missing required fields: ip");
+  // pid and hostname are optional: a MasterInfo without them is a leader at the empty UPID.
+  auto bare = model::masterInfoFromJson(R"({"id":"x","ip":1,"port":5050})");
+  REQUIRE(bare.isSome());
+  CHECK(bare->pid == "@0.0.0.0:0");
+  CHECK(bare->port == 5050);
+  // A pid with no id keeps its address, as UPID(info.pid()) prints it.
+  CHECK(model::masterInfoFromJson(R"({"id":"x","ip":1,"port":1,"pid":"@10.10.1.22:8080"})")->pid ==
+        "@10.10.1.22:8080");
+  // Each value must have its field's type; keys are read in name order.
+  CHECK(error(R"({"id":"x","ip":1,"port":"5050"})") == pb + "Not expecting a JSON string for field 'port'");
+  CHECK(error(R"({"port":"5050","id":7})") == pb + "Not expecting a JSON number for field 'id'");
+  CHECK(error(R"({"id":"x","ip":true,"port":1})") == pb + "Not expecting a JSON boolean for field 'ip'");
+  CHECK(error(R"({"id":"x","ip":[1],"port":1})") == pb + "Not expecting a JSON array for field 'ip'");
+  CHECK(error(R"({"id":{},"ip":1,"port":1})") == pb + "Not expecting a JSON object for field 'id'");
+  CHECK(error(R"({"id":"x","ip":1,"port":1,"address":{"port":"1"}})") ==
+        pb + "Not expecting a JSON string for field 'port'");
+  // JSON::Number::as<uint32_t>: a double is cast.
+  CHECK(model::masterInfoFromJson(R"({"id":"x","ip":1,"port":5050.9})")->port == 5050);
+  // JSON::parse: picojson's syntax error, trailing text, another type than an object.
+  CHECK(error("not json") == js + "syntax error at line 1 near: ot json");
+  CHECK(error("{\n\"id\" 1}") == js + "syntax error at line 2 near: 1}");
+  CHECK(error("") == js + "syntax error at line 1 near: ");
+  CHECK(error(R"({"id":"x","ip":1,"port":1} x )") == js + "Parsed JSON included non-whitespace trailing characters:  x");
+  CHECK(error("[1]") == js + "Unexpected JSON type parsed");
+  // A repeated key: the last one.
+  CHECK(model::masterInfoFromJson(R"({"id":"a","id":"b","ip":1,"port":1})")->id == "b");
+  // What the master writes reads back (its ip and address included).
+  model::MasterInfo info{"id-1", "master@master-1:5050", "master-1", 5050};
+  CHECK(model::masterInfoToJson(info).find("\"ip\":16777343") != std::string::npos);
+  CHECK(model::masterInfoFromJson(model::masterInfoToJson(info)).get() == info);
+}
+
+// fetched's info branch: MasterInfo::ParseFromString of a binary MasterInfo.
+TEST_CASE("an info MasterInfo is read as MasterInfo::ParseFromString reads it") {
+  using namespace std::string_literals;
+  // id "x" (1), ip 1 (2), port 5050 (3), pid "m@h:1" (4), then an unknown varint field 9.
+  const std::string good = "\x0a\x01x\x10\x01\x18\xba\x27\x22\x05m@h:1\x48\x07"s;
+  auto info = model::masterInfoFromBinary(good);
+  REQUIRE(info.has_value());
+  CHECK(info->id == "x");
+  CHECK(info->port == 5050);
+  CHECK(info->pid == "m@h:1");
+  // A required field missing (port), a truncated string, a stray end-group tag: false.
+  CHECK_FALSE(model::masterInfoFromBinary("\x0a\x01x\x10\x01"s).has_value());
+  CHECK_FALSE(model::masterInfoFromBinary("\x0a\x05x\x10\x01\x18\x01"s).has_value());
+  CHECK_FALSE(model::masterInfoFromBinary("\x0a\x01x\x10\x01\x18\x01\x0c"s).has_value());
+  // A known field with another wire type is an unknown field: port as fixed32 leaves it unset.
+  CHECK_FALSE(model::masterInfoFromBinary("\x0a\x01x\x10\x01\x1d\x01\x00\x00\x00"s).has_value());
+  // An address without its required port.
+  CHECK_FALSE(model::masterInfoFromBinary("\x0a\x01x\x10\x01\x18\x01\x3a\x02\x12\x00"s).has_value());
+  CHECK_FALSE(model::masterInfoFromBinary("{}").has_value());
+}
+
 TEST_CASE("contender withdraw (C97): false before contend, true right after it, false once the candidacy is lost") {
   ZkCluster c(97, 1, 0, 0);
   c.boot();
@@ -654,4 +723,22 @@ TEST_CASE("digest ACLs: a group creates EVERYONE_READ_CREATOR_ALL; another id ma
   c.sim.runFor(sim::Seconds(10));
   REQUIRE(failures.size() == 1);
   CHECK(failures[0].find("ZNOAUTH") != std::string::npos);
+
+  // GroupProcess::join of an aborted group (`error.isSome()`): the same error, at once.
+  blind.driver->dispatch("test", [&] {
+    blind.group->join("x", std::nullopt, model::Reply<sim::Try<model::Membership>>{
+                                             blind.driver->self(), "test::joined",
+                                             [&](const sim::Try<model::Membership>& m) {
+                                               if (m.isError()) failures.push_back(m.error());
+                                             }});
+  });
+  c.sim.runFor(sim::Seconds(1));
+  REQUIRE(failures.size() == 2);
+  CHECK(failures[1] == failures[0]);
+}
+
+// GroupProcess::zkBasename: strings::format("%.*d", 10, sequence), after the label.
+TEST_CASE("zkBasename writes the sequence as %.*d with 10 digits, a negative one after its sign") {
+  CHECK(model::zkBasename(model::Membership{12, std::string("json.info")}) == "json.info_0000000012");
+  CHECK(model::zkBasename(model::Membership{-1, std::nullopt}) == "-0000000001");
 }
