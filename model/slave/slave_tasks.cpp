@@ -646,8 +646,11 @@ void Slave::sendQueuedTasks(const Id& frameworkId, const std::string& executorId
                       executorId));
       continue;
     }
-    const Task& launched = e->launched[id] =
-        createTask(q->second, TaskState::TASK_STAGING, f->info.id, e->info.executor_id, info_.id);
+    // launchedTasks[task.task_id()] = task, the Task made in place of a default one.
+    const Task& launched =
+        e->launched.insert_or_assign(id, createTask(q->second, TaskState::TASK_STAGING, f->info.id,
+                                                    e->info.executor_id, info_.id))
+            .first->second;
     launched_revocable_ = launched_revocable_ || !launched.revocable_resources.empty();
     recordTask(f->info.id, *e, id, "LAUNCHED", TaskState::TASK_STAGING);
     RunTaskMessage message;
@@ -1136,7 +1139,7 @@ std::optional<std::string> Slave::updateTaskState(Framework& f, Executor& e, con
   const bool terminal = isTerminalState(update.state);
   if (auto q = e.queued.find(id); q != e.queued.end()) {
     if (!terminal) return std::string("Cannot send non-terminal update for queued task");
-    e.terminated[id] = createTask(q->second, update.state, f.info.id, e.info.executor_id, info_.id);
+    e.terminated.insert_or_assign(id, createTask(q->second, update.state, f.info.id, e.info.executor_id, info_.id));
     e.queued.erase(q);
     recordTask(f.info.id, e, id, "TERMINATED", update.state);
     countTerminalTask(update.state);
@@ -1147,7 +1150,7 @@ std::optional<std::string> Slave::updateTaskState(Framework& f, Executor& e, con
     l->second.executor_reported = l->second.executor_reported || update.source == TaskStatusSource::SOURCE_EXECUTOR;
     recordTask(f.info.id, e, id, terminal ? "TERMINATED" : "LAUNCHED", update.state);
     if (terminal) {
-      e.terminated[id] = std::move(l->second);
+      e.terminated.insert_or_assign(id, std::move(l->second));
       e.launched.erase(l);
       countTerminalTask(update.state);
     }
@@ -1181,14 +1184,25 @@ void Slave::forward(StatusUpdate update) {
   }
   // The agent's view: the task's latest state, and the update in flight.
   Framework* f = framework(update.framework_id);
-  Executor* e = f == nullptr ? nullptr : executorOf(*f, update.task_id, update.executor_id);
-  if (e != nullptr) {
-    for (auto* tasks : {&e->launched, &e->terminated}) {
+  // The task's record in the executor's launched and terminated tasks, if there.
+  auto stamp = [&update](Executor& e) {
+    bool found = false;
+    for (auto* tasks : {&e.launched, &e.terminated}) {
       auto it = tasks->find(update.task_id);
       if (it == tasks->end()) continue;
       it->second.status_update_state = update.state;
       it->second.status_update_uuid = update.uuid;
       update.latest_state = it->second.state;
+      found = true;
+    }
+    return found;
+  };
+  if (f != nullptr) {
+    // Most often the executor the update names has the task launched or terminated, and
+    // is then Framework::getExecutor's answer: its maps are searched once, here.
+    auto named = f->executors.find(update.executor_id);
+    if (named == f->executors.end() || !stamp(named->second)) {
+      if (Executor* e = executorOf(*f, update.task_id, update.executor_id); e != nullptr) stamp(*e);
     }
   }
   StatusUpdateMessage message;
