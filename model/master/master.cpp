@@ -724,7 +724,7 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
     // model's tasks run as the framework's user): true at once without an authorizer.
     Authorized a;
     a.task = task;
-    a.task.slave_id = slaveId;
+    a.task.slave_id = agent->info.id;  // slaveId, interned already (the agent's key is its SlaveInfo.id)
     a.revocable = revocable;
     if (env_.authorizer) {
       std::string why;
@@ -743,7 +743,7 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
   if (authorized.empty()) return;
   // await(authorizations).onAny(defer(self(), &Master::_accept, ...)): at once, unless a
   // scenario holds the authorizer's answers at the fault site Authorizer::authorized.
-  auto accept = [this, frameworkId, slaveId, tasks = std::move(authorized)] {
+  auto accept = [this, frameworkId, slaveId, tasks = std::move(authorized)]() mutable {  // runs once
     acceptAuthorized(frameworkId, slaveId, tasks);
     gaugesChanged();
   };
@@ -757,7 +757,7 @@ void Master::launchTasks(const sim::Upid& from, const LaunchTasksMessage& messag
 }
 
 void Master::acceptAuthorized(const std::string& frameworkId, const std::string& slaveId,
-                              const std::vector<Authorized>& tasks) {
+                              std::vector<Authorized>& tasks) {
   // Master::_accept, branch by branch.
   auto fw = frameworks_.find(frameworkId);
   if (fw == frameworks_.end()) {
@@ -783,7 +783,7 @@ void Master::acceptAuthorized(const std::string& frameworkId, const std::string&
     if (pending_tasks_[frameworkId].empty()) pending_tasks_.erase(frameworkId);
     return;
   }
-  for (const Authorized& a : tasks) {
+  for (Authorized& a : tasks) {
     const TaskInfo& task = a.task;
     // "The task will not be in `pendingTasks` if it has been killed in the interim"; it
     // is still authorized and validated (a duplicate id is TASK_ERROR all the same).
@@ -803,8 +803,10 @@ void Master::acceptAuthorized(const std::string& frameworkId, const std::string&
     }
     if (!pending) continue;  // killed while pending: "TASK_KILLED ... has already been sent"
     // Master::addTask.
-    MasterTask& t = tasks_[frameworkId][task.task_id];
-    t.slave_id = slaveId;
+    // The ids interned already: the framework's (frameworks_ is keyed by its FrameworkInfo.id)
+    // and the agent's (launchTasks set the task's slave_id to slaveId).
+    MasterTask& t = tasks_[framework.info.id][task.task_id];
+    t.slave_id = task.slave_id;
     t.executor_id = task.executor.executor_id;
     t.state = TaskState::TASK_STAGING;
     t.revocable = a.revocable;
@@ -827,7 +829,7 @@ void Master::acceptAuthorized(const std::string& frameworkId, const std::string&
     run.launch_executor = launchExecutor;
     run.framework = framework.info;
     run.pid = framework.pid.str();
-    run.task = task;
+    run.task = std::move(a.task);  // the last read of this task
     send(agent->second.pid, std::move(run));
   }
 }

@@ -290,9 +290,9 @@ class Master final : public sim::Process {
   // Master::_accept: the framework gone, the agent removed or disconnected meanwhile, the
   // authorization refused, the task invalid (validation::task::validate), or killed while
   // pending (no longer in pending_tasks_: nothing is launched), else Master::addTask and
-  // RunTaskMessage.
-  void acceptAuthorized(const std::string& frameworkId, const std::string& slaveId,
-                        const std::vector<Authorized>& tasks);
+  // RunTaskMessage. Each launched task moves into its RunTaskMessage: `tasks` is the
+  // accept's own, run once.
+  void acceptAuthorized(const std::string& frameworkId, const std::string& slaveId, std::vector<Authorized>& tasks);
   // validation::task::validate, the branches the model's TaskInfo can take: the reason
   // a task is TASK_ERROR / REASON_TASK_INVALID, or "".
   std::string validateTask(const Framework& framework, const std::string& slaveId, const Authorized& a) const;

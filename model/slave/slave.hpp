@@ -239,15 +239,19 @@ class Slave final : public sim::Process {
   static bool everSentTask(const Executor& e);
 
   // slave_tasks.cpp.
-  void runTask(const sim::Upid& from, const RunTaskMessage& message);
+  // Takes the delivered message over: its TaskInfo moves on to _run (one copy is kept
+  // pending).
+  void runTask(const sim::Upid& from, RunTaskMessage& message);
   // Slave::_run (and later Mesos's __run); launchExecutor: RunTaskMessage.launch_executor.
-  void run(const std::string& frameworkId, const TaskInfo& task, std::optional<bool> launch);
+  // The task is its own: it moves into the executor's queued tasks. The framework id is
+  // the interned one the launch carried (no text interned again).
+  void run(const Id& frameworkId, TaskInfo task, std::optional<bool> launch);
   // Whether run() found the master's launch_executor at odds with the executors it has,
   // and dropped the task (later Mesos's __run).
   bool dropMismatchedLaunch(Framework& f, const TaskInfo& task, bool launchExecutor);
   // The task's GC unschedule completed: run its _run, and every later ready launch of its
   // executor, once the launches before it have run (Framework::taskLaunchSequences).
-  void launchReady(const Id& frameworkId, const TaskInfo& task, std::optional<bool> launch);
+  void launchReady(const Id& frameworkId, TaskInfo task, std::optional<bool> launch);
   // Slave::sendExitedExecutorMessage (later Mesos): ExitedExecutorMessage to the master, if any.
   void sendExitedExecutorMessage(const Id& frameworkId, const std::string& executorId, int status = -1);
   // `uris`: what the container fetches first (a command executor's task's URIs).

@@ -163,7 +163,7 @@ StatusUpdate Slave::createStatusUpdate(const Id& frameworkId, const std::string&
                                    Uuid(randomUuidBytes(rng())), std::move(message), reason, now());
 }
 
-void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
+void Slave::runTask(const sim::Upid& from, RunTaskMessage& message) {
   if (!fromMaster(from)) {
     log(fmt::format("Ignoring run task message from {} because it is not the expected master: {}", from.str(),
                     master_ ? master_->pid : std::string("None")));
@@ -234,24 +234,30 @@ void Slave::runTask(const sim::Upid& from, const RunTaskMessage& message) {
       components_.gc->unschedule(paths::executorPath(meta_dir_, info_.id, f->info.id, task.executor.executor_id));
     }
   }
-  const std::string frameworkId = f->info.id;
+  const Id frameworkId = f->info.id;  // interned: launchReady takes it as it is
   // Slave::run: collect(unschedules).onAny(defer(_run)). A scenario may hold the collected
   // future at the fault site GarbageCollector::unschedule, as SlaveTest.KillTaskBetweenRunTaskParts
   // holds its mock's _run; unheld, _run is the next event, as before the site existed.
-  auto next = [this, frameworkId, task, launch = message.launch_executor] {
-    dispatch("Slave::_run", [this, frameworkId, task, launch] { launchReady(frameworkId, task, launch); });
+  // The delivered task moves into `next` (the pending one above is a copy), and on from
+  // there: `next` runs once (at once, or when the site's hold is released), and so does
+  // _run's event.
+  auto next = [this, frameworkId, task = std::move(message.task), launch = message.launch_executor]() mutable {
+    dispatch("Slave::_run", [this, frameworkId = std::move(frameworkId), task = std::move(task), launch]() mutable {
+      launchReady(frameworkId, std::move(task), launch);
+    });
   };
   if (components_.faults == nullptr) return next();
-  components_.faults->reach(*this, kGarbageCollectorUnscheduleSite, {"caller", "Slave::run"}, "Slave::_run", next);
+  components_.faults->reach(*this, kGarbageCollectorUnscheduleSite, {"caller", "Slave::run"}, "Slave::_run",
+                            std::move(next));
 }
 
-void Slave::launchReady(const Id& frameworkId, const TaskInfo& task, std::optional<bool> launch) {
+void Slave::launchReady(const Id& frameworkId, TaskInfo task, std::optional<bool> launch) {
   // Slave::run's taskLaunchSequences (MESOS-8624, later Mesos; SlaveTest.LaunchTasksReorderUnscheduleGC):
   // tasks for one executor reach _run in the order the agent got them, whatever order
   // their unschedules complete in. A framework removed meanwhile takes its sequences
   // with it: each launch then runs when its own unschedule completes (and finds no
   // framework), as Mesos's discarded sequence futures do.
-  const std::string& eid = task.executor.executor_id;
+  const std::string eid = task.executor.executor_id;  // a copy: the task moves on to run
   Framework* f = framework(frameworkId);
   auto sequence = f == nullptr ? decltype(f->launches)::iterator{} : f->launches.find(eid);
   auto entry = f == nullptr || sequence == f->launches.end()
@@ -259,11 +265,19 @@ void Slave::launchReady(const Id& frameworkId, const TaskInfo& task, std::option
                    : std::find_if(sequence->second.begin(), sequence->second.end(),
                                   [&](const Framework::Launch& l) { return l.task_id == task.task_id && !l.ready; });
   if (f == nullptr || sequence == f->launches.end() || entry == sequence->second.end()) {
-    return run(frameworkId, task, launch);
+    return run(frameworkId, std::move(task), launch);
   }
-  entry->ready = true;
-  entry->task = task;
-  entry->launch_executor = launch;
+  if (entry == sequence->second.begin()) {
+    // At the head (every launch before it has run): it runs now, with the event's own
+    // task; the loop below would run it first all the same.
+    sequence->second.pop_front();
+    if (sequence->second.empty()) f->launches.erase(sequence);
+    run(frameworkId, std::move(task), launch);
+  } else {
+    entry->ready = true;
+    entry->task = std::move(task);
+    entry->launch_executor = launch;
+  }
   // Run the ready launches at the head, in order; each may remove the framework.
   for (;;) {
     Framework* current = framework(frameworkId);
@@ -273,11 +287,11 @@ void Slave::launchReady(const Id& frameworkId, const TaskInfo& task, std::option
     Framework::Launch next = std::move(it->second.front());
     it->second.pop_front();
     if (it->second.empty()) current->launches.erase(it);
-    run(frameworkId, next.task, next.launch_executor);
+    run(frameworkId, std::move(next.task), next.launch_executor);
   }
 }
 
-void Slave::run(const std::string& frameworkId, const TaskInfo& task, std::optional<bool> launch) {
+void Slave::run(const Id& frameworkId, TaskInfo task, std::optional<bool> launch) {
   // Later Mesos's __run (MESOS-1720, 1.5): where a launch ends without an executor that
   // the master expected the agent to launch (RunTaskMessage.launch_executor), the agent
   // sends ExitedExecutorMessage, so the master forgets the executor and the scheduler is
@@ -321,7 +335,8 @@ void Slave::run(const std::string& frameworkId, const TaskInfo& task, std::optio
     return dropFramework();
   }
   if (launch && dropMismatchedLaunch(*f, task, *launch)) return;
-  Executor* e = executor(frameworkId, task.executor.executor_id);
+  auto known = f->executors.find(task.executor.executor_id);  // Slave::executor, the framework found once
+  Executor* e = known == f->executors.end() ? nullptr : &known->second;
   if (e == nullptr) e = &launchExecutor(*f, task.executor, task.uris, diskBytes(task.resources));
   switch (e->state) {
     case Executor::State::TERMINATING:
@@ -342,13 +357,14 @@ void Slave::run(const std::string& frameworkId, const TaskInfo& task, std::optio
                                        task.task_id),
                    state::encode(task));
       }
-      e->queued[task.task_id] = task;
-      recordTask(frameworkId, *e, task.task_id, "QUEUED", TaskState::TASK_STAGING);
+      const std::string taskId = task.task_id;
+      e->queued.insert_or_assign(taskId, std::move(task));  // queuedTasks[task.task_id()] = task
+      recordTask(frameworkId, *e, taskId, "QUEUED", TaskState::TASK_STAGING);
       refreshGauges();  // staging again after a new executor's REGISTERING recount
       if (tracing()) {
-        log(fmt::format("Queued task '{}' for executor '{}' of framework {}", task.task_id, e->info.executor_id,
+        log(fmt::format("Queued task '{}' for executor '{}' of framework {}", taskId, e->info.executor_id,
                         frameworkId),
-            {{"task_id", task.task_id}, {"executor_state", std::string(toString(e->state))}});
+            {{"task_id", taskId}, {"executor_state", std::string(toString(e->state))}});
       }
       if (e->state == Executor::State::RUNNING) sendQueuedTasks(*f, *e, "Slave::_run");
       return;
@@ -545,7 +561,9 @@ void Slave::registerExecutor(const sim::Upid& from, const RegisterExecutorMessag
   if (state_ == State::TERMINATING) return shutdown("the agent is terminating");
   Framework* f = framework(message.framework_id);
   if (f == nullptr || f->state == Framework::State::TERMINATING) return shutdown("the framework is unknown or terminating");
-  Executor* e = executor(message.framework_id, message.executor_id);
+  // The framework's executor (Slave::executor's look-up, the framework found once).
+  auto known = f->executors.find(message.executor_id);
+  Executor* e = known == f->executors.end() ? nullptr : &known->second;
   if (e == nullptr) return shutdown("the executor is unknown");
   if (e->state != Executor::State::REGISTERING) {
     return shutdown(fmt::format("the executor is not expected to register (it is {})", toString(e->state)));
@@ -628,8 +646,11 @@ void Slave::sendQueuedTasks(const Id& frameworkId, const std::string& executorId
                       executorId));
       continue;
     }
-    const Task& launched = e->launched[id] =
-        createTask(q->second, TaskState::TASK_STAGING, f->info.id, e->info.executor_id, info_.id);
+    // launchedTasks[task.task_id()] = task, the Task made in place of a default one.
+    const Task& launched =
+        e->launched.insert_or_assign(id, createTask(q->second, TaskState::TASK_STAGING, f->info.id,
+                                                    e->info.executor_id, info_.id))
+            .first->second;
     launched_revocable_ = launched_revocable_ || !launched.revocable_resources.empty();
     recordTask(f->info.id, *e, id, "LAUNCHED", TaskState::TASK_STAGING);
     RunTaskMessage message;
@@ -1118,7 +1139,7 @@ std::optional<std::string> Slave::updateTaskState(Framework& f, Executor& e, con
   const bool terminal = isTerminalState(update.state);
   if (auto q = e.queued.find(id); q != e.queued.end()) {
     if (!terminal) return std::string("Cannot send non-terminal update for queued task");
-    e.terminated[id] = createTask(q->second, update.state, f.info.id, e.info.executor_id, info_.id);
+    e.terminated.insert_or_assign(id, createTask(q->second, update.state, f.info.id, e.info.executor_id, info_.id));
     e.queued.erase(q);
     recordTask(f.info.id, e, id, "TERMINATED", update.state);
     countTerminalTask(update.state);
@@ -1129,7 +1150,7 @@ std::optional<std::string> Slave::updateTaskState(Framework& f, Executor& e, con
     l->second.executor_reported = l->second.executor_reported || update.source == TaskStatusSource::SOURCE_EXECUTOR;
     recordTask(f.info.id, e, id, terminal ? "TERMINATED" : "LAUNCHED", update.state);
     if (terminal) {
-      e.terminated[id] = std::move(l->second);
+      e.terminated.insert_or_assign(id, std::move(l->second));
       e.launched.erase(l);
       countTerminalTask(update.state);
     }
@@ -1163,14 +1184,25 @@ void Slave::forward(StatusUpdate update) {
   }
   // The agent's view: the task's latest state, and the update in flight.
   Framework* f = framework(update.framework_id);
-  Executor* e = f == nullptr ? nullptr : executorOf(*f, update.task_id, update.executor_id);
-  if (e != nullptr) {
-    for (auto* tasks : {&e->launched, &e->terminated}) {
+  // The task's record in the executor's launched and terminated tasks, if there.
+  auto stamp = [&update](Executor& e) {
+    bool found = false;
+    for (auto* tasks : {&e.launched, &e.terminated}) {
       auto it = tasks->find(update.task_id);
       if (it == tasks->end()) continue;
       it->second.status_update_state = update.state;
       it->second.status_update_uuid = update.uuid;
       update.latest_state = it->second.state;
+      found = true;
+    }
+    return found;
+  };
+  if (f != nullptr) {
+    // Most often the executor the update names has the task launched or terminated, and
+    // is then Framework::getExecutor's answer: its maps are searched once, here.
+    auto named = f->executors.find(update.executor_id);
+    if (named == f->executors.end() || !stamp(named->second)) {
+      if (Executor* e = executorOf(*f, update.task_id, update.executor_id); e != nullptr) stamp(*e);
     }
   }
   StatusUpdateMessage message;
@@ -1223,9 +1255,8 @@ void Slave::statusUpdateAcknowledgement(const sim::Upid& from, StatusUpdateAckno
           log(fmt::format("Status update acknowledgement (UUID: {}) for task {} of unknown executor", uuid, taskId));
           return;
         }
-        if (e->terminated.count(taskId) != 0 && !*result) {
+        if (auto it = *result ? e->terminated.end() : e->terminated.find(taskId); it != e->terminated.end()) {
           // completeTask: the stream closed.
-          auto it = e->terminated.find(taskId);
           recordTask(frameworkId, *e, taskId, "COMPLETED", it->second.state);
           e->completed.push_back(std::move(it->second));
           if (e->completed.size() > kMaxCompletedTasksPerExecutor) e->completed.erase(e->completed.begin());

@@ -358,3 +358,61 @@ TEST_CASE("Slave::___statusUpdate acknowledges an update with its UUID's text as
   }
   CHECK(passed == 4);  // canonical, upper case, mixed case, nil
 }
+
+TEST_CASE("Slave::forward stamps the record of the executor that holds the task, named in the update or not") {
+  // Framework::getExecutor(taskId), as Slave::forward asks it: the update's named executor
+  // when it has the task launched (searched once there), else any executor of the
+  // framework that holds it; the forwarded update then carries the agent's latest state
+  // of the task. A task no executor holds is forwarded without one.
+  FrameworkFlags fw;
+  fw.tasks.push_back(commandTask("task-1", sim::Minutes(10)));
+  TaskCluster c(7, fw);
+  c.boot();
+  c.sim.runFor(sim::Seconds(10));
+  REQUIRE(c.received("task-1") == std::vector<std::string>{"TASK_STARTING", "TASK_RUNNING"});
+  const auto registered = c.find(sim::RecordKind::Send, "SlaveRegisteredMessage", "master-1");
+  REQUIRE(registered.size() == 1);
+  const auto run = c.find(sim::RecordKind::Send, "RunTaskMessage", "master-1");
+  REQUIRE(run.size() == 1);
+  Slave* slave = nullptr;
+  for (sim::Process* p : c.sim.host("agent-1")->processes()) {
+    if (auto* s = dynamic_cast<Slave*>(p)) slave = s;
+  }
+  REQUIRE(slave != nullptr);
+  sim::Host& h = c.sim.addHost("intruder", 9999);
+  auto& sender = c.sim.spawn<testing::Sender>(h);
+  struct Case {
+    std::string executor, task, uuid, latest;
+  };
+  const std::vector<Case> cases = {
+      {"task-1", "task-1", "00000000-0000-4000-8000-00000000000a", "TASK_RUNNING"},            // named: it has it
+      {"no-such-executor", "task-1", "00000000-0000-4000-8000-00000000000b", "TASK_RUNNING"},  // found by the walk
+      {"task-1", "ghost", "00000000-0000-4000-8000-00000000000c", ""},                         // nobody holds it
+  };
+  for (const Case& k : cases) {
+    StatusUpdateMessage m;
+    m.update.framework_id = run[0]->text("framework_id");
+    m.update.slave_id = registered[0]->text("slave_id");
+    m.update.executor_id = k.executor;
+    m.update.task_id = k.task;
+    m.update.state = TaskState::TASK_RUNNING;
+    m.update.source = TaskStatusSource::SOURCE_EXECUTOR;
+    m.update.uuid = k.uuid;
+    m.update.timestamp = c.sim.now();
+    m.pid = sender.self();
+    sender.sendTo(slave->self(), m);
+  }
+  c.sim.runFor(sim::Seconds(5));
+  for (const Case& k : cases) {
+    CAPTURE(k.executor);
+    CAPTURE(k.task);
+    int forwarded = 0;
+    for (const auto* r : c.find(sim::RecordKind::Send, "StatusUpdateMessage", "agent-1")) {
+      if (r->text("uuid") != k.uuid) continue;
+      ++forwarded;
+      CHECK(r->text("task_id") == k.task);
+      CHECK(r->text("latest_state") == k.latest);
+    }
+    CHECK(forwarded >= 1);
+  }
+}
