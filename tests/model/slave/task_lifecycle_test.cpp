@@ -362,18 +362,21 @@ TEST_CASE("Slave::___statusUpdate acknowledges an update with its UUID's text as
 TEST_CASE("Slave::forward stamps the record of the executor that holds the task, named in the update or not") {
   // Framework::getExecutor(taskId), as Slave::forward asks it: the update's named executor
   // when it has the task launched (searched once there), else any executor of the
-  // framework that holds it; the forwarded update then carries the agent's latest state
-  // of the task. A task no executor holds is forwarded without one.
+  // framework that holds it (also when the named executor exists but holds other tasks
+  // only); the forwarded update then carries the agent's latest state of the task. A
+  // task no executor holds is forwarded without one.
   FrameworkFlags fw;
   fw.tasks.push_back(commandTask("task-1", sim::Minutes(10)));
+  fw.tasks.push_back(commandTask("task-2", sim::Minutes(10)));
   TaskCluster c(7, fw);
   c.boot();
   c.sim.runFor(sim::Seconds(10));
   REQUIRE(c.received("task-1") == std::vector<std::string>{"TASK_STARTING", "TASK_RUNNING"});
+  REQUIRE(c.received("task-2") == std::vector<std::string>{"TASK_STARTING", "TASK_RUNNING"});
   const auto registered = c.find(sim::RecordKind::Send, "SlaveRegisteredMessage", "master-1");
   REQUIRE(registered.size() == 1);
   const auto run = c.find(sim::RecordKind::Send, "RunTaskMessage", "master-1");
-  REQUIRE(run.size() == 1);
+  REQUIRE(run.size() == 2);
   Slave* slave = nullptr;
   for (sim::Process* p : c.sim.host("agent-1")->processes()) {
     if (auto* s = dynamic_cast<Slave*>(p)) slave = s;
@@ -388,6 +391,8 @@ TEST_CASE("Slave::forward stamps the record of the executor that holds the task,
       {"task-1", "task-1", "00000000-0000-4000-8000-00000000000a", "TASK_RUNNING"},            // named: it has it
       {"no-such-executor", "task-1", "00000000-0000-4000-8000-00000000000b", "TASK_RUNNING"},  // found by the walk
       {"task-1", "ghost", "00000000-0000-4000-8000-00000000000c", ""},                         // nobody holds it
+      // The named executor exists but holds another task: the walk finds task-2's own.
+      {"task-1", "task-2", "00000000-0000-4000-8000-00000000000d", "TASK_RUNNING"},
   };
   for (const Case& k : cases) {
     StatusUpdateMessage m;
