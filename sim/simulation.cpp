@@ -595,12 +595,76 @@ void Simulation::traceLimitExceeded() {
                             formatBytes(limits_.max_trace_bytes)));
 }
 
+// The prefetch stages of prefetchAhead, a bit each (all on in runUntil; one taken off
+// at a time to measure what each gives: docs/performance.md, "The run loop, session 35").
+constexpr unsigned kPrefetchSlots = 1;      // the slots of the two events after next
+constexpr unsigned kPrefetchTargets = 2;    // the first level of the event after next
+constexpr unsigned kPrefetchProcesses = 4;  // the second level of the next event
+constexpr unsigned kPrefetchAll = kPrefetchSlots | kPrefetchTargets | kPrefetchProcesses;
+// From how many process slots on the run loop prefetches (the lane's too): it costs about
+// 140 instructions an event, which pay only once the processes and their events outgrow
+// the caches. 28,000 at 2,000 agents (and 1,001 in the kernel workload): off; 140,000 at
+// 10,000 agents and about 110,000 in bench_tasks' A=1000: on.
+constexpr std::size_t kPrefetchFromProcesses = 32768;
+
+// Inline in the run loop, before an event runs: what the next events will read comes in
+// while it runs, a stage ahead each (EventQueue::peek's hints; nothing is decided on what
+// they read). The two events after next: their slots. The one after next (its slot
+// prefetched an event ago, or a pop of its lane ago): its target's first level. The
+// next one (its first level prefetched an event ago): the second.
+__attribute__((always_inline)) inline void Simulation::prefetchAhead(unsigned mode) {
+  // A stage of an event whose slot is in cache (or on its way): its target's first
+  // level, the address entry and message of a delivery, the process slot of a timer.
+  const auto prefetchTarget = [this](std::uint32_t ref) {
+    if (EventQueue::isDelivery(ref)) {
+      const EventQueue::Delivery& d = queue_.delivery(ref);
+      const detail::UpidEntry* to = d.envelope.to.entry();
+      if (to != nullptr) __builtin_prefetch(&to->slot);
+      __builtin_prefetch(d.envelope.body.get());
+    } else {
+      const std::uint32_t owner = queue_.timer(ref).owner;
+      if (owner < processes_.size()) __builtin_prefetch(&processes_[owner]);
+    }
+  };
+  // The next stage, a stage later: the process slot of a delivery's target, the
+  // process of a timer's owner.
+  const auto prefetchProcess = [this](std::uint32_t ref) {
+    if (EventQueue::isDelivery(ref)) {
+      const detail::UpidEntry* to = queue_.delivery(ref).envelope.to.entry();
+      if (to == nullptr) return;
+      const std::uint32_t target = to->slot;
+      if (target < processes_.size()) __builtin_prefetch(&processes_[target]);
+    } else {
+      const std::uint32_t owner = queue_.timer(ref).owner;
+      if (owner >= processes_.size()) return;
+      const char* p = reinterpret_cast<const char*>(processes_[owner].process.get());
+      if (p != nullptr) {
+        __builtin_prefetch(p);
+        __builtin_prefetch(p + 64);
+      }
+    }
+  };
+  const std::uint32_t next = queue_.peek(0);
+  if (next == EventQueue::kNone) return;
+  const std::uint32_t after = queue_.peek(1);
+  if ((mode & kPrefetchSlots) != 0 && after != EventQueue::kNone) {
+    queue_.prefetchSlot(after);
+    const std::uint32_t third = queue_.peek(2);
+    if (third != EventQueue::kNone) queue_.prefetchSlot(third);
+  }
+  if ((mode & kPrefetchTargets) != 0 && after != EventQueue::kNone) prefetchTarget(after);
+  if ((mode & kPrefetchProcesses) != 0) prefetchProcess(next);
+}
+
 RunResult Simulation::runUntil(Time until) {
   stop_.reset();
   try {
     for (;;) {
       const std::uint32_t ref = queue_.popNext(until.ns());
       if (ref == EventQueue::kNone) break;
+      const bool prefetch = processes_.size() >= kPrefetchFromProcesses;
+      queue_.lane_prefetch = prefetch ? 1 : 0;
+      if (prefetch) prefetchAhead(kPrefetchAll);
       runEvent(ref);
       if (stop_) return RunResult{StopReason::Stopped, *stop_};
     }

@@ -242,6 +242,8 @@ class Simulation {
   [[noreturn]] void pendingLimitExceeded();
   // Runs one event taken from the queue: the clock moves to it, the limits are checked.
   void runEvent(std::uint32_t ref);
+  // Before an event runs: prefetches what the next events will read (runUntil).
+  void prefetchAhead(unsigned mode);
   // After an event: the limits on records kept and their size.
   void checkTraceLimits() {
     // Nothing retained (no sink keeps records): nothing to check.

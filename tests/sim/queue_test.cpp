@@ -423,3 +423,71 @@ TEST_CASE("a run whose trace grows past max_trace_records stops with a message")
   CHECK(r.message.find("more than 3 trace records") != std::string::npos);
   CHECK(sink.records().size() == 4);
 }
+
+// The run loop's prefetch hints (EventQueue::peek): the next ticket of the source whose
+// event runs next, never taken out of the queue by asking.
+TEST_CASE("peek names the next event to run, and the lane's tickets after it, without taking them") {
+  EventQueue q;
+  const auto timerAt = [&q](std::int64_t at, std::int64_t now) {
+    const std::uint32_t ref = q.newTimer();
+    q.push(ref, at, now);
+    return ref;
+  };
+  CHECK(q.peek(0) == EventQueue::kNone);
+  // A delay seen once goes to the heap; seen again, to a lane of its own.
+  const std::uint32_t h = timerAt(5, 0);
+  CHECK(q.peek(0) == h);
+  CHECK(q.peek(1) == EventQueue::kNone);  // the heap gives its top only
+  std::vector<std::uint32_t> lane;
+  for (int i = 0; i < 6; ++i) lane.push_back(timerAt(5, 0));
+  CHECK(q.peek(0) == h);  // queued first at time 5: still first
+  CHECK(q.popNext(100) == h);
+  q.release(h);
+  for (std::size_t k = 0; k < lane.size(); ++k) CHECK(q.peek(k) == lane[k]);
+  CHECK(q.peek(lane.size()) == EventQueue::kNone);
+  CHECK(q.size() == lane.size());  // asking took nothing
+  // Popping follows what peek(0) named, across sources, with deliveries among them.
+  const std::uint32_t d = q.newDelivery();
+  q.push(d, 3, 0);
+  const std::uint32_t early = timerAt(1, 0);
+  std::vector<std::uint32_t> order;
+  for (;;) {
+    const std::uint32_t next = q.peek(0);
+    const std::uint32_t ref = q.popNext(100);
+    CHECK(next == ref);
+    if (ref == EventQueue::kNone) break;
+    order.push_back(ref);
+    q.release(ref);
+  }
+  std::vector<std::uint32_t> expected{early, d};
+  expected.insert(expected.end(), lane.begin(), lane.end());
+  CHECK(order == expected);
+}
+
+TEST_CASE("peek past a lane's first block of tickets stops at the block's end; the order is kept") {
+  EventQueue q;
+  std::vector<std::uint32_t> refs;
+  // 5,000 timers due 1 ms apart, each pushed a fixed 1 ms ahead from its predecessor's
+  // time: one lane of more than one 4,096-ticket block.
+  for (std::int64_t i = 0; i < 5000; ++i) {
+    const std::uint32_t ref = q.newTimer();
+    q.push(ref, i + 1, i);
+    refs.push_back(ref);
+  }
+  CHECK(q.peek(0) == refs[0]);
+  // The first delay went to the heap, the rest to a lane; the heap gives its top only.
+  CHECK(q.peek(1) == EventQueue::kNone);
+  std::size_t n = 0;
+  for (;;) {
+    const std::uint32_t next = q.peek(0);
+    const std::uint32_t after = q.peek(1);
+    const std::uint32_t ref = q.popNext(1'000'000);
+    if (ref == EventQueue::kNone) break;
+    REQUIRE(ref == refs[n]);
+    CHECK(next == ref);
+    if (n >= 1 && n + 1 < refs.size() && after != EventQueue::kNone) CHECK(after == refs[n + 1]);
+    q.release(ref);
+    ++n;
+  }
+  CHECK(n == refs.size());
+}
