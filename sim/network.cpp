@@ -155,8 +155,9 @@ void Network::send(Envelope envelope) {
     sim_.emitMessage(RecordKind::Send, ctx.process, envelope.from.host(), envelope, std::move(f),
                      sim_.refOf(ctx.process, ctx.function));
   }
-  // The connection is to the destination host's current boot, whatever a fault does later:
-  // the delivery drops the message if that host crashed after this (Simulation::crashEpoch).
+  // The connection is to the destination host's current boot and program, whatever a fault
+  // does later: the delivery drops the message if that host crashed, or that program was
+  // killed, after this (Simulation::crashEpoch).
   const std::uint64_t epoch = sim_.crashEpoch();
   Duration extra;
   int copies = 1;

@@ -92,7 +92,8 @@ class Network {
 
  private:
   // A held message, with the kernel's crash epoch when it was sent (crashEpoch): released
-  // after its destination host crashed, it is dropped as any message to a crashed process.
+  // after its destination host crashed or its program was killed, it is dropped as any
+  // message to a crashed process.
   struct Held {
     Envelope envelope;
     std::uint64_t epoch = 0;

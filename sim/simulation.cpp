@@ -426,7 +426,12 @@ void Simulation::kill(Host& host, const std::string& program, std::string_view l
     terminateNoFinalize(*p);  // SIGKILL: no finalize
   }
   auto it = host.programs_.find(program);
-  if (it != host.programs_.end()) it->second.counters.clear();
+  if (it != host.programs_.end()) {
+    it->second.counters.clear();
+    // Its sockets die with it: what was sent to its processes and is still in flight is
+    // lost, even if the program starts again before it arrives (deliver).
+    it->second.last_kill = ++crashes_;
+  }
 }
 
 void Simulation::restart(Host& host, std::string_view label) {
@@ -507,10 +512,15 @@ __attribute__((always_inline)) inline void Simulation::deliver(EventQueue::Deliv
   // The empty address (UPID() in libprocess: a leader's unparsable pid) names no process.
   const std::uint32_t target = env.to.isNone() ? kNone : env.to.entry()->slot;
   Process* p = target == kNone ? nullptr : processes_[target].process.get();
-  // The connection died with the host if the host crashed after the send (scheduleDelivery).
+  // The connection died with the host if the host crashed after the send, or with the
+  // program if it was killed after the send (scheduleDelivery).
   if (d.crash_epoch != crashes_) {
     const Host* h = hostOf(env.to);
     if (h != nullptr && h->last_crash_ > d.crash_epoch) p = nullptr;
+    if (p != nullptr && h != nullptr) {
+      const auto prog = h->programs_.find(p->program());
+      if (prog != h->programs_.end() && prog->second.last_kill > d.crash_epoch) p = nullptr;
+    }
   }
   if (p == nullptr) {
     if (tracing(RecordKind::Drop, env.body->name())) {

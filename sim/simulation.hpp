@@ -80,6 +80,9 @@ class Host {
     // searched in order, never iterated into the trace.
     std::vector<std::pair<std::string, std::uint32_t>> counters;
     const std::string* name = nullptr;  // its key in programs_ (stable: entries go only with a crash)
+    // Simulation::crashes_ just after this program's last kill (0: none): a message sent to
+    // one of its processes before the kill is lost with the OS process's sockets.
+    std::uint64_t last_kill = 0;
     std::uint32_t& counter(std::string_view prefix);
   };
   Program& program(const std::string& name);
@@ -199,11 +202,13 @@ class Simulation {
   __attribute__((always_inline)) TimerId schedule(Time when, Process* owner, std::string_view function,
                                                   Callback&& fn, bool traced = false);
   // `epoch` is crashEpoch() when the message was sent: if the destination host has
-  // crashed since, the message is dropped on arrival (the connection was to the boot
-  // the host had then).
+  // crashed since, or the destination's program (OS process) was killed since, the
+  // message is dropped on arrival (the connection was to the boot the host had then, to
+  // the program's sockets then: a restarted agent's new slave(1) never gets it).
   __attribute__((always_inline)) void scheduleDelivery(Time when, Envelope&& envelope, std::uint64_t epoch);
-  // How many host crashes the run has had. A host crashed after a send exactly when its
-  // last crash came at a later count than the send's (Host::last_crash_), so a message
+  // How many host crashes and program kills the run has had. A host crashed after a send
+  // exactly when its last crash came at a later count than the send's (Host::last_crash_),
+  // and a program was killed after it when its last kill did (Program::last_kill), so a message
   // remembers this count, not its destination host's incarnation: a send reads neither
   // the destination's address entry nor its host (two cache misses per message at
   // 100,000 agents), and a delivery reads the host only when a crash came since.
@@ -271,7 +276,7 @@ class Simulation {
   Time now_;
   Trace trace_;
   std::unique_ptr<Network> network_;
-  std::uint64_t crashes_ = 0;  // host crashes so far (crashEpoch)
+  std::uint64_t crashes_ = 0;  // host crashes and program kills so far (crashEpoch)
   std::deque<Host> hosts_;
   std::map<std::string, Host*, std::less<>> host_index_;
   std::vector<ProcessSlot> processes_;

@@ -374,10 +374,16 @@ void ZooKeeperServer::expire(std::int64_t id, const std::string& why) {
   const std::vector<std::string> changed = ensemble_->closeSession(id);
   ++ensemble_->expired_;
   // NIOServerCnxnFactory::closeSession: the server holding the connection closes it;
-  // the client learns of the expiry when it reconnects.
+  // the client learns of the expiry when it reconnects. Only that session's connection:
+  // a new process at the client's address (a restarted agent or master, whose
+  // `zookeeper(1)` has the old one's address) holds a connection of its own, with a
+  // session of its own, which the old session's expiry leaves alone (the client
+  // ignores a close of a connection that is not its current one).
   if (ZooKeeperServer* server = holder != 0 ? peer(holder) : nullptr; server != nullptr && !client.isNone()) {
-    server->dispatch("NIOServerCnxnFactory::closeSession", [server, client, conn] {
-      server->connections_.erase(client);
+    server->dispatch("NIOServerCnxnFactory::closeSession", [server, client, conn, id] {
+      if (const std::int64_t* current = server->connections_.find(client); current != nullptr && *current == id) {
+        server->connections_.erase(client);
+      }
       server->closeConnection(client, conn, "session expired");
     });
   }

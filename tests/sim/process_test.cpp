@@ -489,6 +489,26 @@ TEST_CASE("a message in flight across a crash and restart does not reach the new
   CHECK(w.slave->received.empty());
 }
 
+// Nor a kill of the destination's program (restart_agent's SIGKILL of the mesos-agent, the
+// host up): the new slave(1) at the same address never gets what was sent to the old one,
+// while another program's process (the master) and a message sent after the kill do.
+TEST_CASE("a message in flight across a program kill and restart does not reach the new process") {
+  AgentWorld w;
+  const Upid slaveAddr = w.slave->self();
+  const Upid masterAddr = w.master->self();
+  w.sim.at(T(Seconds(1)), "send", [&] {
+    w.master->sendPing(slaveAddr, 1);
+    w.slave->sendPing(masterAddr, 2);
+  });
+  w.sim.at(T(Seconds(1) + Microseconds(200)), "kill", [&] { w.sim.kill(*w.agent, ""); });
+  w.sim.at(T(Seconds(1) + Microseconds(400)), "start", [&] { w.agent->startup(*w.agent); });
+  w.sim.at(T(Seconds(2)), "send again", [&] { w.master->sendPing(slaveAddr, 3); });
+  (void)w.sim.runUntil(Time::max());
+  CHECK(w.slave->self() == slaveAddr);
+  CHECK(w.slave->numbers() == std::vector<std::int64_t>{3});
+  CHECK(w.master->numbers() == std::vector<std::int64_t>{2});
+}
+
 // Only the destination's crash loses a message in flight: the delivery asks whether its
 // host crashed after the send (Simulation::crashEpoch), so a crash of another host while
 // it is in flight, or the destination's own crash before it was sent, loses nothing.
