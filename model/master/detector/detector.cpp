@@ -304,15 +304,17 @@ void ZooKeeperMasterDetector::fetched(const Membership& membership,
   } else if (*membership.label == "info") {
     // MASTER_INFO_LABEL: a binary MasterInfo (written by masters before 0.24; no 1.1
     // master writes it, a scenario's znode may): MasterInfo::ParseFromString.
-    auto info = masterInfoFromBinary(bytes);
+    std::string rawPid;
+    auto info = masterInfoFromBinary(bytes, &rawPid);
     if (!info) {
       fail("Failed to parse data into MasterInfo");
       return;
     }
     leader = *info;
+    // LOG(WARNING) << "Leading master " << info.pid(): the string as written, not a UPID.
     log(fmt::format("Leading master {} is using a Protobuf binary format when registering with ZooKeeper ({}): "
                     "this will be deprecated as of Mesos 0.24 (see MESOS-2340)",
-                    leader->pid, *membership.label));
+                    rawPid, *membership.label));
   } else {
     fail(fmt::format("Failed to parse data of unknown label '{}'", *membership.label));
     return;

@@ -106,8 +106,9 @@ sim::Try<ZooKeeperUrl> parseZooKeeperUrl(std::string_view url);
 std::string masterInfoToJson(const MasterInfo& info);
 sim::Try<MasterInfo> masterInfoFromJson(std::string_view json);
 // The data of an `info_` znode: MasterInfo::ParseFromString of a binary MasterInfo; None
-// where it returns false (a malformed stream, a required field missing).
-std::optional<MasterInfo> masterInfoFromBinary(std::string_view data);
+// where it returns false (a malformed stream, a required field missing). `rawPid`, if
+// given, receives info.pid() as written (fetched's warning prints it unparsed).
+std::optional<MasterInfo> masterInfoFromBinary(std::string_view data, std::string* rawPid = nullptr);
 
 // libprocess's UPID(const std::string&) (3rdparty/libprocess/src/pid.cpp operator>>),
 // the one parser of a master's address in the detector: readUpid is what it leaves (the

@@ -4,6 +4,7 @@
 // JSON::parse<JSON::Object> and ::protobuf::parse<MasterInfo>), and `info` data as a
 // binary MasterInfo (MasterInfo::ParseFromString).
 #include <cerrno>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
@@ -21,11 +22,27 @@ namespace agentsim::model {
 
 namespace {
 
+// picojson's serialize_str (JSON::String's operator<<): '"', '\\' and '/' escaped, the
+// short escapes, any other control character and DEL as \u00XX.
 void appendString(std::string& out, std::string_view text) {
   out += '"';
   for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '/': out += "\\/"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+        } else {
+          out += c;
+        }
+    }
   }
   out += '"';
 }
@@ -88,55 +105,83 @@ const char* typeName(Json::Type type) {
   return "value";
 }
 
-// picojson's input<Iter> and _parse: `pos` is where the next getc() reads; a failure
-// leaves it at the character that failed (picojson's ungetc), from which the error's
-// "near:" text runs to the end of the line.
+// picojson 1.3.0's input<Iter> (getc, ungetc, skip_ws, expect, match) and its _parse
+// functions, step for step: the error's line is input::line() (counted when the
+// character after a '\n' is read), its "near:" text what getc() reads next, up to the
+// end of the line; parse's end is input::cur(), past a character that was put back.
 class PicoJson {
  public:
   explicit PicoJson(std::string_view text) : s_(text) {}
 
-  // picojson::parse: the value, or "syntax error at line N near: ...".
-  bool parse(Json& out) { return value(out, 0); }
-  std::size_t end() const { return pos_; }
-  std::string error() const {
-    int line = 1;
-    for (std::size_t i = 0; i < pos_ && i < s_.size(); ++i) line += s_[i] == '\n' ? 1 : 0;
-    std::string err = fmt::format("syntax error at line {} near: ", line);
-    for (std::size_t i = pos_; i < s_.size() && s_[i] != '\n'; ++i) {
-      if (static_cast<unsigned char>(s_[i]) >= ' ') err += s_[i];
+  // picojson::parse: the value, or false (error() then says why).
+  bool parse(Json& out) {
+    if (value(out, 0)) return true;
+    error_ = fmt::format("syntax error at line {} near: ", line_);
+    while (true) {
+      const int ch = getc();
+      if (ch == -1 || ch == '\n') break;
+      if (ch >= ' ') error_ += static_cast<char>(ch);
     }
-    return err;
+    return false;
   }
+  std::size_t end() const { return cur_; }
+  const std::string& error() const { return error_; }
+  // picojson's value(double) throws std::overflow_error for an infinite number.
+  bool overflowed() const { return overflow_; }
 
  private:
-  // picojson nests at most DEFAULT_MAX_DEPTHS... 1.1's copy has no bound; agentsim
-  // stops at a depth no MasterInfo reaches, as a syntax error.
+  // 1.1's picojson nests without bound (a deep enough text overflows the agent's stack);
+  // agentsim stops at a depth no MasterInfo reaches, as a syntax error there.
   static constexpr int kMaxDepth = 100;
 
-  int peek() const { return pos_ < s_.size() ? static_cast<unsigned char>(s_[pos_]) : -1; }
-  void skipWs() {
-    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) ++pos_;
+  int getc() {
+    if (ungot_) {
+      ungot_ = false;
+      return last_;
+    }
+    if (cur_ == s_.size()) {
+      last_ = -1;
+      return -1;
+    }
+    if (last_ == '\n') ++line_;
+    last_ = static_cast<unsigned char>(s_[cur_++]);
+    return last_;
   }
-  bool expect(char c) {
+  void ungetc() {
+    if (last_ != -1) ungot_ = true;
+  }
+  void skipWs() {
+    while (true) {
+      const int ch = getc();
+      if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r') {
+        ungetc();
+        return;
+      }
+    }
+  }
+  bool expect(int c) {
     skipWs();
-    if (peek() != static_cast<unsigned char>(c)) return false;
-    ++pos_;
+    if (getc() != c) {
+      ungetc();
+      return false;
+    }
     return true;
   }
   bool match(std::string_view word) {
     for (char c : word) {
-      if (peek() != static_cast<unsigned char>(c)) return false;
-      ++pos_;
+      if (getc() != c) {
+        ungetc();
+        return false;
+      }
     }
     return true;
   }
 
+  // _parse.
   bool value(Json& out, int depth) {
     if (depth > kMaxDepth) return false;
     skipWs();
-    const int ch = peek();
-    if (ch == -1) return false;
-    ++pos_;
+    const int ch = getc();
     switch (ch) {
       case 'n': out.type = Json::Type::Null; return match("ull");
       case 'f': out.type = Json::Type::Boolean; out.boolean = false; return match("alse");
@@ -149,14 +194,15 @@ class PicoJson {
         return object(*out.object, depth);
       default:
         if ((ch >= '0' && ch <= '9') || ch == '-') {
-          --pos_;
+          ungetc();
           return number(out);
         }
-        --pos_;  // in.ungetc()
+        ungetc();
         return false;
     }
   }
 
+  // _parse_array.
   bool array(std::vector<Json>& out, int depth) {
     if (expect(']')) return true;
     do {
@@ -166,6 +212,7 @@ class PicoJson {
     return expect(']');
   }
 
+  // _parse_object: a repeated key is parsed again into the same slot (the last wins).
   bool object(JsonObject& out, int depth) {
     if (expect('}')) return true;
     do {
@@ -178,81 +225,106 @@ class PicoJson {
     return expect('}');
   }
 
-  // _parse_number: the run of characters a number may hold, then an int64 (no '.',
-  // 'e', 'E', and strtoll takes it all, without overflow) or a double (strtod).
+  // _parse_number: the run of characters a number may hold; then an int64 (strtoimax
+  // takes it all, without overflow) or a double (strtod takes it all).
   bool number(Json& out) {
-    const std::size_t start = pos_;
-    while (pos_ < s_.size() && ((s_[pos_] >= '0' && s_[pos_] <= '9') || s_[pos_] == '+' || s_[pos_] == '-' ||
-                                s_[pos_] == 'e' || s_[pos_] == 'E' || s_[pos_] == '.')) {
-      ++pos_;
-    }
-    const std::string text(s_.substr(start, pos_ - start));
-    if (text.find_first_of(".eE") == std::string::npos) {
-      errno = 0;
-      char* end = nullptr;
-      const long long v = std::strtoll(text.c_str(), &end, 10);
-      if (errno == 0 && end == text.c_str() + text.size()) {
-        out.type = Json::Type::Integer;
-        out.integer = v;
-        return true;
+    std::string text;
+    while (true) {
+      const int ch = getc();
+      if ((ch >= '0' && ch <= '9') || ch == '+' || ch == '-' || ch == 'e' || ch == 'E' || ch == '.') {
+        text += static_cast<char>(ch);
+      } else {
+        ungetc();
+        break;
       }
     }
+    if (text.empty()) return false;
+    errno = 0;
     char* end = nullptr;
+    const long long v = std::strtoll(text.c_str(), &end, 10);
+    if (errno == 0 && end == text.c_str() + text.size()) {
+      out.type = Json::Type::Integer;
+      out.integer = v;
+      return true;
+    }
     const double d = std::strtod(text.c_str(), &end);
-    if (text.empty() || end != text.c_str() + text.size()) return false;
+    if (end != text.c_str() + text.size()) return false;
+    if (std::isinf(d)) {
+      overflow_ = true;
+      return false;
+    }
     out.type = Json::Type::Double;
     out.floating = d;
     return true;
   }
 
-  int hex4() {
+  // _parse_quadhex: a character that is not a hex digit is put back.
+  int quadhex() {
     int v = 0;
     for (int i = 0; i < 4; ++i) {
-      const int c = peek();
+      int c = getc();
       if (c == -1) return -1;
-      ++pos_;
-      if (c >= '0' && c <= '9') v = v * 16 + (c - '0');
-      else if (c >= 'a' && c <= 'f') v = v * 16 + (c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') v = v * 16 + (c - 'A' + 10);
-      else return -1;
+      if (c >= '0' && c <= '9') c -= '0';
+      else if (c >= 'A' && c <= 'F') c -= 'A' - 10;
+      else if (c >= 'a' && c <= 'f') c -= 'a' - 10;
+      else {
+        ungetc();
+        return -1;
+      }
+      v = v * 16 + c;
     }
     return v;
   }
 
-  void utf8(std::string& out, long cp) {
+  // _parse_codepoint: \uXXXX, a surrogate pair as one code point, as UTF-8.
+  bool codepoint(std::string& out) {
+    int cp = quadhex();
+    if (cp == -1) return false;
+    if (cp >= 0xd800 && cp <= 0xdfff) {
+      if (cp >= 0xdc00) return false;
+      if (getc() != '\\' || getc() != 'u') {
+        ungetc();
+        return false;
+      }
+      const int low = quadhex();
+      if (low < 0xdc00 || low > 0xdfff) return false;
+      cp = (((cp - 0xd800) << 10) | ((low - 0xdc00) & 0x3ff)) + 0x10000;
+    }
     if (cp < 0x80) {
       out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xc0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xe0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
     } else {
-      out += static_cast<char>(0xf0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+      if (cp < 0x800) {
+        out += static_cast<char>(0xc0 | (cp >> 6));
+      } else {
+        if (cp < 0x10000) {
+          out += static_cast<char>(0xe0 | (cp >> 12));
+        } else {
+          out += static_cast<char>(0xf0 | (cp >> 18));
+          out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+        }
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+      }
       out += static_cast<char>(0x80 | (cp & 0x3f));
     }
+    return true;
   }
 
-  // _parse_string and _parse_codepoint: the escapes \" \\ \/ \b \f \n \r \t \uXXXX
-  // (a surrogate pair as one code point); any other byte as it is.
+  // _parse_string: a control character (below ' ', a NUL, a raw newline) ends it as
+  // an error; the escapes \" \\ \/ \b \f \n \r \t \uXXXX; any other byte as it is.
   bool string(std::string& out) {
     while (true) {
-      const int ch = peek();
-      if (ch == -1) return false;
-      ++pos_;
+      int ch = getc();
+      if (ch < ' ') {
+        ungetc();
+        return false;
+      }
       if (ch == '"') return true;
       if (ch != '\\') {
         out += static_cast<char>(ch);
         continue;
       }
-      const int e = peek();
-      if (e == -1) return false;
-      ++pos_;
-      switch (e) {
+      ch = getc();
+      switch (ch) {
         case '"': out += '"'; break;
         case '\\': out += '\\'; break;
         case '/': out += '/'; break;
@@ -261,37 +333,43 @@ class PicoJson {
         case 'n': out += '\n'; break;
         case 'r': out += '\r'; break;
         case 't': out += '\t'; break;
-        case 'u': {
-          long cp = hex4();
-          if (cp == -1) return false;
-          if (cp >= 0xd800 && cp <= 0xdfff) {
-            if (cp >= 0xdc00 || !match("\\u")) return false;
-            const int low = hex4();
-            if (low < 0xdc00 || low > 0xdfff) return false;
-            cp = ((cp - 0xd800) << 10 | (low - 0xdc00)) + 0x10000;
-          }
-          utf8(out, cp);
+        case 'u':
+          if (!codepoint(out)) return false;
           break;
-        }
-        default: return false;
+        default: return false;  // -1 included
       }
     }
   }
 
   std::string_view s_;
-  std::size_t pos_ = 0;
+  std::size_t cur_ = 0;
+  int last_ = -1;
+  bool ungot_ = false;
+  int line_ = 1;
+  bool overflow_ = false;
+  std::string error_;
 };
 
 // JSON::parse<JSON::Object>: picojson's error, trailing text, or another type.
 sim::Try<JsonObject> parseJsonObject(std::string_view text) {
   PicoJson parser(text);
   Json value;
-  if (!parser.parse(value)) return sim::Error{parser.error()};
+  if (!parser.parse(value)) {
+    // picojson's value(double) throws for an infinite number (1e999), which nothing in
+    // Mesos 1.1 catches: the agent aborts. agentsim reports it as the parse's error.
+    if (parser.overflowed()) return sim::Error{"std::overflow_error: a number beyond a double"};
+    return sim::Error{parser.error()};
+  }
+  // stout: parseEnd must be one past the last non-whitespace character (an all-blank
+  // text's `npos + 1` is 0).
   const std::size_t last = text.find_last_not_of(" \t\n\r");
   const std::size_t visibleEnd = last == std::string_view::npos ? 0 : last + 1;
   if (parser.end() != visibleEnd) {
+    // s.substr(parseEnd, lastVisibleChar + 1 - parseEnd): past a blank that a number's
+    // end swallowed ("1 "), the length wraps and the rest of the text is taken.
+    const std::size_t length = visibleEnd >= parser.end() ? visibleEnd - parser.end() : std::string_view::npos;
     return sim::Error{"Parsed JSON included non-whitespace trailing characters: " +
-                      std::string(text.substr(parser.end(), visibleEnd > parser.end() ? visibleEnd - parser.end() : 0))};
+                      std::string(text.substr(parser.end(), length))};
   }
   if (value.type != Json::Type::Object) return sim::Error{"Unexpected JSON type parsed"};
   return *value.object;
@@ -340,11 +418,14 @@ const FieldDescriptor* findField(const FieldDescriptor (&fields)[N], std::string
   return nullptr;
 }
 
-// JSON::Number::as<T>(): the number cast to the field's type.
+// JSON::Number::as<T>(): the number cast to the field's type; a double as x86-64's
+// cvttsd2si casts it to uint32_t (through int64, whose out-of-range value is
+// 0x8000000000000000: 0 once truncated).
 std::uint64_t asNumber(const Json& number, FieldType type) {
   if (number.type == Json::Type::Double) {
     const double d = number.floating;
-    const auto wide = d >= 9.2e18 || d <= -9.2e18 || d != d ? std::int64_t{0} : static_cast<std::int64_t>(d);
+    constexpr double kTwo63 = 9223372036854775808.0;
+    const auto wide = d >= kTwo63 || d < -kTwo63 || d != d ? std::int64_t{0} : static_cast<std::int64_t>(d);
     return type == FieldType::UInt32 ? static_cast<std::uint32_t>(wide)
                                      : static_cast<std::uint32_t>(static_cast<std::int32_t>(wide));
   }
@@ -456,15 +537,17 @@ sim::Try<MasterInfo> parseMasterInfoJson(std::string_view json) {
 }
 
 // ---------------------------------------------------------------------------------
-// MasterInfo::ParseFromString (protobuf 2.6's wire format): tags and values; a known
-// field's value of another wire type is kept as an unknown field; groups are skipped;
-// false on a malformed stream or a missing required field (ParseFromString checks
-// IsInitialized).
+// MasterInfo::ParseFromString (protobuf 2.6.1's CodedInputStream and the generated
+// MergePartialFromCodedStream): tags and values; a known field's value of another wire
+// type is kept as an unknown field; groups are skipped; false on a malformed stream, an
+// end-group tag or a zero tag where the message should go on, or a missing required
+// field (ParseFromString checks IsInitialized).
 
 class Wire {
  public:
   explicit Wire(std::string_view bytes) : s_(bytes) {}
   bool done() const { return pos_ >= s_.size(); }
+  // ReadVarint64: at most 10 bytes.
   bool varint(std::uint64_t& out) {
     out = 0;
     for (int shift = 0; shift < 70; shift += 7) {
@@ -475,11 +558,29 @@ class Wire {
     }
     return false;
   }
+  // ReadVarint32 (tags and lengths): the same bytes, the high bits discarded.
+  bool varint32(std::uint32_t& out) {
+    std::uint64_t v = 0;
+    if (!varint(v)) return false;
+    out = static_cast<std::uint32_t>(v);
+    return true;
+  }
+  // ReadString: a length, then that many bytes, all of them there.
   bool bytes(std::string& out) {
-    std::uint64_t n = 0;
-    if (!varint(n) || n > s_.size() - pos_) return false;
+    std::uint32_t n = 0;
+    if (!varint32(n) || n > s_.size() - pos_) return false;
     out = std::string(s_.substr(pos_, n));
     pos_ += n;
+    return true;
+  }
+  // ReadMessageNoVirtual's PushLimit: a length, then the bytes up to it; a length past
+  // the end is limited to the end (min with the enclosing limit), where the nested
+  // message ends as at a legitimate limit.
+  bool limited(std::string& out) {
+    std::uint32_t n = 0;
+    if (!varint32(n)) return false;
+    out = std::string(s_.substr(pos_, n));
+    pos_ += out.size();
     return true;
   }
   bool skip(std::size_t n) {
@@ -493,21 +594,26 @@ class Wire {
   std::size_t pos_ = 0;
 };
 
-// WireFormatLite::SkipField of an unknown field; a group is skipped to its end tag.
-bool skipField(Wire& wire, std::uint64_t tag, int depth);
+// CodedInputStream's default recursion limit: nested messages and groups.
+constexpr int kRecursionLimit = 100;
 
-bool skipGroup(Wire& wire, std::uint64_t number, int depth) {
-  if (depth > 100) return false;
+// WireFormat::SkipField of an unknown field; a group is skipped to its end tag.
+bool skipField(Wire& wire, std::uint32_t tag, int depth);
+
+// SkipField's START_GROUP: IncrementRecursionDepth, SkipMessage (to a zero tag or any
+// end-group tag), then LastTagWas(the matching end-group tag).
+bool skipGroup(Wire& wire, std::uint32_t number, int depth) {
+  if (depth + 1 > kRecursionLimit) return false;
   while (!wire.done()) {
-    std::uint64_t tag = 0;
-    if (!wire.varint(tag) || (tag >> 3) == 0) return false;
+    std::uint32_t tag = 0;
+    if (!wire.varint32(tag) || tag == 0) return false;
     if ((tag & 7) == 4) return (tag >> 3) == number;
     if (!skipField(wire, tag, depth + 1)) return false;
   }
   return false;
 }
 
-bool skipField(Wire& wire, std::uint64_t tag, int depth) {
+bool skipField(Wire& wire, std::uint32_t tag, int depth) {
   std::uint64_t v = 0;
   std::string b;
   switch (tag & 7) {
@@ -520,22 +626,22 @@ bool skipField(Wire& wire, std::uint64_t tag, int depth) {
   }
 }
 
+// MergePartialFromCodedStream: each tag (ReadTag: 0 at the end of the data); a zero tag
+// or an end-group tag before the end stops it where ConsumedEntireMessage is false.
 template <std::size_t N>
 bool parseWire(std::string_view bytes, const FieldDescriptor (&fields)[N], Message& out, int depth) {
   Wire wire(bytes);
   while (!wire.done()) {
-    std::uint64_t tag = 0;
-    if (!wire.varint(tag) || (tag >> 3) == 0 || (tag >> 3) > 0x1fffffff) return false;
-    // An end-group tag outside a group ends the parse, and ParseFromString then finds
-    // the message not consumed to its end: false.
-    if ((tag & 7) == 4) return false;
+    std::uint32_t tag = 0;
+    if (!wire.varint32(tag) || tag == 0 || (tag & 7) == 4) return false;
     const FieldDescriptor* field = nullptr;
     for (const auto& f : fields) {
-      if (static_cast<std::uint64_t>(f.number) == (tag >> 3)) field = &f;
+      if (static_cast<std::uint32_t>(f.number) == (tag >> 3)) field = &f;
     }
-    const std::uint64_t wireType = tag & 7;
+    const std::uint32_t wireType = tag & 7;
     const bool lengthDelimited = field != nullptr && (field->type == FieldType::String || field->type == FieldType::Message);
     if (field == nullptr || wireType != (lengthDelimited ? 2U : 0U)) {
+      // handle_unusual: WireFormat::SkipField, a field number 0 included.
       if (!skipField(wire, tag, depth)) return false;
       continue;
     }
@@ -543,7 +649,7 @@ bool parseWire(std::string_view bytes, const FieldDescriptor (&fields)[N], Messa
       if (!wire.bytes(out.strings[field->number])) return false;
     } else if (field->type == FieldType::Message) {
       std::string nested;
-      if (!wire.bytes(nested) || depth > 100) return false;
+      if (!wire.limited(nested) || depth + 1 > kRecursionLimit) return false;
       // A repeated occurrence of a message field merges into it.
       if (!parseWire(nested, kAddressFields, out.messages[field->number], depth + 1)) return false;
     } else {
@@ -569,9 +675,10 @@ sim::Try<MasterInfo> masterInfoFromJson(std::string_view json) {
   return *last;
 }
 
-std::optional<MasterInfo> masterInfoFromBinary(std::string_view data) {
+std::optional<MasterInfo> masterInfoFromBinary(std::string_view data, std::string* rawPid) {
   Message message;
   if (!parseWire(data, kMasterInfoFields, message, 0) || initializationError(message)) return std::nullopt;
+  if (rawPid != nullptr) *rawPid = message.strings.count(4) ? message.strings.at(4) : std::string();
   return toMasterInfo(message);
 }
 

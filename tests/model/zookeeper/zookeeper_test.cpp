@@ -517,6 +517,84 @@ TEST_CASE("an info MasterInfo is read as MasterInfo::ParseFromString reads it") 
   CHECK_FALSE(model::masterInfoFromBinary("{}").has_value());
 }
 
+// picojson 1.3.0 (1.1's JSON::parse) step for step: its input's getc/ungetc decide the
+// error's line and "near:" text and where the parse ends.
+TEST_CASE("a json.info text is refused where picojson 1.3.0 refuses it, with its error text") {
+  using namespace std::string_literals;
+  const auto error = [](std::string_view json) {
+    auto r = model::masterInfoFromJson(json);
+    return r.isError() ? r.error() : std::string("(parsed)");
+  };
+  const std::string js = "Failed to parse data into valid JSON: ";
+  // A control character inside a string (a raw newline, a NUL, a tab) is a syntax error.
+  // (The character put back starts the "near:" text: a newline ends it at once; a NUL or a
+  // tab, below ' ', is left out of it.)
+  CHECK(error("{\"id\":\"a\nb\",\"ip\":1,\"port\":1}") == js + "syntax error at line 1 near: ");
+  CHECK(error("{\"id\":\"a\0b\",\"ip\":1,\"port\":1}"s) == js + "syntax error at line 1 near: b\",\"ip\":1,\"port\":1}");
+  CHECK(error("{\"id\":\"a\tb\",\"ip\":1,\"port\":1}") == js + "syntax error at line 1 near: b\",\"ip\":1,\"port\":1}");
+  // Bytes at or above ' ' are kept as they are, invalid UTF-8 included.
+  CHECK(model::masterInfoFromJson("{\"id\":\"\xff\xfe\",\"ip\":1,\"port\":1}")->id == "\xff\xfe");
+  // _parse_quadhex puts back the character that is not a hex digit.
+  CHECK(error(R"({"id":"\u00zz"})") == js + R"(syntax error at line 1 near: zz"})");
+  // The line is counted when the character after a '\n' is read: not at the end.
+  CHECK(error("{\"id\":\"x\",\n") == js + "syntax error at line 1 near: ");
+  CHECK(error("{\"id\":\"x\",\n}") == js + "syntax error at line 2 near: }");
+  // The parse's end is input::cur(): a top-level number swallows the character after it.
+  CHECK(error("1]") == js + "Unexpected JSON type parsed");
+  CHECK(error("1 x") == js + "Parsed JSON included non-whitespace trailing characters: x");
+  CHECK(error("1  ") == js + "Parsed JSON included non-whitespace trailing characters:  ");
+  // picojson's value(double) throws for an infinite number (Mesos 1.1's agent aborts).
+  CHECK(error(R"({"id":"x","ip":1,"port":1e999})") == js + "std::overflow_error: a number beyond a double");
+  // A double beyond int64 is cast to 0; a negative integer wraps.
+  CHECK(model::masterInfoFromJson(R"({"id":"x","ip":1,"port":1e300})")->port == 0);
+  CHECK(model::masterInfoFromJson(R"({"id":"x","ip":1,"port":-1})")->port == 4294967295U);
+  CHECK(model::masterInfoFromJson(R"({"id":"x","ip":1,"port":99999999999999999999})")->port == 0);
+  // Deep nesting and long data: an error or a result, never a crash.
+  CHECK(error(std::string(100000, '[')).rfind(js + "syntax error at line 1 near: [", 0) == 0);
+  const std::string longId(1 << 20, 'a');
+  CHECK(model::masterInfoFromJson("{\"id\":\"" + longId + "\",\"ip\":1,\"port\":1}")->id == longId);
+  // What the master writes escapes as picojson's serialize_str does, and reads back.
+  model::MasterInfo odd{"a/b\"c\\d\n\x01\x7f", "m@h:1", "h/1", 1};
+  const std::string json = model::masterInfoToJson(odd);
+  CHECK(json.find(R"("id":"a\/b\"c\\d\n\u0001\u007f")") != std::string::npos);
+  CHECK(json.find(R"("hostname":"h\/1")") != std::string::npos);
+  CHECK(model::masterInfoFromJson(json).get() == odd);
+}
+
+// protobuf 2.6.1's CodedInputStream under MasterInfo::ParseFromString.
+TEST_CASE("an info MasterInfo's edge cases read as protobuf 2.6.1 reads them") {
+  using namespace std::string_literals;
+  const std::string base = "\x0a\x01x\x10\x01\x18\x01"s;  // id "x", ip 1, port 1
+  // A nested address whose length runs past the end is limited to the end: it parses.
+  CHECK(model::masterInfoFromBinary(base + "\x3a\x10\x18\x05"s).has_value());
+  // ... but a string past the end does not.
+  CHECK_FALSE(model::masterInfoFromBinary(base + "\x22\x10m@h:1"s).has_value());
+  // A field number 0 with a wire type is an unknown field; a zero tag is not an end.
+  CHECK(model::masterInfoFromBinary(base + "\x02\x01z"s).has_value());
+  CHECK_FALSE(model::masterInfoFromBinary(base + "\x00"s).has_value());
+  // A tag of more than 5 bytes keeps its low 32 bits: 2^32 + port's tag.
+  auto wide = model::masterInfoFromBinary("\x0a\x01x\x10\x01\x98\x80\x80\x80\x10\x07"s);
+  REQUIRE(wide.has_value());
+  CHECK(wide->port == 7);
+  // A truncated varint, a varint of 11 bytes: false.
+  CHECK_FALSE(model::masterInfoFromBinary("\x0a\x01x\x10\x01\x18\x80"s).has_value());
+  CHECK_FALSE(model::masterInfoFromBinary(base + "\x48"s + std::string(10, '\x80') + "\x01"s).has_value());
+  // Groups nest up to the recursion limit, 100, and no deeper.
+  const auto groups = [&](int n) {
+    std::string g;
+    for (int i = 0; i < n; ++i) g += "\x4b"s;  // field 9, START_GROUP
+    for (int i = 0; i < n; ++i) g += "\x4c"s;  // field 9, END_GROUP
+    return base + g;
+  };
+  CHECK(model::masterInfoFromBinary(groups(100)).has_value());
+  CHECK_FALSE(model::masterInfoFromBinary(groups(101)).has_value());
+  CHECK_FALSE(model::masterInfoFromBinary(base + "\x4b\x54"s).has_value());  // ended by another field's tag
+  // The pid as written, for fetched's warning.
+  std::string raw;
+  CHECK(model::masterInfoFromBinary(base + "\x22\x04junk"s, &raw)->pid == "@0.0.0.0:0");
+  CHECK(raw == "junk");
+}
+
 TEST_CASE("contender withdraw (C97): false before contend, true right after it, false once the candidacy is lost") {
   ZkCluster c(97, 1, 0, 0);
   c.boot();
