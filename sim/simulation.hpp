@@ -129,8 +129,10 @@ class Simulation {
   void crash(Host& host, std::string_view label = {});
   void restart(Host& host, std::string_view label = {});
   // SIGKILL of one program on a host: its processes are gone (no finalize) and their
-  // sockets close, so linked processes learn they exited; the host, its disk (synced or
-  // not) and its other programs stay. A later spawn into it counts ids from 1 again.
+  // sockets close, so linked processes learn they exited, and what was sent to them and
+  // is still in flight (or held) is lost, even if the program starts again at the same
+  // addresses before it arrives (deliver); the host, its disk (synced or not) and its
+  // other programs stay. A later spawn into it counts ids from 1 again.
   void kill(Host& host, const std::string& program, std::string_view label = {});
 
   // Creates a process on a host; its initialize() runs as the next event.

@@ -509,6 +509,91 @@ TEST_CASE("a message in flight across a program kill and restart does not reach 
   CHECK(w.master->numbers() == std::vector<std::int64_t>{2});
 }
 
+// The kill is the destination program's only: a kill of the agent leaves what is in flight
+// to an executor's program on the same host, and a kill of that executor's program what is
+// in flight to the agent (each program has sockets of its own).
+TEST_CASE("a program kill loses only what is in flight to that program") {
+  AgentWorld w;
+  Recorder* executor = &w.sim.spawnIn<Recorder>(*w.agent, "container c1", ProcessName::generated("executor"));
+  (void)w.sim.settle();
+  const Upid executorAddr = executor->self();
+  const Upid slaveAddr = w.slave->self();
+  w.sim.at(T(Seconds(1)), "send", [&] { w.master->sendPing(executorAddr, 1); });
+  w.sim.at(T(Seconds(1) + Microseconds(200)), "kill agent", [&] { w.sim.kill(*w.agent, ""); });
+  w.sim.at(T(Seconds(1) + Microseconds(400)), "start", [&] { w.agent->startup(*w.agent); });
+  std::vector<std::int64_t> executorGot;
+  w.sim.at(T(Seconds(2)), "send", [&] {
+    executorGot = executor->numbers();
+    w.master->sendPing(slaveAddr, 2);
+  });
+  w.sim.at(T(Seconds(2) + Microseconds(200)), "kill executor", [&] { w.sim.kill(*w.agent, "container c1"); });
+  (void)w.sim.runUntil(Time::max());
+  CHECK(executorGot == std::vector<std::int64_t>{1});
+  CHECK(w.slave->numbers() == std::vector<std::int64_t>{2});
+}
+
+// Killed twice: each kill loses what was sent before it, the second what was sent to the
+// first restart's processes, and what is sent after a restart arrives; after the host's
+// own crash and reboot, a kill of a program on another host loses nothing sent to it.
+TEST_CASE("a program killed twice, then its host rebooted, loses each time only what was sent before") {
+  AgentWorld w;
+  const Upid slaveAddr = w.slave->self();
+  std::vector<std::vector<std::int64_t>> seen;  // what each incarnation got, at its end
+  auto look = [&w, &seen] { seen.push_back(w.slave->numbers()); };
+  auto restartAgent = [&w, look] {
+    look();
+    w.sim.kill(*w.agent, "");
+    w.agent->startup(*w.agent);
+  };
+  w.sim.at(T(Seconds(1)), "send", [&] { w.master->sendPing(slaveAddr, 1); });
+  w.sim.at(T(Seconds(1) + Microseconds(200)), "restart", restartAgent);
+  w.sim.at(T(Seconds(2)), "send", [&] { w.master->sendPing(slaveAddr, 2); });
+  w.sim.at(T(Seconds(2) + Microseconds(200)), "restart", restartAgent);
+  w.sim.at(T(Seconds(3)), "send", [&] { w.master->sendPing(slaveAddr, 3); });
+  w.sim.at(T(Seconds(4)), "reboot", [&] {
+    look();
+    w.sim.crash(*w.agent);
+    w.sim.restart(*w.agent);
+  });
+  Host& other = w.sim.addHost("other-1", 5052);
+  (void)w.sim.spawn<Recorder>(other, ProcessName::generated("slave"));
+  w.sim.at(T(Seconds(5)), "send", [&] { w.master->sendPing(slaveAddr, 4); });
+  w.sim.at(T(Seconds(5) + Microseconds(200)), "kill other", [&] { w.sim.kill(other, ""); });
+  (void)w.sim.runUntil(Time::max());
+  look();
+  CHECK(w.slave->self() == slaveAddr);
+  CHECK(w.startups == 4);
+  using Got = std::vector<std::int64_t>;
+  CHECK(seen == std::vector<Got>{Got{}, Got{}, Got{3}, Got{4}});
+}
+
+// A held message is one that was sent: released after its destination program was killed
+// and started again, it is lost; one held after the restart reaches the new process.
+TEST_CASE("a message held across a program kill and restart is dropped on release") {
+  AgentWorld w;
+  MemorySink sink;
+  w.sim.trace().addSink(&sink);
+  const Upid slaveAddr = w.slave->self();
+  FaultRule hold;
+  hold.match.name = "Ping";
+  hold.action = FaultAction::Hold;
+  const RuleId id = w.sim.network().addRule(hold);
+  w.sim.at(T(Seconds(1)), "send", [&] { w.master->sendPing(slaveAddr, 1); });
+  w.sim.at(T(Seconds(2)), "kill", [&] { w.sim.kill(*w.agent, ""); });
+  w.sim.at(T(Seconds(3)), "start", [&] { w.agent->startup(*w.agent); });
+  w.sim.at(T(Seconds(4)), "release", [&] { CHECK(w.sim.network().release(id) == 1); });
+  w.sim.at(T(Seconds(5)), "send", [&] { w.master->sendPing(slaveAddr, 2); });
+  w.sim.at(T(Seconds(6)), "release", [&] { CHECK(w.sim.network().release(id) == 1); });
+  (void)w.sim.runUntil(Time::max());
+  CHECK(w.slave->self() == slaveAddr);
+  CHECK(w.slave->numbers() == std::vector<std::int64_t>{2});
+  const auto drops = ofKind(sink, RecordKind::Drop);
+  REQUIRE(drops.size() == 1);
+  CHECK(drops[0].at > T(Seconds(4)));
+  CHECK(drops[0].at < T(Seconds(5)));
+  CHECK(drops[0].text("reason") == "no process at the address");
+}
+
 // Only the destination's crash loses a message in flight: the delivery asks whether its
 // host crashed after the send (Simulation::crashEpoch), so a crash of another host while
 // it is in flight, or the destination's own crash before it was sent, loses nothing.
