@@ -137,9 +137,10 @@ class EventQueue {
     __builtin_prefetch(p);
     __builtin_prefetch(p + size - 1);
   }
-  // How many tickets past a lane's new front refreshFront prefetches the slot of (0:
-  // none): the front's slot is read for its key as soon as it is the front.
-  std::uint32_t lane_prefetch = 1;
+  // Whether refreshFront prefetches the slot of the ticket after a lane's new front (read
+  // for its key as soon as it is the front). Off until the run loop turns it on (from
+  // kPrefetchFromProcesses process slots on: Simulation::runUntil).
+  void prefetchLanes(bool on) { lane_prefetch_ = on; }
 
   // Off (nullptr) by default. On: among the events due at the same time, the next to run
   // is drawn uniformly, with `rng`, from the first events of their order-keeping groups:
@@ -348,6 +349,7 @@ class EventQueue {
   std::size_t size_ = 0;
   Rng* ties_ = nullptr;
   Batch batch_;
+  bool lane_prefetch_ = false;  // prefetchLanes
 };
 
 // The hot paths (every event takes them), inline.
@@ -395,8 +397,8 @@ inline EventQueue::Ticket EventQueue::take(std::size_t source) {
 inline void EventQueue::refreshFront(std::size_t lane) {
   Fifo& q = lanes_[lane];
   while (!q.empty() && !live(q.front())) q.pop();
-  if (lane_prefetch != 0) {
-    if (const Ticket* t = q.at(lane_prefetch)) prefetchSlot(t->ref);
+  if (lane_prefetch_) {
+    if (const Ticket* t = q.at(1)) prefetchSlot(t->ref);
   }
   front_[lane] = q.empty() ? kNoKey : keyOf(q.front().ref);
   firstMoved();

@@ -673,7 +673,7 @@ RunResult Simulation::runUntil(Time until) {
       const std::uint32_t ref = queue_.popNext(until.ns());
       if (ref == EventQueue::kNone) break;
       const bool prefetch = processes_.size() >= kPrefetchFromProcesses;
-      queue_.lane_prefetch = prefetch ? 1 : 0;
+      queue_.prefetchLanes(prefetch);
       if (prefetch) prefetchAhead(kPrefetchAll);
       runEvent(ref);
       if (stop_) return RunResult{StopReason::Stopped, *stop_};
