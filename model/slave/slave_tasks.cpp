@@ -34,6 +34,12 @@ std::string_view toString(Slave::Executor::State s) {
   }
   return "?";
 }
+
+// Framework::getExecutor (slave.cpp): the framework's executor of that id, or none.
+Slave::Executor* getExecutor(Slave::Framework& f, const std::string& executorId) {
+  auto it = f.executors.find(executorId);
+  return it == f.executors.end() ? nullptr : &it->second;
+}
 }  // namespace
 
 Slave::Framework* Slave::framework(const Id& id) {
@@ -43,9 +49,7 @@ Slave::Framework* Slave::framework(const Id& id) {
 
 Slave::Executor* Slave::executor(const Id& frameworkId, const std::string& executorId) {
   Framework* f = framework(frameworkId);
-  if (f == nullptr) return nullptr;
-  auto it = f->executors.find(executorId);
-  return it == f->executors.end() ? nullptr : &it->second;
+  return f == nullptr ? nullptr : getExecutor(*f, executorId);
 }
 
 // The state of an update for a task this agent never launched (src/slave/slave.cpp after
@@ -335,8 +339,7 @@ void Slave::run(const Id& frameworkId, TaskInfo task, std::optional<bool> launch
     return dropFramework();
   }
   if (launch && dropMismatchedLaunch(*f, task, *launch)) return;
-  auto known = f->executors.find(task.executor.executor_id);  // Slave::executor, the framework found once
-  Executor* e = known == f->executors.end() ? nullptr : &known->second;
+  Executor* e = getExecutor(*f, task.executor.executor_id);  // Slave::executor, the framework found once
   if (e == nullptr) e = &launchExecutor(*f, task.executor, task.uris, diskBytes(task.resources));
   switch (e->state) {
     case Executor::State::TERMINATING:
@@ -561,9 +564,7 @@ void Slave::registerExecutor(const sim::Upid& from, const RegisterExecutorMessag
   if (state_ == State::TERMINATING) return shutdown("the agent is terminating");
   Framework* f = framework(message.framework_id);
   if (f == nullptr || f->state == Framework::State::TERMINATING) return shutdown("the framework is unknown or terminating");
-  // The framework's executor (Slave::executor's look-up, the framework found once).
-  auto known = f->executors.find(message.executor_id);
-  Executor* e = known == f->executors.end() ? nullptr : &known->second;
+  Executor* e = getExecutor(*f, message.executor_id);  // Slave::executor, the framework found once
   if (e == nullptr) return shutdown("the executor is unknown");
   if (e->state != Executor::State::REGISTERING) {
     return shutdown(fmt::format("the executor is not expected to register (it is {})", toString(e->state)));
@@ -1200,8 +1201,8 @@ void Slave::forward(StatusUpdate update) {
   if (f != nullptr) {
     // Most often the executor the update names has the task launched or terminated, and
     // is then Framework::getExecutor's answer: its maps are searched once, here.
-    auto named = f->executors.find(update.executor_id);
-    if (named == f->executors.end() || !stamp(named->second)) {
+    Executor* named = getExecutor(*f, update.executor_id);
+    if (named == nullptr || !stamp(*named)) {
       if (Executor* e = executorOf(*f, update.task_id, update.executor_id); e != nullptr) stamp(*e);
     }
   }
